@@ -1,0 +1,16 @@
+/* commands.h: one entry point per subcommand, each in cli/cmd_<name>.c (help and version in main.c). */
+#ifndef MEDSEC_COMMANDS_H
+#define MEDSEC_COMMANDS_H
+
+int cmd_cvss(int argc, char **argv);
+int cmd_db(int argc, char **argv);
+int cmd_dfd(int argc, char **argv);
+int cmd_help(int argc, char **argv);
+int cmd_risk(int argc, char **argv);
+int cmd_threats(int argc, char **argv);
+int cmd_version(int argc, char **argv);
+int cmd_sbom(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_validate(int argc, char **argv);
+
+#endif

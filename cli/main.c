@@ -1,0 +1,97 @@
+/* main.c: the medsec command: global options and the table of subcommands. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+
+const struct cmd medsec_commands[] = {
+    {"cvss", cmd_cvss, "score CVSS v2/v3.x/v4.0 vectors; apply the MITRE medical-device rubric"},
+    {"db", cmd_db, "import, update and inspect the local vulnerability database"},
+    {"dfd", cmd_dfd, "draw a device's data-flow diagram with trust zones (SVG or DOT)"},
+    {"help", cmd_help, "show help for medsec or one of its commands"},
+    {"risk", cmd_risk, "security risk register: exploitability x severity, controls, residual risk"},
+    {"sbom", cmd_sbom, "list the components of a CycloneDX or SPDX JSON SBOM"},
+    {"show", cmd_show, "summarise a device's security file (versions, support, zones, controls)"},
+    {"threats", cmd_threats, "STRIDE-per-element threats of a device from the rule catalog"},
+    {"validate", cmd_validate, "check a device's security file; report every problem at once"},
+    {"version", cmd_version, "print the medsec version"},
+};
+const size_t medsec_command_count = sizeof medsec_commands / sizeof medsec_commands[0];
+
+static const struct cmd *find_command(const char *name)
+{
+    for (size_t i = 0; i < medsec_command_count; i++)
+        if (strcmp(medsec_commands[i].name, name) == 0)
+            return &medsec_commands[i];
+    return NULL;
+}
+
+static void usage(FILE *out)
+{
+    fputs("usage: medsec [--version] [--help] <command> [<args>]\n\n"
+          "Manage a medical device's cybersecurity from design to disposal.\n\n"
+          "Commands:\n",
+          out);
+    for (size_t i = 0; i < medsec_command_count; i++)
+        fprintf(out, "  %-10s  %s\n", medsec_commands[i].name, medsec_commands[i].summary);
+    fputs("\nRun 'medsec <command> --help' for a command's options.\n"
+          "Exit codes: 0 ok, 1 findings or policy failure, 2 usage or input error, "
+          "3 internal error.\n",
+          out);
+}
+
+int cmd_version(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        puts("usage: medsec version\n\nPrint the medsec version.");
+        return EXIT_OK_;
+    }
+    if (argc > 1)
+        return cli_usage_error("version", "unexpected argument '%s'", argv[1]);
+    printf("medsec %s\n", MEDSEC_VERSION);
+    return EXIT_OK_;
+}
+
+int cmd_help(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stdout);
+        return EXIT_OK_;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+        puts("usage: medsec help [<command>]\n\nShow help for medsec or one of its commands.");
+        return EXIT_OK_;
+    }
+    const struct cmd *c = find_command(argv[1]);
+    if (!c)
+        return cli_usage_error("help", "unknown command '%s'", argv[1]);
+    char *args[] = {argv[1], "--help", NULL};
+    return c->fn(2, args);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+        usage(stdout);
+        return EXIT_OK_;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "-V") == 0)
+        return cmd_version(1, argv + 1);
+    const struct cmd *c = find_command(name);
+    if (!c) {
+        fprintf(stderr, "medsec: '%s' is not a medsec command. See 'medsec --help'.\n", name);
+        return EXIT_USAGE;
+    }
+    int rc = c->fn(argc - 1, argv + 1);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "medsec: error writing output\n");
+        return EXIT_INTERNAL;
+    }
+    return rc;
+}

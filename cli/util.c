@@ -1,0 +1,85 @@
+/* util.c: error printing, exit-code mapping and terminal detection for the subcommands. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+int cli_exit_for(medsec_err rc)
+{
+    switch (rc) {
+    case MEDSEC_OK:
+        return EXIT_OK_;
+    case MEDSEC_EPARSE:
+    case MEDSEC_EINVAL:
+    case MEDSEC_ETOOBIG:
+    case MEDSEC_ENOTFOUND:
+    case MEDSEC_EUNSUPPORTED:
+    case MEDSEC_EIO:
+    case MEDSEC_EVERIFY:
+        return EXIT_USAGE;
+    default:
+        return EXIT_INTERNAL;
+    }
+}
+
+void cli_print_error(const struct medsec_error *e)
+{
+    fputs("medsec: ", stderr);
+    if (e->file[0]) {
+        fputs(e->file, stderr);
+        if (e->line) {
+            fprintf(stderr, ":%u", e->line);
+            if (e->column)
+                fprintf(stderr, ":%u", e->column);
+        }
+        fputs(": ", stderr);
+    }
+    fprintf(stderr, "error: %s\n", e->msg[0] ? e->msg : medsec_strerror(e->code));
+}
+
+int cli_usage_error(const char *cmd, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "medsec %s: ", cmd);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\nTry 'medsec %s --help'.\n", cmd);
+    return EXIT_USAGE;
+}
+
+void cli_print_diags(FILE *out, const struct medsec_diags *d)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const struct medsec_diag *g = &d->v[i];
+        fputs(g->file, out);
+        if (g->line) {
+            fprintf(out, ":%u", g->line);
+            if (g->column)
+                fprintf(out, ":%u", g->column);
+        }
+        fprintf(out, ": %s: %s\n", medsec_severity_name(g->severity), g->msg);
+    }
+    if (d->dropped)
+        fprintf(out, "medsec: %zu more diagnostics not shown\n", d->dropped);
+}
+
+bool cli_write_stdout(const char *data, size_t len)
+{
+    if (len && fwrite(data, 1, len, stdout) != len)
+        return false;
+    return fflush(stdout) == 0;
+}
+
+bool cli_is_tty(FILE *f)
+{
+    if (!isatty(fileno(f)))
+        return false;
+    const char *term = getenv("TERM");
+    if (term && strcmp(term, "dumb") == 0)
+        return false;
+    return true;
+}

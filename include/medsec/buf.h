@@ -1,0 +1,34 @@
+/* medsec/buf.h: a growable byte buffer with a hard size cap (text is always NUL-terminated). */
+#ifndef MEDSEC_BUF_H
+#define MEDSEC_BUF_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "medsec/error.h"
+
+struct medsec_buf {
+    char *data;   /* NUL-terminated when non-NULL; owned by the buffer */
+    size_t len;   /* bytes used, not counting the NUL */
+    size_t cap;   /* bytes allocated */
+    size_t max;   /* cap on len; 0 means MEDSEC_BUF_DEFAULT_MAX */
+};
+
+#define MEDSEC_BUF_INIT {NULL, 0, 0, 0}
+#define MEDSEC_BUF_DEFAULT_MAX ((size_t)1 << 30)
+
+void medsec_buf_init(struct medsec_buf *b, size_t max);
+/* Append; MEDSEC_ETOOBIG when the cap would be passed, MEDSEC_ENOMEM on allocation failure. */
+medsec_err medsec_buf_add(struct medsec_buf *b, const void *data, size_t len);
+medsec_err medsec_buf_adds(struct medsec_buf *b, const char *s);
+medsec_err medsec_buf_addc(struct medsec_buf *b, char c);
+medsec_err medsec_buf_addf(struct medsec_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+medsec_err medsec_buf_vaddf(struct medsec_buf *b, const char *fmt, va_list ap);
+void medsec_buf_reset(struct medsec_buf *b); /* len = 0, keeps memory */
+/* Hand the data to the caller (who frees it with medsec_free); the buffer is empty afterwards. */
+char *medsec_buf_detach(struct medsec_buf *b, size_t *len);
+/* Free the memory; the buffer can be reused. */
+void medsec_buf_release(struct medsec_buf *b);
+
+#endif

@@ -1,0 +1,28 @@
+#!/bin/sh
+# deps.sh: install the Debian 12 packages medsec needs to build and test (by name, with apt-get).
+# Installs only what is missing; runs `apt-get update` once when something is.
+set -eu
+PACKAGES="
+build-essential cmake ninja-build pkg-config git
+clang-14 libclang-rt-14-dev
+libfyaml-dev libcmocka-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev zlib1g-dev
+libgraphviz-dev graphviz libsodium-dev
+time
+python3 python3-jsonschema python3-packaging python3-rpm python3-yaml
+python3-apt php-cli
+maven default-jdk-headless golang-go golang-golang-x-mod-dev ruby
+"
+# Node.js and npm: a machine may already carry them from another source (whose nodejs
+# conflicts with Debian's npm package); install Debian's only when the commands are absent.
+command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
+missing=""
+for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+SUDO=""
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+echo "deps: installing:$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null

@@ -1,0 +1,18 @@
+#!/bin/sh
+# test.sh: install, build and run every test: the dev build, the ASan+UBSan build, and a short
+# run of each fuzz harness. Exits non-zero when anything fails.
+set -eu
+cd "$(dirname "$0")/.."
+sh scripts/deps.sh
+status=0
+for preset in dev asan; do
+    echo "== build and test: $preset"
+    cmake --preset "$preset" >/dev/null
+    cmake --build --preset "$preset"
+    ctest --preset "$preset" -j2 || status=1
+done
+echo "== fuzz harnesses (short run)"
+cmake --preset fuzz >/dev/null
+cmake --build --preset fuzz
+sh tests/fuzz/run.sh build/fuzz "${MEDSEC_FUZZ_SECONDS:-10}" || status=1
+exit $status
