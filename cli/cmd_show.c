@@ -1,0 +1,405 @@
+/* cmd_show.c: `medsec show DIR`: a readable summary of a device's security file. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "medsec/buf.h"
+#include "medsec/json.h"
+#include "medsec/model.h"
+
+/* MDS2 sections in form order, for "controls by capability". */
+static const char *const capabilities[] = {"DOC", "MPII", "ALOF", "AUDT", "AUTH", "CSUP", "DIDT", "DTBK",
+                                           "EMRG", "IGAU", "MLDP", "NAUT", "CONN", "PAUT", "PLOK", "RDMP",
+                                           "SBOM", "SAHD", "SGUD", "STCF", "TXCF", "TXIG", "RMOT"};
+#define NCAP (sizeof capabilities / sizeof capabilities[0])
+
+static void show_usage(FILE *out)
+{
+    fputs("usage: medsec show [--json] DIR\n"
+          "\n"
+          "Summarise the security file DIR/device.yaml: the device, its versions and their support\n"
+          "status today, counts of items, flows, assets and controls, the interfaces and flows that\n"
+          "cross trust zones, and the controls by MDS2 capability. \"Today\" is MEDSEC_TODAY\n"
+          "(YYYY-MM-DD) when set, else the current UTC date. The file is validated first.\n"
+          "\n"
+          "  --json      print the summary as JSON\n"
+          "  -h, --help  show this help\n"
+          "\n"
+          "Exit codes: 0 shown, 2 errors in the file or bad usage, 3 internal error.\n",
+          out);
+}
+
+static const char *tri(int v)
+{
+    return v == MEDSEC_UNSTATED ? "?" : v ? "yes" : "no";
+}
+
+static size_t count_element(const struct medsec_model *m, const char *element)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nitems; i++)
+        n += m->items[i].element && strcmp(m->items[i].element, element) == 0;
+    return n;
+}
+
+static size_t count_components(const struct medsec_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nsboms; i++)
+        n += m->sboms[i].sbom->ncomponents;
+    return n;
+}
+
+static size_t count_verified(const struct medsec_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->ncontrols; i++)
+        n += strcmp(m->controls[i].status, "verified") == 0;
+    return n;
+}
+
+/* Print @text after @label (15 columns), wrapped at 100 columns with the same indent. */
+static void print_wrapped(const char *label, const char *text)
+{
+    enum { INDENT = 17, WIDTH = 100 };
+    printf("  %-*s", INDENT - 2, label);
+    size_t col = INDENT;
+    const char *p = text;
+    while (*p) {
+        while (*p == ' ')
+            p++;
+        size_t n = strcspn(p, " ");
+        if (!n)
+            break;
+        if (col > INDENT && col + 1 + n > WIDTH) {
+            printf("\n%*s", INDENT, "");
+            col = INDENT;
+        } else if (col > INDENT) {
+            putchar(' ');
+            col++;
+        }
+        printf("%.*s", (int)n, p);
+        col += n;
+        p += n;
+    }
+    putchar('\n');
+}
+
+static int table_out(struct cli_table *t, int ok)
+{
+    if (ok)
+        cli_table_print(t, stdout);
+    cli_table_release(t);
+    return ok ? 0 : -1;
+}
+
+static int print_text(const struct medsec_model *m, const char *today)
+{
+    const struct medsec_model_device *d = &m->device;
+    printf("%s %s (model %s)\n", d->manufacturer, d->name, d->model);
+    if (d->udi_di)
+        printf("  UDI-DI:        %s\n", d->udi_di);
+    printf("  class:         EU MDR %s", d->mdr_class);
+    if (d->fda_class)
+        printf(", FDA class %s", d->fda_class);
+    if (d->software_safety_class)
+        printf(", IEC 62304 class %s", d->software_safety_class);
+    putchar('\n');
+    print_wrapped("purpose:", d->intended_purpose);
+    struct medsec_buf users = MEDSEC_BUF_INIT, envs = MEDSEC_BUF_INIT;
+    for (size_t i = 0; i < d->intended_users.n; i++)
+        (void)medsec_buf_addf(&users, "%s%s", i ? ", " : "", d->intended_users.v[i]);
+    for (size_t i = 0; i < d->use_environments.n; i++)
+        (void)medsec_buf_addf(&envs, "%s%s", i ? ", " : "", d->use_environments.v[i]);
+    print_wrapped("users:", users.data ? users.data : "");
+    print_wrapped("environments:", envs.data ? envs.data : "");
+    medsec_buf_release(&users);
+    medsec_buf_release(&envs);
+    printf("\nVersions (today %s; current %s)\n", today, d->current_version);
+
+    static const char *const vh[] = {"VERSION", "RELEASED", "SUPPORT", "END OF SUPPORT", "STATUS"};
+    struct cli_table t;
+    if (cli_table_init(&t, 5, vh) != 0)
+        return -1;
+    int ok = 1;
+    for (size_t i = 0; i < m->nversions && ok; i++) {
+        const struct medsec_model_version *v = &m->versions[i];
+        long left = 0;
+        enum medsec_support_status st = medsec_model_support_status(v, today, &left);
+        char status[64], ver[80];
+        if (st == MEDSEC_SUPPORTED || st == MEDSEC_SUPPORT_ENDING)
+            snprintf(status, sizeof status, "%s (%ld days left)", medsec_support_status_name(st), left);
+        else
+            snprintf(status, sizeof status, "%s", medsec_support_status_name(st));
+        snprintf(ver, sizeof ver, "%s%s", v->version, strcmp(v->version, d->current_version) ? "" : " *");
+        const char *row[] = {ver, v->release_date, v->support, v->end_of_support, status};
+        ok = cli_table_add(&t, row) == 0;
+    }
+    if (table_out(&t, ok))
+        return -1;
+
+    size_t fcross = 0, icross = 0;
+    for (size_t i = 0; i < m->nflows; i++)
+        fcross += medsec_model_flow_crosses(m, &m->flows[i]);
+    for (size_t i = 0; i < m->ninterfaces; i++)
+        icross += medsec_model_interface_crosses(m, &m->interfaces[i]);
+    printf("\nContents\n");
+    printf("  trust zones    %zu\n", m->nzones);
+    printf("  items          %zu (%zu processes, %zu data stores, %zu external entities)\n", m->nitems,
+           count_element(m, "process"), count_element(m, "data_store"), count_element(m, "external_entity"));
+    printf("  SBOMs          %zu (%zu components)\n", m->nsboms, count_components(m));
+    printf("  interfaces     %zu (%zu reachable from another zone)\n", m->ninterfaces, icross);
+    printf("  flows          %zu (%zu crossing trust zones)\n", m->nflows, fcross);
+    printf("  assets         %zu\n", m->nassets);
+    printf("  controls       %zu (%zu verified)\n", m->ncontrols, count_verified(m));
+    printf("  requirements   %zu\n", m->nrequirements);
+    printf("  evidence       %zu\n", m->nevidence);
+    printf("  assumptions    %zu\n", m->nassumptions);
+    printf("  duties         %zu\n", m->nduties);
+    printf("  hazards        %zu\n", m->nhazards);
+    printf("  threats        %zu (written by hand)\n", m->nthreats);
+
+    if (icross) {
+        printf("\nInterfaces reachable from another trust zone\n");
+        static const char *const ih[] = {"INTERFACE", "TYPE", "ITEM", "ZONES", "AUTH", "ENCRYPTED", "DEBUG"};
+        if (cli_table_init(&t, 7, ih) != 0)
+            return -1;
+        for (size_t i = 0; i < m->ninterfaces && ok; i++) {
+            const struct medsec_model_interface *in = &m->interfaces[i];
+            if (!medsec_model_interface_crosses(m, in))
+                continue;
+            char zones[256];
+            snprintf(zones, sizeof zones, "%s -> %s", in->zone, medsec_model_zone_of(m, in->id));
+            const char *dbg = in->debug == 1 ? (in->disabled_in_production == 1 ? "yes (disabled)" : "yes") : "no";
+            const char *row[] = {in->id, in->type, in->item, zones, tri(in->authenticated), tri(in->encrypted), dbg};
+            ok = cli_table_add(&t, row) == 0;
+        }
+        if (table_out(&t, ok))
+            return -1;
+    }
+    if (fcross) {
+        printf("\nFlows crossing trust zones\n");
+        static const char *const fh[] = {"FLOW", "FROM -> TO", "PROTOCOL", "ZONES", "AUTH", "ENCRYPTED"};
+        if (cli_table_init(&t, 6, fh) != 0)
+            return -1;
+        for (size_t i = 0; i < m->nflows && ok; i++) {
+            const struct medsec_model_flow *f = &m->flows[i];
+            if (!medsec_model_flow_crosses(m, f))
+                continue;
+            char ends[256], zones[256];
+            snprintf(ends, sizeof ends, "%s -> %s", f->from, f->to);
+            snprintf(zones, sizeof zones, "%s -> %s", medsec_model_zone_of(m, f->from), medsec_model_zone_of(m, f->to));
+            const char *row[] = {f->id, ends, f->protocol, zones, tri(f->authenticated), tri(f->encrypted)};
+            ok = cli_table_add(&t, row) == 0;
+        }
+        if (table_out(&t, ok))
+            return -1;
+    }
+    if (m->ncontrols) {
+        printf("\nControls by capability (MDS2)\n");
+        static const char *const ch[] = {"CAPABILITY", "CONTROLS"};
+        if (cli_table_init(&t, 2, ch) != 0)
+            return -1;
+        for (size_t c = 0; c < NCAP && ok; c++) {
+            struct medsec_buf b = MEDSEC_BUF_INIT;
+            for (size_t i = 0; i < m->ncontrols; i++)
+                if (medsec_strlist_has(&m->controls[i].capabilities, capabilities[c]))
+                    (void)medsec_buf_addf(&b, "%s%s", b.len ? ", " : "", m->controls[i].id);
+            if (b.len) {
+                const char *row[] = {capabilities[c], b.data};
+                ok = cli_table_add(&t, row) == 0;
+            }
+            medsec_buf_release(&b);
+        }
+        if (table_out(&t, ok))
+            return -1;
+    }
+    return fflush(stdout) == 0 ? 0 : -1;
+}
+
+static void json_strlist(struct medsec_jsonw *w, const char *key, const struct medsec_strlist *l)
+{
+    medsec_jsonw_key(w, key);
+    medsec_jsonw_array_begin(w);
+    for (size_t i = 0; i < l->n; i++)
+        medsec_jsonw_string(w, l->v[i]);
+    medsec_jsonw_array_end(w);
+}
+
+static void json_tri(struct medsec_jsonw *w, const char *key, int v)
+{
+    medsec_jsonw_key(w, key);
+    if (v == MEDSEC_UNSTATED)
+        medsec_jsonw_null(w);
+    else
+        medsec_jsonw_bool(w, v == 1);
+}
+
+static int print_json(const struct medsec_model *m, const char *today)
+{
+    struct medsec_buf out = MEDSEC_BUF_INIT;
+    struct medsec_jsonw w;
+    const struct medsec_model_device *d = &m->device;
+    medsec_jsonw_init(&w, &out, 1);
+    medsec_jsonw_object_begin(&w);
+    medsec_jsonw_kv_string(&w, "file", m->file);
+    medsec_jsonw_kv_string(&w, "today", today);
+    medsec_jsonw_key(&w, "device");
+    medsec_jsonw_object_begin(&w);
+    medsec_jsonw_kv_string(&w, "manufacturer", d->manufacturer);
+    medsec_jsonw_kv_string(&w, "name", d->name);
+    medsec_jsonw_kv_string(&w, "model", d->model);
+    medsec_jsonw_kv_string(&w, "udi_di", d->udi_di);
+    medsec_jsonw_kv_string(&w, "mdr_class", d->mdr_class);
+    medsec_jsonw_kv_string(&w, "fda_class", d->fda_class);
+    medsec_jsonw_kv_string(&w, "software_safety_class", d->software_safety_class);
+    medsec_jsonw_kv_string(&w, "intended_purpose", d->intended_purpose);
+    json_strlist(&w, "intended_users", &d->intended_users);
+    json_strlist(&w, "use_environments", &d->use_environments);
+    medsec_jsonw_kv_string(&w, "current_version", d->current_version);
+    medsec_jsonw_object_end(&w);
+    medsec_jsonw_key(&w, "versions");
+    medsec_jsonw_array_begin(&w);
+    for (size_t i = 0; i < m->nversions; i++) {
+        const struct medsec_model_version *v = &m->versions[i];
+        long left = 0;
+        enum medsec_support_status st = medsec_model_support_status(v, today, &left);
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "version", v->version);
+        medsec_jsonw_kv_string(&w, "release_date", v->release_date);
+        medsec_jsonw_kv_string(&w, "support", v->support);
+        medsec_jsonw_kv_string(&w, "end_of_support", v->end_of_support);
+        medsec_jsonw_kv_string(&w, "status", medsec_support_status_name(st));
+        medsec_jsonw_kv_int(&w, "days_left", left);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
+    medsec_jsonw_key(&w, "counts");
+    medsec_jsonw_object_begin(&w);
+    medsec_jsonw_kv_int(&w, "zones", (long long)m->nzones);
+    medsec_jsonw_kv_int(&w, "items", (long long)m->nitems);
+    medsec_jsonw_kv_int(&w, "processes", (long long)count_element(m, "process"));
+    medsec_jsonw_kv_int(&w, "data_stores", (long long)count_element(m, "data_store"));
+    medsec_jsonw_kv_int(&w, "external_entities", (long long)count_element(m, "external_entity"));
+    medsec_jsonw_kv_int(&w, "sboms", (long long)m->nsboms);
+    medsec_jsonw_kv_int(&w, "components", (long long)count_components(m));
+    medsec_jsonw_kv_int(&w, "interfaces", (long long)m->ninterfaces);
+    medsec_jsonw_kv_int(&w, "flows", (long long)m->nflows);
+    medsec_jsonw_kv_int(&w, "assets", (long long)m->nassets);
+    medsec_jsonw_kv_int(&w, "controls", (long long)m->ncontrols);
+    medsec_jsonw_kv_int(&w, "controls_verified", (long long)count_verified(m));
+    medsec_jsonw_kv_int(&w, "requirements", (long long)m->nrequirements);
+    medsec_jsonw_kv_int(&w, "evidence", (long long)m->nevidence);
+    medsec_jsonw_kv_int(&w, "assumptions", (long long)m->nassumptions);
+    medsec_jsonw_kv_int(&w, "duties", (long long)m->nduties);
+    medsec_jsonw_kv_int(&w, "hazards", (long long)m->nhazards);
+    medsec_jsonw_kv_int(&w, "threats", (long long)m->nthreats);
+    medsec_jsonw_object_end(&w);
+    medsec_jsonw_key(&w, "interfaces_crossing_zones");
+    medsec_jsonw_array_begin(&w);
+    for (size_t i = 0; i < m->ninterfaces; i++) {
+        const struct medsec_model_interface *in = &m->interfaces[i];
+        if (!medsec_model_interface_crosses(m, in))
+            continue;
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "id", in->id);
+        medsec_jsonw_kv_string(&w, "type", in->type);
+        medsec_jsonw_kv_string(&w, "item", in->item);
+        medsec_jsonw_kv_string(&w, "from_zone", in->zone);
+        medsec_jsonw_kv_string(&w, "to_zone", medsec_model_zone_of(m, in->id));
+        json_tri(&w, "authenticated", in->authenticated);
+        json_tri(&w, "encrypted", in->encrypted);
+        json_tri(&w, "debug", in->debug);
+        json_tri(&w, "disabled_in_production", in->disabled_in_production);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
+    medsec_jsonw_key(&w, "flows_crossing_zones");
+    medsec_jsonw_array_begin(&w);
+    for (size_t i = 0; i < m->nflows; i++) {
+        const struct medsec_model_flow *f = &m->flows[i];
+        if (!medsec_model_flow_crosses(m, f))
+            continue;
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "id", f->id);
+        medsec_jsonw_kv_string(&w, "from", f->from);
+        medsec_jsonw_kv_string(&w, "to", f->to);
+        medsec_jsonw_kv_string(&w, "protocol", f->protocol);
+        medsec_jsonw_kv_string(&w, "from_zone", medsec_model_zone_of(m, f->from));
+        medsec_jsonw_kv_string(&w, "to_zone", medsec_model_zone_of(m, f->to));
+        json_tri(&w, "authenticated", f->authenticated);
+        json_tri(&w, "encrypted", f->encrypted);
+        json_tri(&w, "integrity", f->integrity);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
+    medsec_jsonw_key(&w, "controls_by_capability");
+    medsec_jsonw_object_begin(&w);
+    for (size_t c = 0; c < NCAP; c++) {
+        size_t n = 0;
+        for (size_t i = 0; i < m->ncontrols; i++)
+            n += medsec_strlist_has(&m->controls[i].capabilities, capabilities[c]);
+        if (!n)
+            continue;
+        medsec_jsonw_key(&w, capabilities[c]);
+        medsec_jsonw_array_begin(&w);
+        for (size_t i = 0; i < m->ncontrols; i++)
+            if (medsec_strlist_has(&m->controls[i].capabilities, capabilities[c]))
+                medsec_jsonw_string(&w, m->controls[i].id);
+        medsec_jsonw_array_end(&w);
+    }
+    medsec_jsonw_object_end(&w);
+    medsec_jsonw_object_end(&w);
+    int rc = 0;
+    if (medsec_jsonw_finish(&w) != MEDSEC_OK || !cli_write_stdout(out.data, out.len))
+        rc = -1;
+    medsec_buf_release(&out);
+    return rc;
+}
+
+int cmd_show(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0},
+    };
+    bool json = false;
+    optind = 0;
+    for (int c; (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+        switch (c) {
+        case 'j': json = true; break;
+        case 'h': show_usage(stdout); return EXIT_OK_;
+        default: return cli_usage_error("show", "unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (optind + 1 != argc)
+        return cli_usage_error("show", optind == argc ? "missing DIR" : "expected one DIR");
+    struct medsec_diags diags = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = NULL;
+    struct medsec_error err;
+    medsec_err rc = medsec_model_load(argv[optind], NULL, &m, &diags, &err);
+    int exit_code = EXIT_OK_;
+    if (rc != MEDSEC_OK) {
+        if (diags.errors) {
+            cli_print_diags(stderr, &diags);
+            fprintf(stderr, "medsec: %s: %zu error%s; run 'medsec validate'\n", err.file, diags.errors,
+                    diags.errors == 1 ? "" : "s");
+        } else {
+            cli_print_error(&err);
+        }
+        exit_code = cli_exit_for(rc);
+        goto out_free;
+    }
+    cli_print_diags(stderr, &diags); /* warnings */
+    char today[11];
+    cli_today(today);
+    if ((json ? print_json(m, today) : print_text(m, today)) != 0)
+        exit_code = EXIT_INTERNAL;
+out_free:
+    medsec_model_free(m);
+    medsec_diags_release(&diags);
+    return exit_code;
+}

@@ -1,0 +1,373 @@
+/* medsec/model.h: the device security file (device.yaml and the files it names) as an in-memory model. */
+#ifndef MEDSEC_MODEL_H
+#define MEDSEC_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "medsec/arena.h"
+#include "medsec/diag.h"
+#include "medsec/error.h"
+#include "medsec/sbom.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/*
+ * The format is documented key by key in docs/security-file.md (JSON Schema:
+ * docs/schema/security-file.schema.json, generated from the same table the loader checks with).
+ *
+ * Ownership: one struct medsec_model owns everything reachable from it (strings live in its arena,
+ * SBOMs are owned too); free it with medsec_model_free. Every string may be NULL when the file does
+ * not give it. Dates are kept as validated "YYYY-MM-DD" strings, which compare with strcmp.
+ * Every element records where it starts in device.yaml (`pos`).
+ */
+
+/* A boolean the file may leave unstated: MEDSEC_UNSTATED (-1), 0 = false, 1 = true. */
+#define MEDSEC_UNSTATED (-1)
+
+struct medsec_model_pos {
+    unsigned line, column; /* 1-based; 0 = absent (an optional mapping the file does not have) */
+};
+
+struct medsec_strlist {
+    const char **v;
+    size_t n;
+};
+
+/* What an identifier names. Ids are unique per namespace: every architecture / risk element
+ * (zone ... threat) shares one namespace; versions, harm levels and exploitability levels have
+ * their own. */
+enum medsec_model_kind {
+    MEDSEC_MK_ZONE = 0,
+    MEDSEC_MK_ITEM,
+    MEDSEC_MK_INTERFACE,
+    MEDSEC_MK_FLOW,
+    MEDSEC_MK_ASSET,
+    MEDSEC_MK_CONTROL,
+    MEDSEC_MK_REQUIREMENT,
+    MEDSEC_MK_EVIDENCE,
+    MEDSEC_MK_ASSUMPTION,
+    MEDSEC_MK_DUTY,
+    MEDSEC_MK_HAZARD,
+    MEDSEC_MK_THREAT,
+    MEDSEC_MK_VERSION,
+    MEDSEC_MK_HARM,
+    MEDSEC_MK_EXPLOITABILITY,
+    MEDSEC_MK_COUNT
+};
+/* "zone", "item", "interface", "flow", ... (the singular of the top-level key). */
+const char *medsec_model_kind_name(enum medsec_model_kind k);
+
+struct medsec_model_device {
+    struct medsec_model_pos pos;
+    const char *manufacturer, *model, *name, *udi_di;
+    const char *mdr_class;       /* I, Is, Im, Ir, IIa, IIb, III */
+    const char *fda_class;       /* I, II, III (may be NULL) */
+    const char *software_safety_class; /* IEC 62304: A, B, C */
+    const char *intended_purpose, *description;
+    struct medsec_strlist intended_users, use_environments;
+    const char *current_version; /* a version of `versions` */
+};
+
+struct medsec_model_version {
+    struct medsec_model_pos pos;
+    const char *version;
+    const char *release_date;   /* YYYY-MM-DD */
+    const char *support;        /* full, security_only, limited, none */
+    const char *end_of_support; /* YYYY-MM-DD (required: FDA 524B asks for it) */
+    const char *notes;
+};
+
+/* One step of the harm-severity scale, lowest first; `level` is its 1-based rank. */
+struct medsec_model_harm {
+    struct medsec_model_pos pos;
+    const char *id, *name, *description;
+    long level;
+};
+
+struct medsec_model_clinical {
+    struct medsec_model_pos pos;
+    struct medsec_model_harm *harm_scale;
+    size_t nharm_scale;
+    const char *notes;
+};
+
+struct medsec_model_zone {
+    struct medsec_model_pos pos;
+    const char *id, *name, *description;
+    long trust; /* 0..100, higher = more trusted */
+};
+
+struct medsec_model_item {
+    struct medsec_model_pos pos;
+    const char *id, *name, *description;
+    const char *kind;    /* hardware, firmware, operating_system, application, service, ... */
+    const char *element; /* DFD role: process, data_store, external_entity */
+    const char *zone;
+    const char *version;
+    const char *type;    /* who an external entity is: human, user, operator, service, system */
+    const char *role;    /* e.g. clinician, biomed, admin, service, manufacturer */
+    const char *sbom;    /* SBOM file, relative to the device folder */
+    struct medsec_strlist components; /* refs inside `sbom` (bom-ref / SPDXID) */
+    struct medsec_strlist data;       /* what a data store holds: phi, logs, config, keys, firmware ... */
+    int privileged, untrusted_input, secure_element, unique_credentials; /* MEDSEC_UNSTATED, 0, 1 */
+};
+
+struct medsec_model_port {
+    struct medsec_model_pos pos;
+    long number;
+    const char *transport; /* tcp, udp */
+    const char *service;
+};
+
+struct medsec_model_interface {
+    struct medsec_model_pos pos;
+    const char *id, *name, *description;
+    const char *type; /* wifi, ble, usb, ethernet, jtag, swd, uart, ... */
+    const char *item; /* the item that exposes it */
+    const char *zone; /* the zone on the other side (who can reach it) */
+    struct medsec_model_port *ports;
+    size_t nports;
+    int debug, disabled_in_production, authenticated, encrypted, removable;
+};
+
+struct medsec_model_flow {
+    struct medsec_model_pos pos;
+    const char *id, *name, *description;
+    const char *from, *to; /* items */
+    const char *via;       /* interface, may be NULL */
+    const char *protocol;
+    const char *purpose;   /* command, control, therapy, configuration, update, telemetry, ... */
+    struct medsec_strlist data;
+    int authenticated, encrypted, integrity, replay_protected;
+};
+
+struct medsec_model_asset {
+    struct medsec_model_pos pos;
+    const char *id, *name, *description;
+    struct medsec_strlist functions;  /* phi, diagnosis_monitoring, therapy_delivery, clinical_workflow, secrets */
+    struct medsec_strlist stored_in;  /* items */
+    struct medsec_strlist carried_by; /* flows */
+    const char *confidentiality, *integrity, *availability; /* worst harm on loss (harm-scale ids) */
+};
+
+struct medsec_model_control {
+    struct medsec_model_pos pos;
+    const char *id, *name, *description;
+    const char *status; /* planned, implemented, verified */
+    struct medsec_strlist capabilities; /* MDS2 section codes: AUTH, TXCF ... */
+    struct medsec_strlist applies_to;   /* items, interfaces, flows, zones, assets */
+    struct medsec_strlist stride;       /* spoofing, tampering, ... */
+    const char *lowers;                 /* exploitability, severity, both */
+    const char *rationale;
+};
+
+struct medsec_model_requirement {
+    struct medsec_model_pos pos;
+    const char *id, *text;
+    struct medsec_strlist sources;  /* clauses it serves, e.g. "IEC 81001-5-1 5.2", "MDR GSPR 17.4" */
+    struct medsec_strlist controls;
+};
+
+struct medsec_model_evidence {
+    struct medsec_model_pos pos;
+    const char *id, *title, *description;
+    const char *kind;   /* test, penetration_test, fuzz_test, static_analysis, ... */
+    const char *result; /* pass, fail, open, not_applicable */
+    const char *date;
+    const char *file;   /* report, relative to the device folder */
+    struct medsec_strlist verifies; /* requirements and controls */
+};
+
+struct medsec_model_assumption {
+    struct medsec_model_pos pos;
+    const char *id, *text;
+    struct medsec_strlist applies_to;
+};
+
+struct medsec_model_duty {
+    struct medsec_model_pos pos;
+    const char *id, *party, *text; /* party: operator, integrator, hdo_it, clinical_user, service, patient */
+    struct medsec_strlist controls, assumptions;
+    int in_ifu;
+};
+
+struct medsec_model_matrix_row {
+    struct medsec_model_pos pos;
+    const char *exploitability;
+    struct medsec_strlist cells; /* one per harm level, lowest first: acceptable, tolerable, unacceptable */
+};
+
+struct medsec_model_level {
+    struct medsec_model_pos pos;
+    const char *id, *name, *description;
+    long level; /* 1-based rank, lowest first */
+};
+
+struct medsec_model_risk_matrix {
+    struct medsec_model_pos pos; /* line 0: the file has no matrix */
+    struct medsec_model_level *exploitability;
+    size_t nexploitability;
+    struct medsec_model_matrix_row *rows;
+    size_t nrows;
+};
+
+struct medsec_model_hazard {
+    struct medsec_model_pos pos;
+    const char *id, *title, *description;
+    const char *harm;      /* harm-scale id */
+    const char *safety_ref;/* id in the ISO 14971 risk management file */
+    struct medsec_strlist threats;
+};
+
+struct medsec_model_threat {
+    struct medsec_model_pos pos;
+    const char *id, *title, *description;
+    struct medsec_strlist elements; /* items, interfaces, flows, zones */
+    struct medsec_strlist stride;
+    const char *exploitability; /* exploitability-level id */
+    struct medsec_strlist assets, hazards, controls, cwe, capec;
+    const char *rubric; /* MITRE rubric answers file, relative to the device folder */
+};
+
+struct medsec_model_component_support {
+    struct medsec_model_pos pos;
+    const char *sbom, *component;
+    const char *support, *end_of_support, *notes;
+};
+
+/* An SBOM the file names, loaded once. */
+struct medsec_model_sbom {
+    const char *path;          /* as written in device.yaml */
+    struct medsec_sbom *sbom;  /* owned */
+};
+
+struct medsec_model {
+    struct medsec_model_pos pos; /* where the top-level mapping starts */
+    const char *dir;  /* the device folder */
+    const char *file; /* path of device.yaml (dir + "/device.yaml") */
+    long format;      /* `medsec:` format version, 1 */
+    struct medsec_model_device device;
+    struct medsec_model_version *versions; size_t nversions;
+    struct medsec_model_clinical clinical;
+    struct medsec_model_zone *zones; size_t nzones;
+    struct medsec_model_item *items; size_t nitems;
+    struct medsec_model_interface *interfaces; size_t ninterfaces;
+    struct medsec_model_flow *flows; size_t nflows;
+    struct medsec_model_asset *assets; size_t nassets;
+    struct medsec_model_control *controls; size_t ncontrols;
+    struct medsec_model_requirement *requirements; size_t nrequirements;
+    struct medsec_model_evidence *evidence; size_t nevidence;
+    struct medsec_model_assumption *assumptions; size_t nassumptions;
+    struct medsec_model_duty *duties; size_t nduties;
+    struct medsec_model_risk_matrix risk_matrix;
+    struct medsec_model_hazard *hazards; size_t nhazards;
+    struct medsec_model_threat *threats; size_t nthreats;
+    struct medsec_model_component_support *component_support; size_t ncomponent_support;
+    struct medsec_strlist threat_rules; /* extra threat rule catalogs, relative to the folder */
+    const char *triage;                 /* triage file (for VEX), relative to the folder */
+    struct medsec_model_sbom *sboms; size_t nsboms;
+    struct medsec_arena arena;
+};
+
+/* Input caps; a 0 field takes the default in brackets. Exceeding one is an error, never a crash. */
+struct medsec_model_limits {
+    size_t max_bytes;    /* device.yaml size [4 MiB] */
+    size_t max_depth;    /* YAML nesting [32] */
+    size_t max_entries;  /* entries of one list [10000] */
+    size_t max_nodes;    /* YAML nodes in the document [500000] */
+    size_t max_string;   /* bytes in one scalar [65536] */
+    size_t max_sbom_bytes; /* each referenced SBOM [64 MiB] */
+};
+
+/*
+ * Load DIR/device.yaml and check it completely: YAML syntax, keys, types, required keys, values,
+ * dates, ids, every reference, referenced files and SBOM components, caps. Every problem goes to
+ * @diags (file:line:column, errors and warnings; may be NULL to just get a verdict).
+ * Returns MEDSEC_OK with *out set when there is no error (warnings allowed); the caller frees it
+ * with medsec_model_free. When the file has errors: MEDSEC_EINVAL (or EPARSE for YAML syntax,
+ * ETOOBIG for a cap), *out stays NULL and @err summarises ("N errors"). Never a half-valid model.
+ * Other failures (ENOMEM, EIO reading device.yaml) are in @err. @lim may be NULL.
+ */
+medsec_err medsec_model_load(const char *dir, const struct medsec_model_limits *lim,
+                             struct medsec_model **out, struct medsec_diags *diags,
+                             struct medsec_error *err) __attribute__((warn_unused_result));
+
+/*
+ * The same from memory: @text is device.yaml, @filename names it in diagnostics. @dir is the folder
+ * referenced files are resolved against; NULL skips every file check (SBOMs, evidence, rubric).
+ */
+medsec_err medsec_model_parse(const char *text, size_t len, const char *filename, const char *dir,
+                              const struct medsec_model_limits *lim, struct medsec_model **out,
+                              struct medsec_diags *diags, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+/* Free @m and everything it owns. NULL is allowed. */
+void medsec_model_free(struct medsec_model *m);
+
+/* ---- lookups (NULL when absent; linear, the file caps the counts) ---- */
+const struct medsec_model_zone *medsec_model_find_zone(const struct medsec_model *m, const char *id);
+const struct medsec_model_item *medsec_model_find_item(const struct medsec_model *m, const char *id);
+const struct medsec_model_interface *medsec_model_find_interface(const struct medsec_model *m,
+                                                                 const char *id);
+const struct medsec_model_flow *medsec_model_find_flow(const struct medsec_model *m, const char *id);
+const struct medsec_model_asset *medsec_model_find_asset(const struct medsec_model *m, const char *id);
+const struct medsec_model_control *medsec_model_find_control(const struct medsec_model *m, const char *id);
+const struct medsec_model_hazard *medsec_model_find_hazard(const struct medsec_model *m, const char *id);
+const struct medsec_model_threat *medsec_model_find_threat(const struct medsec_model *m, const char *id);
+const struct medsec_model_harm *medsec_model_find_harm(const struct medsec_model *m, const char *id);
+const struct medsec_model_level *medsec_model_find_exploitability(const struct medsec_model *m,
+                                                                  const char *id);
+const struct medsec_model_version *medsec_model_find_version(const struct medsec_model *m,
+                                                             const char *version);
+/* What @id names in the shared element namespace (zone ... threat); false when nothing. */
+bool medsec_model_kind_of(const struct medsec_model *m, const char *id, enum medsec_model_kind *kind);
+/* The loaded SBOM for @path as written in device.yaml, or NULL. */
+const struct medsec_sbom *medsec_model_sbom(const struct medsec_model *m, const char *path);
+
+/* ---- queries ---- */
+
+/* Zone of an item, an interface (its item's zone) or a flow's source; NULL when unknown. */
+const char *medsec_model_zone_of(const struct medsec_model *m, const char *element_id);
+/* True when the flow's endpoints are in different zones. */
+bool medsec_model_flow_crosses(const struct medsec_model *m, const struct medsec_model_flow *f);
+/* True when the interface is reachable from a zone other than its item's own. */
+bool medsec_model_interface_crosses(const struct medsec_model *m, const struct medsec_model_interface *i);
+/* True when @list holds @s. */
+bool medsec_strlist_has(const struct medsec_strlist *list, const char *s);
+/* Union of the clinical functions of the assets stored in or carried by @element_id. */
+size_t medsec_model_functions_of(const struct medsec_model *m, const char *element_id,
+                                 const char **out, size_t max);
+/* Acceptance of (exploitability, harm): "acceptable", "tolerable", "unacceptable", or NULL. */
+const char *medsec_model_acceptance(const struct medsec_model *m, const char *exploitability,
+                                    const char *harm);
+
+enum medsec_support_status {
+    MEDSEC_SUPPORT_NOT_RELEASED = 0, /* today is before the release date */
+    MEDSEC_SUPPORTED,                /* released, end of support still ahead (more than 365 days) */
+    MEDSEC_SUPPORT_ENDING,           /* end of support within the next 365 days */
+    MEDSEC_SUPPORT_ENDED             /* today is on or after end_of_support */
+};
+/* "not released", "supported", "ending", "ended". */
+const char *medsec_support_status_name(enum medsec_support_status s);
+/* Status of @v on @today ("YYYY-MM-DD"); @days_left gets days to end of support (may be NULL). */
+enum medsec_support_status medsec_model_support_status(const struct medsec_model_version *v,
+                                                       const char *today, long *days_left);
+
+/* ---- dates and suggestions, shared with other modules ---- */
+
+/* Parse a real calendar date "YYYY-MM-DD" (leap years checked) into days since 1970-01-01. */
+bool medsec_date_parse(const char *s, long *days);
+/* The candidate closest to @word by edit distance when close enough to be a likely typo, or NULL. */
+const char *medsec_suggest(const char *word, const char *const *candidates, size_t n);
+
+/* The JSON Schema (draft 2020-12) of device.yaml, generated from the loader's table, into a new
+ * NUL-terminated string (caller frees with medsec_free). */
+medsec_err medsec_model_schema_json(char **out, size_t *len) __attribute__((warn_unused_result));
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,279 @@
+/* query.c: lookups and questions over a loaded model; dates and "did you mean" suggestions. */
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "medsec/alloc.h"
+#include "medsec/model.h"
+
+const char *medsec_model_kind_name(enum medsec_model_kind k)
+{
+    static const char *const names[MEDSEC_MK_COUNT] = {
+        "zone", "item", "interface", "flow", "asset", "control", "requirement", "evidence",
+        "assumption", "duty", "hazard", "threat", "version", "harm level", "exploitability level"};
+    return (unsigned)k < MEDSEC_MK_COUNT ? names[k] : "?";
+}
+
+#define FIND(fn, T, arr, n, key)                                                           \
+    const struct T *fn(const struct medsec_model *m, const char *id)                       \
+    {                                                                                      \
+        if (!m || !id)                                                                     \
+            return NULL;                                                                   \
+        for (size_t i = 0; i < m->n; i++)                                                  \
+            if (m->arr[i].key && strcmp(m->arr[i].key, id) == 0)                           \
+                return &m->arr[i];                                                         \
+        return NULL;                                                                       \
+    }
+
+FIND(medsec_model_find_zone, medsec_model_zone, zones, nzones, id)
+FIND(medsec_model_find_item, medsec_model_item, items, nitems, id)
+FIND(medsec_model_find_interface, medsec_model_interface, interfaces, ninterfaces, id)
+FIND(medsec_model_find_flow, medsec_model_flow, flows, nflows, id)
+FIND(medsec_model_find_asset, medsec_model_asset, assets, nassets, id)
+FIND(medsec_model_find_control, medsec_model_control, controls, ncontrols, id)
+FIND(medsec_model_find_hazard, medsec_model_hazard, hazards, nhazards, id)
+FIND(medsec_model_find_threat, medsec_model_threat, threats, nthreats, id)
+FIND(medsec_model_find_harm, medsec_model_harm, clinical.harm_scale, clinical.nharm_scale, id)
+FIND(medsec_model_find_exploitability, medsec_model_level, risk_matrix.exploitability,
+     risk_matrix.nexploitability, id)
+FIND(medsec_model_find_version, medsec_model_version, versions, nversions, version)
+
+bool medsec_model_kind_of(const struct medsec_model *m, const char *id, enum medsec_model_kind *kind)
+{
+    enum medsec_model_kind k;
+    if (medsec_model_find_zone(m, id))
+        k = MEDSEC_MK_ZONE;
+    else if (medsec_model_find_item(m, id))
+        k = MEDSEC_MK_ITEM;
+    else if (medsec_model_find_interface(m, id))
+        k = MEDSEC_MK_INTERFACE;
+    else if (medsec_model_find_flow(m, id))
+        k = MEDSEC_MK_FLOW;
+    else if (medsec_model_find_asset(m, id))
+        k = MEDSEC_MK_ASSET;
+    else if (medsec_model_find_control(m, id))
+        k = MEDSEC_MK_CONTROL;
+    else if (medsec_model_find_hazard(m, id))
+        k = MEDSEC_MK_HAZARD;
+    else if (medsec_model_find_threat(m, id))
+        k = MEDSEC_MK_THREAT;
+    else {
+        size_t i;
+        for (i = 0; i < m->nrequirements && strcmp(m->requirements[i].id, id); i++)
+            ;
+        if (i < m->nrequirements) {
+            k = MEDSEC_MK_REQUIREMENT;
+            goto found;
+        }
+        for (i = 0; i < m->nevidence && strcmp(m->evidence[i].id, id); i++)
+            ;
+        if (i < m->nevidence) {
+            k = MEDSEC_MK_EVIDENCE;
+            goto found;
+        }
+        for (i = 0; i < m->nassumptions && strcmp(m->assumptions[i].id, id); i++)
+            ;
+        if (i < m->nassumptions) {
+            k = MEDSEC_MK_ASSUMPTION;
+            goto found;
+        }
+        for (i = 0; i < m->nduties && strcmp(m->duties[i].id, id); i++)
+            ;
+        if (i < m->nduties) {
+            k = MEDSEC_MK_DUTY;
+            goto found;
+        }
+        return false;
+    }
+found:
+    if (kind)
+        *kind = k;
+    return true;
+}
+
+const struct medsec_sbom *medsec_model_sbom(const struct medsec_model *m, const char *path)
+{
+    for (size_t i = 0; m && path && i < m->nsboms; i++)
+        if (strcmp(m->sboms[i].path, path) == 0)
+            return m->sboms[i].sbom;
+    return NULL;
+}
+
+const char *medsec_model_zone_of(const struct medsec_model *m, const char *element_id)
+{
+    const struct medsec_model_item *it = medsec_model_find_item(m, element_id);
+    if (it)
+        return it->zone;
+    const struct medsec_model_interface *in = medsec_model_find_interface(m, element_id);
+    if (in) {
+        it = medsec_model_find_item(m, in->item);
+        return it ? it->zone : NULL;
+    }
+    const struct medsec_model_flow *f = medsec_model_find_flow(m, element_id);
+    if (f)
+        return medsec_model_zone_of(m, f->from);
+    if (medsec_model_find_zone(m, element_id))
+        return element_id;
+    return NULL;
+}
+
+bool medsec_model_flow_crosses(const struct medsec_model *m, const struct medsec_model_flow *f)
+{
+    const char *a = medsec_model_zone_of(m, f->from), *b = medsec_model_zone_of(m, f->to);
+    return a && b && strcmp(a, b) != 0;
+}
+
+bool medsec_model_interface_crosses(const struct medsec_model *m, const struct medsec_model_interface *i)
+{
+    const char *own = medsec_model_zone_of(m, i->id);
+    return i->zone && own && strcmp(i->zone, own) != 0;
+}
+
+bool medsec_strlist_has(const struct medsec_strlist *list, const char *s)
+{
+    for (size_t i = 0; list && s && i < list->n; i++)
+        if (strcmp(list->v[i], s) == 0)
+            return true;
+    return false;
+}
+
+size_t medsec_model_functions_of(const struct medsec_model *m, const char *element_id, const char **out,
+                                 size_t max)
+{
+    static const char *const order[] = {"therapy_delivery", "diagnosis_monitoring", "phi",
+                                        "clinical_workflow", "secrets"};
+    size_t n = 0;
+    for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
+        bool has = false;
+        for (size_t a = 0; a < m->nassets && !has; a++) {
+            const struct medsec_model_asset *as = &m->assets[a];
+            if ((medsec_strlist_has(&as->stored_in, element_id) || medsec_strlist_has(&as->carried_by, element_id)) &&
+                medsec_strlist_has(&as->functions, order[o]))
+                has = true;
+        }
+        if (has && n < max)
+            out[n++] = order[o];
+    }
+    return n;
+}
+
+const char *medsec_model_acceptance(const struct medsec_model *m, const char *exploitability, const char *harm)
+{
+    const struct medsec_model_harm *h = medsec_model_find_harm(m, harm);
+    if (!h || !exploitability)
+        return NULL;
+    for (size_t r = 0; r < m->risk_matrix.nrows; r++) {
+        const struct medsec_model_matrix_row *row = &m->risk_matrix.rows[r];
+        if (row->exploitability && strcmp(row->exploitability, exploitability) == 0)
+            return (size_t)h->level - 1 < row->cells.n ? row->cells.v[h->level - 1] : NULL;
+    }
+    return NULL;
+}
+
+const char *medsec_support_status_name(enum medsec_support_status s)
+{
+    switch (s) {
+    case MEDSEC_SUPPORT_NOT_RELEASED: return "not released";
+    case MEDSEC_SUPPORTED: return "supported";
+    case MEDSEC_SUPPORT_ENDING: return "ending";
+    case MEDSEC_SUPPORT_ENDED: return "ended";
+    }
+    return "?";
+}
+
+enum medsec_support_status medsec_model_support_status(const struct medsec_model_version *v, const char *today,
+                                                       long *days_left)
+{
+    long t = 0, rel = 0, eos = 0;
+    bool have_t = today && medsec_date_parse(today, &t);
+    bool have_rel = v->release_date && medsec_date_parse(v->release_date, &rel);
+    bool have_eos = v->end_of_support && medsec_date_parse(v->end_of_support, &eos);
+    if (days_left)
+        *days_left = have_t && have_eos ? eos - t : 0;
+    if (!have_t)
+        return MEDSEC_SUPPORTED;
+    if (have_rel && t < rel)
+        return MEDSEC_SUPPORT_NOT_RELEASED;
+    if (have_eos && t >= eos)
+        return MEDSEC_SUPPORT_ENDED;
+    if (have_eos && eos - t <= 365)
+        return MEDSEC_SUPPORT_ENDING;
+    return MEDSEC_SUPPORTED;
+}
+
+/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
+static long days_from_civil(long y, long mo, long d)
+{
+    y -= mo <= 2;
+    long era = (y >= 0 ? y : y - 399) / 400;
+    long yoe = y - era * 400;
+    long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+bool medsec_date_parse(const char *s, long *days)
+{
+    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
+            return false;
+    long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    long mo = (s[5] - '0') * 10 + (s[6] - '0');
+    long d = (s[8] - '0') * 10 + (s[9] - '0');
+    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (y < 1900 || mo < 1 || mo > 12 || d < 1)
+        return false;
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (d > mdays[mo - 1] + (mo == 2 && leap))
+        return false;
+    if (days)
+        *days = days_from_civil(y, mo, d);
+    return true;
+}
+
+/* Levenshtein distance, ASCII case-insensitive; words longer than 64 bytes are never close. */
+static size_t distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return (size_t)-1;
+    size_t row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = j;
+    for (size_t i = 1; i <= la; i++) {
+        size_t prev = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cur = row[j];
+            size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
+            size_t best = prev + cost;
+            if (row[j] + 1 < best)
+                best = row[j] + 1;
+            if (row[j - 1] + 1 < best)
+                best = row[j - 1] + 1;
+            row[j] = best;
+            prev = cur;
+        }
+    }
+    return row[lb];
+}
+
+const char *medsec_suggest(const char *word, const char *const *candidates, size_t n)
+{
+    const char *best = NULL;
+    size_t bestd = (size_t)-1;
+    size_t wl = strlen(word);
+    size_t limit = wl / 3 > 2 ? wl / 3 : 2;
+    for (size_t i = 0; i < n; i++) {
+        if (!candidates[i])
+            continue;
+        size_t d = distance(word, candidates[i]);
+        if (d < bestd) {
+            bestd = d;
+            best = candidates[i];
+        }
+    }
+    return bestd <= limit && bestd < wl ? best : NULL;
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/python3
+# make_broken.py: (re)write the broken security files in broken/ from minimal/device.yaml, one
+# error class per folder; each folder's expected message is in tests/cli/cases/validate-broken-*.
+import os, sys
+
+here = os.path.dirname(os.path.abspath(__file__))
+base = open(os.path.join(here, "minimal", "device.yaml")).read()
+head = "# Broken on purpose (tests/model/make_broken.py): %s\n"
+
+
+def sub(old, new, count=1):
+    assert base.count(old) >= 1, old
+    return base.replace(old, new, count)
+
+
+cases = {
+    "yaml-syntax": ("a flow mapping that is never closed",
+                    sub("  intended_users: [nurses]", "  intended_users: [nurses\n")),
+    "unknown-key": ("a misspelt key (protocl)", sub("    protocol: hl7-mllp", "    protocl: hl7-mllp")),
+    "wrong-type": ("a boolean written as a word", sub("    authenticated: false", "    authenticated: no")),
+    "wrong-type-integer": ("trust is not a number", sub("    trust: 80", "    trust: high")),
+    "missing-required": ("a flow without 'to'", sub("    to: central-station\n", "")),
+    "duplicate-id": ("two items with the same id",
+                     sub("interfaces:\n", "  - id: monitor-app\n    name: Second app\n    kind: application\n"
+                         "    element: process\n    zone: device\ninterfaces:\n")),
+    "dangling-reference": ("a flow to an item that does not exist",
+                           sub("    to: central-station", "    to: central-staton")),
+    "wrong-kind-reference": ("a control applied to a requirement-less id of the wrong kind",
+                             sub("    applies_to: [f-vitals]", "    applies_to: [c-tls]")),
+    "bad-enum": ("an unknown DFD role", sub("    element: process", "    element: proces")),
+    "bad-capability": ("an MDS2 code that does not exist",
+                       sub("    capabilities: [TXCF, TXIG]", "    capabilities: [TXCF, TXIQ]")),
+    "bad-date": ("February 30th", sub("    release_date: 2025-01-15", "    release_date: 2025-02-30")),
+    "end-of-support-before-release": ("support ends before the release",
+                                      sub("    end_of_support: 2030-12-31", "    end_of_support: 2024-12-31")),
+    "unknown-version": ("current_version names no version",
+                        sub("  current_version: 1.0.0", "  current_version: 1.0.1")),
+    "matrix-shape": ("a matrix row with three cells for a two-level harm scale",
+                     sub("      cells: [tolerable, unacceptable]", "      cells: [tolerable, unacceptable, unacceptable]")),
+    "missing-sbom-file": ("an item naming an SBOM file that is not there",
+                          sub("    zone: device\n", "    zone: device\n    sbom: sbom/app.cdx.json\n    components: [app/zlib]\n")),
+    "unknown-sbom-component": ("a component ref that is not in the SBOM",
+                               sub("    zone: device\n", "    zone: device\n    sbom: app.cdx.json\n    components: [app/zlb]\n")),
+    "missing-evidence-file": ("evidence naming a report that is not there",
+                              base + "evidence:\n  - id: EV-1\n    title: TLS test\n    kind: test\n    result: pass\n"
+                              "    file: reports/tls.md\n    verifies: [c-tls]\n"),
+    "too-deep": ("nesting deeper than the cap",
+                 base + "hazards:\n  - id: HZ-1\n    title: deep\n    harm: serious\n    description:\n" +
+                 "".join("      " + "  " * i + "k%d:\n" % i for i in range(40)) + "      " + "  " * 40 + "end\n"),
+    "too-many-entries": ("a list longer than the cap",
+                         sub("    zone: device\n", "    zone: device\n    data: [" + ", ".join(["x"] * 10001) + "]\n")),
+    "empty-file": ("nothing in it", "# empty\n"),
+    "yaml-alias": ("a value written as an alias", sub("    trust: 80", "    trust: &t 80").replace(
+        "    trust: 30", "    trust: *t")),
+    "many-errors": ("several problems, all reported at once",
+                    sub("    protocol: hl7-mllp", "    protocl: hl7-mllp").replace(
+                        "    to: central-station", "    to: central-staton").replace(
+                        "    trust: 80", "    trust: 180").replace(
+                        "    support: full", "    support: ful")),
+}
+
+for name, (why, text) in cases.items():
+    d = os.path.join(here, "broken", name)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "device.yaml"), "w") as f:
+        f.write(head % why + text)
+print("wrote %d cases" % len(cases), file=sys.stderr)
