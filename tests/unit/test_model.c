@@ -1,0 +1,458 @@
+/* test_model.c: unit tests of the security-file model: loading the examples, every check with its
+ * message and position, caps, queries, dates, suggestions, and allocation failures in the loader. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "failalloc.h"
+#include "medsec/alloc.h"
+#include "medsec/file.h"
+#include "medsec/model.h"
+
+#define SRC MEDSEC_SOURCE_DIR
+
+static char *minimal_text(void)
+{
+    char *text = NULL;
+    size_t len = 0;
+    struct medsec_error err;
+    assert_int_equal(medsec_file_read(SRC "/tests/model/minimal/device.yaml", 1 << 20, &text, &len, &err), MEDSEC_OK);
+    return text;
+}
+
+/* The minimal file with the first @old replaced by @new (caller frees). */
+static char *mutate(const char *old, const char *new)
+{
+    char *base = minimal_text();
+    char *at = strstr(base, old);
+    assert_non_null(at);
+    size_t n = strlen(base) - strlen(old) + strlen(new) + 1;
+    char *out = malloc(n);
+    assert_non_null(out);
+    snprintf(out, n, "%.*s%s%s", (int)(at - base), base, new, at + strlen(old));
+    medsec_free(base);
+    return out;
+}
+
+/* Parse @text from memory (no folder) and expect exactly one error diagnostic. */
+static void expect_one(const char *text, unsigned line, unsigned col, const char *msg, medsec_err want)
+{
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = (struct medsec_model *)1;
+    struct medsec_error err;
+    medsec_err rc = medsec_model_parse(text, strlen(text), "t.yaml", NULL, NULL, &m, &d, &err);
+    assert_int_equal(rc, want);
+    assert_null(m); /* never half-valid */
+    if (d.errors != 1) {
+        for (size_t i = 0; i < d.n; i++)
+            fprintf(stderr, "  %u:%u: %s\n", d.v[i].line, d.v[i].column, d.v[i].msg);
+    }
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.v[0].msg, msg);
+    assert_int_equal(d.v[0].line, line);
+    assert_int_equal(d.v[0].column, col);
+    assert_string_equal(d.v[0].file, "t.yaml");
+    assert_string_equal(err.msg, "1 error");
+    medsec_diags_release(&d);
+}
+
+static void expect_mut(const char *old, const char *new, unsigned line, unsigned col, const char *msg)
+{
+    char *t = mutate(old, new);
+    expect_one(t, line, col, msg, MEDSEC_EINVAL);
+    free(t);
+}
+
+static void test_pump_example(void **state)
+{
+    (void)state;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = NULL;
+    struct medsec_error err;
+    assert_int_equal(medsec_model_load(SRC "/examples/infusion-pump", NULL, &m, &d, &err), MEDSEC_OK);
+    assert_non_null(m);
+    assert_int_equal(d.errors, 0);
+    assert_int_equal(m->format, 1);
+    assert_string_equal(m->device.mdr_class, "IIb");
+    assert_string_equal(m->device.current_version, "3.2.0");
+    assert_int_equal(m->nversions, 3);
+    assert_int_equal(m->nitems, 13);
+    assert_int_equal(m->ninterfaces, 7);
+    assert_int_equal(m->nflows, 12);
+    assert_int_equal(m->clinical.nharm_scale, 5);
+    assert_int_equal(m->clinical.harm_scale[4].level, 5);
+    assert_int_equal(m->risk_matrix.nexploitability, 4);
+
+    const struct medsec_model_item *it = medsec_model_find_item(m, "comms-agent");
+    assert_non_null(it);
+    assert_string_equal(it->zone, "pump-main");
+    assert_string_equal(it->sbom, "sbom/main-board.cdx.json");
+    assert_int_equal(it->components.n, 4);
+    assert_string_equal(it->components.v[1], "main-board/openssl");
+    assert_int_equal(it->untrusted_input, 1);
+    assert_int_equal(it->privileged, MEDSEC_UNSTATED);
+    assert_true(it->pos.line > 0);
+
+    const struct medsec_model_flow *f = medsec_model_find_flow(m, "f-service-usb");
+    assert_non_null(f);
+    assert_int_equal(f->authenticated, 0);
+    assert_int_equal(f->encrypted, 0);
+    assert_int_equal(f->integrity, 1);
+    assert_int_equal(f->replay_protected, MEDSEC_UNSTATED);
+    assert_true(medsec_model_flow_crosses(m, f));
+    assert_false(medsec_model_flow_crosses(m, medsec_model_find_flow(m, "f-db-write")));
+
+    const struct medsec_model_interface *jt = medsec_model_find_interface(m, "jtag-main");
+    assert_int_equal(jt->debug, 1);
+    assert_int_equal(jt->disabled_in_production, 1);
+    assert_true(medsec_model_interface_crosses(m, jt));
+    assert_string_equal(medsec_model_zone_of(m, "jtag-main"), "pump-main");
+    assert_string_equal(medsec_model_zone_of(m, "f-update-download"), "manufacturer");
+    assert_null(medsec_model_zone_of(m, "nothing"));
+
+    enum medsec_model_kind k;
+    assert_true(medsec_model_kind_of(m, "SR-003", &k));
+    assert_int_equal(k, MEDSEC_MK_REQUIREMENT);
+    assert_true(medsec_model_kind_of(m, "D-02", &k));
+    assert_int_equal(k, MEDSEC_MK_DUTY);
+    assert_false(medsec_model_kind_of(m, "3.2.0", &k)); /* versions have their own namespace */
+
+    const char *fn[8];
+    size_t n = medsec_model_functions_of(m, "controller-fw", fn, 8);
+    assert_int_equal(n, 3);
+    assert_string_equal(fn[0], "therapy_delivery");
+    assert_string_equal(fn[1], "diagnosis_monitoring");
+    assert_string_equal(fn[2], "secrets");
+
+    assert_string_equal(medsec_model_acceptance(m, "high", "serious"), "unacceptable");
+    assert_string_equal(medsec_model_acceptance(m, "very-low", "catastrophic"), "tolerable");
+    assert_null(medsec_model_acceptance(m, "high", "nope"));
+
+    assert_int_equal(m->nsboms, 2);
+    const struct medsec_sbom *sb = medsec_model_sbom(m, "sbom/pump-controller.cdx.json");
+    assert_non_null(sb);
+    assert_non_null(medsec_sbom_find(sb, "pump-controller/ipnet"));
+    assert_int_equal(m->ncomponent_support, 2);
+    assert_string_equal(m->threats[4].rubric, "rubric/ble-service-reconfiguration.yaml");
+
+    const struct medsec_model_control *c = medsec_model_find_control(m, "c-debug-lock");
+    assert_true(medsec_strlist_has(&c->capabilities, "PLOK"));
+    assert_true(medsec_strlist_has(&c->applies_to, "swd-controller"));
+
+    const struct medsec_model_version *v = medsec_model_find_version(m, "3.1.4");
+    long left = 0;
+    assert_int_equal(medsec_model_support_status(v, "2026-11-28", &left), MEDSEC_SUPPORT_ENDING);
+    assert_int_equal(left, 214);
+    assert_int_equal(medsec_model_support_status(v, "2027-06-30", &left), MEDSEC_SUPPORT_ENDED);
+    assert_int_equal(medsec_model_support_status(v, "2024-09-01", NULL), MEDSEC_SUPPORT_NOT_RELEASED);
+    assert_int_equal(medsec_model_support_status(v, "2025-01-01", NULL), MEDSEC_SUPPORTED);
+    medsec_model_free(m);
+    medsec_diags_release(&d);
+}
+
+static void test_glucose_example(void **state)
+{
+    (void)state;
+    struct medsec_model *m = NULL;
+    struct medsec_error err;
+    assert_int_equal(medsec_model_load(SRC "/examples/glucose-cloud", NULL, &m, NULL, &err), MEDSEC_OK);
+    assert_int_equal(m->nsboms, 2);
+    assert_string_equal(medsec_model_find_item(m, "backend")->kind, "cloud_service");
+    medsec_model_free(m);
+}
+
+static void test_minimal_from_memory(void **state)
+{
+    (void)state;
+    char *t = minimal_text();
+    struct medsec_model *m = NULL;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_error err;
+    assert_int_equal(medsec_model_parse(t, strlen(t), "mem.yaml", NULL, NULL, &m, &d, &err), MEDSEC_OK);
+    assert_int_equal(d.n, 0);
+    assert_null(m->dir);
+    assert_string_equal(m->file, "mem.yaml");
+    assert_int_equal(m->items[0].pos.line, 31);
+    assert_int_equal(m->items[0].pos.column, 5);
+    assert_int_equal(m->flows[0].authenticated, 0);
+    medsec_model_free(m);
+    medsec_free(t);
+}
+
+static void test_checks(void **state)
+{
+    (void)state;
+    expect_mut("    protocol: hl7-mllp", "    protocol: hl7-mllp\n    protocl: x", 53, 5,
+               "unknown key 'protocl' in flow; did you mean 'protocol'?");
+    expect_mut("    protocol: hl7-mllp", "    protocol: hl7-mllp\n    zzzzzz: x", 53, 5, "unknown key 'zzzzzz' in flow");
+    expect_mut("    authenticated: false", "    authenticated: no", 53, 20,
+               "'authenticated' must be true or false, not 'no'");
+    expect_mut("    authenticated: false", "    authenticated: \"false\"", 53, 21,
+               "'authenticated' must be true or false, not 'false'");
+    expect_mut("    trust: 80", "    trust: [1]", 26, 13, "'trust' must be an integer, not a list");
+    expect_mut("    trust: 80", "    trust: 101", 26, 12, "'trust' must be an integer from 0 to 100, not '101'");
+    expect_mut("medsec: 1", "medsec: 2", 2, 9, "'medsec' must be 1, not '2'");
+    expect_mut("    to: central-station\n", "", 48, 5, "flow 'f-vitals' is missing required key 'to'");
+}
+
+static void test_checks_refs(void **state)
+{
+    (void)state;
+    expect_mut("    to: central-station", "    to: central-staton", 50, 9,
+               "'to' names 'central-staton', which is not an item; did you mean 'central-station'?");
+    expect_mut("    to: central-station", "    to: qqqqqqqq", 50, 9, "'to' names 'qqqqqqqq', which is not an item");
+    expect_mut("    to: central-station", "    to: network", 50, 9,
+               "'to' names 'network', which is a zone, not an item");
+    expect_mut("    applies_to: [f-vitals]", "    applies_to: [c-tls]", 64, 18,
+               "'applies_to' names 'c-tls', which is a control, not a zone, item, interface, flow or asset");
+    expect_mut("  - id: network", "  - id: device\n    name: Again\n    trust: 1\n  - id: network", 27, 9, "duplicate zone id 'device' (first defined at line 24)");
+    expect_mut("  - id: c-tls", "  - id: f-vitals", 61, 9,
+               "duplicate id 'f-vitals': already the id of a flow at line 48");
+    expect_mut("  current_version: 1.0.0", "  current_version: 2.0", 11, 20,
+               "'current_version' names '2.0', which is not a version");
+}
+
+static void test_checks_values(void **state)
+{
+    (void)state;
+    expect_mut("    release_date: 2025-01-15", "    release_date: 2025-02-30", 14, 19,
+               "'release_date' is not a valid date (YYYY-MM-DD): '2025-02-30'");
+    expect_mut("    release_date: 2025-01-15", "    release_date: 15.01.2025", 14, 19,
+               "'release_date' is not a valid date (YYYY-MM-DD): '15.01.2025'");
+    expect_mut("    end_of_support: 2030-12-31", "    end_of_support: 2025-01-14", 16, 21,
+               "end_of_support 2025-01-14 is before release_date 2025-01-15 of version 1.0.0");
+    expect_mut("    element: process", "    element: proces", 34, 14,
+               "'element' must be one of process, data_store, external_entity, not 'proces'; did you mean 'process'?");
+    expect_mut("      cells: [tolerable, unacceptable]", "      cells: [tolerable]", 75, 7,
+               "matrix row 'high' has 1 cells; the harm scale has 2 levels");
+    expect_mut("    - exploitability: high\n      cells: [tolerable, unacceptable]\n", "", 67, 3,
+               "the risk matrix has no row for exploitability 'high'");
+    expect_mut("    name: Monitor application", "    name: ~", 32, 11, "'name' must be a string, not empty");
+    expect_mut("    to: central-station", "    to: monitor-app", 50, 9,
+               "flow 'f-vitals' goes from 'monitor-app' to itself");
+}
+
+/* The cases above with 0:0 have more than one problem: check they report several at once. */
+static void test_many_at_once(void **state)
+{
+    (void)state;
+    char *t = mutate("  - id: central-station\n    name: Central station\n    kind: external_system\n",
+                     "  - name: Central station\n    kind: external_systen\n");
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = NULL;
+    struct medsec_error err;
+    assert_int_equal(medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_EINVAL);
+    assert_null(m);
+    assert_int_equal(d.errors, 3);
+    assert_string_equal(d.v[0].msg, "item is missing required key 'id'");
+    assert_int_equal(d.v[0].line, 36);
+    assert_string_equal(d.v[1].msg, "'kind' must be one of hardware, firmware, operating_system, application, "
+                                    "library, service, cloud_service, mobile_app, web_app, database, "
+                                    "external_system, person, not 'external_systen'; did you mean 'external_system'?");
+    assert_int_equal(d.v[1].line, 37);
+    assert_string_equal(d.v[2].msg, "'to' names 'central-station', which is not an item");
+    assert_string_equal(d.v[2].path, "flows[0].to");
+    assert_string_equal(err.msg, "3 errors");
+    medsec_diags_release(&d);
+    free(t);
+}
+
+static void test_yaml_errors(void **state)
+{
+    (void)state;
+    expect_one("medsec: 1\ndevice: [a,\n", 3, 1, "YAML: did not find expected node content", MEDSEC_EPARSE);
+    expect_one("# nothing\n", 0, 0, "the file holds no YAML document; it starts with 'medsec: 1'", MEDSEC_EINVAL);
+    expect_one("- 1\n", 1, 3, "a security file must be a mapping (key: value), not a list", MEDSEC_EINVAL);
+    expect_one("a: 1\na: 2\n", 2, 1, "YAML: duplicate key", MEDSEC_EPARSE);
+}
+
+static void test_caps(void **state)
+{
+    (void)state;
+    char *t = minimal_text();
+    size_t len = strlen(t);
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = NULL;
+    struct medsec_error err;
+    struct medsec_model_limits lim = {100, 0, 0, 0, 0, 0};
+    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &lim, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_null(m);
+    assert_string_equal(d.v[0].msg, "the file is 1736 bytes, more than 100 (the limit)");
+    medsec_diags_release(&d);
+
+    struct medsec_model_limits depth = {0, 3, 0, 0, 0, 0};
+    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &depth, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_string_equal(d.v[0].msg, "nesting is deeper than 3 levels (the limit)");
+    assert_int_equal(d.errors, 1);
+    medsec_diags_release(&d);
+
+    struct medsec_model_limits entries = {0, 0, 1, 0, 0, 0};
+    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &entries, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_string_equal(d.v[0].msg, "a list has 2 entries, more than 1 (the limit)");
+    assert_int_equal(d.v[0].line, 19);
+    medsec_diags_release(&d);
+
+    struct medsec_model_limits nodes = {0, 0, 0, 50, 0, 0};
+    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &nodes, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_string_equal(d.v[0].msg, "the document has more than 50 YAML nodes (the limit)");
+    medsec_diags_release(&d);
+
+    struct medsec_model_limits str = {0, 0, 0, 0, 20, 0};
+    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &str, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_string_equal(d.v[0].msg, "a value is 26 bytes long, more than 20 (the limit)");
+    assert_int_equal(d.v[0].line, 8);
+    medsec_diags_release(&d);
+
+    /* a file over the cap is refused before it is read whole */
+    struct medsec_model_limits small = {1000, 0, 0, 0, 0, 0};
+    assert_int_equal(medsec_model_load(SRC "/tests/model/minimal", &small, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_null(m);
+    assert_string_equal(d.v[0].msg, "the file is larger than 1000 bytes (the limit)");
+    medsec_diags_release(&d);
+    medsec_free(t);
+}
+
+static void test_files_and_sboms(void **state)
+{
+    (void)state;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = NULL;
+    struct medsec_error err;
+    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/unknown-sbom-component", NULL, &m, &d, &err),
+                     MEDSEC_EINVAL);
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.v[0].msg, "component 'app/zlb' is not in SBOM 'app.cdx.json'; did you mean 'app/zlib'?");
+    assert_int_equal(d.v[0].line, 38);
+    assert_int_equal(d.v[0].column, 18);
+    medsec_diags_release(&d);
+    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/missing-sbom-file", NULL, &m, &d, &err), MEDSEC_EINVAL);
+    assert_int_equal(d.errors, 1);
+    assert_non_null(strstr(d.v[0].msg, "'sbom': file 'sbom/app.cdx.json' not found in "));
+    medsec_diags_release(&d);
+    /* no folder: files are not checked */
+    char *t = mutate("    zone: device\n", "    zone: device\n    sbom: nowhere.json\n    components: [x]\n");
+    assert_int_equal(medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_OK);
+    medsec_model_free(m);
+    free(t);
+    t = mutate("    zone: device\n", "    zone: device\n    components: [x]\n");
+    expect_one(t, 36, 18, "'components' needs 'sbom', the file they are in", MEDSEC_EINVAL);
+    free(t);
+    t = mutate("    zone: device\n", "    zone: device\n    sbom: /etc/passwd\n");
+    expect_one(t, 36, 11, "'sbom' must be a path relative to the device folder, not '/etc/passwd'", MEDSEC_EINVAL);
+    free(t);
+    medsec_diags_release(&d);
+    assert_int_equal(medsec_model_load(SRC "/tests/model/no-such-folder", NULL, &m, &d, &err), MEDSEC_ENOTFOUND);
+    assert_int_equal(d.n, 0);
+}
+
+static void test_dates(void **state)
+{
+    (void)state;
+    long days = -1;
+    assert_true(medsec_date_parse("1970-01-01", &days));
+    assert_int_equal(days, 0);
+    assert_true(medsec_date_parse("2024-02-29", &days));
+    assert_int_equal(days, 19782);
+    assert_true(medsec_date_parse("2000-02-29", NULL));
+    assert_false(medsec_date_parse("1900-02-29", NULL));
+    assert_false(medsec_date_parse("2023-02-29", NULL));
+    assert_false(medsec_date_parse("2023-04-31", NULL));
+    assert_false(medsec_date_parse("2023-13-01", NULL));
+    assert_false(medsec_date_parse("2023-00-10", NULL));
+    assert_false(medsec_date_parse("2023-1-10", NULL));
+    assert_false(medsec_date_parse("2023-01-10T00:00", NULL));
+    assert_false(medsec_date_parse(NULL, NULL));
+    long a = 0, b = 0;
+    assert_true(medsec_date_parse("2026-11-28", &a));
+    assert_true(medsec_date_parse("2027-06-30", &b));
+    assert_int_equal(b - a, 214);
+}
+
+static void test_suggest(void **state)
+{
+    (void)state;
+    static const char *const words[] = {"protocol", "purpose", "from", "to"};
+    assert_string_equal(medsec_suggest("protocl", words, 4), "protocol");
+    assert_string_equal(medsec_suggest("Purpose", words, 4), "purpose");
+    assert_string_equal(medsec_suggest("frm", words, 4), "from");
+    assert_null(medsec_suggest("zzzzzz", words, 4));
+    assert_null(medsec_suggest("x", words, 4));
+    assert_null(medsec_suggest("protocol", words, 0));
+}
+
+static void test_schema(void **state)
+{
+    (void)state;
+    char *s = NULL;
+    size_t len = 0;
+    assert_int_equal(medsec_model_schema_json(&s, &len), MEDSEC_OK);
+    assert_int_equal(strlen(s), len);
+    assert_non_null(strstr(s, "\"$schema\": \"https://json-schema.org/draft/2020-12/schema\""));
+    assert_non_null(strstr(s, "\"flow\": {"));
+    assert_non_null(strstr(s, "\"RMOT\""));
+    medsec_free(s);
+}
+
+static void test_alloc_failures(void **state)
+{
+    (void)state;
+    int succeeded = 0;
+    long n;
+    for (n = 0; n < 100000 && !succeeded; n++) {
+        struct medsec_diags d = MEDSEC_DIAGS_INIT;
+        struct medsec_model *m = NULL;
+        struct medsec_error err;
+        failalloc_arm(n);
+        medsec_err rc = medsec_model_load(SRC "/examples/infusion-pump", NULL, &m, &d, &err);
+        failalloc_disarm();
+        if (rc == MEDSEC_OK) {
+            assert_int_equal(m->nitems, 13);
+            succeeded = 1;
+        } else {
+            assert_int_equal(rc, MEDSEC_ENOMEM);
+            assert_null(m);
+        }
+        medsec_model_free(m);
+        medsec_diags_release(&d);
+    }
+    assert_true(succeeded);
+    assert_true(n > 50);
+    /* and over a file with errors, where diagnostics allocate too */
+    for (n = 0, succeeded = 0; n < 100000 && !succeeded; n++) {
+        struct medsec_diags d = MEDSEC_DIAGS_INIT;
+        struct medsec_model *m = NULL;
+        struct medsec_error err;
+        failalloc_arm(n);
+        medsec_err rc = medsec_model_load(SRC "/tests/model/broken/many-errors", NULL, &m, &d, &err);
+        failalloc_disarm();
+        assert_null(m);
+        if (rc == MEDSEC_EINVAL) {
+            assert_int_equal(d.errors, 5);
+            succeeded = 1;
+        } else {
+            assert_int_equal(rc, MEDSEC_ENOMEM);
+        }
+        medsec_diags_release(&d);
+    }
+    assert_true(succeeded);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pump_example),      cmocka_unit_test(test_glucose_example),
+        cmocka_unit_test(test_minimal_from_memory), cmocka_unit_test(test_checks),
+        cmocka_unit_test(test_checks_refs),       cmocka_unit_test(test_checks_values),
+        cmocka_unit_test(test_many_at_once),      cmocka_unit_test(test_yaml_errors),
+        cmocka_unit_test(test_caps),              cmocka_unit_test(test_files_and_sboms),
+        cmocka_unit_test(test_dates),             cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_schema),            cmocka_unit_test(test_alloc_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
