@@ -1,0 +1,286 @@
+/* cmd_cvss.c: `medsec cvss VECTOR...` scores CVSS vectors; `medsec cvss rubric ANSWERS.yaml` turns
+ * answers to the MITRE medical-device rubric into a CVSS v3.1 vector with a rationale per metric. */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "medsec/buf.h"
+#include "medsec/cvss.h"
+#include "medsec/json.h"
+
+static const char usage_text[] =
+    "usage: medsec cvss [--json] VECTOR...\n"
+    "       medsec cvss rubric [--json] ANSWERS.yaml\n"
+    "\n"
+    "Score CVSS v2, v3.0, v3.1 and v4.0 vectors as FIRST specifies them: base, temporal\n"
+    "(v4.0: threat) and environmental scores, and the severity of the most specific score.\n"
+    "A vector without a CVSS: prefix is read as v2. v4.0 supplemental metrics are checked\n"
+    "and reported but never change a score. The table shows the normalised vector (the\n"
+    "specification's metric order, not-defined values left out).\n"
+    "\n"
+    "'rubric' reads answers to the questions of MITRE's \"Rubric for Applying CVSS to\n"
+    "Medical Devices\" (docs/rubric.md) and prints the CVSS v3.1 vector they give, its\n"
+    "base score and which answers set each metric.\n"
+    "\n"
+    "Options:\n"
+    "  --json       print JSON instead of a table\n"
+    "  -h, --help   show this help\n"
+    "\n"
+    "Exit codes: 0 ok, 2 a vector or the answers file is invalid (the message names the\n"
+    "metric or key and its column), 3 internal error.\n";
+
+static void fmt_score(char *buf, size_t n, double v)
+{
+    if (v < 0)
+        snprintf(buf, n, "-");
+    else
+        snprintf(buf, n, "%.1f", v);
+}
+
+static void json_score(struct medsec_jsonw *w, const char *key, double v)
+{
+    medsec_jsonw_key(w, key);
+    if (v < 0)
+        medsec_jsonw_null(w);
+    else
+        medsec_jsonw_fixed(w, v, 1);
+}
+
+/* "S:P/AU:Y" for the supplemental metrics given (v4.0), "" when none. */
+static void supplemental(const struct medsec_cvss *c, char *buf, size_t n)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (unsigned i = 0; i < medsec_cvss_metric_count(c->version); i++) {
+        const struct medsec_cvss_metric *m = medsec_cvss_metric(c->version, i);
+        if (m->group != MEDSEC_CVSS_SUPPLEMENTAL || c->value[i] < 0)
+            continue;
+        int k = snprintf(buf + len, n - len, "%s%s:%s", len ? "/" : "", m->abbr, m->values[c->value[i]]);
+        if (k < 0 || (size_t)k >= n - len)
+            break;
+        len += (size_t)k;
+    }
+}
+
+static int print_json(char **vectors, const struct medsec_cvss *cs, int n)
+{
+    struct medsec_buf out = MEDSEC_BUF_INIT;
+    struct medsec_jsonw w;
+    medsec_jsonw_init(&w, &out, 1);
+    medsec_jsonw_array_begin(&w);
+    for (int i = 0; i < n; i++) {
+        const struct medsec_cvss *c = &cs[i];
+        struct medsec_cvss_scores s;
+        char norm[MEDSEC_CVSS_MAX_LEN + 16];
+        medsec_cvss_score(c, &s);
+        medsec_cvss_format(c, norm, sizeof norm);
+        bool v4 = c->version == MEDSEC_CVSS_V40;
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "vector", vectors[i]);
+        medsec_jsonw_kv_string(&w, "normalized", norm);
+        medsec_jsonw_kv_string(&w, "version", medsec_cvss_version_name(c->version));
+        json_score(&w, "base_score", s.base);
+        json_score(&w, v4 ? "threat_score" : "temporal_score", s.temporal);
+        json_score(&w, "environmental_score", s.environmental);
+        json_score(&w, "score", s.overall);
+        medsec_jsonw_kv_string(&w, "severity", medsec_cvss_severity(c->version, s.overall));
+        if (v4) {
+            medsec_jsonw_kv_string(&w, "nomenclature", s.nomenclature);
+            medsec_jsonw_kv_string(&w, "macrovector", s.macrovector);
+        }
+        for (int pass = 0; pass < (v4 ? 2 : 1); pass++) {
+            medsec_jsonw_key(&w, pass ? "supplemental" : "metrics");
+            medsec_jsonw_object_begin(&w);
+            for (unsigned k = 0; k < medsec_cvss_metric_count(c->version); k++) {
+                const struct medsec_cvss_metric *m = medsec_cvss_metric(c->version, k);
+                if (c->value[k] < 0 || (m->group == MEDSEC_CVSS_SUPPLEMENTAL) != (pass == 1))
+                    continue;
+                medsec_jsonw_kv_string(&w, m->abbr, m->values[c->value[k]]);
+            }
+            medsec_jsonw_object_end(&w);
+        }
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
+    medsec_err rc = medsec_jsonw_finish(&w);
+    int ret = EXIT_OK_;
+    if (rc || !cli_write_stdout(out.data, out.len))
+        ret = EXIT_INTERNAL;
+    medsec_buf_release(&out);
+    return ret;
+}
+
+static int print_table(const struct medsec_cvss *cs, int n)
+{
+    bool any_suppl = false;
+    char sup[MEDSEC_CVSS_MAX_LEN];
+    for (int i = 0; i < n; i++) {
+        supplemental(&cs[i], sup, sizeof sup);
+        any_suppl |= sup[0] != '\0';
+    }
+    static const char *const headers[] = {"VECTOR",        "VERSION",  "BASE", "TEMPORAL/THREAT",
+                                          "ENVIRONMENTAL", "SEVERITY", "SUPPLEMENTAL"};
+    size_t ncols = any_suppl ? 7 : 6;
+    struct cli_table t;
+    if (cli_table_init(&t, ncols, headers) != 0)
+        return EXIT_INTERNAL;
+    int ret = EXIT_OK_;
+    for (int i = 0; i < n && ret == EXIT_OK_; i++) {
+        struct medsec_cvss_scores s;
+        char norm[MEDSEC_CVSS_MAX_LEN + 16], b[8], tm[8], e[8];
+        medsec_cvss_score(&cs[i], &s);
+        medsec_cvss_format(&cs[i], norm, sizeof norm);
+        fmt_score(b, sizeof b, s.base);
+        fmt_score(tm, sizeof tm, s.temporal);
+        fmt_score(e, sizeof e, s.environmental);
+        supplemental(&cs[i], sup, sizeof sup);
+        const char *row[] = {norm, medsec_cvss_version_name(cs[i].version), b, tm, e,
+                             medsec_cvss_severity(cs[i].version, s.overall), sup[0] ? sup : NULL};
+        if (cli_table_add(&t, row) != 0)
+            ret = EXIT_INTERNAL;
+    }
+    if (ret == EXIT_OK_)
+        cli_table_print(&t, stdout);
+    cli_table_release(&t);
+    return ret;
+}
+
+static const char *value_name(const char *metric, char v)
+{
+    switch (v) {
+    case 'N':
+        return strcmp(metric, "AV") == 0 ? "Network" : "None";
+    case 'A':
+        return "Adjacent";
+    case 'L':
+        return strcmp(metric, "AV") == 0 ? "Local" : "Low";
+    case 'P':
+        return "Physical";
+    case 'H':
+        return "High";
+    case 'R':
+        return "Required";
+    case 'U':
+        return "Unchanged";
+    case 'C':
+        return "Changed";
+    }
+    return "?";
+}
+
+static int rubric(int argc, char **argv)
+{
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool json = false;
+    optind = 0;
+    for (int o; (o = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+        if (o == 'j')
+            json = true;
+        else if (o == 'h') {
+            fputs(usage_text, stdout);
+            return EXIT_OK_;
+        } else
+            return cli_usage_error("cvss", "unknown option");
+    }
+    if (argc - optind != 1)
+        return cli_usage_error("cvss", "rubric needs exactly one answers file");
+    const char *path = argv[optind];
+    struct medsec_cvss_rubric r;
+    struct medsec_error err;
+    medsec_err rc = medsec_cvss_rubric_load(path, &r, &err);
+    if (rc) {
+        cli_print_error(&err);
+        return cli_exit_for(rc);
+    }
+    if (json) {
+        struct medsec_buf out = MEDSEC_BUF_INIT;
+        struct medsec_jsonw w;
+        medsec_jsonw_init(&w, &out, 1);
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "answers", path);
+        medsec_jsonw_kv_string(&w, "id", r.id[0] ? r.id : NULL);
+        medsec_jsonw_kv_string(&w, "title", r.title[0] ? r.title : NULL);
+        medsec_jsonw_kv_string(&w, "vector", r.vector);
+        json_score(&w, "base_score", r.base);
+        medsec_jsonw_kv_string(&w, "severity", r.severity);
+        medsec_jsonw_key(&w, "metrics");
+        medsec_jsonw_array_begin(&w);
+        for (int i = 0; i < 8; i++) {
+            char v[2] = {r.metrics[i].value, '\0'};
+            medsec_jsonw_object_begin(&w);
+            medsec_jsonw_kv_string(&w, "metric", r.metrics[i].metric);
+            medsec_jsonw_kv_string(&w, "value", v);
+            medsec_jsonw_kv_string(&w, "value_name", value_name(r.metrics[i].metric, r.metrics[i].value));
+            medsec_jsonw_kv_string(&w, "rationale", r.metrics[i].rationale);
+            medsec_jsonw_object_end(&w);
+        }
+        medsec_jsonw_array_end(&w);
+        medsec_jsonw_object_end(&w);
+        int ret = EXIT_OK_;
+        if (medsec_jsonw_finish(&w) || !cli_write_stdout(out.data, out.len))
+            ret = EXIT_INTERNAL;
+        medsec_buf_release(&out);
+        return ret;
+    }
+    static const char *const headers[] = {"METRIC", "VALUE", "RATIONALE (rubric question answer)"};
+    struct cli_table t;
+    if (cli_table_init(&t, 3, headers) != 0)
+        return EXIT_INTERNAL;
+    int ret = EXIT_OK_;
+    for (int i = 0; i < 8 && ret == EXIT_OK_; i++) {
+        char v[32];
+        snprintf(v, sizeof v, "%c (%s)", r.metrics[i].value,
+                 value_name(r.metrics[i].metric, r.metrics[i].value));
+        const char *row[] = {r.metrics[i].metric, v, r.metrics[i].rationale};
+        if (cli_table_add(&t, row) != 0)
+            ret = EXIT_INTERNAL;
+    }
+    if (ret == EXIT_OK_) {
+        if (r.id[0] || r.title[0])
+            printf("%s%s%s\n\n", r.id, r.id[0] && r.title[0] ? ": " : "", r.title);
+        cli_table_print(&t, stdout);
+        printf("\nvector: %s\nbase score: %.1f (%s)\n", r.vector, r.base, r.severity);
+    }
+    cli_table_release(&t);
+    return ret;
+}
+
+int cmd_cvss(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "rubric") == 0)
+        return rubric(argc - 1, argv + 1);
+    static const struct option opts[] = {
+        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
+    bool json = false;
+    optind = 0;
+    for (int o; (o = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
+        if (o == 'j')
+            json = true;
+        else if (o == 'h') {
+            fputs(usage_text, stdout);
+            return EXIT_OK_;
+        } else
+            return cli_usage_error("cvss", "unknown option");
+    }
+    int n = argc - optind;
+    if (n < 1)
+        return cli_usage_error("cvss", "no vector given");
+    enum { MAX_VECTORS = 4096 };
+    if (n > MAX_VECTORS)
+        return cli_usage_error("cvss", "at most %d vectors at a time", MAX_VECTORS);
+    static struct medsec_cvss cs[MAX_VECTORS];
+    int bad = 0;
+    for (int i = 0; i < n; i++) {
+        struct medsec_error err;
+        if (medsec_cvss_parse(argv[optind + i], &cs[i], &err) != MEDSEC_OK) {
+            fprintf(stderr, "medsec cvss: %s:%u: error: %s\n", argv[optind + i], err.column, err.msg);
+            bad++;
+        }
+    }
+    if (bad)
+        return EXIT_USAGE;
+    return json ? print_json(argv + optind, cs, n) : print_table(cs, n);
+}
