@@ -1,0 +1,95 @@
+/* semver.c: the "semver" scheme: SemVer 2.0.0 precedence, with the leniency OSV SEMVER data needs. */
+#include <string.h>
+
+#include "schemes.h"
+#include "vutil.h"
+
+/*
+ * Accepted (surrounding blanks ignored): [v]N(.N)*[-pre][+build] with 1..8 numeric core components of any length (missing
+ * components count as 0, leading zeros are tolerated), prerelease and build made of non-empty
+ * [0-9A-Za-z-] identifiers. Strict SemVer 2.0 is the subset with exactly three components and no
+ * leading zeros; ordering is SemVer 2.0 precedence (build metadata ignored).
+ */
+#define SV_MAX_CORE 8
+
+struct sv {
+    const char *num[SV_MAX_CORE];
+    size_t numlen[SV_MAX_CORE];
+    size_t ncore;
+    const char *pre;
+    size_t prelen; /* 0 = no prerelease */
+};
+
+static bool sv_parse(const char *s, struct sv *v)
+{
+    size_t n = strnlen(s, VU_MAX_LEN + 1);
+    if (n > VU_MAX_LEN)
+        return false;
+    while (n > 0 && vu_space((unsigned char)s[0])) {
+        s++;
+        n--;
+    }
+    while (n > 0 && vu_space((unsigned char)s[n - 1]))
+        n--;
+    if (n == 0)
+        return false;
+    size_t i = 0;
+    if (s[0] == 'v' || s[0] == 'V')
+        i++;
+    v->ncore = 0;
+    for (;;) {
+        size_t st = i;
+        while (i < n && vu_digit((unsigned char)s[i]))
+            i++;
+        if (i == st || v->ncore == SV_MAX_CORE)
+            return false;
+        v->num[v->ncore] = s + st;
+        v->numlen[v->ncore++] = i - st;
+        if (i < n && s[i] == '.') {
+            i++;
+            continue;
+        }
+        break;
+    }
+    v->pre = NULL;
+    v->prelen = 0;
+    size_t end = n;
+    const char *plus = memchr(s + i, '+', n - i);
+    if (plus) {
+        end = (size_t)(plus - s);
+        if (!vu_idents(plus + 1, n - end - 1))
+            return false;
+    }
+    if (i < end) {
+        if (s[i] != '-' || !vu_idents(s + i + 1, end - i - 1))
+            return false;
+        v->pre = s + i + 1;
+        v->prelen = end - i - 1;
+    }
+    return true;
+}
+
+static bool valid(const char *s)
+{
+    struct sv v;
+    return sv_parse(s, &v);
+}
+
+static int cmp(const char *a, const char *b)
+{
+    struct sv x, y;
+    if (!sv_parse(a, &x) || !sv_parse(b, &y))
+        return 0;
+    size_t n = x.ncore > y.ncore ? x.ncore : y.ncore;
+    for (size_t k = 0; k < n; k++) {
+        int c = vu_numcmp(k < x.ncore ? x.num[k] : "0", k < x.ncore ? x.numlen[k] : 1,
+                          k < y.ncore ? y.num[k] : "0", k < y.ncore ? y.numlen[k] : 1);
+        if (c)
+            return c;
+    }
+    if (!x.prelen || !y.prelen)
+        return x.prelen ? -1 : y.prelen ? 1 : 0;
+    return vu_precmp(x.pre, x.prelen, y.pre, y.prelen, false, 0);
+}
+
+const struct vscheme_ops vs_semver = {valid, cmp};

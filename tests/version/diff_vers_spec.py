@@ -1,0 +1,192 @@
+"""diff_vers_spec.py: every case of the vers-spec test suite (vers-spec/tests/*.json) through medsec.
+
+Counts are printed per test type and scheme. A case whose scheme has no medsec module ("alpm", "conan",
+"gentoo", ...) or whose module is still a placeholder is reported as not run, as are from_native cases
+for native range syntaxes medsec does not convert (npm, conan, gem, nuget, nginx); every other case must
+pass unless listed in exceptions.tsv (scheme "vers", a = the case's input as JSON, b = its test type).
+"openssl" versions are ordered by medsec's generic scheme (vers.c maps the name).
+"""
+import functools
+import glob
+import json
+import os
+import sys
+import urllib.parse
+from collections import defaultdict
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import b_common  # noqa: E402
+
+ALIAS = {"openssl": "generic"}  # vers scheme -> medsec scheme used for plain comparisons
+# Names version.c accepts only as a fallback to the generic scheme: their real ordering has no module.
+FALLBACK = {"alpm": "pacman's vercmp (alpm) has no medsec module; version.c falls back to generic"}
+NATIVE_SIMPLE = {"openssl", "pypi"}  # native syntaxes simple enough to convert here (list / one comparator)
+
+
+def vers_scheme(text):
+    s = text.split(":", 1)[1] if ":" in text else ""
+    return s.split("/", 1)[0].strip().lower()
+
+
+def parse_canonical(text):
+    """Our canonical text -> {"scheme", "version_constraints": [[op, version]]}, as the suite writes it."""
+    scheme, _, body = text[len("vers:"):].partition("/")
+    out = []
+    for c in body.split("|"):
+        for op in (">=", "<=", "!=", "<", ">", "*"):
+            if c.startswith(op):
+                break
+        else:
+            op = ""
+        v = c[len(op):]
+        out.append([op or "=", urllib.parse.unquote(v)] if op != "*" else ["*", None])
+    return {"scheme": scheme, "version_constraints": out}
+
+
+def native_to_vers(scheme, native):
+    if scheme == "openssl":
+        return "vers:openssl/" + "|".join(v.strip() for v in native.split(","))
+    return "vers:%s/%s" % (scheme, native.replace(" ", ""))
+
+
+def main():
+    driver, vdir, exc_path = b_common.usage_args()
+    cases = []
+    for path in sorted(glob.glob(os.path.join(vdir, "vers-spec", "tests", "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            for t in json.load(f)["tests"]:
+                cases.append((os.path.basename(path), t))
+    schemes = set()
+    for _, t in cases:
+        inp = t["input"]
+        if t["test_type"] in ("comparison", "equality"):
+            schemes.add(ALIAS.get(inp["input_scheme"], inp["input_scheme"]))
+        elif t["test_type"] == "containment":
+            schemes.add(vers_scheme(inp["vers"]))
+        elif t["test_type"] == "from_native":
+            schemes.add(inp["scheme"])
+        else:
+            schemes.add(vers_scheme(inp))
+    names = sorted(schemes)
+    state = dict(zip(names, b_common.run_driver(driver, ["scheme?\t" + n for n in names])))
+    state["openssl"] = state["generic"]
+    for n in FALLBACK:
+        if n in state:
+            state[n] = "fallback"
+
+    # Plan every driver line first, then run them in one batch.
+    lines, plan = [], []
+    for fname, t in cases:
+        tt, inp = t["test_type"], t["input"]
+        if tt in ("comparison", "equality"):
+            sch = ALIAS.get(inp["input_scheme"], inp["input_scheme"])
+            vs = inp["versions"]
+            idx = {}
+            for a in vs:
+                for b in vs:
+                    idx[(a, b)] = len(lines)
+                    lines.append("%s\t%s\t%s" % (sch, a, b))
+            plan.append((fname, t, inp["input_scheme"], idx))
+        elif tt == "containment":
+            plan.append((fname, t, vers_scheme(inp["vers"]), len(lines)))
+            lines.append("vers-contains\t%s\t%s" % (inp["vers"], inp["version"]))
+        elif tt == "validate":
+            plan.append((fname, t, vers_scheme(inp), len(lines)))
+            lines.append("vers-parse\t" + inp)
+        elif tt == "parse":
+            plan.append((fname, t, vers_scheme(inp), len(lines)))
+            lines.append("vers-canon\t" + inp)
+        elif tt == "from_native":
+            sch = inp["scheme"]
+            if sch in NATIVE_SIMPLE:
+                plan.append((fname, t, sch, len(lines)))
+                lines.append("vers-parse\t" + native_to_vers(sch, inp["native_range"]))
+            else:
+                plan.append((fname, t, sch, None))
+    # Unknown schemes would stop the driver; only send lines it can answer.
+    send = []
+    for ln in lines:
+        head = ln.split("\t", 1)[0]
+        send.append(ln if head.startswith("vers-") or state.get(head, "unknown") != "unknown" else None)
+    answers = b_common.run_driver(driver, [ln for ln in send if ln is not None])
+    it = iter(answers)
+    out = [next(it) if ln is not None else "unknown-scheme" for ln in send]
+
+    exc = b_common.load_exceptions(exc_path, "vers")
+    counts = defaultdict(lambda: [0, 0, 0])  # pass, fail, not run
+    failures, used = [], set()
+    for fname, t, sch, ref in plan:
+        tt, inp, exp = t["test_type"], t["input"], t.get("expected_output")
+        key = (tt, sch)
+        st = state.get(sch, "unknown")
+        if ref is None or (tt in ("comparison", "equality") and st != "implemented"):
+            counts[key][2] += 1
+            continue
+        if tt in ("comparison", "equality"):
+            res = {k: out[i] for k, i in ref.items()}
+            if any(r not in ("-1", "0", "1") for r in res.values()):
+                ok = False
+                got = "invalid version"
+            elif tt == "equality":
+                got = res[(inp["versions"][0], inp["versions"][1])] == "0"
+                ok = got == exp
+            else:
+                # The expected list may be normalised (NuGet lower-cases): match it back to the inputs.
+                got = sorted(inp["versions"], key=functools.cmp_to_key(lambda a, b: int(res[(a, b)])))
+                pool, mapped = list(inp["versions"]), []
+                for e in exp:
+                    m = e if e in pool else next((p for p in pool if p.lower() == e.lower()), None)
+                    if m is None:
+                        break
+                    pool.remove(m)
+                    mapped.append(m)
+                ok = len(mapped) == len(exp) and not pool and all(
+                    int(res[(mapped[i], mapped[i + 1])]) <= 0 for i in range(len(mapped) - 1))
+        else:
+            ans = out[ref]
+            if t.get("expected_failure"):
+                ok = ans.startswith("error\t") and ans.split("\t", 1)[1] == t.get("expected_message", ans.split("\t", 1)[1])
+                got = ans
+            elif tt == "containment":
+                got = ans
+                ok = ans == ("true" if exp else "false")
+            elif tt == "parse":
+                got = parse_canonical(ans.split("\t", 1)[1]) if ans.startswith("ok\t") else ans
+                ok = got == exp
+            else:
+                got = ans.split("\t", 1)[1] if ans.startswith("ok\t") else ans
+                ok = got == exp
+            if not ok and st == "placeholder":
+                counts[key][2] += 1
+                continue
+        if ok:
+            counts[key][0] += 1
+            continue
+        ekey = (json.dumps(inp, sort_keys=True), tt)
+        if ekey in exc:
+            used.add(ekey)
+            counts[key][0] += 1
+            continue
+        counts[key][1] += 1
+        failures.append("%s %s [%s]: input %s expected %s got %s" % (fname, tt, sch, json.dumps(inp),
+                                                                   json.dumps(exp if exp is not None else t.get("expected_message")), json.dumps(got)))
+    total = [0, 0, 0]
+    for (tt, sch), (p, f, n) in sorted(counts.items()):
+        note = ""
+        if n:
+            why = {"unknown": "no medsec scheme", "placeholder": "module not implemented yet",
+                   "fallback": FALLBACK.get(sch, "")}.get(
+                state.get(sch, "unknown"), "native syntax not converted here")
+            note = ", %d not run (%s)" % (n, why)
+        print("vers-spec %-12s %-14s %d/%d pass%s" % (tt, sch, p, p + f, note))
+        total = [total[0] + p, total[1] + f, total[2] + n]
+    print("vers-spec total: %d pass, %d fail, %d not run, of %d cases" % (total[0], total[1], total[2], len(plan)))
+    for f in failures[:60]:
+        print("FAIL " + f)
+    if len(failures) > 60:
+        print("... %d more" % (len(failures) - 60))
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
