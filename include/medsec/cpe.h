@@ -1,0 +1,125 @@
+/* medsec/cpe.h: CPE 2.3 names (NISTIR 7695 bindings and WFN) and name matching (NISTIR 7696). */
+#ifndef MEDSEC_CPE_H
+#define MEDSEC_CPE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "medsec/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Longest CPE string accepted (either binding). */
+#define MEDSEC_CPE_MAX_LEN 1024
+/* Room for the 11 WFN values: quoting can double a value, plus one NUL each. */
+#define MEDSEC_CPE_TEXT_MAX (2 * MEDSEC_CPE_MAX_LEN + 16)
+
+/* The eleven WFN attributes, in binding order. */
+enum medsec_cpe_attr {
+    MEDSEC_CPE_PART = 0,
+    MEDSEC_CPE_VENDOR,
+    MEDSEC_CPE_PRODUCT,
+    MEDSEC_CPE_VERSION,
+    MEDSEC_CPE_UPDATE,
+    MEDSEC_CPE_EDITION,
+    MEDSEC_CPE_LANGUAGE,
+    MEDSEC_CPE_SW_EDITION,
+    MEDSEC_CPE_TARGET_SW,
+    MEDSEC_CPE_TARGET_HW,
+    MEDSEC_CPE_OTHER,
+    MEDSEC_CPE_NATTR
+};
+
+/* What an attribute holds: the logical values ANY ('*') and NA ('-'), or a string value. */
+enum medsec_cpe_kind { MEDSEC_CPE_ANY = 0, MEDSEC_CPE_NA, MEDSEC_CPE_VALUE };
+
+/*
+ * A well-formed name (WFN) in one fixed-size struct, no heap: parse into a struct on the stack or in an
+ * array. String values are kept in WFN form: lowercase, every character other than [a-z0-9_] quoted with
+ * '\', and unquoted '*' / '?' wildcards only at the start or end. Read them with medsec_cpe_value().
+ */
+struct medsec_cpe {
+    unsigned char kind[MEDSEC_CPE_NATTR]; /* enum medsec_cpe_kind */
+    unsigned char wild[MEDSEC_CPE_NATTR]; /* value holds unquoted wildcards */
+    unsigned short off[MEDSEC_CPE_NATTR]; /* value start in text */
+    unsigned short len[MEDSEC_CPE_NATTR]; /* value length in bytes */
+    unsigned short used;                  /* bytes of text in use */
+    char text[MEDSEC_CPE_TEXT_MAX];
+};
+
+/*
+ * Parse @len bytes at @s, a formatted string ("cpe:2.3:part:vendor:...", all 13 fields) or a URI
+ * ("cpe:/part:vendor:product:version:update:edition:language", with %-encoding and a packed "~" edition),
+ * into @out. Letters are lowercased. MEDSEC_EPARSE on malformed input, MEDSEC_EINVAL on a bad part,
+ * MEDSEC_ETOOBIG past MEDSEC_CPE_MAX_LEN.
+ */
+medsec_err medsec_cpe_parse(const char *s, size_t len, struct medsec_cpe *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+medsec_err medsec_cpe_parse_fs(const char *s, size_t len, struct medsec_cpe *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+medsec_err medsec_cpe_parse_uri(const char *s, size_t len, struct medsec_cpe *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+/* Bind @c to a formatted string / a URI in @buf (@cap bytes, NUL-terminated); MEDSEC_ETOOBIG if short. */
+medsec_err medsec_cpe_format_fs(const struct medsec_cpe *c, char *buf, size_t cap)
+    __attribute__((warn_unused_result));
+medsec_err medsec_cpe_format_uri(const struct medsec_cpe *c, char *buf, size_t cap)
+    __attribute__((warn_unused_result));
+
+/* Kind of attribute @a, and its WFN value (quoted form) or NULL for ANY / NA. Borrowed from @c. */
+enum medsec_cpe_kind medsec_cpe_kind(const struct medsec_cpe *c, enum medsec_cpe_attr a);
+const char *medsec_cpe_value(const struct medsec_cpe *c, enum medsec_cpe_attr a);
+
+/*
+ * The value of @a with quoting removed (e.g. "1.2\-rc1" -> "1.2-rc1") into @buf; "*" for ANY, "-" for NA.
+ * For version range checks. MEDSEC_ETOOBIG if @cap is short.
+ */
+medsec_err medsec_cpe_unquoted(const struct medsec_cpe *c, enum medsec_cpe_attr a, char *buf, size_t cap)
+    __attribute__((warn_unused_result));
+
+/*
+ * Index key "vendor:product" (unquoted, lowercase; a ':' or '\' inside a value stays quoted so the key is
+ * unambiguous) into @buf. MEDSEC_EINVAL when vendor or product is ANY, NA or holds wildcards.
+ */
+medsec_err medsec_cpe_key(const struct medsec_cpe *c, char *buf, size_t cap) __attribute__((warn_unused_result));
+
+/* NISTIR 7696 attribute comparison relations. */
+enum medsec_cpe_relation {
+    MEDSEC_CPE_DISJOINT = 0,
+    MEDSEC_CPE_SUBSET,
+    MEDSEC_CPE_SUPERSET,
+    MEDSEC_CPE_EQUAL,
+    MEDSEC_CPE_UNDEFINED /* the target holds wildcards and the source is not ANY */
+};
+
+/* Relation of @source's attribute @a to @target's (wildcards count only in the source). */
+enum medsec_cpe_relation medsec_cpe_compare_attr(const struct medsec_cpe *source, const struct medsec_cpe *target,
+                                                 enum medsec_cpe_attr a);
+
+/* Name comparisons of NISTIR 7696: every attribute SUPERSET or EQUAL (superset), ... */
+bool medsec_cpe_superset(const struct medsec_cpe *source, const struct medsec_cpe *target);
+bool medsec_cpe_subset(const struct medsec_cpe *source, const struct medsec_cpe *target);
+bool medsec_cpe_equal(const struct medsec_cpe *source, const struct medsec_cpe *target);
+bool medsec_cpe_disjoint(const struct medsec_cpe *source, const struct medsec_cpe *target);
+
+/* medsec_cpe_match flags. */
+enum {
+    /* Skip the version attribute: the caller checks versionStart/End ranges itself. */
+    MEDSEC_CPE_MATCH_IGNORE_VERSION = 1u << 0,
+};
+
+/*
+ * Does NVD match criterion @criterion (may hold wildcards) cover component name @component? True when
+ * every attribute relation is SUPERSET or EQUAL (NISTIR 7696 CPE_SUPERSET); UNDEFINED never matches.
+ */
+bool medsec_cpe_match(const struct medsec_cpe *criterion, const struct medsec_cpe *component, unsigned flags);
+
+/* True when @a and @b are the same WFN (same kinds and values, byte for byte). */
+bool medsec_cpe_same(const struct medsec_cpe *a, const struct medsec_cpe *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
