@@ -1,0 +1,56 @@
+/* internal.h: the database handle and the statement cache shared by the db module's files. */
+#ifndef MEDSEC_DB_INTERNAL_H
+#define MEDSEC_DB_INTERNAL_H
+
+#include <sqlite3.h>
+
+#include "medsec/db.h"
+
+enum db_stmt_id {
+    ST_ADV_FIND, ST_ADV_INSERT, ST_ADV_UPDATE, ST_ADV_HASH, ST_ENTRIES_OF,
+    ST_DEL_AFFECTED, ST_DEL_SCORE, ST_DEL_REM, ST_DEL_ALIAS, ST_DEL_NODE, ST_DEL_MATCH, ST_DEL_ENTRIES,
+    ST_ENTRY_INSERT, ST_ALIAS_INSERT, ST_SCORE_INSERT, ST_REM_INSERT, ST_AFF_INSERT, ST_NODE_INSERT,
+    ST_MATCH_INSERT, ST_KEV_UPSERT, ST_EPSS_UPSERT,
+    ST_Q_AFFECTED, ST_Q_CPE, ST_Q_CPE_FAST, ST_Q_ENTRY, ST_Q_NODES, ST_Q_MATCHES, ST_Q_ALIAS,
+    ST_COUNT
+};
+
+struct medsec_db {
+    sqlite3 *h;
+    char *path;
+    bool readonly;
+    sqlite3_stmt *st[ST_COUNT];
+};
+
+/* The cached statement @id (prepared from @sql on first use), reset and with bindings cleared. */
+sqlite3_stmt *db_stmt(struct medsec_db *db, enum db_stmt_id id, const char *sql);
+/* Fill @err with the SQLite message; returns MEDSEC_EDB (or ENOMEM for SQLITE_NOMEM). */
+medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *what);
+/* Run SQL without results. */
+medsec_err db_exec(struct medsec_db *db, const char *sql, struct medsec_error *err);
+/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (MEDSEC_NOW overrides it for tests). */
+void db_now(char out[32]);
+medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value, struct medsec_error *err);
+/* Rebuild vuln/alias from entry names and aliases (union-find); *count = identities. */
+medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medsec_error *err);
+
+
+/* An import in progress: one transaction from begin to end. */
+struct importer {
+    struct medsec_db *db;
+    struct medsec_db_import_stats *stats;
+    const struct medsec_db_import_opts *opts;
+    struct medsec_diags *diags;
+    struct medsec_error *err; /* detail of a failed statement */
+    char now[32];
+    bool bulk;                /* the tables were empty: indexes are built at the end */
+    bool dirty;               /* entries changed: identities need merging */
+};
+medsec_err db_import_begin(struct importer *im, struct medsec_db *db, const struct medsec_db_import_opts *opts,
+                           struct medsec_db_import_stats *stats, struct medsec_diags *diags,
+                           struct medsec_error *err) __attribute__((warn_unused_result));
+medsec_err db_import_path(struct importer *im, const char *path) __attribute__((warn_unused_result));
+/* Finish: indexes, identities, commit when @rc is 0, else roll back. Returns the final result. */
+medsec_err db_import_end(struct importer *im, medsec_err rc) __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,512 @@
+/* query.c: the read side of the database: status counts, affected-package and CPE lookups for the
+ * matcher, vulnerability details, and the compact range reader. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "medsec/alloc.h"
+
+static const char *col(sqlite3_stmt *s, int i)
+{
+    return (const char *)sqlite3_column_text(s, i);
+}
+
+static size_t count_of(struct medsec_db *db, const char *sql, const char *arg)
+{
+    sqlite3_stmt *s = NULL;
+    size_t n = 0;
+    if (sqlite3_prepare_v2(db->h, sql, -1, &s, NULL) == SQLITE_OK) {
+        if (arg)
+            sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW)
+            n = (size_t)sqlite3_column_int64(s, 0);
+    }
+    sqlite3_finalize(s);
+    return n;
+}
+
+static void meta_get(struct medsec_db *db, const char *key, char out[32])
+{
+    sqlite3_stmt *s = NULL;
+    out[0] = '\0';
+    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = ?", -1, &s, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+        if (sqlite3_step(s) == SQLITE_ROW && col(s, 0))
+            snprintf(out, 32, "%s", col(s, 0));
+    }
+    sqlite3_finalize(s);
+}
+
+medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return db_fail(db, err, "status");
+    if (sqlite3_step(s) == SQLITE_ROW)
+        out->schema_version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++) {
+        const char *src = medsec_adv_source_name((enum medsec_adv_source)i);
+        out->advisories[i] = count_of(db, "SELECT count(*) FROM advisory WHERE source = ?", src);
+        out->vulns[i] = count_of(db, "SELECT count(*) FROM entry JOIN advisory a ON a.id = entry.advisory"
+                                     " WHERE a.source = ?", src);
+        out->affected[i] = count_of(db, "SELECT count(*) FROM affected JOIN entry e ON e.id = affected.entry"
+                                        " JOIN advisory a ON a.id = e.advisory WHERE a.source = ?", src);
+    }
+    out->kev = out->advisories[MEDSEC_ADV_KEV] = count_of(db, "SELECT count(*) FROM kev", NULL);
+    out->epss = out->advisories[MEDSEC_ADV_EPSS] = count_of(db, "SELECT count(*) FROM epss", NULL);
+    out->cpe_matches = count_of(db, "SELECT count(*) FROM cpe_match", NULL);
+    out->cpe_nodes = count_of(db, "SELECT count(*) FROM cpe_node", NULL);
+    out->identities = count_of(db, "SELECT count(*) FROM vuln", NULL);
+    out->aliases = count_of(db, "SELECT count(*) FROM alias", NULL);
+    out->needs_review = count_of(db, "SELECT count(*) FROM affected WHERE flags & 1", NULL);
+    meta_get(db, "last_import", out->last_import);
+    meta_get(db, "last_update", out->last_update);
+    if (sqlite3_errcode(db->h) != SQLITE_OK && sqlite3_errcode(db->h) != SQLITE_DONE &&
+        sqlite3_errcode(db->h) != SQLITE_ROW)
+        return db_fail(db, err, "status");
+    return MEDSEC_OK;
+}
+
+medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, const char *ns, const char *name,
+                                     medsec_db_affected_fn fn, void *ud, struct medsec_error *err)
+{
+    sqlite3_stmt *s = db_stmt(db, ST_Q_AFFECTED,
+                              "SELECT f.entry, v.name, a.source, a.record_id, f.purl_type, f.purl_ns, f.purl_name,"
+                              " f.ecosystem, f.scheme, f.ranges, f.versions, f.fixed, f.status, f.flags, f.vendor,"
+                              " f.product, f.product_id, f.cpe, e.withdrawn"
+                              " FROM affected f JOIN entry e ON e.id = f.entry JOIN advisory a ON a.id = e.advisory"
+                              " LEFT JOIN vuln v ON v.id = e.vuln"
+                              " WHERE f.purl_type = ? AND f.purl_ns = ? AND f.purl_name = ?"
+                              " ORDER BY f.entry, f.seq");
+    if (!s)
+        return db_fail(db, err, "affected lookup");
+    sqlite3_bind_text(s, 1, type ? type : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, ns ? ns : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, name ? name : "", -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct medsec_db_affected a = {
+            .entry = sqlite3_column_int64(s, 0), .vuln = col(s, 1), .source = col(s, 2), .record_id = col(s, 3),
+            .purl_type = col(s, 4), .purl_ns = col(s, 5), .purl_name = col(s, 6), .ecosystem = col(s, 7),
+            .scheme = col(s, 8), .ranges = col(s, 9), .versions = col(s, 10), .fixed = col(s, 11),
+            .status = col(s, 12), .flags = (unsigned)sqlite3_column_int(s, 13), .vendor = col(s, 14),
+            .product = col(s, 15), .product_id = col(s, 16), .cpe = col(s, 17), .withdrawn = col(s, 18) != NULL,
+        };
+        if (fn(ud, &a))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(db, err, "affected lookup");
+    sqlite3_reset(s);
+    return MEDSEC_OK;
+}
+
+static void fill_cpe(sqlite3_stmt *s, struct medsec_db_cpe *c)
+{
+    c->entry = sqlite3_column_int64(s, 0);
+    c->vuln = col(s, 1);
+    c->source = col(s, 2);
+    c->record_id = col(s, 3);
+    c->config = (unsigned)sqlite3_column_int(s, 4);
+    c->node = (unsigned)sqlite3_column_int(s, 5);
+    c->vulnerable = sqlite3_column_int(s, 6) != 0;
+    c->criteria = col(s, 7);
+    c->vsi = col(s, 8);
+    c->vse = col(s, 9);
+    c->vei = col(s, 10);
+    c->vee = col(s, 11);
+}
+
+#define CPE_COLUMNS                                                                                                  \
+    "SELECT m.entry, v.name, a.source, a.record_id, m.config, m.node, m.vulnerable, m.criteria, m.vsi, m.vse,"        \
+    " m.vei, m.vee FROM cpe_match m JOIN entry e ON e.id = m.entry JOIN advisory a ON a.id = e.advisory"            \
+    " LEFT JOIN vuln v ON v.id = e.vuln"
+
+medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
+                                struct medsec_error *err)
+{
+    sqlite3_stmt *s = db_stmt(db, ST_Q_CPE, CPE_COLUMNS " WHERE m.key = ? ORDER BY m.entry, m.config, m.node, m.seq");
+    if (!s)
+        return db_fail(db, err, "cpe lookup");
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct medsec_db_cpe c;
+        fill_cpe(s, &c);
+        if (fn(ud, &c))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(db, err, "cpe lookup");
+    sqlite3_reset(s);
+    return MEDSEC_OK;
+}
+
+medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
+                                    struct medsec_error *err)
+{
+    sqlite3_stmt *s = db_stmt(db, ST_Q_CPE_FAST,
+                              "SELECT entry, NULL, NULL, NULL, config, node, vulnerable, criteria, vsi, vse, vei, vee"
+                              " FROM cpe_match WHERE key = ? ORDER BY entry, config, node, seq");
+    if (!s)
+        return db_fail(db, err, "cpe lookup");
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct medsec_db_cpe c;
+        fill_cpe(s, &c);
+        if (fn(ud, &c))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(db, err, "cpe lookup");
+    sqlite3_reset(s);
+    return MEDSEC_OK;
+}
+
+medsec_err medsec_db_entry_get(struct medsec_db *db, int64_t entry, struct medsec_db_entry *out,
+                               struct medsec_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *s = db_stmt(db, ST_Q_ENTRY,
+                              "SELECT v.name, e.name, a.source, a.record_id, a.origin, e.withdrawn FROM entry e"
+                              " JOIN advisory a ON a.id = e.advisory LEFT JOIN vuln v ON v.id = e.vuln WHERE e.id = ?");
+    if (!s)
+        return db_fail(db, err, "entry lookup");
+    sqlite3_bind_int64(s, 1, entry);
+    int rc = sqlite3_step(s);
+    if (rc == SQLITE_DONE)
+        return medsec_error_set(err, MEDSEC_ENOTFOUND, NULL, 0, 0, "no vulnerability entry %lld", (long long)entry);
+    if (rc != SQLITE_ROW)
+        return db_fail(db, err, "entry lookup");
+    /* the row stays current until the statement is reset on the next call */
+    out->entry = entry;
+    out->vuln = col(s, 0);
+    out->name = col(s, 1);
+    out->source = col(s, 2);
+    out->record_id = col(s, 3);
+    out->origin = col(s, 4);
+    out->withdrawn = col(s, 5) != NULL;
+    return MEDSEC_OK;
+}
+
+medsec_err medsec_db_cpe_config(struct medsec_db *db, int64_t entry, unsigned config, medsec_db_node_fn node_fn,
+                                medsec_db_cpe_fn cpe_fn, void *ud, struct medsec_error *err)
+{
+    int rc;
+    if (node_fn) {
+        sqlite3_stmt *s = db_stmt(db, ST_Q_NODES,
+                                  "SELECT node, parent, op, negate FROM cpe_node WHERE entry = ? AND config = ?"
+                                  " ORDER BY node");
+        if (!s)
+            return db_fail(db, err, "cpe nodes");
+        sqlite3_bind_int64(s, 1, entry);
+        sqlite3_bind_int(s, 2, (int)config);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *op = col(s, 2);
+            struct medsec_db_cpe_node n = {
+                .node = (unsigned)sqlite3_column_int(s, 0), .parent = sqlite3_column_int(s, 1),
+                .and_op = op && strcmp(op, "AND") == 0, .negate = sqlite3_column_int(s, 3) != 0,
+            };
+            if (node_fn(ud, &n))
+                break;
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return db_fail(db, err, "cpe nodes");
+        sqlite3_reset(s);
+    }
+    if (cpe_fn) {
+        sqlite3_stmt *s = db_stmt(db, ST_Q_MATCHES,
+                                  CPE_COLUMNS " WHERE m.entry = ? AND m.config = ? ORDER BY m.node, m.seq");
+        if (!s)
+            return db_fail(db, err, "cpe matches");
+        sqlite3_bind_int64(s, 1, entry);
+        sqlite3_bind_int(s, 2, (int)config);
+        while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+            struct medsec_db_cpe c;
+            fill_cpe(s, &c);
+            if (cpe_fn(ud, &c))
+                break;
+        }
+        if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+            return db_fail(db, err, "cpe matches");
+        sqlite3_reset(s);
+    }
+    return MEDSEC_OK;
+}
+
+/* ---- vulnerability details ---- */
+
+static const char *dup(struct medsec_arena *a, sqlite3_stmt *s, int i, bool *oom)
+{
+    const char *v = col(s, i);
+    if (!v)
+        return NULL;
+    char *d = medsec_arena_strdup(a, v);
+    if (!d)
+        *oom = true;
+    return d;
+}
+
+static int str_cmp(const void *x, const void *y)
+{
+    return strcmp(*(const char *const *)x, *(const char *const *)y);
+}
+
+medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medsec_db_vuln *out,
+                              struct medsec_error *err)
+{
+    memset(out, 0, sizeof *out);
+    struct medsec_arena *a = &out->arena;
+    bool oom = false;
+    sqlite3_int64 vid = 0;
+    sqlite3_stmt *s = db_stmt(db, ST_Q_ALIAS, "SELECT a.vuln, v.name FROM alias a JOIN vuln v ON v.id = a.vuln"
+                                              " WHERE a.name = ?");
+    if (!s)
+        return db_fail(db, err, "vulnerability lookup");
+    sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(s) == SQLITE_ROW) {
+        vid = sqlite3_column_int64(s, 0);
+        out->name = dup(a, s, 1, &oom);
+    }
+    sqlite3_reset(s);
+    if (!vid)
+        out->name = medsec_arena_strdup(a, id);
+    medsec_err rc = MEDSEC_OK;
+    sqlite3_stmt *q = NULL;
+#define PREP(sql)                                                                                                    \
+    do {                                                                                                             \
+        sqlite3_finalize(q);                                                                                         \
+        q = NULL;                                                                                                    \
+        if (sqlite3_prepare_v2(db->h, (sql), -1, &q, NULL) != SQLITE_OK) {                                           \
+            rc = db_fail(db, err, "vulnerability details");                                                          \
+            goto out_fail;                                                                                           \
+        }                                                                                                            \
+    } while (0)
+    if (vid) {
+        /* aliases */
+        PREP("SELECT name FROM alias WHERE vuln = ? ORDER BY name");
+        sqlite3_bind_int64(q, 1, vid);
+        size_t cap = 8;
+        out->aliases = medsec_arena_alloc(a, cap * sizeof *out->aliases);
+        while (out->aliases && sqlite3_step(q) == SQLITE_ROW) {
+            if (strcmp(col(q, 0), out->name) == 0)
+                continue;
+            if (out->n_aliases == cap) {
+                const char **na = medsec_arena_alloc(a, 2 * cap * sizeof *na);
+                if (!na) {
+                    oom = true;
+                    break;
+                }
+                memcpy(na, out->aliases, cap * sizeof *na);
+                out->aliases = na;
+                cap *= 2;
+            }
+            out->aliases[out->n_aliases++] = dup(a, q, 0, &oom);
+        }
+        if (!out->aliases)
+            oom = true;
+        /* entries: first one with text wins for summary etc.; provenance for each */
+        PREP("SELECT e.id, a.source, a.record_id, a.origin, a.modified, a.hash, e.summary, e.details, e.published,"
+             " e.modified, e.withdrawn, e.cwes, e.refs FROM entry e JOIN advisory a ON a.id = e.advisory"
+             " WHERE e.vuln = ? ORDER BY a.source, a.record_id, e.id");
+        sqlite3_bind_int64(q, 1, vid);
+        size_t scap = 4;
+        out->sources = medsec_arena_alloc(a, scap * sizeof *out->sources);
+        while (out->sources && sqlite3_step(q) == SQLITE_ROW) {
+            if (out->n_sources == scap) {
+                struct medsec_db_provenance *np = medsec_arena_alloc(a, 2 * scap * sizeof *np);
+                if (!np) {
+                    oom = true;
+                    break;
+                }
+                memcpy(np, out->sources, scap * sizeof *np);
+                out->sources = np;
+                scap *= 2;
+            }
+            struct medsec_db_provenance *p = &out->sources[out->n_sources++];
+            p->source = dup(a, q, 1, &oom);
+            p->record_id = dup(a, q, 2, &oom);
+            p->origin = dup(a, q, 3, &oom);
+            p->modified = dup(a, q, 4, &oom);
+            p->hash = (uint64_t)sqlite3_column_int64(q, 5);
+            if (!out->summary)
+                out->summary = dup(a, q, 6, &oom);
+            if (!out->details)
+                out->details = dup(a, q, 7, &oom);
+            if (!out->published)
+                out->published = dup(a, q, 8, &oom);
+            const char *m = col(q, 9);
+            if (m && (!out->modified || strcmp(m, out->modified) > 0))
+                out->modified = dup(a, q, 9, &oom);
+            if (!out->withdrawn)
+                out->withdrawn = dup(a, q, 10, &oom);
+            if (!out->cwes)
+                out->cwes = dup(a, q, 11, &oom);
+            if (!out->refs)
+                out->refs = dup(a, q, 12, &oom);
+        }
+        if (!out->sources)
+            oom = true;
+        /* scores */
+        PREP("SELECT a.source, a.record_id, s.type, s.vector, s.score, s.scored_by FROM score s"
+             " JOIN entry e ON e.id = s.entry JOIN advisory a ON a.id = e.advisory WHERE e.vuln = ?"
+             " ORDER BY a.source, a.record_id, s.seq");
+        sqlite3_bind_int64(q, 1, vid);
+        size_t ccap = 4;
+        out->scores = medsec_arena_alloc(a, ccap * sizeof *out->scores);
+        while (out->scores && sqlite3_step(q) == SQLITE_ROW) {
+            if (out->n_scores == ccap) {
+                struct medsec_db_score *ns = medsec_arena_alloc(a, 2 * ccap * sizeof *ns);
+                if (!ns) {
+                    oom = true;
+                    break;
+                }
+                memcpy(ns, out->scores, ccap * sizeof *ns);
+                out->scores = ns;
+                ccap *= 2;
+            }
+            struct medsec_db_score *sc = &out->scores[out->n_scores++];
+            sc->source = dup(a, q, 0, &oom);
+            sc->record_id = dup(a, q, 1, &oom);
+            sc->type = dup(a, q, 2, &oom);
+            sc->vector = dup(a, q, 3, &oom);
+            sc->score = sqlite3_column_type(q, 4) == SQLITE_NULL ? -1 : sqlite3_column_double(q, 4);
+            sc->scored_by = dup(a, q, 5, &oom);
+        }
+        if (!out->scores)
+            oom = true;
+        /* fixed versions over every affected row */
+        PREP("SELECT group_concat(fixed, char(10)) FROM (SELECT DISTINCT f.fixed FROM affected f"
+             " JOIN entry e ON e.id = f.entry WHERE e.vuln = ? AND f.fixed IS NOT NULL ORDER BY f.fixed)");
+        sqlite3_bind_int64(q, 1, vid);
+        if (sqlite3_step(q) == SQLITE_ROW)
+            out->fixed = dup(a, q, 0, &oom);
+    }
+    /* KEV and EPSS by the canonical name (a CVE) or the id asked for */
+    PREP("SELECT date_added, due_date, ransomware, name, action FROM kev WHERE cve = ? OR cve = ? LIMIT 1");
+    sqlite3_bind_text(q, 1, out->name ? out->name : id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        out->kev = true;
+        out->kev_date_added = dup(a, q, 0, &oom);
+        out->kev_due_date = dup(a, q, 1, &oom);
+        out->kev_ransomware = dup(a, q, 2, &oom);
+        out->kev_name = dup(a, q, 3, &oom);
+        out->kev_action = dup(a, q, 4, &oom);
+    }
+    PREP("SELECT score, percentile, date FROM epss WHERE cve = ? OR cve = ? LIMIT 1");
+    sqlite3_bind_text(q, 1, out->name ? out->name : id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        out->has_epss = true;
+        out->epss = sqlite3_column_double(q, 0);
+        out->epss_percentile = sqlite3_column_double(q, 1);
+        out->epss_date = dup(a, q, 2, &oom);
+    }
+    sqlite3_finalize(q);
+    q = NULL;
+    if (oom || !out->name) {
+        rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out_fail;
+    }
+    if (out->n_aliases > 1)
+        qsort(out->aliases, out->n_aliases, sizeof *out->aliases, str_cmp);
+    if (!vid && !out->kev && !out->has_epss) {
+        rc = medsec_error_set(err, MEDSEC_ENOTFOUND, NULL, 0, 0, "%s is not in the database", id);
+        goto out_fail;
+    }
+    return MEDSEC_OK;
+out_fail:
+    sqlite3_finalize(q);
+    medsec_db_vuln_release(out);
+    return rc;
+#undef PREP
+}
+
+void medsec_db_vuln_release(struct medsec_db_vuln *v)
+{
+    if (!v)
+        return;
+    medsec_arena_release(&v->arena);
+    memset(v, 0, sizeof *v);
+}
+
+/* ---- compact ranges ---- */
+
+bool medsec_db_range_next(const char **cursor, struct medsec_db_range *out)
+{
+    static const struct {
+        const char *name;
+        enum medsec_db_range_type type;
+    } types[] = {{"SEMVER", MEDSEC_DB_RANGE_SEMVER}, {"ECOSYSTEM", MEDSEC_DB_RANGE_ECOSYSTEM},
+                 {"GIT", MEDSEC_DB_RANGE_GIT},       {"VERS", MEDSEC_DB_RANGE_VERS},
+                 {"TEXT", MEDSEC_DB_RANGE_TEXT}};
+    const char *p = *cursor;
+    while (p && *p) {
+        const char *eol = strchr(p, '\n');
+        const char *end = eol ? eol : p + strlen(p);
+        const char *tab = memchr(p, '\t', (size_t)(end - p));
+        const char *tend = tab ? tab : end;
+        memset(out, 0, sizeof *out);
+        bool ok = false;
+        for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+            if (strlen(types[i].name) == (size_t)(tend - p) && memcmp(types[i].name, p, (size_t)(tend - p)) == 0) {
+                out->type = types[i].type;
+                ok = true;
+            }
+        if (ok && (out->type == MEDSEC_DB_RANGE_VERS || out->type == MEDSEC_DB_RANGE_TEXT)) {
+            ok = tab != NULL;
+            if (ok) {
+                out->text = tab + 1;
+                out->text_len = (size_t)(end - tab - 1);
+            }
+        } else if (ok) {
+            const char *q = tab;
+            while (q && q < end) {
+                const char *ev = q + 1;
+                const char *next = memchr(ev, '\t', (size_t)(end - ev));
+                const char *evend = next ? next : end;
+                const char *eq = memchr(ev, '=', (size_t)(evend - ev));
+                if (!eq) {
+                    ok = false;
+                    break;
+                }
+                size_t kl = (size_t)(eq - ev);
+                enum medsec_db_event_kind k;
+                if (kl == 1 && ev[0] == 'i')
+                    k = MEDSEC_DB_EV_INTRODUCED;
+                else if (kl == 1 && ev[0] == 'f')
+                    k = MEDSEC_DB_EV_FIXED;
+                else if (kl == 2 && ev[0] == 'l' && ev[1] == 'a')
+                    k = MEDSEC_DB_EV_LAST_AFFECTED;
+                else if (kl == 1 && ev[0] == 'l')
+                    k = MEDSEC_DB_EV_LIMIT;
+                else {
+                    ok = false;
+                    break;
+                }
+                if (out->n_events < MEDSEC_DB_MAX_EVENTS) {
+                    out->events[out->n_events].kind = k;
+                    out->events[out->n_events].version = eq + 1;
+                    out->events[out->n_events].len = (size_t)(evend - eq - 1);
+                    out->n_events++;
+                } else {
+                    out->n_events = MEDSEC_DB_MAX_EVENTS + 1;
+                    break;
+                }
+                q = next;
+            }
+        }
+        p = eol ? eol + 1 : end;
+        if (ok) {
+            *cursor = p;
+            return true;
+        }
+    }
+    *cursor = p;
+    return false;
+}

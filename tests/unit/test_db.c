@@ -1,0 +1,386 @@
+/* test_db.c: unit tests of the vulnerability database on temporary SQLite files: schema, import,
+ * idempotency, incremental replacement, alias merging, the matcher's read API, compact ranges. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <sqlite3.h>
+
+#include "medsec/db.h"
+#include "medsec/alloc.h"
+#include "medsec/file.h"
+
+#define DATA MEDSEC_SOURCE_DIR "/tests/db/data"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct medsec_db *db;
+};
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/medsec-test-db-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/v.sqlite", f->dir);
+    struct medsec_error err;
+    if (medsec_db_open(f->path, 0, &f->db, &err) != MEDSEC_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    medsec_db_close(f->db);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+static void import_ok(struct medsec_db *db, const char *path, struct medsec_db_import_stats *st)
+{
+    struct medsec_error err;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    const char *paths[] = {path};
+    medsec_err rc = medsec_db_import(db, paths, 1, NULL, st, &d, &err);
+    if (rc)
+        fail_msg("import %s: %s", path, err.msg);
+    medsec_diags_release(&d);
+}
+
+static void test_schema_version(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_status st;
+    struct medsec_error err;
+    assert_int_equal(medsec_db_status(f->db, &st, &err), MEDSEC_OK);
+    assert_int_equal(st.schema_version, MEDSEC_DB_SCHEMA_VERSION);
+    assert_int_equal(st.identities, 0);
+    assert_string_equal(st.last_import, "");
+    /* a file from a newer medsec is refused */
+    medsec_db_close(f->db);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_EUNSUPPORTED);
+    assert_null(f->db);
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 1", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_OK);
+}
+
+static void test_import_idempotent(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_import_stats st;
+    import_ok(f->db, DATA, &st);
+    assert_int_equal(st.added[MEDSEC_ADV_OSV], 3);
+    assert_int_equal(st.added[MEDSEC_ADV_NVD], 3);
+    assert_int_equal(st.added[MEDSEC_ADV_CSAF], 1);
+    assert_int_equal(st.added[MEDSEC_ADV_KEV], 2);
+    assert_int_equal(st.added[MEDSEC_ADV_EPSS], 10);
+    struct medsec_db_status s1, s2;
+    struct medsec_error err;
+    assert_int_equal(medsec_db_status(f->db, &s1, &err), MEDSEC_OK);
+    assert_int_equal(s1.advisories[MEDSEC_ADV_OSV], 3);
+    assert_int_equal(s1.advisories[MEDSEC_ADV_NVD], 3);
+    assert_int_equal(s1.advisories[MEDSEC_ADV_CSAF], 1);
+    assert_int_equal(s1.kev, 2);
+    assert_int_equal(s1.epss, 10);
+    assert_int_equal(s1.affected[MEDSEC_ADV_OSV], 4);
+    assert_int_equal(s1.affected[MEDSEC_ADV_CSAF], 2);
+    assert_true(s1.cpe_matches > 10);
+
+    /* the same input again changes nothing */
+    import_ok(f->db, DATA, &st);
+    for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++) {
+        assert_int_equal(st.added[i], 0);
+        assert_int_equal(st.updated[i], 0);
+    }
+    assert_int_equal(st.unchanged[MEDSEC_ADV_OSV], 3);
+    assert_int_equal(st.unchanged[MEDSEC_ADV_NVD], 3);
+    assert_int_equal(st.unchanged[MEDSEC_ADV_KEV], 2);
+    assert_int_equal(st.unchanged[MEDSEC_ADV_EPSS], 10);
+    assert_int_equal(medsec_db_status(f->db, &s2, &err), MEDSEC_OK);
+    assert_int_equal(s1.identities, s2.identities);
+    assert_int_equal(s1.cpe_matches, s2.cpe_matches);
+    assert_int_equal(s1.affected[MEDSEC_ADV_OSV], s2.affected[MEDSEC_ADV_OSV]);
+}
+
+/* ---- read API ---- */
+
+struct rows {
+    int n;
+    char vuln[64], ranges[256], record[64], status[32];
+    unsigned flags;
+};
+
+static int on_affected(void *ud, const struct medsec_db_affected *a)
+{
+    struct rows *r = ud;
+    if (r->n++ == 0) {
+        snprintf(r->vuln, sizeof r->vuln, "%s", a->vuln ? a->vuln : "");
+        snprintf(r->ranges, sizeof r->ranges, "%s", a->ranges);
+        snprintf(r->record, sizeof r->record, "%s", a->record_id);
+        snprintf(r->status, sizeof r->status, "%s", a->status);
+        r->flags = a->flags;
+    }
+    return 0;
+}
+
+static int on_cpe(void *ud, const struct medsec_db_cpe *c)
+{
+    struct rows *r = ud;
+    if (r->n++ == 0) {
+        snprintf(r->vuln, sizeof r->vuln, "%s", c->vuln ? c->vuln : "");
+        snprintf(r->record, sizeof r->record, "%u:%u", c->config, c->node);
+    }
+    return 0;
+}
+
+struct tree {
+    int nodes, matches, vulnerable;
+    bool and_root;
+};
+
+static int on_node(void *ud, const struct medsec_db_cpe_node *n)
+{
+    struct tree *t = ud;
+    if (t->nodes++ == 0)
+        t->and_root = n->and_op && n->parent == -1;
+    return 0;
+}
+
+static int on_match(void *ud, const struct medsec_db_cpe *c)
+{
+    struct tree *t = ud;
+    t->matches++;
+    t->vulnerable += c->vulnerable;
+    return 0;
+}
+
+static void test_lookups_and_merge(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_import_stats st;
+    struct medsec_error err;
+    import_ok(f->db, DATA, &st);
+
+    struct rows r = {0};
+    assert_int_equal(medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err), MEDSEC_OK);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.vuln, "CVE-2020-7919"); /* GO id merged under its CVE */
+    assert_string_equal(r.record, "GO-2022-0229");
+    assert_string_equal(r.ranges, "SEMVER\ti=0\tf=1.12.16\ti=1.13.0-0\tf=1.13.7");
+
+    memset(&r, 0, sizeof r);
+    assert_int_equal(medsec_db_affected_lookup(f->db, "golang", "golang.org/x", "crypto", on_affected, &r, &err),
+                     MEDSEC_OK);
+    assert_int_equal(r.n, 1);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(medsec_db_affected_lookup(f->db, "golang", "", "crypto", on_affected, &r, &err), MEDSEC_OK);
+    assert_int_equal(r.n, 0); /* never by bare name */
+
+    /* PYSEC-2005-1 (OSV) and CVE-2005-4644 (NVD) are one vulnerability with both sources */
+    struct medsec_db_vuln v;
+    assert_int_equal(medsec_db_vuln_get(f->db, "PYSEC-2005-1", &v, &err), MEDSEC_OK);
+    assert_string_equal(v.name, "CVE-2005-4644");
+    assert_int_equal(v.n_aliases, 1);
+    assert_string_equal(v.aliases[0], "PYSEC-2005-1");
+    assert_int_equal(v.n_sources, 2);
+    assert_string_equal(v.sources[0].source, "nvd");
+    assert_string_equal(v.sources[1].source, "osv");
+    assert_string_equal(v.sources[1].record_id, "PYSEC-2005-1");
+    assert_non_null(strstr(v.sources[1].origin, "PYSEC-2005-1.json"));
+    assert_string_equal(v.fixed, "0.10");
+    assert_false(v.kev);
+    medsec_db_vuln_release(&v);
+
+    /* KEV and CVSS per source */
+    assert_int_equal(medsec_db_vuln_get(f->db, "CVE-2016-0189", &v, &err), MEDSEC_OK);
+    assert_true(v.kev);
+    assert_non_null(v.kev_date_added);
+    assert_int_equal(v.n_scores, 2);
+    assert_string_equal(v.scores[0].type, "CVSS_V3");
+    medsec_db_vuln_release(&v);
+
+    /* EPSS for a CVE the advisories do not know */
+    assert_int_equal(medsec_db_vuln_get(f->db, "CVE-1999-0002", &v, &err), MEDSEC_OK);
+    assert_true(v.has_epss);
+    assert_true(v.epss > 0.2785 && v.epss < 0.2786);
+    assert_string_equal(v.epss_date, "2026-09-29");
+    medsec_db_vuln_release(&v);
+    assert_int_equal(medsec_db_vuln_get(f->db, "CVE-0000-0000", &v, &err), MEDSEC_ENOTFOUND);
+
+    /* CPE: the AND configuration of CVE-2016-0189 with its non-vulnerable platform */
+    memset(&r, 0, sizeof r);
+    assert_int_equal(medsec_db_cpe_lookup(f->db, "microsoft:vbscript", on_cpe, &r, &err), MEDSEC_OK);
+    assert_true(r.n >= 2);
+    assert_string_equal(r.vuln, "CVE-2016-0189");
+    struct rows r2 = {0};
+    assert_int_equal(medsec_db_cpe_lookup(f->db, "gitlab:gitlab", on_cpe, &r2, &err), MEDSEC_OK);
+    assert_true(r2.n >= 6);
+    /* CSAF: vendor product rows have no purl key; they carry vers ranges and the medical vendor */
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open_v2(f->path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+    sqlite3_stmt *s;
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT ranges, vendor FROM affected WHERE product = 'PerformA'", -1, &s,
+                                        NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(s), SQLITE_ROW);
+    assert_string_equal((const char *)sqlite3_column_text(s, 0), "VERS\tvers:generic/<=2.0.14.0");
+    assert_string_equal((const char *)sqlite3_column_text(s, 1), "Becton, Dickinson and Company (BD)");
+    sqlite3_finalize(s);
+    sqlite3_close(h);
+}
+
+static int first_entry(void *ud, const struct medsec_db_cpe *c)
+{
+    int64_t *e = ud;
+    *e = c->entry;
+    return 1;
+}
+
+static void test_cpe_config(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_import_stats st;
+    struct medsec_error err;
+    import_ok(f->db, DATA "/nvd", &st);
+    int64_t entry = 0;
+    assert_int_equal(medsec_db_cpe_lookup(f->db, "microsoft:jscript", first_entry, &entry, &err), MEDSEC_OK);
+    assert_true(entry > 0);
+    int64_t entry2 = 0;
+    assert_int_equal(medsec_db_cpe_candidates(f->db, "microsoft:jscript", first_entry, &entry2, &err), MEDSEC_OK);
+    assert_int_equal(entry2, entry);
+    struct medsec_db_entry info;
+    assert_int_equal(medsec_db_entry_get(f->db, entry, &info, &err), MEDSEC_OK);
+    assert_string_equal(info.vuln, "CVE-2016-0189");
+    assert_string_equal(info.source, "nvd");
+    assert_string_equal(info.record_id, "CVE-2016-0189");
+    assert_non_null(strstr(info.origin, "nvdcve-1.1-sample.json"));
+    assert_false(info.withdrawn);
+    assert_int_equal(medsec_db_entry_get(f->db, 999999, &info, &err), MEDSEC_ENOTFOUND);
+    struct tree t = {0};
+    assert_int_equal(medsec_db_cpe_config(f->db, entry, 0, on_node, on_match, &t, &err), MEDSEC_OK);
+    assert_int_equal(t.nodes, 3);
+    assert_true(t.and_root);
+    assert_true(t.matches > t.vulnerable); /* the platform criteria are not vulnerable */
+    assert_true(t.vulnerable >= 3);
+}
+
+static void test_incremental(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_import_stats st;
+    struct medsec_error err;
+    char src[512], path[256];
+    /* a changed record (new modified, new range) replaces its rows */
+    snprintf(path, sizeof path, "%s/GO-2022-0229.json", f->dir);
+    char *text = NULL;
+    size_t len = 0;
+    snprintf(src, sizeof src, "%s/osv/GO-2022-0229.json", DATA);
+    assert_int_equal(medsec_file_read(src, 1 << 20, &text, &len, &err), MEDSEC_OK);
+    assert_int_equal(medsec_file_write_atomic(path, text, len, &err), MEDSEC_OK);
+    import_ok(f->db, path, &st);
+    assert_int_equal(st.added[MEDSEC_ADV_OSV], 1);
+
+    char *p = strstr(text, "\"fixed\": \"1.13.7\"");
+    assert_non_null(p);
+    memcpy(p, "\"fixed\": \"1.13.8\"", 17);
+    p = strstr(text, "0001-01-01T00:00:00Z");
+    memcpy(p, "2024-01-01T00:00:00Z", 20);
+    assert_int_equal(medsec_file_write_atomic(path, text, len, &err), MEDSEC_OK);
+    import_ok(f->db, path, &st);
+    assert_int_equal(st.updated[MEDSEC_ADV_OSV], 1);
+    assert_int_equal(st.added[MEDSEC_ADV_OSV], 0);
+    struct rows r = {0};
+    assert_int_equal(medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err), MEDSEC_OK);
+    assert_int_equal(r.n, 1); /* replaced, not added */
+    assert_string_equal(r.ranges, "SEMVER\ti=0\tf=1.12.16\ti=1.13.0-0\tf=1.13.8");
+
+    /* an older copy (smaller modified) does not overwrite the newer one */
+    p = strstr(text, "2024-01-01T00:00:00Z");
+    memcpy(p, "2023-01-01T00:00:00Z", 20);
+    p = strstr(text, "\"fixed\": \"1.13.8\"");
+    memcpy(p, "\"fixed\": \"1.13.9\"", 17);
+    assert_int_equal(medsec_file_write_atomic(path, text, len, &err), MEDSEC_OK);
+    import_ok(f->db, path, &st);
+    assert_int_equal(st.older[MEDSEC_ADV_OSV], 1);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err), MEDSEC_OK);
+    assert_string_equal(r.ranges, "SEMVER\ti=0\tf=1.12.16\ti=1.13.0-0\tf=1.13.8");
+    medsec_free(text);
+}
+
+static void test_readonly(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_import_stats st;
+    struct medsec_error err;
+    import_ok(f->db, DATA "/osv", &st);
+    struct medsec_db *ro = NULL;
+    assert_int_equal(medsec_db_open(f->path, MEDSEC_DB_READONLY, &ro, &err), MEDSEC_OK);
+    const char *paths[] = {DATA};
+    assert_int_equal(medsec_db_import(ro, paths, 1, NULL, &st, NULL, &err), MEDSEC_EINVAL);
+    struct rows r = {0};
+    assert_int_equal(medsec_db_affected_lookup(ro, "pypi", NULL, "trac", on_affected, &r, &err), MEDSEC_OK);
+    assert_int_equal(r.n, 1);
+    assert_string_equal(r.vuln, "CVE-2005-4644");
+    medsec_db_close(ro);
+    assert_int_equal(medsec_db_open("/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &ro, &err), MEDSEC_EDB);
+}
+
+static void test_ranges(void **state)
+{
+    (void)state;
+    const char *s = "SEMVER\ti=0\tf=1.2\tla=1.5\tl=2\nGIT\ti=abc\nVERS\tvers:generic/<=3.4\nBOGUS\tx\nTEXT\t< may";
+    struct medsec_db_range r;
+    assert_true(medsec_db_range_next(&s, &r));
+    assert_int_equal(r.type, MEDSEC_DB_RANGE_SEMVER);
+    assert_int_equal(r.n_events, 4);
+    assert_int_equal(r.events[0].kind, MEDSEC_DB_EV_INTRODUCED);
+    assert_int_equal(r.events[0].len, 1);
+    assert_int_equal(r.events[1].kind, MEDSEC_DB_EV_FIXED);
+    assert_memory_equal(r.events[1].version, "1.2", 3);
+    assert_int_equal(r.events[2].kind, MEDSEC_DB_EV_LAST_AFFECTED);
+    assert_int_equal(r.events[3].kind, MEDSEC_DB_EV_LIMIT);
+    assert_int_equal(r.events[3].len, 1);
+    assert_true(medsec_db_range_next(&s, &r));
+    assert_int_equal(r.type, MEDSEC_DB_RANGE_GIT);
+    assert_true(medsec_db_range_next(&s, &r));
+    assert_int_equal(r.type, MEDSEC_DB_RANGE_VERS);
+    assert_int_equal(r.text_len, strlen("vers:generic/<=3.4"));
+    assert_true(medsec_db_range_next(&s, &r)); /* BOGUS skipped */
+    assert_int_equal(r.type, MEDSEC_DB_RANGE_TEXT);
+    assert_int_equal(r.text_len, 5);
+    assert_false(medsec_db_range_next(&s, &r));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_schema_version, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_idempotent, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_lookups_and_merge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cpe_config, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
+        cmocka_unit_test(test_ranges),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
