@@ -1,0 +1,181 @@
+/* medsec/risk.h: the security risk engine (exploitability x severity of harm, AAMI TIR57 style):
+ * acceptance matrix, control effects, residual risk, acceptability, and exploitability inputs
+ * (threat rating, CVSS exploitability metrics, KEV, EPSS). */
+#ifndef MEDSEC_RISK_H
+#define MEDSEC_RISK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "medsec/arena.h"
+#include "medsec/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* A risk class a matrix cell names (e.g. "low", "medium", "high") and whether it is acceptable. */
+struct medsec_risk_class {
+    const char *name;
+    bool acceptable;
+};
+
+/*
+ * How the device judges risk; the device file configures it, the caller owns every pointer.
+ * `matrix[e * nseverity + s]` is the class index for exploitability level e and severity level s;
+ * levels are ordered lowest first.
+ */
+struct medsec_risk_config {
+    const char *const *exploitability;
+    size_t nexploitability;
+    const char *const *severity;
+    size_t nseverity;
+    const unsigned char *matrix;
+    const struct medsec_risk_class *classes;
+    size_t nclasses;
+    double epss_threshold; /* EPSS at or above it raises exploitability one level; 0 = 0.1 */
+};
+
+#define MEDSEC_RISK_MAX_LEVELS 16
+#define MEDSEC_RISK_EPSS_DEFAULT 0.1
+
+/* EINVAL (with a message) when a level list is empty or too long, or a cell names no class. */
+medsec_err medsec_risk_config_check(const struct medsec_risk_config *cfg, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+/* Class index of a cell (levels are clamped into range). */
+size_t medsec_risk_class_of(const struct medsec_risk_config *cfg, int exploit, int severity);
+
+/* What one applied control does to one risk; the rationale is required to claim any reduction. */
+struct medsec_risk_control {
+    const char *id;
+    const char *name;
+    int exploit_reduction;   /* levels of exploitability it removes (>= 0) */
+    int severity_reduction;  /* levels of severity it removes (>= 0) */
+    const char *rationale;
+    const char *safety_hazard; /* set when this is a safety risk control of that hazard (MDCG 2019-16
+                                * 3.2: a safety control with a security effect); NULL otherwise */
+};
+
+struct medsec_risk_input {
+    const char *id;
+    int exploitability;   /* initial level (index into cfg->exploitability) */
+    int severity;         /* initial level (index into cfg->severity) */
+    const struct medsec_risk_control *controls;
+    size_t ncontrols;
+};
+
+struct medsec_risk_result {
+    int initial_exploitability, initial_severity;
+    size_t initial_class;
+    int residual_exploitability, residual_severity;
+    size_t residual_class;
+    bool initial_acceptable, residual_acceptable;
+    /* When the residual risk is unacceptable: the fewest exploitability levels (with severity kept)
+     * and severity levels (with exploitability kept) still to remove to reach an acceptable cell;
+     * -1 when no reduction along that axis alone is enough. 0 when acceptable. */
+    int close_by_exploitability, close_by_severity;
+};
+
+/*
+ * Initial risk from the input levels, residual risk after every control's reduction (levels never
+ * go below the lowest), acceptability from the matrix. EINVAL on an out-of-range level, a negative
+ * reduction or a reducing control without rationale (@err says which).
+ */
+medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg, const struct medsec_risk_input *in,
+                              struct medsec_risk_result *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+/* A threat rating (0 low, 1 medium, 2 high) as a level of an @n-level scale: low = 0, high = n-1,
+ * medium = (n-1)/2 rounded up. */
+int medsec_risk_level_from_rating(int rating, size_t n);
+
+/*
+ * Exploitability level on an @n-level scale from a CVSS v3.x or v4.0 vector's exploitability metrics
+ * (AV, AC, PR, UI; v4 also AT; v3 scope changes PR weights). The CVSS v3.1 exploitability sub-score
+ * 8.22 x AV x AC x PR x UI (v4: AT:P weighs like AC:H, UI:P like v3 UI:R, UI:A 0.44) is divided by
+ * its maximum 3.887 and the fraction f gives level floor(f * n), capped at n-1 (docs/risk.md).
+ * EPARSE when the vector lacks one of the metrics or has an unknown value.
+ */
+medsec_err medsec_risk_exploit_from_cvss(const char *vector, size_t n, int *level, double *fraction)
+    __attribute__((warn_unused_result));
+
+/* Raise @level for known exploitation: KEV listed -> the top level; EPSS >= threshold (0 = default
+ * 0.1) -> one level up. @epss < 0 means unknown. Returns the new level. */
+int medsec_risk_exploit_raise(int level, size_t n, bool kev, double epss, double threshold);
+
+/* ---- the register ---------------------------------------------------------------------------- */
+
+/* What the caller knows about one security risk; strings are copied by medsec_risk_register_add. */
+struct medsec_risk_spec {
+    const char *id;        /* risk id, e.g. "R-" + threat id */
+    const char *threat_id; /* may be NULL (a finding) */
+    const char *title;
+    const char *element;   /* may be NULL */
+    char stride;           /* 0 when not a STRIDE threat */
+    const char *hazard;    /* MDCG generic security hazard, may be NULL */
+    int exploitability;
+    const char *exploitability_basis; /* why that level (rating, CVSS, KEV, EPSS) */
+    int severity;
+    const char *severity_basis;       /* which clinical function / harm sets it */
+    const struct medsec_risk_control *controls;
+    size_t ncontrols;
+    const char *const *safety_hazards; /* hazards of the safety file this risk can cause */
+    size_t nsafety_hazards;
+    const char *const *suggested;      /* controls / capability codes that are suggested but missing */
+    size_t nsuggested;
+};
+
+struct medsec_risk_item {
+    struct medsec_risk_spec spec; /* copied; pointers owned by the register */
+    struct medsec_risk_result result;
+};
+
+/* Owns its config copy, items and strings. Items keep the order they were added in. */
+struct medsec_risk_register {
+    struct medsec_arena arena;
+    struct medsec_risk_config config;
+    struct medsec_risk_item *items;
+    size_t n, cap;
+};
+
+/* Check and copy @cfg into @r (which must be zeroed or released). */
+medsec_err medsec_risk_register_init(struct medsec_risk_register *r, const struct medsec_risk_config *cfg,
+                                     struct medsec_error *err) __attribute__((warn_unused_result));
+/* Assess @spec and add it; EINVAL when the assessment rejects it, or the id is taken. */
+medsec_err medsec_risk_register_add(struct medsec_risk_register *r, const struct medsec_risk_spec *spec,
+                                    struct medsec_error *err) __attribute__((warn_unused_result));
+/* Sort items by residual class (worst first), then residual exploitability and severity, then id. */
+void medsec_risk_register_sort(struct medsec_risk_register *r);
+size_t medsec_risk_register_unacceptable(const struct medsec_risk_register *r);
+void medsec_risk_register_release(struct medsec_risk_register *r);
+
+/* ---- from the security file (model.h) ------------------------------------------------------ */
+
+struct medsec_model;
+struct medsec_tm_graph;
+struct medsec_threat_list;
+
+/*
+ * Start @reg with the file's scales and matrix: exploitability levels from `risk_matrix`, severity
+ * from the clinical harm scale (both by rank, lowest first), cells from the matrix rows; classes
+ * acceptable and tolerable (ALARP; counted as acceptable) and unacceptable. EINVAL when the file
+ * has no matrix or a cell is missing.
+ */
+medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
+                                           struct medsec_error *err) __attribute__((warn_unused_result));
+/*
+ * Add one risk per threat that is not silenced (docs/risk.md): exploitability from the threat's
+ * stated level, its MITRE rubric answers (CVSS), or the rule rating; severity from the worst harm
+ * of the assets it reaches (property by STRIDE category) and of the hazards it leads to; the active
+ * controls on its element that cover its category and lower exploitability / severity by one level
+ * with their rationale; planned controls and missing capabilities as what would close it. Sorts.
+ */
+medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
+                                  const struct medsec_tm_graph *g, const struct medsec_threat_list *threats,
+                                  struct medsec_error *err) __attribute__((warn_unused_result));
+
+#ifdef __cplusplus
+}
+#endif
+#endif

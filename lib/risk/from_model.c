@@ -1,0 +1,327 @@
+/* from_model.c: the security risk register of a loaded security file and its threats. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "medsec/alloc.h"
+#include "medsec/cvss.h"
+#include "medsec/file.h"
+#include "medsec/model.h"
+#include "medsec/risk.h"
+#include "medsec/threat.h"
+
+#define MAX_ITEMS 256
+
+static int cmp_level(const void *a, const void *b)
+{
+    const struct medsec_model_level *const *x = a, *const *y = b;
+    return ((*x)->level > (*y)->level) - ((*x)->level < (*y)->level);
+}
+
+static int cmp_harm(const void *a, const void *b)
+{
+    const struct medsec_model_harm *const *x = a, *const *y = b;
+    return ((*x)->level > (*y)->level) - ((*x)->level < (*y)->level);
+}
+
+/* Index of exploitability level @id / harm @id in the sorted scales, or -1. */
+static int exploit_index(const struct medsec_risk_register *r, const char *id)
+{
+    for (size_t i = 0; id && i < r->config.nexploitability; i++)
+        if (strcmp(r->config.exploitability[i], id) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int harm_index(const struct medsec_risk_register *r, const char *id)
+{
+    for (size_t i = 0; id && i < r->config.nseverity; i++)
+        if (strcmp(r->config.severity[i], id) == 0)
+            return (int)i;
+    return -1;
+}
+
+medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
+                                           struct medsec_error *err)
+{
+    const struct medsec_model_risk_matrix *mx = &m->risk_matrix;
+    size_t ne = mx->nexploitability, ns = m->clinical.nharm_scale;
+    if (!mx->pos.line || !ne || !ns || ne > MEDSEC_RISK_MAX_LEVELS || ns > MEDSEC_RISK_MAX_LEVELS)
+        return medsec_error_set(err, MEDSEC_EINVAL, m->file, mx->pos.line, mx->pos.column,
+                                "the security file needs a risk_matrix (1 to %d exploitability levels) and "
+                                "a clinical harm_scale (1 to %d levels)",
+                                MEDSEC_RISK_MAX_LEVELS, MEDSEC_RISK_MAX_LEVELS);
+    const struct medsec_model_level *lv[MEDSEC_RISK_MAX_LEVELS];
+    const struct medsec_model_harm *hv[MEDSEC_RISK_MAX_LEVELS];
+    const char *en[MEDSEC_RISK_MAX_LEVELS], *sn[MEDSEC_RISK_MAX_LEVELS];
+    for (size_t i = 0; i < ne; i++)
+        lv[i] = &mx->exploitability[i];
+    for (size_t i = 0; i < ns; i++)
+        hv[i] = &m->clinical.harm_scale[i];
+    qsort(lv, ne, sizeof *lv, cmp_level);
+    qsort(hv, ns, sizeof *hv, cmp_harm);
+    for (size_t i = 0; i < ne; i++)
+        en[i] = lv[i]->id;
+    for (size_t i = 0; i < ns; i++)
+        sn[i] = hv[i]->id;
+    /* classes: the file's acceptance words; tolerable (ALARP) counts as acceptable */
+    static const struct medsec_risk_class classes[] = {
+        {"acceptable", true}, {"tolerable", true}, {"unacceptable", false}};
+    unsigned char cells[MEDSEC_RISK_MAX_LEVELS * MEDSEC_RISK_MAX_LEVELS];
+    for (size_t e = 0; e < ne; e++)
+        for (size_t s = 0; s < ns; s++) {
+            const char *a = medsec_model_acceptance(m, en[e], sn[s]);
+            size_t c = 3;
+            for (size_t k = 0; a && k < 3; k++)
+                if (strcmp(a, classes[k].name) == 0)
+                    c = k;
+            if (c == 3)
+                return medsec_error_set(err, MEDSEC_EINVAL, m->file, mx->pos.line, mx->pos.column,
+                                        "risk_matrix: no acceptable / tolerable / unacceptable for (%s, %s)",
+                                        en[e], sn[s]);
+            cells[e * ns + s] = (unsigned char)c;
+        }
+    struct medsec_risk_config cfg = {en, ne, sn, ns, cells, classes, 3, 0};
+    return medsec_risk_register_init(reg, &cfg, err);
+}
+
+/* ---- per threat ------------------------------------------------------------------------------ */
+
+/* Which property of an asset a STRIDE category hurts: 'C', 'I', 'A', or '*' for all three. */
+static char property_of(char stride)
+{
+    switch (stride) {
+    case 'I': return 'C';
+    case 'D': return 'A';
+    case 'E': return '*';
+    default: return 'I'; /* spoofing, tampering, repudiation act on integrity */
+    }
+}
+
+struct severity {
+    int level;
+    char basis[512];
+};
+
+static void consider(struct severity *sv, const struct medsec_risk_register *r, const char *harm, const char *why)
+{
+    int h = harm_index(r, harm);
+    if (h > sv->level) {
+        sv->level = h;
+        snprintf(sv->basis, sizeof sv->basis, "%s -> %s", why, harm);
+    }
+}
+
+static void consider_asset(struct severity *sv, const struct medsec_risk_register *r,
+                           const struct medsec_model_asset *a, char prop)
+{
+    char why[400];
+    char fn[200] = "";
+    for (size_t i = 0, used = 0; i < a->functions.n && used < sizeof fn; i++)
+        used += (size_t)snprintf(fn + used, sizeof fn - used, "%s%s", i ? ", " : "", a->functions.v[i]);
+    const char *props[3] = {a->confidentiality, a->integrity, a->availability};
+    static const char *const pname[3] = {"confidentiality", "integrity", "availability"};
+    for (int k = 0; k < 3; k++) {
+        if ((prop != '*' && prop != "CIA"[k]) || !props[k])
+            continue;
+        snprintf(why, sizeof why, "%s of asset %s (%s)", pname[k], a->id, fn[0] ? fn : "no clinical function");
+        consider(sv, r, props[k], why);
+    }
+}
+
+/* Assets an element reaches: stored in it or carried by it; for a flow also those of its destination
+ * (except for disclosure), for an interface those of the item it exposes, for a crossing its flows'. */
+static void severity_of(struct severity *sv, const struct medsec_risk_register *r, const struct medsec_model *m,
+                        const struct medsec_tm_graph *g, const struct medsec_threat *t,
+                        const struct medsec_model_threat *mt)
+{
+    char prop = property_of(t->stride);
+    const char *ids[MAX_ITEMS];
+    size_t n = 0;
+    const struct medsec_tm_element *e = t->element_id ? medsec_tm_find(g, t->element_id) : NULL;
+    if (t->element_id)
+        ids[n++] = t->element_id;
+    if (e && e->kind == MEDSEC_TM_DATA_FLOW && t->stride != 'I' && e->to)
+        ids[n++] = e->to;
+    if (e && e->kind == MEDSEC_TM_INTERFACE) {
+        const struct medsec_tm_attr *x = medsec_tm_attr_get(e, "exposes");
+        if (x && x->type == MEDSEC_TM_STR)
+            ids[n++] = x->s;
+    }
+    if (e && e->kind == MEDSEC_TM_ZONE_CROSSING) {
+        const struct medsec_tm_attr *fl = medsec_tm_attr_get(e, "flows");
+        for (size_t i = 0; fl && fl->type == MEDSEC_TM_LIST && i < fl->nitems && n < MAX_ITEMS; i++)
+            ids[n++] = fl->items[i];
+    }
+    for (size_t a = 0; a < m->nassets; a++) {
+        const struct medsec_model_asset *as = &m->assets[a];
+        bool hit = mt && medsec_strlist_has(&mt->assets, as->id);
+        for (size_t i = 0; i < n && !hit; i++)
+            hit = medsec_strlist_has(&as->stored_in, ids[i]) || medsec_strlist_has(&as->carried_by, ids[i]);
+        if (hit)
+            consider_asset(sv, r, as, prop);
+    }
+    /* the harm of the safety hazards the threat leads to */
+    for (size_t i = 0; i < t->nhazards; i++) {
+        const struct medsec_model_hazard *h = medsec_model_find_hazard(m, t->hazards[i]);
+        if (h && h->harm) {
+            char why[400];
+            snprintf(why, sizeof why, "hazard %s (%s)", h->id, h->title ? h->title : "");
+            consider(sv, r, h->harm, why);
+        }
+    }
+}
+
+/* Does control @c apply to the threat's element: named in applies_to, through the element's zone, or
+ * through an asset the element stores or carries (the same reach as in the element graph)? */
+static bool control_reaches(const struct medsec_model *m, const struct medsec_tm_graph *g,
+                            const struct medsec_threat *t, const struct medsec_model_control *c)
+{
+    const struct medsec_tm_element *e = t->element_id ? medsec_tm_find(g, t->element_id) : NULL;
+    if (!e)
+        return false;
+    for (size_t k = 0; k < c->applies_to.n; k++) {
+        const char *id = c->applies_to.v[k];
+        if (strcmp(id, e->id) == 0 || (e->zone && strcmp(id, e->zone) == 0))
+            return true;
+        const struct medsec_model_asset *a = medsec_model_find_asset(m, id);
+        if (a && (medsec_strlist_has(&a->stored_in, e->id) || medsec_strlist_has(&a->carried_by, e->id)))
+            return true;
+    }
+    return false;
+}
+
+/*
+ * The safety hazard a control is a risk control of: a control that lowers severity and that the file
+ * names against a manual threat leading to a hazard limits that hazard's harm (MDCG 2019-16 3.2: a
+ * safety control with a security effect). The first such hazard in file order, or NULL.
+ */
+static const char *safety_hazard_of(const struct medsec_model *m, const struct medsec_model_control *c)
+{
+    if (!c->lowers || !strcmp(c->lowers, "exploitability"))
+        return NULL;
+    for (size_t h = 0; h < m->nhazards; h++)
+        for (size_t k = 0; k < m->nthreats; k++) {
+            const struct medsec_model_threat *t = &m->threats[k];
+            if (medsec_strlist_has(&t->controls, c->id) &&
+                (medsec_strlist_has(&t->hazards, m->hazards[h].id) ||
+                 medsec_strlist_has(&m->hazards[h].threats, t->id)))
+                return m->hazards[h].id;
+        }
+    return NULL;
+}
+
+static bool covers(const struct medsec_model_control *c, char stride)
+{
+    static const char *const words[] = {"spoofing", "tampering", "repudiation", "information_disclosure",
+                                        "denial_of_service", "elevation_of_privilege"};
+    if (!c->stride.n)
+        return true;
+    const char *p = strchr("STRIDE", stride);
+    return p && stride && medsec_strlist_has(&c->stride, words[p - "STRIDE"]);
+}
+
+static medsec_err add_threat(struct medsec_risk_register *reg, const struct medsec_model *m,
+                             const struct medsec_tm_graph *g, const struct medsec_threat *t, struct medsec_error *err)
+{
+    const struct medsec_model_threat *mt = t->manual ? medsec_model_find_threat(m, t->id) : NULL;
+    size_t ne = reg->config.nexploitability;
+    char ebasis[512], rid[160];
+    int el = medsec_risk_level_from_rating((int)t->initial_rating, ne);
+    snprintf(ebasis, sizeof ebasis, "%s rating %s", t->manual ? "threat" : "rule", medsec_tm_rating_name(t->initial_rating));
+    bool stated = mt && mt->exploitability && exploit_index(reg, mt->exploitability) >= 0;
+    if (mt && mt->rubric && m->dir && !stated) {
+        char *path = medsec_path_join(m->dir, mt->rubric);
+        struct medsec_cvss_rubric rb;
+        struct medsec_error rerr;
+        medsec_err rc = path ? medsec_cvss_rubric_load(path, &rb, &rerr) : MEDSEC_ENOMEM;
+        medsec_free(path);
+        if (rc)
+            return medsec_error_set(err, rc, rerr.file, rerr.line, rerr.column, "threat %s: rubric: %s", t->id,
+                                    rerr.msg);
+        int l;
+        if (medsec_risk_exploit_from_cvss(rb.vector, ne, &l, NULL) == MEDSEC_OK) {
+            el = l;
+            snprintf(ebasis, sizeof ebasis, "MITRE rubric %s -> %s", mt->rubric, rb.vector);
+        }
+    }
+    if (stated) {
+        el = exploit_index(reg, mt->exploitability);
+        snprintf(ebasis, sizeof ebasis, "stated in the threat: %s", mt->exploitability);
+    }
+
+    struct severity sv = {0, "no asset with a harm rating reached: lowest severity"};
+    severity_of(&sv, reg, m, g, t, mt);
+
+    /* controls: active ones on the element that cover the category, plus those the threat names */
+    struct medsec_risk_control ctl[MAX_ITEMS];
+    const char *planned[MAX_ITEMS];
+    size_t nctl = 0, nplanned = 0;
+    for (size_t k = 0; k < m->ncontrols && nctl < MAX_ITEMS && nplanned < MAX_ITEMS; k++) {
+        const struct medsec_model_control *c = &m->controls[k];
+        bool named = mt && medsec_strlist_has(&mt->controls, c->id);
+        if (!named && !(control_reaches(m, g, t, c) && covers(c, t->stride)))
+            continue;
+        if (!medsec_tm_control_active(c)) {
+            if (named || covers(c, t->stride))
+                planned[nplanned++] = c->id;
+            continue;
+        }
+        const char *why = c->rationale;
+        int lowers_e = c->lowers && (!strcmp(c->lowers, "exploitability") || !strcmp(c->lowers, "both"));
+        int lowers_s = c->lowers && (!strcmp(c->lowers, "severity") || !strcmp(c->lowers, "both"));
+        if (c->lowers && !why) {
+            /* a reduction without a rationale is not claimed, and the register says so */
+            lowers_e = lowers_s = 0;
+            why = !strcmp(c->lowers, "severity") ? "not claimed: lowers severity, but the security file states no rationale"
+                  : !strcmp(c->lowers, "both")   ? "not claimed: lowers both, but the security file states no rationale"
+                                                 : "not claimed: lowers exploitability, but the security file states no rationale";
+        }
+        ctl[nctl++] = (struct medsec_risk_control){c->id, c->name, lowers_e, lowers_s, why,
+                                                   lowers_s ? safety_hazard_of(m, c) : NULL};
+    }
+    const char *sugg[2 * MAX_ITEMS];
+    size_t nsugg = 0;
+    for (size_t i = 0; i < t->nmissing && nsugg < MAX_ITEMS; i++)
+        sugg[nsugg++] = t->missing[i];
+    char pl[MAX_ITEMS][160];
+    for (size_t i = 0; i < nplanned; i++) {
+        snprintf(pl[i], sizeof pl[i], "planned control %s", planned[i]);
+        sugg[nsugg++] = pl[i];
+    }
+    snprintf(rid, sizeof rid, "R-%s", strncmp(t->id, "T-", 2) == 0 ? t->id + 2 : t->id);
+    struct medsec_risk_spec spec = {
+        .id = rid,
+        .threat_id = t->id,
+        .title = t->title,
+        .element = t->element_id,
+        .stride = t->stride,
+        .hazard = t->hazard,
+        .exploitability = el,
+        .exploitability_basis = ebasis,
+        .severity = sv.level,
+        .severity_basis = sv.basis,
+        .controls = ctl,
+        .ncontrols = nctl,
+        .safety_hazards = t->hazards,
+        .nsafety_hazards = t->nhazards,
+        .suggested = sugg,
+        .nsuggested = nsugg,
+    };
+    return medsec_risk_register_add(reg, &spec, err);
+}
+
+medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
+                                  const struct medsec_tm_graph *g, const struct medsec_threat_list *threats,
+                                  struct medsec_error *err)
+{
+    for (size_t i = 0; i < threats->n; i++) {
+        if (threats->v[i].status == MEDSEC_TM_MITIGATED)
+            continue;
+        medsec_err rc = add_threat(reg, m, g, &threats->v[i], err);
+        if (rc)
+            return rc;
+    }
+    medsec_risk_register_sort(reg);
+    return MEDSEC_OK;
+}

@@ -1,0 +1,288 @@
+/* from_model.c: the element graph and the manual threats of a loaded security file (model.h). */
+#include <stdio.h>
+#include <string.h>
+
+#include "medsec/model.h"
+#include "medsec/threat.h"
+
+#define MAX_FUNCS 64
+
+/* Controls that are only planned do not act yet. */
+bool medsec_tm_control_active(const struct medsec_model_control *c)
+{
+    return !c->status || strcmp(c->status, "planned") != 0;
+}
+
+static medsec_err set_tri(struct medsec_tm_graph *g, size_t i, const char *name, int v)
+{
+    return v == MEDSEC_UNSTATED ? MEDSEC_OK : medsec_tm_set_bool(g, i, name, v != 0);
+}
+
+static medsec_err set_opt(struct medsec_tm_graph *g, size_t i, const char *name, const char *v)
+{
+    return v ? medsec_tm_set_str(g, i, name, v) : MEDSEC_OK;
+}
+
+static medsec_err add_list(struct medsec_tm_graph *g, size_t i, const char *name, const struct medsec_strlist *l)
+{
+    for (size_t k = 0; k < l->n; k++) {
+        medsec_err rc = medsec_tm_add_item(g, i, name, l->v[k]);
+        if (rc)
+            return rc;
+    }
+    return MEDSEC_OK;
+}
+
+static medsec_err add_functions(struct medsec_tm_graph *g, size_t i, const struct medsec_model *m, const char *id)
+{
+    const char *f[MAX_FUNCS];
+    size_t n = medsec_model_functions_of(m, id, f, MAX_FUNCS);
+    for (size_t k = 0; k < n && k < MAX_FUNCS; k++) {
+        medsec_err rc = medsec_tm_add_item(g, i, "clinical_functions", f[k]);
+        if (rc)
+            return rc;
+    }
+    return MEDSEC_OK;
+}
+
+/* Does a manual threat of the file name @id among its elements? */
+static bool threat_on(const struct medsec_model_threat *t, const char *id)
+{
+    return medsec_strlist_has(&t->elements, id);
+}
+
+/* Safety hazards a manual threat leads to: its own list and the hazards that list it. */
+static medsec_err add_threat_hazards(struct medsec_tm_graph *g, size_t i, const struct medsec_model *m,
+                                     const struct medsec_model_threat *t)
+{
+    medsec_err rc = add_list(g, i, "hazards", &t->hazards);
+    for (size_t h = 0; h < m->nhazards && !rc; h++)
+        if (medsec_strlist_has(&m->hazards[h].threats, t->id))
+            rc = medsec_tm_add_item(g, i, "hazards", m->hazards[h].id);
+    return rc;
+}
+
+/* Hazards the file ties to an element through the manual threats written on it. */
+static medsec_err add_hazards(struct medsec_tm_graph *g, size_t i, const struct medsec_model *m, const char *id)
+{
+    for (size_t t = 0; t < m->nthreats; t++) {
+        if (!threat_on(&m->threats[t], id))
+            continue;
+        medsec_err rc = add_threat_hazards(g, i, m, &m->threats[t]);
+        if (rc)
+            return rc;
+    }
+    return MEDSEC_OK;
+}
+
+/* Apply one active control's capabilities and id to graph element @id (when it is one). */
+static medsec_err apply_to(struct medsec_tm_graph *g, const struct medsec_model_control *c, const char *id)
+{
+    const struct medsec_tm_element *e = medsec_tm_find(g, id);
+    if (!e)
+        return MEDSEC_OK;
+    size_t i = (size_t)(e - g->elements);
+    medsec_err rc = add_list(g, i, "capabilities", &c->capabilities);
+    return rc ? rc : medsec_tm_add_item(g, i, "controls", c->id);
+}
+
+/* The graph elements a control's `applies_to` entry reaches: the element itself, every item and
+ * interface of a zone, every element an asset is stored in or carried by. */
+static medsec_err apply_control(struct medsec_tm_graph *g, const struct medsec_model *m,
+                                const struct medsec_model_control *c)
+{
+    medsec_err rc = MEDSEC_OK;
+    for (size_t k = 0; k < c->applies_to.n && !rc; k++) {
+        const char *id = c->applies_to.v[k];
+        enum medsec_model_kind kind;
+        if (!medsec_model_kind_of(m, id, &kind))
+            continue;
+        if (kind == MEDSEC_MK_ZONE) {
+            for (size_t i = 0; i < g->n && !rc; i++)
+                if (g->elements[i].zone && strcmp(g->elements[i].zone, id) == 0)
+                    rc = apply_to(g, c, g->elements[i].id);
+        } else if (kind == MEDSEC_MK_ASSET) {
+            const struct medsec_model_asset *a = medsec_model_find_asset(m, id);
+            for (size_t i = 0; a && i < a->stored_in.n && !rc; i++)
+                rc = apply_to(g, c, a->stored_in.v[i]);
+            for (size_t i = 0; a && i < a->carried_by.n && !rc; i++)
+                rc = apply_to(g, c, a->carried_by.v[i]);
+        } else {
+            rc = apply_to(g, c, id);
+        }
+    }
+    return rc;
+}
+
+static enum medsec_tm_kind item_kind(const struct medsec_model_item *it)
+{
+    enum medsec_tm_kind k;
+    if (it->element && medsec_tm_kind_parse(it->element, &k))
+        return k;
+    return MEDSEC_TM_PROCESS;
+}
+
+medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_graph *g, struct medsec_error *err)
+{
+    medsec_err rc = MEDSEC_OK;
+    const char *where = "";
+    medsec_error_clear(err);
+    for (size_t z = 0; z < m->nzones && !rc; z++)
+        rc = medsec_tm_add_zone(g, m->zones[z].id, m->zones[z].name, (int)m->zones[z].trust);
+    for (size_t k = 0; k < m->nitems && !rc; k++) {
+        const struct medsec_model_item *it = &m->items[k];
+        size_t i;
+        where = it->id;
+        if ((rc = medsec_tm_add_element(g, item_kind(it), it->id, it->name, it->zone, NULL, NULL, &i)) ||
+            (rc = set_opt(g, i, "type", it->type)) || (rc = set_opt(g, i, "role", it->role)) ||
+            (rc = set_opt(g, i, "item_kind", it->kind)) || (rc = add_list(g, i, "data", &it->data)) ||
+            (rc = set_tri(g, i, "privileged", it->privileged)) ||
+            (rc = set_tri(g, i, "untrusted_input", it->untrusted_input)) ||
+            (rc = set_tri(g, i, "secure_element", it->secure_element)) ||
+            (rc = set_tri(g, i, "unique_credentials", it->unique_credentials)) ||
+            (rc = add_functions(g, i, m, it->id)) || (rc = add_hazards(g, i, m, it->id)))
+            break;
+    }
+    for (size_t k = 0; k < m->ninterfaces && !rc; k++) {
+        const struct medsec_model_interface *f = &m->interfaces[k];
+        const char *zone = f->zone ? f->zone : medsec_model_zone_of(m, f->id);
+        size_t i;
+        where = f->id;
+        if ((rc = medsec_tm_add_element(g, MEDSEC_TM_INTERFACE, f->id, f->name, zone, NULL, NULL, &i)) ||
+            (rc = set_opt(g, i, "type", f->type)) || (rc = set_opt(g, i, "exposes", f->item)) ||
+            (rc = set_tri(g, i, "debug", f->debug)) ||
+            (rc = set_tri(g, i, "disabled_in_production", f->disabled_in_production)) ||
+            (rc = set_tri(g, i, "authenticated", f->authenticated)) ||
+            (rc = set_tri(g, i, "encrypted", f->encrypted)) || (rc = set_tri(g, i, "removable", f->removable)) ||
+            (f->item && (rc = add_functions(g, i, m, f->item))) || (rc = add_functions(g, i, m, f->id)) ||
+            (rc = add_hazards(g, i, m, f->id)))
+            break;
+    }
+    for (size_t k = 0; k < m->nflows && !rc; k++) {
+        const struct medsec_model_flow *f = &m->flows[k];
+        size_t i;
+        where = f->id;
+        if ((rc = medsec_tm_add_element(g, MEDSEC_TM_DATA_FLOW, f->id, f->name, NULL, f->from, f->to, &i)) ||
+            (rc = set_opt(g, i, "protocol", f->protocol)) || (rc = set_opt(g, i, "purpose", f->purpose)) ||
+            (rc = set_opt(g, i, "via", f->via)) || (rc = add_list(g, i, "data", &f->data)) ||
+            (rc = set_tri(g, i, "authenticated", f->authenticated)) ||
+            (rc = set_tri(g, i, "encrypted", f->encrypted)) || (rc = set_tri(g, i, "integrity", f->integrity)) ||
+            (rc = set_tri(g, i, "replay_protected", f->replay_protected)) ||
+            (rc = add_functions(g, i, m, f->id)) || (rc = add_hazards(g, i, m, f->id)))
+            break;
+    }
+    for (size_t k = 0; k < m->ncontrols && !rc; k++) {
+        where = m->controls[k].id;
+        if (medsec_tm_control_active(&m->controls[k]))
+            rc = apply_control(g, m, &m->controls[k]);
+    }
+    if (rc) {
+        if (rc == MEDSEC_EINVAL)
+            return medsec_error_set(err, rc, m->file, 0, 0, "'%s': duplicate element id or bad attribute", where);
+        return medsec_error_set(err, rc, m->file, 0, 0, "'%s': %s", where, medsec_strerror(rc));
+    }
+    rc = medsec_tm_graph_derive(g, err);
+    if (rc && err && !err->file[0])
+        snprintf(err->file, sizeof err->file, "%s", m->file ? m->file : "");
+    return rc;
+}
+
+/* Rank of an exploitability level as low / medium / high thirds of the scale. */
+static enum medsec_tm_rating rating_of(const struct medsec_model *m, const char *level)
+{
+    const struct medsec_model_level *l = level ? medsec_model_find_exploitability(m, level) : NULL;
+    size_t n = m->risk_matrix.nexploitability;
+    if (!l || n == 0)
+        return MEDSEC_TM_MEDIUM;
+    double f = n > 1 ? (double)(l->level - 1) / (double)(n - 1) : 0.5;
+    return f < 1.0 / 3 ? MEDSEC_TM_LOW : f > 2.0 / 3 ? MEDSEC_TM_HIGH : MEDSEC_TM_MEDIUM;
+}
+
+static char stride_letter(const struct medsec_strlist *l)
+{
+    static const char *const words[] = {"spoofing", "tampering", "repudiation", "information_disclosure",
+                                        "denial_of_service", "elevation_of_privilege"};
+    for (size_t k = 0; k < l->n; k++)
+        for (int i = 0; i < 6; i++)
+            if (strcmp(l->v[k], words[i]) == 0 || (l->v[k][0] == "STRIDE"[i] && !l->v[k][1]))
+                return "STRIDE"[i];
+    return 0;
+}
+
+medsec_err medsec_threats_merge_model(struct medsec_threat_list *l, const struct medsec_tm_graph *g,
+                                      const struct medsec_model *m, struct medsec_error *err)
+{
+    /* Element hazards come from the manual threats on the element; a generated disclosure or
+     * repudiation threat does not act on the device's function, so it leads to none of them. */
+    for (size_t i = 0; i < l->n; i++)
+        if (!l->v[i].manual && (l->v[i].stride == 'I' || l->v[i].stride == 'R'))
+            l->v[i].nhazards = 0;
+    if (!m->nthreats)
+        return MEDSEC_OK;
+    struct medsec_threat_manual *v = medsec_arena_alloc(&l->arena, m->nthreats * sizeof *v);
+    if (!v)
+        return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    for (size_t k = 0; k < m->nthreats; k++) {
+        const struct medsec_model_threat *t = &m->threats[k];
+        char s = stride_letter(&t->stride);
+        if (!s)
+            return medsec_error_set(err, MEDSEC_EINVAL, m->file, t->pos.line, t->pos.column,
+                                    "threat %s: no STRIDE category", t->id);
+        v[k] = (struct medsec_threat_manual){
+            .id = t->id,
+            .element = t->elements.n ? t->elements.v[0] : NULL,
+            .stride = s,
+            .title = t->title,
+            .rationale = t->description,
+            .rating = rating_of(m, t->exploitability),
+            .cwe = t->cwe.v,
+            .ncwe = t->cwe.n,
+            .capec = t->capec.v,
+            .ncapec = t->capec.n,
+            .controls = t->controls.v,
+            .ncontrols = t->controls.n,
+        };
+    }
+    medsec_err rc = medsec_threats_merge_manual(l, g, v, m->nthreats, err);
+    if (rc)
+        return rc;
+    /* a manual threat's hazards are its own, not only those of its element; its controls are
+     * control ids, so what is missing is the controls that are only planned */
+    for (size_t k = 0; k < m->nthreats; k++) {
+        struct medsec_threat *t = (struct medsec_threat *)medsec_threats_find(l, m->threats[k].id);
+        const struct medsec_model_threat *mt = &m->threats[k];
+        t->nmissing = 0;
+        for (size_t i = 0; i < t->ncontrols; i++) {
+            const struct medsec_model_control *c = medsec_model_find_control(m, t->controls[i]);
+            if (c && !medsec_tm_control_active(c))
+                t->missing[t->nmissing++] = t->controls[i];
+        }
+        size_t n = t->nhazards + mt->hazards.n + m->nhazards;
+        const char **hz = medsec_arena_alloc(&l->arena, (n ? n : 1) * sizeof *hz);
+        if (!hz)
+            return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+        size_t c = 0;
+        for (size_t i = 0; i < t->nhazards; i++)
+            hz[c++] = t->hazards[i];
+        for (size_t i = 0; i < mt->hazards.n; i++)
+            hz[c++] = medsec_arena_strdup(&l->arena, mt->hazards.v[i]);
+        for (size_t h = 0; h < m->nhazards; h++)
+            if (medsec_strlist_has(&m->hazards[h].threats, mt->id))
+                hz[c++] = medsec_arena_strdup(&l->arena, m->hazards[h].id);
+        for (size_t i = 0; i < c; i++)
+            if (!hz[i])
+                return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+        /* drop repeats, keep first-seen order */
+        size_t w = 0;
+        for (size_t i = 0; i < c; i++) {
+            bool seen = false;
+            for (size_t j = 0; j < w && !seen; j++)
+                seen = strcmp(hz[j], hz[i]) == 0;
+            if (!seen)
+                hz[w++] = hz[i];
+        }
+        t->hazards = hz;
+        t->nhazards = w;
+    }
+    return MEDSEC_OK;
+}

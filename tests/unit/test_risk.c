@@ -1,0 +1,346 @@
+/* test_risk.c: acceptance matrix, control reductions, gap to close, KEV/EPSS, CVSS mapping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "medsec/risk.h"
+
+/* 5 exploitability x 5 severity levels; classes low (acceptable), medium (acceptable), high. */
+static const char *const ex[] = {"improbable", "remote", "occasional", "probable", "frequent"};
+static const char *const sev[] = {"negligible", "minor", "serious", "critical", "catastrophic"};
+enum { L = 0, M = 1, H = 2 };
+static const unsigned char matrix[25] = {
+    /* improbable */ L, L, L, M, M,
+    /* remote     */ L, L, M, M, H,
+    /* occasional */ L, M, M, H, H,
+    /* probable   */ M, M, H, H, H,
+    /* frequent   */ M, H, H, H, H,
+};
+static const struct medsec_risk_class classes[] = {{"low", true}, {"medium", true}, {"high", false}};
+static const struct medsec_risk_config cfg = {ex, 5, sev, 5, matrix, classes, 3, 0};
+
+static void test_config_check(void **state)
+{
+    (void)state;
+    struct medsec_error err;
+    assert_int_equal(medsec_risk_config_check(&cfg, &err), MEDSEC_OK);
+    unsigned char bad[25];
+    memcpy(bad, matrix, sizeof bad);
+    bad[7] = 3;
+    struct medsec_risk_config c = cfg;
+    c.matrix = bad;
+    assert_int_equal(medsec_risk_config_check(&c, &err), MEDSEC_EINVAL);
+    assert_non_null(strstr(err.msg, "(remote, serious)"));
+    c = cfg;
+    c.nseverity = 0;
+    assert_int_equal(medsec_risk_config_check(&c, &err), MEDSEC_EINVAL);
+    c = cfg;
+    c.epss_threshold = 1.5;
+    assert_int_equal(medsec_risk_config_check(&c, &err), MEDSEC_EINVAL);
+}
+
+static void test_matrix_lookup(void **state)
+{
+    (void)state;
+    assert_int_equal(medsec_risk_class_of(&cfg, 0, 0), L);
+    assert_int_equal(medsec_risk_class_of(&cfg, 4, 4), H);
+    assert_int_equal(medsec_risk_class_of(&cfg, 1, 4), H);
+    assert_int_equal(medsec_risk_class_of(&cfg, 3, 0), M);
+    assert_int_equal(medsec_risk_class_of(&cfg, 9, -3), M); /* clamped to (4, 0) */
+}
+
+static void test_assess_no_controls(void **state)
+{
+    (void)state;
+    struct medsec_risk_input in = {"R1", 4, 3, NULL, 0};
+    struct medsec_risk_result r;
+    struct medsec_error err;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
+    assert_int_equal(r.initial_class, H);
+    assert_false(r.initial_acceptable);
+    assert_int_equal(r.residual_exploitability, 4);
+    assert_false(r.residual_acceptable);
+    /* from (frequent, critical): exploitability must fall 3 levels to (remote, critical) = M;
+     * severity alone would need 3 levels to (frequent, negligible) = M */
+    assert_int_equal(r.close_by_exploitability, 3);
+    assert_int_equal(r.close_by_severity, 3);
+}
+
+static void test_control_moves_to_acceptable(void **state)
+{
+    (void)state;
+    struct medsec_risk_control ctl[] = {
+        {"C-TLS", "TLS with mutual auth", 2, 0, "removes the remote unauthenticated path", NULL},
+        {"C-LIMIT", "dose limits", 0, 1, "hard limits cap the over-infusion", "HAZ-OVERDOSE"},
+    };
+    struct medsec_risk_input in = {"R2", 4, 3, ctl, 2};
+    struct medsec_risk_result r;
+    struct medsec_error err;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
+    assert_false(r.initial_acceptable);
+    assert_int_equal(r.residual_exploitability, 2);
+    assert_int_equal(r.residual_severity, 2);
+    assert_int_equal(r.residual_class, M);
+    assert_true(r.residual_acceptable);
+    assert_int_equal(r.close_by_exploitability, 0);
+}
+
+static void test_reduction_floor(void **state)
+{
+    (void)state;
+    struct medsec_risk_control ctl[] = {{"C", NULL, 9, 9, "strong", NULL}};
+    struct medsec_risk_input in = {"R", 1, 1, ctl, 1};
+    struct medsec_risk_result r;
+    struct medsec_error err;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
+    assert_int_equal(r.residual_exploitability, 0);
+    assert_int_equal(r.residual_severity, 0);
+}
+
+static void test_control_needs_rationale(void **state)
+{
+    (void)state;
+    struct medsec_risk_control ctl[] = {{"C-X", NULL, 1, 0, NULL, NULL}};
+    struct medsec_risk_input in = {"R3", 2, 2, ctl, 1};
+    struct medsec_risk_result r;
+    struct medsec_error err;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
+    assert_non_null(strstr(err.msg, "C-X reduces the risk without a rationale"));
+    ctl[0].exploit_reduction = -1;
+    ctl[0].rationale = "x";
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
+    struct medsec_risk_control none[] = {{"C-0", NULL, 0, 0, NULL, NULL}}; /* no claim, no rationale needed */
+    in.controls = none;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
+}
+
+static void test_level_out_of_range(void **state)
+{
+    (void)state;
+    struct medsec_risk_input in = {"R4", 5, 0, NULL, 0};
+    struct medsec_risk_result r;
+    struct medsec_error err;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
+    in.exploitability = 0;
+    in.severity = -1;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
+}
+
+static void test_unclosable_axis(void **state)
+{
+    (void)state;
+    /* a matrix whose catastrophic column is never acceptable */
+    unsigned char m[25];
+    memcpy(m, matrix, sizeof m);
+    for (int e = 0; e < 5; e++)
+        m[e * 5 + 4] = H;
+    struct medsec_risk_config c = cfg;
+    c.matrix = m;
+    struct medsec_risk_input in = {"R5", 2, 4, NULL, 0};
+    struct medsec_risk_result r;
+    struct medsec_error err;
+    assert_int_equal(medsec_risk_assess(&c, &in, &r, &err), MEDSEC_OK);
+    assert_int_equal(r.close_by_exploitability, -1);
+    assert_int_equal(r.close_by_severity, 2); /* (occasional, serious) = M; (occasional, critical) = H */
+}
+
+static void test_rating_levels(void **state)
+{
+    (void)state;
+    assert_int_equal(medsec_risk_level_from_rating(0, 5), 0);
+    assert_int_equal(medsec_risk_level_from_rating(1, 5), 2);
+    assert_int_equal(medsec_risk_level_from_rating(2, 5), 4);
+    assert_int_equal(medsec_risk_level_from_rating(1, 4), 2);
+    assert_int_equal(medsec_risk_level_from_rating(1, 3), 1);
+    assert_int_equal(medsec_risk_level_from_rating(2, 1), 0);
+}
+
+static void test_kev_epss(void **state)
+{
+    (void)state;
+    assert_int_equal(medsec_risk_exploit_raise(1, 5, true, -1, 0), 4);
+    assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.1, 0), 2);   /* at the default threshold */
+    assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.0999, 0), 1);
+    assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.3, 0.5), 1); /* configured threshold */
+    assert_int_equal(medsec_risk_exploit_raise(4, 5, false, 0.9, 0), 4);   /* stays at the top */
+    assert_int_equal(medsec_risk_exploit_raise(2, 5, false, -1, 0), 2);    /* unknown EPSS */
+}
+
+static void test_cvss_v31(void **state)
+{
+    (void)state;
+    int level;
+    double f;
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 5, &level, &f),
+                     MEDSEC_OK);
+    assert_int_equal(level, 4);
+    assert_float_equal(f, 1.0, 1e-9);
+    /* 8.22 x 0.85 x 0.77 x 0.62 x 0.85 = 2.835 (FIRST's v3.1 exploitability for PR:L) / 3.887 = 0.729 */
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 5, &level, &f),
+                     MEDSEC_OK);
+    assert_float_equal(f * 3.8870427, 2.8352, 1e-3);
+    assert_int_equal(level, 3);
+    /* physical, high complexity, high privileges, user interaction: the lowest level */
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.0/AV:P/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N", 5, &level, &f),
+                     MEDSEC_OK);
+    assert_int_equal(level, 0);
+    /* scope change raises the PR:L weight from 0.62 to 0.68 */
+    double fu, fc;
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 5, &level, &fu),
+                     MEDSEC_OK);
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", 5, &level, &fc),
+                     MEDSEC_OK);
+    assert_float_equal(fc / fu, 0.68 / 0.62, 1e-9);
+}
+
+static void test_cvss_v40(void **state)
+{
+    (void)state;
+    int level;
+    double f;
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+                                                   5, &level, &f),
+                     MEDSEC_OK);
+    assert_int_equal(level, 4);
+    /* AT:P weighs like AC:H */
+    double fa, fh;
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:4.0/AV:L/AC:L/AT:P/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+                                                   5, &level, &fa),
+                     MEDSEC_OK);
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:4.0/AV:L/AC:H/AT:N/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
+                                                   5, &level, &fh),
+                     MEDSEC_OK);
+    assert_float_equal(fa, fh, 1e-9);
+    /* 8.22 x 0.55 x 0.44 x 0.85 x 0.44 / 3.887 = 0.191: below 1/5, the lowest level */
+    assert_float_equal(fh, 0.1915, 1e-3);
+    assert_int_equal(level, 0);
+}
+
+static void test_cvss_errors(void **state)
+{
+    (void)state;
+    int level;
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/S:U/C:H/I:H/A:H", 5, &level, NULL),
+                     MEDSEC_EPARSE); /* no UI */
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U", 5, &level, NULL),
+                     MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U", 5, &level, NULL),
+                     MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:2.0/AV:N", 5, &level, NULL), MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:4.0/AV:N/AC:L/PR:N/UI:N", 5, &level, NULL),
+                     MEDSEC_EPARSE); /* v4 without AT */
+    assert_int_equal(medsec_risk_exploit_from_cvss("", 5, &level, NULL), MEDSEC_EPARSE);
+}
+
+/* Every vector of one shared file maps to a level inside the scale; the easiest ones to the top. */
+static size_t shared_file(const char *name, const char *prefix)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/vectors/cvss/redhat/%s", MEDSEC_SHARED_DATA, name);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char line[512];
+    size_t n = 0, top = 0;
+    while (fgets(line, sizeof line, f)) {
+        char *sp = strchr(line, ' ');
+        if (strncmp(line, prefix, strlen(prefix)) != 0 || !sp)
+            continue;
+        *sp = '\0';
+        int level;
+        double fr;
+        if (medsec_risk_exploit_from_cvss(line, 5, &level, &fr) != MEDSEC_OK)
+            fail_msg("%s: cannot map %s", name, line);
+        assert_true(level >= 0 && level < 5);
+        assert_true(fr > 0 && fr <= 1);
+        if (strstr(line, "AV:N/AC:L/PR:N/UI:N") || strstr(line, "AV:N/AC:L/AT:N/PR:N/UI:N")) {
+            assert_int_equal(level, 4);
+            top++;
+        }
+        n++;
+    }
+    fclose(f);
+    assert_true(top > 0);
+    return n;
+}
+
+static void test_cvss_shared_vectors(void **state)
+{
+    (void)state;
+    assert_true(shared_file("vectors_simple31", "CVSS:3.1/") > 1000);
+    assert_true(shared_file("vectors_simple3", "CVSS:3.0/") > 1000);
+    assert_true(shared_file("vectors_simple4", "CVSS:4.0/") > 1000);
+}
+
+static void test_register(void **state)
+{
+    (void)state;
+    struct medsec_risk_register reg;
+    struct medsec_error err;
+    assert_int_equal(medsec_risk_register_init(&reg, &cfg, &err), MEDSEC_OK);
+    char title[32] = "Bolus replay";
+    const char *const haz[] = {"HAZ-OVERDOSE"};
+    struct medsec_risk_control ctl[] = {{"C-TLS", "TLS", 2, 0, "mutual TLS", NULL}};
+    struct medsec_risk_spec a = {.id = "R-a", .title = title, .stride = 'T', .exploitability = 4, .severity = 4,
+                                 .safety_hazards = haz, .nsafety_hazards = 1};
+    struct medsec_risk_spec b = {.id = "R-b", .title = "Log wiped", .exploitability = 1, .severity = 0};
+    struct medsec_risk_spec c = {.id = "R-c", .title = "Mitigated", .exploitability = 4, .severity = 3,
+                                 .controls = ctl, .ncontrols = 1};
+    assert_int_equal(medsec_risk_register_add(&reg, &b, &err), MEDSEC_OK);
+    assert_int_equal(medsec_risk_register_add(&reg, &c, &err), MEDSEC_OK);
+    assert_int_equal(medsec_risk_register_add(&reg, &a, &err), MEDSEC_OK);
+    strcpy(title, "changed"); /* the register holds copies */
+    assert_int_equal(medsec_risk_register_add(&reg, &a, &err), MEDSEC_EINVAL);
+    assert_non_null(strstr(err.msg, "R-a used twice"));
+    b.id = "R-bad";
+    b.severity = 7;
+    assert_int_equal(medsec_risk_register_add(&reg, &b, &err), MEDSEC_EINVAL);
+    assert_int_equal(reg.n, 3);
+    medsec_risk_register_sort(&reg);
+    assert_string_equal(reg.items[0].spec.id, "R-a"); /* unacceptable first */
+    assert_string_equal(reg.items[0].spec.title, "Bolus replay");
+    assert_string_equal(reg.items[0].spec.safety_hazards[0], "HAZ-OVERDOSE");
+    assert_string_equal(reg.items[1].spec.id, "R-c"); /* (occasional, critical) = high, unacceptable */
+    assert_false(reg.items[1].result.residual_acceptable);
+    assert_string_equal(reg.items[1].spec.controls[0].rationale, "mutual TLS");
+    assert_string_equal(reg.items[2].spec.id, "R-b");
+    assert_int_equal(medsec_risk_register_unacceptable(&reg), 2);
+    medsec_risk_register_release(&reg);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "shared") == 0) {
+        char path[1024];
+        snprintf(path, sizeof path, "%s/vectors/cvss/redhat/vectors_simple31", MEDSEC_SHARED_DATA);
+        FILE *f = fopen(path, "r");
+        if (!f) {
+            printf("skip: %s not found (shared test data absent)\n", path);
+            return 77;
+        }
+        fclose(f);
+        const struct CMUnitTest shared[] = {cmocka_unit_test(test_cvss_shared_vectors)};
+        return cmocka_run_group_tests(shared, NULL, NULL);
+    }
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_config_check),
+        cmocka_unit_test(test_matrix_lookup),
+        cmocka_unit_test(test_assess_no_controls),
+        cmocka_unit_test(test_control_moves_to_acceptable),
+        cmocka_unit_test(test_reduction_floor),
+        cmocka_unit_test(test_control_needs_rationale),
+        cmocka_unit_test(test_level_out_of_range),
+        cmocka_unit_test(test_unclosable_axis),
+        cmocka_unit_test(test_rating_levels),
+        cmocka_unit_test(test_kev_epss),
+        cmocka_unit_test(test_cvss_v31),
+        cmocka_unit_test(test_cvss_v40),
+        cmocka_unit_test(test_cvss_errors),
+        cmocka_unit_test(test_register),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,241 @@
+/* test_secmodel.c: from a security file to the element graph, threats and risk register (adapters). */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "medsec/model.h"
+#include "medsec/risk.h"
+#include "medsec/threat.h"
+
+/* A small pump: an app sends commands to the therapy core over BLE; the core stores a log. */
+static const char device_yaml[] =
+    "medsec: 1\n"
+    "device:\n"
+    "  manufacturer: Example\n  model: P1\n  name: Test pump\n  mdr_class: IIb\n"
+    "  intended_purpose: test\n  intended_users: [nurse]\n  use_environments: [hospital]\n"
+    "  current_version: '1.0'\n"
+    "versions:\n"
+    "  - {version: '1.0', release_date: 2026-01-01, support: full, end_of_support: 2031-01-01}\n"
+    "clinical:\n"
+    "  harm_scale:\n"
+    "    - {id: negligible, description: n}\n"
+    "    - {id: serious, description: s}\n"
+    "    - {id: catastrophic, description: c}\n"
+    "zones:\n"
+    "  - {id: core, name: Pump core, trust: 90}\n"
+    "  - {id: radio, name: Radio range, trust: 10}\n"
+    "items:\n"
+    "  - {id: ctl, name: Therapy control, kind: firmware, element: process, zone: core}\n"
+    "  - {id: log, name: Event log, kind: firmware, element: data_store, zone: core, data: [logs]}\n"
+    "  - {id: app, name: Remote app, kind: application, element: external_entity, zone: radio, type: user}\n"
+    "interfaces:\n"
+    "  - {id: ble, name: BLE, type: ble, item: ctl, zone: radio, authenticated: false, encrypted: false}\n"
+    "flows:\n"
+    "  - {id: cmd, name: Bolus command, from: app, to: ctl, via: ble, protocol: ble-gatt, purpose: command,\n"
+    "     authenticated: false, encrypted: false}\n"
+    "  - {id: ev, name: Events, from: ctl, to: log, protocol: internal, authenticated: true, encrypted: true}\n"
+    "assets:\n"
+    "  - {id: rate, name: Infusion rate, functions: [therapy_delivery], stored_in: [ctl], carried_by: [cmd],\n"
+    "     integrity: catastrophic, availability: serious}\n"
+    "controls:\n"
+    "  - {id: C-LOG, name: Audit log, capabilities: [AUDT], applies_to: [core], status: implemented}\n"
+    "  - {id: C-LIMIT, name: Hard dose limits, capabilities: [SAHD], applies_to: [rate], stride: [tampering],\n"
+    "     status: verified, lowers: severity, rationale: the pump refuses rates above the drug limit}\n"
+    "  - {id: C-PAIR, name: Authenticated pairing, capabilities: [NAUT], applies_to: [ble, cmd], status: planned,\n"
+    "     lowers: exploitability, rationale: only bonded phones}\n"
+    "risk_matrix:\n"
+    "  exploitability:\n"
+    "    - {id: low, description: l}\n"
+    "    - {id: medium, description: m}\n"
+    "    - {id: high, description: h}\n"
+    "  rows:\n"
+    "    - {exploitability: low, cells: [acceptable, acceptable, tolerable]}\n"
+    "    - {exploitability: medium, cells: [acceptable, tolerable, unacceptable]}\n"
+    "    - {exploitability: high, cells: [acceptable, unacceptable, unacceptable]}\n"
+    "hazards:\n"
+    "  - {id: HAZ-OVER, title: Over-infusion, harm: catastrophic, threats: [TM-1]}\n"
+    "threats:\n"
+    "  - {id: TM-1, title: Forged bolus over BLE, elements: [cmd], stride: [tampering], exploitability: high,\n"
+    "     assets: [rate], controls: [C-LIMIT]}\n";
+
+struct fixture {
+    struct medsec_model *m;
+    struct medsec_tm_graph g;
+    struct medsec_tm_catalog c;
+    struct medsec_threat_list l;
+    struct medsec_risk_register r;
+};
+
+static int setup(void **state)
+{
+    static struct fixture f;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_error err;
+    memset(&f, 0, sizeof f);
+    medsec_err rc = medsec_model_parse(device_yaml, strlen(device_yaml), "device.yaml", NULL, NULL, &f.m, &d, &err);
+    for (size_t i = 0; i < d.n; i++)
+        fprintf(stderr, "%u:%u: %s\n", d.v[i].line, d.v[i].column, d.v[i].msg);
+    medsec_diags_release(&d);
+    if (rc)
+        return -1;
+    medsec_tm_graph_init(&f.g);
+    medsec_tm_catalog_init(&f.c);
+    medsec_threat_list_init(&f.l);
+    if (medsec_tm_from_model(f.m, &f.g, &err) || medsec_tm_catalog_load_default(&f.c, &err) ||
+        medsec_threats_generate(&f.g, &f.c, MEDSEC_TM_WITH_MITIGATED, &f.l, &err) ||
+        medsec_threats_merge_model(&f.l, &f.g, f.m, &err) || medsec_risk_register_from_model(&f.r, f.m, &err) ||
+        medsec_risk_from_model(&f.r, f.m, &f.g, &f.l, &err)) {
+        fprintf(stderr, "%s:%u:%u: %s\n", err.file, err.line, err.column, err.msg);
+        return -1;
+    }
+    *state = &f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    medsec_risk_register_release(&f->r);
+    medsec_threat_list_release(&f->l);
+    medsec_tm_catalog_release(&f->c);
+    medsec_tm_graph_release(&f->g);
+    medsec_model_free(f->m);
+    return 0;
+}
+
+static const struct medsec_threat *threat(const struct fixture *f, const char *rule, const char *element)
+{
+    char id[16];
+    medsec_threat_id(rule, element, id);
+    return medsec_threats_find(&f->l, id);
+}
+
+static const struct medsec_risk_item *risk_of(const struct fixture *f, const char *threat_id)
+{
+    for (size_t i = 0; i < f->r.n; i++)
+        if (strcmp(f->r.items[i].spec.threat_id, threat_id) == 0)
+            return &f->r.items[i];
+    return NULL;
+}
+
+static void test_graph(void **state)
+{
+    struct fixture *f = *state;
+    const struct medsec_tm_element *ctl = medsec_tm_find(&f->g, "ctl"), *log = medsec_tm_find(&f->g, "log");
+    assert_int_equal(ctl->kind, MEDSEC_TM_PROCESS);
+    assert_int_equal(log->kind, MEDSEC_TM_DATA_STORE);
+    assert_int_equal(medsec_tm_find(&f->g, "app")->kind, MEDSEC_TM_EXTERNAL_ENTITY);
+    assert_int_equal(medsec_tm_find(&f->g, "ble")->kind, MEDSEC_TM_INTERFACE);
+    assert_string_equal(medsec_tm_find(&f->g, "ble")->zone, "radio");
+    assert_true(medsec_tm_has_item(ctl, "clinical_functions", "therapy_delivery")); /* from the asset */
+    assert_true(medsec_tm_has_item(ctl, "capabilities", "AUDT"));                    /* zone control */
+    assert_true(medsec_tm_has_item(ctl, "capabilities", "SAHD"));                    /* asset control */
+    assert_true(medsec_tm_has_item(medsec_tm_find(&f->g, "cmd"), "capabilities", "SAHD"));
+    assert_false(medsec_tm_has_item(medsec_tm_find(&f->g, "cmd"), "capabilities", "NAUT")); /* planned */
+    assert_true(medsec_tm_has_item(medsec_tm_find(&f->g, "cmd"), "hazards", "HAZ-OVER"));   /* via TM-1 */
+    const struct medsec_tm_element *x = medsec_tm_find(&f->g, "radio->core");
+    assert_non_null(x);
+    assert_true(medsec_tm_attr_get(x, "to_trust_higher")->b);
+}
+
+static void test_threats(void **state)
+{
+    struct fixture *f = *state;
+    const struct medsec_threat *t = threat(f, "flow-cleartext-disclosure", "cmd");
+    assert_non_null(t);
+    assert_int_equal(t->status, MEDSEC_TM_OPEN);
+    assert_null(threat(f, "flow-cleartext-disclosure", "ev")); /* encrypted flow */
+    t = threat(f, "process-repudiation", "ctl");
+    assert_int_equal(t->status, MEDSEC_TM_MITIGATED); /* AUDT on the zone */
+    t = threat(f, "process-therapy-dos", "ctl");
+    assert_int_equal(t->status, MEDSEC_TM_OPEN); /* SAHD alone does not downgrade (EMRG missing) */
+    assert_int_equal(t->nmissing, 1);
+    assert_string_equal(t->missing[0], "EMRG");
+    t = medsec_threats_find(&f->l, "TM-1");
+    assert_true(t->manual);
+    assert_int_equal(t->stride, 'T');
+    assert_int_equal(t->rating, MEDSEC_TM_HIGH);
+    assert_int_equal(t->nhazards, 1);
+    assert_string_equal(t->hazards[0], "HAZ-OVER");
+}
+
+static void test_register_scales(void **state)
+{
+    struct fixture *f = *state;
+    const struct medsec_risk_config *c = &f->r.config;
+    assert_int_equal(c->nexploitability, 3);
+    assert_string_equal(c->exploitability[2], "high");
+    assert_int_equal(c->nseverity, 3);
+    assert_string_equal(c->severity[0], "negligible");
+    assert_string_equal(c->classes[medsec_risk_class_of(c, 1, 2)].name, "unacceptable");
+    assert_string_equal(c->classes[medsec_risk_class_of(c, 0, 2)].name, "tolerable");
+}
+
+static void test_therapy_severity_and_hazard(void **state)
+{
+    struct fixture *f = *state;
+    const struct medsec_risk_item *r = risk_of(f, "TM-1");
+    assert_non_null(r);
+    assert_string_equal(r->spec.id, "R-TM-1");
+    assert_int_equal(r->result.initial_exploitability, 2); /* stated: high */
+    assert_int_equal(r->result.initial_severity, 2);       /* catastrophic: integrity of the rate */
+    assert_non_null(strstr(r->spec.severity_basis, "therapy_delivery"));
+    assert_false(r->result.initial_acceptable);
+    assert_int_equal(r->spec.nsafety_hazards, 1);
+    assert_string_equal(r->spec.safety_hazards[0], "HAZ-OVER");
+    /* C-LIMIT lowers severity one level, with its rationale: (high, serious) is still unacceptable */
+    assert_int_equal(r->spec.ncontrols, 1);
+    assert_string_equal(r->spec.controls[0].id, "C-LIMIT");
+    assert_int_equal(r->spec.controls[0].severity_reduction, 1);
+    assert_string_equal(r->spec.controls[0].rationale, "the pump refuses rates above the drug limit");
+    /* named against TM-1, which leads to HAZ-OVER, and lowers severity: a safety control of HAZ-OVER */
+    assert_string_equal(r->spec.controls[0].safety_hazard, "HAZ-OVER");
+    assert_int_equal(r->result.residual_severity, 1);
+    assert_false(r->result.residual_acceptable);
+    assert_int_equal(r->result.close_by_exploitability, 1); /* (medium, serious) is tolerable */
+}
+
+static void test_planned_control_suggested(void **state)
+{
+    struct fixture *f = *state;
+    const struct medsec_threat *t = threat(f, "flow-spoofed-endpoint", "cmd");
+    assert_non_null(t);
+    const struct medsec_risk_item *r = risk_of(f, t->id);
+    assert_non_null(r);
+    bool planned = false;
+    for (size_t i = 0; i < r->spec.nsuggested; i++)
+        planned |= strcmp(r->spec.suggested[i], "planned control C-PAIR") == 0;
+    assert_true(planned);
+    /* a disclosure threat on the command flow reaches no confidentiality harm: lowest severity */
+    r = risk_of(f, threat(f, "flow-cleartext-disclosure", "cmd")->id);
+    assert_int_equal(r->result.initial_severity, 0);
+    assert_true(r->result.residual_acceptable);
+}
+
+static void test_silenced_threats_have_no_risk(void **state)
+{
+    struct fixture *f = *state;
+    assert_null(risk_of(f, threat(f, "process-repudiation", "ctl")->id));
+    size_t open = 0;
+    for (size_t i = 0; i < f->l.n; i++)
+        open += f->l.v[i].status != MEDSEC_TM_MITIGATED;
+    assert_int_equal(f->r.n, open);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_graph),
+        cmocka_unit_test(test_threats),
+        cmocka_unit_test(test_register_scales),
+        cmocka_unit_test(test_therapy_severity_and_hazard),
+        cmocka_unit_test(test_planned_control_suggested),
+        cmocka_unit_test(test_silenced_threats_have_no_risk),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
