@@ -17,7 +17,7 @@ extern "C" {
 #endif
 
 /* Schema version stored in PRAGMA user_version; medsec_db_open migrates older files. */
-#define MEDSEC_DB_SCHEMA_VERSION 1
+#define MEDSEC_DB_SCHEMA_VERSION 2
 
 struct medsec_db;
 
@@ -146,6 +146,11 @@ typedef int (*medsec_db_affected_fn)(void *ud, const struct medsec_db_affected *
 medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, const char *ns, const char *name,
                                      medsec_db_affected_fn fn, void *ud, struct medsec_error *err)
     __attribute__((warn_unused_result));
+
+/* Rows whose product name, compared case-insensitively (ASCII), is @product: CSAF products that give
+ * neither purl nor CPE. The caller decides whether the vendor fits. */
+medsec_err medsec_db_affected_by_product(struct medsec_db *db, const char *product, medsec_db_affected_fn fn,
+                                         void *ud, struct medsec_error *err) __attribute__((warn_unused_result));
 
 struct medsec_db_cpe {
     int64_t entry;

@@ -356,6 +356,8 @@ static void on_progress(void *ud, const char *path, uint64_t done, uint64_t tota
 static const char *const bulk_indexes[][2] = {
     {"affected_key", "CREATE INDEX IF NOT EXISTS affected_key ON affected(purl_type, purl_ns, purl_name)"},
     {"cpe_match_key", "CREATE INDEX IF NOT EXISTS cpe_match_key ON cpe_match(key)"},
+    {"affected_product",
+     "CREATE INDEX IF NOT EXISTS affected_product ON affected(lower(product)) WHERE product IS NOT NULL"},
     {"entry_vuln", "CREATE INDEX IF NOT EXISTS entry_vuln ON entry(vuln)"},
 };
 

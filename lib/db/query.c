@@ -70,22 +70,17 @@ medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out, 
     return MEDSEC_OK;
 }
 
-medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, const char *ns, const char *name,
-                                     medsec_db_affected_fn fn, void *ud, struct medsec_error *err)
+#define AFFECTED_COLUMNS                                                                                             \
+    "SELECT f.entry, v.name, a.source, a.record_id, f.purl_type, f.purl_ns, f.purl_name,"                            \
+    " f.ecosystem, f.scheme, f.ranges, f.versions, f.fixed, f.status, f.flags, f.vendor,"                            \
+    " f.product, f.product_id, f.cpe, e.withdrawn"                                                                  \
+    " FROM affected f JOIN entry e ON e.id = f.entry JOIN advisory a ON a.id = e.advisory"                         \
+    " LEFT JOIN vuln v ON v.id = e.vuln"
+
+/* Step @s (bound) and hand each affected row to @fn. */
+static medsec_err affected_rows(struct medsec_db *db, sqlite3_stmt *s, medsec_db_affected_fn fn, void *ud,
+                                struct medsec_error *err, const char *what)
 {
-    sqlite3_stmt *s = db_stmt(db, ST_Q_AFFECTED,
-                              "SELECT f.entry, v.name, a.source, a.record_id, f.purl_type, f.purl_ns, f.purl_name,"
-                              " f.ecosystem, f.scheme, f.ranges, f.versions, f.fixed, f.status, f.flags, f.vendor,"
-                              " f.product, f.product_id, f.cpe, e.withdrawn"
-                              " FROM affected f JOIN entry e ON e.id = f.entry JOIN advisory a ON a.id = e.advisory"
-                              " LEFT JOIN vuln v ON v.id = e.vuln"
-                              " WHERE f.purl_type = ? AND f.purl_ns = ? AND f.purl_name = ?"
-                              " ORDER BY f.entry, f.seq");
-    if (!s)
-        return db_fail(db, err, "affected lookup");
-    sqlite3_bind_text(s, 1, type ? type : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 2, ns ? ns : "", -1, SQLITE_STATIC);
-    sqlite3_bind_text(s, 3, name ? name : "", -1, SQLITE_STATIC);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct medsec_db_affected a = {
@@ -99,9 +94,35 @@ medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, con
             break;
     }
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail(db, err, "affected lookup");
+        return db_fail(db, err, what);
     sqlite3_reset(s);
     return MEDSEC_OK;
+}
+
+medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, const char *ns, const char *name,
+                                     medsec_db_affected_fn fn, void *ud, struct medsec_error *err)
+{
+    sqlite3_stmt *s = db_stmt(db, ST_Q_AFFECTED,
+                              AFFECTED_COLUMNS " WHERE f.purl_type = ? AND f.purl_ns = ? AND f.purl_name = ?"
+                                               " ORDER BY f.entry, f.seq");
+    if (!s)
+        return db_fail(db, err, "affected lookup");
+    sqlite3_bind_text(s, 1, type ? type : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, ns ? ns : "", -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 3, name ? name : "", -1, SQLITE_STATIC);
+    return affected_rows(db, s, fn, ud, err, "affected lookup");
+}
+
+medsec_err medsec_db_affected_by_product(struct medsec_db *db, const char *product, medsec_db_affected_fn fn,
+                                         void *ud, struct medsec_error *err)
+{
+    sqlite3_stmt *s = db_stmt(db, ST_Q_AFF_PRODUCT,
+                              AFFECTED_COLUMNS " WHERE f.product IS NOT NULL AND lower(f.product) = lower(?)"
+                                               " ORDER BY f.entry, f.seq");
+    if (!s)
+        return db_fail(db, err, "product lookup");
+    sqlite3_bind_text(s, 1, product ? product : "", -1, SQLITE_STATIC);
+    return affected_rows(db, s, fn, ud, err, "product lookup");
 }
 
 static void fill_cpe(sqlite3_stmt *s, struct medsec_db_cpe *c)

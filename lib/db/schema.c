@@ -47,6 +47,10 @@ static const char *const migrations[] = {
     " origin TEXT) WITHOUT ROWID;"
     "CREATE TABLE vuln(id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);"
     "CREATE TABLE alias(name TEXT PRIMARY KEY, vuln INTEGER NOT NULL) WITHOUT ROWID;",
+    /* 2: CSAF products without purl or CPE are found by product name (the matcher's third path);
+     * an identity's aliases are read by identity (the matcher's details) */
+    "CREATE INDEX IF NOT EXISTS affected_product ON affected(lower(product)) WHERE product IS NOT NULL;"
+    "CREATE INDEX IF NOT EXISTS alias_vuln ON alias(vuln);",
 };
 
 medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *what)
