@@ -9,6 +9,7 @@ int cmd_help(int argc, char **argv);
 int cmd_risk(int argc, char **argv);
 int cmd_threats(int argc, char **argv);
 int cmd_version(int argc, char **argv);
+int cmd_scan(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_validate(int argc, char **argv);

@@ -12,6 +12,7 @@ const struct cmd medsec_commands[] = {
     {"help", cmd_help, "show help for medsec or one of its commands"},
     {"risk", cmd_risk, "security risk register: exploitability x severity, controls, residual risk"},
     {"sbom", cmd_sbom, "list the components of a CycloneDX or SPDX JSON SBOM"},
+    {"scan", cmd_scan, "match SBOMs or a device's versions against the vulnerability database"},
     {"show", cmd_show, "summarise a device's security file (versions, support, zones, controls)"},
     {"threats", cmd_threats, "STRIDE-per-element threats of a device from the rule catalog"},
     {"validate", cmd_validate, "check a device's security file; report every problem at once"},

@@ -1,0 +1,126 @@
+/*
+ * medsec/scan.h: the vulnerability matcher. Matches the components of an SBOM against the local
+ * database (medsec/db.h) three ways, and never by a bare package name:
+ *
+ *   purl   same purl type, namespace and name (normalised per type); the version is checked against
+ *          the advisory's ranges (OSV SEMVER / ECOSYSTEM events, vers: ranges) and versions lists
+ *          under the ecosystem's own version scheme. GIT ranges are never matched by version.
+ *   cpe    the component's CPEs against NVD (and CSAF) match criteria with the same vendor:product:
+ *          NISTIR 7696 name matching, versionStart/End Including/Excluding ranges under the generic
+ *          scheme, and the whole configuration evaluated (AND nodes with running-on platforms are
+ *          satisfied only by platforms the SBOM itself lists, unless MEDSEC_SCAN_ANY_PLATFORM).
+ *   product  CSAF products that carry neither purl nor CPE: the product name equals the component
+ *          name (case-insensitively) AND the component's vendor (purl namespace, CPE vendor,
+ *          supplier or group) occurs in the CSAF vendor name. Ranges a person must read (free text
+ *          the importer flagged) give findings marked `review`.
+ *
+ * Findings of one vulnerability (merged identity: CVE, GHSA, OSV and vendor ids are one) on one
+ * component are one finding with every match that led to it (source, record, method, reason).
+ */
+#ifndef MEDSEC_SCAN_H
+#define MEDSEC_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "medsec/arena.h"
+#include "medsec/db.h"
+#include "medsec/diag.h"
+#include "medsec/error.h"
+#include "medsec/sbom.h"
+#include "medsec/version.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* medsec_scan_opts.flags */
+enum {
+    MEDSEC_SCAN_NO_PURL = 1u << 0,        /* skip the purl path */
+    MEDSEC_SCAN_NO_CPE = 1u << 1,         /* skip the CPE path */
+    MEDSEC_SCAN_NO_PRODUCT = 1u << 2,     /* skip CSAF product-name matching */
+    MEDSEC_SCAN_ANY_PLATFORM = 1u << 3,   /* running-on platforms of AND configurations count as present */
+    MEDSEC_SCAN_WITHDRAWN = 1u << 4,      /* also report withdrawn / rejected entries */
+};
+
+struct medsec_scan_opts {
+    unsigned flags;
+};
+
+enum medsec_scan_method { MEDSEC_SCAN_BY_PURL, MEDSEC_SCAN_BY_CPE, MEDSEC_SCAN_BY_PRODUCT };
+const char *medsec_scan_method_name(enum medsec_scan_method m);
+
+/* One reason a finding matched. Strings live in the result's arena. */
+struct medsec_scan_match {
+    enum medsec_scan_method method;
+    const char *source;    /* "osv", "nvd", "csaf" */
+    const char *record_id; /* the advisory that says so (provenance) */
+    const char *name;      /* the id that source gives the vulnerability */
+    const char *key;       /* what matched: canonical package key, CPE criterion or "vendor / product" */
+    const char *reason;    /* why the version is affected, e.g. "1.0.2j in [1.0.2, 1.0.2k)" */
+    bool review;           /* the advisory's range is free text: a person must confirm */
+};
+
+struct medsec_scan_finding {
+    size_t component;   /* index into the SBOM's components */
+    const char *id;     /* merged identity name (the CVE when there is one) */
+    const char **aliases; size_t naliases;
+    const char *summary;
+    /* the chosen score: CVSS v3.1, else v3.0, v4.0, v2.0; NVD's before others'. score < 0: none */
+    const char *cvss_version, *cvss_vector, *cvss_source;
+    double cvss_score;
+    const char *severity; /* "Critical", "High", "Medium", "Low", "None" or "Unknown" */
+    bool kev;
+    const char *kev_date_added, *kev_due_date, *kev_ransomware;
+    bool has_epss;
+    double epss, epss_percentile;
+    const char **fixed; size_t nfixed; /* versions that fix it, as the advisories give them */
+    struct medsec_scan_match *matches; size_t nmatches;
+    bool review;        /* every match needs review */
+    bool withdrawn;
+};
+
+struct medsec_scan_result {
+    const struct medsec_sbom *sbom;
+    struct medsec_scan_finding *findings; /* by component, then severity (highest first), then id */
+    size_t nfindings;
+    size_t components;        /* components looked at */
+    size_t by_purl, by_cpe;   /* components with a usable purl / at least one usable CPE */
+    size_t unidentified;      /* components with neither (each has a warning) */
+    size_t platform_unmet;    /* configurations whose running-on platform the SBOM does not list */
+    size_t unorderable;       /* advisory rows skipped: the version cannot be ordered in the scheme */
+    size_t vulnerable_components;
+    struct medsec_arena arena;
+};
+
+/*
+ * Match every component of @sbom. Warnings (components with no identifier, unparsable purls/CPEs,
+ * versions the ecosystem's scheme rejects) go to @notes, naming the SBOM file and the component's
+ * line:column. The caller releases @out with medsec_scan_result_release (also after a failure).
+ */
+medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom,
+                            const struct medsec_scan_opts *opts, struct medsec_scan_result *out,
+                            struct medsec_diags *notes, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+void medsec_scan_result_release(struct medsec_scan_result *r);
+
+/*
+ * OSV range semantics on its own (exposed for tests): is @version inside one range given as events?
+ * Events are sorted by version under @scheme ("0" introduced sorts first) and walked: introduced
+ * opens, fixed and limit close at their version, last_affected closes after it. MEDSEC_EPARSE when
+ * @version or an event's version is not valid in the scheme.
+ */
+struct medsec_scan_event {
+    enum medsec_db_event_kind kind;
+    const char *version;
+    size_t len;
+};
+medsec_err medsec_scan_osv_range(enum medsec_vscheme scheme, const struct medsec_scan_event *ev, size_t n,
+                                 const char *version, bool *affected, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
