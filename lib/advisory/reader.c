@@ -141,6 +141,7 @@ struct scanner {
     size_t item_start;
     unsigned line, item_line;
     size_t items;
+    const char *broken; /* why the feed cannot be read further (unbalanced, nested too deeply), or NULL */
 };
 
 static bool target_key(const struct scanner *s)
@@ -149,7 +150,8 @@ static bool target_key(const struct scanner *s)
            (s->keylen == 15 && memcmp(s->key, "vulnerabilities", 15) == 0);
 }
 
-/* Scan data[*pos..len); emit complete items. *pos is where scanning stopped (== len). */
+/* Scan data[*pos..len); emit complete items. *pos is where scanning stopped (== len). A damaged feed
+ * sets s->broken and stops: that is bad input, reported as a warning by the caller, not an error. */
 static medsec_err scan(struct adv_reader *r, struct scanner *s, const char *origin, const char *data, size_t *pos,
                        size_t len)
 {
@@ -193,13 +195,19 @@ static medsec_err scan(struct adv_reader *r, struct scanner *s, const char *orig
                 s->item_start = i;
                 s->item_line = s->line + 1;
             }
-            if (++s->depth > 512)
-                return medsec_error_set(r->err, MEDSEC_ETOOBIG, origin, s->line + 1, 0, "JSON nested too deeply");
+            if (++s->depth > 512) {
+                s->broken = "JSON nested too deeply";
+                *pos = len;
+                return MEDSEC_OK;
+            }
             break;
         case '}':
         case ']':
-            if (--s->depth < 0)
-                return medsec_error_set(r->err, MEDSEC_EPARSE, origin, s->line + 1, 0, "unbalanced '%c'", c);
+            if (--s->depth < 0) {
+                s->broken = c == '}' ? "unbalanced '}'" : "unbalanced ']'";
+                *pos = len;
+                return MEDSEC_OK;
+            }
             if (s->in_item && s->depth == 2) {
                 s->in_item = false;
                 s->items++;
@@ -228,7 +236,10 @@ static medsec_err scan_memory(struct adv_reader *r, const char *origin, const ch
     size_t pos = 0;
     file_seen(r, origin, MEDSEC_ADV_NVD);
     medsec_err rc = scan(r, &s, origin, text, &pos, len);
-    if (!rc && (s.in_item || s.depth != 0)) {
+    if (!rc && s.broken) {
+        adv_warn(r, origin, s.line + 1, 0, "%s; rest of the NVD feed skipped", s.broken);
+        r->stats->malformed++;
+    } else if (!rc && (s.in_item || s.depth != 0)) {
         adv_warn(r, origin, s.line + 1, 0, "NVD feed ends inside a record; last record skipped");
         r->stats->malformed++;
     }
@@ -656,6 +667,11 @@ static medsec_err read_gz(struct adv_reader *r, const char *path)
             rc = scan(r, &s, path, buf, &pos, len);
             if (rc)
                 goto out_free_buf;
+            if (s.broken) {
+                adv_warn(r, path, s.line + 1, 0, "%s; rest of the NVD feed skipped", s.broken);
+                r->stats->malformed++;
+                goto out_free_buf;
+            }
             size_t keep = s.in_item ? s.item_start : pos;
             memmove(buf, buf + keep, len - keep);
             len -= keep;

@@ -40,7 +40,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct medsec_adv_sink sink = {.advisory = sink_advisory};
     struct medsec_adv_read_stats st = {0};
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
-    (void)medsec_adv_read_buffer("fuzz.json", data, size, &sink, &st, &d, &err);
+    medsec_err rc = medsec_adv_read_buffer("fuzz.json", data, size, &sink, &st, &d, &err);
+    /* bad input is skipped with a warning: only the sink or memory may stop a read */
+    if (rc != MEDSEC_OK && rc != MEDSEC_ENOMEM)
+        abort();
+    if (rc == MEDSEC_OK && st.malformed != d.warnings)
+        abort();
     medsec_diags_release(&d);
     /* free-text ranges: the input as one range string */
     if (size < 512) {
