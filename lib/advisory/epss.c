@@ -54,8 +54,9 @@ medsec_err adv_epss_read(struct adv_reader *r, const char *origin, const char *t
                     e.score = strtod(c1 + 1, &e1);
                     e.percentile = strtod(c2 + 1, &e2);
                 }
+                /* the range tests are written so that NaN ("nan" parses) fails them too */
                 if (!c1 || !c2 || strncmp(row, "CVE-", 4) != 0 || e1 == c1 + 1 || *e1 || e2 == c2 + 1 ||
-                    *e2 || e.score < 0 || e.score > 1 || e.percentile < 0 || e.percentile > 1) {
+                    *e2 || !(e.score >= 0 && e.score <= 1) || !(e.percentile >= 0 && e.percentile <= 1)) {
                     adv_warn(r, origin, line, 1, "malformed EPSS row; skipped");
                     r->stats->malformed++;
                 } else {
