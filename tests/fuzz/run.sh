@@ -1,25 +1,60 @@
 #!/bin/sh
-# run.sh: run every fuzz harness in BUILD_DIR/tests/fuzz for SECONDS each, seeded from
-# tests/fuzz/seeds/<harness>/ (in the repo) plus ../shared/data when present.
-# usage: run.sh BUILD_DIR SECONDS
+# run.sh: run every fuzz harness in BUILD_DIR/tests/fuzz for SECONDS each, JOBS at a time (default 2),
+# seeded from tests/fuzz/seeds/<harness>/ (in the repo), with the dictionary seeds/<harness>.dict when
+# there is one. A crash, leak, timeout, out-of-memory or UBSan report fails the run; its log end is
+# printed and its work folder (log, artifact) is kept.
+# usage: run.sh BUILD_DIR SECONDS [JOBS]
 set -u
-build=$1 secs=$2
+build=$1 secs=$2 jobs=${3:-2}
 here=$(cd "$(dirname "$0")" && pwd)
-status=0
+# the fuzz preset builds UBSan in recover mode: make every report fatal so that it counts
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
+export UBSAN_OPTIONS
+out=$(mktemp -d)
+
+# run_one NAME PATH: fuzz one harness; leaves $out/NAME/{log,status}
+run_one() {
+    name=$1 h=$2
+    work="$out/$name"
+    mkdir -p "$work/corpus"
+    set -- "$work/corpus"
+    [ -d "$here/seeds/$name" ] && set -- "$@" "$here/seeds/$name"
+    [ -f "$here/seeds/$name.dict" ] && set -- -dict="$here/seeds/$name.dict" "$@"
+    if "$h" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+        -artifact_prefix="$work/" "$@" >"$work/log" 2>&1; then
+        echo ok >"$work/status"
+    else
+        echo failed >"$work/status"
+    fi
+}
+
+names=
+running=0
 for h in "$build"/tests/fuzz/fuzz_*; do
     [ -x "$h" ] || continue
     name=$(basename "$h")
-    work=$(mktemp -d)
-    seeds="$here/seeds/$name"
-    set -- "$work"
-    [ -d "$seeds" ] && set -- "$@" "$seeds"
+    names="$names $name"
     echo "fuzz: $name for ${secs}s"
-    if ! "$h" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
-        -artifact_prefix="$work/" "$@" >"$work/log" 2>&1; then
-        echo "fuzz: $name FAILED"; tail -40 "$work/log"; status=1
-    else
-        grep -E '^Done|#[0-9]+.*DONE' "$work/log" | tail -1
+    run_one "$name" "$h" &
+    running=$((running + 1))
+    if [ "$running" -ge "$jobs" ]; then
+        wait
+        running=0
     fi
-    rm -rf "$work"
 done
+wait
+
+status=0
+for name in $names; do
+    work="$out/$name"
+    if [ "$(cat "$work/status" 2>/dev/null)" = ok ]; then
+        echo "fuzz: $name: $(grep -E '^Done [0-9]+ runs' "$work/log" | tail -1)"
+        rm -rf "$work"
+    else
+        echo "fuzz: $name FAILED (log and artifacts kept in $work)"
+        tail -40 "$work/log"
+        status=1
+    fi
+done
+[ "$status" -eq 0 ] && rm -rf "$out"
 exit $status
