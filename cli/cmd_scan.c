@@ -726,7 +726,7 @@ int cmd_scan(int argc, char **argv)
 
     struct medsec_buf b = MEDSEC_BUF_INIT;
     if (json || sarif) {
-        if (json && medsec_db_status(db, &dst, &err) != MEDSEC_OK) {
+        if (json && medsec_db_freshness(db, &dst, &err) != MEDSEC_OK) {
             cli_print_error(&err);
             ex = EXIT_INTERNAL;
             goto out;

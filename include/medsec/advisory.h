@@ -78,6 +78,7 @@ struct medsec_adv_cpe {
     const char *criteria;  /* the CPE 2.3 formatted string */
     const char *key;       /* medsec_cpe_key() "vendor:product", "" when vendor/product is ANY */
     const char *vsi, *vse, *vei, *vee; /* versionStart/End Including/Excluding or NULL */
+    const char *ver_key;   /* medsec_cpe_version_key() of an exact-version criterion without a range, else NULL */
 };
 
 struct medsec_adv_remediation {

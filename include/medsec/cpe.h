@@ -85,6 +85,17 @@ medsec_err medsec_cpe_unquoted(const struct medsec_cpe *c, enum medsec_cpe_attr 
  */
 medsec_err medsec_cpe_key(const struct medsec_cpe *c, char *buf, size_t cap) __attribute__((warn_unused_result));
 
+/*
+ * The version attribute of @c as an index key for exact-version lookups: unquoted, lowercase, trailing
+ * ".0" components dropped ("2.6.0" -> "2.6", "1.0" -> "1"), so versions the generic scheme calls equal
+ * mostly share a key. MEDSEC_ENOTFOUND when the version is ANY, NA or holds wildcards; MEDSEC_ETOOBIG.
+ */
+medsec_err medsec_cpe_version_key(const struct medsec_cpe *c, char *buf, size_t cap)
+    __attribute__((warn_unused_result));
+/* The same normalisation of a plain version string (a component's version). */
+medsec_err medsec_cpe_version_key_str(const char *version, char *buf, size_t cap)
+    __attribute__((warn_unused_result));
+
 /* NISTIR 7696 attribute comparison relations. */
 enum medsec_cpe_relation {
     MEDSEC_CPE_DISJOINT = 0,

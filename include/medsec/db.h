@@ -85,6 +85,11 @@ struct medsec_db_status {
 medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
+/* Only the schema version and the last import / update times of medsec_db_status (no counting: cheap
+ * enough to print with every scan); the count fields of @out are zero. */
+medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
 /* ---- update from the published feeds (libcurl, HTTPS) ---- */
 
 struct medsec_db_update_opts {
@@ -171,6 +176,13 @@ medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db
  * version range matches with medsec_db_entry_get. */
 medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
                                     struct medsec_error *err) __attribute__((warn_unused_result));
+
+/* The candidates for one component version: criteria of @key that either name version key @ver_key
+ * (medsec_cpe_version_key) or leave the version to a range or wildcard. @ver_key NULL: all criteria.
+ * For a Linux kernel version this reads ~300 of the 85,000 linux:linux_kernel criteria. */
+medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, const char *ver_key,
+                                        medsec_db_cpe_fn fn, void *ud, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
 /* Identity and provenance of one vulnerability entry; strings valid until the next call on @db. */
 struct medsec_db_entry {

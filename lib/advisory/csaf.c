@@ -499,6 +499,12 @@ static medsec_err csaf_vuln(struct csaf *c, const struct medsec_json *v, const c
                 if (medsec_cpe_parse(af->cpe, strlen(af->cpe), &wfn, &e) != MEDSEC_OK ||
                     medsec_cpe_key(&wfn, key, sizeof key) != MEDSEC_OK)
                     continue;
+                /* a CPE that leaves the version open while the product states a range would claim every
+                 * version: such products are matched by the range (purl or product path) instead */
+                char vk[MEDSEC_CPE_TEXT_MAX];
+                bool exact = medsec_cpe_version_key(&wfn, vk, sizeof vk) == MEDSEC_OK;
+                if (!exact && af->ranges && af->ranges[0])
+                    continue;
                 struct medsec_adv_cpe_node *nd = &vu->nodes[vu->n_nodes++];
                 nd->config = (unsigned)ncpe;
                 nd->parent = -1;
@@ -507,6 +513,8 @@ static medsec_err csaf_vuln(struct csaf *c, const struct medsec_json *v, const c
                 cp->vulnerable = true;
                 cp->criteria = af->cpe;
                 if (!(cp->key = medsec_arena_strdup(a, key)))
+                    return MEDSEC_ENOMEM;
+                if (exact && !(cp->ver_key = medsec_arena_strdup(a, vk)))
                     return MEDSEC_ENOMEM;
             }
         }

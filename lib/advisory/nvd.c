@@ -79,6 +79,10 @@ static medsec_err add_node(struct nvd_cfg *c, const struct medsec_json *n, unsig
             cp->key = medsec_arena_strdup(c->a, key);
             if (!cp->key)
                 return MEDSEC_ENOMEM;
+            if (!cp->vsi && !cp->vse && !cp->vei && !cp->vee &&
+                medsec_cpe_version_key(&wfn, key, sizeof key) == MEDSEC_OK &&
+                !(cp->ver_key = medsec_arena_strdup(c->a, key)))
+                return MEDSEC_ENOMEM;
         }
     }
     const struct medsec_json *ch = medsec_json_get(n, "children");

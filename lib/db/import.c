@@ -188,7 +188,7 @@ static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv, const stru
         const struct medsec_adv_cpe *c = &v->cpes[i];
         s = db_stmt(db, ST_MATCH_INSERT,
                     "INSERT OR IGNORE INTO cpe_match(entry, config, node, seq, vulnerable, key, criteria, vsi, vse,"
-                    " vei, vee) VALUES(?,?,?,?,?,?,?,?,?,?,?)");
+                    " vei, vee, ver) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
         if (!s)
             return db_fail(db, im->err, "cpe match");
         sqlite3_bind_int64(s, 1, e);
@@ -202,6 +202,7 @@ static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv, const stru
         BIND_TEXT(s, 9, c->vse);
         BIND_TEXT(s, 10, c->vei);
         BIND_TEXT(s, 11, c->vee);
+        BIND_TEXT(s, 12, c->ver_key ? c->ver_key : "");
         if ((rc = step_done(im, s, "insert cpe match")))
             return rc;
     }
@@ -355,7 +356,7 @@ static void on_progress(void *ud, const char *path, uint64_t done, uint64_t tota
 
 static const char *const bulk_indexes[][2] = {
     {"affected_key", "CREATE INDEX IF NOT EXISTS affected_key ON affected(purl_type, purl_ns, purl_name)"},
-    {"cpe_match_key", "CREATE INDEX IF NOT EXISTS cpe_match_key ON cpe_match(key)"},
+    {"cpe_match_key", "CREATE INDEX IF NOT EXISTS cpe_match_key ON cpe_match(key, ver)"},
     {"affected_product",
      "CREATE INDEX IF NOT EXISTS affected_product ON affected(lower(product)) WHERE product IS NOT NULL"},
     {"entry_vuln", "CREATE INDEX IF NOT EXISTS entry_vuln ON entry(vuln)"},

@@ -38,6 +38,20 @@ static void meta_get(struct medsec_db *db, const char *key, char out[32])
     sqlite3_finalize(s);
 }
 
+medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
+        return db_fail(db, err, "freshness");
+    if (sqlite3_step(s) == SQLITE_ROW)
+        out->schema_version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    meta_get(db, "last_import", out->last_import);
+    meta_get(db, "last_update", out->last_update);
+    return MEDSEC_OK;
+}
+
 medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -175,6 +189,31 @@ medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medse
     if (!s)
         return db_fail(db, err, "cpe lookup");
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct medsec_db_cpe c;
+        fill_cpe(s, &c);
+        if (fn(ud, &c))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(db, err, "cpe lookup");
+    sqlite3_reset(s);
+    return MEDSEC_OK;
+}
+
+medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, const char *ver_key,
+                                        medsec_db_cpe_fn fn, void *ud, struct medsec_error *err)
+{
+    if (!ver_key)
+        return medsec_db_cpe_candidates(db, key, fn, ud, err);
+    sqlite3_stmt *s = db_stmt(db, ST_Q_CPE_VER,
+                              "SELECT entry, NULL, NULL, NULL, config, node, vulnerable, criteria, vsi, vse, vei, vee"
+                              " FROM cpe_match WHERE key = ? AND ver IN ('', ?) ORDER BY entry, config, node, seq");
+    if (!s)
+        return db_fail(db, err, "cpe lookup");
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_text(s, 2, ver_key, -1, SQLITE_STATIC);
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct medsec_db_cpe c;

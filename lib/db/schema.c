@@ -50,7 +50,12 @@ static const char *const migrations[] = {
     /* 2: CSAF products without purl or CPE are found by product name (the matcher's third path);
      * an identity's aliases are read by identity (the matcher's details) */
     "CREATE INDEX IF NOT EXISTS affected_product ON affected(lower(product)) WHERE product IS NOT NULL;"
-    "CREATE INDEX IF NOT EXISTS alias_vuln ON alias(vuln);",
+    "CREATE INDEX IF NOT EXISTS alias_vuln ON alias(vuln);"
+    /* exact-version criteria carry their version key ('' for ranges and wildcards): the matcher reads
+     * only the criteria that can name its version (a re-import fills the column of older files) */
+    "ALTER TABLE cpe_match ADD COLUMN ver TEXT NOT NULL DEFAULT '';"
+    "DROP INDEX IF EXISTS cpe_match_key;"
+    "CREATE INDEX cpe_match_key ON cpe_match(key, ver);",
 };
 
 medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *what)

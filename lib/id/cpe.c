@@ -1,4 +1,5 @@
 /* cpe.c: CPE 2.3 formatted-string and URI bindings to and from WFN (NISTIR 7695), and matching (NISTIR 7696). */
+#include <ctype.h>
 #include <string.h>
 
 #include "medsec/cpe.h"
@@ -624,4 +625,33 @@ bool medsec_cpe_same(const struct medsec_cpe *a, const struct medsec_cpe *b)
             return false;
     }
     return true;
+}
+
+medsec_err medsec_cpe_version_key_str(const char *version, char *buf, size_t cap)
+{
+    size_t n = strlen(version);
+    if (n == 0 || strcmp(version, "*") == 0 || strcmp(version, "-") == 0)
+        return MEDSEC_ENOTFOUND;
+    if (n + 1 > cap)
+        return MEDSEC_ETOOBIG;
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)tolower((unsigned char)version[i]);
+    buf[n] = '\0';
+    /* drop trailing ".0" components, keeping the first component */
+    while (n >= 3 && buf[n - 1] == '0' && buf[n - 2] == '.' && isdigit((unsigned char)buf[n - 3])) {
+        n -= 2;
+        buf[n] = '\0';
+    }
+    return MEDSEC_OK;
+}
+
+medsec_err medsec_cpe_version_key(const struct medsec_cpe *c, char *buf, size_t cap)
+{
+    if (medsec_cpe_kind(c, MEDSEC_CPE_VERSION) != MEDSEC_CPE_VALUE || c->wild[MEDSEC_CPE_VERSION])
+        return MEDSEC_ENOTFOUND;
+    char v[MEDSEC_CPE_TEXT_MAX];
+    medsec_err rc = medsec_cpe_unquoted(c, MEDSEC_CPE_VERSION, v, sizeof v);
+    if (rc)
+        return rc;
+    return medsec_cpe_version_key_str(v, buf, cap);
 }

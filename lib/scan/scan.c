@@ -843,19 +843,22 @@ out:
 static void cpe_path(struct scan *S)
 {
     S->npairs = 0;
-    char keys[8][MEDSEC_CPE_MAX_LEN];
+    /* one candidate query per distinct (vendor:product, version key) of the component's CPEs */
+    char keys[8][MEDSEC_CPE_MAX_LEN + VMAX];
     size_t nkeys = 0;
     for (size_t i = 0; i < S->nccpes; i++) {
-        char key[MEDSEC_CPE_MAX_LEN];
+        char key[MEDSEC_CPE_MAX_LEN], vk[VMAX], both[MEDSEC_CPE_MAX_LEN + VMAX];
         if (medsec_cpe_key(&S->ccpes[i].wfn, key, sizeof key) != MEDSEC_OK)
             continue;
+        bool exact = medsec_cpe_version_key(&S->ccpes[i].wfn, vk, sizeof vk) == MEDSEC_OK;
+        snprintf(both, sizeof both, "%s\t%s", key, exact ? vk : "*");
         bool seen = false;
         for (size_t k = 0; k < nkeys; k++)
-            seen |= strcmp(keys[k], key) == 0;
+            seen |= strcmp(keys[k], both) == 0;
         if (seen || nkeys == 8)
             continue;
-        snprintf(keys[nkeys++], MEDSEC_CPE_MAX_LEN, "%s", key);
-        if (medsec_db_cpe_candidates(S->db, key, on_cpe_candidate, S, S->err) != MEDSEC_OK) {
+        snprintf(keys[nkeys++], sizeof keys[0], "%s", both);
+        if (medsec_db_cpe_candidates_for(S->db, key, exact ? vk : NULL, on_cpe_candidate, S, S->err) != MEDSEC_OK) {
             if (!S->rc)
                 S->rc = MEDSEC_EDB;
             return;
@@ -1191,7 +1194,8 @@ static void scan_component(struct scan *S, size_t i)
         S->res->by_cpe++;
     if (!have_purl && !S->nccpes && !c->is_subject) {
         S->res->unidentified++;
-        note(S, MEDSEC_SEV_WARNING, i, "component '%s'%s%s has neither a purl nor a CPE: not matched",
+        note(S, MEDSEC_SEV_WARNING, i,
+             "component '%s'%s%s has neither a purl nor a CPE: only CSAF product names can match it",
              c->name ? c->name : "?", c->version ? " " : "", c->version ? c->version : "");
     }
     if (have_purl && !(S->flags & MEDSEC_SCAN_NO_PURL)) {

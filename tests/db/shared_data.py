@@ -111,6 +111,7 @@ def run(medsec, db, *args):
 
 def main():
     medsec, shared, work = sys.argv[1:4]
+    keep = sys.argv[4] if len(sys.argv) > 4 else None  # where to leave the full database for later tests
     adv = os.path.join(shared, "advisories")
     if not os.path.isdir(adv):
         print(f"skip: {adv} not found")
@@ -174,6 +175,15 @@ def main():
     for k in ("sources", "cpe_matches", "cpe_nodes", "vulnerabilities", "aliases", "needs_review"):
         check(f"re-import: status {k} unchanged", st2[k], st1[k])
 
+    if keep and not FAILURES:
+        # checkpoint the WAL so the one file is the whole database, then hand it over
+        subprocess.run([medsec, "db", "status", "--db", db], capture_output=True)
+        for f in (keep, keep + "-wal", keep + "-shm"):
+            if os.path.exists(f):
+                os.remove(f)
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(db + suffix):
+                os.replace(db + suffix, keep + suffix)
     shutil.rmtree(work, ignore_errors=True)
     if FAILURES:
         print(f"{len(FAILURES)} checks failed")

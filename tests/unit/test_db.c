@@ -79,7 +79,11 @@ static void test_schema_version(void **state)
     assert_null(f->db);
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     /* a version-1 file (no product index) is migrated to the current schema */
-    assert_int_equal(sqlite3_exec(h, "DROP INDEX affected_product; PRAGMA user_version = 1", NULL, NULL, NULL),
+    assert_int_equal(sqlite3_exec(h,
+                                  "DROP INDEX affected_product; DROP INDEX alias_vuln; DROP INDEX cpe_match_key;"
+                                  "ALTER TABLE cpe_match DROP COLUMN ver; CREATE INDEX cpe_match_key ON cpe_match(key);"
+                                  "PRAGMA user_version = 1",
+                                  NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(h);
     assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_OK);
@@ -88,11 +92,14 @@ static void test_schema_version(void **state)
     medsec_db_close(f->db);
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     sqlite3_stmt *q;
-    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master WHERE name = 'affected_product'", -1,
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master WHERE name IN ('affected_product', 'alias_vuln')", -1,
                                         &q, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 1);
+    assert_int_equal(sqlite3_column_int(q, 0), 2);
+    sqlite3_finalize(q);
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(ver) FROM cpe_match", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     sqlite3_finalize(q);
     sqlite3_close(h);
     assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_OK);

@@ -1,0 +1,298 @@
+/* test_scan.c: the matcher on a database imported from tests/scan/data/advisories (OSV, NVD 1.1, CSAF
+ * records written for these cases) and the SBOMs in tests/scan/data/sbom; OSV range semantics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "medsec/db.h"
+#include "medsec/scan.h"
+
+#define DATA MEDSEC_SOURCE_DIR "/tests/scan/data"
+
+struct fixture {
+    char dir[64];
+    char path[128];
+    struct medsec_db *db;
+    struct medsec_sbom *device, *fw_only;
+};
+
+static struct medsec_sbom *load(const char *path)
+{
+    struct medsec_sbom *s = NULL;
+    struct medsec_error err;
+    if (medsec_sbom_load(path, NULL, &s, NULL, &err) != MEDSEC_OK)
+        fail_msg("%s: %s", path, err.msg);
+    return s;
+}
+
+static int setup(void **state)
+{
+    struct fixture *f = calloc(1, sizeof *f);
+    snprintf(f->dir, sizeof f->dir, "/tmp/medsec-test-scan-XXXXXX");
+    if (!mkdtemp(f->dir))
+        return -1;
+    snprintf(f->path, sizeof f->path, "%s/v.sqlite", f->dir);
+    struct medsec_error err;
+    struct medsec_db *w;
+    if (medsec_db_open(f->path, 0, &w, &err) != MEDSEC_OK)
+        return -1;
+    const char *paths[] = {DATA "/advisories"};
+    struct medsec_db_import_stats st;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    medsec_err rc = medsec_db_import(w, paths, 1, NULL, &st, &d, &err);
+    medsec_diags_release(&d);
+    medsec_db_close(w);
+    if (rc || medsec_db_open(f->path, MEDSEC_DB_READONLY, &f->db, &err) != MEDSEC_OK)
+        return -1;
+    f->device = load(DATA "/sbom/device.cdx.json");
+    f->fw_only = load(DATA "/sbom/fw-only.cdx.json");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fixture *f = *state;
+    medsec_db_close(f->db);
+    medsec_sbom_free(f->device);
+    medsec_sbom_free(f->fw_only);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
+    int rc = system(cmd);
+    free(f);
+    return rc == 0 ? 0 : -1;
+}
+
+/* The finding of @id on the component whose ref is @ref, or NULL. */
+static const struct medsec_scan_finding *find(const struct medsec_scan_result *r, const char *ref, const char *id)
+{
+    for (size_t i = 0; i < r->nfindings; i++)
+        if (strcmp(r->sbom->components[r->findings[i].component].ref, ref) == 0 && strcmp(r->findings[i].id, id) == 0)
+            return &r->findings[i];
+    return NULL;
+}
+
+static size_t findings_of(const struct medsec_scan_result *r, const char *ref)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->nfindings; i++)
+        n += strcmp(r->sbom->components[r->findings[i].component].ref, ref) == 0;
+    return n;
+}
+
+static void scan(struct fixture *f, const struct medsec_sbom *s, unsigned flags, struct medsec_scan_result *r,
+                 struct medsec_diags *notes)
+{
+    struct medsec_scan_opts o = {flags};
+    struct medsec_error err;
+    if (medsec_scan_sbom(f->db, s, &o, r, notes, &err) != MEDSEC_OK)
+        fail_msg("scan: %s", err.msg);
+}
+
+static void test_purl_path(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_scan_result r;
+    scan(f, f->device, 0, &r, NULL);
+    /* OSV ECOSYSTEM ranges under PEP 440, names normalised (Example_Pkg == example-pkg) */
+    const struct medsec_scan_finding *x = find(&r, "py-10", "CVE-2099-0001");
+    assert_non_null(x);
+    assert_int_equal(x->nmatches, 1);
+    assert_int_equal(x->matches[0].method, MEDSEC_SCAN_BY_PURL);
+    assert_string_equal(x->matches[0].source, "osv");
+    assert_string_equal(x->matches[0].record_id, "PYSEC-0000-1");
+    assert_string_equal(x->matches[0].key, "pkg:pypi/example-pkg");
+    assert_int_equal(x->nfixed, 1);
+    assert_string_equal(x->fixed[0], "1.4");
+    assert_false(x->review);
+    /* the alias list carries the OSV id */
+    assert_int_equal(x->naliases, 1);
+    assert_string_equal(x->aliases[0], "PYSEC-0000-1");
+    assert_null(find(&r, "py-14", "CVE-2099-0001"));      /* fixed */
+    assert_non_null(find(&r, "py-213", "CVE-2099-0001")); /* last_affected is inclusive */
+    assert_null(find(&r, "py-214", "CVE-2099-0001"));
+    assert_non_null(find(&r, "py-09", "CVE-2099-0001")); /* versions list */
+    /* the npm advisory for the same name never reaches a PyPI package; withdrawn records stay out */
+    assert_int_equal(findings_of(&r, "py-30"), 0);
+    for (size_t i = 0; i < r.nfindings; i++) {
+        assert_string_not_equal(r.findings[i].id, "GHSA-0000-npm3");
+        assert_string_not_equal(r.findings[i].id, "GHSA-0000-wd4");
+    }
+    /* Go SEMVER, events out of order, "v" prefix on the purl version; OSV's CVSS vector scored */
+    x = find(&r, "go-11", "GO-0000-2");
+    assert_non_null(x);
+    assert_string_equal(x->severity, "High");
+    assert_true(x->cvss_score > 7.49 && x->cvss_score < 7.51);
+    assert_null(find(&r, "go-12", "GO-0000-2"));
+    medsec_scan_result_release(&r);
+}
+
+static void test_cpe_path(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_scan_result r;
+    scan(f, f->device, 0, &r, NULL);
+    const struct medsec_scan_finding *x = find(&r, "wl-j", "CVE-2099-1000");
+    assert_non_null(x); /* 1.0.2j < 1.0.2k under the generic scheme */
+    assert_int_equal(x->matches[0].method, MEDSEC_SCAN_BY_CPE);
+    assert_string_equal(x->matches[0].source, "nvd");
+    assert_string_equal(x->matches[0].key, "cpe:2.3:a:acme:widgetlib:*:*:*:*:*:*:*:*");
+    assert_string_equal(x->severity, "Critical");
+    assert_string_equal(x->cvss_version, "3.1");
+    assert_int_equal(x->nfixed, 1);
+    assert_string_equal(x->fixed[0], "1.0.2k");
+    /* a CPE with an open version takes the component's version: 1.0.2k is the fix */
+    assert_int_equal(findings_of(&r, "wl-k"), 0);
+    /* exact version criteria */
+    assert_non_null(find(&r, "wl-1", "CVE-2099-1002"));
+    assert_null(find(&r, "wl-j", "CVE-2099-1002"));
+    /* rejected CVEs are not reported */
+    assert_null(find(&r, "wl-j", "CVE-2099-1003"));
+    /* AND configuration: the firmware matches because the SBOM lists the hardware platform */
+    assert_non_null(find(&r, "fw", "CVE-2099-1001"));
+    assert_int_equal(findings_of(&r, "hw"), 0); /* the platform itself is not vulnerable */
+    medsec_scan_result_release(&r);
+
+    scan(f, f->fw_only, 0, &r, NULL);
+    assert_int_equal(r.nfindings, 0);
+    assert_int_equal(r.platform_unmet, 1);
+    medsec_scan_result_release(&r);
+    scan(f, f->fw_only, MEDSEC_SCAN_ANY_PLATFORM, &r, NULL);
+    assert_int_equal(r.nfindings, 1);
+    assert_string_equal(r.findings[0].id, "CVE-2099-1001");
+    medsec_scan_result_release(&r);
+    scan(f, f->device, MEDSEC_SCAN_WITHDRAWN, &r, NULL);
+    x = find(&r, "wl-j", "CVE-2099-1003");
+    assert_non_null(x);
+    assert_true(x->withdrawn);
+    medsec_scan_result_release(&r);
+}
+
+static void test_product_path(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_scan_result r;
+    struct medsec_diags notes = MEDSEC_DIAGS_INIT;
+    scan(f, f->device, 0, &r, &notes);
+    /* name equal, vendor "Acme Medical" inside "Acme Medical, and Others", 3.2 <= 4.0 */
+    const struct medsec_scan_finding *x = find(&r, "stack", "CVE-2099-2000");
+    assert_non_null(x);
+    assert_int_equal(x->matches[0].method, MEDSEC_SCAN_BY_PRODUCT);
+    assert_string_equal(x->matches[0].record_id, "TEST-CSAF-0001");
+    assert_false(x->review);
+    assert_string_equal(x->severity, "High");
+    assert_null(find(&r, "stack5", "CVE-2099-2000")); /* 5.0 is fixed, not in <= 4.0 */
+    assert_int_equal(findings_of(&r, "other"), 0);   /* same name, another vendor: never */
+    /* free-text range: reported, marked for review */
+    x = find(&r, "legacy", "CVE-2099-2000");
+    assert_non_null(x);
+    assert_true(x->review);
+    assert_true(x->matches[0].review);
+    /* components with neither purl nor CPE are counted and warned about, with their position */
+    assert_int_equal(r.unidentified, 2);
+    size_t warned = 0;
+    for (size_t i = 0; i < notes.n; i++)
+        if (strstr(notes.v[i].msg, "'mystery'") && notes.v[i].line > 0)
+            warned++;
+    assert_int_equal(warned, 1);
+    medsec_diags_release(&notes);
+    /* each path can be switched off */
+    medsec_scan_result_release(&r);
+    scan(f, f->device, MEDSEC_SCAN_NO_PRODUCT | MEDSEC_SCAN_NO_CPE, &r, NULL);
+    assert_null(find(&r, "stack", "CVE-2099-2000"));
+    assert_null(find(&r, "wl-j", "CVE-2099-1000"));
+    assert_non_null(find(&r, "py-10", "CVE-2099-0001"));
+    medsec_scan_result_release(&r);
+}
+
+static void test_order(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_scan_result r;
+    scan(f, f->device, 0, &r, NULL);
+    for (size_t i = 1; i < r.nfindings; i++) {
+        const struct medsec_scan_finding *a = &r.findings[i - 1], *b = &r.findings[i];
+        assert_true(a->component <= b->component);
+        if (a->component == b->component && a->review == b->review)
+            assert_true(a->cvss_score >= b->cvss_score);
+    }
+    assert_int_equal(r.components, f->device->ncomponents);
+    medsec_scan_result_release(&r);
+}
+
+/* ---- OSV range semantics ---- */
+
+static bool in_range(enum medsec_vscheme s, const char *spec, const char *version)
+{
+    /* spec: "i=1.0 f=1.4 la=2.1" */
+    struct medsec_scan_event ev[16];
+    size_t n = 0;
+    static char copy[256];
+    snprintf(copy, sizeof copy, "%s", spec);
+    for (char *save = NULL, *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(t, '=');
+        *eq = '\0';
+        enum medsec_db_event_kind k = !strcmp(t, "i")    ? MEDSEC_DB_EV_INTRODUCED
+                                      : !strcmp(t, "f")  ? MEDSEC_DB_EV_FIXED
+                                      : !strcmp(t, "la") ? MEDSEC_DB_EV_LAST_AFFECTED
+                                                         : MEDSEC_DB_EV_LIMIT;
+        ev[n++] = (struct medsec_scan_event){k, eq + 1, strlen(eq + 1)};
+    }
+    bool out = false;
+    struct medsec_error err;
+    assert_int_equal(medsec_scan_osv_range(s, ev, n, version, &out, &err), MEDSEC_OK);
+    return out;
+}
+
+static void test_osv_range(void **state)
+{
+    (void)state;
+    assert_true(in_range(MEDSEC_VS_SEMVER, "i=0 f=1.2.0", "1.1.9"));
+    assert_false(in_range(MEDSEC_VS_SEMVER, "i=0 f=1.2.0", "1.2.0"));
+    assert_true(in_range(MEDSEC_VS_SEMVER, "i=0 f=1.2.0", "1.2.0-rc.1")); /* a prerelease sorts before */
+    assert_true(in_range(MEDSEC_VS_SEMVER, "f=1.2.0 i=0", "v0.1.0"));     /* order and "v" do not matter */
+    /* two intervals in one range */
+    assert_true(in_range(MEDSEC_VS_SEMVER, "i=1.0.0 f=2.0.0 i=3.0.0 f=4.0.0", "3.5.0"));
+    assert_false(in_range(MEDSEC_VS_SEMVER, "i=1.0.0 f=2.0.0 i=3.0.0 f=4.0.0", "2.5.0"));
+    assert_false(in_range(MEDSEC_VS_SEMVER, "i=1.0.0 f=2.0.0 i=3.0.0 f=4.0.0", "0.9.0"));
+    assert_true(in_range(MEDSEC_VS_SEMVER, "i=3.0.0 f=4.0.0 i=1.0.0 f=2.0.0", "1.5.0"));
+    /* last_affected is inclusive, limit exclusive */
+    assert_true(in_range(MEDSEC_VS_PYPI, "i=2.0 la=2.1.3", "2.1.3"));
+    assert_false(in_range(MEDSEC_VS_PYPI, "i=2.0 la=2.1.3", "2.1.3.post1"));
+    assert_true(in_range(MEDSEC_VS_PYPI, "i=2.0 l=3.0", "2.9"));
+    assert_false(in_range(MEDSEC_VS_PYPI, "i=2.0 l=3.0", "3.0"));
+    /* introduced only: everything from there on */
+    assert_true(in_range(MEDSEC_VS_DEBIAN, "i=1:2.0-1", "1:2.0-1"));
+    assert_false(in_range(MEDSEC_VS_DEBIAN, "i=1:2.0-1", "2.5-1"));
+    /* ecosystem ordering matters: rpm tilde, maven qualifiers */
+    assert_true(in_range(MEDSEC_VS_RPM, "i=0 f=1.0-1", "1.0~rc1-1"));
+    assert_true(in_range(MEDSEC_VS_MAVEN, "i=0 f=2.0", "2.0-beta"));
+    assert_false(in_range(MEDSEC_VS_MAVEN, "i=0 f=2.0", "2.0.0"));
+    /* a version the scheme rejects is an error, not a silent "not affected" */
+    struct medsec_scan_event ev[] = {{MEDSEC_DB_EV_INTRODUCED, "0", 1}, {MEDSEC_DB_EV_FIXED, "1.2.0", 5}};
+    bool out = true;
+    struct medsec_error err;
+    assert_int_equal(medsec_scan_osv_range(MEDSEC_VS_SEMVER, ev, 2, "not a version", &out, &err), MEDSEC_EPARSE);
+    assert_false(out);
+    struct medsec_scan_event bad[] = {{MEDSEC_DB_EV_INTRODUCED, "x.y", 3}};
+    assert_int_equal(medsec_scan_osv_range(MEDSEC_VS_SEMVER, bad, 1, "1.0.0", &out, &err), MEDSEC_EPARSE);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_osv_range),
+        cmocka_unit_test_setup_teardown(test_purl_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_cpe_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_product_path, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_order, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
