@@ -1,5 +1,11 @@
 #!/bin/sh
-# demo.sh: the main job on the bundled example device: install, build, then run medsec on it.
+# demo.sh: the main job on the bundled example device: install, build, then run the medsec pipeline on
+# it — validate, summarise, threats, data-flow diagram, risk register, and the vulnerability scan of
+# every version's SBOMs.
+# usage: scripts/demo.sh [DEVICE_DIR]   (default examples/infusion-pump)
+# The scan needs a vulnerability database: $MEDSEC_DB if set, else the default one when it exists
+# (medsec db update fills it), else one imported once from ../shared/data/advisories when that is
+# beside this checkout; without any, the scan step says so and is skipped.
 set -eu
 cd "$(dirname "$0")/.."
 DEVICE=${1:-examples/infusion-pump}
@@ -7,7 +13,46 @@ sh scripts/deps.sh
 cmake --preset release >/dev/null
 cmake --build --preset release
 MEDSEC=build/release/cli/medsec
-echo "== medsec validate $DEVICE"
-$MEDSEC validate "$DEVICE"
-echo "== medsec show $DEVICE"
-$MEDSEC show "$DEVICE"
+OUT=build/release/demo
+mkdir -p "$OUT"
+
+# step TITLE CMD...: run one step; exit 1 (findings, unacceptable risk) is a result, not a failure
+step() {
+    title=$1
+    shift
+    echo
+    echo "== $title"
+    rc=0
+    "$@" || rc=$?
+    [ $rc -le 1 ] || { echo "demo: '$*' failed with exit $rc" >&2; exit $rc; }
+}
+
+step "medsec validate $DEVICE" $MEDSEC validate "$DEVICE"
+step "medsec show $DEVICE" $MEDSEC show "$DEVICE"
+step "medsec threats $DEVICE" $MEDSEC threats "$DEVICE"
+step "medsec dfd $DEVICE -o $OUT/dfd.svg" $MEDSEC dfd "$DEVICE" -o "$OUT/dfd.svg"
+step "medsec risk $DEVICE" $MEDSEC risk "$DEVICE"
+
+DB=${MEDSEC_DB:-}
+if [ -z "$DB" ]; then
+    DEFAULT=${XDG_DATA_HOME:-${HOME:-/nonexistent}/.local/share}/medsec/vulndb.sqlite
+    if [ -f "$DEFAULT" ]; then
+        DB=$DEFAULT
+    elif [ -d ../shared/data/advisories ]; then
+        DB=$OUT/vulndb.sqlite
+        if [ ! -f "$DB" ]; then
+            step "medsec db import ../shared/data/advisories (once, into $DB)" \
+                $MEDSEC db import --db "$DB" ../shared/data/advisories
+        fi
+    fi
+fi
+if [ -n "$DB" ]; then
+    step "medsec db status" $MEDSEC db status --db "$DB"
+    step "medsec scan $DEVICE" $MEDSEC scan --db "$DB" "$DEVICE"
+    step "medsec scan --sarif -o $OUT/scan.sarif $DEVICE" $MEDSEC scan --db "$DB" --sarif -o "$OUT/scan.sarif" "$DEVICE"
+else
+    echo
+    echo "== medsec scan: skipped — no vulnerability database (run 'medsec db update', or set MEDSEC_DB)"
+fi
+echo
+echo "demo: done; diagram and SARIF report in $OUT/"
