@@ -116,10 +116,30 @@ static bool valid(const char *v)
 }
 
 /*
+ * Order of token kinds at a mismatch: pre-release word < the number 0 < other word < other number.
+ * A 0 sits where the end of a version does (1.0 = 1), so that 1.0 < 1.0a like 1 < 1a; with 0 above
+ * words the order was not transitive (1 = 1.0 > 1.h2 > 1, found by fuzz_version).
+ */
+static int kind_rank(const struct gen_token *t)
+{
+    switch (t->kind) {
+    case G_PRE:
+        return 1;
+    case G_NUM:
+        return is_zero(t) ? 2 : 4;
+    case G_WORD:
+        return 3;
+    default:
+        return 0;
+    }
+}
+
+/*
  * Token by token: numbers numerically, pre-release words by rank, other words case-insensitively;
- * at a kind mismatch a number beats a word and any word beats a pre-release word. When one side runs
- * out, trailing zero numbers do not count (1.0 = 1.0.0), a pre-release word makes the longer one older,
- * anything else makes it newer.
+ * at a kind mismatch a number other than 0 beats a word, any word beats 0, 0 beats a pre-release word
+ * (kind_rank). When one side runs out, trailing zero numbers do not count (1.0 = 1.0.0), a pre-release
+ * word makes the longer one older, anything else makes it newer. This is the lexicographic order of the
+ * token lists padded with zeros, so it is a total preorder.
  */
 static int cmp(const char *a, const char *b)
 {
@@ -133,7 +153,7 @@ static int cmp(const char *a, const char *b)
             break;
         int c = 0;
         if (x.kind != y.kind)
-            c = x.kind < y.kind ? -1 : 1;
+            c = (kind_rank(&x) > kind_rank(&y)) - (kind_rank(&x) < kind_rank(&y));
         else if (x.kind == G_NUM)
             c = numcmp(x.p, x.n, y.p, y.n);
         else if (x.kind == G_PRE)
