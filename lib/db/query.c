@@ -155,6 +155,23 @@ static void fill_cpe(sqlite3_stmt *s, struct medsec_db_cpe *c)
     c->vee = col(s, 11);
 }
 
+/* Step @s (bound) and hand each criterion to @fn. */
+static medsec_err cpe_rows(struct medsec_db *db, sqlite3_stmt *s, medsec_db_cpe_fn fn, void *ud,
+                           struct medsec_error *err, const char *what)
+{
+    int rc;
+    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+        struct medsec_db_cpe c;
+        fill_cpe(s, &c);
+        if (fn(ud, &c))
+            break;
+    }
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return db_fail(db, err, what);
+    sqlite3_reset(s);
+    return MEDSEC_OK;
+}
+
 #define CPE_COLUMNS                                                                                                  \
     "SELECT m.entry, v.name, a.source, a.record_id, m.config, m.node, m.vulnerable, m.criteria, m.vsi, m.vse,"        \
     " m.vei, m.vee FROM cpe_match m JOIN entry e ON e.id = m.entry JOIN advisory a ON a.id = e.advisory"            \
@@ -167,17 +184,7 @@ medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db
     if (!s)
         return db_fail(db, err, "cpe lookup");
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct medsec_db_cpe c;
-        fill_cpe(s, &c);
-        if (fn(ud, &c))
-            break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail(db, err, "cpe lookup");
-    sqlite3_reset(s);
-    return MEDSEC_OK;
+    return cpe_rows(db, s, fn, ud, err, "cpe lookup");
 }
 
 medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
@@ -189,17 +196,7 @@ medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medse
     if (!s)
         return db_fail(db, err, "cpe lookup");
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct medsec_db_cpe c;
-        fill_cpe(s, &c);
-        if (fn(ud, &c))
-            break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail(db, err, "cpe lookup");
-    sqlite3_reset(s);
-    return MEDSEC_OK;
+    return cpe_rows(db, s, fn, ud, err, "cpe lookup");
 }
 
 medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, const char *ver_key,
@@ -214,17 +211,7 @@ medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, c
         return db_fail(db, err, "cpe lookup");
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, ver_key, -1, SQLITE_STATIC);
-    int rc;
-    while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
-        struct medsec_db_cpe c;
-        fill_cpe(s, &c);
-        if (fn(ud, &c))
-            break;
-    }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        return db_fail(db, err, "cpe lookup");
-    sqlite3_reset(s);
-    return MEDSEC_OK;
+    return cpe_rows(db, s, fn, ud, err, "cpe lookup");
 }
 
 medsec_err medsec_db_entry_get(struct medsec_db *db, int64_t entry, struct medsec_db_entry *out,

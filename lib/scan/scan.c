@@ -521,11 +521,10 @@ static bool distro_fits(const struct medsec_purl *p, const char *ecosystem)
     return false;
 }
 
-static int on_purl_row(void *ud, const struct medsec_db_affected *a)
+/* Judge one advisory row for the current component and record the finding it gives (if any).
+ * Returns non-zero to stop the lookup (a failure). */
+static int take_row(struct scan *S, const struct medsec_db_affected *a, enum medsec_scan_method m, const char *key)
 {
-    struct scan *S = ud;
-    if (!row_usable(S, a) || !distro_fits(S->purl, a->ecosystem))
-        return 0;
     struct row_verdict v;
     judge_row(S, a, &v);
     if (!v.affected && !v.review)
@@ -533,14 +532,22 @@ static int on_purl_row(void *ud, const struct medsec_db_affected *a)
     struct medsec_scan_finding *f = finding_for(S, a->vuln);
     if (!f)
         return 1;
-    char key[512];
-    snprintf(key, sizeof key, "pkg:%s/%s%s%s", a->purl_type, a->purl_ns && *a->purl_ns ? a->purl_ns : "",
-             a->purl_ns && *a->purl_ns ? "/" : "", a->purl_name);
-    add_match(S, f, MEDSEC_SCAN_BY_PURL, a->source, a->record_id, a->record_id, key, v.reason, !v.affected);
+    add_match(S, f, m, a->source, a->record_id, a->record_id, key, v.reason, !v.affected);
     row_fixed(S, f, a);
     if (a->withdrawn)
         f->withdrawn = true;
     return S->rc != MEDSEC_OK;
+}
+
+static int on_purl_row(void *ud, const struct medsec_db_affected *a)
+{
+    struct scan *S = ud;
+    if (!row_usable(S, a) || !distro_fits(S->purl, a->ecosystem))
+        return 0;
+    char key[512];
+    snprintf(key, sizeof key, "pkg:%s/%s%s%s", a->purl_type, a->purl_ns && *a->purl_ns ? a->purl_ns : "",
+             a->purl_ns && *a->purl_ns ? "/" : "", a->purl_name);
+    return take_row(S, a, MEDSEC_SCAN_BY_PURL, key);
 }
 
 /* Lowercase letters and digits only: "Wind River Systems, Inc." -> "windriversystemsinc". */
@@ -574,18 +581,9 @@ static int on_product_row(void *ud, const struct medsec_db_affected *a)
         return 0;
     if (!vendor_fits(S, a->vendor))
         return 0;
-    struct row_verdict v;
-    judge_row(S, a, &v);
-    if (!v.affected && !v.review)
-        return 0;
-    struct medsec_scan_finding *f = finding_for(S, a->vuln);
-    if (!f)
-        return 1;
     char key[512];
     snprintf(key, sizeof key, "%s / %s", a->vendor ? a->vendor : "?", a->product ? a->product : "?");
-    add_match(S, f, MEDSEC_SCAN_BY_PRODUCT, a->source, a->record_id, a->record_id, key, v.reason, !v.affected);
-    row_fixed(S, f, a);
-    return S->rc != MEDSEC_OK;
+    return take_row(S, a, MEDSEC_SCAN_BY_PRODUCT, key);
 }
 
 /* ---- CPE path ---- */

@@ -38,7 +38,7 @@ def main():
         store[os.path.basename(f)] = doc
         if "$id" in doc:
             store[doc["$id"]] = doc
-    files = sorted(glob.glob(os.path.join(root, "examples", "*", "sbom", "*.json")))
+    files = sorted(glob.glob(os.path.join(root, "examples", "*", "sbom", "**", "*.json"), recursive=True))
     if not files:
         print("FAIL: no example SBOMs under %s/examples/*/sbom" % root)
         return 1
