@@ -8,6 +8,7 @@
 #include "medsec/alloc.h"
 #include "medsec/file.h"
 #include "medsec/threat.h"
+#include "medsec/utf8.h"
 
 enum cond_op { C_ALL, C_ANY, C_NOT, C_MATCH, C_HAS };
 
@@ -568,47 +569,6 @@ static void apply_overrides(struct medsec_tm_catalog *c, size_t first)
     c->n = w;
 }
 
-/*
- * YAML text must be UTF-8 without NUL bytes. Checked before libfyaml sees it: libfyaml 0.7.12 loops
- * forever on an unknown directive followed by a malformed UTF-8 sequence (found by fuzz_rules).
- * Returns the offset of the first bad byte, or @len when the text is clean.
- */
-static size_t bad_utf8(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        unsigned char c = s[i];
-        size_t n;
-        unsigned min;
-        if (c == 0)
-            return i;
-        if (c < 0x80) {
-            i++;
-            continue;
-        }
-        if (c >= 0xC2 && c <= 0xDF)
-            n = 1, min = 0x80;
-        else if (c >= 0xE0 && c <= 0xEF)
-            n = 2, min = 0x800;
-        else if (c >= 0xF0 && c <= 0xF4)
-            n = 3, min = 0x10000;
-        else
-            return i;
-        if (len - i <= n)
-            return i;
-        unsigned cp = c & (0x3F >> n);
-        for (size_t k = 1; k <= n; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return i;
-            cp = (cp << 6) | (s[i + k] & 0x3F);
-        }
-        if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-            return i;
-        i += n + 1;
-    }
-    return len;
-}
-
 medsec_err medsec_tm_catalog_load(struct medsec_tm_catalog *c, const char *text, size_t len,
                                   const char *name, struct medsec_error *err)
 {
@@ -617,17 +577,13 @@ medsec_err medsec_tm_catalog_load(struct medsec_tm_catalog *c, const char *text,
     if (len > MEDSEC_TM_MAX_CATALOG_BYTES)
         return medsec_error_set(err, MEDSEC_ETOOBIG, L.name, 0, 0, "catalog larger than %zu bytes",
                                 (size_t)MEDSEC_TM_MAX_CATALOG_BYTES);
-    size_t bad = bad_utf8((const unsigned char *)text, len);
-    if (bad < len) {
-        unsigned line = 1, col = 1;
-        for (size_t i = 0; i < bad; i++) {
-            if (text[i] == '\n')
-                line++, col = 1;
-            else if (((unsigned char)text[i] & 0xC0) != 0x80)
-                col++;
-        }
-        return medsec_error_set(err, MEDSEC_EPARSE, L.name, line, col, "not UTF-8 text (byte 0x%02x)",
-                                (unsigned char)text[bad]);
+    /* before libfyaml sees it: it loops forever on some malformed UTF-8 (found by fuzz_rules) */
+    struct medsec_utf8_pos bad;
+    if (!medsec_utf8_check(text, len, &bad)) {
+        if (!bad.byte)
+            return medsec_error_set(err, MEDSEC_EPARSE, L.name, bad.line, bad.column, "a NUL byte in the text");
+        return medsec_error_set(err, MEDSEC_EPARSE, L.name, bad.line, bad.column, "not UTF-8 text (byte 0x%02x)",
+                                bad.byte);
     }
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
@@ -644,8 +600,9 @@ medsec_err medsec_tm_catalog_load(struct medsec_tm_catalog *c, const char *text,
     if (!doc) {
         void *it = NULL;
         struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
-        rc = medsec_error_set(err, MEDSEC_EPARSE, L.name, de ? (unsigned)de->line + 1 : 0,
-                              de ? (unsigned)de->column + 1 : 0, "YAML: %s",
+        /* libfyaml's collected errors are 1-based already (its marks, read in node_pos, are 0-based) */
+        rc = medsec_error_set(err, MEDSEC_EPARSE, L.name, de && de->line > 0 ? (unsigned)de->line : 0,
+                              de && de->column > 0 ? (unsigned)de->column : 0, "YAML: %s",
                               de && de->msg ? de->msg : "not well-formed");
         goto out_free_diag;
     }

@@ -302,10 +302,16 @@ static void test_catalog_yaml_syntax(void **state)
 {
     (void)state;
     struct medsec_error err;
-    assert_int_equal(load_err("rules:\n  - id: [r\n", &err), MEDSEC_EPARSE);
+    /* libfyaml's collected errors are 1-based already: no +1 (the catalog said 9:5 here before) */
+    assert_int_equal(load_err("rules:\n  - id: r\n    title: t\n   kind: process\n", &err), MEDSEC_EPARSE);
     assert_string_equal(err.file, "bad.yaml");
-    assert_true(err.line >= 2);
-    assert_true(err.column >= 1);
+    assert_int_equal(err.line, 4);
+    assert_int_equal(err.column, 4); /* the 'k' of the misindented key */
+    assert_string_equal(err.msg, "YAML: did not find expected '-' indicator");
+    /* an unclosed flow sequence is reported where the input ends: line 3 (after the last newline), column 1 */
+    assert_int_equal(load_err("rules:\n  - id: [r\n", &err), MEDSEC_EPARSE);
+    assert_int_equal(err.line, 3);
+    assert_int_equal(err.column, 1);
     assert_non_null(strstr(err.msg, "YAML"));
 }
 
@@ -323,6 +329,14 @@ static void test_catalog_not_utf8(void **state)
     assert_non_null(strstr(err.msg, "0xe9"));
     assert_int_equal(load_err("rules:\n  - {id: \xed\xa0\x80}\n", &err), MEDSEC_EPARSE); /* surrogate */
     assert_int_equal(load_err("rules:\n  - {id: \xc0\xaf}\n", &err), MEDSEC_EPARSE);     /* overlong */
+    /* a NUL byte is refused too, with its own message */
+    struct medsec_tm_catalog c;
+    medsec_tm_catalog_init(&c);
+    assert_int_equal(medsec_tm_catalog_load(&c, "rules:\n  - a\0b\n", 14, "nul.yaml", &err), MEDSEC_EPARSE);
+    assert_int_equal(err.line, 2);
+    assert_int_equal(err.column, 6);
+    assert_string_equal(err.msg, "a NUL byte in the text");
+    medsec_tm_catalog_release(&c);
 }
 
 static void test_catalog_duplicate_and_override(void **state)
