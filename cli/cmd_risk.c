@@ -12,11 +12,12 @@
 static const char usage_text[] =
     "usage: medsec risk DIR [--json | --csv]\n"
     "\n"
-    "Print the security risk register of the device in DIR: for each threat its\n"
-    "exploitability and severity of harm, the initial risk from the device's acceptance\n"
-    "matrix, the controls that lower it (with their rationale), the residual risk and\n"
-    "whether it is acceptable, the safety hazards it links to (both ways), and for risks\n"
-    "left unacceptable what would close them.\n"
+    "Print the security risk register of the device in DIR: for each threat, and for each\n"
+    "known vulnerability the file lists under vulnerabilities (assessed with MITRE rubric\n"
+    "answers), its exploitability and severity of harm, the initial risk from the device's\n"
+    "acceptance matrix, the controls that lower it (with their rationale), the residual risk\n"
+    "and whether it is acceptable, the safety hazards it links to (both ways), and for\n"
+    "risks left unacceptable what would close them.\n"
     "\n"
     "  --json      print JSON\n"
     "  --csv       print CSV (RFC 4180), one row per risk\n"
@@ -253,6 +254,7 @@ static int print_json(const struct secload *s)
         medsec_jsonw_object_begin(&w);
         medsec_jsonw_kv_string(&w, "id", it->spec.id);
         medsec_jsonw_kv_string(&w, "threat", it->spec.threat_id);
+        medsec_jsonw_kv_string(&w, "vulnerability", it->spec.vulnerability_id);
         medsec_jsonw_kv_string(&w, "title", it->spec.title);
         medsec_jsonw_kv_string(&w, "element", it->spec.element);
         medsec_jsonw_kv_string(&w, "stride", it->spec.stride ? (char[2]){it->spec.stride, 0} : NULL);
@@ -366,7 +368,7 @@ static int print_csv(const struct secload *s)
     struct medsec_buf out = MEDSEC_BUF_INIT, tmp = MEDSEC_BUF_INIT;
     medsec_buf_init(&tmp, (size_t)1 << 20);
     static const char *const head[] = {
-        "id", "threat", "element", "stride", "title", "initial_exploitability", "initial_severity", "initial_class",
+        "id", "threat", "vulnerability", "element", "stride", "title", "initial_exploitability", "initial_severity", "initial_class",
         "initial_acceptable", "controls", "control_rationale", "residual_exploitability", "residual_severity",
         "residual_class", "residual_acceptable", "safety_hazards", "to_close"};
     const size_t ncols = sizeof head / sizeof head[0];
@@ -378,6 +380,7 @@ static int print_csv(const struct secload *s)
         char stride[2] = {it->spec.stride, 0};
         csv_field(&out, it->spec.id, false);
         csv_field(&out, it->spec.threat_id, false);
+        csv_field(&out, it->spec.vulnerability_id, false);
         csv_field(&out, it->spec.element, false);
         csv_field(&out, stride, false);
         csv_field(&out, it->spec.title, false);

@@ -6,6 +6,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "medsec/buf.h"
+#include "medsec/cvss.h"
 #include "medsec/json.h"
 #include "medsec/model.h"
 
@@ -21,7 +22,8 @@ static void show_usage(FILE *out)
           "\n"
           "Summarise the security file DIR/device.yaml: the device, its versions and their support\n"
           "status today, counts of items, flows, assets and controls, the interfaces and flows that\n"
-          "cross trust zones, and the controls by MDS2 capability. \"Today\" is MEDSEC_TODAY\n"
+          "cross trust zones, the assessed known vulnerabilities with the CVSS vector of their\n"
+          "rubric answers, and the controls by MDS2 capability. \"Today\" is MEDSEC_TODAY\n"
           "(YYYY-MM-DD) when set, else the current UTC date. The file is validated first.\n"
           "\n"
           "  --json      print the summary as JSON\n"
@@ -57,6 +59,17 @@ static size_t count_verified(const struct medsec_model *m)
     size_t n = 0;
     for (size_t i = 0; i < m->ncontrols; i++)
         n += strcmp(m->controls[i].status, "verified") == 0;
+    return n;
+}
+
+/* Known vulnerabilities still to deal with: affected, under investigation, or no status. */
+static size_t count_open_vulnerabilities(const struct medsec_model *m)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < m->nvulnerabilities; i++) {
+        const char *st = m->vulnerabilities[i].status;
+        n += !st || !strcmp(st, "affected") || !strcmp(st, "under_investigation");
+    }
     return n;
 }
 
@@ -146,20 +159,22 @@ static int print_text(const struct medsec_model *m, const char *today)
     for (size_t i = 0; i < m->ninterfaces; i++)
         icross += medsec_model_interface_crosses(m, &m->interfaces[i]);
     printf("\nContents\n");
-    printf("  trust zones    %zu\n", m->nzones);
-    printf("  items          %zu (%zu processes, %zu data stores, %zu external entities)\n", m->nitems,
+    printf("  %-16s%zu\n", "trust zones", m->nzones);
+    printf("  %-16s%zu (%zu processes, %zu data stores, %zu external entities)\n", "items", m->nitems,
            count_element(m, "process"), count_element(m, "data_store"), count_element(m, "external_entity"));
-    printf("  SBOMs          %zu (%zu components)\n", m->nsboms, count_components(m));
-    printf("  interfaces     %zu (%zu reachable from another zone)\n", m->ninterfaces, icross);
-    printf("  flows          %zu (%zu crossing trust zones)\n", m->nflows, fcross);
-    printf("  assets         %zu\n", m->nassets);
-    printf("  controls       %zu (%zu verified)\n", m->ncontrols, count_verified(m));
-    printf("  requirements   %zu\n", m->nrequirements);
-    printf("  evidence       %zu\n", m->nevidence);
-    printf("  assumptions    %zu\n", m->nassumptions);
-    printf("  duties         %zu\n", m->nduties);
-    printf("  hazards        %zu\n", m->nhazards);
-    printf("  threats        %zu (written by hand)\n", m->nthreats);
+    printf("  %-16s%zu (%zu components)\n", "SBOMs", m->nsboms, count_components(m));
+    printf("  %-16s%zu (%zu reachable from another zone)\n", "interfaces", m->ninterfaces, icross);
+    printf("  %-16s%zu (%zu crossing trust zones)\n", "flows", m->nflows, fcross);
+    printf("  %-16s%zu\n", "assets", m->nassets);
+    printf("  %-16s%zu (%zu verified)\n", "controls", m->ncontrols, count_verified(m));
+    printf("  %-16s%zu\n", "requirements", m->nrequirements);
+    printf("  %-16s%zu\n", "evidence", m->nevidence);
+    printf("  %-16s%zu\n", "assumptions", m->nassumptions);
+    printf("  %-16s%zu\n", "duties", m->nduties);
+    printf("  %-16s%zu\n", "hazards", m->nhazards);
+    printf("  %-16s%zu (written by hand)\n", "threats", m->nthreats);
+    printf("  %-16s%zu (assessed; %zu open)\n", "vulnerabilities", m->nvulnerabilities,
+           count_open_vulnerabilities(m));
 
     if (icross) {
         printf("\nInterfaces reachable from another trust zone\n");
@@ -193,6 +208,27 @@ static int print_text(const struct medsec_model *m, const char *today)
             snprintf(zones, sizeof zones, "%s -> %s", medsec_model_zone_of(m, f->from), medsec_model_zone_of(m, f->to));
             const char *row[] = {f->id, ends, f->protocol, zones, tri(f->authenticated), tri(f->encrypted)};
             ok = cli_table_add(&t, row) == 0;
+        }
+        if (table_out(&t, ok))
+            return -1;
+    }
+    if (m->nvulnerabilities) {
+        printf("\nKnown vulnerabilities (CVSS from the MITRE rubric answers)\n");
+        static const char *const vh2[] = {"ID", "STATUS", "ITEMS", "CVSS", "VECTOR"};
+        if (cli_table_init(&t, 5, vh2) != 0)
+            return -1;
+        for (size_t i = 0; i < m->nvulnerabilities && ok; i++) {
+            const struct medsec_model_vulnerability *vu = &m->vulnerabilities[i];
+            struct medsec_buf items = MEDSEC_BUF_INIT;
+            for (size_t k = 0; k < vu->items.n; k++)
+                (void)medsec_buf_addf(&items, "%s%s", k ? ", " : "", vu->items.v[k]);
+            char score[48] = "-";
+            if (vu->cvss)
+                snprintf(score, sizeof score, "%.1f %s", vu->cvss->base, vu->cvss->severity);
+            const char *row[] = {vu->id, vu->status ? vu->status : "affected", items.data ? items.data : "",
+                                 score, vu->cvss ? vu->cvss->vector : "-"};
+            ok = cli_table_add(&t, row) == 0;
+            medsec_buf_release(&items);
         }
         if (table_out(&t, ok))
             return -1;
@@ -296,6 +332,8 @@ static int print_json(const struct medsec_model *m, const char *today)
     medsec_jsonw_kv_int(&w, "duties", (long long)m->nduties);
     medsec_jsonw_kv_int(&w, "hazards", (long long)m->nhazards);
     medsec_jsonw_kv_int(&w, "threats", (long long)m->nthreats);
+    medsec_jsonw_kv_int(&w, "vulnerabilities", (long long)m->nvulnerabilities);
+    medsec_jsonw_kv_int(&w, "vulnerabilities_open", (long long)count_open_vulnerabilities(m));
     medsec_jsonw_object_end(&w);
     medsec_jsonw_key(&w, "interfaces_crossing_zones");
     medsec_jsonw_array_begin(&w);
@@ -332,6 +370,27 @@ static int print_json(const struct medsec_model *m, const char *today)
         json_tri(&w, "authenticated", f->authenticated);
         json_tri(&w, "encrypted", f->encrypted);
         json_tri(&w, "integrity", f->integrity);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
+    medsec_jsonw_key(&w, "vulnerabilities");
+    medsec_jsonw_array_begin(&w);
+    for (size_t i = 0; i < m->nvulnerabilities; i++) {
+        const struct medsec_model_vulnerability *vu = &m->vulnerabilities[i];
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "id", vu->id);
+        medsec_jsonw_kv_string(&w, "title", vu->title);
+        medsec_jsonw_kv_string(&w, "status", vu->status ? vu->status : "affected");
+        json_strlist(&w, "components", &vu->components);
+        json_strlist(&w, "items", &vu->items);
+        medsec_jsonw_kv_string(&w, "rubric", vu->rubric);
+        medsec_jsonw_kv_string(&w, "vector", vu->cvss ? vu->cvss->vector : NULL);
+        medsec_jsonw_key(&w, "base_score");
+        if (vu->cvss)
+            medsec_jsonw_fixed(&w, vu->cvss->base, 1);
+        else
+            medsec_jsonw_null(&w);
+        medsec_jsonw_kv_string(&w, "severity", vu->cvss ? vu->cvss->severity : NULL);
         medsec_jsonw_object_end(&w);
     }
     medsec_jsonw_array_end(&w);

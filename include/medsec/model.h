@@ -14,6 +14,8 @@
 extern "C" {
 #endif
 
+struct medsec_cvss_rubric; /* medsec/cvss.h */
+
 /*
  * The format is documented key by key in docs/security-file.md (JSON Schema:
  * docs/schema/security-file.schema.json, generated from the same table the loader checks with).
@@ -37,8 +39,8 @@ struct medsec_strlist {
 };
 
 /* What an identifier names. Ids are unique per namespace: every architecture / risk element
- * (zone ... threat) shares one namespace; versions, harm levels and exploitability levels have
- * their own. */
+ * (zone ... threat) shares one namespace; versions, harm levels, exploitability levels and known
+ * vulnerabilities have their own. */
 enum medsec_model_kind {
     MEDSEC_MK_ZONE = 0,
     MEDSEC_MK_ITEM,
@@ -55,6 +57,7 @@ enum medsec_model_kind {
     MEDSEC_MK_VERSION,
     MEDSEC_MK_HARM,
     MEDSEC_MK_EXPLOITABILITY,
+    MEDSEC_MK_VULNERABILITY,
     MEDSEC_MK_COUNT
 };
 /* "zone", "item", "interface", "flow", ... (the singular of the top-level key). */
@@ -230,6 +233,20 @@ struct medsec_model_threat {
     const char *exploitability; /* exploitability-level id */
     struct medsec_strlist assets, hazards, controls, cwe, capec;
     const char *rubric; /* MITRE rubric answers file, relative to the device folder */
+    const struct medsec_cvss_rubric *cvss; /* what `rubric` gives; NULL without one or without a folder */
+};
+
+/* A known vulnerability (CVE, GHSA, vendor advisory) the manufacturer has assessed for this device. */
+struct medsec_model_vulnerability {
+    struct medsec_model_pos pos;
+    const char *id, *title, *description;
+    struct medsec_strlist components; /* as written: SBOM component refs or item ids */
+    struct medsec_strlist items;      /* the items they resolve to (file order, no repeats) */
+    const char *rubric;               /* MITRE rubric answers file, relative to the device folder */
+    const struct medsec_cvss_rubric *cvss; /* what `rubric` gives; NULL when parsed without a folder */
+    const char *rationale;            /* the manufacturer's assessment */
+    const char *status;               /* under_investigation, affected, not_affected, fixed; NULL = affected */
+    struct medsec_strlist controls;   /* controls named against it */
 };
 
 struct medsec_model_component_support {
@@ -265,6 +282,7 @@ struct medsec_model {
     struct medsec_model_risk_matrix risk_matrix;
     struct medsec_model_hazard *hazards; size_t nhazards;
     struct medsec_model_threat *threats; size_t nthreats;
+    struct medsec_model_vulnerability *vulnerabilities; size_t nvulnerabilities;
     struct medsec_model_component_support *component_support; size_t ncomponent_support;
     struct medsec_strlist threat_rules; /* extra threat rule catalogs, relative to the folder */
     const char *triage;                 /* triage file (for VEX), relative to the folder */
@@ -283,8 +301,9 @@ struct medsec_model_limits {
 };
 
 /*
- * Load DIR/device.yaml and check it completely: YAML syntax, keys, types, required keys, values,
- * dates, ids, every reference, referenced files and SBOM components, caps. Every problem goes to
+ * Load DIR/device.yaml and check it completely: UTF-8, YAML syntax, keys, types, required keys,
+ * values, dates, ids, every reference, referenced files, SBOM components, MITRE rubric answer files
+ * (loaded with medsec_cvss_rubric_parse; the result is kept in the model), caps. Every problem goes to
  * @diags (file:line:column, errors and warnings; may be NULL to just get a verdict).
  * Returns MEDSEC_OK with *out set when there is no error (warnings allowed); the caller frees it
  * with medsec_model_free. When the file has errors: MEDSEC_EINVAL (or EPARSE for YAML syntax,
@@ -317,6 +336,8 @@ const struct medsec_model_asset *medsec_model_find_asset(const struct medsec_mod
 const struct medsec_model_control *medsec_model_find_control(const struct medsec_model *m, const char *id);
 const struct medsec_model_hazard *medsec_model_find_hazard(const struct medsec_model *m, const char *id);
 const struct medsec_model_threat *medsec_model_find_threat(const struct medsec_model *m, const char *id);
+const struct medsec_model_vulnerability *medsec_model_find_vulnerability(const struct medsec_model *m,
+                                                                         const char *id);
 const struct medsec_model_harm *medsec_model_find_harm(const struct medsec_model *m, const char *id);
 const struct medsec_model_level *medsec_model_find_exploitability(const struct medsec_model *m,
                                                                   const char *id);

@@ -110,6 +110,7 @@ int medsec_risk_exploit_raise(int level, size_t n, bool kev, double epss, double
 struct medsec_risk_spec {
     const char *id;        /* risk id, e.g. "R-" + threat id */
     const char *threat_id; /* may be NULL (a finding) */
+    const char *vulnerability_id; /* the known vulnerability (CVE ...) the risk is about, or NULL */
     const char *title;
     const char *element;   /* may be NULL */
     char stride;           /* 0 when not a STRIDE threat */
@@ -169,7 +170,12 @@ medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg, con
  * stated level, its MITRE rubric answers (CVSS), or the rule rating; severity from the worst harm
  * of the assets it reaches (property by STRIDE category) and of the hazards it leads to; the active
  * controls on its element that cover its category and lower exploitability / severity by one level
- * with their rationale; planned controls and missing capabilities as what would close it. Sorts.
+ * with their rationale; planned controls and missing capabilities as what would close it.
+ * Then one risk per known vulnerability of the file (status affected, under_investigation or not
+ * stated): exploitability from the CVSS vector its rubric answers give; severity from the worst harm
+ * of the assets reachable through the items it affects (stored in them or carried by their flows),
+ * for the properties the rubric says it impacts for the assets' clinical functions; controls it
+ * names, and active controls on those items without a STRIDE restriction. Sorts.
  */
 medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
                                   const struct medsec_tm_graph *g, const struct medsec_threat_list *threats,

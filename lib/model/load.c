@@ -10,7 +10,10 @@
 #include <libfyaml.h>
 
 #include "medsec/alloc.h"
+#include "medsec/cvss.h"
 #include "medsec/file.h"
+#include "medsec/utf8.h"
+#include "scalar.h"
 #include "schema.h"
 
 #define DEFAULT_MAX_BYTES ((size_t)4 << 20)
@@ -56,33 +59,50 @@ struct walker {
     char path[512];
     size_t plen;
     size_t nodes;
+    struct fy_node *key; /* key of the value being walked: where an empty value is reported */
+    const char *text;    /* the source, for decoding quoted scalars */
+    size_t len;
+    struct medsec_arena scratch; /* decoded scalar text, freed when the walk ends */
+    size_t suggestions;  /* "did you mean" searches made for unknown vulnerability components */
 };
 
 /* ---- diagnostics ---- */
 
+/* Where @n starts: a scalar by its token; a collection by the first child that has a position (an
+ * empty key, `? : x`, has none). False when nothing below @n has one. */
+static bool find_pos(struct fy_node *n, unsigned *line, unsigned *col, int depth)
+{
+    if (!n || depth > 128)
+        return false;
+    if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
+        struct fy_token *t = fy_node_get_scalar_token(n);
+        const struct fy_mark *mk = t ? fy_token_start_mark(t) : NULL;
+        if (!mk)
+            return false;
+        *line = (unsigned)mk->line + 1;
+        *col = (unsigned)mk->column + 1;
+        return true;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+        for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(n, &it));)
+            if (find_pos(fy_node_pair_key(p), line, col, depth + 1) ||
+                find_pos(fy_node_pair_value(p), line, col, depth + 1))
+                return true;
+        return false;
+    }
+    for (struct fy_node *c; (c = fy_node_sequence_iterate(n, &it));)
+        if (find_pos(c, line, col, depth + 1))
+            return true;
+    return false;
+}
+
 static void pos_of(struct fy_node *n, unsigned *line, unsigned *col)
 {
-    for (int guard = 0; n && guard < 128; guard++) {
-        if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
-            struct fy_token *t = fy_node_get_scalar_token(n);
-            const struct fy_mark *mk = t ? fy_token_start_mark(t) : NULL;
-            if (mk) {
-                *line = (unsigned)mk->line + 1;
-                *col = (unsigned)mk->column + 1;
-                return;
-            }
-            break;
-        }
-        void *it = NULL;
-        if (fy_node_is_mapping(n)) {
-            struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
-            n = p ? fy_node_pair_key(p) : NULL;
-        } else {
-            n = fy_node_sequence_iterate(n, &it);
-        }
+    if (!find_pos(n, line, col, 0)) {
+        *line = 0;
+        *col = 0;
     }
-    *line = 0;
-    *col = 0;
 }
 
 static void vdiag(struct walker *W, enum medsec_severity sev, unsigned line, unsigned col, const char *fmt,
@@ -112,6 +132,8 @@ static void error_node(struct walker *W, struct fy_node *n, const char *fmt, ...
 {
     unsigned line, col;
     pos_of(n, &line, &col);
+    if (!line && W->key)
+        pos_of(W->key, &line, &col); /* an empty value or list has no position of its own */
     va_list ap;
     va_start(ap, fmt);
     vdiag(W, MEDSEC_SEV_ERROR, line, col, fmt, ap);
@@ -180,24 +202,46 @@ static const char *kind_list(unsigned mask, char *buf, size_t size)
     return buf;
 }
 
-static const char *scalar_text(struct fy_node *n, size_t *len)
+/*
+ * The text of a scalar. Quoted scalars are decoded here from the source (scalar.c): libfyaml 0.7.12's
+ * fy_node_get_scalar() garbles some of them and leaks a buffer (its atom iterator's chunk growth,
+ * found by fuzz_model; fixed upstream, libfyaml issue 233). The text lives in the walker's scratch
+ * arena until the walk ends; NULL (with W->fatal) when out of memory.
+ */
+static const char *scalar_text(struct walker *W, struct fy_node *n, size_t *len)
 {
     size_t l = 0;
-    const char *s = fy_node_get_scalar(n, &l);
+    const char *s = NULL;
+    enum fy_node_style st = fy_node_get_style(n);
+    struct fy_token *t = st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED ? fy_node_get_scalar_token(n) : NULL;
+    const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL, *b = t ? fy_token_end_mark(t) : NULL;
+    char q = st == FYNS_SINGLE_QUOTED ? '\'' : '"';
+    /* the token's marks enclose the text between the quotes */
+    if (a && b && a->input_pos > 0 && a->input_pos <= b->input_pos && b->input_pos < W->len &&
+        W->text[a->input_pos - 1] == q && W->text[b->input_pos] == q) {
+        char *out = medsec_arena_alloc(&W->scratch, 2 * (b->input_pos - a->input_pos) + 1);
+        if (out)
+            l = medsec_yaml_unquote(W->text + a->input_pos, W->text + b->input_pos, st == FYNS_DOUBLE_QUOTED, out);
+        else
+            W->fatal = MEDSEC_ENOMEM;
+        s = out;
+    } else {
+        s = fy_node_get_scalar(n, &l); /* plain and block scalars */
+        if (!s)
+            s = "", l = 0;
+    }
     if (len)
-        *len = l;
+        *len = s ? l : 0;
     return s;
 }
 
 /* A plain (unquoted) scalar that YAML 1.2's core schema reads as null. */
 static int is_null(struct fy_node *n)
 {
-    if (!fy_node_is_scalar(n))
+    if (!fy_node_is_scalar(n) || fy_node_is_alias(n) || fy_node_get_style(n) != FYNS_PLAIN)
         return 0;
-    size_t len;
-    const char *s = scalar_text(n, &len);
-    if (fy_node_get_style(n) != FYNS_PLAIN)
-        return 0;
+    size_t len = 0;
+    const char *s = fy_node_get_scalar(n, &len); /* plain: libfyaml's text is sound */
     return !s || len == 0 || (len == 1 && s[0] == '~') || (len == 4 && (!memcmp(s, "null", 4) ||
            !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
 }
@@ -253,7 +297,7 @@ static int check_caps(struct walker *W, struct fy_node *n, size_t depth)
                 return -1;
     } else if (fy_node_is_scalar(n)) {
         size_t len = 0;
-        scalar_text(n, &len);
+        scalar_text(W, n, &len);
         if (len > W->lim.max_string) {
             error_node(W, n, "a value is %zu bytes long, more than %zu (the limit)", len, W->lim.max_string);
             return -1;
@@ -390,6 +434,46 @@ static void check_components(struct walker *W, const char *rel, struct fy_node *
     }
 }
 
+/*
+ * Load the MITRE rubric answers file @rel (already checked to be a relative path) into the model
+ * arena; NULL without a folder, when the file is missing (reported already) or has errors (reported
+ * here, at @at, with the position inside the answers file).
+ */
+static const struct medsec_cvss_rubric *rubric_load(struct walker *W, const char *rel, struct fy_node *at)
+{
+    if (!W->dir || rel[0] == '/' || !is_file(W->dir, rel, W))
+        return NULL;
+    char *path = medsec_path_join(W->dir, rel);
+    struct medsec_cvss_rubric *rb = medsec_arena_alloc(&W->m->arena, sizeof *rb);
+    char *text = NULL;
+    size_t len = 0;
+    struct medsec_error e;
+    medsec_error_clear(&e);
+    medsec_err rc = path && rb ? medsec_file_read(path, MEDSEC_CVSS_RUBRIC_MAX_BYTES, &text, &len, &e)
+                               : MEDSEC_ENOMEM;
+    struct medsec_utf8_pos bad;
+    if (!rc && !medsec_utf8_check(text, len, &bad)) {
+        /* the rubric loader hands its text to libfyaml too */
+        rc = medsec_error_set(&e, MEDSEC_EPARSE, rel, bad.line, bad.column, "not UTF-8 text: byte 0x%02x",
+                              bad.byte);
+    }
+    if (!rc)
+        rc = medsec_cvss_rubric_parse(text, len, rel, rb, &e);
+    if (rc == MEDSEC_ENOMEM) {
+        W->fatal = rc;
+    } else if (rc == MEDSEC_ETOOBIG && !e.msg[0]) {
+        error_node(W, at, "rubric '%s' cannot be used: larger than %d bytes", rel, MEDSEC_CVSS_RUBRIC_MAX_BYTES);
+    } else if (rc) {
+        char where[64] = "";
+        if (e.line)
+            snprintf(where, sizeof where, " (line %u, column %u)", e.line, e.column);
+        error_node(W, at, "rubric '%s' cannot be used: %s%s", rel, e.msg[0] ? e.msg : medsec_strerror(rc), where);
+    }
+    medsec_free(text);
+    medsec_free(path);
+    return rc ? NULL : rb;
+}
+
 /* ---- the walk ---- */
 
 static void walk_map(struct walker *W, const struct mshape *s, struct fy_node *map, void *obj);
@@ -401,7 +485,9 @@ static const char *value_str(struct walker *W, const struct mfield *f, struct fy
         return NULL;
     }
     size_t len;
-    const char *s = scalar_text(v, &len);
+    const char *s = scalar_text(W, v, &len);
+    if (!s)
+        return NULL;
     if (len == 0) {
         error_node(W, v, "'%s' must not be empty", f->key);
         return NULL;
@@ -468,6 +554,7 @@ static const char *walk_scalar(struct walker *W, const struct mshape *s, const s
         return str;
     case F_PATH:
     case F_SBOM:
+    case F_RUBRIC:
         str = value_str(W, f, v, "a file path");
         if (str && !check_path(W, f->key, str, v))
             return str; /* keep it; the error is reported */
@@ -486,6 +573,8 @@ static void walk_strlist(struct walker *W, const struct mshape *s, const struct 
         return;
     }
     size_t n = (size_t)fy_node_sequence_item_count(v);
+    if (n < (size_t)f->min)
+        error_node(W, v, "'%s' needs at least %ld entr%s", f->key, f->min, f->min == 1 ? "y" : "ies");
     if (n == 0)
         return;
     const char **arr = medsec_arena_alloc(&W->m->arena, n * sizeof *arr);
@@ -517,7 +606,7 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
             return;
         }
         size_t len;
-        const char *txt = scalar_text(v, &len);
+        const char *txt = scalar_text(W, v, &len);
         char tmp[32];
         char *end = NULL;
         if (len == 0 || len >= sizeof tmp) {
@@ -540,7 +629,7 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
     }
     case F_BOOL: {
         size_t len = 0;
-        const char *txt = v && fy_node_is_scalar(v) && !fy_node_is_alias(v) ? scalar_text(v, &len) : NULL;
+        const char *txt = v && fy_node_is_scalar(v) && !fy_node_is_alias(v) ? scalar_text(W, v, &len) : NULL;
         int b = -1;
         if (txt && fy_node_get_style(v) == FYNS_PLAIN) {
             if (len == 4 && (!memcmp(txt, "true", 4) || !memcmp(txt, "True", 4) || !memcmp(txt, "TRUE", 4)))
@@ -567,6 +656,13 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
     case F_OBJ:
         walk_map(W, f->sub, v, obj + f->off);
         return;
+    case F_RUBRIC: {
+        const char *str = walk_scalar(W, s, f, f->type, v);
+        const struct medsec_cvss_rubric *rb = str ? rubric_load(W, str, v) : NULL;
+        memcpy(obj + f->off, &str, sizeof str);
+        memcpy(obj + f->noff, &rb, sizeof rb);
+        return;
+    }
     case F_LIST: {
         if (!v || !fy_node_is_sequence(v)) {
             error_node(W, v, "'%s' must be a list of %ss, not %s", f->key, f->sub->name, what_is(v));
@@ -605,9 +701,48 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
     }
 }
 
-static struct fy_node *child(struct fy_node *map, const char *key)
+/* The value of @key in mapping @map, or NULL. */
+static struct fy_node *child(struct walker *W, struct fy_node *map, const char *key)
 {
-    return fy_node_mapping_lookup_by_string(map, key, strlen(key));
+    size_t n = strlen(key);
+    void *it = NULL;
+    for (struct fy_node_pair *p; map && (p = fy_node_mapping_iterate(map, &it));) {
+        struct fy_node *k = fy_node_pair_key(p);
+        size_t len = 0;
+        const char *t = k && fy_node_is_scalar(k) && !fy_node_is_alias(k) ? scalar_text(W, k, &len) : NULL;
+        if (t && len == n && memcmp(t, key, n) == 0)
+            return fy_node_pair_value(p);
+    }
+    return NULL;
+}
+
+static bool all_digits(const char *s, size_t min)
+{
+    size_t n = 0;
+    for (; s[n]; n++)
+        if (s[n] < '0' || s[n] > '9')
+            return false;
+    return n >= min;
+}
+
+/* What a vulnerability id that claims a known scheme must look like, or NULL when it is fine (ids of
+ * other schemes, e.g. a vendor's advisory ids, are free text). */
+static const char *vuln_id_problem(const char *id)
+{
+    if (strncmp(id, "CVE-", 4) == 0) {
+        bool ok = strlen(id) >= 13 && id[8] == '-';
+        for (int i = 4; ok && i < 8; i++)
+            ok = id[i] >= '0' && id[i] <= '9';
+        return ok && all_digits(id + 9, 4) ? NULL : "a CVE id (CVE-YYYY-NNNN, four or more digits at the end)";
+    }
+    if (strncmp(id, "GHSA-", 5) == 0) {
+        /* GHSA-xxxx-xxxx-xxxx over GitHub's alphabet 23456789cfghjmpqrvwx */
+        bool ok = strlen(id) == 19;
+        for (int i = 4; ok && i < 19; i++)
+            ok = (i - 4) % 5 == 0 ? id[i] == '-' : id[i] && strchr("23456789cfghjmpqrvwx", id[i]) != NULL;
+        return ok ? NULL : "a GitHub advisory id (GHSA-xxxx-xxxx-xxxx, lower case)";
+    }
+    return NULL;
 }
 
 /* Checks that need several keys of one mapping. */
@@ -616,27 +751,69 @@ static void check_shape(struct walker *W, const struct mshape *s, struct fy_node
     if (strcmp(s->def, "version") == 0) {
         struct medsec_model_version *v = obj;
         if (v->release_date && v->end_of_support && strcmp(v->end_of_support, v->release_date) < 0)
-            error_node(W, child(map, "end_of_support"),
+            error_node(W, child(W, map, "end_of_support"),
                        "end_of_support %s is before release_date %s of version %s", v->end_of_support,
                        v->release_date, v->version ? v->version : "?");
     } else if (strcmp(s->def, "item") == 0) {
         struct medsec_model_item *it = obj;
-        if (it->components.n && !it->sbom && !child(map, "sbom"))
-            error_node(W, child(map, "components"), "'components' needs 'sbom', the file they are in");
+        if (it->components.n && !it->sbom && !child(W, map, "sbom"))
+            error_node(W, child(W, map, "components"), "'components' needs 'sbom', the file they are in");
         else if (it->components.n && it->sbom)
-            check_components(W, it->sbom, child(map, "sbom"), child(map, "components"), it->components.v,
+            check_components(W, it->sbom, child(W, map, "sbom"), child(W, map, "components"), it->components.v,
                              it->components.n);
         else if (it->sbom && W->dir && is_file(W->dir, it->sbom, W))
-            (void)sbom_get(W, it->sbom, child(map, "sbom"));
+            (void)sbom_get(W, it->sbom, child(W, map, "sbom"));
     } else if (strcmp(s->def, "componentSupport") == 0) {
         struct medsec_model_component_support *c = obj;
         if (c->sbom && c->component)
-            check_components(W, c->sbom, child(map, "sbom"), child(map, "component"), &c->component, 1);
+            check_components(W, c->sbom, child(W, map, "sbom"), child(W, map, "component"), &c->component, 1);
     } else if (strcmp(s->def, "flow") == 0) {
         struct medsec_model_flow *f = obj;
         if (f->from && f->to && strcmp(f->from, f->to) == 0)
-            error_node(W, child(map, "to"), "flow '%s' goes from '%s' to itself", f->id ? f->id : "?", f->from);
+            error_node(W, child(W, map, "to"), "flow '%s' goes from '%s' to itself", f->id ? f->id : "?", f->from);
+    } else if (strcmp(s->def, "vulnerability") == 0) {
+        struct medsec_model_vulnerability *vu = obj;
+        const char *want = vu->id ? vuln_id_problem(vu->id) : NULL;
+        if (want)
+            error_node(W, child(W, map, "id"), "vulnerability id '%s' is not %s", vu->id, want);
     }
+}
+
+/* One `key: value` of a mapping of shape @s: find the field, walk the value into @obj. */
+static void walk_pair(struct walker *W, const struct mshape *s, struct fy_node *k, struct fy_node *v, char *obj,
+                      unsigned char *seen)
+{
+    W->key = v; /* an empty key has no position of its own: report it at its value */
+    if (!k || !fy_node_is_scalar(k) || fy_node_is_alias(k)) {
+        error_node(W, k ? k : v, "keys must be plain words, not %s", what_is(k));
+        return;
+    }
+    size_t klen;
+    const char *key = scalar_text(W, k, &klen);
+    if (!key)
+        return;
+    size_t fi = 0;
+    while (fi < s->nfields && !(strlen(s->fields[fi].key) == klen && !memcmp(s->fields[fi].key, key, klen)))
+        fi++;
+    if (fi == s->nfields) {
+        const char *names[64];
+        size_t nn = 0;
+        for (size_t j = 0; j < s->nfields && nn < 64; j++)
+            names[nn++] = s->fields[j].key;
+        char kb[128];
+        snprintf(kb, sizeof kb, "%.*s", (int)(klen > 100 ? 100 : klen), key);
+        const char *best = medsec_suggest(kb, names, nn);
+        if (best)
+            error_node(W, k, "unknown key '%s' in %s; did you mean '%s'?", kb, s->name, best);
+        else
+            error_node(W, k, "unknown key '%s' in %s", kb, s->name);
+        return;
+    }
+    seen[fi] = 1;
+    size_t old = path_push_key(W, s->fields[fi].key);
+    W->key = k;
+    walk_field(W, s, &s->fields[fi], v, obj);
+    path_pop(W, old);
 }
 
 static void walk_map(struct walker *W, const struct mshape *s, struct fy_node *map, void *obj)
@@ -658,34 +835,9 @@ static void walk_map(struct walker *W, const struct mshape *s, struct fy_node *m
         }
     void *it = NULL;
     for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(map, &it)) && !W->fatal;) {
-        struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
-        if (!k || !fy_node_is_scalar(k) || fy_node_is_alias(k)) {
-            error_node(W, k ? k : v, "keys must be plain words, not %s", what_is(k));
-            continue;
-        }
-        size_t klen;
-        const char *key = scalar_text(k, &klen);
-        size_t fi = 0;
-        while (fi < s->nfields && !(strlen(s->fields[fi].key) == klen && !memcmp(s->fields[fi].key, key, klen)))
-            fi++;
-        if (fi == s->nfields) {
-            const char *names[64];
-            size_t nn = 0;
-            for (size_t j = 0; j < s->nfields && nn < 64; j++)
-                names[nn++] = s->fields[j].key;
-            char kb[128];
-            snprintf(kb, sizeof kb, "%.*s", (int)(klen > 100 ? 100 : klen), key);
-            const char *best = medsec_suggest(kb, names, nn);
-            if (best)
-                error_node(W, k, "unknown key '%s' in %s; did you mean '%s'?", kb, s->name, best);
-            else
-                error_node(W, k, "unknown key '%s' in %s", kb, s->name);
-            continue;
-        }
-        seen[fi] = 1;
-        size_t old = path_push_key(W, s->fields[fi].key);
-        walk_field(W, s, &s->fields[fi], v, o);
-        path_pop(W, old);
+        struct fy_node *outer = W->key;
+        walk_pair(W, s, fy_node_pair_key(p), fy_node_pair_value(p), o, seen);
+        W->key = outer;
     }
     const char *id = NULL;
     for (size_t i = 0; i < s->nfields; i++)
@@ -838,6 +990,217 @@ static void check_model(struct walker *W)
     }
 }
 
+/* A name (an item id, or a component ref an item lists) and the item it leads to. */
+struct itemref {
+    const char *name;
+    size_t item;
+};
+
+static int cmp_itemref(const void *a, const void *b)
+{
+    const struct itemref *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    return c ? c : (x->item > y->item) - (x->item < y->item);
+}
+
+/* What resolving the vulnerabilities' `components` needs, built once: sorted indexes of item ids and
+ * of the component refs items list, the items that own a whole loaded SBOM (they list no components),
+ * grouped by SBOM, and a stamp per item so each vulnerability names an item once. */
+struct resolver {
+    struct itemref *ids, *refs;
+    size_t nids, nrefs;
+    struct itemref *whole; /* `name` is unused; sorted by SBOM */
+    const struct medsec_sbom **whole_sbom;
+    size_t nwhole;
+    size_t *stamp;
+    const char **found;
+};
+
+/* The loaded SBOM of @rel, or NULL. */
+static const struct medsec_sbom *loaded_sbom(const struct walker *W, const char *rel)
+{
+    for (size_t i = 0; rel && i < W->nsboms; i++)
+        if (strcmp(W->sboms[i].path, rel) == 0)
+            return W->sboms[i].sbom;
+    return NULL;
+}
+
+static bool resolver_init(struct resolver *r, const struct walker *W)
+{
+    const struct medsec_model *m = W->m;
+    memset(r, 0, sizeof *r);
+    size_t nc = 0;
+    for (size_t i = 0; i < m->nitems; i++)
+        nc += m->items[i].components.n;
+    size_t ni = m->nitems ? m->nitems : 1;
+    r->ids = medsec_malloc(ni * sizeof *r->ids);
+    r->refs = medsec_malloc((nc ? nc : 1) * sizeof *r->refs);
+    r->whole = medsec_malloc(ni * sizeof *r->whole);
+    r->whole_sbom = medsec_malloc(ni * sizeof *r->whole_sbom);
+    r->stamp = medsec_malloc(ni * sizeof *r->stamp);
+    r->found = medsec_malloc(ni * sizeof *r->found);
+    if (!r->ids || !r->refs || !r->whole || !r->whole_sbom || !r->stamp || !r->found)
+        return false;
+    for (size_t i = 0; i < m->nitems; i++) {
+        const struct medsec_model_item *it = &m->items[i];
+        r->stamp[i] = (size_t)-1;
+        if (!it->id)
+            continue;
+        r->ids[r->nids++] = (struct itemref){it->id, i};
+        for (size_t k = 0; k < it->components.n; k++)
+            r->refs[r->nrefs++] = (struct itemref){it->components.v[k], i};
+        const struct medsec_sbom *sb = it->components.n ? NULL : loaded_sbom(W, it->sbom);
+        if (sb) {
+            r->whole[r->nwhole] = (struct itemref){it->sbom, i};
+            r->whole_sbom[r->nwhole++] = sb;
+        }
+    }
+    qsort(r->ids, r->nids, sizeof *r->ids, cmp_itemref);
+    qsort(r->refs, r->nrefs, sizeof *r->refs, cmp_itemref);
+    qsort(r->whole, r->nwhole, sizeof *r->whole, cmp_itemref); /* by SBOM path: one lookup per SBOM */
+    for (size_t i = 0; i < r->nwhole; i++)
+        r->whole_sbom[i] = loaded_sbom(W, r->whole[i].name);
+    return true;
+}
+
+static void resolver_release(struct resolver *r)
+{
+    medsec_free(r->ids);
+    medsec_free(r->refs);
+    medsec_free(r->whole);
+    medsec_free(r->whole_sbom);
+    medsec_free(r->stamp);
+    medsec_free(r->found);
+}
+
+/* Index of the first entry of sorted @v named @name, or @n. */
+static size_t lower_bound(const struct itemref *v, size_t n, const char *name)
+{
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(v[mid].name, name) < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Add item @i to the items of vulnerability @vi (once). */
+static void take(struct resolver *r, const struct medsec_model *m, size_t vi, size_t i, size_t *n)
+{
+    if (r->stamp[i] == vi)
+        return;
+    r->stamp[i] = vi;
+    r->found[(*n)++] = m->items[i].id;
+}
+
+/* The items a vulnerability's `components` entry @ref affects, added to the found list: the item with
+ * that id; else the items that list @ref in `components`; else the items whose SBOM holds @ref and
+ * that list no components (the whole SBOM is theirs). Returns how many items @ref names. */
+static size_t resolve(struct resolver *r, const struct medsec_model *m, size_t vi, const char *ref, size_t *n)
+{
+    size_t hits = 0;
+    for (size_t k = lower_bound(r->ids, r->nids, ref); k < r->nids && !strcmp(r->ids[k].name, ref); k++, hits++)
+        take(r, m, vi, r->ids[k].item, n);
+    if (hits)
+        return hits;
+    for (size_t k = lower_bound(r->refs, r->nrefs, ref); k < r->nrefs && !strcmp(r->refs[k].name, ref); k++, hits++)
+        take(r, m, vi, r->refs[k].item, n);
+    for (size_t k = 0; k < r->nwhole && !hits;) {
+        size_t end = k + 1;
+        while (end < r->nwhole && r->whole_sbom[end] == r->whole_sbom[k])
+            end++;
+        if (medsec_sbom_find(r->whole_sbom[k], ref))
+            for (; k < end; k++, hits++)
+                take(r, m, vi, r->whole[k].item, n);
+        k = end;
+    }
+    return hits;
+}
+
+#define MAX_SUGGESTIONS 100 /* "did you mean" costs a pass over every name: only for the first errors */
+
+static void component_unknown(struct walker *W, const struct resolver *r, const char *ref, struct fy_node *at)
+{
+    for (size_t i = 0; i < W->nsboms; i++)
+        if (W->sboms[i].sbom && medsec_sbom_find(W->sboms[i].sbom, ref)) {
+            error_node(W, at, "component '%s' of SBOM '%s' belongs to no item; list it in the 'components' "
+                              "of the item it is part of", ref, W->sboms[i].path);
+            return;
+        }
+    const char *best = NULL;
+    if (W->suggestions++ < MAX_SUGGESTIONS) {
+        const char **cands = medsec_malloc((r->nids + r->nrefs + 1) * sizeof *cands);
+        if (!cands) {
+            W->fatal = MEDSEC_ENOMEM;
+            return;
+        }
+        for (size_t i = 0; i < r->nids; i++)
+            cands[i] = r->ids[i].name;
+        for (size_t i = 0; i < r->nrefs; i++)
+            cands[r->nids + i] = r->refs[i].name;
+        best = medsec_suggest(ref, cands, r->nids + r->nrefs);
+        medsec_free(cands);
+    }
+    if (best)
+        error_node(W, at, "'components' names '%s', which is neither an item nor a component an item lists; "
+                          "did you mean '%s'?", ref, best);
+    else
+        error_node(W, at, "'components' names '%s', which is neither an item nor a component an item lists", ref);
+}
+
+/* Resolve every vulnerability's `components` to the items it affects (its `items`). */
+static void check_vulnerabilities(struct walker *W, struct fy_node *root)
+{
+    struct medsec_model *m = W->m;
+    struct fy_node *list = child(W, root, "vulnerabilities");
+    if (!m->nvulnerabilities || !list || !fy_node_is_sequence(list))
+        return;
+    struct resolver r;
+    if (!resolver_init(&r, W)) {
+        W->fatal = MEDSEC_ENOMEM;
+        goto out_release;
+    }
+    size_t i = 0;
+    void *vit = NULL;
+    for (struct fy_node *vn; (vn = fy_node_sequence_iterate(list, &vit)) && i < m->nvulnerabilities && !W->fatal;
+         i++) {
+        struct medsec_model_vulnerability *vu = &m->vulnerabilities[i];
+        struct fy_node *comps = fy_node_is_mapping(vn) ? child(W, vn, "components") : NULL;
+        if (!comps || !fy_node_is_sequence(comps))
+            continue; /* reported by the walk */
+        size_t n = 0, k = 0;
+        void *it = NULL;
+        for (struct fy_node *c; (c = fy_node_sequence_iterate(comps, &it)) && !W->fatal; k++) {
+            size_t len = 0;
+            const char *text = fy_node_is_scalar(c) && !fy_node_is_alias(c) && !is_null(c) ? scalar_text(W, c, &len)
+                                                                                          : NULL;
+            if (!text || !len || memchr(text, '\0', len))
+                continue; /* reported by the walk */
+            const char *ref = adup(W, text, len);
+            if (!ref || resolve(&r, m, i, ref, &n))
+                continue;
+            snprintf(W->path, sizeof W->path, "vulnerabilities[%zu].components[%zu]", i, k);
+            W->plen = strlen(W->path);
+            component_unknown(W, &r, ref, c);
+            path_pop(W, 0);
+        }
+        const char **items = n ? medsec_arena_alloc(&m->arena, n * sizeof *items) : NULL;
+        if (n && !items) {
+            W->fatal = MEDSEC_ENOMEM;
+            break;
+        }
+        if (n)
+            memcpy(items, r.found, n * sizeof *items);
+        vu->items.v = items;
+        vu->items.n = n;
+    }
+out_release:
+    resolver_release(&r);
+}
+
 /* ---- entry points ---- */
 
 static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
@@ -863,6 +1226,7 @@ static void limits_resolve(struct medsec_model_limits *out, const struct medsec_
 
 static void walker_release(struct walker *W)
 {
+    medsec_arena_release(&W->scratch);
     for (size_t i = 0; i < W->nrefs; i++)
         medsec_free(W->refs[i].path);
     medsec_free(W->refs);
@@ -894,6 +1258,21 @@ static void keep_sboms(struct walker *W)
         }
     W->m->sboms = v;
     W->m->nsboms = k;
+}
+
+/* The text must be UTF-8 without NUL bytes before libfyaml sees it: libfyaml 0.7.12 loops forever on
+ * some malformed sequences (an unknown directive followed by a bad byte; found by fuzz_model). */
+static bool text_ok(struct walker *W, const char *text, size_t len)
+{
+    struct medsec_utf8_pos bad;
+    if (medsec_utf8_check(text, len, &bad))
+        return true;
+    W->yaml_error = 1;
+    if (bad.byte)
+        error_at(W, bad.line, bad.column, "not UTF-8 text: byte 0x%02x (save the file as UTF-8)", bad.byte);
+    else
+        error_at(W, bad.line, bad.column, "a NUL byte; YAML text cannot hold one");
+    return false;
 }
 
 static void parse_doc(struct walker *W, const char *text, size_t len)
@@ -941,6 +1320,8 @@ static void parse_doc(struct walker *W, const char *text, size_t len)
     check_refs(W);
     if (!W->fatal)
         check_model(W);
+    if (!W->fatal)
+        check_vulnerabilities(W, root);
 out_free_doc:
     fy_document_destroy(doc);
 out_free_diag:
@@ -976,7 +1357,9 @@ medsec_err medsec_model_parse(const char *text, size_t len, const char *filename
     } else if (len > W.lim.max_bytes) {
         W.cap_error = 1;
         error_at(&W, 0, 0, "the file is %zu bytes, more than %zu (the limit)", len, W.lim.max_bytes);
-    } else {
+    } else if (text_ok(&W, text, len)) {
+        W.text = text;
+        W.len = len;
         parse_doc(&W, text, len);
     }
     if (!W.fatal)

@@ -10,7 +10,8 @@ const char *medsec_model_kind_name(enum medsec_model_kind k)
 {
     static const char *const names[MEDSEC_MK_COUNT] = {
         "zone", "item", "interface", "flow", "asset", "control", "requirement", "evidence",
-        "assumption", "duty", "hazard", "threat", "version", "harm level", "exploitability level"};
+        "assumption", "duty", "hazard", "threat", "version", "harm level", "exploitability level",
+        "vulnerability"};
     return (unsigned)k < MEDSEC_MK_COUNT ? names[k] : "?";
 }
 
@@ -33,6 +34,7 @@ FIND(medsec_model_find_asset, medsec_model_asset, assets, nassets, id)
 FIND(medsec_model_find_control, medsec_model_control, controls, ncontrols, id)
 FIND(medsec_model_find_hazard, medsec_model_hazard, hazards, nhazards, id)
 FIND(medsec_model_find_threat, medsec_model_threat, threats, nthreats, id)
+FIND(medsec_model_find_vulnerability, medsec_model_vulnerability, vulnerabilities, nvulnerabilities, id)
 FIND(medsec_model_find_harm, medsec_model_harm, clinical.harm_scale, clinical.nharm_scale, id)
 FIND(medsec_model_find_exploitability, medsec_model_level, risk_matrix.exploitability,
      risk_matrix.nexploitability, id)

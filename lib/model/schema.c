@@ -48,6 +48,8 @@ static const char *const v_result[] = {"pass", "fail", "open", "not_applicable",
 static const char *const v_party[] = {"operator", "integrator", "hdo_it", "clinical_user", "service",
                                       "patient", "manufacturer", NULL};
 static const char *const v_cell[] = {"acceptable", "tolerable", "unacceptable", NULL};
+/* OpenVEX status words, which CycloneDX and CSAF states map onto. */
+static const char *const v_vuln_status[] = {"under_investigation", "affected", "not_affected", "fixed", NULL};
 
 #define ELEMENTS (K(ITEM) | K(INTERFACE) | K(FLOW) | K(ZONE))
 #define ANY_ELEMENT (ELEMENTS | K(ASSET) | K(CONTROL) | K(REQUIREMENT) | K(EVIDENCE) | K(ASSUMPTION) \
@@ -63,6 +65,7 @@ static const char *const v_cell[] = {"acceptable", "tolerable", "unacceptable", 
 #define FREF(T, k, m, req, mask, doc) {k, F_REF, req, mask, NULL, NULL, S(T, m), 0, 0, 0, doc}
 #define FPATH(T, k, m, req, doc) {k, F_PATH, req, 0, NULL, NULL, S(T, m), 0, 0, 0, doc}
 #define FSBOM(T, k, m, req, doc) {k, F_SBOM, req, 0, NULL, NULL, S(T, m), 0, 0, 0, doc}
+#define FRUBRIC(T, k, m, res, req, doc) {k, F_RUBRIC, req, 0, NULL, NULL, S(T, m), S(T, res), 0, 0, doc}
 #define FSTRS(T, k, m, req, doc) {k, F_STRS, req, 0, NULL, NULL, S(T, m), 0, 0, 0, doc}
 #define FENUMS(T, k, m, req, vals, doc) {k, F_ENUMS, req, 0, vals, NULL, S(T, m), 0, 0, 0, doc}
 #define FREFS(T, k, m, req, mask, doc) {k, F_REFS, req, mask, NULL, NULL, S(T, m), 0, 0, 0, doc}
@@ -299,10 +302,27 @@ static const struct mfield f_threat[] = {
     FREFS(medsec_model_threat, "controls", controls, 0, K(CONTROL), "controls against it"),
     FSTRS(medsec_model_threat, "cwe", cwe, 0, "CWE ids"),
     FSTRS(medsec_model_threat, "capec", capec, 0, "CAPEC ids"),
-    FPATH(medsec_model_threat, "rubric", rubric, 0, "MITRE rubric answers file (medsec cvss --rubric)"),
+    FRUBRIC(medsec_model_threat, "rubric", rubric, cvss, 0, "MITRE rubric answers file (medsec cvss rubric)"),
     FSTR(medsec_model_threat, "description", description, 0, "free text"),
 };
 static SHAPE(s_threat, "threat", "threat", MEDSEC_MK_THREAT, medsec_model_threat, f_threat);
+
+static const struct mfield f_vulnerability[] = {
+    FID(medsec_model_vulnerability, "CVE-YYYY-NNNN, GHSA-xxxx-xxxx-xxxx or the vendor's advisory id"),
+    FSTR(medsec_model_vulnerability, "title", title, 0, "short title"),
+    {"components", F_STRS, 1, 0, NULL, NULL, S(medsec_model_vulnerability, components), 0, 1, 0,
+     "SBOM component refs (bom-ref / SPDXID in an item's SBOM) or ids of the items it affects"},
+    FRUBRIC(medsec_model_vulnerability, "rubric", rubric, cvss, 1,
+            "MITRE rubric answers file: its CVSS vector in this device's context"),
+    FSTR(medsec_model_vulnerability, "rationale", rationale, 1,
+         "the assessment: how it can (or cannot) be exploited in this device and what it reaches"),
+    FENUM(medsec_model_vulnerability, "status", status, 0, v_vuln_status,
+          "state of the assessment (OpenVEX words; unstated = affected)"),
+    FREFS(medsec_model_vulnerability, "controls", controls, 0, K(CONTROL), "controls that act against it"),
+    FSTR(medsec_model_vulnerability, "description", description, 0, "free text"),
+};
+static SHAPE(s_vulnerability, "vulnerability", "vulnerability", MEDSEC_MK_VULNERABILITY,
+             medsec_model_vulnerability, f_vulnerability);
 
 static const struct mfield f_support[] = {
     FSBOM(medsec_model_component_support, "sbom", sbom, 1, "SBOM file of the component"),
@@ -333,6 +353,8 @@ static const struct mfield f_root[] = {
     FOBJ(medsec_model, "risk_matrix", risk_matrix, 0, s_matrix, "risk acceptance matrix"),
     FLIST(medsec_model, "hazards", hazards, 0, s_hazard, 0, "safety hazards security can lead to"),
     FLIST(medsec_model, "threats", threats, 0, s_threat, 0, "threats written by hand"),
+    FLIST(medsec_model, "vulnerabilities", vulnerabilities, 0, s_vulnerability, 0,
+          "known vulnerabilities assessed for this device"),
     FLIST(medsec_model, "component_support", component_support, 0, s_support, 0,
           "per-component support overrides"),
     FPATHS(medsec_model, "threat_rules", threat_rules, 0, "extra threat rule catalogs"),
@@ -344,7 +366,7 @@ const struct mshape medsec_model_root_shape = {"security file", "device.yaml", -
 const struct mshape *const medsec_model_shapes[] = {
     &medsec_model_root_shape, &s_device, &s_version, &s_clinical, &s_harm, &s_zone, &s_item, &s_interface,
     &s_port, &s_flow, &s_asset, &s_control, &s_requirement, &s_evidence, &s_assumption, &s_duty,
-    &s_matrix, &s_level, &s_row, &s_hazard, &s_threat, &s_support};
+    &s_matrix, &s_level, &s_row, &s_hazard, &s_threat, &s_vulnerability, &s_support};
 const size_t medsec_model_nshapes = sizeof medsec_model_shapes / sizeof medsec_model_shapes[0];
 
 int medsec_model_namespace(enum medsec_model_kind k)
@@ -353,6 +375,7 @@ int medsec_model_namespace(enum medsec_model_kind k)
     case MEDSEC_MK_VERSION: return 1;
     case MEDSEC_MK_HARM: return 2;
     case MEDSEC_MK_EXPLOITABILITY: return 3;
+    case MEDSEC_MK_VULNERABILITY: return 4;
     default: return 0;
     }
 }
@@ -394,8 +417,8 @@ static void scalar_schema(struct medsec_jsonw *w, const struct mfield *f, enum m
                 if ((f->mask >> k) & 1u)
                     medsec_jsonw_string(w, medsec_model_kind_name((enum medsec_model_kind)k));
             medsec_jsonw_array_end(w);
-        } else if (t == F_PATH || t == F_SBOM) {
-            medsec_jsonw_kv_string(w, "x-medsec-file", t == F_SBOM ? "sbom" : "any");
+        } else if (t == F_PATH || t == F_SBOM || t == F_RUBRIC) {
+            medsec_jsonw_kv_string(w, "x-medsec-file", t == F_SBOM ? "sbom" : t == F_RUBRIC ? "rubric" : "any");
         }
         break;
     }
@@ -436,7 +459,7 @@ static void field_schema(struct medsec_jsonw *w, const struct mfield *f)
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_string(w, "description", f->doc);
     medsec_jsonw_kv_string(w, "type", "array");
-    if (f->type == F_LIST && f->min > 0)
+    if (f->type != F_OBJ && f->min > 0) /* lists: at least `min` entries */
         medsec_jsonw_kv_int(w, "minItems", f->min);
     medsec_jsonw_key(w, "items");
     if (item == F_LIST) {

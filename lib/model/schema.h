@@ -17,6 +17,8 @@ enum mtype {
     F_REF,     /* names an id of a kind in `mask`: const char * */
     F_PATH,    /* a file relative to the device folder that must exist: const char * */
     F_SBOM,    /* like F_PATH, and the file is loaded as an SBOM */
+    F_RUBRIC,  /* like F_PATH, and the file is loaded as MITRE rubric answers: the result
+                * (const struct medsec_cvss_rubric *, in the model arena) at `noff` */
     F_STRS,    /* list of F_STR: struct medsec_strlist */
     F_ENUMS,   /* list of F_ENUM */
     F_REFS,    /* list of F_REF */
@@ -53,7 +55,8 @@ extern const struct mshape medsec_model_root_shape;
 extern const struct mshape *const medsec_model_shapes[];
 extern const size_t medsec_model_nshapes;
 
-/* The id namespace of a kind: 0 shared by elements, 1 versions, 2 harm levels, 3 exploitability. */
+/* The id namespace of a kind: 0 shared by elements, 1 versions, 2 harm levels, 3 exploitability,
+ * 4 vulnerabilities. */
 int medsec_model_namespace(enum medsec_model_kind k);
 
 #endif

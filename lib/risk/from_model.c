@@ -3,9 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "medsec/alloc.h"
 #include "medsec/cvss.h"
-#include "medsec/file.h"
 #include "medsec/model.h"
 #include "medsec/risk.h"
 #include "medsec/threat.h"
@@ -172,23 +170,28 @@ static void severity_of(struct severity *sv, const struct medsec_risk_register *
     }
 }
 
-/* Does control @c apply to the threat's element: named in applies_to, through the element's zone, or
- * through an asset the element stores or carries (the same reach as in the element graph)? */
+/* Does control @c apply to element @id in @zone: named in applies_to, through the zone, or through an
+ * asset the element stores or carries (the same reach as in the element graph)? */
+static bool control_on(const struct medsec_model *m, const char *id, const char *zone,
+                       const struct medsec_model_control *c)
+{
+    for (size_t k = 0; k < c->applies_to.n; k++) {
+        const char *a_id = c->applies_to.v[k];
+        if (strcmp(a_id, id) == 0 || (zone && strcmp(a_id, zone) == 0))
+            return true;
+        const struct medsec_model_asset *a = medsec_model_find_asset(m, a_id);
+        if (a && (medsec_strlist_has(&a->stored_in, id) || medsec_strlist_has(&a->carried_by, id)))
+            return true;
+    }
+    return false;
+}
+
+/* Does control @c apply to the threat's element? */
 static bool control_reaches(const struct medsec_model *m, const struct medsec_tm_graph *g,
                             const struct medsec_threat *t, const struct medsec_model_control *c)
 {
     const struct medsec_tm_element *e = t->element_id ? medsec_tm_find(g, t->element_id) : NULL;
-    if (!e)
-        return false;
-    for (size_t k = 0; k < c->applies_to.n; k++) {
-        const char *id = c->applies_to.v[k];
-        if (strcmp(id, e->id) == 0 || (e->zone && strcmp(id, e->zone) == 0))
-            return true;
-        const struct medsec_model_asset *a = medsec_model_find_asset(m, id);
-        if (a && (medsec_strlist_has(&a->stored_in, e->id) || medsec_strlist_has(&a->carried_by, e->id)))
-            return true;
-    }
-    return false;
+    return e && control_on(m, e->id, e->zone, c);
 }
 
 /*
@@ -221,6 +224,23 @@ static bool covers(const struct medsec_model_control *c, char stride)
     return p && stride && medsec_strlist_has(&c->stride, words[p - "STRIDE"]);
 }
 
+/* What an active control does to a risk: one level off what it `lowers`, when it states why. */
+static struct medsec_risk_control control_effect(const struct medsec_model *m, const struct medsec_model_control *c)
+{
+    const char *why = c->rationale;
+    int lowers_e = c->lowers && (!strcmp(c->lowers, "exploitability") || !strcmp(c->lowers, "both"));
+    int lowers_s = c->lowers && (!strcmp(c->lowers, "severity") || !strcmp(c->lowers, "both"));
+    if (c->lowers && !why) {
+        /* a reduction without a rationale is not claimed, and the register says so */
+        lowers_e = lowers_s = 0;
+        why = !strcmp(c->lowers, "severity") ? "not claimed: lowers severity, but the security file states no rationale"
+              : !strcmp(c->lowers, "both")   ? "not claimed: lowers both, but the security file states no rationale"
+                                             : "not claimed: lowers exploitability, but the security file states no rationale";
+    }
+    return (struct medsec_risk_control){c->id, c->name, lowers_e, lowers_s, why,
+                                        lowers_s ? safety_hazard_of(m, c) : NULL};
+}
+
 static medsec_err add_threat(struct medsec_risk_register *reg, const struct medsec_model *m,
                              const struct medsec_tm_graph *g, const struct medsec_threat *t, struct medsec_error *err)
 {
@@ -230,19 +250,12 @@ static medsec_err add_threat(struct medsec_risk_register *reg, const struct meds
     int el = medsec_risk_level_from_rating((int)t->initial_rating, ne);
     snprintf(ebasis, sizeof ebasis, "%s rating %s", t->manual ? "threat" : "rule", medsec_tm_rating_name(t->initial_rating));
     bool stated = mt && mt->exploitability && exploit_index(reg, mt->exploitability) >= 0;
-    if (mt && mt->rubric && m->dir && !stated) {
-        char *path = medsec_path_join(m->dir, mt->rubric);
-        struct medsec_cvss_rubric rb;
-        struct medsec_error rerr;
-        medsec_err rc = path ? medsec_cvss_rubric_load(path, &rb, &rerr) : MEDSEC_ENOMEM;
-        medsec_free(path);
-        if (rc)
-            return medsec_error_set(err, rc, rerr.file, rerr.line, rerr.column, "threat %s: rubric: %s", t->id,
-                                    rerr.msg);
+    if (mt && mt->cvss && !stated) {
+        /* the model loaded and checked the answers file */
         int l;
-        if (medsec_risk_exploit_from_cvss(rb.vector, ne, &l, NULL) == MEDSEC_OK) {
+        if (medsec_risk_exploit_from_cvss(mt->cvss->vector, ne, &l, NULL) == MEDSEC_OK) {
             el = l;
-            snprintf(ebasis, sizeof ebasis, "MITRE rubric %s -> %s", mt->rubric, rb.vector);
+            snprintf(ebasis, sizeof ebasis, "MITRE rubric %s -> %s", mt->rubric, mt->cvss->vector);
         }
     }
     if (stated) {
@@ -267,18 +280,7 @@ static medsec_err add_threat(struct medsec_risk_register *reg, const struct meds
                 planned[nplanned++] = c->id;
             continue;
         }
-        const char *why = c->rationale;
-        int lowers_e = c->lowers && (!strcmp(c->lowers, "exploitability") || !strcmp(c->lowers, "both"));
-        int lowers_s = c->lowers && (!strcmp(c->lowers, "severity") || !strcmp(c->lowers, "both"));
-        if (c->lowers && !why) {
-            /* a reduction without a rationale is not claimed, and the register says so */
-            lowers_e = lowers_s = 0;
-            why = !strcmp(c->lowers, "severity") ? "not claimed: lowers severity, but the security file states no rationale"
-                  : !strcmp(c->lowers, "both")   ? "not claimed: lowers both, but the security file states no rationale"
-                                                 : "not claimed: lowers exploitability, but the security file states no rationale";
-        }
-        ctl[nctl++] = (struct medsec_risk_control){c->id, c->name, lowers_e, lowers_s, why,
-                                                   lowers_s ? safety_hazard_of(m, c) : NULL};
+        ctl[nctl++] = control_effect(m, c);
     }
     const char *sugg[2 * MAX_ITEMS];
     size_t nsugg = 0;
@@ -311,6 +313,146 @@ static medsec_err add_threat(struct medsec_risk_register *reg, const struct meds
     return medsec_risk_register_add(reg, &spec, err);
 }
 
+/* ---- per known vulnerability ----------------------------------------------------------------- */
+
+/*
+ * The rubric's impact answer (0 none, 1 low, 2 high) for clinical function @fn and property @k (0 C,
+ * 1 I, 2 A). The rationale of the C, I and A metrics lists every function's answer ("XCP phi=low;
+ * XCD diagnosis_monitoring=none; ..."); a function it does not list takes the metric's own value.
+ */
+static int rubric_impact(const struct medsec_cvss_rubric *rb, int k, const char *fn)
+{
+    const struct medsec_cvss_rubric_metric *mt = &rb->metrics[5 + k];
+    size_t fl = strlen(fn);
+    for (const char *p = mt->rationale; fl && (p = strstr(p, fn)); p += fl)
+        if ((p == mt->rationale || p[-1] == ' ') && p[fl] == '=')
+            return !strncmp(p + fl + 1, "high", 4) ? 2 : !strncmp(p + fl + 1, "low", 3) ? 1 : 0;
+    return mt->value == 'H' ? 2 : mt->value == 'L' ? 1 : 0;
+}
+
+/* Is asset @a reachable through item @id: stored in it, or carried by a flow that starts or ends there? */
+static bool asset_through(const struct medsec_model *m, const struct medsec_model_asset *a, const char *id)
+{
+    if (medsec_strlist_has(&a->stored_in, id))
+        return true;
+    for (size_t f = 0; f < m->nflows; f++)
+        if ((!strcmp(m->flows[f].from, id) || !strcmp(m->flows[f].to, id)) &&
+            medsec_strlist_has(&a->carried_by, m->flows[f].id))
+            return true;
+    return false;
+}
+
+/*
+ * Severity of a vulnerability: the worst harm over the assets reachable through the items it affects,
+ * reading each property (C, I, A) of an asset only when the rubric says the vulnerability impacts
+ * that property of one of the asset's clinical functions (an asset without functions: when the
+ * vector's C, I or A is not None).
+ */
+static void vuln_severity(struct severity *sv, const struct medsec_risk_register *r, const struct medsec_model *m,
+                          const struct medsec_model_vulnerability *vu)
+{
+    static const char *const pname[3] = {"confidentiality", "integrity", "availability"};
+    static const char *const iname[3] = {"none", "low", "high"};
+    for (size_t a = 0; a < m->nassets; a++) {
+        const struct medsec_model_asset *as = &m->assets[a];
+        bool hit = false;
+        for (size_t i = 0; i < vu->items.n && !hit; i++)
+            hit = asset_through(m, as, vu->items.v[i]);
+        if (!hit)
+            continue;
+        const char *props[3] = {as->confidentiality, as->integrity, as->availability};
+        for (int k = 0; k < 3; k++) {
+            if (!props[k])
+                continue;
+            int impact = as->functions.n ? 0 : rubric_impact(vu->cvss, k, "");
+            const char *by = "the vector";
+            for (size_t f = 0; f < as->functions.n; f++) {
+                int l = rubric_impact(vu->cvss, k, as->functions.v[f]);
+                if (l > impact) {
+                    impact = l;
+                    by = as->functions.v[f];
+                }
+            }
+            if (!impact)
+                continue;
+            char why[400];
+            snprintf(why, sizeof why, "%s of asset %s (rubric: %s %s)", pname[k], as->id, by, iname[impact]);
+            consider(sv, r, props[k], why);
+        }
+    }
+}
+
+static bool vuln_open(const struct medsec_model_vulnerability *vu)
+{
+    return !vu->status || !strcmp(vu->status, "affected") || !strcmp(vu->status, "under_investigation");
+}
+
+static medsec_err add_vulnerability(struct medsec_risk_register *reg, const struct medsec_model *m,
+                                    const struct medsec_model_vulnerability *vu, struct medsec_error *err)
+{
+    if (!vu->cvss)
+        return medsec_error_set(err, MEDSEC_EINVAL, m->file, vu->pos.line, vu->pos.column,
+                                "vulnerability %s: its rubric answers were not loaded (the security file was "
+                                "read without its folder)", vu->id);
+    int el;
+    if (medsec_risk_exploit_from_cvss(vu->cvss->vector, reg->config.nexploitability, &el, NULL) != MEDSEC_OK)
+        return medsec_error_set(err, MEDSEC_EINVAL, m->file, vu->pos.line, vu->pos.column,
+                                "vulnerability %s: rubric vector %s has no exploitability metrics", vu->id,
+                                vu->cvss->vector);
+    char ebasis[512], rid[160], title[512];
+    snprintf(ebasis, sizeof ebasis, "MITRE rubric %s -> %s", vu->rubric, vu->cvss->vector);
+    struct severity sv = {0, "no asset with a harm rating reached: lowest severity"};
+    vuln_severity(&sv, reg, m, vu);
+
+    /* controls: the ones it names, and active ones on an affected item that address every category */
+    struct medsec_risk_control ctl[MAX_ITEMS];
+    const char *planned[MAX_ITEMS];
+    size_t nctl = 0, nplanned = 0;
+    for (size_t k = 0; k < m->ncontrols && nctl < MAX_ITEMS && nplanned < MAX_ITEMS; k++) {
+        const struct medsec_model_control *c = &m->controls[k];
+        bool named = medsec_strlist_has(&vu->controls, c->id), reaches = false;
+        for (size_t i = 0; i < vu->items.n && !reaches; i++) {
+            const struct medsec_model_item *it = medsec_model_find_item(m, vu->items.v[i]);
+            reaches = it && control_on(m, it->id, it->zone, c);
+        }
+        if (!named && !(reaches && covers(c, 0)))
+            continue;
+        if (!medsec_tm_control_active(c))
+            planned[nplanned++] = c->id;
+        else
+            ctl[nctl++] = control_effect(m, c);
+    }
+    const char *sugg[MAX_ITEMS];
+    char pl[MAX_ITEMS][160];
+    for (size_t i = 0; i < nplanned; i++) {
+        snprintf(pl[i], sizeof pl[i], "planned control %s", planned[i]);
+        sugg[i] = pl[i];
+    }
+    if (vu->title) {
+        snprintf(title, sizeof title, "%s", vu->title);
+    } else {
+        size_t used = (size_t)snprintf(title, sizeof title, "Known vulnerability %s in", vu->id);
+        for (size_t i = 0; i < vu->components.n && used < sizeof title; i++)
+            used += (size_t)snprintf(title + used, sizeof title - used, "%s %s", i ? "," : "", vu->components.v[i]);
+    }
+    snprintf(rid, sizeof rid, "R-%s", vu->id);
+    struct medsec_risk_spec spec = {
+        .id = rid,
+        .vulnerability_id = vu->id,
+        .title = title,
+        .element = vu->items.n ? vu->items.v[0] : NULL,
+        .exploitability = el,
+        .exploitability_basis = ebasis,
+        .severity = sv.level,
+        .severity_basis = sv.basis,
+        .controls = ctl,
+        .ncontrols = nctl,
+        .suggested = sugg,
+        .nsuggested = nplanned,
+    };
+    return medsec_risk_register_add(reg, &spec, err);
+}
+
 medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
                                   const struct medsec_tm_graph *g, const struct medsec_threat_list *threats,
                                   struct medsec_error *err)
@@ -319,6 +461,13 @@ medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct
         if (threats->v[i].status == MEDSEC_TM_MITIGATED)
             continue;
         medsec_err rc = add_threat(reg, m, g, &threats->v[i], err);
+        if (rc)
+            return rc;
+    }
+    for (size_t i = 0; i < m->nvulnerabilities; i++) {
+        if (!vuln_open(&m->vulnerabilities[i]))
+            continue;
+        medsec_err rc = add_vulnerability(reg, m, &m->vulnerabilities[i], err);
         if (rc)
             return rc;
     }

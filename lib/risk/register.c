@@ -86,6 +86,7 @@ medsec_err medsec_risk_register_add(struct medsec_risk_register *r, const struct
     struct medsec_risk_spec s = *spec;
     s.id = dup(r, spec->id, &ok);
     s.threat_id = dup(r, spec->threat_id, &ok);
+    s.vulnerability_id = dup(r, spec->vulnerability_id, &ok);
     s.title = dup(r, spec->title, &ok);
     s.element = dup(r, spec->element, &ok);
     s.hazard = dup(r, spec->hazard, &ok);

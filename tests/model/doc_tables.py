@@ -18,7 +18,7 @@ def typ(p):
         if "$ref" in it:
             n = it["$ref"].split("/")[-1]
             return "list of [%s](#%s)" % (n, n.lower()) + (", at least %d" % p["minItems"] if "minItems" in p else "")
-        return "list of " + typ(it)
+        return "list of " + typ(it) + (", at least %d" % p["minItems"] if "minItems" in p else "")
     if "allOf" in p:
         return typ(p["allOf"][0])
     if "enum" in p:
@@ -34,7 +34,7 @@ def typ(p):
     if "x-medsec-references" in p:
         return "id of " + " / ".join(p["x-medsec-references"])
     if "x-medsec-file" in p:
-        return "relative path (%s)" % ("SBOM file" if p["x-medsec-file"] == "sbom" else "file")
+        return "relative path (%s)" % {"sbom": "SBOM file", "rubric": "rubric answers file"}.get(p["x-medsec-file"], "file")
     return "string"
 
 

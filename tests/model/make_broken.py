@@ -13,6 +13,27 @@ def sub(old, new, count=1):
     return base.replace(old, new, count)
 
 
+# MITRE rubric answers for the vulnerability cases (docs/rubric.md).
+rubric = """rubric: mitre-medical-device-cvss
+attack_vector: {routed_network: yes}
+attack_complexity: {specialized_conditions: no}
+privileges_required: {authentication_required: no}
+user_interaction: {user_action_required: no}
+scope: {impacts_other_components: no}
+impact:
+  phi: {confidentiality: high, integrity: none, availability: none}
+  diagnosis_monitoring: {confidentiality: none, integrity: high, availability: high}
+  therapy_delivery: {confidentiality: none, integrity: none, availability: none}
+  clinical_workflow: {confidentiality: none, integrity: none, availability: low}
+  secrets: {confidentiality: none, integrity: none, availability: none}
+"""
+
+
+def vuln(vid="CVE-2024-0001", components="[monitor-app]", rubric_file="cve.yaml"):
+    return ("  - id: %s\n    components: %s\n    rubric: %s\n"
+            "    rationale: The HL7 listener parses untrusted input.\n" % (vid, components, rubric_file))
+
+
 cases = {
     "yaml-syntax": ("a flow mapping that is never closed",
                     sub("  intended_users: [nurses]", "  intended_users: [nurses\n")),
@@ -52,6 +73,18 @@ cases = {
     "empty-file": ("nothing in it", "# empty\n"),
     "yaml-alias": ("a value written as an alias", sub("    trust: 80", "    trust: &t 80").replace(
         "    trust: 30", "    trust: *t")),
+    "not-utf8": ("a value saved as Latin-1 (a byte that is not UTF-8)",
+                 sub("  manufacturer: Example Medical", "  manufacturer: Example M\udce9dical")),
+    "vulnerability-unknown-component": ("a vulnerability in a component no item lists",
+                                        base + "vulnerabilities:\n" + vuln(components="[monitor-ap]"),
+                                        {"cve.yaml": rubric}),
+    "vulnerability-bad-rubric": ("a vulnerability whose rubric answers miss a question the flow reaches",
+                                 base + "vulnerabilities:\n" + vuln(),
+                                 {"cve.yaml": rubric.replace("{authentication_required: no}",
+                                                             "{authentication_required: yes}")}),
+    "vulnerability-duplicate-id": ("the same vulnerability assessed twice",
+                                   base + "vulnerabilities:\n" + vuln() + vuln(components="[central-station]"),
+                                   {"cve.yaml": rubric}),
     "many-errors": ("several problems, all reported at once",
                     sub("    protocol: hl7-mllp", "    protocl: hl7-mllp").replace(
                         "    to: central-station", "    to: central-staton").replace(
@@ -59,9 +92,13 @@ cases = {
                         "    support: full", "    support: ful")),
 }
 
-for name, (why, text) in cases.items():
+for name, (why, text, *extra) in cases.items():
     d = os.path.join(here, "broken", name)
     os.makedirs(d, exist_ok=True)
-    with open(os.path.join(d, "device.yaml"), "w") as f:
-        f.write(head % why + text)
+    # surrogateescape turns a lone \udcXX back into the byte XX (the not-UTF-8 case)
+    with open(os.path.join(d, "device.yaml"), "wb") as f:
+        f.write((head % why + text).encode("utf-8", "surrogateescape"))
+    for fname, ftext in (extra[0] if extra else {}).items():
+        with open(os.path.join(d, fname), "w") as f:
+            f.write(ftext)
 print("wrote %d cases" % len(cases), file=sys.stderr)

@@ -30,8 +30,9 @@ schema_detects = {"unknown-key", "wrong-type", "wrong-type-integer", "missing-re
                   "bad-capability", "many-errors", "empty-file", "too-deep"}
 only_medsec = {"duplicate-id", "dangling-reference", "wrong-kind-reference", "bad-date",
                "end-of-support-before-release", "unknown-version", "matrix-shape", "missing-sbom-file",
-               "unknown-sbom-component", "missing-evidence-file", "too-many-entries", "yaml-alias"}
-not_yaml = {"yaml-syntax"}
+               "unknown-sbom-component", "missing-evidence-file", "too-many-entries", "yaml-alias",
+               "vulnerability-unknown-component", "vulnerability-bad-rubric", "vulnerability-duplicate-id"}
+not_yaml = {"yaml-syntax", "not-utf8"}
 
 failures = 0
 

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -14,6 +15,8 @@
 #include "medsec/alloc.h"
 #include "medsec/file.h"
 #include "medsec/model.h"
+#include "medsec/cvss.h"
+#include "medsec/utf8.h"
 
 #define SRC MEDSEC_SOURCE_DIR
 
@@ -272,6 +275,312 @@ static void test_yaml_errors(void **state)
     expect_one("a: 1\na: 2\n", 2, 1, "YAML: duplicate key", MEDSEC_EPARSE);
 }
 
+/* The UTF-8 check both YAML loaders (this one and the rule catalogs) run before libfyaml. */
+static void test_utf8_check(void **state)
+{
+    (void)state;
+    struct medsec_utf8_pos p;
+    assert_true(medsec_utf8_check("", 0, &p));
+    assert_true(medsec_utf8_check("plain\n", 6, NULL));
+    /* é (2 bytes), € (3), U+1D11E (4), a byte-order mark, U+10FFFF */
+    static const char ok[] = "\xc3\xa9\xe2\x82\xac\xf0\x9d\x84\x9e\xef\xbb\xbf\xf4\x8f\xbf\xbf";
+    assert_true(medsec_utf8_check(ok, sizeof ok - 1, &p));
+    static const struct {
+        const char *text;
+        size_t offset;
+        unsigned line, column;
+        unsigned char byte;
+    } bad[] = {
+        {"a\x80", 1, 1, 2, 0x80},                 /* a lone continuation byte */
+        {"ab\nc\xc0\xaf", 4, 2, 2, 0xc0},          /* overlong '/' */
+        {"\xe0\x80\xaf", 0, 1, 1, 0xe0},           /* overlong, three bytes */
+        {"x\xed\xa0\x80", 1, 1, 2, 0xed},          /* a UTF-16 surrogate */
+        {"\xf4\x90\x80\x80", 0, 1, 1, 0xf4},       /* above U+10FFFF */
+        {"\xf5\x80\x80\x80", 0, 1, 1, 0xf5},       /* never a lead byte */
+        {"\xc3\xa9\xc3\xa9\xe2\x82", 4, 1, 3, 0xe2}, /* cut short at the end; é counts one column */
+        {"\xc3\xa9\n\n\xc3(", 4, 3, 1, 0xc3},       /* a lead byte without its continuation */
+        {"%FOO \xff", 5, 1, 6, 0xff},             /* libfyaml 0.7.12 looped forever on this */
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        memset(&p, 0, sizeof p);
+        assert_false(medsec_utf8_check(bad[i].text, strlen(bad[i].text), &p));
+        assert_int_equal(p.offset, bad[i].offset);
+        assert_int_equal(p.line, bad[i].line);
+        assert_int_equal(p.column, bad[i].column);
+        assert_int_equal(p.byte, bad[i].byte);
+        assert_false(medsec_utf8_check(bad[i].text, strlen(bad[i].text), NULL));
+    }
+    assert_false(medsec_utf8_check("a\nb\0c", 5, &p)); /* a NUL byte */
+    assert_int_equal(p.offset, 3);
+    assert_int_equal(p.line, 2);
+    assert_int_equal(p.column, 2);
+    assert_int_equal(p.byte, 0);
+}
+
+static void test_not_utf8(void **state)
+{
+    (void)state;
+    /* refused before libfyaml sees it: these made it loop forever (fuzz_model) */
+    expect_one("%FOO \xff\nmedsec: 1\n", 1, 6, "not UTF-8 text: byte 0xff (save the file as UTF-8)", MEDSEC_EPARSE);
+    expect_one("# found by fuzz_model\nmedsec: 0\ndevci\n%:  manufactur\n\xff\xff\xff\xff", 5, 1,
+               "not UTF-8 text: byte 0xff (save the file as UTF-8)", MEDSEC_EPARSE);
+    char *t = mutate("  manufacturer: Example Medical", "  manufacturer: Example M\xe9" "dical");
+    expect_one(t, 4, 26, "not UTF-8 text: byte 0xe9 (save the file as UTF-8)", MEDSEC_EPARSE);
+    free(t);
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = NULL;
+    struct medsec_error err;
+    assert_int_equal(medsec_model_parse("medsec: 1\n\0", 11, "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_EPARSE);
+    assert_null(m);
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.v[0].msg, "a NUL byte; YAML text cannot hold one");
+    assert_int_equal(d.v[0].line, 2);
+    assert_int_equal(d.v[0].column, 1);
+    medsec_diags_release(&d);
+    /* the same file through medsec_model_load, from the broken corpus */
+    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/not-utf8", NULL, &m, &d, &err), MEDSEC_EPARSE);
+    assert_int_equal(d.errors, 1);
+    assert_int_equal(d.v[0].line, 5);
+    assert_int_equal(d.v[0].column, 26);
+    medsec_diags_release(&d);
+}
+
+/* Quoted scalars are decoded by medsec (libfyaml 0.7.12 garbles and leaks some of them). */
+static void test_quoted_scalars(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *yaml, *want;
+    } cases[] = {
+        /* six escaped quotes in a row: libfyaml returned a wrong text here and leaked a buffer */
+        {"'a''''''''''''b'", "a''''''b"},
+        {"'''''\t x y'", "''\t x y"},
+        {"'x \r\n      y'", "x y"},        /* CR LF is one line break */
+        {"'x \r\n      '", "x "},          /* libfyaml: "x\n" */
+        {"'a\n\n      b  '", "a\nb  "},     /* an empty line is a line feed; trailing white stays */
+        {"\"t\\u00e9\\x41\\t\\\"\"", "t\xc3\xa9" "A\t\""},
+        {"\"\\N\\_\\L\\P\\/\\e\"", "\xc2\x85\xc2\xa0\xe2\x80\xa8\xe2\x80\xa9/\x1b"},
+        {"\"\\U0001F600 \\ud83d\\ude00\"", "\xf0\x9f\x98\x80 \xf0\x9f\x98\x80"},
+        {"\"a \\\n\n      b\"", "a \nb"},     /* escaped line break: the white before it stays */
+        {"\"\\t\\   \n\n\n      a\"", "\t \n\na"}, /* escaped white is not trailing white */
+        {"\"\\N \\\n\n    \n      \\/\"", "\xc2\x85 \n\n/"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char line[256];
+        snprintf(line, sizeof line, "    name: %s", cases[i].yaml);
+        char *t = mutate("    name: Monitor application", line);
+        struct medsec_model *m = NULL;
+        struct medsec_diags d = MEDSEC_DIAGS_INIT;
+        struct medsec_error err;
+        medsec_err rc = medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err);
+        if (rc)
+            fprintf(stderr, "case %zu: %u:%u: %s\n", i, d.n ? d.v[0].line : 0, d.n ? d.v[0].column : 0,
+                    d.n ? d.v[0].msg : err.msg);
+        assert_int_equal(rc, MEDSEC_OK);
+        assert_string_equal(medsec_model_find_item(m, "monitor-app")->name, cases[i].want);
+        medsec_model_free(m);
+        medsec_diags_release(&d);
+        free(t);
+    }
+    /* quoted keys are keys like any other */
+    char *t = mutate("    name: Monitor application", "    \"name\": Monitor\n    'kid': application");
+    expect_one(t, 33, 6, "unknown key 'kid' in item; did you mean 'id'?", MEDSEC_EINVAL);
+    free(t);
+}
+
+/* Every problem has a position, even next to an empty key, which has none of its own. */
+static void test_positions_without_key(void **state)
+{
+    (void)state;
+    static const char text[] = "#l>s4]\n : '''''''''''''''''''''''''''''': \n";
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = NULL;
+    struct medsec_error err;
+    assert_int_equal(medsec_model_parse(text, strlen(text), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_EINVAL);
+    assert_true(d.errors > 1);
+    for (size_t i = 0; i < d.n; i++) {
+        assert_int_equal(d.v[i].line, 2);
+        assert_int_equal(d.v[i].column, 5);
+    }
+    assert_string_equal(d.v[0].msg, "unknown key '' in security file");
+    medsec_diags_release(&d);
+}
+
+/* The minimal file with a vulnerabilities section holding @entries. */
+static char *with_vulns(const char *entries)
+{
+    char *base = minimal_text();
+    size_t n = strlen(base) + strlen(entries) + 32;
+    char *out = malloc(n);
+    assert_non_null(out);
+    snprintf(out, n, "%svulnerabilities:\n%s", base, entries);
+    medsec_free(base);
+    return out;
+}
+
+static void test_vulnerabilities(void **state)
+{
+    (void)state;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = NULL;
+    struct medsec_error err;
+    /* from memory (no folder): refs resolve to items, the rubric file is not opened */
+    char *t = mutate("    zone: device\n", "    zone: device\n    sbom: app.cdx.json\n    components: [app/zlib, app/ui]\n");
+    char *v = malloc(strlen(t) + 400);
+    assert_non_null(v);
+    sprintf(v, "%svulnerabilities:\n  - id: CVE-2024-12345\n    components: [app/zlib, central-station, app/ui]\n"
+               "    rubric: r.yaml\n    rationale: r\n    status: under_investigation\n    controls: [c-tls]\n"
+               "  - id: ACME-SA-2025-01\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n", t);
+    assert_int_equal(medsec_model_parse(v, strlen(v), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_OK);
+    assert_int_equal(m->nvulnerabilities, 2);
+    const struct medsec_model_vulnerability *vu = medsec_model_find_vulnerability(m, "CVE-2024-12345");
+    assert_non_null(vu);
+    assert_int_equal(vu->components.n, 3);
+    assert_int_equal(vu->items.n, 2); /* app/zlib and app/ui are both monitor-app's */
+    assert_string_equal(vu->items.v[0], "monitor-app");
+    assert_string_equal(vu->items.v[1], "central-station");
+    assert_string_equal(vu->status, "under_investigation");
+    assert_null(vu->cvss);
+    assert_int_equal(vu->pos.line, 80);
+    assert_null(m->vulnerabilities[1].status);
+    assert_null(medsec_model_find_vulnerability(m, "CVE-2024-1"));
+    medsec_model_free(m);
+    free(v);
+    free(t);
+
+    t = with_vulns("  - id: CVE-24-1\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
+    expect_one(t, 78, 9, "vulnerability id 'CVE-24-1' is not a CVE id (CVE-YYYY-NNNN, four or more digits at the end)",
+               MEDSEC_EINVAL);
+    free(t);
+    t = with_vulns("  - id: GHSA-ABCD-2345-6789\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
+    expect_one(t, 78, 9, "vulnerability id 'GHSA-ABCD-2345-6789' is not a GitHub advisory id (GHSA-xxxx-xxxx-xxxx, "
+               "lower case)", MEDSEC_EINVAL);
+    free(t);
+    t = with_vulns("  - id: GHSA-jfh8-c2jp-5v3q\n    components: []\n    rubric: r.yaml\n    rationale: r\n");
+    expect_one(t, 79, 5, "'components' needs at least 1 entry", MEDSEC_EINVAL);
+    free(t);
+    t = with_vulns("  - id: CVE-2024-0001\n    components: [monitor-ap]\n    rubric: r.yaml\n    rationale: r\n");
+    expect_one(t, 79, 18, "'components' names 'monitor-ap', which is neither an item nor a component an item lists; "
+               "did you mean 'monitor-app'?", MEDSEC_EINVAL);
+    free(t);
+    t = with_vulns("  - id: CVE-2024-0001\n    components: [monitor-app]\n    rationale: r\n    status: fixd\n");
+    assert_int_equal(medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_EINVAL);
+    assert_int_equal(d.errors, 2); /* both problems at once */
+    assert_string_equal(d.v[0].msg, "vulnerability 'CVE-2024-0001' is missing required key 'rubric'");
+    assert_string_equal(d.v[1].msg, "'status' must be one of under_investigation, affected, not_affected, fixed, "
+                                    "not 'fixd'; did you mean 'fixed'?");
+    medsec_diags_release(&d);
+    free(t);
+    /* vulnerabilities have their own namespace: a CVE id may equal an element id, not another CVE id */
+    t = with_vulns("  - id: c-tls\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n"
+                   "  - id: c-tls\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
+    expect_one(t, 82, 9, "duplicate vulnerability id 'c-tls' (first defined at line 78)", MEDSEC_EINVAL);
+    free(t);
+
+    /* the example: the rubric answers are loaded and kept */
+    assert_int_equal(medsec_model_load(SRC "/examples/infusion-pump", NULL, &m, &d, &err), MEDSEC_OK);
+    assert_int_equal(m->nvulnerabilities, 1);
+    vu = &m->vulnerabilities[0];
+    assert_string_equal(vu->id, "CVE-2017-13077");
+    assert_int_equal(vu->items.n, 1);
+    assert_string_equal(vu->items.v[0], "comms-agent");
+    assert_non_null(vu->cvss);
+    assert_string_equal(vu->cvss->vector, "CVSS:3.1/AV:A/AC:H/PR:N/UI:N/S:U/C:N/I:N/A:L");
+    const struct medsec_model_threat *th = medsec_model_find_threat(m, "T-BLE-SERVICE");
+    assert_non_null(th->cvss);
+    assert_string_equal(th->cvss->vector, "CVSS:3.1/AV:A/AC:H/PR:H/UI:R/S:U/C:L/I:L/A:L");
+    assert_null(medsec_model_find_threat(m, "T-WIFI-DOS")->cvss);
+    medsec_model_free(m);
+    medsec_diags_release(&d);
+
+    /* rubric answers that stop short: the error is at the rubric key, with the place in the answers */
+    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/vulnerability-bad-rubric", NULL, &m, &d, &err),
+                     MEDSEC_EINVAL);
+    assert_int_equal(d.errors, 1);
+    assert_int_equal(d.v[0].line, 81);
+    assert_int_equal(d.v[0].column, 13);
+    assert_string_equal(d.v[0].path, "vulnerabilities[0].rubric");
+    assert_non_null(strstr(d.v[0].msg, "rubric 'cve.yaml' cannot be used: privileges_required: question "
+                                       "'credentials_easily_obtained' (XPRS) is not answered"));
+    assert_non_null(strstr(d.v[0].msg, "(line 4, column 1)"));
+    medsec_diags_release(&d);
+    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/vulnerability-unknown-component", NULL, &m, &d, &err),
+                     MEDSEC_EINVAL);
+    assert_int_equal(d.errors, 1);
+    assert_string_equal(d.v[0].path, "vulnerabilities[0].components[0]");
+    medsec_diags_release(&d);
+}
+
+/* Rubric answers that are not UTF-8 are refused before libfyaml reads them; a component of an item's
+ * SBOM that no item lists is named as such. */
+static void test_vulnerability_files(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/medsec-test-model-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[512];
+    struct medsec_error err;
+    char *t = with_vulns("  - id: CVE-2024-0001\n    components: [app/zlib]\n    rubric: r.yaml\n    rationale: r\n");
+    char *u = malloc(strlen(t) + 200);
+    assert_non_null(u);
+    /* monitor-app lists app/ui only; the whole SBOM is not its */
+    char *at = strstr(t, "    zone: device\n");
+    snprintf(u, strlen(t) + 200, "%.*s    zone: device\n    sbom: app.cdx.json\n    components: [app/ui]\n%s",
+             (int)(at - t), t, at + strlen("    zone: device\n"));
+    snprintf(path, sizeof path, "%s/device.yaml", dir);
+    assert_int_equal(medsec_file_write_atomic(path, u, strlen(u), &err), MEDSEC_OK);
+    static const char sbom[] = "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"version\": 1,\n"
+                               " \"components\": [{\"bom-ref\": \"app/zlib\", \"type\": \"library\", \"name\": \"zlib\","
+                               " \"version\": \"1.2.8\"},\n  {\"bom-ref\": \"app/ui\", \"type\": \"application\","
+                               " \"name\": \"ui\", \"version\": \"1\"}]}\n";
+    snprintf(path, sizeof path, "%s/app.cdx.json", dir);
+    assert_int_equal(medsec_file_write_atomic(path, sbom, strlen(sbom), &err), MEDSEC_OK);
+    static const char rubric[] = "attack_vector:\n  routed_network: n\xf6\n";
+    snprintf(path, sizeof path, "%s/r.yaml", dir);
+    assert_int_equal(medsec_file_write_atomic(path, rubric, strlen(rubric), &err), MEDSEC_OK);
+
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = NULL;
+    assert_int_equal(medsec_model_load(dir, NULL, &m, &d, &err), MEDSEC_EINVAL);
+    assert_null(m);
+    assert_int_equal(d.errors, 2);
+    assert_string_equal(d.v[0].msg, "component 'app/zlib' of SBOM 'app.cdx.json' belongs to no item; list it in the "
+                                    "'components' of the item it is part of");
+    assert_string_equal(d.v[1].msg, "rubric 'r.yaml' cannot be used: not UTF-8 text: byte 0xf6 (line 2, column 20)");
+    medsec_diags_release(&d);
+
+    /* the SBOM of an item without a components list is all its own */
+    at = strstr(u, "    components: [app/ui]\n");
+    memmove(at, at + strlen("    components: [app/ui]\n"), strlen(at + strlen("    components: [app/ui]\n")) + 1);
+    snprintf(path, sizeof path, "%s/device.yaml", dir);
+    assert_int_equal(medsec_file_write_atomic(path, u, strlen(u), &err), MEDSEC_OK);
+    static const char good[] = "attack_vector: {routed_network: yes}\nattack_complexity: {specialized_conditions: no}\n"
+                               "privileges_required: {authentication_required: no}\n"
+                               "user_interaction: {user_action_required: no}\nscope: {impacts_other_components: no}\n"
+                               "impact:\n  phi: {confidentiality: high, integrity: none, availability: none}\n"
+                               "  diagnosis_monitoring: {confidentiality: none, integrity: none, availability: none}\n"
+                               "  therapy_delivery: {confidentiality: none, integrity: none, availability: none}\n"
+                               "  clinical_workflow: {confidentiality: none, integrity: none, availability: none}\n"
+                               "  secrets: {confidentiality: none, integrity: none, availability: none}\n";
+    snprintf(path, sizeof path, "%s/r.yaml", dir);
+    assert_int_equal(medsec_file_write_atomic(path, good, strlen(good), &err), MEDSEC_OK);
+    assert_int_equal(medsec_model_load(dir, NULL, &m, &d, &err), MEDSEC_OK);
+    assert_int_equal(m->vulnerabilities[0].items.n, 1);
+    assert_string_equal(m->vulnerabilities[0].items.v[0], "monitor-app");
+    assert_string_equal(m->vulnerabilities[0].cvss->vector, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N");
+    medsec_model_free(m);
+    medsec_diags_release(&d);
+
+    static const char *const files[] = {"device.yaml", "app.cdx.json", "r.yaml"};
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        assert_int_equal(remove(path), 0);
+    }
+    assert_int_equal(rmdir(dir), 0);
+    free(u);
+    free(t);
+}
+
 static void test_caps(void **state)
 {
     (void)state;
@@ -453,6 +762,9 @@ int main(void)
         cmocka_unit_test(test_caps),              cmocka_unit_test(test_files_and_sboms),
         cmocka_unit_test(test_dates),             cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_schema),            cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_utf8_check),        cmocka_unit_test(test_not_utf8),
+        cmocka_unit_test(test_vulnerabilities),   cmocka_unit_test(test_vulnerability_files),
+        cmocka_unit_test(test_quoted_scalars),    cmocka_unit_test(test_positions_without_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

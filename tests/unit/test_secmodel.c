@@ -4,10 +4,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
+#include "medsec/file.h"
 #include "medsec/model.h"
 #include "medsec/risk.h"
 #include "medsec/threat.h"
@@ -118,7 +121,7 @@ static const struct medsec_threat *threat(const struct fixture *f, const char *r
 static const struct medsec_risk_item *risk_of(const struct fixture *f, const char *threat_id)
 {
     for (size_t i = 0; i < f->r.n; i++)
-        if (strcmp(f->r.items[i].spec.threat_id, threat_id) == 0)
+        if (f->r.items[i].spec.threat_id && strcmp(f->r.items[i].spec.threat_id, threat_id) == 0)
             return &f->r.items[i];
     return NULL;
 }
@@ -227,6 +230,157 @@ static void test_silenced_threats_have_no_risk(void **state)
     assert_int_equal(f->r.n, open);
 }
 
+/* ---- known vulnerabilities (need a folder: their rubric answers are files) ---- */
+
+/* Rubric answers over BLE without authentication; @therapy is the therapy_delivery impact mapping. */
+static char *answers(const char *therapy, const char *phi)
+{
+    char *a = malloc(1024);
+    assert_non_null(a);
+    snprintf(a, 1024,
+             "attack_vector: {routed_network: no, adjacent_network: no, wireless: yes}\n"
+             "attack_complexity: {specialized_conditions: no}\n"
+             "privileges_required: {authentication_required: no}\n"
+             "user_interaction: {user_action_required: no}\n"
+             "scope: {impacts_other_components: no}\n"
+             "impact:\n"
+             "  phi: %s\n"
+             "  diagnosis_monitoring: {confidentiality: none, integrity: none, availability: none}\n"
+             "  therapy_delivery: %s\n"
+             "  clinical_workflow: {confidentiality: none, integrity: none, availability: none}\n"
+             "  secrets: {confidentiality: none, integrity: none, availability: none}\n",
+             phi, therapy);
+    return a;
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    struct medsec_error err;
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    assert_int_equal(medsec_file_write_atomic(path, text, strlen(text), &err), MEDSEC_OK);
+}
+
+static const char vulns_yaml[] =
+    "vulnerabilities:\n"
+    "  - {id: CVE-2024-0001, title: Bolus parser overflow, components: [ctl], rubric: therapy.yaml,\n"
+    "     rationale: the BLE command parser of the therapy core overflows, controls: [C-LIMIT]}\n"
+    "  - {id: CVE-2024-0002, components: [ctl], rubric: phi.yaml, rationale: leaks a name,\n"
+    "     status: under_investigation}\n"
+    "  - {id: CVE-2024-0003, components: [ctl], rubric: phi.yaml, rationale: not built in, status: not_affected}\n"
+    "  - {id: CVE-2024-0004, components: [ctl], rubric: phi.yaml, rationale: patched in 1.0, status: fixed}\n";
+
+static void test_vulnerability_risks(void **state)
+{
+    (void)state;
+    char dir[] = "/tmp/medsec-test-secmodel-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    size_t n = sizeof device_yaml + sizeof vulns_yaml;
+    char *text = malloc(n);
+    assert_non_null(text);
+    snprintf(text, n, "%s%s", device_yaml, vulns_yaml);
+    write_file(dir, "device.yaml", text);
+    char *therapy = answers("{confidentiality: none, integrity: high, availability: none}",
+                            "{confidentiality: none, integrity: none, availability: none}");
+    char *phi = answers("{confidentiality: none, integrity: none, availability: none}",
+                        "{confidentiality: high, integrity: none, availability: none}");
+    write_file(dir, "therapy.yaml", therapy);
+    write_file(dir, "phi.yaml", phi);
+
+    struct fixture f;
+    memset(&f, 0, sizeof f);
+    struct medsec_error err;
+    assert_int_equal(medsec_model_load(dir, NULL, &f.m, NULL, &err), MEDSEC_OK);
+    medsec_tm_graph_init(&f.g);
+    medsec_tm_catalog_init(&f.c);
+    medsec_threat_list_init(&f.l);
+    assert_int_equal(medsec_tm_from_model(f.m, &f.g, &err), MEDSEC_OK);
+    assert_int_equal(medsec_tm_catalog_load_default(&f.c, &err), MEDSEC_OK);
+    assert_int_equal(medsec_threats_generate(&f.g, &f.c, 0, &f.l, &err), MEDSEC_OK);
+    assert_int_equal(medsec_threats_merge_model(&f.l, &f.g, f.m, &err), MEDSEC_OK);
+    assert_int_equal(medsec_risk_register_from_model(&f.r, f.m, &err), MEDSEC_OK);
+    assert_int_equal(medsec_risk_from_model(&f.r, f.m, &f.g, &f.l, &err), MEDSEC_OK);
+
+    const struct medsec_risk_item *r1 = NULL, *r2 = NULL;
+    size_t nv = 0;
+    for (size_t i = 0; i < f.r.n; i++) {
+        const struct medsec_risk_spec *sp = &f.r.items[i].spec;
+        if (!sp->vulnerability_id)
+            continue;
+        nv++;
+        assert_null(sp->threat_id);
+        if (!strcmp(sp->vulnerability_id, "CVE-2024-0001"))
+            r1 = &f.r.items[i];
+        if (!strcmp(sp->vulnerability_id, "CVE-2024-0002"))
+            r2 = &f.r.items[i];
+    }
+    assert_int_equal(nv, 2); /* not_affected and fixed ones are left out */
+    assert_non_null(r1);
+    assert_string_equal(r1->spec.id, "R-CVE-2024-0001");
+    assert_string_equal(r1->spec.title, "Bolus parser overflow");
+    assert_string_equal(r1->spec.element, "ctl");
+    assert_int_equal(r1->spec.stride, 0);
+    /* AV:A/AC:L/PR:N/UI:N: f = 0.73 of the top, level 2 of 3 */
+    assert_int_equal(r1->result.initial_exploitability, 2);
+    assert_string_equal(r1->spec.exploitability_basis,
+                        "MITRE rubric therapy.yaml -> CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N");
+    /* the rate is stored in ctl: its integrity (catastrophic) counts, its availability (serious) does not,
+     * because the rubric says therapy availability is not impacted */
+    assert_int_equal(r1->result.initial_severity, 2);
+    assert_string_equal(r1->spec.severity_basis, "integrity of asset rate (rubric: therapy_delivery high) -> catastrophic");
+    /* C-LIMIT is named: one severity level off; C-LOG is on the zone and has no STRIDE list: listed */
+    assert_int_equal(r1->spec.ncontrols, 2);
+    assert_string_equal(r1->spec.controls[0].id, "C-LOG");
+    assert_int_equal(r1->spec.controls[0].severity_reduction, 0);
+    assert_string_equal(r1->spec.controls[1].id, "C-LIMIT");
+    assert_int_equal(r1->spec.controls[1].severity_reduction, 1);
+    assert_int_equal(r1->result.residual_severity, 1);
+    assert_false(r1->result.residual_acceptable); /* (high, serious) */
+    /* C-PAIR (planned) applies to ble and cmd, not to ctl: not suggested */
+    assert_int_equal(r1->spec.nsuggested, 0);
+
+    /* PHI confidentiality only: no asset with that function and property is reached -> lowest severity */
+    assert_non_null(r2);
+    assert_string_equal(r2->spec.title, "Known vulnerability CVE-2024-0002 in ctl");
+    assert_int_equal(r2->result.initial_severity, 0);
+    assert_string_equal(r2->spec.severity_basis, "no asset with a harm rating reached: lowest severity");
+    assert_true(r2->result.initial_acceptable);
+
+    medsec_risk_register_release(&f.r);
+    medsec_threat_list_release(&f.l);
+    medsec_tm_catalog_release(&f.c);
+    medsec_tm_graph_release(&f.g);
+    medsec_model_free(f.m);
+
+    /* the same file read without its folder: the answers were never loaded, so no register */
+    struct medsec_model *m = NULL;
+    assert_int_equal(medsec_model_parse(text, strlen(text), "device.yaml", NULL, NULL, &m, NULL, &err), MEDSEC_OK);
+    struct medsec_risk_register reg;
+    struct medsec_tm_graph g;
+    struct medsec_threat_list l;
+    medsec_tm_graph_init(&g);
+    medsec_threat_list_init(&l);
+    assert_int_equal(medsec_tm_from_model(m, &g, &err), MEDSEC_OK);
+    assert_int_equal(medsec_risk_register_from_model(&reg, m, &err), MEDSEC_OK);
+    assert_int_equal(medsec_risk_from_model(&reg, m, &g, &l, &err), MEDSEC_EINVAL);
+    assert_non_null(strstr(err.msg, "vulnerability CVE-2024-0001: its rubric answers were not loaded"));
+    medsec_risk_register_release(&reg);
+    medsec_threat_list_release(&l);
+    medsec_tm_graph_release(&g);
+    medsec_model_free(m);
+
+    static const char *const files[] = {"device.yaml", "therapy.yaml", "phi.yaml"};
+    for (size_t i = 0; i < 3; i++) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s", dir, files[i]);
+        assert_int_equal(remove(path), 0);
+    }
+    assert_int_equal(rmdir(dir), 0);
+    free(therapy);
+    free(phi);
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -236,6 +390,7 @@ int main(void)
         cmocka_unit_test(test_therapy_severity_and_hazard),
         cmocka_unit_test(test_planned_control_suggested),
         cmocka_unit_test(test_silenced_threats_have_no_risk),
+        cmocka_unit_test(test_vulnerability_risks),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
