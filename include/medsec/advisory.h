@@ -195,7 +195,9 @@ medsec_err medsec_adv_read_path(const char *path, const struct medsec_adv_sink *
                                 struct medsec_adv_read_stats *stats, struct medsec_diags *diags,
                                 struct medsec_error *err) __attribute__((warn_unused_result));
 
-/* Read one in-memory file named @name (its name picks gz/zip/tar handling), as above. */
+/* Read one in-memory, uncompressed file named @name, as above: a `.json` name is detected as OSV, NVD
+ * 1.1 / API 2.0, CSAF or KEV by its content, a `.csv` name as an EPSS file when its header says so;
+ * any other name is counted as ignored. Archives and .gz need medsec_adv_read_path. */
 medsec_err medsec_adv_read_buffer(const char *name, const void *data, size_t len,
                                   const struct medsec_adv_sink *sink, struct medsec_adv_read_stats *stats,
                                   struct medsec_diags *diags, struct medsec_error *err)
