@@ -50,6 +50,7 @@ static void scan_usage(FILE *out)
 struct target {
     const char *label;   /* as the user should read it: "examples/x: 3.2.0: sbom/a.json" */
     const char *device, *version, *path;
+    const char *support; /* the version's level of support, NULL for a bare SBOM */
     bool current;
     const struct medsec_sbom *sbom;
     struct medsec_scan_result res;
@@ -146,27 +147,46 @@ static int load_device_target(struct ctx *c, const char *dir)
     c->models = mm;
     c->models[c->nmodels++] = m;
     if (m->nsboms == 0) {
-        fprintf(stderr, "medsec scan: %s: the device names no SBOM (items[].sbom)\n", dir);
+        fprintf(stderr, "medsec scan: %s: the device names no SBOM (items[].sbom, versions[].sboms)\n", dir);
         return EXIT_USAGE;
     }
-    /* The SBOMs the items name describe the current version. */
-    const char *version = m->device.current_version;
-    for (size_t i = 0; i < m->nsboms; i++) {
-        struct target *t = add_target(c);
-        if (!t)
-            return EXIT_INTERNAL;
-        char label[1024];
-        snprintf(label, sizeof label, "%s: %s%s: %s", m->device.name ? m->device.name : dir,
-                 version ? "version " : "", version ? version : "", m->sboms[i].path);
-        t->label = keep_label(c, label);
-        t->device = m->device.name;
-        t->version = version;
-        t->current = true;
-        t->path = keep_label(c, m->sboms[i].sbom->path ? m->sboms[i].sbom->path : m->sboms[i].path);
-        t->sbom = m->sboms[i].sbom;
-        if (!t->label || !t->path)
-            return EXIT_INTERNAL;
+    /* Every release with its SBOMs: the items' SBOMs describe the current version, versions[].sboms
+     * any release. */
+    const struct medsec_model_sbom **set = medsec_malloc(m->nsboms * sizeof *set);
+    if (!set)
+        return EXIT_INTERNAL;
+    const char *name = m->device.name ? m->device.name : dir;
+    for (size_t vi = 0; vi < m->nversions; vi++) {
+        const struct medsec_model_version *v = &m->versions[vi];
+        size_t n = medsec_model_version_sboms(m, v, set);
+        bool current = m->device.current_version && strcmp(m->device.current_version, v->version) == 0;
+        if (n == 0) {
+            fprintf(stderr, "medsec scan: %s: version %s names no SBOM (versions[].sboms); not scanned\n", name,
+                    v->version);
+            continue;
+        }
+        for (size_t i = 0; i < n; i++) {
+            struct target *t = add_target(c);
+            if (!t) {
+                medsec_free(set);
+                return EXIT_INTERNAL;
+            }
+            char label[1024];
+            snprintf(label, sizeof label, "%s: version %s: %s", name, v->version, set[i]->path);
+            t->label = keep_label(c, label);
+            t->device = m->device.name;
+            t->version = v->version;
+            t->current = current;
+            t->support = v->support;
+            t->path = keep_label(c, set[i]->sbom->path ? set[i]->sbom->path : set[i]->path);
+            t->sbom = set[i]->sbom;
+            if (!t->label || !t->path) {
+                medsec_free(set);
+                return EXIT_INTERNAL;
+            }
+        }
     }
+    medsec_free(set);
     return EXIT_OK_;
 }
 
@@ -249,6 +269,60 @@ static void count(const struct medsec_scan_result *r, struct totals *t)
     }
 }
 
+static bool same_release(const struct target *a, const struct target *b)
+{
+    return a->version && b->version && a->device == b->device && strcmp(a->version, b->version) == 0;
+}
+
+/* One line per release of a device when the scan covered more than one: what each version in the
+ * field carries. Targets of one release are next to each other. */
+static int print_releases(FILE *out, const struct ctx *c)
+{
+    size_t groups = 0;
+    for (size_t i = 0; i < c->n; i++)
+        groups += c->t[i].version && (i == 0 || !same_release(&c->t[i - 1], &c->t[i]));
+    if (groups < 2)
+        return 0;
+    static const char *const hdr[] = {"DEVICE", "VERSION", "SUPPORT", "SBOMS", "COMPONENTS", "VULNERABLE",
+                                      "FINDINGS", "CRITICAL", "HIGH", "KEV"};
+    struct cli_table tab;
+    if (cli_table_init(&tab, 10, hdr))
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < c->n && !rc;) {
+        const struct target *t = &c->t[i];
+        size_t j = i + 1;
+        while (j < c->n && same_release(t, &c->t[j]))
+            j++;
+        if (!t->version) {
+            i = j;
+            continue;
+        }
+        struct totals tt = {0};
+        for (size_t k = i; k < j; k++)
+            count(&c->t[k].res, &tt);
+        char ver[160], nsb[24], comp[24], vul[24], fin[24], crit[24], high[24], kev[24];
+        snprintf(ver, sizeof ver, "%s%s", t->version, t->current ? " *" : "");
+        snprintf(nsb, sizeof nsb, "%zu", j - i);
+        snprintf(comp, sizeof comp, "%zu", tt.components);
+        snprintf(vul, sizeof vul, "%zu", tt.vulnerable);
+        snprintf(fin, sizeof fin, "%zu", tt.findings);
+        snprintf(crit, sizeof crit, "%zu", tt.critical);
+        snprintf(high, sizeof high, "%zu", tt.high);
+        snprintf(kev, sizeof kev, "%zu", tt.kev);
+        const char *row[] = {t->device ? t->device : "-", ver, t->support ? t->support : "-", nsb, comp, vul,
+                             fin, crit, high, kev};
+        rc = cli_table_add(&tab, row);
+        i = j;
+    }
+    if (!rc) {
+        fputs("\nReleases (* current)\n", out);
+        cli_table_print(&tab, out);
+    }
+    cli_table_release(&tab);
+    return rc ? -1 : 0;
+}
+
 static int print_text(FILE *out, const struct ctx *c)
 {
     static const char *const hdr[] = {"COMPONENT", "VERSION", "VULNERABILITY", "SEVERITY", "CVSS",
@@ -297,6 +371,8 @@ static int print_text(FILE *out, const struct ctx *c)
         }
         count(r, &all);
     }
+    if (print_releases(out, c))
+        return EXIT_INTERNAL;
     if (c->n > 1)
         fprintf(out, "\n%zu SBOMs: %zu components, %zu vulnerable, %zu findings (%zu critical, %zu high, %zu in KEV)\n",
                 c->n, all.components, all.vulnerable, all.findings, all.critical, all.high, all.kev);
@@ -408,6 +484,8 @@ static void json_report(struct medsec_jsonw *w, const struct ctx *c, const struc
         medsec_jsonw_kv_string(w, "sbom", t->path);
         medsec_jsonw_kv_string(w, "device", t->device);
         medsec_jsonw_kv_string(w, "version", t->version);
+        medsec_jsonw_kv_bool(w, "current", t->current);
+        medsec_jsonw_kv_string(w, "support", t->support);
         medsec_jsonw_kv_string(w, "format", medsec_sbom_format_name(t->sbom->format));
         medsec_jsonw_kv_string(w, "subject", t->sbom->subject);
         medsec_jsonw_kv_int(w, "components", (long long)r->components);

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "medsec/alloc.h"
 #include "medsec/buf.h"
 #include "medsec/cvss.h"
 #include "medsec/json.h"
@@ -132,10 +133,15 @@ static int print_text(const struct medsec_model *m, const char *today)
     medsec_buf_release(&envs);
     printf("\nVersions (today %s; current %s)\n", today, d->current_version);
 
-    static const char *const vh[] = {"VERSION", "RELEASED", "SUPPORT", "END OF SUPPORT", "STATUS"};
+    static const char *const vh[] = {"VERSION", "RELEASED", "SUPPORT", "END OF SUPPORT", "STATUS", "SBOMS"};
     struct cli_table t;
-    if (cli_table_init(&t, 5, vh) != 0)
+    if (cli_table_init(&t, 6, vh) != 0)
         return -1;
+    const struct medsec_model_sbom **set = m->nsboms ? medsec_malloc(m->nsboms * sizeof *set) : NULL;
+    if (m->nsboms && !set) {
+        cli_table_release(&t);
+        return -1;
+    }
     int ok = 1;
     for (size_t i = 0; i < m->nversions && ok; i++) {
         const struct medsec_model_version *v = &m->versions[i];
@@ -147,9 +153,12 @@ static int print_text(const struct medsec_model *m, const char *today)
         else
             snprintf(status, sizeof status, "%s", medsec_support_status_name(st));
         snprintf(ver, sizeof ver, "%s%s", v->version, strcmp(v->version, d->current_version) ? "" : " *");
-        const char *row[] = {ver, v->release_date, v->support, v->end_of_support, status};
+        char nsb[24];
+        snprintf(nsb, sizeof nsb, "%zu", set ? medsec_model_version_sboms(m, v, set) : 0);
+        const char *row[] = {ver, v->release_date, v->support, v->end_of_support, status, nsb};
         ok = cli_table_add(&t, row) == 0;
     }
+    medsec_free(set);
     if (table_out(&t, ok))
         return -1;
 
@@ -296,6 +305,11 @@ static int print_json(const struct medsec_model *m, const char *today)
     json_strlist(&w, "use_environments", &d->use_environments);
     medsec_jsonw_kv_string(&w, "current_version", d->current_version);
     medsec_jsonw_object_end(&w);
+    const struct medsec_model_sbom **set = m->nsboms ? medsec_malloc(m->nsboms * sizeof *set) : NULL;
+    if (m->nsboms && !set) {
+        medsec_buf_release(&out);
+        return -1;
+    }
     medsec_jsonw_key(&w, "versions");
     medsec_jsonw_array_begin(&w);
     for (size_t i = 0; i < m->nversions; i++) {
@@ -309,8 +323,15 @@ static int print_json(const struct medsec_model *m, const char *today)
         medsec_jsonw_kv_string(&w, "end_of_support", v->end_of_support);
         medsec_jsonw_kv_string(&w, "status", medsec_support_status_name(st));
         medsec_jsonw_kv_int(&w, "days_left", left);
+        medsec_jsonw_key(&w, "sboms");
+        medsec_jsonw_array_begin(&w);
+        size_t nsb = set ? medsec_model_version_sboms(m, v, set) : 0;
+        for (size_t k = 0; k < nsb; k++)
+            medsec_jsonw_string(&w, set[k]->path);
+        medsec_jsonw_array_end(&w);
         medsec_jsonw_object_end(&w);
     }
+    medsec_free(set);
     medsec_jsonw_array_end(&w);
     medsec_jsonw_key(&w, "counts");
     medsec_jsonw_object_begin(&w);

@@ -81,6 +81,7 @@ struct medsec_model_version {
     const char *support;        /* full, security_only, limited, none */
     const char *end_of_support; /* YYYY-MM-DD (required: FDA 524B asks for it) */
     const char *notes;
+    struct medsec_strlist sboms; /* SBOM files of this release, relative to the device folder */
 };
 
 /* One step of the harm-severity scale, lowest first; `level` is its 1-based rank. */
@@ -347,6 +348,10 @@ const struct medsec_model_version *medsec_model_find_version(const struct medsec
 bool medsec_model_kind_of(const struct medsec_model *m, const char *id, enum medsec_model_kind *kind);
 /* The loaded SBOM for @path as written in device.yaml, or NULL. */
 const struct medsec_sbom *medsec_model_sbom(const struct medsec_model *m, const char *path);
+/* The loaded SBOMs of release @v into @out (room for m->nsboms entries), each once, in file order:
+ * the version's `sboms`, and for the current version also the SBOMs its items name. Returns how many. */
+size_t medsec_model_version_sboms(const struct medsec_model *m, const struct medsec_model_version *v,
+                                  const struct medsec_model_sbom **out);
 
 /* ---- queries ---- */
 

@@ -567,7 +567,11 @@ static const char *walk_scalar(struct walker *W, const struct mshape *s, const s
 static void walk_strlist(struct walker *W, const struct mshape *s, const struct mfield *f, struct fy_node *v,
                          struct medsec_strlist *out)
 {
-    enum mtype t = f->type == F_ENUMS ? F_ENUM : f->type == F_REFS ? F_REF : f->type == F_PATHS ? F_PATH : F_STR;
+    enum mtype t = f->type == F_ENUMS   ? F_ENUM
+                   : f->type == F_REFS  ? F_REF
+                   : f->type == F_PATHS ? F_PATH
+                   : f->type == F_SBOMS ? F_SBOM
+                                        : F_STR;
     if (!v || !fy_node_is_sequence(v)) {
         error_node(W, v, "'%s' must be a list, not %s", f->key, what_is(v));
         return;
@@ -651,6 +655,7 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
     case F_ENUMS:
     case F_REFS:
     case F_PATHS:
+    case F_SBOMS:
         walk_strlist(W, s, f, v, (struct medsec_strlist *)(void *)(obj + f->off));
         return;
     case F_OBJ:
@@ -754,6 +759,17 @@ static void check_shape(struct walker *W, const struct mshape *s, struct fy_node
             error_node(W, child(W, map, "end_of_support"),
                        "end_of_support %s is before release_date %s of version %s", v->end_of_support,
                        v->release_date, v->version ? v->version : "?");
+        struct fy_node *list = v->sboms.n ? child(W, map, "sboms") : NULL;
+        bool whole = list && (size_t)fy_node_sequence_item_count(list) == v->sboms.n;
+        for (size_t i = 0; list && i < v->sboms.n; i++) {
+            struct fy_node *at = whole ? fy_node_sequence_get_by_index(list, (int)i) : list;
+            for (size_t j = 0; j < i; j++)
+                if (strcmp(v->sboms.v[j], v->sboms.v[i]) == 0)
+                    error_node(W, at, "SBOM '%s' is listed twice for version %s", v->sboms.v[i],
+                               v->version ? v->version : "?");
+            if (W->dir && is_file(W->dir, v->sboms.v[i], W))
+                (void)sbom_get(W, v->sboms.v[i], at);
+        }
     } else if (strcmp(s->def, "item") == 0) {
         struct medsec_model_item *it = obj;
         if (it->components.n && !it->sbom && !child(W, map, "sbom"))

@@ -101,6 +101,34 @@ const struct medsec_sbom *medsec_model_sbom(const struct medsec_model *m, const 
     return NULL;
 }
 
+static size_t add_sbom(const struct medsec_model *m, const char *path, const struct medsec_model_sbom **out,
+                       size_t n)
+{
+    for (size_t i = 0; path && i < m->nsboms; i++)
+        if (strcmp(m->sboms[i].path, path) == 0) {
+            for (size_t j = 0; j < n; j++)
+                if (out[j] == &m->sboms[i])
+                    return n;
+            out[n++] = &m->sboms[i];
+            return n;
+        }
+    return n;
+}
+
+size_t medsec_model_version_sboms(const struct medsec_model *m, const struct medsec_model_version *v,
+                                  const struct medsec_model_sbom **out)
+{
+    size_t n = 0;
+    if (!m || !v || !v->version)
+        return 0;
+    if (m->device.current_version && strcmp(m->device.current_version, v->version) == 0)
+        for (size_t i = 0; i < m->nitems; i++)
+            n = add_sbom(m, m->items[i].sbom, out, n);
+    for (size_t i = 0; i < v->sboms.n; i++)
+        n = add_sbom(m, v->sboms.v[i], out, n);
+    return n;
+}
+
 const char *medsec_model_zone_of(const struct medsec_model *m, const char *element_id)
 {
     const struct medsec_model_item *it = medsec_model_find_item(m, element_id);

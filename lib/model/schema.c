@@ -70,6 +70,7 @@ static const char *const v_vuln_status[] = {"under_investigation", "affected", "
 #define FENUMS(T, k, m, req, vals, doc) {k, F_ENUMS, req, 0, vals, NULL, S(T, m), 0, 0, 0, doc}
 #define FREFS(T, k, m, req, mask, doc) {k, F_REFS, req, mask, NULL, NULL, S(T, m), 0, 0, 0, doc}
 #define FPATHS(T, k, m, req, doc) {k, F_PATHS, req, 0, NULL, NULL, S(T, m), 0, 0, 0, doc}
+#define FSBOMS(T, k, m, req, doc) {k, F_SBOMS, req, 0, NULL, NULL, S(T, m), 0, 0, 0, doc}
 #define FOBJ(T, k, m, req, sub, doc) {k, F_OBJ, req, 0, NULL, &sub, S(T, m), 0, 0, 0, doc}
 #define FLIST(T, k, m, req, sub, lo, doc) {k, F_LIST, req, 0, NULL, &sub, S(T, m), S(T, n##m), lo, 0, doc}
 #define SHAPE(var, name, def, kind, T, fields) \
@@ -100,6 +101,9 @@ static const struct mfield f_version[] = {
     FENUM(medsec_model_version, "support", support, 1, v_support, "level of support (FDA 524B)"),
     FDATE(medsec_model_version, "end_of_support", end_of_support, 1, "end-of-support date (YYYY-MM-DD)"),
     FSTR(medsec_model_version, "notes", notes, 0, "free text"),
+    FSBOMS(medsec_model_version, "sboms", sboms, 0,
+           "SBOM files of this release (CycloneDX or SPDX JSON), relative paths; the items' SBOMs describe "
+           "the current version"),
 };
 static SHAPE(s_version, "version", "version", MEDSEC_MK_VERSION, medsec_model_version, f_version);
 
@@ -433,6 +437,7 @@ static void field_schema(struct medsec_jsonw *w, const struct mfield *f)
     case F_ENUMS: item = F_ENUM; break;
     case F_REFS: item = F_REF; break;
     case F_PATHS: item = F_PATH; break;
+    case F_SBOMS: item = F_SBOM; break;
     case F_LIST: item = F_LIST; break;
     default: item = F_OBJ; break;
     }
@@ -461,6 +466,8 @@ static void field_schema(struct medsec_jsonw *w, const struct mfield *f)
     medsec_jsonw_kv_string(w, "type", "array");
     if (f->type != F_OBJ && f->min > 0) /* lists: at least `min` entries */
         medsec_jsonw_kv_int(w, "minItems", f->min);
+    if (f->type == F_SBOMS) /* the loader rejects an SBOM listed twice */
+        medsec_jsonw_kv_bool(w, "uniqueItems", true);
     medsec_jsonw_key(w, "items");
     if (item == F_LIST) {
         medsec_jsonw_object_begin(w);

@@ -23,6 +23,7 @@ enum mtype {
     F_ENUMS,   /* list of F_ENUM */
     F_REFS,    /* list of F_REF */
     F_PATHS,   /* list of F_PATH */
+    F_SBOMS,   /* list of F_SBOM */
     F_OBJ,     /* a mapping of shape `sub`, embedded at `off` */
     F_LIST     /* a list of mappings of shape `sub`: pointer at `off`, count (size_t) at `noff` */
 };

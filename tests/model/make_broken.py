@@ -34,6 +34,9 @@ def vuln(vid="CVE-2024-0001", components="[monitor-app]", rubric_file="cve.yaml"
             "    rationale: The HL7 listener parses untrusted input.\n" % (vid, components, rubric_file))
 
 
+# A small SBOM shared by the cases that need one.
+app_sbom = open(os.path.join(here, "broken", "unknown-sbom-component", "app.cdx.json")).read()
+
 cases = {
     "yaml-syntax": ("a flow mapping that is never closed",
                     sub("  intended_users: [nurses]", "  intended_users: [nurses\n")),
@@ -85,6 +88,14 @@ cases = {
     "vulnerability-duplicate-id": ("the same vulnerability assessed twice",
                                    base + "vulnerabilities:\n" + vuln() + vuln(components="[central-station]"),
                                    {"cve.yaml": rubric}),
+    "version-sbom-listed-twice": ("a release naming the same SBOM twice",
+                                  sub("    end_of_support: 2030-12-31\n",
+                                      "    end_of_support: 2030-12-31\n    sboms: [app.cdx.json, app.cdx.json]\n"),
+                                  {"app.cdx.json": app_sbom}),
+    "version-sbom-unreadable": ("a release naming a file that is no SBOM",
+                                sub("    end_of_support: 2030-12-31\n",
+                                    "    end_of_support: 2030-12-31\n    sboms: [release-notes.txt]\n"),
+                                {"release-notes.txt": "Release 1.0.0: first release.\n"}),
     "many-errors": ("several problems, all reported at once",
                     sub("    protocol: hl7-mllp", "    protocl: hl7-mllp").replace(
                         "    to: central-station", "    to: central-staton").replace(

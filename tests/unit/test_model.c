@@ -137,7 +137,18 @@ static void test_pump_example(void **state)
     assert_string_equal(medsec_model_acceptance(m, "very-low", "catastrophic"), "tolerable");
     assert_null(medsec_model_acceptance(m, "high", "nope"));
 
-    assert_int_equal(m->nsboms, 2);
+    /* the items' two SBOMs, and the main boards of releases 3.1.4 and 2.8.7 */
+    assert_int_equal(m->nsboms, 4);
+    const struct medsec_model_sbom *set[4];
+    const struct medsec_model_version *v287 = medsec_model_find_version(m, "2.8.7");
+    assert_non_null(v287);
+    assert_int_equal(medsec_model_version_sboms(m, v287, set), 2);
+    assert_string_equal(set[0]->path, "sbom/2.8.7/main-board.cdx.json");
+    assert_string_equal(set[1]->path, "sbom/pump-controller.cdx.json");
+    assert_int_equal(medsec_model_version_sboms(m, medsec_model_find_version(m, "3.2.0"), set), 2);
+    assert_string_equal(set[0]->path, "sbom/main-board.cdx.json");
+    assert_string_equal(set[1]->path, "sbom/pump-controller.cdx.json");
+    assert_non_null(medsec_model_sbom(m, "sbom/3.1.4/main-board.cdx.json"));
     const struct medsec_sbom *sb = medsec_model_sbom(m, "sbom/pump-controller.cdx.json");
     assert_non_null(sb);
     assert_non_null(medsec_sbom_find(sb, "pump-controller/ipnet"));
@@ -165,7 +176,13 @@ static void test_glucose_example(void **state)
     struct medsec_model *m = NULL;
     struct medsec_error err;
     assert_int_equal(medsec_model_load(SRC "/examples/glucose-cloud", NULL, &m, NULL, &err), MEDSEC_OK);
-    assert_int_equal(m->nsboms, 2);
+    /* the items' two SBOMs, and release 1.3.2's cloud service (its mobile app is the current one) */
+    assert_int_equal(m->nsboms, 3);
+    const struct medsec_model_sbom *set[3];
+    assert_int_equal(medsec_model_version_sboms(m, medsec_model_find_version(m, "1.3.2"), set), 2);
+    assert_string_equal(set[0]->path, "sbom/mobile-app.cdx.json");
+    assert_string_equal(set[1]->path, "sbom/1.3.2/cloud-service.cdx.json");
+    assert_int_equal(medsec_model_version_sboms(m, NULL, set), 0);
     assert_string_equal(medsec_model_find_item(m, "backend")->kind, "cloud_service");
     medsec_model_free(m);
 }
