@@ -396,14 +396,8 @@ static medsec_err handle_json(struct adv_reader *r, const char *origin, const ch
                 rc = MEDSEC_OK;
                 continue;
             }
-            /* the entry's hash covers its fields in order */
-            uint64_t kh = 0;
-            const char *f[] = {k.cve, k.vendor, k.product, k.name, k.description,
-                               k.date_added, k.due_date, k.ransomware, k.action, k.notes};
-            for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
-                kh = kh * 31 + medsec_adv_hash(f[j] ? f[j] : "", f[j] ? strlen(f[j]) : 0);
             r->stats->records[MEDSEC_ADV_KEV]++;
-            rc = r->sink->kev ? r->sink->kev(r->sink->ud, &k, origin, kh) : MEDSEC_OK;
+            rc = r->sink->kev ? r->sink->kev(r->sink->ud, &k, origin, adv_kev_hash(&k)) : MEDSEC_OK;
             if (rc)
                 rc = medsec_error_set(r->err, rc, origin, 0, 0, "storing KEV entry %s failed", k.cve);
         }
@@ -432,6 +426,10 @@ static medsec_err handle_content(struct adv_reader *r, const char *origin, const
     if (ends_with(origin, ".csv") && adv_epss_detect(text, len)) {
         file_seen(r, origin, MEDSEC_ADV_EPSS);
         return adv_epss_read(r, origin, text, len);
+    }
+    if (ends_with(origin, ".csv") && adv_kev_csv_detect(text, len)) {
+        file_seen(r, origin, MEDSEC_ADV_KEV);
+        return adv_kev_csv_read(r, origin, text, len);
     }
     r->stats->ignored++;
     return MEDSEC_OK;

@@ -23,5 +23,10 @@ void adv_warn(struct adv_reader *r, const char *origin, unsigned line, unsigned 
 
 bool adv_epss_detect(const char *text, size_t len);
 medsec_err adv_epss_read(struct adv_reader *r, const char *origin, const char *text, size_t len);
+/* The KEV catalog as CSV (header row starting with cveID). */
+bool adv_kev_csv_detect(const char *text, size_t len);
+medsec_err adv_kev_csv_read(struct adv_reader *r, const char *origin, const char *text, size_t len);
+/* Content hash of a KEV entry (the same for the JSON and the CSV form of one entry). */
+uint64_t adv_kev_hash(const struct medsec_kev_entry *k);
 
 #endif

@@ -5,12 +5,14 @@ files; then re-import everything and check that nothing changes.
 
 usage: shared_data.py MEDSEC_BINARY SHARED_DATA_DIR WORK_DIR
 Exit 77 (skip) when the shared data is absent."""
+import csv
 import gzip
 import io
 import json
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tarfile
@@ -91,9 +93,11 @@ def expected_for(path):
         data = gzip.open(path).read() if name.endswith(".gz") else open(path, "rb").read()
         take(json.loads(data))
     elif name.endswith(".csv") or name.endswith(".csv.gz"):
-        data = (gzip.open(path).read() if name.endswith(".gz") else open(path, "rb").read()).decode()
+        data = (gzip.open(path).read() if name.endswith(".gz") else open(path, "rb").read()).decode("utf-8-sig")
         if re.match(r"(#[^\n]*\n)?cve,epss,percentile", data):
             ids["epss"].extend(epss_rows(data))
+        elif "cveID" in data.split("\n", 1)[0].split(","):
+            ids["kev"].extend(r["cveID"] for r in csv.DictReader(io.StringIO(data, newline="")))
     return ids, vulns
 
 
@@ -128,6 +132,7 @@ def main():
         ("osv/AlmaLinux/all.zip", "osv", 5637, None),
         ("csaf/cisagov-csaf2.0-icsma-2017-2024.tar.gz", "csaf", 144, 433),
         ("kev/known_exploited_vulnerabilities.json.gz", "kev", 1404, None),
+        ("kev/known_exploited_vulnerabilities.csv.gz", "kev", 1404, None),
         ("epss/epss_scores-head-sample.csv", "epss", 10, None),
     ]
     for rel, src, want, want_vulns in singles:
@@ -147,6 +152,18 @@ def main():
             check(f"{rel}: CSAF vulnerabilities", st["sources"]["csaf"]["vulnerabilities"], want_vulns)
             check(f"{rel}: python CSAF vulnerabilities", vulns, want_vulns)
 
+    # 1b. the KEV catalog as JSON and as CSV: the same rows, field by field
+    rows = {}
+    for form in ("json", "csv"):
+        db = os.path.join(work, f"kev-{form}.sqlite")
+        run(medsec, db, "import", os.path.join(adv, f"kev/known_exploited_vulnerabilities.{form}.gz"))
+        con = sqlite3.connect(db)
+        rows[form] = con.execute("SELECT cve, vendor, product, name, description, date_added, due_date, "
+                                 "ransomware, action, notes, hash FROM kev ORDER BY cve").fetchall()
+        con.close()
+    check("KEV: CSV rows equal JSON rows", rows["csv"] == rows["json"], True)
+    check("KEV: rows", len(rows["csv"]), 1404)
+
     # 2. everything at once, against Python's walk of the same files
     want = {s: [] for s in ("osv", "nvd", "csaf", "kev", "epss")}
     want_csaf_vulns = 0
@@ -164,7 +181,7 @@ def main():
         check(f"all: {s} records read", first["sources"][s]["records"], len(want[s]))
         check(f"all: {s} stored (distinct ids)", st1["sources"][s]["records"], len(set(want[s])))
     check("all: CSAF vulnerabilities", st1["sources"]["csaf"]["vulnerabilities"], want_csaf_vulns)
-    check("all: KEV entries", st1["sources"]["kev"]["records"], 1404)
+    check("all: KEV entries (JSON and CSV catalog stored once)", st1["sources"]["kev"]["records"], 1404)
 
     # 3. re-import: nothing added or updated, every count the same
     again = run(medsec, db, "import", adv)

@@ -368,6 +368,73 @@ static void test_reader_malformed(void **state)
     assert_int_equal(st.ignored, 1);
 }
 
+/* KEV entries as the sink sees them, kept for the CSV test */
+struct kev_rows {
+    size_t n;
+    char cve[4][32], vendor[4][64], notes[4][128];
+    bool no_ransomware[4];
+    uint64_t hash[4];
+};
+
+static medsec_err keep_kev(void *ud, const struct medsec_kev_entry *e, const char *origin, uint64_t hash)
+{
+    struct kev_rows *k = ud;
+    (void)origin;
+    if (k->n < 4) {
+        snprintf(k->cve[k->n], sizeof k->cve[0], "%s", e->cve);
+        snprintf(k->vendor[k->n], sizeof k->vendor[0], "%s", e->vendor ? e->vendor : "(null)");
+        snprintf(k->notes[k->n], sizeof k->notes[0], "%s", e->notes ? e->notes : "(null)");
+        k->no_ransomware[k->n] = e->ransomware == NULL;
+        k->hash[k->n] = hash;
+    }
+    k->n++;
+    return MEDSEC_OK;
+}
+
+static void test_reader_kev_csv(void **state)
+{
+    (void)state;
+    /* a BOM, CRLF line ends, columns in another order than CISA's, quoted fields with commas, ""
+     * and a line break, an empty field, a row without a CVE id, and a quote that never ends */
+    const char *csv = "\xEF\xBB\xBF" "vendorProject,cveID,product,notes,knownRansomwareCampaignUse\r\n"
+                      "\"Acme, Inc.\",CVE-2020-0001,Pump,\"say \"\"hi\"\"\nsecond line\",Known\r\n"
+                      "Acme,CVE-2020-0002,Pump,,\r\n"
+                      "\r\n"
+                      "Acme,not-a-cve,Pump,x,Unknown\r\n"
+                      "Acme,CVE-2020-0003,Pump,\"never closed\n";
+    struct kev_rows k = {0};
+    struct medsec_adv_sink sink = {.ud = &k, .kev = keep_kev};
+    struct medsec_adv_read_stats st = {0};
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_error err;
+    assert_int_equal(medsec_adv_read_buffer("kev.csv", csv, strlen(csv), &sink, &st, &d, &err), MEDSEC_OK);
+    assert_int_equal(k.n, 2);
+    assert_int_equal(st.records[MEDSEC_ADV_KEV], 2);
+    assert_string_equal(k.cve[0], "CVE-2020-0001");
+    assert_string_equal(k.vendor[0], "Acme, Inc.");
+    assert_string_equal(k.notes[0], "say \"hi\"\nsecond line");
+    assert_false(k.no_ransomware[0]);
+    assert_string_equal(k.cve[1], "CVE-2020-0002");
+    assert_string_equal(k.notes[1], "(null)");
+    assert_true(k.no_ransomware[1]);
+    assert_int_equal(st.malformed, 2);
+    assert_int_equal(d.n, 2);
+    assert_int_equal(d.v[0].line, 6); /* the first row spans lines 2 and 3 */
+    assert_non_null(strstr(d.v[0].msg, "no CVE id"));
+    assert_int_equal(d.v[1].line, 7);
+    assert_non_null(strstr(d.v[1].msg, "never ends"));
+    medsec_diags_release(&d);
+
+    /* the same entry as JSON hashes alike, so importing the catalog in both forms stores it once */
+    const char *json = "{\"catalogVersion\": \"1\", \"vulnerabilities\": [{\"cveID\": \"CVE-2020-0002\", "
+                       "\"vendorProject\": \"Acme\", \"product\": \"Pump\"}]}";
+    struct kev_rows kj = {0};
+    sink.ud = &kj;
+    assert_int_equal(medsec_adv_read_buffer("kev.json", json, strlen(json), &sink, NULL, NULL, &err), MEDSEC_OK);
+    assert_int_equal(kj.n, 1);
+    assert_true(kj.hash[0] == k.hash[1]);
+}
+
 static bool known_all(void *ud, uint64_t hash)
 {
     (void)ud;
@@ -440,6 +507,7 @@ int main(void)
         cmocka_unit_test(test_csaf_ranges),
         cmocka_unit_test(test_reader_folder),
         cmocka_unit_test(test_reader_malformed),
+        cmocka_unit_test(test_reader_kev_csv),
         cmocka_unit_test(test_reader_known_skips),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_alloc_failures),
