@@ -1,6 +1,6 @@
 /* fuzz_kev.c: libFuzzer harness for the CISA KEV catalog: medsec_kev_from_json on each entry, and
- * the same bytes through the reader as the JSON catalog and as the CSV download (which the reader
- * does not import: it must be ignored, or read as EPSS when it looks like EPSS, never crash). */
+ * the same bytes through the reader as the JSON catalog and as the CSV download (read as KEV when
+ * its header names cveID, as EPSS when it looks like EPSS, else ignored; never a crash). */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
