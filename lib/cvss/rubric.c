@@ -9,6 +9,7 @@
 #include "medsec/alloc.h"
 #include "medsec/cvss.h"
 #include "medsec/file.h"
+#include "yamlsrc.h"
 
 /* One yes/no question of a metric's decision flow. */
 struct question {
@@ -68,39 +69,17 @@ struct ctx {
     const char *name;
     struct medsec_error *err;
     struct fy_node *root;
+    const char *src; /* the YAML text, for quoted scalars (medsec_yaml_text) */
+    size_t srclen;
+    struct medsec_arena scratch;
 };
-
-/* Where a node starts: scalars carry a token; collections are located by their first child. */
-static void node_pos(struct fy_node *n, unsigned *line, unsigned *col)
-{
-    *line = 0;
-    *col = 0;
-    for (int guard = 0; n && guard < 16; guard++) {
-        if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
-            struct fy_token *t = fy_node_get_scalar_token(n);
-            const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-            if (m) {
-                *line = (unsigned)m->line + 1;
-                *col = (unsigned)m->column + 1;
-            }
-            return;
-        }
-        void *it = NULL;
-        if (fy_node_is_mapping(n)) {
-            struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
-            n = p ? fy_node_pair_key(p) : NULL;
-        } else {
-            n = fy_node_sequence_iterate(n, &it);
-        }
-    }
-}
 
 static medsec_err fail(struct ctx *c, struct fy_node *at, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static medsec_err fail(struct ctx *c, struct fy_node *at, const char *fmt, ...)
 {
     unsigned line, col;
-    node_pos(at ? at : c->root, &line, &col);
+    medsec_yaml_pos(at ? at : c->root, &line, &col);
     char msg[sizeof c->err->msg];
     va_list ap;
     va_start(ap, fmt);
@@ -109,7 +88,18 @@ static medsec_err fail(struct ctx *c, struct fy_node *at, const char *fmt, ...)
     return medsec_error_set(c->err, MEDSEC_EINVAL, c->name, line, col, "%s", msg);
 }
 
-/* The text of a scalar node, or NULL (with an error) when it is not a scalar. */
+/* The text of scalar @n (its length in @len), "?" when @n is not a scalar or memory ran out. */
+static const char *key_text(struct ctx *c, struct fy_node *n, size_t *len)
+{
+    const char *t = n && fy_node_is_scalar(n) ? medsec_yaml_text(n, c->src, c->srclen, &c->scratch, len) : NULL;
+    if (!t) {
+        *len = 1;
+        return "?";
+    }
+    return t;
+}
+
+/* The text of a scalar node, NUL-terminated, or NULL (with an error) when it is not a scalar. */
 static const char *text_of(struct ctx *c, struct fy_node *n, const char *what, medsec_err *rc)
 {
     if (!n || !fy_node_is_scalar(n) || fy_node_is_alias(n)) {
@@ -117,16 +107,19 @@ static const char *text_of(struct ctx *c, struct fy_node *n, const char *what, m
         return NULL;
     }
     size_t len = 0;
-    const char *s = fy_node_get_scalar0(n);
-    if (!s)
-        s = fy_node_get_scalar(n, &len);
-    return s;
+    const char *s = medsec_yaml_text(n, c->src, c->srclen, &c->scratch, &len);
+    char *z = s ? medsec_arena_strndup(&c->scratch, s, len) : NULL;
+    if (!z)
+        *rc = medsec_error_set(c->err, MEDSEC_ENOMEM, c->name, 0, 0, "out of memory");
+    return z;
 }
 
-static bool key_is(struct fy_node *k, const char *s)
+static bool key_is(struct ctx *c, struct fy_node *k, const char *s)
 {
     size_t len = 0;
-    const char *t = k && fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : NULL;
+    const char *t = k && fy_node_is_scalar(k) && !fy_node_is_alias(k)
+                        ? medsec_yaml_text(k, c->src, c->srclen, &c->scratch, &len)
+                        : NULL;
     return t && len == strlen(s) && memcmp(t, s, len) == 0;
 }
 
@@ -141,11 +134,11 @@ static medsec_err read_section(struct ctx *c, struct fy_node *k, struct fy_node 
         struct fy_node *qk = fy_node_pair_key(p), *qv = fy_node_pair_value(p);
         unsigned i;
         for (i = 0; i < s->nq; i++)
-            if (key_is(qk, s->q[i].key))
+            if (key_is(c, qk, s->q[i].key))
                 break;
         if (i == s->nq) {
             size_t len = 0;
-            const char *t = fy_node_is_scalar(qk) ? fy_node_get_scalar(qk, &len) : "?";
+            const char *t = key_text(c, qk, &len);
             char list[256] = "";
             for (unsigned j = 0; j < s->nq; j++) {
                 strncat(list, j ? ", " : "", sizeof list - strlen(list) - 1);
@@ -273,11 +266,11 @@ static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *
         struct fy_node *fk = fy_node_pair_key(p), *fv = fy_node_pair_value(p);
         unsigned f;
         for (f = 0; f < NFUNC; f++)
-            if (key_is(fk, functions[f].key))
+            if (key_is(c, fk, functions[f].key))
                 break;
         if (f == NFUNC) {
             size_t len = 0;
-            const char *t = fy_node_is_scalar(fk) ? fy_node_get_scalar(fk, &len) : "?";
+            const char *t = key_text(c, fk, &len);
             return fail(c, fk,
                         "impact: unknown clinical function '%.*s' (expected phi, diagnosis_monitoring, "
                         "therapy_delivery, clinical_workflow, secrets or other)",
@@ -293,11 +286,11 @@ static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *
             struct fy_node *ck = fy_node_pair_key(q);
             int j;
             for (j = 0; j < 3; j++)
-                if (key_is(ck, cia_keys[j]))
+                if (key_is(c, ck, cia_keys[j]))
                     break;
             if (j == 3) {
                 size_t len = 0;
-                const char *t = fy_node_is_scalar(ck) ? fy_node_get_scalar(ck, &len) : "?";
+                const char *t = key_text(c, ck, &len);
                 return fail(c, ck, "impact.%s: unknown key '%.*s' (expected confidentiality, integrity, "
                                    "availability)",
                             functions[f].key, (int)(len > 64 ? 64 : len), t);
@@ -374,31 +367,31 @@ static medsec_err walk(struct ctx *c, struct medsec_cvss_rubric *out)
     medsec_err rc = MEDSEC_OK;
     for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(c->root, &it)) && !rc;) {
         struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
-        if (key_is(k, "rubric")) {
+        if (key_is(c, k, "rubric")) {
             char r[64];
             rc = copy_text(c, v, "rubric", r, sizeof r);
             if (!rc && strcmp(r, "mitre-medical-device-cvss") != 0)
                 rc = fail(c, v, "rubric: '%s' is not 'mitre-medical-device-cvss'", r);
-        } else if (key_is(k, "id")) {
+        } else if (key_is(c, k, "id")) {
             rc = copy_text(c, v, "id", out->id, sizeof out->id);
-        } else if (key_is(k, "title")) {
+        } else if (key_is(c, k, "title")) {
             rc = copy_text(c, v, "title", out->title, sizeof out->title);
-        } else if (key_is(k, s_av.key)) {
+        } else if (key_is(c, k, s_av.key)) {
             rc = read_section(c, k, v, &s_av, &av);
-        } else if (key_is(k, s_ac.key)) {
+        } else if (key_is(c, k, s_ac.key)) {
             rc = read_section(c, k, v, &s_ac, &ac);
-        } else if (key_is(k, s_pr.key)) {
+        } else if (key_is(c, k, s_pr.key)) {
             rc = read_section(c, k, v, &s_pr, &pr);
-        } else if (key_is(k, s_ui.key)) {
+        } else if (key_is(c, k, s_ui.key)) {
             rc = read_section(c, k, v, &s_ui, &ui);
-        } else if (key_is(k, s_s.key)) {
+        } else if (key_is(c, k, s_s.key)) {
             rc = read_section(c, k, v, &s_s, &sc);
-        } else if (key_is(k, "impact")) {
+        } else if (key_is(c, k, "impact")) {
             have_impact = true;
             rc = read_impact(c, k, v, level);
         } else {
             size_t len = 0;
-            const char *t = fy_node_is_scalar(k) ? fy_node_get_scalar(k, &len) : "?";
+            const char *t = key_text(c, k, &len);
             rc = fail(c, k, "unknown key '%.*s' (expected rubric, id, title, attack_vector, "
                             "attack_complexity, privileges_required, user_interaction, scope, impact)",
                       (int)(len > 64 ? 64 : len), t);
@@ -432,15 +425,6 @@ static medsec_err walk(struct ctx *c, struct medsec_cvss_rubric *out)
     return MEDSEC_OK;
 }
 
-/* libfyaml reports into a diag object; this keeps it from printing. */
-static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-    (void)diag;
-    (void)user;
-    (void)buf;
-    (void)len;
-}
-
 medsec_err medsec_cvss_rubric_parse(const char *text, size_t len, const char *name,
                                     struct medsec_cvss_rubric *out, struct medsec_error *err)
 {
@@ -449,33 +433,14 @@ medsec_err medsec_cvss_rubric_parse(const char *text, size_t len, const char *na
     if (len > MEDSEC_CVSS_RUBRIC_MAX_BYTES)
         return medsec_error_set(err, MEDSEC_ETOOBIG, name, 0, 0, "answers file larger than %d bytes",
                                 MEDSEC_CVSS_RUBRIC_MAX_BYTES);
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = quiet_output;
-    dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (!diag)
-        return medsec_error_set(err, MEDSEC_ENOMEM, name, 0, 0, "out of memory");
-    fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_RECYCLING,
-                                NULL, diag};
-    medsec_err rc;
-    struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
-    if (!doc) {
-        void *it = NULL;
-        struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
-        /* libfyaml's collected errors carry 1-based line and column already */
-        rc = medsec_error_set(err, MEDSEC_EPARSE, name, de && de->line > 0 ? (unsigned)de->line : 0,
-                              de && de->column > 0 ? (unsigned)de->column : 0, "YAML: %s",
-                              de && de->msg ? de->msg : "not well-formed");
-        goto out_free_diag;
-    }
-    struct ctx c = {name, err, fy_document_root(doc)};
-    rc = walk(&c, out);
+    struct medsec_yaml_failure why;
+    struct fy_document *doc = medsec_yaml_parse(text, len, &why);
+    if (!doc)
+        return medsec_yaml_failure_error(&why, name, err);
+    struct ctx c = {name, err, fy_document_root(doc), text, len, MEDSEC_ARENA_INIT};
+    medsec_err rc = walk(&c, out);
+    medsec_arena_release(&c.scratch);
     fy_document_destroy(doc);
-out_free_diag:
-    fy_diag_destroy(diag);
     return rc;
 }
 

@@ -12,8 +12,7 @@
 #include "medsec/alloc.h"
 #include "medsec/cvss.h"
 #include "medsec/file.h"
-#include "medsec/utf8.h"
-#include "scalar.h"
+#include "yamlsrc.h"
 #include "schema.h"
 
 #define DEFAULT_MAX_BYTES ((size_t)4 << 20)
@@ -68,41 +67,9 @@ struct walker {
 
 /* ---- diagnostics ---- */
 
-/* Where @n starts: a scalar by its token; a collection by the first child that has a position (an
- * empty key, `? : x`, has none). False when nothing below @n has one. */
-static bool find_pos(struct fy_node *n, unsigned *line, unsigned *col, int depth)
-{
-    if (!n || depth > 128)
-        return false;
-    if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
-        struct fy_token *t = fy_node_get_scalar_token(n);
-        const struct fy_mark *mk = t ? fy_token_start_mark(t) : NULL;
-        if (!mk)
-            return false;
-        *line = (unsigned)mk->line + 1;
-        *col = (unsigned)mk->column + 1;
-        return true;
-    }
-    void *it = NULL;
-    if (fy_node_is_mapping(n)) {
-        for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(n, &it));)
-            if (find_pos(fy_node_pair_key(p), line, col, depth + 1) ||
-                find_pos(fy_node_pair_value(p), line, col, depth + 1))
-                return true;
-        return false;
-    }
-    for (struct fy_node *c; (c = fy_node_sequence_iterate(n, &it));)
-        if (find_pos(c, line, col, depth + 1))
-            return true;
-    return false;
-}
-
 static void pos_of(struct fy_node *n, unsigned *line, unsigned *col)
 {
-    if (!find_pos(n, line, col, 0)) {
-        *line = 0;
-        *col = 0;
-    }
+    medsec_yaml_pos(n, line, col);
 }
 
 static void vdiag(struct walker *W, enum medsec_severity sev, unsigned line, unsigned col, const char *fmt,
@@ -202,36 +169,17 @@ static const char *kind_list(unsigned mask, char *buf, size_t size)
     return buf;
 }
 
-/*
- * The text of a scalar. Quoted scalars are decoded here from the source (scalar.c): libfyaml 0.7.12's
- * fy_node_get_scalar() garbles some of them and leaks a buffer (its atom iterator's chunk growth,
- * found by fuzz_model; fixed upstream, libfyaml issue 233). The text lives in the walker's scratch
- * arena until the walk ends; NULL (with W->fatal) when out of memory.
- */
+/* The text of a scalar (medsec_yaml_text: quoted scalars decoded by medsec, in the walker's scratch
+ * arena until the walk ends); "" with W->fatal when out of memory. */
 static const char *scalar_text(struct walker *W, struct fy_node *n, size_t *len)
 {
-    size_t l = 0;
-    const char *s = NULL;
-    enum fy_node_style st = fy_node_get_style(n);
-    struct fy_token *t = st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED ? fy_node_get_scalar_token(n) : NULL;
-    const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL, *b = t ? fy_token_end_mark(t) : NULL;
-    char q = st == FYNS_SINGLE_QUOTED ? '\'' : '"';
-    /* the token's marks enclose the text between the quotes */
-    if (a && b && a->input_pos > 0 && a->input_pos <= b->input_pos && b->input_pos < W->len &&
-        W->text[a->input_pos - 1] == q && W->text[b->input_pos] == q) {
-        char *out = medsec_arena_alloc(&W->scratch, 2 * (b->input_pos - a->input_pos) + 1);
-        if (out)
-            l = medsec_yaml_unquote(W->text + a->input_pos, W->text + b->input_pos, st == FYNS_DOUBLE_QUOTED, out);
-        else
-            W->fatal = MEDSEC_ENOMEM;
-        s = out;
-    } else {
-        s = fy_node_get_scalar(n, &l); /* plain and block scalars */
-        if (!s)
-            s = "", l = 0;
+    const char *s = medsec_yaml_text(n, W->text, W->len, &W->scratch, len);
+    if (!s) {
+        W->fatal = MEDSEC_ENOMEM;
+        s = "";
+        if (len)
+            *len = 0;
     }
-    if (len)
-        *len = s ? l : 0;
     return s;
 }
 
@@ -451,12 +399,6 @@ static const struct medsec_cvss_rubric *rubric_load(struct walker *W, const char
     medsec_error_clear(&e);
     medsec_err rc = path && rb ? medsec_file_read(path, MEDSEC_CVSS_RUBRIC_MAX_BYTES, &text, &len, &e)
                                : MEDSEC_ENOMEM;
-    struct medsec_utf8_pos bad;
-    if (!rc && !medsec_utf8_check(text, len, &bad)) {
-        /* the rubric loader hands its text to libfyaml too */
-        rc = medsec_error_set(&e, MEDSEC_EPARSE, rel, bad.line, bad.column, "not UTF-8 text: byte 0x%02x",
-                              bad.byte);
-    }
     if (!rc)
         rc = medsec_cvss_rubric_parse(text, len, rel, rb, &e);
     if (rc == MEDSEC_ENOMEM) {
@@ -1219,14 +1161,6 @@ out_release:
 
 /* ---- entry points ---- */
 
-static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-    (void)diag;
-    (void)user;
-    (void)buf;
-    (void)len;
-}
-
 static void limits_resolve(struct medsec_model_limits *out, const struct medsec_model_limits *in)
 {
     struct medsec_model_limits z = {0, 0, 0, 0, 0, 0};
@@ -1276,49 +1210,25 @@ static void keep_sboms(struct walker *W)
     W->m->nsboms = k;
 }
 
-/* The text must be UTF-8 without NUL bytes before libfyaml sees it: libfyaml 0.7.12 loops forever on
- * some malformed sequences (an unknown directive followed by a bad byte; found by fuzz_model). */
-static bool text_ok(struct walker *W, const char *text, size_t len)
-{
-    struct medsec_utf8_pos bad;
-    if (medsec_utf8_check(text, len, &bad))
-        return true;
-    W->yaml_error = 1;
-    if (bad.byte)
-        error_at(W, bad.line, bad.column, "not UTF-8 text: byte 0x%02x (save the file as UTF-8)", bad.byte);
-    else
-        error_at(W, bad.line, bad.column, "a NUL byte; YAML text cannot hold one");
-    return false;
-}
-
 static void parse_doc(struct walker *W, const char *text, size_t len)
 {
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = quiet_output;
-    dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (!diag) {
+    struct medsec_yaml_failure why;
+    struct fy_document *doc = medsec_yaml_parse(text, len, &why);
+    switch (doc ? MEDSEC_YAML_FINE : why.problem) {
+    case MEDSEC_YAML_FINE:
+        break;
+    case MEDSEC_YAML_NOMEM:
         W->fatal = MEDSEC_ENOMEM;
         return;
-    }
-    fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_RECYCLING, NULL, diag};
-    struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
-    if (!doc) {
-        void *it = NULL;
-        struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
-        if (!de) {
-            /* libfyaml builds no document from a stream without one: only comments or blanks */
-            error_at(W, 0, 0, "the file holds no YAML document; it starts with 'medsec: 1'");
-            goto out_free_diag;
-        }
+    case MEDSEC_YAML_EMPTY:
+        error_at(W, 0, 0, "the file holds no YAML document; it starts with 'medsec: 1'");
+        return;
+    default: {
+        char msg[320];
         W->yaml_error = 1;
-        /* libfyaml's collected errors are already 1-based */
-        error_at(W, de->line > 0 ? (unsigned)de->line : 0, de->column > 0 ? (unsigned)de->column : 0, "YAML: %s",
-                 de->msg ? de->msg : "not well-formed");
-        goto out_free_diag;
+        error_at(W, why.line, why.column, "%s", medsec_yaml_failure_text(&why, msg, sizeof msg));
+        return;
+    }
     }
     struct fy_node *root = fy_document_root(doc);
     if (!root) {
@@ -1340,8 +1250,6 @@ static void parse_doc(struct walker *W, const char *text, size_t len)
         check_vulnerabilities(W, root);
 out_free_doc:
     fy_document_destroy(doc);
-out_free_diag:
-    fy_diag_destroy(diag);
 }
 
 medsec_err medsec_model_parse(const char *text, size_t len, const char *filename, const char *dir,
@@ -1373,7 +1281,7 @@ medsec_err medsec_model_parse(const char *text, size_t len, const char *filename
     } else if (len > W.lim.max_bytes) {
         W.cap_error = 1;
         error_at(&W, 0, 0, "the file is %zu bytes, more than %zu (the limit)", len, W.lim.max_bytes);
-    } else if (text_ok(&W, text, len)) {
+    } else {
         W.text = text;
         W.len = len;
         parse_doc(&W, text, len);

@@ -8,7 +8,7 @@
 #include "medsec/alloc.h"
 #include "medsec/file.h"
 #include "medsec/threat.h"
-#include "medsec/utf8.h"
+#include "yamlsrc.h"
 
 enum cond_op { C_ALL, C_ANY, C_NOT, C_MATCH, C_HAS };
 
@@ -128,34 +128,11 @@ struct loader {
     struct medsec_tm_catalog *cat;
     const char *name;
     struct medsec_error *err;
-    size_t first; /* index of the first rule added by this load */
+    size_t first;    /* index of the first rule added by this load */
+    const char *src; /* the YAML text, for quoted scalars (medsec_yaml_text) */
+    size_t srclen;
+    struct medsec_arena scratch; /* decoded quoted scalars, until the load ends */
 };
-
-/* Where a node starts: scalars carry a token; collections are located by their first child. */
-static void node_pos(struct fy_node *n, unsigned *line, unsigned *col)
-{
-    for (int guard = 0; n && guard < 64; guard++) {
-        if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
-            struct fy_token *t = fy_node_get_scalar_token(n);
-            const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
-            if (m) {
-                *line = (unsigned)m->line + 1;
-                *col = (unsigned)m->column + 1;
-                return;
-            }
-            break;
-        }
-        void *it = NULL;
-        if (fy_node_is_mapping(n)) {
-            struct fy_node_pair *p = fy_node_mapping_iterate(n, &it);
-            n = p ? fy_node_pair_key(p) : NULL;
-        } else {
-            n = fy_node_sequence_iterate(n, &it);
-        }
-    }
-    *line = 0;
-    *col = 0;
-}
 
 static medsec_err fail(struct loader *L, struct fy_node *at, medsec_err code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -168,7 +145,7 @@ static medsec_err fail(struct loader *L, struct fy_node *at, medsec_err code, co
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
     unsigned line = 0, col = 0;
-    node_pos(at, &line, &col);
+    medsec_yaml_pos(at, &line, &col);
     return medsec_error_set(L->err, code, L->name, line, col, "%s", msg);
 }
 
@@ -185,9 +162,11 @@ static const char *scalar(struct loader *L, struct fy_node *n, const char *what,
         return NULL;
     }
     size_t len = 0;
-    const char *s = fy_node_get_scalar(n, &len);
-    if (!s)
-        s = "";
+    const char *s = medsec_yaml_text(n, L->src, L->srclen, &L->scratch, &len);
+    if (!s) {
+        *rc = oom(L);
+        return NULL;
+    }
     if (memchr(s, '\0', len)) {
         *rc = fail(L, n, MEDSEC_EINVAL, "%s holds a NUL byte", what);
         return NULL;
@@ -420,7 +399,7 @@ static medsec_err parse_rule(struct loader *L, struct fy_node *n)
     r.file = medsec_arena_strdup(&L->cat->arena, L->name);
     if (!r.file)
         return oom(L);
-    node_pos(n, &r.line, &r.column);
+    medsec_yaml_pos(n, &r.line, &r.column);
     size_t nmit = 0;
     void *it = NULL;
     for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(n, &it));) {
@@ -509,13 +488,6 @@ static medsec_err parse_rule(struct loader *L, struct fy_node *n)
 }
 
 /* Collects libfyaml's messages instead of letting it print them. */
-static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-    (void)diag;
-    (void)user;
-    (void)buf;
-    (void)len;
-}
 
 static medsec_err parse_doc(struct loader *L, struct fy_document *doc)
 {
@@ -572,48 +544,22 @@ static void apply_overrides(struct medsec_tm_catalog *c, size_t first)
 medsec_err medsec_tm_catalog_load(struct medsec_tm_catalog *c, const char *text, size_t len,
                                   const char *name, struct medsec_error *err)
 {
-    struct loader L = {c, name ? name : "<rules>", err, c->n};
+    struct loader L = {c, name ? name : "<rules>", err, c->n, text, len, MEDSEC_ARENA_INIT};
     medsec_error_clear(err);
     if (len > MEDSEC_TM_MAX_CATALOG_BYTES)
         return medsec_error_set(err, MEDSEC_ETOOBIG, L.name, 0, 0, "catalog larger than %zu bytes",
                                 (size_t)MEDSEC_TM_MAX_CATALOG_BYTES);
-    /* before libfyaml sees it: it loops forever on some malformed UTF-8 (found by fuzz_rules) */
-    struct medsec_utf8_pos bad;
-    if (!medsec_utf8_check(text, len, &bad)) {
-        if (!bad.byte)
-            return medsec_error_set(err, MEDSEC_EPARSE, L.name, bad.line, bad.column, "a NUL byte in the text");
-        return medsec_error_set(err, MEDSEC_EPARSE, L.name, bad.line, bad.column, "not UTF-8 text (byte 0x%02x)",
-                                bad.byte);
-    }
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = quiet_output;
-    dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (!diag)
-        return oom(&L);
-    fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_RECYCLING, NULL, diag};
-    medsec_err rc = MEDSEC_OK;
-    struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
-    if (!doc) {
-        void *it = NULL;
-        struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
-        /* libfyaml's collected errors are 1-based already (its marks, read in node_pos, are 0-based) */
-        rc = medsec_error_set(err, MEDSEC_EPARSE, L.name, de && de->line > 0 ? (unsigned)de->line : 0,
-                              de && de->column > 0 ? (unsigned)de->column : 0, "YAML: %s",
-                              de && de->msg ? de->msg : "not well-formed");
-        goto out_free_diag;
-    }
-    rc = parse_doc(&L, doc);
+    struct medsec_yaml_failure why;
+    struct fy_document *doc = medsec_yaml_parse(text, len, &why);
+    if (!doc)
+        return medsec_yaml_failure_error(&why, L.name, err);
+    medsec_err rc = parse_doc(&L, doc);
     if (rc)
         c->n = L.first; /* drop this load's rules; their arena memory goes with the catalog */
     else
         apply_overrides(c, L.first);
     fy_document_destroy(doc);
-out_free_diag:
-    fy_diag_destroy(diag);
+    medsec_arena_release(&L.scratch);
     return rc;
 }
 

@@ -239,6 +239,28 @@ static void test_rubric_flow(void **state)
     assert_string_equal(r.severity, medsec_cvss_severity(MEDSEC_CVSS_V31, s.base));
 }
 
+/* Quoted keys and answers read as their plain forms (decoded by medsec, not libfyaml). */
+static void test_rubric_quoted(void **state)
+{
+    (void)state;
+    char text[2048];
+    snprintf(text, sizeof text, "%s", rubric_ok);
+    const char *from = "  physical_access: yes\n";
+    char *p = strstr(text, from);
+    assert_non_null(p);
+    char rest[2048];
+    snprintf(rest, sizeof rest, "%s", p + strlen(from));
+    snprintf(p, sizeof text - (size_t)(p - text), "  'physical_access': \"yes\"\n%s", rest);
+    p = strstr(text, "id: V-1");
+    assert_non_null(p);
+    memcpy(p, "id: '1'", 7); /* same length: '1' is the id */
+    struct medsec_cvss_rubric r;
+    struct medsec_error err;
+    assert_int_equal(medsec_cvss_rubric_parse(text, strlen(text), "q.yaml", &r, &err), MEDSEC_OK);
+    assert_string_equal(r.vector, "CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:C/C:H/I:L/A:L");
+    assert_string_equal(r.id, "1");
+}
+
 /* Replace the first @from in rubric_ok with @to and expect an error at @line:@col containing @needle. */
 static void expect_rubric_error(const char *from, const char *to, medsec_err code, unsigned line,
                                 unsigned col, const char *needle)
@@ -304,7 +326,7 @@ int main(void)
         cmocka_unit_test(test_v31_examples),  cmocka_unit_test(test_v30_differs_from_v31),
         cmocka_unit_test(test_v2_examples),   cmocka_unit_test(test_v4_examples),
         cmocka_unit_test(test_errors),        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_severity),      cmocka_unit_test(test_rubric_flow),
+        cmocka_unit_test(test_severity),      cmocka_unit_test(test_rubric_flow), cmocka_unit_test(test_rubric_quoted),
         cmocka_unit_test(test_rubric_errors), cmocka_unit_test(test_rubric_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -334,6 +334,17 @@ static void test_utf8_check(void **state)
     assert_int_equal(p.byte, 0);
 }
 
+static void test_libfyaml_tab_double_free(void **state)
+{
+    (void)state;
+    /* libfyaml 0.7.12 frees a token twice on these (found by fuzz_rules); refused before it reads them */
+    const char *msg = "YAML: a tab after ':' before an indicator ('-', '?' or ':'); write spaces";
+    expect_one("medsec: 1\n? a:\t?\n", 2, 5, msg, MEDSEC_EPARSE);
+    expect_one("medsec: 1\n- ? 1:\t\t ?", 2, 7, msg, MEDSEC_EPARSE);
+    expect_one("medsec: 1\n?\n  \xc3\xa9:\t:b\n", 3, 5, msg, MEDSEC_EPARSE); /* columns count characters */
+    expect_one("medsec: 1\nx:\n  - ? a:\t- b\n", 3, 9, msg, MEDSEC_EPARSE);
+}
+
 static void test_not_utf8(void **state)
 {
     (void)state;
@@ -563,7 +574,8 @@ static void test_vulnerability_files(void **state)
     assert_int_equal(d.errors, 2);
     assert_string_equal(d.v[0].msg, "component 'app/zlib' of SBOM 'app.cdx.json' belongs to no item; list it in the "
                                     "'components' of the item it is part of");
-    assert_string_equal(d.v[1].msg, "rubric 'r.yaml' cannot be used: not UTF-8 text: byte 0xf6 (line 2, column 20)");
+    assert_string_equal(d.v[1].msg, "rubric 'r.yaml' cannot be used: not UTF-8 text: byte 0xf6 (save the file as "
+                                    "UTF-8) (line 2, column 20)");
     medsec_diags_release(&d);
 
     /* the SBOM of an item without a components list is all its own */
@@ -780,6 +792,7 @@ int main(void)
         cmocka_unit_test(test_dates),             cmocka_unit_test(test_suggest),
         cmocka_unit_test(test_schema),            cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_utf8_check),        cmocka_unit_test(test_not_utf8),
+        cmocka_unit_test(test_libfyaml_tab_double_free),
         cmocka_unit_test(test_vulnerabilities),   cmocka_unit_test(test_vulnerability_files),
         cmocka_unit_test(test_quoted_scalars),    cmocka_unit_test(test_positions_without_key),
     };

@@ -335,7 +335,29 @@ static void test_catalog_not_utf8(void **state)
     assert_int_equal(medsec_tm_catalog_load(&c, "rules:\n  - a\0b\n", 14, "nul.yaml", &err), MEDSEC_EPARSE);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 6);
-    assert_string_equal(err.msg, "a NUL byte in the text");
+    assert_string_equal(err.msg, "a NUL byte; YAML text cannot hold one");
+    medsec_tm_catalog_release(&c);
+}
+
+/* Quoted scalars are decoded by medsec (libfyaml 0.7.12 leaks on runs of '' and folds CR LF wrongly). */
+static void test_catalog_quoted(void **state)
+{
+    (void)state;
+    const char *yaml = "rules:\r\n"
+                       "  - id: 'r-''''-1'\r\n"
+                       "    \"title\": \"Tampering with {name}'s \\\"store\\\"\"\r\n"
+                       "    rationale: 'one\r\n      two'\r\n"
+                       "    kind: \"process\"\r\n"
+                       "    stride: 'T'\r\n";
+    struct medsec_tm_catalog c;
+    struct medsec_error err;
+    medsec_tm_catalog_init(&c);
+    assert_int_equal(medsec_tm_catalog_load(&c, yaml, strlen(yaml), "q.yaml", &err), MEDSEC_OK);
+    assert_int_equal(c.n, 1);
+    assert_string_equal(c.rules[0].id, "r-''-1");
+    assert_string_equal(c.rules[0].title, "Tampering with {name}'s \"store\"");
+    assert_string_equal(c.rules[0].rationale, "one two");
+    assert_int_equal(c.rules[0].stride, 'T');
     medsec_tm_catalog_release(&c);
 }
 
@@ -768,6 +790,7 @@ int main(void)
         cmocka_unit_test(test_catalog_missing_field),
         cmocka_unit_test(test_catalog_yaml_syntax),
         cmocka_unit_test(test_catalog_not_utf8),
+        cmocka_unit_test(test_catalog_quoted),
         cmocka_unit_test(test_catalog_duplicate_and_override),
         cmocka_unit_test(test_catalog_stride_words),
         cmocka_unit_test(test_default_catalog_coverage),

@@ -1,7 +1,7 @@
-/* scalar.c: decode quoted YAML scalars from their source text (YAML 1.2, 7.3.1 and 7.3.2). */
+/* unquote.c: decode quoted YAML scalars from their source text (YAML 1.2, 7.3.1 and 7.3.2). */
 #include <string.h>
 
-#include "scalar.h"
+#include "yamlsrc.h"
 
 static bool is_white(char c)
 {

@@ -1,0 +1,214 @@
+/* parse.c: YAML text to a libfyaml document, node positions and scalar text for medsec's loaders. */
+#include <stdio.h>
+#include <string.h>
+
+#include "medsec/utf8.h"
+#include "yamlsrc.h"
+
+static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size_t len)
+{
+    (void)diag;
+    (void)user;
+    (void)buf;
+    (void)len;
+}
+
+/*
+ * libfyaml 0.7.12 frees a token twice (fy_fetch_value) when, inside the content of an explicit key
+ * (`? a:<TAB>?`), a value indicator is followed by blanks holding a tab and then `?`, `:` or `- `
+ * (found by fuzz_rules). That text is not valid YAML outside quotes and comments anyway, so it is
+ * refused wherever it stands, before libfyaml sees it. Returns the offset of the tab, or @len.
+ */
+static size_t tab_before_indicator(const char *text, size_t len)
+{
+    bool comment = false;
+    for (size_t i = 0; i < len; i++) {
+        char c = text[i];
+        if (c == '\n' || c == '\r') {
+            comment = false;
+            continue;
+        }
+        if (comment)
+            continue;
+        if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+            comment = true;
+            continue;
+        }
+        if (c != ':')
+            continue;
+        size_t j = i + 1, tab = len;
+        for (; j < len && (text[j] == ' ' || text[j] == '\t'); j++)
+            if (text[j] == '\t' && tab == len)
+                tab = j;
+        if (tab == len || j >= len)
+            continue;
+        bool blank_after = j + 1 >= len || text[j + 1] == ' ' || text[j + 1] == '\t' || text[j + 1] == '\n' ||
+                           text[j + 1] == '\r';
+        if (text[j] == '?' || text[j] == ':' || (text[j] == '-' && blank_after))
+            return tab;
+    }
+    return len;
+}
+
+/* 1-based line and column (in characters) of byte @off. */
+static void position_of(const char *text, size_t off, unsigned *line, unsigned *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < off; i++) {
+        if (text[i] == '\n') {
+            (*line)++;
+            *col = 1;
+        } else if (((unsigned char)text[i] & 0xC0) != 0x80) {
+            (*col)++;
+        }
+    }
+}
+
+struct fy_document *medsec_yaml_parse(const char *text, size_t len, struct medsec_yaml_failure *why)
+{
+    memset(why, 0, sizeof *why);
+    struct medsec_utf8_pos bad;
+    if (!medsec_utf8_check(text, len, &bad)) {
+        why->problem = bad.byte ? MEDSEC_YAML_NOT_UTF8 : MEDSEC_YAML_NUL;
+        why->line = bad.line;
+        why->column = bad.column;
+        why->byte = bad.byte;
+        return NULL;
+    }
+    size_t tab = tab_before_indicator(text, len);
+    if (tab < len) {
+        why->problem = MEDSEC_YAML_SYNTAX;
+        position_of(text, tab, &why->line, &why->column);
+        snprintf(why->msg, sizeof why->msg, "a tab after ':' before an indicator ('-', '?' or ':'); write spaces");
+        return NULL;
+    }
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = quiet_output;
+    dcfg.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    if (!diag) {
+        why->problem = MEDSEC_YAML_NOMEM;
+        return NULL;
+    }
+    fy_diag_set_collect_errors(diag, true);
+    struct fy_parse_cfg pcfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_RECYCLING, NULL, diag};
+    struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
+    if (!doc) {
+        void *it = NULL;
+        struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
+        if (!de) {
+            /* libfyaml builds no document from a stream without one: only comments or blanks */
+            why->problem = MEDSEC_YAML_EMPTY;
+        } else {
+            /* libfyaml's collected errors are 1-based already (its marks are 0-based) */
+            why->problem = MEDSEC_YAML_SYNTAX;
+            why->line = de->line > 0 ? (unsigned)de->line : 0;
+            why->column = de->column > 0 ? (unsigned)de->column : 0;
+            snprintf(why->msg, sizeof why->msg, "%s", de->msg ? de->msg : "not well-formed");
+        }
+    }
+    fy_diag_destroy(diag);
+    return doc;
+}
+
+const char *medsec_yaml_failure_text(const struct medsec_yaml_failure *why, char *buf, size_t size)
+{
+    switch (why->problem) {
+    case MEDSEC_YAML_NOT_UTF8:
+        snprintf(buf, size, "not UTF-8 text: byte 0x%02x (save the file as UTF-8)", why->byte);
+        break;
+    case MEDSEC_YAML_NUL:
+        snprintf(buf, size, "a NUL byte; YAML text cannot hold one");
+        break;
+    case MEDSEC_YAML_SYNTAX:
+        snprintf(buf, size, "YAML: %s", why->msg);
+        break;
+    case MEDSEC_YAML_EMPTY:
+        snprintf(buf, size, "no YAML document: the text holds only blanks and comments");
+        break;
+    case MEDSEC_YAML_NOMEM:
+        snprintf(buf, size, "out of memory");
+        break;
+    default:
+        snprintf(buf, size, "no problem");
+        break;
+    }
+    return buf;
+}
+
+medsec_err medsec_yaml_failure_error(const struct medsec_yaml_failure *why, const char *name,
+                                     struct medsec_error *err)
+{
+    char msg[320];
+    medsec_yaml_failure_text(why, msg, sizeof msg);
+    return medsec_error_set(err, why->problem == MEDSEC_YAML_NOMEM ? MEDSEC_ENOMEM : MEDSEC_EPARSE, name, why->line,
+                            why->column, "%s", msg);
+}
+
+static bool find_pos(struct fy_node *n, unsigned *line, unsigned *col, int depth)
+{
+    if (!n || depth > 128)
+        return false;
+    if (fy_node_is_scalar(n) || fy_node_is_alias(n)) {
+        struct fy_token *t = fy_node_get_scalar_token(n);
+        const struct fy_mark *mk = t ? fy_token_start_mark(t) : NULL;
+        if (!mk)
+            return false;
+        *line = (unsigned)mk->line + 1;
+        *col = (unsigned)mk->column + 1;
+        return true;
+    }
+    void *it = NULL;
+    if (fy_node_is_mapping(n)) {
+        for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(n, &it));)
+            if (find_pos(fy_node_pair_key(p), line, col, depth + 1) ||
+                find_pos(fy_node_pair_value(p), line, col, depth + 1))
+                return true;
+        return false;
+    }
+    for (struct fy_node *c; (c = fy_node_sequence_iterate(n, &it));)
+        if (find_pos(c, line, col, depth + 1))
+            return true;
+    return false;
+}
+
+void medsec_yaml_pos(struct fy_node *n, unsigned *line, unsigned *column)
+{
+    if (!find_pos(n, line, column, 0)) {
+        *line = 0;
+        *column = 0;
+    }
+}
+
+const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen, struct medsec_arena *arena,
+                             size_t *len)
+{
+    size_t l = 0;
+    const char *s = "";
+    if (n && fy_node_is_scalar(n) && !fy_node_is_alias(n)) {
+        enum fy_node_style st = fy_node_get_style(n);
+        bool quoted = st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED;
+        struct fy_token *t = quoted ? fy_node_get_scalar_token(n) : NULL;
+        const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL, *b = t ? fy_token_end_mark(t) : NULL;
+        char q = st == FYNS_SINGLE_QUOTED ? '\'' : '"';
+        /* the token's marks enclose the text between the quotes */
+        if (a && b && a->input_pos > 0 && a->input_pos <= b->input_pos && b->input_pos < srclen &&
+            src[a->input_pos - 1] == q && src[b->input_pos] == q) {
+            char *out = medsec_arena_alloc(arena, 2 * (b->input_pos - a->input_pos) + 1);
+            if (!out)
+                return NULL;
+            l = medsec_yaml_unquote(src + a->input_pos, src + b->input_pos, st == FYNS_DOUBLE_QUOTED, out);
+            s = out;
+        } else {
+            s = fy_node_get_scalar(n, &l); /* plain and block scalars: libfyaml's text is sound */
+            if (!s)
+                s = "", l = 0;
+        }
+    }
+    if (len)
+        *len = l;
+    return s;
+}

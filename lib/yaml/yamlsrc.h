@@ -1,0 +1,71 @@
+/* yamlsrc.h (private): what the YAML loaders of medsec (device.yaml, threat rule catalogs, MITRE rubric
+ * answers) share on top of libfyaml 0.7.12: a parse that checks the text first, the position of a
+ * node, and the text of a scalar decoded by medsec where libfyaml gets it wrong. */
+#ifndef MEDSEC_YAML_YAMLSRC_H
+#define MEDSEC_YAML_YAMLSRC_H
+
+#include <libfyaml.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "medsec/arena.h"
+#include "medsec/error.h"
+
+/* Why medsec_yaml_parse built no document. */
+enum medsec_yaml_problem {
+    MEDSEC_YAML_FINE = 0,
+    MEDSEC_YAML_NOT_UTF8, /* `byte` at line:column is not UTF-8 */
+    MEDSEC_YAML_NUL,      /* a NUL byte at line:column */
+    MEDSEC_YAML_SYNTAX,   /* libfyaml's message `msg` at line:column (0 when unknown) */
+    MEDSEC_YAML_EMPTY,    /* no document: only blanks and comments */
+    MEDSEC_YAML_NOMEM
+};
+
+struct medsec_yaml_failure {
+    enum medsec_yaml_problem problem;
+    unsigned line, column; /* 1-based */
+    unsigned char byte;
+    char msg[256];
+};
+
+/*
+ * Parse YAML 1.2 text into a document, or NULL with @why filled. The text is checked to be UTF-8
+ * without NUL bytes before libfyaml sees it: libfyaml 0.7.12 loops forever on some malformed
+ * sequences (found by fuzz_model and fuzz_rules). Free the document with fy_document_destroy.
+ */
+struct fy_document *medsec_yaml_parse(const char *text, size_t len, struct medsec_yaml_failure *why);
+
+/* What went wrong, in words, into @buf (`not UTF-8 text: byte 0xe9 (save the file as UTF-8)`,
+ * `YAML: did not find expected node content` ...); returns @buf. */
+const char *medsec_yaml_failure_text(const struct medsec_yaml_failure *why, char *buf, size_t size);
+
+/* The failure as an error of @name at its line and column: MEDSEC_ENOMEM or MEDSEC_EPARSE. */
+medsec_err medsec_yaml_failure_error(const struct medsec_yaml_failure *why, const char *name,
+                                     struct medsec_error *err);
+
+/* Where @n starts (1-based): a scalar by its token, a collection by the first node below it that
+ * has a position (an empty key, `? : x`, has none). 0, 0 when nothing has one. */
+void medsec_yaml_pos(struct fy_node *n, unsigned *line, unsigned *column);
+
+/*
+ * The text of scalar @n of the document parsed from @src/@srclen, and its length in @len. Quoted
+ * scalars are decoded by medsec_yaml_unquote into @arena: libfyaml 0.7.12's fy_node_get_scalar()
+ * garbles some of them and leaks a buffer (its atom iterator's chunk growth; libfyaml issue 233).
+ * Plain and block scalars are libfyaml's (not NUL-terminated: use @len). "" for a non-scalar;
+ * NULL only when the arena is out of memory.
+ */
+const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen, struct medsec_arena *arena,
+                             size_t *len);
+
+/*
+ * Decode the content of a quoted scalar, the source bytes [@s, @e) between its quotes, as YAML 1.2
+ * reads it (7.3.1 double-quoted, 7.3.2 single-quoted): escapes ('' in single quotes; \t, \", \x41,
+ * \u00e9 ... in double quotes; an unknown escape stays as written), line folding (a line break
+ * between text is one space, n empty lines are n line feeds, white space around line breaks goes,
+ * white space before an escaped line break stays), CR LF as one line break. The source must be what
+ * a YAML parser accepted as such a scalar. @out needs 2 * (e - s) + 1 bytes; the result is
+ * NUL-terminated, its length returned.
+ */
+size_t medsec_yaml_unquote(const char *s, const char *e, bool double_quoted, char *out);
+
+#endif
