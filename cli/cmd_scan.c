@@ -609,8 +609,11 @@ static void sarif_report(struct medsec_jsonw *w, const struct ctx *c)
             const struct medsec_sbom_component *comp = &t->sbom->components[f->component];
             char msg[1024], fixed[256];
             join(f->fixed, f->nfixed, 5, fixed, sizeof fixed);
-            snprintf(msg, sizeof msg, "%s %s is affected by %s (%s%s%s)%s%s%s%s", comp->name ? comp->name : "?",
-                     comp->version ? comp->version : "", f->id, f->severity,
+            char release[300] = "";
+            if (t->version)
+                snprintf(release, sizeof release, "%s %s: ", t->device ? t->device : "version", t->version);
+            snprintf(msg, sizeof msg, "%s%s %s is affected by %s (%s%s%s)%s%s%s%s", release,
+                     comp->name ? comp->name : "?", comp->version ? comp->version : "", f->id, f->severity,
                      f->cvss_score >= 0 ? ", CVSS " : "", f->cvss_score >= 0 ? f->cvss_vector : "",
                      f->kev ? "; known exploited (CISA KEV)" : "", fixed[0] ? "; fixed in " : "", fixed,
                      f->review ? "; the advisory's range needs review" : "");
@@ -649,9 +652,21 @@ static void sarif_report(struct medsec_jsonw *w, const struct ctx *c)
             medsec_jsonw_array_end(w);
             medsec_jsonw_object_end(w);
             medsec_jsonw_array_end(w);
+            /* one finding per release: an SBOM shared by releases gives one result for each */
+            char print[1024];
+            snprintf(print, sizeof print, "%s|%s|%s|%s|%s", t->device ? t->device : "",
+                     t->version ? t->version : "", t->path, comp->ref ? comp->ref : "", f->id);
+            medsec_jsonw_key(w, "partialFingerprints");
+            medsec_jsonw_object_begin(w);
+            medsec_jsonw_kv_string(w, "medsecFinding/v1", print);
+            medsec_jsonw_object_end(w);
             medsec_jsonw_key(w, "properties");
             medsec_jsonw_object_begin(w);
             medsec_jsonw_kv_string(w, "component", comp->ref);
+            if (t->version) {
+                medsec_jsonw_kv_string(w, "device", t->device);
+                medsec_jsonw_kv_string(w, "version", t->version);
+            }
             medsec_jsonw_kv_bool(w, "kev", f->kev);
             if (f->has_epss) {
                 medsec_jsonw_key(w, "epss");

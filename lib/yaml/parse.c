@@ -13,14 +13,35 @@ static void quiet_output(struct fy_diag *diag, void *user, const char *buf, size
     (void)len;
 }
 
+static bool blank_or_end(const char *text, size_t len, size_t i)
+{
+    return i >= len || text[i] == ' ' || text[i] == '\t' || text[i] == '\n' || text[i] == '\r';
+}
+
+/* Is there an explicit key indicator: a `?` with white space (or the text's ends) on both sides? */
+static bool has_explicit_key(const char *text, size_t len)
+{
+    for (const char *p = memchr(text, '?', len); p; p = memchr(p + 1, '?', len - (size_t)(p + 1 - text))) {
+        size_t i = (size_t)(p - text);
+        if ((i == 0 || blank_or_end(text, len, i - 1)) && blank_or_end(text, len, i + 1))
+            return true;
+        if (i + 1 >= len)
+            break;
+    }
+    return false;
+}
+
 /*
- * libfyaml 0.7.12 frees a token twice (fy_fetch_value) when, inside the content of an explicit key
- * (`? a:<TAB>?`), a value indicator is followed by blanks holding a tab and then `?`, `:` or `- `
- * (found by fuzz_rules). That text is not valid YAML outside quotes and comments anyway, so it is
- * refused wherever it stands, before libfyaml sees it. Returns the offset of the tab, or @len.
+ * libfyaml 0.7.12 frees a token twice (fy_fetch_value) when, in the content of an explicit key
+ * (`? a:<TAB>|`), a value indicator is followed by blanks holding a tab and then a block indicator:
+ * `-` (before a blank), `?`, `:`, `|` or `>` (found by fuzz_rules). Such text is refused before
+ * libfyaml sees it, wherever it stands in a text that has an explicit key (outside comments).
+ * Returns the offset of the tab, or @len.
  */
 static size_t tab_before_indicator(const char *text, size_t len)
 {
+    if (!has_explicit_key(text, len))
+        return len;
     bool comment = false;
     for (size_t i = 0; i < len; i++) {
         char c = text[i];
@@ -42,9 +63,7 @@ static size_t tab_before_indicator(const char *text, size_t len)
                 tab = j;
         if (tab == len || j >= len)
             continue;
-        bool blank_after = j + 1 >= len || text[j + 1] == ' ' || text[j + 1] == '\t' || text[j + 1] == '\n' ||
-                           text[j + 1] == '\r';
-        if (text[j] == '?' || text[j] == ':' || (text[j] == '-' && blank_after))
+        if (strchr("?:|>", text[j]) || (text[j] == '-' && blank_or_end(text, len, j + 1)))
             return tab;
     }
     return len;
@@ -80,7 +99,9 @@ struct fy_document *medsec_yaml_parse(const char *text, size_t len, struct medse
     if (tab < len) {
         why->problem = MEDSEC_YAML_SYNTAX;
         position_of(text, tab, &why->line, &why->column);
-        snprintf(why->msg, sizeof why->msg, "a tab after ':' before an indicator ('-', '?' or ':'); write spaces");
+        snprintf(why->msg, sizeof why->msg,
+                 "a tab after ':' before '-', '?', ':', '|' or '>' where the text has an explicit key ('? '); "
+                 "write spaces");
         return NULL;
     }
     struct fy_diag_cfg dcfg;

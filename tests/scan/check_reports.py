@@ -45,45 +45,46 @@ def multitool(judges):
     return exe
 
 
-def main():
-    medsec, db, root = sys.argv[1:4]
-    failures = []
-    sbom = "tests/scan/data/sbom/device.cdx.json"
-
+def check_target(medsec, db, root, exe, target, failures):
+    """JSON and SARIF reports of one scan target (an SBOM or a device folder) judged from outside."""
     # 1. JSON report against its schema
     schema = json.load(open(os.path.join(root, "docs", "schema", "scan-report.schema.json")))
-    report = run_scan(medsec, db, root, "--json", sbom)
+    report = run_scan(medsec, db, root, "--json", target)
     errs = sorted(jsonschema.Draft202012Validator(schema).iter_errors(report), key=lambda e: list(e.path))
     for e in errs[:10]:
-        failures.append(f"JSON report: {'/'.join(map(str, e.path))}: {e.message}")
+        failures.append(f"{target}: JSON report: {'/'.join(map(str, e.path))}: {e.message}")
     n_json = sum(len(t["findings"]) for t in report["targets"])
-    print(f"JSON report: {n_json} findings, {len(errs)} schema errors")
+    print(f"{target}: JSON report: {len(report['targets'])} targets, {n_json} findings, {len(errs)} schema errors")
     if n_json == 0:
-        failures.append("JSON report has no findings: the fixture should give some")
+        failures.append(f"{target}: JSON report has no findings: the fixture should give some")
 
     # 2. SARIF log against the SARIF 2.1.0 schema and the Multitool's validator
-    judges = os.path.join(root, "tests", "judges")
-    exe = multitool(judges)
     sarif_schema = json.load(open(os.path.join(os.path.dirname(exe), "sarif-2.1.0.json")))
-    log = run_scan(medsec, db, root, "--sarif", sbom)
+    log = run_scan(medsec, db, root, "--sarif", target)
     cls = jsonschema.validators.validator_for(sarif_schema)
     errs = list(cls(sarif_schema).iter_errors(log))
     for e in errs[:10]:
-        failures.append(f"SARIF schema: {'/'.join(map(str, e.path))}: {e.message}")
-    print(f"SARIF log: {len(log['runs'][0]['results'])} results, {len(errs)} schema errors ({cls.__name__})")
+        failures.append(f"{target}: SARIF schema: {'/'.join(map(str, e.path))}: {e.message}")
+    print(f"{target}: SARIF log: {len(log['runs'][0]['results'])} results, {len(errs)} schema errors "
+          f"({cls.__name__})")
     rules = {r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]}
-    lines = open(os.path.join(root, sbom)).read().split("\n")
+    prints = set()
     for res in log["runs"][0]["results"]:
         if res["ruleId"] not in rules:
-            failures.append(f"SARIF result names an unknown rule {res['ruleId']}")
+            failures.append(f"{target}: SARIF result names an unknown rule {res['ruleId']}")
         loc = res["locations"][0]
+        lines = open(os.path.join(root, loc["physicalLocation"]["artifactLocation"]["uri"])).read().split("\n")
         line = loc["physicalLocation"]["region"]["startLine"]
         name = loc["logicalLocations"][0]["name"]
         # the component object starts at that line: its name follows within a few lines
         if not any(f'"name": "{name}"' in l for l in lines[line - 1:line + 8]):
-            failures.append(f"SARIF result {res['ruleId']}: line {line} does not hold component {name}")
+            failures.append(f"{target}: SARIF result {res['ruleId']}: line {line} does not hold component {name}")
+        fp = res["partialFingerprints"]["medsecFinding/v1"]
+        if fp in prints:
+            failures.append(f"{target}: SARIF fingerprint {fp} is not unique")
+        prints.add(fp)
     if len(log["runs"][0]["results"]) != n_json:
-        failures.append(f"SARIF has {len(log['runs'][0]['results'])} results, JSON {n_json} findings")
+        failures.append(f"{target}: SARIF has {len(log['runs'][0]['results'])} results, JSON {n_json} findings")
     with tempfile.TemporaryDirectory() as tmp:
         src = os.path.join(tmp, "scan.sarif")
         out = os.path.join(tmp, "validation.sarif")
@@ -93,11 +94,21 @@ def main():
         text = r.stdout + r.stderr
         errors = [l for l in text.splitlines() if ": error " in l]
         warnings = [l for l in text.splitlines() if ": warning " in l]
-        print(f"SARIF Multitool validate: exit {r.returncode}, {len(errors)} errors, {len(warnings)} warnings")
+        print(f"{target}: SARIF Multitool validate: exit {r.returncode}, {len(errors)} errors, "
+              f"{len(warnings)} warnings")
         for l in warnings:
             print("  " + l.split("): ", 1)[-1])
         if r.returncode != 0 or errors:
-            failures.append("SARIF Multitool: " + (errors[0] if errors else text[-400:]))
+            failures.append(f"{target}: SARIF Multitool: " + (errors[0] if errors else text[-400:]))
+
+
+def main():
+    medsec, db, root = sys.argv[1:4]
+    failures = []
+    exe = multitool(os.path.join(root, "tests", "judges"))
+    # a bare SBOM, and a device folder whose releases share nothing or an SBOM
+    for target in ("tests/scan/data/sbom/device.cdx.json", "tests/scan/data/monitor"):
+        check_target(medsec, db, root, exe, target, failures)
     for f in failures:
         print("FAIL: " + f)
     return 1 if failures else 0
