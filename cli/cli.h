@@ -38,6 +38,10 @@ int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format
 void cli_print_diags(FILE *out, const struct medsec_diags *d);
 /* Write a whole text to stdout; false when stdout failed. */
 bool cli_write_stdout(const char *data, size_t len);
+struct medsec_db;
+/* Open the vulnerability database at @path (NULL: the default path) read-only for command @cmd;
+ * prints why not and returns the exit code. *owned (free with medsec_free) holds a default path. */
+int cli_open_vulndb(const char *cmd, const char *path, struct medsec_db **db, char **owned);
 
 /* "Today" as YYYY-MM-DD into @buf: env MEDSEC_TODAY when it is a valid date, else the UTC clock
  * (cli/today.c). Returns @buf. */

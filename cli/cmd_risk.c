@@ -1,24 +1,31 @@
 /* cmd_risk.c: `medsec risk DIR`: the security risk register (table, JSON or CSV). */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "commands.h"
+#include "medsec/alloc.h"
 #include "medsec/buf.h"
+#include "medsec/db.h"
 #include "medsec/json.h"
+#include "medsec/scan.h"
 #include "secload.h"
 
 static const char usage_text[] =
-    "usage: medsec risk DIR [--json | --csv]\n"
+    "usage: medsec risk DIR [--db PATH] [--json | --csv]\n"
     "\n"
-    "Print the security risk register of the device in DIR: for each threat, and for each\n"
-    "known vulnerability the file lists under vulnerabilities (assessed with MITRE rubric\n"
-    "answers), its exploitability and severity of harm, the initial risk from the device's\n"
-    "acceptance matrix, the controls that lower it (with their rationale), the residual risk\n"
-    "and whether it is acceptable, the safety hazards it links to (both ways), and for\n"
-    "risks left unacceptable what would close them.\n"
+    "Print the security risk register of the device in DIR: for each threat, for each known\n"
+    "vulnerability the file lists under vulnerabilities (assessed with MITRE rubric answers)\n"
+    "and, with --db, for each vulnerability matching finds in the current version's SBOMs: its\n"
+    "exploitability and severity of harm, the initial risk from the device's acceptance\n"
+    "matrix, the controls that lower it (with their rationale), the residual risk and whether\n"
+    "it is acceptable, the safety hazards it links to (both ways), and for risks left\n"
+    "unacceptable what would close them.\n"
     "\n"
+    "  --db PATH   match the current version's SBOMs against this vulnerability database\n"
+    "              (as medsec scan does) and add a risk per finding the file does not assess\n"
     "  --json      print JSON\n"
     "  --csv       print CSV (RFC 4180), one row per risk\n"
     "  -h, --help  show this help\n"
@@ -419,15 +426,89 @@ static int print_csv(const struct secload *s)
     return ex;
 }
 
+/* Match the current version's SBOMs and add a risk per finding (docs/risk.md, "Scan findings"). */
+static int add_findings(struct secload *s, const char *dbpath)
+{
+    const struct medsec_model *m = s->model;
+    const struct medsec_model_version *v = medsec_model_find_version(m, m->device.current_version);
+    struct medsec_db *db = NULL;
+    char *owned = NULL;
+    int ex = cli_open_vulndb("risk", dbpath, &db, &owned);
+    if (ex)
+        return ex;
+    const struct medsec_model_sbom **set = medsec_malloc((m->nsboms ? m->nsboms : 1) * sizeof *set);
+    size_t nset = set ? medsec_model_version_sboms(m, v, set) : 0;
+    struct medsec_scan_result *res = medsec_calloc(nset ? nset : 1, sizeof *res);
+    struct medsec_scan_opts opts = {0};
+    struct medsec_error err;
+    size_t total = 0, done = 0, assessed = 0;
+    ex = set && res ? EXIT_OK_ : EXIT_INTERNAL;
+    for (size_t i = 0; i < nset && !ex; i++) {
+        struct medsec_diags notes = MEDSEC_DIAGS_INIT; /* the scan's own warnings are medsec scan's business */
+        medsec_err rc = medsec_scan_sbom(db, set[i]->sbom, &opts, &res[i], &notes, &err);
+        medsec_diags_release(&notes);
+        if (rc) {
+            cli_print_error(&err);
+            ex = cli_exit_for(rc) == EXIT_USAGE ? EXIT_INTERNAL : cli_exit_for(rc);
+        }
+        total += res[i].nfindings;
+    }
+    struct medsec_risk_finding *f = ex ? NULL : medsec_calloc(total ? total : 1, sizeof *f);
+    if (!ex && !f)
+        ex = EXIT_INTERNAL;
+    for (size_t i = 0; i < nset && !ex; i++)
+        for (size_t k = 0; k < res[i].nfindings; k++) {
+            const struct medsec_scan_finding *sf = &res[i].findings[k];
+            const struct medsec_sbom_component *c = &set[i]->sbom->components[sf->component];
+            f[done++] = (struct medsec_risk_finding){
+                .id = sf->id,
+                .aliases = (const char *const *)sf->aliases,
+                .naliases = sf->naliases,
+                .sbom = set[i]->path,
+                .component = c->ref,
+                .component_name = c->name,
+                .component_version = c->version,
+                .cvss_vector = sf->cvss_score >= 0 ? sf->cvss_vector : NULL,
+                .kev = sf->kev,
+                .epss = sf->has_epss ? sf->epss : -1,
+                .summary = sf->summary,
+                .fixed = (const char *const *)sf->fixed,
+                .nfixed = sf->nfixed,
+            };
+        }
+    if (!ex) {
+        medsec_err rc = medsec_risk_add_findings(&s->risks, m, f, done, 0, &assessed, &err);
+        if (rc) {
+            cli_print_error(&err);
+            ex = cli_exit_for(rc);
+        } else {
+            fprintf(stderr, "medsec risk: %zu finding%s in %zu SBOM%s of version %s: %zu added as risks, %zu left to "
+                            "the file's own assessment\n",
+                    done, done == 1 ? "" : "s", nset, nset == 1 ? "" : "s", v ? v->version : "?", done - assessed,
+                    assessed);
+        }
+    }
+    medsec_free(f);
+    for (size_t i = 0; res && i < nset; i++)
+        medsec_scan_result_release(&res[i]);
+    medsec_free(res);
+    medsec_free(set);
+    medsec_db_close(db);
+    medsec_free(owned);
+    return ex;
+}
+
 int cmd_risk(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"json", no_argument, NULL, 'j'},
         {"csv", no_argument, NULL, 'c'},
+        {"db", required_argument, NULL, 'd'},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     int format = 't';
+    const char *dbpath = NULL;
     optind = 0;
     opterr = 0;
     for (int c; (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
@@ -437,6 +518,9 @@ int cmd_risk(int argc, char **argv)
             if (format != 't' && format != c)
                 return cli_usage_error("risk", "--json and --csv exclude each other");
             format = c;
+            break;
+        case 'd':
+            dbpath = optarg;
             break;
         case 'h':
             fputs(usage_text, stdout);
@@ -449,6 +533,8 @@ int cmd_risk(int argc, char **argv)
         return cli_usage_error("risk", optind == argc ? "missing device folder" : "one device folder only");
     struct secload s;
     int ex = secload_risks(&s, argv[optind]);
+    if (ex == EXIT_OK_ && dbpath)
+        ex = add_findings(&s, dbpath);
     if (ex == EXIT_OK_) {
         ex = format == 'j' ? print_json(&s) : format == 'c' ? print_csv(&s) : print_table(&s);
         if (ex == EXIT_OK_ && medsec_risk_register_unacceptable(&s.risks))

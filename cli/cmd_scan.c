@@ -763,30 +763,11 @@ int cmd_scan(int argc, char **argv)
     if (ex)
         goto out;
 
-    if (!dbpath) {
-        owned_db = medsec_db_default_path();
-        if (!owned_db) {
-            fputs("medsec scan: no --db given and neither XDG_DATA_HOME nor HOME is set\n", stderr);
-            ex = EXIT_USAGE;
-            goto out;
-        }
-        dbpath = owned_db;
-    }
-    struct stat st;
-    if (stat(dbpath, &st) != 0) {
-        fprintf(stderr, "medsec scan: no vulnerability database at %s: fill it with `medsec db import PATH...` "
-                        "or `medsec db update`\n",
-                dbpath);
-        ex = EXIT_USAGE;
+    ex = cli_open_vulndb("scan", dbpath, &db, &owned_db);
+    if (ex)
         goto out;
-    }
     struct medsec_error err;
-    medsec_err rc = medsec_db_open(dbpath, MEDSEC_DB_READONLY, &db, &err);
-    if (rc) {
-        cli_print_error(&err);
-        ex = rc == MEDSEC_EDB ? EXIT_USAGE : cli_exit_for(rc);
-        goto out;
-    }
+    medsec_err rc;
     struct medsec_db_status dst;
     memset(&dst, 0, sizeof dst);
     dst.schema_version = MEDSEC_DB_SCHEMA_VERSION;

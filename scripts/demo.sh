@@ -50,9 +50,11 @@ if [ -n "$DB" ]; then
     step "medsec db status" $MEDSEC db status --db "$DB"
     step "medsec scan $DEVICE" $MEDSEC scan --db "$DB" "$DEVICE"
     step "medsec scan --sarif -o $OUT/scan.sarif $DEVICE" $MEDSEC scan --db "$DB" --sarif -o "$OUT/scan.sarif" "$DEVICE"
+    step "medsec risk --db ... --csv $DEVICE > $OUT/risk.csv (threats and the findings of the current version)" \
+        sh -c '"$0" risk --db "$1" --csv "$2" > "$3"' $MEDSEC "$DB" "$DEVICE" "$OUT/risk.csv"
 else
     echo
     echo "== medsec scan: skipped — no vulnerability database (run 'medsec db update', or set MEDSEC_DB)"
 fi
 echo
-echo "demo: done; diagram and SARIF report in $OUT/"
+echo "demo: done; diagram, SARIF report and risk register (CSV) in $OUT/"

@@ -91,14 +91,22 @@ medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg, const struct
 int medsec_risk_level_from_rating(int rating, size_t n);
 
 /*
- * Exploitability level on an @n-level scale from a CVSS v3.x or v4.0 vector's exploitability metrics
- * (AV, AC, PR, UI; v4 also AT; v3 scope changes PR weights). The CVSS v3.1 exploitability sub-score
- * 8.22 x AV x AC x PR x UI (v4: AT:P weighs like AC:H, UI:P like v3 UI:R, UI:A 0.44) is divided by
- * its maximum 3.887 and the fraction f gives level floor(f * n), capped at n-1 (docs/risk.md).
+ * Exploitability level on an @n-level scale from a CVSS vector's exploitability metrics (v3.x: AV, AC,
+ * PR, UI, the scope changing PR weights; v4.0 also AT; v2: AV, AC, Au). The CVSS v3.1 exploitability
+ * sub-score 8.22 x AV x AC x PR x UI (v4: AT:P weighs like AC:H, UI:P like v3 UI:R, UI:A 0.44) is
+ * divided by its maximum 3.887 (v2: its own sub-score 20 x AV x AC x Au by its maximum 9.997) and the
+ * fraction f gives level floor(f * n), capped at n-1 (docs/risk.md).
  * EPARSE when the vector lacks one of the metrics or has an unknown value.
  */
 medsec_err medsec_risk_exploit_from_cvss(const char *vector, size_t n, int *level, double *fraction)
     __attribute__((warn_unused_result));
+
+/*
+ * The impact of a CVSS vector on confidentiality, integrity and availability into @cia (0 none,
+ * 1 low, 2 high): v3.x C/I/A (N/L/H), v2 C/I/A (None/Partial/Complete), v4.0 the higher of the
+ * vulnerable system's (VC/VI/VA) and the subsequent systems' (SC/SI/SA). EPARSE when it lacks them.
+ */
+medsec_err medsec_risk_impact_from_cvss(const char *vector, int cia[3]) __attribute__((warn_unused_result));
 
 /* Raise @level for known exploitation: KEV listed -> the top level; EPSS >= threshold (0 = default
  * 0.1) -> one level up. @epss < 0 means unknown. Returns the new level. */
@@ -180,6 +188,37 @@ medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg, con
 medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
                                   const struct medsec_tm_graph *g, const struct medsec_threat_list *threats,
                                   struct medsec_error *err) __attribute__((warn_unused_result));
+
+/* A known vulnerability that matching the device's SBOMs found (medsec scan), for the register. */
+struct medsec_risk_finding {
+    const char *id;                  /* the vulnerability (CVE-..., GHSA-...) */
+    const char *const *aliases;      /* its other ids */
+    size_t naliases;
+    const char *sbom;                /* the SBOM file as device.yaml names it (items[].sbom) */
+    const char *component;           /* the component's ref in that SBOM */
+    const char *component_name, *component_version; /* may be NULL */
+    const char *cvss_vector;         /* the chosen score's vector, or NULL */
+    bool kev;                        /* in CISA's KEV catalog */
+    double epss;                     /* EPSS probability, < 0 when unknown */
+    const char *summary;             /* may be NULL */
+    const char *const *fixed;        /* versions that fix it, as the advisories give them */
+    size_t nfixed;
+};
+
+/*
+ * Add one risk per finding, `R-<id>@<component>`, on the items whose SBOM holds the component (listed
+ * in their components, or the item owns the whole SBOM): exploitability from the CVSS vector's
+ * exploitability metrics (none: the middle level), raised for KEV and EPSS >= @epss_threshold (0 =
+ * 0.1); severity from the worst harm over the assets reachable through those items, for the
+ * properties the vector's C/I/A impact (v4: vulnerable or subsequent system) touches (no vector:
+ * all); controls as for the file's vulnerabilities; what would close it starts with the update to
+ * a fixed version when the advisories name one. A finding the security file assesses itself
+ * (`vulnerabilities:` with the same id or an alias, on one of those items or naming the component)
+ * is left to that assessment and counted in @assessed (may be NULL). Sorts the register.
+ */
+medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const struct medsec_model *m,
+                                    const struct medsec_risk_finding *f, size_t n, double epss_threshold,
+                                    size_t *assessed, struct medsec_error *err) __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "medsec/alloc.h"
 #include "medsec/cvss.h"
 #include "medsec/model.h"
 #include "medsec/risk.h"
@@ -99,12 +100,14 @@ static char property_of(char stride)
 struct severity {
     int level;
     char basis[512];
+    bool found; /* a harm was considered: the basis names it even when it is the lowest level */
 };
 
 static void consider(struct severity *sv, const struct medsec_risk_register *r, const char *harm, const char *why)
 {
     int h = harm_index(r, harm);
-    if (h > sv->level) {
+    if (h > sv->level || (h >= 0 && h == sv->level && !sv->found)) {
+        sv->found = true;
         sv->level = h;
         snprintf(sv->basis, sizeof sv->basis, "%s -> %s", why, harm);
     }
@@ -263,7 +266,7 @@ static medsec_err add_threat(struct medsec_risk_register *reg, const struct meds
         snprintf(ebasis, sizeof ebasis, "stated in the threat: %s", mt->exploitability);
     }
 
-    struct severity sv = {0, "no asset with a harm rating reached: lowest severity"};
+    struct severity sv = {0, "no asset with a harm rating reached: lowest severity", false};
     severity_of(&sv, reg, m, g, t, mt);
 
     /* controls: active ones on the element that cover the category, plus those the threat names */
@@ -342,41 +345,63 @@ static bool asset_through(const struct medsec_model *m, const struct medsec_mode
     return false;
 }
 
+/* A known vulnerability on some items of the device, from the security file or from a scan finding:
+ * what its risk is made of. */
+struct vuln_risk {
+    const char *vuln_id, *risk_id, *title;
+    const char *const *items;
+    size_t nitems;
+    const struct medsec_strlist *named_controls; /* controls the file names against it, or NULL */
+    const struct medsec_cvss_rubric *rubric;     /* impact per clinical function, or NULL: */
+    int cia[3];                                  /* the impact on C, I, A (0 none, 1 low, 2 high) */
+    const char *impact_source;                   /* where cia comes from, for the basis */
+    int exploitability;
+    const char *exploitability_basis;
+    const char *remedy; /* what would remove it (an update), or NULL */
+};
+
 /*
  * Severity of a vulnerability: the worst harm over the assets reachable through the items it affects,
- * reading each property (C, I, A) of an asset only when the rubric says the vulnerability impacts
- * that property of one of the asset's clinical functions (an asset without functions: when the
- * vector's C, I or A is not None).
+ * reading each property (C, I, A) of an asset only when the vulnerability impacts it: per the rubric
+ * answers for one of the asset's clinical functions (an asset without functions: the vector's C, I,
+ * A), or per the finding's CVSS impact.
  */
 static void vuln_severity(struct severity *sv, const struct medsec_risk_register *r, const struct medsec_model *m,
-                          const struct medsec_model_vulnerability *vu)
+                          const struct vuln_risk *v)
 {
     static const char *const pname[3] = {"confidentiality", "integrity", "availability"};
     static const char *const iname[3] = {"none", "low", "high"};
     for (size_t a = 0; a < m->nassets; a++) {
         const struct medsec_model_asset *as = &m->assets[a];
         bool hit = false;
-        for (size_t i = 0; i < vu->items.n && !hit; i++)
-            hit = asset_through(m, as, vu->items.v[i]);
+        for (size_t i = 0; i < v->nitems && !hit; i++)
+            hit = asset_through(m, as, v->items[i]);
         if (!hit)
             continue;
         const char *props[3] = {as->confidentiality, as->integrity, as->availability};
         for (int k = 0; k < 3; k++) {
             if (!props[k])
                 continue;
-            int impact = as->functions.n ? 0 : rubric_impact(vu->cvss, k, "");
-            const char *by = "the vector";
-            for (size_t f = 0; f < as->functions.n; f++) {
-                int l = rubric_impact(vu->cvss, k, as->functions.v[f]);
-                if (l > impact) {
-                    impact = l;
-                    by = as->functions.v[f];
-                }
-            }
-            if (!impact)
-                continue;
             char why[400];
-            snprintf(why, sizeof why, "%s of asset %s (rubric: %s %s)", pname[k], as->id, by, iname[impact]);
+            if (v->rubric) {
+                int impact = as->functions.n ? 0 : rubric_impact(v->rubric, k, "");
+                const char *by = "the vector";
+                for (size_t f = 0; f < as->functions.n; f++) {
+                    int l = rubric_impact(v->rubric, k, as->functions.v[f]);
+                    if (l > impact) {
+                        impact = l;
+                        by = as->functions.v[f];
+                    }
+                }
+                if (!impact)
+                    continue;
+                snprintf(why, sizeof why, "%s of asset %s (rubric: %s %s)", pname[k], as->id, by, iname[impact]);
+            } else {
+                if (!v->cia[k])
+                    continue;
+                snprintf(why, sizeof why, "%s of asset %s (%s: %s)", pname[k], as->id, v->impact_source,
+                         iname[v->cia[k]]);
+            }
             consider(sv, r, props[k], why);
         }
     }
@@ -385,6 +410,56 @@ static void vuln_severity(struct severity *sv, const struct medsec_risk_register
 static bool vuln_open(const struct medsec_model_vulnerability *vu)
 {
     return !vu->status || !strcmp(vu->status, "affected") || !strcmp(vu->status, "under_investigation");
+}
+
+static medsec_err add_vuln_risk(struct medsec_risk_register *reg, const struct medsec_model *m,
+                                const struct vuln_risk *v, struct medsec_error *err)
+{
+    struct severity sv = {0, "no asset with a harm rating reached: lowest severity", false};
+    vuln_severity(&sv, reg, m, v);
+
+    /* controls: the ones named against it, and active ones on an affected item that address every category */
+    struct medsec_risk_control ctl[MAX_ITEMS];
+    const char *planned[MAX_ITEMS];
+    size_t nctl = 0, nplanned = 0;
+    for (size_t k = 0; k < m->ncontrols && nctl < MAX_ITEMS && nplanned < MAX_ITEMS; k++) {
+        const struct medsec_model_control *c = &m->controls[k];
+        bool named = v->named_controls && medsec_strlist_has(v->named_controls, c->id), reaches = false;
+        for (size_t i = 0; i < v->nitems && !reaches; i++) {
+            const struct medsec_model_item *it = medsec_model_find_item(m, v->items[i]);
+            reaches = it && control_on(m, it->id, it->zone, c);
+        }
+        if (!named && !(reaches && covers(c, 0)))
+            continue;
+        if (!medsec_tm_control_active(c))
+            planned[nplanned++] = c->id;
+        else
+            ctl[nctl++] = control_effect(m, c);
+    }
+    const char *sugg[MAX_ITEMS + 1];
+    char pl[MAX_ITEMS][160];
+    size_t nsugg = 0;
+    if (v->remedy)
+        sugg[nsugg++] = v->remedy;
+    for (size_t i = 0; i < nplanned; i++) {
+        snprintf(pl[i], sizeof pl[i], "planned control %s", planned[i]);
+        sugg[nsugg++] = pl[i];
+    }
+    struct medsec_risk_spec spec = {
+        .id = v->risk_id,
+        .vulnerability_id = v->vuln_id,
+        .title = v->title,
+        .element = v->nitems ? v->items[0] : NULL,
+        .exploitability = v->exploitability,
+        .exploitability_basis = v->exploitability_basis,
+        .severity = sv.level,
+        .severity_basis = sv.basis,
+        .controls = ctl,
+        .ncontrols = nctl,
+        .suggested = sugg,
+        .nsuggested = nsugg,
+    };
+    return medsec_risk_register_add(reg, &spec, err);
 }
 
 static medsec_err add_vulnerability(struct medsec_risk_register *reg, const struct medsec_model *m,
@@ -401,33 +476,6 @@ static medsec_err add_vulnerability(struct medsec_risk_register *reg, const stru
                                 vu->cvss->vector);
     char ebasis[512], rid[160], title[512];
     snprintf(ebasis, sizeof ebasis, "MITRE rubric %s -> %s", vu->rubric, vu->cvss->vector);
-    struct severity sv = {0, "no asset with a harm rating reached: lowest severity"};
-    vuln_severity(&sv, reg, m, vu);
-
-    /* controls: the ones it names, and active ones on an affected item that address every category */
-    struct medsec_risk_control ctl[MAX_ITEMS];
-    const char *planned[MAX_ITEMS];
-    size_t nctl = 0, nplanned = 0;
-    for (size_t k = 0; k < m->ncontrols && nctl < MAX_ITEMS && nplanned < MAX_ITEMS; k++) {
-        const struct medsec_model_control *c = &m->controls[k];
-        bool named = medsec_strlist_has(&vu->controls, c->id), reaches = false;
-        for (size_t i = 0; i < vu->items.n && !reaches; i++) {
-            const struct medsec_model_item *it = medsec_model_find_item(m, vu->items.v[i]);
-            reaches = it && control_on(m, it->id, it->zone, c);
-        }
-        if (!named && !(reaches && covers(c, 0)))
-            continue;
-        if (!medsec_tm_control_active(c))
-            planned[nplanned++] = c->id;
-        else
-            ctl[nctl++] = control_effect(m, c);
-    }
-    const char *sugg[MAX_ITEMS];
-    char pl[MAX_ITEMS][160];
-    for (size_t i = 0; i < nplanned; i++) {
-        snprintf(pl[i], sizeof pl[i], "planned control %s", planned[i]);
-        sugg[i] = pl[i];
-    }
     if (vu->title) {
         snprintf(title, sizeof title, "%s", vu->title);
     } else {
@@ -436,21 +484,115 @@ static medsec_err add_vulnerability(struct medsec_risk_register *reg, const stru
             used += (size_t)snprintf(title + used, sizeof title - used, "%s %s", i ? "," : "", vu->components.v[i]);
     }
     snprintf(rid, sizeof rid, "R-%s", vu->id);
-    struct medsec_risk_spec spec = {
-        .id = rid,
-        .vulnerability_id = vu->id,
+    struct vuln_risk v = {
+        .vuln_id = vu->id,
+        .risk_id = rid,
         .title = title,
-        .element = vu->items.n ? vu->items.v[0] : NULL,
+        .items = vu->items.v,
+        .nitems = vu->items.n,
+        .named_controls = &vu->controls,
+        .rubric = vu->cvss,
         .exploitability = el,
         .exploitability_basis = ebasis,
-        .severity = sv.level,
-        .severity_basis = sv.basis,
-        .controls = ctl,
-        .ncontrols = nctl,
-        .suggested = sugg,
-        .nsuggested = nplanned,
     };
-    return medsec_risk_register_add(reg, &spec, err);
+    return add_vuln_risk(reg, m, &v, err);
+}
+
+/* ---- per scan finding ------------------------------------------------------------------------ */
+
+/* Does the file's assessment @vu cover finding @f: the same vulnerability (id or alias) on one of
+ * the same items, or naming the same component? */
+static bool assessed_by(const struct medsec_model_vulnerability *vu, const struct medsec_risk_finding *f,
+                        const char *const *items, size_t nitems)
+{
+    bool same = !strcmp(vu->id, f->id);
+    for (size_t a = 0; a < f->naliases && !same; a++)
+        same = !strcmp(vu->id, f->aliases[a]);
+    if (!same)
+        return false;
+    if (medsec_strlist_has(&vu->components, f->component))
+        return true;
+    for (size_t i = 0; i < nitems; i++)
+        if (medsec_strlist_has(&vu->items, items[i]))
+            return true;
+    return false;
+}
+
+medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const struct medsec_model *m,
+                                    const struct medsec_risk_finding *f, size_t n, double epss_threshold,
+                                    size_t *assessed, struct medsec_error *err)
+{
+    size_t skipped = 0;
+    const char **items = medsec_malloc((m->nitems ? m->nitems : 1) * sizeof *items);
+    if (!items)
+        return medsec_error_set(err, MEDSEC_ENOMEM, m->file, 0, 0, "out of memory");
+    medsec_err rc = MEDSEC_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        /* the items the component is part of: those that list it, or own its whole SBOM */
+        size_t nitems = 0;
+        for (size_t k = 0; k < m->nitems; k++) {
+            const struct medsec_model_item *it = &m->items[k];
+            if (it->sbom && f[i].sbom && !strcmp(it->sbom, f[i].sbom) &&
+                (!it->components.n || medsec_strlist_has(&it->components, f[i].component)))
+                items[nitems++] = it->id;
+        }
+        bool done = false;
+        for (size_t k = 0; k < m->nvulnerabilities && !done; k++)
+            done = assessed_by(&m->vulnerabilities[k], &f[i], items, nitems);
+        if (done) {
+            skipped++;
+            continue;
+        }
+        size_t nl = reg->config.nexploitability;
+        int el;
+        double frac = 0;
+        char ebasis[600], rid[400], title[512], src[96];
+        struct vuln_risk v = {.vuln_id = f[i].id, .risk_id = rid, .title = title, .items = items, .nitems = nitems};
+        if (f[i].cvss_vector && medsec_risk_exploit_from_cvss(f[i].cvss_vector, nl, &el, &frac) == MEDSEC_OK) {
+            snprintf(ebasis, sizeof ebasis, "%s -> %.0f%% of the highest exploitability", f[i].cvss_vector,
+                     frac * 100);
+        } else {
+            el = medsec_risk_level_from_rating(1, nl);
+            snprintf(ebasis, sizeof ebasis, "no CVSS vector with exploitability metrics: the middle level");
+        }
+        int raised = medsec_risk_exploit_raise(el, nl, f[i].kev, f[i].epss, epss_threshold);
+        if (raised != el) {
+            size_t used = strlen(ebasis);
+            snprintf(ebasis + used, sizeof ebasis - used, f[i].kev ? "; in CISA KEV: the top level"
+                                                                  : "; EPSS %.3f: one level up", f[i].epss);
+            el = raised;
+        }
+        v.exploitability = el;
+        v.exploitability_basis = ebasis;
+        if (f[i].cvss_vector && medsec_risk_impact_from_cvss(f[i].cvss_vector, v.cia) == MEDSEC_OK) {
+            snprintf(src, sizeof src, "CVSS impact");
+        } else {
+            v.cia[0] = v.cia[1] = v.cia[2] = 2;
+            snprintf(src, sizeof src, "impact unknown, taken as");
+        }
+        v.impact_source = src;
+        char remedy[400];
+        if (f[i].nfixed) {
+            size_t used = (size_t)snprintf(remedy, sizeof remedy, "update %s to",
+                                           f[i].component_name ? f[i].component_name : f[i].component);
+            for (size_t k = 0; k < f[i].nfixed && k < 3 && used < sizeof remedy; k++)
+                used += (size_t)snprintf(remedy + used, sizeof remedy - used, "%s %s", k ? "," : "", f[i].fixed[k]);
+            if (f[i].nfixed > 3 && used < sizeof remedy)
+                snprintf(remedy + used, sizeof remedy - used, " (or another fixed version)");
+            v.remedy = remedy;
+        }
+        snprintf(rid, sizeof rid, "R-%s@%s", f[i].id, f[i].component);
+        snprintf(title, sizeof title, "%s in %s%s%s%s%s", f[i].id, f[i].component_name ? f[i].component_name : f[i].component,
+                 f[i].component_version ? " " : "", f[i].component_version ? f[i].component_version : "",
+                 f[i].summary ? ": " : "", f[i].summary ? f[i].summary : "");
+        rc = add_vuln_risk(reg, m, &v, err);
+    }
+    medsec_free(items);
+    if (!rc)
+        medsec_risk_register_sort(reg);
+    if (assessed)
+        *assessed = skipped;
+    return rc;
 }
 
 medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,

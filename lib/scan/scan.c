@@ -297,17 +297,6 @@ static void add_fixed(struct scan *S, struct medsec_scan_finding *f, const char 
     f->fixed = a;
 }
 
-/* Newline-separated list of fixed versions. */
-static void add_fixed_list(struct scan *S, struct medsec_scan_finding *f, const char *list)
-{
-    for (const char *p = list; p && *p;) {
-        const char *e = strchr(p, '\n');
-        size_t n = e ? (size_t)(e - p) : strlen(p);
-        add_fixed(S, f, p, n);
-        p = e ? e + 1 : p + n;
-    }
-}
-
 static void add_match(struct scan *S, struct medsec_scan_finding *f, enum medsec_scan_method m, const char *source,
                       const char *record, const char *name, const char *key, const char *reason, bool review)
 {
@@ -381,15 +370,23 @@ static bool vers_has(struct scan *S, const char *txt, const char *ver)
     return in;
 }
 
+/* The version scheme of an advisory row: its own, or its OSV ecosystem's. False when unknown. */
+static bool row_scheme(const struct medsec_db_affected *a, enum medsec_vscheme *scheme)
+{
+    *scheme = MEDSEC_VS_GENERIC;
+    bool known = a->scheme && medsec_vscheme_from_name(a->scheme, scheme);
+    if (!known && a->ecosystem)
+        known = medsec_vscheme_for_osv_ecosystem(a->ecosystem, scheme);
+    return known;
+}
+
 /* Is S->version affected according to one affected row? */
 static void judge_row(struct scan *S, const struct medsec_db_affected *a, struct row_verdict *v)
 {
     memset(v, 0, sizeof *v);
     const char *ver = S->version;
-    enum medsec_vscheme scheme = MEDSEC_VS_GENERIC;
-    bool known = a->scheme && medsec_vscheme_from_name(a->scheme, &scheme);
-    if (!known && a->ecosystem)
-        known = medsec_vscheme_for_osv_ecosystem(a->ecosystem, &scheme);
+    enum medsec_vscheme scheme;
+    bool known = row_scheme(a, &scheme);
     /* enumerated versions */
     for (const char *p = a->versions; p && *p && ver[0];) {
         const char *e = strchr(p, '\n');
@@ -480,16 +477,42 @@ static void judge_row(struct scan *S, const struct medsec_db_affected *a, struct
     }
 }
 
-/* Fixed versions named by a row: its `fixed` list and its ranges' fixed events. */
+/* Could @v (@n bytes) fix S->version: later than it under @scheme, or not comparable? A fix of an
+ * older branch (1.4 for a component at 2.1.3) is no remedy for this component. */
+static bool fix_ahead(struct scan *S, enum medsec_vscheme scheme, bool known, const char *v, size_t n)
+{
+    char fv[VMAX], cv[VMAX];
+    bool strip = scheme == MEDSEC_VS_SEMVER;
+    int c = 0;
+    struct medsec_error ig;
+    if (!known || !copy_version(fv, v, n, strip) || !copy_version(cv, S->version, strlen(S->version), strip) ||
+        !medsec_version_valid(scheme, fv) || !medsec_version_valid(scheme, cv) ||
+        medsec_version_compare(scheme, fv, cv, &c, &ig) != MEDSEC_OK)
+        return true;
+    return c > 0;
+}
+
+/* Fixed versions named by a row that are ahead of the component: its `fixed` list and its ranges'
+ * fixed events. */
 static void row_fixed(struct scan *S, struct medsec_scan_finding *f, const struct medsec_db_affected *a)
 {
-    add_fixed_list(S, f, a->fixed);
+    enum medsec_vscheme scheme;
+    bool known = row_scheme(a, &scheme);
+    for (const char *p = a->fixed; p && *p;) {
+        const char *e = strchr(p, '\n');
+        size_t n = e ? (size_t)(e - p) : strlen(p);
+        if (fix_ahead(S, scheme, known, p, n))
+            add_fixed(S, f, p, n);
+        p = e ? e + 1 : p + n;
+    }
     const char *cur = a->ranges;
     struct medsec_db_range r;
     while (medsec_db_range_next(&cur, &r))
         if (r.type == MEDSEC_DB_RANGE_SEMVER || r.type == MEDSEC_DB_RANGE_ECOSYSTEM)
             for (size_t i = 0; i < r.n_events && i < MEDSEC_DB_MAX_EVENTS; i++)
-                if (r.events[i].kind == MEDSEC_DB_EV_FIXED)
+                if (r.events[i].kind == MEDSEC_DB_EV_FIXED &&
+                    fix_ahead(S, r.type == MEDSEC_DB_RANGE_SEMVER ? MEDSEC_VS_SEMVER : scheme,
+                              r.type == MEDSEC_DB_RANGE_SEMVER || known, r.events[i].version, r.events[i].len))
                     add_fixed(S, f, r.events[i].version, r.events[i].len);
 }
 

@@ -8,6 +8,7 @@
 
 #include <cmocka.h>
 
+#include "medsec/model.h"
 #include "medsec/risk.h"
 
 /* 5 exploitability x 5 severity levels; classes low (acceptable), medium (acceptable), high. */
@@ -237,6 +238,146 @@ static void test_cvss_errors(void **state)
     assert_int_equal(medsec_risk_exploit_from_cvss("", 5, &level, NULL), MEDSEC_EPARSE);
 }
 
+static void test_cvss_v2_and_impact(void **state)
+{
+    (void)state;
+    int level, cia[3];
+    double f;
+    /* v2: 20 x AV x AC x Au over its maximum; temporal metrics with longer values are skipped */
+    assert_int_equal(medsec_risk_exploit_from_cvss("AV:N/AC:L/Au:N/C:P/I:P/A:P/E:POC/RL:OF", 5, &level, &f), MEDSEC_OK);
+    assert_int_equal(level, 4);
+    assert_true(f > 0.999);
+    assert_int_equal(medsec_risk_exploit_from_cvss("AV:L/AC:H/Au:M/C:C/I:N/A:N", 5, &level, &f), MEDSEC_OK);
+    assert_int_equal(level, 0); /* 20 x 0.395 x 0.35 x 0.45 = 1.24 of 9.997 */
+    assert_true(f > 0.124 && f < 0.125);
+    assert_int_equal(medsec_risk_exploit_from_cvss("AV:N/AC:L/Au:X/C:P/I:P/A:P", 5, &level, NULL), MEDSEC_EPARSE);
+
+    assert_int_equal(medsec_risk_impact_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:L", cia), MEDSEC_OK);
+    assert_int_equal(cia[0], 0);
+    assert_int_equal(cia[1], 2);
+    assert_int_equal(cia[2], 1);
+    assert_int_equal(medsec_risk_impact_from_cvss("AV:N/AC:L/Au:N/C:C/I:P/A:N", cia), MEDSEC_OK);
+    assert_int_equal(cia[0], 2);
+    assert_int_equal(cia[1], 1);
+    assert_int_equal(cia[2], 0);
+    /* v4: the higher of the vulnerable and the subsequent system */
+    assert_int_equal(medsec_risk_impact_from_cvss("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:N/SC:N/SI:H/SA:N",
+                                                  cia),
+                     MEDSEC_OK);
+    assert_int_equal(cia[0], 1);
+    assert_int_equal(cia[1], 2);
+    assert_int_equal(cia[2], 0);
+    assert_int_equal(medsec_risk_impact_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H", cia), MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_impact_from_cvss("AV:N/AC:L/Au:N/C:H/I:P/A:N", cia), MEDSEC_EPARSE); /* v2 has no H */
+    assert_int_equal(medsec_risk_impact_from_cvss(NULL, cia), MEDSEC_EPARSE);
+}
+
+/* A device whose pump controller carries an infusion command (integrity harm: catastrophic) and
+ * keeps a log (confidentiality harm: minor). */
+static const char finding_model[] =
+    "medsec: 1\n"
+    "device: {manufacturer: M, name: Pump, model: P-1, mdr_class: IIb, intended_purpose: Infusion.,\n"
+    "         intended_users: [nurses], use_environments: [ward], current_version: 1.0.0}\n"
+    "versions:\n"
+    "  - {version: 1.0.0, release_date: 2025-01-15, support: full, end_of_support: 2030-12-31}\n"
+    "clinical:\n"
+    "  harm_scale:\n"
+    "    - {id: minor, description: Minor.}\n"
+    "    - {id: catastrophic, description: Death.}\n"
+    "zones:\n"
+    "  - {id: device, name: Device, trust: 80}\n"
+    "  - {id: net, name: Network, trust: 10}\n"
+    "items:\n"
+    "  - {id: ctl, name: Controller, kind: firmware, element: process, zone: device, sbom: fw.json,\n"
+    "     components: [fw/rtos]}\n"
+    "  - {id: ui, name: UI, kind: application, element: process, zone: device, sbom: fw.json,\n"
+    "     components: [fw/gui]}\n"
+    "  - {id: log, name: Log, kind: database, element: data_store, zone: device, data: [logs]}\n"
+    "  - {id: server, name: Server, kind: external_system, element: external_entity, zone: net}\n"
+    "flows:\n"
+    "  - {id: f-cmd, from: server, to: ctl, protocol: https, authenticated: true, encrypted: true}\n"
+    "  - {id: f-log, from: ui, to: log, protocol: file, authenticated: false, encrypted: false}\n"
+    "assets:\n"
+    "  - {id: a-cmd, name: Command, functions: [therapy_delivery], carried_by: [f-cmd], integrity: catastrophic}\n"
+    "  - {id: a-log, name: Log, functions: [clinical_workflow], stored_in: [log], carried_by: [f-log],\n"
+    "     confidentiality: minor}\n"
+    "risk_matrix:\n"
+    "  exploitability:\n"
+    "    - {id: low, description: Hard.}\n"
+    "    - {id: high, description: Easy.}\n"
+    "  rows:\n"
+    "    - {exploitability: low, cells: [acceptable, tolerable]}\n"
+    "    - {exploitability: high, cells: [acceptable, unacceptable]}\n";
+
+static const struct medsec_risk_item *find_risk(const struct medsec_risk_register *r, const char *id)
+{
+    for (size_t i = 0; i < r->n; i++)
+        if (!strcmp(r->items[i].spec.id, id))
+            return &r->items[i];
+    return NULL;
+}
+
+static void test_findings(void **state)
+{
+    (void)state;
+    struct medsec_model *m = NULL;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_error err;
+    if (medsec_model_parse(finding_model, strlen(finding_model), "t.yaml", NULL, NULL, &m, &d, &err) != MEDSEC_OK) {
+        for (size_t i = 0; i < d.n; i++)
+            print_error("%u:%u: %s\n", d.v[i].line, d.v[i].column, d.v[i].msg);
+        fail();
+    }
+    medsec_diags_release(&d);
+    struct medsec_risk_register reg;
+    memset(&reg, 0, sizeof reg);
+    assert_int_equal(medsec_risk_register_from_model(&reg, m, &err), MEDSEC_OK);
+    const char *aliases[] = {"GHSA-xxxx-yyyy-zzzz"};
+    const char *fixed[] = {"1.1", "2.0.3"};
+    const struct medsec_risk_finding f[] = {
+        /* integrity impact on the controller: the infusion command's catastrophic harm */
+        {"CVE-2020-0001", aliases, 1, "fw.json", "fw/rtos", "rtos", "1.0",
+         "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N", false, -1, "overflow", fixed, 2},
+        /* confidentiality only, on the UI: the log's minor harm; hard to exploit but in KEV */
+        {"CVE-2020-0002", NULL, 0, "fw.json", "fw/gui", "gui", "2.0",
+         "CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N", true, -1, NULL, NULL, 0},
+        /* no vector: the middle level and every property */
+        {"CVE-2020-0003", NULL, 0, "fw.json", "fw/rtos", "rtos", "1.0", NULL, false, 0.5, NULL, NULL, 0},
+    };
+    size_t assessed = 9;
+    assert_int_equal(medsec_risk_add_findings(&reg, m, f, 3, 0, &assessed, &err), MEDSEC_OK);
+    assert_int_equal(assessed, 0);
+    assert_int_equal(reg.n, 3);
+    const struct medsec_risk_item *r1 = find_risk(&reg, "R-CVE-2020-0001@fw/rtos");
+    assert_non_null(r1);
+    assert_string_equal(r1->spec.element, "ctl");
+    assert_string_equal(r1->spec.vulnerability_id, "CVE-2020-0001");
+    assert_int_equal(r1->spec.exploitability, 1);
+    assert_int_equal(r1->spec.severity, 1);
+    assert_non_null(strstr(r1->spec.severity_basis, "integrity of asset a-cmd (CVSS impact: high)"));
+    assert_false(r1->result.initial_acceptable);
+    assert_string_equal(r1->spec.title, "CVE-2020-0001 in rtos 1.0: overflow");
+    assert_int_equal(r1->spec.nsuggested, 1);
+    assert_string_equal(r1->spec.suggested[0], "update rtos to 1.1, 2.0.3");
+    const struct medsec_risk_item *r2 = find_risk(&reg, "R-CVE-2020-0002@fw/gui");
+    assert_non_null(r2);
+    assert_string_equal(r2->spec.element, "ui");
+    assert_int_equal(r2->spec.exploitability, 1); /* KEV: the top level */
+    assert_non_null(strstr(r2->spec.exploitability_basis, "in CISA KEV"));
+    assert_int_equal(r2->spec.severity, 0);
+    assert_non_null(strstr(r2->spec.severity_basis, "confidentiality of asset a-log"));
+    const struct medsec_risk_item *r3 = find_risk(&reg, "R-CVE-2020-0003@fw/rtos");
+    assert_non_null(r3);
+    assert_int_equal(r3->spec.exploitability, 1); /* middle of two levels is the upper one, EPSS raises */
+    assert_non_null(strstr(r3->spec.exploitability_basis, "no CVSS vector"));
+    assert_int_equal(r3->spec.severity, 1);
+    assert_non_null(strstr(r3->spec.severity_basis, "impact unknown"));
+    /* the register is sorted worst first */
+    assert_false(reg.items[0].result.residual_acceptable);
+    medsec_risk_register_release(&reg);
+    medsec_model_free(m);
+}
+
 /* Every vector of one shared file maps to a level inside the scale; the easiest ones to the top. */
 static size_t shared_file(const char *name, const char *prefix)
 {
@@ -339,7 +480,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_kev_epss),
         cmocka_unit_test(test_cvss_v31),
         cmocka_unit_test(test_cvss_v40),
-        cmocka_unit_test(test_cvss_errors),
+        cmocka_unit_test(test_cvss_errors), cmocka_unit_test(test_cvss_v2_and_impact), cmocka_unit_test(test_findings),
         cmocka_unit_test(test_register),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
