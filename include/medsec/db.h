@@ -179,7 +179,9 @@ medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medse
 
 /* The candidates for one component version: criteria of @key that either name version key @ver_key
  * (medsec_cpe_version_key) or leave the version to a range or wildcard. @ver_key NULL: all criteria.
- * For a Linux kernel version this reads ~300 of the 85,000 linux:linux_kernel criteria. */
+ * For a Linux kernel version this reads ~300 of the 85,000 linux:linux_kernel criteria. Both come in
+ * the index's order (version key, then entry, configuration, node), which is stable for one database
+ * but not sorted by entry: sorting would cost a temporary b-tree per lookup. */
 medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, const char *ver_key,
                                         medsec_db_cpe_fn fn, void *ud, struct medsec_error *err)
     __attribute__((warn_unused_result));

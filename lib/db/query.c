@@ -192,7 +192,7 @@ medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medse
 {
     sqlite3_stmt *s = db_stmt(db, ST_Q_CPE_FAST,
                               "SELECT entry, NULL, NULL, NULL, config, node, vulnerable, criteria, vsi, vse, vei, vee"
-                              " FROM cpe_match WHERE key = ? ORDER BY entry, config, node, seq");
+                              " FROM cpe_match WHERE key = ?");
     if (!s)
         return db_fail(db, err, "cpe lookup");
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -206,7 +206,7 @@ medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, c
         return medsec_db_cpe_candidates(db, key, fn, ud, err);
     sqlite3_stmt *s = db_stmt(db, ST_Q_CPE_VER,
                               "SELECT entry, NULL, NULL, NULL, config, node, vulnerable, criteria, vsi, vse, vei, vee"
-                              " FROM cpe_match WHERE key = ? AND ver IN ('', ?) ORDER BY entry, config, node, seq");
+                              " FROM cpe_match WHERE key = ? AND ver IN ('', ?)");
     if (!s)
         return db_fail(db, err, "cpe lookup");
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -324,18 +324,20 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
         out->name = medsec_arena_strdup(a, id);
     medsec_err rc = MEDSEC_OK;
     sqlite3_stmt *q = NULL;
-#define PREP(sql)                                                                                                    \
+/* the cached statement @ID (db_stmt resets the previous use) */
+#define PREP(ID, sql)                                                                                                \
     do {                                                                                                             \
-        sqlite3_finalize(q);                                                                                         \
-        q = NULL;                                                                                                    \
-        if (sqlite3_prepare_v2(db->h, (sql), -1, &q, NULL) != SQLITE_OK) {                                           \
+        if (q)                                                                                                       \
+            sqlite3_reset(q);                                                                                        \
+        q = db_stmt(db, (ID), (sql));                                                                                \
+        if (!q) {                                                                                                    \
             rc = db_fail(db, err, "vulnerability details");                                                          \
             goto out_fail;                                                                                           \
         }                                                                                                            \
     } while (0)
     if (vid) {
         /* aliases */
-        PREP("SELECT name FROM alias WHERE vuln = ? ORDER BY name");
+        PREP(ST_V_ALIASES, "SELECT name FROM alias WHERE vuln = ? ORDER BY name");
         sqlite3_bind_int64(q, 1, vid);
         size_t cap = 8;
         out->aliases = medsec_arena_alloc(a, cap * sizeof *out->aliases);
@@ -357,8 +359,8 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
         if (!out->aliases)
             oom = true;
         /* entries: first one with text wins for summary etc.; provenance for each */
-        PREP("SELECT e.id, a.source, a.record_id, a.origin, a.modified, a.hash, e.summary, e.details, e.published,"
-             " e.modified, e.withdrawn, e.cwes, e.refs FROM entry e JOIN advisory a ON a.id = e.advisory"
+        PREP(ST_V_ENTRIES, "SELECT e.id, a.source, a.record_id, a.origin, a.modified, a.hash, e.summary, e.details,"
+             " e.published, e.modified, e.withdrawn, e.cwes, e.refs FROM entry e JOIN advisory a ON a.id = e.advisory"
              " WHERE e.vuln = ? ORDER BY a.source, a.record_id, e.id");
         sqlite3_bind_int64(q, 1, vid);
         size_t scap = 4;
@@ -399,7 +401,7 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
         if (!out->sources)
             oom = true;
         /* scores */
-        PREP("SELECT a.source, a.record_id, s.type, s.vector, s.score, s.scored_by FROM score s"
+        PREP(ST_V_SCORES, "SELECT a.source, a.record_id, s.type, s.vector, s.score, s.scored_by FROM score s"
              " JOIN entry e ON e.id = s.entry JOIN advisory a ON a.id = e.advisory WHERE e.vuln = ?"
              " ORDER BY a.source, a.record_id, s.seq");
         sqlite3_bind_int64(q, 1, vid);
@@ -427,14 +429,14 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
         if (!out->scores)
             oom = true;
         /* fixed versions over every affected row */
-        PREP("SELECT group_concat(fixed, char(10)) FROM (SELECT DISTINCT f.fixed FROM affected f"
+        PREP(ST_V_FIXED, "SELECT group_concat(fixed, char(10)) FROM (SELECT DISTINCT f.fixed FROM affected f"
              " JOIN entry e ON e.id = f.entry WHERE e.vuln = ? AND f.fixed IS NOT NULL ORDER BY f.fixed)");
         sqlite3_bind_int64(q, 1, vid);
         if (sqlite3_step(q) == SQLITE_ROW)
             out->fixed = dup(a, q, 0, &oom);
     }
     /* KEV and EPSS by the canonical name (a CVE) or the id asked for */
-    PREP("SELECT date_added, due_date, ransomware, name, action FROM kev WHERE cve = ? OR cve = ? LIMIT 1");
+    PREP(ST_V_KEV, "SELECT date_added, due_date, ransomware, name, action FROM kev WHERE cve = ? OR cve = ? LIMIT 1");
     sqlite3_bind_text(q, 1, out->name ? out->name : id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
     if (sqlite3_step(q) == SQLITE_ROW) {
@@ -445,7 +447,7 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
         out->kev_name = dup(a, q, 3, &oom);
         out->kev_action = dup(a, q, 4, &oom);
     }
-    PREP("SELECT score, percentile, date FROM epss WHERE cve = ? OR cve = ? LIMIT 1");
+    PREP(ST_V_EPSS, "SELECT score, percentile, date FROM epss WHERE cve = ? OR cve = ? LIMIT 1");
     sqlite3_bind_text(q, 1, out->name ? out->name : id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
     if (sqlite3_step(q) == SQLITE_ROW) {
@@ -454,7 +456,7 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
         out->epss_percentile = sqlite3_column_double(q, 1);
         out->epss_date = dup(a, q, 2, &oom);
     }
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     q = NULL;
     if (oom || !out->name) {
         rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
@@ -468,7 +470,8 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
     }
     return MEDSEC_OK;
 out_fail:
-    sqlite3_finalize(q);
+    if (q)
+        sqlite3_reset(q);
     medsec_db_vuln_release(out);
     return rc;
 #undef PREP

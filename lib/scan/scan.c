@@ -217,6 +217,7 @@ struct scan {
     /* identity details cache: open addressing on the id */
     struct detail *details; size_t ndetails, cap_details;
     size_t *slots; size_t nslots;
+    struct config *config; /* eval_config's buffer, kept for the whole scan */
 };
 
 static medsec_err nomem(struct scan *S)
@@ -822,10 +823,13 @@ static bool eval_node(const struct config *C, size_t idx, bool platforms_present
 /* 1 true, 0 false, -1 false only because a running-on platform is missing */
 static int eval_config(struct scan *S, int64_t entry, unsigned config)
 {
-    struct config *C = medsec_calloc(1, sizeof *C);
-    if (!C)
+    /* one buffer for every configuration of the scan (its node table is large to clear each time) */
+    if (!S->config && !(S->config = medsec_calloc(1, sizeof *S->config)))
         return nomem(S), 0;
+    struct config *C = S->config;
     C->S = S;
+    C->nnodes = C->ncrit = 0;
+    C->overflow = false;
     int result = 0;
     if (medsec_db_cpe_config(S->db, entry, config, on_cfg_node, NULL, C, S->err) != MEDSEC_OK) {
         if (!S->rc)
@@ -856,8 +860,6 @@ static int eval_config(struct scan *S, int64_t entry, unsigned config)
             result = -1;
     }
 out:
-    medsec_free(C->crit);
-    medsec_free(C);
     return result;
 }
 
@@ -1292,6 +1294,9 @@ medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom
     medsec_free(S.pairs);
     medsec_free(S.details);
     medsec_free(S.slots);
+    if (S.config)
+        medsec_free(S.config->crit);
+    medsec_free(S.config);
     return S.rc;
 }
 
