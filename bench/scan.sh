@@ -54,7 +54,7 @@ whole() {
 echo "== whole process: medsec scan --json (10 runs each)"
 printf '%-44s %9s %9s %9s\n' "SBOM" "MEDIAN ms" "MIN ms" "PEAK MB"
 whole "nightscout (983 npm components)" "$tmp/nightscout-cdx1.6.json"
-whole "infusion-pump device (2 SBOMs)" "$ex/infusion-pump"
+whole "infusion-pump device (3 releases, 6 SBOMs)" "$ex/infusion-pump"
 whole "largest SPDX of the corpus" "$(tail -n 1 "$tmp/lab.list")"
 # shellcheck disable=SC2046
 whole "all 40 largest SPDX files at once" $(cat "$tmp/lab.list")
