@@ -476,6 +476,7 @@ static int add_findings(struct secload *s, const char *dbpath)
                 .nfixed = sf->nfixed,
             };
         }
+    size_t before = s->risks.n;
     if (!ex) {
         medsec_err rc = medsec_risk_add_findings(&s->risks, m, f, done, 0, &assessed, &err);
         if (rc) {
@@ -484,8 +485,8 @@ static int add_findings(struct secload *s, const char *dbpath)
         } else {
             fprintf(stderr, "medsec risk: %zu finding%s in %zu SBOM%s of version %s: %zu added as risks, %zu left to "
                             "the file's own assessment\n",
-                    done, done == 1 ? "" : "s", nset, nset == 1 ? "" : "s", v ? v->version : "?", done - assessed,
-                    assessed);
+                    done, done == 1 ? "" : "s", nset, nset == 1 ? "" : "s", v ? v->version : "?",
+                    s->risks.n - before, assessed);
         }
     }
     medsec_free(f);

@@ -214,7 +214,9 @@ struct medsec_risk_finding {
  * all); controls as for the file's vulnerabilities; what would close it starts with the update to
  * a fixed version when the advisories name one. A finding the security file assesses itself
  * (`vulnerabilities:` with the same id or an alias, on one of those items or naming the component)
- * is left to that assessment and counted in @assessed (may be NULL). Sorts the register.
+ * is left to that assessment and counted in @assessed (may be NULL). A finding whose risk id is
+ * already in the register (the same component ref in two SBOMs of the release) is added once. Sorts
+ * the register.
  */
 medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const struct medsec_model *m,
                                     const struct medsec_risk_finding *f, size_t n, double epss_threshold,

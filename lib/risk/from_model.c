@@ -582,6 +582,11 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
             v.remedy = remedy;
         }
         snprintf(rid, sizeof rid, "R-%s@%s", f[i].id, f[i].component);
+        bool twice = false; /* the same component in two SBOMs of the release (CycloneDX and SPDX of one image) */
+        for (size_t k = 0; k < reg->n && !twice; k++)
+            twice = !strcmp(reg->items[k].spec.id, rid);
+        if (twice)
+            continue;
         snprintf(title, sizeof title, "%s in %s%s%s%s%s", f[i].id, f[i].component_name ? f[i].component_name : f[i].component,
                  f[i].component_version ? " " : "", f[i].component_version ? f[i].component_version : "",
                  f[i].summary ? ": " : "", f[i].summary ? f[i].summary : "");

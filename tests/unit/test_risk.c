@@ -348,6 +348,9 @@ static void test_findings(void **state)
     assert_int_equal(medsec_risk_add_findings(&reg, m, f, 3, 0, &assessed, &err), MEDSEC_OK);
     assert_int_equal(assessed, 0);
     assert_int_equal(reg.n, 3);
+    /* the same findings again (a second SBOM of the release naming the same components): added once */
+    assert_int_equal(medsec_risk_add_findings(&reg, m, f, 3, 0, NULL, &err), MEDSEC_OK);
+    assert_int_equal(reg.n, 3);
     const struct medsec_risk_item *r1 = find_risk(&reg, "R-CVE-2020-0001@fw/rtos");
     assert_non_null(r1);
     assert_string_equal(r1->spec.element, "ctl");
