@@ -17,7 +17,7 @@ extern "C" {
 #endif
 
 /* Schema version stored in PRAGMA user_version; medsec_db_open migrates older files. */
-#define MEDSEC_DB_SCHEMA_VERSION 2
+#define MEDSEC_DB_SCHEMA_VERSION 3
 
 struct medsec_db;
 

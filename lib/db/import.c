@@ -376,14 +376,21 @@ medsec_err db_import_begin(struct importer *im, struct medsec_db *db, const stru
     im->diags = diags;
     im->err = err;
     db_now(im->now);
-    medsec_err rc = db_exec(db, "BEGIN IMMEDIATE", err);
-    if (rc)
-        return rc;
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db->h, "SELECT NOT EXISTS(SELECT 1 FROM advisory)", -1, &s, NULL) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
         im->bulk = sqlite3_column_int(s, 0) != 0;
     sqlite3_finalize(s);
+    /* loading an empty file: a rollback journal writes each page once (it holds only the few pages
+     * that existed), where the WAL would write every page twice, then checkpoint them */
+    medsec_err rc = im->bulk ? db_exec(db, "PRAGMA journal_mode=TRUNCATE", err) : MEDSEC_OK;
+    if (!rc)
+        rc = db_exec(db, "BEGIN IMMEDIATE", err);
+    if (rc) {
+        if (im->bulk)
+            sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+        return rc;
+    }
     if (im->bulk) {
         /* secondary indexes are cheaper built once after the load */
         for (size_t i = 0; !rc && i < sizeof bulk_indexes / sizeof bulk_indexes[0]; i++) {
@@ -392,8 +399,11 @@ medsec_err db_import_begin(struct importer *im, struct medsec_db *db, const stru
             rc = db_exec(db, sql, err);
         }
     }
-    if (rc)
+    if (rc) {
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+        if (im->bulk)
+            sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    }
     return rc;
 }
 
@@ -429,14 +439,18 @@ medsec_err db_import_end(struct importer *im, medsec_err rc)
     if (!rc)
         rc = db_meta_set(db, "last_import", im->now, err);
     if (!rc)
+        rc = db_filters_build(db, im->now, err);
+    if (!rc)
         rc = db_exec(db, "COMMIT", err);
-    if (rc) {
+    db_filters_release(db); /* this handle's lookups read the new ones */
+    if (rc)
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
-        return rc;
+    if (im->bulk) {
+        if (!rc)
+            sqlite3_exec(db->h, "ANALYZE", NULL, NULL, NULL);
+        sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     }
-    if (im->bulk)
-        sqlite3_exec(db->h, "PRAGMA wal_checkpoint(TRUNCATE); ANALYZE", NULL, NULL, NULL);
-    return MEDSEC_OK;
+    return rc;
 }
 
 medsec_err medsec_db_import(struct medsec_db *db, const char *const *paths, size_t n,

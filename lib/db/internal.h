@@ -3,6 +3,8 @@
 #define MEDSEC_DB_INTERNAL_H
 
 #include <sqlite3.h>
+#include <stdbool.h>
+#include <stdint.h>
 
 #include "medsec/db.h"
 
@@ -16,12 +18,28 @@ enum db_stmt_id {
     ST_COUNT
 };
 
+/* Bloom filters of the lookup keys (filter.c). */
+enum db_filter_id { DB_FILTER_CPE, DB_FILTER_PURL, DB_FILTER_PRODUCT, DB_FILTER_COUNT };
+struct db_filter {
+    unsigned char *bits; /* NULL: no filter, every key may be there */
+    uint64_t nbits;      /* a power of two */
+};
+
 struct medsec_db {
     sqlite3 *h;
     char *path;
     bool readonly;
     sqlite3_stmt *st[ST_COUNT];
+    struct db_filter filters[DB_FILTER_COUNT];
+    bool filters_loaded;
 };
+
+/* Rebuild every key filter from the tables (inside the import's transaction), stamped @stamp (the
+ * import's last_import time): a filter whose stamp is not the database's last_import is not used. */
+medsec_err db_filters_build(struct medsec_db *db, const char *stamp, struct medsec_error *err);
+/* False only when @key (@len bytes) is certainly not in the table behind filter @id. */
+bool db_filter_may_have(struct medsec_db *db, enum db_filter_id id, const char *key, size_t len);
+void db_filters_release(struct medsec_db *db);
 
 /* The cached statement @id (prepared from @sql on first use), reset and with bindings cleared. */
 sqlite3_stmt *db_stmt(struct medsec_db *db, enum db_stmt_id id, const char *sql);

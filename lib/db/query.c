@@ -113,9 +113,19 @@ static medsec_err affected_rows(struct medsec_db *db, sqlite3_stmt *s, medsec_db
     return MEDSEC_OK;
 }
 
+/* May the purl key (type, namespace, name) have rows? (the key filter; joined as the import joins it) */
+static bool purl_may_have(struct medsec_db *db, const char *type, const char *ns, const char *name)
+{
+    char key[1024];
+    int n = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", type ? type : "", ns ? ns : "", name ? name : "");
+    return n < 0 || (size_t)n >= sizeof key || db_filter_may_have(db, DB_FILTER_PURL, key, (size_t)n);
+}
+
 medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, const char *ns, const char *name,
                                      medsec_db_affected_fn fn, void *ud, struct medsec_error *err)
 {
+    if (!purl_may_have(db, type, ns, name))
+        return MEDSEC_OK;
     sqlite3_stmt *s = db_stmt(db, ST_Q_AFFECTED,
                               AFFECTED_COLUMNS " WHERE f.purl_type = ? AND f.purl_ns = ? AND f.purl_name = ?"
                                                " ORDER BY f.entry, f.seq");
@@ -130,6 +140,15 @@ medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, con
 medsec_err medsec_db_affected_by_product(struct medsec_db *db, const char *product, medsec_db_affected_fn fn,
                                          void *ud, struct medsec_error *err)
 {
+    /* SQLite's lower() folds ASCII only: fold the same way for the filter */
+    char low[512];
+    size_t n = product ? strlen(product) : 0;
+    if (n < sizeof low) {
+        for (size_t i = 0; i < n; i++)
+            low[i] = product[i] >= 'A' && product[i] <= 'Z' ? (char)(product[i] + 32) : product[i];
+        if (!db_filter_may_have(db, DB_FILTER_PRODUCT, low, n))
+            return MEDSEC_OK;
+    }
     sqlite3_stmt *s = db_stmt(db, ST_Q_AFF_PRODUCT,
                               AFFECTED_COLUMNS " WHERE f.product IS NOT NULL AND lower(f.product) = lower(?)"
                                                " ORDER BY f.entry, f.seq");
@@ -180,6 +199,8 @@ static medsec_err cpe_rows(struct medsec_db *db, sqlite3_stmt *s, medsec_db_cpe_
 medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
                                 struct medsec_error *err)
 {
+    if (!db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key)))
+        return MEDSEC_OK;
     sqlite3_stmt *s = db_stmt(db, ST_Q_CPE, CPE_COLUMNS " WHERE m.key = ? ORDER BY m.entry, m.config, m.node, m.seq");
     if (!s)
         return db_fail(db, err, "cpe lookup");
@@ -190,6 +211,8 @@ medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db
 medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
                                     struct medsec_error *err)
 {
+    if (!db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key)))
+        return MEDSEC_OK;
     sqlite3_stmt *s = db_stmt(db, ST_Q_CPE_FAST,
                               "SELECT entry, NULL, NULL, NULL, config, node, vulnerable, criteria, vsi, vse, vei, vee"
                               " FROM cpe_match WHERE key = ?");
@@ -204,6 +227,8 @@ medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, c
 {
     if (!ver_key)
         return medsec_db_cpe_candidates(db, key, fn, ud, err);
+    if (!db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key)))
+        return MEDSEC_OK;
     sqlite3_stmt *s = db_stmt(db, ST_Q_CPE_VER,
                               "SELECT entry, NULL, NULL, NULL, config, node, vulnerable, criteria, vsi, vse, vei, vee"
                               " FROM cpe_match WHERE key = ? AND ver IN ('', ?)");

@@ -56,7 +56,14 @@ static const char *const migrations[] = {
     "ALTER TABLE cpe_match ADD COLUMN ver TEXT NOT NULL DEFAULT '';"
     "DROP INDEX IF EXISTS cpe_match_key;"
     "CREATE INDEX cpe_match_key ON cpe_match(key, ver);",
+    /* 3: Bloom filters of the lookup keys, rebuilt by every import (filter.c); readers of schema 2
+     * files do without */
+    "CREATE TABLE filter(name TEXT PRIMARY KEY, stamp TEXT NOT NULL, keys INTEGER NOT NULL, bits BLOB NOT NULL)"
+    " WITHOUT ROWID;",
 };
+
+/* The oldest schema a read-only open accepts: later steps only add what readers can do without. */
+#define MIN_READ_SCHEMA 2
 
 medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *what)
 {
@@ -126,6 +133,8 @@ static medsec_err migrate(struct medsec_db *db, struct medsec_error *err)
                                 "database schema %d is newer than this medsec (%d)", have, want);
     if (have == want)
         return MEDSEC_OK;
+    if (db->readonly && have >= MIN_READ_SCHEMA)
+        return MEDSEC_OK;
     if (db->readonly)
         return medsec_error_set(err, MEDSEC_EUNSUPPORTED, db->path, 0, 0,
                                 "database schema %d needs migrating to %d: open it writable (medsec db import)", have,
@@ -184,6 +193,7 @@ void medsec_db_close(struct medsec_db *db)
         return;
     for (size_t i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(db->st[i]);
+    db_filters_release(db);
     if (db->h)
         sqlite3_close(db->h);
     medsec_free(db->path);

@@ -183,6 +183,19 @@ def main():
     check("all: CSAF vulnerabilities", st1["sources"]["csaf"]["vulnerabilities"], want_csaf_vulns)
     check("all: KEV entries (JSON and CSV catalog stored once)", st1["sources"]["kev"]["records"], 1404)
 
+    # 2b. the key filters the matcher reads cover every distinct key of their tables
+    con = sqlite3.connect(db)
+    want_keys = {
+        "cpe": con.execute("SELECT count(DISTINCT key) FROM cpe_match").fetchone()[0],
+        "purl": con.execute("SELECT count(*) FROM (SELECT DISTINCT purl_type, purl_ns, purl_name FROM affected)").fetchone()[0],
+        "product": con.execute("SELECT count(DISTINCT lower(product)) FROM affected WHERE product IS NOT NULL").fetchone()[0],
+    }
+    last = con.execute("SELECT value FROM meta WHERE key = 'last_import'").fetchone()[0]
+    got_keys = {n: (k, stamp == last) for n, k, stamp in con.execute("SELECT name, keys, stamp FROM filter")}
+    con.close()
+    check("key filters: keys per filter, stamped with the last import",
+          got_keys, {n: (k, True) for n, k in want_keys.items()})
+
     # 3. re-import: nothing added or updated, every count the same
     again = run(medsec, db, "import", adv)
     for s in want:

@@ -78,6 +78,14 @@ static void test_schema_version(void **state)
     assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_EUNSUPPORTED);
     assert_null(f->db);
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    /* a version-2 file (no key filters) is read as it is, and migrated when opened writable */
+    assert_int_equal(sqlite3_exec(h, "DROP TABLE filter; PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+    sqlite3_close(h);
+    assert_int_equal(medsec_db_open(f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_status(f->db, &st, &err), MEDSEC_OK);
+    assert_int_equal(st.schema_version, 2);
+    medsec_db_close(f->db);
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     /* a version-1 file (no product index) is migrated to the current schema */
     assert_int_equal(sqlite3_exec(h,
                                   "DROP INDEX affected_product; DROP INDEX alias_vuln; DROP INDEX cpe_match_key;"
@@ -86,17 +94,18 @@ static void test_schema_version(void **state)
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(h);
+    assert_int_equal(medsec_db_open(f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_EUNSUPPORTED);
     assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_OK);
     assert_int_equal(medsec_db_status(f->db, &st, &err), MEDSEC_OK);
-    assert_int_equal(st.schema_version, 2);
+    assert_int_equal(st.schema_version, MEDSEC_DB_SCHEMA_VERSION);
     medsec_db_close(f->db);
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     sqlite3_stmt *q;
-    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master WHERE name IN ('affected_product', 'alias_vuln')", -1,
-                                        &q, NULL),
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master WHERE name IN ('affected_product', 'alias_vuln',"
+                                           " 'filter')", -1, &q, NULL),
                      SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 2);
+    assert_int_equal(sqlite3_column_int(q, 0), 3);
     sqlite3_finalize(q);
     assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(ver) FROM cpe_match", -1, &q, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
@@ -193,6 +202,77 @@ static int on_match(void *ud, const struct medsec_db_cpe *c)
     t->matches++;
     t->vulnerable += c->vulnerable;
     return 0;
+}
+
+/* The key filters never hide a key the tables hold: every distinct CPE key, purl key and product name
+ * of the database finds exactly the rows SQL counts, with filters built by the import; and filters
+ * from another import than the last one (a stale stamp) are not used. */
+static void test_key_filters(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_import_stats st;
+    struct medsec_error err;
+    import_ok(f->db, DATA, &st);
+    medsec_db_close(f->db);
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*), sum(length(bits)) FROM filter", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 3);
+    assert_true(sqlite3_column_int(q, 1) >= 3 * 1024);
+    sqlite3_finalize(q);
+    for (int stale = 0; stale < 2; stale++) {
+        assert_int_equal(medsec_db_open(f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_OK);
+        size_t keys = 0;
+        assert_int_equal(sqlite3_prepare_v2(h, "SELECT key, count(*) FROM cpe_match GROUP BY key", -1, &q, NULL),
+                         SQLITE_OK);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            struct rows r = {0};
+            assert_int_equal(medsec_db_cpe_lookup(f->db, (const char *)sqlite3_column_text(q, 0), on_cpe, &r, &err),
+                             MEDSEC_OK);
+            assert_int_equal(r.n, sqlite3_column_int(q, 1));
+            keys++;
+        }
+        sqlite3_finalize(q);
+        assert_true(keys > 3);
+        assert_int_equal(sqlite3_prepare_v2(h, "SELECT purl_type, purl_ns, purl_name, count(*) FROM affected"
+                                               " GROUP BY 1, 2, 3", -1, &q, NULL),
+                         SQLITE_OK);
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            struct rows r = {0};
+            assert_int_equal(medsec_db_affected_lookup(f->db, (const char *)sqlite3_column_text(q, 0),
+                                                       (const char *)sqlite3_column_text(q, 1),
+                                                       (const char *)sqlite3_column_text(q, 2), on_affected, &r, &err),
+                             MEDSEC_OK);
+            assert_int_equal(r.n, sqlite3_column_int(q, 3));
+        }
+        sqlite3_finalize(q);
+        assert_int_equal(sqlite3_prepare_v2(h, "SELECT upper(product), count(*) FROM affected WHERE product IS NOT NULL"
+                                               " GROUP BY lower(product)", -1, &q, NULL),
+                         SQLITE_OK);
+        size_t products = 0;
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            struct rows r = {0};
+            assert_int_equal(medsec_db_affected_by_product(f->db, (const char *)sqlite3_column_text(q, 0), on_affected,
+                                                           &r, &err),
+                             MEDSEC_OK);
+            assert_int_equal(r.n, sqlite3_column_int(q, 1));
+            products++;
+        }
+        sqlite3_finalize(q);
+        assert_true(products > 0);
+        /* a key no advisory names finds nothing */
+        struct rows none = {0};
+        assert_int_equal(medsec_db_cpe_lookup(f->db, "nobody:nothing", on_cpe, &none, &err), MEDSEC_OK);
+        assert_int_equal(none.n, 0);
+        medsec_db_close(f->db);
+        f->db = NULL;
+        /* the second round: the filters' stamp is no longer the last import's */
+        assert_int_equal(sqlite3_exec(h, "UPDATE filter SET stamp = 'older'", NULL, NULL, NULL), SQLITE_OK);
+    }
+    sqlite3_close(h);
+    assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_OK);
 }
 
 static void test_lookups_and_merge(void **state)
@@ -399,6 +479,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_schema_version, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_idempotent, setup, teardown),
         cmocka_unit_test_setup_teardown(test_lookups_and_merge, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_key_filters, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cpe_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
