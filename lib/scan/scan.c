@@ -172,14 +172,25 @@ static bool fs_field(const char *fs, int idx, char *out, size_t cap)
     return true;
 }
 
-/* Could criterion string @criteria name the same vendor:product as @sc? (no parsing) */
-static bool same_product(const char *criteria, const struct sbom_cpe *sc)
-{
+/* The vendor and product of a criterion string, read once for comparing with many SBOM CPEs. */
+struct crit_vp {
     char v[128], p[128];
-    if (!fs_field(criteria, 3, v, sizeof v) || !fs_field(criteria, 4, p, sizeof p))
+    bool known, vw, pw; /* known: both fields read; vw, pw: they hold wildcards */
+};
+
+static void crit_vp_read(const char *criteria, struct crit_vp *c)
+{
+    c->known = fs_field(criteria, 3, c->v, sizeof c->v) && fs_field(criteria, 4, c->p, sizeof c->p);
+    c->vw = c->known && strpbrk(c->v, "*?") != NULL;
+    c->pw = c->known && strpbrk(c->p, "*?") != NULL;
+}
+
+/* Could the criterion name the same vendor:product as @sc? (no parsing) */
+static bool same_product(const struct crit_vp *c, const struct sbom_cpe *sc)
+{
+    if (!c->known)
         return true; /* cannot tell cheaply: let the full match decide */
-    bool vw = strpbrk(v, "*?") != NULL, pw = strpbrk(p, "*?") != NULL;
-    return (vw || strcmp(v, sc->vendor) == 0) && (pw || strcmp(p, sc->product) == 0);
+    return (c->vw || strcmp(c->v, sc->vendor) == 0) && (c->pw || strcmp(c->p, sc->product) == 0);
 }
 
 /* Details of one identity, looked up once per scan. */
@@ -783,8 +794,11 @@ static int on_cfg_crit(void *ud, const struct medsec_db_cpe *c)
     struct medsec_cpe crit;
     struct medsec_error ig;
     bool candidate = false;
+    struct crit_vp vp;
+    if (c->criteria)
+        crit_vp_read(c->criteria, &vp);
     for (size_t i = 0; c->criteria && i < C->S->ncpes && !candidate; i++)
-        candidate = same_product(c->criteria, &C->S->cpes[i]);
+        candidate = same_product(&vp, &C->S->cpes[i]);
     if (candidate && medsec_cpe_parse(c->criteria, strlen(c->criteria), &crit, &ig) == MEDSEC_OK)
         for (size_t i = 0; i < C->S->ncpes && !truth; i++)
             truth = crit_covers(&crit, c, &C->S->cpes[i], NULL, 0);
