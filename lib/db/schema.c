@@ -58,8 +58,8 @@ static const char *const migrations[] = {
     "CREATE INDEX cpe_match_key ON cpe_match(key, ver);",
     /* 3: Bloom filters of the lookup keys, rebuilt by every import (filter.c); readers of schema 2
      * files do without */
-    "CREATE TABLE filter(name TEXT PRIMARY KEY, stamp TEXT NOT NULL, keys INTEGER NOT NULL, bits BLOB NOT NULL)"
-    " WITHOUT ROWID;",
+    ("CREATE TABLE filter(name TEXT PRIMARY KEY, stamp TEXT NOT NULL, keys INTEGER NOT NULL, bits BLOB NOT NULL)"
+     " WITHOUT ROWID;"),
 };
 
 /* The oldest schema a read-only open accepts: later steps only add what readers can do without. */
