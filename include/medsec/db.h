@@ -177,6 +177,10 @@ medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db
 medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
                                     struct medsec_error *err) __attribute__((warn_unused_result));
 
+/* False only when no CPE criterion of the database has vendor:product key @key (from the key filter,
+ * no query); true when it may have, or when the database has no filter. */
+bool medsec_db_cpe_key_known(struct medsec_db *db, const char *key);
+
 /* The candidates for one component version: criteria of @key that either name version key @ver_key
  * (medsec_cpe_version_key) or leave the version to a range or wildcard. @ver_key NULL: all criteria.
  * For a Linux kernel version this reads ~300 of the 85,000 linux:linux_kernel criteria. Both come in

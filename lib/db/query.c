@@ -196,6 +196,11 @@ static medsec_err cpe_rows(struct medsec_db *db, sqlite3_stmt *s, medsec_db_cpe_
     " m.vei, m.vee FROM cpe_match m JOIN entry e ON e.id = m.entry JOIN advisory a ON a.id = e.advisory"            \
     " LEFT JOIN vuln v ON v.id = e.vuln"
 
+bool medsec_db_cpe_key_known(struct medsec_db *db, const char *key)
+{
+    return db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key));
+}
+
 medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
                                 struct medsec_error *err)
 {

@@ -133,8 +133,10 @@ out:
 
 struct sbom_cpe {
     size_t comp;
-    struct medsec_cpe wfn; /* with the component's version filled in when the CPE left it open */
-    char version[VMAX];    /* unquoted version ("" when none) */
+    const char *src;         /* the CPE name as the SBOM gives it */
+    struct medsec_cpe *wfn;  /* parsed, with the component's version filled in when the CPE left it open;
+                              * NULL when no advisory names its key (wfn_of parses it again if needed) */
+    char version[VMAX];      /* unquoted version ("" when none) */
     char vendor[128], product[128]; /* unquoted, for the cheap pre-check of criteria */
 };
 
@@ -229,6 +231,7 @@ struct scan {
     struct detail *details; size_t ndetails, cap_details;
     size_t *slots; size_t nslots;
     struct config *config; /* eval_config's buffer, kept for the whole scan */
+    struct medsec_arena wfns; /* the parsed SBOM CPEs kept (sbom_cpe.wfn) */
 };
 
 static medsec_err nomem(struct scan *S)
@@ -624,17 +627,28 @@ static int on_product_row(void *ud, const struct medsec_db_affected *a)
 /* ---- CPE path ---- */
 
 /* Does criterion @crit (with its range columns) cover one SBOM CPE? Fills @why when it does. */
-static bool crit_covers(const struct medsec_cpe *crit, const struct medsec_db_cpe *row, const struct sbom_cpe *sc,
-                        char *why, size_t cap)
+static bool load_cpe(const char *s, const char *comp_version, struct sbom_cpe *out, struct medsec_cpe *wfn);
+
+/* The parsed form of @sc: the kept one, or parsed again into @scratch (NULL when that fails). */
+static const struct medsec_cpe *wfn_of(struct scan *S, const struct sbom_cpe *sc, struct medsec_cpe *scratch)
 {
-    if (!medsec_cpe_match(crit, &sc->wfn, MEDSEC_CPE_MATCH_IGNORE_VERSION))
+    if (sc->wfn)
+        return sc->wfn;
+    struct sbom_cpe tmp;
+    return load_cpe(sc->src, S->sbom->components[sc->comp].version, &tmp, scratch) ? scratch : NULL;
+}
+
+static bool crit_covers(const struct medsec_cpe *crit, const struct medsec_db_cpe *row, const struct sbom_cpe *sc,
+                        const struct medsec_cpe *wfn, char *why, size_t cap)
+{
+    if (!medsec_cpe_match(crit, wfn, MEDSEC_CPE_MATCH_IGNORE_VERSION))
         return false;
     bool ranged = row->vsi || row->vse || row->vei || row->vee;
     enum medsec_cpe_kind k = medsec_cpe_kind(crit, MEDSEC_CPE_VERSION);
     if (k == MEDSEC_CPE_NA)
-        return medsec_cpe_kind(&sc->wfn, MEDSEC_CPE_VERSION) == MEDSEC_CPE_NA;
+        return medsec_cpe_kind(wfn, MEDSEC_CPE_VERSION) == MEDSEC_CPE_NA;
     if (k == MEDSEC_CPE_VALUE) {
-        enum medsec_cpe_relation rel = medsec_cpe_compare_attr(crit, &sc->wfn, MEDSEC_CPE_VERSION);
+        enum medsec_cpe_relation rel = medsec_cpe_compare_attr(crit, wfn, MEDSEC_CPE_VERSION);
         bool eq = rel == MEDSEC_CPE_EQUAL || rel == MEDSEC_CPE_SUPERSET;
         if (!eq && sc->version[0]) {
             char cv[VMAX];
@@ -719,9 +733,14 @@ static int on_cpe_candidate(void *ud, const struct medsec_db_cpe *c)
         return 0;
     char why[700];
     const struct sbom_cpe *hit = NULL;
-    for (size_t i = 0; i < S->nccpes && !hit; i++)
-        if (crit_covers(&crit, c, &S->ccpes[i], why, sizeof why))
+    struct crit_vp vp;
+    crit_vp_read(c->criteria, &vp);
+    for (size_t i = 0; i < S->nccpes && !hit; i++) {
+        struct medsec_cpe scratch;
+        const struct medsec_cpe *w = same_product(&vp, &S->ccpes[i]) ? wfn_of(S, &S->ccpes[i], &scratch) : NULL;
+        if (w && crit_covers(&crit, c, &S->ccpes[i], w, why, sizeof why))
             hit = &S->ccpes[i];
+    }
     if (!hit)
         return 0;
     for (size_t i = 0; i < S->npairs; i++)
@@ -800,8 +819,12 @@ static int on_cfg_crit(void *ud, const struct medsec_db_cpe *c)
     for (size_t i = 0; c->criteria && i < C->S->ncpes && !candidate; i++)
         candidate = same_product(&vp, &C->S->cpes[i]);
     if (candidate && medsec_cpe_parse(c->criteria, strlen(c->criteria), &crit, &ig) == MEDSEC_OK)
-        for (size_t i = 0; i < C->S->ncpes && !truth; i++)
-            truth = crit_covers(&crit, c, &C->S->cpes[i], NULL, 0);
+        for (size_t i = 0; i < C->S->ncpes && !truth; i++) {
+            struct medsec_cpe scratch;
+            const struct medsec_cpe *w =
+                same_product(&vp, &C->S->cpes[i]) ? wfn_of(C->S, &C->S->cpes[i], &scratch) : NULL;
+            truth = w && crit_covers(&crit, c, &C->S->cpes[i], w, NULL, 0);
+        }
     C->crit[C->ncrit].node = c->node;
     C->crit[C->ncrit].truth = truth;
     C->crit[C->ncrit].vulnerable = c->vulnerable;
@@ -885,9 +908,10 @@ static void cpe_path(struct scan *S)
     size_t nkeys = 0;
     for (size_t i = 0; i < S->nccpes; i++) {
         char key[MEDSEC_CPE_MAX_LEN], vk[VMAX], both[MEDSEC_CPE_MAX_LEN + VMAX];
-        if (medsec_cpe_key(&S->ccpes[i].wfn, key, sizeof key) != MEDSEC_OK)
+        /* no wfn: no advisory names its key, so it has no candidates of its own */
+        if (!S->ccpes[i].wfn || medsec_cpe_key(S->ccpes[i].wfn, key, sizeof key) != MEDSEC_OK)
             continue;
-        bool exact = medsec_cpe_version_key(&S->ccpes[i].wfn, vk, sizeof vk) == MEDSEC_OK;
+        bool exact = medsec_cpe_version_key(S->ccpes[i].wfn, vk, sizeof vk) == MEDSEC_OK;
         snprintf(both, sizeof both, "%s\t%s", key, exact ? vk : "*");
         bool seen = false;
         for (size_t k = 0; k < nkeys; k++)
@@ -955,14 +979,15 @@ static void fs_escape(const char *v, char *out, size_t cap)
 }
 
 /* Parse a component's CPE; when it leaves the version open, fill in the component's version. */
-static bool load_cpe(const char *s, const char *comp_version, struct sbom_cpe *out)
+/* Parse CPE @s of a component at @comp_version into @wfn and fill @out's text fields. */
+static bool load_cpe(const char *s, const char *comp_version, struct sbom_cpe *out, struct medsec_cpe *wfn)
 {
     struct medsec_error ig;
-    if (medsec_cpe_parse(s, strlen(s), &out->wfn, &ig) != MEDSEC_OK)
+    if (medsec_cpe_parse(s, strlen(s), wfn, &ig) != MEDSEC_OK)
         return false;
-    if (medsec_cpe_kind(&out->wfn, MEDSEC_CPE_VERSION) == MEDSEC_CPE_ANY && comp_version && comp_version[0]) {
+    if (medsec_cpe_kind(wfn, MEDSEC_CPE_VERSION) == MEDSEC_CPE_ANY && comp_version && comp_version[0]) {
         char fs[MEDSEC_CPE_TEXT_MAX], esc[2 * VMAX];
-        if (strlen(comp_version) >= VMAX || medsec_cpe_format_fs(&out->wfn, fs, sizeof fs) != MEDSEC_OK)
+        if (strlen(comp_version) >= VMAX || medsec_cpe_format_fs(wfn, fs, sizeof fs) != MEDSEC_OK)
             return false;
         fs_escape(comp_version, esc, sizeof esc);
         /* fields: cpe:2.3:part:vendor:product:version:... — replace field 5 (0-based) */
@@ -987,14 +1012,14 @@ static bool load_cpe(const char *s, const char *comp_version, struct sbom_cpe *o
             rebuilt[o++] = *p;
         }
         rebuilt[o] = '\0';
-        if (medsec_cpe_parse(rebuilt, o, &out->wfn, &ig) != MEDSEC_OK)
+        if (medsec_cpe_parse(rebuilt, o, wfn, &ig) != MEDSEC_OK)
             return false;
     }
-    if (medsec_cpe_unquoted(&out->wfn, MEDSEC_CPE_VENDOR, out->vendor, sizeof out->vendor) != MEDSEC_OK)
+    if (medsec_cpe_unquoted(wfn, MEDSEC_CPE_VENDOR, out->vendor, sizeof out->vendor) != MEDSEC_OK)
         out->vendor[0] = '\0';
-    if (medsec_cpe_unquoted(&out->wfn, MEDSEC_CPE_PRODUCT, out->product, sizeof out->product) != MEDSEC_OK)
+    if (medsec_cpe_unquoted(wfn, MEDSEC_CPE_PRODUCT, out->product, sizeof out->product) != MEDSEC_OK)
         out->product[0] = '\0';
-    if (medsec_cpe_unquoted(&out->wfn, MEDSEC_CPE_VERSION, out->version, sizeof out->version) != MEDSEC_OK ||
+    if (medsec_cpe_unquoted(wfn, MEDSEC_CPE_VERSION, out->version, sizeof out->version) != MEDSEC_OK ||
         strcmp(out->version, "*") == 0 || strcmp(out->version, "-") == 0)
         out->version[0] = '\0';
     return true;
@@ -1005,17 +1030,29 @@ static medsec_err load_sbom_cpes(struct scan *S)
     size_t n = 0;
     for (size_t i = 0; i < S->sbom->ncomponents; i++)
         n += S->sbom->components[i].ncpes;
-    S->cpes = medsec_calloc(n ? n : 1, sizeof *S->cpes);
+    S->cpes = medsec_malloc((n ? n : 1) * sizeof *S->cpes);
     if (!S->cpes)
         return nomem(S);
     for (size_t i = 0; i < S->sbom->ncomponents; i++) {
         const struct medsec_sbom_component *c = &S->sbom->components[i];
         for (size_t k = 0; k < c->ncpes; k++) {
             struct sbom_cpe *sc = &S->cpes[S->ncpes];
+            struct medsec_cpe wfn;
             sc->comp = i;
-            if (load_cpe(c->cpes[k], c->version, sc))
+            sc->src = c->cpes[k];
+            sc->wfn = NULL;
+            if (load_cpe(c->cpes[k], c->version, sc, &wfn)) {
+                /* keep the parsed form (2 KB) only when an advisory may name its key: a syft SBOM
+                 * guesses about seven CPE names per package, and few of them are in any advisory */
+                char key[MEDSEC_CPE_MAX_LEN];
+                if (medsec_cpe_key(&wfn, key, sizeof key) != MEDSEC_OK || medsec_db_cpe_key_known(S->db, key)) {
+                    sc->wfn = medsec_arena_alloc(&S->wfns, sizeof *sc->wfn);
+                    if (!sc->wfn)
+                        return nomem(S);
+                    *sc->wfn = wfn;
+                }
                 S->ncpes++;
-            else
+            } else
                 note(S, MEDSEC_SEV_WARNING, i, "component '%s': CPE '%s' is not a valid CPE name: not matched by CPE",
                      c->name ? c->name : "?", c->cpes[k]);
         }
@@ -1245,11 +1282,9 @@ static void scan_component(struct scan *S, size_t i)
     if (!S->rc && !(S->flags & MEDSEC_SCAN_NO_PRODUCT) && c->name) {
         if (have_purl && p.ns)
             add_vendor(S, p.ns);
-        for (size_t k = 0; k < S->nccpes; k++) {
-            char v[128];
-            if (medsec_cpe_unquoted(&S->ccpes[k].wfn, MEDSEC_CPE_VENDOR, v, sizeof v) == MEDSEC_OK)
-                add_vendor(S, v);
-        }
+        for (size_t k = 0; k < S->nccpes; k++)
+            if (S->ccpes[k].vendor[0])
+                add_vendor(S, S->ccpes[k].vendor);
         add_vendor(S, c->supplier);
         add_vendor(S, c->group);
         if (S->nvendors &&
@@ -1311,6 +1346,7 @@ medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom
     if (S.config)
         medsec_free(S.config->crit);
     medsec_free(S.config);
+    medsec_arena_release(&S.wfns);
     return S.rc;
 }
 
