@@ -1,51 +1,10 @@
-/* fuzz_osv.c: libFuzzer harness for an OSV record. */
-#include <stddef.h>
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "medsec/advisory.h"
+/* fuzz_osv.c: libFuzzer harness for an OSV record, and the same bytes through the reader. */
+#include "adv_common.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static medsec_err sink_advisory(void *ud, const struct medsec_advisory *adv)
-{
-    (void)ud;
-    /* every string the model hands out must be readable */
-    for (size_t i = 0; i < adv->n_vulns; i++) {
-        const struct medsec_adv_vuln *v = &adv->vulns[i];
-        if (!v->name || !strlen(v->name))
-            abort();
-        for (size_t j = 0; j < v->n_affected; j++)
-            if (!v->affected[j].ranges)
-                abort();
-    }
-    return MEDSEC_OK;
-}
-
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    struct medsec_json_doc *doc = NULL;
-    struct medsec_error err;
-    struct medsec_json_limits lim = {.max_bytes = 1 << 20, .max_depth = 64};
-    if (medsec_json_parse((const char *)data, size, &lim, "fuzz", &doc, &err) == MEDSEC_OK) {
-        struct medsec_arena a = MEDSEC_ARENA_INIT;
-        struct medsec_advisory adv;
-        if (medsec_osv_from_json(doc, doc->root, &a, &adv, &err) == MEDSEC_OK)
-            sink_advisory(NULL, &adv);
-        medsec_arena_release(&a);
-        medsec_json_doc_free(doc);
-    }
-    /* the same bytes through the reader (format detection, NVD streaming, warnings) */
-    struct medsec_adv_sink sink = {.advisory = sink_advisory};
-    struct medsec_adv_read_stats st = {0};
-    struct medsec_diags d = MEDSEC_DIAGS_INIT;
-    medsec_err rc = medsec_adv_read_buffer("fuzz.json", data, size, &sink, &st, &d, &err);
-    /* bad input is skipped with a warning: only the sink or memory may stop a read */
-    if (rc != MEDSEC_OK && rc != MEDSEC_ENOMEM)
-        abort();
-    if (rc == MEDSEC_OK && st.malformed != d.warnings)
-        abort();
-    medsec_diags_release(&d);
+    fuzz_adv_record(data, size, medsec_osv_from_json);
     return 0;
 }
