@@ -178,7 +178,9 @@ medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medse
                                     struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* False only when no CPE criterion of the database has vendor:product key @key (from the key filter,
- * no query); true when it may have, or when the database has no filter. */
+ * no query); true when it may have, or when the database has no filter. A handle reads the key
+ * filters once, at its first lookup; one kept open while another process imports should be reopened
+ * to see the new keys (its own imports refresh them). */
 bool medsec_db_cpe_key_known(struct medsec_db *db, const char *key);
 
 /* The candidates for one component version: criteria of @key that either name version key @ver_key
