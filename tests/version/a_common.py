@@ -83,8 +83,10 @@ def run_judge(cmd, lines, env=None):
 
 
 def load_exceptions(path, scheme):
-    """{(a, b): reason} for @scheme from exceptions.tsv (scheme<TAB>a<TAB>b<TAB>reason)."""
+    """{(a, b): reason} for @scheme from exceptions.tsv (scheme<TAB>a<TAB>b<TAB>reason); {} without the file."""
     exc = {}
+    if not os.path.exists(path):
+        return exc
     with open(path, encoding="utf-8") as f:
         for ln in f:
             ln = ln.rstrip("\n")

@@ -7,6 +7,9 @@ import os
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from a_common import load_exceptions  # noqa: E402,F401  (one reader of exceptions.tsv for both sets)
+
 SKIP = 77
 
 
@@ -36,24 +39,6 @@ def run_driver(driver, lines):
     if len(out) != len(lines):
         raise RuntimeError("driver answered %d of %d lines" % (len(out), len(lines)))
     return out
-
-
-def load_exceptions(path, scheme):
-    """{(a, b): reason} for @scheme from exceptions.tsv (lines: scheme<TAB>a<TAB>b<TAB>reason)."""
-    exc = {}
-    if not os.path.exists(path):
-        return exc
-    with open(path, encoding="utf-8") as f:
-        for ln in f:
-            ln = ln.rstrip("\n")
-            if not ln or ln.startswith("#"):
-                continue
-            parts = ln.split("\t")
-            if len(parts) < 4 or not parts[3].strip():
-                raise ValueError("exceptions.tsv: need scheme, a, b and a reason: %r" % ln)
-            if parts[0] == scheme:
-                exc[(parts[1], parts[2])] = parts[3]
-    return exc
 
 
 def read_op_file(path):
