@@ -164,6 +164,19 @@ static int open_db(const struct common *c, unsigned flags, struct medsec_db **db
     return EXIT_OK_;
 }
 
+/* After an import or update: end the progress bar, print the warnings, and the error if it failed.
+ * Returns the exit code so far. */
+static int run_ended(struct prog *p, struct medsec_diags *diags, medsec_err rc, const struct medsec_error *err)
+{
+    progress_end(p);
+    print_diags(diags);
+    medsec_diags_release(diags);
+    if (!rc)
+        return EXIT_OK_;
+    cli_print_error(err);
+    return cli_exit_for(rc);
+}
+
 static int db_import(const struct common *c, int argc, char **argv)
 {
     if (argc < 1)
@@ -180,14 +193,9 @@ static int db_import(const struct common *c, int argc, char **argv)
     diags.max = 1000;
     struct medsec_error err;
     medsec_err rc = medsec_db_import(db, (const char *const *)argv, (size_t)argc, &opts, &st, &diags, &err);
-    progress_end(&p);
-    print_diags(&diags);
-    medsec_diags_release(&diags);
-    if (rc) {
-        cli_print_error(&err);
-        ex = cli_exit_for(rc);
+    ex = run_ended(&p, &diags, rc, &err);
+    if (ex)
         goto out_close;
-    }
     if (c->json) {
         struct medsec_buf b = MEDSEC_BUF_INIT;
         struct medsec_jsonw w;
@@ -324,14 +332,9 @@ static int db_update(const struct common *c, struct medsec_db_update_opts *o, co
     diags.max = 1000;
     struct medsec_error err;
     medsec_err rc = medsec_db_update(db, o, &st, &diags, &err);
-    progress_end(&p);
-    print_diags(&diags);
-    medsec_diags_release(&diags);
-    if (rc) {
-        cli_print_error(&err);
-        ex = cli_exit_for(rc);
+    ex = run_ended(&p, &diags, rc, &err);
+    if (ex)
         goto out_close;
-    }
     if (c->json) {
         struct medsec_buf b = MEDSEC_BUF_INIT;
         struct medsec_jsonw w;
