@@ -183,8 +183,8 @@ static int print_table(const struct secload *s)
         for (size_t k = 0; k < it->spec.ncontrols; k++)
             medsec_buf_addf(&ctl, "%s%s", k ? ", " : "", it->spec.controls[k].id);
         join(&haz, it->spec.safety_hazards, it->spec.nsafety_hazards, ", ");
-        const char *row[] = {it->spec.id, stride, init, ctl.data, resid,
-                             it->result.residual_acceptable ? "yes" : "NO", haz.data, it->spec.title};
+        const char *row[] = {it->spec.id, stride, init, ctl.len ? ctl.data : NULL, resid,
+                             it->result.residual_acceptable ? "yes" : "NO", haz.len ? haz.data : NULL, it->spec.title};
         if (cli_table_add(&t, row))
             ex = EXIT_INTERNAL;
         medsec_buf_release(&ctl);

@@ -8,13 +8,16 @@
 #include "medsec/error.h"
 
 struct medsec_buf {
-    char *data;   /* NUL-terminated when non-NULL; owned by the buffer */
+    char *data;   /* always a NUL-terminated text: the shared empty text until the first byte */
     size_t len;   /* bytes used, not counting the NUL */
-    size_t cap;   /* bytes allocated */
+    size_t cap;   /* bytes allocated; 0 while data is the shared empty text */
     size_t max;   /* cap on len; 0 means MEDSEC_BUF_DEFAULT_MAX */
 };
 
-#define MEDSEC_BUF_INIT {NULL, 0, 0, 0}
+/* The shared empty text of buffers that hold nothing yet; never written to. */
+extern char medsec_buf_empty_[1];
+
+#define MEDSEC_BUF_INIT {medsec_buf_empty_, 0, 0, 0}
 #define MEDSEC_BUF_DEFAULT_MAX ((size_t)1 << 30)
 
 void medsec_buf_init(struct medsec_buf *b, size_t max);
@@ -26,7 +29,8 @@ medsec_err medsec_buf_addf(struct medsec_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 medsec_err medsec_buf_vaddf(struct medsec_buf *b, const char *fmt, va_list ap);
 void medsec_buf_reset(struct medsec_buf *b); /* len = 0, keeps memory */
-/* Hand the data to the caller (who frees it with medsec_free); the buffer is empty afterwards. */
+/* Hand the data to the caller (who frees it with medsec_free; NULL only when memory ran out);
+ * the buffer is empty afterwards. */
 char *medsec_buf_detach(struct medsec_buf *b, size_t *len);
 /* Free the memory; the buffer can be reused. */
 void medsec_buf_release(struct medsec_buf *b);

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "medsec/arena.h"
+#include "medsec/date.h"
 #include "medsec/diag.h"
 #include "medsec/error.h"
 #include "medsec/sbom.h"
@@ -384,8 +385,6 @@ enum medsec_support_status medsec_model_support_status(const struct medsec_model
 
 /* ---- dates and suggestions, shared with other modules ---- */
 
-/* Parse a real calendar date "YYYY-MM-DD" (leap years checked) into days since 1970-01-01. */
-bool medsec_date_parse(const char *s, long *days);
 /* The candidate closest to @word by edit distance when close enough to be a likely typo, or NULL. */
 const char *medsec_suggest(const char *word, const char *const *candidates, size_t n);
 

@@ -1,33 +1,53 @@
-/* alloc.c: the allocator hook and the helpers built on it. */
+/* alloc.c: the allocation helpers over the context's allocator hook, and growable arrays.
+ *
+ * Each block starts with a small header naming the context whose allocator made it and the size the
+ * caller asked for. So medsec_realloc and medsec_free find the right allocator without being told,
+ * and the hook always learns the real old size of the block it resizes or frees. */
+#include <stdalign.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "medsec/alloc.h"
+#include "medsec/ctx.h"
 
-static void *default_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+struct block {
+    const struct medsec_ctx *ctx; /* never NULL: the default context when the caller gave none */
+    size_t size;                  /* bytes the caller asked for */
+};
+
+#define HDR ((sizeof(struct block) + alignof(max_align_t) - 1) & ~(alignof(max_align_t) - 1))
+
+static struct block *block_of(void *p)
 {
-    (void)ud;
-    (void)osize;
-    if (nsize == 0) {
-        free(ptr);
-        return NULL;
-    }
-    return realloc(ptr, nsize);
+    return (struct block *)(void *)((unsigned char *)p - HDR);
 }
 
-static medsec_alloc_fn alloc_fn = default_alloc;
-static void *alloc_ud;
-
-void medsec_set_allocator(medsec_alloc_fn fn, void *ud)
+static void *call(const struct medsec_ctx *ctx, void *base, size_t osize, size_t nsize)
 {
-    alloc_fn = fn ? fn : default_alloc;
-    alloc_ud = fn ? ud : NULL;
+    if (ctx->alloc)
+        return ctx->alloc(ctx->alloc_ud, base, osize, nsize);
+    if (nsize == 0) {
+        free(base);
+        return NULL;
+    }
+    return realloc(base, nsize);
 }
 
 void *medsec_malloc(size_t n)
 {
-    return alloc_fn(alloc_ud, NULL, 0, n ? n : 1);
+    const struct medsec_ctx *ctx = medsec_ctx_current();
+    if (n == 0)
+        n = 1;
+    if (n > SIZE_MAX - HDR)
+        return NULL;
+    struct block *b = call(ctx, NULL, 0, HDR + n);
+    if (!b)
+        return NULL;
+    b->ctx = ctx;
+    b->size = n;
+    return (unsigned char *)b + HDR;
 }
 
 void *medsec_calloc(size_t count, size_t size)
@@ -42,13 +62,27 @@ void *medsec_calloc(size_t count, size_t size)
 
 void *medsec_realloc(void *ptr, size_t n)
 {
-    return alloc_fn(alloc_ud, ptr, 0, n ? n : 1);
+    if (!ptr)
+        return medsec_malloc(n);
+    if (n == 0)
+        n = 1;
+    if (n > SIZE_MAX - HDR)
+        return NULL;
+    struct block *b = block_of(ptr);
+    const struct medsec_ctx *ctx = b->ctx;
+    struct block *nb = call(ctx, b, HDR + b->size, HDR + n);
+    if (!nb)
+        return NULL;
+    nb->size = n;
+    return (unsigned char *)nb + HDR;
 }
 
 void medsec_free(void *ptr)
 {
-    if (ptr)
-        alloc_fn(alloc_ud, ptr, 0, 0);
+    if (!ptr)
+        return;
+    struct block *b = block_of(ptr);
+    call(b->ctx, b, HDR + b->size, 0);
 }
 
 char *medsec_strndup(const char *s, size_t n)
@@ -64,4 +98,30 @@ char *medsec_strndup(const char *s, size_t n)
 char *medsec_strdup(const char *s)
 {
     return s ? medsec_strndup(s, strlen(s)) : NULL;
+}
+
+medsec_err medsec_array_reserve(void *pptr, size_t *cap, size_t need, size_t size)
+{
+    if (need <= *cap)
+        return MEDSEC_OK;
+    if (size == 0)
+        return MEDSEC_EINTERNAL;
+    size_t ncap = *cap ? *cap : 8;
+    while (ncap < need) {
+        if (ncap > SIZE_MAX / 2) {
+            ncap = need;
+            break;
+        }
+        ncap *= 2;
+    }
+    if (ncap > SIZE_MAX / size)
+        return MEDSEC_ENOMEM;
+    void *old;
+    memcpy(&old, pptr, sizeof old); /* pptr points to an object pointer of any type */
+    void *p = medsec_realloc(old, ncap * size);
+    if (!p)
+        return MEDSEC_ENOMEM;
+    memcpy(pptr, &p, sizeof p);
+    *cap = ncap;
+    return MEDSEC_OK;
 }

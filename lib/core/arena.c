@@ -17,10 +17,15 @@ struct medsec_arena_chunk {
 
 void *medsec_arena_alloc(struct medsec_arena *a, size_t n)
 {
+    size_t max = a->max ? a->max : MEDSEC_ARENA_DEFAULT_MAX;
+    if (n > max) { /* before rounding up, which could wrap */
+        a->toobig = 1;
+        return NULL;
+    }
     n = (n + ALIGN - 1) & ~(ALIGN - 1);
     if (n == 0)
         n = ALIGN;
-    if (a->max && (n > a->max || a->used > a->max - n)) {
+    if (n > max || a->used > max - n) {
         a->toobig = 1;
         return NULL;
     }

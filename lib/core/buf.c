@@ -5,9 +5,11 @@
 #include "medsec/alloc.h"
 #include "medsec/buf.h"
 
+char medsec_buf_empty_[1];
+
 void medsec_buf_init(struct medsec_buf *b, size_t max)
 {
-    b->data = NULL;
+    b->data = medsec_buf_empty_;
     b->len = 0;
     b->cap = 0;
     b->max = max;
@@ -24,7 +26,7 @@ static medsec_err grow(struct medsec_buf *b, size_t extra)
     size_t cap = b->cap ? b->cap : 64;
     while (cap < need)
         cap = cap > ((size_t)-1) / 2 ? need : cap * 2;
-    char *p = medsec_realloc(b->data, cap);
+    char *p = medsec_realloc(b->cap ? b->data : NULL, cap);
     if (!p)
         return MEDSEC_ENOMEM;
     b->data = p;
@@ -82,18 +84,16 @@ medsec_err medsec_buf_addf(struct medsec_buf *b, const char *fmt, ...)
 void medsec_buf_reset(struct medsec_buf *b)
 {
     b->len = 0;
-    if (b->data)
+    if (b->cap)
         b->data[0] = '\0';
 }
 
 char *medsec_buf_detach(struct medsec_buf *b, size_t *len)
 {
-    char *p = b->data;
-    if (!p)
-        p = medsec_strndup("", 0);
+    char *p = b->cap ? b->data : medsec_strndup("", 0);
     if (len)
         *len = p ? b->len : 0;
-    b->data = NULL;
+    b->data = medsec_buf_empty_;
     b->len = 0;
     b->cap = 0;
     return p;
@@ -101,8 +101,9 @@ char *medsec_buf_detach(struct medsec_buf *b, size_t *len)
 
 void medsec_buf_release(struct medsec_buf *b)
 {
-    medsec_free(b->data);
-    b->data = NULL;
+    if (b->cap)
+        medsec_free(b->data);
+    b->data = medsec_buf_empty_;
     b->len = 0;
     b->cap = 0;
 }

@@ -231,38 +231,6 @@ enum medsec_support_status medsec_model_support_status(const struct medsec_model
     return MEDSEC_SUPPORTED;
 }
 
-/* Days from 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's days_from_civil). */
-static long days_from_civil(long y, long mo, long d)
-{
-    y -= mo <= 2;
-    long era = (y >= 0 ? y : y - 399) / 400;
-    long yoe = y - era * 400;
-    long doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-bool medsec_date_parse(const char *s, long *days)
-{
-    if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
-        return false;
-    for (int i = 0; i < 10; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return false;
-    long y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
-    long mo = (s[5] - '0') * 10 + (s[6] - '0');
-    long d = (s[8] - '0') * 10 + (s[9] - '0');
-    static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (y < 1900 || mo < 1 || mo > 12 || d < 1)
-        return false;
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    if (d > mdays[mo - 1] + (mo == 2 && leap))
-        return false;
-    if (days)
-        *days = days_from_civil(y, mo, d);
-    return true;
-}
-
 /* Levenshtein distance, ASCII case-insensitive; words longer than 64 bytes are never close. */
 static size_t distance(const char *a, const char *b)
 {

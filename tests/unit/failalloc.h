@@ -1,39 +1,51 @@
-/* failalloc.h: an allocator hook that fails the N-th allocation, for error-path tests. */
+/* failalloc.h: a context whose allocator fails the N-th allocation, for error-path tests. */
 #ifndef MEDSEC_TEST_FAILALLOC_H
 #define MEDSEC_TEST_FAILALLOC_H
 
 #include <stdlib.h>
 
-#include "medsec/alloc.h"
+#include "medsec/ctx.h"
 
 static long failalloc_countdown = -1; /* -1: never fail */
 static long failalloc_calls;
+static size_t failalloc_live;         /* bytes allocated through the hook and not yet freed */
 
 static void *failalloc_fn(void *ud, void *ptr, size_t osize, size_t nsize)
 {
     (void)ud;
-    (void)osize;
     if (nsize == 0) {
+        failalloc_live -= osize;
         free(ptr);
         return NULL;
     }
     failalloc_calls++;
     if (failalloc_countdown >= 0 && failalloc_countdown-- == 0)
         return NULL;
-    return realloc(ptr, nsize);
+    void *p = realloc(ptr, nsize);
+    if (p)
+        failalloc_live += nsize - osize;
+    return p;
 }
 
-/* Fail the allocation after @n successful ones (n = -1: never). */
-static inline void failalloc_arm(long n)
+/* A context that fails the allocation after @n successful ones (n = -1: never); pass it to a call. */
+static struct medsec_ctx failalloc_ctx = {failalloc_fn, NULL, NULL, NULL};
+
+static inline struct medsec_ctx *failalloc_ctx_arm(long n)
 {
     failalloc_countdown = n;
     failalloc_calls = 0;
-    medsec_set_allocator(failalloc_fn, NULL);
+    return &failalloc_ctx;
+}
+
+/* The same for functions that take no context: enter it on this thread until failalloc_disarm. */
+static inline void failalloc_arm(long n)
+{
+    medsec_ctx_enter(failalloc_ctx_arm(n));
 }
 
 static inline void failalloc_disarm(void)
 {
-    medsec_set_allocator(NULL, NULL);
+    medsec_ctx_leave(NULL);
 }
 
 #endif

@@ -1,4 +1,4 @@
-/* test_core.c: buffers, diagnostics, files and errors. */
+/* test_core.c: buffers, arrays, arenas, contexts and clocks, dates, diagnostics, files and errors. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,8 +10,12 @@
 
 #include <cmocka.h>
 
+#include "failalloc.h"
 #include "medsec/alloc.h"
+#include "medsec/arena.h"
 #include "medsec/buf.h"
+#include "medsec/ctx.h"
+#include "medsec/date.h"
 #include "medsec/diag.h"
 #include "medsec/file.h"
 
@@ -28,9 +32,139 @@ static void test_buf_cap(void **state)
     size_t len;
     char *s = medsec_buf_detach(&b, &len);
     assert_int_equal(len, 8);
-    assert_null(b.data);
+    assert_non_null(b.data); /* never NULL: the empty text again */
+    assert_string_equal(b.data, "");
+    assert_int_equal(b.len, 0);
     medsec_free(s);
     medsec_buf_release(&b);
+    assert_string_equal(b.data, "");
+    struct medsec_buf fresh = MEDSEC_BUF_INIT;
+    assert_string_equal(fresh.data, "");
+    medsec_buf_reset(&fresh);
+    s = medsec_buf_detach(&fresh, &len); /* an empty buffer detaches as an owned "" */
+    assert_non_null(s);
+    assert_string_equal(s, "");
+    medsec_free(s);
+}
+
+static void test_array_reserve(void **state)
+{
+    (void)state;
+    struct {
+        long *v;
+        size_t n, cap;
+    } a = {NULL, 0, 0};
+    failalloc_arm(-1); /* the array belongs to the test's allocator, which can fail it below */
+    for (long i = 0; i < 1000; i++) {
+        assert_int_equal(MEDSEC_ARRAY_GROW(a.v, a.n, a.cap), MEDSEC_OK);
+        a.v[a.n++] = i;
+    }
+    assert_true(a.cap >= 1000 && a.cap < 2048);
+    for (long i = 0; i < 1000; i++)
+        assert_int_equal(a.v[i], i);
+    /* a byte count that would overflow fails and leaves the array as it was */
+    long *before = a.v;
+    size_t cap = a.cap;
+    assert_int_equal(medsec_array_reserve(&a.v, &a.cap, SIZE_MAX / 4, sizeof *a.v), MEDSEC_ENOMEM);
+    assert_ptr_equal(a.v, before);
+    assert_int_equal(a.cap, cap);
+    /* out of memory leaves it as it was too */
+    failalloc_countdown = 0;
+    assert_int_equal(medsec_array_reserve(&a.v, &a.cap, a.cap + 1, sizeof *a.v), MEDSEC_ENOMEM);
+    failalloc_disarm();
+    assert_ptr_equal(a.v, before);
+    assert_int_equal(a.v[999], 999);
+    medsec_free(a.v);
+}
+
+static void test_arena_cap(void **state)
+{
+    (void)state;
+    struct medsec_arena a = MEDSEC_ARENA_INIT;
+    a.max = 1000;
+    assert_non_null(medsec_arena_alloc(&a, 500));
+    assert_int_equal(a.toobig, 0);
+    assert_null(medsec_arena_alloc(&a, 600)); /* 512 + 608 > 1000 */
+    assert_int_equal(a.toobig, 1);
+    assert_null(medsec_arena_alloc(&a, SIZE_MAX)); /* no wrap-around when rounding up */
+    assert_null(medsec_arena_alloc(&a, SIZE_MAX - 3));
+    medsec_arena_release(&a);
+    assert_int_equal(a.max, 1000);
+    assert_int_equal(a.toobig, 0);
+    /* the default cap holds even when the caller set none */
+    struct medsec_arena d = MEDSEC_ARENA_INIT;
+    assert_null(medsec_arena_alloc(&d, MEDSEC_ARENA_DEFAULT_MAX + 1));
+    assert_int_equal(d.toobig, 1);
+    assert_non_null(medsec_arena_alloc(&d, 64));
+    medsec_arena_release(&d);
+}
+
+/* The hook learns the real old size of every block it resizes or frees, and blocks go back to the
+ * allocator that made them even when another context is in force. */
+static void test_ctx_alloc(void **state)
+{
+    (void)state;
+    struct medsec_ctx *c = failalloc_ctx_arm(-1);
+    size_t live0 = failalloc_live;
+    const struct medsec_ctx *prev = medsec_ctx_enter(c);
+    char *p = medsec_malloc(100);
+    assert_non_null(p);
+    size_t live1 = failalloc_live;
+    assert_true(live1 - live0 >= 100);
+    p = medsec_realloc(p, 5000);
+    assert_non_null(p);
+    assert_int_equal(failalloc_live - live1, 4900);
+    medsec_ctx_leave(prev);
+    assert_ptr_equal(medsec_ctx_current(), prev ? prev : medsec_ctx_current());
+    char *q = medsec_malloc(10); /* the default allocator */
+    assert_int_equal(failalloc_live - live1, 4900);
+    medsec_free(p); /* made under @c: freed through it, with its real size */
+    assert_int_equal(failalloc_live, live0);
+    medsec_free(q);
+    /* a failing context fails only the calls run under it */
+    c = failalloc_ctx_arm(0);
+    prev = medsec_ctx_enter(c);
+    assert_null(medsec_strdup("x"));
+    medsec_ctx_leave(prev);
+    char *r = medsec_strdup("x");
+    assert_non_null(r);
+    medsec_free(r);
+}
+
+static void test_clock(void **state)
+{
+    (void)state;
+    struct medsec_ctx c;
+    medsec_ctx_init(&c);
+    int64_t at;
+    assert_int_equal(medsec_ctx_fix_clock(&c, "2026-11-28", &at), MEDSEC_OK);
+    char day[11], ts[21];
+    medsec_ctx_today(&c, day);
+    medsec_ctx_timestamp(&c, ts);
+    assert_string_equal(day, "2026-11-28");
+    assert_string_equal(ts, "2026-11-28T00:00:00Z");
+    assert_int_equal(medsec_ctx_fix_clock(&c, "2024-02-29T23:59:07Z", &at), MEDSEC_OK);
+    medsec_ctx_timestamp(&c, ts);
+    assert_string_equal(ts, "2024-02-29T23:59:07Z");
+    assert_int_equal(medsec_ctx_now(&c), 1709251147);
+    assert_int_equal(medsec_ctx_fix_clock(&c, "2023-02-29", &at), MEDSEC_EINVAL);
+    assert_int_equal(medsec_ctx_fix_clock(&c, "2026-11-28T24:00:00Z", &at), MEDSEC_EINVAL);
+    assert_int_equal(medsec_ctx_fix_clock(&c, "2026-11-28 10:00:00", &at), MEDSEC_EINVAL);
+    assert_int_equal(medsec_ctx_fix_clock(&c, "", &at), MEDSEC_EINVAL);
+    /* the default clock is the system's */
+    medsec_ctx_init(&c);
+    int64_t now = medsec_ctx_now(&c);
+    assert_true(now > 1700000000);
+    /* dates round-trip over four centuries */
+    for (int64_t d = -25567; d < 146097; d += 97) {
+        char s[11];
+        long back;
+        medsec_date_format(d * 86400, s);
+        assert_true(medsec_date_parse(s, &back));
+        assert_int_equal(back, d);
+    }
+    assert_false(medsec_date_parse("1899-12-31", NULL));
+    assert_false(medsec_date_parse("2026-13-01", NULL));
 }
 
 static void test_diags_sorted(void **state)
@@ -89,6 +223,10 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_buf_cap),
+        cmocka_unit_test(test_array_reserve),
+        cmocka_unit_test(test_arena_cap),
+        cmocka_unit_test(test_ctx_alloc),
+        cmocka_unit_test(test_clock),
         cmocka_unit_test(test_diags_sorted),
         cmocka_unit_test(test_file_roundtrip),
         cmocka_unit_test(test_strerror),
