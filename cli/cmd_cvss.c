@@ -85,7 +85,7 @@ static int print_json(char **vectors, const struct medsec_cvss *cs, int n)
         json_score(&w, v4 ? "threat_score" : "temporal_score", s.temporal);
         json_score(&w, "environmental_score", s.environmental);
         json_score(&w, "score", s.overall);
-        medsec_jsonw_kv_string(&w, "severity", medsec_cvss_severity(c->version, s.overall));
+        medsec_jsonw_kv_string(&w, "severity", medsec_cvss_severity_name(medsec_cvss_severity(c->version, s.overall)));
         if (v4) {
             medsec_jsonw_kv_string(&w, "nomenclature", s.nomenclature);
             medsec_jsonw_kv_string(&w, "macrovector", s.macrovector);
@@ -137,7 +137,7 @@ static int print_table(const struct medsec_cvss *cs, int n)
         fmt_score(e, sizeof e, s.environmental);
         supplemental(&cs[i], sup, sizeof sup);
         const char *row[] = {norm, medsec_cvss_version_name(cs[i].version), b, tm, e,
-                             medsec_cvss_severity(cs[i].version, s.overall), sup[0] ? sup : NULL};
+                             medsec_cvss_severity_name(medsec_cvss_severity(cs[i].version, s.overall)), sup[0] ? sup : NULL};
         if (cli_table_add(&t, row) != 0)
             ret = EXIT_INTERNAL;
     }
@@ -205,7 +205,7 @@ static int rubric(int argc, char **argv)
         medsec_jsonw_kv_string(&w, "title", r.title[0] ? r.title : NULL);
         medsec_jsonw_kv_string(&w, "vector", r.vector);
         json_score(&w, "base_score", r.base);
-        medsec_jsonw_kv_string(&w, "severity", r.severity);
+        medsec_jsonw_kv_string(&w, "severity", medsec_cvss_severity_name(r.severity));
         medsec_jsonw_key(&w, "metrics");
         medsec_jsonw_array_begin(&w);
         for (int i = 0; i < 8; i++) {
@@ -242,7 +242,7 @@ static int rubric(int argc, char **argv)
         if (r.id[0] || r.title[0])
             printf("%s%s%s\n\n", r.id, r.id[0] && r.title[0] ? ": " : "", r.title);
         cli_table_print(&t, stdout);
-        printf("\nvector: %s\nbase score: %.1f (%s)\n", r.vector, r.base, r.severity);
+        printf("\nvector: %s\nbase score: %.1f (%s)\n", r.vector, r.base, medsec_cvss_severity_name(r.severity));
     }
     cli_table_release(&t);
     return ret;

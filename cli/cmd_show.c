@@ -233,7 +233,7 @@ static int print_text(const struct medsec_model *m, const char *today)
                 (void)medsec_buf_addf(&items, "%s%s", k ? ", " : "", vu->items.v[k]);
             char score[48] = "-";
             if (vu->cvss)
-                snprintf(score, sizeof score, "%.1f %s", vu->cvss->base, vu->cvss->severity);
+                snprintf(score, sizeof score, "%.1f %s", vu->cvss->base, medsec_cvss_severity_name(vu->cvss->severity));
             const char *row[] = {vu->id, vu->status ? vu->status : "affected", items.data ? items.data : "",
                                  score, vu->cvss ? vu->cvss->vector : "-"};
             ok = cli_table_add(&t, row) == 0;
@@ -411,7 +411,7 @@ static int print_json(const struct medsec_model *m, const char *today)
             medsec_jsonw_fixed(&w, vu->cvss->base, 1);
         else
             medsec_jsonw_null(&w);
-        medsec_jsonw_kv_string(&w, "severity", vu->cvss ? vu->cvss->severity : NULL);
+        medsec_jsonw_kv_string(&w, "severity", vu->cvss ? medsec_cvss_severity_name(vu->cvss->severity) : NULL);
         medsec_jsonw_object_end(&w);
     }
     medsec_jsonw_array_end(&w);

@@ -82,12 +82,24 @@ medsec_err medsec_cvss_parse(const char *vector, struct medsec_cvss *out, struct
 /* Compute the scores of a parsed vector (never fails for a vector medsec_cvss_parse accepted). */
 void medsec_cvss_score(const struct medsec_cvss *c, struct medsec_cvss_scores *s);
 
+/* The qualitative severity rating of a score, lowest first (UNKNOWN: no score). */
+enum medsec_cvss_severity {
+    MEDSEC_CVSS_SEV_UNKNOWN = 0,
+    MEDSEC_CVSS_SEV_NONE,
+    MEDSEC_CVSS_SEV_LOW,
+    MEDSEC_CVSS_SEV_MEDIUM,
+    MEDSEC_CVSS_SEV_HIGH,
+    MEDSEC_CVSS_SEV_CRITICAL
+};
+
 /*
- * Qualitative rating of @score: v3.x/v4.0 "None" (0.0), "Low" (0.1-3.9), "Medium" (4.0-6.9),
- * "High" (7.0-8.9), "Critical" (9.0-10.0); v2 (NVD's ranges) "Low" (0.0-3.9), "Medium", "High"
- * (7.0-10.0). NULL for a negative score (not computed). Static storage.
+ * Qualitative rating of @score: v3.x/v4.0 None (0.0), Low (0.1-3.9), Medium (4.0-6.9), High
+ * (7.0-8.9), Critical (9.0-10.0); v2 (NVD's ranges) Low (0.0-3.9), Medium, High (7.0-10.0).
+ * MEDSEC_CVSS_SEV_UNKNOWN for a negative score (not computed).
  */
-const char *medsec_cvss_severity(enum medsec_cvss_version v, double score);
+enum medsec_cvss_severity medsec_cvss_severity(enum medsec_cvss_version v, double score);
+/* "Unknown", "None", "Low", "Medium", "High", "Critical" (the specifications' words). */
+const char *medsec_cvss_severity_name(enum medsec_cvss_severity s);
 
 /*
  * Write the normalised vector into @buf (capacity @n, always NUL-terminated when @n > 0): the prefix,
@@ -125,7 +137,7 @@ struct medsec_cvss_rubric {
     char vector[64];  /* "CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:H" */
     struct medsec_cvss cvss;
     double base;      /* base score of `vector` */
-    const char *severity;
+    enum medsec_cvss_severity severity;
 };
 
 /*

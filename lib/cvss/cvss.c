@@ -237,17 +237,33 @@ void medsec_cvss_score(const struct medsec_cvss *c, struct medsec_cvss_scores *s
     }
 }
 
-const char *medsec_cvss_severity(enum medsec_cvss_version v, double score)
+enum medsec_cvss_severity medsec_cvss_severity(enum medsec_cvss_version v, double score)
 {
     /* compare in tenths so 3.9 / 4.0 boundaries are exact */
     if (score < 0)
-        return NULL;
+        return MEDSEC_CVSS_SEV_UNKNOWN;
     long t = (long)(score * 10 + 0.5);
     if (v == MEDSEC_CVSS_V2)
-        return t < 40 ? "Low" : t < 70 ? "Medium" : "High";
+        return t < 40 ? MEDSEC_CVSS_SEV_LOW : t < 70 ? MEDSEC_CVSS_SEV_MEDIUM : MEDSEC_CVSS_SEV_HIGH;
     if (t == 0)
-        return "None";
-    return t < 40 ? "Low" : t < 70 ? "Medium" : t < 90 ? "High" : "Critical";
+        return MEDSEC_CVSS_SEV_NONE;
+    return t < 40 ? MEDSEC_CVSS_SEV_LOW
+         : t < 70 ? MEDSEC_CVSS_SEV_MEDIUM
+         : t < 90 ? MEDSEC_CVSS_SEV_HIGH
+                  : MEDSEC_CVSS_SEV_CRITICAL;
+}
+
+const char *medsec_cvss_severity_name(enum medsec_cvss_severity s)
+{
+    switch (s) {
+    case MEDSEC_CVSS_SEV_UNKNOWN: return "Unknown";
+    case MEDSEC_CVSS_SEV_NONE: return "None";
+    case MEDSEC_CVSS_SEV_LOW: return "Low";
+    case MEDSEC_CVSS_SEV_MEDIUM: return "Medium";
+    case MEDSEC_CVSS_SEV_HIGH: return "High";
+    case MEDSEC_CVSS_SEV_CRITICAL: return "Critical";
+    }
+    return "Unknown";
 }
 
 static bool not_defined(const char *v)

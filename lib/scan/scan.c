@@ -1119,8 +1119,7 @@ static void choose_score(struct scan *S, const struct medsec_db_vuln *v, struct 
         snprintf(who, sizeof who, "%s:%s", bs->source ? bs->source : "?", bs->record_id ? bs->record_id : "?");
         d->cvss_source = adup(S, who);
     }
-    const char *sev = medsec_cvss_severity(bv, d->cvss_score);
-    d->severity = sev ? sev : "Unknown";
+    d->severity = medsec_cvss_severity_name(medsec_cvss_severity(bv, d->cvss_score));
 }
 
 static struct detail *detail_for(struct scan *S, const char *id)

@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_range(s.temporal);
     check_range(s.environmental);
     check_range(s.overall);
-    if (!medsec_cvss_severity(c.version, s.overall))
+    if (medsec_cvss_severity(c.version, s.overall) == MEDSEC_CVSS_SEV_UNKNOWN)
         abort();
     char norm[MEDSEC_CVSS_MAX_LEN + 16];
     size_t n = medsec_cvss_format(&c, norm, sizeof norm);

@@ -19,7 +19,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         struct medsec_error e2;
         if (strncmp(r.vector, "CVSS:3.1/", 9) != 0 || medsec_cvss_parse(r.vector, &v, &e2) != MEDSEC_OK)
             abort();
-        if (!(r.base >= 0.0 && r.base <= 10.0) || !r.severity)
+        if (!(r.base >= 0.0 && r.base <= 10.0) || r.severity == MEDSEC_CVSS_SEV_UNKNOWN)
             abort();
         for (int i = 0; i < 8; i++)
             if (!r.metrics[i].value || strlen(r.metrics[i].rationale) >= sizeof r.metrics[i].rationale)

@@ -78,7 +78,7 @@ static void test_v2_examples(void **state)
     assert_true(s.environmental < 0);
     s = score_of("AV:L/AC:H/Au:M/C:N/I:N/A:N");
     assert_score(s.base, 0.0);
-    assert_string_equal(medsec_cvss_severity(MEDSEC_CVSS_V2, s.base), "Low");
+    assert_int_equal(medsec_cvss_severity(MEDSEC_CVSS_V2, s.base), MEDSEC_CVSS_SEV_LOW);
 }
 
 static void test_v4_examples(void **state)
@@ -189,11 +189,12 @@ static void test_severity(void **state)
                  {4.0, "Medium", "Medium"}, {6.9, "Medium", "Medium"}, {7.0, "High", "High"},
                  {8.9, "High", "High"},   {9.0, "Critical", "High"}, {10.0, "Critical", "High"}};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        assert_string_equal(medsec_cvss_severity(MEDSEC_CVSS_V31, cases[i].s), cases[i].v3);
-        assert_string_equal(medsec_cvss_severity(MEDSEC_CVSS_V40, cases[i].s), cases[i].v3);
-        assert_string_equal(medsec_cvss_severity(MEDSEC_CVSS_V2, cases[i].s), cases[i].v2);
+        assert_string_equal(medsec_cvss_severity_name(medsec_cvss_severity(MEDSEC_CVSS_V31, cases[i].s)), cases[i].v3);
+        assert_string_equal(medsec_cvss_severity_name(medsec_cvss_severity(MEDSEC_CVSS_V40, cases[i].s)), cases[i].v3);
+        assert_string_equal(medsec_cvss_severity_name(medsec_cvss_severity(MEDSEC_CVSS_V2, cases[i].s)), cases[i].v2);
     }
-    assert_null(medsec_cvss_severity(MEDSEC_CVSS_V31, -1));
+    assert_int_equal(medsec_cvss_severity(MEDSEC_CVSS_V31, -1), MEDSEC_CVSS_SEV_UNKNOWN);
+    assert_string_equal(medsec_cvss_severity_name(MEDSEC_CVSS_SEV_UNKNOWN), "Unknown");
 }
 
 /* ---- rubric ---- */
@@ -236,7 +237,7 @@ static void test_rubric_flow(void **state)
     assert_non_null(strstr(r.metrics[5].rationale, "XCP phi=high"));
     struct medsec_cvss_scores s = score_of(r.vector);
     assert_score(r.base, s.base);
-    assert_string_equal(r.severity, medsec_cvss_severity(MEDSEC_CVSS_V31, s.base));
+    assert_int_equal(r.severity, medsec_cvss_severity(MEDSEC_CVSS_V31, s.base));
 }
 
 /* Quoted keys and answers read as their plain forms (decoded by medsec, not libfyaml). */
