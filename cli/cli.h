@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "medsec/ctx.h"
 #include "medsec/diag.h"
 #include "medsec/error.h"
 
@@ -43,8 +44,13 @@ struct medsec_db;
  * prints why not and returns the exit code. *owned (free with medsec_free) holds a default path. */
 int cli_open_vulndb(const char *cmd, const char *path, struct medsec_db **db, char **owned);
 
-/* "Today" as YYYY-MM-DD into @buf: env MEDSEC_TODAY when it is a valid date, else the UTC clock
- * (cli/today.c). Returns @buf. */
+/* The library context of this run (cli/context.c): the default allocator, and the clock that
+ * MEDSEC_NOW ("YYYY-MM-DD" or "YYYY-MM-DDTHH:MM:SSZ") fixes when set, else the system's. main()
+ * builds it once and enters it, so every library call runs under it. cli_context_init returns an
+ * exit code (EXIT_USAGE when MEDSEC_NOW is malformed). */
+int cli_context_init(void);
+const struct medsec_ctx *cli_context(void);
+/* "Today" of the run's clock as YYYY-MM-DD into @buf; returns @buf. */
 const char *cli_today(char buf[11]);
 
 /* True when @f is a terminal and the user did not ask for plain output (NO_COLOR, TERM=dumb). */

@@ -24,7 +24,7 @@ static void show_usage(FILE *out)
           "Summarise the security file DIR/device.yaml: the device, its versions and their support\n"
           "status today, counts of items, flows, assets and controls, the interfaces and flows that\n"
           "cross trust zones, the assessed known vulnerabilities with the CVSS vector of their\n"
-          "rubric answers, and the controls by MDS2 capability. \"Today\" is MEDSEC_TODAY\n"
+          "rubric answers, and the controls by MDS2 capability. \"Today\" is MEDSEC_NOW\n"
           "(YYYY-MM-DD) when set, else the current UTC date. The file is validated first.\n"
           "\n"
           "  --json      print the summary as JSON\n"

@@ -77,6 +77,9 @@ int main(int argc, char **argv)
         usage(stderr);
         return EXIT_USAGE;
     }
+    int ex = cli_context_init();
+    if (ex != EXIT_OK_)
+        return ex;
     const char *name = argv[1];
     if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
         usage(stdout);

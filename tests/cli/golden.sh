@@ -13,7 +13,7 @@ trap 'rm -rf "$tmp"' EXIT
 args=$(cat "$case/args")
 input=/dev/null
 [ -f "$case/stdin" ] && input="$case/stdin"
-(cd "$root" && eval "set -- $args" && MEDSEC_TODAY=2026-11-28 NO_COLOR=1 "$bin" "$@") \
+(cd "$root" && eval "set -- $args" && MEDSEC_NOW=2026-11-28 NO_COLOR=1 "$bin" "$@") \
     <"$input" >"$tmp/stdout" 2>"$tmp/stderr"
 echo $? >"$tmp/exit"
 if [ "${MEDSEC_UPDATE_GOLDEN:-0}" = 1 ]; then
