@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "schemes.h"
+#include "vutil.h"
 
 #define APK_VERSION_MAX 512
 
@@ -23,9 +24,8 @@ struct apk_lexer {
     enum apk_tok last;
 };
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-static bool is_hex(char c) { return is_digit(c) || (c >= 'a' && c <= 'f'); }
+static bool is_hex(char c) { return vu_digit(c) || (c >= 'a' && c <= 'f'); }
 
 /* Pre-release suffixes sort before the release, post-release ones after it. */
 static const struct {
@@ -39,7 +39,7 @@ static const struct {
 static size_t digits_at(const struct apk_lexer *lx, size_t i)
 {
     size_t k = i;
-    while (k < lx->n && is_digit(lx->s[k]))
+    while (k < lx->n && vu_digit(lx->s[k]))
         k++;
     return k - i;
 }
@@ -79,7 +79,7 @@ static void apk_next(struct apk_lexer *lx, struct apk_token *t)
                 break;
             }
         }
-    } else if (is_digit(c) && lx->last == T_SUFFIX) {
+    } else if (vu_digit(c) && lx->last == T_SUFFIX) {
         k = digits_at(lx, i);
         *t = (struct apk_token){T_SUFFIX_NO, false, s + i, k, 0};
         lx->i = i + k;
@@ -107,43 +107,23 @@ static bool apk_lexer_init(struct apk_lexer *lx, const char *v)
     return n > 0 && n <= APK_VERSION_MAX;
 }
 
-static int numcmp(const char *a, size_t an, const char *b, size_t bn)
-{
-    while (an > 1 && *a == '0')
-        a++, an--;
-    while (bn > 1 && *b == '0')
-        b++, bn--;
-    if (an != bn)
-        return an < bn ? -1 : 1;
-    int c = memcmp(a, b, an);
-    return c < 0 ? -1 : c > 0;
-}
-
-static int strcmp_n(const char *a, size_t an, const char *b, size_t bn)
-{
-    int c = memcmp(a, b, an < bn ? an : bn);
-    if (c)
-        return c < 0 ? -1 : 1;
-    return an < bn ? -1 : an > bn;
-}
-
 static int token_cmp(const struct apk_token *x, const struct apk_token *y)
 {
     switch (x->kind) {
     case T_DIGIT:
         /* After a dot, a leading zero makes the component compare as a string (1.02 < 1.1). */
         if (!x->first && (x->p[0] == '0' || y->p[0] == '0'))
-            return strcmp_n(x->p, x->n, y->p, y->n);
-        return numcmp(x->p, x->n, y->p, y->n);
+            return vu_strcmp(x->p, x->n, y->p, y->n, false);
+        return vu_numcmp(x->p, x->n, y->p, y->n);
     case T_SUFFIX_NO:
     case T_REVISION:
-        return numcmp(x->p, x->n, y->p, y->n);
+        return vu_numcmp(x->p, x->n, y->p, y->n);
     case T_LETTER:
         return (x->p[0] > y->p[0]) - (x->p[0] < y->p[0]);
     case T_SUFFIX:
         return (x->suffix > y->suffix) - (x->suffix < y->suffix);
     case T_HASH:
-        return strcmp_n(x->p, x->n, y->p, y->n);
+        return vu_strcmp(x->p, x->n, y->p, y->n, false);
     default:
         return 0;
     }

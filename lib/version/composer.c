@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "schemes.h"
+#include "vutil.h"
 
 #define PHP_VERSION_MAX 256
 #define PHP_PARTS_MAX 64
@@ -13,13 +14,8 @@ struct php_parts {
     size_t n;
 };
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alnum(char c)
-{
-    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-static bool php_isdig(char c) { return is_digit(c); }
-static bool php_isndig(char c) { return !is_digit(c) && c != '.'; }
+/* version_compare's "non-digit" while canonicalising: neither a digit nor '.' */
+static bool php_isndig(char c) { return !vu_digit(c) && c != '.'; }
 
 /*
  * Canonicalise as PHP does ("-", "_", "+" and other punctuation become ".", a "." goes between a digit and
@@ -44,11 +40,11 @@ static bool php_split(const char *v, struct php_parts *out)
         if (c == '-' || c == '_' || c == '+') {
             if (q[-1] != '.')
                 *q++ = '.';
-        } else if ((php_isndig(lp) && php_isdig(c)) || (php_isdig(lp) && php_isndig(c))) {
+        } else if ((php_isndig(lp) && vu_digit(c)) || (vu_digit(lp) && php_isndig(c))) {
             if (q[-1] != '.')
                 *q++ = '.';
             *q++ = c;
-        } else if (!is_alnum(c)) {
+        } else if (!vu_alnum(c)) {
             if (q[-1] != '.')
                 *q++ = '.';
         } else {
@@ -88,24 +84,11 @@ static int php_form_order(const char *s)
 
 static int sign(int x) { return (x > 0) - (x < 0); }
 
-/* Numeric components compare as unbounded integers (PHP would saturate at LONG_MAX). */
-static int php_numcmp(const char *a, const char *b)
-{
-    while (a[0] == '0' && a[1])
-        a++;
-    while (b[0] == '0' && b[1])
-        b++;
-    size_t la = strlen(a), lb = strlen(b);
-    if (la != lb)
-        return la < lb ? -1 : 1;
-    return sign(strcmp(a, b));
-}
-
 static int php_part_cmp(const char *a, const char *b)
 {
-    bool da = is_digit(a[0]), db = is_digit(b[0]);
+    bool da = vu_digit(a[0]), db = vu_digit(b[0]);
     if (da && db)
-        return php_numcmp(a, b);
+        return vu_numcmp(a, strlen(a), b, strlen(b)); /* unbounded (PHP would saturate at LONG_MAX) */
     if (!da && !db)
         return sign(php_form_order(a) - php_form_order(b));
     return da ? sign(4 - php_form_order(b)) : sign(php_form_order(a) - 4);
@@ -115,12 +98,12 @@ static int php_part_cmp(const char *a, const char *b)
 static int php_tail(const struct php_parts *p, size_t k)
 {
     for (; k < p->n; k++) {
-        if (!is_digit(p->part[k][0])) {
+        if (!vu_digit(p->part[k][0])) {
             int c = sign(php_form_order(p->part[k]) - 4);
             if (c)
                 return c;
         }
-        if (k + 1 < p->n && is_digit(p->part[k + 1][0]))
+        if (k + 1 < p->n && vu_digit(p->part[k + 1][0]))
             return 1;
     }
     return 0;
@@ -144,9 +127,9 @@ static int cmp(const char *a, const char *b)
             return c;
     }
     if (x.n > y.n)
-        return is_digit(x.part[i][0]) ? 1 : php_tail(&x, i);
+        return vu_digit(x.part[i][0]) ? 1 : php_tail(&x, i);
     if (y.n > x.n)
-        return is_digit(y.part[i][0]) ? -1 : -php_tail(&y, i);
+        return vu_digit(y.part[i][0]) ? -1 : -php_tail(&y, i);
     return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "schemes.h"
+#include "vutil.h"
 
 #define DEB_VERSION_MAX 512
 
@@ -14,9 +15,6 @@ struct debver {
     const char *rev; /* revision; "" when absent */
     size_t revlen;
 };
-
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
 
 /* Split @v; false when the syntax is not what dpkg accepts without complaint. */
 static bool debver_split(const char *v, struct debver *out)
@@ -31,7 +29,7 @@ static bool debver_split(const char *v, struct debver *out)
         if (colon == v)
             return false; /* "epoch in version is empty" */
         for (const char *p = v; p < colon; p++) {
-            if (!is_digit(*p))
+            if (!vu_digit(*p))
                 return false; /* "epoch in version is not number" */
             out->epoch = out->epoch * 10 + (unsigned long)(*p - '0');
             if (out->epoch > INT_MAX)
@@ -53,13 +51,13 @@ static bool debver_split(const char *v, struct debver *out)
     if (hyphen && out->revlen == 0)
         return false; /* "revision number is empty" */
     /* dpkg only warns about these; we treat them as invalid (docs/versions.md). */
-    if (!is_digit(up[0]))
+    if (!vu_digit(up[0]))
         return false;
     for (size_t i = 0; i < out->uplen; i++)
-        if (!is_digit(up[i]) && !is_alpha(up[i]) && !strchr(".-+~:", up[i]))
+        if (!vu_digit(up[i]) && !vu_alpha(up[i]) && !strchr(".-+~:", up[i]))
             return false;
     for (size_t i = 0; i < out->revlen; i++)
-        if (!is_digit(out->rev[i]) && !is_alpha(out->rev[i]) && !strchr(".+~", out->rev[i]))
+        if (!vu_digit(out->rev[i]) && !vu_alpha(out->rev[i]) && !strchr(".+~", out->rev[i]))
             return false;
     return true;
 }
@@ -70,9 +68,9 @@ static int deb_order(const char *s, size_t i, size_t n)
     if (i >= n)
         return 0;
     unsigned char c = (unsigned char)s[i];
-    if (is_digit((char)c))
+    if (vu_digit(c))
         return 0;
-    if (is_alpha((char)c))
+    if (vu_alpha(c))
         return c;
     if (c == '~')
         return -1;
@@ -84,7 +82,7 @@ static int deb_part_cmp(const char *a, size_t an, const char *b, size_t bn)
 {
     size_t i = 0, j = 0;
     while (i < an || j < bn) {
-        while ((i < an && !is_digit(a[i])) || (j < bn && !is_digit(b[j]))) {
+        while ((i < an && !vu_digit(a[i])) || (j < bn && !vu_digit(b[j]))) {
             int ac = deb_order(a, i, an), bc = deb_order(b, j, bn);
             if (ac != bc)
                 return ac - bc;
@@ -96,15 +94,15 @@ static int deb_part_cmp(const char *a, size_t an, const char *b, size_t bn)
         while (j < bn && b[j] == '0')
             j++;
         int first_diff = 0;
-        while (i < an && j < bn && is_digit(a[i]) && is_digit(b[j])) {
+        while (i < an && j < bn && vu_digit(a[i]) && vu_digit(b[j])) {
             if (!first_diff)
                 first_diff = a[i] - b[j];
             i++;
             j++;
         }
-        if (i < an && is_digit(a[i]))
+        if (i < an && vu_digit(a[i]))
             return 1;
-        if (j < bn && is_digit(b[j]))
+        if (j < bn && vu_digit(b[j]))
             return -1;
         if (first_diff)
             return first_diff;

@@ -25,31 +25,28 @@ struct gver {
     size_t nseg;
 };
 
-static bool gem_syntax(const char *s, size_t n, size_t *b, size_t *e)
+/* Trim the blanks around s[0..*n) and check the Gem::Version syntax of what is left. */
+static bool gem_syntax(const char **s, size_t *n)
 {
-    size_t i = 0;
-    while (i < n && vu_space((unsigned char)s[i]))
-        i++;
-    while (n > i && vu_space((unsigned char)s[n - 1]))
-        n--;
-    *b = i;
-    *e = n;
-    if (i == n)
+    vu_trim(s, n);
+    const char *t = *s;
+    size_t i = 0, e = *n;
+    if (i == e)
         return true;
-    if (!vu_digit((unsigned char)s[i]))
+    if (!vu_digit((unsigned char)t[i]))
         return false;
-    while (i < n && vu_digit((unsigned char)s[i]))
+    while (i < e && vu_digit((unsigned char)t[i]))
         i++;
-    while (i < n && s[i] == '.') {
+    while (i < e && t[i] == '.') {
         size_t st = ++i;
-        while (i < n && vu_alnum((unsigned char)s[i]))
+        while (i < e && vu_alnum((unsigned char)t[i]))
             i++;
         if (i == st)
             return false;
     }
-    if (i < n && s[i] == '-')
-        return vu_idents(s + i + 1, n - i - 1);
-    return i == n;
+    if (i < e && t[i] == '-')
+        return vu_idents(t + i + 1, e - i - 1);
+    return i == e;
 }
 
 static void add(struct gver *v, const char *s, size_t n, bool num)
@@ -59,34 +56,34 @@ static void add(struct gver *v, const char *s, size_t n, bool num)
     v->nseg++;
 }
 
-static bool gem_parse_n(const char *s, size_t n, struct gver *v)
+/* _segments: runs of digits and runs of letters, "-" read as ".pre."; false above GEM_MAX_SEG. */
+static bool gem_split(const char *s, size_t n, struct gver *v)
 {
-    size_t b, e;
     v->nseg = 0;
-    if (n > VU_MAX_LEN || !gem_syntax(s, n, &b, &e))
-        return false;
-    for (size_t i = b; i < e;) {
+    for (size_t i = 0; i < n;) {
         int c = (unsigned char)s[i];
+        size_t st = i;
         if (c == '-') {
             add(v, "pre", 3, false);
             i++;
         } else if (vu_digit(c)) {
-            size_t st = i;
-            while (i < e && vu_digit((unsigned char)s[i]))
+            while (i < n && vu_digit((unsigned char)s[i]))
                 i++;
             add(v, s + st, i - st, true);
         } else if (vu_alpha(c)) {
-            size_t st = i;
-            while (i < e && vu_alpha((unsigned char)s[i]))
+            while (i < n && vu_alpha((unsigned char)s[i]))
                 i++;
             add(v, s + st, i - st, false);
         } else {
             i++;
         }
     }
-    if (v->nseg > GEM_MAX_SEG)
-        return false;
-    /* canonical_segments: drop trailing zeros of the numeric head and of the rest */
+    return v->nseg <= GEM_MAX_SEG;
+}
+
+/* canonical_segments: drop the trailing zeros of the numeric head and of the rest. */
+static void canon(struct gver *v)
+{
     size_t first_str = v->nseg;
     for (size_t k = 0; k < v->nseg; k++)
         if (!v->seg[k].num) {
@@ -102,6 +99,19 @@ static bool gem_parse_n(const char *s, size_t n, struct gver *v)
     if (h != first_str)
         memmove(&v->seg[h], &v->seg[first_str], (t - first_str) * sizeof v->seg[0]);
     v->nseg = h + (t - first_str);
+}
+
+/* The segments of s[0..n) as written (not canonicalised); false when it is not a version. */
+static bool gem_segments(const char *s, size_t n, struct gver *v)
+{
+    return n <= VU_MAX_LEN && gem_syntax(&s, &n) && gem_split(s, n, v);
+}
+
+static bool gem_parse_n(const char *s, size_t n, struct gver *v)
+{
+    if (!gem_segments(s, n, v))
+        return false;
+    canon(v);
     return true;
 }
 
@@ -191,52 +201,11 @@ static bool gem_bump(const struct gver *src, struct gver *v, char *digits, size_
 /* Raw (not canonicalised) segment list of a requirement version, for bump (uses _segments). */
 static bool gem_raw(const char *s, size_t n, struct gver *v)
 {
-    struct gver tmp;
-    if (!gem_parse_n(s, n, &tmp))
+    if (!gem_segments(s, n, v))
         return false;
-    size_t b, e;
-    (void)gem_syntax(s, n, &b, &e);
-    v->nseg = 0;
-    for (size_t i = b; i < e;) {
-        int c = (unsigned char)s[i];
-        size_t st = i;
-        if (c == '-') {
-            add(v, "pre", 3, false);
-            i++;
-        } else if (vu_digit(c)) {
-            while (i < e && vu_digit((unsigned char)s[i]))
-                i++;
-            add(v, s + st, i - st, true);
-        } else if (vu_alpha(c)) {
-            while (i < e && vu_alpha((unsigned char)s[i]))
-                i++;
-            add(v, s + st, i - st, false);
-        } else {
-            i++;
-        }
-    }
     if (v->nseg == 0)
         add(v, "0", 1, true);
-    return v->nseg <= GEM_MAX_SEG;
-}
-
-static void canon(struct gver *v)
-{
-    size_t first_str = v->nseg;
-    for (size_t k = 0; k < v->nseg; k++)
-        if (!v->seg[k].num) {
-            first_str = k;
-            break;
-        }
-    size_t h = first_str;
-    while (h > 0 && vu_numzero(v->seg[h - 1].s, v->seg[h - 1].n))
-        h--;
-    size_t t = v->nseg;
-    while (t > first_str && v->seg[t - 1].num && vu_numzero(v->seg[t - 1].s, v->seg[t - 1].n))
-        t--;
-    if (h != first_str)
-        memmove(&v->seg[h], &v->seg[first_str], (t - first_str) * sizeof v->seg[0]);
-    v->nseg = h + (t - first_str);
+    return true;
 }
 
 medsec_err medsec_gem_requirement_satisfied(const char *req, const char *version, bool *out,

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "schemes.h"
+#include "vutil.h"
 
 #define GEN_VERSION_MAX 256
 
@@ -19,18 +20,9 @@ struct gen_token {
     int rank; /* G_PRE: dev < snapshot < alpha < beta < pre/preview < rc */
 };
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static char lower(char c) { return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c; }
-
 static bool word_is(const char *p, size_t n, const char *w)
 {
-    if (strlen(w) != n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (lower(p[i]) != w[i])
-            return false;
-    return true;
+    return vu_strcmp(p, n, w, strlen(w), true) == 0;
 }
 
 static int pre_rank(const char *p, size_t n)
@@ -50,7 +42,7 @@ static int pre_rank(const char *p, size_t n)
 static void gen_next(const char *s, size_t len, size_t *pos, struct gen_token *t)
 {
     size_t i = *pos;
-    while (i < len && !is_digit(s[i]) && !is_alpha(s[i]))
+    while (i < len && !vu_alnum(s[i]))
         i++;
     if (i >= len) {
         *t = (struct gen_token){G_END, NULL, 0, 0};
@@ -58,8 +50,8 @@ static void gen_next(const char *s, size_t len, size_t *pos, struct gen_token *t
         return;
     }
     size_t k = i;
-    bool num = is_digit(s[i]);
-    while (k < len && (num ? is_digit(s[k]) : is_alpha(s[k])))
+    bool num = vu_digit(s[i]);
+    while (k < len && (num ? vu_digit(s[k]) : vu_alpha(s[k])))
         k++;
     if (num) {
         *t = (struct gen_token){G_NUM, s + i, k - i, 0};
@@ -70,34 +62,9 @@ static void gen_next(const char *s, size_t len, size_t *pos, struct gen_token *t
     *pos = k;
 }
 
-static int numcmp(const char *a, size_t an, const char *b, size_t bn)
-{
-    while (an > 1 && *a == '0')
-        a++, an--;
-    while (bn > 1 && *b == '0')
-        b++, bn--;
-    if (an != bn)
-        return an < bn ? -1 : 1;
-    int c = memcmp(a, b, an);
-    return (c > 0) - (c < 0);
-}
-
-static int wordcmp(const char *a, size_t an, const char *b, size_t bn)
-{
-    for (size_t i = 0; i < an && i < bn; i++) {
-        char x = lower(a[i]), y = lower(b[i]);
-        if (x != y)
-            return x < y ? -1 : 1;
-    }
-    return an < bn ? -1 : an > bn;
-}
-
 static bool is_zero(const struct gen_token *t)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (t->p[i] != '0')
-            return false;
-    return true;
+    return vu_numzero(t->p, t->n);
 }
 
 static bool valid(const char *v)
@@ -110,7 +77,7 @@ static bool valid(const char *v)
         unsigned char c = (unsigned char)v[i];
         if (c <= ' ' || c >= 0x7f)
             return false;
-        alnum = alnum || is_digit((char)c) || is_alpha((char)c);
+        alnum = alnum || vu_alnum(c);
     }
     return alnum;
 }
@@ -155,11 +122,11 @@ static int cmp(const char *a, const char *b)
         if (x.kind != y.kind)
             c = (kind_rank(&x) > kind_rank(&y)) - (kind_rank(&x) < kind_rank(&y));
         else if (x.kind == G_NUM)
-            c = numcmp(x.p, x.n, y.p, y.n);
+            c = vu_numcmp(x.p, x.n, y.p, y.n);
         else if (x.kind == G_PRE)
             c = (x.rank > y.rank) - (x.rank < y.rank);
         else
-            c = wordcmp(x.p, x.n, y.p, y.n);
+            c = vu_strcmp(x.p, x.n, y.p, y.n, true);
         if (c)
             return c;
     }

@@ -253,16 +253,6 @@ const struct vscheme_ops vs_maven = {valid, cmp};
 
 /* ---- Maven version ranges ---- */
 
-static void trim(const char **s, size_t *n)
-{
-    while (*n > 0 && vu_space((unsigned char)**s)) {
-        (*s)++;
-        (*n)--;
-    }
-    while (*n > 0 && vu_space((unsigned char)(*s)[*n - 1]))
-        (*n)--;
-}
-
 medsec_err medsec_maven_range_contains(const char *range, const char *version, bool *out,
                                        struct medsec_error *err)
 {
@@ -275,7 +265,7 @@ medsec_err medsec_maven_range_contains(const char *range, const char *version, b
         return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "range longer than 4096 bytes");
     const char *p = range;
     size_t n = strlen(range);
-    trim(&p, &n);
+    vu_trim(&p, &n);
     if (strlen(range) == 0)
         return MEDSEC_OK; /* VersionRange("") contains nothing */
     if (n == 0 || (p[0] != '[' && p[0] != '(')) {
@@ -304,7 +294,7 @@ medsec_err medsec_maven_range_contains(const char *range, const char *version, b
         if (!comma) {
             const char *t = in;
             size_t tn = inl;
-            trim(&t, &tn);
+            vu_trim(&t, &tn);
             if (!lo_inc || !hi_inc || tn == 0 || !mv_parse_n(t, tn, &lo))
                 return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
                                         "single version must be surrounded by []: '%s'", range);
@@ -313,8 +303,8 @@ medsec_err medsec_maven_range_contains(const char *range, const char *version, b
         } else {
             const char *a = in, *b = comma + 1;
             size_t an = (size_t)(comma - in), bn = inl - an - 1;
-            trim(&a, &an);
-            trim(&b, &bn);
+            vu_trim(&a, &an);
+            vu_trim(&b, &bn);
             if (an) {
                 if (!mv_parse_n(a, an, &lo))
                     return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid range: '%s'", range);

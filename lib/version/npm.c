@@ -6,31 +6,26 @@
 #include "schemes.h"
 #include "vutil.h"
 
-static bool pre_ident_ok(const char *s, size_t n, bool loose)
+bool npmv_pre_split(const char *s, size_t i, size_t end, bool loose, const char **pre, size_t *prelen)
 {
-    if (n == 0)
+    *pre = NULL;
+    *prelen = 0;
+    if (i == end)
+        return true;
+    size_t ps = i;
+    if (s[i] == '-')
+        ps++;
+    else if (!loose)
         return false;
-    bool nondigit = false;
-    for (size_t i = 0; i < n; i++) {
-        int c = (unsigned char)s[i];
-        if (!vu_alnum(c) && c != '-')
-            return false;
-        if (!vu_digit(c))
-            nondigit = true;
+    if (ps < end && vu_pre_ok(s + ps, end - ps, !loose)) {
+        *pre = s + ps;
+        *prelen = end - ps;
+    } else if (loose && ps != i && vu_pre_ok(s + i, end - i, false)) {
+        *pre = s + i; /* a lone '-' can itself start a loose identifier */
+        *prelen = end - i;
+    } else {
+        return false;
     }
-    /* NUMERICIDENTIFIER is 0|[1-9]\d*; the loose form allows leading zeros. */
-    return nondigit || loose || s[0] != '0' || n == 1;
-}
-
-bool npmv_pre_ok(const char *s, size_t n, bool loose)
-{
-    size_t st = 0;
-    for (size_t i = 0; i <= n; i++)
-        if (i == n || s[i] == '.') {
-            if (!pre_ident_ok(s + st, i - st, loose))
-                return false;
-            st = i + 1;
-        }
     return true;
 }
 
@@ -53,12 +48,7 @@ bool npmv_parse(const char *s, size_t n, bool loose, struct npmv *v)
 {
     if (n > NPMV_MAX_LEN)
         return false;
-    while (n > 0 && vu_space((unsigned char)s[0])) {
-        s++;
-        n--;
-    }
-    while (n > 0 && vu_space((unsigned char)s[n - 1]))
-        n--;
+    vu_trim(&s, &n);
     size_t i = 0;
     if (loose) {
         while (i < n && (s[i] == 'v' || s[i] == '=' || vu_space((unsigned char)s[i])))
@@ -69,34 +59,12 @@ bool npmv_parse(const char *s, size_t n, bool loose, struct npmv *v)
     if (!num(s, n, &i, loose, &v->maj) || i >= n || s[i++] != '.' || !num(s, n, &i, loose, &v->min) ||
         i >= n || s[i++] != '.' || !num(s, n, &i, loose, &v->pat))
         return false;
-    v->pre = v->build = NULL;
-    v->prelen = v->buildlen = 0;
-    size_t end = n;
-    const char *plus = memchr(s + i, '+', n - i);
-    if (plus) {
-        end = (size_t)(plus - s);
-        if (!vu_idents(plus + 1, n - end - 1))
-            return false;
-        v->build = plus + 1;
-        v->buildlen = n - end - 1;
-    }
-    if (i < end) {
-        size_t ps = i;
-        if (s[i] == '-')
-            ps++;
-        else if (!loose)
-            return false;
-        if (ps < end && npmv_pre_ok(s + ps, end - ps, loose)) {
-            v->pre = s + ps;
-            v->prelen = end - ps;
-        } else if (loose && ps != i && npmv_pre_ok(s + i, end - i, loose)) {
-            v->pre = s + i; /* a lone '-' can itself start a loose identifier */
-            v->prelen = end - i;
-        } else {
-            return false;
-        }
-    }
-    return true;
+    size_t end;
+    if (!vu_build_split(s, i, n, &end))
+        return false;
+    v->build = end < n ? s + end + 1 : NULL;
+    v->buildlen = end < n ? n - end - 1 : 0;
+    return npmv_pre_split(s, i, end, loose, &v->pre, &v->prelen);
 }
 
 static int u64cmp(unsigned long long a, unsigned long long b)
@@ -111,11 +79,7 @@ int npmv_cmp(const struct npmv *a, const struct npmv *b)
         c = u64cmp(a->min, b->min);
     if (!c)
         c = u64cmp(a->pat, b->pat);
-    if (c)
-        return c;
-    if (!a->prelen || !b->prelen)
-        return a->prelen ? -1 : b->prelen ? 1 : 0;
-    return vu_precmp(a->pre, a->prelen, b->pre, b->prelen, false, 0);
+    return c ? c : vu_precmp(a->pre, a->prelen, b->pre, b->prelen, false);
 }
 
 bool medsec_npm_version_valid(const char *v, unsigned flags)

@@ -83,24 +83,10 @@ static bool xr_parse(const char *s, size_t n, bool loose, struct xr *r)
     }
     for (int j = k; j < 3; j++)
         r->x[j] = true;
-    if (k == 3 && i < n) {
-        size_t end = n;
-        /* build metadata was stripped earlier; anything else is a prerelease */
-        size_t ps = i;
-        if (s[i] == '-')
-            ps++;
-        else if (!loose)
+    if (k == 3 && i < n) { /* build metadata was stripped earlier; anything else is a prerelease */
+        if (!npmv_pre_split(s, i, n, loose, &r->pre, &r->prelen))
             return false;
-        if (ps < end && npmv_pre_ok(s + ps, end - ps, loose)) {
-            r->pre = s + ps;
-            r->prelen = end - ps;
-        } else if (loose && ps != i && npmv_pre_ok(s + i, end - i, loose)) {
-            r->pre = s + i;
-            r->prelen = end - i;
-        } else {
-            return false;
-        }
-        i = end;
+        i = n;
     }
     return i == n;
 }
@@ -616,32 +602,22 @@ medsec_err medsec_npm_range_satisfies(const char *range, const char *version, un
 /* ---- canonical form ---- */
 
 struct fmt_ctx {
-    char *out;
-    size_t cap, len;
+    struct vu_out o;
     size_t nsets;
     bool had_any_set; /* a set that is just "" */
     bool all_null;
 };
-
-static void fput(struct fmt_ctx *f, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (f->len + 1 < f->cap)
-            f->out[f->len] = s[i];
-        f->len++;
-    }
-}
 
 static void fmt_cmp(struct fmt_ctx *f, const struct ncmp *c)
 {
     if (c->any)
         return;
     char num[80];
-    fput(f, c->op, strlen(c->op));
+    vu_put(&f->o, c->op, strlen(c->op));
     int k = snprintf(num, sizeof num, "%llu.%llu.%llu", c->v.maj, c->v.min, c->v.pat);
-    fput(f, num, (size_t)k);
+    vu_put(&f->o, num, (size_t)k);
     if (c->v.prelen) {
-        fput(f, "-", 1);
+        vu_put(&f->o, "-", 1);
         const char *p = c->v.pre;
         size_t n = c->v.prelen, st = 0;
         for (size_t i = 0; i <= n; i++)
@@ -651,12 +627,12 @@ static void fmt_cmp(struct fmt_ctx *f, const struct ncmp *c)
                 unsigned long long val;
                 if (vu_all_digits(id, il) && vu_u64(id, il, NPMV_MAX_SAFE - 1, &val)) {
                     k = snprintf(num, sizeof num, "%llu", val);
-                    fput(f, num, (size_t)k);
+                    vu_put(&f->o, num, (size_t)k);
                 } else {
-                    fput(f, id, il);
+                    vu_put(&f->o, id, il);
                 }
                 if (i < n)
-                    fput(f, ".", 1);
+                    vu_put(&f->o, ".", 1);
                 st = i + 1;
             }
     }
@@ -703,10 +679,10 @@ static bool fmt_fn(const struct nset *set, void *p)
         }
     }
     if (c->written++)
-        fput(f, "||", 2);
+        vu_put(&f->o, "||", 2);
     for (size_t i = 0; i < set->n; i++) {
         if (i)
-            fput(f, " ", 1);
+            vu_put(&f->o, " ", 1);
         fmt_cmp(f, &set->c[i]);
     }
     return true;
@@ -715,7 +691,7 @@ static bool fmt_fn(const struct nset *set, void *p)
 medsec_err medsec_npm_range_format(const char *range, unsigned flags, char *out, size_t cap,
                                    struct medsec_error *err)
 {
-    struct fmt_ctx f = {out, cap, 0, 0, false, true};
+    struct fmt_ctx f = {{out, cap, 0}, 0, false, true};
     struct collect c = {flags, &f, 0, 0, 0, false};
     medsec_err e = each_set(range, flags, fmt_fn, &c, err);
     if (e)
@@ -724,8 +700,8 @@ medsec_err medsec_npm_range_format(const char *range, unsigned flags, char *out,
     e = each_set(range, flags, fmt_fn, &c, err);
     if (e)
         return e;
-    if (cap == 0 || f.len >= cap)
-        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "canonical range needs %zu bytes", f.len + 1);
-    out[f.len] = '\0';
+    if (cap == 0 || f.o.len >= cap)
+        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "canonical range needs %zu bytes", f.o.len + 1);
+    out[f.o.len] = '\0';
     return MEDSEC_OK;
 }

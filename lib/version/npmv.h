@@ -18,8 +18,13 @@ struct npmv {
 
 /* Parse s[0..n) as node-semver does (trimmed; strict FULL or, with @loose, LOOSE). */
 bool npmv_parse(const char *s, size_t n, bool loose, struct npmv *v);
-/* True when s[0..n) is a valid prerelease (without '-') under strict/loose identifier rules. */
-bool npmv_pre_ok(const char *s, size_t n, bool loose);
+/*
+ * The prerelease between the main version and the build metadata, s[i..end): '-' and identifiers
+ * (numeric ones without leading zeros unless @loose). Loose mode also takes identifiers glued to
+ * the version ("1.2.3beta") and a '-' that starts an identifier itself. *pre / *prelen (0: none)
+ * point into @s; false when the text is not a prerelease.
+ */
+bool npmv_pre_split(const char *s, size_t i, size_t end, bool loose, const char **pre, size_t *prelen);
 /* compare(): main version then prerelease precedence; build ignored. */
 int npmv_cmp(const struct npmv *a, const struct npmv *b);
 

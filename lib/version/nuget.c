@@ -24,21 +24,11 @@ static bool nv_parse_n(const char *s, size_t n, struct nv *v)
     memset(v, 0, sizeof *v);
     if (n > VU_MAX_LEN)
         return false;
-    while (n > 0 && vu_space((unsigned char)s[0])) {
-        s++;
-        n--;
-    }
-    while (n > 0 && vu_space((unsigned char)s[n - 1]))
-        n--;
-    if (n == 0)
+    vu_trim(&s, &n);
+    size_t end;
+    if (n == 0 || !vu_build_split(s, 0, n, &end))
         return false;
-    size_t end = n;
-    const char *plus = memchr(s, '+', n);
-    if (plus) {
-        end = (size_t)(plus - s);
-        if (!vu_idents(plus + 1, n - end - 1))
-            return false;
-    }
+    /* the release label follows the first '-' (the numbers cannot hold one) */
     const char *dash = memchr(s, '-', end);
     size_t vend = end;
     if (dash) {
@@ -80,15 +70,8 @@ static bool nv_parse(const char *s, struct nv *v)
 
 static int nv_cmp(const struct nv *a, const struct nv *b)
 {
-    for (int k = 0; k < 4; k++) {
-        int c = vu_numcmp(a->num[k] ? a->num[k] : "0", a->num[k] ? a->numlen[k] : 1,
-                          b->num[k] ? b->num[k] : "0", b->num[k] ? b->numlen[k] : 1);
-        if (c)
-            return c;
-    }
-    if (!a->prelen || !b->prelen)
-        return a->prelen ? -1 : b->prelen ? 1 : 0;
-    return vu_precmp(a->pre, a->prelen, b->pre, b->prelen, true, 0);
+    int c = vu_numlist_cmp(a->num, a->numlen, 4, b->num, b->numlen, 4); /* missing parts are empty: 0 */
+    return c ? c : vu_precmp(a->pre, a->prelen, b->pre, b->prelen, true);
 }
 
 static bool valid(const char *s)
@@ -121,12 +104,7 @@ medsec_err medsec_nuget_range_contains(const char *range, const char *version, b
         return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "range longer than 1024 bytes");
     const char *p = range;
     size_t n = strlen(range);
-    while (n > 0 && vu_space((unsigned char)p[0])) {
-        p++;
-        n--;
-    }
-    while (n > 0 && vu_space((unsigned char)p[n - 1]))
-        n--;
+    vu_trim(&p, &n);
     if (memchr(p, '*', n))
         return medsec_error_set(err, MEDSEC_EUNSUPPORTED, NULL, 0, 0,
                                 "floating NuGet ranges are not supported: '%s'", range);

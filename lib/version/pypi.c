@@ -145,12 +145,7 @@ static bool pep_parse_n(const char *s, size_t n, struct pep *v)
     memset(v, 0, sizeof *v);
     if (n > VU_MAX_LEN)
         return false;
-    while (n > 0 && vu_space((unsigned char)s[0])) {
-        s++;
-        n--;
-    }
-    while (n > 0 && vu_space((unsigned char)s[n - 1]))
-        n--;
+    vu_trim(&s, &n);
     size_t i = 0;
     if (i < n && (s[i] == 'v' || s[i] == 'V'))
         i++;
@@ -186,19 +181,11 @@ static bool pep_parse(const char *s, struct pep *v)
     return pep_parse_n(s, strnlen(s, VU_MAX_LEN + 1), v);
 }
 
-static int numcmp0(const char *a, size_t na, const char *b, size_t nb)
-{
-    return vu_numcmp(na ? a : "0", na ? na : 1, nb ? b : "0", nb ? nb : 1);
-}
-
+/* Epoch, then the release numbers (missing ones are 0); an absent epoch is empty, which vu_numcmp reads as 0. */
 static int rel_cmp(const struct pep *a, const struct pep *b)
 {
-    int c = numcmp0(a->epoch, a->epochlen, b->epoch, b->epochlen);
-    size_t n = a->nrel > b->nrel ? a->nrel : b->nrel;
-    for (size_t k = 0; !c && k < n; k++)
-        c = numcmp0(k < a->nrel ? a->rel[k] : NULL, k < a->nrel ? a->rellen[k] : 0,
-                    k < b->nrel ? b->rel[k] : NULL, k < b->nrel ? b->rellen[k] : 0);
-    return c;
+    int c = vu_numcmp(a->epoch, a->epochlen, b->epoch, b->epochlen);
+    return c ? c : vu_numlist_cmp(a->rel, a->rellen, a->nrel, b->rel, b->rellen, b->nrel);
 }
 
 /* Pre key: -inf (dev-only release), finite (kind, number), +inf (no pre). */
@@ -212,7 +199,7 @@ static int pre_cmp(const struct pep *a, const struct pep *b)
         return 0;
     if (a->pre != b->pre)
         return a->pre < b->pre ? -1 : 1;
-    return numcmp0(a->pren, a->prenlen, b->pren, b->prenlen);
+    return vu_numcmp(a->pren, a->prenlen, b->pren, b->prenlen);
 }
 
 static size_t seg_end(const char *s, size_t n, size_t i)
@@ -252,11 +239,11 @@ static int pep_cmp(const struct pep *a, const struct pep *b, bool public_only)
     if (!c && a->post != b->post)
         c = a->post ? 1 : -1;
     if (!c && a->post)
-        c = numcmp0(a->postn, a->postnlen, b->postn, b->postnlen);
+        c = vu_numcmp(a->postn, a->postnlen, b->postn, b->postnlen);
     if (!c && a->dev != b->dev)
         c = a->dev ? -1 : 1;
     if (!c && a->dev)
-        c = numcmp0(a->devn, a->devnlen, b->devn, b->devnlen);
+        c = vu_numcmp(a->devn, a->devnlen, b->devn, b->devnlen);
     if (!c && !public_only)
         c = local_cmp(a, b);
     return c;
@@ -280,30 +267,16 @@ const struct vscheme_ops vs_pypi = {valid, cmp};
 
 /* ---- normalisation ---- */
 
-struct out {
-    char *p;
-    size_t cap, len;
-};
-
-static void put(struct out *o, const char *s, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (o->len + 1 < o->cap)
-            o->p[o->len] = s[i];
-        o->len++;
-    }
-}
-
-static void putnum(struct out *o, const char *s, size_t n)
+static void putnum(struct vu_out *o, const char *s, size_t n)
 {
     while (n > 1 && *s == '0') {
         s++;
         n--;
     }
     if (n == 0)
-        put(o, "0", 1);
+        vu_put(o, "0", 1);
     else
-        put(o, s, n);
+        vu_put(o, s, n);
 }
 
 medsec_err medsec_pep440_normalize(const char *v, char *buf, size_t cap, struct medsec_error *err)
@@ -312,40 +285,40 @@ medsec_err medsec_pep440_normalize(const char *v, char *buf, size_t cap, struct 
     if (!v || !pep_parse(v, &p))
         return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "'%s' is not a valid PEP 440 version",
                                 v ? v : "(null)");
-    struct out o = {buf, cap, 0};
+    struct vu_out o = {buf, cap, 0};
     if (p.epoch && !vu_numzero(p.epoch, p.epochlen)) {
         putnum(&o, p.epoch, p.epochlen);
-        put(&o, "!", 1);
+        vu_put(&o, "!", 1);
     }
     for (size_t k = 0; k < p.nrel; k++) {
         if (k)
-            put(&o, ".", 1);
+            vu_put(&o, ".", 1);
         putnum(&o, p.rel[k], p.rellen[k]);
     }
     if (p.pre) {
-        put(&o, p.pre == PRE_A ? "a" : p.pre == PRE_B ? "b" : "rc", p.pre == PRE_RC ? 2 : 1);
+        vu_put(&o, p.pre == PRE_A ? "a" : p.pre == PRE_B ? "b" : "rc", p.pre == PRE_RC ? 2 : 1);
         putnum(&o, p.pren, p.prenlen);
     }
     if (p.post) {
-        put(&o, ".post", 5);
+        vu_put(&o, ".post", 5);
         putnum(&o, p.postn, p.postnlen);
     }
     if (p.dev) {
-        put(&o, ".dev", 4);
+        vu_put(&o, ".dev", 4);
         putnum(&o, p.devn, p.devnlen);
     }
     if (p.local) {
-        put(&o, "+", 1);
+        vu_put(&o, "+", 1);
         for (size_t i = 0; i < p.locallen;) {
             size_t e = seg_end(p.local, p.locallen, i);
             if (i)
-                put(&o, ".", 1);
+                vu_put(&o, ".", 1);
             if (vu_all_digits(p.local + i, e - i))
                 putnum(&o, p.local + i, e - i);
             else
                 for (size_t k = i; k < e; k++) {
                     char c = (char)vu_lower((unsigned char)p.local[k]);
-                    put(&o, &c, 1);
+                    vu_put(&o, &c, 1);
                 }
             i = e + 1;
         }
@@ -381,12 +354,7 @@ static bool spec_parse(const char *s, size_t n, struct spec *sp)
         enum spec_op op;
     } ops[] = {{"===", OP_ARB}, {"~=", OP_COMPAT}, {"==", OP_EQ}, {"!=", OP_NE}, {"<=", OP_LE},
                {">=", OP_GE},   {"<", OP_LT},      {">", OP_GT}};
-    while (n > 0 && vu_space((unsigned char)s[0])) {
-        s++;
-        n--;
-    }
-    while (n > 0 && vu_space((unsigned char)s[n - 1]))
-        n--;
+    vu_trim(&s, &n);
     size_t i = 0;
     size_t k;
     for (k = 0; k < sizeof ops / sizeof ops[0]; k++)
@@ -480,12 +448,12 @@ static size_t render_segs(const struct pep *v, bool strip, struct seg *sg)
 
 static bool seg_eq(const struct seg *x, const struct seg *y)
 {
-    if (x->kind != y->kind || x->label != y->label || numcmp0(x->a, x->al, y->a, y->al))
+    if (x->kind != y->kind || x->label != y->label || vu_numcmp(x->a, x->al, y->a, y->al))
         return false;
     if (x->kind == SG_EPNUM || x->kind == SG_EPPRE)
-        if (numcmp0(x->b, x->bl, y->b, y->bl))
+        if (vu_numcmp(x->b, x->bl, y->b, y->bl))
             return false;
-    return x->kind != SG_EPPRE || numcmp0(x->c, x->cl, y->c, y->cl) == 0;
+    return x->kind != SG_EPPRE || vu_numcmp(x->c, x->cl, y->c, y->cl) == 0;
 }
 
 static bool prefix_match(const struct pep *cand, const struct pep *spec)

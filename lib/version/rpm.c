@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "schemes.h"
+#include "vutil.h"
 
 #define RPM_VERSION_MAX 512
 
@@ -16,10 +17,6 @@ struct evr {
     struct span e, v, r;
 };
 
-static bool is_digit(char c) { return c >= '0' && c <= '9'; }
-static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static bool is_alnum(char c) { return is_digit(c) || is_alpha(c); }
-
 /* rpmvercmp over two spans: alphanumeric segments, '~' before everything, '^' after the end only. */
 static int rpm_vercmp(const char *a, size_t an, const char *b, size_t bn)
 {
@@ -27,9 +24,9 @@ static int rpm_vercmp(const char *a, size_t an, const char *b, size_t bn)
         return 0;
     size_t i = 0, j = 0;
     while (i < an || j < bn) {
-        while (i < an && !is_alnum(a[i]) && a[i] != '~' && a[i] != '^')
+        while (i < an && !vu_alnum(a[i]) && a[i] != '~' && a[i] != '^')
             i++;
-        while (j < bn && !is_alnum(b[j]) && b[j] != '~' && b[j] != '^')
+        while (j < bn && !vu_alnum(b[j]) && b[j] != '~' && b[j] != '^')
             j++;
         char ca = i < an ? a[i] : '\0', cb = j < bn ? b[j] : '\0';
         if (ca == '~' || cb == '~') {
@@ -57,16 +54,16 @@ static int rpm_vercmp(const char *a, size_t an, const char *b, size_t bn)
         if (!ca || !cb)
             break;
         size_t si = i, sj = j;
-        bool num = is_digit(ca);
+        bool num = vu_digit(ca);
         if (num) {
-            while (i < an && is_digit(a[i]))
+            while (i < an && vu_digit(a[i]))
                 i++;
-            while (j < bn && is_digit(b[j]))
+            while (j < bn && vu_digit(b[j]))
                 j++;
         } else {
-            while (i < an && is_alpha(a[i]))
+            while (i < an && vu_alpha(a[i]))
                 i++;
-            while (j < bn && is_alpha(b[j]))
+            while (j < bn && vu_alpha(b[j]))
                 j++;
         }
         if (sj == j) /* a numeric segment beats an alphabetic one */
@@ -101,7 +98,7 @@ static bool evr_split(const char *s, struct evr *out)
         if ((unsigned char)s[k] <= ' ' || s[k] == 0x7f)
             return false;
     size_t d = 0;
-    while (d < len && is_digit(s[d]))
+    while (d < len && vu_digit(s[d]))
         d++;
     size_t vstart = 0;
     out->e = (struct span){"0", 1, false};

@@ -25,12 +25,7 @@ static bool sv_parse(const char *s, struct sv *v)
     size_t n = strnlen(s, VU_MAX_LEN + 1);
     if (n > VU_MAX_LEN)
         return false;
-    while (n > 0 && vu_space((unsigned char)s[0])) {
-        s++;
-        n--;
-    }
-    while (n > 0 && vu_space((unsigned char)s[n - 1]))
-        n--;
+    vu_trim(&s, &n);
     if (n == 0)
         return false;
     size_t i = 0;
@@ -51,22 +46,7 @@ static bool sv_parse(const char *s, struct sv *v)
         }
         break;
     }
-    v->pre = NULL;
-    v->prelen = 0;
-    size_t end = n;
-    const char *plus = memchr(s + i, '+', n - i);
-    if (plus) {
-        end = (size_t)(plus - s);
-        if (!vu_idents(plus + 1, n - end - 1))
-            return false;
-    }
-    if (i < end) {
-        if (s[i] != '-' || !vu_idents(s + i + 1, end - i - 1))
-            return false;
-        v->pre = s + i + 1;
-        v->prelen = end - i - 1;
-    }
-    return true;
+    return vu_semver_tail(s, i, n, false, &v->pre, &v->prelen);
 }
 
 static bool valid(const char *s)
@@ -80,16 +60,8 @@ static int cmp(const char *a, const char *b)
     struct sv x, y;
     if (!sv_parse(a, &x) || !sv_parse(b, &y))
         return 0;
-    size_t n = x.ncore > y.ncore ? x.ncore : y.ncore;
-    for (size_t k = 0; k < n; k++) {
-        int c = vu_numcmp(k < x.ncore ? x.num[k] : "0", k < x.ncore ? x.numlen[k] : 1,
-                          k < y.ncore ? y.num[k] : "0", k < y.ncore ? y.numlen[k] : 1);
-        if (c)
-            return c;
-    }
-    if (!x.prelen || !y.prelen)
-        return x.prelen ? -1 : y.prelen ? 1 : 0;
-    return vu_precmp(x.pre, x.prelen, y.pre, y.prelen, false, 0);
+    int c = vu_numlist_cmp(x.num, x.numlen, x.ncore, y.num, y.numlen, y.ncore);
+    return c ? c : vu_precmp(x.pre, x.prelen, y.pre, y.prelen, false);
 }
 
 const struct vscheme_ops vs_semver = {valid, cmp};

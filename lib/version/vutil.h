@@ -1,4 +1,5 @@
-/* vutil.h (internal): small helpers shared by the version schemes: digit-string numbers and identifiers. */
+/* vutil.h (internal): helpers shared by the version schemes: character classes, trimming, digit-string
+ * numbers, identifiers, a bounded writer, and (vutil.c) the SemVer-style core, prerelease and build pieces. */
 #ifndef MEDSEC_VERSION_VUTIL_H
 #define MEDSEC_VERSION_VUTIL_H
 
@@ -33,6 +34,17 @@ static inline bool vu_space(int c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
 }
 
+/* Strip the blanks (vu_space) around s[0..*n): *s and *n move inwards. */
+static inline void vu_trim(const char **s, size_t *n)
+{
+    while (*n > 0 && vu_space((unsigned char)**s)) {
+        (*s)++;
+        (*n)--;
+    }
+    while (*n > 0 && vu_space((unsigned char)(*s)[*n - 1]))
+        (*n)--;
+}
+
 static inline bool vu_all_digits(const char *s, size_t n)
 {
     if (n == 0)
@@ -43,7 +55,8 @@ static inline bool vu_all_digits(const char *s, size_t n)
     return true;
 }
 
-/* Compare two unsigned decimal digit strings of any length by value (leading zeros ignored). */
+/* Compare two unsigned decimal digit strings of any length by value (leading zeros ignored; an empty
+ * string, even a NULL one, is 0). */
 static inline int vu_numcmp(const char *a, size_t na, const char *b, size_t nb)
 {
     while (na > 0 && *a == '0') {
@@ -105,58 +118,6 @@ static inline bool vu_u64(const char *s, size_t n, unsigned long long max, unsig
     return true;
 }
 
-/*
- * SemVer 2.0 precedence of two dot-separated prerelease strings (without the '-'): numeric
- * identifiers compare by value and sort before alphanumeric ones, which compare byte-wise
- * (ASCII case-insensitively with @fold); a shorter list that is a prefix sorts first.
- * @num_max > 0 treats digit runs above it as alphanumeric (node-semver keeps unsafe integers as strings).
- */
-static inline int vu_precmp(const char *a, size_t na, const char *b, size_t nb, bool fold,
-                            unsigned long long num_max)
-{
-    size_t i = 0, j = 0;
-    for (;;) {
-        if (i >= na && j >= nb)
-            return 0;
-        if (i >= na)
-            return -1;
-        if (j >= nb)
-            return 1;
-        size_t ie = i, je = j;
-        while (ie < na && a[ie] != '.')
-            ie++;
-        while (je < nb && b[je] != '.')
-            je++;
-        bool an = vu_all_digits(a + i, ie - i), bn = vu_all_digits(b + j, je - j);
-        unsigned long long tmp;
-        if (num_max) {
-            if (an && !vu_u64(a + i, ie - i, num_max, &tmp))
-                an = false;
-            if (bn && !vu_u64(b + j, je - j, num_max, &tmp))
-                bn = false;
-        }
-        int c;
-        if (an && bn)
-            c = vu_numcmp(a + i, ie - i, b + j, je - j);
-        else if (an)
-            c = -1;
-        else if (bn)
-            c = 1;
-        else
-            c = vu_strcmp(a + i, ie - i, b + j, je - j, fold);
-        if (c)
-            return c;
-        i = ie < na ? ie + 1 : ie;
-        j = je < nb ? je + 1 : je;
-        if (ie == na && je == nb)
-            return 0;
-        if (ie == na)
-            return -1;
-        if (je == nb)
-            return 1;
-    }
-}
-
 /* True when s[0..n) is a non-empty dot-separated list of non-empty [0-9A-Za-z-] identifiers. */
 static inline bool vu_idents(const char *s, size_t n)
 {
@@ -172,5 +133,56 @@ static inline bool vu_idents(const char *s, size_t n)
     }
     return true;
 }
+
+/*
+ * A bounded text writer, as snprintf: bytes go into p[0..cap - 1) (room is kept for the NUL the
+ * caller writes), len counts all of them, so the caller learns the size it would have needed.
+ */
+struct vu_out {
+    char *p;
+    size_t cap, len;
+};
+
+static inline void vu_put(struct vu_out *o, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (o->len + 1 < o->cap)
+            o->p[o->len] = s[i];
+        o->len++;
+    }
+}
+
+/* ---- vutil.c: the SemVer-style pieces several schemes share ---- */
+
+/* Compare two lists of digit strings element by element, by value; a missing element counts as 0. */
+int vu_numlist_cmp(const char *const *a, const size_t *alen, size_t na, const char *const *b,
+                   const size_t *blen, size_t nb);
+
+/*
+ * SemVer 2.0 precedence of two prereleases (dot-separated, without the '-'); an empty one is the
+ * release, which sorts above all of its prereleases. Numeric identifiers compare by value and
+ * sort before alphanumeric ones, which compare byte-wise (ASCII case-insensitively with @fold);
+ * a shorter list that is a prefix sorts first.
+ */
+int vu_precmp(const char *a, size_t na, const char *b, size_t nb, bool fold);
+
+/*
+ * True when s[0..n) is a prerelease: identifiers as vu_idents; @strict also refuses numeric
+ * identifiers with a leading zero ("01"), as the SemVer 2.0 grammar does.
+ */
+bool vu_pre_ok(const char *s, size_t n, bool strict);
+
+/*
+ * Build metadata: the text after the first '+' in s[i..n) must be a list of [0-9A-Za-z-]
+ * identifiers (vu_idents). *end is where the version before it ends (n when there is no '+').
+ */
+bool vu_build_split(const char *s, size_t i, size_t n, size_t *end);
+
+/*
+ * The "[-prerelease][+build]" that ends a SemVer-style version at s[i..n): build metadata as
+ * vu_build_split, before it nothing, or '-' and a prerelease (vu_pre_ok with @strict). *pre and
+ * *prelen (0 for a release) point into @s.
+ */
+bool vu_semver_tail(const char *s, size_t i, size_t n, bool strict, const char **pre, size_t *prelen);
 
 #endif
