@@ -5,7 +5,7 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import b_common  # noqa: E402
+import common as C  # noqa: E402
 
 
 def read_apk_data(path):
@@ -24,31 +24,29 @@ def read_apk_data(path):
                     valid.append(tok)
             elif ln == "!":
                 invalid.append("")
-            elif parts[1] in ("<", "=", ">"):
-                pairs.append((parts[0], parts[2], {"<": -1, "=": 0, ">": 1}[parts[1]]))
+            elif parts[1] in C.OP_SIGN:
+                pairs.append((parts[0], parts[2], C.OP_SIGN[parts[1]]))
             else:
                 fuzzy += 1
     return pairs, valid, invalid, fuzzy
 
 
 def main():
-    driver, vdir, exc_path = b_common.usage_args()
+    driver, vdir, exc_path = C.usage_args()
     pairs, valid, invalid, fuzzy = read_apk_data(os.path.join(vdir, "apk", "version.data"))
     scal = []
     for name in ("alpine-versions.txt", "alpine-versions-generated.txt"):
-        scal += b_common.read_op_file(os.path.join(vdir, "osv-scalibr", name))
-    ours = b_common.run_driver(driver, ["apk\t%s\t%s" % (a, b) for a, b, _ in pairs + scal])
-    vals = b_common.run_driver(driver, ["apk\t%s" % v for v in valid + invalid])
-    t = b_common.Tally(b_common.load_exceptions(exc_path, "apk"))
-    t.check("alpine (apk-tools version.data orderings)", "the vector file",
-            [(a, b, o, str(e)) for (a, b, e), o in zip(pairs, ours)])
-    t.check("alpine (apk-tools version.data validity)", "the vector file",
-            [(v, "", o, "valid" if i < len(valid) else "invalid") for i, (v, o) in enumerate(zip(valid + invalid, vals))])
-    t.check("alpine (osv-scalibr)", "the vector file",
-            [(a, b, o, str(e)) for (a, b, e), o in zip(scal, ours[len(pairs):])])
-    print("alpine: %d fuzzy-match lines of version.data skipped (no fuzzy match in medsec)" % fuzzy)
-    return t.finish()
+        scal += [(a, b, C.OP_SIGN[op]) for a, op, b in C.read_op_file(os.path.join(vdir, "osv-scalibr", name))]
+    ours = C.run_driver(driver, [("apk", a, b) for a, b, _ in pairs + scal])
+    vals = C.run_driver(driver, [("valid", "apk", v) for v in valid + invalid])
+    t = C.Tally("apk", C.load_exceptions(exc_path, "apk"))
+    t.check("apk-tools version.data orderings vs vector", [(a, b, o, e) for (a, b, e), o in zip(pairs, ours)])
+    t.check("apk-tools version.data validity vs vector",
+            [(v, "", o, "1" if i < len(valid) else "0") for i, (v, o) in enumerate(zip(valid + invalid, vals))])
+    t.check("osv-scalibr vs vector", [(a, b, o, e) for (a, b, e), o in zip(scal, ours[len(pairs):])])
+    print("apk: %d fuzzy-match lines of version.data skipped (no fuzzy match in medsec)" % fuzzy)
+    t.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -2,11 +2,10 @@
 "v"/"V" as Packagist tooling does) and vs the osv-scalibr packagist files' expectations."""
 import os
 import shutil
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import b_common  # noqa: E402
+import common as C  # noqa: E402
 
 PHP = r'''
 while (($l = fgets(STDIN)) !== false) {
@@ -19,25 +18,20 @@ while (($l = fgets(STDIN)) !== false) {
 
 
 def main():
-    driver, vdir, exc_path = b_common.usage_args()
+    driver, vdir, exc_path = C.usage_args()
     php = shutil.which("php")
     if not php:
-        print("SKIP: php (php-cli) is not installed")
-        return b_common.SKIP
+        C.skip("php (php-cli) is not installed")
     pairs = []
     for name in ("packagist-versions.txt", "packagist-versions-generated.txt"):
-        pairs += b_common.read_op_file(os.path.join(vdir, "osv-scalibr", name))
-    ours = b_common.run_driver(driver, ["composer\t%s\t%s" % (a, b) for a, b, _ in pairs])
-    inp = "".join("%s\t%s\n" % (a, b) for a, b, _ in pairs)
-    theirs = subprocess.run([php, "-r", PHP], input=inp.encode(), stdout=subprocess.PIPE,
-                            check=True).stdout.decode().split()
-    t = b_common.Tally(b_common.load_exceptions(exc_path, "composer"))
-    t.check("composer (osv-scalibr packagist)", "PHP version_compare",
-            [(a, b, o, th) for (a, b, _), o, th in zip(pairs, ours, theirs)])
-    t.check("composer (osv-scalibr packagist)", "the vector file",
-            [(a, b, o, str(e)) for (a, b, e), o in zip(pairs, ours)])
-    return t.finish()
+        pairs += [(a, b, C.OP_SIGN[op]) for a, op, b in C.read_op_file(os.path.join(vdir, "osv-scalibr", name))]
+    ours = C.run_driver(driver, [("composer", a, b) for a, b, _ in pairs])
+    theirs = C.run_judge([php, "-r", PHP], ["%s\t%s" % (a, b) for a, b, _ in pairs])
+    t = C.Tally("composer", C.load_exceptions(exc_path, "composer"))
+    t.check("osv-scalibr packagist vs PHP version_compare", [(a, b, o, th) for (a, b, _), o, th in zip(pairs, ours, theirs)])
+    t.check("osv-scalibr packagist vs vector", [(a, b, o, e) for (a, b, e), o in zip(pairs, ours)])
+    t.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -6,26 +6,26 @@ import sys
 import tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import a_common as A  # noqa: E402
+import common as C  # noqa: E402
 
-driver, vdir, excpath = A.usage_args()
-go = A.need_tool("go")
+driver, vdir, excpath = C.usage_args()
+go = C.need_tool("go")
 gopath = "/usr/share/gocode"
 if not os.path.isfile(os.path.join(gopath, "src", "golang.org", "x", "mod", "semver", "semver.go")):
-    A.skip("golang.org/x/mod/semver not found under %s (Debian package golang-golang-x-mod-dev)" % gopath)
-T = A.Tally("golang", A.load_exceptions(excpath, "golang"))
+    C.skip("golang.org/x/mod/semver not found under %s (Debian package golang-golang-x-mod-dev)" % gopath)
+T = C.Tally("golang", C.load_exceptions(excpath, "golang"))
 judge = "golang.org/x/mod/semver (Debian golang-golang-x-mod-dev)"
 
 with tempfile.TemporaryDirectory() as tmp:
     env = dict(os.environ, GO111MODULE="off", GOPATH=gopath, GOFLAGS="", GOCACHE=os.path.join(tmp, "cache"),
                GOPROXY="off", HOME=tmp)
     exe = os.path.join(tmp, "go_judge")
-    res = subprocess.run([go, "build", "-o", exe, os.path.join(A.JUDGES, "go", "go_judge.go")], env=env,
+    res = subprocess.run([go, "build", "-o", exe, os.path.join(C.JUDGES, "go", "go_judge.go")], env=env,
                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     if res.returncode != 0:
-        A.skip("could not build the Go judge offline: %s" % res.stdout.decode(errors="replace")[-300:])
+        C.skip("could not build the Go judge offline: %s" % res.stdout.decode(errors="replace")[-300:])
 
-    entries = A.load_json(os.path.join(vdir, "go", "go_semver_ordered.json"))["entries"]
+    entries = C.load_json(os.path.join(vdir, "go", "go_semver_ordered.json"))["entries"]
     pairs, expected = [], []
     for i, j in itertools.product(range(len(entries)), repeat=2):
         a, b = entries[i], entries[j]
@@ -39,8 +39,8 @@ with tempfile.TemporaryDirectory() as tmp:
              "v1.2.4-0.20191109021931-daa7c04131f5", "v1.2.3", "v1.2.4", "v2.0.0+incompatible", "v2.0.1+incompatible",
              "v1.0.0-rc.1", "v1.0.0-01", "v01.0.0", "v1.0.0-", "v1.0.0+", "v1.0.0-a..b", "v1.0", "v1", "v1.0-pre"]
     pairs += list(itertools.product(extra, repeat=2))
-    ours = A.run_driver(driver, [("golang", a, b) for a, b in pairs])
-    raw = A.run_judge([exe], ["%s\t%s" % p for p in pairs])
+    ours = C.run_driver(driver, [("golang", a, b) for a, b in pairs])
+    raw = C.run_judge([exe], ["%s\t%s" % p for p in pairs])
     theirs = []
     for r in raw:
         c, va, vb = r.split()

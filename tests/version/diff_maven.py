@@ -6,23 +6,23 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import a_common as A  # noqa: E402
+import common as C  # noqa: E402
 
-driver, vdir, excpath = A.usage_args()
-java = A.need_tool("java")
+driver, vdir, excpath = C.usage_args()
+java = C.need_tool("java")
 jars = sorted(glob.glob("/usr/share/maven/lib/maven-artifact-*.jar"))
 if not jars:
-    A.skip("maven-artifact jar not found under /usr/share/maven/lib (Debian package maven)")
+    C.skip("maven-artifact jar not found under /usr/share/maven/lib (Debian package maven)")
 cp = jars + sorted(glob.glob("/usr/share/maven/lib/commons-lang3*.jar"))
-judge_cmd = [java, "-cp", ":".join(cp), os.path.join(A.JUDGES, "MavenJudge.java")]
-T = A.Tally("maven", A.load_exceptions(excpath, "maven"))
+judge_cmd = [java, "-cp", ":".join(cp), os.path.join(C.JUDGES, "MavenJudge.java")]
+T = C.Tally("maven", C.load_exceptions(excpath, "maven"))
 judge = "maven-artifact ComparableVersion (%s)" % os.path.basename(jars[0])
 
 sources = []
 for name in ("maven-versions.txt", "maven-versions-generated.txt"):
-    trip = A.read_op_file(os.path.join(vdir, "osv-scalibr", name))
-    sources.append((name, [(a, b, A.OP_SIGN[op]) for a, op, b in trip]))
-cv = A.load_json(os.path.join(vdir, "maven", "maven_comparable_version_cases.json"))
+    trip = C.read_op_file(os.path.join(vdir, "osv-scalibr", name))
+    sources.append((name, [(a, b, C.OP_SIGN[op]) for a, op, b in trip]))
+cv = C.load_json(os.path.join(vdir, "maven", "maven_comparable_version_cases.json"))
 derived = []
 for key in ("VERSIONS_QUALIFIER_ascending", "VERSIONS_NUMBER_ascending"):
     lst = cv[key]
@@ -34,8 +34,8 @@ derived += [(b, a, str(-int(e))) for a, b, e in derived]  # both ways
 sources.append(("ComparableVersionTest", derived))
 
 for name, cases in sources:
-    ours = A.run_driver(driver, [("maven", a, b) for a, b, _ in cases])
-    theirs = A.run_judge(judge_cmd, ["%s\t%s" % (a, b) for a, b, _ in cases])
+    ours = C.run_driver(driver, [("maven", a, b) for a, b, _ in cases])
+    theirs = C.run_judge(judge_cmd, ["%s\t%s" % (a, b) for a, b, _ in cases])
     T.check("%s vs vector" % name, [(a, b, o, e) for (a, b, e), o in zip(cases, ours)])
     T.check("%s vs %s" % (name, judge), [(a, b, o, t) for (a, b, _), o, t in zip(cases, ours, theirs)])
 
@@ -50,8 +50,8 @@ def gen():
 
 
 gp = [(gen(), gen()) for _ in range(20000)]
-ours = A.run_driver(driver, [("maven", a, b) for a, b in gp])
-theirs = A.run_judge(judge_cmd, ["%s\t%s" % p for p in gp])
+ours = C.run_driver(driver, [("maven", a, b) for a, b in gp])
+theirs = C.run_judge(judge_cmd, ["%s\t%s" % p for p in gp])
 T.check("generated versions vs %s" % judge, [(a, b, o, t) for (a, b), o, t in zip(gp, ours, theirs)])
 
 # version ranges (VersionRange.createFromVersionSpec + containsVersion)
@@ -62,7 +62,7 @@ ranges = ["1.0", "[1.0]", "[1.0,2.0)", "[1.0,2.0]", "(1.0,2.0)", "(,1.0]", "(,1.
 versions = ["0.9", "1", "1.0", "1.0.0", "1.0-alpha", "1.0-SNAPSHOT", "1.0.1", "1.1", "1.2", "1.5", "1.9",
             "2.0-SNAPSHOT", "2.0", "2.0.1", "2.5", "3.0", "1.0-sp1", "1.0.RELEASE", "10"]
 cases = [(r, v) for r in ranges for v in versions]
-ours = A.run_driver(driver, [("maven-range", r, v) for r, v in cases])
-theirs = A.run_judge(judge_cmd, ["range\t%s\t%s" % (r, v) for r, v in cases])
+ours = C.run_driver(driver, [("maven-range", r, v) for r, v in cases])
+theirs = C.run_judge(judge_cmd, ["range\t%s\t%s" % (r, v) for r, v in cases])
 T.check("VersionRange.containsVersion vs %s" % judge, [(r, v, o, t) for (r, v), o, t in zip(cases, ours, theirs)])
 T.finish()

@@ -2,18 +2,14 @@
 import json
 import os
 import random
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import a_common as A  # noqa: E402
+import common as C  # noqa: E402
 
-driver, vdir, excpath = A.usage_args()
-node = A.need_tool("node")
-pkg = A.ensure_npm_semver()
-judge = "node-semver %s" % A.load_json(pkg)["version"]
-judge_cmd = [node, os.path.join(A.JUDGES, "npm_judge.js")]
-T = A.Tally("npm", A.load_exceptions(excpath, "npm"))
+driver, vdir, excpath = C.usage_args()
+judge_cmd, judge = C.node_semver_judge()
+T = C.Tally("npm", C.load_exceptions(excpath, "npm"))
 fx = os.path.join(vdir, "node-semver")
 
 
@@ -29,8 +25,8 @@ def flags(opt):
 def both(name, rows, expected, as_fixture=lambda o: o):
     """rows: (driver-row, judge-json, key_a, key_b); expected: list of vector answers or None;
     @as_fixture maps our answer to the form the fixture records."""
-    ours = A.run_driver(driver, [r[0] for r in rows])
-    theirs = A.run_judge(judge_cmd, [json.dumps(r[1]) for r in rows])
+    ours = C.run_driver(driver, [r[0] for r in rows])
+    theirs = C.run_judge(judge_cmd, [json.dumps(r[1]) for r in rows])
     if expected is not None:
         T.check("%s vs fixture" % name, [(r[2], r[3], as_fixture(o), e) for r, o, e in zip(rows, ours, expected)])
     T.check("%s vs %s" % (name, judge), [(r[2], r[3], o, t) for r, o, t in zip(rows, ours, theirs)])
@@ -43,22 +39,22 @@ def fl(opt):
 # versions: comparisons (v1 > v2), equality, valid / invalid
 cmp_rows = []
 exp = []
-for row in A.load_json(os.path.join(fx, "comparisons.json")):
+for row in C.load_json(os.path.join(fx, "comparisons.json")):
     a, b, opt = row[0], row[1], row[2] if len(row) > 2 else None
     cmp_rows += [(("npm-cmp", a, b, fl(opt)), ["cmpf", a, b, flags(opt)], a, b),
                  (("npm-cmp", b, a, fl(opt)), ["cmpf", b, a, flags(opt)], b, a)]
     exp += ["1", "-1"]
-for row in A.load_json(os.path.join(fx, "equality.json")):
+for row in C.load_json(os.path.join(fx, "equality.json")):
     a, b, opt = row[0], row[1], row[2] if len(row) > 2 else None
     cmp_rows += [(("npm-cmp", a, b, fl(opt)), ["cmpf", a, b, flags(opt)], a, b)]
     exp += ["0"]
 both("comparisons+equality", cmp_rows, exp)
 
 val_rows, exp = [], []
-for row in A.load_json(os.path.join(fx, "valid-versions.json")):
+for row in C.load_json(os.path.join(fx, "valid-versions.json")):
     val_rows.append((("npm-valid", row[0], "0"), ["valid", row[0], 0], row[0], "valid"))
     exp.append("1")
-for row in A.load_json(os.path.join(fx, "invalid-versions.json")):
+for row in C.load_json(os.path.join(fx, "invalid-versions.json")):
     v, opt = row[0], row[2] if len(row) > 2 else None
     if not isinstance(v, str):
         continue
@@ -67,19 +63,19 @@ for row in A.load_json(os.path.join(fx, "invalid-versions.json")):
 both("valid/invalid-versions", val_rows, exp)
 
 # the scheme itself (strict) over the osv-scalibr SemVer pairs
-trip = A.read_op_file(os.path.join(vdir, "osv-scalibr", "semver-versions.txt"))
+trip = C.read_op_file(os.path.join(vdir, "osv-scalibr", "semver-versions.txt"))
 both("osv-scalibr semver-versions.txt (npm scheme)",
      [(("npm", a, b), ["cmp", a, b], a, b) for a, _, b in trip], None)
 
 # ranges
 for name, want in (("range-include.json", "1"), ("range-exclude.json", "0")):
     rows = []
-    for row in A.load_json(os.path.join(fx, name)):
+    for row in C.load_json(os.path.join(fx, name)):
         r, v, opt = row[0], row[1], row[2] if len(row) > 2 else None
         rows.append((("npm-range", r, v, fl(opt)), ["range", r, v, flags(opt)], r, "%s %s" % (v, fl(opt))))
     both(name, rows, [want] * len(rows))
 rows, exp = [], []
-for row in A.load_json(os.path.join(fx, "range-parse.json")):
+for row in C.load_json(os.path.join(fx, "range-parse.json")):
     r, canon, opt = row[0], row[1], row[2] if len(row) > 2 else None
     rows.append((("npm-format", r, fl(opt)), ["format", r, flags(opt)], r, "format " + fl(opt)))
     exp.append("invalid" if canon is None else "=" + canon)
@@ -88,7 +84,7 @@ both("range-parse.json", rows, exp, lambda o: "=*" if o == "=" else o)
 # cross product: every fixture range against every fixture version, all four option sets
 ranges, versions = set(), set()
 for name in ("range-include.json", "range-exclude.json", "range-parse.json"):
-    for row in A.load_json(os.path.join(fx, name)):
+    for row in C.load_json(os.path.join(fx, name)):
         ranges.add(row[0])
         if name != "range-parse.json" and isinstance(row[1], str):
             versions.add(row[1])

@@ -3,23 +3,24 @@
 Sources: osv-scalibr nuget-versions.txt and the NuGet.Client NuGet.Versioning [InlineData] rows whose
 test method states the expected result directly (validity, ordering, range satisfaction, range errors).
 """
+import json
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import a_common as A  # noqa: E402
+import common as C  # noqa: E402
 
-driver, vdir, excpath = A.usage_args()
-T = A.Tally("nuget", A.load_exceptions(excpath, "nuget"))
+driver, vdir, excpath = C.usage_args()
+T = C.Tally("nuget", C.load_exceptions(excpath, "nuget"))
 
-trip = A.read_op_file(os.path.join(vdir, "osv-scalibr", "nuget-versions.txt"))
-ours = A.run_driver(driver, [("nuget", a, b) for a, _, b in trip])
-T.check("nuget-versions.txt vs vector", [(a, b, o, A.OP_SIGN[op]) for (a, op, b), o in zip(trip, ours)])
+trip = C.read_op_file(os.path.join(vdir, "osv-scalibr", "nuget-versions.txt"))
+ours = C.run_driver(driver, [("nuget", a, b) for a, _, b in trip])
+T.check("nuget-versions.txt vs vector", [(a, b, o, C.OP_SIGN[op]) for (a, op, b), o in zip(trip, ours)])
 
 rows = []
 with open(os.path.join(vdir, "nuget", "nuget_versioning_test_inlinedata.jsonl"), encoding="utf-8") as f:
     for ln in f:
-        rows.append(A.json.loads(ln))
+        rows.append(json.loads(ln))
 
 # method -> (driver row builder, expected answer); NuGetVersion (not strict SemanticVersion) methods only
 VALID = {"TryParseHandlesValidVersionPatterns": "1", "ParseThrowsIfStringIsNotAValidSemVer": "0",
@@ -56,10 +57,10 @@ for r in rows:
         if args[3] is not None:
             rng.append((args[0], args[3], "1" if args[4] else "0"))
 
-ours = A.run_driver(driver, [("valid", "nuget", v) for v, _ in val])
+ours = C.run_driver(driver, [("valid", "nuget", v) for v, _ in val])
 T.check("NuGet.Versioning tests: validity", [(v, "valid", o, e) for (v, e), o in zip(val, ours)])
-ours = A.run_driver(driver, [("nuget", a, b) for a, b, _ in cmp])
+ours = C.run_driver(driver, [("nuget", a, b) for a, b, _ in cmp])
 T.check("NuGet.Versioning tests: ordering", [(a, b, o, e) for (a, b, e), o in zip(cmp, ours)])
-ours = A.run_driver(driver, [("nuget-range", r, v) for r, v, _ in rng])
+ours = C.run_driver(driver, [("nuget-range", r, v) for r, v, _ in rng])
 T.check("NuGet.Versioning tests: ranges", [(r, v, o, e) for (r, v, e), o in zip(rng, ours)])
 T.finish()

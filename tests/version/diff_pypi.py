@@ -5,17 +5,17 @@ import random
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import a_common as A  # noqa: E402
+import common as C  # noqa: E402
 
-driver, vdir, excpath = A.usage_args()
+driver, vdir, excpath = C.usage_args()
 try:
     import packaging
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 except ImportError:
-    A.skip("python3-packaging is not installed for /usr/bin/python3 (judge for PEP 440)")
+    C.skip("python3-packaging is not installed for /usr/bin/python3 (judge for PEP 440)")
 
-T = A.Tally("pypi", A.load_exceptions(excpath, "pypi"))
+T = C.Tally("pypi", C.load_exceptions(excpath, "pypi"))
 judge = "packaging %s" % packaging.__version__
 
 
@@ -29,15 +29,15 @@ def jcmp(a, b):
 
 pairs = []
 for name in ("pypi-versions.txt", "pypi-versions-generated.txt"):
-    trip = A.read_op_file(os.path.join(vdir, "osv-scalibr", name))
-    ours = A.run_driver(driver, [("pypi", a, b) for a, _, b in trip])
-    T.check("%s vs vector" % name, [(a, b, o, A.OP_SIGN[op]) for (a, op, b), o in zip(trip, ours)])
+    trip = C.read_op_file(os.path.join(vdir, "osv-scalibr", name))
+    ours = C.run_driver(driver, [("pypi", a, b) for a, _, b in trip])
+    T.check("%s vs vector" % name, [(a, b, o, C.OP_SIGN[op]) for (a, op, b), o in zip(trip, ours)])
     T.check("%s vs %s" % (name, judge), [(a, b, o, jcmp(a, b)) for (a, _, b), o in zip(trip, ours)])
     pairs += [(a, b) for a, _, b in trip]
 
-vers = A.load_json(os.path.join(vdir, "pypi", "packaging_test_version_VERSIONS.json"))["VERSIONS_sorted_ascending"]
+vers = C.load_json(os.path.join(vdir, "pypi", "packaging_test_version_VERSIONS.json"))["VERSIONS_sorted_ascending"]
 ij = list(itertools.combinations(range(len(vers)), 2))
-ours = A.run_driver(driver, [("pypi", vers[i], vers[j]) for i, j in ij])
+ours = C.run_driver(driver, [("pypi", vers[i], vers[j]) for i, j in ij])
 T.check("packaging VERSIONS ordering vs vector", [(vers[i], vers[j], o, "-1") for (i, j), o in zip(ij, ours)])
 T.check("packaging VERSIONS ordering vs %s" % judge,
         [(vers[i], vers[j], o, jcmp(vers[i], vers[j])) for (i, j), o in zip(ij, ours)])
@@ -56,7 +56,7 @@ def jnorm(v):
         return "invalid"
 
 
-ours = A.run_driver(driver, [("pep440-norm", v) for v in distinct])
+ours = C.run_driver(driver, [("pep440-norm", v) for v in distinct])
 T.check("normalisation vs %s" % judge, [(v, "", o, jnorm(v)) for v, o in zip(distinct, ours)])
 
 # specifier sets over a grid of versions
@@ -85,7 +85,7 @@ def jspec(s, v, p):
         return "invalid"
 
 
-ours = A.run_driver(driver, [("pep440-spec", s, v, p) for s, v, p in cases])
+ours = C.run_driver(driver, [("pep440-spec", s, v, p) for s, v, p in cases])
 T.check("SpecifierSet.contains vs %s" % judge,
         [(s, "%s %s" % (v, p), o, jspec(s, v, p)) for (s, v, p), o in zip(cases, ours)])
 # generated spellings (fixed seed): separators, label aliases, case, epochs, locals, trailing separators;
@@ -103,14 +103,14 @@ def gen():
 
 
 gv = [gen() for _ in range(30000)]
-ours = A.run_driver(driver, [("pep440-norm", v) for v in gv])
+ours = C.run_driver(driver, [("pep440-norm", v) for v in gv])
 T.check("generated spellings: normalisation vs %s" % judge, [(v, "", o, jnorm(v)) for v, o in zip(gv, ours)])
 OPS = ["~=", "==", "!=", "<=", ">=", "<", ">", "==="]
 gs = [",".join(rnd.choice(OPS) + rnd.choice([" ", ""]) + gen() + rnd.choice(["", ".*"])
                for _ in range(rnd.choice([1, 2]))) for _ in range(6000)]
 cases = [(sp, rnd.choice(["1.0", "1.0a1", "1.0.post1", "1.0+x", "2.0", "1!1.0", "0.9.dev1", "1.0.1"]),
           rnd.choice(["include", "exclude"])) for sp in gs for _ in range(3)]
-ours = A.run_driver(driver, [("pep440-spec", sp, v, p) for sp, v, p in cases])
+ours = C.run_driver(driver, [("pep440-spec", sp, v, p) for sp, v, p in cases])
 T.check("generated specifier sets vs %s" % judge,
         [(sp, "%s %s" % (v, p), o, jspec(sp, v, p)) for (sp, v, p), o in zip(cases, ours)])
 T.finish()

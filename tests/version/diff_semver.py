@@ -4,25 +4,23 @@ import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import a_common as A  # noqa: E402
+import common as C  # noqa: E402
 
-driver, vdir, excpath = A.usage_args()
-node = A.need_tool("node")
-pkg = A.ensure_npm_semver()
-judge = "node-semver %s (strict)" % A.load_json(pkg)["version"]
-judge_cmd = [node, os.path.join(A.JUDGES, "npm_judge.js")]
-T = A.Tally("semver", A.load_exceptions(excpath, "semver"))
+driver, vdir, excpath = C.usage_args()
+judge_cmd, judge = C.node_semver_judge()
+judge += " (strict)"
+T = C.Tally("semver", C.load_exceptions(excpath, "semver"))
 
-cases = [(a, b, A.OP_SIGN[op]) for a, op, b in A.read_op_file(os.path.join(vdir, "osv-scalibr", "semver-versions.txt"))]
+cases = [(a, b, C.OP_SIGN[op]) for a, op, b in C.read_op_file(os.path.join(vdir, "osv-scalibr", "semver-versions.txt"))]
 fx = os.path.join(vdir, "node-semver")
-for row in A.load_json(os.path.join(fx, "comparisons.json")):
+for row in C.load_json(os.path.join(fx, "comparisons.json")):
     if len(row) == 2:
         cases += [(row[0], row[1], "1"), (row[1], row[0], "-1")]
-for row in A.load_json(os.path.join(fx, "equality.json")):
+for row in C.load_json(os.path.join(fx, "equality.json")):
     if len(row) == 2:
         cases.append((row[0], row[1], "0"))
-ours = A.run_driver(driver, [("semver", a, b) for a, b, _ in cases])
-theirs = A.run_judge(judge_cmd, [json.dumps(["cmp", a, b]) for a, b, _ in cases])
+ours = C.run_driver(driver, [("semver", a, b) for a, b, _ in cases])
+theirs = C.run_judge(judge_cmd, [json.dumps(["cmp", a, b]) for a, b, _ in cases])
 T.check("osv-scalibr + node-semver fixtures vs vector", [(a, b, o, e) for (a, b, e), o in zip(cases, ours)])
 T.check("osv-scalibr + node-semver fixtures vs %s" % judge, [(a, b, o, t) for (a, b, _), o, t in zip(cases, ours, theirs)])
 
@@ -36,7 +34,7 @@ invalid = ["", "1.2.3-", "1.2.3+", "+invalid", "-invalid", "-invalid+invalid", "
            "1.0.0-alpha_beta", "1.0.0-alpha..", "1.0.0-alpha..1", "1.0.0+0.build.1-rc.10000aaa-kk-0.1.2..",
            "1.2.3.DEV", "1.2.31.2.3----RC-SNAPSHOT.12.09.1--..12+788", ".1.2", "1..2", "v", "1.2.3 4",
            "1.2.3-a b", "1.2.3+a+b"]
-ours = A.run_driver(driver, [("valid", "semver", v) for v in valid + invalid])
+ours = C.run_driver(driver, [("valid", "semver", v) for v in valid + invalid])
 T.check("validity (SemVer 2.0 grammar + documented leniency)",
         [(v, "valid", o, "1" if v in valid else "0") for v, o in zip(valid + invalid, ours)])
 T.finish()

@@ -15,7 +15,7 @@ import urllib.parse
 from collections import defaultdict
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-import b_common  # noqa: E402
+import common as C  # noqa: E402
 
 ALIAS = {"openssl": "generic"}  # vers scheme -> medsec scheme used for plain comparisons
 # Names version.c accepts only as a fallback to the generic scheme: their real ordering has no module.
@@ -50,7 +50,7 @@ def native_to_vers(scheme, native):
 
 
 def main():
-    driver, vdir, exc_path = b_common.usage_args()
+    driver, vdir, exc_path = C.usage_args()
     cases = []
     for path in sorted(glob.glob(os.path.join(vdir, "vers-spec", "tests", "*.json"))):
         with open(path, encoding="utf-8") as f:
@@ -68,14 +68,14 @@ def main():
         else:
             schemes.add(vers_scheme(inp))
     names = sorted(schemes)
-    state = dict(zip(names, b_common.run_driver(driver, ["scheme?\t" + n for n in names])))
+    state = dict(zip(names, C.run_driver(driver, [("scheme?", n) for n in names])))
     state["openssl"] = state["generic"]
     for n in FALLBACK:
         if n in state:
             state[n] = "fallback"
 
-    # Plan every driver line first, then run them in one batch.
-    lines, plan = [], []
+    # Plan every driver row first, then run them in one batch.
+    rows, plan = [], []
     for fname, t in cases:
         tt, inp = t["test_type"], t["input"]
         if tt in ("comparison", "equality"):
@@ -84,35 +84,35 @@ def main():
             idx = {}
             for a in vs:
                 for b in vs:
-                    idx[(a, b)] = len(lines)
-                    lines.append("%s\t%s\t%s" % (sch, a, b))
+                    idx[(a, b)] = len(rows)
+                    rows.append((sch, a, b))
             plan.append((fname, t, inp["input_scheme"], idx))
         elif tt == "containment":
-            plan.append((fname, t, vers_scheme(inp["vers"]), len(lines)))
-            lines.append("vers-contains\t%s\t%s" % (inp["vers"], inp["version"]))
+            plan.append((fname, t, vers_scheme(inp["vers"]), len(rows)))
+            rows.append(("vers-contains", inp["vers"], inp["version"]))
         elif tt == "validate":
-            plan.append((fname, t, vers_scheme(inp), len(lines)))
-            lines.append("vers-parse\t" + inp)
+            plan.append((fname, t, vers_scheme(inp), len(rows)))
+            rows.append(("vers-parse", inp))
         elif tt == "parse":
-            plan.append((fname, t, vers_scheme(inp), len(lines)))
-            lines.append("vers-canon\t" + inp)
+            plan.append((fname, t, vers_scheme(inp), len(rows)))
+            rows.append(("vers-canon", inp))
         elif tt == "from_native":
             sch = inp["scheme"]
             if sch in NATIVE_SIMPLE:
-                plan.append((fname, t, sch, len(lines)))
-                lines.append("vers-parse\t" + native_to_vers(sch, inp["native_range"]))
+                plan.append((fname, t, sch, len(rows)))
+                rows.append(("vers-parse", native_to_vers(sch, inp["native_range"])))
             else:
                 plan.append((fname, t, sch, None))
-    # Unknown schemes would stop the driver; only send lines it can answer.
+    # Unknown schemes would stop the driver; only send rows it can answer.
     send = []
-    for ln in lines:
-        head = ln.split("\t", 1)[0]
-        send.append(ln if head.startswith("vers-") or state.get(head, "unknown") != "unknown" else None)
-    answers = b_common.run_driver(driver, [ln for ln in send if ln is not None])
+    for row in rows:
+        head = row[0]
+        send.append(row if head.startswith("vers-") or state.get(head, "unknown") != "unknown" else None)
+    answers = C.run_driver(driver, [row for row in send if row is not None])
     it = iter(answers)
-    out = [next(it) if ln is not None else "unknown-scheme" for ln in send]
+    out = [next(it) if row is not None else "unknown-scheme" for row in send]
 
-    exc = b_common.load_exceptions(exc_path, "vers")
+    exc = C.load_exceptions(exc_path, "vers")
     counts = defaultdict(lambda: [0, 0, 0])  # pass, fail, not run
     failures, used = [], set()
     for fname, t, sch, ref in plan:

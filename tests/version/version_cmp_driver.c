@@ -1,8 +1,13 @@
 /*
- * version_cmp_driver.c: line-oriented front end to the version schemes and ranges for the
- * differential tests. Each input line is TAB-separated; one output line per input line:
+ * version_cmp_driver.c: line-oriented front end to the version schemes, the native ranges and vers:
+ * for the differential tests (tests/version/diff_*.py), so that many cases go through one process.
+ * Each input line is TAB-separated; one output line per input line:
  *   SCHEME a b                 -> -1 | 0 | 1 | invalid
  *   valid SCHEME v             -> 1 | 0
+ *   scheme? NAME               -> unknown | implemented | placeholder (the module rejects "1.0.0")
+ *   vers-parse TEXT            -> ok<TAB>canonical | error<TAB>message   (medsec_vers_parse)
+ *   vers-canon TEXT            -> the same with medsec_vers_parse_canonical
+ *   vers-contains RANGE V      -> true | false | error<TAB>message
  *   npm-range RANGE V FLAGS    -> 1 | 0 | invalid      (FLAGS: bit 1 loose, bit 2 includePrerelease)
  *   npm-format RANGE FLAGS     -> canonical range | invalid
  *   npm-valid V FLAGS          -> 1 | 0
@@ -35,6 +40,33 @@ static void unescape(char *s)
         }
     }
     *o = '\0';
+}
+
+static void vers_cmd(const char *cmd, const char *text, const char *version)
+{
+    struct medsec_vers r;
+    struct medsec_error err = {0};
+    medsec_err e = strcmp(cmd, "vers-canon") == 0 ? medsec_vers_parse_canonical(text, &r, &err)
+                                                 : medsec_vers_parse(text, &r, &err);
+    if (e) {
+        printf("error\t%s\n", err.msg);
+        return;
+    }
+    if (version) {
+        bool in;
+        if (medsec_vers_contains(&r, version, &in, &err))
+            printf("error\t%s\n", err.msg);
+        else
+            puts(in ? "true" : "false");
+    } else {
+        struct medsec_buf b = MEDSEC_BUF_INIT;
+        if (medsec_vers_format(&r, &b))
+            puts("error\tformat failed");
+        else
+            printf("ok\t%s\n", b.data);
+        medsec_buf_release(&b);
+    }
+    medsec_vers_release(&r);
 }
 
 static void print_bool(medsec_err e, bool b)
@@ -71,6 +103,15 @@ int main(void)
         medsec_err e;
         if (strcmp(f[0], "valid") == 0 && nf == 3 && medsec_vscheme_from_name(f[1], &s)) {
             puts(medsec_version_valid(s, f[2]) ? "1" : "0");
+        } else if (strcmp(f[0], "scheme?") == 0 && nf == 2) {
+            if (!medsec_vscheme_from_name(f[1], &s))
+                puts("unknown");
+            else
+                puts(medsec_version_valid(s, "1.0.0") ? "implemented" : "placeholder");
+        } else if ((strcmp(f[0], "vers-parse") == 0 || strcmp(f[0], "vers-canon") == 0) && nf == 2) {
+            vers_cmd(f[0], f[1], NULL);
+        } else if (strcmp(f[0], "vers-contains") == 0 && nf == 3) {
+            vers_cmd(f[0], f[1], f[2]);
         } else if (strcmp(f[0], "npm-range") == 0 && nf == 4) {
             e = medsec_npm_range_satisfies(f[1], f[2], (unsigned)atoi(f[3]), &b, NULL);
             print_bool(e, b);

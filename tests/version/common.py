@@ -1,4 +1,4 @@
-"""a_common.py: shared helpers of the scheme-A differential tests (diff_semver/npm/pypi/golang/gem/nuget/maven.py).
+"""common.py: shared helpers of the differential tests of the version schemes and ranges (diff_*.py).
 
 Feeds many cases to version_cmp_driver and to a judge (the ecosystem's own implementation) in one process
 each, compares both with each other and with the vector files' own expectations, prints per-source
@@ -33,9 +33,11 @@ def skip(msg):
     sys.exit(SKIP)
 
 
-def ensure_npm_semver():
-    """Path of the judge's package.json: the `semver` npm package, installed into tests/judges on first use.
-    (ctest runs the tests that use it under one RESOURCE_LOCK, so two never install at once.)"""
+def node_semver_judge():
+    """(command, name) of the node-semver judge, tests/judges/npm_judge.js, with the `semver` npm package it
+    loads installed into tests/judges on first use. (ctest runs the tests that use it under one RESOURCE_LOCK,
+    so two never install at once.)"""
+    node = need_tool("node")
     pkg = os.path.join(JUDGES, "node_modules", "semver", "package.json")
     if not os.path.exists(pkg):
         npm = need_tool("npm")
@@ -43,7 +45,7 @@ def ensure_npm_semver():
                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if res.returncode != 0 or not os.path.exists(pkg):
             skip("could not install the semver npm package (judge): %s" % res.stdout.decode(errors="replace")[-300:])
-    return pkg
+    return [node, os.path.join(JUDGES, "npm_judge.js")], "node-semver %s" % load_json(pkg)["version"]
 
 
 def need_tool(name):
@@ -58,7 +60,7 @@ def esc(s):
 
 
 def run_driver(driver, rows):
-    """rows: tuples of fields; returns one answer string per row."""
+    """rows: tuples of fields (see version_cmp_driver.c for the commands); returns one answer string per row."""
     inp = "".join("\t".join(esc(str(f)) for f in r) + "\n" for r in rows)
     out = subprocess.run([driver], input=inp.encode("utf-8", "surrogateescape"), stdout=subprocess.PIPE,
                          check=True).stdout.decode("utf-8", "surrogateescape").split("\n")
@@ -121,6 +123,19 @@ def read_op_file(path):
 OP_SIGN = {"<": "-1", "=": "0", ">": "1"}
 
 
+def read_sign_tsv(path):
+    """(a, b, expected) from an "a<TAB>b<TAB>sign" file (dpkg, rpmvercmp vectors), the sign as "-1", "0" or "1";
+    '#' and blank lines are comments."""
+    out = []
+    with open(path, encoding="utf-8") as f:
+        for ln in f:
+            ln = ln.rstrip("\n")
+            if ln and not ln.startswith("#"):
+                a, b, e = ln.split("\t")
+                out.append((a, b, str(int(e))))
+    return out
+
+
 def load_json(path):
     with open(path, encoding="utf-8") as f:
         return json.load(f)
@@ -137,7 +152,8 @@ class Tally:
         self.lines = []
 
     def check(self, source, cases):
-        """cases: (a, b, ours, other) tuples; a disagreement is ours != other."""
+        """cases: (a, b, ours, other) tuples; a disagreement is ours != other. @source names the cases and
+        what they are checked against ("... vs <judge>")."""
         agree = excepted = 0
         for a, b, ours, other in cases:
             if ours == other:
