@@ -88,7 +88,7 @@ static int php_part_cmp(const char *a, const char *b)
 {
     bool da = vu_digit(a[0]), db = vu_digit(b[0]);
     if (da && db)
-        return vu_numcmp(a, strlen(a), b, strlen(b)); /* unbounded (PHP would saturate at LONG_MAX) */
+        return vu_numcmp(a, strlen(a), b, strlen(b)); /* unbounded; PHP saturates at LONG_MAX */
     if (!da && !db)
         return sign(php_form_order(a) - php_form_order(b));
     return da ? sign(4 - php_form_order(b)) : sign(php_form_order(a) - 4);

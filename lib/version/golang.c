@@ -61,7 +61,7 @@ static int cmp(const char *a, const char *b)
     struct gv x, y;
     if (!gv_parse(a, &x) || !gv_parse(b, &y))
         return 0;
-    int c = vu_numlist_cmp(x.num, x.numlen, 3, y.num, y.numlen, 3); /* missing parts are empty: 0 */
+    int c = vu_numlist_cmp(x.num, x.numlen, 3, y.num, y.numlen, 3); /* missing: empty, 0 */
     return c ? c : vu_precmp(x.pre, x.prelen, y.pre, y.prelen, false);
 }
 

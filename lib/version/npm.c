@@ -6,7 +6,8 @@
 #include "schemes.h"
 #include "vutil.h"
 
-bool npmv_pre_split(const char *s, size_t i, size_t end, bool loose, const char **pre, size_t *prelen)
+bool npmv_pre_split(const char *s, size_t i, size_t end, bool loose, const char **pre,
+                    size_t *prelen)
 {
     *pre = NULL;
     *prelen = 0;

@@ -701,7 +701,8 @@ medsec_err medsec_npm_range_format(const char *range, unsigned flags, char *out,
     if (e)
         return e;
     if (cap == 0 || f.o.len >= cap)
-        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "canonical range needs %zu bytes", f.o.len + 1);
+        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "canonical range needs %zu bytes",
+                                f.o.len + 1);
     out[f.o.len] = '\0';
     return MEDSEC_OK;
 }

@@ -24,7 +24,8 @@ bool npmv_parse(const char *s, size_t n, bool loose, struct npmv *v);
  * the version ("1.2.3beta") and a '-' that starts an identifier itself. *pre / *prelen (0: none)
  * point into @s; false when the text is not a prerelease.
  */
-bool npmv_pre_split(const char *s, size_t i, size_t end, bool loose, const char **pre, size_t *prelen);
+bool npmv_pre_split(const char *s, size_t i, size_t end, bool loose, const char **pre,
+                    size_t *prelen);
 /* compare(): main version then prerelease precedence; build ignored. */
 int npmv_cmp(const struct npmv *a, const struct npmv *b);
 

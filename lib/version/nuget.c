@@ -70,7 +70,7 @@ static bool nv_parse(const char *s, struct nv *v)
 
 static int nv_cmp(const struct nv *a, const struct nv *b)
 {
-    int c = vu_numlist_cmp(a->num, a->numlen, 4, b->num, b->numlen, 4); /* missing parts are empty: 0 */
+    int c = vu_numlist_cmp(a->num, a->numlen, 4, b->num, b->numlen, 4); /* missing: empty, 0 */
     return c ? c : vu_precmp(a->pre, a->prelen, b->pre, b->prelen, true);
 }
 

@@ -181,7 +181,7 @@ static bool pep_parse(const char *s, struct pep *v)
     return pep_parse_n(s, strnlen(s, VU_MAX_LEN + 1), v);
 }
 
-/* Epoch, then the release numbers (missing ones are 0); an absent epoch is empty, which vu_numcmp reads as 0. */
+/* Epoch (absent: empty, which vu_numcmp reads as 0), then the release numbers (missing = 0). */
 static int rel_cmp(const struct pep *a, const struct pep *b)
 {
     int c = vu_numcmp(a->epoch, a->epochlen, b->epoch, b->epochlen);

@@ -1,4 +1,4 @@
-/* vutil.c: the SemVer-style pieces (core numbers, prerelease, build metadata) shared by the version schemes. */
+/* vutil.c: the SemVer-style pieces (core numbers, prerelease, build metadata) schemes share. */
 #include <string.h>
 
 #include "vutil.h"
@@ -75,7 +75,8 @@ bool vu_build_split(const char *s, size_t i, size_t n, size_t *end)
     return !plus || vu_idents(plus + 1, n - *end - 1);
 }
 
-bool vu_semver_tail(const char *s, size_t i, size_t n, bool strict, const char **pre, size_t *prelen)
+bool vu_semver_tail(const char *s, size_t i, size_t n, bool strict, const char **pre,
+                    size_t *prelen)
 {
     size_t end;
     *pre = NULL;

@@ -1,5 +1,8 @@
-/* vutil.h (internal): helpers shared by the version schemes: character classes, trimming, digit-string
- * numbers, identifiers, a bounded writer, and (vutil.c) the SemVer-style core, prerelease and build pieces. */
+/*
+ * vutil.h (internal): helpers shared by the version schemes: character classes, trimming,
+ * digit-string numbers, identifiers, a bounded writer, and (vutil.c) the SemVer-style core,
+ * prerelease and build pieces.
+ */
 #ifndef MEDSEC_VERSION_VUTIL_H
 #define MEDSEC_VERSION_VUTIL_H
 
@@ -55,8 +58,10 @@ static inline bool vu_all_digits(const char *s, size_t n)
     return true;
 }
 
-/* Compare two unsigned decimal digit strings of any length by value (leading zeros ignored; an empty
- * string, even a NULL one, is 0). */
+/*
+ * Compare two unsigned decimal digit strings of any length by value (leading zeros ignored; an
+ * empty string, even a NULL one, is 0).
+ */
 static inline int vu_numcmp(const char *a, size_t na, const char *b, size_t nb)
 {
     while (na > 0 && *a == '0') {
@@ -154,7 +159,7 @@ static inline void vu_put(struct vu_out *o, const char *s, size_t n)
 
 /* ---- vutil.c: the SemVer-style pieces several schemes share ---- */
 
-/* Compare two lists of digit strings element by element, by value; a missing element counts as 0. */
+/* Compare two lists of digit strings element by element, by value; a missing one counts as 0. */
 int vu_numlist_cmp(const char *const *a, const size_t *alen, size_t na, const char *const *b,
                    const size_t *blen, size_t nb);
 
@@ -183,6 +188,7 @@ bool vu_build_split(const char *s, size_t i, size_t n, size_t *end);
  * vu_build_split, before it nothing, or '-' and a prerelease (vu_pre_ok with @strict). *pre and
  * *prelen (0 for a release) point into @s.
  */
-bool vu_semver_tail(const char *s, size_t i, size_t n, bool strict, const char **pre, size_t *prelen);
+bool vu_semver_tail(const char *s, size_t i, size_t n, bool strict, const char **pre,
+                    size_t *prelen);
 
 #endif
