@@ -1,6 +1,5 @@
 /* cmd_cvss.c: `medsec cvss VECTOR...` scores CVSS vectors; `medsec cvss rubric ANSWERS.yaml` turns
  * answers to the MITRE medical-device rubric into a CVSS v3.1 vector with a rationale per metric. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,10 +9,7 @@
 #include "medsec/cvss.h"
 #include "medsec/json.h"
 
-static const char usage_text[] =
-    "usage: medsec cvss [--json] VECTOR...\n"
-    "       medsec cvss rubric [--json] ANSWERS.yaml\n"
-    "\n"
+static const char about_text[] =
     "Score CVSS v2, v3.0, v3.1 and v4.0 vectors as FIRST specifies them: base, temporal\n"
     "(v4.0: threat) and environmental scores, and the severity of the most specific score.\n"
     "A vector without a CVSS: prefix is read as v2. v4.0 supplemental metrics are checked\n"
@@ -22,12 +18,9 @@ static const char usage_text[] =
     "\n"
     "'rubric' reads answers to the questions of MITRE's \"Rubric for Applying CVSS to\n"
     "Medical Devices\" (docs/rubric.md) and prints the CVSS v3.1 vector they give, its\n"
-    "base score and which answers set each metric.\n"
-    "\n"
-    "Options:\n"
-    "  --json       print JSON instead of a table\n"
-    "  -h, --help   show this help\n"
-    "\n"
+    "base score and which answers set each metric.\n";
+static const char usage_lines[] = "medsec cvss [--json] [-o FILE] VECTOR...\nmedsec cvss rubric [--json] [-o FILE] ANSWERS.yaml";
+static const char more_text[] =
     "Exit codes: 0 ok, 2 a vector or the answers file is invalid (the message names the\n"
     "metric or key and its column), 3 internal error.\n";
 
@@ -64,11 +57,11 @@ static void supplemental(const struct medsec_cvss *c, char *buf, size_t n)
     }
 }
 
-static int print_json(char **vectors, const struct medsec_cvss *cs, int n)
+static int print_json(struct cli_output *out, char **vectors, const struct medsec_cvss *cs, int n)
 {
-    struct medsec_buf out = MEDSEC_BUF_INIT;
+    struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
-    medsec_jsonw_init(&w, &out, 1);
+    medsec_jsonw_init(&w, &b, 1);
     medsec_jsonw_array_begin(&w);
     for (int i = 0; i < n; i++) {
         const struct medsec_cvss *c = &cs[i];
@@ -104,15 +97,12 @@ static int print_json(char **vectors, const struct medsec_cvss *cs, int n)
         medsec_jsonw_object_end(&w);
     }
     medsec_jsonw_array_end(&w);
-    medsec_err rc = medsec_jsonw_finish(&w);
-    int ret = EXIT_OK_;
-    if (rc || !cli_write_stdout(out.data, out.len))
-        ret = EXIT_INTERNAL;
-    medsec_buf_release(&out);
-    return ret;
+    int ex = cli_output_json(out, &w, &b);
+    medsec_buf_release(&b);
+    return ex;
 }
 
-static int print_table(const struct medsec_cvss *cs, int n)
+static int print_table(FILE *out, const struct medsec_cvss *cs, int n)
 {
     bool any_suppl = false;
     char sup[MEDSEC_CVSS_MAX_LEN];
@@ -142,7 +132,7 @@ static int print_table(const struct medsec_cvss *cs, int n)
             ret = EXIT_INTERNAL;
     }
     if (ret == EXIT_OK_)
-        cli_table_print(&t, stdout);
+        cli_table_print(&t, out);
     cli_table_release(&t);
     return ret;
 }
@@ -170,61 +160,38 @@ static const char *value_name(const char *metric, char v)
     return "?";
 }
 
-static int rubric(int argc, char **argv)
+static int rubric_json(struct cli_output *out, const char *path, const struct medsec_cvss_rubric *r)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    bool json = false;
-    optind = 0;
-    for (int o; (o = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
-        if (o == 'j')
-            json = true;
-        else if (o == 'h') {
-            fputs(usage_text, stdout);
-            return EXIT_OK_;
-        } else
-            return cli_usage_error("cvss", "unknown option");
-    }
-    if (argc - optind != 1)
-        return cli_usage_error("cvss", "rubric needs exactly one answers file");
-    const char *path = argv[optind];
-    struct medsec_cvss_rubric r;
-    struct medsec_error err;
-    medsec_err rc = medsec_cvss_rubric_load(path, &r, &err);
-    if (rc) {
-        cli_print_error(&err);
-        return cli_exit_for(rc);
-    }
-    if (json) {
-        struct medsec_buf out = MEDSEC_BUF_INIT;
-        struct medsec_jsonw w;
-        medsec_jsonw_init(&w, &out, 1);
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    struct medsec_jsonw w;
+    medsec_jsonw_init(&w, &b, 1);
+    medsec_jsonw_object_begin(&w);
+    medsec_jsonw_kv_string(&w, "answers", path);
+    medsec_jsonw_kv_string(&w, "id", r->id[0] ? r->id : NULL);
+    medsec_jsonw_kv_string(&w, "title", r->title[0] ? r->title : NULL);
+    medsec_jsonw_kv_string(&w, "vector", r->vector);
+    json_score(&w, "base_score", r->base);
+    medsec_jsonw_kv_string(&w, "severity", medsec_cvss_severity_name(r->severity));
+    medsec_jsonw_key(&w, "metrics");
+    medsec_jsonw_array_begin(&w);
+    for (int i = 0; i < 8; i++) {
+        char v[2] = {r->metrics[i].value, '\0'};
         medsec_jsonw_object_begin(&w);
-        medsec_jsonw_kv_string(&w, "answers", path);
-        medsec_jsonw_kv_string(&w, "id", r.id[0] ? r.id : NULL);
-        medsec_jsonw_kv_string(&w, "title", r.title[0] ? r.title : NULL);
-        medsec_jsonw_kv_string(&w, "vector", r.vector);
-        json_score(&w, "base_score", r.base);
-        medsec_jsonw_kv_string(&w, "severity", medsec_cvss_severity_name(r.severity));
-        medsec_jsonw_key(&w, "metrics");
-        medsec_jsonw_array_begin(&w);
-        for (int i = 0; i < 8; i++) {
-            char v[2] = {r.metrics[i].value, '\0'};
-            medsec_jsonw_object_begin(&w);
-            medsec_jsonw_kv_string(&w, "metric", r.metrics[i].metric);
-            medsec_jsonw_kv_string(&w, "value", v);
-            medsec_jsonw_kv_string(&w, "value_name", value_name(r.metrics[i].metric, r.metrics[i].value));
-            medsec_jsonw_kv_string(&w, "rationale", r.metrics[i].rationale);
-            medsec_jsonw_object_end(&w);
-        }
-        medsec_jsonw_array_end(&w);
+        medsec_jsonw_kv_string(&w, "metric", r->metrics[i].metric);
+        medsec_jsonw_kv_string(&w, "value", v);
+        medsec_jsonw_kv_string(&w, "value_name", value_name(r->metrics[i].metric, r->metrics[i].value));
+        medsec_jsonw_kv_string(&w, "rationale", r->metrics[i].rationale);
         medsec_jsonw_object_end(&w);
-        int ret = EXIT_OK_;
-        if (medsec_jsonw_finish(&w) || !cli_write_stdout(out.data, out.len))
-            ret = EXIT_INTERNAL;
-        medsec_buf_release(&out);
-        return ret;
     }
+    medsec_jsonw_array_end(&w);
+    medsec_jsonw_object_end(&w);
+    int ex = cli_output_json(out, &w, &b);
+    medsec_buf_release(&b);
+    return ex;
+}
+
+static int rubric_table(FILE *out, const struct medsec_cvss_rubric *r)
+{
     static const char *const headers[] = {"METRIC", "VALUE", "RATIONALE (rubric question answer)"};
     struct cli_table t;
     if (cli_table_init(&t, 3, headers) != 0)
@@ -232,17 +199,16 @@ static int rubric(int argc, char **argv)
     int ret = EXIT_OK_;
     for (int i = 0; i < 8 && ret == EXIT_OK_; i++) {
         char v[32];
-        snprintf(v, sizeof v, "%c (%s)", r.metrics[i].value,
-                 value_name(r.metrics[i].metric, r.metrics[i].value));
-        const char *row[] = {r.metrics[i].metric, v, r.metrics[i].rationale};
+        snprintf(v, sizeof v, "%c (%s)", r->metrics[i].value, value_name(r->metrics[i].metric, r->metrics[i].value));
+        const char *row[] = {r->metrics[i].metric, v, r->metrics[i].rationale};
         if (cli_table_add(&t, row) != 0)
             ret = EXIT_INTERNAL;
     }
     if (ret == EXIT_OK_) {
-        if (r.id[0] || r.title[0])
-            printf("%s%s%s\n\n", r.id, r.id[0] && r.title[0] ? ": " : "", r.title);
-        cli_table_print(&t, stdout);
-        printf("\nvector: %s\nbase score: %.1f (%s)\n", r.vector, r.base, medsec_cvss_severity_name(r.severity));
+        if (r->id[0] || r->title[0])
+            fprintf(out, "%s%s%s\n\n", r->id, r->id[0] && r->title[0] ? ": " : "", r->title);
+        cli_table_print(&t, out);
+        fprintf(out, "\nvector: %s\nbase score: %.1f (%s)\n", r->vector, r->base, medsec_cvss_severity_name(r->severity));
     }
     cli_table_release(&t);
     return ret;
@@ -250,37 +216,52 @@ static int rubric(int argc, char **argv)
 
 int cmd_cvss(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "rubric") == 0)
-        return rubric(argc - 1, argv + 1);
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    bool json = false;
-    optind = 0;
-    for (int o; (o = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
-        if (o == 'j')
-            json = true;
-        else if (o == 'h') {
-            fputs(usage_text, stdout);
-            return EXIT_OK_;
-        } else
-            return cli_usage_error("cvss", "unknown option");
+    bool is_rubric = argc > 1 && strcmp(argv[1], "rubric") == 0;
+    int format = CLI_TEXT;
+    const char *output = NULL;
+    const struct cli_option opts[] = {
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print JSON instead of a table"},
+        CLI_OPT_OUTPUT(&output),
+        CLI_OPT_END,
+    };
+    const struct cli_spec spec = {
+        .cmd = "cvss",
+        .usage = usage_lines,
+        .about = about_text,
+        .opts = opts,
+        .more = more_text,
+        .min_args = 1,
+        .max_args = is_rubric ? 1 : 4096,
+        .missing = is_rubric ? "rubric needs exactly one answers file" : "no vector given",
+        .extra = is_rubric ? "rubric needs exactly one answers file" : "at most 4096 vectors at a time",
+    };
+    char **args;
+    int n, ex = cli_parse(&spec, is_rubric ? argc - 1 : argc, is_rubric ? argv + 1 : argv, &args, &n);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    struct cli_output out;
+    if (is_rubric) {
+        struct medsec_cvss_rubric r;
+        struct medsec_error err;
+        medsec_err rc = medsec_cvss_rubric_load(args[0], &r, &err);
+        if (rc)
+            return cli_fail(&err, rc);
+        if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
+            return ex;
+        return cli_output_close(&out, format == CLI_JSON ? rubric_json(&out, args[0], &r) : rubric_table(out.f, &r));
     }
-    int n = argc - optind;
-    if (n < 1)
-        return cli_usage_error("cvss", "no vector given");
-    enum { MAX_VECTORS = 4096 };
-    if (n > MAX_VECTORS)
-        return cli_usage_error("cvss", "at most %d vectors at a time", MAX_VECTORS);
-    static struct medsec_cvss cs[MAX_VECTORS];
+    static struct medsec_cvss cs[4096];
     int bad = 0;
     for (int i = 0; i < n; i++) {
         struct medsec_error err;
-        if (medsec_cvss_parse(argv[optind + i], &cs[i], &err) != MEDSEC_OK) {
-            fprintf(stderr, "medsec cvss: %s:%u: error: %s\n", argv[optind + i], err.column, err.msg);
+        if (medsec_cvss_parse(args[i], &cs[i], &err) != MEDSEC_OK) {
+            fprintf(stderr, "medsec cvss: %s:%u: error: %s\n", args[i], err.column, err.msg);
             bad++;
         }
     }
     if (bad)
         return EXIT_USAGE;
-    return json ? print_json(argv + optind, cs, n) : print_table(cs, n);
+    if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
+        return ex;
+    return cli_output_close(&out, format == CLI_JSON ? print_json(&out, args, cs, n) : print_table(out.f, cs, n));
 }

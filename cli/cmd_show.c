@@ -1,5 +1,4 @@
 /* cmd_show.c: `medsec show DIR`: a readable summary of a device's security file. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -11,39 +10,19 @@
 #include "medsec/json.h"
 #include "medsec/model.h"
 
-/* MDS2 sections in form order, for "controls by capability". */
-static const char *const capabilities[] = {"DOC", "MPII", "ALOF", "AUDT", "AUTH", "CSUP", "DIDT", "DTBK",
-                                           "EMRG", "IGAU", "MLDP", "NAUT", "CONN", "PAUT", "PLOK", "RDMP",
-                                           "SBOM", "SAHD", "SGUD", "STCF", "TXCF", "TXIG", "RMOT"};
-#define NCAP (sizeof capabilities / sizeof capabilities[0])
-
-static void show_usage(FILE *out)
-{
-    fputs("usage: medsec show [--json] DIR\n"
-          "\n"
-          "Summarise the security file DIR/device.yaml: the device, its versions and their support\n"
-          "status today, counts of items, flows, assets and controls, the interfaces and flows that\n"
-          "cross trust zones, the assessed known vulnerabilities with the CVSS vector of their\n"
-          "rubric answers, and the controls by MDS2 capability. \"Today\" is MEDSEC_NOW\n"
-          "(YYYY-MM-DD) when set, else the current UTC date. The file is validated first.\n"
-          "\n"
-          "  --json      print the summary as JSON\n"
-          "  -h, --help  show this help\n"
-          "\n"
-          "Exit codes: 0 shown, 2 errors in the file or bad usage, 3 internal error.\n",
-          out);
-}
+/* MDS2 sections in form order, for "controls by capability" (medsec/domain.h). */
+#define NCAP ((size_t)MEDSEC_CAP_COUNT)
 
 static const char *tri(int v)
 {
     return v == MEDSEC_UNSTATED ? "?" : v ? "yes" : "no";
 }
 
-static size_t count_element(const struct medsec_model *m, const char *element)
+static size_t count_element(const struct medsec_model *m, enum medsec_element_kind element)
 {
     size_t n = 0;
     for (size_t i = 0; i < m->nitems; i++)
-        n += m->items[i].element && strcmp(m->items[i].element, element) == 0;
+        n += m->items[i].element == element;
     return n;
 }
 
@@ -59,7 +38,7 @@ static size_t count_verified(const struct medsec_model *m)
 {
     size_t n = 0;
     for (size_t i = 0; i < m->ncontrols; i++)
-        n += strcmp(m->controls[i].status, "verified") == 0;
+        n += m->controls[i].status == MEDSEC_CONTROL_VERIFIED;
     return n;
 }
 
@@ -67,18 +46,16 @@ static size_t count_verified(const struct medsec_model *m)
 static size_t count_open_vulnerabilities(const struct medsec_model *m)
 {
     size_t n = 0;
-    for (size_t i = 0; i < m->nvulnerabilities; i++) {
-        const char *st = m->vulnerabilities[i].status;
-        n += !st || !strcmp(st, "affected") || !strcmp(st, "under_investigation");
-    }
+    for (size_t i = 0; i < m->nvulnerabilities; i++)
+        n += medsec_vuln_status_open(m->vulnerabilities[i].status);
     return n;
 }
 
 /* Print @text after @label (15 columns), wrapped at 100 columns with the same indent. */
-static void print_wrapped(const char *label, const char *text)
+static void print_wrapped(FILE *out, const char *label, const char *text)
 {
     enum { INDENT = 17, WIDTH = 100 };
-    printf("  %-*s", INDENT - 2, label);
+    fprintf(out, "  %-*s", INDENT - 2, label);
     size_t col = INDENT;
     const char *p = text;
     while (*p) {
@@ -88,50 +65,50 @@ static void print_wrapped(const char *label, const char *text)
         if (!n)
             break;
         if (col > INDENT && col + 1 + n > WIDTH) {
-            printf("\n%*s", INDENT, "");
+            fprintf(out, "\n%*s", INDENT, "");
             col = INDENT;
         } else if (col > INDENT) {
-            putchar(' ');
+            fputc(' ', out);
             col++;
         }
-        printf("%.*s", (int)n, p);
+        fprintf(out, "%.*s", (int)n, p);
         col += n;
         p += n;
     }
-    putchar('\n');
+    fputc('\n', out);
 }
 
-static int table_out(struct cli_table *t, int ok)
+static int table_out(FILE *out, struct cli_table *t, int ok)
 {
     if (ok)
-        cli_table_print(t, stdout);
+        cli_table_print(t, out);
     cli_table_release(t);
     return ok ? 0 : -1;
 }
 
-static int print_text(const struct medsec_model *m, const char *today)
+static int print_text(FILE *out, const struct medsec_model *m, const char *today)
 {
     const struct medsec_model_device *d = &m->device;
-    printf("%s %s (model %s)\n", d->manufacturer, d->name, d->model);
+    fprintf(out, "%s %s (model %s)\n", d->manufacturer, d->name, d->model);
     if (d->udi_di)
-        printf("  UDI-DI:        %s\n", d->udi_di);
-    printf("  class:         EU MDR %s", d->mdr_class);
+        fprintf(out, "  UDI-DI:        %s\n", d->udi_di);
+    fprintf(out, "  class:         EU MDR %s", d->mdr_class);
     if (d->fda_class)
-        printf(", FDA class %s", d->fda_class);
+        fprintf(out, ", FDA class %s", d->fda_class);
     if (d->software_safety_class)
-        printf(", IEC 62304 class %s", d->software_safety_class);
-    putchar('\n');
-    print_wrapped("purpose:", d->intended_purpose);
+        fprintf(out, ", IEC 62304 class %s", d->software_safety_class);
+    fputc('\n', out);
+    print_wrapped(out, "purpose:", d->intended_purpose);
     struct medsec_buf users = MEDSEC_BUF_INIT, envs = MEDSEC_BUF_INIT;
     for (size_t i = 0; i < d->intended_users.n; i++)
         (void)medsec_buf_addf(&users, "%s%s", i ? ", " : "", d->intended_users.v[i]);
     for (size_t i = 0; i < d->use_environments.n; i++)
         (void)medsec_buf_addf(&envs, "%s%s", i ? ", " : "", d->use_environments.v[i]);
-    print_wrapped("users:", users.data ? users.data : "");
-    print_wrapped("environments:", envs.data ? envs.data : "");
+    print_wrapped(out, "users:", users.data ? users.data : "");
+    print_wrapped(out, "environments:", envs.data ? envs.data : "");
     medsec_buf_release(&users);
     medsec_buf_release(&envs);
-    printf("\nVersions (today %s; current %s)\n", today, d->current_version);
+    fprintf(out, "\nVersions (today %s; current %s)\n", today, d->current_version);
 
     static const char *const vh[] = {"VERSION", "RELEASED", "SUPPORT", "END OF SUPPORT", "STATUS", "SBOMS"};
     struct cli_table t;
@@ -155,11 +132,12 @@ static int print_text(const struct medsec_model *m, const char *today)
         snprintf(ver, sizeof ver, "%s%s", v->version, strcmp(v->version, d->current_version) ? "" : " *");
         char nsb[24];
         snprintf(nsb, sizeof nsb, "%zu", set ? medsec_model_version_sboms(m, v, set) : 0);
-        const char *row[] = {ver, v->release_date, v->support, v->end_of_support, status, nsb};
+        const char *row[] = {ver, v->release_date, medsec_support_level_name(v->support), v->end_of_support, status,
+                             nsb};
         ok = cli_table_add(&t, row) == 0;
     }
     medsec_free(set);
-    if (table_out(&t, ok))
+    if (table_out(out, &t, ok))
         return -1;
 
     size_t fcross = 0, icross = 0;
@@ -167,26 +145,26 @@ static int print_text(const struct medsec_model *m, const char *today)
         fcross += medsec_model_flow_crosses(m, &m->flows[i]);
     for (size_t i = 0; i < m->ninterfaces; i++)
         icross += medsec_model_interface_crosses(m, &m->interfaces[i]);
-    printf("\nContents\n");
-    printf("  %-16s%zu\n", "trust zones", m->nzones);
-    printf("  %-16s%zu (%zu processes, %zu data stores, %zu external entities)\n", "items", m->nitems,
-           count_element(m, "process"), count_element(m, "data_store"), count_element(m, "external_entity"));
-    printf("  %-16s%zu (%zu components)\n", "SBOMs", m->nsboms, count_components(m));
-    printf("  %-16s%zu (%zu reachable from another zone)\n", "interfaces", m->ninterfaces, icross);
-    printf("  %-16s%zu (%zu crossing trust zones)\n", "flows", m->nflows, fcross);
-    printf("  %-16s%zu\n", "assets", m->nassets);
-    printf("  %-16s%zu (%zu verified)\n", "controls", m->ncontrols, count_verified(m));
-    printf("  %-16s%zu\n", "requirements", m->nrequirements);
-    printf("  %-16s%zu\n", "evidence", m->nevidence);
-    printf("  %-16s%zu\n", "assumptions", m->nassumptions);
-    printf("  %-16s%zu\n", "duties", m->nduties);
-    printf("  %-16s%zu\n", "hazards", m->nhazards);
-    printf("  %-16s%zu (written by hand)\n", "threats", m->nthreats);
-    printf("  %-16s%zu (assessed; %zu open)\n", "vulnerabilities", m->nvulnerabilities,
+    fprintf(out, "\nContents\n");
+    fprintf(out, "  %-16s%zu\n", "trust zones", m->nzones);
+    fprintf(out, "  %-16s%zu (%zu processes, %zu data stores, %zu external entities)\n", "items", m->nitems,
+           count_element(m, MEDSEC_ELEMENT_PROCESS), count_element(m, MEDSEC_ELEMENT_DATA_STORE), count_element(m, MEDSEC_ELEMENT_EXTERNAL_ENTITY));
+    fprintf(out, "  %-16s%zu (%zu components)\n", "SBOMs", m->nsboms, count_components(m));
+    fprintf(out, "  %-16s%zu (%zu reachable from another zone)\n", "interfaces", m->ninterfaces, icross);
+    fprintf(out, "  %-16s%zu (%zu crossing trust zones)\n", "flows", m->nflows, fcross);
+    fprintf(out, "  %-16s%zu\n", "assets", m->nassets);
+    fprintf(out, "  %-16s%zu (%zu verified)\n", "controls", m->ncontrols, count_verified(m));
+    fprintf(out, "  %-16s%zu\n", "requirements", m->nrequirements);
+    fprintf(out, "  %-16s%zu\n", "evidence", m->nevidence);
+    fprintf(out, "  %-16s%zu\n", "assumptions", m->nassumptions);
+    fprintf(out, "  %-16s%zu\n", "duties", m->nduties);
+    fprintf(out, "  %-16s%zu\n", "hazards", m->nhazards);
+    fprintf(out, "  %-16s%zu (written by hand)\n", "threats", m->nthreats);
+    fprintf(out, "  %-16s%zu (assessed; %zu open)\n", "vulnerabilities", m->nvulnerabilities,
            count_open_vulnerabilities(m));
 
     if (icross) {
-        printf("\nInterfaces reachable from another trust zone\n");
+        fprintf(out, "\nInterfaces reachable from another trust zone\n");
         static const char *const ih[] = {"INTERFACE", "TYPE", "ITEM", "ZONES", "AUTH", "ENCRYPTED", "DEBUG"};
         if (cli_table_init(&t, 7, ih) != 0)
             return -1;
@@ -200,11 +178,11 @@ static int print_text(const struct medsec_model *m, const char *today)
             const char *row[] = {in->id, in->type, in->item, zones, tri(in->authenticated), tri(in->encrypted), dbg};
             ok = cli_table_add(&t, row) == 0;
         }
-        if (table_out(&t, ok))
+        if (table_out(out, &t, ok))
             return -1;
     }
     if (fcross) {
-        printf("\nFlows crossing trust zones\n");
+        fprintf(out, "\nFlows crossing trust zones\n");
         static const char *const fh[] = {"FLOW", "FROM -> TO", "PROTOCOL", "ZONES", "AUTH", "ENCRYPTED"};
         if (cli_table_init(&t, 6, fh) != 0)
             return -1;
@@ -218,11 +196,11 @@ static int print_text(const struct medsec_model *m, const char *today)
             const char *row[] = {f->id, ends, f->protocol, zones, tri(f->authenticated), tri(f->encrypted)};
             ok = cli_table_add(&t, row) == 0;
         }
-        if (table_out(&t, ok))
+        if (table_out(out, &t, ok))
             return -1;
     }
     if (m->nvulnerabilities) {
-        printf("\nKnown vulnerabilities (CVSS from the MITRE rubric answers)\n");
+        fprintf(out, "\nKnown vulnerabilities (CVSS from the MITRE rubric answers)\n");
         static const char *const vh2[] = {"ID", "STATUS", "ITEMS", "CVSS", "VECTOR"};
         if (cli_table_init(&t, 5, vh2) != 0)
             return -1;
@@ -234,34 +212,34 @@ static int print_text(const struct medsec_model *m, const char *today)
             char score[48] = "-";
             if (vu->cvss)
                 snprintf(score, sizeof score, "%.1f %s", vu->cvss->base, medsec_cvss_severity_name(vu->cvss->severity));
-            const char *row[] = {vu->id, vu->status ? vu->status : "affected", items.data ? items.data : "",
+            const char *row[] = {vu->id, medsec_vuln_status_name(vu->status), items.data ? items.data : "",
                                  score, vu->cvss ? vu->cvss->vector : "-"};
             ok = cli_table_add(&t, row) == 0;
             medsec_buf_release(&items);
         }
-        if (table_out(&t, ok))
+        if (table_out(out, &t, ok))
             return -1;
     }
     if (m->ncontrols) {
-        printf("\nControls by capability (MDS2)\n");
+        fprintf(out, "\nControls by capability (MDS2)\n");
         static const char *const ch[] = {"CAPABILITY", "CONTROLS"};
         if (cli_table_init(&t, 2, ch) != 0)
             return -1;
         for (size_t c = 0; c < NCAP && ok; c++) {
             struct medsec_buf b = MEDSEC_BUF_INIT;
             for (size_t i = 0; i < m->ncontrols; i++)
-                if (medsec_strlist_has(&m->controls[i].capabilities, capabilities[c]))
+                if (medsec_strlist_has(&m->controls[i].capabilities, medsec_capability_name((enum medsec_capability)c)))
                     (void)medsec_buf_addf(&b, "%s%s", b.len ? ", " : "", m->controls[i].id);
             if (b.len) {
-                const char *row[] = {capabilities[c], b.data};
+                const char *row[] = {medsec_capability_name((enum medsec_capability)c), b.data};
                 ok = cli_table_add(&t, row) == 0;
             }
             medsec_buf_release(&b);
         }
-        if (table_out(&t, ok))
+        if (table_out(out, &t, ok))
             return -1;
     }
-    return fflush(stdout) == 0 ? 0 : -1;
+    return 0;
 }
 
 static void json_strlist(struct medsec_jsonw *w, const char *key, const struct medsec_strlist *l)
@@ -282,12 +260,12 @@ static void json_tri(struct medsec_jsonw *w, const char *key, int v)
         medsec_jsonw_bool(w, v == 1);
 }
 
-static int print_json(const struct medsec_model *m, const char *today)
+static int print_json(struct cli_output *out, const struct medsec_model *m, const char *today)
 {
-    struct medsec_buf out = MEDSEC_BUF_INIT;
+    struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
     const struct medsec_model_device *d = &m->device;
-    medsec_jsonw_init(&w, &out, 1);
+    medsec_jsonw_init(&w, &b, 1);
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_kv_string(&w, "file", m->file);
     medsec_jsonw_kv_string(&w, "today", today);
@@ -307,8 +285,8 @@ static int print_json(const struct medsec_model *m, const char *today)
     medsec_jsonw_object_end(&w);
     const struct medsec_model_sbom **set = m->nsboms ? medsec_malloc(m->nsboms * sizeof *set) : NULL;
     if (m->nsboms && !set) {
-        medsec_buf_release(&out);
-        return -1;
+        medsec_buf_release(&b);
+        return EXIT_INTERNAL;
     }
     medsec_jsonw_key(&w, "versions");
     medsec_jsonw_array_begin(&w);
@@ -319,7 +297,7 @@ static int print_json(const struct medsec_model *m, const char *today)
         medsec_jsonw_object_begin(&w);
         medsec_jsonw_kv_string(&w, "version", v->version);
         medsec_jsonw_kv_string(&w, "release_date", v->release_date);
-        medsec_jsonw_kv_string(&w, "support", v->support);
+        medsec_jsonw_kv_string(&w, "support", medsec_support_level_name(v->support));
         medsec_jsonw_kv_string(&w, "end_of_support", v->end_of_support);
         medsec_jsonw_kv_string(&w, "status", medsec_support_status_name(st));
         medsec_jsonw_kv_int(&w, "days_left", left);
@@ -337,9 +315,9 @@ static int print_json(const struct medsec_model *m, const char *today)
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_kv_int(&w, "zones", (long long)m->nzones);
     medsec_jsonw_kv_int(&w, "items", (long long)m->nitems);
-    medsec_jsonw_kv_int(&w, "processes", (long long)count_element(m, "process"));
-    medsec_jsonw_kv_int(&w, "data_stores", (long long)count_element(m, "data_store"));
-    medsec_jsonw_kv_int(&w, "external_entities", (long long)count_element(m, "external_entity"));
+    medsec_jsonw_kv_int(&w, "processes", (long long)count_element(m, MEDSEC_ELEMENT_PROCESS));
+    medsec_jsonw_kv_int(&w, "data_stores", (long long)count_element(m, MEDSEC_ELEMENT_DATA_STORE));
+    medsec_jsonw_kv_int(&w, "external_entities", (long long)count_element(m, MEDSEC_ELEMENT_EXTERNAL_ENTITY));
     medsec_jsonw_kv_int(&w, "sboms", (long long)m->nsboms);
     medsec_jsonw_kv_int(&w, "components", (long long)count_components(m));
     medsec_jsonw_kv_int(&w, "interfaces", (long long)m->ninterfaces);
@@ -401,7 +379,7 @@ static int print_json(const struct medsec_model *m, const char *today)
         medsec_jsonw_object_begin(&w);
         medsec_jsonw_kv_string(&w, "id", vu->id);
         medsec_jsonw_kv_string(&w, "title", vu->title);
-        medsec_jsonw_kv_string(&w, "status", vu->status ? vu->status : "affected");
+        medsec_jsonw_kv_string(&w, "status", medsec_vuln_status_name(vu->status));
         json_strlist(&w, "components", &vu->components);
         json_strlist(&w, "items", &vu->items);
         medsec_jsonw_kv_string(&w, "rubric", vu->rubric);
@@ -420,66 +398,79 @@ static int print_json(const struct medsec_model *m, const char *today)
     for (size_t c = 0; c < NCAP; c++) {
         size_t n = 0;
         for (size_t i = 0; i < m->ncontrols; i++)
-            n += medsec_strlist_has(&m->controls[i].capabilities, capabilities[c]);
+            n += medsec_strlist_has(&m->controls[i].capabilities, medsec_capability_name((enum medsec_capability)c));
         if (!n)
             continue;
-        medsec_jsonw_key(&w, capabilities[c]);
+        medsec_jsonw_key(&w, medsec_capability_name((enum medsec_capability)c));
         medsec_jsonw_array_begin(&w);
         for (size_t i = 0; i < m->ncontrols; i++)
-            if (medsec_strlist_has(&m->controls[i].capabilities, capabilities[c]))
+            if (medsec_strlist_has(&m->controls[i].capabilities, medsec_capability_name((enum medsec_capability)c)))
                 medsec_jsonw_string(&w, m->controls[i].id);
         medsec_jsonw_array_end(&w);
     }
     medsec_jsonw_object_end(&w);
     medsec_jsonw_object_end(&w);
-    int rc = 0;
-    if (medsec_jsonw_finish(&w) != MEDSEC_OK || !cli_write_stdout(out.data, out.len))
-        rc = -1;
-    medsec_buf_release(&out);
-    return rc;
+    int ex = cli_output_json(out, &w, &b);
+    medsec_buf_release(&b);
+    return ex;
 }
 
 int cmd_show(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    int format = CLI_TEXT;
+    const char *output = NULL;
+    const struct cli_option opts[] = {
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print the summary as JSON"},
+        CLI_OPT_OUTPUT(&output),
+        CLI_OPT_END,
     };
-    bool json = false;
-    optind = 0;
-    for (int c; (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
-        switch (c) {
-        case 'j': json = true; break;
-        case 'h': show_usage(stdout); return EXIT_OK_;
-        default: return cli_usage_error("show", "unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    if (optind + 1 != argc)
-        return cli_usage_error("show", optind == argc ? "missing DIR" : "expected one DIR");
+    const struct cli_spec spec = {
+        .cmd = "show",
+        .usage = "medsec show [--json] [-o FILE] DIR",
+        .about = "Summarise the security file DIR/device.yaml: the device, its versions and their support\n"
+                 "status today, counts of items, flows, assets and controls, the interfaces and flows that\n"
+                 "cross trust zones, the assessed known vulnerabilities with the CVSS vector of their\n"
+                 "rubric answers, and the controls by MDS2 capability. \"Today\" is MEDSEC_NOW\n"
+                 "(YYYY-MM-DD) when set, else the current UTC date. The file is validated first.\n",
+        .opts = opts,
+        .more = "Exit codes: 0 shown, 2 errors in the file or bad usage, 3 internal error.\n",
+        .min_args = 1,
+        .max_args = 1,
+        .missing = "missing DIR",
+        .extra = "expected one DIR",
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
     struct medsec_diags diags = MEDSEC_DIAGS_INIT;
     struct medsec_model *m = NULL;
     struct medsec_error err;
-    medsec_err rc = medsec_model_load(argv[optind], NULL, &m, &diags, &err);
-    int exit_code = EXIT_OK_;
+    medsec_err rc = medsec_model_load(args[0], NULL, &m, &diags, &err);
     if (rc != MEDSEC_OK) {
         if (diags.errors) {
             cli_print_diags(stderr, &diags);
             fprintf(stderr, "medsec: %s: %zu error%s; run 'medsec validate'\n", err.file, diags.errors,
                     diags.errors == 1 ? "" : "s");
+            ex = cli_exit_for(rc);
         } else {
-            cli_print_error(&err);
+            ex = cli_fail(&err, rc);
         }
-        exit_code = cli_exit_for(rc);
         goto out_free;
     }
     cli_print_diags(stderr, &diags); /* warnings */
     char today[11];
     cli_today(today);
-    if ((json ? print_json(m, today) : print_text(m, today)) != 0)
-        exit_code = EXIT_INTERNAL;
+    struct cli_output out;
+    if ((ex = cli_output_open(&out, output)) == EXIT_OK_) {
+        if (format == CLI_JSON)
+            ex = print_json(&out, m, today);
+        else
+            ex = print_text(out.f, m, today) ? EXIT_INTERNAL : EXIT_OK_;
+        ex = cli_output_close(&out, ex);
+    }
 out_free:
     medsec_model_free(m);
     medsec_diags_release(&diags);
-    return exit_code;
+    return ex;
 }

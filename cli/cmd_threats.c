@@ -1,5 +1,4 @@
 /* cmd_threats.c: `medsec threats DIR`: STRIDE-per-element threats of a device's security file. */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -7,34 +6,7 @@
 #include "commands.h"
 #include "medsec/buf.h"
 #include "medsec/json.h"
-#include "secload.h"
-
-static const char usage_text[] =
-    "usage: medsec threats DIR [--rules FILE]... [--all] [--json]\n"
-    "\n"
-    "Generate the STRIDE-per-element threats of the device in DIR from the rule catalog\n"
-    "(rules/threats.yaml, built in), the catalogs the device file names (threat_rules) and\n"
-    "the catalogs given with --rules, and merge the threats written in the device file.\n"
-    "\n"
-    "  --rules FILE  add a rule catalog (repeatable; a rule with a known id replaces it)\n"
-    "  --all         also list threats that applied controls silence (status mitigated)\n"
-    "  --json        print JSON instead of a table\n"
-    "  -h, --help    show this help\n"
-    "\n"
-    "Exit: 0 listed, 2 bad input (file:line:column on stderr), 3 internal error.\n";
-
-static const char *stride_name(char s)
-{
-    switch (s) {
-    case 'S': return "spoofing";
-    case 'T': return "tampering";
-    case 'R': return "repudiation";
-    case 'I': return "information_disclosure";
-    case 'D': return "denial_of_service";
-    case 'E': return "elevation_of_privilege";
-    }
-    return "?";
-}
+#include "medsec/device.h"
 
 static void json_list(struct medsec_jsonw *w, const char *key, const char *const *v, size_t n)
 {
@@ -45,33 +17,35 @@ static void json_list(struct medsec_jsonw *w, const char *key, const char *const
     medsec_jsonw_array_end(w);
 }
 
-static int print_json(const struct secload *s)
+static int print_json(struct cli_output *out, const struct medsec_device *d, const struct medsec_threat_list *l)
 {
-    struct medsec_buf out = MEDSEC_BUF_INIT;
+    size_t ncat;
+    const char *const *cat = medsec_device_catalog_names(d, &ncat);
+    struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
-    medsec_jsonw_init(&w, &out, 1);
+    medsec_jsonw_init(&w, &b, 1);
     medsec_jsonw_object_begin(&w);
-    medsec_jsonw_kv_string(&w, "device", s->device_name);
+    medsec_jsonw_kv_string(&w, "device", medsec_device_name(d));
     medsec_jsonw_key(&w, "catalogs");
     medsec_jsonw_array_begin(&w);
-    for (size_t i = 0; i < s->ncatalogs; i++)
-        medsec_jsonw_string(&w, s->catalogs[i]);
+    for (size_t i = 0; i < ncat; i++)
+        medsec_jsonw_string(&w, cat[i]);
     medsec_jsonw_array_end(&w);
-    medsec_jsonw_kv_int(&w, "rules", (long long)s->catalog.n);
-    medsec_jsonw_kv_int(&w, "elements", (long long)s->graph.n);
+    medsec_jsonw_kv_int(&w, "rules", (long long)medsec_device_catalog(d)->n);
+    medsec_jsonw_kv_int(&w, "elements", (long long)medsec_device_graph(d)->n);
     medsec_jsonw_key(&w, "threats");
     medsec_jsonw_array_begin(&w);
     size_t counts[3] = {0, 0, 0};
-    for (size_t i = 0; i < s->threats.n; i++) {
-        const struct medsec_threat *t = &s->threats.v[i];
+    for (size_t i = 0; i < l->n; i++) {
+        const struct medsec_threat *t = &l->v[i];
         counts[t->status]++;
         medsec_jsonw_object_begin(&w);
         medsec_jsonw_kv_string(&w, "id", t->id);
         medsec_jsonw_kv_string(&w, "rule", t->rule_id);
         medsec_jsonw_kv_string(&w, "element", t->element_id);
-        medsec_jsonw_kv_string(&w, "element_kind", t->element_id ? medsec_tm_kind_name(t->kind) : NULL);
-        medsec_jsonw_kv_string(&w, "stride", (char[2]){t->stride, 0});
-        medsec_jsonw_kv_string(&w, "category", stride_name(t->stride));
+        medsec_jsonw_kv_string(&w, "element_kind", t->element_id ? medsec_element_kind_name(t->kind) : NULL);
+        medsec_jsonw_kv_string(&w, "stride", (char[2]){medsec_stride_letter(t->stride), 0});
+        medsec_jsonw_kv_string(&w, "category", medsec_stride_name(t->stride));
         medsec_jsonw_kv_string(&w, "title", t->title);
         medsec_jsonw_kv_string(&w, "rationale", t->rationale);
         medsec_jsonw_kv_string(&w, "rating", medsec_tm_rating_name(t->rating));
@@ -91,17 +65,14 @@ static int print_json(const struct secload *s)
     medsec_jsonw_array_end(&w);
     medsec_jsonw_key(&w, "summary");
     medsec_jsonw_object_begin(&w);
-    medsec_jsonw_kv_int(&w, "total", (long long)s->threats.n);
+    medsec_jsonw_kv_int(&w, "total", (long long)l->n);
     medsec_jsonw_kv_int(&w, "open", (long long)counts[MEDSEC_TM_OPEN]);
     medsec_jsonw_kv_int(&w, "reduced", (long long)counts[MEDSEC_TM_REDUCED]);
     medsec_jsonw_kv_int(&w, "mitigated", (long long)counts[MEDSEC_TM_MITIGATED]);
     medsec_jsonw_object_end(&w);
     medsec_jsonw_object_end(&w);
-    medsec_err rc = medsec_jsonw_finish(&w);
-    int ex = EXIT_OK_;
-    if (rc || !cli_write_stdout(out.data, out.len))
-        ex = EXIT_INTERNAL;
-    medsec_buf_release(&out);
+    int ex = cli_output_json(out, &w, &b);
+    medsec_buf_release(&b);
     return ex;
 }
 
@@ -115,7 +86,7 @@ static const char *joined(char *buf, size_t cap, const char *const *v, size_t n)
     return n ? buf : "-";
 }
 
-static int print_table(const struct secload *s)
+static int print_table(FILE *out, const struct medsec_device *d, const struct medsec_threat_list *l)
 {
     static const char *const head[] = {"ID", "ELEMENT", "STRIDE", "RATING", "STATUS", "THREAT", "CWE", "MISSING"};
     struct cli_table t;
@@ -123,9 +94,9 @@ static int print_table(const struct secload *s)
         return EXIT_INTERNAL;
     size_t counts[3] = {0, 0, 0};
     int ex = EXIT_OK_;
-    for (size_t i = 0; i < s->threats.n && ex == EXIT_OK_; i++) {
-        const struct medsec_threat *th = &s->threats.v[i];
-        char stride[2] = {th->stride, 0}, cwe[256], miss[256];
+    for (size_t i = 0; i < l->n && ex == EXIT_OK_; i++) {
+        const struct medsec_threat *th = &l->v[i];
+        char stride[2] = {medsec_stride_letter(th->stride), 0}, cwe[256], miss[256];
         counts[th->status]++;
         const char *row[] = {th->id, th->element_id, stride, medsec_tm_rating_name(th->rating),
                              medsec_tm_status_name(th->status), th->title,
@@ -135,15 +106,17 @@ static int print_table(const struct secload *s)
             ex = EXIT_INTERNAL;
     }
     if (ex == EXIT_OK_) {
-        cli_table_print(&t, stdout);
-        printf("\n%zu threats on %zu elements of %s: %zu open, %zu reduced", s->threats.n, s->graph.n,
-               s->device_name, counts[MEDSEC_TM_OPEN], counts[MEDSEC_TM_REDUCED]);
+        size_t ncat;
+        const char *const *cat = medsec_device_catalog_names(d, &ncat);
+        cli_table_print(&t, out);
+        fprintf(out, "\n%zu threats on %zu elements of %s: %zu open, %zu reduced", l->n, medsec_device_graph(d)->n,
+                medsec_device_name(d), counts[MEDSEC_TM_OPEN], counts[MEDSEC_TM_REDUCED]);
         if (counts[MEDSEC_TM_MITIGATED])
-            printf(", %zu mitigated", counts[MEDSEC_TM_MITIGATED]);
-        printf(" (%zu rules from", s->catalog.n);
-        for (size_t i = 0; i < s->ncatalogs; i++)
-            printf("%s %s", i ? "," : "", s->catalogs[i]);
-        printf(")\n");
+            fprintf(out, ", %zu mitigated", counts[MEDSEC_TM_MITIGATED]);
+        fprintf(out, " (%zu rules from", medsec_device_catalog(d)->n);
+        for (size_t i = 0; i < ncat; i++)
+            fprintf(out, "%s %s", i ? "," : "", cat[i]);
+        fprintf(out, ")\n");
     }
     cli_table_release(&t);
     return ex;
@@ -151,44 +124,53 @@ static int print_table(const struct secload *s)
 
 int cmd_threats(int argc, char **argv)
 {
-    static const struct option opts[] = {
-        {"rules", required_argument, NULL, 'r'},
-        {"all", no_argument, NULL, 'a'},
-        {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0},
+    int format = CLI_TEXT;
+    bool all = false;
+    const char *output = NULL;
+    struct cli_strings rules = {.max = MEDSEC_DEVICE_MAX_RULE_FILES};
+    const struct cli_option opts[] = {
+        {0, "rules", CLI_OPT_STRINGS, &rules, 0, "FILE", "add a rule catalog (repeatable; a rule with a known id replaces it)"},
+        {0, "all", CLI_OPT_FLAG, &all, 0, NULL, "also list threats that applied controls silence (status mitigated)"},
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print JSON instead of a table"},
+        CLI_OPT_OUTPUT(&output),
+        CLI_OPT_END,
     };
-    const char *rules[SECLOAD_MAX_RULE_FILES];
-    size_t nrules = 0;
-    bool json = false, all = false;
-    optind = 0;
-    opterr = 0;
-    for (int c; (c = getopt_long(argc, argv, "h", opts, NULL)) != -1;) {
-        switch (c) {
-        case 'r':
-            if (nrules == SECLOAD_MAX_RULE_FILES)
-                return cli_usage_error("threats", "at most %d --rules files", SECLOAD_MAX_RULE_FILES);
-            rules[nrules++] = optarg;
-            break;
-        case 'a':
-            all = true;
-            break;
-        case 'j':
-            json = true;
-            break;
-        case 'h':
-            fputs(usage_text, stdout);
-            return EXIT_OK_;
-        default:
-            return cli_usage_error("threats", "unknown option '%s'", argv[optind - 1]);
-        }
+    const struct cli_spec spec = {
+        .cmd = "threats",
+        .usage = "medsec threats DIR [--rules FILE]... [--all] [--json] [-o FILE]",
+        .about = "Generate the STRIDE-per-element threats of the device in DIR from the rule catalog\n"
+                 "(rules/threats.yaml, built in), the catalogs the device file names (threat_rules) and\n"
+                 "the catalogs given with --rules, and merge the threats written in the device file.\n",
+        .opts = opts,
+        .more = "Exit: 0 listed, 2 bad input (file:line:column on stderr), 3 internal error.\n",
+        .min_args = 1,
+        .max_args = 1,
+        .missing = "missing device folder",
+        .extra = "one device folder only",
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_) {
+        cli_strings_release(&rules);
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
     }
-    if (optind + 1 != argc)
-        return cli_usage_error("threats", optind == argc ? "missing device folder" : "one device folder only");
-    struct secload s;
-    int ex = secload_run(&s, argv[optind], rules, nrules, all ? MEDSEC_TM_WITH_MITIGATED : 0);
-    if (ex == EXIT_OK_)
-        ex = json ? print_json(&s) : print_table(&s);
-    secload_release(&s);
+    struct medsec_device_opts dopts = {.rules = rules.v, .nrules = rules.n,
+                                       .threat_flags = all ? MEDSEC_TM_WITH_MITIGATED : 0};
+    struct medsec_device *d = NULL;
+    const struct medsec_threat_list *l = NULL;
+    struct medsec_error err;
+    struct cli_output out;
+    if ((ex = cli_open_device(args[0], &dopts, &d)) != EXIT_OK_)
+        goto out_release;
+    medsec_err rc = medsec_device_threats(d, &l, &err);
+    if (rc) {
+        ex = cli_fail(&err, rc);
+        goto out_release;
+    }
+    if ((ex = cli_output_open(&out, output)) == EXIT_OK_)
+        ex = cli_output_close(&out, format == CLI_JSON ? print_json(&out, d, l) : print_table(out.f, d, l));
+out_release:
+    medsec_device_close(d);
+    cli_strings_release(&rules);
     return ex;
 }

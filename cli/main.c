@@ -44,31 +44,42 @@ static void usage(FILE *out)
 
 int cmd_version(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        puts("usage: medsec version\n\nPrint the medsec version.");
-        return EXIT_OK_;
-    }
-    if (argc > 1)
-        return cli_usage_error("version", "unexpected argument '%s'", argv[1]);
+    const struct cli_option opts[] = {CLI_OPT_END};
+    const struct cli_spec spec = {
+        .cmd = "version", .usage = "medsec version", .about = "Print the medsec version.\n", .opts = opts,
+        .max_args = 0, .extra = "takes no argument"};
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    if (nargs)
+        return cli_usage_error("version", "unexpected argument '%s'", args[0]);
     printf("medsec %s\n", MEDSEC_VERSION);
     return EXIT_OK_;
 }
 
 int cmd_help(int argc, char **argv)
 {
-    if (argc < 2) {
+    const struct cli_option opts[] = {CLI_OPT_END};
+    const struct cli_spec spec = {.cmd = "help",
+                                  .usage = "medsec help [<command>]",
+                                  .about = "Show help for medsec or one of its commands.\n",
+                                  .opts = opts,
+                                  .max_args = 1,
+                                  .extra = "one command at a time"};
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    if (nargs == 0) {
         usage(stdout);
         return EXIT_OK_;
     }
-    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
-        puts("usage: medsec help [<command>]\n\nShow help for medsec or one of its commands.");
-        return EXIT_OK_;
-    }
-    const struct cmd *c = find_command(argv[1]);
+    const struct cmd *c = find_command(args[0]);
     if (!c)
-        return cli_usage_error("help", "unknown command '%s'", argv[1]);
-    char *args[] = {argv[1], "--help", NULL};
-    return c->fn(2, args);
+        return cli_usage_error("help", "unknown command '%s'", args[0]);
+    char *help_args[] = {args[0], "--help", NULL};
+    return c->fn(2, help_args);
 }
 
 int main(int argc, char **argv)

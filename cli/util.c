@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "medsec/device.h"
 
 int cli_exit_for(medsec_err rc)
 {
@@ -23,6 +24,12 @@ int cli_exit_for(medsec_err rc)
     default:
         return EXIT_INTERNAL;
     }
+}
+
+int cli_fail(const struct medsec_error *err, medsec_err rc)
+{
+    cli_print_error(err);
+    return cli_exit_for(rc);
 }
 
 void cli_print_error(const struct medsec_error *e)
@@ -78,8 +85,19 @@ bool cli_is_tty(FILE *f)
 {
     if (!isatty(fileno(f)))
         return false;
-    const char *term = getenv("TERM");
-    if (term && strcmp(term, "dumb") == 0)
+    const char *term = getenv("TERM"), *no_color = getenv("NO_COLOR");
+    if ((term && strcmp(term, "dumb") == 0) || (no_color && *no_color))
         return false;
     return true;
+}
+
+int cli_open_device(const char *dir, const struct medsec_device_opts *opts, struct medsec_device **d)
+{
+    struct medsec_diags diags = MEDSEC_DIAGS_INIT;
+    struct medsec_error err;
+    medsec_err rc = medsec_device_open(cli_context(), dir, opts, d, &diags, &err);
+    if (rc)
+        cli_print_diags(stderr, &diags); /* warnings of a file that loads are medsec validate's business */
+    medsec_diags_release(&diags);
+    return rc ? cli_fail(&err, rc) : EXIT_OK_;
 }

@@ -37,4 +37,9 @@ void medsec_diags_sort(struct medsec_diags *d);
 const char *medsec_severity_name(enum medsec_severity sev);
 void medsec_diags_release(struct medsec_diags *d);
 
+/* The diagnostics as a JSON array of {file, line, column, severity, path, message} (the one shape
+ * every command prints them in). */
+struct medsec_jsonw;
+void medsec_diags_json(struct medsec_jsonw *w, const struct medsec_diags *d);
+
 #endif

@@ -7,6 +7,7 @@
 
 #include "medsec/arena.h"
 #include "medsec/date.h"
+#include "medsec/domain.h"
 #include "medsec/diag.h"
 #include "medsec/error.h"
 #include "medsec/sbom.h"
@@ -36,6 +37,12 @@ struct medsec_model_pos {
 
 struct medsec_strlist {
     const char **v;
+    size_t n;
+};
+
+/* A list of words of one vocabulary (medsec/domain.h) as their enum values, in file order. */
+struct medsec_codelist {
+    const int *v;
     size_t n;
 };
 
@@ -79,7 +86,7 @@ struct medsec_model_version {
     struct medsec_model_pos pos;
     const char *version;
     const char *release_date;   /* YYYY-MM-DD */
-    const char *support;        /* full, security_only, limited, none */
+    enum medsec_support_level support;
     const char *end_of_support; /* YYYY-MM-DD (required: FDA 524B asks for it) */
     const char *notes;
     struct medsec_strlist sboms; /* SBOM files of this release, relative to the device folder */
@@ -109,7 +116,7 @@ struct medsec_model_item {
     struct medsec_model_pos pos;
     const char *id, *name, *description;
     const char *kind;    /* hardware, firmware, operating_system, application, service, ... */
-    const char *element; /* DFD role: process, data_store, external_entity */
+    enum medsec_element_kind element; /* DFD role: process, data_store or external_entity */
     const char *zone;
     const char *version;
     const char *type;    /* who an external entity is: human, user, operator, service, system */
@@ -161,11 +168,11 @@ struct medsec_model_asset {
 struct medsec_model_control {
     struct medsec_model_pos pos;
     const char *id, *name, *description;
-    const char *status; /* planned, implemented, verified */
-    struct medsec_strlist capabilities; /* MDS2 section codes: AUTH, TXCF ... */
+    enum medsec_control_status status;
+    struct medsec_strlist capabilities; /* MDS2 section codes (medsec_capability_name): AUTH, TXCF ... */
     struct medsec_strlist applies_to;   /* items, interfaces, flows, zones, assets */
-    struct medsec_strlist stride;       /* spoofing, tampering, ... */
-    const char *lowers;                 /* exploitability, severity, both */
+    struct medsec_codelist stride;      /* enum medsec_stride values; empty = every category */
+    enum medsec_control_lowers lowers;  /* MEDSEC_LOWERS_UNSTATED when the file does not say */
     const char *rationale;
 };
 
@@ -231,7 +238,7 @@ struct medsec_model_threat {
     struct medsec_model_pos pos;
     const char *id, *title, *description;
     struct medsec_strlist elements; /* items, interfaces, flows, zones */
-    struct medsec_strlist stride;
+    struct medsec_codelist stride;  /* enum medsec_stride values */
     const char *exploitability; /* exploitability-level id */
     struct medsec_strlist assets, hazards, controls, cwe, capec;
     const char *rubric; /* MITRE rubric answers file, relative to the device folder */
@@ -247,14 +254,15 @@ struct medsec_model_vulnerability {
     const char *rubric;               /* MITRE rubric answers file, relative to the device folder */
     const struct medsec_cvss_rubric *cvss; /* what `rubric` gives; NULL when parsed without a folder */
     const char *rationale;            /* the manufacturer's assessment */
-    const char *status;               /* under_investigation, affected, not_affected, fixed; NULL = affected */
+    enum medsec_vuln_status status;   /* MEDSEC_VULN_AFFECTED when the file states none */
     struct medsec_strlist controls;   /* controls named against it */
 };
 
 struct medsec_model_component_support {
     struct medsec_model_pos pos;
     const char *sbom, *component;
-    const char *support, *end_of_support, *notes;
+    enum medsec_support_level support;
+    const char *end_of_support, *notes;
 };
 
 /* An SBOM the file names, loaded once. */
@@ -364,6 +372,8 @@ bool medsec_model_flow_crosses(const struct medsec_model *m, const struct medsec
 bool medsec_model_interface_crosses(const struct medsec_model *m, const struct medsec_model_interface *i);
 /* True when @list holds @s. */
 bool medsec_strlist_has(const struct medsec_strlist *list, const char *s);
+/* True when @list holds @code. */
+bool medsec_codelist_has(const struct medsec_codelist *list, int code);
 /* Union of the clinical functions of the assets stored in or carried by @element_id. */
 size_t medsec_model_functions_of(const struct medsec_model *m, const char *element_id,
                                  const char **out, size_t max);

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "medsec/arena.h"
+#include "medsec/domain.h"
 #include "medsec/error.h"
 
 #ifdef __cplusplus
@@ -55,6 +56,8 @@ struct medsec_risk_control {
     const char *rationale;
     const char *safety_hazard; /* set when this is a safety risk control of that hazard (MDCG 2019-16
                                 * 3.2: a safety control with a security effect); NULL otherwise */
+    bool unclaimed;            /* the file says what it lowers but gives no rationale, so no reduction
+                                * is claimed (the rationale field says so) */
 };
 
 struct medsec_risk_input {
@@ -121,7 +124,7 @@ struct medsec_risk_spec {
     const char *vulnerability_id; /* the known vulnerability (CVE ...) the risk is about, or NULL */
     const char *title;
     const char *element;   /* may be NULL */
-    char stride;           /* 0 when not a STRIDE threat */
+    enum medsec_stride stride; /* MEDSEC_STRIDE_NONE when not a STRIDE threat */
     const char *hazard;    /* MDCG generic security hazard, may be NULL */
     int exploitability;
     const char *exploitability_basis; /* why that level (rating, CVSS, KEV, EPSS) */
@@ -156,12 +159,73 @@ medsec_err medsec_risk_register_add(struct medsec_risk_register *r, const struct
                                     struct medsec_error *err) __attribute__((warn_unused_result));
 /* Sort items by residual class (worst first), then residual exploitability and severity, then id. */
 void medsec_risk_register_sort(struct medsec_risk_register *r);
+/* How many risks are unacceptable after controls (residual) and before them (initial). */
 size_t medsec_risk_register_unacceptable(const struct medsec_risk_register *r);
+size_t medsec_risk_register_unacceptable_initial(const struct medsec_risk_register *r);
 void medsec_risk_register_release(struct medsec_risk_register *r);
+
+/* ---- what the register says, as text, JSON and CSV ------------------------------------------- */
+
+struct medsec_buf;
+struct medsec_jsonw;
+
+/* A level's name on the register's scale ("?" out of range), and a class's name. */
+const char *medsec_risk_exploitability_name(const struct medsec_risk_config *c, int level);
+const char *medsec_risk_severity_name(const struct medsec_risk_config *c, int level);
+const char *medsec_risk_class_name(const struct medsec_risk_config *c, size_t cls);
+
+/* What would close an unacceptable residual risk, appended to @b: "lower exploitability by 2 levels
+ * or severity by 1 level; suggested: TXCF, NAUT" (nothing when the risk is acceptable). */
+medsec_err medsec_risk_closing_text(struct medsec_buf *b, const struct medsec_risk_item *it);
+
+/* One risk as a JSON object (docs/risk.md, "JSON"); its levels named on @c's scales. */
+void medsec_risk_item_json(struct medsec_jsonw *w, const struct medsec_risk_config *c,
+                           const struct medsec_risk_item *it);
+
+/* The register as CSV (RFC 4180; header row, then one row per risk), appended to @b. */
+medsec_err medsec_risk_register_csv(struct medsec_buf *b, const struct medsec_risk_register *r)
+    __attribute__((warn_unused_result));
+
+/* ---- safety <-> security links (MDCG 2019-16 3.2) -------------------------------------------- */
+
+struct medsec_risk_hazard_control {
+    const char *control, *risk; /* a safety control with a security effect, and the risk it lowers */
+};
+
+/* One hazard of the safety file with the security risks that can cause it and its safety controls
+ * that lower security risks. */
+struct medsec_risk_hazard_links {
+    const char *id, *name;               /* name "" when the hazard has no title */
+    const char **risks;                  /* register order */
+    size_t nrisks;
+    struct medsec_risk_hazard_control *controls;
+    size_t ncontrols;
+};
+
+/* Every hazard of the security file, in file order; owns what it points to. */
+struct medsec_risk_links {
+    struct medsec_arena arena;
+    struct medsec_risk_hazard_links *v;
+    size_t n;
+};
+
+struct medsec_model;
+
+/* The links of each hazard of @m as the register @r states them (its risks' safety_hazards, its
+ * controls' safety_hazard). The strings point into @r and @m, which must outlive @out; release it
+ * with medsec_risk_links_release. */
+medsec_err medsec_risk_links_build(struct medsec_risk_links *out, const struct medsec_risk_register *r,
+                                   const struct medsec_model *m, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+void medsec_risk_links_release(struct medsec_risk_links *l);
+
+/* The whole register as one JSON document (docs/risk.md): device, matrix, risks, hazards with their
+ * links, summary. */
+void medsec_risk_register_json(struct medsec_jsonw *w, const char *device, const struct medsec_risk_register *r,
+                               const struct medsec_risk_links *links);
 
 /* ---- from the security file (model.h) ------------------------------------------------------ */
 
-struct medsec_model;
 struct medsec_tm_graph;
 struct medsec_threat_list;
 

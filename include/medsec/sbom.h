@@ -93,4 +93,9 @@ const char *medsec_sbom_format_name(enum medsec_sbom_format f);
 /* Free @s and everything it owns. NULL is allowed. */
 void medsec_sbom_free(struct medsec_sbom *s);
 
+/* Component @i of @s as a JSON object (the one shape every command prints components in): ref,
+ * type, group, name, version, purl, cpes, supplier, license, sha256, parent, subject, line, column. */
+struct medsec_jsonw;
+void medsec_sbom_component_json(struct medsec_jsonw *w, const struct medsec_sbom *s, size_t i);
+
 #endif

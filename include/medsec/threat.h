@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "medsec/arena.h"
+#include "medsec/domain.h"
 #include "medsec/error.h"
 
 #ifdef __cplusplus
@@ -15,21 +16,7 @@ extern "C" {
 
 /* ---- the element graph ------------------------------------------------------------------- */
 
-/* What a DFD element is. Zone crossings are derived (one per ordered pair of zones a flow joins). */
-enum medsec_tm_kind {
-    MEDSEC_TM_PROCESS = 0,
-    MEDSEC_TM_DATA_STORE,
-    MEDSEC_TM_EXTERNAL_ENTITY,
-    MEDSEC_TM_DATA_FLOW,
-    MEDSEC_TM_INTERFACE,
-    MEDSEC_TM_ZONE_CROSSING,
-    MEDSEC_TM_KIND_COUNT
-};
-
-/* "process", "data_store", "external_entity", "data_flow", "interface", "zone_crossing". */
-const char *medsec_tm_kind_name(enum medsec_tm_kind kind);
-/* Parse one of the names above; false when unknown. */
-bool medsec_tm_kind_parse(const char *name, enum medsec_tm_kind *out);
+/* Element kinds (enum medsec_element_kind) are in medsec/domain.h. */
 
 enum medsec_tm_vtype { MEDSEC_TM_BOOL = 0, MEDSEC_TM_STR, MEDSEC_TM_LIST };
 
@@ -45,7 +32,7 @@ struct medsec_tm_attr {
 };
 
 struct medsec_tm_element {
-    enum medsec_tm_kind kind;
+    enum medsec_element_kind kind;
     const char *id;
     const char *name; /* display name (defaults to id) */
     const char *zone; /* trust-zone id; NULL for flows and crossings */
@@ -80,7 +67,7 @@ void medsec_tm_graph_release(struct medsec_tm_graph *g);
 /* Add a zone / an element (strings are copied). EINVAL on a duplicate id, ETOOBIG past the cap. */
 medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const char *name, int trust)
     __attribute__((warn_unused_result));
-medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_tm_kind kind, const char *id,
+medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_element_kind kind, const char *id,
                                  const char *name, const char *zone, const char *from, const char *to,
                                  size_t *index) __attribute__((warn_unused_result));
 
@@ -132,8 +119,8 @@ struct medsec_tm_rule {
     const char *id;
     const char *title;     /* may hold {name}, {id}, {zone}, {from}, {to}, {protocol} placeholders */
     const char *rationale; /* why the threat exists; may be NULL */
-    unsigned kinds;        /* bit (1u << enum medsec_tm_kind) per element kind the rule applies to */
-    char stride;           /* 'S', 'T', 'R', 'I', 'D' or 'E' */
+    unsigned kinds;        /* bit (1u << enum medsec_element_kind) per element kind the rule applies to */
+    enum medsec_stride stride;
     const struct medsec_tm_cond *when; /* NULL = always */
     enum medsec_tm_rating rating;     /* exploitability hint before controls */
     const char *hazard;    /* MDCG generic security hazard, e.g. denial_of_service; may be NULL */
@@ -190,8 +177,8 @@ struct medsec_threat {
     char id[128];         /* "T-" + 8 hex digits (medsec_threat_id); manual threats keep their own */
     const char *rule_id;  /* NULL for manual threats */
     const char *element_id;
-    enum medsec_tm_kind kind;
-    char stride;
+    enum medsec_element_kind kind;
+    enum medsec_stride stride;
     const char *title;
     const char *rationale;
     enum medsec_tm_rating rating;         /* after downgrades */
@@ -215,7 +202,7 @@ struct medsec_threat_list {
 struct medsec_threat_manual {
     const char *id;      /* required; replaces a generated threat with the same id */
     const char *element; /* element id; may be NULL */
-    char stride;
+    enum medsec_stride stride;
     const char *title;
     const char *rationale;
     enum medsec_tm_rating rating;

@@ -7,6 +7,7 @@
 #include "medsec/alloc.h"
 #include "medsec/buf.h"
 #include "medsec/diag.h"
+#include "medsec/json.h"
 
 medsec_err medsec_diags_add(struct medsec_diags *d, enum medsec_severity sev, const char *file,
                             unsigned line, unsigned column, const char *path, const char *fmt, ...)
@@ -101,4 +102,21 @@ void medsec_diags_release(struct medsec_diags *d)
     d->v = NULL;
     d->n = d->cap = 0;
     d->dropped = d->errors = d->warnings = 0;
+}
+
+void medsec_diags_json(struct medsec_jsonw *w, const struct medsec_diags *d)
+{
+    medsec_jsonw_array_begin(w);
+    for (size_t i = 0; i < d->n; i++) {
+        const struct medsec_diag *g = &d->v[i];
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_kv_string(w, "file", g->file);
+        medsec_jsonw_kv_int(w, "line", g->line);
+        medsec_jsonw_kv_int(w, "column", g->column);
+        medsec_jsonw_kv_string(w, "severity", medsec_severity_name(g->severity));
+        medsec_jsonw_kv_string(w, "path", g->path);
+        medsec_jsonw_kv_string(w, "message", g->msg);
+        medsec_jsonw_object_end(w);
+    }
+    medsec_jsonw_array_end(w);
 }

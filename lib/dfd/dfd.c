@@ -67,19 +67,19 @@ static medsec_err node(struct medsec_buf *b, const struct medsec_tm_element *e, 
     if (rc)
         return rc;
     switch (e->kind) {
-    case MEDSEC_TM_DATA_STORE:
+    case MEDSEC_ELEMENT_DATA_STORE:
         rc = medsec_buf_adds(b, " [shape=plain, label=<<TABLE BORDER=\"0\" CELLSPACING=\"0\">"
                                 "<TR><TD BORDER=\"1\" SIDES=\"TB\" CELLPADDING=\"6\">");
         rc = rc ? rc : html(b, e->name);
         rc = rc ? rc : medsec_buf_adds(b, "</TD></TR></TABLE>>];\n");
         return rc;
-    case MEDSEC_TM_PROCESS:
+    case MEDSEC_ELEMENT_PROCESS:
         rc = medsec_buf_adds(b, " [shape=ellipse, style=filled, fillcolor=\"#eef3fb\", label=");
         break;
-    case MEDSEC_TM_EXTERNAL_ENTITY:
+    case MEDSEC_ELEMENT_EXTERNAL_ENTITY:
         rc = medsec_buf_adds(b, " [shape=box, penwidth=1.5, label=");
         break;
-    case MEDSEC_TM_INTERFACE:
+    case MEDSEC_ELEMENT_INTERFACE:
         rc = medsec_buf_adds(b, flag(e, "debug") ? " [shape=cds, fontsize=9, height=0.3, color=\"#b00020\", label="
                                                  : " [shape=cds, fontsize=9, height=0.3, label=");
         break;
@@ -88,7 +88,7 @@ static medsec_err node(struct medsec_buf *b, const struct medsec_tm_element *e, 
     }
     if (rc)
         return rc;
-    const char *itype = e->kind == MEDSEC_TM_INTERFACE ? str(e, "type") : NULL;
+    const char *itype = e->kind == MEDSEC_ELEMENT_INTERFACE ? str(e, "type") : NULL;
     if (itype && strcmp(itype, e->name) != 0) {
         struct medsec_buf t = MEDSEC_BUF_INIT;
         medsec_buf_init(&t, 4096);
@@ -149,7 +149,7 @@ medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title, st
         qsort(zs, g->nzones, sizeof *zs, cmp_zone);
     for (size_t i = 0; i < g->n; i++) {
         const struct medsec_tm_element *e = el[i];
-        if (e->kind == MEDSEC_TM_DATA_FLOW && (!medsec_tm_find(g, e->from) || !medsec_tm_find(g, e->to))) {
+        if (e->kind == MEDSEC_ELEMENT_DATA_FLOW && (!medsec_tm_find(g, e->from) || !medsec_tm_find(g, e->to))) {
             rc = medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "flow '%s' joins an unknown element", e->id);
             goto out_free;
         }
@@ -176,20 +176,20 @@ medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title, st
         rc = rc ? rc : medsec_buf_adds(out, ";\n    style=\"dashed,rounded\"; color=\"#555555\"; "
                                            "fontcolor=\"#333333\";\n");
         for (size_t i = 0; i < g->n && !rc; i++)
-            if (el[i]->kind != MEDSEC_TM_DATA_FLOW && el[i]->kind != MEDSEC_TM_ZONE_CROSSING && el[i]->zone &&
+            if (el[i]->kind != MEDSEC_ELEMENT_DATA_FLOW && el[i]->kind != MEDSEC_ELEMENT_ZONE_CROSSING && el[i]->zone &&
                 strcmp(el[i]->zone, zs[z]->id) == 0)
                 rc = node(out, el[i], "    ");
         rc = rc ? rc : medsec_buf_adds(out, "  }\n");
     }
     for (size_t i = 0; i < g->n && !rc; i++)
-        if (el[i]->kind != MEDSEC_TM_DATA_FLOW && el[i]->kind != MEDSEC_TM_ZONE_CROSSING &&
+        if (el[i]->kind != MEDSEC_ELEMENT_DATA_FLOW && el[i]->kind != MEDSEC_ELEMENT_ZONE_CROSSING &&
             !medsec_tm_find_zone(g, el[i]->zone))
             rc = node(out, el[i], "  ");
     for (size_t i = 0; i < g->n && !rc; i++) {
         const struct medsec_tm_element *e = el[i];
-        if (e->kind == MEDSEC_TM_DATA_FLOW) {
+        if (e->kind == MEDSEC_ELEMENT_DATA_FLOW) {
             rc = flow(out, e);
-        } else if (e->kind == MEDSEC_TM_INTERFACE) {
+        } else if (e->kind == MEDSEC_ELEMENT_INTERFACE) {
             const char *target = str(e, "exposes");
             if (target && medsec_tm_find(g, target)) {
                 rc = medsec_buf_adds(out, "  ");

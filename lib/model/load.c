@@ -441,15 +441,20 @@ static const char *value_str(struct walker *W, const struct mfield *f, struct fy
     return adup(W, s, len);
 }
 
-static const char *enum_value(struct walker *W, const struct mfield *f, struct fy_node *v)
+/* The word of an F_ENUM / F_CODE value, checked against the field's list; *@index gets its place in
+ * the list (may be NULL). */
+static const char *enum_value(struct walker *W, const struct mfield *f, struct fy_node *v, size_t *index)
 {
     const char *s = value_str(W, f, v, "one of the listed words");
     if (!s)
         return NULL;
     size_t n = 0;
     for (const char *const *p = f->values; *p; p++, n++)
-        if (strcmp(*p, s) == 0)
+        if (strcmp(*p, s) == 0) {
+            if (index)
+                *index = n;
             return s;
+        }
     char list[600];
     size_t len = 0;
     list[0] = '\0';
@@ -474,7 +479,7 @@ static const char *walk_scalar(struct walker *W, const struct mshape *s, const s
     const char *str;
     switch (t) {
     case F_ENUM:
-        return enum_value(W, f, v);
+        return enum_value(W, f, v, NULL);
     case F_DATE: {
         str = value_str(W, f, v, "a date (YYYY-MM-DD)");
         long days;
@@ -541,6 +546,35 @@ static void walk_strlist(struct walker *W, const struct mshape *s, const struct 
     out->n = k;
 }
 
+/* A list of words of one vocabulary, as their enum values (F_CODES). */
+static void walk_codelist(struct walker *W, const struct mfield *f, struct fy_node *v, struct medsec_codelist *out)
+{
+    if (!v || !fy_node_is_sequence(v)) {
+        error_node(W, v, "'%s' must be a list, not %s", f->key, what_is(v));
+        return;
+    }
+    size_t n = (size_t)fy_node_sequence_item_count(v);
+    if (n < (size_t)f->min)
+        error_node(W, v, "'%s' needs at least %ld entr%s", f->key, f->min, f->min == 1 ? "y" : "ies");
+    if (n == 0)
+        return;
+    int *arr = medsec_arena_alloc(&W->m->arena, n * sizeof *arr);
+    if (!arr) {
+        W->fatal = MEDSEC_ENOMEM;
+        return;
+    }
+    size_t k = 0, i = 0, index;
+    void *it = NULL;
+    for (struct fy_node *c; (c = fy_node_sequence_iterate(v, &it)) && i < n; i++) {
+        size_t old = path_push_index(W, i);
+        if (enum_value(W, f, c, &index))
+            arr[k++] = (int)index + (int)f->mask;
+        path_pop(W, old);
+    }
+    out->v = arr;
+    out->n = k;
+}
+
 static void walk_field(struct walker *W, const struct mshape *s, const struct mfield *f, struct fy_node *v,
                        char *obj)
 {
@@ -599,6 +633,17 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
     case F_PATHS:
     case F_SBOMS:
         walk_strlist(W, s, f, v, (struct medsec_strlist *)(void *)(obj + f->off));
+        return;
+    case F_CODE: {
+        size_t index;
+        if (enum_value(W, f, v, &index)) {
+            int code = (int)index + (int)f->mask;
+            memcpy(obj + f->off, &code, sizeof code);
+        }
+        return;
+    }
+    case F_CODES:
+        walk_codelist(W, f, v, (struct medsec_codelist *)(void *)(obj + f->off));
         return;
     case F_OBJ:
         walk_map(W, f->sub, v, obj + f->off);
@@ -787,8 +832,8 @@ static void walk_map(struct walker *W, const struct mshape *s, struct fy_node *m
         pos->line = 1; /* an empty mapping still exists */
     unsigned char seen[64] = {0};
     for (size_t i = 0; i < s->nfields; i++)
-        if (s->fields[i].type == F_BOOL) {
-            int u = MEDSEC_UNSTATED;
+        if (s->fields[i].type == F_BOOL || s->fields[i].type == F_CODE) {
+            int u = s->fields[i].type == F_BOOL ? MEDSEC_UNSTATED : (int)s->fields[i].max;
             memcpy(o + s->fields[i].off, &u, sizeof u);
         }
     void *it = NULL;

@@ -167,6 +167,14 @@ bool medsec_strlist_has(const struct medsec_strlist *list, const char *s)
     return false;
 }
 
+bool medsec_codelist_has(const struct medsec_codelist *list, int code)
+{
+    for (size_t i = 0; list && i < list->n; i++)
+        if (list->v[i] == code)
+            return true;
+    return false;
+}
+
 size_t medsec_model_functions_of(const struct medsec_model *m, const char *element_id, const char **out,
                                  size_t max)
 {

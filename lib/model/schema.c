@@ -15,11 +15,9 @@
 static const char *const v_mdr_class[] = {"I", "Is", "Im", "Ir", "IIa", "IIb", "III", NULL};
 static const char *const v_fda_class[] = {"I", "II", "III", NULL};
 static const char *const v_sw_class[] = {"A", "B", "C", NULL};
-static const char *const v_support[] = {"full", "security_only", "limited", "none", NULL};
 static const char *const v_item_kind[] = {"hardware", "firmware", "operating_system", "application",
                                           "library", "service", "cloud_service", "mobile_app",
                                           "web_app", "database", "external_system", "person", NULL};
-static const char *const v_element[] = {"process", "data_store", "external_entity", NULL};
 static const char *const v_party_type[] = {"human", "user", "operator", "service", "system", "device",
                                            NULL};
 static const char *const v_if_type[] = {
@@ -32,15 +30,8 @@ static const char *const v_purpose[] = {"command", "control", "therapy", "config
                                         "time_sync", "ui", "other", NULL};
 static const char *const v_functions[] = {"phi", "diagnosis_monitoring", "therapy_delivery",
                                           "clinical_workflow", "secrets", NULL};
-static const char *const v_status[] = {"planned", "implemented", "verified", NULL};
-/* MDS2 (ANSI/NEMA HN 1-2019) sections, which MDCG 2019-16 §3.3 uses as capabilities. */
-static const char *const v_capability[] = {"DOC", "MPII", "ALOF", "AUDT", "AUTH", "CSUP", "DIDT", "DTBK",
-                                           "EMRG", "IGAU", "MLDP", "NAUT", "CONN", "PAUT", "PLOK",
-                                           "RDMP", "SBOM", "SAHD", "SGUD", "STCF", "TXCF", "TXIG",
-                                           "RMOT", NULL};
-static const char *const v_stride[] = {"spoofing", "tampering", "repudiation", "information_disclosure",
-                                       "denial_of_service", "elevation_of_privilege", NULL};
-static const char *const v_lowers[] = {"exploitability", "severity", "both", NULL};
+/* MDS2 (ANSI/NEMA HN 1-2019) sections, which MDCG 2019-16 §3.3 uses as capabilities: medsec/domain.h */
+#define v_capability medsec_capability_names
 static const char *const v_ev_kind[] = {"test", "penetration_test", "fuzz_test", "static_analysis",
                                         "code_review", "vulnerability_scan", "sbom_review", "analysis",
                                         "document", "certificate", NULL};
@@ -48,8 +39,6 @@ static const char *const v_result[] = {"pass", "fail", "open", "not_applicable",
 static const char *const v_party[] = {"operator", "integrator", "hdo_it", "clinical_user", "service",
                                       "patient", "manufacturer", NULL};
 static const char *const v_cell[] = {"acceptable", "tolerable", "unacceptable", NULL};
-/* OpenVEX status words, which CycloneDX and CSAF states map onto. */
-static const char *const v_vuln_status[] = {"under_investigation", "affected", "not_affected", "fixed", NULL};
 
 #define ELEMENTS (K(ITEM) | K(INTERFACE) | K(FLOW) | K(ZONE))
 #define ANY_ELEMENT (ELEMENTS | K(ASSET) | K(CONTROL) | K(REQUIREMENT) | K(EVIDENCE) | K(ASSUMPTION) \
@@ -68,6 +57,10 @@ static const char *const v_vuln_status[] = {"under_investigation", "affected", "
 #define FRUBRIC(T, k, m, res, req, doc) {k, F_RUBRIC, req, 0, NULL, NULL, S(T, m), S(T, res), 0, 0, doc}
 #define FSTRS(T, k, m, req, doc) {k, F_STRS, req, 0, NULL, NULL, S(T, m), 0, 0, 0, doc}
 #define FENUMS(T, k, m, req, vals, doc) {k, F_ENUMS, req, 0, vals, NULL, S(T, m), 0, 0, 0, doc}
+/* a word of a domain vocabulary (medsec/domain.h) kept as its enum value: the value of the first
+ * word, and the value when the key is absent */
+#define FCODE(T, k, m, req, vals, first, absent, doc) {k, F_CODE, req, first, vals, NULL, S(T, m), 0, 0, absent, doc}
+#define FCODES(T, k, m, req, vals, first, doc) {k, F_CODES, req, first, vals, NULL, S(T, m), 0, 0, 0, doc}
 #define FREFS(T, k, m, req, mask, doc) {k, F_REFS, req, mask, NULL, NULL, S(T, m), 0, 0, 0, doc}
 #define FPATHS(T, k, m, req, doc) {k, F_PATHS, req, 0, NULL, NULL, S(T, m), 0, 0, 0, doc}
 #define FSBOMS(T, k, m, req, doc) {k, F_SBOMS, req, 0, NULL, NULL, S(T, m), 0, 0, 0, doc}
@@ -98,7 +91,7 @@ static SHAPE(s_device, "device", "device", -1, medsec_model_device, f_device);
 static const struct mfield f_version[] = {
     {"version", F_ID, 1, 0, NULL, NULL, S(medsec_model_version, version), 0, 0, 0, "software version"},
     FDATE(medsec_model_version, "release_date", release_date, 1, "release date (YYYY-MM-DD)"),
-    FENUM(medsec_model_version, "support", support, 1, v_support, "level of support (FDA 524B)"),
+    FCODE(medsec_model_version, "support", support, 1, medsec_support_level_names, 0, 0, "level of support (FDA 524B)"),
     FDATE(medsec_model_version, "end_of_support", end_of_support, 1, "end-of-support date (YYYY-MM-DD)"),
     FSTR(medsec_model_version, "notes", notes, 0, "free text"),
     FSBOMS(medsec_model_version, "sboms", sboms, 0,
@@ -134,7 +127,7 @@ static const struct mfield f_item[] = {
     FID(medsec_model_item, "item id"),
     FSTR(medsec_model_item, "name", name, 1, "display name"),
     FENUM(medsec_model_item, "kind", kind, 1, v_item_kind, "what the item is"),
-    FENUM(medsec_model_item, "element", element, 1, v_element, "its role in the data-flow diagram"),
+    FCODE(medsec_model_item, "element", element, 1, medsec_element_kind_names, 0, 0, "its role in the data-flow diagram"),
     FREF(medsec_model_item, "zone", zone, 1, K(ZONE), "trust zone it runs in"),
     FSTR(medsec_model_item, "version", version, 0, "version of the item"),
     FSTR(medsec_model_item, "description", description, 0, "what it does"),
@@ -212,9 +205,9 @@ static const struct mfield f_control[] = {
            "MDS2 / MDCG 2019-16 §3.3 capability codes"),
     FREFS(medsec_model_control, "applies_to", applies_to, 1,
           K(ITEM) | K(INTERFACE) | K(FLOW) | K(ZONE) | K(ASSET), "elements it protects"),
-    FENUMS(medsec_model_control, "stride", stride, 0, v_stride, "STRIDE categories it addresses"),
-    FENUM(medsec_model_control, "status", status, 1, v_status, "planned, implemented or verified"),
-    FENUM(medsec_model_control, "lowers", lowers, 0, v_lowers, "what it lowers in the risk register"),
+    FCODES(medsec_model_control, "stride", stride, 0, medsec_stride_names, MEDSEC_STRIDE_SPOOFING, "STRIDE categories it addresses"),
+    FCODE(medsec_model_control, "status", status, 1, medsec_control_status_names, 0, 0, "planned, implemented or verified"),
+    FCODE(medsec_model_control, "lowers", lowers, 0, medsec_control_lowers_names, MEDSEC_LOWERS_EXPLOITABILITY, MEDSEC_LOWERS_UNSTATED, "what it lowers in the risk register"),
     FSTR(medsec_model_control, "rationale", rationale, 0, "why it lowers the risk"),
     FSTR(medsec_model_control, "description", description, 0, "how it works"),
 };
@@ -298,7 +291,7 @@ static const struct mfield f_threat[] = {
     FID(medsec_model_threat, "threat id"),
     FSTR(medsec_model_threat, "title", title, 1, "the threat"),
     FREFS(medsec_model_threat, "elements", elements, 1, ELEMENTS, "elements it targets"),
-    FENUMS(medsec_model_threat, "stride", stride, 1, v_stride, "STRIDE categories"),
+    FCODES(medsec_model_threat, "stride", stride, 1, medsec_stride_names, MEDSEC_STRIDE_SPOOFING, "STRIDE categories"),
     FREF(medsec_model_threat, "exploitability", exploitability, 0, K(EXPLOITABILITY),
          "exploitability before controls"),
     FREFS(medsec_model_threat, "assets", assets, 0, K(ASSET), "assets it reaches"),
@@ -320,7 +313,7 @@ static const struct mfield f_vulnerability[] = {
             "MITRE rubric answers file: its CVSS vector in this device's context"),
     FSTR(medsec_model_vulnerability, "rationale", rationale, 1,
          "the assessment: how it can (or cannot) be exploited in this device and what it reaches"),
-    FENUM(medsec_model_vulnerability, "status", status, 0, v_vuln_status,
+    FCODE(medsec_model_vulnerability, "status", status, 0, medsec_vuln_status_names, 0, MEDSEC_VULN_AFFECTED,
           "state of the assessment (OpenVEX words; unstated = affected)"),
     FREFS(medsec_model_vulnerability, "controls", controls, 0, K(CONTROL), "controls that act against it"),
     FSTR(medsec_model_vulnerability, "description", description, 0, "free text"),
@@ -331,7 +324,7 @@ static SHAPE(s_vulnerability, "vulnerability", "vulnerability", MEDSEC_MK_VULNER
 static const struct mfield f_support[] = {
     FSBOM(medsec_model_component_support, "sbom", sbom, 1, "SBOM file of the component"),
     FSTR(medsec_model_component_support, "component", component, 1, "component ref in that SBOM"),
-    FENUM(medsec_model_component_support, "support", support, 1, v_support, "level of support"),
+    FCODE(medsec_model_component_support, "support", support, 1, medsec_support_level_names, 0, 0, "level of support"),
     FDATE(medsec_model_component_support, "end_of_support", end_of_support, 0, "end-of-support date"),
     FSTR(medsec_model_component_support, "notes", notes, 0, "free text"),
 };
@@ -404,6 +397,7 @@ static void scalar_schema(struct medsec_jsonw *w, const struct mfield *f, enum m
         medsec_jsonw_kv_string(w, "pattern", "^[0-9]{4}-[0-9]{2}-[0-9]{2}$");
         break;
     case F_ENUM:
+    case F_CODE:
         medsec_jsonw_key(w, "enum");
         medsec_jsonw_array_begin(w);
         for (const char *const *v = f->values; *v; v++)
@@ -435,6 +429,7 @@ static void field_schema(struct medsec_jsonw *w, const struct mfield *f)
     switch (f->type) {
     case F_STRS: item = F_STR; break;
     case F_ENUMS: item = F_ENUM; break;
+    case F_CODES: item = F_CODE; break;
     case F_REFS: item = F_REF; break;
     case F_PATHS: item = F_PATH; break;
     case F_SBOMS: item = F_SBOM; break;

@@ -87,12 +87,12 @@ medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg, con
 /* ---- per threat ------------------------------------------------------------------------------ */
 
 /* Which property of an asset a STRIDE category hurts: 'C', 'I', 'A', or '*' for all three. */
-static char property_of(char stride)
+static char property_of(enum medsec_stride stride)
 {
     switch (stride) {
-    case 'I': return 'C';
-    case 'D': return 'A';
-    case 'E': return '*';
+    case MEDSEC_STRIDE_INFORMATION_DISCLOSURE: return 'C';
+    case MEDSEC_STRIDE_DENIAL_OF_SERVICE: return 'A';
+    case MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE: return '*';
     default: return 'I'; /* spoofing, tampering, repudiation act on integrity */
     }
 }
@@ -142,14 +142,14 @@ static void severity_of(struct severity *sv, const struct medsec_risk_register *
     const struct medsec_tm_element *e = t->element_id ? medsec_tm_find(g, t->element_id) : NULL;
     if (t->element_id)
         ids[n++] = t->element_id;
-    if (e && e->kind == MEDSEC_TM_DATA_FLOW && t->stride != 'I' && e->to)
+    if (e && e->kind == MEDSEC_ELEMENT_DATA_FLOW && t->stride != MEDSEC_STRIDE_INFORMATION_DISCLOSURE && e->to)
         ids[n++] = e->to;
-    if (e && e->kind == MEDSEC_TM_INTERFACE) {
+    if (e && e->kind == MEDSEC_ELEMENT_INTERFACE) {
         const struct medsec_tm_attr *x = medsec_tm_attr_get(e, "exposes");
         if (x && x->type == MEDSEC_TM_STR)
             ids[n++] = x->s;
     }
-    if (e && e->kind == MEDSEC_TM_ZONE_CROSSING) {
+    if (e && e->kind == MEDSEC_ELEMENT_ZONE_CROSSING) {
         const struct medsec_tm_attr *fl = medsec_tm_attr_get(e, "flows");
         for (size_t i = 0; fl && fl->type == MEDSEC_TM_LIST && i < fl->nitems && n < MAX_ITEMS; i++)
             ids[n++] = fl->items[i];
@@ -204,7 +204,7 @@ static bool control_reaches(const struct medsec_model *m, const struct medsec_tm
  */
 static const char *safety_hazard_of(const struct medsec_model *m, const struct medsec_model_control *c)
 {
-    if (!c->lowers || !strcmp(c->lowers, "exploitability"))
+    if (!medsec_control_lowers_severity(c->lowers))
         return NULL;
     for (size_t h = 0; h < m->nhazards; h++)
         for (size_t k = 0; k < m->nthreats; k++) {
@@ -217,31 +217,27 @@ static const char *safety_hazard_of(const struct medsec_model *m, const struct m
     return NULL;
 }
 
-static bool covers(const struct medsec_model_control *c, char stride)
+static bool covers(const struct medsec_model_control *c, enum medsec_stride stride)
 {
-    static const char *const words[] = {"spoofing", "tampering", "repudiation", "information_disclosure",
-                                        "denial_of_service", "elevation_of_privilege"};
-    if (!c->stride.n)
-        return true;
-    const char *p = strchr("STRIDE", stride);
-    return p && stride && medsec_strlist_has(&c->stride, words[p - "STRIDE"]);
+    return !c->stride.n || (stride != MEDSEC_STRIDE_NONE && medsec_codelist_has(&c->stride, (int)stride));
 }
 
 /* What an active control does to a risk: one level off what it `lowers`, when it states why. */
 static struct medsec_risk_control control_effect(const struct medsec_model *m, const struct medsec_model_control *c)
 {
     const char *why = c->rationale;
-    int lowers_e = c->lowers && (!strcmp(c->lowers, "exploitability") || !strcmp(c->lowers, "both"));
-    int lowers_s = c->lowers && (!strcmp(c->lowers, "severity") || !strcmp(c->lowers, "both"));
-    if (c->lowers && !why) {
+    int lowers_e = medsec_control_lowers_exploitability(c->lowers);
+    int lowers_s = medsec_control_lowers_severity(c->lowers);
+    bool unclaimed = c->lowers != MEDSEC_LOWERS_UNSTATED && !why;
+    if (unclaimed) {
         /* a reduction without a rationale is not claimed, and the register says so */
         lowers_e = lowers_s = 0;
-        why = !strcmp(c->lowers, "severity") ? "not claimed: lowers severity, but the security file states no rationale"
-              : !strcmp(c->lowers, "both")   ? "not claimed: lowers both, but the security file states no rationale"
-                                             : "not claimed: lowers exploitability, but the security file states no rationale";
+        why = c->lowers == MEDSEC_LOWERS_SEVERITY ? "not claimed: lowers severity, but the security file states no rationale"
+              : c->lowers == MEDSEC_LOWERS_BOTH   ? "not claimed: lowers both, but the security file states no rationale"
+                                                  : "not claimed: lowers exploitability, but the security file states no rationale";
     }
     return (struct medsec_risk_control){c->id, c->name, lowers_e, lowers_s, why,
-                                        lowers_s ? safety_hazard_of(m, c) : NULL};
+                                        lowers_s ? safety_hazard_of(m, c) : NULL, unclaimed};
 }
 
 static medsec_err add_threat(struct medsec_risk_register *reg, const struct medsec_model *m,
@@ -409,7 +405,7 @@ static void vuln_severity(struct severity *sv, const struct medsec_risk_register
 
 static bool vuln_open(const struct medsec_model_vulnerability *vu)
 {
-    return !vu->status || !strcmp(vu->status, "affected") || !strcmp(vu->status, "under_investigation");
+    return medsec_vuln_status_open(vu->status);
 }
 
 static medsec_err add_vuln_risk(struct medsec_risk_register *reg, const struct medsec_model *m,

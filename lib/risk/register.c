@@ -146,6 +146,14 @@ size_t medsec_risk_register_unacceptable(const struct medsec_risk_register *r)
     return n;
 }
 
+size_t medsec_risk_register_unacceptable_initial(const struct medsec_risk_register *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++)
+        n += !r->items[i].result.initial_acceptable;
+    return n;
+}
+
 void medsec_risk_register_release(struct medsec_risk_register *r)
 {
     medsec_free(r->items);

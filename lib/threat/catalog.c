@@ -1,4 +1,5 @@
 /* catalog.c: load threat rule catalogs (YAML, via libfyaml) and evaluate their `when:` conditions. */
+#include <ctype.h>
 #include <libfyaml.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@ static const char *pseudo_attr(const struct medsec_tm_element *e, const char *na
 {
     *is_pseudo = true;
     if (strcmp(name, "kind") == 0)
-        return medsec_tm_kind_name(e->kind);
+        return medsec_element_kind_name(e->kind);
     if (strcmp(name, "id") == 0)
         return e->id;
     if (strcmp(name, "name") == 0)
@@ -295,18 +296,16 @@ static medsec_err compile(struct loader *L, struct fy_node *n, int depth, struct
     return MEDSEC_OK;
 }
 
-static bool parse_stride(const char *s, char *out)
+/* A STRIDE letter or word, in either case. */
+static bool parse_stride(const char *s, enum medsec_stride *out)
 {
-    static const char *const words[] = {"spoofing", "tampering", "repudiation", "information_disclosure",
-                                        "denial_of_service", "elevation_of_privilege"};
-    static const char letters[] = "STRIDE";
-    for (int i = 0; i < 6; i++)
-        if ((s[0] && !s[1] && (s[0] == letters[i] || s[0] == letters[i] + 32)) ||
-            strcasecmp(s, words[i]) == 0) {
-            *out = letters[i];
-            return true;
-        }
-    return false;
+    char low[32];
+    size_t n = strlen(s);
+    if (n >= sizeof low)
+        return false;
+    for (size_t i = 0; i <= n; i++)
+        low[i] = n == 1 ? (char)toupper((unsigned char)s[i]) : (char)tolower((unsigned char)s[i]);
+    return medsec_stride_parse(low, out);
 }
 
 static bool parse_rating(const char *s, enum medsec_tm_rating *out)
@@ -424,8 +423,8 @@ static medsec_err parse_rule(struct loader *L, struct fy_node *n)
             if ((rc = strings(L, v, "kind", &kinds, &nk)))
                 return rc;
             for (size_t i = 0; i < nk; i++) {
-                enum medsec_tm_kind kd;
-                if (!medsec_tm_kind_parse(kinds[i], &kd))
+                enum medsec_element_kind kd;
+                if (!medsec_element_kind_parse(kinds[i], &kd))
                     return fail(L, v, MEDSEC_EINVAL, "unknown element kind '%s'", kinds[i]);
                 r.kinds |= 1u << kd;
             }

@@ -10,7 +10,7 @@
 /* Controls that are only planned do not act yet. */
 bool medsec_tm_control_active(const struct medsec_model_control *c)
 {
-    return !c->status || strcmp(c->status, "planned") != 0;
+    return medsec_control_status_active(c->status);
 }
 
 static medsec_err set_tri(struct medsec_tm_graph *g, size_t i, const char *name, int v)
@@ -114,14 +114,6 @@ static medsec_err apply_control(struct medsec_tm_graph *g, const struct medsec_m
     return rc;
 }
 
-static enum medsec_tm_kind item_kind(const struct medsec_model_item *it)
-{
-    enum medsec_tm_kind k;
-    if (it->element && medsec_tm_kind_parse(it->element, &k))
-        return k;
-    return MEDSEC_TM_PROCESS;
-}
-
 medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_graph *g, struct medsec_error *err)
 {
     medsec_err rc = MEDSEC_OK;
@@ -133,7 +125,7 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
         const struct medsec_model_item *it = &m->items[k];
         size_t i;
         where = it->id;
-        if ((rc = medsec_tm_add_element(g, item_kind(it), it->id, it->name, it->zone, NULL, NULL, &i)) ||
+        if ((rc = medsec_tm_add_element(g, it->element, it->id, it->name, it->zone, NULL, NULL, &i)) ||
             (rc = set_opt(g, i, "type", it->type)) || (rc = set_opt(g, i, "role", it->role)) ||
             (rc = set_opt(g, i, "item_kind", it->kind)) || (rc = add_list(g, i, "data", &it->data)) ||
             (rc = set_tri(g, i, "privileged", it->privileged)) ||
@@ -148,7 +140,7 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
         const char *zone = f->zone ? f->zone : medsec_model_zone_of(m, f->id);
         size_t i;
         where = f->id;
-        if ((rc = medsec_tm_add_element(g, MEDSEC_TM_INTERFACE, f->id, f->name, zone, NULL, NULL, &i)) ||
+        if ((rc = medsec_tm_add_element(g, MEDSEC_ELEMENT_INTERFACE, f->id, f->name, zone, NULL, NULL, &i)) ||
             (rc = set_opt(g, i, "type", f->type)) || (rc = set_opt(g, i, "exposes", f->item)) ||
             (rc = set_tri(g, i, "debug", f->debug)) ||
             (rc = set_tri(g, i, "disabled_in_production", f->disabled_in_production)) ||
@@ -162,7 +154,7 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
         const struct medsec_model_flow *f = &m->flows[k];
         size_t i;
         where = f->id;
-        if ((rc = medsec_tm_add_element(g, MEDSEC_TM_DATA_FLOW, f->id, f->name, NULL, f->from, f->to, &i)) ||
+        if ((rc = medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, f->id, f->name, NULL, f->from, f->to, &i)) ||
             (rc = set_opt(g, i, "protocol", f->protocol)) || (rc = set_opt(g, i, "purpose", f->purpose)) ||
             (rc = set_opt(g, i, "via", f->via)) || (rc = add_list(g, i, "data", &f->data)) ||
             (rc = set_tri(g, i, "authenticated", f->authenticated)) ||
@@ -198,24 +190,14 @@ static enum medsec_tm_rating rating_of(const struct medsec_model *m, const char 
     return f < 1.0 / 3 ? MEDSEC_TM_LOW : f > 2.0 / 3 ? MEDSEC_TM_HIGH : MEDSEC_TM_MEDIUM;
 }
 
-static char stride_letter(const struct medsec_strlist *l)
-{
-    static const char *const words[] = {"spoofing", "tampering", "repudiation", "information_disclosure",
-                                        "denial_of_service", "elevation_of_privilege"};
-    for (size_t k = 0; k < l->n; k++)
-        for (int i = 0; i < 6; i++)
-            if (strcmp(l->v[k], words[i]) == 0 || (l->v[k][0] == "STRIDE"[i] && !l->v[k][1]))
-                return "STRIDE"[i];
-    return 0;
-}
-
 medsec_err medsec_threats_merge_model(struct medsec_threat_list *l, const struct medsec_tm_graph *g,
                                       const struct medsec_model *m, struct medsec_error *err)
 {
     /* Element hazards come from the manual threats on the element; a generated disclosure or
      * repudiation threat does not act on the device's function, so it leads to none of them. */
     for (size_t i = 0; i < l->n; i++)
-        if (!l->v[i].manual && (l->v[i].stride == 'I' || l->v[i].stride == 'R'))
+        if (!l->v[i].manual &&
+            (l->v[i].stride == MEDSEC_STRIDE_INFORMATION_DISCLOSURE || l->v[i].stride == MEDSEC_STRIDE_REPUDIATION))
             l->v[i].nhazards = 0;
     if (!m->nthreats)
         return MEDSEC_OK;
@@ -224,7 +206,7 @@ medsec_err medsec_threats_merge_model(struct medsec_threat_list *l, const struct
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t k = 0; k < m->nthreats; k++) {
         const struct medsec_model_threat *t = &m->threats[k];
-        char s = stride_letter(&t->stride);
+        enum medsec_stride s = t->stride.n ? (enum medsec_stride)t->stride.v[0] : MEDSEC_STRIDE_NONE;
         if (!s)
             return medsec_error_set(err, MEDSEC_EINVAL, m->file, t->pos.line, t->pos.column,
                                     "threat %s: no STRIDE category", t->id);

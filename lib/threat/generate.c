@@ -159,20 +159,14 @@ static medsec_err push(struct medsec_threat_list *l, struct medsec_threat **t)
     return MEDSEC_OK;
 }
 
-static int stride_rank(char c)
-{
-    const char *p = strchr("STRIDE", c);
-    return p && c ? (int)(p - "STRIDE") : 6;
-}
-
 static int cmp_threat(const void *a, const void *b)
 {
     const struct medsec_threat *x = a, *y = b;
     int c = strcmp(x->element_id ? x->element_id : "", y->element_id ? y->element_id : "");
     if (c)
         return c;
-    if (stride_rank(x->stride) != stride_rank(y->stride))
-        return stride_rank(x->stride) - stride_rank(y->stride);
+    if (x->stride != y->stride) /* STRIDE order; a threat without a category last */
+        return (x->stride ? (int)x->stride : MEDSEC_STRIDE_COUNT) - (y->stride ? (int)y->stride : MEDSEC_STRIDE_COUNT);
     c = strcmp(x->rule_id ? x->rule_id : "~", y->rule_id ? y->rule_id : "~");
     return c ? c : strcmp(x->id, y->id);
 }
@@ -311,7 +305,7 @@ medsec_err medsec_threats_merge_manual(struct medsec_threat_list *l, const struc
             return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
                                     "manual threat %zu: id must be 1 to %zu characters", i + 1,
                                     sizeof l->v[0].id - 1);
-        if (!m[i].stride || !strchr("STRIDE", m[i].stride))
+        if (!medsec_stride_letter(m[i].stride))
             return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
                                     "manual threat %s: STRIDE category must be one of S T R I D E", m[i].id);
         for (size_t j = 0; j < i; j++)
@@ -330,7 +324,7 @@ medsec_err medsec_threats_merge_manual(struct medsec_threat_list *l, const struc
         memset(t, 0, sizeof *t);
         snprintf(t->id, sizeof t->id, "%s", m[i].id);
         t->element_id = sdup(l, m[i].element, &ok);
-        t->kind = e ? e->kind : MEDSEC_TM_PROCESS;
+        t->kind = e ? e->kind : MEDSEC_ELEMENT_PROCESS;
         t->stride = m[i].stride;
         t->title = sdup(l, m[i].title ? m[i].title : m[i].id, &ok);
         t->rationale = sdup(l, m[i].rationale, &ok);

@@ -6,25 +6,6 @@
 #include "medsec/alloc.h"
 #include "medsec/threat.h"
 
-static const char *const kind_names[MEDSEC_TM_KIND_COUNT] = {
-    "process", "data_store", "external_entity", "data_flow", "interface", "zone_crossing",
-};
-
-const char *medsec_tm_kind_name(enum medsec_tm_kind kind)
-{
-    return (unsigned)kind < MEDSEC_TM_KIND_COUNT ? kind_names[kind] : "?";
-}
-
-bool medsec_tm_kind_parse(const char *name, enum medsec_tm_kind *out)
-{
-    for (int k = 0; k < MEDSEC_TM_KIND_COUNT; k++)
-        if (strcmp(name, kind_names[k]) == 0) {
-            *out = (enum medsec_tm_kind)k;
-            return true;
-        }
-    return false;
-}
-
 void medsec_tm_graph_init(struct medsec_tm_graph *g)
 {
     memset(g, 0, sizeof *g);
@@ -91,11 +72,11 @@ medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const c
     return MEDSEC_OK;
 }
 
-medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_tm_kind kind, const char *id,
+medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_element_kind kind, const char *id,
                                  const char *name, const char *zone, const char *from, const char *to,
                                  size_t *index)
 {
-    if (!id || !*id || (unsigned)kind >= MEDSEC_TM_KIND_COUNT || medsec_tm_find(g, id))
+    if (!id || !*id || (unsigned)kind >= MEDSEC_ELEMENT_KIND_COUNT || medsec_tm_find(g, id))
         return MEDSEC_EINVAL;
     if (g->n >= MEDSEC_TM_MAX_ELEMENTS)
         return MEDSEC_ETOOBIG;
@@ -249,13 +230,13 @@ static medsec_err derive_flow(struct medsec_tm_graph *g, size_t fi, struct medse
                                 si == (size_t)-1 ? "source" : "destination",
                                 si == (size_t)-1 ? (f->from ? f->from : "") : (f->to ? f->to : ""));
     const char *sz = g->elements[si].zone, *dz = g->elements[di].zone;
-    enum medsec_tm_kind sk = g->elements[si].kind, dk = g->elements[di].kind;
+    enum medsec_element_kind sk = g->elements[si].kind, dk = g->elements[di].kind;
     bool crosses = sz && dz && strcmp(sz, dz) != 0;
     const struct medsec_tm_zone *szz = medsec_tm_find_zone(g, sz), *dzz = medsec_tm_find_zone(g, dz);
     bool higher = szz && dzz && dzz->trust > szz->trust;
     medsec_err rc;
-    if ((rc = medsec_tm_set_str(g, fi, "from_kind", medsec_tm_kind_name(sk))) ||
-        (rc = medsec_tm_set_str(g, fi, "to_kind", medsec_tm_kind_name(dk))) ||
+    if ((rc = medsec_tm_set_str(g, fi, "from_kind", medsec_element_kind_name(sk))) ||
+        (rc = medsec_tm_set_str(g, fi, "to_kind", medsec_element_kind_name(dk))) ||
         (sz && (rc = medsec_tm_set_str(g, fi, "from_zone", sz))) ||
         (dz && (rc = medsec_tm_set_str(g, fi, "to_zone", dz))) ||
         (rc = medsec_tm_set_bool(g, fi, "crosses_zone", crosses)) ||
@@ -273,7 +254,7 @@ static medsec_err derive_flow(struct medsec_tm_graph *g, size_t fi, struct medse
     if (fresh) {
         char cname[600];
         snprintf(cname, sizeof cname, "%s -> %s", szz ? szz->name : sz, dzz ? dzz->name : dz);
-        if ((rc = medsec_tm_add_element(g, MEDSEC_TM_ZONE_CROSSING, cid, cname, NULL, sz, dz, &ci)))
+        if ((rc = medsec_tm_add_element(g, MEDSEC_ELEMENT_ZONE_CROSSING, cid, cname, NULL, sz, dz, &ci)))
             return rc;
         if ((rc = medsec_tm_set_bool(g, ci, "to_trust_higher", higher)))
             return rc;
@@ -301,7 +282,7 @@ medsec_err medsec_tm_graph_derive(struct medsec_tm_graph *g, struct medsec_error
 {
     size_t n = g->n; /* crossings are appended behind; they are not flows */
     for (size_t i = 0; i < n; i++) {
-        if (g->elements[i].kind != MEDSEC_TM_DATA_FLOW)
+        if (g->elements[i].kind != MEDSEC_ELEMENT_DATA_FLOW)
             continue;
         medsec_error_clear(err);
         medsec_err rc = derive_flow(g, i, err);

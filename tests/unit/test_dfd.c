@@ -24,29 +24,29 @@ static void build(struct medsec_tm_graph *g, int order)
         size_t x;
         switch (k) {
         case 0:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_TM_PROCESS, "ctl", "Therapy control", "device",
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_PROCESS, "ctl", "Therapy control", "device",
                                                    NULL, NULL, &x),
                              MEDSEC_OK);
             break;
         case 1:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_TM_DATA_STORE, "lib", "Drug library <v3>", "device",
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_STORE, "lib", "Drug library <v3>", "device",
                                                    NULL, NULL, &x),
                              MEDSEC_OK);
             break;
         case 2:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_TM_EXTERNAL_ENTITY, "pms", "Pump server", "hospital",
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "pms", "Pump server", "hospital",
                                                    NULL, NULL, &x),
                              MEDSEC_OK);
             break;
         case 3:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_TM_INTERFACE, "jtag", "J1", "device", NULL, NULL, &x),
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_INTERFACE, "jtag", "J1", "device", NULL, NULL, &x),
                              MEDSEC_OK);
             assert_int_equal(medsec_tm_set_str(g, x, "type", "jtag"), MEDSEC_OK);
             assert_int_equal(medsec_tm_set_bool(g, x, "debug", true), MEDSEC_OK);
             assert_int_equal(medsec_tm_set_str(g, x, "exposes", "ctl"), MEDSEC_OK);
             break;
         case 4:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_TM_DATA_FLOW, "f-lib", "Library update", NULL, "pms",
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, "f-lib", "Library update", NULL, "pms",
                                                    "lib", &x),
                              MEDSEC_OK);
             assert_int_equal(medsec_tm_set_str(g, x, "protocol", "HTTPS"), MEDSEC_OK);
@@ -54,7 +54,7 @@ static void build(struct medsec_tm_graph *g, int order)
             assert_int_equal(medsec_tm_set_bool(g, x, "authenticated", true), MEDSEC_OK);
             break;
         case 5:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_TM_DATA_FLOW, "f-status", "Status", NULL, "ctl", "pms",
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, "f-status", "Status", NULL, "ctl", "pms",
                                                    &x),
                              MEDSEC_OK);
             assert_int_equal(medsec_tm_set_str(g, x, "protocol", "HL7"), MEDSEC_OK);
@@ -120,7 +120,7 @@ static void test_unknown_endpoint(void **state)
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_error err;
     build(&g, 0);
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_TM_DATA_FLOW, "f-x", NULL, NULL, "ctl", "ghost", NULL),
+    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_DATA_FLOW, "f-x", NULL, NULL, "ctl", "ghost", NULL),
                      MEDSEC_OK);
     assert_int_equal(medsec_dfd_dot(&g, NULL, &b, &err), MEDSEC_EINVAL);
     assert_non_null(strstr(err.msg, "f-x"));

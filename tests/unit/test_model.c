@@ -481,10 +481,10 @@ static void test_vulnerabilities(void **state)
     assert_int_equal(vu->items.n, 2); /* app/zlib and app/ui are both monitor-app's */
     assert_string_equal(vu->items.v[0], "monitor-app");
     assert_string_equal(vu->items.v[1], "central-station");
-    assert_string_equal(vu->status, "under_investigation");
+    assert_int_equal(vu->status, MEDSEC_VULN_UNDER_INVESTIGATION);
     assert_null(vu->cvss);
     assert_int_equal(vu->pos.line, 80);
-    assert_null(m->vulnerabilities[1].status);
+    assert_int_equal(m->vulnerabilities[1].status, MEDSEC_VULN_AFFECTED); /* unstated */
     assert_null(medsec_model_find_vulnerability(m, "CVE-2024-1"));
     medsec_model_free(m);
     free(v);

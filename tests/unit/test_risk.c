@@ -76,8 +76,8 @@ static void test_control_moves_to_acceptable(void **state)
 {
     (void)state;
     struct medsec_risk_control ctl[] = {
-        {"C-TLS", "TLS with mutual auth", 2, 0, "removes the remote unauthenticated path", NULL},
-        {"C-LIMIT", "dose limits", 0, 1, "hard limits cap the over-infusion", "HAZ-OVERDOSE"},
+        {"C-TLS", "TLS with mutual auth", 2, 0, "removes the remote unauthenticated path", NULL, false},
+        {"C-LIMIT", "dose limits", 0, 1, "hard limits cap the over-infusion", "HAZ-OVERDOSE", false},
     };
     struct medsec_risk_input in = {"R2", 4, 3, ctl, 2};
     struct medsec_risk_result r;
@@ -94,7 +94,7 @@ static void test_control_moves_to_acceptable(void **state)
 static void test_reduction_floor(void **state)
 {
     (void)state;
-    struct medsec_risk_control ctl[] = {{"C", NULL, 9, 9, "strong", NULL}};
+    struct medsec_risk_control ctl[] = {{"C", NULL, 9, 9, "strong", NULL, false}};
     struct medsec_risk_input in = {"R", 1, 1, ctl, 1};
     struct medsec_risk_result r;
     struct medsec_error err;
@@ -106,7 +106,7 @@ static void test_reduction_floor(void **state)
 static void test_control_needs_rationale(void **state)
 {
     (void)state;
-    struct medsec_risk_control ctl[] = {{"C-X", NULL, 1, 0, NULL, NULL}};
+    struct medsec_risk_control ctl[] = {{"C-X", NULL, 1, 0, NULL, NULL, false}};
     struct medsec_risk_input in = {"R3", 2, 2, ctl, 1};
     struct medsec_risk_result r;
     struct medsec_error err;
@@ -115,7 +115,7 @@ static void test_control_needs_rationale(void **state)
     ctl[0].exploit_reduction = -1;
     ctl[0].rationale = "x";
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
-    struct medsec_risk_control none[] = {{"C-0", NULL, 0, 0, NULL, NULL}}; /* no claim, no rationale needed */
+    struct medsec_risk_control none[] = {{"C-0", NULL, 0, 0, NULL, NULL, false}}; /* no claim, no rationale needed */
     in.controls = none;
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
 }
@@ -428,8 +428,8 @@ static void test_register(void **state)
     assert_int_equal(medsec_risk_register_init(&reg, &cfg, &err), MEDSEC_OK);
     char title[32] = "Bolus replay";
     const char *const haz[] = {"HAZ-OVERDOSE"};
-    struct medsec_risk_control ctl[] = {{"C-TLS", "TLS", 2, 0, "mutual TLS", NULL}};
-    struct medsec_risk_spec a = {.id = "R-a", .title = title, .stride = 'T', .exploitability = 4, .severity = 4,
+    struct medsec_risk_control ctl[] = {{"C-TLS", "TLS", 2, 0, "mutual TLS", NULL, false}};
+    struct medsec_risk_spec a = {.id = "R-a", .title = title, .stride = MEDSEC_STRIDE_TAMPERING, .exploitability = 4, .severity = 4,
                                  .safety_hazards = haz, .nsafety_hazards = 1};
     struct medsec_risk_spec b = {.id = "R-b", .title = "Log wiped", .exploitability = 1, .severity = 0};
     struct medsec_risk_spec c = {.id = "R-c", .title = "Mitigated", .exploitability = 4, .severity = 3,

@@ -130,10 +130,10 @@ static void test_graph(void **state)
 {
     struct fixture *f = *state;
     const struct medsec_tm_element *ctl = medsec_tm_find(&f->g, "ctl"), *log = medsec_tm_find(&f->g, "log");
-    assert_int_equal(ctl->kind, MEDSEC_TM_PROCESS);
-    assert_int_equal(log->kind, MEDSEC_TM_DATA_STORE);
-    assert_int_equal(medsec_tm_find(&f->g, "app")->kind, MEDSEC_TM_EXTERNAL_ENTITY);
-    assert_int_equal(medsec_tm_find(&f->g, "ble")->kind, MEDSEC_TM_INTERFACE);
+    assert_int_equal(ctl->kind, MEDSEC_ELEMENT_PROCESS);
+    assert_int_equal(log->kind, MEDSEC_ELEMENT_DATA_STORE);
+    assert_int_equal(medsec_tm_find(&f->g, "app")->kind, MEDSEC_ELEMENT_EXTERNAL_ENTITY);
+    assert_int_equal(medsec_tm_find(&f->g, "ble")->kind, MEDSEC_ELEMENT_INTERFACE);
     assert_string_equal(medsec_tm_find(&f->g, "ble")->zone, "radio");
     assert_true(medsec_tm_has_item(ctl, "clinical_functions", "therapy_delivery")); /* from the asset */
     assert_true(medsec_tm_has_item(ctl, "capabilities", "AUDT"));                    /* zone control */
@@ -161,7 +161,7 @@ static void test_threats(void **state)
     assert_string_equal(t->missing[0], "EMRG");
     t = medsec_threats_find(&f->l, "TM-1");
     assert_true(t->manual);
-    assert_int_equal(t->stride, 'T');
+    assert_int_equal(t->stride, MEDSEC_STRIDE_TAMPERING);
     assert_int_equal(t->rating, MEDSEC_TM_HIGH);
     assert_int_equal(t->nhazards, 1);
     assert_string_equal(t->hazards[0], "HAZ-OVER");
@@ -319,7 +319,7 @@ static void test_vulnerability_risks(void **state)
     assert_string_equal(r1->spec.id, "R-CVE-2024-0001");
     assert_string_equal(r1->spec.title, "Bolus parser overflow");
     assert_string_equal(r1->spec.element, "ctl");
-    assert_int_equal(r1->spec.stride, 0);
+    assert_int_equal(r1->spec.stride, MEDSEC_STRIDE_NONE);
     /* AV:A/AC:L/PR:N/UI:N: f = 0.73 of the top, level 2 of 3 */
     assert_int_equal(r1->result.initial_exploitability, 2);
     assert_string_equal(r1->spec.exploitability_basis,

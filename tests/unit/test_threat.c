@@ -20,19 +20,19 @@ static void small_graph(struct medsec_tm_graph *g, bool encrypted)
     medsec_tm_graph_init(g);
     assert_int_equal(medsec_tm_add_zone(g, "device", "Device", 2), MEDSEC_OK);
     assert_int_equal(medsec_tm_add_zone(g, "internet", "Internet", 0), MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(g, MEDSEC_TM_PROCESS, "app", "Pump app", "device", NULL, NULL, &app),
+    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_PROCESS, "app", "Pump app", "device", NULL, NULL, &app),
                      MEDSEC_OK);
     assert_int_equal(medsec_tm_add_item(g, app, "clinical_functions", "therapy_delivery"), MEDSEC_OK);
     assert_int_equal(medsec_tm_add_item(g, app, "hazards", "HAZ-1"), MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(g, MEDSEC_TM_EXTERNAL_ENTITY, "cloud", "Cloud", "internet", NULL,
+    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "cloud", "Cloud", "internet", NULL,
                                            NULL, &cloud),
                      MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(g, MEDSEC_TM_DATA_FLOW, "f1", "Commands", NULL, "cloud", "app", &f1),
+    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, "f1", "Commands", NULL, "cloud", "app", &f1),
                      MEDSEC_OK);
     assert_int_equal(medsec_tm_set_str(g, f1, "protocol", "MQTT"), MEDSEC_OK);
     assert_int_equal(medsec_tm_set_bool(g, f1, "encrypted", encrypted), MEDSEC_OK);
     assert_int_equal(medsec_tm_set_bool(g, f1, "authenticated", encrypted), MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(g, MEDSEC_TM_DATA_STORE, "db", "Log store", "device", NULL, NULL,
+    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_STORE, "db", "Log store", "device", NULL, NULL,
                                            &store),
                      MEDSEC_OK);
     assert_int_equal(medsec_tm_add_item(g, store, "data", "logs"), MEDSEC_OK);
@@ -78,13 +78,13 @@ static medsec_err load_err(const char *yaml, struct medsec_error *err)
 static void test_kind_names(void **state)
 {
     (void)state;
-    for (int k = 0; k < MEDSEC_TM_KIND_COUNT; k++) {
-        enum medsec_tm_kind back;
-        assert_true(medsec_tm_kind_parse(medsec_tm_kind_name((enum medsec_tm_kind)k), &back));
+    for (int k = 0; k < MEDSEC_ELEMENT_KIND_COUNT; k++) {
+        enum medsec_element_kind back;
+        assert_true(medsec_element_kind_parse(medsec_element_kind_name((enum medsec_element_kind)k), &back));
         assert_int_equal(back, k);
     }
-    enum medsec_tm_kind k;
-    assert_false(medsec_tm_kind_parse("router", &k));
+    enum medsec_element_kind k;
+    assert_false(medsec_element_kind_parse("router", &k));
 }
 
 static void test_graph_duplicates(void **state)
@@ -93,7 +93,7 @@ static void test_graph_duplicates(void **state)
     struct medsec_tm_graph g;
     small_graph(&g, false);
     assert_int_equal(medsec_tm_add_zone(&g, "device", NULL, 0), MEDSEC_EINVAL);
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_TM_PROCESS, "app", NULL, NULL, NULL, NULL, NULL),
+    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "app", NULL, NULL, NULL, NULL, NULL),
                      MEDSEC_EINVAL);
     assert_int_equal(medsec_tm_add_item(&g, 0, "clinical_functions", "THERAPY_DELIVERY"), MEDSEC_OK);
     const struct medsec_tm_attr *a = medsec_tm_attr_get(medsec_tm_find(&g, "app"), "clinical_functions");
@@ -117,7 +117,7 @@ static void test_derive_crossing(void **state)
     assert_true(medsec_tm_has_item(f, "to_hazards", "HAZ-1"));
     const struct medsec_tm_element *x = medsec_tm_find(&g, "internet->device");
     assert_non_null(x);
-    assert_int_equal(x->kind, MEDSEC_TM_ZONE_CROSSING);
+    assert_int_equal(x->kind, MEDSEC_ELEMENT_ZONE_CROSSING);
     assert_string_equal(x->name, "Internet -> Device");
     assert_false(medsec_tm_attr_get(x, "encrypted")->b);
     assert_true(medsec_tm_has_item(x, "flows", "f1"));
@@ -131,7 +131,7 @@ static void test_derive_unknown_endpoint(void **state)
     struct medsec_tm_graph g;
     struct medsec_error err;
     small_graph(&g, true);
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_TM_DATA_FLOW, "f2", NULL, NULL, "app", "nowhere", NULL),
+    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_DATA_FLOW, "f2", NULL, NULL, "app", "nowhere", NULL),
                      MEDSEC_OK);
     assert_int_equal(medsec_tm_graph_derive(&g, &err), MEDSEC_EINVAL);
     assert_non_null(strstr(err.msg, "unknown destination 'nowhere'"));
@@ -357,7 +357,7 @@ static void test_catalog_quoted(void **state)
     assert_string_equal(c.rules[0].id, "r-''-1");
     assert_string_equal(c.rules[0].title, "Tampering with {name}'s \"store\"");
     assert_string_equal(c.rules[0].rationale, "one two");
-    assert_int_equal(c.rules[0].stride, 'T');
+    assert_int_equal(c.rules[0].stride, MEDSEC_STRIDE_TAMPERING);
     medsec_tm_catalog_release(&c);
 }
 
@@ -381,7 +381,7 @@ static void test_catalog_duplicate_and_override(void **state)
     assert_int_equal(c.n, 3);
     assert_string_equal(c.rules[0].id, "r"); /* replaced in place */
     assert_string_equal(c.rules[0].title, "b");
-    assert_int_equal(c.rules[0].stride, 'T');
+    assert_int_equal(c.rules[0].stride, MEDSEC_STRIDE_TAMPERING);
     assert_string_equal(c.rules[2].id, "z");
     /* a failing load leaves the catalog as it was */
     assert_int_equal(medsec_tm_catalog_load(&c, "rules: [{id: y}]\n", 16, "x", &err), MEDSEC_EINVAL);
@@ -396,8 +396,8 @@ static void test_catalog_stride_words(void **state)
     medsec_tm_catalog_init(&c);
     load_ok(&c, "rules:\n  - {id: a, title: t, kind: process, stride: denial_of_service}\n"
                 "  - {id: b, title: t, kind: process, stride: e}\n");
-    assert_int_equal(c.rules[0].stride, 'D');
-    assert_int_equal(c.rules[1].stride, 'E');
+    assert_int_equal(c.rules[0].stride, MEDSEC_STRIDE_DENIAL_OF_SERVICE);
+    assert_int_equal(c.rules[1].stride, MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE);
     medsec_tm_catalog_release(&c);
 }
 
@@ -418,13 +418,13 @@ static void test_default_catalog_coverage(void **state)
     for (size_t i = 0; i < c.n; i++)
         assert_string_equal(builtin.rules[i].id, c.rules[i].id);
     medsec_tm_catalog_release(&builtin);
-    for (int k = 0; k < MEDSEC_TM_KIND_COUNT; k++)
+    for (int k = 0; k < MEDSEC_ELEMENT_KIND_COUNT; k++)
         for (const char *s = "STRIDE"; *s; s++) {
             bool found = false;
             for (size_t i = 0; i < c.n && !found; i++)
-                found = (c.rules[i].kinds & (1u << k)) && c.rules[i].stride == *s;
+                found = (c.rules[i].kinds & (1u << k)) && medsec_stride_letter(c.rules[i].stride) == *s;
             if (!found)
-                fail_msg("no rule for %s / %c", medsec_tm_kind_name((enum medsec_tm_kind)k), *s);
+                fail_msg("no rule for %s / %c", medsec_element_kind_name((enum medsec_element_kind)k), *s);
         }
     for (size_t i = 0; i < c.n; i++) {
         assert_true(c.rules[i].ncwe > 0);
@@ -469,8 +469,8 @@ static void test_generate_open(void **state)
     assert_int_equal(l.n, 3);
     /* sorted by element id then STRIDE: app/D, f1/S, f1/I */
     assert_string_equal(l.v[0].element_id, "app");
-    assert_int_equal(l.v[1].stride, 'S');
-    assert_int_equal(l.v[2].stride, 'I');
+    assert_int_equal(l.v[1].stride, MEDSEC_STRIDE_SPOOFING);
+    assert_int_equal(l.v[2].stride, MEDSEC_STRIDE_INFORMATION_DISCLOSURE);
     const struct medsec_threat *t = &l.v[2];
     assert_string_equal(t->title, "Eavesdropping on Commands (MQTT) {nope}");
     assert_int_equal(t->status, MEDSEC_TM_OPEN);
@@ -572,7 +572,7 @@ static void test_stable_id_survives_edits(void **state)
     small_graph(&g, false);
     generate(&g, 0, &before);
     size_t p;
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_TM_PROCESS, "aaa", NULL, "device", NULL, NULL, &p),
+    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "aaa", NULL, "device", NULL, NULL, &p),
                      MEDSEC_OK);
     assert_int_equal(medsec_tm_add_item(&g, p, "clinical_functions", "therapy_delivery"), MEDSEC_OK);
     generate(&g, 0, &after);
@@ -601,9 +601,9 @@ static void test_manual_merge(void **state)
     medsec_threat_id("dos", "app", gen_id);
     const char *const ctl[] = {"SAHD", "PLOK"};
     struct medsec_threat_manual m[2] = {
-        {.id = "TM-1", .element = "app", .stride = 'T', .title = "Bolus button spoofed", .rating = MEDSEC_TM_LOW,
+        {.id = "TM-1", .element = "app", .stride = MEDSEC_STRIDE_TAMPERING, .title = "Bolus button spoofed", .rating = MEDSEC_TM_LOW,
          .controls = ctl, .ncontrols = 2},
-        {.id = gen_id, .element = "app", .stride = 'D', .title = "Reviewed DoS", .rating = MEDSEC_TM_MEDIUM},
+        {.id = gen_id, .element = "app", .stride = MEDSEC_STRIDE_DENIAL_OF_SERVICE, .title = "Reviewed DoS", .rating = MEDSEC_TM_MEDIUM},
     };
     assert_int_equal(medsec_threats_merge_manual(&l, &g, m, 2, &err), MEDSEC_OK);
     assert_int_equal(l.n, n + 1); /* one added, one replaced */
@@ -616,9 +616,9 @@ static void test_manual_merge(void **state)
     t = medsec_threats_find(&l, gen_id);
     assert_string_equal(t->title, "Reviewed DoS");
     assert_true(t->manual);
-    struct medsec_threat_manual dup[2] = {{.id = "X", .stride = 'S'}, {.id = "X", .stride = 'T'}};
+    struct medsec_threat_manual dup[2] = {{.id = "X", .stride = MEDSEC_STRIDE_SPOOFING}, {.id = "X", .stride = MEDSEC_STRIDE_TAMPERING}};
     assert_int_equal(medsec_threats_merge_manual(&l, &g, dup, 2, &err), MEDSEC_EINVAL);
-    struct medsec_threat_manual bad = {.id = "Y", .stride = 'Q'};
+    struct medsec_threat_manual bad = {.id = "Y", .stride = (enum medsec_stride)42};
     assert_int_equal(medsec_threats_merge_manual(&l, &g, &bad, 1, &err), MEDSEC_EINVAL);
     medsec_threat_list_release(&l);
     medsec_tm_graph_release(&g);
@@ -640,9 +640,9 @@ static void test_failalloc(void **state)
         failalloc_arm(n);
         medsec_err rc = medsec_tm_add_zone(&g, "z", NULL, 0);
         size_t i;
-        rc = rc ? rc : medsec_tm_add_element(&g, MEDSEC_TM_PROCESS, "p", NULL, "z", NULL, NULL, &i);
-        rc = rc ? rc : medsec_tm_add_element(&g, MEDSEC_TM_EXTERNAL_ENTITY, "e", NULL, NULL, NULL, NULL, NULL);
-        rc = rc ? rc : medsec_tm_add_element(&g, MEDSEC_TM_DATA_FLOW, "f", NULL, NULL, "e", "p", &i);
+        rc = rc ? rc : medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "p", NULL, "z", NULL, NULL, &i);
+        rc = rc ? rc : medsec_tm_add_element(&g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "e", NULL, NULL, NULL, NULL, NULL);
+        rc = rc ? rc : medsec_tm_add_element(&g, MEDSEC_ELEMENT_DATA_FLOW, "f", NULL, NULL, "e", "p", &i);
         rc = rc ? rc : medsec_tm_add_item(&g, i, "capabilities", "TXCF");
         rc = rc ? rc : medsec_tm_graph_derive(&g, &err);
         rc = rc ? rc : medsec_tm_catalog_load(&c, silence_rules, strlen(silence_rules), "t", &err);
@@ -665,7 +665,7 @@ static void test_failalloc(void **state)
 
 /* Status of default rule @rule on element "x" of a one-element graph (plus an entity and, for a flow,
  * the zones it joins); -1 when the rule does not fire. */
-static int default_rule(enum medsec_tm_kind kind, const char *attrs, const char *rule)
+static int default_rule(enum medsec_element_kind kind, const char *attrs, const char *rule)
 {
     struct medsec_tm_graph g;
     struct medsec_tm_catalog c;
@@ -677,10 +677,10 @@ static int default_rule(enum medsec_tm_kind kind, const char *attrs, const char 
     medsec_threat_list_init(&l);
     assert_int_equal(medsec_tm_add_zone(&g, "out", NULL, 0), MEDSEC_OK);
     assert_int_equal(medsec_tm_add_zone(&g, "in", NULL, 9), MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_TM_EXTERNAL_ENTITY, "src", NULL, "out", NULL, NULL, NULL),
+    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "src", NULL, "out", NULL, NULL, NULL),
                      MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_TM_PROCESS, "dst", NULL, "in", NULL, NULL, NULL), MEDSEC_OK);
-    bool flow = kind == MEDSEC_TM_DATA_FLOW;
+    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "dst", NULL, "in", NULL, NULL, NULL), MEDSEC_OK);
+    bool flow = kind == MEDSEC_ELEMENT_DATA_FLOW;
     assert_int_equal(medsec_tm_add_element(&g, kind, "x", NULL, flow ? NULL : "in", flow ? "src" : NULL,
                                            flow ? "dst" : NULL, &x),
                      MEDSEC_OK);
@@ -718,8 +718,8 @@ static int default_rule(enum medsec_tm_kind kind, const char *attrs, const char 
 static void test_default_rules(void **state)
 {
     (void)state;
-    const enum medsec_tm_kind F = MEDSEC_TM_DATA_FLOW, P = MEDSEC_TM_PROCESS, I = MEDSEC_TM_INTERFACE,
-                              S = MEDSEC_TM_DATA_STORE;
+    const enum medsec_element_kind F = MEDSEC_ELEMENT_DATA_FLOW, P = MEDSEC_ELEMENT_PROCESS, I = MEDSEC_ELEMENT_INTERFACE,
+                              S = MEDSEC_ELEMENT_DATA_STORE;
     const int OPEN = MEDSEC_TM_OPEN, RED = MEDSEC_TM_REDUCED, MIT = MEDSEC_TM_MITIGATED, NONE = -1;
     /* cleartext vs protected flows */
     assert_int_equal(default_rule(F, "encrypted=false", "flow-cleartext-disclosure"), OPEN);
@@ -763,9 +763,9 @@ static void test_default_rules(void **state)
     assert_int_equal(default_rule(S, "data=keys;capabilities=STCF", "store-secret-extraction"), RED);
     assert_int_equal(default_rule(S, "data=logs;capabilities=AUDT,IGAU", "store-log-repudiation"), MIT);
     /* external entities */
-    assert_int_equal(default_rule(MEDSEC_TM_EXTERNAL_ENTITY, "type=system", "entity-spoofing"), OPEN);
-    assert_int_equal(default_rule(MEDSEC_TM_EXTERNAL_ENTITY, "capabilities=NAUT", "entity-spoofing"), MIT);
-    assert_int_equal(default_rule(MEDSEC_TM_EXTERNAL_ENTITY, "type=user;unique_credentials=true",
+    assert_int_equal(default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY, "type=system", "entity-spoofing"), OPEN);
+    assert_int_equal(default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY, "capabilities=NAUT", "entity-spoofing"), MIT);
+    assert_int_equal(default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY, "type=user;unique_credentials=true",
                                   "entity-default-credentials"), MIT);
 }
 

@@ -1,0 +1,163 @@
+/*
+ * medsec/device.h: the device pipeline every front end runs. Open a device folder once (its security
+ * file, the model, the element graph) and ask the handle for what the commands, the document
+ * generator and the post-market server all need: threats, the risk register (with or without a
+ * vulnerability database), and the scan targets of every release.
+ *
+ *     struct medsec_device *d;
+ *     struct medsec_risk_register reg;
+ *     if (medsec_device_open(NULL, "examples/infusion-pump", NULL, &d, NULL, &err) == MEDSEC_OK &&
+ *         medsec_device_risks(d, NULL, &reg, NULL, &err) == MEDSEC_OK) {
+ *         ... reg.items[i] ...
+ *         medsec_risk_register_release(&reg);
+ *     }
+ *     medsec_device_close(d);
+ */
+#ifndef MEDSEC_DEVICE_H
+#define MEDSEC_DEVICE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "medsec/ctx.h"
+#include "medsec/db.h"
+#include "medsec/diag.h"
+#include "medsec/error.h"
+#include "medsec/model.h"
+#include "medsec/risk.h"
+#include "medsec/scan.h"
+#include "medsec/threat.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct medsec_device;
+
+#define MEDSEC_DEVICE_MAX_RULE_FILES 32
+
+struct medsec_device_opts {
+    /* threat rule catalogs read after the default one and the security file's `threat_rules` */
+    const char *const *rules;
+    size_t nrules;
+    unsigned threat_flags;                    /* MEDSEC_TM_WITH_MITIGATED */
+    const struct medsec_model_limits *limits; /* NULL: the defaults */
+};
+
+/*
+ * Open the device folder @dir: load and check DIR/device.yaml and the files it names (as
+ * medsec_model_load does; every problem goes to @diags, which may be NULL) and build its element
+ * graph. The handle keeps @ctx (NULL: the default), which must outlive it; every call on the handle
+ * runs under it. @opts may be NULL. On failure *@out stays NULL and @err says why (the diagnostics
+ * hold the file's errors).
+ */
+medsec_err medsec_device_open(const struct medsec_ctx *ctx, const char *dir, const struct medsec_device_opts *opts,
+                              struct medsec_device **out, struct medsec_diags *diags, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+/* Close @d and free everything it owns (NULL is allowed). */
+void medsec_device_close(struct medsec_device *d);
+
+/* The loaded security file, the folder, and what to call the device: its name, else its model, else
+ * the folder. Valid until medsec_device_close. */
+const struct medsec_model *medsec_device_model(const struct medsec_device *d);
+const char *medsec_device_dir(const struct medsec_device *d);
+const char *medsec_device_name(const struct medsec_device *d);
+/* The element graph (docs/threats.md, "The element graph"), built at open. */
+const struct medsec_tm_graph *medsec_device_graph(const struct medsec_device *d);
+
+/*
+ * The threats: every rule of the catalogs applied to the graph, merged with the file's own
+ * `threats:`; generated at the first call and kept. *@out is owned by @d.
+ */
+medsec_err medsec_device_threats(struct medsec_device *d, const struct medsec_threat_list **out,
+                                 struct medsec_error *err) __attribute__((warn_unused_result));
+/* After medsec_device_threats: the catalog the rules came from, and the names of the catalogs read
+ * in order ("rules/threats.yaml" for the built-in one, then the paths); *@n gets their count. */
+const struct medsec_tm_catalog *medsec_device_catalog(const struct medsec_device *d);
+const char *const *medsec_device_catalog_names(const struct medsec_device *d, size_t *n);
+
+/* What medsec_device_risks did with the vulnerability database. */
+struct medsec_device_risk_stats {
+    const char *version;  /* the current version whose SBOMs were matched */
+    size_t sboms;         /* SBOMs of that version */
+    size_t findings;      /* findings of the scan */
+    size_t added;         /* risks added for them */
+    size_t assessed;      /* findings left to the file's own assessment (`vulnerabilities:`) */
+};
+
+/*
+ * The security risk register (docs/risk.md): one risk per threat and per known vulnerability the file
+ * assesses; with @db (may be NULL), also one per vulnerability that matching the current version's
+ * SBOMs finds and the file does not assess, its severity from the patient harm of what the vulnerable
+ * item reaches. The register is the caller's: release it with medsec_risk_register_release (also
+ * after a failure). @stats may be NULL; it is filled only when @db is given.
+ */
+medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db, struct medsec_risk_register *out,
+                               struct medsec_device_risk_stats *stats, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+/* ---- scanning releases and SBOMs --------------------------------------------------------------- */
+
+/* One SBOM to match, with the device release it belongs to (none for a bare SBOM file). */
+struct medsec_scan_target {
+    const char *label;   /* what a person reads: "DEVICE: version V: PATH", or the SBOM path */
+    const char *device;  /* the device's name; NULL for a bare SBOM */
+    const char *version; /* the release; NULL for a bare SBOM */
+    enum medsec_support_level support; /* the release's level of support (when version is set) */
+    bool current;        /* the release is the device's current version */
+    const char *path;    /* the SBOM file as it was read */
+    const struct medsec_sbom *sbom;
+    struct medsec_scan_result result; /* filled by medsec_scan_plan_run */
+    struct medsec_diags notes;        /* the matcher's warnings on this SBOM, at most
+                                       * MEDSEC_SCAN_PLAN_MAX_NOTES (notes.dropped counts the rest) */
+};
+
+#define MEDSEC_SCAN_PLAN_MAX_NOTES 200
+
+/* A list of targets: bare SBOM files and every release of device folders, in the order added; the
+ * targets of one release are next to each other. Owns the SBOMs and devices it opened. */
+struct medsec_scan_plan;
+
+medsec_err medsec_scan_plan_new(const struct medsec_ctx *ctx, struct medsec_scan_plan **out,
+                                struct medsec_error *err) __attribute__((warn_unused_result));
+void medsec_scan_plan_free(struct medsec_scan_plan *p);
+
+/*
+ * Add @path: a folder is a device, opened as medsec_device_open does, whose every release adds one
+ * target per SBOM (medsec_model_version_sboms); a release that names no SBOM is a warning at its
+ * place in device.yaml, a device that names none at all an error (MEDSEC_EINVAL). A file is an SBOM
+ * (CycloneDX or SPDX JSON) with its load warnings. Problems go to @diags (may be NULL).
+ */
+medsec_err medsec_scan_plan_add(struct medsec_scan_plan *p, const char *path, struct medsec_diags *diags,
+                                struct medsec_error *err) __attribute__((warn_unused_result));
+
+/* Add the targets of an open device's every release (the plan does not own @d, which must outlive it). */
+medsec_err medsec_scan_plan_add_device(struct medsec_scan_plan *p, const struct medsec_device *d,
+                                       struct medsec_diags *diags, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+/* Progress of a run: components matched so far, of all. */
+typedef void (*medsec_scan_progress_fn)(void *ud, uint64_t done, uint64_t total);
+
+/*
+ * Match every target against @db (medsec_scan_sbom) into its result and notes; @progress (may be
+ * NULL) is called after each target. Stops at the first failure; *@failed (may be NULL) gets the
+ * index of the target that failed.
+ */
+medsec_err medsec_scan_plan_run(struct medsec_scan_plan *p, struct medsec_db *db, const struct medsec_scan_opts *opts,
+                                medsec_scan_progress_fn progress, void *ud, size_t *failed, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+size_t medsec_scan_plan_count(const struct medsec_scan_plan *p);
+const struct medsec_scan_target *medsec_scan_plan_target(const struct medsec_scan_plan *p, size_t i);
+/* Components over every target (what a run will match). */
+uint64_t medsec_scan_plan_components(const struct medsec_scan_plan *p);
+
+/* True when two targets belong to the same release of the same device. */
+bool medsec_scan_target_same_release(const struct medsec_scan_target *a, const struct medsec_scan_target *b);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

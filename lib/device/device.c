@@ -1,0 +1,262 @@
+/* device.c: a device folder as one handle: the security file, its element graph, the threats from
+ * the rule catalogs, and the risk register, with or without the vulnerability database. */
+#include <string.h>
+
+#include "medsec/alloc.h"
+#include "medsec/device.h"
+#include "medsec/file.h"
+
+struct medsec_device {
+    const struct medsec_ctx *ctx;
+    struct medsec_model *model;
+    const char *name;
+    struct medsec_tm_graph graph;
+    /* threats, generated at the first medsec_device_threats */
+    bool have_threats;
+    struct medsec_tm_catalog catalog;
+    struct medsec_threat_list threats;
+    const char *catalogs[2 * MEDSEC_DEVICE_MAX_RULE_FILES + 1]; /* names read, in order */
+    char *owned[2 * MEDSEC_DEVICE_MAX_RULE_FILES + 1];          /* the ones joined to the folder */
+    size_t ncatalogs;
+    const char **rules; /* copies of the caller's extra catalogs */
+    size_t nrules;
+    unsigned threat_flags;
+};
+
+static medsec_err nomem(struct medsec_error *err)
+{
+    return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+medsec_err medsec_device_open(const struct medsec_ctx *ctx, const char *dir, const struct medsec_device_opts *opts,
+                              struct medsec_device **out, struct medsec_diags *diags, struct medsec_error *err)
+{
+    const struct medsec_ctx *prev = medsec_ctx_enter(ctx);
+    struct medsec_device_opts none = {0};
+    medsec_err rc = MEDSEC_OK;
+    *out = NULL;
+    if (!opts)
+        opts = &none;
+    if (opts->nrules > MEDSEC_DEVICE_MAX_RULE_FILES) {
+        rc = medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "more than %d rule catalogs",
+                              MEDSEC_DEVICE_MAX_RULE_FILES);
+        goto out_leave;
+    }
+    struct medsec_device *d = medsec_calloc(1, sizeof *d);
+    if (!d) {
+        rc = nomem(err);
+        goto out_leave;
+    }
+    d->ctx = ctx;
+    d->threat_flags = opts->threat_flags;
+    medsec_tm_graph_init(&d->graph);
+    medsec_tm_catalog_init(&d->catalog);
+    medsec_threat_list_init(&d->threats);
+    if (opts->nrules) {
+        d->rules = medsec_calloc(opts->nrules, sizeof *d->rules);
+        if (!d->rules) {
+            rc = nomem(err);
+            goto out_close;
+        }
+        for (size_t i = 0; i < opts->nrules; i++, d->nrules++)
+            if (!(d->rules[i] = medsec_strdup(opts->rules[i]))) {
+                rc = nomem(err);
+                goto out_close;
+            }
+    }
+    /* warnings are `medsec validate`'s business; errors come back in @diags and @err */
+    struct medsec_diags own = MEDSEC_DIAGS_INIT;
+    rc = medsec_model_load(dir, opts->limits, &d->model, diags ? diags : &own, err);
+    medsec_diags_release(&own);
+    if (diags)
+        medsec_diags_sort(diags);
+    if (rc)
+        goto out_close;
+    const struct medsec_model_device *md = &d->model->device;
+    d->name = md->name ? md->name : md->model ? md->model : d->model->dir;
+    rc = medsec_tm_from_model(d->model, &d->graph, err);
+    if (rc)
+        goto out_close;
+    *out = d;
+    goto out_leave;
+out_close:
+    medsec_device_close(d);
+out_leave:
+    medsec_ctx_leave(prev);
+    return rc;
+}
+
+void medsec_device_close(struct medsec_device *d)
+{
+    if (!d)
+        return;
+    const struct medsec_ctx *prev = medsec_ctx_enter(d->ctx);
+    for (size_t i = 0; i < d->ncatalogs; i++)
+        medsec_free(d->owned[i]);
+    for (size_t i = 0; i < d->nrules; i++)
+        medsec_free((char *)d->rules[i]);
+    medsec_free(d->rules);
+    medsec_threat_list_release(&d->threats);
+    medsec_tm_catalog_release(&d->catalog);
+    medsec_tm_graph_release(&d->graph);
+    medsec_model_free(d->model);
+    medsec_free(d);
+    medsec_ctx_leave(prev);
+}
+
+const struct medsec_model *medsec_device_model(const struct medsec_device *d)
+{
+    return d->model;
+}
+
+const char *medsec_device_dir(const struct medsec_device *d)
+{
+    return d->model->dir;
+}
+
+const char *medsec_device_name(const struct medsec_device *d)
+{
+    return d->name;
+}
+
+const struct medsec_tm_graph *medsec_device_graph(const struct medsec_device *d)
+{
+    return &d->graph;
+}
+
+const struct medsec_tm_catalog *medsec_device_catalog(const struct medsec_device *d)
+{
+    return &d->catalog;
+}
+
+const char *const *medsec_device_catalog_names(const struct medsec_device *d, size_t *n)
+{
+    *n = d->ncatalogs;
+    return d->catalogs;
+}
+
+/* The built-in catalog, the file's `threat_rules` (relative to the folder), the caller's. */
+static medsec_err load_catalogs(struct medsec_device *d, struct medsec_error *err)
+{
+    medsec_err rc = medsec_tm_catalog_load_default(&d->catalog, err);
+    if (rc)
+        return rc;
+    d->catalogs[d->ncatalogs++] = "rules/threats.yaml";
+    const struct medsec_strlist *extra = &d->model->threat_rules;
+    for (size_t i = 0; i < extra->n; i++) {
+        if (d->ncatalogs >= MEDSEC_DEVICE_MAX_RULE_FILES)
+            return medsec_error_set(err, MEDSEC_ETOOBIG, d->model->file, 0, 0, "more than %d threat_rules",
+                                    MEDSEC_DEVICE_MAX_RULE_FILES - 1);
+        char *path = medsec_path_join(d->model->dir, extra->v[i]);
+        if (!path)
+            return nomem(err);
+        d->owned[d->ncatalogs] = path;
+        d->catalogs[d->ncatalogs++] = path;
+        if ((rc = medsec_tm_catalog_load_file(&d->catalog, path, err)))
+            return rc;
+    }
+    for (size_t i = 0; i < d->nrules; i++) {
+        d->catalogs[d->ncatalogs++] = d->rules[i];
+        if ((rc = medsec_tm_catalog_load_file(&d->catalog, d->rules[i], err)))
+            return rc;
+    }
+    return MEDSEC_OK;
+}
+
+medsec_err medsec_device_threats(struct medsec_device *d, const struct medsec_threat_list **out,
+                                 struct medsec_error *err)
+{
+    const struct medsec_ctx *prev = medsec_ctx_enter(d->ctx);
+    medsec_err rc = MEDSEC_OK;
+    if (!d->have_threats) {
+        /* a failed attempt leaves nothing half-built behind: start again from empty */
+        for (size_t i = 0; i < d->ncatalogs; i++)
+            medsec_free(d->owned[i]);
+        memset(d->owned, 0, sizeof d->owned);
+        d->ncatalogs = 0;
+        medsec_tm_catalog_release(&d->catalog);
+        medsec_threat_list_release(&d->threats);
+        medsec_tm_catalog_init(&d->catalog);
+        medsec_threat_list_init(&d->threats);
+        if (!(rc = load_catalogs(d, err)) &&
+            !(rc = medsec_threats_generate(&d->graph, &d->catalog, d->threat_flags, &d->threats, err)) &&
+            !(rc = medsec_threats_merge_model(&d->threats, &d->graph, d->model, err)))
+            d->have_threats = true;
+    }
+    *out = rc ? NULL : &d->threats;
+    medsec_ctx_leave(prev);
+    return rc;
+}
+
+/* One risk per finding of the current version's SBOMs (docs/risk.md, "Scan findings"). */
+static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db, struct medsec_risk_register *reg,
+                               struct medsec_device_risk_stats *stats, struct medsec_error *err)
+{
+    const struct medsec_model *m = d->model;
+    const struct medsec_model_version *v = medsec_model_find_version(m, m->device.current_version);
+    const struct medsec_model_sbom **set = medsec_calloc(m->nsboms ? m->nsboms : 1, sizeof *set);
+    size_t nset = set && v ? medsec_model_version_sboms(m, v, set) : 0;
+    struct medsec_scan_result *res = medsec_calloc(nset ? nset : 1, sizeof *res);
+    struct medsec_risk_finding *f = NULL;
+    struct medsec_scan_opts opts = {0};
+    size_t total = 0, done = 0, before = reg->n;
+    medsec_err rc = set && res ? MEDSEC_OK : nomem(err);
+    for (size_t i = 0; i < nset && !rc; i++) {
+        struct medsec_diags notes = MEDSEC_DIAGS_INIT; /* the matcher's warnings are medsec scan's business */
+        rc = medsec_scan_sbom(db, set[i]->sbom, &opts, &res[i], &notes, err);
+        medsec_diags_release(&notes);
+        total += res[i].nfindings;
+    }
+    if (!rc && !(f = medsec_calloc(total ? total : 1, sizeof *f)))
+        rc = nomem(err);
+    for (size_t i = 0; i < nset && !rc; i++)
+        for (size_t k = 0; k < res[i].nfindings; k++) {
+            const struct medsec_scan_finding *sf = &res[i].findings[k];
+            const struct medsec_scan_vuln *vu = sf->vuln;
+            const struct medsec_sbom_component *c = &set[i]->sbom->components[sf->component];
+            f[done++] = (struct medsec_risk_finding){
+                .id = vu->id,
+                .aliases = (const char *const *)vu->aliases,
+                .naliases = vu->naliases,
+                .sbom = set[i]->path,
+                .component = c->ref,
+                .component_name = c->name,
+                .component_version = c->version,
+                .cvss_vector = vu->cvss_score >= 0 ? vu->cvss_vector : NULL,
+                .kev = vu->kev,
+                .epss = vu->has_epss ? vu->epss : -1,
+                .summary = vu->summary,
+                .fixed = (const char *const *)sf->fixed,
+                .nfixed = sf->nfixed,
+            };
+        }
+    size_t assessed = 0;
+    if (!rc)
+        rc = medsec_risk_add_findings(reg, m, f, done, 0, &assessed, err);
+    if (!rc && stats)
+        *stats = (struct medsec_device_risk_stats){v ? v->version : NULL, nset, done, reg->n - before, assessed};
+    medsec_free(f);
+    for (size_t i = 0; res && i < nset; i++)
+        medsec_scan_result_release(&res[i]);
+    medsec_free(res);
+    medsec_free(set);
+    return rc;
+}
+
+medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db, struct medsec_risk_register *out,
+                               struct medsec_device_risk_stats *stats, struct medsec_error *err)
+{
+    memset(out, 0, sizeof *out);
+    if (stats)
+        memset(stats, 0, sizeof *stats);
+    const struct medsec_threat_list *threats;
+    medsec_err rc = medsec_device_threats(d, &threats, err);
+    if (rc)
+        return rc;
+    const struct medsec_ctx *prev = medsec_ctx_enter(d->ctx);
+    if (!(rc = medsec_risk_register_from_model(out, d->model, err)) &&
+        !(rc = medsec_risk_from_model(out, d->model, &d->graph, threats, err)) && db)
+        rc = add_findings(d, db, out, stats, err);
+    medsec_ctx_leave(prev);
+    return rc;
+}

@@ -1,0 +1,202 @@
+/* scanplan.c: what to scan: bare SBOM files and every release of device folders, each release's
+ * SBOMs as targets next to each other; running the matcher over them. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "medsec/alloc.h"
+#include "medsec/buf.h"
+#include "medsec/device.h"
+
+struct medsec_scan_plan {
+    const struct medsec_ctx *ctx;
+    struct medsec_scan_target *t;
+    size_t n, cap;
+    struct medsec_sbom **sboms; /* bare SBOMs the plan loaded */
+    size_t nsboms, csboms;
+    struct medsec_device **devices; /* devices the plan opened */
+    size_t ndevices, cdevices;
+    struct medsec_arena strings; /* labels */
+};
+
+static medsec_err nomem(struct medsec_error *err)
+{
+    return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+}
+
+medsec_err medsec_scan_plan_new(const struct medsec_ctx *ctx, struct medsec_scan_plan **out,
+                                struct medsec_error *err)
+{
+    const struct medsec_ctx *prev = medsec_ctx_enter(ctx);
+    *out = medsec_calloc(1, sizeof **out);
+    medsec_ctx_leave(prev);
+    if (!*out)
+        return nomem(err);
+    (*out)->ctx = ctx;
+    return MEDSEC_OK;
+}
+
+void medsec_scan_plan_free(struct medsec_scan_plan *p)
+{
+    if (!p)
+        return;
+    const struct medsec_ctx *prev = medsec_ctx_enter(p->ctx);
+    for (size_t i = 0; i < p->n; i++) {
+        medsec_scan_result_release(&p->t[i].result);
+        medsec_diags_release(&p->t[i].notes);
+    }
+    medsec_free(p->t);
+    for (size_t i = 0; i < p->nsboms; i++)
+        medsec_sbom_free(p->sboms[i]);
+    medsec_free(p->sboms);
+    for (size_t i = 0; i < p->ndevices; i++)
+        medsec_device_close(p->devices[i]);
+    medsec_free(p->devices);
+    medsec_arena_release(&p->strings);
+    medsec_free(p);
+    medsec_ctx_leave(prev);
+}
+
+static struct medsec_scan_target *add_target(struct medsec_scan_plan *p)
+{
+    if (MEDSEC_ARRAY_GROW(p->t, p->n, p->cap))
+        return NULL;
+    struct medsec_scan_target *t = &p->t[p->n++];
+    memset(t, 0, sizeof *t);
+    return t;
+}
+
+static medsec_err add_sbom_file(struct medsec_scan_plan *p, const char *path, struct medsec_diags *diags,
+                                struct medsec_error *err)
+{
+    struct medsec_sbom *s = NULL;
+    medsec_err rc = medsec_sbom_load(path, NULL, &s, diags, err);
+    if (rc)
+        return rc;
+    struct medsec_scan_target *t = NULL;
+    const char *copy = medsec_arena_strdup(&p->strings, path);
+    if (!copy || MEDSEC_ARRAY_GROW(p->sboms, p->nsboms, p->csboms) || !(t = add_target(p))) {
+        medsec_sbom_free(s);
+        return nomem(err);
+    }
+    p->sboms[p->nsboms++] = s;
+    t->label = t->path = copy;
+    t->sbom = s;
+    return MEDSEC_OK;
+}
+
+medsec_err medsec_scan_plan_add_device(struct medsec_scan_plan *p, const struct medsec_device *d,
+                                       struct medsec_diags *diags, struct medsec_error *err)
+{
+    const struct medsec_model *m = medsec_device_model(d);
+    const char *name = medsec_device_name(d);
+    if (m->nsboms == 0)
+        return medsec_error_set(err, MEDSEC_EINVAL, m->file, 0, 0,
+                                "the device names no SBOM (items[].sbom, versions[].sboms): nothing to scan");
+    const struct medsec_model_sbom **set = medsec_calloc(m->nsboms, sizeof *set);
+    if (!set)
+        return nomem(err);
+    medsec_err rc = MEDSEC_OK;
+    for (size_t vi = 0; vi < m->nversions && !rc; vi++) {
+        const struct medsec_model_version *v = &m->versions[vi];
+        size_t n = medsec_model_version_sboms(m, v, set);
+        if (n == 0) {
+            if (diags)
+                rc = medsec_diags_add(diags, MEDSEC_SEV_WARNING, m->file, v->pos.line, v->pos.column, NULL,
+                                      "version %s names no SBOM (versions[].sboms): not scanned", v->version);
+            continue;
+        }
+        bool current = m->device.current_version && strcmp(m->device.current_version, v->version) == 0;
+        for (size_t i = 0; i < n && !rc; i++) {
+            struct medsec_scan_target *t = add_target(p);
+            struct medsec_buf label = MEDSEC_BUF_INIT;
+            if (!t || medsec_buf_addf(&label, "%s: version %s: %s", name, v->version, set[i]->path)) {
+                medsec_buf_release(&label);
+                rc = nomem(err);
+                break;
+            }
+            t->label = medsec_arena_strdup(&p->strings, label.data);
+            t->path = medsec_arena_strdup(&p->strings, set[i]->sbom->path ? set[i]->sbom->path : set[i]->path);
+            medsec_buf_release(&label);
+            t->device = name;
+            t->version = v->version;
+            t->support = v->support;
+            t->current = current;
+            t->sbom = set[i]->sbom;
+            if (!t->label || !t->path)
+                rc = nomem(err);
+        }
+    }
+    medsec_free(set);
+    return rc;
+}
+
+medsec_err medsec_scan_plan_add(struct medsec_scan_plan *p, const char *path, struct medsec_diags *diags,
+                                struct medsec_error *err)
+{
+    const struct medsec_ctx *prev = medsec_ctx_enter(p->ctx);
+    struct stat st;
+    medsec_err rc;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        rc = add_sbom_file(p, path, diags, err);
+        goto out_leave;
+    }
+    struct medsec_device *d = NULL;
+    if (MEDSEC_ARRAY_GROW(p->devices, p->ndevices, p->cdevices)) {
+        rc = nomem(err);
+        goto out_leave;
+    }
+    rc = medsec_device_open(p->ctx, path, NULL, &d, diags, err);
+    if (rc)
+        goto out_leave;
+    p->devices[p->ndevices++] = d;
+    rc = medsec_scan_plan_add_device(p, d, diags, err);
+out_leave:
+    medsec_ctx_leave(prev);
+    return rc;
+}
+
+size_t medsec_scan_plan_count(const struct medsec_scan_plan *p)
+{
+    return p->n;
+}
+
+const struct medsec_scan_target *medsec_scan_plan_target(const struct medsec_scan_plan *p, size_t i)
+{
+    return i < p->n ? &p->t[i] : NULL;
+}
+
+uint64_t medsec_scan_plan_components(const struct medsec_scan_plan *p)
+{
+    uint64_t n = 0;
+    for (size_t i = 0; i < p->n; i++)
+        n += p->t[i].sbom->ncomponents;
+    return n;
+}
+
+medsec_err medsec_scan_plan_run(struct medsec_scan_plan *p, struct medsec_db *db, const struct medsec_scan_opts *opts,
+                                medsec_scan_progress_fn progress, void *ud, size_t *failed, struct medsec_error *err)
+{
+    const struct medsec_ctx *prev = medsec_ctx_enter(p->ctx);
+    uint64_t total = medsec_scan_plan_components(p), done = 0;
+    medsec_err rc = MEDSEC_OK;
+    for (size_t i = 0; i < p->n && !rc; i++) {
+        struct medsec_scan_target *t = &p->t[i];
+        medsec_scan_result_release(&t->result);
+        medsec_diags_release(&t->notes);
+        t->notes.max = MEDSEC_SCAN_PLAN_MAX_NOTES;
+        rc = medsec_scan_sbom(db, t->sbom, opts, &t->result, &t->notes, err);
+        if (rc && failed)
+            *failed = i;
+        done += t->sbom->ncomponents;
+        if (progress)
+            progress(ud, done, total);
+    }
+    medsec_ctx_leave(prev);
+    return rc;
+}
+
+bool medsec_scan_target_same_release(const struct medsec_scan_target *a, const struct medsec_scan_target *b)
+{
+    return a->version && b->version && a->device == b->device && strcmp(a->version, b->version) == 0;
+}
