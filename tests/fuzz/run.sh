@@ -1,22 +1,40 @@
 #!/bin/sh
 # run.sh: run every fuzz harness in BUILD_DIR/tests/fuzz for SECONDS each, JOBS at a time (default 2),
-# seeded from tests/fuzz/seeds/<harness>/ (in the repo), with the dictionary seeds/<harness>.dict when
-# there is one. A crash, leak, timeout, out-of-memory or UBSan report fails the run; its log end is
-# printed and its work folder (log, artifact) is kept.
+# seeded from tests/fuzz/seeds/<harness>/ (in the repo) and from the files of ../shared/data that
+# seeds/shared-data.txt lists for it (copied or extracted into its temporary corpus; skipped with a
+# message when ../shared/data is absent), with the dictionary seeds/<harness>.dict when there is one.
+# A crash, leak, timeout, out-of-memory or UBSan report fails the run; its log end is printed and its
+# work folder (log, artifact) is kept.
 # usage: run.sh BUILD_DIR SECONDS [JOBS]
 set -u
 build=$1 secs=$2 jobs=${3:-2}
 here=$(cd "$(dirname "$0")" && pwd)
+data=$here/../../../shared/data # ../shared/data from the project root
 # the fuzz preset builds UBSan in recover mode: make every report fatal so that it counts
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
 export UBSAN_OPTIONS
 out=$(mktemp -d)
 
-# run_one NAME PATH: fuzz one harness; leaves $out/NAME/{log,status}
+# shared_seeds NAME DIR: copy or extract into DIR the seeds of harness NAME kept in ../shared/data
+shared_seeds() {
+    grep -v '^#' "$here/seeds/shared-data.txt" | while read -r harness file member; do
+        [ "$harness" = "$1" ] || continue
+        dest="$2/$(basename "${member:-$file}")"
+        case $file in
+        *.zip) unzip -p "$data/$file" "$member" >"$dest" ;;
+        *.tar.gz) tar -xzOf "$data/$file" "$member" >"$dest" ;;
+        *) cp "$data/$file" "$dest" ;;
+        esac || {
+            rm -f "$dest"
+            echo "fuzz: $1: could not read the seed $file ${member:-} from ../shared/data"
+        }
+    done
+}
+
+# run_one NAME PATH: fuzz one harness from its corpus folder $out/NAME/corpus; leaves $out/NAME/{log,status}
 run_one() {
     name=$1 h=$2
     work="$out/$name"
-    mkdir -p "$work/corpus"
     set -- "$work/corpus"
     [ -d "$here/seeds/$name" ] && set -- "$@" "$here/seeds/$name"
     [ -f "$here/seeds/$name.dict" ] && set -- -dict="$here/seeds/$name.dict" "$@"
@@ -28,12 +46,15 @@ run_one() {
     fi
 }
 
+[ -d "$data" ] || echo "fuzz: ../shared/data not found: the seeds seeds/shared-data.txt lists are skipped"
 names=
 running=0
 for h in "$build"/tests/fuzz/fuzz_*; do
     [ -x "$h" ] || continue
     name=$(basename "$h")
     names="$names $name"
+    mkdir -p "$out/$name/corpus"
+    [ -d "$data" ] && shared_seeds "$name" "$out/$name/corpus"
     echo "fuzz: $name for ${secs}s"
     run_one "$name" "$h" &
     running=$((running + 1))
