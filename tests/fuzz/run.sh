@@ -46,7 +46,7 @@ run_one() {
     fi
 }
 
-[ -d "$data" ] || echo "fuzz: ../shared/data not found: the seeds seeds/shared-data.txt lists are skipped"
+[ -d "$data" ] || echo "fuzz: ../shared/data not found: starting without the seeds kept there (seeds/shared-data.txt)"
 names=
 running=0
 for h in "$build"/tests/fuzz/fuzz_*; do
