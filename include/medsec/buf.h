@@ -27,7 +27,7 @@ medsec_err medsec_buf_adds(struct medsec_buf *b, const char *s);
 medsec_err medsec_buf_addc(struct medsec_buf *b, char c);
 medsec_err medsec_buf_addf(struct medsec_buf *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-medsec_err medsec_buf_vaddf(struct medsec_buf *b, const char *fmt, va_list ap);
+medsec_err medsec_buf_vaddf(struct medsec_buf *b, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 void medsec_buf_reset(struct medsec_buf *b); /* len = 0, keeps memory */
 /* Hand the data to the caller (who frees it with medsec_free; NULL only when memory ran out);
  * the buffer is empty afterwards. */

@@ -145,11 +145,11 @@ static void check_interval(enum medsec_vscheme s, const char *range, const char 
     if (!plain(ver, "[](),") || !medsec_version_valid(s, ver))
         return;
     /* "[v]" holds exactly v; "[v,)" and "(,v]" hold it too, "(v,)" and "(,v)" do not */
-    static const char *const forms[][2] = {
-        {"[%s]", "1"}, {"[%s,)", "1"}, {"(,%s]", "1"}, {"(%s,)", "0"}, {"(,%s)", "0"}};
+    static const char *const forms[][3] = {
+        {"[", "]", "1"}, {"[", ",)", "1"}, {"(,", "]", "1"}, {"(", ",)", "0"}, {"(,", ")", "0"}};
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-        snprintf(exact, sizeof exact, forms[i][0], ver);
-        if (contains(exact, ver, &in, NULL) != MEDSEC_OK || in != (forms[i][1][0] == '1'))
+        snprintf(exact, sizeof exact, "%s%s%s", forms[i][0], ver, forms[i][1]);
+        if (contains(exact, ver, &in, NULL) != MEDSEC_OK || in != (forms[i][2][0] == '1'))
             abort();
     }
 }
@@ -161,11 +161,10 @@ static void check_gem(const char *req, const char *ver)
     (void)medsec_gem_requirement_satisfied(req, ver, &in, NULL);
     if (!plain(ver, ",<>=!~") || !medsec_version_valid(MEDSEC_VS_GEM, ver))
         return;
-    static const char *const forms[][2] = {{"= %s", "1"},  {">= %s", "1"}, {"<= %s", "1"},
-                                           {"~> %s", "1"}, {"!= %s", "0"}, {"> %s", "0"},
-                                           {"< %s", "0"}};
+    static const char *const forms[][2] = {{"= ", "1"},  {">= ", "1"}, {"<= ", "1"}, {"~> ", "1"},
+                                           {"!= ", "0"}, {"> ", "0"},  {"< ", "0"}};
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
-        snprintf(exact, sizeof exact, forms[i][0], ver);
+        snprintf(exact, sizeof exact, "%s%s", forms[i][0], ver);
         if (medsec_gem_requirement_satisfied(exact, ver, &in, NULL) != MEDSEC_OK ||
             in != (forms[i][1][0] == '1'))
             abort();
