@@ -36,7 +36,12 @@ def multitool(judges):
         if not npm:
             print("SKIP: npm not found (scripts/deps.sh installs it)")
             sys.exit(SKIP)
-        r = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", judges, MULTITOOL_PKG],
+        # every judge package at once: an install naming one removes the others (tests/judges/npm-packages.txt)
+        with open(os.path.join(judges, "npm-packages.txt"), encoding="utf-8") as f:
+            pkgs = [line.strip() for line in f if line.strip() and not line.startswith("#")]
+        if MULTITOOL_PKG not in pkgs:
+            sys.exit(f"{MULTITOOL_PKG} is not listed in tests/judges/npm-packages.txt")
+        r = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", judges, *pkgs],
                            capture_output=True, text=True)
         if r.returncode != 0 or not os.path.exists(exe):
             print("SKIP: could not install the SARIF Multitool (judge): " + (r.stdout + r.stderr)[-300:])

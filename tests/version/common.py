@@ -41,11 +41,17 @@ def node_semver_judge():
     pkg = os.path.join(JUDGES, "node_modules", "semver", "package.json")
     if not os.path.exists(pkg):
         npm = need_tool("npm")
-        res = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", JUDGES, "semver@7"],
-                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        res = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", JUDGES,
+                              *npm_judge_packages()], stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
         if res.returncode != 0 or not os.path.exists(pkg):
             skip("could not install the semver npm package (judge): %s" % res.stdout.decode(errors="replace")[-300:])
     return [node, os.path.join(JUDGES, "npm_judge.js")], "node-semver %s" % load_json(pkg)["version"]
+
+
+def npm_judge_packages():
+    """The npm packages of tests/judges/npm-packages.txt, installed all at once."""
+    with open(os.path.join(JUDGES, "npm-packages.txt"), encoding="utf-8") as f:
+        return [line.strip() for line in f if line.strip() and not line.startswith("#")]
 
 
 def need_tool(name):
