@@ -81,4 +81,33 @@ void medsec_vers_release(struct medsec_vers *r);
 medsec_err medsec_vers_parse_canonical(const char *s, struct medsec_vers *out, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
+/* ---- OSV ranges (SEMVER and ECOSYSTEM events) ---- */
+
+enum medsec_version_event_kind {
+    MEDSEC_VERSION_EV_INTRODUCED,
+    MEDSEC_VERSION_EV_FIXED,
+    MEDSEC_VERSION_EV_LAST_AFFECTED,
+    MEDSEC_VERSION_EV_LIMIT
+};
+
+/* Most events of one range medsec_version_osv_contains evaluates. */
+#define MEDSEC_VERSION_MAX_EVENTS 64
+
+struct medsec_version_event {
+    enum medsec_version_event_kind kind;
+    const char *version; /* @len bytes, not NUL-terminated; introduced "0" means from the start */
+    size_t len;
+};
+
+/*
+ * Is @version inside one OSV range given as @n events? The events are sorted by version under @scheme
+ * (introduced "0" first) and walked: introduced opens, fixed and limit close at their version,
+ * last_affected closes after it. Under semver a leading "v" is ignored. MEDSEC_EPARSE when @version
+ * or an event's version is not valid in the scheme (or 256 bytes or longer); MEDSEC_ETOOBIG past
+ * MEDSEC_VERSION_MAX_EVENTS events; MEDSEC_ENOMEM.
+ */
+medsec_err medsec_version_osv_contains(enum medsec_vscheme scheme, const struct medsec_version_event *ev, size_t n,
+                                       const char *version, bool *affected, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
 #endif
