@@ -130,6 +130,35 @@ bool medsec_cpe_match(const struct medsec_cpe *criterion, const struct medsec_cp
 /* True when @a and @b are the same WFN (same kinds and values, byte for byte). */
 bool medsec_cpe_same(const struct medsec_cpe *a, const struct medsec_cpe *b);
 
+/*
+ * Give @c the version @version, a plain string (a component's version for a name that leaves it
+ * open): every character other than [A-Za-z0-9._-] is quoted as the formatted-string binding needs,
+ * so "-" alone is NA and "2.0*" a literal '*'. The name is bound and read back whole, under the same
+ * rules and cap as medsec_cpe_parse_fs. MEDSEC_EPARSE when @version is empty or holds a character
+ * that is not printable ASCII, MEDSEC_ETOOBIG when the name would pass MEDSEC_CPE_MAX_LEN; @c is
+ * unusable after a failure.
+ */
+medsec_err medsec_cpe_set_version(struct medsec_cpe *c, const char *version, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+/* ---- reading a formatted string without parsing it ---- */
+
+/*
+ * Attribute @a of formatted string @fs ("cpe:2.3:part:vendor:..."): the text between the unquoted
+ * ':' around it, with the quoting '\' removed and letters lowercased ("*" for ANY, "-" for NA, as
+ * written). For cheap pre-checks over many names; nothing is validated, so @fs must be a formatted
+ * string (a URI gives the wrong fields). False when the field is missing or needs @cap bytes or more.
+ */
+bool medsec_cpe_fs_attr(const char *fs, enum medsec_cpe_attr a, char *out, size_t cap);
+
+/* The vendor and product of a formatted string, read once to compare with many names. */
+struct medsec_cpe_vp {
+    char vendor[128], product[128]; /* as medsec_cpe_fs_attr reads them */
+    bool known;                     /* both were read (false: too long or missing) */
+    bool vendor_wild, product_wild; /* they hold '*' or '?' */
+};
+void medsec_cpe_vp_read(const char *fs, struct medsec_cpe_vp *out);
+
 #ifdef __cplusplus
 }
 #endif

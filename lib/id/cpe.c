@@ -655,3 +655,72 @@ medsec_err medsec_cpe_version_key(const struct medsec_cpe *c, char *buf, size_t 
         return rc;
     return medsec_cpe_version_key_str(v, buf, cap);
 }
+
+medsec_err medsec_cpe_set_version(struct medsec_cpe *c, const char *version, struct medsec_error *err)
+{
+    /* bind @c with @version in place of its version, then read the whole name back */
+    char fs[MEDSEC_CPE_MAX_LEN + 1];
+    struct out o = {fs, sizeof fs, 0, 0};
+    int a;
+
+    out_s(&o, "cpe:2.3");
+    for (a = 0; a < MEDSEC_CPE_NATTR; a++) {
+        out_c(&o, ':');
+        if (a != MEDSEC_CPE_VERSION) {
+            bind_fs_value(&o, c, a);
+            continue;
+        }
+        for (const char *v = version; *v; v++) {
+            int ch = (unsigned char)*v;
+            if (!(is_alnum_(ch) || ch == '.' || ch == '-'))
+                out_c(&o, '\\');
+            out_c(&o, (char)ch);
+        }
+    }
+    if (o.over)
+        return fail(err, MEDSEC_ETOOBIG, "CPE name too long");
+    return medsec_cpe_parse_fs(fs, o.len, c, err);
+}
+
+bool medsec_cpe_fs_attr(const char *fs, enum medsec_cpe_attr a, char *out, size_t cap)
+{
+    int idx = (int)a + 2, field = 0; /* fields 0 and 1 are "cpe" and "2.3" */
+    size_t o = 0;
+
+    if (!cap)
+        return false;
+    for (const char *p = fs; *p; p++) {
+        if (*p == '\\' && p[1]) {
+            if (field == idx) {
+                if (o + 1 >= cap)
+                    return false;
+                out[o++] = (char)lower((unsigned char)p[1]);
+            }
+            p++;
+            continue;
+        }
+        if (*p == ':') {
+            if (field == idx)
+                break;
+            field++;
+            continue;
+        }
+        if (field == idx) {
+            if (o + 1 >= cap)
+                return false;
+            out[o++] = (char)lower((unsigned char)*p);
+        }
+    }
+    if (field != idx)
+        return false;
+    out[o] = '\0';
+    return true;
+}
+
+void medsec_cpe_vp_read(const char *fs, struct medsec_cpe_vp *out)
+{
+    out->known = medsec_cpe_fs_attr(fs, MEDSEC_CPE_VENDOR, out->vendor, sizeof out->vendor) &&
+                 medsec_cpe_fs_attr(fs, MEDSEC_CPE_PRODUCT, out->product, sizeof out->product);
+    out->vendor_wild = out->known && strpbrk(out->vendor, "*?") != NULL;
+    out->product_wild = out->known && strpbrk(out->product, "*?") != NULL;
+}

@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -221,12 +222,104 @@ static void test_key(void **state)
     assert_int_equal(medsec_cpe_key(&A, key, 8), MEDSEC_ETOOBIG);
 }
 
+static void test_fs_attr(void **state)
+{
+    char buf[64];
+    struct medsec_cpe_vp vp;
+
+    (void)state;
+    /* one attribute without parsing: quoting removed, lowercased, ANY and NA as written */
+    const char *fs = "cpe:2.3:a:Acme\\:Corp:widget\\_x:1.0\\-RC1:*:-:*:*:*:*:x86";
+    assert_true(medsec_cpe_fs_attr(fs, MEDSEC_CPE_PART, buf, sizeof buf));
+    assert_string_equal(buf, "a");
+    assert_true(medsec_cpe_fs_attr(fs, MEDSEC_CPE_VENDOR, buf, sizeof buf));
+    assert_string_equal(buf, "acme:corp");
+    assert_true(medsec_cpe_fs_attr(fs, MEDSEC_CPE_PRODUCT, buf, sizeof buf));
+    assert_string_equal(buf, "widget_x");
+    assert_true(medsec_cpe_fs_attr(fs, MEDSEC_CPE_VERSION, buf, sizeof buf));
+    assert_string_equal(buf, "1.0-rc1");
+    assert_true(medsec_cpe_fs_attr(fs, MEDSEC_CPE_UPDATE, buf, sizeof buf));
+    assert_string_equal(buf, "*");
+    assert_true(medsec_cpe_fs_attr(fs, MEDSEC_CPE_EDITION, buf, sizeof buf));
+    assert_string_equal(buf, "-");
+    assert_true(medsec_cpe_fs_attr(fs, MEDSEC_CPE_OTHER, buf, sizeof buf));
+    assert_string_equal(buf, "x86");
+    /* the same values medsec_cpe_unquoted gives after a full parse */
+    parse_ok(fs, &A);
+    assert_int_equal(medsec_cpe_unquoted(&A, MEDSEC_CPE_VENDOR, buf, sizeof buf), MEDSEC_OK);
+    assert_string_equal(buf, "acme:corp");
+    /* too long for the buffer, or missing */
+    assert_false(medsec_cpe_fs_attr(fs, MEDSEC_CPE_VENDOR, buf, 9));
+    assert_true(medsec_cpe_fs_attr(fs, MEDSEC_CPE_VENDOR, buf, 10));
+    assert_false(medsec_cpe_fs_attr("cpe:2.3:a:acme", MEDSEC_CPE_PRODUCT, buf, sizeof buf));
+    assert_false(medsec_cpe_fs_attr("cpe:2.3:a:acme", MEDSEC_CPE_VENDOR, buf, 0));
+
+    /* vendor and product once, for many comparisons */
+    medsec_cpe_vp_read("cpe:2.3:a:*:Open\\-SSL:1.0.2:*:*:*:*:*:*:*", &vp);
+    assert_true(vp.known);
+    assert_true(vp.vendor_wild);
+    assert_false(vp.product_wild);
+    assert_string_equal(vp.product, "open-ssl");
+    medsec_cpe_vp_read("cpe:2.3:a:acme:prod??:1:*:*:*:*:*:*:*", &vp);
+    assert_true(vp.known);
+    assert_false(vp.vendor_wild);
+    assert_true(vp.product_wild);
+    medsec_cpe_vp_read("cpe:2.3:a:acme", &vp);
+    assert_false(vp.known);
+    assert_false(vp.vendor_wild);
+    char longer[300];
+    snprintf(longer, sizeof longer, "cpe:2.3:a:%0200d:p:*:*:*:*:*:*:*:*", 7);
+    medsec_cpe_vp_read(longer, &vp);
+    assert_false(vp.known); /* a vendor of 200 characters does not fit */
+}
+
+static void test_set_version(void **state)
+{
+    char out[MEDSEC_CPE_TEXT_MAX];
+    struct medsec_error e;
+
+    (void)state;
+    /* a name that leaves the version open takes a plain version; the other attributes stay */
+    parse_ok("cpe:2.3:a:acme:widget:*:sp1:*:*:*:*:x86:*", &A);
+    assert_int_equal(medsec_cpe_set_version(&A, "1.0.2J", &e), MEDSEC_OK);
+    assert_int_equal(medsec_cpe_format_fs(&A, out, sizeof out), MEDSEC_OK);
+    assert_string_equal(out, "cpe:2.3:a:acme:widget:1.0.2j:sp1:*:*:*:*:x86:*");
+    parse_ok("cpe:2.3:a:acme:widget:1.0.2j:sp1:*:*:*:*:x86:*", &B);
+    assert_true(medsec_cpe_same(&A, &B));
+    /* characters the binding must quote are literal, wildcards included */
+    parse_ok("cpe:/a:acme:widget", &A);
+    assert_int_equal(medsec_cpe_set_version(&A, "2.0+b1*", &e), MEDSEC_OK);
+    assert_int_equal(medsec_cpe_unquoted(&A, MEDSEC_CPE_VERSION, out, sizeof out), MEDSEC_OK);
+    assert_string_equal(out, "2.0+b1*");
+    assert_false(A.wild[MEDSEC_CPE_VERSION]);
+    /* "-" alone is NA, as in the binding */
+    parse_ok("cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*", &A);
+    assert_int_equal(medsec_cpe_set_version(&A, "-", &e), MEDSEC_OK);
+    assert_int_equal(medsec_cpe_kind(&A, MEDSEC_CPE_VERSION), MEDSEC_CPE_NA);
+    /* a version already there is replaced */
+    parse_ok("cpe:2.3:a:acme:widget:1.0:*:*:*:*:*:*:*", &A);
+    assert_int_equal(medsec_cpe_set_version(&A, "2.0", &e), MEDSEC_OK);
+    assert_int_equal(medsec_cpe_unquoted(&A, MEDSEC_CPE_VERSION, out, sizeof out), MEDSEC_OK);
+    assert_string_equal(out, "2.0");
+    /* empty, not printable ASCII, or past the cap */
+    parse_ok("cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*", &A);
+    assert_int_equal(medsec_cpe_set_version(&A, "", &e), MEDSEC_EPARSE);
+    parse_ok("cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*", &A);
+    assert_int_equal(medsec_cpe_set_version(&A, "1.0 beta", &e), MEDSEC_EPARSE);
+    char big[MEDSEC_CPE_MAX_LEN];
+    memset(big, '1', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    parse_ok("cpe:2.3:a:acme:widget:*:*:*:*:*:*:*:*", &A);
+    assert_int_equal(medsec_cpe_set_version(&A, big, &e), MEDSEC_ETOOBIG);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unbind_fs),           cmocka_unit_test(test_fs_errors),
         cmocka_unit_test(test_uri),                 cmocka_unit_test(test_attribute_relations),
         cmocka_unit_test(test_name_matching),       cmocka_unit_test(test_key),
+        cmocka_unit_test(test_fs_attr),             cmocka_unit_test(test_set_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
