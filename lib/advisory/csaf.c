@@ -410,13 +410,7 @@ static medsec_err csaf_vuln(struct csaf *c, const struct medsec_json *v, const c
         vu->published = adv_str(v, "discovery_date");
     vu->cwes = adv_str(medsec_json_get(v, "cwe"), "id");
 
-    medsec_err rc = MEDSEC_OK;
-    medsec_buf_reset(sb);
-    const struct medsec_json *refs = medsec_json_get(v, "references");
-    for (size_t i = 0; !rc && i < adv_arrlen(refs); i++)
-        rc = adv_sb_item(sb, adv_str(medsec_json_at(refs, i), "url"), '\n');
-    if (!rc && sb->len && !(vu->refs = adv_sb_take(sb, a)))
-        rc = MEDSEC_ENOMEM;
+    medsec_err rc = adv_join(sb, a, medsec_json_get(v, "references"), "url", '\n', &vu->refs);
     if (rc)
         return rc;
 
@@ -438,13 +432,8 @@ static medsec_err csaf_vuln(struct csaf *c, const struct medsec_json *v, const c
             sc->type = adv_cvss_type(vec);
             if (!medsec_json_number(medsec_json_get(cv, "baseScore"), &sc->score))
                 sc->score = -1;
-            medsec_buf_reset(sb);
-            const struct medsec_json *pr = medsec_json_get(s, "products");
-            for (size_t j = 0; !rc && j < adv_arrlen(pr); j++)
-                rc = adv_sb_item(sb, medsec_json_str(medsec_json_at(pr, j)), '\n');
-            if (rc)
+            if ((rc = adv_join(sb, a, medsec_json_get(s, "products"), NULL, '\n', &sc->source)))
                 return rc;
-            sc->source = adv_sb_take(sb, a);
         }
     }
 
@@ -461,13 +450,8 @@ static medsec_err csaf_vuln(struct csaf *c, const struct medsec_json *v, const c
             continue;
         rm->details = adv_str(r, "details");
         rm->url = adv_str(r, "url");
-        medsec_buf_reset(sb);
-        const struct medsec_json *pr = medsec_json_get(r, "product_ids");
-        for (size_t j = 0; !rc && j < adv_arrlen(pr); j++)
-            rc = adv_sb_item(sb, medsec_json_str(medsec_json_at(pr, j)), '\n');
-        if (rc)
+        if ((rc = adv_join(sb, a, medsec_json_get(r, "product_ids"), NULL, '\n', &rm->products)))
             return rc;
-        rm->products = adv_sb_take(sb, a);
         vu->n_remediations++;
     }
 

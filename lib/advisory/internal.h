@@ -19,6 +19,10 @@ medsec_err adv_fail(const struct medsec_json_doc *doc, const struct medsec_json 
 const char *adv_sb_take(struct medsec_buf *b, struct medsec_arena *a);
 /* Append @s then @sep to @b when @s is non-empty; ENOMEM/ETOOBIG on failure. */
 medsec_err adv_sb_item(struct medsec_buf *b, const char *s, char sep);
+/* The strings of JSON array @arr, or with @key the string member @key of each of its elements, joined by
+ * @sep into @a (empty ones left out); *@out is NULL when there are none. @sb is scratch. ENOMEM/ETOOBIG. */
+medsec_err adv_join(struct medsec_buf *sb, struct medsec_arena *a, const struct medsec_json *arr, const char *key,
+                    char sep, const char **out);
 /* Arena array of @n zeroed elements of @size (NULL for n == 0 is fine: returns a non-NULL dummy). */
 void *adv_alloc_array(struct medsec_arena *a, size_t n, size_t size);
 /* Fill a package key from an OSV ecosystem + name, or a purl string; strings go to @a. */

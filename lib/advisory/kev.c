@@ -202,10 +202,7 @@ medsec_err adv_kev_csv_read(struct adv_reader *r, const char *origin, const char
             r->stats->malformed++;
             continue;
         }
-        r->stats->records[MEDSEC_ADV_KEV]++;
-        rc = r->sink->kev ? r->sink->kev(r->sink->ud, &k, origin, adv_kev_hash(&k)) : MEDSEC_OK;
-        if (rc)
-            rc = medsec_error_set(r->err, rc, origin, at, 0, "storing KEV entry %s failed", k.cve);
+        rc = adv_deliver_kev(r, &k, origin, at);
     }
     medsec_buf_release(&row.text);
     return rc;

@@ -185,13 +185,10 @@ medsec_err medsec_nvd_from_json(const struct medsec_json_doc *doc, const struct 
     }
     if (!rc && sb.len && !(vu->cwes = adv_sb_take(&sb, a)))
         rc = MEDSEC_ENOMEM;
-    medsec_buf_reset(&sb);
     const struct medsec_json *refs = v2 ? medsec_json_get(cve, "references")
                                         : medsec_json_get(medsec_json_get(cve, "references"), "reference_data");
-    for (size_t i = 0; !rc && i < adv_arrlen(refs); i++)
-        rc = adv_sb_item(&sb, adv_str(medsec_json_at(refs, i), "url"), '\n');
-    if (!rc && sb.len && !(vu->refs = adv_sb_take(&sb, a)))
-        rc = MEDSEC_ENOMEM;
+    if (!rc)
+        rc = adv_join(&sb, a, refs, "url", '\n', &vu->refs);
     medsec_buf_release(&sb);
     if (rc)
         return rc;

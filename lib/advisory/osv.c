@@ -154,19 +154,10 @@ medsec_err medsec_osv_from_json(const struct medsec_json_doc *doc, const struct 
     }
 
     struct medsec_buf sb = MEDSEC_BUF_INIT;
-    medsec_err rc = MEDSEC_OK;
     const struct medsec_json *dbs = medsec_json_get(v, "database_specific");
-    const struct medsec_json *cwes = medsec_json_get(dbs, "cwe_ids");
-    for (size_t i = 0; !rc && i < adv_arrlen(cwes); i++)
-        rc = adv_sb_item(&sb, medsec_json_str(medsec_json_at(cwes, i)), ',');
-    if (!rc && sb.len && !(vu->cwes = adv_sb_take(&sb, a)))
-        rc = MEDSEC_ENOMEM;
-    medsec_buf_reset(&sb);
-    const struct medsec_json *refs = medsec_json_get(v, "references");
-    for (size_t i = 0; !rc && i < adv_arrlen(refs); i++)
-        rc = adv_sb_item(&sb, adv_str(medsec_json_at(refs, i), "url"), '\n');
-    if (!rc && sb.len && !(vu->refs = adv_sb_take(&sb, a)))
-        rc = MEDSEC_ENOMEM;
+    medsec_err rc = adv_join(&sb, a, medsec_json_get(dbs, "cwe_ids"), NULL, ',', &vu->cwes);
+    if (!rc)
+        rc = adv_join(&sb, a, medsec_json_get(v, "references"), "url", '\n', &vu->refs);
 
     const struct medsec_json *aff = medsec_json_get(v, "affected");
     if (!rc && aff && aff->type != MEDSEC_JSON_ARRAY)

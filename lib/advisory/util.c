@@ -55,6 +55,21 @@ medsec_err adv_sb_item(struct medsec_buf *b, const char *s, char sep)
     return rc ? rc : medsec_buf_addc(b, sep);
 }
 
+medsec_err adv_join(struct medsec_buf *sb, struct medsec_arena *a, const struct medsec_json *arr, const char *key,
+                    char sep, const char **out)
+{
+    *out = NULL;
+    medsec_buf_reset(sb);
+    medsec_err rc = MEDSEC_OK;
+    for (size_t i = 0; !rc && i < adv_arrlen(arr); i++) {
+        const struct medsec_json *v = medsec_json_at(arr, i);
+        rc = adv_sb_item(sb, key ? adv_str(v, key) : medsec_json_str(v), sep);
+    }
+    if (!rc && sb->len && !(*out = adv_sb_take(sb, a)))
+        rc = MEDSEC_ENOMEM;
+    return rc;
+}
+
 void *adv_alloc_array(struct medsec_arena *a, size_t n, size_t size)
 {
     if (n == 0)
@@ -120,13 +135,23 @@ static char *lower_dup(struct medsec_arena *a, const char *s, size_t n)
     return d;
 }
 
-static medsec_err key_from_purl(struct medsec_arena *a, const struct medsec_purl *p,
-                                struct medsec_adv_affected *out)
+/* When @made (parsing or building @p) succeeded, copy @p's key into @out and release @p. True when that
+ * settles the key, with the result in *@rc (out of memory settles it too); false when @p is no purl. */
+static bool key_from_purl(struct medsec_arena *a, medsec_err made, struct medsec_purl *p,
+                          struct medsec_adv_affected *out, medsec_err *rc)
 {
+    if (made == MEDSEC_ENOMEM) {
+        *rc = made;
+        return true;
+    }
+    if (made != MEDSEC_OK)
+        return false;
     out->purl_type = medsec_arena_strdup(a, p->type);
     out->purl_ns = medsec_arena_strdup(a, p->ns ? p->ns : "");
     out->purl_name = medsec_arena_strdup(a, p->name);
-    return out->purl_type && out->purl_ns && out->purl_name ? MEDSEC_OK : MEDSEC_ENOMEM;
+    *rc = out->purl_type && out->purl_ns && out->purl_name ? MEDSEC_OK : MEDSEC_ENOMEM;
+    medsec_purl_release(p);
+    return true;
 }
 
 medsec_err adv_purl_key(struct medsec_arena *a, const char *ecosystem, const char *name, const char *purl,
@@ -134,17 +159,10 @@ medsec_err adv_purl_key(struct medsec_arena *a, const char *ecosystem, const cha
 {
     struct medsec_purl p;
     struct medsec_error e;
+    medsec_err rc;
     out->purl_type = out->purl_ns = out->purl_name = "";
-    if (purl && *purl) {
-        medsec_err rc = medsec_purl_parse(purl, strlen(purl), 0, &p, &e);
-        if (rc == MEDSEC_ENOMEM)
-            return rc;
-        if (rc == MEDSEC_OK) {
-            rc = key_from_purl(a, &p, out);
-            medsec_purl_release(&p);
-            return rc;
-        }
-    }
+    if (purl && *purl && key_from_purl(a, medsec_purl_parse(purl, strlen(purl), 0, &p, &e), &p, out, &rc))
+        return rc;
     if (!ecosystem || !name || !*name)
         return MEDSEC_OK;
     size_t elen = strcspn(ecosystem, ":");
@@ -182,14 +200,8 @@ medsec_err adv_purl_key(struct medsec_arena *a, const char *ecosystem, const cha
         nm = cut + 1;
     }
     struct medsec_purl_parts parts = {.type = type, .ns = ns, .name = nm};
-    medsec_err rc = medsec_purl_build(&parts, &p, &e);
-    if (rc == MEDSEC_ENOMEM)
+    if (key_from_purl(a, medsec_purl_build(&parts, &p, &e), &p, out, &rc))
         return rc;
-    if (rc == MEDSEC_OK) {
-        rc = key_from_purl(a, &p, out);
-        medsec_purl_release(&p);
-        return rc;
-    }
     /* the name breaks a purl type rule: keep it as written so nothing is lost */
     out->purl_type = type;
     out->purl_ns = ns ? ns : "";

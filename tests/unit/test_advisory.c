@@ -1,10 +1,11 @@
 /* test_advisory.c: unit tests of the advisory importers (OSV, NVD 1.1 / 2.0, CSAF, KEV, EPSS) and the
- * reader, on small real records extracted from ../shared/data (tests/db/data). */
+ * reader (folders, gzip, tarballs), on small real records extracted from ../shared/data (tests/db/data). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -442,6 +443,97 @@ static bool known_all(void *ud, uint64_t hash)
     return true;
 }
 
+/* Run a shell command (gzip and tar make the archives of the archive tests). */
+static void sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void sh(const char *fmt, ...)
+{
+    char cmd[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof cmd, fmt, ap);
+    va_end(ap);
+    if (system(cmd) != 0)
+        fail_msg("%s failed", cmd);
+}
+
+/* Read @path with a fresh sink; the counts in @c, the warnings in @d (released by the caller). */
+static medsec_err read_counted(const char *path, struct counts *c, struct medsec_adv_read_stats *st,
+                               struct medsec_diags *d)
+{
+    struct medsec_adv_sink sink = {.ud = c, .advisory = count_adv, .kev = count_kev, .epss = count_epss};
+    struct medsec_error err;
+    memset(c, 0, sizeof *c);
+    memset(st, 0, sizeof *st);
+    *d = (struct medsec_diags)MEDSEC_DIAGS_INIT;
+    return medsec_adv_read_path(path, &sink, st, d, &err);
+}
+
+/* gzip, tar.gz: an NVD feed of 3,000 items (one of them 300 KB) streamed through the buffer, an EPSS
+ * file inflated whole, a tarball's members; truncated archives keep what was read and warn once. */
+static void test_reader_archives(void **state)
+{
+    (void)state;
+    char dir[64] = "/tmp/medsec-test-adv-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char path[256];
+    snprintf(path, sizeof path, "%s/nvdcve-1.1-big.json", dir);
+    FILE *fp = fopen(path, "w");
+    assert_non_null(fp);
+    fputs("{\"CVE_data_type\" : \"CVE\",\n\"CVE_Items\" : [\n", fp);
+    for (int i = 0; i < 3000; i++) {
+        fprintf(fp, "%s{\"cve\" : {\"CVE_data_meta\" : {\"ID\" : \"CVE-2000-%04d\"}, \"description\" : "
+                    "{\"description_data\" : [{\"lang\" : \"en\", \"value\" : \"",
+                i ? ",\n" : "", i);
+        for (int k = 0; k < (i == 1500 ? 300000 : 10); k++)
+            fputc('a' + k % 26, fp);
+        fputs("\"}]}}}", fp);
+    }
+    fputs("\n]}\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    sh("cd '%s' && mkdir nvd epss tar cut && gzip -c nvdcve-1.1-big.json > nvd/nvdcve-1.1-big.json.gz"
+       " && gzip -c '%s/epss/epss_scores-head-sample.csv' > epss/e.csv.gz && tar -C '%s' -czf tar/bundle.tar.gz osv kev"
+       " && head -c $(($(wc -c < nvd/nvdcve-1.1-big.json.gz) / 2)) nvd/nvdcve-1.1-big.json.gz"
+       " > cut/nvdcve-1.1-cut.json.gz && head -c 700 tar/bundle.tar.gz > cut/bundle-cut.tar.gz && rm nvdcve-1.1-big.json",
+       dir, DATA, DATA);
+
+    struct counts c;
+    struct medsec_adv_read_stats st;
+    struct medsec_diags d;
+    snprintf(path, sizeof path, "%s/nvd", dir);
+    assert_int_equal(read_counted(path, &c, &st, &d), MEDSEC_OK);
+    assert_int_equal(c.adv[MEDSEC_ADV_NVD], 3000);
+    assert_int_equal(st.malformed, 0);
+    assert_int_equal(d.n, 0);
+    medsec_diags_release(&d);
+
+    snprintf(path, sizeof path, "%s/epss", dir);
+    assert_int_equal(read_counted(path, &c, &st, &d), MEDSEC_OK);
+    assert_int_equal(c.epss, 10);
+    assert_int_equal(d.n, 0);
+    medsec_diags_release(&d);
+
+    snprintf(path, sizeof path, "%s/tar", dir);
+    assert_int_equal(read_counted(path, &c, &st, &d), MEDSEC_OK);
+    assert_int_equal(c.adv[MEDSEC_ADV_OSV], 3);
+    assert_int_equal(c.kev, 2);
+    assert_int_equal(d.n, 0);
+    medsec_diags_release(&d);
+
+    /* the cut tarball ends inside its first member; the cut feed in the middle of its items */
+    snprintf(path, sizeof path, "%s/cut", dir);
+    assert_int_equal(read_counted(path, &c, &st, &d), MEDSEC_OK);
+    assert_true(c.adv[MEDSEC_ADV_NVD] > 100 && c.adv[MEDSEC_ADV_NVD] < 3000);
+    assert_int_equal(c.adv[MEDSEC_ADV_OSV], 0);
+    assert_int_equal(st.malformed, 2);
+    assert_int_equal(d.n, 2);
+    assert_non_null(strstr(d.v[0].file, "bundle-cut.tar.gz"));
+    assert_non_null(strstr(d.v[0].msg, "rest of the archive skipped"));
+    assert_non_null(strstr(d.v[1].file, "nvdcve-1.1-cut.json.gz"));
+    assert_non_null(strstr(d.v[1].msg, "truncated gzip data; skipped"));
+    medsec_diags_release(&d);
+    sh("rm -rf '%s'", dir);
+}
+
 static void test_reader_known_skips(void **state)
 {
     (void)state;
@@ -508,6 +600,7 @@ int main(void)
         cmocka_unit_test(test_reader_folder),
         cmocka_unit_test(test_reader_malformed),
         cmocka_unit_test(test_reader_kev_csv),
+        cmocka_unit_test(test_reader_archives),
         cmocka_unit_test(test_reader_known_skips),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_alloc_failures),

@@ -1,0 +1,248 @@
+/* archive.c: the members of OSV zips and of tarballs (.tar.gz, .tgz: ustar, GNU long names, pax path),
+ * and gzip-compressed files (an NVD feed streamed, anything else inflated whole), each handed on as
+ * text by its name. */
+#include <stdio.h>
+#include <string.h>
+#include <zip.h>
+
+#include "reader.h"
+#include "medsec/alloc.h"
+
+/* Room for @n bytes and a NUL in the member buffer *@buf. */
+static medsec_err member_room(struct adv_reader *r, char **buf, size_t *cap, size_t n, const char *path)
+{
+    if (medsec_array_reserve(buf, cap, n + 1, 1))
+        return medsec_error_set(r->err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
+    return MEDSEC_OK;
+}
+
+medsec_err adv_read_zip(struct adv_reader *r, const char *path)
+{
+    int zerr = 0;
+    zip_t *z = zip_open(path, ZIP_RDONLY, &zerr);
+    if (!z) {
+        adv_warn(r, path, 0, 0, "not a readable zip archive (libzip error %d); skipped", zerr);
+        r->stats->malformed++;
+        return MEDSEC_OK;
+    }
+    medsec_err rc = MEDSEC_OK;
+    zip_int64_t n = zip_get_num_entries(z, 0);
+    char *buf = NULL;
+    size_t cap = 0;
+    struct medsec_buf origin = MEDSEC_BUF_INIT;
+    r->progress_total = n > 0 ? (uint64_t)n : 0;
+    for (zip_int64_t i = 0; !rc && i < n; i++) {
+        zip_stat_t st;
+        if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || !st.name)
+            continue;
+        medsec_buf_reset(&origin);
+        if (medsec_buf_addf(&origin, "%s:%s", path, st.name)) {
+            rc = medsec_error_set(r->err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
+            break;
+        }
+        if (!adv_ends_with(st.name, ".json")) {
+            r->stats->ignored++;
+            continue;
+        }
+        if (st.size > ADV_MAX_RECORD) {
+            adv_warn(r, origin.data, 0, 0, "member larger than %zu bytes; skipped", ADV_MAX_RECORD);
+            r->stats->malformed++;
+            continue;
+        }
+        if ((rc = member_room(r, &buf, &cap, (size_t)st.size, path)))
+            break;
+        zip_file_t *zf = zip_fopen_index(z, (zip_uint64_t)i, 0);
+        zip_int64_t got = zf ? zip_fread(zf, buf, st.size) : -1;
+        if (zf)
+            zip_fclose(zf);
+        if (got < 0 || (zip_uint64_t)got != st.size) {
+            adv_warn(r, origin.data, 0, 0, "cannot read zip member; skipped");
+            r->stats->malformed++;
+            continue;
+        }
+        buf[got] = '\0';
+        rc = adv_read_json(r, origin.data, buf, (size_t)got);
+        adv_progress(r, (uint64_t)i + 1);
+    }
+    medsec_buf_release(&origin);
+    medsec_free(buf);
+    zip_discard(z);
+    return rc;
+}
+
+static unsigned long long octal(const char *p, size_t n)
+{
+    unsigned long long v = 0;
+    size_t i = 0;
+    while (i < n && (p[i] == ' ' || p[i] == '\0'))
+        i++;
+    for (; i < n && p[i] >= '0' && p[i] <= '7'; i++)
+        v = v * 8 + (unsigned long long)(p[i] - '0');
+    return v;
+}
+
+medsec_err adv_read_tar_gz(struct adv_reader *r, const char *path)
+{
+    struct adv_gz g;
+    struct medsec_error e;
+    medsec_err rc = adv_gz_open(&g, path, r->err);
+    if (rc)
+        return rc;
+    char hdr[512];
+    char longname[4096] = "";
+    char *buf = NULL;
+    size_t cap = 0;
+    struct medsec_buf origin = MEDSEC_BUF_INIT;
+    for (;;) {
+        size_t got;
+        rc = adv_gz_read_full(&g, hdr, sizeof hdr, &got, path, &e);
+        if (rc || got < sizeof hdr)
+            break;
+        bool zero = true;
+        for (size_t i = 0; i < sizeof hdr && zero; i++)
+            zero = hdr[i] == 0;
+        if (zero)
+            break;
+        unsigned long long size = octal(hdr + 124, 12);
+        unsigned long long padded = (size + 511) / 512 * 512;
+        char type = hdr[156];
+        char name[4096];
+        if (longname[0]) {
+            snprintf(name, sizeof name, "%s", longname);
+            longname[0] = '\0';
+        } else if (memcmp(hdr + 257, "ustar", 5) == 0 && hdr[345]) {
+            snprintf(name, sizeof name, "%.155s/%.100s", hdr + 345, hdr);
+        } else {
+            snprintf(name, sizeof name, "%.100s", hdr);
+        }
+        if ((type == 'L' || type == 'x') && size < sizeof longname) {
+            char meta[4096];
+            rc = adv_gz_read_full(&g, meta, (size_t)size, &got, path, &e);
+            if (rc || got < size)
+                break;
+            meta[size] = '\0';
+            if (type == 'L') {
+                snprintf(longname, sizeof longname, "%s", meta);
+            } else {
+                const char *pp = strstr(meta, " path=");
+                if (pp) {
+                    size_t l = strcspn(pp + 6, "\n");
+                    snprintf(longname, sizeof longname, "%.*s", (int)l, pp + 6);
+                }
+            }
+            rc = adv_gz_skip(&g, padded - size, path, &e);
+            if (rc)
+                break;
+            continue;
+        }
+        bool regular = type == '0' || type == '\0';
+        bool wanted = regular && (adv_ends_with(name, ".json") || adv_ends_with(name, ".csv"));
+        if (!wanted || size > ADV_MAX_RECORD) {
+            if (regular && !wanted)
+                r->stats->ignored++;
+            if (wanted) {
+                adv_warn(r, path, 0, 0, "member %s larger than %zu bytes; skipped", name, ADV_MAX_RECORD);
+                r->stats->malformed++;
+            }
+            rc = adv_gz_skip(&g, padded, path, &e);
+            if (rc)
+                break;
+            continue;
+        }
+        if ((rc = member_room(r, &buf, &cap, (size_t)size, path)))
+            goto out_free;
+        rc = adv_gz_read_full(&g, buf, (size_t)size, &got, path, &e);
+        if (rc || got < size) {
+            if (!rc)
+                medsec_error_set(&e, MEDSEC_EPARSE, path, 0, 0, "truncated tar archive");
+            rc = MEDSEC_EPARSE;
+            break;
+        }
+        buf[size] = '\0';
+        rc = adv_gz_skip(&g, padded - size, path, &e);
+        if (rc)
+            break;
+        medsec_buf_reset(&origin);
+        if (medsec_buf_addf(&origin, "%s:%s", path, name)) {
+            rc = medsec_error_set(r->err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
+            goto out_free;
+        }
+        rc = adv_read_content(r, origin.data, buf, (size_t)size);
+        adv_progress(r, adv_gz_pos(&g));
+        if (rc)
+            goto out_free;
+    }
+    if (rc) {
+        /* a damaged archive: keep what was read, warn, go on with the next file */
+        adv_warn(r, path, 0, 0, "%s; rest of the archive skipped", e.msg);
+        r->stats->malformed++;
+        rc = MEDSEC_OK;
+    }
+out_free:
+    medsec_buf_release(&origin);
+    medsec_free(buf);
+    adv_gz_close(&g);
+    return rc;
+}
+
+medsec_err adv_read_gz(struct adv_reader *r, const char *path)
+{
+    struct adv_gz g;
+    struct medsec_error e;
+    medsec_err rc = adv_gz_open(&g, path, r->err);
+    if (rc)
+        return rc;
+    struct adv_text t = {0};
+    struct adv_nvd_feed f = {0};
+    medsec_err rd; /* reading the stream: damaged data, a text over its cap, out of memory */
+    if (medsec_array_reserve(&t.data, &t.cap, 4 * ADV_PEEK, 1))
+        rd = medsec_error_set(&e, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
+    else
+        rd = adv_gz_read_full(&g, t.data, ADV_PEEK, &t.len, path, &e);
+    /* the name without ".gz" says what the text is */
+    char inner[4096];
+    snprintf(inner, sizeof inner, "%.*s", (int)(strlen(path) - 3), path);
+    bool nvd = !rd && adv_ends_with(inner, ".json") && adv_looks_nvd(t.data, t.len);
+    if (nvd) {
+        /* stream: hand over the complete items, keep the unfinished one, read on */
+        adv_file_seen(r, path, MEDSEC_ADV_NVD);
+        while (!(rc = adv_nvd_feed_push(r, &f, path, &t)) && !f.broken) {
+            size_t got;
+            if ((rd = adv_gz_fill(&g, &t, ADV_PEEK, ADV_MAX_RECORD, &got, path, &e)))
+                break;
+            adv_progress(r, adv_gz_pos(&g));
+            if (got == 0)
+                break;
+        }
+        if (!rc && !rd)
+            adv_nvd_feed_end(r, &f, path);
+    } else if (!rd) {
+        size_t got;
+        do
+            rd = adv_gz_fill(&g, &t, 1, ADV_MAX_FILE, &got, path, &e);
+        while (!rd && got);
+        if (!rd) {
+            t.data[t.len] = '\0';
+            rc = adv_read_content(r, inner, t.data, t.len);
+            adv_progress(r, r->progress_total);
+        }
+    }
+    if (rc || !rd)
+        goto out_free;
+    if (rd == MEDSEC_ENOMEM) {
+        *r->err = e;
+        rc = MEDSEC_ENOMEM;
+        goto out_free;
+    }
+    if (rd == MEDSEC_ETOOBIG && nvd)
+        adv_warn(r, path, f.item_line, 0, "NVD item larger than %zu bytes; rest of feed skipped", ADV_MAX_RECORD);
+    else if (rd == MEDSEC_ETOOBIG)
+        adv_warn(r, path, 0, 0, "uncompressed size over %zu bytes; skipped", ADV_MAX_FILE);
+    else
+        adv_warn(r, path, 0, 0, "%s; skipped", e.msg);
+    r->stats->malformed++;
+out_free:
+    medsec_free(t.data);
+    adv_gz_close(&g);
+    return rc;
+}

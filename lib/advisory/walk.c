@@ -1,0 +1,100 @@
+/* walk.c: medsec_adv_read_path: folders walked recursively in name order, and each file sent by its
+ * name to the archive readers or read whole as text. */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "reader.h"
+#include "medsec/alloc.h"
+#include "medsec/file.h"
+
+#define MAX_DEPTH 64 /* folder nesting */
+
+static medsec_err read_file(struct adv_reader *r, const char *path, uint64_t size)
+{
+    r->progress_path = path;
+    r->progress_total = size;
+    adv_progress(r, 0);
+    medsec_err rc;
+    if (adv_ends_with(path, ".zip")) {
+        rc = adv_read_zip(r, path);
+    } else if (adv_ends_with(path, ".tar.gz") || adv_ends_with(path, ".tgz")) {
+        rc = adv_read_tar_gz(r, path);
+    } else if (adv_ends_with(path, ".json.gz") || adv_ends_with(path, ".csv.gz")) {
+        rc = adv_read_gz(r, path);
+    } else if (adv_ends_with(path, ".json") || adv_ends_with(path, ".csv")) {
+        char *text = NULL;
+        size_t len = 0;
+        rc = medsec_file_read(path, ADV_MAX_FILE, &text, &len, r->err);
+        if (rc == MEDSEC_ETOOBIG) {
+            adv_warn(r, path, 0, 0, "larger than %zu bytes; skipped", ADV_MAX_FILE);
+            r->stats->malformed++;
+            rc = MEDSEC_OK;
+        } else if (!rc) {
+            rc = adv_read_content(r, path, text, len);
+        }
+        medsec_free(text);
+    } else {
+        r->stats->ignored++;
+        rc = MEDSEC_OK;
+    }
+    if (!rc)
+        adv_progress(r, r->progress_total);
+    r->progress_path = NULL;
+    return rc;
+}
+
+static int name_cmp(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static medsec_err read_path(struct adv_reader *r, const char *path, unsigned depth)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return medsec_error_set(r->err, MEDSEC_ENOTFOUND, path, 0, 0, "no such file or folder");
+    if (!S_ISDIR(st.st_mode))
+        return read_file(r, path, (uint64_t)st.st_size);
+    if (depth > MAX_DEPTH)
+        return medsec_error_set(r->err, MEDSEC_ETOOBIG, path, 0, 0, "folders nested too deeply");
+    DIR *d = opendir(path);
+    if (!d)
+        return medsec_error_set(r->err, MEDSEC_EIO, path, 0, 0, "cannot open folder");
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    medsec_err rc = MEDSEC_OK;
+    struct dirent *de;
+    while ((de = readdir(d))) {
+        if (de->d_name[0] == '.')
+            continue;
+        if (MEDSEC_ARRAY_GROW(names, n, cap) || !(names[n] = medsec_path_join(path, de->d_name))) {
+            rc = MEDSEC_ENOMEM;
+            break;
+        }
+        n++;
+    }
+    closedir(d);
+    if (rc)
+        medsec_error_set(r->err, rc, path, 0, 0, "out of memory");
+    else
+        qsort(names, n, sizeof *names, name_cmp);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = read_path(r, names[i], depth + 1);
+    for (size_t i = 0; i < n; i++)
+        medsec_free(names[i]);
+    medsec_free(names);
+    return rc;
+}
+
+medsec_err medsec_adv_read_path(const char *path, const struct medsec_adv_sink *sink,
+                                struct medsec_adv_read_stats *stats, struct medsec_diags *diags,
+                                struct medsec_error *err)
+{
+    struct adv_reader r;
+    adv_reader_init(&r, sink, stats, diags, err);
+    medsec_err rc = read_path(&r, path, 0);
+    adv_reader_release(&r);
+    return rc;
+}
