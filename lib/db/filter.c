@@ -17,6 +17,11 @@ static const char *const filter_sql[DB_FILTER_COUNT] = {
     "SELECT DISTINCT lower(product) FROM affected WHERE product IS NOT NULL",
 };
 
+/* A key's two hashes. */
+struct key_hash {
+    uint64_t h1, h2;
+};
+
 /* FNV-1a 64 of the key, and a second hash from it, for double hashing (Kirsch and Mitzenmacher). */
 static void key_hashes(const char *s, size_t n, uint64_t *h1, uint64_t *h2)
 {
@@ -52,7 +57,7 @@ static bool filter_has(const struct db_filter *f, const char *s, size_t n)
 medsec_err db_filters_build(struct medsec_db *db, const char *stamp, struct medsec_error *err)
 {
     medsec_err rc = db_exec(db, "DELETE FROM filter", err);
-    uint64_t *hashes = NULL; /* the keys' two hashes, collected in one pass before the size is known */
+    struct key_hash *hashes = NULL; /* collected in one pass before the size is known */
     size_t cap = 0;
     for (int k = 0; !rc && k < DB_FILTER_COUNT; k++) {
         sqlite3_stmt *s = NULL;
@@ -66,17 +71,11 @@ medsec_err db_filters_build(struct medsec_db *db, const char *stamp, struct meds
             const char *v = (const char *)sqlite3_column_text(s, 0);
             if (!v)
                 continue;
-            if (2 * nkeys + 2 > cap) {
-                size_t nc = cap ? cap * 2 : 8192;
-                uint64_t *nh = medsec_realloc(hashes, nc * sizeof *nh);
-                if (!nh) {
-                    rc = medsec_error_set(err, MEDSEC_ENOMEM, db->path, 0, 0, "out of memory");
-                    break;
-                }
-                hashes = nh;
-                cap = nc;
+            if (MEDSEC_ARRAY_GROW(hashes, nkeys, cap)) {
+                rc = medsec_error_set(err, MEDSEC_ENOMEM, db->path, 0, 0, "out of memory");
+                break;
             }
-            key_hashes(v, (size_t)sqlite3_column_bytes(s, 0), &hashes[2 * nkeys], &hashes[2 * nkeys + 1]);
+            key_hashes(v, (size_t)sqlite3_column_bytes(s, 0), &hashes[nkeys].h1, &hashes[nkeys].h2);
             nkeys++;
         }
         sqlite3_finalize(s);
@@ -93,7 +92,7 @@ medsec_err db_filters_build(struct medsec_db *db, const char *stamp, struct meds
             break;
         }
         for (size_t i = 0; i < nkeys; i++)
-            filter_set(bits, nbits, hashes[2 * i], hashes[2 * i + 1]);
+            filter_set(bits, nbits, hashes[i].h1, hashes[i].h2);
         sqlite3_stmt *ins = NULL;
         if (sqlite3_prepare_v2(db->h, "INSERT INTO filter(name, stamp, keys, bits) VALUES(?, ?, ?, ?)", -1, &ins,
                                NULL) != SQLITE_OK)

@@ -9,14 +9,25 @@
 #include "medsec/alloc.h"
 #include "medsec/arena.h"
 
+/* One id: its text and its place in the union-find forest. */
+struct name {
+    const char *name;
+    size_t parent;
+    size_t cve; /* index of the CVE name in the set (root only), or SIZE_MAX */
+};
+
 struct names {
     struct medsec_arena arena;
-    const char **name; /* index -> name */
-    size_t *parent;
-    size_t *cve;       /* index of the CVE name in the set (root only), or SIZE_MAX */
+    struct name *v; /* index -> id */
     size_t n, cap;
-    size_t *slots;     /* open addressing: index + 1, 0 empty */
+    size_t *slots;  /* open addressing: index + 1, 0 empty */
     size_t nslots;
+};
+
+/* The entries in id order and the index of each one's own name. */
+struct entry_name {
+    sqlite3_int64 id;
+    size_t name;
 };
 
 static uint64_t str_hash(const char *s)
@@ -39,7 +50,7 @@ static medsec_err grow_slots(struct names *t)
     if (!slots)
         return MEDSEC_ENOMEM;
     for (size_t i = 0; i < t->n; i++) {
-        size_t j = str_hash(t->name[i]) & (ns - 1);
+        size_t j = str_hash(t->v[i].name) & (ns - 1);
         while (slots[j])
             j = (j + 1) & (ns - 1);
         slots[j] = i + 1;
@@ -57,41 +68,24 @@ static size_t intern(struct names *t, const char *s)
         return SIZE_MAX;
     size_t j = str_hash(s) & (t->nslots - 1);
     while (t->slots[j]) {
-        if (strcmp(t->name[t->slots[j] - 1], s) == 0)
+        if (strcmp(t->v[t->slots[j] - 1].name, s) == 0)
             return t->slots[j] - 1;
         j = (j + 1) & (t->nslots - 1);
     }
-    if (t->n == t->cap) {
-        size_t nc = t->cap ? t->cap * 2 : 1 << 15;
-        const char **nn = medsec_realloc(t->name, nc * sizeof *nn);
-        if (nn)
-            t->name = nn;
-        size_t *np = medsec_realloc(t->parent, nc * sizeof *np);
-        if (np)
-            t->parent = np;
-        size_t *nv = medsec_realloc(t->cve, nc * sizeof *nv);
-        if (nv)
-            t->cve = nv;
-        if (!nn || !np || !nv)
-            return SIZE_MAX;
-        t->cap = nc;
-    }
     char *copy = medsec_arena_strdup(&t->arena, s);
-    if (!copy)
+    if (!copy || MEDSEC_ARRAY_GROW(t->v, t->n, t->cap))
         return SIZE_MAX;
     size_t i = t->n++;
-    t->name[i] = copy;
-    t->parent[i] = i;
-    t->cve[i] = is_cve(copy) ? i : SIZE_MAX;
+    t->v[i] = (struct name){.name = copy, .parent = i, .cve = is_cve(copy) ? i : SIZE_MAX};
     t->slots[j] = i + 1;
     return i;
 }
 
 static size_t find(struct names *t, size_t i)
 {
-    while (t->parent[i] != i) {
-        t->parent[i] = t->parent[t->parent[i]];
-        i = t->parent[i];
+    while (t->v[i].parent != i) {
+        t->v[i].parent = t->v[t->v[i].parent].parent;
+        i = t->v[i].parent;
     }
     return i;
 }
@@ -102,24 +96,22 @@ static void unite(struct names *t, size_t a, size_t b)
     b = find(t, b);
     if (a == b)
         return;
-    if (t->cve[a] != SIZE_MAX && t->cve[b] != SIZE_MAX)
+    if (t->v[a].cve != SIZE_MAX && t->v[b].cve != SIZE_MAX)
         return; /* two different CVEs: keep them apart */
     if (a > b) {
         size_t x = a;
         a = b;
         b = x;
     }
-    t->parent[b] = a;
-    if (t->cve[a] == SIZE_MAX)
-        t->cve[a] = t->cve[b];
+    t->v[b].parent = a;
+    if (t->v[a].cve == SIZE_MAX)
+        t->v[a].cve = t->v[b].cve;
 }
 
 static void names_release(struct names *t)
 {
     medsec_arena_release(&t->arena);
-    medsec_free(t->name);
-    medsec_free(t->parent);
-    medsec_free(t->cve);
+    medsec_free(t->v);
     medsec_free(t->slots);
 }
 
@@ -136,8 +128,8 @@ static int setname_cmp(const void *x, const void *y)
 medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medsec_error *err)
 {
     struct names t = {0};
-    sqlite3_int64 *entry_id = NULL;
-    size_t *entry_name = NULL, nentries = 0, cap = 0;
+    struct entry_name *entries = NULL;
+    size_t nentries = 0, cap = 0;
     size_t *vuln_of_root = NULL;
     struct setname *sets = NULL;
     sqlite3_stmt *s = NULL;
@@ -151,28 +143,13 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
     }
     int sr;
     while ((sr = sqlite3_step(s)) == SQLITE_ROW) {
-        if (nentries == cap) {
-            size_t nc = cap ? cap * 2 : 1 << 15;
-            sqlite3_int64 *ni = medsec_realloc(entry_id, nc * sizeof *ni);
-            if (ni)
-                entry_id = ni;
-            size_t *nn = medsec_realloc(entry_name, nc * sizeof *nn);
-            if (nn)
-                entry_name = nn;
-            if (!ni || !nn) {
-                rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
-                goto out_free;
-            }
-            cap = nc;
-        }
         const char *name = (const char *)sqlite3_column_text(s, 1);
         size_t k = intern(&t, name ? name : "");
-        if (k == SIZE_MAX) {
+        if (k == SIZE_MAX || MEDSEC_ARRAY_GROW(entries, nentries, cap)) {
             rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
             goto out_free;
         }
-        entry_id[nentries] = sqlite3_column_int64(s, 0);
-        entry_name[nentries++] = k;
+        entries[nentries++] = (struct entry_name){.id = sqlite3_column_int64(s, 0), .name = k};
     }
     if (sr != SQLITE_DONE) {
         rc = db_fail(db, err, "merge");
@@ -191,12 +168,12 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
         size_t lo = 0, hi = nentries;
         while (lo < hi) {
             size_t mid = (lo + hi) / 2;
-            if (entry_id[mid] < e)
+            if (entries[mid].id < e)
                 lo = mid + 1;
             else
                 hi = mid;
         }
-        if (lo == nentries || entry_id[lo] != e)
+        if (lo == nentries || entries[lo].id != e)
             continue;
         const char *name = (const char *)sqlite3_column_text(s, 1);
         size_t k = intern(&t, name ? name : "");
@@ -204,7 +181,7 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
             rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
             goto out_free;
         }
-        unite(&t, entry_name[lo], k);
+        unite(&t, entries[lo].name, k);
     }
     if (sr != SQLITE_DONE) {
         rc = db_fail(db, err, "merge");
@@ -225,10 +202,10 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
         size_t r = find(&t, i);
         if (vuln_of_root[r] == 0) {
             sets[nsets].root = r;
-            sets[nsets].canon = t.cve[r] != SIZE_MAX ? t.name[t.cve[r]] : t.name[i];
+            sets[nsets].canon = t.v[r].cve != SIZE_MAX ? t.v[t.v[r].cve].name : t.v[i].name;
             vuln_of_root[r] = ++nsets;
-        } else if (t.cve[r] == SIZE_MAX && strcmp(t.name[i], sets[vuln_of_root[r] - 1].canon) < 0) {
-            sets[vuln_of_root[r] - 1].canon = t.name[i];
+        } else if (t.v[r].cve == SIZE_MAX && strcmp(t.v[i].name, sets[vuln_of_root[r] - 1].canon) < 0) {
+            sets[vuln_of_root[r] - 1].canon = t.v[i].name;
         }
     }
     qsort(sets, nsets, sizeof *sets, setname_cmp);
@@ -258,7 +235,7 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
     }
     for (size_t i = 0; i < t.n; i++) {
         sqlite3_reset(s);
-        sqlite3_bind_text(s, 1, t.name[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(s, 1, t.v[i].name, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, (sqlite3_int64)vuln_of_root[find(&t, i)]);
         if (sqlite3_step(s) != SQLITE_DONE) {
             rc = db_fail(db, err, "merge");
@@ -272,10 +249,10 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
         goto out_free;
     }
     for (size_t i = 0; i < nentries; i++) {
-        sqlite3_int64 v = (sqlite3_int64)vuln_of_root[find(&t, entry_name[i])];
+        sqlite3_int64 v = (sqlite3_int64)vuln_of_root[find(&t, entries[i].name)];
         sqlite3_reset(s);
         sqlite3_bind_int64(s, 1, v);
-        sqlite3_bind_int64(s, 2, entry_id[i]);
+        sqlite3_bind_int64(s, 2, entries[i].id);
         sqlite3_bind_int64(s, 3, v);
         if (sqlite3_step(s) != SQLITE_DONE) {
             rc = db_fail(db, err, "merge");
@@ -287,8 +264,7 @@ out_free:
     sqlite3_finalize(s);
     medsec_free(sets);
     medsec_free(vuln_of_root);
-    medsec_free(entry_id);
-    medsec_free(entry_name);
+    medsec_free(entries);
     names_release(&t);
     return rc;
 }
