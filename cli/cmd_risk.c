@@ -103,7 +103,7 @@ static void print_sections(const struct secload *s)
                 printf(" exploitability -%d", ctl->exploit_reduction);
             if (ctl->severity_reduction)
                 printf(" severity -%d", ctl->severity_reduction);
-            if (!ctl->exploit_reduction && !ctl->severity_reduction && strncmp(ctl->rationale, "not claimed", 11) != 0)
+            if (!ctl->exploit_reduction && !ctl->severity_reduction && !ctl->unclaimed)
                 printf(" no reduction");
             if (ctl->safety_hazard)
                 printf(" (safety control of %s)", ctl->safety_hazard);
@@ -172,7 +172,7 @@ static int print_table(const struct secload *s)
     int ex = EXIT_OK_;
     for (size_t i = 0; i < reg->n && ex == EXIT_OK_; i++) {
         const struct medsec_risk_item *it = &reg->items[i];
-        char init[160], resid[160], stride[2] = {it->spec.stride ? it->spec.stride : '-', 0};
+        char init[160], resid[160], stride[2] = {it->spec.stride ? medsec_stride_letter(it->spec.stride) : '-', 0};
         cell(init, sizeof init, &reg->config, it->result.initial_exploitability, it->result.initial_severity,
              it->result.initial_class);
         cell(resid, sizeof resid, &reg->config, it->result.residual_exploitability, it->result.residual_severity,
@@ -264,7 +264,7 @@ static int print_json(const struct secload *s)
         medsec_jsonw_kv_string(&w, "vulnerability", it->spec.vulnerability_id);
         medsec_jsonw_kv_string(&w, "title", it->spec.title);
         medsec_jsonw_kv_string(&w, "element", it->spec.element);
-        medsec_jsonw_kv_string(&w, "stride", it->spec.stride ? (char[2]){it->spec.stride, 0} : NULL);
+        medsec_jsonw_kv_string(&w, "stride", it->spec.stride ? (char[2]){medsec_stride_letter(it->spec.stride), 0} : NULL);
         medsec_jsonw_kv_string(&w, "security_hazard", it->spec.hazard);
         medsec_jsonw_kv_string(&w, "exploitability_basis", it->spec.exploitability_basis);
         medsec_jsonw_kv_string(&w, "severity_basis", it->spec.severity_basis);
@@ -384,7 +384,7 @@ static int print_csv(const struct secload *s)
     for (size_t i = 0; i < reg->n; i++) {
         const struct medsec_risk_item *it = &reg->items[i];
         const struct medsec_risk_result *r = &it->result;
-        char stride[2] = {it->spec.stride, 0};
+        char stride[2] = {medsec_stride_letter(it->spec.stride), 0};
         csv_field(&out, it->spec.id, false);
         csv_field(&out, it->spec.threat_id, false);
         csv_field(&out, it->spec.vulnerability_id, false);
@@ -459,19 +459,20 @@ static int add_findings(struct secload *s, const char *dbpath)
     for (size_t i = 0; i < nset && !ex; i++)
         for (size_t k = 0; k < res[i].nfindings; k++) {
             const struct medsec_scan_finding *sf = &res[i].findings[k];
+            const struct medsec_scan_vuln *sv = sf->vuln;
             const struct medsec_sbom_component *c = &set[i]->sbom->components[sf->component];
             f[done++] = (struct medsec_risk_finding){
-                .id = sf->id,
-                .aliases = (const char *const *)sf->aliases,
-                .naliases = sf->naliases,
+                .id = sv->id,
+                .aliases = (const char *const *)sv->aliases,
+                .naliases = sv->naliases,
                 .sbom = set[i]->path,
                 .component = c->ref,
                 .component_name = c->name,
                 .component_version = c->version,
-                .cvss_vector = sf->cvss_score >= 0 ? sf->cvss_vector : NULL,
-                .kev = sf->kev,
-                .epss = sf->has_epss ? sf->epss : -1,
-                .summary = sf->summary,
+                .cvss_vector = sv->cvss_score >= 0 ? sv->cvss_vector : NULL,
+                .kev = sv->kev,
+                .epss = sv->has_epss ? sv->epss : -1,
+                .summary = sv->summary,
                 .fixed = (const char *const *)sf->fixed,
                 .nfixed = sf->nfixed,
             };

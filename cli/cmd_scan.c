@@ -177,7 +177,7 @@ static int load_device_target(struct ctx *c, const char *dir)
             t->device = m->device.name;
             t->version = v->version;
             t->current = current;
-            t->support = v->support;
+            t->support = medsec_support_level_name(v->support);
             t->path = keep_label(c, set[i]->sbom->path ? set[i]->sbom->path : set[i]->path);
             t->sbom = set[i]->sbom;
             if (!t->label || !t->path) {
@@ -254,18 +254,15 @@ static void count(const struct medsec_scan_result *r, struct totals *t)
         const struct medsec_scan_finding *f = &r->findings[i];
         t->findings++;
         t->review += f->review;
-        t->kev += f->kev;
-        const char *s = f->severity ? f->severity : "Unknown";
-        if (!strcmp(s, "Critical"))
-            t->critical++;
-        else if (!strcmp(s, "High"))
-            t->high++;
-        else if (!strcmp(s, "Medium"))
-            t->medium++;
-        else if (!strcmp(s, "Low") || !strcmp(s, "None"))
-            t->low++;
-        else
-            t->unknown++;
+        t->kev += f->vuln->kev;
+        switch (f->vuln->severity) {
+        case MEDSEC_CVSS_SEV_CRITICAL: t->critical++; break;
+        case MEDSEC_CVSS_SEV_HIGH: t->high++; break;
+        case MEDSEC_CVSS_SEV_MEDIUM: t->medium++; break;
+        case MEDSEC_CVSS_SEV_LOW:
+        case MEDSEC_CVSS_SEV_NONE: t->low++; break;
+        case MEDSEC_CVSS_SEV_UNKNOWN: t->unknown++; break;
+        }
     }
 }
 
@@ -349,16 +346,17 @@ static int print_text(FILE *out, const struct ctx *c)
                 return EXIT_INTERNAL;
             for (size_t k = 0; k < r->nfindings; k++) {
                 const struct medsec_scan_finding *f = &r->findings[k];
+                const struct medsec_scan_vuln *v = f->vuln;
                 const struct medsec_sbom_component *comp = &t->sbom->components[f->component];
                 char score[16] = "-", epss[16] = "-", fixed[256], match[512], id[300];
-                if (f->cvss_score >= 0)
-                    snprintf(score, sizeof score, "%.1f", f->cvss_score);
-                if (f->has_epss)
-                    snprintf(epss, sizeof epss, "%.3f", f->epss);
+                if (v->cvss_score >= 0)
+                    snprintf(score, sizeof score, "%.1f", v->cvss_score);
+                if (v->has_epss)
+                    snprintf(epss, sizeof epss, "%.3f", v->epss);
                 join(f->fixed, f->nfixed, 3, fixed, sizeof fixed);
-                snprintf(id, sizeof id, "%s%s", f->id, f->withdrawn ? " (withdrawn)" : "");
-                const char *cells[9] = {comp->name, comp->version, id, f->severity, score,
-                                        f->kev ? "yes" : "-", epss, fixed[0] ? fixed : "-",
+                snprintf(id, sizeof id, "%s%s", v->id, f->withdrawn ? " (withdrawn)" : "");
+                const char *cells[9] = {comp->name, comp->version, id, medsec_cvss_severity_name(v->severity), score,
+                                        v->kev ? "yes" : "-", epss, fixed[0] ? fixed : "-",
                                         match_text(f, match, sizeof match)};
                 if (cli_table_add(&tab, cells)) {
                     cli_table_release(&tab);
@@ -383,6 +381,7 @@ static int print_text(FILE *out, const struct ctx *c)
 
 static void json_finding(struct medsec_jsonw *w, const struct target *t, const struct medsec_scan_finding *f)
 {
+    const struct medsec_scan_vuln *v = f->vuln;
     const struct medsec_sbom_component *comp = &t->sbom->components[f->component];
     medsec_jsonw_object_begin(w);
     medsec_jsonw_key(w, "component");
@@ -398,43 +397,43 @@ static void json_finding(struct medsec_jsonw *w, const struct target *t, const s
     medsec_jsonw_array_end(w);
     medsec_jsonw_kv_int(w, "line", comp->line);
     medsec_jsonw_object_end(w);
-    medsec_jsonw_kv_string(w, "id", f->id);
+    medsec_jsonw_kv_string(w, "id", v->id);
     medsec_jsonw_key(w, "aliases");
     medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < f->naliases; i++)
-        medsec_jsonw_string(w, f->aliases[i]);
+    for (size_t i = 0; i < v->naliases; i++)
+        medsec_jsonw_string(w, v->aliases[i]);
     medsec_jsonw_array_end(w);
-    medsec_jsonw_kv_string(w, "summary", f->summary);
-    medsec_jsonw_kv_string(w, "severity", f->severity);
+    medsec_jsonw_kv_string(w, "summary", v->summary);
+    medsec_jsonw_kv_string(w, "severity", medsec_cvss_severity_name(v->severity));
     medsec_jsonw_key(w, "cvss");
-    if (f->cvss_score >= 0) {
+    if (v->cvss_score >= 0) {
         medsec_jsonw_object_begin(w);
-        medsec_jsonw_kv_string(w, "version", f->cvss_version);
+        medsec_jsonw_kv_string(w, "version", v->cvss_version);
         medsec_jsonw_key(w, "score");
-        medsec_jsonw_fixed(w, f->cvss_score, 1);
-        medsec_jsonw_kv_string(w, "vector", f->cvss_vector);
-        medsec_jsonw_kv_string(w, "source", f->cvss_source);
+        medsec_jsonw_fixed(w, v->cvss_score, 1);
+        medsec_jsonw_kv_string(w, "vector", v->cvss_vector);
+        medsec_jsonw_kv_string(w, "source", v->cvss_source);
         medsec_jsonw_object_end(w);
     } else {
         medsec_jsonw_null(w);
     }
     medsec_jsonw_key(w, "kev");
-    if (f->kev) {
+    if (v->kev) {
         medsec_jsonw_object_begin(w);
-        medsec_jsonw_kv_string(w, "date_added", f->kev_date_added);
-        medsec_jsonw_kv_string(w, "due_date", f->kev_due_date);
-        medsec_jsonw_kv_string(w, "known_ransomware_use", f->kev_ransomware);
+        medsec_jsonw_kv_string(w, "date_added", v->kev_date_added);
+        medsec_jsonw_kv_string(w, "due_date", v->kev_due_date);
+        medsec_jsonw_kv_string(w, "known_ransomware_use", v->kev_ransomware);
         medsec_jsonw_object_end(w);
     } else {
         medsec_jsonw_null(w);
     }
     medsec_jsonw_key(w, "epss");
-    if (f->has_epss) {
+    if (v->has_epss) {
         medsec_jsonw_object_begin(w);
         medsec_jsonw_key(w, "score");
-        medsec_jsonw_double(w, f->epss);
+        medsec_jsonw_double(w, v->epss);
         medsec_jsonw_key(w, "percentile");
-        medsec_jsonw_double(w, f->epss_percentile);
+        medsec_jsonw_double(w, v->epss_percentile);
         medsec_jsonw_object_end(w);
     } else {
         medsec_jsonw_null(w);
@@ -525,11 +524,16 @@ static void json_report(struct medsec_jsonw *w, const struct ctx *c, const struc
 
 static const char *sarif_level(const struct medsec_scan_finding *f)
 {
-    const char *s = f->severity ? f->severity : "Unknown";
-    if (f->kev || !strcmp(s, "Critical") || !strcmp(s, "High"))
+    if (f->vuln->kev)
         return "error";
-    if (!strcmp(s, "Medium") || !strcmp(s, "Unknown"))
-        return "warning";
+    switch (f->vuln->severity) {
+    case MEDSEC_CVSS_SEV_CRITICAL:
+    case MEDSEC_CVSS_SEV_HIGH: return "error";
+    case MEDSEC_CVSS_SEV_MEDIUM:
+    case MEDSEC_CVSS_SEV_UNKNOWN: return "warning";
+    case MEDSEC_CVSS_SEV_LOW:
+    case MEDSEC_CVSS_SEV_NONE: return "note";
+    }
     return "note";
 }
 
@@ -553,40 +557,40 @@ static void sarif_report(struct medsec_jsonw *w, const struct ctx *c)
     for (size_t i = 0; i < c->n; i++) {
         const struct medsec_scan_result *r = &c->t[i].res;
         for (size_t k = 0; k < r->nfindings; k++) {
-            const struct medsec_scan_finding *f = &r->findings[k];
+            const struct medsec_scan_vuln *v = r->findings[k].vuln;
             bool seen = false;
             for (size_t a = 0; a <= i && !seen; a++) {
                 const struct medsec_scan_result *ra = &c->t[a].res;
                 size_t lim = a == i ? k : ra->nfindings;
                 for (size_t b = 0; b < lim && !seen; b++)
-                    seen = strcmp(ra->findings[b].id, f->id) == 0;
+                    seen = strcmp(ra->findings[b].vuln->id, v->id) == 0;
             }
             if (seen)
                 continue;
             medsec_jsonw_object_begin(w);
-            medsec_jsonw_kv_string(w, "id", f->id);
+            medsec_jsonw_kv_string(w, "id", v->id);
             medsec_jsonw_key(w, "shortDescription");
             medsec_jsonw_object_begin(w);
-            medsec_jsonw_kv_string(w, "text", f->id);
+            medsec_jsonw_kv_string(w, "text", v->id);
             medsec_jsonw_object_end(w);
-            if (f->summary) {
+            if (v->summary) {
                 medsec_jsonw_key(w, "fullDescription");
                 medsec_jsonw_object_begin(w);
-                medsec_jsonw_kv_string(w, "text", f->summary);
+                medsec_jsonw_kv_string(w, "text", v->summary);
                 medsec_jsonw_object_end(w);
             }
             medsec_jsonw_key(w, "properties");
             medsec_jsonw_object_begin(w);
-            if (f->cvss_score >= 0) {
+            if (v->cvss_score >= 0) {
                 char s[16];
-                snprintf(s, sizeof s, "%.1f", f->cvss_score);
+                snprintf(s, sizeof s, "%.1f", v->cvss_score);
                 medsec_jsonw_kv_string(w, "security-severity", s);
-                medsec_jsonw_kv_string(w, "cvssVector", f->cvss_vector);
+                medsec_jsonw_kv_string(w, "cvssVector", v->cvss_vector);
             }
             medsec_jsonw_key(w, "aliases");
             medsec_jsonw_array_begin(w);
-            for (size_t a = 0; a < f->naliases; a++)
-                medsec_jsonw_string(w, f->aliases[a]);
+            for (size_t a = 0; a < v->naliases; a++)
+                medsec_jsonw_string(w, v->aliases[a]);
             medsec_jsonw_array_end(w);
             medsec_jsonw_key(w, "tags");
             medsec_jsonw_array_begin(w);
@@ -606,6 +610,7 @@ static void sarif_report(struct medsec_jsonw *w, const struct ctx *c)
         const struct target *t = &c->t[i];
         for (size_t k = 0; k < t->res.nfindings; k++) {
             const struct medsec_scan_finding *f = &t->res.findings[k];
+            const struct medsec_scan_vuln *v = f->vuln;
             const struct medsec_sbom_component *comp = &t->sbom->components[f->component];
             char msg[1024], fixed[256];
             join(f->fixed, f->nfixed, 5, fixed, sizeof fixed);
@@ -613,12 +618,13 @@ static void sarif_report(struct medsec_jsonw *w, const struct ctx *c)
             if (t->version)
                 snprintf(release, sizeof release, "%s %s: ", t->device ? t->device : "version", t->version);
             snprintf(msg, sizeof msg, "%s%s %s is affected by %s (%s%s%s)%s%s%s%s", release,
-                     comp->name ? comp->name : "?", comp->version ? comp->version : "", f->id, f->severity,
-                     f->cvss_score >= 0 ? ", CVSS " : "", f->cvss_score >= 0 ? f->cvss_vector : "",
-                     f->kev ? "; known exploited (CISA KEV)" : "", fixed[0] ? "; fixed in " : "", fixed,
+                     comp->name ? comp->name : "?", comp->version ? comp->version : "", v->id,
+                     medsec_cvss_severity_name(v->severity), v->cvss_score >= 0 ? ", CVSS " : "",
+                     v->cvss_score >= 0 ? v->cvss_vector : "", v->kev ? "; known exploited (CISA KEV)" : "",
+                     fixed[0] ? "; fixed in " : "", fixed,
                      f->review ? "; the advisory's range needs review" : "");
             medsec_jsonw_object_begin(w);
-            medsec_jsonw_kv_string(w, "ruleId", f->id);
+            medsec_jsonw_kv_string(w, "ruleId", v->id);
             medsec_jsonw_kv_string(w, "level", sarif_level(f));
             medsec_jsonw_key(w, "message");
             medsec_jsonw_object_begin(w);
@@ -655,7 +661,7 @@ static void sarif_report(struct medsec_jsonw *w, const struct ctx *c)
             /* one finding per release: an SBOM shared by releases gives one result for each */
             char print[1024];
             snprintf(print, sizeof print, "%s|%s|%s|%s|%s", t->device ? t->device : "",
-                     t->version ? t->version : "", t->path, comp->ref ? comp->ref : "", f->id);
+                     t->version ? t->version : "", t->path, comp->ref ? comp->ref : "", v->id);
             medsec_jsonw_key(w, "partialFingerprints");
             medsec_jsonw_object_begin(w);
             medsec_jsonw_kv_string(w, "medsecFinding/v1", print);
@@ -667,10 +673,10 @@ static void sarif_report(struct medsec_jsonw *w, const struct ctx *c)
                 medsec_jsonw_kv_string(w, "device", t->device);
                 medsec_jsonw_kv_string(w, "version", t->version);
             }
-            medsec_jsonw_kv_bool(w, "kev", f->kev);
-            if (f->has_epss) {
+            medsec_jsonw_kv_bool(w, "kev", v->kev);
+            if (v->has_epss) {
                 medsec_jsonw_key(w, "epss");
-                medsec_jsonw_double(w, f->epss);
+                medsec_jsonw_double(w, v->epss);
             }
             medsec_jsonw_kv_bool(w, "review", f->review);
             medsec_jsonw_key(w, "matches");

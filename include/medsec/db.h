@@ -11,6 +11,7 @@
 #include "medsec/arena.h"
 #include "medsec/diag.h"
 #include "medsec/error.h"
+#include "medsec/version.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -251,8 +252,13 @@ void medsec_db_vuln_release(struct medsec_db_vuln *v);
 
 enum medsec_db_range_type { MEDSEC_DB_RANGE_SEMVER, MEDSEC_DB_RANGE_ECOSYSTEM, MEDSEC_DB_RANGE_GIT,
                             MEDSEC_DB_RANGE_VERS, MEDSEC_DB_RANGE_TEXT };
-enum medsec_db_event_kind { MEDSEC_DB_EV_INTRODUCED, MEDSEC_DB_EV_FIXED, MEDSEC_DB_EV_LAST_AFFECTED,
-                            MEDSEC_DB_EV_LIMIT };
+/* OSV range events: the version module's kinds (medsec_version_osv_contains evaluates them). */
+enum medsec_db_event_kind {
+    MEDSEC_DB_EV_INTRODUCED = MEDSEC_VERSION_EV_INTRODUCED,
+    MEDSEC_DB_EV_FIXED = MEDSEC_VERSION_EV_FIXED,
+    MEDSEC_DB_EV_LAST_AFFECTED = MEDSEC_VERSION_EV_LAST_AFFECTED,
+    MEDSEC_DB_EV_LIMIT = MEDSEC_VERSION_EV_LIMIT
+};
 #define MEDSEC_DB_MAX_EVENTS 64
 struct medsec_db_range {
     enum medsec_db_range_type type;

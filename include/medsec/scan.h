@@ -15,7 +15,11 @@
  *          the importer flagged) give findings marked `review`.
  *
  * Findings of one vulnerability (merged identity: CVE, GHSA, OSV and vendor ids are one) on one
- * component are one finding with every match that led to it (source, record, method, reason).
+ * component are one finding with every match that led to it (source, record, method, reason). What
+ * belongs to the vulnerability itself (aliases, chosen CVSS score, KEV, EPSS) is one record per
+ * identity, read once per scan and shared by the findings of every component it affects.
+ *
+ * OSV range semantics are medsec_version_osv_contains (medsec/version.h).
  */
 #ifndef MEDSEC_SCAN_H
 #define MEDSEC_SCAN_H
@@ -24,11 +28,11 @@
 #include <stddef.h>
 
 #include "medsec/arena.h"
+#include "medsec/cvss.h"
 #include "medsec/db.h"
 #include "medsec/diag.h"
 #include "medsec/error.h"
 #include "medsec/sbom.h"
-#include "medsec/version.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -61,28 +65,37 @@ struct medsec_scan_match {
     bool review;           /* the advisory's range is free text: a person must confirm */
 };
 
-struct medsec_scan_finding {
-    size_t component;   /* index into the SBOM's components */
+/* One vulnerability identity, as the database describes it. Held once per identity in the result's
+ * arena; every finding of it points here. */
+struct medsec_scan_vuln {
     const char *id;     /* merged identity name (the CVE when there is one) */
-    const char **aliases; size_t naliases;
+    const char **aliases; size_t naliases; /* every other id it has in the database, sorted */
     const char *summary;
     /* the chosen score: CVSS v3.1, else v3.0, v4.0, v2.0; NVD's before others'. score < 0: none */
     const char *cvss_version, *cvss_vector, *cvss_source;
     double cvss_score;
-    const char *severity; /* "Critical", "High", "Medium", "Low", "None" or "Unknown" */
-    bool kev;
+    enum medsec_cvss_severity severity; /* of the chosen score; MEDSEC_CVSS_SEV_UNKNOWN when none */
+    bool kev;           /* in CISA's Known Exploited Vulnerabilities catalog */
     const char *kev_date_added, *kev_due_date, *kev_ransomware;
     bool has_epss;
     double epss, epss_percentile;
-    const char **fixed; size_t nfixed; /* versions that fix it, as the advisories give them */
+    bool withdrawn;     /* the identity is withdrawn or rejected */
+};
+
+/* One vulnerability on one component. */
+struct medsec_scan_finding {
+    size_t component;   /* index into the SBOM's components */
+    const struct medsec_scan_vuln *vuln;
+    const char **fixed; size_t nfixed; /* versions that fix it, as the advisories give them (sorted as text) */
     struct medsec_scan_match *matches; size_t nmatches;
     bool review;        /* every match needs review */
-    bool withdrawn;
+    bool withdrawn;     /* the identity or a record that matched is withdrawn */
 };
 
 struct medsec_scan_result {
     const struct medsec_sbom *sbom;
-    struct medsec_scan_finding *findings; /* by component, then severity (highest first), then id */
+    /* by component, then those that need no review, then score (highest first), then id */
+    struct medsec_scan_finding *findings;
     size_t nfindings;
     size_t components;        /* components looked at */
     size_t by_purl, by_cpe;   /* components with a usable purl / at least one usable CPE */
@@ -90,7 +103,7 @@ struct medsec_scan_result {
     size_t platform_unmet;    /* configurations whose running-on platform the SBOM does not list */
     size_t unorderable;       /* advisory rows skipped: the version cannot be ordered in the scheme */
     size_t vulnerable_components;
-    struct medsec_arena arena;
+    struct medsec_arena arena; /* the strings, matches and vulnerability records of the findings */
 };
 
 /*
@@ -103,21 +116,6 @@ medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom
                             struct medsec_diags *notes, struct medsec_error *err)
     __attribute__((warn_unused_result));
 void medsec_scan_result_release(struct medsec_scan_result *r);
-
-/*
- * OSV range semantics on its own (exposed for tests): is @version inside one range given as events?
- * Events are sorted by version under @scheme ("0" introduced sorts first) and walked: introduced
- * opens, fixed and limit close at their version, last_affected closes after it. MEDSEC_EPARSE when
- * @version or an event's version is not valid in the scheme.
- */
-struct medsec_scan_event {
-    enum medsec_db_event_kind kind;
-    const char *version;
-    size_t len;
-};
-medsec_err medsec_scan_osv_range(enum medsec_vscheme scheme, const struct medsec_scan_event *ev, size_t n,
-                                 const char *version, bool *affected, struct medsec_error *err)
-    __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

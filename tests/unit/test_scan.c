@@ -1,5 +1,6 @@
 /* test_scan.c: the matcher on a database imported from tests/scan/data/advisories (OSV, NVD 1.1, CSAF
- * records written for these cases) and the SBOMs in tests/scan/data/sbom; OSV range semantics. */
+ * records written for these cases) and the SBOMs in tests/scan/data/sbom; OSV range semantics
+ * (medsec_version_osv_contains, which the purl path uses). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,6 +14,7 @@
 
 #include "medsec/db.h"
 #include "medsec/scan.h"
+#include "medsec/version.h"
 
 #define DATA MEDSEC_SOURCE_DIR "/tests/scan/data"
 
@@ -74,7 +76,8 @@ static int teardown(void **state)
 static const struct medsec_scan_finding *find(const struct medsec_scan_result *r, const char *ref, const char *id)
 {
     for (size_t i = 0; i < r->nfindings; i++)
-        if (strcmp(r->sbom->components[r->findings[i].component].ref, ref) == 0 && strcmp(r->findings[i].id, id) == 0)
+        if (strcmp(r->sbom->components[r->findings[i].component].ref, ref) == 0 &&
+            strcmp(r->findings[i].vuln->id, id) == 0)
             return &r->findings[i];
     return NULL;
 }
@@ -113,23 +116,25 @@ static void test_purl_path(void **state)
     assert_string_equal(x->fixed[0], "1.4");
     assert_false(x->review);
     /* the alias list carries the OSV id */
-    assert_int_equal(x->naliases, 1);
-    assert_string_equal(x->aliases[0], "PYSEC-0000-1");
+    assert_int_equal(x->vuln->naliases, 1);
+    assert_string_equal(x->vuln->aliases[0], "PYSEC-0000-1");
     assert_null(find(&r, "py-14", "CVE-2099-0001"));      /* fixed */
     assert_non_null(find(&r, "py-213", "CVE-2099-0001")); /* last_affected is inclusive */
+    /* findings of one vulnerability on two components share its one record */
+    assert_ptr_equal(find(&r, "py-213", "CVE-2099-0001")->vuln, x->vuln);
     assert_null(find(&r, "py-214", "CVE-2099-0001"));
     assert_non_null(find(&r, "py-09", "CVE-2099-0001")); /* versions list */
     /* the npm advisory for the same name never reaches a PyPI package; withdrawn records stay out */
     assert_int_equal(findings_of(&r, "py-30"), 0);
     for (size_t i = 0; i < r.nfindings; i++) {
-        assert_string_not_equal(r.findings[i].id, "GHSA-0000-npm3");
-        assert_string_not_equal(r.findings[i].id, "GHSA-0000-wd4");
+        assert_string_not_equal(r.findings[i].vuln->id, "GHSA-0000-npm3");
+        assert_string_not_equal(r.findings[i].vuln->id, "GHSA-0000-wd4");
     }
     /* Go SEMVER, events out of order, "v" prefix on the purl version; OSV's CVSS vector scored */
     x = find(&r, "go-11", "GO-0000-2");
     assert_non_null(x);
-    assert_string_equal(x->severity, "High");
-    assert_true(x->cvss_score > 7.49 && x->cvss_score < 7.51);
+    assert_int_equal(x->vuln->severity, MEDSEC_CVSS_SEV_HIGH);
+    assert_true(x->vuln->cvss_score > 7.49 && x->vuln->cvss_score < 7.51);
     assert_null(find(&r, "go-12", "GO-0000-2"));
     medsec_scan_result_release(&r);
 }
@@ -144,8 +149,8 @@ static void test_cpe_path(void **state)
     assert_int_equal(x->matches[0].method, MEDSEC_SCAN_BY_CPE);
     assert_string_equal(x->matches[0].source, "nvd");
     assert_string_equal(x->matches[0].key, "cpe:2.3:a:acme:widgetlib:*:*:*:*:*:*:*:*");
-    assert_string_equal(x->severity, "Critical");
-    assert_string_equal(x->cvss_version, "3.1");
+    assert_int_equal(x->vuln->severity, MEDSEC_CVSS_SEV_CRITICAL);
+    assert_string_equal(x->vuln->cvss_version, "3.1");
     assert_int_equal(x->nfixed, 1);
     assert_string_equal(x->fixed[0], "1.0.2k");
     /* a CPE with an open version takes the component's version: 1.0.2k is the fix */
@@ -166,7 +171,7 @@ static void test_cpe_path(void **state)
     medsec_scan_result_release(&r);
     scan(f, f->fw_only, MEDSEC_SCAN_ANY_PLATFORM, &r, NULL);
     assert_int_equal(r.nfindings, 1);
-    assert_string_equal(r.findings[0].id, "CVE-2099-1001");
+    assert_string_equal(r.findings[0].vuln->id, "CVE-2099-1001");
     medsec_scan_result_release(&r);
     scan(f, f->device, MEDSEC_SCAN_WITHDRAWN, &r, NULL);
     x = find(&r, "wl-j", "CVE-2099-1003");
@@ -187,7 +192,7 @@ static void test_product_path(void **state)
     assert_int_equal(x->matches[0].method, MEDSEC_SCAN_BY_PRODUCT);
     assert_string_equal(x->matches[0].record_id, "TEST-CSAF-0001");
     assert_false(x->review);
-    assert_string_equal(x->severity, "High");
+    assert_int_equal(x->vuln->severity, MEDSEC_CVSS_SEV_HIGH);
     assert_null(find(&r, "stack5", "CVE-2099-2000")); /* 5.0 is fixed, not in <= 4.0 */
     assert_int_equal(findings_of(&r, "other"), 0);   /* same name, another vendor: never */
     /* free-text range: reported, marked for review */
@@ -221,7 +226,7 @@ static void test_order(void **state)
         const struct medsec_scan_finding *a = &r.findings[i - 1], *b = &r.findings[i];
         assert_true(a->component <= b->component);
         if (a->component == b->component && a->review == b->review)
-            assert_true(a->cvss_score >= b->cvss_score);
+            assert_true(a->vuln->cvss_score >= b->vuln->cvss_score);
     }
     assert_int_equal(r.components, f->device->ncomponents);
     medsec_scan_result_release(&r);
@@ -232,22 +237,22 @@ static void test_order(void **state)
 static bool in_range(enum medsec_vscheme s, const char *spec, const char *version)
 {
     /* spec: "i=1.0 f=1.4 la=2.1" */
-    struct medsec_scan_event ev[16];
+    struct medsec_version_event ev[16];
     size_t n = 0;
     static char copy[256];
     snprintf(copy, sizeof copy, "%s", spec);
     for (char *save = NULL, *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
         char *eq = strchr(t, '=');
         *eq = '\0';
-        enum medsec_db_event_kind k = !strcmp(t, "i")    ? MEDSEC_DB_EV_INTRODUCED
-                                      : !strcmp(t, "f")  ? MEDSEC_DB_EV_FIXED
-                                      : !strcmp(t, "la") ? MEDSEC_DB_EV_LAST_AFFECTED
-                                                         : MEDSEC_DB_EV_LIMIT;
-        ev[n++] = (struct medsec_scan_event){k, eq + 1, strlen(eq + 1)};
+        enum medsec_version_event_kind k = !strcmp(t, "i")    ? MEDSEC_VERSION_EV_INTRODUCED
+                                           : !strcmp(t, "f")  ? MEDSEC_VERSION_EV_FIXED
+                                           : !strcmp(t, "la") ? MEDSEC_VERSION_EV_LAST_AFFECTED
+                                                              : MEDSEC_VERSION_EV_LIMIT;
+        ev[n++] = (struct medsec_version_event){k, eq + 1, strlen(eq + 1)};
     }
     bool out = false;
     struct medsec_error err;
-    assert_int_equal(medsec_scan_osv_range(s, ev, n, version, &out, &err), MEDSEC_OK);
+    assert_int_equal(medsec_version_osv_contains(s, ev, n, version, &out, &err), MEDSEC_OK);
     return out;
 }
 
@@ -276,13 +281,14 @@ static void test_osv_range(void **state)
     assert_true(in_range(MEDSEC_VS_MAVEN, "i=0 f=2.0", "2.0-beta"));
     assert_false(in_range(MEDSEC_VS_MAVEN, "i=0 f=2.0", "2.0.0"));
     /* a version the scheme rejects is an error, not a silent "not affected" */
-    struct medsec_scan_event ev[] = {{MEDSEC_DB_EV_INTRODUCED, "0", 1}, {MEDSEC_DB_EV_FIXED, "1.2.0", 5}};
+    struct medsec_version_event ev[] = {{MEDSEC_VERSION_EV_INTRODUCED, "0", 1}, {MEDSEC_VERSION_EV_FIXED, "1.2.0", 5}};
     bool out = true;
     struct medsec_error err;
-    assert_int_equal(medsec_scan_osv_range(MEDSEC_VS_SEMVER, ev, 2, "not a version", &out, &err), MEDSEC_EPARSE);
+    assert_int_equal(medsec_version_osv_contains(MEDSEC_VS_SEMVER, ev, 2, "not a version", &out, &err),
+                     MEDSEC_EPARSE);
     assert_false(out);
-    struct medsec_scan_event bad[] = {{MEDSEC_DB_EV_INTRODUCED, "x.y", 3}};
-    assert_int_equal(medsec_scan_osv_range(MEDSEC_VS_SEMVER, bad, 1, "1.0.0", &out, &err), MEDSEC_EPARSE);
+    struct medsec_version_event bad[] = {{MEDSEC_VERSION_EV_INTRODUCED, "x.y", 3}};
+    assert_int_equal(medsec_version_osv_contains(MEDSEC_VS_SEMVER, bad, 1, "1.0.0", &out, &err), MEDSEC_EPARSE);
 }
 
 int main(void)
