@@ -116,9 +116,37 @@ static void json_import(struct medsec_jsonw *w, const struct medsec_db_import_st
     medsec_jsonw_kv_int(w, "vulnerabilities", (long long)st->identities);
 }
 
-static int print_json(struct medsec_buf *b)
+/* Finish the JSON text of @w (over @b), print it and free it; returns the exit code. */
+static int print_json(struct medsec_jsonw *w, struct medsec_buf *b)
 {
-    return cli_write_stdout(b->data, b->len) ? EXIT_OK_ : EXIT_INTERNAL;
+    int ex = medsec_jsonw_finish(w) || !cli_write_stdout(b->data, b->len) ? EXIT_INTERNAL : EXIT_OK_;
+    medsec_buf_release(b);
+    return ex;
+}
+
+/* The figures of an import, or of an update when @up is given; returns the exit code. */
+static int print_run(bool json, const struct medsec_db_import_stats *st, const struct medsec_db_update_stats *up)
+{
+    if (!json) {
+        if (up)
+            printf("downloads: %zu, not modified: %zu, failed: %zu, NVD pages: %zu\n", up->downloaded,
+                   up->not_modified, up->failed, up->nvd_pages);
+        print_import_text(st);
+        return EXIT_OK_;
+    }
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    struct medsec_jsonw w;
+    medsec_jsonw_init(&w, &b, 1);
+    medsec_jsonw_object_begin(&w);
+    if (up) {
+        medsec_jsonw_kv_int(&w, "downloaded", (long long)up->downloaded);
+        medsec_jsonw_kv_int(&w, "not_modified", (long long)up->not_modified);
+        medsec_jsonw_kv_int(&w, "failed", (long long)up->failed);
+        medsec_jsonw_kv_int(&w, "nvd_pages", (long long)up->nvd_pages);
+    }
+    json_import(&w, st);
+    medsec_jsonw_object_end(&w);
+    return print_json(&w, &b);
 }
 
 static int print_diags(const struct medsec_diags *d)
@@ -145,18 +173,15 @@ static int open_db(const struct common *c, unsigned flags, struct medsec_db **db
     const char *path = c->db;
     *owned = NULL;
     if (!path) {
-        *owned = medsec_db_default_path();
-        if (!*owned) {
-            fputs("medsec db: no --db given and neither XDG_DATA_HOME nor HOME is set\n", stderr);
+        if (!(*owned = cli_vulndb_default_path("db")))
             return EXIT_USAGE;
-        }
         path = *owned;
     }
     if (!(flags & MEDSEC_DB_READONLY) && medsec_db_make_parent(path, &err) != MEDSEC_OK) {
         cli_print_error(&err);
         return cli_exit_for(err.code);
     }
-    medsec_err rc = medsec_db_open(path, flags, db, &err);
+    medsec_err rc = medsec_db_open(cli_context(), path, flags, db, &err);
     if (rc) {
         cli_print_error(&err);
         return rc == MEDSEC_EDB ? EXIT_USAGE : cli_exit_for(rc);
@@ -164,55 +189,50 @@ static int open_db(const struct common *c, unsigned flags, struct medsec_db **db
     return EXIT_OK_;
 }
 
-/* After an import or update: end the progress bar, print the warnings, and the error if it failed.
- * Returns the exit code so far. */
-static int run_ended(struct prog *p, struct medsec_diags *diags, medsec_err rc, const struct medsec_error *err)
+/* db import (@o NULL: the @n @paths) or db update (@o): run it on the database with a progress bar,
+ * print the warnings, then the error or the figures. Returns the exit code. */
+static int import_or_update(const struct common *c, const char *const *paths, size_t n,
+                            struct medsec_db_update_opts *o)
 {
-    progress_end(p);
-    print_diags(diags);
-    medsec_diags_release(diags);
-    if (!rc)
-        return EXIT_OK_;
-    cli_print_error(err);
-    return cli_exit_for(rc);
-}
-
-static int db_import(const struct common *c, int argc, char **argv)
-{
-    if (argc < 1)
-        return cli_usage_error("db import", "give at least one file or folder");
     struct medsec_db *db = NULL;
     char *owned = NULL;
     int ex = open_db(c, 0, &db, &owned);
     if (ex)
         goto out_free;
     struct prog p = {0};
-    struct medsec_db_import_opts opts = {.progress = on_progress, .ud = &p};
-    struct medsec_db_import_stats st;
     struct medsec_diags diags = MEDSEC_DIAGS_INIT;
     diags.max = 1000;
     struct medsec_error err;
-    medsec_err rc = medsec_db_import(db, (const char *const *)argv, (size_t)argc, &opts, &st, &diags, &err);
-    ex = run_ended(&p, &diags, rc, &err);
-    if (ex)
-        goto out_close;
-    if (c->json) {
-        struct medsec_buf b = MEDSEC_BUF_INIT;
-        struct medsec_jsonw w;
-        medsec_jsonw_init(&w, &b, 1);
-        medsec_jsonw_object_begin(&w);
-        json_import(&w, &st);
-        medsec_jsonw_object_end(&w);
-        ex = medsec_jsonw_finish(&w) ? EXIT_INTERNAL : print_json(&b);
-        medsec_buf_release(&b);
+    struct medsec_db_update_stats st;
+    medsec_err rc;
+    if (o) {
+        o->progress = on_progress;
+        o->ud = &p;
+        rc = medsec_db_update(db, o, &st, &diags, &err);
     } else {
-        print_import_text(&st);
+        struct medsec_db_import_opts opts = {.progress = on_progress, .ud = &p};
+        rc = medsec_db_import(db, paths, n, &opts, &st.import, &diags, &err);
     }
-out_close:
+    progress_end(&p);
+    print_diags(&diags);
+    medsec_diags_release(&diags);
+    if (rc) {
+        cli_print_error(&err);
+        ex = cli_exit_for(rc);
+    } else {
+        ex = print_run(c->json, &st.import, o ? &st : NULL);
+    }
     medsec_db_close(db);
 out_free:
     medsec_free(owned);
     return ex;
+}
+
+static int db_import(const struct common *c, int argc, char **argv)
+{
+    if (argc < 1)
+        return cli_usage_error("db import", "give at least one file or folder");
+    return import_or_update(c, (const char *const *)argv, (size_t)argc, NULL);
 }
 
 static int db_status(const struct common *c, int argc, char **argv)
@@ -258,8 +278,7 @@ static int db_status(const struct common *c, int argc, char **argv)
         medsec_jsonw_kv_int(&w, "aliases", (long long)st.aliases);
         medsec_jsonw_kv_int(&w, "needs_review", (long long)st.needs_review);
         medsec_jsonw_object_end(&w);
-        ex = medsec_jsonw_finish(&w) ? EXIT_INTERNAL : print_json(&b);
-        medsec_buf_release(&b);
+        ex = print_json(&w, &b);
     } else {
         printf("schema version: %d\nlast import: %s\nlast update: %s\n", st.schema_version,
                st.last_import[0] ? st.last_import : "never", st.last_update[0] ? st.last_update : "never");
@@ -289,75 +308,15 @@ static bool parse_long(const char *s, long *out)
     return true;
 }
 
-static int db_update(const struct common *c, struct medsec_db_update_opts *o, const char *mirror, int argc,
-                     char **argv)
+static int db_update(const struct common *c, struct medsec_db_update_opts *o, int argc, char **argv)
 {
     (void)argv;
     if (argc > 0)
         return cli_usage_error("db update", "unexpected argument '%s'", argv[0]);
-    char osv[2048], nvd[2048], kev[2048], epss[2048], csaf[2048];
-    if (mirror) {
-        size_t ml = strlen(mirror);
-        while (ml && mirror[ml - 1] == '/')
-            ml--;
-        snprintf(osv, sizeof osv, "%.*s/osv", (int)ml, mirror);
-        snprintf(nvd, sizeof nvd, "%.*s/nvd/rest/json/cves/2.0", (int)ml, mirror);
-        snprintf(kev, sizeof kev, "%.*s/kev/known_exploited_vulnerabilities.json", (int)ml, mirror);
-        snprintf(epss, sizeof epss, "%.*s/epss/epss_scores-current.csv.gz", (int)ml, mirror);
-        snprintf(csaf, sizeof csaf, "%.*s/csaf/provider-metadata.json", (int)ml, mirror);
-        if (!o->osv_base)
-            o->osv_base = osv;
-        if (!o->nvd_api)
-            o->nvd_api = nvd;
-        if (!o->kev_url)
-            o->kev_url = kev;
-        if (!o->epss_url)
-            o->epss_url = epss;
-        if (!o->csaf_provider)
-            o->csaf_provider = csaf;
-    }
     const char *key = getenv("NVD_API_KEY");
     if (key && *key)
         o->nvd_api_key = key;
-    struct medsec_db *db = NULL;
-    char *owned = NULL;
-    int ex = open_db(c, 0, &db, &owned);
-    if (ex)
-        goto out_free;
-    struct prog p = {0};
-    o->progress = on_progress;
-    o->ud = &p;
-    struct medsec_db_update_stats st;
-    struct medsec_diags diags = MEDSEC_DIAGS_INIT;
-    diags.max = 1000;
-    struct medsec_error err;
-    medsec_err rc = medsec_db_update(db, o, &st, &diags, &err);
-    ex = run_ended(&p, &diags, rc, &err);
-    if (ex)
-        goto out_close;
-    if (c->json) {
-        struct medsec_buf b = MEDSEC_BUF_INIT;
-        struct medsec_jsonw w;
-        medsec_jsonw_init(&w, &b, 1);
-        medsec_jsonw_object_begin(&w);
-        medsec_jsonw_kv_int(&w, "downloaded", (long long)st.downloaded);
-        medsec_jsonw_kv_int(&w, "not_modified", (long long)st.not_modified);
-        medsec_jsonw_kv_int(&w, "failed", (long long)st.failed);
-        medsec_jsonw_kv_int(&w, "nvd_pages", (long long)st.nvd_pages);
-        json_import(&w, &st.import);
-        medsec_jsonw_object_end(&w);
-        ex = medsec_jsonw_finish(&w) ? EXIT_INTERNAL : print_json(&b);
-        medsec_buf_release(&b);
-    } else {
-        printf("downloads: %zu, not modified: %zu, failed: %zu, NVD pages: %zu\n", st.downloaded, st.not_modified,
-               st.failed, st.nvd_pages);
-        print_import_text(&st.import);
-    }
-out_close:
-    medsec_db_close(db);
-out_free:
-    medsec_free(owned);
-    return ex;
+    return import_or_update(c, NULL, 0, o);
 }
 
 enum { OPT_DB = 256, OPT_MIRROR, OPT_OSV, OPT_ECOS, OPT_NVD, OPT_KEV, OPT_EPSS, OPT_CSAF, OPT_SOURCES,
@@ -377,7 +336,6 @@ int cmd_db(int argc, char **argv)
     };
     struct common c = {0};
     struct medsec_db_update_opts o = {.delay_ms = -1};
-    const char *mirror = NULL;
     char *ecos_copy = NULL;
     const char *ecos[64];
     int ex = EXIT_OK_;
@@ -396,7 +354,7 @@ int cmd_db(int argc, char **argv)
             c.db = optarg;
             break;
         case OPT_MIRROR:
-            mirror = optarg;
+            o.mirror = optarg;
             break;
         case OPT_OSV:
             o.osv_base = optarg;
@@ -477,7 +435,7 @@ int cmd_db(int argc, char **argv)
     else if (strcmp(sub, "status") == 0)
         ex = db_status(&c, nrest, rest);
     else if (strcmp(sub, "update") == 0)
-        ex = db_update(&c, &o, mirror, nrest, rest);
+        ex = db_update(&c, &o, nrest, rest);
     else
         ex = cli_usage_error("db", "unknown subcommand '%s' (import, status or update)", sub);
 out_free:

@@ -1,21 +1,36 @@
-/* vulndb.c: open the vulnerability database read-only for the commands that match against it. */
+/* vulndb.c: where the vulnerability database is by default, and opening it read-only for the commands
+ * that match against it. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 
 #include "cli.h"
 #include "medsec/alloc.h"
 #include "medsec/db.h"
 
+char *cli_vulndb_default_path(const char *cmd)
+{
+    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
+    char buf[4096];
+    if (xdg && *xdg)
+        snprintf(buf, sizeof buf, "%s/medsec/vulndb.sqlite", xdg);
+    else if (home && *home)
+        snprintf(buf, sizeof buf, "%s/.local/share/medsec/vulndb.sqlite", home);
+    else
+        buf[0] = '\0';
+    char *path = buf[0] ? medsec_strdup(buf) : NULL;
+    if (!path)
+        fprintf(stderr, "medsec %s: no --db given and neither XDG_DATA_HOME nor HOME is set\n", cmd);
+    return path;
+}
+
 int cli_open_vulndb(const char *cmd, const char *path, struct medsec_db **db, char **owned)
 {
     *db = NULL;
     *owned = NULL;
     if (!path) {
-        *owned = medsec_db_default_path();
-        if (!*owned) {
-            fprintf(stderr, "medsec %s: no --db given and neither XDG_DATA_HOME nor HOME is set\n", cmd);
+        if (!(*owned = cli_vulndb_default_path(cmd)))
             return EXIT_USAGE;
-        }
         path = *owned;
     }
     struct stat st;
@@ -26,7 +41,7 @@ int cli_open_vulndb(const char *cmd, const char *path, struct medsec_db **db, ch
         return EXIT_USAGE;
     }
     struct medsec_error err;
-    medsec_err rc = medsec_db_open(path, MEDSEC_DB_READONLY, db, &err);
+    medsec_err rc = medsec_db_open(cli_context(), path, MEDSEC_DB_READONLY, db, &err);
     if (rc) {
         cli_print_error(&err);
         return rc == MEDSEC_EDB ? EXIT_USAGE : cli_exit_for(rc);

@@ -1,5 +1,6 @@
-/* medsec/db.h: the local vulnerability database (one SQLite file): open, import, status, update from
- * the published feeds, and the read API the matcher uses. Schema: docs/db.md. */
+/* medsec/db.h: the local vulnerability database (one SQLite file): open under the caller's context,
+ * import, status, update from the published feeds (or a mirror of them), and the read API the matcher
+ * uses. Schema: docs/db.md. */
 #ifndef MEDSEC_DB_H
 #define MEDSEC_DB_H
 
@@ -9,6 +10,7 @@
 
 #include "medsec/advisory.h"
 #include "medsec/arena.h"
+#include "medsec/ctx.h"
 #include "medsec/diag.h"
 #include "medsec/error.h"
 #include "medsec/version.h"
@@ -27,18 +29,20 @@ enum {
 };
 
 /*
- * Open (creating and migrating when writable) the database at @path. The caller owns *out and closes
- * it with medsec_db_close. MEDSEC_EDB with the SQLite message in @err; MEDSEC_EUNSUPPORTED when the
- * file's schema is newer than this medsec.
+ * Open (creating and migrating when writable) the database at @path. The handle keeps @ctx (NULL: the
+ * default allocator and clock; see medsec/ctx.h), which must outlive it: every medsec_db_* call on the
+ * handle runs under it, so the handle's memory comes from its allocator and the times an import or
+ * update stamps (last_import, imported, last_update, nvd_last_run) from its clock. The caller owns
+ * *out and closes it with medsec_db_close. MEDSEC_EDB with the SQLite message in @err;
+ * MEDSEC_EUNSUPPORTED when the file's schema is newer than this medsec. (SQLite's own memory does not
+ * come from @ctx.)
  */
-medsec_err medsec_db_open(const char *path, unsigned flags, struct medsec_db **out, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsigned flags, struct medsec_db **out,
+                          struct medsec_error *err) __attribute__((warn_unused_result));
 void medsec_db_close(struct medsec_db *db);
 
-/* Default file: $XDG_DATA_HOME/medsec/vulndb.sqlite, else $HOME/.local/share/medsec/vulndb.sqlite.
- * Caller frees with medsec_free; NULL when neither variable is set or memory ran out. */
-char *medsec_db_default_path(void);
-/* Create the folders above @path (mode 0755) when missing. */
+/* Create the folders above @path (mode 0755) when missing. (Where the database lives by default is
+ * the front end's choice: the CLI's is in docs/db.md.) */
 medsec_err medsec_db_make_parent(const char *path, struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* ---- import ---- */
@@ -94,7 +98,12 @@ medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *ou
 /* ---- update from the published feeds (libcurl, HTTPS) ---- */
 
 struct medsec_db_update_opts {
-    /* Base URLs; NULL uses the real published location (docs/db.md). */
+    /* A copy of the published feeds under one base URL, or NULL. Its layout: {mirror}/osv/{ecosystem}/all.zip,
+     * {mirror}/nvd/rest/json/cves/2.0, {mirror}/kev/known_exploited_vulnerabilities.json,
+     * {mirror}/epss/epss_scores-current.csv.gz, {mirror}/csaf/provider-metadata.json (slashes at the end
+     * of @mirror are dropped). A feed given its own URL below keeps that one. */
+    const char *mirror;
+    /* Base URLs; NULL: the mirror's, else the real published location (docs/db.md). */
     const char *osv_base;      /* {osv_base}/{ecosystem}/all.zip */
     const char *const *osv_ecosystems; /* NULL: Go, PyPI, crates.io, npm, Maven, ... (docs/db.md) */
     size_t n_osv_ecosystems;
@@ -217,7 +226,8 @@ medsec_err medsec_db_cpe_config(struct medsec_db *db, int64_t entry, unsigned co
                                 medsec_db_cpe_fn cpe_fn, void *ud, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
-/* Details of one merged vulnerability. Everything lives in @arena (freed by medsec_db_vuln_release). */
+/* Details of one merged vulnerability: the strings live in @arena, the three arrays in blocks of their
+ * own; medsec_db_vuln_release frees both. */
 struct medsec_db_score {
     const char *source, *record_id, *type, *vector, *scored_by;
     double score; /* < 0 unknown */

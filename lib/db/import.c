@@ -375,7 +375,7 @@ medsec_err db_import_begin(struct importer *im, struct medsec_db *db, const stru
     im->opts = opts;
     im->diags = diags;
     im->err = err;
-    db_now(im->now);
+    medsec_ctx_timestamp(db->ctx, im->now);
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db->h, "SELECT NOT EXISTS(SELECT 1 FROM advisory)", -1, &s, NULL) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
@@ -457,6 +457,7 @@ medsec_err medsec_db_import(struct medsec_db *db, const char *const *paths, size
                             const struct medsec_db_import_opts *opts, struct medsec_db_import_stats *stats,
                             struct medsec_diags *diags, struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     struct medsec_db_import_stats dummy;
     struct medsec_error e2;
     struct importer im;

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "medsec/ctx.h"
 #include "medsec/db.h"
 
 enum db_stmt_id {
@@ -26,6 +27,7 @@ struct db_filter {
 };
 
 struct medsec_db {
+    const struct medsec_ctx *ctx; /* the opener's context (NULL: the default), in force in every call */
     sqlite3 *h;
     char *path;
     bool readonly;
@@ -33,6 +35,22 @@ struct medsec_db {
     struct db_filter filters[DB_FILTER_COUNT];
     bool filters_loaded;
 };
+
+/*
+ * Run the rest of the enclosing function under context @ctx: enter it here and leave it again when the
+ * function returns, by whichever return (the variable's cleanup handler, a gcc and clang extension, runs
+ * after the return value is computed; "unused" only quiets clang, which does not count the cleanup as a
+ * use). The first statement of every public function on a handle:
+ *
+ *     DB_CTX_ENTER(db->ctx);
+ */
+static inline void db_ctx_leave_(const struct medsec_ctx *const *prev)
+{
+    medsec_ctx_leave(*prev);
+}
+#define DB_CTX_ENTER(ctx)                                                                                            \
+    const struct medsec_ctx *const db_ctx_prev_ __attribute__((cleanup(db_ctx_leave_), unused)) =                 \
+        medsec_ctx_enter(ctx)
 
 /* Rebuild every key filter from the tables (inside the import's transaction), stamped @stamp (the
  * import's last_import time): a filter whose stamp is not the database's last_import is not used. */
@@ -47,8 +65,6 @@ sqlite3_stmt *db_stmt(struct medsec_db *db, enum db_stmt_id id, const char *sql)
 medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *what);
 /* Run SQL without results. */
 medsec_err db_exec(struct medsec_db *db, const char *sql, struct medsec_error *err);
-/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" (MEDSEC_NOW overrides it for tests). */
-void db_now(char out[32]);
 medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value, struct medsec_error *err);
 /* Rebuild vuln/alias from entry names and aliases (union-find); *count = identities. */
 medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medsec_error *err);
@@ -61,7 +77,7 @@ struct importer {
     const struct medsec_db_import_opts *opts;
     struct medsec_diags *diags;
     struct medsec_error *err; /* detail of a failed statement */
-    char now[32];
+    char now[21];             /* "YYYY-MM-DDTHH:MM:SSZ" from the handle's clock, stamped on what it writes */
     bool bulk;                /* the tables were empty: indexes are built at the end */
     bool dirty;               /* entries changed: identities need merging */
 };

@@ -40,6 +40,7 @@ static void meta_get(struct medsec_db *db, const char *key, char out[32])
 
 medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     memset(out, 0, sizeof *out);
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
@@ -54,6 +55,7 @@ medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *ou
 
 medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     memset(out, 0, sizeof *out);
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
@@ -124,6 +126,7 @@ static bool purl_may_have(struct medsec_db *db, const char *type, const char *ns
 medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, const char *ns, const char *name,
                                      medsec_db_affected_fn fn, void *ud, struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     if (!purl_may_have(db, type, ns, name))
         return MEDSEC_OK;
     sqlite3_stmt *s = db_stmt(db, ST_Q_AFFECTED,
@@ -140,6 +143,7 @@ medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, con
 medsec_err medsec_db_affected_by_product(struct medsec_db *db, const char *product, medsec_db_affected_fn fn,
                                          void *ud, struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     /* SQLite's lower() folds ASCII only: fold the same way for the filter */
     char low[512];
     size_t n = product ? strlen(product) : 0;
@@ -198,12 +202,14 @@ static medsec_err cpe_rows(struct medsec_db *db, sqlite3_stmt *s, medsec_db_cpe_
 
 bool medsec_db_cpe_key_known(struct medsec_db *db, const char *key)
 {
+    DB_CTX_ENTER(db->ctx);
     return db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key));
 }
 
 medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
                                 struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     if (!db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key)))
         return MEDSEC_OK;
     sqlite3_stmt *s = db_stmt(db, ST_Q_CPE, CPE_COLUMNS " WHERE m.key = ? ORDER BY m.entry, m.config, m.node, m.seq");
@@ -216,6 +222,7 @@ medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db
 medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
                                     struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     if (!db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key)))
         return MEDSEC_OK;
     sqlite3_stmt *s = db_stmt(db, ST_Q_CPE_FAST,
@@ -230,6 +237,7 @@ medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medse
 medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, const char *ver_key,
                                         medsec_db_cpe_fn fn, void *ud, struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     if (!ver_key)
         return medsec_db_cpe_candidates(db, key, fn, ud, err);
     if (!db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key)))
@@ -247,6 +255,7 @@ medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, c
 medsec_err medsec_db_entry_get(struct medsec_db *db, int64_t entry, struct medsec_db_entry *out,
                                struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     memset(out, 0, sizeof *out);
     sqlite3_stmt *s = db_stmt(db, ST_Q_ENTRY,
                               "SELECT v.name, e.name, a.source, a.record_id, a.origin, e.withdrawn FROM entry e"
@@ -273,6 +282,7 @@ medsec_err medsec_db_entry_get(struct medsec_db *db, int64_t entry, struct medse
 medsec_err medsec_db_cpe_config(struct medsec_db *db, int64_t entry, unsigned config, medsec_db_node_fn node_fn,
                                 medsec_db_cpe_fn cpe_fn, void *ud, struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     int rc;
     if (node_fn) {
         sqlite3_stmt *s = db_stmt(db, ST_Q_NODES,
@@ -336,6 +346,7 @@ static int str_cmp(const void *x, const void *y)
 medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medsec_db_vuln *out,
                               struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     memset(out, 0, sizeof *out);
     struct medsec_arena *a = &out->arena;
     bool oom = false;
@@ -369,42 +380,25 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
         /* aliases */
         PREP(ST_V_ALIASES, "SELECT name FROM alias WHERE vuln = ? ORDER BY name");
         sqlite3_bind_int64(q, 1, vid);
-        size_t cap = 8;
-        out->aliases = medsec_arena_alloc(a, cap * sizeof *out->aliases);
-        while (out->aliases && sqlite3_step(q) == SQLITE_ROW) {
+        size_t cap = 0;
+        while (!oom && sqlite3_step(q) == SQLITE_ROW) {
             if (strcmp(col(q, 0), out->name) == 0)
                 continue;
-            if (out->n_aliases == cap) {
-                const char **na = medsec_arena_alloc(a, 2 * cap * sizeof *na);
-                if (!na) {
-                    oom = true;
-                    break;
-                }
-                memcpy(na, out->aliases, cap * sizeof *na);
-                out->aliases = na;
-                cap *= 2;
-            }
-            out->aliases[out->n_aliases++] = dup(a, q, 0, &oom);
+            if (MEDSEC_ARRAY_GROW(out->aliases, out->n_aliases, cap))
+                oom = true;
+            else
+                out->aliases[out->n_aliases++] = dup(a, q, 0, &oom);
         }
-        if (!out->aliases)
-            oom = true;
         /* entries: first one with text wins for summary etc.; provenance for each */
         PREP(ST_V_ENTRIES, "SELECT e.id, a.source, a.record_id, a.origin, a.modified, a.hash, e.summary, e.details,"
              " e.published, e.modified, e.withdrawn, e.cwes, e.refs FROM entry e JOIN advisory a ON a.id = e.advisory"
              " WHERE e.vuln = ? ORDER BY a.source, a.record_id, e.id");
         sqlite3_bind_int64(q, 1, vid);
-        size_t scap = 4;
-        out->sources = medsec_arena_alloc(a, scap * sizeof *out->sources);
-        while (out->sources && sqlite3_step(q) == SQLITE_ROW) {
-            if (out->n_sources == scap) {
-                struct medsec_db_provenance *np = medsec_arena_alloc(a, 2 * scap * sizeof *np);
-                if (!np) {
-                    oom = true;
-                    break;
-                }
-                memcpy(np, out->sources, scap * sizeof *np);
-                out->sources = np;
-                scap *= 2;
+        cap = 0;
+        while (!oom && sqlite3_step(q) == SQLITE_ROW) {
+            if (MEDSEC_ARRAY_GROW(out->sources, out->n_sources, cap)) {
+                oom = true;
+                break;
             }
             struct medsec_db_provenance *p = &out->sources[out->n_sources++];
             p->source = dup(a, q, 1, &oom);
@@ -428,25 +422,16 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
             if (!out->refs)
                 out->refs = dup(a, q, 12, &oom);
         }
-        if (!out->sources)
-            oom = true;
         /* scores */
         PREP(ST_V_SCORES, "SELECT a.source, a.record_id, s.type, s.vector, s.score, s.scored_by FROM score s"
              " JOIN entry e ON e.id = s.entry JOIN advisory a ON a.id = e.advisory WHERE e.vuln = ?"
              " ORDER BY a.source, a.record_id, s.seq");
         sqlite3_bind_int64(q, 1, vid);
-        size_t ccap = 4;
-        out->scores = medsec_arena_alloc(a, ccap * sizeof *out->scores);
-        while (out->scores && sqlite3_step(q) == SQLITE_ROW) {
-            if (out->n_scores == ccap) {
-                struct medsec_db_score *ns = medsec_arena_alloc(a, 2 * ccap * sizeof *ns);
-                if (!ns) {
-                    oom = true;
-                    break;
-                }
-                memcpy(ns, out->scores, ccap * sizeof *ns);
-                out->scores = ns;
-                ccap *= 2;
+        cap = 0;
+        while (!oom && sqlite3_step(q) == SQLITE_ROW) {
+            if (MEDSEC_ARRAY_GROW(out->scores, out->n_scores, cap)) {
+                oom = true;
+                break;
             }
             struct medsec_db_score *sc = &out->scores[out->n_scores++];
             sc->source = dup(a, q, 0, &oom);
@@ -456,8 +441,6 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
             sc->score = sqlite3_column_type(q, 4) == SQLITE_NULL ? -1 : sqlite3_column_double(q, 4);
             sc->scored_by = dup(a, q, 5, &oom);
         }
-        if (!out->scores)
-            oom = true;
         /* fixed versions over every affected row */
         PREP(ST_V_FIXED, "SELECT group_concat(fixed, char(10)) FROM (SELECT DISTINCT f.fixed FROM affected f"
              " JOIN entry e ON e.id = f.entry WHERE e.vuln = ? AND f.fixed IS NOT NULL ORDER BY f.fixed)");
@@ -511,6 +494,9 @@ void medsec_db_vuln_release(struct medsec_db_vuln *v)
 {
     if (!v)
         return;
+    medsec_free(v->aliases);
+    medsec_free(v->sources);
+    medsec_free(v->scores);
     medsec_arena_release(&v->arena);
     memset(v, 0, sizeof *v);
 }

@@ -1,11 +1,9 @@
-/* schema.c: opening the database file, the schema and its migrations (PRAGMA user_version), the
- * statement cache, and small helpers. */
+/* schema.c: opening the database file under the caller's context, the schema and its migrations
+ * (PRAGMA user_version), the statement cache, and small helpers. */
 #include <errno.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "internal.h"
 #include "medsec/alloc.h"
@@ -93,19 +91,6 @@ sqlite3_stmt *db_stmt(struct medsec_db *db, enum db_stmt_id id, const char *sql)
     return s;
 }
 
-void db_now(char out[32])
-{
-    const char *fixed = getenv("MEDSEC_NOW");
-    if (fixed && *fixed) {
-        snprintf(out, 32, "%s", fixed);
-        return;
-    }
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value, struct medsec_error *err)
 {
     sqlite3_stmt *s = NULL;
@@ -154,14 +139,17 @@ static medsec_err migrate(struct medsec_db *db, struct medsec_error *err)
     return rc;
 }
 
-medsec_err medsec_db_open(const char *path, unsigned flags, struct medsec_db **out, struct medsec_error *err)
+medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsigned flags, struct medsec_db **out,
+                          struct medsec_error *err)
 {
+    DB_CTX_ENTER(ctx);
     *out = NULL;
     struct medsec_db *db = medsec_calloc(1, sizeof *db);
     if (!db || !(db->path = medsec_strdup(path))) {
         medsec_free(db);
         return medsec_error_set(err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
     }
+    db->ctx = ctx;
     db->readonly = flags & MEDSEC_DB_READONLY;
     int oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     medsec_err rc;
@@ -191,6 +179,7 @@ void medsec_db_close(struct medsec_db *db)
 {
     if (!db)
         return;
+    DB_CTX_ENTER(db->ctx);
     for (size_t i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(db->st[i]);
     db_filters_release(db);
@@ -198,19 +187,6 @@ void medsec_db_close(struct medsec_db *db)
         sqlite3_close(db->h);
     medsec_free(db->path);
     medsec_free(db);
-}
-
-char *medsec_db_default_path(void)
-{
-    const char *xdg = getenv("XDG_DATA_HOME"), *home = getenv("HOME");
-    char buf[4096];
-    if (xdg && *xdg)
-        snprintf(buf, sizeof buf, "%s/medsec/vulndb.sqlite", xdg);
-    else if (home && *home)
-        snprintf(buf, sizeof buf, "%s/.local/share/medsec/vulndb.sqlite", home);
-    else
-        return NULL;
-    return medsec_strdup(buf);
 }
 
 medsec_err medsec_db_make_parent(const char *path, struct medsec_error *err)

@@ -1,8 +1,8 @@
-/* update.c: `medsec db update`: download the published feeds over HTTPS with libcurl (OSV zips, NVD
- * API 2.0 with paging and rate limits, CISA KEV, EPSS, a CSAF provider's directory index), with
- * retries, conditional requests (ETag / Last-Modified), atomic replacement in a cache folder, and
- * import of what changed in one transaction. */
-#define _DEFAULT_SOURCE /* timegm */
+/* update.c: `medsec db update`: where the feeds are (published, or a mirror's layout), and downloading
+ * them over HTTPS with libcurl (OSV zips, NVD API 2.0 with paging and rate limits, CISA KEV, EPSS, a CSAF
+ * provider's directory index), with retries, conditional requests (ETag / Last-Modified), atomic
+ * replacement in a cache folder, and import of what changed in one transaction. */
+#define _DEFAULT_SOURCE /* nanosleep, strncasecmp */
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +14,7 @@
 #include "internal.h"
 #include "medsec/alloc.h"
 #include "medsec/buf.h"
+#include "medsec/date.h"
 #include "medsec/file.h"
 #include "medsec/json.h"
 
@@ -32,9 +33,50 @@ static size_t arrlen(const struct medsec_json *v)
 static const char *const default_ecosystems[] = {"Go", "PyPI", "crates.io", "npm", "Maven", "NuGet",
                                                  "RubyGems", "Packagist", "Debian", "Alpine", "AlmaLinux"};
 
+enum feed { FEED_OSV, FEED_NVD, FEED_KEV, FEED_EPSS, FEED_CSAF, FEED_COUNT };
+
+/* Each feed's published location and its path in a mirror (docs/db.md). */
+static const struct {
+    const char *published, *in_mirror;
+} feed_where[FEED_COUNT] = {
+    [FEED_OSV] = {DEF_OSV, "osv"},
+    [FEED_NVD] = {DEF_NVD, "nvd/rest/json/cves/2.0"},
+    [FEED_KEV] = {DEF_KEV, "kev/known_exploited_vulnerabilities.json"},
+    [FEED_EPSS] = {DEF_EPSS, "epss/epss_scores-current.csv.gz"},
+    [FEED_CSAF] = {DEF_CSAF, "csaf/provider-metadata.json"},
+};
+
+/* The URL of each feed: the one @o gives, else the mirror's, else the published one. */
+struct feed_urls {
+    const char *url[FEED_COUNT];
+    char in_mirror[FEED_COUNT][2048];
+};
+
+static void feed_urls_init(struct feed_urls *f, const struct medsec_db_update_opts *o)
+{
+    const char *given[FEED_COUNT] = {
+        [FEED_OSV] = o->osv_base, [FEED_NVD] = o->nvd_api, [FEED_KEV] = o->kev_url,
+        [FEED_EPSS] = o->epss_url, [FEED_CSAF] = o->csaf_provider,
+    };
+    size_t ml = o->mirror ? strlen(o->mirror) : 0;
+    while (ml && o->mirror[ml - 1] == '/')
+        ml--;
+    for (int i = 0; i < FEED_COUNT; i++) {
+        if (given[i]) {
+            f->url[i] = given[i];
+        } else if (o->mirror) {
+            snprintf(f->in_mirror[i], sizeof f->in_mirror[i], "%.*s/%s", (int)ml, o->mirror, feed_where[i].in_mirror);
+            f->url[i] = f->in_mirror[i];
+        } else {
+            f->url[i] = feed_where[i].published;
+        }
+    }
+}
+
 struct upd {
     struct medsec_db *db;
     const struct medsec_db_update_opts *o;
+    struct feed_urls feeds;
     struct medsec_db_update_stats *stats;
     struct medsec_diags *diags;
     struct importer im;
@@ -242,7 +284,7 @@ static medsec_err fetch_import(struct upd *u, const char *url, const char *file,
 
 static medsec_err update_osv(struct upd *u)
 {
-    const char *base = u->o->osv_base ? u->o->osv_base : DEF_OSV;
+    const char *base = u->feeds.url[FEED_OSV];
     const char *const *ecos = u->o->osv_ecosystems ? u->o->osv_ecosystems : default_ecosystems;
     size_t n = u->o->osv_ecosystems ? u->o->n_osv_ecosystems : sizeof default_ecosystems / sizeof *default_ecosystems;
     medsec_err rc = MEDSEC_OK;
@@ -263,7 +305,7 @@ static medsec_err update_osv(struct upd *u)
 
 static medsec_err update_nvd(struct upd *u)
 {
-    const char *api = u->o->nvd_api ? u->o->nvd_api : DEF_NVD;
+    const char *api = u->feeds.url[FEED_NVD];
     long page = u->o->nvd_page_size > 0 ? u->o->nvd_page_size : 2000;
     long delay = u->o->delay_ms >= 0 ? u->o->delay_ms : (u->o->nvd_api_key ? 600 : 6000);
     /* incremental when a previous complete run is recorded and recent enough (the API allows 120 days) */
@@ -273,25 +315,15 @@ static medsec_err update_nvd(struct upd *u)
         sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
         snprintf(since, sizeof since, "%s", (const char *)sqlite3_column_text(s, 0));
     sqlite3_finalize(s);
-    if (since[0]) {
-        struct tm tm = {0};
-        if (sscanf(since, "%4d-%2d-%2dT%2d:%2d:%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday, &tm.tm_hour, &tm.tm_min,
-                   &tm.tm_sec) == 6) {
-            tm.tm_year -= 1900;
-            tm.tm_mon -= 1;
-            time_t then = timegm(&tm), now = time(NULL);
-            if (now - then < 119L * 86400) {
-                char a[32], b[32];
-                struct tm nt;
-                gmtime_r(&now, &nt);
-                strftime(a, sizeof a, "%Y-%m-%dT%H:%M:%S.000", &tm);
-                strftime(b, sizeof b, "%Y-%m-%dT%H:%M:%S.000", &nt);
-                snprintf(range, sizeof range, "&lastModStartDate=%s%%2B00:00&lastModEndDate=%s%%2B00:00", a, b);
-            }
-        }
+    int64_t then, now = medsec_ctx_now(u->db->ctx);
+    if (since[0] && medsec_time_parse(since, &then) && now - then < 119L * 86400) {
+        char a[21], b[21];
+        medsec_time_format(then, a);
+        medsec_time_format(now, b);
+        snprintf(range, sizeof range, "&lastModStartDate=%.19s.000%%2B00:00&lastModEndDate=%.19s.000%%2B00:00", a, b);
     }
-    char started[32];
-    db_now(started);
+    char started[21];
+    medsec_time_format(now, started);
     medsec_err rc = MEDSEC_OK;
     long start = 0, total = -1;
     struct resp r = {.body = MEDSEC_BUF_INIT};
@@ -343,7 +375,7 @@ static medsec_err update_nvd(struct upd *u)
 
 static medsec_err update_csaf(struct upd *u)
 {
-    const char *pm = u->o->csaf_provider ? u->o->csaf_provider : DEF_CSAF;
+    const char *pm = u->feeds.url[FEED_CSAF];
     struct resp r = {.body = MEDSEC_BUF_INIT};
     medsec_buf_init(&r.body, MAX_DOWNLOAD);
     medsec_err rc = http_get(u, pm, false, &r);
@@ -412,6 +444,7 @@ medsec_err medsec_db_update(struct medsec_db *db, const struct medsec_db_update_
                             struct medsec_db_update_stats *stats, struct medsec_diags *diags,
                             struct medsec_error *err)
 {
+    DB_CTX_ENTER(db->ctx);
     struct medsec_db_update_opts defaults = {.delay_ms = -1};
     struct medsec_db_update_stats dummy;
     struct medsec_error e2;
@@ -423,6 +456,7 @@ medsec_err medsec_db_update(struct medsec_db *db, const struct medsec_db_update_
         err = &e2;
     memset(stats, 0, sizeof *stats);
     struct upd u = {.db = db, .o = opts, .stats = stats, .diags = diags};
+    feed_urls_init(&u.feeds, opts);
     u.retries = opts->retries > 0 ? opts->retries : 3;
     u.delay_ms = opts->delay_ms >= 0 ? opts->delay_ms : 1000;
     if (opts->cache_dir)
@@ -453,12 +487,12 @@ medsec_err medsec_db_update(struct medsec_db *db, const struct medsec_db_update_
     if (!rc && (want & (1u << MEDSEC_ADV_KEV))) {
         char file[4700];
         snprintf(file, sizeof file, "%s/known_exploited_vulnerabilities.json", u.cache);
-        rc = fetch_import(&u, opts->kev_url ? opts->kev_url : DEF_KEV, file, "KEV");
+        rc = fetch_import(&u, u.feeds.url[FEED_KEV], file, "KEV");
     }
     if (!rc && (want & (1u << MEDSEC_ADV_EPSS))) {
         char file[4700];
         snprintf(file, sizeof file, "%s/epss_scores-current.csv.gz", u.cache);
-        rc = fetch_import(&u, opts->epss_url ? opts->epss_url : DEF_EPSS, file, "EPSS");
+        rc = fetch_import(&u, u.feeds.url[FEED_EPSS], file, "EPSS");
     }
     if (!rc && u.attempted && stats->failed == u.attempted)
         rc = medsec_error_set(err, MEDSEC_ENET, NULL, 0, 0, "every download failed");

@@ -42,7 +42,7 @@ int main(int argc, char **argv)
     struct medsec_error err;
     struct medsec_db *db;
     double t0 = now_ms();
-    if (medsec_db_open(dbpath, MEDSEC_DB_READONLY, &db, &err) != MEDSEC_OK) {
+    if (medsec_db_open(NULL, dbpath, MEDSEC_DB_READONLY, &db, &err) != MEDSEC_OK) {
         fprintf(stderr, "scan_bench: %s: %s\n", dbpath, err.msg);
         return 2;
     }

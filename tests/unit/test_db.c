@@ -1,5 +1,6 @@
 /* test_db.c: unit tests of the vulnerability database on temporary SQLite files: schema, import,
- * idempotency, incremental replacement, alias merging, the matcher's read API, compact ranges. */
+ * idempotency, incremental replacement, alias merging, the matcher's read API, compact ranges, the
+ * handle's context (allocator and clock; every allocation failing in turn), the mirror layout. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -15,6 +17,8 @@
 #include "medsec/db.h"
 #include "medsec/alloc.h"
 #include "medsec/file.h"
+
+#include "failalloc.h"
 
 #define DATA MEDSEC_SOURCE_DIR "/tests/db/data"
 
@@ -32,7 +36,7 @@ static int setup(void **state)
         return -1;
     snprintf(f->path, sizeof f->path, "%s/v.sqlite", f->dir);
     struct medsec_error err;
-    if (medsec_db_open(f->path, 0, &f->db, &err) != MEDSEC_OK)
+    if (medsec_db_open(NULL, f->path, 0, &f->db, &err) != MEDSEC_OK)
         return -1;
     *state = f;
     return 0;
@@ -75,13 +79,13 @@ static void test_schema_version(void **state)
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     assert_int_equal(sqlite3_exec(h, "PRAGMA user_version = 99", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
-    assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_EUNSUPPORTED);
+    assert_int_equal(medsec_db_open(NULL, f->path, 0, &f->db, &err), MEDSEC_EUNSUPPORTED);
     assert_null(f->db);
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     /* a version-2 file (no key filters) is read as it is, and migrated when opened writable */
     assert_int_equal(sqlite3_exec(h, "DROP TABLE filter; PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
-    assert_int_equal(medsec_db_open(f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_OK);
     assert_int_equal(medsec_db_status(f->db, &st, &err), MEDSEC_OK);
     assert_int_equal(st.schema_version, 2);
     medsec_db_close(f->db);
@@ -94,8 +98,8 @@ static void test_schema_version(void **state)
                                   NULL, NULL, NULL),
                      SQLITE_OK);
     sqlite3_close(h);
-    assert_int_equal(medsec_db_open(f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_EUNSUPPORTED);
-    assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_EUNSUPPORTED);
+    assert_int_equal(medsec_db_open(NULL, f->path, 0, &f->db, &err), MEDSEC_OK);
     assert_int_equal(medsec_db_status(f->db, &st, &err), MEDSEC_OK);
     assert_int_equal(st.schema_version, MEDSEC_DB_SCHEMA_VERSION);
     medsec_db_close(f->db);
@@ -111,7 +115,7 @@ static void test_schema_version(void **state)
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     sqlite3_finalize(q);
     sqlite3_close(h);
-    assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_open(NULL, f->path, 0, &f->db, &err), MEDSEC_OK);
 }
 
 static void test_import_idempotent(void **state)
@@ -223,7 +227,7 @@ static void test_key_filters(void **state)
     assert_true(sqlite3_column_int(q, 1) >= 3 * 1024);
     sqlite3_finalize(q);
     for (int stale = 0; stale < 2; stale++) {
-        assert_int_equal(medsec_db_open(f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_OK);
+        assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_OK);
         size_t keys = 0;
         assert_int_equal(sqlite3_prepare_v2(h, "SELECT key, count(*) FROM cpe_match GROUP BY key", -1, &q, NULL),
                          SQLITE_OK);
@@ -272,7 +276,7 @@ static void test_key_filters(void **state)
         assert_int_equal(sqlite3_exec(h, "UPDATE filter SET stamp = 'older'", NULL, NULL, NULL), SQLITE_OK);
     }
     sqlite3_close(h);
-    assert_int_equal(medsec_db_open(f->path, 0, &f->db, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_open(NULL, f->path, 0, &f->db, &err), MEDSEC_OK);
 }
 
 static void test_lookups_and_merge(void **state)
@@ -436,7 +440,7 @@ static void test_readonly(void **state)
     struct medsec_error err;
     import_ok(f->db, DATA "/osv", &st);
     struct medsec_db *ro = NULL;
-    assert_int_equal(medsec_db_open(f->path, MEDSEC_DB_READONLY, &ro, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &ro, &err), MEDSEC_OK);
     const char *paths[] = {DATA};
     assert_int_equal(medsec_db_import(ro, paths, 1, NULL, &st, NULL, &err), MEDSEC_EINVAL);
     struct rows r = {0};
@@ -444,7 +448,7 @@ static void test_readonly(void **state)
     assert_int_equal(r.n, 1);
     assert_string_equal(r.vuln, "CVE-2005-4644");
     medsec_db_close(ro);
-    assert_int_equal(medsec_db_open("/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &ro, &err), MEDSEC_EDB);
+    assert_int_equal(medsec_db_open(NULL, "/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &ro, &err), MEDSEC_EDB);
 }
 
 static void test_ranges(void **state)
@@ -473,6 +477,276 @@ static void test_ranges(void **state)
     assert_false(medsec_db_range_next(&s, &r));
 }
 
+/* ---- the handle's context ---- */
+
+/* The handle keeps its context: its allocations come from that allocator and its "now" from that clock,
+ * though the caller never entered it, and every call leaves the caller's context in force again (also
+ * on an early error return). */
+static void test_context(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_error err;
+    medsec_db_close(f->db); /* this test's handle is the only one */
+    f->db = NULL;
+    struct medsec_ctx c = *failalloc_ctx_arm(-1);
+    int64_t at;
+    assert_int_equal(medsec_ctx_fix_clock(&c, "2030-05-06T07:08:09Z", &at), MEDSEC_OK);
+    struct medsec_ctx mine;
+    medsec_ctx_init(&mine);
+    const struct medsec_ctx *outer = medsec_ctx_enter(&mine);
+    size_t live = failalloc_live;
+
+    struct medsec_db *db = NULL;
+    assert_int_equal(medsec_db_open(&c, f->path, 0, &db, &err), MEDSEC_OK);
+    assert_ptr_equal(medsec_ctx_current(), &mine);
+    assert_true(failalloc_live > live); /* the handle itself */
+    struct medsec_db_import_stats st;
+    const char *paths[] = {DATA "/osv"};
+    long calls = failalloc_calls;
+    assert_int_equal(medsec_db_import(db, paths, 1, NULL, &st, NULL, &err), MEDSEC_OK);
+    assert_ptr_equal(medsec_ctx_current(), &mine);
+    assert_true(failalloc_calls > calls);
+    struct medsec_db_status s;
+    assert_int_equal(medsec_db_status(db, &s, &err), MEDSEC_OK);
+    assert_string_equal(s.last_import, "2030-05-06T07:08:09Z");
+    struct medsec_db_vuln v;
+    assert_int_equal(medsec_db_vuln_get(db, "PYSEC-2005-1", &v, &err), MEDSEC_OK);
+    medsec_db_vuln_release(&v);
+    assert_int_equal(medsec_db_vuln_get(db, "CVE-0000-0000", &v, &err), MEDSEC_ENOTFOUND);
+    assert_ptr_equal(medsec_ctx_current(), &mine);
+    medsec_db_close(db);
+    assert_ptr_equal(medsec_ctx_current(), &mine);
+    assert_int_equal(failalloc_live, live);
+
+    /* an early error return leaves too */
+    assert_int_equal(medsec_db_open(&c, f->path, MEDSEC_DB_READONLY, &db, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_import(db, paths, 1, NULL, &st, NULL, &err), MEDSEC_EINVAL);
+    assert_ptr_equal(medsec_ctx_current(), &mine);
+    medsec_db_close(db);
+    assert_int_equal(medsec_db_open(&c, "/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &db, &err), MEDSEC_EDB);
+    assert_ptr_equal(medsec_ctx_current(), &mine);
+    assert_int_equal(failalloc_live, live);
+    medsec_ctx_leave(outer);
+
+    /* every row of the import is stamped with the handle's clock */
+    sqlite3 *h;
+    assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+    sqlite3_stmt *q;
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*), min(imported), max(imported) FROM advisory", -1, &q, NULL),
+                     SQLITE_OK);
+    assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+    assert_int_equal(sqlite3_column_int(q, 0), 3);
+    assert_string_equal((const char *)sqlite3_column_text(q, 1), "2030-05-06T07:08:09Z");
+    assert_string_equal((const char *)sqlite3_column_text(q, 2), "2030-05-06T07:08:09Z");
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+}
+
+/* ---- every allocation failing in turn ---- */
+
+/* A folder for the databases of the fault tests: one in memory when the system has one (each run
+ * creates a file, and the syncs of a disk would make hundreds of runs slow), else the fixture's. */
+static void fault_db_path(const struct fixture *f, char *out, size_t cap)
+{
+    struct stat st;
+    if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0)
+        snprintf(out, cap, "/dev/shm/medsec-test-db-%ld.sqlite", (long)getpid());
+    else
+        snprintf(out, cap, "%s/fault.sqlite", f->dir);
+}
+
+static void remove_db(const char *path)
+{
+    static const char *const ext[] = {"", "-wal", "-shm", "-journal"};
+    for (size_t i = 0; i < sizeof ext / sizeof ext[0]; i++) {
+        char p[600];
+        snprintf(p, sizeof p, "%s%s", path, ext[i]);
+        unlink(p);
+    }
+}
+
+/* Open a new database and import every test input under a context that fails allocation number n, for
+ * n = 0, 1, ... until the whole run succeeds. Each failed run returns MEDSEC_ENOMEM, leaks nothing,
+ * commits nothing, and leaves a file that opens; the run that succeeds imports what an import that
+ * never fails imports. */
+static void test_import_alloc_failures(void **state)
+{
+    struct fixture *f = *state;
+    char path[600];
+    fault_db_path(f, path, sizeof path);
+    const char *paths[] = {DATA};
+    struct medsec_error err;
+    struct medsec_db_import_stats want, got;
+    struct medsec_db *db;
+    remove_db(path);
+    assert_int_equal(medsec_db_open(failalloc_ctx_arm(-1), path, 0, &db, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_import(db, paths, 1, NULL, &want, NULL, &err), MEDSEC_OK);
+    medsec_db_close(db);
+    long total = failalloc_calls;
+    assert_true(total > 20);
+
+    bool done = false;
+    for (long n = 0; !done && n <= total; n++) {
+        remove_db(path);
+        size_t live = failalloc_live;
+        struct medsec_diags d = MEDSEC_DIAGS_INIT;
+        db = NULL;
+        medsec_err rc = medsec_db_open(failalloc_ctx_arm(n), path, 0, &db, &err);
+        if (rc == MEDSEC_OK)
+            rc = medsec_db_import(db, paths, 1, NULL, &got, &d, &err);
+        medsec_diags_release(&d);
+        medsec_db_close(db);
+        failalloc_ctx_arm(-1);
+        assert_int_equal(failalloc_live, live);
+        if (rc == MEDSEC_OK) {
+            assert_memory_equal(got.added, want.added, sizeof want.added);
+            assert_int_equal(got.read.malformed, want.read.malformed);
+            assert_int_equal(got.read.ignored, want.read.ignored);
+            assert_int_equal(got.identities, want.identities);
+            done = true;
+            continue;
+        }
+        if (rc != MEDSEC_ENOMEM)
+            fail_msg("allocation %ld failing: %s (%s)", n, medsec_strerror(rc), err.msg);
+        /* the file opens, and holds nothing */
+        struct medsec_db_status s;
+        assert_int_equal(medsec_db_open(NULL, path, 0, &db, &err), MEDSEC_OK);
+        assert_int_equal(medsec_db_status(db, &s, &err), MEDSEC_OK);
+        for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++)
+            assert_int_equal(s.advisories[i], 0);
+        assert_string_equal(s.last_import, "");
+        medsec_db_close(db);
+    }
+    assert_true(done);
+    remove_db(path);
+}
+
+struct read_result {
+    size_t affected, cpes;
+    char vuln[64], alias[64];
+    size_t n_aliases, n_sources, n_scores;
+    bool kev;
+};
+
+static int count_affected(void *ud, const struct medsec_db_affected *a)
+{
+    (void)a;
+    ((struct read_result *)ud)->affected++;
+    return 0;
+}
+
+static int count_cpe(void *ud, const struct medsec_db_cpe *c)
+{
+    (void)c;
+    ((struct read_result *)ud)->cpes++;
+    return 0;
+}
+
+/* The read queries of the matcher on @db; MEDSEC_ENOMEM as soon as one runs out of memory. */
+static medsec_err read_queries(struct medsec_db *db, struct read_result *r)
+{
+    struct medsec_error err;
+    memset(r, 0, sizeof *r);
+    medsec_err rc = medsec_db_affected_lookup(db, "golang", NULL, "stdlib", count_affected, r, &err);
+    if (!rc)
+        rc = medsec_db_cpe_lookup(db, "microsoft:vbscript", count_cpe, r, &err);
+    if (!rc)
+        rc = medsec_db_affected_by_product(db, "PerformA", count_affected, r, &err);
+    for (int i = 0; !rc && i < 2; i++) {
+        struct medsec_db_vuln v;
+        rc = medsec_db_vuln_get(db, i ? "CVE-2016-0189" : "PYSEC-2005-1", &v, &err);
+        if (rc)
+            break;
+        snprintf(r->vuln + i * 32, 32, "%s", v.name);
+        if (v.n_aliases)
+            snprintf(r->alias, sizeof r->alias, "%s", v.aliases[0]);
+        r->n_aliases += v.n_aliases;
+        r->n_sources += v.n_sources;
+        r->n_scores += v.n_scores;
+        r->kev = r->kev || v.kev;
+        medsec_db_vuln_release(&v);
+    }
+    return rc;
+}
+
+/* The same for the read side: a read-only handle and the matcher's queries. */
+static void test_read_alloc_failures(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_import_stats st;
+    import_ok(f->db, DATA, &st);
+    struct medsec_error err;
+    struct medsec_db *db;
+    struct read_result want, got;
+    assert_int_equal(medsec_db_open(failalloc_ctx_arm(-1), f->path, MEDSEC_DB_READONLY, &db, &err), MEDSEC_OK);
+    assert_int_equal(read_queries(db, &want), MEDSEC_OK);
+    medsec_db_close(db);
+    long total = failalloc_calls;
+    assert_true(want.affected > 1 && want.cpes > 1 && want.n_sources > 1 && want.kev);
+
+    bool done = false;
+    for (long n = 0; !done && n <= total; n++) {
+        size_t live = failalloc_live;
+        db = NULL;
+        medsec_err rc = medsec_db_open(failalloc_ctx_arm(n), f->path, MEDSEC_DB_READONLY, &db, &err);
+        if (rc == MEDSEC_OK)
+            rc = read_queries(db, &got);
+        medsec_db_close(db);
+        failalloc_ctx_arm(-1);
+        assert_int_equal(failalloc_live, live);
+        if (rc == MEDSEC_OK) {
+            assert_memory_equal(&got, &want, sizeof want);
+            done = true;
+        } else if (rc != MEDSEC_ENOMEM) {
+            fail_msg("allocation %ld failing: %s", n, medsec_strerror(rc));
+        }
+    }
+    assert_true(done);
+}
+
+/* ---- db update ---- */
+
+/* --mirror points every feed at the mirror's layout, but a feed given its own URL keeps it; nothing
+ * answers on the port, so every download fails (one warning each, naming the URL) and so does the
+ * update, without committing anything. */
+static void test_update_mirror_layout(void **state)
+{
+    struct fixture *f = *state;
+    static const char *const ecos[] = {"Go"};
+    char cache[128];
+    snprintf(cache, sizeof cache, "%s/cache", f->dir);
+    struct medsec_db_update_opts o = {
+        .mirror = "http://127.0.0.1:9/m//",
+        .osv_ecosystems = ecos,
+        .n_osv_ecosystems = 1,
+        .kev_url = "http://127.0.0.1:9/own/kev.json",
+        .delay_ms = 0,
+        .retries = 1,
+        .cache_dir = cache,
+    };
+    struct medsec_db_update_stats st;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_error err;
+    assert_int_equal(medsec_db_update(f->db, &o, &st, &d, &err), MEDSEC_ENET);
+    static const char *const want[] = {
+        "http://127.0.0.1:9/m/osv/Go/all.zip",
+        "http://127.0.0.1:9/m/nvd/rest/json/cves/2.0?startIndex=0&resultsPerPage=2000",
+        "http://127.0.0.1:9/m/csaf/provider-metadata.json",
+        "http://127.0.0.1:9/own/kev.json",
+        "http://127.0.0.1:9/m/epss/epss_scores-current.csv.gz",
+    };
+    assert_int_equal(d.n, 5);
+    for (size_t i = 0; i < 5; i++) {
+        assert_string_equal(d.v[i].file, want[i]);
+        assert_non_null(strstr(d.v[i].msg, "download failed"));
+    }
+    assert_int_equal(st.failed, 5);
+    medsec_diags_release(&d);
+    struct medsec_db_status s;
+    assert_int_equal(medsec_db_status(f->db, &s, &err), MEDSEC_OK);
+    assert_string_equal(s.last_update, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -484,6 +758,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
         cmocka_unit_test(test_ranges),
+        cmocka_unit_test_setup_teardown(test_context, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_import_alloc_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_read_alloc_failures, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_update_mirror_layout, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

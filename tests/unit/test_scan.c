@@ -43,7 +43,7 @@ static int setup(void **state)
     snprintf(f->path, sizeof f->path, "%s/v.sqlite", f->dir);
     struct medsec_error err;
     struct medsec_db *w;
-    if (medsec_db_open(f->path, 0, &w, &err) != MEDSEC_OK)
+    if (medsec_db_open(NULL, f->path, 0, &w, &err) != MEDSEC_OK)
         return -1;
     const char *paths[] = {DATA "/advisories"};
     struct medsec_db_import_stats st;
@@ -51,7 +51,7 @@ static int setup(void **state)
     medsec_err rc = medsec_db_import(w, paths, 1, NULL, &st, &d, &err);
     medsec_diags_release(&d);
     medsec_db_close(w);
-    if (rc || medsec_db_open(f->path, MEDSEC_DB_READONLY, &f->db, &err) != MEDSEC_OK)
+    if (rc || medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err) != MEDSEC_OK)
         return -1;
     f->device = load(DATA "/sbom/device.cdx.json");
     f->fw_only = load(DATA "/sbom/fw-only.cdx.json");
