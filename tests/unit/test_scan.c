@@ -16,6 +16,8 @@
 #include "medsec/scan.h"
 #include "medsec/version.h"
 
+#include "failalloc.h"
+
 #define DATA MEDSEC_SOURCE_DIR "/tests/scan/data"
 
 struct fixture {
@@ -232,6 +234,35 @@ static void test_order(void **state)
     medsec_scan_result_release(&r);
 }
 
+/* Any allocation of a scan may fail: the scan then says MEDSEC_ENOMEM and leaks nothing, or it
+ * succeeds with every finding (a failure is never read as "not affected"). */
+static void test_out_of_memory(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_scan_result r;
+    scan(f, f->device, 0, &r, NULL);
+    size_t want = r.nfindings;
+    medsec_scan_result_release(&r);
+    bool failed = true;
+    for (long n = 0; failed; n++) {
+        struct medsec_diags notes = MEDSEC_DIAGS_INIT;
+        struct medsec_error err;
+        size_t live = failalloc_live;
+        failalloc_arm(n);
+        medsec_err rc = medsec_scan_sbom(f->db, f->device, NULL, &r, &notes, &err);
+        failed = failalloc_countdown < 0; /* the n-th allocation was asked for, and failed */
+        size_t got = r.nfindings;
+        medsec_scan_result_release(&r);
+        medsec_diags_release(&notes);
+        failalloc_disarm();
+        assert_int_equal(failalloc_live, live);
+        if (rc != MEDSEC_OK)
+            assert_int_equal(rc, MEDSEC_ENOMEM);
+        else
+            assert_int_equal(got, want);
+    }
+}
+
 /* ---- OSV range semantics ---- */
 
 static bool in_range(enum medsec_vscheme s, const char *spec, const char *version)
@@ -299,6 +330,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cpe_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_product_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
