@@ -26,7 +26,10 @@ struct fixture {
     char dir[64];
     char path[128];
     struct medsec_db *db;
+    char fault_db[128]; /* the database of a fault test, or "" */
 };
+
+static void remove_db(const char *path);
 
 static int setup(void **state)
 {
@@ -46,6 +49,8 @@ static int teardown(void **state)
 {
     struct fixture *f = *state;
     medsec_db_close(f->db);
+    if (f->fault_db[0])
+        remove_db(f->fault_db);
     char cmd[256];
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", f->dir);
     int rc = system(cmd);
@@ -544,15 +549,17 @@ static void test_context(void **state)
 
 /* ---- every allocation failing in turn ---- */
 
-/* A folder for the databases of the fault tests: one in memory when the system has one (each run
- * creates a file, and the syncs of a disk would make hundreds of runs slow), else the fixture's. */
-static void fault_db_path(const struct fixture *f, char *out, size_t cap)
+/* The database of a fault test: in a folder in memory when the system has one (each run creates a
+ * file, and the syncs of a disk would make hundreds of runs slow), else in the fixture's folder. The
+ * teardown removes it. */
+static const char *fault_db_path(struct fixture *f)
 {
     struct stat st;
     if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0)
-        snprintf(out, cap, "/dev/shm/medsec-test-db-%ld.sqlite", (long)getpid());
+        snprintf(f->fault_db, sizeof f->fault_db, "/dev/shm/medsec-test-db-%ld.sqlite", (long)getpid());
     else
-        snprintf(out, cap, "%s/fault.sqlite", f->dir);
+        snprintf(f->fault_db, sizeof f->fault_db, "%s/fault.sqlite", f->dir);
+    return f->fault_db;
 }
 
 static void remove_db(const char *path)
@@ -572,8 +579,7 @@ static void remove_db(const char *path)
 static void test_import_alloc_failures(void **state)
 {
     struct fixture *f = *state;
-    char path[600];
-    fault_db_path(f, path, sizeof path);
+    const char *path = fault_db_path(f);
     const char *paths[] = {DATA};
     struct medsec_error err;
     struct medsec_db_import_stats want, got;
@@ -618,7 +624,6 @@ static void test_import_alloc_failures(void **state)
         medsec_db_close(db);
     }
     assert_true(done);
-    remove_db(path);
 }
 
 struct read_result {
