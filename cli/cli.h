@@ -42,8 +42,6 @@ void cli_print_error(const struct medsec_error *e);
 int cli_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Print the diagnostics to @out as "file:line:column: severity: message" lines. */
 void cli_print_diags(FILE *out, const struct medsec_diags *d);
-/* Write a whole text to stdout; false when stdout failed. */
-bool cli_write_stdout(const char *data, size_t len);
 struct medsec_device;
 struct medsec_device_opts;
 /* Open the device folder @dir under the run's context; on failure print the file's errors and why,
@@ -78,6 +76,7 @@ enum cli_opt_kind {
     CLI_OPT_STRING,  /* const char **value = the argument (the last one given counts) */
     CLI_OPT_STRINGS, /* struct cli_strings *value: every argument, in order (repeatable) */
     CLI_OPT_FORMAT,  /* int *value = `format`; two different formats exclude each other */
+    CLI_OPT_HEADING  /* no option: a heading in the help ("update options:") */
 };
 
 /* Output formats a command can offer beside its text (CLI_OPT_FORMAT). */
@@ -98,7 +97,8 @@ struct cli_option {
     const char *arg;  /* the value's name in the help ("PATH"); options with a value have one */
     const char *help; /* one or more lines, '\n' between them */
 };
-#define CLI_OPT_END {0, NULL, CLI_OPT_FLAG, NULL, 0, NULL, NULL}
+#define CLI_OPT_END {0, NULL, CLI_OPT_FLAG, NULL, 0, NULL, NULL} /* the table ends at the first NULL help */
+#define CLI_OPT_GROUP(title) {0, NULL, CLI_OPT_HEADING, NULL, 0, NULL, (title)}
 /* The shared ones. */
 #define CLI_OPT_JSON(fmt) {0, "json", CLI_OPT_FORMAT, (fmt), CLI_JSON, NULL, "print JSON"}
 #define CLI_OPT_CSV(fmt) {0, "csv", CLI_OPT_FORMAT, (fmt), CLI_CSV, NULL, "print CSV (RFC 4180)"}

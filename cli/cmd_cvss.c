@@ -137,29 +137,6 @@ static int print_table(FILE *out, const struct medsec_cvss *cs, int n)
     return ret;
 }
 
-static const char *value_name(const char *metric, char v)
-{
-    switch (v) {
-    case 'N':
-        return strcmp(metric, "AV") == 0 ? "Network" : "None";
-    case 'A':
-        return "Adjacent";
-    case 'L':
-        return strcmp(metric, "AV") == 0 ? "Local" : "Low";
-    case 'P':
-        return "Physical";
-    case 'H':
-        return "High";
-    case 'R':
-        return "Required";
-    case 'U':
-        return "Unchanged";
-    case 'C':
-        return "Changed";
-    }
-    return "?";
-}
-
 static int rubric_json(struct cli_output *out, const char *path, const struct medsec_cvss_rubric *r)
 {
     struct medsec_buf b = MEDSEC_BUF_INIT;
@@ -179,7 +156,7 @@ static int rubric_json(struct cli_output *out, const char *path, const struct me
         medsec_jsonw_object_begin(&w);
         medsec_jsonw_kv_string(&w, "metric", r->metrics[i].metric);
         medsec_jsonw_kv_string(&w, "value", v);
-        medsec_jsonw_kv_string(&w, "value_name", value_name(r->metrics[i].metric, r->metrics[i].value));
+        medsec_jsonw_kv_string(&w, "value_name", medsec_cvss_rubric_value_name(&r->metrics[i]));
         medsec_jsonw_kv_string(&w, "rationale", r->metrics[i].rationale);
         medsec_jsonw_object_end(&w);
     }
@@ -199,7 +176,7 @@ static int rubric_table(FILE *out, const struct medsec_cvss_rubric *r)
     int ret = EXIT_OK_;
     for (int i = 0; i < 8 && ret == EXIT_OK_; i++) {
         char v[32];
-        snprintf(v, sizeof v, "%c (%s)", r->metrics[i].value, value_name(r->metrics[i].metric, r->metrics[i].value));
+        snprintf(v, sizeof v, "%c (%s)", r->metrics[i].value, medsec_cvss_rubric_value_name(&r->metrics[i]));
         const char *row[] = {r->metrics[i].metric, v, r->metrics[i].rationale};
         if (cli_table_add(&t, row) != 0)
             ret = EXIT_INTERNAL;

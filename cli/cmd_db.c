@@ -1,5 +1,4 @@
 /* cmd_db.c: `medsec db import|status|update`: the local vulnerability database. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,46 +9,6 @@
 #include "medsec/buf.h"
 #include "medsec/db.h"
 #include "medsec/json.h"
-
-static void db_usage(FILE *out)
-{
-    fputs("usage: medsec db import [--db PATH] [--json] PATH...\n"
-          "       medsec db status [--db PATH] [--json]\n"
-          "       medsec db update [--db PATH] [--json] [--mirror URL] [options]\n"
-          "\n"
-          "Keep the local vulnerability database (one SQLite file) that `medsec scan` reads.\n"
-          "\n"
-          "  import PATH...  import advisories from files or folders: OSV zips or JSON, NVD JSON 1.1 feeds\n"
-          "                  and API 2.0 responses (.json or .json.gz), CSAF 2.0 documents, the CISA KEV\n"
-          "                  catalog, EPSS CSV (.csv or .csv.gz), and .tar.gz archives of these. Records\n"
-          "                  already stored unchanged are skipped; changed records replace their rows.\n"
-          "  status          counts per source, merged vulnerabilities, schema version\n"
-          "  update          download the published feeds over HTTPS and import them\n"
-          "\n"
-          "  --db PATH       database file (default $XDG_DATA_HOME/medsec/vulndb.sqlite or\n"
-          "                  ~/.local/share/medsec/vulndb.sqlite)\n"
-          "  --json          print the result as JSON\n"
-          "  -h, --help      show this help\n"
-          "\n"
-          "update options:\n"
-          "  --mirror URL          take every feed from URL/osv, URL/nvd/rest/json/cves/2.0, URL/kev/...,\n"
-          "                        URL/epss/..., URL/csaf/provider-metadata.json (a local copy)\n"
-          "  --osv-base URL        OSV bucket ({URL}/{ecosystem}/all.zip)\n"
-          "  --ecosystems LIST     comma-separated OSV ecosystems (default: Go,PyPI,crates.io,npm,Maven,\n"
-          "                        NuGet,RubyGems,Packagist,Debian,Alpine,AlmaLinux)\n"
-          "  --nvd-api URL         NVD CVE API 2.0 endpoint (API key from $NVD_API_KEY)\n"
-          "  --kev-url URL, --epss-url URL, --csaf-provider URL\n"
-          "  --sources LIST        comma-separated subset of osv,nvd,csaf,kev,epss (default all)\n"
-          "  --page-size N         NVD resultsPerPage (default 2000)\n"
-          "  --delay-ms N          pause between NVD pages and before retries (default: NVD's advice,\n"
-          "                        6000 ms, or 600 ms with an API key)\n"
-          "  --retries N           attempts after a failed request (default 3)\n"
-          "  --cache DIR           where downloads are kept (default DB.cache)\n"
-          "\n"
-          "Exit codes: 0 done (malformed records are skipped with warnings), 2 bad usage or unreadable\n"
-          "input, 3 database, network or internal error.\n",
-          out);
-}
 
 /* ---- progress ---- */
 
@@ -84,13 +43,13 @@ static void progress_end(struct prog *p)
 
 /* ---- output ---- */
 
-static void print_import_text(const struct medsec_db_import_stats *st)
+static void print_import_text(FILE *out, const struct medsec_db_import_stats *st)
 {
-    printf("%-6s %9s %9s %9s %9s %9s\n", "SOURCE", "RECORDS", "ADDED", "UPDATED", "UNCHANGED", "OLDER");
+    fprintf(out, "%-6s %9s %9s %9s %9s %9s\n", "SOURCE", "RECORDS", "ADDED", "UPDATED", "UNCHANGED", "OLDER");
     for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++)
-        printf("%-6s %9zu %9zu %9zu %9zu %9zu\n", medsec_adv_source_name((enum medsec_adv_source)i),
+        fprintf(out, "%-6s %9zu %9zu %9zu %9zu %9zu\n", medsec_adv_source_name((enum medsec_adv_source)i),
                st->read.records[i], st->added[i], st->updated[i], st->unchanged[i], st->older[i]);
-    printf("malformed records skipped: %zu\nfiles not recognised: %zu\nCSAF ranges needing review: %zu\n"
+    fprintf(out, "malformed records skipped: %zu\nfiles not recognised: %zu\nCSAF ranges needing review: %zu\n"
            "vulnerabilities (aliases merged): %zu\n",
            st->read.malformed, st->read.ignored, st->read.needs_review, st->identities);
 }
@@ -116,22 +75,23 @@ static void json_import(struct medsec_jsonw *w, const struct medsec_db_import_st
     medsec_jsonw_kv_int(w, "vulnerabilities", (long long)st->identities);
 }
 
-/* Finish the JSON text of @w (over @b), print it and free it; returns the exit code. */
-static int print_json(struct medsec_jsonw *w, struct medsec_buf *b)
+/* Finish the JSON text of @w (over @b), write it to @out and free it; returns the exit code. */
+static int print_json(struct cli_output *out, struct medsec_jsonw *w, struct medsec_buf *b)
 {
-    int ex = medsec_jsonw_finish(w) || !cli_write_stdout(b->data, b->len) ? EXIT_INTERNAL : EXIT_OK_;
+    int ex = cli_output_json(out, w, b);
     medsec_buf_release(b);
     return ex;
 }
 
 /* The figures of an import, or of an update when @up is given; returns the exit code. */
-static int print_run(bool json, const struct medsec_db_import_stats *st, const struct medsec_db_update_stats *up)
+static int print_run(struct cli_output *out, bool json, const struct medsec_db_import_stats *st,
+                     const struct medsec_db_update_stats *up)
 {
     if (!json) {
         if (up)
-            printf("downloads: %zu, not modified: %zu, failed: %zu, NVD pages: %zu\n", up->downloaded,
+            fprintf(out->f, "downloads: %zu, not modified: %zu, failed: %zu, NVD pages: %zu\n", up->downloaded,
                    up->not_modified, up->failed, up->nvd_pages);
-        print_import_text(st);
+        print_import_text(out->f, st);
         return EXIT_OK_;
     }
     struct medsec_buf b = MEDSEC_BUF_INIT;
@@ -146,7 +106,7 @@ static int print_run(bool json, const struct medsec_db_import_stats *st, const s
     }
     json_import(&w, st);
     medsec_jsonw_object_end(&w);
-    return print_json(&w, &b);
+    return print_json(out, &w, &b);
 }
 
 static int print_diags(const struct medsec_diags *d)
@@ -164,6 +124,7 @@ static int print_diags(const struct medsec_diags *d)
 struct common {
     const char *db;
     bool json;
+    struct cli_output *out;
 };
 
 static int open_db(const struct common *c, unsigned flags, struct medsec_db **db, char **owned)
@@ -182,11 +143,7 @@ static int open_db(const struct common *c, unsigned flags, struct medsec_db **db
         return cli_exit_for(err.code);
     }
     medsec_err rc = medsec_db_open(cli_context(), path, flags, db, &err);
-    if (rc) {
-        cli_print_error(&err);
-        return rc == MEDSEC_EDB ? EXIT_USAGE : cli_exit_for(rc);
-    }
-    return EXIT_OK_;
+    return rc ? cli_fail(&err, rc) : EXIT_OK_;
 }
 
 /* db import (@o NULL: the @n @paths) or db update (@o): run it on the database with a progress bar,
@@ -220,7 +177,7 @@ static int import_or_update(const struct common *c, const char *const *paths, si
         cli_print_error(&err);
         ex = cli_exit_for(rc);
     } else {
-        ex = print_run(c->json, &st.import, o ? &st : NULL);
+        ex = print_run(c->out, c->json, &st.import, o ? &st : NULL);
     }
     medsec_db_close(db);
 out_free:
@@ -230,16 +187,11 @@ out_free:
 
 static int db_import(const struct common *c, int argc, char **argv)
 {
-    if (argc < 1)
-        return cli_usage_error("db import", "give at least one file or folder");
     return import_or_update(c, (const char *const *)argv, (size_t)argc, NULL);
 }
 
-static int db_status(const struct common *c, int argc, char **argv)
+static int db_status(const struct common *c)
 {
-    (void)argv;
-    if (argc > 0)
-        return cli_usage_error("db status", "unexpected argument '%s'", argv[0]);
     struct medsec_db *db = NULL;
     char *owned = NULL;
     int ex = open_db(c, MEDSEC_DB_READONLY, &db, &owned);
@@ -278,15 +230,16 @@ static int db_status(const struct common *c, int argc, char **argv)
         medsec_jsonw_kv_int(&w, "aliases", (long long)st.aliases);
         medsec_jsonw_kv_int(&w, "needs_review", (long long)st.needs_review);
         medsec_jsonw_object_end(&w);
-        ex = print_json(&w, &b);
+        ex = print_json(c->out, &w, &b);
     } else {
-        printf("schema version: %d\nlast import: %s\nlast update: %s\n", st.schema_version,
+        FILE *out = c->out->f;
+        fprintf(out, "schema version: %d\nlast import: %s\nlast update: %s\n", st.schema_version,
                st.last_import[0] ? st.last_import : "never", st.last_update[0] ? st.last_update : "never");
-        printf("%-6s %9s %15s %9s\n", "SOURCE", "RECORDS", "VULNERABILITIES", "AFFECTED");
+        fprintf(out, "%-6s %9s %15s %9s\n", "SOURCE", "RECORDS", "VULNERABILITIES", "AFFECTED");
         for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++)
-            printf("%-6s %9zu %15zu %9zu\n", medsec_adv_source_name((enum medsec_adv_source)i), st.advisories[i],
+            fprintf(out, "%-6s %9zu %15zu %9zu\n", medsec_adv_source_name((enum medsec_adv_source)i), st.advisories[i],
                    st.vulns[i], st.affected[i]);
-        printf("CPE match criteria: %zu (in %zu configuration nodes)\n"
+        fprintf(out, "CPE match criteria: %zu (in %zu configuration nodes)\n"
                "vulnerabilities (aliases merged): %zu, named by %zu ids\n"
                "CSAF ranges needing review: %zu\n",
                st.cpe_matches, st.cpe_nodes, st.identities, st.aliases, st.needs_review);
@@ -302,142 +255,146 @@ static bool parse_long(const char *s, long *out)
 {
     char *end;
     long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 0)
+    if (!*s || *end || v < 0 || v > 1000000)
         return false;
     *out = v;
     return true;
 }
 
-static int db_update(const struct common *c, struct medsec_db_update_opts *o, int argc, char **argv)
+/* The update options as strings, checked and turned into @o. */
+struct update_args {
+    const char *mirror, *osv_base, *ecosystems, *nvd_api, *kev_url, *epss_url, *csaf_provider, *sources;
+    const char *page_size, *delay_ms, *retries, *cache;
+};
+
+static int update_opts(const struct update_args *a, struct medsec_db_update_opts *o, char **ecos_copy,
+                       const char **ecos, size_t max_ecos)
 {
-    (void)argv;
-    if (argc > 0)
-        return cli_usage_error("db update", "unexpected argument '%s'", argv[0]);
+    o->mirror = a->mirror;
+    o->osv_base = a->osv_base;
+    o->nvd_api = a->nvd_api;
+    o->kev_url = a->kev_url;
+    o->epss_url = a->epss_url;
+    o->csaf_provider = a->csaf_provider;
+    o->cache_dir = a->cache;
+    if (a->ecosystems) {
+        if (!(*ecos_copy = medsec_strdup(a->ecosystems)))
+            return EXIT_INTERNAL;
+        char *save = NULL;
+        for (char *tok = strtok_r(*ecos_copy, ",", &save); tok && o->n_osv_ecosystems < max_ecos;
+             tok = strtok_r(NULL, ",", &save))
+            ecos[o->n_osv_ecosystems++] = tok;
+        o->osv_ecosystems = ecos;
+    }
+    if (a->sources) {
+        char buf[256], *save = NULL;
+        snprintf(buf, sizeof buf, "%s", a->sources);
+        for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+            enum medsec_adv_source src;
+            if (!medsec_adv_source_parse(tok, &src))
+                return cli_usage_error("db", "unknown source '%s' (osv, nvd, csaf, kev, epss)", tok);
+            o->sources |= 1u << src;
+        }
+    }
+    const char *nums[] = {a->page_size, a->delay_ms, a->retries};
+    long v[3] = {0, -1, 0};
+    for (int i = 0; i < 3; i++)
+        if (nums[i] && !parse_long(nums[i], &v[i]))
+            return cli_usage_error("db", "'%s' is not a valid number", nums[i]);
+    o->nvd_page_size = v[0];
+    o->delay_ms = v[1];
+    o->retries = (int)v[2];
     const char *key = getenv("NVD_API_KEY");
     if (key && *key)
         o->nvd_api_key = key;
-    return import_or_update(c, NULL, 0, o);
+    return EXIT_OK_;
 }
-
-enum { OPT_DB = 256, OPT_MIRROR, OPT_OSV, OPT_ECOS, OPT_NVD, OPT_KEV, OPT_EPSS, OPT_CSAF, OPT_SOURCES,
-       OPT_PAGE, OPT_DELAY, OPT_RETRIES, OPT_CACHE };
 
 int cmd_db(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, OPT_DB},           {"json", no_argument, NULL, 'j'},
-        {"help", no_argument, NULL, 'h'},                  {"mirror", required_argument, NULL, OPT_MIRROR},
-        {"osv-base", required_argument, NULL, OPT_OSV},    {"ecosystems", required_argument, NULL, OPT_ECOS},
-        {"nvd-api", required_argument, NULL, OPT_NVD},     {"kev-url", required_argument, NULL, OPT_KEV},
-        {"epss-url", required_argument, NULL, OPT_EPSS},   {"csaf-provider", required_argument, NULL, OPT_CSAF},
-        {"sources", required_argument, NULL, OPT_SOURCES}, {"page-size", required_argument, NULL, OPT_PAGE},
-        {"delay-ms", required_argument, NULL, OPT_DELAY},  {"retries", required_argument, NULL, OPT_RETRIES},
-        {"cache", required_argument, NULL, OPT_CACHE},     {NULL, 0, NULL, 0},
-    };
     struct common c = {0};
+    struct update_args u = {0};
+    const char *output = NULL;
+    int format = CLI_TEXT;
+    const struct cli_option opts[] = {
+        CLI_OPT_DB(&c.db),
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print the result as JSON"},
+        CLI_OPT_OUTPUT(&output),
+        CLI_OPT_GROUP("update options:"),
+        {0, "mirror", CLI_OPT_STRING, &u.mirror, 0, "URL",
+         "take every feed from URL/osv, URL/nvd/rest/json/cves/2.0, URL/kev/...,\n"
+         "URL/epss/..., URL/csaf/provider-metadata.json (a local copy)"},
+        {0, "osv-base", CLI_OPT_STRING, &u.osv_base, 0, "URL", "OSV bucket ({URL}/{ecosystem}/all.zip)"},
+        {0, "ecosystems", CLI_OPT_STRING, &u.ecosystems, 0, "LIST",
+         "comma-separated OSV ecosystems (default: Go,PyPI,crates.io,npm,Maven,\n"
+         "NuGet,RubyGems,Packagist,Debian,Alpine,AlmaLinux)"},
+        {0, "nvd-api", CLI_OPT_STRING, &u.nvd_api, 0, "URL", "NVD CVE API 2.0 endpoint (API key from $NVD_API_KEY)"},
+        {0, "kev-url", CLI_OPT_STRING, &u.kev_url, 0, "URL", "CISA KEV catalog (JSON)"},
+        {0, "epss-url", CLI_OPT_STRING, &u.epss_url, 0, "URL", "EPSS scores (CSV, gzip)"},
+        {0, "csaf-provider", CLI_OPT_STRING, &u.csaf_provider, 0, "URL", "CSAF provider-metadata.json"},
+        {0, "sources", CLI_OPT_STRING, &u.sources, 0, "LIST", "comma-separated subset of osv,nvd,csaf,kev,epss (default all)"},
+        {0, "page-size", CLI_OPT_STRING, &u.page_size, 0, "N", "NVD resultsPerPage (default 2000)"},
+        {0, "delay-ms", CLI_OPT_STRING, &u.delay_ms, 0, "N",
+         "pause between NVD pages and before retries (default: NVD's advice,\n6000 ms, or 600 ms with an API key)"},
+        {0, "retries", CLI_OPT_STRING, &u.retries, 0, "N", "attempts after a failed request (default 3)"},
+        {0, "cache", CLI_OPT_STRING, &u.cache, 0, "DIR", "where downloads are kept (default DB.cache)"},
+        CLI_OPT_END,
+    };
+    const struct cli_spec spec = {
+        .cmd = "db",
+        .usage = "medsec db import [--db PATH] [--json] [-o FILE] PATH...\n"
+                 "medsec db status [--db PATH] [--json] [-o FILE]\n"
+                 "medsec db update [--db PATH] [--json] [-o FILE] [--mirror URL] [options]",
+        .about = "Keep the local vulnerability database (one SQLite file) that `medsec scan` reads.\n"
+                 "\n"
+                 "  import PATH...  import advisories from files or folders: OSV zips or JSON, NVD JSON 1.1 feeds\n"
+                 "                  and API 2.0 responses (.json or .json.gz), CSAF 2.0 documents, the CISA KEV\n"
+                 "                  catalog, EPSS CSV (.csv or .csv.gz), and .tar.gz archives of these. Records\n"
+                 "                  already stored unchanged are skipped; changed records replace their rows.\n"
+                 "  status          counts per source, merged vulnerabilities, schema version\n"
+                 "  update          download the published feeds over HTTPS and import them\n",
+        .opts = opts,
+        .more = "Exit codes: 0 done (malformed records are skipped with warnings), 2 bad usage or unreadable\n"
+                "input, 3 database, network or internal error.\n",
+        .min_args = 1,
+        .missing = "missing subcommand (import, status or update)",
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    c.json = format == CLI_JSON;
+    const char *sub = args[0];
+    enum { IMPORT, STATUS, UPDATE } which;
+    if (strcmp(sub, "import") == 0)
+        which = IMPORT;
+    else if (strcmp(sub, "status") == 0)
+        which = STATUS;
+    else if (strcmp(sub, "update") == 0)
+        which = UPDATE;
+    else
+        return cli_usage_error("db", "unknown subcommand '%s' (import, status or update)", sub);
+    static const struct update_args none;
+    if (which != UPDATE && memcmp(&u, &none, sizeof u) != 0)
+        return cli_usage_error("db", "the update options are for 'db update' only");
+    if (which == IMPORT && nargs < 2)
+        return cli_usage_error("db import", "give at least one file or folder");
+    if (which != IMPORT && nargs > 1)
+        return cli_usage_error(which == STATUS ? "db status" : "db update", "unexpected argument '%s'", args[1]);
+
     struct medsec_db_update_opts o = {.delay_ms = -1};
     char *ecos_copy = NULL;
     const char *ecos[64];
-    int ex = EXIT_OK_;
-    optind = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
-        long v;
-        switch (opt) {
-        case 'h':
-            db_usage(stdout);
-            goto out_free;
-        case 'j':
-            c.json = true;
-            break;
-        case OPT_DB:
-            c.db = optarg;
-            break;
-        case OPT_MIRROR:
-            o.mirror = optarg;
-            break;
-        case OPT_OSV:
-            o.osv_base = optarg;
-            break;
-        case OPT_NVD:
-            o.nvd_api = optarg;
-            break;
-        case OPT_KEV:
-            o.kev_url = optarg;
-            break;
-        case OPT_EPSS:
-            o.epss_url = optarg;
-            break;
-        case OPT_CSAF:
-            o.csaf_provider = optarg;
-            break;
-        case OPT_CACHE:
-            o.cache_dir = optarg;
-            break;
-        case OPT_ECOS: {
-            medsec_free(ecos_copy);
-            ecos_copy = medsec_strdup(optarg);
-            if (!ecos_copy) {
-                ex = EXIT_INTERNAL;
-                goto out_free;
-            }
-            o.n_osv_ecosystems = 0;
-            for (char *tok = strtok(ecos_copy, ","); tok && o.n_osv_ecosystems < 64; tok = strtok(NULL, ","))
-                ecos[o.n_osv_ecosystems++] = tok;
-            o.osv_ecosystems = ecos;
-            break;
-        }
-        case OPT_SOURCES: {
-            char buf[256];
-            snprintf(buf, sizeof buf, "%s", optarg);
-            o.sources = 0;
-            for (char *tok = strtok(buf, ","); tok; tok = strtok(NULL, ",")) {
-                int i;
-                for (i = 0; i < MEDSEC_ADV_NSOURCES; i++)
-                    if (strcmp(tok, medsec_adv_source_name((enum medsec_adv_source)i)) == 0)
-                        break;
-                if (i == MEDSEC_ADV_NSOURCES) {
-                    ex = cli_usage_error("db", "unknown source '%s' (osv, nvd, csaf, kev, epss)", tok);
-                    goto out_free;
-                }
-                o.sources |= 1u << i;
-            }
-            break;
-        }
-        case OPT_PAGE:
-        case OPT_DELAY:
-        case OPT_RETRIES:
-            if (!parse_long(optarg, &v) || v > 1000000) {
-                ex = cli_usage_error("db", "'%s' is not a valid number", optarg);
-                goto out_free;
-            }
-            if (opt == OPT_PAGE)
-                o.nvd_page_size = v;
-            else if (opt == OPT_DELAY)
-                o.delay_ms = v;
-            else
-                o.retries = (int)v;
-            break;
-        default:
-            ex = EXIT_USAGE;
-            goto out_free;
-        }
-    }
-    if (optind >= argc) {
-        ex = cli_usage_error("db", "missing subcommand (import, status or update)");
+    struct cli_output out;
+    if (which == UPDATE && (ex = update_opts(&u, &o, &ecos_copy, ecos, 64)) != EXIT_OK_)
         goto out_free;
-    }
-    const char *sub = argv[optind++];
-    int nrest = argc - optind;
-    char **rest = argv + optind;
-    if (strcmp(sub, "import") == 0)
-        ex = db_import(&c, nrest, rest);
-    else if (strcmp(sub, "status") == 0)
-        ex = db_status(&c, nrest, rest);
-    else if (strcmp(sub, "update") == 0)
-        ex = db_update(&c, &o, nrest, rest);
-    else
-        ex = cli_usage_error("db", "unknown subcommand '%s' (import, status or update)", sub);
+    if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
+        goto out_free;
+    c.out = &out;
+    ex = which == IMPORT   ? db_import(&c, nargs - 1, args + 1)
+         : which == STATUS ? db_status(&c)
+                           : import_or_update(&c, NULL, 0, &o);
+    ex = cli_output_close(&out, ex);
 out_free:
     medsec_free(ecos_copy);
     return ex;

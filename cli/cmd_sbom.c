@@ -33,9 +33,7 @@ static int print_table(FILE *out, const struct medsec_sbom *s)
             goto out_release_table;
         }
     }
-    const char *ver = s->spec_version;
-    if (s->format == MEDSEC_SBOM_SPDX && strncmp(ver, "SPDX-", 5) == 0)
-        ver += 5;
+    const char *ver = medsec_sbom_spec_version_label(s);
     fprintf(out, "%s: %s %s, %zu components, %zu dependencies", s->path,
            medsec_sbom_format_name(s->format), ver, s->ncomponents, s->ndeps);
     if (s->subject)

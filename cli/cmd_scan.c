@@ -1,210 +1,17 @@
 /* cmd_scan.c: `medsec scan SBOM|DIR...`: match SBOM components against the local vulnerability database
  * and report the findings as a table, JSON or SARIF 2.1.0. */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "medsec/alloc.h"
 #include "medsec/buf.h"
 #include "medsec/db.h"
-#include "medsec/file.h"
 #include "medsec/json.h"
-#include "medsec/model.h"
+#include "medsec/device.h"
 #include "medsec/scan.h"
-
-static void scan_usage(FILE *out)
-{
-    fputs("usage: medsec scan [--db PATH] [--json | --sarif] [-o FILE] [options] SBOM|DIR...\n"
-          "\n"
-          "Match the components of SBOMs (CycloneDX or SPDX JSON) against the local vulnerability\n"
-          "database (`medsec db import` / `medsec db update` fill it). A DIR is a device folder: every\n"
-          "SBOM of every version its device.yaml lists is scanned.\n"
-          "\n"
-          "Components match by purl (same type, namespace and name; versions ordered by the ecosystem's\n"
-          "own rules), by CPE (vendor:product, version ranges, AND configurations with running-on\n"
-          "platforms), and CSAF products that give neither by product name plus vendor. Never by a bare\n"
-          "package name.\n"
-          "\n"
-          "  --db PATH          database file (default $XDG_DATA_HOME/medsec/vulndb.sqlite or\n"
-          "                     ~/.local/share/medsec/vulndb.sqlite)\n"
-          "  --json             print the findings as JSON\n"
-          "  --sarif            print the findings as SARIF 2.1.0\n"
-          "  -o, --output FILE  write the report to FILE (atomically) instead of standard output\n"
-          "  --paths LIST       comma-separated subset of purl,cpe,product (default all three)\n"
-          "  --any-platform     count running-on platforms of NVD AND configurations as present even\n"
-          "                     when the SBOM does not list them\n"
-          "  --withdrawn        also report withdrawn / rejected vulnerabilities\n"
-          "  -h, --help         show this help\n"
-          "\n"
-          "Exit codes: 0 no vulnerability found, 1 vulnerabilities found (findings that only need\n"
-          "review count too), 2 bad usage, unreadable SBOM or device folder, or no database,\n"
-          "3 database or internal error.\n",
-          out);
-}
-
-/* One SBOM to scan, with the device version it belongs to (NULL for a bare SBOM). */
-struct target {
-    const char *label;   /* as the user should read it: "examples/x: 3.2.0: sbom/a.json" */
-    const char *device, *version, *path;
-    const char *support; /* the version's level of support, NULL for a bare SBOM */
-    bool current;
-    const struct medsec_sbom *sbom;
-    struct medsec_scan_result res;
-};
-
-struct ctx {
-    struct target *t;
-    size_t n, cap;
-    struct medsec_sbom **owned_sboms;
-    size_t nowned;
-    struct medsec_model **models;
-    size_t nmodels;
-    char **labels;
-    size_t nlabels;
-};
-
-static struct target *add_target(struct ctx *c)
-{
-    if (c->n == c->cap) {
-        size_t nc = c->cap ? c->cap * 2 : 8;
-        void *p = medsec_realloc(c->t, nc * sizeof *c->t);
-        if (!p)
-            return NULL;
-        c->t = p;
-        c->cap = nc;
-    }
-    struct target *t = &c->t[c->n++];
-    memset(t, 0, sizeof *t);
-    return t;
-}
-
-static const char *keep_label(struct ctx *c, const char *s)
-{
-    char **p = medsec_realloc(c->labels, (c->nlabels + 1) * sizeof *p);
-    if (!p)
-        return NULL;
-    c->labels = p;
-    char *d = medsec_strdup(s);
-    if (d)
-        c->labels[c->nlabels++] = d;
-    return d;
-}
-
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int load_sbom_target(struct ctx *c, const char *path)
-{
-    struct medsec_diags warn = MEDSEC_DIAGS_INIT;
-    struct medsec_error err;
-    struct medsec_sbom *s = NULL;
-    medsec_err rc = medsec_sbom_load(path, NULL, &s, &warn, &err);
-    cli_print_diags(stderr, &warn);
-    medsec_diags_release(&warn);
-    if (rc) {
-        cli_print_error(&err);
-        return cli_exit_for(rc);
-    }
-    struct medsec_sbom **o = medsec_realloc(c->owned_sboms, (c->nowned + 1) * sizeof *o);
-    struct target *t = o ? (c->owned_sboms = o, add_target(c)) : NULL;
-    if (!t) {
-        medsec_sbom_free(s);
-        fputs("medsec scan: out of memory\n", stderr);
-        return EXIT_INTERNAL;
-    }
-    c->owned_sboms[c->nowned++] = s;
-    t->label = path;
-    t->path = path;
-    t->sbom = s;
-    return EXIT_OK_;
-}
-
-static int load_device_target(struct ctx *c, const char *dir)
-{
-    struct medsec_diags diags = MEDSEC_DIAGS_INIT;
-    struct medsec_error err;
-    struct medsec_model *m = NULL;
-    medsec_err rc = medsec_model_load(dir, NULL, &m, &diags, &err);
-    if (rc) {
-        cli_print_diags(stderr, &diags);
-        medsec_diags_release(&diags);
-        cli_print_error(&err);
-        return cli_exit_for(rc);
-    }
-    medsec_diags_release(&diags);
-    struct medsec_model **mm = medsec_realloc(c->models, (c->nmodels + 1) * sizeof *mm);
-    if (!mm) {
-        medsec_model_free(m);
-        return EXIT_INTERNAL;
-    }
-    c->models = mm;
-    c->models[c->nmodels++] = m;
-    if (m->nsboms == 0) {
-        fprintf(stderr, "medsec scan: %s: the device names no SBOM (items[].sbom, versions[].sboms)\n", dir);
-        return EXIT_USAGE;
-    }
-    /* Every release with its SBOMs: the items' SBOMs describe the current version, versions[].sboms
-     * any release. */
-    const struct medsec_model_sbom **set = medsec_malloc(m->nsboms * sizeof *set);
-    if (!set)
-        return EXIT_INTERNAL;
-    const char *name = m->device.name ? m->device.name : dir;
-    for (size_t vi = 0; vi < m->nversions; vi++) {
-        const struct medsec_model_version *v = &m->versions[vi];
-        size_t n = medsec_model_version_sboms(m, v, set);
-        bool current = m->device.current_version && strcmp(m->device.current_version, v->version) == 0;
-        if (n == 0) {
-            fprintf(stderr, "medsec scan: %s: version %s names no SBOM (versions[].sboms); not scanned\n", name,
-                    v->version);
-            continue;
-        }
-        for (size_t i = 0; i < n; i++) {
-            struct target *t = add_target(c);
-            if (!t) {
-                medsec_free(set);
-                return EXIT_INTERNAL;
-            }
-            char label[1024];
-            snprintf(label, sizeof label, "%s: version %s: %s", name, v->version, set[i]->path);
-            t->label = keep_label(c, label);
-            t->device = m->device.name;
-            t->version = v->version;
-            t->current = current;
-            t->support = medsec_support_level_name(v->support);
-            t->path = keep_label(c, set[i]->sbom->path ? set[i]->sbom->path : set[i]->path);
-            t->sbom = set[i]->sbom;
-            if (!t->label || !t->path) {
-                medsec_free(set);
-                return EXIT_INTERNAL;
-            }
-        }
-    }
-    medsec_free(set);
-    return EXIT_OK_;
-}
-
-static void ctx_release(struct ctx *c)
-{
-    for (size_t i = 0; i < c->n; i++)
-        medsec_scan_result_release(&c->t[i].res);
-    medsec_free(c->t);
-    for (size_t i = 0; i < c->nowned; i++)
-        medsec_sbom_free(c->owned_sboms[i]);
-    medsec_free(c->owned_sboms);
-    for (size_t i = 0; i < c->nmodels; i++)
-        medsec_model_free(c->models[i]);
-    medsec_free(c->models);
-    for (size_t i = 0; i < c->nlabels; i++)
-        medsec_free(c->labels[i]);
-    medsec_free(c->labels);
-}
 
 /* ---- text ---- */
 
@@ -242,42 +49,19 @@ static void join(const char *const *v, size_t n, size_t max, char *buf, size_t c
         snprintf(buf + o, cap - o, ", +%zu", n - max);
 }
 
-struct totals {
-    size_t findings, review, kev, components, vulnerable, critical, high, medium, low, unknown;
-};
-
-static void count(const struct medsec_scan_result *r, struct totals *t)
-{
-    t->components += r->components;
-    t->vulnerable += r->vulnerable_components;
-    for (size_t i = 0; i < r->nfindings; i++) {
-        const struct medsec_scan_finding *f = &r->findings[i];
-        t->findings++;
-        t->review += f->review;
-        t->kev += f->vuln->kev;
-        switch (f->vuln->severity) {
-        case MEDSEC_CVSS_SEV_CRITICAL: t->critical++; break;
-        case MEDSEC_CVSS_SEV_HIGH: t->high++; break;
-        case MEDSEC_CVSS_SEV_MEDIUM: t->medium++; break;
-        case MEDSEC_CVSS_SEV_LOW:
-        case MEDSEC_CVSS_SEV_NONE: t->low++; break;
-        case MEDSEC_CVSS_SEV_UNKNOWN: t->unknown++; break;
-        }
-    }
-}
-
-static bool same_release(const struct target *a, const struct target *b)
-{
-    return a->version && b->version && a->device == b->device && strcmp(a->version, b->version) == 0;
-}
+/* Low counts None too; what has no score is "unscored". */
+#define TOTAL_LOW(t) ((t).by_severity[MEDSEC_CVSS_SEV_LOW] + (t).by_severity[MEDSEC_CVSS_SEV_NONE])
+#define TOTAL(t, sev) ((t).by_severity[MEDSEC_CVSS_SEV_##sev])
 
 /* One line per release of a device when the scan covered more than one: what each version in the
  * field carries. Targets of one release are next to each other. */
-static int print_releases(FILE *out, const struct ctx *c)
+static int print_releases(FILE *out, const struct medsec_scan_plan *p)
 {
-    size_t groups = 0;
-    for (size_t i = 0; i < c->n; i++)
-        groups += c->t[i].version && (i == 0 || !same_release(&c->t[i - 1], &c->t[i]));
+    size_t n = medsec_scan_plan_count(p), groups = 0;
+    for (size_t i = 0; i < n; i++) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
+        groups += t->version && (i == 0 || !medsec_scan_target_same_release(medsec_scan_plan_target(p, i - 1), t));
+    }
     if (groups < 2)
         return 0;
     static const char *const hdr[] = {"DEVICE", "VERSION", "SUPPORT", "SBOMS", "COMPONENTS", "VULNERABLE",
@@ -286,28 +70,28 @@ static int print_releases(FILE *out, const struct ctx *c)
     if (cli_table_init(&tab, 10, hdr))
         return -1;
     int rc = 0;
-    for (size_t i = 0; i < c->n && !rc;) {
-        const struct target *t = &c->t[i];
+    for (size_t i = 0; i < n && !rc;) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
         size_t j = i + 1;
-        while (j < c->n && same_release(t, &c->t[j]))
+        while (j < n && medsec_scan_target_same_release(t, medsec_scan_plan_target(p, j)))
             j++;
         if (!t->version) {
             i = j;
             continue;
         }
-        struct totals tt = {0};
+        struct medsec_scan_totals tt = {0};
         for (size_t k = i; k < j; k++)
-            count(&c->t[k].res, &tt);
+            medsec_scan_totals_add(&tt, &medsec_scan_plan_target(p, k)->result);
         char ver[160], nsb[24], comp[24], vul[24], fin[24], crit[24], high[24], kev[24];
         snprintf(ver, sizeof ver, "%s%s", t->version, t->current ? " *" : "");
         snprintf(nsb, sizeof nsb, "%zu", j - i);
         snprintf(comp, sizeof comp, "%zu", tt.components);
         snprintf(vul, sizeof vul, "%zu", tt.vulnerable);
         snprintf(fin, sizeof fin, "%zu", tt.findings);
-        snprintf(crit, sizeof crit, "%zu", tt.critical);
-        snprintf(high, sizeof high, "%zu", tt.high);
+        snprintf(crit, sizeof crit, "%zu", TOTAL(tt, CRITICAL));
+        snprintf(high, sizeof high, "%zu", TOTAL(tt, HIGH));
         snprintf(kev, sizeof kev, "%zu", tt.kev);
-        const char *row[] = {t->device ? t->device : "-", ver, t->support ? t->support : "-", nsb, comp, vul,
+        const char *row[] = {t->device ? t->device : "-", ver, medsec_support_level_name(t->support), nsb, comp, vul,
                              fin, crit, high, kev};
         rc = cli_table_add(&tab, row);
         i = j;
@@ -320,22 +104,24 @@ static int print_releases(FILE *out, const struct ctx *c)
     return rc ? -1 : 0;
 }
 
-static int print_text(FILE *out, const struct ctx *c)
+static int print_text(FILE *out, const struct medsec_scan_plan *p)
 {
     static const char *const hdr[] = {"COMPONENT", "VERSION", "VULNERABILITY", "SEVERITY", "CVSS",
                                       "KEV", "EPSS", "FIXED IN", "MATCHED BY"};
-    struct totals all = {0};
-    for (size_t i = 0; i < c->n; i++) {
-        const struct target *t = &c->t[i];
-        const struct medsec_scan_result *r = &t->res;
-        struct totals tt = {0};
-        count(r, &tt);
+    struct medsec_scan_totals all = {0};
+    size_t n = medsec_scan_plan_count(p);
+    for (size_t i = 0; i < n; i++) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
+        const struct medsec_scan_result *r = &t->result;
+        struct medsec_scan_totals tt = {0};
+        medsec_scan_totals_add(&tt, r);
         fprintf(out, "%s%s\n", i ? "\n" : "", t->label);
         fprintf(out, "  %zu components (%zu with purl, %zu with CPE, %zu with neither); %zu vulnerable; "
                      "%zu findings (%zu critical, %zu high, %zu medium, %zu low, %zu unscored; %zu in KEV; "
                      "%zu need review)\n",
                 r->components, r->by_purl, r->by_cpe, r->unidentified, r->vulnerable_components, tt.findings,
-                tt.critical, tt.high, tt.medium, tt.low, tt.unknown, tt.kev, tt.review);
+                TOTAL(tt, CRITICAL), TOTAL(tt, HIGH), TOTAL(tt, MEDIUM), TOTAL_LOW(tt), TOTAL(tt, UNKNOWN), tt.kev,
+                tt.review);
         if (r->platform_unmet)
             fprintf(out, "  %zu NVD configurations not counted: their running-on platform is not in the SBOM "
                          "(--any-platform counts them)\n",
@@ -367,103 +153,19 @@ static int print_text(FILE *out, const struct ctx *c)
             cli_table_print(&tab, out);
             cli_table_release(&tab);
         }
-        count(r, &all);
+        medsec_scan_totals_add(&all, r);
     }
-    if (print_releases(out, c))
+    if (print_releases(out, p))
         return EXIT_INTERNAL;
-    if (c->n > 1)
+    if (n > 1)
         fprintf(out, "\n%zu SBOMs: %zu components, %zu vulnerable, %zu findings (%zu critical, %zu high, %zu in KEV)\n",
-                c->n, all.components, all.vulnerable, all.findings, all.critical, all.high, all.kev);
+                n, all.components, all.vulnerable, all.findings, TOTAL(all, CRITICAL), TOTAL(all, HIGH), all.kev);
     return EXIT_OK_;
 }
 
 /* ---- JSON ---- */
 
-static void json_finding(struct medsec_jsonw *w, const struct target *t, const struct medsec_scan_finding *f)
-{
-    const struct medsec_scan_vuln *v = f->vuln;
-    const struct medsec_sbom_component *comp = &t->sbom->components[f->component];
-    medsec_jsonw_object_begin(w);
-    medsec_jsonw_key(w, "component");
-    medsec_jsonw_object_begin(w);
-    medsec_jsonw_kv_string(w, "ref", comp->ref);
-    medsec_jsonw_kv_string(w, "name", comp->name);
-    medsec_jsonw_kv_string(w, "version", comp->version);
-    medsec_jsonw_kv_string(w, "purl", comp->purl);
-    medsec_jsonw_key(w, "cpes");
-    medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < comp->ncpes; i++)
-        medsec_jsonw_string(w, comp->cpes[i]);
-    medsec_jsonw_array_end(w);
-    medsec_jsonw_kv_int(w, "line", comp->line);
-    medsec_jsonw_object_end(w);
-    medsec_jsonw_kv_string(w, "id", v->id);
-    medsec_jsonw_key(w, "aliases");
-    medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < v->naliases; i++)
-        medsec_jsonw_string(w, v->aliases[i]);
-    medsec_jsonw_array_end(w);
-    medsec_jsonw_kv_string(w, "summary", v->summary);
-    medsec_jsonw_kv_string(w, "severity", medsec_cvss_severity_name(v->severity));
-    medsec_jsonw_key(w, "cvss");
-    if (v->cvss_score >= 0) {
-        medsec_jsonw_object_begin(w);
-        medsec_jsonw_kv_string(w, "version", v->cvss_version);
-        medsec_jsonw_key(w, "score");
-        medsec_jsonw_fixed(w, v->cvss_score, 1);
-        medsec_jsonw_kv_string(w, "vector", v->cvss_vector);
-        medsec_jsonw_kv_string(w, "source", v->cvss_source);
-        medsec_jsonw_object_end(w);
-    } else {
-        medsec_jsonw_null(w);
-    }
-    medsec_jsonw_key(w, "kev");
-    if (v->kev) {
-        medsec_jsonw_object_begin(w);
-        medsec_jsonw_kv_string(w, "date_added", v->kev_date_added);
-        medsec_jsonw_kv_string(w, "due_date", v->kev_due_date);
-        medsec_jsonw_kv_string(w, "known_ransomware_use", v->kev_ransomware);
-        medsec_jsonw_object_end(w);
-    } else {
-        medsec_jsonw_null(w);
-    }
-    medsec_jsonw_key(w, "epss");
-    if (v->has_epss) {
-        medsec_jsonw_object_begin(w);
-        medsec_jsonw_key(w, "score");
-        medsec_jsonw_double(w, v->epss);
-        medsec_jsonw_key(w, "percentile");
-        medsec_jsonw_double(w, v->epss_percentile);
-        medsec_jsonw_object_end(w);
-    } else {
-        medsec_jsonw_null(w);
-    }
-    medsec_jsonw_key(w, "fixed");
-    medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < f->nfixed; i++)
-        medsec_jsonw_string(w, f->fixed[i]);
-    medsec_jsonw_array_end(w);
-    medsec_jsonw_kv_bool(w, "review", f->review);
-    medsec_jsonw_kv_bool(w, "withdrawn", f->withdrawn);
-    medsec_jsonw_key(w, "matches");
-    medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < f->nmatches; i++) {
-        const struct medsec_scan_match *m = &f->matches[i];
-        medsec_jsonw_object_begin(w);
-        medsec_jsonw_kv_string(w, "method", medsec_scan_method_name(m->method));
-        medsec_jsonw_kv_string(w, "source", m->source);
-        medsec_jsonw_kv_string(w, "record", m->record_id);
-        medsec_jsonw_kv_string(w, "name", m->name);
-        medsec_jsonw_kv_string(w, "key", m->key);
-        medsec_jsonw_kv_string(w, "reason", m->reason);
-        medsec_jsonw_kv_bool(w, "review", m->review);
-        medsec_jsonw_object_end(w);
-    }
-    medsec_jsonw_array_end(w);
-    medsec_jsonw_object_end(w);
-}
-
-static void json_report(struct medsec_jsonw *w, const struct ctx *c, const struct medsec_db_status *st)
+static void json_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p, const struct medsec_db_status *st)
 {
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_int(w, "medsec_scan", 1);
@@ -473,18 +175,19 @@ static void json_report(struct medsec_jsonw *w, const struct ctx *c, const struc
     medsec_jsonw_kv_string(w, "last_import", st->last_import[0] ? st->last_import : NULL);
     medsec_jsonw_kv_string(w, "last_update", st->last_update[0] ? st->last_update : NULL);
     medsec_jsonw_object_end(w);
-    struct totals all = {0};
+    struct medsec_scan_totals all = {0};
+    size_t n = medsec_scan_plan_count(p);
     medsec_jsonw_key(w, "targets");
     medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < c->n; i++) {
-        const struct target *t = &c->t[i];
-        const struct medsec_scan_result *r = &t->res;
+    for (size_t i = 0; i < n; i++) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
+        const struct medsec_scan_result *r = &t->result;
         medsec_jsonw_object_begin(w);
         medsec_jsonw_kv_string(w, "sbom", t->path);
         medsec_jsonw_kv_string(w, "device", t->device);
         medsec_jsonw_kv_string(w, "version", t->version);
         medsec_jsonw_kv_bool(w, "current", t->current);
-        medsec_jsonw_kv_string(w, "support", t->support);
+        medsec_jsonw_kv_string(w, "support", t->version ? medsec_support_level_name(t->support) : NULL);
         medsec_jsonw_kv_string(w, "format", medsec_sbom_format_name(t->sbom->format));
         medsec_jsonw_kv_string(w, "subject", t->sbom->subject);
         medsec_jsonw_kv_int(w, "components", (long long)r->components);
@@ -497,23 +200,23 @@ static void json_report(struct medsec_jsonw *w, const struct ctx *c, const struc
         medsec_jsonw_key(w, "findings");
         medsec_jsonw_array_begin(w);
         for (size_t k = 0; k < r->nfindings; k++)
-            json_finding(w, t, &r->findings[k]);
+            medsec_scan_finding_json(w, t->sbom, &r->findings[k]);
         medsec_jsonw_array_end(w);
         medsec_jsonw_object_end(w);
-        count(r, &all);
+        medsec_scan_totals_add(&all, r);
     }
     medsec_jsonw_array_end(w);
     medsec_jsonw_key(w, "summary");
     medsec_jsonw_object_begin(w);
-    medsec_jsonw_kv_int(w, "sboms", (long long)c->n);
+    medsec_jsonw_kv_int(w, "sboms", (long long)n);
     medsec_jsonw_kv_int(w, "components", (long long)all.components);
     medsec_jsonw_kv_int(w, "vulnerable_components", (long long)all.vulnerable);
     medsec_jsonw_kv_int(w, "findings", (long long)all.findings);
-    medsec_jsonw_kv_int(w, "critical", (long long)all.critical);
-    medsec_jsonw_kv_int(w, "high", (long long)all.high);
-    medsec_jsonw_kv_int(w, "medium", (long long)all.medium);
-    medsec_jsonw_kv_int(w, "low", (long long)all.low);
-    medsec_jsonw_kv_int(w, "unscored", (long long)all.unknown);
+    medsec_jsonw_kv_int(w, "critical", (long long)TOTAL(all, CRITICAL));
+    medsec_jsonw_kv_int(w, "high", (long long)TOTAL(all, HIGH));
+    medsec_jsonw_kv_int(w, "medium", (long long)TOTAL(all, MEDIUM));
+    medsec_jsonw_kv_int(w, "low", (long long)TOTAL_LOW(all));
+    medsec_jsonw_kv_int(w, "unscored", (long long)TOTAL(all, UNKNOWN));
     medsec_jsonw_kv_int(w, "kev", (long long)all.kev);
     medsec_jsonw_kv_int(w, "review", (long long)all.review);
     medsec_jsonw_object_end(w);
@@ -537,7 +240,7 @@ static const char *sarif_level(const struct medsec_scan_finding *f)
     return "note";
 }
 
-static void sarif_report(struct medsec_jsonw *w, const struct ctx *c)
+static void sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p)
 {
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_string(w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
@@ -554,13 +257,14 @@ static void sarif_report(struct medsec_jsonw *w, const struct ctx *c)
     medsec_jsonw_key(w, "rules");
     medsec_jsonw_array_begin(w);
     /* one rule per vulnerability id, in first-seen order */
-    for (size_t i = 0; i < c->n; i++) {
-        const struct medsec_scan_result *r = &c->t[i].res;
+    size_t n = medsec_scan_plan_count(p);
+    for (size_t i = 0; i < n; i++) {
+        const struct medsec_scan_result *r = &medsec_scan_plan_target(p, i)->result;
         for (size_t k = 0; k < r->nfindings; k++) {
             const struct medsec_scan_vuln *v = r->findings[k].vuln;
             bool seen = false;
             for (size_t a = 0; a <= i && !seen; a++) {
-                const struct medsec_scan_result *ra = &c->t[a].res;
+                const struct medsec_scan_result *ra = &medsec_scan_plan_target(p, a)->result;
                 size_t lim = a == i ? k : ra->nfindings;
                 for (size_t b = 0; b < lim && !seen; b++)
                     seen = strcmp(ra->findings[b].vuln->id, v->id) == 0;
@@ -606,10 +310,10 @@ static void sarif_report(struct medsec_jsonw *w, const struct ctx *c)
     medsec_jsonw_object_end(w);
     medsec_jsonw_key(w, "results");
     medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < c->n; i++) {
-        const struct target *t = &c->t[i];
-        for (size_t k = 0; k < t->res.nfindings; k++) {
-            const struct medsec_scan_finding *f = &t->res.findings[k];
+    for (size_t i = 0; i < n; i++) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
+        for (size_t k = 0; k < t->result.nfindings; k++) {
+            const struct medsec_scan_finding *f = &t->result.findings[k];
             const struct medsec_scan_vuln *v = f->vuln;
             const struct medsec_sbom_component *comp = &t->sbom->components[f->component];
             char msg[1024], fixed[256];
@@ -706,156 +410,151 @@ static int parse_paths(const char *list, unsigned *flags)
     char buf[128];
     snprintf(buf, sizeof buf, "%s", list);
     for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        if (!strcmp(tok, "purl"))
-            want |= 1;
-        else if (!strcmp(tok, "cpe"))
-            want |= 2;
-        else if (!strcmp(tok, "product"))
-            want |= 4;
-        else
+        enum medsec_scan_method m;
+        if (!medsec_scan_method_parse(tok, &m))
             return cli_usage_error("scan", "--paths: unknown path '%s' (purl, cpe, product)", tok);
+        want |= medsec_scan_method_skip_flag(m);
     }
     if (!want)
         return cli_usage_error("scan", "--paths: name at least one of purl, cpe, product");
-    *flags |= (want & 1 ? 0 : MEDSEC_SCAN_NO_PURL) | (want & 2 ? 0 : MEDSEC_SCAN_NO_CPE) |
-              (want & 4 ? 0 : MEDSEC_SCAN_NO_PRODUCT);
+    *flags |= (MEDSEC_SCAN_NO_PURL | MEDSEC_SCAN_NO_CPE | MEDSEC_SCAN_NO_PRODUCT) & ~want;
+    return EXIT_OK_;
+}
+
+static void on_progress(void *ud, uint64_t done, uint64_t total)
+{
+    (void)total;
+    cli_progress_update(ud, done);
+}
+
+/* Build the whole report in @b: JSON, SARIF or text. */
+static int report(struct medsec_buf *b, int format, const struct medsec_scan_plan *p, struct medsec_db *db)
+{
+    if (format == CLI_TEXT) {
+        char *text = NULL;
+        size_t len = 0;
+        FILE *mem = open_memstream(&text, &len);
+        if (!mem)
+            return EXIT_INTERNAL;
+        int ex = print_text(mem, p);
+        if (fclose(mem) != 0 && !ex)
+            ex = EXIT_INTERNAL;
+        if (!ex && medsec_buf_add(b, text, len))
+            ex = EXIT_INTERNAL;
+        free(text); /* open_memstream's buffer comes from the C library */
+        return ex;
+    }
+    struct medsec_db_status dst;
+    memset(&dst, 0, sizeof dst);
+    dst.schema_version = MEDSEC_DB_SCHEMA_VERSION;
+    struct medsec_error err;
+    medsec_err rc;
+    if (format == CLI_JSON && (rc = medsec_db_freshness(db, &dst, &err)) != MEDSEC_OK)
+        return cli_fail(&err, rc);
+    struct medsec_jsonw w;
+    medsec_jsonw_init(&w, b, 1);
+    if (format == CLI_JSON)
+        json_report(&w, p, &dst);
+    else
+        sarif_report(&w, p);
+    if (medsec_jsonw_finish(&w)) {
+        fputs("medsec scan: out of memory\n", stderr);
+        return EXIT_INTERNAL;
+    }
     return EXIT_OK_;
 }
 
 int cmd_scan(int argc, char **argv)
 {
-    static const struct option longopts[] = {
-        {"db", required_argument, NULL, 'd'},     {"json", no_argument, NULL, 'j'},
-        {"sarif", no_argument, NULL, 's'},        {"output", required_argument, NULL, 'o'},
-        {"paths", required_argument, NULL, 'p'},  {"any-platform", no_argument, NULL, 'a'},
-        {"withdrawn", no_argument, NULL, 'w'},    {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
-    const char *dbpath = NULL, *output = NULL;
-    bool json = false, sarif = false;
-    struct medsec_scan_opts opts = {0};
-    int ch;
-    optind = 1;
-    opterr = 0;
-    while ((ch = getopt_long(argc, argv, "ho:", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'd': dbpath = optarg; break;
-        case 'j': json = true; break;
-        case 's': sarif = true; break;
-        case 'o': output = optarg; break;
-        case 'p': {
-            int ex = parse_paths(optarg, &opts.flags);
-            if (ex)
-                return ex;
-            break;
-        }
-        case 'a': opts.flags |= MEDSEC_SCAN_ANY_PLATFORM; break;
-        case 'w': opts.flags |= MEDSEC_SCAN_WITHDRAWN; break;
-        case 'h': scan_usage(stdout); return EXIT_OK_;
-        default:
-            return cli_usage_error("scan", "unknown option '%s' (see medsec scan --help)", argv[optind - 1]);
-        }
-    }
-    if (json && sarif)
-        return cli_usage_error("scan", "--json and --sarif exclude each other");
-    if (optind >= argc)
-        return cli_usage_error("scan", "give at least one SBOM file or device folder");
+    int format = CLI_TEXT;
+    const char *dbpath = NULL, *output = NULL, *paths = NULL;
+    bool any_platform = false, withdrawn = false;
+    const struct cli_option opts[] = {
+        CLI_OPT_DB(&dbpath),
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print the findings as JSON"},
+        {0, "sarif", CLI_OPT_FORMAT, &format, CLI_SARIF, NULL, "print the findings as SARIF 2.1.0"},
+        CLI_OPT_OUTPUT(&output),
+        {0, "paths", CLI_OPT_STRING, &paths, 0, "LIST", "comma-separated subset of purl,cpe,product (default all three)"},
+        {0, "any-platform", CLI_OPT_FLAG, &any_platform, 0, NULL,
+         "count running-on platforms of NVD AND configurations as present even\nwhen the SBOM does not list them"},
+        {0, "withdrawn", CLI_OPT_FLAG, &withdrawn, 0, NULL, "also report withdrawn / rejected vulnerabilities"},
+        CLI_OPT_END,
+    };
+    const struct cli_spec spec = {
+        .cmd = "scan",
+        .usage = "medsec scan [--db PATH] [--json | --sarif] [-o FILE] [options] SBOM|DIR...",
+        .about = "Match the components of SBOMs (CycloneDX or SPDX JSON) against the local vulnerability\n"
+                 "database (`medsec db import` / `medsec db update` fill it). A DIR is a device folder: every\n"
+                 "SBOM of every version its device.yaml lists is scanned.\n"
+                 "\n"
+                 "Components match by purl (same type, namespace and name; versions ordered by the ecosystem's\n"
+                 "own rules), by CPE (vendor:product, version ranges, AND configurations with running-on\n"
+                 "platforms), and CSAF products that give neither by product name plus vendor. Never by a bare\n"
+                 "package name.\n",
+        .opts = opts,
+        .more = "Exit codes: 0 no vulnerability found, 1 vulnerabilities found (findings that only need\n"
+                "review count too), 2 bad usage, unreadable SBOM or device folder, or no database,\n"
+                "3 database or internal error.\n",
+        .min_args = 1,
+        .missing = "give at least one SBOM file or device folder",
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    struct medsec_scan_opts sopts = {0};
+    if (paths && (ex = parse_paths(paths, &sopts.flags)) != EXIT_OK_)
+        return ex;
+    sopts.flags |= (any_platform ? MEDSEC_SCAN_ANY_PLATFORM : 0) | (withdrawn ? MEDSEC_SCAN_WITHDRAWN : 0);
 
-    struct ctx c = {0};
-    char *owned_db = NULL;
+    struct medsec_scan_plan *p = NULL;
     struct medsec_db *db = NULL;
-    int ex = EXIT_OK_;
-    for (int i = optind; i < argc && !ex; i++)
-        ex = is_dir(argv[i]) ? load_device_target(&c, argv[i]) : load_sbom_target(&c, argv[i]);
-    if (ex)
-        goto out;
-
-    ex = cli_open_vulndb("scan", dbpath, &db, &owned_db);
-    if (ex)
-        goto out;
-    struct medsec_error err;
-    medsec_err rc;
-    struct medsec_db_status dst;
-    memset(&dst, 0, sizeof dst);
-    dst.schema_version = MEDSEC_DB_SCHEMA_VERSION;
-    struct cli_progress bar;
-    size_t total = 0;
-    for (size_t i = 0; i < c.n; i++)
-        total += c.t[i].sbom->ncomponents;
-    cli_progress_start(&bar, "scanning", total);
-    size_t done = 0;
-    bool any = false;
-    for (size_t i = 0; i < c.n; i++) {
-        struct medsec_diags notes = MEDSEC_DIAGS_INIT;
-        notes.max = 200;
-        rc = medsec_scan_sbom(db, c.t[i].sbom, &opts, &c.t[i].res, &notes, &err);
-        done += c.t[i].sbom->ncomponents;
-        cli_progress_update(&bar, done);
-        cli_print_diags(stderr, &notes);
-        if (notes.dropped)
-            fprintf(stderr, "medsec scan: %s: %zu more warnings not shown\n", c.t[i].path, notes.dropped);
-        medsec_diags_release(&notes);
-        if (rc) {
-            cli_progress_finish(&bar);
-            cli_print_error(&err);
-            ex = cli_exit_for(rc) == EXIT_USAGE ? EXIT_INTERNAL : cli_exit_for(rc);
-            goto out;
-        }
-        any |= c.t[i].res.nfindings > 0;
-    }
-    cli_progress_finish(&bar);
-
+    char *owned_db = NULL;
     struct medsec_buf b = MEDSEC_BUF_INIT;
-    if (json || sarif) {
-        if (json && medsec_db_freshness(db, &dst, &err) != MEDSEC_OK) {
-            cli_print_error(&err);
-            ex = EXIT_INTERNAL;
-            goto out;
-        }
-        struct medsec_jsonw w;
-        medsec_jsonw_init(&w, &b, 1);
-        if (json)
-            json_report(&w, &c, &dst);
-        else
-            sarif_report(&w, &c);
-        if (medsec_jsonw_finish(&w)) {
-            medsec_buf_release(&b);
-            fputs("medsec scan: out of memory\n", stderr);
-            ex = EXIT_INTERNAL;
-            goto out;
-        }
-    } else {
-        char *text = NULL;
-        size_t len = 0;
-        FILE *mem = open_memstream(&text, &len);
-        if (!mem) {
-            ex = EXIT_INTERNAL;
-            goto out;
-        }
-        ex = print_text(mem, &c);
-        fclose(mem);
-        if (!ex && medsec_buf_add(&b, text, len))
-            ex = EXIT_INTERNAL;
-        free(text);
-        if (ex) {
-            medsec_buf_release(&b);
-            goto out;
-        }
+    struct medsec_error err;
+    medsec_err rc = medsec_scan_plan_new(cli_context(), &p, &err);
+    for (int i = 0; i < nargs && !rc; i++) {
+        struct medsec_diags diags = MEDSEC_DIAGS_INIT;
+        rc = medsec_scan_plan_add(p, args[i], &diags, &err);
+        cli_print_diags(stderr, &diags);
+        medsec_diags_release(&diags);
     }
-    if (output) {
-        rc = medsec_file_write_atomic(output, b.data ? b.data : "", b.len, &err);
-        if (rc) {
-            cli_print_error(&err);
-            ex = cli_exit_for(rc);
-        }
-    } else if (!cli_write_stdout(b.data ? b.data : "", b.len)) {
-        ex = EXIT_INTERNAL;
+    if (rc) {
+        ex = cli_fail(&err, rc);
+        goto out;
     }
-    medsec_buf_release(&b);
+    if ((ex = cli_open_vulndb("scan", dbpath, &db, &owned_db)) != EXIT_OK_)
+        goto out;
+    struct cli_progress bar;
+    size_t failed = 0;
+    cli_progress_start(&bar, "scanning", medsec_scan_plan_components(p));
+    rc = medsec_scan_plan_run(p, db, &sopts, on_progress, &bar, &failed, &err);
+    cli_progress_finish(&bar);
+    bool any = false;
+    for (size_t i = 0; i < medsec_scan_plan_count(p) && (!rc || i <= failed); i++) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
+        cli_print_diags(stderr, &t->notes);
+        if (t->notes.dropped)
+            fprintf(stderr, "medsec scan: %s: %zu more warnings not shown\n", t->path, t->notes.dropped);
+        any |= t->result.nfindings > 0;
+    }
+    if (rc) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    if ((ex = report(&b, format, p, db)) != EXIT_OK_)
+        goto out;
+    struct cli_output out;
+    if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
+        goto out;
+    ex = fwrite(b.data, 1, b.len, out.f) == b.len ? EXIT_OK_ : EXIT_INTERNAL;
     if (!ex && any)
         ex = EXIT_FINDINGS;
+    ex = cli_output_close(&out, ex);
 out:
+    medsec_buf_release(&b);
     medsec_db_close(db);
     medsec_free(owned_db);
-    ctx_release(&c);
+    medsec_scan_plan_free(p);
     return ex;
 }

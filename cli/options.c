@@ -17,7 +17,7 @@ static const struct cli_option help_option = {'h', "help", CLI_OPT_FLAG, NULL, 0
 
 static const char *format_option(const struct cli_spec *s, int format)
 {
-    for (const struct cli_option *o = s->opts; o && (o->shrt || o->lng); o++)
+    for (const struct cli_option *o = s->opts; o && o->help; o++)
         if (o->kind == CLI_OPT_FORMAT && o->format == format)
             return o->lng;
     return "?";
@@ -44,6 +44,8 @@ static int apply(const struct cli_spec *s, const struct cli_option *o, const cha
         l->v[l->n++] = value;
         return EXIT_OK_;
     }
+    case CLI_OPT_HEADING:
+        return EXIT_INTERNAL;
     case CLI_OPT_FORMAT: {
         int *f = o->value;
         if (*f != CLI_TEXT && *f != o->format)
@@ -57,16 +59,16 @@ static int apply(const struct cli_spec *s, const struct cli_option *o, const cha
 
 static const struct cli_option *find_long(const struct cli_spec *s, const char *name, size_t len)
 {
-    for (const struct cli_option *o = s->opts; o && (o->shrt || o->lng); o++)
-        if (o->lng && strlen(o->lng) == len && memcmp(o->lng, name, len) == 0)
+    for (const struct cli_option *o = s->opts; o && o->help; o++)
+        if (o->kind != CLI_OPT_HEADING && o->lng && strlen(o->lng) == len && memcmp(o->lng, name, len) == 0)
             return o;
     return strlen(help_option.lng) == len && memcmp(help_option.lng, name, len) == 0 ? &help_option : NULL;
 }
 
 static const struct cli_option *find_short(const struct cli_spec *s, char c)
 {
-    for (const struct cli_option *o = s->opts; o && (o->shrt || o->lng); o++)
-        if (o->shrt == c)
+    for (const struct cli_option *o = s->opts; o && o->help; o++)
+        if (o->kind != CLI_OPT_HEADING && o->shrt && o->shrt == c)
             return o;
     return c == help_option.shrt ? &help_option : NULL;
 }
@@ -181,7 +183,9 @@ void cli_help(const struct cli_spec *s, FILE *out)
     /* the help column: after the longest head that is not too long, at least 2 spaces later */
     int col = 0;
     char head[128];
-    for (const struct cli_option *o = s->opts; o && (o->shrt || o->lng); o++) {
+    for (const struct cli_option *o = s->opts; o && o->help; o++) {
+        if (o->kind == CLI_OPT_HEADING)
+            continue;
         int w = option_head(o, head, sizeof head);
         if (w <= 24 && w + 2 > col)
             col = w + 2;
@@ -190,9 +194,19 @@ void cli_help(const struct cli_spec *s, FILE *out)
     if (hw + 2 > col)
         col = hw + 2;
     fputc('\n', out);
-    for (const struct cli_option *o = s->opts; o && (o->shrt || o->lng); o++)
-        print_option(o, col, out);
-    print_option(&help_option, col, out);
+    bool help_done = false; /* -h, --help closes the general options, before the first heading */
+    for (const struct cli_option *o = s->opts; o && o->help; o++) {
+        if (o->kind == CLI_OPT_HEADING) {
+            if (!help_done)
+                print_option(&help_option, col, out);
+            help_done = true;
+            fprintf(out, "\n%s\n", o->help);
+        } else {
+            print_option(o, col, out);
+        }
+    }
+    if (!help_done)
+        print_option(&help_option, col, out);
     if (s->more)
         fprintf(out, "\n%s", s->more);
 }

@@ -74,13 +74,6 @@ void cli_print_diags(FILE *out, const struct medsec_diags *d)
         fprintf(out, "medsec: %zu more diagnostics not shown\n", d->dropped);
 }
 
-bool cli_write_stdout(const char *data, size_t len)
-{
-    if (len && fwrite(data, 1, len, stdout) != len)
-        return false;
-    return fflush(stdout) == 0;
-}
-
 bool cli_is_tty(FILE *f)
 {
     if (!isatty(fileno(f)))

@@ -42,9 +42,5 @@ int cli_open_vulndb(const char *cmd, const char *path, struct medsec_db **db, ch
     }
     struct medsec_error err;
     medsec_err rc = medsec_db_open(cli_context(), path, MEDSEC_DB_READONLY, db, &err);
-    if (rc) {
-        cli_print_error(&err);
-        return rc == MEDSEC_EDB ? EXIT_USAGE : cli_exit_for(rc);
-    }
-    return EXIT_OK_;
+    return rc ? cli_fail(&err, rc) : EXIT_OK_;
 }

@@ -26,6 +26,8 @@ enum medsec_adv_source {
 };
 /* "osv", "nvd", "csaf", "kev", "epss". */
 const char *medsec_adv_source_name(enum medsec_adv_source s);
+/* The source named @name ("osv" ...); false when none is. */
+bool medsec_adv_source_parse(const char *name, enum medsec_adv_source *out);
 
 /* medsec_adv_affected.flags */
 enum {

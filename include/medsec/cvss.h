@@ -129,6 +129,9 @@ struct medsec_cvss_rubric_metric {
     char rationale[512]; /* the questions (with the rubric's ids) and answers that set it */
 };
 
+/* The name of a metric's value as CVSS v3.1 writes it: "Network", "Adjacent", "Low" ... */
+const char *medsec_cvss_rubric_value_name(const struct medsec_cvss_rubric_metric *m);
+
 /* The result of an answers file: plain data, no heap. */
 struct medsec_cvss_rubric {
     char id[128];    /* optional `id` of the answers file, "" if absent */

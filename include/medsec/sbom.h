@@ -89,6 +89,9 @@ const struct medsec_sbom_component *medsec_sbom_find(const struct medsec_sbom *s
 
 /* Short name of @f: "CycloneDX" or "SPDX". */
 const char *medsec_sbom_format_name(enum medsec_sbom_format f);
+/* The specification version as people write it after the format's name: "1.6", "2.3" ("SPDX-2.3"
+ * without its prefix). */
+const char *medsec_sbom_spec_version_label(const struct medsec_sbom *s);
 
 /* Free @s and everything it owns. NULL is allowed. */
 void medsec_sbom_free(struct medsec_sbom *s);

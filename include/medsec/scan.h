@@ -29,6 +29,7 @@
 
 #include "medsec/arena.h"
 #include "medsec/cvss.h"
+#include "medsec/cvss.h"
 #include "medsec/db.h"
 #include "medsec/diag.h"
 #include "medsec/error.h"
@@ -52,7 +53,11 @@ struct medsec_scan_opts {
 };
 
 enum medsec_scan_method { MEDSEC_SCAN_BY_PURL, MEDSEC_SCAN_BY_CPE, MEDSEC_SCAN_BY_PRODUCT };
+/* "purl", "cpe", "product". */
 const char *medsec_scan_method_name(enum medsec_scan_method m);
+bool medsec_scan_method_parse(const char *name, enum medsec_scan_method *out);
+/* The medsec_scan_opts flag that turns the path off (MEDSEC_SCAN_NO_PURL ...). */
+unsigned medsec_scan_method_skip_flag(enum medsec_scan_method m);
 
 /* One reason a finding matched. Strings live in the result's arena. */
 struct medsec_scan_match {
@@ -116,6 +121,20 @@ medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom
                             struct medsec_diags *notes, struct medsec_error *err)
     __attribute__((warn_unused_result));
 void medsec_scan_result_release(struct medsec_scan_result *r);
+
+/* What a scan found, counted: the components and findings of one or more results, by severity. */
+struct medsec_scan_totals {
+    size_t components, vulnerable, findings, review, kev;
+    size_t by_severity[MEDSEC_CVSS_SEV_CRITICAL + 1]; /* index: enum medsec_cvss_severity */
+};
+/* Add @r to @t (zero it first). */
+void medsec_scan_totals_add(struct medsec_scan_totals *t, const struct medsec_scan_result *r);
+
+/* Finding @f of a scan of @sbom as a JSON object (docs/schema/scan-report.schema.json, `finding`): the
+ * component, the vulnerability, its scores, KEV, EPSS, fixed versions and every match. */
+struct medsec_jsonw;
+void medsec_scan_finding_json(struct medsec_jsonw *w, const struct medsec_sbom *sbom,
+                              const struct medsec_scan_finding *f);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,16 @@ const char *medsec_adv_source_name(enum medsec_adv_source s)
     return (unsigned)s < MEDSEC_ADV_NSOURCES ? names[s] : "unknown";
 }
 
+bool medsec_adv_source_parse(const char *name, enum medsec_adv_source *out)
+{
+    for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++)
+        if (strcmp(name, medsec_adv_source_name((enum medsec_adv_source)i)) == 0) {
+            *out = (enum medsec_adv_source)i;
+            return true;
+        }
+    return false;
+}
+
 size_t adv_arrlen(const struct medsec_json *v)
 {
     return v && v->type == MEDSEC_JSON_ARRAY ? v->len : 0;

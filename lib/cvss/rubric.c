@@ -456,3 +456,19 @@ medsec_err medsec_cvss_rubric_load(const char *path, struct medsec_cvss_rubric *
     medsec_free(text);
     return rc;
 }
+
+const char *medsec_cvss_rubric_value_name(const struct medsec_cvss_rubric_metric *m)
+{
+    bool av = strcmp(m->metric, "AV") == 0;
+    switch (m->value) {
+    case 'N': return av ? "Network" : "None";
+    case 'A': return "Adjacent";
+    case 'L': return av ? "Local" : "Low";
+    case 'P': return "Physical";
+    case 'H': return "High";
+    case 'R': return "Required";
+    case 'U': return "Unchanged";
+    case 'C': return "Changed";
+    }
+    return "?";
+}

@@ -67,8 +67,12 @@ medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *w
 {
     int code = db && db->h ? sqlite3_errcode(db->h) : SQLITE_ERROR;
     const char *msg = db && db->h ? sqlite3_errmsg(db->h) : "no database";
-    return medsec_error_set(err, code == SQLITE_NOMEM ? MEDSEC_ENOMEM : MEDSEC_EDB, db ? db->path : NULL, 0, 0,
-                            "%s: %s", what, msg);
+    /* what the file is (not a database, damaged) is bad input; what happened to it is the database's */
+    medsec_err rc = code == SQLITE_NOMEM                              ? MEDSEC_ENOMEM
+                    : code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? MEDSEC_EPARSE
+                    : code == SQLITE_CANTOPEN                         ? MEDSEC_EIO
+                                                                      : MEDSEC_EDB;
+    return medsec_error_set(err, rc, db ? db->path : NULL, 0, 0, "%s: %s", what, msg);
 }
 
 medsec_err db_exec(struct medsec_db *db, const char *sql, struct medsec_error *err)

@@ -372,3 +372,9 @@ void medsec_sbom_free(struct medsec_sbom *s)
     medsec_arena_release(&s->arena);
     medsec_free(s);
 }
+
+const char *medsec_sbom_spec_version_label(const struct medsec_sbom *s)
+{
+    const char *v = s->spec_version ? s->spec_version : "";
+    return s->format == MEDSEC_SBOM_SPDX && strncmp(v, "SPDX-", 5) == 0 ? v + 5 : v;
+}

@@ -18,6 +18,23 @@ const char *medsec_scan_method_name(enum medsec_scan_method m)
     return "?";
 }
 
+bool medsec_scan_method_parse(const char *name, enum medsec_scan_method *out)
+{
+    static const enum medsec_scan_method all[] = {MEDSEC_SCAN_BY_PURL, MEDSEC_SCAN_BY_CPE, MEDSEC_SCAN_BY_PRODUCT};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        if (strcmp(name, medsec_scan_method_name(all[i])) == 0) {
+            *out = all[i];
+            return true;
+        }
+    return false;
+}
+
+unsigned medsec_scan_method_skip_flag(enum medsec_scan_method m)
+{
+    return m == MEDSEC_SCAN_BY_PURL ? MEDSEC_SCAN_NO_PURL : m == MEDSEC_SCAN_BY_CPE ? MEDSEC_SCAN_NO_CPE
+                                                                                   : MEDSEC_SCAN_NO_PRODUCT;
+}
+
 medsec_err scan_nomem(struct scan *S)
 {
     if (!S->rc)

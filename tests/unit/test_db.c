@@ -453,7 +453,13 @@ static void test_readonly(void **state)
     assert_int_equal(r.n, 1);
     assert_string_equal(r.vuln, "CVE-2005-4644");
     medsec_db_close(ro);
-    assert_int_equal(medsec_db_open(NULL, "/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &ro, &err), MEDSEC_EDB);
+    /* what the file is, not what the database did: a missing file cannot be opened (I/O), a file that
+     * is not a database does not parse; both are the user's input (exit 2) */
+    assert_int_equal(medsec_db_open(NULL, "/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &ro, &err), MEDSEC_EIO);
+    assert_int_equal(medsec_db_open(NULL, MEDSEC_SOURCE_DIR "/README.md", MEDSEC_DB_READONLY, &ro, &err),
+                     MEDSEC_EPARSE);
+    assert_null(ro);
+    assert_non_null(strstr(err.msg, "not a database"));
 }
 
 static void test_ranges(void **state)
@@ -528,7 +534,7 @@ static void test_context(void **state)
     assert_int_equal(medsec_db_import(db, paths, 1, NULL, &st, NULL, &err), MEDSEC_EINVAL);
     assert_ptr_equal(medsec_ctx_current(), &mine);
     medsec_db_close(db);
-    assert_int_equal(medsec_db_open(&c, "/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &db, &err), MEDSEC_EDB);
+    assert_int_equal(medsec_db_open(&c, "/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &db, &err), MEDSEC_EIO);
     assert_ptr_equal(medsec_ctx_current(), &mine);
     assert_int_equal(failalloc_live, live);
     medsec_ctx_leave(outer);
