@@ -24,14 +24,8 @@ int cli_table_init(struct cli_table *t, size_t ncols, const char *const *headers
 
 int cli_table_add(struct cli_table *t, const char *const *cells)
 {
-    if (t->nrows == t->cap) {
-        size_t cap = t->cap ? t->cap * 2 : 16;
-        char **v = medsec_realloc(t->cells, cap * t->ncols * sizeof *v);
-        if (!v)
-            return -1;
-        t->cells = v;
-        t->cap = cap;
-    }
+    if (t->ncols && medsec_array_reserve(&t->cells, &t->cap, t->nrows + 1, t->ncols * sizeof *t->cells))
+        return -1;
     char **row = t->cells + t->nrows * t->ncols;
     for (size_t i = 0; i < t->ncols; i++) {
         row[i] = medsec_strdup(cells[i] ? cells[i] : "-");

@@ -110,4 +110,12 @@ medsec_err medsec_version_osv_contains(enum medsec_vscheme scheme, const struct 
                                        const char *version, bool *affected, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
+/* The longest version text the ordering functions take (NUL included); longer ones are unorderable. */
+#define MEDSEC_VERSION_MAX 256
+
+/* Copy the version text at @s (@n bytes, not NUL-terminated) into @dst (MEDSEC_VERSION_MAX bytes) as a
+ * string, without a "v" before a digit when @strip_v (SemVer data often writes "v1.2.3"). False when
+ * it is empty or MEDSEC_VERSION_MAX bytes or longer. */
+bool medsec_version_copy(char dst[MEDSEC_VERSION_MAX], const char *s, size_t n, bool strip_v);
+
 #endif

@@ -21,14 +21,8 @@ medsec_err medsec_diags_add(struct medsec_diags *d, enum medsec_severity sev, co
         d->dropped++;
         return MEDSEC_OK;
     }
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        struct medsec_diag *v = medsec_realloc(d->v, cap * sizeof *v);
-        if (!v)
-            return MEDSEC_ENOMEM;
-        d->v = v;
-        d->cap = cap;
-    }
+    if (MEDSEC_ARRAY_GROW(d->v, d->n, d->cap))
+        return MEDSEC_ENOMEM;
     struct medsec_buf msg = MEDSEC_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);

@@ -22,14 +22,8 @@ struct parser {
 
 static void *stack_push(struct stack *st)
 {
-    if (st->n == st->cap) {
-        size_t cap = st->cap ? st->cap * 2 : 64;
-        void *v = medsec_realloc(st->v, cap * st->elem);
-        if (!v)
-            return NULL;
-        st->v = v;
-        st->cap = cap;
-    }
+    if (medsec_array_reserve(&st->v, &st->cap, st->n + 1, st->elem))
+        return NULL;
     return (char *)st->v + st->elem * st->n++;
 }
 
@@ -233,6 +227,20 @@ static medsec_err parse_number(struct parser *ps, struct medsec_json *v)
 
 static medsec_err parse_value(struct parser *ps, struct medsec_json *v);
 
+/* Move the children an array or object stacked since @mark into the document's arena. */
+static medsec_err stack_take(struct parser *ps, struct stack *st, size_t mark, void **out, size_t *count)
+{
+    *count = st->n - mark;
+    *out = NULL;
+    if (*count) {
+        if (!(*out = medsec_arena_alloc(&ps->doc->arena, *count * st->elem)))
+            return fail(ps, ps->p, ps->doc->arena.toobig ? MEDSEC_ETOOBIG : MEDSEC_ENOMEM, "document too large");
+        memcpy(*out, (char *)st->v + mark * st->elem, *count * st->elem);
+    }
+    st->n = mark;
+    return MEDSEC_OK;
+}
+
 static medsec_err parse_array(struct parser *ps, struct medsec_json *v)
 {
     size_t mark = ps->items.n;
@@ -265,16 +273,10 @@ static medsec_err parse_array(struct parser *ps, struct medsec_json *v)
                                                               : "unexpected end of input in array");
     }
 done:;
-    size_t count = ps->items.n - mark;
-    struct medsec_json *arr = NULL;
-    if (count) {
-        arr = medsec_arena_alloc(&ps->doc->arena, count * sizeof *arr);
-        if (!arr)
-            return fail(ps, ps->p, ps->doc->arena.toobig ? MEDSEC_ETOOBIG : MEDSEC_ENOMEM,
-                        "document too large");
-        memcpy(arr, (struct medsec_json *)ps->items.v + mark, count * sizeof *arr);
-    }
-    ps->items.n = mark;
+    void *arr;
+    size_t count;
+    if ((rc = stack_take(ps, &ps->items, mark, &arr, &count)))
+        return rc;
     v->type = MEDSEC_JSON_ARRAY;
     v->len = count;
     v->u.items = arr;
@@ -326,16 +328,10 @@ static medsec_err parse_object(struct parser *ps, struct medsec_json *v)
                                                               : "unexpected end of input in object");
     }
 done:;
-    size_t count = ps->members.n - mark;
-    struct medsec_json_member *mem = NULL;
-    if (count) {
-        mem = medsec_arena_alloc(&ps->doc->arena, count * sizeof *mem);
-        if (!mem)
-            return fail(ps, ps->p, ps->doc->arena.toobig ? MEDSEC_ETOOBIG : MEDSEC_ENOMEM,
-                        "document too large");
-        memcpy(mem, (struct medsec_json_member *)ps->members.v + mark, count * sizeof *mem);
-    }
-    ps->members.n = mark;
+    void *mem;
+    size_t count;
+    if ((rc = stack_take(ps, &ps->members, mark, &mem, &count)))
+        return rc;
     v->type = MEDSEC_JSON_OBJECT;
     v->len = count;
     v->u.members = mem;

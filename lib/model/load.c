@@ -134,19 +134,8 @@ static void path_pop(struct walker *W, size_t old)
 
 /* ---- small helpers ---- */
 
-static void *grow(struct walker *W, void *v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return v;
-    size_t nc = *cap ? *cap * 2 : 16;
-    void *nv = medsec_realloc(v, nc * size);
-    if (!nv) {
-        W->fatal = MEDSEC_ENOMEM;
-        return NULL;
-    }
-    *cap = nc;
-    return nv;
-}
+/* Room for one more entry of a walker list; false (and the walk fatal) when memory ran out. */
+#define ROOM(W, arr, n, cap) (MEDSEC_ARRAY_GROW(arr, n, cap) ? ((W)->fatal = MEDSEC_ENOMEM, false) : true)
 
 static const char *kind_list(unsigned mask, char *buf, size_t size)
 {
@@ -258,10 +247,8 @@ static int check_caps(struct walker *W, struct fy_node *n, size_t depth)
 
 static void add_id(struct walker *W, const char *id, enum medsec_model_kind kind, struct fy_node *at)
 {
-    struct idrec *v = grow(W, W->ids, &W->capids, W->nids, sizeof *v);
-    if (!v)
+    if (!ROOM(W, W->ids, W->nids, W->capids))
         return;
-    W->ids = v;
     struct idrec *r = &W->ids[W->nids];
     r->id = id;
     r->kind = kind;
@@ -271,10 +258,8 @@ static void add_id(struct walker *W, const char *id, enum medsec_model_kind kind
 
 static void add_ref(struct walker *W, const char *value, const char *key, unsigned mask, struct fy_node *at)
 {
-    struct refrec *v = grow(W, W->refs, &W->caprefs, W->nrefs, sizeof *v);
-    if (!v)
+    if (!ROOM(W, W->refs, W->nrefs, W->caprefs))
         return;
-    W->refs = v;
     struct refrec *r = &W->refs[W->nrefs];
     r->value = value;
     r->key = key;
@@ -322,10 +307,8 @@ static struct sbomrec *sbom_get(struct walker *W, const char *rel, struct fy_nod
     for (size_t i = 0; i < W->nsboms; i++)
         if (strcmp(W->sboms[i].path, rel) == 0)
             return &W->sboms[i];
-    struct sbomrec *v = grow(W, W->sboms, &W->capsboms, W->nsboms, sizeof *v);
-    if (!v)
+    if (!ROOM(W, W->sboms, W->nsboms, W->capsboms))
         return NULL;
-    W->sboms = v;
     struct sbomrec *r = &W->sboms[W->nsboms++];
     r->path = rel;
     r->sbom = NULL;
@@ -511,14 +494,15 @@ static const char *walk_scalar(struct walker *W, const struct mshape *s, const s
     }
 }
 
-static void walk_strlist(struct walker *W, const struct mshape *s, const struct mfield *f, struct fy_node *v,
-                         struct medsec_strlist *out)
+/*
+ * The entries of the list field @f at @v, one by one: each scalar goes to @one with its index, which
+ * stores what it makes of it at arr[k] and returns whether it kept one. The array (@size bytes per
+ * entry, in the model arena) and the number kept end in *@arr and *@n.
+ */
+static void walk_list(struct walker *W, const struct mfield *f, struct fy_node *v, size_t size,
+                      bool (*one)(struct walker *W, const struct mfield *f, struct fy_node *c, void *slot, void *ud),
+                      void *ud, void **arr, size_t *nkept)
 {
-    enum mtype t = f->type == F_ENUMS   ? F_ENUM
-                   : f->type == F_REFS  ? F_REF
-                   : f->type == F_PATHS ? F_PATH
-                   : f->type == F_SBOMS ? F_SBOM
-                                        : F_STR;
     if (!v || !fy_node_is_sequence(v)) {
         error_node(W, v, "'%s' must be a list, not %s", f->key, what_is(v));
         return;
@@ -528,8 +512,8 @@ static void walk_strlist(struct walker *W, const struct mshape *s, const struct 
         error_node(W, v, "'%s' needs at least %ld entr%s", f->key, f->min, f->min == 1 ? "y" : "ies");
     if (n == 0)
         return;
-    const char **arr = medsec_arena_alloc(&W->m->arena, n * sizeof *arr);
-    if (!arr) {
+    char *a = medsec_arena_alloc(&W->m->arena, n * size);
+    if (!a) {
         W->fatal = MEDSEC_ENOMEM;
         return;
     }
@@ -537,42 +521,56 @@ static void walk_strlist(struct walker *W, const struct mshape *s, const struct 
     void *it = NULL;
     for (struct fy_node *c; (c = fy_node_sequence_iterate(v, &it)) && i < n; i++) {
         size_t old = path_push_index(W, i);
-        const char *str = walk_scalar(W, s, f, t, c);
+        k += one(W, f, c, a + k * size, ud);
         path_pop(W, old);
-        if (str)
-            arr[k++] = str;
     }
+    *arr = a;
+    *nkept = k;
+}
+
+struct strlist_walk {
+    const struct mshape *s;
+    enum mtype t;
+};
+
+static bool one_string(struct walker *W, const struct mfield *f, struct fy_node *c, void *slot, void *ud)
+{
+    const struct strlist_walk *sw = ud;
+    const char *str = walk_scalar(W, sw->s, f, sw->t, c);
+    memcpy(slot, &str, sizeof str);
+    return str != NULL;
+}
+
+static void walk_strlist(struct walker *W, const struct mshape *s, const struct mfield *f, struct fy_node *v,
+                         struct medsec_strlist *out)
+{
+    struct strlist_walk sw = {s, f->type == F_ENUMS   ? F_ENUM
+                                 : f->type == F_REFS  ? F_REF
+                                 : f->type == F_PATHS ? F_PATH
+                                 : f->type == F_SBOMS ? F_SBOM
+                                                      : F_STR};
+    void *arr = NULL;
+    walk_list(W, f, v, sizeof *out->v, one_string, &sw, &arr, &out->n);
     out->v = arr;
-    out->n = k;
+}
+
+static bool one_code(struct walker *W, const struct mfield *f, struct fy_node *c, void *slot, void *ud)
+{
+    (void)ud;
+    size_t index;
+    if (!enum_value(W, f, c, &index))
+        return false;
+    int code = (int)index + (int)f->mask;
+    memcpy(slot, &code, sizeof code);
+    return true;
 }
 
 /* A list of words of one vocabulary, as their enum values (F_CODES). */
 static void walk_codelist(struct walker *W, const struct mfield *f, struct fy_node *v, struct medsec_codelist *out)
 {
-    if (!v || !fy_node_is_sequence(v)) {
-        error_node(W, v, "'%s' must be a list, not %s", f->key, what_is(v));
-        return;
-    }
-    size_t n = (size_t)fy_node_sequence_item_count(v);
-    if (n < (size_t)f->min)
-        error_node(W, v, "'%s' needs at least %ld entr%s", f->key, f->min, f->min == 1 ? "y" : "ies");
-    if (n == 0)
-        return;
-    int *arr = medsec_arena_alloc(&W->m->arena, n * sizeof *arr);
-    if (!arr) {
-        W->fatal = MEDSEC_ENOMEM;
-        return;
-    }
-    size_t k = 0, i = 0, index;
-    void *it = NULL;
-    for (struct fy_node *c; (c = fy_node_sequence_iterate(v, &it)) && i < n; i++) {
-        size_t old = path_push_index(W, i);
-        if (enum_value(W, f, c, &index))
-            arr[k++] = (int)index + (int)f->mask;
-        path_pop(W, old);
-    }
+    void *arr = NULL;
+    walk_list(W, f, v, sizeof *out->v, one_code, NULL, &arr, &out->n);
     out->v = arr;
-    out->n = k;
 }
 
 static void walk_field(struct walker *W, const struct mshape *s, const struct mfield *f, struct fy_node *v,

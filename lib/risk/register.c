@@ -74,14 +74,8 @@ medsec_err medsec_risk_register_add(struct medsec_risk_register *r, const struct
     medsec_err rc = medsec_risk_assess(&r->config, &in, &res, err);
     if (rc)
         return rc;
-    if (r->n == r->cap) {
-        size_t ncap = r->cap ? r->cap * 2 : 32;
-        struct medsec_risk_item *nv = medsec_realloc(r->items, ncap * sizeof *nv);
-        if (!nv)
-            return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
-        r->items = nv;
-        r->cap = ncap;
-    }
+    if (MEDSEC_ARRAY_GROW(r->items, r->n, r->cap))
+        return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     bool ok = true;
     struct medsec_risk_spec s = *spec;
     s.id = dup(r, spec->id, &ok);

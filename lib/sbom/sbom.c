@@ -105,14 +105,8 @@ medsec_err sbom_add_component(struct sbom_ctx *c, const struct medsec_sbom_compo
     if (s->ncomponents >= c->max_components)
         return medsec_error_set(c->err, MEDSEC_ETOOBIG, c->file, comp->line, comp->column,
                                 "more than %zu components (the component cap)", c->max_components);
-    if (s->ncomponents == c->cap_components) {
-        size_t cap = c->cap_components ? c->cap_components * 2 : 64;
-        struct medsec_sbom_component *v = medsec_realloc(s->components, cap * sizeof *v);
-        if (!v)
-            return MEDSEC_ENOMEM;
-        s->components = v;
-        c->cap_components = cap;
-    }
+    if (MEDSEC_ARRAY_GROW(s->components, s->ncomponents, c->cap_components))
+        return MEDSEC_ENOMEM;
     s->components[s->ncomponents] = *comp;
     *index = s->ncomponents++;
     return MEDSEC_OK;
@@ -188,14 +182,8 @@ medsec_err sbom_add_dep(struct sbom_ctx *c, size_t from, size_t to)
     struct medsec_sbom *s = c->s;
     if (from == to)
         return MEDSEC_OK;
-    if (s->ndeps == c->cap_deps) {
-        size_t cap = c->cap_deps ? c->cap_deps * 2 : 64;
-        struct medsec_sbom_dep *v = medsec_realloc(s->deps, cap * sizeof *v);
-        if (!v)
-            return MEDSEC_ENOMEM;
-        s->deps = v;
-        c->cap_deps = cap;
-    }
+    if (MEDSEC_ARRAY_GROW(s->deps, s->ndeps, c->cap_deps))
+        return MEDSEC_ENOMEM;
     s->deps[s->ndeps].from = from;
     s->deps[s->ndeps].to = to;
     s->ndeps++;

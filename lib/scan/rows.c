@@ -12,19 +12,6 @@
 /* a db range's events are evaluated as the version module's events (their kinds share the values) */
 _Static_assert(MEDSEC_DB_MAX_EVENTS <= MEDSEC_VERSION_MAX_EVENTS, "a db range fits an OSV evaluation");
 
-/* Copy @n bytes at @s into @dst as a string, without a "v" before a digit when @strip_v. False when
- * empty or VMAX bytes or longer. */
-static bool copy_version(char *dst, const char *s, size_t n, bool strip_v)
-{
-    if (strip_v && n > 1 && (s[0] == 'v' || s[0] == 'V') && isdigit((unsigned char)s[1]))
-        s++, n--;
-    if (n == 0 || n >= VMAX)
-        return false;
-    memcpy(dst, s, n);
-    dst[n] = '\0';
-    return true;
-}
-
 struct row_verdict {
     bool affected, review;
     char reason[512];
@@ -104,7 +91,7 @@ static void judge_row(struct scan *S, const struct medsec_db_affected *a, struct
         const char *e = strchr(p, '\n');
         size_t n = e ? (size_t)(e - p) : strlen(p);
         char lv[VMAX];
-        if (copy_version(lv, p, n, false) && strncmp(lv, "vers:", 5) == 0) {
+        if (medsec_version_copy(lv, p, n, false) && strncmp(lv, "vers:", 5) == 0) {
             /* a CSAF product_version that is itself a vers: range */
             bool in = vers_has(S, lv, ver);
             if (S->rc)
@@ -114,7 +101,7 @@ static void judge_row(struct scan *S, const struct medsec_db_affected *a, struct
                 snprintf(v->reason, sizeof v->reason, "%s in %s", ver, lv);
                 return;
             }
-        } else if (copy_version(lv, p, n, false)) {
+        } else if (medsec_version_copy(lv, p, n, false)) {
             int c = 1;
             struct medsec_error ig;
             if (strcmp(lv, ver) == 0 || (known && medsec_version_valid(scheme, lv) &&
@@ -210,7 +197,7 @@ static bool fix_ahead(struct scan *S, enum medsec_vscheme scheme, bool known, co
     bool strip = scheme == MEDSEC_VS_SEMVER;
     int c = 0;
     struct medsec_error ig;
-    if (!known || !copy_version(fv, v, n, strip) || !copy_version(cv, S->version, strlen(S->version), strip) ||
+    if (!known || !medsec_version_copy(fv, v, n, strip) || !medsec_version_copy(cv, S->version, strlen(S->version), strip) ||
         !medsec_version_valid(scheme, fv) || !medsec_version_valid(scheme, cv) ||
         medsec_version_compare(scheme, fv, cv, &c, &ig) != MEDSEC_OK)
         return true;

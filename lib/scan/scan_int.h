@@ -10,7 +10,7 @@
 #include "medsec/purl.h"
 #include "medsec/scan.h"
 
-#define VMAX 256 /* longest version we order; longer ones are "unorderable" */
+#define VMAX MEDSEC_VERSION_MAX /* longest version we order; longer ones are "unorderable" */
 
 /* One CPE name of an SBOM component. */
 struct sbom_cpe {

@@ -375,14 +375,8 @@ static medsec_err add_rule(struct loader *L, struct medsec_tm_rule *r, struct fy
                         c->rules[i].line);
     if (c->n >= MEDSEC_TM_MAX_RULES)
         return fail(L, at, MEDSEC_ETOOBIG, "more than %d rules", MEDSEC_TM_MAX_RULES);
-    if (c->n == c->cap) {
-        size_t ncap = c->cap ? c->cap * 2 : 64;
-        struct medsec_tm_rule *nv = medsec_realloc(c->rules, ncap * sizeof *nv);
-        if (!nv)
-            return oom(L);
-        c->rules = nv;
-        c->cap = ncap;
-    }
+    if (MEDSEC_ARRAY_GROW(c->rules, c->n, c->cap))
+        return oom(L);
     c->rules[c->n++] = *r;
     return MEDSEC_OK;
 }

@@ -146,14 +146,8 @@ static medsec_err expand(const char *tmpl, const struct medsec_tm_element *e, st
 
 static medsec_err push(struct medsec_threat_list *l, struct medsec_threat **t)
 {
-    if (l->n == l->cap) {
-        size_t ncap = l->cap ? l->cap * 2 : 64;
-        struct medsec_threat *nv = medsec_realloc(l->v, ncap * sizeof *nv);
-        if (!nv)
-            return MEDSEC_ENOMEM;
-        l->v = nv;
-        l->cap = ncap;
-    }
+    if (MEDSEC_ARRAY_GROW(l->v, l->n, l->cap))
+        return MEDSEC_ENOMEM;
     *t = &l->v[l->n++];
     memset(*t, 0, sizeof **t);
     return MEDSEC_OK;

@@ -25,19 +25,6 @@ static const char *dup(struct medsec_tm_graph *g, const char *s)
 }
 
 /* Grow a medsec_malloc'ed array of @size-byte items to hold one more. */
-static medsec_err grow(void **v, size_t *cap, size_t n, size_t size)
-{
-    if (n < *cap)
-        return MEDSEC_OK;
-    size_t ncap = *cap ? *cap * 2 : 16;
-    void *nv = medsec_realloc(*v, ncap * size);
-    if (!nv)
-        return MEDSEC_ENOMEM;
-    *v = nv;
-    *cap = ncap;
-    return MEDSEC_OK;
-}
-
 const struct medsec_tm_zone *medsec_tm_find_zone(const struct medsec_tm_graph *g, const char *id)
 {
     for (size_t i = 0; id && i < g->nzones; i++)
@@ -60,7 +47,7 @@ medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const c
         return MEDSEC_EINVAL;
     if (g->nzones >= MEDSEC_TM_MAX_ELEMENTS)
         return MEDSEC_ETOOBIG;
-    if (grow((void **)&g->zones, &g->zcap, g->nzones, sizeof *g->zones))
+    if (MEDSEC_ARRAY_GROW(g->zones, g->nzones, g->zcap))
         return MEDSEC_ENOMEM;
     struct medsec_tm_zone *z = &g->zones[g->nzones];
     z->id = dup(g, id);
@@ -80,7 +67,7 @@ medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_element_
         return MEDSEC_EINVAL;
     if (g->n >= MEDSEC_TM_MAX_ELEMENTS)
         return MEDSEC_ETOOBIG;
-    if (grow((void **)&g->elements, &g->cap, g->n, sizeof *g->elements))
+    if (MEDSEC_ARRAY_GROW(g->elements, g->n, g->cap))
         return MEDSEC_ENOMEM;
     struct medsec_tm_element *e = &g->elements[g->n];
     memset(e, 0, sizeof *e);

@@ -5,11 +5,9 @@
 #include "medsec/alloc.h"
 #include "medsec/version.h"
 
-#define VMAX 256 /* longest version ordered, NUL included */
+#define VMAX MEDSEC_VERSION_MAX
 
-/* Copy @n bytes at @s into @dst as a string, without a "v" before a digit when @strip_v (semver data
- * often writes "v1.2.3"). False when empty or VMAX bytes or longer. */
-static bool copy_version(char *dst, const char *s, size_t n, bool strip_v)
+bool medsec_version_copy(char dst[MEDSEC_VERSION_MAX], const char *s, size_t n, bool strip_v)
 {
     if (strip_v && n > 1 && (s[0] == 'v' || s[0] == 'V') && isdigit((unsigned char)s[1]))
         s++, n--;
@@ -35,7 +33,7 @@ medsec_err medsec_version_osv_contains(enum medsec_vscheme scheme, const struct 
                                 MEDSEC_VERSION_MAX_EVENTS);
     bool strip = scheme == MEDSEC_VS_SEMVER;
     char v[VMAX];
-    if (!copy_version(v, version, strlen(version), strip) || !medsec_version_valid(scheme, v))
+    if (!medsec_version_copy(v, version, strlen(version), strip) || !medsec_version_valid(scheme, v))
         return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "version '%s' is not valid in scheme %s", version,
                                 medsec_vscheme_name(scheme));
     /* each event's position relative to v: -1 below, 0 equal, 1 above; and an order among events */
@@ -51,7 +49,7 @@ medsec_err medsec_version_osv_contains(enum medsec_vscheme scheme, const struct 
             rel[i] = -1;
             continue;
         }
-        if (!copy_version(evs[i], ev[i].version, ev[i].len, strip) || !medsec_version_valid(scheme, evs[i])) {
+        if (!medsec_version_copy(evs[i], ev[i].version, ev[i].len, strip) || !medsec_version_valid(scheme, evs[i])) {
             rc = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "event version '%.*s' is not valid in scheme %s",
                                   (int)(ev[i].len < 64 ? ev[i].len : 64), ev[i].version, medsec_vscheme_name(scheme));
             goto out_free_evs;
