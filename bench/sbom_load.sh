@@ -13,4 +13,4 @@ trap 'rm -rf "$tmp"' EXIT
 tar xzf "$data" -C "$tmp"
 find "$tmp" -name '*.json' | sort >"$tmp/list"
 # shellcheck disable=SC2046
-"$build/tests/sbom/sbom_bench" -n 5 $(cat "$tmp/list")
+"$build/bench/sbom_bench" -n 5 $(cat "$tmp/list")

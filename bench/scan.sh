@@ -33,7 +33,7 @@ ex=$root/examples
 
 echo "== in-process (database open, SBOM loaded; 20 runs each)"
 # shellcheck disable=SC2046
-"$build/tests/scan/scan_bench" --db "$db" -n 20 "$tmp/nightscout-cdx1.6.json" \
+"$build/bench/scan_bench" --db "$db" -n 20 "$tmp/nightscout-cdx1.6.json" \
     "$ex/infusion-pump/sbom/main-board.cdx.json" "$ex/infusion-pump/sbom/pump-controller.cdx.json" \
     "$ex/glucose-cloud/sbom/cloud-service.cdx.json" "$ex/glucose-cloud/sbom/mobile-app.cdx.json" \
     $(cat "$tmp/lab.list") | tee "$tmp/inproc"
