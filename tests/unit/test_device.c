@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -17,6 +18,36 @@
 
 #define PUMP MEDSEC_SOURCE_DIR "/examples/infusion-pump"
 #define CLOUD MEDSEC_SOURCE_DIR "/examples/glucose-cloud"
+#define MONITOR MEDSEC_SOURCE_DIR "/tests/scan/data/monitor"
+#define ADVISORIES MEDSEC_SOURCE_DIR "/tests/scan/data/advisories"
+
+/* A database of the scan tests' advisories in a temporary file; the caller removes @path. */
+static struct medsec_db *fixture_db(char path[64])
+{
+    snprintf(path, 64, "/tmp/medsec-test-device-XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    close(fd);
+    unlink(path);
+    struct medsec_db *db = NULL;
+    struct medsec_error err;
+    assert_int_equal(medsec_db_open(NULL, path, 0, &db, &err), MEDSEC_OK);
+    const char *paths[] = {ADVISORIES};
+    struct medsec_db_import_stats st;
+    assert_int_equal(medsec_db_import(db, paths, 1, NULL, &st, NULL, &err), MEDSEC_OK);
+    return db;
+}
+
+static void drop_db(struct medsec_db *db, const char *path)
+{
+    medsec_db_close(db);
+    char side[80];
+    unlink(path);
+    snprintf(side, sizeof side, "%s-wal", path);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", path);
+    unlink(side);
+}
 
 static void test_open_and_ask(void **state)
 {
@@ -195,6 +226,78 @@ static void test_fault_injection(void **state)
     assert_true(done);
 }
 
+/* With the database: the current version's findings become risks, except those the file assesses. */
+static void test_risks_with_db(void **state)
+{
+    (void)state;
+    char path[64];
+    struct medsec_db *db = fixture_db(path);
+    struct medsec_device *d = NULL;
+    struct medsec_error err;
+    assert_int_equal(medsec_device_open(NULL, MONITOR, NULL, &d, NULL, &err), MEDSEC_OK);
+    struct medsec_risk_register without, with;
+    struct medsec_device_risk_stats st;
+    assert_int_equal(medsec_device_risks(d, NULL, &without, &st, &err), MEDSEC_OK);
+    assert_int_equal(medsec_device_risks(d, db, &with, &st, &err), MEDSEC_OK);
+    assert_string_equal(st.version, "1.0.0");
+    assert_true(st.sboms >= 1);
+    assert_true(st.findings > 0);
+    assert_int_equal(with.n, without.n + st.added);
+    assert_true(st.added + st.assessed <= st.findings);
+    size_t vuln_risks = 0;
+    for (size_t i = 0; i < with.n; i++)
+        vuln_risks += with.items[i].spec.vulnerability_id != NULL && !with.items[i].spec.threat_id;
+    assert_true(vuln_risks >= st.added);
+    size_t expect = with.n;
+    medsec_risk_register_release(&without);
+    medsec_risk_register_release(&with);
+
+    /* every allocation of risks with the database fails once: ENOMEM, nothing kept, or the same register */
+    size_t base = failalloc_live, want = 0;
+    bool done = false;
+    for (long n = 0; !done && n < 200000; n++) {
+        struct medsec_ctx *ctx = failalloc_ctx_arm(n);
+        struct medsec_device *fd = NULL;
+        struct medsec_risk_register reg;
+        medsec_err rc = medsec_device_open(ctx, MONITOR, NULL, &fd, NULL, &err);
+        if (!rc) {
+            rc = medsec_device_risks(fd, db, &reg, NULL, &err);
+            if (!rc)
+                want = reg.n;
+            medsec_risk_register_release(&reg);
+        }
+        if (rc)
+            assert_int_equal(rc, MEDSEC_ENOMEM);
+        else
+            done = true;
+        medsec_device_close(fd);
+        assert_int_equal(failalloc_live, base);
+    }
+    assert_true(done);
+    assert_int_equal(want, expect);
+
+    /* the same for a whole scan plan over the device's releases */
+    done = false;
+    for (long n = 0; !done && n < 200000; n++) {
+        struct medsec_ctx *ctx = failalloc_ctx_arm(n);
+        struct medsec_scan_plan *p = NULL;
+        medsec_err rc = medsec_scan_plan_new(ctx, &p, &err);
+        if (!rc)
+            rc = medsec_scan_plan_add(p, MONITOR, NULL, &err);
+        if (!rc)
+            rc = medsec_scan_plan_run(p, db, NULL, NULL, NULL, NULL, &err);
+        if (rc)
+            assert_int_equal(rc, MEDSEC_ENOMEM);
+        else
+            done = medsec_scan_plan_count(p) > 0;
+        medsec_scan_plan_free(p);
+        assert_int_equal(failalloc_live, base);
+    }
+    assert_true(done);
+    medsec_device_close(d);
+    drop_db(db, path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -202,6 +305,7 @@ int main(void)
         cmocka_unit_test(test_bad_folder),
         cmocka_unit_test(test_scan_targets),
         cmocka_unit_test(test_fault_injection),
+        cmocka_unit_test(test_risks_with_db),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
