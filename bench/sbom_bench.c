@@ -1,4 +1,5 @@
-/* sbom_bench.c: time medsec_sbom_load per file (best of N runs) and report the peak RSS; used by bench/sbom_load.sh. */
+/* sbom_bench.c: time medsec_sbom_load per file (best of N runs) and report the peak RSS; used by
+ * bench/sbom_load.sh. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,7 +60,8 @@ int main(int argc, char **argv)
     }
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
-    printf("files %zu, components %zu, mean %.2f ms, max %.2f ms (best of %d runs each), peak RSS %ld KiB\n",
-           files, comps, files ? total / (double)files : 0.0, worst, runs, ru.ru_maxrss);
+    printf(
+        "files %zu, components %zu, mean %.2f ms, max %.2f ms (best of %d runs each), peak RSS %ld KiB\n",
+        files, comps, files ? total / (double)files : 0.0, worst, runs, ru.ru_maxrss);
     return status;
 }

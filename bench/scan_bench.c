@@ -1,7 +1,7 @@
 /* scan_bench.c: time medsec_scan_sbom in-process, after the database is open and the SBOM loaded.
  * usage: scan_bench --db PATH [-n RUNS] SBOM...
- * Prints per SBOM: components, findings, the first scan (cold statements and pages) and the median and
- * minimum of RUNS further scans, in milliseconds. Used by bench/scan.sh. */
+ * Prints per SBOM: components, findings, the first scan (cold statements and pages) and the median
+ * and minimum of RUNS further scans, in milliseconds. Used by bench/scan.sh. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,7 +47,8 @@ int main(int argc, char **argv)
         return 2;
     }
     printf("database open: %.2f ms\n", now_ms() - t0);
-    printf("%-60s %6s %8s %9s %9s %9s\n", "SBOM", "COMPS", "FINDINGS", "FIRST ms", "MEDIAN ms", "MIN ms");
+    printf("%-60s %6s %8s %9s %9s %9s\n", "SBOM", "COMPS", "FINDINGS", "FIRST ms", "MEDIAN ms",
+           "MIN ms");
     double *t = malloc(sizeof *t * (size_t)runs);
     int status = 0;
     for (int i = first; i < argc && t; i++) {
@@ -75,8 +76,8 @@ int main(int argc, char **argv)
         } else {
             qsort(t, (size_t)runs, sizeof *t, cmp_double);
             const char *base = strrchr(argv[i], '/');
-            printf("%-60.60s %6zu %8zu %9.2f %9.2f %9.2f\n", base ? base + 1 : argv[i], s->ncomponents, nf, cold,
-                   t[runs / 2], t[0]);
+            printf("%-60.60s %6zu %8zu %9.2f %9.2f %9.2f\n", base ? base + 1 : argv[i],
+                   s->ncomponents, nf, cold, t[runs / 2], t[0]);
         }
         medsec_sbom_free(s);
     }

@@ -46,11 +46,12 @@ struct medsec_device;
 struct medsec_device_opts;
 /* Open the device folder @dir under the run's context; on failure print the file's errors and why,
  * and return the exit code. */
-int cli_open_device(const char *dir, const struct medsec_device_opts *opts, struct medsec_device **d);
+int cli_open_device(const char *dir, const struct medsec_device_opts *opts,
+                    struct medsec_device **d);
 struct medsec_db;
 /* The default vulnerability database: $XDG_DATA_HOME/medsec/vulndb.sqlite, else
- * $HOME/.local/share/medsec/vulndb.sqlite (free with medsec_free). NULL when neither variable is set
- * or memory ran out, after saying so on stderr for command @cmd. */
+ * $HOME/.local/share/medsec/vulndb.sqlite (free with medsec_free). NULL when neither variable is
+ * set or memory ran out, after saying so on stderr for command @cmd. */
 char *cli_vulndb_default_path(const char *cmd);
 /* Open the vulnerability database at @path (NULL: the default path) read-only for command @cmd;
  * prints why not and returns the exit code. *owned (free with medsec_free) holds a default path. */
@@ -69,7 +70,8 @@ const char *cli_today(char buf[11]);
  * but the empty string, or TERM=dumb): progress bars are drawn only then. */
 bool cli_is_tty(FILE *f);
 
-/* ---- options (as git's parse-options: one declarative table per command) ---------------------- */
+/* ---- options (as git's parse-options: one declarative table per command) ----------------------
+ */
 
 enum cli_opt_kind {
     CLI_OPT_FLAG,    /* bool *value = true */
@@ -83,39 +85,38 @@ enum cli_opt_kind {
 enum cli_format { CLI_TEXT = 0, CLI_JSON, CLI_CSV, CLI_SARIF };
 
 struct cli_strings {
-    const char **v; /* owned array of pointers into argv; free with cli_strings_release */
+    const char **v;     /* owned array of pointers into argv; free with cli_strings_release */
     size_t n, cap, max; /* max: at most this many (0 = no limit) */
 };
 void cli_strings_release(struct cli_strings *s);
 
 struct cli_option {
-    char shrt;        /* 'o', or 0 */
-    const char *lng;  /* "output", or NULL */
+    char shrt;       /* 'o', or 0 */
+    const char *lng; /* "output", or NULL */
     enum cli_opt_kind kind;
     void *value;
     int format;       /* CLI_OPT_FORMAT: the format the option selects */
     const char *arg;  /* the value's name in the help ("PATH"); options with a value have one */
     const char *help; /* one or more lines, '\n' between them */
 };
+/* clang-format off */
 #define CLI_OPT_END {0, NULL, CLI_OPT_FLAG, NULL, 0, NULL, NULL} /* the table ends at the first NULL help */
 #define CLI_OPT_GROUP(title) {0, NULL, CLI_OPT_HEADING, NULL, 0, NULL, (title)}
 /* The shared ones. */
-#define CLI_OPT_JSON(fmt) {0, "json", CLI_OPT_FORMAT, (fmt), CLI_JSON, NULL, "print JSON"}
-#define CLI_OPT_CSV(fmt) {0, "csv", CLI_OPT_FORMAT, (fmt), CLI_CSV, NULL, "print CSV (RFC 4180)"}
-#define CLI_OPT_SARIF(fmt) {0, "sarif", CLI_OPT_FORMAT, (fmt), CLI_SARIF, NULL, "print SARIF 2.1.0"}
 #define CLI_OPT_OUTPUT(path) \
     {'o', "output", CLI_OPT_STRING, (path), 0, "FILE", "write to FILE (atomically) instead of standard output"}
 #define CLI_OPT_DB(path)                                                                                   \
     {0, "db", CLI_OPT_STRING, (path), 0, "PATH",                                                          \
      "vulnerability database (default $XDG_DATA_HOME/medsec/vulndb.sqlite\nor ~/.local/share/medsec/vulndb.sqlite)"}
+/* clang-format on */
 
 /* What a command takes and says about itself; its --help is generated from it. */
 struct cli_spec {
-    const char *cmd;   /* "risk", "db import": for messages */
-    const char *usage; /* usage lines without "usage: " ('\n' between them) */
-    const char *about; /* what the command does, before the options (may be NULL) */
+    const char *cmd;               /* "risk", "db import": for messages */
+    const char *usage;             /* usage lines without "usage: " ('\n' between them) */
+    const char *about;             /* what the command does, before the options (may be NULL) */
     const struct cli_option *opts; /* ends with CLI_OPT_END; -h/--help is added */
-    const char *more;  /* after the options: exit codes and the like (may be NULL) */
+    const char *more;              /* after the options: exit codes and the like (may be NULL) */
     unsigned min_args, max_args;   /* operands; max_args 0 = no limit */
     const char *missing;           /* message when there are fewer than min_args */
     const char *extra;             /* message when there are more than max_args */
@@ -133,7 +134,8 @@ int cli_parse(const struct cli_spec *spec, int argc, char **argv, char ***args, 
 /* The help text of @spec. */
 void cli_help(const struct cli_spec *spec, FILE *out);
 
-/* ---- output ------------------------------------------------------------------------------------ */
+/* ---- output ------------------------------------------------------------------------------------
+ */
 
 /*
  * Where a command writes its result: standard output, or the file of -o, written atomically when
@@ -142,14 +144,15 @@ void cli_help(const struct cli_spec *spec, FILE *out);
 struct cli_output {
     const char *path; /* NULL: standard output */
     FILE *f;
-    char *mem;        /* the text for `path`, until cli_output_close */
+    char *mem; /* the text for `path`, until cli_output_close */
     size_t len;
-    bool keep;        /* write the file even when the exit code is not 0 or 1 (a report of bad input) */
+    bool keep; /* write the file even when the exit code is not 0 or 1 (a report of bad input) */
 };
 /* EXIT_OK_ with o->f ready, or EXIT_INTERNAL. */
 int cli_output_open(struct cli_output *o, const char *path);
 /* Finish: with a file, write it when @ex is EXIT_OK_ or EXIT_FINDINGS (the command produced its
- * result) or `keep` is set, and drop it otherwise. Returns @ex, or the exit code of a failed write. */
+ * result) or `keep` is set, and drop it otherwise. Returns @ex, or the exit code of a failed write.
+ */
 int cli_output_close(struct cli_output *o, int ex);
 /* Write a finished JSON text (medsec_jsonw over @b) to @o; EXIT_INTERNAL when it failed. */
 struct medsec_jsonw;

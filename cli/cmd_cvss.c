@@ -1,5 +1,6 @@
 /* cmd_cvss.c: `medsec cvss VECTOR...` scores CVSS vectors; `medsec cvss rubric ANSWERS.yaml` turns
- * answers to the MITRE medical-device rubric into a CVSS v3.1 vector with a rationale per metric. */
+ * answers to the MITRE medical-device rubric into a CVSS v3.1 vector with a rationale per metric.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -19,7 +20,8 @@ static const char about_text[] =
     "'rubric' reads answers to the questions of MITRE's \"Rubric for Applying CVSS to\n"
     "Medical Devices\" (docs/rubric.md) and prints the CVSS v3.1 vector they give, its\n"
     "base score and which answers set each metric.\n";
-static const char usage_lines[] = "medsec cvss [--json] [-o FILE] VECTOR...\nmedsec cvss rubric [--json] [-o FILE] ANSWERS.yaml";
+static const char usage_lines[] =
+    "medsec cvss [--json] [-o FILE] VECTOR...\nmedsec cvss rubric [--json] [-o FILE] ANSWERS.yaml";
 static const char more_text[] =
     "Exit codes: 0 ok, 2 a vector or the answers file is invalid (the message names the\n"
     "metric or key and its column), 3 internal error.\n";
@@ -50,7 +52,8 @@ static void supplemental(const struct medsec_cvss *c, char *buf, size_t n)
         const struct medsec_cvss_metric *m = medsec_cvss_metric(c->version, i);
         if (m->group != MEDSEC_CVSS_SUPPLEMENTAL || c->value[i] < 0)
             continue;
-        int k = snprintf(buf + len, n - len, "%s%s:%s", len ? "/" : "", m->abbr, m->values[c->value[i]]);
+        int k = snprintf(buf + len, n - len, "%s%s:%s", len ? "/" : "", m->abbr,
+                         m->values[c->value[i]]);
         if (k < 0 || (size_t)k >= n - len)
             break;
         len += (size_t)k;
@@ -78,7 +81,8 @@ static int print_json(struct cli_output *out, char **vectors, const struct medse
         json_score(&w, v4 ? "threat_score" : "temporal_score", s.temporal);
         json_score(&w, "environmental_score", s.environmental);
         json_score(&w, "score", s.overall);
-        medsec_jsonw_kv_string(&w, "severity", medsec_cvss_severity_name(medsec_cvss_severity(c->version, s.overall)));
+        medsec_jsonw_kv_string(
+            &w, "severity", medsec_cvss_severity_name(medsec_cvss_severity(c->version, s.overall)));
         if (v4) {
             medsec_jsonw_kv_string(&w, "nomenclature", s.nomenclature);
             medsec_jsonw_kv_string(&w, "macrovector", s.macrovector);
@@ -110,8 +114,9 @@ static int print_table(FILE *out, const struct medsec_cvss *cs, int n)
         supplemental(&cs[i], sup, sizeof sup);
         any_suppl |= sup[0] != '\0';
     }
-    static const char *const headers[] = {"VECTOR",        "VERSION",  "BASE", "TEMPORAL/THREAT",
-                                          "ENVIRONMENTAL", "SEVERITY", "SUPPLEMENTAL"};
+    static const char *const headers[] = {"VECTOR",          "VERSION",       "BASE",
+                                          "TEMPORAL/THREAT", "ENVIRONMENTAL", "SEVERITY",
+                                          "SUPPLEMENTAL"};
     size_t ncols = any_suppl ? 7 : 6;
     struct cli_table t;
     if (cli_table_init(&t, ncols, headers) != 0)
@@ -126,8 +131,14 @@ static int print_table(FILE *out, const struct medsec_cvss *cs, int n)
         fmt_score(tm, sizeof tm, s.temporal);
         fmt_score(e, sizeof e, s.environmental);
         supplemental(&cs[i], sup, sizeof sup);
-        const char *row[] = {norm, medsec_cvss_version_name(cs[i].version), b, tm, e,
-                             medsec_cvss_severity_name(medsec_cvss_severity(cs[i].version, s.overall)), sup[0] ? sup : NULL};
+        const char *row[] = {
+            norm,
+            medsec_cvss_version_name(cs[i].version),
+            b,
+            tm,
+            e,
+            medsec_cvss_severity_name(medsec_cvss_severity(cs[i].version, s.overall)),
+            sup[0] ? sup : NULL};
         if (cli_table_add(&t, row) != 0)
             ret = EXIT_INTERNAL;
     }
@@ -176,7 +187,8 @@ static int rubric_table(FILE *out, const struct medsec_cvss_rubric *r)
     int ret = EXIT_OK_;
     for (int i = 0; i < 8 && ret == EXIT_OK_; i++) {
         char v[32];
-        snprintf(v, sizeof v, "%c (%s)", r->metrics[i].value, medsec_cvss_rubric_value_name(&r->metrics[i]));
+        snprintf(v, sizeof v, "%c (%s)", r->metrics[i].value,
+                 medsec_cvss_rubric_value_name(&r->metrics[i]));
         const char *row[] = {r->metrics[i].metric, v, r->metrics[i].rationale};
         if (cli_table_add(&t, row) != 0)
             ret = EXIT_INTERNAL;
@@ -185,7 +197,8 @@ static int rubric_table(FILE *out, const struct medsec_cvss_rubric *r)
         if (r->id[0] || r->title[0])
             fprintf(out, "%s%s%s\n\n", r->id, r->id[0] && r->title[0] ? ": " : "", r->title);
         cli_table_print(&t, out);
-        fprintf(out, "\nvector: %s\nbase score: %.1f (%s)\n", r->vector, r->base, medsec_cvss_severity_name(r->severity));
+        fprintf(out, "\nvector: %s\nbase score: %.1f (%s)\n", r->vector, r->base,
+                medsec_cvss_severity_name(r->severity));
     }
     cli_table_release(&t);
     return ret;
@@ -210,10 +223,12 @@ int cmd_cvss(int argc, char **argv)
         .min_args = 1,
         .max_args = is_rubric ? 1 : 4096,
         .missing = is_rubric ? "rubric needs exactly one answers file" : "no vector given",
-        .extra = is_rubric ? "rubric needs exactly one answers file" : "at most 4096 vectors at a time",
+        .extra =
+            is_rubric ? "rubric needs exactly one answers file" : "at most 4096 vectors at a time",
     };
     char **args;
-    int n, ex = cli_parse(&spec, is_rubric ? argc - 1 : argc, is_rubric ? argv + 1 : argv, &args, &n);
+    int n,
+        ex = cli_parse(&spec, is_rubric ? argc - 1 : argc, is_rubric ? argv + 1 : argv, &args, &n);
     if (ex != EXIT_OK_)
         return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
     struct cli_output out;
@@ -225,7 +240,8 @@ int cmd_cvss(int argc, char **argv)
             return cli_fail(&err, rc);
         if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
             return ex;
-        return cli_output_close(&out, format == CLI_JSON ? rubric_json(&out, args[0], &r) : rubric_table(out.f, &r));
+        return cli_output_close(&out, format == CLI_JSON ? rubric_json(&out, args[0], &r)
+                                                         : rubric_table(out.f, &r));
     }
     static struct medsec_cvss cs[4096];
     int bad = 0;
@@ -240,5 +256,6 @@ int cmd_cvss(int argc, char **argv)
         return EXIT_USAGE;
     if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
         return ex;
-    return cli_output_close(&out, format == CLI_JSON ? print_json(&out, args, cs, n) : print_table(out.f, cs, n));
+    return cli_output_close(&out, format == CLI_JSON ? print_json(&out, args, cs, n)
+                                                     : print_table(out.f, cs, n));
 }

@@ -45,13 +45,17 @@ static void progress_end(struct prog *p)
 
 static void print_import_text(FILE *out, const struct medsec_db_import_stats *st)
 {
-    fprintf(out, "%-6s %9s %9s %9s %9s %9s\n", "SOURCE", "RECORDS", "ADDED", "UPDATED", "UNCHANGED", "OLDER");
+    fprintf(out, "%-6s %9s %9s %9s %9s %9s\n", "SOURCE", "RECORDS", "ADDED", "UPDATED", "UNCHANGED",
+            "OLDER");
     for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++)
-        fprintf(out, "%-6s %9zu %9zu %9zu %9zu %9zu\n", medsec_adv_source_name((enum medsec_adv_source)i),
-               st->read.records[i], st->added[i], st->updated[i], st->unchanged[i], st->older[i]);
-    fprintf(out, "malformed records skipped: %zu\nfiles not recognised: %zu\nCSAF ranges needing review: %zu\n"
-           "vulnerabilities (aliases merged): %zu\n",
-           st->read.malformed, st->read.ignored, st->read.needs_review, st->identities);
+        fprintf(out, "%-6s %9zu %9zu %9zu %9zu %9zu\n",
+                medsec_adv_source_name((enum medsec_adv_source)i), st->read.records[i],
+                st->added[i], st->updated[i], st->unchanged[i], st->older[i]);
+    fprintf(
+        out,
+        "malformed records skipped: %zu\nfiles not recognised: %zu\nCSAF ranges needing review: %zu\n"
+        "vulnerabilities (aliases merged): %zu\n",
+        st->read.malformed, st->read.ignored, st->read.needs_review, st->identities);
 }
 
 static void json_import(struct medsec_jsonw *w, const struct medsec_db_import_stats *st)
@@ -89,8 +93,8 @@ static int print_run(struct cli_output *out, bool json, const struct medsec_db_i
 {
     if (!json) {
         if (up)
-            fprintf(out->f, "downloads: %zu, not modified: %zu, failed: %zu, NVD pages: %zu\n", up->downloaded,
-                   up->not_modified, up->failed, up->nvd_pages);
+            fprintf(out->f, "downloads: %zu, not modified: %zu, failed: %zu, NVD pages: %zu\n",
+                    up->downloaded, up->not_modified, up->failed, up->nvd_pages);
         print_import_text(out->f, st);
         return EXIT_OK_;
     }
@@ -234,15 +238,18 @@ static int db_status(const struct common *c)
     } else {
         FILE *out = c->out->f;
         fprintf(out, "schema version: %d\nlast import: %s\nlast update: %s\n", st.schema_version,
-               st.last_import[0] ? st.last_import : "never", st.last_update[0] ? st.last_update : "never");
+                st.last_import[0] ? st.last_import : "never",
+                st.last_update[0] ? st.last_update : "never");
         fprintf(out, "%-6s %9s %15s %9s\n", "SOURCE", "RECORDS", "VULNERABILITIES", "AFFECTED");
         for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++)
-            fprintf(out, "%-6s %9zu %15zu %9zu\n", medsec_adv_source_name((enum medsec_adv_source)i), st.advisories[i],
-                   st.vulns[i], st.affected[i]);
-        fprintf(out, "CPE match criteria: %zu (in %zu configuration nodes)\n"
-               "vulnerabilities (aliases merged): %zu, named by %zu ids\n"
-               "CSAF ranges needing review: %zu\n",
-               st.cpe_matches, st.cpe_nodes, st.identities, st.aliases, st.needs_review);
+            fprintf(out, "%-6s %9zu %15zu %9zu\n",
+                    medsec_adv_source_name((enum medsec_adv_source)i), st.advisories[i],
+                    st.vulns[i], st.affected[i]);
+        fprintf(out,
+                "CPE match criteria: %zu (in %zu configuration nodes)\n"
+                "vulnerabilities (aliases merged): %zu, named by %zu ids\n"
+                "CSAF ranges needing review: %zu\n",
+                st.cpe_matches, st.cpe_nodes, st.identities, st.aliases, st.needs_review);
     }
 out_close:
     medsec_db_close(db);
@@ -263,12 +270,13 @@ static bool parse_long(const char *s, long *out)
 
 /* The update options as strings, checked and turned into @o. */
 struct update_args {
-    const char *mirror, *osv_base, *ecosystems, *nvd_api, *kev_url, *epss_url, *csaf_provider, *sources;
+    const char *mirror, *osv_base, *ecosystems, *nvd_api, *kev_url, *epss_url, *csaf_provider,
+        *sources;
     const char *page_size, *delay_ms, *retries, *cache;
 };
 
-static int update_opts(const struct update_args *a, struct medsec_db_update_opts *o, char **ecos_copy,
-                       const char **ecos, size_t max_ecos)
+static int update_opts(const struct update_args *a, struct medsec_db_update_opts *o,
+                       char **ecos_copy, const char **ecos, size_t max_ecos)
 {
     o->mirror = a->mirror;
     o->osv_base = a->osv_base;
@@ -292,7 +300,8 @@ static int update_opts(const struct update_args *a, struct medsec_db_update_opts
         for (char *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
             enum medsec_adv_source src;
             if (!medsec_adv_source_parse(tok, &src))
-                return cli_usage_error("db", "unknown source '%s' (osv, nvd, csaf, kev, epss)", tok);
+                return cli_usage_error("db", "unknown source '%s' (osv, nvd, csaf, kev, epss)",
+                                       tok);
             o->sources |= 1u << src;
         }
     }
@@ -324,20 +333,26 @@ int cmd_db(int argc, char **argv)
         {0, "mirror", CLI_OPT_STRING, &u.mirror, 0, "URL",
          "take every feed from URL/osv, URL/nvd/rest/json/cves/2.0, URL/kev/...,\n"
          "URL/epss/..., URL/csaf/provider-metadata.json (a local copy)"},
-        {0, "osv-base", CLI_OPT_STRING, &u.osv_base, 0, "URL", "OSV bucket ({URL}/{ecosystem}/all.zip)"},
+        {0, "osv-base", CLI_OPT_STRING, &u.osv_base, 0, "URL",
+         "OSV bucket ({URL}/{ecosystem}/all.zip)"},
         {0, "ecosystems", CLI_OPT_STRING, &u.ecosystems, 0, "LIST",
          "comma-separated OSV ecosystems (default: Go,PyPI,crates.io,npm,Maven,\n"
          "NuGet,RubyGems,Packagist,Debian,Alpine,AlmaLinux)"},
-        {0, "nvd-api", CLI_OPT_STRING, &u.nvd_api, 0, "URL", "NVD CVE API 2.0 endpoint (API key from $NVD_API_KEY)"},
+        {0, "nvd-api", CLI_OPT_STRING, &u.nvd_api, 0, "URL",
+         "NVD CVE API 2.0 endpoint (API key from $NVD_API_KEY)"},
         {0, "kev-url", CLI_OPT_STRING, &u.kev_url, 0, "URL", "CISA KEV catalog (JSON)"},
         {0, "epss-url", CLI_OPT_STRING, &u.epss_url, 0, "URL", "EPSS scores (CSV, gzip)"},
-        {0, "csaf-provider", CLI_OPT_STRING, &u.csaf_provider, 0, "URL", "CSAF provider-metadata.json"},
-        {0, "sources", CLI_OPT_STRING, &u.sources, 0, "LIST", "comma-separated subset of osv,nvd,csaf,kev,epss (default all)"},
+        {0, "csaf-provider", CLI_OPT_STRING, &u.csaf_provider, 0, "URL",
+         "CSAF provider-metadata.json"},
+        {0, "sources", CLI_OPT_STRING, &u.sources, 0, "LIST",
+         "comma-separated subset of osv,nvd,csaf,kev,epss (default all)"},
         {0, "page-size", CLI_OPT_STRING, &u.page_size, 0, "N", "NVD resultsPerPage (default 2000)"},
         {0, "delay-ms", CLI_OPT_STRING, &u.delay_ms, 0, "N",
          "pause between NVD pages and before retries (default: NVD's advice,\n6000 ms, or 600 ms with an API key)"},
-        {0, "retries", CLI_OPT_STRING, &u.retries, 0, "N", "attempts after a failed request (default 3)"},
-        {0, "cache", CLI_OPT_STRING, &u.cache, 0, "DIR", "where downloads are kept (default DB.cache)"},
+        {0, "retries", CLI_OPT_STRING, &u.retries, 0, "N",
+         "attempts after a failed request (default 3)"},
+        {0, "cache", CLI_OPT_STRING, &u.cache, 0, "DIR",
+         "where downloads are kept (default DB.cache)"},
         CLI_OPT_END,
     };
     const struct cli_spec spec = {
@@ -345,17 +360,19 @@ int cmd_db(int argc, char **argv)
         .usage = "medsec db import [--db PATH] [--json] [-o FILE] PATH...\n"
                  "medsec db status [--db PATH] [--json] [-o FILE]\n"
                  "medsec db update [--db PATH] [--json] [-o FILE] [--mirror URL] [options]",
-        .about = "Keep the local vulnerability database (one SQLite file) that `medsec scan` reads.\n"
-                 "\n"
-                 "  import PATH...  import advisories from files or folders: OSV zips or JSON, NVD JSON 1.1 feeds\n"
-                 "                  and API 2.0 responses (.json or .json.gz), CSAF 2.0 documents, the CISA KEV\n"
-                 "                  catalog, EPSS CSV (.csv or .csv.gz), and .tar.gz archives of these. Records\n"
-                 "                  already stored unchanged are skipped; changed records replace their rows.\n"
-                 "  status          counts per source, merged vulnerabilities, schema version\n"
-                 "  update          download the published feeds over HTTPS and import them\n",
+        .about =
+            "Keep the local vulnerability database (one SQLite file) that `medsec scan` reads.\n"
+            "\n"
+            "  import PATH...  import advisories from files or folders: OSV zips or JSON, NVD JSON 1.1 feeds\n"
+            "                  and API 2.0 responses (.json or .json.gz), CSAF 2.0 documents, the CISA KEV\n"
+            "                  catalog, EPSS CSV (.csv or .csv.gz), and .tar.gz archives of these. Records\n"
+            "                  already stored unchanged are skipped; changed records replace their rows.\n"
+            "  status          counts per source, merged vulnerabilities, schema version\n"
+            "  update          download the published feeds over HTTPS and import them\n",
         .opts = opts,
-        .more = "Exit codes: 0 done (malformed records are skipped with warnings), 2 bad usage or unreadable\n"
-                "input, 3 database, network or internal error.\n",
+        .more =
+            "Exit codes: 0 done (malformed records are skipped with warnings), 2 bad usage or unreadable\n"
+            "input, 3 database, network or internal error.\n",
         .min_args = 1,
         .missing = "missing subcommand (import, status or update)",
     };
@@ -380,7 +397,8 @@ int cmd_db(int argc, char **argv)
     if (which == IMPORT && nargs < 2)
         return cli_usage_error("db import", "give at least one file or folder");
     if (which != IMPORT && nargs > 1)
-        return cli_usage_error(which == STATUS ? "db status" : "db update", "unexpected argument '%s'", args[1]);
+        return cli_usage_error(which == STATUS ? "db status" : "db update",
+                               "unexpected argument '%s'", args[1]);
 
     struct medsec_db_update_opts o = {.delay_ms = -1};
     char *ecos_copy = NULL;

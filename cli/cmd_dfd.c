@@ -19,10 +19,11 @@ int cmd_dfd(int argc, char **argv)
     const struct cli_spec spec = {
         .cmd = "dfd",
         .usage = "medsec dfd DIR [-o FILE] [--format svg|dot]",
-        .about = "Draw the data-flow diagram of the device in DIR: trust zones as dashed clusters,\n"
-                 "processes (ellipses), data stores (open boxes), external entities (rectangles),\n"
-                 "interfaces (port shapes) and data flows (protocol; \"(enc.)\" when encrypted, red\n"
-                 "and dashed \"(clear)\" in clear text). Output is deterministic.\n",
+        .about =
+            "Draw the data-flow diagram of the device in DIR: trust zones as dashed clusters,\n"
+            "processes (ellipses), data stores (open boxes), external entities (rectangles),\n"
+            "interfaces (port shapes) and data flows (protocol; \"(enc.)\" when encrypted, red\n"
+            "and dashed \"(clear)\" in clear text). Output is deterministic.\n",
         .opts = opts,
         .more = "Exit: 0 written, 2 bad input, 3 internal error.\n",
         .min_args = 1,
@@ -50,7 +51,8 @@ int cmd_dfd(int argc, char **argv)
     if (rc)
         ex = cli_fail(&err, rc);
     else if ((ex = cli_output_open(&out, output)) == EXIT_OK_)
-        ex = cli_output_close(&out, fwrite(b.data, 1, b.len, out.f) == b.len ? EXIT_OK_ : EXIT_INTERNAL);
+        ex = cli_output_close(&out,
+                              fwrite(b.data, 1, b.len, out.f) == b.len ? EXIT_OK_ : EXIT_INTERNAL);
     medsec_buf_release(&b);
     medsec_device_close(d);
     return ex;

@@ -9,10 +9,11 @@
 #include "medsec/json.h"
 
 /* One cell description: "probable x critical = high". */
-static void cell(char *buf, size_t cap, const struct medsec_risk_config *c, int e, int s, size_t cls)
+static void cell(char *buf, size_t cap, const struct medsec_risk_config *c, int e, int s,
+                 size_t cls)
 {
-    snprintf(buf, cap, "%s x %s = %s", medsec_risk_exploitability_name(c, e), medsec_risk_severity_name(c, s),
-             medsec_risk_class_name(c, cls));
+    snprintf(buf, cap, "%s x %s = %s", medsec_risk_exploitability_name(c, e),
+             medsec_risk_severity_name(c, s), medsec_risk_class_name(c, cls));
 }
 
 static void print_sections(FILE *out, const char *device, const struct medsec_risk_register *reg,
@@ -64,7 +65,9 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
         if (!l->nrisks && !l->ncontrols)
             continue;
         if (!header)
-            fprintf(out, "\nSafety hazard links (security risk -> hazard; safety control -> security effect):\n");
+            fprintf(
+                out,
+                "\nSafety hazard links (security risk -> hazard; safety control -> security effect):\n");
         header = true;
         fprintf(out, "  %s  %s\n", l->id, l->name);
         for (size_t k = 0; k < l->nrisks; k++)
@@ -72,31 +75,36 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
         if (l->nrisks)
             fputc('\n', out);
         for (size_t k = 0; k < l->ncontrols; k++)
-            fprintf(out, "%s%s on %s", k ? ", " : "    its controls lower security risks: ", l->controls[k].control,
+            fprintf(out, "%s%s on %s",
+                    k ? ", " : "    its controls lower security risks: ", l->controls[k].control,
                     l->controls[k].risk);
         if (l->ncontrols)
             fputc('\n', out);
     }
-    fprintf(out, "\n%zu security risks of %s: %zu unacceptable before controls, %zu after (matrix %zu x %zu)\n",
-            reg->n, device, medsec_risk_register_unacceptable_initial(reg), medsec_risk_register_unacceptable(reg),
-            c->nexploitability, c->nseverity);
+    fprintf(
+        out,
+        "\n%zu security risks of %s: %zu unacceptable before controls, %zu after (matrix %zu x %zu)\n",
+        reg->n, device, medsec_risk_register_unacceptable_initial(reg),
+        medsec_risk_register_unacceptable(reg), c->nexploitability, c->nseverity);
 }
 
 static int print_table(FILE *out, const char *device, const struct medsec_risk_register *reg,
                        const struct medsec_risk_links *links)
 {
-    static const char *const head[] = {"RISK", "S", "INITIAL", "CONTROLS", "RESIDUAL", "OK", "HAZARDS", "THREAT"};
+    static const char *const head[] = {"RISK",     "S",  "INITIAL", "CONTROLS",
+                                       "RESIDUAL", "OK", "HAZARDS", "THREAT"};
     struct cli_table t;
     if (cli_table_init(&t, 8, head))
         return EXIT_INTERNAL;
     int ex = EXIT_OK_;
     for (size_t i = 0; i < reg->n && ex == EXIT_OK_; i++) {
         const struct medsec_risk_item *it = &reg->items[i];
-        char init[160], resid[160], stride[2] = {it->spec.stride ? medsec_stride_letter(it->spec.stride) : '-', 0};
-        cell(init, sizeof init, &reg->config, it->result.initial_exploitability, it->result.initial_severity,
-             it->result.initial_class);
-        cell(resid, sizeof resid, &reg->config, it->result.residual_exploitability, it->result.residual_severity,
-             it->result.residual_class);
+        char init[160], resid[160],
+            stride[2] = {it->spec.stride ? medsec_stride_letter(it->spec.stride) : '-', 0};
+        cell(init, sizeof init, &reg->config, it->result.initial_exploitability,
+             it->result.initial_severity, it->result.initial_class);
+        cell(resid, sizeof resid, &reg->config, it->result.residual_exploitability,
+             it->result.residual_severity, it->result.residual_class);
         struct medsec_buf ctl = MEDSEC_BUF_INIT, haz = MEDSEC_BUF_INIT;
         medsec_buf_init(&ctl, 4096);
         medsec_buf_init(&haz, 4096);
@@ -104,10 +112,14 @@ static int print_table(FILE *out, const char *device, const struct medsec_risk_r
             (void)medsec_buf_addf(&ctl, "%s%s", k ? ", " : "", it->spec.controls[k].id);
         for (size_t k = 0; k < it->spec.nsafety_hazards; k++)
             (void)medsec_buf_addf(&haz, "%s%s", k ? ", " : "", it->spec.safety_hazards[k]);
-        const char *row[] = {it->spec.id,          stride,
-                             init,                 ctl.len ? ctl.data : NULL,
-                             resid,                it->result.residual_acceptable ? "yes" : "NO",
-                             haz.len ? haz.data : NULL, it->spec.title};
+        const char *row[] = {it->spec.id,
+                             stride,
+                             init,
+                             ctl.len ? ctl.data : NULL,
+                             resid,
+                             it->result.residual_acceptable ? "yes" : "NO",
+                             haz.len ? haz.data : NULL,
+                             it->spec.title};
         if (cli_table_add(&t, row))
             ex = EXIT_INTERNAL;
         medsec_buf_release(&ctl);
@@ -121,8 +133,8 @@ static int print_table(FILE *out, const char *device, const struct medsec_risk_r
     return ex;
 }
 
-static int print_json(struct cli_output *out, const char *device, const struct medsec_risk_register *reg,
-                      const struct medsec_risk_links *links)
+static int print_json(struct cli_output *out, const char *device,
+                      const struct medsec_risk_register *reg, const struct medsec_risk_links *links)
 {
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
@@ -154,20 +166,22 @@ int cmd_risk(int argc, char **argv)
          "match the current version's SBOMs against this vulnerability database\n"
          "(as medsec scan does) and add a risk per finding the file does not assess"},
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print JSON"},
-        {0, "csv", CLI_OPT_FORMAT, &format, CLI_CSV, NULL, "print CSV (RFC 4180), one row per risk"},
+        {0, "csv", CLI_OPT_FORMAT, &format, CLI_CSV, NULL,
+         "print CSV (RFC 4180), one row per risk"},
         CLI_OPT_OUTPUT(&output),
         CLI_OPT_END,
     };
     const struct cli_spec spec = {
         .cmd = "risk",
         .usage = "medsec risk DIR [--db PATH] [--json | --csv] [-o FILE]",
-        .about = "Print the security risk register of the device in DIR: for each threat, for each known\n"
-                 "vulnerability the file lists under vulnerabilities (assessed with MITRE rubric answers)\n"
-                 "and, with --db, for each vulnerability matching finds in the current version's SBOMs: its\n"
-                 "exploitability and severity of harm, the initial risk from the device's acceptance\n"
-                 "matrix, the controls that lower it (with their rationale), the residual risk and whether\n"
-                 "it is acceptable, the safety hazards it links to (both ways), and for risks left\n"
-                 "unacceptable what would close them.\n",
+        .about =
+            "Print the security risk register of the device in DIR: for each threat, for each known\n"
+            "vulnerability the file lists under vulnerabilities (assessed with MITRE rubric answers)\n"
+            "and, with --db, for each vulnerability matching finds in the current version's SBOMs: its\n"
+            "exploitability and severity of harm, the initial risk from the device's acceptance\n"
+            "matrix, the controls that lower it (with their rationale), the residual risk and whether\n"
+            "it is acceptable, the safety hazards it links to (both ways), and for risks left\n"
+            "unacceptable what would close them.\n",
         .opts = opts,
         .more = "Exit: 0 every residual risk is acceptable, 1 some residual risk is unacceptable,\n"
                 "2 bad input, 3 internal error.\n",
@@ -199,11 +213,12 @@ int cmd_risk(int argc, char **argv)
         goto out_release;
     }
     if (db)
-        fprintf(stderr,
-                "medsec risk: %zu finding%s in %zu SBOM%s of version %s: %zu added as risks, %zu left to "
-                "the file's own assessment\n",
-                st.findings, st.findings == 1 ? "" : "s", st.sboms, st.sboms == 1 ? "" : "s",
-                st.version ? st.version : "?", st.added, st.assessed);
+        fprintf(
+            stderr,
+            "medsec risk: %zu finding%s in %zu SBOM%s of version %s: %zu added as risks, %zu left to "
+            "the file's own assessment\n",
+            st.findings, st.findings == 1 ? "" : "s", st.sboms, st.sboms == 1 ? "" : "s",
+            st.version ? st.version : "?", st.added, st.assessed);
     struct cli_output out;
     if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
         goto out_release;

@@ -35,10 +35,10 @@ static int print_table(FILE *out, const struct medsec_sbom *s)
     }
     const char *ver = medsec_sbom_spec_version_label(s);
     fprintf(out, "%s: %s %s, %zu components, %zu dependencies", s->path,
-           medsec_sbom_format_name(s->format), ver, s->ncomponents, s->ndeps);
+            medsec_sbom_format_name(s->format), ver, s->ncomponents, s->ndeps);
     if (s->subject)
         fprintf(out, ", subject %s%s%s%s", s->subject, s->subject_ref ? " (" : "",
-               s->subject_ref ? s->subject_ref : "", s->subject_ref ? ")" : "");
+                s->subject_ref ? s->subject_ref : "", s->subject_ref ? ")" : "");
     if (s->nskipped)
         fprintf(out, ", %zu skipped", s->nskipped);
     fputc('\n', out);
@@ -49,7 +49,8 @@ out_release_table:
     return rc;
 }
 
-static int print_json(struct cli_output *out, const struct medsec_sbom *s, const struct medsec_diags *warn)
+static int print_json(struct cli_output *out, const struct medsec_sbom *s,
+                      const struct medsec_diags *warn)
 {
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
@@ -95,20 +96,24 @@ int cmd_sbom(int argc, char **argv)
     int format = CLI_TEXT;
     const char *output = NULL, *max = NULL;
     const struct cli_option opts[] = {
-        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print the components, dependencies and warnings as JSON"},
-        {0, "max-components", CLI_OPT_STRING, &max, 0, "N", "refuse SBOMs with more than N components (default 1000000)"},
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL,
+         "print the components, dependencies and warnings as JSON"},
+        {0, "max-components", CLI_OPT_STRING, &max, 0, "N",
+         "refuse SBOMs with more than N components (default 1000000)"},
         CLI_OPT_OUTPUT(&output),
         CLI_OPT_END,
     };
     const struct cli_spec spec = {
         .cmd = "sbom",
         .usage = "medsec sbom [--json] [--max-components N] [-o FILE] FILE",
-        .about = "Load a CycloneDX JSON (1.2-1.7) or SPDX JSON (2.2, 2.3) SBOM and list its components:\n"
-                 "ref (bom-ref / SPDXID), name, version, purl and CPE. Components that cannot be used are\n"
-                 "skipped with a warning on stderr (file:line:column); the SBOM still loads.\n",
+        .about =
+            "Load a CycloneDX JSON (1.2-1.7) or SPDX JSON (2.2, 2.3) SBOM and list its components:\n"
+            "ref (bom-ref / SPDXID), name, version, purl and CPE. Components that cannot be used are\n"
+            "skipped with a warning on stderr (file:line:column); the SBOM still loads.\n",
         .opts = opts,
-        .more = "Exit codes: 0 loaded (maybe with warnings), 2 unreadable or unsupported SBOM or bad usage,\n"
-                "3 internal error.\n",
+        .more =
+            "Exit codes: 0 loaded (maybe with warnings), 2 unreadable or unsupported SBOM or bad usage,\n"
+            "3 internal error.\n",
         .min_args = 1,
         .max_args = 1,
         .missing = "missing SBOM file",
@@ -124,7 +129,8 @@ int cmd_sbom(int argc, char **argv)
         errno = 0;
         unsigned long long n = strtoull(max, &end, 10);
         if (errno || end == max || *end || n == 0 || max[0] == '-')
-            return cli_usage_error("sbom", "--max-components needs a positive number, not '%s'", max);
+            return cli_usage_error("sbom", "--max-components needs a positive number, not '%s'",
+                                   max);
         lim.max_components = (size_t)n;
     }
     struct medsec_diags warn = MEDSEC_DIAGS_INIT;
@@ -138,7 +144,8 @@ int cmd_sbom(int argc, char **argv)
     }
     struct cli_output out;
     if ((ex = cli_output_open(&out, output)) == EXIT_OK_)
-        ex = cli_output_close(&out, format == CLI_JSON ? print_json(&out, s, &warn) : print_table(out.f, s));
+        ex = cli_output_close(&out, format == CLI_JSON ? print_json(&out, s, &warn)
+                                                       : print_table(out.f, s));
     medsec_sbom_free(s);
 out_release_warnings:
     medsec_diags_release(&warn);

@@ -1,5 +1,5 @@
-/* cmd_scan.c: `medsec scan SBOM|DIR...`: match SBOM components against the local vulnerability database
- * and report the findings as a table, JSON or SARIF 2.1.0. */
+/* cmd_scan.c: `medsec scan SBOM|DIR...`: match SBOM components against the local vulnerability
+ * database and report the findings as a table, JSON or SARIF 2.1.0. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,11 +23,13 @@ static const char *match_text(const struct medsec_scan_finding *f, char *buf, si
         const struct medsec_scan_match *m = &f->matches[i];
         bool dup = false;
         for (size_t k = 0; k < i; k++)
-            dup |= f->matches[k].method == m->method && strcmp(f->matches[k].record_id, m->record_id) == 0;
+            dup |= f->matches[k].method == m->method &&
+                   strcmp(f->matches[k].record_id, m->record_id) == 0;
         if (dup)
             continue;
-        int w = snprintf(buf + o, cap - o, "%s%s %s:%s%s", o ? ", " : "", medsec_scan_method_name(m->method),
-                         m->source, m->record_id, m->review ? " (review)" : "");
+        int w = snprintf(buf + o, cap - o, "%s%s %s:%s%s", o ? ", " : "",
+                         medsec_scan_method_name(m->method), m->source, m->record_id,
+                         m->review ? " (review)" : "");
         if (w < 0)
             break;
         o += (size_t)w;
@@ -60,12 +62,14 @@ static int print_releases(FILE *out, const struct medsec_scan_plan *p)
     size_t n = medsec_scan_plan_count(p), groups = 0;
     for (size_t i = 0; i < n; i++) {
         const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
-        groups += t->version && (i == 0 || !medsec_scan_target_same_release(medsec_scan_plan_target(p, i - 1), t));
+        groups +=
+            t->version &&
+            (i == 0 || !medsec_scan_target_same_release(medsec_scan_plan_target(p, i - 1), t));
     }
     if (groups < 2)
         return 0;
-    static const char *const hdr[] = {"DEVICE", "VERSION", "SUPPORT", "SBOMS", "COMPONENTS", "VULNERABLE",
-                                      "FINDINGS", "CRITICAL", "HIGH", "KEV"};
+    static const char *const hdr[] = {"DEVICE",     "VERSION",  "SUPPORT",  "SBOMS", "COMPONENTS",
+                                      "VULNERABLE", "FINDINGS", "CRITICAL", "HIGH",  "KEV"};
     struct cli_table tab;
     if (cli_table_init(&tab, 10, hdr))
         return -1;
@@ -91,8 +95,16 @@ static int print_releases(FILE *out, const struct medsec_scan_plan *p)
         snprintf(crit, sizeof crit, "%zu", TOTAL(tt, CRITICAL));
         snprintf(high, sizeof high, "%zu", TOTAL(tt, HIGH));
         snprintf(kev, sizeof kev, "%zu", tt.kev);
-        const char *row[] = {t->device ? t->device : "-", ver, medsec_support_level_name(t->support), nsb, comp, vul,
-                             fin, crit, high, kev};
+        const char *row[] = {t->device ? t->device : "-",
+                             ver,
+                             medsec_support_level_name(t->support),
+                             nsb,
+                             comp,
+                             vul,
+                             fin,
+                             crit,
+                             high,
+                             kev};
         rc = cli_table_add(&tab, row);
         i = j;
     }
@@ -106,8 +118,8 @@ static int print_releases(FILE *out, const struct medsec_scan_plan *p)
 
 static int print_text(FILE *out, const struct medsec_scan_plan *p)
 {
-    static const char *const hdr[] = {"COMPONENT", "VERSION", "VULNERABILITY", "SEVERITY", "CVSS",
-                                      "KEV", "EPSS", "FIXED IN", "MATCHED BY"};
+    static const char *const hdr[] = {"COMPONENT", "VERSION", "VULNERABILITY", "SEVERITY",  "CVSS",
+                                      "KEV",       "EPSS",    "FIXED IN",      "MATCHED BY"};
     struct medsec_scan_totals all = {0};
     size_t n = medsec_scan_plan_count(p);
     for (size_t i = 0; i < n; i++) {
@@ -116,16 +128,20 @@ static int print_text(FILE *out, const struct medsec_scan_plan *p)
         struct medsec_scan_totals tt = {0};
         medsec_scan_totals_add(&tt, r);
         fprintf(out, "%s%s\n", i ? "\n" : "", t->label);
-        fprintf(out, "  %zu components (%zu with purl, %zu with CPE, %zu with neither); %zu vulnerable; "
-                     "%zu findings (%zu critical, %zu high, %zu medium, %zu low, %zu unscored; %zu in KEV; "
-                     "%zu need review)\n",
-                r->components, r->by_purl, r->by_cpe, r->unidentified, r->vulnerable_components, tt.findings,
-                TOTAL(tt, CRITICAL), TOTAL(tt, HIGH), TOTAL(tt, MEDIUM), TOTAL_LOW(tt), TOTAL(tt, UNKNOWN), tt.kev,
-                tt.review);
+        fprintf(
+            out,
+            "  %zu components (%zu with purl, %zu with CPE, %zu with neither); %zu vulnerable; "
+            "%zu findings (%zu critical, %zu high, %zu medium, %zu low, %zu unscored; %zu in KEV; "
+            "%zu need review)\n",
+            r->components, r->by_purl, r->by_cpe, r->unidentified, r->vulnerable_components,
+            tt.findings, TOTAL(tt, CRITICAL), TOTAL(tt, HIGH), TOTAL(tt, MEDIUM), TOTAL_LOW(tt),
+            TOTAL(tt, UNKNOWN), tt.kev, tt.review);
         if (r->platform_unmet)
-            fprintf(out, "  %zu NVD configurations not counted: their running-on platform is not in the SBOM "
-                         "(--any-platform counts them)\n",
-                    r->platform_unmet);
+            fprintf(
+                out,
+                "  %zu NVD configurations not counted: their running-on platform is not in the SBOM "
+                "(--any-platform counts them)\n",
+                r->platform_unmet);
         if (r->nfindings) {
             struct cli_table tab;
             if (cli_table_init(&tab, 9, hdr))
@@ -141,8 +157,14 @@ static int print_text(FILE *out, const struct medsec_scan_plan *p)
                     snprintf(epss, sizeof epss, "%.3f", v->epss);
                 join(f->fixed, f->nfixed, 3, fixed, sizeof fixed);
                 snprintf(id, sizeof id, "%s%s", v->id, f->withdrawn ? " (withdrawn)" : "");
-                const char *cells[9] = {comp->name, comp->version, id, medsec_cvss_severity_name(v->severity), score,
-                                        v->kev ? "yes" : "-", epss, fixed[0] ? fixed : "-",
+                const char *cells[9] = {comp->name,
+                                        comp->version,
+                                        id,
+                                        medsec_cvss_severity_name(v->severity),
+                                        score,
+                                        v->kev ? "yes" : "-",
+                                        epss,
+                                        fixed[0] ? fixed : "-",
                                         match_text(f, match, sizeof match)};
                 if (cli_table_add(&tab, cells)) {
                     cli_table_release(&tab);
@@ -158,14 +180,18 @@ static int print_text(FILE *out, const struct medsec_scan_plan *p)
     if (print_releases(out, p))
         return EXIT_INTERNAL;
     if (n > 1)
-        fprintf(out, "\n%zu SBOMs: %zu components, %zu vulnerable, %zu findings (%zu critical, %zu high, %zu in KEV)\n",
-                n, all.components, all.vulnerable, all.findings, TOTAL(all, CRITICAL), TOTAL(all, HIGH), all.kev);
+        fprintf(
+            out,
+            "\n%zu SBOMs: %zu components, %zu vulnerable, %zu findings (%zu critical, %zu high, %zu in KEV)\n",
+            n, all.components, all.vulnerable, all.findings, TOTAL(all, CRITICAL), TOTAL(all, HIGH),
+            all.kev);
     return EXIT_OK_;
 }
 
 /* ---- JSON ---- */
 
-static void json_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p, const struct medsec_db_status *st)
+static void json_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p,
+                        const struct medsec_db_status *st)
 {
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_int(w, "medsec_scan", 1);
@@ -187,7 +213,8 @@ static void json_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p
         medsec_jsonw_kv_string(w, "device", t->device);
         medsec_jsonw_kv_string(w, "version", t->version);
         medsec_jsonw_kv_bool(w, "current", t->current);
-        medsec_jsonw_kv_string(w, "support", t->version ? medsec_support_level_name(t->support) : NULL);
+        medsec_jsonw_kv_string(w, "support",
+                               t->version ? medsec_support_level_name(t->support) : NULL);
         medsec_jsonw_kv_string(w, "format", medsec_sbom_format_name(t->sbom->format));
         medsec_jsonw_kv_string(w, "subject", t->sbom->subject);
         medsec_jsonw_kv_int(w, "components", (long long)r->components);
@@ -320,13 +347,14 @@ static void sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
             join(f->fixed, f->nfixed, 5, fixed, sizeof fixed);
             char release[300] = "";
             if (t->version)
-                snprintf(release, sizeof release, "%s %s: ", t->device ? t->device : "version", t->version);
+                snprintf(release, sizeof release, "%s %s: ", t->device ? t->device : "version",
+                         t->version);
             snprintf(msg, sizeof msg, "%s%s %s is affected by %s (%s%s%s)%s%s%s%s", release,
                      comp->name ? comp->name : "?", comp->version ? comp->version : "", v->id,
                      medsec_cvss_severity_name(v->severity), v->cvss_score >= 0 ? ", CVSS " : "",
-                     v->cvss_score >= 0 ? v->cvss_vector : "", v->kev ? "; known exploited (CISA KEV)" : "",
-                     fixed[0] ? "; fixed in " : "", fixed,
-                     f->review ? "; the advisory's range needs review" : "");
+                     v->cvss_score >= 0 ? v->cvss_vector : "",
+                     v->kev ? "; known exploited (CISA KEV)" : "", fixed[0] ? "; fixed in " : "",
+                     fixed, f->review ? "; the advisory's range needs review" : "");
             medsec_jsonw_object_begin(w);
             medsec_jsonw_kv_string(w, "ruleId", v->id);
             medsec_jsonw_kv_string(w, "level", sarif_level(f));
@@ -387,8 +415,9 @@ static void sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
             medsec_jsonw_array_begin(w);
             for (size_t m = 0; m < f->nmatches; m++) {
                 char s[1024];
-                snprintf(s, sizeof s, "%s %s:%s %s: %s", medsec_scan_method_name(f->matches[m].method),
-                         f->matches[m].source, f->matches[m].record_id, f->matches[m].key, f->matches[m].reason);
+                snprintf(s, sizeof s, "%s %s:%s %s: %s",
+                         medsec_scan_method_name(f->matches[m].method), f->matches[m].source,
+                         f->matches[m].record_id, f->matches[m].key, f->matches[m].reason);
                 medsec_jsonw_string(w, s);
             }
             medsec_jsonw_array_end(w);
@@ -409,7 +438,8 @@ static int parse_paths(const char *list, unsigned *flags)
     unsigned want = 0;
     char buf[128];
     snprintf(buf, sizeof buf, "%s", list);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+         tok = strtok_r(NULL, ",", &save)) {
         enum medsec_scan_method m;
         if (!medsec_scan_method_parse(tok, &m))
             return cli_usage_error("scan", "--paths: unknown path '%s' (purl, cpe, product)", tok);
@@ -428,7 +458,8 @@ static void on_progress(void *ud, uint64_t done, uint64_t total)
 }
 
 /* Build the whole report in @b: JSON, SARIF or text. */
-static int report(struct medsec_buf *b, int format, const struct medsec_scan_plan *p, struct medsec_db *db)
+static int report(struct medsec_buf *b, int format, const struct medsec_scan_plan *p,
+                  struct medsec_db *db)
 {
     if (format == CLI_TEXT) {
         char *text = NULL;
@@ -474,27 +505,31 @@ int cmd_scan(int argc, char **argv)
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print the findings as JSON"},
         {0, "sarif", CLI_OPT_FORMAT, &format, CLI_SARIF, NULL, "print the findings as SARIF 2.1.0"},
         CLI_OPT_OUTPUT(&output),
-        {0, "paths", CLI_OPT_STRING, &paths, 0, "LIST", "comma-separated subset of purl,cpe,product (default all three)"},
+        {0, "paths", CLI_OPT_STRING, &paths, 0, "LIST",
+         "comma-separated subset of purl,cpe,product (default all three)"},
         {0, "any-platform", CLI_OPT_FLAG, &any_platform, 0, NULL,
          "count running-on platforms of NVD AND configurations as present even\nwhen the SBOM does not list them"},
-        {0, "withdrawn", CLI_OPT_FLAG, &withdrawn, 0, NULL, "also report withdrawn / rejected vulnerabilities"},
+        {0, "withdrawn", CLI_OPT_FLAG, &withdrawn, 0, NULL,
+         "also report withdrawn / rejected vulnerabilities"},
         CLI_OPT_END,
     };
     const struct cli_spec spec = {
         .cmd = "scan",
         .usage = "medsec scan [--db PATH] [--json | --sarif] [-o FILE] [options] SBOM|DIR...",
-        .about = "Match the components of SBOMs (CycloneDX or SPDX JSON) against the local vulnerability\n"
-                 "database (`medsec db import` / `medsec db update` fill it). A DIR is a device folder: every\n"
-                 "SBOM of every version its device.yaml lists is scanned.\n"
-                 "\n"
-                 "Components match by purl (same type, namespace and name; versions ordered by the ecosystem's\n"
-                 "own rules), by CPE (vendor:product, version ranges, AND configurations with running-on\n"
-                 "platforms), and CSAF products that give neither by product name plus vendor. Never by a bare\n"
-                 "package name.\n",
+        .about =
+            "Match the components of SBOMs (CycloneDX or SPDX JSON) against the local vulnerability\n"
+            "database (`medsec db import` / `medsec db update` fill it). A DIR is a device folder: every\n"
+            "SBOM of every version its device.yaml lists is scanned.\n"
+            "\n"
+            "Components match by purl (same type, namespace and name; versions ordered by the ecosystem's\n"
+            "own rules), by CPE (vendor:product, version ranges, AND configurations with running-on\n"
+            "platforms), and CSAF products that give neither by product name plus vendor. Never by a bare\n"
+            "package name.\n",
         .opts = opts,
-        .more = "Exit codes: 0 no vulnerability found, 1 vulnerabilities found (findings that only need\n"
-                "review count too), 2 bad usage, unreadable SBOM or device folder, or no database,\n"
-                "3 database or internal error.\n",
+        .more =
+            "Exit codes: 0 no vulnerability found, 1 vulnerabilities found (findings that only need\n"
+            "review count too), 2 bad usage, unreadable SBOM or device folder, or no database,\n"
+            "3 database or internal error.\n",
         .min_args = 1,
         .missing = "give at least one SBOM file or device folder",
     };
@@ -505,7 +540,8 @@ int cmd_scan(int argc, char **argv)
     struct medsec_scan_opts sopts = {0};
     if (paths && (ex = parse_paths(paths, &sopts.flags)) != EXIT_OK_)
         return ex;
-    sopts.flags |= (any_platform ? MEDSEC_SCAN_ANY_PLATFORM : 0) | (withdrawn ? MEDSEC_SCAN_WITHDRAWN : 0);
+    sopts.flags |=
+        (any_platform ? MEDSEC_SCAN_ANY_PLATFORM : 0) | (withdrawn ? MEDSEC_SCAN_WITHDRAWN : 0);
 
     struct medsec_scan_plan *p = NULL;
     struct medsec_db *db = NULL;
@@ -535,7 +571,8 @@ int cmd_scan(int argc, char **argv)
         const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
         cli_print_diags(stderr, &t->notes);
         if (t->notes.dropped)
-            fprintf(stderr, "medsec scan: %s: %zu more warnings not shown\n", t->path, t->notes.dropped);
+            fprintf(stderr, "medsec scan: %s: %zu more warnings not shown\n", t->path,
+                    t->notes.dropped);
         any |= t->result.nfindings > 0;
     }
     if (rc) {

@@ -110,11 +110,13 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
     medsec_buf_release(&envs);
     fprintf(out, "\nVersions (today %s; current %s)\n", today, d->current_version);
 
-    static const char *const vh[] = {"VERSION", "RELEASED", "SUPPORT", "END OF SUPPORT", "STATUS", "SBOMS"};
+    static const char *const vh[] = {"VERSION",        "RELEASED", "SUPPORT",
+                                     "END OF SUPPORT", "STATUS",   "SBOMS"};
     struct cli_table t;
     if (cli_table_init(&t, 6, vh) != 0)
         return -1;
-    const struct medsec_model_sbom **set = m->nsboms ? medsec_malloc(m->nsboms * sizeof *set) : NULL;
+    const struct medsec_model_sbom **set =
+        m->nsboms ? medsec_malloc(m->nsboms * sizeof *set) : NULL;
     if (m->nsboms && !set) {
         cli_table_release(&t);
         return -1;
@@ -126,14 +128,17 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
         enum medsec_support_status st = medsec_model_support_status(v, today, &left);
         char status[64], ver[80];
         if (st == MEDSEC_SUPPORTED || st == MEDSEC_SUPPORT_ENDING)
-            snprintf(status, sizeof status, "%s (%ld days left)", medsec_support_status_name(st), left);
+            snprintf(status, sizeof status, "%s (%ld days left)", medsec_support_status_name(st),
+                     left);
         else
             snprintf(status, sizeof status, "%s", medsec_support_status_name(st));
-        snprintf(ver, sizeof ver, "%s%s", v->version, strcmp(v->version, d->current_version) ? "" : " *");
+        snprintf(ver, sizeof ver, "%s%s", v->version,
+                 strcmp(v->version, d->current_version) ? "" : " *");
         char nsb[24];
         snprintf(nsb, sizeof nsb, "%zu", set ? medsec_model_version_sboms(m, v, set) : 0);
-        const char *row[] = {ver, v->release_date, medsec_support_level_name(v->support), v->end_of_support, status,
-                             nsb};
+        const char *row[] = {
+            ver, v->release_date, medsec_support_level_name(v->support), v->end_of_support, status,
+            nsb};
         ok = cli_table_add(&t, row) == 0;
     }
     medsec_free(set);
@@ -147,10 +152,13 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
         icross += medsec_model_interface_crosses(m, &m->interfaces[i]);
     fprintf(out, "\nContents\n");
     fprintf(out, "  %-16s%zu\n", "trust zones", m->nzones);
-    fprintf(out, "  %-16s%zu (%zu processes, %zu data stores, %zu external entities)\n", "items", m->nitems,
-           count_element(m, MEDSEC_ELEMENT_PROCESS), count_element(m, MEDSEC_ELEMENT_DATA_STORE), count_element(m, MEDSEC_ELEMENT_EXTERNAL_ENTITY));
+    fprintf(out, "  %-16s%zu (%zu processes, %zu data stores, %zu external entities)\n", "items",
+            m->nitems, count_element(m, MEDSEC_ELEMENT_PROCESS),
+            count_element(m, MEDSEC_ELEMENT_DATA_STORE),
+            count_element(m, MEDSEC_ELEMENT_EXTERNAL_ENTITY));
     fprintf(out, "  %-16s%zu (%zu components)\n", "SBOMs", m->nsboms, count_components(m));
-    fprintf(out, "  %-16s%zu (%zu reachable from another zone)\n", "interfaces", m->ninterfaces, icross);
+    fprintf(out, "  %-16s%zu (%zu reachable from another zone)\n", "interfaces", m->ninterfaces,
+            icross);
     fprintf(out, "  %-16s%zu (%zu crossing trust zones)\n", "flows", m->nflows, fcross);
     fprintf(out, "  %-16s%zu\n", "assets", m->nassets);
     fprintf(out, "  %-16s%zu (%zu verified)\n", "controls", m->ncontrols, count_verified(m));
@@ -161,11 +169,12 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
     fprintf(out, "  %-16s%zu\n", "hazards", m->nhazards);
     fprintf(out, "  %-16s%zu (written by hand)\n", "threats", m->nthreats);
     fprintf(out, "  %-16s%zu (assessed; %zu open)\n", "vulnerabilities", m->nvulnerabilities,
-           count_open_vulnerabilities(m));
+            count_open_vulnerabilities(m));
 
     if (icross) {
         fprintf(out, "\nInterfaces reachable from another trust zone\n");
-        static const char *const ih[] = {"INTERFACE", "TYPE", "ITEM", "ZONES", "AUTH", "ENCRYPTED", "DEBUG"};
+        static const char *const ih[] = {"INTERFACE", "TYPE",      "ITEM", "ZONES",
+                                         "AUTH",      "ENCRYPTED", "DEBUG"};
         if (cli_table_init(&t, 7, ih) != 0)
             return -1;
         for (size_t i = 0; i < m->ninterfaces && ok; i++) {
@@ -174,8 +183,11 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
                 continue;
             char zones[256];
             snprintf(zones, sizeof zones, "%s -> %s", in->zone, medsec_model_zone_of(m, in->id));
-            const char *dbg = in->debug == 1 ? (in->disabled_in_production == 1 ? "yes (disabled)" : "yes") : "no";
-            const char *row[] = {in->id, in->type, in->item, zones, tri(in->authenticated), tri(in->encrypted), dbg};
+            const char *dbg = in->debug == 1
+                                  ? (in->disabled_in_production == 1 ? "yes (disabled)" : "yes")
+                                  : "no";
+            const char *row[] = {
+                in->id, in->type, in->item, zones, tri(in->authenticated), tri(in->encrypted), dbg};
             ok = cli_table_add(&t, row) == 0;
         }
         if (table_out(out, &t, ok))
@@ -183,7 +195,8 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
     }
     if (fcross) {
         fprintf(out, "\nFlows crossing trust zones\n");
-        static const char *const fh[] = {"FLOW", "FROM -> TO", "PROTOCOL", "ZONES", "AUTH", "ENCRYPTED"};
+        static const char *const fh[] = {"FLOW",  "FROM -> TO", "PROTOCOL",
+                                         "ZONES", "AUTH",       "ENCRYPTED"};
         if (cli_table_init(&t, 6, fh) != 0)
             return -1;
         for (size_t i = 0; i < m->nflows && ok; i++) {
@@ -192,8 +205,10 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
                 continue;
             char ends[256], zones[256];
             snprintf(ends, sizeof ends, "%s -> %s", f->from, f->to);
-            snprintf(zones, sizeof zones, "%s -> %s", medsec_model_zone_of(m, f->from), medsec_model_zone_of(m, f->to));
-            const char *row[] = {f->id, ends, f->protocol, zones, tri(f->authenticated), tri(f->encrypted)};
+            snprintf(zones, sizeof zones, "%s -> %s", medsec_model_zone_of(m, f->from),
+                     medsec_model_zone_of(m, f->to));
+            const char *row[] = {
+                f->id, ends, f->protocol, zones, tri(f->authenticated), tri(f->encrypted)};
             ok = cli_table_add(&t, row) == 0;
         }
         if (table_out(out, &t, ok))
@@ -211,9 +226,11 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
                 (void)medsec_buf_addf(&items, "%s%s", k ? ", " : "", vu->items.v[k]);
             char score[48] = "-";
             if (vu->cvss)
-                snprintf(score, sizeof score, "%.1f %s", vu->cvss->base, medsec_cvss_severity_name(vu->cvss->severity));
-            const char *row[] = {vu->id, medsec_vuln_status_name(vu->status), items.data ? items.data : "",
-                                 score, vu->cvss ? vu->cvss->vector : "-"};
+                snprintf(score, sizeof score, "%.1f %s", vu->cvss->base,
+                         medsec_cvss_severity_name(vu->cvss->severity));
+            const char *row[] = {vu->id, medsec_vuln_status_name(vu->status),
+                                 items.data ? items.data : "", score,
+                                 vu->cvss ? vu->cvss->vector : "-"};
             ok = cli_table_add(&t, row) == 0;
             medsec_buf_release(&items);
         }
@@ -228,7 +245,8 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
         for (size_t c = 0; c < NCAP && ok; c++) {
             struct medsec_buf b = MEDSEC_BUF_INIT;
             for (size_t i = 0; i < m->ncontrols; i++)
-                if (medsec_strlist_has(&m->controls[i].capabilities, medsec_capability_name((enum medsec_capability)c)))
+                if (medsec_strlist_has(&m->controls[i].capabilities,
+                                       medsec_capability_name((enum medsec_capability)c)))
                     (void)medsec_buf_addf(&b, "%s%s", b.len ? ", " : "", m->controls[i].id);
             if (b.len) {
                 const char *row[] = {medsec_capability_name((enum medsec_capability)c), b.data};
@@ -283,7 +301,8 @@ static int print_json(struct cli_output *out, const struct medsec_model *m, cons
     json_strlist(&w, "use_environments", &d->use_environments);
     medsec_jsonw_kv_string(&w, "current_version", d->current_version);
     medsec_jsonw_object_end(&w);
-    const struct medsec_model_sbom **set = m->nsboms ? medsec_malloc(m->nsboms * sizeof *set) : NULL;
+    const struct medsec_model_sbom **set =
+        m->nsboms ? medsec_malloc(m->nsboms * sizeof *set) : NULL;
     if (m->nsboms && !set) {
         medsec_buf_release(&b);
         return EXIT_INTERNAL;
@@ -317,7 +336,8 @@ static int print_json(struct cli_output *out, const struct medsec_model *m, cons
     medsec_jsonw_kv_int(&w, "items", (long long)m->nitems);
     medsec_jsonw_kv_int(&w, "processes", (long long)count_element(m, MEDSEC_ELEMENT_PROCESS));
     medsec_jsonw_kv_int(&w, "data_stores", (long long)count_element(m, MEDSEC_ELEMENT_DATA_STORE));
-    medsec_jsonw_kv_int(&w, "external_entities", (long long)count_element(m, MEDSEC_ELEMENT_EXTERNAL_ENTITY));
+    medsec_jsonw_kv_int(&w, "external_entities",
+                        (long long)count_element(m, MEDSEC_ELEMENT_EXTERNAL_ENTITY));
     medsec_jsonw_kv_int(&w, "sboms", (long long)m->nsboms);
     medsec_jsonw_kv_int(&w, "components", (long long)count_components(m));
     medsec_jsonw_kv_int(&w, "interfaces", (long long)m->ninterfaces);
@@ -389,7 +409,8 @@ static int print_json(struct cli_output *out, const struct medsec_model *m, cons
             medsec_jsonw_fixed(&w, vu->cvss->base, 1);
         else
             medsec_jsonw_null(&w);
-        medsec_jsonw_kv_string(&w, "severity", vu->cvss ? medsec_cvss_severity_name(vu->cvss->severity) : NULL);
+        medsec_jsonw_kv_string(&w, "severity",
+                               vu->cvss ? medsec_cvss_severity_name(vu->cvss->severity) : NULL);
         medsec_jsonw_object_end(&w);
     }
     medsec_jsonw_array_end(&w);
@@ -398,13 +419,15 @@ static int print_json(struct cli_output *out, const struct medsec_model *m, cons
     for (size_t c = 0; c < NCAP; c++) {
         size_t n = 0;
         for (size_t i = 0; i < m->ncontrols; i++)
-            n += medsec_strlist_has(&m->controls[i].capabilities, medsec_capability_name((enum medsec_capability)c));
+            n += medsec_strlist_has(&m->controls[i].capabilities,
+                                    medsec_capability_name((enum medsec_capability)c));
         if (!n)
             continue;
         medsec_jsonw_key(&w, medsec_capability_name((enum medsec_capability)c));
         medsec_jsonw_array_begin(&w);
         for (size_t i = 0; i < m->ncontrols; i++)
-            if (medsec_strlist_has(&m->controls[i].capabilities, medsec_capability_name((enum medsec_capability)c)))
+            if (medsec_strlist_has(&m->controls[i].capabilities,
+                                   medsec_capability_name((enum medsec_capability)c)))
                 medsec_jsonw_string(&w, m->controls[i].id);
         medsec_jsonw_array_end(&w);
     }
@@ -427,11 +450,12 @@ int cmd_show(int argc, char **argv)
     const struct cli_spec spec = {
         .cmd = "show",
         .usage = "medsec show [--json] [-o FILE] DIR",
-        .about = "Summarise the security file DIR/device.yaml: the device, its versions and their support\n"
-                 "status today, counts of items, flows, assets and controls, the interfaces and flows that\n"
-                 "cross trust zones, the assessed known vulnerabilities with the CVSS vector of their\n"
-                 "rubric answers, and the controls by MDS2 capability. \"Today\" is MEDSEC_NOW\n"
-                 "(YYYY-MM-DD) when set, else the current UTC date. The file is validated first.\n",
+        .about =
+            "Summarise the security file DIR/device.yaml: the device, its versions and their support\n"
+            "status today, counts of items, flows, assets and controls, the interfaces and flows that\n"
+            "cross trust zones, the assessed known vulnerabilities with the CVSS vector of their\n"
+            "rubric answers, and the controls by MDS2 capability. \"Today\" is MEDSEC_NOW\n"
+            "(YYYY-MM-DD) when set, else the current UTC date. The file is validated first.\n",
         .opts = opts,
         .more = "Exit codes: 0 shown, 2 errors in the file or bad usage, 3 internal error.\n",
         .min_args = 1,
@@ -450,8 +474,8 @@ int cmd_show(int argc, char **argv)
     if (rc != MEDSEC_OK) {
         if (diags.errors) {
             cli_print_diags(stderr, &diags);
-            fprintf(stderr, "medsec: %s: %zu error%s; run 'medsec validate'\n", err.file, diags.errors,
-                    diags.errors == 1 ? "" : "s");
+            fprintf(stderr, "medsec: %s: %zu error%s; run 'medsec validate'\n", err.file,
+                    diags.errors, diags.errors == 1 ? "" : "s");
             ex = cli_exit_for(rc);
         } else {
             ex = cli_fail(&err, rc);

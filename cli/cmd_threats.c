@@ -17,7 +17,8 @@ static void json_list(struct medsec_jsonw *w, const char *key, const char *const
     medsec_jsonw_array_end(w);
 }
 
-static int print_json(struct cli_output *out, const struct medsec_device *d, const struct medsec_threat_list *l)
+static int print_json(struct cli_output *out, const struct medsec_device *d,
+                      const struct medsec_threat_list *l)
 {
     size_t ncat;
     const char *const *cat = medsec_device_catalog_names(d, &ncat);
@@ -43,7 +44,8 @@ static int print_json(struct cli_output *out, const struct medsec_device *d, con
         medsec_jsonw_kv_string(&w, "id", t->id);
         medsec_jsonw_kv_string(&w, "rule", t->rule_id);
         medsec_jsonw_kv_string(&w, "element", t->element_id);
-        medsec_jsonw_kv_string(&w, "element_kind", t->element_id ? medsec_element_kind_name(t->kind) : NULL);
+        medsec_jsonw_kv_string(&w, "element_kind",
+                               t->element_id ? medsec_element_kind_name(t->kind) : NULL);
         medsec_jsonw_kv_string(&w, "stride", (char[2]){medsec_stride_letter(t->stride), 0});
         medsec_jsonw_kv_string(&w, "category", medsec_stride_name(t->stride));
         medsec_jsonw_kv_string(&w, "title", t->title);
@@ -88,7 +90,8 @@ static const char *joined(char *buf, size_t cap, const char *const *v, size_t n)
 
 static int print_table(FILE *out, const struct medsec_device *d, const struct medsec_threat_list *l)
 {
-    static const char *const head[] = {"ID", "ELEMENT", "STRIDE", "RATING", "STATUS", "THREAT", "CWE", "MISSING"};
+    static const char *const head[] = {"ID",     "ELEMENT", "STRIDE", "RATING",
+                                       "STATUS", "THREAT",  "CWE",    "MISSING"};
     struct cli_table t;
     if (cli_table_init(&t, 8, head))
         return EXIT_INTERNAL;
@@ -98,8 +101,12 @@ static int print_table(FILE *out, const struct medsec_device *d, const struct me
         const struct medsec_threat *th = &l->v[i];
         char stride[2] = {medsec_stride_letter(th->stride), 0}, cwe[256], miss[256];
         counts[th->status]++;
-        const char *row[] = {th->id, th->element_id, stride, medsec_tm_rating_name(th->rating),
-                             medsec_tm_status_name(th->status), th->title,
+        const char *row[] = {th->id,
+                             th->element_id,
+                             stride,
+                             medsec_tm_rating_name(th->rating),
+                             medsec_tm_status_name(th->status),
+                             th->title,
                              joined(cwe, sizeof cwe, th->cwe, th->ncwe),
                              joined(miss, sizeof miss, th->missing, th->nmissing)};
         if (cli_table_add(&t, row))
@@ -109,8 +116,9 @@ static int print_table(FILE *out, const struct medsec_device *d, const struct me
         size_t ncat;
         const char *const *cat = medsec_device_catalog_names(d, &ncat);
         cli_table_print(&t, out);
-        fprintf(out, "\n%zu threats on %zu elements of %s: %zu open, %zu reduced", l->n, medsec_device_graph(d)->n,
-                medsec_device_name(d), counts[MEDSEC_TM_OPEN], counts[MEDSEC_TM_REDUCED]);
+        fprintf(out, "\n%zu threats on %zu elements of %s: %zu open, %zu reduced", l->n,
+                medsec_device_graph(d)->n, medsec_device_name(d), counts[MEDSEC_TM_OPEN],
+                counts[MEDSEC_TM_REDUCED]);
         if (counts[MEDSEC_TM_MITIGATED])
             fprintf(out, ", %zu mitigated", counts[MEDSEC_TM_MITIGATED]);
         fprintf(out, " (%zu rules from", medsec_device_catalog(d)->n);
@@ -129,8 +137,10 @@ int cmd_threats(int argc, char **argv)
     const char *output = NULL;
     struct cli_strings rules = {.max = MEDSEC_DEVICE_MAX_RULE_FILES};
     const struct cli_option opts[] = {
-        {0, "rules", CLI_OPT_STRINGS, &rules, 0, "FILE", "add a rule catalog (repeatable; a rule with a known id replaces it)"},
-        {0, "all", CLI_OPT_FLAG, &all, 0, NULL, "also list threats that applied controls silence (status mitigated)"},
+        {0, "rules", CLI_OPT_STRINGS, &rules, 0, "FILE",
+         "add a rule catalog (repeatable; a rule with a known id replaces it)"},
+        {0, "all", CLI_OPT_FLAG, &all, 0, NULL,
+         "also list threats that applied controls silence (status mitigated)"},
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print JSON instead of a table"},
         CLI_OPT_OUTPUT(&output),
         CLI_OPT_END,
@@ -138,9 +148,10 @@ int cmd_threats(int argc, char **argv)
     const struct cli_spec spec = {
         .cmd = "threats",
         .usage = "medsec threats DIR [--rules FILE]... [--all] [--json] [-o FILE]",
-        .about = "Generate the STRIDE-per-element threats of the device in DIR from the rule catalog\n"
-                 "(rules/threats.yaml, built in), the catalogs the device file names (threat_rules) and\n"
-                 "the catalogs given with --rules, and merge the threats written in the device file.\n",
+        .about =
+            "Generate the STRIDE-per-element threats of the device in DIR from the rule catalog\n"
+            "(rules/threats.yaml, built in), the catalogs the device file names (threat_rules) and\n"
+            "the catalogs given with --rules, and merge the threats written in the device file.\n",
         .opts = opts,
         .more = "Exit: 0 listed, 2 bad input (file:line:column on stderr), 3 internal error.\n",
         .min_args = 1,
@@ -154,8 +165,8 @@ int cmd_threats(int argc, char **argv)
         cli_strings_release(&rules);
         return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
     }
-    struct medsec_device_opts dopts = {.rules = rules.v, .nrules = rules.n,
-                                       .threat_flags = all ? MEDSEC_TM_WITH_MITIGATED : 0};
+    struct medsec_device_opts dopts = {
+        .rules = rules.v, .nrules = rules.n, .threat_flags = all ? MEDSEC_TM_WITH_MITIGATED : 0};
     struct medsec_device *d = NULL;
     const struct medsec_threat_list *l = NULL;
     struct medsec_error err;
@@ -168,7 +179,8 @@ int cmd_threats(int argc, char **argv)
         goto out_release;
     }
     if ((ex = cli_output_open(&out, output)) == EXIT_OK_)
-        ex = cli_output_close(&out, format == CLI_JSON ? print_json(&out, d, l) : print_table(out.f, d, l));
+        ex = cli_output_close(&out, format == CLI_JSON ? print_json(&out, d, l)
+                                                       : print_table(out.f, d, l));
 out_release:
     medsec_device_close(d);
     cli_strings_release(&rules);

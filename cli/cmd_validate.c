@@ -1,4 +1,5 @@
-/* cmd_validate.c: `medsec validate DIR`: check a device's security file and report every problem. */
+/* cmd_validate.c: `medsec validate DIR`: check a device's security file and report every problem.
+ */
 #include <stdio.h>
 
 #include "cli.h"
@@ -48,18 +49,21 @@ int cmd_validate(int argc, char **argv)
     bool schema = false;
     const char *output = NULL;
     const struct cli_option opts[] = {
-        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print the verdict and the diagnostics as JSON"},
-        {0, "schema", CLI_OPT_FLAG, &schema, 0, NULL, "print the JSON Schema of device.yaml and exit"},
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL,
+         "print the verdict and the diagnostics as JSON"},
+        {0, "schema", CLI_OPT_FLAG, &schema, 0, NULL,
+         "print the JSON Schema of device.yaml and exit"},
         CLI_OPT_OUTPUT(&output),
         CLI_OPT_END,
     };
     const struct cli_spec spec = {
         .cmd = "validate",
         .usage = "medsec validate [--json] [-o FILE] DIR\nmedsec validate --schema [-o FILE]",
-        .about = "Check the security file DIR/device.yaml and the files it names (SBOMs, evidence,\n"
-                 "rubric answers): keys, types, required keys, dates, ids, every reference, SBOM\n"
-                 "components and input caps. Every problem is reported, as file:line:column: error: message\n"
-                 "on stderr. The format is described in docs/security-file.md.\n",
+        .about =
+            "Check the security file DIR/device.yaml and the files it names (SBOMs, evidence,\n"
+            "rubric answers): keys, types, required keys, dates, ids, every reference, SBOM\n"
+            "components and input caps. Every problem is reported, as file:line:column: error: message\n"
+            "on stderr. The format is described in docs/security-file.md.\n",
         .opts = opts,
         .more = "Exit codes: 0 valid, 2 errors in the file or bad usage, 3 internal error.\n",
         .max_args = 1,
@@ -101,9 +105,9 @@ int cmd_validate(int argc, char **argv)
         ex = EXIT_USAGE;
         goto out_free;
     }
-    fprintf(out.f, "%s: valid: %zu item%s, %zu interface%s, %zu flow%s, %zu asset%s, %zu control%s", m->file,
-            m->nitems, S(m->nitems), m->ninterfaces, S(m->ninterfaces), m->nflows, S(m->nflows), m->nassets,
-            S(m->nassets), m->ncontrols, S(m->ncontrols));
+    fprintf(out.f, "%s: valid: %zu item%s, %zu interface%s, %zu flow%s, %zu asset%s, %zu control%s",
+            m->file, m->nitems, S(m->nitems), m->ninterfaces, S(m->ninterfaces), m->nflows,
+            S(m->nflows), m->nassets, S(m->nassets), m->ncontrols, S(m->ncontrols));
     if (diags.warnings)
         fprintf(out.f, " (%zu warning%s)", diags.warnings, S(diags.warnings));
     fputc('\n', out.f);

@@ -1,4 +1,5 @@
-/* commands.h: one entry point per subcommand, each in cli/cmd_<name>.c (help and version in main.c). */
+/* commands.h: one entry point per subcommand, each in cli/cmd_<name>.c (help and version in
+ * main.c). */
 #ifndef MEDSEC_COMMANDS_H
 #define MEDSEC_COMMANDS_H
 

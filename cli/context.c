@@ -13,7 +13,8 @@ int cli_context_init(void)
     medsec_ctx_init(&the_ctx);
     const char *now = getenv("MEDSEC_NOW");
     if (now && *now && medsec_ctx_fix_clock(&the_ctx, now, &fixed_now) != MEDSEC_OK) {
-        fprintf(stderr, "medsec: MEDSEC_NOW='%s' is neither YYYY-MM-DD nor YYYY-MM-DDTHH:MM:SSZ\n", now);
+        fprintf(stderr, "medsec: MEDSEC_NOW='%s' is neither YYYY-MM-DD nor YYYY-MM-DDTHH:MM:SSZ\n",
+                now);
         return EXIT_USAGE;
     }
     medsec_ctx_enter(&the_ctx);

@@ -10,7 +10,8 @@ const struct cmd medsec_commands[] = {
     {"db", cmd_db, "import, update and inspect the local vulnerability database"},
     {"dfd", cmd_dfd, "draw a device's data-flow diagram with trust zones (SVG or DOT)"},
     {"help", cmd_help, "show help for medsec or one of its commands"},
-    {"risk", cmd_risk, "security risk register: exploitability x severity, controls, residual risk"},
+    {"risk", cmd_risk,
+     "security risk register: exploitability x severity, controls, residual risk"},
     {"sbom", cmd_sbom, "list the components of a CycloneDX or SPDX JSON SBOM"},
     {"scan", cmd_scan, "match SBOMs or a device's versions against the vulnerability database"},
     {"show", cmd_show, "summarise a device's security file (versions, support, zones, controls)"},
@@ -45,9 +46,12 @@ static void usage(FILE *out)
 int cmd_version(int argc, char **argv)
 {
     const struct cli_option opts[] = {CLI_OPT_END};
-    const struct cli_spec spec = {
-        .cmd = "version", .usage = "medsec version", .about = "Print the medsec version.\n", .opts = opts,
-        .max_args = 0, .extra = "takes no argument"};
+    const struct cli_spec spec = {.cmd = "version",
+                                  .usage = "medsec version",
+                                  .about = "Print the medsec version.\n",
+                                  .opts = opts,
+                                  .max_args = 0,
+                                  .extra = "takes no argument"};
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
     if (ex != EXIT_OK_)

@@ -13,7 +13,8 @@ void cli_strings_release(struct cli_strings *s)
     s->n = s->cap = 0;
 }
 
-static const struct cli_option help_option = {'h', "help", CLI_OPT_FLAG, NULL, 0, NULL, "show this help"};
+static const struct cli_option help_option = {'h', "help", CLI_OPT_FLAG,    NULL,
+                                              0,   NULL,   "show this help"};
 
 static const char *format_option(const struct cli_spec *s, int format)
 {
@@ -24,15 +25,12 @@ static const char *format_option(const struct cli_spec *s, int format)
 }
 
 /* Take the option's value; @text is what the user wrote (for messages). */
-static int apply(const struct cli_spec *s, const struct cli_option *o, const char *text, const char *value)
+static int apply(const struct cli_spec *s, const struct cli_option *o, const char *text,
+                 const char *value)
 {
     switch (o->kind) {
-    case CLI_OPT_FLAG:
-        *(bool *)o->value = true;
-        return EXIT_OK_;
-    case CLI_OPT_STRING:
-        *(const char **)o->value = value;
-        return EXIT_OK_;
+    case CLI_OPT_FLAG: *(bool *)o->value = true; return EXIT_OK_;
+    case CLI_OPT_STRING: *(const char **)o->value = value; return EXIT_OK_;
     case CLI_OPT_STRINGS: {
         struct cli_strings *l = o->value;
         if (l->max && l->n == l->max)
@@ -44,12 +42,12 @@ static int apply(const struct cli_spec *s, const struct cli_option *o, const cha
         l->v[l->n++] = value;
         return EXIT_OK_;
     }
-    case CLI_OPT_HEADING:
-        return EXIT_INTERNAL;
+    case CLI_OPT_HEADING: return EXIT_INTERNAL;
     case CLI_OPT_FORMAT: {
         int *f = o->value;
         if (*f != CLI_TEXT && *f != o->format)
-            return cli_usage_error(s->cmd, "--%s and --%s exclude each other", format_option(s, *f), o->lng);
+            return cli_usage_error(s->cmd, "--%s and --%s exclude each other", format_option(s, *f),
+                                   o->lng);
         *f = o->format;
         return EXIT_OK_;
     }
@@ -60,9 +58,11 @@ static int apply(const struct cli_spec *s, const struct cli_option *o, const cha
 static const struct cli_option *find_long(const struct cli_spec *s, const char *name, size_t len)
 {
     for (const struct cli_option *o = s->opts; o && o->help; o++)
-        if (o->kind != CLI_OPT_HEADING && o->lng && strlen(o->lng) == len && memcmp(o->lng, name, len) == 0)
+        if (o->kind != CLI_OPT_HEADING && o->lng && strlen(o->lng) == len &&
+            memcmp(o->lng, name, len) == 0)
             return o;
-    return strlen(help_option.lng) == len && memcmp(help_option.lng, name, len) == 0 ? &help_option : NULL;
+    return strlen(help_option.lng) == len && memcmp(help_option.lng, name, len) == 0 ? &help_option
+                                                                                     : NULL;
 }
 
 static const struct cli_option *find_short(const struct cli_spec *s, char c)
@@ -121,7 +121,8 @@ int cli_parse(const struct cli_spec *s, int argc, char **argv, char ***args, int
         }
         if (takes_value(o) && !value) {
             if (i + 1 >= argc)
-                return cli_usage_error(s->cmd, "option '%s' needs a value (%s)", text, o->arg ? o->arg : "VALUE");
+                return cli_usage_error(s->cmd, "option '%s' needs a value (%s)", text,
+                                       o->arg ? o->arg : "VALUE");
             value = argv[++i];
         }
         int ex = apply(s, o, text, value);
@@ -140,12 +141,15 @@ int cli_parse(const struct cli_spec *s, int argc, char **argv, char ***args, int
 /* "  -o, --output FILE" */
 static int option_head(const struct cli_option *o, char *buf, size_t cap)
 {
-    int w = snprintf(buf, cap, "  %s%c%s%s%s%s%s", o->shrt ? "-" : "", o->shrt ? o->shrt : ' ',
-                     o->shrt && o->lng ? ", " : o->shrt ? "" : " ", o->lng ? "--" : "", o->lng ? o->lng : "",
-                     o->arg ? " " : "", o->arg ? o->arg : "");
+    int w =
+        snprintf(buf, cap, "  %s%c%s%s%s%s%s", o->shrt ? "-" : "", o->shrt ? o->shrt : ' ',
+                 o->shrt && o->lng ? ", "
+                 : o->shrt         ? ""
+                                   : " ",
+                 o->lng ? "--" : "", o->lng ? o->lng : "", o->arg ? " " : "", o->arg ? o->arg : "");
     if (!o->shrt) /* long options line up with the long part of "-o, --output" */
-        w = snprintf(buf, cap, "  %s%s%s%s", o->lng ? "    --" : "", o->lng ? o->lng : "", o->arg ? " " : "",
-                     o->arg ? o->arg : "");
+        w = snprintf(buf, cap, "  %s%s%s%s", o->lng ? "    --" : "", o->lng ? o->lng : "",
+                     o->arg ? " " : "", o->arg ? o->arg : "");
     return w;
 }
 

@@ -23,7 +23,8 @@ int cli_output_open(struct cli_output *o, const char *path)
 int cli_output_close(struct cli_output *o, int ex)
 {
     if (!o->path) {
-        if (o->f && (fflush(o->f) != 0 || ferror(o->f)) && (ex == EXIT_OK_ || ex == EXIT_FINDINGS)) {
+        if (o->f && (fflush(o->f) != 0 || ferror(o->f)) &&
+            (ex == EXIT_OK_ || ex == EXIT_FINDINGS)) {
             fputs("medsec: error writing output\n", stderr);
             ex = EXIT_INTERNAL;
         }
@@ -34,7 +35,9 @@ int cli_output_close(struct cli_output *o, int ex)
     o->f = NULL;
     if (ex == EXIT_OK_ || ex == EXIT_FINDINGS || o->keep) {
         struct medsec_error err;
-        medsec_err rc = broken ? MEDSEC_ENOMEM : medsec_file_write_atomic(o->path, o->mem ? o->mem : "", o->len, &err);
+        medsec_err rc = broken
+                            ? MEDSEC_ENOMEM
+                            : medsec_file_write_atomic(o->path, o->mem ? o->mem : "", o->len, &err);
         if (broken) {
             fputs("medsec: error: out of memory\n", stderr);
             ex = EXIT_INTERNAL;

@@ -24,7 +24,8 @@ int cli_table_init(struct cli_table *t, size_t ncols, const char *const *headers
 
 int cli_table_add(struct cli_table *t, const char *const *cells)
 {
-    if (t->ncols && medsec_array_reserve(&t->cells, &t->cap, t->nrows + 1, t->ncols * sizeof *t->cells))
+    if (t->ncols &&
+        medsec_array_reserve(&t->cells, &t->cap, t->nrows + 1, t->ncols * sizeof *t->cells))
         return -1;
     char **row = t->cells + t->nrows * t->ncols;
     for (size_t i = 0; i < t->ncols; i++) {

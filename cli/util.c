@@ -11,18 +11,15 @@
 int cli_exit_for(medsec_err rc)
 {
     switch (rc) {
-    case MEDSEC_OK:
-        return EXIT_OK_;
+    case MEDSEC_OK: return EXIT_OK_;
     case MEDSEC_EPARSE:
     case MEDSEC_EINVAL:
     case MEDSEC_ETOOBIG:
     case MEDSEC_ENOTFOUND:
     case MEDSEC_EUNSUPPORTED:
     case MEDSEC_EIO:
-    case MEDSEC_EVERIFY:
-        return EXIT_USAGE;
-    default:
-        return EXIT_INTERNAL;
+    case MEDSEC_EVERIFY: return EXIT_USAGE;
+    default: return EXIT_INTERNAL;
     }
 }
 
@@ -84,13 +81,15 @@ bool cli_is_tty(FILE *f)
     return true;
 }
 
-int cli_open_device(const char *dir, const struct medsec_device_opts *opts, struct medsec_device **d)
+int cli_open_device(const char *dir, const struct medsec_device_opts *opts,
+                    struct medsec_device **d)
 {
     struct medsec_diags diags = MEDSEC_DIAGS_INIT;
     struct medsec_error err;
     medsec_err rc = medsec_device_open(cli_context(), dir, opts, d, &diags, &err);
     if (rc)
-        cli_print_diags(stderr, &diags); /* warnings of a file that loads are medsec validate's business */
+        cli_print_diags(stderr,
+                        &diags); /* warnings of a file that loads are medsec validate's business */
     medsec_diags_release(&diags);
     return rc ? cli_fail(&err, rc) : EXIT_OK_;
 }

@@ -1,5 +1,5 @@
-/* vulndb.c: where the vulnerability database is by default, and opening it read-only for the commands
- * that match against it. */
+/* vulndb.c: where the vulnerability database is by default, and opening it read-only for the
+ * commands that match against it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -20,7 +20,8 @@ char *cli_vulndb_default_path(const char *cmd)
         buf[0] = '\0';
     char *path = buf[0] ? medsec_strdup(buf) : NULL;
     if (!path)
-        fprintf(stderr, "medsec %s: no --db given and neither XDG_DATA_HOME nor HOME is set\n", cmd);
+        fprintf(stderr, "medsec %s: no --db given and neither XDG_DATA_HOME nor HOME is set\n",
+                cmd);
     return path;
 }
 
@@ -35,9 +36,11 @@ int cli_open_vulndb(const char *cmd, const char *path, struct medsec_db **db, ch
     }
     struct stat st;
     if (stat(path, &st) != 0) {
-        fprintf(stderr, "medsec %s: no vulnerability database at %s: fill it with `medsec db import PATH...` "
-                        "or `medsec db update`\n",
-                cmd, path);
+        fprintf(
+            stderr,
+            "medsec %s: no vulnerability database at %s: fill it with `medsec db import PATH...` "
+            "or `medsec db update`\n",
+            cmd, path);
         return EXIT_USAGE;
     }
     struct medsec_error err;

@@ -36,9 +36,11 @@ enum medsec_cpe_attr {
 enum medsec_cpe_kind { MEDSEC_CPE_ANY = 0, MEDSEC_CPE_NA, MEDSEC_CPE_VALUE };
 
 /*
- * A well-formed name (WFN) in one fixed-size struct, no heap: parse into a struct on the stack or in an
- * array. String values are kept in WFN form: lowercase, every character other than [a-z0-9_] quoted with
- * '\', and unquoted '*' / '?' wildcards only at the start or end. Read them with medsec_cpe_value().
+ * A well-formed name (WFN) in one fixed-size struct, no heap: parse into a struct on the stack or
+ * in an array. String values are kept in WFN form: lowercase, every character other than [a-z0-9_]
+ * quoted with
+ * '\', and unquoted '*' / '?' wildcards only at the start or end. Read them with
+ * medsec_cpe_value().
  */
 struct medsec_cpe {
     unsigned char kind[MEDSEC_CPE_NATTR]; /* enum medsec_cpe_kind */
@@ -51,18 +53,19 @@ struct medsec_cpe {
 
 /*
  * Parse @len bytes at @s, a formatted string ("cpe:2.3:part:vendor:...", all 13 fields) or a URI
- * ("cpe:/part:vendor:product:version:update:edition:language", with %-encoding and a packed "~" edition),
- * into @out. Letters are lowercased. MEDSEC_EPARSE on malformed input, MEDSEC_EINVAL on a bad part,
- * MEDSEC_ETOOBIG past MEDSEC_CPE_MAX_LEN.
+ * ("cpe:/part:vendor:product:version:update:edition:language", with %-encoding and a packed "~"
+ * edition), into @out. Letters are lowercased. MEDSEC_EPARSE on malformed input, MEDSEC_EINVAL on a
+ * bad part, MEDSEC_ETOOBIG past MEDSEC_CPE_MAX_LEN.
  */
-medsec_err medsec_cpe_parse(const char *s, size_t len, struct medsec_cpe *out, struct medsec_error *err)
-    __attribute__((warn_unused_result));
-medsec_err medsec_cpe_parse_fs(const char *s, size_t len, struct medsec_cpe *out, struct medsec_error *err)
-    __attribute__((warn_unused_result));
-medsec_err medsec_cpe_parse_uri(const char *s, size_t len, struct medsec_cpe *out, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+medsec_err medsec_cpe_parse(const char *s, size_t len, struct medsec_cpe *out,
+                            struct medsec_error *err) __attribute__((warn_unused_result));
+medsec_err medsec_cpe_parse_fs(const char *s, size_t len, struct medsec_cpe *out,
+                               struct medsec_error *err) __attribute__((warn_unused_result));
+medsec_err medsec_cpe_parse_uri(const char *s, size_t len, struct medsec_cpe *out,
+                                struct medsec_error *err) __attribute__((warn_unused_result));
 
-/* Bind @c to a formatted string / a URI in @buf (@cap bytes, NUL-terminated); MEDSEC_ETOOBIG if short. */
+/* Bind @c to a formatted string / a URI in @buf (@cap bytes, NUL-terminated); MEDSEC_ETOOBIG if
+ * short. */
 medsec_err medsec_cpe_format_fs(const struct medsec_cpe *c, char *buf, size_t cap)
     __attribute__((warn_unused_result));
 medsec_err medsec_cpe_format_uri(const struct medsec_cpe *c, char *buf, size_t cap)
@@ -73,22 +76,26 @@ enum medsec_cpe_kind medsec_cpe_kind(const struct medsec_cpe *c, enum medsec_cpe
 const char *medsec_cpe_value(const struct medsec_cpe *c, enum medsec_cpe_attr a);
 
 /*
- * The value of @a with quoting removed (e.g. "1.2\-rc1" -> "1.2-rc1") into @buf; "*" for ANY, "-" for NA.
- * For version range checks. MEDSEC_ETOOBIG if @cap is short.
+ * The value of @a with quoting removed (e.g. "1.2\-rc1" -> "1.2-rc1") into @buf; "*" for ANY, "-"
+ * for NA. For version range checks. MEDSEC_ETOOBIG if @cap is short.
  */
-medsec_err medsec_cpe_unquoted(const struct medsec_cpe *c, enum medsec_cpe_attr a, char *buf, size_t cap)
+medsec_err medsec_cpe_unquoted(const struct medsec_cpe *c, enum medsec_cpe_attr a, char *buf,
+                               size_t cap) __attribute__((warn_unused_result));
+
+/*
+ * Index key "vendor:product" (unquoted, lowercase; a ':' or '\' inside a value stays quoted so the
+ * key is unambiguous) into @buf. MEDSEC_EINVAL when vendor or product is ANY, NA or holds
+ * wildcards.
+ */
+medsec_err medsec_cpe_key(const struct medsec_cpe *c, char *buf, size_t cap)
     __attribute__((warn_unused_result));
 
 /*
- * Index key "vendor:product" (unquoted, lowercase; a ':' or '\' inside a value stays quoted so the key is
- * unambiguous) into @buf. MEDSEC_EINVAL when vendor or product is ANY, NA or holds wildcards.
- */
-medsec_err medsec_cpe_key(const struct medsec_cpe *c, char *buf, size_t cap) __attribute__((warn_unused_result));
-
-/*
- * The version attribute of @c as an index key for exact-version lookups: unquoted, lowercase, trailing
- * ".0" components dropped ("2.6.0" -> "2.6", "1.0" -> "1"), so versions the generic scheme calls equal
- * mostly share a key. MEDSEC_ENOTFOUND when the version is ANY, NA or holds wildcards; MEDSEC_ETOOBIG.
+ * The version attribute of @c as an index key for exact-version lookups: unquoted, lowercase,
+ * trailing
+ * ".0" components dropped ("2.6.0" -> "2.6", "1.0" -> "1"), so versions the generic scheme calls
+ * equal mostly share a key. MEDSEC_ENOTFOUND when the version is ANY, NA or holds wildcards;
+ * MEDSEC_ETOOBIG.
  */
 medsec_err medsec_cpe_version_key(const struct medsec_cpe *c, char *buf, size_t cap)
     __attribute__((warn_unused_result));
@@ -106,7 +113,8 @@ enum medsec_cpe_relation {
 };
 
 /* Relation of @source's attribute @a to @target's (wildcards count only in the source). */
-enum medsec_cpe_relation medsec_cpe_compare_attr(const struct medsec_cpe *source, const struct medsec_cpe *target,
+enum medsec_cpe_relation medsec_cpe_compare_attr(const struct medsec_cpe *source,
+                                                 const struct medsec_cpe *target,
                                                  enum medsec_cpe_attr a);
 
 /* Name comparisons of NISTIR 7696: every attribute SUPERSET or EQUAL (superset), ... */
@@ -122,10 +130,12 @@ enum {
 };
 
 /*
- * Does NVD match criterion @criterion (may hold wildcards) cover component name @component? True when
- * every attribute relation is SUPERSET or EQUAL (NISTIR 7696 CPE_SUPERSET); UNDEFINED never matches.
+ * Does NVD match criterion @criterion (may hold wildcards) cover component name @component? True
+ * when every attribute relation is SUPERSET or EQUAL (NISTIR 7696 CPE_SUPERSET); UNDEFINED never
+ * matches.
  */
-bool medsec_cpe_match(const struct medsec_cpe *criterion, const struct medsec_cpe *component, unsigned flags);
+bool medsec_cpe_match(const struct medsec_cpe *criterion, const struct medsec_cpe *component,
+                      unsigned flags);
 
 /* True when @a and @b are the same WFN (same kinds and values, byte for byte). */
 bool medsec_cpe_same(const struct medsec_cpe *a, const struct medsec_cpe *b);
@@ -133,13 +143,13 @@ bool medsec_cpe_same(const struct medsec_cpe *a, const struct medsec_cpe *b);
 /*
  * Give @c the version @version, a plain string (a component's version for a name that leaves it
  * open): every character other than [A-Za-z0-9._-] is quoted as the formatted-string binding needs,
- * so "-" alone is NA and "2.0*" a literal '*'. The name is bound and read back whole, under the same
- * rules and cap as medsec_cpe_parse_fs. MEDSEC_EPARSE when @version is empty or holds a character
- * that is not printable ASCII, MEDSEC_ETOOBIG when the name would pass MEDSEC_CPE_MAX_LEN; @c is
- * unusable after a failure.
+ * so "-" alone is NA and "2.0*" a literal '*'. The name is bound and read back whole, under the
+ * same rules and cap as medsec_cpe_parse_fs. MEDSEC_EPARSE when @version is empty or holds a
+ * character that is not printable ASCII, MEDSEC_ETOOBIG when the name would pass
+ * MEDSEC_CPE_MAX_LEN; @c is unusable after a failure.
  */
-medsec_err medsec_cpe_set_version(struct medsec_cpe *c, const char *version, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+medsec_err medsec_cpe_set_version(struct medsec_cpe *c, const char *version,
+                                  struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* ---- reading a formatted string without parsing it ---- */
 
@@ -147,7 +157,8 @@ medsec_err medsec_cpe_set_version(struct medsec_cpe *c, const char *version, str
  * Attribute @a of formatted string @fs ("cpe:2.3:part:vendor:..."): the text between the unquoted
  * ':' around it, with the quoting '\' removed and letters lowercased ("*" for ANY, "-" for NA, as
  * written). For cheap pre-checks over many names; nothing is validated, so @fs must be a formatted
- * string (a URI gives the wrong fields). False when the field is missing or needs @cap bytes or more.
+ * string (a URI gives the wrong fields). False when the field is missing or needs @cap bytes or
+ * more.
  */
 bool medsec_cpe_fs_attr(const char *fs, enum medsec_cpe_attr a, char *out, size_t cap);
 

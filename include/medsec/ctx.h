@@ -16,10 +16,11 @@ typedef int64_t (*medsec_clock_fn)(void *ud);
 
 /*
  * What the library asks its caller for instead of reaching into the process (as Lua keeps its
- * allocator in its state): every allocation and every "now" of a call goes through it. The top-level
- * entry points (medsec_device_open, medsec_db_open, medsec_model_load, medsec_sbom_load ...) take
- * one and the handles they return keep it, so later calls on a handle use the same allocator and
- * clock. The library never reads an environment variable and never calls time() itself.
+ * allocator in its state): every allocation and every "now" of a call goes through it. The
+ * top-level entry points (medsec_device_open, medsec_db_open, medsec_model_load, medsec_sbom_load
+ * ...) take one and the handles they return keep it, so later calls on a handle use the same
+ * allocator and clock. The library never reads an environment variable and never calls time()
+ * itself.
  *
  * The caller owns the context; it must outlive everything made with it. NULL wherever a context is
  * asked for means the default one: realloc/free and the system clock.
@@ -55,8 +56,8 @@ const struct medsec_ctx *medsec_ctx_current(void);
 
 /*
  * A fixed clock for tests and reproducible runs: parse @text, either "YYYY-MM-DD" (midnight UTC) or
- * "YYYY-MM-DDTHH:MM:SSZ", into *@at and set @ctx's clock to return it (@at must outlive @ctx's use).
- * MEDSEC_EINVAL when @text is neither.
+ * "YYYY-MM-DDTHH:MM:SSZ", into *@at and set @ctx's clock to return it (@at must outlive @ctx's
+ * use). MEDSEC_EINVAL when @text is neither.
  */
 medsec_err medsec_ctx_fix_clock(struct medsec_ctx *ctx, const char *text, int64_t *at)
     __attribute__((warn_unused_result));

@@ -33,12 +33,12 @@ enum medsec_cvss_group {
 
 /* One metric of a version, in the specification's order. Static storage. */
 struct medsec_cvss_metric {
-    const char *abbr;               /* "AV" */
-    const char *name;               /* "Attack Vector" */
+    const char *abbr; /* "AV" */
+    const char *name; /* "Attack Vector" */
     enum medsec_cvss_group group;
     bool mandatory;
     unsigned nvalues;
-    const char *const *values;      /* "N", "A", ...; the "not defined" value (X / ND) is listed too */
+    const char *const *values; /* "N", "A", ...; the "not defined" value (X / ND) is listed too */
 };
 
 /* A parsed vector. Plain data, no heap: copy it freely. */
@@ -69,12 +69,13 @@ struct medsec_cvss_scores {
 
 /*
  * Parse and validate @vector (NUL-terminated). v3.x and v4.0 vectors start with "CVSS:3.0/",
- * "CVSS:3.1/" or "CVSS:4.0/"; a vector without a "CVSS:" prefix is read as v2. v2 and v3 metrics may
- * come in any order (as FIRST's JSON schemas allow); v4.0 metrics must follow the specification's order.
- * On failure @err names the offending metric, its 1-based column is in err->column, err->file is empty:
- * MEDSEC_EPARSE (syntax: empty metric, missing ':'), MEDSEC_EINVAL (unknown or duplicate metric, bad
- * value, wrong order, missing mandatory metric), MEDSEC_EUNSUPPORTED (CVSS:x.y prefix of another
- * version), MEDSEC_ETOOBIG (longer than MEDSEC_CVSS_MAX_LEN).
+ * "CVSS:3.1/" or "CVSS:4.0/"; a vector without a "CVSS:" prefix is read as v2. v2 and v3 metrics
+ * may come in any order (as FIRST's JSON schemas allow); v4.0 metrics must follow the
+ * specification's order. On failure @err names the offending metric, its 1-based column is in
+ * err->column, err->file is empty: MEDSEC_EPARSE (syntax: empty metric, missing ':'), MEDSEC_EINVAL
+ * (unknown or duplicate metric, bad value, wrong order, missing mandatory metric),
+ * MEDSEC_EUNSUPPORTED (CVSS:x.y prefix of another version), MEDSEC_ETOOBIG (longer than
+ * MEDSEC_CVSS_MAX_LEN).
  */
 medsec_err medsec_cvss_parse(const char *vector, struct medsec_cvss *out, struct medsec_error *err)
     __attribute__((warn_unused_result));
@@ -102,16 +103,17 @@ enum medsec_cvss_severity medsec_cvss_severity(enum medsec_cvss_version v, doubl
 const char *medsec_cvss_severity_name(enum medsec_cvss_severity s);
 
 /*
- * Write the normalised vector into @buf (capacity @n, always NUL-terminated when @n > 0): the prefix,
- * then the given metrics in the specification's order, leaving out not-defined values (X, ND).
- * Returns the length the full text needs (like snprintf).
+ * Write the normalised vector into @buf (capacity @n, always NUL-terminated when @n > 0): the
+ * prefix, then the given metrics in the specification's order, leaving out not-defined values (X,
+ * ND). Returns the length the full text needs (like snprintf).
  */
 size_t medsec_cvss_format(const struct medsec_cvss *c, char *buf, size_t n);
 
 /* "2.0", "3.0", "3.1", "4.0". */
 const char *medsec_cvss_version_name(enum medsec_cvss_version v);
 
-/* The metrics of version @v in specification order: count, and the @i-th (NULL when out of range). */
+/* The metrics of version @v in specification order: count, and the @i-th (NULL when out of range).
+ */
 unsigned medsec_cvss_metric_count(enum medsec_cvss_version v);
 const struct medsec_cvss_metric *medsec_cvss_metric(enum medsec_cvss_version v, unsigned i);
 
@@ -137,9 +139,9 @@ struct medsec_cvss_rubric {
     char id[128];    /* optional `id` of the answers file, "" if absent */
     char title[256]; /* optional `title`, "" if absent */
     struct medsec_cvss_rubric_metric metrics[8]; /* in vector order AV AC PR UI S C I A */
-    char vector[64];  /* "CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:H" */
+    char vector[64]; /* "CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:H" */
     struct medsec_cvss cvss;
-    double base;      /* base score of `vector` */
+    double base; /* base score of `vector` */
     enum medsec_cvss_severity severity;
 };
 

@@ -1,4 +1,5 @@
-/* medsec/date.h: calendar dates and UTC timestamps as the security file and the database write them. */
+/* medsec/date.h: calendar dates and UTC timestamps as the security file and the database write
+ * them. */
 #ifndef MEDSEC_DATE_H
 #define MEDSEC_DATE_H
 

@@ -1,6 +1,6 @@
 /* medsec/db.h: the local vulnerability database (one SQLite file): open under the caller's context,
- * import, status, update from the published feeds (or a mirror of them), and the read API the matcher
- * uses. Schema: docs/db.md. */
+ * import, status, update from the published feeds (or a mirror of them), and the read API the
+ * matcher uses. Schema: docs/db.md. */
 #ifndef MEDSEC_DB_H
 #define MEDSEC_DB_H
 
@@ -29,21 +29,23 @@ enum {
 };
 
 /*
- * Open (creating and migrating when writable) the database at @path. The handle keeps @ctx (NULL: the
- * default allocator and clock; see medsec/ctx.h), which must outlive it: every medsec_db_* call on the
- * handle runs under it, so the handle's memory comes from its allocator and the times an import or
- * update stamps (last_import, imported, last_update, nvd_last_run) from its clock. The caller owns
- * *out and closes it with medsec_db_close. MEDSEC_EDB with the SQLite message in @err;
- * MEDSEC_EUNSUPPORTED when the file's schema is newer than this medsec. (SQLite's own memory does not
- * come from @ctx.)
+ * Open (creating and migrating when writable) the database at @path. The handle keeps @ctx (NULL:
+ * the default allocator and clock; see medsec/ctx.h), which must outlive it: every medsec_db_* call
+ * on the handle runs under it, so the handle's memory comes from its allocator and the times an
+ * import or update stamps (last_import, imported, last_update, nvd_last_run) from its clock. The
+ * caller owns *out and closes it with medsec_db_close. MEDSEC_EDB with the SQLite message in @err;
+ * MEDSEC_EUNSUPPORTED when the file's schema is newer than this medsec. (SQLite's own memory does
+ * not come from @ctx.)
  */
-medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsigned flags, struct medsec_db **out,
-                          struct medsec_error *err) __attribute__((warn_unused_result));
+medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsigned flags,
+                          struct medsec_db **out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 void medsec_db_close(struct medsec_db *db);
 
 /* Create the folders above @path (mode 0755) when missing. (Where the database lives by default is
  * the front end's choice: the CLI's is in docs/db.md.) */
-medsec_err medsec_db_make_parent(const char *path, struct medsec_error *err) __attribute__((warn_unused_result));
+medsec_err medsec_db_make_parent(const char *path, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
 /* ---- import ---- */
 
@@ -52,8 +54,8 @@ struct medsec_db_import_stats {
     size_t updated[MEDSEC_ADV_NSOURCES];   /* changed records whose rows were replaced */
     size_t unchanged[MEDSEC_ADV_NSOURCES]; /* same content hash */
     size_t older[MEDSEC_ADV_NSOURCES];     /* a stored copy is newer (modified): kept */
-    struct medsec_adv_read_stats read;     /* what the reader saw (records, malformed, ignored...) */
-    size_t identities;                     /* merged vulnerabilities after the import */
+    struct medsec_adv_read_stats read; /* what the reader saw (records, malformed, ignored...) */
+    size_t identities;                 /* merged vulnerabilities after the import */
 };
 
 struct medsec_db_import_opts {
@@ -63,15 +65,15 @@ struct medsec_db_import_opts {
 };
 
 /*
- * Import @n paths (files or folders; see medsec_adv_read_path) in one transaction. Idempotent: records
- * whose content hash is stored are skipped; a changed record replaces its rows unless the stored copy
- * has a newer `modified`. Aliases are merged into vulnerability identities afterwards. Malformed records
- * are warnings in @diags. On error nothing is committed.
+ * Import @n paths (files or folders; see medsec_adv_read_path) in one transaction. Idempotent:
+ * records whose content hash is stored are skipped; a changed record replaces its rows unless the
+ * stored copy has a newer `modified`. Aliases are merged into vulnerability identities afterwards.
+ * Malformed records are warnings in @diags. On error nothing is committed.
  */
 medsec_err medsec_db_import(struct medsec_db *db, const char *const *paths, size_t n,
-                            const struct medsec_db_import_opts *opts, struct medsec_db_import_stats *stats,
-                            struct medsec_diags *diags, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+                            const struct medsec_db_import_opts *opts,
+                            struct medsec_db_import_stats *stats, struct medsec_diags *diags,
+                            struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* ---- status ---- */
 
@@ -81,42 +83,44 @@ struct medsec_db_status {
     size_t vulns[MEDSEC_ADV_NSOURCES];      /* vulnerability entries per source */
     size_t affected[MEDSEC_ADV_NSOURCES];   /* affected-package rows per source */
     size_t cpe_matches, cpe_nodes;
-    size_t identities, aliases;             /* merged vulnerabilities, ids naming them */
-    size_t needs_review;                    /* CSAF ranges flagged for review */
+    size_t identities, aliases; /* merged vulnerabilities, ids naming them */
+    size_t needs_review;        /* CSAF ranges flagged for review */
     size_t kev, epss;
-    char last_import[32];                   /* UTC "YYYY-MM-DDTHH:MM:SSZ" or "" */
+    char last_import[32]; /* UTC "YYYY-MM-DDTHH:MM:SSZ" or "" */
     char last_update[32];
 };
-medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out,
+                            struct medsec_error *err) __attribute__((warn_unused_result));
 
-/* Only the schema version and the last import / update times of medsec_db_status (no counting: cheap
- * enough to print with every scan); the count fields of @out are zero. */
-medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+/* Only the schema version and the last import / update times of medsec_db_status (no counting:
+ * cheap enough to print with every scan); the count fields of @out are zero. */
+medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *out,
+                               struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* ---- update from the published feeds (libcurl, HTTPS) ---- */
 
 struct medsec_db_update_opts {
-    /* A copy of the published feeds under one base URL, or NULL. Its layout: {mirror}/osv/{ecosystem}/all.zip,
-     * {mirror}/nvd/rest/json/cves/2.0, {mirror}/kev/known_exploited_vulnerabilities.json,
-     * {mirror}/epss/epss_scores-current.csv.gz, {mirror}/csaf/provider-metadata.json (slashes at the end
-     * of @mirror are dropped). A feed given its own URL below keeps that one. */
+    /* A copy of the published feeds under one base URL, or NULL. Its layout:
+     * {mirror}/osv/{ecosystem}/all.zip, {mirror}/nvd/rest/json/cves/2.0,
+     * {mirror}/kev/known_exploited_vulnerabilities.json, {mirror}/epss/epss_scores-current.csv.gz,
+     * {mirror}/csaf/provider-metadata.json (slashes at the end of @mirror are dropped). A feed
+     * given its own URL below keeps that one. */
     const char *mirror;
     /* Base URLs; NULL: the mirror's, else the real published location (docs/db.md). */
-    const char *osv_base;      /* {osv_base}/{ecosystem}/all.zip */
+    const char *osv_base;              /* {osv_base}/{ecosystem}/all.zip */
     const char *const *osv_ecosystems; /* NULL: Go, PyPI, crates.io, npm, Maven, ... (docs/db.md) */
     size_t n_osv_ecosystems;
-    const char *nvd_api;       /* NVD CVE API 2.0 endpoint */
-    const char *nvd_api_key;   /* sent as the apiKey header, or NULL */
+    const char *nvd_api;     /* NVD CVE API 2.0 endpoint */
+    const char *nvd_api_key; /* sent as the apiKey header, or NULL */
     const char *kev_url;
     const char *epss_url;
-    const char *csaf_provider; /* provider-metadata.json; its distributions' directory_url/index.txt */
-    unsigned sources;          /* bit (1 << medsec_adv_source) per source to update; 0 = all */
-    long nvd_page_size;        /* resultsPerPage (0 = 2000) */
-    long delay_ms;             /* sleep between NVD pages and before retries (-1 = NVD's advice) */
-    int retries;               /* per request (0 = 3) */
-    const char *cache_dir;     /* downloads are kept here (atomic replace); NULL = "<db>.cache" */
+    const char
+        *csaf_provider;    /* provider-metadata.json; its distributions' directory_url/index.txt */
+    unsigned sources;      /* bit (1 << medsec_adv_source) per source to update; 0 = all */
+    long nvd_page_size;    /* resultsPerPage (0 = 2000) */
+    long delay_ms;         /* sleep between NVD pages and before retries (-1 = NVD's advice) */
+    int retries;           /* per request (0 = 3) */
+    const char *cache_dir; /* downloads are kept here (atomic replace); NULL = "<db>.cache" */
     void (*progress)(void *ud, const char *what, uint64_t done, uint64_t total);
     void *ud;
 };
@@ -129,9 +133,9 @@ struct medsec_db_update_stats {
 
 /*
  * Download the feeds (conditional on ETag / Last-Modified from the last run; NVD incremental by
- * lastModified when a previous run is recorded and within 120 days) and import them. A feed that fails
- * after its retries is a warning in @diags and counted in stats->failed; MEDSEC_ENET only when every
- * requested feed failed.
+ * lastModified when a previous run is recorded and within 120 days) and import them. A feed that
+ * fails after its retries is a warning in @diags and counted in stats->failed; MEDSEC_ENET only
+ * when every requested feed failed.
  */
 medsec_err medsec_db_update(struct medsec_db *db, const struct medsec_db_update_opts *opts,
                             struct medsec_db_update_stats *stats, struct medsec_diags *diags,
@@ -141,31 +145,34 @@ medsec_err medsec_db_update(struct medsec_db *db, const struct medsec_db_update_
 
 /* One affected-package row; strings are valid during the callback only. */
 struct medsec_db_affected {
-    int64_t entry;          /* vulnerability entry (one per source record vulnerability) */
-    const char *vuln;       /* merged identity name (CVE when there is one) */
-    const char *source;     /* "osv", "csaf" */
-    const char *record_id;  /* advisory id (provenance) */
+    int64_t entry;         /* vulnerability entry (one per source record vulnerability) */
+    const char *vuln;      /* merged identity name (CVE when there is one) */
+    const char *source;    /* "osv", "csaf" */
+    const char *record_id; /* advisory id (provenance) */
     const char *purl_type, *purl_ns, *purl_name, *ecosystem, *scheme;
-    const char *ranges;     /* compact ranges (see medsec_db_range_next) */
-    const char *versions;   /* '\n'-separated or NULL */
-    const char *fixed;      /* '\n'-separated or NULL */
-    const char *status;     /* affected / fixed / not_affected / under_investigation / recommended */
-    unsigned flags;         /* MEDSEC_ADV_NEEDS_REVIEW, MEDSEC_ADV_GIT_ONLY */
+    const char *ranges;   /* compact ranges (see medsec_db_range_next) */
+    const char *versions; /* '\n'-separated or NULL */
+    const char *fixed;    /* '\n'-separated or NULL */
+    const char *status;   /* affected / fixed / not_affected / under_investigation / recommended */
+    unsigned flags;       /* MEDSEC_ADV_NEEDS_REVIEW, MEDSEC_ADV_GIT_ONLY */
     const char *vendor, *product, *product_id, *cpe; /* CSAF */
     bool withdrawn;
 };
 /* Return non-zero from a callback to stop early (medsec_db_* then returns MEDSEC_OK). */
 typedef int (*medsec_db_affected_fn)(void *ud, const struct medsec_db_affected *a);
 
-/* Rows for package key (@type, @ns or NULL/"" for none, @name), as normalised by medsec_purl_parse. */
-medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, const char *ns, const char *name,
-                                     medsec_db_affected_fn fn, void *ud, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+/* Rows for package key (@type, @ns or NULL/"" for none, @name), as normalised by medsec_purl_parse.
+ */
+medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, const char *ns,
+                                     const char *name, medsec_db_affected_fn fn, void *ud,
+                                     struct medsec_error *err) __attribute__((warn_unused_result));
 
-/* Rows whose product name, compared case-insensitively (ASCII), is @product: CSAF products that give
- * neither purl nor CPE. The caller decides whether the vendor fits. */
-medsec_err medsec_db_affected_by_product(struct medsec_db *db, const char *product, medsec_db_affected_fn fn,
-                                         void *ud, struct medsec_error *err) __attribute__((warn_unused_result));
+/* Rows whose product name, compared case-insensitively (ASCII), is @product: CSAF products that
+ * give neither purl nor CPE. The caller decides whether the vendor fits. */
+medsec_err medsec_db_affected_by_product(struct medsec_db *db, const char *product,
+                                         medsec_db_affected_fn fn, void *ud,
+                                         struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
 struct medsec_db_cpe {
     int64_t entry;
@@ -178,26 +185,28 @@ struct medsec_db_cpe {
 typedef int (*medsec_db_cpe_fn)(void *ud, const struct medsec_db_cpe *c);
 
 /* Criteria whose vendor:product key (medsec_cpe_key) is @key. */
-medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
-                                struct medsec_error *err) __attribute__((warn_unused_result));
+medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn,
+                                void *ud, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
-/* The same criteria without the identity and provenance join (vuln, source, record_id are NULL): about
- * twice as fast for popular keys (openssl:openssl has 4,405 criteria). Look up the entries whose
- * version range matches with medsec_db_entry_get. */
-medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
-                                    struct medsec_error *err) __attribute__((warn_unused_result));
+/* The same criteria without the identity and provenance join (vuln, source, record_id are NULL):
+ * about twice as fast for popular keys (openssl:openssl has 4,405 criteria). Look up the entries
+ * whose version range matches with medsec_db_entry_get. */
+medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn,
+                                    void *ud, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
-/* False only when no CPE criterion of the database has vendor:product key @key (from the key filter,
- * no query); true when it may have, or when the database has no filter. A handle reads the key
- * filters once, at its first lookup; one kept open while another process imports should be reopened
- * to see the new keys (its own imports refresh them). */
+/* False only when no CPE criterion of the database has vendor:product key @key (from the key
+ * filter, no query); true when it may have, or when the database has no filter. A handle reads the
+ * key filters once, at its first lookup; one kept open while another process imports should be
+ * reopened to see the new keys (its own imports refresh them). */
 bool medsec_db_cpe_key_known(struct medsec_db *db, const char *key);
 
 /* The candidates for one component version: criteria of @key that either name version key @ver_key
- * (medsec_cpe_version_key) or leave the version to a range or wildcard. @ver_key NULL: all criteria.
- * For a Linux kernel version this reads ~300 of the 85,000 linux:linux_kernel criteria. Both come in
- * the index's order (version key, then entry, configuration, node), which is stable for one database
- * but not sorted by entry: sorting would cost a temporary b-tree per lookup. */
+ * (medsec_cpe_version_key) or leave the version to a range or wildcard. @ver_key NULL: all
+ * criteria. For a Linux kernel version this reads ~300 of the 85,000 linux:linux_kernel criteria.
+ * Both come in the index's order (version key, then entry, configuration, node), which is stable
+ * for one database but not sorted by entry: sorting would cost a temporary b-tree per lookup. */
 medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, const char *ver_key,
                                         medsec_db_cpe_fn fn, void *ud, struct medsec_error *err)
     __attribute__((warn_unused_result));
@@ -205,8 +214,8 @@ medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, c
 /* Identity and provenance of one vulnerability entry; strings valid until the next call on @db. */
 struct medsec_db_entry {
     int64_t entry;
-    const char *vuln;      /* merged identity name */
-    const char *name;      /* the id the source gives it */
+    const char *vuln; /* merged identity name */
+    const char *name; /* the id the source gives it */
     const char *source, *record_id, *origin;
     bool withdrawn;
 };
@@ -222,12 +231,12 @@ struct medsec_db_cpe_node {
 typedef int (*medsec_db_node_fn)(void *ud, const struct medsec_db_cpe_node *n);
 /* The whole configuration @config of @entry: every node (pre-order) then every criterion, so AND
  * configurations with running-on platforms can be evaluated. Either callback may be NULL. */
-medsec_err medsec_db_cpe_config(struct medsec_db *db, int64_t entry, unsigned config, medsec_db_node_fn node_fn,
-                                medsec_db_cpe_fn cpe_fn, void *ud, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+medsec_err medsec_db_cpe_config(struct medsec_db *db, int64_t entry, unsigned config,
+                                medsec_db_node_fn node_fn, medsec_db_cpe_fn cpe_fn, void *ud,
+                                struct medsec_error *err) __attribute__((warn_unused_result));
 
-/* Details of one merged vulnerability: the strings live in @arena, the three arrays in blocks of their
- * own; medsec_db_vuln_release frees both. */
+/* Details of one merged vulnerability: the strings live in @arena, the three arrays in blocks of
+ * their own; medsec_db_vuln_release frees both. */
 struct medsec_db_score {
     const char *source, *record_id, *type, *vector, *scored_by;
     double score; /* < 0 unknown */
@@ -237,8 +246,8 @@ struct medsec_db_provenance {
     uint64_t hash;
 };
 struct medsec_db_vuln {
-    const char *name;          /* canonical id */
-    const char **aliases;      /* every other id, sorted */
+    const char *name;     /* canonical id */
+    const char **aliases; /* every other id, sorted */
     size_t n_aliases;
     const char *summary, *details, *published, *modified, *withdrawn;
     const char *cwes, *refs, *fixed;
@@ -260,8 +269,13 @@ void medsec_db_vuln_release(struct medsec_db_vuln *v);
 
 /* ---- compact ranges ---- */
 
-enum medsec_db_range_type { MEDSEC_DB_RANGE_SEMVER, MEDSEC_DB_RANGE_ECOSYSTEM, MEDSEC_DB_RANGE_GIT,
-                            MEDSEC_DB_RANGE_VERS, MEDSEC_DB_RANGE_TEXT };
+enum medsec_db_range_type {
+    MEDSEC_DB_RANGE_SEMVER,
+    MEDSEC_DB_RANGE_ECOSYSTEM,
+    MEDSEC_DB_RANGE_GIT,
+    MEDSEC_DB_RANGE_VERS,
+    MEDSEC_DB_RANGE_TEXT
+};
 /* OSV range events: the version module's kinds (medsec_version_osv_contains evaluates them). */
 enum medsec_db_event_kind {
     MEDSEC_DB_EV_INTRODUCED = MEDSEC_VERSION_EV_INTRODUCED,
@@ -272,14 +286,20 @@ enum medsec_db_event_kind {
 #define MEDSEC_DB_MAX_EVENTS 64
 struct medsec_db_range {
     enum medsec_db_range_type type;
-    const char *text; size_t text_len;       /* VERS: the vers string; TEXT: the free text */
+    const char *text;
+    size_t text_len; /* VERS: the vers string; TEXT: the free text */
     size_t n_events;
-    struct { enum medsec_db_event_kind kind; const char *version; size_t len; } events[MEDSEC_DB_MAX_EVENTS];
+    struct {
+        enum medsec_db_event_kind kind;
+        const char *version;
+        size_t len;
+    } events[MEDSEC_DB_MAX_EVENTS];
 };
 /*
  * Read the next range line of a compact ranges string at *cursor (no allocation: pointers into the
  * string, not NUL-terminated: use the lengths). Returns false at the end; MEDSEC_EPARSE lines are
- * skipped. Events past MEDSEC_DB_MAX_EVENTS set n_events to MEDSEC_DB_MAX_EVENTS + 1 (treat as unknown).
+ * skipped. Events past MEDSEC_DB_MAX_EVENTS set n_events to MEDSEC_DB_MAX_EVENTS + 1 (treat as
+ * unknown).
  */
 bool medsec_db_range_next(const char **cursor, struct medsec_db_range *out);
 

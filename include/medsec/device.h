@@ -1,8 +1,8 @@
 /*
- * medsec/device.h: the device pipeline every front end runs. Open a device folder once (its security
- * file, the model, the element graph) and ask the handle for what the commands, the document
- * generator and the post-market server all need: threats, the risk register (with or without a
- * vulnerability database), and the scan targets of every release.
+ * medsec/device.h: the device pipeline every front end runs. Open a device folder once (its
+ * security file, the model, the element graph) and ask the handle for what the commands, the
+ * document generator and the post-market server all need: threats, the risk register (with or
+ * without a vulnerability database), and the scan targets of every release.
  *
  *     struct medsec_device *d;
  *     struct medsec_risk_register reg;
@@ -52,8 +52,9 @@ struct medsec_device_opts {
  * runs under it. @opts may be NULL. On failure *@out stays NULL and @err says why (the diagnostics
  * hold the file's errors).
  */
-medsec_err medsec_device_open(const struct medsec_ctx *ctx, const char *dir, const struct medsec_device_opts *opts,
-                              struct medsec_device **out, struct medsec_diags *diags, struct medsec_error *err)
+medsec_err medsec_device_open(const struct medsec_ctx *ctx, const char *dir,
+                              const struct medsec_device_opts *opts, struct medsec_device **out,
+                              struct medsec_diags *diags, struct medsec_error *err)
     __attribute__((warn_unused_result));
 /* Close @d and free everything it owns (NULL is allowed). */
 void medsec_device_close(struct medsec_device *d);
@@ -79,25 +80,28 @@ const char *const *medsec_device_catalog_names(const struct medsec_device *d, si
 
 /* What medsec_device_risks did with the vulnerability database. */
 struct medsec_device_risk_stats {
-    const char *version;  /* the current version whose SBOMs were matched */
-    size_t sboms;         /* SBOMs of that version */
-    size_t findings;      /* findings of the scan */
-    size_t added;         /* risks added for them */
-    size_t assessed;      /* findings left to the file's own assessment (`vulnerabilities:`) */
+    const char *version; /* the current version whose SBOMs were matched */
+    size_t sboms;        /* SBOMs of that version */
+    size_t findings;     /* findings of the scan */
+    size_t added;        /* risks added for them */
+    size_t assessed;     /* findings left to the file's own assessment (`vulnerabilities:`) */
 };
 
 /*
- * The security risk register (docs/risk.md): one risk per threat and per known vulnerability the file
- * assesses; with @db (may be NULL), also one per vulnerability that matching the current version's
- * SBOMs finds and the file does not assess, its severity from the patient harm of what the vulnerable
- * item reaches. The register is the caller's: release it with medsec_risk_register_release (also
- * after a failure). @stats may be NULL; it is filled only when @db is given.
+ * The security risk register (docs/risk.md): one risk per threat and per known vulnerability the
+ * file assesses; with @db (may be NULL), also one per vulnerability that matching the current
+ * version's SBOMs finds and the file does not assess, its severity from the patient harm of what
+ * the vulnerable item reaches. The register is the caller's: release it with
+ * medsec_risk_register_release (also after a failure). @stats may be NULL; it is filled only when
+ * @db is given.
  */
-medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db, struct medsec_risk_register *out,
+medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db,
+                               struct medsec_risk_register *out,
                                struct medsec_device_risk_stats *stats, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
-/* ---- scanning releases and SBOMs --------------------------------------------------------------- */
+/* ---- scanning releases and SBOMs ---------------------------------------------------------------
+ */
 
 /* One SBOM to match, with the device release it belongs to (none for a bare SBOM file). */
 struct medsec_scan_target {
@@ -105,8 +109,8 @@ struct medsec_scan_target {
     const char *device;  /* the device's name; NULL for a bare SBOM */
     const char *version; /* the release; NULL for a bare SBOM */
     enum medsec_support_level support; /* the release's level of support (when version is set) */
-    bool current;        /* the release is the device's current version */
-    const char *path;    /* the SBOM file as it was read */
+    bool current;                      /* the release is the device's current version */
+    const char *path;                  /* the SBOM file as it was read */
     const struct medsec_sbom *sbom;
     struct medsec_scan_result result; /* filled by medsec_scan_plan_run */
     struct medsec_diags notes;        /* the matcher's warnings on this SBOM, at most
@@ -129,10 +133,12 @@ void medsec_scan_plan_free(struct medsec_scan_plan *p);
  * place in device.yaml, a device that names none at all an error (MEDSEC_EINVAL). A file is an SBOM
  * (CycloneDX or SPDX JSON) with its load warnings. Problems go to @diags (may be NULL).
  */
-medsec_err medsec_scan_plan_add(struct medsec_scan_plan *p, const char *path, struct medsec_diags *diags,
-                                struct medsec_error *err) __attribute__((warn_unused_result));
+medsec_err medsec_scan_plan_add(struct medsec_scan_plan *p, const char *path,
+                                struct medsec_diags *diags, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
-/* Add the targets of an open device's every release (the plan does not own @d, which must outlive it). */
+/* Add the targets of an open device's every release (the plan does not own @d, which must outlive
+ * it). */
 medsec_err medsec_scan_plan_add_device(struct medsec_scan_plan *p, const struct medsec_device *d,
                                        struct medsec_diags *diags, struct medsec_error *err)
     __attribute__((warn_unused_result));
@@ -145,17 +151,20 @@ typedef void (*medsec_scan_progress_fn)(void *ud, uint64_t done, uint64_t total)
  * NULL) is called after each target. Stops at the first failure; *@failed (may be NULL) gets the
  * index of the target that failed.
  */
-medsec_err medsec_scan_plan_run(struct medsec_scan_plan *p, struct medsec_db *db, const struct medsec_scan_opts *opts,
-                                medsec_scan_progress_fn progress, void *ud, size_t *failed, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+medsec_err medsec_scan_plan_run(struct medsec_scan_plan *p, struct medsec_db *db,
+                                const struct medsec_scan_opts *opts,
+                                medsec_scan_progress_fn progress, void *ud, size_t *failed,
+                                struct medsec_error *err) __attribute__((warn_unused_result));
 
 size_t medsec_scan_plan_count(const struct medsec_scan_plan *p);
-const struct medsec_scan_target *medsec_scan_plan_target(const struct medsec_scan_plan *p, size_t i);
+const struct medsec_scan_target *medsec_scan_plan_target(const struct medsec_scan_plan *p,
+                                                         size_t i);
 /* Components over every target (what a run will match). */
 uint64_t medsec_scan_plan_components(const struct medsec_scan_plan *p);
 
 /* True when two targets belong to the same release of the same device. */
-bool medsec_scan_target_same_release(const struct medsec_scan_target *a, const struct medsec_scan_target *b);
+bool medsec_scan_target_same_release(const struct medsec_scan_target *a,
+                                     const struct medsec_scan_target *b);
 
 #ifdef __cplusplus
 }

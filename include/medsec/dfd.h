@@ -18,8 +18,9 @@ extern "C" {
  * drawn by their flows. Deterministic: zones and elements in id order, no dates, no positions.
  * @title may be NULL.
  */
-medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title, struct medsec_buf *out,
-                          struct medsec_error *err) __attribute__((warn_unused_result));
+medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title,
+                          struct medsec_buf *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
 /*
  * Lay the diagram out with Graphviz's dot engine (libgvc/libcgraph) and render it in @format

@@ -1,4 +1,5 @@
-/* medsec/diag.h: a list of diagnostics (file:line:column: severity: message) gathered during a pass. */
+/* medsec/diag.h: a list of diagnostics (file:line:column: severity: message) gathered during a
+ * pass. */
 #ifndef MEDSEC_DIAG_H
 #define MEDSEC_DIAG_H
 
@@ -20,12 +21,14 @@ struct medsec_diag {
 struct medsec_diags {
     struct medsec_diag *v;
     size_t n, cap;
-    size_t max;       /* stop recording after this many (0 = 10000); `dropped` counts the rest */
+    size_t max; /* stop recording after this many (0 = 10000); `dropped` counts the rest */
     size_t dropped;
     size_t errors, warnings;
 };
 
+/* clang-format off */
 #define MEDSEC_DIAGS_INIT {NULL, 0, 0, 0, 0, 0, 0}
+/* clang-format on */
 
 /* Record one diagnostic. Returns MEDSEC_ENOMEM only when memory ran out. */
 medsec_err medsec_diags_add(struct medsec_diags *d, enum medsec_severity sev, const char *file,

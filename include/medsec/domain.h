@@ -22,7 +22,8 @@ enum medsec_element_kind {
     MEDSEC_ELEMENT_ZONE_CROSSING,
     MEDSEC_ELEMENT_KIND_COUNT
 };
-/* "process", "data_store", "external_entity", "data_flow", "interface", "zone_crossing"; "?" out of range. */
+/* "process", "data_store", "external_entity", "data_flow", "interface", "zone_crossing"; "?" out of
+ * range. */
 const char *medsec_element_kind_name(enum medsec_element_kind k);
 bool medsec_element_kind_parse(const char *name, enum medsec_element_kind *out);
 
@@ -97,10 +98,29 @@ bool medsec_control_lowers_severity(enum medsec_control_lowers l);
 /* The MDS2 (ANSI/NEMA HN 1-2019) form's sections, in form order, which MDCG 2019-16 §3.3 uses as
  * security capabilities. Each code has one meaning (docs/security-file.md). */
 enum medsec_capability {
-    MEDSEC_CAP_DOC = 0, MEDSEC_CAP_MPII, MEDSEC_CAP_ALOF, MEDSEC_CAP_AUDT, MEDSEC_CAP_AUTH, MEDSEC_CAP_CSUP,
-    MEDSEC_CAP_DIDT, MEDSEC_CAP_DTBK, MEDSEC_CAP_EMRG, MEDSEC_CAP_IGAU, MEDSEC_CAP_MLDP, MEDSEC_CAP_NAUT,
-    MEDSEC_CAP_CONN, MEDSEC_CAP_PAUT, MEDSEC_CAP_PLOK, MEDSEC_CAP_RDMP, MEDSEC_CAP_SBOM, MEDSEC_CAP_SAHD,
-    MEDSEC_CAP_SGUD, MEDSEC_CAP_STCF, MEDSEC_CAP_TXCF, MEDSEC_CAP_TXIG, MEDSEC_CAP_RMOT,
+    MEDSEC_CAP_DOC = 0,
+    MEDSEC_CAP_MPII,
+    MEDSEC_CAP_ALOF,
+    MEDSEC_CAP_AUDT,
+    MEDSEC_CAP_AUTH,
+    MEDSEC_CAP_CSUP,
+    MEDSEC_CAP_DIDT,
+    MEDSEC_CAP_DTBK,
+    MEDSEC_CAP_EMRG,
+    MEDSEC_CAP_IGAU,
+    MEDSEC_CAP_MLDP,
+    MEDSEC_CAP_NAUT,
+    MEDSEC_CAP_CONN,
+    MEDSEC_CAP_PAUT,
+    MEDSEC_CAP_PLOK,
+    MEDSEC_CAP_RDMP,
+    MEDSEC_CAP_SBOM,
+    MEDSEC_CAP_SAHD,
+    MEDSEC_CAP_SGUD,
+    MEDSEC_CAP_STCF,
+    MEDSEC_CAP_TXCF,
+    MEDSEC_CAP_TXIG,
+    MEDSEC_CAP_RMOT,
     MEDSEC_CAP_COUNT
 };
 /* "DOC", "MPII" ... "RMOT"; "?" out of range. */
@@ -111,8 +131,8 @@ bool medsec_capability_parse(const char *code, enum medsec_capability *out);
  * The names of one list as a NULL-terminated array, index = enum value (for the vocabularies whose
  * first value is 0): for loaders and schema generators that check words against the list.
  */
-extern const char *const medsec_element_kind_names[];  /* the three an item can be */
-extern const char *const medsec_stride_names[];        /* from SPOOFING: index = value - 1 */
+extern const char *const medsec_element_kind_names[]; /* the three an item can be */
+extern const char *const medsec_stride_names[];       /* from SPOOFING: index = value - 1 */
 extern const char *const medsec_support_level_names[];
 extern const char *const medsec_vuln_status_names[];
 extern const char *const medsec_control_status_names[];

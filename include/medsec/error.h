@@ -11,17 +11,17 @@ extern "C" {
 /* Every libmedsec function that can fail returns one of these; 0 is success. */
 typedef enum medsec_err {
     MEDSEC_OK = 0,
-    MEDSEC_ENOMEM,      /* an allocation failed */
-    MEDSEC_EIO,         /* reading or writing a file failed */
-    MEDSEC_EPARSE,      /* input is not well-formed (JSON, YAML, vector, version...) */
-    MEDSEC_EINVAL,      /* input is well-formed but a value is not allowed */
-    MEDSEC_ETOOBIG,     /* input exceeds a size, depth or count cap */
-    MEDSEC_ENOTFOUND,   /* a named thing does not exist */
-    MEDSEC_EUNSUPPORTED,/* a format or version medsec does not handle */
-    MEDSEC_EDB,         /* the local database reported an error */
-    MEDSEC_ENET,        /* a network transfer failed */
-    MEDSEC_EVERIFY,     /* a signature, digest or integrity check failed */
-    MEDSEC_EINTERNAL,   /* a bug in medsec */
+    MEDSEC_ENOMEM,       /* an allocation failed */
+    MEDSEC_EIO,          /* reading or writing a file failed */
+    MEDSEC_EPARSE,       /* input is not well-formed (JSON, YAML, vector, version...) */
+    MEDSEC_EINVAL,       /* input is well-formed but a value is not allowed */
+    MEDSEC_ETOOBIG,      /* input exceeds a size, depth or count cap */
+    MEDSEC_ENOTFOUND,    /* a named thing does not exist */
+    MEDSEC_EUNSUPPORTED, /* a format or version medsec does not handle */
+    MEDSEC_EDB,          /* the local database reported an error */
+    MEDSEC_ENET,         /* a network transfer failed */
+    MEDSEC_EVERIFY,      /* a signature, digest or integrity check failed */
+    MEDSEC_EINTERNAL,    /* a bug in medsec */
     MEDSEC_ERR_COUNT
 } medsec_err;
 
@@ -44,8 +44,8 @@ struct medsec_error {
 void medsec_error_clear(struct medsec_error *e);
 
 /* Fill @e (may be NULL) and return @code, so callers can write `return medsec_error_set(...)`. */
-medsec_err medsec_error_set(struct medsec_error *e, medsec_err code, const char *file, unsigned line,
-                            unsigned column, const char *fmt, ...)
+medsec_err medsec_error_set(struct medsec_error *e, medsec_err code, const char *file,
+                            unsigned line, unsigned column, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
 #ifdef __cplusplus

@@ -44,9 +44,9 @@ struct medsec_json_member {
 };
 
 struct medsec_json_limits {
-    size_t max_bytes;  /* input size cap (0 = 256 MiB) */
-    unsigned max_depth;/* nesting cap (0 = 128) */
-    size_t max_nodes;  /* total value cap (0 = 64 Mi) */
+    size_t max_bytes;   /* input size cap (0 = 256 MiB) */
+    unsigned max_depth; /* nesting cap (0 = 128) */
+    size_t max_nodes;   /* total value cap (0 = 64 Mi) */
 };
 
 struct medsec_json_doc {
@@ -89,7 +89,7 @@ const char *medsec_json_type_name(enum medsec_json_type t);
 /* Streams JSON into a buffer. Errors are sticky: check `err` once at the end. */
 struct medsec_jsonw {
     struct medsec_buf *out;
-    int pretty;          /* indent by two spaces and end with a newline */
+    int pretty; /* indent by two spaces and end with a newline */
     unsigned depth;
     uint64_t need_comma; /* bit per level: a value was written at this level */
     uint64_t in_object;  /* bit per level: the level is an object */

@@ -1,4 +1,5 @@
-/* medsec/model.h: the device security file (device.yaml and the files it names) as an in-memory model. */
+/* medsec/model.h: the device security file (device.yaml and the files it names) as an in-memory
+ * model. */
 #ifndef MEDSEC_MODEL_H
 #define MEDSEC_MODEL_H
 
@@ -74,8 +75,8 @@ const char *medsec_model_kind_name(enum medsec_model_kind k);
 struct medsec_model_device {
     struct medsec_model_pos pos;
     const char *manufacturer, *model, *name, *udi_di;
-    const char *mdr_class;       /* I, Is, Im, Ir, IIa, IIb, III */
-    const char *fda_class;       /* I, II, III (may be NULL) */
+    const char *mdr_class;             /* I, Is, Im, Ir, IIa, IIb, III */
+    const char *fda_class;             /* I, II, III (may be NULL) */
     const char *software_safety_class; /* IEC 62304: A, B, C */
     const char *intended_purpose, *description;
     struct medsec_strlist intended_users, use_environments;
@@ -85,7 +86,7 @@ struct medsec_model_device {
 struct medsec_model_version {
     struct medsec_model_pos pos;
     const char *version;
-    const char *release_date;   /* YYYY-MM-DD */
+    const char *release_date; /* YYYY-MM-DD */
     enum medsec_support_level support;
     const char *end_of_support; /* YYYY-MM-DD (required: FDA 524B asks for it) */
     const char *notes;
@@ -115,15 +116,15 @@ struct medsec_model_zone {
 struct medsec_model_item {
     struct medsec_model_pos pos;
     const char *id, *name, *description;
-    const char *kind;    /* hardware, firmware, operating_system, application, service, ... */
+    const char *kind; /* hardware, firmware, operating_system, application, service, ... */
     enum medsec_element_kind element; /* DFD role: process, data_store or external_entity */
     const char *zone;
     const char *version;
-    const char *type;    /* who an external entity is: human, user, operator, service, system */
-    const char *role;    /* e.g. clinician, biomed, admin, service, manufacturer */
-    const char *sbom;    /* SBOM file, relative to the device folder */
+    const char *type; /* who an external entity is: human, user, operator, service, system */
+    const char *role; /* e.g. clinician, biomed, admin, service, manufacturer */
+    const char *sbom; /* SBOM file, relative to the device folder */
     struct medsec_strlist components; /* refs inside `sbom` (bom-ref / SPDXID) */
-    struct medsec_strlist data;       /* what a data store holds: phi, logs, config, keys, firmware ... */
+    struct medsec_strlist data; /* what a data store holds: phi, logs, config, keys, firmware ... */
     int privileged, untrusted_input, secure_element, unique_credentials; /* MEDSEC_UNSTATED, 0, 1 */
 };
 
@@ -151,7 +152,7 @@ struct medsec_model_flow {
     const char *from, *to; /* items */
     const char *via;       /* interface, may be NULL */
     const char *protocol;
-    const char *purpose;   /* command, control, therapy, configuration, update, telemetry, ... */
+    const char *purpose; /* command, control, therapy, configuration, update, telemetry, ... */
     struct medsec_strlist data;
     int authenticated, encrypted, integrity, replay_protected;
 };
@@ -159,27 +160,31 @@ struct medsec_model_flow {
 struct medsec_model_asset {
     struct medsec_model_pos pos;
     const char *id, *name, *description;
-    struct medsec_strlist functions;  /* phi, diagnosis_monitoring, therapy_delivery, clinical_workflow, secrets */
+    struct medsec_strlist
+        functions; /* phi, diagnosis_monitoring, therapy_delivery, clinical_workflow, secrets */
     struct medsec_strlist stored_in;  /* items */
     struct medsec_strlist carried_by; /* flows */
-    const char *confidentiality, *integrity, *availability; /* worst harm on loss (harm-scale ids) */
+    const char *confidentiality, *integrity,
+        *availability; /* worst harm on loss (harm-scale ids) */
 };
 
 struct medsec_model_control {
     struct medsec_model_pos pos;
     const char *id, *name, *description;
     enum medsec_control_status status;
-    struct medsec_strlist capabilities; /* MDS2 section codes (medsec_capability_name): AUTH, TXCF ... */
-    struct medsec_strlist applies_to;   /* items, interfaces, flows, zones, assets */
-    struct medsec_codelist stride;      /* enum medsec_stride values; empty = every category */
-    enum medsec_control_lowers lowers;  /* MEDSEC_LOWERS_UNSTATED when the file does not say */
+    struct medsec_strlist
+        capabilities; /* MDS2 section codes (medsec_capability_name): AUTH, TXCF ... */
+    struct medsec_strlist applies_to;  /* items, interfaces, flows, zones, assets */
+    struct medsec_codelist stride;     /* enum medsec_stride values; empty = every category */
+    enum medsec_control_lowers lowers; /* MEDSEC_LOWERS_UNSTATED when the file does not say */
     const char *rationale;
 };
 
 struct medsec_model_requirement {
     struct medsec_model_pos pos;
     const char *id, *text;
-    struct medsec_strlist sources;  /* clauses it serves, e.g. "IEC 81001-5-1 5.2", "MDR GSPR 17.4" */
+    struct medsec_strlist
+        sources; /* clauses it serves, e.g. "IEC 81001-5-1 5.2", "MDR GSPR 17.4" */
     struct medsec_strlist controls;
 };
 
@@ -189,7 +194,7 @@ struct medsec_model_evidence {
     const char *kind;   /* test, penetration_test, fuzz_test, static_analysis, ... */
     const char *result; /* pass, fail, open, not_applicable */
     const char *date;
-    const char *file;   /* report, relative to the device folder */
+    const char *file;               /* report, relative to the device folder */
     struct medsec_strlist verifies; /* requirements and controls */
 };
 
@@ -201,7 +206,8 @@ struct medsec_model_assumption {
 
 struct medsec_model_duty {
     struct medsec_model_pos pos;
-    const char *id, *party, *text; /* party: operator, integrator, hdo_it, clinical_user, service, patient */
+    const char *id, *party,
+        *text; /* party: operator, integrator, hdo_it, clinical_user, service, patient */
     struct medsec_strlist controls, assumptions;
     int in_ifu;
 };
@@ -209,7 +215,8 @@ struct medsec_model_duty {
 struct medsec_model_matrix_row {
     struct medsec_model_pos pos;
     const char *exploitability;
-    struct medsec_strlist cells; /* one per harm level, lowest first: acceptable, tolerable, unacceptable */
+    struct medsec_strlist
+        cells; /* one per harm level, lowest first: acceptable, tolerable, unacceptable */
 };
 
 struct medsec_model_level {
@@ -229,8 +236,8 @@ struct medsec_model_risk_matrix {
 struct medsec_model_hazard {
     struct medsec_model_pos pos;
     const char *id, *title, *description;
-    const char *harm;      /* harm-scale id */
-    const char *safety_ref;/* id in the ISO 14971 risk management file */
+    const char *harm;       /* harm-scale id */
+    const char *safety_ref; /* id in the ISO 14971 risk management file */
     struct medsec_strlist threats;
 };
 
@@ -239,23 +246,26 @@ struct medsec_model_threat {
     const char *id, *title, *description;
     struct medsec_strlist elements; /* items, interfaces, flows, zones */
     struct medsec_codelist stride;  /* enum medsec_stride values */
-    const char *exploitability; /* exploitability-level id */
+    const char *exploitability;     /* exploitability-level id */
     struct medsec_strlist assets, hazards, controls, cwe, capec;
     const char *rubric; /* MITRE rubric answers file, relative to the device folder */
-    const struct medsec_cvss_rubric *cvss; /* what `rubric` gives; NULL without one or without a folder */
+    const struct medsec_cvss_rubric
+        *cvss; /* what `rubric` gives; NULL without one or without a folder */
 };
 
-/* A known vulnerability (CVE, GHSA, vendor advisory) the manufacturer has assessed for this device. */
+/* A known vulnerability (CVE, GHSA, vendor advisory) the manufacturer has assessed for this device.
+ */
 struct medsec_model_vulnerability {
     struct medsec_model_pos pos;
     const char *id, *title, *description;
     struct medsec_strlist components; /* as written: SBOM component refs or item ids */
     struct medsec_strlist items;      /* the items they resolve to (file order, no repeats) */
     const char *rubric;               /* MITRE rubric answers file, relative to the device folder */
-    const struct medsec_cvss_rubric *cvss; /* what `rubric` gives; NULL when parsed without a folder */
-    const char *rationale;            /* the manufacturer's assessment */
-    enum medsec_vuln_status status;   /* MEDSEC_VULN_AFFECTED when the file states none */
-    struct medsec_strlist controls;   /* controls named against it */
+    const struct medsec_cvss_rubric
+        *cvss;                      /* what `rubric` gives; NULL when parsed without a folder */
+    const char *rationale;          /* the manufacturer's assessment */
+    enum medsec_vuln_status status; /* MEDSEC_VULN_AFFECTED when the file states none */
+    struct medsec_strlist controls; /* controls named against it */
 };
 
 struct medsec_model_component_support {
@@ -267,53 +277,70 @@ struct medsec_model_component_support {
 
 /* An SBOM the file names, loaded once. */
 struct medsec_model_sbom {
-    const char *path;          /* as written in device.yaml */
-    struct medsec_sbom *sbom;  /* owned */
+    const char *path;         /* as written in device.yaml */
+    struct medsec_sbom *sbom; /* owned */
 };
 
 struct medsec_model {
     struct medsec_model_pos pos; /* where the top-level mapping starts */
-    const char *dir;  /* the device folder */
-    const char *file; /* path of device.yaml (dir + "/device.yaml") */
-    long format;      /* `medsec:` format version, 1 */
+    const char *dir;             /* the device folder */
+    const char *file;            /* path of device.yaml (dir + "/device.yaml") */
+    long format;                 /* `medsec:` format version, 1 */
     struct medsec_model_device device;
-    struct medsec_model_version *versions; size_t nversions;
+    struct medsec_model_version *versions;
+    size_t nversions;
     struct medsec_model_clinical clinical;
-    struct medsec_model_zone *zones; size_t nzones;
-    struct medsec_model_item *items; size_t nitems;
-    struct medsec_model_interface *interfaces; size_t ninterfaces;
-    struct medsec_model_flow *flows; size_t nflows;
-    struct medsec_model_asset *assets; size_t nassets;
-    struct medsec_model_control *controls; size_t ncontrols;
-    struct medsec_model_requirement *requirements; size_t nrequirements;
-    struct medsec_model_evidence *evidence; size_t nevidence;
-    struct medsec_model_assumption *assumptions; size_t nassumptions;
-    struct medsec_model_duty *duties; size_t nduties;
+    struct medsec_model_zone *zones;
+    size_t nzones;
+    struct medsec_model_item *items;
+    size_t nitems;
+    struct medsec_model_interface *interfaces;
+    size_t ninterfaces;
+    struct medsec_model_flow *flows;
+    size_t nflows;
+    struct medsec_model_asset *assets;
+    size_t nassets;
+    struct medsec_model_control *controls;
+    size_t ncontrols;
+    struct medsec_model_requirement *requirements;
+    size_t nrequirements;
+    struct medsec_model_evidence *evidence;
+    size_t nevidence;
+    struct medsec_model_assumption *assumptions;
+    size_t nassumptions;
+    struct medsec_model_duty *duties;
+    size_t nduties;
     struct medsec_model_risk_matrix risk_matrix;
-    struct medsec_model_hazard *hazards; size_t nhazards;
-    struct medsec_model_threat *threats; size_t nthreats;
-    struct medsec_model_vulnerability *vulnerabilities; size_t nvulnerabilities;
-    struct medsec_model_component_support *component_support; size_t ncomponent_support;
+    struct medsec_model_hazard *hazards;
+    size_t nhazards;
+    struct medsec_model_threat *threats;
+    size_t nthreats;
+    struct medsec_model_vulnerability *vulnerabilities;
+    size_t nvulnerabilities;
+    struct medsec_model_component_support *component_support;
+    size_t ncomponent_support;
     struct medsec_strlist threat_rules; /* extra threat rule catalogs, relative to the folder */
     const char *triage;                 /* triage file (for VEX), relative to the folder */
-    struct medsec_model_sbom *sboms; size_t nsboms;
+    struct medsec_model_sbom *sboms;
+    size_t nsboms;
     struct medsec_arena arena;
 };
 
 /* Input caps; a 0 field takes the default in brackets. Exceeding one is an error, never a crash. */
 struct medsec_model_limits {
-    size_t max_bytes;    /* device.yaml size [4 MiB] */
-    size_t max_depth;    /* YAML nesting [32] */
-    size_t max_entries;  /* entries of one list [10000] */
-    size_t max_nodes;    /* YAML nodes in the document [500000] */
-    size_t max_string;   /* bytes in one scalar [65536] */
+    size_t max_bytes;      /* device.yaml size [4 MiB] */
+    size_t max_depth;      /* YAML nesting [32] */
+    size_t max_entries;    /* entries of one list [10000] */
+    size_t max_nodes;      /* YAML nodes in the document [500000] */
+    size_t max_string;     /* bytes in one scalar [65536] */
     size_t max_sbom_bytes; /* each referenced SBOM [64 MiB] */
 };
 
 /*
  * Load DIR/device.yaml and check it completely: UTF-8, YAML syntax, keys, types, required keys,
  * values, dates, ids, every reference, referenced files, SBOM components, MITRE rubric answer files
- * (loaded with medsec_cvss_rubric_parse; the result is kept in the model), caps. Every problem goes to
+ * (loaded with medsec_cvss_rubric_parse; the result is kept in the model), caps. Every problem goes
+ * to
  * @diags (file:line:column, errors and warnings; may be NULL to just get a verdict).
  * Returns MEDSEC_OK with *out set when there is no error (warnings allowed); the caller frees it
  * with medsec_model_free. When the file has errors: MEDSEC_EINVAL (or EPARSE for YAML syntax,
@@ -337,29 +364,40 @@ medsec_err medsec_model_parse(const char *text, size_t len, const char *filename
 void medsec_model_free(struct medsec_model *m);
 
 /* ---- lookups (NULL when absent; linear, the file caps the counts) ---- */
-const struct medsec_model_zone *medsec_model_find_zone(const struct medsec_model *m, const char *id);
-const struct medsec_model_item *medsec_model_find_item(const struct medsec_model *m, const char *id);
+const struct medsec_model_zone *medsec_model_find_zone(const struct medsec_model *m,
+                                                       const char *id);
+const struct medsec_model_item *medsec_model_find_item(const struct medsec_model *m,
+                                                       const char *id);
 const struct medsec_model_interface *medsec_model_find_interface(const struct medsec_model *m,
                                                                  const char *id);
-const struct medsec_model_flow *medsec_model_find_flow(const struct medsec_model *m, const char *id);
-const struct medsec_model_asset *medsec_model_find_asset(const struct medsec_model *m, const char *id);
-const struct medsec_model_control *medsec_model_find_control(const struct medsec_model *m, const char *id);
-const struct medsec_model_hazard *medsec_model_find_hazard(const struct medsec_model *m, const char *id);
-const struct medsec_model_threat *medsec_model_find_threat(const struct medsec_model *m, const char *id);
-const struct medsec_model_vulnerability *medsec_model_find_vulnerability(const struct medsec_model *m,
-                                                                         const char *id);
-const struct medsec_model_harm *medsec_model_find_harm(const struct medsec_model *m, const char *id);
+const struct medsec_model_flow *medsec_model_find_flow(const struct medsec_model *m,
+                                                       const char *id);
+const struct medsec_model_asset *medsec_model_find_asset(const struct medsec_model *m,
+                                                         const char *id);
+const struct medsec_model_control *medsec_model_find_control(const struct medsec_model *m,
+                                                             const char *id);
+const struct medsec_model_hazard *medsec_model_find_hazard(const struct medsec_model *m,
+                                                           const char *id);
+const struct medsec_model_threat *medsec_model_find_threat(const struct medsec_model *m,
+                                                           const char *id);
+const struct medsec_model_vulnerability *
+medsec_model_find_vulnerability(const struct medsec_model *m, const char *id);
+const struct medsec_model_harm *medsec_model_find_harm(const struct medsec_model *m,
+                                                       const char *id);
 const struct medsec_model_level *medsec_model_find_exploitability(const struct medsec_model *m,
                                                                   const char *id);
 const struct medsec_model_version *medsec_model_find_version(const struct medsec_model *m,
                                                              const char *version);
 /* What @id names in the shared element namespace (zone ... threat); false when nothing. */
-bool medsec_model_kind_of(const struct medsec_model *m, const char *id, enum medsec_model_kind *kind);
+bool medsec_model_kind_of(const struct medsec_model *m, const char *id,
+                          enum medsec_model_kind *kind);
 /* The loaded SBOM for @path as written in device.yaml, or NULL. */
 const struct medsec_sbom *medsec_model_sbom(const struct medsec_model *m, const char *path);
 /* The loaded SBOMs of release @v into @out (room for m->nsboms entries), each once, in file order:
- * the version's `sboms`, and for the current version also the SBOMs its items name. Returns how many. */
-size_t medsec_model_version_sboms(const struct medsec_model *m, const struct medsec_model_version *v,
+ * the version's `sboms`, and for the current version also the SBOMs its items name. Returns how
+ * many. */
+size_t medsec_model_version_sboms(const struct medsec_model *m,
+                                  const struct medsec_model_version *v,
                                   const struct medsec_model_sbom **out);
 
 /* ---- queries ---- */
@@ -369,7 +407,8 @@ const char *medsec_model_zone_of(const struct medsec_model *m, const char *eleme
 /* True when the flow's endpoints are in different zones. */
 bool medsec_model_flow_crosses(const struct medsec_model *m, const struct medsec_model_flow *f);
 /* True when the interface is reachable from a zone other than its item's own. */
-bool medsec_model_interface_crosses(const struct medsec_model *m, const struct medsec_model_interface *i);
+bool medsec_model_interface_crosses(const struct medsec_model *m,
+                                    const struct medsec_model_interface *i);
 /* True when @list holds @s. */
 bool medsec_strlist_has(const struct medsec_strlist *list, const char *s);
 /* True when @list holds @code. */
@@ -395,7 +434,8 @@ enum medsec_support_status medsec_model_support_status(const struct medsec_model
 
 /* ---- dates and suggestions, shared with other modules ---- */
 
-/* The candidate closest to @word by edit distance when close enough to be a likely typo, or NULL. */
+/* The candidate closest to @word by edit distance when close enough to be a likely typo, or NULL.
+ */
 const char *medsec_suggest(const char *word, const char *const *candidates, size_t n);
 
 /* The JSON Schema (draft 2020-12) of device.yaml, generated from the loader's table, into a new

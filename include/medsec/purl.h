@@ -1,4 +1,5 @@
-/* medsec/purl.h: package URLs (purl, ECMA-427): parse, normalise per type, build, canonical form. */
+/* medsec/purl.h: package URLs (purl, ECMA-427): parse, normalise per type, build, canonical form.
+ */
 #ifndef MEDSEC_PURL_H
 #define MEDSEC_PURL_H
 
@@ -18,8 +19,9 @@ extern "C" {
 /* Parse flags. */
 enum {
     /*
-     * Reject input that breaks a "shall" rule even where it could be normalised: qualifier keys that are
-     * not lowercase. Without it (the default, used for SBOM input) such keys are lowercased.
+     * Reject input that breaks a "shall" rule even where it could be normalised: qualifier keys
+     * that are not lowercase. Without it (the default, used for SBOM input) such keys are
+     * lowercased.
      */
     MEDSEC_PURL_STRICT = 1u << 0,
 };
@@ -56,10 +58,11 @@ struct medsec_purl_parts {
 };
 
 /*
- * Parse @len bytes at @s (a purl string) into @out, applying the per-type rules of the purl-spec type
- * definitions (case folding, pypi '_' -> '-', required/prohibited namespace, ...). On success the caller
- * owns @out and frees it with medsec_purl_release. On failure @out is zeroed and @err says why
- * (MEDSEC_EPARSE: not a purl; MEDSEC_EINVAL: breaks a type rule; MEDSEC_ETOOBIG; MEDSEC_ENOMEM).
+ * Parse @len bytes at @s (a purl string) into @out, applying the per-type rules of the purl-spec
+ * type definitions (case folding, pypi '_' -> '-', required/prohibited namespace, ...). On success
+ * the caller owns @out and frees it with medsec_purl_release. On failure @out is zeroed and @err
+ * says why (MEDSEC_EPARSE: not a purl; MEDSEC_EINVAL: breaks a type rule; MEDSEC_ETOOBIG;
+ * MEDSEC_ENOMEM).
  */
 medsec_err medsec_purl_parse(const char *s, size_t len, unsigned flags, struct medsec_purl *out,
                              struct medsec_error *err) __attribute__((warn_unused_result));
@@ -72,12 +75,15 @@ medsec_err medsec_purl_build(const struct medsec_purl_parts *parts, struct medse
 void medsec_purl_release(struct medsec_purl *p);
 
 /*
- * The canonical string of @p (which must come from parse or build): *out is NUL-terminated, owned by the
- * caller, freed with medsec_free. Only A-Z a-z 0-9 . - _ ~ : are left unencoded in components.
+ * The canonical string of @p (which must come from parse or build): *out is NUL-terminated, owned
+ * by the caller, freed with medsec_free. Only A-Z a-z 0-9 . - _ ~ : are left unencoded in
+ * components.
  */
-medsec_err medsec_purl_format(const struct medsec_purl *p, char **out) __attribute__((warn_unused_result));
+medsec_err medsec_purl_format(const struct medsec_purl *p, char **out)
+    __attribute__((warn_unused_result));
 
-/* Parse (default flags) and format in one go: *out is the canonical form of @s, freed with medsec_free. */
+/* Parse (default flags) and format in one go: *out is the canonical form of @s, freed with
+ * medsec_free. */
 medsec_err medsec_purl_canonicalize(const char *s, char **out, struct medsec_error *err)
     __attribute__((warn_unused_result));
 

@@ -51,19 +51,20 @@ size_t medsec_risk_class_of(const struct medsec_risk_config *cfg, int exploit, i
 struct medsec_risk_control {
     const char *id;
     const char *name;
-    int exploit_reduction;   /* levels of exploitability it removes (>= 0) */
-    int severity_reduction;  /* levels of severity it removes (>= 0) */
+    int exploit_reduction;  /* levels of exploitability it removes (>= 0) */
+    int severity_reduction; /* levels of severity it removes (>= 0) */
     const char *rationale;
-    const char *safety_hazard; /* set when this is a safety risk control of that hazard (MDCG 2019-16
-                                * 3.2: a safety control with a security effect); NULL otherwise */
-    bool unclaimed;            /* the file says what it lowers but gives no rationale, so no reduction
-                                * is claimed (the rationale field says so) */
+    const char
+        *safety_hazard; /* set when this is a safety risk control of that hazard (MDCG 2019-16
+                         * 3.2: a safety control with a security effect); NULL otherwise */
+    bool unclaimed;     /* the file says what it lowers but gives no rationale, so no reduction
+                         * is claimed (the rationale field says so) */
 };
 
 struct medsec_risk_input {
     const char *id;
-    int exploitability;   /* initial level (index into cfg->exploitability) */
-    int severity;         /* initial level (index into cfg->severity) */
+    int exploitability; /* initial level (index into cfg->exploitability) */
+    int severity;       /* initial level (index into cfg->severity) */
     const struct medsec_risk_control *controls;
     size_t ncontrols;
 };
@@ -85,21 +86,21 @@ struct medsec_risk_result {
  * go below the lowest), acceptability from the matrix. EINVAL on an out-of-range level, a negative
  * reduction or a reducing control without rationale (@err says which).
  */
-medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg, const struct medsec_risk_input *in,
-                              struct medsec_risk_result *out, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg,
+                              const struct medsec_risk_input *in, struct medsec_risk_result *out,
+                              struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* A threat rating (0 low, 1 medium, 2 high) as a level of an @n-level scale: low = 0, high = n-1,
  * medium = (n-1)/2 rounded up. */
 int medsec_risk_level_from_rating(int rating, size_t n);
 
 /*
- * Exploitability level on an @n-level scale from a CVSS vector's exploitability metrics (v3.x: AV, AC,
- * PR, UI, the scope changing PR weights; v4.0 also AT; v2: AV, AC, Au). The CVSS v3.1 exploitability
- * sub-score 8.22 x AV x AC x PR x UI (v4: AT:P weighs like AC:H, UI:P like v3 UI:R, UI:A 0.44) is
- * divided by its maximum 3.887 (v2: its own sub-score 20 x AV x AC x Au by its maximum 9.997) and the
- * fraction f gives level floor(f * n), capped at n-1 (docs/risk.md).
- * EPARSE when the vector lacks one of the metrics or has an unknown value.
+ * Exploitability level on an @n-level scale from a CVSS vector's exploitability metrics (v3.x: AV,
+ * AC, PR, UI, the scope changing PR weights; v4.0 also AT; v2: AV, AC, Au). The CVSS v3.1
+ * exploitability sub-score 8.22 x AV x AC x PR x UI (v4: AT:P weighs like AC:H, UI:P like v3 UI:R,
+ * UI:A 0.44) is divided by its maximum 3.887 (v2: its own sub-score 20 x AV x AC x Au by its
+ * maximum 9.997) and the fraction f gives level floor(f * n), capped at n-1 (docs/risk.md). EPARSE
+ * when the vector lacks one of the metrics or has an unknown value.
  */
 medsec_err medsec_risk_exploit_from_cvss(const char *vector, size_t n, int *level, double *fraction)
     __attribute__((warn_unused_result));
@@ -109,7 +110,8 @@ medsec_err medsec_risk_exploit_from_cvss(const char *vector, size_t n, int *leve
  * 1 low, 2 high): v3.x C/I/A (N/L/H), v2 C/I/A (None/Partial/Complete), v4.0 the higher of the
  * vulnerable system's (VC/VI/VA) and the subsequent systems' (SC/SI/SA). EPARSE when it lacks them.
  */
-medsec_err medsec_risk_impact_from_cvss(const char *vector, int cia[3]) __attribute__((warn_unused_result));
+medsec_err medsec_risk_impact_from_cvss(const char *vector, int cia[3])
+    __attribute__((warn_unused_result));
 
 /* Raise @level for known exploitation: KEV listed -> the top level; EPSS >= threshold (0 = default
  * 0.1) -> one level up. @epss < 0 means unknown. Returns the new level. */
@@ -119,22 +121,22 @@ int medsec_risk_exploit_raise(int level, size_t n, bool kev, double epss, double
 
 /* What the caller knows about one security risk; strings are copied by medsec_risk_register_add. */
 struct medsec_risk_spec {
-    const char *id;        /* risk id, e.g. "R-" + threat id */
-    const char *threat_id; /* may be NULL (a finding) */
+    const char *id;               /* risk id, e.g. "R-" + threat id */
+    const char *threat_id;        /* may be NULL (a finding) */
     const char *vulnerability_id; /* the known vulnerability (CVE ...) the risk is about, or NULL */
     const char *title;
-    const char *element;   /* may be NULL */
+    const char *element;       /* may be NULL */
     enum medsec_stride stride; /* MEDSEC_STRIDE_NONE when not a STRIDE threat */
-    const char *hazard;    /* MDCG generic security hazard, may be NULL */
+    const char *hazard;        /* MDCG generic security hazard, may be NULL */
     int exploitability;
     const char *exploitability_basis; /* why that level (rating, CVSS, KEV, EPSS) */
     int severity;
-    const char *severity_basis;       /* which clinical function / harm sets it */
+    const char *severity_basis; /* which clinical function / harm sets it */
     const struct medsec_risk_control *controls;
     size_t ncontrols;
     const char *const *safety_hazards; /* hazards of the safety file this risk can cause */
     size_t nsafety_hazards;
-    const char *const *suggested;      /* controls / capability codes that are suggested but missing */
+    const char *const *suggested; /* controls / capability codes that are suggested but missing */
     size_t nsuggested;
 };
 
@@ -152,12 +154,15 @@ struct medsec_risk_register {
 };
 
 /* Check and copy @cfg into @r (which must be zeroed or released). */
-medsec_err medsec_risk_register_init(struct medsec_risk_register *r, const struct medsec_risk_config *cfg,
-                                     struct medsec_error *err) __attribute__((warn_unused_result));
+medsec_err medsec_risk_register_init(struct medsec_risk_register *r,
+                                     const struct medsec_risk_config *cfg, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 /* Assess @spec and add it; EINVAL when the assessment rejects it, or the id is taken. */
-medsec_err medsec_risk_register_add(struct medsec_risk_register *r, const struct medsec_risk_spec *spec,
-                                    struct medsec_error *err) __attribute__((warn_unused_result));
-/* Sort items by residual class (worst first), then residual exploitability and severity, then id. */
+medsec_err medsec_risk_register_add(struct medsec_risk_register *r,
+                                    const struct medsec_risk_spec *spec, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+/* Sort items by residual class (worst first), then residual exploitability and severity, then id.
+ */
 void medsec_risk_register_sort(struct medsec_risk_register *r);
 /* How many risks are unacceptable after controls (residual) and before them (initial). */
 size_t medsec_risk_register_unacceptable(const struct medsec_risk_register *r);
@@ -189,14 +194,15 @@ medsec_err medsec_risk_register_csv(struct medsec_buf *b, const struct medsec_ri
 /* ---- safety <-> security links (MDCG 2019-16 3.2) -------------------------------------------- */
 
 struct medsec_risk_hazard_control {
-    const char *control, *risk; /* a safety control with a security effect, and the risk it lowers */
+    const char *control,
+        *risk; /* a safety control with a security effect, and the risk it lowers */
 };
 
 /* One hazard of the safety file with the security risks that can cause it and its safety controls
  * that lower security risks. */
 struct medsec_risk_hazard_links {
-    const char *id, *name;               /* name "" when the hazard has no title */
-    const char **risks;                  /* register order */
+    const char *id, *name; /* name "" when the hazard has no title */
+    const char **risks;    /* register order */
     size_t nrisks;
     struct medsec_risk_hazard_control *controls;
     size_t ncontrols;
@@ -214,14 +220,16 @@ struct medsec_model;
 /* The links of each hazard of @m as the register @r states them (its risks' safety_hazards, its
  * controls' safety_hazard). The strings point into @r and @m, which must outlive @out; release it
  * with medsec_risk_links_release. */
-medsec_err medsec_risk_links_build(struct medsec_risk_links *out, const struct medsec_risk_register *r,
+medsec_err medsec_risk_links_build(struct medsec_risk_links *out,
+                                   const struct medsec_risk_register *r,
                                    const struct medsec_model *m, struct medsec_error *err)
     __attribute__((warn_unused_result));
 void medsec_risk_links_release(struct medsec_risk_links *l);
 
 /* The whole register as one JSON document (docs/risk.md): device, matrix, risks, hazards with their
  * links, summary. */
-void medsec_risk_register_json(struct medsec_jsonw *w, const char *device, const struct medsec_risk_register *r,
+void medsec_risk_register_json(struct medsec_jsonw *w, const char *device,
+                               const struct medsec_risk_register *r,
                                const struct medsec_risk_links *links);
 
 /* ---- from the security file (model.h) ------------------------------------------------------ */
@@ -235,8 +243,9 @@ struct medsec_threat_list;
  * acceptable and tolerable (ALARP; counted as acceptable) and unacceptable. EINVAL when the file
  * has no matrix or a cell is missing.
  */
-medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
-                                           struct medsec_error *err) __attribute__((warn_unused_result));
+medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg,
+                                           const struct medsec_model *m, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 /*
  * Add one risk per threat that is not silenced (docs/risk.md): exploitability from the threat's
  * stated level, its MITRE rubric answers (CVSS), or the rule rating; severity from the worst harm
@@ -244,47 +253,50 @@ medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg, con
  * controls on its element that cover its category and lower exploitability / severity by one level
  * with their rationale; planned controls and missing capabilities as what would close it.
  * Then one risk per known vulnerability of the file (status affected, under_investigation or not
- * stated): exploitability from the CVSS vector its rubric answers give; severity from the worst harm
- * of the assets reachable through the items it affects (stored in them or carried by their flows),
- * for the properties the rubric says it impacts for the assets' clinical functions; controls it
- * names, and active controls on those items without a STRIDE restriction. Sorts.
+ * stated): exploitability from the CVSS vector its rubric answers give; severity from the worst
+ * harm of the assets reachable through the items it affects (stored in them or carried by their
+ * flows), for the properties the rubric says it impacts for the assets' clinical functions;
+ * controls it names, and active controls on those items without a STRIDE restriction. Sorts.
  */
 medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
-                                  const struct medsec_tm_graph *g, const struct medsec_threat_list *threats,
+                                  const struct medsec_tm_graph *g,
+                                  const struct medsec_threat_list *threats,
                                   struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* A known vulnerability that matching the device's SBOMs found (medsec scan), for the register. */
 struct medsec_risk_finding {
-    const char *id;                  /* the vulnerability (CVE-..., GHSA-...) */
-    const char *const *aliases;      /* its other ids */
+    const char *id;             /* the vulnerability (CVE-..., GHSA-...) */
+    const char *const *aliases; /* its other ids */
     size_t naliases;
-    const char *sbom;                /* the SBOM file as device.yaml names it (items[].sbom) */
-    const char *component;           /* the component's ref in that SBOM */
+    const char *sbom;      /* the SBOM file as device.yaml names it (items[].sbom) */
+    const char *component; /* the component's ref in that SBOM */
     const char *component_name, *component_version; /* may be NULL */
-    const char *cvss_vector;         /* the chosen score's vector, or NULL */
-    bool kev;                        /* in CISA's KEV catalog */
-    double epss;                     /* EPSS probability, < 0 when unknown */
-    const char *summary;             /* may be NULL */
-    const char *const *fixed;        /* versions that fix it, as the advisories give them */
+    const char *cvss_vector;                        /* the chosen score's vector, or NULL */
+    bool kev;                                       /* in CISA's KEV catalog */
+    double epss;                                    /* EPSS probability, < 0 when unknown */
+    const char *summary;                            /* may be NULL */
+    const char *const *fixed; /* versions that fix it, as the advisories give them */
     size_t nfixed;
 };
 
 /*
- * Add one risk per finding, `R-<id>@<component>`, on the items whose SBOM holds the component (listed
- * in their components, or the item owns the whole SBOM): exploitability from the CVSS vector's
- * exploitability metrics (none: the middle level), raised for KEV and EPSS >= @epss_threshold (0 =
- * 0.1); severity from the worst harm over the assets reachable through those items, for the
- * properties the vector's C/I/A impact (v4: vulnerable or subsequent system) touches (no vector:
- * all); controls as for the file's vulnerabilities; what would close it starts with the update to
- * a fixed version when the advisories name one. A finding the security file assesses itself
+ * Add one risk per finding, `R-<id>@<component>`, on the items whose SBOM holds the component
+ * (listed in their components, or the item owns the whole SBOM): exploitability from the CVSS
+ * vector's exploitability metrics (none: the middle level), raised for KEV and EPSS >=
+ * @epss_threshold (0 = 0.1); severity from the worst harm over the assets reachable through those
+ * items, for the properties the vector's C/I/A impact (v4: vulnerable or subsequent system) touches
+ * (no vector: all); controls as for the file's vulnerabilities; what would close it starts with the
+ * update to a fixed version when the advisories name one. A finding the security file assesses
+ * itself
  * (`vulnerabilities:` with the same id or an alias, on one of those items or naming the component)
  * is left to that assessment and counted in @assessed (may be NULL). A finding whose risk id is
  * already in the register (the same component ref in two SBOMs of the release) is added once. Sorts
  * the register.
  */
 medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const struct medsec_model *m,
-                                    const struct medsec_risk_finding *f, size_t n, double epss_threshold,
-                                    size_t *assessed, struct medsec_error *err) __attribute__((warn_unused_result));
+                                    const struct medsec_risk_finding *f, size_t n,
+                                    double epss_threshold, size_t *assessed,
+                                    struct medsec_error *err) __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

@@ -15,21 +15,23 @@ enum medsec_sbom_format { MEDSEC_SBOM_CYCLONEDX = 1, MEDSEC_SBOM_SPDX };
 /* One component (CycloneDX component, SPDX package). All strings live in the SBOM's arena;
  * any of them may be NULL when the document does not give it. */
 struct medsec_sbom_component {
-    const char *ref;      /* bom-ref (CycloneDX) or SPDXID (SPDX); unique; synthesised when absent */
-    const char *type;     /* CycloneDX type (library, firmware, operating-system...); SPDX primaryPackagePurpose */
-    const char *group;    /* CycloneDX group */
+    const char *ref;   /* bom-ref (CycloneDX) or SPDXID (SPDX); unique; synthesised when absent */
+    const char *type;  /* CycloneDX type (library, firmware, operating-system...); SPDX
+                          primaryPackagePurpose */
+    const char *group; /* CycloneDX group */
     const char *name;
     const char *version;
-    const char *purl;     /* the first purl */
+    const char *purl;        /* the first purl */
     const char *const *cpes; /* all CPEs (CycloneDX cpe + SPDX externalRefs cpe22Type/cpe23Type) */
     size_t ncpes;
     const char *supplier;
-    const char *license;  /* SPDX expression or the concatenated CycloneDX licenses */
-    const char *sha256;   /* lowercase hex, when given */
-    size_t parent;        /* index of the enclosing component (CycloneDX nesting) or MEDSEC_SBOM_NO_PARENT */
-    unsigned line, column;/* where the component starts in the file */
-    int is_subject;       /* 1 for the described thing: CycloneDX metadata.component (always index 0 when
-                           * present) or the SPDX package the document DESCRIBES */
+    const char *license; /* SPDX expression or the concatenated CycloneDX licenses */
+    const char *sha256;  /* lowercase hex, when given */
+    size_t
+        parent; /* index of the enclosing component (CycloneDX nesting) or MEDSEC_SBOM_NO_PARENT */
+    unsigned line, column; /* where the component starts in the file */
+    int is_subject; /* 1 for the described thing: CycloneDX metadata.component (always index 0 when
+                     * present) or the SPDX package the document DESCRIBES */
 };
 
 /* A dependency edge: component `from` depends on component `to` (indices into components). */
@@ -41,9 +43,9 @@ struct medsec_sbom {
     enum medsec_sbom_format format;
     const char *spec_version; /* "1.5", "SPDX-2.3" */
     const char *serial;       /* CycloneDX serialNumber / SPDX documentNamespace */
-    const char *subject;      /* the described thing: metadata.component name or SPDX document name */
-    const char *subject_ref;  /* its ref when it is also a component */
-    const char *path;         /* file it came from */
+    const char *subject; /* the described thing: metadata.component name or SPDX document name */
+    const char *subject_ref; /* its ref when it is also a component */
+    const char *path;        /* file it came from */
     struct medsec_sbom_component *components;
     size_t ncomponents;
     struct medsec_sbom_dep *deps;
@@ -97,7 +99,8 @@ const char *medsec_sbom_spec_version_label(const struct medsec_sbom *s);
 void medsec_sbom_free(struct medsec_sbom *s);
 
 /* Component @i of @s as a JSON object (the one shape every command prints components in): ref,
- * type, group, name, version, purl, cpes, supplier, license, sha256, parent, subject, line, column. */
+ * type, group, name, version, purl, cpes, supplier, license, sha256, parent, subject, line, column.
+ */
 struct medsec_jsonw;
 void medsec_sbom_component_json(struct medsec_jsonw *w, const struct medsec_sbom *s, size_t i);
 

@@ -41,11 +41,12 @@ extern "C" {
 
 /* medsec_scan_opts.flags */
 enum {
-    MEDSEC_SCAN_NO_PURL = 1u << 0,        /* skip the purl path */
-    MEDSEC_SCAN_NO_CPE = 1u << 1,         /* skip the CPE path */
-    MEDSEC_SCAN_NO_PRODUCT = 1u << 2,     /* skip CSAF product-name matching */
-    MEDSEC_SCAN_ANY_PLATFORM = 1u << 3,   /* running-on platforms of AND configurations count as present */
-    MEDSEC_SCAN_WITHDRAWN = 1u << 4,      /* also report withdrawn / rejected entries */
+    MEDSEC_SCAN_NO_PURL = 1u << 0,    /* skip the purl path */
+    MEDSEC_SCAN_NO_CPE = 1u << 1,     /* skip the CPE path */
+    MEDSEC_SCAN_NO_PRODUCT = 1u << 2, /* skip CSAF product-name matching */
+    MEDSEC_SCAN_ANY_PLATFORM =
+        1u << 3, /* running-on platforms of AND configurations count as present */
+    MEDSEC_SCAN_WITHDRAWN = 1u << 4, /* also report withdrawn / rejected entries */
 };
 
 struct medsec_scan_opts {
@@ -65,36 +66,39 @@ struct medsec_scan_match {
     const char *source;    /* "osv", "nvd", "csaf" */
     const char *record_id; /* the advisory that says so (provenance) */
     const char *name;      /* the id that source gives the vulnerability */
-    const char *key;       /* what matched: canonical package key, CPE criterion or "vendor / product" */
-    const char *reason;    /* why the version is affected, e.g. "1.0.2j in [1.0.2, 1.0.2k)" */
-    bool review;           /* the advisory's range is free text: a person must confirm */
+    const char *key; /* what matched: canonical package key, CPE criterion or "vendor / product" */
+    const char *reason; /* why the version is affected, e.g. "1.0.2j in [1.0.2, 1.0.2k)" */
+    bool review;        /* the advisory's range is free text: a person must confirm */
 };
 
 /* One vulnerability identity, as the database describes it. Held once per identity in the result's
  * arena; every finding of it points here. */
 struct medsec_scan_vuln {
-    const char *id;     /* merged identity name (the CVE when there is one) */
-    const char **aliases; size_t naliases; /* every other id it has in the database, sorted */
+    const char *id; /* merged identity name (the CVE when there is one) */
+    const char **aliases;
+    size_t naliases; /* every other id it has in the database, sorted */
     const char *summary;
     /* the chosen score: CVSS v3.1, else v3.0, v4.0, v2.0; NVD's before others'. score < 0: none */
     const char *cvss_version, *cvss_vector, *cvss_source;
     double cvss_score;
     enum medsec_cvss_severity severity; /* of the chosen score; MEDSEC_CVSS_SEV_UNKNOWN when none */
-    bool kev;           /* in CISA's Known Exploited Vulnerabilities catalog */
+    bool kev;                           /* in CISA's Known Exploited Vulnerabilities catalog */
     const char *kev_date_added, *kev_due_date, *kev_ransomware;
     bool has_epss;
     double epss, epss_percentile;
-    bool withdrawn;     /* the identity is withdrawn or rejected */
+    bool withdrawn; /* the identity is withdrawn or rejected */
 };
 
 /* One vulnerability on one component. */
 struct medsec_scan_finding {
-    size_t component;   /* index into the SBOM's components */
+    size_t component; /* index into the SBOM's components */
     const struct medsec_scan_vuln *vuln;
-    const char **fixed; size_t nfixed; /* versions that fix it, as the advisories give them (sorted as text) */
-    struct medsec_scan_match *matches; size_t nmatches;
-    bool review;        /* every match needs review */
-    bool withdrawn;     /* the identity or a record that matched is withdrawn */
+    const char **fixed;
+    size_t nfixed; /* versions that fix it, as the advisories give them (sorted as text) */
+    struct medsec_scan_match *matches;
+    size_t nmatches;
+    bool review;    /* every match needs review */
+    bool withdrawn; /* the identity or a record that matched is withdrawn */
 };
 
 struct medsec_scan_result {
@@ -102,11 +106,11 @@ struct medsec_scan_result {
     /* by component, then those that need no review, then score (highest first), then id */
     struct medsec_scan_finding *findings;
     size_t nfindings;
-    size_t components;        /* components looked at */
-    size_t by_purl, by_cpe;   /* components with a usable purl / at least one usable CPE */
-    size_t unidentified;      /* components with neither (each has a warning) */
-    size_t platform_unmet;    /* configurations whose running-on platform the SBOM does not list */
-    size_t unorderable;       /* advisory rows skipped: the version cannot be ordered in the scheme */
+    size_t components;      /* components looked at */
+    size_t by_purl, by_cpe; /* components with a usable purl / at least one usable CPE */
+    size_t unidentified;    /* components with neither (each has a warning) */
+    size_t platform_unmet;  /* configurations whose running-on platform the SBOM does not list */
+    size_t unorderable;     /* advisory rows skipped: the version cannot be ordered in the scheme */
     size_t vulnerable_components;
     struct medsec_arena arena; /* the strings, matches and vulnerability records of the findings */
 };
@@ -130,8 +134,8 @@ struct medsec_scan_totals {
 /* Add @r to @t (zero it first). */
 void medsec_scan_totals_add(struct medsec_scan_totals *t, const struct medsec_scan_result *r);
 
-/* Finding @f of a scan of @sbom as a JSON object (docs/schema/scan-report.schema.json, `finding`): the
- * component, the vulnerability, its scores, KEV, EPSS, fixed versions and every match. */
+/* Finding @f of a scan of @sbom as a JSON object (docs/schema/scan-report.schema.json, `finding`):
+ * the component, the vulnerability, its scores, KEV, EPSS, fixed versions and every match. */
 struct medsec_jsonw;
 void medsec_scan_finding_json(struct medsec_jsonw *w, const struct medsec_sbom *sbom,
                               const struct medsec_scan_finding *f);

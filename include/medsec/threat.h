@@ -34,10 +34,10 @@ struct medsec_tm_attr {
 struct medsec_tm_element {
     enum medsec_element_kind kind;
     const char *id;
-    const char *name; /* display name (defaults to id) */
-    const char *zone; /* trust-zone id; NULL for flows and crossings */
-    const char *from; /* flows and crossings: source element / zone id */
-    const char *to;   /* flows and crossings: destination element / zone id */
+    const char *name;             /* display name (defaults to id) */
+    const char *zone;             /* trust-zone id; NULL for flows and crossings */
+    const char *from;             /* flows and crossings: source element / zone id */
+    const char *to;               /* flows and crossings: destination element / zone id */
     struct medsec_tm_attr *attrs; /* unordered; look up with medsec_tm_attr_get */
 };
 
@@ -65,22 +65,24 @@ void medsec_tm_graph_init(struct medsec_tm_graph *g);
 void medsec_tm_graph_release(struct medsec_tm_graph *g);
 
 /* Add a zone / an element (strings are copied). EINVAL on a duplicate id, ETOOBIG past the cap. */
-medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const char *name, int trust)
+medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const char *name,
+                              int trust) __attribute__((warn_unused_result));
+medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_element_kind kind,
+                                 const char *id, const char *name, const char *zone,
+                                 const char *from, const char *to, size_t *index)
     __attribute__((warn_unused_result));
-medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_element_kind kind, const char *id,
-                                 const char *name, const char *zone, const char *from, const char *to,
-                                 size_t *index) __attribute__((warn_unused_result));
 
-/* Set an attribute of element @index (replacing one of the same name), or append to a list attribute
- * (created when absent; a duplicate item is not added twice). */
+/* Set an attribute of element @index (replacing one of the same name), or append to a list
+ * attribute (created when absent; a duplicate item is not added twice). */
 medsec_err medsec_tm_set_bool(struct medsec_tm_graph *g, size_t index, const char *name, bool v)
     __attribute__((warn_unused_result));
-medsec_err medsec_tm_set_str(struct medsec_tm_graph *g, size_t index, const char *name, const char *v)
-    __attribute__((warn_unused_result));
+medsec_err medsec_tm_set_str(struct medsec_tm_graph *g, size_t index, const char *name,
+                             const char *v) __attribute__((warn_unused_result));
 medsec_err medsec_tm_add_item(struct medsec_tm_graph *g, size_t index, const char *name,
                               const char *item) __attribute__((warn_unused_result));
 
-const struct medsec_tm_attr *medsec_tm_attr_get(const struct medsec_tm_element *e, const char *name);
+const struct medsec_tm_attr *medsec_tm_attr_get(const struct medsec_tm_element *e,
+                                                const char *name);
 /* True when a list attribute @name holds @item (ASCII case-insensitive). */
 bool medsec_tm_has_item(const struct medsec_tm_element *e, const char *name, const char *item);
 const struct medsec_tm_element *medsec_tm_find(const struct medsec_tm_graph *g, const char *id);
@@ -89,10 +91,10 @@ const struct medsec_tm_zone *medsec_tm_find_zone(const struct medsec_tm_graph *g
 /*
  * Derive what the rules look at but nobody writes by hand (docs/threats.md, "derived attributes"):
  * for each flow `from_kind`, `to_kind`, `from_zone`, `to_zone`, `crosses_zone`, `to_trust_higher`,
- * and `to_clinical_functions`/`to_hazards` (its destination's); one zone_crossing element per ordered pair
- * of zones with `flows`, `protocol`, `encrypted`/`authenticated`/`integrity` (true only when true for
- * every flow) and the union of the flows' capabilities. Call once, after every element is added.
- * EINVAL when a flow names an element that does not exist.
+ * and `to_clinical_functions`/`to_hazards` (its destination's); one zone_crossing element per
+ * ordered pair of zones with `flows`, `protocol`, `encrypted`/`authenticated`/`integrity` (true
+ * only when true for every flow) and the union of the flows' capabilities. Call once, after every
+ * element is added. EINVAL when a flow names an element that does not exist.
  */
 medsec_err medsec_tm_graph_derive(struct medsec_tm_graph *g, struct medsec_error *err)
     __attribute__((warn_unused_result));
@@ -117,13 +119,13 @@ struct medsec_tm_mitigation {
 
 struct medsec_tm_rule {
     const char *id;
-    const char *title;     /* may hold {name}, {id}, {zone}, {from}, {to}, {protocol} placeholders */
+    const char *title; /* may hold {name}, {id}, {zone}, {from}, {to}, {protocol} placeholders */
     const char *rationale; /* why the threat exists; may be NULL */
-    unsigned kinds;        /* bit (1u << enum medsec_element_kind) per element kind the rule applies to */
+    unsigned kinds; /* bit (1u << enum medsec_element_kind) per element kind the rule applies to */
     enum medsec_stride stride;
     const struct medsec_tm_cond *when; /* NULL = always */
-    enum medsec_tm_rating rating;     /* exploitability hint before controls */
-    const char *hazard;    /* MDCG generic security hazard, e.g. denial_of_service; may be NULL */
+    enum medsec_tm_rating rating;      /* exploitability hint before controls */
+    const char *hazard; /* MDCG generic security hazard, e.g. denial_of_service; may be NULL */
     const char **cwe, **capec, **controls;
     size_t ncwe, ncapec, ncontrols;
     const struct medsec_tm_mitigation *mitigations;
@@ -155,7 +157,8 @@ medsec_err medsec_tm_catalog_load(struct medsec_tm_catalog *c, const char *text,
                                   const char *name, struct medsec_error *err)
     __attribute__((warn_unused_result));
 medsec_err medsec_tm_catalog_load_file(struct medsec_tm_catalog *c, const char *path,
-                                       struct medsec_error *err) __attribute__((warn_unused_result));
+                                       struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
 /* Load the default catalog (rules/threats.yaml, compiled into the library). */
 medsec_err medsec_tm_catalog_load_default(struct medsec_tm_catalog *c, struct medsec_error *err)
@@ -167,15 +170,15 @@ bool medsec_tm_cond_eval(const struct medsec_tm_cond *cond, const struct medsec_
 /* ---- threats ----------------------------------------------------------------------------- */
 
 enum medsec_tm_status {
-    MEDSEC_TM_OPEN = 0,  /* no applied control addresses it */
-    MEDSEC_TM_REDUCED,   /* a control downgraded it (rating lowered by one) */
-    MEDSEC_TM_MITIGATED  /* a control silences it; kept only when asked for */
+    MEDSEC_TM_OPEN = 0, /* no applied control addresses it */
+    MEDSEC_TM_REDUCED,  /* a control downgraded it (rating lowered by one) */
+    MEDSEC_TM_MITIGATED /* a control silences it; kept only when asked for */
 };
 const char *medsec_tm_status_name(enum medsec_tm_status s);
 
 struct medsec_threat {
-    char id[128];         /* "T-" + 8 hex digits (medsec_threat_id); manual threats keep their own */
-    const char *rule_id;  /* NULL for manual threats */
+    char id[128];        /* "T-" + 8 hex digits (medsec_threat_id); manual threats keep their own */
+    const char *rule_id; /* NULL for manual threats */
     const char *element_id;
     enum medsec_element_kind kind;
     enum medsec_stride stride;
@@ -224,13 +227,17 @@ void medsec_threat_list_release(struct medsec_threat_list *l);
 #define MEDSEC_TM_WITH_MITIGATED 1u /* keep silenced threats (status mitigated) in the list */
 
 /* Apply every rule to every element of @g (derived already). EINVAL on an id collision. */
-medsec_err medsec_threats_generate(const struct medsec_tm_graph *g, const struct medsec_tm_catalog *c,
-                                   unsigned flags, struct medsec_threat_list *out,
-                                   struct medsec_error *err) __attribute__((warn_unused_result));
-/* Merge manual threats (replacing same-id generated ones; EINVAL on two manual with one id), sort. */
-medsec_err medsec_threats_merge_manual(struct medsec_threat_list *l, const struct medsec_tm_graph *g,
+medsec_err medsec_threats_generate(const struct medsec_tm_graph *g,
+                                   const struct medsec_tm_catalog *c, unsigned flags,
+                                   struct medsec_threat_list *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+/* Merge manual threats (replacing same-id generated ones; EINVAL on two manual with one id), sort.
+ */
+medsec_err medsec_threats_merge_manual(struct medsec_threat_list *l,
+                                       const struct medsec_tm_graph *g,
                                        const struct medsec_threat_manual *m, size_t n,
-                                       struct medsec_error *err) __attribute__((warn_unused_result));
+                                       struct medsec_error *err)
+    __attribute__((warn_unused_result));
 const struct medsec_threat *medsec_threats_find(const struct medsec_threat_list *l, const char *id);
 
 /* ---- from the security file (model.h) ------------------------------------------------------ */
@@ -244,10 +251,11 @@ struct medsec_model_control;
  * active controls on the elements they apply to (a zone: its elements; an asset: where it is stored
  * or carried), clinical functions from the assets, hazards from the manual threats; then derive.
  */
-medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_graph *g, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_graph *g,
+                                struct medsec_error *err) __attribute__((warn_unused_result));
 /* Merge the file's `threats:` (its first element and first STRIDE category; rating from its
- * exploitability level's third of the scale; hazards from the threat and from hazards naming it). */
+ * exploitability level's third of the scale; hazards from the threat and from hazards naming it).
+ */
 medsec_err medsec_threats_merge_model(struct medsec_threat_list *l, const struct medsec_tm_graph *g,
                                       const struct medsec_model *m, struct medsec_error *err)
     __attribute__((warn_unused_result));

@@ -1,6 +1,7 @@
 /* medsec/utf8.h: check that text is well-formed UTF-8 before a parser sees it, and say where it is
  * not. The YAML loaders (security file, rule catalogs) call it first: libfyaml 0.7.12 loops forever
- * on some malformed sequences (an unknown directive followed by a bad byte, found by the fuzzers). */
+ * on some malformed sequences (an unknown directive followed by a bad byte, found by the fuzzers).
+ */
 #ifndef MEDSEC_UTF8_H
 #define MEDSEC_UTF8_H
 
@@ -13,9 +14,10 @@ extern "C" {
 
 /* Where the first bad byte is. */
 struct medsec_utf8_pos {
-    size_t offset;         /* byte offset */
-    unsigned line, column; /* 1-based; the column counts characters (code points), as libfyaml does */
-    unsigned char byte;    /* the byte itself; 0 for a NUL byte */
+    size_t offset; /* byte offset */
+    unsigned line,
+        column;         /* 1-based; the column counts characters (code points), as libfyaml does */
+    unsigned char byte; /* the byte itself; 0 for a NUL byte */
 };
 
 /*

@@ -45,8 +45,15 @@ medsec_err medsec_version_compare(enum medsec_vscheme s, const char *a, const ch
 
 /* ---- vers: (package-url/vers-spec) ---- */
 
-enum medsec_vers_op { MEDSEC_VERS_EQ, MEDSEC_VERS_NE, MEDSEC_VERS_LT, MEDSEC_VERS_LE,
-                      MEDSEC_VERS_GT, MEDSEC_VERS_GE, MEDSEC_VERS_ANY };
+enum medsec_vers_op {
+    MEDSEC_VERS_EQ,
+    MEDSEC_VERS_NE,
+    MEDSEC_VERS_LT,
+    MEDSEC_VERS_LE,
+    MEDSEC_VERS_GT,
+    MEDSEC_VERS_GE,
+    MEDSEC_VERS_ANY
+};
 
 struct medsec_vers_constraint {
     enum medsec_vers_op op;
@@ -75,10 +82,11 @@ void medsec_vers_release(struct medsec_vers *r);
 
 /*
  * Like medsec_vers_parse, but @s must already be canonical: no whitespace, no empty constraints
- * (leading, trailing or doubled '|'), upper-case percent-encoding, constraints sorted by version, and
- * for "datetime" upper-case T/Z with unencoded colons. Messages start "non-canonical VERS: ".
+ * (leading, trailing or doubled '|'), upper-case percent-encoding, constraints sorted by version,
+ * and for "datetime" upper-case T/Z with unencoded colons. Messages start "non-canonical VERS: ".
  */
-medsec_err medsec_vers_parse_canonical(const char *s, struct medsec_vers *out, struct medsec_error *err)
+medsec_err medsec_vers_parse_canonical(const char *s, struct medsec_vers *out,
+                                       struct medsec_error *err)
     __attribute__((warn_unused_result));
 
 /* ---- OSV ranges (SEMVER and ECOSYSTEM events) ---- */
@@ -100,22 +108,24 @@ struct medsec_version_event {
 };
 
 /*
- * Is @version inside one OSV range given as @n events? The events are sorted by version under @scheme
- * (introduced "0" first) and walked: introduced opens, fixed and limit close at their version,
- * last_affected closes after it. Under semver a leading "v" is ignored. MEDSEC_EPARSE when @version
- * or an event's version is not valid in the scheme (or 256 bytes or longer); MEDSEC_ETOOBIG past
- * MEDSEC_VERSION_MAX_EVENTS events; MEDSEC_ENOMEM.
+ * Is @version inside one OSV range given as @n events? The events are sorted by version under
+ * @scheme (introduced "0" first) and walked: introduced opens, fixed and limit close at their
+ * version, last_affected closes after it. Under semver a leading "v" is ignored. MEDSEC_EPARSE when
+ * @version or an event's version is not valid in the scheme (or 256 bytes or longer);
+ * MEDSEC_ETOOBIG past MEDSEC_VERSION_MAX_EVENTS events; MEDSEC_ENOMEM.
  */
-medsec_err medsec_version_osv_contains(enum medsec_vscheme scheme, const struct medsec_version_event *ev, size_t n,
-                                       const char *version, bool *affected, struct medsec_error *err)
+medsec_err
+medsec_version_osv_contains(enum medsec_vscheme scheme, const struct medsec_version_event *ev,
+                            size_t n, const char *version, bool *affected, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
-/* The longest version text the ordering functions take (NUL included); longer ones are unorderable. */
+/* The longest version text the ordering functions take (NUL included); longer ones are unorderable.
+ */
 #define MEDSEC_VERSION_MAX 256
 
-/* Copy the version text at @s (@n bytes, not NUL-terminated) into @dst (MEDSEC_VERSION_MAX bytes) as a
- * string, without a "v" before a digit when @strip_v (SemVer data often writes "v1.2.3"). False when
- * it is empty or MEDSEC_VERSION_MAX bytes or longer. */
+/* Copy the version text at @s (@n bytes, not NUL-terminated) into @dst (MEDSEC_VERSION_MAX bytes)
+ * as a string, without a "v" before a digit when @strip_v (SemVer data often writes "v1.2.3").
+ * False when it is empty or MEDSEC_VERSION_MAX bytes or longer. */
 bool medsec_version_copy(char dst[MEDSEC_VERSION_MAX], const char *s, size_t n, bool strip_v);
 
 #endif

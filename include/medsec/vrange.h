@@ -67,7 +67,8 @@ medsec_err medsec_pep440_specifiers_contain(const char *specs, const char *versi
  * ranges ("1.*") are not supported (MEDSEC_EUNSUPPORTED). MEDSEC_EPARSE when invalid.
  */
 medsec_err medsec_nuget_range_contains(const char *range, const char *version, bool *out,
-                                       struct medsec_error *err) __attribute__((warn_unused_result));
+                                       struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
 /* ---- Maven ---- */
 
@@ -76,7 +77,8 @@ medsec_err medsec_nuget_range_contains(const char *range, const char *version, b
  * several intervals separated by commas "(,1.0],[1.2,)". MEDSEC_EPARSE when invalid.
  */
 medsec_err medsec_maven_range_contains(const char *range, const char *version, bool *out,
-                                       struct medsec_error *err) __attribute__((warn_unused_result));
+                                       struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
 /* ---- RubyGems ---- */
 

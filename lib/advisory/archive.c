@@ -1,6 +1,6 @@
-/* archive.c: the members of OSV zips and of tarballs (.tar.gz, .tgz: ustar, GNU long names, pax path),
- * and gzip-compressed files (an NVD feed streamed, anything else inflated whole), each handed on as
- * text by its name. */
+/* archive.c: the members of OSV zips and of tarballs (.tar.gz, .tgz: ustar, GNU long names, pax
+ * path), and gzip-compressed files (an NVD feed streamed, anything else inflated whole), each
+ * handed on as text by its name. */
 #include <stdio.h>
 #include <string.h>
 #include <zip.h>
@@ -9,7 +9,8 @@
 #include "medsec/alloc.h"
 
 /* Room for @n bytes and a NUL in the member buffer *@buf. */
-static medsec_err member_room(struct adv_reader *r, char **buf, size_t *cap, size_t n, const char *path)
+static medsec_err member_room(struct adv_reader *r, char **buf, size_t *cap, size_t n,
+                              const char *path)
 {
     if (medsec_array_reserve(buf, cap, n + 1, 1))
         return medsec_error_set(r->err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
@@ -33,7 +34,8 @@ medsec_err adv_read_zip(struct adv_reader *r, const char *path)
     r->progress_total = n > 0 ? (uint64_t)n : 0;
     for (zip_int64_t i = 0; !rc && i < n; i++) {
         zip_stat_t st;
-        if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) || !st.name)
+        if (zip_stat_index(z, (zip_uint64_t)i, 0, &st) != 0 || !(st.valid & ZIP_STAT_SIZE) ||
+            !st.name)
             continue;
         medsec_buf_reset(&origin);
         if (medsec_buf_addf(&origin, "%s:%s", path, st.name)) {
@@ -141,7 +143,8 @@ medsec_err adv_read_tar_gz(struct adv_reader *r, const char *path)
             if (regular && !wanted)
                 r->stats->ignored++;
             if (wanted) {
-                adv_warn(r, path, 0, 0, "member %s larger than %zu bytes; skipped", name, ADV_MAX_RECORD);
+                adv_warn(r, path, 0, 0, "member %s larger than %zu bytes; skipped", name,
+                         ADV_MAX_RECORD);
                 r->stats->malformed++;
             }
             rc = adv_gz_skip(&g, padded, path, &e);
@@ -235,7 +238,8 @@ medsec_err adv_read_gz(struct adv_reader *r, const char *path)
         goto out_free;
     }
     if (rd == MEDSEC_ETOOBIG && nvd)
-        adv_warn(r, path, f.item_line, 0, "NVD item larger than %zu bytes; rest of feed skipped", ADV_MAX_RECORD);
+        adv_warn(r, path, f.item_line, 0, "NVD item larger than %zu bytes; rest of feed skipped",
+                 ADV_MAX_RECORD);
     else if (rd == MEDSEC_ETOOBIG)
         adv_warn(r, path, 0, 0, "uncompressed size over %zu bytes; skipped", ADV_MAX_FILE);
     else

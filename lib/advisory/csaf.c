@@ -37,8 +37,8 @@ static void count_branches(const struct medsec_json *branches, size_t *n, unsign
     }
 }
 
-static void add_product(struct csaf *c, const struct medsec_json *prod, const char *vendor, const char *name,
-                        const char *version, const char *range)
+static void add_product(struct csaf *c, const struct medsec_json *prod, const char *vendor,
+                        const char *name, const char *version, const char *range)
 {
     const char *id = adv_str(prod, "product_id");
     if (!id || c->n >= c->cap)
@@ -54,8 +54,8 @@ static void add_product(struct csaf *c, const struct medsec_json *prod, const ch
     p->purl = adv_str(h, "purl");
 }
 
-static void walk(struct csaf *c, const struct medsec_json *branches, const char *vendor, const char *name,
-                 const char *version, const char *range, unsigned depth)
+static void walk(struct csaf *c, const struct medsec_json *branches, const char *vendor,
+                 const char *name, const char *version, const char *range, unsigned depth)
 {
     if (depth > 30)
         return;
@@ -105,7 +105,8 @@ static bool version_token(const char *s, size_t n)
         else if (!isalpha(ch) && !strchr("._+~-()", ch))
             return false;
         /* "12.2.x.x" is a wildcard pattern, not a version */
-        if ((ch == 'x' || ch == 'X') && (i == 0 || s[i - 1] == '.') && (i + 1 == n || s[i + 1] == '.'))
+        if ((ch == 'x' || ch == 'X') && (i == 0 || s[i - 1] == '.') &&
+            (i + 1 == n || s[i + 1] == '.'))
             return false;
     }
     return digit;
@@ -122,7 +123,8 @@ static const char *trim(const char *s, size_t *n)
     return s;
 }
 
-/* Append through a medsec_buf call; a failure can only be memory (inputs are capped at 400 bytes). */
+/* Append through a medsec_buf call; a failure can only be memory (inputs are capped at 400 bytes).
+ */
 #define PUT(e) (((e) == MEDSEC_OK) || (*oom = true, false))
 
 /* One "op version" part into @b as a vers constraint; false when it is not one. A "V" before the
@@ -164,7 +166,7 @@ static bool constraints(struct medsec_buf *c, const char *s, size_t n, const cha
 {
     const char *and = strstr(low, " and ");
     if (and) {
-        size_t k = (size_t)(and - low);
+        size_t k = (size_t)(and-low);
         return constraint(c, s, k, true, oom) && constraint(c, s + k + 5, n - k - 5, true, oom);
     }
     /* a constraint ends at '|' or where the next operator starts (">= 2.0 < 2.2", ">=2.3<3.0") */
@@ -192,15 +194,32 @@ static bool phrase(struct medsec_buf *b, const char *low, const char *orig, bool
         bool prefix; /* text before the version, else after */
         const char *op;
     } ph[] = {
-        {"versions prior to ", true, "<"}, {"version prior to ", true, "<"}, {"prior to ", true, "<"},
-        {"all versions before ", true, "<"}, {"versions before ", true, "<"}, {"before ", true, "<"},
-        {"earlier than ", true, "<"},     {"older than ", true, "<"},      {"below ", true, "<"},
-        {"up to and including ", true, "<="}, {"up to ", true, "<="},     {"through ", true, "<="},
-        {"all versions up to ", true, "<="}, {"versions up to ", true, "<="},
-        {" and prior", false, "<="},      {" and earlier", false, "<="},   {" and below", false, "<="},
-        {" and older", false, "<="},      {" or earlier", false, "<="},    {" or prior", false, "<="},
-        {" and before", false, "<="},     {" and later", false, ">="},     {" and above", false, ">="},
-        {" or later", false, ">="},       {" and newer", false, ">="},     {" or higher", false, ">="},
+        {"versions prior to ", true, "<"},
+        {"version prior to ", true, "<"},
+        {"prior to ", true, "<"},
+        {"all versions before ", true, "<"},
+        {"versions before ", true, "<"},
+        {"before ", true, "<"},
+        {"earlier than ", true, "<"},
+        {"older than ", true, "<"},
+        {"below ", true, "<"},
+        {"up to and including ", true, "<="},
+        {"up to ", true, "<="},
+        {"through ", true, "<="},
+        {"all versions up to ", true, "<="},
+        {"versions up to ", true, "<="},
+        {" and prior", false, "<="},
+        {" and earlier", false, "<="},
+        {" and below", false, "<="},
+        {" and older", false, "<="},
+        {" or earlier", false, "<="},
+        {" or prior", false, "<="},
+        {" and before", false, "<="},
+        {" and later", false, ">="},
+        {" and above", false, ">="},
+        {" or later", false, ">="},
+        {" and newer", false, ">="},
+        {" or higher", false, ">="},
         {" and higher", false, ">="},
     };
     size_t len = strlen(low);
@@ -259,9 +278,11 @@ static const char *range_to_vers(const char *text, struct medsec_arena *a, bool 
         }
         if (ok) {
             size_t off = (size_t)(slash - s) + 1;
-            ok = constraints(&c, s + off, n - off, low + off, oom) && PUT(medsec_buf_add(&b, c.data, c.len));
+            ok = constraints(&c, s + off, n - off, low + off, oom) &&
+                 PUT(medsec_buf_add(&b, c.data, c.len));
         }
-    } else if (strcmp(low, "all versions") == 0 || strcmp(low, "all") == 0 || strcmp(low, "*") == 0) {
+    } else if (strcmp(low, "all versions") == 0 || strcmp(low, "all") == 0 ||
+               strcmp(low, "*") == 0) {
         ok = PUT(medsec_buf_adds(&b, "vers:generic/*"));
     } else {
         ok = PUT(medsec_buf_adds(&b, "vers:generic/"));
@@ -312,9 +333,14 @@ const char *medsec_csaf_range_to_vers(const char *text, struct medsec_arena *a)
 static const struct {
     const char *key, *status;
 } status_map[] = {
-    {"first_affected", "affected"}, {"known_affected", "affected"},  {"last_affected", "affected"},
-    {"first_fixed", "fixed"},       {"fixed", "fixed"},             {"known_not_affected", "not_affected"},
-    {"recommended", "recommended"}, {"under_investigation", "under_investigation"},
+    {"first_affected", "affected"},
+    {"known_affected", "affected"},
+    {"last_affected", "affected"},
+    {"first_fixed", "fixed"},
+    {"fixed", "fixed"},
+    {"known_not_affected", "not_affected"},
+    {"recommended", "recommended"},
+    {"under_investigation", "under_investigation"},
 };
 
 static medsec_err fill_affected(struct csaf *c, const char *pid, const char *status,
@@ -366,8 +392,8 @@ static medsec_err fill_affected(struct csaf *c, const char *pid, const char *sta
     return MEDSEC_OK;
 }
 
-static medsec_err csaf_vuln(struct csaf *c, const struct medsec_json *v, const char *docid, size_t index,
-                            struct medsec_adv_vuln *vu, struct medsec_buf *sb)
+static medsec_err csaf_vuln(struct csaf *c, const struct medsec_json *v, const char *docid,
+                            size_t index, struct medsec_adv_vuln *vu, struct medsec_buf *sb)
 {
     struct medsec_arena *a = c->a;
     const char *cve = adv_str(v, "cve");
@@ -483,8 +509,9 @@ static medsec_err csaf_vuln(struct csaf *c, const struct medsec_json *v, const c
                 if (medsec_cpe_parse(af->cpe, strlen(af->cpe), &wfn, &e) != MEDSEC_OK ||
                     medsec_cpe_key(&wfn, key, sizeof key) != MEDSEC_OK)
                     continue;
-                /* a CPE that leaves the version open while the product states a range would claim every
-                 * version: such products are matched by the range (purl or product path) instead */
+                /* a CPE that leaves the version open while the product states a range would claim
+                 * every version: such products are matched by the range (purl or product path)
+                 * instead */
                 char vk[MEDSEC_CPE_TEXT_MAX];
                 bool exact = medsec_cpe_version_key(&wfn, vk, sizeof vk) == MEDSEC_OK;
                 if (!exact && af->ranges && af->ranges[0])
@@ -515,7 +542,8 @@ medsec_err medsec_csaf_from_json(const struct medsec_json_doc *doc, const struct
     const struct medsec_json *tr = medsec_json_get(d, "tracking");
     const char *id = adv_str(tr, "id");
     if (!medsec_json_is(d, MEDSEC_JSON_OBJECT) || !adv_str(d, "csaf_version"))
-        return adv_fail(doc, v, MEDSEC_EPARSE, err, "not a CSAF document (no document.csaf_version)");
+        return adv_fail(doc, v, MEDSEC_EPARSE, err,
+                        "not a CSAF document (no document.csaf_version)");
     if (!id || !*id)
         return adv_fail(doc, d, MEDSEC_EPARSE, err, "CSAF document without document.tracking.id");
     out->source = MEDSEC_ADV_CSAF;
@@ -547,7 +575,8 @@ medsec_err medsec_csaf_from_json(const struct medsec_json_doc *doc, const struct
         const struct medsec_json *fp = medsec_json_get(r, "full_product_name");
         const char *ref = adv_str(r, "product_reference");
         struct product key = {.id = ref};
-        const struct product *base = ref ? bsearch(&key, c.p, nbase, sizeof *c.p, product_cmp) : NULL;
+        const struct product *base =
+            ref ? bsearch(&key, c.p, nbase, sizeof *c.p, product_cmp) : NULL;
         if (!fp)
             continue;
         size_t before = c.n;

@@ -1,4 +1,5 @@
-/* epss.c: FIRST EPSS scores CSV ("#model_version:...,score_date:..." comment, then cve,epss,percentile). */
+/* epss.c: FIRST EPSS scores CSV ("#model_version:...,score_date:..." comment, then
+ * cve,epss,percentile). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -55,15 +56,18 @@ medsec_err adv_epss_read(struct adv_reader *r, const char *origin, const char *t
                     e.percentile = strtod(c2 + 1, &e2);
                 }
                 /* the range tests are written so that NaN ("nan" parses) fails them too */
-                if (!c1 || !c2 || strncmp(row, "CVE-", 4) != 0 || e1 == c1 + 1 || *e1 || e2 == c2 + 1 ||
-                    *e2 || !(e.score >= 0 && e.score <= 1) || !(e.percentile >= 0 && e.percentile <= 1)) {
+                if (!c1 || !c2 || strncmp(row, "CVE-", 4) != 0 || e1 == c1 + 1 || *e1 ||
+                    e2 == c2 + 1 || *e2 || !(e.score >= 0 && e.score <= 1) ||
+                    !(e.percentile >= 0 && e.percentile <= 1)) {
                     adv_warn(r, origin, line, 1, "malformed EPSS row; skipped");
                     r->stats->malformed++;
                 } else {
                     r->stats->records[MEDSEC_ADV_EPSS]++;
-                    medsec_err rc = r->sink->epss ? r->sink->epss(r->sink->ud, &e, origin) : MEDSEC_OK;
+                    medsec_err rc =
+                        r->sink->epss ? r->sink->epss(r->sink->ud, &e, origin) : MEDSEC_OK;
                     if (rc)
-                        return medsec_error_set(r->err, rc, origin, line, 0, "storing EPSS row failed");
+                        return medsec_error_set(r->err, rc, origin, line, 0,
+                                                "storing EPSS row failed");
                 }
             }
         }

@@ -1,5 +1,5 @@
-/* gzip.c: a gzip file read as a stream (several members in a row allowed), and inflated text gathered
- * in a buffer that grows up to a cap. */
+/* gzip.c: a gzip file read as a stream (several members in a row allowed), and inflated text
+ * gathered in a buffer that grows up to a cap. */
 #include <string.h>
 
 #include "reader.h"
@@ -94,7 +94,8 @@ medsec_err adv_gz_read_full(struct adv_gz *g, char *out, size_t n, size_t *got, 
     return MEDSEC_OK;
 }
 
-medsec_err adv_gz_skip(struct adv_gz *g, unsigned long long n, const char *path, struct medsec_error *err)
+medsec_err adv_gz_skip(struct adv_gz *g, unsigned long long n, const char *path,
+                       struct medsec_error *err)
 {
     char tmp[8192];
     while (n) {

@@ -28,7 +28,7 @@ medsec_err medsec_kev_from_json(const struct medsec_json *v, struct medsec_kev_e
 uint64_t adv_kev_hash(const struct medsec_kev_entry *k)
 {
     /* the fields in order, so that the JSON feed and the CSV of one catalog hash alike */
-    const char *f[] = {k->cve,       k->vendor,   k->product,    k->name,   k->description,
+    const char *f[] = {k->cve,        k->vendor,   k->product,    k->name,   k->description,
                        k->date_added, k->due_date, k->ransomware, k->action, k->notes};
     uint64_t h = 0;
     for (size_t j = 0; j < sizeof f / sizeof f[0]; j++)
@@ -37,9 +37,15 @@ uint64_t adv_kev_hash(const struct medsec_kev_entry *k)
 }
 
 /* The catalog's column names, in the order of the entry's fields. */
-static const char *const kev_columns[] = {"cveID",     "vendorProject", "product",
-                                          "vulnerabilityName", "shortDescription", "dateAdded",
-                                          "dueDate",   "knownRansomwareCampaignUse", "requiredAction",
+static const char *const kev_columns[] = {"cveID",
+                                          "vendorProject",
+                                          "product",
+                                          "vulnerabilityName",
+                                          "shortDescription",
+                                          "dateAdded",
+                                          "dueDate",
+                                          "knownRansomwareCampaignUse",
+                                          "requiredAction",
                                           "notes"};
 #define KEV_NCOLS (sizeof kev_columns / sizeof kev_columns[0])
 #define KEV_MAX_FIELDS 64        /* columns in a row */
@@ -67,7 +73,8 @@ bool adv_kev_csv_detect(const char *text, size_t len)
             b--;
         }
         for (size_t k = 0; k < KEV_NCOLS; k++)
-            if ((size_t)(b - a) == strlen(kev_columns[k]) && memcmp(a, kev_columns[k], (size_t)(b - a)) == 0) {
+            if ((size_t)(b - a) == strlen(kev_columns[k]) &&
+                memcmp(a, kev_columns[k], (size_t)(b - a)) == 0) {
                 if (k == 0)
                     cve = true;
                 else
@@ -89,7 +96,8 @@ struct csv_row {
 /* Read the row at *p (which starts on line *line); leaves *p after its line break and counts the
  * lines it spans. *closed is false for a quoted field that never ends (the rest of the text is that
  * row). */
-static medsec_err csv_next(const char **p, const char *end, unsigned *line, struct csv_row *row, bool *closed)
+static medsec_err csv_next(const char **p, const char *end, unsigned *line, struct csv_row *row,
+                           bool *closed)
 {
     medsec_buf_reset(&row->text);
     row->n = 0;
@@ -155,7 +163,8 @@ static const char *field(const struct csv_row *row, int col)
 medsec_err adv_kev_csv_read(struct adv_reader *r, const char *origin, const char *text, size_t len)
 {
     const char *p = text, *end = text + len;
-    if (len >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB && (unsigned char)p[2] == 0xBF)
+    if (len >= 3 && (unsigned char)p[0] == 0xEF && (unsigned char)p[1] == 0xBB &&
+        (unsigned char)p[2] == 0xBF)
         p += 3;
     struct csv_row row;
     memset(&row, 0, sizeof row);
@@ -191,12 +200,12 @@ medsec_err adv_kev_csv_read(struct adv_reader *r, const char *origin, const char
             .action = field(&row, col[8]),
             .notes = field(&row, col[9]),
         };
-        const char *why = !closed                         ? "a quoted field that never ends"
-                          : row.too_many                  ? "more than 64 fields"
-                          : row.too_long                  ? "a row longer than 256 KiB"
+        const char *why = !closed        ? "a quoted field that never ends"
+                          : row.too_many ? "more than 64 fields"
+                          : row.too_long ? "a row longer than 256 KiB"
                           : !k.cve || strncmp(k.cve, "CVE-", 4) != 0 ? "no CVE id in column cveID"
-                          : strlen(k.cve) != strcspn(k.cve, " \t") ? "a CVE id with blanks in it"
-                                                                   : NULL;
+                          : strlen(k.cve) != strcspn(k.cve, " \t")   ? "a CVE id with blanks in it"
+                                                                     : NULL;
         if (why) {
             adv_warn(r, origin, at, 1, "malformed KEV row (%s); skipped", why);
             r->stats->malformed++;

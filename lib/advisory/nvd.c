@@ -35,8 +35,8 @@ static void count_nodes(const struct medsec_json *nodes, size_t *nn, size_t *nc,
     }
 }
 
-static medsec_err add_node(struct nvd_cfg *c, const struct medsec_json *n, unsigned config, int parent,
-                           unsigned *next, unsigned depth)
+static medsec_err add_node(struct nvd_cfg *c, const struct medsec_json *n, unsigned config,
+                           int parent, unsigned *next, unsigned depth)
 {
     if (depth > 16)
         return adv_fail(c->doc, n, MEDSEC_ETOOBIG, c->err, "configuration nested too deeply");
@@ -160,8 +160,9 @@ medsec_err medsec_nvd_from_json(const struct medsec_json_doc *doc, const struct 
     vu->name = id;
     out->published = vu->published = adv_str(v2 ? cve : v, v2 ? "published" : "publishedDate");
     out->modified = vu->modified = adv_str(v2 ? cve : v, v2 ? "lastModified" : "lastModifiedDate");
-    vu->summary = english(v2 ? medsec_json_get(cve, "descriptions")
-                             : medsec_json_get(medsec_json_get(cve, "description"), "description_data"));
+    vu->summary =
+        english(v2 ? medsec_json_get(cve, "descriptions")
+                   : medsec_json_get(medsec_json_get(cve, "description"), "description_data"));
     if (v2) {
         const char *st = adv_str(cve, "vulnStatus");
         if (st && strcmp(st, "Rejected") == 0)
@@ -172,9 +173,11 @@ medsec_err medsec_nvd_from_json(const struct medsec_json_doc *doc, const struct 
 
     struct medsec_buf sb = MEDSEC_BUF_INIT;
     medsec_err rc = MEDSEC_OK;
-    /* CWE: 1.1 problemtype.problemtype_data[].description[].value; 2.0 weaknesses[].description[] */
-    const struct medsec_json *pt = v2 ? medsec_json_get(cve, "weaknesses")
-                                      : medsec_json_get(medsec_json_get(cve, "problemtype"), "problemtype_data");
+    /* CWE: 1.1 problemtype.problemtype_data[].description[].value; 2.0 weaknesses[].description[]
+     */
+    const struct medsec_json *pt =
+        v2 ? medsec_json_get(cve, "weaknesses")
+           : medsec_json_get(medsec_json_get(cve, "problemtype"), "problemtype_data");
     for (size_t i = 0; !rc && i < adv_arrlen(pt); i++) {
         const struct medsec_json *d = medsec_json_get(medsec_json_at(pt, i), "description");
         for (size_t j = 0; !rc && j < adv_arrlen(d); j++) {
@@ -185,8 +188,9 @@ medsec_err medsec_nvd_from_json(const struct medsec_json_doc *doc, const struct 
     }
     if (!rc && sb.len && !(vu->cwes = adv_sb_take(&sb, a)))
         rc = MEDSEC_ENOMEM;
-    const struct medsec_json *refs = v2 ? medsec_json_get(cve, "references")
-                                        : medsec_json_get(medsec_json_get(cve, "references"), "reference_data");
+    const struct medsec_json *refs =
+        v2 ? medsec_json_get(cve, "references")
+           : medsec_json_get(medsec_json_get(cve, "references"), "reference_data");
     if (!rc)
         rc = adv_join(&sb, a, refs, "url", '\n', &vu->refs);
     medsec_buf_release(&sb);
@@ -196,7 +200,8 @@ medsec_err medsec_nvd_from_json(const struct medsec_json_doc *doc, const struct 
     /* scores */
     if (v2) {
         const struct medsec_json *m = medsec_json_get(cve, "metrics");
-        static const char *const keys[] = {"cvssMetricV40", "cvssMetricV31", "cvssMetricV30", "cvssMetricV2"};
+        static const char *const keys[] = {"cvssMetricV40", "cvssMetricV31", "cvssMetricV30",
+                                           "cvssMetricV2"};
         size_t cap = 0;
         for (size_t k = 0; k < 4; k++)
             cap += adv_arrlen(medsec_json_get(m, keys[k]));
@@ -213,12 +218,14 @@ medsec_err medsec_nvd_from_json(const struct medsec_json_doc *doc, const struct 
         const struct medsec_json *imp = medsec_json_get(v, "impact");
         if (!(vu->scores = adv_alloc_array(a, 2, sizeof *vu->scores)))
             return MEDSEC_ENOMEM;
-        add_score(vu, 2, medsec_json_get(medsec_json_get(imp, "baseMetricV3"), "cvssV3"), "nvd@nist.gov");
-        add_score(vu, 2, medsec_json_get(medsec_json_get(imp, "baseMetricV2"), "cvssV2"), "nvd@nist.gov");
+        add_score(vu, 2, medsec_json_get(medsec_json_get(imp, "baseMetricV3"), "cvssV3"),
+                  "nvd@nist.gov");
+        add_score(vu, 2, medsec_json_get(medsec_json_get(imp, "baseMetricV2"), "cvssV2"),
+                  "nvd@nist.gov");
     }
 
-    /* configurations: 2.0 configurations[] {operator, negate, nodes[]}; 1.1 configurations.nodes[] where
-     * each top-level node is one configuration */
+    /* configurations: 2.0 configurations[] {operator, negate, nodes[]}; 1.1 configurations.nodes[]
+     * where each top-level node is one configuration */
     struct nvd_cfg c = {.doc = doc, .a = a, .vu = vu, .err = err};
     const struct medsec_json *cfgs = medsec_json_get(v2 ? cve : v, "configurations");
     size_t nn = 0, nc = 0;

@@ -1,12 +1,13 @@
 /* nvdfeed.c: NVD feeds read item by item: a scanner finds the elements of the top-level "CVE_Items"
- * (JSON 1.1) or "vulnerabilities" (API 2.0) array without building a tree of the whole feed, and each
- * item is cut out and parsed alone, so memory stays flat on 85 MB feeds. */
+ * (JSON 1.1) or "vulnerabilities" (API 2.0) array without building a tree of the whole feed, and
+ * each item is cut out and parsed alone, so memory stays flat on 85 MB feeds. */
 #include <string.h>
 
 #include "reader.h"
 
 /* One NVD item (1.1 CVE_Items[] or 2.0 vulnerabilities[] element) at source line @line. */
-static medsec_err nvd_item(struct adv_reader *r, const char *origin, const char *text, size_t len, unsigned line)
+static medsec_err nvd_item(struct adv_reader *r, const char *origin, const char *text, size_t len,
+                           unsigned line)
 {
     uint64_t h = medsec_adv_hash(text, len);
     if (r->sink->known && r->sink->known(r->sink->ud, h)) {
@@ -42,8 +43,8 @@ static bool target_key(const struct adv_nvd_feed *s)
 
 /* Scan data[s->pos..len) and hand over complete items; s->pos ends at @len. A damaged feed sets
  * s->broken and stops: that is bad input, reported as a warning at the end, not an error. */
-static medsec_err scan(struct adv_reader *r, struct adv_nvd_feed *s, const char *origin, const char *data,
-                       size_t len)
+static medsec_err scan(struct adv_reader *r, struct adv_nvd_feed *s, const char *origin,
+                       const char *data, size_t len)
 {
     size_t i = s->pos;
     while (i < len) {
@@ -100,18 +101,16 @@ static medsec_err scan(struct adv_reader *r, struct adv_nvd_feed *s, const char 
             }
             if (s->in_item && s->depth == 2) {
                 s->in_item = false;
-                medsec_err rc = nvd_item(r, origin, data + s->item_start, i + 1 - s->item_start, s->item_line);
+                medsec_err rc =
+                    nvd_item(r, origin, data + s->item_start, i + 1 - s->item_start, s->item_line);
                 if (rc)
                     return rc;
             } else if (s->in_target && s->depth == 1) {
                 s->in_target = false;
             }
             break;
-        case '\n':
-            s->line++;
-            break;
-        default:
-            break;
+        case '\n': s->line++; break;
+        default: break;
         }
         i++;
     }
@@ -140,7 +139,8 @@ medsec_err adv_nvd_read(struct adv_reader *r, const char *origin, const char *te
     return rc;
 }
 
-medsec_err adv_nvd_feed_push(struct adv_reader *r, struct adv_nvd_feed *f, const char *origin, struct adv_text *t)
+medsec_err adv_nvd_feed_push(struct adv_reader *r, struct adv_nvd_feed *f, const char *origin,
+                             struct adv_text *t)
 {
     medsec_err rc = scan(r, f, origin, t->data, t->len);
     if (rc || f->broken)

@@ -16,7 +16,8 @@ static medsec_err osv_ranges(const struct medsec_json_doc *doc, const struct med
         const char *type = adv_str(r, "type");
         const struct medsec_json *events = medsec_json_get(r, "events");
         if (!type || !medsec_json_is(events, MEDSEC_JSON_ARRAY))
-            return adv_fail(doc, r, MEDSEC_EPARSE, err, "range needs a \"type\" and an \"events\" array");
+            return adv_fail(doc, r, MEDSEC_EPARSE, err,
+                            "range needs a \"type\" and an \"events\" array");
         if (strcmp(type, "GIT") == 0)
             any_git = true;
         else
@@ -26,7 +27,8 @@ static medsec_err osv_ranges(const struct medsec_json_doc *doc, const struct med
             const struct medsec_json *ev = medsec_json_at(events, j);
             if (!medsec_json_is(ev, MEDSEC_JSON_OBJECT) || ev->len != 1 ||
                 ev->u.members[0].value.type != MEDSEC_JSON_STRING)
-                return adv_fail(doc, ev, MEDSEC_EPARSE, err, "an event is an object with one string member");
+                return adv_fail(doc, ev, MEDSEC_EPARSE, err,
+                                "an event is an object with one string member");
             const char *k = ev->u.members[0].key;
             const char *val = ev->u.members[0].value.u.str;
             const char *code = strcmp(k, "introduced") == 0      ? "i="
@@ -57,11 +59,12 @@ static medsec_err osv_ranges(const struct medsec_json_doc *doc, const struct med
 }
 
 static medsec_err osv_affected(const struct medsec_json_doc *doc, const struct medsec_json *aff,
-                               struct medsec_arena *a, struct medsec_adv_affected *out, struct medsec_buf *sb,
-                               struct medsec_error *err)
+                               struct medsec_arena *a, struct medsec_adv_affected *out,
+                               struct medsec_buf *sb, struct medsec_error *err)
 {
     const struct medsec_json *pkg = medsec_json_get(aff, "package");
-    const char *eco = adv_str(pkg, "ecosystem"), *name = adv_str(pkg, "name"), *purl = adv_str(pkg, "purl");
+    const char *eco = adv_str(pkg, "ecosystem"), *name = adv_str(pkg, "name"),
+               *purl = adv_str(pkg, "purl");
     if (pkg && (!eco || !name) && !purl)
         return adv_fail(doc, pkg, MEDSEC_EPARSE, err, "package needs \"ecosystem\" and \"name\"");
     medsec_err rc = adv_purl_key(a, eco, name, purl, out);
@@ -85,7 +88,8 @@ static medsec_err osv_affected(const struct medsec_json_doc *doc, const struct m
         for (size_t i = 0; !rc && i < adv_arrlen(vers); i++) {
             const char *v = medsec_json_str(medsec_json_at(vers, i));
             if (!v || strchr(v, '\n'))
-                rc = adv_fail(doc, medsec_json_at(vers, i), MEDSEC_EPARSE, err, "versions[] holds strings");
+                rc = adv_fail(doc, medsec_json_at(vers, i), MEDSEC_EPARSE, err,
+                              "versions[] holds strings");
             else
                 rc = adv_sb_item(sb, v, '\n');
         }

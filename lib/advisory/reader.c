@@ -7,8 +7,9 @@
 
 #include "reader.h"
 
-void adv_reader_init(struct adv_reader *r, const struct medsec_adv_sink *sink, struct medsec_adv_read_stats *stats,
-                     struct medsec_diags *diags, struct medsec_error *err)
+void adv_reader_init(struct adv_reader *r, const struct medsec_adv_sink *sink,
+                     struct medsec_adv_read_stats *stats, struct medsec_diags *diags,
+                     struct medsec_error *err)
 {
     memset(r, 0, sizeof *r);
     r->sink = sink;
@@ -23,7 +24,8 @@ void adv_reader_release(struct adv_reader *r)
     medsec_arena_release(&r->arena);
 }
 
-void adv_warn(struct adv_reader *r, const char *origin, unsigned line, unsigned col, const char *fmt, ...)
+void adv_warn(struct adv_reader *r, const char *origin, unsigned line, unsigned col,
+              const char *fmt, ...)
 {
     if (!r->diags)
         return;
@@ -78,7 +80,8 @@ static size_t count_review(const struct medsec_advisory *adv)
     return n;
 }
 
-medsec_err adv_deliver(struct adv_reader *r, struct medsec_advisory *adv, const char *origin, uint64_t hash)
+medsec_err adv_deliver(struct adv_reader *r, struct medsec_advisory *adv, const char *origin,
+                       uint64_t hash)
 {
     adv->origin = origin;
     adv->hash = hash;
@@ -86,22 +89,24 @@ medsec_err adv_deliver(struct adv_reader *r, struct medsec_advisory *adv, const 
     r->stats->needs_review += count_review(adv);
     medsec_err rc = r->sink->advisory ? r->sink->advisory(r->sink->ud, adv) : MEDSEC_OK;
     if (rc)
-        return medsec_error_set(r->err, rc, origin, 0, 0, "storing %s record %s failed", medsec_adv_source_name(adv->source),
-                                adv->id);
+        return medsec_error_set(r->err, rc, origin, 0, 0, "storing %s record %s failed",
+                                medsec_adv_source_name(adv->source), adv->id);
     return MEDSEC_OK;
 }
 
-medsec_err adv_deliver_kev(struct adv_reader *r, const struct medsec_kev_entry *k, const char *origin, unsigned line)
+medsec_err adv_deliver_kev(struct adv_reader *r, const struct medsec_kev_entry *k,
+                           const char *origin, unsigned line)
 {
     r->stats->records[MEDSEC_ADV_KEV]++;
-    medsec_err rc = r->sink->kev ? r->sink->kev(r->sink->ud, k, origin, adv_kev_hash(k)) : MEDSEC_OK;
+    medsec_err rc =
+        r->sink->kev ? r->sink->kev(r->sink->ud, k, origin, adv_kev_hash(k)) : MEDSEC_OK;
     if (rc)
         return medsec_error_set(r->err, rc, origin, line, 0, "storing KEV entry %s failed", k->cve);
     return MEDSEC_OK;
 }
 
-medsec_err adv_record_failed(struct adv_reader *r, const char *origin, unsigned line_base, medsec_err rc,
-                             const struct medsec_error *e)
+medsec_err adv_record_failed(struct adv_reader *r, const char *origin, unsigned line_base,
+                             medsec_err rc, const struct medsec_error *e)
 {
     if (rc == MEDSEC_ENOMEM || rc == MEDSEC_EINTERNAL) {
         *r->err = *e;
@@ -109,7 +114,8 @@ medsec_err adv_record_failed(struct adv_reader *r, const char *origin, unsigned 
         return rc;
     }
     unsigned line = e->line ? e->line + line_base : line_base;
-    adv_warn(r, origin, line, e->line ? e->column : 0, "%s; record skipped", e->msg[0] ? e->msg : medsec_strerror(rc));
+    adv_warn(r, origin, line, e->line ? e->column : 0, "%s; record skipped",
+             e->msg[0] ? e->msg : medsec_strerror(rc));
     r->stats->malformed++;
     return MEDSEC_OK;
 }
@@ -128,8 +134,9 @@ medsec_err adv_read_json(struct adv_reader *r, const char *origin, const char *t
         return adv_nvd_read(r, origin, text, len);
     uint64_t h = medsec_adv_hash(text, len);
     if (r->sink->known && r->sink->known(r->sink->ud, h)) {
-        enum medsec_adv_source s = find_in(text, len < ADV_PEEK ? len : ADV_PEEK, "\"csaf_version\"") ? MEDSEC_ADV_CSAF
-                                                                                            : MEDSEC_ADV_OSV;
+        enum medsec_adv_source s =
+            find_in(text, len < ADV_PEEK ? len : ADV_PEEK, "\"csaf_version\"") ? MEDSEC_ADV_CSAF
+                                                                               : MEDSEC_ADV_OSV;
         r->stats->records[s]++;
         r->stats->known++;
         return MEDSEC_OK;
@@ -144,11 +151,13 @@ medsec_err adv_read_json(struct adv_reader *r, const char *origin, const char *t
     const struct medsec_json *root = doc->root;
     struct medsec_advisory adv;
     const struct medsec_json *vulns = medsec_json_get(root, "vulnerabilities");
-    if (medsec_json_get(root, "document") && medsec_json_get(medsec_json_get(root, "document"), "csaf_version")) {
+    if (medsec_json_get(root, "document") &&
+        medsec_json_get(medsec_json_get(root, "document"), "csaf_version")) {
         adv_file_seen(r, origin, MEDSEC_ADV_CSAF);
         rc = medsec_csaf_from_json(doc, root, &r->arena, &adv, &e);
         rc = rc ? adv_record_failed(r, origin, 0, rc, &e) : adv_deliver(r, &adv, origin, h);
-    } else if (medsec_json_get(root, "catalogVersion") && medsec_json_is(vulns, MEDSEC_JSON_ARRAY)) {
+    } else if (medsec_json_get(root, "catalogVersion") &&
+               medsec_json_is(vulns, MEDSEC_JSON_ARRAY)) {
         adv_file_seen(r, origin, MEDSEC_ADV_KEV);
         for (size_t i = 0; !rc && i < vulns->len; i++) {
             const struct medsec_json *item = medsec_json_at(vulns, i);
@@ -169,7 +178,8 @@ medsec_err adv_read_json(struct adv_reader *r, const char *origin, const char *t
         medsec_json_doc_free(doc);
         medsec_arena_release(&r->arena);
         return adv_nvd_read(r, origin, text, len);
-    } else if (adv_str(root, "id") && (medsec_json_get(root, "modified") || medsec_json_get(root, "affected"))) {
+    } else if (adv_str(root, "id") &&
+               (medsec_json_get(root, "modified") || medsec_json_get(root, "affected"))) {
         adv_file_seen(r, origin, MEDSEC_ADV_OSV);
         rc = medsec_osv_from_json(doc, root, &r->arena, &adv, &e);
         rc = rc ? adv_record_failed(r, origin, 0, rc, &e) : adv_deliver(r, &adv, origin, h);
@@ -198,8 +208,9 @@ medsec_err adv_read_content(struct adv_reader *r, const char *origin, const char
 }
 
 medsec_err medsec_adv_read_buffer(const char *name, const void *data, size_t len,
-                                  const struct medsec_adv_sink *sink, struct medsec_adv_read_stats *stats,
-                                  struct medsec_diags *diags, struct medsec_error *err)
+                                  const struct medsec_adv_sink *sink,
+                                  struct medsec_adv_read_stats *stats, struct medsec_diags *diags,
+                                  struct medsec_error *err)
 {
     struct adv_reader r;
     adv_reader_init(&r, sink, stats, diags, err);

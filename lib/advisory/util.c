@@ -65,8 +65,8 @@ medsec_err adv_sb_item(struct medsec_buf *b, const char *s, char sep)
     return rc ? rc : medsec_buf_addc(b, sep);
 }
 
-medsec_err adv_join(struct medsec_buf *sb, struct medsec_arena *a, const struct medsec_json *arr, const char *key,
-                    char sep, const char **out)
+medsec_err adv_join(struct medsec_buf *sb, struct medsec_arena *a, const struct medsec_json *arr,
+                    const char *key, char sep, const char **out)
 {
     *out = NULL;
     medsec_buf_reset(sb);
@@ -145,8 +145,9 @@ static char *lower_dup(struct medsec_arena *a, const char *s, size_t n)
     return d;
 }
 
-/* When @made (parsing or building @p) succeeded, copy @p's key into @out and release @p. True when that
- * settles the key, with the result in *@rc (out of memory settles it too); false when @p is no purl. */
+/* When @made (parsing or building @p) succeeded, copy @p's key into @out and release @p. True when
+ * that settles the key, with the result in *@rc (out of memory settles it too); false when @p is no
+ * purl. */
 static bool key_from_purl(struct medsec_arena *a, medsec_err made, struct medsec_purl *p,
                           struct medsec_adv_affected *out, medsec_err *rc)
 {
@@ -164,14 +165,15 @@ static bool key_from_purl(struct medsec_arena *a, medsec_err made, struct medsec
     return true;
 }
 
-medsec_err adv_purl_key(struct medsec_arena *a, const char *ecosystem, const char *name, const char *purl,
-                        struct medsec_adv_affected *out)
+medsec_err adv_purl_key(struct medsec_arena *a, const char *ecosystem, const char *name,
+                        const char *purl, struct medsec_adv_affected *out)
 {
     struct medsec_purl p;
     struct medsec_error e;
     medsec_err rc;
     out->purl_type = out->purl_ns = out->purl_name = "";
-    if (purl && *purl && key_from_purl(a, medsec_purl_parse(purl, strlen(purl), 0, &p, &e), &p, out, &rc))
+    if (purl && *purl &&
+        key_from_purl(a, medsec_purl_parse(purl, strlen(purl), 0, &p, &e), &p, out, &rc))
         return rc;
     if (!ecosystem || !name || !*name)
         return MEDSEC_OK;

@@ -45,7 +45,8 @@ static bool digits(const char *s, size_t n, long *out)
 static bool date_days(const char *s, int64_t *days)
 {
     long y, mo, d;
-    if (s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) || !digits(s + 5, 2, &mo) || !digits(s + 8, 2, &d))
+    if (s[4] != '-' || s[7] != '-' || !digits(s, 4, &y) || !digits(s + 5, 2, &mo) ||
+        !digits(s + 8, 2, &d))
         return false;
     static const int mdays[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (y < 1900 || mo < 1 || mo > 12 || d < 1)
@@ -76,8 +77,9 @@ bool medsec_time_parse(const char *s, int64_t *secs)
     if ((n != 10 && n != 20) || !date_days(s, &days))
         return false;
     long h = 0, mi = 0, sec = 0;
-    if (n == 20 && (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' || !digits(s + 11, 2, &h) ||
-                    !digits(s + 14, 2, &mi) || !digits(s + 17, 2, &sec) || h > 23 || mi > 59 || sec > 60))
+    if (n == 20 &&
+        (s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z' || !digits(s + 11, 2, &h) ||
+         !digits(s + 14, 2, &mi) || !digits(s + 17, 2, &sec) || h > 23 || mi > 59 || sec > 60))
         return false;
     if (secs)
         *secs = days * 86400 + h * 3600 + mi * 60 + sec;
@@ -102,7 +104,8 @@ void medsec_date_format(int64_t secs, char out[11])
     split(secs, &y, &mo, &d, &rem);
     if (y < 0 || y > 9999)
         y = y < 0 ? 0 : 9999;
-    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u, (unsigned)d % 100u);
+    snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u, (unsigned)mo % 100u,
+             (unsigned)d % 100u);
 }
 
 void medsec_time_format(int64_t secs, char out[21])

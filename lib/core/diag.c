@@ -75,12 +75,9 @@ void medsec_diags_sort(struct medsec_diags *d)
 const char *medsec_severity_name(enum medsec_severity sev)
 {
     switch (sev) {
-    case MEDSEC_SEV_ERROR:
-        return "error";
-    case MEDSEC_SEV_WARNING:
-        return "warning";
-    case MEDSEC_SEV_NOTE:
-        return "note";
+    case MEDSEC_SEV_ERROR: return "error";
+    case MEDSEC_SEV_WARNING: return "warning";
+    case MEDSEC_SEV_NOTE: return "note";
     }
     return "error";
 }

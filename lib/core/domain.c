@@ -1,4 +1,5 @@
-/* domain.c: the one table of each domain word list (medsec/domain.h) and the names of its values. */
+/* domain.c: the one table of each domain word list (medsec/domain.h) and the names of its values.
+ */
 #include <string.h>
 
 #include "medsec/domain.h"
@@ -20,8 +21,8 @@ static bool parse_in(const char *const *names, size_t n, const char *s, int *out
     return false;
 }
 
-static const char *const element_names[] = {"process",   "data_store",    "external_entity", "data_flow",
-                                            "interface", "zone_crossing", NULL};
+static const char *const element_names[] = {
+    "process", "data_store", "external_entity", "data_flow", "interface", "zone_crossing", NULL};
 /* an item's `element` may be one of the first three only */
 const char *const medsec_element_kind_names[] = {"process", "data_store", "external_entity", NULL};
 
@@ -40,9 +41,12 @@ bool medsec_element_kind_parse(const char *name, enum medsec_element_kind *out)
     return true;
 }
 
-const char *const medsec_stride_names[] = {"spoofing",          "tampering",
-                                           "repudiation",       "information_disclosure",
-                                           "denial_of_service", "elevation_of_privilege",
+const char *const medsec_stride_names[] = {"spoofing",
+                                           "tampering",
+                                           "repudiation",
+                                           "information_disclosure",
+                                           "denial_of_service",
+                                           "elevation_of_privilege",
                                            NULL};
 static const char stride_letters[] = "STRIDE";
 
@@ -77,7 +81,8 @@ const char *medsec_support_level_name(enum medsec_support_level l)
     return s ? s : "?";
 }
 
-const char *const medsec_vuln_status_names[] = {"under_investigation", "affected", "not_affected", "fixed", NULL};
+const char *const medsec_vuln_status_names[] = {"under_investigation", "affected", "not_affected",
+                                                "fixed", NULL};
 
 const char *medsec_vuln_status_name(enum medsec_vuln_status s)
 {
@@ -94,7 +99,8 @@ const char *const medsec_control_status_names[] = {"planned", "implemented", "ve
 
 const char *medsec_control_status_name(enum medsec_control_status s)
 {
-    const char *n = name_in(medsec_control_status_names, COUNT(medsec_control_status_names), (int)s);
+    const char *n =
+        name_in(medsec_control_status_names, COUNT(medsec_control_status_names), (int)s);
     return n ? n : "?";
 }
 
@@ -120,9 +126,9 @@ bool medsec_control_lowers_severity(enum medsec_control_lowers l)
     return l == MEDSEC_LOWERS_SEVERITY || l == MEDSEC_LOWERS_BOTH;
 }
 
-const char *const medsec_capability_names[] = {"DOC",  "MPII", "ALOF", "AUDT", "AUTH", "CSUP", "DIDT", "DTBK",
-                                               "EMRG", "IGAU", "MLDP", "NAUT", "CONN", "PAUT", "PLOK", "RDMP",
-                                               "SBOM", "SAHD", "SGUD", "STCF", "TXCF", "TXIG", "RMOT", NULL};
+const char *const medsec_capability_names[] = {
+    "DOC",  "MPII", "ALOF", "AUDT", "AUTH", "CSUP", "DIDT", "DTBK", "EMRG", "IGAU", "MLDP", "NAUT",
+    "CONN", "PAUT", "PLOK", "RDMP", "SBOM", "SAHD", "SGUD", "STCF", "TXCF", "TXIG", "RMOT", NULL};
 
 const char *medsec_capability_name(enum medsec_capability c)
 {

@@ -38,8 +38,8 @@ void medsec_error_clear(struct medsec_error *e)
     e->msg[0] = '\0';
 }
 
-medsec_err medsec_error_set(struct medsec_error *e, medsec_err code, const char *file, unsigned line,
-                            unsigned column, const char *fmt, ...)
+medsec_err medsec_error_set(struct medsec_error *e, medsec_err code, const char *file,
+                            unsigned line, unsigned column, const char *fmt, ...)
 {
     if (!e)
         return code;

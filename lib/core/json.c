@@ -1,4 +1,5 @@
-/* json.c: a strict, fast RFC 8259 parser building an arena tree, with caps on size, depth, count. */
+/* json.c: a strict, fast RFC 8259 parser building an arena tree, with caps on size, depth, count.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -145,14 +146,38 @@ static medsec_err parse_string(struct parser *ps, const char **out, size_t *outl
         const char *esc = q;
         q++;
         switch (*q) {
-        case '"': *o++ = '"'; q++; break;
-        case '\\': *o++ = '\\'; q++; break;
-        case '/': *o++ = '/'; q++; break;
-        case 'b': *o++ = '\b'; q++; break;
-        case 'f': *o++ = '\f'; q++; break;
-        case 'n': *o++ = '\n'; q++; break;
-        case 'r': *o++ = '\r'; q++; break;
-        case 't': *o++ = '\t'; q++; break;
+        case '"':
+            *o++ = '"';
+            q++;
+            break;
+        case '\\':
+            *o++ = '\\';
+            q++;
+            break;
+        case '/':
+            *o++ = '/';
+            q++;
+            break;
+        case 'b':
+            *o++ = '\b';
+            q++;
+            break;
+        case 'f':
+            *o++ = '\f';
+            q++;
+            break;
+        case 'n':
+            *o++ = '\n';
+            q++;
+            break;
+        case 'r':
+            *o++ = '\r';
+            q++;
+            break;
+        case 't':
+            *o++ = '\t';
+            q++;
+            break;
         case 'u': {
             unsigned cp;
             if (read_hex4(q + 1, p, &cp))
@@ -173,8 +198,7 @@ static medsec_err parse_string(struct parser *ps, const char **out, size_t *outl
             o = put_utf8(o, cp);
             break;
         }
-        default:
-            return fail(ps, esc, MEDSEC_EPARSE, "invalid escape in string");
+        default: return fail(ps, esc, MEDSEC_EPARSE, "invalid escape in string");
         }
     }
     *o = '\0';
@@ -228,13 +252,15 @@ static medsec_err parse_number(struct parser *ps, struct medsec_json *v)
 static medsec_err parse_value(struct parser *ps, struct medsec_json *v);
 
 /* Move the children an array or object stacked since @mark into the document's arena. */
-static medsec_err stack_take(struct parser *ps, struct stack *st, size_t mark, void **out, size_t *count)
+static medsec_err stack_take(struct parser *ps, struct stack *st, size_t mark, void **out,
+                             size_t *count)
 {
     *count = st->n - mark;
     *out = NULL;
     if (*count) {
         if (!(*out = medsec_arena_alloc(&ps->doc->arena, *count * st->elem)))
-            return fail(ps, ps->p, ps->doc->arena.toobig ? MEDSEC_ETOOBIG : MEDSEC_ENOMEM, "document too large");
+            return fail(ps, ps->p, ps->doc->arena.toobig ? MEDSEC_ETOOBIG : MEDSEC_ENOMEM,
+                        "document too large");
         memcpy(*out, (char *)st->v + mark * st->elem, *count * st->elem);
     }
     st->n = mark;
@@ -269,8 +295,9 @@ static medsec_err parse_array(struct parser *ps, struct medsec_json *v)
             ps->p++;
             break;
         }
-        return fail(ps, ps->p, MEDSEC_EPARSE, ps->p < ps->end ? "expected ',' or ']' in array"
-                                                              : "unexpected end of input in array");
+        return fail(ps, ps->p, MEDSEC_EPARSE,
+                    ps->p < ps->end ? "expected ',' or ']' in array"
+                                    : "unexpected end of input in array");
     }
 done:;
     void *arr;
@@ -324,8 +351,9 @@ static medsec_err parse_object(struct parser *ps, struct medsec_json *v)
             ps->p++;
             break;
         }
-        return fail(ps, ps->p, MEDSEC_EPARSE, ps->p < ps->end ? "expected ',' or '}' in object"
-                                                              : "unexpected end of input in object");
+        return fail(ps, ps->p, MEDSEC_EPARSE,
+                    ps->p < ps->end ? "expected ',' or '}' in object"
+                                    : "unexpected end of input in object");
     }
 done:;
     void *mem;
@@ -414,12 +442,16 @@ medsec_err medsec_json_parse(const char *text, size_t len, const struct medsec_j
     if (!doc)
         return medsec_error_set(err, MEDSEC_ENOMEM, filename, 0, 0, "out of memory");
     struct parser ps = {
-        .s = text, .p = text, .end = text + len, .doc = doc,
+        .s = text,
+        .p = text,
+        .end = text + len,
+        .doc = doc,
         .items = {NULL, 0, 0, sizeof(struct medsec_json)},
         .members = {NULL, 0, 0, sizeof(struct medsec_json_member)},
         .max_depth = lim && lim->max_depth ? lim->max_depth : 128,
         .max_nodes = lim && lim->max_nodes ? lim->max_nodes : (size_t)64 << 20,
-        .filename = filename, .err = err,
+        .filename = filename,
+        .err = err,
     };
     doc->text = text;
     doc->text_len = len;

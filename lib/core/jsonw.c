@@ -162,10 +162,22 @@ static void close_(struct medsec_jsonw *w, char c)
     put(w, &c, 1);
 }
 
-void medsec_jsonw_object_begin(struct medsec_jsonw *w) { open(w, '{', 1); }
-void medsec_jsonw_object_end(struct medsec_jsonw *w) { close_(w, '}'); }
-void medsec_jsonw_array_begin(struct medsec_jsonw *w) { open(w, '[', 0); }
-void medsec_jsonw_array_end(struct medsec_jsonw *w) { close_(w, ']'); }
+void medsec_jsonw_object_begin(struct medsec_jsonw *w)
+{
+    open(w, '{', 1);
+}
+void medsec_jsonw_object_end(struct medsec_jsonw *w)
+{
+    close_(w, '}');
+}
+void medsec_jsonw_array_begin(struct medsec_jsonw *w)
+{
+    open(w, '[', 0);
+}
+void medsec_jsonw_array_end(struct medsec_jsonw *w)
+{
+    close_(w, ']');
+}
 
 void medsec_jsonw_key(struct medsec_jsonw *w, const char *key)
 {
@@ -238,8 +250,14 @@ void medsec_jsonw_fixed(struct medsec_jsonw *w, double v, int decimals)
     raw(w, t);
 }
 
-void medsec_jsonw_bool(struct medsec_jsonw *w, bool v) { raw(w, v ? "true" : "false"); }
-void medsec_jsonw_null(struct medsec_jsonw *w) { raw(w, "null"); }
+void medsec_jsonw_bool(struct medsec_jsonw *w, bool v)
+{
+    raw(w, v ? "true" : "false");
+}
+void medsec_jsonw_null(struct medsec_jsonw *w)
+{
+    raw(w, "null");
+}
 
 void medsec_jsonw_value(struct medsec_jsonw *w, const struct medsec_json *v)
 {
@@ -251,7 +269,10 @@ void medsec_jsonw_value(struct medsec_jsonw *w, const struct medsec_json *v)
     case MEDSEC_JSON_NULL: medsec_jsonw_null(w); break;
     case MEDSEC_JSON_FALSE: medsec_jsonw_bool(w, false); break;
     case MEDSEC_JSON_TRUE: medsec_jsonw_bool(w, true); break;
-    case MEDSEC_JSON_NUMBER: before_item(w); put(w, v->u.str, v->len); break;
+    case MEDSEC_JSON_NUMBER:
+        before_item(w);
+        put(w, v->u.str, v->len);
+        break;
     case MEDSEC_JSON_STRING: medsec_jsonw_stringn(w, v->u.str, v->len); break;
     case MEDSEC_JSON_ARRAY:
         medsec_jsonw_array_begin(w);

@@ -1,7 +1,8 @@
 /* utf8.c: the one UTF-8 well-formedness check every text loader runs before its parser. */
 #include "medsec/utf8.h"
 
-/* Length of the well-formed sequence starting at @s[0] (at most @left bytes), or 0 when it is not one. */
+/* Length of the well-formed sequence starting at @s[0] (at most @left bytes), or 0 when it is not
+ * one. */
 static size_t sequence(const unsigned char *s, size_t left)
 {
     unsigned char c = s[0];

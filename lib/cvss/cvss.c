@@ -1,5 +1,5 @@
-/* cvss.c: the version-independent part of CVSS: reading and validating a vector string, printing the
- * normalised vector, severity ratings, and dispatching to the per-version scoring. */
+/* cvss.c: the version-independent part of CVSS: reading and validating a vector string, printing
+ * the normalised vector, severity ratings, and dispatching to the per-version scoring. */
 #include <stdio.h>
 #include <string.h>
 
@@ -8,14 +8,10 @@
 const struct cvss_def *cvss_def_of(enum medsec_cvss_version v)
 {
     switch (v) {
-    case MEDSEC_CVSS_V2:
-        return &cvss2_def;
-    case MEDSEC_CVSS_V30:
-        return &cvss30_def;
-    case MEDSEC_CVSS_V31:
-        return &cvss31_def;
-    case MEDSEC_CVSS_V40:
-        return &cvss40_def;
+    case MEDSEC_CVSS_V2: return &cvss2_def;
+    case MEDSEC_CVSS_V30: return &cvss30_def;
+    case MEDSEC_CVSS_V31: return &cvss31_def;
+    case MEDSEC_CVSS_V40: return &cvss40_def;
     }
     return NULL;
 }
@@ -23,14 +19,10 @@ const struct cvss_def *cvss_def_of(enum medsec_cvss_version v)
 const char *medsec_cvss_version_name(enum medsec_cvss_version v)
 {
     switch (v) {
-    case MEDSEC_CVSS_V2:
-        return "2.0";
-    case MEDSEC_CVSS_V30:
-        return "3.0";
-    case MEDSEC_CVSS_V31:
-        return "3.1";
-    case MEDSEC_CVSS_V40:
-        return "4.0";
+    case MEDSEC_CVSS_V2: return "2.0";
+    case MEDSEC_CVSS_V30: return "3.0";
+    case MEDSEC_CVSS_V31: return "3.1";
+    case MEDSEC_CVSS_V40: return "4.0";
     }
     return "?";
 }
@@ -125,8 +117,8 @@ medsec_err medsec_cvss_parse(const char *vector, struct medsec_cvss *out, struct
     memset(out->value, -1, sizeof out->value);
     size_t len = strnlen(vector, MEDSEC_CVSS_MAX_LEN + 1);
     if (len > MEDSEC_CVSS_MAX_LEN)
-        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 1,
-                                "vector longer than %d characters", MEDSEC_CVSS_MAX_LEN);
+        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 1, "vector longer than %d characters",
+                                MEDSEC_CVSS_MAX_LEN);
     if (len == 0)
         return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 1, "empty vector");
 
@@ -180,9 +172,10 @@ medsec_err medsec_cvss_parse(const char *vector, struct medsec_cvss *out, struct
         quote(f, nlen, q, sizeof q);
         if (mi < 0) {
             if (nlen == 0)
-                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, col, "metric name missing before ':'");
-            return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, col, "unknown metric '%s' in CVSS v%s",
-                                    q, vname);
+                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, col,
+                                        "metric name missing before ':'");
+            return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, col,
+                                    "unknown metric '%s' in CVSS v%s", q, vname);
         }
         const struct medsec_cvss_metric *m = &d->metrics[mi];
         if (out->value[mi] >= 0)
@@ -201,8 +194,8 @@ medsec_err medsec_cvss_parse(const char *vector, struct medsec_cvss *out, struct
         }
         if (d->ordered && mi < last)
             return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, col,
-                                    "metric '%s' out of order: CVSS v%s puts it before '%s'", m->abbr,
-                                    vname, d->metrics[last].abbr);
+                                    "metric '%s' out of order: CVSS v%s puts it before '%s'",
+                                    m->abbr, vname, d->metrics[last].abbr);
         last = mi;
         out->value[mi] = (signed char)vi;
         out->column[mi] = col;
@@ -224,16 +217,10 @@ void medsec_cvss_score(const struct medsec_cvss *c, struct medsec_cvss_scores *s
     memset(s, 0, sizeof *s);
     s->base = s->temporal = s->environmental = s->overall = -1;
     switch (c->version) {
-    case MEDSEC_CVSS_V2:
-        cvss2_score(c, s);
-        break;
+    case MEDSEC_CVSS_V2: cvss2_score(c, s); break;
     case MEDSEC_CVSS_V30:
-    case MEDSEC_CVSS_V31:
-        cvss3_score(c, s);
-        break;
-    case MEDSEC_CVSS_V40:
-        cvss4_score(c, s);
-        break;
+    case MEDSEC_CVSS_V31: cvss3_score(c, s); break;
+    case MEDSEC_CVSS_V40: cvss4_score(c, s); break;
     }
 }
 
@@ -244,13 +231,15 @@ enum medsec_cvss_severity medsec_cvss_severity(enum medsec_cvss_version v, doubl
         return MEDSEC_CVSS_SEV_UNKNOWN;
     long t = (long)(score * 10 + 0.5);
     if (v == MEDSEC_CVSS_V2)
-        return t < 40 ? MEDSEC_CVSS_SEV_LOW : t < 70 ? MEDSEC_CVSS_SEV_MEDIUM : MEDSEC_CVSS_SEV_HIGH;
+        return t < 40   ? MEDSEC_CVSS_SEV_LOW
+               : t < 70 ? MEDSEC_CVSS_SEV_MEDIUM
+                        : MEDSEC_CVSS_SEV_HIGH;
     if (t == 0)
         return MEDSEC_CVSS_SEV_NONE;
-    return t < 40 ? MEDSEC_CVSS_SEV_LOW
-         : t < 70 ? MEDSEC_CVSS_SEV_MEDIUM
-         : t < 90 ? MEDSEC_CVSS_SEV_HIGH
-                  : MEDSEC_CVSS_SEV_CRITICAL;
+    return t < 40   ? MEDSEC_CVSS_SEV_LOW
+           : t < 70 ? MEDSEC_CVSS_SEV_MEDIUM
+           : t < 90 ? MEDSEC_CVSS_SEV_HIGH
+                    : MEDSEC_CVSS_SEV_CRITICAL;
 }
 
 const char *medsec_cvss_severity_name(enum medsec_cvss_severity s)

@@ -5,7 +5,6 @@
 
 #include "cvss_int.h"
 
-
 static const char *const v_av[] = {"L", "A", "N"};
 static const char *const v_ac[] = {"H", "M", "L"};
 static const char *const v_au[] = {"M", "S", "N"};
@@ -92,9 +91,9 @@ void cvss2_score(const struct medsec_cvss *c, struct medsec_cvss_scores *s)
         s->overall = s->temporal;
     }
     if (any_given(c, CDP, AR)) {
-        double adj_impact = fmin(10.0, 10.41 * (1 - (1 - cc * w(c, CR, w_req)) *
-                                                        (1 - ii * w(c, IR, w_req)) *
-                                                        (1 - aa * w(c, AR, w_req))));
+        double adj_impact =
+            fmin(10.0, 10.41 * (1 - (1 - cc * w(c, CR, w_req)) * (1 - ii * w(c, IR, w_req)) *
+                                        (1 - aa * w(c, AR, w_req))));
         double adj_base = base_equation(adj_impact, exploitability);
         double adj_temporal = round1(adj_base * tmul_e * tmul_rl * tmul_rc);
         double cdp = w(c, CDP, w_cdp);

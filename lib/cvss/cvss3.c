@@ -1,6 +1,6 @@
-/* cvss3.c: the CVSS v3.0 and v3.1 metric table and equations (FIRST CVSS v3.1 specification section 7
- * and appendix A; v3.0 specification section 8). The versions differ in Roundup and in the modified
- * impact of a changed scope. */
+/* cvss3.c: the CVSS v3.0 and v3.1 metric table and equations (FIRST CVSS v3.1 specification section
+ * 7 and appendix A; v3.0 specification section 8). The versions differ in Roundup and in the
+ * modified impact of a changed scope. */
 #include <math.h>
 #include <string.h>
 
@@ -162,9 +162,10 @@ void cvss3_score(const struct medsec_cvss *c, struct medsec_cvss_scores *s)
     double cr = w_opt(cvss_val(c, "CR"), v_req, ww_req, 4);
     double ir = w_opt(cvss_val(c, "IR"), v_req, ww_req, 4);
     double ar = w_opt(cvss_val(c, "AR"), v_req, ww_req, 4);
-    double miss = fmin(1 - (1 - w_cia(eff(c, "C", true)) * cr) * (1 - w_cia(eff(c, "I", true)) * ir) *
-                               (1 - w_cia(eff(c, "A", true)) * ar),
-                       0.915);
+    double miss =
+        fmin(1 - (1 - w_cia(eff(c, "C", true)) * cr) * (1 - w_cia(eff(c, "I", true)) * ir) *
+                     (1 - w_cia(eff(c, "A", true)) * ar),
+             0.915);
     double mimpact;
     if (!mchanged)
         mimpact = 6.42 * miss;

@@ -1,6 +1,6 @@
 /* cvss4.c: the CVSS v4.0 metric table and its score (FIRST CVSS v4.0 specification section 8): the
- * MacroVector (EQ1..EQ6) picks an expert-assigned score from the lookup table below, then the score is
- * lowered by the vector's mean severity distance to the MacroVector's highest-severity vector,
+ * MacroVector (EQ1..EQ6) picks an expert-assigned score from the lookup table below, then the score
+ * is lowered by the vector's mean severity distance to the MacroVector's highest-severity vector,
  * scaled by the room down to the next lower MacroVector. Supplemental metrics never change it. */
 #include <math.h>
 #include <stdio.h>
@@ -70,70 +70,363 @@ static const struct medsec_cvss_metric metrics[] = {
     {"RE", "Vulnerability Response Effort", SU, false, N_(v_re)},
     {"U", "Provider Urgency", SU, false, N_(v_u)},
 };
-enum { NMETRICS = sizeof metrics / sizeof metrics[0], FIRST_ENV = 12, FIRST_SUPPL = 26, E_INDEX = 11 };
+enum {
+    NMETRICS = sizeof metrics / sizeof metrics[0],
+    FIRST_ENV = 12,
+    FIRST_SUPPL = 26,
+    E_INDEX = 11
+};
 
 const struct cvss_def cvss40_def = {"CVSS:4.0/", NMETRICS, metrics, true};
 
 /*
- * Score of every MacroVector (specification section 8.2, the table FIRST publishes with its reference
- * calculator), indexed [EQ1][EQ2][EQ3][EQ4][EQ5][EQ6]; -1 marks the 54 combinations that do not exist
- * (EQ3=2 only occurs with EQ6=1).
+ * Score of every MacroVector (specification section 8.2, the table FIRST publishes with its
+ * reference calculator), indexed [EQ1][EQ2][EQ3][EQ4][EQ5][EQ6]; -1 marks the 54 combinations that
+ * do not exist (EQ3=2 only occurs with EQ6=1).
  */
 static const double macro_score[3 * 2 * 3 * 3 * 3 * 2] = {
     /* EQ1=0 EQ2=0 EQ3=0: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    10, 9.9, 9.8, 9.5, 9.5, 9.2, 10, 9.6, 9.3,
-    8.7, 9.1, 8.1, 9.3, 9, 8.9, 8, 8.1, 6.8,
+    10,
+    9.9,
+    9.8,
+    9.5,
+    9.5,
+    9.2,
+    10,
+    9.6,
+    9.3,
+    8.7,
+    9.1,
+    8.1,
+    9.3,
+    9,
+    8.9,
+    8,
+    8.1,
+    6.8,
     /* EQ1=0 EQ2=0 EQ3=1: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    9.8, 9.5, 9.5, 9.2, 9, 8.4, 9.3, 9.2, 8.9,
-    8.1, 8.1, 6.5, 8.8, 8, 7.8, 7, 6.9, 4.8,
+    9.8,
+    9.5,
+    9.5,
+    9.2,
+    9,
+    8.4,
+    9.3,
+    9.2,
+    8.9,
+    8.1,
+    8.1,
+    6.5,
+    8.8,
+    8,
+    7.8,
+    7,
+    6.9,
+    4.8,
     /* EQ1=0 EQ2=0 EQ3=2: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    -1, 9.2, -1, 8.2, -1, 7.2, -1, 7.9, -1,
-    6.9, -1, 5, -1, 6.9, -1, 5.5, -1, 2.7,
+    -1,
+    9.2,
+    -1,
+    8.2,
+    -1,
+    7.2,
+    -1,
+    7.9,
+    -1,
+    6.9,
+    -1,
+    5,
+    -1,
+    6.9,
+    -1,
+    5.5,
+    -1,
+    2.7,
     /* EQ1=0 EQ2=1 EQ3=0: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    9.9, 9.7, 9.5, 9.2, 9.2, 8.5, 9.5, 9.1, 9,
-    8.3, 8.4, 7.1, 9.2, 8.1, 8.2, 7.1, 7.2, 5.3,
+    9.9,
+    9.7,
+    9.5,
+    9.2,
+    9.2,
+    8.5,
+    9.5,
+    9.1,
+    9,
+    8.3,
+    8.4,
+    7.1,
+    9.2,
+    8.1,
+    8.2,
+    7.1,
+    7.2,
+    5.3,
     /* EQ1=0 EQ2=1 EQ3=1: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    9.5, 9.3, 9.2, 8.5, 8.5, 7.3, 9.2, 8.2, 8,
-    7.2, 7, 5.9, 8.4, 7, 7.1, 5.2, 5, 3,
+    9.5,
+    9.3,
+    9.2,
+    8.5,
+    8.5,
+    7.3,
+    9.2,
+    8.2,
+    8,
+    7.2,
+    7,
+    5.9,
+    8.4,
+    7,
+    7.1,
+    5.2,
+    5,
+    3,
     /* EQ1=0 EQ2=1 EQ3=2: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    -1, 8.6, -1, 7.5, -1, 5.2, -1, 7.1, -1,
-    5.2, -1, 2.9, -1, 6.3, -1, 2.9, -1, 1.7,
+    -1,
+    8.6,
+    -1,
+    7.5,
+    -1,
+    5.2,
+    -1,
+    7.1,
+    -1,
+    5.2,
+    -1,
+    2.9,
+    -1,
+    6.3,
+    -1,
+    2.9,
+    -1,
+    1.7,
     /* EQ1=1 EQ2=0 EQ3=0: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    9.8, 9.5, 9.4, 8.7, 9.1, 8.1, 9.4, 8.9, 8.6,
-    7.4, 7.7, 6.4, 8.7, 7.5, 7.4, 6.3, 6.3, 4.9,
+    9.8,
+    9.5,
+    9.4,
+    8.7,
+    9.1,
+    8.1,
+    9.4,
+    8.9,
+    8.6,
+    7.4,
+    7.7,
+    6.4,
+    8.7,
+    7.5,
+    7.4,
+    6.3,
+    6.3,
+    4.9,
     /* EQ1=1 EQ2=0 EQ3=1: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    9.4, 8.9, 8.8, 7.7, 7.6, 6.7, 8.6, 7.6, 7.4,
-    5.8, 5.9, 5, 7.2, 5.7, 5.7, 5.2, 5.2, 2.5,
+    9.4,
+    8.9,
+    8.8,
+    7.7,
+    7.6,
+    6.7,
+    8.6,
+    7.6,
+    7.4,
+    5.8,
+    5.9,
+    5,
+    7.2,
+    5.7,
+    5.7,
+    5.2,
+    5.2,
+    2.5,
     /* EQ1=1 EQ2=0 EQ3=2: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    -1, 8.3, -1, 7, -1, 5.4, -1, 6.5, -1,
-    5.8, -1, 2.6, -1, 5.3, -1, 2.1, -1, 1.3,
+    -1,
+    8.3,
+    -1,
+    7,
+    -1,
+    5.4,
+    -1,
+    6.5,
+    -1,
+    5.8,
+    -1,
+    2.6,
+    -1,
+    5.3,
+    -1,
+    2.1,
+    -1,
+    1.3,
     /* EQ1=1 EQ2=1 EQ3=0: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    9.5, 9, 8.8, 7.6, 7.6, 7, 9, 7.7, 7.5,
-    6.2, 6.1, 5.3, 7.7, 6.6, 6.8, 5.9, 5.2, 3,
+    9.5,
+    9,
+    8.8,
+    7.6,
+    7.6,
+    7,
+    9,
+    7.7,
+    7.5,
+    6.2,
+    6.1,
+    5.3,
+    7.7,
+    6.6,
+    6.8,
+    5.9,
+    5.2,
+    3,
     /* EQ1=1 EQ2=1 EQ3=1: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    8.9, 7.8, 7.6, 6.7, 6.2, 5.8, 7.4, 5.9, 5.7,
-    5.7, 4.7, 2.3, 6.1, 5.2, 5.7, 2.9, 2.4, 1.6,
+    8.9,
+    7.8,
+    7.6,
+    6.7,
+    6.2,
+    5.8,
+    7.4,
+    5.9,
+    5.7,
+    5.7,
+    4.7,
+    2.3,
+    6.1,
+    5.2,
+    5.7,
+    2.9,
+    2.4,
+    1.6,
     /* EQ1=1 EQ2=1 EQ3=2: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    -1, 7.1, -1, 5.9, -1, 3, -1, 5.8, -1,
-    2.6, -1, 1.5, -1, 2.3, -1, 1.3, -1, 0.6,
+    -1,
+    7.1,
+    -1,
+    5.9,
+    -1,
+    3,
+    -1,
+    5.8,
+    -1,
+    2.6,
+    -1,
+    1.5,
+    -1,
+    2.3,
+    -1,
+    1.3,
+    -1,
+    0.6,
     /* EQ1=2 EQ2=0 EQ3=0: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    9.3, 8.7, 8.6, 7.2, 7.5, 5.8, 8.6, 7.4, 7.4,
-    6.1, 5.6, 3.4, 7, 5.4, 5.2, 4, 4, 2.2,
+    9.3,
+    8.7,
+    8.6,
+    7.2,
+    7.5,
+    5.8,
+    8.6,
+    7.4,
+    7.4,
+    6.1,
+    5.6,
+    3.4,
+    7,
+    5.4,
+    5.2,
+    4,
+    4,
+    2.2,
     /* EQ1=2 EQ2=0 EQ3=1: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    8.5, 7.5, 7.4, 5.5, 6.2, 5.1, 7.2, 5.7, 5.5,
-    4.1, 4.6, 1.9, 5.3, 3.6, 3.4, 1.9, 1.9, 0.8,
+    8.5,
+    7.5,
+    7.4,
+    5.5,
+    6.2,
+    5.1,
+    7.2,
+    5.7,
+    5.5,
+    4.1,
+    4.6,
+    1.9,
+    5.3,
+    3.6,
+    3.4,
+    1.9,
+    1.9,
+    0.8,
     /* EQ1=2 EQ2=0 EQ3=2: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    -1, 6.4, -1, 5.1, -1, 2, -1, 4.7, -1,
-    2.1, -1, 1.1, -1, 2.4, -1, 0.9, -1, 0.4,
+    -1,
+    6.4,
+    -1,
+    5.1,
+    -1,
+    2,
+    -1,
+    4.7,
+    -1,
+    2.1,
+    -1,
+    1.1,
+    -1,
+    2.4,
+    -1,
+    0.9,
+    -1,
+    0.4,
     /* EQ1=2 EQ2=1 EQ3=0: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    8.8, 7.5, 7.3, 5.3, 6, 5, 7.3, 5.5, 5.9,
-    4, 4.1, 2, 5.4, 4.3, 4.5, 2.2, 2, 1.1,
+    8.8,
+    7.5,
+    7.3,
+    5.3,
+    6,
+    5,
+    7.3,
+    5.5,
+    5.9,
+    4,
+    4.1,
+    2,
+    5.4,
+    4.3,
+    4.5,
+    2.2,
+    2,
+    1.1,
     /* EQ1=2 EQ2=1 EQ3=1: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    7.5, 5.5, 5.8, 4.5, 4, 2.1, 6.1, 5.1, 4.8,
-    1.8, 2, 0.9, 4.6, 1.8, 1.7, 0.7, 0.8, 0.2,
+    7.5,
+    5.5,
+    5.8,
+    4.5,
+    4,
+    2.1,
+    6.1,
+    5.1,
+    4.8,
+    1.8,
+    2,
+    0.9,
+    4.6,
+    1.8,
+    1.7,
+    0.7,
+    0.8,
+    0.2,
     /* EQ1=2 EQ2=1 EQ3=2: EQ4,EQ5,EQ6 = 000 001 010 011 020 021 100 ... 221 */
-    -1, 5.3, -1, 2.4, -1, 1.4, -1, 2.4, -1,
-    1.2, -1, 0.5, -1, 1, -1, 0.3, -1, 0.1,
+    -1,
+    5.3,
+    -1,
+    2.4,
+    -1,
+    1.4,
+    -1,
+    2.4,
+    -1,
+    1.2,
+    -1,
+    0.5,
+    -1,
+    1,
+    -1,
+    0.3,
+    -1,
+    0.1,
 };
 
 static double lookup(const int eq[6])
@@ -141,7 +434,8 @@ static double lookup(const int eq[6])
     for (int i = 0; i < 6; i++)
         if (eq[i] < 0 || eq[i] > ((i == 1 || i == 5) ? 1 : 2))
             return NAN;
-    double v = macro_score[((((eq[0] * 2 + eq[1]) * 3 + eq[2]) * 3 + eq[3]) * 3 + eq[4]) * 2 + eq[5]];
+    double v =
+        macro_score[((((eq[0] * 2 + eq[1]) * 3 + eq[2]) * 3 + eq[3]) * 3 + eq[4]) * 2 + eq[5]];
     return v < 0 ? NAN : v;
 }
 
@@ -156,15 +450,18 @@ static const char *const max_eq1[3][3] = {
 };
 static const char *const max_eq2[2][2] = {{"AC:L/AT:N"}, {"AC:H/AT:N", "AC:L/AT:P"}};
 static const char *const max_eq3eq6[3][2][5] = {
-    {{"VC:H/VI:H/VA:H/CR:H/IR:H/AR:H"}, {"VC:H/VI:H/VA:L/CR:M/IR:M/AR:H", "VC:H/VI:H/VA:H/CR:M/IR:M/AR:M"}},
+    {{"VC:H/VI:H/VA:H/CR:H/IR:H/AR:H"},
+     {"VC:H/VI:H/VA:L/CR:M/IR:M/AR:H", "VC:H/VI:H/VA:H/CR:M/IR:M/AR:M"}},
     {{"VC:L/VI:H/VA:H/CR:H/IR:H/AR:H", "VC:H/VI:L/VA:H/CR:H/IR:H/AR:H"},
-     {"VC:L/VI:H/VA:L/CR:H/IR:M/AR:H", "VC:L/VI:H/VA:H/CR:H/IR:M/AR:M", "VC:H/VI:L/VA:H/CR:M/IR:H/AR:M",
-      "VC:H/VI:L/VA:L/CR:M/IR:H/AR:H", "VC:L/VI:L/VA:H/CR:H/IR:H/AR:M"}},
+     {"VC:L/VI:H/VA:L/CR:H/IR:M/AR:H", "VC:L/VI:H/VA:H/CR:H/IR:M/AR:M",
+      "VC:H/VI:L/VA:H/CR:M/IR:H/AR:M", "VC:H/VI:L/VA:L/CR:M/IR:H/AR:H",
+      "VC:L/VI:L/VA:H/CR:H/IR:H/AR:M"}},
     {{NULL}, {"VC:L/VI:L/VA:L/CR:H/IR:H/AR:H"}},
 };
 static const char *const max_eq4[3] = {"SC:H/SI:S/SA:S", "SC:H/SI:H/SA:H", "SC:L/SI:L/SA:L"};
 
-/* Depth of each MacroVector in severity steps (specification's "max severity" table, in 0.1 units). */
+/* Depth of each MacroVector in severity steps (specification's "max severity" table, in 0.1 units).
+ */
 static const int depth_eq1[3] = {1, 4, 5};
 static const int depth_eq2[2] = {1, 2};
 static const int depth_eq3eq6[3][2] = {{7, 6}, {8, 8}, {0, 10}};
@@ -177,9 +474,10 @@ struct level {
     double first;       /* level of the first letter (SC starts at 0.1 to line up with SI/SA's S) */
 };
 static const struct level levels[] = {
-    {"AV", "NALP", 0.0}, {"PR", "NLH", 0.0}, {"UI", "NPA", 0.0}, {"AC", "LH", 0.0}, {"AT", "NP", 0.0},
-    {"VC", "HLN", 0.0},  {"VI", "HLN", 0.0}, {"VA", "HLN", 0.0}, {"SC", "HLN", 0.1}, {"SI", "SHLN", 0.0},
-    {"SA", "SHLN", 0.0}, {"CR", "HML", 0.0}, {"IR", "HML", 0.0}, {"AR", "HML", 0.0},
+    {"AV", "NALP", 0.0}, {"PR", "NLH", 0.0},  {"UI", "NPA", 0.0},  {"AC", "LH", 0.0},
+    {"AT", "NP", 0.0},   {"VC", "HLN", 0.0},  {"VI", "HLN", 0.0},  {"VA", "HLN", 0.0},
+    {"SC", "HLN", 0.1},  {"SI", "SHLN", 0.0}, {"SA", "SHLN", 0.0}, {"CR", "HML", 0.0},
+    {"IR", "HML", 0.0},  {"AR", "HML", 0.0},
 };
 enum { NLEVELS = sizeof levels / sizeof levels[0] };
 static const double steps[] = {0.0, 0.1, 0.2, 0.3};
@@ -199,7 +497,8 @@ struct view {
 };
 
 /* The effective value of a metric (one letter), as the specification's equations read it: E not
- * defined counts as A, CR/IR/AR not defined as H, a modified metric other than X replaces its base. */
+ * defined counts as A, CR/IR/AR not defined as H, a modified metric other than X replaces its base.
+ */
 static char eff(const struct view *w, const char *m)
 {
     const char *v;
@@ -340,8 +639,8 @@ static double score_view(const struct view *w, int eq[6])
     dist[2] = d[5] + d[6] + d[7] + d[11] + d[12] + d[13];
     dist[3] = d[8] + d[9] + d[10];
     dist[4] = 0;
-    double depth[5] = {depth_eq1[eq[0]] * 0.1, depth_eq2[eq[1]] * 0.1, depth_eq3eq6[eq[2]][eq[5]] * 0.1,
-                       depth_eq4[eq[3]] * 0.1, 1};
+    double depth[5] = {depth_eq1[eq[0]] * 0.1, depth_eq2[eq[1]] * 0.1,
+                       depth_eq3eq6[eq[2]][eq[5]] * 0.1, depth_eq4[eq[3]] * 0.1, 1};
 
     int existing = 0;
     double normalized[5] = {0};
@@ -353,8 +652,11 @@ static double score_view(const struct view *w, int eq[6])
         /* EQ5 has no depth inside a MacroVector: it counts, with a share of 0 */
         normalized[k] = k == 4 ? available * 0 : available * (dist[k] / depth[k]);
     }
-    double mean = existing == 0 ? 0 : (normalized[0] + normalized[1] + normalized[2] + normalized[3] +
-                                       normalized[4]) / existing;
+    double mean =
+        existing == 0
+            ? 0
+            : (normalized[0] + normalized[1] + normalized[2] + normalized[3] + normalized[4]) /
+                  existing;
     value -= mean;
     value = fmin(10.0, fmax(0.0, value));
     return round1(value);
@@ -370,7 +672,8 @@ static bool group_given(const struct medsec_cvss *c, int from, int to)
 
 void cvss4_score(const struct medsec_cvss *c, struct medsec_cvss_scores *s)
 {
-    bool threat = group_given(c, E_INDEX, E_INDEX + 1), env = group_given(c, FIRST_ENV, FIRST_SUPPL);
+    bool threat = group_given(c, E_INDEX, E_INDEX + 1),
+         env = group_given(c, FIRST_ENV, FIRST_SUPPL);
     int eq[6];
     struct view w = {c, false, false};
     s->base = score_view(&w, eq);
@@ -386,7 +689,8 @@ void cvss4_score(const struct medsec_cvss *c, struct medsec_cvss_scores *s)
     w.threat = true;
     w.env = true;
     s->overall = score_view(&w, eq);
-    snprintf(s->macrovector, sizeof s->macrovector, "%d%d%d%d%d%d", eq[0], eq[1], eq[2], eq[3], eq[4],
-             eq[5]);
-    snprintf(s->nomenclature, sizeof s->nomenclature, "CVSS-B%s%s", threat ? "T" : "", env ? "E" : "");
+    snprintf(s->macrovector, sizeof s->macrovector, "%d%d%d%d%d%d", eq[0], eq[1], eq[2], eq[3],
+             eq[4], eq[5]);
+    snprintf(s->nomenclature, sizeof s->nomenclature, "CVSS-B%s%s", threat ? "T" : "",
+             env ? "E" : "");
 }

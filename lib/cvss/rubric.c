@@ -1,6 +1,7 @@
-/* rubric.c: turns a YAML file of answers to the MITRE/FDA "Rubric for Applying CVSS to Medical Devices"
- * questions into a CVSS v3.1 base vector, walking the rubric's decision flow per metric and recording
- * which answers set each metric. The questions and answers are documented in docs/rubric.md. */
+/* rubric.c: turns a YAML file of answers to the MITRE/FDA "Rubric for Applying CVSS to Medical
+ * Devices" questions into a CVSS v3.1 base vector, walking the rubric's decision flow per metric
+ * and recording which answers set each metric. The questions and answers are documented in
+ * docs/rubric.md. */
 #include <libfyaml.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -42,7 +43,8 @@ static const struct section s_pr = {"privileges_required",
 static const struct section s_ui = {"user_interaction", {{"user_action_required", "XUI"}}, 1};
 static const struct section s_s = {"scope", {{"impacts_other_components", "XS"}}, 1};
 
-/* The clinical functions whose confidentiality, integrity and availability the rubric asks about. */
+/* The clinical functions whose confidentiality, integrity and availability the rubric asks about.
+ */
 struct function {
     const char *key;
     const char *ids[3]; /* C, I, A question ids */
@@ -91,7 +93,8 @@ static medsec_err fail(struct ctx *c, struct fy_node *at, const char *fmt, ...)
 /* The text of scalar @n (its length in @len), "?" when @n is not a scalar or memory ran out. */
 static const char *key_text(struct ctx *c, struct fy_node *n, size_t *len)
 {
-    const char *t = n && fy_node_is_scalar(n) ? medsec_yaml_text(n, c->src, c->srclen, &c->scratch, len) : NULL;
+    const char *t =
+        n && fy_node_is_scalar(n) ? medsec_yaml_text(n, c->src, c->srclen, &c->scratch, len) : NULL;
     if (!t) {
         *len = 1;
         return "?";
@@ -144,8 +147,8 @@ static medsec_err read_section(struct ctx *c, struct fy_node *k, struct fy_node 
                 strncat(list, j ? ", " : "", sizeof list - strlen(list) - 1);
                 strncat(list, s->q[j].key, sizeof list - strlen(list) - 1);
             }
-            return fail(c, qk, "%s: unknown question '%.*s' (expected %s)", s->key, (int)(len > 64 ? 64 : len),
-                        t, list);
+            return fail(c, qk, "%s: unknown question '%.*s' (expected %s)", s->key,
+                        (int)(len > 64 ? 64 : len), t, list);
         }
         a->key[i] = qk;
         a->val[i] = qv;
@@ -154,14 +157,14 @@ static medsec_err read_section(struct ctx *c, struct fy_node *k, struct fy_node 
 }
 
 /* The yes/no answer to question @i; an error when it is missing or not yes/no. */
-static medsec_err answer(struct ctx *c, const struct section *s, const struct answers *a, unsigned i,
-                         const char *why, bool *yes)
+static medsec_err answer(struct ctx *c, const struct section *s, const struct answers *a,
+                         unsigned i, const char *why, bool *yes)
 {
     if (!a->section)
         return fail(c, NULL, "missing section '%s'", s->key);
     if (!a->val[i])
-        return fail(c, a->section, "%s: question '%s' (%s) is not answered%s%s", s->key, s->q[i].key,
-                    s->q[i].id, why ? "; " : "", why ? why : "");
+        return fail(c, a->section, "%s: question '%s' (%s) is not answered%s%s", s->key,
+                    s->q[i].key, s->q[i].id, why ? "; " : "", why ? why : "");
     medsec_err rc = MEDSEC_OK;
     char what[96];
     snprintf(what, sizeof what, "%s.%s", s->key, s->q[i].key);
@@ -181,7 +184,8 @@ static medsec_err answer(struct ctx *c, const struct section *s, const struct an
 static void note(char *r, size_t n, const struct section *s, unsigned i, bool yes)
 {
     size_t len = strlen(r);
-    snprintf(r + len, n - len, "%s%s %s=%s", len ? "; " : "", s->q[i].id, s->q[i].key, yes ? "yes" : "no");
+    snprintf(r + len, n - len, "%s%s %s=%s", len ? "; " : "", s->q[i].id, s->q[i].key,
+             yes ? "yes" : "no");
 }
 
 static void set_metric(struct medsec_cvss_rubric_metric *m, const char *metric, char value)
@@ -190,14 +194,16 @@ static void set_metric(struct medsec_cvss_rubric_metric *m, const char *metric, 
     m->value = value;
 }
 
-static medsec_err decide_av(struct ctx *c, const struct answers *a, struct medsec_cvss_rubric_metric *m)
+static medsec_err decide_av(struct ctx *c, const struct answers *a,
+                            struct medsec_cvss_rubric_metric *m)
 {
     set_metric(m, "AV", 0);
     for (unsigned i = 0; i < s_av.nq; i++) {
         bool yes;
-        medsec_err rc = answer(c, &s_av, a, i, i ? "the decision flow reaches it because the earlier "
-                                                   "attack_vector questions are answered no"
-                                                 : NULL,
+        medsec_err rc = answer(c, &s_av, a, i,
+                               i ? "the decision flow reaches it because the earlier "
+                                   "attack_vector questions are answered no"
+                                 : NULL,
                                &yes);
         if (rc)
             return rc;
@@ -207,8 +213,9 @@ static medsec_err decide_av(struct ctx *c, const struct answers *a, struct medse
             return MEDSEC_OK;
         }
     }
-    return fail(c, a->section, "attack_vector: every question is answered no; a vulnerability needs a way "
-                               "in (answer physical_access: yes when only physical contact works)");
+    return fail(c, a->section,
+                "attack_vector: every question is answered no; a vulnerability needs a way "
+                "in (answer physical_access: yes when only physical contact works)");
 }
 
 /* A one-question metric: yes gives @if_yes, no gives @if_no. */
@@ -226,7 +233,8 @@ static medsec_err decide_one(struct ctx *c, const struct section *s, const struc
     return MEDSEC_OK;
 }
 
-static medsec_err decide_pr(struct ctx *c, const struct answers *a, struct medsec_cvss_rubric_metric *m)
+static medsec_err decide_pr(struct ctx *c, const struct answers *a,
+                            struct medsec_cvss_rubric_metric *m)
 {
     bool auth, easy, admin;
     set_metric(m, "PR", 0);
@@ -255,7 +263,8 @@ static medsec_err decide_pr(struct ctx *c, const struct answers *a, struct medse
 }
 
 /* Impact answers: [function][C/I/A] as 0 none, 1 low, 2 high; -1 when the function is absent. */
-static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *v, int level[NFUNC][3])
+static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *v,
+                              int level[NFUNC][3])
 {
     static const char *const names[3] = {"none", "low", "high"};
     bool seen[NFUNC] = {false};
@@ -271,13 +280,15 @@ static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *
         if (f == NFUNC) {
             size_t len = 0;
             const char *t = key_text(c, fk, &len);
-            return fail(c, fk,
-                        "impact: unknown clinical function '%.*s' (expected phi, diagnosis_monitoring, "
-                        "therapy_delivery, clinical_workflow, secrets or other)",
-                        (int)(len > 64 ? 64 : len), t);
+            return fail(
+                c, fk,
+                "impact: unknown clinical function '%.*s' (expected phi, diagnosis_monitoring, "
+                "therapy_delivery, clinical_workflow, secrets or other)",
+                (int)(len > 64 ? 64 : len), t);
         }
         if (!fy_node_is_mapping(fv))
-            return fail(c, fv ? fv : fk, "impact.%s: expected confidentiality, integrity and availability",
+            return fail(c, fv ? fv : fk,
+                        "impact.%s: expected confidentiality, integrity and availability",
                         functions[f].key);
         seen[f] = true;
         struct fy_node *val[3] = {NULL, NULL, NULL};
@@ -291,8 +302,9 @@ static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *
             if (j == 3) {
                 size_t len = 0;
                 const char *t = key_text(c, ck, &len);
-                return fail(c, ck, "impact.%s: unknown key '%.*s' (expected confidentiality, integrity, "
-                                   "availability)",
+                return fail(c, ck,
+                            "impact.%s: unknown key '%.*s' (expected confidentiality, integrity, "
+                            "availability)",
                             functions[f].key, (int)(len > 64 ? 64 : len), t);
             }
             val[j] = fy_node_pair_value(q);
@@ -317,8 +329,9 @@ static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *
     }
     for (unsigned f = 0; f < NFUNC; f++)
         if (functions[f].required && !seen[f])
-            return fail(c, k, "impact: clinical function '%s' is not answered (answer none for each of "
-                              "confidentiality, integrity and availability when it does not apply)",
+            return fail(c, k,
+                        "impact: clinical function '%s' is not answered (answer none for each of "
+                        "confidentiality, integrity and availability when it does not apply)",
                         functions[f].key);
     return MEDSEC_OK;
 }
@@ -362,7 +375,8 @@ static medsec_err walk(struct ctx *c, struct medsec_cvss_rubric *out)
     bool have_impact = false;
     memset(level, -1, sizeof level);
     if (!c->root || !fy_node_is_mapping(c->root))
-        return fail(c, c->root, "expected a mapping with the rubric's sections (attack_vector, ...)");
+        return fail(c, c->root,
+                    "expected a mapping with the rubric's sections (attack_vector, ...)");
     void *it = NULL;
     medsec_err rc = MEDSEC_OK;
     for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(c->root, &it)) && !rc;) {
@@ -392,8 +406,9 @@ static medsec_err walk(struct ctx *c, struct medsec_cvss_rubric *out)
         } else {
             size_t len = 0;
             const char *t = key_text(c, k, &len);
-            rc = fail(c, k, "unknown key '%.*s' (expected rubric, id, title, attack_vector, "
-                            "attack_complexity, privileges_required, user_interaction, scope, impact)",
+            rc = fail(c, k,
+                      "unknown key '%.*s' (expected rubric, id, title, attack_vector, "
+                      "attack_complexity, privileges_required, user_interaction, scope, impact)",
                       (int)(len > 64 ? 64 : len), t);
         }
     }
@@ -416,8 +431,8 @@ static medsec_err walk(struct ctx *c, struct medsec_cvss_rubric *out)
                                 out->metrics[i].metric, out->metrics[i].value);
     struct medsec_error perr;
     if (medsec_cvss_parse(out->vector, &out->cvss, &perr) != MEDSEC_OK)
-        return medsec_error_set(c->err, MEDSEC_EINTERNAL, c->name, 0, 0, "rubric produced a bad vector %s: %s",
-                                out->vector, perr.msg);
+        return medsec_error_set(c->err, MEDSEC_EINTERNAL, c->name, 0, 0,
+                                "rubric produced a bad vector %s: %s", out->vector, perr.msg);
     struct medsec_cvss_scores s;
     medsec_cvss_score(&out->cvss, &s);
     out->base = s.base;
@@ -431,8 +446,8 @@ medsec_err medsec_cvss_rubric_parse(const char *text, size_t len, const char *na
     medsec_error_clear(err);
     memset(out, 0, sizeof *out);
     if (len > MEDSEC_CVSS_RUBRIC_MAX_BYTES)
-        return medsec_error_set(err, MEDSEC_ETOOBIG, name, 0, 0, "answers file larger than %d bytes",
-                                MEDSEC_CVSS_RUBRIC_MAX_BYTES);
+        return medsec_error_set(err, MEDSEC_ETOOBIG, name, 0, 0,
+                                "answers file larger than %d bytes", MEDSEC_CVSS_RUBRIC_MAX_BYTES);
     struct medsec_yaml_failure why;
     struct fy_document *doc = medsec_yaml_parse(text, len, &why);
     if (!doc)

@@ -94,8 +94,9 @@ medsec_err db_filters_build(struct medsec_db *db, const char *stamp, struct meds
         for (size_t i = 0; i < nkeys; i++)
             filter_set(bits, nbits, hashes[i].h1, hashes[i].h2);
         sqlite3_stmt *ins = NULL;
-        if (sqlite3_prepare_v2(db->h, "INSERT INTO filter(name, stamp, keys, bits) VALUES(?, ?, ?, ?)", -1, &ins,
-                               NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v2(db->h,
+                               "INSERT INTO filter(name, stamp, keys, bits) VALUES(?, ?, ?, ?)", -1,
+                               &ins, NULL) != SQLITE_OK)
             rc = db_fail(db, err, "key filter");
         if (!rc) {
             sqlite3_bind_text(ins, 1, filter_names[k], -1, SQLITE_STATIC);
@@ -119,12 +120,14 @@ static void filters_load(struct medsec_db *db)
     db->filters_loaded = true;
     char stamp[64] = "";
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = 'last_import'", -1, &s, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = 'last_import'", -1, &s,
+                           NULL) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
         snprintf(stamp, sizeof stamp, "%s", (const char *)sqlite3_column_text(s, 0));
     sqlite3_finalize(s);
     s = NULL;
-    if (!stamp[0] || sqlite3_prepare_v2(db->h, "SELECT stamp, bits FROM filter WHERE name = ?", -1, &s, NULL) != SQLITE_OK)
+    if (!stamp[0] || sqlite3_prepare_v2(db->h, "SELECT stamp, bits FROM filter WHERE name = ?", -1,
+                                        &s, NULL) != SQLITE_OK)
         return;
     for (int k = 0; k < DB_FILTER_COUNT; k++) {
         sqlite3_reset(s);

@@ -1,10 +1,10 @@
 /* import.c: storing parsed advisories in the database: one transaction per import, content-hash
- * skips, replacement of changed records, KEV and EPSS upserts, indexes rebuilt after a bulk load. */
+ * skips, replacement of changed records, KEV and EPSS upserts, indexes rebuilt after a bulk load.
+ */
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
-
 
 #define BIND_TEXT(s, i, v) sqlite3_bind_text((s), (i), (v), -1, SQLITE_STATIC)
 
@@ -21,7 +21,8 @@ static medsec_err step_done(struct importer *im, sqlite3_stmt *s, const char *wh
 static bool known(void *ud, uint64_t hash)
 {
     struct importer *im = ud;
-    sqlite3_stmt *s = db_stmt(im->db, ST_ADV_HASH, "SELECT source FROM advisory WHERE hash = ? LIMIT 1");
+    sqlite3_stmt *s =
+        db_stmt(im->db, ST_ADV_HASH, "SELECT source FROM advisory WHERE hash = ? LIMIT 1");
     if (!s)
         return false;
     sqlite3_bind_int64(s, 1, (sqlite3_int64)hash);
@@ -79,12 +80,14 @@ static medsec_err delete_children(struct importer *im, sqlite3_int64 adv)
     return step_done(im, s, "delete entries");
 }
 
-static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv, const struct medsec_adv_vuln *v)
+static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv,
+                              const struct medsec_adv_vuln *v)
 {
     struct medsec_db *db = im->db;
-    sqlite3_stmt *s = db_stmt(db, ST_ENTRY_INSERT,
-                              "INSERT INTO entry(advisory, name, summary, details, published, modified, withdrawn,"
-                              " cwes, refs) VALUES(?,?,?,?,?,?,?,?,?)");
+    sqlite3_stmt *s = db_stmt(
+        db, ST_ENTRY_INSERT,
+        "INSERT INTO entry(advisory, name, summary, details, published, modified, withdrawn,"
+        " cwes, refs) VALUES(?,?,?,?,?,?,?,?,?)");
     if (!s)
         return db_fail(db, im->err, "entry");
     sqlite3_bind_int64(s, 1, adv);
@@ -102,7 +105,8 @@ static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv, const stru
     sqlite3_int64 e = sqlite3_last_insert_rowid(db->h);
 
     for (size_t i = 0; i < v->n_aliases; i++) {
-        s = db_stmt(db, ST_ALIAS_INSERT, "INSERT OR IGNORE INTO entry_alias(entry, name) VALUES(?,?)");
+        s = db_stmt(db, ST_ALIAS_INSERT,
+                    "INSERT OR IGNORE INTO entry_alias(entry, name) VALUES(?,?)");
         if (!s)
             return db_fail(db, im->err, "alias");
         sqlite3_bind_int64(s, 1, e);
@@ -112,8 +116,9 @@ static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv, const stru
     }
     for (size_t i = 0; i < v->n_scores; i++) {
         const struct medsec_adv_score *sc = &v->scores[i];
-        s = db_stmt(db, ST_SCORE_INSERT,
-                    "INSERT INTO score(entry, seq, type, vector, score, scored_by) VALUES(?,?,?,?,?,?)");
+        s = db_stmt(
+            db, ST_SCORE_INSERT,
+            "INSERT INTO score(entry, seq, type, vector, score, scored_by) VALUES(?,?,?,?,?,?)");
         if (!s)
             return db_fail(db, im->err, "score");
         sqlite3_bind_int64(s, 1, e);
@@ -128,8 +133,9 @@ static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv, const stru
     }
     for (size_t i = 0; i < v->n_remediations; i++) {
         const struct medsec_adv_remediation *r = &v->remediations[i];
-        s = db_stmt(db, ST_REM_INSERT,
-                    "INSERT INTO remediation(entry, seq, category, details, url, products) VALUES(?,?,?,?,?,?)");
+        s = db_stmt(
+            db, ST_REM_INSERT,
+            "INSERT INTO remediation(entry, seq, category, details, url, products) VALUES(?,?,?,?,?,?)");
         if (!s)
             return db_fail(db, im->err, "remediation");
         sqlite3_bind_int64(s, 1, e);
@@ -143,10 +149,11 @@ static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv, const stru
     }
     for (size_t i = 0; i < v->n_affected; i++) {
         const struct medsec_adv_affected *a = &v->affected[i];
-        s = db_stmt(db, ST_AFF_INSERT,
-                    "INSERT INTO affected(entry, seq, purl_type, purl_ns, purl_name, purl, ecosystem, scheme, ranges,"
-                    " versions, fixed, status, flags, vendor, product, product_id, cpe)"
-                    " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+        s = db_stmt(
+            db, ST_AFF_INSERT,
+            "INSERT INTO affected(entry, seq, purl_type, purl_ns, purl_name, purl, ecosystem, scheme, ranges,"
+            " versions, fixed, status, flags, vendor, product, product_id, cpe)"
+            " VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
         if (!s)
             return db_fail(db, im->err, "affected");
         sqlite3_bind_int64(s, 1, e);
@@ -171,8 +178,9 @@ static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv, const stru
     }
     for (size_t i = 0; i < v->n_nodes; i++) {
         const struct medsec_adv_cpe_node *n = &v->nodes[i];
-        s = db_stmt(db, ST_NODE_INSERT,
-                    "INSERT OR IGNORE INTO cpe_node(entry, config, node, parent, op, negate) VALUES(?,?,?,?,?,?)");
+        s = db_stmt(
+            db, ST_NODE_INSERT,
+            "INSERT OR IGNORE INTO cpe_node(entry, config, node, parent, op, negate) VALUES(?,?,?,?,?,?)");
         if (!s)
             return db_fail(db, im->err, "cpe node");
         sqlite3_bind_int64(s, 1, e);
@@ -186,9 +194,10 @@ static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv, const stru
     }
     for (size_t i = 0; i < v->n_cpes; i++) {
         const struct medsec_adv_cpe *c = &v->cpes[i];
-        s = db_stmt(db, ST_MATCH_INSERT,
-                    "INSERT OR IGNORE INTO cpe_match(entry, config, node, seq, vulnerable, key, criteria, vsi, vse,"
-                    " vei, vee, ver) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
+        s = db_stmt(
+            db, ST_MATCH_INSERT,
+            "INSERT OR IGNORE INTO cpe_match(entry, config, node, seq, vulnerable, key, criteria, vsi, vse,"
+            " vei, vee, ver) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
         if (!s)
             return db_fail(db, im->err, "cpe match");
         sqlite3_bind_int64(s, 1, e);
@@ -217,7 +226,9 @@ static medsec_err store_advisory(void *ud, const struct medsec_advisory *adv)
     sqlite3_int64 id = 0;
     bool update = false;
     {
-        sqlite3_stmt *s = db_stmt(db, ST_ADV_FIND, "SELECT id, hash, modified, origin FROM advisory WHERE source=? AND record_id=?");
+        sqlite3_stmt *s = db_stmt(
+            db, ST_ADV_FIND,
+            "SELECT id, hash, modified, origin FROM advisory WHERE source=? AND record_id=?");
         if (!s)
             return db_fail(db, im->err, "advisory lookup");
         BIND_TEXT(s, 1, src);
@@ -252,9 +263,10 @@ static medsec_err store_advisory(void *ud, const struct medsec_advisory *adv)
     if (update) {
         if ((rc = delete_children(im, id)))
             return rc;
-        sqlite3_stmt *s = db_stmt(db, ST_ADV_UPDATE,
-                                  "UPDATE advisory SET origin=?, title=?, published=?, modified=?, hash=?, imported=?"
-                                  " WHERE id=?");
+        sqlite3_stmt *s = db_stmt(
+            db, ST_ADV_UPDATE,
+            "UPDATE advisory SET origin=?, title=?, published=?, modified=?, hash=?, imported=?"
+            " WHERE id=?");
         if (!s)
             return db_fail(db, im->err, "advisory update");
         BIND_TEXT(s, 1, adv->origin);
@@ -268,9 +280,10 @@ static medsec_err store_advisory(void *ud, const struct medsec_advisory *adv)
             return rc;
         im->stats->updated[adv->source]++;
     } else {
-        sqlite3_stmt *s = db_stmt(db, ST_ADV_INSERT,
-                                  "INSERT INTO advisory(source, record_id, origin, title, published, modified, hash,"
-                                  " imported) VALUES(?,?,?,?,?,?,?,?)");
+        sqlite3_stmt *s = db_stmt(
+            db, ST_ADV_INSERT,
+            "INSERT INTO advisory(source, record_id, origin, title, published, modified, hash,"
+            " imported) VALUES(?,?,?,?,?,?,?,?)");
         if (!s)
             return db_fail(db, im->err, "advisory insert");
         BIND_TEXT(s, 1, src);
@@ -293,21 +306,24 @@ static medsec_err store_advisory(void *ud, const struct medsec_advisory *adv)
     return MEDSEC_OK;
 }
 
-static medsec_err store_kev(void *ud, const struct medsec_kev_entry *k, const char *origin, uint64_t hash)
+static medsec_err store_kev(void *ud, const struct medsec_kev_entry *k, const char *origin,
+                            uint64_t hash)
 {
     struct importer *im = ud;
-    sqlite3_stmt *s = db_stmt(im->db, ST_KEV_UPSERT,
-                              "INSERT INTO kev(cve, vendor, product, name, description, date_added, due_date,"
-                              " ransomware, action, notes, origin, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
-                              " ON CONFLICT(cve) DO UPDATE SET vendor=excluded.vendor, product=excluded.product,"
-                              " name=excluded.name, description=excluded.description, date_added=excluded.date_added,"
-                              " due_date=excluded.due_date, ransomware=excluded.ransomware, action=excluded.action,"
-                              " notes=excluded.notes, origin=excluded.origin, hash=excluded.hash"
-                              " WHERE hash IS NOT excluded.hash");
+    sqlite3_stmt *s = db_stmt(
+        im->db, ST_KEV_UPSERT,
+        "INSERT INTO kev(cve, vendor, product, name, description, date_added, due_date,"
+        " ransomware, action, notes, origin, hash) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)"
+        " ON CONFLICT(cve) DO UPDATE SET vendor=excluded.vendor, product=excluded.product,"
+        " name=excluded.name, description=excluded.description, date_added=excluded.date_added,"
+        " due_date=excluded.due_date, ransomware=excluded.ransomware, action=excluded.action,"
+        " notes=excluded.notes, origin=excluded.origin, hash=excluded.hash"
+        " WHERE hash IS NOT excluded.hash");
     if (!s)
         return db_fail(im->db, im->err, "kev");
-    const char *f[] = {k->cve, k->vendor, k->product, k->name, k->description, k->date_added,
-                       k->due_date, k->ransomware, k->action, k->notes, origin};
+    const char *f[] = {k->cve,         k->vendor,     k->product,  k->name,
+                       k->description, k->date_added, k->due_date, k->ransomware,
+                       k->action,      k->notes,      origin};
     for (int i = 0; i < 11; i++)
         BIND_TEXT(s, i + 1, f[i]);
     sqlite3_bind_int64(s, 12, (sqlite3_int64)hash);
@@ -324,12 +340,13 @@ static medsec_err store_kev(void *ud, const struct medsec_kev_entry *k, const ch
 static medsec_err store_epss(void *ud, const struct medsec_epss_entry *e, const char *origin)
 {
     struct importer *im = ud;
-    sqlite3_stmt *s = db_stmt(im->db, ST_EPSS_UPSERT,
-                              "INSERT INTO epss(cve, score, percentile, date, origin) VALUES(?,?,?,?,?)"
-                              " ON CONFLICT(cve) DO UPDATE SET score=excluded.score, percentile=excluded.percentile,"
-                              " date=excluded.date, origin=excluded.origin"
-                              " WHERE score IS NOT excluded.score OR percentile IS NOT excluded.percentile"
-                              " OR date IS NOT excluded.date");
+    sqlite3_stmt *s = db_stmt(
+        im->db, ST_EPSS_UPSERT,
+        "INSERT INTO epss(cve, score, percentile, date, origin) VALUES(?,?,?,?,?)"
+        " ON CONFLICT(cve) DO UPDATE SET score=excluded.score, percentile=excluded.percentile,"
+        " date=excluded.date, origin=excluded.origin"
+        " WHERE score IS NOT excluded.score OR percentile IS NOT excluded.percentile"
+        " OR date IS NOT excluded.date");
     if (!s)
         return db_fail(im->db, im->err, "epss");
     BIND_TEXT(s, 1, e->cve);
@@ -355,15 +372,18 @@ static void on_progress(void *ud, const char *path, uint64_t done, uint64_t tota
 }
 
 static const char *const bulk_indexes[][2] = {
-    {"affected_key", "CREATE INDEX IF NOT EXISTS affected_key ON affected(purl_type, purl_ns, purl_name)"},
+    {"affected_key",
+     "CREATE INDEX IF NOT EXISTS affected_key ON affected(purl_type, purl_ns, purl_name)"},
     {"cpe_match_key", "CREATE INDEX IF NOT EXISTS cpe_match_key ON cpe_match(key, ver)"},
     {"affected_product",
      "CREATE INDEX IF NOT EXISTS affected_product ON affected(lower(product)) WHERE product IS NOT NULL"},
     {"entry_vuln", "CREATE INDEX IF NOT EXISTS entry_vuln ON entry(vuln)"},
 };
 
-medsec_err db_import_begin(struct importer *im, struct medsec_db *db, const struct medsec_db_import_opts *opts,
-                           struct medsec_db_import_stats *stats, struct medsec_diags *diags, struct medsec_error *err)
+medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
+                           const struct medsec_db_import_opts *opts,
+                           struct medsec_db_import_stats *stats, struct medsec_diags *diags,
+                           struct medsec_error *err)
 {
     memset(stats, 0, sizeof *stats);
     memset(im, 0, sizeof *im);
@@ -377,7 +397,8 @@ medsec_err db_import_begin(struct importer *im, struct medsec_db *db, const stru
     im->err = err;
     medsec_ctx_timestamp(db->ctx, im->now);
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db->h, "SELECT NOT EXISTS(SELECT 1 FROM advisory)", -1, &s, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(db->h, "SELECT NOT EXISTS(SELECT 1 FROM advisory)", -1, &s, NULL) ==
+            SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW)
         im->bulk = sqlite3_column_int(s, 0) != 0;
     sqlite3_finalize(s);
@@ -410,7 +431,11 @@ medsec_err db_import_begin(struct importer *im, struct medsec_db *db, const stru
 medsec_err db_import_path(struct importer *im, const char *path)
 {
     struct medsec_adv_sink sink = {
-        .ud = im, .known = known, .advisory = store_advisory, .kev = store_kev, .epss = store_epss,
+        .ud = im,
+        .known = known,
+        .advisory = store_advisory,
+        .kev = store_kev,
+        .epss = store_epss,
         .progress = on_progress,
     };
     struct medsec_error rerr;
@@ -454,8 +479,9 @@ medsec_err db_import_end(struct importer *im, medsec_err rc)
 }
 
 medsec_err medsec_db_import(struct medsec_db *db, const char *const *paths, size_t n,
-                            const struct medsec_db_import_opts *opts, struct medsec_db_import_stats *stats,
-                            struct medsec_diags *diags, struct medsec_error *err)
+                            const struct medsec_db_import_opts *opts,
+                            struct medsec_db_import_stats *stats, struct medsec_diags *diags,
+                            struct medsec_error *err)
 {
     DB_CTX_ENTER(db->ctx);
     struct medsec_db_import_stats dummy;

@@ -10,12 +10,42 @@
 #include "medsec/db.h"
 
 enum db_stmt_id {
-    ST_ADV_FIND, ST_ADV_INSERT, ST_ADV_UPDATE, ST_ADV_HASH, ST_ENTRIES_OF,
-    ST_DEL_AFFECTED, ST_DEL_SCORE, ST_DEL_REM, ST_DEL_ALIAS, ST_DEL_NODE, ST_DEL_MATCH, ST_DEL_ENTRIES,
-    ST_ENTRY_INSERT, ST_ALIAS_INSERT, ST_SCORE_INSERT, ST_REM_INSERT, ST_AFF_INSERT, ST_NODE_INSERT,
-    ST_MATCH_INSERT, ST_KEV_UPSERT, ST_EPSS_UPSERT,
-    ST_Q_AFFECTED, ST_Q_AFF_PRODUCT, ST_Q_CPE, ST_Q_CPE_FAST, ST_Q_CPE_VER, ST_Q_ENTRY, ST_Q_NODES, ST_Q_MATCHES, ST_Q_ALIAS,
-    ST_V_ALIASES, ST_V_ENTRIES, ST_V_SCORES, ST_V_FIXED, ST_V_KEV, ST_V_EPSS,
+    ST_ADV_FIND,
+    ST_ADV_INSERT,
+    ST_ADV_UPDATE,
+    ST_ADV_HASH,
+    ST_ENTRIES_OF,
+    ST_DEL_AFFECTED,
+    ST_DEL_SCORE,
+    ST_DEL_REM,
+    ST_DEL_ALIAS,
+    ST_DEL_NODE,
+    ST_DEL_MATCH,
+    ST_DEL_ENTRIES,
+    ST_ENTRY_INSERT,
+    ST_ALIAS_INSERT,
+    ST_SCORE_INSERT,
+    ST_REM_INSERT,
+    ST_AFF_INSERT,
+    ST_NODE_INSERT,
+    ST_MATCH_INSERT,
+    ST_KEV_UPSERT,
+    ST_EPSS_UPSERT,
+    ST_Q_AFFECTED,
+    ST_Q_AFF_PRODUCT,
+    ST_Q_CPE,
+    ST_Q_CPE_FAST,
+    ST_Q_CPE_VER,
+    ST_Q_ENTRY,
+    ST_Q_NODES,
+    ST_Q_MATCHES,
+    ST_Q_ALIAS,
+    ST_V_ALIASES,
+    ST_V_ENTRIES,
+    ST_V_SCORES,
+    ST_V_FIXED,
+    ST_V_KEV,
+    ST_V_EPSS,
     ST_COUNT
 };
 
@@ -27,7 +57,8 @@ struct db_filter {
 };
 
 struct medsec_db {
-    const struct medsec_ctx *ctx; /* the opener's context (NULL: the default), in force in every call */
+    const struct medsec_ctx
+        *ctx; /* the opener's context (NULL: the default), in force in every call */
     sqlite3 *h;
     char *path;
     bool readonly;
@@ -37,10 +68,10 @@ struct medsec_db {
 };
 
 /*
- * Run the rest of the enclosing function under context @ctx: enter it here and leave it again when the
- * function returns, by whichever return (the variable's cleanup handler, a gcc and clang extension, runs
- * after the return value is computed; "unused" only quiets clang, which does not count the cleanup as a
- * use). The first statement of every public function on a handle:
+ * Run the rest of the enclosing function under context @ctx: enter it here and leave it again when
+ * the function returns, by whichever return (the variable's cleanup handler, a gcc and clang
+ * extension, runs after the return value is computed; "unused" only quiets clang, which does not
+ * count the cleanup as a use). The first statement of every public function on a handle:
  *
  *     DB_CTX_ENTER(db->ctx);
  */
@@ -48,12 +79,13 @@ static inline void db_ctx_leave_(const struct medsec_ctx *const *prev)
 {
     medsec_ctx_leave(*prev);
 }
-#define DB_CTX_ENTER(ctx)                                                                                            \
-    const struct medsec_ctx *const db_ctx_prev_ __attribute__((cleanup(db_ctx_leave_), unused)) =                 \
+#define DB_CTX_ENTER(ctx)                                                                          \
+    const struct medsec_ctx *const db_ctx_prev_ __attribute__((cleanup(db_ctx_leave_), unused)) =  \
         medsec_ctx_enter(ctx)
 
 /* Rebuild every key filter from the tables (inside the import's transaction), stamped @stamp (the
- * import's last_import time): a filter whose stamp is not the database's last_import is not used. */
+ * import's last_import time): a filter whose stamp is not the database's last_import is not used.
+ */
 medsec_err db_filters_build(struct medsec_db *db, const char *stamp, struct medsec_error *err);
 /* False only when @key (@len bytes) is certainly not in the table behind filter @id. */
 bool db_filter_may_have(struct medsec_db *db, enum db_filter_id id, const char *key, size_t len);
@@ -65,10 +97,10 @@ sqlite3_stmt *db_stmt(struct medsec_db *db, enum db_stmt_id id, const char *sql)
 medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *what);
 /* Run SQL without results. */
 medsec_err db_exec(struct medsec_db *db, const char *sql, struct medsec_error *err);
-medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value, struct medsec_error *err);
+medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value,
+                       struct medsec_error *err);
 /* Rebuild vuln/alias from entry names and aliases (union-find); *count = identities. */
 medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medsec_error *err);
-
 
 /* An import in progress: one transaction from begin to end. */
 struct importer {
@@ -77,14 +109,16 @@ struct importer {
     const struct medsec_db_import_opts *opts;
     struct medsec_diags *diags;
     struct medsec_error *err; /* detail of a failed statement */
-    char now[21];             /* "YYYY-MM-DDTHH:MM:SSZ" from the handle's clock, stamped on what it writes */
-    bool bulk;                /* the tables were empty: indexes are built at the end */
-    bool dirty;               /* entries changed: identities need merging */
+    char now[21]; /* "YYYY-MM-DDTHH:MM:SSZ" from the handle's clock, stamped on what it writes */
+    bool bulk;    /* the tables were empty: indexes are built at the end */
+    bool dirty;   /* entries changed: identities need merging */
 };
-medsec_err db_import_begin(struct importer *im, struct medsec_db *db, const struct medsec_db_import_opts *opts,
+medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
+                           const struct medsec_db_import_opts *opts,
                            struct medsec_db_import_stats *stats, struct medsec_diags *diags,
                            struct medsec_error *err) __attribute__((warn_unused_result));
-medsec_err db_import_path(struct importer *im, const char *path) __attribute__((warn_unused_result));
+medsec_err db_import_path(struct importer *im, const char *path)
+    __attribute__((warn_unused_result));
 /* Finish: indexes, identities, commit when @rc is 0, else roll back. Returns the final result. */
 medsec_err db_import_end(struct importer *im, medsec_err rc) __attribute__((warn_unused_result));
 

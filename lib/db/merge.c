@@ -1,7 +1,7 @@
-/* merge.c: alias merging: union-find over the ids of every vulnerability entry (its own name and its
- * aliases), so CVE / GHSA / OSV / vendor ids that name the same flaw become one identity. Two sets
- * that each hold a different CVE are never merged (an advisory that lists several CVEs as aliases
- * would otherwise glue unrelated flaws together). */
+/* merge.c: alias merging: union-find over the ids of every vulnerability entry (its own name and
+ * its aliases), so CVE / GHSA / OSV / vendor ids that name the same flaw become one identity. Two
+ * sets that each hold a different CVE are never merged (an advisory that lists several CVEs as
+ * aliases would otherwise glue unrelated flaws together). */
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +20,7 @@ struct names {
     struct medsec_arena arena;
     struct name *v; /* index -> id */
     size_t n, cap;
-    size_t *slots;  /* open addressing: index + 1, 0 empty */
+    size_t *slots; /* open addressing: index + 1, 0 empty */
     size_t nslots;
 };
 
@@ -137,7 +137,8 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
     *count = 0;
 
     /* 1. every entry's own name */
-    if (sqlite3_prepare_v2(db->h, "SELECT id, name FROM entry ORDER BY id", -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db->h, "SELECT id, name FROM entry ORDER BY id", -1, &s, NULL) !=
+        SQLITE_OK) {
         rc = db_fail(db, err, "merge");
         goto out_free;
     }
@@ -159,7 +160,8 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
     s = NULL;
 
     /* 2. aliases: entries are in id order, so a binary search finds each alias's entry */
-    if (sqlite3_prepare_v2(db->h, "SELECT entry, name FROM entry_alias", -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db->h, "SELECT entry, name FROM entry_alias", -1, &s, NULL) !=
+        SQLITE_OK) {
         rc = db_fail(db, err, "merge");
         goto out_free;
     }
@@ -204,7 +206,8 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
             sets[nsets].root = r;
             sets[nsets].canon = t.v[r].cve != SIZE_MAX ? t.v[t.v[r].cve].name : t.v[i].name;
             vuln_of_root[r] = ++nsets;
-        } else if (t.v[r].cve == SIZE_MAX && strcmp(t.v[i].name, sets[vuln_of_root[r] - 1].canon) < 0) {
+        } else if (t.v[r].cve == SIZE_MAX &&
+                   strcmp(t.v[i].name, sets[vuln_of_root[r] - 1].canon) < 0) {
             sets[vuln_of_root[r] - 1].canon = t.v[i].name;
         }
     }
@@ -215,7 +218,8 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
     rc = db_exec(db, "DELETE FROM vuln; DELETE FROM alias", err);
     if (rc)
         goto out_free;
-    if (sqlite3_prepare_v2(db->h, "INSERT INTO vuln(id, name) VALUES(?, ?)", -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db->h, "INSERT INTO vuln(id, name) VALUES(?, ?)", -1, &s, NULL) !=
+        SQLITE_OK) {
         rc = db_fail(db, err, "merge");
         goto out_free;
     }
@@ -229,7 +233,8 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
         }
     }
     sqlite3_finalize(s);
-    if (sqlite3_prepare_v2(db->h, "INSERT INTO alias(name, vuln) VALUES(?, ?)", -1, &s, NULL) != SQLITE_OK) {
+    if (sqlite3_prepare_v2(db->h, "INSERT INTO alias(name, vuln) VALUES(?, ?)", -1, &s, NULL) !=
+        SQLITE_OK) {
         rc = db_fail(db, err, "merge");
         goto out_free;
     }
@@ -243,8 +248,8 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
         }
     }
     sqlite3_finalize(s);
-    if (sqlite3_prepare_v2(db->h, "UPDATE entry SET vuln = ? WHERE id = ? AND vuln IS NOT ?", -1, &s, NULL) !=
-        SQLITE_OK) {
+    if (sqlite3_prepare_v2(db->h, "UPDATE entry SET vuln = ? WHERE id = ? AND vuln IS NOT ?", -1,
+                           &s, NULL) != SQLITE_OK) {
         rc = db_fail(db, err, "merge");
         goto out_free;
     }

@@ -30,7 +30,8 @@ static void meta_get(struct medsec_db *db, const char *key, char out[32])
 {
     sqlite3_stmt *s = NULL;
     out[0] = '\0';
-    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = ?", -1, &s, NULL) == SQLITE_OK) {
+    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = ?", -1, &s, NULL) ==
+        SQLITE_OK) {
         sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
         if (sqlite3_step(s) == SQLITE_ROW && col(s, 0))
             snprintf(out, 32, "%s", col(s, 0));
@@ -38,7 +39,8 @@ static void meta_get(struct medsec_db *db, const char *key, char out[32])
     sqlite3_finalize(s);
 }
 
-medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
+medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *out,
+                               struct medsec_error *err)
 {
     DB_CTX_ENTER(db->ctx);
     memset(out, 0, sizeof *out);
@@ -53,7 +55,8 @@ medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *ou
     return MEDSEC_OK;
 }
 
-medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out, struct medsec_error *err)
+medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out,
+                            struct medsec_error *err)
 {
     DB_CTX_ENTER(db->ctx);
     memset(out, 0, sizeof *out);
@@ -66,10 +69,16 @@ medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out, 
     for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++) {
         const char *src = medsec_adv_source_name((enum medsec_adv_source)i);
         out->advisories[i] = count_of(db, "SELECT count(*) FROM advisory WHERE source = ?", src);
-        out->vulns[i] = count_of(db, "SELECT count(*) FROM entry JOIN advisory a ON a.id = entry.advisory"
-                                     " WHERE a.source = ?", src);
-        out->affected[i] = count_of(db, "SELECT count(*) FROM affected JOIN entry e ON e.id = affected.entry"
-                                        " JOIN advisory a ON a.id = e.advisory WHERE a.source = ?", src);
+        out->vulns[i] =
+            count_of(db,
+                     "SELECT count(*) FROM entry JOIN advisory a ON a.id = entry.advisory"
+                     " WHERE a.source = ?",
+                     src);
+        out->affected[i] =
+            count_of(db,
+                     "SELECT count(*) FROM affected JOIN entry e ON e.id = affected.entry"
+                     " JOIN advisory a ON a.id = e.advisory WHERE a.source = ?",
+                     src);
     }
     out->kev = out->advisories[MEDSEC_ADV_KEV] = count_of(db, "SELECT count(*) FROM kev", NULL);
     out->epss = out->advisories[MEDSEC_ADV_EPSS] = count_of(db, "SELECT count(*) FROM epss", NULL);
@@ -86,25 +95,39 @@ medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out, 
     return MEDSEC_OK;
 }
 
-#define AFFECTED_COLUMNS                                                                                             \
-    "SELECT f.entry, v.name, a.source, a.record_id, f.purl_type, f.purl_ns, f.purl_name,"                            \
-    " f.ecosystem, f.scheme, f.ranges, f.versions, f.fixed, f.status, f.flags, f.vendor,"                            \
-    " f.product, f.product_id, f.cpe, e.withdrawn"                                                                  \
-    " FROM affected f JOIN entry e ON e.id = f.entry JOIN advisory a ON a.id = e.advisory"                         \
+#define AFFECTED_COLUMNS                                                                           \
+    "SELECT f.entry, v.name, a.source, a.record_id, f.purl_type, f.purl_ns, f.purl_name,"          \
+    " f.ecosystem, f.scheme, f.ranges, f.versions, f.fixed, f.status, f.flags, f.vendor,"          \
+    " f.product, f.product_id, f.cpe, e.withdrawn"                                                 \
+    " FROM affected f JOIN entry e ON e.id = f.entry JOIN advisory a ON a.id = e.advisory"         \
     " LEFT JOIN vuln v ON v.id = e.vuln"
 
 /* Step @s (bound) and hand each affected row to @fn. */
-static medsec_err affected_rows(struct medsec_db *db, sqlite3_stmt *s, medsec_db_affected_fn fn, void *ud,
-                                struct medsec_error *err, const char *what)
+static medsec_err affected_rows(struct medsec_db *db, sqlite3_stmt *s, medsec_db_affected_fn fn,
+                                void *ud, struct medsec_error *err, const char *what)
 {
     int rc;
     while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
         struct medsec_db_affected a = {
-            .entry = sqlite3_column_int64(s, 0), .vuln = col(s, 1), .source = col(s, 2), .record_id = col(s, 3),
-            .purl_type = col(s, 4), .purl_ns = col(s, 5), .purl_name = col(s, 6), .ecosystem = col(s, 7),
-            .scheme = col(s, 8), .ranges = col(s, 9), .versions = col(s, 10), .fixed = col(s, 11),
-            .status = col(s, 12), .flags = (unsigned)sqlite3_column_int(s, 13), .vendor = col(s, 14),
-            .product = col(s, 15), .product_id = col(s, 16), .cpe = col(s, 17), .withdrawn = col(s, 18) != NULL,
+            .entry = sqlite3_column_int64(s, 0),
+            .vuln = col(s, 1),
+            .source = col(s, 2),
+            .record_id = col(s, 3),
+            .purl_type = col(s, 4),
+            .purl_ns = col(s, 5),
+            .purl_name = col(s, 6),
+            .ecosystem = col(s, 7),
+            .scheme = col(s, 8),
+            .ranges = col(s, 9),
+            .versions = col(s, 10),
+            .fixed = col(s, 11),
+            .status = col(s, 12),
+            .flags = (unsigned)sqlite3_column_int(s, 13),
+            .vendor = col(s, 14),
+            .product = col(s, 15),
+            .product_id = col(s, 16),
+            .cpe = col(s, 17),
+            .withdrawn = col(s, 18) != NULL,
         };
         if (fn(ud, &a))
             break;
@@ -115,23 +138,28 @@ static medsec_err affected_rows(struct medsec_db *db, sqlite3_stmt *s, medsec_db
     return MEDSEC_OK;
 }
 
-/* May the purl key (type, namespace, name) have rows? (the key filter; joined as the import joins it) */
+/* May the purl key (type, namespace, name) have rows? (the key filter; joined as the import joins
+ * it) */
 static bool purl_may_have(struct medsec_db *db, const char *type, const char *ns, const char *name)
 {
     char key[1024];
-    int n = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", type ? type : "", ns ? ns : "", name ? name : "");
-    return n < 0 || (size_t)n >= sizeof key || db_filter_may_have(db, DB_FILTER_PURL, key, (size_t)n);
+    int n = snprintf(key, sizeof key, "%s\x1f%s\x1f%s", type ? type : "", ns ? ns : "",
+                     name ? name : "");
+    return n < 0 || (size_t)n >= sizeof key ||
+           db_filter_may_have(db, DB_FILTER_PURL, key, (size_t)n);
 }
 
-medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, const char *ns, const char *name,
-                                     medsec_db_affected_fn fn, void *ud, struct medsec_error *err)
+medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, const char *ns,
+                                     const char *name, medsec_db_affected_fn fn, void *ud,
+                                     struct medsec_error *err)
 {
     DB_CTX_ENTER(db->ctx);
     if (!purl_may_have(db, type, ns, name))
         return MEDSEC_OK;
-    sqlite3_stmt *s = db_stmt(db, ST_Q_AFFECTED,
-                              AFFECTED_COLUMNS " WHERE f.purl_type = ? AND f.purl_ns = ? AND f.purl_name = ?"
-                                               " ORDER BY f.entry, f.seq");
+    sqlite3_stmt *s =
+        db_stmt(db, ST_Q_AFFECTED,
+                AFFECTED_COLUMNS " WHERE f.purl_type = ? AND f.purl_ns = ? AND f.purl_name = ?"
+                                 " ORDER BY f.entry, f.seq");
     if (!s)
         return db_fail(db, err, "affected lookup");
     sqlite3_bind_text(s, 1, type ? type : "", -1, SQLITE_STATIC);
@@ -140,8 +168,9 @@ medsec_err medsec_db_affected_lookup(struct medsec_db *db, const char *type, con
     return affected_rows(db, s, fn, ud, err, "affected lookup");
 }
 
-medsec_err medsec_db_affected_by_product(struct medsec_db *db, const char *product, medsec_db_affected_fn fn,
-                                         void *ud, struct medsec_error *err)
+medsec_err medsec_db_affected_by_product(struct medsec_db *db, const char *product,
+                                         medsec_db_affected_fn fn, void *ud,
+                                         struct medsec_error *err)
 {
     DB_CTX_ENTER(db->ctx);
     /* SQLite's lower() folds ASCII only: fold the same way for the filter */
@@ -153,9 +182,10 @@ medsec_err medsec_db_affected_by_product(struct medsec_db *db, const char *produ
         if (!db_filter_may_have(db, DB_FILTER_PRODUCT, low, n))
             return MEDSEC_OK;
     }
-    sqlite3_stmt *s = db_stmt(db, ST_Q_AFF_PRODUCT,
-                              AFFECTED_COLUMNS " WHERE f.product IS NOT NULL AND lower(f.product) = lower(?)"
-                                               " ORDER BY f.entry, f.seq");
+    sqlite3_stmt *s =
+        db_stmt(db, ST_Q_AFF_PRODUCT,
+                AFFECTED_COLUMNS " WHERE f.product IS NOT NULL AND lower(f.product) = lower(?)"
+                                 " ORDER BY f.entry, f.seq");
     if (!s)
         return db_fail(db, err, "product lookup");
     sqlite3_bind_text(s, 1, product ? product : "", -1, SQLITE_STATIC);
@@ -195,9 +225,9 @@ static medsec_err cpe_rows(struct medsec_db *db, sqlite3_stmt *s, medsec_db_cpe_
     return MEDSEC_OK;
 }
 
-#define CPE_COLUMNS                                                                                                  \
-    "SELECT m.entry, v.name, a.source, a.record_id, m.config, m.node, m.vulnerable, m.criteria, m.vsi, m.vse,"        \
-    " m.vei, m.vee FROM cpe_match m JOIN entry e ON e.id = m.entry JOIN advisory a ON a.id = e.advisory"            \
+#define CPE_COLUMNS                                                                                            \
+    "SELECT m.entry, v.name, a.source, a.record_id, m.config, m.node, m.vulnerable, m.criteria, m.vsi, m.vse," \
+    " m.vei, m.vee FROM cpe_match m JOIN entry e ON e.id = m.entry JOIN advisory a ON a.id = e.advisory"       \
     " LEFT JOIN vuln v ON v.id = e.vuln"
 
 bool medsec_db_cpe_key_known(struct medsec_db *db, const char *key)
@@ -206,28 +236,30 @@ bool medsec_db_cpe_key_known(struct medsec_db *db, const char *key)
     return db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key));
 }
 
-medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
-                                struct medsec_error *err)
+medsec_err medsec_db_cpe_lookup(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn,
+                                void *ud, struct medsec_error *err)
 {
     DB_CTX_ENTER(db->ctx);
     if (!db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key)))
         return MEDSEC_OK;
-    sqlite3_stmt *s = db_stmt(db, ST_Q_CPE, CPE_COLUMNS " WHERE m.key = ? ORDER BY m.entry, m.config, m.node, m.seq");
+    sqlite3_stmt *s = db_stmt(
+        db, ST_Q_CPE, CPE_COLUMNS " WHERE m.key = ? ORDER BY m.entry, m.config, m.node, m.seq");
     if (!s)
         return db_fail(db, err, "cpe lookup");
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     return cpe_rows(db, s, fn, ud, err, "cpe lookup");
 }
 
-medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn, void *ud,
-                                    struct medsec_error *err)
+medsec_err medsec_db_cpe_candidates(struct medsec_db *db, const char *key, medsec_db_cpe_fn fn,
+                                    void *ud, struct medsec_error *err)
 {
     DB_CTX_ENTER(db->ctx);
     if (!db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key)))
         return MEDSEC_OK;
-    sqlite3_stmt *s = db_stmt(db, ST_Q_CPE_FAST,
-                              "SELECT entry, NULL, NULL, NULL, config, node, vulnerable, criteria, vsi, vse, vei, vee"
-                              " FROM cpe_match WHERE key = ?");
+    sqlite3_stmt *s = db_stmt(
+        db, ST_Q_CPE_FAST,
+        "SELECT entry, NULL, NULL, NULL, config, node, vulnerable, criteria, vsi, vse, vei, vee"
+        " FROM cpe_match WHERE key = ?");
     if (!s)
         return db_fail(db, err, "cpe lookup");
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -242,9 +274,10 @@ medsec_err medsec_db_cpe_candidates_for(struct medsec_db *db, const char *key, c
         return medsec_db_cpe_candidates(db, key, fn, ud, err);
     if (!db_filter_may_have(db, DB_FILTER_CPE, key, strlen(key)))
         return MEDSEC_OK;
-    sqlite3_stmt *s = db_stmt(db, ST_Q_CPE_VER,
-                              "SELECT entry, NULL, NULL, NULL, config, node, vulnerable, criteria, vsi, vse, vei, vee"
-                              " FROM cpe_match WHERE key = ? AND ver IN ('', ?)");
+    sqlite3_stmt *s = db_stmt(
+        db, ST_Q_CPE_VER,
+        "SELECT entry, NULL, NULL, NULL, config, node, vulnerable, criteria, vsi, vse, vei, vee"
+        " FROM cpe_match WHERE key = ? AND ver IN ('', ?)");
     if (!s)
         return db_fail(db, err, "cpe lookup");
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
@@ -257,15 +290,17 @@ medsec_err medsec_db_entry_get(struct medsec_db *db, int64_t entry, struct medse
 {
     DB_CTX_ENTER(db->ctx);
     memset(out, 0, sizeof *out);
-    sqlite3_stmt *s = db_stmt(db, ST_Q_ENTRY,
-                              "SELECT v.name, e.name, a.source, a.record_id, a.origin, e.withdrawn FROM entry e"
-                              " JOIN advisory a ON a.id = e.advisory LEFT JOIN vuln v ON v.id = e.vuln WHERE e.id = ?");
+    sqlite3_stmt *s = db_stmt(
+        db, ST_Q_ENTRY,
+        "SELECT v.name, e.name, a.source, a.record_id, a.origin, e.withdrawn FROM entry e"
+        " JOIN advisory a ON a.id = e.advisory LEFT JOIN vuln v ON v.id = e.vuln WHERE e.id = ?");
     if (!s)
         return db_fail(db, err, "entry lookup");
     sqlite3_bind_int64(s, 1, entry);
     int rc = sqlite3_step(s);
     if (rc == SQLITE_DONE)
-        return medsec_error_set(err, MEDSEC_ENOTFOUND, NULL, 0, 0, "no vulnerability entry %lld", (long long)entry);
+        return medsec_error_set(err, MEDSEC_ENOTFOUND, NULL, 0, 0, "no vulnerability entry %lld",
+                                (long long)entry);
     if (rc != SQLITE_ROW)
         return db_fail(db, err, "entry lookup");
     /* the row stays current until the statement is reset on the next call */
@@ -279,15 +314,17 @@ medsec_err medsec_db_entry_get(struct medsec_db *db, int64_t entry, struct medse
     return MEDSEC_OK;
 }
 
-medsec_err medsec_db_cpe_config(struct medsec_db *db, int64_t entry, unsigned config, medsec_db_node_fn node_fn,
-                                medsec_db_cpe_fn cpe_fn, void *ud, struct medsec_error *err)
+medsec_err medsec_db_cpe_config(struct medsec_db *db, int64_t entry, unsigned config,
+                                medsec_db_node_fn node_fn, medsec_db_cpe_fn cpe_fn, void *ud,
+                                struct medsec_error *err)
 {
     DB_CTX_ENTER(db->ctx);
     int rc;
     if (node_fn) {
-        sqlite3_stmt *s = db_stmt(db, ST_Q_NODES,
-                                  "SELECT node, parent, op, negate FROM cpe_node WHERE entry = ? AND config = ?"
-                                  " ORDER BY node");
+        sqlite3_stmt *s =
+            db_stmt(db, ST_Q_NODES,
+                    "SELECT node, parent, op, negate FROM cpe_node WHERE entry = ? AND config = ?"
+                    " ORDER BY node");
         if (!s)
             return db_fail(db, err, "cpe nodes");
         sqlite3_bind_int64(s, 1, entry);
@@ -295,8 +332,10 @@ medsec_err medsec_db_cpe_config(struct medsec_db *db, int64_t entry, unsigned co
         while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
             const char *op = col(s, 2);
             struct medsec_db_cpe_node n = {
-                .node = (unsigned)sqlite3_column_int(s, 0), .parent = sqlite3_column_int(s, 1),
-                .and_op = op && strcmp(op, "AND") == 0, .negate = sqlite3_column_int(s, 3) != 0,
+                .node = (unsigned)sqlite3_column_int(s, 0),
+                .parent = sqlite3_column_int(s, 1),
+                .and_op = op && strcmp(op, "AND") == 0,
+                .negate = sqlite3_column_int(s, 3) != 0,
             };
             if (node_fn(ud, &n))
                 break;
@@ -306,8 +345,9 @@ medsec_err medsec_db_cpe_config(struct medsec_db *db, int64_t entry, unsigned co
         sqlite3_reset(s);
     }
     if (cpe_fn) {
-        sqlite3_stmt *s = db_stmt(db, ST_Q_MATCHES,
-                                  CPE_COLUMNS " WHERE m.entry = ? AND m.config = ? ORDER BY m.node, m.seq");
+        sqlite3_stmt *s =
+            db_stmt(db, ST_Q_MATCHES,
+                    CPE_COLUMNS " WHERE m.entry = ? AND m.config = ? ORDER BY m.node, m.seq");
         if (!s)
             return db_fail(db, err, "cpe matches");
         sqlite3_bind_int64(s, 1, entry);
@@ -351,8 +391,9 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
     struct medsec_arena *a = &out->arena;
     bool oom = false;
     sqlite3_int64 vid = 0;
-    sqlite3_stmt *s = db_stmt(db, ST_Q_ALIAS, "SELECT a.vuln, v.name FROM alias a JOIN vuln v ON v.id = a.vuln"
-                                              " WHERE a.name = ?");
+    sqlite3_stmt *s = db_stmt(db, ST_Q_ALIAS,
+                              "SELECT a.vuln, v.name FROM alias a JOIN vuln v ON v.id = a.vuln"
+                              " WHERE a.name = ?");
     if (!s)
         return db_fail(db, err, "vulnerability lookup");
     sqlite3_bind_text(s, 1, id, -1, SQLITE_STATIC);
@@ -366,15 +407,15 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
     medsec_err rc = MEDSEC_OK;
     sqlite3_stmt *q = NULL;
 /* the cached statement @ID (db_stmt resets the previous use) */
-#define PREP(ID, sql)                                                                                                \
-    do {                                                                                                             \
-        if (q)                                                                                                       \
-            sqlite3_reset(q);                                                                                        \
-        q = db_stmt(db, (ID), (sql));                                                                                \
-        if (!q) {                                                                                                    \
-            rc = db_fail(db, err, "vulnerability details");                                                          \
-            goto out_fail;                                                                                           \
-        }                                                                                                            \
+#define PREP(ID, sql)                                                                              \
+    do {                                                                                           \
+        if (q)                                                                                     \
+            sqlite3_reset(q);                                                                      \
+        q = db_stmt(db, (ID), (sql));                                                              \
+        if (!q) {                                                                                  \
+            rc = db_fail(db, err, "vulnerability details");                                        \
+            goto out_fail;                                                                         \
+        }                                                                                          \
     } while (0)
     if (vid) {
         /* aliases */
@@ -390,9 +431,11 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
                 out->aliases[out->n_aliases++] = dup(a, q, 0, &oom);
         }
         /* entries: first one with text wins for summary etc.; provenance for each */
-        PREP(ST_V_ENTRIES, "SELECT e.id, a.source, a.record_id, a.origin, a.modified, a.hash, e.summary, e.details,"
-             " e.published, e.modified, e.withdrawn, e.cwes, e.refs FROM entry e JOIN advisory a ON a.id = e.advisory"
-             " WHERE e.vuln = ? ORDER BY a.source, a.record_id, e.id");
+        PREP(
+            ST_V_ENTRIES,
+            "SELECT e.id, a.source, a.record_id, a.origin, a.modified, a.hash, e.summary, e.details,"
+            " e.published, e.modified, e.withdrawn, e.cwes, e.refs FROM entry e JOIN advisory a ON a.id = e.advisory"
+            " WHERE e.vuln = ? ORDER BY a.source, a.record_id, e.id");
         sqlite3_bind_int64(q, 1, vid);
         cap = 0;
         while (!oom && sqlite3_step(q) == SQLITE_ROW) {
@@ -423,7 +466,8 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
                 out->refs = dup(a, q, 12, &oom);
         }
         /* scores */
-        PREP(ST_V_SCORES, "SELECT a.source, a.record_id, s.type, s.vector, s.score, s.scored_by FROM score s"
+        PREP(ST_V_SCORES,
+             "SELECT a.source, a.record_id, s.type, s.vector, s.score, s.scored_by FROM score s"
              " JOIN entry e ON e.id = s.entry JOIN advisory a ON a.id = e.advisory WHERE e.vuln = ?"
              " ORDER BY a.source, a.record_id, s.seq");
         sqlite3_bind_int64(q, 1, vid);
@@ -442,14 +486,18 @@ medsec_err medsec_db_vuln_get(struct medsec_db *db, const char *id, struct medse
             sc->scored_by = dup(a, q, 5, &oom);
         }
         /* fixed versions over every affected row */
-        PREP(ST_V_FIXED, "SELECT group_concat(fixed, char(10)) FROM (SELECT DISTINCT f.fixed FROM affected f"
-             " JOIN entry e ON e.id = f.entry WHERE e.vuln = ? AND f.fixed IS NOT NULL ORDER BY f.fixed)");
+        PREP(
+            ST_V_FIXED,
+            "SELECT group_concat(fixed, char(10)) FROM (SELECT DISTINCT f.fixed FROM affected f"
+            " JOIN entry e ON e.id = f.entry WHERE e.vuln = ? AND f.fixed IS NOT NULL ORDER BY f.fixed)");
         sqlite3_bind_int64(q, 1, vid);
         if (sqlite3_step(q) == SQLITE_ROW)
             out->fixed = dup(a, q, 0, &oom);
     }
     /* KEV and EPSS by the canonical name (a CVE) or the id asked for */
-    PREP(ST_V_KEV, "SELECT date_added, due_date, ransomware, name, action FROM kev WHERE cve = ? OR cve = ? LIMIT 1");
+    PREP(
+        ST_V_KEV,
+        "SELECT date_added, due_date, ransomware, name, action FROM kev WHERE cve = ? OR cve = ? LIMIT 1");
     sqlite3_bind_text(q, 1, out->name ? out->name : id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, id, -1, SQLITE_STATIC);
     if (sqlite3_step(q) == SQLITE_ROW) {
@@ -508,8 +556,10 @@ bool medsec_db_range_next(const char **cursor, struct medsec_db_range *out)
     static const struct {
         const char *name;
         enum medsec_db_range_type type;
-    } types[] = {{"SEMVER", MEDSEC_DB_RANGE_SEMVER}, {"ECOSYSTEM", MEDSEC_DB_RANGE_ECOSYSTEM},
-                 {"GIT", MEDSEC_DB_RANGE_GIT},       {"VERS", MEDSEC_DB_RANGE_VERS},
+    } types[] = {{"SEMVER", MEDSEC_DB_RANGE_SEMVER},
+                 {"ECOSYSTEM", MEDSEC_DB_RANGE_ECOSYSTEM},
+                 {"GIT", MEDSEC_DB_RANGE_GIT},
+                 {"VERS", MEDSEC_DB_RANGE_VERS},
                  {"TEXT", MEDSEC_DB_RANGE_TEXT}};
     const char *p = *cursor;
     while (p && *p) {
@@ -520,7 +570,8 @@ bool medsec_db_range_next(const char **cursor, struct medsec_db_range *out)
         memset(out, 0, sizeof *out);
         bool ok = false;
         for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
-            if (strlen(types[i].name) == (size_t)(tend - p) && memcmp(types[i].name, p, (size_t)(tend - p)) == 0) {
+            if (strlen(types[i].name) == (size_t)(tend - p) &&
+                memcmp(types[i].name, p, (size_t)(tend - p)) == 0) {
                 out->type = types[i].type;
                 ok = true;
             }

@@ -49,8 +49,9 @@ static const char *const migrations[] = {
      * an identity's aliases are read by identity (the matcher's details) */
     "CREATE INDEX IF NOT EXISTS affected_product ON affected(lower(product)) WHERE product IS NOT NULL;"
     "CREATE INDEX IF NOT EXISTS alias_vuln ON alias(vuln);"
-    /* exact-version criteria carry their version key ('' for ranges and wildcards): the matcher reads
-     * only the criteria that can name its version (a re-import fills the column of older files) */
+    /* exact-version criteria carry their version key ('' for ranges and wildcards): the matcher
+     * reads only the criteria that can name its version (a re-import fills the column of older
+     * files) */
     "ALTER TABLE cpe_match ADD COLUMN ver TEXT NOT NULL DEFAULT '';"
     "DROP INDEX IF EXISTS cpe_match_key;"
     "CREATE INDEX cpe_match_key ON cpe_match(key, ver);",
@@ -67,7 +68,8 @@ medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *w
 {
     int code = db && db->h ? sqlite3_errcode(db->h) : SQLITE_ERROR;
     const char *msg = db && db->h ? sqlite3_errmsg(db->h) : "no database";
-    /* what the file is (not a database, damaged) is bad input; what happened to it is the database's */
+    /* what the file is (not a database, damaged) is bad input; what happened to it is the
+     * database's */
     medsec_err rc = code == SQLITE_NOMEM                              ? MEDSEC_ENOMEM
                     : code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? MEDSEC_EPARSE
                     : code == SQLITE_CANTOPEN                         ? MEDSEC_EIO
@@ -86,7 +88,8 @@ sqlite3_stmt *db_stmt(struct medsec_db *db, enum db_stmt_id id, const char *sql)
 {
     sqlite3_stmt *s = db->st[id];
     if (!s) {
-        if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &db->st[id], NULL) != SQLITE_OK)
+        if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &db->st[id], NULL) !=
+            SQLITE_OK)
             return NULL;
         return db->st[id];
     }
@@ -95,10 +98,12 @@ sqlite3_stmt *db_stmt(struct medsec_db *db, enum db_stmt_id id, const char *sql)
     return s;
 }
 
-medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value, struct medsec_error *err)
+medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value,
+                       struct medsec_error *err)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(db->h, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)", -1, &s,
+                           NULL) != SQLITE_OK)
         return db_fail(db, err, "meta");
     sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, value, -1, SQLITE_STATIC);
@@ -125,9 +130,10 @@ static medsec_err migrate(struct medsec_db *db, struct medsec_error *err)
     if (db->readonly && have >= MIN_READ_SCHEMA)
         return MEDSEC_OK;
     if (db->readonly)
-        return medsec_error_set(err, MEDSEC_EUNSUPPORTED, db->path, 0, 0,
-                                "database schema %d needs migrating to %d: open it writable (medsec db import)", have,
-                                want);
+        return medsec_error_set(
+            err, MEDSEC_EUNSUPPORTED, db->path, 0, 0,
+            "database schema %d needs migrating to %d: open it writable (medsec db import)", have,
+            want);
     medsec_err rc = db_exec(db, "BEGIN IMMEDIATE", err);
     for (int v = have; !rc && v < want; v++) {
         rc = db_exec(db, migrations[v], err);
@@ -143,8 +149,8 @@ static medsec_err migrate(struct medsec_db *db, struct medsec_error *err)
     return rc;
 }
 
-medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsigned flags, struct medsec_db **out,
-                          struct medsec_error *err)
+medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsigned flags,
+                          struct medsec_db **out, struct medsec_error *err)
 {
     DB_CTX_ENTER(ctx);
     *out = NULL;
@@ -162,7 +168,8 @@ medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsign
         goto out_close;
     }
     sqlite3_busy_timeout(db->h, 5000);
-    rc = db_exec(db, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err);
+    rc = db_exec(db, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY",
+                 err);
     if (!rc && !db->readonly)
         rc = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err);
     /* lookups touch scattered pages: map the file instead of copying pages through read() */
@@ -203,7 +210,8 @@ medsec_err medsec_db_make_parent(const char *path, struct medsec_error *err)
             continue;
         *p = '\0';
         if (mkdir(buf, 0755) != 0 && errno != EEXIST)
-            return medsec_error_set(err, MEDSEC_EIO, buf, 0, 0, "cannot create folder: %s", strerror(errno));
+            return medsec_error_set(err, MEDSEC_EIO, buf, 0, 0, "cannot create folder: %s",
+                                    strerror(errno));
         *p = '/';
     }
     return MEDSEC_OK;

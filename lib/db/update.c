@@ -1,7 +1,8 @@
-/* update.c: `medsec db update`: where the feeds are (published, or a mirror's layout), and downloading
- * them over HTTPS with libcurl (OSV zips, NVD API 2.0 with paging and rate limits, CISA KEV, EPSS, a CSAF
- * provider's directory index), with retries, conditional requests (ETag / Last-Modified), atomic
- * replacement in a cache folder, and import of what changed in one transaction. */
+/* update.c: `medsec db update`: where the feeds are (published, or a mirror's layout), and
+ * downloading them over HTTPS with libcurl (OSV zips, NVD API 2.0 with paging and rate limits, CISA
+ * KEV, EPSS, a CSAF provider's directory index), with retries, conditional requests (ETag /
+ * Last-Modified), atomic replacement in a cache folder, and import of what changed in one
+ * transaction. */
 #define _DEFAULT_SOURCE /* nanosleep, strncasecmp */
 #include <curl/curl.h>
 #include <stdio.h>
@@ -20,7 +21,8 @@
 
 #define DEF_OSV "https://osv-vulnerabilities.storage.googleapis.com"
 #define DEF_NVD "https://services.nvd.nist.gov/rest/json/cves/2.0"
-#define DEF_KEV "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
+#define DEF_KEV                                                                                    \
+    "https://www.cisa.gov/sites/default/files/feeds/known_exploited_vulnerabilities.json"
 #define DEF_EPSS "https://epss.empiricalsecurity.com/epss_scores-current.csv.gz"
 #define DEF_CSAF "https://www.cisa.gov/sites/default/files/csaf/provider-metadata.json"
 #define MAX_DOWNLOAD ((size_t)512 << 20)
@@ -30,8 +32,9 @@ static size_t arrlen(const struct medsec_json *v)
     return v && v->type == MEDSEC_JSON_ARRAY ? v->len : 0;
 }
 
-static const char *const default_ecosystems[] = {"Go", "PyPI", "crates.io", "npm", "Maven", "NuGet",
-                                                 "RubyGems", "Packagist", "Debian", "Alpine", "AlmaLinux"};
+static const char *const default_ecosystems[] = {"Go",     "PyPI",   "crates.io", "npm",
+                                                 "Maven",  "NuGet",  "RubyGems",  "Packagist",
+                                                 "Debian", "Alpine", "AlmaLinux"};
 
 enum feed { FEED_OSV, FEED_NVD, FEED_KEV, FEED_EPSS, FEED_CSAF, FEED_COUNT };
 
@@ -55,7 +58,7 @@ struct feed_urls {
 static void feed_urls_init(struct feed_urls *f, const struct medsec_db_update_opts *o)
 {
     const char *given[FEED_COUNT] = {
-        [FEED_OSV] = o->osv_base, [FEED_NVD] = o->nvd_api, [FEED_KEV] = o->kev_url,
+        [FEED_OSV] = o->osv_base,  [FEED_NVD] = o->nvd_api,        [FEED_KEV] = o->kev_url,
         [FEED_EPSS] = o->epss_url, [FEED_CSAF] = o->csaf_provider,
     };
     size_t ml = o->mirror ? strlen(o->mirror) : 0;
@@ -65,7 +68,8 @@ static void feed_urls_init(struct feed_urls *f, const struct medsec_db_update_op
         if (given[i]) {
             f->url[i] = given[i];
         } else if (o->mirror) {
-            snprintf(f->in_mirror[i], sizeof f->in_mirror[i], "%.*s/%s", (int)ml, o->mirror, feed_where[i].in_mirror);
+            snprintf(f->in_mirror[i], sizeof f->in_mirror[i], "%.*s/%s", (int)ml, o->mirror,
+                     feed_where[i].in_mirror);
             f->url[i] = f->in_mirror[i];
         } else {
             f->url[i] = feed_where[i].published;
@@ -138,11 +142,13 @@ static void feed_get(struct upd *u, const char *url, char etag[256], char lm[128
 {
     etag[0] = lm[0] = '\0';
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(u->db->h, "SELECT etag, last_modified FROM feed WHERE url = ?", -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(u->db->h, "SELECT etag, last_modified FROM feed WHERE url = ?", -1, &s,
+                           NULL) != SQLITE_OK)
         return;
     sqlite3_bind_text(s, 1, url, -1, SQLITE_STATIC);
     if (sqlite3_step(s) == SQLITE_ROW) {
-        const char *e = (const char *)sqlite3_column_text(s, 0), *l = (const char *)sqlite3_column_text(s, 1);
+        const char *e = (const char *)sqlite3_column_text(s, 0),
+                   *l = (const char *)sqlite3_column_text(s, 1);
         snprintf(etag, 256, "%s", e ? e : "");
         snprintf(lm, 128, "%s", l ? l : "");
     }
@@ -152,8 +158,10 @@ static void feed_get(struct upd *u, const char *url, char etag[256], char lm[128
 static medsec_err feed_set(struct upd *u, const char *url, const struct resp *r)
 {
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(u->db->h, "INSERT OR REPLACE INTO feed(url, etag, last_modified, fetched) VALUES(?,?,?,?)",
-                           -1, &s, NULL) != SQLITE_OK)
+    if (sqlite3_prepare_v2(
+            u->db->h,
+            "INSERT OR REPLACE INTO feed(url, etag, last_modified, fetched) VALUES(?,?,?,?)", -1,
+            &s, NULL) != SQLITE_OK)
         return db_fail(u->db, u->im.err, "feed");
     sqlite3_bind_text(s, 1, url, -1, SQLITE_STATIC);
     sqlite3_bind_text(s, 2, r->etag[0] ? r->etag : NULL, -1, SQLITE_STATIC);
@@ -165,8 +173,8 @@ static medsec_err feed_set(struct upd *u, const char *url, const struct resp *r)
 }
 
 /*
- * GET @url into @r with retries. Returns MEDSEC_OK with r->status 200 or 304 (when @conditional and the
- * stored validators still hold); MEDSEC_ENET after the retries (a warning is recorded).
+ * GET @url into @r with retries. Returns MEDSEC_OK with r->status 200 or 304 (when @conditional and
+ * the stored validators still hold); MEDSEC_ENET after the retries (a warning is recorded).
  */
 static medsec_err http_get(struct upd *u, const char *url, bool conditional, struct resp *r)
 {
@@ -231,11 +239,12 @@ static medsec_err http_get(struct upd *u, const char *url, bool conditional, str
         bool retry = cc != CURLE_OK || r->status >= 500 || r->status == 408 || r->status == 429;
         if (!retry || attempt == u->retries) {
             if (cc != CURLE_OK)
-                (void)medsec_diags_add(u->diags, MEDSEC_SEV_WARNING, url, 0, 0, NULL, "download failed: %s",
+                (void)medsec_diags_add(u->diags, MEDSEC_SEV_WARNING, url, 0, 0, NULL,
+                                       "download failed: %s",
                                        errbuf[0] ? errbuf : curl_easy_strerror(cc));
             else
-                (void)medsec_diags_add(u->diags, MEDSEC_SEV_WARNING, url, 0, 0, NULL, "download failed: HTTP %ld",
-                                       r->status);
+                (void)medsec_diags_add(u->diags, MEDSEC_SEV_WARNING, url, 0, 0, NULL,
+                                       "download failed: HTTP %ld", r->status);
             break;
         }
     }
@@ -249,8 +258,8 @@ static void cache_path(struct upd *u, const char *prefix, const char *name, char
     char clean[512];
     size_t j = 0;
     for (const char *p = name; *p && j + 1 < sizeof clean; p++)
-        clean[j++] = (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
-                                    *p == '.' || *p == '-'
+        clean[j++] = (char)((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+                                    (*p >= '0' && *p <= '9') || *p == '.' || *p == '-'
                                 ? *p
                                 : '_');
     clean[j] = '\0';
@@ -286,7 +295,8 @@ static medsec_err update_osv(struct upd *u)
 {
     const char *base = u->feeds.url[FEED_OSV];
     const char *const *ecos = u->o->osv_ecosystems ? u->o->osv_ecosystems : default_ecosystems;
-    size_t n = u->o->osv_ecosystems ? u->o->n_osv_ecosystems : sizeof default_ecosystems / sizeof *default_ecosystems;
+    size_t n = u->o->osv_ecosystems ? u->o->n_osv_ecosystems
+                                    : sizeof default_ecosystems / sizeof *default_ecosystems;
     medsec_err rc = MEDSEC_OK;
     for (size_t i = 0; !rc && i < n; i++) {
         char url[2048], file[4700], what[256];
@@ -308,10 +318,12 @@ static medsec_err update_nvd(struct upd *u)
     const char *api = u->feeds.url[FEED_NVD];
     long page = u->o->nvd_page_size > 0 ? u->o->nvd_page_size : 2000;
     long delay = u->o->delay_ms >= 0 ? u->o->delay_ms : (u->o->nvd_api_key ? 600 : 6000);
-    /* incremental when a previous complete run is recorded and recent enough (the API allows 120 days) */
+    /* incremental when a previous complete run is recorded and recent enough (the API allows 120
+     * days) */
     char since[32] = "", range[160] = "";
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(u->db->h, "SELECT value FROM meta WHERE key = 'nvd_last_run'", -1, &s, NULL) == SQLITE_OK &&
+    if (sqlite3_prepare_v2(u->db->h, "SELECT value FROM meta WHERE key = 'nvd_last_run'", -1, &s,
+                           NULL) == SQLITE_OK &&
         sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
         snprintf(since, sizeof since, "%s", (const char *)sqlite3_column_text(s, 0));
     sqlite3_finalize(s);
@@ -320,7 +332,8 @@ static medsec_err update_nvd(struct upd *u)
         char a[21], b[21];
         medsec_time_format(then, a);
         medsec_time_format(now, b);
-        snprintf(range, sizeof range, "&lastModStartDate=%.19s.000%%2B00:00&lastModEndDate=%.19s.000%%2B00:00", a, b);
+        snprintf(range, sizeof range,
+                 "&lastModStartDate=%.19s.000%%2B00:00&lastModEndDate=%.19s.000%%2B00:00", a, b);
     }
     char started[21];
     medsec_time_format(now, started);
@@ -332,8 +345,8 @@ static medsec_err update_nvd(struct upd *u)
         if (start > 0)
             sleep_ms(delay);
         char url[2048], file[4700];
-        snprintf(url, sizeof url, "%s%sstartIndex=%ld&resultsPerPage=%ld%s", api, strchr(api, '?') ? "&" : "?", start,
-                 page, range);
+        snprintf(url, sizeof url, "%s%sstartIndex=%ld&resultsPerPage=%ld%s", api,
+                 strchr(api, '?') ? "&" : "?", start, page, range);
         rc = http_get(u, url, false, &r);
         if (rc == MEDSEC_ENET) {
             rc = MEDSEC_OK;
@@ -344,7 +357,8 @@ static medsec_err update_nvd(struct upd *u)
         struct medsec_json_doc *doc = NULL;
         struct medsec_error e;
         struct medsec_json_limits lim = {.max_bytes = MAX_DOWNLOAD};
-        if (medsec_json_parse(r.body.data ? r.body.data : "", r.body.len, &lim, url, &doc, &e) != MEDSEC_OK) {
+        if (medsec_json_parse(r.body.data ? r.body.data : "", r.body.len, &lim, url, &doc, &e) !=
+            MEDSEC_OK) {
             (void)medsec_diags_add(u->diags, MEDSEC_SEV_WARNING, url, e.line, e.column, NULL,
                                    "NVD page is not JSON: %s", e.msg);
             u->stats->failed++;
@@ -362,7 +376,8 @@ static medsec_err update_nvd(struct upd *u)
             rc = db_import_path(&u->im, file);
         u->stats->nvd_pages++;
         if (u->o->progress)
-            u->o->progress(u->o->ud, "NVD", (uint64_t)(start + (long)got), (uint64_t)(total > 0 ? total : 1));
+            u->o->progress(u->o->ud, "NVD", (uint64_t)(start + (long)got),
+                           (uint64_t)(total > 0 ? total : 1));
         if (got == 0)
             break;
         start += (long)got;
@@ -385,7 +400,8 @@ static medsec_err update_csaf(struct upd *u)
     }
     struct medsec_json_doc *doc = NULL;
     struct medsec_error e;
-    if (medsec_json_parse(r.body.data ? r.body.data : "", r.body.len, NULL, pm, &doc, &e) != MEDSEC_OK) {
+    if (medsec_json_parse(r.body.data ? r.body.data : "", r.body.len, NULL, pm, &doc, &e) !=
+        MEDSEC_OK) {
         (void)medsec_diags_add(u->diags, MEDSEC_SEV_WARNING, pm, e.line, e.column, NULL,
                                "provider metadata is not JSON: %s", e.msg);
         u->stats->failed++;
@@ -422,7 +438,8 @@ static medsec_err update_csaf(struct upd *u)
             size_t ll = strlen(line);
             if (ll && line[ll - 1] == '\r')
                 line[--ll] = '\0';
-            if (ll > 5 && strcmp(line + ll - 5, ".json") == 0 && !strstr(line, "..") && line[0] != '/') {
+            if (ll > 5 && strcmp(line + ll - 5, ".json") == 0 && !strstr(line, "..") &&
+                line[0] != '/') {
                 char durl[2048], file[4700];
                 snprintf(durl, sizeof durl, "%.*s/%s", (int)dl, dir, line);
                 cache_path(u, "csaf-", line, file, sizeof file);

@@ -28,8 +28,9 @@ static medsec_err nomem(struct medsec_error *err)
     return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
 }
 
-medsec_err medsec_device_open(const struct medsec_ctx *ctx, const char *dir, const struct medsec_device_opts *opts,
-                              struct medsec_device **out, struct medsec_diags *diags, struct medsec_error *err)
+medsec_err medsec_device_open(const struct medsec_ctx *ctx, const char *dir,
+                              const struct medsec_device_opts *opts, struct medsec_device **out,
+                              struct medsec_diags *diags, struct medsec_error *err)
 {
     const struct medsec_ctx *prev = medsec_ctx_enter(ctx);
     struct medsec_device_opts none = {0};
@@ -145,8 +146,8 @@ static medsec_err load_catalogs(struct medsec_device *d, struct medsec_error *er
     const struct medsec_strlist *extra = &d->model->threat_rules;
     for (size_t i = 0; i < extra->n; i++) {
         if (d->ncatalogs >= MEDSEC_DEVICE_MAX_RULE_FILES)
-            return medsec_error_set(err, MEDSEC_ETOOBIG, d->model->file, 0, 0, "more than %d threat_rules",
-                                    MEDSEC_DEVICE_MAX_RULE_FILES - 1);
+            return medsec_error_set(err, MEDSEC_ETOOBIG, d->model->file, 0, 0,
+                                    "more than %d threat_rules", MEDSEC_DEVICE_MAX_RULE_FILES - 1);
         char *path = medsec_path_join(d->model->dir, extra->v[i]);
         if (!path)
             return nomem(err);
@@ -179,7 +180,8 @@ medsec_err medsec_device_threats(struct medsec_device *d, const struct medsec_th
         medsec_tm_catalog_init(&d->catalog);
         medsec_threat_list_init(&d->threats);
         if (!(rc = load_catalogs(d, err)) &&
-            !(rc = medsec_threats_generate(&d->graph, &d->catalog, d->threat_flags, &d->threats, err)) &&
+            !(rc = medsec_threats_generate(&d->graph, &d->catalog, d->threat_flags, &d->threats,
+                                           err)) &&
             !(rc = medsec_threats_merge_model(&d->threats, &d->graph, d->model, err)))
             d->have_threats = true;
     }
@@ -189,7 +191,8 @@ medsec_err medsec_device_threats(struct medsec_device *d, const struct medsec_th
 }
 
 /* One risk per finding of the current version's SBOMs (docs/risk.md, "Scan findings"). */
-static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db, struct medsec_risk_register *reg,
+static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db,
+                               struct medsec_risk_register *reg,
                                struct medsec_device_risk_stats *stats, struct medsec_error *err)
 {
     const struct medsec_model *m = d->model;
@@ -202,7 +205,8 @@ static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db, st
     size_t total = 0, done = 0, before = reg->n;
     medsec_err rc = set && res ? MEDSEC_OK : nomem(err);
     for (size_t i = 0; i < nset && !rc; i++) {
-        struct medsec_diags notes = MEDSEC_DIAGS_INIT; /* the matcher's warnings are medsec scan's business */
+        struct medsec_diags notes =
+            MEDSEC_DIAGS_INIT; /* the matcher's warnings are medsec scan's business */
         rc = medsec_scan_sbom(db, set[i]->sbom, &opts, &res[i], &notes, err);
         medsec_diags_release(&notes);
         total += res[i].nfindings;
@@ -234,7 +238,8 @@ static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db, st
     if (!rc)
         rc = medsec_risk_add_findings(reg, m, f, done, 0, &assessed, err);
     if (!rc && stats)
-        *stats = (struct medsec_device_risk_stats){v ? v->version : NULL, nset, done, reg->n - before, assessed};
+        *stats = (struct medsec_device_risk_stats){v ? v->version : NULL, nset, done,
+                                                   reg->n - before, assessed};
     medsec_free(f);
     for (size_t i = 0; res && i < nset; i++)
         medsec_scan_result_release(&res[i]);
@@ -243,7 +248,8 @@ static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db, st
     return rc;
 }
 
-medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db, struct medsec_risk_register *out,
+medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db,
+                               struct medsec_risk_register *out,
                                struct medsec_device_risk_stats *stats, struct medsec_error *err)
 {
     memset(out, 0, sizeof *out);

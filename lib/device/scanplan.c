@@ -66,8 +66,8 @@ static struct medsec_scan_target *add_target(struct medsec_scan_plan *p)
     return t;
 }
 
-static medsec_err add_sbom_file(struct medsec_scan_plan *p, const char *path, struct medsec_diags *diags,
-                                struct medsec_error *err)
+static medsec_err add_sbom_file(struct medsec_scan_plan *p, const char *path,
+                                struct medsec_diags *diags, struct medsec_error *err)
 {
     struct medsec_sbom *s = NULL;
     medsec_err rc = medsec_sbom_load(path, NULL, &s, diags, err);
@@ -91,8 +91,9 @@ medsec_err medsec_scan_plan_add_device(struct medsec_scan_plan *p, const struct 
     const struct medsec_model *m = medsec_device_model(d);
     const char *name = medsec_device_name(d);
     if (m->nsboms == 0)
-        return medsec_error_set(err, MEDSEC_EINVAL, m->file, 0, 0,
-                                "the device names no SBOM (items[].sbom, versions[].sboms): nothing to scan");
+        return medsec_error_set(
+            err, MEDSEC_EINVAL, m->file, 0, 0,
+            "the device names no SBOM (items[].sbom, versions[].sboms): nothing to scan");
     const struct medsec_model_sbom **set = medsec_calloc(m->nsboms, sizeof *set);
     if (!set)
         return nomem(err);
@@ -102,21 +103,25 @@ medsec_err medsec_scan_plan_add_device(struct medsec_scan_plan *p, const struct 
         size_t n = medsec_model_version_sboms(m, v, set);
         if (n == 0) {
             if (diags)
-                rc = medsec_diags_add(diags, MEDSEC_SEV_WARNING, m->file, v->pos.line, v->pos.column, NULL,
-                                      "version %s names no SBOM (versions[].sboms): not scanned", v->version);
+                rc = medsec_diags_add(
+                    diags, MEDSEC_SEV_WARNING, m->file, v->pos.line, v->pos.column, NULL,
+                    "version %s names no SBOM (versions[].sboms): not scanned", v->version);
             continue;
         }
-        bool current = m->device.current_version && strcmp(m->device.current_version, v->version) == 0;
+        bool current =
+            m->device.current_version && strcmp(m->device.current_version, v->version) == 0;
         for (size_t i = 0; i < n && !rc; i++) {
             struct medsec_scan_target *t = add_target(p);
             struct medsec_buf label = MEDSEC_BUF_INIT;
-            if (!t || medsec_buf_addf(&label, "%s: version %s: %s", name, v->version, set[i]->path)) {
+            if (!t ||
+                medsec_buf_addf(&label, "%s: version %s: %s", name, v->version, set[i]->path)) {
                 medsec_buf_release(&label);
                 rc = nomem(err);
                 break;
             }
             t->label = medsec_arena_strdup(&p->strings, label.data);
-            t->path = medsec_arena_strdup(&p->strings, set[i]->sbom->path ? set[i]->sbom->path : set[i]->path);
+            t->path = medsec_arena_strdup(&p->strings,
+                                          set[i]->sbom->path ? set[i]->sbom->path : set[i]->path);
             medsec_buf_release(&label);
             t->device = name;
             t->version = v->version;
@@ -131,8 +136,8 @@ medsec_err medsec_scan_plan_add_device(struct medsec_scan_plan *p, const struct 
     return rc;
 }
 
-medsec_err medsec_scan_plan_add(struct medsec_scan_plan *p, const char *path, struct medsec_diags *diags,
-                                struct medsec_error *err)
+medsec_err medsec_scan_plan_add(struct medsec_scan_plan *p, const char *path,
+                                struct medsec_diags *diags, struct medsec_error *err)
 {
     const struct medsec_ctx *prev = medsec_ctx_enter(p->ctx);
     struct stat st;
@@ -174,8 +179,10 @@ uint64_t medsec_scan_plan_components(const struct medsec_scan_plan *p)
     return n;
 }
 
-medsec_err medsec_scan_plan_run(struct medsec_scan_plan *p, struct medsec_db *db, const struct medsec_scan_opts *opts,
-                                medsec_scan_progress_fn progress, void *ud, size_t *failed, struct medsec_error *err)
+medsec_err medsec_scan_plan_run(struct medsec_scan_plan *p, struct medsec_db *db,
+                                const struct medsec_scan_opts *opts,
+                                medsec_scan_progress_fn progress, void *ud, size_t *failed,
+                                struct medsec_error *err)
 {
     const struct medsec_ctx *prev = medsec_ctx_enter(p->ctx);
     uint64_t total = medsec_scan_plan_components(p), done = 0;
@@ -196,7 +203,9 @@ medsec_err medsec_scan_plan_run(struct medsec_scan_plan *p, struct medsec_db *db
     return rc;
 }
 
-bool medsec_scan_target_same_release(const struct medsec_scan_target *a, const struct medsec_scan_target *b)
+bool medsec_scan_target_same_release(const struct medsec_scan_target *a,
+                                     const struct medsec_scan_target *b)
 {
-    return a->version && b->version && a->device == b->device && strcmp(a->version, b->version) == 0;
+    return a->version && b->version && a->device == b->device &&
+           strcmp(a->version, b->version) == 0;
 }

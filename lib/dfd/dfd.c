@@ -80,11 +80,11 @@ static medsec_err node(struct medsec_buf *b, const struct medsec_tm_element *e, 
         rc = medsec_buf_adds(b, " [shape=box, penwidth=1.5, label=");
         break;
     case MEDSEC_ELEMENT_INTERFACE:
-        rc = medsec_buf_adds(b, flag(e, "debug") ? " [shape=cds, fontsize=9, height=0.3, color=\"#b00020\", label="
-                                                 : " [shape=cds, fontsize=9, height=0.3, label=");
+        rc = medsec_buf_adds(
+            b, flag(e, "debug") ? " [shape=cds, fontsize=9, height=0.3, color=\"#b00020\", label="
+                                : " [shape=cds, fontsize=9, height=0.3, label=");
         break;
-    default:
-        rc = medsec_buf_adds(b, " [label=");
+    default: rc = medsec_buf_adds(b, " [label=");
     }
     if (rc)
         return rc;
@@ -111,7 +111,8 @@ static medsec_err flow(struct medsec_buf *b, const struct medsec_tm_element *e)
     if (!rc && proto)
         rc = medsec_buf_addf(&label, "\n%s", proto);
     if (!rc)
-        rc = medsec_buf_adds(&label, enc ? (proto ? " (enc.)" : "\n(enc.)") : (proto ? " (clear)" : "\n(clear)"));
+        rc = medsec_buf_adds(&label, enc ? (proto ? " (enc.)" : "\n(enc.)")
+                                         : (proto ? " (clear)" : "\n(clear)"));
     if (!rc && !auth)
         rc = medsec_buf_adds(&label, " (unauth.)");
     rc = rc ? rc : medsec_buf_adds(b, "  ");
@@ -129,8 +130,8 @@ static medsec_err flow(struct medsec_buf *b, const struct medsec_tm_element *e)
     return rc;
 }
 
-medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title, struct medsec_buf *out,
-                          struct medsec_error *err)
+medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title,
+                          struct medsec_buf *out, struct medsec_error *err)
 {
     medsec_err rc = MEDSEC_OK;
     const struct medsec_tm_element **el = medsec_malloc((g->n ? g->n : 1) * sizeof *el);
@@ -149,21 +150,25 @@ medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title, st
         qsort(zs, g->nzones, sizeof *zs, cmp_zone);
     for (size_t i = 0; i < g->n; i++) {
         const struct medsec_tm_element *e = el[i];
-        if (e->kind == MEDSEC_ELEMENT_DATA_FLOW && (!medsec_tm_find(g, e->from) || !medsec_tm_find(g, e->to))) {
-            rc = medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "flow '%s' joins an unknown element", e->id);
+        if (e->kind == MEDSEC_ELEMENT_DATA_FLOW &&
+            (!medsec_tm_find(g, e->from) || !medsec_tm_find(g, e->to))) {
+            rc = medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                                  "flow '%s' joins an unknown element", e->id);
             goto out_free;
         }
     }
 
-    rc = medsec_buf_adds(out, "digraph dfd {\n  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, "
-                              "nodesep=0.35, ranksep=0.9, newrank=true");
+    rc = medsec_buf_adds(out,
+                         "digraph dfd {\n  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, "
+                         "nodesep=0.35, ranksep=0.9, newrank=true");
     if (!rc && title) {
         rc = medsec_buf_adds(out, ", labelloc=t, label=");
         rc = rc ? rc : quoted(out, title);
     }
-    rc = rc ? rc : medsec_buf_adds(out, "];\n  node [fontname=\"Helvetica\", fontsize=10];\n"
-                                       "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#1b5e20\", "
-                                       "fontcolor=\"#1b5e20\"];\n");
+    rc = rc ? rc
+            : medsec_buf_adds(out, "];\n  node [fontname=\"Helvetica\", fontsize=10];\n"
+                                   "  edge [fontname=\"Helvetica\", fontsize=8, color=\"#1b5e20\", "
+                                   "fontcolor=\"#1b5e20\"];\n");
     for (size_t z = 0; z < g->nzones && !rc; z++) {
         rc = medsec_buf_adds(out, "  subgraph ");
         struct medsec_buf cid = MEDSEC_BUF_INIT;
@@ -173,17 +178,19 @@ medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title, st
         medsec_buf_release(&cid);
         rc = rc ? rc : medsec_buf_adds(out, " {\n    label=");
         rc = rc ? rc : quoted(out, zs[z]->name);
-        rc = rc ? rc : medsec_buf_adds(out, ";\n    style=\"dashed,rounded\"; color=\"#555555\"; "
-                                           "fontcolor=\"#333333\";\n");
+        rc = rc ? rc
+                : medsec_buf_adds(out, ";\n    style=\"dashed,rounded\"; color=\"#555555\"; "
+                                       "fontcolor=\"#333333\";\n");
         for (size_t i = 0; i < g->n && !rc; i++)
-            if (el[i]->kind != MEDSEC_ELEMENT_DATA_FLOW && el[i]->kind != MEDSEC_ELEMENT_ZONE_CROSSING && el[i]->zone &&
+            if (el[i]->kind != MEDSEC_ELEMENT_DATA_FLOW &&
+                el[i]->kind != MEDSEC_ELEMENT_ZONE_CROSSING && el[i]->zone &&
                 strcmp(el[i]->zone, zs[z]->id) == 0)
                 rc = node(out, el[i], "    ");
         rc = rc ? rc : medsec_buf_adds(out, "  }\n");
     }
     for (size_t i = 0; i < g->n && !rc; i++)
-        if (el[i]->kind != MEDSEC_ELEMENT_DATA_FLOW && el[i]->kind != MEDSEC_ELEMENT_ZONE_CROSSING &&
-            !medsec_tm_find_zone(g, el[i]->zone))
+        if (el[i]->kind != MEDSEC_ELEMENT_DATA_FLOW &&
+            el[i]->kind != MEDSEC_ELEMENT_ZONE_CROSSING && !medsec_tm_find_zone(g, el[i]->zone))
             rc = node(out, el[i], "  ");
     for (size_t i = 0; i < g->n && !rc; i++) {
         const struct medsec_tm_element *e = el[i];
@@ -196,7 +203,8 @@ medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title, st
                 rc = rc ? rc : quoted(out, e->id);
                 rc = rc ? rc : medsec_buf_adds(out, " -> ");
                 rc = rc ? rc : quoted(out, target);
-                rc = rc ? rc : medsec_buf_adds(out, " [dir=none, style=dotted, color=\"#777777\"];\n");
+                rc = rc ? rc
+                        : medsec_buf_adds(out, " [dir=none, style=dotted, color=\"#777777\"];\n");
             }
         }
     }
@@ -399,7 +407,8 @@ medsec_err medsec_dfd_render(const struct medsec_tm_graph *g, const char *title,
     struct reader rd = {dot.data, dot.len, 0};
     Agraph_t *ag = agread(&rd, &disc);
     if (!ag) {
-        rc = medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0, "Graphviz did not accept the diagram");
+        rc = medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0,
+                              "Graphviz did not accept the diagram");
         goto out_free_dot;
     }
     if (gvLayout(gvc, ag, "dot") != 0) {
@@ -409,7 +418,8 @@ medsec_err medsec_dfd_render(const struct medsec_tm_graph *g, const char *title,
     char *data = NULL;
     unsigned int len = 0;
     if (gvRenderData(gvc, ag, format, &data, &len) != 0 || !data) {
-        rc = medsec_error_set(err, MEDSEC_EUNSUPPORTED, NULL, 0, 0, "Graphviz cannot render '%s'", format);
+        rc = medsec_error_set(err, MEDSEC_EUNSUPPORTED, NULL, 0, 0, "Graphviz cannot render '%s'",
+                              format);
     } else {
         rc = medsec_buf_add(out, data, len);
         if (rc)

@@ -1,4 +1,5 @@
-/* cpe.c: CPE 2.3 formatted-string and URI bindings to and from WFN (NISTIR 7695), and matching (NISTIR 7696). */
+/* cpe.c: CPE 2.3 formatted-string and URI bindings to and from WFN (NISTIR 7695), and matching
+ * (NISTIR 7696). */
 #include <ctype.h>
 #include <string.h>
 
@@ -8,8 +9,14 @@ static int is_alnum_(int c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
-static int lower(int c) { return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c; }
-static int printable(int c) { return c > 0x20 && c < 0x7f; }
+static int lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
+static int printable(int c)
+{
+    return c > 0x20 && c < 0x7f;
+}
 
 static int hexv(int c)
 {
@@ -25,7 +32,8 @@ struct vbuild {
     struct medsec_cpe *c;
     int attr;
     size_t start;
-    int state; /* VB_LEAD: only wildcards so far; VB_BODY: a literal seen; VB_TRAIL: wildcards after it */
+    int state; /* VB_LEAD: only wildcards so far; VB_BODY: a literal seen; VB_TRAIL: wildcards after
+                  it */
     char last_wild;
 };
 
@@ -95,8 +103,9 @@ static void cpe_clear(struct medsec_cpe *c)
 }
 
 /*
- * One raw component (@n bytes at @s) into attribute @attr. @uri selects the URI rules (%-encoding, %01 and
- * %02 wildcards, empty = ANY) over the formatted-string rules ('\' quoting, bare '*' and '?', '*' = ANY).
+ * One raw component (@n bytes at @s) into attribute @attr. @uri selects the URI rules (%-encoding,
+ * %01 and %02 wildcards, empty = ANY) over the formatted-string rules ('\' quoting, bare '*' and
+ * '?', '*' = ANY).
  */
 static int add_component(struct medsec_cpe *c, int attr, const char *s, size_t n, int uri)
 {
@@ -173,7 +182,8 @@ static medsec_err check_part(const struct medsec_cpe *c, struct medsec_error *er
     return fail(err, MEDSEC_EINVAL, "CPE part must be a, o or h");
 }
 
-medsec_err medsec_cpe_parse_fs(const char *s, size_t len, struct medsec_cpe *out, struct medsec_error *err)
+medsec_err medsec_cpe_parse_fs(const char *s, size_t len, struct medsec_cpe *out,
+                               struct medsec_error *err)
 {
     size_t i = 8, start;
     int attr = 0;
@@ -196,8 +206,8 @@ medsec_err medsec_cpe_parse_fs(const char *s, size_t len, struct medsec_cpe *out
         if (attr >= MEDSEC_CPE_NATTR)
             return fail(err, MEDSEC_EPARSE, "CPE formatted string has more than 11 attributes");
         if (add_component(out, attr, s + start, i - start, 0))
-            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "bad CPE attribute %d: '%.*s'", attr + 1,
-                                    (int)(i - start), s + start);
+            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "bad CPE attribute %d: '%.*s'",
+                                    attr + 1, (int)(i - start), s + start);
         attr++;
         start = i + 1;
         if (i >= len)
@@ -208,7 +218,8 @@ medsec_err medsec_cpe_parse_fs(const char *s, size_t len, struct medsec_cpe *out
     return check_part(out, err);
 }
 
-medsec_err medsec_cpe_parse_uri(const char *s, size_t len, struct medsec_cpe *out, struct medsec_error *err)
+medsec_err medsec_cpe_parse_uri(const char *s, size_t len, struct medsec_cpe *out,
+                                struct medsec_error *err)
 {
     size_t i, start;
     int attr = 0;
@@ -227,8 +238,9 @@ medsec_err medsec_cpe_parse_uri(const char *s, size_t len, struct medsec_cpe *ou
             return fail(err, MEDSEC_EPARSE, "CPE URI has more than 7 components");
         if (attr == MEDSEC_CPE_EDITION && i > start && s[start] == '~') {
             /* packed: ~edition~sw_edition~target_sw~target_hw~other */
-            static const int packed[5] = {MEDSEC_CPE_EDITION, MEDSEC_CPE_SW_EDITION, MEDSEC_CPE_TARGET_SW,
-                                          MEDSEC_CPE_TARGET_HW, MEDSEC_CPE_OTHER};
+            static const int packed[5] = {MEDSEC_CPE_EDITION, MEDSEC_CPE_SW_EDITION,
+                                          MEDSEC_CPE_TARGET_SW, MEDSEC_CPE_TARGET_HW,
+                                          MEDSEC_CPE_OTHER};
             size_t k = start + 1, ks = k;
             int f = 0;
             for (;; k++) {
@@ -244,8 +256,9 @@ medsec_err medsec_cpe_parse_uri(const char *s, size_t len, struct medsec_cpe *ou
             if (f != 5)
                 return fail(err, MEDSEC_EPARSE, "packed CPE edition needs 5 fields");
         } else if (add_component(out, attr, s + start, i - start, 1)) {
-            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "bad CPE URI component %d: '%.*s'", attr + 1,
-                                    (int)(i - start), s + start);
+            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                    "bad CPE URI component %d: '%.*s'", attr + 1, (int)(i - start),
+                                    s + start);
         }
         attr++;
         start = i + 1;
@@ -255,7 +268,8 @@ medsec_err medsec_cpe_parse_uri(const char *s, size_t len, struct medsec_cpe *ou
     return check_part(out, err);
 }
 
-medsec_err medsec_cpe_parse(const char *s, size_t len, struct medsec_cpe *out, struct medsec_error *err)
+medsec_err medsec_cpe_parse(const char *s, size_t len, struct medsec_cpe *out,
+                            struct medsec_error *err)
 {
     if (len >= 5 && memcmp(s, "cpe:/", 5) == 0)
         return medsec_cpe_parse_uri(s, len, out, err);
@@ -390,16 +404,18 @@ medsec_err medsec_cpe_format_uri(const struct medsec_cpe *c, char *buf, size_t c
     if (!cap)
         return MEDSEC_ETOOBIG;
     buf[0] = '\0';
-    packed = c->kind[MEDSEC_CPE_SW_EDITION] != MEDSEC_CPE_ANY || c->kind[MEDSEC_CPE_TARGET_SW] != MEDSEC_CPE_ANY ||
-             c->kind[MEDSEC_CPE_TARGET_HW] != MEDSEC_CPE_ANY || c->kind[MEDSEC_CPE_OTHER] != MEDSEC_CPE_ANY;
+    packed = c->kind[MEDSEC_CPE_SW_EDITION] != MEDSEC_CPE_ANY ||
+             c->kind[MEDSEC_CPE_TARGET_SW] != MEDSEC_CPE_ANY ||
+             c->kind[MEDSEC_CPE_TARGET_HW] != MEDSEC_CPE_ANY ||
+             c->kind[MEDSEC_CPE_OTHER] != MEDSEC_CPE_ANY;
     out_s(&o, "cpe:/");
     keep = o.len;
     for (a = 0; a <= MEDSEC_CPE_LANGUAGE; a++) {
         if (a)
             out_c(&o, ':');
         if (a == MEDSEC_CPE_EDITION && packed) {
-            static const int f[5] = {MEDSEC_CPE_EDITION, MEDSEC_CPE_SW_EDITION, MEDSEC_CPE_TARGET_SW,
-                                     MEDSEC_CPE_TARGET_HW, MEDSEC_CPE_OTHER};
+            static const int f[5] = {MEDSEC_CPE_EDITION, MEDSEC_CPE_SW_EDITION,
+                                     MEDSEC_CPE_TARGET_SW, MEDSEC_CPE_TARGET_HW, MEDSEC_CPE_OTHER};
             int k;
             for (k = 0; k < 5; k++) {
                 out_c(&o, '~');
@@ -418,7 +434,8 @@ medsec_err medsec_cpe_format_uri(const struct medsec_cpe *c, char *buf, size_t c
     return MEDSEC_OK;
 }
 
-medsec_err medsec_cpe_unquoted(const struct medsec_cpe *c, enum medsec_cpe_attr a, char *buf, size_t cap)
+medsec_err medsec_cpe_unquoted(const struct medsec_cpe *c, enum medsec_cpe_attr a, char *buf,
+                               size_t cap)
 {
     struct out o = {buf, cap, 0, 0};
     const char *v;
@@ -457,8 +474,9 @@ medsec_err medsec_cpe_key(const struct medsec_cpe *c, char *buf, size_t cap)
     if (!cap)
         return MEDSEC_ETOOBIG;
     buf[0] = '\0';
-    if (c->kind[MEDSEC_CPE_VENDOR] != MEDSEC_CPE_VALUE || c->kind[MEDSEC_CPE_PRODUCT] != MEDSEC_CPE_VALUE ||
-        c->wild[MEDSEC_CPE_VENDOR] || c->wild[MEDSEC_CPE_PRODUCT])
+    if (c->kind[MEDSEC_CPE_VENDOR] != MEDSEC_CPE_VALUE ||
+        c->kind[MEDSEC_CPE_PRODUCT] != MEDSEC_CPE_VALUE || c->wild[MEDSEC_CPE_VENDOR] ||
+        c->wild[MEDSEC_CPE_PRODUCT])
         return MEDSEC_EINVAL;
     key_part(&o, c->text + c->off[MEDSEC_CPE_VENDOR]);
     out_c(&o, ':');
@@ -466,7 +484,8 @@ medsec_err medsec_cpe_key(const struct medsec_cpe *c, char *buf, size_t cap)
     return o.over ? MEDSEC_ETOOBIG : MEDSEC_OK;
 }
 
-/* Byte offsets where the logical characters of @v (@n bytes, WFN quoting) start; returns the count. */
+/* Byte offsets where the logical characters of @v (@n bytes, WFN quoting) start; returns the count.
+ */
 static size_t char_starts(const char *v, size_t n, unsigned short *pos, size_t max)
 {
     size_t i, k = 0;
@@ -480,8 +499,10 @@ static size_t char_starts(const char *v, size_t n, unsigned short *pos, size_t m
 }
 
 /*
- * NISTIR 7696 wildcard match: @pat (source, may start with '*' or up to N '?', may end likewise) against
- * @tgt. A leading/trailing '?' run of length N allows up to N characters there; '*' allows any number.
+ * NISTIR 7696 wildcard match: @pat (source, may start with '*' or up to N '?', may end likewise)
+ * against
+ * @tgt. A leading/trailing '?' run of length N allows up to N characters there; '*' allows any
+ * number.
  */
 static int wild_match(const char *pat, size_t pn, const char *tgt, size_t tn)
 {
@@ -516,7 +537,8 @@ static int wild_match(const char *pat, size_t pn, const char *tgt, size_t tn)
     }
     for (i = 0; i + lit_chars <= nchars; i++) {
         size_t after;
-        if ((size_t)(pos[i + lit_chars] - pos[i]) != pe - ps || memcmp(tgt + pos[i], pat + ps, pe - ps) != 0)
+        if ((size_t)(pos[i + lit_chars] - pos[i]) != pe - ps ||
+            memcmp(tgt + pos[i], pat + ps, pe - ps) != 0)
             continue;
         if (begins != -1 && (long)i > begins)
             return 0; /* later occurrences only move further right */
@@ -528,7 +550,8 @@ static int wild_match(const char *pat, size_t pn, const char *tgt, size_t tn)
     return 0;
 }
 
-enum medsec_cpe_relation medsec_cpe_compare_attr(const struct medsec_cpe *source, const struct medsec_cpe *target,
+enum medsec_cpe_relation medsec_cpe_compare_attr(const struct medsec_cpe *source,
+                                                 const struct medsec_cpe *target,
                                                  enum medsec_cpe_attr a)
 {
     int sk = source->kind[a], tk = target->kind[a];
@@ -549,9 +572,11 @@ enum medsec_cpe_relation medsec_cpe_compare_attr(const struct medsec_cpe *source
     if (tk == MEDSEC_CPE_NA)
         return MEDSEC_CPE_DISJOINT;
     if (source->wild[a])
-        return wild_match(sv, source->len[a], tv, target->len[a]) ? MEDSEC_CPE_SUPERSET : MEDSEC_CPE_DISJOINT;
-    return (source->len[a] == target->len[a] && memcmp(sv, tv, source->len[a]) == 0) ? MEDSEC_CPE_EQUAL
-                                                                                      : MEDSEC_CPE_DISJOINT;
+        return wild_match(sv, source->len[a], tv, target->len[a]) ? MEDSEC_CPE_SUPERSET
+                                                                  : MEDSEC_CPE_DISJOINT;
+    return (source->len[a] == target->len[a] && memcmp(sv, tv, source->len[a]) == 0)
+               ? MEDSEC_CPE_EQUAL
+               : MEDSEC_CPE_DISJOINT;
 }
 
 bool medsec_cpe_superset(const struct medsec_cpe *source, const struct medsec_cpe *target)
@@ -559,7 +584,8 @@ bool medsec_cpe_superset(const struct medsec_cpe *source, const struct medsec_cp
     int a;
 
     for (a = 0; a < MEDSEC_CPE_NATTR; a++) {
-        enum medsec_cpe_relation r = medsec_cpe_compare_attr(source, target, (enum medsec_cpe_attr)a);
+        enum medsec_cpe_relation r =
+            medsec_cpe_compare_attr(source, target, (enum medsec_cpe_attr)a);
         if (r != MEDSEC_CPE_SUPERSET && r != MEDSEC_CPE_EQUAL)
             return false;
     }
@@ -571,7 +597,8 @@ bool medsec_cpe_subset(const struct medsec_cpe *source, const struct medsec_cpe 
     int a;
 
     for (a = 0; a < MEDSEC_CPE_NATTR; a++) {
-        enum medsec_cpe_relation r = medsec_cpe_compare_attr(source, target, (enum medsec_cpe_attr)a);
+        enum medsec_cpe_relation r =
+            medsec_cpe_compare_attr(source, target, (enum medsec_cpe_attr)a);
         if (r != MEDSEC_CPE_SUBSET && r != MEDSEC_CPE_EQUAL)
             return false;
     }
@@ -598,7 +625,8 @@ bool medsec_cpe_disjoint(const struct medsec_cpe *source, const struct medsec_cp
     return false;
 }
 
-bool medsec_cpe_match(const struct medsec_cpe *criterion, const struct medsec_cpe *component, unsigned flags)
+bool medsec_cpe_match(const struct medsec_cpe *criterion, const struct medsec_cpe *component,
+                      unsigned flags)
 {
     int a;
 
@@ -621,7 +649,8 @@ bool medsec_cpe_same(const struct medsec_cpe *a, const struct medsec_cpe *b)
         if (a->kind[i] != b->kind[i])
             return false;
         if (a->kind[i] == MEDSEC_CPE_VALUE &&
-            (a->len[i] != b->len[i] || memcmp(a->text + a->off[i], b->text + b->off[i], a->len[i]) != 0))
+            (a->len[i] != b->len[i] ||
+             memcmp(a->text + a->off[i], b->text + b->off[i], a->len[i]) != 0))
             return false;
     }
     return true;
@@ -656,7 +685,8 @@ medsec_err medsec_cpe_version_key(const struct medsec_cpe *c, char *buf, size_t 
     return medsec_cpe_version_key_str(v, buf, cap);
 }
 
-medsec_err medsec_cpe_set_version(struct medsec_cpe *c, const char *version, struct medsec_error *err)
+medsec_err medsec_cpe_set_version(struct medsec_cpe *c, const char *version,
+                                  struct medsec_error *err)
 {
     /* bind @c with @version in place of its version, then read the whole name back */
     char fs[MEDSEC_CPE_MAX_LEN + 1];

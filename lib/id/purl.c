@@ -1,4 +1,5 @@
-/* purl.c: parse, normalise, build and format package URLs (ECMA-427 and the purl-spec type rules). */
+/* purl.c: parse, normalise, build and format package URLs (ECMA-427 and the purl-spec type rules).
+ */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,9 +11,18 @@
 
 #define MAX_SEGMENTS 256
 
-static int is_alpha(int c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
-static int is_digit(int c) { return c >= '0' && c <= '9'; }
-static int to_lower(int c) { return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c; }
+static int is_alpha(int c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+static int is_digit(int c)
+{
+    return c >= '0' && c <= '9';
+}
+static int to_lower(int c)
+{
+    return (c >= 'A' && c <= 'Z') ? c + ('a' - 'A') : c;
+}
 
 static void str_lower(char *s)
 {
@@ -46,7 +56,8 @@ static medsec_err pct_decode(const char *s, size_t n, char **out, struct medsec_
             int lo = i + 2 < n ? hex_val((unsigned char)s[i + 2]) : -1;
             if (hi < 0 || lo < 0 || (hi == 0 && lo == 0)) {
                 medsec_free(d);
-                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "bad percent escape in purl");
+                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                        "bad percent escape in purl");
             }
             c = hi * 16 + lo;
             i += 2;
@@ -118,11 +129,13 @@ static medsec_err check_type(char *t, struct medsec_error *err)
     if (!t || !*t)
         return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "purl type is required");
     if (!is_alpha((unsigned char)t[0]))
-        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "purl type must start with a letter");
+        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                "purl type must start with a letter");
     for (c = t; *c; c++)
-        if (!is_alpha((unsigned char)*c) && !is_digit((unsigned char)*c) && *c != '.' && *c != '+' &&
-            *c != '-')
-            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid character in purl type");
+        if (!is_alpha((unsigned char)*c) && !is_digit((unsigned char)*c) && *c != '.' &&
+            *c != '+' && *c != '-')
+            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                    "invalid character in purl type");
     str_lower(t);
     return MEDSEC_OK;
 }
@@ -135,7 +148,8 @@ static medsec_err check_key(char *k, int strict, struct medsec_error *err)
     if (!*k)
         return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "empty purl qualifier key");
     if (is_digit((unsigned char)k[0]))
-        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "purl qualifier key starts with a digit");
+        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                "purl qualifier key starts with a digit");
     for (c = k; *c; c++) {
         int ch = (unsigned char)*c;
         if (ch >= 'A' && ch <= 'Z') {
@@ -144,7 +158,8 @@ static medsec_err check_key(char *k, int strict, struct medsec_error *err)
                                         "purl qualifier key '%s' is not lowercase", k);
             *c = (char)to_lower(ch);
         } else if (!is_alpha(ch) && !is_digit(ch) && ch != '.' && ch != '-' && ch != '_') {
-            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid character in purl qualifier key");
+            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                    "invalid character in purl qualifier key");
         }
     }
     return MEDSEC_OK;
@@ -234,7 +249,8 @@ static medsec_err purl_finish(struct medsec_purl *p, unsigned flags, struct meds
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "purl type %s requires a namespace",
                                 p->type);
     if (rule->ns_req == PURL_PROHIBITED && p->ns)
-        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "purl type %s has no namespace", p->type);
+        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "purl type %s has no namespace",
+                                p->type);
     if (rule->ns_lower)
         str_lower(p->ns);
     if (rule->name_lower)
@@ -257,7 +273,8 @@ static medsec_err purl_finish(struct medsec_purl *p, unsigned flags, struct meds
     }
     if ((rule->rules & PURL_RULE_CHROME_EXT) &&
         (!chrome_name_ok(p->name) || (p->version && !chrome_version_ok(p->version))))
-        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "not a chrome extension id or version");
+        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                                "not a chrome extension id or version");
     if ((rule->rules & PURL_RULE_CPAN_NAME) && strstr(p->name, "::"))
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
                                 "cpan purl names a distribution, not a module ('::')");
@@ -275,15 +292,16 @@ static medsec_err purl_finish(struct medsec_purl *p, unsigned flags, struct meds
             str_lower(p->name);
     }
     if (rule->required_qualifier && !medsec_purl_qualifier(p, rule->required_qualifier))
-        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "purl type %s requires qualifier %s",
-                                p->type, rule->required_qualifier);
+        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                                "purl type %s requires qualifier %s", p->type,
+                                rule->required_qualifier);
     return MEDSEC_OK;
 }
 
 /*
  * Join the '/'-separated segments of @n bytes at @s into a new string, percent-decoding each when
- * @decode, dropping empty segments (and "." / ".." when @dots). A decoded segment holding '/' is invalid.
- * *out is NULL when no segment is left.
+ * @decode, dropping empty segments (and "." / ".." when @dots). A decoded segment holding '/' is
+ * invalid. *out is NULL when no segment is left.
  */
 static medsec_err join_segments(const char *s, size_t n, int decode, int dots, char **out,
                                 struct medsec_error *err)
@@ -335,8 +353,8 @@ out_free_buf:
     return rc;
 }
 
-static medsec_err add_qualifier(struct medsec_purl *p, const char *key, size_t klen, const char *val,
-                                size_t vlen, int decode, struct medsec_error *err)
+static medsec_err add_qualifier(struct medsec_purl *p, const char *key, size_t klen,
+                                const char *val, size_t vlen, int decode, struct medsec_error *err)
 {
     struct medsec_purl_qualifier *q;
     medsec_err rc;
@@ -356,7 +374,8 @@ static medsec_err add_qualifier(struct medsec_purl *p, const char *key, size_t k
         rc = pct_decode(val, vlen, &q->value, err);
     } else {
         q->value = medsec_strndup(val, vlen);
-        rc = q->value ? MEDSEC_OK : medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+        rc = q->value ? MEDSEC_OK
+                      : medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     }
     if (rc) {
         medsec_free(q->key);
@@ -374,7 +393,8 @@ static medsec_err dup_field(char **dst, const char *s, size_t n, struct medsec_e
 }
 
 /* Split the path after the type (@n bytes at @s) into namespace, name and version. */
-static medsec_err parse_path(struct medsec_purl *p, const char *s, size_t n, struct medsec_error *err)
+static medsec_err parse_path(struct medsec_purl *p, const char *s, size_t n,
+                             struct medsec_error *err)
 {
     const struct purl_type_rule *rule = purl_type_rule_find(p->type);
     size_t start, last, at, first_end;
@@ -387,7 +407,8 @@ static medsec_err parse_path(struct medsec_purl *p, const char *s, size_t n, str
     last = n;
     while (last && s[last - 1] != '/')
         last--;
-    /* version: the last '@' inside the last segment, so scoped names (@babel/core) keep their '@' */
+    /* version: the last '@' inside the last segment, so scoped names (@babel/core) keep their '@'
+     */
     at = n;
     for (start = n; start > last; start--)
         if (s[start - 1] == '@') {
@@ -490,10 +511,12 @@ medsec_err medsec_purl_parse(const char *s, size_t len, unsigned flags, struct m
             const char *eq = memchr(q, '=', (size_t)(pend - q));
             if (pend > q) {
                 if (!eq) {
-                    rc = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "purl qualifier without '='");
+                    rc = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                          "purl qualifier without '='");
                     goto out_release;
                 }
-                rc = add_qualifier(out, q, (size_t)(eq - q), eq + 1, (size_t)(pend - eq - 1), 1, err);
+                rc = add_qualifier(out, q, (size_t)(eq - q), eq + 1, (size_t)(pend - eq - 1), 1,
+                                   err);
                 if (rc)
                     goto out_release;
             }
@@ -588,7 +611,8 @@ out_release:
     return rc;
 }
 
-/* Append @s percent-encoded: only A-Z a-z 0-9 . - _ ~ : stay as they are (and '/' when @keep_slash). */
+/* Append @s percent-encoded: only A-Z a-z 0-9 . - _ ~ : stay as they are (and '/' when
+ * @keep_slash). */
 static medsec_err add_encoded(struct medsec_buf *b, const char *s, int keep_slash)
 {
     static const char hex[] = "0123456789ABCDEF";
@@ -596,8 +620,8 @@ static medsec_err add_encoded(struct medsec_buf *b, const char *s, int keep_slas
 
     for (; *s && !rc; s++) {
         int c = (unsigned char)*s;
-        if (is_alpha(c) || is_digit(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':' ||
-            (keep_slash && c == '/')) {
+        if (is_alpha(c) || is_digit(c) || c == '.' || c == '-' || c == '_' || c == '~' ||
+            c == ':' || (keep_slash && c == '/')) {
             rc = medsec_buf_addc(b, (char)c);
         } else {
             char e[3] = {'%', hex[c >> 4], hex[c & 15]};

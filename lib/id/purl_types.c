@@ -1,4 +1,5 @@
-/* purl_types.c: per-type purl rules, written by hand from the purl-spec type definitions (types/NAME-definition.json). */
+/* purl_types.c: per-type purl rules, written by hand from the purl-spec type definitions
+ * (types/NAME-definition.json). */
 #include <stddef.h>
 #include <string.h>
 
@@ -9,8 +10,8 @@
 #define NO PURL_PROHIBITED
 
 /*
- * One row per *-definition.json: namespace requirement, then "case_sensitive": false of namespace, name,
- * version and subpath, then the rules that need code. Sorted by type for bsearch.
+ * One row per *-definition.json: namespace requirement, then "case_sensitive": false of namespace,
+ * name, version and subpath, then the rules that need code. Sorted by type for bsearch.
  */
 static const struct purl_type_rule purl_types[] = {
     {"alpm", REQ, 1, 1, 0, 0, 0, NULL},

@@ -6,12 +6,12 @@ enum purl_req { PURL_OPTIONAL = 0, PURL_REQUIRED, PURL_PROHIBITED };
 
 /* Normalisation and validation steps that a case flag cannot express. */
 enum {
-    PURL_RULE_PYPI_NAME = 1u << 0,      /* name: '_' -> '-' */
-    PURL_RULE_PUB_NAME = 1u << 1,       /* name: any byte outside [a-z0-9_] -> '_' */
-    PURL_RULE_CHROME_EXT = 1u << 2,     /* name ^[a-p]{32}$, version ^\d+(\.\d+){0,3}$ */
-    PURL_RULE_CPAN_NAME = 1u << 3,      /* name shall not contain "::" */
-    PURL_RULE_MLFLOW_NAME = 1u << 4,    /* name lowercase when repository_url is Azure Databricks */
-    PURL_RULE_GIT_PATH = 1u << 5,       /* namespace = host (first segment), name = rest of the path */
+    PURL_RULE_PYPI_NAME = 1u << 0,   /* name: '_' -> '-' */
+    PURL_RULE_PUB_NAME = 1u << 1,    /* name: any byte outside [a-z0-9_] -> '_' */
+    PURL_RULE_CHROME_EXT = 1u << 2,  /* name ^[a-p]{32}$, version ^\d+(\.\d+){0,3}$ */
+    PURL_RULE_CPAN_NAME = 1u << 3,   /* name shall not contain "::" */
+    PURL_RULE_MLFLOW_NAME = 1u << 4, /* name lowercase when repository_url is Azure Databricks */
+    PURL_RULE_GIT_PATH = 1u << 5,    /* namespace = host (first segment), name = rest of the path */
 };
 
 struct purl_type_rule {
@@ -21,7 +21,7 @@ struct purl_type_rule {
     unsigned char name_lower; /* name is case-insensitive */
     unsigned char version_lower;
     unsigned char subpath_lower;
-    unsigned rules;           /* PURL_RULE_* */
+    unsigned rules;                 /* PURL_RULE_* */
     const char *required_qualifier; /* a qualifier key the type requires, or NULL */
 };
 

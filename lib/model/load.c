@@ -62,7 +62,7 @@ struct walker {
     const char *text;    /* the source, for decoding quoted scalars */
     size_t len;
     struct medsec_arena scratch; /* decoded scalar text, freed when the walk ends */
-    size_t suggestions;  /* "did you mean" searches made for unknown vulnerability components */
+    size_t suggestions; /* "did you mean" searches made for unknown vulnerability components */
 };
 
 /* ---- diagnostics ---- */
@@ -72,10 +72,10 @@ static void pos_of(struct fy_node *n, unsigned *line, unsigned *col)
     medsec_yaml_pos(n, line, col);
 }
 
-static void vdiag(struct walker *W, enum medsec_severity sev, unsigned line, unsigned col, const char *fmt,
-                  va_list ap) __attribute__((format(printf, 5, 0)));
-static void vdiag(struct walker *W, enum medsec_severity sev, unsigned line, unsigned col, const char *fmt,
-                  va_list ap)
+static void vdiag(struct walker *W, enum medsec_severity sev, unsigned line, unsigned col,
+                  const char *fmt, va_list ap) __attribute__((format(printf, 5, 0)));
+static void vdiag(struct walker *W, enum medsec_severity sev, unsigned line, unsigned col,
+                  const char *fmt, va_list ap)
 {
     char msg[1024];
     vsnprintf(msg, sizeof msg, fmt, ap);
@@ -135,7 +135,8 @@ static void path_pop(struct walker *W, size_t old)
 /* ---- small helpers ---- */
 
 /* Room for one more entry of a walker list; false (and the walk fatal) when memory ran out. */
-#define ROOM(W, arr, n, cap) (MEDSEC_ARRAY_GROW(arr, n, cap) ? ((W)->fatal = MEDSEC_ENOMEM, false) : true)
+#define ROOM(W, arr, n, cap)                                                                       \
+    (MEDSEC_ARRAY_GROW(arr, n, cap) ? ((W)->fatal = MEDSEC_ENOMEM, false) : true)
 
 static const char *kind_list(unsigned mask, char *buf, size_t size)
 {
@@ -179,8 +180,8 @@ static int is_null(struct fy_node *n)
         return 0;
     size_t len = 0;
     const char *s = fy_node_get_scalar(n, &len); /* plain: libfyaml's text is sound */
-    return !s || len == 0 || (len == 1 && s[0] == '~') || (len == 4 && (!memcmp(s, "null", 4) ||
-           !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
+    return !s || len == 0 || (len == 1 && s[0] == '~') ||
+           (len == 4 && (!memcmp(s, "null", 4) || !memcmp(s, "Null", 4) || !memcmp(s, "NULL", 4)));
 }
 
 static const char *what_is(struct fy_node *n)
@@ -221,12 +222,13 @@ static int check_caps(struct walker *W, struct fy_node *n, size_t depth)
     void *it = NULL;
     if (fy_node_is_mapping(n)) {
         for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(n, &it));)
-            if (check_caps(W, fy_node_pair_key(p), depth + 1) || check_caps(W, fy_node_pair_value(p), depth + 1))
+            if (check_caps(W, fy_node_pair_key(p), depth + 1) ||
+                check_caps(W, fy_node_pair_value(p), depth + 1))
                 return -1;
     } else if (fy_node_is_sequence(n)) {
         if ((size_t)fy_node_sequence_item_count(n) > W->lim.max_entries) {
-            error_node(W, n, "a list has %d entries, more than %zu (the limit)", fy_node_sequence_item_count(n),
-                       W->lim.max_entries);
+            error_node(W, n, "a list has %d entries, more than %zu (the limit)",
+                       fy_node_sequence_item_count(n), W->lim.max_entries);
             return -1;
         }
         for (struct fy_node *c; (c = fy_node_sequence_iterate(n, &it));)
@@ -236,7 +238,8 @@ static int check_caps(struct walker *W, struct fy_node *n, size_t depth)
         size_t len = 0;
         scalar_text(W, n, &len);
         if (len > W->lim.max_string) {
-            error_node(W, n, "a value is %zu bytes long, more than %zu (the limit)", len, W->lim.max_string);
+            error_node(W, n, "a value is %zu bytes long, more than %zu (the limit)", len,
+                       W->lim.max_string);
             return -1;
         }
     }
@@ -245,7 +248,8 @@ static int check_caps(struct walker *W, struct fy_node *n, size_t depth)
 
 /* ---- ids, references, files ---- */
 
-static void add_id(struct walker *W, const char *id, enum medsec_model_kind kind, struct fy_node *at)
+static void add_id(struct walker *W, const char *id, enum medsec_model_kind kind,
+                   struct fy_node *at)
 {
     if (!ROOM(W, W->ids, W->nids, W->capids))
         return;
@@ -256,7 +260,8 @@ static void add_id(struct walker *W, const char *id, enum medsec_model_kind kind
     pos_of(at, &r->line, &r->column);
 }
 
-static void add_ref(struct walker *W, const char *value, const char *key, unsigned mask, struct fy_node *at)
+static void add_ref(struct walker *W, const char *value, const char *key, unsigned mask,
+                    struct fy_node *at)
 {
     if (!ROOM(W, W->refs, W->nrefs, W->caprefs))
         return;
@@ -327,7 +332,8 @@ static struct sbomrec *sbom_get(struct walker *W, const char *rel, struct fy_nod
         char where[64] = "";
         if (e.line)
             snprintf(where, sizeof where, " (line %u, column %u)", e.line, e.column);
-        error_node(W, at, "SBOM '%s' cannot be used: %s%s", rel, e.msg[0] ? e.msg : medsec_strerror(rc), where);
+        error_node(W, at, "SBOM '%s' cannot be used: %s%s", rel,
+                   e.msg[0] ? e.msg : medsec_strerror(rc), where);
     }
     medsec_free(p);
     return r;
@@ -358,7 +364,8 @@ static void check_components(struct walker *W, const char *rel, struct fy_node *
         if (fy_node_is_sequence(comp_node))
             at = fy_node_sequence_get_by_index(comp_node, (int)i);
         if (best)
-            error_node(W, at, "component '%s' is not in SBOM '%s'; did you mean '%s'?", refs[i], rel, best);
+            error_node(W, at, "component '%s' is not in SBOM '%s'; did you mean '%s'?", refs[i],
+                       rel, best);
         else
             error_node(W, at, "component '%s' is not in SBOM '%s'", refs[i], rel);
         medsec_free(cands);
@@ -370,7 +377,8 @@ static void check_components(struct walker *W, const char *rel, struct fy_node *
  * arena; NULL without a folder, when the file is missing (reported already) or has errors (reported
  * here, at @at, with the position inside the answers file).
  */
-static const struct medsec_cvss_rubric *rubric_load(struct walker *W, const char *rel, struct fy_node *at)
+static const struct medsec_cvss_rubric *rubric_load(struct walker *W, const char *rel,
+                                                    struct fy_node *at)
 {
     if (!W->dir || rel[0] == '/' || !is_file(W->dir, rel, W))
         return NULL;
@@ -380,19 +388,22 @@ static const struct medsec_cvss_rubric *rubric_load(struct walker *W, const char
     size_t len = 0;
     struct medsec_error e;
     medsec_error_clear(&e);
-    medsec_err rc = path && rb ? medsec_file_read(path, MEDSEC_CVSS_RUBRIC_MAX_BYTES, &text, &len, &e)
-                               : MEDSEC_ENOMEM;
+    medsec_err rc = path && rb
+                        ? medsec_file_read(path, MEDSEC_CVSS_RUBRIC_MAX_BYTES, &text, &len, &e)
+                        : MEDSEC_ENOMEM;
     if (!rc)
         rc = medsec_cvss_rubric_parse(text, len, rel, rb, &e);
     if (rc == MEDSEC_ENOMEM) {
         W->fatal = rc;
     } else if (rc == MEDSEC_ETOOBIG && !e.msg[0]) {
-        error_node(W, at, "rubric '%s' cannot be used: larger than %d bytes", rel, MEDSEC_CVSS_RUBRIC_MAX_BYTES);
+        error_node(W, at, "rubric '%s' cannot be used: larger than %d bytes", rel,
+                   MEDSEC_CVSS_RUBRIC_MAX_BYTES);
     } else if (rc) {
         char where[64] = "";
         if (e.line)
             snprintf(where, sizeof where, " (line %u, column %u)", e.line, e.column);
-        error_node(W, at, "rubric '%s' cannot be used: %s%s", rel, e.msg[0] ? e.msg : medsec_strerror(rc), where);
+        error_node(W, at, "rubric '%s' cannot be used: %s%s", rel,
+                   e.msg[0] ? e.msg : medsec_strerror(rc), where);
     }
     medsec_free(text);
     medsec_free(path);
@@ -403,7 +414,8 @@ static const struct medsec_cvss_rubric *rubric_load(struct walker *W, const char
 
 static void walk_map(struct walker *W, const struct mshape *s, struct fy_node *map, void *obj);
 
-static const char *value_str(struct walker *W, const struct mfield *f, struct fy_node *v, const char *what)
+static const char *value_str(struct walker *W, const struct mfield *f, struct fy_node *v,
+                             const char *what)
 {
     if (!v || !fy_node_is_scalar(v) || fy_node_is_alias(v) || is_null(v)) {
         error_node(W, v, "'%s' must be %s, not %s", f->key, what, what_is(v));
@@ -426,7 +438,8 @@ static const char *value_str(struct walker *W, const struct mfield *f, struct fy
 
 /* The word of an F_ENUM / F_CODE value, checked against the field's list; *@index gets its place in
  * the list (may be NULL). */
-static const char *enum_value(struct walker *W, const struct mfield *f, struct fy_node *v, size_t *index)
+static const char *enum_value(struct walker *W, const struct mfield *f, struct fy_node *v,
+                              size_t *index)
 {
     const char *s = value_str(W, f, v, "one of the listed words");
     if (!s)
@@ -449,20 +462,20 @@ static const char *enum_value(struct walker *W, const struct mfield *f, struct f
     }
     const char *best = medsec_suggest(s, f->values, n);
     if (best)
-        error_node(W, v, "'%s' must be one of %s, not '%s'; did you mean '%s'?", f->key, list, s, best);
+        error_node(W, v, "'%s' must be one of %s, not '%s'; did you mean '%s'?", f->key, list, s,
+                   best);
     else
         error_node(W, v, "'%s' must be one of %s, not '%s'", f->key, list, s);
     return NULL;
 }
 
 /* One scalar of type @t (a field, or an entry of a list field) into *out (const char *). */
-static const char *walk_scalar(struct walker *W, const struct mshape *s, const struct mfield *f, enum mtype t,
-                               struct fy_node *v)
+static const char *walk_scalar(struct walker *W, const struct mshape *s, const struct mfield *f,
+                               enum mtype t, struct fy_node *v)
 {
     const char *str;
     switch (t) {
-    case F_ENUM:
-        return enum_value(W, f, v, NULL);
+    case F_ENUM: return enum_value(W, f, v, NULL);
     case F_DATE: {
         str = value_str(W, f, v, "a date (YYYY-MM-DD)");
         long days;
@@ -489,18 +502,18 @@ static const char *walk_scalar(struct walker *W, const struct mshape *s, const s
         if (str && !check_path(W, f->key, str, v))
             return str; /* keep it; the error is reported */
         return str;
-    default:
-        return value_str(W, f, v, "a string");
+    default: return value_str(W, f, v, "a string");
     }
 }
 
 /*
- * The entries of the list field @f at @v, one by one: each scalar goes to @one with its index, which
- * stores what it makes of it at arr[k] and returns whether it kept one. The array (@size bytes per
- * entry, in the model arena) and the number kept end in *@arr and *@n.
+ * The entries of the list field @f at @v, one by one: each scalar goes to @one with its index,
+ * which stores what it makes of it at arr[k] and returns whether it kept one. The array (@size
+ * bytes per entry, in the model arena) and the number kept end in *@arr and *@n.
  */
 static void walk_list(struct walker *W, const struct mfield *f, struct fy_node *v, size_t size,
-                      bool (*one)(struct walker *W, const struct mfield *f, struct fy_node *c, void *slot, void *ud),
+                      bool (*one)(struct walker *W, const struct mfield *f, struct fy_node *c,
+                                  void *slot, void *ud),
                       void *ud, void **arr, size_t *nkept)
 {
     if (!v || !fy_node_is_sequence(v)) {
@@ -509,7 +522,8 @@ static void walk_list(struct walker *W, const struct mfield *f, struct fy_node *
     }
     size_t n = (size_t)fy_node_sequence_item_count(v);
     if (n < (size_t)f->min)
-        error_node(W, v, "'%s' needs at least %ld entr%s", f->key, f->min, f->min == 1 ? "y" : "ies");
+        error_node(W, v, "'%s' needs at least %ld entr%s", f->key, f->min,
+                   f->min == 1 ? "y" : "ies");
     if (n == 0)
         return;
     char *a = medsec_arena_alloc(&W->m->arena, n * size);
@@ -533,7 +547,8 @@ struct strlist_walk {
     enum mtype t;
 };
 
-static bool one_string(struct walker *W, const struct mfield *f, struct fy_node *c, void *slot, void *ud)
+static bool one_string(struct walker *W, const struct mfield *f, struct fy_node *c, void *slot,
+                       void *ud)
 {
     const struct strlist_walk *sw = ud;
     const char *str = walk_scalar(W, sw->s, f, sw->t, c);
@@ -541,8 +556,8 @@ static bool one_string(struct walker *W, const struct mfield *f, struct fy_node 
     return str != NULL;
 }
 
-static void walk_strlist(struct walker *W, const struct mshape *s, const struct mfield *f, struct fy_node *v,
-                         struct medsec_strlist *out)
+static void walk_strlist(struct walker *W, const struct mshape *s, const struct mfield *f,
+                         struct fy_node *v, struct medsec_strlist *out)
 {
     struct strlist_walk sw = {s, f->type == F_ENUMS   ? F_ENUM
                                  : f->type == F_REFS  ? F_REF
@@ -554,7 +569,8 @@ static void walk_strlist(struct walker *W, const struct mshape *s, const struct 
     out->v = arr;
 }
 
-static bool one_code(struct walker *W, const struct mfield *f, struct fy_node *c, void *slot, void *ud)
+static bool one_code(struct walker *W, const struct mfield *f, struct fy_node *c, void *slot,
+                     void *ud)
 {
     (void)ud;
     size_t index;
@@ -566,20 +582,22 @@ static bool one_code(struct walker *W, const struct mfield *f, struct fy_node *c
 }
 
 /* A list of words of one vocabulary, as their enum values (F_CODES). */
-static void walk_codelist(struct walker *W, const struct mfield *f, struct fy_node *v, struct medsec_codelist *out)
+static void walk_codelist(struct walker *W, const struct mfield *f, struct fy_node *v,
+                          struct medsec_codelist *out)
 {
     void *arr = NULL;
     walk_list(W, f, v, sizeof *out->v, one_code, NULL, &arr, &out->n);
     out->v = arr;
 }
 
-static void walk_field(struct walker *W, const struct mshape *s, const struct mfield *f, struct fy_node *v,
-                       char *obj)
+static void walk_field(struct walker *W, const struct mshape *s, const struct mfield *f,
+                       struct fy_node *v, char *obj)
 {
     switch (f->type) {
     case F_INT: {
         long val = 0;
-        if (!v || !fy_node_is_scalar(v) || fy_node_is_alias(v) || is_null(v) || fy_node_get_style(v) != FYNS_PLAIN) {
+        if (!v || !fy_node_is_scalar(v) || fy_node_is_alias(v) || is_null(v) ||
+            fy_node_get_style(v) != FYNS_PLAIN) {
             error_node(W, v, "'%s' must be an integer, not %s", f->key, what_is(v));
             return;
         }
@@ -599,7 +617,8 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
             if (f->min == f->max)
                 error_node(W, v, "'%s' must be %ld, not '%s'", f->key, f->min, tmp);
             else
-                error_node(W, v, "'%s' must be an integer from %ld to %ld, not '%s'", f->key, f->min, f->max, tmp);
+                error_node(W, v, "'%s' must be an integer from %ld to %ld, not '%s'", f->key,
+                           f->min, f->max, tmp);
             return;
         }
         memcpy(obj + f->off, &val, sizeof val);
@@ -607,17 +626,21 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
     }
     case F_BOOL: {
         size_t len = 0;
-        const char *txt = v && fy_node_is_scalar(v) && !fy_node_is_alias(v) ? scalar_text(W, v, &len) : NULL;
+        const char *txt =
+            v && fy_node_is_scalar(v) && !fy_node_is_alias(v) ? scalar_text(W, v, &len) : NULL;
         int b = -1;
         if (txt && fy_node_get_style(v) == FYNS_PLAIN) {
-            if (len == 4 && (!memcmp(txt, "true", 4) || !memcmp(txt, "True", 4) || !memcmp(txt, "TRUE", 4)))
+            if (len == 4 &&
+                (!memcmp(txt, "true", 4) || !memcmp(txt, "True", 4) || !memcmp(txt, "TRUE", 4)))
                 b = 1;
-            else if (len == 5 && (!memcmp(txt, "false", 5) || !memcmp(txt, "False", 5) || !memcmp(txt, "FALSE", 5)))
+            else if (len == 5 && (!memcmp(txt, "false", 5) || !memcmp(txt, "False", 5) ||
+                                  !memcmp(txt, "FALSE", 5)))
                 b = 0;
         }
         if (b < 0) {
             if (txt && !is_null(v))
-                error_node(W, v, "'%s' must be true or false, not '%.*s'", f->key, (int)(len > 60 ? 60 : len), txt);
+                error_node(W, v, "'%s' must be true or false, not '%.*s'", f->key,
+                           (int)(len > 60 ? 60 : len), txt);
             else
                 error_node(W, v, "'%s' must be true or false, not %s", f->key, what_is(v));
             return;
@@ -629,9 +652,7 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
     case F_ENUMS:
     case F_REFS:
     case F_PATHS:
-    case F_SBOMS:
-        walk_strlist(W, s, f, v, (struct medsec_strlist *)(void *)(obj + f->off));
-        return;
+    case F_SBOMS: walk_strlist(W, s, f, v, (struct medsec_strlist *)(void *)(obj + f->off)); return;
     case F_CODE: {
         size_t index;
         if (enum_value(W, f, v, &index)) {
@@ -640,12 +661,8 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
         }
         return;
     }
-    case F_CODES:
-        walk_codelist(W, f, v, (struct medsec_codelist *)(void *)(obj + f->off));
-        return;
-    case F_OBJ:
-        walk_map(W, f->sub, v, obj + f->off);
-        return;
+    case F_CODES: walk_codelist(W, f, v, (struct medsec_codelist *)(void *)(obj + f->off)); return;
+    case F_OBJ: walk_map(W, f->sub, v, obj + f->off); return;
     case F_RUBRIC: {
         const char *str = walk_scalar(W, s, f, f->type, v);
         const struct medsec_cvss_rubric *rb = str ? rubric_load(W, str, v) : NULL;
@@ -655,12 +672,14 @@ static void walk_field(struct walker *W, const struct mshape *s, const struct mf
     }
     case F_LIST: {
         if (!v || !fy_node_is_sequence(v)) {
-            error_node(W, v, "'%s' must be a list of %ss, not %s", f->key, f->sub->name, what_is(v));
+            error_node(W, v, "'%s' must be a list of %ss, not %s", f->key, f->sub->name,
+                       what_is(v));
             return;
         }
         size_t n = (size_t)fy_node_sequence_item_count(v);
         if (n < (size_t)f->min) {
-            error_node(W, v, "'%s' needs at least %ld entr%s", f->key, f->min, f->min == 1 ? "y" : "ies");
+            error_node(W, v, "'%s' needs at least %ld entr%s", f->key, f->min,
+                       f->min == 1 ? "y" : "ies");
             if (n == 0)
                 return;
         }
@@ -699,7 +718,8 @@ static struct fy_node *child(struct walker *W, struct fy_node *map, const char *
     for (struct fy_node_pair *p; map && (p = fy_node_mapping_iterate(map, &it));) {
         struct fy_node *k = fy_node_pair_key(p);
         size_t len = 0;
-        const char *t = k && fy_node_is_scalar(k) && !fy_node_is_alias(k) ? scalar_text(W, k, &len) : NULL;
+        const char *t =
+            k && fy_node_is_scalar(k) && !fy_node_is_alias(k) ? scalar_text(W, k, &len) : NULL;
         if (t && len == n && memcmp(t, key, n) == 0)
             return fy_node_pair_value(p);
     }
@@ -715,21 +735,24 @@ static bool all_digits(const char *s, size_t min)
     return n >= min;
 }
 
-/* What a vulnerability id that claims a known scheme must look like, or NULL when it is fine (ids of
- * other schemes, e.g. a vendor's advisory ids, are free text). */
+/* What a vulnerability id that claims a known scheme must look like, or NULL when it is fine (ids
+ * of other schemes, e.g. a vendor's advisory ids, are free text). */
 static const char *vuln_id_problem(const char *id)
 {
     if (strncmp(id, "CVE-", 4) == 0) {
         bool ok = strlen(id) >= 13 && id[8] == '-';
         for (int i = 4; ok && i < 8; i++)
             ok = id[i] >= '0' && id[i] <= '9';
-        return ok && all_digits(id + 9, 4) ? NULL : "a CVE id (CVE-YYYY-NNNN, four or more digits at the end)";
+        return ok && all_digits(id + 9, 4)
+                   ? NULL
+                   : "a CVE id (CVE-YYYY-NNNN, four or more digits at the end)";
     }
     if (strncmp(id, "GHSA-", 5) == 0) {
         /* GHSA-xxxx-xxxx-xxxx over GitHub's alphabet 23456789cfghjmpqrvwx */
         bool ok = strlen(id) == 19;
         for (int i = 4; ok && i < 19; i++)
-            ok = (i - 4) % 5 == 0 ? id[i] == '-' : id[i] && strchr("23456789cfghjmpqrvwx", id[i]) != NULL;
+            ok = (i - 4) % 5 == 0 ? id[i] == '-'
+                                  : id[i] && strchr("23456789cfghjmpqrvwx", id[i]) != NULL;
         return ok ? NULL : "a GitHub advisory id (GHSA-xxxx-xxxx-xxxx, lower case)";
     }
     return NULL;
@@ -742,8 +765,8 @@ static void check_shape(struct walker *W, const struct mshape *s, struct fy_node
         struct medsec_model_version *v = obj;
         if (v->release_date && v->end_of_support && strcmp(v->end_of_support, v->release_date) < 0)
             error_node(W, child(W, map, "end_of_support"),
-                       "end_of_support %s is before release_date %s of version %s", v->end_of_support,
-                       v->release_date, v->version ? v->version : "?");
+                       "end_of_support %s is before release_date %s of version %s",
+                       v->end_of_support, v->release_date, v->version ? v->version : "?");
         struct fy_node *list = v->sboms.n ? child(W, map, "sboms") : NULL;
         bool whole = list && (size_t)fy_node_sequence_item_count(list) == v->sboms.n;
         for (size_t i = 0; list && i < v->sboms.n; i++) {
@@ -758,20 +781,23 @@ static void check_shape(struct walker *W, const struct mshape *s, struct fy_node
     } else if (strcmp(s->def, "item") == 0) {
         struct medsec_model_item *it = obj;
         if (it->components.n && !it->sbom && !child(W, map, "sbom"))
-            error_node(W, child(W, map, "components"), "'components' needs 'sbom', the file they are in");
+            error_node(W, child(W, map, "components"),
+                       "'components' needs 'sbom', the file they are in");
         else if (it->components.n && it->sbom)
-            check_components(W, it->sbom, child(W, map, "sbom"), child(W, map, "components"), it->components.v,
-                             it->components.n);
+            check_components(W, it->sbom, child(W, map, "sbom"), child(W, map, "components"),
+                             it->components.v, it->components.n);
         else if (it->sbom && W->dir && is_file(W->dir, it->sbom, W))
             (void)sbom_get(W, it->sbom, child(W, map, "sbom"));
     } else if (strcmp(s->def, "componentSupport") == 0) {
         struct medsec_model_component_support *c = obj;
         if (c->sbom && c->component)
-            check_components(W, c->sbom, child(W, map, "sbom"), child(W, map, "component"), &c->component, 1);
+            check_components(W, c->sbom, child(W, map, "sbom"), child(W, map, "component"),
+                             &c->component, 1);
     } else if (strcmp(s->def, "flow") == 0) {
         struct medsec_model_flow *f = obj;
         if (f->from && f->to && strcmp(f->from, f->to) == 0)
-            error_node(W, child(W, map, "to"), "flow '%s' goes from '%s' to itself", f->id ? f->id : "?", f->from);
+            error_node(W, child(W, map, "to"), "flow '%s' goes from '%s' to itself",
+                       f->id ? f->id : "?", f->from);
     } else if (strcmp(s->def, "vulnerability") == 0) {
         struct medsec_model_vulnerability *vu = obj;
         const char *want = vu->id ? vuln_id_problem(vu->id) : NULL;
@@ -781,8 +807,8 @@ static void check_shape(struct walker *W, const struct mshape *s, struct fy_node
 }
 
 /* One `key: value` of a mapping of shape @s: find the field, walk the value into @obj. */
-static void walk_pair(struct walker *W, const struct mshape *s, struct fy_node *k, struct fy_node *v, char *obj,
-                      unsigned char *seen)
+static void walk_pair(struct walker *W, const struct mshape *s, struct fy_node *k,
+                      struct fy_node *v, char *obj, unsigned char *seen)
 {
     W->key = v; /* an empty key has no position of its own: report it at its value */
     if (!k || !fy_node_is_scalar(k) || fy_node_is_alias(k)) {
@@ -794,7 +820,8 @@ static void walk_pair(struct walker *W, const struct mshape *s, struct fy_node *
     if (!key)
         return;
     size_t fi = 0;
-    while (fi < s->nfields && !(strlen(s->fields[fi].key) == klen && !memcmp(s->fields[fi].key, key, klen)))
+    while (fi < s->nfields &&
+           !(strlen(s->fields[fi].key) == klen && !memcmp(s->fields[fi].key, key, klen)))
         fi++;
     if (fi == s->nfields) {
         const char *names[64];
@@ -848,7 +875,8 @@ static void walk_map(struct walker *W, const struct mshape *s, struct fy_node *m
         if (!s->fields[i].required || seen[i])
             continue;
         if (id)
-            error_node(W, map, "%s '%s' is missing required key '%s'", s->name, id, s->fields[i].key);
+            error_node(W, map, "%s '%s' is missing required key '%s'", s->name, id,
+                       s->fields[i].key);
         else
             error_node(W, map, "%s is missing required key '%s'", s->name, s->fields[i].key);
     }
@@ -883,7 +911,8 @@ static const struct idrec *find_id(const struct walker *W, int ns, const char *i
         else
             hi = mid;
     }
-    if (lo < W->nids && medsec_model_namespace(W->ids[lo].kind) == ns && strcmp(W->ids[lo].id, id) == 0)
+    if (lo < W->nids && medsec_model_namespace(W->ids[lo].kind) == ns &&
+        strcmp(W->ids[lo].id, id) == 0)
         return &W->ids[lo];
     return NULL;
 }
@@ -894,10 +923,12 @@ static void check_ids(struct walker *W)
         qsort(W->ids, W->nids, sizeof *W->ids, cmp_id);
     for (size_t i = 1; i < W->nids; i++) {
         const struct idrec *a = &W->ids[i - 1], *b = &W->ids[i];
-        if (medsec_model_namespace(a->kind) != medsec_model_namespace(b->kind) || strcmp(a->id, b->id))
+        if (medsec_model_namespace(a->kind) != medsec_model_namespace(b->kind) ||
+            strcmp(a->id, b->id))
             continue;
         size_t first = i - 1;
-        while (first > 0 && medsec_model_namespace(W->ids[first - 1].kind) == medsec_model_namespace(b->kind) &&
+        while (first > 0 &&
+               medsec_model_namespace(W->ids[first - 1].kind) == medsec_model_namespace(b->kind) &&
                strcmp(W->ids[first - 1].id, b->id) == 0)
             first--;
         const struct idrec *f = &W->ids[first];
@@ -905,8 +936,8 @@ static void check_ids(struct walker *W)
             error_at(W, b->line, b->column, "duplicate %s id '%s' (first defined at line %u)",
                      medsec_model_kind_name(b->kind), b->id, f->line);
         else
-            error_at(W, b->line, b->column, "duplicate id '%s': already the id of %s %s at line %u", b->id,
-                     strchr("aeiou", medsec_model_kind_name(f->kind)[0]) ? "an" : "a",
+            error_at(W, b->line, b->column, "duplicate id '%s': already the id of %s %s at line %u",
+                     b->id, strchr("aeiou", medsec_model_kind_name(f->kind)[0]) ? "an" : "a",
                      medsec_model_kind_name(f->kind), f->line);
     }
 }
@@ -939,8 +970,8 @@ static void check_refs(struct walker *W)
         }
         if (hit) {
             const char *kn = medsec_model_kind_name(hit->kind);
-            error_at(W, r->line, r->column, "'%s' names '%s', which is %s %s, not %s", r->key, r->value,
-                     strchr("aeiou", kn[0]) ? "an" : "a", kn, kinds);
+            error_at(W, r->line, r->column, "'%s' names '%s', which is %s %s, not %s", r->key,
+                     r->value, strchr("aeiou", kn[0]) ? "an" : "a", kn, kinds);
         } else {
             size_t nc = 0;
             for (size_t k = 0; k < W->nids; k++)
@@ -948,10 +979,12 @@ static void check_refs(struct walker *W)
                     cands[nc++] = W->ids[k].id;
             const char *best = medsec_suggest(r->value, cands, nc);
             if (best)
-                error_at(W, r->line, r->column, "'%s' names '%s', which is not %s; did you mean '%s'?", r->key,
-                         r->value, kinds, best);
+                error_at(W, r->line, r->column,
+                         "'%s' names '%s', which is not %s; did you mean '%s'?", r->key, r->value,
+                         kinds, best);
             else
-                error_at(W, r->line, r->column, "'%s' names '%s', which is not %s", r->key, r->value, kinds);
+                error_at(W, r->line, r->column, "'%s' names '%s', which is not %s", r->key,
+                         r->value, kinds);
         }
         path_pop(W, old);
     }
@@ -973,21 +1006,25 @@ static void check_model(struct walker *W)
         const struct medsec_model_matrix_row *row = &rm->rows[r];
         if (row->cells.n != m->clinical.nharm_scale)
             error_at(W, row->pos.line, row->pos.column,
-                     "matrix row '%s' has %zu cells; the harm scale has %zu levels", row->exploitability
-                     ? row->exploitability : "?", row->cells.n, m->clinical.nharm_scale);
+                     "matrix row '%s' has %zu cells; the harm scale has %zu levels",
+                     row->exploitability ? row->exploitability : "?", row->cells.n,
+                     m->clinical.nharm_scale);
         for (size_t q = 0; q < r; q++)
             if (row->exploitability && rm->rows[q].exploitability &&
                 strcmp(row->exploitability, rm->rows[q].exploitability) == 0)
-                error_at(W, row->pos.line, row->pos.column, "second matrix row for '%s' (first at line %u)",
-                         row->exploitability, rm->rows[q].pos.line);
+                error_at(W, row->pos.line, row->pos.column,
+                         "second matrix row for '%s' (first at line %u)", row->exploitability,
+                         rm->rows[q].pos.line);
     }
     for (size_t e = 0; e < rm->nexploitability; e++) {
         const char *id = rm->exploitability[e].id;
         size_t r = 0;
-        while (id && r < rm->nrows && !(rm->rows[r].exploitability && !strcmp(rm->rows[r].exploitability, id)))
+        while (id && r < rm->nrows &&
+               !(rm->rows[r].exploitability && !strcmp(rm->rows[r].exploitability, id)))
             r++;
         if (id && r == rm->nrows)
-            error_at(W, rm->pos.line, rm->pos.column, "the risk matrix has no row for exploitability '%s'", id);
+            error_at(W, rm->pos.line, rm->pos.column,
+                     "the risk matrix has no row for exploitability '%s'", id);
     }
 }
 
@@ -1004,9 +1041,9 @@ static int cmp_itemref(const void *a, const void *b)
     return c ? c : (x->item > y->item) - (x->item < y->item);
 }
 
-/* What resolving the vulnerabilities' `components` needs, built once: sorted indexes of item ids and
- * of the component refs items list, the items that own a whole loaded SBOM (they list no components),
- * grouped by SBOM, and a stamp per item so each vulnerability names an item once. */
+/* What resolving the vulnerabilities' `components` needs, built once: sorted indexes of item ids
+ * and of the component refs items list, the items that own a whole loaded SBOM (they list no
+ * components), grouped by SBOM, and a stamp per item so each vulnerability names an item once. */
 struct resolver {
     struct itemref *ids, *refs;
     size_t nids, nrefs;
@@ -1058,7 +1095,8 @@ static bool resolver_init(struct resolver *r, const struct walker *W)
     }
     qsort(r->ids, r->nids, sizeof *r->ids, cmp_itemref);
     qsort(r->refs, r->nrefs, sizeof *r->refs, cmp_itemref);
-    qsort(r->whole, r->nwhole, sizeof *r->whole, cmp_itemref); /* by SBOM path: one lookup per SBOM */
+    qsort(r->whole, r->nwhole, sizeof *r->whole,
+          cmp_itemref); /* by SBOM path: one lookup per SBOM */
     for (size_t i = 0; i < r->nwhole; i++)
         r->whole_sbom[i] = loaded_sbom(W, r->whole[i].name);
     return true;
@@ -1097,17 +1135,20 @@ static void take(struct resolver *r, const struct medsec_model *m, size_t vi, si
     r->found[(*n)++] = m->items[i].id;
 }
 
-/* The items a vulnerability's `components` entry @ref affects, added to the found list: the item with
- * that id; else the items that list @ref in `components`; else the items whose SBOM holds @ref and
- * that list no components (the whole SBOM is theirs). Returns how many items @ref names. */
-static size_t resolve(struct resolver *r, const struct medsec_model *m, size_t vi, const char *ref, size_t *n)
+/* The items a vulnerability's `components` entry @ref affects, added to the found list: the item
+ * with that id; else the items that list @ref in `components`; else the items whose SBOM holds @ref
+ * and that list no components (the whole SBOM is theirs). Returns how many items @ref names. */
+static size_t resolve(struct resolver *r, const struct medsec_model *m, size_t vi, const char *ref,
+                      size_t *n)
 {
     size_t hits = 0;
-    for (size_t k = lower_bound(r->ids, r->nids, ref); k < r->nids && !strcmp(r->ids[k].name, ref); k++, hits++)
+    for (size_t k = lower_bound(r->ids, r->nids, ref); k < r->nids && !strcmp(r->ids[k].name, ref);
+         k++, hits++)
         take(r, m, vi, r->ids[k].item, n);
     if (hits)
         return hits;
-    for (size_t k = lower_bound(r->refs, r->nrefs, ref); k < r->nrefs && !strcmp(r->refs[k].name, ref); k++, hits++)
+    for (size_t k = lower_bound(r->refs, r->nrefs, ref);
+         k < r->nrefs && !strcmp(r->refs[k].name, ref); k++, hits++)
         take(r, m, vi, r->refs[k].item, n);
     for (size_t k = 0; k < r->nwhole && !hits;) {
         size_t end = k + 1;
@@ -1121,14 +1162,19 @@ static size_t resolve(struct resolver *r, const struct medsec_model *m, size_t v
     return hits;
 }
 
-#define MAX_SUGGESTIONS 100 /* "did you mean" costs a pass over every name: only for the first errors */
+#define MAX_SUGGESTIONS                                                                            \
+    100 /* "did you mean" costs a pass over every name: only for the first errors */
 
-static void component_unknown(struct walker *W, const struct resolver *r, const char *ref, struct fy_node *at)
+static void component_unknown(struct walker *W, const struct resolver *r, const char *ref,
+                              struct fy_node *at)
 {
     for (size_t i = 0; i < W->nsboms; i++)
         if (W->sboms[i].sbom && medsec_sbom_find(W->sboms[i].sbom, ref)) {
-            error_node(W, at, "component '%s' of SBOM '%s' belongs to no item; list it in the 'components' "
-                              "of the item it is part of", ref, W->sboms[i].path);
+            error_node(
+                W, at,
+                "component '%s' of SBOM '%s' belongs to no item; list it in the 'components' "
+                "of the item it is part of",
+                ref, W->sboms[i].path);
             return;
         }
     const char *best = NULL;
@@ -1146,10 +1192,15 @@ static void component_unknown(struct walker *W, const struct resolver *r, const 
         medsec_free(cands);
     }
     if (best)
-        error_node(W, at, "'components' names '%s', which is neither an item nor a component an item lists; "
-                          "did you mean '%s'?", ref, best);
+        error_node(
+            W, at,
+            "'components' names '%s', which is neither an item nor a component an item lists; "
+            "did you mean '%s'?",
+            ref, best);
     else
-        error_node(W, at, "'components' names '%s', which is neither an item nor a component an item lists", ref);
+        error_node(
+            W, at,
+            "'components' names '%s', which is neither an item nor a component an item lists", ref);
 }
 
 /* Resolve every vulnerability's `components` to the items it affects (its `items`). */
@@ -1166,8 +1217,8 @@ static void check_vulnerabilities(struct walker *W, struct fy_node *root)
     }
     size_t i = 0;
     void *vit = NULL;
-    for (struct fy_node *vn; (vn = fy_node_sequence_iterate(list, &vit)) && i < m->nvulnerabilities && !W->fatal;
-         i++) {
+    for (struct fy_node *vn;
+         (vn = fy_node_sequence_iterate(list, &vit)) && i < m->nvulnerabilities && !W->fatal; i++) {
         struct medsec_model_vulnerability *vu = &m->vulnerabilities[i];
         struct fy_node *comps = fy_node_is_mapping(vn) ? child(W, vn, "components") : NULL;
         if (!comps || !fy_node_is_sequence(comps))
@@ -1176,8 +1227,9 @@ static void check_vulnerabilities(struct walker *W, struct fy_node *root)
         void *it = NULL;
         for (struct fy_node *c; (c = fy_node_sequence_iterate(comps, &it)) && !W->fatal; k++) {
             size_t len = 0;
-            const char *text = fy_node_is_scalar(c) && !fy_node_is_alias(c) && !is_null(c) ? scalar_text(W, c, &len)
-                                                                                          : NULL;
+            const char *text = fy_node_is_scalar(c) && !fy_node_is_alias(c) && !is_null(c)
+                                   ? scalar_text(W, c, &len)
+                                   : NULL;
             if (!text || !len || memchr(text, '\0', len))
                 continue; /* reported by the walk */
             const char *ref = adup(W, text, len);
@@ -1258,11 +1310,8 @@ static void parse_doc(struct walker *W, const char *text, size_t len)
     struct medsec_yaml_failure why;
     struct fy_document *doc = medsec_yaml_parse(text, len, &why);
     switch (doc ? MEDSEC_YAML_FINE : why.problem) {
-    case MEDSEC_YAML_FINE:
-        break;
-    case MEDSEC_YAML_NOMEM:
-        W->fatal = MEDSEC_ENOMEM;
-        return;
+    case MEDSEC_YAML_FINE: break;
+    case MEDSEC_YAML_NOMEM: W->fatal = MEDSEC_ENOMEM; return;
     case MEDSEC_YAML_EMPTY:
         error_at(W, 0, 0, "the file holds no YAML document; it starts with 'medsec: 1'");
         return;
@@ -1323,7 +1372,8 @@ medsec_err medsec_model_parse(const char *text, size_t len, const char *filename
         W.fatal = MEDSEC_ENOMEM;
     } else if (len > W.lim.max_bytes) {
         W.cap_error = 1;
-        error_at(&W, 0, 0, "the file is %zu bytes, more than %zu (the limit)", len, W.lim.max_bytes);
+        error_at(&W, 0, 0, "the file is %zu bytes, more than %zu (the limit)", len,
+                 W.lim.max_bytes);
     } else {
         W.text = text;
         W.len = len;
@@ -1370,8 +1420,9 @@ medsec_err medsec_model_load(const char *dir, const struct medsec_model_limits *
     size_t len = 0;
     medsec_err rc = medsec_file_read(path, L.max_bytes, &text, &len, err);
     if (rc == MEDSEC_ETOOBIG) {
-        if (diags && medsec_diags_add(diags, MEDSEC_SEV_ERROR, path, 0, 0, NULL,
-                                      "the file is larger than %zu bytes (the limit)", L.max_bytes)) {
+        if (diags &&
+            medsec_diags_add(diags, MEDSEC_SEV_ERROR, path, 0, 0, NULL,
+                             "the file is larger than %zu bytes (the limit)", L.max_bytes)) {
             rc = medsec_error_set(err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
             goto out_free_path;
         }

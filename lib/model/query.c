@@ -9,21 +9,22 @@
 const char *medsec_model_kind_name(enum medsec_model_kind k)
 {
     static const char *const names[MEDSEC_MK_COUNT] = {
-        "zone", "item", "interface", "flow", "asset", "control", "requirement", "evidence",
-        "assumption", "duty", "hazard", "threat", "version", "harm level", "exploitability level",
+        "zone",         "item",        "interface", "flow",       "asset",
+        "control",      "requirement", "evidence",  "assumption", "duty",
+        "hazard",       "threat",      "version",   "harm level", "exploitability level",
         "vulnerability"};
     return (unsigned)k < MEDSEC_MK_COUNT ? names[k] : "?";
 }
 
-#define FIND(fn, T, arr, n, key)                                                           \
-    const struct T *fn(const struct medsec_model *m, const char *id)                       \
-    {                                                                                      \
-        if (!m || !id)                                                                     \
-            return NULL;                                                                   \
-        for (size_t i = 0; i < m->n; i++)                                                  \
-            if (m->arr[i].key && strcmp(m->arr[i].key, id) == 0)                           \
-                return &m->arr[i];                                                         \
-        return NULL;                                                                       \
+#define FIND(fn, T, arr, n, key)                                                                   \
+    const struct T *fn(const struct medsec_model *m, const char *id)                               \
+    {                                                                                              \
+        if (!m || !id)                                                                             \
+            return NULL;                                                                           \
+        for (size_t i = 0; i < m->n; i++)                                                          \
+            if (m->arr[i].key && strcmp(m->arr[i].key, id) == 0)                                   \
+                return &m->arr[i];                                                                 \
+        return NULL;                                                                               \
     }
 
 FIND(medsec_model_find_zone, medsec_model_zone, zones, nzones, id)
@@ -34,13 +35,15 @@ FIND(medsec_model_find_asset, medsec_model_asset, assets, nassets, id)
 FIND(medsec_model_find_control, medsec_model_control, controls, ncontrols, id)
 FIND(medsec_model_find_hazard, medsec_model_hazard, hazards, nhazards, id)
 FIND(medsec_model_find_threat, medsec_model_threat, threats, nthreats, id)
-FIND(medsec_model_find_vulnerability, medsec_model_vulnerability, vulnerabilities, nvulnerabilities, id)
+FIND(medsec_model_find_vulnerability, medsec_model_vulnerability, vulnerabilities, nvulnerabilities,
+     id)
 FIND(medsec_model_find_harm, medsec_model_harm, clinical.harm_scale, clinical.nharm_scale, id)
 FIND(medsec_model_find_exploitability, medsec_model_level, risk_matrix.exploitability,
      risk_matrix.nexploitability, id)
 FIND(medsec_model_find_version, medsec_model_version, versions, nversions, version)
 
-bool medsec_model_kind_of(const struct medsec_model *m, const char *id, enum medsec_model_kind *kind)
+bool medsec_model_kind_of(const struct medsec_model *m, const char *id,
+                          enum medsec_model_kind *kind)
 {
     enum medsec_model_kind k;
     if (medsec_model_find_zone(m, id))
@@ -101,8 +104,8 @@ const struct medsec_sbom *medsec_model_sbom(const struct medsec_model *m, const 
     return NULL;
 }
 
-static size_t add_sbom(const struct medsec_model *m, const char *path, const struct medsec_model_sbom **out,
-                       size_t n)
+static size_t add_sbom(const struct medsec_model *m, const char *path,
+                       const struct medsec_model_sbom **out, size_t n)
 {
     for (size_t i = 0; path && i < m->nsboms; i++)
         if (strcmp(m->sboms[i].path, path) == 0) {
@@ -115,7 +118,8 @@ static size_t add_sbom(const struct medsec_model *m, const char *path, const str
     return n;
 }
 
-size_t medsec_model_version_sboms(const struct medsec_model *m, const struct medsec_model_version *v,
+size_t medsec_model_version_sboms(const struct medsec_model *m,
+                                  const struct medsec_model_version *v,
                                   const struct medsec_model_sbom **out)
 {
     size_t n = 0;
@@ -153,7 +157,8 @@ bool medsec_model_flow_crosses(const struct medsec_model *m, const struct medsec
     return a && b && strcmp(a, b) != 0;
 }
 
-bool medsec_model_interface_crosses(const struct medsec_model *m, const struct medsec_model_interface *i)
+bool medsec_model_interface_crosses(const struct medsec_model *m,
+                                    const struct medsec_model_interface *i)
 {
     const char *own = medsec_model_zone_of(m, i->id);
     return i->zone && own && strcmp(i->zone, own) != 0;
@@ -175,8 +180,8 @@ bool medsec_codelist_has(const struct medsec_codelist *list, int code)
     return false;
 }
 
-size_t medsec_model_functions_of(const struct medsec_model *m, const char *element_id, const char **out,
-                                 size_t max)
+size_t medsec_model_functions_of(const struct medsec_model *m, const char *element_id,
+                                 const char **out, size_t max)
 {
     static const char *const order[] = {"therapy_delivery", "diagnosis_monitoring", "phi",
                                         "clinical_workflow", "secrets"};
@@ -185,7 +190,8 @@ size_t medsec_model_functions_of(const struct medsec_model *m, const char *eleme
         bool has = false;
         for (size_t a = 0; a < m->nassets && !has; a++) {
             const struct medsec_model_asset *as = &m->assets[a];
-            if ((medsec_strlist_has(&as->stored_in, element_id) || medsec_strlist_has(&as->carried_by, element_id)) &&
+            if ((medsec_strlist_has(&as->stored_in, element_id) ||
+                 medsec_strlist_has(&as->carried_by, element_id)) &&
                 medsec_strlist_has(&as->functions, order[o]))
                 has = true;
         }
@@ -195,7 +201,8 @@ size_t medsec_model_functions_of(const struct medsec_model *m, const char *eleme
     return n;
 }
 
-const char *medsec_model_acceptance(const struct medsec_model *m, const char *exploitability, const char *harm)
+const char *medsec_model_acceptance(const struct medsec_model *m, const char *exploitability,
+                                    const char *harm)
 {
     const struct medsec_model_harm *h = medsec_model_find_harm(m, harm);
     if (!h || !exploitability)
@@ -219,8 +226,8 @@ const char *medsec_support_status_name(enum medsec_support_status s)
     return "?";
 }
 
-enum medsec_support_status medsec_model_support_status(const struct medsec_model_version *v, const char *today,
-                                                       long *days_left)
+enum medsec_support_status medsec_model_support_status(const struct medsec_model_version *v,
+                                                       const char *today, long *days_left)
 {
     long t = 0, rel = 0, eos = 0;
     bool have_t = today && medsec_date_parse(today, &t);

@@ -1,5 +1,5 @@
-/* cvssmap.c: an exploitability level from a CVSS v2 / v3.x / v4.0 vector's exploitability metrics, and
- * the vector's impact on confidentiality, integrity and availability. */
+/* cvssmap.c: an exploitability level from a CVSS v2 / v3.x / v4.0 vector's exploitability metrics,
+ * and the vector's impact on confidentiality, integrity and availability. */
 #include <math.h>
 #include <stddef.h>
 #include <string.h>
@@ -37,14 +37,14 @@ static medsec_err parse(const char *v, struct metrics *m, int *major)
         const char *key;
         size_t off;
     } keys[] = {
-        {"AV", offsetof(struct metrics, av)},       {"AC", offsetof(struct metrics, ac)},
-        {"AT", offsetof(struct metrics, at)},       {"PR", offsetof(struct metrics, pr)},
-        {"UI", offsetof(struct metrics, ui)},       {"S", offsetof(struct metrics, s)},
-        {"Au", offsetof(struct metrics, au)},       {"C", offsetof(struct metrics, cia[0])},
-        {"I", offsetof(struct metrics, cia[1])},    {"A", offsetof(struct metrics, cia[2])},
-        {"VC", offsetof(struct metrics, vcia[0])},  {"VI", offsetof(struct metrics, vcia[1])},
-        {"VA", offsetof(struct metrics, vcia[2])},  {"SC", offsetof(struct metrics, scia[0])},
-        {"SI", offsetof(struct metrics, scia[1])},  {"SA", offsetof(struct metrics, scia[2])},
+        {"AV", offsetof(struct metrics, av)},      {"AC", offsetof(struct metrics, ac)},
+        {"AT", offsetof(struct metrics, at)},      {"PR", offsetof(struct metrics, pr)},
+        {"UI", offsetof(struct metrics, ui)},      {"S", offsetof(struct metrics, s)},
+        {"Au", offsetof(struct metrics, au)},      {"C", offsetof(struct metrics, cia[0])},
+        {"I", offsetof(struct metrics, cia[1])},   {"A", offsetof(struct metrics, cia[2])},
+        {"VC", offsetof(struct metrics, vcia[0])}, {"VI", offsetof(struct metrics, vcia[1])},
+        {"VA", offsetof(struct metrics, vcia[2])}, {"SC", offsetof(struct metrics, scia[0])},
+        {"SI", offsetof(struct metrics, scia[1])}, {"SA", offsetof(struct metrics, scia[2])},
     };
     while (*v) {
         const char *colon = strchr(v, ':');
@@ -59,7 +59,8 @@ static medsec_err parse(const char *v, struct metrics *m, int *major)
                 continue;
             char *slot = (char *)m + keys[k].off;
             if (*slot || end - colon != 2)
-                return MEDSEC_EPARSE; /* a metric twice, or a value medsec reads that is not one letter */
+                return MEDSEC_EPARSE; /* a metric twice, or a value medsec reads that is not one
+                                         letter */
             *slot = colon[1];
         }
         v = *end ? end + 1 : end;
@@ -94,8 +95,10 @@ medsec_err medsec_risk_exploit_from_cvss(const char *vector, size_t n, int *leve
     if (!vector || n == 0 || parse(vector, &m, &major))
         return MEDSEC_EPARSE;
     if (major == 2) {
-        static const double av2[] = {1.0, 0.646, 0.395}, ac2[] = {0.71, 0.61, 0.35}, au2[] = {0.704, 0.56, 0.45};
-        double av = pick(m.av, "NAL", av2), ac = pick(m.ac, "LMH", ac2), au = pick(m.au, "NSM", au2);
+        static const double av2[] = {1.0, 0.646, 0.395}, ac2[] = {0.71, 0.61, 0.35},
+                            au2[] = {0.704, 0.56, 0.45};
+        double av = pick(m.av, "NAL", av2), ac = pick(m.ac, "LMH", ac2),
+               au = pick(m.au, "NSM", au2);
         if (av < 0 || ac < 0 || au < 0)
             return MEDSEC_EPARSE;
         return to_level(20 * av * ac * au / V2_MAX, n, level, fraction);
@@ -103,7 +106,8 @@ medsec_err medsec_risk_exploit_from_cvss(const char *vector, size_t n, int *leve
     static const double av_w[] = {0.85, 0.62, 0.55, 0.2}, ac_w[] = {0.77, 0.44};
     double av = pick(m.av, "NALP", av_w), ac = pick(m.ac, "LH", ac_w), pr, ui;
     if (major == 4) {
-        static const double pr_w[] = {0.85, 0.62, 0.27}, ui_w[] = {0.85, 0.62, 0.44}, at_w[] = {1.0, 0.44 / 0.77};
+        static const double pr_w[] = {0.85, 0.62, 0.27}, ui_w[] = {0.85, 0.62, 0.44},
+                            at_w[] = {1.0, 0.44 / 0.77};
         double at = pick(m.at, "NP", at_w);
         pr = pick(m.pr, "NLH", pr_w);
         ui = pick(m.ui, "NPA", ui_w);
@@ -111,7 +115,8 @@ medsec_err medsec_risk_exploit_from_cvss(const char *vector, size_t n, int *leve
             return MEDSEC_EPARSE;
         ac = ac < 0 ? ac : ac * at;
     } else {
-        static const double pr_u[] = {0.85, 0.62, 0.27}, pr_c[] = {0.85, 0.68, 0.5}, ui_w[] = {0.85, 0.62};
+        static const double pr_u[] = {0.85, 0.62, 0.27}, pr_c[] = {0.85, 0.68, 0.5},
+                            ui_w[] = {0.85, 0.62};
         if (m.s != 'U' && m.s != 'C')
             return MEDSEC_EPARSE;
         pr = pick(m.pr, "NLH", m.s == 'C' ? pr_c : pr_u);

@@ -40,16 +40,17 @@ static int harm_index(const struct medsec_risk_register *r, const char *id)
     return -1;
 }
 
-medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
-                                           struct medsec_error *err)
+medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg,
+                                           const struct medsec_model *m, struct medsec_error *err)
 {
     const struct medsec_model_risk_matrix *mx = &m->risk_matrix;
     size_t ne = mx->nexploitability, ns = m->clinical.nharm_scale;
     if (!mx->pos.line || !ne || !ns || ne > MEDSEC_RISK_MAX_LEVELS || ns > MEDSEC_RISK_MAX_LEVELS)
-        return medsec_error_set(err, MEDSEC_EINVAL, m->file, mx->pos.line, mx->pos.column,
-                                "the security file needs a risk_matrix (1 to %d exploitability levels) and "
-                                "a clinical harm_scale (1 to %d levels)",
-                                MEDSEC_RISK_MAX_LEVELS, MEDSEC_RISK_MAX_LEVELS);
+        return medsec_error_set(
+            err, MEDSEC_EINVAL, m->file, mx->pos.line, mx->pos.column,
+            "the security file needs a risk_matrix (1 to %d exploitability levels) and "
+            "a clinical harm_scale (1 to %d levels)",
+            MEDSEC_RISK_MAX_LEVELS, MEDSEC_RISK_MAX_LEVELS);
     const struct medsec_model_level *lv[MEDSEC_RISK_MAX_LEVELS];
     const struct medsec_model_harm *hv[MEDSEC_RISK_MAX_LEVELS];
     const char *en[MEDSEC_RISK_MAX_LEVELS], *sn[MEDSEC_RISK_MAX_LEVELS];
@@ -75,9 +76,10 @@ medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg, con
                 if (strcmp(a, classes[k].name) == 0)
                     c = k;
             if (c == 3)
-                return medsec_error_set(err, MEDSEC_EINVAL, m->file, mx->pos.line, mx->pos.column,
-                                        "risk_matrix: no acceptable / tolerable / unacceptable for (%s, %s)",
-                                        en[e], sn[s]);
+                return medsec_error_set(
+                    err, MEDSEC_EINVAL, m->file, mx->pos.line, mx->pos.column,
+                    "risk_matrix: no acceptable / tolerable / unacceptable for (%s, %s)", en[e],
+                    sn[s]);
             cells[e * ns + s] = (unsigned char)c;
         }
     struct medsec_risk_config cfg = {en, ne, sn, ns, cells, classes, 3, 0};
@@ -103,7 +105,8 @@ struct severity {
     bool found; /* a harm was considered: the basis names it even when it is the lowest level */
 };
 
-static void consider(struct severity *sv, const struct medsec_risk_register *r, const char *harm, const char *why)
+static void consider(struct severity *sv, const struct medsec_risk_register *r, const char *harm,
+                     const char *why)
 {
     int h = harm_index(r, harm);
     if (h > sv->level || (h >= 0 && h == sv->level && !sv->found)) {
@@ -119,22 +122,25 @@ static void consider_asset(struct severity *sv, const struct medsec_risk_registe
     char why[400];
     char fn[200] = "";
     for (size_t i = 0, used = 0; i < a->functions.n && used < sizeof fn; i++)
-        used += (size_t)snprintf(fn + used, sizeof fn - used, "%s%s", i ? ", " : "", a->functions.v[i]);
+        used +=
+            (size_t)snprintf(fn + used, sizeof fn - used, "%s%s", i ? ", " : "", a->functions.v[i]);
     const char *props[3] = {a->confidentiality, a->integrity, a->availability};
     static const char *const pname[3] = {"confidentiality", "integrity", "availability"};
     for (int k = 0; k < 3; k++) {
         if ((prop != '*' && prop != "CIA"[k]) || !props[k])
             continue;
-        snprintf(why, sizeof why, "%s of asset %s (%s)", pname[k], a->id, fn[0] ? fn : "no clinical function");
+        snprintf(why, sizeof why, "%s of asset %s (%s)", pname[k], a->id,
+                 fn[0] ? fn : "no clinical function");
         consider(sv, r, props[k], why);
     }
 }
 
-/* Assets an element reaches: stored in it or carried by it; for a flow also those of its destination
- * (except for disclosure), for an interface those of the item it exposes, for a crossing its flows'. */
-static void severity_of(struct severity *sv, const struct medsec_risk_register *r, const struct medsec_model *m,
-                        const struct medsec_tm_graph *g, const struct medsec_threat *t,
-                        const struct medsec_model_threat *mt)
+/* Assets an element reaches: stored in it or carried by it; for a flow also those of its
+ * destination (except for disclosure), for an interface those of the item it exposes, for a
+ * crossing its flows'. */
+static void severity_of(struct severity *sv, const struct medsec_risk_register *r,
+                        const struct medsec_model *m, const struct medsec_tm_graph *g,
+                        const struct medsec_threat *t, const struct medsec_model_threat *mt)
 {
     char prop = property_of(t->stride);
     const char *ids[MAX_ITEMS];
@@ -142,7 +148,8 @@ static void severity_of(struct severity *sv, const struct medsec_risk_register *
     const struct medsec_tm_element *e = t->element_id ? medsec_tm_find(g, t->element_id) : NULL;
     if (t->element_id)
         ids[n++] = t->element_id;
-    if (e && e->kind == MEDSEC_ELEMENT_DATA_FLOW && t->stride != MEDSEC_STRIDE_INFORMATION_DISCLOSURE && e->to)
+    if (e && e->kind == MEDSEC_ELEMENT_DATA_FLOW &&
+        t->stride != MEDSEC_STRIDE_INFORMATION_DISCLOSURE && e->to)
         ids[n++] = e->to;
     if (e && e->kind == MEDSEC_ELEMENT_INTERFACE) {
         const struct medsec_tm_attr *x = medsec_tm_attr_get(e, "exposes");
@@ -158,7 +165,8 @@ static void severity_of(struct severity *sv, const struct medsec_risk_register *
         const struct medsec_model_asset *as = &m->assets[a];
         bool hit = mt && medsec_strlist_has(&mt->assets, as->id);
         for (size_t i = 0; i < n && !hit; i++)
-            hit = medsec_strlist_has(&as->stored_in, ids[i]) || medsec_strlist_has(&as->carried_by, ids[i]);
+            hit = medsec_strlist_has(&as->stored_in, ids[i]) ||
+                  medsec_strlist_has(&as->carried_by, ids[i]);
         if (hit)
             consider_asset(sv, r, as, prop);
     }
@@ -173,8 +181,8 @@ static void severity_of(struct severity *sv, const struct medsec_risk_register *
     }
 }
 
-/* Does control @c apply to element @id in @zone: named in applies_to, through the zone, or through an
- * asset the element stores or carries (the same reach as in the element graph)? */
+/* Does control @c apply to element @id in @zone: named in applies_to, through the zone, or through
+ * an asset the element stores or carries (the same reach as in the element graph)? */
 static bool control_on(const struct medsec_model *m, const char *id, const char *zone,
                        const struct medsec_model_control *c)
 {
@@ -198,11 +206,13 @@ static bool control_reaches(const struct medsec_model *m, const struct medsec_tm
 }
 
 /*
- * The safety hazard a control is a risk control of: a control that lowers severity and that the file
- * names against a manual threat leading to a hazard limits that hazard's harm (MDCG 2019-16 3.2: a
- * safety control with a security effect). The first such hazard in file order, or NULL.
+ * The safety hazard a control is a risk control of: a control that lowers severity and that the
+ * file names against a manual threat leading to a hazard limits that hazard's harm (MDCG
+ * 2019-16 3.2: a safety control with a security effect). The first such hazard in file order, or
+ * NULL.
  */
-static const char *safety_hazard_of(const struct medsec_model *m, const struct medsec_model_control *c)
+static const char *safety_hazard_of(const struct medsec_model *m,
+                                    const struct medsec_model_control *c)
 {
     if (!medsec_control_lowers_severity(c->lowers))
         return NULL;
@@ -219,11 +229,13 @@ static const char *safety_hazard_of(const struct medsec_model *m, const struct m
 
 static bool covers(const struct medsec_model_control *c, enum medsec_stride stride)
 {
-    return !c->stride.n || (stride != MEDSEC_STRIDE_NONE && medsec_codelist_has(&c->stride, (int)stride));
+    return !c->stride.n ||
+           (stride != MEDSEC_STRIDE_NONE && medsec_codelist_has(&c->stride, (int)stride));
 }
 
 /* What an active control does to a risk: one level off what it `lowers`, when it states why. */
-static struct medsec_risk_control control_effect(const struct medsec_model *m, const struct medsec_model_control *c)
+static struct medsec_risk_control control_effect(const struct medsec_model *m,
+                                                 const struct medsec_model_control *c)
 {
     const char *why = c->rationale;
     int lowers_e = medsec_control_lowers_exploitability(c->lowers);
@@ -232,22 +244,27 @@ static struct medsec_risk_control control_effect(const struct medsec_model *m, c
     if (unclaimed) {
         /* a reduction without a rationale is not claimed, and the register says so */
         lowers_e = lowers_s = 0;
-        why = c->lowers == MEDSEC_LOWERS_SEVERITY ? "not claimed: lowers severity, but the security file states no rationale"
-              : c->lowers == MEDSEC_LOWERS_BOTH   ? "not claimed: lowers both, but the security file states no rationale"
-                                                  : "not claimed: lowers exploitability, but the security file states no rationale";
+        why = c->lowers == MEDSEC_LOWERS_SEVERITY
+                  ? "not claimed: lowers severity, but the security file states no rationale"
+              : c->lowers == MEDSEC_LOWERS_BOTH
+                  ? "not claimed: lowers both, but the security file states no rationale"
+                  : "not claimed: lowers exploitability, but the security file states no rationale";
     }
-    return (struct medsec_risk_control){c->id, c->name, lowers_e, lowers_s, why,
-                                        lowers_s ? safety_hazard_of(m, c) : NULL, unclaimed};
+    return (struct medsec_risk_control){c->id,    c->name, lowers_e,
+                                        lowers_s, why,     lowers_s ? safety_hazard_of(m, c) : NULL,
+                                        unclaimed};
 }
 
 static medsec_err add_threat(struct medsec_risk_register *reg, const struct medsec_model *m,
-                             const struct medsec_tm_graph *g, const struct medsec_threat *t, struct medsec_error *err)
+                             const struct medsec_tm_graph *g, const struct medsec_threat *t,
+                             struct medsec_error *err)
 {
     const struct medsec_model_threat *mt = t->manual ? medsec_model_find_threat(m, t->id) : NULL;
     size_t ne = reg->config.nexploitability;
     char ebasis[512], rid[160];
     int el = medsec_risk_level_from_rating((int)t->initial_rating, ne);
-    snprintf(ebasis, sizeof ebasis, "%s rating %s", t->manual ? "threat" : "rule", medsec_tm_rating_name(t->initial_rating));
+    snprintf(ebasis, sizeof ebasis, "%s rating %s", t->manual ? "threat" : "rule",
+             medsec_tm_rating_name(t->initial_rating));
     bool stated = mt && mt->exploitability && exploit_index(reg, mt->exploitability) >= 0;
     if (mt && mt->cvss && !stated) {
         /* the model loaded and checked the answers file */
@@ -315,9 +332,10 @@ static medsec_err add_threat(struct medsec_risk_register *reg, const struct meds
 /* ---- per known vulnerability ----------------------------------------------------------------- */
 
 /*
- * The rubric's impact answer (0 none, 1 low, 2 high) for clinical function @fn and property @k (0 C,
- * 1 I, 2 A). The rationale of the C, I and A metrics lists every function's answer ("XCP phi=low;
- * XCD diagnosis_monitoring=none; ..."); a function it does not list takes the metric's own value.
+ * The rubric's impact answer (0 none, 1 low, 2 high) for clinical function @fn and property @k (0
+ * C, 1 I, 2 A). The rationale of the C, I and A metrics lists every function's answer ("XCP
+ * phi=low; XCD diagnosis_monitoring=none; ..."); a function it does not list takes the metric's own
+ * value.
  */
 static int rubric_impact(const struct medsec_cvss_rubric *rb, int k, const char *fn)
 {
@@ -329,8 +347,10 @@ static int rubric_impact(const struct medsec_cvss_rubric *rb, int k, const char 
     return mt->value == 'H' ? 2 : mt->value == 'L' ? 1 : 0;
 }
 
-/* Is asset @a reachable through item @id: stored in it, or carried by a flow that starts or ends there? */
-static bool asset_through(const struct medsec_model *m, const struct medsec_model_asset *a, const char *id)
+/* Is asset @a reachable through item @id: stored in it, or carried by a flow that starts or ends
+ * there? */
+static bool asset_through(const struct medsec_model *m, const struct medsec_model_asset *a,
+                          const char *id)
 {
     if (medsec_strlist_has(&a->stored_in, id))
         return true;
@@ -357,13 +377,13 @@ struct vuln_risk {
 };
 
 /*
- * Severity of a vulnerability: the worst harm over the assets reachable through the items it affects,
- * reading each property (C, I, A) of an asset only when the vulnerability impacts it: per the rubric
- * answers for one of the asset's clinical functions (an asset without functions: the vector's C, I,
- * A), or per the finding's CVSS impact.
+ * Severity of a vulnerability: the worst harm over the assets reachable through the items it
+ * affects, reading each property (C, I, A) of an asset only when the vulnerability impacts it: per
+ * the rubric answers for one of the asset's clinical functions (an asset without functions: the
+ * vector's C, I, A), or per the finding's CVSS impact.
  */
-static void vuln_severity(struct severity *sv, const struct medsec_risk_register *r, const struct medsec_model *m,
-                          const struct vuln_risk *v)
+static void vuln_severity(struct severity *sv, const struct medsec_risk_register *r,
+                          const struct medsec_model *m, const struct vuln_risk *v)
 {
     static const char *const pname[3] = {"confidentiality", "integrity", "availability"};
     static const char *const iname[3] = {"none", "low", "high"};
@@ -391,12 +411,13 @@ static void vuln_severity(struct severity *sv, const struct medsec_risk_register
                 }
                 if (!impact)
                     continue;
-                snprintf(why, sizeof why, "%s of asset %s (rubric: %s %s)", pname[k], as->id, by, iname[impact]);
+                snprintf(why, sizeof why, "%s of asset %s (rubric: %s %s)", pname[k], as->id, by,
+                         iname[impact]);
             } else {
                 if (!v->cia[k])
                     continue;
-                snprintf(why, sizeof why, "%s of asset %s (%s: %s)", pname[k], as->id, v->impact_source,
-                         iname[v->cia[k]]);
+                snprintf(why, sizeof why, "%s of asset %s (%s: %s)", pname[k], as->id,
+                         v->impact_source, iname[v->cia[k]]);
             }
             consider(sv, r, props[k], why);
         }
@@ -414,13 +435,15 @@ static medsec_err add_vuln_risk(struct medsec_risk_register *reg, const struct m
     struct severity sv = {0, "no asset with a harm rating reached: lowest severity", false};
     vuln_severity(&sv, reg, m, v);
 
-    /* controls: the ones named against it, and active ones on an affected item that address every category */
+    /* controls: the ones named against it, and active ones on an affected item that address every
+     * category */
     struct medsec_risk_control ctl[MAX_ITEMS];
     const char *planned[MAX_ITEMS];
     size_t nctl = 0, nplanned = 0;
     for (size_t k = 0; k < m->ncontrols && nctl < MAX_ITEMS && nplanned < MAX_ITEMS; k++) {
         const struct medsec_model_control *c = &m->controls[k];
-        bool named = v->named_controls && medsec_strlist_has(v->named_controls, c->id), reaches = false;
+        bool named = v->named_controls && medsec_strlist_has(v->named_controls, c->id),
+             reaches = false;
         for (size_t i = 0; i < v->nitems && !reaches; i++) {
             const struct medsec_model_item *it = medsec_model_find_item(m, v->items[i]);
             reaches = it && control_on(m, it->id, it->zone, c);
@@ -459,17 +482,21 @@ static medsec_err add_vuln_risk(struct medsec_risk_register *reg, const struct m
 }
 
 static medsec_err add_vulnerability(struct medsec_risk_register *reg, const struct medsec_model *m,
-                                    const struct medsec_model_vulnerability *vu, struct medsec_error *err)
+                                    const struct medsec_model_vulnerability *vu,
+                                    struct medsec_error *err)
 {
     if (!vu->cvss)
-        return medsec_error_set(err, MEDSEC_EINVAL, m->file, vu->pos.line, vu->pos.column,
-                                "vulnerability %s: its rubric answers were not loaded (the security file was "
-                                "read without its folder)", vu->id);
+        return medsec_error_set(
+            err, MEDSEC_EINVAL, m->file, vu->pos.line, vu->pos.column,
+            "vulnerability %s: its rubric answers were not loaded (the security file was "
+            "read without its folder)",
+            vu->id);
     int el;
-    if (medsec_risk_exploit_from_cvss(vu->cvss->vector, reg->config.nexploitability, &el, NULL) != MEDSEC_OK)
+    if (medsec_risk_exploit_from_cvss(vu->cvss->vector, reg->config.nexploitability, &el, NULL) !=
+        MEDSEC_OK)
         return medsec_error_set(err, MEDSEC_EINVAL, m->file, vu->pos.line, vu->pos.column,
-                                "vulnerability %s: rubric vector %s has no exploitability metrics", vu->id,
-                                vu->cvss->vector);
+                                "vulnerability %s: rubric vector %s has no exploitability metrics",
+                                vu->id, vu->cvss->vector);
     char ebasis[512], rid[160], title[512];
     snprintf(ebasis, sizeof ebasis, "MITRE rubric %s -> %s", vu->rubric, vu->cvss->vector);
     if (vu->title) {
@@ -477,7 +504,8 @@ static medsec_err add_vulnerability(struct medsec_risk_register *reg, const stru
     } else {
         size_t used = (size_t)snprintf(title, sizeof title, "Known vulnerability %s in", vu->id);
         for (size_t i = 0; i < vu->components.n && used < sizeof title; i++)
-            used += (size_t)snprintf(title + used, sizeof title - used, "%s %s", i ? "," : "", vu->components.v[i]);
+            used += (size_t)snprintf(title + used, sizeof title - used, "%s %s", i ? "," : "",
+                                     vu->components.v[i]);
     }
     snprintf(rid, sizeof rid, "R-%s", vu->id);
     struct vuln_risk v = {
@@ -498,8 +526,9 @@ static medsec_err add_vulnerability(struct medsec_risk_register *reg, const stru
 
 /* Does the file's assessment @vu cover finding @f: the same vulnerability (id or alias) on one of
  * the same items, or naming the same component? */
-static bool assessed_by(const struct medsec_model_vulnerability *vu, const struct medsec_risk_finding *f,
-                        const char *const *items, size_t nitems)
+static bool assessed_by(const struct medsec_model_vulnerability *vu,
+                        const struct medsec_risk_finding *f, const char *const *items,
+                        size_t nitems)
 {
     bool same = !strcmp(vu->id, f->id);
     for (size_t a = 0; a < f->naliases && !same; a++)
@@ -515,8 +544,9 @@ static bool assessed_by(const struct medsec_model_vulnerability *vu, const struc
 }
 
 medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const struct medsec_model *m,
-                                    const struct medsec_risk_finding *f, size_t n, double epss_threshold,
-                                    size_t *assessed, struct medsec_error *err)
+                                    const struct medsec_risk_finding *f, size_t n,
+                                    double epss_threshold, size_t *assessed,
+                                    struct medsec_error *err)
 {
     size_t skipped = 0;
     const char **items = medsec_malloc((m->nitems ? m->nitems : 1) * sizeof *items);
@@ -543,24 +573,29 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
         int el;
         double frac = 0;
         char ebasis[600], rid[400], title[512], src[96];
-        struct vuln_risk v = {.vuln_id = f[i].id, .risk_id = rid, .title = title, .items = items, .nitems = nitems};
-        if (f[i].cvss_vector && medsec_risk_exploit_from_cvss(f[i].cvss_vector, nl, &el, &frac) == MEDSEC_OK) {
-            snprintf(ebasis, sizeof ebasis, "%s -> %.0f%% of the highest exploitability", f[i].cvss_vector,
-                     frac * 100);
+        struct vuln_risk v = {
+            .vuln_id = f[i].id, .risk_id = rid, .title = title, .items = items, .nitems = nitems};
+        if (f[i].cvss_vector &&
+            medsec_risk_exploit_from_cvss(f[i].cvss_vector, nl, &el, &frac) == MEDSEC_OK) {
+            snprintf(ebasis, sizeof ebasis, "%s -> %.0f%% of the highest exploitability",
+                     f[i].cvss_vector, frac * 100);
         } else {
             el = medsec_risk_level_from_rating(1, nl);
-            snprintf(ebasis, sizeof ebasis, "no CVSS vector with exploitability metrics: the middle level");
+            snprintf(ebasis, sizeof ebasis,
+                     "no CVSS vector with exploitability metrics: the middle level");
         }
         int raised = medsec_risk_exploit_raise(el, nl, f[i].kev, f[i].epss, epss_threshold);
         if (raised != el) {
             size_t used = strlen(ebasis);
-            snprintf(ebasis + used, sizeof ebasis - used, f[i].kev ? "; in CISA KEV: the top level"
-                                                                  : "; EPSS %.3f: one level up", f[i].epss);
+            snprintf(ebasis + used, sizeof ebasis - used,
+                     f[i].kev ? "; in CISA KEV: the top level" : "; EPSS %.3f: one level up",
+                     f[i].epss);
             el = raised;
         }
         v.exploitability = el;
         v.exploitability_basis = ebasis;
-        if (f[i].cvss_vector && medsec_risk_impact_from_cvss(f[i].cvss_vector, v.cia) == MEDSEC_OK) {
+        if (f[i].cvss_vector &&
+            medsec_risk_impact_from_cvss(f[i].cvss_vector, v.cia) == MEDSEC_OK) {
             snprintf(src, sizeof src, "CVSS impact");
         } else {
             v.cia[0] = v.cia[1] = v.cia[2] = 2;
@@ -569,23 +604,28 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
         v.impact_source = src;
         char remedy[400];
         if (f[i].nfixed) {
-            size_t used = (size_t)snprintf(remedy, sizeof remedy, "update %s to",
-                                           f[i].component_name ? f[i].component_name : f[i].component);
+            size_t used =
+                (size_t)snprintf(remedy, sizeof remedy, "update %s to",
+                                 f[i].component_name ? f[i].component_name : f[i].component);
             for (size_t k = 0; k < f[i].nfixed && k < 3 && used < sizeof remedy; k++)
-                used += (size_t)snprintf(remedy + used, sizeof remedy - used, "%s %s", k ? "," : "", f[i].fixed[k]);
+                used += (size_t)snprintf(remedy + used, sizeof remedy - used, "%s %s", k ? "," : "",
+                                         f[i].fixed[k]);
             if (f[i].nfixed > 3 && used < sizeof remedy)
                 snprintf(remedy + used, sizeof remedy - used, " (or another fixed version)");
             v.remedy = remedy;
         }
         snprintf(rid, sizeof rid, "R-%s@%s", f[i].id, f[i].component);
-        bool twice = false; /* the same component in two SBOMs of the release (CycloneDX and SPDX of one image) */
+        bool twice = false; /* the same component in two SBOMs of the release (CycloneDX and SPDX of
+                               one image) */
         for (size_t k = 0; k < reg->n && !twice; k++)
             twice = !strcmp(reg->items[k].spec.id, rid);
         if (twice)
             continue;
-        snprintf(title, sizeof title, "%s in %s%s%s%s%s", f[i].id, f[i].component_name ? f[i].component_name : f[i].component,
-                 f[i].component_version ? " " : "", f[i].component_version ? f[i].component_version : "",
-                 f[i].summary ? ": " : "", f[i].summary ? f[i].summary : "");
+        snprintf(title, sizeof title, "%s in %s%s%s%s%s", f[i].id,
+                 f[i].component_name ? f[i].component_name : f[i].component,
+                 f[i].component_version ? " " : "",
+                 f[i].component_version ? f[i].component_version : "", f[i].summary ? ": " : "",
+                 f[i].summary ? f[i].summary : "");
         rc = add_vuln_risk(reg, m, &v, err);
     }
     medsec_free(items);
@@ -597,7 +637,8 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
 }
 
 medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
-                                  const struct medsec_tm_graph *g, const struct medsec_threat_list *threats,
+                                  const struct medsec_tm_graph *g,
+                                  const struct medsec_threat_list *threats,
                                   struct medsec_error *err)
 {
     for (size_t i = 0; i < threats->n; i++) {

@@ -14,7 +14,8 @@ static bool names(const struct medsec_risk_item *it, const char *hazard)
     return false;
 }
 
-medsec_err medsec_risk_links_build(struct medsec_risk_links *out, const struct medsec_risk_register *r,
+medsec_err medsec_risk_links_build(struct medsec_risk_links *out,
+                                   const struct medsec_risk_register *r,
                                    const struct medsec_model *m, struct medsec_error *err)
 {
     memset(out, 0, sizeof *out);
@@ -48,7 +49,8 @@ medsec_err medsec_risk_links_build(struct medsec_risk_links *out, const struct m
             for (size_t k = 0; k < it->spec.ncontrols; k++) {
                 const struct medsec_risk_control *c = &it->spec.controls[k];
                 if (c->safety_hazard && strcmp(c->safety_hazard, id) == 0)
-                    l->controls[l->ncontrols++] = (struct medsec_risk_hazard_control){c->id, it->spec.id};
+                    l->controls[l->ncontrols++] =
+                        (struct medsec_risk_hazard_control){c->id, it->spec.id};
             }
         }
         out->n++;

@@ -1,4 +1,5 @@
-/* register.c: the security risk register: assessed risks with copies of everything they refer to. */
+/* register.c: the security risk register: assessed risks with copies of everything they refer to.
+ */
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,7 +16,8 @@ static const char *dup(struct medsec_risk_register *r, const char *s, bool *ok)
     return d;
 }
 
-static const char *const *vdup(struct medsec_risk_register *r, const char *const *v, size_t n, bool *ok)
+static const char *const *vdup(struct medsec_risk_register *r, const char *const *v, size_t n,
+                               bool *ok)
 {
     if (!n)
         return NULL;
@@ -29,8 +31,8 @@ static const char *const *vdup(struct medsec_risk_register *r, const char *const
     return d;
 }
 
-medsec_err medsec_risk_register_init(struct medsec_risk_register *r, const struct medsec_risk_config *cfg,
-                                     struct medsec_error *err)
+medsec_err medsec_risk_register_init(struct medsec_risk_register *r,
+                                     const struct medsec_risk_config *cfg, struct medsec_error *err)
 {
     memset(r, 0, sizeof *r);
     medsec_err rc = medsec_risk_config_check(cfg, err);
@@ -60,14 +62,15 @@ medsec_err medsec_risk_register_init(struct medsec_risk_register *r, const struc
     return MEDSEC_OK;
 }
 
-medsec_err medsec_risk_register_add(struct medsec_risk_register *r, const struct medsec_risk_spec *spec,
-                                    struct medsec_error *err)
+medsec_err medsec_risk_register_add(struct medsec_risk_register *r,
+                                    const struct medsec_risk_spec *spec, struct medsec_error *err)
 {
     if (!spec->id || !*spec->id)
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "a risk needs an id");
     for (size_t i = 0; i < r->n; i++)
         if (strcmp(r->items[i].spec.id, spec->id) == 0)
-            return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "risk id %s used twice", spec->id);
+            return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "risk id %s used twice",
+                                    spec->id);
     struct medsec_risk_input in = {spec->id, spec->exploitability, spec->severity, spec->controls,
                                    spec->ncontrols};
     struct medsec_risk_result res;

@@ -1,5 +1,5 @@
-/* risk.c: security risk = exploitability x severity of harm through the configured acceptance matrix,
- * with control reductions, residual risk and the gap left to close. */
+/* risk.c: security risk = exploitability x severity of harm through the configured acceptance
+ * matrix, with control reductions, residual risk and the gap left to close. */
 #include <string.h>
 
 #include "medsec/risk.h"
@@ -8,7 +8,8 @@ medsec_err medsec_risk_config_check(const struct medsec_risk_config *cfg, struct
 {
     if (!cfg->nexploitability || cfg->nexploitability > MEDSEC_RISK_MAX_LEVELS)
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
-                                "the exploitability scale needs 1 to %d levels", MEDSEC_RISK_MAX_LEVELS);
+                                "the exploitability scale needs 1 to %d levels",
+                                MEDSEC_RISK_MAX_LEVELS);
     if (!cfg->nseverity || cfg->nseverity > MEDSEC_RISK_MAX_LEVELS)
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
                                 "the severity scale needs 1 to %d levels", MEDSEC_RISK_MAX_LEVELS);
@@ -21,7 +22,8 @@ medsec_err medsec_risk_config_check(const struct medsec_risk_config *cfg, struct
                                         "matrix cell (%s, %s) names no risk class",
                                         cfg->exploitability[e], cfg->severity[s]);
     if (cfg->epss_threshold < 0 || cfg->epss_threshold > 1)
-        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "EPSS threshold must be within 0..1");
+        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                                "EPSS threshold must be within 0..1");
     return MEDSEC_OK;
 }
 
@@ -41,23 +43,25 @@ static bool acceptable(const struct medsec_risk_config *cfg, int e, int s)
     return cfg->classes[medsec_risk_class_of(cfg, e, s)].acceptable;
 }
 
-medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg, const struct medsec_risk_input *in,
-                              struct medsec_risk_result *out, struct medsec_error *err)
+medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg,
+                              const struct medsec_risk_input *in, struct medsec_risk_result *out,
+                              struct medsec_error *err)
 {
     const char *id = in->id ? in->id : "risk";
     memset(out, 0, sizeof *out);
     if (in->exploitability < 0 || in->exploitability >= (int)cfg->nexploitability)
-        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "%s: exploitability level %d out of range",
-                                id, in->exploitability);
+        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                                "%s: exploitability level %d out of range", id, in->exploitability);
     if (in->severity < 0 || in->severity >= (int)cfg->nseverity)
-        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "%s: severity level %d out of range", id,
-                                in->severity);
+        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                                "%s: severity level %d out of range", id, in->severity);
     int e = in->exploitability, s = in->severity;
     for (size_t i = 0; i < in->ncontrols; i++) {
         const struct medsec_risk_control *c = &in->controls[i];
         if (c->exploit_reduction < 0 || c->severity_reduction < 0)
             return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
-                                    "%s: control %s: a reduction cannot be negative", id, c->id ? c->id : "?");
+                                    "%s: control %s: a reduction cannot be negative", id,
+                                    c->id ? c->id : "?");
         if ((c->exploit_reduction || c->severity_reduction) && (!c->rationale || !*c->rationale))
             return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
                                     "%s: control %s reduces the risk without a rationale", id,
@@ -71,7 +75,8 @@ medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg, const struct
     out->initial_acceptable = cfg->classes[out->initial_class].acceptable;
     out->residual_exploitability = clamp(e, cfg->nexploitability);
     out->residual_severity = clamp(s, cfg->nseverity);
-    out->residual_class = medsec_risk_class_of(cfg, out->residual_exploitability, out->residual_severity);
+    out->residual_class =
+        medsec_risk_class_of(cfg, out->residual_exploitability, out->residual_severity);
     out->residual_acceptable = cfg->classes[out->residual_class].acceptable;
     if (!out->residual_acceptable) {
         out->close_by_exploitability = out->close_by_severity = -1;

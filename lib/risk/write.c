@@ -1,4 +1,5 @@
-/* write.c: the register as its readers get it: level names, what would close a risk, JSON and CSV. */
+/* write.c: the register as its readers get it: level names, what would close a risk, JSON and CSV.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -48,8 +49,8 @@ medsec_err medsec_risk_closing_text(struct medsec_buf *b, const struct medsec_ri
         any = true;
     }
     if (!rc && r->close_by_severity > 0) {
-        rc = medsec_buf_addf(b, "%s severity by %d level%s", any ? " or" : "lower", r->close_by_severity,
-                             r->close_by_severity > 1 ? "s" : "");
+        rc = medsec_buf_addf(b, "%s severity by %d level%s", any ? " or" : "lower",
+                             r->close_by_severity, r->close_by_severity > 1 ? "s" : "");
         any = true;
     }
     if (!rc && !any)
@@ -62,8 +63,8 @@ medsec_err medsec_risk_closing_text(struct medsec_buf *b, const struct medsec_ri
     return rc;
 }
 
-static void json_level(struct medsec_jsonw *w, const char *key, const struct medsec_risk_config *c, int e, int s,
-                       size_t cls)
+static void json_level(struct medsec_jsonw *w, const char *key, const struct medsec_risk_config *c,
+                       int e, int s, size_t cls)
 {
     medsec_jsonw_key(w, key);
     medsec_jsonw_object_begin(w);
@@ -114,7 +115,8 @@ void medsec_risk_item_json(struct medsec_jsonw *w, const struct medsec_risk_conf
         medsec_jsonw_object_end(w);
     }
     medsec_jsonw_array_end(w);
-    json_level(w, "residual", c, r->residual_exploitability, r->residual_severity, r->residual_class);
+    json_level(w, "residual", c, r->residual_exploitability, r->residual_severity,
+               r->residual_class);
     json_strings(w, "safety_hazards", s->safety_hazards, s->nsafety_hazards);
     if (!r->residual_acceptable) {
         struct medsec_buf b = MEDSEC_BUF_INIT;
@@ -134,7 +136,8 @@ void medsec_risk_item_json(struct medsec_jsonw *w, const struct medsec_risk_conf
     medsec_jsonw_object_end(w);
 }
 
-void medsec_risk_register_json(struct medsec_jsonw *w, const char *device, const struct medsec_risk_register *r,
+void medsec_risk_register_json(struct medsec_jsonw *w, const char *device,
+                               const struct medsec_risk_register *r,
                                const struct medsec_risk_links *links)
 {
     const struct medsec_risk_config *c = &r->config;
@@ -194,18 +197,34 @@ void medsec_risk_register_json(struct medsec_jsonw *w, const char *device, const
     medsec_jsonw_key(w, "summary");
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_int(w, "risks", (long long)r->n);
-    medsec_jsonw_kv_int(w, "unacceptable_initial", (long long)medsec_risk_register_unacceptable_initial(r));
-    medsec_jsonw_kv_int(w, "unacceptable_residual", (long long)medsec_risk_register_unacceptable(r));
+    medsec_jsonw_kv_int(w, "unacceptable_initial",
+                        (long long)medsec_risk_register_unacceptable_initial(r));
+    medsec_jsonw_kv_int(w, "unacceptable_residual",
+                        (long long)medsec_risk_register_unacceptable(r));
     medsec_jsonw_object_end(w);
     medsec_jsonw_object_end(w);
 }
 
 medsec_err medsec_risk_register_csv(struct medsec_buf *out, const struct medsec_risk_register *reg)
 {
-    static const char *const head[] = {
-        "id", "threat", "vulnerability", "element", "stride", "title", "initial_exploitability", "initial_severity",
-        "initial_class", "initial_acceptable", "controls", "control_rationale", "residual_exploitability",
-        "residual_severity", "residual_class", "residual_acceptable", "safety_hazards", "to_close"};
+    static const char *const head[] = {"id",
+                                       "threat",
+                                       "vulnerability",
+                                       "element",
+                                       "stride",
+                                       "title",
+                                       "initial_exploitability",
+                                       "initial_severity",
+                                       "initial_class",
+                                       "initial_acceptable",
+                                       "controls",
+                                       "control_rationale",
+                                       "residual_exploitability",
+                                       "residual_severity",
+                                       "residual_class",
+                                       "residual_acceptable",
+                                       "safety_hazards",
+                                       "to_close"};
     const size_t ncols = sizeof head / sizeof head[0];
     const struct medsec_risk_config *c = &reg->config;
     struct medsec_buf tmp = MEDSEC_BUF_INIT;
@@ -238,12 +257,14 @@ medsec_err medsec_risk_register_csv(struct medsec_buf *out, const struct medsec_
         medsec_buf_reset(&tmp);
         for (size_t k = 0, m = 0; k < s->ncontrols && !rc; k++)
             if (s->controls[k].rationale)
-                rc = medsec_buf_addf(&tmp, "%s%s: %s", m++ ? "; " : "", s->controls[k].id, s->controls[k].rationale);
+                rc = medsec_buf_addf(&tmp, "%s%s: %s", m++ ? "; " : "", s->controls[k].id,
+                                     s->controls[k].rationale);
         if (!rc)
             rc = medsec_csv_field(out, tmp.data, false);
         const char *mid[] = {medsec_risk_exploitability_name(c, r->residual_exploitability),
                              medsec_risk_severity_name(c, r->residual_severity),
-                             medsec_risk_class_name(c, r->residual_class), r->residual_acceptable ? "yes" : "no"};
+                             medsec_risk_class_name(c, r->residual_class),
+                             r->residual_acceptable ? "yes" : "no"};
         for (size_t k = 0; k < sizeof mid / sizeof mid[0] && !rc; k++)
             rc = medsec_csv_field(out, mid[k], false);
         medsec_buf_reset(&tmp);

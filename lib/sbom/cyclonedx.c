@@ -64,7 +64,8 @@ static medsec_err cdx_licenses(struct sbom_ctx *c, const struct medsec_json *arr
                     struct sbom_path p = {path, "licenses", i};
                     medsec_err rc = sbom_warn(c, e, &p,
                                               "license entry of %s has no string id, name or "
-                                              "expression; ignored", who);
+                                              "expression; ignored",
+                                              who);
                     if (rc)
                         return rc;
                 }
@@ -221,7 +222,8 @@ static medsec_err cdx_component(struct sbom_ctx *c, const struct medsec_json *v,
  * are not components, so such edges are passed over without a warning. */
 static int cdx_is_service(const struct medsec_json *services, const char *ref)
 {
-    for (size_t i = 0; ref && services && services->type == MEDSEC_JSON_ARRAY && i < services->len; i++) {
+    for (size_t i = 0; ref && services && services->type == MEDSEC_JSON_ARRAY && i < services->len;
+         i++) {
         const char *r = medsec_json_get_str(&services->u.items[i], "bom-ref");
         if ((r && strcmp(r, ref) == 0) ||
             cdx_is_service(medsec_json_get(&services->u.items[i], "services"), ref))
@@ -253,7 +255,8 @@ static medsec_err cdx_dependencies(struct sbom_ctx *c, const struct medsec_json 
         if (from == MEDSEC_SBOM_NO_PARENT && cdx_is_service(services, ref))
             continue;
         if (from == MEDSEC_SBOM_NO_PARENT) {
-            if ((rc = sbom_warn(c, d, &p, "dependency ref '%.200s' is not a component; ignored", ref)))
+            if ((rc = sbom_warn(c, d, &p, "dependency ref '%.200s' is not a component; ignored",
+                                ref)))
                 return rc;
             continue;
         }
@@ -270,11 +273,13 @@ static medsec_err cdx_dependencies(struct sbom_ctx *c, const struct medsec_json 
                 continue;
             if (to == MEDSEC_SBOM_NO_PARENT) {
                 struct sbom_path q = {&p, "dependsOn", k};
-                rc = to_ref ? sbom_warn(c, &on->u.items[k], &q,
-                                        "'%.200s' depends on '%.200s', which is not a component; "
-                                        "edge ignored", ref, to_ref)
-                            : sbom_warn(c, &on->u.items[k], &q,
-                                        "dependsOn entry of '%.200s' is not a string; ignored", ref);
+                rc = to_ref
+                         ? sbom_warn(c, &on->u.items[k], &q,
+                                     "'%.200s' depends on '%.200s', which is not a component; "
+                                     "edge ignored",
+                                     ref, to_ref)
+                         : sbom_warn(c, &on->u.items[k], &q,
+                                     "dependsOn entry of '%.200s' is not a string; ignored", ref);
                 if (rc)
                     return rc;
                 continue;
@@ -304,7 +309,8 @@ medsec_err sbom_read_cyclonedx(struct sbom_ctx *c, const struct medsec_json *roo
     if (!s->spec_version)
         return MEDSEC_ENOMEM;
     struct sbom_path top = {NULL, "serialNumber", (size_t)-1};
-    s->serial = sbom_str(c, medsec_json_get(root, "serialNumber"), &top, "serialNumber", "the BOM", &rc);
+    s->serial =
+        sbom_str(c, medsec_json_get(root, "serialNumber"), &top, "serialNumber", "the BOM", &rc);
     if (rc)
         return rc;
 
@@ -318,5 +324,6 @@ medsec_err sbom_read_cyclonedx(struct sbom_ctx *c, const struct medsec_json *roo
     if ((rc = cdx_components(c, medsec_json_get(root, "components"), MEDSEC_SBOM_NO_PARENT, NULL,
                              NULL)))
         return rc;
-    return cdx_dependencies(c, medsec_json_get(root, "dependencies"), medsec_json_get(root, "services"));
+    return cdx_dependencies(c, medsec_json_get(root, "dependencies"),
+                            medsec_json_get(root, "services"));
 }

@@ -1,4 +1,5 @@
-/* sbom.c: load an SBOM file, detect its format, and the component/ref/edge builder both readers share. */
+/* sbom.c: load an SBOM file, detect its format, and the component/ref/edge builder both readers
+ * share. */
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -136,7 +137,8 @@ size_t sbom_lookup(const struct medsec_sbom *s, const char *ref)
     }
 }
 
-static void ref_insert(size_t *slots, size_t cap, const struct medsec_sbom_component *comps, size_t index)
+static void ref_insert(size_t *slots, size_t cap, const struct medsec_sbom_component *comps,
+                       size_t index)
 {
     size_t mask = cap - 1;
     size_t i = (size_t)ref_hash(comps[index].ref) & mask;
@@ -255,8 +257,9 @@ static medsec_err detect_and_read(struct sbom_ctx *c, const struct medsec_json_d
         c->s->format = MEDSEC_SBOM_SPDX;
         return sbom_read_spdx(c, root);
     }
-    return medsec_error_set(c->err, MEDSEC_EUNSUPPORTED, c->file, 1, 1,
-                            "not a recognised SBOM: neither bomFormat \"CycloneDX\" nor spdxVersion");
+    return medsec_error_set(
+        c->err, MEDSEC_EUNSUPPORTED, c->file, 1, 1,
+        "not a recognised SBOM: neither bomFormat \"CycloneDX\" nor spdxVersion");
 }
 
 static void mark_subject(struct medsec_sbom *s)
@@ -299,8 +302,8 @@ medsec_err medsec_sbom_parse(const char *text, size_t len, const char *filename,
         .file = file,
         .warnings = warnings,
         .err = err,
-        .max_components = lim && lim->max_components ? lim->max_components
-                                                     : SBOM_DEFAULT_MAX_COMPONENTS,
+        .max_components =
+            lim && lim->max_components ? lim->max_components : SBOM_DEFAULT_MAX_COMPONENTS,
         .line = 1,
     };
     s->path = medsec_arena_strdup(&s->arena, file);

@@ -1,4 +1,5 @@
-/* sbom_int.h: the builder shared by the CycloneDX and SPDX readers (components, refs, edges, warnings). */
+/* sbom_int.h: the builder shared by the CycloneDX and SPDX readers (components, refs, edges,
+ * warnings). */
 #ifndef MEDSEC_SBOM_INT_H
 #define MEDSEC_SBOM_INT_H
 
@@ -8,7 +9,8 @@
 #include "medsec/json.h"
 #include "medsec/sbom.h"
 
-/* A step of the location inside the document ("components[3].components[0]"), rendered on demand. */
+/* A step of the location inside the document ("components[3].components[0]"), rendered on demand.
+ */
 struct sbom_path {
     const struct sbom_path *up;
     const char *key;
@@ -32,7 +34,8 @@ struct sbom_ctx {
 /* Line and column of @v (moves the cursor; fast when offsets mostly increase). */
 void sbom_position(struct sbom_ctx *c, const struct medsec_json *v, unsigned *line, unsigned *col);
 
-/* Record a warning at @v (NULL: whole file) located at @path. MEDSEC_ENOMEM only when memory ran out. */
+/* Record a warning at @v (NULL: whole file) located at @path. MEDSEC_ENOMEM only when memory ran
+ * out. */
 medsec_err sbom_warn(struct sbom_ctx *c, const struct medsec_json *v, const struct sbom_path *path,
                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 

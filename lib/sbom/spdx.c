@@ -78,8 +78,8 @@ static medsec_err spdx_refs(struct sbom_ctx *c, const struct medsec_json *arr,
         int is_purl = streq(t, "purl"), is_cpe = streq(t, "cpe23Type") || streq(t, "cpe22Type");
         if (!is_purl && !is_cpe)
             continue;
-        const char *loc = sbom_str(c, medsec_json_get(e, "referenceLocator"), &p,
-                                   "referenceLocator", who, &rc);
+        const char *loc =
+            sbom_str(c, medsec_json_get(e, "referenceLocator"), &p, "referenceLocator", who, &rc);
         if (rc)
             return rc;
         if (!loc || !*loc)
@@ -136,11 +136,12 @@ static medsec_err spdx_package(struct sbom_ctx *c, const struct medsec_json *v, 
     comp.version = sbom_str(c, medsec_json_get(v, "versionInfo"), &path, "versionInfo", who, &rc);
     comp.type = sbom_str(c, medsec_json_get(v, "primaryPackagePurpose"), &path,
                          "primaryPackagePurpose", who, &rc);
-    comp.supplier = strip_actor(sbom_str(c, medsec_json_get(v, "supplier"), &path, "supplier", who, &rc));
-    const char *concluded = sbom_str(c, medsec_json_get(v, "licenseConcluded"), &path,
-                                     "licenseConcluded", who, &rc);
-    const char *declared = sbom_str(c, medsec_json_get(v, "licenseDeclared"), &path,
-                                    "licenseDeclared", who, &rc);
+    comp.supplier =
+        strip_actor(sbom_str(c, medsec_json_get(v, "supplier"), &path, "supplier", who, &rc));
+    const char *concluded =
+        sbom_str(c, medsec_json_get(v, "licenseConcluded"), &path, "licenseConcluded", who, &rc);
+    const char *declared =
+        sbom_str(c, medsec_json_get(v, "licenseDeclared"), &path, "licenseDeclared", who, &rc);
     if (rc)
         return rc;
     comp.license = assertion(concluded) ? concluded : assertion(declared);
@@ -159,8 +160,9 @@ static medsec_err spdx_package(struct sbom_ctx *c, const struct medsec_json *v, 
         size_t first = sbom_lookup(s, comp.ref);
         if (first != MEDSEC_SBOM_NO_PARENT) {
             s->nskipped++;
-            return sbom_warn(c, v, &path, "%s: duplicate SPDXID '%.200s' (first at line %u); skipped",
-                             who, comp.ref, s->components[first].line);
+            return sbom_warn(c, v, &path,
+                             "%s: duplicate SPDXID '%.200s' (first at line %u); skipped", who,
+                             comp.ref, s->components[first].line);
         }
     }
     size_t index;
@@ -175,10 +177,10 @@ static enum rel_dir rel_direction(const char *t)
 {
     static const char *const forward[] = {"DEPENDS_ON", "CONTAINS", "STATIC_LINK", "DYNAMIC_LINK",
                                           "HAS_PREREQUISITE"};
-    static const char *const reverse[] = {"DEPENDENCY_OF", "RUNTIME_DEPENDENCY_OF",
-                                          "BUILD_DEPENDENCY_OF", "DEV_DEPENDENCY_OF",
-                                          "OPTIONAL_DEPENDENCY_OF", "PROVIDED_DEPENDENCY_OF",
-                                          "TEST_DEPENDENCY_OF", "CONTAINED_BY", "PREREQUISITE_FOR"};
+    static const char *const reverse[] = {
+        "DEPENDENCY_OF",      "RUNTIME_DEPENDENCY_OF",  "BUILD_DEPENDENCY_OF",
+        "DEV_DEPENDENCY_OF",  "OPTIONAL_DEPENDENCY_OF", "PROVIDED_DEPENDENCY_OF",
+        "TEST_DEPENDENCY_OF", "CONTAINED_BY",           "PREREQUISITE_FOR"};
     if (!t)
         return REL_NONE;
     for (size_t i = 0; i < sizeof forward / sizeof *forward; i++)
@@ -209,8 +211,9 @@ static medsec_err spdx_relationships(struct sbom_ctx *c, const struct medsec_jso
         const char *b = medsec_json_get_str(r, "relatedSpdxElement");
         if (!a || !t || !b) {
             struct sbom_path p = {NULL, "relationships", i};
-            medsec_err rc = sbom_warn(c, r, &p, "relationship without string spdxElementId, "
-                                                "relationshipType and relatedSpdxElement; ignored");
+            medsec_err rc = sbom_warn(c, r, &p,
+                                      "relationship without string spdxElementId, "
+                                      "relationshipType and relatedSpdxElement; ignored");
             if (rc)
                 return rc;
             continue;
@@ -218,7 +221,8 @@ static medsec_err spdx_relationships(struct sbom_ctx *c, const struct medsec_jso
         if (strcmp(t, "DESCRIBES") == 0 || strcmp(t, "DESCRIBED_BY") == 0) {
             int fwd = strcmp(t, "DESCRIBES") == 0;
             const char *doc = fwd ? a : b, *pkg = fwd ? b : a;
-            if (!s->subject_ref && streq(doc, doc_id) && sbom_lookup(s, pkg) != MEDSEC_SBOM_NO_PARENT)
+            if (!s->subject_ref && streq(doc, doc_id) &&
+                sbom_lookup(s, pkg) != MEDSEC_SBOM_NO_PARENT)
                 s->subject_ref = s->components[sbom_lookup(s, pkg)].ref;
             continue;
         }
@@ -253,7 +257,8 @@ medsec_err sbom_read_spdx(struct sbom_ctx *c, const struct medsec_json *root)
     struct sbom_path top = {NULL, "documentNamespace", (size_t)-1};
     s->serial = sbom_str(c, medsec_json_get(root, "documentNamespace"), &top, "documentNamespace",
                          "the document", &rc);
-    const char *doc_name = sbom_str(c, medsec_json_get(root, "name"), &top, "name", "the document", &rc);
+    const char *doc_name =
+        sbom_str(c, medsec_json_get(root, "name"), &top, "name", "the document", &rc);
     if (rc)
         return rc;
 
@@ -274,7 +279,8 @@ medsec_err sbom_read_spdx(struct sbom_ctx *c, const struct medsec_json *root)
     if (!doc_id)
         doc_id = "SPDXRef-DOCUMENT";
     const struct medsec_json *described = medsec_json_get(root, "documentDescribes");
-    for (size_t i = 0; described && described->type == MEDSEC_JSON_ARRAY && i < described->len; i++) {
+    for (size_t i = 0; described && described->type == MEDSEC_JSON_ARRAY && i < described->len;
+         i++) {
         size_t k = sbom_lookup(s, medsec_json_str(&described->u.items[i]));
         if (k != MEDSEC_SBOM_NO_PARENT) {
             s->subject_ref = s->components[k].ref;

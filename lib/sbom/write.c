@@ -20,7 +20,8 @@ void medsec_sbom_component_json(struct medsec_jsonw *w, const struct medsec_sbom
     medsec_jsonw_kv_string(w, "supplier", c->supplier);
     medsec_jsonw_kv_string(w, "license", c->license);
     medsec_jsonw_kv_string(w, "sha256", c->sha256);
-    medsec_jsonw_kv_string(w, "parent", c->parent == MEDSEC_SBOM_NO_PARENT ? NULL : s->components[c->parent].ref);
+    medsec_jsonw_kv_string(
+        w, "parent", c->parent == MEDSEC_SBOM_NO_PARENT ? NULL : s->components[c->parent].ref);
     medsec_jsonw_kv_bool(w, "subject", c->is_subject != 0);
     medsec_jsonw_kv_int(w, "line", c->line);
     medsec_jsonw_kv_int(w, "column", c->column);

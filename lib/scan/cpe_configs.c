@@ -1,6 +1,6 @@
 /* cpe_configs.c: the CPE path: the SBOM's CPE names loaded once, candidate criteria per component,
- * criterion coverage (NISTIR 7696 names, version ranges) and whole configurations evaluated with their
- * AND/OR nodes and running-on platforms. */
+ * criterion coverage (NISTIR 7696 names, version ranges) and whole configurations evaluated with
+ * their AND/OR nodes and running-on platforms. */
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
@@ -20,37 +20,44 @@ struct cpe_pair {
 };
 
 /* The first of SBOM CPEs @sc[@i..@n) whose vendor:product the criterion @c could name (no parsing),
- * else @n. A criterion whose fields could not be read could name any. The flags are copied once: after
- * each strcmp a value behind a pointer would have to be read again, and the loop runs over every
- * CPE of a large SBOM for each criterion of a configuration. */
-static size_t next_same_product(const struct medsec_cpe_vp *c, const struct sbom_cpe *sc, size_t i, size_t n)
+ * else @n. A criterion whose fields could not be read could name any. The flags are copied once:
+ * after each strcmp a value behind a pointer would have to be read again, and the loop runs over
+ * every CPE of a large SBOM for each criterion of a configuration. */
+static size_t next_same_product(const struct medsec_cpe_vp *c, const struct sbom_cpe *sc, size_t i,
+                                size_t n)
 {
     if (!c->known)
         return i;
     const bool vw = c->vendor_wild, pw = c->product_wild;
     for (; i < n; i++)
-        if ((vw || strcmp(c->vendor, sc[i].vendor) == 0) && (pw || strcmp(c->product, sc[i].product) == 0))
+        if ((vw || strcmp(c->vendor, sc[i].vendor) == 0) &&
+            (pw || strcmp(c->product, sc[i].product) == 0))
             return i;
     return n;
 }
 
 /* ---- SBOM CPEs ---- */
 
-/* Parse CPE @s of a component at @comp_version into @wfn and fill @out's text fields. A CPE that leaves
- * the version open (ANY) takes the component's version. */
-static bool load_cpe(const char *s, const char *comp_version, struct sbom_cpe *out, struct medsec_cpe *wfn)
+/* Parse CPE @s of a component at @comp_version into @wfn and fill @out's text fields. A CPE that
+ * leaves the version open (ANY) takes the component's version. */
+static bool load_cpe(const char *s, const char *comp_version, struct sbom_cpe *out,
+                     struct medsec_cpe *wfn)
 {
     struct medsec_error ig;
     if (medsec_cpe_parse(s, strlen(s), wfn, &ig) != MEDSEC_OK)
         return false;
-    if (medsec_cpe_kind(wfn, MEDSEC_CPE_VERSION) == MEDSEC_CPE_ANY && comp_version && comp_version[0] &&
-        (strlen(comp_version) >= VMAX || medsec_cpe_set_version(wfn, comp_version, &ig) != MEDSEC_OK))
+    if (medsec_cpe_kind(wfn, MEDSEC_CPE_VERSION) == MEDSEC_CPE_ANY && comp_version &&
+        comp_version[0] &&
+        (strlen(comp_version) >= VMAX ||
+         medsec_cpe_set_version(wfn, comp_version, &ig) != MEDSEC_OK))
         return false;
     if (medsec_cpe_unquoted(wfn, MEDSEC_CPE_VENDOR, out->vendor, sizeof out->vendor) != MEDSEC_OK)
         out->vendor[0] = '\0';
-    if (medsec_cpe_unquoted(wfn, MEDSEC_CPE_PRODUCT, out->product, sizeof out->product) != MEDSEC_OK)
+    if (medsec_cpe_unquoted(wfn, MEDSEC_CPE_PRODUCT, out->product, sizeof out->product) !=
+        MEDSEC_OK)
         out->product[0] = '\0';
-    if (medsec_cpe_unquoted(wfn, MEDSEC_CPE_VERSION, out->version, sizeof out->version) != MEDSEC_OK ||
+    if (medsec_cpe_unquoted(wfn, MEDSEC_CPE_VERSION, out->version, sizeof out->version) !=
+            MEDSEC_OK ||
         strcmp(out->version, "*") == 0 || strcmp(out->version, "-") == 0)
         out->version[0] = '\0';
     return true;
@@ -76,7 +83,8 @@ medsec_err scan_load_cpes(struct scan *S)
                 /* keep the parsed form (2 KB) only when an advisory may name its key: a syft SBOM
                  * guesses about seven CPE names per package, and few of them are in any advisory */
                 char key[MEDSEC_CPE_MAX_LEN];
-                if (medsec_cpe_key(&wfn, key, sizeof key) != MEDSEC_OK || medsec_db_cpe_key_known(S->db, key)) {
+                if (medsec_cpe_key(&wfn, key, sizeof key) != MEDSEC_OK ||
+                    medsec_db_cpe_key_known(S->db, key)) {
                     sc->wfn = medsec_arena_alloc(&S->wfns, sizeof *sc->wfn);
                     if (!sc->wfn)
                         return scan_nomem(S);
@@ -96,7 +104,8 @@ medsec_err scan_load_cpes(struct scan *S)
 /* ---- candidates and configurations ---- */
 
 /* The parsed form of @sc: the kept one, or parsed again into @scratch (NULL when that fails). */
-static const struct medsec_cpe *wfn_of(struct scan *S, const struct sbom_cpe *sc, struct medsec_cpe *scratch)
+static const struct medsec_cpe *wfn_of(struct scan *S, const struct sbom_cpe *sc,
+                                       struct medsec_cpe *scratch)
 {
     if (sc->wfn)
         return sc->wfn;
@@ -106,8 +115,9 @@ static const struct medsec_cpe *wfn_of(struct scan *S, const struct sbom_cpe *sc
 
 /* Does criterion @crit (with its range columns @row) cover SBOM CPE @sc, parsed as @wfn? Fills @why
  * (when not NULL) with the reason when it does. */
-static bool crit_covers(const struct medsec_cpe *crit, const struct medsec_db_cpe *row, const struct sbom_cpe *sc,
-                        const struct medsec_cpe *wfn, char *why, size_t cap)
+static bool crit_covers(const struct medsec_cpe *crit, const struct medsec_db_cpe *row,
+                        const struct sbom_cpe *sc, const struct medsec_cpe *wfn, char *why,
+                        size_t cap)
 {
     if (!medsec_cpe_match(crit, wfn, MEDSEC_CPE_MATCH_IGNORE_VERSION))
         return false;
@@ -123,8 +133,10 @@ static bool crit_covers(const struct medsec_cpe *crit, const struct medsec_db_cp
             int c;
             struct medsec_error ig;
             if (medsec_cpe_unquoted(crit, MEDSEC_CPE_VERSION, cv, sizeof cv) == MEDSEC_OK &&
-                medsec_version_valid(MEDSEC_VS_GENERIC, cv) && medsec_version_valid(MEDSEC_VS_GENERIC, sc->version) &&
-                medsec_version_compare(MEDSEC_VS_GENERIC, cv, sc->version, &c, &ig) == MEDSEC_OK && c == 0)
+                medsec_version_valid(MEDSEC_VS_GENERIC, cv) &&
+                medsec_version_valid(MEDSEC_VS_GENERIC, sc->version) &&
+                medsec_version_compare(MEDSEC_VS_GENERIC, cv, sc->version, &c, &ig) == MEDSEC_OK &&
+                c == 0)
                 eq = true;
         }
         if (!eq)
@@ -176,10 +188,11 @@ static int on_cpe_candidate(void *ud, const struct medsec_db_cpe *c)
     if (!c->vulnerable || !c->criteria)
         return 0;
     if (!(c->vsi || c->vse || c->vei || c->vee)) {
-        /* an exact version in the criterion: compare text before parsing (most criteria are these) */
+        /* an exact version in the criterion: compare text before parsing (most criteria are these)
+         */
         char ver[VMAX];
-        if (medsec_cpe_fs_attr(c->criteria, MEDSEC_CPE_VERSION, ver, sizeof ver) && !strpbrk(ver, "*?") &&
-            strcmp(ver, "-") != 0) {
+        if (medsec_cpe_fs_attr(c->criteria, MEDSEC_CPE_VERSION, ver, sizeof ver) &&
+            !strpbrk(ver, "*?") && strcmp(ver, "-") != 0) {
             bool maybe = false;
             for (size_t i = 0; i < S->nccpes && !maybe; i++) {
                 char lv[VMAX];
@@ -188,9 +201,11 @@ static int on_cpe_candidate(void *ud, const struct medsec_db_cpe *c)
                     *q = (char)tolower((unsigned char)*q);
                 int cmp;
                 struct medsec_error ig0;
-                maybe = strcmp(lv, ver) == 0 ||
-                        (medsec_version_valid(MEDSEC_VS_GENERIC, ver) && medsec_version_valid(MEDSEC_VS_GENERIC, lv) &&
-                         medsec_version_compare(MEDSEC_VS_GENERIC, ver, lv, &cmp, &ig0) == MEDSEC_OK && cmp == 0);
+                maybe = strcmp(lv, ver) == 0 || (medsec_version_valid(MEDSEC_VS_GENERIC, ver) &&
+                                                 medsec_version_valid(MEDSEC_VS_GENERIC, lv) &&
+                                                 medsec_version_compare(MEDSEC_VS_GENERIC, ver, lv,
+                                                                        &cmp, &ig0) == MEDSEC_OK &&
+                                                 cmp == 0);
             }
             if (!maybe)
                 return 0;
@@ -239,7 +254,10 @@ struct cpe_config {
     struct scan *S;
     struct medsec_db_cpe_node nodes[MAX_NODES];
     size_t nnodes;
-    struct { unsigned node; bool truth, vulnerable; } *crit; /* each criterion: does the SBOM have it? */
+    struct {
+        unsigned node;
+        bool truth, vulnerable;
+    } * crit; /* each criterion: does the SBOM have it? */
     size_t ncrit, cap;
     bool overflow;
 };
@@ -266,7 +284,8 @@ static int on_cfg_crit(void *ud, const struct medsec_db_cpe *c)
         scan_nomem(C->S);
         return 1;
     }
-    /* truth: does the SBOM list a name the criterion covers (anywhere: platforms are other components) */
+    /* truth: does the SBOM list a name the criterion covers (anywhere: platforms are other
+     * components) */
     bool truth = false;
     struct scan *S = C->S;
     const size_t n = S->ncpes;
@@ -318,7 +337,8 @@ static bool eval_node(const struct cpe_config *C, size_t idx, bool platforms_pre
 /* 1 true, 0 false, -1 false only because a running-on platform is missing */
 static int eval_config(struct scan *S, int64_t entry, unsigned config)
 {
-    /* one buffer for every configuration of the scan (its node table is large to clear each time) */
+    /* one buffer for every configuration of the scan (its node table is large to clear each time)
+     */
     if (!S->config && !(S->config = medsec_calloc(1, sizeof *S->config)))
         return scan_nomem(S), 0;
     struct cpe_config *C = S->config;
@@ -337,7 +357,8 @@ static int eval_config(struct scan *S, int64_t entry, unsigned config)
         goto out;
     }
     C->nnodes = 0;
-    if (medsec_db_cpe_config(S->db, entry, config, on_cfg_node, on_cfg_crit, C, S->err) != MEDSEC_OK) {
+    if (medsec_db_cpe_config(S->db, entry, config, on_cfg_node, on_cfg_crit, C, S->err) !=
+        MEDSEC_OK) {
         if (!S->rc)
             S->rc = MEDSEC_EDB;
         goto out;
@@ -377,7 +398,8 @@ void scan_cpe_path(struct scan *S)
         if (seen || nkeys == 8)
             continue;
         snprintf(keys[nkeys++], sizeof keys[0], "%s", both);
-        if (medsec_db_cpe_candidates_for(S->db, key, exact ? vk : NULL, on_cpe_candidate, S, S->err) != MEDSEC_OK) {
+        if (medsec_db_cpe_candidates_for(S->db, key, exact ? vk : NULL, on_cpe_candidate, S,
+                                         S->err) != MEDSEC_OK) {
             if (!S->rc)
                 S->rc = MEDSEC_EDB;
             return;
@@ -406,7 +428,8 @@ void scan_cpe_path(struct scan *S)
             struct medsec_scan_finding *f = scan_finding_for(S, vuln);
             if (!f)
                 break;
-            scan_add_match(S, f, MEDSEC_SCAN_BY_CPE, source, record, name, p->criteria, p->reason, false);
+            scan_add_match(S, f, MEDSEC_SCAN_BY_CPE, source, record, name, p->criteria, p->reason,
+                           false);
             if (p->fixed)
                 scan_add_fixed(S, f, p->fixed, strlen(p->fixed));
             if (e.withdrawn)
@@ -420,7 +443,6 @@ void scan_cpe_path(struct scan *S)
     }
     S->npairs = 0;
 }
-
 
 void scan_cpe_release(struct scan *S)
 {

@@ -1,5 +1,5 @@
-/* details.c: the vulnerability records of a scan: one per identity, found by id, and filled once from
- * the database: aliases, summary, the chosen CVSS score and its severity, KEV and EPSS. */
+/* details.c: the vulnerability records of a scan: one per identity, found by id, and filled once
+ * from the database: aliases, summary, the chosen CVSS score and its severity, KEV and EPSS. */
 #include <stdio.h>
 #include <string.h>
 
@@ -24,13 +24,17 @@ static int score_rank(const struct medsec_db_score *s, enum medsec_cvss_version 
     if (!s->vector || medsec_cvss_parse(s->vector, &c, &ig) != MEDSEC_OK)
         return -1;
     *ver = c.version;
-    int r = c.version == MEDSEC_CVSS_V31 ? 40 : c.version == MEDSEC_CVSS_V30 ? 30 : c.version == MEDSEC_CVSS_V40 ? 20 : 10;
+    int r = c.version == MEDSEC_CVSS_V31   ? 40
+            : c.version == MEDSEC_CVSS_V30 ? 30
+            : c.version == MEDSEC_CVSS_V40 ? 20
+                                           : 10;
     if (s->source && strcmp(s->source, "nvd") == 0)
         r += 5;
     return r;
 }
 
-static void choose_score(struct scan *S, const struct medsec_db_vuln *dv, struct medsec_scan_vuln *v)
+static void choose_score(struct scan *S, const struct medsec_db_vuln *dv,
+                         struct medsec_scan_vuln *v)
 {
     int best = -1;
     const struct medsec_db_score *bs = NULL;
@@ -57,19 +61,22 @@ static void choose_score(struct scan *S, const struct medsec_db_vuln *dv, struct
     v->cvss_score = bs->score >= 0 ? bs->score : sc.base;
     v->cvss_vector = scan_strdup(S, bs->vector);
     v->cvss_version = medsec_cvss_version_name(bv);
-    /* who scored it: NVD's and OSV's scorer, else the advisory (CSAF "scored_by" lists product ids) */
+    /* who scored it: NVD's and OSV's scorer, else the advisory (CSAF "scored_by" lists product ids)
+     */
     if (bs->scored_by && bs->scored_by[0] && !strchr(bs->scored_by, '\n') && bs->source &&
         strcmp(bs->source, "csaf") != 0) {
         v->cvss_source = scan_strdup(S, bs->scored_by);
     } else {
         char who[300];
-        snprintf(who, sizeof who, "%s:%s", bs->source ? bs->source : "?", bs->record_id ? bs->record_id : "?");
+        snprintf(who, sizeof who, "%s:%s", bs->source ? bs->source : "?",
+                 bs->record_id ? bs->record_id : "?");
         v->cvss_source = scan_strdup(S, who);
     }
     v->severity = medsec_cvss_severity(bv, v->cvss_score);
 }
 
-/* Make the table of ids twice as large as the records need (or larger); false when memory ran out. */
+/* Make the table of ids twice as large as the records need (or larger); false when memory ran out.
+ */
 static bool grow_slots(struct scan *S)
 {
     if (S->nvulns * 2 < S->nslots)

@@ -9,8 +9,10 @@
 #include "medsec/version.h"
 #include "scan_int.h"
 
-/* a db range's events are evaluated as the version module's events (their kinds share the values) */
-_Static_assert(MEDSEC_DB_MAX_EVENTS <= MEDSEC_VERSION_MAX_EVENTS, "a db range fits an OSV evaluation");
+/* a db range's events are evaluated as the version module's events (their kinds share the values)
+ */
+_Static_assert(MEDSEC_DB_MAX_EVENTS <= MEDSEC_VERSION_MAX_EVENTS,
+               "a db range fits an OSV evaluation");
 
 struct row_verdict {
     bool affected, review;
@@ -23,17 +25,18 @@ static void events_text(const struct medsec_db_range *r, char *out, size_t cap)
     size_t o = 0;
     out[0] = '\0';
     for (size_t i = 0; i < r->n_events && i < MEDSEC_DB_MAX_EVENTS && o + 1 < cap; i++) {
-        int w = snprintf(out + o, cap - o, "%s%s %.*s", i ? ", " : "", kn[r->events[i].kind],
-                         (int)(r->events[i].len > 80 ? 80 : r->events[i].len), r->events[i].version);
+        int w =
+            snprintf(out + o, cap - o, "%s%s %.*s", i ? ", " : "", kn[r->events[i].kind],
+                     (int)(r->events[i].len > 80 ? 80 : r->events[i].len), r->events[i].version);
         if (w < 0)
             break;
         o += (size_t)w;
     }
 }
 
-/* Is @ver inside the vers: range @txt (NUL-terminated)? CISA writes "vers:all/..." for "any scheme":
- * read as generic. Versions the scheme cannot order match only an exact "=" constraint. Running out
- * of memory fails the scan (S->rc). */
+/* Is @ver inside the vers: range @txt (NUL-terminated)? CISA writes "vers:all/..." for "any
+ * scheme": read as generic. Versions the scheme cannot order match only an exact "=" constraint.
+ * Running out of memory fails the scan (S->rc). */
 static bool vers_has(struct scan *S, const char *txt, const char *ver)
 {
     char buf[1024];
@@ -104,9 +107,9 @@ static void judge_row(struct scan *S, const struct medsec_db_affected *a, struct
         } else if (medsec_version_copy(lv, p, n, false)) {
             int c = 1;
             struct medsec_error ig;
-            if (strcmp(lv, ver) == 0 || (known && medsec_version_valid(scheme, lv) &&
-                                         medsec_version_valid(scheme, ver) &&
-                                         medsec_version_compare(scheme, lv, ver, &c, &ig) == MEDSEC_OK && c == 0)) {
+            if (strcmp(lv, ver) == 0 ||
+                (known && medsec_version_valid(scheme, lv) && medsec_version_valid(scheme, ver) &&
+                 medsec_version_compare(scheme, lv, ver, &c, &ig) == MEDSEC_OK && c == 0)) {
                 v->affected = true;
                 snprintf(v->reason, sizeof v->reason, "%s is listed as affected", ver);
                 return;
@@ -121,8 +124,7 @@ static void judge_row(struct scan *S, const struct medsec_db_affected *a, struct
     while (medsec_db_range_next(&cur, &r)) {
         struct medsec_error e2;
         switch (r.type) {
-        case MEDSEC_DB_RANGE_GIT:
-            break; /* commits, not versions: recorded, never matched */
+        case MEDSEC_DB_RANGE_GIT: break; /* commits, not versions: recorded, never matched */
         case MEDSEC_DB_RANGE_SEMVER:
         case MEDSEC_DB_RANGE_ECOSYSTEM: {
             enum medsec_vscheme s = r.type == MEDSEC_DB_RANGE_SEMVER ? MEDSEC_VS_SEMVER : scheme;
@@ -136,8 +138,9 @@ static void judge_row(struct scan *S, const struct medsec_db_affected *a, struct
             }
             struct medsec_version_event ev[MEDSEC_DB_MAX_EVENTS];
             for (size_t i = 0; i < r.n_events; i++)
-                ev[i] = (struct medsec_version_event){(enum medsec_version_event_kind)r.events[i].kind,
-                                                      r.events[i].version, r.events[i].len};
+                ev[i] =
+                    (struct medsec_version_event){(enum medsec_version_event_kind)r.events[i].kind,
+                                                  r.events[i].version, r.events[i].len};
             bool in = false;
             medsec_err rc = medsec_version_osv_contains(s, ev, r.n_events, ver, &in, &e2);
             if (rc == MEDSEC_ENOMEM) {
@@ -153,7 +156,8 @@ static void judge_row(struct scan *S, const struct medsec_db_affected *a, struct
                 events_text(&r, evt, sizeof evt);
                 v->affected = true;
                 snprintf(v->reason, sizeof v->reason, "%s in %s range (%s): %s", ver,
-                         r.type == MEDSEC_DB_RANGE_SEMVER ? "SEMVER" : "ECOSYSTEM", medsec_vscheme_name(s), evt);
+                         r.type == MEDSEC_DB_RANGE_SEMVER ? "SEMVER" : "ECOSYSTEM",
+                         medsec_vscheme_name(s), evt);
                 return;
             }
             break;
@@ -191,13 +195,15 @@ static void judge_row(struct scan *S, const struct medsec_db_affected *a, struct
 
 /* Could @v (@n bytes) fix S->version: later than it under @scheme, or not comparable? A fix of an
  * older branch (1.4 for a component at 2.1.3) is no remedy for this component. */
-static bool fix_ahead(struct scan *S, enum medsec_vscheme scheme, bool known, const char *v, size_t n)
+static bool fix_ahead(struct scan *S, enum medsec_vscheme scheme, bool known, const char *v,
+                      size_t n)
 {
     char fv[VMAX], cv[VMAX];
     bool strip = scheme == MEDSEC_VS_SEMVER;
     int c = 0;
     struct medsec_error ig;
-    if (!known || !medsec_version_copy(fv, v, n, strip) || !medsec_version_copy(cv, S->version, strlen(S->version), strip) ||
+    if (!known || !medsec_version_copy(fv, v, n, strip) ||
+        !medsec_version_copy(cv, S->version, strlen(S->version), strip) ||
         !medsec_version_valid(scheme, fv) || !medsec_version_valid(scheme, cv) ||
         medsec_version_compare(scheme, fv, cv, &c, &ig) != MEDSEC_OK)
         return true;
@@ -206,7 +212,8 @@ static bool fix_ahead(struct scan *S, enum medsec_vscheme scheme, bool known, co
 
 /* Fixed versions named by a row that are ahead of the component: its `fixed` list and its ranges'
  * fixed events. */
-static void row_fixed(struct scan *S, struct medsec_scan_finding *f, const struct medsec_db_affected *a)
+static void row_fixed(struct scan *S, struct medsec_scan_finding *f,
+                      const struct medsec_db_affected *a)
 {
     enum medsec_vscheme scheme;
     bool known = row_scheme(a, &scheme);
@@ -224,7 +231,8 @@ static void row_fixed(struct scan *S, struct medsec_scan_finding *f, const struc
             for (size_t i = 0; i < r.n_events && i < MEDSEC_DB_MAX_EVENTS; i++)
                 if (r.events[i].kind == MEDSEC_DB_EV_FIXED &&
                     fix_ahead(S, r.type == MEDSEC_DB_RANGE_SEMVER ? MEDSEC_VS_SEMVER : scheme,
-                              r.type == MEDSEC_DB_RANGE_SEMVER || known, r.events[i].version, r.events[i].len))
+                              r.type == MEDSEC_DB_RANGE_SEMVER || known, r.events[i].version,
+                              r.events[i].len))
                     scan_add_fixed(S, f, r.events[i].version, r.events[i].len);
 }
 
@@ -237,7 +245,8 @@ static bool row_usable(struct scan *S, const struct medsec_db_affected *a)
     return a->vuln != NULL;
 }
 
-/* The distro qualifier of a purl and an ecosystem's release ("Debian:12", "AlmaLinux:9") must agree. */
+/* The distro qualifier of a purl and an ecosystem's release ("Debian:12", "AlmaLinux:9") must
+ * agree. */
 static bool distro_fits(const struct medsec_purl *p, const char *ecosystem)
 {
     const char *colon = ecosystem ? strchr(ecosystem, ':') : NULL;
@@ -249,7 +258,8 @@ static bool distro_fits(const struct medsec_purl *p, const char *ecosystem)
     /* "debian-12", "bookworm"... : the release must appear as a whole token */
     for (const char *q = distro; (q = strstr(q, rel)) != NULL; q++) {
         bool left = q == distro || !isalnum((unsigned char)q[-1]);
-        bool right = !isalnum((unsigned char)q[n]) || (q[n] == '.' && isdigit((unsigned char)q[n + 1]));
+        bool right =
+            !isalnum((unsigned char)q[n]) || (q[n] == '.' && isdigit((unsigned char)q[n + 1]));
         if (left && right)
             return true;
     }
@@ -258,7 +268,8 @@ static bool distro_fits(const struct medsec_purl *p, const char *ecosystem)
 
 /* Judge one advisory row for the current component and record the finding it gives (if any).
  * Returns non-zero to stop the lookup (a failure). */
-static int take_row(struct scan *S, const struct medsec_db_affected *a, enum medsec_scan_method m, const char *key)
+static int take_row(struct scan *S, const struct medsec_db_affected *a, enum medsec_scan_method m,
+                    const char *key)
 {
     struct row_verdict v;
     judge_row(S, a, &v);
@@ -282,8 +293,9 @@ static int on_purl_row(void *ud, const struct medsec_db_affected *a)
     if (!row_usable(S, a) || !distro_fits(S->purl, a->ecosystem))
         return 0;
     char key[512];
-    snprintf(key, sizeof key, "pkg:%s/%s%s%s", a->purl_type, a->purl_ns && *a->purl_ns ? a->purl_ns : "",
-             a->purl_ns && *a->purl_ns ? "/" : "", a->purl_name);
+    snprintf(key, sizeof key, "pkg:%s/%s%s%s", a->purl_type,
+             a->purl_ns && *a->purl_ns ? a->purl_ns : "", a->purl_ns && *a->purl_ns ? "/" : "",
+             a->purl_name);
     return take_row(S, a, MEDSEC_SCAN_BY_PURL, key);
 }
 
@@ -316,16 +328,19 @@ static bool vendor_fits(struct scan *S, const char *csaf_vendor)
 static int on_product_row(void *ud, const struct medsec_db_affected *a)
 {
     struct scan *S = ud;
-    if (!row_usable(S, a) || (a->purl_type && a->purl_type[0]) || !a->source || strcmp(a->source, "csaf") != 0)
+    if (!row_usable(S, a) || (a->purl_type && a->purl_type[0]) || !a->source ||
+        strcmp(a->source, "csaf") != 0)
         return 0;
     if (!vendor_fits(S, a->vendor))
         return 0;
     char key[512];
-    snprintf(key, sizeof key, "%s / %s", a->vendor ? a->vendor : "?", a->product ? a->product : "?");
+    snprintf(key, sizeof key, "%s / %s", a->vendor ? a->vendor : "?",
+             a->product ? a->product : "?");
     return take_row(S, a, MEDSEC_SCAN_BY_PRODUCT, key);
 }
 
-/* Add @v, normalised, to the vendors the product path accepts (at most four; shorter than 3: none). */
+/* Add @v, normalised, to the vendors the product path accepts (at most four; shorter than 3: none).
+ */
 static void add_vendor(struct scan *S, const char *v)
 {
     if (!v || S->nvendors == 4)
@@ -345,7 +360,9 @@ static void add_vendor(struct scan *S, const char *v)
 void scan_purl_path(struct scan *S, const struct medsec_purl *p)
 {
     S->purl = p;
-    if (medsec_db_affected_lookup(S->db, p->type, p->ns, p->name, on_purl_row, S, S->err) != MEDSEC_OK && !S->rc)
+    if (medsec_db_affected_lookup(S->db, p->type, p->ns, p->name, on_purl_row, S, S->err) !=
+            MEDSEC_OK &&
+        !S->rc)
         S->rc = MEDSEC_EDB;
 }
 
@@ -360,7 +377,8 @@ void scan_product_path(struct scan *S, const struct medsec_purl *p)
             add_vendor(S, S->ccpes[k].vendor);
     add_vendor(S, c->supplier);
     add_vendor(S, c->group);
-    if (S->nvendors && medsec_db_affected_by_product(S->db, c->name, on_product_row, S, S->err) != MEDSEC_OK &&
+    if (S->nvendors &&
+        medsec_db_affected_by_product(S->db, c->name, on_product_row, S, S->err) != MEDSEC_OK &&
         !S->rc)
         S->rc = MEDSEC_EDB;
 }

@@ -20,7 +20,8 @@ const char *medsec_scan_method_name(enum medsec_scan_method m)
 
 bool medsec_scan_method_parse(const char *name, enum medsec_scan_method *out)
 {
-    static const enum medsec_scan_method all[] = {MEDSEC_SCAN_BY_PURL, MEDSEC_SCAN_BY_CPE, MEDSEC_SCAN_BY_PRODUCT};
+    static const enum medsec_scan_method all[] = {MEDSEC_SCAN_BY_PURL, MEDSEC_SCAN_BY_CPE,
+                                                  MEDSEC_SCAN_BY_PRODUCT};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (strcmp(name, medsec_scan_method_name(all[i])) == 0) {
             *out = all[i];
@@ -31,8 +32,9 @@ bool medsec_scan_method_parse(const char *name, enum medsec_scan_method *out)
 
 unsigned medsec_scan_method_skip_flag(enum medsec_scan_method m)
 {
-    return m == MEDSEC_SCAN_BY_PURL ? MEDSEC_SCAN_NO_PURL : m == MEDSEC_SCAN_BY_CPE ? MEDSEC_SCAN_NO_CPE
-                                                                                   : MEDSEC_SCAN_NO_PRODUCT;
+    return m == MEDSEC_SCAN_BY_PURL  ? MEDSEC_SCAN_NO_PURL
+           : m == MEDSEC_SCAN_BY_CPE ? MEDSEC_SCAN_NO_CPE
+                                     : MEDSEC_SCAN_NO_PRODUCT;
 }
 
 medsec_err scan_nomem(struct scan *S)
@@ -109,8 +111,9 @@ void scan_add_fixed(struct scan *S, struct medsec_scan_finding *f, const char *v
     f->fixed = a;
 }
 
-void scan_add_match(struct scan *S, struct medsec_scan_finding *f, enum medsec_scan_method m, const char *source,
-                    const char *record, const char *name, const char *key, const char *reason, bool review)
+void scan_add_match(struct scan *S, struct medsec_scan_finding *f, enum medsec_scan_method m,
+                    const char *source, const char *record, const char *name, const char *key,
+                    const char *reason, bool review)
 {
     for (size_t i = 0; i < f->nmatches; i++) {
         struct medsec_scan_match *x = &f->matches[i];
@@ -175,7 +178,8 @@ static void scan_component(struct scan *S, size_t i)
         else if (rc == MEDSEC_ENOMEM)
             scan_nomem(S);
         else
-            scan_note(S, MEDSEC_SEV_WARNING, i, "component '%s': purl '%s' is not valid (%s): not matched by purl",
+            scan_note(S, MEDSEC_SEV_WARNING, i,
+                      "component '%s': purl '%s' is not valid (%s): not matched by purl",
                       c->name ? c->name : "?", c->purl, e2.msg);
         if (S->rc)
             goto out_release_purl;
@@ -194,9 +198,10 @@ static void scan_component(struct scan *S, size_t i)
         S->res->by_cpe++;
     if (!have_purl && !S->nccpes && !c->is_subject) {
         S->res->unidentified++;
-        scan_note(S, MEDSEC_SEV_WARNING, i,
-                  "component '%s'%s%s has neither a purl nor a CPE: only CSAF product names can match it",
-                  c->name ? c->name : "?", c->version ? " " : "", c->version ? c->version : "");
+        scan_note(
+            S, MEDSEC_SEV_WARNING, i,
+            "component '%s'%s%s has neither a purl nor a CPE: only CSAF product names can match it",
+            c->name ? c->name : "?", c->version ? " " : "", c->version ? c->version : "");
     }
     if (have_purl && !(S->flags & MEDSEC_SCAN_NO_PURL))
         scan_purl_path(S, &p);
@@ -211,13 +216,18 @@ out_release_purl:
     medsec_purl_release(&p);
 }
 
-medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom, const struct medsec_scan_opts *opts,
-                            struct medsec_scan_result *out, struct medsec_diags *notes, struct medsec_error *err)
+medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom,
+                            const struct medsec_scan_opts *opts, struct medsec_scan_result *out,
+                            struct medsec_diags *notes, struct medsec_error *err)
 {
     memset(out, 0, sizeof *out);
     out->sbom = sbom;
     struct medsec_error local;
-    struct scan S = {.db = db, .sbom = sbom, .flags = opts ? opts->flags : 0, .res = out, .notes = notes,
+    struct scan S = {.db = db,
+                     .sbom = sbom,
+                     .flags = opts ? opts->flags : 0,
+                     .res = out,
+                     .notes = notes,
                      .err = err ? err : &local};
     medsec_error_clear(S.err);
     if (scan_load_cpes(&S) == MEDSEC_OK) {

@@ -15,10 +15,11 @@
 /* One CPE name of an SBOM component. */
 struct sbom_cpe {
     size_t comp;
-    const char *src;         /* the CPE name as the SBOM gives it */
-    struct medsec_cpe *wfn;  /* parsed, with the component's version filled in when the CPE left it open;
-                              * NULL when no advisory names its key (parsed again if a criterion needs it) */
-    char version[VMAX];      /* unquoted version ("" when none) */
+    const char *src; /* the CPE name as the SBOM gives it */
+    struct medsec_cpe
+        *wfn;           /* parsed, with the component's version filled in when the CPE left it open;
+                         * NULL when no advisory names its key (parsed again if a criterion needs it) */
+    char version[VMAX]; /* unquoted version ("" when none) */
     char vendor[128], product[128]; /* unquoted, for the cheap pre-check of criteria */
 };
 
@@ -39,31 +40,42 @@ struct scan {
     size_t comp;
     const char *version; /* its version ("" when unknown) */
     const struct medsec_purl *purl;
-    char vendors[4][128]; size_t nvendors; /* normalised vendor names for the product path */
-    struct sbom_cpe *ccpes; size_t nccpes; /* this component's CPEs (a slice of cpes) */
+    char vendors[4][128];
+    size_t nvendors; /* normalised vendor names for the product path */
+    struct sbom_cpe *ccpes;
+    size_t nccpes; /* this component's CPEs (a slice of cpes) */
     /* every SBOM CPE, in component order (cpe_configs.c) */
-    struct sbom_cpe *cpes; size_t ncpes;
-    size_t cpe_cursor; /* first SBOM CPE of the current component */
+    struct sbom_cpe *cpes;
+    size_t ncpes;
+    size_t cpe_cursor;        /* first SBOM CPE of the current component */
     struct medsec_arena wfns; /* the parsed SBOM CPEs kept (sbom_cpe.wfn) */
-    struct cpe_pair *pairs; size_t npairs, cap_pairs;
+    struct cpe_pair *pairs;
+    size_t npairs, cap_pairs;
     struct cpe_config *config; /* eval_config's buffer, kept for the whole scan */
-    /* the vulnerability records made so far, found by id through an open-addressing table (details.c) */
-    struct medsec_scan_vuln **vulns; size_t nvulns, cap_vulns;
-    size_t *slots; size_t nslots;
+    /* the vulnerability records made so far, found by id through an open-addressing table
+     * (details.c) */
+    struct medsec_scan_vuln **vulns;
+    size_t nvulns, cap_vulns;
+    size_t *slots;
+    size_t nslots;
 };
 
 /* scan.c: failures, notes and findings */
 medsec_err scan_nomem(struct scan *S);
-const char *scan_strdup(struct scan *S, const char *s); /* into the result's arena; NULL stays NULL */
+const char *scan_strdup(struct scan *S,
+                        const char *s); /* into the result's arena; NULL stays NULL */
 void scan_note(struct scan *S, enum medsec_severity sev, size_t comp, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
-/* The finding of vulnerability @id on the current component, made when new. NULL on failure (S->rc). */
+/* The finding of vulnerability @id on the current component, made when new. NULL on failure
+ * (S->rc). */
 struct medsec_scan_finding *scan_finding_for(struct scan *S, const char *id);
 void scan_add_fixed(struct scan *S, struct medsec_scan_finding *f, const char *v, size_t n);
-void scan_add_match(struct scan *S, struct medsec_scan_finding *f, enum medsec_scan_method m, const char *source,
-                    const char *record, const char *name, const char *key, const char *reason, bool review);
+void scan_add_match(struct scan *S, struct medsec_scan_finding *f, enum medsec_scan_method m,
+                    const char *source, const char *record, const char *name, const char *key,
+                    const char *reason, bool review);
 
-/* rows.c: the purl and product paths for the current component (@p: its purl, NULL when it has none) */
+/* rows.c: the purl and product paths for the current component (@p: its purl, NULL when it has
+ * none) */
 void scan_purl_path(struct scan *S, const struct medsec_purl *p);
 void scan_product_path(struct scan *S, const struct medsec_purl *p);
 
@@ -72,8 +84,8 @@ medsec_err scan_load_cpes(struct scan *S);
 void scan_cpe_path(struct scan *S);
 void scan_cpe_release(struct scan *S);
 
-/* details.c: the record of vulnerability @id (made with the id alone when new; NULL on failure), the
- * details of every record from the database, and the table's memory */
+/* details.c: the record of vulnerability @id (made with the id alone when new; NULL on failure),
+ * the details of every record from the database, and the table's memory */
 struct medsec_scan_vuln *scan_vuln_for(struct scan *S, const char *id);
 medsec_err scan_vuln_details(struct scan *S);
 void scan_vulns_release(struct scan *S);

@@ -1,4 +1,5 @@
-/* catalog.c: load threat rule catalogs (YAML, via libfyaml) and evaluate their `when:` conditions. */
+/* catalog.c: load threat rule catalogs (YAML, via libfyaml) and evaluate their `when:` conditions.
+ */
 #include <ctype.h>
 #include <libfyaml.h>
 #include <stdarg.h>
@@ -15,8 +16,8 @@ enum cond_op { C_ALL, C_ANY, C_NOT, C_MATCH, C_HAS };
 
 struct medsec_tm_cond {
     enum cond_op op;
-    const char *attr;    /* C_MATCH, C_HAS */
-    const char **vals;   /* C_MATCH: accepted values; C_HAS: attribute names (all required) */
+    const char *attr;  /* C_MATCH, C_HAS */
+    const char **vals; /* C_MATCH: accepted values; C_HAS: attribute names (all required) */
     size_t nvals;
     struct medsec_tm_cond **kids; /* C_ALL, C_ANY, C_NOT (one) */
     size_t nkids;
@@ -62,10 +63,8 @@ static bool eval_match(const struct medsec_tm_cond *c, const struct medsec_tm_el
     if (!a)
         return value_in("false", c); /* a missing attribute reads as false */
     switch (a->type) {
-    case MEDSEC_TM_BOOL:
-        return value_in(a->b ? "true" : "false", c);
-    case MEDSEC_TM_STR:
-        return value_in(a->s, c);
+    case MEDSEC_TM_BOOL: return value_in(a->b ? "true" : "false", c);
+    case MEDSEC_TM_STR: return value_in(a->s, c);
     case MEDSEC_TM_LIST:
         for (size_t i = 0; i < a->nitems; i++)
             if (value_in(a->items[i], c))
@@ -85,12 +84,9 @@ static bool attr_set(const struct medsec_tm_element *e, const char *name)
     if (!a)
         return false;
     switch (a->type) {
-    case MEDSEC_TM_BOOL:
-        return a->b;
-    case MEDSEC_TM_STR:
-        return *a->s != '\0';
-    case MEDSEC_TM_LIST:
-        return a->nitems > 0;
+    case MEDSEC_TM_BOOL: return a->b;
+    case MEDSEC_TM_STR: return *a->s != '\0';
+    case MEDSEC_TM_LIST: return a->nitems > 0;
     }
     return false;
 }
@@ -110,10 +106,8 @@ bool medsec_tm_cond_eval(const struct medsec_tm_cond *c, const struct medsec_tm_
             if (medsec_tm_cond_eval(c->kids[i], e))
                 return true;
         return false;
-    case C_NOT:
-        return !medsec_tm_cond_eval(c->kids[0], e);
-    case C_MATCH:
-        return eval_match(c, e);
+    case C_NOT: return !medsec_tm_cond_eval(c->kids[0], e);
+    case C_MATCH: return eval_match(c, e);
     case C_HAS:
         for (size_t i = 0; i < c->nvals; i++)
             if (!attr_set(e, c->vals[i]))
@@ -204,7 +198,8 @@ static medsec_err strings(struct loader *L, struct fy_node *n, const char *what,
     return MEDSEC_OK;
 }
 
-static medsec_err compile(struct loader *L, struct fy_node *n, int depth, struct medsec_tm_cond **out);
+static medsec_err compile(struct loader *L, struct fy_node *n, int depth,
+                          struct medsec_tm_cond **out);
 
 static struct medsec_tm_cond *new_cond(struct loader *L, enum cond_op op, size_t nkids)
 {
@@ -222,8 +217,8 @@ static struct medsec_tm_cond *new_cond(struct loader *L, enum cond_op op, size_t
 }
 
 /* One `key: value` entry of a condition mapping. */
-static medsec_err compile_entry(struct loader *L, const char *key, struct fy_node *k, struct fy_node *v,
-                                int depth, struct medsec_tm_cond **out)
+static medsec_err compile_entry(struct loader *L, const char *key, struct fy_node *k,
+                                struct fy_node *v, int depth, struct medsec_tm_cond **out)
 {
     medsec_err rc;
     if (strcmp(key, "any") == 0 || strcmp(key, "all") == 0) {
@@ -256,8 +251,7 @@ static medsec_err compile_entry(struct loader *L, const char *key, struct fy_nod
     if (!c)
         return oom(L);
     if (!v || fy_node_is_mapping(v) || (fy_node_is_scalar(v) && fy_node_is_null(v)))
-        return fail(L, v ? v : k, MEDSEC_EINVAL,
-                    "'%s': expected a value or a list of values", key);
+        return fail(L, v ? v : k, MEDSEC_EINVAL, "'%s': expected a value or a list of values", key);
     c->attr = medsec_arena_strdup(&L->cat->arena, key);
     if (!c->attr)
         return oom(L);
@@ -270,12 +264,15 @@ static medsec_err compile_entry(struct loader *L, const char *key, struct fy_nod
 }
 
 /* A condition is a mapping; several keys must all hold. */
-static medsec_err compile(struct loader *L, struct fy_node *n, int depth, struct medsec_tm_cond **out)
+static medsec_err compile(struct loader *L, struct fy_node *n, int depth,
+                          struct medsec_tm_cond **out)
 {
     if (depth > MEDSEC_TM_MAX_COND_DEPTH)
-        return fail(L, n, MEDSEC_ETOOBIG, "condition nested deeper than %d", MEDSEC_TM_MAX_COND_DEPTH);
+        return fail(L, n, MEDSEC_ETOOBIG, "condition nested deeper than %d",
+                    MEDSEC_TM_MAX_COND_DEPTH);
     if (!n || !fy_node_is_mapping(n))
-        return fail(L, n, MEDSEC_EINVAL, "a condition must be a mapping (attribute: value, any, all, not, has)");
+        return fail(L, n, MEDSEC_EINVAL,
+                    "a condition must be a mapping (attribute: value, any, all, not, has)");
     size_t count = (size_t)fy_node_mapping_item_count(n);
     if (count > 1000)
         return fail(L, n, MEDSEC_ETOOBIG, "condition with more than 1000 entries");
@@ -321,15 +318,21 @@ static bool parse_rating(const char *s, enum medsec_tm_rating *out)
 
 const char *medsec_tm_rating_name(enum medsec_tm_rating r)
 {
-    return r == MEDSEC_TM_LOW ? "low" : r == MEDSEC_TM_MEDIUM ? "medium" : r == MEDSEC_TM_HIGH ? "high" : "?";
+    return r == MEDSEC_TM_LOW      ? "low"
+           : r == MEDSEC_TM_MEDIUM ? "medium"
+           : r == MEDSEC_TM_HIGH   ? "high"
+                                   : "?";
 }
 
-static medsec_err parse_mitigation(struct loader *L, struct fy_node *n, struct medsec_tm_mitigation *m)
+static medsec_err parse_mitigation(struct loader *L, struct fy_node *n,
+                                   struct medsec_tm_mitigation *m)
 {
     medsec_err rc = MEDSEC_OK;
     memset(m, 0, sizeof *m);
     if (!fy_node_is_mapping(n))
-        return fail(L, n, MEDSEC_EINVAL, "a mitigated_by entry must be a mapping (capabilities, when, effect, rationale)");
+        return fail(
+            L, n, MEDSEC_EINVAL,
+            "a mitigated_by entry must be a mapping (capabilities, when, effect, rationale)");
     void *it = NULL;
     for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(n, &it));) {
         struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
@@ -353,7 +356,8 @@ static medsec_err parse_mitigation(struct loader *L, struct fy_node *n, struct m
             else if (strcmp(s, "downgrade") == 0)
                 m->effect = MEDSEC_TM_DOWNGRADE;
             else
-                return fail(L, v, MEDSEC_EINVAL, "effect must be silence or downgrade, not '%s'", s);
+                return fail(L, v, MEDSEC_EINVAL, "effect must be silence or downgrade, not '%s'",
+                            s);
         } else if (strcmp(key, "rationale") == 0) {
             if (!(m->rationale = scalar(L, v, "rationale", &rc)))
                 return rc;
@@ -457,7 +461,8 @@ static medsec_err parse_rule(struct loader *L, struct fy_node *n)
             nmit = (size_t)fy_node_sequence_item_count(v);
             if (nmit > 100)
                 return fail(L, v, MEDSEC_ETOOBIG, "more than 100 mitigated_by entries");
-            struct medsec_tm_mitigation *m = medsec_arena_alloc(&L->cat->arena, (nmit ? nmit : 1) * sizeof *m);
+            struct medsec_tm_mitigation *m =
+                medsec_arena_alloc(&L->cat->arena, (nmit ? nmit : 1) * sizeof *m);
             if (!m)
                 return oom(L);
             void *mit = NULL;
@@ -502,7 +507,8 @@ static medsec_err parse_doc(struct loader *L, struct fy_document *doc)
             if (!s)
                 return rc;
             if (strcmp(s, "1") != 0)
-                return fail(L, v, MEDSEC_EUNSUPPORTED, "catalog version '%s' is not supported (only 1)", s);
+                return fail(L, v, MEDSEC_EUNSUPPORTED,
+                            "catalog version '%s' is not supported (only 1)", s);
         } else {
             return fail(L, k, MEDSEC_EINVAL, "unknown catalog key '%s'", key);
         }
@@ -574,8 +580,8 @@ extern const size_t medsec_tm_default_rules_len;
 
 medsec_err medsec_tm_catalog_load_default(struct medsec_tm_catalog *c, struct medsec_error *err)
 {
-    return medsec_tm_catalog_load(c, (const char *)medsec_tm_default_rules, medsec_tm_default_rules_len,
-                                  "rules/threats.yaml", err);
+    return medsec_tm_catalog_load(c, (const char *)medsec_tm_default_rules,
+                                  medsec_tm_default_rules_len, "rules/threats.yaml", err);
 }
 
 void medsec_tm_catalog_init(struct medsec_tm_catalog *c)

@@ -23,7 +23,8 @@ static medsec_err set_opt(struct medsec_tm_graph *g, size_t i, const char *name,
     return v ? medsec_tm_set_str(g, i, name, v) : MEDSEC_OK;
 }
 
-static medsec_err add_list(struct medsec_tm_graph *g, size_t i, const char *name, const struct medsec_strlist *l)
+static medsec_err add_list(struct medsec_tm_graph *g, size_t i, const char *name,
+                           const struct medsec_strlist *l)
 {
     for (size_t k = 0; k < l->n; k++) {
         medsec_err rc = medsec_tm_add_item(g, i, name, l->v[k]);
@@ -33,7 +34,8 @@ static medsec_err add_list(struct medsec_tm_graph *g, size_t i, const char *name
     return MEDSEC_OK;
 }
 
-static medsec_err add_functions(struct medsec_tm_graph *g, size_t i, const struct medsec_model *m, const char *id)
+static medsec_err add_functions(struct medsec_tm_graph *g, size_t i, const struct medsec_model *m,
+                                const char *id)
 {
     const char *f[MAX_FUNCS];
     size_t n = medsec_model_functions_of(m, id, f, MAX_FUNCS);
@@ -52,7 +54,8 @@ static bool threat_on(const struct medsec_model_threat *t, const char *id)
 }
 
 /* Safety hazards a manual threat leads to: its own list and the hazards that list it. */
-static medsec_err add_threat_hazards(struct medsec_tm_graph *g, size_t i, const struct medsec_model *m,
+static medsec_err add_threat_hazards(struct medsec_tm_graph *g, size_t i,
+                                     const struct medsec_model *m,
                                      const struct medsec_model_threat *t)
 {
     medsec_err rc = add_list(g, i, "hazards", &t->hazards);
@@ -63,7 +66,8 @@ static medsec_err add_threat_hazards(struct medsec_tm_graph *g, size_t i, const 
 }
 
 /* Hazards the file ties to an element through the manual threats written on it. */
-static medsec_err add_hazards(struct medsec_tm_graph *g, size_t i, const struct medsec_model *m, const char *id)
+static medsec_err add_hazards(struct medsec_tm_graph *g, size_t i, const struct medsec_model *m,
+                              const char *id)
 {
     for (size_t t = 0; t < m->nthreats; t++) {
         if (!threat_on(&m->threats[t], id))
@@ -76,7 +80,8 @@ static medsec_err add_hazards(struct medsec_tm_graph *g, size_t i, const struct 
 }
 
 /* Apply one active control's capabilities and id to graph element @id (when it is one). */
-static medsec_err apply_to(struct medsec_tm_graph *g, const struct medsec_model_control *c, const char *id)
+static medsec_err apply_to(struct medsec_tm_graph *g, const struct medsec_model_control *c,
+                           const char *id)
 {
     const struct medsec_tm_element *e = medsec_tm_find(g, id);
     if (!e)
@@ -114,7 +119,8 @@ static medsec_err apply_control(struct medsec_tm_graph *g, const struct medsec_m
     return rc;
 }
 
-medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_graph *g, struct medsec_error *err)
+medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_graph *g,
+                                struct medsec_error *err)
 {
     medsec_err rc = MEDSEC_OK;
     const char *where = "";
@@ -125,9 +131,11 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
         const struct medsec_model_item *it = &m->items[k];
         size_t i;
         where = it->id;
-        if ((rc = medsec_tm_add_element(g, it->element, it->id, it->name, it->zone, NULL, NULL, &i)) ||
+        if ((rc = medsec_tm_add_element(g, it->element, it->id, it->name, it->zone, NULL, NULL,
+                                        &i)) ||
             (rc = set_opt(g, i, "type", it->type)) || (rc = set_opt(g, i, "role", it->role)) ||
-            (rc = set_opt(g, i, "item_kind", it->kind)) || (rc = add_list(g, i, "data", &it->data)) ||
+            (rc = set_opt(g, i, "item_kind", it->kind)) ||
+            (rc = add_list(g, i, "data", &it->data)) ||
             (rc = set_tri(g, i, "privileged", it->privileged)) ||
             (rc = set_tri(g, i, "untrusted_input", it->untrusted_input)) ||
             (rc = set_tri(g, i, "secure_element", it->secure_element)) ||
@@ -140,25 +148,30 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
         const char *zone = f->zone ? f->zone : medsec_model_zone_of(m, f->id);
         size_t i;
         where = f->id;
-        if ((rc = medsec_tm_add_element(g, MEDSEC_ELEMENT_INTERFACE, f->id, f->name, zone, NULL, NULL, &i)) ||
+        if ((rc = medsec_tm_add_element(g, MEDSEC_ELEMENT_INTERFACE, f->id, f->name, zone, NULL,
+                                        NULL, &i)) ||
             (rc = set_opt(g, i, "type", f->type)) || (rc = set_opt(g, i, "exposes", f->item)) ||
             (rc = set_tri(g, i, "debug", f->debug)) ||
             (rc = set_tri(g, i, "disabled_in_production", f->disabled_in_production)) ||
             (rc = set_tri(g, i, "authenticated", f->authenticated)) ||
-            (rc = set_tri(g, i, "encrypted", f->encrypted)) || (rc = set_tri(g, i, "removable", f->removable)) ||
-            (f->item && (rc = add_functions(g, i, m, f->item))) || (rc = add_functions(g, i, m, f->id)) ||
-            (rc = add_hazards(g, i, m, f->id)))
+            (rc = set_tri(g, i, "encrypted", f->encrypted)) ||
+            (rc = set_tri(g, i, "removable", f->removable)) ||
+            (f->item && (rc = add_functions(g, i, m, f->item))) ||
+            (rc = add_functions(g, i, m, f->id)) || (rc = add_hazards(g, i, m, f->id)))
             break;
     }
     for (size_t k = 0; k < m->nflows && !rc; k++) {
         const struct medsec_model_flow *f = &m->flows[k];
         size_t i;
         where = f->id;
-        if ((rc = medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, f->id, f->name, NULL, f->from, f->to, &i)) ||
-            (rc = set_opt(g, i, "protocol", f->protocol)) || (rc = set_opt(g, i, "purpose", f->purpose)) ||
-            (rc = set_opt(g, i, "via", f->via)) || (rc = add_list(g, i, "data", &f->data)) ||
+        if ((rc = medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, f->id, f->name, NULL, f->from,
+                                        f->to, &i)) ||
+            (rc = set_opt(g, i, "protocol", f->protocol)) ||
+            (rc = set_opt(g, i, "purpose", f->purpose)) || (rc = set_opt(g, i, "via", f->via)) ||
+            (rc = add_list(g, i, "data", &f->data)) ||
             (rc = set_tri(g, i, "authenticated", f->authenticated)) ||
-            (rc = set_tri(g, i, "encrypted", f->encrypted)) || (rc = set_tri(g, i, "integrity", f->integrity)) ||
+            (rc = set_tri(g, i, "encrypted", f->encrypted)) ||
+            (rc = set_tri(g, i, "integrity", f->integrity)) ||
             (rc = set_tri(g, i, "replay_protected", f->replay_protected)) ||
             (rc = add_functions(g, i, m, f->id)) || (rc = add_hazards(g, i, m, f->id)))
             break;
@@ -170,7 +183,8 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
     }
     if (rc) {
         if (rc == MEDSEC_EINVAL)
-            return medsec_error_set(err, rc, m->file, 0, 0, "'%s': duplicate element id or bad attribute", where);
+            return medsec_error_set(err, rc, m->file, 0, 0,
+                                    "'%s': duplicate element id or bad attribute", where);
         return medsec_error_set(err, rc, m->file, 0, 0, "'%s': %s", where, medsec_strerror(rc));
     }
     rc = medsec_tm_graph_derive(g, err);
@@ -196,8 +210,8 @@ medsec_err medsec_threats_merge_model(struct medsec_threat_list *l, const struct
     /* Element hazards come from the manual threats on the element; a generated disclosure or
      * repudiation threat does not act on the device's function, so it leads to none of them. */
     for (size_t i = 0; i < l->n; i++)
-        if (!l->v[i].manual &&
-            (l->v[i].stride == MEDSEC_STRIDE_INFORMATION_DISCLOSURE || l->v[i].stride == MEDSEC_STRIDE_REPUDIATION))
+        if (!l->v[i].manual && (l->v[i].stride == MEDSEC_STRIDE_INFORMATION_DISCLOSURE ||
+                                l->v[i].stride == MEDSEC_STRIDE_REPUDIATION))
             l->v[i].nhazards = 0;
     if (!m->nthreats)
         return MEDSEC_OK;
@@ -206,7 +220,8 @@ medsec_err medsec_threats_merge_model(struct medsec_threat_list *l, const struct
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t k = 0; k < m->nthreats; k++) {
         const struct medsec_model_threat *t = &m->threats[k];
-        enum medsec_stride s = t->stride.n ? (enum medsec_stride)t->stride.v[0] : MEDSEC_STRIDE_NONE;
+        enum medsec_stride s =
+            t->stride.n ? (enum medsec_stride)t->stride.v[0] : MEDSEC_STRIDE_NONE;
         if (!s)
             return medsec_error_set(err, MEDSEC_EINVAL, m->file, t->pos.line, t->pos.column,
                                     "threat %s: no STRIDE category", t->id);

@@ -1,4 +1,5 @@
-/* generate.c: apply a rule catalog to an element graph (STRIDE per element), merge manual threats. */
+/* generate.c: apply a rule catalog to an element graph (STRIDE per element), merge manual threats.
+ */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,10 @@ void medsec_threat_id(const char *rule_id, const char *element_id, char out[16])
 
 const char *medsec_tm_status_name(enum medsec_tm_status s)
 {
-    return s == MEDSEC_TM_OPEN ? "open" : s == MEDSEC_TM_REDUCED ? "reduced" : s == MEDSEC_TM_MITIGATED ? "mitigated" : "?";
+    return s == MEDSEC_TM_OPEN        ? "open"
+           : s == MEDSEC_TM_REDUCED   ? "reduced"
+           : s == MEDSEC_TM_MITIGATED ? "mitigated"
+                                      : "?";
 }
 
 void medsec_threat_list_init(struct medsec_threat_list *l)
@@ -104,7 +108,8 @@ static const char **missing(struct medsec_threat_list *l, const struct medsec_tm
 }
 
 /* Expand {field} placeholders of a title with the element's fields or string attributes. */
-static medsec_err expand(const char *tmpl, const struct medsec_tm_element *e, struct medsec_buf *out)
+static medsec_err expand(const char *tmpl, const struct medsec_tm_element *e,
+                         struct medsec_buf *out)
 {
     medsec_buf_reset(out);
     medsec_err rc = medsec_buf_adds(out, "");
@@ -160,7 +165,8 @@ static int cmp_threat(const void *a, const void *b)
     if (c)
         return c;
     if (x->stride != y->stride) /* STRIDE order; a threat without a category last */
-        return (x->stride ? (int)x->stride : MEDSEC_STRIDE_COUNT) - (y->stride ? (int)y->stride : MEDSEC_STRIDE_COUNT);
+        return (x->stride ? (int)x->stride : MEDSEC_STRIDE_COUNT) -
+               (y->stride ? (int)y->stride : MEDSEC_STRIDE_COUNT);
     c = strcmp(x->rule_id ? x->rule_id : "~", y->rule_id ? y->rule_id : "~");
     return c ? c : strcmp(x->id, y->id);
 }
@@ -199,7 +205,8 @@ static medsec_err describe_mitigation(const struct medsec_tm_mitigation *m, stru
         rc = rc ? rc : medsec_buf_adds(b, " applied");
     }
     if (m->when && !rc)
-        rc = medsec_buf_adds(b, m->ncapabilities ? " and element attributes" : "element attributes");
+        rc =
+            medsec_buf_adds(b, m->ncapabilities ? " and element attributes" : "element attributes");
     return rc;
 }
 
@@ -208,18 +215,19 @@ static medsec_err check_ids(const struct medsec_threat_list *l, struct medsec_er
     for (size_t i = 0; i < l->n; i++)
         for (size_t j = i + 1; j < l->n; j++)
             if (strcmp(l->v[i].id, l->v[j].id) == 0)
-                return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
-                                        "threat id %s collides: rule '%s' on '%s' and rule '%s' on '%s'",
-                                        l->v[i].id, l->v[i].rule_id ? l->v[i].rule_id : "(manual)",
-                                        l->v[i].element_id ? l->v[i].element_id : "-",
-                                        l->v[j].rule_id ? l->v[j].rule_id : "(manual)",
-                                        l->v[j].element_id ? l->v[j].element_id : "-");
+                return medsec_error_set(
+                    err, MEDSEC_EINVAL, NULL, 0, 0,
+                    "threat id %s collides: rule '%s' on '%s' and rule '%s' on '%s'", l->v[i].id,
+                    l->v[i].rule_id ? l->v[i].rule_id : "(manual)",
+                    l->v[i].element_id ? l->v[i].element_id : "-",
+                    l->v[j].rule_id ? l->v[j].rule_id : "(manual)",
+                    l->v[j].element_id ? l->v[j].element_id : "-");
     return MEDSEC_OK;
 }
 
-medsec_err medsec_threats_generate(const struct medsec_tm_graph *g, const struct medsec_tm_catalog *c,
-                                   unsigned flags, struct medsec_threat_list *out,
-                                   struct medsec_error *err)
+medsec_err medsec_threats_generate(const struct medsec_tm_graph *g,
+                                   const struct medsec_tm_catalog *c, unsigned flags,
+                                   struct medsec_threat_list *out, struct medsec_error *err)
 {
     struct medsec_buf title = MEDSEC_BUF_INIT, mtext = MEDSEC_BUF_INIT;
     medsec_buf_init(&title, 4096);
@@ -236,11 +244,13 @@ medsec_err medsec_threats_generate(const struct medsec_tm_graph *g, const struct
             if (m && m->effect == MEDSEC_TM_SILENCE && !(flags & MEDSEC_TM_WITH_MITIGATED))
                 continue;
             struct medsec_threat *t;
-            if ((rc = expand(r->title, e, &title)) || (m && (rc = describe_mitigation(m, &mtext)))) {
+            if ((rc = expand(r->title, e, &title)) ||
+                (m && (rc = describe_mitigation(m, &mtext)))) {
                 if (rc == MEDSEC_ETOOBIG)
-                    medsec_error_set(err, rc, r->file, r->line, r->column,
-                                     "rule '%s': title or mitigation longer than 4096 bytes on '%s'", r->id,
-                                     e->id);
+                    medsec_error_set(
+                        err, rc, r->file, r->line, r->column,
+                        "rule '%s': title or mitigation longer than 4096 bytes on '%s'", r->id,
+                        e->id);
                 break;
             }
             if ((rc = push(out, &t)))
@@ -259,7 +269,8 @@ medsec_err medsec_threats_generate(const struct medsec_tm_graph *g, const struct
             t->status = MEDSEC_TM_OPEN;
             if (m) {
                 t->mitigation = sdup(out, mtext.data, &ok);
-                t->status = m->effect == MEDSEC_TM_SILENCE ? MEDSEC_TM_MITIGATED : MEDSEC_TM_REDUCED;
+                t->status =
+                    m->effect == MEDSEC_TM_SILENCE ? MEDSEC_TM_MITIGATED : MEDSEC_TM_REDUCED;
                 if (m->effect == MEDSEC_TM_DOWNGRADE && t->rating > MEDSEC_TM_LOW)
                     t->rating = (enum medsec_tm_rating)(t->rating - 1);
             }
@@ -289,7 +300,8 @@ medsec_err medsec_threats_generate(const struct medsec_tm_graph *g, const struct
     return MEDSEC_OK;
 }
 
-medsec_err medsec_threats_merge_manual(struct medsec_threat_list *l, const struct medsec_tm_graph *g,
+medsec_err medsec_threats_merge_manual(struct medsec_threat_list *l,
+                                       const struct medsec_tm_graph *g,
                                        const struct medsec_threat_manual *m, size_t n,
                                        struct medsec_error *err)
 {
@@ -301,11 +313,12 @@ medsec_err medsec_threats_merge_manual(struct medsec_threat_list *l, const struc
                                     sizeof l->v[0].id - 1);
         if (!medsec_stride_letter(m[i].stride))
             return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
-                                    "manual threat %s: STRIDE category must be one of S T R I D E", m[i].id);
+                                    "manual threat %s: STRIDE category must be one of S T R I D E",
+                                    m[i].id);
         for (size_t j = 0; j < i; j++)
             if (strcmp(m[i].id, m[j].id) == 0)
-                return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "manual threat id %s used twice",
-                                        m[i].id);
+                return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                                        "manual threat id %s used twice", m[i].id);
     }
     for (size_t i = 0; i < n; i++) {
         struct medsec_threat *t = (struct medsec_threat *)medsec_threats_find(l, m[i].id);

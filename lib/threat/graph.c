@@ -1,4 +1,5 @@
-/* graph.c: the element graph threat rules run over: zones, elements, named attributes, derivation. */
+/* graph.c: the element graph threat rules run over: zones, elements, named attributes, derivation.
+ */
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -41,7 +42,8 @@ const struct medsec_tm_element *medsec_tm_find(const struct medsec_tm_graph *g, 
     return NULL;
 }
 
-medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const char *name, int trust)
+medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const char *name,
+                              int trust)
 {
     if (!id || !*id || medsec_tm_find_zone(g, id))
         return MEDSEC_EINVAL;
@@ -59,9 +61,9 @@ medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const c
     return MEDSEC_OK;
 }
 
-medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_element_kind kind, const char *id,
-                                 const char *name, const char *zone, const char *from, const char *to,
-                                 size_t *index)
+medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_element_kind kind,
+                                 const char *id, const char *name, const char *zone,
+                                 const char *from, const char *to, size_t *index)
 {
     if (!id || !*id || (unsigned)kind >= MEDSEC_ELEMENT_KIND_COUNT || medsec_tm_find(g, id))
         return MEDSEC_EINVAL;
@@ -104,7 +106,8 @@ bool medsec_tm_has_item(const struct medsec_tm_element *e, const char *name, con
     return false;
 }
 
-/* Find or create attribute @name of element @index, reset to @type unless it is a list kept as is. */
+/* Find or create attribute @name of element @index, reset to @type unless it is a list kept as is.
+ */
 static struct medsec_tm_attr *attr_slot(struct medsec_tm_graph *g, size_t index, const char *name,
                                         enum medsec_tm_vtype type)
 {
@@ -142,7 +145,8 @@ medsec_err medsec_tm_set_bool(struct medsec_tm_graph *g, size_t index, const cha
     return MEDSEC_OK;
 }
 
-medsec_err medsec_tm_set_str(struct medsec_tm_graph *g, size_t index, const char *name, const char *v)
+medsec_err medsec_tm_set_str(struct medsec_tm_graph *g, size_t index, const char *name,
+                             const char *v)
 {
     if (!v)
         return MEDSEC_EINVAL;
@@ -153,7 +157,8 @@ medsec_err medsec_tm_set_str(struct medsec_tm_graph *g, size_t index, const char
     return a->s ? MEDSEC_OK : MEDSEC_ENOMEM;
 }
 
-medsec_err medsec_tm_add_item(struct medsec_tm_graph *g, size_t index, const char *name, const char *item)
+medsec_err medsec_tm_add_item(struct medsec_tm_graph *g, size_t index, const char *name,
+                              const char *item)
 {
     if (!item)
         return MEDSEC_EINVAL;
@@ -187,8 +192,8 @@ static bool attr_true(const struct medsec_tm_element *e, const char *name)
 }
 
 /* Copy every item of list @name of element @src into list @dst_name of element @dst. */
-static medsec_err copy_items(struct medsec_tm_graph *g, size_t dst, const char *dst_name, size_t src,
-                             const char *name)
+static medsec_err copy_items(struct medsec_tm_graph *g, size_t dst, const char *dst_name,
+                             size_t src, const char *name)
 {
     const struct medsec_tm_attr *a = medsec_tm_attr_get(&g->elements[src], name);
     if (!a || a->type != MEDSEC_TM_LIST)
@@ -219,7 +224,8 @@ static medsec_err derive_flow(struct medsec_tm_graph *g, size_t fi, struct medse
     const char *sz = g->elements[si].zone, *dz = g->elements[di].zone;
     enum medsec_element_kind sk = g->elements[si].kind, dk = g->elements[di].kind;
     bool crosses = sz && dz && strcmp(sz, dz) != 0;
-    const struct medsec_tm_zone *szz = medsec_tm_find_zone(g, sz), *dzz = medsec_tm_find_zone(g, dz);
+    const struct medsec_tm_zone *szz = medsec_tm_find_zone(g, sz),
+                                *dzz = medsec_tm_find_zone(g, dz);
     bool higher = szz && dzz && dzz->trust > szz->trust;
     medsec_err rc;
     if ((rc = medsec_tm_set_str(g, fi, "from_kind", medsec_element_kind_name(sk))) ||
@@ -241,7 +247,8 @@ static medsec_err derive_flow(struct medsec_tm_graph *g, size_t fi, struct medse
     if (fresh) {
         char cname[600];
         snprintf(cname, sizeof cname, "%s -> %s", szz ? szz->name : sz, dzz ? dzz->name : dz);
-        if ((rc = medsec_tm_add_element(g, MEDSEC_ELEMENT_ZONE_CROSSING, cid, cname, NULL, sz, dz, &ci)))
+        if ((rc = medsec_tm_add_element(g, MEDSEC_ELEMENT_ZONE_CROSSING, cid, cname, NULL, sz, dz,
+                                        &ci)))
             return rc;
         if ((rc = medsec_tm_set_bool(g, ci, "to_trust_higher", higher)))
             return rc;
@@ -254,7 +261,8 @@ static medsec_err derive_flow(struct medsec_tm_graph *g, size_t fi, struct medse
             return rc;
     }
     const struct medsec_tm_attr *proto = medsec_tm_attr_get(f, "protocol");
-    if (proto && proto->type == MEDSEC_TM_STR && (rc = medsec_tm_add_item(g, ci, "protocol", proto->s)))
+    if (proto && proto->type == MEDSEC_TM_STR &&
+        (rc = medsec_tm_add_item(g, ci, "protocol", proto->s)))
         return rc;
     if ((rc = medsec_tm_add_item(g, ci, "flows", g->elements[fi].id)) ||
         (rc = copy_items(g, ci, "capabilities", fi, "capabilities")) ||

@@ -1,4 +1,5 @@
-/* alpine.c: Alpine apk versions (digits{.digits}[letter]{_suffix[N]}[~hash][-rN]) ordered as apk-tools does. */
+/* alpine.c: Alpine apk versions (digits{.digits}[letter]{_suffix[N]}[~hash][-rN]) ordered as
+ * apk-tools does. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -7,15 +8,16 @@
 
 #define APK_VERSION_MAX 512
 
-/* Token kinds in the order they may appear; a version "ends sooner" when its next kind is larger. */
+/* Token kinds in the order they may appear; a version "ends sooner" when its next kind is larger.
+ */
 enum apk_tok { T_DIGIT, T_LETTER, T_SUFFIX, T_SUFFIX_NO, T_HASH, T_REVISION, T_END, T_INVALID };
 
 struct apk_token {
     enum apk_tok kind;
-    bool first;     /* the initial number (always numeric) */
-    const char *p;  /* text of the value */
+    bool first;    /* the initial number (always numeric) */
+    const char *p; /* text of the value */
     size_t n;
-    int suffix;     /* T_SUFFIX: < 0 pre-release, > 0 post-release */
+    int suffix; /* T_SUFFIX: < 0 pre-release, > 0 post-release */
 };
 
 struct apk_lexer {
@@ -24,16 +26,22 @@ struct apk_lexer {
     enum apk_tok last;
 };
 
-static bool is_lower(char c) { return c >= 'a' && c <= 'z'; }
-static bool is_hex(char c) { return vu_digit(c) || (c >= 'a' && c <= 'f'); }
+static bool is_lower(char c)
+{
+    return c >= 'a' && c <= 'z';
+}
+static bool is_hex(char c)
+{
+    return vu_digit(c) || (c >= 'a' && c <= 'f');
+}
 
 /* Pre-release suffixes sort before the release, post-release ones after it. */
 static const struct {
     const char *name;
     int value;
 } apk_suffixes[] = {
-    {"alpha", -4}, {"beta", -3}, {"pre", -2}, {"rc", -1},
-    {"cvs", 1},    {"svn", 2},   {"git", 3},  {"hg", 4},  {"p", 5},
+    {"alpha", -4}, {"beta", -3}, {"pre", -2}, {"rc", -1}, {"cvs", 1},
+    {"svn", 2},    {"git", 3},   {"hg", 4},   {"p", 5},
 };
 
 static size_t digits_at(const struct apk_lexer *lx, size_t i)
@@ -116,16 +124,11 @@ static int token_cmp(const struct apk_token *x, const struct apk_token *y)
             return vu_strcmp(x->p, x->n, y->p, y->n, false);
         return vu_numcmp(x->p, x->n, y->p, y->n);
     case T_SUFFIX_NO:
-    case T_REVISION:
-        return vu_numcmp(x->p, x->n, y->p, y->n);
-    case T_LETTER:
-        return (x->p[0] > y->p[0]) - (x->p[0] < y->p[0]);
-    case T_SUFFIX:
-        return (x->suffix > y->suffix) - (x->suffix < y->suffix);
-    case T_HASH:
-        return vu_strcmp(x->p, x->n, y->p, y->n, false);
-    default:
-        return 0;
+    case T_REVISION: return vu_numcmp(x->p, x->n, y->p, y->n);
+    case T_LETTER: return (x->p[0] > y->p[0]) - (x->p[0] < y->p[0]);
+    case T_SUFFIX: return (x->suffix > y->suffix) - (x->suffix < y->suffix);
+    case T_HASH: return vu_strcmp(x->p, x->n, y->p, y->n, false);
+    default: return 0;
     }
 }
 

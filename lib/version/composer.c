@@ -1,4 +1,5 @@
-/* composer.c: Packagist / Composer versions ordered as PHP's version_compare() after dropping a "v" prefix. */
+/* composer.c: Packagist / Composer versions ordered as PHP's version_compare() after dropping a "v"
+ * prefix. */
 #include <stdbool.h>
 #include <string.h>
 
@@ -15,12 +16,16 @@ struct php_parts {
 };
 
 /* version_compare's "non-digit" while canonicalising: neither a digit nor '.' */
-static bool php_isndig(char c) { return !vu_digit(c) && c != '.'; }
+static bool php_isndig(char c)
+{
+    return !vu_digit(c) && c != '.';
+}
 
 /*
- * Canonicalise as PHP does ("-", "_", "+" and other punctuation become ".", a "." goes between a digit and
- * a non-digit, runs of "." collapse), then split at ".". False for text we do not accept as a version:
- * empty, over the caps, control characters or spaces, or an empty component ("1..2" is fine, "1." is not).
+ * Canonicalise as PHP does ("-", "_", "+" and other punctuation become ".", a "." goes between a
+ * digit and a non-digit, runs of "." collapse), then split at ".". False for text we do not accept
+ * as a version: empty, over the caps, control characters or spaces, or an empty component ("1..2"
+ * is fine, "1." is not).
  */
 static bool php_split(const char *v, struct php_parts *out)
 {
@@ -74,15 +79,18 @@ static int php_form_order(const char *s)
     static const struct {
         const char *name;
         int order;
-    } forms[] = {{"dev", 0}, {"alpha", 1}, {"a", 1}, {"beta", 2}, {"b", 2}, {"RC", 3},
-                 {"rc", 3},  {"#", 4},     {"pl", 5}, {"p", 5}};
+    } forms[] = {{"dev", 0}, {"alpha", 1}, {"a", 1}, {"beta", 2}, {"b", 2},
+                 {"RC", 3},  {"rc", 3},    {"#", 4}, {"pl", 5},   {"p", 5}};
     for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
         if (strncmp(s, forms[i].name, strlen(forms[i].name)) == 0)
             return forms[i].order;
     return -6;
 }
 
-static int sign(int x) { return (x > 0) - (x < 0); }
+static int sign(int x)
+{
+    return (x > 0) - (x < 0);
+}
 
 static int php_part_cmp(const char *a, const char *b)
 {

@@ -10,7 +10,7 @@
 
 struct debver {
     unsigned long epoch;
-    const char *up;  /* upstream version, not NUL-terminated */
+    const char *up; /* upstream version, not NUL-terminated */
     size_t uplen;
     const char *rev; /* revision; "" when absent */
     size_t revlen;

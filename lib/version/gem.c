@@ -1,4 +1,5 @@
-/* gem.c: the "gem" scheme: RubyGems Gem::Version syntax and ordering (rubygems 3.3), and Gem::Requirement. */
+/* gem.c: the "gem" scheme: RubyGems Gem::Version syntax and ordering (rubygems 3.3), and
+ * Gem::Requirement. */
 #include <string.h>
 
 #include "medsec/vrange.h"
@@ -217,7 +218,8 @@ medsec_err medsec_gem_requirement_satisfied(const char *req, const char *version
         return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "'%s' is not a valid gem version",
                                 version ? version : "(null)");
     if (!req || strnlen(req, 4097) > 4096)
-        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "requirement longer than 4096 bytes");
+        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0,
+                                "requirement longer than 4096 bytes");
     bool all = true;
     for (const char *p = req;;) {
         const char *c = strchr(p, ',');
@@ -243,9 +245,10 @@ medsec_err medsec_gem_requirement_satisfied(const char *req, const char *version
             while (vb < n && vu_space((unsigned char)p[vb]))
                 vb++;
             struct gver r;
-            if (i < n && (vb == n || !vu_digit((unsigned char)p[vb]) || !gem_parse_n(p + vb, n - vb, &r)))
-                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid requirement '%.*s'",
-                                        (int)n, p);
+            if (i < n &&
+                (vb == n || !vu_digit((unsigned char)p[vb]) || !gem_parse_n(p + vb, n - vb, &r)))
+                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                        "invalid requirement '%.*s'", (int)n, p);
             if (i == n)
                 gem_parse_n("0", 1, &r);
             int cv = gem_cmp(&v, &r);
@@ -254,8 +257,8 @@ medsec_err medsec_gem_requirement_satisfied(const char *req, const char *version
                 struct gver raw, bump, rel = v;
                 char digits[VU_MAX_LEN + 2];
                 if (!gem_raw(p + vb, n - vb, &raw) || !gem_bump(&raw, &bump, digits, sizeof digits))
-                    return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid requirement '%.*s'",
-                                            (int)n, p);
+                    return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                            "invalid requirement '%.*s'", (int)n, p);
                 canon(&bump);
                 gem_release(&rel);
                 canon(&rel);

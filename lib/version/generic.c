@@ -1,7 +1,7 @@
 /*
- * generic.c: vendor and CPE-ranged versions (openssl 1.1.1k, dropbear 2020.81, linux 4.14.0-rc1): numeric
- * runs compare as numbers, pre-release words sort before the release, other letters (patch letters, "p1")
- * after it. Rules and examples: docs/versions.md.
+ * generic.c: vendor and CPE-ranged versions (openssl 1.1.1k, dropbear 2020.81, linux 4.14.0-rc1):
+ * numeric runs compare as numbers, pre-release words sort before the release, other letters (patch
+ * letters, "p1") after it. Rules and examples: docs/versions.md.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -30,8 +30,8 @@ static int pre_rank(const char *p, size_t n)
     static const struct {
         const char *word;
         int rank;
-    } pre[] = {{"dev", 1},  {"snapshot", 2}, {"alpha", 3}, {"beta", 4},
-               {"pre", 5},  {"preview", 5},  {"rc", 6}};
+    } pre[] = {{"dev", 1}, {"snapshot", 2}, {"alpha", 3}, {"beta", 4},
+               {"pre", 5}, {"preview", 5},  {"rc", 6}};
     for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
         if (word_is(p, n, pre[i].word))
             return pre[i].rank;
@@ -90,23 +90,19 @@ static bool valid(const char *v)
 static int kind_rank(const struct gen_token *t)
 {
     switch (t->kind) {
-    case G_PRE:
-        return 1;
-    case G_NUM:
-        return is_zero(t) ? 2 : 4;
-    case G_WORD:
-        return 3;
-    default:
-        return 0;
+    case G_PRE: return 1;
+    case G_NUM: return is_zero(t) ? 2 : 4;
+    case G_WORD: return 3;
+    default: return 0;
     }
 }
 
 /*
  * Token by token: numbers numerically, pre-release words by rank, other words case-insensitively;
- * at a kind mismatch a number other than 0 beats a word, any word beats 0, 0 beats a pre-release word
- * (kind_rank). When one side runs out, trailing zero numbers do not count (1.0 = 1.0.0), a pre-release
- * word makes the longer one older, anything else makes it newer. This is the lexicographic order of the
- * token lists padded with zeros, so it is a total preorder.
+ * at a kind mismatch a number other than 0 beats a word, any word beats 0, 0 beats a pre-release
+ * word (kind_rank). When one side runs out, trailing zero numbers do not count (1.0 = 1.0.0), a
+ * pre-release word makes the longer one older, anything else makes it newer. This is the
+ * lexicographic order of the token lists padded with zeros, so it is a total preorder.
  */
 static int cmp(const char *a, const char *b)
 {

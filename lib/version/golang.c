@@ -1,4 +1,5 @@
-/* golang.c: the "golang" scheme: Go module versions as golang.org/x/mod/semver validates and orders them. */
+/* golang.c: the "golang" scheme: Go module versions as golang.org/x/mod/semver validates and orders
+ * them. */
 #include <string.h>
 
 #include "schemes.h"

@@ -1,4 +1,5 @@
-/* maven.c: the "maven" scheme: Maven ComparableVersion ordering (maven-artifact 3.8), and Maven version ranges. */
+/* maven.c: the "maven" scheme: Maven ComparableVersion ordering (maven-artifact 3.8), and Maven
+ * version ranges. */
 #include <string.h>
 
 #include "medsec/vrange.h"
@@ -25,10 +26,10 @@ struct mitem {
 
 struct mver {
     struct mitem it[MV_MAX_ITEMS];
-    size_t n;                       /* items, in level order (levels are contiguous) */
-    size_t lo[MV_MAX_ITEMS + 1];    /* items of level l: it[lo[l] .. hi[l]) */
+    size_t n;                    /* items, in level order (levels are contiguous) */
+    size_t lo[MV_MAX_ITEMS + 1]; /* items of level l: it[lo[l] .. hi[l]) */
     size_t hi[MV_MAX_ITEMS + 1];
-    size_t nlevels;                 /* non-empty levels after normalisation */
+    size_t nlevels; /* non-empty levels after normalisation */
 };
 
 static const char *const quals[] = {"alpha", "beta", "milestone", "rc", "snapshot", "", "sp"};
@@ -88,8 +89,9 @@ static bool mv_parse_n(const char *s, size_t len, struct mver *v)
     for (size_t i = 0; i < len; i++) {
         int c = (unsigned char)s[i];
         if (c == '.' || c == '-') {
-            bool ok = i == start ? mv_add(v, "0", 1, MV_NUM, level, false)
-                                 : mv_add(v, s + start, i - start, digit ? MV_NUM : MV_STR, level, false);
+            bool ok = i == start
+                          ? mv_add(v, "0", 1, MV_NUM, level, false)
+                          : mv_add(v, s + start, i - start, digit ? MV_NUM : MV_STR, level, false);
             if (!ok)
                 return false;
             start = i + 1;
@@ -175,10 +177,8 @@ static int elem(const struct mver *v, size_t l, size_t k, const struct mitem **i
 static int vs_null(const struct mver *v, size_t l, int kind, const struct mitem *it)
 {
     switch (kind) {
-    case E_NUM:
-        return vu_numzero(it->s, it->n) ? 0 : 1;
-    case E_STR:
-        return it->qual >= 0 ? (it->qual < MV_RELEASE ? -1 : it->qual > MV_RELEASE) : 1;
+    case E_NUM: return vu_numzero(it->s, it->n) ? 0 : 1;
+    case E_STR: return it->qual >= 0 ? (it->qual < MV_RELEASE ? -1 : it->qual > MV_RELEASE) : 1;
     case E_LIST: /* the first element that is not null decides (maven-artifact 3.8) */
         for (size_t k = 0;; k++) {
             const struct mitem *f = NULL;
@@ -193,8 +193,8 @@ static int vs_null(const struct mver *v, size_t l, int kind, const struct mitem 
     return 0;
 }
 
-static int elem_cmp(const struct mver *a, size_t la, int ka, const struct mitem *x, const struct mver *b,
-                    size_t lb, int kb, const struct mitem *y)
+static int elem_cmp(const struct mver *a, size_t la, int ka, const struct mitem *x,
+                    const struct mver *b, size_t lb, int kb, const struct mitem *y)
 {
     if (ka == E_NONE)
         return kb == E_NONE ? 0 : -vs_null(b, lb, kb, y);
@@ -277,8 +277,9 @@ medsec_err medsec_maven_range_contains(const char *range, const char *version, b
     size_t i = 0;
     while (i < n) {
         if (p[i] != '[' && p[i] != '(')
-            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
-                                    "only fully-qualified sets allowed in multiple set scenario: '%s'", range);
+            return medsec_error_set(
+                err, MEDSEC_EPARSE, NULL, 0, 0,
+                "only fully-qualified sets allowed in multiple set scenario: '%s'", range);
         bool lo_inc = p[i] == '[';
         size_t j = i + 1;
         while (j < n && p[j] != ']' && p[j] != ')')
@@ -307,12 +308,14 @@ medsec_err medsec_maven_range_contains(const char *range, const char *version, b
             vu_trim(&b, &bn);
             if (an) {
                 if (!mv_parse_n(a, an, &lo))
-                    return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid range: '%s'", range);
+                    return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid range: '%s'",
+                                            range);
                 has_lo = true;
             }
             if (bn) {
                 if (!mv_parse_n(b, bn, &hi))
-                    return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid range: '%s'", range);
+                    return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid range: '%s'",
+                                            range);
                 has_hi = true;
             }
             if (has_lo && has_hi && mv_cmp(&hi, &lo) < 0)
@@ -342,7 +345,8 @@ medsec_err medsec_maven_range_contains(const char *range, const char *version, b
             while (i < n && vu_space((unsigned char)p[i]))
                 i++;
             if (i == n)
-                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid range: '%s'", range);
+                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid range: '%s'",
+                                        range);
         }
     }
     *out = found;

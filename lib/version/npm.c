@@ -57,8 +57,8 @@ bool npmv_parse(const char *s, size_t n, bool loose, struct npmv *v)
     } else if (i < n && s[i] == 'v') {
         i++;
     }
-    if (!num(s, n, &i, loose, &v->maj) || i >= n || s[i++] != '.' || !num(s, n, &i, loose, &v->min) ||
-        i >= n || s[i++] != '.' || !num(s, n, &i, loose, &v->pat))
+    if (!num(s, n, &i, loose, &v->maj) || i >= n || s[i++] != '.' ||
+        !num(s, n, &i, loose, &v->min) || i >= n || s[i++] != '.' || !num(s, n, &i, loose, &v->pat))
         return false;
     size_t end;
     if (!vu_build_split(s, i, n, &end))

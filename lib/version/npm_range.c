@@ -10,8 +10,8 @@
 #define NR_MAX_CMP 64     /* comparators per || alternative */
 
 struct ncmp {
-    char op[3]; /* "", "<", "<=", ">", ">=" */
-    bool any;   /* the empty comparator: matches everything */
+    char op[3];    /* "", "<", "<=", ">", ">=" */
+    bool any;      /* the empty comparator: matches everything */
     bool verbatim; /* version pasted as written with a prefix or zeros: never the ">=0.0.0" text */
     struct npmv v;
 };
@@ -137,11 +137,15 @@ static int tr_tilde_caret(struct nset *set, const struct xr *r, bool caret, bool
     if (r->x[0])
         return push_any(set) ? TR_OK : TR_NOMATCH;
     if (r->x[1])
-        return push(set, ">=", M, 0, 0, z, zl) && push(set, "<", M + 1, 0, 0, "0", 1) ? TR_OK : TR_NOMATCH;
+        return push(set, ">=", M, 0, 0, z, zl) && push(set, "<", M + 1, 0, 0, "0", 1) ? TR_OK
+                                                                                      : TR_NOMATCH;
     if (r->x[2]) {
         if (!caret || part_is0(r, 0))
-            return push(set, ">=", M, m, 0, z, zl) && push(set, "<", M, m + 1, 0, "0", 1) ? TR_OK : TR_NOMATCH;
-        return push(set, ">=", M, m, 0, z, zl) && push(set, "<", M + 1, 0, 0, "0", 1) ? TR_OK : TR_NOMATCH;
+            return push(set, ">=", M, m, 0, z, zl) && push(set, "<", M, m + 1, 0, "0", 1)
+                       ? TR_OK
+                       : TR_NOMATCH;
+        return push(set, ">=", M, m, 0, z, zl) && push(set, "<", M + 1, 0, 0, "0", 1) ? TR_OK
+                                                                                      : TR_NOMATCH;
     }
     if (!push(set, ">=", M, m, p, r->pre, r->prelen))
         return TR_NOMATCH;
@@ -205,8 +209,11 @@ static int tr_xrange(struct nset *set, const char *gtlt, const struct xr *r, boo
         return push(set, op, M, m, p, pr, prl) ? TR_OK : TR_NOMATCH;
     }
     if (xm)
-        return push(set, ">=", M, 0, 0, pr, prl) && push(set, "<", M + 1, 0, 0, "0", 1) ? TR_OK : TR_NOMATCH;
-    return push(set, ">=", M, m, 0, pr, prl) && push(set, "<", M, m + 1, 0, "0", 1) ? TR_OK : TR_NOMATCH;
+        return push(set, ">=", M, 0, 0, pr, prl) && push(set, "<", M + 1, 0, 0, "0", 1)
+                   ? TR_OK
+                   : TR_NOMATCH;
+    return push(set, ">=", M, m, 0, pr, prl) && push(set, "<", M, m + 1, 0, "0", 1) ? TR_OK
+                                                                                    : TR_NOMATCH;
 }
 
 /* One whitespace-free comparator token → comparators; false when invalid. */
@@ -237,7 +244,8 @@ static bool tr_token(struct nset *set, const char *t, size_t n, bool loose, bool
         return true;
     if (tr == TR_NOMATCH)
         return false;
-    /* a full version: Comparator's own parse (strict FULLPLAIN after the operator, or LOOSEPLAIN) */
+    /* a full version: Comparator's own parse (strict FULLPLAIN after the operator, or LOOSEPLAIN)
+     */
     size_t vs = i;
     if (!loose)
         while (vs < n && t[vs] == ' ')
@@ -249,7 +257,8 @@ static bool tr_token(struct nset *set, const char *t, size_t n, bool loose, bool
         gtlt[0] = '\0';
     if (!push(set, gtlt, v.maj, v.min, v.pat, v.pre, v.prelen))
         return false;
-    set->c[set->n - 1].verbatim = !(n - i >= 5 && memcmp(t + i, "0.0.0", 5) == 0 && (n - i == 5 || t[i + 5] == '-'));
+    set->c[set->n - 1].verbatim =
+        !(n - i >= 5 && memcmp(t + i, "0.0.0", 5) == 0 && (n - i == 5 || t[i + 5] == '-'));
     return true;
 }
 
@@ -348,7 +357,8 @@ static int parse_set(const char *in, size_t n, unsigned flags, struct nset *set)
             for (;;) {
                 while (i < n && (vu_alnum((unsigned char)in[i]) || in[i] == '-'))
                     i++;
-                if (i + 1 < n && in[i] == '.' && (vu_alnum((unsigned char)in[i + 1]) || in[i + 1] == '-'))
+                if (i + 1 < n && in[i] == '.' &&
+                    (vu_alnum((unsigned char)in[i + 1]) || in[i + 1] == '-'))
                     i++;
                 else
                     break;
@@ -426,8 +436,8 @@ static int parse_set(const char *in, size_t n, unsigned flags, struct nset *set)
         struct ncmp *c = &set->c[i];
         if (is_gte0(c, incpr))
             c->any = true;
-        if (!c->any && strcmp(c->op, "<") == 0 && !c->v.maj && !c->v.min && !c->v.pat && c->v.prelen == 1 &&
-            c->v.pre[0] == '0') {
+        if (!c->any && strcmp(c->op, "<") == 0 && !c->v.maj && !c->v.min && !c->v.pat &&
+            c->v.prelen == 1 && c->v.pre[0] == '0') {
             set->c[0] = *c;
             set->n = 1;
             return 0;
@@ -473,7 +483,8 @@ static bool set_test(const struct nset *set, const struct npmv *v, bool incpr)
     if (v->prelen && !incpr) {
         for (size_t i = 0; i < set->n; i++) {
             const struct ncmp *c = &set->c[i];
-            if (!c->any && c->v.prelen && c->v.maj == v->maj && c->v.min == v->min && c->v.pat == v->pat)
+            if (!c->any && c->v.prelen && c->v.maj == v->maj && c->v.min == v->min &&
+                c->v.pat == v->pat)
                 return true;
         }
         return false;
@@ -510,7 +521,8 @@ static medsec_err prep(const char *range, char *buf, size_t *len, struct medsec_
 /* Iterate the || alternatives; calls @fn for each non-empty parsed set. */
 typedef bool (*set_fn)(const struct nset *set, void *ctx);
 
-static medsec_err each_set(const char *range, unsigned flags, set_fn fn, void *ctx, struct medsec_error *err)
+static medsec_err each_set(const char *range, unsigned flags, set_fn fn, void *ctx,
+                           struct medsec_error *err)
 {
     char buf[NR_MAX_RANGE + 1];
     size_t n = 0;
@@ -524,7 +536,8 @@ static medsec_err each_set(const char *range, unsigned flags, set_fn fn, void *c
         const char *bar = strstr(buf + i, "||");
         size_t end = bar ? (size_t)(bar - buf) : n;
         if (parse_set(buf + i, end - i, flags, &set) != 0)
-            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid npm range '%s'", range);
+            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid npm range '%s'",
+                                    range);
         if (set.n > 0) {
             nsets++;
             if (!done && !fn(&set, ctx))

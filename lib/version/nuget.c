@@ -1,4 +1,5 @@
-/* nuget.c: the "nuget" scheme: NuGetVersion syntax and VersionComparer.Default ordering, and NuGet version ranges. */
+/* nuget.c: the "nuget" scheme: NuGetVersion syntax and VersionComparer.Default ordering, and NuGet
+ * version ranges. */
 #include <string.h>
 
 #include "medsec/vrange.h"
@@ -111,7 +112,8 @@ medsec_err medsec_nuget_range_contains(const char *range, const char *version, b
     bool has_lo = false, has_hi = false, lo_inc = true, hi_inc = false;
     if (n > 0 && (p[0] == '[' || p[0] == '(')) {
         if (n < 2 || (p[n - 1] != ']' && p[n - 1] != ')'))
-            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid NuGet range '%s'", range);
+            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid NuGet range '%s'",
+                                    range);
         lo_inc = p[0] == '[';
         hi_inc = p[n - 1] == ']';
         const char *in = p + 1;
@@ -119,7 +121,8 @@ medsec_err medsec_nuget_range_contains(const char *range, const char *version, b
         const char *comma = memchr(in, ',', inl);
         if (!comma) {
             if (!lo_inc || !hi_inc || !nv_parse_n(in, inl, &lo))
-                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid NuGet range '%s'", range);
+                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid NuGet range '%s'",
+                                        range);
             hi = lo;
             has_lo = has_hi = true;
         } else {
@@ -131,26 +134,31 @@ medsec_err medsec_nuget_range_contains(const char *range, const char *version, b
             while (bi < bn && vu_space((unsigned char)b[bi]))
                 bi++;
             if (memchr(b, ',', bn) || (ai == an && bi == bn))
-                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid NuGet range '%s'", range);
+                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid NuGet range '%s'",
+                                        range);
             if (ai < an) {
                 if (!nv_parse_n(in, an, &lo))
-                    return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid NuGet range '%s'", range);
+                    return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                            "invalid NuGet range '%s'", range);
                 has_lo = true;
             }
             if (bi < bn) {
                 if (!nv_parse_n(b, bn, &hi))
-                    return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid NuGet range '%s'", range);
+                    return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                            "invalid NuGet range '%s'", range);
                 has_hi = true;
             }
         }
         if (has_lo && has_hi) {
             int c = nv_cmp(&lo, &hi);
             if (c > 0 || (c == 0 && (!lo_inc || !hi_inc)))
-                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "illogical NuGet range '%s'", range);
+                return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                        "illogical NuGet range '%s'", range);
         }
     } else {
         if (!nv_parse_n(p, n, &lo))
-            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid NuGet range '%s'", range);
+            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid NuGet range '%s'",
+                                    range);
         has_lo = true;
     }
     bool ok = true;

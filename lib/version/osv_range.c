@@ -1,4 +1,5 @@
-/* osv_range.c: OSV range semantics (medsec/version.h): is a version inside a range given as events? */
+/* osv_range.c: OSV range semantics (medsec/version.h): is a version inside a range given as events?
+ */
 #include <ctype.h>
 #include <string.h>
 
@@ -24,8 +25,10 @@ static bool is_zero_intro(const struct medsec_version_event *e)
     return e->kind == MEDSEC_VERSION_EV_INTRODUCED && e->len == 1 && e->version[0] == '0';
 }
 
-medsec_err medsec_version_osv_contains(enum medsec_vscheme scheme, const struct medsec_version_event *ev, size_t n,
-                                       const char *version, bool *affected, struct medsec_error *err)
+medsec_err medsec_version_osv_contains(enum medsec_vscheme scheme,
+                                       const struct medsec_version_event *ev, size_t n,
+                                       const char *version, bool *affected,
+                                       struct medsec_error *err)
 {
     *affected = false;
     if (n > MEDSEC_VERSION_MAX_EVENTS)
@@ -33,13 +36,15 @@ medsec_err medsec_version_osv_contains(enum medsec_vscheme scheme, const struct 
                                 MEDSEC_VERSION_MAX_EVENTS);
     bool strip = scheme == MEDSEC_VS_SEMVER;
     char v[VMAX];
-    if (!medsec_version_copy(v, version, strlen(version), strip) || !medsec_version_valid(scheme, v))
-        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "version '%s' is not valid in scheme %s", version,
+    if (!medsec_version_copy(v, version, strlen(version), strip) ||
+        !medsec_version_valid(scheme, v))
+        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                "version '%s' is not valid in scheme %s", version,
                                 medsec_vscheme_name(scheme));
     /* each event's position relative to v: -1 below, 0 equal, 1 above; and an order among events */
     int rel[MEDSEC_VERSION_MAX_EVENTS];
     size_t order[MEDSEC_VERSION_MAX_EVENTS];
-    char (*evs)[VMAX] = medsec_malloc(sizeof(char[VMAX]) * (n ? n : 1));
+    char(*evs)[VMAX] = medsec_malloc(sizeof(char[VMAX]) * (n ? n : 1));
     if (!evs)
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     medsec_err rc = MEDSEC_OK;
@@ -49,9 +54,11 @@ medsec_err medsec_version_osv_contains(enum medsec_vscheme scheme, const struct 
             rel[i] = -1;
             continue;
         }
-        if (!medsec_version_copy(evs[i], ev[i].version, ev[i].len, strip) || !medsec_version_valid(scheme, evs[i])) {
-            rc = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "event version '%.*s' is not valid in scheme %s",
-                                  (int)(ev[i].len < 64 ? ev[i].len : 64), ev[i].version, medsec_vscheme_name(scheme));
+        if (!medsec_version_copy(evs[i], ev[i].version, ev[i].len, strip) ||
+            !medsec_version_valid(scheme, evs[i])) {
+            rc = medsec_error_set(
+                err, MEDSEC_EPARSE, NULL, 0, 0, "event version '%.*s' is not valid in scheme %s",
+                (int)(ev[i].len < 64 ? ev[i].len : 64), ev[i].version, medsec_vscheme_name(scheme));
             goto out_free_evs;
         }
         int c;

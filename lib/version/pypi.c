@@ -1,4 +1,5 @@
-/* pypi.c: the "pypi" scheme: PEP 440 versions as packaging 23 parses, orders and normalises them, and specifier sets. */
+/* pypi.c: the "pypi" scheme: PEP 440 versions as packaging 23 parses, orders and normalises them,
+ * and specifier sets. */
 #include <string.h>
 
 #include "medsec/vrange.h"
@@ -15,8 +16,8 @@ struct pep {
     const char *rel[PEP_MAX_REL];
     size_t rellen[PEP_MAX_REL];
     size_t nrel;
-    int pre;           /* PRE_* */
-    const char *pren;  /* digits; len 0 = 0 */
+    int pre;          /* PRE_* */
+    const char *pren; /* digits; len 0 = 0 */
     size_t prenlen;
     bool post, dev;
     const char *postn, *devn;
@@ -283,8 +284,8 @@ medsec_err medsec_pep440_normalize(const char *v, char *buf, size_t cap, struct 
 {
     struct pep p;
     if (!v || !pep_parse(v, &p))
-        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "'%s' is not a valid PEP 440 version",
-                                v ? v : "(null)");
+        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                "'%s' is not a valid PEP 440 version", v ? v : "(null)");
     struct vu_out o = {buf, cap, 0};
     if (p.epoch && !vu_numzero(p.epoch, p.epochlen)) {
         putnum(&o, p.epoch, p.epochlen);
@@ -324,8 +325,8 @@ medsec_err medsec_pep440_normalize(const char *v, char *buf, size_t cap, struct 
         }
     }
     if (cap == 0 || o.len >= cap)
-        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "normalised version needs %zu bytes",
-                                o.len + 1);
+        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0,
+                                "normalised version needs %zu bytes", o.len + 1);
     buf[o.len] = '\0';
     return MEDSEC_OK;
 }
@@ -352,8 +353,8 @@ static bool spec_parse(const char *s, size_t n, struct spec *sp)
     static const struct {
         const char *t;
         enum spec_op op;
-    } ops[] = {{"===", OP_ARB}, {"~=", OP_COMPAT}, {"==", OP_EQ}, {"!=", OP_NE}, {"<=", OP_LE},
-               {">=", OP_GE},   {"<", OP_LT},      {">", OP_GT}};
+    } ops[] = {{"===", OP_ARB}, {"~=", OP_COMPAT}, {"==", OP_EQ}, {"!=", OP_NE},
+               {"<=", OP_LE},   {">=", OP_GE},     {"<", OP_LT},  {">", OP_GT}};
     vu_trim(&s, &n);
     size_t i = 0;
     size_t k;
@@ -550,17 +551,14 @@ static bool spec_contains(const struct spec *sp, const struct pep *v, const char
             eq = pep_cmp(v, &sp->v, sp->v.local == NULL) == 0;
         return sp->op == OP_EQ ? eq : !eq;
     }
-    case OP_COMPAT:
-    {
+    case OP_COMPAT: {
         struct pep prefix;
         char text[VU_MAX_LEN + 1];
-        return pep_cmp(v, &sp->v, true) >= 0 && compat_prefix(sp->text, sp->textlen, text, &prefix) &&
-               prefix_match(v, &prefix);
+        return pep_cmp(v, &sp->v, true) >= 0 &&
+               compat_prefix(sp->text, sp->textlen, text, &prefix) && prefix_match(v, &prefix);
     }
-    case OP_LE:
-        return pep_cmp(v, &sp->v, true) <= 0;
-    case OP_GE:
-        return pep_cmp(v, &sp->v, true) >= 0;
+    case OP_LE: return pep_cmp(v, &sp->v, true) <= 0;
+    case OP_GE: return pep_cmp(v, &sp->v, true) >= 0;
     case OP_LT:
         if (pep_cmp(v, &sp->v, false) >= 0)
             return false;
@@ -592,10 +590,12 @@ medsec_err medsec_pep440_specifiers_contain(const char *specs, const char *versi
     *out = false;
     struct pep v;
     if (!version || !pep_parse(version, &v))
-        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "'%s' is not a valid PEP 440 version",
+        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                "'%s' is not a valid PEP 440 version",
                                 version ? version : "(null)");
     if (!specs || strnlen(specs, 4097) > 4096)
-        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "specifier set longer than 4096 bytes");
+        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0,
+                                "specifier set longer than 4096 bytes");
     /* Two passes: validate and learn whether any clause admits prereleases, then evaluate. */
     bool any_pre = false, result = true;
     for (int pass = 0; pass < 2; pass++) {
@@ -621,7 +621,8 @@ medsec_err medsec_pep440_specifiers_contain(const char *specs, const char *versi
             p = c + 1;
         }
         if (pass == 0) {
-            bool allow = pre == MEDSEC_PEP440_PRE_INCLUDE || (pre == MEDSEC_PEP440_PRE_AUTO && any_pre);
+            bool allow =
+                pre == MEDSEC_PEP440_PRE_INCLUDE || (pre == MEDSEC_PEP440_PRE_AUTO && any_pre);
             if (!allow && pep_prerelease(&v))
                 return MEDSEC_OK;
         }

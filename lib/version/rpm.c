@@ -1,4 +1,5 @@
-/* rpm.c: RPM versions ([epoch:]version[-release]) ordered as rpm's rpmvercmp and labelCompare do. */
+/* rpm.c: RPM versions ([epoch:]version[-release]) ordered as rpm's rpmvercmp and labelCompare do.
+ */
 #include <stdbool.h>
 #include <string.h>
 
@@ -17,7 +18,8 @@ struct evr {
     struct span e, v, r;
 };
 
-/* rpmvercmp over two spans: alphanumeric segments, '~' before everything, '^' after the end only. */
+/* rpmvercmp over two spans: alphanumeric segments, '~' before everything, '^' after the end only.
+ */
 static int rpm_vercmp(const char *a, size_t an, const char *b, size_t bn)
 {
     if (an == bn && memcmp(a, b, an) == 0)
@@ -88,7 +90,8 @@ static int rpm_vercmp(const char *a, size_t an, const char *b, size_t bn)
     return i >= an ? -1 : 1;
 }
 
-/* Split like rpm's parseEVR: leading digits then ':' is the epoch; the last '-' starts the release. */
+/* Split like rpm's parseEVR: leading digits then ':' is the epoch; the last '-' starts the release.
+ */
 static bool evr_split(const char *s, struct evr *out)
 {
     size_t len = strnlen(s, RPM_VERSION_MAX + 1);

@@ -11,7 +11,7 @@ struct vscheme_ops {
     int (*cmp)(const char *a, const char *b);
 };
 
-extern const struct vscheme_ops vs_generic, vs_semver, vs_npm, vs_pypi, vs_debian, vs_rpm,
-    vs_maven, vs_golang, vs_alpine, vs_gem, vs_nuget, vs_composer;
+extern const struct vscheme_ops vs_generic, vs_semver, vs_npm, vs_pypi, vs_debian, vs_rpm, vs_maven,
+    vs_golang, vs_alpine, vs_gem, vs_nuget, vs_composer;
 
 #endif

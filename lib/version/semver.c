@@ -1,14 +1,15 @@
-/* semver.c: the "semver" scheme: SemVer 2.0.0 precedence, with the leniency OSV SEMVER data needs. */
+/* semver.c: the "semver" scheme: SemVer 2.0.0 precedence, with the leniency OSV SEMVER data needs.
+ */
 #include <string.h>
 
 #include "schemes.h"
 #include "vutil.h"
 
 /*
- * Accepted (surrounding blanks ignored): [v]N(.N)*[-pre][+build] with 1..8 numeric core components of any length (missing
- * components count as 0, leading zeros are tolerated), prerelease and build made of non-empty
- * [0-9A-Za-z-] identifiers. Strict SemVer 2.0 is the subset with exactly three components and no
- * leading zeros; ordering is SemVer 2.0 precedence (build metadata ignored).
+ * Accepted (surrounding blanks ignored): [v]N(.N)*[-pre][+build] with 1..8 numeric core components
+ * of any length (missing components count as 0, leading zeros are tolerated), prerelease and build
+ * made of non-empty [0-9A-Za-z-] identifiers. Strict SemVer 2.0 is the subset with exactly three
+ * components and no leading zeros; ordering is SemVer 2.0 precedence (build metadata ignored).
  */
 #define SV_MAX_CORE 8
 

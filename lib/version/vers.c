@@ -1,4 +1,5 @@
-/* vers.c: the vers: version range notation (package-url/vers-spec): parse, canonical form, containment. */
+/* vers.c: the vers: version range notation (package-url/vers-spec): parse, canonical form,
+ * containment. */
 #include <ctype.h>
 #include <string.h>
 #include <strings.h>
@@ -10,8 +11,9 @@
 #define VERS_CONSTRAINTS_MAX 1024
 
 static const char *const op_text[] = {
-    [MEDSEC_VERS_EQ] = "",  [MEDSEC_VERS_NE] = "!=", [MEDSEC_VERS_LT] = "<", [MEDSEC_VERS_LE] = "<=",
-    [MEDSEC_VERS_GT] = ">", [MEDSEC_VERS_GE] = ">=", [MEDSEC_VERS_ANY] = "*",
+    [MEDSEC_VERS_EQ] = "",   [MEDSEC_VERS_NE] = "!=", [MEDSEC_VERS_LT] = "<",
+    [MEDSEC_VERS_LE] = "<=", [MEDSEC_VERS_GT] = ">",  [MEDSEC_VERS_GE] = ">=",
+    [MEDSEC_VERS_ANY] = "*",
 };
 
 void medsec_vers_release(struct medsec_vers *r)
@@ -48,7 +50,8 @@ static medsec_err decode_version(const char *p, size_t n, bool strict, bool date
                                     "%sinvalid percent-encoding in version", pre);
     if (strict) {
         for (size_t i = 0; i < n; i++)
-            if (p[i] == '%' && (islower((unsigned char)p[i + 1]) || islower((unsigned char)p[i + 2])))
+            if (p[i] == '%' &&
+                (islower((unsigned char)p[i + 1]) || islower((unsigned char)p[i + 2])))
                 return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
                                         "%spercent-encoding in version is not canonical", pre);
     }
@@ -83,13 +86,15 @@ static medsec_err decode_version(const char *p, size_t n, bool strict, bool date
     if (k == 0 || memchr(v, '\0', k) || strchr(v, '*')) {
         medsec_free(v);
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
-                                k ? "a version may not hold '*' or NUL" : "empty version in a constraint");
+                                k ? "a version may not hold '*' or NUL"
+                                  : "empty version in a constraint");
     }
     *out = v;
     return MEDSEC_OK;
 }
 
-/* vers scheme names beyond the purl types medsec_vscheme_from_name knows: orderings it maps to ours. */
+/* vers scheme names beyond the purl types medsec_vscheme_from_name knows: orderings it maps to
+ * ours. */
 static bool vers_scheme_lookup(const char *name, enum medsec_vscheme *out)
 {
     if (strcmp(name, "openssl") == 0) { /* 1.1.1k > 1.1.1: the generic scheme's letter rule */
@@ -128,7 +133,8 @@ static medsec_err sort_constraints(struct medsec_vers *r, struct medsec_error *e
         size_t j = i;
         while (j > 0) {
             int cmp;
-            medsec_err e = medsec_version_compare(r->scheme, r->c[j - 1].version, c.version, &cmp, err);
+            medsec_err e =
+                medsec_version_compare(r->scheme, r->c[j - 1].version, c.version, &cmp, err);
             if (e)
                 return e;
             if (cmp <= 0)
@@ -141,7 +147,8 @@ static medsec_err sort_constraints(struct medsec_vers *r, struct medsec_error *e
     return MEDSEC_OK;
 }
 
-static medsec_err vers_parse(const char *s, bool strict, struct medsec_vers *out, struct medsec_error *err)
+static medsec_err vers_parse(const char *s, bool strict, struct medsec_vers *out,
+                             struct medsec_error *err)
 {
     const char *pre = strict ? "non-canonical VERS: " : "";
     medsec_err e = MEDSEC_OK;
@@ -159,7 +166,8 @@ static medsec_err vers_parse(const char *s, bool strict, struct medsec_vers *out
     for (size_t i = 0; i < len; i++) {
         if (s[i] == ' ' || s[i] == '\t') {
             if (strict) {
-                e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "%swhitespace is not permitted", pre);
+                e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                     "%swhitespace is not permitted", pre);
                 goto out_free_text;
             }
             continue;
@@ -168,13 +176,15 @@ static medsec_err vers_parse(const char *s, bool strict, struct medsec_vers *out
     }
     t[tn] = '\0';
     if (strict ? strncmp(t, "vers:", 5) != 0 : strncasecmp(t, "vers:", 5) != 0) {
-        e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "not a vers: range (must start with \"vers:\")");
+        e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                             "not a vers: range (must start with \"vers:\")");
         goto out_free_text;
     }
     char *scheme = t + 5;
     char *slash = strchr(scheme, '/');
     if (!slash || slash == scheme) {
-        e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "vers: range without a \"<scheme>/\" part");
+        e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                             "vers: range without a \"<scheme>/\" part");
         goto out_free_text;
     }
     *slash = '\0';
@@ -184,7 +194,8 @@ static medsec_err vers_parse(const char *s, bool strict, struct medsec_vers *out
             goto out_free_text;
         }
         if (!isalnum((unsigned char)*p) && !strchr(".+-_", *p)) {
-            e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "invalid character in vers scheme");
+            e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                 "invalid character in vers scheme");
             goto out_free_text;
         }
         *p = (char)tolower((unsigned char)*p);
@@ -202,15 +213,18 @@ static medsec_err vers_parse(const char *s, bool strict, struct medsec_vers *out
     char *body = slash + 1;
     size_t bn = strlen(body);
     if (strict && bn && body[0] == '|') {
-        e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "%sleading pipe is not permitted", pre);
+        e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "%sleading pipe is not permitted",
+                             pre);
         goto out_release;
     }
     if (strict && bn && body[bn - 1] == '|') {
-        e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "%strailing pipe is not permitted", pre);
+        e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "%strailing pipe is not permitted",
+                             pre);
         goto out_release;
     }
     if (strict && strstr(body, "||")) {
-        e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "%sconsecutive pipes are not permitted", pre);
+        e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                             "%sconsecutive pipes are not permitted", pre);
         goto out_release;
     }
     size_t count = 0;
@@ -259,7 +273,8 @@ static medsec_err vers_parse(const char *s, bool strict, struct medsec_vers *out
         const char *v = p;
         enum medsec_vers_op op = parse_op(&v, &explicit_eq);
         if (strict && explicit_eq) {
-            e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "%s'=' is implied and not written", pre);
+            e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "%s'=' is implied and not written",
+                                 pre);
             goto out_release;
         }
         char *ver;
@@ -270,12 +285,14 @@ static medsec_err vers_parse(const char *s, bool strict, struct medsec_vers *out
         all_valid = all_valid && out->known_scheme && medsec_version_valid(out->scheme, ver);
         p = end;
     }
-    /* Parsing is syntax only; the order can be checked or made only when the scheme orders every version. */
+    /* Parsing is syntax only; the order can be checked or made only when the scheme orders every
+     * version. */
     if (all_valid && out->n > 1) {
         if (strict) {
             for (size_t i = 1; i < out->n; i++) {
                 int c;
-                e = medsec_version_compare(out->scheme, out->c[i - 1].version, out->c[i].version, &c, err);
+                e = medsec_version_compare(out->scheme, out->c[i - 1].version, out->c[i].version,
+                                           &c, err);
                 if (e)
                     goto out_release;
                 if (c > 0) {
@@ -303,13 +320,20 @@ medsec_err medsec_vers_parse(const char *s, struct medsec_vers *out, struct meds
     return vers_parse(s, false, out, err);
 }
 
-medsec_err medsec_vers_parse_canonical(const char *s, struct medsec_vers *out, struct medsec_error *err)
+medsec_err medsec_vers_parse_canonical(const char *s, struct medsec_vers *out,
+                                       struct medsec_error *err)
 {
     return vers_parse(s, true, out, err);
 }
 
-static bool is_lower_op(enum medsec_vers_op op) { return op == MEDSEC_VERS_LT || op == MEDSEC_VERS_LE; }
-static bool is_upper_op(enum medsec_vers_op op) { return op == MEDSEC_VERS_GT || op == MEDSEC_VERS_GE; }
+static bool is_lower_op(enum medsec_vers_op op)
+{
+    return op == MEDSEC_VERS_LT || op == MEDSEC_VERS_LE;
+}
+static bool is_upper_op(enum medsec_vers_op op)
+{
+    return op == MEDSEC_VERS_GT || op == MEDSEC_VERS_GE;
+}
 
 /*
  * The spec's containment check: equality hits first, then the ordered "<"/">" constraints taken
@@ -328,14 +352,14 @@ medsec_err medsec_vers_contains(const struct medsec_vers *r, const char *version
         return medsec_error_set(err, MEDSEC_EUNSUPPORTED, NULL, 0, 0,
                                 "no version ordering for vers scheme '%s'", r->scheme_name);
     if (!medsec_version_valid(r->scheme, version))
-        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "'%s' is not a valid %s version", version,
-                                medsec_vscheme_name(r->scheme));
+        return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "'%s' is not a valid %s version",
+                                version, medsec_vscheme_name(r->scheme));
     size_t bounds = 0, ne = 0;
     for (size_t i = 0; i < r->n; i++)
         if (!medsec_version_valid(r->scheme, r->c[i].version))
             return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
-                                    "vers constraint version '%s' is not a valid %s version", r->c[i].version,
-                                    medsec_vscheme_name(r->scheme));
+                                    "vers constraint version '%s' is not a valid %s version",
+                                    r->c[i].version, medsec_vscheme_name(r->scheme));
     for (size_t i = 0; i < r->n; i++) {
         int c;
         medsec_err e = medsec_version_compare(r->scheme, version, r->c[i].version, &c, err);

@@ -27,9 +27,9 @@ static const struct {
     const char *alias;
     enum medsec_vscheme scheme;
 } aliases[] = {
-    {"debian", MEDSEC_VS_DEBIAN}, {"alpine", MEDSEC_VS_ALPINE},   {"alpm", MEDSEC_VS_GENERIC},
-    {"rubygems", MEDSEC_VS_GEM},  {"go", MEDSEC_VS_GOLANG},       {"cargo", MEDSEC_VS_SEMVER},
-    {"packagist", MEDSEC_VS_COMPOSER}, {"python", MEDSEC_VS_PYPI}, {"pep440", MEDSEC_VS_PYPI},
+    {"debian", MEDSEC_VS_DEBIAN},      {"alpine", MEDSEC_VS_ALPINE}, {"alpm", MEDSEC_VS_GENERIC},
+    {"rubygems", MEDSEC_VS_GEM},       {"go", MEDSEC_VS_GOLANG},     {"cargo", MEDSEC_VS_SEMVER},
+    {"packagist", MEDSEC_VS_COMPOSER}, {"python", MEDSEC_VS_PYPI},   {"pep440", MEDSEC_VS_PYPI},
 };
 
 const char *medsec_vscheme_name(enum medsec_vscheme s)

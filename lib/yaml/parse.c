@@ -1,4 +1,5 @@
-/* parse.c: YAML text to a libfyaml document, node positions and scalar text for medsec's loaders. */
+/* parse.c: YAML text to a libfyaml document, node positions and scalar text for medsec's loaders.
+ */
 #include <stdio.h>
 #include <string.h>
 
@@ -21,7 +22,8 @@ static bool blank_or_end(const char *text, size_t len, size_t i)
 /* Is there an explicit key indicator: a `?` with white space (or the text's ends) on both sides? */
 static bool has_explicit_key(const char *text, size_t len)
 {
-    for (const char *p = memchr(text, '?', len); p; p = memchr(p + 1, '?', len - (size_t)(p + 1 - text))) {
+    for (const char *p = memchr(text, '?', len); p;
+         p = memchr(p + 1, '?', len - (size_t)(p + 1 - text))) {
         size_t i = (size_t)(p - text);
         if ((i == 0 || blank_or_end(text, len, i - 1)) && blank_or_end(text, len, i + 1))
             return true;
@@ -99,9 +101,10 @@ struct fy_document *medsec_yaml_parse(const char *text, size_t len, struct medse
     if (tab < len) {
         why->problem = MEDSEC_YAML_SYNTAX;
         position_of(text, tab, &why->line, &why->column);
-        snprintf(why->msg, sizeof why->msg,
-                 "a tab after ':' before '-', '?', ':', '|' or '>' where the text has an explicit key ('? '); "
-                 "write spaces");
+        snprintf(
+            why->msg, sizeof why->msg,
+            "a tab after ':' before '-', '?', ':', '|' or '>' where the text has an explicit key ('? '); "
+            "write spaces");
         return NULL;
     }
     struct fy_diag_cfg dcfg;
@@ -115,7 +118,8 @@ struct fy_document *medsec_yaml_parse(const char *text, size_t len, struct medse
         return NULL;
     }
     fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_RECYCLING, NULL, diag};
+    struct fy_parse_cfg pcfg = {
+        NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_RECYCLING, NULL, diag};
     struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
     if (!doc) {
         void *it = NULL;
@@ -141,21 +145,13 @@ const char *medsec_yaml_failure_text(const struct medsec_yaml_failure *why, char
     case MEDSEC_YAML_NOT_UTF8:
         snprintf(buf, size, "not UTF-8 text: byte 0x%02x (save the file as UTF-8)", why->byte);
         break;
-    case MEDSEC_YAML_NUL:
-        snprintf(buf, size, "a NUL byte; YAML text cannot hold one");
-        break;
-    case MEDSEC_YAML_SYNTAX:
-        snprintf(buf, size, "YAML: %s", why->msg);
-        break;
+    case MEDSEC_YAML_NUL: snprintf(buf, size, "a NUL byte; YAML text cannot hold one"); break;
+    case MEDSEC_YAML_SYNTAX: snprintf(buf, size, "YAML: %s", why->msg); break;
     case MEDSEC_YAML_EMPTY:
         snprintf(buf, size, "no YAML document: the text holds only blanks and comments");
         break;
-    case MEDSEC_YAML_NOMEM:
-        snprintf(buf, size, "out of memory");
-        break;
-    default:
-        snprintf(buf, size, "no problem");
-        break;
+    case MEDSEC_YAML_NOMEM: snprintf(buf, size, "out of memory"); break;
+    default: snprintf(buf, size, "no problem"); break;
     }
     return buf;
 }
@@ -165,8 +161,8 @@ medsec_err medsec_yaml_failure_error(const struct medsec_yaml_failure *why, cons
 {
     char msg[320];
     medsec_yaml_failure_text(why, msg, sizeof msg);
-    return medsec_error_set(err, why->problem == MEDSEC_YAML_NOMEM ? MEDSEC_ENOMEM : MEDSEC_EPARSE, name, why->line,
-                            why->column, "%s", msg);
+    return medsec_error_set(err, why->problem == MEDSEC_YAML_NOMEM ? MEDSEC_ENOMEM : MEDSEC_EPARSE,
+                            name, why->line, why->column, "%s", msg);
 }
 
 static bool find_pos(struct fy_node *n, unsigned *line, unsigned *col, int depth)
@@ -204,8 +200,8 @@ void medsec_yaml_pos(struct fy_node *n, unsigned *line, unsigned *column)
     }
 }
 
-const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen, struct medsec_arena *arena,
-                             size_t *len)
+const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen,
+                             struct medsec_arena *arena, size_t *len)
 {
     size_t l = 0;
     const char *s = "";
@@ -213,7 +209,8 @@ const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen, 
         enum fy_node_style st = fy_node_get_style(n);
         bool quoted = st == FYNS_SINGLE_QUOTED || st == FYNS_DOUBLE_QUOTED;
         struct fy_token *t = quoted ? fy_node_get_scalar_token(n) : NULL;
-        const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL, *b = t ? fy_token_end_mark(t) : NULL;
+        const struct fy_mark *a = t ? fy_token_start_mark(t) : NULL,
+                             *b = t ? fy_token_end_mark(t) : NULL;
         char q = st == FYNS_SINGLE_QUOTED ? '\'' : '"';
         /* the token's marks enclose the text between the quotes */
         if (a && b && a->input_pos > 0 && a->input_pos <= b->input_pos && b->input_pos < srclen &&
@@ -221,7 +218,8 @@ const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen, 
             char *out = medsec_arena_alloc(arena, 2 * (b->input_pos - a->input_pos) + 1);
             if (!out)
                 return NULL;
-            l = medsec_yaml_unquote(src + a->input_pos, src + b->input_pos, st == FYNS_DOUBLE_QUOTED, out);
+            l = medsec_yaml_unquote(src + a->input_pos, src + b->input_pos,
+                                    st == FYNS_DOUBLE_QUOTED, out);
             s = out;
         } else {
             s = fy_node_get_scalar(n, &l); /* plain and block scalars: libfyaml's text is sound */

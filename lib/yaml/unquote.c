@@ -70,8 +70,10 @@ static bool hex(const char **s, const char *e, int n, unsigned long *cp)
         return false;
     for (int i = 0; i < n; i++) {
         char c = (*s)[i];
-        int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-              : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+        int d = c >= '0' && c <= '9'   ? c - '0'
+                : c >= 'a' && c <= 'f' ? c - 'a' + 10
+                : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                       : -1;
         if (d < 0)
             return false;
         v = v << 4 | (unsigned long)d;
@@ -120,8 +122,7 @@ static size_t escape(const char **s, const char *e, char *out)
         if (hex(s, e, 8, &cp))
             return utf8_put(cp, out);
         break;
-    default:
-        break;
+    default: break;
     }
     /* not an escape YAML knows: keep it as written */
     out[0] = '\\';
@@ -141,7 +142,8 @@ size_t medsec_yaml_unquote(const char *s, const char *e, bool double_quoted, cha
         } else if (double_quoted && c == '\\' && s + 1 < e) {
             s++;
             if (is_break(*s)) {
-                /* an escaped line break: gone, with the next line's indentation; white before stays */
+                /* an escaped line break: gone, with the next line's indentation; white before stays
+                 */
                 size_t empty;
                 s = skip_lines(skip_break(s, e), e, &empty);
                 for (size_t k = 0; k < empty; k++)

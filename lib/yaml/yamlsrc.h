@@ -1,6 +1,6 @@
-/* yamlsrc.h (private): what the YAML loaders of medsec (device.yaml, threat rule catalogs, MITRE rubric
- * answers) share on top of libfyaml 0.7.12: a parse that checks the text first, the position of a
- * node, and the text of a scalar decoded by medsec where libfyaml gets it wrong. */
+/* yamlsrc.h (private): what the YAML loaders of medsec (device.yaml, threat rule catalogs, MITRE
+ * rubric answers) share on top of libfyaml 0.7.12: a parse that checks the text first, the position
+ * of a node, and the text of a scalar decoded by medsec where libfyaml gets it wrong. */
 #ifndef MEDSEC_YAML_YAMLSRC_H
 #define MEDSEC_YAML_YAMLSRC_H
 
@@ -33,7 +33,8 @@ struct medsec_yaml_failure {
  * without NUL bytes before libfyaml sees it: libfyaml 0.7.12 loops forever on some malformed
  * sequences (found by fuzz_model and fuzz_rules). Free the document with fy_document_destroy.
  */
-struct fy_document *medsec_yaml_parse(const char *text, size_t len, struct medsec_yaml_failure *why);
+struct fy_document *medsec_yaml_parse(const char *text, size_t len,
+                                      struct medsec_yaml_failure *why);
 
 /* What went wrong, in words, into @buf (`not UTF-8 text: byte 0xe9 (save the file as UTF-8)`,
  * `YAML: did not find expected node content` ...); returns @buf. */
@@ -54,8 +55,8 @@ void medsec_yaml_pos(struct fy_node *n, unsigned *line, unsigned *column);
  * Plain and block scalars are libfyaml's (not NUL-terminated: use @len). "" for a non-scalar;
  * NULL only when the arena is out of memory.
  */
-const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen, struct medsec_arena *arena,
-                             size_t *len);
+const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen,
+                             struct medsec_arena *arena, size_t *len);
 
 /*
  * Decode the content of a quoted scalar, the source bytes [@s, @e) between its quotes, as YAML 1.2

@@ -1,6 +1,7 @@
-/* check_vectors.c: scores every vector in the Red Hat CVSS test files (../shared/data/vectors/cvss/redhat)
- * and compares base / temporal / environmental with the expected values, printing counts per file.
- * Exit 0 when all match, 1 on any mismatch, 77 (skip) when the shared data is absent. */
+/* check_vectors.c: scores every vector in the Red Hat CVSS test files
+ * (../shared/data/vectors/cvss/redhat) and compares base / temporal / environmental with the
+ * expected values, printing counts per file. Exit 0 when all match, 1 on any mismatch, 77 (skip)
+ * when the shared data is absent. */
 #include <dirent.h>
 #include <errno.h>
 #include <math.h>
@@ -103,20 +104,21 @@ static long check_file(const char *dir, const char *name, long *total)
             match = n == 1 && same(want[0], s.overall);
         } else {
             got[0] = s.base, got[1] = s.temporal, got[2] = s.environmental;
-            match = n == 3 && same(want[0], got[0]) && same(want[1], got[1]) && same(want[2], got[2]);
+            match =
+                n == 3 && same(want[0], got[0]) && same(want[1], got[1]) && same(want[2], got[2]);
         }
         if (match) {
             ok++;
         } else {
             bad++;
             if (shown++ < MAX_SHOWN)
-                fprintf(stderr, "%s: %s: want %s, got (%.1f, %.1f, %.1f) macrovector %s\n", name, line,
-                        sep + 3, got[0], got[1], got[2], s.macrovector);
+                fprintf(stderr, "%s: %s: want %s, got (%.1f, %.1f, %.1f) macrovector %s\n", name,
+                        line, sep + 3, got[0], got[1], got[2], s.macrovector);
         }
     }
     fclose(f);
-    printf("%-22s %5ld vectors, %5ld match, %ld differ (None expected %d times, -0.0 %d times)\n", name,
-           lines, ok, bad, none, neg_zero);
+    printf("%-22s %5ld vectors, %5ld match, %ld differ (None expected %d times, -0.0 %d times)\n",
+           name, lines, ok, bad, none, neg_zero);
     *total += lines;
     return bad;
 }

@@ -7,9 +7,9 @@
 
 #include "medsec/advisory.h"
 
-typedef medsec_err (*fuzz_adv_parse_fn)(const struct medsec_json_doc *doc, const struct medsec_json *v,
-                                        struct medsec_arena *arena, struct medsec_advisory *out,
-                                        struct medsec_error *err);
+typedef medsec_err (*fuzz_adv_parse_fn)(const struct medsec_json_doc *doc,
+                                        const struct medsec_json *v, struct medsec_arena *arena,
+                                        struct medsec_advisory *out, struct medsec_error *err);
 
 /*
  * Parse @data as JSON and hand the root to @parse; then read the same bytes through the advisory

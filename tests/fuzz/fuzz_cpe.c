@@ -1,6 +1,6 @@
-/* fuzz_cpe.c: libFuzzer harness for CPE parsing: both bindings must round-trip to the same WFN; reading
- * one attribute of a formatted string without parsing it agrees with the parse; a version set from
- * outside reads back as given. */
+/* fuzz_cpe.c: libFuzzer harness for CPE parsing: both bindings must round-trip to the same WFN;
+ * reading one attribute of a formatted string without parsing it agrees with the parse; a version
+ * set from outside reads back as given. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -21,7 +21,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     if (medsec_cpe_format_fs(&c, fs, sizeof fs) != MEDSEC_OK)
         abort();
-    /* a binding longer than the input cap (quoting, %-encoding) cannot be read back: that is the cap */
+    /* a binding longer than the input cap (quoting, %-encoding) cannot be read back: that is the
+     * cap */
     if (strlen(fs) <= MEDSEC_CPE_MAX_LEN &&
         (medsec_cpe_parse_fs(fs, strlen(fs), &d, &err) != MEDSEC_OK || !medsec_cpe_same(&c, &d)))
         abort();
@@ -32,12 +33,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         abort();
     for (a = 0; a < MEDSEC_CPE_NATTR; a++)
         wild |= c.wild[a];
-    /* a name without wildcards equals itself; with them, it is a superset of nothing less than ANY */
+    /* a name without wildcards equals itself; with them, it is a superset of nothing less than ANY
+     */
     if (!wild && (!medsec_cpe_equal(&c, &c) || !medsec_cpe_match(&c, &c, 0)))
         abort();
     (void)medsec_cpe_key(&c, key, sizeof key);
     if (size >= 8 && memcmp(data, "cpe:2.3:", 8) == 0) {
-        static char text[MEDSEC_CPE_MAX_LEN + 1], got[MEDSEC_CPE_TEXT_MAX], want[MEDSEC_CPE_TEXT_MAX];
+        static char text[MEDSEC_CPE_MAX_LEN + 1], got[MEDSEC_CPE_TEXT_MAX],
+            want[MEDSEC_CPE_TEXT_MAX];
         memcpy(text, data, size); /* parsed: no NUL inside, at most MEDSEC_CPE_MAX_LEN bytes */
         text[size] = '\0';
         for (a = 0; a < MEDSEC_CPE_NATTR; a++)
@@ -51,7 +54,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (rc != MEDSEC_OK && rc != MEDSEC_ETOOBIG)
         abort();
     if (rc == MEDSEC_OK) {
-        if (medsec_cpe_unquoted(&d, MEDSEC_CPE_VERSION, key, sizeof key) != MEDSEC_OK || strcmp(key, "1.0+b2") != 0)
+        if (medsec_cpe_unquoted(&d, MEDSEC_CPE_VERSION, key, sizeof key) != MEDSEC_OK ||
+            strcmp(key, "1.0+b2") != 0)
             abort();
         for (a = 0; a < MEDSEC_CPE_NATTR; a++) {
             const char *x = medsec_cpe_value(&c, (enum medsec_cpe_attr)a);

@@ -1,5 +1,5 @@
-/* fuzz_csaf.c: libFuzzer harness for a CSAF 2.0 document (also through the reader) and its free-text
- * version ranges. */
+/* fuzz_csaf.c: libFuzzer harness for a CSAF 2.0 document (also through the reader) and its
+ * free-text version ranges. */
 #include <stdlib.h>
 #include <string.h>
 

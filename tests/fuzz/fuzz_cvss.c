@@ -1,5 +1,6 @@
-/* fuzz_cvss.c: libFuzzer harness for the CVSS vector parser: any input either fails with a positioned
- * error or parses, scores within 0..10, and prints a normalised vector that parses to the same scores. */
+/* fuzz_cvss.c: libFuzzer harness for the CVSS vector parser: any input either fails with a
+ * positioned error or parses, scores within 0..10, and prints a normalised vector that parses to
+ * the same scores. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -14,9 +14,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct medsec_model *m = NULL;
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_error err;
-    struct medsec_model_limits lim = {.max_bytes = 1 << 20, .max_entries = 2000, .max_nodes = 50000};
+    struct medsec_model_limits lim = {
+        .max_bytes = 1 << 20, .max_entries = 2000, .max_nodes = 50000};
     /* no folder: referenced files are not opened */
-    medsec_err rc = medsec_model_parse((const char *)data, size, "fuzz.yaml", NULL, &lim, &m, &d, &err);
+    medsec_err rc =
+        medsec_model_parse((const char *)data, size, "fuzz.yaml", NULL, &lim, &m, &d, &err);
     if (rc != MEDSEC_OK) {
         if (m)
             abort(); /* never half-valid */

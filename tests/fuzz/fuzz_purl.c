@@ -1,4 +1,5 @@
-/* fuzz_purl.c: libFuzzer harness for the purl parser: canonical forms must be stable and rebuildable. */
+/* fuzz_purl.c: libFuzzer harness for the purl parser: canonical forms must be stable and
+ * rebuildable. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -29,7 +30,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* building from the decoded components gives the same purl */
     {
         const char *keys[MEDSEC_PURL_MAX_QUALIFIERS], *vals[MEDSEC_PURL_MAX_QUALIFIERS];
-        struct medsec_purl_parts parts = {p.type, p.ns, p.name, p.version, keys, vals, p.n_qualifiers, p.subpath};
+        struct medsec_purl_parts parts = {p.type, p.ns, p.name,         p.version,
+                                          keys,   vals, p.n_qualifiers, p.subpath};
         size_t i;
         for (i = 0; i < p.n_qualifiers; i++) {
             keys[i] = p.qualifiers[i].key;

@@ -17,12 +17,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         /* answers always make a valid v3.1 vector whose score the rubric reports */
         struct medsec_cvss v;
         struct medsec_error e2;
-        if (strncmp(r.vector, "CVSS:3.1/", 9) != 0 || medsec_cvss_parse(r.vector, &v, &e2) != MEDSEC_OK)
+        if (strncmp(r.vector, "CVSS:3.1/", 9) != 0 ||
+            medsec_cvss_parse(r.vector, &v, &e2) != MEDSEC_OK)
             abort();
         if (!(r.base >= 0.0 && r.base <= 10.0) || r.severity == MEDSEC_CVSS_SEV_UNKNOWN)
             abort();
         for (int i = 0; i < 8; i++)
-            if (!r.metrics[i].value || strlen(r.metrics[i].rationale) >= sizeof r.metrics[i].rationale)
+            if (!r.metrics[i].value ||
+                strlen(r.metrics[i].rationale) >= sizeof r.metrics[i].rationale)
                 abort();
     } else if (!err.msg[0] || (rc != MEDSEC_EPARSE && rc != MEDSEC_EINVAL && rc != MEDSEC_ETOOBIG &&
                                rc != MEDSEC_ENOMEM)) {

@@ -15,15 +15,19 @@ static void build_graph(void)
 {
     size_t p, f, i;
     medsec_tm_graph_init(&graph);
-    if (medsec_tm_add_zone(&graph, "dev", "Device", 2) || medsec_tm_add_zone(&graph, "net", "Network", 0) ||
+    if (medsec_tm_add_zone(&graph, "dev", "Device", 2) ||
+        medsec_tm_add_zone(&graph, "net", "Network", 0) ||
         medsec_tm_add_element(&graph, MEDSEC_ELEMENT_PROCESS, "p", NULL, "dev", NULL, NULL, &p) ||
         medsec_tm_add_item(&graph, p, "clinical_functions", "therapy_delivery") ||
-        medsec_tm_add_element(&graph, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "e", NULL, "net", NULL, NULL, NULL) ||
-        medsec_tm_add_element(&graph, MEDSEC_ELEMENT_DATA_STORE, "s", NULL, "dev", NULL, NULL, NULL) ||
+        medsec_tm_add_element(&graph, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "e", NULL, "net", NULL, NULL,
+                              NULL) ||
+        medsec_tm_add_element(&graph, MEDSEC_ELEMENT_DATA_STORE, "s", NULL, "dev", NULL, NULL,
+                              NULL) ||
         medsec_tm_add_element(&graph, MEDSEC_ELEMENT_INTERFACE, "i", NULL, "dev", NULL, NULL, &i) ||
         medsec_tm_set_str(&graph, i, "type", "ble") ||
         medsec_tm_add_element(&graph, MEDSEC_ELEMENT_DATA_FLOW, "f", NULL, NULL, "e", "p", &f) ||
-        medsec_tm_set_str(&graph, f, "protocol", "mqtt") || medsec_tm_add_item(&graph, f, "capabilities", "TXCF") ||
+        medsec_tm_set_str(&graph, f, "protocol", "mqtt") ||
+        medsec_tm_add_item(&graph, f, "capabilities", "TXCF") ||
         medsec_tm_graph_derive(&graph, NULL))
         abort();
     graph_ready = 1;

@@ -1,4 +1,5 @@
-/* fuzz_vers.c: libFuzzer harness for vers: parsing, formatting and containment and the scheme-B comparators. */
+/* fuzz_vers.c: libFuzzer harness for vers: parsing, formatting and containment and the scheme-B
+ * comparators. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,15 +17,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     memcpy(s, data, size);
     s[size] = '\0';
-    /* Input: "<vers text>\n<version>"; the version is also compared with itself under each scheme. */
+    /* Input: "<vers text>\n<version>"; the version is also compared with itself under each scheme.
+     */
     char *nl = strchr(s, '\n');
     const char *ver = "1.0";
     if (nl) {
         *nl = '\0';
         ver = nl + 1;
     }
-    static const enum medsec_vscheme schemes[] = {MEDSEC_VS_GENERIC, MEDSEC_VS_DEBIAN, MEDSEC_VS_RPM,
-                                                  MEDSEC_VS_ALPINE, MEDSEC_VS_COMPOSER};
+    static const enum medsec_vscheme schemes[] = {
+        MEDSEC_VS_GENERIC, MEDSEC_VS_DEBIAN, MEDSEC_VS_RPM, MEDSEC_VS_ALPINE, MEDSEC_VS_COMPOSER};
     for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
         int r;
         struct medsec_error err;
@@ -39,12 +41,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     for (int canonical = 0; canonical < 2; canonical++) {
         struct medsec_vers v;
         struct medsec_error err;
-        medsec_err e = canonical ? medsec_vers_parse_canonical(s, &v, &err) : medsec_vers_parse(s, &v, &err);
+        medsec_err e =
+            canonical ? medsec_vers_parse_canonical(s, &v, &err) : medsec_vers_parse(s, &v, &err);
         if (e != MEDSEC_OK)
             continue;
         struct medsec_buf b = MEDSEC_BUF_INIT;
         if (medsec_vers_format(&v, &b) == MEDSEC_OK && !canonical) {
-            /* The canonical text parses canonically to the same text (when the scheme orders it). */
+            /* The canonical text parses canonically to the same text (when the scheme orders it).
+             */
             struct medsec_vers w;
             if (medsec_vers_parse_canonical(b.data, &w, &err) == MEDSEC_OK) {
                 struct medsec_buf b2 = MEDSEC_BUF_INIT;

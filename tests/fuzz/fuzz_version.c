@@ -206,18 +206,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check_npm_versions(v, flags);
         check_npm(v[0], v[1], flags);
         break;
-    case MEDSEC_VS_PYPI:
-        check_pep440(v[0], v[1], flags);
-        break;
+    case MEDSEC_VS_PYPI: check_pep440(v[0], v[1], flags); break;
     case MEDSEC_VS_NUGET:
-    case MEDSEC_VS_MAVEN:
-        check_interval(s, v[0], v[1]);
-        break;
-    case MEDSEC_VS_GEM:
-        check_gem(v[0], v[1]);
-        break;
-    default:
-        break;
+    case MEDSEC_VS_MAVEN: check_interval(s, v[0], v[1]); break;
+    case MEDSEC_VS_GEM: check_gem(v[0], v[1]); break;
+    default: break;
     }
     free(buf);
     return 0;

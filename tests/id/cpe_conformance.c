@@ -1,4 +1,5 @@
-/* cpe_conformance.c: parse every CPE of an NVD 1.1 feed and of the CPE 2.3 dictionary; check round-trips. */
+/* cpe_conformance.c: parse every CPE of an NVD 1.1 feed and of the CPE 2.3 dictionary; check
+ * round-trips. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,7 +66,8 @@ static void show(struct counts *c, const char *what, const char *s, const char *
         printf("  %s: %s%s%s\n", what, s, detail ? " -> " : "", detail ? detail : "");
 }
 
-/* Lowercase copy for the "equal after normalisation" comparison (CPE values are case-insensitive). */
+/* Lowercase copy for the "equal after normalisation" comparison (CPE values are case-insensitive).
+ */
 static void lower_copy(char *dst, const char *src, size_t cap)
 {
     size_t i;
@@ -97,12 +99,14 @@ static void check_fs(struct counts *c, const char *s, struct medsec_cpe *out)
         c->fs_exact++;
     else
         show(c, "formatted differently", s, fs);
-    if (medsec_cpe_parse_fs(fs, strlen(fs), &again, &e) == MEDSEC_OK && medsec_cpe_same(out, &again))
+    if (medsec_cpe_parse_fs(fs, strlen(fs), &again, &e) == MEDSEC_OK &&
+        medsec_cpe_same(out, &again))
         c->fs_stable++;
     else
         show(c, "FS round-trip changed the WFN", s, fs);
     if (medsec_cpe_format_uri(out, uri, sizeof uri) == MEDSEC_OK &&
-        medsec_cpe_parse_uri(uri, strlen(uri), &again, &e) == MEDSEC_OK && medsec_cpe_same(out, &again))
+        medsec_cpe_parse_uri(uri, strlen(uri), &again, &e) == MEDSEC_OK &&
+        medsec_cpe_same(out, &again))
         c->uri_stable++;
     else
         show(c, "URI round-trip changed the WFN", s, uri);
@@ -147,10 +151,13 @@ static int run_feed(const char *path)
     }
     items = medsec_json_get(doc->root, "CVE_Items");
     for (i = 0; items && i < items->len; i++)
-        walk_nodes(medsec_json_get(medsec_json_get(medsec_json_at(items, i), "configurations"), "nodes"), &c);
-    printf("NVD feed: %lu cpe23Uri, %lu parse, %lu format back identically (lowercased), %lu FS round-trips, "
-           "%lu URI round-trips\n",
-           c.total, c.parsed, c.fs_exact, c.fs_stable, c.uri_stable);
+        walk_nodes(
+            medsec_json_get(medsec_json_get(medsec_json_at(items, i), "configurations"), "nodes"),
+            &c);
+    printf(
+        "NVD feed: %lu cpe23Uri, %lu parse, %lu format back identically (lowercased), %lu FS round-trips, "
+        "%lu URI round-trips\n",
+        c.total, c.parsed, c.fs_exact, c.fs_stable, c.uri_stable);
     ok = c.total > 0 && c.parsed == c.total && c.fs_exact == c.total && c.fs_stable == c.total &&
          c.uri_stable == c.total;
     medsec_json_doc_free(doc);
@@ -158,7 +165,8 @@ static int run_feed(const char *path)
     return ok;
 }
 
-/* Copy attribute value at @p (after the opening quote) into @dst, decoding the XML entities the file uses. */
+/* Copy attribute value at @p (after the opening quote) into @dst, decoding the XML entities the
+ * file uses. */
 static const char *xml_attr(const char *p, char *dst, size_t cap)
 {
     static const struct {
@@ -185,8 +193,8 @@ static const char *xml_attr(const char *p, char *dst, size_t cap)
 }
 
 /*
- * Next occurrence of @tag in @p (NUL-terminated), by a plain scan: the sanitizers' strstr checks the whole
- * rest of the 29 MB text on every call, which makes 100,000 calls quadratic.
+ * Next occurrence of @tag in @p (NUL-terminated), by a plain scan: the sanitizers' strstr checks
+ * the whole rest of the 29 MB text on every call, which makes 100,000 calls quadratic.
  */
 static char *find_tag(char *p, const char *tag)
 {
@@ -224,7 +232,8 @@ static int run_dictionary(const char *path)
             char back[3 * MEDSEC_CPE_TEXT_MAX], low[2 * MEDSEC_CPE_MAX_LEN];
             u.parsed++;
             lower_copy(low, name, sizeof low);
-            if (medsec_cpe_format_uri(&uri_cpe, back, sizeof back) == MEDSEC_OK && strcmp(back, low) == 0)
+            if (medsec_cpe_format_uri(&uri_cpe, back, sizeof back) == MEDSEC_OK &&
+                strcmp(back, low) == 0)
                 u.fs_exact++;
             else
                 show(&u, "URI formatted differently", name, back);
@@ -242,11 +251,14 @@ static int run_dictionary(const char *path)
         else if (uri_ok)
             show(&u, "URI and 2.3 names differ", name, name23);
     }
-    printf("CPE dictionary: %lu cpe-item names (2.2 URI), %lu parse, %lu format back identically; %lu cpe23-item names, %lu parse, %lu format "
-           "back identically, %lu FS round-trips, %lu URI round-trips; %lu pairs unbind to the same WFN\n",
-           u.total, u.parsed, u.fs_exact, c.total, c.parsed, c.fs_exact, c.fs_stable, c.uri_stable, c.pair_same);
-    ok = u.total > 0 && u.parsed == u.total && u.fs_exact == u.total && c.total == u.total && c.parsed == c.total &&
-         c.fs_exact == c.total && c.fs_stable == c.total && c.uri_stable == c.total && c.pair_same == c.total;
+    printf(
+        "CPE dictionary: %lu cpe-item names (2.2 URI), %lu parse, %lu format back identically; %lu cpe23-item names, %lu parse, %lu format "
+        "back identically, %lu FS round-trips, %lu URI round-trips; %lu pairs unbind to the same WFN\n",
+        u.total, u.parsed, u.fs_exact, c.total, c.parsed, c.fs_exact, c.fs_stable, c.uri_stable,
+        c.pair_same);
+    ok = u.total > 0 && u.parsed == u.total && u.fs_exact == u.total && c.total == u.total &&
+         c.parsed == c.total && c.fs_exact == c.total && c.fs_stable == c.total &&
+         c.uri_stable == c.total && c.pair_same == c.total;
     medsec_free(text);
     return ok;
 }
@@ -264,7 +276,8 @@ int main(int argc, char **argv)
     feed = medsec_path_join(argv[1], "advisories/nvd/feeds-1.1/nvdcve-1.1-2016.json.gz");
     dict = medsec_path_join(argv[1], "advisories/nvd/official-cpe-dictionary_v2.3-2015.xml.gz");
     if (stat(feed, &st) != 0 || stat(dict, &st) != 0) {
-        printf("SKIP: NVD feed or CPE dictionary not found under %s (../shared/data absent)\n", argv[1]);
+        printf("SKIP: NVD feed or CPE dictionary not found under %s (../shared/data absent)\n",
+               argv[1]);
         medsec_free(feed);
         medsec_free(dict);
         return SKIP;

@@ -1,4 +1,5 @@
-/* purl_conformance.c: run every case of the purl-spec test suite and the legacy suite against medsec_purl. */
+/* purl_conformance.c: run every case of the purl-spec test suite and the legacy suite against
+ * medsec_purl. */
 #define _XOPEN_SOURCE 700
 #include <dirent.h>
 #include <ftw.h>
@@ -17,8 +18,8 @@
 #define MAX_FILES 128
 
 /*
- * Legacy cases (older suite) that the current purl-spec decides differently; docs/identifiers.md explains
- * each. The test checks that these still disagree, so the list cannot go stale silently.
+ * Legacy cases (older suite) that the current purl-spec decides differently; docs/identifiers.md
+ * explains each. The test checks that these still disagree, so the list cannot go stale silently.
  */
 static const struct {
     const char *purl;
@@ -32,13 +33,16 @@ static const struct {
      "legacy leaves '/' unencoded in qualifier values; current spec encodes it as %2F"},
     {"pkg:Maven/org.apache.xmlgraphics/batik-anim@1.9.1?extension=pom&repositorY_url=repo.spring.io/release",
      "legacy leaves '/' unencoded in qualifier values; current spec encodes it as %2F"},
-    {"pkg:conan/bincrafters/cctz@2.3", "legacy requires a channel qualifier with a conan namespace; current conan "
-                                       "definition does not"},
-    {"pkg:conan/cctz@2.3?channel=stable", "legacy requires a namespace with a conan channel; current conan "
-                                          "definition does not"},
+    {"pkg:conan/bincrafters/cctz@2.3",
+     "legacy requires a channel qualifier with a conan namespace; current conan "
+     "definition does not"},
+    {"pkg:conan/cctz@2.3?channel=stable",
+     "legacy requires a namespace with a conan channel; current conan "
+     "definition does not"},
     {"pkg:cran/A3", "legacy requires a cran version; current cran definition makes it optional"},
-    {"pkg:swift/github.com/Alamofire/Alamofire", "legacy requires a swift version; current swift definition makes "
-                                                 "it optional"},
+    {"pkg:swift/github.com/Alamofire/Alamofire",
+     "legacy requires a swift version; current swift definition makes "
+     "it optional"},
     {"pkg:huggingface/distilbert-base-uncased@043235d6088ecd3dd5fb5ca3592b6913fd516027",
      "current huggingface definition requires a namespace"},
     {"pkg:huggingface/microsoft/deberta-v3-base@559062ad13d311b87b2c455e67dcd5f1c8f65111?repository_url=https://"
@@ -53,9 +57,11 @@ static const struct {
     {"pkg:mlflow/trafficsigns@10?model_uuid=36233173b22f4c89b451f1228d700d49&run_id=410a3121-2709-4f88-98dd-"
      "dba0ef056b0a&repository_url=https://adb-5245952564735461.0.azuredatabricks.net/api/2.0/mlflow",
      "legacy leaves '/' unencoded in qualifier values; current spec encodes it as %2F"},
-    {"pkg:cpan/URI::PackageURL@2.11", "current cpan definition: a distribution name shall not contain '::'"},
-    {"pkg:cpan/Perl-Version@1.013", "legacy requires a cpan author namespace; current cpan definition makes it "
-                                    "optional"},
+    {"pkg:cpan/URI::PackageURL@2.11",
+     "current cpan definition: a distribution name shall not contain '::'"},
+    {"pkg:cpan/Perl-Version@1.013",
+     "legacy requires a cpan author namespace; current cpan definition makes it "
+     "optional"},
 };
 
 static int verbose;
@@ -73,7 +79,8 @@ static const char *jstr(const struct medsec_json *obj, const char *key)
     return medsec_json_get_str(obj, key);
 }
 
-static int components_equal(const struct medsec_purl *p, const struct medsec_json *exp, char *why, size_t whylen)
+static int components_equal(const struct medsec_purl *p, const struct medsec_json *exp, char *why,
+                            size_t whylen)
 {
     const struct medsec_json *q = medsec_json_get(exp, "qualifiers");
     size_t nq = (q && medsec_json_is(q, MEDSEC_JSON_OBJECT)) ? q->len : 0, i;
@@ -131,7 +138,8 @@ out:
     return ok;
 }
 
-static int run_parse(const char *input, int want_fail, const struct medsec_json *exp, char *why, size_t wl)
+static int run_parse(const char *input, int want_fail, const struct medsec_json *exp, char *why,
+                     size_t wl)
 {
     struct medsec_purl p;
     struct medsec_error e;
@@ -154,7 +162,8 @@ static int run_parse(const char *input, int want_fail, const struct medsec_json 
     return ok;
 }
 
-static int run_validate(const char *input, int want_fail, const char *expected, char *why, size_t wl)
+static int run_validate(const char *input, int want_fail, const char *expected, char *why,
+                        size_t wl)
 {
     char *out = NULL;
     struct medsec_error e;
@@ -171,7 +180,8 @@ static int run_validate(const char *input, int want_fail, const char *expected, 
     return ok;
 }
 
-static int run_build(const struct medsec_json *in, int want_fail, const char *expected, char *why, size_t wl)
+static int run_build(const struct medsec_json *in, int want_fail, const char *expected, char *why,
+                     size_t wl)
 {
     const struct medsec_json *q = medsec_json_get(in, "qualifiers");
     const char *keys[64], *vals[64];
@@ -273,7 +283,8 @@ static void run_file(const char *path, const char *label, unsigned *total, unsig
             printf("  %s %s #%zu %s: %s\n", r ? "ok" : "FAIL", label, i, tt ? tt : "?",
                    medsec_json_str(in) ? medsec_json_str(in) : "(components)");
             if (!r)
-                printf("       %s (%s)\n", why, jstr(t, "description") ? jstr(t, "description") : "");
+                printf("       %s (%s)\n", why,
+                       jstr(t, "description") ? jstr(t, "description") : "");
         }
     }
     printf("%-28s %3u/%-3u\n", label, ok, n);
@@ -326,7 +337,8 @@ static const char *legacy_exception(const char *purl)
     return NULL;
 }
 
-/* The older suite: objects with purl, canonical_purl, components and is_invalid. Returns failures. */
+/* The older suite: objects with purl, canonical_purl, components and is_invalid. Returns failures.
+ */
 static unsigned run_legacy(const char *path)
 {
     struct medsec_json_doc *doc = NULL;
@@ -374,7 +386,8 @@ static unsigned run_legacy(const char *path)
             printf("  FAIL legacy %s: %s\n", purl, why);
         }
     }
-    printf("%-28s %3u/%-3u agree, %u documented exceptions\n", "legacy-test-suite-data.json", ok, n, excepted);
+    printf("%-28s %3u/%-3u agree, %u documented exceptions\n", "legacy-test-suite-data.json", ok, n,
+           excepted);
     medsec_json_doc_free(doc);
     medsec_free(text);
     return bad;

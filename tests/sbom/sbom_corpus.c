@@ -1,6 +1,6 @@
-/* sbom_corpus.c: load every JSON SBOM of the shared-data corpora (read straight from the tar.gz / .gz files)
- * and check: no crash, known component counts, the expected set of rejected files, and that every
- * error and warning names its file and position.
+/* sbom_corpus.c: load every JSON SBOM of the shared-data corpora (read straight from the tar.gz /
+ * .gz files) and check: no crash, known component counts, the expected set of rejected files, and
+ * that every error and warning names its file and position.
  *
  * usage: sbom_corpus SHARED_DATA_DIR [--lab]   (exit 77 when the data is absent; --lab adds the
  * 40 largest in-the-lab SPDX files) */
@@ -98,7 +98,8 @@ static void check_one(struct stats *st, const char *name, const char *data, size
     size_t plain = 0;
     for (size_t i = 0; i < s->ncomponents; i++) {
         const struct medsec_sbom_component *c = &s->components[i];
-        CHECK(c->name && c->name[0] && c->ref && c->line >= 1, "%s: component %zu incomplete", name, i);
+        CHECK(c->name && c->name[0] && c->ref && c->line >= 1, "%s: component %zu incomplete", name,
+              i);
         CHECK(medsec_sbom_find(s, c->ref) == c, "%s: ref %s not found", name, c->ref);
         CHECK(c->parent == MEDSEC_SBOM_NO_PARENT || c->parent < i, "%s: bad parent", name);
         if (!(s->format == MEDSEC_SBOM_CYCLONEDX && c->is_subject))
@@ -302,8 +303,9 @@ static void dir_each(const char *dir, const char *suffix, struct stats *st)
             FILE *f = fopen(path, "rb");
             char *buf = NULL;
             long sz = -1;
-            if (f && fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) >= 0 && fseek(f, 0, SEEK_SET) == 0 &&
-                (buf = malloc((size_t)sz + 1)) && fread(buf, 1, (size_t)sz, f) == (size_t)sz)
+            if (f && fseek(f, 0, SEEK_END) == 0 && (sz = ftell(f)) >= 0 &&
+                fseek(f, 0, SEEK_SET) == 0 && (buf = malloc((size_t)sz + 1)) &&
+                fread(buf, 1, (size_t)sz, f) == (size_t)sz)
                 check_one(st, names[i], buf, (size_t)sz);
             else
                 CHECK(0, "cannot read %s", path);
@@ -317,8 +319,9 @@ static void dir_each(const char *dir, const char *suffix, struct stats *st)
 
 static void report(const struct stats *st)
 {
-    printf("%-28s files %4zu  loaded %4zu  failed %3zu  warned %3zu  components %7zu  warnings %6zu\n",
-           st->group, st->files, st->loaded, st->failed, st->warned, st->components, st->warnings);
+    printf(
+        "%-28s files %4zu  loaded %4zu  failed %3zu  warned %3zu  components %7zu  warnings %6zu\n",
+        st->group, st->files, st->loaded, st->failed, st->warned, st->components, st->warnings);
 }
 
 int main(int argc, char **argv)
@@ -338,9 +341,10 @@ int main(int argc, char **argv)
     }
     fclose(probe);
 
-    struct stats groups[] = {{.group = "cyclonedx-bom-examples"}, {.group = "peer-samples"},
-                             {.group = "medical-adjacent"},       {.group = "cve-bin-tool"},
-                             {.group = "bom-shelter-in-the-wild"}, {.group = "bom-shelter-40-largest"}};
+    struct stats groups[] = {
+        {.group = "cyclonedx-bom-examples"},  {.group = "peer-samples"},
+        {.group = "medical-adjacent"},        {.group = "cve-bin-tool"},
+        {.group = "bom-shelter-in-the-wild"}, {.group = "bom-shelter-40-largest"}};
     tar_each(p, &groups[0]);
     snprintf(p, sizeof p, "%s/sbom/peer-samples", data);
     dir_each(p, ".json", &groups[1]);
@@ -364,7 +368,8 @@ int main(int argc, char **argv)
         CHECK(seen_expect[k] || (!lab && strstr(expected[k].suffix, "in-the-lab")),
               "expected file %s not in the corpus", expected[k].suffix);
     /* three nightscout SBOMs and the package-lock.json they were made from (not an SBOM) */
-    CHECK(groups[2].files == 4 && groups[2].loaded == 3, "nightscout: %zu of 3 loaded", groups[2].loaded);
+    CHECK(groups[2].files == 4 && groups[2].loaded == 3, "nightscout: %zu of 3 loaded",
+          groups[2].loaded);
     struct stats total = {.group = "total"};
     for (size_t g = 0; g < ngroups; g++) {
         report(&groups[g]);

@@ -8,7 +8,7 @@
 
 static long failalloc_countdown = -1; /* -1: never fail */
 static long failalloc_calls;
-static size_t failalloc_live;         /* bytes allocated through the hook and not yet freed */
+static size_t failalloc_live; /* bytes allocated through the hook and not yet freed */
 
 static void *failalloc_fn(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -27,7 +27,8 @@ static void *failalloc_fn(void *ud, void *ptr, size_t osize, size_t nsize)
     return p;
 }
 
-/* A context that fails the allocation after @n successful ones (n = -1: never); pass it to a call. */
+/* A context that fails the allocation after @n successful ones (n = -1: never); pass it to a call.
+ */
 static struct medsec_ctx failalloc_ctx = {failalloc_fn, NULL, NULL, NULL};
 
 static inline struct medsec_ctx *failalloc_ctx_arm(long n)

@@ -1,5 +1,6 @@
-/* test_advisory.c: unit tests of the advisory importers (OSV, NVD 1.1 / 2.0, CSAF, KEV, EPSS) and the
- * reader (folders, gzip, tarballs), on small real records extracted from ../shared/data (tests/db/data). */
+/* test_advisory.c: unit tests of the advisory importers (OSV, NVD 1.1 / 2.0, CSAF, KEV, EPSS) and
+ * the reader (folders, gzip, tarballs), on small real records extracted from ../shared/data
+ * (tests/db/data). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,9 +100,10 @@ static void test_osv_versions_and_last_affected(void **state)
 static void test_osv_git_and_errors(void **state)
 {
     (void)state;
-    const char *git = "{\"id\":\"X-1\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"package\":"
-                      "{\"ecosystem\":\"npm\",\"name\":\"@scope/pkg\"},\"ranges\":[{\"type\":\"GIT\",\"repo\":"
-                      "\"https://x\",\"events\":[{\"introduced\":\"abc\"},{\"limit\":\"def\"}]}]}]}";
+    const char *git =
+        "{\"id\":\"X-1\",\"modified\":\"2024-01-01T00:00:00Z\",\"affected\":[{\"package\":"
+        "{\"ecosystem\":\"npm\",\"name\":\"@scope/pkg\"},\"ranges\":[{\"type\":\"GIT\",\"repo\":"
+        "\"https://x\",\"events\":[{\"introduced\":\"abc\"},{\"limit\":\"def\"}]}]}]}";
     struct medsec_json_doc *doc = NULL;
     struct medsec_error err;
     struct medsec_arena a = MEDSEC_ARENA_INIT;
@@ -118,8 +120,9 @@ static void test_osv_git_and_errors(void **state)
     medsec_json_doc_free(doc);
     medsec_arena_release(&a);
 
-    const char *bad = "{\"id\":\"X-2\",\"modified\":\"x\",\"affected\":[{\"package\":{\"ecosystem\":\"npm\","
-                      "\"name\":\"a\"},\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"broken\":\"1\"}]}]}]}";
+    const char *bad =
+        "{\"id\":\"X-2\",\"modified\":\"x\",\"affected\":[{\"package\":{\"ecosystem\":\"npm\","
+        "\"name\":\"a\"},\"ranges\":[{\"type\":\"SEMVER\",\"events\":[{\"broken\":\"1\"}]}]}]}";
     assert_int_equal(medsec_json_parse(bad, strlen(bad), NULL, "bad", &doc, &err), MEDSEC_OK);
     assert_int_equal(medsec_osv_from_json(doc, doc->root, &a, &adv, &err), MEDSEC_EPARSE);
     assert_int_equal(err.line, 1);
@@ -143,14 +146,16 @@ static void test_nvd_11_and_config(void **state)
     load(&p, "nvd/nvdcve-1.1-sample.json");
     const struct medsec_json *items = medsec_json_get(p.doc->root, "CVE_Items");
     assert_int_equal(items->len, 2);
-    assert_int_equal(medsec_nvd_from_json(p.doc, medsec_json_at(items, 1), &p.arena, &p.adv, &err), MEDSEC_OK);
+    assert_int_equal(medsec_nvd_from_json(p.doc, medsec_json_at(items, 1), &p.arena, &p.adv, &err),
+                     MEDSEC_OK);
     assert_string_equal(p.adv.id, "CVE-2016-0189");
     const struct medsec_adv_vuln *v = &p.adv.vulns[0];
     assert_string_equal(v->cwes, "CWE-787");
     assert_int_equal(v->n_scores, 2);
     assert_string_equal(v->scores[0].type, "CVSS_V3");
     assert_string_equal(v->scores[1].type, "CVSS_V2");
-    /* node 0 is the AND, nodes 1 and 2 its OR children: vulnerable scripting engines on a platform */
+    /* node 0 is the AND, nodes 1 and 2 its OR children: vulnerable scripting engines on a platform
+     */
     assert_true(v->n_nodes >= 3);
     assert_int_equal(v->nodes[0].parent, -1);
     assert_true(v->nodes[0].and_op);
@@ -169,7 +174,8 @@ static void test_nvd_11_and_config(void **state)
     assert_true(platform);
     medsec_arena_release(&p.arena);
 
-    assert_int_equal(medsec_nvd_from_json(p.doc, medsec_json_at(items, 0), &p.arena, &p.adv, &err), MEDSEC_OK);
+    assert_int_equal(medsec_nvd_from_json(p.doc, medsec_json_at(items, 0), &p.arena, &p.adv, &err),
+                     MEDSEC_OK);
     assert_string_equal(p.adv.id, "CVE-2005-4644");
     assert_string_equal(p.adv.vulns[0].cpes[0].key, "edgewall_software:trac");
     unload(&p);
@@ -181,7 +187,8 @@ static void test_nvd_20(void **state)
     struct parsed p;
     struct medsec_error err;
     load(&p, "nvd/CVE-2022-0090.json");
-    const struct medsec_json *item = medsec_json_at(medsec_json_get(p.doc->root, "vulnerabilities"), 0);
+    const struct medsec_json *item =
+        medsec_json_at(medsec_json_get(p.doc->root, "vulnerabilities"), 0);
     assert_int_equal(medsec_nvd_from_json(p.doc, item, &p.arena, &p.adv, &err), MEDSEC_OK);
     const struct medsec_adv_vuln *v = &p.adv.vulns[0];
     assert_string_equal(p.adv.id, "CVE-2022-0090");
@@ -256,7 +263,8 @@ static void test_csaf_ranges(void **state)
         const char *got = medsec_csaf_range_to_vers(cases[i].in, &a);
         if (cases[i].out) {
             if (!got || strcmp(got, cases[i].out) != 0)
-                fail_msg("'%s': got '%s', want '%s'", cases[i].in, got ? got : "(null)", cases[i].out);
+                fail_msg("'%s': got '%s', want '%s'", cases[i].in, got ? got : "(null)",
+                         cases[i].out);
         } else if (got) {
             fail_msg("'%s' should need review, got '%s'", cases[i].in, got);
         }
@@ -280,7 +288,8 @@ static medsec_err count_adv(void *ud, const struct medsec_advisory *adv)
     return MEDSEC_OK;
 }
 
-static medsec_err count_kev(void *ud, const struct medsec_kev_entry *e, const char *origin, uint64_t hash)
+static medsec_err count_kev(void *ud, const struct medsec_kev_entry *e, const char *origin,
+                            uint64_t hash)
 {
     struct counts *c = ud;
     (void)origin;
@@ -304,7 +313,8 @@ static void test_reader_folder(void **state)
 {
     (void)state;
     struct counts c = {0};
-    struct medsec_adv_sink sink = {.ud = &c, .advisory = count_adv, .kev = count_kev, .epss = count_epss};
+    struct medsec_adv_sink sink = {
+        .ud = &c, .advisory = count_adv, .kev = count_kev, .epss = count_epss};
     struct medsec_adv_read_stats st = {0};
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_error err;
@@ -325,14 +335,18 @@ static void test_reader_malformed(void **state)
 {
     (void)state;
     struct counts c = {0};
-    struct medsec_adv_sink sink = {.ud = &c, .advisory = count_adv, .kev = count_kev, .epss = count_epss};
+    struct medsec_adv_sink sink = {
+        .ud = &c, .advisory = count_adv, .kev = count_kev, .epss = count_epss};
     struct medsec_adv_read_stats st = {0};
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_error err;
-    /* an NVD feed whose second item lacks its id: the first is kept, the second skipped with its line */
-    const char *feed = "{\n \"CVE_Items\" : [ {\n  \"cve\" : { \"CVE_data_meta\" : { \"ID\" : \"CVE-1\" } }\n },"
-                       " {\n  \"cve\" : { \"CVE_data_meta\" : { } }\n } ]\n}\n";
-    assert_int_equal(medsec_adv_read_buffer("feed.json", feed, strlen(feed), &sink, &st, &d, &err), MEDSEC_OK);
+    /* an NVD feed whose second item lacks its id: the first is kept, the second skipped with its
+     * line */
+    const char *feed =
+        "{\n \"CVE_Items\" : [ {\n  \"cve\" : { \"CVE_data_meta\" : { \"ID\" : \"CVE-1\" } }\n },"
+        " {\n  \"cve\" : { \"CVE_data_meta\" : { } }\n } ]\n}\n";
+    assert_int_equal(medsec_adv_read_buffer("feed.json", feed, strlen(feed), &sink, &st, &d, &err),
+                     MEDSEC_OK);
     assert_int_equal(c.adv[MEDSEC_ADV_NVD], 1);
     assert_int_equal(st.malformed, 1);
     assert_int_equal(d.n, 1);
@@ -344,7 +358,8 @@ static void test_reader_malformed(void **state)
     memset(&st, 0, sizeof st);
     struct medsec_diags d2 = MEDSEC_DIAGS_INIT;
     const char *broken = "{\"id\": \"X\",\n \"modified\": }";
-    assert_int_equal(medsec_adv_read_buffer("x.json", broken, strlen(broken), &sink, &st, &d2, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_adv_read_buffer("x.json", broken, strlen(broken), &sink, &st, &d2, &err), MEDSEC_OK);
     assert_int_equal(st.malformed, 1);
     assert_int_equal(d2.v[0].line, 2);
     assert_true(d2.v[0].column > 1);
@@ -356,7 +371,8 @@ static void test_reader_malformed(void **state)
     const char *csv = "cve,epss,percentile\nCVE-1-1,0.5,0.5\nCVE-1-2,2,0.5\nnot-a-cve,0.1,0.1\n";
     c.epss = 0;
     sink.epss = NULL;
-    assert_int_equal(medsec_adv_read_buffer("e.csv", csv, strlen(csv), &sink, &st, &d3, &err), MEDSEC_OK);
+    assert_int_equal(medsec_adv_read_buffer("e.csv", csv, strlen(csv), &sink, &st, &d3, &err),
+                     MEDSEC_OK);
     assert_int_equal(st.records[MEDSEC_ADV_EPSS], 1);
     assert_int_equal(st.malformed, 2);
     assert_int_equal(d3.v[0].line, 3);
@@ -365,7 +381,9 @@ static void test_reader_malformed(void **state)
     /* files that are no advisories are counted, not imported */
     memset(&st, 0, sizeof st);
     const char *schema = "{\"$schema\": \"x\", \"title\": \"y\"}";
-    assert_int_equal(medsec_adv_read_buffer("s.json", schema, strlen(schema), &sink, &st, NULL, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_adv_read_buffer("s.json", schema, strlen(schema), &sink, &st, NULL, &err),
+        MEDSEC_OK);
     assert_int_equal(st.ignored, 1);
 }
 
@@ -377,7 +395,8 @@ struct kev_rows {
     uint64_t hash[4];
 };
 
-static medsec_err keep_kev(void *ud, const struct medsec_kev_entry *e, const char *origin, uint64_t hash)
+static medsec_err keep_kev(void *ud, const struct medsec_kev_entry *e, const char *origin,
+                           uint64_t hash)
 {
     struct kev_rows *k = ud;
     (void)origin;
@@ -397,7 +416,8 @@ static void test_reader_kev_csv(void **state)
     (void)state;
     /* a BOM, CRLF line ends, columns in another order than CISA's, quoted fields with commas, ""
      * and a line break, an empty field, a row without a CVE id, and a quote that never ends */
-    const char *csv = "\xEF\xBB\xBF" "vendorProject,cveID,product,notes,knownRansomwareCampaignUse\r\n"
+    const char *csv = "\xEF\xBB\xBF"
+                      "vendorProject,cveID,product,notes,knownRansomwareCampaignUse\r\n"
                       "\"Acme, Inc.\",CVE-2020-0001,Pump,\"say \"\"hi\"\"\nsecond line\",Known\r\n"
                       "Acme,CVE-2020-0002,Pump,,\r\n"
                       "\r\n"
@@ -408,7 +428,8 @@ static void test_reader_kev_csv(void **state)
     struct medsec_adv_read_stats st = {0};
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_error err;
-    assert_int_equal(medsec_adv_read_buffer("kev.csv", csv, strlen(csv), &sink, &st, &d, &err), MEDSEC_OK);
+    assert_int_equal(medsec_adv_read_buffer("kev.csv", csv, strlen(csv), &sink, &st, &d, &err),
+                     MEDSEC_OK);
     assert_int_equal(k.n, 2);
     assert_int_equal(st.records[MEDSEC_ADV_KEV], 2);
     assert_string_equal(k.cve[0], "CVE-2020-0001");
@@ -427,11 +448,13 @@ static void test_reader_kev_csv(void **state)
     medsec_diags_release(&d);
 
     /* the same entry as JSON hashes alike, so importing the catalog in both forms stores it once */
-    const char *json = "{\"catalogVersion\": \"1\", \"vulnerabilities\": [{\"cveID\": \"CVE-2020-0002\", "
-                       "\"vendorProject\": \"Acme\", \"product\": \"Pump\"}]}";
+    const char *json =
+        "{\"catalogVersion\": \"1\", \"vulnerabilities\": [{\"cveID\": \"CVE-2020-0002\", "
+        "\"vendorProject\": \"Acme\", \"product\": \"Pump\"}]}";
     struct kev_rows kj = {0};
     sink.ud = &kj;
-    assert_int_equal(medsec_adv_read_buffer("kev.json", json, strlen(json), &sink, NULL, NULL, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_adv_read_buffer("kev.json", json, strlen(json), &sink, NULL, NULL, &err), MEDSEC_OK);
     assert_int_equal(kj.n, 1);
     assert_true(kj.hash[0] == k.hash[1]);
 }
@@ -460,7 +483,8 @@ static void sh(const char *fmt, ...)
 static medsec_err read_counted(const char *path, struct counts *c, struct medsec_adv_read_stats *st,
                                struct medsec_diags *d)
 {
-    struct medsec_adv_sink sink = {.ud = c, .advisory = count_adv, .kev = count_kev, .epss = count_epss};
+    struct medsec_adv_sink sink = {
+        .ud = c, .advisory = count_adv, .kev = count_kev, .epss = count_epss};
     struct medsec_error err;
     memset(c, 0, sizeof *c);
     memset(st, 0, sizeof *st);
@@ -468,8 +492,9 @@ static medsec_err read_counted(const char *path, struct counts *c, struct medsec
     return medsec_adv_read_path(path, &sink, st, d, &err);
 }
 
-/* gzip, tar.gz: an NVD feed of 3,000 items (one of them 300 KB) streamed through the buffer, an EPSS
- * file inflated whole, a tarball's members; truncated archives keep what was read and warn once. */
+/* gzip, tar.gz: an NVD feed of 3,000 items (one of them 300 KB) streamed through the buffer, an
+ * EPSS file inflated whole, a tarball's members; truncated archives keep what was read and warn
+ * once. */
 static void test_reader_archives(void **state)
 {
     (void)state;
@@ -481,8 +506,9 @@ static void test_reader_archives(void **state)
     assert_non_null(fp);
     fputs("{\"CVE_data_type\" : \"CVE\",\n\"CVE_Items\" : [\n", fp);
     for (int i = 0; i < 3000; i++) {
-        fprintf(fp, "%s{\"cve\" : {\"CVE_data_meta\" : {\"ID\" : \"CVE-2000-%04d\"}, \"description\" : "
-                    "{\"description_data\" : [{\"lang\" : \"en\", \"value\" : \"",
+        fprintf(fp,
+                "%s{\"cve\" : {\"CVE_data_meta\" : {\"ID\" : \"CVE-2000-%04d\"}, \"description\" : "
+                "{\"description_data\" : [{\"lang\" : \"en\", \"value\" : \"",
                 i ? ",\n" : "", i);
         for (int k = 0; k < (i == 1500 ? 300000 : 10); k++)
             fputc('a' + k % 26, fp);
@@ -575,7 +601,8 @@ static void test_alloc_failures(void **state)
                                    : medsec_osv_from_json(p.doc, p.doc->root, &a, &adv, &err);
             failalloc_disarm();
             if (rc == MEDSEC_OK && f == 0) /* a failed allocation never turns into "needs review" */
-                assert_string_equal(adv.vulns[0].affected[0].ranges, "VERS\tvers:generic/<=2.0.14.0");
+                assert_string_equal(adv.vulns[0].affected[0].ranges,
+                                    "VERS\tvers:generic/<=2.0.14.0");
             medsec_arena_release(&a);
             if (rc == MEDSEC_OK)
                 done = true;

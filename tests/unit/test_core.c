@@ -1,4 +1,5 @@
-/* test_core.c: buffers, arrays, arenas, contexts and clocks, dates, diagnostics, files and errors. */
+/* test_core.c: buffers, arrays, arenas, contexts and clocks, dates, diagnostics, files and errors.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -222,14 +223,10 @@ static void test_strerror(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_cap),
-        cmocka_unit_test(test_array_reserve),
-        cmocka_unit_test(test_arena_cap),
-        cmocka_unit_test(test_ctx_alloc),
-        cmocka_unit_test(test_clock),
-        cmocka_unit_test(test_diags_sorted),
-        cmocka_unit_test(test_file_roundtrip),
-        cmocka_unit_test(test_strerror),
+        cmocka_unit_test(test_buf_cap),        cmocka_unit_test(test_array_reserve),
+        cmocka_unit_test(test_arena_cap),      cmocka_unit_test(test_ctx_alloc),
+        cmocka_unit_test(test_clock),          cmocka_unit_test(test_diags_sorted),
+        cmocka_unit_test(test_file_roundtrip), cmocka_unit_test(test_strerror),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,4 +1,5 @@
-/* test_cpe.c: CPE 2.3 bindings (NISTIR 7695) and name matching (NISTIR 7696), with hand-made cases. */
+/* test_cpe.c: CPE 2.3 bindings (NISTIR 7695) and name matching (NISTIR 7696), with hand-made cases.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -48,7 +49,8 @@ static void test_unbind_fs(void **state)
     parse_ok("cpe:2.3:a:Microsoft:Internet_Explorer:8.0.6001:beta:*:-:*:*:*:*", &A);
     assert_int_equal(medsec_cpe_kind(&A, MEDSEC_CPE_PART), MEDSEC_CPE_VALUE);
     assert_string_equal(medsec_cpe_value(&A, MEDSEC_CPE_VENDOR), "microsoft"); /* lowercased */
-    assert_string_equal(medsec_cpe_value(&A, MEDSEC_CPE_VERSION), "8\\.0\\.6001"); /* WFN quotes '.' */
+    assert_string_equal(medsec_cpe_value(&A, MEDSEC_CPE_VERSION),
+                        "8\\.0\\.6001"); /* WFN quotes '.' */
     assert_int_equal(medsec_cpe_kind(&A, MEDSEC_CPE_EDITION), MEDSEC_CPE_ANY);
     assert_int_equal(medsec_cpe_kind(&A, MEDSEC_CPE_LANGUAGE), MEDSEC_CPE_NA);
     assert_null(medsec_cpe_value(&A, MEDSEC_CPE_LANGUAGE));
@@ -76,16 +78,17 @@ static void test_fs_errors(void **state)
     char big[MEDSEC_CPE_MAX_LEN + 20];
 
     (void)state;
-    assert_int_equal(parse_rc("cpe:2.3:a:x:y:1:*:*:*:*:*:*"), MEDSEC_EPARSE);       /* 10 attributes */
-    assert_int_equal(parse_rc("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*:*"), MEDSEC_EPARSE);   /* 12 */
-    assert_int_equal(parse_rc("cpe:2.3:x:x:y:1:*:*:*:*:*:*:*"), MEDSEC_EINVAL);     /* part */
-    assert_int_equal(parse_rc("cpe:2.3:a:x*y:y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE);   /* embedded '*' */
-    assert_int_equal(parse_rc("cpe:2.3:a:x?y:y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE);   /* embedded '?' */
-    assert_int_equal(parse_rc("cpe:2.3:a:**x:y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE);   /* two stars */
-    assert_int_equal(parse_rc("cpe:2.3:a:x:y:1*?:*:*:*:*:*:*:*"), MEDSEC_EPARSE);   /* '?' after '*' */
-    assert_int_equal(parse_rc("cpe:2.3:a::y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE);      /* empty */
-    assert_int_equal(parse_rc("cpe:2.3:a:x y:y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE);   /* space */
-    assert_int_equal(parse_rc("cpe:2.3:a:x:y:1:*:*:*:*:*:*:\\"), MEDSEC_EPARSE);    /* lone '\' */
+    assert_int_equal(parse_rc("cpe:2.3:a:x:y:1:*:*:*:*:*:*"), MEDSEC_EPARSE); /* 10 attributes */
+    assert_int_equal(parse_rc("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*:*"), MEDSEC_EPARSE); /* 12 */
+    assert_int_equal(parse_rc("cpe:2.3:x:x:y:1:*:*:*:*:*:*:*"), MEDSEC_EINVAL);   /* part */
+    assert_int_equal(parse_rc("cpe:2.3:a:x*y:y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE); /* embedded '*' */
+    assert_int_equal(parse_rc("cpe:2.3:a:x?y:y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE); /* embedded '?' */
+    assert_int_equal(parse_rc("cpe:2.3:a:**x:y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE); /* two stars */
+    assert_int_equal(parse_rc("cpe:2.3:a:x:y:1*?:*:*:*:*:*:*:*"),
+                     MEDSEC_EPARSE);                                           /* '?' after '*' */
+    assert_int_equal(parse_rc("cpe:2.3:a::y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE); /* empty */
+    assert_int_equal(parse_rc("cpe:2.3:a:x y:y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE); /* space */
+    assert_int_equal(parse_rc("cpe:2.3:a:x:y:1:*:*:*:*:*:*:\\"), MEDSEC_EPARSE);  /* lone '\' */
     assert_int_equal(parse_rc("cpe:2.2:a:x:y:1:*:*:*:*:*:*:*"), MEDSEC_EPARSE);
     memset(big, 'a', sizeof big);
     memcpy(big, "cpe:2.3:a:", 10);
@@ -105,8 +108,10 @@ static void test_uri(void **state)
     expect_uri("cpe:2.3:a:hp:insight_diagnostics:7.4.0.1570:*:*:*:online:win2003:x64:*",
                "cpe:/a:hp:insight_diagnostics:7.4.0.1570::~~online~win2003~x64~");
     /* percent-encoding both ways; %01 and %02 are the wildcards */
-    expect_fs("cpe:/a:%240.99_books:foo%21:1.%02", "cpe:2.3:a:\\$0.99_books:foo\\!:1.*:*:*:*:*:*:*:*");
-    expect_uri("cpe:2.3:a:\\$0.99_books:foo\\!:1.*:-:*:*:*:*:*:*", "cpe:/a:%240.99_books:foo%21:1.%02:-");
+    expect_fs("cpe:/a:%240.99_books:foo%21:1.%02",
+              "cpe:2.3:a:\\$0.99_books:foo\\!:1.*:*:*:*:*:*:*:*");
+    expect_uri("cpe:2.3:a:\\$0.99_books:foo\\!:1.*:-:*:*:*:*:*:*",
+               "cpe:/a:%240.99_books:foo%21:1.%02:-");
     expect_uri("cpe:2.3:o:x:y:*:*:*:*:*:*:*:*", "cpe:/o:x:y");
     /* a URI value that is only the '*' wildcard is ANY (found by fuzz_cpe) */
     expect_fs("cpe:/a:x:%02:1", "cpe:2.3:a:x:*:1:*:*:*:*:*:*:*");
@@ -134,26 +139,40 @@ static void test_attribute_relations(void **state)
 {
     (void)state;
     /* the NISTIR 7696 table: ANY / NA / value in source against ANY / NA / value in target */
-    assert_int_equal(rel("cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", V), MEDSEC_CPE_EQUAL);
-    assert_int_equal(rel("cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", V), MEDSEC_CPE_SUPERSET);
-    assert_int_equal(rel("cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", V), MEDSEC_CPE_SUPERSET);
-    assert_int_equal(rel("cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", V), MEDSEC_CPE_SUBSET);
-    assert_int_equal(rel("cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", V), MEDSEC_CPE_EQUAL);
-    assert_int_equal(rel("cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", V), MEDSEC_CPE_DISJOINT);
-    assert_int_equal(rel("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", V), MEDSEC_CPE_SUBSET);
-    assert_int_equal(rel("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", V), MEDSEC_CPE_DISJOINT);
-    assert_int_equal(rel("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", V), MEDSEC_CPE_EQUAL);
-    assert_int_equal(rel("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:2:*:*:*:*:*:*:*", V), MEDSEC_CPE_DISJOINT);
-    /* case does not matter */
-    assert_int_equal(rel("cpe:2.3:a:x:y:RC1:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:rc1:*:*:*:*:*:*:*", V), MEDSEC_CPE_EQUAL);
-    /* wildcards in the source */
-    assert_int_equal(rel("cpe:2.3:a:x:y:8.*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:8.0.6001:*:*:*:*:*:*:*", V),
+    assert_int_equal(rel("cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_EQUAL);
+    assert_int_equal(rel("cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", V),
                      MEDSEC_CPE_SUPERSET);
+    assert_int_equal(rel("cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_SUPERSET);
+    assert_int_equal(rel("cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_SUBSET);
+    assert_int_equal(rel("cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_EQUAL);
+    assert_int_equal(rel("cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_DISJOINT);
+    assert_int_equal(rel("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_SUBSET);
+    assert_int_equal(rel("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:-:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_DISJOINT);
+    assert_int_equal(rel("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_EQUAL);
+    assert_int_equal(rel("cpe:2.3:a:x:y:1:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:2:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_DISJOINT);
+    /* case does not matter */
+    assert_int_equal(rel("cpe:2.3:a:x:y:RC1:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:rc1:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_EQUAL);
+    /* wildcards in the source */
+    assert_int_equal(
+        rel("cpe:2.3:a:x:y:8.*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:8.0.6001:*:*:*:*:*:*:*", V),
+        MEDSEC_CPE_SUPERSET);
     assert_int_equal(rel("cpe:2.3:a:x:y:8.*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:9.0:*:*:*:*:*:*:*", V),
                      MEDSEC_CPE_DISJOINT);
-    assert_int_equal(rel("cpe:2.3:a:x:y:*0:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:8.0:*:*:*:*:*:*:*", V), MEDSEC_CPE_SUPERSET);
+    assert_int_equal(rel("cpe:2.3:a:x:y:*0:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:8.0:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_SUPERSET);
     /* a '?' run allows up to that many characters at its end */
-    assert_int_equal(rel("cpe:2.3:a:x:y:1.?:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:1.2:*:*:*:*:*:*:*", V), MEDSEC_CPE_SUPERSET);
+    assert_int_equal(rel("cpe:2.3:a:x:y:1.?:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:1.2:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_SUPERSET);
     assert_int_equal(rel("cpe:2.3:a:x:y:1.?:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:1.23:*:*:*:*:*:*:*", V),
                      MEDSEC_CPE_DISJOINT);
     assert_int_equal(rel("cpe:2.3:a:x:y:1.??:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:1.23:*:*:*:*:*:*:*", V),
@@ -169,7 +188,8 @@ static void test_attribute_relations(void **state)
     /* wildcards in the target make the relation undefined unless the source is ANY */
     assert_int_equal(rel("cpe:2.3:a:x:y:8.0:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:8.*:*:*:*:*:*:*:*", V),
                      MEDSEC_CPE_UNDEFINED);
-    assert_int_equal(rel("cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:8.*:*:*:*:*:*:*:*", V), MEDSEC_CPE_SUPERSET);
+    assert_int_equal(rel("cpe:2.3:a:x:y:*:*:*:*:*:*:*:*", "cpe:2.3:a:x:y:8.*:*:*:*:*:*:*:*", V),
+                     MEDSEC_CPE_SUPERSET);
 }
 
 static void test_name_matching(void **state)
@@ -178,7 +198,8 @@ static void test_name_matching(void **state)
     parse_ok("cpe:2.3:a:microsoft:internet_explorer:8.*:sp?:*:*:*:*:*:*", &A);
     parse_ok("cpe:2.3:a:microsoft:internet_explorer:8.0.6001:sp1:*:*:*:*:*:*", &B);
     assert_true(medsec_cpe_superset(&A, &B));
-    assert_true(medsec_cpe_subset(&B, &A) == false); /* B's source values vs A's wildcards: undefined */
+    assert_true(medsec_cpe_subset(&B, &A) ==
+                false); /* B's source values vs A's wildcards: undefined */
     assert_false(medsec_cpe_equal(&A, &B));
     assert_false(medsec_cpe_disjoint(&A, &B));
     assert_true(medsec_cpe_match(&A, &B, 0));
@@ -316,10 +337,10 @@ static void test_set_version(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_unbind_fs),           cmocka_unit_test(test_fs_errors),
-        cmocka_unit_test(test_uri),                 cmocka_unit_test(test_attribute_relations),
-        cmocka_unit_test(test_name_matching),       cmocka_unit_test(test_key),
-        cmocka_unit_test(test_fs_attr),             cmocka_unit_test(test_set_version),
+        cmocka_unit_test(test_unbind_fs),     cmocka_unit_test(test_fs_errors),
+        cmocka_unit_test(test_uri),           cmocka_unit_test(test_attribute_relations),
+        cmocka_unit_test(test_name_matching), cmocka_unit_test(test_key),
+        cmocka_unit_test(test_fs_attr),       cmocka_unit_test(test_set_version),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -88,7 +88,8 @@ static void test_schema_version(void **state)
     assert_null(f->db);
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     /* a version-2 file (no key filters) is read as it is, and migrated when opened writable */
-    assert_int_equal(sqlite3_exec(h, "DROP TABLE filter; PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(h, "DROP TABLE filter; PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
     sqlite3_close(h);
     assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_OK);
     assert_int_equal(medsec_db_status(f->db, &st, &err), MEDSEC_OK);
@@ -96,27 +97,35 @@ static void test_schema_version(void **state)
     medsec_db_close(f->db);
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     /* a version-1 file (no product index) is migrated to the current schema */
-    assert_int_equal(sqlite3_exec(h,
-                                  "DROP INDEX affected_product; DROP INDEX alias_vuln; DROP INDEX cpe_match_key;"
-                                  "ALTER TABLE cpe_match DROP COLUMN ver; CREATE INDEX cpe_match_key ON cpe_match(key);"
-                                  "PRAGMA user_version = 1",
-                                  NULL, NULL, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(
+            h,
+            "DROP INDEX affected_product; DROP INDEX alias_vuln; DROP INDEX cpe_match_key;"
+            "ALTER TABLE cpe_match DROP COLUMN ver; CREATE INDEX cpe_match_key ON cpe_match(key);"
+            "PRAGMA user_version = 1",
+            NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(h);
-    assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_EUNSUPPORTED);
+    assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err),
+                     MEDSEC_EUNSUPPORTED);
     assert_int_equal(medsec_db_open(NULL, f->path, 0, &f->db, &err), MEDSEC_OK);
     assert_int_equal(medsec_db_status(f->db, &st, &err), MEDSEC_OK);
     assert_int_equal(st.schema_version, MEDSEC_DB_SCHEMA_VERSION);
     medsec_db_close(f->db);
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     sqlite3_stmt *q;
-    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*) FROM sqlite_master WHERE name IN ('affected_product', 'alias_vuln',"
-                                           " 'filter')", -1, &q, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(
+            h,
+            "SELECT count(*) FROM sqlite_master WHERE name IN ('affected_product', 'alias_vuln',"
+            " 'filter')",
+            -1, &q, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(q, 0), 3);
     sqlite3_finalize(q);
-    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(ver) FROM cpe_match", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(ver) FROM cpe_match", -1, &q, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     sqlite3_finalize(q);
     sqlite3_close(h);
@@ -213,9 +222,9 @@ static int on_match(void *ud, const struct medsec_db_cpe *c)
     return 0;
 }
 
-/* The key filters never hide a key the tables hold: every distinct CPE key, purl key and product name
- * of the database finds exactly the rows SQL counts, with filters built by the import; and filters
- * from another import than the last one (a stale stamp) are not used. */
+/* The key filters never hide a key the tables hold: every distinct CPE key, purl key and product
+ * name of the database finds exactly the rows SQL counts, with filters built by the import; and
+ * filters from another import than the last one (a stale stamp) are not used. */
 static void test_key_filters(void **state)
 {
     struct fixture *f = *state;
@@ -226,45 +235,59 @@ static void test_key_filters(void **state)
     sqlite3 *h;
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     sqlite3_stmt *q;
-    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*), sum(length(bits)) FROM filter", -1, &q, NULL), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(h, "SELECT count(*), sum(length(bits)) FROM filter", -1, &q, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(q, 0), 3);
     assert_true(sqlite3_column_int(q, 1) >= 3 * 1024);
     sqlite3_finalize(q);
     for (int stale = 0; stale < 2; stale++) {
-        assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_OK);
+        assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err),
+                         MEDSEC_OK);
         size_t keys = 0;
-        assert_int_equal(sqlite3_prepare_v2(h, "SELECT key, count(*) FROM cpe_match GROUP BY key", -1, &q, NULL),
-                         SQLITE_OK);
+        assert_int_equal(
+            sqlite3_prepare_v2(h, "SELECT key, count(*) FROM cpe_match GROUP BY key", -1, &q, NULL),
+            SQLITE_OK);
         while (sqlite3_step(q) == SQLITE_ROW) {
             struct rows r = {0};
-            assert_int_equal(medsec_db_cpe_lookup(f->db, (const char *)sqlite3_column_text(q, 0), on_cpe, &r, &err),
+            assert_int_equal(medsec_db_cpe_lookup(f->db, (const char *)sqlite3_column_text(q, 0),
+                                                  on_cpe, &r, &err),
                              MEDSEC_OK);
             assert_int_equal(r.n, sqlite3_column_int(q, 1));
             keys++;
         }
         sqlite3_finalize(q);
         assert_true(keys > 3);
-        assert_int_equal(sqlite3_prepare_v2(h, "SELECT purl_type, purl_ns, purl_name, count(*) FROM affected"
-                                               " GROUP BY 1, 2, 3", -1, &q, NULL),
-                         SQLITE_OK);
+        assert_int_equal(
+            sqlite3_prepare_v2(h,
+                               "SELECT purl_type, purl_ns, purl_name, count(*) FROM affected"
+                               " GROUP BY 1, 2, 3",
+                               -1, &q, NULL),
+            SQLITE_OK);
         while (sqlite3_step(q) == SQLITE_ROW) {
             struct rows r = {0};
-            assert_int_equal(medsec_db_affected_lookup(f->db, (const char *)sqlite3_column_text(q, 0),
-                                                       (const char *)sqlite3_column_text(q, 1),
-                                                       (const char *)sqlite3_column_text(q, 2), on_affected, &r, &err),
+            assert_int_equal(medsec_db_affected_lookup(
+                                 f->db, (const char *)sqlite3_column_text(q, 0),
+                                 (const char *)sqlite3_column_text(q, 1),
+                                 (const char *)sqlite3_column_text(q, 2), on_affected, &r, &err),
                              MEDSEC_OK);
             assert_int_equal(r.n, sqlite3_column_int(q, 3));
         }
         sqlite3_finalize(q);
-        assert_int_equal(sqlite3_prepare_v2(h, "SELECT upper(product), count(*) FROM affected WHERE product IS NOT NULL"
-                                               " GROUP BY lower(product)", -1, &q, NULL),
-                         SQLITE_OK);
+        assert_int_equal(
+            sqlite3_prepare_v2(
+                h,
+                "SELECT upper(product), count(*) FROM affected WHERE product IS NOT NULL"
+                " GROUP BY lower(product)",
+                -1, &q, NULL),
+            SQLITE_OK);
         size_t products = 0;
         while (sqlite3_step(q) == SQLITE_ROW) {
             struct rows r = {0};
-            assert_int_equal(medsec_db_affected_by_product(f->db, (const char *)sqlite3_column_text(q, 0), on_affected,
-                                                           &r, &err),
+            assert_int_equal(medsec_db_affected_by_product(f->db,
+                                                           (const char *)sqlite3_column_text(q, 0),
+                                                           on_affected, &r, &err),
                              MEDSEC_OK);
             assert_int_equal(r.n, sqlite3_column_int(q, 1));
             products++;
@@ -273,12 +296,14 @@ static void test_key_filters(void **state)
         assert_true(products > 0);
         /* a key no advisory names finds nothing */
         struct rows none = {0};
-        assert_int_equal(medsec_db_cpe_lookup(f->db, "nobody:nothing", on_cpe, &none, &err), MEDSEC_OK);
+        assert_int_equal(medsec_db_cpe_lookup(f->db, "nobody:nothing", on_cpe, &none, &err),
+                         MEDSEC_OK);
         assert_int_equal(none.n, 0);
         medsec_db_close(f->db);
         f->db = NULL;
         /* the second round: the filters' stamp is no longer the last import's */
-        assert_int_equal(sqlite3_exec(h, "UPDATE filter SET stamp = 'older'", NULL, NULL, NULL), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(h, "UPDATE filter SET stamp = 'older'", NULL, NULL, NULL),
+                         SQLITE_OK);
     }
     sqlite3_close(h);
     assert_int_equal(medsec_db_open(NULL, f->path, 0, &f->db, &err), MEDSEC_OK);
@@ -292,18 +317,22 @@ static void test_lookups_and_merge(void **state)
     import_ok(f->db, DATA, &st);
 
     struct rows r = {0};
-    assert_int_equal(medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err),
+        MEDSEC_OK);
     assert_int_equal(r.n, 1);
     assert_string_equal(r.vuln, "CVE-2020-7919"); /* GO id merged under its CVE */
     assert_string_equal(r.record, "GO-2022-0229");
     assert_string_equal(r.ranges, "SEMVER\ti=0\tf=1.12.16\ti=1.13.0-0\tf=1.13.7");
 
     memset(&r, 0, sizeof r);
-    assert_int_equal(medsec_db_affected_lookup(f->db, "golang", "golang.org/x", "crypto", on_affected, &r, &err),
-                     MEDSEC_OK);
+    assert_int_equal(
+        medsec_db_affected_lookup(f->db, "golang", "golang.org/x", "crypto", on_affected, &r, &err),
+        MEDSEC_OK);
     assert_int_equal(r.n, 1);
     memset(&r, 0, sizeof r);
-    assert_int_equal(medsec_db_affected_lookup(f->db, "golang", "", "crypto", on_affected, &r, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_db_affected_lookup(f->db, "golang", "", "crypto", on_affected, &r, &err), MEDSEC_OK);
     assert_int_equal(r.n, 0); /* never by bare name */
 
     /* PYSEC-2005-1 (OSV) and CVE-2005-4644 (NVD) are one vulnerability with both sources */
@@ -339,7 +368,8 @@ static void test_lookups_and_merge(void **state)
 
     /* CPE: the AND configuration of CVE-2016-0189 with its non-vulnerable platform */
     memset(&r, 0, sizeof r);
-    assert_int_equal(medsec_db_cpe_lookup(f->db, "microsoft:vbscript", on_cpe, &r, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_cpe_lookup(f->db, "microsoft:vbscript", on_cpe, &r, &err),
+                     MEDSEC_OK);
     assert_true(r.n >= 2);
     assert_string_equal(r.vuln, "CVE-2016-0189");
     struct rows r2 = {0};
@@ -349,12 +379,14 @@ static void test_lookups_and_merge(void **state)
     sqlite3 *h;
     assert_int_equal(sqlite3_open_v2(f->path, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
     sqlite3_stmt *s;
-    assert_int_equal(sqlite3_prepare_v2(h, "SELECT ranges, vendor FROM affected WHERE product = 'PerformA'", -1, &s,
-                                        NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(h, "SELECT ranges, vendor FROM affected WHERE product = 'PerformA'", -1,
+                           &s, NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(s), SQLITE_ROW);
     assert_string_equal((const char *)sqlite3_column_text(s, 0), "VERS\tvers:generic/<=2.0.14.0");
-    assert_string_equal((const char *)sqlite3_column_text(s, 1), "Becton, Dickinson and Company (BD)");
+    assert_string_equal((const char *)sqlite3_column_text(s, 1),
+                        "Becton, Dickinson and Company (BD)");
     sqlite3_finalize(s);
     sqlite3_close(h);
 }
@@ -373,10 +405,13 @@ static void test_cpe_config(void **state)
     struct medsec_error err;
     import_ok(f->db, DATA "/nvd", &st);
     int64_t entry = 0;
-    assert_int_equal(medsec_db_cpe_lookup(f->db, "microsoft:jscript", first_entry, &entry, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_cpe_lookup(f->db, "microsoft:jscript", first_entry, &entry, &err),
+                     MEDSEC_OK);
     assert_true(entry > 0);
     int64_t entry2 = 0;
-    assert_int_equal(medsec_db_cpe_candidates(f->db, "microsoft:jscript", first_entry, &entry2, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_db_cpe_candidates(f->db, "microsoft:jscript", first_entry, &entry2, &err),
+        MEDSEC_OK);
     assert_int_equal(entry2, entry);
     struct medsec_db_entry info;
     assert_int_equal(medsec_db_entry_get(f->db, entry, &info, &err), MEDSEC_OK);
@@ -420,7 +455,9 @@ static void test_incremental(void **state)
     assert_int_equal(st.updated[MEDSEC_ADV_OSV], 1);
     assert_int_equal(st.added[MEDSEC_ADV_OSV], 0);
     struct rows r = {0};
-    assert_int_equal(medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err),
+        MEDSEC_OK);
     assert_int_equal(r.n, 1); /* replaced, not added */
     assert_string_equal(r.ranges, "SEMVER\ti=0\tf=1.12.16\ti=1.13.0-0\tf=1.13.8");
 
@@ -433,7 +470,9 @@ static void test_incremental(void **state)
     import_ok(f->db, path, &st);
     assert_int_equal(st.older[MEDSEC_ADV_OSV], 1);
     memset(&r, 0, sizeof r);
-    assert_int_equal(medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err),
+        MEDSEC_OK);
     assert_string_equal(r.ranges, "SEMVER\ti=0\tf=1.12.16\ti=1.13.0-0\tf=1.13.8");
     medsec_free(text);
 }
@@ -449,15 +488,19 @@ static void test_readonly(void **state)
     const char *paths[] = {DATA};
     assert_int_equal(medsec_db_import(ro, paths, 1, NULL, &st, NULL, &err), MEDSEC_EINVAL);
     struct rows r = {0};
-    assert_int_equal(medsec_db_affected_lookup(ro, "pypi", NULL, "trac", on_affected, &r, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_affected_lookup(ro, "pypi", NULL, "trac", on_affected, &r, &err),
+                     MEDSEC_OK);
     assert_int_equal(r.n, 1);
     assert_string_equal(r.vuln, "CVE-2005-4644");
     medsec_db_close(ro);
-    /* what the file is, not what the database did: a missing file cannot be opened (I/O), a file that
-     * is not a database does not parse; both are the user's input (exit 2) */
-    assert_int_equal(medsec_db_open(NULL, "/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &ro, &err), MEDSEC_EIO);
-    assert_int_equal(medsec_db_open(NULL, MEDSEC_SOURCE_DIR "/README.md", MEDSEC_DB_READONLY, &ro, &err),
-                     MEDSEC_EPARSE);
+    /* what the file is, not what the database did: a missing file cannot be opened (I/O), a file
+     * that is not a database does not parse; both are the user's input (exit 2) */
+    assert_int_equal(
+        medsec_db_open(NULL, "/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &ro, &err),
+        MEDSEC_EIO);
+    assert_int_equal(
+        medsec_db_open(NULL, MEDSEC_SOURCE_DIR "/README.md", MEDSEC_DB_READONLY, &ro, &err),
+        MEDSEC_EPARSE);
     assert_null(ro);
     assert_non_null(strstr(err.msg, "not a database"));
 }
@@ -465,7 +508,8 @@ static void test_readonly(void **state)
 static void test_ranges(void **state)
 {
     (void)state;
-    const char *s = "SEMVER\ti=0\tf=1.2\tla=1.5\tl=2\nGIT\ti=abc\nVERS\tvers:generic/<=3.4\nBOGUS\tx\nTEXT\t< may";
+    const char *s =
+        "SEMVER\ti=0\tf=1.2\tla=1.5\tl=2\nGIT\ti=abc\nVERS\tvers:generic/<=3.4\nBOGUS\tx\nTEXT\t< may";
     struct medsec_db_range r;
     assert_true(medsec_db_range_next(&s, &r));
     assert_int_equal(r.type, MEDSEC_DB_RANGE_SEMVER);
@@ -490,9 +534,9 @@ static void test_ranges(void **state)
 
 /* ---- the handle's context ---- */
 
-/* The handle keeps its context: its allocations come from that allocator and its "now" from that clock,
- * though the caller never entered it, and every call leaves the caller's context in force again (also
- * on an early error return). */
+/* The handle keeps its context: its allocations come from that allocator and its "now" from that
+ * clock, though the caller never entered it, and every call leaves the caller's context in force
+ * again (also on an early error return). */
 static void test_context(void **state)
 {
     struct fixture *f = *state;
@@ -534,7 +578,8 @@ static void test_context(void **state)
     assert_int_equal(medsec_db_import(db, paths, 1, NULL, &st, NULL, &err), MEDSEC_EINVAL);
     assert_ptr_equal(medsec_ctx_current(), &mine);
     medsec_db_close(db);
-    assert_int_equal(medsec_db_open(&c, "/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &db, &err), MEDSEC_EIO);
+    assert_int_equal(medsec_db_open(&c, "/nonexistent/dir/x.sqlite", MEDSEC_DB_READONLY, &db, &err),
+                     MEDSEC_EIO);
     assert_ptr_equal(medsec_ctx_current(), &mine);
     assert_int_equal(failalloc_live, live);
     medsec_ctx_leave(outer);
@@ -543,8 +588,10 @@ static void test_context(void **state)
     sqlite3 *h;
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     sqlite3_stmt *q;
-    assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(*), min(imported), max(imported) FROM advisory", -1, &q, NULL),
-                     SQLITE_OK);
+    assert_int_equal(
+        sqlite3_prepare_v2(h, "SELECT count(*), min(imported), max(imported) FROM advisory", -1, &q,
+                           NULL),
+        SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
     assert_int_equal(sqlite3_column_int(q, 0), 3);
     assert_string_equal((const char *)sqlite3_column_text(q, 1), "2030-05-06T07:08:09Z");
@@ -556,13 +603,14 @@ static void test_context(void **state)
 /* ---- every allocation failing in turn ---- */
 
 /* The database of a fault test: in a folder in memory when the system has one (each run creates a
- * file, and the syncs of a disk would make hundreds of runs slow), else in the fixture's folder. The
- * teardown removes it. */
+ * file, and the syncs of a disk would make hundreds of runs slow), else in the fixture's folder.
+ * The teardown removes it. */
 static const char *fault_db_path(struct fixture *f)
 {
     struct stat st;
     if (stat("/dev/shm", &st) == 0 && S_ISDIR(st.st_mode) && access("/dev/shm", W_OK) == 0)
-        snprintf(f->fault_db, sizeof f->fault_db, "/dev/shm/medsec-test-db-%ld.sqlite", (long)getpid());
+        snprintf(f->fault_db, sizeof f->fault_db, "/dev/shm/medsec-test-db-%ld.sqlite",
+                 (long)getpid());
     else
         snprintf(f->fault_db, sizeof f->fault_db, "%s/fault.sqlite", f->dir);
     return f->fault_db;
@@ -578,10 +626,10 @@ static void remove_db(const char *path)
     }
 }
 
-/* Open a new database and import every test input under a context that fails allocation number n, for
- * n = 0, 1, ... until the whole run succeeds. Each failed run returns MEDSEC_ENOMEM, leaks nothing,
- * commits nothing, and leaves a file that opens; the run that succeeds imports what an import that
- * never fails imports. */
+/* Open a new database and import every test input under a context that fails allocation number n,
+ * for n = 0, 1, ... until the whole run succeeds. Each failed run returns MEDSEC_ENOMEM, leaks
+ * nothing, commits nothing, and leaves a file that opens; the run that succeeds imports what an
+ * import that never fails imports. */
 static void test_import_alloc_failures(void **state)
 {
     struct fixture *f = *state;
@@ -658,7 +706,8 @@ static medsec_err read_queries(struct medsec_db *db, struct read_result *r)
 {
     struct medsec_error err;
     memset(r, 0, sizeof *r);
-    medsec_err rc = medsec_db_affected_lookup(db, "golang", NULL, "stdlib", count_affected, r, &err);
+    medsec_err rc =
+        medsec_db_affected_lookup(db, "golang", NULL, "stdlib", count_affected, r, &err);
     if (!rc)
         rc = medsec_db_cpe_lookup(db, "microsoft:vbscript", count_cpe, r, &err);
     if (!rc)
@@ -689,7 +738,8 @@ static void test_read_alloc_failures(void **state)
     struct medsec_error err;
     struct medsec_db *db;
     struct read_result want, got;
-    assert_int_equal(medsec_db_open(failalloc_ctx_arm(-1), f->path, MEDSEC_DB_READONLY, &db, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_open(failalloc_ctx_arm(-1), f->path, MEDSEC_DB_READONLY, &db, &err),
+                     MEDSEC_OK);
     assert_int_equal(read_queries(db, &want), MEDSEC_OK);
     medsec_db_close(db);
     long total = failalloc_calls;
@@ -699,7 +749,8 @@ static void test_read_alloc_failures(void **state)
     for (long n = 0; !done && n <= total; n++) {
         size_t live = failalloc_live;
         db = NULL;
-        medsec_err rc = medsec_db_open(failalloc_ctx_arm(n), f->path, MEDSEC_DB_READONLY, &db, &err);
+        medsec_err rc =
+            medsec_db_open(failalloc_ctx_arm(n), f->path, MEDSEC_DB_READONLY, &db, &err);
         if (rc == MEDSEC_OK)
             rc = read_queries(db, &got);
         medsec_db_close(db);

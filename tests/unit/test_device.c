@@ -136,13 +136,15 @@ static void test_bad_folder(void **state)
     struct medsec_device *d = (struct medsec_device *)&d;
     struct medsec_error err;
     struct medsec_diags diags = MEDSEC_DIAGS_INIT;
-    assert_int_not_equal(medsec_device_open(NULL, MEDSEC_SOURCE_DIR "/no/such/device", NULL, &d, &diags, &err),
-                         MEDSEC_OK);
+    assert_int_not_equal(
+        medsec_device_open(NULL, MEDSEC_SOURCE_DIR "/no/such/device", NULL, &d, &diags, &err),
+        MEDSEC_OK);
     assert_null(d);
     medsec_diags_release(&diags);
     /* a file with errors: the errors are in the diagnostics, nothing is opened */
-    assert_int_equal(medsec_device_open(NULL, MEDSEC_SOURCE_DIR "/tests/model/broken/dangling-reference", NULL, &d,
-                                        &diags, &err),
+    assert_int_equal(medsec_device_open(NULL,
+                                        MEDSEC_SOURCE_DIR "/tests/model/broken/dangling-reference",
+                                        NULL, &d, &diags, &err),
                      MEDSEC_EINVAL);
     assert_null(d);
     assert_true(diags.errors > 0);
@@ -166,7 +168,8 @@ static void test_scan_targets(void **state)
     struct medsec_diags diags = MEDSEC_DIAGS_INIT;
     assert_int_equal(medsec_scan_plan_new(NULL, &p, &err), MEDSEC_OK);
     assert_int_equal(medsec_scan_plan_add(p, PUMP, &diags, &err), MEDSEC_OK);
-    assert_int_equal(medsec_scan_plan_add(p, PUMP "/sbom/main-board.cdx.json", &diags, &err), MEDSEC_OK);
+    assert_int_equal(medsec_scan_plan_add(p, PUMP "/sbom/main-board.cdx.json", &diags, &err),
+                     MEDSEC_OK);
     size_t n = medsec_scan_plan_count(p);
     assert_true(n >= 4);
     /* targets of one release are next to each other, each release once, the bare SBOM last */
@@ -193,7 +196,8 @@ static void test_scan_targets(void **state)
 
     /* a device whose file names no SBOM at all cannot be scanned */
     assert_int_equal(medsec_scan_plan_new(NULL, &p, &err), MEDSEC_OK);
-    assert_int_equal(medsec_scan_plan_add(p, MEDSEC_SOURCE_DIR "/tests/model/minimal", NULL, &err), MEDSEC_EINVAL);
+    assert_int_equal(medsec_scan_plan_add(p, MEDSEC_SOURCE_DIR "/tests/model/minimal", NULL, &err),
+                     MEDSEC_EINVAL);
     assert_non_null(strstr(err.msg, "names no SBOM"));
     assert_int_equal(medsec_scan_plan_count(p), 0);
     medsec_scan_plan_free(p);
@@ -226,7 +230,8 @@ static void test_fault_injection(void **state)
     assert_true(done);
 }
 
-/* With the database: the current version's findings become risks, except those the file assesses. */
+/* With the database: the current version's findings become risks, except those the file assesses.
+ */
 static void test_risks_with_db(void **state)
 {
     (void)state;
@@ -252,7 +257,8 @@ static void test_risks_with_db(void **state)
     medsec_risk_register_release(&without);
     medsec_risk_register_release(&with);
 
-    /* every allocation of risks with the database fails once: ENOMEM, nothing kept, or the same register */
+    /* every allocation of risks with the database fails once: ENOMEM, nothing kept, or the same
+     * register */
     size_t base = failalloc_live, want = 0;
     bool done = false;
     for (long n = 0; !done && n < 200000; n++) {
@@ -301,10 +307,8 @@ static void test_risks_with_db(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_open_and_ask),
-        cmocka_unit_test(test_bad_folder),
-        cmocka_unit_test(test_scan_targets),
-        cmocka_unit_test(test_fault_injection),
+        cmocka_unit_test(test_open_and_ask),  cmocka_unit_test(test_bad_folder),
+        cmocka_unit_test(test_scan_targets),  cmocka_unit_test(test_fault_injection),
         cmocka_unit_test(test_risks_with_db),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -17,45 +17,47 @@ static void build(struct medsec_tm_graph *g, int order)
     const char *zones[2][2] = {{"device", "Pump \"core\""}, {"hospital", "Hospital network"}};
     for (int i = 0; i < 2; i++) {
         int z = order ? 1 - i : i;
-        assert_int_equal(medsec_tm_add_zone(g, zones[z][0], zones[z][1], z == 0 ? 2 : 1), MEDSEC_OK);
+        assert_int_equal(medsec_tm_add_zone(g, zones[z][0], zones[z][1], z == 0 ? 2 : 1),
+                         MEDSEC_OK);
     }
     for (int i = 0; i < 6; i++) {
         int k = order ? 5 - i : i;
         size_t x;
         switch (k) {
         case 0:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_PROCESS, "ctl", "Therapy control", "device",
-                                                   NULL, NULL, &x),
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_PROCESS, "ctl",
+                                                   "Therapy control", "device", NULL, NULL, &x),
                              MEDSEC_OK);
             break;
         case 1:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_STORE, "lib", "Drug library <v3>", "device",
-                                                   NULL, NULL, &x),
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_STORE, "lib",
+                                                   "Drug library <v3>", "device", NULL, NULL, &x),
                              MEDSEC_OK);
             break;
         case 2:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "pms", "Pump server", "hospital",
-                                                   NULL, NULL, &x),
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "pms",
+                                                   "Pump server", "hospital", NULL, NULL, &x),
                              MEDSEC_OK);
             break;
         case 3:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_INTERFACE, "jtag", "J1", "device", NULL, NULL, &x),
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_INTERFACE, "jtag", "J1",
+                                                   "device", NULL, NULL, &x),
                              MEDSEC_OK);
             assert_int_equal(medsec_tm_set_str(g, x, "type", "jtag"), MEDSEC_OK);
             assert_int_equal(medsec_tm_set_bool(g, x, "debug", true), MEDSEC_OK);
             assert_int_equal(medsec_tm_set_str(g, x, "exposes", "ctl"), MEDSEC_OK);
             break;
         case 4:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, "f-lib", "Library update", NULL, "pms",
-                                                   "lib", &x),
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, "f-lib",
+                                                   "Library update", NULL, "pms", "lib", &x),
                              MEDSEC_OK);
             assert_int_equal(medsec_tm_set_str(g, x, "protocol", "HTTPS"), MEDSEC_OK);
             assert_int_equal(medsec_tm_set_bool(g, x, "encrypted", true), MEDSEC_OK);
             assert_int_equal(medsec_tm_set_bool(g, x, "authenticated", true), MEDSEC_OK);
             break;
         case 5:
-            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, "f-status", "Status", NULL, "ctl", "pms",
-                                                   &x),
+            assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, "f-status",
+                                                   "Status", NULL, "ctl", "pms", &x),
                              MEDSEC_OK);
             assert_int_equal(medsec_tm_set_str(g, x, "protocol", "HL7"), MEDSEC_OK);
             break;
@@ -94,9 +96,11 @@ static void test_dot_structure(void **state)
     assert_non_null(strstr(d, "label=\"J1\\n(jtag)\""));
     assert_non_null(strstr(d, "\"jtag\" -> \"ctl\" [dir=none"));
     /* flows: protocol, lock when encrypted, red dashed in clear text */
-    assert_non_null(strstr(d, "\"pms\" -> \"lib\" [id=\"f-lib\", label=\"Library update\\nHTTPS (enc.)\"];"));
-    assert_non_null(strstr(d, "\"ctl\" -> \"pms\" [id=\"f-status\", label=\"Status\\nHL7 (clear) (unauth.)\", "
-                              "color=\"#b00020\""));
+    assert_non_null(
+        strstr(d, "\"pms\" -> \"lib\" [id=\"f-lib\", label=\"Library update\\nHTTPS (enc.)\"];"));
+    assert_non_null(
+        strstr(d, "\"ctl\" -> \"pms\" [id=\"f-status\", label=\"Status\\nHL7 (clear) (unauth.)\", "
+                  "color=\"#b00020\""));
     /* elements sit inside their zone's cluster */
     const char *dev = strstr(d, "cluster_device"), *hosp = strstr(d, "cluster_hospital");
     const char *ctl = strstr(d, "\"ctl\" [");
@@ -120,7 +124,8 @@ static void test_unknown_endpoint(void **state)
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_error err;
     build(&g, 0);
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_DATA_FLOW, "f-x", NULL, NULL, "ctl", "ghost", NULL),
+    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_DATA_FLOW, "f-x", NULL, NULL, "ctl",
+                                           "ghost", NULL),
                      MEDSEC_OK);
     assert_int_equal(medsec_dfd_dot(&g, NULL, &b, &err), MEDSEC_EINVAL);
     assert_non_null(strstr(err.msg, "f-x"));
@@ -141,8 +146,9 @@ static void test_render_svg(void **state)
     assert_non_null(strstr(a.data, "</svg>"));
     assert_non_null(strstr(a.data, "<title>cluster_device</title>"));
     assert_non_null(strstr(a.data, "Hospital network"));
-    assert_non_null(strstr(a.data, "stroke-dasharray")); /* dashed cluster borders / cleartext flows */
-    assert_string_equal(a.data, b.data);                  /* same input, same picture */
+    assert_non_null(
+        strstr(a.data, "stroke-dasharray")); /* dashed cluster borders / cleartext flows */
+    assert_string_equal(a.data, b.data);     /* same input, same picture */
     medsec_buf_reset(&b);
     assert_int_equal(medsec_dfd_render(&g, NULL, "no-such-format", &b, &err), MEDSEC_EUNSUPPORTED);
     medsec_buf_release(&a);

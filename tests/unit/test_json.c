@@ -1,4 +1,5 @@
-/* test_json.c: the JSON parser and writer: well-formed, malformed, positions, caps, allocation failure. */
+/* test_json.c: the JSON parser and writer: well-formed, malformed, positions, caps, allocation
+ * failure. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,8 +26,8 @@ static struct medsec_json_doc *parse_ok(const char *text)
 static void test_values(void **state)
 {
     (void)state;
-    struct medsec_json_doc *doc =
-        parse_ok(" {\"a\": [1, -2.5e3, true, false, null], \"b\": \"x\\n\\u00e9\\ud83d\\ude00\", \"c\": {}}");
+    struct medsec_json_doc *doc = parse_ok(
+        " {\"a\": [1, -2.5e3, true, false, null], \"b\": \"x\\n\\u00e9\\ud83d\\ude00\", \"c\": {}}");
     const struct medsec_json *a = medsec_json_get(doc->root, "a");
     assert_non_null(a);
     assert_int_equal(a->type, MEDSEC_JSON_ARRAY);
@@ -143,8 +144,9 @@ static void test_writer(void **state)
     medsec_jsonw_array_end(&w);
     medsec_jsonw_object_end(&w);
     assert_int_equal(medsec_jsonw_finish(&w), MEDSEC_OK);
-    assert_string_equal(b.data, "{\n  \"name\": \"a\\\"b\\u0001\xef\xbf\xbd\",\n  \"list\": [\n    -3,\n"
-                                "    9.8,\n    0.1\n  ],\n  \"empty\": []\n}\n");
+    assert_string_equal(b.data,
+                        "{\n  \"name\": \"a\\\"b\\u0001\xef\xbf\xbd\",\n  \"list\": [\n    -3,\n"
+                        "    9.8,\n    0.1\n  ],\n  \"empty\": []\n}\n");
     /* round trip through the parser */
     struct medsec_json_doc *doc = parse_ok(b.data);
     assert_int_equal(medsec_json_get(doc->root, "list")->len, 3);
@@ -155,8 +157,8 @@ static void test_writer(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_values),   cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_caps),     cmocka_unit_test(test_position),
+        cmocka_unit_test(test_values),        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_caps),          cmocka_unit_test(test_position),
         cmocka_unit_test(test_alloc_failure), cmocka_unit_test(test_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,5 +1,6 @@
 /* test_model.c: unit tests of the security-file model: loading the examples, every check with its
- * message and position, caps, queries, dates, suggestions, and allocation failures in the loader. */
+ * message and position, caps, queries, dates, suggestions, and allocation failures in the loader.
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -25,7 +26,9 @@ static char *minimal_text(void)
     char *text = NULL;
     size_t len = 0;
     struct medsec_error err;
-    assert_int_equal(medsec_file_read(SRC "/tests/model/minimal/device.yaml", 1 << 20, &text, &len, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_file_read(SRC "/tests/model/minimal/device.yaml", 1 << 20, &text, &len, &err),
+        MEDSEC_OK);
     return text;
 }
 
@@ -44,7 +47,8 @@ static char *mutate(const char *old, const char *new)
 }
 
 /* Parse @text from memory (no folder) and expect exactly one error diagnostic. */
-static void expect_one(const char *text, unsigned line, unsigned col, const char *msg, medsec_err want)
+static void expect_one(const char *text, unsigned line, unsigned col, const char *msg,
+                       medsec_err want)
 {
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_model *m = (struct medsec_model *)1;
@@ -65,7 +69,8 @@ static void expect_one(const char *text, unsigned line, unsigned col, const char
     medsec_diags_release(&d);
 }
 
-static void expect_mut(const char *old, const char *new, unsigned line, unsigned col, const char *msg)
+static void expect_mut(const char *old, const char *new, unsigned line, unsigned col,
+                       const char *msg)
 {
     char *t = mutate(old, new);
     expect_one(t, line, col, msg, MEDSEC_EINVAL);
@@ -78,7 +83,8 @@ static void test_pump_example(void **state)
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_model *m = NULL;
     struct medsec_error err;
-    assert_int_equal(medsec_model_load(SRC "/examples/infusion-pump", NULL, &m, &d, &err), MEDSEC_OK);
+    assert_int_equal(medsec_model_load(SRC "/examples/infusion-pump", NULL, &m, &d, &err),
+                     MEDSEC_OK);
     assert_non_null(m);
     assert_int_equal(d.errors, 0);
     assert_int_equal(m->format, 1);
@@ -164,7 +170,8 @@ static void test_pump_example(void **state)
     assert_int_equal(medsec_model_support_status(v, "2026-11-28", &left), MEDSEC_SUPPORT_ENDING);
     assert_int_equal(left, 214);
     assert_int_equal(medsec_model_support_status(v, "2027-06-30", &left), MEDSEC_SUPPORT_ENDED);
-    assert_int_equal(medsec_model_support_status(v, "2024-09-01", NULL), MEDSEC_SUPPORT_NOT_RELEASED);
+    assert_int_equal(medsec_model_support_status(v, "2024-09-01", NULL),
+                     MEDSEC_SUPPORT_NOT_RELEASED);
     assert_int_equal(medsec_model_support_status(v, "2025-01-01", NULL), MEDSEC_SUPPORTED);
     medsec_model_free(m);
     medsec_diags_release(&d);
@@ -175,8 +182,10 @@ static void test_glucose_example(void **state)
     (void)state;
     struct medsec_model *m = NULL;
     struct medsec_error err;
-    assert_int_equal(medsec_model_load(SRC "/examples/glucose-cloud", NULL, &m, NULL, &err), MEDSEC_OK);
-    /* the items' two SBOMs, and release 1.3.2's cloud service (its mobile app is the current one) */
+    assert_int_equal(medsec_model_load(SRC "/examples/glucose-cloud", NULL, &m, NULL, &err),
+                     MEDSEC_OK);
+    /* the items' two SBOMs, and release 1.3.2's cloud service (its mobile app is the current one)
+     */
     assert_int_equal(m->nsboms, 3);
     const struct medsec_model_sbom *set[3];
     assert_int_equal(medsec_model_version_sboms(m, medsec_model_find_version(m, "1.3.2"), set), 2);
@@ -194,7 +203,8 @@ static void test_minimal_from_memory(void **state)
     struct medsec_model *m = NULL;
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_error err;
-    assert_int_equal(medsec_model_parse(t, strlen(t), "mem.yaml", NULL, NULL, &m, &d, &err), MEDSEC_OK);
+    assert_int_equal(medsec_model_parse(t, strlen(t), "mem.yaml", NULL, NULL, &m, &d, &err),
+                     MEDSEC_OK);
     assert_int_equal(d.n, 0);
     assert_null(m->dir);
     assert_string_equal(m->file, "mem.yaml");
@@ -210,28 +220,35 @@ static void test_checks(void **state)
     (void)state;
     expect_mut("    protocol: hl7-mllp", "    protocol: hl7-mllp\n    protocl: x", 53, 5,
                "unknown key 'protocl' in flow; did you mean 'protocol'?");
-    expect_mut("    protocol: hl7-mllp", "    protocol: hl7-mllp\n    zzzzzz: x", 53, 5, "unknown key 'zzzzzz' in flow");
+    expect_mut("    protocol: hl7-mllp", "    protocol: hl7-mllp\n    zzzzzz: x", 53, 5,
+               "unknown key 'zzzzzz' in flow");
     expect_mut("    authenticated: false", "    authenticated: no", 53, 20,
                "'authenticated' must be true or false, not 'no'");
     expect_mut("    authenticated: false", "    authenticated: \"false\"", 53, 21,
                "'authenticated' must be true or false, not 'false'");
     expect_mut("    trust: 80", "    trust: [1]", 26, 13, "'trust' must be an integer, not a list");
-    expect_mut("    trust: 80", "    trust: 101", 26, 12, "'trust' must be an integer from 0 to 100, not '101'");
+    expect_mut("    trust: 80", "    trust: 101", 26, 12,
+               "'trust' must be an integer from 0 to 100, not '101'");
     expect_mut("medsec: 1", "medsec: 2", 2, 9, "'medsec' must be 1, not '2'");
-    expect_mut("    to: central-station\n", "", 48, 5, "flow 'f-vitals' is missing required key 'to'");
+    expect_mut("    to: central-station\n", "", 48, 5,
+               "flow 'f-vitals' is missing required key 'to'");
 }
 
 static void test_checks_refs(void **state)
 {
     (void)state;
-    expect_mut("    to: central-station", "    to: central-staton", 50, 9,
-               "'to' names 'central-staton', which is not an item; did you mean 'central-station'?");
-    expect_mut("    to: central-station", "    to: qqqqqqqq", 50, 9, "'to' names 'qqqqqqqq', which is not an item");
+    expect_mut(
+        "    to: central-station", "    to: central-staton", 50, 9,
+        "'to' names 'central-staton', which is not an item; did you mean 'central-station'?");
+    expect_mut("    to: central-station", "    to: qqqqqqqq", 50, 9,
+               "'to' names 'qqqqqqqq', which is not an item");
     expect_mut("    to: central-station", "    to: network", 50, 9,
                "'to' names 'network', which is a zone, not an item");
-    expect_mut("    applies_to: [f-vitals]", "    applies_to: [c-tls]", 64, 18,
-               "'applies_to' names 'c-tls', which is a control, not a zone, item, interface, flow or asset");
-    expect_mut("  - id: network", "  - id: device\n    name: Again\n    trust: 1\n  - id: network", 27, 9, "duplicate zone id 'device' (first defined at line 24)");
+    expect_mut(
+        "    applies_to: [f-vitals]", "    applies_to: [c-tls]", 64, 18,
+        "'applies_to' names 'c-tls', which is a control, not a zone, item, interface, flow or asset");
+    expect_mut("  - id: network", "  - id: device\n    name: Again\n    trust: 1\n  - id: network",
+               27, 9, "duplicate zone id 'device' (first defined at line 24)");
     expect_mut("  - id: c-tls", "  - id: f-vitals", 61, 9,
                "duplicate id 'f-vitals': already the id of a flow at line 48");
     expect_mut("  current_version: 1.0.0", "  current_version: 2.0", 11, 20,
@@ -247,13 +264,15 @@ static void test_checks_values(void **state)
                "'release_date' is not a valid date (YYYY-MM-DD): '15.01.2025'");
     expect_mut("    end_of_support: 2030-12-31", "    end_of_support: 2025-01-14", 16, 21,
                "end_of_support 2025-01-14 is before release_date 2025-01-15 of version 1.0.0");
-    expect_mut("    element: process", "    element: proces", 34, 14,
-               "'element' must be one of process, data_store, external_entity, not 'proces'; did you mean 'process'?");
+    expect_mut(
+        "    element: process", "    element: proces", 34, 14,
+        "'element' must be one of process, data_store, external_entity, not 'proces'; did you mean 'process'?");
     expect_mut("      cells: [tolerable, unacceptable]", "      cells: [tolerable]", 75, 7,
                "matrix row 'high' has 1 cells; the harm scale has 2 levels");
     expect_mut("    - exploitability: high\n      cells: [tolerable, unacceptable]\n", "", 67, 3,
                "the risk matrix has no row for exploitability 'high'");
-    expect_mut("    name: Monitor application", "    name: ~", 32, 11, "'name' must be a string, not empty");
+    expect_mut("    name: Monitor application", "    name: ~", 32, 11,
+               "'name' must be a string, not empty");
     expect_mut("    to: central-station", "    to: monitor-app", 50, 9,
                "flow 'f-vitals' goes from 'monitor-app' to itself");
 }
@@ -262,19 +281,23 @@ static void test_checks_values(void **state)
 static void test_many_at_once(void **state)
 {
     (void)state;
-    char *t = mutate("  - id: central-station\n    name: Central station\n    kind: external_system\n",
-                     "  - name: Central station\n    kind: external_systen\n");
+    char *t =
+        mutate("  - id: central-station\n    name: Central station\n    kind: external_system\n",
+               "  - name: Central station\n    kind: external_systen\n");
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_model *m = NULL;
     struct medsec_error err;
-    assert_int_equal(medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_EINVAL);
+    assert_int_equal(medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err),
+                     MEDSEC_EINVAL);
     assert_null(m);
     assert_int_equal(d.errors, 3);
     assert_string_equal(d.v[0].msg, "item is missing required key 'id'");
     assert_int_equal(d.v[0].line, 36);
-    assert_string_equal(d.v[1].msg, "'kind' must be one of hardware, firmware, operating_system, application, "
-                                    "library, service, cloud_service, mobile_app, web_app, database, "
-                                    "external_system, person, not 'external_systen'; did you mean 'external_system'?");
+    assert_string_equal(
+        d.v[1].msg,
+        "'kind' must be one of hardware, firmware, operating_system, application, "
+        "library, service, cloud_service, mobile_app, web_app, database, "
+        "external_system, person, not 'external_systen'; did you mean 'external_system'?");
     assert_int_equal(d.v[1].line, 37);
     assert_string_equal(d.v[2].msg, "'to' names 'central-station', which is not an item");
     assert_string_equal(d.v[2].path, "flows[0].to");
@@ -286,9 +309,12 @@ static void test_many_at_once(void **state)
 static void test_yaml_errors(void **state)
 {
     (void)state;
-    expect_one("medsec: 1\ndevice: [a,\n", 3, 1, "YAML: did not find expected node content", MEDSEC_EPARSE);
-    expect_one("# nothing\n", 0, 0, "the file holds no YAML document; it starts with 'medsec: 1'", MEDSEC_EINVAL);
-    expect_one("- 1\n", 1, 3, "a security file must be a mapping (key: value), not a list", MEDSEC_EINVAL);
+    expect_one("medsec: 1\ndevice: [a,\n", 3, 1, "YAML: did not find expected node content",
+               MEDSEC_EPARSE);
+    expect_one("# nothing\n", 0, 0, "the file holds no YAML document; it starts with 'medsec: 1'",
+               MEDSEC_EINVAL);
+    expect_one("- 1\n", 1, 3, "a security file must be a mapping (key: value), not a list",
+               MEDSEC_EINVAL);
     expect_one("a: 1\na: 2\n", 2, 1, "YAML: duplicate key", MEDSEC_EPARSE);
 }
 
@@ -308,15 +334,15 @@ static void test_utf8_check(void **state)
         unsigned line, column;
         unsigned char byte;
     } bad[] = {
-        {"a\x80", 1, 1, 2, 0x80},                 /* a lone continuation byte */
-        {"ab\nc\xc0\xaf", 4, 2, 2, 0xc0},          /* overlong '/' */
-        {"\xe0\x80\xaf", 0, 1, 1, 0xe0},           /* overlong, three bytes */
-        {"x\xed\xa0\x80", 1, 1, 2, 0xed},          /* a UTF-16 surrogate */
-        {"\xf4\x90\x80\x80", 0, 1, 1, 0xf4},       /* above U+10FFFF */
-        {"\xf5\x80\x80\x80", 0, 1, 1, 0xf5},       /* never a lead byte */
+        {"a\x80", 1, 1, 2, 0x80},                    /* a lone continuation byte */
+        {"ab\nc\xc0\xaf", 4, 2, 2, 0xc0},            /* overlong '/' */
+        {"\xe0\x80\xaf", 0, 1, 1, 0xe0},             /* overlong, three bytes */
+        {"x\xed\xa0\x80", 1, 1, 2, 0xed},            /* a UTF-16 surrogate */
+        {"\xf4\x90\x80\x80", 0, 1, 1, 0xf4},         /* above U+10FFFF */
+        {"\xf5\x80\x80\x80", 0, 1, 1, 0xf5},         /* never a lead byte */
         {"\xc3\xa9\xc3\xa9\xe2\x82", 4, 1, 3, 0xe2}, /* cut short at the end; é counts one column */
-        {"\xc3\xa9\n\n\xc3(", 4, 3, 1, 0xc3},       /* a lead byte without its continuation */
-        {"%FOO \xff", 5, 1, 6, 0xff},             /* libfyaml 0.7.12 looped forever on this */
+        {"\xc3\xa9\n\n\xc3(", 4, 3, 1, 0xc3},        /* a lead byte without its continuation */
+        {"%FOO \xff", 5, 1, 6, 0xff},                /* libfyaml 0.7.12 looped forever on this */
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         memset(&p, 0, sizeof p);
@@ -337,12 +363,15 @@ static void test_utf8_check(void **state)
 static void test_libfyaml_tab_double_free(void **state)
 {
     (void)state;
-    /* libfyaml 0.7.12 frees a token twice on these (found by fuzz_rules); refused before it reads them */
-    const char *msg = "YAML: a tab after ':' before '-', '?', ':', '|' or '>' where the text has an explicit key "
-                      "('? '); write spaces";
+    /* libfyaml 0.7.12 frees a token twice on these (found by fuzz_rules); refused before it reads
+     * them */
+    const char *msg =
+        "YAML: a tab after ':' before '-', '?', ':', '|' or '>' where the text has an explicit key "
+        "('? '); write spaces";
     expect_one("medsec: 1\n? a:\t?\n", 2, 5, msg, MEDSEC_EPARSE);
     expect_one("medsec: 1\n- ? 1:\t\t ?", 2, 7, msg, MEDSEC_EPARSE);
-    expect_one("medsec: 1\n?\n  \xc3\xa9:\t:b\n", 3, 5, msg, MEDSEC_EPARSE); /* columns count characters */
+    expect_one("medsec: 1\n?\n  \xc3\xa9:\t:b\n", 3, 5, msg,
+               MEDSEC_EPARSE); /* columns count characters */
     expect_one("medsec: 1\nx:\n  - ? a:\t- b\n", 3, 9, msg, MEDSEC_EPARSE);
     expect_one("- : : : ?  : ::\t>:\t", 1, 16, msg, MEDSEC_EPARSE);
     expect_one("medsec: 1\n? a:\t|\n  x\n", 2, 5, msg, MEDSEC_EPARSE);
@@ -351,7 +380,8 @@ static void test_libfyaml_tab_double_free(void **state)
     struct medsec_model *m = NULL;
     struct medsec_error err;
     const char *ok = "medsec: 1\ndevice:\t|\n  x\n";
-    assert_int_equal(medsec_model_parse(ok, strlen(ok), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_EINVAL);
+    assert_int_equal(medsec_model_parse(ok, strlen(ok), "t.yaml", NULL, NULL, &m, &d, &err),
+                     MEDSEC_EINVAL);
     assert_true(d.n > 0); /* the model is wrong (device is no mapping), the YAML is read */
     for (size_t i = 0; i < d.n; i++)
         assert_null(strstr(d.v[i].msg, "a tab after"));
@@ -363,16 +393,19 @@ static void test_not_utf8(void **state)
 {
     (void)state;
     /* refused before libfyaml sees it: these made it loop forever (fuzz_model) */
-    expect_one("%FOO \xff\nmedsec: 1\n", 1, 6, "not UTF-8 text: byte 0xff (save the file as UTF-8)", MEDSEC_EPARSE);
+    expect_one("%FOO \xff\nmedsec: 1\n", 1, 6, "not UTF-8 text: byte 0xff (save the file as UTF-8)",
+               MEDSEC_EPARSE);
     expect_one("# found by fuzz_model\nmedsec: 0\ndevci\n%:  manufactur\n\xff\xff\xff\xff", 5, 1,
                "not UTF-8 text: byte 0xff (save the file as UTF-8)", MEDSEC_EPARSE);
-    char *t = mutate("  manufacturer: Example Medical", "  manufacturer: Example M\xe9" "dical");
+    char *t = mutate("  manufacturer: Example Medical", "  manufacturer: Example M\xe9"
+                                                        "dical");
     expect_one(t, 4, 26, "not UTF-8 text: byte 0xe9 (save the file as UTF-8)", MEDSEC_EPARSE);
     free(t);
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_model *m = NULL;
     struct medsec_error err;
-    assert_int_equal(medsec_model_parse("medsec: 1\n\0", 11, "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_EPARSE);
+    assert_int_equal(medsec_model_parse("medsec: 1\n\0", 11, "t.yaml", NULL, NULL, &m, &d, &err),
+                     MEDSEC_EPARSE);
     assert_null(m);
     assert_int_equal(d.errors, 1);
     assert_string_equal(d.v[0].msg, "a NUL byte; YAML text cannot hold one");
@@ -380,7 +413,8 @@ static void test_not_utf8(void **state)
     assert_int_equal(d.v[0].column, 1);
     medsec_diags_release(&d);
     /* the same file through medsec_model_load, from the broken corpus */
-    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/not-utf8", NULL, &m, &d, &err), MEDSEC_EPARSE);
+    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/not-utf8", NULL, &m, &d, &err),
+                     MEDSEC_EPARSE);
     assert_int_equal(d.errors, 1);
     assert_int_equal(d.v[0].line, 5);
     assert_int_equal(d.v[0].column, 26);
@@ -397,13 +431,14 @@ static void test_quoted_scalars(void **state)
         /* six escaped quotes in a row: libfyaml returned a wrong text here and leaked a buffer */
         {"'a''''''''''''b'", "a''''''b"},
         {"'''''\t x y'", "''\t x y"},
-        {"'x \r\n      y'", "x y"},        /* CR LF is one line break */
-        {"'x \r\n      '", "x "},          /* libfyaml: "x\n" */
-        {"'a\n\n      b  '", "a\nb  "},     /* an empty line is a line feed; trailing white stays */
-        {"\"t\\u00e9\\x41\\t\\\"\"", "t\xc3\xa9" "A\t\""},
+        {"'x \r\n      y'", "x y"},     /* CR LF is one line break */
+        {"'x \r\n      '", "x "},       /* libfyaml: "x\n" */
+        {"'a\n\n      b  '", "a\nb  "}, /* an empty line is a line feed; trailing white stays */
+        {"\"t\\u00e9\\x41\\t\\\"\"", "t\xc3\xa9"
+                                     "A\t\""},
         {"\"\\N\\_\\L\\P\\/\\e\"", "\xc2\x85\xc2\xa0\xe2\x80\xa8\xe2\x80\xa9/\x1b"},
         {"\"\\U0001F600 \\ud83d\\ude00\"", "\xf0\x9f\x98\x80 \xf0\x9f\x98\x80"},
-        {"\"a \\\n\n      b\"", "a \nb"},     /* escaped line break: the white before it stays */
+        {"\"a \\\n\n      b\"", "a \nb"}, /* escaped line break: the white before it stays */
         {"\"\\t\\   \n\n\n      a\"", "\t \n\na"}, /* escaped white is not trailing white */
         {"\"\\N \\\n\n    \n      \\/\"", "\xc2\x85 \n\n/"},
     };
@@ -416,8 +451,8 @@ static void test_quoted_scalars(void **state)
         struct medsec_error err;
         medsec_err rc = medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err);
         if (rc)
-            fprintf(stderr, "case %zu: %u:%u: %s\n", i, d.n ? d.v[0].line : 0, d.n ? d.v[0].column : 0,
-                    d.n ? d.v[0].msg : err.msg);
+            fprintf(stderr, "case %zu: %u:%u: %s\n", i, d.n ? d.v[0].line : 0,
+                    d.n ? d.v[0].column : 0, d.n ? d.v[0].msg : err.msg);
         assert_int_equal(rc, MEDSEC_OK);
         assert_string_equal(medsec_model_find_item(m, "monitor-app")->name, cases[i].want);
         medsec_model_free(m);
@@ -425,7 +460,8 @@ static void test_quoted_scalars(void **state)
         free(t);
     }
     /* quoted keys are keys like any other */
-    char *t = mutate("    name: Monitor application", "    \"name\": Monitor\n    'kid': application");
+    char *t =
+        mutate("    name: Monitor application", "    \"name\": Monitor\n    'kid': application");
     expect_one(t, 33, 6, "unknown key 'kid' in item; did you mean 'id'?", MEDSEC_EINVAL);
     free(t);
 }
@@ -438,7 +474,8 @@ static void test_positions_without_key(void **state)
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_model *m = NULL;
     struct medsec_error err;
-    assert_int_equal(medsec_model_parse(text, strlen(text), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_EINVAL);
+    assert_int_equal(medsec_model_parse(text, strlen(text), "t.yaml", NULL, NULL, &m, &d, &err),
+                     MEDSEC_EINVAL);
     assert_true(d.errors > 1);
     for (size_t i = 0; i < d.n; i++) {
         assert_int_equal(d.v[i].line, 2);
@@ -467,15 +504,22 @@ static void test_vulnerabilities(void **state)
     struct medsec_model *m = NULL;
     struct medsec_error err;
     /* from memory (no folder): refs resolve to items, the rubric file is not opened */
-    char *t = mutate("    zone: device\n", "    zone: device\n    sbom: app.cdx.json\n    components: [app/zlib, app/ui]\n");
+    char *t =
+        mutate("    zone: device\n",
+               "    zone: device\n    sbom: app.cdx.json\n    components: [app/zlib, app/ui]\n");
     char *v = malloc(strlen(t) + 400);
     assert_non_null(v);
-    sprintf(v, "%svulnerabilities:\n  - id: CVE-2024-12345\n    components: [app/zlib, central-station, app/ui]\n"
-               "    rubric: r.yaml\n    rationale: r\n    status: under_investigation\n    controls: [c-tls]\n"
-               "  - id: ACME-SA-2025-01\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n", t);
-    assert_int_equal(medsec_model_parse(v, strlen(v), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_OK);
+    sprintf(
+        v,
+        "%svulnerabilities:\n  - id: CVE-2024-12345\n    components: [app/zlib, central-station, app/ui]\n"
+        "    rubric: r.yaml\n    rationale: r\n    status: under_investigation\n    controls: [c-tls]\n"
+        "  - id: ACME-SA-2025-01\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n",
+        t);
+    assert_int_equal(medsec_model_parse(v, strlen(v), "t.yaml", NULL, NULL, &m, &d, &err),
+                     MEDSEC_OK);
     assert_int_equal(m->nvulnerabilities, 2);
-    const struct medsec_model_vulnerability *vu = medsec_model_find_vulnerability(m, "CVE-2024-12345");
+    const struct medsec_model_vulnerability *vu =
+        medsec_model_find_vulnerability(m, "CVE-2024-12345");
     assert_non_null(vu);
     assert_int_equal(vu->components.n, 3);
     assert_int_equal(vu->items.n, 2); /* app/zlib and app/ui are both monitor-app's */
@@ -490,37 +534,57 @@ static void test_vulnerabilities(void **state)
     free(v);
     free(t);
 
-    t = with_vulns("  - id: CVE-24-1\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
-    expect_one(t, 78, 9, "vulnerability id 'CVE-24-1' is not a CVE id (CVE-YYYY-NNNN, four or more digits at the end)",
-               MEDSEC_EINVAL);
+    t = with_vulns(
+        "  - id: CVE-24-1\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
+    expect_one(
+        t, 78, 9,
+        "vulnerability id 'CVE-24-1' is not a CVE id (CVE-YYYY-NNNN, four or more digits at the end)",
+        MEDSEC_EINVAL);
     free(t);
-    t = with_vulns("  - id: GHSA-ABCD-2345-6789\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
-    expect_one(t, 78, 9, "vulnerability id 'GHSA-ABCD-2345-6789' is not a GitHub advisory id (GHSA-xxxx-xxxx-xxxx, "
-               "lower case)", MEDSEC_EINVAL);
+    t = with_vulns(
+        "  - id: GHSA-ABCD-2345-6789\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
+    expect_one(
+        t, 78, 9,
+        "vulnerability id 'GHSA-ABCD-2345-6789' is not a GitHub advisory id (GHSA-xxxx-xxxx-xxxx, "
+        "lower case)",
+        MEDSEC_EINVAL);
     free(t);
-    t = with_vulns("  - id: GHSA-jfh8-c2jp-5v3q\n    components: []\n    rubric: r.yaml\n    rationale: r\n");
+    t = with_vulns(
+        "  - id: GHSA-jfh8-c2jp-5v3q\n    components: []\n    rubric: r.yaml\n    rationale: r\n");
     expect_one(t, 79, 5, "'components' needs at least 1 entry", MEDSEC_EINVAL);
     free(t);
-    t = with_vulns("  - id: CVE-2024-0001\n    components: [monitor-ap]\n    rubric: r.yaml\n    rationale: r\n");
-    expect_one(t, 79, 18, "'components' names 'monitor-ap', which is neither an item nor a component an item lists; "
-               "did you mean 'monitor-app'?", MEDSEC_EINVAL);
+    t = with_vulns(
+        "  - id: CVE-2024-0001\n    components: [monitor-ap]\n    rubric: r.yaml\n    rationale: r\n");
+    expect_one(
+        t, 79, 18,
+        "'components' names 'monitor-ap', which is neither an item nor a component an item lists; "
+        "did you mean 'monitor-app'?",
+        MEDSEC_EINVAL);
     free(t);
-    t = with_vulns("  - id: CVE-2024-0001\n    components: [monitor-app]\n    rationale: r\n    status: fixd\n");
-    assert_int_equal(medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_EINVAL);
+    t = with_vulns(
+        "  - id: CVE-2024-0001\n    components: [monitor-app]\n    rationale: r\n    status: fixd\n");
+    assert_int_equal(medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err),
+                     MEDSEC_EINVAL);
     assert_int_equal(d.errors, 2); /* both problems at once */
-    assert_string_equal(d.v[0].msg, "vulnerability 'CVE-2024-0001' is missing required key 'rubric'");
-    assert_string_equal(d.v[1].msg, "'status' must be one of under_investigation, affected, not_affected, fixed, "
-                                    "not 'fixd'; did you mean 'fixed'?");
+    assert_string_equal(d.v[0].msg,
+                        "vulnerability 'CVE-2024-0001' is missing required key 'rubric'");
+    assert_string_equal(
+        d.v[1].msg, "'status' must be one of under_investigation, affected, not_affected, fixed, "
+                    "not 'fixd'; did you mean 'fixed'?");
     medsec_diags_release(&d);
     free(t);
-    /* vulnerabilities have their own namespace: a CVE id may equal an element id, not another CVE id */
-    t = with_vulns("  - id: c-tls\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n"
-                   "  - id: c-tls\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
-    expect_one(t, 82, 9, "duplicate vulnerability id 'c-tls' (first defined at line 78)", MEDSEC_EINVAL);
+    /* vulnerabilities have their own namespace: a CVE id may equal an element id, not another CVE
+     * id */
+    t = with_vulns(
+        "  - id: c-tls\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n"
+        "  - id: c-tls\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
+    expect_one(t, 82, 9, "duplicate vulnerability id 'c-tls' (first defined at line 78)",
+               MEDSEC_EINVAL);
     free(t);
 
     /* the example: the rubric answers are loaded and kept */
-    assert_int_equal(medsec_model_load(SRC "/examples/infusion-pump", NULL, &m, &d, &err), MEDSEC_OK);
+    assert_int_equal(medsec_model_load(SRC "/examples/infusion-pump", NULL, &m, &d, &err),
+                     MEDSEC_OK);
     assert_int_equal(m->nvulnerabilities, 1);
     vu = &m->vulnerabilities[0];
     assert_string_equal(vu->id, "CVE-2017-13077");
@@ -535,26 +599,30 @@ static void test_vulnerabilities(void **state)
     medsec_model_free(m);
     medsec_diags_release(&d);
 
-    /* rubric answers that stop short: the error is at the rubric key, with the place in the answers */
-    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/vulnerability-bad-rubric", NULL, &m, &d, &err),
-                     MEDSEC_EINVAL);
+    /* rubric answers that stop short: the error is at the rubric key, with the place in the answers
+     */
+    assert_int_equal(
+        medsec_model_load(SRC "/tests/model/broken/vulnerability-bad-rubric", NULL, &m, &d, &err),
+        MEDSEC_EINVAL);
     assert_int_equal(d.errors, 1);
     assert_int_equal(d.v[0].line, 81);
     assert_int_equal(d.v[0].column, 13);
     assert_string_equal(d.v[0].path, "vulnerabilities[0].rubric");
-    assert_non_null(strstr(d.v[0].msg, "rubric 'cve.yaml' cannot be used: privileges_required: question "
-                                       "'credentials_easily_obtained' (XPRS) is not answered"));
+    assert_non_null(strstr(d.v[0].msg,
+                           "rubric 'cve.yaml' cannot be used: privileges_required: question "
+                           "'credentials_easily_obtained' (XPRS) is not answered"));
     assert_non_null(strstr(d.v[0].msg, "(line 4, column 1)"));
     medsec_diags_release(&d);
-    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/vulnerability-unknown-component", NULL, &m, &d, &err),
+    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/vulnerability-unknown-component",
+                                       NULL, &m, &d, &err),
                      MEDSEC_EINVAL);
     assert_int_equal(d.errors, 1);
     assert_string_equal(d.v[0].path, "vulnerabilities[0].components[0]");
     medsec_diags_release(&d);
 }
 
-/* Rubric answers that are not UTF-8 are refused before libfyaml reads them; a component of an item's
- * SBOM that no item lists is named as such. */
+/* Rubric answers that are not UTF-8 are refused before libfyaml reads them; a component of an
+ * item's SBOM that no item lists is named as such. */
 static void test_vulnerability_files(void **state)
 {
     (void)state;
@@ -562,19 +630,22 @@ static void test_vulnerability_files(void **state)
     assert_non_null(mkdtemp(dir));
     char path[512];
     struct medsec_error err;
-    char *t = with_vulns("  - id: CVE-2024-0001\n    components: [app/zlib]\n    rubric: r.yaml\n    rationale: r\n");
+    char *t = with_vulns(
+        "  - id: CVE-2024-0001\n    components: [app/zlib]\n    rubric: r.yaml\n    rationale: r\n");
     char *u = malloc(strlen(t) + 200);
     assert_non_null(u);
     /* monitor-app lists app/ui only; the whole SBOM is not its */
     char *at = strstr(t, "    zone: device\n");
-    snprintf(u, strlen(t) + 200, "%.*s    zone: device\n    sbom: app.cdx.json\n    components: [app/ui]\n%s",
+    snprintf(u, strlen(t) + 200,
+             "%.*s    zone: device\n    sbom: app.cdx.json\n    components: [app/ui]\n%s",
              (int)(at - t), t, at + strlen("    zone: device\n"));
     snprintf(path, sizeof path, "%s/device.yaml", dir);
     assert_int_equal(medsec_file_write_atomic(path, u, strlen(u), &err), MEDSEC_OK);
-    static const char sbom[] = "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"version\": 1,\n"
-                               " \"components\": [{\"bom-ref\": \"app/zlib\", \"type\": \"library\", \"name\": \"zlib\","
-                               " \"version\": \"1.2.8\"},\n  {\"bom-ref\": \"app/ui\", \"type\": \"application\","
-                               " \"name\": \"ui\", \"version\": \"1\"}]}\n";
+    static const char sbom[] =
+        "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"version\": 1,\n"
+        " \"components\": [{\"bom-ref\": \"app/zlib\", \"type\": \"library\", \"name\": \"zlib\","
+        " \"version\": \"1.2.8\"},\n  {\"bom-ref\": \"app/ui\", \"type\": \"application\","
+        " \"name\": \"ui\", \"version\": \"1\"}]}\n";
     snprintf(path, sizeof path, "%s/app.cdx.json", dir);
     assert_int_equal(medsec_file_write_atomic(path, sbom, strlen(sbom), &err), MEDSEC_OK);
     static const char rubric[] = "attack_vector:\n  routed_network: n\xf6\n";
@@ -586,31 +657,37 @@ static void test_vulnerability_files(void **state)
     assert_int_equal(medsec_model_load(dir, NULL, &m, &d, &err), MEDSEC_EINVAL);
     assert_null(m);
     assert_int_equal(d.errors, 2);
-    assert_string_equal(d.v[0].msg, "component 'app/zlib' of SBOM 'app.cdx.json' belongs to no item; list it in the "
-                                    "'components' of the item it is part of");
-    assert_string_equal(d.v[1].msg, "rubric 'r.yaml' cannot be used: not UTF-8 text: byte 0xf6 (save the file as "
-                                    "UTF-8) (line 2, column 20)");
+    assert_string_equal(
+        d.v[0].msg,
+        "component 'app/zlib' of SBOM 'app.cdx.json' belongs to no item; list it in the "
+        "'components' of the item it is part of");
+    assert_string_equal(
+        d.v[1].msg, "rubric 'r.yaml' cannot be used: not UTF-8 text: byte 0xf6 (save the file as "
+                    "UTF-8) (line 2, column 20)");
     medsec_diags_release(&d);
 
     /* the SBOM of an item without a components list is all its own */
     at = strstr(u, "    components: [app/ui]\n");
-    memmove(at, at + strlen("    components: [app/ui]\n"), strlen(at + strlen("    components: [app/ui]\n")) + 1);
+    memmove(at, at + strlen("    components: [app/ui]\n"),
+            strlen(at + strlen("    components: [app/ui]\n")) + 1);
     snprintf(path, sizeof path, "%s/device.yaml", dir);
     assert_int_equal(medsec_file_write_atomic(path, u, strlen(u), &err), MEDSEC_OK);
-    static const char good[] = "attack_vector: {routed_network: yes}\nattack_complexity: {specialized_conditions: no}\n"
-                               "privileges_required: {authentication_required: no}\n"
-                               "user_interaction: {user_action_required: no}\nscope: {impacts_other_components: no}\n"
-                               "impact:\n  phi: {confidentiality: high, integrity: none, availability: none}\n"
-                               "  diagnosis_monitoring: {confidentiality: none, integrity: none, availability: none}\n"
-                               "  therapy_delivery: {confidentiality: none, integrity: none, availability: none}\n"
-                               "  clinical_workflow: {confidentiality: none, integrity: none, availability: none}\n"
-                               "  secrets: {confidentiality: none, integrity: none, availability: none}\n";
+    static const char good[] =
+        "attack_vector: {routed_network: yes}\nattack_complexity: {specialized_conditions: no}\n"
+        "privileges_required: {authentication_required: no}\n"
+        "user_interaction: {user_action_required: no}\nscope: {impacts_other_components: no}\n"
+        "impact:\n  phi: {confidentiality: high, integrity: none, availability: none}\n"
+        "  diagnosis_monitoring: {confidentiality: none, integrity: none, availability: none}\n"
+        "  therapy_delivery: {confidentiality: none, integrity: none, availability: none}\n"
+        "  clinical_workflow: {confidentiality: none, integrity: none, availability: none}\n"
+        "  secrets: {confidentiality: none, integrity: none, availability: none}\n";
     snprintf(path, sizeof path, "%s/r.yaml", dir);
     assert_int_equal(medsec_file_write_atomic(path, good, strlen(good), &err), MEDSEC_OK);
     assert_int_equal(medsec_model_load(dir, NULL, &m, &d, &err), MEDSEC_OK);
     assert_int_equal(m->vulnerabilities[0].items.n, 1);
     assert_string_equal(m->vulnerabilities[0].items.v[0], "monitor-app");
-    assert_string_equal(m->vulnerabilities[0].cvss->vector, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N");
+    assert_string_equal(m->vulnerabilities[0].cvss->vector,
+                        "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:N/A:N");
     medsec_model_free(m);
     medsec_diags_release(&d);
 
@@ -633,37 +710,43 @@ static void test_caps(void **state)
     struct medsec_model *m = NULL;
     struct medsec_error err;
     struct medsec_model_limits lim = {100, 0, 0, 0, 0, 0};
-    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &lim, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &lim, &m, &d, &err),
+                     MEDSEC_ETOOBIG);
     assert_null(m);
     assert_string_equal(d.v[0].msg, "the file is 1736 bytes, more than 100 (the limit)");
     medsec_diags_release(&d);
 
     struct medsec_model_limits depth = {0, 3, 0, 0, 0, 0};
-    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &depth, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &depth, &m, &d, &err),
+                     MEDSEC_ETOOBIG);
     assert_string_equal(d.v[0].msg, "nesting is deeper than 3 levels (the limit)");
     assert_int_equal(d.errors, 1);
     medsec_diags_release(&d);
 
     struct medsec_model_limits entries = {0, 0, 1, 0, 0, 0};
-    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &entries, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &entries, &m, &d, &err),
+                     MEDSEC_ETOOBIG);
     assert_string_equal(d.v[0].msg, "a list has 2 entries, more than 1 (the limit)");
     assert_int_equal(d.v[0].line, 19);
     medsec_diags_release(&d);
 
     struct medsec_model_limits nodes = {0, 0, 0, 50, 0, 0};
-    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &nodes, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &nodes, &m, &d, &err),
+                     MEDSEC_ETOOBIG);
     assert_string_equal(d.v[0].msg, "the document has more than 50 YAML nodes (the limit)");
     medsec_diags_release(&d);
 
     struct medsec_model_limits str = {0, 0, 0, 0, 20, 0};
-    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &str, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &str, &m, &d, &err),
+                     MEDSEC_ETOOBIG);
     assert_string_equal(d.v[0].msg, "a value is 26 bytes long, more than 20 (the limit)");
     assert_int_equal(d.v[0].line, 8);
     medsec_diags_release(&d);
 
     /* a file over the cap is refused before it is read whole */
     struct medsec_model_limits small = {1000, 0, 0, 0, 0, 0};
-    assert_int_equal(medsec_model_load(SRC "/tests/model/minimal", &small, &m, &d, &err), MEDSEC_ETOOBIG);
+    assert_int_equal(medsec_model_load(SRC "/tests/model/minimal", &small, &m, &d, &err),
+                     MEDSEC_ETOOBIG);
     assert_null(m);
     assert_string_equal(d.v[0].msg, "the file is larger than 1000 bytes (the limit)");
     medsec_diags_release(&d);
@@ -676,30 +759,38 @@ static void test_files_and_sboms(void **state)
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_model *m = NULL;
     struct medsec_error err;
-    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/unknown-sbom-component", NULL, &m, &d, &err),
-                     MEDSEC_EINVAL);
+    assert_int_equal(
+        medsec_model_load(SRC "/tests/model/broken/unknown-sbom-component", NULL, &m, &d, &err),
+        MEDSEC_EINVAL);
     assert_int_equal(d.errors, 1);
-    assert_string_equal(d.v[0].msg, "component 'app/zlb' is not in SBOM 'app.cdx.json'; did you mean 'app/zlib'?");
+    assert_string_equal(
+        d.v[0].msg, "component 'app/zlb' is not in SBOM 'app.cdx.json'; did you mean 'app/zlib'?");
     assert_int_equal(d.v[0].line, 38);
     assert_int_equal(d.v[0].column, 18);
     medsec_diags_release(&d);
-    assert_int_equal(medsec_model_load(SRC "/tests/model/broken/missing-sbom-file", NULL, &m, &d, &err), MEDSEC_EINVAL);
+    assert_int_equal(
+        medsec_model_load(SRC "/tests/model/broken/missing-sbom-file", NULL, &m, &d, &err),
+        MEDSEC_EINVAL);
     assert_int_equal(d.errors, 1);
     assert_non_null(strstr(d.v[0].msg, "'sbom': file 'sbom/app.cdx.json' not found in "));
     medsec_diags_release(&d);
     /* no folder: files are not checked */
-    char *t = mutate("    zone: device\n", "    zone: device\n    sbom: nowhere.json\n    components: [x]\n");
-    assert_int_equal(medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err), MEDSEC_OK);
+    char *t = mutate("    zone: device\n",
+                     "    zone: device\n    sbom: nowhere.json\n    components: [x]\n");
+    assert_int_equal(medsec_model_parse(t, strlen(t), "t.yaml", NULL, NULL, &m, &d, &err),
+                     MEDSEC_OK);
     medsec_model_free(m);
     free(t);
     t = mutate("    zone: device\n", "    zone: device\n    components: [x]\n");
     expect_one(t, 36, 18, "'components' needs 'sbom', the file they are in", MEDSEC_EINVAL);
     free(t);
     t = mutate("    zone: device\n", "    zone: device\n    sbom: /etc/passwd\n");
-    expect_one(t, 36, 11, "'sbom' must be a path relative to the device folder, not '/etc/passwd'", MEDSEC_EINVAL);
+    expect_one(t, 36, 11, "'sbom' must be a path relative to the device folder, not '/etc/passwd'",
+               MEDSEC_EINVAL);
     free(t);
     medsec_diags_release(&d);
-    assert_int_equal(medsec_model_load(SRC "/tests/model/no-such-folder", NULL, &m, &d, &err), MEDSEC_ENOTFOUND);
+    assert_int_equal(medsec_model_load(SRC "/tests/model/no-such-folder", NULL, &m, &d, &err),
+                     MEDSEC_ENOTFOUND);
     assert_int_equal(d.n, 0);
 }
 
@@ -781,7 +872,8 @@ static void test_alloc_failures(void **state)
         struct medsec_model *m = NULL;
         struct medsec_error err;
         failalloc_arm(n);
-        medsec_err rc = medsec_model_load(SRC "/tests/model/broken/many-errors", NULL, &m, &d, &err);
+        medsec_err rc =
+            medsec_model_load(SRC "/tests/model/broken/many-errors", NULL, &m, &d, &err);
         failalloc_disarm();
         assert_null(m);
         if (rc == MEDSEC_EINVAL) {
@@ -798,17 +890,27 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_pump_example),      cmocka_unit_test(test_glucose_example),
-        cmocka_unit_test(test_minimal_from_memory), cmocka_unit_test(test_checks),
-        cmocka_unit_test(test_checks_refs),       cmocka_unit_test(test_checks_values),
-        cmocka_unit_test(test_many_at_once),      cmocka_unit_test(test_yaml_errors),
-        cmocka_unit_test(test_caps),              cmocka_unit_test(test_files_and_sboms),
-        cmocka_unit_test(test_dates),             cmocka_unit_test(test_suggest),
-        cmocka_unit_test(test_schema),            cmocka_unit_test(test_alloc_failures),
-        cmocka_unit_test(test_utf8_check),        cmocka_unit_test(test_not_utf8),
+        cmocka_unit_test(test_pump_example),
+        cmocka_unit_test(test_glucose_example),
+        cmocka_unit_test(test_minimal_from_memory),
+        cmocka_unit_test(test_checks),
+        cmocka_unit_test(test_checks_refs),
+        cmocka_unit_test(test_checks_values),
+        cmocka_unit_test(test_many_at_once),
+        cmocka_unit_test(test_yaml_errors),
+        cmocka_unit_test(test_caps),
+        cmocka_unit_test(test_files_and_sboms),
+        cmocka_unit_test(test_dates),
+        cmocka_unit_test(test_suggest),
+        cmocka_unit_test(test_schema),
+        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_utf8_check),
+        cmocka_unit_test(test_not_utf8),
         cmocka_unit_test(test_libfyaml_tab_double_free),
-        cmocka_unit_test(test_vulnerabilities),   cmocka_unit_test(test_vulnerability_files),
-        cmocka_unit_test(test_quoted_scalars),    cmocka_unit_test(test_positions_without_key),
+        cmocka_unit_test(test_vulnerabilities),
+        cmocka_unit_test(test_vulnerability_files),
+        cmocka_unit_test(test_quoted_scalars),
+        cmocka_unit_test(test_positions_without_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

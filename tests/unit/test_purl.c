@@ -93,7 +93,8 @@ static void test_encoding(void **state)
 {
     (void)state;
     /* only A-Z a-z 0-9 . - _ ~ : stay unencoded; '/' is encoded inside qualifier values */
-    expect_canon("pkg:generic/x@1?download_url=https://e.org/a%20b+c,d", "pkg:generic/x@1?download_url=https:%2F%2Fe.org%2Fa%20b%2Bc%2Cd");
+    expect_canon("pkg:generic/x@1?download_url=https://e.org/a%20b+c,d",
+                 "pkg:generic/x@1?download_url=https:%2F%2Fe.org%2Fa%20b%2Bc%2Cd");
     expect_canon("pkg:deb/debian/attr@1:2.4-2%2bb1", "pkg:deb/debian/attr@1:2.4-2%2Bb1");
     expect_canon("pkg:brew/node@20@20.10.0", "pkg:brew/node%4020@20.10.0");
     /* subpath: empty, "." and ".." segments dropped; leading/trailing slashes ignored */
@@ -146,7 +147,8 @@ static void test_same_package(void **state)
 
     (void)state;
     assert_int_equal(medsec_purl_parse("pkg:pypi/Foo_Bar@1.0", 20, 0, &a, &e), MEDSEC_OK);
-    assert_int_equal(medsec_purl_parse("pkg:PYPI/foo-bar@2.0?file_name=x", 32, 0, &b, &e), MEDSEC_OK);
+    assert_int_equal(medsec_purl_parse("pkg:PYPI/foo-bar@2.0?file_name=x", 32, 0, &b, &e),
+                     MEDSEC_OK);
     assert_int_equal(medsec_purl_parse("pkg:npm/foo-bar@1.0", 19, 0, &c, &e), MEDSEC_OK);
     assert_true(medsec_purl_same_package(&a, &b));
     assert_false(medsec_purl_same_package(&a, &c)); /* never across ecosystems */
@@ -159,7 +161,8 @@ static void test_same_package(void **state)
 static void test_build(void **state)
 {
     const char *keys[] = {"Repository_URL", "empty"}, *vals[] = {"https://x.org/r", ""};
-    struct medsec_purl_parts parts = {"Maven", "org.example", "lib", "1.0", keys, vals, 2, "/src/main/"};
+    struct medsec_purl_parts parts = {"Maven", "org.example", "lib", "1.0",
+                                      keys,    vals,          2,     "/src/main/"};
     struct medsec_purl p;
     struct medsec_error e;
     char *s = NULL;
@@ -167,7 +170,8 @@ static void test_build(void **state)
     (void)state;
     assert_int_equal(medsec_purl_build(&parts, &p, &e), MEDSEC_OK);
     assert_int_equal(medsec_purl_format(&p, &s), MEDSEC_OK);
-    assert_string_equal(s, "pkg:maven/org.example/lib@1.0?repository_url=https:%2F%2Fx.org%2Fr#src/main");
+    assert_string_equal(
+        s, "pkg:maven/org.example/lib@1.0?repository_url=https:%2F%2Fx.org%2Fr#src/main");
     medsec_free(s);
     medsec_purl_release(&p);
     parts.ns = NULL; /* maven needs a namespace */
@@ -221,9 +225,9 @@ static void test_alloc_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_components), cmocka_unit_test(test_type_rules),
-        cmocka_unit_test(test_encoding),   cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_same_package), cmocka_unit_test(test_build),
+        cmocka_unit_test(test_components),     cmocka_unit_test(test_type_rules),
+        cmocka_unit_test(test_encoding),       cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_same_package),   cmocka_unit_test(test_build),
         cmocka_unit_test(test_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

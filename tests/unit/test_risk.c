@@ -22,7 +22,8 @@ static const unsigned char matrix[25] = {
     /* probable   */ M, M, H, H, H,
     /* frequent   */ M, H, H, H, H,
 };
-static const struct medsec_risk_class classes[] = {{"low", true}, {"medium", true}, {"high", false}};
+static const struct medsec_risk_class classes[] = {
+    {"low", true}, {"medium", true}, {"high", false}};
 static const struct medsec_risk_config cfg = {ex, 5, sev, 5, matrix, classes, 3, 0};
 
 static void test_config_check(void **state)
@@ -76,8 +77,10 @@ static void test_control_moves_to_acceptable(void **state)
 {
     (void)state;
     struct medsec_risk_control ctl[] = {
-        {"C-TLS", "TLS with mutual auth", 2, 0, "removes the remote unauthenticated path", NULL, false},
-        {"C-LIMIT", "dose limits", 0, 1, "hard limits cap the over-infusion", "HAZ-OVERDOSE", false},
+        {"C-TLS", "TLS with mutual auth", 2, 0, "removes the remote unauthenticated path", NULL,
+         false},
+        {"C-LIMIT", "dose limits", 0, 1, "hard limits cap the over-infusion", "HAZ-OVERDOSE",
+         false},
     };
     struct medsec_risk_input in = {"R2", 4, 3, ctl, 2};
     struct medsec_risk_result r;
@@ -115,7 +118,8 @@ static void test_control_needs_rationale(void **state)
     ctl[0].exploit_reduction = -1;
     ctl[0].rationale = "x";
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
-    struct medsec_risk_control none[] = {{"C-0", NULL, 0, 0, NULL, NULL, false}}; /* no claim, no rationale needed */
+    struct medsec_risk_control none[] = {
+        {"C-0", NULL, 0, 0, NULL, NULL, false}}; /* no claim, no rationale needed */
     in.controls = none;
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
 }
@@ -147,7 +151,8 @@ static void test_unclosable_axis(void **state)
     struct medsec_error err;
     assert_int_equal(medsec_risk_assess(&c, &in, &r, &err), MEDSEC_OK);
     assert_int_equal(r.close_by_exploitability, -1);
-    assert_int_equal(r.close_by_severity, 2); /* (occasional, serious) = M; (occasional, critical) = H */
+    assert_int_equal(r.close_by_severity,
+                     2); /* (occasional, serious) = M; (occasional, critical) = H */
 }
 
 static void test_rating_levels(void **state)
@@ -165,11 +170,13 @@ static void test_kev_epss(void **state)
 {
     (void)state;
     assert_int_equal(medsec_risk_exploit_raise(1, 5, true, -1, 0), 4);
-    assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.1, 0), 2);   /* at the default threshold */
+    assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.1, 0),
+                     2); /* at the default threshold */
     assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.0999, 0), 1);
-    assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.3, 0.5), 1); /* configured threshold */
-    assert_int_equal(medsec_risk_exploit_raise(4, 5, false, 0.9, 0), 4);   /* stays at the top */
-    assert_int_equal(medsec_risk_exploit_raise(2, 5, false, -1, 0), 2);    /* unknown EPSS */
+    assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.3, 0.5),
+                     1);                                                 /* configured threshold */
+    assert_int_equal(medsec_risk_exploit_raise(4, 5, false, 0.9, 0), 4); /* stays at the top */
+    assert_int_equal(medsec_risk_exploit_raise(2, 5, false, -1, 0), 2);  /* unknown EPSS */
 }
 
 static void test_cvss_v31(void **state)
@@ -177,24 +184,30 @@ static void test_cvss_v31(void **state)
     (void)state;
     int level;
     double f;
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", 5, &level, &f),
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
+                                                   5, &level, &f),
                      MEDSEC_OK);
     assert_int_equal(level, 4);
     assert_float_equal(f, 1.0, 1e-9);
-    /* 8.22 x 0.85 x 0.77 x 0.62 x 0.85 = 2.835 (FIRST's v3.1 exploitability for PR:L) / 3.887 = 0.729 */
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 5, &level, &f),
+    /* 8.22 x 0.85 x 0.77 x 0.62 x 0.85 = 2.835 (FIRST's v3.1 exploitability for PR:L) / 3.887 =
+     * 0.729 */
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H",
+                                                   5, &level, &f),
                      MEDSEC_OK);
     assert_float_equal(f * 3.8870427, 2.8352, 1e-3);
     assert_int_equal(level, 3);
     /* physical, high complexity, high privileges, user interaction: the lowest level */
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.0/AV:P/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N", 5, &level, &f),
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.0/AV:P/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N",
+                                                   5, &level, &f),
                      MEDSEC_OK);
     assert_int_equal(level, 0);
     /* scope change raises the PR:L weight from 0.62 to 0.68 */
     double fu, fc;
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H", 5, &level, &fu),
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H",
+                                                   5, &level, &fu),
                      MEDSEC_OK);
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", 5, &level, &fc),
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H",
+                                                   5, &level, &fc),
                      MEDSEC_OK);
     assert_float_equal(fc / fu, 0.68 / 0.62, 1e-9);
 }
@@ -204,18 +217,21 @@ static void test_cvss_v40(void **state)
     (void)state;
     int level;
     double f;
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
-                                                   5, &level, &f),
-                     MEDSEC_OK);
+    assert_int_equal(
+        medsec_risk_exploit_from_cvss(
+            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 5, &level, &f),
+        MEDSEC_OK);
     assert_int_equal(level, 4);
     /* AT:P weighs like AC:H */
     double fa, fh;
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:4.0/AV:L/AC:L/AT:P/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
-                                                   5, &level, &fa),
-                     MEDSEC_OK);
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:4.0/AV:L/AC:H/AT:N/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N",
-                                                   5, &level, &fh),
-                     MEDSEC_OK);
+    assert_int_equal(
+        medsec_risk_exploit_from_cvss(
+            "CVSS:4.0/AV:L/AC:L/AT:P/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 5, &level, &fa),
+        MEDSEC_OK);
+    assert_int_equal(
+        medsec_risk_exploit_from_cvss(
+            "CVSS:4.0/AV:L/AC:H/AT:N/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 5, &level, &fh),
+        MEDSEC_OK);
     assert_float_equal(fa, fh, 1e-9);
     /* 8.22 x 0.55 x 0.44 x 0.85 x 0.44 / 3.887 = 0.191: below 1/5, the lowest level */
     assert_float_equal(fh, 0.1915, 1e-3);
@@ -226,13 +242,17 @@ static void test_cvss_errors(void **state)
 {
     (void)state;
     int level;
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/S:U/C:H/I:H/A:H", 5, &level, NULL),
-                     MEDSEC_EPARSE); /* no UI */
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U", 5, &level, NULL),
+    assert_int_equal(
+        medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/S:U/C:H/I:H/A:H", 5, &level, NULL),
+        MEDSEC_EPARSE); /* no UI */
+    assert_int_equal(
+        medsec_risk_exploit_from_cvss("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U", 5, &level, NULL),
+        MEDSEC_EPARSE);
+    assert_int_equal(
+        medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U", 5, &level, NULL),
+        MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:2.0/AV:N", 5, &level, NULL),
                      MEDSEC_EPARSE);
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U", 5, &level, NULL),
-                     MEDSEC_EPARSE);
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:2.0/AV:N", 5, &level, NULL), MEDSEC_EPARSE);
     assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:4.0/AV:N/AC:L/PR:N/UI:N", 5, &level, NULL),
                      MEDSEC_EPARSE); /* v4 without AT */
     assert_int_equal(medsec_risk_exploit_from_cvss("", 5, &level, NULL), MEDSEC_EPARSE);
@@ -244,15 +264,21 @@ static void test_cvss_v2_and_impact(void **state)
     int level, cia[3];
     double f;
     /* v2: 20 x AV x AC x Au over its maximum; temporal metrics with longer values are skipped */
-    assert_int_equal(medsec_risk_exploit_from_cvss("AV:N/AC:L/Au:N/C:P/I:P/A:P/E:POC/RL:OF", 5, &level, &f), MEDSEC_OK);
+    assert_int_equal(
+        medsec_risk_exploit_from_cvss("AV:N/AC:L/Au:N/C:P/I:P/A:P/E:POC/RL:OF", 5, &level, &f),
+        MEDSEC_OK);
     assert_int_equal(level, 4);
     assert_true(f > 0.999);
-    assert_int_equal(medsec_risk_exploit_from_cvss("AV:L/AC:H/Au:M/C:C/I:N/A:N", 5, &level, &f), MEDSEC_OK);
+    assert_int_equal(medsec_risk_exploit_from_cvss("AV:L/AC:H/Au:M/C:C/I:N/A:N", 5, &level, &f),
+                     MEDSEC_OK);
     assert_int_equal(level, 0); /* 20 x 0.395 x 0.35 x 0.45 = 1.24 of 9.997 */
     assert_true(f > 0.124 && f < 0.125);
-    assert_int_equal(medsec_risk_exploit_from_cvss("AV:N/AC:L/Au:X/C:P/I:P/A:P", 5, &level, NULL), MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_exploit_from_cvss("AV:N/AC:L/Au:X/C:P/I:P/A:P", 5, &level, NULL),
+                     MEDSEC_EPARSE);
 
-    assert_int_equal(medsec_risk_impact_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:L", cia), MEDSEC_OK);
+    assert_int_equal(
+        medsec_risk_impact_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:L", cia),
+        MEDSEC_OK);
     assert_int_equal(cia[0], 0);
     assert_int_equal(cia[1], 2);
     assert_int_equal(cia[2], 1);
@@ -261,14 +287,16 @@ static void test_cvss_v2_and_impact(void **state)
     assert_int_equal(cia[1], 1);
     assert_int_equal(cia[2], 0);
     /* v4: the higher of the vulnerable and the subsequent system */
-    assert_int_equal(medsec_risk_impact_from_cvss("CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:N/SC:N/SI:H/SA:N",
-                                                  cia),
+    assert_int_equal(medsec_risk_impact_from_cvss(
+                         "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:L/VI:N/VA:N/SC:N/SI:H/SA:N", cia),
                      MEDSEC_OK);
     assert_int_equal(cia[0], 1);
     assert_int_equal(cia[1], 2);
     assert_int_equal(cia[2], 0);
-    assert_int_equal(medsec_risk_impact_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H", cia), MEDSEC_EPARSE);
-    assert_int_equal(medsec_risk_impact_from_cvss("AV:N/AC:L/Au:N/C:H/I:P/A:N", cia), MEDSEC_EPARSE); /* v2 has no H */
+    assert_int_equal(medsec_risk_impact_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H", cia),
+                     MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_impact_from_cvss("AV:N/AC:L/Au:N/C:H/I:P/A:N", cia),
+                     MEDSEC_EPARSE); /* v2 has no H */
     assert_int_equal(medsec_risk_impact_from_cvss(NULL, cia), MEDSEC_EPARSE);
 }
 
@@ -309,7 +337,8 @@ static const char finding_model[] =
     "    - {exploitability: low, cells: [acceptable, tolerable]}\n"
     "    - {exploitability: high, cells: [acceptable, unacceptable]}\n";
 
-static const struct medsec_risk_item *find_risk(const struct medsec_risk_register *r, const char *id)
+static const struct medsec_risk_item *find_risk(const struct medsec_risk_register *r,
+                                                const char *id)
 {
     for (size_t i = 0; i < r->n; i++)
         if (!strcmp(r->items[i].spec.id, id))
@@ -323,7 +352,8 @@ static void test_findings(void **state)
     struct medsec_model *m = NULL;
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_error err;
-    if (medsec_model_parse(finding_model, strlen(finding_model), "t.yaml", NULL, NULL, &m, &d, &err) != MEDSEC_OK) {
+    if (medsec_model_parse(finding_model, strlen(finding_model), "t.yaml", NULL, NULL, &m, &d,
+                           &err) != MEDSEC_OK) {
         for (size_t i = 0; i < d.n; i++)
             print_error("%u:%u: %s\n", d.v[i].line, d.v[i].column, d.v[i].msg);
         fail();
@@ -342,13 +372,15 @@ static void test_findings(void **state)
         {"CVE-2020-0002", NULL, 0, "fw.json", "fw/gui", "gui", "2.0",
          "CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N", true, -1, NULL, NULL, 0},
         /* no vector: the middle level and every property */
-        {"CVE-2020-0003", NULL, 0, "fw.json", "fw/rtos", "rtos", "1.0", NULL, false, 0.5, NULL, NULL, 0},
+        {"CVE-2020-0003", NULL, 0, "fw.json", "fw/rtos", "rtos", "1.0", NULL, false, 0.5, NULL,
+         NULL, 0},
     };
     size_t assessed = 9;
     assert_int_equal(medsec_risk_add_findings(&reg, m, f, 3, 0, &assessed, &err), MEDSEC_OK);
     assert_int_equal(assessed, 0);
     assert_int_equal(reg.n, 3);
-    /* the same findings again (a second SBOM of the release naming the same components): added once */
+    /* the same findings again (a second SBOM of the release naming the same components): added once
+     */
     assert_int_equal(medsec_risk_add_findings(&reg, m, f, 3, 0, NULL, &err), MEDSEC_OK);
     assert_int_equal(reg.n, 3);
     const struct medsec_risk_item *r1 = find_risk(&reg, "R-CVE-2020-0001@fw/rtos");
@@ -357,7 +389,8 @@ static void test_findings(void **state)
     assert_string_equal(r1->spec.vulnerability_id, "CVE-2020-0001");
     assert_int_equal(r1->spec.exploitability, 1);
     assert_int_equal(r1->spec.severity, 1);
-    assert_non_null(strstr(r1->spec.severity_basis, "integrity of asset a-cmd (CVSS impact: high)"));
+    assert_non_null(
+        strstr(r1->spec.severity_basis, "integrity of asset a-cmd (CVSS impact: high)"));
     assert_false(r1->result.initial_acceptable);
     assert_string_equal(r1->spec.title, "CVE-2020-0001 in rtos 1.0: overflow");
     assert_int_equal(r1->spec.nsuggested, 1);
@@ -371,7 +404,8 @@ static void test_findings(void **state)
     assert_non_null(strstr(r2->spec.severity_basis, "confidentiality of asset a-log"));
     const struct medsec_risk_item *r3 = find_risk(&reg, "R-CVE-2020-0003@fw/rtos");
     assert_non_null(r3);
-    assert_int_equal(r3->spec.exploitability, 1); /* middle of two levels is the upper one, EPSS raises */
+    assert_int_equal(r3->spec.exploitability,
+                     1); /* middle of two levels is the upper one, EPSS raises */
     assert_non_null(strstr(r3->spec.exploitability_basis, "no CVSS vector"));
     assert_int_equal(r3->spec.severity, 1);
     assert_non_null(strstr(r3->spec.severity_basis, "impact unknown"));
@@ -429,11 +463,21 @@ static void test_register(void **state)
     char title[32] = "Bolus replay";
     const char *const haz[] = {"HAZ-OVERDOSE"};
     struct medsec_risk_control ctl[] = {{"C-TLS", "TLS", 2, 0, "mutual TLS", NULL, false}};
-    struct medsec_risk_spec a = {.id = "R-a", .title = title, .stride = MEDSEC_STRIDE_TAMPERING, .exploitability = 4, .severity = 4,
-                                 .safety_hazards = haz, .nsafety_hazards = 1};
-    struct medsec_risk_spec b = {.id = "R-b", .title = "Log wiped", .exploitability = 1, .severity = 0};
-    struct medsec_risk_spec c = {.id = "R-c", .title = "Mitigated", .exploitability = 4, .severity = 3,
-                                 .controls = ctl, .ncontrols = 1};
+    struct medsec_risk_spec a = {.id = "R-a",
+                                 .title = title,
+                                 .stride = MEDSEC_STRIDE_TAMPERING,
+                                 .exploitability = 4,
+                                 .severity = 4,
+                                 .safety_hazards = haz,
+                                 .nsafety_hazards = 1};
+    struct medsec_risk_spec b = {
+        .id = "R-b", .title = "Log wiped", .exploitability = 1, .severity = 0};
+    struct medsec_risk_spec c = {.id = "R-c",
+                                 .title = "Mitigated",
+                                 .exploitability = 4,
+                                 .severity = 3,
+                                 .controls = ctl,
+                                 .ncontrols = 1};
     assert_int_equal(medsec_risk_register_add(&reg, &b, &err), MEDSEC_OK);
     assert_int_equal(medsec_risk_register_add(&reg, &c, &err), MEDSEC_OK);
     assert_int_equal(medsec_risk_register_add(&reg, &a, &err), MEDSEC_OK);
@@ -448,7 +492,8 @@ static void test_register(void **state)
     assert_string_equal(reg.items[0].spec.id, "R-a"); /* unacceptable first */
     assert_string_equal(reg.items[0].spec.title, "Bolus replay");
     assert_string_equal(reg.items[0].spec.safety_hazards[0], "HAZ-OVERDOSE");
-    assert_string_equal(reg.items[1].spec.id, "R-c"); /* (occasional, critical) = high, unacceptable */
+    assert_string_equal(reg.items[1].spec.id,
+                        "R-c"); /* (occasional, critical) = high, unacceptable */
     assert_false(reg.items[1].result.residual_acceptable);
     assert_string_equal(reg.items[1].spec.controls[0].rationale, "mutual TLS");
     assert_string_equal(reg.items[2].spec.id, "R-b");
@@ -483,7 +528,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_kev_epss),
         cmocka_unit_test(test_cvss_v31),
         cmocka_unit_test(test_cvss_v40),
-        cmocka_unit_test(test_cvss_errors), cmocka_unit_test(test_cvss_v2_and_impact), cmocka_unit_test(test_findings),
+        cmocka_unit_test(test_cvss_errors),
+        cmocka_unit_test(test_cvss_v2_and_impact),
+        cmocka_unit_test(test_findings),
         cmocka_unit_test(test_register),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
-/* test_sbom.c: unit tests of SBOM import: CycloneDX and SPDX JSON, nesting, dependencies, warnings, caps, OOM. */
+/* test_sbom.c: unit tests of SBOM import: CycloneDX and SPDX JSON, nesting, dependencies, warnings,
+ * caps, OOM. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -220,12 +221,15 @@ static void test_warnings(void **state)
         unsigned line, col;
         const char *path, *msg;
     } want[] = {
-        {3, 48, "components[0]", "version of component 'alpha' (a) is a number, not a string; ignored"},
-        {4, 3, "components[1]", "component 'alpha-again' (a): duplicate bom-ref 'a' (first at line 3); skipped"},
+        {3, 48, "components[0]",
+         "version of component 'alpha' (a) is a number, not a string; ignored"},
+        {4, 3, "components[1]",
+         "component 'alpha-again' (a): duplicate bom-ref 'a' (first at line 3); skipped"},
         {5, 3, "components[2]", "component n has no name; skipped"},
         {6, 12, "components[3]", "component #2 has no name (name is not a string); skipped"},
         {7, 3, "components[4]", "component is a number, not an object; skipped"},
-        {8, 47, "components[5]", "supplier of component 'sup' (s) is a string, not an object; ignored"},
+        {8, 47, "components[5]",
+         "supplier of component 'sup' (s) is a string, not an object; ignored"},
         {8, 68, "components[5].licenses[0]",
          "license entry of component 'sup' (s) has no string id, name or expression; ignored"},
         {10, 46, "dependencies[0].dependsOn[0]",
@@ -246,7 +250,8 @@ static void test_warnings(void **state)
     medsec_sbom_free(s);
     medsec_diags_release(&warn);
 
-    /* SPDX: a package without SPDXID gets a generated one (with a warning); duplicates are skipped */
+    /* SPDX: a package without SPDXID gets a generated one (with a warning); duplicates are skipped
+     */
     const char *spdx = "{\"spdxVersion\": \"SPDX-2.2\", \"packages\": [\n"
                        " {\"name\": \"x\"},\n"
                        " {\"SPDXID\": \"SPDXRef-y\", \"name\": \"y\", \"versionInfo\": [1]},\n"
@@ -279,7 +284,8 @@ static void test_warnings(void **state)
     medsec_sbom_free(s);
 }
 
-static void expect_error(const char *text, medsec_err code, unsigned line, unsigned col, const char *msg)
+static void expect_error(const char *text, medsec_err code, unsigned line, unsigned col,
+                         const char *msg)
 {
     struct medsec_sbom *s = (struct medsec_sbom *)1;
     struct medsec_error err;
@@ -299,8 +305,8 @@ static void expect_error(const char *text, medsec_err code, unsigned line, unsig
 static void test_errors(void **state)
 {
     (void)state;
-    expect_error("{\"bomFormat\": \"CycloneDX\",\n \"specVersion\": \"2.0\"}", MEDSEC_EUNSUPPORTED, 2, 17,
-                 "unknown CycloneDX specVersion '2.0' (supported: 1.2 to 1.7)");
+    expect_error("{\"bomFormat\": \"CycloneDX\",\n \"specVersion\": \"2.0\"}", MEDSEC_EUNSUPPORTED,
+                 2, 17, "unknown CycloneDX specVersion '2.0' (supported: 1.2 to 1.7)");
     expect_error("{\"bomFormat\": \"CycloneDX\"}", MEDSEC_EUNSUPPORTED, 1, 1,
                  "CycloneDX BOM without a string specVersion");
     expect_error("{\"bomFormat\": \"SWID\", \"specVersion\": \"1.4\"}", MEDSEC_EUNSUPPORTED, 1, 15,
@@ -318,12 +324,14 @@ static void test_errors(void **state)
     expect_error("  <?xml version=\"1.0\"?><bom/>", MEDSEC_EUNSUPPORTED, 1, 1,
                  "XML SBOMs are not supported; use CycloneDX or SPDX JSON");
     expect_error(" \n\t", MEDSEC_EPARSE, 1, 1, "empty file: not an SBOM");
-    expect_error("{\"bomFormat\": \"CycloneDX\",\n  \"specVersion\": }", MEDSEC_EPARSE, 2, 18, NULL);
+    expect_error("{\"bomFormat\": \"CycloneDX\",\n  \"specVersion\": }", MEDSEC_EPARSE, 2, 18,
+                 NULL);
 
     struct medsec_sbom *s = NULL;
     struct medsec_error err;
     medsec_error_clear(&err);
-    assert_int_equal(medsec_sbom_load("/nonexistent/x.cdx.json", NULL, &s, NULL, &err), MEDSEC_ENOTFOUND);
+    assert_int_equal(medsec_sbom_load("/nonexistent/x.cdx.json", NULL, &s, NULL, &err),
+                     MEDSEC_ENOTFOUND);
     assert_null(s);
     assert_string_equal(err.file, "/nonexistent/x.cdx.json");
 }
@@ -342,7 +350,8 @@ static void test_caps(void **state)
     assert_string_equal(err.msg, "more than 5 components (the component cap)");
     assert_int_equal(err.line, 15); /* at "deep", the sixth */
     lim.max_components = 6;
-    assert_int_equal(medsec_sbom_parse(cdx_doc, strlen(cdx_doc), "c.json", &lim, &s, NULL, &err), MEDSEC_OK);
+    assert_int_equal(medsec_sbom_parse(cdx_doc, strlen(cdx_doc), "c.json", &lim, &s, NULL, &err),
+                     MEDSEC_OK);
     assert_int_equal(s->ncomponents, 6);
     medsec_sbom_free(s);
     s = NULL;
@@ -352,7 +361,8 @@ static void test_caps(void **state)
     assert_null(s);
     assert_non_null(strstr(err.msg, "more than the cap of 100"));
     /* the file reader applies the same cap */
-    assert_int_equal(medsec_sbom_load(MEDSEC_SOURCE_DIR "/examples/infusion-pump/sbom/main-board.cdx.json",
+    assert_int_equal(medsec_sbom_load(MEDSEC_SOURCE_DIR
+                                      "/examples/infusion-pump/sbom/main-board.cdx.json",
                                       &small, &s, NULL, &err),
                      MEDSEC_ETOOBIG);
     assert_null(s);
@@ -361,10 +371,11 @@ static void test_caps(void **state)
 static void test_alloc_failure(void **state)
 {
     (void)state;
-    const char *docs[] = {cdx_doc, spdx_doc,
-                          "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": ["
-                          "{\"name\": \"a\"}, {\"name\": 1}, {\"bom-ref\": \"r\", \"name\": \"b\"},"
-                          "{\"bom-ref\": \"r\", \"name\": \"c\"}], \"dependencies\": [{\"ref\": \"q\"}]}"};
+    const char *docs[] = {
+        cdx_doc, spdx_doc,
+        "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.6\", \"components\": ["
+        "{\"name\": \"a\"}, {\"name\": 1}, {\"bom-ref\": \"r\", \"name\": \"b\"},"
+        "{\"bom-ref\": \"r\", \"name\": \"c\"}], \"dependencies\": [{\"ref\": \"q\"}]}"};
     for (size_t d = 0; d < sizeof docs / sizeof *docs; d++) {
         for (long n = 0;; n++) {
             struct medsec_diags warn = MEDSEC_DIAGS_INIT;
@@ -395,10 +406,12 @@ static void test_examples(void **state)
     struct medsec_diags warn = MEDSEC_DIAGS_INIT;
     struct medsec_error err;
     medsec_error_clear(&err);
-    assert_int_equal(medsec_sbom_load(MEDSEC_SOURCE_DIR "/examples/infusion-pump/sbom/main-board.cdx.json",
+    assert_int_equal(medsec_sbom_load(MEDSEC_SOURCE_DIR
+                                      "/examples/infusion-pump/sbom/main-board.cdx.json",
                                       NULL, &cdx, &warn, &err),
                      MEDSEC_OK);
-    assert_int_equal(medsec_sbom_load(MEDSEC_SOURCE_DIR "/examples/infusion-pump/sbom/main-board.spdx.json",
+    assert_int_equal(medsec_sbom_load(MEDSEC_SOURCE_DIR
+                                      "/examples/infusion-pump/sbom/main-board.spdx.json",
                                       NULL, &spdx, &warn, &err),
                      MEDSEC_OK);
     assert_int_equal(warn.n, 0);

@@ -1,5 +1,5 @@
-/* test_scan.c: the matcher on a database imported from tests/scan/data/advisories (OSV, NVD 1.1, CSAF
- * records written for these cases) and the SBOMs in tests/scan/data/sbom; OSV range semantics
+/* test_scan.c: the matcher on a database imported from tests/scan/data/advisories (OSV, NVD 1.1,
+ * CSAF records written for these cases) and the SBOMs in tests/scan/data/sbom; OSV range semantics
  * (medsec_version_osv_contains, which the purl path uses). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,7 +75,8 @@ static int teardown(void **state)
 }
 
 /* The finding of @id on the component whose ref is @ref, or NULL. */
-static const struct medsec_scan_finding *find(const struct medsec_scan_result *r, const char *ref, const char *id)
+static const struct medsec_scan_finding *find(const struct medsec_scan_result *r, const char *ref,
+                                              const char *id)
 {
     for (size_t i = 0; i < r->nfindings; i++)
         if (strcmp(r->sbom->components[r->findings[i].component].ref, ref) == 0 &&
@@ -92,8 +93,8 @@ static size_t findings_of(const struct medsec_scan_result *r, const char *ref)
     return n;
 }
 
-static void scan(struct fixture *f, const struct medsec_sbom *s, unsigned flags, struct medsec_scan_result *r,
-                 struct medsec_diags *notes)
+static void scan(struct fixture *f, const struct medsec_sbom *s, unsigned flags,
+                 struct medsec_scan_result *r, struct medsec_diags *notes)
 {
     struct medsec_scan_opts o = {flags};
     struct medsec_error err;
@@ -126,7 +127,8 @@ static void test_purl_path(void **state)
     assert_ptr_equal(find(&r, "py-213", "CVE-2099-0001")->vuln, x->vuln);
     assert_null(find(&r, "py-214", "CVE-2099-0001"));
     assert_non_null(find(&r, "py-09", "CVE-2099-0001")); /* versions list */
-    /* the npm advisory for the same name never reaches a PyPI package; withdrawn records stay out */
+    /* the npm advisory for the same name never reaches a PyPI package; withdrawn records stay out
+     */
     assert_int_equal(findings_of(&r, "py-30"), 0);
     for (size_t i = 0; i < r.nfindings; i++) {
         assert_string_not_equal(r.findings[i].vuln->id, "GHSA-0000-npm3");
@@ -196,7 +198,7 @@ static void test_product_path(void **state)
     assert_false(x->review);
     assert_int_equal(x->vuln->severity, MEDSEC_CVSS_SEV_HIGH);
     assert_null(find(&r, "stack5", "CVE-2099-2000")); /* 5.0 is fixed, not in <= 4.0 */
-    assert_int_equal(findings_of(&r, "other"), 0);   /* same name, another vendor: never */
+    assert_int_equal(findings_of(&r, "other"), 0);    /* same name, another vendor: never */
     /* free-text range: reported, marked for review */
     x = find(&r, "legacy", "CVE-2099-2000");
     assert_non_null(x);
@@ -292,8 +294,10 @@ static void test_osv_range(void **state)
     (void)state;
     assert_true(in_range(MEDSEC_VS_SEMVER, "i=0 f=1.2.0", "1.1.9"));
     assert_false(in_range(MEDSEC_VS_SEMVER, "i=0 f=1.2.0", "1.2.0"));
-    assert_true(in_range(MEDSEC_VS_SEMVER, "i=0 f=1.2.0", "1.2.0-rc.1")); /* a prerelease sorts before */
-    assert_true(in_range(MEDSEC_VS_SEMVER, "f=1.2.0 i=0", "v0.1.0"));     /* order and "v" do not matter */
+    assert_true(
+        in_range(MEDSEC_VS_SEMVER, "i=0 f=1.2.0", "1.2.0-rc.1")); /* a prerelease sorts before */
+    assert_true(
+        in_range(MEDSEC_VS_SEMVER, "f=1.2.0 i=0", "v0.1.0")); /* order and "v" do not matter */
     /* two intervals in one range */
     assert_true(in_range(MEDSEC_VS_SEMVER, "i=1.0.0 f=2.0.0 i=3.0.0 f=4.0.0", "3.5.0"));
     assert_false(in_range(MEDSEC_VS_SEMVER, "i=1.0.0 f=2.0.0 i=3.0.0 f=4.0.0", "2.5.0"));
@@ -312,14 +316,17 @@ static void test_osv_range(void **state)
     assert_true(in_range(MEDSEC_VS_MAVEN, "i=0 f=2.0", "2.0-beta"));
     assert_false(in_range(MEDSEC_VS_MAVEN, "i=0 f=2.0", "2.0.0"));
     /* a version the scheme rejects is an error, not a silent "not affected" */
-    struct medsec_version_event ev[] = {{MEDSEC_VERSION_EV_INTRODUCED, "0", 1}, {MEDSEC_VERSION_EV_FIXED, "1.2.0", 5}};
+    struct medsec_version_event ev[] = {{MEDSEC_VERSION_EV_INTRODUCED, "0", 1},
+                                        {MEDSEC_VERSION_EV_FIXED, "1.2.0", 5}};
     bool out = true;
     struct medsec_error err;
-    assert_int_equal(medsec_version_osv_contains(MEDSEC_VS_SEMVER, ev, 2, "not a version", &out, &err),
-                     MEDSEC_EPARSE);
+    assert_int_equal(
+        medsec_version_osv_contains(MEDSEC_VS_SEMVER, ev, 2, "not a version", &out, &err),
+        MEDSEC_EPARSE);
     assert_false(out);
     struct medsec_version_event bad[] = {{MEDSEC_VERSION_EV_INTRODUCED, "x.y", 3}};
-    assert_int_equal(medsec_version_osv_contains(MEDSEC_VS_SEMVER, bad, 1, "1.0.0", &out, &err), MEDSEC_EPARSE);
+    assert_int_equal(medsec_version_osv_contains(MEDSEC_VS_SEMVER, bad, 1, "1.0.0", &out, &err),
+                     MEDSEC_EPARSE);
 }
 
 int main(void)

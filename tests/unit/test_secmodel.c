@@ -1,4 +1,5 @@
-/* test_secmodel.c: from a security file to the element graph, threats and risk register (adapters). */
+/* test_secmodel.c: from a security file to the element graph, threats and risk register (adapters).
+ */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -80,7 +81,8 @@ static int setup(void **state)
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_error err;
     memset(&f, 0, sizeof f);
-    medsec_err rc = medsec_model_parse(device_yaml, strlen(device_yaml), "device.yaml", NULL, NULL, &f.m, &d, &err);
+    medsec_err rc = medsec_model_parse(device_yaml, strlen(device_yaml), "device.yaml", NULL, NULL,
+                                       &f.m, &d, &err);
     for (size_t i = 0; i < d.n; i++)
         fprintf(stderr, "%u:%u: %s\n", d.v[i].line, d.v[i].column, d.v[i].msg);
     medsec_diags_release(&d);
@@ -91,7 +93,8 @@ static int setup(void **state)
     medsec_threat_list_init(&f.l);
     if (medsec_tm_from_model(f.m, &f.g, &err) || medsec_tm_catalog_load_default(&f.c, &err) ||
         medsec_threats_generate(&f.g, &f.c, MEDSEC_TM_WITH_MITIGATED, &f.l, &err) ||
-        medsec_threats_merge_model(&f.l, &f.g, f.m, &err) || medsec_risk_register_from_model(&f.r, f.m, &err) ||
+        medsec_threats_merge_model(&f.l, &f.g, f.m, &err) ||
+        medsec_risk_register_from_model(&f.r, f.m, &err) ||
         medsec_risk_from_model(&f.r, f.m, &f.g, &f.l, &err)) {
         fprintf(stderr, "%s:%u:%u: %s\n", err.file, err.line, err.column, err.msg);
         return -1;
@@ -111,7 +114,8 @@ static int teardown(void **state)
     return 0;
 }
 
-static const struct medsec_threat *threat(const struct fixture *f, const char *rule, const char *element)
+static const struct medsec_threat *threat(const struct fixture *f, const char *rule,
+                                          const char *element)
 {
     char id[16];
     medsec_threat_id(rule, element, id);
@@ -129,18 +133,22 @@ static const struct medsec_risk_item *risk_of(const struct fixture *f, const cha
 static void test_graph(void **state)
 {
     struct fixture *f = *state;
-    const struct medsec_tm_element *ctl = medsec_tm_find(&f->g, "ctl"), *log = medsec_tm_find(&f->g, "log");
+    const struct medsec_tm_element *ctl = medsec_tm_find(&f->g, "ctl"),
+                                   *log = medsec_tm_find(&f->g, "log");
     assert_int_equal(ctl->kind, MEDSEC_ELEMENT_PROCESS);
     assert_int_equal(log->kind, MEDSEC_ELEMENT_DATA_STORE);
     assert_int_equal(medsec_tm_find(&f->g, "app")->kind, MEDSEC_ELEMENT_EXTERNAL_ENTITY);
     assert_int_equal(medsec_tm_find(&f->g, "ble")->kind, MEDSEC_ELEMENT_INTERFACE);
     assert_string_equal(medsec_tm_find(&f->g, "ble")->zone, "radio");
-    assert_true(medsec_tm_has_item(ctl, "clinical_functions", "therapy_delivery")); /* from the asset */
-    assert_true(medsec_tm_has_item(ctl, "capabilities", "AUDT"));                    /* zone control */
-    assert_true(medsec_tm_has_item(ctl, "capabilities", "SAHD"));                    /* asset control */
+    assert_true(
+        medsec_tm_has_item(ctl, "clinical_functions", "therapy_delivery")); /* from the asset */
+    assert_true(medsec_tm_has_item(ctl, "capabilities", "AUDT"));           /* zone control */
+    assert_true(medsec_tm_has_item(ctl, "capabilities", "SAHD"));           /* asset control */
     assert_true(medsec_tm_has_item(medsec_tm_find(&f->g, "cmd"), "capabilities", "SAHD"));
-    assert_false(medsec_tm_has_item(medsec_tm_find(&f->g, "cmd"), "capabilities", "NAUT")); /* planned */
-    assert_true(medsec_tm_has_item(medsec_tm_find(&f->g, "cmd"), "hazards", "HAZ-OVER"));   /* via TM-1 */
+    assert_false(
+        medsec_tm_has_item(medsec_tm_find(&f->g, "cmd"), "capabilities", "NAUT")); /* planned */
+    assert_true(
+        medsec_tm_has_item(medsec_tm_find(&f->g, "cmd"), "hazards", "HAZ-OVER")); /* via TM-1 */
     const struct medsec_tm_element *x = medsec_tm_find(&f->g, "radio->core");
     assert_non_null(x);
     assert_true(medsec_tm_attr_get(x, "to_trust_higher")->b);
@@ -191,12 +199,15 @@ static void test_therapy_severity_and_hazard(void **state)
     assert_false(r->result.initial_acceptable);
     assert_int_equal(r->spec.nsafety_hazards, 1);
     assert_string_equal(r->spec.safety_hazards[0], "HAZ-OVER");
-    /* C-LIMIT lowers severity one level, with its rationale: (high, serious) is still unacceptable */
+    /* C-LIMIT lowers severity one level, with its rationale: (high, serious) is still unacceptable
+     */
     assert_int_equal(r->spec.ncontrols, 1);
     assert_string_equal(r->spec.controls[0].id, "C-LIMIT");
     assert_int_equal(r->spec.controls[0].severity_reduction, 1);
-    assert_string_equal(r->spec.controls[0].rationale, "the pump refuses rates above the drug limit");
-    /* named against TM-1, which leads to HAZ-OVER, and lowers severity: a safety control of HAZ-OVER */
+    assert_string_equal(r->spec.controls[0].rationale,
+                        "the pump refuses rates above the drug limit");
+    /* named against TM-1, which leads to HAZ-OVER, and lowers severity: a safety control of
+     * HAZ-OVER */
     assert_string_equal(r->spec.controls[0].safety_hazard, "HAZ-OVER");
     assert_int_equal(r->result.residual_severity, 1);
     assert_false(r->result.residual_acceptable);
@@ -232,24 +243,26 @@ static void test_silenced_threats_have_no_risk(void **state)
 
 /* ---- known vulnerabilities (need a folder: their rubric answers are files) ---- */
 
-/* Rubric answers over BLE without authentication; @therapy is the therapy_delivery impact mapping. */
+/* Rubric answers over BLE without authentication; @therapy is the therapy_delivery impact mapping.
+ */
 static char *answers(const char *therapy, const char *phi)
 {
     char *a = malloc(1024);
     assert_non_null(a);
-    snprintf(a, 1024,
-             "attack_vector: {routed_network: no, adjacent_network: no, wireless: yes}\n"
-             "attack_complexity: {specialized_conditions: no}\n"
-             "privileges_required: {authentication_required: no}\n"
-             "user_interaction: {user_action_required: no}\n"
-             "scope: {impacts_other_components: no}\n"
-             "impact:\n"
-             "  phi: %s\n"
-             "  diagnosis_monitoring: {confidentiality: none, integrity: none, availability: none}\n"
-             "  therapy_delivery: %s\n"
-             "  clinical_workflow: {confidentiality: none, integrity: none, availability: none}\n"
-             "  secrets: {confidentiality: none, integrity: none, availability: none}\n",
-             phi, therapy);
+    snprintf(
+        a, 1024,
+        "attack_vector: {routed_network: no, adjacent_network: no, wireless: yes}\n"
+        "attack_complexity: {specialized_conditions: no}\n"
+        "privileges_required: {authentication_required: no}\n"
+        "user_interaction: {user_action_required: no}\n"
+        "scope: {impacts_other_components: no}\n"
+        "impact:\n"
+        "  phi: %s\n"
+        "  diagnosis_monitoring: {confidentiality: none, integrity: none, availability: none}\n"
+        "  therapy_delivery: %s\n"
+        "  clinical_workflow: {confidentiality: none, integrity: none, availability: none}\n"
+        "  secrets: {confidentiality: none, integrity: none, availability: none}\n",
+        phi, therapy);
     return a;
 }
 
@@ -322,13 +335,16 @@ static void test_vulnerability_risks(void **state)
     assert_int_equal(r1->spec.stride, MEDSEC_STRIDE_NONE);
     /* AV:A/AC:L/PR:N/UI:N: f = 0.73 of the top, level 2 of 3 */
     assert_int_equal(r1->result.initial_exploitability, 2);
-    assert_string_equal(r1->spec.exploitability_basis,
-                        "MITRE rubric therapy.yaml -> CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N");
-    /* the rate is stored in ctl: its integrity (catastrophic) counts, its availability (serious) does not,
-     * because the rubric says therapy availability is not impacted */
+    assert_string_equal(
+        r1->spec.exploitability_basis,
+        "MITRE rubric therapy.yaml -> CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N");
+    /* the rate is stored in ctl: its integrity (catastrophic) counts, its availability (serious)
+     * does not, because the rubric says therapy availability is not impacted */
     assert_int_equal(r1->result.initial_severity, 2);
-    assert_string_equal(r1->spec.severity_basis, "integrity of asset rate (rubric: therapy_delivery high) -> catastrophic");
-    /* C-LIMIT is named: one severity level off; C-LOG is on the zone and has no STRIDE list: listed */
+    assert_string_equal(r1->spec.severity_basis,
+                        "integrity of asset rate (rubric: therapy_delivery high) -> catastrophic");
+    /* C-LIMIT is named: one severity level off; C-LOG is on the zone and has no STRIDE list: listed
+     */
     assert_int_equal(r1->spec.ncontrols, 2);
     assert_string_equal(r1->spec.controls[0].id, "C-LOG");
     assert_int_equal(r1->spec.controls[0].severity_reduction, 0);
@@ -339,11 +355,13 @@ static void test_vulnerability_risks(void **state)
     /* C-PAIR (planned) applies to ble and cmd, not to ctl: not suggested */
     assert_int_equal(r1->spec.nsuggested, 0);
 
-    /* PHI confidentiality only: no asset with that function and property is reached -> lowest severity */
+    /* PHI confidentiality only: no asset with that function and property is reached -> lowest
+     * severity */
     assert_non_null(r2);
     assert_string_equal(r2->spec.title, "Known vulnerability CVE-2024-0002 in ctl");
     assert_int_equal(r2->result.initial_severity, 0);
-    assert_string_equal(r2->spec.severity_basis, "no asset with a harm rating reached: lowest severity");
+    assert_string_equal(r2->spec.severity_basis,
+                        "no asset with a harm rating reached: lowest severity");
     assert_true(r2->result.initial_acceptable);
 
     medsec_risk_register_release(&f.r);
@@ -354,7 +372,9 @@ static void test_vulnerability_risks(void **state)
 
     /* the same file read without its folder: the answers were never loaded, so no register */
     struct medsec_model *m = NULL;
-    assert_int_equal(medsec_model_parse(text, strlen(text), "device.yaml", NULL, NULL, &m, NULL, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_model_parse(text, strlen(text), "device.yaml", NULL, NULL, &m, NULL, &err),
+        MEDSEC_OK);
     struct medsec_risk_register reg;
     struct medsec_tm_graph g;
     struct medsec_threat_list l;
@@ -363,7 +383,8 @@ static void test_vulnerability_risks(void **state)
     assert_int_equal(medsec_tm_from_model(m, &g, &err), MEDSEC_OK);
     assert_int_equal(medsec_risk_register_from_model(&reg, m, &err), MEDSEC_OK);
     assert_int_equal(medsec_risk_from_model(&reg, m, &g, &l, &err), MEDSEC_EINVAL);
-    assert_non_null(strstr(err.msg, "vulnerability CVE-2024-0001: its rubric answers were not loaded"));
+    assert_non_null(
+        strstr(err.msg, "vulnerability CVE-2024-0001: its rubric answers were not loaded"));
     medsec_risk_register_release(&reg);
     medsec_threat_list_release(&l);
     medsec_tm_graph_release(&g);

@@ -1,4 +1,5 @@
-/* test_threat.c: element graph, condition operators, silencing, catalog errors, stable ids, merging. */
+/* test_threat.c: element graph, condition operators, silencing, catalog errors, stable ids,
+ * merging. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -20,20 +21,23 @@ static void small_graph(struct medsec_tm_graph *g, bool encrypted)
     medsec_tm_graph_init(g);
     assert_int_equal(medsec_tm_add_zone(g, "device", "Device", 2), MEDSEC_OK);
     assert_int_equal(medsec_tm_add_zone(g, "internet", "Internet", 0), MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_PROCESS, "app", "Pump app", "device", NULL, NULL, &app),
+    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_PROCESS, "app", "Pump app", "device",
+                                           NULL, NULL, &app),
                      MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_item(g, app, "clinical_functions", "therapy_delivery"), MEDSEC_OK);
+    assert_int_equal(medsec_tm_add_item(g, app, "clinical_functions", "therapy_delivery"),
+                     MEDSEC_OK);
     assert_int_equal(medsec_tm_add_item(g, app, "hazards", "HAZ-1"), MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "cloud", "Cloud", "internet", NULL,
-                                           NULL, &cloud),
+    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "cloud", "Cloud",
+                                           "internet", NULL, NULL, &cloud),
                      MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, "f1", "Commands", NULL, "cloud", "app", &f1),
+    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_FLOW, "f1", "Commands", NULL,
+                                           "cloud", "app", &f1),
                      MEDSEC_OK);
     assert_int_equal(medsec_tm_set_str(g, f1, "protocol", "MQTT"), MEDSEC_OK);
     assert_int_equal(medsec_tm_set_bool(g, f1, "encrypted", encrypted), MEDSEC_OK);
     assert_int_equal(medsec_tm_set_bool(g, f1, "authenticated", encrypted), MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_STORE, "db", "Log store", "device", NULL, NULL,
-                                           &store),
+    assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_DATA_STORE, "db", "Log store",
+                                           "device", NULL, NULL, &store),
                      MEDSEC_OK);
     assert_int_equal(medsec_tm_add_item(g, store, "data", "logs"), MEDSEC_OK);
 }
@@ -50,8 +54,9 @@ static void load_ok(struct medsec_tm_catalog *c, const char *yaml)
 static bool when(const struct medsec_tm_graph *g, const char *id, const char *cond)
 {
     char yaml[1024];
-    snprintf(yaml, sizeof yaml, "rules:\n  - {id: r, title: t, kind: [process, data_flow, external_entity, "
-                                "data_store, zone_crossing], stride: S, when: %s}\n",
+    snprintf(yaml, sizeof yaml,
+             "rules:\n  - {id: r, title: t, kind: [process, data_flow, external_entity, "
+             "data_store, zone_crossing], stride: S, when: %s}\n",
              cond);
     struct medsec_tm_catalog c;
     medsec_tm_catalog_init(&c);
@@ -80,7 +85,8 @@ static void test_kind_names(void **state)
     (void)state;
     for (int k = 0; k < MEDSEC_ELEMENT_KIND_COUNT; k++) {
         enum medsec_element_kind back;
-        assert_true(medsec_element_kind_parse(medsec_element_kind_name((enum medsec_element_kind)k), &back));
+        assert_true(medsec_element_kind_parse(medsec_element_kind_name((enum medsec_element_kind)k),
+                                              &back));
         assert_int_equal(back, k);
     }
     enum medsec_element_kind k;
@@ -93,10 +99,13 @@ static void test_graph_duplicates(void **state)
     struct medsec_tm_graph g;
     small_graph(&g, false);
     assert_int_equal(medsec_tm_add_zone(&g, "device", NULL, 0), MEDSEC_EINVAL);
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "app", NULL, NULL, NULL, NULL, NULL),
-                     MEDSEC_EINVAL);
-    assert_int_equal(medsec_tm_add_item(&g, 0, "clinical_functions", "THERAPY_DELIVERY"), MEDSEC_OK);
-    const struct medsec_tm_attr *a = medsec_tm_attr_get(medsec_tm_find(&g, "app"), "clinical_functions");
+    assert_int_equal(
+        medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "app", NULL, NULL, NULL, NULL, NULL),
+        MEDSEC_EINVAL);
+    assert_int_equal(medsec_tm_add_item(&g, 0, "clinical_functions", "THERAPY_DELIVERY"),
+                     MEDSEC_OK);
+    const struct medsec_tm_attr *a =
+        medsec_tm_attr_get(medsec_tm_find(&g, "app"), "clinical_functions");
     assert_int_equal(a->nitems, 1); /* same item, other case: not added twice */
     medsec_tm_graph_release(&g);
 }
@@ -112,8 +121,10 @@ static void test_derive_crossing(void **state)
     assert_true(medsec_tm_attr_get(f, "crosses_zone")->b);
     assert_true(medsec_tm_attr_get(f, "to_trust_higher")->b);
     assert_string_equal(medsec_tm_attr_get(f, "to_zone")->s, "device");
-    assert_true(medsec_tm_has_item(f, "to_clinical_functions", "therapy_delivery")); /* destination's */
-    assert_false(medsec_tm_has_item(f, "clinical_functions", "therapy_delivery"));   /* not the flow's own */
+    assert_true(
+        medsec_tm_has_item(f, "to_clinical_functions", "therapy_delivery")); /* destination's */
+    assert_false(
+        medsec_tm_has_item(f, "clinical_functions", "therapy_delivery")); /* not the flow's own */
     assert_true(medsec_tm_has_item(f, "to_hazards", "HAZ-1"));
     const struct medsec_tm_element *x = medsec_tm_find(&g, "internet->device");
     assert_non_null(x);
@@ -131,7 +142,8 @@ static void test_derive_unknown_endpoint(void **state)
     struct medsec_tm_graph g;
     struct medsec_error err;
     small_graph(&g, true);
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_DATA_FLOW, "f2", NULL, NULL, "app", "nowhere", NULL),
+    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_DATA_FLOW, "f2", NULL, NULL, "app",
+                                           "nowhere", NULL),
                      MEDSEC_OK);
     assert_int_equal(medsec_tm_graph_derive(&g, &err), MEDSEC_EINVAL);
     assert_non_null(strstr(err.msg, "unknown destination 'nowhere'"));
@@ -217,8 +229,9 @@ static void test_cond_any_all_not(void **state)
     assert_false(when(&g, "f1", "{all: [{protocol: mqtt}, {encrypted: true}]}"));
     assert_true(when(&g, "f1", "{not: {encrypted: true}}"));
     assert_false(when(&g, "f1", "{not: {protocol: mqtt}}"));
-    assert_false(when(&g, "f1", "{protocol: mqtt, encrypted: true}")); /* several keys: all must hold */
-    assert_true(when(&g, "f1", "{}"));                                   /* empty: holds */
+    assert_false(
+        when(&g, "f1", "{protocol: mqtt, encrypted: true}")); /* several keys: all must hold */
+    assert_true(when(&g, "f1", "{}"));                        /* empty: holds */
     medsec_tm_graph_release(&g);
 }
 
@@ -255,8 +268,9 @@ static void test_catalog_unknown_key(void **state)
 {
     (void)state;
     struct medsec_error err;
-    assert_int_equal(load_err("rules:\n  - id: r\n    title: t\n    kind: process\n    strid: S\n", &err),
-                     MEDSEC_EINVAL);
+    assert_int_equal(
+        load_err("rules:\n  - id: r\n    title: t\n    kind: process\n    strid: S\n", &err),
+        MEDSEC_EINVAL);
     assert_string_equal(err.file, "bad.yaml");
     assert_int_equal(err.line, 5);
     assert_int_equal(err.column, 5);
@@ -267,23 +281,28 @@ static void test_catalog_bad_values(void **state)
 {
     (void)state;
     struct medsec_error err;
-    assert_int_equal(load_err("rules:\n  - {id: r, title: t, kind: process, stride: X}\n", &err), MEDSEC_EINVAL);
+    assert_int_equal(load_err("rules:\n  - {id: r, title: t, kind: process, stride: X}\n", &err),
+                     MEDSEC_EINVAL);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 46);
     assert_non_null(strstr(err.msg, "stride"));
-    assert_int_equal(load_err("rules:\n  - {id: r, title: t, kind: router, stride: S}\n", &err), MEDSEC_EINVAL);
-    assert_non_null(strstr(err.msg, "unknown element kind 'router'"));
-    assert_int_equal(load_err("rules:\n  - {id: r, title: t, kind: process, stride: S, rating: huge}\n", &err),
+    assert_int_equal(load_err("rules:\n  - {id: r, title: t, kind: router, stride: S}\n", &err),
                      MEDSEC_EINVAL);
+    assert_non_null(strstr(err.msg, "unknown element kind 'router'"));
+    assert_int_equal(
+        load_err("rules:\n  - {id: r, title: t, kind: process, stride: S, rating: huge}\n", &err),
+        MEDSEC_EINVAL);
     assert_int_equal(load_err("rules:\n  - {id: r, title: t, kind: process, stride: S,\n"
                               "     mitigated_by: [{effect: silence}]}\n",
                               &err),
                      MEDSEC_EINVAL);
     assert_non_null(strstr(err.msg, "needs capabilities or when"));
-    assert_int_equal(load_err("rules:\n  - {id: r, title: t, kind: process, stride: S, when: {a: []}}\n", &err),
-                     MEDSEC_EINVAL);
-    assert_int_equal(load_err("rules:\n  - {id: r, title: t, kind: process, stride: S, when: [a]}\n", &err),
-                     MEDSEC_EINVAL);
+    assert_int_equal(
+        load_err("rules:\n  - {id: r, title: t, kind: process, stride: S, when: {a: []}}\n", &err),
+        MEDSEC_EINVAL);
+    assert_int_equal(
+        load_err("rules:\n  - {id: r, title: t, kind: process, stride: S, when: [a]}\n", &err),
+        MEDSEC_EINVAL);
     assert_int_equal(load_err("version: 2\nrules: []\n", &err), MEDSEC_EUNSUPPORTED);
     assert_int_equal(load_err("- a\n", &err), MEDSEC_EINVAL);
 }
@@ -292,7 +311,8 @@ static void test_catalog_missing_field(void **state)
 {
     (void)state;
     struct medsec_error err;
-    assert_int_equal(load_err("rules:\n  - id: r\n    kind: process\n    stride: S\n", &err), MEDSEC_EINVAL);
+    assert_int_equal(load_err("rules:\n  - id: r\n    kind: process\n    stride: S\n", &err),
+                     MEDSEC_EINVAL);
     assert_int_equal(err.line, 2); /* a block mapping is located by its first key */
     assert_int_equal(err.column, 5);
     assert_non_null(strstr(err.msg, "rule 'r': missing 'title'"));
@@ -303,12 +323,14 @@ static void test_catalog_yaml_syntax(void **state)
     (void)state;
     struct medsec_error err;
     /* libfyaml's collected errors are 1-based already: no +1 (the catalog said 9:5 here before) */
-    assert_int_equal(load_err("rules:\n  - id: r\n    title: t\n   kind: process\n", &err), MEDSEC_EPARSE);
+    assert_int_equal(load_err("rules:\n  - id: r\n    title: t\n   kind: process\n", &err),
+                     MEDSEC_EPARSE);
     assert_string_equal(err.file, "bad.yaml");
     assert_int_equal(err.line, 4);
     assert_int_equal(err.column, 4); /* the 'k' of the misindented key */
     assert_string_equal(err.msg, "YAML: did not find expected '-' indicator");
-    /* an unclosed flow sequence is reported where the input ends: line 3 (after the last newline), column 1 */
+    /* an unclosed flow sequence is reported where the input ends: line 3 (after the last newline),
+     * column 1 */
     assert_int_equal(load_err("rules:\n  - id: [r\n", &err), MEDSEC_EPARSE);
     assert_int_equal(err.line, 3);
     assert_int_equal(err.column, 1);
@@ -320,26 +342,30 @@ static void test_catalog_not_utf8(void **state)
     (void)state;
     struct medsec_error err;
     /* this input made libfyaml 0.7.12 loop forever; it must be refused before parsing */
-    assert_int_equal(load_err("%ules: [{id: a, title: \"P\", kind: pro\x9d]}\n", &err), MEDSEC_EPARSE);
+    assert_int_equal(load_err("%ules: [{id: a, title: \"P\", kind: pro\x9d]}\n", &err),
+                     MEDSEC_EPARSE);
     assert_int_equal(err.line, 1);
     assert_int_equal(err.column, 38);
     assert_int_equal(load_err("rules:\n  - {id: \xc3\xa9t\xe9, title: t}\n", &err), MEDSEC_EPARSE);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 12); /* "é" is one column */
     assert_non_null(strstr(err.msg, "0xe9"));
-    assert_int_equal(load_err("rules:\n  - {id: \xed\xa0\x80}\n", &err), MEDSEC_EPARSE); /* surrogate */
-    assert_int_equal(load_err("rules:\n  - {id: \xc0\xaf}\n", &err), MEDSEC_EPARSE);     /* overlong */
+    assert_int_equal(load_err("rules:\n  - {id: \xed\xa0\x80}\n", &err),
+                     MEDSEC_EPARSE);                                                 /* surrogate */
+    assert_int_equal(load_err("rules:\n  - {id: \xc0\xaf}\n", &err), MEDSEC_EPARSE); /* overlong */
     /* a NUL byte is refused too, with its own message */
     struct medsec_tm_catalog c;
     medsec_tm_catalog_init(&c);
-    assert_int_equal(medsec_tm_catalog_load(&c, "rules:\n  - a\0b\n", 14, "nul.yaml", &err), MEDSEC_EPARSE);
+    assert_int_equal(medsec_tm_catalog_load(&c, "rules:\n  - a\0b\n", 14, "nul.yaml", &err),
+                     MEDSEC_EPARSE);
     assert_int_equal(err.line, 2);
     assert_int_equal(err.column, 6);
     assert_string_equal(err.msg, "a NUL byte; YAML text cannot hold one");
     medsec_tm_catalog_release(&c);
 }
 
-/* Quoted scalars are decoded by medsec (libfyaml 0.7.12 leaks on runs of '' and folds CR LF wrongly). */
+/* Quoted scalars are decoded by medsec (libfyaml 0.7.12 leaks on runs of '' and folds CR LF
+ * wrongly). */
 static void test_catalog_quoted(void **state)
 {
     (void)state;
@@ -384,7 +410,8 @@ static void test_catalog_duplicate_and_override(void **state)
     assert_int_equal(c.rules[0].stride, MEDSEC_STRIDE_TAMPERING);
     assert_string_equal(c.rules[2].id, "z");
     /* a failing load leaves the catalog as it was */
-    assert_int_equal(medsec_tm_catalog_load(&c, "rules: [{id: y}]\n", 16, "x", &err), MEDSEC_EINVAL);
+    assert_int_equal(medsec_tm_catalog_load(&c, "rules: [{id: y}]\n", 16, "x", &err),
+                     MEDSEC_EINVAL);
     assert_int_equal(c.n, 3);
     medsec_tm_catalog_release(&c);
 }
@@ -422,9 +449,11 @@ static void test_default_catalog_coverage(void **state)
         for (const char *s = "STRIDE"; *s; s++) {
             bool found = false;
             for (size_t i = 0; i < c.n && !found; i++)
-                found = (c.rules[i].kinds & (1u << k)) && medsec_stride_letter(c.rules[i].stride) == *s;
+                found =
+                    (c.rules[i].kinds & (1u << k)) && medsec_stride_letter(c.rules[i].stride) == *s;
             if (!found)
-                fail_msg("no rule for %s / %c", medsec_element_kind_name((enum medsec_element_kind)k), *s);
+                fail_msg("no rule for %s / %c",
+                         medsec_element_kind_name((enum medsec_element_kind)k), *s);
         }
     for (size_t i = 0; i < c.n; i++) {
         assert_true(c.rules[i].ncwe > 0);
@@ -446,7 +475,8 @@ static const char *const silence_rules =
     "  - id: auth\n    title: Spoofed {name}\n    kind: data_flow\n    stride: S\n"
     "    mitigated_by:\n      - {when: {authenticated: true}}\n";
 
-static void generate(const struct medsec_tm_graph *g, unsigned flags, struct medsec_threat_list *out)
+static void generate(const struct medsec_tm_graph *g, unsigned flags,
+                     struct medsec_threat_list *out)
 {
     struct medsec_tm_catalog c;
     struct medsec_error err;
@@ -477,7 +507,8 @@ static void test_generate_open(void **state)
     assert_int_equal(t->rating, MEDSEC_TM_HIGH);
     assert_int_equal(t->nmissing, 2);
     assert_string_equal(t->missing[0], "TXCF");
-    assert_int_equal(t->nclinical_functions, 0); /* the flow carries none itself; its destination does */
+    assert_int_equal(t->nclinical_functions,
+                     0); /* the flow carries none itself; its destination does */
     char id[16];
     medsec_threat_id("clear", "f1", id);
     assert_string_equal(t->id, id);
@@ -572,9 +603,11 @@ static void test_stable_id_survives_edits(void **state)
     small_graph(&g, false);
     generate(&g, 0, &before);
     size_t p;
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "aaa", NULL, "device", NULL, NULL, &p),
+    assert_int_equal(
+        medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "aaa", NULL, "device", NULL, NULL, &p),
+        MEDSEC_OK);
+    assert_int_equal(medsec_tm_add_item(&g, p, "clinical_functions", "therapy_delivery"),
                      MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_item(&g, p, "clinical_functions", "therapy_delivery"), MEDSEC_OK);
     generate(&g, 0, &after);
     assert_int_equal(after.n, before.n + 1);
     for (size_t i = 0; i < before.n; i++) {
@@ -601,9 +634,18 @@ static void test_manual_merge(void **state)
     medsec_threat_id("dos", "app", gen_id);
     const char *const ctl[] = {"SAHD", "PLOK"};
     struct medsec_threat_manual m[2] = {
-        {.id = "TM-1", .element = "app", .stride = MEDSEC_STRIDE_TAMPERING, .title = "Bolus button spoofed", .rating = MEDSEC_TM_LOW,
-         .controls = ctl, .ncontrols = 2},
-        {.id = gen_id, .element = "app", .stride = MEDSEC_STRIDE_DENIAL_OF_SERVICE, .title = "Reviewed DoS", .rating = MEDSEC_TM_MEDIUM},
+        {.id = "TM-1",
+         .element = "app",
+         .stride = MEDSEC_STRIDE_TAMPERING,
+         .title = "Bolus button spoofed",
+         .rating = MEDSEC_TM_LOW,
+         .controls = ctl,
+         .ncontrols = 2},
+        {.id = gen_id,
+         .element = "app",
+         .stride = MEDSEC_STRIDE_DENIAL_OF_SERVICE,
+         .title = "Reviewed DoS",
+         .rating = MEDSEC_TM_MEDIUM},
     };
     assert_int_equal(medsec_threats_merge_manual(&l, &g, m, 2, &err), MEDSEC_OK);
     assert_int_equal(l.n, n + 1); /* one added, one replaced */
@@ -616,7 +658,8 @@ static void test_manual_merge(void **state)
     t = medsec_threats_find(&l, gen_id);
     assert_string_equal(t->title, "Reviewed DoS");
     assert_true(t->manual);
-    struct medsec_threat_manual dup[2] = {{.id = "X", .stride = MEDSEC_STRIDE_SPOOFING}, {.id = "X", .stride = MEDSEC_STRIDE_TAMPERING}};
+    struct medsec_threat_manual dup[2] = {{.id = "X", .stride = MEDSEC_STRIDE_SPOOFING},
+                                          {.id = "X", .stride = MEDSEC_STRIDE_TAMPERING}};
     assert_int_equal(medsec_threats_merge_manual(&l, &g, dup, 2, &err), MEDSEC_EINVAL);
     struct medsec_threat_manual bad = {.id = "Y", .stride = (enum medsec_stride)42};
     assert_int_equal(medsec_threats_merge_manual(&l, &g, &bad, 1, &err), MEDSEC_EINVAL);
@@ -640,9 +683,14 @@ static void test_failalloc(void **state)
         failalloc_arm(n);
         medsec_err rc = medsec_tm_add_zone(&g, "z", NULL, 0);
         size_t i;
-        rc = rc ? rc : medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "p", NULL, "z", NULL, NULL, &i);
-        rc = rc ? rc : medsec_tm_add_element(&g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "e", NULL, NULL, NULL, NULL, NULL);
-        rc = rc ? rc : medsec_tm_add_element(&g, MEDSEC_ELEMENT_DATA_FLOW, "f", NULL, NULL, "e", "p", &i);
+        rc = rc ? rc
+                : medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "p", NULL, "z", NULL, NULL, &i);
+        rc = rc ? rc
+                : medsec_tm_add_element(&g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "e", NULL, NULL, NULL,
+                                        NULL, NULL);
+        rc =
+            rc ? rc
+               : medsec_tm_add_element(&g, MEDSEC_ELEMENT_DATA_FLOW, "f", NULL, NULL, "e", "p", &i);
         rc = rc ? rc : medsec_tm_add_item(&g, i, "capabilities", "TXCF");
         rc = rc ? rc : medsec_tm_graph_derive(&g, &err);
         rc = rc ? rc : medsec_tm_catalog_load(&c, silence_rules, strlen(silence_rules), "t", &err);
@@ -663,8 +711,8 @@ static void test_failalloc(void **state)
 
 /* ---- the default catalog's rules on single elements ----------------------------------------- */
 
-/* Status of default rule @rule on element "x" of a one-element graph (plus an entity and, for a flow,
- * the zones it joins); -1 when the rule does not fire. */
+/* Status of default rule @rule on element "x" of a one-element graph (plus an entity and, for a
+ * flow, the zones it joins); -1 when the rule does not fire. */
 static int default_rule(enum medsec_element_kind kind, const char *attrs, const char *rule)
 {
     struct medsec_tm_graph g;
@@ -677,12 +725,15 @@ static int default_rule(enum medsec_element_kind kind, const char *attrs, const 
     medsec_threat_list_init(&l);
     assert_int_equal(medsec_tm_add_zone(&g, "out", NULL, 0), MEDSEC_OK);
     assert_int_equal(medsec_tm_add_zone(&g, "in", NULL, 9), MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "src", NULL, "out", NULL, NULL, NULL),
+    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "src", NULL, "out",
+                                           NULL, NULL, NULL),
                      MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "dst", NULL, "in", NULL, NULL, NULL), MEDSEC_OK);
+    assert_int_equal(
+        medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "dst", NULL, "in", NULL, NULL, NULL),
+        MEDSEC_OK);
     bool flow = kind == MEDSEC_ELEMENT_DATA_FLOW;
-    assert_int_equal(medsec_tm_add_element(&g, kind, "x", NULL, flow ? NULL : "in", flow ? "src" : NULL,
-                                           flow ? "dst" : NULL, &x),
+    assert_int_equal(medsec_tm_add_element(&g, kind, "x", NULL, flow ? NULL : "in",
+                                           flow ? "src" : NULL, flow ? "dst" : NULL, &x),
                      MEDSEC_OK);
     /* attrs: "name=value;..." with true/false as booleans, a,b,c as lists for *s names */
     char buf[256];
@@ -697,14 +748,16 @@ static int default_rule(enum medsec_element_kind kind, const char *attrs, const 
         else if (kv[strlen(kv) - 1] == 's' || !strcmp(kv, "data")) {
             char items[128];
             snprintf(items, sizeof items, "%s", v);
-            for (char *s2 = NULL, *it = strtok_r(items, ",", &s2); it; it = strtok_r(NULL, ",", &s2))
+            for (char *s2 = NULL, *it = strtok_r(items, ",", &s2); it;
+                 it = strtok_r(NULL, ",", &s2))
                 assert_int_equal(medsec_tm_add_item(&g, x, kv, it), MEDSEC_OK);
         } else
             assert_int_equal(medsec_tm_set_str(&g, x, kv, v), MEDSEC_OK);
     }
     assert_int_equal(medsec_tm_graph_derive(&g, &err), MEDSEC_OK);
     assert_int_equal(medsec_tm_catalog_load_default(&c, &err), MEDSEC_OK);
-    assert_int_equal(medsec_threats_generate(&g, &c, MEDSEC_TM_WITH_MITIGATED, &l, &err), MEDSEC_OK);
+    assert_int_equal(medsec_threats_generate(&g, &c, MEDSEC_TM_WITH_MITIGATED, &l, &err),
+                     MEDSEC_OK);
     char id[16];
     medsec_threat_id(rule, "x", id);
     const struct medsec_threat *t = medsec_threats_find(&l, id);
@@ -718,14 +771,16 @@ static int default_rule(enum medsec_element_kind kind, const char *attrs, const 
 static void test_default_rules(void **state)
 {
     (void)state;
-    const enum medsec_element_kind F = MEDSEC_ELEMENT_DATA_FLOW, P = MEDSEC_ELEMENT_PROCESS, I = MEDSEC_ELEMENT_INTERFACE,
-                              S = MEDSEC_ELEMENT_DATA_STORE;
+    const enum medsec_element_kind F = MEDSEC_ELEMENT_DATA_FLOW, P = MEDSEC_ELEMENT_PROCESS,
+                                   I = MEDSEC_ELEMENT_INTERFACE, S = MEDSEC_ELEMENT_DATA_STORE;
     const int OPEN = MEDSEC_TM_OPEN, RED = MEDSEC_TM_REDUCED, MIT = MEDSEC_TM_MITIGATED, NONE = -1;
     /* cleartext vs protected flows */
     assert_int_equal(default_rule(F, "encrypted=false", "flow-cleartext-disclosure"), OPEN);
     assert_int_equal(default_rule(F, "encrypted=true", "flow-cleartext-disclosure"), NONE);
-    assert_int_equal(default_rule(F, "encrypted=false;capabilities=TXCF", "flow-cleartext-disclosure"), MIT);
-    assert_int_equal(default_rule(F, "protocol=http;encrypted=true", "flow-cleartext-protocol"), MIT);
+    assert_int_equal(
+        default_rule(F, "encrypted=false;capabilities=TXCF", "flow-cleartext-disclosure"), MIT);
+    assert_int_equal(default_rule(F, "protocol=http;encrypted=true", "flow-cleartext-protocol"),
+                     MIT);
     assert_int_equal(default_rule(F, "protocol=telnet", "flow-cleartext-protocol"), OPEN);
     assert_int_equal(default_rule(F, "authenticated=false", "flow-spoofed-endpoint"), OPEN);
     assert_int_equal(default_rule(F, "authenticated=true", "flow-spoofed-endpoint"), NONE);
@@ -733,40 +788,58 @@ static void test_default_rules(void **state)
     /* the flow goes from zone out (trust 0) to zone in (9): a more trusted receiver */
     assert_int_equal(default_rule(F, "authenticated=false", "flow-command-injection"), OPEN);
     /* update path */
-    assert_int_equal(default_rule(F, "purpose=update;encrypted=true", "flow-update-tampering"), OPEN);
-    assert_int_equal(default_rule(F, "data=firmware;capabilities=IGAU", "flow-update-tampering"), MIT);
+    assert_int_equal(default_rule(F, "purpose=update;encrypted=true", "flow-update-tampering"),
+                     OPEN);
+    assert_int_equal(default_rule(F, "data=firmware;capabilities=IGAU", "flow-update-tampering"),
+                     MIT);
     assert_int_equal(default_rule(F, "purpose=telemetry", "flow-update-tampering"), NONE);
     assert_int_equal(default_rule(F, "purpose=command", "flow-replay"), OPEN);
     assert_int_equal(default_rule(F, "purpose=command;replay_protected=true", "flow-replay"), NONE);
     /* therapy processes keep their DoS threat, downgraded by watchdog + fail-safe */
-    assert_int_equal(default_rule(P, "clinical_functions=therapy_delivery", "process-therapy-dos"), OPEN);
+    assert_int_equal(default_rule(P, "clinical_functions=therapy_delivery", "process-therapy-dos"),
+                     OPEN);
     assert_int_equal(default_rule(P, "clinical_functions=therapy_delivery;capabilities=SAHD,EMRG",
-                                  "process-therapy-dos"), RED);
+                                  "process-therapy-dos"),
+                     RED);
     assert_int_equal(default_rule(P, "clinical_functions=phi", "process-therapy-dos"), NONE);
     assert_int_equal(default_rule(P, "clinical_functions=phi", "process-dos"), OPEN);
-    assert_int_equal(default_rule(P, "untrusted_input=true;capabilities=SAHD", "process-input-code-execution"), RED);
+    assert_int_equal(
+        default_rule(P, "untrusted_input=true;capabilities=SAHD", "process-input-code-execution"),
+        RED);
     assert_int_equal(default_rule(P, "privileged=false", "process-privilege-escalation"), NONE);
     /* debug ports, USB, radios */
     assert_int_equal(default_rule(I, "type=jtag", "interface-debug-access"), OPEN);
-    assert_int_equal(default_rule(I, "type=swd;disabled_in_production=true", "interface-debug-access"), MIT);
+    assert_int_equal(
+        default_rule(I, "type=swd;disabled_in_production=true", "interface-debug-access"), MIT);
     assert_int_equal(default_rule(I, "type=uart;debug=true", "interface-debug-readout"), OPEN);
     assert_int_equal(default_rule(I, "type=uart", "interface-debug-readout"), NONE);
     assert_int_equal(default_rule(I, "type=usb", "interface-usb-tampering"), OPEN);
-    assert_int_equal(default_rule(I, "type=ble;authenticated=false", "interface-wireless-pairing-spoofing"), OPEN);
-    assert_int_equal(default_rule(I, "type=ble;authenticated=true", "interface-wireless-pairing-spoofing"), NONE);
+    assert_int_equal(
+        default_rule(I, "type=ble;authenticated=false", "interface-wireless-pairing-spoofing"),
+        OPEN);
+    assert_int_equal(
+        default_rule(I, "type=ble;authenticated=true", "interface-wireless-pairing-spoofing"),
+        NONE);
     assert_int_equal(default_rule(I, "type=wifi", "interface-wireless-jamming"), OPEN);
     assert_int_equal(default_rule(I, "type=ethernet", "interface-network-dos"), OPEN);
     /* stores with PHI or secrets */
     assert_int_equal(default_rule(S, "data=phi", "store-phi-disclosure"), OPEN);
     assert_int_equal(default_rule(S, "data=phi;capabilities=STCF", "store-phi-disclosure"), MIT);
-    assert_int_equal(default_rule(S, "data=keys;secure_element=true", "store-secret-extraction"), MIT);
-    assert_int_equal(default_rule(S, "data=keys;capabilities=STCF", "store-secret-extraction"), RED);
-    assert_int_equal(default_rule(S, "data=logs;capabilities=AUDT,IGAU", "store-log-repudiation"), MIT);
+    assert_int_equal(default_rule(S, "data=keys;secure_element=true", "store-secret-extraction"),
+                     MIT);
+    assert_int_equal(default_rule(S, "data=keys;capabilities=STCF", "store-secret-extraction"),
+                     RED);
+    assert_int_equal(default_rule(S, "data=logs;capabilities=AUDT,IGAU", "store-log-repudiation"),
+                     MIT);
     /* external entities */
-    assert_int_equal(default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY, "type=system", "entity-spoofing"), OPEN);
-    assert_int_equal(default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY, "capabilities=NAUT", "entity-spoofing"), MIT);
-    assert_int_equal(default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY, "type=user;unique_credentials=true",
-                                  "entity-default-credentials"), MIT);
+    assert_int_equal(default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY, "type=system", "entity-spoofing"),
+                     OPEN);
+    assert_int_equal(
+        default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY, "capabilities=NAUT", "entity-spoofing"), MIT);
+    assert_int_equal(default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY,
+                                  "type=user;unique_credentials=true",
+                                  "entity-default-credentials"),
+                     MIT);
 }
 
 int main(void)

@@ -1,6 +1,7 @@
 /*
- * test_version.c: hand-written edge cases for every version scheme (ordering and validity), the native
- * range forms (npm ranges, PEP 440 specifier sets, Gem requirements, NuGet and Maven ranges) and vers:.
+ * test_version.c: hand-written edge cases for every version scheme (ordering and validity), the
+ * native range forms (npm ranges, PEP 440 specifier sets, Gem requirements, NuGet and Maven ranges)
+ * and vers:.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,8 +36,8 @@ static void check_rows(enum medsec_vscheme s, const struct row *rows, size_t n)
     for (size_t i = 0; i < n; i++) {
         int got = cmp(s, rows[i].a, rows[i].b);
         if (got != rows[i].want)
-            fail_msg("%s: %s vs %s: got %d, want %d", medsec_vscheme_name(s), rows[i].a, rows[i].b, got,
-                     rows[i].want);
+            fail_msg("%s: %s vs %s: got %d, want %d", medsec_vscheme_name(s), rows[i].a, rows[i].b,
+                     got, rows[i].want);
     }
 }
 
@@ -52,7 +53,8 @@ static void check_invalid(enum medsec_vscheme s, const char *const *v, size_t n)
     }
 }
 
-/* A range form that answers "does @range hold @version" (Gem requirements, NuGet and Maven ranges). */
+/* A range form that answers "does @range hold @version" (Gem requirements, NuGet and Maven ranges).
+ */
 typedef medsec_err (*range_fn)(const char *range, const char *version, bool *out,
                                struct medsec_error *err);
 
@@ -69,8 +71,8 @@ static void check_ranges(const char *what, range_fn fn, const struct range_row *
         struct medsec_error err = {0};
         medsec_err rc = fn(rows[i].range, rows[i].version, &in, &err);
         if (rc != rows[i].rc || (rc == MEDSEC_OK && in != rows[i].in))
-            fail_msg("%s '%s' with %s: got %d/%d (%s), want %d/%d", what, rows[i].range, rows[i].version, rc,
-                     in, err.msg, rows[i].rc, rows[i].in);
+            fail_msg("%s '%s' with %s: got %d/%d (%s), want %d/%d", what, rows[i].range,
+                     rows[i].version, rc, in, err.msg, rows[i].rc, rows[i].in);
     }
 }
 
@@ -84,15 +86,23 @@ static void test_semver(void **state)
 {
     (void)state;
     static const struct row r[] = {
-        {"1.0.0-alpha", "1.0.0-alpha.1", -1}, {"1.0.0-alpha.1", "1.0.0-alpha.beta", -1},
-        {"1.0.0-beta.2", "1.0.0-beta.11", -1}, {"1.0.0-rc.1", "1.0.0", -1},
-        {"1.0.0+build.1", "1.0.0+build.2", 0}, {"v1.2.3", "1.2.3", 0}, {"1.2", "1.2.0", 0},
-        {"1.2.3-R2", "1.2.3-r100", -1}, {"18446744073709551616.0.0", "18446744073709551615.0.0", 1},
-        {"1.0.0-1", "1.0.0-a", -1}, {" 1.0.0 ", "1.0.0", 0}, {"1.0.0.1", "1.0.0", 1},
+        {"1.0.0-alpha", "1.0.0-alpha.1", -1},
+        {"1.0.0-alpha.1", "1.0.0-alpha.beta", -1},
+        {"1.0.0-beta.2", "1.0.0-beta.11", -1},
+        {"1.0.0-rc.1", "1.0.0", -1},
+        {"1.0.0+build.1", "1.0.0+build.2", 0},
+        {"v1.2.3", "1.2.3", 0},
+        {"1.2", "1.2.0", 0},
+        {"1.2.3-R2", "1.2.3-r100", -1},
+        {"18446744073709551616.0.0", "18446744073709551615.0.0", 1},
+        {"1.0.0-1", "1.0.0-a", -1},
+        {" 1.0.0 ", "1.0.0", 0},
+        {"1.0.0.1", "1.0.0", 1},
     };
     ROWS(MEDSEC_VS_SEMVER, r);
-    static const char *const bad[] = {"", "1.2.3-", "1.2.3+", "1..2", "a.b.c", "1.0.0-a..b", "1.0.0-a_b",
-                                      "1.2.3.4.5.6.7.8.9", "v"};
+    static const char *const bad[] = {"",      "1.2.3-",     "1.2.3+",    "1..2",
+                                      "a.b.c", "1.0.0-a..b", "1.0.0-a_b", "1.2.3.4.5.6.7.8.9",
+                                      "v"};
     INVALID(MEDSEC_VS_SEMVER, bad);
     char longv[300];
     memset(longv, '1', sizeof longv - 1);
@@ -104,16 +114,20 @@ static void test_npm_versions(void **state)
 {
     (void)state;
     static const struct row r[] = {
-        {"1.2.3", "v1.2.3", 0}, {"1.2.3-4", "1.2.3-4-foo", -1}, {"1.2.3-a.10", "1.2.3-a.5", 1},
-        {"0.0.0-foo", "0.0.0", -1}, {"1.2.3+a", "1.2.3+b", 0}, {"9007199254740991.0.0", "1.0.0", 1},
+        {"1.2.3", "v1.2.3", 0},         {"1.2.3-4", "1.2.3-4-foo", -1},
+        {"1.2.3-a.10", "1.2.3-a.5", 1}, {"0.0.0-foo", "0.0.0", -1},
+        {"1.2.3+a", "1.2.3+b", 0},      {"9007199254740991.0.0", "1.0.0", 1},
     };
     ROWS(MEDSEC_VS_NPM, r);
-    static const char *const bad[] = {"01.2.3", "1.2", "=1.2.3", "1.2.3-01", "9007199254740992.0.0", "1.2.3beta"};
+    static const char *const bad[] = {
+        "01.2.3", "1.2", "=1.2.3", "1.2.3-01", "9007199254740992.0.0", "1.2.3beta"};
     INVALID(MEDSEC_VS_NPM, bad);
     assert_true(medsec_npm_version_valid("=v01.2.3beta", MEDSEC_NPM_LOOSE));
     assert_true(medsec_npm_version_valid("1.2.3-01", MEDSEC_NPM_LOOSE));
     int c = 9;
-    assert_int_equal(medsec_npm_version_compare("1.2.3beta", "1.2.3-beta", MEDSEC_NPM_LOOSE, &c, NULL), MEDSEC_OK);
+    assert_int_equal(
+        medsec_npm_version_compare("1.2.3beta", "1.2.3-beta", MEDSEC_NPM_LOOSE, &c, NULL),
+        MEDSEC_OK);
     assert_int_equal(c, 0);
     assert_int_equal(medsec_npm_version_compare("1.2.3beta", "1.2.3", 0, &c, NULL), MEDSEC_EPARSE);
 }
@@ -122,20 +136,35 @@ static void test_pypi(void **state)
 {
     (void)state;
     static const struct row r[] = {
-        {"1.0.dev0", "1.0a0", -1},   {"1.0a1", "1.0b1", -1},        {"1.0rc1", "1.0", -1},
-        {"1.0", "1.0.post1", -1},    {"1.0.post1.dev1", "1.0.post1", -1}, {"1.0", "1.0+local", -1},
-        {"1.0+1", "1.0+abc", 1},     {"1.0+abc", "1.0+abc.1", -1}, {"1!0.1", "2.0", 1},
-        {"1.0-RC1", "1.0rc1", 0},    {"1.0", "1.0.0.0", 0},         {"v1.0", "1.0", 0},
-        {"1.0c1", "1.0rc1", 0},      {"1.0-1", "1.0.post1", 0},     {"1.0alpha", "1.0a0", 0},
-        {"1.0.post", "1.0.post0", 0}, {"01.2", "1.2", 0},           {"1.0+AbC", "1.0+abc", 0},
-        {"0rc-", "0rc0", 0},         {"1.0_cdev_", "1.0rc0.dev0", 0},
+        {"1.0.dev0", "1.0a0", -1},
+        {"1.0a1", "1.0b1", -1},
+        {"1.0rc1", "1.0", -1},
+        {"1.0", "1.0.post1", -1},
+        {"1.0.post1.dev1", "1.0.post1", -1},
+        {"1.0", "1.0+local", -1},
+        {"1.0+1", "1.0+abc", 1},
+        {"1.0+abc", "1.0+abc.1", -1},
+        {"1!0.1", "2.0", 1},
+        {"1.0-RC1", "1.0rc1", 0},
+        {"1.0", "1.0.0.0", 0},
+        {"v1.0", "1.0", 0},
+        {"1.0c1", "1.0rc1", 0},
+        {"1.0-1", "1.0.post1", 0},
+        {"1.0alpha", "1.0a0", 0},
+        {"1.0.post", "1.0.post0", 0},
+        {"01.2", "1.2", 0},
+        {"1.0+AbC", "1.0+abc", 0},
+        {"0rc-", "0rc0", 0},
+        {"1.0_cdev_", "1.0rc0.dev0", 0},
     };
     ROWS(MEDSEC_VS_PYPI, r);
-    static const char *const bad[] = {"", "1.0-", "1..0", "a1.0", "1.0.x", "1.0+", "1.0+a..b", "1.0a1a2",
-                                      "2013-01-21T20:33:09+0100"};
+    static const char *const bad[] = {"",         "1.0-",    "1..0",
+                                      "a1.0",     "1.0.x",   "1.0+",
+                                      "1.0+a..b", "1.0a1a2", "2013-01-21T20:33:09+0100"};
     INVALID(MEDSEC_VS_PYPI, bad);
     char out[64];
-    assert_int_equal(medsec_pep440_normalize(" V1.0-RC1.POST2.DEV3+AB-01 ", out, sizeof out, NULL), MEDSEC_OK);
+    assert_int_equal(medsec_pep440_normalize(" V1.0-RC1.POST2.DEV3+AB-01 ", out, sizeof out, NULL),
+                     MEDSEC_OK);
     assert_string_equal(out, "1.0rc1.post2.dev3+ab.1");
     assert_int_equal(medsec_pep440_normalize("0!01.02", out, sizeof out, NULL), MEDSEC_OK);
     assert_string_equal(out, "1.2");
@@ -155,7 +184,8 @@ static void test_golang(void **state)
         {"1.2.3", "v1.2.3", 0}, /* OSV Go ranges omit the v */
     };
     ROWS(MEDSEC_VS_GOLANG, r);
-    static const char *const bad[] = {"v1.2-pre", "v1+meta", "v01.0.0", "v1.0.0-01", "v1.0.0-", "bad", "v1.0.0.0"};
+    static const char *const bad[] = {"v1.2-pre", "v1+meta", "v01.0.0", "v1.0.0-01",
+                                      "v1.0.0-",  "bad",     "v1.0.0.0"};
     INVALID(MEDSEC_VS_GOLANG, bad);
 }
 
@@ -163,10 +193,11 @@ static void test_gem(void **state)
 {
     (void)state;
     static const struct row r[] = {
-        {"1.0", "1", 0},           {"1.0.a", "1.0", -1},      {"1.0.a", "1.0.b", -1},
-        {"1.0-1", "1.0.pre.1", 0}, {"1.a.0", "1.a", 0},       {"3.2", "3.10", -1},
-        {"1.0.0.1", "1.0.1", -1},  {"", "0", 0},              {"1.0.A", "1.0.a", -1},
-        {"99999999999999999999", "99999999999999999998", 1},
+        {"1.0", "1", 0},          {"1.0.a", "1.0", -1},
+        {"1.0.a", "1.0.b", -1},   {"1.0-1", "1.0.pre.1", 0},
+        {"1.a.0", "1.a", 0},      {"3.2", "3.10", -1},
+        {"1.0.0.1", "1.0.1", -1}, {"", "0", 0},
+        {"1.0.A", "1.0.a", -1},   {"99999999999999999999", "99999999999999999998", 1},
     };
     ROWS(MEDSEC_VS_GEM, r);
     static const char *const bad[] = {"1beta", "1..0", "1.0-", "a1", "-1", "1.0 2"};
@@ -175,7 +206,8 @@ static void test_gem(void **state)
         {"~> 1.2.3", "1.2.9", MEDSEC_OK, true},
         {"~> 1.2.3", "1.3", MEDSEC_OK, false},
         {"~> 1.2", "1.9", MEDSEC_OK, true},
-        {">= 1.0, < 2.0", "2.0.a", MEDSEC_OK, true}, /* RubyGems has no prerelease exclusion in requirements */
+        {">= 1.0, < 2.0", "2.0.a", MEDSEC_OK,
+         true}, /* RubyGems has no prerelease exclusion in requirements */
         {"=> 1.0", "1.0", MEDSEC_EPARSE, false},
         {"> 1.0", "x", MEDSEC_EPARSE, false},
     };
@@ -186,12 +218,14 @@ static void test_nuget(void **state)
 {
     (void)state;
     static const struct row r[] = {
-        {"1.0", "1.0.0.0", 0},           {"1.0.01", "1.0.1.0", 0},      {"1.0.0-BETA", "1.0.0-beta", 0},
-        {"1.0.0-beta.2", "1.0.0-beta.10", -1}, {"1.0.0+a", "1.0.0+b", 0}, {"1.0.0.1-alpha", "1.0.0.1", -1},
+        {"1.0", "1.0.0.0", 0},           {"1.0.01", "1.0.1.0", 0},
+        {"1.0.0-BETA", "1.0.0-beta", 0}, {"1.0.0-beta.2", "1.0.0-beta.10", -1},
+        {"1.0.0+a", "1.0.0+b", 0},       {"1.0.0.1-alpha", "1.0.0.1", -1},
         {" 19 . 19 ", "19.19", 0},
     };
     ROWS(MEDSEC_VS_NUGET, r);
-    static const char *const bad[] = {"1beta", "1.2.3.4.5", "2147483648", "1.0.0-", "1 9", "v1.0", "1.0.0-a^b"};
+    static const char *const bad[] = {"1beta", "1.2.3.4.5", "2147483648", "1.0.0-",
+                                      "1 9",   "v1.0",      "1.0.0-a^b"};
     INVALID(MEDSEC_VS_NUGET, bad);
     static const struct range_row ranges[] = {
         {"[1.0,2.0)", "1.9.9", MEDSEC_OK, true},
@@ -209,11 +243,21 @@ static void test_maven(void **state)
 {
     (void)state;
     static const struct row r[] = {
-        {"1", "1.0.0", 0},          {"1-alpha1", "1-a1", 0},         {"1.0-alpha", "1.0-beta", -1},
-        {"1-rc", "1-cr", 0},        {"1-snapshot", "1", -1},         {"1", "1-sp", -1},
-        {"1-ga", "1", 0},           {"1-final", "1.release", 0},     {"1.0.0.x1", "1-x2", -1},
-        {"1-foo", "1-sp", 1},       {"1.1", "1-1", 1},               {"1.0-alpha-1", "1.0-alpha-2", -1},
-        {"2.0", "10.0", -1},        {"1.0-SNAPSHOT", "1.0-RC1", 1},  {"1-1", "1-ga-1", 1},
+        {"1", "1.0.0", 0},
+        {"1-alpha1", "1-a1", 0},
+        {"1.0-alpha", "1.0-beta", -1},
+        {"1-rc", "1-cr", 0},
+        {"1-snapshot", "1", -1},
+        {"1", "1-sp", -1},
+        {"1-ga", "1", 0},
+        {"1-final", "1.release", 0},
+        {"1.0.0.x1", "1-x2", -1},
+        {"1-foo", "1-sp", 1},
+        {"1.1", "1-1", 1},
+        {"1.0-alpha-1", "1.0-alpha-2", -1},
+        {"2.0", "10.0", -1},
+        {"1.0-SNAPSHOT", "1.0-RC1", 1},
+        {"1-1", "1-ga-1", 1},
     };
     ROWS(MEDSEC_VS_MAVEN, r);
     static const char *const bad[] = {"", "1\t0"};
@@ -235,15 +279,24 @@ static void test_debian(void **state)
 {
     (void)state;
     static const struct row rows[] = {
-        {"1.0~rc1", "1.0", -1},       {"1.0", "1.0+b1", -1},          {"1.0-1", "1.0-1+deb12u1", -1},
-        {"1:0.1", "2.0", 1},          {"0:1.0", "1.0", 0},            {"1.0", "1.0-0", 0},
-        {"1.0a", "1.0+", -1},         {"1.0~~", "1.0~", -1},          {"1.0", "1.00", 0},
-        {"2.30-21", "2.30-3", 1},     {"1.2.3-1~deb7u1", "1.2.3-1", -1}, {"7:1", "10:0", -1},
-        {"1.0-1-2", "1.0-1-10", -1},  {"1:2:3-4", "1:2:3-5", -1},
+        {"1.0~rc1", "1.0", -1},
+        {"1.0", "1.0+b1", -1},
+        {"1.0-1", "1.0-1+deb12u1", -1},
+        {"1:0.1", "2.0", 1},
+        {"0:1.0", "1.0", 0},
+        {"1.0", "1.0-0", 0},
+        {"1.0a", "1.0+", -1},
+        {"1.0~~", "1.0~", -1},
+        {"1.0", "1.00", 0},
+        {"2.30-21", "2.30-3", 1},
+        {"1.2.3-1~deb7u1", "1.2.3-1", -1},
+        {"7:1", "10:0", -1},
+        {"1.0-1-2", "1.0-1-10", -1},
+        {"1:2:3-4", "1:2:3-5", -1},
     };
     ROWS(MEDSEC_VS_DEBIAN, rows);
-    static const char *const bad[] = {"", "a1.0", ":1.0", "1:", "x:1.0", "1.0-", "1.0_1", "1.0-1_2", "99999999999:1",
-                                      "1.0 1"};
+    static const char *const bad[] = {"",      "a1.0",    ":1.0",          "1:",   "x:1.0", "1.0-",
+                                      "1.0_1", "1.0-1_2", "99999999999:1", "1.0 1"};
     INVALID(MEDSEC_VS_DEBIAN, bad);
     assert_true(medsec_version_valid(MEDSEC_VS_DEBIAN, "2147483647:1"));
 }
@@ -252,10 +305,18 @@ static void test_rpm(void **state)
 {
     (void)state;
     static const struct row rows[] = {
-        {"1.0~rc1", "1.0", -1},    {"1.0", "1.0^git1", -1},   {"1.0^git1", "1.0.1", -1},
-        {"1.0a", "1.0.1", -1},     {"1.0", "1.0-1", -1},      {"1:1.0", "2.0", 1},
-        {"0:1.0-1", "1.0-1", 0},   {"2.0-1.el9", "2.0-1.el9_1", -1}, {"10", "9", 1},
-        {"1.01", "1.1", 0},        {"a", "1", -1},            {"1.0-2", "1.0-10", -1},
+        {"1.0~rc1", "1.0", -1},
+        {"1.0", "1.0^git1", -1},
+        {"1.0^git1", "1.0.1", -1},
+        {"1.0a", "1.0.1", -1},
+        {"1.0", "1.0-1", -1},
+        {"1:1.0", "2.0", 1},
+        {"0:1.0-1", "1.0-1", 0},
+        {"2.0-1.el9", "2.0-1.el9_1", -1},
+        {"10", "9", 1},
+        {"1.01", "1.1", 0},
+        {"a", "1", -1},
+        {"1.0-2", "1.0-10", -1},
     };
     ROWS(MEDSEC_VS_RPM, rows);
     static const char *const bad[] = {"", "1.0 2"};
@@ -267,14 +328,22 @@ static void test_alpine(void **state)
 {
     (void)state;
     static const struct row rows[] = {
-        {"1.0_alpha1", "1.0_beta1", -1}, {"1.0_rc1", "1.0", -1},     {"1.0", "1.0_p1", -1},
-        {"1.0", "1.0-r1", -1},           {"1.0a", "1.0.1", -1},       {"1.0", "1.0a", -1},
-        {"1.02", "1.1", -1},             {"1.0_git20240101", "1.0_p1", -1}, {"1.0-r9", "1.0-r10", -1},
-        {"1.0~1234", "1.0~2345", -1},    {"1.0_alpha", "1.0_alpha1", -1}, {"1.2.3", "1.2.3", 0},
+        {"1.0_alpha1", "1.0_beta1", -1},
+        {"1.0_rc1", "1.0", -1},
+        {"1.0", "1.0_p1", -1},
+        {"1.0", "1.0-r1", -1},
+        {"1.0a", "1.0.1", -1},
+        {"1.0", "1.0a", -1},
+        {"1.02", "1.1", -1},
+        {"1.0_git20240101", "1.0_p1", -1},
+        {"1.0-r9", "1.0-r10", -1},
+        {"1.0~1234", "1.0~2345", -1},
+        {"1.0_alpha", "1.0_alpha1", -1},
+        {"1.2.3", "1.2.3", 0},
     };
     ROWS(MEDSEC_VS_ALPINE, rows);
-    static const char *const bad[] = {"", "a", ".1", "1.0a1", "1.0_foo", "1.0-r", "1.0-r1-r2", "1.0~", "1.0~xyz",
-                                      "1..0", "1.0_", "1.0A"};
+    static const char *const bad[] = {"",          "a",    ".1",      "1.0a1", "1.0_foo", "1.0-r",
+                                      "1.0-r1-r2", "1.0~", "1.0~xyz", "1..0",  "1.0_",    "1.0A"};
     INVALID(MEDSEC_VS_ALPINE, bad);
 }
 
@@ -282,29 +351,53 @@ static void test_composer(void **state)
 {
     (void)state;
     static const struct row rows[] = {
-        {"1.0-dev", "1.0alpha1", -1}, {"1.0a1", "1.0b1", -1},   {"1.0b1", "1.0RC1", -1},
-        {"1.0RC1", "1.0rc1", 0},      {"1.0rc1", "1.0", -1},     {"1.0", "1.0pl1", -1},
-        {"v1.2.3", "1.2.3", 0},       {"1.0", "1.0.0", -1},      {"1.0-stable", "1.0-dev", -1},
-        {"2.0.0-beta.2", "2.0.0-beta.10", -1}, {"99999999999999999999", "100000000000000000000", -1},
+        {"1.0-dev", "1.0alpha1", -1},
+        {"1.0a1", "1.0b1", -1},
+        {"1.0b1", "1.0RC1", -1},
+        {"1.0RC1", "1.0rc1", 0},
+        {"1.0rc1", "1.0", -1},
+        {"1.0", "1.0pl1", -1},
+        {"v1.2.3", "1.2.3", 0},
+        {"1.0", "1.0.0", -1},
+        {"1.0-stable", "1.0-dev", -1},
+        {"2.0.0-beta.2", "2.0.0-beta.10", -1},
+        {"99999999999999999999", "100000000000000000000", -1},
     };
     ROWS(MEDSEC_VS_COMPOSER, rows);
     static const char *const bad[] = {"", "v", "1.2.", "1 2"};
     INVALID(MEDSEC_VS_COMPOSER, bad);
 }
 
-/* NVD / vendor versions of device components: openssl, dropbear, busybox, linux, wpa_supplicant, sqlite. */
+/* NVD / vendor versions of device components: openssl, dropbear, busybox, linux, wpa_supplicant,
+ * sqlite. */
 static void test_generic(void **state)
 {
     (void)state;
     static const struct row rows[] = {
-        {"1.1.1", "1.1.1k", -1},      {"1.1.0z", "1.1.1", -1},       {"1.0.2j", "1.0.2k", -1},
-        {"1.1.1z", "1.1.1za", -1},    {"0.9.8zh", "1.0.0", -1},      {"2016.72", "2016.74", -1},
-        {"2019.78", "2020.81", -1},   {"4.9.2", "4.9.11", -1},       {"1.2.3-rc1", "1.2.3", -1},
-        {"1.2.3-beta2", "1.2.3-rc1", -1}, {"1.2.3-alpha", "1.2.3-beta", -1}, {"1.2.3.dev1", "1.2.3a", -1},
-        {"5.5", "5.5p1", -1},         {"5.5p1", "5.5p2", -1},        {"1.36.1", "1.36.10", -1},
-        {"4.14.0-rc1", "4.14", -1},   {"4.14", "4.14.1", -1},         {"2.6", "2.10", -1},
-        {"3.8.10.2", "3.32.3", -1},   {"1.0", "1.0.0", 0},            {"V1.2", "v1.2", 0},
-        {"2.4.49", "2.4.50", -1},     {"1.0-SNAPSHOT", "1.0", -1},    {"7.1.0_p1", "7.1.0", 1},
+        {"1.1.1", "1.1.1k", -1},
+        {"1.1.0z", "1.1.1", -1},
+        {"1.0.2j", "1.0.2k", -1},
+        {"1.1.1z", "1.1.1za", -1},
+        {"0.9.8zh", "1.0.0", -1},
+        {"2016.72", "2016.74", -1},
+        {"2019.78", "2020.81", -1},
+        {"4.9.2", "4.9.11", -1},
+        {"1.2.3-rc1", "1.2.3", -1},
+        {"1.2.3-beta2", "1.2.3-rc1", -1},
+        {"1.2.3-alpha", "1.2.3-beta", -1},
+        {"1.2.3.dev1", "1.2.3a", -1},
+        {"5.5", "5.5p1", -1},
+        {"5.5p1", "5.5p2", -1},
+        {"1.36.1", "1.36.10", -1},
+        {"4.14.0-rc1", "4.14", -1},
+        {"4.14", "4.14.1", -1},
+        {"2.6", "2.10", -1},
+        {"3.8.10.2", "3.32.3", -1},
+        {"1.0", "1.0.0", 0},
+        {"V1.2", "v1.2", 0},
+        {"2.4.49", "2.4.50", -1},
+        {"1.0-SNAPSHOT", "1.0", -1},
+        {"7.1.0_p1", "7.1.0", 1},
     };
     ROWS(MEDSEC_VS_GENERIC, rows);
     static const char *const bad[] = {"", "...", "1 .0"};
@@ -375,10 +468,14 @@ static void test_npm_ranges(void **state)
     bool b;
     struct medsec_error err = {0};
     assert_int_equal(medsec_npm_range_satisfies("3 - =0.2.0", "0.1.0", 0, &b, &err), MEDSEC_EPARSE);
-    assert_int_equal(medsec_npm_range_satisfies("> x.0.1 * 01.x.10", "1.0.0", MEDSEC_NPM_LOOSE, &b, &err),
+    assert_int_equal(
+        medsec_npm_range_satisfies("> x.0.1 * 01.x.10", "1.0.0", MEDSEC_NPM_LOOSE, &b, &err),
+        MEDSEC_EPARSE);
+    assert_int_equal(medsec_npm_range_satisfies(">=1.2.3 blerg", "1.2.3", 0, &b, &err),
                      MEDSEC_EPARSE);
-    assert_int_equal(medsec_npm_range_satisfies(">=1.2.3 blerg", "1.2.3", 0, &b, &err), MEDSEC_EPARSE);
-    assert_int_equal(medsec_npm_range_satisfies(">=1.2.3 blerg", "1.2.3", MEDSEC_NPM_LOOSE, &b, &err), MEDSEC_OK);
+    assert_int_equal(
+        medsec_npm_range_satisfies(">=1.2.3 blerg", "1.2.3", MEDSEC_NPM_LOOSE, &b, &err),
+        MEDSEC_OK);
     assert_true(b); /* loose mode drops what it cannot read */
     char out[8];
     assert_int_equal(medsec_npm_range_format("^1.2.3", 0, out, sizeof out, &err), MEDSEC_ETOOBIG);
@@ -409,28 +506,32 @@ static void test_pep440_specifiers(void **state)
     assert_true(spec("==1.0", "1.0+local", A));
     assert_false(spec("==1.0+other", "1.0+local", A));
     assert_false(spec("!=1.0.*", "1.0.1", A));
-    assert_false(spec("<2.0", "2.0a1", MEDSEC_PEP440_PRE_INCLUDE)); /* < excludes prereleases of the bound */
-    assert_false(spec(">1.0", "1.0.post1", A));                   /* > excludes post-releases of the bound */
+    assert_false(
+        spec("<2.0", "2.0a1", MEDSEC_PEP440_PRE_INCLUDE)); /* < excludes prereleases of the bound */
+    assert_false(spec(">1.0", "1.0.post1", A)); /* > excludes post-releases of the bound */
     assert_false(spec(">1.0", "1.0+local", A));
     assert_true(spec(">=1.0,<2.0", "1.5", A));
-    assert_false(spec(">=1.0", "1.5a1", A));                      /* prereleases need opting in... */
-    assert_true(spec(">=1.0a1", "1.5a1", A));                     /* ...or a specifier naming one */
+    assert_false(spec(">=1.0", "1.5a1", A));  /* prereleases need opting in... */
+    assert_true(spec(">=1.0a1", "1.5a1", A)); /* ...or a specifier naming one */
     assert_true(spec(">=1.0", "1.5a1", MEDSEC_PEP440_PRE_INCLUDE));
     assert_false(spec(">=1.0a1", "1.5a1", MEDSEC_PEP440_PRE_EXCLUDE));
     assert_true(spec("===1.0", "1.0", A));
     assert_false(spec("===1.0", "1.0.0", A));
     assert_true(spec("==0.*", "1!1.0", A)); /* packaging pads in front of "1!1": a quirk kept */
     assert_false(spec("==1!1.0.*", "1!1.0", A));
-    /* "~=1.0dev.5": packaging takes the prefix from the text ("1.0dev" = 1.0.dev0), so nothing matches */
+    /* "~=1.0dev.5": packaging takes the prefix from the text ("1.0dev" = 1.0.dev0), so nothing
+     * matches */
     assert_false(spec("~=1.0dev.5", "1.0.dev7", MEDSEC_PEP440_PRE_INCLUDE));
     assert_false(spec("~=1.0dev.5", "1.0.1", A));
     assert_true(spec("~=1.0.5", "1.0.7", A));
     assert_true(spec("", "1.0", A));
     assert_false(spec("", "1.0a1", A));
     bool b;
-    static const char *const bad[] = {"~=1", "=>1.0", "==1.0.*+local", ">=1.0+local", "1.0", "<1.0.*", ">=a"};
+    static const char *const bad[] = {"~=1",    "=>1.0", "==1.0.*+local", ">=1.0+local", "1.0",
+                                      "<1.0.*", ">=a"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_int_equal(medsec_pep440_specifiers_contain(bad[i], "1.0", A, &b, NULL), MEDSEC_EPARSE);
+        assert_int_equal(medsec_pep440_specifiers_contain(bad[i], "1.0", A, &b, NULL),
+                         MEDSEC_EPARSE);
     assert_int_equal(medsec_pep440_specifiers_contain(">=1.0", "x", A, &b, NULL), MEDSEC_EPARSE);
 }
 
@@ -502,7 +603,8 @@ static void test_vers_canonical(void **state)
     }
     struct medsec_vers v;
     struct medsec_error err = {0};
-    assert_int_equal(medsec_vers_parse_canonical("vers:deb/<1.0|!=1.5|>=2.0~rc1|<=3.0", &v, &err), MEDSEC_OK);
+    assert_int_equal(medsec_vers_parse_canonical("vers:deb/<1.0|!=1.5|>=2.0~rc1|<=3.0", &v, &err),
+                     MEDSEC_OK);
     assert_int_equal(v.n, 4);
     assert_int_equal(v.c[1].op, MEDSEC_VERS_NE);
     assert_string_equal(v.c[2].version, "2.0~rc1");
@@ -581,15 +683,24 @@ static void test_vers_alloc_failures(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_semver),          cmocka_unit_test(test_npm_versions),
-        cmocka_unit_test(test_pypi),            cmocka_unit_test(test_golang),
-        cmocka_unit_test(test_gem),             cmocka_unit_test(test_nuget),
-        cmocka_unit_test(test_maven),           cmocka_unit_test(test_debian),
-        cmocka_unit_test(test_rpm),             cmocka_unit_test(test_alpine),
-        cmocka_unit_test(test_composer),        cmocka_unit_test(test_generic),
-        cmocka_unit_test(test_compare_invalid), cmocka_unit_test(test_npm_ranges),
-        cmocka_unit_test(test_pep440_specifiers), cmocka_unit_test(test_vers_parse_format),
-        cmocka_unit_test(test_vers_canonical),  cmocka_unit_test(test_vers_contains),
+        cmocka_unit_test(test_semver),
+        cmocka_unit_test(test_npm_versions),
+        cmocka_unit_test(test_pypi),
+        cmocka_unit_test(test_golang),
+        cmocka_unit_test(test_gem),
+        cmocka_unit_test(test_nuget),
+        cmocka_unit_test(test_maven),
+        cmocka_unit_test(test_debian),
+        cmocka_unit_test(test_rpm),
+        cmocka_unit_test(test_alpine),
+        cmocka_unit_test(test_composer),
+        cmocka_unit_test(test_generic),
+        cmocka_unit_test(test_compare_invalid),
+        cmocka_unit_test(test_npm_ranges),
+        cmocka_unit_test(test_pep440_specifiers),
+        cmocka_unit_test(test_vers_parse_format),
+        cmocka_unit_test(test_vers_canonical),
+        cmocka_unit_test(test_vers_contains),
         cmocka_unit_test(test_vers_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,12 +8,10 @@
  *   vers-parse TEXT            -> ok<TAB>canonical | error<TAB>message   (medsec_vers_parse)
  *   vers-canon TEXT            -> the same with medsec_vers_parse_canonical
  *   vers-contains RANGE V      -> true | false | error<TAB>message
- *   npm-range RANGE V FLAGS    -> 1 | 0 | invalid      (FLAGS: bit 1 loose, bit 2 includePrerelease)
- *   npm-format RANGE FLAGS     -> canonical range | invalid
- *   npm-valid V FLAGS          -> 1 | 0
- *   npm-cmp A B FLAGS          -> -1 | 0 | 1 | invalid
- *   pep440-spec SPECS V PRE    -> 1 | 0 | invalid      (PRE: auto | include | exclude)
- *   pep440-norm V              -> normalised | invalid
+ *   npm-range RANGE V FLAGS    -> 1 | 0 | invalid      (FLAGS: bit 1 loose, bit 2
+ * includePrerelease) npm-format RANGE FLAGS     -> canonical range | invalid npm-valid V FLAGS -> 1
+ * | 0 npm-cmp A B FLAGS          -> -1 | 0 | 1 | invalid pep440-spec SPECS V PRE    -> 1 | 0 |
+ * invalid      (PRE: auto | include | exclude) pep440-norm V              -> normalised | invalid
  *   nuget-range RANGE V        -> 1 | 0 | invalid | unsupported
  *   maven-range RANGE V        -> 1 | 0 | invalid
  *   gem-req REQ V              -> 1 | 0 | invalid
@@ -47,7 +45,7 @@ static void vers_cmd(const char *cmd, const char *text, const char *version)
     struct medsec_vers r;
     struct medsec_error err = {0};
     medsec_err e = strcmp(cmd, "vers-canon") == 0 ? medsec_vers_parse_canonical(text, &r, &err)
-                                                 : medsec_vers_parse(text, &r, &err);
+                                                  : medsec_vers_parse(text, &r, &err);
     if (e) {
         printf("error\t%s\n", err.msg);
         return;
@@ -108,7 +106,8 @@ int main(void)
                 puts("unknown");
             else
                 puts(medsec_version_valid(s, "1.0.0") ? "implemented" : "placeholder");
-        } else if ((strcmp(f[0], "vers-parse") == 0 || strcmp(f[0], "vers-canon") == 0) && nf == 2) {
+        } else if ((strcmp(f[0], "vers-parse") == 0 || strcmp(f[0], "vers-canon") == 0) &&
+                   nf == 2) {
             vers_cmd(f[0], f[1], NULL);
         } else if (strcmp(f[0], "vers-contains") == 0 && nf == 3) {
             vers_cmd(f[0], f[1], f[2]);
