@@ -4,7 +4,7 @@
 set -eu
 PACKAGES="
 build-essential cmake ninja-build pkg-config git
-clang-14 libclang-rt-14-dev
+clang-14 libclang-rt-14-dev clang-format-14
 libfyaml-dev libcmocka-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev zlib1g-dev
 libgraphviz-dev graphviz libsodium-dev
 time
