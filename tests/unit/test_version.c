@@ -7,6 +7,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -680,10 +681,75 @@ static void test_vers_alloc_failures(void **state)
     }
 }
 
+/* ---- OSV range semantics ---- */
+
+static bool in_range(enum medsec_vscheme s, const char *spec, const char *version)
+{
+    /* spec: "i=1.0 f=1.4 la=2.1" */
+    struct medsec_version_event ev[16];
+    size_t n = 0;
+    static char copy[256];
+    snprintf(copy, sizeof copy, "%s", spec);
+    for (char *save = NULL, *t = strtok_r(copy, " ", &save); t; t = strtok_r(NULL, " ", &save)) {
+        char *eq = strchr(t, '=');
+        *eq = '\0';
+        enum medsec_version_event_kind k = !strcmp(t, "i")    ? MEDSEC_VERSION_EV_INTRODUCED
+                                           : !strcmp(t, "f")  ? MEDSEC_VERSION_EV_FIXED
+                                           : !strcmp(t, "la") ? MEDSEC_VERSION_EV_LAST_AFFECTED
+                                                              : MEDSEC_VERSION_EV_LIMIT;
+        ev[n++] = (struct medsec_version_event){k, eq + 1, strlen(eq + 1)};
+    }
+    bool out = false;
+    struct medsec_error err;
+    assert_int_equal(medsec_version_osv_contains(s, ev, n, version, &out, &err), MEDSEC_OK);
+    return out;
+}
+
+static void test_osv_range(void **state)
+{
+    (void)state;
+    assert_true(in_range(MEDSEC_VS_SEMVER, "i=0 f=1.2.0", "1.1.9"));
+    assert_false(in_range(MEDSEC_VS_SEMVER, "i=0 f=1.2.0", "1.2.0"));
+    assert_true(
+        in_range(MEDSEC_VS_SEMVER, "i=0 f=1.2.0", "1.2.0-rc.1")); /* a prerelease sorts before */
+    assert_true(
+        in_range(MEDSEC_VS_SEMVER, "f=1.2.0 i=0", "v0.1.0")); /* order and "v" do not matter */
+    /* two intervals in one range */
+    assert_true(in_range(MEDSEC_VS_SEMVER, "i=1.0.0 f=2.0.0 i=3.0.0 f=4.0.0", "3.5.0"));
+    assert_false(in_range(MEDSEC_VS_SEMVER, "i=1.0.0 f=2.0.0 i=3.0.0 f=4.0.0", "2.5.0"));
+    assert_false(in_range(MEDSEC_VS_SEMVER, "i=1.0.0 f=2.0.0 i=3.0.0 f=4.0.0", "0.9.0"));
+    assert_true(in_range(MEDSEC_VS_SEMVER, "i=3.0.0 f=4.0.0 i=1.0.0 f=2.0.0", "1.5.0"));
+    /* last_affected is inclusive, limit exclusive */
+    assert_true(in_range(MEDSEC_VS_PYPI, "i=2.0 la=2.1.3", "2.1.3"));
+    assert_false(in_range(MEDSEC_VS_PYPI, "i=2.0 la=2.1.3", "2.1.3.post1"));
+    assert_true(in_range(MEDSEC_VS_PYPI, "i=2.0 l=3.0", "2.9"));
+    assert_false(in_range(MEDSEC_VS_PYPI, "i=2.0 l=3.0", "3.0"));
+    /* introduced only: everything from there on */
+    assert_true(in_range(MEDSEC_VS_DEBIAN, "i=1:2.0-1", "1:2.0-1"));
+    assert_false(in_range(MEDSEC_VS_DEBIAN, "i=1:2.0-1", "2.5-1"));
+    /* ecosystem ordering matters: rpm tilde, maven qualifiers */
+    assert_true(in_range(MEDSEC_VS_RPM, "i=0 f=1.0-1", "1.0~rc1-1"));
+    assert_true(in_range(MEDSEC_VS_MAVEN, "i=0 f=2.0", "2.0-beta"));
+    assert_false(in_range(MEDSEC_VS_MAVEN, "i=0 f=2.0", "2.0.0"));
+    /* a version the scheme rejects is an error, not a silent "not affected" */
+    struct medsec_version_event ev[] = {{MEDSEC_VERSION_EV_INTRODUCED, "0", 1},
+                                        {MEDSEC_VERSION_EV_FIXED, "1.2.0", 5}};
+    bool out = true;
+    struct medsec_error err;
+    assert_int_equal(
+        medsec_version_osv_contains(MEDSEC_VS_SEMVER, ev, 2, "not a version", &out, &err),
+        MEDSEC_EPARSE);
+    assert_false(out);
+    struct medsec_version_event bad[] = {{MEDSEC_VERSION_EV_INTRODUCED, "x.y", 3}};
+    assert_int_equal(medsec_version_osv_contains(MEDSEC_VS_SEMVER, bad, 1, "1.0.0", &out, &err),
+                     MEDSEC_EPARSE);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_semver),
+        cmocka_unit_test(test_osv_range),
         cmocka_unit_test(test_npm_versions),
         cmocka_unit_test(test_pypi),
         cmocka_unit_test(test_golang),
