@@ -17,10 +17,11 @@ typedef int64_t (*medsec_clock_fn)(void *ud);
 /*
  * What the library asks its caller for instead of reaching into the process (as Lua keeps its
  * allocator in its state): every allocation and every "now" of a call goes through it. The
- * top-level entry points (medsec_device_open, medsec_db_open, medsec_model_load, medsec_sbom_load
- * ...) take one and the handles they return keep it, so later calls on a handle use the same
- * allocator and clock. The library never reads an environment variable and never calls time()
- * itself.
+ * entry points that return a handle (medsec_device_open, medsec_db_open, medsec_scan_plan_new) take
+ * one and the handle keeps it, so every later call on the handle uses the same allocator and clock.
+ * Functions without a context parameter (loaders of one file, parsers, version comparison) run
+ * under the context in force on the thread (medsec_ctx_enter below). The library never reads an
+ * environment variable and never calls time() itself.
  *
  * The caller owns the context; it must outlive everything made with it. NULL wherever a context is
  * asked for means the default one: realloc/free and the system clock.
