@@ -42,6 +42,13 @@ FIND(medsec_model_find_exploitability, medsec_model_level, risk_matrix.exploitab
      risk_matrix.nexploitability, id)
 FIND(medsec_model_find_version, medsec_model_version, versions, nversions, version)
 
+/* The kinds without a public lookup, for medsec_model_kind_of. */
+#define FIND_LOCAL(fn, T, arr, n, key) static FIND(fn, T, arr, n, key)
+FIND_LOCAL(find_requirement, medsec_model_requirement, requirements, nrequirements, id)
+FIND_LOCAL(find_evidence, medsec_model_evidence, evidence, nevidence, id)
+FIND_LOCAL(find_assumption, medsec_model_assumption, assumptions, nassumptions, id)
+FIND_LOCAL(find_duty, medsec_model_duty, duties, nduties, id)
+
 bool medsec_model_kind_of(const struct medsec_model *m, const char *id,
                           enum medsec_model_kind *kind)
 {
@@ -62,35 +69,16 @@ bool medsec_model_kind_of(const struct medsec_model *m, const char *id,
         k = MEDSEC_MK_HAZARD;
     else if (medsec_model_find_threat(m, id))
         k = MEDSEC_MK_THREAT;
-    else {
-        size_t i;
-        for (i = 0; i < m->nrequirements && strcmp(m->requirements[i].id, id); i++)
-            ;
-        if (i < m->nrequirements) {
-            k = MEDSEC_MK_REQUIREMENT;
-            goto found;
-        }
-        for (i = 0; i < m->nevidence && strcmp(m->evidence[i].id, id); i++)
-            ;
-        if (i < m->nevidence) {
-            k = MEDSEC_MK_EVIDENCE;
-            goto found;
-        }
-        for (i = 0; i < m->nassumptions && strcmp(m->assumptions[i].id, id); i++)
-            ;
-        if (i < m->nassumptions) {
-            k = MEDSEC_MK_ASSUMPTION;
-            goto found;
-        }
-        for (i = 0; i < m->nduties && strcmp(m->duties[i].id, id); i++)
-            ;
-        if (i < m->nduties) {
-            k = MEDSEC_MK_DUTY;
-            goto found;
-        }
+    else if (find_requirement(m, id))
+        k = MEDSEC_MK_REQUIREMENT;
+    else if (find_evidence(m, id))
+        k = MEDSEC_MK_EVIDENCE;
+    else if (find_assumption(m, id))
+        k = MEDSEC_MK_ASSUMPTION;
+    else if (find_duty(m, id))
+        k = MEDSEC_MK_DUTY;
+    else
         return false;
-    }
-found:
     if (kind)
         *kind = k;
     return true;
