@@ -122,6 +122,11 @@ struct cli_spec {
     const char *extra;             /* message when there are more than max_args */
 };
 
+/* The operands of a command on one device folder (in a struct cli_spec initializer). */
+#define CLI_ONE_DEVICE_FOLDER                                                                      \
+    .min_args = 1, .max_args = 1, .missing = "missing device folder",                              \
+    .extra = "one device folder only"
+
 #define CLI_HELP_SHOWN (-1)
 /*
  * Parse @argv (argv[0] is the command's name) against @spec: options anywhere, "--" ends them,

@@ -26,10 +26,7 @@ int cmd_dfd(int argc, char **argv)
             "and dashed \"(clear)\" in clear text). Output is deterministic.\n",
         .opts = opts,
         .more = "Exit: 0 written, 2 bad input, 3 internal error.\n",
-        .min_args = 1,
-        .max_args = 1,
-        .missing = "missing device folder",
-        .extra = "one device folder only",
+        CLI_ONE_DEVICE_FOLDER,
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);

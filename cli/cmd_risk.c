@@ -185,10 +185,7 @@ int cmd_risk(int argc, char **argv)
         .opts = opts,
         .more = "Exit: 0 every residual risk is acceptable, 1 some residual risk is unacceptable,\n"
                 "2 bad input, 3 internal error.\n",
-        .min_args = 1,
-        .max_args = 1,
-        .missing = "missing device folder",
-        .extra = "one device folder only",
+        CLI_ONE_DEVICE_FOLDER,
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);

@@ -318,11 +318,7 @@ static void sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
                 medsec_jsonw_kv_string(w, "security-severity", s);
                 medsec_jsonw_kv_string(w, "cvssVector", v->cvss_vector);
             }
-            medsec_jsonw_key(w, "aliases");
-            medsec_jsonw_array_begin(w);
-            for (size_t a = 0; a < v->naliases; a++)
-                medsec_jsonw_string(w, v->aliases[a]);
-            medsec_jsonw_array_end(w);
+            medsec_jsonw_kv_strings(w, "aliases", v->aliases, v->naliases);
             medsec_jsonw_key(w, "tags");
             medsec_jsonw_array_begin(w);
             medsec_jsonw_string(w, "security");

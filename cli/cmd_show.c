@@ -260,15 +260,6 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
     return 0;
 }
 
-static void json_strlist(struct medsec_jsonw *w, const char *key, const struct medsec_strlist *l)
-{
-    medsec_jsonw_key(w, key);
-    medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < l->n; i++)
-        medsec_jsonw_string(w, l->v[i]);
-    medsec_jsonw_array_end(w);
-}
-
 static void json_tri(struct medsec_jsonw *w, const char *key, int v)
 {
     medsec_jsonw_key(w, key);
@@ -297,8 +288,8 @@ static int print_json(struct cli_output *out, const struct medsec_model *m, cons
     medsec_jsonw_kv_string(&w, "fda_class", d->fda_class);
     medsec_jsonw_kv_string(&w, "software_safety_class", d->software_safety_class);
     medsec_jsonw_kv_string(&w, "intended_purpose", d->intended_purpose);
-    json_strlist(&w, "intended_users", &d->intended_users);
-    json_strlist(&w, "use_environments", &d->use_environments);
+    medsec_jsonw_kv_strings(&w, "intended_users", d->intended_users.v, d->intended_users.n);
+    medsec_jsonw_kv_strings(&w, "use_environments", d->use_environments.v, d->use_environments.n);
     medsec_jsonw_kv_string(&w, "current_version", d->current_version);
     medsec_jsonw_object_end(&w);
     const struct medsec_model_sbom **set =
@@ -400,8 +391,8 @@ static int print_json(struct cli_output *out, const struct medsec_model *m, cons
         medsec_jsonw_kv_string(&w, "id", vu->id);
         medsec_jsonw_kv_string(&w, "title", vu->title);
         medsec_jsonw_kv_string(&w, "status", medsec_vuln_status_name(vu->status));
-        json_strlist(&w, "components", &vu->components);
-        json_strlist(&w, "items", &vu->items);
+        medsec_jsonw_kv_strings(&w, "components", vu->components.v, vu->components.n);
+        medsec_jsonw_kv_strings(&w, "items", vu->items.v, vu->items.n);
         medsec_jsonw_kv_string(&w, "rubric", vu->rubric);
         medsec_jsonw_kv_string(&w, "vector", vu->cvss ? vu->cvss->vector : NULL);
         medsec_jsonw_key(&w, "base_score");

@@ -8,15 +8,6 @@
 #include "medsec/json.h"
 #include "medsec/device.h"
 
-static void json_list(struct medsec_jsonw *w, const char *key, const char *const *v, size_t n)
-{
-    medsec_jsonw_key(w, key);
-    medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < n; i++)
-        medsec_jsonw_string(w, v[i]);
-    medsec_jsonw_array_end(w);
-}
-
 static int print_json(struct cli_output *out, const struct medsec_device *d,
                       const struct medsec_threat_list *l)
 {
@@ -27,11 +18,7 @@ static int print_json(struct cli_output *out, const struct medsec_device *d,
     medsec_jsonw_init(&w, &b, 1);
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_kv_string(&w, "device", medsec_device_name(d));
-    medsec_jsonw_key(&w, "catalogs");
-    medsec_jsonw_array_begin(&w);
-    for (size_t i = 0; i < ncat; i++)
-        medsec_jsonw_string(&w, cat[i]);
-    medsec_jsonw_array_end(&w);
+    medsec_jsonw_kv_strings(&w, "catalogs", cat, ncat);
     medsec_jsonw_kv_int(&w, "rules", (long long)medsec_device_catalog(d)->n);
     medsec_jsonw_kv_int(&w, "elements", (long long)medsec_device_graph(d)->n);
     medsec_jsonw_key(&w, "threats");
@@ -55,12 +42,13 @@ static int print_json(struct cli_output *out, const struct medsec_device *d,
         medsec_jsonw_kv_string(&w, "status", medsec_tm_status_name(t->status));
         medsec_jsonw_kv_string(&w, "mitigation", t->mitigation);
         medsec_jsonw_kv_string(&w, "security_hazard", t->hazard);
-        json_list(&w, "cwe", t->cwe, t->ncwe);
-        json_list(&w, "capec", t->capec, t->ncapec);
-        json_list(&w, "suggested_controls", t->controls, t->ncontrols);
-        json_list(&w, "missing_controls", t->missing, t->nmissing);
-        json_list(&w, "clinical_functions", t->clinical_functions, t->nclinical_functions);
-        json_list(&w, "safety_hazards", t->hazards, t->nhazards);
+        medsec_jsonw_kv_strings(&w, "cwe", t->cwe, t->ncwe);
+        medsec_jsonw_kv_strings(&w, "capec", t->capec, t->ncapec);
+        medsec_jsonw_kv_strings(&w, "suggested_controls", t->controls, t->ncontrols);
+        medsec_jsonw_kv_strings(&w, "missing_controls", t->missing, t->nmissing);
+        medsec_jsonw_kv_strings(&w, "clinical_functions",
+                                (const char *const *)t->clinical_functions, t->nclinical_functions);
+        medsec_jsonw_kv_strings(&w, "safety_hazards", t->hazards, t->nhazards);
         medsec_jsonw_kv_bool(&w, "manual", t->manual);
         medsec_jsonw_object_end(&w);
     }
@@ -154,10 +142,7 @@ int cmd_threats(int argc, char **argv)
             "the catalogs given with --rules, and merge the threats written in the device file.\n",
         .opts = opts,
         .more = "Exit: 0 listed, 2 bad input (file:line:column on stderr), 3 internal error.\n",
-        .min_args = 1,
-        .max_args = 1,
-        .missing = "missing device folder",
-        .extra = "one device folder only",
+        CLI_ONE_DEVICE_FOLDER,
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);

@@ -119,6 +119,9 @@ void medsec_jsonw_value(struct medsec_jsonw *w, const struct medsec_json *v);
 void medsec_jsonw_kv_string(struct medsec_jsonw *w, const char *key, const char *s);
 void medsec_jsonw_kv_int(struct medsec_jsonw *w, const char *key, long long v);
 void medsec_jsonw_kv_bool(struct medsec_jsonw *w, const char *key, bool v);
+/* "key": [the @n strings of @v] (NULL entries as null). */
+void medsec_jsonw_kv_strings(struct medsec_jsonw *w, const char *key, const char *const *v,
+                             size_t n);
 /* Finish: adds the final newline when pretty; returns the sticky error. */
 medsec_err medsec_jsonw_finish(struct medsec_jsonw *w);
 

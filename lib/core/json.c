@@ -251,6 +251,19 @@ static medsec_err parse_number(struct parser *ps, struct medsec_json *v)
 
 static medsec_err parse_value(struct parser *ps, struct medsec_json *v);
 
+/* After an element of an array or an object: ',' (more follow) or @close (the end), else an error.
+ */
+static medsec_err next_or_close(struct parser *ps, char close, const char *expected,
+                                const char *eof, bool *more)
+{
+    skip_ws(ps);
+    if (ps->p < ps->end && (*ps->p == ',' || *ps->p == close)) {
+        *more = *ps->p++ == ',';
+        return MEDSEC_OK;
+    }
+    return fail(ps, ps->p, MEDSEC_EPARSE, ps->p < ps->end ? expected : eof);
+}
+
 /* Move the children an array or object stacked since @mark into the document's arena. */
 static medsec_err stack_take(struct parser *ps, struct stack *st, size_t mark, void **out,
                              size_t *count)
@@ -286,18 +299,12 @@ static medsec_err parse_array(struct parser *ps, struct medsec_json *v)
         if (!slot)
             return fail(ps, ps->p, MEDSEC_ENOMEM, NULL);
         *slot = item;
-        skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            ps->p++;
-            continue;
-        }
-        if (ps->p < ps->end && *ps->p == ']') {
-            ps->p++;
+        bool more;
+        if ((rc = next_or_close(ps, ']', "expected ',' or ']' in array",
+                                "unexpected end of input in array", &more)))
+            return rc;
+        if (!more)
             break;
-        }
-        return fail(ps, ps->p, MEDSEC_EPARSE,
-                    ps->p < ps->end ? "expected ',' or ']' in array"
-                                    : "unexpected end of input in array");
     }
 done:;
     void *arr;
@@ -342,18 +349,12 @@ static medsec_err parse_object(struct parser *ps, struct medsec_json *v)
         if (!slot)
             return fail(ps, ps->p, MEDSEC_ENOMEM, NULL);
         *slot = m;
-        skip_ws(ps);
-        if (ps->p < ps->end && *ps->p == ',') {
-            ps->p++;
-            continue;
-        }
-        if (ps->p < ps->end && *ps->p == '}') {
-            ps->p++;
+        bool more;
+        if ((rc = next_or_close(ps, '}', "expected ',' or '}' in object",
+                                "unexpected end of input in object", &more)))
+            return rc;
+        if (!more)
             break;
-        }
-        return fail(ps, ps->p, MEDSEC_EPARSE,
-                    ps->p < ps->end ? "expected ',' or '}' in object"
-                                    : "unexpected end of input in object");
     }
 done:;
     void *mem;

@@ -317,3 +317,13 @@ medsec_err medsec_jsonw_finish(struct medsec_jsonw *w)
         put(w, "\n", 1);
     return w->err;
 }
+
+void medsec_jsonw_kv_strings(struct medsec_jsonw *w, const char *key, const char *const *v,
+                             size_t n)
+{
+    medsec_jsonw_key(w, key);
+    medsec_jsonw_array_begin(w);
+    for (size_t i = 0; i < n; i++)
+        medsec_jsonw_string(w, v[i]);
+    medsec_jsonw_array_end(w);
+}

@@ -75,15 +75,6 @@ static void json_level(struct medsec_jsonw *w, const char *key, const struct med
     medsec_jsonw_object_end(w);
 }
 
-static void json_strings(struct medsec_jsonw *w, const char *key, const char *const *v, size_t n)
-{
-    medsec_jsonw_key(w, key);
-    medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < n; i++)
-        medsec_jsonw_string(w, v[i]);
-    medsec_jsonw_array_end(w);
-}
-
 void medsec_risk_item_json(struct medsec_jsonw *w, const struct medsec_risk_config *c,
                            const struct medsec_risk_item *it)
 {
@@ -117,7 +108,7 @@ void medsec_risk_item_json(struct medsec_jsonw *w, const struct medsec_risk_conf
     medsec_jsonw_array_end(w);
     json_level(w, "residual", c, r->residual_exploitability, r->residual_severity,
                r->residual_class);
-    json_strings(w, "safety_hazards", s->safety_hazards, s->nsafety_hazards);
+    medsec_jsonw_kv_strings(w, "safety_hazards", s->safety_hazards, s->nsafety_hazards);
     if (!r->residual_acceptable) {
         struct medsec_buf b = MEDSEC_BUF_INIT;
         medsec_buf_init(&b, (size_t)1 << 20);
@@ -126,7 +117,7 @@ void medsec_risk_item_json(struct medsec_jsonw *w, const struct medsec_risk_conf
         medsec_jsonw_object_begin(w);
         medsec_jsonw_kv_int(w, "exploitability_levels", r->close_by_exploitability);
         medsec_jsonw_kv_int(w, "severity_levels", r->close_by_severity);
-        json_strings(w, "suggested_controls", s->suggested, s->nsuggested);
+        medsec_jsonw_kv_strings(w, "suggested_controls", s->suggested, s->nsuggested);
         medsec_jsonw_kv_string(w, "summary", b.data);
         medsec_jsonw_object_end(w);
         medsec_buf_release(&b);
@@ -145,8 +136,8 @@ void medsec_risk_register_json(struct medsec_jsonw *w, const char *device,
     medsec_jsonw_kv_string(w, "device", device);
     medsec_jsonw_key(w, "matrix");
     medsec_jsonw_object_begin(w);
-    json_strings(w, "exploitability", c->exploitability, c->nexploitability);
-    json_strings(w, "severity", c->severity, c->nseverity);
+    medsec_jsonw_kv_strings(w, "exploitability", c->exploitability, c->nexploitability);
+    medsec_jsonw_kv_strings(w, "severity", c->severity, c->nseverity);
     medsec_jsonw_key(w, "classes");
     medsec_jsonw_array_begin(w);
     for (size_t i = 0; i < c->nclasses; i++) {
@@ -180,7 +171,7 @@ void medsec_risk_register_json(struct medsec_jsonw *w, const char *device,
         medsec_jsonw_object_begin(w);
         medsec_jsonw_kv_string(w, "id", l->id);
         medsec_jsonw_kv_string(w, "name", l->name);
-        json_strings(w, "security_risks", l->risks, l->nrisks);
+        medsec_jsonw_kv_strings(w, "security_risks", l->risks, l->nrisks);
         medsec_jsonw_key(w, "controls_with_security_effect");
         medsec_jsonw_array_begin(w);
         for (size_t k = 0; k < l->ncontrols; k++) {

@@ -12,11 +12,7 @@ void medsec_sbom_component_json(struct medsec_jsonw *w, const struct medsec_sbom
     medsec_jsonw_kv_string(w, "name", c->name);
     medsec_jsonw_kv_string(w, "version", c->version);
     medsec_jsonw_kv_string(w, "purl", c->purl);
-    medsec_jsonw_key(w, "cpes");
-    medsec_jsonw_array_begin(w);
-    for (size_t k = 0; k < c->ncpes; k++)
-        medsec_jsonw_string(w, c->cpes[k]);
-    medsec_jsonw_array_end(w);
+    medsec_jsonw_kv_strings(w, "cpes", c->cpes, c->ncpes);
     medsec_jsonw_kv_string(w, "supplier", c->supplier);
     medsec_jsonw_kv_string(w, "license", c->license);
     medsec_jsonw_kv_string(w, "sha256", c->sha256);

@@ -33,11 +33,7 @@ void medsec_scan_finding_json(struct medsec_jsonw *w, const struct medsec_sbom *
     medsec_jsonw_key(w, "component");
     medsec_sbom_component_json(w, sbom, f->component);
     medsec_jsonw_kv_string(w, "id", v->id);
-    medsec_jsonw_key(w, "aliases");
-    medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < v->naliases; i++)
-        medsec_jsonw_string(w, v->aliases[i]);
-    medsec_jsonw_array_end(w);
+    medsec_jsonw_kv_strings(w, "aliases", v->aliases, v->naliases);
     medsec_jsonw_kv_string(w, "summary", v->summary);
     medsec_jsonw_kv_string(w, "severity", medsec_cvss_severity_name(v->severity));
     json_nullable_object_begin(w, "cvss", v->cvss_score >= 0);
@@ -64,11 +60,7 @@ void medsec_scan_finding_json(struct medsec_jsonw *w, const struct medsec_sbom *
         medsec_jsonw_double(w, v->epss_percentile);
         medsec_jsonw_object_end(w);
     }
-    medsec_jsonw_key(w, "fixed");
-    medsec_jsonw_array_begin(w);
-    for (size_t i = 0; i < f->nfixed; i++)
-        medsec_jsonw_string(w, f->fixed[i]);
-    medsec_jsonw_array_end(w);
+    medsec_jsonw_kv_strings(w, "fixed", f->fixed, f->nfixed);
     medsec_jsonw_kv_bool(w, "review", f->review);
     medsec_jsonw_kv_bool(w, "withdrawn", f->withdrawn);
     medsec_jsonw_key(w, "matches");
