@@ -204,7 +204,7 @@ int cmd_risk(int argc, char **argv)
         goto out_release;
     if (dbpath && (ex = cli_open_vulndb("risk", dbpath, &db, &owned_db)) != EXIT_OK_)
         goto out_release;
-    if ((rc = medsec_device_risks(d, db, &reg, &st, &err)) ||
+    if ((rc = medsec_device_risks(d, db, NULL, &reg, &st, NULL, &err)) ||
         (rc = medsec_risk_links_build(&links, &reg, medsec_device_model(d), &err))) {
         ex = cli_fail(&err, rc);
         goto out_release;

@@ -80,7 +80,7 @@ const char *const *medsec_device_catalog_names(const struct medsec_device *d, si
 
 /* What medsec_device_risks did with the vulnerability database. */
 struct medsec_device_risk_stats {
-    const char *version; /* the current version whose SBOMs were matched */
+    const char *version; /* the release whose SBOMs were matched */
     size_t sboms;        /* SBOMs of that version */
     size_t findings;     /* findings of the scan */
     size_t added;        /* risks added for them */
@@ -88,17 +88,18 @@ struct medsec_device_risk_stats {
 };
 
 /*
- * The security risk register (docs/risk.md): one risk per threat and per known vulnerability the
- * file assesses; with @db (may be NULL), also one per vulnerability that matching the current
- * version's SBOMs finds and the file does not assess, its severity from the patient harm of what
- * the vulnerable item reaches. The register is the caller's: release it with
- * medsec_risk_register_release (also after a failure). @stats may be NULL; it is filled only when
- * @db is given.
+ * The security risk register of release @version (NULL: the current version; docs/risk.md): one
+ * risk per threat (silenced ones included: the register credits controls by their rationale and
+ * evidence) and per known vulnerability the file assesses; with @db (may be NULL), also one per
+ * vulnerability that matching that release's SBOMs finds and the file does not assess. The
+ * register is the caller's: release it with medsec_risk_register_release (also after a failure).
+ * @stats may be NULL; it is filled only when @db is given. @notes (may be NULL) gets a warning per
+ * risk whose reach is unknown. MEDSEC_ENOTFOUND when @version is not one of the file's.
  */
-medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db,
+medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db, const char *version,
                                struct medsec_risk_register *out,
-                               struct medsec_device_risk_stats *stats, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+                               struct medsec_device_risk_stats *stats, struct medsec_diags *notes,
+                               struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* ---- scanning releases and SBOMs ---------------------------------------------------------------
  */

@@ -91,6 +91,7 @@ struct medsec_model_version {
     const char *end_of_support; /* YYYY-MM-DD (required: FDA 524B asks for it) */
     const char *notes;
     struct medsec_strlist sboms; /* SBOM files of this release, relative to the device folder */
+    int in_field;                /* MEDSEC_UNSTATED (= in the field), 0 withdrawn everywhere, 1 */
 };
 
 /* One step of the harm-severity scale, lowest first; `level` is its 1-based rank. */
@@ -110,7 +111,9 @@ struct medsec_model_clinical {
 struct medsec_model_zone {
     struct medsec_model_pos pos;
     const char *id, *name, *description;
-    long trust; /* 0..100, higher = more trusted */
+    long trust;                /* 0..100, higher = more trusted */
+    enum medsec_access access; /* who can reach the zone; MEDSEC_ACCESS_COUNT when unstated (taken
+                                * as remote: medsec_model_zone_access) */
 };
 
 struct medsec_model_item {
@@ -119,6 +122,7 @@ struct medsec_model_item {
     const char *kind; /* hardware, firmware, operating_system, application, service, ... */
     enum medsec_element_kind element; /* DFD role: process, data_store or external_entity */
     const char *zone;
+    const char *runs_on; /* the item it runs on, or NULL */
     const char *version;
     const char *type; /* who an external entity is: human, user, operator, service, system */
     const char *role; /* e.g. clinician, biomed, admin, service, manufacturer */
@@ -144,6 +148,8 @@ struct medsec_model_interface {
     struct medsec_model_port *ports;
     size_t nports;
     int debug, disabled_in_production, authenticated, encrypted, removable;
+    enum medsec_channel
+        channel; /* MEDSEC_CHANNEL_COUNT when unstated (medsec_model_interface_channel) */
 };
 
 struct medsec_model_flow {
@@ -155,6 +161,8 @@ struct medsec_model_flow {
     const char *purpose; /* command, control, therapy, configuration, update, telemetry, ... */
     struct medsec_strlist data;
     int authenticated, encrypted, integrity, replay_protected;
+    enum medsec_channel
+        channel; /* MEDSEC_CHANNEL_COUNT when unstated (medsec_model_flow_channel) */
 };
 
 struct medsec_model_asset {
@@ -176,7 +184,10 @@ struct medsec_model_control {
         capabilities; /* MDS2 section codes (medsec_capability_name): AUTH, TXCF ... */
     struct medsec_strlist applies_to;  /* items, interfaces, flows, zones, assets */
     struct medsec_codelist stride;     /* enum medsec_stride values; empty = every category */
+    struct medsec_codelist channels;   /* enum medsec_channel: flows and interfaces it protects;
+                                        * empty = all */
     enum medsec_control_lowers lowers; /* MEDSEC_LOWERS_UNSTATED when the file does not say */
+    long levels;                       /* levels it lowers by; 0 when unstated (= 1) */
     const char *rationale;
 };
 
@@ -222,7 +233,8 @@ struct medsec_model_matrix_row {
 struct medsec_model_level {
     struct medsec_model_pos pos;
     const char *id, *name, *description;
-    long level; /* 1-based rank, lowest first */
+    long level;                    /* 1-based rank, lowest first */
+    struct medsec_codelist access; /* enum medsec_access: attacker positions at this level */
 };
 
 struct medsec_model_risk_matrix {
@@ -233,12 +245,21 @@ struct medsec_model_risk_matrix {
     size_t nrows;
 };
 
+/* One step of a hazard's sequence of events: the loss of a property of an asset. */
+struct medsec_model_cause {
+    struct medsec_model_pos pos;
+    const char *asset;
+    enum medsec_property property;
+};
+
 struct medsec_model_hazard {
     struct medsec_model_pos pos;
     const char *id, *title, *description;
     const char *harm;       /* harm-scale id */
     const char *safety_ref; /* id in the ISO 14971 risk management file */
     struct medsec_strlist threats;
+    struct medsec_model_cause *caused_by; /* which loss of which asset leads to it */
+    size_t ncaused_by;
 };
 
 struct medsec_model_threat {
@@ -265,7 +286,18 @@ struct medsec_model_vulnerability {
         *cvss;                      /* what `rubric` gives; NULL when parsed without a folder */
     const char *rationale;          /* the manufacturer's assessment */
     enum medsec_vuln_status status; /* MEDSEC_VULN_AFFECTED when the file states none */
+    enum medsec_vex_justification justification; /* why not_affected; MEDSEC_VEX_UNSTATED */
+    const char *cvss_vector;        /* the manufacturer's CVSS vector (3.x or 4.0), or NULL */
     struct medsec_strlist controls; /* controls named against it */
+};
+
+/* A benefit-risk justification for a residual risk above the acceptable region (MDR Annex I GSPR 1,
+ * 4, 8; ISO 14971 7.4 / 8): who decided, when and why. */
+struct medsec_model_acceptance {
+    struct medsec_model_pos pos;
+    const char *risk;    /* the register's risk id */
+    const char *version; /* the release it is decided for; NULL = every release */
+    const char *by, *date, *rationale;
 };
 
 struct medsec_model_component_support {
@@ -319,6 +351,8 @@ struct medsec_model {
     size_t nvulnerabilities;
     struct medsec_model_component_support *component_support;
     size_t ncomponent_support;
+    struct medsec_model_acceptance *risk_acceptance;
+    size_t nrisk_acceptance;
     struct medsec_strlist threat_rules; /* extra threat rule catalogs, relative to the folder */
     const char *triage;                 /* triage file (for VEX), relative to the folder */
     struct medsec_model_sbom *sboms;
@@ -401,6 +435,21 @@ size_t medsec_model_version_sboms(const struct medsec_model *m,
                                   const struct medsec_model_sbom **out);
 
 /* ---- queries ---- */
+
+/* Does evidence @ev show that control @control works: its result is pass, and it verifies the
+ * control or a requirement that lists the control? */
+bool medsec_model_evidence_verifies(const struct medsec_model *m,
+                                    const struct medsec_model_evidence *ev, const char *control);
+
+/* Who can reach zone @z: its stated access, else MEDSEC_ACCESS_REMOTE (the most exposed). */
+enum medsec_access medsec_model_zone_access(const struct medsec_model_zone *z);
+/* The channel of an interface: stated, else what its type says, else MEDSEC_CHANNEL_NETWORK (the
+ * most exposed); *@stated (may be NULL) tells whether the file or the type said it. */
+enum medsec_channel medsec_model_interface_channel(const struct medsec_model_interface *i,
+                                                   bool *stated);
+/* The channel of a flow: stated, else its via interface's, else MEDSEC_CHANNEL_NETWORK. */
+enum medsec_channel medsec_model_flow_channel(const struct medsec_model *m,
+                                              const struct medsec_model_flow *f, bool *stated);
 
 /* Zone of an item, an interface (its item's zone) or a flow's source; NULL when unknown. */
 const char *medsec_model_zone_of(const struct medsec_model *m, const char *element_id);

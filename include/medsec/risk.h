@@ -10,6 +10,7 @@
 #include "medsec/arena.h"
 #include "medsec/domain.h"
 #include "medsec/error.h"
+#include "medsec/idmap.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -47,18 +48,21 @@ medsec_err medsec_risk_config_check(const struct medsec_risk_config *cfg, struct
 /* Class index of a cell (levels are clamped into range). */
 size_t medsec_risk_class_of(const struct medsec_risk_config *cfg, int exploit, int severity);
 
-/* What one applied control does to one risk; the rationale is required to claim any reduction. */
+/* What one control does to one risk. Several controls do not add up: the largest exploitability
+ * reduction counts (docs/risk.md, "Controls"); a by-design control's severity reduction is
+ * already in the residual severity the caller gives, and listed for the record. */
 struct medsec_risk_control {
     const char *id;
     const char *name;
     int exploit_reduction;  /* levels of exploitability it removes (>= 0) */
     int severity_reduction; /* levels of severity it removes (>= 0) */
     const char *rationale;
+    const char *evidence; /* passing evidence that verifies it ("EV-1, EV-2"), or NULL */
     const char
         *safety_hazard; /* set when this is a safety risk control of that hazard (MDCG 2019-16
                          * 3.2: a safety control with a security effect); NULL otherwise */
-    bool unclaimed;     /* the file says what it lowers but gives no rationale, so no reduction
-                         * is claimed (the rationale field says so) */
+    bool unclaimed;     /* it applies but is not credited (planned, no rationale, no evidence):
+                         * the rationale field says why, and it removes nothing */
 };
 
 struct medsec_risk_input {
@@ -67,6 +71,8 @@ struct medsec_risk_input {
     int severity;       /* initial level (index into cfg->severity) */
     const struct medsec_risk_control *controls;
     size_t ncontrols;
+    bool has_residual_severity; /* the caller computed the residual severity (per asset) */
+    int residual_severity;
 };
 
 struct medsec_risk_result {
@@ -79,31 +85,18 @@ struct medsec_risk_result {
      * and severity levels (with exploitability kept) still to remove to reach an acceptable cell;
      * -1 when no reduction along that axis alone is enough. 0 when acceptable. */
     int close_by_exploitability, close_by_severity;
+    bool justified; /* unacceptable after controls, with a benefit-risk justification on file */
 };
 
 /*
- * Initial risk from the input levels, residual risk after every control's reduction (levels never
- * go below the lowest), acceptability from the matrix. EINVAL on an out-of-range level, a negative
+ * Initial risk from the input levels, residual risk after the controls (exploitability lowered by
+ * the largest reduction of one control, severity by the caller's residual or else the largest
+ * severity reduction; levels never go below the lowest), acceptability from the matrix. EINVAL on an out-of-range level, a negative
  * reduction or a reducing control without rationale (@err says which).
  */
 medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg,
                               const struct medsec_risk_input *in, struct medsec_risk_result *out,
                               struct medsec_error *err) __attribute__((warn_unused_result));
-
-/* A threat rating (0 low, 1 medium, 2 high) as a level of an @n-level scale: low = 0, high = n-1,
- * medium = (n-1)/2 rounded up. */
-int medsec_risk_level_from_rating(int rating, size_t n);
-
-/*
- * Exploitability level on an @n-level scale from a CVSS vector's exploitability metrics (v3.x: AV,
- * AC, PR, UI, the scope changing PR weights; v4.0 also AT; v2: AV, AC, Au). The CVSS v3.1
- * exploitability sub-score 8.22 x AV x AC x PR x UI (v4: AT:P weighs like AC:H, UI:P like v3 UI:R,
- * UI:A 0.44) is divided by its maximum 3.887 (v2: its own sub-score 20 x AV x AC x Au by its
- * maximum 9.997) and the fraction f gives level floor(f * n), capped at n-1 (docs/risk.md). EPARSE
- * when the vector lacks one of the metrics or has an unknown value.
- */
-medsec_err medsec_risk_exploit_from_cvss(const char *vector, size_t n, int *level, double *fraction)
-    __attribute__((warn_unused_result));
 
 /*
  * The impact of a CVSS vector on confidentiality, integrity and availability into @cia (0 none,
@@ -113,9 +106,23 @@ medsec_err medsec_risk_exploit_from_cvss(const char *vector, size_t n, int *leve
 medsec_err medsec_risk_impact_from_cvss(const char *vector, int cia[3])
     __attribute__((warn_unused_result));
 
-/* Raise @level for known exploitation: KEV listed -> the top level; EPSS >= threshold (0 = default
- * 0.1) -> one level up. @epss < 0 means unknown. Returns the new level. */
-int medsec_risk_exploit_raise(int level, size_t n, bool kev, double epss, double threshold);
+/* What a CVSS vector says an attacker needs (docs/risk.md, "Exploitability"). */
+struct medsec_risk_cvss_needs {
+    enum medsec_access position; /* AV: N network, A adjacent, L local, P physical */
+    bool privileges;             /* PR:L or PR:H (v2: Au:S or Au:M) */
+    bool interaction;            /* UI:R (v4: UI:P or UI:A) */
+    bool complex;                /* AC:H (v4: AC:H or AT:P) */
+};
+/* EPARSE when the vector lacks AV (or PR / UI / Au for its version). */
+medsec_err medsec_risk_cvss_needs(const char *vector, struct medsec_risk_cvss_needs *out)
+    __attribute__((warn_unused_result));
+
+/* Raise @level for known exploitation: KEV listed -> one level above the higher of @level and
+ * @ceiling (the level the device's architecture allows, which exploitation in the wild shows is
+ * met); otherwise EPSS >= @threshold (0 = default 0.1) -> one level up. @epss < 0 means unknown.
+ * The result stays on the @n-level scale. */
+int medsec_risk_exploit_raise(int level, int ceiling, size_t n, bool kev, double epss,
+                              double threshold);
 
 /* ---- the register ---------------------------------------------------------------------------- */
 
@@ -132,12 +139,17 @@ struct medsec_risk_spec {
     const char *exploitability_basis; /* why that level (rating, CVSS, KEV, EPSS) */
     int severity;
     const char *severity_basis; /* which clinical function / harm sets it */
+    bool has_residual_severity; /* the residual severity is given (by-design controls per asset) */
+    int residual_severity;
+    const char *residual_severity_basis; /* what sets it, when it differs from the initial */
     const struct medsec_risk_control *controls;
     size_t ncontrols;
     const char *const *safety_hazards; /* hazards of the safety file this risk can cause */
     size_t nsafety_hazards;
     const char *const *suggested; /* controls / capability codes that are suggested but missing */
     size_t nsuggested;
+    /* the benefit-risk justification of a residual risk above the acceptable region, or NULL */
+    const char *accepted_by, *accepted_on, *acceptance_rationale;
 };
 
 struct medsec_risk_item {
@@ -149,8 +161,10 @@ struct medsec_risk_item {
 struct medsec_risk_register {
     struct medsec_arena arena;
     struct medsec_risk_config config;
+    const char *version; /* the release assessed, or NULL */
     struct medsec_risk_item *items;
     size_t n, cap;
+    struct medsec_idmap ids; /* items by risk id */
 };
 
 /* Check and copy @cfg into @r (which must be zeroed or released). */
@@ -167,6 +181,11 @@ void medsec_risk_register_sort(struct medsec_risk_register *r);
 /* How many risks are unacceptable after controls (residual) and before them (initial). */
 size_t medsec_risk_register_unacceptable(const struct medsec_risk_register *r);
 size_t medsec_risk_register_unacceptable_initial(const struct medsec_risk_register *r);
+/* How many residual risks are unacceptable with no benefit-risk justification on file. */
+size_t medsec_risk_register_unjustified(const struct medsec_risk_register *r);
+/* The risk with id @id, or NULL. */
+const struct medsec_risk_item *medsec_risk_register_find(const struct medsec_risk_register *r,
+                                                         const char *id);
 void medsec_risk_register_release(struct medsec_risk_register *r);
 
 /* ---- what the register says, as text, JSON and CSV ------------------------------------------- */
@@ -236,6 +255,7 @@ void medsec_risk_register_json(struct medsec_jsonw *w, const char *device,
 
 struct medsec_tm_graph;
 struct medsec_threat_list;
+struct medsec_diags;
 
 /*
  * Start @reg with the file's scales and matrix: exploitability levels from `risk_matrix`, severity
@@ -261,7 +281,7 @@ medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg,
 medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
                                   const struct medsec_tm_graph *g,
                                   const struct medsec_threat_list *threats,
-                                  struct medsec_error *err) __attribute__((warn_unused_result));
+                                  struct medsec_diags *notes, struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* A known vulnerability that matching the device's SBOMs found (medsec scan), for the register. */
 struct medsec_risk_finding {
@@ -296,7 +316,8 @@ struct medsec_risk_finding {
 medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const struct medsec_model *m,
                                     const struct medsec_risk_finding *f, size_t n,
                                     double epss_threshold, size_t *assessed,
-                                    struct medsec_error *err) __attribute__((warn_unused_result));
+                                    struct medsec_diags *notes, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

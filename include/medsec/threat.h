@@ -8,6 +8,7 @@
 
 #include "medsec/arena.h"
 #include "medsec/domain.h"
+#include "medsec/idmap.h"
 #include "medsec/error.h"
 
 #ifdef __cplusplus
@@ -44,7 +45,8 @@ struct medsec_tm_element {
 struct medsec_tm_zone {
     const char *id;
     const char *name;
-    int trust; /* higher = more trusted; only compared, never shown */
+    int trust;                 /* higher = more trusted; only compared, never shown */
+    enum medsec_access access; /* who can reach it (medsec_model_zone_access) */
 };
 
 /*
@@ -57,6 +59,7 @@ struct medsec_tm_graph {
     size_t nzones, zcap;
     struct medsec_tm_element *elements;
     size_t n, cap;
+    struct medsec_idmap ids, zone_ids; /* elements and zones by id */
 };
 
 #define MEDSEC_TM_MAX_ELEMENTS 100000
@@ -66,7 +69,8 @@ void medsec_tm_graph_release(struct medsec_tm_graph *g);
 
 /* Add a zone / an element (strings are copied). EINVAL on a duplicate id, ETOOBIG past the cap. */
 medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const char *name,
-                              int trust) __attribute__((warn_unused_result));
+                              int trust, enum medsec_access access)
+    __attribute__((warn_unused_result));
 medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_element_kind kind,
                                  const char *id, const char *name, const char *zone,
                                  const char *from, const char *to, size_t *index)
@@ -85,6 +89,9 @@ const struct medsec_tm_attr *medsec_tm_attr_get(const struct medsec_tm_element *
                                                 const char *name);
 /* True when a list attribute @name holds @item (ASCII case-insensitive). */
 bool medsec_tm_has_item(const struct medsec_tm_element *e, const char *name, const char *item);
+/* The MDS2 scope classes (MEDSEC_FIT_* of domain.h) element @e belongs to: a capability code fits a
+ * threat on @e when its medsec_capability_info()->fits shares one with them. */
+unsigned medsec_tm_element_fits(const struct medsec_tm_element *e);
 const struct medsec_tm_element *medsec_tm_find(const struct medsec_tm_graph *g, const char *id);
 const struct medsec_tm_zone *medsec_tm_find_zone(const struct medsec_tm_graph *g, const char *id);
 
@@ -121,6 +128,8 @@ struct medsec_tm_rule {
     const char *id;
     const char *title; /* may hold {name}, {id}, {zone}, {from}, {to}, {protocol} placeholders */
     const char *rationale; /* why the threat exists; may be NULL */
+    unsigned channels;     /* bit (1u << enum medsec_channel) per channel it can happen on; 0 = the
+                            * rule is not about a medium (items, people) */
     unsigned kinds; /* bit (1u << enum medsec_element_kind) per element kind the rule applies to */
     enum medsec_stride stride;
     const struct medsec_tm_cond *when; /* NULL = always */

@@ -144,3 +144,164 @@ bool medsec_capability_parse(const char *code, enum medsec_capability *out)
     *out = (enum medsec_capability)i;
     return true;
 }
+
+const char *const medsec_access_names[] = {"remote",   "network",  "adjacent", "local",
+                                           "physical", "internal", NULL};
+
+const char *medsec_access_name(enum medsec_access a)
+{
+    const char *n = name_in(medsec_access_names, COUNT(medsec_access_names), (int)a);
+    return n ? n : "?";
+}
+
+const char *const medsec_channel_names[] = {"network",         "wireless", "field_bus",
+                                            "onboard_bus",     "ipc",      "local_ui",
+                                            "removable_media", "human",    NULL};
+
+const char *medsec_channel_name(enum medsec_channel c)
+{
+    const char *n = name_in(medsec_channel_names, COUNT(medsec_channel_names), (int)c);
+    return n ? n : "?";
+}
+
+bool medsec_channel_parse(const char *name, enum medsec_channel *out)
+{
+    int i;
+    if (!parse_in(medsec_channel_names, COUNT(medsec_channel_names), name, &i))
+        return false;
+    *out = (enum medsec_channel)i;
+    return true;
+}
+
+bool medsec_channel_attackable(enum medsec_channel c)
+{
+    return c == MEDSEC_CHANNEL_NETWORK || c == MEDSEC_CHANNEL_WIRELESS ||
+           c == MEDSEC_CHANNEL_FIELD_BUS;
+}
+
+bool medsec_channel_of_interface_type(const char *type, enum medsec_channel *out)
+{
+    static const struct {
+        const char *type;
+        enum medsec_channel channel;
+    } map[] = {
+        {"wifi", MEDSEC_CHANNEL_WIRELESS},
+        {"ble", MEDSEC_CHANNEL_WIRELESS},
+        {"bluetooth", MEDSEC_CHANNEL_WIRELESS},
+        {"cellular", MEDSEC_CHANNEL_WIRELESS},
+        {"nfc", MEDSEC_CHANNEL_WIRELESS},
+        {"ethernet", MEDSEC_CHANNEL_NETWORK},
+        {"can", MEDSEC_CHANNEL_FIELD_BUS},
+        {"rs232", MEDSEC_CHANNEL_FIELD_BUS},
+        {"serial-console", MEDSEC_CHANNEL_FIELD_BUS},
+        {"usb", MEDSEC_CHANNEL_REMOVABLE_MEDIA},
+        {"usb-c", MEDSEC_CHANNEL_REMOVABLE_MEDIA},
+        {"sd", MEDSEC_CHANNEL_REMOVABLE_MEDIA},
+        {"jtag", MEDSEC_CHANNEL_ONBOARD_BUS},
+        {"swd", MEDSEC_CHANNEL_ONBOARD_BUS},
+        {"uart", MEDSEC_CHANNEL_ONBOARD_BUS},
+        {"spi", MEDSEC_CHANNEL_ONBOARD_BUS},
+        {"i2c", MEDSEC_CHANNEL_ONBOARD_BUS},
+        {"internal-bus", MEDSEC_CHANNEL_ONBOARD_BUS},
+        {"display", MEDSEC_CHANNEL_LOCAL_UI},
+        {"touchscreen", MEDSEC_CHANNEL_LOCAL_UI},
+        {"keypad", MEDSEC_CHANNEL_LOCAL_UI},
+        {"barcode", MEDSEC_CHANNEL_LOCAL_UI},
+    };
+    for (size_t i = 0; type && i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(map[i].type, type) == 0) {
+            *out = map[i].channel;
+            return true;
+        }
+    return false;
+}
+
+const char *const medsec_property_names[] = {"confidentiality", "integrity", "availability", NULL};
+
+const char *medsec_property_name(enum medsec_property p)
+{
+    const char *n = name_in(medsec_property_names, COUNT(medsec_property_names), (int)p);
+    return n ? n : "?";
+}
+
+const char *const medsec_vex_justification_names[] = {
+    "component_not_present",
+    "vulnerable_code_not_present",
+    "vulnerable_code_not_in_execute_path",
+    "vulnerable_code_cannot_be_controlled_by_adversary",
+    "inline_mitigations_already_exist",
+    NULL};
+
+const char *medsec_vex_justification_name(enum medsec_vex_justification j)
+{
+    return name_in(medsec_vex_justification_names, COUNT(medsec_vex_justification_names),
+                   (int)j - 1);
+}
+
+#define F(x) MEDSEC_FIT_##x
+/* The sections of the MDS2 form (ANSI/NEMA HN 1-2019) and what each covers; the titles are the
+ * form's, the scopes our summary of its questions (docs/security-file.md, "Capabilities"). */
+static const struct medsec_capability_info capabilities[MEDSEC_CAP_COUNT] = {
+    {MEDSEC_CAP_DOC, "Device description", "what the device is and who makes it; documentation",
+     F(DEVICE)},
+    {MEDSEC_CAP_MPII, "Management of personally identifiable information",
+     "how the device handles, stores and exports personal and health data", F(HEALTH_DATA)},
+    {MEDSEC_CAP_ALOF, "Automatic logoff", "ending an unattended user session at the device",
+     F(PERSON)},
+    {MEDSEC_CAP_AUDT, "Audit controls", "recording security-relevant events and who did what", ~0u},
+    {MEDSEC_CAP_AUTH, "Authorization",
+     "deciding what an authenticated user, node or service may do (roles, least privilege)",
+     F(PERSON) | F(NODE) | F(SOFTWARE) | F(REMOTE_SERVICE) | F(DEVICE)},
+    {MEDSEC_CAP_CSUP, "Cyber security product upgrades",
+     "how updates and patches are delivered, verified and installed",
+     F(UPDATE) | F(SOFTWARE) | F(DEVICE)},
+    {MEDSEC_CAP_DIDT, "Health data de-identification",
+     "removing identity from health data before it is shared", F(HEALTH_DATA)},
+    {MEDSEC_CAP_DTBK, "Data backup and disaster recovery",
+     "backing up data and configuration and restoring them after a loss",
+     F(STORAGE) | F(HEALTH_DATA) | F(DEVICE)},
+    {MEDSEC_CAP_EMRG, "Emergency access",
+     "break-glass access to health data when normal authentication would delay care",
+     F(HEALTH_DATA) | F(PERSON)},
+    {MEDSEC_CAP_IGAU, "Health data integrity and authenticity",
+     "that stored and transmitted health data is not altered and comes from its originator",
+     F(HEALTH_DATA)},
+    {MEDSEC_CAP_MLDP, "Malware detection/protection",
+     "detecting, preventing and removing malicious software, also on media brought to the device",
+     F(SOFTWARE) | F(STORAGE)},
+    {MEDSEC_CAP_NAUT, "Node authentication",
+     "authenticating the devices and systems the device communicates with", F(NODE) | F(TRANSPORT)},
+    {MEDSEC_CAP_CONN, "Connectivity capabilities",
+     "the device's network and other connections and their settings",
+     F(NODE) | F(TRANSPORT) | F(DEVICE)},
+    {MEDSEC_CAP_PAUT, "Person authentication",
+     "authenticating the people who use or service the device", F(PERSON)},
+    {MEDSEC_CAP_PLOK, "Physical locks",
+     "physical protection of the device, its storage and its ports", F(PHYSICAL) | F(STORAGE)},
+    {MEDSEC_CAP_RDMP, "Roadmap for third party components in device life cycle",
+     "the manufacturer's plan for the third-party software the device contains",
+     F(SOFTWARE) | F(DEVICE)},
+    {MEDSEC_CAP_SBOM, "Software bill of materials",
+     "the list of software components the device contains", F(SOFTWARE) | F(DEVICE)},
+    {MEDSEC_CAP_SAHD, "System and application hardening",
+     "reducing the attack surface: removing services and ports, checking that installed software is "
+     "authorized, resisting exploitation",
+     F(SOFTWARE) | F(DEVICE) | F(UPDATE) | F(PHYSICAL) | F(NODE)},
+    {MEDSEC_CAP_SGUD, "Security guidance",
+     "guidance for the operator on running the device securely", ~0u},
+    {MEDSEC_CAP_STCF, "Health data storage confidentiality",
+     "keeping health data at rest confidential", F(HEALTH_DATA)},
+    {MEDSEC_CAP_TXCF, "Transmission confidentiality", "keeping data in transit confidential",
+     F(TRANSPORT)},
+    {MEDSEC_CAP_TXIG, "Transmission integrity", "keeping data in transit from being altered",
+     F(TRANSPORT)},
+    {MEDSEC_CAP_RMOT, "Remote service",
+     "remote access for service and maintenance and how it is controlled",
+     F(REMOTE_SERVICE) | F(NODE)},
+};
+#undef F
+
+const struct medsec_capability_info *medsec_capability_info(enum medsec_capability c)
+{
+    return (unsigned)c < MEDSEC_CAP_COUNT ? &capabilities[c] : NULL;
+}

@@ -14,7 +14,8 @@ struct medsec_device {
     /* threats, generated at the first medsec_device_threats */
     bool have_threats;
     struct medsec_tm_catalog catalog;
-    struct medsec_threat_list threats;
+    struct medsec_threat_list threats; /* every threat, silenced ones included (for the register) */
+    struct medsec_threat_list view;    /* what medsec_device_threats shows: per threat_flags */
     const char *catalogs[2 * MEDSEC_DEVICE_MAX_RULE_FILES + 1]; /* names read, in order */
     char *owned[2 * MEDSEC_DEVICE_MAX_RULE_FILES + 1];          /* the ones joined to the folder */
     size_t ncatalogs;
@@ -53,6 +54,7 @@ medsec_err medsec_device_open(const struct medsec_ctx *ctx, const char *dir,
     medsec_tm_graph_init(&d->graph);
     medsec_tm_catalog_init(&d->catalog);
     medsec_threat_list_init(&d->threats);
+    medsec_threat_list_init(&d->view);
     if (opts->nrules) {
         d->rules = medsec_calloc(opts->nrules, sizeof *d->rules);
         if (!d->rules) {
@@ -98,6 +100,7 @@ void medsec_device_close(struct medsec_device *d)
         medsec_free((char *)d->rules[i]);
     medsec_free(d->rules);
     medsec_threat_list_release(&d->threats);
+    medsec_threat_list_release(&d->view);
     medsec_tm_catalog_release(&d->catalog);
     medsec_tm_graph_release(&d->graph);
     medsec_model_free(d->model);
@@ -164,39 +167,58 @@ static medsec_err load_catalogs(struct medsec_device *d, struct medsec_error *er
     return MEDSEC_OK;
 }
 
+/* Generate every threat once (silenced ones too: the register credits controls itself). */
+static medsec_err all_threats(struct medsec_device *d, struct medsec_error *err)
+{
+    if (d->have_threats)
+        return MEDSEC_OK;
+    /* a failed attempt leaves nothing half-built behind: start again from empty */
+    for (size_t i = 0; i < d->ncatalogs; i++)
+        medsec_free(d->owned[i]);
+    memset(d->owned, 0, sizeof d->owned);
+    d->ncatalogs = 0;
+    medsec_tm_catalog_release(&d->catalog);
+    medsec_threat_list_release(&d->threats);
+    medsec_threat_list_release(&d->view);
+    medsec_tm_catalog_init(&d->catalog);
+    medsec_threat_list_init(&d->threats);
+    medsec_threat_list_init(&d->view);
+    medsec_err rc;
+    if ((rc = load_catalogs(d, err)) ||
+        (rc = medsec_threats_generate(&d->graph, &d->catalog, MEDSEC_TM_WITH_MITIGATED, &d->threats,
+                                      err)) ||
+        (rc = medsec_threats_merge_model(&d->threats, &d->graph, d->model, err)))
+        return rc;
+    /* the view shares the strings of the full list */
+    if (d->threats.n && !(d->view.v = medsec_calloc(d->threats.n, sizeof *d->view.v)))
+        return nomem(err);
+    for (size_t i = 0; i < d->threats.n; i++)
+        if ((d->threat_flags & MEDSEC_TM_WITH_MITIGATED) ||
+            d->threats.v[i].status != MEDSEC_TM_MITIGATED)
+            d->view.v[d->view.n++] = d->threats.v[i];
+    d->view.cap = d->threats.n;
+    d->have_threats = true;
+    return MEDSEC_OK;
+}
+
 medsec_err medsec_device_threats(struct medsec_device *d, const struct medsec_threat_list **out,
                                  struct medsec_error *err)
 {
     const struct medsec_ctx *prev = medsec_ctx_enter(d->ctx);
-    medsec_err rc = MEDSEC_OK;
-    if (!d->have_threats) {
-        /* a failed attempt leaves nothing half-built behind: start again from empty */
-        for (size_t i = 0; i < d->ncatalogs; i++)
-            medsec_free(d->owned[i]);
-        memset(d->owned, 0, sizeof d->owned);
-        d->ncatalogs = 0;
-        medsec_tm_catalog_release(&d->catalog);
-        medsec_threat_list_release(&d->threats);
-        medsec_tm_catalog_init(&d->catalog);
-        medsec_threat_list_init(&d->threats);
-        if (!(rc = load_catalogs(d, err)) &&
-            !(rc = medsec_threats_generate(&d->graph, &d->catalog, d->threat_flags, &d->threats,
-                                           err)) &&
-            !(rc = medsec_threats_merge_model(&d->threats, &d->graph, d->model, err)))
-            d->have_threats = true;
-    }
-    *out = rc ? NULL : &d->threats;
+    medsec_err rc = all_threats(d, err);
+    *out = rc ? NULL : &d->view;
     medsec_ctx_leave(prev);
     return rc;
 }
 
 /* One risk per finding of the current version's SBOMs (docs/risk.md, "Scan findings"). */
 static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db,
+                               const struct medsec_model_version *v,
                                struct medsec_risk_register *reg,
-                               struct medsec_device_risk_stats *stats, struct medsec_error *err)
+                               struct medsec_device_risk_stats *stats, struct medsec_diags *notes,
+                               struct medsec_error *err)
 {
     const struct medsec_model *m = d->model;
-    const struct medsec_model_version *v = medsec_model_find_version(m, m->device.current_version);
     const struct medsec_model_sbom **set = medsec_calloc(m->nsboms ? m->nsboms : 1, sizeof *set);
     size_t nset = set && v ? medsec_model_version_sboms(m, v, set) : 0;
     struct medsec_scan_result *res = medsec_calloc(nset ? nset : 1, sizeof *res);
@@ -205,10 +227,10 @@ static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db,
     size_t total = 0, done = 0, before = reg->n;
     medsec_err rc = set && res ? MEDSEC_OK : nomem(err);
     for (size_t i = 0; i < nset && !rc; i++) {
-        struct medsec_diags notes =
+        struct medsec_diags matcher =
             MEDSEC_DIAGS_INIT; /* the matcher's warnings are medsec scan's business */
-        rc = medsec_scan_sbom(db, set[i]->sbom, &opts, &res[i], &notes, err);
-        medsec_diags_release(&notes);
+        rc = medsec_scan_sbom(db, set[i]->sbom, &opts, &res[i], &matcher, err);
+        medsec_diags_release(&matcher);
         total += res[i].nfindings;
     }
     if (!rc && !(f = medsec_calloc(total ? total : 1, sizeof *f)))
@@ -236,7 +258,7 @@ static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db,
         }
     size_t assessed = 0;
     if (!rc)
-        rc = medsec_risk_add_findings(reg, m, f, done, 0, &assessed, err);
+        rc = medsec_risk_add_findings(reg, m, f, done, 0, &assessed, notes, err);
     if (!rc && stats)
         *stats = (struct medsec_device_risk_stats){v ? v->version : NULL, nset, done,
                                                    reg->n - before, assessed};
@@ -248,21 +270,28 @@ static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db,
     return rc;
 }
 
-medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db,
+medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db, const char *version,
                                struct medsec_risk_register *out,
-                               struct medsec_device_risk_stats *stats, struct medsec_error *err)
+                               struct medsec_device_risk_stats *stats, struct medsec_diags *notes,
+                               struct medsec_error *err)
 {
     memset(out, 0, sizeof *out);
     if (stats)
         memset(stats, 0, sizeof *stats);
-    const struct medsec_threat_list *threats;
-    medsec_err rc = medsec_device_threats(d, &threats, err);
-    if (rc)
-        return rc;
+    const struct medsec_model *m = d->model;
+    const char *want = version ? version : m->device.current_version;
+    const struct medsec_model_version *v = want ? medsec_model_find_version(m, want) : NULL;
+    if (version && !v)
+        return medsec_error_set(err, MEDSEC_ENOTFOUND, m->file, 0, 0,
+                                "version %s is not in the security file's versions", version);
     const struct medsec_ctx *prev = medsec_ctx_enter(d->ctx);
-    if (!(rc = medsec_risk_register_from_model(out, d->model, err)) &&
-        !(rc = medsec_risk_from_model(out, d->model, &d->graph, threats, err)) && db)
-        rc = add_findings(d, db, out, stats, err);
+    medsec_err rc = all_threats(d, err);
+    if (!rc && !(rc = medsec_risk_register_from_model(out, m, err)) && want &&
+        !(out->version = medsec_arena_strdup(&out->arena, want)))
+        rc = nomem(err);
+    if (!rc && !(rc = medsec_risk_from_model(out, m, &d->graph, &d->threats, notes, err)) && db &&
+        v)
+        rc = add_findings(d, db, v, out, stats, notes, err);
     medsec_ctx_leave(prev);
     return rc;
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "load_int.h"
+#include "medsec/cvss.h"
 
 static void check_version(struct walker *W, struct fy_node *map, void *obj)
 {
@@ -151,4 +152,279 @@ void load_check_model(struct walker *W)
             load_error_at(W, rm->pos.line, rm->pos.column,
                           "the risk matrix has no row for exploitability '%s'", id);
     }
+}
+
+/* ---- the risk method's inputs (docs/risk.md) ---------------------------------------------------
+ */
+
+/* Where a zone, an interface or a flow leaves the method to guess, it guesses the most exposed and
+ * says so: unknown reach never makes a risk look smaller. */
+static void check_reach_inputs(struct walker *W)
+{
+    struct medsec_model *m = W->m;
+    for (size_t i = 0; i < m->nzones; i++) {
+        const struct medsec_model_zone *z = &m->zones[i];
+        load_path_set(W, "zones[%zu]", i);
+        if (z->access >= MEDSEC_ACCESS_COUNT)
+            load_warn_at(W, z->pos.line, z->pos.column,
+                         "zone '%s' states no access (remote, network, adjacent, local, physical, "
+                         "internal): taken as remote, the most exposed",
+                         z->id);
+    }
+    for (size_t i = 0; i < m->ninterfaces; i++) {
+        const struct medsec_model_interface *f = &m->interfaces[i];
+        bool known;
+        (void)medsec_model_interface_channel(f, &known);
+        load_path_set(W, "interfaces[%zu]", i);
+        if (!known)
+            load_warn_at(W, f->pos.line, f->pos.column,
+                         "interface '%s' (type %s) states no channel: taken as network, the most "
+                         "exposed",
+                         f->id, f->type ? f->type : "?");
+    }
+    for (size_t i = 0; i < m->nflows; i++) {
+        const struct medsec_model_flow *f = &m->flows[i];
+        bool known;
+        (void)medsec_model_flow_channel(m, f, &known);
+        load_path_set(W, "flows[%zu]", i);
+        if (!known)
+            load_warn_at(W, f->pos.line, f->pos.column,
+                         "flow '%s' states no channel and passes no interface that tells: taken as "
+                         "network, the most exposed",
+                         f->id);
+    }
+}
+
+/* When the exploitability levels name attacker positions, each position has exactly one level. */
+static void check_access_levels(struct walker *W)
+{
+    struct medsec_model_risk_matrix *rm = &W->m->risk_matrix;
+    const struct medsec_model_level *owner[MEDSEC_ACCESS_COUNT] = {0};
+    bool any = false;
+    for (size_t e = 0; e < rm->nexploitability; e++) {
+        const struct medsec_model_level *l = &rm->exploitability[e];
+        load_path_set(W, "risk_matrix.exploitability[%zu].access", e);
+        for (size_t k = 0; k < l->access.n; k++) {
+            int a = l->access.v[k];
+            any = true;
+            if (a < 0 || a >= MEDSEC_ACCESS_COUNT)
+                continue;
+            if (owner[a])
+                load_error_at(W, l->pos.line, l->pos.column,
+                              "access '%s' is at two exploitability levels, '%s' and '%s'",
+                              medsec_access_name((enum medsec_access)a), owner[a]->id, l->id);
+            else
+                owner[a] = l;
+        }
+    }
+    if (!any)
+        return;
+    load_path_set(W, "risk_matrix.exploitability");
+    for (int a = 0; a < MEDSEC_ACCESS_COUNT; a++)
+        if (!owner[a])
+            load_error_at(W, rm->pos.line, rm->pos.column,
+                          "no exploitability level names access '%s': every attacker position "
+                          "(remote, network, adjacent, local, physical, internal) needs one",
+                          medsec_access_name((enum medsec_access)a));
+}
+
+/* A verified control has passing evidence that verifies it (IEC 81001-5-1 5.7, FDA premarket
+ * guidance "security testing"); otherwise its status claims more than the file shows. */
+static void check_control_evidence(struct walker *W)
+{
+    struct medsec_model *m = W->m;
+    for (size_t c = 0; c < m->ncontrols; c++) {
+        const struct medsec_model_control *ctl = &m->controls[c];
+        if (ctl->status != MEDSEC_CONTROL_VERIFIED)
+            continue;
+        bool shown = false;
+        for (size_t e = 0; e < m->nevidence && !shown; e++)
+            shown = medsec_model_evidence_verifies(m, &m->evidence[e], ctl->id);
+        load_path_set(W, "controls[%zu].status", c);
+        if (!shown)
+            load_error_at(W, ctl->pos.line, ctl->pos.column,
+                          "control '%s' is verified, but no evidence with result pass verifies it "
+                          "or a requirement it serves: name it in an evidence entry's verifies, or "
+                          "set status: implemented",
+                          ctl->id);
+    }
+}
+
+/* What a control's applies_to entry is, as the MDS2 codes' scopes see it (MEDSEC_FIT_* bits). */
+static unsigned target_class(const struct medsec_model *m, const char *id)
+{
+    static const char *const health[] = {"phi", "diagnosis_monitoring", "therapy_delivery",
+                                         "clinical_workflow"};
+    enum medsec_model_kind kind;
+    if (!medsec_model_kind_of(m, id, &kind))
+        return 0;
+    switch (kind) {
+    case MEDSEC_MK_ZONE: return MEDSEC_FIT_DEVICE | MEDSEC_FIT_NODE | MEDSEC_FIT_TRANSPORT;
+    case MEDSEC_MK_INTERFACE: {
+        const struct medsec_model_interface *f = medsec_model_find_interface(m, id);
+        enum medsec_channel ch = medsec_model_interface_channel(f, NULL);
+        unsigned c = MEDSEC_FIT_NODE | MEDSEC_FIT_TRANSPORT;
+        if (ch == MEDSEC_CHANNEL_LOCAL_UI)
+            c |= MEDSEC_FIT_PERSON;
+        if (ch == MEDSEC_CHANNEL_ONBOARD_BUS || ch == MEDSEC_CHANNEL_REMOVABLE_MEDIA ||
+            f->debug == 1)
+            c |= MEDSEC_FIT_PHYSICAL;
+        return c;
+    }
+    case MEDSEC_MK_FLOW: {
+        const struct medsec_model_flow *f = medsec_model_find_flow(m, id);
+        unsigned c = MEDSEC_FIT_TRANSPORT;
+        if (f->purpose && !strcmp(f->purpose, "update"))
+            c |= MEDSEC_FIT_UPDATE;
+        if (medsec_strlist_has(&f->data, "phi") ||
+            (f->purpose &&
+             (!strcmp(f->purpose, "therapy") || !strcmp(f->purpose, "clinical_data"))))
+            c |= MEDSEC_FIT_HEALTH_DATA;
+        return c;
+    }
+    case MEDSEC_MK_ITEM: {
+        const struct medsec_model_item *it = medsec_model_find_item(m, id);
+        if (it->element == MEDSEC_ELEMENT_EXTERNAL_ENTITY) {
+            bool person = it->type && (!strcmp(it->type, "human") || !strcmp(it->type, "user") ||
+                                       !strcmp(it->type, "operator"));
+            return person ? MEDSEC_FIT_PERSON : MEDSEC_FIT_NODE;
+        }
+        if (it->kind && !strcmp(it->kind, "hardware"))
+            return MEDSEC_FIT_PHYSICAL | MEDSEC_FIT_STORAGE;
+        if (it->element == MEDSEC_ELEMENT_DATA_STORE) {
+            unsigned c = MEDSEC_FIT_STORAGE;
+            if (medsec_strlist_has(&it->data, "phi"))
+                c |= MEDSEC_FIT_HEALTH_DATA;
+            return c;
+        }
+        unsigned c = MEDSEC_FIT_SOFTWARE | MEDSEC_FIT_DEVICE;
+        for (size_t f = 0; f < m->nflows; f++)
+            if (m->flows[f].to && !strcmp(m->flows[f].to, id) && m->flows[f].purpose &&
+                !strcmp(m->flows[f].purpose, "update"))
+                c |= MEDSEC_FIT_UPDATE;
+        return c;
+    }
+    case MEDSEC_MK_ASSET: {
+        const struct medsec_model_asset *a = medsec_model_find_asset(m, id);
+        bool update = false;
+        for (size_t f = 0; f < a->carried_by.n && !update; f++) {
+            const struct medsec_model_flow *fl = medsec_model_find_flow(m, a->carried_by.v[f]);
+            update = fl && fl->purpose && !strcmp(fl->purpose, "update");
+        }
+        if (update)
+            return MEDSEC_FIT_UPDATE | MEDSEC_FIT_SOFTWARE;
+        for (size_t k = 0; k < sizeof health / sizeof *health; k++)
+            if (medsec_strlist_has(&a->functions, health[k]))
+                return MEDSEC_FIT_HEALTH_DATA;
+        return 0;
+    }
+    default: return 0;
+    }
+}
+
+/* A control claims an MDS2 code only for what the code covers (HN 1-2019; docs/security-file.md,
+ * "Capabilities"): IGAU is health-data integrity, not code signing; EMRG is emergency access to
+ * health data, not continuing therapy. */
+static void check_capability_fit(struct walker *W)
+{
+    struct medsec_model *m = W->m;
+    for (size_t c = 0; c < m->ncontrols; c++) {
+        const struct medsec_model_control *ctl = &m->controls[c];
+        unsigned targets = 0;
+        for (size_t k = 0; k < ctl->applies_to.n; k++)
+            targets |= target_class(m, ctl->applies_to.v[k]);
+        for (size_t k = 0; k < ctl->capabilities.n; k++) {
+            enum medsec_capability code;
+            if (!medsec_capability_parse(ctl->capabilities.v[k], &code))
+                continue;
+            const struct medsec_capability_info *info = medsec_capability_info(code);
+            load_path_set(W, "controls[%zu].capabilities[%zu]", c, k);
+            if (!(info->fits & targets))
+                load_warn_at(W, ctl->pos.line, ctl->pos.column,
+                             "control '%s' claims %s (%s: %s), which covers none of what it "
+                             "applies to",
+                             ctl->id, info->title ? ctl->capabilities.v[k] : "?", info->title,
+                             info->scope);
+        }
+    }
+}
+
+static void check_vulnerability_scores(struct walker *W)
+{
+    struct medsec_model *m = W->m;
+    for (size_t i = 0; i < m->nvulnerabilities; i++) {
+        const struct medsec_model_vulnerability *vu = &m->vulnerabilities[i];
+        load_path_set(W, "vulnerabilities[%zu]", i);
+        if (!vu->rubric && !vu->cvss_vector)
+            load_error_at(W, vu->pos.line, vu->pos.column,
+                          "vulnerability '%s' needs the manufacturer's score: a rubric answers "
+                          "file (rubric) or a CVSS vector (cvss)",
+                          vu->id);
+        if (vu->cvss_vector) {
+            struct medsec_cvss c;
+            struct medsec_error e;
+            if (medsec_cvss_parse(vu->cvss_vector, &c, &e) != MEDSEC_OK)
+                load_error_at(W, vu->pos.line, vu->pos.column, "vulnerability '%s': cvss: %s",
+                              vu->id, e.msg);
+            else if (c.version == MEDSEC_CVSS_V2)
+                load_error_at(W, vu->pos.line, vu->pos.column,
+                              "vulnerability '%s': cvss must be a CVSS 3.x or 4.0 vector", vu->id);
+        }
+        if (vu->status == MEDSEC_VULN_NOT_AFFECTED && vu->justification == MEDSEC_VEX_UNSTATED)
+            load_warn_at(W, vu->pos.line, vu->pos.column,
+                         "vulnerability '%s' is not_affected without a justification (OpenVEX: "
+                         "component_not_present, vulnerable_code_not_present, ...)",
+                         vu->id);
+        if (vu->status != MEDSEC_VULN_NOT_AFFECTED && vu->justification != MEDSEC_VEX_UNSTATED)
+            load_warn_at(W, vu->pos.line, vu->pos.column,
+                         "vulnerability '%s' has a justification but is not not_affected", vu->id);
+    }
+}
+
+static void check_hazard_causes(struct walker *W)
+{
+    struct medsec_model *m = W->m;
+    for (size_t h = 0; h < m->nhazards; h++) {
+        const struct medsec_model_hazard *hz = &m->hazards[h];
+        for (size_t k = 0; k < hz->ncaused_by; k++) {
+            const struct medsec_model_cause *c = &hz->caused_by[k];
+            const struct medsec_model_asset *a =
+                c->asset ? medsec_model_find_asset(m, c->asset) : NULL;
+            const char *harm = !a                                           ? NULL
+                               : c->property == MEDSEC_PROP_CONFIDENTIALITY ? a->confidentiality
+                               : c->property == MEDSEC_PROP_INTEGRITY       ? a->integrity
+                                                                            : a->availability;
+            load_path_set(W, "hazards[%zu].caused_by[%zu]", h, k);
+            if (a && !harm)
+                load_warn_at(
+                    W, c->pos.line, c->pos.column,
+                    "hazard '%s' is caused by the loss of %s of asset '%s', which states no "
+                    "harm for it",
+                    hz->id, medsec_property_name(c->property), a->id);
+        }
+    }
+    for (size_t i = 0; i < m->nrisk_acceptance; i++)
+        for (size_t j = 0; j < i; j++) {
+            const struct medsec_model_acceptance *a = &m->risk_acceptance[i],
+                                                 *b = &m->risk_acceptance[j];
+            bool same_version = (!a->version && !b->version) ||
+                                (a->version && b->version && !strcmp(a->version, b->version));
+            load_path_set(W, "risk_acceptance[%zu]", i);
+            if (a->risk && b->risk && !strcmp(a->risk, b->risk) && same_version)
+                load_error_at(W, a->pos.line, a->pos.column,
+                              "risk '%s' is justified twice (first at line %u)", a->risk,
+                              b->pos.line);
+        }
+}
+
+void load_check_method(struct walker *W)
+{
+    size_t old = W->plen;
+    check_reach_inputs(W);
+    check_access_levels(W);
+    check_control_evidence(W);
+    check_capability_fit(W);
+    check_vulnerability_scores(W);
+    check_hazard_causes(W);
+    load_path_pop(W, old);
 }

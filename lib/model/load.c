@@ -108,6 +108,8 @@ static void parse_doc(struct walker *W, const char *text, size_t len)
     if (!W->fatal)
         load_check_model(W);
     if (!W->fatal)
+        load_check_method(W);
+    if (!W->fatal)
         load_vulnerability_items(W, root);
 out_free_doc:
     fy_document_destroy(doc);

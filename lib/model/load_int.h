@@ -76,6 +76,9 @@ void load_error_at(struct walker *W, unsigned line, unsigned col, const char *fm
     __attribute__((format(printf, 4, 5)));
 void load_error_node(struct walker *W, struct fy_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* A warning at @line:@col with the current document path. */
+void load_warn_at(struct walker *W, unsigned line, unsigned col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* The document path ("flows[2].to") kept alongside the walk: push returns what pop restores. */
 size_t load_path_push_key(struct walker *W, const char *key);
 size_t load_path_push_index(struct walker *W, size_t i);
@@ -139,6 +142,9 @@ void load_keep_sboms(struct walker *W);
 void load_check_shape(struct walker *W, const struct mshape *s, struct fy_node *map, void *obj);
 /* Checks across sections, on the built model. */
 void load_check_model(struct walker *W);
+/* The inputs of the risk method (docs/risk.md): reach, access levels, evidence of verified
+ * controls, MDS2 code scopes, the manufacturer's scores, hazard causes, risk acceptances. */
+void load_check_method(struct walker *W);
 
 /* ---- affects.c ---- */
 

@@ -28,6 +28,14 @@ void load_error_at(struct walker *W, unsigned line, unsigned col, const char *fm
     va_end(ap);
 }
 
+void load_warn_at(struct walker *W, unsigned line, unsigned col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vdiag(W, MEDSEC_SEV_WARNING, line, col, fmt, ap);
+    va_end(ap);
+}
+
 void load_error_node(struct walker *W, struct fy_node *n, const char *fmt, ...)
 {
     unsigned line, col;

@@ -49,6 +49,21 @@ FIND_LOCAL(find_evidence, medsec_model_evidence, evidence, nevidence, id)
 FIND_LOCAL(find_assumption, medsec_model_assumption, assumptions, nassumptions, id)
 FIND_LOCAL(find_duty, medsec_model_duty, duties, nduties, id)
 
+bool medsec_model_evidence_verifies(const struct medsec_model *m,
+                                    const struct medsec_model_evidence *ev, const char *control)
+{
+    if (!ev->result || strcmp(ev->result, "pass") != 0)
+        return false;
+    for (size_t i = 0; i < ev->verifies.n; i++) {
+        if (!strcmp(ev->verifies.v[i], control))
+            return true;
+        const struct medsec_model_requirement *r = find_requirement(m, ev->verifies.v[i]);
+        if (r && medsec_strlist_has(&r->controls, control))
+            return true;
+    }
+    return false;
+}
+
 bool medsec_model_kind_of(const struct medsec_model *m, const char *id,
                           enum medsec_model_kind *kind)
 {
@@ -277,4 +292,40 @@ const char *medsec_suggest(const char *word, const char *const *candidates, size
         }
     }
     return bestd <= limit && bestd < wl ? best : NULL;
+}
+
+enum medsec_access medsec_model_zone_access(const struct medsec_model_zone *z)
+{
+    return z && z->access < MEDSEC_ACCESS_COUNT ? z->access : MEDSEC_ACCESS_REMOTE;
+}
+
+enum medsec_channel medsec_model_interface_channel(const struct medsec_model_interface *i,
+                                                   bool *stated)
+{
+    enum medsec_channel c = MEDSEC_CHANNEL_NETWORK;
+    bool known = i->channel < MEDSEC_CHANNEL_COUNT;
+    if (known)
+        c = i->channel;
+    else
+        known = medsec_channel_of_interface_type(i->type, &c);
+    if (stated)
+        *stated = known;
+    return known ? c : MEDSEC_CHANNEL_NETWORK;
+}
+
+enum medsec_channel medsec_model_flow_channel(const struct medsec_model *m,
+                                              const struct medsec_model_flow *f, bool *stated)
+{
+    if (f->channel < MEDSEC_CHANNEL_COUNT) {
+        if (stated)
+            *stated = true;
+        return f->channel;
+    }
+    const struct medsec_model_interface *via =
+        f->via ? medsec_model_find_interface(m, f->via) : NULL;
+    if (via)
+        return medsec_model_interface_channel(via, stated);
+    if (stated)
+        *stated = false;
+    return MEDSEC_CHANNEL_NETWORK;
 }

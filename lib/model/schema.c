@@ -113,6 +113,9 @@ static const struct mfield f_version[] = {
         medsec_model_version, "sboms", sboms, 0,
         "SBOM files of this release (CycloneDX or SPDX JSON), relative paths; the items' SBOMs describe "
         "the current version"),
+    FBOOL(medsec_model_version, "in_field", in_field, 0,
+          "units of this release are still in use (default true); false once every unit is "
+          "updated or decommissioned"),
 };
 static SHAPE(s_version, "version", "version", MEDSEC_MK_VERSION, medsec_model_version, f_version);
 
@@ -136,6 +139,10 @@ static const struct mfield f_zone[] = {
     FID(medsec_model_zone, "zone id"),
     FSTR(medsec_model_zone, "name", name, 1, "display name"),
     FINT(medsec_model_zone, "trust", trust, 1, 0, 100, "trust level 0..100, higher = more trusted"),
+    FCODE(
+        medsec_model_zone, "access", access, 0, medsec_access_names, 0, MEDSEC_ACCESS_COUNT,
+        "where an attacker must be to act in the zone: remote, network, adjacent, local, physical "
+        "or internal (unstated: remote)"),
     FSTR(medsec_model_zone, "description", description, 0,
          "what is in the zone and who can reach it"),
 };
@@ -148,6 +155,9 @@ static const struct mfield f_item[] = {
     FCODE(medsec_model_item, "element", element, 1, medsec_element_kind_names, 0, 0,
           "its role in the data-flow diagram"),
     FREF(medsec_model_item, "zone", zone, 1, K(ZONE), "trust zone it runs in"),
+    FREF(medsec_model_item, "runs_on", runs_on, 0, K(ITEM),
+         "the item it runs on (an operating system, a hypervisor): compromising that one compromises "
+         "this one"),
     FSTR(medsec_model_item, "version", version, 0, "version of the item"),
     FSTR(medsec_model_item, "description", description, 0, "what it does"),
     FENUM(medsec_model_item, "type", type, 0, v_party_type, "who an external entity is"),
@@ -190,6 +200,8 @@ static const struct mfield f_interface[] = {
     FBOOL(medsec_model_interface, "authenticated", authenticated, 0, "access needs authentication"),
     FBOOL(medsec_model_interface, "encrypted", encrypted, 0, "traffic is encrypted"),
     FBOOL(medsec_model_interface, "removable", removable, 0, "accepts removable media"),
+    FCODE(medsec_model_interface, "channel", channel, 0, medsec_channel_names, 0,
+          MEDSEC_CHANNEL_COUNT, "the medium (unstated: from the type)"),
 };
 static SHAPE(s_interface, "interface", "interface", MEDSEC_MK_INTERFACE, medsec_model_interface,
              f_interface);
@@ -209,6 +221,8 @@ static const struct mfield f_flow[] = {
     FBOOL(medsec_model_flow, "integrity", integrity, 0, "integrity in transit (TXIG)"),
     FBOOL(medsec_model_flow, "replay_protected", replay_protected, 0,
           "replayed messages are rejected"),
+    FCODE(medsec_model_flow, "channel", channel, 0, medsec_channel_names, 0, MEDSEC_CHANNEL_COUNT,
+          "the medium (unstated: the via interface's)"),
     FSTR(medsec_model_flow, "description", description, 0, "free text"),
 };
 static SHAPE(s_flow, "flow", "flow", MEDSEC_MK_FLOW, medsec_model_flow, f_flow);
@@ -237,11 +251,15 @@ static const struct mfield f_control[] = {
           K(ITEM) | K(INTERFACE) | K(FLOW) | K(ZONE) | K(ASSET), "elements it protects"),
     FCODES(medsec_model_control, "stride", stride, 0, medsec_stride_names, MEDSEC_STRIDE_SPOOFING,
            "STRIDE categories it addresses"),
+    FCODES(medsec_model_control, "channels", channels, 0, medsec_channel_names, 0,
+           "the channels of the flows and interfaces of applies_to it protects (unstated: all)"),
     FCODE(medsec_model_control, "status", status, 1, medsec_control_status_names, 0, 0,
           "planned, implemented or verified"),
     FCODE(medsec_model_control, "lowers", lowers, 0, medsec_control_lowers_names,
           MEDSEC_LOWERS_EXPLOITABILITY, MEDSEC_LOWERS_UNSTATED,
           "what it lowers in the risk register"),
+    FINT(medsec_model_control, "levels", levels, 0, 1, 16,
+         "how many levels it lowers by (default 1)"),
     FSTR(medsec_model_control, "rationale", rationale, 0, "why it lowers the risk"),
     FSTR(medsec_model_control, "description", description, 0, "how it works"),
 };
@@ -297,6 +315,8 @@ static const struct mfield f_level[] = {
     FID(medsec_model_level, "exploitability level id"),
     FSTR(medsec_model_level, "name", name, 0, "display name"),
     FSTR(medsec_model_level, "description", description, 1, "what makes a threat this exploitable"),
+    FCODES(medsec_model_level, "access", access, 0, medsec_access_names, 0,
+           "attacker positions whose attacks (no credentials, no user action) have this level"),
 };
 static SHAPE(s_level, "exploitability level", "exploitabilityLevel", MEDSEC_MK_EXPLOITABILITY,
              medsec_model_level, f_level);
@@ -316,6 +336,13 @@ static const struct mfield f_matrix[] = {
 };
 static SHAPE(s_matrix, "risk matrix", "riskMatrix", -1, medsec_model_risk_matrix, f_matrix);
 
+static const struct mfield f_cause[] = {
+    FREF(medsec_model_cause, "asset", asset, 1, K(ASSET), "the asset"),
+    FCODE(medsec_model_cause, "property", property, 1, medsec_property_names, 0, 0,
+          "the property whose loss leads to the hazard"),
+};
+static SHAPE(s_cause, "cause", "cause", -1, medsec_model_cause, f_cause);
+
 static const struct mfield f_hazard[] = {
     FID(medsec_model_hazard, "hazard id"),
     FSTR(medsec_model_hazard, "title", title, 1, "hazard or hazardous situation"),
@@ -324,6 +351,8 @@ static const struct mfield f_hazard[] = {
          "id in the ISO 14971 risk management file"),
     FREFS(medsec_model_hazard, "threats", threats, 0, K(THREAT),
           "security threats that can cause it"),
+    FLIST(medsec_model_hazard, "caused_by", caused_by, 0, s_cause, 0,
+          "the loss of which property of which asset leads to it (ISO 14971 sequence of events)"),
     FSTR(medsec_model_hazard, "description", description, 0, "free text"),
 };
 static SHAPE(s_hazard, "hazard", "hazard", MEDSEC_MK_HAZARD, medsec_model_hazard, f_hazard);
@@ -353,12 +382,18 @@ static const struct mfield f_vulnerability[] = {
     FSTR(medsec_model_vulnerability, "title", title, 0, "short title"),
     {"components", F_STRS, 1, 0, NULL, NULL, S(medsec_model_vulnerability, components), 0, 1, 0,
      "SBOM component refs (bom-ref / SPDXID in an item's SBOM) or ids of the items it affects"},
-    FRUBRIC(medsec_model_vulnerability, "rubric", rubric, cvss, 1,
+    FRUBRIC(medsec_model_vulnerability, "rubric", rubric, cvss, 0,
             "MITRE rubric answers file: its CVSS vector in this device's context"),
+    FSTR(
+        medsec_model_vulnerability, "cvss", cvss_vector, 0,
+        "the manufacturer's CVSS vector (3.1 or 4.0) in this device's context, when there is no rubric"),
     FSTR(medsec_model_vulnerability, "rationale", rationale, 1,
          "the assessment: how it can (or cannot) be exploited in this device and what it reaches"),
     FCODE(medsec_model_vulnerability, "status", status, 0, medsec_vuln_status_names, 0,
           MEDSEC_VULN_AFFECTED, "state of the assessment (OpenVEX words; unstated = affected)"),
+    FCODE(medsec_model_vulnerability, "justification", justification, 0,
+          medsec_vex_justification_names, MEDSEC_VEX_COMPONENT_NOT_PRESENT, MEDSEC_VEX_UNSTATED,
+          "why it is not_affected (OpenVEX justification)"),
     FREFS(medsec_model_vulnerability, "controls", controls, 0, K(CONTROL),
           "controls that act against it"),
     FSTR(medsec_model_vulnerability, "description", description, 0, "free text"),
@@ -377,6 +412,18 @@ static const struct mfield f_support[] = {
 };
 static SHAPE(s_support, "component support", "componentSupport", -1, medsec_model_component_support,
              f_support);
+
+static const struct mfield f_acceptance[] = {
+    FSTR(medsec_model_acceptance, "risk", risk, 1, "risk id in the register (medsec risk)"),
+    FREF(medsec_model_acceptance, "version", version, 0, K(VERSION),
+         "the release it is decided for (unstated: every release)"),
+    FSTR(medsec_model_acceptance, "by", by, 1, "who decided (name and role)"),
+    FDATE(medsec_model_acceptance, "date", date, 1, "when (YYYY-MM-DD)"),
+    FSTR(medsec_model_acceptance, "rationale", rationale, 1,
+         "the benefit-risk justification: why the benefit outweighs this residual risk"),
+};
+static SHAPE(s_acceptance, "risk acceptance", "riskAcceptance", -1, medsec_model_acceptance,
+             f_acceptance);
 
 /* ---- root ---- */
 static const struct mfield f_root[] = {
@@ -403,6 +450,8 @@ static const struct mfield f_root[] = {
           "known vulnerabilities assessed for this device"),
     FLIST(medsec_model, "component_support", component_support, 0, s_support, 0,
           "per-component support overrides"),
+    FLIST(medsec_model, "risk_acceptance", risk_acceptance, 0, s_acceptance, 0,
+          "benefit-risk justifications of residual risks above the acceptable region"),
     FPATHS(medsec_model, "threat_rules", threat_rules, 0, "extra threat rule catalogs"),
     FPATH(medsec_model, "triage", triage, 0, "triage file of known vulnerabilities (for VEX)"),
 };
@@ -429,9 +478,11 @@ const struct mshape *const medsec_model_shapes[] = {&medsec_model_root_shape,
                                                     &s_level,
                                                     &s_row,
                                                     &s_hazard,
+                                                    &s_cause,
                                                     &s_threat,
                                                     &s_vulnerability,
-                                                    &s_support};
+                                                    &s_support,
+                                                    &s_acceptance};
 const size_t medsec_model_nshapes = sizeof medsec_model_shapes / sizeof medsec_model_shapes[0];
 
 int medsec_model_namespace(enum medsec_model_kind k)

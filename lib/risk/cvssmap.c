@@ -1,15 +1,10 @@
-/* cvssmap.c: an exploitability level from a CVSS v2 / v3.x / v4.0 vector's exploitability metrics,
- * and the vector's impact on confidentiality, integrity and availability. */
-#include <math.h>
+/* cvssmap.c: what a CVSS v2 / v3.x / v4.0 vector says an attacker needs (attack vector, privileges,
+ * user interaction, complexity), and its impact on confidentiality, integrity and availability. */
 #include <stddef.h>
 #include <string.h>
 
 #include "medsec/risk.h"
 
-/* The CVSS v3.1 exploitability weights (FIRST CVSS v3.1 specification, section 7.4). */
-#define V3_MAX (8.22 * 0.85 * 0.77 * 0.85 * 0.85)
-/* The CVSS v2 exploitability sub-score's maximum, 20 x AV x AC x Au (CVSS v2 guide, 3.2.1). */
-#define V2_MAX (20 * 1.0 * 0.71 * 0.704)
 
 /* The first letter of each metric's value medsec reads; 0 when the vector does not give it. */
 struct metrics {
@@ -68,63 +63,34 @@ static medsec_err parse(const char *v, struct metrics *m, int *major)
     return MEDSEC_OK;
 }
 
-/* The fraction f of the maximum as a level of an @n-level scale: floor(f * n), capped at n-1. */
-static medsec_err to_level(double f, size_t n, int *level, double *fraction)
-{
-    if (f > 1)
-        f = 1; /* PR:L with a scope change cannot pass PR:N; kept for safety */
-    int l = (int)floor(f * (double)n);
-    if (l >= (int)n)
-        l = (int)n - 1;
-    *level = l;
-    if (fraction)
-        *fraction = f;
-    return MEDSEC_OK;
-}
-
-static double pick(char c, const char *keys, const double *w)
-{
-    const char *p = c ? strchr(keys, c) : NULL;
-    return p ? w[p - keys] : -1;
-}
-
-medsec_err medsec_risk_exploit_from_cvss(const char *vector, size_t n, int *level, double *fraction)
+medsec_err medsec_risk_cvss_needs(const char *vector, struct medsec_risk_cvss_needs *out)
 {
     struct metrics m;
     int major;
-    if (!vector || n == 0 || parse(vector, &m, &major))
+    memset(out, 0, sizeof *out);
+    if (!vector || parse(vector, &m, &major))
         return MEDSEC_EPARSE;
+    static const char av_v3[] = "NALP", av_v2[] = "NAL";
+    static const enum medsec_access pos[] = {MEDSEC_ACCESS_NETWORK, MEDSEC_ACCESS_ADJACENT,
+                                             MEDSEC_ACCESS_LOCAL, MEDSEC_ACCESS_PHYSICAL};
+    const char *av = m.av ? strchr(major == 2 ? av_v2 : av_v3, m.av) : NULL;
+    if (!av)
+        return MEDSEC_EPARSE;
+    out->position = pos[av - (major == 2 ? av_v2 : av_v3)];
     if (major == 2) {
-        static const double av2[] = {1.0, 0.646, 0.395}, ac2[] = {0.71, 0.61, 0.35},
-                            au2[] = {0.704, 0.56, 0.45};
-        double av = pick(m.av, "NAL", av2), ac = pick(m.ac, "LMH", ac2),
-               au = pick(m.au, "NSM", au2);
-        if (av < 0 || ac < 0 || au < 0)
+        if (!m.au || !strchr("NSM", m.au) || !m.ac || !strchr("LMH", m.ac))
             return MEDSEC_EPARSE;
-        return to_level(20 * av * ac * au / V2_MAX, n, level, fraction);
+        out->privileges = m.au != 'N';
+        out->complex = m.ac == 'H';
+        return MEDSEC_OK;
     }
-    static const double av_w[] = {0.85, 0.62, 0.55, 0.2}, ac_w[] = {0.77, 0.44};
-    double av = pick(m.av, "NALP", av_w), ac = pick(m.ac, "LH", ac_w), pr, ui;
-    if (major == 4) {
-        static const double pr_w[] = {0.85, 0.62, 0.27}, ui_w[] = {0.85, 0.62, 0.44},
-                            at_w[] = {1.0, 0.44 / 0.77};
-        double at = pick(m.at, "NP", at_w);
-        pr = pick(m.pr, "NLH", pr_w);
-        ui = pick(m.ui, "NPA", ui_w);
-        if (at < 0)
-            return MEDSEC_EPARSE;
-        ac = ac < 0 ? ac : ac * at;
-    } else {
-        static const double pr_u[] = {0.85, 0.62, 0.27}, pr_c[] = {0.85, 0.68, 0.5},
-                            ui_w[] = {0.85, 0.62};
-        if (m.s != 'U' && m.s != 'C')
-            return MEDSEC_EPARSE;
-        pr = pick(m.pr, "NLH", m.s == 'C' ? pr_c : pr_u);
-        ui = pick(m.ui, "NR", ui_w);
-    }
-    if (av < 0 || ac < 0 || pr < 0 || ui < 0)
+    if (!m.pr || !strchr("NLH", m.pr) || !m.ac || !strchr("LH", m.ac) || !m.ui ||
+        !strchr(major == 4 ? "NPA" : "NR", m.ui) || (major == 4 && (!m.at || !strchr("NP", m.at))))
         return MEDSEC_EPARSE;
-    return to_level(8.22 * av * ac * pr * ui / V3_MAX, n, level, fraction);
+    out->privileges = m.pr != 'N';
+    out->interaction = m.ui != 'N';
+    out->complex = m.ac == 'H' || (major == 4 && m.at == 'P');
+    return MEDSEC_OK;
 }
 
 static int impact_of(char c)

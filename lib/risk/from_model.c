@@ -1,15 +1,19 @@
-/* from_model.c: the security risk register of a loaded security file and its threats. */
+/* from_model.c: the security risk register of a loaded security file, its threats and the known
+ * vulnerabilities of a release (docs/risk.md): severity from what an attack reaches, exploitability
+ * from where the attacker must be, controls credited by what they do, hazards by the property lost,
+ * acceptance with a benefit-risk justification. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "medsec/alloc.h"
+#include "medsec/buf.h"
 #include "medsec/cvss.h"
+#include "medsec/diag.h"
 #include "medsec/model.h"
 #include "medsec/risk.h"
 #include "medsec/threat.h"
-
-#define MAX_ITEMS 256
+#include "reach.h"
 
 static int cmp_level(const void *a, const void *b)
 {
@@ -23,19 +27,10 @@ static int cmp_harm(const void *a, const void *b)
     return ((*x)->level > (*y)->level) - ((*x)->level < (*y)->level);
 }
 
-/* Index of exploitability level @id / harm @id in the sorted scales, or -1. */
 static int exploit_index(const struct medsec_risk_register *r, const char *id)
 {
     for (size_t i = 0; id && i < r->config.nexploitability; i++)
         if (strcmp(r->config.exploitability[i], id) == 0)
-            return (int)i;
-    return -1;
-}
-
-static int harm_index(const struct medsec_risk_register *r, const char *id)
-{
-    for (size_t i = 0; id && i < r->config.nseverity; i++)
-        if (strcmp(r->config.severity[i], id) == 0)
             return (int)i;
     return -1;
 }
@@ -64,9 +59,11 @@ medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg,
         en[i] = lv[i]->id;
     for (size_t i = 0; i < ns; i++)
         sn[i] = hv[i]->id;
-    /* classes: the file's acceptance words; tolerable (ALARP) counts as acceptable */
+    /* classes: only the acceptable region passes; a tolerable or unacceptable residual risk needs
+     * a benefit-risk justification (MDR Annex I GSPR 1, 2, 4, 8: reduce as far as possible, no
+     * ALARP; docs/risk.md, "Acceptance") */
     static const struct medsec_risk_class classes[] = {
-        {"acceptable", true}, {"tolerable", true}, {"unacceptable", false}};
+        {"acceptable", true}, {"tolerable", false}, {"unacceptable", false}};
     unsigned char cells[MEDSEC_RISK_MAX_LEVELS * MEDSEC_RISK_MAX_LEVELS];
     for (size_t e = 0; e < ne; e++)
         for (size_t s = 0; s < ns; s++) {
@@ -86,250 +83,606 @@ medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg,
     return medsec_risk_register_init(reg, &cfg, err);
 }
 
-/* ---- per threat ------------------------------------------------------------------------------ */
+/* ---- one risk under construction -------------------------------------------------------------- */
 
-/* Which property of an asset a STRIDE category hurts: 'C', 'I', 'A', or '*' for all three. */
-static char property_of(enum medsec_stride stride)
-{
-    switch (stride) {
-    case MEDSEC_STRIDE_INFORMATION_DISCLOSURE: return 'C';
-    case MEDSEC_STRIDE_DENIAL_OF_SERVICE: return 'A';
-    case MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE: return '*';
-    default: return 'I'; /* spoofing, tampering, repudiation act on integrity */
-    }
-}
+#define MAX_CONTROLS 64
+#define MAX_SUGGESTED 96
 
-struct severity {
-    int level;
-    char basis[512];
-    bool found; /* a harm was considered: the basis names it even when it is the lowest level */
+/* Everything a risk is assembled from; the strings live in @text until the register copies them. */
+struct build {
+    struct medsec_risk_register *reg;
+    const struct medsec_model *m;
+    struct reach *r;
+    struct medsec_diags *notes;
+    struct medsec_risk_spec spec;
+    struct medsec_risk_control ctl[MAX_CONTROLS];
+    bool ctl_seen_overflow;
+    const char *sugg[MAX_SUGGESTED];
+    const char *hazards[MAX_SUGGESTED];
+    char ebasis[1024], sbasis[1024], rbasis[1024];
+    struct medsec_buf text; /* suggestions and control texts, NUL-separated */
+    size_t text_off[MAX_SUGGESTED + MAX_CONTROLS];
+    bool ok;
 };
 
-static void consider(struct severity *sv, const struct medsec_risk_register *r, const char *harm,
-                     const char *why)
+/* A string kept for the spec: offsets first, pointers fixed up before the register copies. */
+static const char *keep(struct build *b, const char *s)
 {
-    int h = harm_index(r, harm);
-    if (h > sv->level || (h >= 0 && h == sv->level && !sv->found)) {
-        sv->found = true;
-        sv->level = h;
-        snprintf(sv->basis, sizeof sv->basis, "%s -> %s", why, harm);
+    /* the buffer may move while it grows, so the whole text is kept as offsets until finish() */
+    size_t off = b->text.len;
+    if (medsec_buf_add(&b->text, s, strlen(s) + 1))
+        b->ok = false;
+    return (const char *)(uintptr_t)(off + 1); /* 0 stays NULL */
+}
+
+static const char *resolve(const struct build *b, const char *p)
+{
+    return p ? b->text.data + ((uintptr_t)p - 1) : NULL;
+}
+
+static bool has(const char *const *v, size_t n, const char *s)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(v[i], s))
+            return true;
+    return false;
+}
+
+static void suggest(struct build *b, const char *s)
+{
+    if (b->spec.nsuggested >= MAX_SUGGESTED)
+        return;
+    for (size_t i = 0; i < b->spec.nsuggested; i++)
+        if (!strcmp(resolve(b, b->sugg[i]), s))
+            return;
+    b->sugg[b->spec.nsuggested++] = keep(b, s);
+}
+
+static const char *credit_reason(enum reach_credit c)
+{
+    switch (c) {
+    case REACH_PLANNED: return "not credited: planned";
+    case REACH_NO_LOWERS: return "not credited: the security file does not say what it lowers";
+    case REACH_NO_RATIONALE: return "not credited: the security file states no rationale";
+    case REACH_NO_EVIDENCE: return "not credited: no passing evidence verifies it";
+    default: return "";
     }
 }
 
-static void consider_asset(struct severity *sv, const struct medsec_risk_register *r,
-                           const struct medsec_model_asset *a, char prop)
+/* The hazard a by-design control of asset @asset is a safety control of, among @hz. */
+static const char *safety_hazard(const struct build *b, size_t k)
 {
-    char why[400];
-    char fn[200] = "";
-    for (size_t i = 0, used = 0; i < a->functions.n && used < sizeof fn; i++)
-        used +=
-            (size_t)snprintf(fn + used, sizeof fn - used, "%s%s", i ? ", " : "", a->functions.v[i]);
-    const char *props[3] = {a->confidentiality, a->integrity, a->availability};
-    static const char *const pname[3] = {"confidentiality", "integrity", "availability"};
-    for (int k = 0; k < 3; k++) {
-        if ((prop != '*' && prop != "CIA"[k]) || !props[k])
+    const struct medsec_model *m = b->m;
+    const struct medsec_model_control *c = &m->controls[k];
+    for (size_t h = 0; h < m->nhazards; h++) {
+        if (!has(b->hazards, b->spec.nsafety_hazards, m->hazards[h].id))
             continue;
-        snprintf(why, sizeof why, "%s of asset %s (%s)", pname[k], a->id,
-                 fn[0] ? fn : "no clinical function");
-        consider(sv, r, props[k], why);
+        for (size_t i = 0; i < m->hazards[h].ncaused_by; i++)
+            if (medsec_strlist_has(&c->applies_to, m->hazards[h].caused_by[i].asset))
+                return m->hazards[h].id;
     }
+    return NULL;
 }
 
-/* Assets an element reaches: stored in it or carried by it; for a flow also those of its
- * destination (except for disclosure), for an interface those of the item it exposes, for a
- * crossing its flows'. */
-static void severity_of(struct severity *sv, const struct medsec_risk_register *r,
-                        const struct medsec_model *m, const struct medsec_tm_graph *g,
-                        const struct medsec_threat *t, const struct medsec_model_threat *mt)
+/* Record control @k on the risk: credited (with its reductions) or not (and why). */
+static void add_control(struct build *b, size_t k, int exploit, int severity)
 {
-    char prop = property_of(t->stride);
-    const char *ids[MAX_ITEMS];
-    size_t n = 0;
-    const struct medsec_tm_element *e = t->element_id ? medsec_tm_find(g, t->element_id) : NULL;
-    if (t->element_id)
-        ids[n++] = t->element_id;
-    if (e && e->kind == MEDSEC_ELEMENT_DATA_FLOW &&
-        t->stride != MEDSEC_STRIDE_INFORMATION_DISCLOSURE && e->to)
-        ids[n++] = e->to;
-    if (e && e->kind == MEDSEC_ELEMENT_INTERFACE) {
-        const struct medsec_tm_attr *x = medsec_tm_attr_get(e, "exposes");
-        if (x && x->type == MEDSEC_TM_STR)
-            ids[n++] = x->s;
-    }
-    if (e && e->kind == MEDSEC_ELEMENT_ZONE_CROSSING) {
-        const struct medsec_tm_attr *fl = medsec_tm_attr_get(e, "flows");
-        for (size_t i = 0; fl && fl->type == MEDSEC_TM_LIST && i < fl->nitems && n < MAX_ITEMS; i++)
-            ids[n++] = fl->items[i];
-    }
-    for (size_t a = 0; a < m->nassets; a++) {
-        const struct medsec_model_asset *as = &m->assets[a];
-        bool hit = mt && medsec_strlist_has(&mt->assets, as->id);
-        for (size_t i = 0; i < n && !hit; i++)
-            hit = medsec_strlist_has(&as->stored_in, ids[i]) ||
-                  medsec_strlist_has(&as->carried_by, ids[i]);
-        if (hit)
-            consider_asset(sv, r, as, prop);
-    }
-    /* the harm of the safety hazards the threat leads to */
-    for (size_t i = 0; i < t->nhazards; i++) {
-        const struct medsec_model_hazard *h = medsec_model_find_hazard(m, t->hazards[i]);
-        if (h && h->harm) {
-            char why[400];
-            snprintf(why, sizeof why, "hazard %s (%s)", h->id, h->title ? h->title : "");
-            consider(sv, r, h->harm, why);
+    const struct medsec_model_control *c = &b->m->controls[k];
+    for (size_t i = 0; i < b->spec.ncontrols; i++)
+        if (!strcmp(b->ctl[i].id, c->id)) {
+            if (exploit > b->ctl[i].exploit_reduction)
+                b->ctl[i].exploit_reduction = exploit;
+            if (severity > b->ctl[i].severity_reduction)
+                b->ctl[i].severity_reduction = severity;
+            return;
         }
+    enum reach_credit cr = reach_control_credit(b->r, k);
+    if (cr == REACH_PLANNED) {
+        char s[300];
+        snprintf(s, sizeof s, "planned control %s", c->id);
+        suggest(b, s);
+        return;
+    }
+    if (b->spec.ncontrols >= MAX_CONTROLS) {
+        b->ctl_seen_overflow = true;
+        return;
+    }
+    bool credited = cr == REACH_CREDITED;
+    if (cr == REACH_NO_EVIDENCE) {
+        char s[300];
+        snprintf(s, sizeof s, "verify control %s (no passing evidence)", c->id);
+        suggest(b, s);
+    }
+    const char *ev = reach_control_evidence(b->r, k);
+    b->ctl[b->spec.ncontrols++] = (struct medsec_risk_control){
+        .id = c->id,
+        .name = c->name,
+        .exploit_reduction = credited ? exploit : 0,
+        .severity_reduction = credited ? severity : 0,
+        .rationale = credited ? c->rationale : credit_reason(cr),
+        .evidence = ev[0] ? ev : NULL,
+        .safety_hazard = credited && severity ? safety_hazard(b, k) : NULL,
+        .unclaimed = !credited,
+    };
+}
+
+/* Does control @c address category @s (no categories: all)? */
+static bool covers(const struct medsec_model_control *c, unsigned cats)
+{
+    if (!c->stride.n)
+        return true;
+    for (size_t i = 0; i < c->stride.n; i++)
+        if (c->stride.v[i] >= 0 && c->stride.v[i] < 32 && ((cats >> c->stride.v[i]) & 1u))
+            return true;
+    return false;
+}
+
+static int levels_of(const struct medsec_model_control *c)
+{
+    return c->levels > 0 ? (int)c->levels : 1;
+}
+
+/* The exploitability controls on an element for categories @cats. */
+static void element_controls(struct build *b, enum medsec_model_kind kind, size_t index,
+                             unsigned cats)
+{
+    const size_t *v;
+    size_t n = reach_controls(b->r, kind, index, &v);
+    for (size_t i = 0; i < n; i++) {
+        const struct medsec_model_control *c = &b->m->controls[v[i]];
+        if (!covers(c, cats))
+            continue;
+        /* a control that does not say what it lowers is credited nowhere (validate warns); a
+         * by-design one acts through the assets it names (design_controls) */
+        if (medsec_control_lowers_exploitability(c->lowers))
+            add_control(b, v[i], levels_of(c), 0);
     }
 }
 
-/* Does control @c apply to element @id in @zone: named in applies_to, through the zone, or through
- * an asset the element stores or carries (the same reach as in the element graph)? */
-static bool control_on(const struct medsec_model *m, const char *id, const char *zone,
-                       const struct medsec_model_control *c)
+/* The by-design control that lowered the worst residual harm, and the one that lowered the worst
+ * initial harm, recorded with the levels they took off. */
+static void design_controls(struct build *b, const struct reach_result *res)
 {
-    for (size_t k = 0; k < c->applies_to.n; k++) {
-        const char *a_id = c->applies_to.v[k];
-        if (strcmp(a_id, id) == 0 || (zone && strcmp(a_id, zone) == 0))
+    const struct reach_hit *h[2] = {&res->residual, &res->initial};
+    for (int i = 0; i < 2; i++)
+        if (h[i]->harm >= 0 && h[i]->ctl != REACH_NONE)
+            add_control(b, h[i]->ctl, 0, h[i]->before - h[i]->harm);
+}
+
+/* Severity and its basis from a reach (docs/risk.md, "Severity from reach"). */
+static void severity_from(struct build *b, const struct reach_result *res, const char *what,
+                          bool repudiation)
+{
+    const struct medsec_risk_config *cfg = &b->reg->config;
+    int top = (int)cfg->nseverity - 1;
+    char path[700];
+    b->spec.has_residual_severity = true;
+    if (repudiation) {
+        b->spec.severity = b->spec.residual_severity = 0;
+        snprintf(b->sbasis, sizeof b->sbasis,
+                 "repudiation hides who acted; it harms no asset by itself (the actions it hides "
+                 "are risks of their own) -> %s",
+                 cfg->severity[0]);
+        return;
+    }
+    if (!res->any) {
+        b->spec.severity = b->spec.residual_severity = top;
+        snprintf(b->sbasis, sizeof b->sbasis,
+                 "%s reaches no asset the security file names: unknown reach is rated at the "
+                 "highest severity -> %s",
+                 what, cfg->severity[top]);
+        if (b->notes &&
+            medsec_diags_add(b->notes, MEDSEC_SEV_WARNING, b->m->file, 0, 0, b->spec.id,
+                             "%s: %s reaches no asset, so the risk takes the highest severity; "
+                             "state the assets it holds or carries, or the flows it sends",
+                             b->spec.id, what))
+            b->ok = false;
+        return;
+    }
+    if (res->initial.harm < 0) {
+        b->spec.severity = b->spec.residual_severity = 0;
+        snprintf(b->sbasis, sizeof b->sbasis,
+                 "the assets %s reaches state no harm for the properties it can affect -> %s", what,
+                 cfg->severity[0]);
+        return;
+    }
+    reach_path(b->r, &res->initial, path, sizeof path);
+    b->spec.severity = res->initial.harm;
+    snprintf(b->sbasis, sizeof b->sbasis, "%s -> %s", path, cfg->severity[res->initial.harm]);
+    b->spec.residual_severity = res->residual.harm < 0 ? 0 : res->residual.harm;
+    if (res->residual.harm >= 0 && res->residual.harm < res->initial.harm) {
+        reach_path(b->r, &res->residual, path, sizeof path);
+        if (res->residual.ctl != REACH_NONE)
+            snprintf(b->rbasis, sizeof b->rbasis, "%s -> %s, lowered from %s by %s", path,
+                     cfg->severity[res->residual.harm], cfg->severity[res->residual.before],
+                     b->m->controls[res->residual.ctl].id);
+        else
+            snprintf(b->rbasis, sizeof b->rbasis, "%s -> %s (worst left after by-design controls)",
+                     path, cfg->severity[res->residual.harm]);
+        b->spec.residual_severity_basis = b->rbasis;
+    }
+    design_controls(b, res);
+}
+
+/* Hazards the reach leads to, and those the file links by hand that say no caused_by. */
+static void link_hazards(struct build *b, const struct reach_result *res, const char *const *extra,
+                         size_t nextra, bool repudiation)
+{
+    const struct medsec_model *m = b->m;
+    for (size_t h = 0; h < m->nhazards && b->spec.nsafety_hazards < MAX_SUGGESTED; h++) {
+        bool hit = !repudiation && res->any && ((res->hazards[h / 64] >> (h % 64)) & 1ull);
+        bool by_hand = !m->hazards[h].ncaused_by && has(extra, nextra, m->hazards[h].id);
+        if (hit || by_hand)
+            b->hazards[b->spec.nsafety_hazards++] = m->hazards[h].id;
+    }
+    b->spec.safety_hazards = b->hazards;
+}
+
+static void acceptance(struct build *b)
+{
+    const struct medsec_model *m = b->m;
+    for (size_t i = 0; i < m->nrisk_acceptance; i++) {
+        const struct medsec_model_acceptance *a = &m->risk_acceptance[i];
+        if (strcmp(a->risk, b->spec.id) ||
+            (a->version && b->reg->version && strcmp(a->version, b->reg->version)))
+            continue;
+        b->spec.accepted_by = a->by;
+        b->spec.accepted_on = a->date;
+        b->spec.acceptance_rationale = a->rationale;
+        if (a->version)
+            break; /* one for this release wins over one for every release */
+    }
+}
+
+static void build_init(struct build *b, struct medsec_risk_register *reg,
+                       const struct medsec_model *m, struct reach *r, struct medsec_diags *notes)
+{
+    memset(b, 0, sizeof *b);
+    b->reg = reg;
+    b->m = m;
+    b->r = r;
+    b->notes = notes;
+    b->ok = true;
+    medsec_buf_init(&b->text, 0);
+}
+
+static medsec_err finish(struct build *b, struct medsec_error *err)
+{
+    if (!b->ok) {
+        medsec_buf_release(&b->text);
+        return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    acceptance(b);
+    for (size_t i = 0; i < b->spec.nsuggested; i++)
+        b->sugg[i] = resolve(b, b->sugg[i]);
+    b->spec.suggested = b->sugg;
+    b->spec.controls = b->ctl;
+    b->spec.exploitability_basis = b->ebasis;
+    b->spec.severity_basis = b->sbasis;
+    medsec_err rc = medsec_risk_register_add(b->reg, &b->spec, err);
+    medsec_buf_release(&b->text);
+    return rc;
+}
+
+/* ---- exploitability -------------------------------------------------------------------------- */
+
+/* Combine the architecture's level @arch with a CVSS vector (docs/risk.md, "Exploitability"):
+ * the less exposed of the two positions, one level down for needed privileges and one for user
+ * interaction; then KEV and EPSS. Appends the reasoning to b->ebasis. */
+static int with_cvss(struct build *b, int arch, const char *vector, bool kev, double epss,
+                     double threshold)
+{
+    const struct medsec_risk_config *cfg = &b->reg->config;
+    size_t used = strlen(b->ebasis), cap = sizeof b->ebasis;
+    int l = arch;
+    struct medsec_risk_cvss_needs need;
+    if (vector && medsec_risk_cvss_needs(vector, &need) == MEDSEC_OK) {
+        int cl = reach_level_of(b->r, need.position);
+        if (cl < l) {
+            l = cl;
+            used += (size_t)snprintf(b->ebasis + used, used < cap ? cap - used : 0,
+                                     "; CVSS needs %s access -> %s",
+                                     medsec_access_name(need.position),
+                                     medsec_risk_exploitability_name(cfg, l));
+        }
+        if (need.privileges && l > 0 && used < cap) {
+            l--;
+            used += (size_t)snprintf(b->ebasis + used, cap - used,
+                                     "; needs privileges: one level down -> %s",
+                                     medsec_risk_exploitability_name(cfg, l));
+        }
+        if (need.interaction && l > 0 && used < cap) {
+            l--;
+            used += (size_t)snprintf(b->ebasis + used, cap - used,
+                                     "; needs user interaction: one level down -> %s",
+                                     medsec_risk_exploitability_name(cfg, l));
+        }
+    } else if (used < cap) {
+        used += (size_t)snprintf(b->ebasis + used, cap - used, "; no CVSS vector");
+    }
+    int raised = medsec_risk_exploit_raise(l, arch, cfg->nexploitability, kev, epss, threshold);
+    if (raised != l && used < cap) {
+        if (kev)
+            snprintf(b->ebasis + used, cap - used,
+                     "; in CISA KEV (exploited in the wild): one level above the architecture's "
+                     "-> %s",
+                     medsec_risk_exploitability_name(cfg, raised));
+        else
+            snprintf(b->ebasis + used, cap - used, "; EPSS %.3f: one level up -> %s", epss,
+                     medsec_risk_exploitability_name(cfg, raised));
+    }
+    return raised;
+}
+
+/* ---- threats ----------------------------------------------------------------------------------- */
+
+static unsigned stride_bit(enum medsec_stride s)
+{
+    return s == MEDSEC_STRIDE_NONE ? 0 : 1u << s;
+}
+
+/* What a threat of category @s on an element reaches (docs/risk.md, the table in "Severity from
+ * reach"). @item_kind tells a process from a data store and an external entity. */
+static void reach_element(struct build *b, struct reach_result *res, enum medsec_model_kind kind,
+                          size_t i, enum medsec_stride s)
+{
+    struct reach *r = b->r;
+    switch (kind) {
+    case MEDSEC_MK_ITEM: {
+        enum medsec_element_kind ek = b->m->items[i].element;
+        if (s == MEDSEC_STRIDE_INFORMATION_DISCLOSURE)
+            reach_add_item(r, res, i, REACH_C, NULL, NULL);
+        else if (s == MEDSEC_STRIDE_DENIAL_OF_SERVICE)
+            reach_add_item(r, res, i, REACH_A, NULL, NULL);
+        else if (s == MEDSEC_STRIDE_REPUDIATION)
+            ; /* nothing: severity_from says why */
+        else if (s == MEDSEC_STRIDE_SPOOFING || ek == MEDSEC_ELEMENT_EXTERNAL_ENTITY)
+            reach_add_sent(r, res, i); /* impersonating it: what its peers take from it */
+        else if (ek == MEDSEC_ELEMENT_DATA_STORE)
+            reach_add_item(r, res, i,
+                           s == MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE ? REACH_ALL : REACH_I, NULL,
+                           NULL);
+        else
+            reach_add_compromised(r, res, i); /* tampering with or taking over a process */
+        break;
+    }
+    case MEDSEC_MK_FLOW:
+        if (s == MEDSEC_STRIDE_INFORMATION_DISCLOSURE) {
+            reach_add_flow(r, res, i, REACH_C);
+        } else if (s == MEDSEC_STRIDE_DENIAL_OF_SERVICE) {
+            reach_add_flow(r, res, i, REACH_A);
+        } else if (s != MEDSEC_STRIDE_REPUDIATION) {
+            reach_add_flow(r, res, i, REACH_I);
+            if (reach_control_flow(r, i))
+                reach_add_commanded(r, res, reach_flow_to(r, i));
+        }
+        break;
+    case MEDSEC_MK_INTERFACE: {
+        size_t item = reach_interface_item(r, i);
+        bool debug = b->m->interfaces[i].debug == 1;
+        if (s == MEDSEC_STRIDE_INFORMATION_DISCLOSURE) {
+            reach_add_interface(r, res, i, REACH_C);
+            if (debug && item != REACH_NONE)
+                reach_add_item(r, res, item, REACH_C, NULL, NULL);
+        } else if (s == MEDSEC_STRIDE_DENIAL_OF_SERVICE) {
+            reach_add_interface(r, res, i, REACH_A);
+        } else if (s == MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE ||
+                   (debug && s == MEDSEC_STRIDE_TAMPERING)) {
+            reach_add_interface(r, res, i, REACH_I);
+            reach_add_compromised(r, res, item);
+        } else if (s != MEDSEC_STRIDE_REPUDIATION) {
+            reach_add_interface(r, res, i, REACH_I);
+            if (reach_interface_commands(r, i))
+                reach_add_commanded(r, res, item);
+        }
+        break;
+    }
+    default: break;
+    }
+}
+
+/* An element of the threat model as the model knows it: an item, a flow, an interface, or a zone
+ * crossing (the flows it groups). */
+struct element {
+    enum medsec_model_kind kind; /* MEDSEC_MK_COUNT for a crossing */
+    size_t index;
+    const struct medsec_tm_attr *flows; /* a crossing's */
+};
+
+static bool locate(const struct build *b, const struct medsec_tm_graph *g, const char *id,
+                   struct element *e)
+{
+    static const enum medsec_model_kind kinds[] = {MEDSEC_MK_ITEM, MEDSEC_MK_FLOW,
+                                                   MEDSEC_MK_INTERFACE};
+    for (size_t k = 0; id && k < sizeof kinds / sizeof kinds[0]; k++)
+        if (reach_find(b->r, kinds[k], id, &e->index)) {
+            e->kind = kinds[k];
+            e->flows = NULL;
             return true;
-        const struct medsec_model_asset *a = medsec_model_find_asset(m, a_id);
-        if (a && (medsec_strlist_has(&a->stored_in, id) || medsec_strlist_has(&a->carried_by, id)))
+        }
+    const struct medsec_tm_element *te = id && g ? medsec_tm_find(g, id) : NULL;
+    if (te && te->kind == MEDSEC_ELEMENT_ZONE_CROSSING) {
+        const struct medsec_tm_attr *fl = medsec_tm_attr_get(te, "flows");
+        if (fl && fl->type == MEDSEC_TM_LIST) {
+            e->kind = MEDSEC_MK_COUNT;
+            e->flows = fl;
             return true;
+        }
     }
     return false;
 }
 
-/* Does control @c apply to the threat's element? */
-static bool control_reaches(const struct medsec_model *m, const struct medsec_tm_graph *g,
-                            const struct medsec_threat *t, const struct medsec_model_control *c)
+/* Reach, exploitability (with why) and controls of an element for category @s. */
+static void element_reach(struct build *b, struct reach_result *res, const struct element *e,
+                          enum medsec_stride s)
 {
-    const struct medsec_tm_element *e = t->element_id ? medsec_tm_find(g, t->element_id) : NULL;
-    return e && control_on(m, e->id, e->zone, c);
-}
-
-/*
- * The safety hazard a control is a risk control of: a control that lowers severity and that the
- * file names against a manual threat leading to a hazard limits that hazard's harm (MDCG
- * 2019-16 3.2: a safety control with a security effect). The first such hazard in file order, or
- * NULL.
- */
-static const char *safety_hazard_of(const struct medsec_model *m,
-                                    const struct medsec_model_control *c)
-{
-    if (!medsec_control_lowers_severity(c->lowers))
-        return NULL;
-    for (size_t h = 0; h < m->nhazards; h++)
-        for (size_t k = 0; k < m->nthreats; k++) {
-            const struct medsec_model_threat *t = &m->threats[k];
-            if (medsec_strlist_has(&t->controls, c->id) &&
-                (medsec_strlist_has(&t->hazards, m->hazards[h].id) ||
-                 medsec_strlist_has(&m->hazards[h].threats, t->id)))
-                return m->hazards[h].id;
-        }
-    return NULL;
-}
-
-static bool covers(const struct medsec_model_control *c, enum medsec_stride stride)
-{
-    return !c->stride.n ||
-           (stride != MEDSEC_STRIDE_NONE && medsec_codelist_has(&c->stride, (int)stride));
-}
-
-/* What an active control does to a risk: one level off what it `lowers`, when it states why. */
-static struct medsec_risk_control control_effect(const struct medsec_model *m,
-                                                 const struct medsec_model_control *c)
-{
-    const char *why = c->rationale;
-    int lowers_e = medsec_control_lowers_exploitability(c->lowers);
-    int lowers_s = medsec_control_lowers_severity(c->lowers);
-    bool unclaimed = c->lowers != MEDSEC_LOWERS_UNSTATED && !why;
-    if (unclaimed) {
-        /* a reduction without a rationale is not claimed, and the register says so */
-        lowers_e = lowers_s = 0;
-        why = c->lowers == MEDSEC_LOWERS_SEVERITY
-                  ? "not claimed: lowers severity, but the security file states no rationale"
-              : c->lowers == MEDSEC_LOWERS_BOTH
-                  ? "not claimed: lowers both, but the security file states no rationale"
-                  : "not claimed: lowers exploitability, but the security file states no rationale";
+    if (e->kind != MEDSEC_MK_COUNT) {
+        reach_element(b, res, e->kind, e->index, s);
+        return;
     }
-    return (struct medsec_risk_control){c->id,    c->name, lowers_e,
-                                        lowers_s, why,     lowers_s ? safety_hazard_of(m, c) : NULL,
-                                        unclaimed};
+    for (size_t i = 0; i < e->flows->nitems; i++) {
+        size_t f;
+        if (reach_find(b->r, MEDSEC_MK_FLOW, e->flows->items[i], &f))
+            reach_element(b, res, MEDSEC_MK_FLOW, f, s);
+    }
 }
 
-static medsec_err add_threat(struct medsec_risk_register *reg, const struct medsec_model *m,
-                             const struct medsec_tm_graph *g, const struct medsec_threat *t,
-                             struct medsec_error *err)
+static int element_exploit(struct build *b, const struct element *e, char *why, size_t cap)
 {
+    switch (e->kind) {
+    case MEDSEC_MK_ITEM: return reach_exploit_item(b->r, e->index, why, cap);
+    case MEDSEC_MK_FLOW: return reach_exploit_flow(b->r, e->index, why, cap);
+    case MEDSEC_MK_INTERFACE: return reach_exploit_interface(b->r, e->index, why, cap);
+    default: break;
+    }
+    int best = -1;
+    for (size_t i = 0; i < e->flows->nitems; i++) {
+        size_t f;
+        char w[400];
+        if (!reach_find(b->r, MEDSEC_MK_FLOW, e->flows->items[i], &f))
+            continue;
+        int l = reach_exploit_flow(b->r, f, w, sizeof w);
+        if (l > best) {
+            best = l;
+            snprintf(why, cap, "flow %s: %s", e->flows->items[i], w);
+        }
+    }
+    if (best < 0) {
+        best = (int)b->reg->config.nexploitability - 1;
+        snprintf(why, cap, "no flow known: the highest level");
+    }
+    return best;
+}
+
+static void element_controls_of(struct build *b, const struct element *e, unsigned cats)
+{
+    if (e->kind != MEDSEC_MK_COUNT) {
+        element_controls(b, e->kind, e->index, cats);
+        return;
+    }
+    for (size_t i = 0; i < e->flows->nitems; i++) {
+        size_t f;
+        if (reach_find(b->r, MEDSEC_MK_FLOW, e->flows->items[i], &f))
+            element_controls(b, MEDSEC_MK_FLOW, f, cats);
+    }
+}
+
+static medsec_err add_threat(struct build *b, const struct medsec_tm_graph *g,
+                             const struct medsec_threat *t, struct medsec_error *err)
+{
+    const struct medsec_model *m = b->m;
+    const struct medsec_risk_config *cfg = &b->reg->config;
     const struct medsec_model_threat *mt = t->manual ? medsec_model_find_threat(m, t->id) : NULL;
-    size_t ne = reg->config.nexploitability;
-    char ebasis[512], rid[160];
-    int el = medsec_risk_level_from_rating((int)t->initial_rating, ne);
-    snprintf(ebasis, sizeof ebasis, "%s rating %s", t->manual ? "threat" : "rule",
-             medsec_tm_rating_name(t->initial_rating));
-    bool stated = mt && mt->exploitability && exploit_index(reg, mt->exploitability) >= 0;
-    if (mt && mt->cvss && !stated) {
-        /* the model loaded and checked the answers file */
-        int l;
-        if (medsec_risk_exploit_from_cvss(mt->cvss->vector, ne, &l, NULL) == MEDSEC_OK) {
-            el = l;
-            snprintf(ebasis, sizeof ebasis, "MITRE rubric %s -> %s", mt->rubric, mt->cvss->vector);
-        }
-    }
-    if (stated) {
-        el = exploit_index(reg, mt->exploitability);
-        snprintf(ebasis, sizeof ebasis, "stated in the threat: %s", mt->exploitability);
-    }
-
-    struct severity sv = {0, "no asset with a harm rating reached: lowest severity", false};
-    severity_of(&sv, reg, m, g, t, mt);
-
-    /* controls: active ones on the element that cover the category, plus those the threat names */
-    struct medsec_risk_control ctl[MAX_ITEMS];
-    const char *planned[MAX_ITEMS];
-    size_t nctl = 0, nplanned = 0;
-    for (size_t k = 0; k < m->ncontrols && nctl < MAX_ITEMS && nplanned < MAX_ITEMS; k++) {
-        const struct medsec_model_control *c = &m->controls[k];
-        bool named = mt && medsec_strlist_has(&mt->controls, c->id);
-        if (!named && !(control_reaches(m, g, t, c) && covers(c, t->stride)))
-            continue;
-        if (!medsec_tm_control_active(c)) {
-            if (named || covers(c, t->stride))
-                planned[nplanned++] = c->id;
-            continue;
-        }
-        ctl[nctl++] = control_effect(m, c);
-    }
-    const char *sugg[2 * MAX_ITEMS];
-    size_t nsugg = 0;
-    for (size_t i = 0; i < t->nmissing && nsugg < MAX_ITEMS; i++)
-        sugg[nsugg++] = t->missing[i];
-    char pl[MAX_ITEMS][160];
-    for (size_t i = 0; i < nplanned; i++) {
-        snprintf(pl[i], sizeof pl[i], "planned control %s", planned[i]);
-        sugg[nsugg++] = pl[i];
-    }
+    char rid[160];
     snprintf(rid, sizeof rid, "R-%s", strncmp(t->id, "T-", 2) == 0 ? t->id + 2 : t->id);
-    struct medsec_risk_spec spec = {
-        .id = rid,
-        .threat_id = t->id,
-        .title = t->title,
-        .element = t->element_id,
-        .stride = t->stride,
-        .hazard = t->hazard,
-        .exploitability = el,
-        .exploitability_basis = ebasis,
-        .severity = sv.level,
-        .severity_basis = sv.basis,
-        .controls = ctl,
-        .ncontrols = nctl,
-        .safety_hazards = t->hazards,
-        .nsafety_hazards = t->nhazards,
-        .suggested = sugg,
-        .nsuggested = nsugg,
-    };
-    return medsec_risk_register_add(reg, &spec, err);
+    b->spec.id = rid;
+    b->spec.threat_id = t->id;
+    b->spec.title = t->title;
+    b->spec.element = t->element_id;
+    b->spec.stride = t->stride;
+    b->spec.hazard = t->hazard;
+
+    /* the elements and categories: a manual threat may name several of each */
+    struct element els[64];
+    size_t nels = 0;
+    unsigned cats = stride_bit(t->stride);
+    if (mt) {
+        for (size_t i = 0; i < mt->elements.n && nels < 64; i++)
+            if (locate(b, g, mt->elements.v[i], &els[nels]))
+                nels++;
+        for (size_t i = 0; i < mt->stride.n; i++)
+            cats |= stride_bit((enum medsec_stride)mt->stride.v[i]);
+    } else if (locate(b, g, t->element_id, &els[0])) {
+        nels = 1;
+    }
+
+    /* severity */
+    struct reach_result res;
+    reach_begin(b->r, &res);
+    for (size_t e = 0; e < nels; e++)
+        for (int s = MEDSEC_STRIDE_SPOOFING; s <= MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE; s++)
+            if ((cats >> s) & 1u)
+                element_reach(b, &res, &els[e], (enum medsec_stride)s);
+    if (mt) {
+        /* the assets it names, for the properties its categories touch */
+        unsigned props = 0;
+        if (cats & (stride_bit(MEDSEC_STRIDE_SPOOFING) | stride_bit(MEDSEC_STRIDE_TAMPERING)))
+            props |= REACH_I;
+        if (cats & stride_bit(MEDSEC_STRIDE_INFORMATION_DISCLOSURE))
+            props |= REACH_C;
+        if (cats & stride_bit(MEDSEC_STRIDE_DENIAL_OF_SERVICE))
+            props |= REACH_A;
+        if (cats & stride_bit(MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE))
+            props |= REACH_ALL;
+        for (size_t i = 0; i < mt->assets.n; i++) {
+            size_t a;
+            if (reach_find(b->r, MEDSEC_MK_ASSET, mt->assets.v[i], &a))
+                reach_add_asset(b->r, &res, a, props);
+        }
+    }
+    bool repudiation = cats == stride_bit(MEDSEC_STRIDE_REPUDIATION);
+    char what[300];
+    snprintf(what, sizeof what, "%s %s", t->element_id ? "element" : "the threat",
+             t->element_id ? t->element_id : t->id);
+    if (!nels && !res.any && !repudiation) {
+        /* a threat on nothing the model knows: fail closed like an unknown reach */
+        snprintf(what, sizeof what, "threat %s", t->id);
+    }
+    link_hazards(b, &res, (const char *const *)t->hazards, t->nhazards, repudiation);
+    severity_from(b, &res, what, repudiation);
+
+    /* exploitability */
+    int el = -1;
+    char why[600] = "";
+    for (size_t e = 0; e < nels; e++) {
+        char w[600];
+        int l = element_exploit(b, &els[e], w, sizeof w);
+        if (l > el) {
+            el = l;
+            snprintf(why, sizeof why, "%s", w);
+        }
+    }
+    if (el < 0) {
+        el = (int)cfg->nexploitability - 1;
+        snprintf(why, sizeof why, "element unknown: the highest level");
+    }
+    int stated = mt ? exploit_index(b->reg, mt->exploitability) : -1;
+    if (stated >= 0) {
+        el = stated;
+        snprintf(b->ebasis, sizeof b->ebasis, "stated in the threat: %s (architecture: %s)",
+                 mt->exploitability, why);
+    } else if (mt && mt->cvss) {
+        snprintf(b->ebasis, sizeof b->ebasis, "architecture: %s; MITRE rubric %s: %s", why,
+                 mt->rubric, mt->cvss->vector);
+        el = with_cvss(b, el, mt->cvss->vector, false, -1, 0);
+    } else {
+        snprintf(b->ebasis, sizeof b->ebasis, "architecture: %s", why);
+        if (!t->manual && t->initial_rating == MEDSEC_TM_LOW && el > 0) {
+            el--;
+            size_t used = strlen(b->ebasis);
+            snprintf(b->ebasis + used, sizeof b->ebasis - used,
+                     "; the rule rates the attack low: one level down -> %s",
+                     medsec_risk_exploitability_name(cfg, el));
+        }
+    }
+    b->spec.exploitability = el;
+
+    /* controls: those acting on the elements for its categories, and those the threat names */
+    for (size_t e = 0; e < nels; e++)
+        element_controls_of(b, &els[e], cats);
+    for (size_t i = 0; mt && i < mt->controls.n; i++) {
+        size_t k;
+        if (!reach_find(b->r, MEDSEC_MK_CONTROL, mt->controls.v[i], &k))
+            continue;
+        const struct medsec_model_control *c = &m->controls[k];
+        add_control(b, k, medsec_control_lowers_exploitability(c->lowers) ? levels_of(c) : 0, 0);
+    }
+    for (size_t i = 0; i < t->nmissing; i++)
+        suggest(b, t->missing[i]);
+    return finish(b, err);
 }
 
-/* ---- per known vulnerability ----------------------------------------------------------------- */
+/* ---- known vulnerabilities ------------------------------------------------------------------- */
 
 /*
  * The rubric's impact answer (0 none, 1 low, 2 high) for clinical function @fn and property @k (0
@@ -347,158 +700,153 @@ static int rubric_impact(const struct medsec_cvss_rubric *rb, int k, const char 
     return mt->value == 'H' ? 2 : mt->value == 'L' ? 1 : 0;
 }
 
-/* Is asset @a reachable through item @id: stored in it, or carried by a flow that starts or ends
- * there? */
-static bool asset_through(const struct medsec_model *m, const struct medsec_model_asset *a,
-                          const char *id)
+/* The rubric's answer for an asset: the highest over its clinical functions (none: the vector). */
+static int asset_impact(const struct medsec_cvss_rubric *rb, const struct medsec_model_asset *a,
+                        int k)
 {
-    if (medsec_strlist_has(&a->stored_in, id))
-        return true;
-    for (size_t f = 0; f < m->nflows; f++)
-        if ((!strcmp(m->flows[f].from, id) || !strcmp(m->flows[f].to, id)) &&
-            medsec_strlist_has(&a->carried_by, m->flows[f].id))
-            return true;
-    return false;
+    int best = a->functions.n ? 0 : rubric_impact(rb, k, "");
+    for (size_t f = 0; f < a->functions.n; f++) {
+        int l = rubric_impact(rb, k, a->functions.v[f]);
+        best = l > best ? l : best;
+    }
+    return best;
 }
 
-/* A known vulnerability on some items of the device, from the security file or from a scan finding:
- * what its risk is made of. */
+static bool rubric_allows(const void *ud, const struct medsec_model_asset *a,
+                          enum medsec_property p)
+{
+    return asset_impact(ud, a, (int)p) > 0;
+}
+
+/* A known vulnerability on some items of the device, from the security file or from a scan
+ * finding: what its risk is made of. */
 struct vuln_risk {
     const char *vuln_id, *risk_id, *title;
-    const char *const *items;
+    const size_t *items;
     size_t nitems;
     const struct medsec_strlist *named_controls; /* controls the file names against it, or NULL */
-    const struct medsec_cvss_rubric *rubric;     /* impact per clinical function, or NULL: */
-    int cia[3];                                  /* the impact on C, I, A (0 none, 1 low, 2 high) */
-    const char *impact_source;                   /* where cia comes from, for the basis */
-    int exploitability;
-    const char *exploitability_basis;
+    const struct medsec_cvss_rubric *rubric;     /* impact per clinical function, or NULL */
+    const char *vector;                          /* the CVSS vector used, or NULL */
+    const char *vector_source;                   /* "the security file", "NVD" ... */
+    bool kev;
+    double epss, epss_threshold;
     const char *remedy; /* what would remove it (an update), or NULL */
 };
 
-/*
- * Severity of a vulnerability: the worst harm over the assets reachable through the items it
- * affects, reading each property (C, I, A) of an asset only when the vulnerability impacts it: per
- * the rubric answers for one of the asset's clinical functions (an asset without functions: the
- * vector's C, I, A), or per the finding's CVSS impact.
- */
-static void vuln_severity(struct severity *sv, const struct medsec_risk_register *r,
-                          const struct medsec_model *m, const struct vuln_risk *v)
+static medsec_err add_vuln_risk(struct build *b, const struct vuln_risk *v,
+                                struct medsec_error *err)
 {
-    static const char *const pname[3] = {"confidentiality", "integrity", "availability"};
-    static const char *const iname[3] = {"none", "low", "high"};
-    for (size_t a = 0; a < m->nassets; a++) {
-        const struct medsec_model_asset *as = &m->assets[a];
-        bool hit = false;
-        for (size_t i = 0; i < v->nitems && !hit; i++)
-            hit = asset_through(m, as, v->items[i]);
-        if (!hit)
-            continue;
-        const char *props[3] = {as->confidentiality, as->integrity, as->availability};
+    const struct medsec_model *m = b->m;
+    const struct medsec_risk_config *cfg = &b->reg->config;
+    b->spec.id = v->risk_id;
+    b->spec.vulnerability_id = v->vuln_id;
+    b->spec.title = v->title;
+    b->spec.element = v->nitems ? m->items[v->items[0]].id : NULL;
+
+    /* what it impacts: per clinical function (rubric), the vector's C/I/A, or all when unknown */
+    int cia[3] = {2, 2, 2};
+    bool known = false;
+    if (v->rubric) {
         for (int k = 0; k < 3; k++) {
-            if (!props[k])
-                continue;
-            char why[400];
-            if (v->rubric) {
-                int impact = as->functions.n ? 0 : rubric_impact(v->rubric, k, "");
-                const char *by = "the vector";
-                for (size_t f = 0; f < as->functions.n; f++) {
-                    int l = rubric_impact(v->rubric, k, as->functions.v[f]);
-                    if (l > impact) {
-                        impact = l;
-                        by = as->functions.v[f];
-                    }
-                }
-                if (!impact)
-                    continue;
-                snprintf(why, sizeof why, "%s of asset %s (rubric: %s %s)", pname[k], as->id, by,
-                         iname[impact]);
-            } else {
-                if (!v->cia[k])
-                    continue;
-                snprintf(why, sizeof why, "%s of asset %s (%s: %s)", pname[k], as->id,
-                         v->impact_source, iname[v->cia[k]]);
+            cia[k] = 0;
+            for (size_t a = 0; a < m->nassets; a++) {
+                int l = asset_impact(v->rubric, &m->assets[a], k);
+                cia[k] = l > cia[k] ? l : cia[k];
             }
-            consider(sv, r, props[k], why);
+        }
+        known = true;
+    } else if (v->vector && medsec_risk_impact_from_cvss(v->vector, cia) == MEDSEC_OK) {
+        known = true;
+    } else {
+        cia[0] = cia[1] = cia[2] = 2;
+    }
+    unsigned props = (cia[0] ? REACH_C : 0u) | (cia[1] ? REACH_I : 0u) | (cia[2] ? REACH_A : 0u);
+    bool takeover = cia[1] == 2; /* full loss of integrity: it acts as the attacker says */
+    struct reach_result res;
+    reach_begin(b->r, &res);
+    for (size_t i = 0; i < v->nitems; i++) {
+        reach_add_item(b->r, &res, v->items[i], props, v->rubric ? rubric_allows : NULL, v->rubric);
+        if (takeover)
+            reach_add_controlled(b->r, &res, v->items[i]);
+    }
+    char what[300];
+    snprintf(what, sizeof what, "%s on %s", v->vuln_id,
+             v->nitems ? m->items[v->items[0]].id : "no item of the security file");
+    link_hazards(b, &res, NULL, 0, false);
+    severity_from(b, &res, what, false);
+    if (!known) {
+        size_t used = strlen(b->sbasis);
+        snprintf(b->sbasis + used, sizeof b->sbasis - used,
+                 " (impact unknown: confidentiality, integrity and availability counted)");
+    }
+
+    /* exploitability: the most exposed affected item, then the vector */
+    int arch = -1;
+    char why[900] = "";
+    for (size_t i = 0; i < v->nitems; i++) {
+        char w[600];
+        int l = reach_exploit_item(b->r, v->items[i], w, sizeof w);
+        if (l > arch) {
+            arch = l;
+            snprintf(why, sizeof why, "%.200s %s", m->items[v->items[i]].id, w);
         }
     }
-}
+    if (arch < 0) {
+        arch = (int)cfg->nexploitability - 1;
+        snprintf(why, sizeof why, "no item of the security file: the highest level");
+    }
+    snprintf(b->ebasis, sizeof b->ebasis, "architecture: %s", why);
+    if (v->vector) {
+        size_t used = strlen(b->ebasis);
+        snprintf(b->ebasis + used, sizeof b->ebasis - used, "; %s %s", v->vector_source,
+                 v->vector);
+    }
+    b->spec.exploitability = with_cvss(b, arch, v->vector, v->kev, v->epss, v->epss_threshold);
 
-static bool vuln_open(const struct medsec_model_vulnerability *vu)
-{
-    return medsec_vuln_status_open(vu->status);
-}
-
-static medsec_err add_vuln_risk(struct medsec_risk_register *reg, const struct medsec_model *m,
-                                const struct vuln_risk *v, struct medsec_error *err)
-{
-    struct severity sv = {0, "no asset with a harm rating reached: lowest severity", false};
-    vuln_severity(&sv, reg, m, v);
-
-    /* controls: the ones named against it, and active ones on an affected item that address every
-     * category */
-    struct medsec_risk_control ctl[MAX_ITEMS];
-    const char *planned[MAX_ITEMS];
-    size_t nctl = 0, nplanned = 0;
-    for (size_t k = 0; k < m->ncontrols && nctl < MAX_ITEMS && nplanned < MAX_ITEMS; k++) {
-        const struct medsec_model_control *c = &m->controls[k];
-        bool named = v->named_controls && medsec_strlist_has(v->named_controls, c->id),
-             reaches = false;
-        for (size_t i = 0; i < v->nitems && !reaches; i++) {
-            const struct medsec_model_item *it = medsec_model_find_item(m, v->items[i]);
-            reaches = it && control_on(m, it->id, it->zone, c);
-        }
-        if (!named && !(reaches && covers(c, 0)))
+    /* controls on the affected items for the categories its impact means */
+    unsigned cats = (cia[0] ? stride_bit(MEDSEC_STRIDE_INFORMATION_DISCLOSURE) : 0u) |
+                    (cia[1] ? stride_bit(MEDSEC_STRIDE_TAMPERING) : 0u) |
+                    (cia[2] ? stride_bit(MEDSEC_STRIDE_DENIAL_OF_SERVICE) : 0u) |
+                    (takeover ? stride_bit(MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE) : 0u);
+    for (size_t i = 0; i < v->nitems; i++)
+        element_controls(b, MEDSEC_MK_ITEM, v->items[i], cats);
+    for (size_t i = 0; v->named_controls && i < v->named_controls->n; i++) {
+        size_t k;
+        if (!reach_find(b->r, MEDSEC_MK_CONTROL, v->named_controls->v[i], &k))
             continue;
-        if (!medsec_tm_control_active(c))
-            planned[nplanned++] = c->id;
-        else
-            ctl[nctl++] = control_effect(m, c);
+        const struct medsec_model_control *c = &m->controls[k];
+        add_control(b, k, medsec_control_lowers_exploitability(c->lowers) ? levels_of(c) : 0, 0);
     }
-    const char *sugg[MAX_ITEMS + 1];
-    char pl[MAX_ITEMS][160];
-    size_t nsugg = 0;
     if (v->remedy)
-        sugg[nsugg++] = v->remedy;
-    for (size_t i = 0; i < nplanned; i++) {
-        snprintf(pl[i], sizeof pl[i], "planned control %s", planned[i]);
-        sugg[nsugg++] = pl[i];
-    }
-    struct medsec_risk_spec spec = {
-        .id = v->risk_id,
-        .vulnerability_id = v->vuln_id,
-        .title = v->title,
-        .element = v->nitems ? v->items[0] : NULL,
-        .exploitability = v->exploitability,
-        .exploitability_basis = v->exploitability_basis,
-        .severity = sv.level,
-        .severity_basis = sv.basis,
-        .controls = ctl,
-        .ncontrols = nctl,
-        .suggested = sugg,
-        .nsuggested = nsugg,
-    };
-    return medsec_risk_register_add(reg, &spec, err);
+        suggest(b, v->remedy);
+    return finish(b, err);
 }
 
-static medsec_err add_vulnerability(struct medsec_risk_register *reg, const struct medsec_model *m,
-                                    const struct medsec_model_vulnerability *vu,
+/* The items a file vulnerability affects: items it names, and items whose components it names. */
+static size_t vuln_items(const struct build *b, const struct medsec_model_vulnerability *vu,
+                         size_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < vu->items.n && n < cap; i++) {
+        size_t x;
+        if (reach_find(b->r, MEDSEC_MK_ITEM, vu->items.v[i], &x))
+            out[n++] = x;
+    }
+    return n;
+}
+
+static medsec_err add_vulnerability(struct build *b, const struct medsec_model_vulnerability *vu,
                                     struct medsec_error *err)
 {
-    if (!vu->cvss)
+    const struct medsec_model *m = b->m;
+    const char *vector = vu->cvss ? vu->cvss->vector : vu->cvss_vector;
+    if (vu->rubric && !vu->cvss)
         return medsec_error_set(
             err, MEDSEC_EINVAL, m->file, vu->pos.line, vu->pos.column,
             "vulnerability %s: its rubric answers were not loaded (the security file was "
             "read without its folder)",
             vu->id);
-    int el;
-    if (medsec_risk_exploit_from_cvss(vu->cvss->vector, reg->config.nexploitability, &el, NULL) !=
-        MEDSEC_OK)
-        return medsec_error_set(err, MEDSEC_EINVAL, m->file, vu->pos.line, vu->pos.column,
-                                "vulnerability %s: rubric vector %s has no exploitability metrics",
-                                vu->id, vu->cvss->vector);
-    char ebasis[512], rid[160], title[512];
-    snprintf(ebasis, sizeof ebasis, "MITRE rubric %s -> %s", vu->rubric, vu->cvss->vector);
+    char rid[160], title[512], src[300];
     if (vu->title) {
         snprintf(title, sizeof title, "%s", vu->title);
     } else {
@@ -508,27 +856,32 @@ static medsec_err add_vulnerability(struct medsec_risk_register *reg, const stru
                                      vu->components.v[i]);
     }
     snprintf(rid, sizeof rid, "R-%s", vu->id);
+    if (vu->cvss)
+        snprintf(src, sizeof src, "the manufacturer's assessment (MITRE rubric %s):", vu->rubric);
+    else
+        snprintf(src, sizeof src, "the manufacturer's assessment:");
+    size_t items[256];
     struct vuln_risk v = {
         .vuln_id = vu->id,
         .risk_id = rid,
         .title = title,
-        .items = vu->items.v,
-        .nitems = vu->items.n,
+        .items = items,
+        .nitems = vuln_items(b, vu, items, 256),
         .named_controls = &vu->controls,
         .rubric = vu->cvss,
-        .exploitability = el,
-        .exploitability_basis = ebasis,
+        .vector = vector,
+        .vector_source = src,
+        .epss = -1,
     };
-    return add_vuln_risk(reg, m, &v, err);
+    return add_vuln_risk(b, &v, err);
 }
 
-/* ---- per scan finding ------------------------------------------------------------------------ */
+/* ---- scan findings --------------------------------------------------------------------------- */
 
 /* Does the file's assessment @vu cover finding @f: the same vulnerability (id or alias) on one of
  * the same items, or naming the same component? */
-static bool assessed_by(const struct medsec_model_vulnerability *vu,
-                        const struct medsec_risk_finding *f, const char *const *items,
-                        size_t nitems)
+static bool assessed_by(const struct medsec_model *m, const struct medsec_model_vulnerability *vu,
+                        const struct medsec_risk_finding *f, const size_t *items, size_t nitems)
 {
     bool same = !strcmp(vu->id, f->id);
     for (size_t a = 0; a < f->naliases && !same; a++)
@@ -538,20 +891,33 @@ static bool assessed_by(const struct medsec_model_vulnerability *vu,
     if (medsec_strlist_has(&vu->components, f->component))
         return true;
     for (size_t i = 0; i < nitems; i++)
-        if (medsec_strlist_has(&vu->items, items[i]))
+        if (medsec_strlist_has(&vu->items, m->items[items[i]].id))
             return true;
     return false;
+}
+
+static struct reach *reach_for(struct medsec_risk_register *reg, const struct medsec_model *m,
+                               struct medsec_error *err)
+{
+    struct reach *r = reach_new(m, reg);
+    if (!r)
+        medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    return r;
 }
 
 medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const struct medsec_model *m,
                                     const struct medsec_risk_finding *f, size_t n,
                                     double epss_threshold, size_t *assessed,
-                                    struct medsec_error *err)
+                                    struct medsec_diags *notes, struct medsec_error *err)
 {
     size_t skipped = 0;
-    const char **items = medsec_malloc((m->nitems ? m->nitems : 1) * sizeof *items);
-    if (!items)
+    struct reach *r = reach_for(reg, m, err);
+    size_t *items = medsec_malloc((m->nitems ? m->nitems : 1) * sizeof *items);
+    if (!r || !items) {
+        reach_free(r);
+        medsec_free(items);
         return medsec_error_set(err, MEDSEC_ENOMEM, m->file, 0, 0, "out of memory");
+    }
     medsec_err rc = MEDSEC_OK;
     for (size_t i = 0; i < n && !rc; i++) {
         /* the items the component is part of: those that list it, or own its whole SBOM */
@@ -560,49 +926,37 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
             const struct medsec_model_item *it = &m->items[k];
             if (it->sbom && f[i].sbom && !strcmp(it->sbom, f[i].sbom) &&
                 (!it->components.n || medsec_strlist_has(&it->components, f[i].component)))
-                items[nitems++] = it->id;
+                items[nitems++] = k;
         }
         bool done = false;
         for (size_t k = 0; k < m->nvulnerabilities && !done; k++)
-            done = assessed_by(&m->vulnerabilities[k], &f[i], items, nitems);
+            done = assessed_by(m, &m->vulnerabilities[k], &f[i], items, nitems);
         if (done) {
             skipped++;
             continue;
         }
-        size_t nl = reg->config.nexploitability;
-        int el;
-        double frac = 0;
-        char ebasis[600], rid[400], title[512], src[96];
+        char rid[400], title[512], remedy[400];
+        snprintf(rid, sizeof rid, "R-%s@%s", f[i].id, f[i].component);
+        /* the same component ref in two SBOMs of the release (CycloneDX and SPDX of one image) */
+        if (medsec_risk_register_find(reg, rid))
+            continue;
+        snprintf(title, sizeof title, "%s in %s%s%s%s%s", f[i].id,
+                 f[i].component_name ? f[i].component_name : f[i].component,
+                 f[i].component_version ? " " : "",
+                 f[i].component_version ? f[i].component_version : "", f[i].summary ? ": " : "",
+                 f[i].summary ? f[i].summary : "");
         struct vuln_risk v = {
-            .vuln_id = f[i].id, .risk_id = rid, .title = title, .items = items, .nitems = nitems};
-        if (f[i].cvss_vector &&
-            medsec_risk_exploit_from_cvss(f[i].cvss_vector, nl, &el, &frac) == MEDSEC_OK) {
-            snprintf(ebasis, sizeof ebasis, "%s -> %.0f%% of the highest exploitability",
-                     f[i].cvss_vector, frac * 100);
-        } else {
-            el = medsec_risk_level_from_rating(1, nl);
-            snprintf(ebasis, sizeof ebasis,
-                     "no CVSS vector with exploitability metrics: the middle level");
-        }
-        int raised = medsec_risk_exploit_raise(el, nl, f[i].kev, f[i].epss, epss_threshold);
-        if (raised != el) {
-            size_t used = strlen(ebasis);
-            snprintf(ebasis + used, sizeof ebasis - used,
-                     f[i].kev ? "; in CISA KEV: the top level" : "; EPSS %.3f: one level up",
-                     f[i].epss);
-            el = raised;
-        }
-        v.exploitability = el;
-        v.exploitability_basis = ebasis;
-        if (f[i].cvss_vector &&
-            medsec_risk_impact_from_cvss(f[i].cvss_vector, v.cia) == MEDSEC_OK) {
-            snprintf(src, sizeof src, "CVSS impact");
-        } else {
-            v.cia[0] = v.cia[1] = v.cia[2] = 2;
-            snprintf(src, sizeof src, "impact unknown, taken as");
-        }
-        v.impact_source = src;
-        char remedy[400];
+            .vuln_id = f[i].id,
+            .risk_id = rid,
+            .title = title,
+            .items = items,
+            .nitems = nitems,
+            .vector = f[i].cvss_vector,
+            .vector_source = "advisory",
+            .kev = f[i].kev,
+            .epss = f[i].epss,
+            .epss_threshold = epss_threshold,
+        };
         if (f[i].nfixed) {
             size_t used =
                 (size_t)snprintf(remedy, sizeof remedy, "update %s to",
@@ -614,20 +968,11 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
                 snprintf(remedy + used, sizeof remedy - used, " (or another fixed version)");
             v.remedy = remedy;
         }
-        snprintf(rid, sizeof rid, "R-%s@%s", f[i].id, f[i].component);
-        bool twice = false; /* the same component in two SBOMs of the release (CycloneDX and SPDX of
-                               one image) */
-        for (size_t k = 0; k < reg->n && !twice; k++)
-            twice = !strcmp(reg->items[k].spec.id, rid);
-        if (twice)
-            continue;
-        snprintf(title, sizeof title, "%s in %s%s%s%s%s", f[i].id,
-                 f[i].component_name ? f[i].component_name : f[i].component,
-                 f[i].component_version ? " " : "",
-                 f[i].component_version ? f[i].component_version : "", f[i].summary ? ": " : "",
-                 f[i].summary ? f[i].summary : "");
-        rc = add_vuln_risk(reg, m, &v, err);
+        struct build b;
+        build_init(&b, reg, m, r, notes);
+        rc = add_vuln_risk(&b, &v, err);
     }
+    reach_free(r);
     medsec_free(items);
     if (!rc)
         medsec_risk_register_sort(reg);
@@ -639,22 +984,25 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
 medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
                                   const struct medsec_tm_graph *g,
                                   const struct medsec_threat_list *threats,
-                                  struct medsec_error *err)
+                                  struct medsec_diags *notes, struct medsec_error *err)
 {
-    for (size_t i = 0; i < threats->n; i++) {
-        if (threats->v[i].status == MEDSEC_TM_MITIGATED)
-            continue;
-        medsec_err rc = add_threat(reg, m, g, &threats->v[i], err);
-        if (rc)
-            return rc;
+    struct reach *r = reach_for(reg, m, err);
+    if (!r)
+        return MEDSEC_ENOMEM;
+    medsec_err rc = MEDSEC_OK;
+    struct build b;
+    for (size_t i = 0; i < threats->n && !rc; i++) {
+        build_init(&b, reg, m, r, notes);
+        rc = add_threat(&b, g, &threats->v[i], err);
     }
-    for (size_t i = 0; i < m->nvulnerabilities; i++) {
-        if (!vuln_open(&m->vulnerabilities[i]))
+    for (size_t i = 0; i < m->nvulnerabilities && !rc; i++) {
+        if (!medsec_vuln_status_open(m->vulnerabilities[i].status))
             continue;
-        medsec_err rc = add_vulnerability(reg, m, &m->vulnerabilities[i], err);
-        if (rc)
-            return rc;
+        build_init(&b, reg, m, r, notes);
+        rc = add_vulnerability(&b, &m->vulnerabilities[i], err);
     }
-    medsec_risk_register_sort(reg);
-    return MEDSEC_OK;
+    reach_free(r);
+    if (!rc)
+        medsec_risk_register_sort(reg);
+    return rc;
 }

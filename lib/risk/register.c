@@ -31,6 +31,11 @@ static const char *const *vdup(struct medsec_risk_register *r, const char *const
     return d;
 }
 
+static const char *item_id(const void *ud, size_t i)
+{
+    return ((const struct medsec_risk_register *)ud)->items[i].spec.id;
+}
+
 medsec_err medsec_risk_register_init(struct medsec_risk_register *r,
                                      const struct medsec_risk_config *cfg, struct medsec_error *err)
 {
@@ -55,6 +60,7 @@ medsec_err medsec_risk_register_init(struct medsec_risk_register *r,
     }
     c->matrix = m;
     c->classes = cl;
+    medsec_idmap_init(&r->ids, item_id, r);
     if (!ok || !m || !cl) {
         medsec_risk_register_release(r);
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
@@ -67,12 +73,16 @@ medsec_err medsec_risk_register_add(struct medsec_risk_register *r,
 {
     if (!spec->id || !*spec->id)
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "a risk needs an id");
-    for (size_t i = 0; i < r->n; i++)
-        if (strcmp(r->items[i].spec.id, spec->id) == 0)
-            return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "risk id %s used twice",
-                                    spec->id);
-    struct medsec_risk_input in = {spec->id, spec->exploitability, spec->severity, spec->controls,
-                                   spec->ncontrols};
+    if (medsec_risk_register_find(r, spec->id))
+        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "risk id %s used twice",
+                                spec->id);
+    struct medsec_risk_input in = {spec->id,
+                                   spec->exploitability,
+                                   spec->severity,
+                                   spec->controls,
+                                   spec->ncontrols,
+                                   spec->has_residual_severity,
+                                   spec->residual_severity};
     struct medsec_risk_result res;
     medsec_err rc = medsec_risk_assess(&r->config, &in, &res, err);
     if (rc)
@@ -89,6 +99,11 @@ medsec_err medsec_risk_register_add(struct medsec_risk_register *r,
     s.hazard = dup(r, spec->hazard, &ok);
     s.exploitability_basis = dup(r, spec->exploitability_basis, &ok);
     s.severity_basis = dup(r, spec->severity_basis, &ok);
+    s.residual_severity_basis = dup(r, spec->residual_severity_basis, &ok);
+    s.accepted_by = dup(r, spec->accepted_by, &ok);
+    s.accepted_on = dup(r, spec->accepted_on, &ok);
+    s.acceptance_rationale = dup(r, spec->acceptance_rationale, &ok);
+    res.justified = !res.residual_acceptable && s.acceptance_rationale;
     s.safety_hazards = vdup(r, spec->safety_hazards, spec->nsafety_hazards, &ok);
     s.suggested = vdup(r, spec->suggested, spec->nsuggested, &ok);
     struct medsec_risk_control *ctl = NULL;
@@ -101,6 +116,7 @@ medsec_err medsec_risk_register_add(struct medsec_risk_register *r,
             ctl[i].id = dup(r, spec->controls[i].id, &ok);
             ctl[i].name = dup(r, spec->controls[i].name, &ok);
             ctl[i].rationale = dup(r, spec->controls[i].rationale, &ok);
+            ctl[i].evidence = dup(r, spec->controls[i].evidence, &ok);
             ctl[i].safety_hazard = dup(r, spec->controls[i].safety_hazard, &ok);
         }
     }
@@ -109,6 +125,9 @@ medsec_err medsec_risk_register_add(struct medsec_risk_register *r,
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     r->items[r->n].spec = s;
     r->items[r->n].result = res;
+    r->ids.ud = r; /* the register may have been moved since */
+    if (medsec_idmap_add(&r->ids, r->n))
+        return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     r->n++;
     return MEDSEC_OK;
 }
@@ -131,8 +150,28 @@ static int cmp_item(const void *a, const void *b)
 
 void medsec_risk_register_sort(struct medsec_risk_register *r)
 {
-    if (r->n)
-        qsort(r->items, r->n, sizeof *r->items, cmp_item);
+    if (!r->n)
+        return;
+    qsort(r->items, r->n, sizeof *r->items, cmp_item);
+    r->ids.ud = r;
+    medsec_idmap_reindex(&r->ids);
+}
+
+const struct medsec_risk_item *medsec_risk_register_find(const struct medsec_risk_register *r,
+                                                         const char *id)
+{
+    size_t i;
+    struct medsec_idmap map = r->ids; /* the register may have been moved since */
+    map.ud = r;
+    return id && map.key && medsec_idmap_find(&map, id, &i) ? &r->items[i] : NULL;
+}
+
+size_t medsec_risk_register_unjustified(const struct medsec_risk_register *r)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < r->n; i++)
+        n += !r->items[i].result.residual_acceptable && !r->items[i].result.justified;
+    return n;
 }
 
 size_t medsec_risk_register_unacceptable(const struct medsec_risk_register *r)
@@ -153,6 +192,8 @@ size_t medsec_risk_register_unacceptable_initial(const struct medsec_risk_regist
 
 void medsec_risk_register_release(struct medsec_risk_register *r)
 {
+    if (r->ids.key)
+        medsec_idmap_release(&r->ids);
     medsec_free(r->items);
     medsec_arena_release(&r->arena);
     memset(r, 0, sizeof *r);

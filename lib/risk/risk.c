@@ -55,7 +55,7 @@ medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg,
     if (in->severity < 0 || in->severity >= (int)cfg->nseverity)
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
                                 "%s: severity level %d out of range", id, in->severity);
-    int e = in->exploitability, s = in->severity;
+    int er = 0, sr = 0; /* reductions do not stack: the largest one counts */
     for (size_t i = 0; i < in->ncontrols; i++) {
         const struct medsec_risk_control *c = &in->controls[i];
         if (c->exploit_reduction < 0 || c->severity_reduction < 0)
@@ -66,9 +66,16 @@ medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg,
             return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
                                     "%s: control %s reduces the risk without a rationale", id,
                                     c->id ? c->id : "?");
-        e -= c->exploit_reduction;
-        s -= c->severity_reduction;
+        er = c->exploit_reduction > er ? c->exploit_reduction : er;
+        sr = c->severity_reduction > sr ? c->severity_reduction : sr;
     }
+    if (in->has_residual_severity &&
+        (in->residual_severity < 0 || in->residual_severity > in->severity))
+        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                                "%s: residual severity %d outside 0..%d", id, in->residual_severity,
+                                in->severity);
+    int e = in->exploitability - er, s = in->has_residual_severity ? in->residual_severity
+                                                                    : in->severity - sr;
     out->initial_exploitability = in->exploitability;
     out->initial_severity = in->severity;
     out->initial_class = medsec_risk_class_of(cfg, in->exploitability, in->severity);
@@ -94,26 +101,16 @@ medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg,
     return MEDSEC_OK;
 }
 
-int medsec_risk_level_from_rating(int rating, size_t n)
+int medsec_risk_exploit_raise(int level, int ceiling, size_t n, bool kev, double epss,
+                              double threshold)
 {
     if (n == 0)
         return 0;
-    if (rating <= 0)
-        return 0;
-    if (rating >= 2)
-        return (int)n - 1;
-    return (int)n / 2; /* (n-1)/2 rounded up */
-}
-
-int medsec_risk_exploit_raise(int level, size_t n, bool kev, double epss, double threshold)
-{
-    if (n == 0)
-        return 0;
-    if (kev)
-        return (int)n - 1;
     if (threshold <= 0)
         threshold = MEDSEC_RISK_EPSS_DEFAULT;
-    if (epss >= 0 && epss >= threshold)
+    if (kev) /* exploited in the wild: the preconditions are met in practice, and tooling exists */
+        level = (level > ceiling ? level : ceiling) + 1;
+    else if (epss >= 0 && epss >= threshold)
         level++;
     return clamp(level, n);
 }

@@ -426,6 +426,20 @@ static medsec_err parse_rule(struct loader *L, struct fy_node *n)
                     return fail(L, v, MEDSEC_EINVAL, "unknown element kind '%s'", kinds[i]);
                 r.kinds |= 1u << kd;
             }
+        } else if (strcmp(key, "channels") == 0 || strcmp(key, "channel") == 0) {
+            const char **chs;
+            size_t nc;
+            if ((rc = strings(L, v, key, &chs, &nc)))
+                return rc;
+            for (size_t i = 0; i < nc; i++) {
+                enum medsec_channel ch;
+                if (!medsec_channel_parse(chs[i], &ch))
+                    return fail(L, v, MEDSEC_EINVAL,
+                                "unknown channel '%s' (network, wireless, field_bus, onboard_bus, "
+                                "ipc, local_ui, removable_media, human)",
+                                chs[i]);
+                r.channels |= 1u << ch;
+            }
         } else if (strcmp(key, "stride") == 0) {
             const char *s = scalar(L, v, "stride", &rc);
             if (!s)
@@ -482,6 +496,19 @@ static medsec_err parse_rule(struct loader *L, struct fy_node *n)
         if (!have[i])
             return fail(L, n, MEDSEC_EINVAL, "rule%s%s%s: missing '%s'", r.id ? " '" : "",
                         r.id ? r.id : "", r.id ? "'" : "", required[i]);
+    /* a threat to something that carries traffic happens on a medium: the rule says which */
+    unsigned media = (1u << MEDSEC_ELEMENT_DATA_FLOW) | (1u << MEDSEC_ELEMENT_INTERFACE);
+    if ((r.kinds & media) && !r.channels)
+        return fail(L, n, MEDSEC_EINVAL,
+                    "rule '%s' applies to data flows or interfaces: state the channels it can "
+                    "happen on (channels: [network, wireless, ...])",
+                    r.id);
+    for (size_t i = 0; i < r.ncontrols; i++) {
+        enum medsec_capability cap;
+        if (!medsec_capability_parse(r.controls[i], &cap))
+            return fail(L, n, MEDSEC_EINVAL, "rule '%s': '%s' is not an MDS2 capability code", r.id,
+                        r.controls[i]);
+    }
     return add_rule(L, &r, n);
 }
 

@@ -47,38 +47,6 @@ static medsec_err add_functions(struct medsec_tm_graph *g, size_t i, const struc
     return MEDSEC_OK;
 }
 
-/* Does a manual threat of the file name @id among its elements? */
-static bool threat_on(const struct medsec_model_threat *t, const char *id)
-{
-    return medsec_strlist_has(&t->elements, id);
-}
-
-/* Safety hazards a manual threat leads to: its own list and the hazards that list it. */
-static medsec_err add_threat_hazards(struct medsec_tm_graph *g, size_t i,
-                                     const struct medsec_model *m,
-                                     const struct medsec_model_threat *t)
-{
-    medsec_err rc = add_list(g, i, "hazards", &t->hazards);
-    for (size_t h = 0; h < m->nhazards && !rc; h++)
-        if (medsec_strlist_has(&m->hazards[h].threats, t->id))
-            rc = medsec_tm_add_item(g, i, "hazards", m->hazards[h].id);
-    return rc;
-}
-
-/* Hazards the file ties to an element through the manual threats written on it. */
-static medsec_err add_hazards(struct medsec_tm_graph *g, size_t i, const struct medsec_model *m,
-                              const char *id)
-{
-    for (size_t t = 0; t < m->nthreats; t++) {
-        if (!threat_on(&m->threats[t], id))
-            continue;
-        medsec_err rc = add_threat_hazards(g, i, m, &m->threats[t]);
-        if (rc)
-            return rc;
-    }
-    return MEDSEC_OK;
-}
-
 /* Apply one active control's capabilities and id to graph element @id (when it is one). */
 static medsec_err apply_to(struct medsec_tm_graph *g, const struct medsec_model_control *c,
                            const char *id)
@@ -126,7 +94,8 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
     const char *where = "";
     medsec_error_clear(err);
     for (size_t z = 0; z < m->nzones && !rc; z++)
-        rc = medsec_tm_add_zone(g, m->zones[z].id, m->zones[z].name, (int)m->zones[z].trust);
+        rc = medsec_tm_add_zone(g, m->zones[z].id, m->zones[z].name, (int)m->zones[z].trust,
+                                medsec_model_zone_access(&m->zones[z]));
     for (size_t k = 0; k < m->nitems && !rc; k++) {
         const struct medsec_model_item *it = &m->items[k];
         size_t i;
@@ -140,7 +109,7 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
             (rc = set_tri(g, i, "untrusted_input", it->untrusted_input)) ||
             (rc = set_tri(g, i, "secure_element", it->secure_element)) ||
             (rc = set_tri(g, i, "unique_credentials", it->unique_credentials)) ||
-            (rc = add_functions(g, i, m, it->id)) || (rc = add_hazards(g, i, m, it->id)))
+            (rc = add_functions(g, i, m, it->id)))
             break;
     }
     for (size_t k = 0; k < m->ninterfaces && !rc; k++) {
@@ -156,8 +125,10 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
             (rc = set_tri(g, i, "authenticated", f->authenticated)) ||
             (rc = set_tri(g, i, "encrypted", f->encrypted)) ||
             (rc = set_tri(g, i, "removable", f->removable)) ||
+            (rc = medsec_tm_set_str(
+                 g, i, "channel", medsec_channel_name(medsec_model_interface_channel(f, NULL)))) ||
             (f->item && (rc = add_functions(g, i, m, f->item))) ||
-            (rc = add_functions(g, i, m, f->id)) || (rc = add_hazards(g, i, m, f->id)))
+            (rc = add_functions(g, i, m, f->id)))
             break;
     }
     for (size_t k = 0; k < m->nflows && !rc; k++) {
@@ -173,7 +144,9 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
             (rc = set_tri(g, i, "encrypted", f->encrypted)) ||
             (rc = set_tri(g, i, "integrity", f->integrity)) ||
             (rc = set_tri(g, i, "replay_protected", f->replay_protected)) ||
-            (rc = add_functions(g, i, m, f->id)) || (rc = add_hazards(g, i, m, f->id)))
+            (rc = medsec_tm_set_str(g, i, "channel",
+                                    medsec_channel_name(medsec_model_flow_channel(m, f, NULL)))) ||
+            (rc = add_functions(g, i, m, f->id)))
             break;
     }
     for (size_t k = 0; k < m->ncontrols && !rc; k++) {
@@ -207,12 +180,6 @@ static enum medsec_tm_rating rating_of(const struct medsec_model *m, const char 
 medsec_err medsec_threats_merge_model(struct medsec_threat_list *l, const struct medsec_tm_graph *g,
                                       const struct medsec_model *m, struct medsec_error *err)
 {
-    /* Element hazards come from the manual threats on the element; a generated disclosure or
-     * repudiation threat does not act on the device's function, so it leads to none of them. */
-    for (size_t i = 0; i < l->n; i++)
-        if (!l->v[i].manual && (l->v[i].stride == MEDSEC_STRIDE_INFORMATION_DISCLOSURE ||
-                                l->v[i].stride == MEDSEC_STRIDE_REPUDIATION))
-            l->v[i].nhazards = 0;
     if (!m->nthreats)
         return MEDSEC_OK;
     struct medsec_threat_manual *v = medsec_arena_alloc(&l->arena, m->nthreats * sizeof *v);
@@ -243,8 +210,9 @@ medsec_err medsec_threats_merge_model(struct medsec_threat_list *l, const struct
     medsec_err rc = medsec_threats_merge_manual(l, g, v, m->nthreats, err);
     if (rc)
         return rc;
-    /* a manual threat's hazards are its own, not only those of its element; its controls are
-     * control ids, so what is missing is the controls that are only planned */
+    /* a manual threat's hazards are the ones it names and the ones that name it (generated threats
+     * have none: the risk register links risks to hazards by the assets they reach, docs/risk.md);
+     * its controls are control ids, so what is missing is the controls that are only planned */
     for (size_t k = 0; k < m->nthreats; k++) {
         struct medsec_threat *t = (struct medsec_threat *)medsec_threats_find(l, m->threats[k].id);
         const struct medsec_model_threat *mt = &m->threats[k];
@@ -254,13 +222,12 @@ medsec_err medsec_threats_merge_model(struct medsec_threat_list *l, const struct
             if (c && !medsec_tm_control_active(c))
                 t->missing[t->nmissing++] = t->controls[i];
         }
-        size_t n = t->nhazards + mt->hazards.n + m->nhazards;
+        t->nhazards = 0; /* whatever the replaced generated threat had */
+        size_t n = mt->hazards.n + m->nhazards;
         const char **hz = medsec_arena_alloc(&l->arena, (n ? n : 1) * sizeof *hz);
         if (!hz)
             return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
         size_t c = 0;
-        for (size_t i = 0; i < t->nhazards; i++)
-            hz[c++] = t->hazards[i];
         for (size_t i = 0; i < mt->hazards.n; i++)
             hz[c++] = medsec_arena_strdup(&l->arena, mt->hazards.v[i]);
         for (size_t h = 0; h < m->nhazards; h++)

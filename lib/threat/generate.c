@@ -171,6 +171,22 @@ static int cmp_threat(const void *a, const void *b)
     return c ? c : strcmp(x->id, y->id);
 }
 
+/* Does rule @r happen on the medium of @e? Elements without a channel (items, zones) are not
+ * media; a zone crossing is on every channel of its flows. */
+static bool on_channel(const struct medsec_tm_rule *r, const struct medsec_tm_element *e)
+{
+    const struct medsec_tm_attr *a = medsec_tm_attr_get(e, "channel");
+    if (!r->channels || !a)
+        return true;
+    enum medsec_channel ch;
+    if (a->type == MEDSEC_TM_STR)
+        return medsec_channel_parse(a->s, &ch) && (r->channels & (1u << ch));
+    for (size_t i = 0; a->type == MEDSEC_TM_LIST && i < a->nitems; i++)
+        if (medsec_channel_parse(a->items[i], &ch) && (r->channels & (1u << ch)))
+            return true;
+    return false;
+}
+
 /* Which mitigation of @r applies to @e: the first silencing one, else the first downgrade. */
 static const struct medsec_tm_mitigation *mitigation_for(const struct medsec_tm_rule *r,
                                                          const struct medsec_tm_element *e)
@@ -238,7 +254,8 @@ medsec_err medsec_threats_generate(const struct medsec_tm_graph *g,
         const struct medsec_tm_rule *r = &c->rules[ri];
         for (size_t ei = 0; ei < g->n && !rc; ei++) {
             const struct medsec_tm_element *e = &g->elements[ei];
-            if (!(r->kinds & (1u << e->kind)) || !medsec_tm_cond_eval(r->when, e))
+            if (!(r->kinds & (1u << e->kind)) || !on_channel(r, e) ||
+                !medsec_tm_cond_eval(r->when, e))
                 continue;
             const struct medsec_tm_mitigation *m = mitigation_for(r, e);
             if (m && m->effect == MEDSEC_TM_SILENCE && !(flags & MEDSEC_TM_WITH_MITIGATED))
@@ -277,8 +294,18 @@ medsec_err medsec_threats_generate(const struct medsec_tm_graph *g,
             t->hazard = sdup(out, r->hazard, &ok);
             t->cwe = vdup(out, r->cwe, t->ncwe = r->ncwe, &ok);
             t->capec = vdup(out, r->capec, t->ncapec = r->ncapec, &ok);
-            t->controls = vdup(out, r->controls, t->ncontrols = r->ncontrols, &ok);
-            t->missing = missing(out, e, r->controls, r->ncontrols, &t->nmissing, &ok);
+            /* only the codes whose HN 1-2019 scope covers what the element is */
+            const char *fit[64];
+            size_t nfit = 0;
+            unsigned fits = medsec_tm_element_fits(e);
+            for (size_t k = 0; k < r->ncontrols && nfit < 64; k++) {
+                enum medsec_capability code;
+                if (medsec_capability_parse(r->controls[k], &code) &&
+                    (medsec_capability_info(code)->fits & fits))
+                    fit[nfit++] = r->controls[k];
+            }
+            t->controls = vdup(out, fit, t->ncontrols = nfit, &ok);
+            t->missing = missing(out, e, fit, nfit, &t->nmissing, &ok);
             v = items(e, "clinical_functions", &n);
             t->clinical_functions = vdup(out, v, t->nclinical_functions = n, &ok);
             v = items(e, "hazards", &n);

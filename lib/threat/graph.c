@@ -7,15 +7,29 @@
 #include "medsec/alloc.h"
 #include "medsec/threat.h"
 
+static const char *element_id(const void *ud, size_t i)
+{
+    return ((const struct medsec_tm_graph *)ud)->elements[i].id;
+}
+
+static const char *zone_id(const void *ud, size_t i)
+{
+    return ((const struct medsec_tm_graph *)ud)->zones[i].id;
+}
+
 void medsec_tm_graph_init(struct medsec_tm_graph *g)
 {
     memset(g, 0, sizeof *g);
+    medsec_idmap_init(&g->ids, element_id, g);
+    medsec_idmap_init(&g->zone_ids, zone_id, g);
 }
 
 void medsec_tm_graph_release(struct medsec_tm_graph *g)
 {
     medsec_free(g->zones);
     medsec_free(g->elements);
+    medsec_idmap_release(&g->ids);
+    medsec_idmap_release(&g->zone_ids);
     medsec_arena_release(&g->arena);
     memset(g, 0, sizeof *g);
 }
@@ -25,25 +39,20 @@ static const char *dup(struct medsec_tm_graph *g, const char *s)
     return s ? medsec_arena_strdup(&g->arena, s) : NULL;
 }
 
-/* Grow a medsec_malloc'ed array of @size-byte items to hold one more. */
 const struct medsec_tm_zone *medsec_tm_find_zone(const struct medsec_tm_graph *g, const char *id)
 {
-    for (size_t i = 0; id && i < g->nzones; i++)
-        if (strcmp(g->zones[i].id, id) == 0)
-            return &g->zones[i];
-    return NULL;
+    size_t i;
+    return medsec_idmap_find(&g->zone_ids, id, &i) ? &g->zones[i] : NULL;
 }
 
 const struct medsec_tm_element *medsec_tm_find(const struct medsec_tm_graph *g, const char *id)
 {
-    for (size_t i = 0; id && i < g->n; i++)
-        if (strcmp(g->elements[i].id, id) == 0)
-            return &g->elements[i];
-    return NULL;
+    size_t i;
+    return medsec_idmap_find(&g->ids, id, &i) ? &g->elements[i] : NULL;
 }
 
 medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const char *name,
-                              int trust)
+                              int trust, enum medsec_access access)
 {
     if (!id || !*id || medsec_tm_find_zone(g, id))
         return MEDSEC_EINVAL;
@@ -55,7 +64,8 @@ medsec_err medsec_tm_add_zone(struct medsec_tm_graph *g, const char *id, const c
     z->id = dup(g, id);
     z->name = dup(g, name ? name : id);
     z->trust = trust;
-    if (!z->id || !z->name)
+    z->access = access;
+    if (!z->id || !z->name || medsec_idmap_add(&g->zone_ids, g->nzones))
         return MEDSEC_ENOMEM;
     g->nzones++;
     return MEDSEC_OK;
@@ -79,7 +89,8 @@ medsec_err medsec_tm_add_element(struct medsec_tm_graph *g, enum medsec_element_
     e->zone = dup(g, zone);
     e->from = dup(g, from);
     e->to = dup(g, to);
-    if (!e->id || !e->name || (zone && !e->zone) || (from && !e->from) || (to && !e->to))
+    if (!e->id || !e->name || (zone && !e->zone) || (from && !e->from) || (to && !e->to) ||
+        medsec_idmap_add(&g->ids, g->n))
         return MEDSEC_ENOMEM;
     if (index)
         *index = g->n;
@@ -234,10 +245,15 @@ static medsec_err derive_flow(struct medsec_tm_graph *g, size_t fi, struct medse
         (dz && (rc = medsec_tm_set_str(g, fi, "to_zone", dz))) ||
         (rc = medsec_tm_set_bool(g, fi, "crosses_zone", crosses)) ||
         (rc = medsec_tm_set_bool(g, fi, "to_trust_higher", higher)) ||
-        (rc = copy_items(g, fi, "to_clinical_functions", di, "clinical_functions")) ||
-        (rc = copy_items(g, fi, "to_hazards", di, "hazards")))
+        (rc = copy_items(g, fi, "to_clinical_functions", di, "clinical_functions")))
         return rc;
-    if (!crosses)
+    /* a zone crossing is where traffic a remote or adjacent attacker can reach passes a trust
+     * boundary: a person at the device, a bus inside it or a call inside one computer is not one */
+    const struct medsec_tm_attr *ch = medsec_tm_attr_get(&g->elements[fi], "channel");
+    enum medsec_channel channel = MEDSEC_CHANNEL_NETWORK;
+    if (ch && ch->type == MEDSEC_TM_STR && !medsec_channel_parse(ch->s, &channel))
+        channel = MEDSEC_CHANNEL_NETWORK;
+    if (!crosses || !medsec_channel_attackable(channel))
         return MEDSEC_OK;
 
     char cid[600];
@@ -268,7 +284,7 @@ static medsec_err derive_flow(struct medsec_tm_graph *g, size_t fi, struct medse
         (rc = copy_items(g, ci, "capabilities", fi, "capabilities")) ||
         (rc = copy_items(g, ci, "controls", fi, "controls")) ||
         (rc = copy_items(g, ci, "clinical_functions", fi, "clinical_functions")) ||
-        (rc = copy_items(g, ci, "hazards", fi, "hazards")))
+        (rc = medsec_tm_add_item(g, ci, "channel", medsec_channel_name(channel))))
         return rc;
     return MEDSEC_OK;
 }
@@ -288,4 +304,65 @@ medsec_err medsec_tm_graph_derive(struct medsec_tm_graph *g, struct medsec_error
             return rc;
     }
     return MEDSEC_OK;
+}
+
+/* The MDS2 scope classes (MEDSEC_FIT_*) an element belongs to, from its kind and attributes: what a
+ * capability code suggested for a threat on it must cover (docs/threats.md, "Capability codes"). */
+unsigned medsec_tm_element_fits(const struct medsec_tm_element *e)
+{
+    static const char *const health[] = {"phi", "diagnosis_monitoring", "therapy_delivery",
+                                         "clinical_workflow"};
+    static const char *const health_data[] = {"phi", "infusion_order", "drug_library"};
+    unsigned c = 0;
+    const struct medsec_tm_attr *ch = medsec_tm_attr_get(e, "channel");
+    enum medsec_channel channel = MEDSEC_CHANNEL_COUNT;
+    if (ch && ch->type == MEDSEC_TM_STR && !medsec_channel_parse(ch->s, &channel))
+        channel = MEDSEC_CHANNEL_COUNT;
+    switch (e->kind) {
+    case MEDSEC_ELEMENT_PROCESS: c = MEDSEC_FIT_SOFTWARE | MEDSEC_FIT_DEVICE | MEDSEC_FIT_NODE; break;
+    case MEDSEC_ELEMENT_DATA_STORE:
+        c = MEDSEC_FIT_STORAGE | MEDSEC_FIT_DEVICE;
+        if (attr_true(e, "removable") || attr_true(e, "secure_element"))
+            c |= MEDSEC_FIT_PHYSICAL;
+        break;
+    case MEDSEC_ELEMENT_EXTERNAL_ENTITY: {
+        const struct medsec_tm_attr *t = medsec_tm_attr_get(e, "type");
+        bool person = t && t->type == MEDSEC_TM_STR &&
+                      (!strcmp(t->s, "human") || !strcmp(t->s, "user") || !strcmp(t->s, "operator"));
+        c = person ? MEDSEC_FIT_PERSON : MEDSEC_FIT_NODE | MEDSEC_FIT_REMOTE_SERVICE;
+        break;
+    }
+    case MEDSEC_ELEMENT_DATA_FLOW:
+        c = MEDSEC_FIT_TRANSPORT | MEDSEC_FIT_NODE;
+        if (medsec_tm_has_item(e, "purpose", "update") || medsec_tm_has_item(e, "data", "firmware"))
+            c |= MEDSEC_FIT_UPDATE;
+        {
+            const struct medsec_tm_attr *p = medsec_tm_attr_get(e, "purpose");
+            if (p && p->type == MEDSEC_TM_STR && !strcmp(p->s, "update"))
+                c |= MEDSEC_FIT_UPDATE;
+        }
+        break;
+    case MEDSEC_ELEMENT_INTERFACE:
+        c = MEDSEC_FIT_TRANSPORT | MEDSEC_FIT_NODE;
+        if (attr_true(e, "debug"))
+            c |= MEDSEC_FIT_PHYSICAL;
+        break;
+    default: c = MEDSEC_FIT_TRANSPORT | MEDSEC_FIT_NODE | MEDSEC_FIT_DEVICE; break;
+    }
+    switch (channel) {
+    case MEDSEC_CHANNEL_LOCAL_UI:
+    case MEDSEC_CHANNEL_HUMAN: c |= MEDSEC_FIT_PERSON; break;
+    case MEDSEC_CHANNEL_ONBOARD_BUS:
+    case MEDSEC_CHANNEL_FIELD_BUS: c |= MEDSEC_FIT_PHYSICAL; break;
+    case MEDSEC_CHANNEL_REMOVABLE_MEDIA: c |= MEDSEC_FIT_PHYSICAL | MEDSEC_FIT_STORAGE; break;
+    case MEDSEC_CHANNEL_IPC: c |= MEDSEC_FIT_SOFTWARE; break;
+    default: break;
+    }
+    for (size_t i = 0; i < sizeof health / sizeof *health; i++)
+        if (medsec_tm_has_item(e, "clinical_functions", health[i]))
+            c |= MEDSEC_FIT_HEALTH_DATA;
+    for (size_t i = 0; i < sizeof health_data / sizeof *health_data; i++)
+        if (medsec_tm_has_item(e, "data", health_data[i]))
+            c |= MEDSEC_FIT_HEALTH_DATA;
+    return c;
 }

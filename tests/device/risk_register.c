@@ -11,7 +11,7 @@ int main(int argc, char **argv)
     struct medsec_buf csv = MEDSEC_BUF_INIT;
     struct medsec_error err = {0};
     int ok = argc == 2 && !medsec_device_open(NULL, argv[1], NULL, &d, NULL, &err) &&
-             !medsec_device_risks(d, NULL, &reg, NULL, &err) &&
+             !medsec_device_risks(d, NULL, NULL, &reg, NULL, NULL, &err) &&
              !medsec_risk_register_csv(&csv, &reg) &&
              fwrite(csv.data, 1, csv.len, stdout) == csv.len;
     if (!ok)

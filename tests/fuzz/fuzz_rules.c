@@ -15,8 +15,8 @@ static void build_graph(void)
 {
     size_t p, f, i;
     medsec_tm_graph_init(&graph);
-    if (medsec_tm_add_zone(&graph, "dev", "Device", 2) ||
-        medsec_tm_add_zone(&graph, "net", "Network", 0) ||
+    if (medsec_tm_add_zone(&graph, "dev", "Device", 2, MEDSEC_ACCESS_INTERNAL) ||
+        medsec_tm_add_zone(&graph, "net", "Network", 0, MEDSEC_ACCESS_NETWORK) ||
         medsec_tm_add_element(&graph, MEDSEC_ELEMENT_PROCESS, "p", NULL, "dev", NULL, NULL, &p) ||
         medsec_tm_add_item(&graph, p, "clinical_functions", "therapy_delivery") ||
         medsec_tm_add_element(&graph, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "e", NULL, "net", NULL, NULL,

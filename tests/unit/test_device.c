@@ -73,7 +73,7 @@ static void test_open_and_ask(void **state)
     assert_string_equal(cat[0], "rules/threats.yaml");
 
     struct medsec_risk_register reg;
-    assert_int_equal(medsec_device_risks(d, NULL, &reg, NULL, &err), MEDSEC_OK);
+    assert_int_equal(medsec_device_risks(d, NULL, NULL, &reg, NULL, NULL, &err), MEDSEC_OK);
     /* one risk per threat the rules did not silence, plus one per open known vulnerability */
     size_t open_vulns = 0;
     for (size_t i = 0; i < m->nvulnerabilities; i++)
@@ -217,7 +217,7 @@ static void test_fault_injection(void **state)
         struct medsec_risk_register reg;
         medsec_err rc = medsec_device_open(ctx, CLOUD, NULL, &d, NULL, &err);
         if (!rc) {
-            rc = medsec_device_risks(d, NULL, &reg, NULL, &err);
+            rc = medsec_device_risks(d, NULL, NULL, &reg, NULL, NULL, &err);
             medsec_risk_register_release(&reg);
         }
         if (rc)
@@ -242,8 +242,8 @@ static void test_risks_with_db(void **state)
     assert_int_equal(medsec_device_open(NULL, MONITOR, NULL, &d, NULL, &err), MEDSEC_OK);
     struct medsec_risk_register without, with;
     struct medsec_device_risk_stats st;
-    assert_int_equal(medsec_device_risks(d, NULL, &without, &st, &err), MEDSEC_OK);
-    assert_int_equal(medsec_device_risks(d, db, &with, &st, &err), MEDSEC_OK);
+    assert_int_equal(medsec_device_risks(d, NULL, NULL, &without, &st, NULL, &err), MEDSEC_OK);
+    assert_int_equal(medsec_device_risks(d, db, NULL, &with, &st, NULL, &err), MEDSEC_OK);
     assert_string_equal(st.version, "1.0.0");
     assert_true(st.sboms >= 1);
     assert_true(st.findings > 0);
@@ -267,7 +267,7 @@ static void test_risks_with_db(void **state)
         struct medsec_risk_register reg;
         medsec_err rc = medsec_device_open(ctx, MONITOR, NULL, &fd, NULL, &err);
         if (!rc) {
-            rc = medsec_device_risks(fd, db, &reg, NULL, &err);
+            rc = medsec_device_risks(fd, db, NULL, &reg, NULL, NULL, &err);
             if (!rc)
                 want = reg.n;
             medsec_risk_register_release(&reg);

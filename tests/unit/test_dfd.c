@@ -17,8 +17,9 @@ static void build(struct medsec_tm_graph *g, int order)
     const char *zones[2][2] = {{"device", "Pump \"core\""}, {"hospital", "Hospital network"}};
     for (int i = 0; i < 2; i++) {
         int z = order ? 1 - i : i;
-        assert_int_equal(medsec_tm_add_zone(g, zones[z][0], zones[z][1], z == 0 ? 2 : 1),
-                         MEDSEC_OK);
+        assert_int_equal(
+            medsec_tm_add_zone(g, zones[z][0], zones[z][1], z == 0 ? 2 : 1, MEDSEC_ACCESS_NETWORK),
+            MEDSEC_OK);
     }
     for (int i = 0; i < 6; i++) {
         int k = order ? 5 - i : i;

@@ -1,4 +1,5 @@
-/* test_risk.c: acceptance matrix, control reductions, gap to close, KEV/EPSS, CVSS mapping. */
+/* test_risk.c: acceptance matrix, control reductions (no stacking), residual severity, gap to
+ * close, KEV/EPSS, what a CVSS vector needs, findings on a small device, the register. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,7 +60,7 @@ static void test_matrix_lookup(void **state)
 static void test_assess_no_controls(void **state)
 {
     (void)state;
-    struct medsec_risk_input in = {"R1", 4, 3, NULL, 0};
+    struct medsec_risk_input in = {.id = "R1", .exploitability = 4, .severity = 3};
     struct medsec_risk_result r;
     struct medsec_error err;
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
@@ -77,12 +78,18 @@ static void test_control_moves_to_acceptable(void **state)
 {
     (void)state;
     struct medsec_risk_control ctl[] = {
-        {"C-TLS", "TLS with mutual auth", 2, 0, "removes the remote unauthenticated path", NULL,
-         false},
-        {"C-LIMIT", "dose limits", 0, 1, "hard limits cap the over-infusion", "HAZ-OVERDOSE",
-         false},
+        {.id = "C-TLS",
+         .name = "TLS with mutual auth",
+         .exploit_reduction = 2,
+         .rationale = "removes the remote unauthenticated path"},
+        {.id = "C-LIMIT",
+         .name = "dose limits",
+         .severity_reduction = 1,
+         .rationale = "hard limits cap the over-infusion",
+         .safety_hazard = "HAZ-OVERDOSE"},
     };
-    struct medsec_risk_input in = {"R2", 4, 3, ctl, 2};
+    struct medsec_risk_input in = {
+        .id = "R2", .exploitability = 4, .severity = 3, .controls = ctl, .ncontrols = 2};
     struct medsec_risk_result r;
     struct medsec_error err;
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
@@ -94,11 +101,42 @@ static void test_control_moves_to_acceptable(void **state)
     assert_int_equal(r.close_by_exploitability, 0);
 }
 
+/* Several controls do not add up: the largest reduction counts (docs/risk.md, "Controls"). */
+static void test_no_stacking(void **state)
+{
+    (void)state;
+    struct medsec_risk_control ctl[] = {
+        {.id = "C-1", .exploit_reduction = 2, .rationale = "a"},
+        {.id = "C-2", .exploit_reduction = 1, .severity_reduction = 1, .rationale = "b"},
+        {.id = "C-3", .exploit_reduction = 1, .severity_reduction = 1, .rationale = "c"},
+    };
+    struct medsec_risk_input in = {
+        .id = "R", .exploitability = 4, .severity = 4, .controls = ctl, .ncontrols = 3};
+    struct medsec_risk_result r;
+    struct medsec_error err;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
+    assert_int_equal(r.residual_exploitability, 2);
+    assert_int_equal(r.residual_severity, 3);
+    /* a residual severity the caller worked out per asset wins over the controls' own figures */
+    in.has_residual_severity = true;
+    in.residual_severity = 1;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
+    assert_int_equal(r.residual_severity, 1);
+    /* but it may never be above the initial one: a control never raises a risk */
+    in.residual_severity = 5;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
+    in.severity = 2;
+    in.residual_severity = 3;
+    assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
+}
+
 static void test_reduction_floor(void **state)
 {
     (void)state;
-    struct medsec_risk_control ctl[] = {{"C", NULL, 9, 9, "strong", NULL, false}};
-    struct medsec_risk_input in = {"R", 1, 1, ctl, 1};
+    struct medsec_risk_control ctl[] = {
+        {.id = "C", .exploit_reduction = 9, .severity_reduction = 9, .rationale = "strong"}};
+    struct medsec_risk_input in = {
+        .id = "R", .exploitability = 1, .severity = 1, .controls = ctl, .ncontrols = 1};
     struct medsec_risk_result r;
     struct medsec_error err;
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
@@ -109,8 +147,9 @@ static void test_reduction_floor(void **state)
 static void test_control_needs_rationale(void **state)
 {
     (void)state;
-    struct medsec_risk_control ctl[] = {{"C-X", NULL, 1, 0, NULL, NULL, false}};
-    struct medsec_risk_input in = {"R3", 2, 2, ctl, 1};
+    struct medsec_risk_control ctl[] = {{.id = "C-X", .exploit_reduction = 1}};
+    struct medsec_risk_input in = {
+        .id = "R3", .exploitability = 2, .severity = 2, .controls = ctl, .ncontrols = 1};
     struct medsec_risk_result r;
     struct medsec_error err;
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
@@ -118,8 +157,7 @@ static void test_control_needs_rationale(void **state)
     ctl[0].exploit_reduction = -1;
     ctl[0].rationale = "x";
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
-    struct medsec_risk_control none[] = {
-        {"C-0", NULL, 0, 0, NULL, NULL, false}}; /* no claim, no rationale needed */
+    struct medsec_risk_control none[] = {{.id = "C-0"}}; /* no claim, no rationale needed */
     in.controls = none;
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_OK);
 }
@@ -127,7 +165,7 @@ static void test_control_needs_rationale(void **state)
 static void test_level_out_of_range(void **state)
 {
     (void)state;
-    struct medsec_risk_input in = {"R4", 5, 0, NULL, 0};
+    struct medsec_risk_input in = {.id = "R4", .exploitability = 5};
     struct medsec_risk_result r;
     struct medsec_error err;
     assert_int_equal(medsec_risk_assess(&cfg, &in, &r, &err), MEDSEC_EINVAL);
@@ -146,7 +184,7 @@ static void test_unclosable_axis(void **state)
         m[e * 5 + 4] = H;
     struct medsec_risk_config c = cfg;
     c.matrix = m;
-    struct medsec_risk_input in = {"R5", 2, 4, NULL, 0};
+    struct medsec_risk_input in = {.id = "R5", .exploitability = 2, .severity = 4};
     struct medsec_risk_result r;
     struct medsec_error err;
     assert_int_equal(medsec_risk_assess(&c, &in, &r, &err), MEDSEC_OK);
@@ -155,127 +193,71 @@ static void test_unclosable_axis(void **state)
                      2); /* (occasional, serious) = M; (occasional, critical) = H */
 }
 
-static void test_rating_levels(void **state)
-{
-    (void)state;
-    assert_int_equal(medsec_risk_level_from_rating(0, 5), 0);
-    assert_int_equal(medsec_risk_level_from_rating(1, 5), 2);
-    assert_int_equal(medsec_risk_level_from_rating(2, 5), 4);
-    assert_int_equal(medsec_risk_level_from_rating(1, 4), 2);
-    assert_int_equal(medsec_risk_level_from_rating(1, 3), 1);
-    assert_int_equal(medsec_risk_level_from_rating(2, 1), 0);
-}
-
 static void test_kev_epss(void **state)
 {
     (void)state;
-    assert_int_equal(medsec_risk_exploit_raise(1, 5, true, -1, 0), 4);
-    assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.1, 0),
+    /* KEV: one level above the higher of the level and the architecture's ceiling */
+    assert_int_equal(medsec_risk_exploit_raise(1, 1, 5, true, -1, 0), 2);
+    assert_int_equal(medsec_risk_exploit_raise(0, 3, 5, true, -1, 0), 4);
+    assert_int_equal(medsec_risk_exploit_raise(4, 4, 5, true, -1, 0), 4); /* stays on the scale */
+    assert_int_equal(medsec_risk_exploit_raise(1, 1, 5, false, 0.1, 0),
                      2); /* at the default threshold */
-    assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.0999, 0), 1);
-    assert_int_equal(medsec_risk_exploit_raise(1, 5, false, 0.3, 0.5),
-                     1);                                                 /* configured threshold */
-    assert_int_equal(medsec_risk_exploit_raise(4, 5, false, 0.9, 0), 4); /* stays at the top */
-    assert_int_equal(medsec_risk_exploit_raise(2, 5, false, -1, 0), 2);  /* unknown EPSS */
+    assert_int_equal(medsec_risk_exploit_raise(1, 4, 5, false, 0.0999, 0), 1);
+    assert_int_equal(medsec_risk_exploit_raise(1, 1, 5, false, 0.3, 0.5),
+                     1); /* configured threshold */
+    assert_int_equal(medsec_risk_exploit_raise(4, 4, 5, false, 0.9, 0), 4);
+    assert_int_equal(medsec_risk_exploit_raise(2, 2, 5, false, -1, 0), 2); /* unknown EPSS */
 }
 
-static void test_cvss_v31(void **state)
+static void test_cvss_needs(void **state)
 {
     (void)state;
-    int level;
-    double f;
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
-                                                   5, &level, &f),
+    struct medsec_risk_cvss_needs n;
+    assert_int_equal(
+        medsec_risk_cvss_needs("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", &n), MEDSEC_OK);
+    assert_int_equal(n.position, MEDSEC_ACCESS_NETWORK);
+    assert_false(n.privileges || n.interaction || n.complex);
+    assert_int_equal(
+        medsec_risk_cvss_needs("CVSS:3.0/AV:P/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N", &n), MEDSEC_OK);
+    assert_int_equal(n.position, MEDSEC_ACCESS_PHYSICAL);
+    assert_true(n.privileges && n.interaction && n.complex);
+    assert_int_equal(
+        medsec_risk_cvss_needs("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", &n), MEDSEC_OK);
+    assert_int_equal(n.position, MEDSEC_ACCESS_ADJACENT);
+    assert_true(n.privileges);
+    assert_false(n.interaction);
+    /* v4: AT:P is complexity, UI:P and UI:A are interaction */
+    assert_int_equal(medsec_risk_cvss_needs(
+                         "CVSS:4.0/AV:L/AC:L/AT:P/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", &n),
                      MEDSEC_OK);
-    assert_int_equal(level, 4);
-    assert_float_equal(f, 1.0, 1e-9);
-    /* 8.22 x 0.85 x 0.77 x 0.62 x 0.85 = 2.835 (FIRST's v3.1 exploitability for PR:L) / 3.887 =
-     * 0.729 */
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H",
-                                                   5, &level, &f),
+    assert_int_equal(n.position, MEDSEC_ACCESS_LOCAL);
+    assert_true(n.complex && n.interaction);
+    assert_false(n.privileges);
+    /* v2: Au is privileges; no UI */
+    assert_int_equal(medsec_risk_cvss_needs("AV:N/AC:L/Au:S/C:P/I:P/A:P/E:POC/RL:OF", &n),
                      MEDSEC_OK);
-    assert_float_equal(f * 3.8870427, 2.8352, 1e-3);
-    assert_int_equal(level, 3);
-    /* physical, high complexity, high privileges, user interaction: the lowest level */
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.0/AV:P/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N",
-                                                   5, &level, &f),
-                     MEDSEC_OK);
-    assert_int_equal(level, 0);
-    /* scope change raises the PR:L weight from 0.62 to 0.68 */
-    double fu, fc;
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:U/C:H/I:H/A:H",
-                                                   5, &level, &fu),
-                     MEDSEC_OK);
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H",
-                                                   5, &level, &fc),
-                     MEDSEC_OK);
-    assert_float_equal(fc / fu, 0.68 / 0.62, 1e-9);
-}
-
-static void test_cvss_v40(void **state)
-{
-    (void)state;
-    int level;
-    double f;
-    assert_int_equal(
-        medsec_risk_exploit_from_cvss(
-            "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 5, &level, &f),
-        MEDSEC_OK);
-    assert_int_equal(level, 4);
-    /* AT:P weighs like AC:H */
-    double fa, fh;
-    assert_int_equal(
-        medsec_risk_exploit_from_cvss(
-            "CVSS:4.0/AV:L/AC:L/AT:P/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 5, &level, &fa),
-        MEDSEC_OK);
-    assert_int_equal(
-        medsec_risk_exploit_from_cvss(
-            "CVSS:4.0/AV:L/AC:H/AT:N/PR:N/UI:A/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N", 5, &level, &fh),
-        MEDSEC_OK);
-    assert_float_equal(fa, fh, 1e-9);
-    /* 8.22 x 0.55 x 0.44 x 0.85 x 0.44 / 3.887 = 0.191: below 1/5, the lowest level */
-    assert_float_equal(fh, 0.1915, 1e-3);
-    assert_int_equal(level, 0);
-}
-
-static void test_cvss_errors(void **state)
-{
-    (void)state;
-    int level;
-    assert_int_equal(
-        medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/S:U/C:H/I:H/A:H", 5, &level, NULL),
-        MEDSEC_EPARSE); /* no UI */
-    assert_int_equal(
-        medsec_risk_exploit_from_cvss("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U", 5, &level, NULL),
-        MEDSEC_EPARSE);
-    assert_int_equal(
-        medsec_risk_exploit_from_cvss("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U", 5, &level, NULL),
-        MEDSEC_EPARSE);
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:2.0/AV:N", 5, &level, NULL),
+    assert_int_equal(n.position, MEDSEC_ACCESS_NETWORK);
+    assert_true(n.privileges);
+    assert_false(n.interaction);
+    /* errors */
+    assert_int_equal(medsec_risk_cvss_needs("CVSS:3.1/AV:N/AC:L/PR:N/S:U/C:H/I:H/A:H", &n),
+                     MEDSEC_EPARSE); /* no UI */
+    assert_int_equal(medsec_risk_cvss_needs("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U", &n),
                      MEDSEC_EPARSE);
-    assert_int_equal(medsec_risk_exploit_from_cvss("CVSS:4.0/AV:N/AC:L/PR:N/UI:N", 5, &level, NULL),
+    assert_int_equal(medsec_risk_cvss_needs("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U", &n),
+                     MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_cvss_needs("CVSS:4.0/AV:N/AC:L/PR:N/UI:N", &n),
                      MEDSEC_EPARSE); /* v4 without AT */
-    assert_int_equal(medsec_risk_exploit_from_cvss("", 5, &level, NULL), MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_cvss_needs("AV:P/AC:L/Au:N/C:P/I:P/A:P", &n),
+                     MEDSEC_EPARSE); /* v2 has no AV:P */
+    assert_int_equal(medsec_risk_cvss_needs("", &n), MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_cvss_needs(NULL, &n), MEDSEC_EPARSE);
 }
 
-static void test_cvss_v2_and_impact(void **state)
+static void test_cvss_impact(void **state)
 {
     (void)state;
-    int level, cia[3];
-    double f;
-    /* v2: 20 x AV x AC x Au over its maximum; temporal metrics with longer values are skipped */
-    assert_int_equal(
-        medsec_risk_exploit_from_cvss("AV:N/AC:L/Au:N/C:P/I:P/A:P/E:POC/RL:OF", 5, &level, &f),
-        MEDSEC_OK);
-    assert_int_equal(level, 4);
-    assert_true(f > 0.999);
-    assert_int_equal(medsec_risk_exploit_from_cvss("AV:L/AC:H/Au:M/C:C/I:N/A:N", 5, &level, &f),
-                     MEDSEC_OK);
-    assert_int_equal(level, 0); /* 20 x 0.395 x 0.35 x 0.45 = 1.24 of 9.997 */
-    assert_true(f > 0.124 && f < 0.125);
-    assert_int_equal(medsec_risk_exploit_from_cvss("AV:N/AC:L/Au:X/C:P/I:P/A:P", 5, &level, NULL),
-                     MEDSEC_EPARSE);
-
+    int cia[3];
     assert_int_equal(
         medsec_risk_impact_from_cvss("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:L", cia),
         MEDSEC_OK);
@@ -300,8 +282,9 @@ static void test_cvss_v2_and_impact(void **state)
     assert_int_equal(medsec_risk_impact_from_cvss(NULL, cia), MEDSEC_EPARSE);
 }
 
-/* A device whose pump controller carries an infusion command (integrity harm: catastrophic) and
- * keeps a log (confidentiality harm: minor). */
+/* A device whose pump controller gets infusion commands from a server on the network (integrity
+ * harm: catastrophic) and whose UI, inside the device, keeps a log (confidentiality harm: minor).
+ * The scale states no positions, so they spread over it: remote, network and adjacent are high. */
 static const char finding_model[] =
     "medsec: 1\n"
     "device: {manufacturer: M, name: Pump, model: P-1, mdr_class: IIb, intended_purpose: Infusion.,\n"
@@ -313,8 +296,8 @@ static const char finding_model[] =
     "    - {id: minor, description: Minor.}\n"
     "    - {id: catastrophic, description: Death.}\n"
     "zones:\n"
-    "  - {id: device, name: Device, trust: 80}\n"
-    "  - {id: net, name: Network, trust: 10}\n"
+    "  - {id: device, name: Device, trust: 80, access: internal}\n"
+    "  - {id: net, name: Network, trust: 10, access: network}\n"
     "items:\n"
     "  - {id: ctl, name: Controller, kind: firmware, element: process, zone: device, sbom: fw.json,\n"
     "     components: [fw/rtos]}\n"
@@ -323,8 +306,10 @@ static const char finding_model[] =
     "  - {id: log, name: Log, kind: database, element: data_store, zone: device, data: [logs]}\n"
     "  - {id: server, name: Server, kind: external_system, element: external_entity, zone: net}\n"
     "flows:\n"
-    "  - {id: f-cmd, from: server, to: ctl, protocol: https, authenticated: true, encrypted: true}\n"
-    "  - {id: f-log, from: ui, to: log, protocol: file, authenticated: false, encrypted: false}\n"
+    "  - {id: f-cmd, from: server, to: ctl, protocol: https, purpose: therapy, channel: network,\n"
+    "     authenticated: true, encrypted: true}\n"
+    "  - {id: f-log, from: ui, to: log, protocol: file, channel: ipc, authenticated: false,\n"
+    "     encrypted: false}\n"
     "assets:\n"
     "  - {id: a-cmd, name: Command, functions: [therapy_delivery], carried_by: [f-cmd], integrity: catastrophic}\n"
     "  - {id: a-log, name: Log, functions: [clinical_workflow], stored_in: [log], carried_by: [f-log],\n"
@@ -336,15 +321,6 @@ static const char finding_model[] =
     "  rows:\n"
     "    - {exploitability: low, cells: [acceptable, tolerable]}\n"
     "    - {exploitability: high, cells: [acceptable, unacceptable]}\n";
-
-static const struct medsec_risk_item *find_risk(const struct medsec_risk_register *r,
-                                                const char *id)
-{
-    for (size_t i = 0; i < r->n; i++)
-        if (!strcmp(r->items[i].spec.id, id))
-            return &r->items[i];
-    return NULL;
-}
 
 static void test_findings(void **state)
 {
@@ -365,57 +341,66 @@ static void test_findings(void **state)
     const char *aliases[] = {"GHSA-xxxx-yyyy-zzzz"};
     const char *fixed[] = {"1.1", "2.0.3"};
     const struct medsec_risk_finding f[] = {
-        /* integrity impact on the controller: the infusion command's catastrophic harm */
+        /* integrity impact on the controller: it acts as the attacker says, so the infusion
+         * command's catastrophic harm; the controller is reached from the network */
         {"CVE-2020-0001", aliases, 1, "fw.json", "fw/rtos", "rtos", "1.0",
          "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N", false, -1, "overflow", fixed, 2},
-        /* confidentiality only, on the UI: the log's minor harm; hard to exploit but in KEV */
+        /* confidentiality only, on the UI inside the device: the log's minor harm; the lowest
+         * level, but in KEV: one above */
         {"CVE-2020-0002", NULL, 0, "fw.json", "fw/gui", "gui", "2.0",
          "CVSS:3.1/AV:L/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N", true, -1, NULL, NULL, 0},
-        /* no vector: the middle level and every property */
+        /* no vector: the architecture's level and every property */
         {"CVE-2020-0003", NULL, 0, "fw.json", "fw/rtos", "rtos", "1.0", NULL, false, 0.5, NULL,
          NULL, 0},
+        /* a physical attack vector on the network-facing controller: the vector's position wins */
+        {"CVE-2020-0004", NULL, 0, "fw.json", "fw/rtos", "rtos", "1.0",
+         "CVSS:3.1/AV:P/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", false, -1, NULL, NULL, 0},
     };
     size_t assessed = 9;
-    assert_int_equal(medsec_risk_add_findings(&reg, m, f, 3, 0, &assessed, &err), MEDSEC_OK);
+    assert_int_equal(medsec_risk_add_findings(&reg, m, f, 4, 0, &assessed, NULL, &err), MEDSEC_OK);
     assert_int_equal(assessed, 0);
-    assert_int_equal(reg.n, 3);
+    assert_int_equal(reg.n, 4);
     /* the same findings again (a second SBOM of the release naming the same components): added once
      */
-    assert_int_equal(medsec_risk_add_findings(&reg, m, f, 3, 0, NULL, &err), MEDSEC_OK);
-    assert_int_equal(reg.n, 3);
-    const struct medsec_risk_item *r1 = find_risk(&reg, "R-CVE-2020-0001@fw/rtos");
+    assert_int_equal(medsec_risk_add_findings(&reg, m, f, 4, 0, NULL, NULL, &err), MEDSEC_OK);
+    assert_int_equal(reg.n, 4);
+    const struct medsec_risk_item *r1 = medsec_risk_register_find(&reg, "R-CVE-2020-0001@fw/rtos");
     assert_non_null(r1);
     assert_string_equal(r1->spec.element, "ctl");
     assert_string_equal(r1->spec.vulnerability_id, "CVE-2020-0001");
     assert_int_equal(r1->spec.exploitability, 1);
+    assert_non_null(strstr(r1->spec.exploitability_basis, "reached over flow f-cmd"));
     assert_int_equal(r1->spec.severity, 1);
-    assert_non_null(
-        strstr(r1->spec.severity_basis, "integrity of asset a-cmd (CVSS impact: high)"));
+    assert_string_equal(r1->spec.severity_basis, "integrity of a-cmd -> catastrophic");
     assert_false(r1->result.initial_acceptable);
     assert_string_equal(r1->spec.title, "CVE-2020-0001 in rtos 1.0: overflow");
     assert_int_equal(r1->spec.nsuggested, 1);
     assert_string_equal(r1->spec.suggested[0], "update rtos to 1.1, 2.0.3");
-    const struct medsec_risk_item *r2 = find_risk(&reg, "R-CVE-2020-0002@fw/gui");
+    const struct medsec_risk_item *r2 = medsec_risk_register_find(&reg, "R-CVE-2020-0002@fw/gui");
     assert_non_null(r2);
     assert_string_equal(r2->spec.element, "ui");
-    assert_int_equal(r2->spec.exploitability, 1); /* KEV: the top level */
+    assert_int_equal(r2->spec.exploitability, 1);
     assert_non_null(strstr(r2->spec.exploitability_basis, "in CISA KEV"));
     assert_int_equal(r2->spec.severity, 0);
-    assert_non_null(strstr(r2->spec.severity_basis, "confidentiality of asset a-log"));
-    const struct medsec_risk_item *r3 = find_risk(&reg, "R-CVE-2020-0003@fw/rtos");
+    assert_non_null(strstr(r2->spec.severity_basis, "confidentiality of a-log -> minor"));
+    const struct medsec_risk_item *r3 = medsec_risk_register_find(&reg, "R-CVE-2020-0003@fw/rtos");
     assert_non_null(r3);
-    assert_int_equal(r3->spec.exploitability,
-                     1); /* middle of two levels is the upper one, EPSS raises */
+    assert_int_equal(r3->spec.exploitability, 1);
     assert_non_null(strstr(r3->spec.exploitability_basis, "no CVSS vector"));
     assert_int_equal(r3->spec.severity, 1);
     assert_non_null(strstr(r3->spec.severity_basis, "impact unknown"));
+    const struct medsec_risk_item *r4 = medsec_risk_register_find(&reg, "R-CVE-2020-0004@fw/rtos");
+    assert_non_null(r4);
+    assert_int_equal(r4->spec.exploitability, 0);
+    assert_non_null(strstr(r4->spec.exploitability_basis, "CVSS needs physical access -> low"));
+    assert_int_equal(r4->spec.severity, 0); /* the command states no availability harm */
     /* the register is sorted worst first */
     assert_false(reg.items[0].result.residual_acceptable);
     medsec_risk_register_release(&reg);
     medsec_model_free(m);
 }
 
-/* Every vector of one shared file maps to a level inside the scale; the easiest ones to the top. */
+/* Every vector of one shared file says what it needs; the attack vector as written. */
 static size_t shared_file(const char *name, const char *prefix)
 {
     char path[1024];
@@ -423,26 +408,26 @@ static size_t shared_file(const char *name, const char *prefix)
     FILE *f = fopen(path, "r");
     assert_non_null(f);
     char line[512];
-    size_t n = 0, top = 0;
+    size_t n = 0;
+    static const char *const av[] = {"/AV:N/", "/AV:A/", "/AV:L/", "/AV:P/"};
+    static const enum medsec_access pos[] = {MEDSEC_ACCESS_NETWORK, MEDSEC_ACCESS_ADJACENT,
+                                             MEDSEC_ACCESS_LOCAL, MEDSEC_ACCESS_PHYSICAL};
     while (fgets(line, sizeof line, f)) {
         char *sp = strchr(line, ' ');
         if (strncmp(line, prefix, strlen(prefix)) != 0 || !sp)
             continue;
         *sp = '\0';
-        int level;
-        double fr;
-        if (medsec_risk_exploit_from_cvss(line, 5, &level, &fr) != MEDSEC_OK)
-            fail_msg("%s: cannot map %s", name, line);
-        assert_true(level >= 0 && level < 5);
-        assert_true(fr > 0 && fr <= 1);
-        if (strstr(line, "AV:N/AC:L/PR:N/UI:N") || strstr(line, "AV:N/AC:L/AT:N/PR:N/UI:N")) {
-            assert_int_equal(level, 4);
-            top++;
-        }
+        struct medsec_risk_cvss_needs need;
+        if (medsec_risk_cvss_needs(line, &need) != MEDSEC_OK)
+            fail_msg("%s: cannot read %s", name, line);
+        for (int k = 0; k < 4; k++)
+            if (strstr(line, av[k]))
+                assert_int_equal(need.position, pos[k]);
+        assert_int_equal(need.privileges, strstr(line, "/PR:N/") == NULL);
+        assert_int_equal(need.interaction, strstr(line, "/UI:N") == NULL);
         n++;
     }
     fclose(f);
-    assert_true(top > 0);
     return n;
 }
 
@@ -462,7 +447,8 @@ static void test_register(void **state)
     assert_int_equal(medsec_risk_register_init(&reg, &cfg, &err), MEDSEC_OK);
     char title[32] = "Bolus replay";
     const char *const haz[] = {"HAZ-OVERDOSE"};
-    struct medsec_risk_control ctl[] = {{"C-TLS", "TLS", 2, 0, "mutual TLS", NULL, false}};
+    struct medsec_risk_control ctl[] = {
+        {.id = "C-TLS", .name = "TLS", .exploit_reduction = 2, .rationale = "mutual TLS"}};
     struct medsec_risk_spec a = {.id = "R-a",
                                  .title = title,
                                  .stride = MEDSEC_STRIDE_TAMPERING,
@@ -498,6 +484,21 @@ static void test_register(void **state)
     assert_string_equal(reg.items[1].spec.controls[0].rationale, "mutual TLS");
     assert_string_equal(reg.items[2].spec.id, "R-b");
     assert_int_equal(medsec_risk_register_unacceptable(&reg), 2);
+    assert_int_equal(medsec_risk_register_unjustified(&reg), 2);
+    assert_ptr_equal(medsec_risk_register_find(&reg, "R-c"), &reg.items[1]);
+    assert_null(medsec_risk_register_find(&reg, "R-x"));
+    /* a justified residual risk is still unacceptable, but no longer unjustified */
+    struct medsec_risk_spec d = {.id = "R-d",
+                                 .title = "Accepted",
+                                 .exploitability = 4,
+                                 .severity = 4,
+                                 .accepted_by = "J. Doe, head of R&D",
+                                 .accepted_on = "2026-01-02",
+                                 .acceptance_rationale = "benefit outweighs"};
+    assert_int_equal(medsec_risk_register_add(&reg, &d, &err), MEDSEC_OK);
+    assert_int_equal(medsec_risk_register_unacceptable(&reg), 3);
+    assert_int_equal(medsec_risk_register_unjustified(&reg), 2);
+    assert_true(medsec_risk_register_find(&reg, "R-d")->result.justified);
     medsec_risk_register_release(&reg);
 }
 
@@ -520,16 +521,14 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_matrix_lookup),
         cmocka_unit_test(test_assess_no_controls),
         cmocka_unit_test(test_control_moves_to_acceptable),
+        cmocka_unit_test(test_no_stacking),
         cmocka_unit_test(test_reduction_floor),
         cmocka_unit_test(test_control_needs_rationale),
         cmocka_unit_test(test_level_out_of_range),
         cmocka_unit_test(test_unclosable_axis),
-        cmocka_unit_test(test_rating_levels),
         cmocka_unit_test(test_kev_epss),
-        cmocka_unit_test(test_cvss_v31),
-        cmocka_unit_test(test_cvss_v40),
-        cmocka_unit_test(test_cvss_errors),
-        cmocka_unit_test(test_cvss_v2_and_impact),
+        cmocka_unit_test(test_cvss_needs),
+        cmocka_unit_test(test_cvss_impact),
         cmocka_unit_test(test_findings),
         cmocka_unit_test(test_register),
     };

@@ -95,7 +95,7 @@ static int setup(void **state)
         medsec_threats_generate(&f.g, &f.c, MEDSEC_TM_WITH_MITIGATED, &f.l, &err) ||
         medsec_threats_merge_model(&f.l, &f.g, f.m, &err) ||
         medsec_risk_register_from_model(&f.r, f.m, &err) ||
-        medsec_risk_from_model(&f.r, f.m, &f.g, &f.l, &err)) {
+        medsec_risk_from_model(&f.r, f.m, &f.g, &f.l, NULL, &err)) {
         fprintf(stderr, "%s:%u:%u: %s\n", err.file, err.line, err.column, err.msg);
         return -1;
     }
@@ -312,7 +312,7 @@ static void test_vulnerability_risks(void **state)
     assert_int_equal(medsec_threats_generate(&f.g, &f.c, 0, &f.l, &err), MEDSEC_OK);
     assert_int_equal(medsec_threats_merge_model(&f.l, &f.g, f.m, &err), MEDSEC_OK);
     assert_int_equal(medsec_risk_register_from_model(&f.r, f.m, &err), MEDSEC_OK);
-    assert_int_equal(medsec_risk_from_model(&f.r, f.m, &f.g, &f.l, &err), MEDSEC_OK);
+    assert_int_equal(medsec_risk_from_model(&f.r, f.m, &f.g, &f.l, NULL, &err), MEDSEC_OK);
 
     const struct medsec_risk_item *r1 = NULL, *r2 = NULL;
     size_t nv = 0;
@@ -382,7 +382,7 @@ static void test_vulnerability_risks(void **state)
     medsec_threat_list_init(&l);
     assert_int_equal(medsec_tm_from_model(m, &g, &err), MEDSEC_OK);
     assert_int_equal(medsec_risk_register_from_model(&reg, m, &err), MEDSEC_OK);
-    assert_int_equal(medsec_risk_from_model(&reg, m, &g, &l, &err), MEDSEC_EINVAL);
+    assert_int_equal(medsec_risk_from_model(&reg, m, &g, &l, NULL, &err), MEDSEC_EINVAL);
     assert_non_null(
         strstr(err.msg, "vulnerability CVE-2024-0001: its rubric answers were not loaded"));
     medsec_risk_register_release(&reg);

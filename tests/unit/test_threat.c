@@ -19,8 +19,10 @@ static void small_graph(struct medsec_tm_graph *g, bool encrypted)
 {
     size_t app, cloud, f1, store;
     medsec_tm_graph_init(g);
-    assert_int_equal(medsec_tm_add_zone(g, "device", "Device", 2), MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_zone(g, "internet", "Internet", 0), MEDSEC_OK);
+    assert_int_equal(medsec_tm_add_zone(g, "device", "Device", 2, MEDSEC_ACCESS_INTERNAL),
+                     MEDSEC_OK);
+    assert_int_equal(medsec_tm_add_zone(g, "internet", "Internet", 0, MEDSEC_ACCESS_REMOTE),
+                     MEDSEC_OK);
     assert_int_equal(medsec_tm_add_element(g, MEDSEC_ELEMENT_PROCESS, "app", "Pump app", "device",
                                            NULL, NULL, &app),
                      MEDSEC_OK);
@@ -56,7 +58,7 @@ static bool when(const struct medsec_tm_graph *g, const char *id, const char *co
     char yaml[1024];
     snprintf(yaml, sizeof yaml,
              "rules:\n  - {id: r, title: t, kind: [process, data_flow, external_entity, "
-             "data_store, zone_crossing], stride: S, when: %s}\n",
+             "data_store, zone_crossing], channels: [network], stride: S, when: %s}\n",
              cond);
     struct medsec_tm_catalog c;
     medsec_tm_catalog_init(&c);
@@ -98,7 +100,8 @@ static void test_graph_duplicates(void **state)
     (void)state;
     struct medsec_tm_graph g;
     small_graph(&g, false);
-    assert_int_equal(medsec_tm_add_zone(&g, "device", NULL, 0), MEDSEC_EINVAL);
+    assert_int_equal(medsec_tm_add_zone(&g, "device", NULL, 0, MEDSEC_ACCESS_INTERNAL),
+                     MEDSEC_EINVAL);
     assert_int_equal(
         medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "app", NULL, NULL, NULL, NULL, NULL),
         MEDSEC_EINVAL);
@@ -125,7 +128,9 @@ static void test_derive_crossing(void **state)
         medsec_tm_has_item(f, "to_clinical_functions", "therapy_delivery")); /* destination's */
     assert_false(
         medsec_tm_has_item(f, "clinical_functions", "therapy_delivery")); /* not the flow's own */
-    assert_true(medsec_tm_has_item(f, "to_hazards", "HAZ-1"));
+    /* hazards are not inherited along flows: the risk register links them by what a risk reaches
+     * (docs/risk.md) */
+    assert_null(medsec_tm_attr_get(f, "to_hazards"));
     const struct medsec_tm_element *x = medsec_tm_find(&g, "internet->device");
     assert_non_null(x);
     assert_int_equal(x->kind, MEDSEC_ELEMENT_ZONE_CROSSING);
@@ -467,12 +472,13 @@ static void test_default_catalog_coverage(void **state)
 static const char *const silence_rules =
     "rules:\n"
     "  - id: clear\n    title: \"Eavesdropping on {name} ({protocol}) {nope}\"\n    kind: data_flow\n"
-    "    stride: I\n    rating: high\n    when: {encrypted: false}\n    controls: [TXCF, AUDT]\n"
+    "    channels: [network, wireless]\n    stride: I\n    rating: high\n    when: {encrypted: false}\n    controls: [TXCF, AUDT]\n"
     "    mitigated_by:\n      - {capabilities: [TXCF]}\n"
     "  - id: dos\n    title: DoS of {name}\n    kind: process\n    stride: D\n    rating: high\n"
-    "    when: {clinical_functions: therapy_delivery}\n    controls: [SAHD, EMRG]\n"
-    "    mitigated_by:\n      - {capabilities: [SAHD, EMRG], effect: downgrade, rationale: watchdog}\n"
-    "  - id: auth\n    title: Spoofed {name}\n    kind: data_flow\n    stride: S\n"
+    "    when: {clinical_functions: therapy_delivery}\n    controls: [SAHD, MLDP]\n"
+    "    mitigated_by:\n      - {capabilities: [SAHD, MLDP], effect: downgrade, rationale: watchdog}\n"
+    "  - id: auth\n    title: Spoofed {name}\n    kind: data_flow\n    channels: [network]\n"
+    "    stride: S\n"
     "    mitigated_by:\n      - {when: {authenticated: true}}\n";
 
 static void generate(const struct medsec_tm_graph *g, unsigned flags,
@@ -564,10 +570,10 @@ static void test_downgrade_needs_all_capabilities(void **state)
     small_graph(&g, true);
     assert_int_equal(medsec_tm_add_item(&g, 0, "capabilities", "SAHD"), MEDSEC_OK);
     generate(&g, 0, &l);
-    assert_int_equal(l.v[0].status, MEDSEC_TM_OPEN); /* EMRG missing: no downgrade */
+    assert_int_equal(l.v[0].status, MEDSEC_TM_OPEN); /* MLDP missing: no downgrade */
     assert_int_equal(l.v[0].rating, MEDSEC_TM_HIGH);
     medsec_threat_list_release(&l);
-    assert_int_equal(medsec_tm_add_item(&g, 0, "capabilities", "EMRG"), MEDSEC_OK);
+    assert_int_equal(medsec_tm_add_item(&g, 0, "capabilities", "MLDP"), MEDSEC_OK);
     generate(&g, 0, &l);
     assert_int_equal(l.v[0].status, MEDSEC_TM_REDUCED);
     assert_int_equal(l.v[0].rating, MEDSEC_TM_MEDIUM);
@@ -681,7 +687,7 @@ static void test_failalloc(void **state)
         medsec_tm_catalog_init(&c);
         medsec_threat_list_init(&l);
         failalloc_arm(n);
-        medsec_err rc = medsec_tm_add_zone(&g, "z", NULL, 0);
+        medsec_err rc = medsec_tm_add_zone(&g, "z", NULL, 0, MEDSEC_ACCESS_REMOTE);
         size_t i;
         rc = rc ? rc
                 : medsec_tm_add_element(&g, MEDSEC_ELEMENT_PROCESS, "p", NULL, "z", NULL, NULL, &i);
@@ -723,8 +729,8 @@ static int default_rule(enum medsec_element_kind kind, const char *attrs, const 
     medsec_tm_graph_init(&g);
     medsec_tm_catalog_init(&c);
     medsec_threat_list_init(&l);
-    assert_int_equal(medsec_tm_add_zone(&g, "out", NULL, 0), MEDSEC_OK);
-    assert_int_equal(medsec_tm_add_zone(&g, "in", NULL, 9), MEDSEC_OK);
+    assert_int_equal(medsec_tm_add_zone(&g, "out", NULL, 0, MEDSEC_ACCESS_REMOTE), MEDSEC_OK);
+    assert_int_equal(medsec_tm_add_zone(&g, "in", NULL, 9, MEDSEC_ACCESS_INTERNAL), MEDSEC_OK);
     assert_int_equal(medsec_tm_add_element(&g, MEDSEC_ELEMENT_EXTERNAL_ENTITY, "src", NULL, "out",
                                            NULL, NULL, NULL),
                      MEDSEC_OK);
@@ -790,17 +796,39 @@ static void test_default_rules(void **state)
     /* update path */
     assert_int_equal(default_rule(F, "purpose=update;encrypted=true", "flow-update-tampering"),
                      OPEN);
-    assert_int_equal(default_rule(F, "data=firmware;capabilities=IGAU", "flow-update-tampering"),
+    assert_int_equal(default_rule(F, "data=firmware;capabilities=CSUP", "flow-update-tampering"),
                      MIT);
+    /* IGAU is health-data integrity: it does not clear a malicious update (HN 1-2019) */
+    assert_int_equal(default_rule(F, "data=firmware;capabilities=IGAU", "flow-update-tampering"),
+                     OPEN);
+    /* network attacks only where a remote or adjacent attacker can reach the medium */
+    assert_int_equal(default_rule(F, "authenticated=false;channel=ipc", "flow-spoofed-endpoint"),
+                     NONE);
+    assert_int_equal(default_rule(F, "encrypted=false;channel=onboard_bus",
+                                  "flow-cleartext-disclosure"),
+                     NONE);
+    assert_int_equal(default_rule(F, "purpose=command;channel=local_ui", "flow-replay"), NONE);
+    assert_int_equal(default_rule(F, "authenticated=false;channel=wireless", "flow-spoofed-endpoint"),
+                     OPEN);
+    assert_int_equal(
+        default_rule(F, "authenticated=false;purpose=therapy;channel=local_ui", "flow-ui-unauthorised-input"),
+        OPEN);
+    assert_int_equal(default_rule(F, "authenticated=false;purpose=therapy;channel=network",
+                                  "flow-ui-unauthorised-input"),
+                     NONE);
+    assert_int_equal(default_rule(F, "channel=human", "flow-human-forgery"), OPEN);
+    assert_int_equal(default_rule(F, "authenticated=false;purpose=command;channel=ipc",
+                                  "flow-local-forgery"),
+                     OPEN);
     assert_int_equal(default_rule(F, "purpose=telemetry", "flow-update-tampering"), NONE);
     assert_int_equal(default_rule(F, "purpose=command", "flow-replay"), OPEN);
     assert_int_equal(default_rule(F, "purpose=command;replay_protected=true", "flow-replay"), NONE);
     /* therapy processes keep their DoS threat, downgraded by watchdog + fail-safe */
     assert_int_equal(default_rule(P, "clinical_functions=therapy_delivery", "process-therapy-dos"),
                      OPEN);
-    assert_int_equal(default_rule(P, "clinical_functions=therapy_delivery;capabilities=SAHD,EMRG",
-                                  "process-therapy-dos"),
-                     RED);
+    assert_int_equal(
+        default_rule(P, "clinical_functions=therapy_delivery;capabilities=SAHD", "process-therapy-dos"),
+        RED);
     assert_int_equal(default_rule(P, "clinical_functions=phi", "process-therapy-dos"), NONE);
     assert_int_equal(default_rule(P, "clinical_functions=phi", "process-dos"), OPEN);
     assert_int_equal(
@@ -827,18 +855,25 @@ static void test_default_rules(void **state)
     assert_int_equal(default_rule(S, "data=phi;capabilities=STCF", "store-phi-disclosure"), MIT);
     assert_int_equal(default_rule(S, "data=keys;secure_element=true", "store-secret-extraction"),
                      MIT);
-    assert_int_equal(default_rule(S, "data=keys;capabilities=STCF", "store-secret-extraction"),
+    assert_int_equal(default_rule(S, "data=keys;capabilities=PLOK", "store-secret-extraction"),
                      RED);
+    assert_int_equal(default_rule(S, "data=phi", "store-health-data-tampering"), OPEN);
+    assert_int_equal(default_rule(S, "data=phi", "store-tampering"), NONE);
+    assert_int_equal(default_rule(S, "data=keys", "store-tampering"), OPEN);
     assert_int_equal(default_rule(S, "data=logs;capabilities=AUDT,IGAU", "store-log-repudiation"),
                      MIT);
-    /* external entities */
-    assert_int_equal(default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY, "type=system", "entity-spoofing"),
-                     OPEN);
-    assert_int_equal(
-        default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY, "capabilities=NAUT", "entity-spoofing"), MIT);
-    assert_int_equal(default_rule(MEDSEC_ELEMENT_EXTERNAL_ENTITY,
-                                  "type=user;unique_credentials=true",
-                                  "entity-default-credentials"),
+    /* external systems get node rules, people get person rules */
+    const enum medsec_element_kind E = MEDSEC_ELEMENT_EXTERNAL_ENTITY;
+    assert_int_equal(default_rule(E, "type=system", "system-spoofing"), OPEN);
+    assert_int_equal(default_rule(E, "capabilities=NAUT", "system-spoofing"), MIT);
+    assert_int_equal(default_rule(E, "type=system", "system-flooding"), OPEN);
+    assert_int_equal(default_rule(E, "type=user", "system-flooding"), NONE);
+    assert_int_equal(default_rule(E, "type=user", "system-spoofing"), NONE);
+    assert_int_equal(default_rule(E, "type=user", "person-impersonation"), OPEN);
+    assert_int_equal(default_rule(E, "type=user;capabilities=PAUT", "person-impersonation"), RED);
+    assert_int_equal(default_rule(E, "type=human", "person-social-engineering"), OPEN);
+    assert_int_equal(default_rule(E, "type=system", "person-social-engineering"), NONE);
+    assert_int_equal(default_rule(E, "type=user;unique_credentials=true", "person-default-credentials"),
                      MIT);
 }
 
