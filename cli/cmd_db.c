@@ -1,4 +1,4 @@
-/* cmd_db.c: `medsec db import|status|update`: the local vulnerability database. */
+/* cmd_db.c: `medsec db import|status|check|update`: the local vulnerability database. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -198,7 +198,7 @@ static int db_status(const struct common *c)
 {
     struct medsec_db *db = NULL;
     char *owned = NULL;
-    int ex = open_db(c, MEDSEC_DB_READONLY, &db, &owned);
+    int ex = open_db(c, MEDSEC_DB_READONLY | MEDSEC_DB_UNFINISHED, &db, &owned);
     if (ex)
         goto out_free;
     struct medsec_db_status st;
@@ -209,12 +209,15 @@ static int db_status(const struct common *c)
         ex = cli_exit_for(rc);
         goto out_close;
     }
+    if (!st.complete)
+        fprintf(stderr, "medsec db status: warning: %s\n", medsec_db_unfinished_msg());
     if (c->json) {
         struct medsec_buf b = MEDSEC_BUF_INIT;
         struct medsec_jsonw w;
         medsec_jsonw_init(&w, &b, 1);
         medsec_jsonw_object_begin(&w);
         medsec_jsonw_kv_int(&w, "schema_version", st.schema_version);
+        medsec_jsonw_kv_bool(&w, "complete", st.complete);
         medsec_jsonw_kv_string(&w, "last_import", st.last_import[0] ? st.last_import : NULL);
         medsec_jsonw_kv_string(&w, "last_update", st.last_update[0] ? st.last_update : NULL);
         medsec_jsonw_key(&w, "sources");
@@ -252,6 +255,52 @@ static int db_status(const struct common *c)
                 st.cpe_matches, st.cpe_nodes, st.identities, st.aliases, st.needs_review);
     }
 out_close:
+    medsec_db_close(db);
+out_free:
+    medsec_free(owned);
+    return ex;
+}
+
+static int db_check(const struct common *c)
+{
+    struct medsec_db *db = NULL;
+    char *owned = NULL;
+    int ex = open_db(c, MEDSEC_DB_READONLY | MEDSEC_DB_UNFINISHED, &db, &owned);
+    if (ex)
+        goto out_free;
+    struct medsec_diags problems = MEDSEC_DIAGS_INIT;
+    problems.max = 1000;
+    struct medsec_error err;
+    medsec_err rc = medsec_db_check(db, &problems, &err);
+    if (rc) {
+        ex = cli_fail(&err, rc);
+        goto out_release;
+    }
+    ex = problems.n ? EXIT_FINDINGS : EXIT_OK_;
+    if (c->json) {
+        struct medsec_buf b = MEDSEC_BUF_INIT;
+        struct medsec_jsonw w;
+        medsec_jsonw_init(&w, &b, 1);
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_bool(&w, "ok", problems.n == 0);
+        medsec_jsonw_key(&w, "problems");
+        medsec_jsonw_array_begin(&w);
+        for (size_t i = 0; i < problems.n; i++)
+            medsec_jsonw_string(&w, problems.v[i].msg);
+        medsec_jsonw_array_end(&w);
+        medsec_jsonw_object_end(&w);
+        int jx = print_json(c->out, &w, &b);
+        ex = jx ? jx : ex;
+    } else if (problems.n == 0) {
+        fprintf(c->out->f, "ok: the file is sound and its invariants hold\n");
+    } else {
+        for (size_t i = 0; i < problems.n; i++)
+            fprintf(c->out->f, "problem: %s\n", problems.v[i].msg);
+        if (problems.dropped)
+            fprintf(c->out->f, "problem: %zu more not shown\n", problems.dropped);
+    }
+out_release:
+    medsec_diags_release(&problems);
     medsec_db_close(db);
 out_free:
     medsec_free(owned);
@@ -359,6 +408,7 @@ int cmd_db(int argc, char **argv)
         .cmd = "db",
         .usage = "medsec db import [--db PATH] [--json] [-o FILE] PATH...\n"
                  "medsec db status [--db PATH] [--json] [-o FILE]\n"
+                 "medsec db check [--db PATH] [--json] [-o FILE]\n"
                  "medsec db update [--db PATH] [--json] [-o FILE] [--mirror URL] [options]",
         .about =
             "Keep the local vulnerability database (one SQLite file) that `medsec scan` reads.\n"
@@ -368,13 +418,17 @@ int cmd_db(int argc, char **argv)
             "                  catalog, EPSS CSV (.csv or .csv.gz), and .tar.gz archives of these. Records\n"
             "                  already stored unchanged are skipped; changed records replace their rows.\n"
             "  status          counts per source, merged vulnerabilities, schema version\n"
+            "  check           SQLite's integrity check of the file and medsec's own invariants\n"
+            "                  (exit 1 when it finds a problem)\n"
             "  update          download the published feeds over HTTPS and import them\n",
         .opts = opts,
         .more =
-            "Exit codes: 0 done (malformed records are skipped with warnings), 2 bad usage or unreadable\n"
-            "input, 3 database, network or internal error.\n",
+            "Exit codes: 0 done (malformed records are skipped with warnings), 1 `check` found a\n"
+            "problem, 2 bad usage, unreadable input or a database file that cannot be used (not a\n"
+            "database, damaged, not writable, a full disk, no import completed), 3 network or internal\n"
+            "error, or a database busy with another import.\n",
         .min_args = 1,
-        .missing = "missing subcommand (import, status or update)",
+        .missing = "missing subcommand (import, status, check or update)",
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
@@ -382,23 +436,26 @@ int cmd_db(int argc, char **argv)
         return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
     c.json = format == CLI_JSON;
     const char *sub = args[0];
-    enum { IMPORT, STATUS, UPDATE } which;
+    enum { IMPORT, STATUS, UPDATE, CHECK } which;
     if (strcmp(sub, "import") == 0)
         which = IMPORT;
     else if (strcmp(sub, "status") == 0)
         which = STATUS;
     else if (strcmp(sub, "update") == 0)
         which = UPDATE;
+    else if (strcmp(sub, "check") == 0)
+        which = CHECK;
     else
-        return cli_usage_error("db", "unknown subcommand '%s' (import, status or update)", sub);
+        return cli_usage_error("db", "unknown subcommand '%s' (import, status, check or update)",
+                               sub);
     static const struct update_args none;
     if (which != UPDATE && memcmp(&u, &none, sizeof u) != 0)
         return cli_usage_error("db", "the update options are for 'db update' only");
     if (which == IMPORT && nargs < 2)
         return cli_usage_error("db import", "give at least one file or folder");
+    static const char *const names[] = {"db import", "db status", "db update", "db check"};
     if (which != IMPORT && nargs > 1)
-        return cli_usage_error(which == STATUS ? "db status" : "db update",
-                               "unexpected argument '%s'", args[1]);
+        return cli_usage_error(names[which], "unexpected argument '%s'", args[1]);
 
     struct medsec_db_update_opts o = {.delay_ms = -1};
     char *ecos_copy = NULL;
@@ -411,6 +468,7 @@ int cmd_db(int argc, char **argv)
     c.out = &out;
     ex = which == IMPORT   ? db_import(&c, nargs - 1, args + 1)
          : which == STATUS ? db_status(&c)
+         : which == CHECK  ? db_check(&c)
                            : import_or_update(&c, NULL, 0, &o);
     ex = cli_output_close(&out, ex);
 out_free:

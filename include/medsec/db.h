@@ -26,16 +26,24 @@ struct medsec_db;
 
 enum {
     MEDSEC_DB_READONLY = 1u << 0, /* open an existing file read-only (the matcher) */
+    /* with READONLY: open also a file into which no import has completed (db status, db check);
+     * without it such a file is refused (MEDSEC_EINVAL), since every lookup would find nothing */
+    MEDSEC_DB_UNFINISHED = 1u << 1,
 };
 
 /*
- * Open (creating and migrating when writable) the database at @path. The handle keeps @ctx (NULL:
+ * Open (creating and migrating when writable) the database at @path. A read-only open refuses a
+ * file into which no import has completed (MEDSEC_EINVAL, saying how to fix it) unless
+ * MEDSEC_DB_UNFINISHED is given, and first rolls back the journal a killed import left behind
+ * (which needs write access to the file; MEDSEC_EIO otherwise). The handle keeps @ctx (NULL:
  * the default allocator and clock; see medsec/ctx.h), which must outlive it: every medsec_db_* call
  * on the handle runs under it, so the handle's memory comes from its allocator and the times an
  * import or update stamps (last_import, imported, last_update, nvd_last_run) from its clock. The
- * caller owns *out and closes it with medsec_db_close. MEDSEC_EDB with the SQLite message in @err;
- * MEDSEC_EUNSUPPORTED when the file's schema is newer than this medsec. (SQLite's own memory does
- * not come from @ctx.)
+ * caller owns *out and closes it with medsec_db_close. SQLite's errors come with its message in
+ * @err: MEDSEC_EPARSE for a file that is not a database or is damaged, MEDSEC_EIO for one that
+ * cannot be opened, read or written (no permission, a full disk), MEDSEC_EDB for the rest (a busy
+ * file); MEDSEC_EUNSUPPORTED when the file's schema is newer than this medsec. (SQLite's own memory
+ * does not come from @ctx.)
  */
 medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsigned flags,
                           struct medsec_db **out, struct medsec_error *err)
@@ -88,14 +96,34 @@ struct medsec_db_status {
     size_t kev, epss;
     char last_import[32]; /* UTC "YYYY-MM-DDTHH:MM:SSZ" or "" */
     char last_update[32];
+    bool complete; /* an import has completed into the file (last_import is set) */
 };
 medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out,
                             struct medsec_error *err) __attribute__((warn_unused_result));
+
+/* What a file into which no import has completed is, and how to fix it (static storage): the
+ * message of the refused read-only open, for front ends that open such a file to show it. */
+const char *medsec_db_unfinished_msg(void);
 
 /* Only the schema version and the last import / update times of medsec_db_status (no counting:
  * cheap enough to print with every scan); the count fields of @out are zero. */
 medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *out,
                                struct medsec_error *err) __attribute__((warn_unused_result));
+
+/* ---- check ---- */
+
+/*
+ * Check the file: SQLite's integrity_check, then the invariants medsec's writers keep (an import
+ * has completed; every row belongs to an entry and every entry to an advisory; every CPE criterion
+ * to a configuration node; every entry has an identity that its own name finds; the key filters are
+ * the last import's and hold every key of their tables; no advisory's modified time lies in the
+ * future of the handle's clock). Each problem found is an error in @problems (file: the database);
+ * the invariants are not checked on a file SQLite finds damaged. MEDSEC_OK when the check ran,
+ * whatever it found. Open the file with MEDSEC_DB_READONLY | MEDSEC_DB_UNFINISHED to check any
+ * file.
+ */
+medsec_err medsec_db_check(struct medsec_db *db, struct medsec_diags *problems,
+                           struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* ---- update from the published feeds (libcurl, HTTPS) ---- */
 

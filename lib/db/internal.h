@@ -62,6 +62,8 @@ struct medsec_db {
     sqlite3 *h;
     char *path;
     bool readonly;
+    int schema;    /* PRAGMA user_version after opening (0: an empty file, read-only) */
+    bool complete; /* an import has completed into the file (meta last_import is set) */
     sqlite3_stmt *st[ST_COUNT];
     struct db_filter filters[DB_FILTER_COUNT];
     bool filters_loaded;
@@ -90,11 +92,17 @@ medsec_err db_filters_build(struct medsec_db *db, const char *stamp, struct meds
 /* False only when @key (@len bytes) is certainly not in the table behind filter @id. */
 bool db_filter_may_have(struct medsec_db *db, enum db_filter_id id, const char *key, size_t len);
 void db_filters_release(struct medsec_db *db);
+/* For each filter in use, name[k] and how many keys of its table it would hide (missing[k], 0 for a
+ * sound filter); a filter not in use hides none. */
+medsec_err db_filters_check(struct medsec_db *db, const char **name,
+                            size_t missing[DB_FILTER_COUNT], struct medsec_error *err);
 
 /* The cached statement @id (prepared from @sql on first use), reset and with bindings cleared. */
 sqlite3_stmt *db_stmt(struct medsec_db *db, enum db_stmt_id id, const char *sql);
 /* Fill @err with the SQLite message; returns MEDSEC_EDB (or ENOMEM for SQLITE_NOMEM). */
 medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *what);
+/* The message of a file no import has completed into, and how to fix it. */
+extern const char db_unfinished_msg[];
 /* Run SQL without results. */
 medsec_err db_exec(struct medsec_db *db, const char *sql, struct medsec_error *err);
 medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value,
