@@ -93,8 +93,10 @@ static int print_run(struct cli_output *out, bool json, const struct medsec_db_i
 {
     if (!json) {
         if (up)
-            fprintf(out->f, "downloads: %zu, not modified: %zu, failed: %zu, NVD pages: %zu\n",
-                    up->downloaded, up->not_modified, up->failed, up->nvd_pages);
+            fprintf(
+                out->f,
+                "downloads: %zu, not modified: %zu, failed: %zu, rejected: %zu, NVD pages: %zu\n",
+                up->downloaded, up->not_modified, up->failed, up->rejected, up->nvd_pages);
         print_import_text(out->f, st);
         return EXIT_OK_;
     }
@@ -106,6 +108,7 @@ static int print_run(struct cli_output *out, bool json, const struct medsec_db_i
         medsec_jsonw_kv_int(&w, "downloaded", (long long)up->downloaded);
         medsec_jsonw_kv_int(&w, "not_modified", (long long)up->not_modified);
         medsec_jsonw_kv_int(&w, "failed", (long long)up->failed);
+        medsec_jsonw_kv_int(&w, "rejected", (long long)up->rejected);
         medsec_jsonw_kv_int(&w, "nvd_pages", (long long)up->nvd_pages);
     }
     json_import(&w, st);
@@ -322,6 +325,7 @@ struct update_args {
     const char *mirror, *osv_base, *ecosystems, *nvd_api, *kev_url, *epss_url, *csaf_provider,
         *sources;
     const char *page_size, *delay_ms, *retries, *cache;
+    const char *download_timeout, *update_timeout, *min_rate, *rate_grace, *cacert;
 };
 
 static int update_opts(const struct update_args *a, struct medsec_db_update_opts *o,
@@ -354,14 +358,23 @@ static int update_opts(const struct update_args *a, struct medsec_db_update_opts
             o->sources |= 1u << src;
         }
     }
-    const char *nums[] = {a->page_size, a->delay_ms, a->retries};
-    long v[3] = {0, -1, 0};
-    for (int i = 0; i < 3; i++)
+    const char *nums[] = {a->page_size,      a->delay_ms, a->retries,   a->download_timeout,
+                          a->update_timeout, a->min_rate, a->rate_grace};
+    long v[] = {0, -1, 0, 0, 0, 0, 0};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         if (nums[i] && !parse_long(nums[i], &v[i]))
             return cli_usage_error("db", "'%s' is not a valid number", nums[i]);
+    for (size_t i = 3; i < sizeof v / sizeof v[0]; i++)
+        if (nums[i] && v[i] == 0 && i != 5)
+            return cli_usage_error("db", "'%s': give at least 1 second", nums[i]);
     o->nvd_page_size = v[0];
     o->delay_ms = v[1];
-    o->retries = (int)v[2];
+    o->retries = a->retries && v[2] == 0 ? -1 : (int)v[2]; /* --retries 0: none */
+    o->download_timeout = v[3];
+    o->update_timeout = v[4];
+    o->min_rate = a->min_rate && v[5] == 0 ? -1 : v[5]; /* --min-rate 0: no minimum */
+    o->rate_grace = v[6];
+    o->ca_file = a->cacert;
     const char *key = getenv("NVD_API_KEY");
     if (key && *key)
         o->nvd_api_key = key;
@@ -402,6 +415,16 @@ int cmd_db(int argc, char **argv)
          "attempts after a failed request (default 3)"},
         {0, "cache", CLI_OPT_STRING, &u.cache, 0, "DIR",
          "where downloads are kept (default DB.cache)"},
+        {0, "download-timeout", CLI_OPT_STRING, &u.download_timeout, 0, "S",
+         "give up one download, its retries included, after S seconds (default 1800)"},
+        {0, "update-timeout", CLI_OPT_STRING, &u.update_timeout, 0, "S",
+         "skip the downloads still left after S seconds of the update (default 14400)"},
+        {0, "min-rate", CLI_OPT_STRING, &u.min_rate, 0, "N",
+         "abort a transfer slower than N bytes/s on average (default 1024; 0: none)"},
+        {0, "rate-grace", CLI_OPT_STRING, &u.rate_grace, 0, "S",
+         "apply --min-rate once a transfer has run S seconds (default 60)"},
+        {0, "cacert", CLI_OPT_STRING, &u.cacert, 0, "FILE",
+         "trust the certificate authorities in FILE (PEM), e.g. a mirror's own"},
         CLI_OPT_END,
     };
     const struct cli_spec spec = {

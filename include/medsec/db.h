@@ -147,14 +147,23 @@ struct medsec_db_update_opts {
     unsigned sources;      /* bit (1 << medsec_adv_source) per source to update; 0 = all */
     long nvd_page_size;    /* resultsPerPage (0 = 2000) */
     long delay_ms;         /* sleep between NVD pages and before retries (-1 = NVD's advice) */
-    int retries;           /* per request (0 = 3) */
+    int retries;           /* per request (0 = 3, -1 = none) */
     const char *cache_dir; /* downloads are kept here (atomic replace); NULL = "<db>.cache" */
+    /* Deadlines (seconds) and the slowest transfer accepted. A download, its retries included, ends
+     * after download_timeout (0 = 1800); the whole update after update_timeout (0 = 14400), the
+     * downloads left then are skipped as failed. A transfer slower than min_rate bytes/s on
+     * average (0 = 1024, -1 = no minimum) once it has run rate_grace seconds (0 = 60) is aborted.
+     */
+    long download_timeout, update_timeout, min_rate, rate_grace;
+    const char
+        *ca_file; /* trust the certificate authorities in this PEM file (a mirror's), or NULL */
     void (*progress)(void *ud, const char *what, uint64_t done, uint64_t total);
     void *ud;
 };
 
 struct medsec_db_update_stats {
     size_t downloaded, not_modified, failed; /* requests */
+    size_t rejected; /* files downloaded but left out (unreadable, failed verification) */
     size_t nvd_pages;
     struct medsec_db_import_stats import;
 };
