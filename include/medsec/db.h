@@ -64,6 +64,8 @@ struct medsec_db_import_stats {
     size_t older[MEDSEC_ADV_NSOURCES];     /* a stored copy is newer (modified): kept */
     struct medsec_adv_read_stats read; /* what the reader saw (records, malformed, ignored...) */
     size_t identities;                 /* merged vulnerabilities after the import */
+    size_t impossible_time; /* records whose modified time is no date or lies in the future:
+                               stored with a warning, never counted as the newer copy */
 };
 
 struct medsec_db_import_opts {

@@ -118,8 +118,9 @@ struct importer {
     struct medsec_diags *diags;
     struct medsec_error *err; /* detail of a failed statement */
     char now[21]; /* "YYYY-MM-DDTHH:MM:SSZ" from the handle's clock, stamped on what it writes */
-    bool bulk;    /* the tables were empty: indexes are built at the end */
-    bool dirty;   /* entries changed: identities need merging */
+    char tomorrow[11]; /* a modified time after this day is impossible */
+    bool bulk;         /* the tables were empty: indexes are built at the end */
+    bool dirty;        /* entries changed: identities need merging */
 };
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
                            const struct medsec_db_import_opts *opts,

@@ -566,6 +566,63 @@ static void test_unfinished(void **state)
     medsec_db_close(ro);
 }
 
+/* A record whose modified time lies in the future (or is no date) does not block the later copies
+ * of itself: it is stored, with a warning, but never counts as the newer copy. */
+static void test_impossible_time(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_import_stats st;
+    struct medsec_error err;
+    char src[512], path[256];
+    snprintf(path, sizeof path, "%s/GO-2022-0229.json", f->dir);
+    snprintf(src, sizeof src, "%s/osv/GO-2022-0229.json", DATA);
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(medsec_file_read(src, 1 << 20, &text, &len, &err), MEDSEC_OK);
+    char *mod = strstr(text, "0001-01-01T00:00:00Z");
+    assert_non_null(mod);
+    memcpy(mod, "9999-12-31T00:00:00Z", 20);
+    assert_int_equal(medsec_file_write_atomic(path, text, len, &err), MEDSEC_OK);
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    const char *paths[] = {path};
+    assert_int_equal(medsec_db_import(f->db, paths, 1, NULL, &st, &d, &err), MEDSEC_OK);
+    assert_int_equal(st.added[MEDSEC_ADV_OSV], 1);
+    assert_int_equal(st.impossible_time, 1);
+    assert_int_equal(d.n, 1);
+    assert_non_null(strstr(d.v[0].msg, "9999-12-31T00:00:00Z"));
+    medsec_diags_release(&d);
+    /* the real next version of the record replaces it */
+    memcpy(mod, "2024-01-01T00:00:00Z", 20);
+    char *p = strstr(text, "\"fixed\": \"1.13.7\"");
+    assert_non_null(p);
+    memcpy(p, "\"fixed\": \"1.13.8\"", 17);
+    assert_int_equal(medsec_file_write_atomic(path, text, len, &err), MEDSEC_OK);
+    import_ok(f->db, path, &st);
+    assert_int_equal(st.older[MEDSEC_ADV_OSV], 0);
+    assert_int_equal(st.updated[MEDSEC_ADV_OSV], 1);
+    struct rows r = {0};
+    assert_int_equal(
+        medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err),
+        MEDSEC_OK);
+    assert_string_equal(r.ranges, "SEMVER\ti=0\tf=1.12.16\ti=1.13.0-0\tf=1.13.8");
+    /* and a copy claiming a future time does not beat a real one */
+    memcpy(mod, "9999-12-31T00:00:00Z", 20);
+    memcpy(p, "\"fixed\": \"1.13.9\"", 17);
+    char other[256];
+    snprintf(other, sizeof other, "%s/copy/GO-2022-0229.json", f->dir);
+    assert_int_equal(medsec_db_make_parent(other, &err), MEDSEC_OK);
+    assert_int_equal(medsec_file_write_atomic(other, text, len, &err), MEDSEC_OK);
+    import_ok(f->db, other, &st);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(
+        medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err),
+        MEDSEC_OK);
+    assert_string_equal(r.ranges, "SEMVER\ti=0\tf=1.12.16\ti=1.13.0-0\tf=1.13.8");
+    assert_int_equal(st.older[MEDSEC_ADV_OSV], 1);
+    assert_int_equal(st.impossible_time, 1);
+    medsec_free(text);
+}
+
 /* db check: a sound database has no problem; each broken invariant is found and named. */
 static void test_check(void **state)
 {
@@ -929,6 +986,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
         cmocka_unit_test_setup_teardown(test_unfinished, setup, teardown),
         cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_impossible_time, setup, teardown),
         cmocka_unit_test(test_ranges),
         cmocka_unit_test_setup_teardown(test_context, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_alloc_failures, setup, teardown),
