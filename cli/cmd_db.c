@@ -239,6 +239,21 @@ static int db_status(const struct common *c)
         medsec_jsonw_kv_int(&w, "vulnerabilities", (long long)st.identities);
         medsec_jsonw_kv_int(&w, "aliases", (long long)st.aliases);
         medsec_jsonw_kv_int(&w, "needs_review", (long long)st.needs_review);
+        medsec_jsonw_key(&w, "verified");
+        medsec_jsonw_object_begin(&w);
+        for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++) {
+            const struct medsec_db_verified *v = &st.verified[i];
+            medsec_jsonw_key(&w, medsec_adv_source_name((enum medsec_adv_source)i));
+            medsec_jsonw_object_begin(&w);
+            medsec_jsonw_kv_int(&w, "files", (long long)v->files);
+            medsec_jsonw_kv_int(&w, "sha256", (long long)v->sha256);
+            medsec_jsonw_kv_int(&w, "sha512", (long long)v->sha512);
+            medsec_jsonw_kv_int(&w, "openpgp", (long long)v->openpgp);
+            medsec_jsonw_kv_int(&w, "modified", (long long)v->modified);
+            medsec_jsonw_kv_int(&w, "unverified", (long long)v->unverified);
+            medsec_jsonw_object_end(&w);
+        }
+        medsec_jsonw_object_end(&w);
         medsec_jsonw_object_end(&w);
         ex = print_json(c->out, &w, &b);
     } else {
@@ -256,6 +271,15 @@ static int db_status(const struct common *c)
                 "vulnerabilities (aliases merged): %zu, named by %zu ids\n"
                 "CSAF ranges needing review: %zu\n",
                 st.cpe_matches, st.cpe_nodes, st.identities, st.aliases, st.needs_review);
+        for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++) {
+            const struct medsec_db_verified *v = &st.verified[i];
+            if (v->files)
+                fprintf(out,
+                        "%s files updated: %zu (sha256 %zu, sha512 %zu, OpenPGP %zu, modified"
+                        " times %zu, unverified %zu)\n",
+                        medsec_adv_source_name((enum medsec_adv_source)i), v->files, v->sha256,
+                        v->sha512, v->openpgp, v->modified, v->unverified);
+        }
     }
 out_close:
     medsec_db_close(db);
@@ -326,10 +350,23 @@ struct update_args {
         *sources;
     const char *page_size, *delay_ms, *retries, *cache;
     const char *download_timeout, *update_timeout, *min_rate, *rate_grace, *cacert;
+    const char *nvd_feeds, *nvd_feeds_url;
 };
 
+/* Split the comma-separated @list (copied to *@copy) into @v (at most @max words), *@n words. */
+static int split_list(const char *list, char **copy, const char **v, size_t max, size_t *n)
+{
+    *n = 0;
+    if (!(*copy = medsec_strdup(list)))
+        return EXIT_INTERNAL;
+    char *save = NULL;
+    for (char *tok = strtok_r(*copy, ",", &save); tok && *n < max; tok = strtok_r(NULL, ",", &save))
+        v[(*n)++] = tok;
+    return EXIT_OK_;
+}
+
 static int update_opts(const struct update_args *a, struct medsec_db_update_opts *o,
-                       char **ecos_copy, const char **ecos, size_t max_ecos)
+                       char *ecos_copy[2], const char **ecos, size_t max_ecos)
 {
     o->mirror = a->mirror;
     o->osv_base = a->osv_base;
@@ -338,15 +375,21 @@ static int update_opts(const struct update_args *a, struct medsec_db_update_opts
     o->epss_url = a->epss_url;
     o->csaf_provider = a->csaf_provider;
     o->cache_dir = a->cache;
+    /* the ecosystems take the first half of @ecos, the NVD 1.1 feeds the second */
     if (a->ecosystems) {
-        if (!(*ecos_copy = medsec_strdup(a->ecosystems)))
+        if (split_list(a->ecosystems, &ecos_copy[0], ecos, max_ecos / 2, &o->n_osv_ecosystems))
             return EXIT_INTERNAL;
-        char *save = NULL;
-        for (char *tok = strtok_r(*ecos_copy, ",", &save); tok && o->n_osv_ecosystems < max_ecos;
-             tok = strtok_r(NULL, ",", &save))
-            ecos[o->n_osv_ecosystems++] = tok;
         o->osv_ecosystems = ecos;
     }
+    if (a->nvd_feeds) {
+        if (split_list(a->nvd_feeds, &ecos_copy[1], ecos + max_ecos / 2, max_ecos / 2,
+                       &o->n_nvd_feeds))
+            return EXIT_INTERNAL;
+        o->nvd_feeds = ecos + max_ecos / 2;
+    }
+    if (a->nvd_feeds_url && !a->nvd_feeds)
+        return cli_usage_error("db update", "--nvd-feeds-url needs --nvd-feeds");
+    o->nvd_feeds_url = a->nvd_feeds_url;
     if (a->sources) {
         char buf[256], *save = NULL;
         snprintf(buf, sizeof buf, "%s", a->sources);
@@ -402,6 +445,11 @@ int cmd_db(int argc, char **argv)
          "NuGet,RubyGems,Packagist,Debian,Alpine,AlmaLinux)"},
         {0, "nvd-api", CLI_OPT_STRING, &u.nvd_api, 0, "URL",
          "NVD CVE API 2.0 endpoint (API key from $NVD_API_KEY)"},
+        {0, "nvd-feeds", CLI_OPT_STRING, &u.nvd_feeds, 0, "LIST",
+         "take NVD from these JSON 1.1 feeds instead (2002,...,modified,recent),\n"
+         "each checked against the sha256 of its .meta"},
+        {0, "nvd-feeds-url", CLI_OPT_STRING, &u.nvd_feeds_url, 0, "URL",
+         "folder of the NVD 1.1 feeds (default the mirror's nvd/feeds/json/cve/1.1)"},
         {0, "kev-url", CLI_OPT_STRING, &u.kev_url, 0, "URL", "CISA KEV catalog (JSON)"},
         {0, "epss-url", CLI_OPT_STRING, &u.epss_url, 0, "URL", "EPSS scores (CSV, gzip)"},
         {0, "csaf-provider", CLI_OPT_STRING, &u.csaf_provider, 0, "URL",
@@ -481,10 +529,10 @@ int cmd_db(int argc, char **argv)
         return cli_usage_error(names[which], "unexpected argument '%s'", args[1]);
 
     struct medsec_db_update_opts o = {.delay_ms = -1};
-    char *ecos_copy = NULL;
-    const char *ecos[64];
+    char *ecos_copy[2] = {NULL, NULL};
+    const char *ecos[128];
     struct cli_output out;
-    if (which == UPDATE && (ex = update_opts(&u, &o, &ecos_copy, ecos, 64)) != EXIT_OK_)
+    if (which == UPDATE && (ex = update_opts(&u, &o, ecos_copy, ecos, 128)) != EXIT_OK_)
         goto out_free;
     if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
         goto out_free;
@@ -495,6 +543,7 @@ int cmd_db(int argc, char **argv)
                            : import_or_update(&c, NULL, 0, &o);
     ex = cli_output_close(&out, ex);
 out_free:
-    medsec_free(ecos_copy);
+    medsec_free(ecos_copy[0]);
+    medsec_free(ecos_copy[1]);
     return ex;
 }

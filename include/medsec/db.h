@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Schema version stored in PRAGMA user_version; medsec_db_open migrates older files. */
-#define MEDSEC_DB_SCHEMA_VERSION 3
+#define MEDSEC_DB_SCHEMA_VERSION 4
 
 struct medsec_db;
 
@@ -98,6 +98,12 @@ struct medsec_db_status {
     size_t kev, epss;
     char last_import[32]; /* UTC "YYYY-MM-DDTHH:MM:SSZ" or "" */
     char last_update[32];
+    /* per source, the files `db update` imported (one per URL, the last import of each) and how
+     * many of them passed each check: sums (sha256, sha512), OpenPGP signatures, consistent OSV
+     * modified times; unverified: none passed */
+    struct medsec_db_verified {
+        size_t files, sha256, sha512, openpgp, modified, unverified;
+    } verified[MEDSEC_ADV_NSOURCES];
     bool complete; /* an import has completed into the file (last_import is set) */
 };
 medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out,
@@ -142,6 +148,12 @@ struct medsec_db_update_opts {
     size_t n_osv_ecosystems;
     const char *nvd_api;     /* NVD CVE API 2.0 endpoint */
     const char *nvd_api_key; /* sent as the apiKey header, or NULL */
+    /* NVD JSON 1.1 feeds to take instead of the API ("2002" ... "2024", "modified", "recent"), each
+     * checked against the sha256 of its .meta, from nvd_feeds_url (NULL: the mirror's
+     * {mirror}/nvd/feeds/json/cve/1.1, else the published folder) */
+    const char *const *nvd_feeds;
+    size_t n_nvd_feeds;
+    const char *nvd_feeds_url;
     const char *kev_url;
     const char *epss_url;
     const char
@@ -174,7 +186,11 @@ struct medsec_db_update_stats {
  * Download the feeds (conditional on ETag / Last-Modified from the last run; NVD incremental by
  * lastModified when a previous run is recorded and within 120 days) and import them. A feed that
  * fails after its retries is a warning in @diags and counted in stats->failed; MEDSEC_ENET only
- * when every requested feed failed.
+ * when every requested feed failed. What each feed publishes about its files is verified first (an
+ * NVD 1.1 feed's .meta sha256; a CSAF document's .sha512 / .sha256 and, when its provider lists
+ * signing keys, its OpenPGP signature; OSV records' modified times); a file that fails is a
+ * warning, counted in stats->rejected and not imported. What passed is recorded per file (table
+ * feed) and counted by medsec_db_status.
  */
 medsec_err medsec_db_update(struct medsec_db *db, const struct medsec_db_update_opts *opts,
                             struct medsec_db_update_stats *stats, struct medsec_diags *diags,

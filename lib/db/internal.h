@@ -110,6 +110,37 @@ medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value,
 /* Rebuild vuln/alias from entry names and aliases (union-find); *count = identities. */
 medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medsec_error *err);
 
+/* ---- what a feed publishes about its files (verify.c) ---- */
+
+/* Does the digest file @text (@n bytes: "HEX" or "HEX  name") give @digest (@dlen bytes)? Compared
+ * in constant time. */
+bool db_digest_file_matches(const char *text, size_t n, const unsigned char *digest, size_t dlen);
+/* An NVD 1.1 feed's .meta: the sha256 of the inflated feed, its size and the .gz size (-1 when not
+ * given). False when it gives no sha256. */
+struct db_nvd_meta {
+    unsigned char sha256[32];
+    long long size, gz_size;
+};
+bool db_nvd_meta_parse(const char *text, size_t n, struct db_nvd_meta *m);
+/* The sha256 and size of gzip data @gz inflated (at most @max bytes). EPARSE when it is not gzip.
+ */
+medsec_err db_gunzip_sha256(const void *gz, size_t n, size_t max, unsigned char out[32],
+                            uint64_t *size) __attribute__((warn_unused_result));
+/* OpenPGP signatures by the keys a provider lists, in a keyring of their own made in @folder. */
+struct db_pgp;
+enum db_pgp_result { DB_PGP_GOOD, DB_PGP_BAD, DB_PGP_ERROR };
+medsec_err db_pgp_new(const char *folder, struct db_pgp **out, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+void db_pgp_free(struct db_pgp *p);
+/* Import key @key (armoured or binary) for fingerprint @fingerprint (40 hex digits, spaces
+ * allowed): only signatures whose primary key is a listed fingerprint count. False when refused. */
+bool db_pgp_add_key(struct db_pgp *p, const char *fingerprint, const void *key, size_t n);
+size_t db_pgp_keys(const struct db_pgp *p);
+/* Verify the detached signature @sig over @data: GOOD when every signature in it is good and one is
+ * by a listed key (its fingerprint to @signer). */
+enum db_pgp_result db_pgp_verify(struct db_pgp *p, const void *data, size_t n, const void *sig,
+                                 size_t sn, char signer[41]) __attribute__((warn_unused_result));
+
 /* An import in progress: one transaction from begin to end. */
 struct importer {
     struct medsec_db *db;

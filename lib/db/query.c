@@ -64,6 +64,36 @@ medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *ou
     return rc;
 }
 
+/* What `db update` verified about the files it imported, per source (table feed, schema 4). */
+static medsec_err verified_counts(struct medsec_db *db, struct medsec_db_status *out,
+                                  struct medsec_error *err)
+{
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(
+            db->h,
+            "SELECT source, count(*), sum(verified LIKE '%sha256%'), sum(verified LIKE '%sha512%'),"
+            " sum(verified LIKE '%openpgp%'), sum(verified LIKE '%modified%'),"
+            " sum(verified IS NULL OR verified = '') FROM feed WHERE source IS NOT NULL GROUP BY 1",
+            -1, &s, NULL) != SQLITE_OK)
+        return db_fail(db, err, "counting verified files");
+    int sr;
+    while ((sr = sqlite3_step(s)) == SQLITE_ROW) {
+        enum medsec_adv_source src;
+        if (!col(s, 0) || !medsec_adv_source_parse(col(s, 0), &src))
+            continue;
+        struct medsec_db_verified *v = &out->verified[src];
+        v->files = (size_t)sqlite3_column_int64(s, 1);
+        v->sha256 = (size_t)sqlite3_column_int64(s, 2);
+        v->sha512 = (size_t)sqlite3_column_int64(s, 3);
+        v->openpgp = (size_t)sqlite3_column_int64(s, 4);
+        v->modified = (size_t)sqlite3_column_int64(s, 5);
+        v->unverified = (size_t)sqlite3_column_int64(s, 6);
+    }
+    medsec_err rc = sr == SQLITE_DONE ? MEDSEC_OK : db_fail(db, err, "counting verified files");
+    sqlite3_finalize(s);
+    return rc;
+}
+
 medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out,
                             struct medsec_error *err)
 {
@@ -102,6 +132,8 @@ medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out,
         rc = count_of(db, counts[i].sql, NULL, counts[i].n, err);
     out->advisories[MEDSEC_ADV_KEV] = out->kev;
     out->advisories[MEDSEC_ADV_EPSS] = out->epss;
+    if (!rc && db->schema >= 4)
+        rc = verified_counts(db, out, err);
     return rc;
 }
 

@@ -59,6 +59,11 @@ static const char *const migrations[] = {
      * files do without */
     ("CREATE TABLE filter(name TEXT PRIMARY KEY, stamp TEXT NOT NULL, keys INTEGER NOT NULL, bits BLOB NOT NULL)"
      " WITHOUT ROWID;"),
+    /* 4: what `db update` verified about each file it imported (the feed's source, the checks that
+     * passed, the digest it matched); readers of schema 2 and 3 files do without */
+    "ALTER TABLE feed ADD COLUMN source TEXT;"
+    "ALTER TABLE feed ADD COLUMN verified TEXT;"
+    "ALTER TABLE feed ADD COLUMN digest TEXT;",
 };
 
 /* The oldest schema a read-only open accepts: later steps only add what readers can do without. */
