@@ -16,6 +16,7 @@
 #include "medsec/alloc.h"
 #include "medsec/arena.h"
 #include "medsec/buf.h"
+#include "medsec/csv.h"
 #include "medsec/ctx.h"
 #include "medsec/date.h"
 #include "medsec/diag.h"
@@ -390,6 +391,34 @@ static void test_path_resolve_in(void **state)
         medsec_free(owned[i]);
 }
 
+static void csv_is(const char *field, const char *want)
+{
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    assert_int_equal(medsec_csv_field(&b, field, true), MEDSEC_OK);
+    assert_string_equal(b.data, want);
+    medsec_buf_release(&b);
+}
+
+/* OWASP CSV injection: a cell a spreadsheet would run as a formula starts with a quote inside a
+ * quoted field; other cells are as RFC 4180 has them. */
+static void test_csv_formula(void **state)
+{
+    (void)state;
+    csv_is("plain", "plain\r\n");
+    csv_is("a,b", "\"a,b\"\r\n");
+    csv_is("say \"hi\"", "\"say \"\"hi\"\"\"\r\n");
+    csv_is(NULL, "\r\n");
+    csv_is("=1+1", "\"'=1+1\"\r\n");
+    csv_is("+1", "\"'+1\"\r\n");
+    csv_is("-2+3", "\"'-2+3\"\r\n");
+    csv_is("@SUM(A1)", "\"'@SUM(A1)\"\r\n");
+    csv_is("\tx", "\"'\tx\"\r\n");
+    csv_is("\rx", "\"'\rx\"\r\n");
+    csv_is("=HYPERLINK(\"u\",\"x\")", "\"'=HYPERLINK(\"\"u\"\",\"\"x\"\")\"\r\n");
+    csv_is("a=b", "a=b\r\n");
+    csv_is("x-y", "x-y\r\n");
+}
+
 static void test_strerror(void **state)
 {
     (void)state;
@@ -409,7 +438,7 @@ int main(void)
         cmocka_unit_test(test_clock),           cmocka_unit_test(test_diags_sorted),
         cmocka_unit_test(test_file_roundtrip),  cmocka_unit_test(test_strerror),
         cmocka_unit_test(test_file_read_types), cmocka_unit_test(test_file_write_targets),
-        cmocka_unit_test(test_path_resolve_in),
+        cmocka_unit_test(test_csv_formula),     cmocka_unit_test(test_path_resolve_in),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
