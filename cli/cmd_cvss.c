@@ -1,5 +1,6 @@
 /* cmd_cvss.c: `medsec cvss VECTOR...` scores CVSS vectors; `medsec cvss rubric ANSWERS.yaml` turns
- * answers to the MITRE medical-device rubric into a CVSS v3.1 vector with a rationale per metric.
+ * answers to the MITRE medical-device rubric into a CVSS v3.1 vector and a CVSS v4.0 vector (with
+ * the Safety supplemental metric), with a rationale per metric.
  */
 #include <stdio.h>
 #include <string.h>
@@ -148,10 +149,31 @@ static int print_table(FILE *out, const struct medsec_cvss *cs, int n)
     return ret;
 }
 
+/* The rubric's metrics as a JSON array of {metric, value, value_name, rationale}; a v4.0 metric
+ * the flow could not decide has value null. */
+static void rubric_metrics_json(struct medsec_jsonw *w, const char *key,
+                                const struct medsec_cvss_rubric_metric *m, int n)
+{
+    medsec_jsonw_key(w, key);
+    medsec_jsonw_array_begin(w);
+    for (int i = 0; i < n; i++) {
+        char v[2] = {m[i].value, '\0'};
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_kv_string(w, "metric", m[i].metric);
+        medsec_jsonw_kv_string(w, "value", m[i].value ? v : NULL);
+        medsec_jsonw_kv_string(w, "value_name",
+                               m[i].value ? medsec_cvss_rubric_value_name(&m[i]) : NULL);
+        medsec_jsonw_kv_string(w, "rationale", m[i].rationale);
+        medsec_jsonw_object_end(w);
+    }
+    medsec_jsonw_array_end(w);
+}
+
 static int rubric_json(struct cli_output *out, const char *path, const struct medsec_cvss_rubric *r)
 {
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
+    bool v4 = r->vector4[0] != '\0';
     medsec_jsonw_init(&w, &b, 1);
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_kv_string(&w, "answers", path);
@@ -160,48 +182,61 @@ static int rubric_json(struct cli_output *out, const char *path, const struct me
     medsec_jsonw_kv_string(&w, "vector", r->vector);
     json_score(&w, "base_score", r->base);
     medsec_jsonw_kv_string(&w, "severity", medsec_cvss_severity_name(r->severity));
-    medsec_jsonw_key(&w, "metrics");
-    medsec_jsonw_array_begin(&w);
-    for (int i = 0; i < 8; i++) {
-        char v[2] = {r->metrics[i].value, '\0'};
-        medsec_jsonw_object_begin(&w);
-        medsec_jsonw_kv_string(&w, "metric", r->metrics[i].metric);
-        medsec_jsonw_kv_string(&w, "value", v);
-        medsec_jsonw_kv_string(&w, "value_name", medsec_cvss_rubric_value_name(&r->metrics[i]));
-        medsec_jsonw_kv_string(&w, "rationale", r->metrics[i].rationale);
-        medsec_jsonw_object_end(&w);
-    }
-    medsec_jsonw_array_end(&w);
+    rubric_metrics_json(&w, "metrics", r->metrics, 8);
+    /* v4.0: null vector, score and severity when an older answers file leaves a v4.0 question
+     * unanswered; v4_missing says which */
+    medsec_jsonw_kv_string(&w, "vector_v4", v4 ? r->vector4 : NULL);
+    json_score(&w, "base_score_v4", v4 ? r->base4 : -1);
+    medsec_jsonw_kv_string(&w, "severity_v4", v4 ? medsec_cvss_severity_name(r->severity4) : NULL);
+    medsec_jsonw_kv_string(&w, "v4_missing", v4 ? NULL : r->missing4);
+    rubric_metrics_json(&w, "metrics_v4", r->metrics4, MEDSEC_CVSS_RUBRIC_V4_METRICS);
     medsec_jsonw_object_end(&w);
     int ex = cli_output_json(out, &w, &b);
     medsec_buf_release(&b);
     return ex;
 }
 
-static int rubric_table(FILE *out, const struct medsec_cvss_rubric *r)
+/* Print the table of @n metrics with their values and rationale. */
+static int rubric_metrics_table(FILE *out, const struct medsec_cvss_rubric_metric *m, int n)
 {
     static const char *const headers[] = {"METRIC", "VALUE", "RATIONALE (rubric question answer)"};
     struct cli_table t;
     if (cli_table_init(&t, 3, headers) != 0)
         return EXIT_INTERNAL;
     int ret = EXIT_OK_;
-    for (int i = 0; i < 8 && ret == EXIT_OK_; i++) {
-        char v[32];
-        snprintf(v, sizeof v, "%c (%s)", r->metrics[i].value,
-                 medsec_cvss_rubric_value_name(&r->metrics[i]));
-        const char *row[] = {r->metrics[i].metric, v, r->metrics[i].rationale};
+    for (int i = 0; i < n && ret == EXIT_OK_; i++) {
+        char v[32] = "-";
+        if (m[i].value)
+            snprintf(v, sizeof v, "%c (%s)", m[i].value, medsec_cvss_rubric_value_name(&m[i]));
+        const char *row[] = {m[i].metric, v, m[i].rationale};
         if (cli_table_add(&t, row) != 0)
             ret = EXIT_INTERNAL;
     }
-    if (ret == EXIT_OK_) {
-        if (r->id[0] || r->title[0])
-            fprintf(out, "%s%s%s\n\n", r->id, r->id[0] && r->title[0] ? ": " : "", r->title);
+    if (ret == EXIT_OK_)
         cli_table_print(&t, out);
-        fprintf(out, "\nvector: %s\nbase score: %.1f (%s)\n", r->vector, r->base,
-                medsec_cvss_severity_name(r->severity));
-    }
     cli_table_release(&t);
     return ret;
+}
+
+static int rubric_table(FILE *out, const struct medsec_cvss_rubric *r)
+{
+    if (r->id[0] || r->title[0])
+        fprintf(out, "%s%s%s\n\n", cli_esc(r->id), r->id[0] && r->title[0] ? ": " : "",
+                cli_esc(r->title));
+    int ret = rubric_metrics_table(out, r->metrics, 8);
+    if (ret != EXIT_OK_)
+        return ret;
+    fprintf(out, "\nvector: %s\nbase score: %.1f (%s)\n", r->vector, r->base,
+            medsec_cvss_severity_name(r->severity));
+    fprintf(out, "\nCVSS v4.0 (Safety is a supplemental metric: it does not change the score)\n");
+    if ((ret = rubric_metrics_table(out, r->metrics4, MEDSEC_CVSS_RUBRIC_V4_METRICS)) != EXIT_OK_)
+        return ret;
+    if (r->vector4[0])
+        fprintf(out, "\nvector (v4.0): %s\nbase score (v4.0, CVSS-B): %.1f (%s)\n", r->vector4,
+                r->base4, medsec_cvss_severity_name(r->severity4));
+    else
+        fprintf(out, "\nvector (v4.0): not derived: %s\n", r->missing4);
+    return EXIT_OK_;
 }
 
 int cmd_cvss(int argc, char **argv)
@@ -248,7 +283,8 @@ int cmd_cvss(int argc, char **argv)
     for (int i = 0; i < n; i++) {
         struct medsec_error err;
         if (medsec_cvss_parse(args[i], &cs[i], &err) != MEDSEC_OK) {
-            fprintf(stderr, "medsec cvss: %s:%u: error: %s\n", args[i], err.column, err.msg);
+            fprintf(stderr, "medsec cvss: %s:%u: error: %s\n", cli_esc(args[i]), err.column,
+                    cli_esc(err.msg));
             bad++;
         }
     }

@@ -1,4 +1,4 @@
-/* cmd_db.c: `medsec db import|status|update`: the local vulnerability database. */
+/* cmd_db.c: `medsec db import|status|check|update`: the local vulnerability database. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,8 +93,10 @@ static int print_run(struct cli_output *out, bool json, const struct medsec_db_i
 {
     if (!json) {
         if (up)
-            fprintf(out->f, "downloads: %zu, not modified: %zu, failed: %zu, NVD pages: %zu\n",
-                    up->downloaded, up->not_modified, up->failed, up->nvd_pages);
+            fprintf(
+                out->f,
+                "downloads: %zu, not modified: %zu, failed: %zu, rejected: %zu, NVD pages: %zu\n",
+                up->downloaded, up->not_modified, up->failed, up->rejected, up->nvd_pages);
         print_import_text(out->f, st);
         return EXIT_OK_;
     }
@@ -106,6 +108,7 @@ static int print_run(struct cli_output *out, bool json, const struct medsec_db_i
         medsec_jsonw_kv_int(&w, "downloaded", (long long)up->downloaded);
         medsec_jsonw_kv_int(&w, "not_modified", (long long)up->not_modified);
         medsec_jsonw_kv_int(&w, "failed", (long long)up->failed);
+        medsec_jsonw_kv_int(&w, "rejected", (long long)up->rejected);
         medsec_jsonw_kv_int(&w, "nvd_pages", (long long)up->nvd_pages);
     }
     json_import(&w, st);
@@ -198,7 +201,7 @@ static int db_status(const struct common *c)
 {
     struct medsec_db *db = NULL;
     char *owned = NULL;
-    int ex = open_db(c, MEDSEC_DB_READONLY, &db, &owned);
+    int ex = open_db(c, MEDSEC_DB_READONLY | MEDSEC_DB_UNFINISHED, &db, &owned);
     if (ex)
         goto out_free;
     struct medsec_db_status st;
@@ -209,12 +212,15 @@ static int db_status(const struct common *c)
         ex = cli_exit_for(rc);
         goto out_close;
     }
+    if (!st.complete)
+        fprintf(stderr, "medsec db status: warning: %s\n", medsec_db_unfinished_msg());
     if (c->json) {
         struct medsec_buf b = MEDSEC_BUF_INIT;
         struct medsec_jsonw w;
         medsec_jsonw_init(&w, &b, 1);
         medsec_jsonw_object_begin(&w);
         medsec_jsonw_kv_int(&w, "schema_version", st.schema_version);
+        medsec_jsonw_kv_bool(&w, "complete", st.complete);
         medsec_jsonw_kv_string(&w, "last_import", st.last_import[0] ? st.last_import : NULL);
         medsec_jsonw_kv_string(&w, "last_update", st.last_update[0] ? st.last_update : NULL);
         medsec_jsonw_key(&w, "sources");
@@ -233,6 +239,21 @@ static int db_status(const struct common *c)
         medsec_jsonw_kv_int(&w, "vulnerabilities", (long long)st.identities);
         medsec_jsonw_kv_int(&w, "aliases", (long long)st.aliases);
         medsec_jsonw_kv_int(&w, "needs_review", (long long)st.needs_review);
+        medsec_jsonw_key(&w, "verified");
+        medsec_jsonw_object_begin(&w);
+        for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++) {
+            const struct medsec_db_verified *v = &st.verified[i];
+            medsec_jsonw_key(&w, medsec_adv_source_name((enum medsec_adv_source)i));
+            medsec_jsonw_object_begin(&w);
+            medsec_jsonw_kv_int(&w, "files", (long long)v->files);
+            medsec_jsonw_kv_int(&w, "sha256", (long long)v->sha256);
+            medsec_jsonw_kv_int(&w, "sha512", (long long)v->sha512);
+            medsec_jsonw_kv_int(&w, "openpgp", (long long)v->openpgp);
+            medsec_jsonw_kv_int(&w, "modified", (long long)v->modified);
+            medsec_jsonw_kv_int(&w, "unverified", (long long)v->unverified);
+            medsec_jsonw_object_end(&w);
+        }
+        medsec_jsonw_object_end(&w);
         medsec_jsonw_object_end(&w);
         ex = print_json(c->out, &w, &b);
     } else {
@@ -250,8 +271,63 @@ static int db_status(const struct common *c)
                 "vulnerabilities (aliases merged): %zu, named by %zu ids\n"
                 "CSAF ranges needing review: %zu\n",
                 st.cpe_matches, st.cpe_nodes, st.identities, st.aliases, st.needs_review);
+        for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++) {
+            const struct medsec_db_verified *v = &st.verified[i];
+            if (v->files)
+                fprintf(out,
+                        "%s files updated: %zu (sha256 %zu, sha512 %zu, OpenPGP %zu, modified"
+                        " times %zu, unverified %zu)\n",
+                        medsec_adv_source_name((enum medsec_adv_source)i), v->files, v->sha256,
+                        v->sha512, v->openpgp, v->modified, v->unverified);
+        }
     }
 out_close:
+    medsec_db_close(db);
+out_free:
+    medsec_free(owned);
+    return ex;
+}
+
+static int db_check(const struct common *c)
+{
+    struct medsec_db *db = NULL;
+    char *owned = NULL;
+    int ex = open_db(c, MEDSEC_DB_READONLY | MEDSEC_DB_UNFINISHED, &db, &owned);
+    if (ex)
+        goto out_free;
+    struct medsec_diags problems = MEDSEC_DIAGS_INIT;
+    problems.max = 1000;
+    struct medsec_error err;
+    medsec_err rc = medsec_db_check(db, &problems, &err);
+    if (rc) {
+        ex = cli_fail(&err, rc);
+        goto out_release;
+    }
+    ex = problems.n ? EXIT_FINDINGS : EXIT_OK_;
+    if (c->json) {
+        struct medsec_buf b = MEDSEC_BUF_INIT;
+        struct medsec_jsonw w;
+        medsec_jsonw_init(&w, &b, 1);
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_bool(&w, "ok", problems.n == 0);
+        medsec_jsonw_key(&w, "problems");
+        medsec_jsonw_array_begin(&w);
+        for (size_t i = 0; i < problems.n; i++)
+            medsec_jsonw_string(&w, problems.v[i].msg);
+        medsec_jsonw_array_end(&w);
+        medsec_jsonw_object_end(&w);
+        int jx = print_json(c->out, &w, &b);
+        ex = jx ? jx : ex;
+    } else if (problems.n == 0) {
+        fprintf(c->out->f, "ok: the file is sound and its invariants hold\n");
+    } else {
+        for (size_t i = 0; i < problems.n; i++)
+            fprintf(c->out->f, "problem: %s\n", problems.v[i].msg);
+        if (problems.dropped)
+            fprintf(c->out->f, "problem: %zu more not shown\n", problems.dropped);
+    }
+out_release:
+    medsec_diags_release(&problems);
     medsec_db_close(db);
 out_free:
     medsec_free(owned);
@@ -273,10 +349,24 @@ struct update_args {
     const char *mirror, *osv_base, *ecosystems, *nvd_api, *kev_url, *epss_url, *csaf_provider,
         *sources;
     const char *page_size, *delay_ms, *retries, *cache;
+    const char *download_timeout, *update_timeout, *min_rate, *rate_grace, *cacert;
+    const char *nvd_feeds, *nvd_feeds_url;
 };
 
+/* Split the comma-separated @list (copied to *@copy) into @v (at most @max words), *@n words. */
+static int split_list(const char *list, char **copy, const char **v, size_t max, size_t *n)
+{
+    *n = 0;
+    if (!(*copy = medsec_strdup(list)))
+        return EXIT_INTERNAL;
+    char *save = NULL;
+    for (char *tok = strtok_r(*copy, ",", &save); tok && *n < max; tok = strtok_r(NULL, ",", &save))
+        v[(*n)++] = tok;
+    return EXIT_OK_;
+}
+
 static int update_opts(const struct update_args *a, struct medsec_db_update_opts *o,
-                       char **ecos_copy, const char **ecos, size_t max_ecos)
+                       char *ecos_copy[2], const char **ecos, size_t max_ecos)
 {
     o->mirror = a->mirror;
     o->osv_base = a->osv_base;
@@ -285,15 +375,21 @@ static int update_opts(const struct update_args *a, struct medsec_db_update_opts
     o->epss_url = a->epss_url;
     o->csaf_provider = a->csaf_provider;
     o->cache_dir = a->cache;
+    /* the ecosystems take the first half of @ecos, the NVD 1.1 feeds the second */
     if (a->ecosystems) {
-        if (!(*ecos_copy = medsec_strdup(a->ecosystems)))
+        if (split_list(a->ecosystems, &ecos_copy[0], ecos, max_ecos / 2, &o->n_osv_ecosystems))
             return EXIT_INTERNAL;
-        char *save = NULL;
-        for (char *tok = strtok_r(*ecos_copy, ",", &save); tok && o->n_osv_ecosystems < max_ecos;
-             tok = strtok_r(NULL, ",", &save))
-            ecos[o->n_osv_ecosystems++] = tok;
         o->osv_ecosystems = ecos;
     }
+    if (a->nvd_feeds) {
+        if (split_list(a->nvd_feeds, &ecos_copy[1], ecos + max_ecos / 2, max_ecos / 2,
+                       &o->n_nvd_feeds))
+            return EXIT_INTERNAL;
+        o->nvd_feeds = ecos + max_ecos / 2;
+    }
+    if (a->nvd_feeds_url && !a->nvd_feeds)
+        return cli_usage_error("db update", "--nvd-feeds-url needs --nvd-feeds");
+    o->nvd_feeds_url = a->nvd_feeds_url;
     if (a->sources) {
         char buf[256], *save = NULL;
         snprintf(buf, sizeof buf, "%s", a->sources);
@@ -305,14 +401,23 @@ static int update_opts(const struct update_args *a, struct medsec_db_update_opts
             o->sources |= 1u << src;
         }
     }
-    const char *nums[] = {a->page_size, a->delay_ms, a->retries};
-    long v[3] = {0, -1, 0};
-    for (int i = 0; i < 3; i++)
+    const char *nums[] = {a->page_size,      a->delay_ms, a->retries,   a->download_timeout,
+                          a->update_timeout, a->min_rate, a->rate_grace};
+    long v[] = {0, -1, 0, 0, 0, 0, 0};
+    for (size_t i = 0; i < sizeof v / sizeof v[0]; i++)
         if (nums[i] && !parse_long(nums[i], &v[i]))
             return cli_usage_error("db", "'%s' is not a valid number", nums[i]);
+    for (size_t i = 3; i < sizeof v / sizeof v[0]; i++)
+        if (nums[i] && v[i] == 0 && i != 5)
+            return cli_usage_error("db", "'%s': give at least 1 second", nums[i]);
     o->nvd_page_size = v[0];
     o->delay_ms = v[1];
-    o->retries = (int)v[2];
+    o->retries = a->retries && v[2] == 0 ? -1 : (int)v[2]; /* --retries 0: none */
+    o->download_timeout = v[3];
+    o->update_timeout = v[4];
+    o->min_rate = a->min_rate && v[5] == 0 ? -1 : v[5]; /* --min-rate 0: no minimum */
+    o->rate_grace = v[6];
+    o->ca_file = a->cacert;
     const char *key = getenv("NVD_API_KEY");
     if (key && *key)
         o->nvd_api_key = key;
@@ -340,6 +445,11 @@ int cmd_db(int argc, char **argv)
          "NuGet,RubyGems,Packagist,Debian,Alpine,AlmaLinux)"},
         {0, "nvd-api", CLI_OPT_STRING, &u.nvd_api, 0, "URL",
          "NVD CVE API 2.0 endpoint (API key from $NVD_API_KEY)"},
+        {0, "nvd-feeds", CLI_OPT_STRING, &u.nvd_feeds, 0, "LIST",
+         "take NVD from these JSON 1.1 feeds instead (2002,...,modified,recent),\n"
+         "each checked against the sha256 of its .meta"},
+        {0, "nvd-feeds-url", CLI_OPT_STRING, &u.nvd_feeds_url, 0, "URL",
+         "folder of the NVD 1.1 feeds (default the mirror's nvd/feeds/json/cve/1.1)"},
         {0, "kev-url", CLI_OPT_STRING, &u.kev_url, 0, "URL", "CISA KEV catalog (JSON)"},
         {0, "epss-url", CLI_OPT_STRING, &u.epss_url, 0, "URL", "EPSS scores (CSV, gzip)"},
         {0, "csaf-provider", CLI_OPT_STRING, &u.csaf_provider, 0, "URL",
@@ -353,12 +463,23 @@ int cmd_db(int argc, char **argv)
          "attempts after a failed request (default 3)"},
         {0, "cache", CLI_OPT_STRING, &u.cache, 0, "DIR",
          "where downloads are kept (default DB.cache)"},
+        {0, "download-timeout", CLI_OPT_STRING, &u.download_timeout, 0, "S",
+         "give up one download, its retries included, after S seconds (default 1800)"},
+        {0, "update-timeout", CLI_OPT_STRING, &u.update_timeout, 0, "S",
+         "skip the downloads still left after S seconds of the update (default 14400)"},
+        {0, "min-rate", CLI_OPT_STRING, &u.min_rate, 0, "N",
+         "abort a transfer slower than N bytes/s on average (default 1024; 0: none)"},
+        {0, "rate-grace", CLI_OPT_STRING, &u.rate_grace, 0, "S",
+         "apply --min-rate once a transfer has run S seconds (default 60)"},
+        {0, "cacert", CLI_OPT_STRING, &u.cacert, 0, "FILE",
+         "trust the certificate authorities in FILE (PEM), e.g. a mirror's own"},
         CLI_OPT_END,
     };
     const struct cli_spec spec = {
         .cmd = "db",
         .usage = "medsec db import [--db PATH] [--json] [-o FILE] PATH...\n"
                  "medsec db status [--db PATH] [--json] [-o FILE]\n"
+                 "medsec db check [--db PATH] [--json] [-o FILE]\n"
                  "medsec db update [--db PATH] [--json] [-o FILE] [--mirror URL] [options]",
         .about =
             "Keep the local vulnerability database (one SQLite file) that `medsec scan` reads.\n"
@@ -368,13 +489,17 @@ int cmd_db(int argc, char **argv)
             "                  catalog, EPSS CSV (.csv or .csv.gz), and .tar.gz archives of these. Records\n"
             "                  already stored unchanged are skipped; changed records replace their rows.\n"
             "  status          counts per source, merged vulnerabilities, schema version\n"
+            "  check           SQLite's integrity check of the file and medsec's own invariants\n"
+            "                  (exit 1 when it finds a problem)\n"
             "  update          download the published feeds over HTTPS and import them\n",
         .opts = opts,
         .more =
-            "Exit codes: 0 done (malformed records are skipped with warnings), 2 bad usage or unreadable\n"
-            "input, 3 database, network or internal error.\n",
+            "Exit codes: 0 done (malformed records are skipped with warnings), 1 `check` found a\n"
+            "problem, 2 bad usage, unreadable input or a database file that cannot be used (not a\n"
+            "database, damaged, not writable, a full disk, no import completed), 3 network or internal\n"
+            "error, or a database busy with another import.\n",
         .min_args = 1,
-        .missing = "missing subcommand (import, status or update)",
+        .missing = "missing subcommand (import, status, check or update)",
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
@@ -382,38 +507,43 @@ int cmd_db(int argc, char **argv)
         return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
     c.json = format == CLI_JSON;
     const char *sub = args[0];
-    enum { IMPORT, STATUS, UPDATE } which;
+    enum { IMPORT, STATUS, UPDATE, CHECK } which;
     if (strcmp(sub, "import") == 0)
         which = IMPORT;
     else if (strcmp(sub, "status") == 0)
         which = STATUS;
     else if (strcmp(sub, "update") == 0)
         which = UPDATE;
+    else if (strcmp(sub, "check") == 0)
+        which = CHECK;
     else
-        return cli_usage_error("db", "unknown subcommand '%s' (import, status or update)", sub);
+        return cli_usage_error("db", "unknown subcommand '%s' (import, status, check or update)",
+                               sub);
     static const struct update_args none;
     if (which != UPDATE && memcmp(&u, &none, sizeof u) != 0)
         return cli_usage_error("db", "the update options are for 'db update' only");
     if (which == IMPORT && nargs < 2)
         return cli_usage_error("db import", "give at least one file or folder");
+    static const char *const names[] = {"db import", "db status", "db update", "db check"};
     if (which != IMPORT && nargs > 1)
-        return cli_usage_error(which == STATUS ? "db status" : "db update",
-                               "unexpected argument '%s'", args[1]);
+        return cli_usage_error(names[which], "unexpected argument '%s'", args[1]);
 
     struct medsec_db_update_opts o = {.delay_ms = -1};
-    char *ecos_copy = NULL;
-    const char *ecos[64];
+    char *ecos_copy[2] = {NULL, NULL};
+    const char *ecos[128];
     struct cli_output out;
-    if (which == UPDATE && (ex = update_opts(&u, &o, &ecos_copy, ecos, 64)) != EXIT_OK_)
+    if (which == UPDATE && (ex = update_opts(&u, &o, ecos_copy, ecos, 128)) != EXIT_OK_)
         goto out_free;
     if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
         goto out_free;
     c.out = &out;
     ex = which == IMPORT   ? db_import(&c, nargs - 1, args + 1)
          : which == STATUS ? db_status(&c)
+         : which == CHECK  ? db_check(&c)
                            : import_or_update(&c, NULL, 0, &o);
     ex = cli_output_close(&out, ex);
 out_free:
-    medsec_free(ecos_copy);
+    medsec_free(ecos_copy[0]);
+    medsec_free(ecos_copy[1]);
     return ex;
 }

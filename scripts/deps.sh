@@ -2,11 +2,13 @@
 # deps.sh: install the Debian 12 packages medsec needs to build and test (by name, with apt-get).
 # Installs only what is missing; runs `apt-get update` once when something is.
 set -eu
+# libgpgme-dev, gnupg: `db update` checks CSAF OpenPGP signatures with GPGME, whose engine is gpg at
+# run time (the tests also make keys with it); openssl: the tests' certificate for a TLS mirror.
 PACKAGES="
 build-essential cmake ninja-build pkg-config git
 clang-14 libclang-rt-14-dev clang-format-14
 libfyaml-dev libcmocka-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev zlib1g-dev
-libgraphviz-dev graphviz libsodium-dev
+libgraphviz-dev graphviz libsodium-dev libgpgme-dev gnupg openssl
 time
 python3 python3-jsonschema python3-packaging python3-rpm python3-yaml
 python3-apt php-cli

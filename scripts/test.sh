@@ -1,6 +1,7 @@
 #!/bin/sh
-# test.sh: install, build and run every test: the dev build, the ASan+UBSan build, and a short
-# run of each fuzz harness. Exits non-zero when anything fails.
+# test.sh: install, build and run every test: the dev build, the ASan+UBSan build, and a run of each
+# fuzz harness (60 s each, two at a time: MEDSEC_FUZZ_SECONDS, MEDSEC_FUZZ_JOBS). Exits non-zero
+# when anything fails.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/deps.sh
@@ -11,8 +12,8 @@ for preset in dev asan; do
     cmake --build --preset "$preset"
     ctest --preset "$preset" -j2 || status=1
 done
-echo "== fuzz harnesses (short run)"
+echo "== fuzz harnesses (${MEDSEC_FUZZ_SECONDS:-60} s each, ${MEDSEC_FUZZ_JOBS:-2} at a time)"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz
-sh tests/fuzz/run.sh build/fuzz "${MEDSEC_FUZZ_SECONDS:-10}" || status=1
+sh tests/fuzz/run.sh build/fuzz "${MEDSEC_FUZZ_SECONDS:-60}" "${MEDSEC_FUZZ_JOBS:-2}" || status=1
 exit $status

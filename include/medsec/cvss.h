@@ -124,15 +124,22 @@ const char *medsec_cvss_get(const struct medsec_cvss *c, const char *abbr);
 
 #define MEDSEC_CVSS_RUBRIC_MAX_BYTES (256 * 1024)
 
-/* One CVSS v3.1 base metric the rubric's answers set, with why. */
+/* One CVSS metric the rubric's answers set, with why: a v3.1 base metric, or a v4.0 base metric or
+ * the v4.0 Safety supplemental metric. */
 struct medsec_cvss_rubric_metric {
-    char metric[3];      /* "AV", "AC", "PR", "UI", "S", "C", "I", "A" */
-    char value;          /* 'N', 'A', 'L', 'P', 'H', 'R', 'U', 'C' */
-    char rationale[512]; /* the questions (with the rubric's ids) and answers that set it */
+    char metric[3]; /* v3.1: "AV" "AC" "PR" "UI" "S" "C" "I" "A"; v4.0: "AV" "AC" "AT" "PR" "UI"
+                     * "VC" "VI" "VA" "SC" "SI" "SA" "S" (Safety) */
+    char value;     /* the value's letter: 'N', 'A', 'L', 'P', 'H', 'R', 'U', 'C'; 0 when the
+                     * v4.0 flow could not decide it (see missing4) */
+    char rationale[512]; /* the questions (with their ids) and answers that set it */
 };
 
-/* The name of a metric's value as CVSS v3.1 writes it: "Network", "Adjacent", "Low" ... */
+/* The name of a metric's value as the CVSS specification writes it: "Network", "Adjacent", "Low",
+ * v4.0 "Present", "Passive", "Active", Safety "Negligible" ...; "?" for an undecided value. */
 const char *medsec_cvss_rubric_value_name(const struct medsec_cvss_rubric_metric *m);
+
+/* The v4.0 metrics the rubric sets: the eleven base metrics and Safety, in vector order. */
+#define MEDSEC_CVSS_RUBRIC_V4_METRICS 12
 
 /* The result of an answers file: plain data, no heap. */
 struct medsec_cvss_rubric {
@@ -143,13 +150,29 @@ struct medsec_cvss_rubric {
     struct medsec_cvss cvss;
     double base; /* base score of `vector` */
     enum medsec_cvss_severity severity;
+
+    /*
+     * CVSS v4.0 from the same answers (docs/rubric.md): base metrics and the Safety supplemental
+     * metric. Derived when every question the v4.0 flow reaches is answered; the questions medsec
+     * adds for v4.0 (ids M4...) may be missing from an older answers file: then vector4 is "",
+     * base4 is -1, severity4 is MEDSEC_CVSS_SEV_UNKNOWN and missing4 says which question is
+     * missing and where ("FILE:LINE:COLUMN: message"); the v3.1 result above is complete anyway.
+     */
+    struct medsec_cvss_rubric_metric metrics4[MEDSEC_CVSS_RUBRIC_V4_METRICS]; /* AV AC AT PR UI VC
+                                                                               * VI VA SC SI SA S */
+    char vector4[96]; /* "CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:L/VI:H/VA:H/SC:N/SI:N/SA:N/S:P" */
+    struct medsec_cvss cvss4;
+    double base4; /* CVSS-B score of vector4 (Safety never changes it), -1 when not derived */
+    enum medsec_cvss_severity severity4;
+    char missing4[384]; /* why vector4 is not derived, "" when it is */
 };
 
 /*
  * Turn rubric answers (YAML text @text of @len bytes; @name is used in error positions) into a CVSS
- * v3.1 vector with a rationale per metric. Errors carry file:line:column: MEDSEC_EPARSE (not YAML),
- * MEDSEC_EINVAL (unknown key, bad answer, a question the decision flow needs is unanswered),
- * MEDSEC_ETOOBIG (more than MEDSEC_CVSS_RUBRIC_MAX_BYTES), MEDSEC_ENOMEM.
+ * v3.1 vector and a CVSS v4.0 vector (with Safety), each with a rationale per metric. Errors carry
+ * file:line:column: MEDSEC_EPARSE (not YAML), MEDSEC_EINVAL (unknown key, bad answer, a question
+ * the v3.1 decision flow needs is unanswered, answers that contradict each other), MEDSEC_ETOOBIG
+ * (more than MEDSEC_CVSS_RUBRIC_MAX_BYTES), MEDSEC_ENOMEM.
  */
 medsec_err medsec_cvss_rubric_parse(const char *text, size_t len, const char *name,
                                     struct medsec_cvss_rubric *out, struct medsec_error *err)

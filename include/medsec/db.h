@@ -20,22 +20,30 @@ extern "C" {
 #endif
 
 /* Schema version stored in PRAGMA user_version; medsec_db_open migrates older files. */
-#define MEDSEC_DB_SCHEMA_VERSION 3
+#define MEDSEC_DB_SCHEMA_VERSION 4
 
 struct medsec_db;
 
 enum {
     MEDSEC_DB_READONLY = 1u << 0, /* open an existing file read-only (the matcher) */
+    /* with READONLY: open also a file into which no import has completed (db status, db check);
+     * without it such a file is refused (MEDSEC_EINVAL), since every lookup would find nothing */
+    MEDSEC_DB_UNFINISHED = 1u << 1,
 };
 
 /*
- * Open (creating and migrating when writable) the database at @path. The handle keeps @ctx (NULL:
+ * Open (creating and migrating when writable) the database at @path. A read-only open refuses a
+ * file into which no import has completed (MEDSEC_EINVAL, saying how to fix it) unless
+ * MEDSEC_DB_UNFINISHED is given, and first rolls back the journal a killed import left behind
+ * (which needs write access to the file; MEDSEC_EIO otherwise). The handle keeps @ctx (NULL:
  * the default allocator and clock; see medsec/ctx.h), which must outlive it: every medsec_db_* call
  * on the handle runs under it, so the handle's memory comes from its allocator and the times an
  * import or update stamps (last_import, imported, last_update, nvd_last_run) from its clock. The
- * caller owns *out and closes it with medsec_db_close. MEDSEC_EDB with the SQLite message in @err;
- * MEDSEC_EUNSUPPORTED when the file's schema is newer than this medsec. (SQLite's own memory does
- * not come from @ctx.)
+ * caller owns *out and closes it with medsec_db_close. SQLite's errors come with its message in
+ * @err: MEDSEC_EPARSE for a file that is not a database or is damaged, MEDSEC_EIO for one that
+ * cannot be opened, read or written (no permission, a full disk), MEDSEC_EDB for the rest (a busy
+ * file); MEDSEC_EUNSUPPORTED when the file's schema is newer than this medsec. (SQLite's own memory
+ * does not come from @ctx.)
  */
 medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsigned flags,
                           struct medsec_db **out, struct medsec_error *err)
@@ -56,6 +64,8 @@ struct medsec_db_import_stats {
     size_t older[MEDSEC_ADV_NSOURCES];     /* a stored copy is newer (modified): kept */
     struct medsec_adv_read_stats read; /* what the reader saw (records, malformed, ignored...) */
     size_t identities;                 /* merged vulnerabilities after the import */
+    size_t impossible_time; /* records whose modified time is no date or lies in the future:
+                               stored with a warning, never counted as the newer copy */
 };
 
 struct medsec_db_import_opts {
@@ -88,14 +98,40 @@ struct medsec_db_status {
     size_t kev, epss;
     char last_import[32]; /* UTC "YYYY-MM-DDTHH:MM:SSZ" or "" */
     char last_update[32];
+    /* per source, the files `db update` imported (one per URL, the last import of each) and how
+     * many of them passed each check: sums (sha256, sha512), OpenPGP signatures, consistent OSV
+     * modified times; unverified: none passed */
+    struct medsec_db_verified {
+        size_t files, sha256, sha512, openpgp, modified, unverified;
+    } verified[MEDSEC_ADV_NSOURCES];
+    bool complete; /* an import has completed into the file (last_import is set) */
 };
 medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out,
                             struct medsec_error *err) __attribute__((warn_unused_result));
+
+/* What a file into which no import has completed is, and how to fix it (static storage): the
+ * message of the refused read-only open, for front ends that open such a file to show it. */
+const char *medsec_db_unfinished_msg(void);
 
 /* Only the schema version and the last import / update times of medsec_db_status (no counting:
  * cheap enough to print with every scan); the count fields of @out are zero. */
 medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *out,
                                struct medsec_error *err) __attribute__((warn_unused_result));
+
+/* ---- check ---- */
+
+/*
+ * Check the file: SQLite's integrity_check, then the invariants medsec's writers keep (an import
+ * has completed; every row belongs to an entry and every entry to an advisory; every CPE criterion
+ * to a configuration node; every entry has an identity that its own name finds; the key filters are
+ * the last import's and hold every key of their tables; no advisory's modified time lies in the
+ * future of the handle's clock). Each problem found is an error in @problems (file: the database);
+ * the invariants are not checked on a file SQLite finds damaged. MEDSEC_OK when the check ran,
+ * whatever it found. Open the file with MEDSEC_DB_READONLY | MEDSEC_DB_UNFINISHED to check any
+ * file.
+ */
+medsec_err medsec_db_check(struct medsec_db *db, struct medsec_diags *problems,
+                           struct medsec_error *err) __attribute__((warn_unused_result));
 
 /* ---- update from the published feeds (libcurl, HTTPS) ---- */
 
@@ -112,6 +148,12 @@ struct medsec_db_update_opts {
     size_t n_osv_ecosystems;
     const char *nvd_api;     /* NVD CVE API 2.0 endpoint */
     const char *nvd_api_key; /* sent as the apiKey header, or NULL */
+    /* NVD JSON 1.1 feeds to take instead of the API ("2002" ... "2024", "modified", "recent"), each
+     * checked against the sha256 of its .meta, from nvd_feeds_url (NULL: the mirror's
+     * {mirror}/nvd/feeds/json/cve/1.1, else the published folder) */
+    const char *const *nvd_feeds;
+    size_t n_nvd_feeds;
+    const char *nvd_feeds_url;
     const char *kev_url;
     const char *epss_url;
     const char
@@ -119,14 +161,23 @@ struct medsec_db_update_opts {
     unsigned sources;      /* bit (1 << medsec_adv_source) per source to update; 0 = all */
     long nvd_page_size;    /* resultsPerPage (0 = 2000) */
     long delay_ms;         /* sleep between NVD pages and before retries (-1 = NVD's advice) */
-    int retries;           /* per request (0 = 3) */
+    int retries;           /* per request (0 = 3, -1 = none) */
     const char *cache_dir; /* downloads are kept here (atomic replace); NULL = "<db>.cache" */
+    /* Deadlines (seconds) and the slowest transfer accepted. A download, its retries included, ends
+     * after download_timeout (0 = 1800); the whole update after update_timeout (0 = 14400), the
+     * downloads left then are skipped as failed. A transfer slower than min_rate bytes/s on
+     * average (0 = 1024, -1 = no minimum) once it has run rate_grace seconds (0 = 60) is aborted.
+     */
+    long download_timeout, update_timeout, min_rate, rate_grace;
+    const char
+        *ca_file; /* trust the certificate authorities in this PEM file (a mirror's), or NULL */
     void (*progress)(void *ud, const char *what, uint64_t done, uint64_t total);
     void *ud;
 };
 
 struct medsec_db_update_stats {
     size_t downloaded, not_modified, failed; /* requests */
+    size_t rejected; /* files downloaded but left out (unreadable, failed verification) */
     size_t nvd_pages;
     struct medsec_db_import_stats import;
 };
@@ -135,7 +186,11 @@ struct medsec_db_update_stats {
  * Download the feeds (conditional on ETag / Last-Modified from the last run; NVD incremental by
  * lastModified when a previous run is recorded and within 120 days) and import them. A feed that
  * fails after its retries is a warning in @diags and counted in stats->failed; MEDSEC_ENET only
- * when every requested feed failed.
+ * when every requested feed failed. What each feed publishes about its files is verified first (an
+ * NVD 1.1 feed's .meta sha256; a CSAF document's .sha512 / .sha256 and, when its provider lists
+ * signing keys, its OpenPGP signature; OSV records' modified times); a file that fails is a
+ * warning, counted in stats->rejected and not imported. What passed is recorded per file (table
+ * feed) and counted by medsec_db_status.
  */
 medsec_err medsec_db_update(struct medsec_db *db, const struct medsec_db_update_opts *opts,
                             struct medsec_db_update_stats *stats, struct medsec_diags *diags,

@@ -22,10 +22,10 @@ enum medsec_json_type {
 
 struct medsec_json_member;
 
-/* One value. Arrays hold `len` values in `u.items`; objects `len` members in `u.members`.
- * Strings are unescaped UTF-8 and NUL-terminated (`len` excludes the NUL; a "\u0000" escape is
- * kept, so use `len`). Numbers keep their source text in `u.str` (not NUL-terminated past `len`
- * in general: it is NUL-terminated copy too). */
+/* One value. Arrays hold `len` values in `u.items`; objects `len` members in `u.members`, every
+ * key once. Strings are unescaped UTF-8 and NUL-terminated, with no NUL inside (the parser refuses
+ * a "\u0000" escape), so `len` == strlen(u.str). Numbers keep their source text in `u.str`
+ * (NUL-terminated). */
 struct medsec_json {
     enum medsec_json_type type;
     size_t offset; /* byte offset of the value in the source text */
@@ -61,6 +61,9 @@ struct medsec_json_doc {
  * Parse @len bytes at @text. On success *out is a new document (free with medsec_json_doc_free);
  * @text must stay valid only while medsec_json_position is used. On failure @err holds the
  * line and column and what was expected; @filename (may be NULL) is copied into it.
+ * Valid JSON is refused (MEDSEC_EPARSE) where RFC 8259 leaves its meaning open or a C string could
+ * not hold it: an object with the same key twice (decoded keys compared; at the second one, the
+ * message naming the first), and a "\u0000" escape.
  */
 medsec_err medsec_json_parse(const char *text, size_t len, const struct medsec_json_limits *lim,
                              const char *filename, struct medsec_json_doc **out,

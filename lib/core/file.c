@@ -1,6 +1,10 @@
-/* file.c: capped whole-file reads, atomic writes, path joining. */
+/* file.c: capped whole-file reads of regular files only, atomic writes that replace only a regular
+ * file, path joining, and resolving a path named inside a folder without leaving it (issue 9). */
+#define _XOPEN_SOURCE 700 /* realpath */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,13 +14,32 @@
 #include "medsec/alloc.h"
 #include "medsec/file.h"
 
+const char *medsec_file_kind(unsigned mode)
+{
+    if (S_ISREG(mode))
+        return "a regular file";
+    if (S_ISDIR(mode))
+        return "a folder";
+    if (S_ISLNK(mode))
+        return "a symbolic link";
+    if (S_ISFIFO(mode))
+        return "a FIFO";
+    if (S_ISCHR(mode) || S_ISBLK(mode))
+        return "a device";
+    if (S_ISSOCK(mode))
+        return "a socket";
+    return "not a file";
+}
+
 medsec_err medsec_file_read(const char *path, size_t max, char **out, size_t *len,
                             struct medsec_error *err)
 {
     *out = NULL;
     if (len)
         *len = 0;
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    /* O_NONBLOCK: opening a FIFO for reading waits for a writer; the type is checked right after.
+     * O_NOCTTY: a terminal named here never becomes ours. */
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
     if (fd < 0)
         return medsec_error_set(err, errno == ENOENT ? MEDSEC_ENOTFOUND : MEDSEC_EIO, path, 0, 0,
                                 "cannot open: %s", strerror(errno));
@@ -26,17 +49,18 @@ medsec_err medsec_file_read(const char *path, size_t max, char **out, size_t *le
         rc = medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
         goto out_close;
     }
-    if (S_ISDIR(st.st_mode)) {
-        rc = medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "is a directory, expected a file");
+    if (!S_ISREG(st.st_mode)) {
+        rc = medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "%s, not a regular file",
+                              medsec_file_kind((unsigned)st.st_mode));
         goto out_close;
     }
-    if (S_ISREG(st.st_mode) && (size_t)st.st_size > max) {
+    if ((size_t)st.st_size > max) {
         rc = medsec_error_set(err, MEDSEC_ETOOBIG, path, 0, 0,
                               "file is %lld bytes, larger than the limit of %zu bytes",
                               (long long)st.st_size, max);
         goto out_close;
     }
-    size_t cap = S_ISREG(st.st_mode) ? (size_t)st.st_size + 1 : 65536;
+    size_t cap = (size_t)st.st_size + 1;
     size_t n = 0;
     char *buf = medsec_malloc(cap);
     if (!buf) {
@@ -90,6 +114,21 @@ out_close:
 medsec_err medsec_file_write_atomic(const char *path, const void *data, size_t len,
                                     struct medsec_error *err)
 {
+    /* The rename would put a regular file in place of whatever is at @path: a link (not written
+     * through, but gone), a FIFO, a device node (as root). Only a regular file is replaced, and it
+     * keeps its permission bits (setuid, setgid and sticky are not carried over); a new file is
+     * 0644. */
+    mode_t mode = 0644;
+    struct stat st;
+    if (lstat(path, &st) == 0) {
+        if (!S_ISREG(st.st_mode))
+            return medsec_error_set(err, MEDSEC_EIO, path, 0, 0,
+                                    "%s, not a regular file: not replaced",
+                                    medsec_file_kind((unsigned)st.st_mode));
+        mode = st.st_mode & 0777;
+    } else if (errno != ENOENT) {
+        return medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "cannot stat: %s", strerror(errno));
+    }
     size_t plen = strlen(path);
     char *tmp = medsec_malloc(plen + 16);
     if (!tmp)
@@ -103,7 +142,12 @@ medsec_err medsec_file_write_atomic(const char *path, const void *data, size_t l
                               strerror(errno));
         goto out_free_tmp;
     }
-    fchmod(fd, 0644);
+    if (fchmod(fd, mode) != 0) {
+        rc = medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "cannot set the mode: %s",
+                              strerror(errno));
+        close(fd);
+        goto out_unlink;
+    }
     const char *p = data;
     size_t left = len;
     while (left) {
@@ -149,4 +193,72 @@ char *medsec_path_join(const char *dir, const char *rel)
     p[dl] = '/';
     memcpy(p + dl + 1, rel, rl + 1);
     return p;
+}
+
+medsec_err medsec_path_resolve_in(const char *dir, const char *rel, char **out,
+                                  struct medsec_error *err)
+{
+    if (out)
+        *out = NULL;
+    char *shown = medsec_path_join(dir, rel);
+    if (!shown)
+        return medsec_error_set(err, MEDSEC_ENOMEM, rel, 0, 0, "out of memory");
+    medsec_err rc = MEDSEC_OK;
+    if (rel[0] == '/') {
+        rc = medsec_error_set(err, MEDSEC_EINVAL, shown, 0, 0,
+                              "an absolute path, not one relative to the folder");
+        goto out_free_shown;
+    }
+    /* realpath looks at each component (lstat, readlink) and opens nothing */
+    char top[PATH_MAX], real[PATH_MAX];
+    if (!realpath(dir && *dir ? dir : ".", top)) {
+        rc = medsec_error_set(err, errno == ENOENT ? MEDSEC_ENOTFOUND : MEDSEC_EIO, dir, 0, 0,
+                              "cannot resolve the folder: %s", strerror(errno));
+        goto out_free_shown;
+    }
+    if (!realpath(shown, real)) {
+        int e = errno;
+        rc = medsec_error_set(err,
+                              e == ENOENT || e == ENOTDIR ? MEDSEC_ENOTFOUND
+                              : e == ENOMEM               ? MEDSEC_ENOMEM
+                                                          : MEDSEC_EIO,
+                              shown, 0, 0, "%s",
+                              e == ELOOP ? "a loop of symbolic links" : strerror(e));
+        goto out_free_shown;
+    }
+    size_t n = strlen(top);
+    bool inside = strcmp(top, "/") == 0 ||
+                  (strncmp(real, top, n) == 0 && (real[n] == '/' || real[n] == '\0'));
+    if (!inside) {
+        rc = medsec_error_set(err, MEDSEC_EINVAL, shown, 0, 0, "leads outside the folder");
+        goto out_free_shown;
+    }
+    if (out && !(*out = medsec_strdup(real)))
+        rc = medsec_error_set(err, MEDSEC_ENOMEM, shown, 0, 0, "out of memory");
+out_free_shown:
+    medsec_free(shown);
+    return rc;
+}
+
+medsec_err medsec_file_read_in(const char *dir, const char *rel, size_t max, char **out,
+                               size_t *len, struct medsec_error *err)
+{
+    *out = NULL;
+    if (len)
+        *len = 0;
+    char *real = NULL;
+    medsec_err rc = medsec_path_resolve_in(dir, rel, &real, err);
+    if (rc)
+        return rc;
+    rc = medsec_file_read(real, max, out, len, err);
+    medsec_free(real);
+    if (rc && rc != MEDSEC_ENOMEM && err) {
+        /* name the file as the caller did, not by its resolved path */
+        char *shown = medsec_path_join(dir, rel);
+        if (!shown)
+            return medsec_error_set(err, MEDSEC_ENOMEM, rel, 0, 0, "out of memory");
+        snprintf(err->file, sizeof err->file, "%s", shown);
+        medsec_free(shown);
+    }
+    return rc;
 }

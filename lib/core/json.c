@@ -1,5 +1,7 @@
 /* json.c: a strict, fast RFC 8259 parser building an arena tree, with caps on size, depth, count.
- */
+ * Where RFC 8259 leaves the meaning open or a C string could not carry the value, it refuses: an
+ * object with a key twice, a \u0000 escape. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,10 +13,17 @@ struct stack {
     size_t n, cap, elem;
 };
 
+/* Objects with more members than this are checked for a key given twice with a hash table; smaller
+ * ones by comparing every pair. */
+#define DUP_PAIRWISE_MAX 12
+
 struct parser {
     const char *s, *p, *end;
     struct medsec_json_doc *doc;
     struct stack items, members;
+    struct stack key_at; /* beside members: the offset of each member's key (for messages) */
+    size_t *dup_slots;   /* the duplicate check's hash table (member index + 1; 0 = free) */
+    size_t dup_cap;
     unsigned depth, max_depth;
     size_t max_nodes;
     const char *filename;
@@ -195,6 +204,9 @@ static medsec_err parse_string(struct parser *ps, const char **out, size_t *outl
             } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
                 cp = 0xFFFD; /* lone low surrogate */
             }
+            if (cp == 0)
+                return fail(ps, esc, MEDSEC_EPARSE,
+                            "\\u0000 (a NUL character) in a string; not accepted");
             o = put_utf8(o, cp);
             break;
         }
@@ -317,6 +329,68 @@ done:;
     return MEDSEC_OK;
 }
 
+static bool same_key(const struct medsec_json_member *a, const struct medsec_json_member *b)
+{
+    return a->key_len == b->key_len && memcmp(a->key, b->key, a->key_len) == 0;
+}
+
+static size_t key_hash(const struct medsec_json_member *m)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (size_t i = 0; i < m->key_len; i++) {
+        h ^= (unsigned char)m->key[i];
+        h *= 1099511628211ULL;
+    }
+    return (size_t)h;
+}
+
+static medsec_err duplicate_key(struct parser *ps, size_t first, size_t again)
+{
+    const struct medsec_json_member *m = (const struct medsec_json_member *)ps->members.v + again;
+    const size_t *at = ps->key_at.v;
+    unsigned line, col;
+    offset_position(ps->s, at[first], &line, &col);
+    char what[160];
+    snprintf(what, sizeof what, "duplicate key \"%.64s%s\" in object (first at line %u, column %u)",
+             m->key, m->key_len > 64 ? "..." : "", line, col);
+    return fail(ps, ps->s + at[again], MEDSEC_EPARSE, what);
+}
+
+/* Refuse an object (its members are members[mark..n) of the stack) that has a key twice, at the
+ * first repetition in the text. */
+static medsec_err check_keys(struct parser *ps, size_t mark)
+{
+    const struct medsec_json_member *m = ps->members.v;
+    size_t n = ps->members.n;
+    if (n - mark <= DUP_PAIRWISE_MAX) {
+        for (size_t j = mark + 1; j < n; j++)
+            for (size_t i = mark; i < j; i++)
+                if (same_key(&m[i], &m[j]))
+                    return duplicate_key(ps, i, j);
+        return MEDSEC_OK;
+    }
+    size_t want = 2 * (n - mark), cap = 64;
+    while (cap < want)
+        cap *= 2;
+    if (cap > ps->dup_cap) {
+        size_t *slots = medsec_malloc(cap * sizeof *slots);
+        if (!slots)
+            return fail(ps, ps->p, MEDSEC_ENOMEM, NULL);
+        medsec_free(ps->dup_slots);
+        ps->dup_slots = slots;
+        ps->dup_cap = cap;
+    }
+    memset(ps->dup_slots, 0, cap * sizeof *ps->dup_slots);
+    for (size_t j = mark; j < n; j++) {
+        size_t k = key_hash(&m[j]) & (cap - 1);
+        for (; ps->dup_slots[k]; k = (k + 1) & (cap - 1))
+            if (same_key(&m[ps->dup_slots[k] - 1], &m[j]))
+                return duplicate_key(ps, ps->dup_slots[k] - 1, j);
+        ps->dup_slots[k] = j + 1;
+    }
+    return MEDSEC_OK;
+}
+
 static medsec_err parse_object(struct parser *ps, struct medsec_json *v)
 {
     size_t mark = ps->members.n;
@@ -334,6 +408,7 @@ static medsec_err parse_object(struct parser *ps, struct medsec_json *v)
             return fail(ps, ps->p, MEDSEC_EPARSE,
                         ps->p < ps->end ? "expected a string key in object"
                                         : "unexpected end of input in object");
+        size_t key_at = (size_t)(ps->p - ps->s);
         ps->p++;
         rc = parse_string(ps, &m.key, &m.key_len);
         if (rc)
@@ -346,9 +421,11 @@ static medsec_err parse_object(struct parser *ps, struct medsec_json *v)
         if (rc)
             return rc;
         struct medsec_json_member *slot = stack_push(&ps->members);
-        if (!slot)
+        size_t *at = slot ? stack_push(&ps->key_at) : NULL;
+        if (!at)
             return fail(ps, ps->p, MEDSEC_ENOMEM, NULL);
         *slot = m;
+        *at = key_at;
         bool more;
         if ((rc = next_or_close(ps, '}', "expected ',' or '}' in object",
                                 "unexpected end of input in object", &more)))
@@ -356,9 +433,12 @@ static medsec_err parse_object(struct parser *ps, struct medsec_json *v)
         if (!more)
             break;
     }
+    if ((rc = check_keys(ps, mark)))
+        return rc;
 done:;
     void *mem;
     size_t count;
+    ps->key_at.n = mark;
     if ((rc = stack_take(ps, &ps->members, mark, &mem, &count)))
         return rc;
     v->type = MEDSEC_JSON_OBJECT;
@@ -449,6 +529,7 @@ medsec_err medsec_json_parse(const char *text, size_t len, const struct medsec_j
         .doc = doc,
         .items = {NULL, 0, 0, sizeof(struct medsec_json)},
         .members = {NULL, 0, 0, sizeof(struct medsec_json_member)},
+        .key_at = {NULL, 0, 0, sizeof(size_t)},
         .max_depth = lim && lim->max_depth ? lim->max_depth : 128,
         .max_nodes = lim && lim->max_nodes ? lim->max_nodes : (size_t)64 << 20,
         .filename = filename,
@@ -467,6 +548,8 @@ medsec_err medsec_json_parse(const char *text, size_t len, const struct medsec_j
     }
     medsec_free(ps.items.v);
     medsec_free(ps.members.v);
+    medsec_free(ps.key_at.v);
+    medsec_free(ps.dup_slots);
     if (rc) {
         medsec_json_doc_free(doc);
         return rc;

@@ -1,9 +1,11 @@
 /* rubric.c: turns a YAML file of answers to the MITRE/FDA "Rubric for Applying CVSS to Medical
- * Devices" questions into a CVSS v3.1 base vector, walking the rubric's decision flow per metric
- * and recording which answers set each metric. The questions and answers are documented in
- * docs/rubric.md. */
+ * Devices" questions into a CVSS v3.1 base vector and a CVSS v4.0 vector with the Safety
+ * supplemental metric, walking a decision flow per metric in which each metric is decided by its
+ * own questions only, and recording which answers set each metric. The questions, the mapping to
+ * both CVSS versions and the Safety rule are documented in docs/rubric.md. */
 #include <libfyaml.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -15,7 +17,7 @@
 /* One yes/no question of a metric's decision flow. */
 struct question {
     const char *key; /* key in the answers file */
-    const char *id;  /* the rubric's question id */
+    const char *id; /* the rubric's question id; M4... for the questions medsec adds for CVSS 4.0 */
 };
 
 enum { MAXQ = 8 };
@@ -34,13 +36,22 @@ static const struct section s_av = {"attack_vector",
                                      {"physical_access", "XAVP"}},
                                     5};
 static const char av_result[5] = {'N', 'A', 'A', 'L', 'P'};
-static const struct section s_ac = {"attack_complexity", {{"specialized_conditions", "XACL"}}, 1};
+/* XACL decides v3.1 AC. CVSS 4.0 splits those conditions in two: M4AT (deployment and execution
+ * conditions: a race, an on-path position) gives AT, M4AC (defeating a protection, target-specific
+ * secrets) gives AC; both are asked only when XACL is yes. */
+static const struct section s_ac = {"attack_complexity",
+                                    {{"specialized_conditions", "XACL"},
+                                     {"deployment_conditions", "M4AT"},
+                                     {"defeat_protections", "M4AC"}},
+                                    3};
 static const struct section s_pr = {"privileges_required",
                                     {{"authentication_required", "XPRL"},
                                      {"credentials_easily_obtained", "XPRS"},
                                      {"administrative_privileges", "XPRZ"}},
                                     3};
-static const struct section s_ui = {"user_interaction", {{"user_action_required", "XUI"}}, 1};
+/* XUI decides v3.1 UI; M4UI (asked when XUI is yes) tells CVSS 4.0 Active from Passive. */
+static const struct section s_ui = {
+    "user_interaction", {{"user_action_required", "XUI"}, {"deliberate_action", "M4UI"}}, 2};
 static const struct section s_s = {"scope", {{"impacts_other_components", "XS"}}, 1};
 
 /* The clinical functions whose confidentiality, integrity and availability the rubric asks about.
@@ -58,8 +69,24 @@ static const struct function functions[] = {
     {"secrets", {"XCS", "XIS", "XAS"}, true},
     {"other", {"XCO", "XIO", "XAO"}, false},
 };
-enum { NFUNC = sizeof functions / sizeof functions[0] };
+enum { NFUNC = sizeof functions / sizeof functions[0], F_DIAGNOSIS = 1, F_THERAPY = 2 };
 static const char *const cia_keys[3] = {"confidentiality", "integrity", "availability"};
+static const char *const level_names[3] = {"none", "low", "high"};
+
+/* Where a function's impact lands (`system`, M4SYS): bits, 0 when not answered. */
+enum { SYS_VULNERABLE = 1, SYS_SUBSEQUENT = 2 };
+
+/* The impact answers. */
+struct impact {
+    int level[NFUNC][3];         /* [function][C/I/A]: 0 none, 1 low, 2 high; -1 function absent */
+    unsigned sys[NFUNC];         /* SYS_ bits */
+    struct fy_node *fkey[NFUNC]; /* the function's key, for positions */
+    struct fy_node *sysval[NFUNC]; /* its `system` answer */
+};
+
+/* The v4.0 metrics in vector order (struct medsec_cvss_rubric.metrics4). */
+enum { V4_AV, V4_AC, V4_AT, V4_PR, V4_UI, V4_VC, V4_VI, V4_VA, V4_SC, V4_SI, V4_SA, V4_S };
+_Static_assert(V4_S + 1 == MEDSEC_CVSS_RUBRIC_V4_METRICS, "metrics4 holds every v4.0 metric");
 
 struct answers {
     struct fy_node *section; /* the section's key node, NULL when the section is absent */
@@ -262,11 +289,31 @@ static medsec_err decide_pr(struct ctx *c, const struct answers *a,
     return MEDSEC_OK;
 }
 
-/* Impact answers: [function][C/I/A] as 0 none, 1 low, 2 high; -1 when the function is absent. */
-static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *v,
-                              int level[NFUNC][3])
+/* The `system` answer of function @f: where its impact lands, for the CVSS 4.0 impact metrics. */
+static medsec_err read_system(struct ctx *c, unsigned f, struct fy_node *v, struct impact *imp)
 {
-    static const char *const names[3] = {"none", "low", "high"};
+    static const char *const names[3] = {"vulnerable", "subsequent", "both"};
+    static const unsigned bits[3] = {SYS_VULNERABLE, SYS_SUBSEQUENT,
+                                     SYS_VULNERABLE | SYS_SUBSEQUENT};
+    char what[96];
+    snprintf(what, sizeof what, "impact.%s.system", functions[f].key);
+    medsec_err rc = MEDSEC_OK;
+    const char *t = text_of(c, v, what, &rc);
+    if (!t)
+        return rc;
+    for (int l = 0; l < 3; l++)
+        if (strcmp(t, names[l]) == 0) {
+            imp->sys[f] = bits[l];
+            imp->sysval[f] = v;
+            return MEDSEC_OK;
+        }
+    return fail(c, v, "%s: answer '%.40s' is not vulnerable, subsequent or both", what, t);
+}
+
+/* The impact section: per clinical function the C, I, A answers and optionally `system`. */
+static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *v,
+                              struct impact *imp)
+{
     bool seen[NFUNC] = {false};
     if (!fy_node_is_mapping(v))
         return fail(c, v ? v : k, "impact: expected a mapping of clinical functions");
@@ -291,6 +338,7 @@ static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *
                         "impact.%s: expected confidentiality, integrity and availability",
                         functions[f].key);
         seen[f] = true;
+        imp->fkey[f] = fk;
         struct fy_node *val[3] = {NULL, NULL, NULL};
         void *it2 = NULL;
         for (struct fy_node_pair *q; (q = fy_node_mapping_iterate(fv, &it2));) {
@@ -299,15 +347,22 @@ static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *
             for (j = 0; j < 3; j++)
                 if (key_is(c, ck, cia_keys[j]))
                     break;
-            if (j == 3) {
-                size_t len = 0;
-                const char *t = key_text(c, ck, &len);
-                return fail(c, ck,
-                            "impact.%s: unknown key '%.*s' (expected confidentiality, integrity, "
-                            "availability)",
-                            functions[f].key, (int)(len > 64 ? 64 : len), t);
+            if (j < 3) {
+                val[j] = fy_node_pair_value(q);
+                continue;
             }
-            val[j] = fy_node_pair_value(q);
+            if (key_is(c, ck, "system")) {
+                medsec_err rc = read_system(c, f, fy_node_pair_value(q), imp);
+                if (rc)
+                    return rc;
+                continue;
+            }
+            size_t len = 0;
+            const char *t = key_text(c, ck, &len);
+            return fail(c, ck,
+                        "impact.%s: unknown key '%.*s' (expected confidentiality, integrity, "
+                        "availability, system)",
+                        functions[f].key, (int)(len > 64 ? 64 : len), t);
         }
         for (int j = 0; j < 3; j++) {
             char what[96];
@@ -320,11 +375,11 @@ static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *
                 return rc;
             int l;
             for (l = 0; l < 3; l++)
-                if (strcmp(t, names[l]) == 0)
+                if (strcmp(t, level_names[l]) == 0)
                     break;
             if (l == 3)
                 return fail(c, val[j], "%s: answer '%.40s' is not high, low or none", what, t);
-            level[f][j] = l;
+            imp->level[f][j] = l;
         }
     }
     for (unsigned f = 0; f < NFUNC; f++)
@@ -336,25 +391,41 @@ static medsec_err read_impact(struct ctx *c, struct fy_node *k, struct fy_node *
     return MEDSEC_OK;
 }
 
-/* C, I or A: the highest impact across the clinical functions. */
-static void decide_cia(int j, int level[NFUNC][3], struct medsec_cvss_rubric_metric *m)
+/* Append a formatted text to the rationale @r of capacity @n (cut at the capacity). */
+static void add(char *r, size_t n, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void add(char *r, size_t n, const char *fmt, ...)
 {
-    static const char *const names[3] = {"none", "low", "high"};
+    size_t len = strlen(r);
+    if (len + 1 >= n)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r + len, n - len, fmt, ap);
+    va_end(ap);
+}
+
+/*
+ * An impact metric: the highest answer for property @j (0 C, 1 I, 2 A) across the clinical
+ * functions whose impact lands on @side (SYS_ bits; 0: every function, the v3.1 metric). A function
+ * without an impact on @j is listed as none whatever its side. The rationale is appended to what
+ * @m->rationale holds.
+ */
+static void decide_cia(int j, const struct impact *imp, unsigned side, const char *metric,
+                       const char *suffix, struct medsec_cvss_rubric_metric *m)
+{
     static const char letters[3] = {'N', 'L', 'H'};
-    static const char *const metric[3] = {"C", "I", "A"};
     int best = 0;
-    set_metric(m, metric[j], 0);
+    set_metric(m, metric, 0);
     for (unsigned f = 0; f < NFUNC; f++) {
-        if (level[f][j] < 0)
+        int l = imp->level[f][j];
+        if (l < 0 || (l > 0 && side && !(imp->sys[f] & side)))
             continue;
-        size_t len = strlen(m->rationale);
-        snprintf(m->rationale + len, sizeof m->rationale - len, "%s%s %s=%s", len ? "; " : "",
-                 functions[f].ids[j], functions[f].key, names[level[f][j]]);
-        if (level[f][j] > best)
-            best = level[f][j];
+        add(m->rationale, sizeof m->rationale, "%s%s %s=%s", m->rationale[0] ? "; " : "",
+            functions[f].ids[j], functions[f].key, level_names[l]);
+        if (l > best)
+            best = l;
     }
-    size_t len = strlen(m->rationale);
-    snprintf(m->rationale + len, sizeof m->rationale - len, " (highest across functions)");
+    add(m->rationale, sizeof m->rationale, " (%s)", suffix);
     m->value = letters[best];
 }
 
@@ -368,12 +439,247 @@ static medsec_err copy_text(struct ctx *c, struct fy_node *v, const char *what, 
     return MEDSEC_OK;
 }
 
+/* ---- CVSS 4.0 -------------------------------------------------------------------------------- */
+
+/* Record the first reason the v4.0 vector cannot be derived: a question the v4.0 flow reaches that
+ * the file does not answer (an answers file written before medsec asked it), at node @at. */
+static void missing4(struct ctx *c, struct medsec_cvss_rubric *out, struct fy_node *at,
+                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void missing4(struct ctx *c, struct medsec_cvss_rubric *out, struct fy_node *at,
+                     const char *fmt, ...)
+{
+    if (out->missing4[0])
+        return;
+    unsigned line, col;
+    medsec_yaml_pos(at ? at : c->root, &line, &col);
+    int n = snprintf(out->missing4, sizeof out->missing4, "%s:%u:%u: ", c->name ? c->name : "",
+                     line, col);
+    if (n < 0 || (size_t)n >= sizeof out->missing4) /* a name that long leaves no room */
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(out->missing4 + n, sizeof out->missing4 - (size_t)n, fmt, ap);
+    va_end(ap);
+}
+
+/* A yes/no question of the v4.0 flow: *given is false when the file does not answer it. An answer
+ * that is not yes or no is an error even where the flow does not reach the question. */
+static medsec_err answer4(struct ctx *c, const struct section *s, const struct answers *a,
+                          unsigned i, bool *given, bool *yes)
+{
+    *yes = false;
+    *given = a->val[i] != NULL;
+    return *given ? answer(c, s, a, i, NULL, yes) : MEDSEC_OK;
+}
+
+/* v4.0 AC and AT. Both are conditions beyond the attacker's control, so they are asked only when
+ * XACL is yes; a yes to either with XACL no contradicts it. XACL yes with both no is a condition
+ * v4.0 no longer counts: knowledge the attacker gathers by reconnaissance (AC:L, AT:N). */
+static medsec_err decide_ac_at(struct ctx *c, const struct answers *a, bool xacl,
+                               struct medsec_cvss_rubric *out)
+{
+    static const char *const why[3] = {
+        NULL, "a race or an on-path position is a condition beyond the attacker's control",
+        "a protection to defeat or a target-specific secret is a condition beyond the attacker's "
+        "control"};
+    struct medsec_cvss_rubric_metric *m[3] = {NULL, &out->metrics4[V4_AT], &out->metrics4[V4_AC]};
+    static const char *const name[3] = {NULL, "AT", "AC"};
+    static const char if_yes[3] = {0, 'P', 'H'}, if_no[3] = {0, 'N', 'L'};
+    for (unsigned i = 1; i < 3; i++) {
+        bool given, yes;
+        medsec_err rc = answer4(c, &s_ac, a, i, &given, &yes);
+        if (rc)
+            return rc;
+        set_metric(m[i], name[i], 0);
+        note(m[i]->rationale, sizeof m[i]->rationale, &s_ac, 0, xacl);
+        if (!xacl) {
+            if (yes)
+                return fail(c, a->val[i], "attack_complexity.%s: yes contradicts %s: no (%s)",
+                            s_ac.q[i].key, s_ac.q[0].key, why[i]);
+            m[i]->value = if_no[i];
+        } else if (!given) {
+            missing4(c, out, a->section,
+                     "attack_complexity: question '%s' (%s) is not answered; CVSS 4.0 asks it "
+                     "when %s is yes",
+                     s_ac.q[i].key, s_ac.q[i].id, s_ac.q[0].key);
+        } else {
+            note(m[i]->rationale, sizeof m[i]->rationale, &s_ac, i, yes);
+            m[i]->value = yes ? if_yes[i] : if_no[i];
+        }
+    }
+    return MEDSEC_OK;
+}
+
+/* v4.0 UI: None, or, when another person must act (XUI), Active for a deliberate action (M4UI) and
+ * Passive for ordinary use of the device. */
+static medsec_err decide_ui4(struct ctx *c, const struct answers *a, bool xui,
+                             struct medsec_cvss_rubric *out)
+{
+    struct medsec_cvss_rubric_metric *m = &out->metrics4[V4_UI];
+    bool given, yes;
+    medsec_err rc = answer4(c, &s_ui, a, 1, &given, &yes);
+    if (rc)
+        return rc;
+    set_metric(m, "UI", 0);
+    note(m->rationale, sizeof m->rationale, &s_ui, 0, xui);
+    if (!xui) {
+        if (yes)
+            return fail(c, a->val[1],
+                        "user_interaction.%s: yes contradicts %s: no (a deliberate action by "
+                        "another person is user interaction)",
+                        s_ui.q[1].key, s_ui.q[0].key);
+        m->value = 'N';
+    } else if (!given) {
+        missing4(c, out, a->section,
+                 "user_interaction: question '%s' (%s) is not answered; CVSS 4.0 asks it when %s "
+                 "is yes",
+                 s_ui.q[1].key, s_ui.q[1].id, s_ui.q[0].key);
+    } else {
+        note(m->rationale, sizeof m->rationale, &s_ui, 1, yes);
+        m->value = yes ? 'A' : 'P';
+    }
+    return MEDSEC_OK;
+}
+
+/*
+ * v4.0 VC/VI/VA and SC/SI/SA. Without a scope change (XS no) every impact is on the vulnerable
+ * system: VC/VI/VA are the v3.1 C/I/A and SC/SI/SA are None; `system: subsequent` or `both`
+ * contradicts XS no. With a scope change each function with an impact says where it lands (M4SYS)
+ * and each side takes the highest answer across its functions; at least one function with an impact
+ * must land on a subsequent system, or there is no scope change.
+ */
+static medsec_err decide_impact4(struct ctx *c, const struct impact *imp, bool xs,
+                                 struct fy_node *xs_answer, struct medsec_cvss_rubric *out)
+{
+    static const char *const vname[3] = {"VC", "VI", "VA"}, *const sname[3] = {"SC", "SI", "SA"};
+    if (!xs) {
+        for (unsigned f = 0; f < NFUNC; f++)
+            if (imp->sys[f] & SYS_SUBSEQUENT)
+                return fail(c, imp->sysval[f],
+                            "impact.%s.system: %s contradicts scope.impacts_other_components: no "
+                            "(without a scope change every impact is on the vulnerable system)",
+                            functions[f].key, imp->sys[f] & SYS_VULNERABLE ? "both" : "subsequent");
+        for (int j = 0; j < 3; j++) {
+            decide_cia(j, imp, 0, vname[j],
+                       "highest across functions, all on the vulnerable system",
+                       &out->metrics4[V4_VC + j]);
+            struct medsec_cvss_rubric_metric *m = &out->metrics4[V4_SC + j];
+            set_metric(m, sname[j], 'N');
+            note(m->rationale, sizeof m->rationale, &s_s, 0, false);
+        }
+        return MEDSEC_OK;
+    }
+    for (int j = 0; j < 3; j++) {
+        set_metric(&out->metrics4[V4_VC + j], vname[j], 0);
+        set_metric(&out->metrics4[V4_SC + j], sname[j], 0);
+        note(out->metrics4[V4_SC + j].rationale, sizeof out->metrics4[V4_SC + j].rationale, &s_s, 0,
+             true);
+    }
+    bool complete = true, any_impact = false, any_subsequent = false;
+    for (unsigned f = 0; f < NFUNC; f++) {
+        if (imp->level[f][0] <= 0 && imp->level[f][1] <= 0 && imp->level[f][2] <= 0)
+            continue;
+        any_impact = true;
+        any_subsequent |= (imp->sys[f] & SYS_SUBSEQUENT) != 0;
+        if (!imp->sys[f]) {
+            missing4(c, out, imp->fkey[f],
+                     "impact.%s: question 'system' (M4SYS) is not answered; CVSS 4.0 asks it of "
+                     "every clinical function with an impact when "
+                     "scope.impacts_other_components is yes",
+                     functions[f].key);
+            complete = false;
+        }
+    }
+    if (!complete) {
+        for (int j = 0; j < 3; j++)
+            note(out->metrics4[V4_VC + j].rationale, sizeof out->metrics4[V4_VC + j].rationale,
+                 &s_s, 0, true);
+        return MEDSEC_OK;
+    }
+    if (any_impact && !any_subsequent)
+        return fail(c, xs_answer,
+                    "scope.impacts_other_components: yes, but no clinical function with an impact "
+                    "is on a subsequent system (answer system: subsequent or both where the impact "
+                    "lands beyond the vulnerable component, or impacts_other_components: no)");
+    for (int j = 0; j < 3; j++) {
+        decide_cia(j, imp, SYS_VULNERABLE, vname[j],
+                   "highest across functions on the vulnerable system", &out->metrics4[V4_VC + j]);
+        decide_cia(j, imp, SYS_SUBSEQUENT, sname[j],
+                   "highest across functions on subsequent systems", &out->metrics4[V4_SC + j]);
+    }
+    return MEDSEC_OK;
+}
+
+/*
+ * Safety (CVSS 4.0 supplemental metric S): Present when an integrity or availability answer of
+ * therapy_delivery or diagnosis_monitoring is high, Negligible otherwise. A high answer for these
+ * functions means altered or lost therapy or diagnosis that can harm the patient or delay or deny
+ * care, which medsec takes to meet IEC 61508's consequence category "marginal" or worse; low means
+ * no direct clinical consequence, i.e. "negligible" (docs/rubric.md, "Safety").
+ */
+static void decide_safety(const struct impact *imp, struct medsec_cvss_rubric_metric *m)
+{
+    static const unsigned fn[2] = {F_DIAGNOSIS, F_THERAPY};
+    set_metric(m, "S", 'N');
+    for (int i = 0; i < 2; i++)
+        for (int j = 1; j < 3; j++) {
+            int l = imp->level[fn[i]][j];
+            if (l < 0) /* both functions are required: never absent once the file is accepted */
+                continue;
+            add(m->rationale, sizeof m->rationale, "%s%s %s=%s", m->rationale[0] ? "; " : "",
+                functions[fn[i]].ids[j], functions[fn[i]].key, level_names[l]);
+            if (l == 2)
+                m->value = 'P';
+        }
+    add(m->rationale, sizeof m->rationale, " (%s)",
+        m->value == 'P' ? "Present: a high integrity or availability impact on therapy or diagnosis"
+                        : "Negligible: no high integrity or availability impact on therapy or "
+                          "diagnosis");
+}
+
+/* The v4.0 vector from the answers and the v3.1 metrics already decided (AV and PR carry over). */
+static medsec_err decide_v4(struct ctx *c, const struct answers *ac, const struct answers *ui,
+                            const struct answers *sc, const struct impact *imp,
+                            struct medsec_cvss_rubric *out)
+{
+    out->base4 = -1;
+    out->severity4 = MEDSEC_CVSS_SEV_UNKNOWN;
+    out->metrics4[V4_AV] = out->metrics[0];
+    out->metrics4[V4_PR] = out->metrics[2];
+    medsec_err rc;
+    if ((rc = decide_ac_at(c, ac, out->metrics[1].value == 'H', out)) ||
+        (rc = decide_ui4(c, ui, out->metrics[3].value == 'R', out)) ||
+        (rc = decide_impact4(c, imp, out->metrics[4].value == 'C', sc->val[0], out)))
+        return rc;
+    decide_safety(imp, &out->metrics4[V4_S]);
+    if (out->missing4[0])
+        return MEDSEC_OK;
+
+    size_t len = (size_t)snprintf(out->vector4, sizeof out->vector4, "CVSS:4.0");
+    for (int i = 0; i < MEDSEC_CVSS_RUBRIC_V4_METRICS; i++)
+        len += (size_t)snprintf(out->vector4 + len, sizeof out->vector4 - len, "/%s:%c",
+                                out->metrics4[i].metric, out->metrics4[i].value);
+    struct medsec_error perr;
+    if (len >= sizeof out->vector4 ||
+        medsec_cvss_parse(out->vector4, &out->cvss4, &perr) != MEDSEC_OK)
+        return medsec_error_set(c->err, MEDSEC_EINTERNAL, c->name, 0, 0,
+                                "rubric produced a bad CVSS 4.0 vector %s: %s", out->vector4,
+                                len >= sizeof out->vector4 ? "too long" : perr.msg);
+    struct medsec_cvss_scores s;
+    medsec_cvss_score(&out->cvss4, &s);
+    out->base4 = s.base;
+    out->severity4 = medsec_cvss_severity(out->cvss4.version, s.base);
+    return MEDSEC_OK;
+}
+
+/* ---- the answers file ------------------------------------------------------------------------ */
+
 static medsec_err walk(struct ctx *c, struct medsec_cvss_rubric *out)
 {
     struct answers av = {0}, ac = {0}, pr = {0}, ui = {0}, sc = {0};
-    int level[NFUNC][3];
+    struct impact imp = {0};
     bool have_impact = false;
-    memset(level, -1, sizeof level);
+    memset(imp.level, -1, sizeof imp.level);
     if (!c->root || !fy_node_is_mapping(c->root))
         return fail(c, c->root,
                     "expected a mapping with the rubric's sections (attack_vector, ...)");
@@ -402,7 +708,7 @@ static medsec_err walk(struct ctx *c, struct medsec_cvss_rubric *out)
             rc = read_section(c, k, v, &s_s, &sc);
         } else if (key_is(c, k, "impact")) {
             have_impact = true;
-            rc = read_impact(c, k, v, level);
+            rc = read_impact(c, k, v, &imp);
         } else {
             size_t len = 0;
             const char *t = key_text(c, k, &len);
@@ -414,6 +720,7 @@ static medsec_err walk(struct ctx *c, struct medsec_cvss_rubric *out)
     }
     if (rc)
         return rc;
+    /* v3.1: each metric from its own section's questions */
     if ((rc = decide_av(c, &av, &out->metrics[0])) ||
         (rc = decide_one(c, &s_ac, &ac, "AC", 'H', 'L', &out->metrics[1])) ||
         (rc = decide_pr(c, &pr, &out->metrics[2])) ||
@@ -422,8 +729,9 @@ static medsec_err walk(struct ctx *c, struct medsec_cvss_rubric *out)
         return rc;
     if (!have_impact)
         return fail(c, NULL, "missing section 'impact'");
+    static const char *const cia[3] = {"C", "I", "A"};
     for (int j = 0; j < 3; j++)
-        decide_cia(j, level, &out->metrics[5 + j]);
+        decide_cia(j, &imp, 0, cia[j], "highest across functions", &out->metrics[5 + j]);
 
     size_t len = (size_t)snprintf(out->vector, sizeof out->vector, "CVSS:3.1");
     for (int i = 0; i < 8; i++)
@@ -437,7 +745,9 @@ static medsec_err walk(struct ctx *c, struct medsec_cvss_rubric *out)
     medsec_cvss_score(&out->cvss, &s);
     out->base = s.base;
     out->severity = medsec_cvss_severity(out->cvss.version, s.base);
-    return MEDSEC_OK;
+
+    /* v4.0 from the same answers */
+    return decide_v4(c, &ac, &ui, &sc, &imp, out);
 }
 
 medsec_err medsec_cvss_rubric_parse(const char *text, size_t len, const char *name,
@@ -474,12 +784,13 @@ medsec_err medsec_cvss_rubric_load(const char *path, struct medsec_cvss_rubric *
 
 const char *medsec_cvss_rubric_value_name(const struct medsec_cvss_rubric_metric *m)
 {
-    bool av = strcmp(m->metric, "AV") == 0;
+    bool av = strcmp(m->metric, "AV") == 0, ui = strcmp(m->metric, "UI") == 0;
+    bool safety = strcmp(m->metric, "S") == 0; /* v3.1 Scope is U or C, v4.0 Safety N or P */
     switch (m->value) {
-    case 'N': return av ? "Network" : "None";
-    case 'A': return "Adjacent";
+    case 'N': return av ? "Network" : safety ? "Negligible" : "None";
+    case 'A': return ui ? "Active" : "Adjacent";
     case 'L': return av ? "Local" : "Low";
-    case 'P': return "Physical";
+    case 'P': return av ? "Physical" : ui ? "Passive" : "Present";
     case 'H': return "High";
     case 'R': return "Required";
     case 'U': return "Unchanged";

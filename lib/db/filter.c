@@ -166,3 +166,27 @@ void db_filters_release(struct medsec_db *db)
     }
     db->filters_loaded = false;
 }
+
+medsec_err db_filters_check(struct medsec_db *db, const char **name,
+                            size_t missing[DB_FILTER_COUNT], struct medsec_error *err)
+{
+    medsec_err rc = MEDSEC_OK;
+    for (int k = 0; !rc && k < DB_FILTER_COUNT; k++) {
+        name[k] = filter_names[k];
+        missing[k] = 0;
+        sqlite3_stmt *s = NULL;
+        if (sqlite3_prepare_v2(db->h, filter_sql[k], -1, &s, NULL) != SQLITE_OK)
+            return db_fail(db, err, "key filter");
+        int step;
+        while ((step = sqlite3_step(s)) == SQLITE_ROW) {
+            const char *v = (const char *)sqlite3_column_text(s, 0);
+            if (v && !db_filter_may_have(db, (enum db_filter_id)k, v,
+                                         (size_t)sqlite3_column_bytes(s, 0)))
+                missing[k]++;
+        }
+        if (step != SQLITE_DONE)
+            rc = db_fail(db, err, "key filter");
+        sqlite3_finalize(s);
+    }
+    return rc;
+}

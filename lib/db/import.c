@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "medsec/date.h"
 
 #define BIND_TEXT(s, i, v) sqlite3_bind_text((s), (i), (v), -1, SQLITE_STATIC)
 
@@ -218,11 +219,33 @@ static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv,
     return MEDSEC_OK;
 }
 
+/* Can modified time @t order two copies of a record? It must start as a date, YYYY-MM-DD, and not
+ * lie after @tomorrow (a day of slack for the sources' clocks). A time in the future would make its
+ * copy the newer one for ever, and block every real update of the record. */
+static bool time_plausible(const char *t, const char *tomorrow)
+{
+    if (!t || strlen(t) < 10)
+        return false;
+    for (int i = 0; i < 10; i++)
+        if (i == 4 || i == 7 ? t[i] != '-' : t[i] < '0' || t[i] > '9')
+            return false;
+    int month = (t[5] - '0') * 10 + (t[6] - '0'), day = (t[8] - '0') * 10 + (t[9] - '0');
+    return month >= 1 && month <= 12 && day >= 1 && day <= 31 && strncmp(t, tomorrow, 10) <= 0;
+}
+
 static medsec_err store_advisory(void *ud, const struct medsec_advisory *adv)
 {
     struct importer *im = ud;
     struct medsec_db *db = im->db;
     const char *src = medsec_adv_source_name(adv->source);
+    bool new_ok = time_plausible(adv->modified, im->tomorrow);
+    if (adv->modified && !new_ok) {
+        im->stats->impossible_time++;
+        (void)medsec_diags_add(im->diags, MEDSEC_SEV_WARNING, adv->origin, 0, 0, NULL,
+                               "%s: modified time '%.40s' is not a date or lies in the future:"
+                               " stored, but it never makes this copy the newer one",
+                               adv->id, adv->modified);
+    }
     sqlite3_int64 id = 0;
     bool update = false;
     {
@@ -246,7 +269,12 @@ static medsec_err store_advisory(void *ud, const struct medsec_advisory *adv)
             /* Keep the newer copy. Two copies of one record from different files with the same
              * `modified` (test-data duplicates): the larger hash wins, so re-imports are stable. */
             const char *org = (const char *)sqlite3_column_text(s, 3);
-            int cmp = mod && adv->modified ? strcmp(mod, adv->modified) : 0;
+            /* a stored impossible time loses to any copy; an impossible new one to a real one */
+            bool old_ok = time_plausible(mod, im->tomorrow);
+            int cmp = mod && !old_ok             ? -1
+                      : adv->modified && !new_ok ? (mod ? 1 : 0)
+                      : mod && adv->modified     ? strcmp(mod, adv->modified)
+                                                 : 0;
             if (cmp > 0 || (cmp == 0 && org && strcmp(org, adv->origin) != 0 && h > adv->hash)) {
                 im->stats->older[adv->source]++;
                 sqlite3_reset(s);
@@ -396,6 +424,7 @@ medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
     im->diags = diags;
     im->err = err;
     medsec_ctx_timestamp(db->ctx, im->now);
+    medsec_date_format(medsec_ctx_now(db->ctx) + 86400, im->tomorrow);
     sqlite3_stmt *s = NULL;
     if (sqlite3_prepare_v2(db->h, "SELECT NOT EXISTS(SELECT 1 FROM advisory)", -1, &s, NULL) ==
             SQLITE_OK &&

@@ -62,6 +62,8 @@ struct medsec_db {
     sqlite3 *h;
     char *path;
     bool readonly;
+    int schema;    /* PRAGMA user_version after opening (0: an empty file, read-only) */
+    bool complete; /* an import has completed into the file (meta last_import is set) */
     sqlite3_stmt *st[ST_COUNT];
     struct db_filter filters[DB_FILTER_COUNT];
     bool filters_loaded;
@@ -90,17 +92,54 @@ medsec_err db_filters_build(struct medsec_db *db, const char *stamp, struct meds
 /* False only when @key (@len bytes) is certainly not in the table behind filter @id. */
 bool db_filter_may_have(struct medsec_db *db, enum db_filter_id id, const char *key, size_t len);
 void db_filters_release(struct medsec_db *db);
+/* For each filter in use, name[k] and how many keys of its table it would hide (missing[k], 0 for a
+ * sound filter); a filter not in use hides none. */
+medsec_err db_filters_check(struct medsec_db *db, const char **name,
+                            size_t missing[DB_FILTER_COUNT], struct medsec_error *err);
 
 /* The cached statement @id (prepared from @sql on first use), reset and with bindings cleared. */
 sqlite3_stmt *db_stmt(struct medsec_db *db, enum db_stmt_id id, const char *sql);
 /* Fill @err with the SQLite message; returns MEDSEC_EDB (or ENOMEM for SQLITE_NOMEM). */
 medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *what);
+/* The message of a file no import has completed into, and how to fix it. */
+extern const char db_unfinished_msg[];
 /* Run SQL without results. */
 medsec_err db_exec(struct medsec_db *db, const char *sql, struct medsec_error *err);
 medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value,
                        struct medsec_error *err);
 /* Rebuild vuln/alias from entry names and aliases (union-find); *count = identities. */
 medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medsec_error *err);
+
+/* ---- what a feed publishes about its files (verify.c) ---- */
+
+/* Does the digest file @text (@n bytes: "HEX" or "HEX  name") give @digest (@dlen bytes)? Compared
+ * in constant time. */
+bool db_digest_file_matches(const char *text, size_t n, const unsigned char *digest, size_t dlen);
+/* An NVD 1.1 feed's .meta: the sha256 of the inflated feed, its size and the .gz size (-1 when not
+ * given). False when it gives no sha256. */
+struct db_nvd_meta {
+    unsigned char sha256[32];
+    long long size, gz_size;
+};
+bool db_nvd_meta_parse(const char *text, size_t n, struct db_nvd_meta *m);
+/* The sha256 and size of gzip data @gz inflated (at most @max bytes). EPARSE when it is not gzip.
+ */
+medsec_err db_gunzip_sha256(const void *gz, size_t n, size_t max, unsigned char out[32],
+                            uint64_t *size) __attribute__((warn_unused_result));
+/* OpenPGP signatures by the keys a provider lists, in a keyring of their own made in @folder. */
+struct db_pgp;
+enum db_pgp_result { DB_PGP_GOOD, DB_PGP_BAD, DB_PGP_ERROR };
+medsec_err db_pgp_new(const char *folder, struct db_pgp **out, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+void db_pgp_free(struct db_pgp *p);
+/* Import key @key (armoured or binary) for fingerprint @fingerprint (40 hex digits, spaces
+ * allowed): only signatures whose primary key is a listed fingerprint count. False when refused. */
+bool db_pgp_add_key(struct db_pgp *p, const char *fingerprint, const void *key, size_t n);
+size_t db_pgp_keys(const struct db_pgp *p);
+/* Verify the detached signature @sig over @data: GOOD when every signature in it is good and one is
+ * by a listed key (its fingerprint to @signer). */
+enum db_pgp_result db_pgp_verify(struct db_pgp *p, const void *data, size_t n, const void *sig,
+                                 size_t sn, char signer[41]) __attribute__((warn_unused_result));
 
 /* An import in progress: one transaction from begin to end. */
 struct importer {
@@ -110,8 +149,9 @@ struct importer {
     struct medsec_diags *diags;
     struct medsec_error *err; /* detail of a failed statement */
     char now[21]; /* "YYYY-MM-DDTHH:MM:SSZ" from the handle's clock, stamped on what it writes */
-    bool bulk;    /* the tables were empty: indexes are built at the end */
-    bool dirty;   /* entries changed: identities need merging */
+    char tomorrow[11]; /* a modified time after this day is impossible */
+    bool bulk;         /* the tables were empty: indexes are built at the end */
+    bool dirty;        /* entries changed: identities need merging */
 };
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
                            const struct medsec_db_import_opts *opts,

@@ -12,31 +12,41 @@ static const char *col(sqlite3_stmt *s, int i)
     return (const char *)sqlite3_column_text(s, i);
 }
 
-static size_t count_of(struct medsec_db *db, const char *sql, const char *arg)
+/* *n = the count @sql (one optional text argument @arg) gives. A failed query (a damaged file) is
+ * an error, never a count of zero. */
+static medsec_err count_of(struct medsec_db *db, const char *sql, const char *arg, size_t *n,
+                           struct medsec_error *err)
 {
     sqlite3_stmt *s = NULL;
-    size_t n = 0;
-    if (sqlite3_prepare_v2(db->h, sql, -1, &s, NULL) == SQLITE_OK) {
-        if (arg)
-            sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW)
-            n = (size_t)sqlite3_column_int64(s, 0);
-    }
+    *n = 0;
+    if (sqlite3_prepare_v2(db->h, sql, -1, &s, NULL) != SQLITE_OK)
+        return db_fail(db, err, "counting");
+    if (arg)
+        sqlite3_bind_text(s, 1, arg, -1, SQLITE_STATIC);
+    int sr = sqlite3_step(s);
+    if (sr == SQLITE_ROW)
+        *n = (size_t)sqlite3_column_int64(s, 0);
+    medsec_err rc = sr == SQLITE_ROW ? MEDSEC_OK : db_fail(db, err, "counting");
     sqlite3_finalize(s);
-    return n;
+    return rc;
 }
 
-static void meta_get(struct medsec_db *db, const char *key, char out[32])
+static medsec_err meta_get(struct medsec_db *db, const char *key, char out[32],
+                           struct medsec_error *err)
 {
     sqlite3_stmt *s = NULL;
     out[0] = '\0';
-    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = ?", -1, &s, NULL) ==
-        SQLITE_OK) {
-        sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
-        if (sqlite3_step(s) == SQLITE_ROW && col(s, 0))
-            snprintf(out, 32, "%s", col(s, 0));
-    }
+    if (sqlite3_prepare_v2(db->h, "SELECT value FROM meta WHERE key = ?", -1, &s, NULL) !=
+        SQLITE_OK)
+        return db_fail(db, err, "reading meta");
+    sqlite3_bind_text(s, 1, key, -1, SQLITE_STATIC);
+    int sr = sqlite3_step(s);
+    if (sr == SQLITE_ROW && col(s, 0))
+        snprintf(out, 32, "%s", col(s, 0));
+    medsec_err rc =
+        sr == SQLITE_ROW || sr == SQLITE_DONE ? MEDSEC_OK : db_fail(db, err, "reading meta");
     sqlite3_finalize(s);
+    return rc;
 }
 
 medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *out,
@@ -44,55 +54,87 @@ medsec_err medsec_db_freshness(struct medsec_db *db, struct medsec_db_status *ou
 {
     DB_CTX_ENTER(db->ctx);
     memset(out, 0, sizeof *out);
+    out->schema_version = db->schema;
+    if (db->schema == 0) /* an empty file (opened with MEDSEC_DB_UNFINISHED) */
+        return MEDSEC_OK;
+    medsec_err rc = meta_get(db, "last_import", out->last_import, err);
+    if (!rc)
+        rc = meta_get(db, "last_update", out->last_update, err);
+    out->complete = out->last_import[0] != '\0';
+    return rc;
+}
+
+/* What `db update` verified about the files it imported, per source (table feed, schema 4). */
+static medsec_err verified_counts(struct medsec_db *db, struct medsec_db_status *out,
+                                  struct medsec_error *err)
+{
     sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-        return db_fail(db, err, "freshness");
-    if (sqlite3_step(s) == SQLITE_ROW)
-        out->schema_version = sqlite3_column_int(s, 0);
+    if (sqlite3_prepare_v2(
+            db->h,
+            "SELECT source, count(*), sum(verified LIKE '%sha256%'), sum(verified LIKE '%sha512%'),"
+            " sum(verified LIKE '%openpgp%'), sum(verified LIKE '%modified%'),"
+            " sum(verified IS NULL OR verified = '') FROM feed WHERE source IS NOT NULL GROUP BY 1",
+            -1, &s, NULL) != SQLITE_OK)
+        return db_fail(db, err, "counting verified files");
+    int sr;
+    while ((sr = sqlite3_step(s)) == SQLITE_ROW) {
+        enum medsec_adv_source src;
+        if (!col(s, 0) || !medsec_adv_source_parse(col(s, 0), &src))
+            continue;
+        struct medsec_db_verified *v = &out->verified[src];
+        v->files = (size_t)sqlite3_column_int64(s, 1);
+        v->sha256 = (size_t)sqlite3_column_int64(s, 2);
+        v->sha512 = (size_t)sqlite3_column_int64(s, 3);
+        v->openpgp = (size_t)sqlite3_column_int64(s, 4);
+        v->modified = (size_t)sqlite3_column_int64(s, 5);
+        v->unverified = (size_t)sqlite3_column_int64(s, 6);
+    }
+    medsec_err rc = sr == SQLITE_DONE ? MEDSEC_OK : db_fail(db, err, "counting verified files");
     sqlite3_finalize(s);
-    meta_get(db, "last_import", out->last_import);
-    meta_get(db, "last_update", out->last_update);
-    return MEDSEC_OK;
+    return rc;
 }
 
 medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out,
                             struct medsec_error *err)
 {
     DB_CTX_ENTER(db->ctx);
-    memset(out, 0, sizeof *out);
-    sqlite3_stmt *s = NULL;
-    if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
-        return db_fail(db, err, "status");
-    if (sqlite3_step(s) == SQLITE_ROW)
-        out->schema_version = sqlite3_column_int(s, 0);
-    sqlite3_finalize(s);
-    for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++) {
+    medsec_err rc = medsec_db_freshness(db, out, err);
+    if (rc || db->schema == 0)
+        return rc;
+    for (int i = 0; !rc && i < MEDSEC_ADV_NSOURCES; i++) {
         const char *src = medsec_adv_source_name((enum medsec_adv_source)i);
-        out->advisories[i] = count_of(db, "SELECT count(*) FROM advisory WHERE source = ?", src);
-        out->vulns[i] =
-            count_of(db,
-                     "SELECT count(*) FROM entry JOIN advisory a ON a.id = entry.advisory"
-                     " WHERE a.source = ?",
-                     src);
-        out->affected[i] =
-            count_of(db,
-                     "SELECT count(*) FROM affected JOIN entry e ON e.id = affected.entry"
-                     " JOIN advisory a ON a.id = e.advisory WHERE a.source = ?",
-                     src);
+        rc = count_of(db, "SELECT count(*) FROM advisory WHERE source = ?", src,
+                      &out->advisories[i], err);
+        if (!rc)
+            rc = count_of(db,
+                          "SELECT count(*) FROM entry JOIN advisory a ON a.id = entry.advisory"
+                          " WHERE a.source = ?",
+                          src, &out->vulns[i], err);
+        if (!rc)
+            rc = count_of(db,
+                          "SELECT count(*) FROM affected JOIN entry e ON e.id = affected.entry"
+                          " JOIN advisory a ON a.id = e.advisory WHERE a.source = ?",
+                          src, &out->affected[i], err);
     }
-    out->kev = out->advisories[MEDSEC_ADV_KEV] = count_of(db, "SELECT count(*) FROM kev", NULL);
-    out->epss = out->advisories[MEDSEC_ADV_EPSS] = count_of(db, "SELECT count(*) FROM epss", NULL);
-    out->cpe_matches = count_of(db, "SELECT count(*) FROM cpe_match", NULL);
-    out->cpe_nodes = count_of(db, "SELECT count(*) FROM cpe_node", NULL);
-    out->identities = count_of(db, "SELECT count(*) FROM vuln", NULL);
-    out->aliases = count_of(db, "SELECT count(*) FROM alias", NULL);
-    out->needs_review = count_of(db, "SELECT count(*) FROM affected WHERE flags & 1", NULL);
-    meta_get(db, "last_import", out->last_import);
-    meta_get(db, "last_update", out->last_update);
-    if (sqlite3_errcode(db->h) != SQLITE_OK && sqlite3_errcode(db->h) != SQLITE_DONE &&
-        sqlite3_errcode(db->h) != SQLITE_ROW)
-        return db_fail(db, err, "status");
-    return MEDSEC_OK;
+    const struct {
+        size_t *n;
+        const char *sql;
+    } counts[] = {
+        {&out->kev, "SELECT count(*) FROM kev"},
+        {&out->epss, "SELECT count(*) FROM epss"},
+        {&out->cpe_matches, "SELECT count(*) FROM cpe_match"},
+        {&out->cpe_nodes, "SELECT count(*) FROM cpe_node"},
+        {&out->identities, "SELECT count(*) FROM vuln"},
+        {&out->aliases, "SELECT count(*) FROM alias"},
+        {&out->needs_review, "SELECT count(*) FROM affected WHERE flags & 1"},
+    };
+    for (size_t i = 0; !rc && i < sizeof counts / sizeof counts[0]; i++)
+        rc = count_of(db, counts[i].sql, NULL, counts[i].n, err);
+    out->advisories[MEDSEC_ADV_KEV] = out->kev;
+    out->advisories[MEDSEC_ADV_EPSS] = out->epss;
+    if (!rc && db->schema >= 4)
+        rc = verified_counts(db, out, err);
+    return rc;
 }
 
 #define AFFECTED_COLUMNS                                                                           \

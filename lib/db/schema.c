@@ -59,22 +59,60 @@ static const char *const migrations[] = {
      * files do without */
     ("CREATE TABLE filter(name TEXT PRIMARY KEY, stamp TEXT NOT NULL, keys INTEGER NOT NULL, bits BLOB NOT NULL)"
      " WITHOUT ROWID;"),
+    /* 4: what `db update` verified about each file it imported (the feed's source, the checks that
+     * passed, the digest it matched); readers of schema 2 and 3 files do without */
+    "ALTER TABLE feed ADD COLUMN source TEXT;"
+    "ALTER TABLE feed ADD COLUMN verified TEXT;"
+    "ALTER TABLE feed ADD COLUMN digest TEXT;",
 };
 
 /* The oldest schema a read-only open accepts: later steps only add what readers can do without. */
 #define MIN_READ_SCHEMA 2
 
+/* What SQLite's result @ext (an extended code) says, as the one error enum: what the file is (not a
+ * database, damaged) is bad input, what could not be done to the file (opened, read, written: a
+ * full disk, no permission, an I/O error) is EIO, the rest is the database's (docs/exit-codes.md).
+ */
+static medsec_err db_code(int ext)
+{
+    if (ext == SQLITE_IOERR_NOMEM)
+        return MEDSEC_ENOMEM;
+    switch (ext & 0xff) {
+    case SQLITE_NOMEM: return MEDSEC_ENOMEM;
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+    case SQLITE_FORMAT: return MEDSEC_EPARSE;
+    case SQLITE_CANTOPEN:
+    case SQLITE_PERM:
+    case SQLITE_READONLY:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_AUTH: return MEDSEC_EIO;
+    default: return MEDSEC_EDB;
+    }
+}
+
+/* A hint after SQLite's message, for the errors a user can do something about. */
+static const char *db_hint(int ext)
+{
+    switch (ext & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+        return " (another process is writing the database, an import or update: try again when it"
+               " has finished)";
+    case SQLITE_FULL: return " (free space on its disk, then run the import again)";
+    case SQLITE_CORRUPT:
+        return " (the file is damaged: `medsec db check` tells more; move it away and import again)";
+    default: return "";
+    }
+}
+
 medsec_err db_fail(struct medsec_db *db, struct medsec_error *err, const char *what)
 {
-    int code = db && db->h ? sqlite3_errcode(db->h) : SQLITE_ERROR;
+    int ext = db && db->h ? sqlite3_extended_errcode(db->h) : SQLITE_ERROR;
     const char *msg = db && db->h ? sqlite3_errmsg(db->h) : "no database";
-    /* what the file is (not a database, damaged) is bad input; what happened to it is the
-     * database's */
-    medsec_err rc = code == SQLITE_NOMEM                              ? MEDSEC_ENOMEM
-                    : code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? MEDSEC_EPARSE
-                    : code == SQLITE_CANTOPEN                         ? MEDSEC_EIO
-                                                                      : MEDSEC_EDB;
-    return medsec_error_set(err, rc, db ? db->path : NULL, 0, 0, "%s: %s", what, msg);
+    return medsec_error_set(err, db_code(ext), db ? db->path : NULL, 0, 0, "%s: %s%s", what, msg,
+                            db_hint(ext));
 }
 
 medsec_err db_exec(struct medsec_db *db, const char *sql, struct medsec_error *err)
@@ -112,21 +150,39 @@ medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value,
     return rc == SQLITE_DONE ? MEDSEC_OK : db_fail(db, err, "meta");
 }
 
-static medsec_err migrate(struct medsec_db *db, struct medsec_error *err)
+const char db_unfinished_msg[] =
+    "no import into this database has completed (the first import or update was interrupted,"
+    " failed, or is still running): run `medsec db import PATH...` or `medsec db update` again";
+
+const char *medsec_db_unfinished_msg(void)
+{
+    return db_unfinished_msg;
+}
+
+static medsec_err migrate(struct medsec_db *db, unsigned flags, struct medsec_error *err)
 {
     sqlite3_stmt *s = NULL;
     int have = 0;
     if (sqlite3_prepare_v2(db->h, "PRAGMA user_version", -1, &s, NULL) != SQLITE_OK)
         return db_fail(db, err, "reading the schema version");
-    if (sqlite3_step(s) == SQLITE_ROW)
+    int sr = sqlite3_step(s);
+    if (sr == SQLITE_ROW)
         have = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
+    if (sr != SQLITE_ROW)
+        return db_fail(db, err, "reading the schema version");
+    db->schema = have;
     int want = (int)(sizeof migrations / sizeof migrations[0]);
     if (have > want)
         return medsec_error_set(err, MEDSEC_EUNSUPPORTED, db->path, 0, 0,
                                 "database schema %d is newer than this medsec (%d)", have, want);
     if (have == want)
         return MEDSEC_OK;
+    /* an empty file: a first import that did not get as far as its schema */
+    if (db->readonly && have == 0)
+        return flags & MEDSEC_DB_UNFINISHED
+                   ? MEDSEC_OK
+                   : medsec_error_set(err, MEDSEC_EINVAL, db->path, 0, 0, "%s", db_unfinished_msg);
     if (db->readonly && have >= MIN_READ_SCHEMA)
         return MEDSEC_OK;
     if (db->readonly)
@@ -146,7 +202,67 @@ static medsec_err migrate(struct medsec_db *db, struct medsec_error *err)
         rc = db_exec(db, "COMMIT", err);
     else
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+    if (!rc)
+        db->schema = want;
     return rc;
+}
+
+/* Has an import into the file completed? Every import stamps last_import in its own transaction, so
+ * the stamp is there exactly when one has committed. */
+static medsec_err read_complete(struct medsec_db *db, struct medsec_error *err)
+{
+    db->complete = false;
+    if (db->schema == 0)
+        return MEDSEC_OK;
+    sqlite3_stmt *s = NULL;
+    if (sqlite3_prepare_v2(db->h, "SELECT 1 FROM meta WHERE key = 'last_import' AND value <> ''",
+                           -1, &s, NULL) != SQLITE_OK)
+        return db_fail(db, err, "reading the import state");
+    int sr = sqlite3_step(s);
+    sqlite3_finalize(s);
+    if (sr != SQLITE_ROW && sr != SQLITE_DONE)
+        return db_fail(db, err, "reading the import state");
+    db->complete = sr == SQLITE_ROW;
+    return MEDSEC_OK;
+}
+
+/* Open @db->h as @oflags and read the schema (the first read of the file). */
+static int open_and_read(struct medsec_db *db, int oflags)
+{
+    if (sqlite3_open_v2(db->path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
+        return sqlite3_extended_errcode(db->h);
+    sqlite3_busy_timeout(db->h, 5000);
+    return sqlite3_exec(db->h, "SELECT count(*) FROM sqlite_master", NULL, NULL, NULL) == SQLITE_OK
+               ? SQLITE_OK
+               : sqlite3_extended_errcode(db->h);
+}
+
+/*
+ * A process killed while it wrote the file (an import's commit) leaves a "hot" rollback journal
+ * that the next opener must play back, which a read-only handle cannot do: SQLite refuses it with
+ * "attempt to write a readonly database". Open the file writable once, which plays the journal back
+ * (restoring the last committed state; SQLite does so only when no writer holds the file), then
+ * read-only again.
+ */
+static medsec_err open_read_only(struct medsec_db *db, struct medsec_error *err)
+{
+    int ext = open_and_read(db, SQLITE_OPEN_READONLY);
+    if (ext == SQLITE_READONLY_ROLLBACK || ext == SQLITE_READONLY_RECOVERY) {
+        sqlite3_close(db->h);
+        db->h = NULL;
+        ext = open_and_read(db, SQLITE_OPEN_READWRITE);
+        if (ext != SQLITE_OK) {
+            medsec_error_set(err, MEDSEC_EIO, db->path, 0, 0,
+                             "an interrupted import left a journal (%s-journal) that must be rolled"
+                             " back first, which needs write access to the file and its folder: %s",
+                             db->path, db->h ? sqlite3_errmsg(db->h) : "cannot open");
+            return MEDSEC_EIO;
+        }
+        sqlite3_close(db->h);
+        db->h = NULL;
+        ext = open_and_read(db, SQLITE_OPEN_READONLY);
+    }
+    return ext == SQLITE_OK ? MEDSEC_OK : db_fail(db, err, "cannot open database");
 }
 
 medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsigned flags,
@@ -161,22 +277,32 @@ medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsign
     }
     db->ctx = ctx;
     db->readonly = flags & MEDSEC_DB_READONLY;
-    int oflags = db->readonly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     medsec_err rc;
-    if (sqlite3_open_v2(path, &db->h, oflags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+    if (db->readonly) {
+        rc = open_read_only(db, err);
+    } else if (sqlite3_open_v2(path, &db->h,
+                               SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                               NULL) != SQLITE_OK) {
         rc = db_fail(db, err, "cannot open database");
-        goto out_close;
+    } else {
+        sqlite3_busy_timeout(db->h, 5000);
+        rc = MEDSEC_OK;
     }
-    sqlite3_busy_timeout(db->h, 5000);
-    rc = db_exec(db, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY",
-                 err);
+    if (!rc)
+        rc = db_exec(
+            db, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err);
     if (!rc && !db->readonly)
         rc = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err);
     /* lookups touch scattered pages: map the file instead of copying pages through read() */
     if (!rc && db->readonly)
         rc = db_exec(db, "PRAGMA mmap_size=1073741824", err);
     if (!rc)
-        rc = migrate(db, err);
+        rc = migrate(db, flags, err);
+    if (!rc)
+        rc = read_complete(db, err);
+    /* the readers: a file no import has completed into would answer every lookup with nothing */
+    if (!rc && db->readonly && !db->complete && !(flags & MEDSEC_DB_UNFINISHED))
+        rc = medsec_error_set(err, MEDSEC_EINVAL, db->path, 0, 0, "%s", db_unfinished_msg);
     if (rc)
         goto out_close;
     *out = db;

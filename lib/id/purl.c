@@ -448,6 +448,54 @@ static medsec_err parse_path(struct medsec_purl *p, const char *s, size_t n,
     return MEDSEC_OK;
 }
 
+/* Is @c written as it is in a component of the canonical form (else as %XX)? */
+static int plain_char(int c, int keep_slash)
+{
+    return is_alpha(c) || is_digit(c) || c == '.' || c == '-' || c == '_' || c == '~' || c == ':' ||
+           (keep_slash && c == '/');
+}
+
+static size_t encoded_len(const char *s, int keep_slash)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += plain_char((unsigned char)*s, keep_slash) ? 1 : 3;
+    return n;
+}
+
+/* The length of medsec_purl_format(@p), counted the way it writes. */
+static size_t canonical_len(const struct medsec_purl *p)
+{
+    const struct purl_type_rule *rule = purl_type_rule_find(p->type);
+    size_t n = strlen("pkg:") + strlen(p->type) + 1;
+    size_t i;
+
+    if (p->ns)
+        n += encoded_len(p->ns, 1) + 1;
+    n += encoded_len(p->name, rule && (rule->rules & PURL_RULE_GIT_PATH));
+    if (p->version)
+        n += 1 + encoded_len(p->version, 0);
+    for (i = 0; i < p->n_qualifiers; i++)
+        n += 1 + strlen(p->qualifiers[i].key) + 1 + encoded_len(p->qualifiers[i].value, 0);
+    if (p->subpath)
+        n += 1 + encoded_len(p->subpath, 1);
+    return n;
+}
+
+/*
+ * The cap holds for what medsec writes too: percent-encoding makes a byte three, so a purl read
+ * leniently (raw '!' or spaces) can be longer written out than read in, and a purl whose canonical
+ * form the parser would refuse is refused here already.
+ */
+static medsec_err check_canonical_len(const struct medsec_purl *p, struct medsec_error *err)
+{
+    if (canonical_len(p) > MEDSEC_PURL_MAX_LEN)
+        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0,
+                                "purl longer than %d bytes when written in canonical form",
+                                MEDSEC_PURL_MAX_LEN);
+    return MEDSEC_OK;
+}
+
 medsec_err medsec_purl_parse(const char *s, size_t len, unsigned flags, struct medsec_purl *out,
                              struct medsec_error *err)
 {
@@ -533,6 +581,8 @@ medsec_err medsec_purl_parse(const char *s, size_t len, unsigned flags, struct m
     if (rc)
         goto out_release;
     rc = purl_finish(out, flags, err);
+    if (!rc)
+        rc = check_canonical_len(out, err);
     if (rc)
         goto out_release;
     return MEDSEC_OK;
@@ -603,6 +653,8 @@ medsec_err medsec_purl_build(const struct medsec_purl_parts *parts, struct medse
             goto out_release;
     }
     rc = purl_finish(out, 0, err);
+    if (!rc)
+        rc = check_canonical_len(out, err);
     if (rc)
         goto out_release;
     return MEDSEC_OK;
@@ -620,8 +672,7 @@ static medsec_err add_encoded(struct medsec_buf *b, const char *s, int keep_slas
 
     for (; *s && !rc; s++) {
         int c = (unsigned char)*s;
-        if (is_alpha(c) || is_digit(c) || c == '.' || c == '-' || c == '_' || c == '~' ||
-            c == ':' || (keep_slash && c == '/')) {
+        if (plain_char(c, keep_slash)) {
             rc = medsec_buf_addc(b, (char)c);
         } else {
             char e[3] = {'%', hex[c >> 4], hex[c & 15]};
@@ -640,7 +691,7 @@ medsec_err medsec_purl_format(const struct medsec_purl *p, char **out)
     *out = NULL;
     if (!p || !p->type || !p->name)
         return MEDSEC_EINVAL;
-    medsec_buf_init(&b, 4 * MEDSEC_PURL_MAX_LEN);
+    medsec_buf_init(&b, MEDSEC_PURL_MAX_LEN); /* parse and build checked the length */
     rc = medsec_buf_adds(&b, "pkg:");
     if (!rc)
         rc = medsec_buf_adds(&b, p->type);

@@ -19,6 +19,8 @@ static void who_of(char *out, size_t cap, const struct medsec_json *obj, size_t 
 {
     const char *name = medsec_json_get_str(obj, "name");
     const char *ref = medsec_json_get_str(obj, "bom-ref");
+    if (ref && !*ref)
+        ref = NULL; /* an empty bom-ref names nothing */
     if (name && ref)
         snprintf(out, cap, "component '%.120s' (%.120s)", name, ref);
     else if (name)
@@ -189,8 +191,14 @@ static medsec_err cdx_component(struct sbom_ctx *c, const struct medsec_json *v,
     if ((rc = cdx_sha256(c, medsec_json_get(v, "hashes"), &comp.sha256)))
         return rc;
 
-    if (comp.ref && comp.ref[0] == '\0')
+    if (comp.ref && comp.ref[0] == '\0') {
+        /* nothing can point at it (CycloneDX 1.5+ requires at least one character): like an SPDX
+         * package without SPDXID, the component gets a generated ref, and the file a warning */
+        if ((rc = sbom_warn(c, medsec_json_get(v, "bom-ref"), path,
+                            "%s has an empty bom-ref; given a generated one", who)))
+            return rc;
         comp.ref = NULL;
+    }
     if (comp.ref) {
         size_t first = sbom_lookup(s, comp.ref);
         if (first != MEDSEC_SBOM_NO_PARENT) {

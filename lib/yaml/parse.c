@@ -86,6 +86,132 @@ static void position_of(const char *text, size_t off, unsigned *line, unsigned *
     }
 }
 
+/* The first error libfyaml collected in @diag as a syntax failure; false when it has none. */
+static bool collected_error(struct fy_diag *diag, struct medsec_yaml_failure *why)
+{
+    void *it = NULL;
+    struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
+    if (!de)
+        return false;
+    /* libfyaml's collected errors are 1-based already (its marks are 0-based) */
+    why->problem = MEDSEC_YAML_SYNTAX;
+    why->line = de->line > 0 ? (unsigned)de->line : 0;
+    why->column = de->column > 0 ? (unsigned)de->column : 0;
+    snprintf(why->msg, sizeof why->msg, "%s", de->msg ? de->msg : "not well-formed");
+    return true;
+}
+
+static void fail_at_mark(struct medsec_yaml_failure *why, enum medsec_yaml_problem problem,
+                         const struct fy_mark *mk)
+{
+    why->problem = problem;
+    why->line = mk ? (unsigned)mk->line + 1 : 0;
+    why->column = mk ? (unsigned)mk->column + 1 : 0;
+}
+
+/* A tag on the node of @ev (a scalar or a collection's start): refused, quoted as written. */
+static bool refuse_tag(struct fy_event *ev, const char *text, size_t len,
+                       struct medsec_yaml_failure *why)
+{
+    struct fy_token *tag = fy_event_get_tag_token(ev);
+    if (!tag)
+        return false;
+    const struct fy_mark *a = fy_token_start_mark(tag), *b = fy_token_end_mark(tag);
+    fail_at_mark(why, MEDSEC_YAML_TAG, a);
+    if (a && b && a->input_pos <= b->input_pos && b->input_pos <= len)
+        snprintf(why->msg, sizeof why->msg, "%.*s",
+                 (int)(b->input_pos - a->input_pos < 64 ? b->input_pos - a->input_pos : 64),
+                 text + a->input_pos);
+    else
+        snprintf(why->msg, sizeof why->msg, "!");
+    return true;
+}
+
+/* A double-quoted scalar that holds an escape of NUL: refused at the escape. */
+static bool refuse_nul_escape(struct fy_event *ev, const char *text, size_t len,
+                              struct medsec_yaml_failure *why)
+{
+    struct fy_token *t = ev->scalar.value;
+    if (!t || fy_token_scalar_style(t) != FYSS_DOUBLE_QUOTED)
+        return false;
+    const struct fy_mark *a = fy_token_start_mark(t), *b = fy_token_end_mark(t);
+    /* the token's marks enclose the text between the quotes */
+    if (!a || !b || a->input_pos > b->input_pos || b->input_pos > len)
+        return false;
+    size_t n;
+    const char *esc = medsec_yaml_nul_escape(text + a->input_pos, text + b->input_pos, &n);
+    if (!esc)
+        return false;
+    why->problem = MEDSEC_YAML_NUL_ESCAPE;
+    position_of(text, (size_t)(esc - text), &why->line, &why->column);
+    snprintf(why->msg, sizeof why->msg, "%.*s", (int)n, esc);
+    return true;
+}
+
+/*
+ * Read every event of the stream: libfyaml's document builder stops after the first document and
+ * never looks at the rest, so a second document, or a syntax error in it, went unnoticed. Fails at
+ * the first of: a syntax error, a second document, a tag, a NUL escape. False with @why filled.
+ */
+static bool stream_ok(const char *text, size_t len, const struct fy_parse_cfg *base,
+                      struct medsec_yaml_failure *why)
+{
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    dcfg.output_fn = quiet_output;
+    dcfg.colorize = false;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    struct fy_parse_cfg pcfg = *base;
+    pcfg.diag = diag;
+    struct fy_parser *fyp = diag ? fy_parser_create(&pcfg) : NULL;
+    bool ok = false, second = false;
+    if (!fyp || fy_parser_set_string(fyp, text, len) != 0) {
+        why->problem = MEDSEC_YAML_NOMEM;
+        goto out_destroy;
+    }
+    fy_diag_set_collect_errors(diag, true);
+    unsigned docs = 0;
+    struct fy_event *ev;
+    ok = true;
+    while (ok && (ev = fy_parser_parse(fyp)) != NULL) {
+        const struct fy_mark *mk = fy_event_start_mark(ev);
+        if (second && mk) {
+            /* an implicit start ("..." then content) has no mark: the content's is the place */
+            fail_at_mark(why, MEDSEC_YAML_MORE_DOCS, mk);
+            ok = false;
+        } else if (ev->type == FYET_DOCUMENT_START && ++docs > 1) {
+            second = true;
+            if (mk) {
+                fail_at_mark(why, MEDSEC_YAML_MORE_DOCS, mk);
+                ok = false;
+            }
+        } else if (ev->type == FYET_SCALAR || ev->type == FYET_SEQUENCE_START ||
+                   ev->type == FYET_MAPPING_START) {
+            ok = !refuse_tag(ev, text, len, why) &&
+                 !(ev->type == FYET_SCALAR && refuse_nul_escape(ev, text, len, why));
+        }
+        fy_parser_event_free(fyp, ev);
+    }
+    if (ok && second) {
+        fail_at_mark(why, MEDSEC_YAML_MORE_DOCS, NULL);
+        ok = false;
+    }
+    if (ok && fy_parser_get_stream_error(fyp)) {
+        ok = false;
+        if (!collected_error(diag, why)) {
+            why->problem = MEDSEC_YAML_SYNTAX;
+            snprintf(why->msg, sizeof why->msg, "not well-formed");
+        }
+    }
+out_destroy:
+    if (fyp)
+        fy_parser_destroy(fyp);
+    if (diag)
+        fy_diag_destroy(diag);
+    return ok;
+}
+
 struct fy_document *medsec_yaml_parse(const char *text, size_t len, struct medsec_yaml_failure *why)
 {
     memset(why, 0, sizeof *why);
@@ -120,20 +246,13 @@ struct fy_document *medsec_yaml_parse(const char *text, size_t len, struct medse
     fy_diag_set_collect_errors(diag, true);
     struct fy_parse_cfg pcfg = {
         NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_RECYCLING, NULL, diag};
-    struct fy_document *doc = fy_document_build_from_string(&pcfg, text, len);
-    if (!doc) {
-        void *it = NULL;
-        struct fy_diag_error *de = fy_diag_errors_iterate(diag, &it);
-        if (!de) {
-            /* libfyaml builds no document from a stream without one: only comments or blanks */
+    struct fy_document *doc = NULL;
+    if (stream_ok(text, len, &pcfg, why)) {
+        doc = fy_document_build_from_string(&pcfg, text, len);
+        /* without a collected error, libfyaml built no document from a stream without one: only
+         * comments or blanks */
+        if (!doc && !collected_error(diag, why))
             why->problem = MEDSEC_YAML_EMPTY;
-        } else {
-            /* libfyaml's collected errors are 1-based already (its marks are 0-based) */
-            why->problem = MEDSEC_YAML_SYNTAX;
-            why->line = de->line > 0 ? (unsigned)de->line : 0;
-            why->column = de->column > 0 ? (unsigned)de->column : 0;
-            snprintf(why->msg, sizeof why->msg, "%s", de->msg ? de->msg : "not well-formed");
-        }
     }
     fy_diag_destroy(diag);
     return doc;
@@ -151,6 +270,18 @@ const char *medsec_yaml_failure_text(const struct medsec_yaml_failure *why, char
         snprintf(buf, size, "no YAML document: the text holds only blanks and comments");
         break;
     case MEDSEC_YAML_NOMEM: snprintf(buf, size, "out of memory"); break;
+    case MEDSEC_YAML_MORE_DOCS:
+        snprintf(buf, size,
+                 "YAML: a second document; a file holds one document (nothing after '---' or "
+                 "'...')");
+        break;
+    case MEDSEC_YAML_TAG:
+        snprintf(buf, size, "YAML tag '%s': tags are not read; write the value without it",
+                 why->msg);
+        break;
+    case MEDSEC_YAML_NUL_ESCAPE:
+        snprintf(buf, size, "'%s' (a NUL character) in a quoted scalar; not accepted", why->msg);
+        break;
     default: snprintf(buf, size, "no problem"); break;
     }
     return buf;

@@ -171,3 +171,29 @@ size_t medsec_yaml_unquote(const char *s, const char *e, bool double_quoted, cha
     out[o] = '\0';
     return o;
 }
+
+const char *medsec_yaml_nul_escape(const char *s, const char *e, size_t *len)
+{
+    static const struct {
+        char letter;
+        int digits;
+    } zero[] = {{'0', 0}, {'x', 2}, {'u', 4}, {'U', 8}};
+    for (; s + 1 < e; s++) {
+        if (*s != '\\')
+            continue;
+        for (size_t k = 0; k < sizeof zero / sizeof *zero; k++) {
+            const char *d = s + 2;
+            if (s[1] != zero[k].letter || e - d < zero[k].digits)
+                continue;
+            int n = 0;
+            while (n < zero[k].digits && d[n] == '0')
+                n++;
+            if (n == zero[k].digits) {
+                *len = (size_t)(2 + n);
+                return s;
+            }
+        }
+        s++; /* the escaped character is not the start of another escape */
+    }
+    return NULL;
+}

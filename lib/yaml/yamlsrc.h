@@ -18,7 +18,10 @@ enum medsec_yaml_problem {
     MEDSEC_YAML_NUL,      /* a NUL byte at line:column */
     MEDSEC_YAML_SYNTAX,   /* libfyaml's message `msg` at line:column (0 when unknown) */
     MEDSEC_YAML_EMPTY,    /* no document: only blanks and comments */
-    MEDSEC_YAML_NOMEM
+    MEDSEC_YAML_NOMEM,
+    MEDSEC_YAML_MORE_DOCS,  /* a second document starts at line:column */
+    MEDSEC_YAML_TAG,        /* the tag `msg` (as written) at line:column */
+    MEDSEC_YAML_NUL_ESCAPE, /* the escape `msg` (\0, \x00, \u0000, \U00000000) at line:column */
 };
 
 struct medsec_yaml_failure {
@@ -31,7 +34,12 @@ struct medsec_yaml_failure {
 /*
  * Parse YAML 1.2 text into a document, or NULL with @why filled. The text is checked to be UTF-8
  * without NUL bytes before libfyaml sees it: libfyaml 0.7.12 loops forever on some malformed
- * sequences (found by fuzz_model and fuzz_rules). Free the document with fy_document_destroy.
+ * sequences (found by fuzz_model and fuzz_rules). Then the whole stream is read, not only its first
+ * document, and refused, at the position of the first such thing, when it holds a syntax error
+ * anywhere, a second document (after "---" or "..."), a tag ("!!str", "!foo", "!<...>": medsec
+ * gives no meaning to one) or a NUL written as an escape in a double-quoted scalar. So every
+ * scalar of the document is a C string with no NUL inside. Free the document with
+ * fy_document_destroy.
  */
 struct fy_document *medsec_yaml_parse(const char *text, size_t len,
                                       struct medsec_yaml_failure *why);
@@ -68,5 +76,11 @@ const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen,
  * NUL-terminated, its length returned.
  */
 size_t medsec_yaml_unquote(const char *s, const char *e, bool double_quoted, char *out);
+
+/*
+ * The first escape in the content [@s, @e) of a double-quoted scalar that medsec_yaml_unquote
+ * decodes to a NUL character (\0, \x00, \u0000, \U00000000), or NULL; *@len is its length.
+ */
+const char *medsec_yaml_nul_escape(const char *s, const char *e, size_t *len);
 
 #endif

@@ -86,16 +86,45 @@ static bool plain(const char *v, const char *syntax)
     return *v != '\0';
 }
 
+/*
+ * Does @canon hold the comparator node-semver reads as "any version": ">=0.0.0", or ">=0.0.0-0"
+ * with includePrerelease? node-semver (7.8, the judge) drops it from a range only where the range
+ * spells it so (replaceGTE0 runs on the text): one a hyphen range writes from "v0.0.0-0" (or,
+ * loose, "0.0.0-00") stays in Range.range, ">=0.0.0-0 <6.0.0-0" for "v0.0.0-0 - 5", and goes when
+ * that is read again: "<6.0.0-0". medsec answers as node-semver does (seeds npm_hyphen_gte0*).
+ */
+static bool has_any_comparator(const char *canon, unsigned flags)
+{
+    const char *any = flags & MEDSEC_NPM_INCLUDE_PRERELEASE ? ">=0.0.0-0" : ">=0.0.0";
+    size_t n = strlen(any);
+    for (const char *p = canon; (p = strstr(p, any)) != NULL; p += n)
+        if ((p == canon || p[-1] == ' ' || p[-1] == '|') &&
+            (p[n] == '\0' || p[n] == ' ' || p[n] == '|'))
+            return true;
+    return false;
+}
+
 static void check_npm(const char *range, const char *ver, unsigned flags)
 {
     bool in, again;
-    char canon[512], twice[512];
+    char canon[512], twice[512], thrice[512];
     medsec_err rc = medsec_npm_range_satisfies(range, ver, flags, &in, NULL);
     if (medsec_npm_range_format(range, flags, canon, sizeof canon, NULL) == MEDSEC_OK) {
-        /* the canonical comparator form is a fixed point and means the same range */
-        if (medsec_npm_range_format(canon, flags, twice, sizeof twice, NULL) != MEDSEC_OK ||
-            strcmp(canon, twice))
+        /* the canonical comparator form means the same range and is a fixed point, except that
+         * reading it again may drop an "any" comparator once (has_any_comparator): then the
+         * second form is shorter, a fixed point, and means the same range too */
+        if (medsec_npm_range_format(canon, flags, twice, sizeof twice, NULL) != MEDSEC_OK)
             abort();
+        if (strcmp(canon, twice) != 0) {
+            if (!has_any_comparator(canon, flags) || strlen(twice) >= strlen(canon) ||
+                medsec_npm_range_format(twice, flags, thrice, sizeof thrice, NULL) != MEDSEC_OK ||
+                strcmp(twice, thrice) != 0)
+                abort();
+            if (rc == MEDSEC_OK &&
+                (medsec_npm_range_satisfies(twice, ver, flags, &again, NULL) != MEDSEC_OK ||
+                 in != again))
+                abort();
+        }
         if (rc == MEDSEC_OK &&
             (medsec_npm_range_satisfies(canon, ver, flags, &again, NULL) != MEDSEC_OK ||
              in != again))

@@ -1,13 +1,24 @@
 #!/bin/sh
-# run.sh: run every fuzz harness in BUILD_DIR/tests/fuzz for SECONDS each, JOBS at a time (default 2),
-# seeded from tests/fuzz/seeds/<harness>/ (in the repo) and from the files of ../shared/data that
-# seeds/shared-data.txt lists for it (copied or extracted into its temporary corpus; skipped with a
-# message when ../shared/data is absent), with the dictionary seeds/<harness>.dict when there is one.
-# A crash, leak, timeout, out-of-memory or UBSan report fails the run; its log end is printed and its
-# work folder (log, artifact) is kept.
-# usage: run.sh BUILD_DIR SECONDS [JOBS]
+# run.sh: run every fuzz harness in BUILD_DIR/tests/fuzz (or only the HARNESS names given) for SECONDS
+# each, JOBS at a time (default 2), seeded from tests/fuzz/seeds/<harness>/ (in the repo) and from the
+# files of ../shared/data that seeds/shared-data.txt lists for it (copied or extracted into its
+# temporary corpus; skipped with a message when ../shared/data is absent), with the dictionary
+# seeds/<harness>.dict when there is one. A crash, leak, timeout, out-of-memory or UBSan report fails
+# the run; its log end is printed and its work folder (log, artifact) is kept.
+# usage: run.sh BUILD_DIR SECONDS [JOBS [HARNESS...]]
+#
+# CI (scripts/test.sh) gives each of the 16 harnesses 60 s, two at a time: 8 minutes of fuzzing on a
+# 2-core machine. A longer local campaign, after `cmake --preset fuzz && cmake --build --preset fuzz`:
+#   sh tests/fuzz/run.sh build/fuzz 1800 "$(nproc)"          # 30 minutes each, one per core
+#   sh tests/fuzz/run.sh build/fuzz 7200 2 fuzz_json fuzz_sbom  # two hours for the parsers you changed
+# Each harness starts from the seeds every time (the corpus it grows is temporary). What a run finds
+# becomes a seed: copy the artifact from the kept work folder to tests/fuzz/seeds/<harness>/ under a
+# name that says what it is, fix the code (or, when the reference agrees with the code, the
+# harness's check), and run the harness on the seed: `build/fuzz/tests/fuzz/<harness> SEED_FILE`.
 set -u
 build=$1 secs=$2 jobs=${3:-2}
+shift $(($# < 3 ? $# : 3))
+only=" $* " # harness names to run; all when empty
 here=$(cd "$(dirname "$0")" && pwd)
 data=$here/../../../shared/data # ../shared/data from the project root
 # the fuzz preset builds UBSan in recover mode: make every report fatal so that it counts
@@ -52,6 +63,7 @@ running=0
 for h in "$build"/tests/fuzz/fuzz_*; do
     [ -x "$h" ] || continue
     name=$(basename "$h")
+    [ "$only" = "  " ] || case $only in *" $name "*) ;; *) continue ;; esac
     names="$names $name"
     mkdir -p "$out/$name/corpus"
     [ -d "$data" ] && shared_seeds "$name" "$out/$name/corpus"

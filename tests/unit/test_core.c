@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -15,6 +16,7 @@
 #include "medsec/alloc.h"
 #include "medsec/arena.h"
 #include "medsec/buf.h"
+#include "medsec/csv.h"
 #include "medsec/ctx.h"
 #include "medsec/date.h"
 #include "medsec/diag.h"
@@ -209,6 +211,214 @@ static void test_file_roundtrip(void **state)
     medsec_free(missing);
 }
 
+/* A temporary folder for the file tests (issue 9: file types, -o targets, paths out of a folder).
+ */
+static char *tmpdir_make(void)
+{
+    char tmpl[] = "/tmp/medsec-test-XXXXXX";
+    assert_non_null(mkdtemp(tmpl));
+    char *dir = medsec_strdup(tmpl);
+    assert_non_null(dir);
+    return dir;
+}
+
+static char *in(const char *dir, const char *rel)
+{
+    char *p = medsec_path_join(dir, rel);
+    assert_non_null(p);
+    return p;
+}
+
+static void put(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    assert_non_null(f);
+    fputs(text, f);
+    fclose(f);
+}
+
+/* Only regular files are read: a FIFO is refused at once (it would block forever), a folder too. */
+static void test_file_read_types(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make(), *fifo = in(dir, "fifo"), *sub = in(dir, "sub");
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    struct medsec_error err;
+    char *data = NULL;
+    size_t len;
+    assert_int_equal(medsec_file_read(fifo, 100, &data, &len, &err), MEDSEC_EIO);
+    assert_null(data);
+    assert_string_equal(err.file, fifo);
+    assert_non_null(strstr(err.msg, "not a regular file"));
+    assert_int_equal(medsec_file_read(sub, 100, &data, &len, &err), MEDSEC_EIO);
+    assert_null(data);
+    unlink(fifo);
+    rmdir(sub);
+    rmdir(dir);
+    medsec_free(fifo);
+    medsec_free(sub);
+    medsec_free(dir);
+}
+
+/* An atomic write replaces only a regular file, and keeps its mode; a link, a FIFO and a folder
+ * stay as they are. */
+static void test_file_write_targets(void **state)
+{
+    (void)state;
+    char *dir = tmpdir_make(), *target = in(dir, "target"), *link = in(dir, "link"),
+         *fifo = in(dir, "fifo"), *sub = in(dir, "sub"), *priv = in(dir, "private"),
+         *fresh = in(dir, "fresh");
+    put(target, "precious\n");
+    assert_int_equal(symlink("target", link), 0);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    put(priv, "old\n");
+    assert_int_equal(chmod(priv, 0600), 0);
+    struct medsec_error err;
+    struct stat st;
+    const char *const refused[] = {link, fifo, sub};
+    for (size_t i = 0; i < 3; i++) {
+        assert_int_equal(medsec_file_write_atomic(refused[i], "new\n", 4, &err), MEDSEC_EIO);
+        assert_string_equal(err.file, refused[i]);
+        assert_non_null(strstr(err.msg, "not a regular file"));
+    }
+    assert_int_equal(lstat(link, &st), 0);
+    assert_true(S_ISLNK(st.st_mode));
+    assert_int_equal(lstat(fifo, &st), 0);
+    assert_true(S_ISFIFO(st.st_mode));
+    char *data;
+    size_t len;
+    assert_int_equal(medsec_file_read(target, 100, &data, &len, &err), MEDSEC_OK);
+    assert_string_equal(data, "precious\n");
+    medsec_free(data);
+    assert_int_equal(medsec_file_write_atomic(priv, "new\n", 4, &err), MEDSEC_OK);
+    assert_int_equal(stat(priv, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0600);
+    assert_int_equal(medsec_file_write_atomic(fresh, "new\n", 4, &err), MEDSEC_OK);
+    assert_int_equal(stat(fresh, &st), 0);
+    assert_int_equal(st.st_mode & 07777, 0644);
+    /* nothing but the files made here is left in the folder: no temporary file */
+    const char *const all[] = {target, link, fifo, priv, fresh};
+    for (size_t i = 0; i < 5; i++)
+        assert_int_equal(unlink(all[i]), 0);
+    assert_int_equal(rmdir(sub), 0);
+    assert_int_equal(rmdir(dir), 0);
+    char *const owned[] = {target, link, fifo, sub, priv, fresh, dir};
+    for (size_t i = 0; i < 7; i++)
+        medsec_free(owned[i]);
+}
+
+/* A path named inside a folder resolves inside it, or is refused without being opened. */
+static void test_path_resolve_in(void **state)
+{
+    (void)state;
+    char *top = tmpdir_make(), *dev = in(top, "dev"), *sub = in(top, "dev/sub"),
+         *secret = in(top, "secret.txt"), *file = in(top, "dev/sub/file.txt"),
+         *out_link = in(top, "dev/out.txt"), *in_link = in(top, "dev/in.txt"),
+         *fifo = in(top, "dev/fifo"), *loop = in(top, "dev/loop");
+    assert_int_equal(mkdir(dev, 0700), 0);
+    assert_int_equal(mkdir(sub, 0700), 0);
+    put(secret, "SECRET\n");
+    put(file, "inside\n");
+    assert_int_equal(symlink("../secret.txt", out_link), 0);
+    assert_int_equal(symlink("sub/file.txt", in_link), 0);
+    assert_int_equal(mkfifo(fifo, 0600), 0);
+    assert_int_equal(symlink("loop", loop), 0);
+    struct medsec_error err;
+    char *real = NULL, *data = NULL;
+    size_t len = 0;
+
+    /* inside: a plain path, a link that stays in, ".." that comes back */
+    const char *const ok[] = {"sub/file.txt", "in.txt", "sub/../sub/file.txt", "./sub/file.txt"};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(medsec_path_resolve_in(dev, ok[i], &real, &err), MEDSEC_OK);
+        assert_non_null(strstr(real, "/dev/sub/file.txt"));
+        medsec_free(real);
+        assert_int_equal(medsec_file_read_in(dev, ok[i], 100, &data, &len, &err), MEDSEC_OK);
+        assert_string_equal(data, "inside\n");
+        medsec_free(data);
+    }
+    /* outside: "..", a link out, an absolute path; never read */
+    const char *const out[] = {"../secret.txt", "out.txt", "sub/../../secret.txt", secret};
+    for (size_t i = 0; i < 4; i++) {
+        assert_int_equal(medsec_path_resolve_in(dev, out[i], &real, &err), MEDSEC_EINVAL);
+        assert_null(real);
+        assert_null(strstr(err.msg, "SECRET"));
+        assert_int_equal(medsec_file_read_in(dev, out[i], 100, &data, &len, &err), MEDSEC_EINVAL);
+        assert_null(data);
+    }
+    assert_string_equal(err.file, secret); /* the absolute path, as named */
+    assert_int_equal(medsec_path_resolve_in(dev, "out.txt", NULL, &err), MEDSEC_EINVAL);
+    assert_non_null(strstr(err.file, "/dev/out.txt"));
+    assert_non_null(strstr(err.msg, "outside"));
+    /* missing, a loop of links, a FIFO (resolves, but is not read) */
+    assert_int_equal(medsec_path_resolve_in(dev, "nope.txt", &real, &err), MEDSEC_ENOTFOUND);
+    assert_int_equal(medsec_path_resolve_in(dev, "loop", &real, &err), MEDSEC_EIO);
+    assert_non_null(strstr(err.msg, "loop"));
+    assert_int_equal(medsec_path_resolve_in(dev, "fifo", &real, &err), MEDSEC_OK);
+    medsec_free(real);
+    assert_int_equal(medsec_file_read_in(dev, "fifo", 100, &data, &len, &err), MEDSEC_EIO);
+    assert_non_null(strstr(err.file, "/dev/fifo"));
+    assert_non_null(strstr(err.msg, "not a regular file"));
+
+    /* every allocation failing in turn: ENOMEM, nothing leaked */
+    for (int n = 0;; n++) {
+        size_t live = failalloc_live;
+        const struct medsec_ctx *prev = medsec_ctx_enter(failalloc_ctx_arm(n));
+        medsec_err rc = medsec_file_read_in(dev, "in.txt", 100, &data, &len, &err);
+        medsec_ctx_leave(prev);
+        if (rc == MEDSEC_OK) {
+            medsec_free(data);
+            break;
+        }
+        assert_int_equal(rc, MEDSEC_ENOMEM);
+        assert_null(data);
+        assert_int_equal(failalloc_live, live);
+    }
+
+    unlink(loop);
+    unlink(fifo);
+    unlink(in_link);
+    unlink(out_link);
+    unlink(file);
+    unlink(secret);
+    rmdir(sub);
+    rmdir(dev);
+    rmdir(top);
+    char *const owned[] = {top, dev, sub, secret, file, out_link, in_link, fifo, loop};
+    for (size_t i = 0; i < 9; i++)
+        medsec_free(owned[i]);
+}
+
+static void csv_is(const char *field, const char *want)
+{
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    assert_int_equal(medsec_csv_field(&b, field, true), MEDSEC_OK);
+    assert_string_equal(b.data, want);
+    medsec_buf_release(&b);
+}
+
+/* OWASP CSV injection: a cell a spreadsheet would run as a formula starts with a quote inside a
+ * quoted field; other cells are as RFC 4180 has them. */
+static void test_csv_formula(void **state)
+{
+    (void)state;
+    csv_is("plain", "plain\r\n");
+    csv_is("a,b", "\"a,b\"\r\n");
+    csv_is("say \"hi\"", "\"say \"\"hi\"\"\"\r\n");
+    csv_is(NULL, "\r\n");
+    csv_is("=1+1", "\"'=1+1\"\r\n");
+    csv_is("+1", "\"'+1\"\r\n");
+    csv_is("-2+3", "\"'-2+3\"\r\n");
+    csv_is("@SUM(A1)", "\"'@SUM(A1)\"\r\n");
+    csv_is("\tx", "\"'\tx\"\r\n");
+    csv_is("\rx", "\"'\rx\"\r\n");
+    csv_is("=HYPERLINK(\"u\",\"x\")", "\"'=HYPERLINK(\"\"u\"\",\"\"x\"\")\"\r\n");
+    csv_is("a=b", "a=b\r\n");
+    csv_is("x-y", "x-y\r\n");
+}
+
 static void test_strerror(void **state)
 {
     (void)state;
@@ -223,10 +433,12 @@ static void test_strerror(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_buf_cap),        cmocka_unit_test(test_array_reserve),
-        cmocka_unit_test(test_arena_cap),      cmocka_unit_test(test_ctx_alloc),
-        cmocka_unit_test(test_clock),          cmocka_unit_test(test_diags_sorted),
-        cmocka_unit_test(test_file_roundtrip), cmocka_unit_test(test_strerror),
+        cmocka_unit_test(test_buf_cap),         cmocka_unit_test(test_array_reserve),
+        cmocka_unit_test(test_arena_cap),       cmocka_unit_test(test_ctx_alloc),
+        cmocka_unit_test(test_clock),           cmocka_unit_test(test_diags_sorted),
+        cmocka_unit_test(test_file_roundtrip),  cmocka_unit_test(test_strerror),
+        cmocka_unit_test(test_file_read_types), cmocka_unit_test(test_file_write_targets),
+        cmocka_unit_test(test_csv_formula),     cmocka_unit_test(test_path_resolve_in),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -344,15 +344,418 @@ static void test_rubric_file(void **state)
     remove(path);
 }
 
+/* ---- rubric: CVSS 4.0 and the separation of the metrics ---- */
+
+/* One combination of the answers that decide AC/AT, PR, UI, scope and Safety: bit i of a mask. */
+enum {
+    B_XACL, /* attack_complexity.specialized_conditions */
+    B_M4AT, /* attack_complexity.deployment_conditions */
+    B_M4AC, /* attack_complexity.defeat_protections */
+    B_XPRL, /* privileges_required.authentication_required */
+    B_XPRS, /* privileges_required.credentials_easily_obtained */
+    B_XPRZ, /* privileges_required.administrative_privileges */
+    B_XUI,  /* user_interaction.user_action_required */
+    B_M4UI, /* user_interaction.deliberate_action */
+    B_XS,   /* scope.impacts_other_components */
+    B_SUB,  /* therapy_delivery's impact lands on a subsequent system (with a scope change) */
+    B_HARM, /* therapy_delivery integrity high (else low) */
+    NBITS
+};
+#define BIT(m, b) (((m) >> (b)) & 1u)
+#define YN(m, b) (BIT(m, b) ? "yes" : "no")
+
+/* The answers file of combination @m. Every question is written, also those the flow does not
+ * reach. phi (C low) is on the vulnerable system; clinical_workflow (A low) on a subsequent system
+ * when the scope changes, so that every combination of scope answers is consistent. */
+static void combo_text(unsigned m, char *buf, size_t n)
+{
+    bool xs = BIT(m, B_XS);
+    snprintf(
+        buf, n,
+        "attack_vector: {routed_network: no, adjacent_network: yes}\n"
+        "attack_complexity: {specialized_conditions: %s, deployment_conditions: %s, "
+        "defeat_protections: %s}\n"
+        "privileges_required: {authentication_required: %s, credentials_easily_obtained: %s, "
+        "administrative_privileges: %s}\n"
+        "user_interaction: {user_action_required: %s, deliberate_action: %s}\n"
+        "scope: {impacts_other_components: %s}\n"
+        "impact:\n"
+        "  phi: {confidentiality: low, integrity: none, availability: none, system: "
+        "vulnerable}\n"
+        "  diagnosis_monitoring: {confidentiality: none, integrity: none, availability: none}\n"
+        "  therapy_delivery: {confidentiality: none, integrity: %s, availability: none, "
+        "system: %s}\n"
+        "  clinical_workflow: {confidentiality: none, integrity: none, availability: low, "
+        "system: %s}\n"
+        "  secrets: {confidentiality: none, integrity: none, availability: none}\n",
+        YN(m, B_XACL), YN(m, B_M4AT), YN(m, B_M4AC), YN(m, B_XPRL), YN(m, B_XPRS), YN(m, B_XPRZ),
+        YN(m, B_XUI), YN(m, B_M4UI), YN(m, B_XS), BIT(m, B_HARM) ? "high" : "low",
+        xs && BIT(m, B_SUB) ? "subsequent" : "vulnerable", xs ? "subsequent" : "vulnerable");
+}
+
+/* The specification's value for each metric of combination @m, worked out here independently of
+ * rubric.c: v3.1 AV AC PR UI S C I A, then v4.0 AV AC AT PR UI VC VI VA SC SI SA S. */
+static void combo_expect(unsigned m, char v31[8], char v4[12])
+{
+    bool xacl = BIT(m, B_XACL), xui = BIT(m, B_XUI), xs = BIT(m, B_XS);
+    bool therapy_sub = xs && BIT(m, B_SUB);
+    char pr = !BIT(m, B_XPRL) ? 'N' : BIT(m, B_XPRS) ? 'N' : BIT(m, B_XPRZ) ? 'H' : 'L';
+    char therapy_i = BIT(m, B_HARM) ? 'H' : 'L';
+    const char a[8] = {'A', xacl ? 'H' : 'L', pr, xui ? 'R' : 'N', xs ? 'C' : 'U',
+                       'L', therapy_i,        'L'};
+    const char b[12] = {'A',
+                        xacl && BIT(m, B_M4AC) ? 'H' : 'L',
+                        xacl && BIT(m, B_M4AT) ? 'P' : 'N',
+                        pr,
+                        !xui             ? 'N'
+                        : BIT(m, B_M4UI) ? 'A'
+                                         : 'P',
+                        'L',
+                        therapy_sub ? 'N' : therapy_i,
+                        xs ? 'N' : 'L',
+                        'N',
+                        therapy_sub ? therapy_i : 'N',
+                        xs ? 'L' : 'N',
+                        BIT(m, B_HARM) ? 'P' : 'N'};
+    memcpy(v31, a, sizeof a);
+    memcpy(v4, b, sizeof b);
+}
+
+/* A v4.0 follow-up answered yes after its parent question is answered no is a contradiction. */
+static bool combo_valid(unsigned m)
+{
+    return (BIT(m, B_XACL) || (!BIT(m, B_M4AT) && !BIT(m, B_M4AC))) &&
+           (BIT(m, B_XUI) || !BIT(m, B_M4UI));
+}
+
+/* Which answers may change each metric: v3.1 metrics 0-7, v4.0 metrics 8-19. */
+static const unsigned metric_deps[20] = {
+    0, /* AV */
+    1u << B_XACL,
+    1u << B_XPRL | 1u << B_XPRS | 1u << B_XPRZ,
+    1u << B_XUI,
+    1u << B_XS,
+    0,            /* C: phi */
+    1u << B_HARM, /* I */
+    0,            /* A: clinical_workflow */
+    0,            /* AV */
+    1u << B_XACL | 1u << B_M4AC,
+    1u << B_XACL | 1u << B_M4AT,
+    1u << B_XPRL | 1u << B_XPRS | 1u << B_XPRZ,
+    1u << B_XUI | 1u << B_M4UI,
+    0,                                       /* VC: phi */
+    1u << B_XS | 1u << B_SUB | 1u << B_HARM, /* VI */
+    1u << B_XS,                              /* VA */
+    0,                                       /* SC */
+    1u << B_XS | 1u << B_SUB | 1u << B_HARM, /* SI */
+    1u << B_XS,                              /* SA */
+    1u << B_HARM,                            /* S (Safety) */
+};
+
+/*
+ * Over every combination of the AC, AT, PR, UI, scope and Safety answers: each metric has the value
+ * the specifications give, both vectors parse and score as the rubric reports, contradictions are
+ * errors at the contradicting answer, and flipping one answer never changes a metric that answer
+ * does not decide (an AC answer never moves PR or UI, and so on).
+ */
+static void test_rubric_metrics_separate(void **state)
+{
+    (void)state;
+    static char got[1u << NBITS][20];
+    static bool ok[1u << NBITS];
+    for (unsigned m = 0; m < 1u << NBITS; m++) {
+        char text[2048], v31[8], v4[12];
+        combo_text(m, text, sizeof text);
+        struct medsec_cvss_rubric r;
+        struct medsec_error err;
+        medsec_err rc = medsec_cvss_rubric_parse(text, strlen(text), "c.yaml", &r, &err);
+        ok[m] = rc == MEDSEC_OK;
+        if (!combo_valid(m)) {
+            if (rc != MEDSEC_EINVAL || !strstr(err.msg, "contradicts"))
+                fail_msg("combination %#x: got %d '%s', want a contradiction", m, rc, err.msg);
+            continue;
+        }
+        if (rc != MEDSEC_OK)
+            fail_msg("combination %#x: %s", m, err.msg);
+        combo_expect(m, v31, v4);
+        char want31[64], want4[96];
+        snprintf(want31, sizeof want31, "CVSS:3.1/AV:%c/AC:%c/PR:%c/UI:%c/S:%c/C:%c/I:%c/A:%c",
+                 v31[0], v31[1], v31[2], v31[3], v31[4], v31[5], v31[6], v31[7]);
+        snprintf(want4, sizeof want4,
+                 "CVSS:4.0/AV:%c/AC:%c/AT:%c/PR:%c/UI:%c/VC:%c/VI:%c/VA:%c/SC:%c/SI:%c/SA:%c/S:%c",
+                 v4[0], v4[1], v4[2], v4[3], v4[4], v4[5], v4[6], v4[7], v4[8], v4[9], v4[10],
+                 v4[11]);
+        assert_string_equal(r.vector, want31);
+        assert_string_equal(r.vector4, want4);
+        assert_string_equal(r.missing4, "");
+        struct medsec_cvss_scores s = score_of(r.vector4);
+        assert_score(r.base4, s.base);
+        assert_int_equal(r.severity4, medsec_cvss_severity(MEDSEC_CVSS_V40, s.base));
+        assert_int_equal(r.cvss4.version, MEDSEC_CVSS_V40);
+        for (int i = 0; i < 8; i++)
+            got[m][i] = r.metrics[i].value;
+        for (int i = 0; i < MEDSEC_CVSS_RUBRIC_V4_METRICS; i++) {
+            got[m][8 + i] = r.metrics4[i].value;
+            assert_true(r.metrics4[i].rationale[0] != '\0');
+        }
+    }
+    unsigned pairs = 0;
+    for (unsigned m = 0; m < 1u << NBITS; m++)
+        for (unsigned b = 0; b < NBITS; b++) {
+            unsigned f = m ^ (1u << b);
+            if (!ok[m] || !ok[f])
+                continue;
+            pairs++;
+            for (int i = 0; i < 20; i++)
+                if (!(metric_deps[i] & (1u << b)) && got[m][i] != got[f][i])
+                    fail_msg("flipping answer %u of %#x changes metric %d (%c -> %c)", b, m, i,
+                             got[m][i], got[f][i]);
+        }
+    /* every consistent flip was compared: 960 consistent combinations (5 of 8 AC triples, 3 of 4
+     * UI pairs), 6 free answers each, 10 consistent AC flips per UI pair and other answers (3 x
+     * 64), 4 consistent UI flips per AC triple and other answers (5 x 64) */
+    assert_int_equal(pairs, 960 * 6 + 10 * 3 * 64 + 4 * 5 * 64);
+}
+
+/* Answers written before the v4.0 questions existed: the v3.1 result is unchanged, the v4.0 vector
+ * is not derived and the first missing question is named with its position. */
+static void test_rubric_v4_missing(void **state)
+{
+    (void)state;
+    struct medsec_cvss_rubric r;
+    struct medsec_error err;
+    assert_int_equal(medsec_cvss_rubric_parse(rubric_ok, strlen(rubric_ok), "a.yaml", &r, &err),
+                     MEDSEC_OK);
+    assert_string_equal(r.vector, "CVSS:3.1/AV:P/AC:H/PR:H/UI:R/S:C/C:H/I:L/A:L");
+    assert_string_equal(r.vector4, "");
+    assert_score(r.base4, -1);
+    assert_int_equal(r.severity4, MEDSEC_CVSS_SEV_UNKNOWN);
+    assert_string_equal(r.missing4,
+                        "a.yaml:9:1: attack_complexity: question 'deployment_conditions' (M4AT) is "
+                        "not answered; CVSS 4.0 asks it when specialized_conditions is yes");
+    assert_int_equal(r.metrics4[1].value, 0); /* AC undecided */
+    assert_int_equal(r.metrics4[3].value, 'H');
+    assert_int_equal(r.metrics4[11].value, 'N'); /* Safety needs no new question */
+
+    /* the AC questions answered: the next gap is UI's, then each function's system */
+    char text[2048];
+    snprintf(text, sizeof text, "%s", rubric_ok);
+    char *p = strstr(text, "{specialized_conditions: yes}");
+    assert_non_null(p);
+    char rest[2048];
+    snprintf(rest, sizeof rest, "%s", p + strlen("{specialized_conditions: yes}"));
+    snprintf(p, sizeof text - (size_t)(p - text),
+             "{specialized_conditions: yes, deployment_conditions: no, defeat_protections: yes}%s",
+             rest);
+    assert_int_equal(medsec_cvss_rubric_parse(text, strlen(text), "a.yaml", &r, &err), MEDSEC_OK);
+    assert_non_null(strstr(r.missing4, "a.yaml:14:1: user_interaction: question "
+                                       "'deliberate_action' (M4UI) is not answered"));
+    assert_int_equal(r.metrics4[1].value, 'H');
+    assert_int_equal(r.metrics4[2].value, 'N');
+    assert_string_equal(r.metrics4[1].rationale,
+                        "XACL specialized_conditions=yes; M4AC defeat_protections=yes");
+    p = strstr(text, "{user_action_required: yes}");
+    assert_non_null(p);
+    snprintf(rest, sizeof rest, "%s", p + strlen("{user_action_required: yes}"));
+    snprintf(p, sizeof text - (size_t)(p - text),
+             "{user_action_required: yes, deliberate_action: yes}%s", rest);
+    assert_int_equal(medsec_cvss_rubric_parse(text, strlen(text), "a.yaml", &r, &err), MEDSEC_OK);
+    assert_non_null(strstr(r.missing4, "a.yaml:17:3: impact.phi: question 'system' (M4SYS)"));
+    assert_int_equal(r.metrics4[4].value, 'A');
+    assert_string_equal(r.vector4, "");
+}
+
+/* A scope change: each function's impact on its own side; the v3.1 C/I/A keep the highest of all.
+ */
+static void test_rubric_v4_scope(void **state)
+{
+    (void)state;
+    static const char text[] =
+        "attack_vector: {routed_network: yes}\n"
+        "attack_complexity: {specialized_conditions: no}\n"
+        "privileges_required: {authentication_required: no}\n"
+        "user_interaction: {user_action_required: no}\n"
+        "scope: {impacts_other_components: yes}\n"
+        "impact:\n"
+        "  phi: {confidentiality: low, integrity: none, availability: none, system: both}\n"
+        "  diagnosis_monitoring: {confidentiality: none, integrity: none, availability: none}\n"
+        "  therapy_delivery: {confidentiality: none, integrity: high, availability: high, system: "
+        "subsequent}\n"
+        "  clinical_workflow: {confidentiality: none, integrity: none, availability: none}\n"
+        "  secrets: {confidentiality: high, integrity: high, availability: none, system: "
+        "vulnerable}\n";
+    struct medsec_cvss_rubric r;
+    struct medsec_error err;
+    assert_int_equal(medsec_cvss_rubric_parse(text, strlen(text), "s.yaml", &r, &err), MEDSEC_OK);
+    assert_string_equal(r.vector, "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:C/C:H/I:H/A:H");
+    /* a gateway whose keys are taken (vulnerable system) and the pump it drives (subsequent) */
+    assert_string_equal(r.vector4,
+                        "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:N/SC:L/SI:H/SA:H/S:P");
+    assert_string_equal(r.metrics4[5].rationale,
+                        "XCP phi=low; XCD diagnosis_monitoring=none; XCT therapy_delivery=none; "
+                        "XCW clinical_workflow=none; XCS secrets=high (highest across functions on "
+                        "the vulnerable system)");
+    assert_string_equal(
+        r.metrics4[9].rationale,
+        "XS impacts_other_components=yes; XIP phi=none; XID diagnosis_monitoring=none; "
+        "XIT therapy_delivery=high; XIW clinical_workflow=none (highest across functions on "
+        "subsequent systems)"); /* secrets' integrity impact is on the vulnerable system */
+    assert_string_equal(
+        r.metrics4[11].rationale,
+        "XID diagnosis_monitoring=none; XAD diagnosis_monitoring=none; XIT "
+        "therapy_delivery=high; XAT therapy_delivery=high (Present: a high integrity "
+        "or availability impact on therapy or diagnosis)");
+    struct medsec_cvss_scores s = score_of(r.vector4);
+    assert_score(r.base4, s.base);
+    /* the same answers without a scope change: system subsequent contradicts it */
+    char t2[2048];
+    snprintf(t2, sizeof t2, "%s", text);
+    char *p = strstr(t2, "other_components: yes");
+    assert_non_null(p);
+    memcpy(p, "other_components: no ", 21);
+    medsec_err rc = medsec_cvss_rubric_parse(t2, strlen(t2), "s.yaml", &r, &err);
+    assert_int_equal(rc, MEDSEC_EINVAL);
+    assert_int_equal(err.line, 7);
+    assert_int_equal(err.column, 76);
+    assert_non_null(strstr(err.msg, "impact.phi.system: both contradicts "
+                                    "scope.impacts_other_components: no"));
+}
+
+/* Errors of the v4.0 questions, at the answer that is wrong. */
+static void test_rubric_v4_errors(void **state)
+{
+    (void)state;
+    char text[2048];
+    combo_text(1u << B_XACL | 1u << B_XUI, text, sizeof text);
+    struct {
+        const char *from, *to;
+        unsigned line, col;
+        const char *needle;
+    } cases[] = {
+        {"specialized_conditions: yes, deployment_conditions: no",
+         "specialized_conditions: no, deployment_conditions: yes", 2, 72,
+         "attack_complexity.deployment_conditions: yes contradicts specialized_conditions: no"},
+        {"defeat_protections: no", "defeat_protections: maybe", 2, 97, "not yes or no"},
+        {"user_action_required: yes, deliberate_action: no",
+         "user_action_required: no, deliberate_action: yes", 4, 65,
+         "user_interaction.deliberate_action: yes contradicts user_action_required: no"},
+        {"impacts_other_components: no", "impacts_other_components: yes", 5, 35,
+         "no clinical function with an impact is on a subsequent system"},
+        {"system: vulnerable}", "system: elsewhere}", 7, 76, "not vulnerable, subsequent or both"},
+        {"system: vulnerable}", "sytem: vulnerable}", 7, 68,
+         "unknown key 'sytem' (expected confidentiality, integrity, availability, system)"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char t[2048];
+        const char *p = strstr(text, cases[i].from);
+        assert_non_null(p);
+        snprintf(t, sizeof t, "%.*s%s%s", (int)(p - text), text, cases[i].to,
+                 p + strlen(cases[i].from));
+        struct medsec_cvss_rubric r;
+        struct medsec_error err;
+        medsec_err rc = medsec_cvss_rubric_parse(t, strlen(t), "e.yaml", &r, &err);
+        if (rc != MEDSEC_EINVAL || err.line != cases[i].line || err.column != cases[i].col ||
+            !strstr(err.msg, cases[i].needle))
+            fail_msg("case %zu: got %d %u:%u '%s', want %u:%u containing '%s'", i, rc, err.line,
+                     err.column, err.msg, cases[i].line, cases[i].col, cases[i].needle);
+    }
+}
+
+/* The value names of both versions' letters. */
+static void test_rubric_value_names(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *metric;
+        char value;
+        const char *name;
+    } cases[] = {
+        {"AV", 'N', "Network"},  {"AV", 'A', "Adjacent"}, {"AV", 'P', "Physical"},
+        {"AC", 'L', "Low"},      {"AT", 'P', "Present"},  {"AT", 'N', "None"},
+        {"UI", 'R', "Required"}, {"UI", 'P', "Passive"},  {"UI", 'A', "Active"},
+        {"S", 'U', "Unchanged"}, {"S", 'C', "Changed"},   {"S", 'N', "Negligible"},
+        {"S", 'P', "Present"},   {"SC", 'N', "None"},     {"VI", 'H', "High"},
+        {"UI", 0, "?"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct medsec_cvss_rubric_metric m = {{0}, cases[i].value, ""};
+        snprintf(m.metric, sizeof m.metric, "%s", cases[i].metric);
+        assert_string_equal(medsec_cvss_rubric_value_name(&m), cases[i].name);
+    }
+}
+
+/* The example answer files (docs/rubric.md, "The examples"): both vectors and scores. The v4.0
+ * scores were worked out by hand from the specification's MacroVector table and distances; the
+ * reasoning is in docs/rubric.md. */
+static void test_rubric_examples(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path, *v31;
+        double b31;
+        const char *v4;
+        double b4;
+        enum medsec_cvss_severity sev4;
+    } cases[] = {
+        /* insulin pump: no condition, no user, therapy integrity and availability high (S:P);
+         * MacroVector 101200, the vector is its highest-severity vector: 7.2 */
+        {"examples/rubric-answers/insulin-pump-ble-bolus.yaml",
+         "CVSS:3.1/AV:A/AC:L/PR:N/UI:N/S:U/C:L/I:H/A:H", 8.3,
+         "CVSS:4.0/AV:A/AC:L/AT:N/PR:N/UI:N/VC:L/VI:H/VA:H/SC:N/SI:N/SA:N/S:P", 7.2,
+         MEDSEC_CVSS_SEV_HIGH},
+        /* KRACK: the man-in-the-middle position is AC:H in v3.1 and AT:P in v4.0, nothing to
+         * defeat (AC:L); MacroVector 112201: 2.3 */
+        {"examples/infusion-pump/rubric/CVE-2017-13077.yaml",
+         "CVSS:3.1/AV:A/AC:H/PR:N/UI:N/S:U/C:N/I:N/A:L", 3.1,
+         "CVSS:4.0/AV:A/AC:L/AT:P/PR:N/UI:N/VC:N/VI:N/VA:L/SC:N/SI:N/SA:N/S:N", 2.3,
+         MEDSEC_CVSS_SEV_LOW},
+        /* BLE service: the biomed enabling service mode is UI only (routine use: UI:P), the
+         * attacker's bonded tool PR:H, nothing else AC; MacroVector 202201: 2.4 */
+        {"examples/infusion-pump/rubric/ble-service-reconfiguration.yaml",
+         "CVSS:3.1/AV:A/AC:L/PR:H/UI:R/S:U/C:L/I:L/A:L", 4.1,
+         "CVSS:4.0/AV:A/AC:L/AT:N/PR:H/UI:P/VC:L/VI:L/VA:L/SC:N/SI:N/SA:N/S:N", 2.4,
+         MEDSEC_CVSS_SEV_LOW},
+    };
+    /* the source tree from this file's path: tests/unit/test_cvss.c */
+    const char *self = __FILE__, *end = strstr(self, "tests/unit/test_cvss.c");
+    assert_non_null(end);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char path[1024];
+        snprintf(path, sizeof path, "%.*s%s", (int)(end - self), self, cases[i].path);
+        struct medsec_cvss_rubric r;
+        struct medsec_error err;
+        if (medsec_cvss_rubric_load(path, &r, &err) != MEDSEC_OK)
+            fail_msg("%s: %s:%u:%u: %s", cases[i].path, err.file, err.line, err.column, err.msg);
+        assert_string_equal(r.vector, cases[i].v31);
+        assert_score(r.base, cases[i].b31);
+        assert_string_equal(r.vector4, cases[i].v4);
+        assert_score(r.base4, cases[i].b4);
+        assert_int_equal(r.severity4, cases[i].sev4);
+        struct medsec_cvss_scores s = score_of(cases[i].v4);
+        assert_score(s.base, cases[i].b4);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_v31_examples),  cmocka_unit_test(test_v30_differs_from_v31),
-        cmocka_unit_test(test_v2_examples),   cmocka_unit_test(test_v4_examples),
-        cmocka_unit_test(test_errors),        cmocka_unit_test(test_format),
-        cmocka_unit_test(test_severity),      cmocka_unit_test(test_rubric_flow),
-        cmocka_unit_test(test_rubric_quoted), cmocka_unit_test(test_rubric_errors),
+        cmocka_unit_test(test_v31_examples),
+        cmocka_unit_test(test_v30_differs_from_v31),
+        cmocka_unit_test(test_v2_examples),
+        cmocka_unit_test(test_v4_examples),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_format),
+        cmocka_unit_test(test_severity),
+        cmocka_unit_test(test_rubric_flow),
+        cmocka_unit_test(test_rubric_quoted),
+        cmocka_unit_test(test_rubric_errors),
         cmocka_unit_test(test_rubric_file),
+        cmocka_unit_test(test_rubric_metrics_separate),
+        cmocka_unit_test(test_rubric_v4_missing),
+        cmocka_unit_test(test_rubric_v4_scope),
+        cmocka_unit_test(test_rubric_v4_errors),
+        cmocka_unit_test(test_rubric_value_names),
+        cmocka_unit_test(test_rubric_examples),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -89,9 +89,19 @@ static void test_schema_version(void **state)
     assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
     /* a version-2 file (no key filters) is read as it is, and migrated when opened writable */
     assert_int_equal(
-        sqlite3_exec(h, "DROP TABLE filter; PRAGMA user_version = 2", NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_exec(h,
+                     "DROP TABLE filter; ALTER TABLE feed DROP COLUMN source;"
+                     " ALTER TABLE feed DROP COLUMN verified; ALTER TABLE feed DROP COLUMN digest;"
+                     " PRAGMA user_version = 2",
+                     NULL, NULL, NULL),
+        SQLITE_OK);
     sqlite3_close(h);
-    assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err), MEDSEC_OK);
+    /* (no import has completed into it: readers refuse it, status and check open it) */
+    assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &f->db, &err),
+                     MEDSEC_EINVAL);
+    assert_int_equal(
+        medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY | MEDSEC_DB_UNFINISHED, &f->db, &err),
+        MEDSEC_OK);
     assert_int_equal(medsec_db_status(f->db, &st, &err), MEDSEC_OK);
     assert_int_equal(st.schema_version, 2);
     medsec_db_close(f->db);
@@ -505,6 +515,166 @@ static void test_readonly(void **state)
     assert_non_null(strstr(err.msg, "not a database"));
 }
 
+/* A file into which no import has completed (a new one, or one whose first import failed) is
+ * refused by readers, who would find nothing in it, with a message that says how to fix it; status
+ * and check open it and say it is not complete; a completed import makes it usable. */
+static void test_unfinished(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_error err;
+    struct medsec_db *ro = NULL;
+    struct medsec_db_status st;
+    assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &ro, &err), MEDSEC_EINVAL);
+    assert_null(ro);
+    assert_non_null(strstr(err.msg, "no import into this database has completed"));
+    assert_non_null(strstr(err.msg, "medsec db import"));
+    assert_string_equal(err.msg, medsec_db_unfinished_msg());
+    /* a failed import (an unreadable path) commits nothing: still refused */
+    const char *bad[] = {DATA "/no-such-file.json"};
+    struct medsec_db_import_stats ist;
+    assert_int_not_equal(medsec_db_import(f->db, bad, 1, NULL, &ist, NULL, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &ro, &err), MEDSEC_EINVAL);
+    assert_int_equal(
+        medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY | MEDSEC_DB_UNFINISHED, &ro, &err),
+        MEDSEC_OK);
+    assert_int_equal(medsec_db_status(ro, &st, &err), MEDSEC_OK);
+    assert_false(st.complete);
+    struct medsec_diags problems = MEDSEC_DIAGS_INIT;
+    assert_int_equal(medsec_db_check(ro, &problems, &err), MEDSEC_OK);
+    assert_int_equal(problems.n, 1);
+    assert_string_equal(problems.v[0].msg, medsec_db_unfinished_msg());
+    medsec_diags_release(&problems);
+    medsec_db_close(ro);
+    /* an empty file (the first import killed before it wrote the schema) is the same */
+    char empty[160];
+    snprintf(empty, sizeof empty, "%s/empty.sqlite", f->dir);
+    FILE *fp = fopen(empty, "w");
+    assert_non_null(fp);
+    fclose(fp);
+    assert_int_equal(medsec_db_open(NULL, empty, MEDSEC_DB_READONLY, &ro, &err), MEDSEC_EINVAL);
+    assert_non_null(strstr(err.msg, "no import into this database has completed"));
+    assert_int_equal(
+        medsec_db_open(NULL, empty, MEDSEC_DB_READONLY | MEDSEC_DB_UNFINISHED, &ro, &err),
+        MEDSEC_OK);
+    assert_int_equal(medsec_db_status(ro, &st, &err), MEDSEC_OK);
+    assert_false(st.complete);
+    assert_int_equal(st.schema_version, 0);
+    assert_int_equal(medsec_db_check(ro, &problems, &err), MEDSEC_OK);
+    assert_int_equal(problems.n, 1);
+    medsec_diags_release(&problems);
+    medsec_db_close(ro);
+    /* an import that completes, even of nothing new, makes the file usable */
+    import_ok(f->db, DATA "/osv", &ist);
+    assert_int_equal(medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY, &ro, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_status(ro, &st, &err), MEDSEC_OK);
+    assert_true(st.complete);
+    medsec_db_close(ro);
+}
+
+/* A record whose modified time lies in the future (or is no date) does not block the later copies
+ * of itself: it is stored, with a warning, but never counts as the newer copy. */
+static void test_impossible_time(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_import_stats st;
+    struct medsec_error err;
+    char src[512], path[256];
+    snprintf(path, sizeof path, "%s/GO-2022-0229.json", f->dir);
+    snprintf(src, sizeof src, "%s/osv/GO-2022-0229.json", DATA);
+    char *text = NULL;
+    size_t len = 0;
+    assert_int_equal(medsec_file_read(src, 1 << 20, &text, &len, &err), MEDSEC_OK);
+    char *mod = strstr(text, "0001-01-01T00:00:00Z");
+    assert_non_null(mod);
+    memcpy(mod, "9999-12-31T00:00:00Z", 20);
+    assert_int_equal(medsec_file_write_atomic(path, text, len, &err), MEDSEC_OK);
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    const char *paths[] = {path};
+    assert_int_equal(medsec_db_import(f->db, paths, 1, NULL, &st, &d, &err), MEDSEC_OK);
+    assert_int_equal(st.added[MEDSEC_ADV_OSV], 1);
+    assert_int_equal(st.impossible_time, 1);
+    assert_int_equal(d.n, 1);
+    assert_non_null(strstr(d.v[0].msg, "9999-12-31T00:00:00Z"));
+    medsec_diags_release(&d);
+    /* the real next version of the record replaces it */
+    memcpy(mod, "2024-01-01T00:00:00Z", 20);
+    char *p = strstr(text, "\"fixed\": \"1.13.7\"");
+    assert_non_null(p);
+    memcpy(p, "\"fixed\": \"1.13.8\"", 17);
+    assert_int_equal(medsec_file_write_atomic(path, text, len, &err), MEDSEC_OK);
+    import_ok(f->db, path, &st);
+    assert_int_equal(st.older[MEDSEC_ADV_OSV], 0);
+    assert_int_equal(st.updated[MEDSEC_ADV_OSV], 1);
+    struct rows r = {0};
+    assert_int_equal(
+        medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err),
+        MEDSEC_OK);
+    assert_string_equal(r.ranges, "SEMVER\ti=0\tf=1.12.16\ti=1.13.0-0\tf=1.13.8");
+    /* and a copy claiming a future time does not beat a real one */
+    memcpy(mod, "9999-12-31T00:00:00Z", 20);
+    memcpy(p, "\"fixed\": \"1.13.9\"", 17);
+    char other[256];
+    snprintf(other, sizeof other, "%s/copy/GO-2022-0229.json", f->dir);
+    assert_int_equal(medsec_db_make_parent(other, &err), MEDSEC_OK);
+    assert_int_equal(medsec_file_write_atomic(other, text, len, &err), MEDSEC_OK);
+    import_ok(f->db, other, &st);
+    memset(&r, 0, sizeof r);
+    assert_int_equal(
+        medsec_db_affected_lookup(f->db, "golang", NULL, "stdlib", on_affected, &r, &err),
+        MEDSEC_OK);
+    assert_string_equal(r.ranges, "SEMVER\ti=0\tf=1.12.16\ti=1.13.0-0\tf=1.13.8");
+    assert_int_equal(st.older[MEDSEC_ADV_OSV], 1);
+    assert_int_equal(st.impossible_time, 1);
+    medsec_free(text);
+}
+
+/* db check: a sound database has no problem; each broken invariant is found and named. */
+static void test_check(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_db_import_stats st;
+    struct medsec_error err;
+    import_ok(f->db, DATA, &st);
+    struct medsec_diags problems = MEDSEC_DIAGS_INIT;
+    assert_int_equal(medsec_db_check(f->db, &problems, &err), MEDSEC_OK);
+    for (size_t i = 0; i < problems.n; i++)
+        print_message("unexpected: %s\n", problems.v[i].msg);
+    assert_int_equal(problems.n, 0);
+    static const struct {
+        const char *sql, *found;
+    } breaks[] = {
+        {"DELETE FROM advisory WHERE record_id = 'GO-2022-0229'", "belong to no advisory"},
+        {"DELETE FROM cpe_node WHERE node = 0", "belong to no configuration node"},
+        {"UPDATE entry SET vuln = NULL WHERE name = 'PYSEC-2005-1'", "have no merged identity"},
+        {"UPDATE filter SET bits = zeroblob(length(bits)) WHERE name = 'cpe'",
+         "cpe key filter hides"},
+        {"UPDATE filter SET stamp = 'older' WHERE name = 'purl'", "not the last import's"},
+        {"UPDATE advisory SET modified = '9999-12-31T00:00:00Z' WHERE source = 'osv'",
+         "lies after tomorrow"},
+        {"DELETE FROM meta WHERE key = 'last_import'", "no import into this database"},
+    };
+    for (size_t i = 0; i < sizeof breaks / sizeof breaks[0]; i++) {
+        medsec_db_close(f->db);
+        f->db = NULL;
+        sqlite3 *h;
+        assert_int_equal(sqlite3_open(f->path, &h), SQLITE_OK);
+        assert_int_equal(sqlite3_exec(h, breaks[i].sql, NULL, NULL, NULL), SQLITE_OK);
+        sqlite3_close(h);
+        assert_int_equal(
+            medsec_db_open(NULL, f->path, MEDSEC_DB_READONLY | MEDSEC_DB_UNFINISHED, &f->db, &err),
+            MEDSEC_OK);
+        medsec_diags_release(&problems);
+        assert_int_equal(medsec_db_check(f->db, &problems, &err), MEDSEC_OK);
+        bool found = false;
+        for (size_t k = 0; k < problems.n; k++)
+            found = found || strstr(problems.v[k].msg, breaks[i].found) != NULL;
+        if (!found)
+            fail_msg("after %s: no problem saying '%s' (%zu problems)", breaks[i].sql,
+                     breaks[i].found, problems.n);
+    }
+    medsec_diags_release(&problems);
+}
+
 static void test_ranges(void **state)
 {
     (void)state;
@@ -819,6 +989,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_cpe_config, setup, teardown),
         cmocka_unit_test_setup_teardown(test_incremental, setup, teardown),
         cmocka_unit_test_setup_teardown(test_readonly, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_unfinished, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_impossible_time, setup, teardown),
         cmocka_unit_test(test_ranges),
         cmocka_unit_test_setup_teardown(test_context, setup, teardown),
         cmocka_unit_test_setup_teardown(test_import_alloc_failures, setup, teardown),

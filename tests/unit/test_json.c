@@ -74,6 +74,56 @@ static void test_errors(void **state)
     expect_error("{,}", 1, 2, "expected a string key in object");
 }
 
+/* RFC 8259 leaves an object with a key twice undefined (parsers keep the first, the last or both):
+ * medsec refuses it, at the second occurrence, in every object. */
+static void test_duplicate_keys(void **state)
+{
+    (void)state;
+    expect_error("{\"a\": 1,\n \"a\": 2}", 2, 2,
+                 "duplicate key \"a\" in object (first at line 1, column 2)");
+    expect_error("{\"components\": [],\n  \"x\": {\"components\": 1},\n  \"components\": [{}]}", 3,
+                 3, "duplicate key \"components\" in object (first at line 1, column 2)");
+    /* keys are compared decoded */
+    expect_error("{\"ab\": 1, \"\\u0061b\": 2}", 1, 11,
+                 "duplicate key \"ab\" in object (first at line 1, column 2)");
+    expect_error("[{}, {\"k\": {\"a\": 1}, \"k\": 2}]", 1, 22,
+                 "duplicate key \"k\" in object (first at line 1, column 7)");
+    /* the same key in different objects, keys that are prefixes of others, empty keys */
+    struct medsec_json_doc *doc =
+        parse_ok("{\"a\": {\"a\": 1}, \"ab\": [{\"a\": 2}], \"\": 3, \"b\": {\"\": 4}}");
+    assert_int_equal(doc->root->len, 4);
+    medsec_json_doc_free(doc);
+    /* a large object: 300 keys, then the 117th again */
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    assert_int_equal(medsec_buf_addc(&b, '{'), MEDSEC_OK);
+    for (int i = 0; i < 300; i++)
+        assert_int_equal(medsec_buf_addf(&b, "\"key%d\": %d,\n", i, i), MEDSEC_OK);
+    assert_int_equal(medsec_buf_adds(&b, "\"last\": 0}"), MEDSEC_OK);
+    doc = parse_ok(b.data);
+    assert_int_equal(doc->root->len, 301);
+    assert_int_equal(medsec_json_get(doc->root, "key299")->u.str[0], '2');
+    medsec_json_doc_free(doc);
+    b.len -= 1;
+    assert_int_equal(medsec_buf_adds(&b, ",\n\"key116\": 1}"), MEDSEC_OK);
+    expect_error(b.data, 302, 1,
+                 "duplicate key \"key116\" in object (first at line 117, column 1)");
+    medsec_buf_release(&b);
+}
+
+/* A \u0000 escape would cut every C string made from the value short: refused in keys and values.
+ */
+static void test_nul_escape(void **state)
+{
+    (void)state;
+    expect_error("[\"a\\u0000b\"]", 1, 4, "\\u0000 (a NUL character) in a string; not accepted");
+    expect_error("{\"name\": \"ok\",\n \"id\\u0000\": 1}", 2, 5,
+                 "\\u0000 (a NUL character) in a string; not accepted");
+    /* other control characters, escaped, stay */
+    struct medsec_json_doc *doc = parse_ok("[\"\\u0001\\u001f\"]");
+    assert_int_equal(medsec_json_at(doc->root, 0)->len, 2);
+    medsec_json_doc_free(doc);
+}
+
 static void test_caps(void **state)
 {
     (void)state;
@@ -107,7 +157,11 @@ static void test_position(void **state)
 static void test_alloc_failure(void **state)
 {
     (void)state;
-    const char *text = "{\"a\": [1, 2, {\"b\": \"c\\u00e9\"}], \"d\": [[], {}]}";
+    /* "e" is large enough for the duplicate check's hash table */
+    const char *text =
+        "{\"a\": [1, 2, {\"b\": \"c\\u00e9\"}], \"d\": [[], {}], \"e\": {\"k0\": 0, "
+        "\"k1\": 1, \"k2\": 2, \"k3\": 3, \"k4\": 4, \"k5\": 5, \"k6\": 6, \"k7\": 7, "
+        "\"k8\": 8, \"k9\": 9, \"k10\": 10, \"k11\": 11, \"k12\": 12, \"k13\": 13}}";
     /* fail every allocation in turn: each must give ENOMEM with nothing leaked */
     for (long n = 0;; n++) {
         failalloc_arm(n);
@@ -157,9 +211,10 @@ static void test_writer(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_values),        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_caps),          cmocka_unit_test(test_position),
-        cmocka_unit_test(test_alloc_failure), cmocka_unit_test(test_writer),
+        cmocka_unit_test(test_values),         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_caps),           cmocka_unit_test(test_position),
+        cmocka_unit_test(test_alloc_failure),  cmocka_unit_test(test_writer),
+        cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_nul_escape),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

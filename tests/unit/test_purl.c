@@ -140,6 +140,47 @@ static void test_errors(void **state)
     }
 }
 
+/* The cap holds for the canonical form too: a purl is accepted only when the form medsec writes
+ * for it parses back (a raw '!' is written "%21": three bytes for one). */
+static void test_canonical_cap(void **state)
+{
+    static char in[MEDSEC_PURL_MAX_LEN + 1];
+    const char *keys[] = {"k"}, *vals[1];
+    struct medsec_purl_parts parts = {"generic", NULL, "a", NULL, keys, vals, 1, NULL};
+    struct medsec_purl p;
+    struct medsec_error e;
+    size_t fixed = strlen("pkg:generic/a@");
+    char *s = NULL;
+
+    (void)state;
+    /* 4000 '!': 4014 bytes read, 12014 written */
+    memcpy(in, "pkg:generic/a@", fixed);
+    memset(in + fixed, '!', 4000);
+    in[fixed + 4000] = '\0';
+    assert_int_equal(medsec_purl_parse(in, strlen(in), 0, &p, &e), MEDSEC_ETOOBIG);
+    assert_string_equal(e.msg, "purl longer than 8192 bytes when written in canonical form");
+    assert_null(p.name);
+    /* at the cap exactly: 14 + 3 * 2726 = 8192 bytes written */
+    memset(in + fixed, '!', 2726);
+    in[fixed + 2726] = '\0';
+    assert_int_equal(medsec_purl_parse(in, strlen(in), 0, &p, &e), MEDSEC_OK);
+    assert_int_equal(medsec_purl_format(&p, &s), MEDSEC_OK);
+    assert_int_equal(strlen(s), MEDSEC_PURL_MAX_LEN);
+    medsec_purl_release(&p);
+    assert_int_equal(medsec_purl_parse(s, strlen(s), MEDSEC_PURL_STRICT, &p, &e), MEDSEC_OK);
+    medsec_purl_release(&p);
+    medsec_free(s);
+    in[fixed + 2726] = 'z';
+    in[fixed + 2727] = '\0';
+    assert_int_equal(parse_rc(in, 0), MEDSEC_ETOOBIG);
+    /* build: the same cap on the qualifiers' encoded values */
+    memset(in, ' ', 3000);
+    in[3000] = '\0';
+    vals[0] = in;
+    assert_int_equal(medsec_purl_build(&parts, &p, &e), MEDSEC_ETOOBIG);
+    assert_null(p.type);
+}
+
 static void test_same_package(void **state)
 {
     struct medsec_purl a, b, c;
@@ -228,7 +269,7 @@ int main(void)
         cmocka_unit_test(test_components),     cmocka_unit_test(test_type_rules),
         cmocka_unit_test(test_encoding),       cmocka_unit_test(test_errors),
         cmocka_unit_test(test_same_package),   cmocka_unit_test(test_build),
-        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_alloc_failures), cmocka_unit_test(test_canonical_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -277,6 +277,25 @@ static void test_warnings(void **state)
     medsec_sbom_free(s);
     medsec_diags_release(&w2);
 
+    /* an empty bom-ref names nothing: the component gets a generated one, with a warning */
+    const char *empty_ref = "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\",\n"
+                            " \"components\": [{\"bom-ref\": \"\", \"name\": \"e\"},\n"
+                            "  {\"bom-ref\": \"\", \"name\": \"f\"}]}";
+    struct medsec_diags w3 = MEDSEC_DIAGS_INIT;
+    s = parse_ok(empty_ref, &w3);
+    assert_int_equal(s->ncomponents, 2);
+    assert_string_equal(s->components[0].ref, "medsec-ref-1");
+    assert_string_equal(s->components[1].ref, "medsec-ref-2");
+    assert_int_equal(w3.n, 2);
+    assert_string_equal(w3.v[0].msg, "component 'e' has an empty bom-ref; given a generated one");
+    assert_string_equal(w3.v[0].path, "components[0]");
+    assert_int_equal(w3.v[0].line, 2);
+    assert_int_equal(w3.v[0].column, 29);
+    assert_string_equal(w3.v[1].msg, "component 'f' has an empty bom-ref; given a generated one");
+    assert_int_equal(w3.v[1].line, 3);
+    medsec_sbom_free(s);
+    medsec_diags_release(&w3);
+
     /* without a diagnostics list the warnings are still counted */
     s = parse_ok(spdx, NULL);
     assert_int_equal(s->nwarnings, 5);
@@ -326,6 +345,21 @@ static void test_errors(void **state)
     expect_error(" \n\t", MEDSEC_EPARSE, 1, 1, "empty file: not an SBOM");
     expect_error("{\"bomFormat\": \"CycloneDX\",\n  \"specVersion\": }", MEDSEC_EPARSE, 2, 18,
                  NULL);
+    /* a key twice: jq and Python take the last "components", a first-wins reader none; refused */
+    expect_error("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"components\": [],\n"
+                 " \"components\": [{\"name\": \"openssl\", \"version\": \"1.0.2j\"}]}",
+                 MEDSEC_EPARSE, 2, 2,
+                 "duplicate key \"components\" in object (first at line 1, column 50)");
+    expect_error("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"components\": [\n"
+                 " {\"name\": \"a\", \"version\": \"1\", \"version\": \"2\"}]}",
+                 MEDSEC_EPARSE, 2, 32,
+                 "duplicate key \"version\" in object (first at line 2, column 16)");
+    /* a NUL would cut the text short: "1.5\0junk" read as "1.5", "open\0ssl" as "open" */
+    expect_error("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\\u0000junk\"}",
+                 MEDSEC_EPARSE, 1, 47, "\\u0000 (a NUL character) in a string; not accepted");
+    expect_error("{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\", \"components\": [\n"
+                 " {\"name\": \"open\\u0000ssl\"}]}",
+                 MEDSEC_EPARSE, 2, 16, "\\u0000 (a NUL character) in a string; not accepted");
 
     struct medsec_sbom *s = NULL;
     struct medsec_error err;
