@@ -431,17 +431,17 @@ static void reach_element(struct build *b, struct reach_result *res, enum medsec
     case MEDSEC_MK_ITEM: {
         enum medsec_element_kind ek = b->m->items[i].element;
         if (s == MEDSEC_STRIDE_INFORMATION_DISCLOSURE)
-            reach_add_item(r, res, i, REACH_C, NULL, NULL);
+            reach_add_item(r, res, i, REACH_C, false, NULL, NULL);
         else if (s == MEDSEC_STRIDE_DENIAL_OF_SERVICE)
-            reach_add_item(r, res, i, REACH_A, NULL, NULL);
+            reach_add_item(r, res, i, REACH_A, false, NULL, NULL);
         else if (s == MEDSEC_STRIDE_REPUDIATION)
             ; /* nothing: severity_from says why */
         else if (s == MEDSEC_STRIDE_SPOOFING || ek == MEDSEC_ELEMENT_EXTERNAL_ENTITY)
             reach_add_sent(r, res, i); /* impersonating it: what its peers take from it */
         else if (ek == MEDSEC_ELEMENT_DATA_STORE)
             reach_add_item(r, res, i,
-                           s == MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE ? REACH_ALL : REACH_I, NULL,
-                           NULL);
+                           s == MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE ? REACH_ALL : REACH_I, false,
+                           NULL, NULL);
         else
             reach_add_compromised(r, res, i); /* tampering with or taking over a process */
         break;
@@ -463,7 +463,7 @@ static void reach_element(struct build *b, struct reach_result *res, enum medsec
         if (s == MEDSEC_STRIDE_INFORMATION_DISCLOSURE) {
             reach_add_interface(r, res, i, REACH_C);
             if (debug && item != REACH_NONE)
-                reach_add_item(r, res, item, REACH_C, NULL, NULL);
+                reach_add_item(r, res, item, REACH_C, false, NULL, NULL);
         } else if (s == MEDSEC_STRIDE_DENIAL_OF_SERVICE) {
             reach_add_interface(r, res, i, REACH_A);
         } else if (s == MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE ||
@@ -765,7 +765,7 @@ static medsec_err add_vuln_risk(struct build *b, const struct vuln_risk *v,
     struct reach_result res;
     reach_begin(b->r, &res);
     for (size_t i = 0; i < v->nitems; i++) {
-        reach_add_item(b->r, &res, v->items[i], props, v->rubric ? rubric_allows : NULL, v->rubric);
+        reach_add_item(b->r, &res, v->items[i], props, takeover, v->rubric ? rubric_allows : NULL, v->rubric);
         if (takeover)
             reach_add_controlled(b->r, &res, v->items[i]);
     }

@@ -48,6 +48,7 @@ struct reach {
 
     int (*harm)[MEDSEC_PROP_COUNT];     /* per asset, -1 none */
     struct best (*lowered)[MEDSEC_PROP_COUNT]; /* per asset: residual after by-design controls */
+    struct csr design;                         /* per asset * 3 + prop: the by-design controls */
     struct csr hz;                      /* per asset * 3 + prop: hazards it leads to */
 
     struct csr ctl_item, ctl_flow, ctl_iface; /* controls on each element */
@@ -272,6 +273,32 @@ const char *reach_control_evidence(const struct reach *r, size_t k)
 
 /* ---- assets and hazards -------------------------------------------------------------------- */
 
+/* Does control @c name item @x (a by-design control in that item does not hold once it is
+ * compromised)? */
+static bool names_item(const struct reach *r, const struct medsec_model_control *c, size_t x)
+{
+    return x != REACH_NONE && medsec_strlist_has(&c->applies_to, r->m->items[x].id);
+}
+
+/* The harm of (@a, @p) after the by-design controls that still hold when item @compromised
+ * (REACH_NONE: none) is in the attacker's hands. */
+static struct best lowered_at(const struct reach *r, size_t a, enum medsec_property p,
+                              size_t compromised)
+{
+    int h = r->harm[a][p];
+    struct best b = {h, a, p, REACH_NONE, REACH_NONE, h};
+    CSR_EACH(r->design, a * MEDSEC_PROP_COUNT + p, k)
+    {
+        const struct medsec_model_control *c = &r->m->controls[k];
+        if (names_item(r, c, compromised))
+            continue;
+        int by = c->levels > 0 ? (int)c->levels : 1, v = h - by < 0 ? 0 : h - by;
+        if (v < b.harm)
+            b.harm = v, b.ctl = k;
+    }
+    return b;
+}
+
 static bool index_assets(struct reach *r)
 {
     const struct medsec_model *m = r->m;
@@ -291,24 +318,26 @@ static bool index_assets(struct reach *r)
     }
     /* by-design controls: each lowers the harm of the assets it names, for the properties its
      * categories cover; several on one asset do not add up, the largest counts */
+    struct pairs p = {.ok = true};
     for (size_t k = 0; k < m->ncontrols; k++) {
         const struct medsec_model_control *c = &m->controls[k];
         if (r->credit[k] != REACH_CREDITED || !medsec_control_lowers_severity(c->lowers))
             continue;
-        int by = c->levels > 0 ? (int)c->levels : 1;
         for (size_t i = 0; i < c->applies_to.n; i++) {
             size_t a = find(r, MEDSEC_MK_ASSET, c->applies_to.v[i]);
-            for (int p = 0; a != REACH_NONE && p < MEDSEC_PROP_COUNT; p++) {
-                if (r->harm[a][p] < 0 || !covers_property(c, (enum medsec_property)p))
-                    continue;
-                int v = r->harm[a][p] - by < 0 ? 0 : r->harm[a][p] - by;
-                if (v < r->lowered[a][p].harm)
-                    r->lowered[a][p].harm = v, r->lowered[a][p].ctl = k;
-            }
+            for (int q = 0; a != REACH_NONE && q < MEDSEC_PROP_COUNT; q++)
+                if (r->harm[a][q] >= 0 && covers_property(c, (enum medsec_property)q))
+                    push(&p, a * MEDSEC_PROP_COUNT + (size_t)q, k);
         }
     }
+    if (!take(&r->design, na * MEDSEC_PROP_COUNT, &p, true)) {
+        medsec_free(p.v);
+        return false;
+    }
+    for (size_t a = 0; a < na; a++)
+        for (int q = 0; q < MEDSEC_PROP_COUNT; q++)
+            r->lowered[a][q] = lowered_at(r, a, (enum medsec_property)q, REACH_NONE);
     /* hazards by (asset, property) */
-    struct pairs p = {.ok = true};
     for (size_t h = 0; h < m->nhazards; h++)
         for (size_t c = 0; c < m->hazards[h].ncaused_by; c++) {
             size_t a = find(r, MEDSEC_MK_ASSET, m->hazards[h].caused_by[c].asset);
@@ -472,18 +501,19 @@ static void set_hazards(const struct reach *r, unsigned long long *dst, size_t a
     dst[h / 64] |= 1ull << (h % 64);
 }
 
-/* Fold one (asset, property) at @at into an initial and a residual best. */
+/* Fold one (asset, property) at @at into an initial and a residual best; @compromised is the item
+ * in the attacker's hands whose own by-design controls no longer hold (REACH_NONE: none). */
 static void fold(const struct reach *r, struct best *init, struct best *res, size_t a,
-                 enum medsec_property p, size_t at)
+                 enum medsec_property p, size_t at, size_t compromised)
 {
     int h = r->harm[a][p];
     if (h < 0)
         return;
     if (h > init->harm)
         *init = (struct best){h, a, p, at, REACH_NONE, h};
-    const struct best *lo = &r->lowered[a][p];
-    if (lo->harm > res->harm)
-        *res = (struct best){lo->harm, a, p, at, lo->ctl, h};
+    struct best lo = compromised == REACH_NONE ? r->lowered[a][p] : lowered_at(r, a, p, compromised);
+    if (lo.harm > res->harm)
+        *res = (struct best){lo.harm, a, p, at, lo.ctl, h};
 }
 
 static void to_hit(struct reach_hit *hit, const struct best *b, enum reach_how how, size_t from,
@@ -510,14 +540,14 @@ static void merge(struct reach_result *res, const struct best *init, const struc
 }
 
 static void add_asset(struct reach *r, struct reach_result *res, size_t a, unsigned props,
-                      reach_allow_fn allow, const void *ud)
+                      reach_allow_fn allow, const void *ud, size_t compromised)
 {
     res->any = true;
     for (int p = 0; p < MEDSEC_PROP_COUNT; p++) {
         if (!((props >> p) & 1u) || (allow && !allow(ud, &r->m->assets[a], (enum medsec_property)p)))
             continue;
         struct best init = {-1, 0, 0, REACH_NONE, REACH_NONE, -1}, rs = init;
-        fold(r, &init, &rs, a, (enum medsec_property)p, REACH_NONE);
+        fold(r, &init, &rs, a, (enum medsec_property)p, REACH_NONE, compromised);
         merge(res, &init, &rs, REACH_AT_ELEMENT, REACH_NONE);
         if (r->harm[a][p] >= 0)
             set_hazards(r, res->hazards, a, (enum medsec_property)p);
@@ -526,20 +556,20 @@ static void add_asset(struct reach *r, struct reach_result *res, size_t a, unsig
 
 void reach_add_asset(struct reach *r, struct reach_result *res, size_t asset, unsigned props)
 {
-    add_asset(r, res, asset, props, NULL, NULL);
+    add_asset(r, res, asset, props, NULL, NULL, REACH_NONE);
 }
 
 void reach_add_item(struct reach *r, struct reach_result *res, size_t item, unsigned props,
-                    reach_allow_fn allow, const void *ud)
+                    bool compromised, reach_allow_fn allow, const void *ud)
 {
     CSR_EACH(r->item_assets, item, a)
-    add_asset(r, res, a, props, allow, ud);
+    add_asset(r, res, a, props, allow, ud, compromised ? item : REACH_NONE);
 }
 
 void reach_add_flow(struct reach *r, struct reach_result *res, size_t flow, unsigned props)
 {
     CSR_EACH(r->flow_assets, flow, a)
-    add_asset(r, res, a, props, NULL, NULL);
+    add_asset(r, res, a, props, NULL, NULL, REACH_NONE);
 }
 
 void reach_add_interface(struct reach *r, struct reach_result *res, size_t iface, unsigned props)
@@ -551,7 +581,7 @@ void reach_add_interface(struct reach *r, struct reach_result *res, size_t iface
         reach_add_flow(r, res, f, props);
     }
     if (!flows && r->iface_item[iface] != REACH_NONE)
-        reach_add_item(r, res, r->iface_item[iface], props, NULL, NULL);
+        reach_add_item(r, res, r->iface_item[iface], props, false, NULL, NULL);
 }
 
 void reach_add_commanded(struct reach *r, struct reach_result *res, size_t item)
@@ -594,16 +624,18 @@ void reach_add_sent(struct reach *r, struct reach_result *res, size_t item)
 
 /* ---- the command closure: strongly connected components, sinks first ------------------------ */
 
-/* The best of an item's own assets for the properties in @props, and their hazards into @hz. */
-static void own(const struct reach *r, size_t item, unsigned props, struct best *init,
-                struct best *res, unsigned long long *hz, bool *any)
+/* The best of an item's own assets for the properties in @props, and their hazards into @hz;
+ * @compromised: the item is in the attacker's hands (its own by-design controls do not hold). */
+static void own(const struct reach *r, size_t item, unsigned props, bool compromised,
+                struct best *init, struct best *res, unsigned long long *hz, bool *any)
 {
     CSR_EACH(r->item_assets, item, a)
     {
         *any = true;
         for (int p = 0; p < MEDSEC_PROP_COUNT; p++)
             if ((props >> p) & 1u) {
-                fold(r, init, res, a, (enum medsec_property)p, item);
+                fold(r, init, res, a, (enum medsec_property)p, item,
+                     compromised ? item : REACH_NONE);
                 if (r->harm[a][p] >= 0 && hz)
                     set_hazards(r, hz, a, (enum medsec_property)p);
             }
@@ -649,7 +681,7 @@ static void settle(struct reach *r, const size_t *mem, size_t n, size_t c, size_
     for (size_t k = 0; k < n; k++) {
         size_t x = mem[k];
         struct best oi = NOBEST, orr = NOBEST;
-        own(r, x, REACH_I | REACH_A, &oi, &orr, hz, &any);
+        own(r, x, REACH_I | REACH_A, false, &oi, &orr, hz, &any);
         if (oi.harm > bi.harm)
             bi = oi, si = x, li = REACH_NONE;
         if (orr.harm > br.harm)
@@ -780,7 +812,7 @@ static bool compromise_closure(struct reach *r)
             struct best bi = NOBEST, br = NOBEST;
             bool any = false;
             unsigned long long *hz = r->comp_hz + x * r->hwords;
-            own(r, x, REACH_ALL, &bi, &br, hz, &any);
+            own(r, x, REACH_ALL, true, &bi, &br, hz, &any);
             enum step si = STEP_OWN, sr = STEP_OWN;
             size_t ri = REACH_NONE, rr = REACH_NONE;
             CSR_EACH(r->out, x, f)
@@ -1329,7 +1361,7 @@ void reach_free(struct reach *r)
     medsec_free(r->evidence);
     medsec_free(r->credit);
     struct csr *c[] = {&r->out,     &r->in,          &r->hosted,      &r->via,
-                       &r->exposes, &r->flow_assets, &r->item_assets, &r->hz,
+                       &r->exposes, &r->flow_assets, &r->item_assets, &r->hz, &r->design,
                        &r->ctl_item, &r->ctl_flow,    &r->ctl_iface};
     for (size_t k = 0; k < sizeof c / sizeof c[0]; k++)
         csr_free(c[k]);

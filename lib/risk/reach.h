@@ -69,11 +69,12 @@ bool reach_find(const struct reach *r, enum medsec_model_kind kind, const char *
 void reach_begin(struct reach *r, struct reach_result *res);
 /* Add the assets of an element for the properties in @props: an item's stored assets and those of
  * the flows it sends or receives; a flow's; an interface's flows' (none: its item's). @allow may
- * drop an (asset, property) (NULL keeps all). */
+ * drop an (asset, property) (NULL keeps all). @compromised: the item is in the attacker's hands,
+ * so the by-design controls that name it do not hold. */
 typedef bool (*reach_allow_fn)(const void *ud, const struct medsec_model_asset *a,
                                enum medsec_property p);
 void reach_add_item(struct reach *r, struct reach_result *res, size_t item, unsigned props,
-                    reach_allow_fn allow, const void *ud);
+                    bool compromised, reach_allow_fn allow, const void *ud);
 void reach_add_asset(struct reach *r, struct reach_result *res, size_t asset, unsigned props);
 void reach_add_flow(struct reach *r, struct reach_result *res, size_t flow, unsigned props);
 void reach_add_interface(struct reach *r, struct reach_result *res, size_t iface, unsigned props);
