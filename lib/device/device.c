@@ -136,6 +136,20 @@ const char *const *medsec_device_catalog_names(const struct medsec_device *d, si
     return d->catalogs;
 }
 
+/* A catalog the security file names, @rel in the device folder @dir: read where it resolves inside
+ * the folder (one that leads out of it is refused unopened, docs/security-file.md), named @name. */
+static medsec_err load_rule_file(struct medsec_tm_catalog *c, const char *dir, const char *rel,
+                                 const char *name, struct medsec_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    medsec_err rc = medsec_file_read_in(dir, rel, MEDSEC_TM_MAX_CATALOG_BYTES, &text, &len, err);
+    if (!rc)
+        rc = medsec_tm_catalog_load(c, text, len, name, err);
+    medsec_free(text);
+    return rc;
+}
+
 /* The built-in catalog, the file's `threat_rules` (relative to the folder), the caller's. */
 static medsec_err load_catalogs(struct medsec_device *d, struct medsec_error *err)
 {
@@ -153,7 +167,7 @@ static medsec_err load_catalogs(struct medsec_device *d, struct medsec_error *er
             return nomem(err);
         d->owned[d->ncatalogs] = path;
         d->catalogs[d->ncatalogs++] = path;
-        if ((rc = medsec_tm_catalog_load_file(&d->catalog, path, err)))
+        if ((rc = load_rule_file(&d->catalog, d->model->dir, extra->v[i], path, err)))
             return rc;
     }
     for (size_t i = 0; i < d->nrules; i++) {
