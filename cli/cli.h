@@ -66,6 +66,20 @@ const struct medsec_ctx *cli_context(void);
 /* "Today" of the run's clock as YYYY-MM-DD into @buf; returns @buf. */
 const char *cli_today(char buf[11]);
 
+/*
+ * Text for people: tables, diagnostics, errors and the text formats are printed with every control
+ * character escaped, always (on a terminal or not), so that a name from an SBOM or a file name
+ * cannot move the cursor, retitle the window or hide what came before. \t \n \r as such, other C0
+ * controls and DEL as \xHH, C1 controls (U+0080..U+009F) as \u00HH, a byte that is not part of
+ * well-formed UTF-8 as \xHH; the rest of UTF-8 as it is. JSON, CSV and SARIF are for machines and
+ * escape by their own rules.
+ */
+/* Append @s to @b escaped. */
+medsec_err cli_escape(struct medsec_buf *b, const char *s);
+/* @s escaped for printf: @s itself when nothing needs escaping (NULL stays NULL), else a copy that
+ * stays valid for the next 15 calls (enough for one printf). */
+const char *cli_esc(const char *s);
+
 /* True when @f is a terminal and the user did not ask for plain output (NO_COLOR set to anything
  * but the empty string, or TERM=dumb): progress bars are drawn only then. */
 bool cli_is_tty(FILE *f);

@@ -127,7 +127,7 @@ static int print_text(FILE *out, const struct medsec_scan_plan *p)
         const struct medsec_scan_result *r = &t->result;
         struct medsec_scan_totals tt = {0};
         medsec_scan_totals_add(&tt, r);
-        fprintf(out, "%s%s\n", i ? "\n" : "", t->label);
+        fprintf(out, "%s%s\n", i ? "\n" : "", cli_esc(t->label));
         fprintf(
             out,
             "  %zu components (%zu with purl, %zu with CPE, %zu with neither); %zu vulnerable; "
@@ -567,7 +567,7 @@ int cmd_scan(int argc, char **argv)
         const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
         cli_print_diags(stderr, &t->notes);
         if (t->notes.dropped)
-            fprintf(stderr, "medsec scan: %s: %zu more warnings not shown\n", t->path,
+            fprintf(stderr, "medsec scan: %s: %zu more warnings not shown\n", cli_esc(t->path),
                     t->notes.dropped);
         any |= t->result.nfindings > 0;
     }
