@@ -53,6 +53,10 @@ struct medsec_db;
  * $HOME/.local/share/medsec/vulndb.sqlite (free with medsec_free). NULL when neither variable is
  * set or memory ran out, after saying so on stderr for command @cmd. */
 char *cli_vulndb_default_path(const char *cmd);
+/* EXIT_OK_ when @path is a regular file or nothing; else (a FIFO, on which SQLite would wait for
+ * ever, a folder, a device) say so for command @cmd and return EXIT_USAGE. cli_open_vulndb calls
+ * it; a command that opens a database path itself calls it before medsec_db_open. */
+int cli_vulndb_check(const char *cmd, const char *path);
 /* Open the vulnerability database at @path (NULL: the default path) read-only for command @cmd;
  * prints why not and returns the exit code. *owned (free with medsec_free) holds a default path. */
 int cli_open_vulndb(const char *cmd, const char *path, struct medsec_db **db, char **owned);
