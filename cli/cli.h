@@ -53,6 +53,10 @@ struct medsec_db;
  * $HOME/.local/share/medsec/vulndb.sqlite (free with medsec_free). NULL when neither variable is
  * set or memory ran out, after saying so on stderr for command @cmd. */
 char *cli_vulndb_default_path(const char *cmd);
+/* EXIT_OK_ when @path is a regular file or nothing; else (a FIFO, on which SQLite would wait for
+ * ever, a folder, a device) say so for command @cmd and return EXIT_USAGE. cli_open_vulndb calls
+ * it; a command that opens a database path itself calls it before medsec_db_open. */
+int cli_vulndb_check(const char *cmd, const char *path);
 /* Open the vulnerability database at @path (NULL: the default path) read-only for command @cmd;
  * prints why not and returns the exit code. *owned (free with medsec_free) holds a default path. */
 int cli_open_vulndb(const char *cmd, const char *path, struct medsec_db **db, char **owned);
@@ -65,6 +69,20 @@ int cli_context_init(void);
 const struct medsec_ctx *cli_context(void);
 /* "Today" of the run's clock as YYYY-MM-DD into @buf; returns @buf. */
 const char *cli_today(char buf[11]);
+
+/*
+ * Text for people: tables, diagnostics, errors and the text formats are printed with every control
+ * character escaped, always (on a terminal or not), so that a name from an SBOM or a file name
+ * cannot move the cursor, retitle the window or hide what came before. \t \n \r as such, other C0
+ * controls and DEL as \xHH, C1 controls (U+0080..U+009F) as \u00HH, a byte that is not part of
+ * well-formed UTF-8 as \xHH; the rest of UTF-8 as it is. JSON, CSV and SARIF are for machines and
+ * escape by their own rules.
+ */
+/* Append @s to @b escaped. */
+medsec_err cli_escape(struct medsec_buf *b, const char *s);
+/* @s escaped for printf: @s itself when nothing needs escaping (NULL stays NULL), else a copy that
+ * stays valid for the next 15 calls (enough for one printf). */
+const char *cli_esc(const char *s);
 
 /* True when @f is a terminal and the user did not ask for plain output (NO_COLOR set to anything
  * but the empty string, or TERM=dumb): progress bars are drawn only then. */

@@ -30,7 +30,7 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
             if (!header)
                 fprintf(out, "\nControl effects (with their rationale):\n");
             header = true;
-            fprintf(out, "  %s  %s", it->spec.id, ctl->id);
+            fprintf(out, "  %s  %s", cli_esc(it->spec.id), cli_esc(ctl->id));
             if (ctl->exploit_reduction)
                 fprintf(out, " exploitability -%d", ctl->exploit_reduction);
             if (ctl->severity_reduction)
@@ -38,8 +38,8 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
             if (!ctl->exploit_reduction && !ctl->severity_reduction && !ctl->unclaimed)
                 fprintf(out, " no reduction");
             if (ctl->safety_hazard)
-                fprintf(out, " (safety control of %s)", ctl->safety_hazard);
-            fprintf(out, ": %s\n", ctl->rationale);
+                fprintf(out, " (safety control of %s)", cli_esc(ctl->safety_hazard));
+            fprintf(out, ": %s\n", cli_esc(ctl->rationale));
         }
     }
 
@@ -55,7 +55,8 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
         header = true;
         medsec_buf_reset(&b);
         (void)medsec_risk_closing_text(&b, it);
-        fprintf(out, "  %s  %s: %s\n", it->spec.id, it->spec.title, b.data);
+        fprintf(out, "  %s  %s: %s\n", cli_esc(it->spec.id), cli_esc(it->spec.title),
+                cli_esc(b.data));
     }
     medsec_buf_release(&b);
 
@@ -69,22 +70,21 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
                 out,
                 "\nSafety hazard links (security risk -> hazard; safety control -> security effect):\n");
         header = true;
-        fprintf(out, "  %s  %s\n", l->id, l->name);
+        fprintf(out, "  %s  %s\n", cli_esc(l->id), cli_esc(l->name));
         for (size_t k = 0; k < l->nrisks; k++)
-            fprintf(out, "%s%s", k ? ", " : "    caused by security risks: ", l->risks[k]);
+            fprintf(out, "%s%s", k ? ", " : "    caused by security risks: ", cli_esc(l->risks[k]));
         if (l->nrisks)
             fputc('\n', out);
         for (size_t k = 0; k < l->ncontrols; k++)
-            fprintf(out, "%s%s on %s",
-                    k ? ", " : "    its controls lower security risks: ", l->controls[k].control,
-                    l->controls[k].risk);
+            fprintf(out, "%s%s on %s", k ? ", " : "    its controls lower security risks: ",
+                    cli_esc(l->controls[k].control), cli_esc(l->controls[k].risk));
         if (l->ncontrols)
             fputc('\n', out);
     }
     fprintf(
         out,
         "\n%zu security risks of %s: %zu unacceptable before controls, %zu after (matrix %zu x %zu)\n",
-        reg->n, device, medsec_risk_register_unacceptable_initial(reg),
+        reg->n, cli_esc(device), medsec_risk_register_unacceptable_initial(reg),
         medsec_risk_register_unacceptable(reg), c->nexploitability, c->nseverity);
 }
 

@@ -34,11 +34,11 @@ static int print_table(FILE *out, const struct medsec_sbom *s)
         }
     }
     const char *ver = medsec_sbom_spec_version_label(s);
-    fprintf(out, "%s: %s %s, %zu components, %zu dependencies", s->path,
+    fprintf(out, "%s: %s %s, %zu components, %zu dependencies", cli_esc(s->path),
             medsec_sbom_format_name(s->format), ver, s->ncomponents, s->ndeps);
     if (s->subject)
-        fprintf(out, ", subject %s%s%s%s", s->subject, s->subject_ref ? " (" : "",
-                s->subject_ref ? s->subject_ref : "", s->subject_ref ? ")" : "");
+        fprintf(out, ", subject %s%s%s%s", cli_esc(s->subject), s->subject_ref ? " (" : "",
+                s->subject_ref ? cli_esc(s->subject_ref) : "", s->subject_ref ? ")" : "");
     if (s->nskipped)
         fprintf(out, ", %zu skipped", s->nskipped);
     fputc('\n', out);

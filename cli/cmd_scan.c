@@ -127,7 +127,7 @@ static int print_text(FILE *out, const struct medsec_scan_plan *p)
         const struct medsec_scan_result *r = &t->result;
         struct medsec_scan_totals tt = {0};
         medsec_scan_totals_add(&tt, r);
-        fprintf(out, "%s%s\n", i ? "\n" : "", t->label);
+        fprintf(out, "%s%s\n", i ? "\n" : "", cli_esc(t->label));
         fprintf(
             out,
             "  %zu components (%zu with purl, %zu with CPE, %zu with neither); %zu vulnerable; "
@@ -267,8 +267,30 @@ static const char *sarif_level(const struct medsec_scan_finding *f)
     return "note";
 }
 
-static void sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p)
+/* @path as a SARIF artifactLocation.uri, which is a URI reference (SARIF 2.1.0 3.4.3, RFC 3986):
+ * every byte a path segment may not hold is percent-encoded (a space, '%', '#', '?', non-ASCII),
+ * a relative path stays a relative reference (with a ':' in its first segment encoded, or it would
+ * read as a scheme), and an absolute path becomes a file URI. NULL when memory ran out. */
+static const char *sarif_uri(struct medsec_buf *b, const char *path)
 {
+    medsec_buf_reset(b);
+    bool first = path[0] != '/'; /* in the first segment of a relative reference */
+    medsec_err rc = first ? MEDSEC_OK : medsec_buf_adds(b, "file://");
+    for (const unsigned char *s = (const unsigned char *)path; *s && !rc; s++) {
+        bool keep = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                    (*s >= '0' && *s <= '9') || strchr("-._~!$&'()*+,;=@/", *s) ||
+                    (*s == ':' && !first);
+        first &= *s != '/';
+        rc = keep ? medsec_buf_addc(b, (char)*s) : medsec_buf_addf(b, "%%%02X", *s);
+    }
+    return rc ? NULL : b->data;
+}
+
+/* The report; false when memory ran out. */
+static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p)
+{
+    struct medsec_buf uri = MEDSEC_BUF_INIT;
+    bool ok = true;
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_string(w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
     medsec_jsonw_kv_string(w, "version", "2.1.0");
@@ -365,7 +387,9 @@ static void sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
             medsec_jsonw_object_begin(w);
             medsec_jsonw_key(w, "artifactLocation");
             medsec_jsonw_object_begin(w);
-            medsec_jsonw_kv_string(w, "uri", t->path);
+            const char *u = sarif_uri(&uri, t->path);
+            ok &= u != NULL;
+            medsec_jsonw_kv_string(w, "uri", u ? u : "");
             medsec_jsonw_object_end(w);
             if (comp->line) {
                 medsec_jsonw_key(w, "region");
@@ -425,6 +449,8 @@ static void sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
     medsec_jsonw_object_end(w);
     medsec_jsonw_array_end(w);
     medsec_jsonw_object_end(w);
+    medsec_buf_release(&uri);
+    return ok;
 }
 
 /* ---- main ---- */
@@ -480,11 +506,12 @@ static int report(struct medsec_buf *b, int format, const struct medsec_scan_pla
         return cli_fail(&err, rc);
     struct medsec_jsonw w;
     medsec_jsonw_init(&w, b, 1);
+    bool ok = true;
     if (format == CLI_JSON)
         json_report(&w, p, &dst);
     else
-        sarif_report(&w, p);
-    if (medsec_jsonw_finish(&w)) {
+        ok = sarif_report(&w, p);
+    if (medsec_jsonw_finish(&w) || !ok) {
         fputs("medsec scan: out of memory\n", stderr);
         return EXIT_INTERNAL;
     }
@@ -567,7 +594,7 @@ int cmd_scan(int argc, char **argv)
         const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
         cli_print_diags(stderr, &t->notes);
         if (t->notes.dropped)
-            fprintf(stderr, "medsec scan: %s: %zu more warnings not shown\n", t->path,
+            fprintf(stderr, "medsec scan: %s: %zu more warnings not shown\n", cli_esc(t->path),
                     t->notes.dropped);
         any |= t->result.nfindings > 0;
     }

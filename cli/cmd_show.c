@@ -51,13 +51,14 @@ static size_t count_open_vulnerabilities(const struct medsec_model *m)
     return n;
 }
 
-/* Print @text after @label (15 columns), wrapped at 100 columns with the same indent. */
+/* Print @text (escaped, cli_esc) after @label (15 columns), wrapped at 100 columns with the same
+ * indent. */
 static void print_wrapped(FILE *out, const char *label, const char *text)
 {
     enum { INDENT = 17, WIDTH = 100 };
     fprintf(out, "  %-*s", INDENT - 2, label);
     size_t col = INDENT;
-    const char *p = text;
+    const char *p = cli_esc(text);
     while (*p) {
         while (*p == ' ')
             p++;
@@ -89,9 +90,10 @@ static int table_out(FILE *out, struct cli_table *t, int ok)
 static int print_text(FILE *out, const struct medsec_model *m, const char *today)
 {
     const struct medsec_model_device *d = &m->device;
-    fprintf(out, "%s %s (model %s)\n", d->manufacturer, d->name, d->model);
+    fprintf(out, "%s %s (model %s)\n", cli_esc(d->manufacturer), cli_esc(d->name),
+            cli_esc(d->model));
     if (d->udi_di)
-        fprintf(out, "  UDI-DI:        %s\n", d->udi_di);
+        fprintf(out, "  UDI-DI:        %s\n", cli_esc(d->udi_di));
     fprintf(out, "  class:         EU MDR %s", d->mdr_class);
     if (d->fda_class)
         fprintf(out, ", FDA class %s", d->fda_class);
@@ -108,7 +110,7 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
     print_wrapped(out, "environments:", envs.data ? envs.data : "");
     medsec_buf_release(&users);
     medsec_buf_release(&envs);
-    fprintf(out, "\nVersions (today %s; current %s)\n", today, d->current_version);
+    fprintf(out, "\nVersions (today %s; current %s)\n", today, cli_esc(d->current_version));
 
     static const char *const vh[] = {"VERSION",        "RELEASED", "SUPPORT",
                                      "END OF SUPPORT", "STATUS",   "SBOMS"};
@@ -465,7 +467,7 @@ int cmd_show(int argc, char **argv)
     if (rc != MEDSEC_OK) {
         if (diags.errors) {
             cli_print_diags(stderr, &diags);
-            fprintf(stderr, "medsec: %s: %zu error%s; run 'medsec validate'\n", err.file,
+            fprintf(stderr, "medsec: %s: %zu error%s; run 'medsec validate'\n", cli_esc(err.file),
                     diags.errors, diags.errors == 1 ? "" : "s");
             ex = cli_exit_for(rc);
         } else {

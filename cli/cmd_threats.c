@@ -105,13 +105,13 @@ static int print_table(FILE *out, const struct medsec_device *d, const struct me
         const char *const *cat = medsec_device_catalog_names(d, &ncat);
         cli_table_print(&t, out);
         fprintf(out, "\n%zu threats on %zu elements of %s: %zu open, %zu reduced", l->n,
-                medsec_device_graph(d)->n, medsec_device_name(d), counts[MEDSEC_TM_OPEN],
+                medsec_device_graph(d)->n, cli_esc(medsec_device_name(d)), counts[MEDSEC_TM_OPEN],
                 counts[MEDSEC_TM_REDUCED]);
         if (counts[MEDSEC_TM_MITIGATED])
             fprintf(out, ", %zu mitigated", counts[MEDSEC_TM_MITIGATED]);
         fprintf(out, " (%zu rules from", medsec_device_catalog(d)->n);
         for (size_t i = 0; i < ncat; i++)
-            fprintf(out, "%s %s", i ? "," : "", cat[i]);
+            fprintf(out, "%s %s", i ? "," : "", cli_esc(cat[i]));
         fprintf(out, ")\n");
     }
     cli_table_release(&t);

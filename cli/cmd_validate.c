@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "commands.h"
 #include "medsec/alloc.h"
+#include "medsec/device.h"
 #include "medsec/json.h"
 #include "medsec/model.h"
 
@@ -61,9 +62,10 @@ int cmd_validate(int argc, char **argv)
         .usage = "medsec validate [--json] [-o FILE] DIR\nmedsec validate --schema [-o FILE]",
         .about =
             "Check the security file DIR/device.yaml and the files it names (SBOMs, evidence,\n"
-            "rubric answers): keys, types, required keys, dates, ids, every reference, SBOM\n"
-            "components and input caps. Every problem is reported, as file:line:column: error: message\n"
-            "on stderr. The format is described in docs/security-file.md.\n",
+            "rubric answers, threat rule catalogs): keys, types, required keys, dates, ids, every\n"
+            "reference, SBOM components, the rule catalogs and input caps. Every named file must be\n"
+            "a regular file inside DIR. Every problem is reported, as file:line:column: error:\n"
+            "message on stderr. The format is described in docs/security-file.md.\n",
         .opts = opts,
         .more = "Exit codes: 0 valid, 2 errors in the file or bad usage, 3 internal error.\n",
         .max_args = 1,
@@ -83,12 +85,17 @@ int cmd_validate(int argc, char **argv)
     if (schema)
         return cli_output_close(&out, print_schema(&out));
 
+    /* the device as `threats` and `risk` open it, then the rule catalogs it names: validate says
+     * "valid" only when they would work */
     struct medsec_diags diags = MEDSEC_DIAGS_INIT;
-    struct medsec_model *m = NULL;
+    struct medsec_device *d = NULL;
+    const struct medsec_model *m = NULL;
     struct medsec_error err;
-    medsec_err rc = medsec_model_load(args[0], NULL, &m, &diags, &err);
+    medsec_err rc = medsec_device_open(cli_context(), args[0], NULL, &d, &diags, &err);
+    if (!rc && (rc = medsec_device_check(d, &diags, &err)) == MEDSEC_OK)
+        m = medsec_device_model(d);
     if (rc != MEDSEC_OK && diags.errors == 0) {
-        /* not a problem in the file: missing folder, I/O, out of memory */
+        /* not a problem in the files: missing folder, I/O, out of memory */
         ex = cli_fail(&err, rc);
         goto out_free;
     }
@@ -101,19 +108,20 @@ int cmd_validate(int argc, char **argv)
     }
     cli_print_diags(stderr, &diags);
     if (!m) {
-        fprintf(stderr, "medsec: %s: %zu error%s\n", err.file, diags.errors, S(diags.errors));
+        fprintf(stderr, "medsec: %s: %zu error%s\n", cli_esc(err.file), diags.errors,
+                S(diags.errors));
         ex = EXIT_USAGE;
         goto out_free;
     }
     fprintf(out.f, "%s: valid: %zu item%s, %zu interface%s, %zu flow%s, %zu asset%s, %zu control%s",
-            m->file, m->nitems, S(m->nitems), m->ninterfaces, S(m->ninterfaces), m->nflows,
+            cli_esc(m->file), m->nitems, S(m->nitems), m->ninterfaces, S(m->ninterfaces), m->nflows,
             S(m->nflows), m->nassets, S(m->nassets), m->ncontrols, S(m->ncontrols));
     if (diags.warnings)
         fprintf(out.f, " (%zu warning%s)", diags.warnings, S(diags.warnings));
     fputc('\n', out.f);
     ex = EXIT_OK_;
 out_free:
-    medsec_model_free(m);
+    medsec_device_close(d);
     medsec_diags_release(&diags);
     return cli_output_close(&out, ex);
 }

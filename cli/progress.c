@@ -38,12 +38,12 @@ void cli_progress_update(struct cli_progress *p, unsigned long long done)
         if (f > 1)
             f = 1;
         int fill = (int)(f * width);
-        fprintf(stderr, "\r%-24.24s [", p->label);
+        fprintf(stderr, "\r%-24.24s [", cli_esc(p->label));
         for (int i = 0; i < width; i++)
             fputc(i < fill ? '#' : '.', stderr);
         fprintf(stderr, "] %3d%% %llu/%llu", (int)(f * 100), done, p->total);
     } else {
-        fprintf(stderr, "\r%-24.24s %llu", p->label, done);
+        fprintf(stderr, "\r%-24.24s %llu", cli_esc(p->label), done);
     }
     fflush(stderr);
 }

@@ -1,4 +1,4 @@
-/* table.c: plain-text tables sized to their content. */
+/* table.c: plain-text tables sized to their content, their cells escaped for a terminal. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,7 +29,9 @@ int cli_table_add(struct cli_table *t, const char *const *cells)
         return -1;
     char **row = t->cells + t->nrows * t->ncols;
     for (size_t i = 0; i < t->ncols; i++) {
-        row[i] = medsec_strdup(cells[i] ? cells[i] : "-");
+        struct medsec_buf b = MEDSEC_BUF_INIT; /* control characters escaped (cli_escape) */
+        row[i] = cli_escape(&b, cells[i] ? cells[i] : "-") ? NULL : medsec_buf_detach(&b, NULL);
+        medsec_buf_release(&b);
         if (!row[i]) {
             while (i--)
                 medsec_free(row[i]);

@@ -1,4 +1,5 @@
-/* util.c: error printing, exit-code mapping and terminal detection for the subcommands. */
+/* util.c: error printing, exit-code mapping, terminal detection and the escaping of text for
+ * people for the subcommands. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -6,7 +7,115 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "medsec/alloc.h"
 #include "medsec/device.h"
+
+/* ---- text for people -------------------------------------------------------------------------
+ * A name in an SBOM, a key in device.yaml or a file name can hold ESC, CSI and the like, which a
+ * terminal would obey. Everything printed for a person goes through cli_escape / cli_esc, always
+ * (not only on a terminal: a report written to a file is read on one later, and the golden tests
+ * see what a person would). */
+
+/* The length of the well-formed UTF-8 character (RFC 3629) at @s, 0 when none starts there. Reads
+ * no further than a NUL. */
+static size_t utf8_len(const unsigned char *s)
+{
+    unsigned char lo = 0x80, hi = 0xBF;
+    size_t n;
+    if (s[0] < 0x80)
+        return 1;
+    if (s[0] >= 0xC2 && s[0] <= 0xDF)
+        n = 2;
+    else if (s[0] >= 0xE0 && s[0] <= 0xEF)
+        n = 3, lo = s[0] == 0xE0 ? 0xA0 : 0x80, hi = s[0] == 0xED ? 0x9F : 0xBF;
+    else if (s[0] >= 0xF0 && s[0] <= 0xF4)
+        n = 4, lo = s[0] == 0xF0 ? 0x90 : 0x80, hi = s[0] == 0xF4 ? 0x8F : 0xBF;
+    else
+        return 0;
+    if (s[1] < lo || s[1] > hi)
+        return 0;
+    for (size_t i = 2; i < n; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF)
+            return 0;
+    return n;
+}
+
+/* How many bytes at @s print as they are: a printable ASCII byte or a UTF-8 character that is not
+ * a C1 control (U+0080..U+009F); 0 when the byte there needs an escape. */
+static size_t plain_len(const unsigned char *s)
+{
+    size_t n = utf8_len(s);
+    if (n == 1)
+        return s[0] >= 0x20 && s[0] != 0x7F;
+    return n == 2 && s[0] == 0xC2 && s[1] < 0xA0 ? 0 : n;
+}
+
+static bool needs_escape(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        size_t n = plain_len(p);
+        if (!n)
+            return true;
+        p += n;
+    }
+    return false;
+}
+
+medsec_err cli_escape(struct medsec_buf *b, const char *s)
+{
+    medsec_err rc = MEDSEC_OK;
+    const unsigned char *p = (const unsigned char *)s;
+    while (*p && !rc) {
+        size_t n = 0;
+        while (p[n] && plain_len(p + n))
+            n += plain_len(p + n);
+        if (n) {
+            rc = medsec_buf_add(b, p, n);
+            p += n;
+        } else if (*p == '\n' || *p == '\t' || *p == '\r') {
+            rc = medsec_buf_adds(b, *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : "\\r");
+            p++;
+        } else if (utf8_len(p) == 2) { /* a C1 control */
+            rc = medsec_buf_addf(b, "\\u%04x", p[1]);
+            p += 2;
+        } else { /* another C0 control, DEL, a byte that is not UTF-8 */
+            rc = medsec_buf_addf(b, "\\x%02x", *p);
+            p++;
+        }
+    }
+    return rc;
+}
+
+/* The escaped copies cli_esc handed out, each freed when its slot comes round again. */
+#define ESC_KEEP 16
+static char *esc_kept[ESC_KEEP];
+static size_t esc_next;
+
+static void esc_release(void)
+{
+    for (size_t i = 0; i < ESC_KEEP; i++) {
+        medsec_free(esc_kept[i]);
+        esc_kept[i] = NULL;
+    }
+}
+
+const char *cli_esc(const char *s)
+{
+    if (!s || !needs_escape(s))
+        return s;
+    static bool registered;
+    if (!registered)
+        registered = atexit(esc_release) == 0;
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    char *t = cli_escape(&b, s) ? NULL : medsec_buf_detach(&b, NULL);
+    medsec_buf_release(&b);
+    if (!t)
+        return "(out of memory)";
+    medsec_free(esc_kept[esc_next]);
+    esc_kept[esc_next] = t;
+    esc_next = (esc_next + 1) % ESC_KEEP;
+    return t;
+}
 
 int cli_exit_for(medsec_err rc)
 {
@@ -33,7 +142,7 @@ void cli_print_error(const struct medsec_error *e)
 {
     fputs("medsec: ", stderr);
     if (e->file[0]) {
-        fputs(e->file, stderr);
+        fputs(cli_esc(e->file), stderr);
         if (e->line) {
             fprintf(stderr, ":%u", e->line);
             if (e->column)
@@ -41,17 +150,19 @@ void cli_print_error(const struct medsec_error *e)
         }
         fputs(": ", stderr);
     }
-    fprintf(stderr, "error: %s\n", e->msg[0] ? e->msg : medsec_strerror(e->code));
+    fprintf(stderr, "error: %s\n", e->msg[0] ? cli_esc(e->msg) : medsec_strerror(e->code));
 }
 
 int cli_usage_error(const char *cmd, const char *fmt, ...)
 {
     va_list ap;
-    fprintf(stderr, "medsec %s: ", cmd);
+    struct medsec_buf msg = MEDSEC_BUF_INIT;
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    medsec_err rc = medsec_buf_vaddf(&msg, fmt, ap); /* it quotes the arguments given */
     va_end(ap);
-    fprintf(stderr, "\nTry 'medsec %s --help'.\n", cmd);
+    fprintf(stderr, "medsec %s: %s\nTry 'medsec %s --help'.\n", cmd,
+            rc ? "out of memory" : cli_esc(msg.data), cmd);
+    medsec_buf_release(&msg);
     return EXIT_USAGE;
 }
 
@@ -59,13 +170,13 @@ void cli_print_diags(FILE *out, const struct medsec_diags *d)
 {
     for (size_t i = 0; i < d->n; i++) {
         const struct medsec_diag *g = &d->v[i];
-        fputs(g->file, out);
+        fputs(cli_esc(g->file), out);
         if (g->line) {
             fprintf(out, ":%u", g->line);
             if (g->column)
                 fprintf(out, ":%u", g->column);
         }
-        fprintf(out, ": %s: %s\n", medsec_severity_name(g->severity), g->msg);
+        fprintf(out, ": %s: %s\n", medsec_severity_name(g->severity), cli_esc(g->msg));
     }
     if (d->dropped)
         fprintf(out, "medsec: %zu more diagnostics not shown\n", d->dropped);

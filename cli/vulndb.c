@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "medsec/alloc.h"
 #include "medsec/db.h"
+#include "medsec/file.h"
 
 char *cli_vulndb_default_path(const char *cmd)
 {
@@ -25,6 +26,17 @@ char *cli_vulndb_default_path(const char *cmd)
     return path;
 }
 
+int cli_vulndb_check(const char *cmd, const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || S_ISREG(st.st_mode))
+        return EXIT_OK_;
+    /* SQLite would wait for ever on a FIFO */
+    fprintf(stderr, "medsec %s: %s is %s, not a regular file: not a vulnerability database\n", cmd,
+            cli_esc(path), medsec_file_kind((unsigned)st.st_mode));
+    return EXIT_USAGE;
+}
+
 int cli_open_vulndb(const char *cmd, const char *path, struct medsec_db **db, char **owned)
 {
     *db = NULL;
@@ -40,9 +52,12 @@ int cli_open_vulndb(const char *cmd, const char *path, struct medsec_db **db, ch
             stderr,
             "medsec %s: no vulnerability database at %s: fill it with `medsec db import PATH...` "
             "or `medsec db update`\n",
-            cmd, path);
+            cmd, cli_esc(path));
         return EXIT_USAGE;
     }
+    int ex = cli_vulndb_check(cmd, path);
+    if (ex != EXIT_OK_)
+        return ex;
     struct medsec_error err;
     medsec_err rc = medsec_db_open(cli_context(), path, MEDSEC_DB_READONLY, db, &err);
     return rc ? cli_fail(&err, rc) : EXIT_OK_;

@@ -78,6 +78,17 @@ medsec_err medsec_device_threats(struct medsec_device *d, const struct medsec_th
 const struct medsec_tm_catalog *medsec_device_catalog(const struct medsec_device *d);
 const char *const *medsec_device_catalog_names(const struct medsec_device *d, size_t *n);
 
+/*
+ * What `medsec validate` checks beyond the security file: every rule catalog the device reads (the
+ * file's `threat_rules`, then the caller's) is loaded on its own, and each one that cannot be used
+ * adds an error to @diags (may be NULL) at its file, line and column; when all load, the threats
+ * are generated as medsec_device_threats does, and a failure there is one more error. MEDSEC_OK
+ * when nothing is wrong; otherwise the first failure's code, with @err saying how many errors there
+ * were. MEDSEC_ENOMEM is returned as such.
+ */
+medsec_err medsec_device_check(struct medsec_device *d, struct medsec_diags *diags,
+                               struct medsec_error *err) __attribute__((warn_unused_result));
+
 /* What medsec_device_risks did with the vulnerability database. */
 struct medsec_device_risk_stats {
     const char *version; /* the release whose SBOMs were matched */

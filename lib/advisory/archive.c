@@ -1,6 +1,7 @@
-/* archive.c: the members of OSV zips and of tarballs (.tar.gz, .tgz: ustar, GNU long names, pax
- * path), and gzip-compressed files (an NVD feed streamed, anything else inflated whole), each
- * handed on as text by its name. */
+/* archive.c: the members of OSV zips and of tarballs (.tar.gz, .tgz: ustar, GNU long names,
+ * base-256 sizes and old sparse maps, pax path and size), and gzip-compressed files (an NVD feed
+ * streamed, anything else inflated whole), each handed on as text by its name. */
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <zip.h>
@@ -72,15 +73,102 @@ medsec_err adv_read_zip(struct adv_reader *r, const char *path)
     return rc;
 }
 
-static unsigned long long octal(const char *p, size_t n)
+/* ---- tar ---------------------------------------------------------------------------------------
+ * A member's size says where the next header is: read wrong, payload bytes become headers and a
+ * member hidden in another member's data is imported. So the size field is read as POSIX and GNU
+ * write it, a pax `size` record wins over it, every header's checksum is checked, and the archive
+ * stops at the first header that cannot be read that way. */
+
+#define TAR_MAX_PAX ((size_t)1 << 20) /* one pax extended header */
+
+/* A number field of a tar header (@n bytes at @p): POSIX octal digits (after optional spaces, then
+ * spaces or NULs to the end of the field; digits may fill it), or GNU base-256 for values too large
+ * for that (the first byte's top bit set, then the value big-endian). False when it is neither,
+ * negative, or 2^63 or more. */
+static bool tar_number(const unsigned char *p, size_t n, unsigned long long *out)
 {
     unsigned long long v = 0;
     size_t i = 0;
-    while (i < n && (p[i] == ' ' || p[i] == '\0'))
+    if (p[0] & 0x80) {
+        if (p[0] & 0x40) /* negative */
+            return false;
+        v = p[0] & 0x3F;
+        for (i = 1; i < n; i++) {
+            if (v >> 55)
+                return false;
+            v = v << 8 | p[i];
+        }
+        *out = v;
+        return true;
+    }
+    while (i < n && p[i] == ' ')
         i++;
-    for (; i < n && p[i] >= '0' && p[i] <= '7'; i++)
-        v = v * 8 + (unsigned long long)(p[i] - '0');
-    return v;
+    size_t first = i;
+    for (; i < n && p[i] >= '0' && p[i] <= '7'; i++) {
+        if (v >> 60)
+            return false;
+        v = v * 8 + (unsigned)(p[i] - '0');
+    }
+    if (i == first)
+        return false;
+    for (; i < n; i++)
+        if (p[i] != ' ' && p[i] != '\0')
+            return false;
+    *out = v;
+    return true;
+}
+
+/* POSIX: the sum of the header's bytes with the checksum field taken as spaces (old tars summed
+ * them as signed chars; both are accepted). */
+static bool tar_checksum_ok(const unsigned char *h)
+{
+    unsigned long long want;
+    if (!tar_number(h + 148, 8, &want))
+        return false;
+    unsigned long long sum = 0;
+    long long ssum = 0;
+    for (size_t i = 0; i < 512; i++) {
+        unsigned char c = i >= 148 && i < 156 ? ' ' : h[i];
+        sum += c;
+        ssum += (signed char)c;
+    }
+    return want == sum || (long long)want == ssum;
+}
+
+/* The records ("LEN key=value\n") of a pax extended header of @len bytes: `path` into @path (a
+ * label only) and `size` into *@size (*@has_size set). False when a record is malformed. */
+static bool pax_records(const char *p, size_t len, char *path, size_t pathcap, bool *has_size,
+                        unsigned long long *size)
+{
+    for (size_t off = 0; off < len;) {
+        size_t rl = 0, i = off;
+        for (; i < len && p[i] >= '0' && p[i] <= '9' && rl <= len; i++)
+            rl = rl * 10 + (size_t)(p[i] - '0');
+        if (i == off || i >= len || p[i] != ' ' || rl > len - off || rl < i - off + 3 ||
+            p[off + rl - 1] != '\n')
+            return false;
+        const char *kv = p + i + 1, *end = p + off + rl - 1;
+        const char *eq = memchr(kv, '=', (size_t)(end - kv));
+        if (!eq)
+            return false;
+        size_t klen = (size_t)(eq - kv), vlen = (size_t)(end - eq - 1);
+        if (klen == 4 && memcmp(kv, "path", 4) == 0) {
+            snprintf(path, pathcap, "%.*s", (int)(vlen < pathcap ? vlen : pathcap - 1), eq + 1);
+        } else if (klen == 4 && memcmp(kv, "size", 4) == 0) {
+            unsigned long long v = 0;
+            if (!vlen)
+                return false;
+            for (size_t k = 0; k < vlen; k++) {
+                if (eq[1 + k] < '0' || eq[1 + k] > '9' || v >> 59)
+                    return false;
+                v = v * 10 + (unsigned)(eq[1 + k] - '0');
+            }
+            *size = v;
+            *has_size = true;
+        }
+        off += rl;
+    }
+    return true;
 }
 
 medsec_err adv_read_tar_gz(struct adv_reader *r, const char *path)
@@ -90,14 +178,16 @@ medsec_err adv_read_tar_gz(struct adv_reader *r, const char *path)
     medsec_err rc = adv_gz_open(&g, path, r->err);
     if (rc)
         return rc;
-    char hdr[512];
+    unsigned char hdr[512];
     char longname[4096] = "";
+    bool pax_has_size = false; /* a pax header gave the next member's size */
+    unsigned long long pax_size = 0, at = 0;
     char *buf = NULL;
     size_t cap = 0;
     struct medsec_buf origin = MEDSEC_BUF_INIT;
-    for (;;) {
+    for (;; at += 512) {
         size_t got;
-        rc = adv_gz_read_full(&g, hdr, sizeof hdr, &got, path, &e);
+        rc = adv_gz_read_full(&g, (char *)hdr, sizeof hdr, &got, path, &e);
         if (rc || got < sizeof hdr)
             break;
         bool zero = true;
@@ -105,36 +195,77 @@ medsec_err adv_read_tar_gz(struct adv_reader *r, const char *path)
             zero = hdr[i] == 0;
         if (zero)
             break;
-        unsigned long long size = octal(hdr + 124, 12);
-        unsigned long long padded = (size + 511) / 512 * 512;
-        char type = hdr[156];
+        /* a long name and a pax size belong to the next member that is not itself one of the
+         * headers that carry them */
+        char type = (char)hdr[156];
+        bool meta = type == 'x' || type == 'g' || type == 'L' || type == 'K';
         char name[4096];
-        if (longname[0]) {
+        if (longname[0] && !meta) {
             snprintf(name, sizeof name, "%s", longname);
             longname[0] = '\0';
         } else if (memcmp(hdr + 257, "ustar", 5) == 0 && hdr[345]) {
-            snprintf(name, sizeof name, "%.155s/%.100s", hdr + 345, hdr);
+            snprintf(name, sizeof name, "%.155s/%.100s", (const char *)hdr + 345,
+                     (const char *)hdr);
         } else {
-            snprintf(name, sizeof name, "%.100s", hdr);
+            snprintf(name, sizeof name, "%.100s", (const char *)hdr);
         }
-        if ((type == 'L' || type == 'x') && size < sizeof longname) {
-            char meta[4096];
-            rc = adv_gz_read_full(&g, meta, (size_t)size, &got, path, &e);
-            if (rc || got < size)
+        unsigned long long size;
+        if (!tar_checksum_ok(hdr)) {
+            rc = medsec_error_set(&e, MEDSEC_EPARSE, path, 0, 0,
+                                  "the tar header at byte %llu has a wrong checksum", at);
+            break;
+        }
+        if (pax_has_size && !meta) {
+            size = pax_size;
+            pax_has_size = false;
+        } else if (!tar_number(hdr + 124, 12, &size)) {
+            rc = medsec_error_set(&e, MEDSEC_EPARSE, path, 0, 0,
+                                  "member %s: the size field is not a number", name);
+            break;
+        }
+        unsigned long long padded = (size + 511) / 512 * 512;
+        if (type == 'S' && hdr[482]) {
+            /* an old GNU sparse file: more maps follow in blocks of their own, each saying whether
+             * another comes, before the data */
+            unsigned char ext[512];
+            do {
+                rc = adv_gz_read_full(&g, (char *)ext, sizeof ext, &got, path, &e);
+                at += 512;
+            } while (!rc && got == sizeof ext && ext[504]);
+            if (rc || got < sizeof ext) {
+                if (!rc)
+                    rc = medsec_error_set(&e, MEDSEC_EPARSE, path, 0, 0, "truncated tar archive");
                 break;
-            meta[size] = '\0';
+            }
+        }
+        if (type == 'x' && size > TAR_MAX_PAX) {
+            /* its size record could not be honoured: nothing after it can be trusted */
+            rc = medsec_error_set(&e, MEDSEC_EPARSE, path, 0, 0,
+                                  "member %s: pax header larger than %zu bytes", name, TAR_MAX_PAX);
+            break;
+        }
+        if ((type == 'L' && size < sizeof longname) || type == 'x') {
+            if ((rc = member_room(r, &buf, &cap, (size_t)size, path)))
+                goto out_free;
+            rc = adv_gz_read_full(&g, buf, (size_t)size, &got, path, &e);
+            if (rc || got < size) {
+                if (!rc)
+                    rc = medsec_error_set(&e, MEDSEC_EPARSE, path, 0, 0, "truncated tar archive");
+                break;
+            }
+            buf[size] = '\0';
             if (type == 'L') {
-                snprintf(longname, sizeof longname, "%s", meta);
-            } else {
-                const char *pp = strstr(meta, " path=");
-                if (pp) {
-                    size_t l = strcspn(pp + 6, "\n");
-                    snprintf(longname, sizeof longname, "%.*s", (int)l, pp + 6);
-                }
+                snprintf(longname, sizeof longname, "%s", buf);
+            } else if (!pax_records(buf, (size_t)size, longname, sizeof longname, &pax_has_size,
+                                    &pax_size)) {
+                rc = medsec_error_set(&e, MEDSEC_EPARSE, path, 0, 0,
+                                      "member %s: malformed pax header", name);
+                break;
             }
             rc = adv_gz_skip(&g, padded - size, path, &e);
             if (rc)
                 break;
+            at += padded;
             continue;
         }
         bool regular = type == '0' || type == '\0';
@@ -150,6 +281,7 @@ medsec_err adv_read_tar_gz(struct adv_reader *r, const char *path)
             rc = adv_gz_skip(&g, padded, path, &e);
             if (rc)
                 break;
+            at += padded;
             continue;
         }
         if ((rc = member_room(r, &buf, &cap, (size_t)size, path)))
@@ -165,6 +297,7 @@ medsec_err adv_read_tar_gz(struct adv_reader *r, const char *path)
         rc = adv_gz_skip(&g, padded - size, path, &e);
         if (rc)
             break;
+        at += padded;
         medsec_buf_reset(&origin);
         if (medsec_buf_addf(&origin, "%s:%s", path, name)) {
             rc = medsec_error_set(r->err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");

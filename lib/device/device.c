@@ -139,6 +139,20 @@ const char *const *medsec_device_catalog_names(const struct medsec_device *d, si
     return d->catalogs;
 }
 
+/* A catalog the security file names, @rel in the device folder @dir: read where it resolves inside
+ * the folder (one that leads out of it is refused unopened, docs/security-file.md), named @name. */
+static medsec_err load_rule_file(struct medsec_tm_catalog *c, const char *dir, const char *rel,
+                                 const char *name, struct medsec_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    medsec_err rc = medsec_file_read_in(dir, rel, MEDSEC_TM_MAX_CATALOG_BYTES, &text, &len, err);
+    if (!rc)
+        rc = medsec_tm_catalog_load(c, text, len, name, err);
+    medsec_free(text);
+    return rc;
+}
+
 /* The built-in catalog, the file's `threat_rules` (relative to the folder), the caller's. */
 static medsec_err load_catalogs(struct medsec_device *d, struct medsec_error *err)
 {
@@ -156,7 +170,7 @@ static medsec_err load_catalogs(struct medsec_device *d, struct medsec_error *er
             return nomem(err);
         d->owned[d->ncatalogs] = path;
         d->catalogs[d->ncatalogs++] = path;
-        if ((rc = medsec_tm_catalog_load_file(&d->catalog, path, err)))
+        if ((rc = load_rule_file(&d->catalog, d->model->dir, extra->v[i], path, err)))
             return rc;
     }
     for (size_t i = 0; i < d->nrules; i++) {
@@ -207,6 +221,70 @@ medsec_err medsec_device_threats(struct medsec_device *d, const struct medsec_th
     const struct medsec_ctx *prev = medsec_ctx_enter(d->ctx);
     medsec_err rc = all_threats(d, err);
     *out = rc ? NULL : &d->view;
+    medsec_ctx_leave(prev);
+    return rc;
+}
+
+/* One error for `medsec validate`: @e (from a failure @rc) at its file, line and column, or at the
+ * security file when it names none. */
+static medsec_err check_failed(struct medsec_device *d, struct medsec_diags *diags,
+                               const struct medsec_error *e, medsec_err rc)
+{
+    if (!diags)
+        return MEDSEC_OK;
+    return medsec_diags_add(diags, MEDSEC_SEV_ERROR, e->file[0] ? e->file : d->model->file, e->line,
+                            e->column, NULL, "%s", e->msg[0] ? e->msg : medsec_strerror(rc));
+}
+
+medsec_err medsec_device_check(struct medsec_device *d, struct medsec_diags *diags,
+                               struct medsec_error *err)
+{
+    const struct medsec_ctx *prev = medsec_ctx_enter(d->ctx);
+    const struct medsec_strlist *extra = &d->model->threat_rules;
+    struct medsec_error e;
+    medsec_err rc = MEDSEC_OK, first = MEDSEC_OK;
+    size_t bad = 0;
+    medsec_error_clear(err);
+    /* each catalog alone, so that every broken one is reported, not only the first */
+    for (size_t i = 0; i < extra->n + d->nrules; i++) {
+        struct medsec_tm_catalog c;
+        medsec_tm_catalog_init(&c);
+        medsec_error_clear(&e);
+        if (i < extra->n) {
+            char *name = medsec_path_join(d->model->dir, extra->v[i]);
+            rc = name ? load_rule_file(&c, d->model->dir, extra->v[i], name, &e) : nomem(&e);
+            medsec_free(name);
+        } else {
+            rc = medsec_tm_catalog_load_file(&c, d->rules[i - extra->n], &e);
+        }
+        medsec_tm_catalog_release(&c);
+        if (rc && rc != MEDSEC_ENOMEM) {
+            first = first ? first : rc;
+            bad++;
+            rc = check_failed(d, diags, &e, rc);
+        }
+        if (rc == MEDSEC_ENOMEM)
+            goto out_nomem;
+    }
+    /* together, as `medsec threats` reads them: overrides across catalogs, then the generation */
+    const struct medsec_threat_list *threats;
+    if (!bad && (rc = medsec_device_threats(d, &threats, &e)) != MEDSEC_OK) {
+        if (rc == MEDSEC_ENOMEM)
+            goto out_nomem;
+        first = rc;
+        bad++;
+        if ((rc = check_failed(d, diags, &e, rc)))
+            goto out_nomem;
+    }
+    if (diags)
+        medsec_diags_sort(diags);
+    rc = bad ? medsec_error_set(err, first, d->model->file, 0, 0, "%zu error%s", bad,
+                                bad == 1 ? "" : "s")
+             : MEDSEC_OK;
+    goto out_leave;
+out_nomem:
+    rc = nomem(err);
+out_leave:
     medsec_ctx_leave(prev);
     return rc;
 }

@@ -1,6 +1,8 @@
-/* files.c: the files device.yaml names, relative to the device folder: that each path is relative
- * and exists, the SBOMs (each loaded once, its components checked, kept in the model) and the MITRE
- * rubric answers. Without a folder (a file parsed from memory) no file is opened. */
+/* files.c: the files device.yaml names, relative to the device folder: that each path is relative,
+ * stays inside the folder and names a regular file, the SBOMs (each loaded once, its components
+ * checked, kept in the model) and the MITRE rubric answers. A path that leads out of the folder
+ * (through "..", a symbolic link or as an absolute path) is refused and never opened. Without a
+ * folder (a file parsed from memory) no file is opened. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -9,19 +11,53 @@
 #include "medsec/cvss.h"
 #include "medsec/file.h"
 
+/* What @rel names in the device folder. */
+enum where {
+    AT_FILE,     /* a regular file inside the folder */
+    AT_MISSING,  /* nothing */
+    AT_ABSOLUTE, /* an absolute path: never looked at */
+    AT_OUTSIDE,  /* it resolves outside the folder */
+    AT_NOT_FILE, /* a folder, a FIFO, a device: *what says which */
+    AT_BROKEN    /* it cannot be resolved (a loop of links): *what says why */
+};
+
+/* Resolve @rel inside the device folder without opening anything (medsec_path_resolve_in) and say
+ * what is there. Out of memory: W->fatal, and AT_MISSING. */
+static enum where locate(struct walker *W, const char *rel, char *what, size_t cap)
+{
+    what[0] = '\0';
+    if (rel[0] == '/')
+        return AT_ABSOLUTE;
+    char *real = NULL;
+    struct medsec_error e;
+    medsec_err rc = medsec_path_resolve_in(W->dir, rel, &real, &e);
+    if (rc == MEDSEC_ENOMEM)
+        W->fatal = rc;
+    if (rc == MEDSEC_EINVAL)
+        return AT_OUTSIDE;
+    if (rc == MEDSEC_EIO) {
+        snprintf(what, cap, "%s", e.msg);
+        return AT_BROKEN;
+    }
+    if (rc)
+        return AT_MISSING;
+    struct stat st;
+    enum where w = AT_MISSING;
+    if (stat(real, &st) == 0) {
+        w = S_ISREG(st.st_mode) ? AT_FILE : AT_NOT_FILE;
+        snprintf(what, cap, "%s", medsec_file_kind((unsigned)st.st_mode));
+    }
+    medsec_free(real);
+    return w;
+}
+
 int load_has_file(struct walker *W, const char *rel)
 {
     if (!W->dir)
         return 0;
-    char *p = medsec_path_join(W->dir, rel);
-    if (!p) {
-        W->fatal = MEDSEC_ENOMEM;
-        return 1;
-    }
-    struct stat st;
-    int ok = stat(p, &st) == 0 && S_ISREG(st.st_mode);
-    medsec_free(p);
-    return ok;
+    char what[128];
+    enum where w = locate(W, rel, what, sizeof what);
+    return w == AT_FILE || W->fatal;
 }
 
 int load_check_path(struct walker *W, const char *key, const char *rel, struct fy_node *at)
@@ -33,11 +69,23 @@ int load_check_path(struct walker *W, const char *key, const char *rel, struct f
     }
     if (!W->dir)
         return 1;
-    if (!load_has_file(W, rel)) {
-        load_error_node(W, at, "'%s': file '%s' not found in %s", key, rel, W->dir);
+    char what[128];
+    switch (locate(W, rel, what, sizeof what)) {
+    case AT_FILE: return 1;
+    case AT_MISSING:
+        if (!W->fatal)
+            load_error_node(W, at, "'%s': file '%s' not found in %s", key, rel, W->dir);
+        return W->fatal != 0;
+    case AT_ABSOLUTE: /* reported above */
+    case AT_OUTSIDE:
+        load_error_node(W, at, "'%s': '%s' leads outside the device folder %s", key, rel, W->dir);
         return 0;
+    case AT_NOT_FILE:
+        load_error_node(W, at, "'%s': '%s' is %s, not a regular file", key, rel, what);
+        return 0;
+    case AT_BROKEN: load_error_node(W, at, "'%s': '%s' cannot be resolved: %s", key, rel, what);
     }
-    return 1;
+    return 0;
 }
 
 /* Report why the file @rel (a @what: "SBOM", "rubric") failed to load with @rc and @e: memory runs
@@ -66,16 +114,18 @@ struct sbomrec *load_sbom_get(struct walker *W, const char *rel, struct fy_node 
     struct sbomrec *r = &W->sboms[W->nsboms++];
     r->path = rel;
     r->sbom = NULL;
-    char *p = medsec_path_join(W->dir, rel);
-    if (!p) {
-        W->fatal = MEDSEC_ENOMEM;
-        return r;
-    }
+    /* read where it resolves inside the folder; messages name it as the file does */
+    char *p = medsec_path_join(W->dir, rel), *text = NULL;
+    size_t len = 0;
     struct medsec_sbom_limits sl = {W->lim.max_sbom_bytes, 0};
     struct medsec_error e;
     medsec_error_clear(&e);
-    medsec_err rc = medsec_sbom_load(p, &sl, &r->sbom, W->d, &e);
+    medsec_err rc =
+        p ? medsec_file_read_in(W->dir, rel, sl.max_bytes, &text, &len, &e) : MEDSEC_ENOMEM;
+    if (!rc)
+        rc = medsec_sbom_parse(text, len, p, &sl, &r->sbom, W->d, &e);
     file_failed(W, at, "SBOM", rel, rc, &e);
+    medsec_free(text);
     medsec_free(p);
     return r;
 }
@@ -120,20 +170,19 @@ void load_check_components(struct walker *W, const char *rel, struct fy_node *sb
     }
 }
 
-/* @rel has been checked to be a relative path by the walk; a missing file is reported there. */
+/* @rel has been checked by the walk (load_check_path); a path it refused is reported there. */
 const struct medsec_cvss_rubric *load_rubric(struct walker *W, const char *rel, struct fy_node *at)
 {
-    if (rel[0] == '/' || !load_has_file(W, rel))
+    if (!load_has_file(W, rel) || W->fatal)
         return NULL;
-    char *path = medsec_path_join(W->dir, rel);
     struct medsec_cvss_rubric *rb = medsec_arena_alloc(&W->m->arena, sizeof *rb);
     char *text = NULL;
     size_t len = 0;
     struct medsec_error e;
     medsec_error_clear(&e);
-    medsec_err rc = path && rb
-                        ? medsec_file_read(path, MEDSEC_CVSS_RUBRIC_MAX_BYTES, &text, &len, &e)
-                        : MEDSEC_ENOMEM;
+    medsec_err rc =
+        rb ? medsec_file_read_in(W->dir, rel, MEDSEC_CVSS_RUBRIC_MAX_BYTES, &text, &len, &e)
+           : MEDSEC_ENOMEM;
     if (!rc)
         rc = medsec_cvss_rubric_parse(text, len, rel, rb, &e);
     if (rc == MEDSEC_ETOOBIG && !e.msg[0])
@@ -142,7 +191,6 @@ const struct medsec_cvss_rubric *load_rubric(struct walker *W, const char *rel, 
     else
         file_failed(W, at, "rubric", rel, rc, &e);
     medsec_free(text);
-    medsec_free(path);
     return rc ? NULL : rb;
 }
 

@@ -116,11 +116,11 @@ void load_check_refs(struct walker *W);
 
 /* ---- files.c ---- */
 
-/* Check the relative path @rel of @key; returns 1 when the file exists (always 1 without a
- * folder). */
+/* Check the path @rel of @key: relative, resolving inside the device folder (links and ".."
+ * followed, nothing opened), a regular file; returns 1 when it is (always 1 without a folder). */
 int load_check_path(struct walker *W, const char *key, const char *rel, struct fy_node *at);
-/* Whether the device folder has a regular file at @rel (never without a folder; 1 with W->fatal
- * when out of memory). */
+/* Whether @rel resolves to a regular file inside the device folder (never without a folder, never
+ * for an absolute path; 1 with W->fatal when out of memory). */
 int load_has_file(struct walker *W, const char *rel);
 /* The record of the SBOM @rel of the device folder, loaded the first time it is named (problems
  * reported at @at); NULL when out of memory. */
