@@ -188,6 +188,7 @@ struct medsec_model_control {
                                         * empty = all */
     enum medsec_control_lowers lowers; /* MEDSEC_LOWERS_UNSTATED when the file does not say */
     long levels;                       /* levels it lowers by; 0 when unstated (= 1) */
+    int end_to_end; /* MEDSEC_UNSTATED, 0, 1: holds when the sender is compromised */
     const char *rationale;
 };
 

@@ -73,6 +73,8 @@ struct medsec_risk_input {
     size_t ncontrols;
     bool has_residual_severity; /* the caller computed the residual severity (per asset) */
     int residual_severity;
+    bool has_residual_exploitability; /* the caller computed it (per way in) */
+    int residual_exploitability;
 };
 
 struct medsec_risk_result {
@@ -89,9 +91,9 @@ struct medsec_risk_result {
 };
 
 /*
- * Initial risk from the input levels, residual risk after the controls (exploitability lowered by
- * the largest reduction of one control, severity by the caller's residual or else the largest
- * severity reduction; levels never go below the lowest), acceptability from the matrix. EINVAL on an out-of-range level, a negative
+ * Initial risk from the input levels, residual risk after the controls (each axis: the caller's
+ * residual when given, else the initial level minus the largest reduction of one control; levels
+ * never go below the lowest nor above the initial), acceptability from the matrix. EINVAL on an out-of-range level, a negative
  * reduction or a reducing control without rationale (@err says which).
  */
 medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg,
@@ -141,6 +143,8 @@ struct medsec_risk_spec {
     const char *severity_basis; /* which clinical function / harm sets it */
     bool has_residual_severity; /* the residual severity is given (by-design controls per asset) */
     int residual_severity;
+    bool has_residual_exploitability; /* the residual exploitability is given (per way in) */
+    int residual_exploitability;
     const char *residual_severity_basis; /* what sets it, when it differs from the initial */
     const struct medsec_risk_control *controls;
     size_t ncontrols;

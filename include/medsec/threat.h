@@ -201,6 +201,9 @@ struct medsec_threat {
     const char **cwe, **capec, **controls, **missing, **clinical_functions, **hazards;
     size_t ncwe, ncapec, ncontrols, nmissing, nclinical_functions, nhazards;
     bool manual;
+    bool by_design; /* silenced by what the element is (a `mitigated_by` with no capabilities:
+                     * the port is disabled, the keys are in a secure element), not by a control:
+                     * the threat does not apply, and the risk register leaves it out */
 };
 
 /* Owns its threats and their strings. Sorted by element id, STRIDE order, rule id, id. */

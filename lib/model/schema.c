@@ -260,6 +260,10 @@ static const struct mfield f_control[] = {
           "what it lowers in the risk register"),
     FINT(medsec_model_control, "levels", levels, 0, 1, 16,
          "how many levels it lowers by (default 1)"),
+    FBOOL(medsec_model_control, "end_to_end", end_to_end, 0,
+          "it checks what arrives whoever sent it (a signature by the origin, a person confirming), "
+          "so it still holds when the sender is compromised; a channel protection (TLS, a MAC) "
+          "does not"),
     FSTR(medsec_model_control, "rationale", rationale, 0, "why it lowers the risk"),
     FSTR(medsec_model_control, "description", description, 0, "how it works"),
 };

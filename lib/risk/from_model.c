@@ -2,6 +2,7 @@
  * vulnerabilities of a release (docs/risk.md): severity from what an attack reaches, exploitability
  * from where the attacker must be, controls credited by what they do, hazards by the property lost,
  * acceptance with a benefit-risk justification. */
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,9 @@ struct build {
     struct medsec_risk_spec spec;
     struct medsec_risk_control ctl[MAX_CONTROLS];
     bool ctl_seen_overflow;
+    size_t named[MAX_CONTROLS]; /* controls the threat or vulnerability names against itself */
+    size_t nnamed;
+    struct reach_entries *entries; /* scratch, shared by every risk */
     const char *sugg[MAX_SUGGESTED];
     const char *hazards[MAX_SUGGESTED];
     char ebasis[1024], sbasis[1024], rbasis[1024];
@@ -222,23 +226,6 @@ static int levels_of(const struct medsec_model_control *c)
     return c->levels > 0 ? (int)c->levels : 1;
 }
 
-/* The exploitability controls on an element for categories @cats. */
-static void element_controls(struct build *b, enum medsec_model_kind kind, size_t index,
-                             unsigned cats)
-{
-    const size_t *v;
-    size_t n = reach_controls(b->r, kind, index, &v);
-    for (size_t i = 0; i < n; i++) {
-        const struct medsec_model_control *c = &b->m->controls[v[i]];
-        if (!covers(c, cats))
-            continue;
-        /* a control that does not say what it lowers is credited nowhere (validate warns); a
-         * by-design one acts through the assets it names (design_controls) */
-        if (medsec_control_lowers_exploitability(c->lowers))
-            add_control(b, v[i], levels_of(c), 0);
-    }
-}
-
 /* The by-design control that lowered the worst residual harm, and the one that lowered the worst
  * initial harm, recorded with the levels they took off. */
 static void design_controls(struct build *b, const struct reach_result *res)
@@ -251,7 +238,7 @@ static void design_controls(struct build *b, const struct reach_result *res)
 
 /* Severity and its basis from a reach (docs/risk.md, "Severity from reach"). */
 static void severity_from(struct build *b, const struct reach_result *res, const char *what,
-                          bool repudiation)
+                          bool repudiation, bool known)
 {
     const struct medsec_risk_config *cfg = &b->reg->config;
     int top = (int)cfg->nseverity - 1;
@@ -263,6 +250,14 @@ static void severity_from(struct build *b, const struct reach_result *res, const
                  "repudiation hides who acted; it harms no asset by itself (the actions it hides "
                  "are risks of their own) -> %s",
                  cfg->severity[0]);
+        return;
+    }
+    if (!res->any && known) {
+        b->spec.severity = b->spec.residual_severity = 0;
+        snprintf(b->sbasis, sizeof b->sbasis,
+                 "%s holds assets, but this attack reaches none of them (it sends no flow that "
+                 "carries one) -> %s",
+                 what, cfg->severity[0]);
         return;
     }
     if (!res->any) {
@@ -335,9 +330,11 @@ static void acceptance(struct build *b)
 }
 
 static void build_init(struct build *b, struct medsec_risk_register *reg,
-                       const struct medsec_model *m, struct reach *r, struct medsec_diags *notes)
+                       const struct medsec_model *m, struct reach *r, struct medsec_diags *notes,
+                       struct reach_entries *entries)
 {
     memset(b, 0, sizeof *b);
+    b->entries = entries;
     b->reg = reg;
     b->m = m;
     b->r = r;
@@ -364,54 +361,169 @@ static medsec_err finish(struct build *b, struct medsec_error *err)
     return rc;
 }
 
-/* ---- exploitability -------------------------------------------------------------------------- */
+/* ---- exploitability: the ways in, each lowered by the controls on it ----------------------- */
 
-/* Combine the architecture's level @arch with a CVSS vector (docs/risk.md, "Exploitability"):
- * the less exposed of the two positions, one level down for needed privileges and one for user
- * interaction; then KEV and EPSS. Appends the reasoning to b->ebasis. */
-static int with_cvss(struct build *b, int arch, const char *vector, bool kev, double epss,
-                     double threshold)
+struct ways {
+    int initial, residual; /* after the cap; -1 while there is no way in */
+    int arch, arch_res;    /* the same without the cap (the architecture alone) */
+    char iwhy[700], rwhy[900];
+};
+
+static void ways_init(struct ways *w)
+{
+    memset(w, 0, sizeof *w);
+    w->initial = w->residual = w->arch = w->arch_res = -1;
+}
+
+/* Record the exploitability controls of one list that address @cats; the largest credited
+ * reduction (with the control in @by) if above @red. */
+static int reduction(struct build *b, const size_t *v, size_t n, unsigned cats, int red, size_t *by,
+                     bool e2e)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct medsec_model_control *c = &b->m->controls[v[i]];
+        if (e2e && c->end_to_end != 1)
+            continue;
+        /* a control that does not say what it lowers is credited nowhere; a by-design one acts
+         * through the assets it names (design_controls) */
+        if (!covers(c, cats) || !medsec_control_lowers_exploitability(c->lowers))
+            continue;
+        add_control(b, v[i], levels_of(c), 0);
+        if (reach_control_credit(b->r, v[i]) == REACH_CREDITED && levels_of(c) > red) {
+            red = levels_of(c);
+            *by = v[i];
+        }
+    }
+    return red;
+}
+
+/* Every way in to act on an element for categories @cats, each lowered by the controls on it and
+ * on the target (an item's own, its zone's, its assets'); at most @cap (a CVSS attack vector's
+ * level; -1: none). */
+static void ways_in(struct build *b, struct ways *w, enum medsec_model_kind kind, size_t index,
+                    enum reach_mode mode, unsigned cats, int cap)
 {
     const struct medsec_risk_config *cfg = &b->reg->config;
-    size_t used = strlen(b->ebasis), cap = sizeof b->ebasis;
-    int l = arch;
-    struct medsec_risk_cvss_needs need;
-    if (vector && medsec_risk_cvss_needs(vector, &need) == MEDSEC_OK) {
-        int cl = reach_level_of(b->r, need.position);
-        if (cl < l) {
-            l = cl;
-            used += (size_t)snprintf(b->ebasis + used, used < cap ? cap - used : 0,
-                                     "; CVSS needs %s access -> %s",
-                                     medsec_access_name(need.position),
-                                     medsec_risk_exploitability_name(cfg, l));
-        }
-        if (need.privileges && l > 0 && used < cap) {
-            l--;
-            used += (size_t)snprintf(b->ebasis + used, cap - used,
-                                     "; needs privileges: one level down -> %s",
-                                     medsec_risk_exploitability_name(cfg, l));
-        }
-        if (need.interaction && l > 0 && used < cap) {
-            l--;
-            used += (size_t)snprintf(b->ebasis + used, cap - used,
-                                     "; needs user interaction: one level down -> %s",
-                                     medsec_risk_exploitability_name(cfg, l));
-        }
-    } else if (used < cap) {
-        used += (size_t)snprintf(b->ebasis + used, cap - used, "; no CVSS vector");
+    if (!reach_entries(b->r, kind, index, mode, b->entries)) {
+        b->ok = false;
+        return;
     }
-    int raised = medsec_risk_exploit_raise(l, arch, cfg->nexploitability, kev, epss, threshold);
-    if (raised != l && used < cap) {
+    /* the target's controls: an item's own; for a flow, its destination's (they hold whoever
+     * sends) */
+    const size_t *tv = NULL;
+    size_t tn = kind == MEDSEC_MK_ITEM ? reach_controls(b->r, kind, index, &tv)
+                : kind == MEDSEC_MK_FLOW && reach_flow_to(b->r, index) != REACH_NONE
+                    ? reach_controls(b->r, MEDSEC_MK_ITEM, reach_flow_to(b->r, index), &tv)
+                    : 0;
+    for (size_t i = 0; i < b->entries->n; i++) {
+        const struct reach_entry *e = &b->entries->v[i];
+        int base = cap >= 0 && e->level > cap ? cap : e->level;
+        int base_res = cap >= 0 && e->level_res > cap ? cap : e->level_res;
+        size_t by = REACH_NONE, na;
+        const size_t *ea, *eb;
+        size_t nb = reach_entry_controls(b->r, e, &ea, &na, &eb);
+        /* a compromised sender (a pivot, a peer system) defeats channel protections: only what
+         * the receiver checks end to end holds on its flow */
+        bool e2e = e->kind == REACH_ENTRY_PIVOT || e->kind == REACH_ENTRY_SENDER;
+        int red = 0;
+        if (e->kind == REACH_ENTRY_SENDER) {
+            /* the receiver's own controls hold against a compromised peer */
+            const size_t *dv;
+            size_t dn = reach_controls(b->r, MEDSEC_MK_ITEM, reach_flow_to(b->r, e->via), &dv);
+            red = reduction(b, dv, dn, cats, red, &by, false);
+        } else {
+            red = reduction(b, tv, tn, cats, red, &by, false);
+        }
+        red = reduction(b, b->named, b->nnamed, cats, red, &by, e2e);
+        red = reduction(b, ea, na, cats, red, &by, e2e);
+        red = reduction(b, eb, nb, cats, red, &by, e2e);
+        int res = base_res - red < 0 ? 0 : base_res - red,
+            ares = e->level_res - red < 0 ? 0 : e->level_res - red;
+        w->arch = e->level > w->arch ? e->level : w->arch;
+        w->arch_res = ares > w->arch_res ? ares : w->arch_res;
+        if (base <= w->initial && res <= w->residual)
+            continue;
+        char why[600];
+        reach_entry_why(b->r, e, why, sizeof why);
+        if (base > w->initial) {
+            w->initial = base;
+            snprintf(w->iwhy, sizeof w->iwhy, "%s", why);
+        }
+        if (res > w->residual) {
+            w->residual = res;
+            if (by != REACH_NONE)
+                snprintf(w->rwhy, sizeof w->rwhy, "%s, lowered by %s -> %s", why,
+                         b->m->controls[by].id, medsec_risk_exploitability_name(cfg, res));
+            else
+                snprintf(w->rwhy, sizeof w->rwhy, "%s (no control on it)", why);
+        }
+    }
+}
+
+static void note(struct build *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void note(struct build *b, const char *fmt, ...)
+{
+    size_t used = strlen(b->ebasis);
+    if (used + 1 >= sizeof b->ebasis)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(b->ebasis + used, sizeof b->ebasis - used, fmt, ap);
+    va_end(ap);
+}
+
+/* The initial and residual exploitability from the ways in, then what a CVSS vector needs
+ * (privileges, user interaction: one level each) and known exploitation (KEV, EPSS). */
+static void exploit_from(struct build *b, struct ways *w, const struct medsec_risk_cvss_needs *need,
+                         int cap, bool kev, double epss, double threshold)
+{
+    const struct medsec_risk_config *cfg = &b->reg->config;
+    int top = (int)cfg->nexploitability - 1;
+    if (w->initial < 0) {
+        w->initial = w->residual = w->arch = w->arch_res = top;
+        snprintf(w->iwhy, sizeof w->iwhy, "no way in is known: the highest level");
+        w->rwhy[0] = '\0';
+    }
+    note(b, "ways in: %s", w->iwhy);
+    if (cap >= 0 && w->arch > cap)
+        note(b, "; the CVSS attack vector needs %s access: at most %s",
+             medsec_access_name(need->position), medsec_risk_exploitability_name(cfg, cap));
+    int init = w->initial, res = w->residual;
+    if (need && need->privileges && (init > 0 || res > 0)) {
+        init = init > 0 ? init - 1 : 0;
+        res = res > 0 ? res - 1 : 0;
+        note(b, "; needs privileges: one level down -> %s",
+             medsec_risk_exploitability_name(cfg, init));
+    }
+    if (need && need->interaction && (init > 0 || res > 0)) {
+        init = init > 0 ? init - 1 : 0;
+        res = res > 0 ? res - 1 : 0;
+        note(b, "; needs user interaction: one level down -> %s",
+             medsec_risk_exploitability_name(cfg, init));
+    }
+    int ri = medsec_risk_exploit_raise(init, w->arch, cfg->nexploitability, kev, epss, threshold);
+    int rr = medsec_risk_exploit_raise(res, w->arch_res, cfg->nexploitability, kev, epss, threshold);
+    if (ri != init) {
         if (kev)
-            snprintf(b->ebasis + used, cap - used,
-                     "; in CISA KEV (exploited in the wild): one level above the architecture's "
-                     "-> %s",
-                     medsec_risk_exploitability_name(cfg, raised));
+            note(b, "; in CISA KEV (exploited in the wild): one level above the architecture's -> %s",
+                 medsec_risk_exploitability_name(cfg, ri));
         else
-            snprintf(b->ebasis + used, cap - used, "; EPSS %.3f: one level up -> %s", epss,
-                     medsec_risk_exploitability_name(cfg, raised));
+            note(b, "; EPSS %.3f: one level up -> %s", epss,
+                 medsec_risk_exploitability_name(cfg, ri));
     }
-    return raised;
+    if (rr < ri && w->rwhy[0])
+        note(b, "; after controls: %s", w->rwhy);
+    b->spec.exploitability = ri;
+    b->spec.has_residual_exploitability = true;
+    b->spec.residual_exploitability = rr;
+}
+
+/* The level of a CVSS attack vector on the file's scale, or -1 (no vector). */
+static int cvss_cap(struct build *b, const char *vector, struct medsec_risk_cvss_needs *need,
+                    bool *have)
+{
+    *have = vector && medsec_risk_cvss_needs(vector, need) == MEDSEC_OK;
+    return *have ? reach_level_of(b->r, need->position) : -1;
 }
 
 /* ---- threats ----------------------------------------------------------------------------------- */
@@ -527,51 +639,10 @@ static void element_reach(struct build *b, struct reach_result *res, const struc
     }
 }
 
-static int element_exploit(struct build *b, const struct element *e, char *why, size_t cap)
-{
-    switch (e->kind) {
-    case MEDSEC_MK_ITEM: return reach_exploit_item(b->r, e->index, why, cap);
-    case MEDSEC_MK_FLOW: return reach_exploit_flow(b->r, e->index, why, cap);
-    case MEDSEC_MK_INTERFACE: return reach_exploit_interface(b->r, e->index, why, cap);
-    default: break;
-    }
-    int best = -1;
-    for (size_t i = 0; i < e->flows->nitems; i++) {
-        size_t f;
-        char w[400];
-        if (!reach_find(b->r, MEDSEC_MK_FLOW, e->flows->items[i], &f))
-            continue;
-        int l = reach_exploit_flow(b->r, f, w, sizeof w);
-        if (l > best) {
-            best = l;
-            snprintf(why, cap, "flow %s: %s", e->flows->items[i], w);
-        }
-    }
-    if (best < 0) {
-        best = (int)b->reg->config.nexploitability - 1;
-        snprintf(why, cap, "no flow known: the highest level");
-    }
-    return best;
-}
-
-static void element_controls_of(struct build *b, const struct element *e, unsigned cats)
-{
-    if (e->kind != MEDSEC_MK_COUNT) {
-        element_controls(b, e->kind, e->index, cats);
-        return;
-    }
-    for (size_t i = 0; i < e->flows->nitems; i++) {
-        size_t f;
-        if (reach_find(b->r, MEDSEC_MK_FLOW, e->flows->items[i], &f))
-            element_controls(b, MEDSEC_MK_FLOW, f, cats);
-    }
-}
-
 static medsec_err add_threat(struct build *b, const struct medsec_tm_graph *g,
                              const struct medsec_threat *t, struct medsec_error *err)
 {
     const struct medsec_model *m = b->m;
-    const struct medsec_risk_config *cfg = &b->reg->config;
     const struct medsec_model_threat *mt = t->manual ? medsec_model_find_threat(m, t->id) : NULL;
     char rid[160];
     snprintf(rid, sizeof rid, "R-%s", strncmp(t->id, "T-", 2) == 0 ? t->id + 2 : t->id);
@@ -628,54 +699,72 @@ static medsec_err add_threat(struct build *b, const struct medsec_tm_graph *g,
         /* a threat on nothing the model knows: fail closed like an unknown reach */
         snprintf(what, sizeof what, "threat %s", t->id);
     }
+    bool known = false;
+    for (size_t e = 0; e < nels && !known; e++)
+        known = els[e].kind != MEDSEC_MK_COUNT && reach_known(b->r, els[e].kind, els[e].index);
     link_hazards(b, &res, (const char *const *)t->hazards, t->nhazards, repudiation);
-    severity_from(b, &res, what, repudiation);
+    severity_from(b, &res, what, repudiation, known);
 
-    /* exploitability */
-    int el = -1;
-    char why[600] = "";
-    for (size_t e = 0; e < nels; e++) {
-        char w[600];
-        int l = element_exploit(b, &els[e], w, sizeof w);
-        if (l > el) {
-            el = l;
-            snprintf(why, sizeof why, "%s", w);
-        }
+    /* exploitability: the ways in to each element, lowered by the controls on them and by the
+     * controls the threat names */
+    for (size_t i = 0; mt && i < mt->controls.n && b->nnamed < MAX_CONTROLS; i++) {
+        size_t k;
+        if (reach_find(b->r, MEDSEC_MK_CONTROL, mt->controls.v[i], &k))
+            b->named[b->nnamed++] = k;
     }
-    if (el < 0) {
-        el = (int)cfg->nexploitability - 1;
-        snprintf(why, sizeof why, "element unknown: the highest level");
+    struct medsec_risk_cvss_needs need;
+    bool have = false;
+    int cap = mt && mt->cvss ? cvss_cap(b, mt->cvss->vector, &need, &have) : -1;
+    struct ways w;
+    ways_init(&w);
+    for (size_t e = 0; e < nels; e++) {
+        if (els[e].kind != MEDSEC_MK_COUNT) {
+            enum reach_mode mode = REACH_RECEIVING;
+            bool peer = els[e].kind == MEDSEC_MK_ITEM &&
+                        m->items[els[e].index].element == MEDSEC_ELEMENT_EXTERNAL_ENTITY;
+            if (cats == stride_bit(MEDSEC_STRIDE_SPOOFING))
+                mode = REACH_SENDING; /* impersonating it */
+            else if (peer && !(cats & (stride_bit(MEDSEC_STRIDE_INFORMATION_DISCLOSURE) |
+                                       stride_bit(MEDSEC_STRIDE_DENIAL_OF_SERVICE) |
+                                       stride_bit(MEDSEC_STRIDE_REPUDIATION))))
+                mode = REACH_COMPROMISED_SENDER; /* a peer system that is itself compromised */
+            ways_in(b, &w, els[e].kind, els[e].index, mode, cats, cap);
+            continue;
+        }
+        for (size_t i = 0; i < els[e].flows->nitems; i++) {
+            size_t f;
+            if (reach_find(b->r, MEDSEC_MK_FLOW, els[e].flows->items[i], &f))
+                ways_in(b, &w, MEDSEC_MK_FLOW, f, REACH_RECEIVING, cats, cap);
+        }
     }
     int stated = mt ? exploit_index(b->reg, mt->exploitability) : -1;
     if (stated >= 0) {
-        el = stated;
-        snprintf(b->ebasis, sizeof b->ebasis, "stated in the threat: %s (architecture: %s)",
-                 mt->exploitability, why);
-    } else if (mt && mt->cvss) {
-        snprintf(b->ebasis, sizeof b->ebasis, "architecture: %s; MITRE rubric %s: %s", why,
-                 mt->rubric, mt->cvss->vector);
-        el = with_cvss(b, el, mt->cvss->vector, false, -1, 0);
+        /* the manufacturer's own level; the controls on the ways in take off what they take off
+         * the architecture's */
+        int off = w.initial >= 0 ? w.initial - w.residual : 0;
+        note(b, "stated in the threat: %s", mt->exploitability);
+        if (w.initial >= 0)
+            note(b, " (ways in: %s)", w.iwhy);
+        b->spec.exploitability = stated;
+        b->spec.has_residual_exploitability = true;
+        b->spec.residual_exploitability = stated - off < 0 ? 0 : stated - off;
+        if (off && w.rwhy[0])
+            note(b, "; after controls: %s", w.rwhy);
     } else {
-        snprintf(b->ebasis, sizeof b->ebasis, "architecture: %s", why);
-        if (!t->manual && t->initial_rating == MEDSEC_TM_LOW && el > 0) {
-            el--;
-            size_t used = strlen(b->ebasis);
-            snprintf(b->ebasis + used, sizeof b->ebasis - used,
-                     "; the rule rates the attack low: one level down -> %s",
-                     medsec_risk_exploitability_name(cfg, el));
+        if (mt && mt->cvss)
+            note(b, "MITRE rubric %s: %s; ", mt->rubric, mt->cvss->vector);
+        if (!t->manual && t->initial_rating == MEDSEC_TM_LOW && w.initial > 0) {
+            /* the rule says the attack itself is hard: one level less on every way in */
+            w.initial--;
+            w.residual = w.residual > 0 ? w.residual - 1 : 0;
+            note(b, "the rule rates the attack low (one level down); ");
         }
+        exploit_from(b, &w, have ? &need : NULL, cap, false, -1, 0);
     }
-    b->spec.exploitability = el;
-
-    /* controls: those acting on the elements for its categories, and those the threat names */
-    for (size_t e = 0; e < nels; e++)
-        element_controls_of(b, &els[e], cats);
-    for (size_t i = 0; mt && i < mt->controls.n; i++) {
-        size_t k;
-        if (!reach_find(b->r, MEDSEC_MK_CONTROL, mt->controls.v[i], &k))
-            continue;
-        const struct medsec_model_control *c = &m->controls[k];
-        add_control(b, k, medsec_control_lowers_exploitability(c->lowers) ? levels_of(c) : 0, 0);
+    for (size_t i = 0; i < b->nnamed; i++) {
+        const struct medsec_model_control *c = &m->controls[b->named[i]];
+        add_control(b, b->named[i],
+                    medsec_control_lowers_exploitability(c->lowers) ? levels_of(c) : 0, 0);
     }
     for (size_t i = 0; i < t->nmissing; i++)
         suggest(b, t->missing[i]);
@@ -737,7 +826,6 @@ static medsec_err add_vuln_risk(struct build *b, const struct vuln_risk *v,
                                 struct medsec_error *err)
 {
     const struct medsec_model *m = b->m;
-    const struct medsec_risk_config *cfg = &b->reg->config;
     b->spec.id = v->risk_id;
     b->spec.vulnerability_id = v->vuln_id;
     b->spec.title = v->title;
@@ -772,50 +860,46 @@ static medsec_err add_vuln_risk(struct build *b, const struct vuln_risk *v,
     char what[300];
     snprintf(what, sizeof what, "%s on %s", v->vuln_id,
              v->nitems ? m->items[v->items[0]].id : "no item of the security file");
+    bool stakes = false;
+    for (size_t i = 0; i < v->nitems && !stakes; i++)
+        stakes = reach_known(b->r, MEDSEC_MK_ITEM, v->items[i]);
     link_hazards(b, &res, NULL, 0, false);
-    severity_from(b, &res, what, false);
+    severity_from(b, &res, what, false, stakes);
     if (!known) {
         size_t used = strlen(b->sbasis);
         snprintf(b->sbasis + used, sizeof b->sbasis - used,
                  " (impact unknown: confidentiality, integrity and availability counted)");
     }
 
-    /* exploitability: the most exposed affected item, then the vector */
-    int arch = -1;
-    char why[900] = "";
-    for (size_t i = 0; i < v->nitems; i++) {
-        char w[600];
-        int l = reach_exploit_item(b->r, v->items[i], w, sizeof w);
-        if (l > arch) {
-            arch = l;
-            snprintf(why, sizeof why, "%.200s %s", m->items[v->items[i]].id, w);
-        }
-    }
-    if (arch < 0) {
-        arch = (int)cfg->nexploitability - 1;
-        snprintf(why, sizeof why, "no item of the security file: the highest level");
-    }
-    snprintf(b->ebasis, sizeof b->ebasis, "architecture: %s", why);
-    if (v->vector) {
-        size_t used = strlen(b->ebasis);
-        snprintf(b->ebasis + used, sizeof b->ebasis - used, "; %s %s", v->vector_source,
-                 v->vector);
-    }
-    b->spec.exploitability = with_cvss(b, arch, v->vector, v->kev, v->epss, v->epss_threshold);
-
-    /* controls on the affected items for the categories its impact means */
+    /* exploitability: the ways in to the affected items, lowered by the controls on them for
+     * what the impact means, capped by the vector's attack vector; then privileges, user
+     * interaction and known exploitation */
     unsigned cats = (cia[0] ? stride_bit(MEDSEC_STRIDE_INFORMATION_DISCLOSURE) : 0u) |
                     (cia[1] ? stride_bit(MEDSEC_STRIDE_TAMPERING) : 0u) |
                     (cia[2] ? stride_bit(MEDSEC_STRIDE_DENIAL_OF_SERVICE) : 0u) |
                     (takeover ? stride_bit(MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE) : 0u);
-    for (size_t i = 0; i < v->nitems; i++)
-        element_controls(b, MEDSEC_MK_ITEM, v->items[i], cats);
-    for (size_t i = 0; v->named_controls && i < v->named_controls->n; i++) {
+    for (size_t i = 0; v->named_controls && i < v->named_controls->n && b->nnamed < MAX_CONTROLS;
+         i++) {
         size_t k;
-        if (!reach_find(b->r, MEDSEC_MK_CONTROL, v->named_controls->v[i], &k))
-            continue;
-        const struct medsec_model_control *c = &m->controls[k];
-        add_control(b, k, medsec_control_lowers_exploitability(c->lowers) ? levels_of(c) : 0, 0);
+        if (reach_find(b->r, MEDSEC_MK_CONTROL, v->named_controls->v[i], &k))
+            b->named[b->nnamed++] = k;
+    }
+    struct medsec_risk_cvss_needs need;
+    bool have;
+    int cap = cvss_cap(b, v->vector, &need, &have);
+    struct ways w;
+    ways_init(&w);
+    for (size_t i = 0; i < v->nitems; i++)
+        ways_in(b, &w, MEDSEC_MK_ITEM, v->items[i], REACH_RECEIVING, cats, cap);
+    if (v->vector)
+        note(b, "%s %s; ", v->vector_source, v->vector);
+    else
+        note(b, "no CVSS vector; ");
+    exploit_from(b, &w, have ? &need : NULL, cap, v->kev, v->epss, v->epss_threshold);
+    for (size_t i = 0; i < b->nnamed; i++) {
+        const struct medsec_model_control *c = &m->controls[b->named[i]];
+        add_control(b, b->named[i],
+                    medsec_control_lowers_exploitability(c->lowers) ? levels_of(c) : 0, 0);
     }
     if (v->remedy)
         suggest(b, v->remedy);
@@ -911,6 +995,7 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
                                     struct medsec_diags *notes, struct medsec_error *err)
 {
     size_t skipped = 0;
+    struct reach_entries entries = {0};
     struct reach *r = reach_for(reg, m, err);
     size_t *items = medsec_malloc((m->nitems ? m->nitems : 1) * sizeof *items);
     if (!r || !items) {
@@ -969,11 +1054,12 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
             v.remedy = remedy;
         }
         struct build b;
-        build_init(&b, reg, m, r, notes);
+        build_init(&b, reg, m, r, notes, &entries);
         rc = add_vuln_risk(&b, &v, err);
     }
     reach_free(r);
     medsec_free(items);
+    medsec_free(entries.v);
     if (!rc)
         medsec_risk_register_sort(reg);
     if (assessed)
@@ -991,16 +1077,20 @@ medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct
         return MEDSEC_ENOMEM;
     medsec_err rc = MEDSEC_OK;
     struct build b;
+    struct reach_entries entries = {0};
     for (size_t i = 0; i < threats->n && !rc; i++) {
-        build_init(&b, reg, m, r, notes);
+        if (threats->v[i].by_design)
+            continue;
+        build_init(&b, reg, m, r, notes, &entries);
         rc = add_threat(&b, g, &threats->v[i], err);
     }
     for (size_t i = 0; i < m->nvulnerabilities && !rc; i++) {
         if (!medsec_vuln_status_open(m->vulnerabilities[i].status))
             continue;
-        build_init(&b, reg, m, r, notes);
+        build_init(&b, reg, m, r, notes, &entries);
         rc = add_vulnerability(&b, &m->vulnerabilities[i], err);
     }
+    medsec_free(entries.v);
     reach_free(r);
     if (!rc)
         medsec_risk_register_sort(reg);

@@ -25,8 +25,6 @@ struct best {
  * that runs on it. */
 enum step { STEP_OWN = 0, STEP_FLOW, STEP_HOSTED };
 
-enum why { WHY_NONE = 0, WHY_ZONE, WHY_INTERFACE, WHY_FLOW, WHY_PIVOT_FLOW, WHY_PIVOT_HOST,
-           WHY_PIVOT_HOSTED };
 
 /* A list per node in one array: node i has v[off[i] .. off[i+1]). */
 struct csr {
@@ -57,7 +55,8 @@ struct reach {
 
     /* command closure, per item (values shared within a component) */
     struct best *cmd_init, *cmd_res;
-    size_t *cmd_next_init, *cmd_next_res; /* control flow to follow; REACH_NONE: own assets */
+    size_t *cmd_next_init, *cmd_next_res; /* control flow to follow; REACH_NONE: nothing */
+    bool *cmd_stop_init, *cmd_stop_res;   /* the hit is carried by that flow: the path ends */
     bool *cmd_any;
     size_t *scc;             /* component of each item */
     unsigned long long *scc_hz;
@@ -70,9 +69,8 @@ struct reach {
 
     /* exploitability */
     int level_of[MEDSEC_ACCESS_COUNT];
-    int *item_level;
-    enum why *item_why;
-    size_t *item_why_ref, *item_why_via;
+    int *item_level;     /* before controls */
+    int *item_res_level; /* to compromise it, after the controls on its ways in */
 
     unsigned long long *scratch;
 };
@@ -387,6 +385,24 @@ size_t reach_flow_to(const struct reach *r, size_t f)
     return r->flow_to[f];
 }
 
+bool reach_known(const struct reach *r, enum medsec_model_kind kind, size_t index)
+{
+    switch (kind) {
+    case MEDSEC_MK_ITEM:
+        return r->item_assets.off[index + 1] > r->item_assets.off[index] ||
+               r->hosted.off[index + 1] > r->hosted.off[index];
+    case MEDSEC_MK_FLOW: return r->flow_assets.off[index + 1] > r->flow_assets.off[index];
+    case MEDSEC_MK_INTERFACE: {
+        CSR_EACH(r->via, index, f)
+        if (reach_known(r, MEDSEC_MK_FLOW, f))
+            return true;
+        return r->iface_item[index] != REACH_NONE &&
+               reach_known(r, MEDSEC_MK_ITEM, r->iface_item[index]);
+    }
+    default: return false;
+    }
+}
+
 bool reach_item_has_asset(const struct reach *r, size_t item, size_t asset)
 {
     CSR_EACH(r->item_assets, item, a)
@@ -645,10 +661,10 @@ static void own(const struct reach *r, size_t item, unsigned props, bool comprom
 static const struct best NOBEST = {-1, 0, 0, REACH_NONE, REACH_NONE, -1};
 
 /* Within component @c (members @mem[0..n)), point every member at the way to @src: @src itself
- * ends with @last (a flow, or REACH_NONE for its own assets); the others follow control flows
+ * goes on with flow @last (@stop: the hit is what @last carries); the others follow control flows
  * inside the component towards it (a breadth-first walk backwards). */
-static void point(struct reach *r, size_t *next, const size_t *mem, size_t n, size_t c, size_t src,
-                  size_t last, size_t *queue, bool *seen)
+static void point(struct reach *r, size_t *next, bool *stop, const size_t *mem, size_t n,
+                  size_t c, size_t src, size_t last, bool last_stops, size_t *queue, bool *seen)
 {
     for (size_t i = 0; i < n; i++)
         seen[mem[i]] = false;
@@ -656,6 +672,7 @@ static void point(struct reach *r, size_t *next, const size_t *mem, size_t n, si
     queue[tail++] = src;
     seen[src] = true;
     next[src] = last;
+    stop[src] = last_stops;
     while (head < tail) {
         size_t y = queue[head++];
         CSR_EACH(r->in, y, f)
@@ -665,47 +682,62 @@ static void point(struct reach *r, size_t *next, const size_t *mem, size_t n, si
                 continue;
             seen[x] = true;
             next[x] = f;
+            stop[x] = false;
             queue[tail++] = x;
         }
     }
 }
 
-/* One component found: its value from its members' assets and the components below it. */
+/* One component found. What commanding a member reaches: the integrity and availability of what
+ * each control flow it sends carries, and what commanding the flow's destination reaches. */
 static void settle(struct reach *r, const size_t *mem, size_t n, size_t c, size_t *queue,
                    bool *seen)
 {
     struct best bi = NOBEST, br = NOBEST;
     size_t si = mem[0], sr = mem[0], li = REACH_NONE, lr = REACH_NONE;
-    bool any = false;
+    bool stop_i = false, stop_r = false, any = false;
     unsigned long long *hz = r->scc_hz + c * r->hwords;
     for (size_t k = 0; k < n; k++) {
         size_t x = mem[k];
-        struct best oi = NOBEST, orr = NOBEST;
-        own(r, x, REACH_I | REACH_A, false, &oi, &orr, hz, &any);
-        if (oi.harm > bi.harm)
-            bi = oi, si = x, li = REACH_NONE;
-        if (orr.harm > br.harm)
-            br = orr, sr = x, lr = REACH_NONE;
         CSR_EACH(r->out, x, f)
         {
             size_t y = r->flow_to[f];
-            if (!r->ctlflow[f] || y == REACH_NONE || r->scc[y] == c)
+            if (!r->ctlflow[f] || y == REACH_NONE)
+                continue;
+            CSR_EACH(r->flow_assets, f, a)
+            {
+                any = true;
+                for (int p = MEDSEC_PROP_INTEGRITY; p <= MEDSEC_PROP_AVAILABILITY; p++) {
+                    struct best oi = NOBEST, orr = NOBEST;
+                    fold(r, &oi, &orr, a, (enum medsec_property)p, f, REACH_NONE);
+                    if (r->harm[a][p] >= 0)
+                        set_hazards(r, hz, a, (enum medsec_property)p);
+                    if (oi.harm > bi.harm)
+                        bi = oi, si = x, li = f, stop_i = true;
+                    if (orr.harm > br.harm)
+                        br = orr, sr = x, lr = f, stop_r = true;
+                }
+            }
+            if (r->scc[y] == c)
                 continue;
             any = any || r->cmd_any[y];
             or_hazards(hz, r->scc_hz + r->scc[y] * r->hwords, r->hwords);
             if (r->cmd_init[y].harm > bi.harm)
-                bi = r->cmd_init[y], si = x, li = f;
+                bi = r->cmd_init[y], si = x, li = f, stop_i = false;
             if (r->cmd_res[y].harm > br.harm)
-                br = r->cmd_res[y], sr = x, lr = f;
+                br = r->cmd_res[y], sr = x, lr = f, stop_r = false;
         }
     }
     for (size_t k = 0; k < n; k++) {
         r->cmd_init[mem[k]] = bi;
         r->cmd_res[mem[k]] = br;
         r->cmd_any[mem[k]] = any;
+        r->cmd_next_init[mem[k]] = r->cmd_next_res[mem[k]] = REACH_NONE;
     }
-    point(r, r->cmd_next_init, mem, n, c, si, li, queue, seen);
-    point(r, r->cmd_next_res, mem, n, c, sr, lr, queue, seen);
+    if (bi.harm >= 0)
+        point(r, r->cmd_next_init, r->cmd_stop_init, mem, n, c, si, li, stop_i, queue, seen);
+    if (br.harm >= 0)
+        point(r, r->cmd_next_res, r->cmd_stop_res, mem, n, c, sr, lr, stop_r, queue, seen);
 }
 
 /* Tarjan's algorithm without recursion over the control flows between items. */
@@ -815,18 +847,13 @@ static bool compromise_closure(struct reach *r)
             own(r, x, REACH_ALL, true, &bi, &br, hz, &any);
             enum step si = STEP_OWN, sr = STEP_OWN;
             size_t ri = REACH_NONE, rr = REACH_NONE;
-            CSR_EACH(r->out, x, f)
-            {
-                size_t y = r->flow_to[f];
-                if (!r->ctlflow[f] || y == REACH_NONE)
-                    continue;
-                any = any || r->cmd_any[y];
-                or_hazards(hz, r->scc_hz + r->scc[y] * r->hwords, r->hwords);
-                if (r->cmd_init[y].harm > bi.harm)
-                    bi = r->cmd_init[y], si = STEP_FLOW, ri = f;
-                if (r->cmd_res[y].harm > br.harm)
-                    br = r->cmd_res[y], sr = STEP_FLOW, rr = f;
-            }
+            /* what it commands */
+            any = any || r->cmd_any[x];
+            or_hazards(hz, r->scc_hz + r->scc[x] * r->hwords, r->hwords);
+            if (r->cmd_init[x].harm > bi.harm)
+                bi = r->cmd_init[x], si = STEP_FLOW;
+            if (r->cmd_res[x].harm > br.harm)
+                br = r->cmd_res[x], sr = STEP_FLOW;
             CSR_EACH(r->hosted, x, c)
             {
                 if (state[c] != 2 || c == x)
@@ -944,7 +971,7 @@ static void set_levels(struct reach *r)
     }
 }
 
-/* Item levels: the most exposed entry (its zone, an interface that exposes it, a flow it gets),
+/* Item levels: the most exposed way in (its zone, an interface that exposes it, a flow it gets),
  * then one level less for every item an attacker must compromise first on the way (a flow from
  * it, the item it runs on, or one that runs on it); a bucket queue over the few levels. */
 static bool item_levels(struct reach *r)
@@ -952,34 +979,24 @@ static bool item_levels(struct reach *r)
     size_t ni = r->nitems;
     int n = (int)r->reg->config.nexploitability;
     r->item_level = medsec_calloc(ni + 1, sizeof *r->item_level);
-    r->item_why = medsec_calloc(ni + 1, sizeof *r->item_why);
-    r->item_why_ref = medsec_calloc(ni + 1, sizeof *r->item_why_ref);
-    r->item_why_via = medsec_calloc(ni + 1, sizeof *r->item_why_via);
     size_t *bucket[MEDSEC_RISK_MAX_LEVELS] = {0}, nb[MEDSEC_RISK_MAX_LEVELS] = {0},
            cb[MEDSEC_RISK_MAX_LEVELS] = {0};
-    if (!r->item_level || !r->item_why || !r->item_why_ref || !r->item_why_via)
+    if (!r->item_level)
         return false;
     bool ok = true;
     for (size_t x = 0; x < ni; x++) {
         int best = reach_level_of(r, item_zone_access(r, x));
-        enum why why = WHY_ZONE;
-        size_t ref = REACH_NONE;
         CSR_EACH(r->exposes, x, i)
         {
             int l = reach_level_of(r, iface_position(r, i, r->iface_ch[i]));
-            if (l > best)
-                best = l, why = WHY_INTERFACE, ref = i;
+            best = l > best ? l : best;
         }
         CSR_EACH(r->in, x, f)
         {
             int l = reach_level_of(r, flow_position(r, f));
-            if (l > best)
-                best = l, why = WHY_FLOW, ref = f;
+            best = l > best ? l : best;
         }
         r->item_level[x] = best;
-        r->item_why[x] = why;
-        r->item_why_ref[x] = ref;
-        r->item_why_via[x] = REACH_NONE;
         if (MEDSEC_ARRAY_GROW(bucket[best], nb[best], cb[best])) {
             ok = false;
             break;
@@ -991,35 +1008,21 @@ static bool item_levels(struct reach *r)
             size_t x = bucket[l][k];
             if (r->item_level[x] != l)
                 continue;
-            /* neighbours an attacker in control of x can act on, one level down */
-            for (int pass = 0; pass < 3; pass++) {
-                size_t lo = pass == 0   ? r->out.off[x]
-                            : pass == 1 ? r->hosted.off[x]
-                                        : 0,
-                       hi = pass == 0   ? r->out.off[x + 1]
-                            : pass == 1 ? r->hosted.off[x + 1]
-                                        : (r->item_host[x] != REACH_NONE);
-                for (size_t e = lo; e < hi; e++) {
-                    size_t y, via;
-                    enum why w;
-                    if (pass == 0)
-                        via = r->out.v[e], y = r->flow_to[via], w = WHY_PIVOT_FLOW;
-                    else if (pass == 1)
-                        y = r->hosted.v[e], via = REACH_NONE, w = WHY_PIVOT_HOST;
-                    else
-                        y = r->item_host[x], via = REACH_NONE, w = WHY_PIVOT_HOSTED;
-                    if (y == REACH_NONE || r->item_level[y] >= l - 1)
-                        continue;
-                    r->item_level[y] = l - 1;
-                    r->item_why[y] = w;
-                    r->item_why_ref[y] = x;
-                    r->item_why_via[y] = via;
-                    if (MEDSEC_ARRAY_GROW(bucket[l - 1], nb[l - 1], cb[l - 1])) {
-                        ok = false;
-                        break;
-                    }
+            /* the items an attacker in control of x can act on next, one level down */
+            size_t nout = r->out.off[x + 1] - r->out.off[x],
+                   nhosted = r->hosted.off[x + 1] - r->hosted.off[x];
+            size_t total = nout + nhosted + (r->item_host[x] != REACH_NONE);
+            for (size_t e = 0; ok && e < total; e++) {
+                size_t y = e < nout             ? r->flow_to[r->out.v[r->out.off[x] + e]]
+                           : e < nout + nhosted ? r->hosted.v[r->hosted.off[x] + e - nout]
+                                                : r->item_host[x];
+                if (y == REACH_NONE || r->item_level[y] >= l - 1)
+                    continue;
+                r->item_level[y] = l - 1;
+                if (MEDSEC_ARRAY_GROW(bucket[l - 1], nb[l - 1], cb[l - 1]))
+                    ok = false;
+                else
                     bucket[l - 1][nb[l - 1]++] = y;
-                }
             }
         }
     }
@@ -1028,88 +1031,254 @@ static bool item_levels(struct reach *r)
     return ok;
 }
 
+/* The largest credited exploitability reduction of the controls in @v[0..n) that address
+ * tampering or elevation (what compromising an item takes); @e2e: only those that hold when the
+ * sender is compromised. */
+static int compromise_reduction(const struct reach *r, const size_t *v, size_t n, int red,
+                                bool e2e)
+{
+    for (size_t i = 0; i < n; i++) {
+        const struct medsec_model_control *c = &r->m->controls[v[i]];
+        if (e2e && c->end_to_end != 1)
+            continue;
+        bool cats = !c->stride.n || medsec_codelist_has(&c->stride, MEDSEC_STRIDE_TAMPERING) ||
+                    medsec_codelist_has(&c->stride, MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE);
+        int by = c->levels > 0 ? (int)c->levels : 1;
+        if (cats && r->credit[v[i]] == REACH_CREDITED &&
+            medsec_control_lowers_exploitability(c->lowers) && by > red)
+            red = by;
+    }
+    return red;
+}
+
+/* The level at which each item can be compromised once the controls are counted: every direct way
+ * in lowered by the controls on it and on the item; a pivot from a neighbour at that neighbour's
+ * residual level minus one, lowered by the item's own controls (docs/risk.md, "Exploitability"). */
+static bool item_res_levels(struct reach *r)
+{
+    size_t ni = r->nitems;
+    int n = (int)r->reg->config.nexploitability;
+    int *own_red = medsec_calloc(ni + 1, sizeof *own_red);
+    r->item_res_level = medsec_calloc(ni + 1, sizeof *r->item_res_level);
+    size_t *bucket[MEDSEC_RISK_MAX_LEVELS] = {0}, nb[MEDSEC_RISK_MAX_LEVELS] = {0},
+           cb[MEDSEC_RISK_MAX_LEVELS] = {0};
+    struct reach_entries es = {0};
+    bool ok = own_red && r->item_res_level;
+    for (size_t x = 0; ok && x < ni; x++) {
+        const size_t *tv;
+        size_t tn = reach_controls(r, MEDSEC_MK_ITEM, x, &tv);
+        own_red[x] = compromise_reduction(r, tv, tn, 0, false);
+        int best = 0;
+        ok = reach_entries(r, MEDSEC_MK_ITEM, x, REACH_RECEIVING, &es);
+        for (size_t k = 0; ok && k < es.n; k++) {
+            if (es.v[k].kind == REACH_ENTRY_PIVOT)
+                continue;
+            const size_t *a, *b;
+            size_t na, nb2 = reach_entry_controls(r, &es.v[k], &a, &na, &b);
+            int red = compromise_reduction(
+                r, b, nb2, compromise_reduction(r, a, na, own_red[x], false), false);
+            int l = es.v[k].level - red;
+            best = l > best ? l : best;
+        }
+        r->item_res_level[x] = best;
+        if (ok && MEDSEC_ARRAY_GROW(bucket[best], nb[best], cb[best]))
+            ok = false;
+        else if (ok)
+            bucket[best][nb[best]++] = x;
+    }
+    for (int l = n - 1; ok && l > 0; l--)
+        for (size_t k = 0; ok && k < nb[l]; k++) {
+            size_t x = bucket[l][k];
+            if (r->item_res_level[x] != l)
+                continue;
+            size_t nout = r->out.off[x + 1] - r->out.off[x],
+                   nhosted = r->hosted.off[x + 1] - r->hosted.off[x];
+            size_t total = nout + nhosted + (r->item_host[x] != REACH_NONE);
+            for (size_t e = 0; ok && e < total; e++) {
+                size_t y = e < nout             ? r->flow_to[r->out.v[r->out.off[x] + e]]
+                           : e < nout + nhosted ? r->hosted.v[r->hosted.off[x] + e - nout]
+                                                : r->item_host[x];
+                int red = y == REACH_NONE ? 0 : own_red[y];
+                if (e < nout) {
+                    /* what the receiver checks end to end on that flow also holds */
+                    struct reach_entry pe = {0, 0, REACH_ENTRY_PIVOT, x,
+                                             r->out.v[r->out.off[x] + e]};
+                    const size_t *a, *b;
+                    size_t na, nb2 = reach_entry_controls(r, &pe, &a, &na, &b);
+                    red = compromise_reduction(r, b, nb2, compromise_reduction(r, a, na, red, true),
+                                               true);
+                }
+                int v = y == REACH_NONE ? -1 : l - 1 - red;
+                if (v < 0 || r->item_res_level[y] >= v)
+                    continue;
+                r->item_res_level[y] = v;
+                if (MEDSEC_ARRAY_GROW(bucket[v], nb[v], cb[v]))
+                    ok = false;
+                else
+                    bucket[v][nb[v]++] = y;
+            }
+        }
+    for (int l = 0; l < MEDSEC_RISK_MAX_LEVELS; l++)
+        medsec_free(bucket[l]);
+    medsec_free(es.v);
+    medsec_free(own_red);
+    return ok;
+}
+
 static const char *level_name(const struct reach *r, int l)
 {
     return medsec_risk_exploitability_name(&r->reg->config, l);
 }
 
-static void why_position(const struct reach *r, char *why, size_t cap, const char *what,
-                         const char *id, enum medsec_access a)
+int reach_item_level(const struct reach *r, size_t item)
 {
-    snprintf(why, cap, "%s %s: %s access -> %s", what, id, medsec_access_name(a),
-             level_name(r, reach_level_of(r, a)));
+    return r->item_level[item];
 }
 
-int reach_exploit_interface(const struct reach *r, size_t i, char *why, size_t cap)
+static bool entry(struct reach_entries *out, enum reach_entry_kind kind, size_t index, size_t via,
+                  int level)
 {
-    enum medsec_access a = iface_position(r, i, r->iface_ch[i]);
-    if (why) {
-        if (r->m->interfaces[i].disabled_in_production == 1)
-            snprintf(why, cap, "interface %s is disabled in production: internal access -> %s",
-                     r->m->interfaces[i].id, level_name(r, reach_level_of(r, a)));
-        else
-            why_position(r, why, cap, "reached over interface", r->m->interfaces[i].id, a);
+    if (level < 0)
+        return true;
+    if (MEDSEC_ARRAY_GROW(out->v, out->n, out->cap))
+        return false;
+    out->v[out->n++] = (struct reach_entry){level, level, kind, index, via};
+    return true;
+}
+
+/* A pivot through item @p: its level before controls, and after the controls on its own ways in. */
+static bool pivot(const struct reach *r, struct reach_entries *out, size_t p, size_t via)
+{
+    if (!entry(out, REACH_ENTRY_PIVOT, p, via, r->item_level[p] - 1))
+        return false;
+    if (r->item_level[p] >= 1) {
+        int res = r->item_res_level[p] - 1;
+        out->v[out->n - 1].level_res = res < 0 ? 0 : res;
     }
-    return reach_level_of(r, a);
+    return true;
 }
 
-int reach_exploit_item(const struct reach *r, size_t x, char *why, size_t cap)
+/* The ways in to act on item @x. */
+static bool item_entries(const struct reach *r, size_t x, enum reach_mode mode,
+                         struct reach_entries *out)
 {
-    int l = r->item_level[x];
-    if (!why)
-        return l;
+    bool ok = true, sending = mode != REACH_RECEIVING;
+    if (mode == REACH_COMPROMISED_SENDER) {
+        /* it is compromised (its own level) and sends on each of its flows */
+        CSR_EACH(r->out, x, f)
+        {
+            ok = ok && entry(out, REACH_ENTRY_SENDER, x, f, r->item_level[x]);
+            if (ok && out->n)
+                out->v[out->n - 1].level_res = r->item_res_level[x];
+        }
+        if (out->n)
+            return ok;
+    }
+    if (sending) {
+        /* impersonating it: on the flows it sends */
+        CSR_EACH(r->out, x, f)
+        ok = ok && entry(out, REACH_ENTRY_FLOW, f, REACH_NONE,
+                         reach_level_of(r, flow_position(r, f)));
+        if (out->n)
+            return ok;
+    }
+    ok = ok && entry(out, REACH_ENTRY_ZONE, x, REACH_NONE,
+                     reach_level_of(r, item_zone_access(r, x)));
+    if (sending)
+        return ok;
+    CSR_EACH(r->exposes, x, i)
+    ok = ok && entry(out, REACH_ENTRY_INTERFACE, i, REACH_NONE,
+                     reach_level_of(r, iface_position(r, i, r->iface_ch[i])));
+    CSR_EACH(r->in, x, f)
+    {
+        ok = ok && entry(out, REACH_ENTRY_FLOW, f, REACH_NONE,
+                         reach_level_of(r, flow_position(r, f)));
+        size_t p = r->flow_from[f];
+        if (p != REACH_NONE)
+            ok = ok && pivot(r, out, p, f);
+    }
+    if (r->item_host[x] != REACH_NONE)
+        ok = ok && pivot(r, out, r->item_host[x], REACH_NONE);
+    CSR_EACH(r->hosted, x, c)
+    ok = ok && pivot(r, out, c, REACH_NONE);
+    return ok;
+}
+
+bool reach_entries(const struct reach *r, enum medsec_model_kind kind, size_t index,
+                   enum reach_mode mode, struct reach_entries *out)
+{
+    out->n = 0;
+    switch (kind) {
+    case MEDSEC_MK_ITEM: return item_entries(r, index, mode, out);
+    case MEDSEC_MK_FLOW: {
+        size_t p = r->flow_from[index];
+        return entry(out, REACH_ENTRY_FLOW, index, REACH_NONE,
+                     reach_level_of(r, flow_position(r, index))) &&
+               (p == REACH_NONE || pivot(r, out, p, index));
+    }
+    case MEDSEC_MK_INTERFACE:
+        return entry(out, REACH_ENTRY_INTERFACE, index, REACH_NONE,
+                     reach_level_of(r, iface_position(r, index, r->iface_ch[index])));
+    default: return true;
+    }
+}
+
+size_t reach_entry_controls(const struct reach *r, const struct reach_entry *e, const size_t **a,
+                            size_t *na, const size_t **b)
+{
+    *na = 0;
+    *a = *b = NULL;
+    size_t f = e->kind == REACH_ENTRY_FLOW ? e->index
+               : e->kind == REACH_ENTRY_PIVOT || e->kind == REACH_ENTRY_SENDER ? e->via
+                                                                                : REACH_NONE;
+    if (f != REACH_NONE) {
+        *na = reach_controls(r, MEDSEC_MK_FLOW, f, a);
+        size_t via = r->flow_via[f];
+        return via == REACH_NONE ? 0 : reach_controls(r, MEDSEC_MK_INTERFACE, via, b);
+    }
+    if (e->kind == REACH_ENTRY_INTERFACE)
+        *na = reach_controls(r, MEDSEC_MK_INTERFACE, e->index, a);
+    return 0;
+}
+
+void reach_entry_why(const struct reach *r, const struct reach_entry *e, char *why, size_t cap)
+{
     const struct medsec_model *m = r->m;
-    size_t ref = r->item_why_ref[x];
-    switch (r->item_why[x]) {
-    case WHY_INTERFACE:
-        why_position(r, why, cap, "reached over interface", m->interfaces[ref].id,
-                     iface_position(r, ref, r->iface_ch[ref]));
+    const char *ln = level_name(r, e->level);
+    switch (e->kind) {
+    case REACH_ENTRY_ZONE:
+        snprintf(why, cap, "in zone %s: %s access -> %s",
+                 m->items[e->index].zone ? m->items[e->index].zone : "?",
+                 medsec_access_name(item_zone_access(r, e->index)), ln);
         break;
-    case WHY_FLOW:
-        why_position(r, why, cap, "reached over flow", m->flows[ref].id, flow_position(r, ref));
-        break;
-    case WHY_PIVOT_FLOW:
-        snprintf(why, cap, "after compromising %s (%s), over %s: one level down -> %s",
-                 m->items[ref].id, level_name(r, r->item_level[ref]),
-                 m->flows[r->item_why_via[x]].id, level_name(r, l));
-        break;
-    case WHY_PIVOT_HOST:
-        snprintf(why, cap, "after compromising %s (%s), which it runs on: one level down -> %s",
-                 m->items[ref].id, level_name(r, r->item_level[ref]), level_name(r, l));
-        break;
-    case WHY_PIVOT_HOSTED:
-        snprintf(why, cap,
-                 "from a session in %s (%s), which runs on it: one level down -> %s",
-                 m->items[ref].id, level_name(r, r->item_level[ref]), level_name(r, l));
-        break;
-    default:
-        why_position(r, why, cap, "in zone", m->items[x].zone ? m->items[x].zone : "?",
-                     item_zone_access(r, x));
-        break;
-    }
-    return l;
-}
-
-int reach_exploit_flow(const struct reach *r, size_t f, char *why, size_t cap)
-{
-    enum medsec_access a = flow_position(r, f);
-    int l = reach_level_of(r, a);
-    size_t src = r->flow_from[f];
-    if (src != REACH_NONE && r->item_level[src] - 1 > l) {
-        l = r->item_level[src] - 1;
-        if (why)
-            snprintf(why, cap, "after compromising its source %s (%s): one level down -> %s",
-                     r->m->items[src].id, level_name(r, r->item_level[src]), level_name(r, l));
-    } else if (why) {
-        if (r->flow_via[f] != REACH_NONE)
-            snprintf(why, cap, "%s over interface %s: %s access -> %s",
-                     medsec_channel_name(r->flow_ch[f]), r->m->interfaces[r->flow_via[f]].id,
-                     medsec_access_name(a), level_name(r, l));
+    case REACH_ENTRY_INTERFACE:
+        if (m->interfaces[e->index].disabled_in_production == 1)
+            snprintf(why, cap, "interface %s is disabled in production: internal access -> %s",
+                     m->interfaces[e->index].id, ln);
         else
-            snprintf(why, cap, "%s between its endpoints' zones: %s access -> %s",
-                     medsec_channel_name(r->flow_ch[f]), medsec_access_name(a), level_name(r, l));
+            snprintf(why, cap, "over interface %s: %s access -> %s", m->interfaces[e->index].id,
+                     medsec_access_name(iface_position(r, e->index, r->iface_ch[e->index])), ln);
+        break;
+    case REACH_ENTRY_FLOW:
+        snprintf(why, cap, "over flow %s (%s): %s access -> %s", m->flows[e->index].id,
+                 medsec_channel_name(r->flow_ch[e->index]),
+                 medsec_access_name(flow_position(r, e->index)), ln);
+        break;
+    case REACH_ENTRY_SENDER:
+        snprintf(why, cap, "%s compromised (%s), sending on %s -> %s", m->items[e->index].id,
+                 medsec_access_name(item_zone_access(r, e->index)), m->flows[e->via].id, ln);
+        break;
+    case REACH_ENTRY_PIVOT:
+        if (e->via != REACH_NONE)
+            snprintf(why, cap, "after compromising %s (%s), over %s: one level down -> %s",
+                     m->items[e->index].id, level_name(r, r->item_level[e->index]),
+                     m->flows[e->via].id, ln);
+        else
+            snprintf(why, cap,
+                     "after compromising %s (%s), which shares its computer: one level down -> %s",
+                     m->items[e->index].id, level_name(r, r->item_level[e->index]), ln);
+        break;
     }
-    return l;
 }
 
 /* ---- paths --------------------------------------------------------------------------------- */
@@ -1130,11 +1299,13 @@ static void append(char *buf, size_t cap, size_t *used, const char *fmt, ...)
 
 #define MAX_HOPS 12
 
-/* The commanded chain from @x as "x commands y over f; " steps. */
+/* The commanded chain from @x as "x commands y over f; " steps, up to the flow that carries the
+ * hit. */
 static void command_steps(const struct reach *r, size_t x, bool residual, char *buf, size_t cap,
                           size_t *used)
 {
     const size_t *next = residual ? r->cmd_next_res : r->cmd_next_init;
+    const bool *stop = residual ? r->cmd_stop_res : r->cmd_stop_init;
     for (int hop = 0; x != REACH_NONE && next[x] != REACH_NONE; hop++) {
         if (hop == MAX_HOPS) {
             append(buf, cap, used, "... ");
@@ -1143,6 +1314,8 @@ static void command_steps(const struct reach *r, size_t x, bool residual, char *
         size_t f = next[x], y = r->flow_to[f];
         append(buf, cap, used, "%s commands %s over %s; ", r->m->items[x].id, r->m->items[y].id,
                r->m->flows[f].id);
+        if (stop[x])
+            return;
         x = y;
     }
 }
@@ -1165,11 +1338,8 @@ void reach_path(const struct reach *r, const struct reach_hit *hit, char *buf, s
                 x = ref;
                 continue;
             }
-            if (s == STEP_FLOW) {
-                append(buf, cap, &used, "%s commands %s over %s; ", m->items[x].id,
-                       m->items[r->flow_to[ref]].id, m->flows[ref].id);
-                command_steps(r, r->flow_to[ref], hit->residual, buf, cap, &used);
-            }
+            if (s == STEP_FLOW)
+                command_steps(r, x, hit->residual, buf, cap, &used);
             break;
         }
     } else if (hit->how == REACH_COMMANDED) {
@@ -1323,6 +1493,8 @@ struct reach *reach_new(const struct medsec_model *m, const struct medsec_risk_r
         r->cmd_next_init = medsec_calloc(ni, sizeof *r->cmd_next_init);
         r->cmd_next_res = medsec_calloc(ni, sizeof *r->cmd_next_res);
         r->cmd_any = medsec_calloc(ni, sizeof *r->cmd_any);
+        r->cmd_stop_init = medsec_calloc(ni, sizeof *r->cmd_stop_init);
+        r->cmd_stop_res = medsec_calloc(ni, sizeof *r->cmd_stop_res);
         r->scc = medsec_calloc(ni, sizeof *r->scc);
         r->scc_hz = medsec_calloc(ni * hw, sizeof *r->scc_hz);
         r->comp_init = medsec_calloc(ni, sizeof *r->comp_init);
@@ -1334,13 +1506,15 @@ struct reach *reach_new(const struct medsec_model *m, const struct medsec_risk_r
         r->comp_any = medsec_calloc(ni, sizeof *r->comp_any);
         r->comp_hz = medsec_calloc(ni * hw, sizeof *r->comp_hz);
         ok = r->scratch && r->cmd_init && r->cmd_res && r->cmd_next_init && r->cmd_next_res &&
+             r->cmd_stop_init && r->cmd_stop_res &&
              r->cmd_any && r->scc && r->scc_hz && r->comp_init && r->comp_res &&
              r->comp_step_init && r->comp_step_res && r->comp_ref_init && r->comp_ref_res &&
              r->comp_any && r->comp_hz;
     }
     if (ok) {
         set_levels(r);
-        ok = command_closure(r) && compromise_closure(r) && item_levels(r) && index_controls(r);
+        ok = command_closure(r) && compromise_closure(r) && item_levels(r) && index_controls(r) &&
+             item_res_levels(r);
     }
     if (!ok) {
         reach_free(r);
@@ -1369,10 +1543,10 @@ void reach_free(struct reach *r)
                  r->iface_item,    r->ctlflow,        r->flow_ch,        r->iface_ch,
                  r->harm,          r->lowered,        r->cmd_init,       r->cmd_res,
                  r->cmd_next_init, r->cmd_next_res,   r->cmd_any,        r->scc,
+                 r->cmd_stop_init, r->cmd_stop_res,
                  r->scc_hz,        r->comp_init,      r->comp_res,       r->comp_step_init,
                  r->comp_step_res, r->comp_ref_init,  r->comp_ref_res,   r->comp_any,
-                 r->comp_hz,       r->item_level,     r->item_why,       r->item_why_ref,
-                 r->item_why_via,  r->scratch};
+                 r->comp_hz,       r->item_level,     r->item_res_level, r->scratch};
     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
         medsec_free(v[k]);
     medsec_free(r);

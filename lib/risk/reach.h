@@ -96,11 +96,45 @@ bool reach_control_flow(const struct reach *r, size_t f);
 /* Does an interface accept commands (a control flow passes it, or it is a debug port)? */
 bool reach_interface_commands(const struct reach *r, size_t iface);
 
-/* The exploitability level of acting on an element and why ("interface touchscreen: bedside is
- * physical"); @from for a flow (pivot from its source). */
-int reach_exploit_item(const struct reach *r, size_t item, char *why, size_t cap);
-int reach_exploit_flow(const struct reach *r, size_t flow, char *why, size_t cap);
-int reach_exploit_interface(const struct reach *r, size_t iface, char *why, size_t cap);
+/* A way in to act on an element (docs/risk.md, "Exploitability"). */
+enum reach_entry_kind {
+    REACH_ENTRY_ZONE = 0,  /* from inside the item's own zone (@index: the item) */
+    REACH_ENTRY_INTERFACE, /* over an interface (@index) */
+    REACH_ENTRY_FLOW,      /* on a flow (@index), from where its medium is reachable */
+    REACH_ENTRY_PIVOT,     /* after compromising item @index first (over flow @via, or the computer
+                            * they share when @via is REACH_NONE): its level minus one */
+    REACH_ENTRY_SENDER     /* the target itself compromised, sending on flow @via */
+};
+struct reach_entry {
+    int level;     /* on the file's exploitability scale, before controls */
+    int level_res; /* a pivot: the level of compromising @index after its controls, minus one;
+                    * otherwise @level */
+    enum reach_entry_kind kind;
+    size_t index, via;
+};
+struct reach_entries {
+    struct reach_entry *v;
+    size_t n, cap;
+};
+/* What an attack on an item does (how its ways in are found). */
+enum reach_mode {
+    REACH_RECEIVING = 0, /* acts on the item through what it receives */
+    REACH_SENDING,       /* impersonates the item: on the flows it sends */
+    REACH_COMPROMISED_SENDER /* the item (a peer system) is compromised and sends on its flows */
+};
+/* The ways in to act on item, flow or interface @index (@mode for items). False when memory ran
+ * out. */
+bool reach_entries(const struct reach *r, enum medsec_model_kind kind, size_t index,
+                   enum reach_mode mode, struct reach_entries *out);
+/* The controls on a way in beyond the target's own: a flow's (@a) and its interface's (@b, the
+ * return value) for a flow, a pivot over a flow or a sender; an interface's (@a); none for a zone
+ * or a pivot over a shared computer. On a pivot or a sender only controls with end_to_end hold. */
+size_t reach_entry_controls(const struct reach *r, const struct reach_entry *e, const size_t **a,
+                            size_t *na, const size_t **b);
+/* Why a way in has its level ("over interface touchscreen: physical access -> low"). */
+void reach_entry_why(const struct reach *r, const struct reach_entry *e, char *why, size_t cap);
+/* The level of an item: its most exposed way in, compromises on the way included. */
+int reach_item_level(const struct reach *r, size_t item);
 /* The level an attacker position has on the file's scale. */
 int reach_level_of(const struct reach *r, enum medsec_access a);
 
@@ -119,6 +153,10 @@ enum medsec_channel reach_interface_channel(const struct reach *r, size_t i);
 size_t reach_interface_item(const struct reach *r, size_t i);
 size_t reach_flow_from(const struct reach *r, size_t f);
 size_t reach_flow_to(const struct reach *r, size_t f);
+/* Does the file say what is at stake at an element: an item that holds or carries an asset or has
+ * items running on it, a flow that carries one, an interface whose flows or item do? When not, its
+ * risks fail closed (highest severity). */
+bool reach_known(const struct reach *r, enum medsec_model_kind kind, size_t index);
 /* Does @item store or handle @asset (stored in it, or carried by a flow it sends or receives)? */
 bool reach_item_has_asset(const struct reach *r, size_t item, size_t asset);
 

@@ -82,7 +82,9 @@ medsec_err medsec_risk_register_add(struct medsec_risk_register *r,
                                    spec->controls,
                                    spec->ncontrols,
                                    spec->has_residual_severity,
-                                   spec->residual_severity};
+                                   spec->residual_severity,
+                                   spec->has_residual_exploitability,
+                                   spec->residual_exploitability};
     struct medsec_risk_result res;
     medsec_err rc = medsec_risk_assess(&r->config, &in, &res, err);
     if (rc)

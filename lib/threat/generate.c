@@ -288,6 +288,7 @@ medsec_err medsec_threats_generate(const struct medsec_tm_graph *g,
                 t->mitigation = sdup(out, mtext.data, &ok);
                 t->status =
                     m->effect == MEDSEC_TM_SILENCE ? MEDSEC_TM_MITIGATED : MEDSEC_TM_REDUCED;
+                t->by_design = m->effect == MEDSEC_TM_SILENCE && !m->ncapabilities;
                 if (m->effect == MEDSEC_TM_DOWNGRADE && t->rating > MEDSEC_TM_LOW)
                     t->rating = (enum medsec_tm_rating)(t->rating - 1);
             }

@@ -369,7 +369,7 @@ static void test_findings(void **state)
     assert_string_equal(r1->spec.element, "ctl");
     assert_string_equal(r1->spec.vulnerability_id, "CVE-2020-0001");
     assert_int_equal(r1->spec.exploitability, 1);
-    assert_non_null(strstr(r1->spec.exploitability_basis, "reached over flow f-cmd"));
+    assert_non_null(strstr(r1->spec.exploitability_basis, "ways in: over flow f-cmd (network): network access -> high"));
     assert_int_equal(r1->spec.severity, 1);
     assert_string_equal(r1->spec.severity_basis, "integrity of a-cmd -> catastrophic");
     assert_false(r1->result.initial_acceptable);
@@ -392,7 +392,8 @@ static void test_findings(void **state)
     const struct medsec_risk_item *r4 = medsec_risk_register_find(&reg, "R-CVE-2020-0004@fw/rtos");
     assert_non_null(r4);
     assert_int_equal(r4->spec.exploitability, 0);
-    assert_non_null(strstr(r4->spec.exploitability_basis, "CVSS needs physical access -> low"));
+    assert_non_null(
+        strstr(r4->spec.exploitability_basis, "the CVSS attack vector needs physical access: at most low"));
     assert_int_equal(r4->spec.severity, 0); /* the command states no availability harm */
     /* the register is sorted worst first */
     assert_false(reg.items[0].result.residual_acceptable);
