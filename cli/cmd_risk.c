@@ -1,5 +1,6 @@
 /* cmd_risk.c: `medsec risk DIR`: the security risk register (table, JSON or CSV). */
 #include <stdio.h>
+#include <string.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -23,12 +24,29 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
     bool header = false;
     for (size_t i = 0; i < reg->n; i++) {
         const struct medsec_risk_item *it = &reg->items[i];
+        if (it->result.initial_acceptable)
+            continue;
+        if (!header)
+            fprintf(out, "\nReasoning (risks above the acceptable region before controls):\n");
+        header = true;
+        fprintf(out, "  %s  exploitability: %s\n", cli_esc(it->spec.id),
+                cli_esc(it->spec.exploitability_basis));
+        fprintf(out, "  %*s  severity: %s\n", (int)strlen(it->spec.id), "",
+                cli_esc(it->spec.severity_basis));
+        if (it->spec.residual_severity_basis)
+            fprintf(out, "  %*s  residual severity: %s\n", (int)strlen(it->spec.id), "",
+                    cli_esc(it->spec.residual_severity_basis));
+    }
+
+    header = false;
+    for (size_t i = 0; i < reg->n; i++) {
+        const struct medsec_risk_item *it = &reg->items[i];
         for (size_t k = 0; k < it->spec.ncontrols; k++) {
             const struct medsec_risk_control *ctl = &it->spec.controls[k];
             if (!ctl->rationale)
                 continue;
             if (!header)
-                fprintf(out, "\nControl effects (with their rationale):\n");
+                fprintf(out, "\nControl effects (with their rationale and evidence):\n");
             header = true;
             fprintf(out, "  %s  %s", cli_esc(it->spec.id), cli_esc(ctl->id));
             if (ctl->exploit_reduction)
@@ -39,8 +57,24 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
                 fprintf(out, " no reduction");
             if (ctl->safety_hazard)
                 fprintf(out, " (safety control of %s)", cli_esc(ctl->safety_hazard));
-            fprintf(out, ": %s\n", cli_esc(ctl->rationale));
+            fprintf(out, ": %s", cli_esc(ctl->rationale));
+            if (ctl->evidence)
+                fprintf(out, " [evidence: %s]", cli_esc(ctl->evidence));
+            fputc('\n', out);
         }
+    }
+
+    header = false;
+    for (size_t i = 0; i < reg->n; i++) {
+        const struct medsec_risk_item *it = &reg->items[i];
+        if (!it->result.justified)
+            continue;
+        if (!header)
+            fprintf(out, "\nBenefit-risk justifications of residual risks above the acceptable "
+                         "region:\n");
+        header = true;
+        fprintf(out, "  %s  %s, %s: %s\n", cli_esc(it->spec.id), cli_esc(it->spec.accepted_by),
+                cli_esc(it->spec.accepted_on), cli_esc(it->spec.acceptance_rationale));
     }
 
     struct medsec_buf b = MEDSEC_BUF_INIT;
@@ -48,10 +82,11 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
     header = false;
     for (size_t i = 0; i < reg->n; i++) {
         const struct medsec_risk_item *it = &reg->items[i];
-        if (it->result.residual_acceptable)
+        if (it->result.residual_acceptable || it->result.justified)
             continue;
         if (!header)
-            fprintf(out, "\nUnacceptable residual risks and what would close them:\n");
+            fprintf(out, "\nOpen residual risks (no justification on file) and what would close "
+                         "them:\n");
         header = true;
         medsec_buf_reset(&b);
         (void)medsec_risk_closing_text(&b, it);
@@ -81,11 +116,54 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
         if (l->ncontrols)
             fputc('\n', out);
     }
-    fprintf(
-        out,
-        "\n%zu security risks of %s: %zu unacceptable before controls, %zu after (matrix %zu x %zu)\n",
-        reg->n, cli_esc(device), medsec_risk_register_unacceptable_initial(reg),
-        medsec_risk_register_unacceptable(reg), c->nexploitability, c->nseverity);
+    size_t above = medsec_risk_register_unacceptable(reg),
+           open = medsec_risk_register_unjustified(reg);
+    fprintf(out,
+            "\n%zu security risks of %s%s%s: %zu above the acceptable region before controls, %zu "
+            "after (%zu justified, %zu open) (matrix %zu x %zu)\n",
+            reg->n, cli_esc(device), reg->version ? ", version " : "",
+            reg->version ? cli_esc(reg->version) : "", medsec_risk_register_unacceptable_initial(reg),
+            above, above - open, open, c->nexploitability, c->nseverity);
+}
+
+/* The releases in the field, one row each, and which is worst. */
+static int print_versions(FILE *out, const struct medsec_risk_version *v, size_t n)
+{
+    static const char *const head[] = {"VERSION", "SUPPORT", "END OF SUPPORT", "RISKS",
+                                       "ABOVE BEFORE", "ABOVE AFTER", "OPEN", "PAST END OF SUPPORT"};
+    struct cli_table t;
+    if (cli_table_init(&t, 8, head))
+        return EXIT_INTERNAL;
+    int ex = EXIT_OK_;
+    size_t worst = 0;
+    for (size_t i = 0; i < n && ex == EXIT_OK_; i++) {
+        char risks[32], before[32], after[32], open[32], ver[160];
+        snprintf(ver, sizeof ver, "%s%s", v[i].version, v[i].current ? " (current)" : "");
+        snprintf(risks, sizeof risks, "%zu", v[i].risks);
+        snprintf(before, sizeof before, "%zu", v[i].above_initial);
+        snprintf(after, sizeof after, "%zu", v[i].above);
+        snprintf(open, sizeof open, "%zu", v[i].unjustified);
+        struct medsec_buf e = MEDSEC_BUF_INIT;
+        medsec_buf_init(&e, 1 << 16);
+        for (size_t k = 0; k < v[i].nended; k++)
+            (void)medsec_buf_addf(&e, "%s%s", k ? "; " : "", v[i].ended[k]);
+        const char *row[] = {ver,   v[i].support, v[i].end_of_support, risks, before, after,
+                             open, e.len ? e.data : NULL};
+        if (cli_table_add(&t, row))
+            ex = EXIT_INTERNAL;
+        medsec_buf_release(&e);
+        if (v[i].unjustified > v[worst].unjustified ||
+            (v[i].unjustified == v[worst].unjustified && v[i].above > v[worst].above))
+            worst = i;
+    }
+    if (ex == EXIT_OK_) {
+        fprintf(out, "\nVersions in the field:\n");
+        cli_table_print(&t, out);
+        fprintf(out, "worst: %s (%zu open, %zu above the acceptable region after controls)\n",
+                cli_esc(v[worst].version), v[worst].unjustified, v[worst].above);
+    }
+    cli_table_release(&t);
+    return ex;
 }
 
 static int print_table(FILE *out, const char *device, const struct medsec_risk_register *reg,
@@ -117,7 +195,9 @@ static int print_table(FILE *out, const char *device, const struct medsec_risk_r
                              init,
                              ctl.len ? ctl.data : NULL,
                              resid,
-                             it->result.residual_acceptable ? "yes" : "NO",
+                             it->result.residual_acceptable ? "yes"
+                             : it->result.justified         ? "justified"
+                                                            : "NO",
                              haz.len ? haz.data : NULL,
                              it->spec.title};
         if (cli_table_add(&t, row))
@@ -134,12 +214,13 @@ static int print_table(FILE *out, const char *device, const struct medsec_risk_r
 }
 
 static int print_json(struct cli_output *out, const char *device,
-                      const struct medsec_risk_register *reg, const struct medsec_risk_links *links)
+                      const struct medsec_risk_register *reg, const struct medsec_risk_links *links,
+                      const struct medsec_risk_version *v, size_t nv)
 {
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
     medsec_jsonw_init(&w, &b, 1);
-    medsec_risk_register_json(&w, device, reg, links);
+    medsec_risk_register_json(&w, device, reg, links, v, nv);
     int ex = cli_output_json(out, &w, &b);
     medsec_buf_release(&b);
     return ex;
@@ -160,11 +241,14 @@ static int print_csv(struct cli_output *out, const struct medsec_risk_register *
 int cmd_risk(int argc, char **argv)
 {
     int format = CLI_TEXT;
-    const char *output = NULL, *dbpath = NULL;
+    const char *output = NULL, *dbpath = NULL, *version = NULL;
     const struct cli_option opts[] = {
         {0, "db", CLI_OPT_STRING, &dbpath, 0, "PATH",
-         "match the current version's SBOMs against this vulnerability database\n"
+         "match the release's SBOMs against this vulnerability database\n"
          "(as medsec scan does) and add a risk per finding the file does not assess"},
+        {0, "version", CLI_OPT_STRING, &version, 0, "V",
+         "assess release V (default: the current version); every release in the\n"
+         "field is summed up at the end either way"},
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print JSON"},
         {0, "csv", CLI_OPT_FORMAT, &format, CLI_CSV, NULL,
          "print CSV (RFC 4180), one row per risk"},
@@ -173,7 +257,7 @@ int cmd_risk(int argc, char **argv)
     };
     const struct cli_spec spec = {
         .cmd = "risk",
-        .usage = "medsec risk DIR [--db PATH] [--json | --csv] [-o FILE]",
+        .usage = "medsec risk DIR [--db PATH] [--version V] [--json | --csv] [-o FILE]",
         .about =
             "Print the security risk register of the device in DIR: for each threat, for each known\n"
             "vulnerability the file lists under vulnerabilities (assessed with MITRE rubric answers)\n"
@@ -183,8 +267,9 @@ int cmd_risk(int argc, char **argv)
             "it is acceptable, the safety hazards it links to (both ways), and for risks left\n"
             "unacceptable what would close them.\n",
         .opts = opts,
-        .more = "Exit: 0 every residual risk is acceptable, 1 some residual risk is unacceptable,\n"
-                "2 bad input, 3 internal error.\n",
+        .more = "Exit: 0 every residual risk is acceptable or justified (risk_acceptance), 1 some\n"
+                "residual risk above the acceptable region has no justification, 2 bad input,\n"
+                "3 internal error.\n",
         CLI_ONE_DEVICE_FOLDER,
     };
     char **args;
@@ -198,17 +283,23 @@ int cmd_risk(int argc, char **argv)
     struct medsec_risk_register reg = {0};
     struct medsec_risk_links links = {0};
     struct medsec_device_risk_stats st;
+    struct medsec_diags notes = MEDSEC_DIAGS_INIT;
+    struct medsec_risk_version *versions = NULL;
+    size_t nversions = 0;
+    char today[11];
     struct medsec_error err;
     medsec_err rc;
     if ((ex = cli_open_device(args[0], NULL, &d)) != EXIT_OK_)
         goto out_release;
     if (dbpath && (ex = cli_open_vulndb("risk", dbpath, &db, &owned_db)) != EXIT_OK_)
         goto out_release;
-    if ((rc = medsec_device_risks(d, db, NULL, &reg, &st, NULL, &err)) ||
-        (rc = medsec_risk_links_build(&links, &reg, medsec_device_model(d), &err))) {
+    if ((rc = medsec_device_risks(d, db, version, &reg, &st, &notes, &err)) ||
+        (rc = medsec_risk_links_build(&links, &reg, medsec_device_model(d), &err)) ||
+        (rc = medsec_device_versions(d, db, cli_today(today), &versions, &nversions, &err))) {
         ex = cli_fail(&err, rc);
         goto out_release;
     }
+    cli_print_diags(stderr, &notes);
     if (db)
         fprintf(
             stderr,
@@ -220,13 +311,17 @@ int cmd_risk(int argc, char **argv)
     if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
         goto out_release;
     const char *name = medsec_device_name(d);
-    ex = format == CLI_JSON  ? print_json(&out, name, &reg, &links)
+    ex = format == CLI_JSON  ? print_json(&out, name, &reg, &links, versions, nversions)
          : format == CLI_CSV ? print_csv(&out, &reg)
                              : print_table(out.f, name, &reg, &links);
-    if (ex == EXIT_OK_ && medsec_risk_register_unacceptable(&reg))
+    if (ex == EXIT_OK_ && format == CLI_TEXT && nversions > 1)
+        ex = print_versions(out.f, versions, nversions);
+    if (ex == EXIT_OK_ && medsec_risk_register_unjustified(&reg))
         ex = EXIT_FINDINGS;
     ex = cli_output_close(&out, ex);
 out_release:
+    medsec_device_versions_free(versions, nversions);
+    medsec_diags_release(&notes);
     medsec_risk_links_release(&links);
     medsec_risk_register_release(&reg);
     medsec_db_close(db);

@@ -116,6 +116,47 @@ static int print_releases(FILE *out, const struct medsec_scan_plan *p)
     return rc ? -1 : 0;
 }
 
+/* What the manufacturer's assessment changed in a target: findings it takes out (not affected,
+ * fixed) and that the CVSS shown for the others is the file's. */
+static void print_assessed(FILE *out, const struct medsec_scan_target *t)
+{
+    char today[11];
+    cli_today(today);
+    /* components of this SBOM whose support ended (the security file's component_support) */
+    for (size_t k = 0; t->model && k < t->model->ncomponent_support; k++) {
+        const struct medsec_model_component_support *c = &t->model->component_support[k];
+        if (!c->sbom || !t->model_sbom || strcmp(c->sbom, t->model_sbom) ||
+            !medsec_model_component_ended(c, today))
+            continue;
+        const struct medsec_sbom_component *sc = NULL;
+        for (size_t i = 0; i < t->sbom->ncomponents && !sc; i++)
+            if (t->sbom->components[i].ref && !strcmp(t->sbom->components[i].ref, c->component))
+                sc = &t->sbom->components[i];
+        fprintf(out, "  past end of support: %s", cli_esc(sc && sc->name ? sc->name : c->component));
+        fprintf(out, "%s%s (%s), support %s, ended %s\n", sc && sc->version ? " " : "",
+                sc && sc->version ? cli_esc(sc->version) : "", cli_esc(c->component),
+                medsec_support_level_name(c->support), c->end_of_support);
+    }
+    size_t own = 0;
+    for (size_t k = 0; k < t->result.nfindings; k++)
+        own += t->result.findings[k].vuln->cvss_source &&
+               !strncmp(t->result.findings[k].vuln->cvss_source, "security file", 13);
+    if (own)
+        fprintf(out, "  %zu finding%s scored with the manufacturer's CVSS (the security file's "
+                     "assessment wins over the feed's)\n",
+                own, own == 1 ? "" : "s");
+    for (size_t k = 0; k < t->nassessed; k++) {
+        const struct medsec_scan_assessed *a = &t->assessed[k];
+        const struct medsec_sbom_component *c = &t->sbom->components[a->component];
+        const char *j = medsec_vex_justification_name(a->assessment->justification);
+        fprintf(out, "  left out: %s in %s", cli_esc(a->id), cli_esc(c->name ? c->name : c->ref));
+        fprintf(out, "%s%s: the security file assesses it %s%s%s%s\n", c->version ? " " : "",
+                c->version ? cli_esc(c->version) : "",
+                medsec_vuln_status_name(a->assessment->status), j ? " (" : "", j ? j : "",
+                j ? ")" : "");
+    }
+}
+
 static int print_text(FILE *out, const struct medsec_scan_plan *p)
 {
     static const char *const hdr[] = {"COMPONENT", "VERSION", "VULNERABILITY", "SEVERITY",  "CVSS",
@@ -175,6 +216,7 @@ static int print_text(FILE *out, const struct medsec_scan_plan *p)
             cli_table_print(&tab, out);
             cli_table_release(&tab);
         }
+        print_assessed(out, t);
         medsec_scan_totals_add(&all, r);
     }
     if (print_releases(out, p))
@@ -228,6 +270,21 @@ static void json_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p
         medsec_jsonw_array_begin(w);
         for (size_t k = 0; k < r->nfindings; k++)
             medsec_scan_finding_json(w, t->sbom, &r->findings[k]);
+        medsec_jsonw_array_end(w);
+        medsec_jsonw_key(w, "assessed_not_affecting");
+        medsec_jsonw_array_begin(w);
+        for (size_t k = 0; k < t->nassessed; k++) {
+            const struct medsec_scan_assessed *a = &t->assessed[k];
+            medsec_jsonw_object_begin(w);
+            medsec_jsonw_key(w, "component");
+            medsec_sbom_component_json(w, t->sbom, a->component);
+            medsec_jsonw_kv_string(w, "id", a->id);
+            medsec_jsonw_kv_string(w, "status", medsec_vuln_status_name(a->assessment->status));
+            medsec_jsonw_kv_string(w, "justification",
+                                   medsec_vex_justification_name(a->assessment->justification));
+            medsec_jsonw_kv_string(w, "rationale", a->assessment->rationale);
+            medsec_jsonw_object_end(w);
+        }
         medsec_jsonw_array_end(w);
         medsec_jsonw_object_end(w);
         medsec_scan_totals_add(&all, r);

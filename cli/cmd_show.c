@@ -42,6 +42,22 @@ static size_t count_verified(const struct medsec_model *m)
     return n;
 }
 
+/* Does release @v ship component-support entry @c (its SBOM is one of the release's)? */
+static bool release_ships(const struct medsec_model *m, const struct medsec_model_version *v,
+                          const struct medsec_model_component_support *c)
+{
+    size_t n = medsec_model_release_support(m, v, NULL, 0);
+    const struct medsec_model_component_support **all = medsec_calloc(n ? n : 1, sizeof *all);
+    bool found = false;
+    if (all) {
+        medsec_model_release_support(m, v, all, n);
+        for (size_t k = 0; k < n && !found; k++)
+            found = all[k] == c;
+    }
+    medsec_free(all);
+    return found;
+}
+
 /* Known vulnerabilities still to deal with: affected, under investigation, or no status. */
 static size_t count_open_vulnerabilities(const struct medsec_model *m)
 {
@@ -112,10 +128,10 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
     medsec_buf_release(&envs);
     fprintf(out, "\nVersions (today %s; current %s)\n", today, cli_esc(d->current_version));
 
-    static const char *const vh[] = {"VERSION",        "RELEASED", "SUPPORT",
-                                     "END OF SUPPORT", "STATUS",   "SBOMS"};
+    static const char *const vh[] = {"VERSION", "RELEASED", "SUPPORT", "END OF SUPPORT",
+                                     "STATUS",  "SBOMS",    "COMPONENTS PAST END OF SUPPORT"};
     struct cli_table t;
-    if (cli_table_init(&t, 6, vh) != 0)
+    if (cli_table_init(&t, 7, vh) != 0)
         return -1;
     const struct medsec_model_sbom **set =
         m->nsboms ? medsec_malloc(m->nsboms * sizeof *set) : NULL;
@@ -138,10 +154,19 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
                  strcmp(v->version, d->current_version) ? "" : " *");
         char nsb[24];
         snprintf(nsb, sizeof nsb, "%zu", set ? medsec_model_version_sboms(m, v, set) : 0);
-        const char *row[] = {
-            ver, v->release_date, medsec_support_level_name(v->support), v->end_of_support, status,
-            nsb};
+        struct medsec_buf ended = MEDSEC_BUF_INIT;
+        for (size_t k = 0; k < m->ncomponent_support; k++) {
+            const struct medsec_model_component_support *c = &m->component_support[k];
+            /* does this release ship the component's SBOM, and has its support ended? */
+            if (medsec_model_component_ended(c, today) && release_ships(m, v, c))
+                (void)medsec_buf_addf(&ended, "%s%s (%s)", ended.len ? ", " : "", c->component,
+                                      c->end_of_support);
+        }
+        const char *row[] = {ver,    v->release_date, medsec_support_level_name(v->support),
+                             v->end_of_support, status, nsb,
+                             ended.len ? ended.data : NULL};
         ok = cli_table_add(&t, row) == 0;
+        medsec_buf_release(&ended);
     }
     medsec_free(set);
     if (table_out(out, &t, ok))
@@ -216,8 +241,28 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
         if (table_out(out, &t, ok))
             return -1;
     }
+    if (m->ncomponent_support) {
+        fprintf(out, "\nComponent support (FDA premarket guidance V.A.4)\n");
+        static const char *const sh[] = {"SBOM",   "COMPONENT", "SUPPORT",
+                                         "END OF SUPPORT", "STATUS", "NOTES"};
+        if (cli_table_init(&t, 6, sh) != 0)
+            return -1;
+        for (size_t i = 0; i < m->ncomponent_support && ok; i++) {
+            const struct medsec_model_component_support *c = &m->component_support[i];
+            const char *row[] = {c->sbom,
+                                 c->component,
+                                 medsec_support_level_name(c->support),
+                                 c->end_of_support,
+                                 medsec_model_component_ended(c, today) ? "ENDED" : "-",
+                                 c->notes};
+            ok = cli_table_add(&t, row) == 0;
+        }
+        if (table_out(out, &t, ok))
+            return -1;
+    }
     if (m->nvulnerabilities) {
-        fprintf(out, "\nKnown vulnerabilities (CVSS from the MITRE rubric answers)\n");
+        fprintf(out, "\nKnown vulnerabilities (the manufacturer's assessment: CVSS from the MITRE "
+                     "rubric answers or the stated vector)\n");
         static const char *const vh2[] = {"ID", "STATUS", "ITEMS", "CVSS", "VECTOR"};
         if (cli_table_init(&t, 5, vh2) != 0)
             return -1;
@@ -226,13 +271,23 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
             struct medsec_buf items = MEDSEC_BUF_INIT;
             for (size_t k = 0; k < vu->items.n; k++)
                 (void)medsec_buf_addf(&items, "%s%s", k ? ", " : "", vu->items.v[k]);
-            char score[48] = "-";
-            if (vu->cvss)
+            char score[48] = "-", status[160];
+            const char *vector = vu->cvss ? vu->cvss->vector : vu->cvss_vector;
+            struct medsec_cvss cv;
+            if (vu->cvss) {
                 snprintf(score, sizeof score, "%.1f %s", vu->cvss->base,
                          medsec_cvss_severity_name(vu->cvss->severity));
-            const char *row[] = {vu->id, medsec_vuln_status_name(vu->status),
-                                 items.data ? items.data : "", score,
-                                 vu->cvss ? vu->cvss->vector : "-"};
+            } else if (vector && medsec_cvss_parse(vector, &cv, NULL) == MEDSEC_OK) {
+                struct medsec_cvss_scores sc;
+                medsec_cvss_score(&cv, &sc);
+                snprintf(score, sizeof score, "%.1f %s", sc.base,
+                         medsec_cvss_severity_name(medsec_cvss_severity(cv.version, sc.base)));
+            }
+            const char *j = medsec_vex_justification_name(vu->justification);
+            snprintf(status, sizeof status, "%s%s%s%s", medsec_vuln_status_name(vu->status),
+                     j ? " (" : "", j ? j : "", j ? ")" : "");
+            const char *row[] = {vu->id, status, items.data ? items.data : "", score,
+                                 vector ? vector : "-"};
             ok = cli_table_add(&t, row) == 0;
             medsec_buf_release(&items);
         }
@@ -396,7 +451,11 @@ static int print_json(struct cli_output *out, const struct medsec_model *m, cons
         medsec_jsonw_kv_strings(&w, "components", vu->components.v, vu->components.n);
         medsec_jsonw_kv_strings(&w, "items", vu->items.v, vu->items.n);
         medsec_jsonw_kv_string(&w, "rubric", vu->rubric);
-        medsec_jsonw_kv_string(&w, "vector", vu->cvss ? vu->cvss->vector : NULL);
+        medsec_jsonw_kv_string(&w, "justification",
+                               medsec_vex_justification_name(vu->justification));
+        medsec_jsonw_kv_string(&w, "vector", vu->cvss ? vu->cvss->vector : vu->cvss_vector);
+        medsec_jsonw_kv_string(&w, "vector_v4",
+                               vu->cvss && vu->cvss->vector4[0] ? vu->cvss->vector4 : NULL);
         medsec_jsonw_key(&w, "base_score");
         if (vu->cvss)
             medsec_jsonw_fixed(&w, vu->cvss->base, 1);

@@ -112,8 +112,24 @@ medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db, co
                                struct medsec_device_risk_stats *stats, struct medsec_diags *notes,
                                struct medsec_error *err) __attribute__((warn_unused_result));
 
+/* Every release still in the field (`in_field`, default true), summed up from its own register
+ * (with @db: with its own findings), on day @today ("YYYY-MM-DD": which components are past their
+ * end of support). *@out is an array of *@n the caller frees with medsec_device_versions_free. */
+medsec_err medsec_device_versions(struct medsec_device *d, struct medsec_db *db, const char *today,
+                                  struct medsec_risk_version **out, size_t *n,
+                                  struct medsec_error *err) __attribute__((warn_unused_result));
+void medsec_device_versions_free(struct medsec_risk_version *v, size_t n);
+
 /* ---- scanning releases and SBOMs ---------------------------------------------------------------
  */
+
+/* A finding the security file assesses as not affecting the device (status not_affected or fixed):
+ * left out of the target's findings, kept here so that outputs say so. */
+struct medsec_scan_assessed {
+    size_t component;          /* index into the SBOM's components */
+    const char *id;            /* the vulnerability as the feed names it */
+    const struct medsec_model_vulnerability *assessment; /* the file's entry */
+};
 
 /* One SBOM to match, with the device release it belongs to (none for a bare SBOM file). */
 struct medsec_scan_target {
@@ -127,6 +143,13 @@ struct medsec_scan_target {
     struct medsec_scan_result result; /* filled by medsec_scan_plan_run */
     struct medsec_diags notes;        /* the matcher's warnings on this SBOM, at most
                                        * MEDSEC_SCAN_PLAN_MAX_NOTES (notes.dropped counts the rest) */
+    /* The manufacturer's assessment wins (docs/risk.md): findings the security file assesses as
+     * affected carry its CVSS (cvss_source says "security file"); those it assesses as not
+     * affected or fixed are moved here. */
+    const struct medsec_model *model; /* the device's, NULL for a bare SBOM */
+    const char *model_sbom;           /* the SBOM as device.yaml names it */
+    struct medsec_scan_assessed *assessed;
+    size_t nassessed;
 };
 
 #define MEDSEC_SCAN_PLAN_MAX_NOTES 200

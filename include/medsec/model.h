@@ -437,6 +437,16 @@ size_t medsec_model_version_sboms(const struct medsec_model *m,
 
 /* ---- queries ---- */
 
+/* The component_support entries that apply to release @v (their SBOM is one of the release's), in
+ * file order: the first @cap into @out; returns how many apply (FDA premarket guidance V.A.4:
+ * level of support and end of support of each third-party component). */
+size_t medsec_model_release_support(const struct medsec_model *m,
+                                    const struct medsec_model_version *v,
+                                    const struct medsec_model_component_support **out, size_t cap);
+/* True when @c states an end of support on or before @today ("YYYY-MM-DD"). */
+bool medsec_model_component_ended(const struct medsec_model_component_support *c,
+                                  const char *today);
+
 /* Does evidence @ev show that control @control works: its result is pass, and it verifies the
  * control or a requirement that lists the control? */
 bool medsec_model_evidence_verifies(const struct medsec_model *m,

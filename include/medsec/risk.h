@@ -249,11 +249,22 @@ medsec_err medsec_risk_links_build(struct medsec_risk_links *out,
     __attribute__((warn_unused_result));
 void medsec_risk_links_release(struct medsec_risk_links *l);
 
-/* The whole register as one JSON document (docs/risk.md): device, matrix, risks, hazards with their
- * links, summary. */
+/* One release still in the field, summed up (docs/risk.md, "Every fielded version"). */
+struct medsec_risk_version {
+    const char *version, *support, *end_of_support;
+    bool current;
+    size_t risks, above_initial, above, unjustified; /* as the register of that release counts */
+    const char *const *ended; /* components past their end of support ("name version (ref), ended
+                               * YYYY-MM-DD") */
+    size_t nended;
+};
+
+/* The whole register as one JSON document (docs/risk.md): device, version, matrix, risks, hazards
+ * with their links, summary, and (@nversions > 0) the releases in the field. */
 void medsec_risk_register_json(struct medsec_jsonw *w, const char *device,
                                const struct medsec_risk_register *r,
-                               const struct medsec_risk_links *links);
+                               const struct medsec_risk_links *links,
+                               const struct medsec_risk_version *versions, size_t nversions);
 
 /* ---- from the security file (model.h) ------------------------------------------------------ */
 

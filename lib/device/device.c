@@ -1,5 +1,6 @@
 /* device.c: a device folder as one handle: the security file, its element graph, the threats from
  * the rule catalogs, and the risk register, with or without the vulnerability database. */
+#include <stdio.h>
 #include <string.h>
 
 #include "medsec/alloc.h"
@@ -372,4 +373,106 @@ medsec_err medsec_device_risks(struct medsec_device *d, struct medsec_db *db, co
         rc = add_findings(d, db, v, out, stats, notes, err);
     medsec_ctx_leave(prev);
     return rc;
+}
+
+/* The components of release @v past their end of support, as text. */
+static medsec_err ended_components(const struct medsec_model *m,
+                                   const struct medsec_model_version *v, const char *today,
+                                   struct medsec_risk_version *out)
+{
+    size_t n = medsec_model_release_support(m, v, NULL, 0);
+    const struct medsec_model_component_support **cs = medsec_calloc(n ? n : 1, sizeof *cs);
+    char **text = medsec_calloc(n ? n : 1, sizeof *text);
+    if (!cs || !text) {
+        medsec_free(cs);
+        medsec_free(text);
+        return MEDSEC_ENOMEM;
+    }
+    medsec_model_release_support(m, v, cs, n);
+    medsec_err rc = MEDSEC_OK;
+    for (size_t i = 0; i < n && !rc; i++) {
+        if (!medsec_model_component_ended(cs[i], today))
+            continue;
+        const char *name = NULL, *ver = NULL;
+        for (size_t k = 0; k < m->nsboms && !name; k++)
+            if (m->sboms[k].path && m->sboms[k].sbom && !strcmp(m->sboms[k].path, cs[i]->sbom))
+                for (size_t c = 0; c < m->sboms[k].sbom->ncomponents; c++)
+                    if (m->sboms[k].sbom->components[c].ref &&
+                        !strcmp(m->sboms[k].sbom->components[c].ref, cs[i]->component)) {
+                        name = m->sboms[k].sbom->components[c].name;
+                        ver = m->sboms[k].sbom->components[c].version;
+                        break;
+                    }
+        size_t len = strlen(cs[i]->component) + strlen(cs[i]->end_of_support) + 64 +
+                     (name ? strlen(name) : 0) + (ver ? strlen(ver) : 0);
+        char *t = medsec_malloc(len);
+        if (!t) {
+            rc = MEDSEC_ENOMEM;
+            break;
+        }
+        if (name)
+            snprintf(t, len, "%s%s%s (%s), ended %s", name, ver ? " " : "", ver ? ver : "",
+                     cs[i]->component, cs[i]->end_of_support);
+        else
+            snprintf(t, len, "%s, ended %s", cs[i]->component, cs[i]->end_of_support);
+        text[out->nended++] = t;
+    }
+    out->ended = (const char *const *)text;
+    medsec_free(cs);
+    return rc;
+}
+
+medsec_err medsec_device_versions(struct medsec_device *d, struct medsec_db *db, const char *today,
+                                  struct medsec_risk_version **out, size_t *n,
+                                  struct medsec_error *err)
+{
+    const struct medsec_model *m = d->model;
+    *out = NULL;
+    *n = 0;
+    struct medsec_risk_version *v = medsec_calloc(m->nversions ? m->nversions : 1, sizeof *v);
+    if (!v)
+        return nomem(err);
+    medsec_err rc = MEDSEC_OK;
+    size_t k = 0;
+    for (size_t i = 0; i < m->nversions && !rc; i++) {
+        const struct medsec_model_version *mv = &m->versions[i];
+        if (mv->in_field == 0)
+            continue;
+        struct medsec_risk_register reg;
+        struct medsec_risk_version *r = &v[k++];
+        r->version = mv->version;
+        r->support = medsec_support_level_name(mv->support);
+        r->end_of_support = mv->end_of_support;
+        r->current = m->device.current_version && mv->version &&
+                     !strcmp(m->device.current_version, mv->version);
+        rc = medsec_device_risks(d, db, mv->version, &reg, NULL, NULL, err);
+        if (!rc) {
+            r->risks = reg.n;
+            r->above_initial = medsec_risk_register_unacceptable_initial(&reg);
+            r->above = medsec_risk_register_unacceptable(&reg);
+            r->unjustified = medsec_risk_register_unjustified(&reg);
+        }
+        medsec_risk_register_release(&reg);
+        const struct medsec_ctx *prev = medsec_ctx_enter(d->ctx);
+        if (!rc && ended_components(m, mv, today, r))
+            rc = nomem(err);
+        medsec_ctx_leave(prev);
+    }
+    if (rc) {
+        medsec_device_versions_free(v, k);
+        return rc;
+    }
+    *out = v;
+    *n = k;
+    return MEDSEC_OK;
+}
+
+void medsec_device_versions_free(struct medsec_risk_version *v, size_t n)
+{
+    for (size_t i = 0; v && i < n; i++) {
+        for (size_t k = 0; k < v[i].nended; k++)
+            medsec_free((char *)v[i].ended[k]);
+        medsec_free((void *)v[i].ended);
+    }
+    medsec_free(v);
 }

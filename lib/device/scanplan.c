@@ -44,6 +44,7 @@ void medsec_scan_plan_free(struct medsec_scan_plan *p)
     for (size_t i = 0; i < p->n; i++) {
         medsec_scan_result_release(&p->t[i].result);
         medsec_diags_release(&p->t[i].notes);
+        medsec_free(p->t[i].assessed);
     }
     medsec_free(p->t);
     for (size_t i = 0; i < p->nsboms; i++)
@@ -128,6 +129,8 @@ medsec_err medsec_scan_plan_add_device(struct medsec_scan_plan *p, const struct 
             t->support = v->support;
             t->current = current;
             t->sbom = set[i]->sbom;
+            t->model = m;
+            t->model_sbom = set[i]->path;
             if (!t->label || !t->path)
                 rc = nomem(err);
         }
@@ -179,6 +182,84 @@ uint64_t medsec_scan_plan_components(const struct medsec_scan_plan *p)
     return n;
 }
 
+/* The file's assessment of finding @f of target @t: an entry of `vulnerabilities:` with the same id
+ * or an alias that names the component, or one of the items whose SBOM this is (the whole SBOM, or
+ * listing the component). */
+static const struct medsec_model_vulnerability *assessment_of(const struct medsec_scan_target *t,
+                                                              const struct medsec_scan_finding *f)
+{
+    const struct medsec_model *m = t->model;
+    const char *ref = t->sbom->components[f->component].ref;
+    for (size_t k = 0; k < m->nvulnerabilities; k++) {
+        const struct medsec_model_vulnerability *vu = &m->vulnerabilities[k];
+        bool same = !strcmp(vu->id, f->vuln->id);
+        for (size_t a = 0; a < f->vuln->naliases && !same; a++)
+            same = !strcmp(vu->id, f->vuln->aliases[a]);
+        if (!same)
+            continue;
+        if (ref && medsec_strlist_has(&vu->components, ref))
+            return vu;
+        for (size_t i = 0; i < vu->items.n; i++) {
+            const struct medsec_model_item *it = medsec_model_find_item(m, vu->items.v[i]);
+            if (it && it->sbom && t->model_sbom && !strcmp(it->sbom, t->model_sbom) &&
+                (!it->components.n || (ref && medsec_strlist_has(&it->components, ref))))
+                return vu;
+        }
+    }
+    return NULL;
+}
+
+/* The manufacturer's assessment wins: a finding assessed not_affected or fixed moves to
+ * t->assessed; one assessed affected or under investigation carries the file's CVSS. */
+static medsec_err apply_assessment(struct medsec_scan_target *t)
+{
+    struct medsec_scan_result *r = &t->result;
+    size_t kept = 0;
+    for (size_t k = 0; k < r->nfindings; k++) {
+        struct medsec_scan_finding f = r->findings[k];
+        const struct medsec_model_vulnerability *vu = assessment_of(t, &f);
+        if (vu && !medsec_vuln_status_open(vu->status)) {
+            struct medsec_scan_assessed *a =
+                medsec_realloc(t->assessed, (t->nassessed + 1) * sizeof *a);
+            if (!a)
+                return MEDSEC_ENOMEM;
+            t->assessed = a;
+            a[t->nassessed++] = (struct medsec_scan_assessed){f.component, f.vuln->id, vu};
+            continue;
+        }
+        const char *vector = vu ? vu->cvss ? vu->cvss->vector : vu->cvss_vector : NULL;
+        struct medsec_cvss c;
+        if (vector && medsec_cvss_parse(vector, &c, NULL) == MEDSEC_OK) {
+            struct medsec_scan_vuln *v = medsec_arena_alloc(&r->arena, sizeof *v);
+            char src[600];
+            snprintf(src, sizeof src, "security file%s%s%s", vu->cvss ? " (MITRE rubric " : "",
+                     vu->cvss ? vu->rubric : "", vu->cvss ? ")" : "");
+            if (!v)
+                return MEDSEC_ENOMEM;
+            struct medsec_cvss_scores sc;
+            medsec_cvss_score(&c, &sc);
+            *v = *f.vuln;
+            v->cvss_source = medsec_arena_strdup(&r->arena, src);
+            v->cvss_vector = vector;
+            v->cvss_version = medsec_cvss_version_name(c.version);
+            v->cvss_score = sc.base;
+            v->severity = medsec_cvss_severity(c.version, sc.base);
+            if (!v->cvss_source)
+                return MEDSEC_ENOMEM;
+            f.vuln = v;
+        }
+        r->findings[kept++] = f;
+    }
+    if (kept != r->nfindings) {
+        r->nfindings = kept;
+        size_t vulnerable = 0;
+        for (size_t k = 0; k < kept; k++)
+            vulnerable += !k || r->findings[k].component != r->findings[k - 1].component;
+        r->vulnerable_components = vulnerable;
+    }
+    return MEDSEC_OK;
+}
+
 medsec_err medsec_scan_plan_run(struct medsec_scan_plan *p, struct medsec_db *db,
                                 const struct medsec_scan_opts *opts,
                                 medsec_scan_progress_fn progress, void *ud, size_t *failed,
@@ -191,8 +272,13 @@ medsec_err medsec_scan_plan_run(struct medsec_scan_plan *p, struct medsec_db *db
         struct medsec_scan_target *t = &p->t[i];
         medsec_scan_result_release(&t->result);
         medsec_diags_release(&t->notes);
+        medsec_free(t->assessed);
+        t->assessed = NULL;
+        t->nassessed = 0;
         t->notes.max = MEDSEC_SCAN_PLAN_MAX_NOTES;
         rc = medsec_scan_sbom(db, t->sbom, opts, &t->result, &t->notes, err);
+        if (!rc && t->model && (rc = apply_assessment(t)))
+            medsec_error_set(err, rc, NULL, 0, 0, "out of memory");
         if (rc && failed)
             *failed = i;
         done += t->sbom->ncomponents;

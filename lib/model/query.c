@@ -136,6 +136,44 @@ size_t medsec_model_version_sboms(const struct medsec_model *m,
     return n;
 }
 
+/* Does release @v ship the SBOM the file names as @path? */
+static bool release_has_sbom(const struct medsec_model *m, const struct medsec_model_version *v,
+                             const char *path)
+{
+    if (!path || !v->version)
+        return false;
+    if (medsec_strlist_has(&v->sboms, path))
+        return true;
+    if (!m->device.current_version || strcmp(m->device.current_version, v->version) != 0)
+        return false;
+    for (size_t i = 0; i < m->nitems; i++)
+        if (m->items[i].sbom && !strcmp(m->items[i].sbom, path))
+            return true;
+    return false;
+}
+
+size_t medsec_model_release_support(const struct medsec_model *m,
+                                    const struct medsec_model_version *v,
+                                    const struct medsec_model_component_support **out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; m && v && i < m->ncomponent_support; i++)
+        if (release_has_sbom(m, v, m->component_support[i].sbom)) {
+            if (n < cap)
+                out[n] = &m->component_support[i];
+            n++;
+        }
+    return n;
+}
+
+bool medsec_model_component_ended(const struct medsec_model_component_support *c,
+                                  const char *today)
+{
+    long t, e;
+    return c->end_of_support && today && medsec_date_parse(c->end_of_support, &e) &&
+           medsec_date_parse(today, &t) && t >= e;
+}
+
 const char *medsec_model_zone_of(const struct medsec_model *m, const char *element_id)
 {
     const struct medsec_model_item *it = medsec_model_find_item(m, element_id);

@@ -91,6 +91,7 @@ void medsec_risk_item_json(struct medsec_jsonw *w, const struct medsec_risk_conf
     medsec_jsonw_kv_string(w, "security_hazard", s->hazard);
     medsec_jsonw_kv_string(w, "exploitability_basis", s->exploitability_basis);
     medsec_jsonw_kv_string(w, "severity_basis", s->severity_basis);
+    medsec_jsonw_kv_string(w, "residual_severity_basis", s->residual_severity_basis);
     json_level(w, "initial", c, r->initial_exploitability, r->initial_severity, r->initial_class);
     medsec_jsonw_key(w, "controls");
     medsec_jsonw_array_begin(w);
@@ -99,15 +100,27 @@ void medsec_risk_item_json(struct medsec_jsonw *w, const struct medsec_risk_conf
         medsec_jsonw_object_begin(w);
         medsec_jsonw_kv_string(w, "id", ctl->id);
         medsec_jsonw_kv_string(w, "name", ctl->name);
+        medsec_jsonw_kv_bool(w, "credited", !ctl->unclaimed);
         medsec_jsonw_kv_int(w, "exploitability_reduction", ctl->exploit_reduction);
         medsec_jsonw_kv_int(w, "severity_reduction", ctl->severity_reduction);
         medsec_jsonw_kv_string(w, "rationale", ctl->rationale);
+        medsec_jsonw_kv_string(w, "evidence", ctl->evidence);
         medsec_jsonw_kv_string(w, "safety_hazard", ctl->safety_hazard);
         medsec_jsonw_object_end(w);
     }
     medsec_jsonw_array_end(w);
     json_level(w, "residual", c, r->residual_exploitability, r->residual_severity,
                r->residual_class);
+    medsec_jsonw_key(w, "acceptance");
+    if (s->acceptance_rationale) {
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_kv_string(w, "by", s->accepted_by);
+        medsec_jsonw_kv_string(w, "date", s->accepted_on);
+        medsec_jsonw_kv_string(w, "rationale", s->acceptance_rationale);
+        medsec_jsonw_object_end(w);
+    } else {
+        medsec_jsonw_null(w);
+    }
     medsec_jsonw_kv_strings(w, "safety_hazards", s->safety_hazards, s->nsafety_hazards);
     if (!r->residual_acceptable) {
         struct medsec_buf b = MEDSEC_BUF_INIT;
@@ -129,11 +142,13 @@ void medsec_risk_item_json(struct medsec_jsonw *w, const struct medsec_risk_conf
 
 void medsec_risk_register_json(struct medsec_jsonw *w, const char *device,
                                const struct medsec_risk_register *r,
-                               const struct medsec_risk_links *links)
+                               const struct medsec_risk_links *links,
+                               const struct medsec_risk_version *versions, size_t nversions)
 {
     const struct medsec_risk_config *c = &r->config;
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_string(w, "device", device);
+    medsec_jsonw_kv_string(w, "version", r->version);
     medsec_jsonw_key(w, "matrix");
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_strings(w, "exploitability", c->exploitability, c->nexploitability);
@@ -192,7 +207,29 @@ void medsec_risk_register_json(struct medsec_jsonw *w, const char *device,
                         (long long)medsec_risk_register_unacceptable_initial(r));
     medsec_jsonw_kv_int(w, "unacceptable_residual",
                         (long long)medsec_risk_register_unacceptable(r));
+    size_t open = medsec_risk_register_unjustified(r);
+    medsec_jsonw_kv_int(w, "justified", (long long)(medsec_risk_register_unacceptable(r) - open));
+    medsec_jsonw_kv_int(w, "unjustified", (long long)open);
     medsec_jsonw_object_end(w);
+    if (nversions) {
+        medsec_jsonw_key(w, "versions");
+        medsec_jsonw_array_begin(w);
+        for (size_t i = 0; i < nversions; i++) {
+            const struct medsec_risk_version *v = &versions[i];
+            medsec_jsonw_object_begin(w);
+            medsec_jsonw_kv_string(w, "version", v->version);
+            medsec_jsonw_kv_bool(w, "current", v->current);
+            medsec_jsonw_kv_string(w, "support", v->support);
+            medsec_jsonw_kv_string(w, "end_of_support", v->end_of_support);
+            medsec_jsonw_kv_int(w, "risks", (long long)v->risks);
+            medsec_jsonw_kv_int(w, "unacceptable_initial", (long long)v->above_initial);
+            medsec_jsonw_kv_int(w, "unacceptable_residual", (long long)v->above);
+            medsec_jsonw_kv_int(w, "unjustified", (long long)v->unjustified);
+            medsec_jsonw_kv_strings(w, "components_past_end_of_support", v->ended, v->nended);
+            medsec_jsonw_object_end(w);
+        }
+        medsec_jsonw_array_end(w);
+    }
     medsec_jsonw_object_end(w);
 }
 
@@ -215,6 +252,11 @@ medsec_err medsec_risk_register_csv(struct medsec_buf *out, const struct medsec_
                                        "residual_class",
                                        "residual_acceptable",
                                        "safety_hazards",
+                                       "exploitability_basis",
+                                       "severity_basis",
+                                       "accepted_by",
+                                       "accepted_on",
+                                       "acceptance_rationale",
                                        "to_close"};
     const size_t ncols = sizeof head / sizeof head[0];
     const struct medsec_risk_config *c = &reg->config;
@@ -248,8 +290,11 @@ medsec_err medsec_risk_register_csv(struct medsec_buf *out, const struct medsec_
         medsec_buf_reset(&tmp);
         for (size_t k = 0, m = 0; k < s->ncontrols && !rc; k++)
             if (s->controls[k].rationale)
-                rc = medsec_buf_addf(&tmp, "%s%s: %s", m++ ? "; " : "", s->controls[k].id,
-                                     s->controls[k].rationale);
+                rc = medsec_buf_addf(&tmp, "%s%s: %s%s%s%s", m++ ? "; " : "", s->controls[k].id,
+                                     s->controls[k].rationale,
+                                     s->controls[k].evidence ? " (evidence: " : "",
+                                     s->controls[k].evidence ? s->controls[k].evidence : "",
+                                     s->controls[k].evidence ? ")" : "");
         if (!rc)
             rc = medsec_csv_field(out, tmp.data, false);
         const char *mid[] = {medsec_risk_exploitability_name(c, r->residual_exploitability),
@@ -263,6 +308,10 @@ medsec_err medsec_risk_register_csv(struct medsec_buf *out, const struct medsec_
             rc = join(&tmp, s->safety_hazards, s->nsafety_hazards, "; ");
         if (!rc)
             rc = medsec_csv_field(out, tmp.data, false);
+        const char *why[] = {s->exploitability_basis, s->severity_basis, s->accepted_by,
+                             s->accepted_on, s->acceptance_rationale};
+        for (size_t k = 0; k < sizeof why / sizeof why[0] && !rc; k++)
+            rc = medsec_csv_field(out, why[k], false);
         medsec_buf_reset(&tmp);
         if (!rc)
             rc = medsec_risk_closing_text(&tmp, it);

@@ -115,7 +115,7 @@ static void test_open_and_ask(void **state)
     struct medsec_buf js = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
     medsec_jsonw_init(&w, &js, 0);
-    medsec_risk_register_json(&w, medsec_device_name(d), &reg, &links);
+    medsec_risk_register_json(&w, medsec_device_name(d), &reg, &links, NULL, 0);
     assert_int_equal(medsec_jsonw_finish(&w), MEDSEC_OK);
     struct medsec_json_doc *doc = NULL;
     assert_int_equal(medsec_json_parse(js.data, js.len, NULL, "register", &doc, &err), MEDSEC_OK);
