@@ -451,7 +451,7 @@ static void ways_in(struct build *b, struct ways *w, enum medsec_model_kind kind
         }
         if (res > w->residual) {
             w->residual = res;
-            if (by != REACH_NONE)
+            if (by != REACH_NONE && res < base_res)
                 snprintf(w->rwhy, sizeof w->rwhy, "%s, lowered by %s -> %s", why,
                          b->m->controls[by].id, medsec_risk_exploitability_name(cfg, res));
             else

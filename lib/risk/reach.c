@@ -1356,14 +1356,16 @@ static bool channel_ok(const struct medsec_model_control *c, enum medsec_channel
     return !c->channels.n || medsec_codelist_has(&c->channels, (int)ch);
 }
 
-/* Which controls act on each item, flow and interface: those that name it, its zone (a zone: its
- * items, the interfaces reached from it or on its items, the flows at its items) or an asset it
- * holds or carries; on flows and interfaces only for the channels the control names. */
+/* Which controls act on each item, flow and interface for exploitability: those that name it, its
+ * zone (a zone: its items, the interfaces reached from it or on its items, the flows at its items)
+ * or, for an item, the item it runs on; on flows and interfaces only for the channels the control
+ * names. A control that names an asset protects that asset by design (lowered_at), not the
+ * elements that hold it. */
 static bool index_controls(struct reach *r)
 {
     const struct medsec_model *m = r->m;
     struct pairs pi = {.ok = true}, pf = {.ok = true}, pn = {.ok = true}, tmp = {.ok = true};
-    struct csr zone_items = {0}, zone_ifaces = {0}, asset_items = {0};
+    struct csr zone_items = {0}, zone_ifaces = {0};
     size_t nz = m->nzones;
     for (size_t x = 0; x < r->nitems; x++)
         push(&tmp, find(r, MEDSEC_MK_ZONE, m->items[x].zone), x);
@@ -1371,10 +1373,6 @@ static bool index_controls(struct reach *r)
     for (size_t n = 0; n < r->nifaces; n++)
         push(&tmp, find(r, MEDSEC_MK_ZONE, m->interfaces[n].zone), n);
     ok = ok && take(&zone_ifaces, nz, &tmp, false);
-    for (size_t x = 0; x < r->nitems; x++)
-        CSR_EACH(r->item_assets, x, a)
-        push(&tmp, a, x);
-    ok = ok && take(&asset_items, r->nassets, &tmp, false);
     for (size_t k = 0; ok && k < m->ncontrols; k++) {
         const struct medsec_model_control *c = &m->controls[k];
         for (size_t j = 0; j < c->applies_to.n; j++) {
@@ -1382,20 +1380,14 @@ static bool index_controls(struct reach *r)
             size_t i;
             if (reach_find(r, MEDSEC_MK_ITEM, id, &i)) {
                 push(&pi, i, k);
+                CSR_EACH(r->hosted, i, x)
+                push(&pi, x, k); /* what runs on it */
             } else if (reach_find(r, MEDSEC_MK_FLOW, id, &i)) {
                 if (channel_ok(c, r->flow_ch[i]))
                     push(&pf, i, k);
             } else if (reach_find(r, MEDSEC_MK_INTERFACE, id, &i)) {
                 if (channel_ok(c, r->iface_ch[i]))
                     push(&pn, i, k);
-            } else if (reach_find(r, MEDSEC_MK_ASSET, id, &i)) {
-                CSR_EACH(asset_items, i, x)
-                push(&pi, x, k);
-                for (size_t q = 0; q < m->assets[i].carried_by.n; q++) {
-                    size_t f = find(r, MEDSEC_MK_FLOW, m->assets[i].carried_by.v[q]);
-                    if (f != REACH_NONE && channel_ok(c, r->flow_ch[f]))
-                        push(&pf, f, k);
-                }
             } else if (reach_find(r, MEDSEC_MK_ZONE, id, &i)) {
                 CSR_EACH(zone_items, i, x)
                 {
@@ -1424,7 +1416,6 @@ static bool index_controls(struct reach *r)
     medsec_free(tmp.v);
     csr_free(&zone_items);
     csr_free(&zone_ifaces);
-    csr_free(&asset_items);
     return ok;
 }
 
