@@ -1430,32 +1430,35 @@ static void insert_entry(const struct text *src, const char *key, const char *en
     text_addn(out, src->p + cut, src->n - cut);
 }
 
-/* @src with control @id set to status planned (the example's block style); false when the text
- * does not have it in the expected shape. */
+/* @src with control @id set to status planned (a block or a flow mapping in a block list); false
+ * when the text does not have it in one of those shapes. */
 static bool plan_control(const struct text *src, const char *id, struct text *out)
 {
-    char want[160];
-    snprintf(want, sizeof want, "\n  - id: %s\n", id);
-    const char *at = strstr(src->p, want);
-    if (!at)
+    char block[160], flow[160];
+    snprintf(block, sizeof block, "\n  - id: %s\n", id);
+    snprintf(flow, sizeof flow, "\n  - {id: %s,", id);
+    const char *at = strstr(src->p, block);
+    if (!at && !(at = strstr(src->p, flow)))
         return false;
-    const char *end = strstr(at + 1, "\n  - ");
-    const char *top = at + strlen(want);
-    while (*top && !(top[-1] == '\n' && *top != ' ' && *top != '#' && *top != '\n'))
-        top++;
-    if (!end || end > top)
-        end = top;
-    const char *st = strstr(at, "\n    status: ");
-    if (!st || st > end)
+    /* the entry ends at the next entry or the next top-level key */
+    const char *end = strchr(at + 1, '\n');
+    end = end ? end + 1 : at + strlen(at);
+    while (*end && !(end[-1] == '\n' && (strncmp(end, "  - ", 4) == 0 ||
+                                         (*end != ' ' && *end != '#' && *end != '\n'))))
+        end++;
+    const char *st = at;
+    while ((st = strstr(st + 1, "status: ")) && st < end && st[-1] != ' ')
+        ;
+    if (!st || st >= end)
         return false;
-    st += strlen("\n    status: ");
-    const char *eol = strchr(st, '\n');
-    if (!eol)
-        return false;
+    st += strlen("status: ");
+    const char *w = st;
+    while ((*w >= 'a' && *w <= 'z') || *w == '_')
+        w++;
     out->n = 0;
     text_addn(out, src->p, (size_t)(st - src->p));
     text_addf(out, "planned");
-    text_addn(out, eol, src->n - (size_t)(eol - src->p));
+    text_addn(out, w, src->n - (size_t)(w - src->p));
     return true;
 }
 
