@@ -333,6 +333,8 @@ static void check_capability_fit(struct walker *W)
         unsigned targets = 0;
         for (size_t k = 0; k < ctl->applies_to.n; k++)
             targets |= target_class(m, ctl->applies_to.v[k]);
+        if (!targets)
+            continue; /* nothing it names resolved: the reference errors say so already */
         for (size_t k = 0; k < ctl->capabilities.n; k++) {
             enum medsec_capability code;
             if (!medsec_capability_parse(ctl->capabilities.v[k], &code))
