@@ -93,7 +93,7 @@ static void test_pump_example(void **state)
     assert_int_equal(m->nversions, 3);
     assert_int_equal(m->nitems, 13);
     assert_int_equal(m->ninterfaces, 7);
-    assert_int_equal(m->nflows, 12);
+    assert_int_equal(m->nflows, 17);
     assert_int_equal(m->clinical.nharm_scale, 5);
     assert_int_equal(m->clinical.harm_scale[4].level, 5);
     assert_int_equal(m->risk_matrix.nexploitability, 4);
@@ -208,7 +208,7 @@ static void test_minimal_from_memory(void **state)
     assert_int_equal(d.n, 0);
     assert_null(m->dir);
     assert_string_equal(m->file, "mem.yaml");
-    assert_int_equal(m->items[0].pos.line, 31);
+    assert_int_equal(m->items[0].pos.line, 33);
     assert_int_equal(m->items[0].pos.column, 5);
     assert_int_equal(m->flows[0].authenticated, 0);
     medsec_model_free(m);
@@ -218,19 +218,19 @@ static void test_minimal_from_memory(void **state)
 static void test_checks(void **state)
 {
     (void)state;
-    expect_mut("    protocol: hl7-mllp", "    protocol: hl7-mllp\n    protocl: x", 53, 5,
+    expect_mut("    protocol: hl7-mllp", "    protocol: hl7-mllp\n    protocl: x", 55, 5,
                "unknown key 'protocl' in flow; did you mean 'protocol'?");
-    expect_mut("    protocol: hl7-mllp", "    protocol: hl7-mllp\n    zzzzzz: x", 53, 5,
+    expect_mut("    protocol: hl7-mllp", "    protocol: hl7-mllp\n    zzzzzz: x", 55, 5,
                "unknown key 'zzzzzz' in flow");
-    expect_mut("    authenticated: false", "    authenticated: no", 53, 20,
+    expect_mut("    authenticated: false", "    authenticated: no", 55, 20,
                "'authenticated' must be true or false, not 'no'");
-    expect_mut("    authenticated: false", "    authenticated: \"false\"", 53, 21,
+    expect_mut("    authenticated: false", "    authenticated: \"false\"", 55, 21,
                "'authenticated' must be true or false, not 'false'");
     expect_mut("    trust: 80", "    trust: [1]", 26, 13, "'trust' must be an integer, not a list");
     expect_mut("    trust: 80", "    trust: 101", 26, 12,
                "'trust' must be an integer from 0 to 100, not '101'");
     expect_mut("medsec: 1", "medsec: 2", 2, 9, "'medsec' must be 1, not '2'");
-    expect_mut("    to: central-station\n", "", 48, 5,
+    expect_mut("    to: central-station\n", "", 50, 5,
                "flow 'f-vitals' is missing required key 'to'");
 }
 
@@ -238,19 +238,20 @@ static void test_checks_refs(void **state)
 {
     (void)state;
     expect_mut(
-        "    to: central-station", "    to: central-staton", 50, 9,
+        "    to: central-station", "    to: central-staton", 52, 9,
         "'to' names 'central-staton', which is not an item; did you mean 'central-station'?");
-    expect_mut("    to: central-station", "    to: qqqqqqqq", 50, 9,
+    expect_mut("    to: central-station", "    to: qqqqqqqq", 52, 9,
                "'to' names 'qqqqqqqq', which is not an item");
-    expect_mut("    to: central-station", "    to: network", 50, 9,
+    expect_mut("    to: central-station", "    to: network", 52, 9,
                "'to' names 'network', which is a zone, not an item");
     expect_mut(
-        "    applies_to: [f-vitals]", "    applies_to: [c-tls]", 64, 18,
+        "    applies_to: [f-vitals]", "    applies_to: [c-tls]", 66, 18,
         "'applies_to' names 'c-tls', which is a control, not a zone, item, interface, flow or asset");
-    expect_mut("  - id: network", "  - id: device\n    name: Again\n    trust: 1\n  - id: network",
-               27, 9, "duplicate zone id 'device' (first defined at line 24)");
-    expect_mut("  - id: c-tls", "  - id: f-vitals", 61, 9,
-               "duplicate id 'f-vitals': already the id of a flow at line 48");
+    expect_mut("  - id: network",
+               "  - id: device\n    name: Again\n    trust: 1\n    access: internal\n  - id: network",
+               28, 9, "duplicate zone id 'device' (first defined at line 24)");
+    expect_mut("  - id: c-tls", "  - id: f-vitals", 63, 9,
+               "duplicate id 'f-vitals': already the id of a flow at line 50");
     expect_mut("  current_version: 1.0.0", "  current_version: 2.0", 11, 20,
                "'current_version' names '2.0', which is not a version");
 }
@@ -265,15 +266,15 @@ static void test_checks_values(void **state)
     expect_mut("    end_of_support: 2030-12-31", "    end_of_support: 2025-01-14", 16, 21,
                "end_of_support 2025-01-14 is before release_date 2025-01-15 of version 1.0.0");
     expect_mut(
-        "    element: process", "    element: proces", 34, 14,
+        "    element: process", "    element: proces", 36, 14,
         "'element' must be one of process, data_store, external_entity, not 'proces'; did you mean 'process'?");
-    expect_mut("      cells: [tolerable, unacceptable]", "      cells: [tolerable]", 75, 7,
+    expect_mut("      cells: [tolerable, unacceptable]", "      cells: [tolerable]", 77, 7,
                "matrix row 'high' has 1 cells; the harm scale has 2 levels");
-    expect_mut("    - exploitability: high\n      cells: [tolerable, unacceptable]\n", "", 67, 3,
+    expect_mut("    - exploitability: high\n      cells: [tolerable, unacceptable]\n", "", 69, 3,
                "the risk matrix has no row for exploitability 'high'");
-    expect_mut("    name: Monitor application", "    name: ~", 32, 11,
+    expect_mut("    name: Monitor application", "    name: ~", 34, 11,
                "'name' must be a string, not empty");
-    expect_mut("    to: central-station", "    to: monitor-app", 50, 9,
+    expect_mut("    to: central-station", "    to: monitor-app", 52, 9,
                "flow 'f-vitals' goes from 'monitor-app' to itself");
 }
 
@@ -292,13 +293,13 @@ static void test_many_at_once(void **state)
     assert_null(m);
     assert_int_equal(d.errors, 3);
     assert_string_equal(d.v[0].msg, "item is missing required key 'id'");
-    assert_int_equal(d.v[0].line, 36);
+    assert_int_equal(d.v[0].line, 38);
     assert_string_equal(
         d.v[1].msg,
         "'kind' must be one of hardware, firmware, operating_system, application, "
         "library, service, cloud_service, mobile_app, web_app, database, "
         "external_system, person, not 'external_systen'; did you mean 'external_system'?");
-    assert_int_equal(d.v[1].line, 37);
+    assert_int_equal(d.v[1].line, 39);
     assert_string_equal(d.v[2].msg, "'to' names 'central-station', which is not an item");
     assert_string_equal(d.v[2].path, "flows[0].to");
     assert_string_equal(err.msg, "3 errors");
@@ -462,7 +463,7 @@ static void test_quoted_scalars(void **state)
     /* quoted keys are keys like any other */
     char *t =
         mutate("    name: Monitor application", "    \"name\": Monitor\n    'kid': application");
-    expect_one(t, 33, 6, "unknown key 'kid' in item; did you mean 'id'?", MEDSEC_EINVAL);
+    expect_one(t, 35, 6, "unknown key 'kid' in item; did you mean 'id'?", MEDSEC_EINVAL);
     free(t);
 }
 
@@ -527,7 +528,7 @@ static void test_vulnerabilities(void **state)
     assert_string_equal(vu->items.v[1], "central-station");
     assert_int_equal(vu->status, MEDSEC_VULN_UNDER_INVESTIGATION);
     assert_null(vu->cvss);
-    assert_int_equal(vu->pos.line, 80);
+    assert_int_equal(vu->pos.line, 82);
     assert_int_equal(m->vulnerabilities[1].status, MEDSEC_VULN_AFFECTED); /* unstated */
     assert_null(medsec_model_find_vulnerability(m, "CVE-2024-1"));
     medsec_model_free(m);
@@ -537,26 +538,26 @@ static void test_vulnerabilities(void **state)
     t = with_vulns(
         "  - id: CVE-24-1\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
     expect_one(
-        t, 78, 9,
+        t, 80, 9,
         "vulnerability id 'CVE-24-1' is not a CVE id (CVE-YYYY-NNNN, four or more digits at the end)",
         MEDSEC_EINVAL);
     free(t);
     t = with_vulns(
         "  - id: GHSA-ABCD-2345-6789\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
     expect_one(
-        t, 78, 9,
+        t, 80, 9,
         "vulnerability id 'GHSA-ABCD-2345-6789' is not a GitHub advisory id (GHSA-xxxx-xxxx-xxxx, "
         "lower case)",
         MEDSEC_EINVAL);
     free(t);
     t = with_vulns(
         "  - id: GHSA-jfh8-c2jp-5v3q\n    components: []\n    rubric: r.yaml\n    rationale: r\n");
-    expect_one(t, 79, 5, "'components' needs at least 1 entry", MEDSEC_EINVAL);
+    expect_one(t, 81, 5, "'components' needs at least 1 entry", MEDSEC_EINVAL);
     free(t);
     t = with_vulns(
         "  - id: CVE-2024-0001\n    components: [monitor-ap]\n    rubric: r.yaml\n    rationale: r\n");
     expect_one(
-        t, 79, 18,
+        t, 81, 18,
         "'components' names 'monitor-ap', which is neither an item nor a component an item lists; "
         "did you mean 'monitor-app'?",
         MEDSEC_EINVAL);
@@ -567,7 +568,8 @@ static void test_vulnerabilities(void **state)
                      MEDSEC_EINVAL);
     assert_int_equal(d.errors, 2); /* both problems at once */
     assert_string_equal(d.v[0].msg,
-                        "vulnerability 'CVE-2024-0001' is missing required key 'rubric'");
+                        "vulnerability 'CVE-2024-0001' needs the manufacturer's score: a rubric "
+                        "answers file (rubric) or a CVSS vector (cvss)");
     assert_string_equal(
         d.v[1].msg, "'status' must be one of under_investigation, affected, not_affected, fixed, "
                     "not 'fixd'; did you mean 'fixed'?");
@@ -578,7 +580,7 @@ static void test_vulnerabilities(void **state)
     t = with_vulns(
         "  - id: c-tls\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n"
         "  - id: c-tls\n    components: [monitor-app]\n    rubric: r.yaml\n    rationale: r\n");
-    expect_one(t, 82, 9, "duplicate vulnerability id 'c-tls' (first defined at line 78)",
+    expect_one(t, 84, 9, "duplicate vulnerability id 'c-tls' (first defined at line 80)",
                MEDSEC_EINVAL);
     free(t);
 
@@ -605,7 +607,7 @@ static void test_vulnerabilities(void **state)
         medsec_model_load(SRC "/tests/model/broken/vulnerability-bad-rubric", NULL, &m, &d, &err),
         MEDSEC_EINVAL);
     assert_int_equal(d.errors, 1);
-    assert_int_equal(d.v[0].line, 81);
+    assert_int_equal(d.v[0].line, 83);
     assert_int_equal(d.v[0].column, 13);
     assert_string_equal(d.v[0].path, "vulnerabilities[0].rubric");
     assert_non_null(strstr(d.v[0].msg,
@@ -713,7 +715,7 @@ static void test_caps(void **state)
     assert_int_equal(medsec_model_parse(t, len, "t.yaml", NULL, &lim, &m, &d, &err),
                      MEDSEC_ETOOBIG);
     assert_null(m);
-    assert_string_equal(d.v[0].msg, "the file is 1736 bytes, more than 100 (the limit)");
+    assert_string_equal(d.v[0].msg, "the file is 1777 bytes, more than 100 (the limit)");
     medsec_diags_release(&d);
 
     struct medsec_model_limits depth = {0, 3, 0, 0, 0, 0};
@@ -765,7 +767,7 @@ static void test_files_and_sboms(void **state)
     assert_int_equal(d.errors, 1);
     assert_string_equal(
         d.v[0].msg, "component 'app/zlb' is not in SBOM 'app.cdx.json'; did you mean 'app/zlib'?");
-    assert_int_equal(d.v[0].line, 38);
+    assert_int_equal(d.v[0].line, 40);
     assert_int_equal(d.v[0].column, 18);
     medsec_diags_release(&d);
     assert_int_equal(
@@ -782,10 +784,10 @@ static void test_files_and_sboms(void **state)
     medsec_model_free(m);
     free(t);
     t = mutate("    zone: device\n", "    zone: device\n    components: [x]\n");
-    expect_one(t, 36, 18, "'components' needs 'sbom', the file they are in", MEDSEC_EINVAL);
+    expect_one(t, 38, 18, "'components' needs 'sbom', the file they are in", MEDSEC_EINVAL);
     free(t);
     t = mutate("    zone: device\n", "    zone: device\n    sbom: /etc/passwd\n");
-    expect_one(t, 36, 11, "'sbom' must be a path relative to the device folder, not '/etc/passwd'",
+    expect_one(t, 38, 11, "'sbom' must be a path relative to the device folder, not '/etc/passwd'",
                MEDSEC_EINVAL);
     free(t);
     medsec_diags_release(&d);
