@@ -145,6 +145,9 @@ static int open_db(const struct common *c, unsigned flags, struct medsec_db **db
             return EXIT_USAGE;
         path = *owned;
     }
+    int ex = cli_vulndb_check("db", path); /* a FIFO would hold SQLite for ever */
+    if (ex != EXIT_OK_)
+        return ex;
     if (!(flags & MEDSEC_DB_READONLY) && medsec_db_make_parent(path, &err) != MEDSEC_OK) {
         cli_print_error(&err);
         return cli_exit_for(err.code);

@@ -175,7 +175,7 @@ medsec_err adv_read_tar_gz(struct adv_reader *r, const char *path)
 {
     struct adv_gz g;
     struct medsec_error e;
-    medsec_err rc = adv_gz_open(&g, path, r->err);
+    medsec_err rc = adv_gz_open(&g, r, path);
     if (rc)
         return rc;
     unsigned char hdr[512];
@@ -325,7 +325,7 @@ medsec_err adv_read_gz(struct adv_reader *r, const char *path)
 {
     struct adv_gz g;
     struct medsec_error e;
-    medsec_err rc = adv_gz_open(&g, path, r->err);
+    medsec_err rc = adv_gz_open(&g, r, path);
     if (rc)
         return rc;
     struct adv_text t = {0};

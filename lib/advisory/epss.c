@@ -1,14 +1,20 @@
 /* epss.c: FIRST EPSS scores CSV ("#model_version:...,score_date:..." comment, then
- * cve,epss,percentile). */
+ * cve,epss,percentile), with or without a UTF-8 byte order mark. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "reader.h"
 
+/* Past a UTF-8 byte order mark at the start of @text, which spreadsheet tools write before CSV. */
+static const char *skip_bom(const char *text, size_t len)
+{
+    return len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0 ? text + 3 : text;
+}
+
 /* Is this text an EPSS CSV? (header row "cve,epss,percentile", maybe after a comment line) */
 bool adv_epss_detect(const char *text, size_t len)
 {
-    const char *p = text, *end = text + len;
+    const char *p = skip_bom(text, len), *end = text + len;
     if (p < end && *p == '#') {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         if (!nl)
@@ -20,7 +26,7 @@ bool adv_epss_detect(const char *text, size_t len)
 
 medsec_err adv_epss_read(struct adv_reader *r, const char *origin, const char *text, size_t len)
 {
-    const char *p = text, *end = text + len;
+    const char *p = skip_bom(text, len), *end = text + len;
     char date[32] = "";
     unsigned line = 0;
     while (p < end) {

@@ -70,13 +70,21 @@ medsec_err adv_read_gz(struct adv_reader *r, const char *path);     /* .json.gz,
 
 /* ---- gzip.c: a gzip stream read from a file, and text read from it ---- */
 
+/*
+ * A gzip file is a series of members (RFC 1952, 2.2), read one after the other as gzip -d does.
+ * Bytes after a member that do not start another one (zero padding, garbage, a zlib stream) end
+ * the data: what was inflated is kept, the count of those bytes is in `trailing`, and the reader
+ * gets a warning naming the file.
+ */
 struct adv_gz {
     FILE *f;
     z_stream z;
     unsigned char in[1 << 16];
     bool eof, done, init;
+    uint64_t trailing;    /* bytes after the last member that are not gzip data */
+    struct adv_reader *r; /* warned about them; its err gets the errors of adv_gz_open */
 };
-medsec_err adv_gz_open(struct adv_gz *g, const char *path, struct medsec_error *err);
+medsec_err adv_gz_open(struct adv_gz *g, struct adv_reader *r, const char *path);
 void adv_gz_close(struct adv_gz *g);
 /* Inflate up to @cap bytes into @out; *got == 0 at the end. EPARSE on corrupt data, EIO. */
 medsec_err adv_gz_read(struct adv_gz *g, char *out, size_t cap, size_t *got, const char *path,

@@ -285,11 +285,13 @@ enum {
     GET_OPTIONAL = 4,    /* a file a feed may not publish: a 404 is MEDSEC_ENOTFOUND, quietly */
 };
 
-/* A download that cannot succeed: one warning naming @url, counted as failed. */
-static medsec_err get_failed(struct upd *u, const char *url, const char *msg)
+/* A download that cannot succeed: one warning naming @url, counted as failed (an optional file's
+ * failure is its feed's business: not counted). */
+static medsec_err get_failed(struct upd *u, const char *url, unsigned flags, const char *msg)
 {
     (void)medsec_diags_add(u->diags, MEDSEC_SEV_WARNING, url, 0, 0, NULL, "%s", msg);
-    u->stats->failed++;
+    if (!(flags & GET_OPTIONAL))
+        u->stats->failed++;
     return MEDSEC_ENET;
 }
 
@@ -406,7 +408,8 @@ static medsec_err http_get(struct upd *u, const char *url, unsigned flags, struc
     if (!(flags & GET_OPTIONAL))
         u->attempted++;
     if (u->expired) {
-        u->stats->failed++;
+        if (!(flags & GET_OPTIONAL))
+            u->stats->failed++;
         return MEDSEC_ENET;
     }
     double now = mono_now();
@@ -417,7 +420,7 @@ static medsec_err http_get(struct upd *u, const char *url, unsigned flags, struc
                  "the update's deadline (%.0f s, --update-timeout) has passed: this and the"
                  " remaining downloads are skipped",
                  u->deadline - u->started);
-        return get_failed(u, url, m);
+        return get_failed(u, url, flags, m);
     }
     double until = now + (double)u->download_timeout;
     if (u->deadline && u->deadline < until)
@@ -457,10 +460,10 @@ static medsec_err http_get(struct upd *u, const char *url, unsigned flags, struc
                          errbuf[0] ? errbuf : curl_easy_strerror(cc));
             else
                 snprintf(m, sizeof m, "download failed: HTTP %ld", r->status);
-            return get_failed(u, url, m);
+            return get_failed(u, url, flags, m);
         }
     }
-    return get_failed(u, url, "download failed");
+    return get_failed(u, url, flags, "download failed");
 }
 
 /* The cache file for @url: @prefix, a hash of the URL, @ext. A name from the URL itself could be
@@ -1033,6 +1036,11 @@ medsec_err medsec_db_update(struct medsec_db *db, const struct medsec_db_update_
     medsec_err rc = medsec_db_make_parent(probe, err);
     if (rc)
         return rc;
+    /* the key goes into a header line: no line breaks or other control characters in it */
+    for (const char *k = opts->nvd_api_key; k && *k; k++)
+        if ((unsigned char)*k < 0x21 || *k == 0x7f)
+            return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                                    "the NVD API key holds a space or control character");
     if (sodium_init() < 0)
         return medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0,
                                 "libsodium initialisation failed");

@@ -118,12 +118,12 @@ static bool refuse_tag(struct fy_event *ev, const char *text, size_t len,
         return false;
     const struct fy_mark *a = fy_token_start_mark(tag), *b = fy_token_end_mark(tag);
     fail_at_mark(why, MEDSEC_YAML_TAG, a);
-    if (a && b && a->input_pos <= b->input_pos && b->input_pos <= len)
-        snprintf(why->msg, sizeof why->msg, "%.*s",
-                 (int)(b->input_pos - a->input_pos < 64 ? b->input_pos - a->input_pos : 64),
-                 text + a->input_pos);
-    else
+    if (a && b && a->input_pos <= b->input_pos && b->input_pos <= len) {
+        size_t n = b->input_pos - a->input_pos; /* URI characters: ASCII */
+        snprintf(why->msg, sizeof why->msg, "%.*s", (int)(n < 64 ? n : 64), text + a->input_pos);
+    } else {
         snprintf(why->msg, sizeof why->msg, "!");
+    }
     return true;
 }
 
@@ -193,16 +193,15 @@ static bool stream_ok(const char *text, size_t len, const struct fy_parse_cfg *b
         }
         fy_parser_event_free(fyp, ev);
     }
-    if (ok && second) {
-        fail_at_mark(why, MEDSEC_YAML_MORE_DOCS, NULL);
-        ok = false;
-    }
     if (ok && fy_parser_get_stream_error(fyp)) {
         ok = false;
         if (!collected_error(diag, why)) {
             why->problem = MEDSEC_YAML_SYNTAX;
             snprintf(why->msg, sizeof why->msg, "not well-formed");
         }
+    } else if (ok && second) { /* a second document without a position */
+        fail_at_mark(why, MEDSEC_YAML_MORE_DOCS, NULL);
+        ok = false;
     }
 out_destroy:
     if (fyp)

@@ -109,6 +109,16 @@ def main():
         s.check("%s: scan refuses or reports what the sound file gives" % name,
                 r.returncode in (2, 3) or (r.returncode == sound.returncode and r.stdout == sound.stdout),
                 "exit %d" % r.returncode)
+    # not a file at all: a FIFO would hold SQLite for ever, a folder cannot be opened
+    fifo = s.path("fifo.sqlite")
+    os.mkfifo(fifo)
+    folder = s.path("folder.sqlite")
+    os.mkdir(folder)
+    for what, p in (("a FIFO", fifo), ("a folder", folder)):
+        for sub in (["status"], ["check"], ["import", os.path.join(s.root, "tests/db/data/kev")]):
+            s.run("%s as the database: db %s" % (what, sub[0]), ["db", sub[0], "--db", p, *sub[1:]], 2,
+                  timeout=20)
+        s.run("%s as the database: scan" % what, ["scan", "--db", p, sbom], 2, timeout=20)
     s.done()
 
 

@@ -111,7 +111,7 @@ def readers_refuse(s, name, db):
 def main():
     s = Suite()
     big = s.path("big.zip")
-    big_osv_zip(big, 40000)
+    big_osv_zip(big, 30000)
     small = os.path.join(s.root, "tests/scan/data/advisories")
     sbom = os.path.join(s.root, "tests/scan/data/sbom/device.cdx.json")
 

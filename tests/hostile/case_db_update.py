@@ -144,6 +144,12 @@ def main():
     s.check("a redirect on the configured host keeps the key",
             [r[2].get("apiKey") for r in m.requests("/nvd/v2")] == [KEY])
     m.stop()
+    m = hm.Mirror({"/nvd/rest/json/cves/2.0": nvd_pages("1", per_page=1)}, limit=60)
+    update(s, "an API key with a line break is refused", s.path("key-3.sqlite"),
+           ["--mirror", m.base, "--sources", "nvd", "--retries", "0"], 2,
+           env={"NVD_API_KEY": KEY + "\r\nX-Injected: 1"}, stderr_has="space or control character")
+    s.check("an API key with a line break: nothing sent", m.requests() == [])
+    m.stop()
     cert, key = hm.self_signed(s.dir)
     plain = hm.Mirror({"/kev.json": hm.ok(kev), "/nvd/rest/json/cves/2.0": nvd_pages("1", per_page=1)}, limit=60)
     tls = hm.Mirror({"/kev.json": hm.redirect(plain.base + "/kev.json"),

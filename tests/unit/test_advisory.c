@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "failalloc.h"
 #include "medsec/advisory.h"
@@ -560,6 +561,130 @@ static void test_reader_archives(void **state)
     sh("rm -rf '%s'", dir);
 }
 
+/* An EPSS CSV saved with a UTF-8 byte order mark (as spreadsheet tools write it) is still EPSS. */
+static void test_reader_epss_bom(void **state)
+{
+    (void)state;
+    struct counts c = {0};
+    struct medsec_adv_sink sink = {.ud = &c, .epss = count_epss};
+    struct medsec_error err;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    const char *with_comment =
+        "\xEF\xBB\xBF#model_version:v2026.06.15,score_date:2026-09-29T12:00:22Z\n"
+        "cve,epss,percentile\nCVE-1999-0001,0.03351,0.88255\n";
+    struct medsec_adv_read_stats st = {0};
+    assert_int_equal(
+        medsec_adv_read_buffer("bom.csv", with_comment, strlen(with_comment), &sink, &st, &d, &err),
+        MEDSEC_OK);
+    assert_int_equal(c.epss, 1); /* count_epss checks the score date */
+    assert_int_equal(st.ignored, 0);
+    const char *header_first = "\xEF\xBB\xBF"
+                               "cve,epss,percentile\r\nCVE-1999-0001,0.03351,0.88255\r\n";
+    memset(&st, 0, sizeof st);
+    sink.epss = NULL;
+    assert_int_equal(medsec_adv_read_buffer("bom2.csv", header_first, strlen(header_first), &sink,
+                                            &st, &d, &err),
+                     MEDSEC_OK);
+    assert_int_equal(st.records[MEDSEC_ADV_EPSS], 1);
+    assert_int_equal(st.ignored, 0);
+    assert_int_equal(st.malformed, 0);
+    assert_int_equal(d.n, 0);
+    medsec_diags_release(&d);
+}
+
+/* @n bytes at @data as one gzip member (RFC 1952) appended to @fp. */
+static void put_gzip_member(FILE *fp, const void *data, size_t n)
+{
+    z_stream z = {0};
+    unsigned char out[1 << 16];
+    assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+    z.next_in = (unsigned char *)(uintptr_t)data;
+    z.avail_in = (uInt)n;
+    int zr;
+    do {
+        z.next_out = out;
+        z.avail_out = sizeof out;
+        zr = deflate(&z, Z_FINISH);
+        assert_int_equal(fwrite(out, 1, sizeof out - z.avail_out, fp), sizeof out - z.avail_out);
+    } while (zr == Z_OK);
+    assert_int_equal(zr, Z_STREAM_END);
+    deflateEnd(&z);
+}
+
+/*
+ * What follows a gzip member: another member is read on (a gzip file is a series of members, RFC
+ * 1952 2.2, as gzip -d and zcat read it); anything else (zero padding, garbage, even a zlib stream)
+ * is ignored with a warning, and what was read before it is kept.
+ */
+static void test_reader_gzip_tail(void **state)
+{
+    (void)state;
+    char dir[64] = "/tmp/medsec-test-gz-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    const char *head = "#model_version:v2026.06.15,score_date:2026-09-29T12:00:22Z\n"
+                       "cve,epss,percentile\nCVE-1999-0001,0.03351,0.88255\n";
+    const char *more = "CVE-1999-0002,0.5,0.9\nCVE-1999-0003,0.25,0.5\n";
+    static const struct {
+        const char *name;
+        int tail; /* 0 a second member, 1 garbage, 2 zeros, 3 a zlib stream of more rows */
+        size_t rows, warnings;
+    } cases[] = {{"members.csv.gz", 0, 3, 0},
+                 {"garbage.csv.gz", 1, 1, 1},
+                 {"zeros.csv.gz", 2, 1, 1},
+                 {"zlib.csv.gz", 3, 1, 1}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char path[128];
+        snprintf(path, sizeof path, "%s/%s", dir, cases[i].name);
+        FILE *fp = fopen(path, "wb");
+        assert_non_null(fp);
+        put_gzip_member(fp, head, strlen(head));
+        static const char zeros[1024];
+        unsigned char z[256];
+        uLongf zn = sizeof z;
+        switch (cases[i].tail) {
+        case 0: put_gzip_member(fp, more, strlen(more)); break;
+        case 1: fputs("this is not gzip\n", fp); break;
+        case 2: fwrite(zeros, 1, sizeof zeros, fp); break;
+        default:
+            assert_int_equal(compress(z, &zn, (const unsigned char *)more, strlen(more)), Z_OK);
+            fwrite(z, 1, zn, fp);
+        }
+        assert_int_equal(fclose(fp), 0);
+        struct counts c;
+        struct medsec_adv_read_stats st;
+        struct medsec_diags d;
+        assert_int_equal(read_counted(path, &c, &st, &d), MEDSEC_OK);
+        assert_int_equal(c.epss, cases[i].rows);
+        assert_int_equal(st.malformed, 0);
+        assert_int_equal(d.n, cases[i].warnings);
+        if (d.n) {
+            assert_string_equal(d.v[0].file, path);
+            assert_non_null(strstr(d.v[0].msg, "bytes after the gzip data are not gzip; ignored"));
+        }
+        medsec_diags_release(&d);
+    }
+    /* an NVD feed streamed item by item keeps its items too */
+    char path[128];
+    snprintf(path, sizeof path, "%s/nvdcve-1.1-tail.json.gz", dir);
+    FILE *fp = fopen(path, "wb");
+    assert_non_null(fp);
+    const char *feed =
+        "{\"CVE_Items\" : [ {\"cve\" : { \"CVE_data_meta\" : { \"ID\" : \"CVE-1\" } }},\n"
+        " {\"cve\" : { \"CVE_data_meta\" : { \"ID\" : \"CVE-2\" } }} ]}\n";
+    put_gzip_member(fp, feed, strlen(feed));
+    fputs("\r\n", fp);
+    assert_int_equal(fclose(fp), 0);
+    struct counts c;
+    struct medsec_adv_read_stats st;
+    struct medsec_diags d;
+    assert_int_equal(read_counted(path, &c, &st, &d), MEDSEC_OK);
+    assert_int_equal(c.adv[MEDSEC_ADV_NVD], 2);
+    assert_int_equal(d.n, 1);
+    assert_string_equal(d.v[0].msg, "2 bytes after the gzip data are not gzip; ignored");
+    medsec_diags_release(&d);
+    sh("rm -rf '%s'", dir);
+}
+
 static void test_reader_known_skips(void **state)
 {
     (void)state;
@@ -628,6 +753,8 @@ int main(void)
         cmocka_unit_test(test_reader_malformed),
         cmocka_unit_test(test_reader_kev_csv),
         cmocka_unit_test(test_reader_archives),
+        cmocka_unit_test(test_reader_epss_bom),
+        cmocka_unit_test(test_reader_gzip_tail),
         cmocka_unit_test(test_reader_known_skips),
         cmocka_unit_test(test_hash),
         cmocka_unit_test(test_alloc_failures),

@@ -76,6 +76,13 @@ static void test_tags(void **state)
     expect_refused("a: !!map {b: 1}\n", MEDSEC_YAML_TAG, 1, 4, NULL);
     expect_refused("a: !!seq\n  - 1\n", MEDSEC_YAML_TAG, 1, 4, NULL);
     expect_refused("! a: 1\n", MEDSEC_YAML_TAG, 1, 1, NULL);
+    /* a long tag is quoted by its first 64 bytes (a tag is ASCII: non-ASCII is a syntax error) */
+    expect_refused(
+        "a: !abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyz x\n",
+        MEDSEC_YAML_TAG, 1, 4,
+        "YAML tag '!abcdefghijklmnopqrstuvwxyzabcdefghijklmnopqrstuvwxyzabcdefghijk': tags "
+        "are not read; write the value without it");
+    expect_refused("a: !x\xc3\xa9 y\n", MEDSEC_YAML_SYNTAX, 1, 6, NULL);
     expect_refused("a: 1\n---\nb: !!str 2\n", MEDSEC_YAML_MORE_DOCS, 2, 1, NULL);
     /* '!' inside a scalar is text */
     expect_ok("a: hello!\nb: \"!!str\"\nc: '!x'\nd: x !y\n");
