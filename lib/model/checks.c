@@ -357,7 +357,9 @@ static void check_vulnerability_scores(struct walker *W)
     for (size_t i = 0; i < m->nvulnerabilities; i++) {
         const struct medsec_model_vulnerability *vu = &m->vulnerabilities[i];
         load_path_set(W, "vulnerabilities[%zu]", i);
-        if (!vu->rubric && !vu->cvss_vector)
+        /* an open one goes into the register and needs the manufacturer's score; one assessed as
+         * not affecting the device (not_affected, fixed) does not */
+        if (!vu->rubric && !vu->cvss_vector && medsec_vuln_status_open(vu->status))
             load_error_at(W, vu->pos.line, vu->pos.column,
                           "vulnerability '%s' needs the manufacturer's score: a rubric answers "
                           "file (rubric) or a CVSS vector (cvss)",

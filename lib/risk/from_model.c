@@ -285,7 +285,10 @@ static void severity_from(struct build *b, const struct reach_result *res, const
     b->spec.severity = res->initial.harm;
     snprintf(b->sbasis, sizeof b->sbasis, "%s -> %s", path, cfg->severity[res->initial.harm]);
     b->spec.residual_severity = res->residual.harm < 0 ? 0 : res->residual.harm;
-    if (res->residual.harm >= 0 && res->residual.harm < res->initial.harm) {
+    bool other = res->residual.asset != res->initial.asset ||
+                 res->residual.prop != res->initial.prop || res->residual.how != res->initial.how ||
+                 res->residual.from != res->initial.from;
+    if (res->residual.harm >= 0 && (res->residual.harm < res->initial.harm || other)) {
         reach_path(b->r, &res->residual, path, sizeof path);
         if (res->residual.ctl != REACH_NONE)
             snprintf(b->rbasis, sizeof b->rbasis, "%s -> %s, lowered from %s by %s", path,
@@ -427,10 +430,11 @@ static void ways_in(struct build *b, struct ways *w, enum medsec_model_kind kind
         bool e2e = e->kind == REACH_ENTRY_PIVOT || e->kind == REACH_ENTRY_SENDER;
         int red = 0;
         if (e->kind == REACH_ENTRY_SENDER) {
-            /* the receiver's own controls hold against a compromised peer */
+            /* a compromised peer sends what it likes through every channel protection and past
+             * input hardening: only the receiver's checks of the content (end to end) hold */
             const size_t *dv;
             size_t dn = reach_controls(b->r, MEDSEC_MK_ITEM, reach_flow_to(b->r, e->via), &dv);
-            red = reduction(b, dv, dn, cats, red, &by, false);
+            red = reduction(b, dv, dn, cats, red, &by, true);
         } else {
             red = reduction(b, tv, tn, cats, red, &by, false);
         }
@@ -544,9 +548,10 @@ static void reach_element(struct build *b, struct reach_result *res, enum medsec
         enum medsec_element_kind ek = b->m->items[i].element;
         if (s == MEDSEC_STRIDE_INFORMATION_DISCLOSURE)
             reach_add_item(r, res, i, REACH_C, false, NULL, NULL);
-        else if (s == MEDSEC_STRIDE_DENIAL_OF_SERVICE)
+        else if (s == MEDSEC_STRIDE_DENIAL_OF_SERVICE) {
             reach_add_item(r, res, i, REACH_A, false, NULL, NULL);
-        else if (s == MEDSEC_STRIDE_REPUDIATION)
+            reach_add_availability_hosted(r, res, i); /* a host that stops stops what runs on it */
+        } else if (s == MEDSEC_STRIDE_REPUDIATION)
             ; /* nothing: severity_from says why */
         else if (s == MEDSEC_STRIDE_SPOOFING || ek == MEDSEC_ELEMENT_EXTERNAL_ENTITY)
             reach_add_sent(r, res, i); /* impersonating it: what its peers take from it */
@@ -573,17 +578,17 @@ static void reach_element(struct build *b, struct reach_result *res, enum medsec
         size_t item = reach_interface_item(r, i);
         bool debug = b->m->interfaces[i].debug == 1;
         if (s == MEDSEC_STRIDE_INFORMATION_DISCLOSURE) {
-            reach_add_interface(r, res, i, REACH_C);
+            reach_add_interface(r, res, i, REACH_C, false);
             if (debug && item != REACH_NONE)
                 reach_add_item(r, res, item, REACH_C, false, NULL, NULL);
         } else if (s == MEDSEC_STRIDE_DENIAL_OF_SERVICE) {
-            reach_add_interface(r, res, i, REACH_A);
+            reach_add_interface(r, res, i, REACH_A, false);
         } else if (s == MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE ||
                    (debug && s == MEDSEC_STRIDE_TAMPERING)) {
-            reach_add_interface(r, res, i, REACH_I);
+            reach_add_interface(r, res, i, REACH_I, true);
             reach_add_compromised(r, res, item);
         } else if (s != MEDSEC_STRIDE_REPUDIATION) {
-            reach_add_interface(r, res, i, REACH_I);
+            reach_add_interface(r, res, i, REACH_I, true);
             if (reach_interface_commands(r, i))
                 reach_add_commanded(r, res, item);
         }
@@ -1013,6 +1018,11 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
                 (!it->components.n || medsec_strlist_has(&it->components, f[i].component)))
                 items[nitems++] = k;
         }
+        /* an older release's SBOM: the items describe the current one, but a component keeps its
+         * ref from release to release, so the items that list the ref are where it runs */
+        for (size_t k = 0; !nitems && k < m->nitems; k++)
+            if (medsec_strlist_has(&m->items[k].components, f[i].component))
+                items[nitems++] = k;
         bool done = false;
         for (size_t k = 0; k < m->nvulnerabilities && !done; k++)
             done = assessed_by(m, &m->vulnerabilities[k], &f[i], items, nitems);

@@ -588,16 +588,33 @@ void reach_add_flow(struct reach *r, struct reach_result *res, size_t flow, unsi
     add_asset(r, res, a, props, NULL, NULL, REACH_NONE);
 }
 
-void reach_add_interface(struct reach *r, struct reach_result *res, size_t iface, unsigned props)
+void reach_add_interface(struct reach *r, struct reach_result *res, size_t iface, unsigned props,
+                         bool inbound)
 {
     bool flows = false;
     CSR_EACH(r->via, iface, f)
     {
         flows = true;
-        reach_add_flow(r, res, f, props);
+        /* what an attacker sends through the interface goes to its item */
+        if (!inbound || r->flow_to[f] == r->iface_item[iface])
+            reach_add_flow(r, res, f, props);
     }
     if (!flows && r->iface_item[iface] != REACH_NONE)
         reach_add_item(r, res, r->iface_item[iface], props, false, NULL, NULL);
+    else if (flows && !res->any && r->iface_item[iface] != REACH_NONE &&
+             reach_known(r, MEDSEC_MK_INTERFACE, iface))
+        res->any = true; /* known, but nothing inbound carries an asset */
+}
+
+void reach_add_availability_hosted(struct reach *r, struct reach_result *res, size_t item)
+{
+    CSR_EACH(r->hosted, item, c)
+    {
+        if (c == item)
+            continue;
+        reach_add_item(r, res, c, REACH_A, false, NULL, NULL);
+        reach_add_availability_hosted(r, res, c);
+    }
 }
 
 void reach_add_commanded(struct reach *r, struct reach_result *res, size_t item)

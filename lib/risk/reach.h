@@ -77,7 +77,11 @@ void reach_add_item(struct reach *r, struct reach_result *res, size_t item, unsi
                     bool compromised, reach_allow_fn allow, const void *ud);
 void reach_add_asset(struct reach *r, struct reach_result *res, size_t asset, unsigned props);
 void reach_add_flow(struct reach *r, struct reach_result *res, size_t flow, unsigned props);
-void reach_add_interface(struct reach *r, struct reach_result *res, size_t iface, unsigned props);
+/* @inbound: only the flows that enter the interface's item (what an attacker can send through it). */
+void reach_add_interface(struct reach *r, struct reach_result *res, size_t iface, unsigned props,
+                         bool inbound);
+/* Add the availability of what runs on @item, transitively (a host that stops stops them). */
+void reach_add_availability_hosted(struct reach *r, struct reach_result *res, size_t item);
 /* Add what commanding @item reaches: the integrity and availability of its assets and of those of
  * every item it commands, transitively. */
 void reach_add_commanded(struct reach *r, struct reach_result *res, size_t item);
