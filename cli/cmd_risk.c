@@ -122,15 +122,17 @@ static void print_sections(FILE *out, const char *device, const struct medsec_ri
             "\n%zu security risks of %s%s%s: %zu above the acceptable region before controls, %zu "
             "after (%zu justified, %zu open) (matrix %zu x %zu)\n",
             reg->n, cli_esc(device), reg->version ? ", version " : "",
-            reg->version ? cli_esc(reg->version) : "", medsec_risk_register_unacceptable_initial(reg),
-            above, above - open, open, c->nexploitability, c->nseverity);
+            reg->version ? cli_esc(reg->version) : "",
+            medsec_risk_register_unacceptable_initial(reg), above, above - open, open,
+            c->nexploitability, c->nseverity);
 }
 
 /* The releases in the field, one row each, and which is worst. */
 static int print_versions(FILE *out, const struct medsec_risk_version *v, size_t n)
 {
-    static const char *const head[] = {"VERSION", "SUPPORT", "END OF SUPPORT", "RISKS",
-                                       "ABOVE BEFORE", "ABOVE AFTER", "OPEN", "PAST END OF SUPPORT"};
+    static const char *const head[] = {
+        "VERSION",      "SUPPORT",     "END OF SUPPORT", "RISKS",
+        "ABOVE BEFORE", "ABOVE AFTER", "OPEN",           "PAST END OF SUPPORT"};
     struct cli_table t;
     if (cli_table_init(&t, 8, head))
         return EXIT_INTERNAL;
@@ -147,8 +149,8 @@ static int print_versions(FILE *out, const struct medsec_risk_version *v, size_t
         medsec_buf_init(&e, 1 << 16);
         for (size_t k = 0; k < v[i].nended; k++)
             (void)medsec_buf_addf(&e, "%s%s", k ? "; " : "", v[i].ended[k]);
-        const char *row[] = {ver,   v[i].support, v[i].end_of_support, risks, before, after,
-                             open, e.len ? e.data : NULL};
+        const char *row[] = {ver,   v[i].support, v[i].end_of_support,  risks, before,
+                             after, open,         e.len ? e.data : NULL};
         if (cli_table_add(&t, row))
             ex = EXIT_INTERNAL;
         medsec_buf_release(&e);
@@ -259,13 +261,16 @@ int cmd_risk(int argc, char **argv)
         .cmd = "risk",
         .usage = "medsec risk DIR [--db PATH] [--version V] [--json | --csv] [-o FILE]",
         .about =
-            "Print the security risk register of the device in DIR: for each threat, for each known\n"
-            "vulnerability the file lists under vulnerabilities (assessed with MITRE rubric answers)\n"
-            "and, with --db, for each vulnerability matching finds in the current version's SBOMs: its\n"
-            "exploitability and severity of harm, the initial risk from the device's acceptance\n"
-            "matrix, the controls that lower it (with their rationale), the residual risk and whether\n"
-            "it is acceptable, the safety hazards it links to (both ways), and for risks left\n"
-            "unacceptable what would close them.\n",
+            "Print the security risk register of the device in DIR (docs/risk.md): for each threat,\n"
+            "each known vulnerability the file assesses and, with --db, each vulnerability matching\n"
+            "finds in the release's SBOMs: exploitability from where an attacker must be (the ways\n"
+            "in, each lowered by the controls on it), severity from the worst harm the attack can\n"
+            "reach (the path is printed), the initial and residual risk in the device's acceptance\n"
+            "matrix, the controls credited (with rationale and evidence) and those that are not,\n"
+            "the safety hazards it links to by the property it affects, the benefit-risk\n"
+            "justification of a residual risk above the acceptable region, what would close an open\n"
+            "one, and a summary of every release in the field with its components past end of\n"
+            "support.\n",
         .opts = opts,
         .more = "Exit: 0 every residual risk is acceptable or justified (risk_acceptance), 1 some\n"
                 "residual risk above the acceptable region has no justification, 2 bad input,\n"

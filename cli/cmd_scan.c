@@ -132,7 +132,8 @@ static void print_assessed(FILE *out, const struct medsec_scan_target *t)
         for (size_t i = 0; i < t->sbom->ncomponents && !sc; i++)
             if (t->sbom->components[i].ref && !strcmp(t->sbom->components[i].ref, c->component))
                 sc = &t->sbom->components[i];
-        fprintf(out, "  past end of support: %s", cli_esc(sc && sc->name ? sc->name : c->component));
+        fprintf(out, "  past end of support: %s",
+                cli_esc(sc && sc->name ? sc->name : c->component));
         fprintf(out, "%s%s (%s), support %s, ended %s\n", sc && sc->version ? " " : "",
                 sc && sc->version ? cli_esc(sc->version) : "", cli_esc(c->component),
                 medsec_support_level_name(c->support), c->end_of_support);
@@ -142,8 +143,9 @@ static void print_assessed(FILE *out, const struct medsec_scan_target *t)
         own += t->result.findings[k].vuln->cvss_source &&
                !strncmp(t->result.findings[k].vuln->cvss_source, "security file", 13);
     if (own)
-        fprintf(out, "  %zu finding%s scored with the manufacturer's CVSS (the security file's "
-                     "assessment wins over the feed's)\n",
+        fprintf(out,
+                "  %zu finding%s scored with the manufacturer's CVSS (the security file's "
+                "assessment wins over the feed's)\n",
                 own, own == 1 ? "" : "s");
     for (size_t k = 0; k < t->nassessed; k++) {
         const struct medsec_scan_assessed *a = &t->assessed[k];

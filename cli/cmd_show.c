@@ -128,8 +128,13 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
     medsec_buf_release(&envs);
     fprintf(out, "\nVersions (today %s; current %s)\n", today, cli_esc(d->current_version));
 
-    static const char *const vh[] = {"VERSION", "RELEASED", "SUPPORT", "END OF SUPPORT",
-                                     "STATUS",  "SBOMS",    "COMPONENTS PAST END OF SUPPORT"};
+    static const char *const vh[] = {"VERSION",
+                                     "RELEASED",
+                                     "SUPPORT",
+                                     "END OF SUPPORT",
+                                     "STATUS",
+                                     "SBOMS",
+                                     "COMPONENTS PAST END OF SUPPORT"};
     struct cli_table t;
     if (cli_table_init(&t, 7, vh) != 0)
         return -1;
@@ -162,8 +167,12 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
                 (void)medsec_buf_addf(&ended, "%s%s (%s)", ended.len ? ", " : "", c->component,
                                       c->end_of_support);
         }
-        const char *row[] = {ver,    v->release_date, medsec_support_level_name(v->support),
-                             v->end_of_support, status, nsb,
+        const char *row[] = {ver,
+                             v->release_date,
+                             medsec_support_level_name(v->support),
+                             v->end_of_support,
+                             status,
+                             nsb,
                              ended.len ? ended.data : NULL};
         ok = cli_table_add(&t, row) == 0;
         medsec_buf_release(&ended);
@@ -243,8 +252,8 @@ static int print_text(FILE *out, const struct medsec_model *m, const char *today
     }
     if (m->ncomponent_support) {
         fprintf(out, "\nComponent support (FDA premarket guidance V.A.4)\n");
-        static const char *const sh[] = {"SBOM",   "COMPONENT", "SUPPORT",
-                                         "END OF SUPPORT", "STATUS", "NOTES"};
+        static const char *const sh[] = {"SBOM",           "COMPONENT", "SUPPORT",
+                                         "END OF SUPPORT", "STATUS",    "NOTES"};
         if (cli_table_init(&t, 6, sh) != 0)
             return -1;
         for (size_t i = 0; i < m->ncomponent_support && ok; i++) {

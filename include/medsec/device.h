@@ -126,8 +126,8 @@ void medsec_device_versions_free(struct medsec_risk_version *v, size_t n);
 /* A finding the security file assesses as not affecting the device (status not_affected or fixed):
  * left out of the target's findings, kept here so that outputs say so. */
 struct medsec_scan_assessed {
-    size_t component;          /* index into the SBOM's components */
-    const char *id;            /* the vulnerability as the feed names it */
+    size_t component; /* index into the SBOM's components */
+    const char *id;   /* the vulnerability as the feed names it */
     const struct medsec_model_vulnerability *assessment; /* the file's entry */
 };
 

@@ -93,8 +93,9 @@ struct medsec_risk_result {
 /*
  * Initial risk from the input levels, residual risk after the controls (each axis: the caller's
  * residual when given, else the initial level minus the largest reduction of one control; levels
- * never go below the lowest nor above the initial), acceptability from the matrix. EINVAL on an out-of-range level, a negative
- * reduction or a reducing control without rationale (@err says which).
+ * never go below the lowest nor above the initial), acceptability from the matrix. EINVAL on an
+ * out-of-range level, a negative reduction or a reducing control without rationale (@err says
+ * which).
  */
 medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg,
                               const struct medsec_risk_input *in, struct medsec_risk_result *out,
@@ -296,7 +297,8 @@ medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg,
 medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct medsec_model *m,
                                   const struct medsec_tm_graph *g,
                                   const struct medsec_threat_list *threats,
-                                  struct medsec_diags *notes, struct medsec_error *err) __attribute__((warn_unused_result));
+                                  struct medsec_diags *notes, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
 /* A known vulnerability that matching the device's SBOMs found (medsec scan), for the register. */
 struct medsec_risk_finding {

@@ -166,8 +166,7 @@ size_t medsec_model_release_support(const struct medsec_model *m,
     return n;
 }
 
-bool medsec_model_component_ended(const struct medsec_model_component_support *c,
-                                  const char *today)
+bool medsec_model_component_ended(const struct medsec_model_component_support *c, const char *today)
 {
     long t, e;
     return c->end_of_support && today && medsec_date_parse(c->end_of_support, &e) &&

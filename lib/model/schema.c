@@ -155,9 +155,10 @@ static const struct mfield f_item[] = {
     FCODE(medsec_model_item, "element", element, 1, medsec_element_kind_names, 0, 0,
           "its role in the data-flow diagram"),
     FREF(medsec_model_item, "zone", zone, 1, K(ZONE), "trust zone it runs in"),
-    FREF(medsec_model_item, "runs_on", runs_on, 0, K(ITEM),
-         "the item it runs on (an operating system, a hypervisor): compromising that one compromises "
-         "this one"),
+    FREF(
+        medsec_model_item, "runs_on", runs_on, 0, K(ITEM),
+        "the item it runs on (an operating system, a hypervisor): compromising that one compromises "
+        "this one"),
     FSTR(medsec_model_item, "version", version, 0, "version of the item"),
     FSTR(medsec_model_item, "description", description, 0, "what it does"),
     FENUM(medsec_model_item, "type", type, 0, v_party_type, "who an external entity is"),
@@ -260,10 +261,11 @@ static const struct mfield f_control[] = {
           "what it lowers in the risk register"),
     FINT(medsec_model_control, "levels", levels, 0, 1, 16,
          "how many levels it lowers by (default 1)"),
-    FBOOL(medsec_model_control, "end_to_end", end_to_end, 0,
-          "it checks what arrives whoever sent it (a signature by the origin, a person confirming), "
-          "so it still holds when the sender is compromised; a channel protection (TLS, a MAC) "
-          "does not"),
+    FBOOL(
+        medsec_model_control, "end_to_end", end_to_end, 0,
+        "it checks what arrives whoever sent it (a signature by the origin, a person confirming), "
+        "so it still holds when the sender is compromised; a channel protection (TLS, a MAC) "
+        "does not"),
     FSTR(medsec_model_control, "rationale", rationale, 0, "why it lowers the risk"),
     FSTR(medsec_model_control, "description", description, 0, "how it works"),
 };

@@ -5,7 +5,6 @@
 
 #include "medsec/risk.h"
 
-
 /* The first letter of each metric's value medsec reads; 0 when the vector does not give it. */
 struct metrics {
     char av, ac, at, pr, ui, s, au;

@@ -84,7 +84,8 @@ medsec_err medsec_risk_register_from_model(struct medsec_risk_register *reg,
     return medsec_risk_register_init(reg, &cfg, err);
 }
 
-/* ---- one risk under construction -------------------------------------------------------------- */
+/* ---- one risk under construction --------------------------------------------------------------
+ */
 
 #define MAX_CONTROLS 64
 #define MAX_SUGGESTED 96
@@ -506,10 +507,12 @@ static void exploit_from(struct build *b, struct ways *w, const struct medsec_ri
              medsec_risk_exploitability_name(cfg, init));
     }
     int ri = medsec_risk_exploit_raise(init, w->arch, cfg->nexploitability, kev, epss, threshold);
-    int rr = medsec_risk_exploit_raise(res, w->arch_res, cfg->nexploitability, kev, epss, threshold);
+    int rr =
+        medsec_risk_exploit_raise(res, w->arch_res, cfg->nexploitability, kev, epss, threshold);
     if (ri != init) {
         if (kev)
-            note(b, "; in CISA KEV (exploited in the wild): one level above the architecture's -> %s",
+            note(b,
+                 "; in CISA KEV (exploited in the wild): one level above the architecture's -> %s",
                  medsec_risk_exploitability_name(cfg, ri));
         else
             note(b, "; EPSS %.3f: one level up -> %s", epss,
@@ -530,7 +533,8 @@ static int cvss_cap(struct build *b, const char *vector, struct medsec_risk_cvss
     return *have ? reach_level_of(b->r, need->position) : -1;
 }
 
-/* ---- threats ----------------------------------------------------------------------------------- */
+/* ---- threats -----------------------------------------------------------------------------------
+ */
 
 static unsigned stride_bit(enum medsec_stride s)
 {
@@ -858,7 +862,8 @@ static medsec_err add_vuln_risk(struct build *b, const struct vuln_risk *v,
     struct reach_result res;
     reach_begin(b->r, &res);
     for (size_t i = 0; i < v->nitems; i++) {
-        reach_add_item(b->r, &res, v->items[i], props, takeover, v->rubric ? rubric_allows : NULL, v->rubric);
+        reach_add_item(b->r, &res, v->items[i], props, takeover, v->rubric ? rubric_allows : NULL,
+                       v->rubric);
         if (takeover)
             reach_add_controlled(b->r, &res, v->items[i]);
     }

@@ -25,7 +25,6 @@ struct best {
  * that runs on it. */
 enum step { STEP_OWN = 0, STEP_FLOW, STEP_HOSTED };
 
-
 /* A list per node in one array: node i has v[off[i] .. off[i+1]). */
 struct csr {
     size_t *off, *v;
@@ -44,21 +43,21 @@ struct reach {
     enum medsec_channel *flow_ch, *iface_ch;
     struct csr out, in, hosted, via, exposes, flow_assets, item_assets;
 
-    int (*harm)[MEDSEC_PROP_COUNT];     /* per asset, -1 none */
+    int (*harm)[MEDSEC_PROP_COUNT];            /* per asset, -1 none */
     struct best (*lowered)[MEDSEC_PROP_COUNT]; /* per asset: residual after by-design controls */
     struct csr design;                         /* per asset * 3 + prop: the by-design controls */
-    struct csr hz;                      /* per asset * 3 + prop: hazards it leads to */
+    struct csr hz;                             /* per asset * 3 + prop: hazards it leads to */
 
     struct csr ctl_item, ctl_flow, ctl_iface; /* controls on each element */
-    enum reach_credit *credit;          /* per control */
-    char **evidence;                    /* per control: passing evidence ids */
+    enum reach_credit *credit;                /* per control */
+    char **evidence;                          /* per control: passing evidence ids */
 
     /* command closure, per item (values shared within a component) */
     struct best *cmd_init, *cmd_res;
     size_t *cmd_next_init, *cmd_next_res; /* control flow to follow; REACH_NONE: nothing */
     bool *cmd_stop_init, *cmd_stop_res;   /* the hit is carried by that flow: the path ends */
     bool *cmd_any;
-    size_t *scc;             /* component of each item */
+    size_t *scc; /* component of each item */
     unsigned long long *scc_hz;
     /* compromise closure, per item */
     struct best *comp_init, *comp_res;
@@ -202,8 +201,8 @@ static bool covers_property(const struct medsec_model_control *c, enum medsec_pr
                                         (1u << MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE),
         [MEDSEC_PROP_INTEGRITY] = (1u << MEDSEC_STRIDE_SPOOFING) | (1u << MEDSEC_STRIDE_TAMPERING) |
                                   (1u << MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE),
-        [MEDSEC_PROP_AVAILABILITY] = (1u << MEDSEC_STRIDE_DENIAL_OF_SERVICE) |
-                                     (1u << MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE),
+        [MEDSEC_PROP_AVAILABILITY] =
+            (1u << MEDSEC_STRIDE_DENIAL_OF_SERVICE) | (1u << MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE),
     };
     for (size_t i = 0; i < c->stride.n; i++)
         if (c->stride.v[i] >= 0 && c->stride.v[i] < 32 && ((cats[p] >> c->stride.v[i]) & 1u))
@@ -221,8 +220,8 @@ static bool credit_controls(struct reach *r)
     /* passing evidence per control (medsec_model_evidence_verifies) */
     struct pairs p = {.ok = true};
     for (size_t e = 0; e < m->nevidence; e++)
-        for (size_t k = 0; m->evidence[e].result && !strcmp(m->evidence[e].result, "pass") &&
-                           k < m->ncontrols;
+        for (size_t k = 0;
+             m->evidence[e].result && !strcmp(m->evidence[e].result, "pass") && k < m->ncontrols;
              k++)
             if (medsec_model_evidence_verifies(m, &m->evidence[e], m->controls[k].id))
                 push(&p, k, e);
@@ -310,8 +309,8 @@ static bool index_assets(struct reach *r)
         const char *h[MEDSEC_PROP_COUNT] = {as->confidentiality, as->integrity, as->availability};
         for (int p = 0; p < MEDSEC_PROP_COUNT; p++) {
             r->harm[a][p] = harm_index(r->reg, h[p]);
-            r->lowered[a][p] = (struct best){r->harm[a][p], a, (enum medsec_property)p,
-                                             REACH_NONE, REACH_NONE, r->harm[a][p]};
+            r->lowered[a][p] = (struct best){r->harm[a][p], a,          (enum medsec_property)p,
+                                             REACH_NONE,    REACH_NONE, r->harm[a][p]};
         }
     }
     /* by-design controls: each lowers the harm of the assets it names, for the properties its
@@ -527,7 +526,8 @@ static void fold(const struct reach *r, struct best *init, struct best *res, siz
         return;
     if (h > init->harm)
         *init = (struct best){h, a, p, at, REACH_NONE, h};
-    struct best lo = compromised == REACH_NONE ? r->lowered[a][p] : lowered_at(r, a, p, compromised);
+    struct best lo =
+        compromised == REACH_NONE ? r->lowered[a][p] : lowered_at(r, a, p, compromised);
     if (lo.harm > res->harm)
         *res = (struct best){lo.harm, a, p, at, lo.ctl, h};
 }
@@ -560,7 +560,8 @@ static void add_asset(struct reach *r, struct reach_result *res, size_t a, unsig
 {
     res->any = true;
     for (int p = 0; p < MEDSEC_PROP_COUNT; p++) {
-        if (!((props >> p) & 1u) || (allow && !allow(ud, &r->m->assets[a], (enum medsec_property)p)))
+        if (!((props >> p) & 1u) ||
+            (allow && !allow(ud, &r->m->assets[a], (enum medsec_property)p)))
             continue;
         struct best init = {-1, 0, 0, REACH_NONE, REACH_NONE, -1}, rs = init;
         fold(r, &init, &rs, a, (enum medsec_property)p, REACH_NONE, compromised);
@@ -680,8 +681,8 @@ static const struct best NOBEST = {-1, 0, 0, REACH_NONE, REACH_NONE, -1};
 /* Within component @c (members @mem[0..n)), point every member at the way to @src: @src itself
  * goes on with flow @last (@stop: the hit is what @last carries); the others follow control flows
  * inside the component towards it (a breadth-first walk backwards). */
-static void point(struct reach *r, size_t *next, bool *stop, const size_t *mem, size_t n,
-                  size_t c, size_t src, size_t last, bool last_stops, size_t *queue, bool *seen)
+static void point(struct reach *r, size_t *next, bool *stop, const size_t *mem, size_t n, size_t c,
+                  size_t src, size_t last, bool last_stops, size_t *queue, bool *seen)
 {
     for (size_t i = 0; i < n; i++)
         seen[mem[i]] = false;
@@ -1051,8 +1052,7 @@ static bool item_levels(struct reach *r)
 /* The largest credited exploitability reduction of the controls in @v[0..n) that address
  * tampering or elevation (what compromising an item takes); @e2e: only those that hold when the
  * sender is compromised. */
-static int compromise_reduction(const struct reach *r, const size_t *v, size_t n, int red,
-                                bool e2e)
+static int compromise_reduction(const struct reach *r, const size_t *v, size_t n, int red, bool e2e)
 {
     for (size_t i = 0; i < n; i++) {
         const struct medsec_model_control *c = &r->m->controls[v[i]];
@@ -1194,13 +1194,13 @@ static bool item_entries(const struct reach *r, size_t x, enum reach_mode mode,
     if (sending) {
         /* impersonating it: on the flows it sends */
         CSR_EACH(r->out, x, f)
-        ok = ok && entry(out, REACH_ENTRY_FLOW, f, REACH_NONE,
-                         reach_level_of(r, flow_position(r, f)));
+        ok = ok &&
+             entry(out, REACH_ENTRY_FLOW, f, REACH_NONE, reach_level_of(r, flow_position(r, f)));
         if (out->n)
             return ok;
     }
-    ok = ok && entry(out, REACH_ENTRY_ZONE, x, REACH_NONE,
-                     reach_level_of(r, item_zone_access(r, x)));
+    ok = ok &&
+         entry(out, REACH_ENTRY_ZONE, x, REACH_NONE, reach_level_of(r, item_zone_access(r, x)));
     if (sending)
         return ok;
     CSR_EACH(r->exposes, x, i)
@@ -1208,8 +1208,8 @@ static bool item_entries(const struct reach *r, size_t x, enum reach_mode mode,
                      reach_level_of(r, iface_position(r, i, r->iface_ch[i])));
     CSR_EACH(r->in, x, f)
     {
-        ok = ok && entry(out, REACH_ENTRY_FLOW, f, REACH_NONE,
-                         reach_level_of(r, flow_position(r, f)));
+        ok = ok &&
+             entry(out, REACH_ENTRY_FLOW, f, REACH_NONE, reach_level_of(r, flow_position(r, f)));
         size_t p = r->flow_from[f];
         if (p != REACH_NONE)
             ok = ok && pivot(r, out, p, f);
@@ -1245,9 +1245,9 @@ size_t reach_entry_controls(const struct reach *r, const struct reach_entry *e, 
 {
     *na = 0;
     *a = *b = NULL;
-    size_t f = e->kind == REACH_ENTRY_FLOW ? e->index
+    size_t f = e->kind == REACH_ENTRY_FLOW                                     ? e->index
                : e->kind == REACH_ENTRY_PIVOT || e->kind == REACH_ENTRY_SENDER ? e->via
-                                                                                : REACH_NONE;
+                                                                               : REACH_NONE;
     if (f != REACH_NONE) {
         *na = reach_controls(r, MEDSEC_MK_FLOW, f, a);
         size_t via = r->flow_via[f];
@@ -1425,8 +1425,8 @@ static bool index_controls(struct reach *r)
             }
         }
     }
-    ok = ok && take(&r->ctl_item, r->nitems, &pi, true) && take(&r->ctl_flow, r->nflows, &pf, true) &&
-         take(&r->ctl_iface, r->nifaces, &pn, true);
+    ok = ok && take(&r->ctl_item, r->nitems, &pi, true) &&
+         take(&r->ctl_flow, r->nflows, &pf, true) && take(&r->ctl_iface, r->nifaces, &pn, true);
     medsec_free(pi.v);
     medsec_free(pf.v);
     medsec_free(pn.v);
@@ -1514,10 +1514,9 @@ struct reach *reach_new(const struct medsec_model *m, const struct medsec_risk_r
         r->comp_any = medsec_calloc(ni, sizeof *r->comp_any);
         r->comp_hz = medsec_calloc(ni * hw, sizeof *r->comp_hz);
         ok = r->scratch && r->cmd_init && r->cmd_res && r->cmd_next_init && r->cmd_next_res &&
-             r->cmd_stop_init && r->cmd_stop_res &&
-             r->cmd_any && r->scc && r->scc_hz && r->comp_init && r->comp_res &&
-             r->comp_step_init && r->comp_step_res && r->comp_ref_init && r->comp_ref_res &&
-             r->comp_any && r->comp_hz;
+             r->cmd_stop_init && r->cmd_stop_res && r->cmd_any && r->scc && r->scc_hz &&
+             r->comp_init && r->comp_res && r->comp_step_init && r->comp_step_res &&
+             r->comp_ref_init && r->comp_ref_res && r->comp_any && r->comp_hz;
     }
     if (ok) {
         set_levels(r);
@@ -1543,18 +1542,17 @@ void reach_free(struct reach *r)
     medsec_free(r->evidence);
     medsec_free(r->credit);
     struct csr *c[] = {&r->out,     &r->in,          &r->hosted,      &r->via,
-                       &r->exposes, &r->flow_assets, &r->item_assets, &r->hz, &r->design,
-                       &r->ctl_item, &r->ctl_flow,    &r->ctl_iface};
+                       &r->exposes, &r->flow_assets, &r->item_assets, &r->hz,
+                       &r->design,  &r->ctl_item,    &r->ctl_flow,    &r->ctl_iface};
     for (size_t k = 0; k < sizeof c / sizeof c[0]; k++)
         csr_free(c[k]);
-    void *v[] = {r->flow_from,     r->flow_to,        r->flow_via,       r->item_host,
-                 r->iface_item,    r->ctlflow,        r->flow_ch,        r->iface_ch,
-                 r->harm,          r->lowered,        r->cmd_init,       r->cmd_res,
-                 r->cmd_next_init, r->cmd_next_res,   r->cmd_any,        r->scc,
-                 r->cmd_stop_init, r->cmd_stop_res,
-                 r->scc_hz,        r->comp_init,      r->comp_res,       r->comp_step_init,
-                 r->comp_step_res, r->comp_ref_init,  r->comp_ref_res,   r->comp_any,
-                 r->comp_hz,       r->item_level,     r->item_res_level, r->scratch};
+    void *v[] = {
+        r->flow_from, r->flow_to,        r->flow_via,      r->item_host,      r->iface_item,
+        r->ctlflow,   r->flow_ch,        r->iface_ch,      r->harm,           r->lowered,
+        r->cmd_init,  r->cmd_res,        r->cmd_next_init, r->cmd_next_res,   r->cmd_any,
+        r->scc,       r->cmd_stop_init,  r->cmd_stop_res,  r->scc_hz,         r->comp_init,
+        r->comp_res,  r->comp_step_init, r->comp_step_res, r->comp_ref_init,  r->comp_ref_res,
+        r->comp_any,  r->comp_hz,        r->item_level,    r->item_res_level, r->scratch};
     for (size_t k = 0; k < sizeof v / sizeof v[0]; k++)
         medsec_free(v[k]);
     medsec_free(r);

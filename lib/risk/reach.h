@@ -50,10 +50,10 @@ struct reach_result {
 /* Why a control is or is not credited. */
 enum reach_credit {
     REACH_CREDITED = 0,
-    REACH_PLANNED,       /* not in effect yet */
-    REACH_NO_LOWERS,     /* the file does not say what it lowers */
-    REACH_NO_RATIONALE,  /* no rationale */
-    REACH_NO_EVIDENCE    /* no passing evidence verifies it */
+    REACH_PLANNED,      /* not in effect yet */
+    REACH_NO_LOWERS,    /* the file does not say what it lowers */
+    REACH_NO_RATIONALE, /* no rationale */
+    REACH_NO_EVIDENCE   /* no passing evidence verifies it */
 };
 
 struct reach;
@@ -77,7 +77,8 @@ void reach_add_item(struct reach *r, struct reach_result *res, size_t item, unsi
                     bool compromised, reach_allow_fn allow, const void *ud);
 void reach_add_asset(struct reach *r, struct reach_result *res, size_t asset, unsigned props);
 void reach_add_flow(struct reach *r, struct reach_result *res, size_t flow, unsigned props);
-/* @inbound: only the flows that enter the interface's item (what an attacker can send through it). */
+/* @inbound: only the flows that enter the interface's item (what an attacker can send through it).
+ */
 void reach_add_interface(struct reach *r, struct reach_result *res, size_t iface, unsigned props,
                          bool inbound);
 /* Add the availability of what runs on @item, transitively (a host that stops stops them). */
@@ -122,8 +123,8 @@ struct reach_entries {
 };
 /* What an attack on an item does (how its ways in are found). */
 enum reach_mode {
-    REACH_RECEIVING = 0, /* acts on the item through what it receives */
-    REACH_SENDING,       /* impersonates the item: on the flows it sends */
+    REACH_RECEIVING = 0,     /* acts on the item through what it receives */
+    REACH_SENDING,           /* impersonates the item: on the flows it sends */
     REACH_COMPROMISED_SENDER /* the item (a peer system) is compromised and sends on its flows */
 };
 /* The ways in to act on item, flow or interface @index (@mode for items). False when memory ran

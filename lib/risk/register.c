@@ -74,8 +74,7 @@ medsec_err medsec_risk_register_add(struct medsec_risk_register *r,
     if (!spec->id || !*spec->id)
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "a risk needs an id");
     if (medsec_risk_register_find(r, spec->id))
-        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "risk id %s used twice",
-                                spec->id);
+        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "risk id %s used twice", spec->id);
     struct medsec_risk_input in = {spec->id,
                                    spec->exploitability,
                                    spec->severity,

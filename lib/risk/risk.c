@@ -79,8 +79,7 @@ medsec_err medsec_risk_assess(const struct medsec_risk_config *cfg,
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
                                 "%s: residual exploitability %d outside 0..%d", id,
                                 in->residual_exploitability, in->exploitability);
-    int e = in->has_residual_exploitability ? in->residual_exploitability
-                                            : in->exploitability - er,
+    int e = in->has_residual_exploitability ? in->residual_exploitability : in->exploitability - er,
         s = in->has_residual_severity ? in->residual_severity : in->severity - sr;
     out->initial_exploitability = in->exploitability;
     out->initial_severity = in->severity;

@@ -319,7 +319,9 @@ unsigned medsec_tm_element_fits(const struct medsec_tm_element *e)
     if (ch && ch->type == MEDSEC_TM_STR && !medsec_channel_parse(ch->s, &channel))
         channel = MEDSEC_CHANNEL_COUNT;
     switch (e->kind) {
-    case MEDSEC_ELEMENT_PROCESS: c = MEDSEC_FIT_SOFTWARE | MEDSEC_FIT_DEVICE | MEDSEC_FIT_NODE; break;
+    case MEDSEC_ELEMENT_PROCESS:
+        c = MEDSEC_FIT_SOFTWARE | MEDSEC_FIT_DEVICE | MEDSEC_FIT_NODE;
+        break;
     case MEDSEC_ELEMENT_DATA_STORE:
         c = MEDSEC_FIT_STORAGE | MEDSEC_FIT_DEVICE;
         if (attr_true(e, "removable") || attr_true(e, "secure_element"))
@@ -327,8 +329,9 @@ unsigned medsec_tm_element_fits(const struct medsec_tm_element *e)
         break;
     case MEDSEC_ELEMENT_EXTERNAL_ENTITY: {
         const struct medsec_tm_attr *t = medsec_tm_attr_get(e, "type");
-        bool person = t && t->type == MEDSEC_TM_STR &&
-                      (!strcmp(t->s, "human") || !strcmp(t->s, "user") || !strcmp(t->s, "operator"));
+        bool person =
+            t && t->type == MEDSEC_TM_STR &&
+            (!strcmp(t->s, "human") || !strcmp(t->s, "user") || !strcmp(t->s, "operator"));
         c = person ? MEDSEC_FIT_PERSON : MEDSEC_FIT_NODE | MEDSEC_FIT_REMOTE_SERVICE;
         break;
     }

@@ -213,16 +213,16 @@ static void test_cvss_needs(void **state)
 {
     (void)state;
     struct medsec_risk_cvss_needs n;
-    assert_int_equal(
-        medsec_risk_cvss_needs("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", &n), MEDSEC_OK);
+    assert_int_equal(medsec_risk_cvss_needs("CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H", &n),
+                     MEDSEC_OK);
     assert_int_equal(n.position, MEDSEC_ACCESS_NETWORK);
     assert_false(n.privileges || n.interaction || n.complex);
-    assert_int_equal(
-        medsec_risk_cvss_needs("CVSS:3.0/AV:P/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N", &n), MEDSEC_OK);
+    assert_int_equal(medsec_risk_cvss_needs("CVSS:3.0/AV:P/AC:H/PR:H/UI:R/S:U/C:H/I:N/A:N", &n),
+                     MEDSEC_OK);
     assert_int_equal(n.position, MEDSEC_ACCESS_PHYSICAL);
     assert_true(n.privileges && n.interaction && n.complex);
-    assert_int_equal(
-        medsec_risk_cvss_needs("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", &n), MEDSEC_OK);
+    assert_int_equal(medsec_risk_cvss_needs("CVSS:3.1/AV:A/AC:L/PR:L/UI:N/S:C/C:H/I:H/A:H", &n),
+                     MEDSEC_OK);
     assert_int_equal(n.position, MEDSEC_ACCESS_ADJACENT);
     assert_true(n.privileges);
     assert_false(n.interaction);
@@ -242,8 +242,7 @@ static void test_cvss_needs(void **state)
     /* errors */
     assert_int_equal(medsec_risk_cvss_needs("CVSS:3.1/AV:N/AC:L/PR:N/S:U/C:H/I:H/A:H", &n),
                      MEDSEC_EPARSE); /* no UI */
-    assert_int_equal(medsec_risk_cvss_needs("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U", &n),
-                     MEDSEC_EPARSE);
+    assert_int_equal(medsec_risk_cvss_needs("CVSS:3.1/AV:X/AC:L/PR:N/UI:N/S:U", &n), MEDSEC_EPARSE);
     assert_int_equal(medsec_risk_cvss_needs("CVSS:3.1/AV:N/AV:N/AC:L/PR:N/UI:N/S:U", &n),
                      MEDSEC_EPARSE);
     assert_int_equal(medsec_risk_cvss_needs("CVSS:4.0/AV:N/AC:L/PR:N/UI:N", &n),
@@ -369,7 +368,8 @@ static void test_findings(void **state)
     assert_string_equal(r1->spec.element, "ctl");
     assert_string_equal(r1->spec.vulnerability_id, "CVE-2020-0001");
     assert_int_equal(r1->spec.exploitability, 1);
-    assert_non_null(strstr(r1->spec.exploitability_basis, "ways in: over flow f-cmd (network): network access -> high"));
+    assert_non_null(strstr(r1->spec.exploitability_basis,
+                           "ways in: over flow f-cmd (network): network access -> high"));
     assert_int_equal(r1->spec.severity, 1);
     assert_string_equal(r1->spec.severity_basis, "integrity of a-cmd -> catastrophic");
     assert_false(r1->result.initial_acceptable);
@@ -392,8 +392,8 @@ static void test_findings(void **state)
     const struct medsec_risk_item *r4 = medsec_risk_register_find(&reg, "R-CVE-2020-0004@fw/rtos");
     assert_non_null(r4);
     assert_int_equal(r4->spec.exploitability, 0);
-    assert_non_null(
-        strstr(r4->spec.exploitability_basis, "the CVSS attack vector needs physical access: at most low"));
+    assert_non_null(strstr(r4->spec.exploitability_basis,
+                           "the CVSS attack vector needs physical access: at most low"));
     assert_int_equal(r4->spec.severity, 0); /* the command states no availability harm */
     /* the register is sorted worst first */
     assert_false(reg.items[0].result.residual_acceptable);

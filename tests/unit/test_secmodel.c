@@ -171,7 +171,8 @@ static void test_threats(void **state)
     t = threat(f, "process-therapy-dos", "ctl");
     assert_int_equal(t->status, MEDSEC_TM_REDUCED); /* SAHD (from C-LIMIT on ctl) downgrades */
     assert_int_equal(t->nmissing, 0);
-    /* the radio link is wireless: the network-only rules fire on the BLE flow, not on the IPC one */
+    /* the radio link is wireless: the network-only rules fire on the BLE flow, not on the IPC one
+     */
     assert_non_null(threat(f, "flow-spoofed-endpoint", "cmd"));
     assert_null(threat(f, "flow-spoofed-endpoint", "ev"));
     t = medsec_threats_find(&f->l, "TM-1");
@@ -217,8 +218,10 @@ static void test_therapy_severity_and_hazard(void **state)
     assert_string_equal(r->spec.controls[0].evidence, "EV-1");
     assert_string_equal(r->spec.controls[0].safety_hazard, "HAZ-OVER");
     assert_int_equal(r->result.residual_severity, 1);
-    assert_non_null(strstr(r->spec.residual_severity_basis, "lowered from catastrophic by C-LIMIT"));
-    /* nothing lowers the stated level: (high, serious) stays unacceptable; (low, serious) would do */
+    assert_non_null(
+        strstr(r->spec.residual_severity_basis, "lowered from catastrophic by C-LIMIT"));
+    /* nothing lowers the stated level: (high, serious) stays unacceptable; (low, serious) would do
+     */
     assert_int_equal(r->result.residual_exploitability, 2);
     assert_false(r->result.residual_acceptable);
     assert_int_equal(r->result.close_by_exploitability, 2);

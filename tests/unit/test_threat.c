@@ -804,31 +804,30 @@ static void test_default_rules(void **state)
     /* network attacks only where a remote or adjacent attacker can reach the medium */
     assert_int_equal(default_rule(F, "authenticated=false;channel=ipc", "flow-spoofed-endpoint"),
                      NONE);
-    assert_int_equal(default_rule(F, "encrypted=false;channel=onboard_bus",
-                                  "flow-cleartext-disclosure"),
-                     NONE);
-    assert_int_equal(default_rule(F, "purpose=command;channel=local_ui", "flow-replay"), NONE);
-    assert_int_equal(default_rule(F, "authenticated=false;channel=wireless", "flow-spoofed-endpoint"),
-                     OPEN);
     assert_int_equal(
-        default_rule(F, "authenticated=false;purpose=therapy;channel=local_ui", "flow-ui-unauthorised-input"),
-        OPEN);
+        default_rule(F, "encrypted=false;channel=onboard_bus", "flow-cleartext-disclosure"), NONE);
+    assert_int_equal(default_rule(F, "purpose=command;channel=local_ui", "flow-replay"), NONE);
+    assert_int_equal(
+        default_rule(F, "authenticated=false;channel=wireless", "flow-spoofed-endpoint"), OPEN);
+    assert_int_equal(default_rule(F, "authenticated=false;purpose=therapy;channel=local_ui",
+                                  "flow-ui-unauthorised-input"),
+                     OPEN);
     assert_int_equal(default_rule(F, "authenticated=false;purpose=therapy;channel=network",
                                   "flow-ui-unauthorised-input"),
                      NONE);
     assert_int_equal(default_rule(F, "channel=human", "flow-human-forgery"), OPEN);
-    assert_int_equal(default_rule(F, "authenticated=false;purpose=command;channel=ipc",
-                                  "flow-local-forgery"),
-                     OPEN);
+    assert_int_equal(
+        default_rule(F, "authenticated=false;purpose=command;channel=ipc", "flow-local-forgery"),
+        OPEN);
     assert_int_equal(default_rule(F, "purpose=telemetry", "flow-update-tampering"), NONE);
     assert_int_equal(default_rule(F, "purpose=command", "flow-replay"), OPEN);
     assert_int_equal(default_rule(F, "purpose=command;replay_protected=true", "flow-replay"), NONE);
     /* therapy processes keep their DoS threat, downgraded by watchdog + fail-safe */
     assert_int_equal(default_rule(P, "clinical_functions=therapy_delivery", "process-therapy-dos"),
                      OPEN);
-    assert_int_equal(
-        default_rule(P, "clinical_functions=therapy_delivery;capabilities=SAHD", "process-therapy-dos"),
-        RED);
+    assert_int_equal(default_rule(P, "clinical_functions=therapy_delivery;capabilities=SAHD",
+                                  "process-therapy-dos"),
+                     RED);
     assert_int_equal(default_rule(P, "clinical_functions=phi", "process-therapy-dos"), NONE);
     assert_int_equal(default_rule(P, "clinical_functions=phi", "process-dos"), OPEN);
     assert_int_equal(
@@ -873,8 +872,8 @@ static void test_default_rules(void **state)
     assert_int_equal(default_rule(E, "type=user;capabilities=PAUT", "person-impersonation"), RED);
     assert_int_equal(default_rule(E, "type=human", "person-social-engineering"), OPEN);
     assert_int_equal(default_rule(E, "type=system", "person-social-engineering"), NONE);
-    assert_int_equal(default_rule(E, "type=user;unique_credentials=true", "person-default-credentials"),
-                     MIT);
+    assert_int_equal(
+        default_rule(E, "type=user;unique_credentials=true", "person-default-credentials"), MIT);
 }
 
 int main(void)
