@@ -26,9 +26,10 @@
  * A model the loader rejects, or a pipeline step that fails, counts as a violation too.
  *
  * On a violation the test prints the seed and model number and writes the model (and the changed
- * model for 4 and 5) to MEDSEC_PROP_FAILURES. Environment: MEDSEC_PROP_SEED (hex or decimal),
- * MEDSEC_PROP_MODELS (how many, default 1000), MEDSEC_PROP_MODEL (only that one, to reproduce),
- * MEDSEC_PROP_VERBOSE=1 (print every violation, not only the first ones).
+ * model for 4 and 5) to MEDSEC_PROP_FAILURES; a crash leaves the model it happened on, with its
+ * seed and number, in MEDSEC_PROP_FAILURES/last-loaded.yaml. Environment: MEDSEC_PROP_SEED (hex or
+ * decimal), MEDSEC_PROP_MODELS (how many, default 1000), MEDSEC_PROP_MODEL (only that one, to
+ * reproduce), MEDSEC_PROP_VERBOSE=1 (print every violation, not only the first ones).
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -807,11 +808,37 @@ static void run_release(struct run *r)
     memset(r, 0, sizeof *r);
 }
 
-/* Load @text (device.yaml; files resolved in @dir, NULL: none) and build its threats and register.
- * False with @why filled when a step fails. */
-static bool run_load(struct run *r, const char *text, size_t len, const char *name, const char *dir,
-                     char *why, size_t cap)
+static const char *failures_dir(void);
+
+/* Each model is written to <failures>/last-loaded.yaml before it is loaded (and the file removed
+ * when the tests end), so that a crash leaves the model it happened on. */
+static void note_loading(const char *label, const char *variant, const char *text, size_t len)
 {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/last-loaded.yaml", failures_dir());
+    FILE *f = fopen(path, "w");
+    if (!f && mkdir(failures_dir(), 0777) == 0)
+        f = fopen(path, "w");
+    if (!f)
+        return;
+    fprintf(f, "# %s%s%s\n", label, *variant ? ", changed model " : "", variant);
+    fwrite(text, 1, len, f);
+    fclose(f);
+}
+
+static void forget_loading(void)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/last-loaded.yaml", failures_dir());
+    remove(path);
+}
+
+/* Load @text (device.yaml; files resolved in @dir, NULL: none) and build its threats and register;
+ * @label and @variant say what it is. False with @why filled when a step fails. */
+static bool run_load(struct run *r, const char *label, const char *variant, const char *text,
+                     size_t len, const char *name, const char *dir, char *why, size_t cap)
+{
+    note_loading(label, variant, text, len);
     memset(r, 0, sizeof *r);
     medsec_tm_graph_init(&r->g);
     medsec_threat_list_init(&r->threats);
@@ -1262,7 +1289,7 @@ static bool load_changed(struct subject *s, struct run *r, const struct text *ya
                          const char *suffix)
 {
     char why[1024];
-    if (run_load(r, yaml->p, yaml->n, "changed.yaml", s->dir, why, sizeof why))
+    if (run_load(r, s->label, suffix, yaml->p, yaml->n, "changed.yaml", s->dir, why, sizeof why))
         return true;
     violation(s, p, yaml, suffix, "the changed model fails: %s", why);
     run_release(r);
@@ -1381,7 +1408,7 @@ static void random_model(struct tally *ty, unsigned long n)
     char why[1024];
     ty->models++;
     ty->checks[P_PIPELINE]++;
-    if (!run_load(&r, yaml.p, yaml.n, "device.yaml", NULL, why, sizeof why)) {
+    if (!run_load(&r, s.label, "", yaml.p, yaml.n, "device.yaml", NULL, why, sizeof why)) {
         violation(&s, P_PIPELINE, NULL, NULL, "%s", why);
     } else {
         check_threats(&s, &r);
@@ -1496,7 +1523,7 @@ static void example(struct tally *ty, const char *name)
     struct run r, after;
     ty->models++;
     ty->checks[P_PIPELINE]++;
-    if (!run_load(&r, src.p, src.n, path, dir, why, sizeof why)) {
+    if (!run_load(&r, s.label, "", src.p, src.n, path, dir, why, sizeof why)) {
         violation(&s, P_PIPELINE, NULL, NULL, "%s", why);
         run_release(&r);
         text_free(&src);
@@ -1625,6 +1652,7 @@ static void test_examples(void **state)
     double t0 = now();
     example(&ty, "infusion-pump");
     example(&ty, "glucose-cloud");
+    forget_loading();
     report("examples", &ty, now() - t0);
     for (int p = 0; p < P_COUNT; p++) /* every property had something to check */
         assert_true(ty.checks[p] > 0);
@@ -1657,6 +1685,7 @@ static void test_random_models(void **state)
         for (unsigned long i = 0; i < n; i++)
             random_model(&ty, i);
     }
+    forget_loading();
     report("random models", &ty, now() - t0);
     if (!one || !*one)
         for (int p = 0; p < P_COUNT; p++)
@@ -1692,7 +1721,8 @@ int main(void)
     const char *seed = getenv("MEDSEC_PROP_SEED");
     base_seed = seed && *seed ? (uint64_t)strtoull(seed, NULL, 0) : DEFAULT_SEED;
     verbose = env_ulong("MEDSEC_PROP_VERBOSE", 0) != 0;
-    printf("seed 0x%llx\n", (unsigned long long)base_seed);
+    printf("seed 0x%llx (a crash leaves the model it happened on in %s/last-loaded.yaml)\n",
+           (unsigned long long)base_seed, failures_dir());
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_examples),
         cmocka_unit_test(test_random_models),
