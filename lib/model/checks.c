@@ -2,9 +2,13 @@
  * finishes each (dates in order, an SBOM listed twice, components without their SBOM, a flow to
  * itself, vulnerability id formats), and across sections once the model is built (the risk matrix
  * against the harm scale and the exploitability levels). */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "load_int.h"
+#include "medsec/alloc.h"
 #include "medsec/cvss.h"
 
 static void check_version(struct walker *W, struct fy_node *map, void *obj)
@@ -421,9 +425,86 @@ static void check_hazard_causes(struct walker *W)
         }
 }
 
+/* runs_on makes each item point at most at one host; following the pointers from any item must end
+ * at an item that runs on nothing. A cycle (an item that in the end runs on itself) has no bottom
+ * to compromise or to stop first, so it is an error, reported once, at the cycle's first item. */
+struct item_key {
+    const char *id;
+    size_t index;
+};
+
+static int cmp_item_key(const void *a, const void *b)
+{
+    return strcmp(((const struct item_key *)a)->id, ((const struct item_key *)b)->id);
+}
+
+static size_t item_index(const struct item_key *keys, size_t n, const char *id)
+{
+    struct item_key k = {id, 0};
+    const struct item_key *hit = n ? bsearch(&k, keys, n, sizeof *keys, cmp_item_key) : NULL;
+    return hit ? hit->index : SIZE_MAX;
+}
+
+static void check_runs_on(struct walker *W)
+{
+    const struct medsec_model *m = W->m;
+    size_t n = 0;
+    struct item_key *sorted = medsec_calloc(m->nitems + 1, sizeof *sorted);
+    size_t *host = medsec_calloc(m->nitems + 1, sizeof *host);
+    unsigned char *state = medsec_calloc(m->nitems + 1, 1);
+    if (!sorted || !host || !state) {
+        W->fatal = MEDSEC_ENOMEM;
+        goto out;
+    }
+    for (size_t i = 0; i < m->nitems; i++)
+        if (m->items[i].id)
+            sorted[n++] = (struct item_key){m->items[i].id, i};
+    if (n)
+        qsort(sorted, n, sizeof *sorted, cmp_item_key);
+    for (size_t i = 0; i < m->nitems; i++)
+        host[i] = m->items[i].runs_on ? item_index(sorted, n, m->items[i].runs_on) : SIZE_MAX;
+    /* state: 0 unseen, 1 on the current walk, 2 done */
+    for (size_t i = 0; i < m->nitems; i++) {
+        size_t x = i;
+        while (x != SIZE_MAX && state[x] == 0) {
+            state[x] = 1;
+            x = host[x];
+        }
+        if (x != SIZE_MAX && state[x] == 1) {
+            /* the walk closed on itself at x: name the cycle from x */
+            char chain[512];
+            size_t len = 0;
+            size_t y = x;
+            do {
+                int k = snprintf(chain + len, sizeof chain - len, "%s%s", len ? " -> " : "",
+                                 m->items[y].id);
+                if (k < 0 || (size_t)k >= sizeof chain - len) {
+                    len = sizeof chain - 1;
+                    break;
+                }
+                len += (size_t)k;
+                y = host[y];
+            } while (y != x);
+            const struct medsec_model_item *it = &m->items[x];
+            load_path_set(W, "items[%zu].runs_on", x);
+            load_error_at(W, it->pos.line, it->pos.column,
+                          "item '%s' runs on itself through runs_on (%s -> %s); an item must end "
+                          "on one that runs on nothing",
+                          it->id, chain, it->id);
+        }
+        for (x = i; x != SIZE_MAX && state[x] == 1; x = host[x])
+            state[x] = 2;
+    }
+out:
+    medsec_free(sorted);
+    medsec_free(host);
+    medsec_free(state);
+}
+
 void load_check_method(struct walker *W)
 {
     size_t old = W->plen;
+    check_runs_on(W);
     check_reach_inputs(W);
     check_access_levels(W);
     check_control_evidence(W);

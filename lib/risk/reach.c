@@ -607,15 +607,24 @@ void reach_add_interface(struct reach *r, struct reach_result *res, size_t iface
         res->any = true; /* known, but nothing inbound carries an asset */
 }
 
-void reach_add_availability_hosted(struct reach *r, struct reach_result *res, size_t item)
+/* Each item runs on at most one host, so walking down from root meets an item twice only where
+ * runs_on closes a cycle back through root (validate refuses one; a model built by a program may
+ * still hold it): the walk stops there. */
+static void add_availability_hosted(struct reach *r, struct reach_result *res, size_t item,
+                                    size_t root)
 {
     CSR_EACH(r->hosted, item, c)
     {
-        if (c == item)
+        if (c == item || c == root)
             continue;
         reach_add_item(r, res, c, REACH_A, false, NULL, NULL);
-        reach_add_availability_hosted(r, res, c);
+        add_availability_hosted(r, res, c, root);
     }
+}
+
+void reach_add_availability_hosted(struct reach *r, struct reach_result *res, size_t item)
+{
+    add_availability_hosted(r, res, item, item);
 }
 
 void reach_add_commanded(struct reach *r, struct reach_result *res, size_t item)

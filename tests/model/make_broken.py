@@ -96,6 +96,11 @@ cases = {
                                 sub("    end_of_support: 2030-12-31\n",
                                     "    end_of_support: 2030-12-31\n    sboms: [release-notes.txt]\n"),
                                 {"release-notes.txt": "Release 1.0.0: first release.\n"}),
+    "runs-on-cycle": ("two processes that each run on the other",
+                      sub("    zone: device\n", "    zone: device\n    runs_on: rtos\n").replace(
+                          "  - id: central-station\n", "  - id: rtos\n    name: Real-time kernel\n"
+                          "    kind: operating_system\n    element: process\n    zone: device\n"
+                          "    runs_on: monitor-app\n  - id: central-station\n")),
     "many-errors": ("several problems, all reported at once",
                     sub("    protocol: hl7-mllp", "    protocl: hl7-mllp").replace(
                         "    to: central-station", "    to: central-staton").replace(

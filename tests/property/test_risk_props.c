@@ -444,12 +444,17 @@ static void gen_model(struct rng *r, struct gmodel *g)
         it->unique_credentials =
             it->element == MEDSEC_ELEMENT_EXTERNAL_ENTITY ? tri(r) : MEDSEC_UNSTATED;
     }
-    /* some items run on another process (a cycle now and then: the file allows it) */
+    /* some items run on another process (never in a cycle: the loader refuses one) */
     for (int i = 0; i < g->nitems; i++) {
         if (g->items[i].element == MEDSEC_ELEMENT_EXTERNAL_ENTITY || !chance(r, 25))
             continue;
         int host = pick_item(r, g, i);
-        if (host != i && g->items[host].element == MEDSEC_ELEMENT_PROCESS)
+        if (host == i || g->items[host].element != MEDSEC_ELEMENT_PROCESS)
+            continue;
+        int x = host, steps = 0;
+        while (x >= 0 && x != i && steps++ < g->nitems)
+            x = g->items[x].runs_on;
+        if (x < 0)
             g->items[i].runs_on = host;
     }
 
