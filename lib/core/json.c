@@ -312,7 +312,7 @@ static medsec_err parse_array(struct parser *ps, struct medsec_json *v)
         if (!slot)
             return fail(ps, ps->p, MEDSEC_ENOMEM, NULL);
         *slot = item;
-        bool more;
+        bool more = false;
         if ((rc = next_or_close(ps, ']', "expected ',' or ']' in array",
                                 "unexpected end of input in array", &more)))
             return rc;
@@ -436,7 +436,7 @@ static medsec_err parse_object(struct parser *ps, struct medsec_json *v)
             return fail(ps, ps->p, MEDSEC_ENOMEM, NULL);
         *slot = m;
         *at = key_at;
-        bool more;
+        bool more = false;
         if ((rc = next_or_close(ps, '}', "expected ',' or '}' in object",
                                 "unexpected end of input in object", &more)))
             return rc;
