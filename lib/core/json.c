@@ -1,12 +1,13 @@
 /* json.c: a strict, fast RFC 8259 parser building an arena tree, with caps on size, depth, count.
  * Where RFC 8259 leaves the meaning open or a C string could not carry the value, it refuses: an
- * object with a key twice, a \u0000 escape. */
+ * object with a key twice, a key that is not UTF-8, a \u0000 escape. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "medsec/alloc.h"
 #include "medsec/json.h"
+#include "medsec/utf8.h"
 
 struct stack {
     void *v;
@@ -311,7 +312,7 @@ static medsec_err parse_array(struct parser *ps, struct medsec_json *v)
         if (!slot)
             return fail(ps, ps->p, MEDSEC_ENOMEM, NULL);
         *slot = item;
-        bool more;
+        bool more = false;
         if ((rc = next_or_close(ps, ']', "expected ',' or ']' in array",
                                 "unexpected end of input in array", &more)))
             return rc;
@@ -413,6 +414,15 @@ static medsec_err parse_object(struct parser *ps, struct medsec_json *v)
         rc = parse_string(ps, &m.key, &m.key_len);
         if (rc)
             return rc;
+        /* the key's source bytes (escapes decode to UTF-8 always): two keys that differ only in
+         * bytes that are not UTF-8 would be one key where they are written back (U+FFFD) */
+        struct medsec_utf8_pos bad;
+        const char *raw = ps->s + key_at + 1;
+        if (!medsec_utf8_check(raw, (size_t)(ps->p - 1 - raw), &bad)) {
+            char what[64];
+            snprintf(what, sizeof what, "object key is not UTF-8 (byte 0x%02x)", bad.byte);
+            return fail(ps, raw + bad.offset, MEDSEC_EPARSE, what);
+        }
         skip_ws(ps);
         if (ps->p >= ps->end || *ps->p != ':')
             return fail(ps, ps->p, MEDSEC_EPARSE, "expected ':' after object key");
@@ -426,7 +436,7 @@ static medsec_err parse_object(struct parser *ps, struct medsec_json *v)
             return fail(ps, ps->p, MEDSEC_ENOMEM, NULL);
         *slot = m;
         *at = key_at;
-        bool more;
+        bool more = false;
         if ((rc = next_or_close(ps, '}', "expected ',' or '}' in object",
                                 "unexpected end of input in object", &more)))
             return rc;

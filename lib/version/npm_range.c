@@ -332,6 +332,45 @@ static int tr_hyphen(struct nset *set, const char *s, size_t n, bool loose, bool
     return TR_OK;
 }
 
+struct fmt_ctx {
+    struct vu_out o;
+    size_t nsets;
+    bool had_any_set; /* a set that is just "" */
+    bool all_null;
+};
+
+/* Write comparator @c as node-semver prints it (Comparator.value): numeric prerelease identifiers
+ * as numbers ("01" is "1"). */
+static void fmt_cmp(struct fmt_ctx *f, const struct ncmp *c)
+{
+    if (c->any)
+        return;
+    char num[80];
+    vu_put(&f->o, c->op, strlen(c->op));
+    int k = snprintf(num, sizeof num, "%llu.%llu.%llu", c->v.maj, c->v.min, c->v.pat);
+    vu_put(&f->o, num, (size_t)k);
+    if (c->v.prelen) {
+        vu_put(&f->o, "-", 1);
+        const char *p = c->v.pre;
+        size_t n = c->v.prelen, st = 0;
+        for (size_t i = 0; i <= n; i++)
+            if (i == n || p[i] == '.') {
+                const char *id = p + st;
+                size_t il = i - st;
+                unsigned long long val;
+                if (vu_all_digits(id, il) && vu_u64(id, il, NPMV_MAX_SAFE - 1, &val)) {
+                    k = snprintf(num, sizeof num, "%llu", val);
+                    vu_put(&f->o, num, (size_t)k);
+                } else {
+                    vu_put(&f->o, id, il);
+                }
+                if (i < n)
+                    vu_put(&f->o, ".", 1);
+                st = i + 1;
+            }
+    }
+}
+
 static bool is_op_token(const char *t, size_t n)
 {
     if (n == 1)
@@ -339,6 +378,19 @@ static bool is_op_token(const char *t, size_t n)
     if (n == 2)
         return ((t[0] == '<' || t[0] == '>') && t[1] == '=') || (t[0] == '~' && t[1] == '>');
     return false;
+}
+
+/* Do @a and @b print alike (see fmt_cmp)? */
+static bool same_text(const struct ncmp *a, const struct ncmp *b)
+{
+    if (a->any || b->any)
+        return a->any == b->any;
+    char ta[NR_MAX_RANGE + 96], tb[NR_MAX_RANGE + 96];
+    struct fmt_ctx fa = {{ta, sizeof ta, 0}, 0, false, false};
+    struct fmt_ctx fb = {{tb, sizeof tb, 0}, 0, false, false};
+    fmt_cmp(&fa, a);
+    fmt_cmp(&fb, b);
+    return fa.o.len == fb.o.len && fa.o.len < sizeof ta && memcmp(ta, tb, fa.o.len) == 0;
 }
 
 /*
@@ -442,13 +494,11 @@ static int parse_set(const char *in, size_t n, unsigned flags, struct nset *set)
             set->n = 1;
             return 0;
         }
+        /* node-semver keys its comparators by their printed text: "1.2.0-a.0" and "1.2.0-a.00"
+         * are one */
         bool dup = false;
-        for (size_t j = 0; j < k && !dup; j++) {
-            const struct ncmp *d = &set->c[j];
-            dup = d->any == c->any &&
-                  (c->any || (strcmp(d->op, c->op) == 0 && npmv_cmp(&d->v, &c->v) == 0 &&
-                              d->v.prelen == c->v.prelen));
-        }
+        for (size_t j = 0; j < k && !dup; j++)
+            dup = same_text(&set->c[j], c);
         if (!dup)
             set->c[k++] = *c;
     }
@@ -613,43 +663,6 @@ medsec_err medsec_npm_range_satisfies(const char *range, const char *version, un
 }
 
 /* ---- canonical form ---- */
-
-struct fmt_ctx {
-    struct vu_out o;
-    size_t nsets;
-    bool had_any_set; /* a set that is just "" */
-    bool all_null;
-};
-
-static void fmt_cmp(struct fmt_ctx *f, const struct ncmp *c)
-{
-    if (c->any)
-        return;
-    char num[80];
-    vu_put(&f->o, c->op, strlen(c->op));
-    int k = snprintf(num, sizeof num, "%llu.%llu.%llu", c->v.maj, c->v.min, c->v.pat);
-    vu_put(&f->o, num, (size_t)k);
-    if (c->v.prelen) {
-        vu_put(&f->o, "-", 1);
-        const char *p = c->v.pre;
-        size_t n = c->v.prelen, st = 0;
-        for (size_t i = 0; i <= n; i++)
-            if (i == n || p[i] == '.') {
-                const char *id = p + st;
-                size_t il = i - st;
-                unsigned long long val;
-                if (vu_all_digits(id, il) && vu_u64(id, il, NPMV_MAX_SAFE - 1, &val)) {
-                    k = snprintf(num, sizeof num, "%llu", val);
-                    vu_put(&f->o, num, (size_t)k);
-                } else {
-                    vu_put(&f->o, id, il);
-                }
-                if (i < n)
-                    vu_put(&f->o, ".", 1);
-                st = i + 1;
-            }
-    }
-}
 
 static bool is_null_set(const struct nset *s)
 {

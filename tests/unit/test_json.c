@@ -110,6 +110,20 @@ static void test_duplicate_keys(void **state)
     medsec_buf_release(&b);
 }
 
+/* Keys are compared as they are written back: the writer turns bytes that are not UTF-8 into
+ * U+FFFD, so "x\xff" and "x\xef" would become one key twice (found by fuzz_json). A key must be
+ * UTF-8; a value may hold other bytes (written back as U+FFFD). */
+static void test_key_utf8(void **state)
+{
+    (void)state;
+    expect_error("{\"a\xff\": 1}", 1, 4, "object key is not UTF-8 (byte 0xff)");
+    expect_error("{\"ok\": 1,\n \"x\xc3\": 2, \"x\xef\": 3}", 2, 4,
+                 "object key is not UTF-8 (byte 0xc3)");
+    struct medsec_json_doc *doc = parse_ok("{\"caf\xc3\xa9\": \"\xff\"}");
+    assert_string_equal(medsec_json_get_str(doc->root, "caf\xc3\xa9"), "\xff");
+    medsec_json_doc_free(doc);
+}
+
 /* A \u0000 escape would cut every C string made from the value short: refused in keys and values.
  */
 static void test_nul_escape(void **state)
@@ -215,6 +229,7 @@ int main(void)
         cmocka_unit_test(test_caps),           cmocka_unit_test(test_position),
         cmocka_unit_test(test_alloc_failure),  cmocka_unit_test(test_writer),
         cmocka_unit_test(test_duplicate_keys), cmocka_unit_test(test_nul_escape),
+        cmocka_unit_test(test_key_utf8),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
