@@ -1,5 +1,6 @@
 #!/bin/sh
-# test.sh: install, build and run every test: the dev build, the ASan+UBSan build, and a run of each
+# test.sh: install, build and run every test: the dev build, the ASan+UBSan build, a build of the
+# release preset (-O3 sees warnings the others do not; -Werror stops on them), and a run of each
 # fuzz harness (60 s each, two at a time: MEDSEC_FUZZ_SECONDS, MEDSEC_FUZZ_JOBS). Exits non-zero
 # when anything fails.
 set -eu
@@ -12,6 +13,9 @@ for preset in dev asan; do
     cmake --build --preset "$preset"
     ctest --preset "$preset" -j2 || status=1
 done
+echo "== build: release"
+cmake --preset release >/dev/null
+cmake --build --preset release || status=1
 echo "== fuzz harnesses (${MEDSEC_FUZZ_SECONDS:-60} s each, ${MEDSEC_FUZZ_JOBS:-2} at a time)"
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz

@@ -55,7 +55,7 @@ int load_has_file(struct walker *W, const char *rel)
 {
     if (!W->dir)
         return 0;
-    char what[128];
+    char what[sizeof((struct medsec_error *)0)->msg];
     enum where w = locate(W, rel, what, sizeof what);
     return w == AT_FILE || W->fatal;
 }
@@ -69,7 +69,7 @@ int load_check_path(struct walker *W, const char *key, const char *rel, struct f
     }
     if (!W->dir)
         return 1;
-    char what[128];
+    char what[sizeof((struct medsec_error *)0)->msg];
     switch (locate(W, rel, what, sizeof what)) {
     case AT_FILE: return 1;
     case AT_MISSING:
