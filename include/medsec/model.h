@@ -473,6 +473,10 @@ bool medsec_model_interface_crosses(const struct medsec_model *m,
 bool medsec_strlist_has(const struct medsec_strlist *list, const char *s);
 /* True when @list holds @code. */
 bool medsec_codelist_has(const struct medsec_codelist *list, int code);
+/* The clinical functions an asset may serve, in the order they are listed everywhere (most harmful
+ * first). */
+#define MEDSEC_MODEL_NFUNCTIONS 5
+extern const char *const medsec_model_function_names[MEDSEC_MODEL_NFUNCTIONS];
 /* Union of the clinical functions of the assets stored in or carried by @element_id. */
 size_t medsec_model_functions_of(const struct medsec_model *m, const char *element_id,
                                  const char **out, size_t max);

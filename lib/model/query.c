@@ -220,13 +220,15 @@ bool medsec_codelist_has(const struct medsec_codelist *list, int code)
     return false;
 }
 
+const char *const medsec_model_function_names[MEDSEC_MODEL_NFUNCTIONS] = {
+    "therapy_delivery", "diagnosis_monitoring", "phi", "clinical_workflow", "secrets"};
+
 size_t medsec_model_functions_of(const struct medsec_model *m, const char *element_id,
                                  const char **out, size_t max)
 {
-    static const char *const order[] = {"therapy_delivery", "diagnosis_monitoring", "phi",
-                                        "clinical_workflow", "secrets"};
+    const char *const *order = medsec_model_function_names;
     size_t n = 0;
-    for (size_t o = 0; o < sizeof order / sizeof order[0]; o++) {
+    for (size_t o = 0; o < MEDSEC_MODEL_NFUNCTIONS; o++) {
         bool has = false;
         for (size_t a = 0; a < m->nassets && !has; a++) {
             const struct medsec_model_asset *as = &m->assets[a];

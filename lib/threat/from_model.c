@@ -2,10 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "medsec/alloc.h"
+#include "medsec/idmap.h"
 #include "medsec/model.h"
 #include "medsec/threat.h"
-
-#define MAX_FUNCS 64
 
 /* Controls that are only planned do not act yet. */
 bool medsec_tm_control_active(const struct medsec_model_control *c)
@@ -34,16 +34,77 @@ static medsec_err add_list(struct medsec_tm_graph *g, size_t i, const char *name
     return MEDSEC_OK;
 }
 
-static medsec_err add_functions(struct medsec_tm_graph *g, size_t i, const struct medsec_model *m,
+/* The clinical functions of the assets stored in or carried by each item, interface and flow, as
+ * bits of medsec_model_function_names, found in one pass over the assets (looking each element's
+ * up in every asset made the graph quadratic). Element k of the index is items, then interfaces,
+ * then flows. */
+struct fn_index {
+    const struct medsec_model *m;
+    struct medsec_idmap ids;
+    unsigned char *mask;
+};
+
+static const char *fn_key(const void *ud, size_t k)
+{
+    const struct medsec_model *m = ud;
+    if (k < m->nitems)
+        return m->items[k].id;
+    k -= m->nitems;
+    if (k < m->ninterfaces)
+        return m->interfaces[k].id;
+    return m->flows[k - m->ninterfaces].id;
+}
+
+static medsec_err fn_index_build(struct fn_index *x, const struct medsec_model *m)
+{
+    size_t n = m->nitems + m->ninterfaces + m->nflows;
+    x->m = m;
+    medsec_idmap_init(&x->ids, fn_key, m);
+    x->mask = medsec_calloc(n + 1, 1);
+    if (!x->mask)
+        return MEDSEC_ENOMEM;
+    for (size_t k = 0; k < n; k++) {
+        size_t had;
+        const char *id = fn_key(m, k);
+        if (id && !medsec_idmap_find(&x->ids, id, &had) && medsec_idmap_add(&x->ids, k))
+            return MEDSEC_ENOMEM;
+    }
+    for (size_t a = 0; a < m->nassets; a++) {
+        const struct medsec_model_asset *as = &m->assets[a];
+        unsigned bits = 0;
+        for (size_t o = 0; o < MEDSEC_MODEL_NFUNCTIONS; o++)
+            if (medsec_strlist_has(&as->functions, medsec_model_function_names[o]))
+                bits |= 1u << o;
+        const struct medsec_strlist *where[] = {&as->stored_in, &as->carried_by};
+        for (size_t w = 0; w < 2; w++)
+            for (size_t i = 0; i < where[w]->n; i++) {
+                size_t k;
+                if (medsec_idmap_find(&x->ids, where[w]->v[i], &k))
+                    x->mask[k] |= (unsigned char)bits;
+            }
+    }
+    return MEDSEC_OK;
+}
+
+static void fn_index_release(struct fn_index *x)
+{
+    medsec_idmap_release(&x->ids);
+    medsec_free(x->mask);
+}
+
+static medsec_err add_functions(struct medsec_tm_graph *g, size_t i, const struct fn_index *x,
                                 const char *id)
 {
-    const char *f[MAX_FUNCS];
-    size_t n = medsec_model_functions_of(m, id, f, MAX_FUNCS);
-    for (size_t k = 0; k < n && k < MAX_FUNCS; k++) {
-        medsec_err rc = medsec_tm_add_item(g, i, "clinical_functions", f[k]);
-        if (rc)
-            return rc;
-    }
+    size_t k;
+    if (!medsec_idmap_find(&x->ids, id, &k))
+        return MEDSEC_OK;
+    for (size_t o = 0; o < MEDSEC_MODEL_NFUNCTIONS; o++)
+        if (x->mask[k] & (1u << o)) {
+            medsec_err rc =
+                medsec_tm_add_item(g, i, "clinical_functions", medsec_model_function_names[o]);
+            if (rc)
+                return rc;
+        }
     return MEDSEC_OK;
 }
 
@@ -90,9 +151,10 @@ static medsec_err apply_control(struct medsec_tm_graph *g, const struct medsec_m
 medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_graph *g,
                                 struct medsec_error *err)
 {
-    medsec_err rc = MEDSEC_OK;
     const char *where = "";
     medsec_error_clear(err);
+    struct fn_index fx;
+    medsec_err rc = fn_index_build(&fx, m);
     for (size_t z = 0; z < m->nzones && !rc; z++)
         rc = medsec_tm_add_zone(g, m->zones[z].id, m->zones[z].name, (int)m->zones[z].trust,
                                 medsec_model_zone_access(&m->zones[z]));
@@ -109,7 +171,7 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
             (rc = set_tri(g, i, "untrusted_input", it->untrusted_input)) ||
             (rc = set_tri(g, i, "secure_element", it->secure_element)) ||
             (rc = set_tri(g, i, "unique_credentials", it->unique_credentials)) ||
-            (rc = add_functions(g, i, m, it->id)))
+            (rc = add_functions(g, i, &fx, it->id)))
             break;
     }
     for (size_t k = 0; k < m->ninterfaces && !rc; k++) {
@@ -127,8 +189,8 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
             (rc = set_tri(g, i, "removable", f->removable)) ||
             (rc = medsec_tm_set_str(
                  g, i, "channel", medsec_channel_name(medsec_model_interface_channel(f, NULL)))) ||
-            (f->item && (rc = add_functions(g, i, m, f->item))) ||
-            (rc = add_functions(g, i, m, f->id)))
+            (f->item && (rc = add_functions(g, i, &fx, f->item))) ||
+            (rc = add_functions(g, i, &fx, f->id)))
             break;
     }
     for (size_t k = 0; k < m->nflows && !rc; k++) {
@@ -146,7 +208,7 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
             (rc = set_tri(g, i, "replay_protected", f->replay_protected)) ||
             (rc = medsec_tm_set_str(g, i, "channel",
                                     medsec_channel_name(medsec_model_flow_channel(m, f, NULL)))) ||
-            (rc = add_functions(g, i, m, f->id)))
+            (rc = add_functions(g, i, &fx, f->id)))
             break;
     }
     for (size_t k = 0; k < m->ncontrols && !rc; k++) {
@@ -154,6 +216,7 @@ medsec_err medsec_tm_from_model(const struct medsec_model *m, struct medsec_tm_g
         if (medsec_tm_control_active(&m->controls[k]))
             rc = apply_control(g, m, &m->controls[k]);
     }
+    fn_index_release(&fx);
     if (rc) {
         if (rc == MEDSEC_EINVAL)
             return medsec_error_set(err, rc, m->file, 0, 0,

@@ -226,19 +226,36 @@ static medsec_err describe_mitigation(const struct medsec_tm_mitigation *m, stru
     return rc;
 }
 
+static int cmp_threat_id(const void *a, const void *b)
+{
+    const struct medsec_threat *x = *(const struct medsec_threat *const *)a,
+                               *y = *(const struct medsec_threat *const *)b;
+    int c = strcmp(x->id, y->id);
+    return c ? c : (x > y) - (x < y); /* list order among equals */
+}
+
 static medsec_err check_ids(const struct medsec_threat_list *l, struct medsec_error *err)
 {
+    if (l->n < 2)
+        return MEDSEC_OK;
+    const struct medsec_threat **at = medsec_calloc(l->n, sizeof *at);
+    if (!at)
+        return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < l->n; i++)
-        for (size_t j = i + 1; j < l->n; j++)
-            if (strcmp(l->v[i].id, l->v[j].id) == 0)
-                return medsec_error_set(
-                    err, MEDSEC_EINVAL, NULL, 0, 0,
-                    "threat id %s collides: rule '%s' on '%s' and rule '%s' on '%s'", l->v[i].id,
-                    l->v[i].rule_id ? l->v[i].rule_id : "(manual)",
-                    l->v[i].element_id ? l->v[i].element_id : "-",
-                    l->v[j].rule_id ? l->v[j].rule_id : "(manual)",
-                    l->v[j].element_id ? l->v[j].element_id : "-");
-    return MEDSEC_OK;
+        at[i] = &l->v[i];
+    qsort(at, l->n, sizeof *at, cmp_threat_id);
+    medsec_err rc = MEDSEC_OK;
+    for (size_t k = 1; k < l->n && !rc; k++) {
+        const struct medsec_threat *a = at[k - 1], *b = at[k];
+        if (strcmp(a->id, b->id) == 0)
+            rc = medsec_error_set(
+                err, MEDSEC_EINVAL, NULL, 0, 0,
+                "threat id %s collides: rule '%s' on '%s' and rule '%s' on '%s'", a->id,
+                a->rule_id ? a->rule_id : "(manual)", a->element_id ? a->element_id : "-",
+                b->rule_id ? b->rule_id : "(manual)", b->element_id ? b->element_id : "-");
+    }
+    medsec_free((void *)at);
+    return rc;
 }
 
 medsec_err medsec_threats_generate(const struct medsec_tm_graph *g,
