@@ -610,8 +610,9 @@ int cmd_scan(int argc, char **argv)
         .opts = opts,
         .more =
             "Exit codes: 0 no vulnerability found, 1 vulnerabilities found (findings that only need\n"
-            "review count too), 2 bad usage, unreadable SBOM or device folder, or no database,\n"
-            "3 database or internal error.\n",
+            "review count too), 2 bad usage, an unreadable SBOM or device folder, or a database that\n"
+            "cannot be used (none, damaged, no import completed), 3 a database busy or failing while\n"
+            "working, or an internal error.\n",
         .min_args = 1,
         .missing = "give at least one SBOM file or device folder",
     };
