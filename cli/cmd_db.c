@@ -262,8 +262,8 @@ static int db_status(const struct common *c)
     } else {
         FILE *out = c->out->f;
         fprintf(out, "schema version: %d\nlast import: %s\nlast update: %s\n", st.schema_version,
-                st.last_import[0] ? st.last_import : "never",
-                st.last_update[0] ? st.last_update : "never");
+                st.last_import[0] ? cli_esc(st.last_import) : "never",
+                st.last_update[0] ? cli_esc(st.last_update) : "never");
         fprintf(out, "%-6s %9s %15s %9s\n", "SOURCE", "RECORDS", "VULNERABILITIES", "AFFECTED");
         for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++)
             fprintf(out, "%-6s %9zu %15zu %9zu\n",
@@ -325,7 +325,7 @@ static int db_check(const struct common *c)
         fprintf(c->out->f, "ok: the file is sound and its invariants hold\n");
     } else {
         for (size_t i = 0; i < problems.n; i++)
-            fprintf(c->out->f, "problem: %s\n", problems.v[i].msg);
+            fprintf(c->out->f, "problem: %s\n", cli_esc(problems.v[i].msg));
         if (problems.dropped)
             fprintf(c->out->f, "problem: %zu more not shown\n", problems.dropped);
     }
