@@ -272,10 +272,11 @@ int cmd_risk(int argc, char **argv)
             "one, and a summary of every release in the field with its components past end of\n"
             "support.\n",
         .opts = opts,
-        .more = "Exit: 0 every residual risk is acceptable or justified (risk_acceptance), 1 some\n"
-                "residual risk above the acceptable region has no justification, 2 bad input or a\n"
-                "--db that cannot be used (none, damaged, no import completed), 3 a database busy or\n"
-                "failing while working, or an internal error.\n",
+        .more =
+            "Exit: 0 every residual risk is acceptable or justified (risk_acceptance), 1 some\n"
+            "residual risk above the acceptable region has no justification, 2 bad input or a\n"
+            "--db that cannot be used (none, damaged, no import completed), 3 a database busy or\n"
+            "failing while working, or an internal error.\n",
         CLI_ONE_DEVICE_FOLDER,
     };
     char **args;
