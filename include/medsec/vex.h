@@ -1,0 +1,136 @@
+/* medsec/vex.h: VEX statements (what a manufacturer or a supplier says about one vulnerability in
+ * one product) and the three documents that carry them: CycloneDX 1.6 VEX, OpenVEX 0.2.0 and the
+ * CSAF 2.0 VEX profile. The triage file (triage.h) and `medsec vex` produce statements; the readers
+ * of supplier VEX consume documents into them. docs/vex.md maps every field to its place in each
+ * format. */
+#ifndef MEDSEC_VEX_H
+#define MEDSEC_VEX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "medsec/arena.h"
+#include "medsec/diag.h"
+#include "medsec/domain.h"
+#include "medsec/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+enum medsec_vex_format {
+    MEDSEC_VEX_CYCLONEDX = 0, /* CycloneDX 1.6 JSON, vulnerabilities[].analysis */
+    MEDSEC_VEX_OPENVEX,       /* OpenVEX 0.2.0 */
+    MEDSEC_VEX_CSAF,          /* CSAF 2.0, category csaf_vex */
+    MEDSEC_VEX_FORMAT_COUNT
+};
+/* "cyclonedx", "openvex", "csaf". */
+const char *medsec_vex_format_name(enum medsec_vex_format f);
+/* false when @s names no format. */
+bool medsec_vex_format_parse(const char *s, enum medsec_vex_format *out);
+
+/* The analysis state, in CycloneDX's words (the finest of the three vocabularies). */
+enum medsec_vex_state {
+    MEDSEC_VEX_IN_TRIAGE = 0,
+    MEDSEC_VEX_EXPLOITABLE,    /* affected */
+    MEDSEC_VEX_NOT_AFFECTED,   /* with a justification */
+    MEDSEC_VEX_FALSE_POSITIVE, /* the finding was wrong: the component is not what was matched */
+    MEDSEC_VEX_RESOLVED,       /* fixed */
+    MEDSEC_VEX_RESOLVED_PEDIGREE,
+    MEDSEC_VEX_STATE_COUNT
+};
+/* "in_triage", "exploitable", "not_affected", "false_positive", "resolved",
+ * "resolved_with_pedigree". */
+const char *medsec_vex_state_name(enum medsec_vex_state s);
+bool medsec_vex_state_parse(const char *s, enum medsec_vex_state *out);
+/* The OpenVEX / CSAF status of a state: in_triage -> under_investigation, exploitable -> affected,
+ * not_affected and false_positive -> not_affected, resolved* -> fixed. */
+enum medsec_vuln_status medsec_vex_state_status(enum medsec_vex_state s);
+
+/* Why not affected, in CycloneDX's nine words; each maps onto one of the five OpenVEX / CSAF
+ * justifications (medsec_vex_justification, domain.h). */
+enum medsec_vex_cdx_justification {
+    MEDSEC_CDX_UNSTATED = 0,
+    MEDSEC_CDX_CODE_NOT_PRESENT,
+    MEDSEC_CDX_CODE_NOT_REACHABLE,
+    MEDSEC_CDX_REQUIRES_CONFIGURATION,
+    MEDSEC_CDX_REQUIRES_DEPENDENCY,
+    MEDSEC_CDX_REQUIRES_ENVIRONMENT,
+    MEDSEC_CDX_PROTECTED_BY_COMPILER,
+    MEDSEC_CDX_PROTECTED_AT_RUNTIME,
+    MEDSEC_CDX_PROTECTED_AT_PERIMETER,
+    MEDSEC_CDX_PROTECTED_BY_MITIGATING_CONTROL,
+    MEDSEC_CDX_COUNT
+};
+/* "code_not_present", ...; NULL for UNSTATED. */
+const char *medsec_vex_cdx_justification_name(enum medsec_vex_cdx_justification j);
+bool medsec_vex_cdx_justification_parse(const char *s, enum medsec_vex_cdx_justification *out);
+/* The OpenVEX / CSAF justification that says the same, or as close as the coarser list allows:
+ * code_not_present -> vulnerable_code_not_present, code_not_reachable ->
+ * vulnerable_code_not_in_execute_path, requires_configuration / requires_environment /
+ * protected_at_perimeter -> vulnerable_code_cannot_be_controlled_by_adversary, requires_dependency
+ * -> component_not_present, protected_* -> inline_mitigations_already_exist. */
+enum medsec_vex_justification medsec_vex_cdx_to_justification(enum medsec_vex_cdx_justification j);
+
+/* What is done about it (CycloneDX analysis.response; OpenVEX action_statement and CSAF
+ * remediations carry the same in their own words). Bits, since CycloneDX allows several. */
+enum {
+    MEDSEC_VEX_RESP_CAN_NOT_FIX = 1u << 0,
+    MEDSEC_VEX_RESP_WILL_NOT_FIX = 1u << 1,
+    MEDSEC_VEX_RESP_UPDATE = 1u << 2,
+    MEDSEC_VEX_RESP_ROLLBACK = 1u << 3,
+    MEDSEC_VEX_RESP_WORKAROUND = 1u << 4 /* workaround_available */
+};
+/* "can_not_fix", "will_not_fix", "update", "rollback", "workaround_available" for one bit. */
+const char *medsec_vex_response_name(unsigned bit);
+bool medsec_vex_response_parse(const char *s, unsigned *bit);
+
+/* Who made a statement. */
+enum medsec_vex_origin {
+    MEDSEC_VEX_BY_MANUFACTURER = 0, /* the device maker: the triage file, the security file */
+    MEDSEC_VEX_BY_SUPPLIER,         /* imported from a supplier's VEX document */
+    MEDSEC_VEX_ORIGIN_COUNT
+};
+
+/* One statement: @vuln in @product (a component of the device, or the device release itself). All
+ * strings belong to the document's arena (or the caller's, for statements it builds). */
+struct medsec_vex_statement {
+    const char *vuln;           /* CVE-…, GHSA-…, OSV id: the id the statement is made under */
+    const char *const *aliases; /* other ids of the same vulnerability */
+    size_t naliases;
+    const char *product;         /* purl of the component, else a CPE 2.3 name, else NULL */
+    const char *product_name;    /* the component's name (for people, and CSAF product names) */
+    const char *product_version; /* the component's version */
+    const char *release;         /* the device release the statement is about, NULL = any */
+    enum medsec_vex_state state;
+    enum medsec_vex_cdx_justification cdx_justification; /* when the source gave CycloneDX's */
+    enum medsec_vex_justification justification;         /* the OpenVEX / CSAF one (always set
+                                                          * for not_affected) */
+    const char *detail;    /* impact statement / analysis detail: why, in words */
+    unsigned responses;    /* MEDSEC_VEX_RESP_* bits */
+    const char *action;    /* what the user should do (OpenVEX action_statement) */
+    const char *fixed_in;  /* the device release that fixes it, or NULL */
+    const char *author;    /* who decided: a person, or the supplier's name */
+    const char *timestamp; /* when, ISO 8601 (date or date-time), or NULL */
+    enum medsec_vex_origin origin;
+};
+
+/* A VEX document as read, or as to be written. */
+struct medsec_vex_doc {
+    enum medsec_vex_format format;
+    const char *id;        /* document id / serial number / @id */
+    const char *author;    /* document author or publisher */
+    const char *timestamp; /* document time */
+    const char *product;   /* the device (CSAF product tree root), for writing */
+    struct medsec_vex_statement *v;
+    size_t n, cap;
+    struct medsec_arena arena;
+};
+
+void medsec_vex_doc_init(struct medsec_vex_doc *d);
+void medsec_vex_doc_release(struct medsec_vex_doc *d);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
