@@ -115,12 +115,23 @@ def main():
     small = os.path.join(s.root, "tests/scan/data/advisories")
     sbom = os.path.join(s.root, "tests/scan/data/sbom/device.cdx.json")
 
+    # The whole of the big import, run to its end: what a killed import that had already committed
+    # (it was alive, freeing its memory on the way out) must hold.
+    whole = s.path("whole-reference.sqlite")
+    s.run("reference: the big import to its end", ["db", "import", "--db", whole, big], 0)
+    _, whole_st, _ = status(s, whole)
+
     # 1. the first import killed at several points
     killed = 0
     for ms in (0, 5, 30, 100, 300, 800, 2000):
         db = s.path("first-%d.sqlite" % ms)
         p = start_import(s, db, big)
-        if kill_after(p, db, ms):
+        running = kill_after(p, db, ms)
+        code, st, err = status(s, db)
+        if running and code == 0 and st and st.get("complete") and whole_st:
+            s.check("first import killed after %d ms, after its commit: the whole import is there" % ms,
+                    st["sources"] == whole_st["sources"], "%s != %s" % (st["sources"], whole_st["sources"]))
+        elif running:
             killed += 1
             readers_refuse(s, "first import killed after %d ms" % ms, db)
             # the next import repairs it
@@ -141,7 +152,14 @@ def main():
             s.check("hot journal %d rolled back" % i, not hot_journal(db))
     s.check("at least one import was killed in its commit", hot >= 1, "caught %d" % hot)
 
-    # 2. a database with a completed import keeps it whatever point a later import is killed at
+    # 2. a database with a completed import keeps it whatever point a later import is killed at.
+    # A process that is still alive at the kill may already have committed (it is freeing its memory
+    # on the way out): then the file must hold the whole second import, as a reference database that
+    # ran both imports to the end does. Anything in between is a failure.
+    ref = s.path("second-reference.sqlite")
+    s.run("second import: the reference runs both imports", ["db", "import", "--db", ref, small], 0)
+    s.run("second import: the reference's second import", ["db", "import", "--db", ref, big], 0)
+    _, complete, _ = status(s, ref)
     for ms in (0, 30, 200, 1000):
         db = s.path("second-%d.sqlite" % ms)
         s.run("second import (%d ms): the first completes" % ms, ["db", "import", "--db", db, small], 0)
@@ -151,7 +169,10 @@ def main():
         running = kill_after(p, db, ms)
         code, after, err = status(s, db)
         s.check("second import killed after %d ms: status works" % ms, code == 0 and "readonly" not in err, err)
-        if running and after:
+        if running and after and complete and after["sources"] == complete["sources"] != before["sources"]:
+            s.check("second import killed after %d ms, after its commit: the whole import is there" % ms,
+                    after.get("last_import") and after.get("complete", True))
+        elif running and after:
             s.check("second import killed after %d ms: counts unchanged" % ms,
                     after["sources"] == before["sources"], "%s != %s" % (after["sources"], before["sources"]))
             s.run("second import killed after %d ms: same findings" % ms, ["scan", "--db", db, sbom], 1,
