@@ -36,7 +36,9 @@ static const struct medsec_cvss_metric metrics[] = {
 };
 enum { AV, AC, AU, C, I, A, E, RL, RC, CDP, TD, CR, IR, AR, NMETRICS };
 
-const struct cvss_def cvss2_def = {"", NMETRICS, metrics, false};
+/* The guide (2.4) fixes the order of the metrics in a vector: base, then temporal, then
+ * environmental, each in the order of the table above. */
+const struct cvss_def cvss2_def = {"", NMETRICS, metrics, true};
 
 /* Weights in the order of each metric's values; a metric that is not given weighs as ND (last). */
 static const double w_av[] = {0.395, 0.646, 1.0};
@@ -69,10 +71,12 @@ static double base_equation(double impact, double exploitability)
     return round1(((0.6 * impact) + (0.4 * exploitability) - 1.5) * f);
 }
 
+/* Is a metric of the group given with a value? ND (the last value of each optional metric) says
+ * "skip this metric" (the guide, 2.2 and 2.3): a group given only as ND has no score of its own. */
 static bool any_given(const struct medsec_cvss *c, int from, int to)
 {
     for (int i = from; i <= to; i++)
-        if (c->value[i] >= 0)
+        if (c->value[i] >= 0 && (unsigned)c->value[i] + 1 < metrics[i].nvalues)
             return true;
     return false;
 }
@@ -97,7 +101,11 @@ void cvss2_score(const struct medsec_cvss *c, struct medsec_cvss_scores *s)
         double adj_base = base_equation(adj_impact, exploitability);
         double adj_temporal = round1(adj_base * tmul_e * tmul_rl * tmul_rc);
         double cdp = w(c, CDP, w_cdp);
-        s->environmental = round1((adj_temporal + (10 - adj_temporal) * cdp) * w(c, TD, w_td));
+        /* A small adjusted impact (CR:L and one Partial) makes the adjusted base equation, and with
+         * no collateral damage the environmental score, negative: the score is then 0.0, the
+         * least a score can be, not undefined. */
+        s->environmental =
+            fmax(0.0, round1((adj_temporal + (10 - adj_temporal) * cdp) * w(c, TD, w_td)));
         s->overall = s->environmental;
     }
 }

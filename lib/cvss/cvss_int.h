@@ -9,7 +9,7 @@ struct cvss_def {
     const char *prefix; /* "CVSS:3.1/", "" for v2 */
     unsigned n;
     const struct medsec_cvss_metric *metrics;
-    bool ordered; /* the specification demands its metric order (v4.0) */
+    bool ordered; /* the specification demands its metric order (v2.0, v4.0) */
 };
 
 extern const struct cvss_def cvss2_def, cvss30_def, cvss31_def, cvss40_def;

@@ -81,6 +81,30 @@ static void test_v2_examples(void **state)
     s = score_of("AV:L/AC:H/Au:M/C:N/I:N/A:N");
     assert_score(s.base, 0.0);
     assert_int_equal(medsec_cvss_severity(MEDSEC_CVSS_V2, s.base), MEDSEC_CVSS_SEV_LOW);
+    /* the adjusted base equation goes below zero (impact 10.41 x 0.275 x 0.5 = 1.43, exploitability
+     * 1.24: (0.86 + 0.50 - 1.5) x 1.176 = -0.2) and no collateral damage lifts it: the
+     * environmental score is 0.0, a score, not undefined */
+    s = score_of("AV:L/AC:H/Au:M/C:P/I:N/A:N/CDP:N/TD:H/CR:L/IR:L/AR:L");
+    assert_score(s.base, 0.8);
+    assert_true(s.environmental == 0.0);
+    assert_score(s.overall, 0.0);
+    /* ND is "skip this metric": a group given only as ND has no score of its own */
+    s = score_of("AV:N/AC:L/Au:N/C:P/I:P/A:P/E:ND");
+    assert_true(s.temporal < 0);
+    assert_score(s.overall, 7.5);
+    s = score_of("AV:N/AC:L/Au:N/C:P/I:P/A:P/E:ND/RL:ND/RC:ND/CDP:ND/TD:ND/CR:ND/IR:ND/AR:ND");
+    assert_true(s.temporal < 0);
+    assert_true(s.environmental < 0);
+    s = score_of("AV:N/AC:L/Au:N/C:P/I:P/A:P/E:ND/RL:OF");
+    assert_score(s.temporal, 6.5); /* 7.5 x 0.87 = 6.525 */
+    /* the guide fixes the metric order (base, temporal, environmental, each as listed) */
+    struct medsec_cvss c;
+    struct medsec_error err;
+    assert_int_equal(medsec_cvss_parse("AC:L/AV:N/Au:N/C:P/I:P/A:P", &c, &err), MEDSEC_EINVAL);
+    assert_non_null(strstr(err.msg, "'AV' out of order"));
+    assert_int_equal(medsec_cvss_parse("AV:N/AC:L/Au:N/C:P/I:P/A:P/RL:OF/E:F", &c, &err),
+                     MEDSEC_EINVAL);
+    assert_int_equal(err.column, 34);
 }
 
 static void test_v4_examples(void **state)
