@@ -173,8 +173,9 @@ struct medsec_diff {
  * Compare release @a with release @b of @d (versions of its device.yaml; @a is meant to be the
  * older): components of every SBOM, the risk registers (medsec_device_risks of each, with @db when
  * given) and, with @db (may be NULL), the findings of both releases scanned against that same
- * database. @ctx runs the scan plan (NULL: the default). MEDSEC_ENOTFOUND, naming device.yaml,
- * when a version is not the file's. *@out is the caller's: free it with medsec_diff_free.
+ * database. Runs under @ctx (NULL: the one in force), which should be the one @d was opened with.
+ * MEDSEC_ENOTFOUND, naming device.yaml, when a version is not the file's. *@out is the caller's:
+ * free it with medsec_diff_free.
  */
 medsec_err medsec_diff_releases(const struct medsec_ctx *ctx, struct medsec_device *d,
                                 struct medsec_db *db, const char *a, const char *b,

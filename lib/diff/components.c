@@ -31,8 +31,11 @@ static const char *purl_identity(struct medsec_arena *arena, const char *purl, b
     struct medsec_purl p, bare;
     struct medsec_error e;
     const char *id = NULL;
-    if (!purl || medsec_purl_parse(purl, strlen(purl), 0, &p, &e) != MEDSEC_OK)
+    medsec_err rc = purl ? medsec_purl_parse(purl, strlen(purl), 0, &p, &e) : MEDSEC_EPARSE;
+    if (rc) {
+        *oom = rc == MEDSEC_ENOMEM;
         return NULL;
+    }
     struct medsec_purl_parts parts = {.type = p.type, .ns = p.ns, .name = p.name};
     char *s = NULL;
     if (medsec_purl_build(&parts, &bare, &e) == MEDSEC_OK) {

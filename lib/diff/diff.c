@@ -386,7 +386,7 @@ out_free:
     return rc;
 }
 
-medsec_err medsec_diff_releases(const struct medsec_ctx *ctx, struct medsec_device *d,
+static medsec_err diff_releases(const struct medsec_ctx *ctx, struct medsec_device *d,
                                 struct medsec_db *db, const char *a, const char *b,
                                 struct medsec_diff **out, struct medsec_error *err)
 {
@@ -431,5 +431,15 @@ out_oom:
     medsec_error_set(err, rc, NULL, 0, 0, "out of memory while comparing releases");
 out_fail:
     medsec_diff_free(df);
+    return rc;
+}
+
+medsec_err medsec_diff_releases(const struct medsec_ctx *ctx, struct medsec_device *d,
+                                struct medsec_db *db, const char *a, const char *b,
+                                struct medsec_diff **out, struct medsec_error *err)
+{
+    const struct medsec_ctx *use = ctx ? ctx : medsec_ctx_current(), *prev = medsec_ctx_enter(use);
+    medsec_err rc = diff_releases(use, d, db, a, b, out, err);
+    medsec_ctx_leave(prev);
     return rc;
 }
