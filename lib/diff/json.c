@@ -164,6 +164,7 @@ static void risk_json(struct medsec_jsonw *w, const struct medsec_diff *df,
 void medsec_diff_json(struct medsec_jsonw *w, const struct medsec_diff *df)
 {
     medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_int(w, "medsec_diff", 1);
     medsec_jsonw_kv_string(w, "device", df->device);
     medsec_jsonw_key(w, "a");
     version_json(w, df->a);
