@@ -1,7 +1,8 @@
 """check_diff_reports.py: `medsec diff --json` reports judged by docs/schema/diff-report.schema.json.
 
 Validates (python3-jsonschema, Draft 2020-12):
-- every JSON golden of `medsec diff` (tests/cli/cases/diff-*, tests/scan/cases/diff-*), so the goldens the
+- every JSON golden of `medsec diff` (tests/cli/cases/diff-*, tests/scan/cases/diff-*, and on the shared data
+  tests/scan/examples/diff-*), so the goldens the
   golden tests compare byte for byte are valid reports;
 - a live report for every ordered pair of releases (A = B included) of the example devices and the scan
   tests' monitor, without a database and with the scan tests' database;
@@ -79,7 +80,9 @@ def main():
         check_counts(where, report, failures)
         checked += 1
 
-    for case in sorted(glob.glob(os.path.join(root, "tests", "*", "cases", "diff-*"))):
+    goldens = glob.glob(os.path.join(root, "tests", "*", "cases", "diff-*"))
+    goldens += glob.glob(os.path.join(root, "tests", "scan", "examples", "diff-*"))
+    for case in sorted(goldens):
         args = open(os.path.join(case, "args"), encoding="utf-8").read()
         if "--json" in args:
             judge(os.path.relpath(case, root), open(os.path.join(case, "stdout"), encoding="utf-8").read())
