@@ -101,11 +101,15 @@ static int print_findings(FILE *out, const struct medsec_diff *df)
     struct medsec_buf b = MEDSEC_BUF_INIT;
     medsec_buf_init(&b, 4096);
     counts_text(&b, &df->findings, 3, medsec_diff_finding_change_name);
-    fprintf(out,
-            "\nFindings (every SBOM of %s and of %s, against the same database): %s, %zu "
-            "unchanged\n",
-            cli_esc(df->a->version), cli_esc(df->b->version), cli_esc(b.data),
-            df->findings.n[MEDSEC_DIFF_SAME]);
+    if (df->databases)
+        fprintf(out, "\nFindings (every SBOM of %s, first -> second database): %s, %zu unchanged\n",
+                cli_esc(df->a->version), cli_esc(b.data), df->findings.n[MEDSEC_DIFF_SAME]);
+    else
+        fprintf(out,
+                "\nFindings (every SBOM of %s and of %s, against the same database): %s, %zu "
+                "unchanged\n",
+                cli_esc(df->a->version), cli_esc(df->b->version), cli_esc(b.data),
+                df->findings.n[MEDSEC_DIFF_SAME]);
     if (!df->nfindings) {
         medsec_buf_release(&b);
         return EXIT_OK_;
@@ -162,9 +166,13 @@ static int print_risks(FILE *out, const struct medsec_diff *df)
     struct medsec_buf b = MEDSEC_BUF_INIT;
     medsec_buf_init(&b, 4096);
     counts_text(&b, &df->risks, 3, medsec_diff_risk_change_name);
-    fprintf(out, "\nRisks (registers of %s and %s, by risk id): %s, %zu unchanged\n",
-            cli_esc(df->a->version), cli_esc(df->b->version), cli_esc(b.data),
-            df->risks.n[MEDSEC_DIFF_SAME]);
+    if (df->databases)
+        fprintf(out, "\nRisks (register of %s with each database, by risk id): %s, %zu unchanged\n",
+                cli_esc(df->a->version), cli_esc(b.data), df->risks.n[MEDSEC_DIFF_SAME]);
+    else
+        fprintf(out, "\nRisks (registers of %s and %s, by risk id): %s, %zu unchanged\n",
+                cli_esc(df->a->version), cli_esc(df->b->version), cli_esc(b.data),
+                df->risks.n[MEDSEC_DIFF_SAME]);
     medsec_buf_release(&b);
     if (!df->nrisks)
         return EXIT_OK_;
@@ -188,13 +196,12 @@ static int print_risks(FILE *out, const struct medsec_diff *df)
     return ex;
 }
 
+static void print_head(FILE *out, const struct medsec_diff *df);
+
 static int print_text(FILE *out, const struct medsec_diff *df)
 {
     int ex = EXIT_OK_;
-    fprintf(out, "%s: %s (%s, support %s) -> %s (%s, support %s)\n", cli_esc(df->device),
-            cli_esc(df->a->version), cli_esc(df->a->release_date),
-            medsec_support_level_name(df->a->support), cli_esc(df->b->version),
-            cli_esc(df->b->release_date), medsec_support_level_name(df->b->support));
+    print_head(out, df);
     for (size_t i = 0; i < df->nsboms && ex == EXIT_OK_; i++)
         ex = print_components(out, &df->sboms[i]);
     if (ex == EXIT_OK_ && df->with_db)
@@ -205,16 +212,22 @@ static int print_text(FILE *out, const struct medsec_diff *df)
         return ex;
     struct medsec_buf b = MEDSEC_BUF_INIT;
     medsec_buf_init(&b, 4096);
-    (void)medsec_buf_addf(&b, "components (all SBOMs) ");
-    counts_text(&b, &df->components, 3, medsec_diff_component_change_name);
+    if (!df->databases) {
+        (void)medsec_buf_addf(&b, "components (all SBOMs) ");
+        counts_text(&b, &df->components, 3, medsec_diff_component_change_name);
+    }
     if (df->with_db) {
-        (void)medsec_buf_addf(&b, "; findings ");
+        (void)medsec_buf_addf(&b, "%sfindings ", b.len ? "; " : "");
         counts_text(&b, &df->findings, 3, medsec_diff_finding_change_name);
     }
     (void)medsec_buf_addf(&b, "; risks ");
     counts_text(&b, &df->risks, 3, medsec_diff_risk_change_name);
-    fprintf(out, "\n%s -> %s: %s%s\n", cli_esc(df->a->version), cli_esc(df->b->version),
-            cli_esc(b.data), df->with_db ? "" : " (findings: give --db)");
+    if (df->databases)
+        fprintf(out, "\n%s, first -> second database: %s\n", cli_esc(df->a->version),
+                cli_esc(b.data));
+    else
+        fprintf(out, "\n%s -> %s: %s%s\n", cli_esc(df->a->version), cli_esc(df->b->version),
+                cli_esc(b.data), df->with_db ? "" : " (findings: give --db)");
     medsec_buf_release(&b);
     return EXIT_OK_;
 }
@@ -230,14 +243,41 @@ static int print_json(struct cli_output *out, const struct medsec_diff *df)
     return ex;
 }
 
+/* "imported 2026-01-01T00:00:00Z" (and ", updated ..." when it was). */
+static const char *db_when(char *buf, size_t cap, const struct medsec_db_status *st)
+{
+    snprintf(buf, cap, "imported %s%s%s", st->last_import[0] ? st->last_import : "never",
+             st->last_update[0] ? ", updated " : "", st->last_update);
+    return buf;
+}
+
+/* "DEVICE: A (date, support) -> B (...)", or for two databases "DEVICE, version V: OLD -> NEW". */
+static void print_head(FILE *out, const struct medsec_diff *df)
+{
+    if (df->databases) {
+        char a[96], b[96];
+        fprintf(out, "%s, version %s (%s, support %s): database %s -> database %s\n",
+                cli_esc(df->device), cli_esc(df->a->version), cli_esc(df->a->release_date),
+                medsec_support_level_name(df->a->support), db_when(a, sizeof a, &df->db_a),
+                db_when(b, sizeof b, &df->db_b));
+        return;
+    }
+    fprintf(out, "%s: %s (%s, support %s) -> %s (%s, support %s)\n", cli_esc(df->device),
+            cli_esc(df->a->version), cli_esc(df->a->release_date),
+            medsec_support_level_name(df->a->support), cli_esc(df->b->version),
+            cli_esc(df->b->release_date), medsec_support_level_name(df->b->support));
+}
+
 int cmd_diff(int argc, char **argv)
 {
     int format = CLI_TEXT;
-    const char *output = NULL, *dbpath = NULL;
+    const char *output = NULL;
+    struct cli_strings dbpaths = {.max = 2};
     const struct cli_option opts[] = {
-        {0, "db", CLI_OPT_STRING, &dbpath, 0, "PATH",
+        {0, "db", CLI_OPT_STRINGS, &dbpaths, 0, "PATH",
          "also scan both releases against this vulnerability database and\n"
-         "compare their findings (new, fixed, changed)"},
+         "compare their findings (new, fixed, changed); given twice (OLD, then\n"
+         "NEW) with one release V: what the newer database says differently"},
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL,
          "print JSON (docs/schema/diff-report.schema.json)"},
         CLI_OPT_OUTPUT(&output),
@@ -245,7 +285,8 @@ int cmd_diff(int argc, char **argv)
     };
     const struct cli_spec spec = {
         .cmd = "diff",
-        .usage = "medsec diff DIR A B [--db PATH] [--json] [-o FILE]",
+        .usage = "medsec diff DIR A B [--db PATH] [--json] [-o FILE]\n"
+                 "medsec diff DIR [V] --db OLD --db NEW [--json] [-o FILE]",
         .about =
             "Print what changed from release A to release B of the device in DIR (versions of its\n"
             "device.yaml, A the older; docs/diff.md): the components each SBOM added, removed or\n"
@@ -253,33 +294,51 @@ int cmd_diff(int argc, char **argv)
             "and end of support), with --db the findings that are new in B, fixed in B or changed\n"
             "(score, KEV, EPSS, the component's version, the file's assessment; both releases are\n"
             "matched against the same database), and the risks of the two registers (by risk id)\n"
-            "that are new, gone or moved in exploitability, severity or acceptance.\n",
+            "that are new, gone or moved in exploitability, severity or acceptance.\n"
+            "The second form compares two databases (two dates of the feeds) on one release V\n"
+            "(default: the current version): the findings and risks that differ.\n",
         .opts = opts,
         .more =
             "Exit: 0 the diff was made (a diff is information, whatever it shows), 2 bad input\n"
             "(a version the file does not have, a broken device folder, a --db that cannot be\n"
             "used), 3 a database failing while working, or an internal error.\n",
-        .min_args = 3,
+        .min_args = 1,
         .max_args = 3,
         .missing = "need a device folder and two versions (A B)",
         .extra = "one device folder and two versions only",
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
-    if (ex != EXIT_OK_)
+    if (ex != EXIT_OK_) {
+        cli_strings_release(&dbpaths);
         return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    }
+    bool two_dbs = dbpaths.n == 2;
+    if (!two_dbs && nargs != 3) {
+        cli_strings_release(&dbpaths);
+        return cli_usage_error("diff", "need a device folder and two versions (A B)");
+    }
+    if (two_dbs && nargs > 2) {
+        cli_strings_release(&dbpaths);
+        return cli_usage_error("diff", "with two databases, one device folder and at most one "
+                                       "version");
+    }
 
     struct medsec_device *d = NULL;
-    struct medsec_db *db = NULL;
-    char *owned_db = NULL;
+    struct medsec_db *db[2] = {NULL, NULL};
+    char *owned_db[2] = {NULL, NULL};
     struct medsec_diff *df = NULL;
     struct medsec_error err;
     medsec_err rc;
     if ((ex = cli_open_device(args[0], NULL, &d)) != EXIT_OK_)
         goto out_release;
-    if (dbpath && (ex = cli_open_vulndb("diff", dbpath, &db, &owned_db)) != EXIT_OK_)
-        goto out_release;
-    if ((rc = medsec_diff_releases(cli_context(), d, db, args[1], args[2], &df, &err))) {
+    for (size_t i = 0; i < dbpaths.n; i++)
+        if ((ex = cli_open_vulndb("diff", dbpaths.v[i], &db[i], &owned_db[i])) != EXIT_OK_)
+            goto out_release;
+    rc = two_dbs ? medsec_diff_databases(cli_context(), d, db[0], db[1], nargs > 1 ? args[1] : NULL,
+                                         &df, &err)
+                 : medsec_diff_releases(cli_context(), d, db[0], args[1], args[2], &df, &err);
+    if (rc) {
         ex = cli_fail(&err, rc);
         goto out_release;
     }
@@ -290,8 +349,11 @@ int cmd_diff(int argc, char **argv)
     ex = cli_output_close(&out, ex);
 out_release:
     medsec_diff_free(df);
-    medsec_db_close(db);
-    medsec_free(owned_db);
+    for (size_t i = 0; i < 2; i++) {
+        medsec_db_close(db[i]);
+        medsec_free(owned_db[i]);
+    }
     medsec_device_close(d);
+    cli_strings_release(&dbpaths);
     return ex;
 }

@@ -164,8 +164,12 @@ struct medsec_diff {
     struct medsec_diff_risk *risks_v; /* new, gone, changed; by id */
     size_t nrisks;
     struct medsec_risk_register reg_a, reg_b;
+    /* medsec_diff_databases: one release, two databases (a == b, no SBOM pairs), each known by
+     * its last import and update (medsec_db_freshness) */
+    bool databases;
+    struct medsec_db_status db_a, db_b;
     /* private */
-    struct medsec_scan_plan *plan;
+    struct medsec_scan_plan *plan, *plan_b;
     struct medsec_arena arena;
 };
 
@@ -181,6 +185,17 @@ medsec_err medsec_diff_releases(const struct medsec_ctx *ctx, struct medsec_devi
                                 struct medsec_db *db, const char *a, const char *b,
                                 struct medsec_diff **out, struct medsec_error *err)
     __attribute__((warn_unused_result));
+/*
+ * What two vulnerability databases (yesterday's and today's, before and after an import) say about
+ * release @version (NULL: the current version) of @d: the findings of its SBOMs matched against
+ * @db_a and against @db_b, and its risk registers with each; no components (they are the same).
+ * Findings change here in their score, KEV listing and EPSS too. Otherwise as
+ * medsec_diff_releases.
+ */
+medsec_err medsec_diff_databases(const struct medsec_ctx *ctx, struct medsec_device *d,
+                                 struct medsec_db *db_a, struct medsec_db *db_b,
+                                 const char *version, struct medsec_diff **out,
+                                 struct medsec_error *err) __attribute__((warn_unused_result));
 void medsec_diff_free(struct medsec_diff *df);
 
 /* The diff as one JSON document (docs/schema/diff-report.schema.json). */

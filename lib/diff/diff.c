@@ -230,7 +230,8 @@ static medsec_err diff_findings(struct medsec_diff *df)
     size_t na = 0, nb = 0, cap = 0;
     medsec_err rc;
     if ((rc = release_entries(&df->arena, df->plan, df->a->version, &a, &na)) ||
-        (rc = release_entries(&df->arena, df->plan, df->b->version, &b, &nb)))
+        (rc = release_entries(&df->arena, df->plan_b ? df->plan_b : df->plan, df->b->version, &b,
+                              &nb)))
         goto out_free;
     na = sort_unique(a, na);
     nb = sort_unique(b, nb);
@@ -333,6 +334,7 @@ void medsec_diff_free(struct medsec_diff *df)
     medsec_risk_register_release(&df->reg_a);
     medsec_risk_register_release(&df->reg_b);
     medsec_scan_plan_free(df->plan);
+    medsec_scan_plan_free(df->plan_b);
     medsec_arena_release(&df->arena);
     medsec_free(df);
 }
@@ -386,6 +388,69 @@ out_free:
     return rc;
 }
 
+/* Every release of @d matched against @db. */
+static medsec_err scan_device(const struct medsec_ctx *ctx, struct medsec_device *d,
+                              struct medsec_db *db, struct medsec_scan_plan **plan,
+                              struct medsec_error *err)
+{
+    size_t failed;
+    medsec_err rc;
+    if ((rc = medsec_scan_plan_new(ctx, plan, err)) ||
+        (rc = medsec_scan_plan_add_device(*plan, d, NULL, err)))
+        return rc;
+    return medsec_scan_plan_run(*plan, db, NULL, NULL, NULL, &failed, err);
+}
+
+static medsec_err diff_databases(const struct medsec_ctx *ctx, struct medsec_device *d,
+                                 struct medsec_db *db_a, struct medsec_db *db_b,
+                                 const char *version, struct medsec_diff **out,
+                                 struct medsec_error *err)
+{
+    const struct medsec_model *m = medsec_device_model(d);
+    struct medsec_diff *df = medsec_calloc(1, sizeof *df);
+    medsec_err rc;
+    *out = NULL;
+    if (!df)
+        return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    df->device = medsec_device_name(d);
+    df->with_db = df->databases = true;
+    if (!version)
+        version = m->device.current_version;
+    if ((rc = find_version(m, version, &df->a, err)))
+        goto out_fail;
+    df->b = df->a;
+    if ((rc = medsec_db_freshness(db_a, &df->db_a, err)) ||
+        (rc = medsec_db_freshness(db_b, &df->db_b, err)) ||
+        (rc = scan_device(ctx, d, db_a, &df->plan, err)) ||
+        (rc = scan_device(ctx, d, db_b, &df->plan_b, err)))
+        goto out_fail;
+    if ((rc = diff_findings(df)))
+        goto out_oom;
+    if ((rc = medsec_device_risks(d, db_a, df->a->version, &df->reg_a, NULL, NULL, err)) ||
+        (rc = medsec_device_risks(d, db_b, df->b->version, &df->reg_b, NULL, NULL, err)))
+        goto out_fail;
+    if ((rc = diff_risks(df)))
+        goto out_oom;
+    *out = df;
+    return MEDSEC_OK;
+out_oom:
+    medsec_error_set(err, rc, NULL, 0, 0, "out of memory while comparing databases");
+out_fail:
+    medsec_diff_free(df);
+    return rc;
+}
+
+medsec_err medsec_diff_databases(const struct medsec_ctx *ctx, struct medsec_device *d,
+                                 struct medsec_db *db_a, struct medsec_db *db_b,
+                                 const char *version, struct medsec_diff **out,
+                                 struct medsec_error *err)
+{
+    const struct medsec_ctx *use = ctx ? ctx : medsec_ctx_current(), *prev = medsec_ctx_enter(use);
+    medsec_err rc = diff_databases(use, d, db_a, db_b, version, out, err);
+    medsec_ctx_leave(prev);
+    return rc;
+}
+
 static medsec_err diff_releases(const struct medsec_ctx *ctx, struct medsec_device *d,
                                 struct medsec_db *db, const char *a, const char *b,
                                 struct medsec_diff **out, struct medsec_error *err)
@@ -412,10 +477,7 @@ static medsec_err diff_releases(const struct medsec_ctx *ctx, struct medsec_devi
     if ((rc = release_components(df, m, err)))
         goto out_fail;
     if (db) {
-        size_t failed;
-        if ((rc = medsec_scan_plan_new(ctx, &df->plan, err)) ||
-            (rc = medsec_scan_plan_add_device(df->plan, d, NULL, err)) ||
-            (rc = medsec_scan_plan_run(df->plan, db, NULL, NULL, NULL, &failed, err)))
+        if ((rc = scan_device(ctx, d, db, &df->plan, err)))
             goto out_fail;
         if ((rc = diff_findings(df)))
             goto out_oom;

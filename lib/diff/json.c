@@ -12,6 +12,15 @@ static void version_json(struct medsec_jsonw *w, const struct medsec_model_versi
     medsec_jsonw_object_end(w);
 }
 
+static void db_json(struct medsec_jsonw *w, const char *key, const struct medsec_db_status *st)
+{
+    medsec_jsonw_key(w, key);
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "last_import", st->last_import[0] ? st->last_import : NULL);
+    medsec_jsonw_kv_string(w, "last_update", st->last_update[0] ? st->last_update : NULL);
+    medsec_jsonw_object_end(w);
+}
+
 static void counts_json(struct medsec_jsonw *w, const struct medsec_diff_counts *c,
                         const char *(*name)(enum medsec_diff_change))
 {
@@ -171,6 +180,13 @@ void medsec_diff_json(struct medsec_jsonw *w, const struct medsec_diff *df)
     medsec_jsonw_key(w, "b");
     version_json(w, df->b);
     medsec_jsonw_kv_bool(w, "with_db", df->with_db);
+    if (df->databases) {
+        medsec_jsonw_key(w, "databases");
+        medsec_jsonw_object_begin(w);
+        db_json(w, "a", &df->db_a);
+        db_json(w, "b", &df->db_b);
+        medsec_jsonw_object_end(w);
+    }
 
     medsec_jsonw_key(w, "summary");
     medsec_jsonw_object_begin(w);

@@ -5,7 +5,8 @@ Validates (python3-jsonschema, Draft 2020-12):
   tests/scan/examples/diff-*), so the goldens the
   golden tests compare byte for byte are valid reports;
 - a live report for every ordered pair of releases (A = B included) of the example devices and the scan
-  tests' monitor, without a database and with the scan tests' database;
+  tests' monitor, without a database and with the scan tests' database, and for every release with two
+  dates of that database (fixture.sqlite and fixture-later.sqlite, either way round, and one with itself);
 and checks that each report's counts agree with its lists of changes.
 
 usage: check_diff_reports.py MEDSEC FIXTURE_DB SOURCE_ROOT
@@ -53,7 +54,7 @@ def check_counts(where, report, failures):
         for k in kinds:
             if report[name][k] != t.get(k, 0) or report["summary"][name][k] != report[name][k]:
                 failures.append(f"{where}: {name}: {k} {report[name][k]} but {t.get(k, 0)} listed")
-    if report["a"]["version"] == report["b"]["version"]:
+    if report["a"]["version"] == report["b"]["version"] and "databases" not in report:
         s = report["summary"]
         moved = sum(s[n][k] for n in s for k in s[n] if k != "unchanged")
         if moved:
@@ -100,6 +101,22 @@ def main():
                         failures.append(f"{where}: exit {p.returncode}: {p.stderr.strip()}")
                         continue
                     judge(where, p.stdout)
+
+    # two dates of the database on one release: the fixture, and the fixture a day later (KEV, EPSS)
+    later = db[: -len(".sqlite")] + "-later.sqlite"
+    for device in DEVICES:
+        for v in [None] + versions(root, device):
+            for pair in ((db, later), (later, db), (db, db)):
+                cmd = [medsec, "diff", "--json", "--db", pair[0], "--db", pair[1], device] + ([v] if v else [])
+                p = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
+                where = " ".join(cmd[1:])
+                if p.returncode != 0:
+                    failures.append(f"{where}: exit {p.returncode}: {p.stderr.strip()}")
+                    continue
+                judge(where, p.stdout)
+                report = json.loads(p.stdout)
+                if pair[0] == pair[1] and (report["findings"]["changes"] or report["risks"]["changes"]):
+                    failures.append(f"{where}: a database compared with itself shows changes")
 
     for f in failures:
         print(f)

@@ -23,6 +23,7 @@
 #define CLOUD MEDSEC_SOURCE_DIR "/examples/glucose-cloud"
 #define MONITOR MEDSEC_SOURCE_DIR "/tests/scan/data/monitor"
 #define ADVISORIES MEDSEC_SOURCE_DIR "/tests/scan/data/advisories"
+#define LATER MEDSEC_SOURCE_DIR "/tests/scan/data/later"
 
 /* A CycloneDX SBOM of the components given as JSON objects. */
 static struct medsec_sbom *sbom(const char *components)
@@ -292,7 +293,15 @@ static void properties(const char *dir, struct medsec_db *db)
 }
 
 /* A database of the scan tests' advisories in a temporary file; the caller removes @path. */
+static struct medsec_db *fixture_db_of(char path[64], const char *const *paths, size_t n);
+
 static struct medsec_db *fixture_db(char path[64])
+{
+    const char *paths[] = {ADVISORIES};
+    return fixture_db_of(path, paths, 1);
+}
+
+static struct medsec_db *fixture_db_of(char path[64], const char *const *paths, size_t n)
 {
     snprintf(path, 64, "/tmp/medsec-test-diff-XXXXXX");
     int fd = mkstemp(path);
@@ -302,9 +311,8 @@ static struct medsec_db *fixture_db(char path[64])
     struct medsec_db *db = NULL;
     struct medsec_error err;
     assert_int_equal(medsec_db_open(NULL, path, 0, &db, &err), MEDSEC_OK);
-    const char *paths[] = {ADVISORIES};
     struct medsec_db_import_stats st;
-    assert_int_equal(medsec_db_import(db, paths, 1, NULL, &st, NULL, &err), MEDSEC_OK);
+    assert_int_equal(medsec_db_import(db, paths, n, NULL, &st, NULL, &err), MEDSEC_OK);
     return db;
 }
 
@@ -358,6 +366,48 @@ static void test_findings(void **state)
     remove_db(db, path);
 }
 
+/* Two dates of the database on one release: the later one lists CVE-2099-1000 in KEV and gives
+ * EPSS scores; one database against itself shows nothing. */
+static void test_databases(void **state)
+{
+    (void)state;
+    char p1[64], p2[64];
+    const char *later[] = {ADVISORIES, LATER};
+    struct medsec_db *old = fixture_db(p1), *db = fixture_db_of(p2, later, 2);
+    struct medsec_device *d = open_device(MONITOR);
+    struct medsec_diff *df = NULL, *back = NULL, *same = NULL;
+    struct medsec_error err;
+    assert_int_equal(medsec_diff_databases(NULL, d, old, old, NULL, &same, &err), MEDSEC_OK);
+    assert_true(same->databases);
+    assert_int_equal(same->nsboms, 0);
+    assert_empty(same);
+    assert_int_equal(medsec_diff_databases(NULL, d, old, db, "1.0.0", &df, &err), MEDSEC_OK);
+    assert_int_equal(medsec_diff_databases(NULL, d, db, old, "1.0.0", &back, &err), MEDSEC_OK);
+    assert_int_equal(df->findings.n[MEDSEC_DIFF_ADDED], 0);
+    assert_int_equal(df->findings.n[MEDSEC_DIFF_REMOVED], 0);
+    size_t kev = 0;
+    for (size_t i = 0; i < df->nfindings; i++) {
+        const struct medsec_diff_finding *f = &df->findings_v[i];
+        assert_int_equal(f->change, MEDSEC_DIFF_UPDATED);
+        assert_true(f->changed & MEDSEC_DIFF_F_EPSS);
+        assert_false(f->changed & (MEDSEC_DIFF_F_VERSION | MEDSEC_DIFF_F_STATE));
+        if (f->changed & MEDSEC_DIFF_F_KEV) {
+            assert_string_equal(f->id, "CVE-2099-1000");
+            assert_false(f->a.vuln->kev);
+            assert_true(f->b.vuln->kev);
+            kev++;
+        }
+    }
+    assert_int_equal(kev, 2); /* widgetlib 1.0.1 (by name) and 1.0.2j (by purl) */
+    assert_mirror(df, back, MEDSEC_DIFF_UPDATED, MEDSEC_DIFF_UPDATED);
+    medsec_diff_free(same);
+    medsec_diff_free(df);
+    medsec_diff_free(back);
+    medsec_device_close(d);
+    remove_db(old, p1);
+    remove_db(db, p2);
+}
+
 static void test_unknown_version(void **state)
 {
     (void)state;
@@ -409,8 +459,8 @@ int main(void)
         cmocka_unit_test(test_renamed_purl),    cmocka_unit_test(test_same_name_other_type),
         cmocka_unit_test(test_purl_one_side),   cmocka_unit_test(test_qualifiers),
         cmocka_unit_test(test_duplicates),      cmocka_unit_test(test_properties),
-        cmocka_unit_test(test_findings),        cmocka_unit_test(test_unknown_version),
-        cmocka_unit_test(test_fault_injection),
+        cmocka_unit_test(test_findings),        cmocka_unit_test(test_databases),
+        cmocka_unit_test(test_unknown_version), cmocka_unit_test(test_fault_injection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
