@@ -9,6 +9,7 @@ const struct cmd medsec_commands[] = {
     {"cvss", cmd_cvss, "score CVSS v2/v3.x/v4.0 vectors; apply the MITRE medical-device rubric"},
     {"db", cmd_db, "import, update and inspect the local vulnerability database"},
     {"dfd", cmd_dfd, "draw a device's data-flow diagram with trust zones (SVG or DOT)"},
+    {"diff", cmd_diff, "what changed between two releases: components, findings, risks"},
     {"help", cmd_help, "show help for medsec or one of its commands"},
     {"risk", cmd_risk,
      "security risk register: exploitability x severity, controls, residual risk"},
