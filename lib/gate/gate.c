@@ -199,7 +199,7 @@ static medsec_err findings_rule(struct run *g, enum medsec_gate_rule rule,
         res->note = "no vulnerability database (--db): findings not checked";
         return MEDSEC_OK;
     }
-    size_t findings = 0, counted = 0, open_young = 0;
+    size_t findings = 0, closed = 0, counted = 0, open_young = 0;
     medsec_err rc = MEDSEC_OK;
     size_t n = medsec_scan_plan_count(g->plan);
     for (size_t i = 0; i < n && !rc; i++) {
@@ -207,6 +207,7 @@ static medsec_err findings_rule(struct run *g, enum medsec_gate_rule rule,
         if (!t->version || strcmp(t->version, v->version))
             continue;
         findings += t->result.nfindings + t->nassessed;
+        closed += t->nassessed;
         for (size_t k = 0; k < t->result.nfindings && !rc; k++) {
             const struct medsec_scan_finding *f = &t->result.findings[k];
             const struct medsec_sbom_component *c = &t->sbom->components[f->component];
@@ -251,10 +252,13 @@ static medsec_err findings_rule(struct run *g, enum medsec_gate_rule rule,
         }
     }
     if (!rc) {
-        res->note = rule == MEDSEC_GATE_KEV_NEEDS_RESPONSE
-                        ? fmt(g, "%zu findings, %zu in KEV", findings, counted)
-                        : fmt(g, "%zu findings, %zu unassessed (%zu within %ld days)", findings,
-                              counted, open_young, g->p->max_days);
+        res->note =
+            rule == MEDSEC_GATE_KEV_NEEDS_RESPONSE
+                ? fmt(g, "%zu findings (%zu assessed not affected or fixed), %zu open in KEV",
+                      findings, closed, counted)
+                : fmt(g,
+                      "%zu findings (%zu assessed not affected or fixed), %zu unassessed (%zu within %ld days)",
+                      findings, closed, counted, open_young, g->p->max_days);
         if (!res->note)
             rc = nomem(g);
     }
