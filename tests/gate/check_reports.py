@@ -1,5 +1,7 @@
-"""check_reports.py: `medsec gate` SARIF and JUnit XML reports judged from outside.
+"""check_reports.py: `medsec gate` JSON, SARIF and JUnit XML reports judged from outside.
 
+- JSON: validated against docs/schema/gate-report.schema.json (python3-jsonschema); its summary
+  counts its results.
 - SARIF: validated against the SARIF 2.1.0 schema that Microsoft's SARIF Multitool ships and by the
   Multitool's own `validate` command (installed as tests/scan/check_reports.py does); every result's
   ruleId names a rule of the run, and its region's line in device.yaml is where the failing item is
@@ -133,11 +135,22 @@ def main():
         return 77
     failures = []
     exe = multitool(os.path.join(root, "tests", "judges"))
+    schema = json.load(open(os.path.join(root, "docs", "schema", "gate-report.schema.json")))
+    jsonschema.Draft202012Validator.check_schema(schema)
     for args in (["examples/infusion-pump"], ["--db", db, "tests/scan/data/monitor"],
                  ["--db", db, "tests/gate/resolved"], ["examples/glucose-cloud"], ["tests/gate/escapes"],
                  ["--db", db, "--policy", "tests/gate/policies/kev-only.yaml", "tests/scan/data/monitor"]):
         _, text = run_gate(medsec, root, "--json", *args)
         report = json.loads(text)
+        errs = list(jsonschema.Draft202012Validator(schema).iter_errors(report))
+        print(f"{' '.join(args)}: JSON report: {len(report['results'])} results, {len(errs)} schema errors")
+        for e in errs[:10]:
+            failures.append(f"{' '.join(args)}: JSON schema: {'/'.join(map(str, e.path))}: {e.message}")
+        s = report["summary"]
+        if (s["checks"], s["failed"], s["skipped"], report["passed"]) != (
+                len(report["results"]), sum(r["result"] == "fail" for r in report["results"]),
+                sum(r["result"] == "skip" for r in report["results"]), s["failed"] == 0):
+            failures.append(f"{' '.join(args)}: JSON summary does not count the results")
         check_sarif(medsec, root, exe, args, report, failures)
         check_junit(medsec, root, args, report, failures)
     for f in failures:
