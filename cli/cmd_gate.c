@@ -374,7 +374,7 @@ int cmd_gate(int argc, char **argv)
     const struct cli_spec spec = {
         .cmd = "gate",
         .usage = "medsec gate DIR [--policy FILE] [--db PATH] [--version V]\n"
-                 "                 [--json | --sarif | --junit] [-o FILE]",
+                 "            [--json | --sarif | --junit] [-o FILE]",
         .about =
             "Decide whether the device in DIR may ship (docs/gate.md): evaluate each rule of the\n"
             "policy (no unjustified residual risk, no KEV finding without a response, no finding\n"

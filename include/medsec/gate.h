@@ -59,8 +59,9 @@ void medsec_gate_policy_default(struct medsec_gate_policy *p);
 /*
  * Read a policy from @text (YAML, @len bytes; @filename names it in errors) into @p (zeroed).
  * MEDSEC_EPARSE for YAML that is not well-formed, MEDSEC_EINVAL for a key, rule or value the format
- * does not allow, MEDSEC_ETOOBIG over MEDSEC_GATE_POLICY_MAX_BYTES; @err has file, line, column.
- * Release @p with medsec_gate_policy_release also after a failure.
+ * does not allow or a policy that turns on no rule, MEDSEC_ETOOBIG over
+ * MEDSEC_GATE_POLICY_MAX_BYTES; @err has file, line, column. Release @p with
+ * medsec_gate_policy_release also after a failure.
  */
 medsec_err medsec_gate_policy_parse(const char *text, size_t len, const char *filename,
                                     struct medsec_gate_policy *p, struct medsec_error *err)

@@ -245,6 +245,7 @@ medsec_err medsec_gate_policy_parse(const char *text, size_t len, const char *fi
         goto out_destroy;
     }
     bool have_format = false;
+    struct fy_node *rules_key = NULL;
     void *it = NULL;
     for (struct fy_node_pair *pr; !rc && (pr = fy_node_mapping_iterate(root, &it));) {
         struct fy_node *k = fy_node_pair_key(pr), *v = fy_node_pair_value(pr);
@@ -260,6 +261,7 @@ medsec_err medsec_gate_policy_parse(const char *text, size_t len, const char *fi
             p->name = scalar(&c, v ? v : k, "name", &rc);
         } else if (!strcmp(key, "rules")) {
             have_rules = true;
+            rules_key = k;
             rc = read_rules(&c, k, v);
         } else
             rc = fail(&c, k, "unknown key '%.60s' (expected gate, name, rules)", key);
@@ -268,6 +270,11 @@ medsec_err medsec_gate_policy_parse(const char *text, size_t len, const char *fi
         rc = fail(&c, root, "missing key 'gate' (the format version: gate: 1)");
     if (!rc && !have_rules)
         rc = fail(&c, root, "missing key 'rules'");
+    bool any = false;
+    for (size_t r = 0; r < MEDSEC_GATE_RULE_COUNT; r++)
+        any |= p->enabled[r];
+    if (!rc && !any) /* a gate that checks nothing would pass every release */
+        rc = fail(&c, rules_key, "rules: the policy turns on no rule");
     if (!rc && !p->name)
         p->name = p->file;
 out_destroy:

@@ -204,6 +204,7 @@ static void test_policy(void **state)
         {"gate: 1\nrules:\n  untriaged_max_days: {days: 99999999}\n", MEDSEC_EINVAL, 3, 30, "days"},
         {"gate: 1\nrules: [a]\n", MEDSEC_EINVAL, 2, 9, "mapping"},
         {"gate: 1\n", MEDSEC_EINVAL, 1, 1, "rules"},
+        {"gate: 1\nrules:\n  kev_needs_response: false\n", MEDSEC_EINVAL, 2, 1, "no rule"},
         {"- gate\n", MEDSEC_EINVAL, 1, 3, "mapping"},
         {"gate: 1\nrules: {a: [}\n", MEDSEC_EPARSE, 0, 0, ""},
         {"gate: 1\nrules:\n  requirements_verified: *x\n", MEDSEC_EINVAL, 3, 27, "plain value"},
