@@ -84,6 +84,11 @@ medsec_err cli_escape(struct medsec_buf *b, const char *s);
  * stays valid for the next 15 calls (enough for one printf). */
 const char *cli_esc(const char *s);
 
+/* @path as a SARIF artifactLocation.uri (a URI reference, SARIF 2.1.0 3.4.3) written into @b:
+ * every byte a path segment may not hold percent-encoded, an absolute path as a file URI. Returns
+ * b->data, or NULL when memory ran out. */
+const char *cli_sarif_uri(struct medsec_buf *b, const char *path);
+
 /* True when @f is a terminal and the user did not ask for plain output (NO_COLOR set to anything
  * but the empty string, or TERM=dumb): progress bars are drawn only then. */
 bool cli_is_tty(FILE *f);
@@ -100,7 +105,7 @@ enum cli_opt_kind {
 };
 
 /* Output formats a command can offer beside its text (CLI_OPT_FORMAT). */
-enum cli_format { CLI_TEXT = 0, CLI_JSON, CLI_CSV, CLI_SARIF };
+enum cli_format { CLI_TEXT = 0, CLI_JSON, CLI_CSV, CLI_SARIF, CLI_JUNIT };
 
 struct cli_strings {
     const char **v;     /* owned array of pointers into argv; free with cli_strings_release */

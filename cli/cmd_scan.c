@@ -326,25 +326,6 @@ static const char *sarif_level(const struct medsec_scan_finding *f)
     return "note";
 }
 
-/* @path as a SARIF artifactLocation.uri, which is a URI reference (SARIF 2.1.0 3.4.3, RFC 3986):
- * every byte a path segment may not hold is percent-encoded (a space, '%', '#', '?', non-ASCII),
- * a relative path stays a relative reference (with a ':' in its first segment encoded, or it would
- * read as a scheme), and an absolute path becomes a file URI. NULL when memory ran out. */
-static const char *sarif_uri(struct medsec_buf *b, const char *path)
-{
-    medsec_buf_reset(b);
-    bool first = path[0] != '/'; /* in the first segment of a relative reference */
-    medsec_err rc = first ? MEDSEC_OK : medsec_buf_adds(b, "file://");
-    for (const unsigned char *s = (const unsigned char *)path; *s && !rc; s++) {
-        bool keep = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
-                    (*s >= '0' && *s <= '9') || strchr("-._~!$&'()*+,;=@/", *s) ||
-                    (*s == ':' && !first);
-        first &= *s != '/';
-        rc = keep ? medsec_buf_addc(b, (char)*s) : medsec_buf_addf(b, "%%%02X", *s);
-    }
-    return rc ? NULL : b->data;
-}
-
 /* The report; false when memory ran out. */
 static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p)
 {
@@ -446,7 +427,7 @@ static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
             medsec_jsonw_object_begin(w);
             medsec_jsonw_key(w, "artifactLocation");
             medsec_jsonw_object_begin(w);
-            const char *u = sarif_uri(&uri, t->path);
+            const char *u = cli_sarif_uri(&uri, t->path);
             ok &= u != NULL;
             medsec_jsonw_kv_string(w, "uri", u ? u : "");
             medsec_jsonw_object_end(w);

@@ -7,6 +7,7 @@ int cmd_cvss(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_dfd(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_gate(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_risk(int argc, char **argv);
 int cmd_threats(int argc, char **argv);

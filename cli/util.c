@@ -204,3 +204,22 @@ int cli_open_device(const char *dir, const struct medsec_device_opts *opts,
     medsec_diags_release(&diags);
     return rc ? cli_fail(&err, rc) : EXIT_OK_;
 }
+
+/* @path as a SARIF artifactLocation.uri, which is a URI reference (SARIF 2.1.0 3.4.3, RFC 3986):
+ * every byte a path segment may not hold is percent-encoded (a space, '%', '#', '?', non-ASCII),
+ * a relative path stays a relative reference (with a ':' in its first segment encoded, or it would
+ * read as a scheme), and an absolute path becomes a file URI. NULL when memory ran out. */
+const char *cli_sarif_uri(struct medsec_buf *b, const char *path)
+{
+    medsec_buf_reset(b);
+    bool first = path[0] != '/'; /* in the first segment of a relative reference */
+    medsec_err rc = first ? MEDSEC_OK : medsec_buf_adds(b, "file://");
+    for (const unsigned char *s = (const unsigned char *)path; *s && !rc; s++) {
+        bool keep = (*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+                    (*s >= '0' && *s <= '9') || strchr("-._~!$&'()*+,;=@/", *s) ||
+                    (*s == ':' && !first);
+        first &= *s != '/';
+        rc = keep ? medsec_buf_addc(b, (char)*s) : medsec_buf_addf(b, "%%%02X", *s);
+    }
+    return rc ? NULL : b->data;
+}

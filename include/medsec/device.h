@@ -64,6 +64,8 @@ void medsec_device_close(struct medsec_device *d);
 const struct medsec_model *medsec_device_model(const struct medsec_device *d);
 const char *medsec_device_dir(const struct medsec_device *d);
 const char *medsec_device_name(const struct medsec_device *d);
+/* The context the handle runs under (what medsec_device_open was given, or the default). */
+const struct medsec_ctx *medsec_device_ctx(const struct medsec_device *d);
 /* The element graph (docs/threats.md, "The element graph"), built at open. */
 const struct medsec_tm_graph *medsec_device_graph(const struct medsec_device *d);
 
@@ -196,6 +198,12 @@ const struct medsec_scan_target *medsec_scan_plan_target(const struct medsec_sca
                                                          size_t i);
 /* Components over every target (what a run will match). */
 uint64_t medsec_scan_plan_components(const struct medsec_scan_plan *p);
+
+/* The security file's entry that assesses finding @f of target @t (same id or alias, naming the
+ * component or an item whose SBOM this is), or NULL (also for a bare SBOM). */
+const struct medsec_model_vulnerability *
+medsec_scan_target_assessment(const struct medsec_scan_target *t,
+                              const struct medsec_scan_finding *f);
 
 /* True when two targets belong to the same release of the same device. */
 bool medsec_scan_target_same_release(const struct medsec_scan_target *a,

@@ -119,6 +119,11 @@ const char *medsec_device_dir(const struct medsec_device *d)
     return d->model->dir;
 }
 
+const struct medsec_ctx *medsec_device_ctx(const struct medsec_device *d)
+{
+    return d->ctx;
+}
+
 const char *medsec_device_name(const struct medsec_device *d)
 {
     return d->name;

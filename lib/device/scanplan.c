@@ -209,6 +209,13 @@ static const struct medsec_model_vulnerability *assessment_of(const struct medse
     return NULL;
 }
 
+const struct medsec_model_vulnerability *
+medsec_scan_target_assessment(const struct medsec_scan_target *t,
+                              const struct medsec_scan_finding *f)
+{
+    return t->model ? assessment_of(t, f) : NULL;
+}
+
 /* The manufacturer's assessment wins: a finding assessed not_affected or fixed moves to
  * t->assessed; one assessed affected or under investigation carries the file's CVSS. */
 static medsec_err apply_assessment(struct medsec_scan_target *t)
