@@ -217,6 +217,13 @@ medsec_err medsec_triage_assess(const struct medsec_triage *t, struct medsec_db 
                                 const struct medsec_triage_assess_opts *opts,
                                 struct medsec_triage_report *out, struct medsec_error *err)
     __attribute__((warn_unused_result));
+/* The same over @n targets of the caller's (scanned, with their model when they belong to a
+ * device). */
+medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct medsec_db *db,
+                                        const struct medsec_scan_target *const *targets, size_t n,
+                                        const struct medsec_triage_assess_opts *opts,
+                                        struct medsec_triage_report *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 void medsec_triage_report_release(struct medsec_triage_report *r);
 
 /* A report counted, for release @release (NULL: all). `open` counts what is untriaged, stale or

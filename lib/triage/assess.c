@@ -494,10 +494,10 @@ static bool wanted(const struct medsec_scan_target *t, const struct medsec_triag
     return (o && o->all) || release_fielded(t);
 }
 
-medsec_err medsec_triage_assess(const struct medsec_triage *t, struct medsec_db *db,
-                                const struct medsec_scan_plan *plan,
-                                const struct medsec_triage_assess_opts *opts,
-                                struct medsec_triage_report *out, struct medsec_error *err)
+medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct medsec_db *db,
+                                        const struct medsec_scan_target *const *targets, size_t n,
+                                        const struct medsec_triage_assess_opts *opts,
+                                        struct medsec_triage_report *out, struct medsec_error *err)
 {
     memset(out, 0, sizeof *out);
     out->arena = (struct medsec_arena)MEDSEC_ARENA_INIT;
@@ -508,9 +508,8 @@ medsec_err medsec_triage_assess(const struct medsec_triage *t, struct medsec_db 
     if (!used)
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     medsec_err rc = MEDSEC_OK;
-    size_t n = medsec_scan_plan_count(plan);
     for (size_t ti = 0; ti < n && !rc; ti++) {
-        const struct medsec_scan_target *tg = medsec_scan_plan_target(plan, ti);
+        const struct medsec_scan_target *tg = targets[ti];
         if (!wanted(tg, opts))
             continue;
         const char *rdate = release_date(tg);
@@ -568,7 +567,7 @@ medsec_err medsec_triage_assess(const struct medsec_triage *t, struct medsec_db 
         const struct medsec_triage_decision *dec = &t->decisions[d];
         bool shipped = false;
         for (size_t ti = 0; ti < n && !shipped; ti++) {
-            const struct medsec_scan_target *tg = medsec_scan_plan_target(plan, ti);
+            const struct medsec_scan_target *tg = targets[ti];
             if (!wanted(tg, opts))
                 continue;
             for (size_t k = 0; k < tg->sbom->ncomponents && !shipped; k++) {
@@ -583,6 +582,24 @@ medsec_err medsec_triage_assess(const struct medsec_triage *t, struct medsec_db 
             out->unused[out->nunused++] = (struct medsec_triage_unused){dec, shipped};
     }
     medsec_free(used);
+    return rc;
+}
+
+medsec_err medsec_triage_assess(const struct medsec_triage *t, struct medsec_db *db,
+                                const struct medsec_scan_plan *plan,
+                                const struct medsec_triage_assess_opts *opts,
+                                struct medsec_triage_report *out, struct medsec_error *err)
+{
+    size_t n = medsec_scan_plan_count(plan);
+    const struct medsec_scan_target **v = medsec_calloc(n + 1, sizeof *v);
+    if (!v) {
+        memset(out, 0, sizeof *out);
+        return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = medsec_scan_plan_target(plan, i);
+    medsec_err rc = medsec_triage_assess_targets(t, db, v, n, opts, out, err);
+    medsec_free(v);
     return rc;
 }
 
