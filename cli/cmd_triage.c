@@ -293,11 +293,14 @@ static int print_json(struct cli_output *out, const struct medsec_triage_report 
 }
 
 static int triage_set(int argc, char **argv);
+static int triage_sync(int argc, char **argv);
 
 int cmd_triage(int argc, char **argv)
 {
     if (argc > 1 && !strcmp(argv[1], "set"))
         return triage_set(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "sync"))
+        return triage_sync(argc - 1, argv + 1);
     int format = CLI_TEXT;
     const char *dbpath = NULL, *output = NULL, *version = NULL;
     bool all = false;
@@ -318,14 +321,16 @@ int cmd_triage(int argc, char **argv)
         .cmd = "triage",
         .usage = "medsec triage DIR [--db PATH] [--version V | --all] [--triage FILE]... [--json] "
                  "[-o FILE]\n"
-                 "medsec triage set DIR VULN COMPONENT --state S --by WHO [options]",
+                 "medsec triage set DIR VULN COMPONENT --state S --by WHO [options]\n"
+                 "medsec triage sync DIR [--db PATH] [--triage FILE]",
         .about =
             "Match every release of the device in DIR that is in the field against the vulnerability\n"
             "database and hold each finding against the triage file (DIR/triage.yaml, docs/triage.md):\n"
             "decided by hand, decided by a rule, assessed in the security file, untriaged, stale (the\n"
             "advisory's ranges, score or KEV status changed since the decision) or past its due date.\n"
             "Decisions that match no finding any more are listed as no longer applying.\n"
-            "`medsec triage set --help` records a decision.\n",
+            "`medsec triage set --help` records a decision; `medsec triage sync` records when each\n"
+            "finding was first seen (due dates count from it).\n",
         .opts = opts,
         .more =
             "Exit: 0 every finding is decided and none is stale or past due, 1 some finding is\n"
@@ -531,5 +536,75 @@ out:
     medsec_buf_release(&b);
     session_release(&s);
     cli_strings_release(&resp);
+    return ex;
+}
+
+/* ---- triage sync ---- */
+
+static int triage_sync(int argc, char **argv)
+{
+    const char *dbpath = NULL, *file = NULL;
+    const struct cli_option opts[] = {
+        CLI_OPT_DB(&dbpath),
+        {0, "triage", CLI_OPT_STRING, &file, 0, "FILE",
+         "the triage file to write (default DIR/triage.yaml)"},
+        CLI_OPT_END,
+    };
+    const struct cli_spec spec = {
+        .cmd = "triage sync",
+        .usage = "medsec triage sync DIR [--db PATH] [--triage FILE]",
+        .about =
+            "Record today as the day each finding of the releases in the field was first seen, for\n"
+            "every finding that has no `seen` record yet: due dates count from it (docs/triage.md).\n"
+            "The triage file is rewritten atomically with every other entry kept.\n",
+        .opts = opts,
+        .more = "Exit: 0 written, 2 bad input, 3 an internal error.\n",
+        CLI_ONE_DEVICE_FOLDER,
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    struct session s = {0};
+    struct medsec_triage_report rep = {0};
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    struct medsec_error err;
+    medsec_err rc = MEDSEC_OK;
+    char today[11];
+    if ((ex = session_open(&s, "triage sync", args[0], NULL, file, dbpath)) != EXIT_OK_)
+        goto out;
+    struct medsec_triage_assess_opts ao = {cli_today(today), NULL, false};
+    if ((rc = medsec_triage_assess(s.t, s.db, s.p, &ao, &rep, &err))) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    size_t before = s.t->nseen;
+    for (size_t i = 0; i < rep.nitems && !rc; i++) {
+        const struct medsec_triage_item *it = &rep.items[i];
+        if (!it->finding || it->seen_recorded)
+            continue;
+        const struct medsec_sbom_component *c = &it->target->sbom->components[it->component];
+        const char *ref = c->ref ? c->ref : c->purl;
+        if (ref)
+            rc = medsec_triage_mark_seen(s.t, it->vuln, ref, c->version, today, &err);
+    }
+    if (rc) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    const char *path = file ? file : s.default_file;
+    if (medsec_triage_format(s.t, &b) ||
+        (rc = medsec_file_write_atomic(path, b.data, b.len, &err))) {
+        if (!rc)
+            fputs("medsec triage sync: out of memory\n", stderr);
+        ex = rc ? cli_fail(&err, rc) : EXIT_INTERNAL;
+        goto out;
+    }
+    fprintf(stderr, "medsec triage sync: %zu finding%s first seen today (%s) written to %s\n",
+            s.t->nseen - before, s.t->nseen - before == 1 ? "" : "s", today, cli_esc(path));
+out:
+    medsec_buf_release(&b);
+    medsec_triage_report_release(&rep);
+    session_release(&s);
     return ex;
 }

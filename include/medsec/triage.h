@@ -183,6 +183,7 @@ struct medsec_triage_item {
     const char *first_seen; /* YYYY-MM-DD: the seen record, else the release date */
     const char *due;        /* YYYY-MM-DD, for what is still open; NULL when decided */
     bool past_due;
+    bool seen_recorded; /* first_seen comes from a `seen:` record */
 };
 
 /* A decision that matched nothing in the releases looked at. */

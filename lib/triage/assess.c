@@ -421,7 +421,7 @@ static medsec_err rule_for(struct run *R, const struct medsec_scan_target *t,
 
 static const char *first_seen(const struct medsec_triage *t, const struct medsec_scan_vuln *v,
                               const char *vuln, const struct medsec_sbom_component *c,
-                              const char *release_date)
+                              const char *release_date, bool *recorded)
 {
     const char *best = NULL;
     for (size_t i = 0; i < t->nseen; i++) {
@@ -432,6 +432,7 @@ static const char *first_seen(const struct medsec_triage *t, const struct medsec
             (!best || strcmp(s->first_seen, best) < 0))
             best = s->first_seen;
     }
+    *recorded = best != NULL;
     return best ? best : release_date;
 }
 
@@ -541,7 +542,7 @@ medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct me
                 rc = rule_for(&R, tg, f, c, &it);
             if (rc)
                 break;
-            it.first_seen = first_seen(t, f->vuln, NULL, c, rdate);
+            it.first_seen = first_seen(t, f->vuln, NULL, c, rdate, &it.seen_recorded);
             if (it.status == MEDSEC_TRIAGE_UNTRIAGED || it.status == MEDSEC_TRIAGE_STALE ||
                 it.state == MEDSEC_VEX_IN_TRIAGE)
                 rc = set_due(&R, &it, today);

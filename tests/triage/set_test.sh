@@ -43,4 +43,14 @@ cp "$f" "$tmp/keep"
     --state not_affected --by x 2>/dev/null
 [ $? -eq 2 ] || fail "not_affected without justification should exit 2"
 cmp -s "$f" "$tmp/keep" || fail "a refused set changed the file"
+# sync: a seen record for every finding without one, once
+cp tests/triage/data/pump-triage.yaml "$f"
+"$bin" triage sync --db "$db1" --triage "$f" examples/infusion-pump 2>"$tmp/err" || fail "sync failed"
+grep -q '17 findings first seen today (2026-11-28)' "$tmp/err" || fail "sync: $(cat "$tmp/err")"
+"$bin" triage sync --db "$db1" --triage "$f" examples/infusion-pump 2>"$tmp/err" || fail "sync 2"
+grep -q ' 0 findings first seen' "$tmp/err" || fail "second sync added records: $(cat "$tmp/err")"
+# due dates now count from today: the untriaged findings are open but not past due
+"$bin" triage --db "$db1" --triage "$f" examples/infusion-pump >"$tmp/out" 2>&1
+[ $? -eq 1 ] || fail "untriaged findings should still exit 1"
+grep -q 'past due 0)$' "$tmp/out" || fail "nothing should be past due after sync: $(tail -1 "$tmp/out")"
 echo "set_test: ok"
