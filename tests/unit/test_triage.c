@@ -463,6 +463,38 @@ static void test_stale_and_releases(void **state)
     medsec_triage_free(t);
 }
 
+/* Due dates: first seen plus the policy's days for the severity, the KEV days when shorter. */
+static void test_due(void **state)
+{
+    (void)state;
+    struct fixture x;
+    fixture_init(&x, "1", "1.0.2j");
+    struct medsec_triage *t =
+        load("medsec_triage: 1\npolicy:\n  due_days: {high: 30, kev: 7}\n"
+             "seen:\n  - vuln: CVE-2099-2\n    component: mb/linux\n    version: 4.9.30\n"
+             "    first_seen: 2026-01-01\n");
+    const struct medsec_scan_target *tg[] = {&x.target};
+    struct medsec_triage_assess_opts o = {"2026-01-20", NULL, false};
+    struct medsec_triage_report r;
+    struct medsec_error err;
+    assert_int_equal(medsec_triage_assess_targets(t, NULL, tg, 1, &o, &r, &err), MEDSEC_OK);
+    const struct medsec_triage_item *it = item(&r, "1", "CVE-2099-2");
+    assert_string_equal(it->first_seen, "2026-01-01");
+    assert_true(it->seen_recorded);
+    assert_string_equal(it->due, "2026-01-31");
+    assert_false(it->past_due);
+    /* no seen record and no release date: no due date */
+    assert_null(item(&r, "1", "CVE-2099-3")->due);
+    medsec_triage_report_release(&r);
+    x.vuln[1].kev = true;
+    assert_int_equal(medsec_triage_assess_targets(t, NULL, tg, 1, &o, &r, &err), MEDSEC_OK);
+    it = item(&r, "1", "CVE-2099-2");
+    assert_string_equal(it->due, "2026-01-08");
+    assert_true(it->past_due);
+    medsec_triage_report_release(&r);
+    medsec_triage_free(t);
+}
+
 static void test_format_round_trip(void **state)
 {
     (void)state;
@@ -518,7 +550,7 @@ int main(void)
         cmocka_unit_test(test_load_caps),         cmocka_unit_test(test_load_nomem),
         cmocka_unit_test(test_fingerprint),       cmocka_unit_test(test_rules),
         cmocka_unit_test(test_local_rule_scope),  cmocka_unit_test(test_stale_and_releases),
-        cmocka_unit_test(test_format_round_trip),
+        cmocka_unit_test(test_format_round_trip), cmocka_unit_test(test_due),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
