@@ -13,6 +13,7 @@
 #include "medsec/device.h"
 #include "medsec/file.h"
 #include "medsec/json.h"
+#include "medsec/model.h"
 #include "medsec/scan.h"
 #include "medsec/triage.h"
 
@@ -40,14 +41,25 @@ static bool exists(const char *path)
     return stat(path, &st) == 0;
 }
 
-/* Read DIR/triage.yaml (when there is one) and every --triage file, or only @only (when it exists);
- * scan every release. */
+/* Open the device; read its triage file (the security file's `triage:`, else DIR/triage.yaml, when
+ * there is one) and every --triage file, or only @only (when it exists); scan every release. */
 static int session_open(struct session *s, const char *cmd, const char *dir,
                         const struct cli_strings *files, const char *only, const char *dbpath)
 {
     struct medsec_error err;
     medsec_err rc;
-    s->default_file = medsec_path_join(dir, "triage.yaml");
+    if ((rc = medsec_scan_plan_new(cli_context(), &s->p, &err)))
+        return cli_fail(&err, rc);
+    struct medsec_diags diags = MEDSEC_DIAGS_INIT;
+    rc = medsec_scan_plan_add(s->p, dir, &diags, &err);
+    cli_print_diags(stderr, &diags);
+    medsec_diags_release(&diags);
+    if (rc)
+        return cli_fail(&err, rc);
+    /* the security file's `triage:` names the device's triage file; else DIR/triage.yaml */
+    const struct medsec_model *m =
+        medsec_scan_plan_count(s->p) ? medsec_scan_plan_target(s->p, 0)->model : NULL;
+    s->default_file = medsec_path_join(dir, m && m->triage ? m->triage : "triage.yaml");
     if (!s->default_file) {
         fprintf(stderr, "medsec %s: out of memory\n", cmd);
         return EXIT_INTERNAL;
@@ -60,14 +72,6 @@ static int session_open(struct session *s, const char *cmd, const char *dir,
     for (size_t i = 0; files && i < files->n; i++)
         if ((rc = medsec_triage_read(s->t, files->v[i], &err)))
             return cli_fail(&err, rc);
-    if ((rc = medsec_scan_plan_new(cli_context(), &s->p, &err)))
-        return cli_fail(&err, rc);
-    struct medsec_diags diags = MEDSEC_DIAGS_INIT;
-    rc = medsec_scan_plan_add(s->p, dir, &diags, &err);
-    cli_print_diags(stderr, &diags);
-    medsec_diags_release(&diags);
-    if (rc)
-        return cli_fail(&err, rc);
     int ex = cli_open_vulndb(cmd, dbpath, &s->db, &s->owned_db);
     if (ex != EXIT_OK_)
         return ex;

@@ -53,4 +53,13 @@ grep -q ' 0 findings first seen' "$tmp/err" || fail "second sync added records: 
 "$bin" triage --db "$db1" --triage "$f" examples/infusion-pump >"$tmp/out" 2>&1
 [ $? -eq 1 ] || fail "untriaged findings should still exit 1"
 grep -q 'past due 0)$' "$tmp/out" || fail "nothing should be past due after sync: $(tail -1 "$tmp/out")"
+# the security file's `triage:` names the device's triage file
+cp -r tests/scan/data/monitor "$tmp/dev"
+printf 'triage: review/decisions.yaml\n' >>"$tmp/dev/device.yaml"
+mkdir "$tmp/dev/review"
+printf 'medsec_triage: 1\ndecisions:\n  - vuln: CVE-1\n' >"$tmp/dev/review/decisions.yaml"
+"$bin" triage --db "$db1" "$tmp/dev" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] || fail "a bad triage file named by the security file should exit 2"
+grep -q 'review/decisions.yaml:3:5: error: decision on CVE-1 without `component`' "$tmp/err" ||
+    fail "the error should name the file the security file names: $(cat "$tmp/err")"
 echo "set_test: ok"
