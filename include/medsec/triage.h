@@ -6,8 +6,9 @@
  *
  *     struct medsec_triage *t;
  *     struct medsec_triage_report rep;
- *     if (medsec_triage_new(&t, &err) == MEDSEC_OK && medsec_triage_read(t, path, &err) ==
- * MEDSEC_OK && medsec_triage_assess(t, db, plan, NULL, &rep, &err) == MEDSEC_OK) {
+ *     if (medsec_triage_new(&t, &err) == MEDSEC_OK &&
+ *         medsec_triage_read(t, path, &err) == MEDSEC_OK &&
+ *         medsec_triage_assess(t, db, plan, NULL, &rep, &err) == MEDSEC_OK) {
  *         ... rep.items[i] ...
  *         medsec_triage_report_release(&rep);
  *     }
