@@ -1,0 +1,614 @@
+/* cmd_triage.c: `medsec triage DIR`: every finding of the device's releases against the triage
+ * file (untriaged, stale, past due, decided by rule or by hand), and `medsec triage set`, which
+ * records a decision by rewriting the triage file. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "medsec/alloc.h"
+#include "medsec/buf.h"
+#include "medsec/db.h"
+#include "medsec/device.h"
+#include "medsec/file.h"
+#include "medsec/json.h"
+#include "medsec/model.h"
+#include "medsec/scan.h"
+#include "medsec/triage.h"
+
+/* What both forms share: the triage files read, the plan scanned. */
+struct session {
+    struct medsec_triage *t;
+    struct medsec_scan_plan *p;
+    struct medsec_db *db;
+    char *owned_db;
+    char *default_file; /* DIR/triage.yaml */
+};
+
+static void session_release(struct session *s)
+{
+    medsec_triage_free(s->t);
+    medsec_scan_plan_free(s->p);
+    medsec_db_close(s->db);
+    medsec_free(s->owned_db);
+    medsec_free(s->default_file);
+}
+
+static bool exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* Open the device; read its triage file (the security file's `triage:`, else DIR/triage.yaml, when
+ * there is one) and every --triage file, or only @only (when it exists); scan every release. */
+static int session_open(struct session *s, const char *cmd, const char *dir,
+                        const struct cli_strings *files, const char *only, const char *dbpath)
+{
+    struct medsec_error err;
+    medsec_err rc;
+    if ((rc = medsec_scan_plan_new(cli_context(), &s->p, &err)))
+        return cli_fail(&err, rc);
+    struct medsec_diags diags = MEDSEC_DIAGS_INIT;
+    rc = medsec_scan_plan_add(s->p, dir, &diags, &err);
+    cli_print_diags(stderr, &diags);
+    medsec_diags_release(&diags);
+    if (rc)
+        return cli_fail(&err, rc);
+    /* the security file's `triage:` names the device's triage file; else DIR/triage.yaml */
+    const struct medsec_model *m =
+        medsec_scan_plan_count(s->p) ? medsec_scan_plan_target(s->p, 0)->model : NULL;
+    s->default_file = medsec_path_join(dir, m && m->triage ? m->triage : "triage.yaml");
+    if (!s->default_file) {
+        fprintf(stderr, "medsec %s: out of memory\n", cmd);
+        return EXIT_INTERNAL;
+    }
+    if ((rc = medsec_triage_new(&s->t, &err)))
+        return cli_fail(&err, rc);
+    const char *first = only ? only : s->default_file;
+    if (exists(first) && (rc = medsec_triage_read(s->t, first, &err)))
+        return cli_fail(&err, rc);
+    for (size_t i = 0; files && i < files->n; i++)
+        if ((rc = medsec_triage_read(s->t, files->v[i], &err)))
+            return cli_fail(&err, rc);
+    int ex = cli_open_vulndb(cmd, dbpath, &s->db, &s->owned_db);
+    if (ex != EXIT_OK_)
+        return ex;
+    size_t failed = 0;
+    rc = medsec_scan_plan_run(s->p, s->db, NULL, NULL, NULL, &failed, &err);
+    for (size_t i = 0; i < medsec_scan_plan_count(s->p) && (!rc || i <= failed); i++) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(s->p, i);
+        cli_print_diags(stderr, &t->notes);
+    }
+    return rc ? cli_fail(&err, rc) : EXIT_OK_;
+}
+
+static const char *sev_name(const struct medsec_scan_finding *f)
+{
+    return f ? medsec_cvss_severity_name(f->vuln->severity) : "-";
+}
+
+/* "untriaged", "stale", "rule", "hand", with ", past due" */
+static const char *status_text(const struct medsec_triage_item *it, char *buf, size_t cap)
+{
+    snprintf(buf, cap, "%s%s", medsec_triage_status_name(it->status),
+             it->past_due ? ", past due" : "");
+    return buf;
+}
+
+static const char *decided_by(const struct medsec_triage_item *it, char *buf, size_t cap)
+{
+    if (it->rule)
+        snprintf(buf, cap, "rule %s", it->rule->id);
+    else if (it->decision)
+        snprintf(buf, cap, "%s%s%s", it->decision->by, it->decision->at ? " " : "",
+                 it->decision->at ? it->decision->at : "");
+    else
+        snprintf(buf, cap, "-");
+    return buf;
+}
+
+static void counts_line(FILE *out, const char *indent, const struct medsec_triage_counts *c)
+{
+    fprintf(out,
+            "%s%zu findings: decided by rule %zu, by hand %zu, by the security file %zu; "
+            "remaining %zu (untriaged %zu, stale %zu, past due %zu)\n",
+            indent, c->findings, c->by_status[MEDSEC_TRIAGE_BY_RULE],
+            c->by_status[MEDSEC_TRIAGE_BY_HAND], c->by_status[MEDSEC_TRIAGE_BY_FILE], c->open,
+            c->by_status[MEDSEC_TRIAGE_UNTRIAGED], c->by_status[MEDSEC_TRIAGE_STALE], c->past_due);
+}
+
+static int print_text(FILE *out, const struct session *s, const struct medsec_triage_report *r)
+{
+    static const char *const hdr[] = {"STATUS",        "COMPONENT",  "VERSION",
+                                      "VULNERABILITY", "SEVERITY",   "KEV",
+                                      "STATE",         "DECIDED BY", "DUE"};
+    size_t n = medsec_scan_plan_count(s->p);
+    bool first = true;
+    for (size_t i = 0; i < n;) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(s->p, i);
+        size_t j = i + 1;
+        while (j < n && medsec_scan_target_same_release(t, medsec_scan_plan_target(s->p, j)))
+            j++;
+        /* the items of this release */
+        bool any = false;
+        for (size_t k = 0; k < r->nitems && !any; k++)
+            any = medsec_scan_target_same_release(r->items[k].target, t);
+        if (!any) {
+            i = j;
+            continue;
+        }
+        struct medsec_triage_counts c;
+        medsec_triage_summary(r, t->version, &c);
+        fprintf(out, "%s%s: version %s%s\n", first ? "" : "\n",
+                cli_esc(t->device ? t->device : "-"), cli_esc(t->version ? t->version : "-"),
+                t->current ? " (current)" : "");
+        first = false;
+        counts_line(out, "  ", &c);
+        struct cli_table tab;
+        if (cli_table_init(&tab, 9, hdr))
+            return EXIT_INTERNAL;
+        for (size_t k = 0; k < r->nitems; k++) {
+            const struct medsec_triage_item *it = &r->items[k];
+            if (!medsec_scan_target_same_release(it->target, t) ||
+                it->status == MEDSEC_TRIAGE_BY_FILE)
+                continue;
+            const struct medsec_sbom_component *comp = &it->target->sbom->components[it->component];
+            char st[48], by[300];
+            const char *row[] = {status_text(it, st, sizeof st),
+                                 comp->ref ? comp->ref : comp->name,
+                                 comp->version,
+                                 it->vuln,
+                                 sev_name(it->finding),
+                                 it->finding && it->finding->vuln->kev ? "yes" : "-",
+                                 medsec_vex_state_name(it->state),
+                                 decided_by(it, by, sizeof by),
+                                 it->due};
+            if (cli_table_add(&tab, row)) {
+                cli_table_release(&tab);
+                return EXIT_INTERNAL;
+            }
+        }
+        if (tab.nrows > 1)
+            cli_table_print(&tab, out);
+        cli_table_release(&tab);
+        for (size_t k = 0; k < r->nitems; k++) {
+            const struct medsec_triage_item *it = &r->items[k];
+            if (!medsec_scan_target_same_release(it->target, t))
+                continue;
+            if (it->status == MEDSEC_TRIAGE_STALE)
+                fprintf(out,
+                        "  stale: %s on %s: decided against advisory fingerprint %s (%s:%u), "
+                        "today's is %s\n",
+                        cli_esc(it->vuln), cli_esc(it->decision->component),
+                        cli_esc(it->decision->fingerprint), cli_esc(it->decision->file),
+                        it->decision->line, it->fingerprint);
+            else if (it->rule)
+                fprintf(out, "  rule %s on %s: %s\n", cli_esc(it->rule->id), cli_esc(it->vuln),
+                        cli_esc(it->rule_reason));
+        }
+        i = j;
+    }
+    for (size_t k = 0; k < r->nunused; k++) {
+        const struct medsec_triage_decision *d = r->unused[k].decision;
+        fprintf(out, "%sno longer applies: %s on %s%s%s (%s:%u): %s\n", k ? "" : "\n",
+                cli_esc(d->vuln), cli_esc(d->component), d->version || d->versions ? " " : "",
+                cli_esc(d->version    ? d->version
+                        : d->versions ? d->versions
+                                      : ""),
+                cli_esc(d->file), d->line,
+                r->unused[k].shipped ? "the component ships but no finding matches any more"
+                                     : "no release looked at ships the component in that version");
+    }
+    struct medsec_triage_counts all;
+    medsec_triage_summary(r, NULL, &all);
+    fputs("\n", out);
+    counts_line(out, "", &all);
+    return EXIT_OK_;
+}
+
+static void json_item(struct medsec_jsonw *w, const struct medsec_triage_item *it)
+{
+    const struct medsec_sbom_component *c = &it->target->sbom->components[it->component];
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "release", it->target->version);
+    medsec_jsonw_kv_string(w, "sbom", it->target->path);
+    medsec_jsonw_kv_string(w, "component", c->ref);
+    medsec_jsonw_kv_string(w, "name", c->name);
+    medsec_jsonw_kv_string(w, "version", c->version);
+    medsec_jsonw_kv_string(w, "vulnerability", it->vuln);
+    if (it->finding) {
+        medsec_jsonw_kv_string(w, "severity", sev_name(it->finding));
+        medsec_jsonw_kv_bool(w, "kev", it->finding->vuln->kev);
+        medsec_jsonw_kv_string(w, "fingerprint", it->fingerprint);
+    }
+    medsec_jsonw_kv_string(w, "status", medsec_triage_status_name(it->status));
+    medsec_jsonw_kv_string(w, "state", medsec_vex_state_name(it->state));
+    if (it->decision) {
+        const struct medsec_triage_decision *d = it->decision;
+        medsec_jsonw_key(w, "decision");
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_kv_string(w, "file", d->file);
+        medsec_jsonw_kv_int(w, "line", d->line);
+        medsec_jsonw_kv_string(w, "by", d->by);
+        medsec_jsonw_kv_string(w, "at", d->at);
+        medsec_jsonw_kv_string(w, "fingerprint", d->fingerprint);
+        medsec_jsonw_object_end(w);
+    }
+    if (it->rule) {
+        medsec_jsonw_kv_string(w, "rule", it->rule->id);
+        medsec_jsonw_kv_string(w, "rule_reason", it->rule_reason);
+    }
+    medsec_jsonw_kv_string(w, "first_seen", it->first_seen);
+    medsec_jsonw_kv_string(w, "due", it->due);
+    medsec_jsonw_kv_bool(w, "past_due", it->past_due);
+    medsec_jsonw_object_end(w);
+}
+
+static void json_counts(struct medsec_jsonw *w, const struct medsec_triage_counts *c)
+{
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_int(w, "findings", (long long)c->findings);
+    medsec_jsonw_kv_int(w, "by_rule", (long long)c->by_status[MEDSEC_TRIAGE_BY_RULE]);
+    medsec_jsonw_kv_int(w, "by_hand", (long long)c->by_status[MEDSEC_TRIAGE_BY_HAND]);
+    medsec_jsonw_kv_int(w, "by_security_file", (long long)c->by_status[MEDSEC_TRIAGE_BY_FILE]);
+    medsec_jsonw_kv_int(w, "untriaged", (long long)c->by_status[MEDSEC_TRIAGE_UNTRIAGED]);
+    medsec_jsonw_kv_int(w, "stale", (long long)c->by_status[MEDSEC_TRIAGE_STALE]);
+    medsec_jsonw_kv_int(w, "past_due", (long long)c->past_due);
+    medsec_jsonw_kv_int(w, "remaining", (long long)c->open);
+    medsec_jsonw_object_end(w);
+}
+
+static int print_json(struct cli_output *out, const struct medsec_triage_report *r)
+{
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    struct medsec_jsonw w;
+    medsec_jsonw_init(&w, &b, 1);
+    medsec_jsonw_object_begin(&w);
+    struct medsec_triage_counts all;
+    medsec_triage_summary(r, NULL, &all);
+    medsec_jsonw_key(&w, "summary");
+    json_counts(&w, &all);
+    medsec_jsonw_key(&w, "findings");
+    medsec_jsonw_array_begin(&w);
+    for (size_t i = 0; i < r->nitems; i++)
+        json_item(&w, &r->items[i]);
+    medsec_jsonw_array_end(&w);
+    medsec_jsonw_key(&w, "no_longer_applies");
+    medsec_jsonw_array_begin(&w);
+    for (size_t i = 0; i < r->nunused; i++) {
+        const struct medsec_triage_decision *d = r->unused[i].decision;
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "vulnerability", d->vuln);
+        medsec_jsonw_kv_string(&w, "component", d->component);
+        medsec_jsonw_kv_string(&w, "version", d->version);
+        medsec_jsonw_kv_string(&w, "versions", d->versions);
+        medsec_jsonw_kv_string(&w, "file", d->file);
+        medsec_jsonw_kv_int(&w, "line", d->line);
+        medsec_jsonw_kv_bool(&w, "shipped", r->unused[i].shipped);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
+    medsec_jsonw_object_end(&w);
+    int ex = cli_output_json(out, &w, &b);
+    medsec_buf_release(&b);
+    return ex;
+}
+
+static int triage_set(int argc, char **argv);
+static int triage_sync(int argc, char **argv);
+
+int cmd_triage(int argc, char **argv)
+{
+    if (argc > 1 && !strcmp(argv[1], "set"))
+        return triage_set(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "sync"))
+        return triage_sync(argc - 1, argv + 1);
+    int format = CLI_TEXT;
+    const char *dbpath = NULL, *output = NULL, *version = NULL;
+    bool all = false;
+    struct cli_strings files = {0};
+    const struct cli_option opts[] = {
+        CLI_OPT_DB(&dbpath),
+        {0, "version", CLI_OPT_STRING, &version, 0, "V", "only release V"},
+        {0, "all", CLI_OPT_FLAG, &all, 0, NULL,
+         "every release of the file, also those no longer in the field"},
+        {0, "triage", CLI_OPT_STRINGS, &files, 0, "FILE",
+         "read this triage file too (after DIR/triage.yaml; repeatable):\n"
+         "a portfolio may share one"},
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print JSON"},
+        CLI_OPT_OUTPUT(&output),
+        CLI_OPT_END,
+    };
+    const struct cli_spec spec = {
+        .cmd = "triage",
+        .usage = "medsec triage DIR [--db PATH] [--version V | --all] [--triage FILE]... [--json] "
+                 "[-o FILE]\n"
+                 "medsec triage set DIR VULN COMPONENT --state S --by WHO [options]\n"
+                 "medsec triage sync DIR [--db PATH] [--triage FILE]",
+        .about =
+            "Match every release of the device in DIR that is in the field against the vulnerability\n"
+            "database and hold each finding against the triage file (DIR/triage.yaml, docs/triage.md):\n"
+            "decided by hand, decided by a rule, assessed in the security file, untriaged, stale (the\n"
+            "advisory's ranges, score or KEV status changed since the decision) or past its due date.\n"
+            "Decisions that match no finding any more are listed as no longer applying.\n"
+            "`medsec triage set --help` records a decision; `medsec triage sync` records when each\n"
+            "finding was first seen (due dates count from it).\n",
+        .opts = opts,
+        .more =
+            "Exit: 0 every finding is decided and none is stale or past due, 1 some finding is\n"
+            "untriaged, stale or past due, 2 bad input (device folder, triage file, database),\n"
+            "3 an internal error.\n",
+        CLI_ONE_DEVICE_FOLDER,
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_) {
+        cli_strings_release(&files);
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    }
+    if (version && all) {
+        cli_strings_release(&files);
+        return cli_usage_error("triage", "--version and --all exclude each other");
+    }
+    struct session s = {0};
+    struct medsec_triage_report rep = {0};
+    struct medsec_error err;
+    medsec_err rc;
+    char today[11];
+    if ((ex = session_open(&s, "triage", args[0], &files, NULL, dbpath)) != EXIT_OK_)
+        goto out;
+    if (version) {
+        bool known = false;
+        for (size_t i = 0; i < medsec_scan_plan_count(s.p) && !known; i++) {
+            const char *v = medsec_scan_plan_target(s.p, i)->version;
+            known = v && !strcmp(v, version);
+        }
+        if (!known) {
+            ex = cli_usage_error("triage", "%s has no release %s", args[0], cli_esc(version));
+            goto out;
+        }
+    }
+    struct medsec_triage_assess_opts ao = {cli_today(today), version, all};
+    if ((rc = medsec_triage_assess(s.t, s.db, s.p, &ao, &rep, &err))) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    struct cli_output out;
+    if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
+        goto out;
+    ex = format == CLI_JSON ? print_json(&out, &rep) : print_text(out.f, &s, &rep);
+    struct medsec_triage_counts c;
+    medsec_triage_summary(&rep, NULL, &c);
+    if (ex == EXIT_OK_ && c.open)
+        ex = EXIT_FINDINGS;
+    ex = cli_output_close(&out, ex);
+out:
+    medsec_triage_report_release(&rep);
+    session_release(&s);
+    cli_strings_release(&files);
+    return ex;
+}
+
+/* ---- triage set ---- */
+
+static int triage_set(int argc, char **argv)
+{
+    const char *dbpath = NULL, *state = NULL, *just = NULL, *detail = NULL, *fixed_in = NULL,
+               *by = NULL, *versions = NULL, *release = NULL, *due = NULL, *file = NULL;
+    struct cli_strings resp = {0};
+    const struct cli_option opts[] = {
+        CLI_OPT_DB(&dbpath),
+        {0, "state", CLI_OPT_STRING, &state, 0, "S",
+         "in_triage, exploitable, not_affected, false_positive, resolved\n"
+         "(or OpenVEX's affected, fixed, under_investigation)"},
+        {0, "justification", CLI_OPT_STRING, &just, 0, "J",
+         "why not affected: a CycloneDX or OpenVEX justification"},
+        {0, "detail", CLI_OPT_STRING, &detail, 0, "TEXT", "the reasoning, in words"},
+        {0, "response", CLI_OPT_STRINGS, &resp, 0, "R",
+         "can_not_fix, will_not_fix, update, rollback, workaround_available\n(repeatable)"},
+        {0, "fixed-in", CLI_OPT_STRING, &fixed_in, 0, "V", "the device release that fixes it"},
+        {0, "by", CLI_OPT_STRING, &by, 0, "WHO", "who decides (required)"},
+        {0, "due", CLI_OPT_STRING, &due, 0, "DATE", "decide or fix by DATE (YYYY-MM-DD)"},
+        {0, "versions", CLI_OPT_STRING, &versions, 0, "RANGE",
+         "apply to the component versions in this vers: range\n"
+         "(default: the version the finding is on)"},
+        {0, "version", CLI_OPT_STRING, &release, 0, "V",
+         "take the finding from release V (default: the current one,\nelse the first that has it)"},
+        {0, "triage", CLI_OPT_STRING, &file, 0, "FILE",
+         "the triage file to write (default DIR/triage.yaml)"},
+        CLI_OPT_END,
+    };
+    const struct cli_spec spec = {
+        .cmd = "triage set",
+        .usage = "medsec triage set DIR VULN COMPONENT --state S --by WHO [--justification J]\n"
+                 "    [--detail TEXT] [--response R]... [--fixed-in V] [--due DATE]\n"
+                 "    [--versions RANGE] [--version V] [--db PATH] [--triage FILE]",
+        .about =
+            "Record a decision on vulnerability VULN (its id or an alias) in COMPONENT (a component ref\n"
+            "such as main-board/openssl, a purl or a CPE) of the device in DIR: the release's finding is\n"
+            "looked up in the database, its advisory fingerprint recorded with the decision, and the\n"
+            "triage file rewritten atomically with every other entry kept (comments are not kept).\n",
+        .opts = opts,
+        .more = "Exit: 0 recorded, 2 bad input or no such finding, 3 an internal error.\n",
+        .min_args = 3,
+        .max_args = 3,
+        .missing = "give DIR VULN COMPONENT",
+        .extra = "give DIR VULN COMPONENT only",
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_) {
+        cli_strings_release(&resp);
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    }
+    struct medsec_triage_decision d = {0};
+    struct session s = {0};
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    struct medsec_error err;
+    medsec_err rc;
+    char today[11];
+    d.vuln = args[1];
+    d.component = args[2];
+    d.detail = detail;
+    d.fixed_in = fixed_in;
+    d.by = by;
+    d.due = due;
+    d.versions = versions;
+    d.at = cli_today(today);
+    if (!state || !by) {
+        ex = cli_usage_error("triage set", "--state and --by are required");
+        goto out;
+    }
+    if (!medsec_triage_state_parse(state, &d.state)) {
+        ex = cli_usage_error("triage set", "--state: \"%s\" is not a state", cli_esc(state));
+        goto out;
+    }
+    if (just && !medsec_triage_justification_parse(just, &d.cdx_justification, &d.justification)) {
+        ex = cli_usage_error("triage set", "--justification: \"%s\" is not a justification",
+                             cli_esc(just));
+        goto out;
+    }
+    if ((d.state == MEDSEC_VEX_NOT_AFFECTED) != (just != NULL)) {
+        ex = cli_usage_error("triage set", "%s",
+                             just ? "--justification goes with --state not_affected only"
+                                  : "--state not_affected needs a --justification");
+        goto out;
+    }
+    for (size_t i = 0; i < resp.n; i++) {
+        unsigned bit;
+        if (!medsec_vex_response_parse(resp.v[i], &bit)) {
+            ex = cli_usage_error("triage set", "--response: \"%s\" is not a response",
+                                 cli_esc(resp.v[i]));
+            goto out;
+        }
+        d.responses |= bit;
+    }
+    /* only the file to write is read: its entries are what is written back */
+    if ((ex = session_open(&s, "triage set", args[0], NULL, file, dbpath)) != EXIT_OK_)
+        goto out;
+    /* the finding: in --version, else the current release, else the first release that has it */
+    const struct medsec_scan_target *ft = NULL;
+    const struct medsec_scan_finding *ff = NULL;
+    for (int pass = 0; pass < 2 && !ff; pass++)
+        for (size_t i = 0; i < medsec_scan_plan_count(s.p) && !ff; i++) {
+            const struct medsec_scan_target *t = medsec_scan_plan_target(s.p, i);
+            if (release ? !t->version || strcmp(t->version, release) : pass == 0 && !t->current)
+                continue;
+            for (size_t k = 0; k < t->result.nfindings && !ff; k++) {
+                const struct medsec_scan_finding *f = &t->result.findings[k];
+                if (medsec_triage_vuln_is(d.vuln, f->vuln) &&
+                    medsec_triage_component_is(d.component, &t->sbom->components[f->component])) {
+                    ft = t;
+                    ff = f;
+                }
+            }
+        }
+    if (!ff) {
+        fprintf(stderr, "medsec triage set: no finding of %s in %s%s%s\n", cli_esc(d.vuln),
+                cli_esc(d.component), release ? " in release " : "",
+                release ? cli_esc(release) : "");
+        ex = EXIT_USAGE;
+        goto out;
+    }
+    const struct medsec_sbom_component *comp = &ft->sbom->components[ff->component];
+    char fp[17];
+    medsec_triage_fingerprint(ff, comp->version, fp);
+    d.fingerprint = fp;
+    if (!versions)
+        d.version = comp->version;
+    const char *path = file ? file : s.default_file;
+    d.file = path;
+    if ((rc = medsec_triage_put(s.t, &d, &err)) ||
+        (rc =
+             medsec_triage_mark_seen(s.t, ff->vuln->id, d.component, comp->version, today, &err))) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    if (medsec_triage_format(s.t, &b) ||
+        (rc = medsec_file_write_atomic(path, b.data, b.len, &err))) {
+        if (!rc)
+            fputs("medsec triage set: out of memory\n", stderr);
+        ex = rc ? cli_fail(&err, rc) : EXIT_INTERNAL;
+        goto out;
+    }
+    fprintf(stderr, "medsec triage set: %s in %s %s: %s (fingerprint %s) written to %s\n",
+            cli_esc(d.vuln), cli_esc(d.component), cli_esc(comp->version ? comp->version : "-"),
+            medsec_vex_state_name(d.state), fp, cli_esc(path));
+out:
+    medsec_buf_release(&b);
+    session_release(&s);
+    cli_strings_release(&resp);
+    return ex;
+}
+
+/* ---- triage sync ---- */
+
+static int triage_sync(int argc, char **argv)
+{
+    const char *dbpath = NULL, *file = NULL;
+    const struct cli_option opts[] = {
+        CLI_OPT_DB(&dbpath),
+        {0, "triage", CLI_OPT_STRING, &file, 0, "FILE",
+         "the triage file to write (default DIR/triage.yaml)"},
+        CLI_OPT_END,
+    };
+    const struct cli_spec spec = {
+        .cmd = "triage sync",
+        .usage = "medsec triage sync DIR [--db PATH] [--triage FILE]",
+        .about =
+            "Record today as the day each finding of the releases in the field was first seen, for\n"
+            "every finding that has no `seen` record yet: due dates count from it (docs/triage.md).\n"
+            "The triage file is rewritten atomically with every other entry kept.\n",
+        .opts = opts,
+        .more = "Exit: 0 written, 2 bad input, 3 an internal error.\n",
+        CLI_ONE_DEVICE_FOLDER,
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    struct session s = {0};
+    struct medsec_triage_report rep = {0};
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    struct medsec_error err;
+    medsec_err rc = MEDSEC_OK;
+    char today[11];
+    if ((ex = session_open(&s, "triage sync", args[0], NULL, file, dbpath)) != EXIT_OK_)
+        goto out;
+    struct medsec_triage_assess_opts ao = {cli_today(today), NULL, false};
+    if ((rc = medsec_triage_assess(s.t, s.db, s.p, &ao, &rep, &err))) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    size_t before = s.t->nseen;
+    for (size_t i = 0; i < rep.nitems && !rc; i++) {
+        const struct medsec_triage_item *it = &rep.items[i];
+        if (!it->finding || it->seen_recorded)
+            continue;
+        const struct medsec_sbom_component *c = &it->target->sbom->components[it->component];
+        const char *ref = c->ref ? c->ref : c->purl;
+        if (ref)
+            rc = medsec_triage_mark_seen(s.t, it->vuln, ref, c->version, today, &err);
+    }
+    if (rc) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    const char *path = file ? file : s.default_file;
+    if (medsec_triage_format(s.t, &b) ||
+        (rc = medsec_file_write_atomic(path, b.data, b.len, &err))) {
+        if (!rc)
+            fputs("medsec triage sync: out of memory\n", stderr);
+        ex = rc ? cli_fail(&err, rc) : EXIT_INTERNAL;
+        goto out;
+    }
+    fprintf(stderr, "medsec triage sync: %zu finding%s first seen today (%s) written to %s\n",
+            s.t->nseen - before, s.t->nseen - before == 1 ? "" : "s", today, cli_esc(path));
+out:
+    medsec_buf_release(&b);
+    medsec_triage_report_release(&rep);
+    session_release(&s);
+    return ex;
+}

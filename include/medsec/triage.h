@@ -1,0 +1,254 @@
+/*
+ * medsec/triage.h: the triage file (triage.yaml in the device folder, docs/triage.md): one decision
+ * per vulnerability and component, rules that decide many findings at once, and the due-date
+ * policy; and the assessment of a scan plan's findings against it (untriaged, stale, past due,
+ * decided by rule or by hand), from which the VEX writers take their statements.
+ *
+ *     struct medsec_triage *t;
+ *     struct medsec_triage_report rep;
+ *     if (medsec_triage_new(&t, &err) == MEDSEC_OK &&
+ *         medsec_triage_read(t, path, &err) == MEDSEC_OK &&
+ *         medsec_triage_assess(t, db, plan, NULL, &rep, &err) == MEDSEC_OK) {
+ *         ... rep.items[i] ...
+ *         medsec_triage_report_release(&rep);
+ *     }
+ *     medsec_triage_free(t);
+ */
+#ifndef MEDSEC_TRIAGE_H
+#define MEDSEC_TRIAGE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "medsec/arena.h"
+#include "medsec/cvss.h"
+#include "medsec/db.h"
+#include "medsec/error.h"
+#include "medsec/vex.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct medsec_scan_plan;
+struct medsec_scan_target;
+struct medsec_scan_finding;
+
+/* Caps on a triage file (untrusted input). */
+#define MEDSEC_TRIAGE_MAX_BYTES (8u << 20) /* the file */
+#define MEDSEC_TRIAGE_MAX_ENTRIES 100000   /* decisions, rules and seen records, each */
+#define MEDSEC_TRIAGE_MAX_LIST 256         /* entries of one list (responses, built, items) */
+#define MEDSEC_TRIAGE_MAX_TEXT 16384       /* bytes of one value */
+
+/* One decision: @vuln in @component (optionally limited to a version or a range). Strings belong
+ * to the triage's arena. */
+struct medsec_triage_decision {
+    unsigned line, column; /* where it starts in its file */
+    const char *file;      /* the triage file it came from */
+    const char *vuln;      /* CVE-…, GHSA-…: matched against the finding's id and aliases */
+    const char *component; /* a component ref ("main-board/openssl"), a purl or a CPE 2.3 name */
+    const char *version;   /* the component version it was made on, or NULL */
+    const char *versions;  /* a vers: range of component versions, or NULL */
+    enum medsec_vex_state state;
+    enum medsec_vex_cdx_justification cdx_justification;
+    enum medsec_vex_justification justification; /* set for not_affected */
+    const char *detail;
+    unsigned responses; /* MEDSEC_VEX_RESP_* */
+    const char *fixed_in;
+    const char *by, *at, *due; /* who, when (YYYY-MM-DD), until when (optional) */
+    const char *fingerprint;   /* the advisory fingerprint it was made against, or NULL */
+};
+
+enum medsec_triage_rule_kind {
+    MEDSEC_TRIAGE_RULE_KERNEL = 0, /* kernel CVEs in a source path the device does not build */
+    MEDSEC_TRIAGE_RULE_LOCAL,      /* CVSS AV:L / AV:P on items without local users */
+    MEDSEC_TRIAGE_RULE_CWE,        /* every finding of one component with one CWE */
+    MEDSEC_TRIAGE_RULE_KIND_COUNT
+};
+/* "kernel_subsystem", "local_attacker", "cwe". */
+const char *medsec_triage_rule_kind_name(enum medsec_triage_rule_kind k);
+
+struct medsec_triage_rule {
+    unsigned line, column;
+    const char *file;
+    const char *id;
+    enum medsec_triage_rule_kind kind;
+    const char *component;    /* KERNEL, CWE: the component (ref, purl or CPE) */
+    const char *const *built; /* KERNEL: source paths the build compiles ("net/ipv4", "fs/ext4") */
+    size_t nbuilt;
+    const char *const *items; /* LOCAL: security-file items with no local users */
+    size_t nitems;
+    const char *cwe; /* CWE: "CWE-79" */
+    enum medsec_vex_state state;
+    enum medsec_vex_cdx_justification cdx_justification;
+    enum medsec_vex_justification justification;
+    const char *detail;
+    unsigned responses;
+    const char *by, *at;
+};
+
+/* When a finding was first seen (written by `medsec triage set`). */
+struct medsec_triage_seen {
+    const char *vuln, *component, *version, *first_seen;
+};
+
+/* Days to decide, counted from first seen: by severity, and for findings in CISA KEV. */
+struct medsec_triage_policy {
+    long days[MEDSEC_CVSS_SEV_CRITICAL + 1]; /* index: enum medsec_cvss_severity; UNKNOWN too */
+    long kev_days;
+};
+
+struct medsec_triage {
+    struct medsec_triage_decision *decisions;
+    size_t ndecisions;
+    struct medsec_triage_rule *rules;
+    size_t nrules;
+    struct medsec_triage_seen *seen;
+    size_t nseen;
+    struct medsec_triage_policy policy;
+    bool has_policy;          /* the file set one (else the defaults) */
+    const char *const *files; /* the files read, in order */
+    size_t nfiles;
+    struct medsec_arena arena;
+};
+
+/* An empty triage (the default policy, nothing decided); free with medsec_triage_free. */
+medsec_err medsec_triage_new(struct medsec_triage **out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+/* Read one more triage file into @t (a portfolio may share files: decisions add up, the last file
+ * that sets a policy wins). Errors name the file, line and column; on failure @t is unchanged
+ * except for memory. */
+medsec_err medsec_triage_read(struct medsec_triage *t, const char *path, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+medsec_err medsec_triage_parse(struct medsec_triage *t, const char *text, size_t len,
+                               const char *name, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+void medsec_triage_free(struct medsec_triage *t);
+
+/* The triage file as YAML text (a generated comment header, then policy, rules, decisions and seen
+ * records in the order held) into @out. */
+medsec_err medsec_triage_format(const struct medsec_triage *t, struct medsec_buf *out);
+/* Add or replace (same vuln, component, version and versions) a decision; strings are copied. */
+medsec_err medsec_triage_put(struct medsec_triage *t, const struct medsec_triage_decision *d,
+                             struct medsec_error *err) __attribute__((warn_unused_result));
+/* Record that @vuln was first seen on @component @version on @date, unless it is already. */
+medsec_err medsec_triage_mark_seen(struct medsec_triage *t, const char *vuln, const char *component,
+                                   const char *version, const char *date, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+/* A state in CycloneDX's words or OpenVEX's (affected, fixed, under_investigation), and a
+ * justification in CycloneDX's nine words (@cdx set, @j its OpenVEX equivalent) or OpenVEX's five
+ * (@cdx UNSTATED): what the file accepts, for front ends that take the same words. */
+bool medsec_triage_state_parse(const char *s, enum medsec_vex_state *out);
+bool medsec_triage_justification_parse(const char *s, enum medsec_vex_cdx_justification *cdx,
+                                       enum medsec_vex_justification *j);
+/* Does the component spec of a decision or rule (a component ref, a purl or a CPE 2.3 name; a
+ * version in the purl or CPE must be the component's) name @c? */
+struct medsec_sbom_component;
+bool medsec_triage_component_is(const char *spec, const struct medsec_sbom_component *c);
+/* Is @id the id of @v or one of its aliases? */
+struct medsec_scan_vuln;
+bool medsec_triage_vuln_is(const char *id, const struct medsec_scan_vuln *v);
+
+/* The advisory fingerprint of finding @f on @comp_version: 16 hex digits of a stable 64-bit hash
+ * over what the advisory says that matters for a decision (each match's source, record, method,
+ * key and range, the component's own version taken out; the chosen CVSS vector and score; KEV
+ * membership). @out gets 17 bytes. */
+void medsec_triage_fingerprint(const struct medsec_scan_finding *f, const char *comp_version,
+                               char out[17]);
+
+/* How a finding stands. */
+enum medsec_triage_status {
+    MEDSEC_TRIAGE_UNTRIAGED = 0, /* no decision, no rule */
+    MEDSEC_TRIAGE_STALE,         /* a decision made against another fingerprint */
+    MEDSEC_TRIAGE_BY_RULE,
+    MEDSEC_TRIAGE_BY_HAND,
+    MEDSEC_TRIAGE_BY_FILE, /* the security file's own `vulnerabilities:` assessment */
+    MEDSEC_TRIAGE_STATUS_COUNT
+};
+/* "untriaged", "stale", "rule", "hand", "security file". */
+const char *medsec_triage_status_name(enum medsec_triage_status s);
+
+/* One finding of one release, assessed. */
+struct medsec_triage_item {
+    const struct medsec_scan_target *target;
+    const struct medsec_scan_finding *finding; /* NULL for a finding the security file assessed */
+    size_t component;                          /* index into target->sbom->components */
+    const char *vuln;                          /* the finding's id */
+    char fingerprint[17];                      /* today's ("" without a finding) */
+    enum medsec_triage_status status;
+    const struct medsec_triage_decision *decision; /* BY_HAND, STALE */
+    const struct medsec_triage_rule *rule;         /* BY_RULE */
+    const char *rule_reason;                       /* why the rule matched (report's arena) */
+    enum medsec_vex_state state;                   /* the decision's or rule's, else in_triage */
+    const char *first_seen; /* YYYY-MM-DD: the seen record, else the release date */
+    const char *due;        /* YYYY-MM-DD, for what is still open; NULL when decided */
+    bool past_due;
+    bool seen_recorded; /* first_seen comes from a `seen:` record */
+};
+
+/* A decision that matched nothing in the releases looked at. */
+struct medsec_triage_unused {
+    const struct medsec_triage_decision *decision;
+    bool shipped; /* a release ships the component in range (the finding went away) */
+};
+
+struct medsec_triage_report {
+    struct medsec_triage_item *items; /* in target order, then finding order */
+    size_t nitems;
+    struct medsec_triage_unused *unused;
+    size_t nunused;
+    struct medsec_arena arena;
+};
+
+/* Which releases to assess, and on what day. */
+struct medsec_triage_assess_opts {
+    const char *today;   /* YYYY-MM-DD: what is past due */
+    const char *release; /* only this release (NULL: see `all`) */
+    bool all;            /* every release, also those no longer in the field */
+};
+
+/*
+ * Assess every finding of the plan's targets (after medsec_scan_plan_run) against @t: by default
+ * those of releases in the field (targets with no release too). @db (may be NULL) gives the CWE
+ * lists cwe rules read. @opts may be NULL. Release @out with medsec_triage_report_release (also
+ * after a failure).
+ */
+medsec_err medsec_triage_assess(const struct medsec_triage *t, struct medsec_db *db,
+                                const struct medsec_scan_plan *plan,
+                                const struct medsec_triage_assess_opts *opts,
+                                struct medsec_triage_report *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+/* The same over @n targets of the caller's (scanned, with their model when they belong to a
+ * device). */
+medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct medsec_db *db,
+                                        const struct medsec_scan_target *const *targets, size_t n,
+                                        const struct medsec_triage_assess_opts *opts,
+                                        struct medsec_triage_report *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+void medsec_triage_report_release(struct medsec_triage_report *r);
+
+/* A report counted, for release @release (NULL: all). `open` counts what is untriaged, stale or
+ * past due: what `medsec triage` exits 1 for. */
+struct medsec_triage_counts {
+    size_t findings;
+    size_t by_status[MEDSEC_TRIAGE_STATUS_COUNT];
+    size_t past_due, open;
+};
+void medsec_triage_summary(const struct medsec_triage_report *r, const char *release,
+                           struct medsec_triage_counts *c);
+
+/*
+ * The VEX statements of release @release (NULL: every release assessed) of a report: one per
+ * finding, the decision's or rule's state, justification, detail, responses and fixing release
+ * (origin manufacturer, author the decision's `by` or "rule ID"), else in_triage. Stale decisions
+ * still give their state. Appended to @doc; strings go to the doc's arena.
+ */
+medsec_err medsec_triage_statements(const struct medsec_triage_report *r, const char *release,
+                                    struct medsec_vex_doc *doc, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+#ifdef __cplusplus
+}
+#endif
+#endif
