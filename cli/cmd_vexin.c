@@ -13,7 +13,8 @@
 
 #define DETAIL_WIDTH 60 /* bytes of detail shown in the table; --json has all of it */
 
-/* "PRODUCT": the purl or CPE, else name@version, else the name; "-" when none. */
+/* "PRODUCT": the purl or CPE, else name@version, else the name; "-" when none; then the versions
+ * covered and what it is part of. */
 static void product_text(const struct medsec_vex_statement *s, struct medsec_buf *b)
 {
     medsec_buf_reset(b);
@@ -26,6 +27,8 @@ static void product_text(const struct medsec_vex_statement *s, struct medsec_buf
     }
     if (s->product_range)
         (void)medsec_buf_addf(b, " (%s)", s->product_range);
+    if (s->parent)
+        (void)medsec_buf_addf(b, " in %s", s->parent);
 }
 
 /* @s cut to DETAIL_WIDTH bytes at a character boundary, "..." added when cut. */
