@@ -5,9 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
-#include "medsec/alloc.h"
 #include "medsec/buf.h"
-#include "medsec/file.h"
 #include "medsec/json.h"
 #include "medsec/vex.h"
 
@@ -176,12 +174,7 @@ static int vex_read(int argc, char **argv)
         struct medsec_error err = {0};
         struct medsec_diags warn = MEDSEC_DIAGS_INIT;
         struct medsec_vex_doc d;
-        char *text = NULL;
-        size_t len = 0;
-        medsec_vex_doc_init(&d);
-        medsec_err rc = medsec_file_read(args[i], MEDSEC_VEX_MAX_BYTES, &text, &len, &err);
-        if (rc == MEDSEC_OK)
-            rc = medsec_vex_read(args[i], text, len, &d, &warn, &err);
+        medsec_err rc = medsec_vex_load(args[i], &d, &warn, &err);
         cli_print_diags(stderr, &warn);
         if (rc != MEDSEC_OK) {
             int e = cli_fail(&err, rc);
@@ -198,7 +191,6 @@ static int vex_read(int argc, char **argv)
         }
         medsec_vex_doc_release(&d);
         medsec_diags_release(&warn);
-        medsec_free(text);
     }
     medsec_jsonw_array_end(&w);
     if (format == CLI_JSON && worst != EXIT_INTERNAL) {

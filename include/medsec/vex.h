@@ -162,6 +162,13 @@ void medsec_vex_doc_release(struct medsec_vex_doc *d);
 medsec_err medsec_vex_read(const char *path, const char *buf, size_t len,
                            struct medsec_vex_doc *out, struct medsec_diags *warnings,
                            struct medsec_error *err) __attribute__((warn_unused_result));
+/* medsec_vex_read of the file @path (a regular file of at most MEDSEC_VEX_MAX_BYTES). */
+medsec_err medsec_vex_load(const char *path, struct medsec_vex_doc *out,
+                           struct medsec_diags *warnings, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+/* True when @s is made under the id @vuln or names it among its aliases (ids compared exactly,
+ * ignoring ASCII case: "cve-2021-44228" is CVE-2021-44228). */
+bool medsec_vex_statement_names(const struct medsec_vex_statement *s, const char *vuln);
 
 #ifdef __cplusplus
 }

@@ -7,6 +7,7 @@
 
 #include "medsec/alloc.h"
 #include "medsec/buf.h"
+#include "medsec/file.h"
 #include "medsec/json.h"
 #include "medsec/vex.h"
 
@@ -587,6 +588,7 @@ static medsec_err read_openvex(struct rd *r, const struct medsec_json *root)
 
 struct csaf_prod {
     const char *id, *name, *version, *range, *purl, *cpe, *family, *parent;
+    const char *full; /* the product's full name: "Vendor Box 1.1" */
 };
 
 struct csaf_tree {
@@ -612,7 +614,7 @@ static void csaf_leaf(struct rd *r, struct csaf_tree *t, const struct medsec_jso
     memset(cp, 0, sizeof *cp);
     const struct medsec_json *h = medsec_json_get(p, "product_identification_helper");
     cp->id = id;
-    cp->name = medsec_json_get_str(p, "name");
+    cp->name = cp->full = medsec_json_get_str(p, "name");
     cp->purl = medsec_json_get_str(h, "purl");
     cp->cpe = medsec_json_get_str(h, "cpe");
     if (bc) {
@@ -622,8 +624,6 @@ static void csaf_leaf(struct rd *r, struct csaf_tree *t, const struct medsec_jso
         if (bc->family)
             cp->name = bc->family; /* the product's own name; the leaf's full name for people */
     }
-    if (!cp->name)
-        cp->name = medsec_json_get_str(p, "name");
 }
 
 static void csaf_branches(struct rd *r, struct csaf_tree *t, const struct medsec_json *br,
@@ -691,7 +691,7 @@ static void csaf_tree_read(struct rd *r, struct csaf_tree *t, const struct medse
                 cp->cpe = comp->cpe;
         }
         if (in)
-            cp->parent = in->name;
+            cp->parent = in->full ? in->full : in->name;
     }
 }
 
@@ -953,4 +953,40 @@ out_free:
         medsec_vex_doc_init(out);
     }
     return r.rc;
+}
+
+medsec_err medsec_vex_load(const char *path, struct medsec_vex_doc *out,
+                           struct medsec_diags *warnings, struct medsec_error *err)
+{
+    char *text = NULL;
+    size_t len = 0;
+    medsec_vex_doc_init(out);
+    medsec_err rc = medsec_file_read(path, MEDSEC_VEX_MAX_BYTES, &text, &len, err);
+    if (rc == MEDSEC_OK)
+        rc = medsec_vex_read(path, text, len, out, warnings, err);
+    medsec_free(text);
+    return rc;
+}
+
+static bool same_id(const char *a, const char *b)
+{
+    for (; *a && *b; a++, b++) {
+        char x = *a >= 'a' && *a <= 'z' ? (char)(*a - 32) : *a;
+        char y = *b >= 'a' && *b <= 'z' ? (char)(*b - 32) : *b;
+        if (x != y)
+            return false;
+    }
+    return *a == *b;
+}
+
+bool medsec_vex_statement_names(const struct medsec_vex_statement *s, const char *vuln)
+{
+    if (!s || !vuln)
+        return false;
+    if (s->vuln && same_id(s->vuln, vuln))
+        return true;
+    for (size_t i = 0; i < s->naliases; i++)
+        if (s->aliases[i] && same_id(s->aliases[i], vuln))
+            return true;
+    return false;
 }

@@ -103,6 +103,10 @@ static void test_cyclonedx(void **state)
     assert_string_equal(s->product_version, "3.0.1");
     assert_int_equal(s->line, 9);
     assert_int_equal(s->column, 3);
+    assert_true(medsec_vex_statement_names(s, "CVE-2024-0001"));
+    assert_true(medsec_vex_statement_names(s, "ghsa-AAAA-bbbb-cccc"));
+    assert_false(medsec_vex_statement_names(s, "CVE-2024-000"));
+    assert_false(medsec_vex_statement_names(s, "CVE-2024-00011"));
     /* a BOM-Link to this document: the nested component, its CPE as the product */
     assert_string_equal(d.v[1].product, "cpe:2.3:a:zlib:zlib:1.3:*:*:*:*:*:*:*");
     assert_string_equal(d.v[1].product_name, "zlib");
@@ -311,7 +315,7 @@ static void test_csaf(void **state)
     assert_int_equal(s->state, MEDSEC_VEX_NOT_AFFECTED);
     assert_string_equal(s->product, "cpe:2.3:a:x:lib:2:*:*:*:*:*:*:*");
     assert_string_equal(s->product_name, "lib 2");
-    assert_string_equal(s->parent, "Box");
+    assert_string_equal(s->parent, "V Box 1.1");
     assert_int_equal(s->justification, MEDSEC_VEX_CODE_NOT_PRESENT); /* via group G */
     assert_string_equal(s->detail, "the code is gone");
     s = &d.v[3]; /* not in the tree */
@@ -423,6 +427,17 @@ static void test_failing_allocations(void **state)
     }
 }
 
+static void test_load(void **state)
+{
+    (void)state;
+    struct medsec_vex_doc d;
+    struct medsec_error e;
+    assert_int_equal(medsec_vex_load("/nonexistent/vex.json", &d, NULL, &e), MEDSEC_ENOTFOUND);
+    assert_string_equal(e.file, "/nonexistent/vex.json");
+    assert_int_equal(d.n, 0);
+    medsec_vex_doc_release(&d);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -433,6 +448,7 @@ int main(void)
         cmocka_unit_test(test_csaf_advisory_and_range),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_failing_allocations),
+        cmocka_unit_test(test_load),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
