@@ -8,6 +8,7 @@
 #include "medsec/alloc.h"
 #include "medsec/buf.h"
 #include "medsec/file.h"
+#include "medsec/idmap.h"
 #include "medsec/json.h"
 #include "medsec/vex.h"
 
@@ -18,13 +19,32 @@ struct rd {
     struct medsec_diags *warn;
     struct medsec_error *err;
     medsec_err rc; /* sticky: the first failure */
+    /* the last position computed: statements come in document order, so each position is found
+     * from the one before instead of from the start (medsec_json_position counts from byte 0) */
+    size_t at_off;
+    size_t at_line_start; /* offset of the first byte of the line of at_off */
+    unsigned at_line;
 };
 
-static void pos(const struct rd *r, const struct medsec_json *v, unsigned *line, unsigned *col)
+/* Line and column (1-based, columns in bytes) of @v, as medsec_json_position gives them. */
+static void pos(struct rd *r, const struct medsec_json *v, unsigned *line, unsigned *col)
 {
     *line = *col = 0;
-    if (v)
-        medsec_json_position(r->jd, v, line, col);
+    if (!v || !r->jd || v->offset > r->jd->text_len)
+        return;
+    if (v->offset < r->at_off) {
+        r->at_off = r->at_line_start = 0;
+        r->at_line = 1;
+    }
+    const char *t = r->jd->text;
+    for (size_t i = r->at_off; i < v->offset; i++)
+        if (t[i] == '\n') {
+            r->at_line++;
+            r->at_line_start = i + 1;
+        }
+    r->at_off = v->offset;
+    *line = r->at_line;
+    *col = (unsigned)(v->offset - r->at_line_start) + 1;
 }
 
 /* A warning at @v about the field @field. */
@@ -166,20 +186,36 @@ static bool is_product_id(const char *s)
 
 struct cdx_refs {
     const struct medsec_json **v;
-    size_t n, cap;
+    const char **ref;
+    size_t n, cap, rcap;
+    struct medsec_idmap map; /* bom-ref -> index; the first component with a ref wins */
 };
+
+static const char *cdx_ref_key(const void *ud, size_t i)
+{
+    return ((const struct cdx_refs *)ud)->ref[i];
+}
 
 static void cdx_collect(struct rd *r, struct cdx_refs *refs, const struct medsec_json *c,
                         unsigned depth)
 {
     if (!c || c->type != MEDSEC_JSON_OBJECT || depth > 64 || r->rc)
         return;
-    if (medsec_json_get_str(c, "bom-ref")) {
-        if (MEDSEC_ARRAY_GROW(refs->v, refs->n, refs->cap) != MEDSEC_OK) {
+    const char *ref = medsec_json_get_str(c, "bom-ref");
+    size_t at;
+    if (ref && !medsec_idmap_find(&refs->map, ref, &at)) {
+        if (MEDSEC_ARRAY_GROW(refs->v, refs->n, refs->cap) != MEDSEC_OK ||
+            MEDSEC_ARRAY_GROW(refs->ref, refs->n, refs->rcap) != MEDSEC_OK) {
             oom(r);
             return;
         }
-        refs->v[refs->n++] = c;
+        refs->v[refs->n] = c;
+        refs->ref[refs->n] = ref;
+        if (medsec_idmap_add(&refs->map, refs->n) != MEDSEC_OK) {
+            oom(r);
+            return;
+        }
+        refs->n++;
     }
     const struct medsec_json *kids = medsec_json_get(c, "components");
     if (medsec_json_is(kids, MEDSEC_JSON_ARRAY))
@@ -189,10 +225,8 @@ static void cdx_collect(struct rd *r, struct cdx_refs *refs, const struct medsec
 
 static const struct medsec_json *cdx_find(const struct cdx_refs *refs, const char *ref)
 {
-    for (size_t i = 0; i < refs->n; i++)
-        if (strcmp(medsec_json_get_str(refs->v[i], "bom-ref"), ref) == 0)
-            return refs->v[i];
-    return NULL;
+    size_t i;
+    return medsec_idmap_find(&refs->map, ref, &i) ? refs->v[i] : NULL;
 }
 
 /* Set the product of @s from the component @c. */
@@ -309,6 +343,7 @@ static medsec_err read_cyclonedx(struct rd *r, const struct medsec_json *root)
         return failf(r, vulns, MEDSEC_EINVAL, "vulnerabilities: expected a list, found %s",
                      medsec_json_type_name(vulns->type));
     struct cdx_refs refs = {0};
+    medsec_idmap_init(&refs.map, cdx_ref_key, &refs);
     cdx_collect(r, &refs, medsec_json_get(meta, "component"), 0);
     const struct medsec_json *comps = medsec_json_get(root, "components");
     if (medsec_json_is(comps, MEDSEC_JSON_ARRAY))
@@ -421,7 +456,9 @@ static medsec_err read_cyclonedx(struct rd *r, const struct medsec_json *root)
             cdx_versions(r, s, medsec_json_get(a, "versions"), f);
         }
     }
+    medsec_idmap_release(&refs.map);
     medsec_free(refs.v);
+    medsec_free(refs.ref);
     return r->rc;
 }
 
@@ -594,7 +631,13 @@ struct csaf_prod {
 struct csaf_tree {
     struct csaf_prod *v;
     size_t n, cap;
+    struct medsec_idmap map; /* product_id -> index; the first definition wins */
 };
+
+static const char *csaf_prod_key(const void *ud, size_t i)
+{
+    return ((const struct csaf_tree *)ud)->v[i].id;
+}
 
 struct branch_ctx {
     const char *vendor, *family, *version, *range;
@@ -604,14 +647,21 @@ static void csaf_leaf(struct rd *r, struct csaf_tree *t, const struct medsec_jso
                       const struct branch_ctx *bc)
 {
     const char *id = medsec_json_get_str(p, "product_id");
-    if (!id || r->rc)
+    size_t dup;
+    if (!id || r->rc || medsec_idmap_find(&t->map, id, &dup))
         return;
     if (MEDSEC_ARRAY_GROW(t->v, t->n, t->cap) != MEDSEC_OK) {
         oom(r);
         return;
     }
-    struct csaf_prod *cp = &t->v[t->n++];
+    struct csaf_prod *cp = &t->v[t->n];
     memset(cp, 0, sizeof *cp);
+    cp->id = id;
+    if (medsec_idmap_add(&t->map, t->n) != MEDSEC_OK) {
+        oom(r);
+        return;
+    }
+    t->n++;
     const struct medsec_json *h = medsec_json_get(p, "product_identification_helper");
     cp->id = id;
     cp->name = cp->full = medsec_json_get_str(p, "name");
@@ -655,10 +705,8 @@ static void csaf_branches(struct rd *r, struct csaf_tree *t, const struct medsec
 
 static const struct csaf_prod *csaf_find(const struct csaf_tree *t, const char *id)
 {
-    for (size_t i = 0; id && i < t->n; i++)
-        if (strcmp(t->v[i].id, id) == 0)
-            return &t->v[i];
-    return NULL;
+    size_t i;
+    return id && medsec_idmap_find(&t->map, id, &i) ? &t->v[i] : NULL;
 }
 
 static void csaf_tree_read(struct rd *r, struct csaf_tree *t, const struct medsec_json *pt)
@@ -695,27 +743,6 @@ static void csaf_tree_read(struct rd *r, struct csaf_tree *t, const struct medse
     }
 }
 
-/* True when @pid is listed in @obj's product_ids or in one of its group_ids' groups. */
-static bool csaf_covers(const struct medsec_json *obj, const struct medsec_json *groups,
-                        const char *pid)
-{
-    const struct medsec_json *ids = medsec_json_get(obj, "product_ids");
-    for (size_t i = 0; medsec_json_is(ids, MEDSEC_JSON_ARRAY) && i < ids->len; i++)
-        if (medsec_json_str(&ids->u.items[i]) && strcmp(ids->u.items[i].u.str, pid) == 0)
-            return true;
-    const struct medsec_json *gids = medsec_json_get(obj, "group_ids");
-    for (size_t i = 0; medsec_json_is(gids, MEDSEC_JSON_ARRAY) && i < gids->len; i++) {
-        const char *g = medsec_json_str(&gids->u.items[i]);
-        for (size_t k = 0; g && medsec_json_is(groups, MEDSEC_JSON_ARRAY) && k < groups->len; k++) {
-            const struct medsec_json *gr = &groups->u.items[k];
-            const char *gid = medsec_json_get_str(gr, "group_id");
-            if (gid && strcmp(gid, g) == 0 && csaf_covers(gr, NULL, pid))
-                return true;
-        }
-    }
-    return false;
-}
-
 static const char *const csaf_status[] = {"known_not_affected",  "known_affected", "first_affected",
                                           "last_affected",       "fixed",          "first_fixed",
                                           "under_investigation", "recommended"};
@@ -730,52 +757,241 @@ static const unsigned csaf_remed_bit[] = {MEDSEC_VEX_RESP_UPDATE, MEDSEC_VEX_RES
                                           MEDSEC_VEX_RESP_WORKAROUND, MEDSEC_VEX_RESP_WILL_NOT_FIX,
                                           MEDSEC_VEX_RESP_CAN_NOT_FIX};
 
-/* The version of a product fixed for @vu in the same product family as @p (for vendor_fix). */
-static const char *csaf_fixed_in(const struct csaf_tree *t, const struct medsec_json *ps,
-                                 const struct csaf_prod *p)
+/* What the flags, threats and remediations of one vulnerability say about each product id, found
+ * in one pass over their lists (a product group is expanded through the group map). */
+struct cover_entry {
+    const char *pid;
+    long flag, threat, action; /* index of the first flag / impact threat / remediation, or -1 */
+    unsigned responses;
+    bool vendor_fix;
+};
+
+struct cover {
+    struct cover_entry *v;
+    size_t n, cap;
+    struct medsec_idmap map;
+    long threat_all; /* the first impact threat that names no product: it covers all */
+};
+
+static const char *cover_key(const void *ud, size_t i)
 {
-    if (!p || !p->family)
+    return ((const struct cover *)ud)->v[i].pid;
+}
+
+static struct cover_entry *cover_get(struct rd *r, struct cover *c, const char *pid)
+{
+    size_t i;
+    if (medsec_idmap_find(&c->map, pid, &i))
+        return &c->v[i];
+    if (MEDSEC_ARRAY_GROW(c->v, c->n, c->cap) != MEDSEC_OK) {
+        oom(r);
         return NULL;
-    for (int pass = 0; pass < 2; pass++) {
+    }
+    struct cover_entry *e = &c->v[c->n];
+    memset(e, 0, sizeof *e);
+    e->pid = pid;
+    e->flag = e->threat = e->action = -1;
+    if (medsec_idmap_add(&c->map, c->n) != MEDSEC_OK) {
+        oom(r);
+        return NULL;
+    }
+    c->n++;
+    return e;
+}
+
+/* The product groups by group_id. */
+struct csaf_groups {
+    const struct medsec_json *arr;
+    struct medsec_idmap map;
+};
+
+static const char *group_key(const void *ud, size_t i)
+{
+    return medsec_json_get_str(&((const struct csaf_groups *)ud)->arr->u.items[i], "group_id");
+}
+
+/* The most product ids that the groups of one document may expand to, over all its flags, threats
+ * and remediations: past it the document is refused (a few group references must not cost
+ * millions of steps each). */
+#define CSAF_MAX_EXPANSION ((size_t)4 * MEDSEC_VEX_MAX_STATEMENTS)
+
+/* The product ids @obj names (product_ids, and the members of its group_ids) into *@out. */
+struct pidlist {
+    const char **v;
+    size_t n, cap;
+    size_t expanded; /* for the whole document */
+};
+
+static void pids_of(struct rd *r, const struct csaf_groups *g, const struct medsec_json *obj,
+                    struct pidlist *l)
+{
+    l->n = 0;
+    const struct medsec_json *lists[64];
+    size_t nl = 0;
+    const struct medsec_json *ids = medsec_json_get(obj, "product_ids");
+    if (medsec_json_is(ids, MEDSEC_JSON_ARRAY))
+        lists[nl++] = ids;
+    const struct medsec_json *gids = medsec_json_get(obj, "group_ids");
+    for (size_t i = 0; medsec_json_is(gids, MEDSEC_JSON_ARRAY) && i < gids->len && nl < 64; i++) {
+        size_t k;
+        const char *gid = medsec_json_str(&gids->u.items[i]);
+        if (gid && g->arr && medsec_idmap_find(&g->map, gid, &k)) {
+            const struct medsec_json *m = medsec_json_get(&g->arr->u.items[k], "product_ids");
+            if (medsec_json_is(m, MEDSEC_JSON_ARRAY))
+                lists[nl++] = m;
+        }
+    }
+    for (size_t i = 0; i < nl && !r->rc; i++) {
+        l->expanded += lists[i]->len;
+        if (l->expanded > CSAF_MAX_EXPANSION) {
+            failf(r, obj, MEDSEC_ETOOBIG,
+                  "the product ids and groups of flags, threats and remediations name more than "
+                  "%zu products",
+                  CSAF_MAX_EXPANSION);
+            return;
+        }
+        for (size_t k = 0; k < lists[i]->len; k++) {
+            const char *pid = medsec_json_str(&lists[i]->u.items[k]);
+            if (!pid)
+                continue;
+            if (MEDSEC_ARRAY_GROW(l->v, l->n, l->cap) != MEDSEC_OK) {
+                oom(r);
+                return;
+            }
+            l->v[l->n++] = pid;
+        }
+    }
+}
+
+/* Fill @c from the flags, threats and remediations of @vu (number @vi). */
+static void cover_read(struct rd *r, struct cover *c, const struct csaf_groups *g,
+                       const struct medsec_json *vu, size_t vi, struct pidlist *l)
+{
+    char f[96];
+    const struct medsec_json *flags = medsec_json_get(vu, "flags");
+    for (size_t k = 0; medsec_json_is(flags, MEDSEC_JSON_ARRAY) && k < flags->len && !r->rc; k++) {
+        pids_of(r, g, &flags->u.items[k], l);
+        for (size_t i = 0; i < l->n && !r->rc; i++) {
+            struct cover_entry *e = cover_get(r, c, l->v[i]);
+            if (e && e->flag < 0)
+                e->flag = (long)k;
+        }
+    }
+    const struct medsec_json *th = medsec_json_get(vu, "threats");
+    for (size_t k = 0; medsec_json_is(th, MEDSEC_JSON_ARRAY) && k < th->len && !r->rc; k++) {
+        const struct medsec_json *t = &th->u.items[k];
+        const char *cat = medsec_json_get_str(t, "category");
+        if (!cat || strcmp(cat, "impact") != 0)
+            continue;
+        if (!medsec_json_get(t, "product_ids") && !medsec_json_get(t, "group_ids")) {
+            if (c->threat_all < 0)
+                c->threat_all = (long)k;
+            continue;
+        }
+        pids_of(r, g, t, l);
+        for (size_t i = 0; i < l->n && !r->rc; i++) {
+            struct cover_entry *e = cover_get(r, c, l->v[i]);
+            if (e && e->threat < 0)
+                e->threat = (long)k;
+        }
+    }
+    const struct medsec_json *rem = medsec_json_get(vu, "remediations");
+    for (size_t k = 0; medsec_json_is(rem, MEDSEC_JSON_ARRAY) && k < rem->len && !r->rc; k++) {
+        const struct medsec_json *e0 = &rem->u.items[k];
+        const struct medsec_json *cv = medsec_json_get(e0, "category");
+        int cat;
+        if (!parse_word(csaf_remed, 5, medsec_json_str(cv), &cat)) {
+            snprintf(f, sizeof f, "vulnerabilities[%zu].remediations[%zu].category", vi, k);
+            warnf(r, cv ? cv : e0, f, "'%s' is not a CSAF remediation category (ignored)",
+                  medsec_json_str(cv) ? cv->u.str : "(none)");
+            continue;
+        }
+        pids_of(r, g, e0, l);
+        for (size_t i = 0; i < l->n && !r->rc; i++) {
+            struct cover_entry *e = cover_get(r, c, l->v[i]);
+            if (!e)
+                break;
+            e->responses |= csaf_remed_bit[cat];
+            if (e->action < 0 && medsec_json_get_str(e0, "details"))
+                e->action = (long)k;
+            if (csaf_remed_bit[cat] == MEDSEC_VEX_RESP_UPDATE)
+                e->vendor_fix = true;
+        }
+    }
+}
+
+/* The version of the first product of each product family listed first_fixed or fixed. */
+struct fixed_map {
+    const struct csaf_prod **v;
+    size_t n, cap;
+    struct medsec_idmap map;
+};
+
+static const char *fixed_key(const void *ud, size_t i)
+{
+    return ((const struct fixed_map *)ud)->v[i]->family;
+}
+
+static void fixed_read(struct rd *r, struct fixed_map *fm, const struct csaf_tree *t,
+                       const struct medsec_json *ps)
+{
+    for (int pass = 0; pass < 2 && !r->rc; pass++) {
         const struct medsec_json *l = medsec_json_get(ps, pass ? "fixed" : "first_fixed");
         for (size_t i = 0; medsec_json_is(l, MEDSEC_JSON_ARRAY) && i < l->len; i++) {
             const struct csaf_prod *q = csaf_find(t, medsec_json_str(&l->u.items[i]));
-            if (q && q != p && q->family && strcmp(q->family, p->family) == 0 && q->version)
-                return q->version;
+            size_t k;
+            if (!q || !q->family || !q->version || medsec_idmap_find(&fm->map, q->family, &k))
+                continue;
+            if (MEDSEC_ARRAY_GROW(fm->v, fm->n, fm->cap) != MEDSEC_OK) {
+                oom(r);
+                return;
+            }
+            fm->v[fm->n] = q;
+            if (medsec_idmap_add(&fm->map, fm->n) != MEDSEC_OK) {
+                oom(r);
+                return;
+            }
+            fm->n++;
         }
     }
-    return NULL;
 }
 
-static void csaf_statement(struct rd *r, const struct csaf_tree *t, const struct medsec_json *vu,
-                           size_t vi, const struct medsec_json *groups, const char *const *ids,
-                           size_t nids, const struct medsec_json *pidv, int state)
+struct csaf_vuln {
+    const struct csaf_tree *t;
+    const struct medsec_json *vu;
+    size_t vi;
+    const char *const *ids;
+    size_t nids;
+    const struct cover *c;
+    const struct fixed_map *fm;
+};
+
+static void csaf_statement(struct rd *r, const struct csaf_vuln *cv, const struct medsec_json *pidv,
+                           int state)
 {
     const char *pid = pidv->u.str;
     char f[96];
+    size_t ci;
+    const struct cover_entry *ce = medsec_idmap_find(&cv->c->map, pid, &ci) ? &cv->c->v[ci] : NULL;
     enum medsec_vex_justification j = MEDSEC_VEX_UNSTATED;
-    const struct medsec_json *flags = medsec_json_get(vu, "flags");
-    for (size_t k = 0; medsec_json_is(flags, MEDSEC_JSON_ARRAY) && k < flags->len; k++) {
-        const struct medsec_json *fl = &flags->u.items[k];
-        if (!csaf_covers(fl, groups, pid))
-            continue;
+    if (ce && ce->flag >= 0) {
+        const struct medsec_json *fl = &medsec_json_get(cv->vu, "flags")->u.items[(size_t)ce->flag];
         const struct medsec_json *lv = medsec_json_get(fl, "label");
         if (!parse_justification(medsec_json_str(lv), &j)) {
-            snprintf(f, sizeof f, "vulnerabilities[%zu].flags[%zu].label", vi, k);
+            snprintf(f, sizeof f, "vulnerabilities[%zu].flags[%ld].label", cv->vi, ce->flag);
             warnf(r, lv ? lv : fl, f,
                   "'%s' is not a CSAF flag label; the statement on %s is skipped",
                   medsec_json_str(lv) ? lv->u.str : "(none)", pid);
             return;
         }
-        break;
     }
-    const struct csaf_prod *p = csaf_find(t, pid);
+    const struct csaf_prod *p = csaf_find(cv->t, pid);
     struct medsec_vex_statement *s = add(r, pidv);
     if (!s)
         return;
-    s->vuln = ids[0];
-    s->aliases = ids + 1;
-    s->naliases = nids - 1;
+    s->vuln = cv->ids[0];
+    s->aliases = cv->ids + 1;
+    s->naliases = cv->nids - 1;
     s->state = (enum medsec_vex_state)state;
     s->justification = j;
     if (p) {
@@ -785,41 +1001,29 @@ static void csaf_statement(struct rd *r, const struct csaf_tree *t, const struct
         s->product_range = keep(r, p->range);
         s->parent = keep(r, p->parent);
     } else {
-        snprintf(f, sizeof f, "vulnerabilities[%zu].product_status", vi);
+        snprintf(f, sizeof f, "vulnerabilities[%zu].product_status", cv->vi);
         warnf(r, pidv, f, "product id '%s' is not in the product_tree; kept as the product name",
               pid);
         s->product_name = keep(r, pid);
     }
-    const struct medsec_json *th = medsec_json_get(vu, "threats");
-    for (size_t k = 0; medsec_json_is(th, MEDSEC_JSON_ARRAY) && k < th->len; k++) {
-        const struct medsec_json *e = &th->u.items[k];
-        const char *cat = medsec_json_get_str(e, "category");
-        if (cat && strcmp(cat, "impact") == 0 &&
-            (!medsec_json_get(e, "product_ids") && !medsec_json_get(e, "group_ids")
-                 ? true
-                 : csaf_covers(e, groups, pid))) {
-            s->detail = keep(r, medsec_json_get_str(e, "details"));
-            break;
-        }
-    }
-    const struct medsec_json *rem = medsec_json_get(vu, "remediations");
-    for (size_t k = 0; medsec_json_is(rem, MEDSEC_JSON_ARRAY) && k < rem->len; k++) {
-        const struct medsec_json *e = &rem->u.items[k];
-        if (!csaf_covers(e, groups, pid))
-            continue;
-        int c;
-        const struct medsec_json *cv = medsec_json_get(e, "category");
-        if (!parse_word(csaf_remed, 5, medsec_json_str(cv), &c)) {
-            snprintf(f, sizeof f, "vulnerabilities[%zu].remediations[%zu].category", vi, k);
-            warnf(r, cv ? cv : e, f, "'%s' is not a CSAF remediation category (ignored)",
-                  medsec_json_str(cv) ? cv->u.str : "(none)");
-            continue;
-        }
-        s->responses |= csaf_remed_bit[c];
-        if (!s->action)
-            s->action = keep(r, medsec_json_get_str(e, "details"));
-        if (csaf_remed_bit[c] == MEDSEC_VEX_RESP_UPDATE && !s->fixed_in)
-            s->fixed_in = keep(r, csaf_fixed_in(t, medsec_json_get(vu, "product_status"), p));
+    long threat = cv->c->threat_all;
+    if (ce && ce->threat >= 0 && (threat < 0 || ce->threat < threat))
+        threat = ce->threat;
+    if (threat >= 0)
+        s->detail =
+            keep(r, medsec_json_get_str(
+                        &medsec_json_get(cv->vu, "threats")->u.items[(size_t)threat], "details"));
+    if (ce) {
+        s->responses = ce->responses;
+        if (ce->action >= 0)
+            s->action =
+                keep(r, medsec_json_get_str(
+                            &medsec_json_get(cv->vu, "remediations")->u.items[(size_t)ce->action],
+                            "details"));
+        size_t k;
+        if (ce->vendor_fix && p && p->family && medsec_idmap_find(&cv->fm->map, p->family, &k) &&
+            cv->fm->v[k] != p)
+            s->fixed_in = keep(r, cv->fm->v[k]->version);
     }
 }
 
@@ -839,9 +1043,20 @@ static medsec_err read_csaf(struct rd *r, const struct medsec_json *root)
         return failf(r, vulns, MEDSEC_EINVAL, "vulnerabilities: expected a list, found %s",
                      medsec_json_type_name(vulns->type));
     const struct medsec_json *pt = medsec_json_get(root, "product_tree");
-    const struct medsec_json *groups = medsec_json_get(pt, "product_groups");
     struct csaf_tree t = {0};
+    medsec_idmap_init(&t.map, csaf_prod_key, &t);
     csaf_tree_read(r, &t, pt);
+    struct csaf_groups g = {medsec_json_get(pt, "product_groups"), {0}};
+    medsec_idmap_init(&g.map, group_key, &g);
+    if (!medsec_json_is(g.arr, MEDSEC_JSON_ARRAY))
+        g.arr = NULL;
+    for (size_t i = 0; g.arr && i < g.arr->len && !r->rc; i++) {
+        size_t k;
+        const char *gid = medsec_json_get_str(&g.arr->u.items[i], "group_id");
+        if (gid && !medsec_idmap_find(&g.map, gid, &k) && medsec_idmap_add(&g.map, i) != MEDSEC_OK)
+            oom(r);
+    }
+    struct pidlist l = {0};
     char f[96];
     for (size_t i = 0; i < vulns->len && !r->rc; i++) {
         const struct medsec_json *vu = &vulns->u.items[i];
@@ -873,17 +1088,25 @@ static medsec_err read_csaf(struct rd *r, const struct medsec_json *root)
         const char *const *kids;
         size_t nk;
         keep_list(r, ids, nids, &kids, &nk);
-        if (r->rc)
-            break;
+        struct cover c = {0};
+        struct fixed_map fm = {0};
+        medsec_idmap_init(&c.map, cover_key, &c);
+        medsec_idmap_init(&fm.map, fixed_key, &fm);
+        c.threat_all = -1;
+        if (!r->rc)
+            cover_read(r, &c, &g, vu, i, &l);
+        if (!r->rc)
+            fixed_read(r, &fm, &t, ps);
+        struct csaf_vuln cv = {&t, vu, i, kids, nk, &c, &fm};
         for (size_t m = 0; m < ps->len && !r->rc; m++) {
             const struct medsec_json_member *mem = &ps->u.members[m];
-            int c;
+            int st;
             snprintf(f, sizeof f, "vulnerabilities[%zu].product_status.%.40s", i, mem->key);
-            if (!parse_word(csaf_status, NCSAF_STATUS, mem->key, &c)) {
+            if (!parse_word(csaf_status, NCSAF_STATUS, mem->key, &st)) {
                 warnf(r, &mem->value, f, "not a CSAF product status; its statements are skipped");
                 continue;
             }
-            if (csaf_state[c] < 0)
+            if (csaf_state[st] < 0)
                 continue; /* recommended: advice, not a status */
             if (mem->value.type != MEDSEC_JSON_ARRAY) {
                 warnf(r, &mem->value, f, "expected a list of product ids; skipped");
@@ -895,10 +1118,17 @@ static medsec_err read_csaf(struct rd *r, const struct medsec_json *root)
                     warnf(r, pidv, f, "a product id must be a string; skipped");
                     continue;
                 }
-                csaf_statement(r, &t, vu, i, groups, kids, nk, pidv, csaf_state[c]);
+                csaf_statement(r, &cv, pidv, csaf_state[st]);
             }
         }
+        medsec_idmap_release(&c.map);
+        medsec_free(c.v);
+        medsec_idmap_release(&fm.map);
+        medsec_free(fm.v);
     }
+    medsec_free(l.v);
+    medsec_idmap_release(&g.map);
+    medsec_idmap_release(&t.map);
     medsec_free(t.v);
     return r->rc;
 }
@@ -916,7 +1146,7 @@ medsec_err medsec_vex_read(const char *path, const char *buf, size_t len,
                                 "VEX document of %zu bytes exceeds the cap of %zu bytes", len,
                                 (size_t)MEDSEC_VEX_MAX_BYTES);
     struct medsec_json_limits lim = {MEDSEC_VEX_MAX_BYTES, 64, 0};
-    struct rd r = {path, NULL, out, warnings, err, MEDSEC_OK};
+    struct rd r = {path, NULL, out, warnings, err, MEDSEC_OK, 0, 0, 1};
     medsec_err rc = medsec_json_parse(buf, len, &lim, path, &r.jd, err);
     if (rc != MEDSEC_OK)
         return rc;

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "failalloc.h"
+#include "medsec/buf.h"
 #include "medsec/vex.h"
 
 static medsec_err rd(const char *text, struct medsec_vex_doc *d, struct medsec_diags *w,
@@ -349,14 +350,45 @@ static void test_csaf_advisory_and_range(void **state)
         " \"product_tree\": {\"branches\": [{\"category\": \"product_version_range\", \"name\": "
         "\"vers:generic/<2\", \"product\": {\"name\": \"X\", \"product_id\": \"X\"}}]},"
         " \"vulnerabilities\": [{\"cve\": \"CVE-1\", \"product_status\": {\"known_affected\": "
-        "[\"X\"]}}]}";
+        "[\"X\"]}, \"threats\": [{\"category\": \"exploit_status\", \"details\": \"none\"},"
+        " {\"category\": \"impact\", \"details\": \"all of them\"}]}]}";
     struct medsec_vex_doc d;
     struct medsec_error e;
     assert_int_equal(rd(adv, &d, NULL, &e), MEDSEC_OK);
     assert_int_equal(d.n, 1);
     assert_string_equal(d.v[0].product_range, "vers:generic/<2");
     assert_string_equal(d.v[0].product_name, "X");
+    assert_string_equal(d.v[0].detail, "all of them"); /* an impact threat naming no product */
     medsec_vex_doc_release(&d);
+}
+
+/* Product groups expanded by many flags: refused past the cap instead of taking quadratic time. */
+static void test_csaf_expansion_cap(void **state)
+{
+    (void)state;
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    assert_int_equal(medsec_buf_adds(&b, "{\"document\": {\"category\": \"csaf_vex\"}, "
+                                         "\"product_tree\": {\"product_groups\": [{\"group_id\": "
+                                         "\"G\", \"product_ids\": ["),
+                     MEDSEC_OK);
+    for (int i = 0; i < 1000; i++)
+        assert_int_equal(medsec_buf_addf(&b, "%s\"P%d\"", i ? "," : "", i), MEDSEC_OK);
+    assert_int_equal(medsec_buf_adds(&b, "]}]}, \"vulnerabilities\": [{\"cve\": \"CVE-1\", "
+                                         "\"product_status\": {\"fixed\": [\"P1\"]}, \"flags\": ["),
+                     MEDSEC_OK);
+    for (int i = 0; i < 4001; i++)
+        assert_int_equal(
+            medsec_buf_addf(&b, "%s{\"label\": \"component_not_present\", \"group_ids\": [\"G\"]}",
+                            i ? "," : ""),
+            MEDSEC_OK);
+    assert_int_equal(medsec_buf_adds(&b, "]}]}"), MEDSEC_OK);
+    struct medsec_vex_doc d;
+    struct medsec_error e;
+    assert_int_equal(medsec_vex_read("t.json", b.data, b.len, &d, NULL, &e), MEDSEC_ETOOBIG);
+    assert_non_null(strstr(e.msg, "name more than 4000000 products"));
+    assert_int_equal(d.n, 0);
+    medsec_vex_doc_release(&d);
+    medsec_buf_release(&b);
 }
 
 /* ---- errors ---- */
@@ -446,6 +478,7 @@ int main(void)
         cmocka_unit_test(test_openvex_old),
         cmocka_unit_test(test_csaf),
         cmocka_unit_test(test_csaf_advisory_and_range),
+        cmocka_unit_test(test_csaf_expansion_cap),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_failing_allocations),
         cmocka_unit_test(test_load),
