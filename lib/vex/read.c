@@ -32,11 +32,22 @@ static void pos(struct rd *r, const struct medsec_json *v, unsigned *line, unsig
     *line = *col = 0;
     if (!v || !r->jd || v->offset > r->jd->text_len)
         return;
-    if (v->offset < r->at_off) {
-        r->at_off = r->at_line_start = 0;
-        r->at_line = 1;
-    }
     const char *t = r->jd->text;
+    if (v->offset < r->at_off) { /* back (a statement after a warning on its reference) */
+        bool crossed = false;
+        for (size_t i = v->offset; i < r->at_off; i++)
+            if (t[i] == '\n') {
+                r->at_line--;
+                crossed = true;
+            }
+        if (crossed) {
+            size_t ls = v->offset;
+            while (ls > 0 && t[ls - 1] != '\n')
+                ls--;
+            r->at_line_start = ls;
+        }
+        r->at_off = v->offset;
+    }
     for (size_t i = r->at_off; i < v->offset; i++)
         if (t[i] == '\n') {
             r->at_line++;
@@ -432,7 +443,7 @@ static medsec_err read_cyclonedx(struct rd *r, const struct medsec_json *root)
         size_t naff = aff ? aff->len : 0;
         for (size_t k = 0; k < (naff ? naff : 1) && !r->rc; k++) {
             const struct medsec_json *a = naff ? &aff->u.items[k] : v;
-            struct medsec_vex_statement *s = add(r, v);
+            struct medsec_vex_statement *s = add(r, a); /* at its affects entry */
             if (!s)
                 break;
             s->vuln = kid;
@@ -870,6 +881,15 @@ static void cover_read(struct rd *r, struct cover *c, const struct csaf_groups *
     char f[96];
     const struct medsec_json *flags = medsec_json_get(vu, "flags");
     for (size_t k = 0; medsec_json_is(flags, MEDSEC_JSON_ARRAY) && k < flags->len && !r->rc; k++) {
+        const struct medsec_json *lv = medsec_json_get(&flags->u.items[k], "label");
+        enum medsec_vex_justification j;
+        if (!parse_justification(medsec_json_str(lv), &j)) {
+            snprintf(f, sizeof f, "vulnerabilities[%zu].flags[%zu].label", vi, k);
+            warnf(r, lv ? lv : &flags->u.items[k], f,
+                  "'%s' is not a CSAF flag label; the statements on the products it names are "
+                  "skipped",
+                  medsec_json_str(lv) ? lv->u.str : "(none)");
+        }
         pids_of(r, g, &flags->u.items[k], l);
         for (size_t i = 0; i < l->n && !r->rc; i++) {
             struct cover_entry *e = cover_get(r, c, l->v[i]);
@@ -976,14 +996,8 @@ static void csaf_statement(struct rd *r, const struct csaf_vuln *cv, const struc
     enum medsec_vex_justification j = MEDSEC_VEX_UNSTATED;
     if (ce && ce->flag >= 0) {
         const struct medsec_json *fl = &medsec_json_get(cv->vu, "flags")->u.items[(size_t)ce->flag];
-        const struct medsec_json *lv = medsec_json_get(fl, "label");
-        if (!parse_justification(medsec_json_str(lv), &j)) {
-            snprintf(f, sizeof f, "vulnerabilities[%zu].flags[%ld].label", cv->vi, ce->flag);
-            warnf(r, lv ? lv : fl, f,
-                  "'%s' is not a CSAF flag label; the statement on %s is skipped",
-                  medsec_json_str(lv) ? lv->u.str : "(none)", pid);
-            return;
-        }
+        if (!parse_justification(medsec_json_str(medsec_json_get(fl, "label")), &j))
+            return; /* said once, at the flag */
     }
     const struct csaf_prod *p = csaf_find(cv->t, pid);
     struct medsec_vex_statement *s = add(r, pidv);

@@ -102,8 +102,8 @@ static void test_cyclonedx(void **state)
     assert_string_equal(s->product, "pkg:generic/openssl@3.0.1");
     assert_string_equal(s->product_name, "openssl");
     assert_string_equal(s->product_version, "3.0.1");
-    assert_int_equal(s->line, 9);
-    assert_int_equal(s->column, 3);
+    assert_int_equal(s->line, 13); /* a statement is where its affects entry is */
+    assert_int_equal(s->column, 16);
     assert_true(medsec_vex_statement_names(s, "CVE-2024-0001"));
     assert_true(medsec_vex_statement_names(s, "ghsa-AAAA-bbbb-cccc"));
     assert_false(medsec_vex_statement_names(s, "CVE-2024-000"));
@@ -129,6 +129,8 @@ static void test_cyclonedx(void **state)
     /* no affects: no product; the document's time */
     s = &d.v[6];
     assert_string_equal(s->vuln, "CVE-2024-0002");
+    assert_int_equal(s->line, 17); /* no affects: where the vulnerability is */
+    assert_int_equal(s->column, 3);
     assert_int_equal(s->state, MEDSEC_VEX_EXPLOITABLE);
     assert_null(s->product);
     assert_int_equal(s->cdx_justification, MEDSEC_CDX_UNSTATED);
