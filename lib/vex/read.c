@@ -603,6 +603,10 @@ static medsec_err read_openvex(struct rd *r, const struct medsec_json *root)
         for (size_t p = 0; p < (np ? np : 1) && !r->rc; p++) {
             const struct medsec_json *pr = np ? &prods->u.items[p] : NULL;
             const char *pid = pr ? ov_product_id(pr) : NULL;
+            if (pr && !pid) {
+                snprintf(f, sizeof f, "statements[%zu].products[%zu]", i, p);
+                warnf(r, pr, f, "no @id or identifiers: the statement names no product");
+            }
             snprintf(f, sizeof f, "statements[%zu].products[%zu].subcomponents", i, p);
             const struct medsec_json *subs = pr ? aget(r, pr, "subcomponents", f) : NULL;
             size_t ns = subs ? subs->len : 0;
@@ -1149,6 +1153,18 @@ static medsec_err read_csaf(struct rd *r, const struct medsec_json *root)
 
 /* ---- entry -------------------------------------------------------------------------------- */
 
+/* The @context naming OpenVEX: a string, or one of a JSON-LD list of them; NULL when none does. */
+static const char *openvex_context(const struct medsec_json *c)
+{
+    const char *s = medsec_json_str(c);
+    if (s)
+        return strstr(s, "openvex") ? s : NULL;
+    for (size_t i = 0; medsec_json_is(c, MEDSEC_JSON_ARRAY) && i < c->len; i++)
+        if ((s = medsec_json_str(&c->u.items[i])) && strstr(s, "openvex"))
+            return s;
+    return NULL;
+}
+
 medsec_err medsec_vex_read(const char *path, const char *buf, size_t len,
                            struct medsec_vex_doc *out, struct medsec_diags *warnings,
                            struct medsec_error *err)
@@ -1171,13 +1187,13 @@ medsec_err medsec_vex_read(const char *path, const char *buf, size_t len,
         goto out_free;
     }
     const char *bf = medsec_json_get_str(root, "bomFormat");
-    const char *ctx = medsec_json_get_str(root, "@context");
+    const char *ctx = openvex_context(medsec_json_get(root, "@context"));
     const struct medsec_json *docv = medsec_json_get(root, "document");
     const struct medsec_json *catv = medsec_json_get(docv, "category");
     const char *cat = medsec_json_str(catv);
     if (bf && strcmp(bf, "CycloneDX") == 0)
         read_cyclonedx(&r, root);
-    else if (ctx && strstr(ctx, "openvex"))
+    else if (ctx)
         read_openvex(&r, root);
     else if (cat && (strcmp(cat, "csaf_vex") == 0 || strcmp(cat, "csaf_security_advisory") == 0))
         read_csaf(&r, root);

@@ -224,19 +224,23 @@ static void test_openvex_old(void **state)
 {
     (void)state;
     static const char old[] =
-        "{\"@context\": \"https://openvex.dev/ns\", \"author\": \"A\", \"timestamp\": \"2023-01-01\",\n"
-        " \"statements\": [{\"vulnerability\": \"CVE-2023-9\", \"products\": [\"pkg:x/y@1\"],\n"
+        "{\"@context\": [\"https://example.org/x\", \"https://openvex.dev/ns\"], \"author\": \"A\",\n"
+        " \"timestamp\": \"2023-01-01\",\n"
+        " \"statements\": [{\"vulnerability\": \"CVE-2023-9\", \"products\": [\"pkg:x/y@1\", {}],\n"
         "   \"subcomponents\": [], \"status\": \"under_investigation\"}]}";
     struct medsec_vex_doc d;
     struct medsec_diags w = MEDSEC_DIAGS_INIT;
     struct medsec_error e;
     assert_int_equal(rd(old, &d, &w, &e), MEDSEC_OK);
-    assert_int_equal(d.n, 1);
+    assert_int_equal(d.n, 2);
     assert_string_equal(d.v[0].vuln, "CVE-2023-9");
+    assert_null(d.v[1].product);
+    assert_at(warning(&w, "no @id or identifiers"), 3, 75, "statements[0].products[1]");
     assert_string_equal(d.v[0].product, "pkg:x/y@1");
     assert_int_equal(d.v[0].state, MEDSEC_VEX_IN_TRIAGE);
     assert_string_equal(d.v[0].timestamp, "2023-01-01");
-    assert_int_equal(w.n, 0);
+    assert_int_equal(w.n, 1);
+    medsec_diags_release(&w);
     medsec_vex_doc_release(&d);
 }
 
