@@ -424,6 +424,9 @@ static void test_errors(void **state)
                  "");
     expect_error("{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"@context\": \"x\"}",
                  MEDSEC_EPARSE, 1, 47, "");
+    expect_error(
+        "{\"bomFormat\": \"CycloneDX\", \"vulnerabilities\": [{\"id\": \"CVE-1\\u0000x\"}]}",
+        MEDSEC_EPARSE, 1, 61, "NUL character");
     expect_error("[1]", MEDSEC_EUNSUPPORTED, 1, 1, "expected a JSON object");
     expect_error("{\"bomFormat\": \"SPDX\"}", MEDSEC_EUNSUPPORTED, 1, 1, "not a VEX document");
     expect_error("{\"document\": {\"category\": \"csaf_base\"}}", MEDSEC_EUNSUPPORTED, 1, 27,
