@@ -4,8 +4,9 @@
 
 The documents: the 39 JSON files under VEX/ of the CycloneDX bom-examples (CycloneDX VEX, plus the
 companion BOMs, which hold no statement), the 13 CSAF-VEX examples of OASIS CSAF 2.0, the 4
-csaf_vex VA documents of cisagov, and the CycloneDX-VEX and OpenVEX files of cve-bin-tool's tests.
-Each must read with exit 0, and the number of statements per state must equal the judge's.
+csaf_vex VA documents of cisagov, the CycloneDX-VEX and OpenVEX files of cve-bin-tool's tests, and
+the 144 medical advisories (ICSMA, csaf_security_advisory, whose product_status is read the same
+way). Each must read with exit 0, and the number of statements per state must equal the judge's.
 Exits 77 (skipped) when ../shared/data is absent."""
 import collections
 import json
@@ -111,6 +112,7 @@ def main():
         "oasis": os.path.join(data, "advisories/csaf/oasis-csaf-2.0-schemas-examples-validator-tests.tar.gz"),
         "va": os.path.join(data, "advisories/csaf/cisagov-csaf2.0-icsa-va-it-2017-2024.tar.gz"),
         "cbt": os.path.join(data, "sbom/cve-bin-tool-test-sbom-vex.tar.gz"),
+        "icsma": os.path.join(data, "advisories/csaf/cisagov-csaf2.0-icsma-2017-2024.tar.gz"),
     }
     if not all(os.path.isfile(p) for p in archives.values()):
         print("skipped: ../shared/data (the VEX archives) is absent")
@@ -120,8 +122,9 @@ def main():
         "oasis": lambda n: "/examples/csaf/csaf_vex/" in n and n.endswith(".json"),
         "va": lambda n: os.path.basename(n).startswith("va-") and n.endswith(".json"),
         "cbt": lambda n: "/test/vex/" in n and n.endswith(".json"),
+        "icsma": lambda n: os.path.basename(n).startswith("icsma-") and n.endswith(".json"),
     }
-    expect = {"cdx": 39, "oasis": 13, "cbt": 3}
+    expect = {"cdx": 39, "oasis": 13, "cbt": 3, "icsma": 144}
     failures = 0
     total = collections.Counter()
     with tempfile.TemporaryDirectory() as tmp:
@@ -146,17 +149,21 @@ def main():
                     with open(out, "wb") as f:
                         f.write(t.extractfile(m).read())
                     files.append((key, m.name, out))
-        for key, name, path in files:
+        # one run for all of them (the documents come back in the order given)
+        p = subprocess.run([medsec, "vex", "read", "--json"] + [f[2] for f in files],
+                           capture_output=True)
+        if p.returncode != 0:
+            print(f"FAIL exit {p.returncode}: {p.stderr.decode(errors='replace')[-4000:]}")
+            return 1
+        docs = json.loads(p.stdout)
+        if len(docs) != len(files):
+            print(f"FAIL {len(docs)} documents read of {len(files)}")
+            return 1
+        for (key, name, path), doc in zip(files, docs):
             with open(path, encoding="utf-8") as f:
                 fmt, want = judge(json.load(f))
-            p = subprocess.run([medsec, "vex", "read", "--json", path], capture_output=True)
-            if p.returncode != 0:
-                print(f"FAIL {name}: exit {p.returncode}: {p.stderr.decode(errors='replace')}")
-                failures += 1
-                continue
-            doc = json.loads(p.stdout)[0]
             got = collections.Counter(s["state"] for s in doc["statements"])
-            if doc["format"] != fmt or got != want:
+            if doc["file"] != path or doc["format"] != fmt or got != want:
                 print(f"FAIL {name}: {doc['format']} {dict(got)}, judge {fmt} {dict(want)}")
                 failures += 1
             total[key] += sum(got.values())
