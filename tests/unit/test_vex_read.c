@@ -397,6 +397,83 @@ static void test_csaf_expansion_cap(void **state)
     medsec_buf_release(&b);
 }
 
+/* ---- shapes that are not what the formats say: a warning each, at the value ---- */
+
+static const char odd_cdx[] =
+    "{\"bomFormat\": \"CycloneDX\", \"specVersion\": \"1.5\",\n"
+    " \"vulnerabilities\": [\n"
+    "  {\"id\": \"CVE-1\", \"analysis\": \"not_affected\"},\n"
+    "  {\"id\": 7, \"analysis\": {\"state\": \"exploitable\"}},\n"
+    "  {\"id\": \"CVE-3\", \"analysis\": {\"state\": \"exploitable\", \"detail\": [\"x\"], \"response\": \"update\"},\n"
+    "   \"affects\": [{\"versions\": 1.0}, {\"ref\": \"a\", \"versions\": \"1.0\"}]}\n"
+    " ]}\n";
+
+static const char odd_ov[] =
+    "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"author\": \"A\",\n"
+    " \"statements\": [\n"
+    "  {\"vulnerability\": {\"name\": \"CVE-1\"}, \"products\": [{\"@id\": \"pkg:a/b@1\"}]},\n"
+    "  {\"vulnerability\": {\"name\": \"CVE-2\"}, \"status\": \"fixed\"},\n"
+    "  {\"vulnerability\": {\"name\": \"CVE-3\"}, \"status\": \"fixed\", \"products\": {\"@id\": \"pkg:a/b@1\"}, \"impact_statement\": 3}\n"
+    " ]}\n";
+
+static const char odd_csaf[] =
+    "{\"document\": {\"category\": \"csaf_vex\"},\n"
+    " \"vulnerabilities\": [\n"
+    "  {\"cve\": \"CVE-1\", \"product_status\": [\"P1\"]},\n"
+    "  {\"cve\": \"CVE-2\", \"product_status\": {\"fixed\": \"P1\", \"known_affected\": [\"P1\", 2]}}\n"
+    " ]}\n";
+
+static void test_odd_shapes(void **state)
+{
+    (void)state;
+    struct medsec_vex_doc d;
+    struct medsec_diags w = MEDSEC_DIAGS_INIT;
+    struct medsec_error e;
+    assert_int_equal(rd(odd_cdx, &d, &w, &e), MEDSEC_OK);
+    assert_int_equal(d.n, 2); /* CVE-3 twice */
+    assert_null(d.v[0].product);
+    assert_null(d.v[0].detail);
+    assert_int_equal(d.v[0].responses, 0);
+    assert_string_equal(d.v[1].product, "a");
+    assert_at(warning(&w, "analysis: expected an object"), 3, 31, "vulnerabilities[0].analysis");
+    assert_at(warning(&w, "id: expected a string, found number"), 4, 10, "vulnerabilities[1].id");
+    assert_at(warning(&w, "response: expected a list, found string"), 5, 85,
+              "vulnerabilities[2].analysis.response");
+    assert_at(warning(&w, "detail: expected a string, found array"), 5, 66,
+              "vulnerabilities[2].analysis.detail");
+    assert_at(warning(&w, "no reference"), 6, 16, "vulnerabilities[2].affects[0].ref");
+    assert_at(warning(&w, "versions: expected a list, found number"), 6, 29,
+              "vulnerabilities[2].affects[0].versions");
+    assert_at(warning(&w, "versions: expected a list, found string"), 6, 60,
+              "vulnerabilities[2].affects[1].versions");
+    medsec_diags_release(&w);
+    medsec_vex_doc_release(&d);
+
+    assert_int_equal(rd(odd_ov, &d, &w, &e), MEDSEC_OK);
+    assert_int_equal(d.n, 2); /* CVE-2 and CVE-3, without product */
+    assert_null(d.v[0].product);
+    assert_null(d.v[1].detail);
+    assert_at(warning(&w, "status: missing"), 3, 3, "statements[0].status");
+    assert_at(warning(&w, "impact_statement: expected a string, found number"), 5, 113,
+              "statements[2].impact_statement");
+    assert_at(warning(&w, "products: expected a list, found object"), 5, 71,
+              "statements[2].products");
+    medsec_diags_release(&w);
+    medsec_vex_doc_release(&d);
+
+    assert_int_equal(rd(odd_csaf, &d, &w, &e), MEDSEC_OK);
+    assert_int_equal(d.n, 1); /* CVE-2 known_affected P1 */
+    assert_string_equal(d.v[0].product_name, "P1");
+    assert_at(warning(&w, "product_status: expected an object"), 3, 38,
+              "vulnerabilities[0].product_status");
+    assert_at(warning(&w, "expected a list of product ids"), 4, 48,
+              "vulnerabilities[1].product_status.fixed");
+    assert_at(warning(&w, "a product id must be a string"), 4, 79,
+              "vulnerabilities[1].product_status.known_affected");
+    medsec_diags_release(&w);
+    medsec_vex_doc_release(&d);
+}
+
 /* ---- errors ---- */
 
 static void expect_error(const char *text, medsec_err code, unsigned line, unsigned col,
@@ -488,6 +565,7 @@ int main(void)
         cmocka_unit_test(test_csaf),
         cmocka_unit_test(test_csaf_advisory_and_range),
         cmocka_unit_test(test_csaf_expansion_cap),
+        cmocka_unit_test(test_odd_shapes),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_failing_allocations),
         cmocka_unit_test(test_load),
