@@ -17,5 +17,7 @@ int cmd_sbom(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
+int cmd_vex(int argc, char **argv);
+int cmd_vex_read(int argc, char **argv); /* `vex read`, argv[0] = "read" */
 
 #endif

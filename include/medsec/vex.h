@@ -113,6 +113,12 @@ struct medsec_vex_statement {
     const char *author;    /* who decided: a person, or the supplier's name */
     const char *timestamp; /* when, ISO 8601 (date or date-time), or NULL */
     enum medsec_vex_origin origin;
+    /* Added for the readers of supplier VEX (medsec_vex_read); NULL / 0 when not known. */
+    const char *product_range; /* the versions the statement covers when not one version: a vers:
+                                * range, or CycloneDX affects[].versions joined by ", " */
+    const char *parent;        /* the product @product is part of (OpenVEX product with
+                                * subcomponents, CSAF relationship "default_component_of") */
+    unsigned line, column;     /* where the statement is in the document read (1-based) */
 };
 
 /* A VEX document as read, or as to be written. */
@@ -129,6 +135,40 @@ struct medsec_vex_doc {
 
 void medsec_vex_doc_init(struct medsec_vex_doc *d);
 void medsec_vex_doc_release(struct medsec_vex_doc *d);
+
+/* ---- reading supplier VEX (lib/vex/read.c, docs/vex-read.md) ----------------------------------
+ */
+
+/* Caps on untrusted input: a larger document is refused with MEDSEC_ETOOBIG, and so is one that
+ * yields more statements. */
+#define MEDSEC_VEX_MAX_BYTES ((size_t)64 << 20)
+#define MEDSEC_VEX_MAX_STATEMENTS ((size_t)1000000)
+
+/*
+ * Read the VEX document in the @len bytes at @buf (@path names it in messages; may be NULL). The
+ * format is told by content: CycloneDX (bomFormat "CycloneDX"; each vulnerability with an
+ * `analysis` gives one statement per affects[] entry), OpenVEX (an @context naming openvex; one
+ * statement per product and subcomponent), CSAF 2.0 (document.category csaf_vex or
+ * csaf_security_advisory; one statement per product id in each product_status list). @out is
+ * initialised here and holds the statements, origin MEDSEC_VEX_BY_SUPPLIER, their strings in its
+ * arena; release it with medsec_vex_doc_release whatever the result.
+ * A statement whose state, status, justification or response is not a word of its format, or that
+ * lacks a vulnerability id or a state, is skipped with a warning naming the field, its line and
+ * column (in @warnings, which may be NULL); so is a reference that cannot be resolved (the
+ * statement is kept, with the reference as product). Errors (in @err, with line and column):
+ * MEDSEC_EPARSE for text that is not JSON, MEDSEC_EUNSUPPORTED for JSON that is no VEX document,
+ * MEDSEC_EINVAL for a document whose statement list is not a list, MEDSEC_ETOOBIG past the caps.
+ */
+medsec_err medsec_vex_read(const char *path, const char *buf, size_t len,
+                           struct medsec_vex_doc *out, struct medsec_diags *warnings,
+                           struct medsec_error *err) __attribute__((warn_unused_result));
+/* medsec_vex_read of the file @path (a regular file of at most MEDSEC_VEX_MAX_BYTES). */
+medsec_err medsec_vex_load(const char *path, struct medsec_vex_doc *out,
+                           struct medsec_diags *warnings, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+/* True when @s is made under the id @vuln or names it among its aliases (ids compared exactly,
+ * ignoring ASCII case: "cve-2021-44228" is CVE-2021-44228). */
+bool medsec_vex_statement_names(const struct medsec_vex_statement *s, const char *vuln);
 
 #ifdef __cplusplus
 }
