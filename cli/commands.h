@@ -14,5 +14,6 @@ int cmd_scan(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
+int cmd_vex(int argc, char **argv);
 
 #endif

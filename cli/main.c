@@ -18,6 +18,7 @@ const struct cmd medsec_commands[] = {
     {"threats", cmd_threats, "STRIDE-per-element threats of a device from the rule catalog"},
     {"validate", cmd_validate, "check a device's security file; report every problem at once"},
     {"version", cmd_version, "print the medsec version"},
+    {"vex", cmd_vex, "VEX of a device release: CycloneDX, OpenVEX or CSAF; signed on request"},
 };
 const size_t medsec_command_count = sizeof medsec_commands / sizeof medsec_commands[0];
 
