@@ -822,7 +822,7 @@ static void write_csaf(struct wctx *c)
     medsec_jsonw_object_end(w);
     medsec_jsonw_object_end(w);
     char tid[80];
-    snprintf(tid, sizeof tid, "%s-%.8s", d->id ? "VEX" : "VEX", c->uuid);
+    snprintf(tid, sizeof tid, "VEX-%.8s", c->uuid);
     medsec_jsonw_kv_string(w, "id", d->id ? d->id : tid);
     medsec_jsonw_kv_string(w, "initial_release_date", c->stamp);
     medsec_jsonw_key(w, "revision_history");
