@@ -33,7 +33,9 @@ typedef const struct medsec_vex_statement *(*medsec_vex_decide_fn)(void *ud, con
  *   - with @db (may be NULL), each finding of the release's SBOMs not stated above: assessed by
  *     the file (as the scan applies it) or else in_triage, with the database's aliases and score
  *     and the upstream fixed version;
- *   - then @decide (may be NULL) is asked about every statement, and its answer wins.
+ *   - then @decide (may be NULL) is asked about every statement, and its answer wins;
+ *   - an affected statement without a fixing release gets the first release in the field, released
+ *     after @version, in which that vulnerability is affected or in triage nowhere (same sources).
  * One statement per vulnerability and component. The document's time is the clock of the context
  * in force (medsec_ctx_current: MEDSEC_NOW in the command). MEDSEC_ENOTFOUND when @version is not
  * one of the file's; database failures as medsec_scan_plan_run returns them.

@@ -2,6 +2,7 @@
  * assessment, the scan's findings, and the decisions a caller supplies, one statement per
  * vulnerability and component, with every string copied into the document. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "medsec/alloc.h"
@@ -246,18 +247,13 @@ static medsec_err apply_decisions(struct builder *b, medsec_vex_decide_fn decide
     return MEDSEC_OK;
 }
 
-medsec_err medsec_device_vex(struct medsec_device *d, struct medsec_db *db, const char *version,
-                             medsec_vex_decide_fn decide, void *ud, struct medsec_vex_doc *out,
-                             struct medsec_error *err)
+/* The statements of release @v into @out (initialised by the caller), from the file, @plan (run,
+ * may be NULL) and @decide. */
+static medsec_err build(struct medsec_device *d, const struct medsec_scan_plan *plan,
+                        const struct medsec_model_version *v, medsec_vex_decide_fn decide, void *ud,
+                        struct medsec_vex_doc *out, struct medsec_error *err)
 {
-    medsec_vex_doc_init(out);
     const struct medsec_model *m = medsec_device_model(d);
-    const char *want = version ? version : m->device.current_version;
-    const struct medsec_model_version *v = want ? medsec_model_find_version(m, want) : NULL;
-    if (!v)
-        return medsec_error_set(err, MEDSEC_ENOTFOUND, m->file, 0, 0,
-                                "version '%s' is not one of the device's versions",
-                                want ? want : "(none)");
     struct builder b = {out, m, v->version};
     char stamp[21];
     medsec_ctx_timestamp(medsec_ctx_current(), stamp);
@@ -270,38 +266,118 @@ medsec_err medsec_device_vex(struct medsec_device *d, struct medsec_db *db, cons
     if (!out->product || !out->product_version || !out->timestamp ||
         (m->device.manufacturer && !out->vendor))
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
-
     const struct medsec_model_sbom **ms = medsec_malloc((m->nsboms ? m->nsboms : 1) * sizeof *ms);
     const struct medsec_sbom **sboms = medsec_malloc((m->nsboms ? m->nsboms : 1) * sizeof *sboms);
-    struct medsec_scan_plan *plan = NULL;
-    medsec_err rc = MEDSEC_OK;
-    if (!ms || !sboms) {
-        rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
-        goto out_free;
+    medsec_err rc = MEDSEC_ENOMEM;
+    if (ms && sboms) {
+        size_t nms = medsec_model_version_sboms(m, v, ms), ns = 0;
+        for (size_t i = 0; i < nms; i++)
+            if (ms[i]->sbom)
+                sboms[ns++] = ms[i]->sbom;
+        if (!(rc = from_file(&b, sboms, ns)) && plan)
+            rc = from_plan(&b, plan);
+        if (!rc && decide)
+            rc = apply_decisions(&b, decide, ud);
     }
-    size_t nms = medsec_model_version_sboms(m, v, ms), ns = 0;
-    for (size_t i = 0; i < nms; i++)
-        if (ms[i]->sbom)
-            sboms[ns++] = ms[i]->sbom;
-    if ((rc = from_file(&b, sboms, ns))) {
-        medsec_error_set(err, rc, NULL, 0, 0, "%s", medsec_strerror(rc));
-        goto out_free;
-    }
-    if (db) {
-        if ((rc = medsec_scan_plan_new(medsec_ctx_current(), &plan, err)) ||
-            (rc = medsec_scan_plan_add_device(plan, d, NULL, err)) ||
-            (rc = medsec_scan_plan_run(plan, db, NULL, NULL, NULL, NULL, err)))
-            goto out_free;
-        if ((rc = from_plan(&b, plan))) {
-            medsec_error_set(err, rc, NULL, 0, 0, "%s", medsec_strerror(rc));
-            goto out_free;
-        }
-    }
-    if (decide && (rc = apply_decisions(&b, decide, ud)))
-        medsec_error_set(err, rc, NULL, 0, 0, "%s", medsec_strerror(rc));
-out_free:
-    medsec_scan_plan_free(plan);
     medsec_free(sboms);
     medsec_free(ms);
+    if (rc)
+        return medsec_error_set(err, rc, NULL, 0, 0, "%s", medsec_strerror(rc));
+    return MEDSEC_OK;
+}
+
+static bool open_state(enum medsec_vex_state s)
+{
+    return s == MEDSEC_VEX_EXPLOITABLE || s == MEDSEC_VEX_IN_TRIAGE;
+}
+
+/* Is @s still open in @later: a statement of the same vulnerability (by id or alias) that is
+ * affected or in triage? */
+static bool still_open(const struct medsec_vex_doc *later, const struct medsec_vex_statement *s)
+{
+    for (size_t i = 0; i < later->n; i++) {
+        const struct medsec_vex_statement *t = &later->v[i];
+        if (!open_state(t->state))
+            continue;
+        bool same = !strcmp(t->vuln, s->vuln);
+        for (size_t k = 0; k < s->naliases && !same; k++)
+            same = !strcmp(t->vuln, s->aliases[k]);
+        for (size_t k = 0; k < t->naliases && !same; k++)
+            same = !strcmp(t->aliases[k], s->vuln);
+        if (same)
+            return true;
+    }
+    return false;
+}
+
+static int by_release_date(const void *pa, const void *pb)
+{
+    const struct medsec_model_version *a = *(const struct medsec_model_version *const *)pa,
+                                      *b = *(const struct medsec_model_version *const *)pb;
+    return strcmp(a->release_date, b->release_date);
+}
+
+/* The fixing release of each affected statement of @out (release @v) that has none: the first
+ * release in the field, released after @v, in which no statement of that vulnerability is open
+ * (affected or in triage). */
+static medsec_err fixing_releases(struct medsec_device *d, const struct medsec_scan_plan *plan,
+                                  const struct medsec_model_version *v, medsec_vex_decide_fn decide,
+                                  void *ud, struct medsec_vex_doc *out, struct medsec_error *err)
+{
+    const struct medsec_model *m = medsec_device_model(d);
+    if (!v->release_date)
+        return MEDSEC_OK;
+    const struct medsec_model_version **later =
+        medsec_malloc((m->nversions ? m->nversions : 1) * sizeof *later);
+    if (!later)
+        return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    size_t n = 0;
+    for (size_t i = 0; i < m->nversions; i++) {
+        const struct medsec_model_version *r = &m->versions[i];
+        if (r != v && r->in_field != 0 && r->release_date &&
+            strcmp(r->release_date, v->release_date) > 0)
+            later[n++] = r;
+    }
+    qsort(later, n, sizeof *later, by_release_date);
+    medsec_err rc = MEDSEC_OK;
+    for (size_t k = 0; k < n && !rc; k++) {
+        struct medsec_vex_doc next;
+        medsec_vex_doc_init(&next);
+        rc = build(d, plan, later[k], decide, ud, &next, err);
+        for (size_t i = 0; i < out->n && !rc; i++) {
+            struct medsec_vex_statement *s = &out->v[i];
+            if (s->state != MEDSEC_VEX_EXPLOITABLE || s->fixed_in || still_open(&next, s))
+                continue;
+            if (!(s->fixed_in = medsec_arena_strdup(&out->arena, later[k]->version)))
+                rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+        }
+        medsec_vex_doc_release(&next);
+    }
+    medsec_free(later);
+    return rc;
+}
+
+medsec_err medsec_device_vex(struct medsec_device *d, struct medsec_db *db, const char *version,
+                             medsec_vex_decide_fn decide, void *ud, struct medsec_vex_doc *out,
+                             struct medsec_error *err)
+{
+    medsec_vex_doc_init(out);
+    const struct medsec_model *m = medsec_device_model(d);
+    const char *want = version ? version : m->device.current_version;
+    const struct medsec_model_version *v = want ? medsec_model_find_version(m, want) : NULL;
+    if (!v)
+        return medsec_error_set(err, MEDSEC_ENOTFOUND, m->file, 0, 0,
+                                "version '%s' is not one of the device's versions",
+                                want ? want : "(none)");
+    struct medsec_scan_plan *plan = NULL;
+    medsec_err rc = MEDSEC_OK;
+    if (db && ((rc = medsec_scan_plan_new(medsec_ctx_current(), &plan, err)) ||
+               (rc = medsec_scan_plan_add_device(plan, d, NULL, err)) ||
+               (rc = medsec_scan_plan_run(plan, db, NULL, NULL, NULL, NULL, err))))
+        goto out_free;
+    if (!(rc = build(d, plan, v, decide, ud, out, err)))
+        rc = fixing_releases(d, plan, v, decide, ud, out, err);
+out_free:
+    medsec_scan_plan_free(plan);
     return rc;
 }

@@ -244,12 +244,61 @@ static void test_device_builder(void **state)
     medsec_device_close(dev);
 }
 
+/* KRACK is resolved in the pump's 3.2.0 (by decision), still affected in 3.1.4. */
+static const struct medsec_vex_statement krack_fixed = {.state = MEDSEC_VEX_RESOLVED};
+
+static const struct medsec_vex_statement *decide_krack(void *ud, const char *vuln, const char *purl,
+                                                       const char *version)
+{
+    (void)ud;
+    (void)purl;
+    return !strcmp(vuln, "CVE-2017-13077") && !strcmp(version, "3.2.0") ? &krack_fixed : NULL;
+}
+
+static void test_fixing_release(void **state)
+{
+    (void)state;
+    struct medsec_device *dev;
+    struct medsec_error err;
+    assert_int_equal(medsec_device_open(NULL, MEDSEC_SOURCE_DIR "/examples/infusion-pump", NULL,
+                                        &dev, NULL, &err),
+                     MEDSEC_OK);
+    const char *want[] = {"2.8.7", "3.1.4"};
+    for (int k = 0; k < 2; k++) {
+        struct medsec_vex_doc d;
+        assert_int_equal(medsec_device_vex(dev, NULL, want[k], decide_krack, NULL, &d, &err),
+                         MEDSEC_OK);
+        bool found = false;
+        for (size_t i = 0; i < d.n; i++)
+            if (!strcmp(d.v[i].vuln, "CVE-2017-13077")) {
+                found = true;
+                assert_int_equal(d.v[i].state, MEDSEC_VEX_EXPLOITABLE);
+                assert_non_null(d.v[i].fixed_in);
+                assert_string_equal(d.v[i].fixed_in, "3.2.0");
+            }
+        assert_true(found);
+        char *csaf = write_doc(&d, MEDSEC_VEX_CSAF);
+        assert_non_null(strstr(csaf, "\"category\": \"vendor_fix\""));
+        assert_non_null(strstr(csaf, "Update the device to release 3.2.0"));
+        medsec_free(csaf);
+        medsec_vex_doc_release(&d);
+    }
+    /* without the decision, no later release fixes it */
+    struct medsec_vex_doc d;
+    assert_int_equal(medsec_device_vex(dev, NULL, "2.8.7", NULL, NULL, &d, &err), MEDSEC_OK);
+    for (size_t i = 0; i < d.n; i++)
+        if (!strcmp(d.v[i].vuln, "CVE-2017-13077"))
+            assert_null(d.v[i].fixed_in);
+    medsec_vex_doc_release(&d);
+    medsec_device_close(dev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_does_not_matter), cmocka_unit_test(test_words),
         cmocka_unit_test(test_empty_and_invalid),     cmocka_unit_test(test_sign_verify),
-        cmocka_unit_test(test_device_builder),
+        cmocka_unit_test(test_device_builder),        cmocka_unit_test(test_fixing_release),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
