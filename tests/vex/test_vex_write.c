@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "../unit/failalloc.h"
 #include "medsec/alloc.h"
 #include "medsec/device_vex.h"
 #include "medsec/vex.h"
@@ -293,12 +294,59 @@ static void test_fixing_release(void **state)
     medsec_device_close(dev);
 }
 
+/* Every allocation of the writers and the builder may fail: ENOMEM, never a crash or a leak. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    struct medsec_vex_doc d;
+    fill(&d);
+    for (int f = 0; f < MEDSEC_VEX_FORMAT_COUNT; f++) {
+        long n = 0;
+        for (;; n++) {
+            struct medsec_buf b = MEDSEC_BUF_INIT;
+            struct medsec_error err;
+            size_t live = failalloc_live;
+            failalloc_arm(n);
+            medsec_err rc = medsec_vex_write(&d, (enum medsec_vex_format)f, &b, &err);
+            failalloc_disarm();
+            medsec_buf_release(&b);
+            assert_int_equal(failalloc_live, live);
+            if (rc == MEDSEC_OK)
+                break;
+            assert_int_equal(rc, MEDSEC_ENOMEM);
+        }
+        assert_true(n > 0);
+    }
+    medsec_vex_doc_release(&d);
+
+    struct medsec_device *dev;
+    struct medsec_error err;
+    assert_int_equal(medsec_device_open(NULL, MEDSEC_SOURCE_DIR "/examples/glucose-cloud", NULL,
+                                        &dev, NULL, &err),
+                     MEDSEC_OK);
+    long n = 0;
+    for (;; n++) {
+        size_t live = failalloc_live;
+        failalloc_arm(n);
+        medsec_err rc = medsec_device_vex(dev, NULL, NULL, NULL, NULL, &d, &err);
+        medsec_vex_doc_release(&d);
+        failalloc_disarm();
+        assert_int_equal(failalloc_live, live);
+        if (rc == MEDSEC_OK)
+            break;
+        assert_int_equal(rc, MEDSEC_ENOMEM);
+    }
+    assert_true(n > 0);
+    medsec_device_close(dev);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order_does_not_matter), cmocka_unit_test(test_words),
         cmocka_unit_test(test_empty_and_invalid),     cmocka_unit_test(test_sign_verify),
         cmocka_unit_test(test_device_builder),        cmocka_unit_test(test_fixing_release),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
