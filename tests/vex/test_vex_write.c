@@ -165,6 +165,7 @@ static void test_sign_verify(void **state)
     assert_int_equal(medsec_vex_keygen(&sec, &pub, &err), MEDSEC_OK);
     assert_int_equal(medsec_vex_key_public(sec, strlen(sec), "k", &pub2, &err), MEDSEC_OK);
     assert_string_equal(pub, pub2);
+    medsec_free(pub2);
     char doc[] = "{\"a\": 1}\n";
     assert_int_equal(medsec_vex_sign(doc, strlen(doc), sec, strlen(sec), "k", &sig, &err),
                      MEDSEC_OK);
