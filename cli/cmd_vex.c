@@ -1,5 +1,6 @@
 /* cmd_vex.c: `medsec vex DIR`: the VEX document of a device release (CycloneDX, OpenVEX or CSAF),
  * optionally signed; `medsec vex verify` checks a signature and `medsec vex keygen` makes keys. */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -192,12 +193,13 @@ static int vex_keygen(int argc, char **argv)
     }
     FILE *f = NULL;
     /* O_EXCL with mode 0600: the secret is never readable by others, never clobbered */
-    int fd = open(args[0], O_WRONLY | O_CREAT | O_EXCL, 0600);
+    int fd = open(args[0], O_WRONLY | O_CREAT | O_EXCL, 0600), why = errno;
     if (fd >= 0 && !(f = fdopen(fd, "w")))
-        close(fd);
+        why = errno, close(fd);
     if (!f) {
-        fprintf(stderr, "medsec: %s: error: cannot create the key file (it may exist already)\n",
-                cli_esc(args[0]));
+        fprintf(stderr, "medsec: %s: error: cannot create the key file: %s\n", cli_esc(args[0]),
+                why == EEXIST ? "it exists already (keygen never overwrites a key)"
+                              : strerror(why));
         ex = EXIT_USAGE;
         goto out_free;
     }
