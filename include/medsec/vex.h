@@ -120,6 +120,8 @@ struct medsec_vex_statement {
     double cvss_score;
     const char *cvss_source;   /* who scored it ("nvd", "security file"), or NULL */
     const char *component_fix; /* the component version that fixes it upstream, or NULL */
+    const char *description;   /* what the vulnerability is, in words (the security file's title,
+                                * else the advisory's summary), or NULL */
 };
 
 /* A VEX document as read, or as to be written. */

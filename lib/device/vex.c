@@ -84,6 +84,9 @@ static medsec_err assess(struct builder *b, struct medsec_vex_statement *s,
         vu->status == MEDSEC_VULN_NOT_AFFECTED ? vu->justification : MEDSEC_VEX_UNSTATED;
     s->cdx_justification = MEDSEC_CDX_UNSTATED;
     s->detail = dup(b, vu->rationale);
+    const char *what = vu->title ? vu->title : vu->description;
+    if (what && !(s->description = dup(b, what)))
+        return MEDSEC_ENOMEM;
     s->author = dup(b, b->m->device.manufacturer);
     s->origin = MEDSEC_VEX_BY_MANUFACTURER;
     if ((vu->rationale && !s->detail) || (b->m->device.manufacturer && !s->author))
@@ -175,6 +178,8 @@ static medsec_err from_finding(struct builder *b, const struct medsec_sbom *sbom
     }
     if (f->nfixed && !(s.component_fix = dup(b, f->fixed[0])))
         return MEDSEC_ENOMEM;
+    if (v->summary && !(s.description = dup(b, v->summary)))
+        return MEDSEC_ENOMEM;
     s.state = MEDSEC_VEX_IN_TRIAGE;
     s.origin = MEDSEC_VEX_BY_MANUFACTURER;
     if (vu) {
@@ -182,6 +187,8 @@ static medsec_err from_finding(struct builder *b, const struct medsec_sbom *sbom
         struct medsec_vex_statement keep = s;
         if ((rc = assess(b, &s, vu)))
             return rc;
+        if (!s.description)
+            s.description = keep.description;
         if (keep.cvss_vector) {
             s.cvss_vector = keep.cvss_vector;
             s.cvss_version = keep.cvss_version;

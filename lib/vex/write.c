@@ -109,6 +109,7 @@ static void doc_uuid(const struct medsec_vex_doc *d, const struct medsec_vex_sta
         dg_str(&g, s->timestamp);
         dg_str(&g, s->cvss_vector);
         dg_str(&g, s->component_fix);
+        dg_str(&g, s->description);
     }
     unsigned char b[16];
     for (int i = 0; i < 8; i++) {
@@ -438,6 +439,7 @@ static void write_cyclonedx(struct wctx *c)
             }
             medsec_jsonw_array_end(w);
         }
+        kv_opt(w, "description", s->description);
         if (s->cvss_vector) {
             medsec_jsonw_key(w, "ratings");
             medsec_jsonw_array_begin(w);
@@ -517,6 +519,7 @@ static void write_openvex(struct wctx *c)
         medsec_jsonw_key(w, "vulnerability");
         medsec_jsonw_object_begin(w);
         medsec_jsonw_kv_string(w, "name", s->vuln);
+        kv_opt(w, "description", s->description);
         if (s->naliases)
             medsec_jsonw_kv_strings(w, "aliases", s->aliases, s->naliases);
         medsec_jsonw_object_end(w);
@@ -707,8 +710,18 @@ static void write_csaf_vuln(struct wctx *c, size_t a, size_t b)
     if (ids)
         medsec_jsonw_array_end(w);
 
+    const char *what = NULL;
+    for (size_t i = a; i < b && !what; i++)
+        what = c->v[i]->description;
     medsec_jsonw_key(w, "notes");
     medsec_jsonw_array_begin(w);
+    if (what) {
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_kv_string(w, "category", "summary");
+        medsec_jsonw_kv_string(w, "text", what);
+        medsec_jsonw_kv_string(w, "title", "Summary");
+        medsec_jsonw_object_end(w);
+    }
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_string(w, "category", "description");
     medsec_buf_reset(&c->tmp);
@@ -724,6 +737,7 @@ static void write_csaf_vuln(struct wctx *c, size_t a, size_t b)
     medsec_jsonw_kv_string(w, "title", "Vulnerability");
     medsec_jsonw_object_end(w);
     medsec_jsonw_array_end(w);
+    kv_opt(w, "title", what);
 
     static const struct {
         enum medsec_vuln_status status;
