@@ -4,13 +4,13 @@ For each device and database below and each format (CycloneDX 1.6, OpenVEX 0.2.0
 - written twice: the two files must be byte-identical (determinism);
 - validated with python3-jsonschema against the published schema in ../shared/data/schemas
   (CycloneDX with its spdx and jsf schemas, CSAF with the FIRST CVSS schemas mapped from their
-  remote URLs to the local copies);
-- the CSAF ones also by BSI's @secvisogram/csaf-validator-lib: the strict schema test and every
-  mandatory test (tests/vex/csaf_mandatory.mjs), from tests/judges (installed by scripts/deps.sh,
-  else on first use); skipped with a message when node or npm is missing.
-Exits 77 (skip) when ../shared/data is absent.
+  remote URLs to the local copies).
+With --csaf-judge, only the CSAF documents are written, and judged by BSI's
+@secvisogram/csaf-validator-lib instead: the strict schema test and every mandatory test
+(tests/vex/csaf_mandatory.mjs), from tests/judges (installed by scripts/deps.sh, else on first use).
+Exits 77 (skip) with a message when ../shared/data is absent, or (--csaf-judge) node or npm is.
 
-usage: check_vex.py MEDSEC SOURCE_ROOT SHARED_DATA FIXTURE_DB SHARED_DB
+usage: check_vex.py [--csaf-judge] MEDSEC SOURCE_ROOT SHARED_DATA FIXTURE_DB SHARED_DB
 """
 import json
 import os
@@ -63,12 +63,12 @@ def csaf_judge(root):
     judges = os.path.join(root, "tests", "judges")
     mods = os.path.join(judges, "node_modules")
     if not shutil.which("node"):
-        print("SKIP (CSAF validator): node not found (scripts/deps.sh installs it)")
+        print("SKIP: node not found (scripts/deps.sh installs it): the CSAF validator cannot run")
         return None
     if not os.path.exists(os.path.join(mods, "@secvisogram", "csaf-validator-lib", "validateStrict.js")):
         npm = shutil.which("npm")
         if not npm:
-            print("SKIP (CSAF validator): npm not found (scripts/deps.sh installs it)")
+            print("SKIP: npm not found (scripts/deps.sh installs it): the CSAF validator cannot be installed")
             return None
         with open(os.path.join(judges, "npm-packages.txt"), encoding="utf-8") as f:
             pkgs = [line.strip() for line in f if line.strip() and not line.startswith("#")]
@@ -77,18 +77,27 @@ def csaf_judge(root):
         r = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund", "--prefix", judges, *pkgs],
                            capture_output=True, text=True)
         if r.returncode != 0:
-            print("SKIP (CSAF validator): npm install failed: " + (r.stdout + r.stderr)[-300:])
+            print("SKIP: npm could not install the CSAF validator: " + (r.stdout + r.stderr)[-300:])
             return None
     return mods
 
 
 def main():
-    medsec, root, shared, fixture_db, shared_db = sys.argv[1:6]
+    args = sys.argv[1:]
+    judge = args[0] == "--csaf-judge"
+    medsec, root, shared, fixture_db, shared_db = args[1:6] if judge else args[0:5]
     schemas = os.path.join(shared, "schemas")
     if not os.path.isdir(schemas):
         print(f"SKIP: no schemas at {schemas} (../shared/data is absent)")
         return SKIP
+    mods = None
+    if judge:
+        mods = csaf_judge(root)
+        if not mods:
+            return SKIP
     vals = validators(schemas)
+    if judge:
+        vals = {"csaf": None}
     runs = [("examples/infusion-pump", None, None), ("examples/glucose-cloud", None, None),
             ("examples/infusion-pump", None, "2.8.7")]
     if os.path.exists(fixture_db):
@@ -125,14 +134,14 @@ def main():
                 if outs[0] != outs[1]:
                     failures.append(f"{label}: two runs differ")
                 doc = json.loads(outs[0])
-                errs = sorted(val.iter_errors(doc), key=lambda e: list(e.path))
+                errs = sorted(val.iter_errors(doc), key=lambda e: list(e.path)) if val else []
                 for e in errs[:10]:
                     failures.append(f"{label}: schema: {'/'.join(map(str, e.path))}: {e.message[:300]}")
                 n_st = len(doc.get("vulnerabilities", doc.get("statements", [])))
-                print(f"{label}: {len(outs[0])} bytes, {n_st} entries, {len(errs)} schema errors")
+                checked = f", {len(errs)} schema errors" if val else ""
+                print(f"{label}: {len(outs[0])} bytes, {n_st} entries{checked}")
                 if fmt == "csaf":
                     csaf_files.append(os.path.join(tmp, f"{n}-{fmt}-0.json"))
-        mods = csaf_judge(root)
         if mods and csaf_files:
             p = subprocess.run(["node", os.path.join(root, "tests", "vex", "csaf_mandatory.mjs"), mods, *csaf_files],
                                capture_output=True, text=True)
