@@ -122,6 +122,8 @@ struct medsec_vex_statement {
     const char *component_fix; /* the component version that fixes it upstream, or NULL */
     const char *description;   /* what the vulnerability is, in words (the security file's title,
                                 * else the advisory's summary), or NULL */
+    const char *product_type;  /* the component's type as its SBOM gives it ("firmware",
+                                * "operating-system", SPDX's "LIBRARY" ...), or NULL */
 };
 
 /* A VEX document as read, or as to be written. */

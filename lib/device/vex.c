@@ -63,8 +63,9 @@ static medsec_err set_component(struct builder *b, struct medsec_vex_statement *
     s->product_name = dup(b, c->name);
     s->product_version = dup(b, c->version);
     s->release = dup(b, b->version);
+    s->product_type = dup(b, c->type);
     if ((component_id(c) && !s->product) || (c->name && !s->product_name) ||
-        (c->version && !s->product_version) || !s->release)
+        (c->version && !s->product_version) || !s->release || (c->type && !s->product_type))
         return MEDSEC_ENOMEM;
     return MEDSEC_OK;
 }

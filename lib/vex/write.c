@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "medsec/alloc.h"
 #include "medsec/json.h"
@@ -110,6 +111,7 @@ static void doc_uuid(const struct medsec_vex_doc *d, const struct medsec_vex_sta
         dg_str(&g, s->cvss_vector);
         dg_str(&g, s->component_fix);
         dg_str(&g, s->description);
+        dg_str(&g, s->product_type);
     }
     unsigned char b[16];
     for (int i = 0; i < 8; i++) {
@@ -287,6 +289,29 @@ static const char *impact_text(struct wctx *c, const struct medsec_vex_statement
 /* ---- CycloneDX 1.6 -----------------------------------------------------------------------------
  */
 
+/* The CycloneDX component type of @type (CycloneDX's own words, or SPDX's package purposes in any
+ * case); "library" when it names none. */
+static const char *cdx_type(const char *type)
+{
+    static const char *const types[] = {"application",
+                                        "framework",
+                                        "library",
+                                        "container",
+                                        "platform",
+                                        "operating-system",
+                                        "device",
+                                        "device-driver",
+                                        "firmware",
+                                        "file",
+                                        "machine-learning-model",
+                                        "data",
+                                        "cryptographic-asset"};
+    for (size_t i = 0; type && i < sizeof types / sizeof types[0]; i++)
+        if (!strcasecmp(type, types[i]))
+            return types[i];
+    return "library";
+}
+
 static const char *cdx_method(const char *version)
 {
     if (!version)
@@ -400,7 +425,7 @@ static void write_cyclonedx(struct wctx *c)
         if (seen)
             continue;
         medsec_jsonw_object_begin(w);
-        medsec_jsonw_kv_string(w, "type", "library");
+        medsec_jsonw_kv_string(w, "type", cdx_type(s->product_type));
         medsec_jsonw_kv_string(w, "bom-ref", product_key(c, s));
         medsec_jsonw_kv_string(w, "name", s->product_name ? s->product_name : s->product);
         kv_opt(w, "version", s->product_version);
