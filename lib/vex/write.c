@@ -132,7 +132,8 @@ struct wctx {
     const struct medsec_vex_doc *d;
     const struct medsec_vex_statement **v; /* sorted */
     size_t n;
-    size_t *comp; /* component number per statement (CSAF product ids) */
+    size_t *comp;     /* component number per statement (CSAF product ids) */
+    const char **cve; /* CSAF: the CVE of the entry starting at each statement */
     struct medsec_jsonw w;
     struct medsec_buf tmp; /* scratch text */
     char device_purl[1024];
@@ -705,22 +706,44 @@ static void csaf_text_group(struct wctx *c, size_t a, size_t b, const char *key,
         medsec_jsonw_array_end(&c->w);
 }
 
+/* The CVE of each vulnerability entry (c->cve at the index of its first statement): its id, else
+ * its first CVE alias that no other entry carries (CSAF 6.1.23: a CVE names one entry only). */
+static void csaf_cves(struct wctx *c)
+{
+    for (size_t a = 0; a < c->n;) {
+        size_t b = a + 1;
+        while (b < c->n && !strcmp(c->v[b]->vuln, c->v[a]->vuln))
+            b++;
+        const struct medsec_vex_statement *s0 = c->v[a];
+        c->cve[a] = is_cve(s0->vuln) ? s0->vuln : NULL;
+        for (size_t k = 0; k < s0->naliases && !c->cve[a]; k++) {
+            const char *alias = s0->aliases[k];
+            bool taken = !is_cve(alias);
+            for (size_t i = 0; i < c->n && !taken; i++)
+                taken = !strcmp(c->v[i]->vuln, alias) ||
+                        (i < a && c->cve[i] && !strcmp(c->cve[i], alias));
+            if (!taken)
+                c->cve[a] = alias;
+        }
+        for (size_t i = a + 1; i < b; i++)
+            c->cve[i] = NULL;
+        a = b;
+    }
+}
+
 static void write_csaf_vuln(struct wctx *c, size_t a, size_t b)
 {
     struct medsec_jsonw *w = &c->w;
     const struct medsec_vex_statement *s0 = c->v[a];
     medsec_jsonw_object_begin(w);
-    const char *cve = is_cve(s0->vuln) ? s0->vuln : NULL;
-    for (size_t k = 0; k < s0->naliases && !cve; k++)
-        if (is_cve(s0->aliases[k]))
-            cve = s0->aliases[k];
+    const char *cve = c->cve[a];
     if (cve)
         medsec_jsonw_kv_string(w, "cve", cve);
     bool ids = false;
     for (size_t k = 0; k <= s0->naliases; k++) {
         const char *id = k ? s0->aliases[k - 1] : s0->vuln;
-        if (is_cve(id))
-            continue;
+        if (id == cve)
+            continue; /* the other ids, a CVE that another entry carries among them */
         if (!ids) {
             medsec_jsonw_key(w, "ids");
             medsec_jsonw_array_begin(w);
@@ -728,7 +751,9 @@ static void write_csaf_vuln(struct wctx *c, size_t a, size_t b)
         ids = true;
         medsec_jsonw_object_begin(w);
         medsec_jsonw_kv_string(w, "system_name",
-                               !strncmp(id, "GHSA-", 5) ? "GitHub Advisory" : "OSV");
+                               !strncmp(id, "GHSA-", 5) ? "GitHub Advisory"
+                               : is_cve(id)             ? "CVE"
+                                                        : "OSV");
         medsec_jsonw_kv_string(w, "text", id);
         medsec_jsonw_object_end(w);
     }
@@ -996,15 +1021,18 @@ medsec_err medsec_vex_write(const struct medsec_vex_doc *d, enum medsec_vex_form
     c.n = d->n;
     c.v = medsec_malloc((d->n ? d->n : 1) * sizeof *c.v);
     c.comp = medsec_malloc((d->n ? d->n : 1) * sizeof *c.comp);
-    if (!c.v || !c.comp) {
+    c.cve = medsec_malloc((d->n ? d->n : 1) * sizeof *c.cve);
+    if (!c.v || !c.comp || !c.cve) {
         medsec_free(c.v);
         medsec_free(c.comp);
+        medsec_free(c.cve);
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     }
     for (size_t i = 0; i < d->n; i++)
         c.v[i] = &d->v[i];
     qsort(c.v, c.n, sizeof *c.v, by_vuln_product);
     number_components(&c);
+    csaf_cves(&c);
     medsec_buf_init(&c.tmp, (size_t)1 << 20);
     if (d->product_purl)
         snprintf(c.device_purl, sizeof c.device_purl, "%s", d->product_purl);
@@ -1024,6 +1052,7 @@ medsec_err medsec_vex_write(const struct medsec_vex_doc *d, enum medsec_vex_form
     medsec_buf_release(&c.tmp);
     medsec_free(c.v);
     medsec_free(c.comp);
+    medsec_free(c.cve);
     if (rc)
         return medsec_error_set(err, rc, NULL, 0, 0, "writing the %s document: %s",
                                 medsec_vex_format_name(f), medsec_strerror(rc));

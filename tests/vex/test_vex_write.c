@@ -137,6 +137,38 @@ static void test_words(void **state)
     medsec_vex_doc_release(&d);
 }
 
+/* Two entries that share a CVE alias, and one whose alias is another entry's id: each CVE is the
+ * "cve" of one entry only (CSAF 6.1.23), the others keep it in "ids". */
+static void test_csaf_cve_once(void **state)
+{
+    (void)state;
+    static const char *const a1[] = {"CVE-2024-1111"};
+    struct medsec_vex_doc d;
+    medsec_vex_doc_init(&d);
+    struct medsec_vex_statement s[3] = {
+        {.vuln = "GHSA-0000-0000-0001", .aliases = a1, .naliases = 1, .product_name = "x"},
+        {.vuln = "GHSA-0000-0000-0002", .aliases = a1, .naliases = 1, .product_name = "y"},
+        {.vuln = "OSV-1", .aliases = a1, .naliases = 1, .product_name = "z"}};
+    for (int i = 0; i < 3; i++)
+        assert_int_equal(medsec_vex_doc_add(&d, &s[i]), MEDSEC_OK);
+    char *csaf = write_doc(&d, MEDSEC_VEX_CSAF);
+    const char *first = strstr(csaf, "\"cve\": \"CVE-2024-1111\"");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "\"cve\": \"CVE-2024-1111\""));
+    assert_non_null(strstr(csaf, "\"text\": \"CVE-2024-1111\""));
+    medsec_free(csaf);
+    /* now one entry is the CVE itself: no alias may take it */
+    s[2].vuln = "CVE-2024-1111";
+    s[2].naliases = 0;
+    d.v[2] = s[2];
+    csaf = write_doc(&d, MEDSEC_VEX_CSAF);
+    first = strstr(csaf, "\"cve\": \"CVE-2024-1111\"");
+    assert_non_null(first);
+    assert_null(strstr(first + 1, "\"cve\": \"CVE-2024-1111\""));
+    medsec_free(csaf);
+    medsec_vex_doc_release(&d);
+}
+
 static void test_empty_and_invalid(void **state)
 {
     (void)state;
@@ -347,7 +379,7 @@ int main(void)
         cmocka_unit_test(test_order_does_not_matter), cmocka_unit_test(test_words),
         cmocka_unit_test(test_empty_and_invalid),     cmocka_unit_test(test_sign_verify),
         cmocka_unit_test(test_device_builder),        cmocka_unit_test(test_fixing_release),
-        cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_out_of_memory),         cmocka_unit_test(test_csaf_cve_once),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
