@@ -202,22 +202,8 @@ static int vex_read(int argc, char **argv)
     return cli_output_close(&out, worst);
 }
 
-/* `medsec vex read ...`; the `vex` writer's own forms are dispatched beside this one. */
+/* `medsec vex read ...`, dispatched by cmd_vex (cmd_vex.c). */
 int cmd_vex_read(int argc, char **argv)
 {
     return vex_read(argc, argv);
-}
-
-int cmd_vex(int argc, char **argv)
-{
-    if (argc > 1 && strcmp(argv[1], "read") == 0)
-        return cmd_vex_read(argc - 1, argv + 1);
-    if (argc > 1 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
-        fputs("usage: medsec vex read [--json] [-o FILE] FILE...\n\n"
-              "Run 'medsec vex read --help' for its options.\n",
-              stdout);
-        return EXIT_OK_;
-    }
-    return cli_usage_error(
-        "vex", "%s", argc > 1 ? "unknown subcommand (try 'read')" : "missing subcommand (read)");
 }

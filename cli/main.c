@@ -21,7 +21,7 @@ const struct cmd medsec_commands[] = {
     {"triage", cmd_triage, "hold a device's findings against its triage file; record decisions"},
     {"validate", cmd_validate, "check a device's security file; report every problem at once"},
     {"version", cmd_version, "print the medsec version"},
-    {"vex", cmd_vex, "read suppliers' VEX documents (vex read: CycloneDX, OpenVEX, CSAF)"},
+    {"vex", cmd_vex, "VEX of a release (CycloneDX, OpenVEX, CSAF); vex read: suppliers' VEX"},
 };
 const size_t medsec_command_count = sizeof medsec_commands / sizeof medsec_commands[0];
 

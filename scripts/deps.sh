@@ -22,9 +22,19 @@ missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
 done
-[ -z "$missing" ] && exit 0
-SUDO=""
-[ "$(id -u)" -ne 0 ] && SUDO=sudo
-echo "deps: installing:$missing"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+if [ -n "$missing" ]; then
+    SUDO=""
+    [ "$(id -u)" -ne 0 ] && SUDO=sudo
+    echo "deps: installing:$missing"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing >/dev/null
+fi
+# Test part: the npm packages the outside judges load (tests/judges/npm-packages.txt, e.g. BSI's CSAF
+# validator), all at once into tests/judges/node_modules; the tests install them on first use too.
+root=$(cd "$(dirname "$0")/.." && pwd)
+if command -v npm >/dev/null 2>&1 && [ ! -d "$root/tests/judges/node_modules/@secvisogram/csaf-validator-lib" ]; then
+    pkgs=$(grep -v '^#' "$root/tests/judges/npm-packages.txt" | tr '\n' ' ')
+    echo "deps: npm judges: $pkgs"
+    # shellcheck disable=SC2086
+    npm install --no-save --no-audit --no-fund --prefix "$root/tests/judges" $pkgs >/dev/null
+fi

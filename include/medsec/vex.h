@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "medsec/arena.h"
+#include "medsec/buf.h"
 #include "medsec/diag.h"
 #include "medsec/domain.h"
 #include "medsec/error.h"
@@ -119,6 +120,16 @@ struct medsec_vex_statement {
     const char *parent;        /* the product @product is part of (OpenVEX product with
                                 * subcomponents, CSAF relationship "default_component_of") */
     unsigned line, column;     /* where the statement is in the document read (1-based) */
+    /* The chosen score when known (cvss_vector NULL: none): CycloneDX ratings. */
+    const char *cvss_vector;  /* "CVSS:3.1/AV:N/..." */
+    const char *cvss_version; /* "2.0", "3.0", "3.1", "4.0" */
+    double cvss_score;
+    const char *cvss_source;   /* who scored it ("nvd", "security file"), or NULL */
+    const char *component_fix; /* the component version that fixes it upstream, or NULL */
+    const char *description;   /* what the vulnerability is, in words (the security file's title,
+                                * else the advisory's summary), or NULL */
+    const char *product_type;  /* the component's type as its SBOM gives it ("firmware",
+                                * "operating-system", SPDX's "LIBRARY" ...), or NULL */
 };
 
 /* A VEX document as read, or as to be written. */
@@ -131,10 +142,30 @@ struct medsec_vex_doc {
     struct medsec_vex_statement *v;
     size_t n, cap;
     struct medsec_arena arena;
+    /* For writing (NULL: left out or derived, docs/vex.md): */
+    const char *vendor;              /* the device's manufacturer (CSAF vendor, publisher) */
+    const char *product_version;     /* the device release */
+    const char *product_purl;        /* the device release as a purl (derived when NULL) */
+    const char *publisher_namespace; /* CSAF publisher namespace URI (derived when NULL) */
 };
 
 void medsec_vex_doc_init(struct medsec_vex_doc *d);
 void medsec_vex_doc_release(struct medsec_vex_doc *d);
+/* Append a copy of @s (the struct, not its strings, which must live as long as @d) to @d. */
+medsec_err medsec_vex_doc_add(struct medsec_vex_doc *d, const struct medsec_vex_statement *s)
+    __attribute__((warn_unused_result));
+
+/*
+ * Write @d as a VEX document of format @f (docs/vex.md maps every field) into @out, as pretty JSON
+ * ending in a newline. Deterministic: statements are written sorted by vulnerability, then product,
+ * whatever their order in @d; every time is taken from @d (its timestamp, else the statement's);
+ * ids are derived from the content (the CycloneDX serialNumber and OpenVEX @id are a UUID made
+ * from a digest of every statement), so the same document gives the same bytes. MEDSEC_EINVAL
+ * (with @err) when a statement has no vulnerability id, MEDSEC_ENOMEM / MEDSEC_ETOOBIG from @out.
+ */
+medsec_err medsec_vex_write(const struct medsec_vex_doc *d, enum medsec_vex_format f,
+                            struct medsec_buf *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 
 /* ---- reading supplier VEX (lib/vex/read.c, docs/vex-read.md) ----------------------------------
  */
