@@ -12,6 +12,7 @@
 #include "medsec/buf.h"
 #include "medsec/device_vex.h"
 #include "medsec/file.h"
+#include "medsec/triage.h"
 #include "medsec/vex.h"
 #include "medsec/vex_sign.h"
 
@@ -70,16 +71,25 @@ static int sign_to(const char *path, const char *data, size_t len, const char *k
     return rc ? cli_fail(&err, rc) : EXIT_OK_;
 }
 
-/* One release's document: to @path (NULL: standard output), signed when @keypath is set. */
+/* The triage file's decision (by hand or by rule, not stale) about @vuln in @purl of @version. */
+static const struct medsec_vex_statement *triage_decide(void *ud, const char *vuln,
+                                                        const char *purl, const char *version)
+{
+    return medsec_vex_doc_find(ud, vuln, purl, version);
+}
+
+/* One release's document: to @path (NULL: standard output), signed when @keypath is set; the
+ * triage file's decisions (@decided, may be NULL) win over the security file and the feeds. */
 static int write_one(struct medsec_device *d, struct medsec_db *db, const char *version,
                      enum medsec_vex_format fmt, const char *ns, const char *path,
-                     const char *keypath)
+                     const char *keypath, struct medsec_vex_doc *decided)
 {
     struct medsec_vex_doc doc;
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_error err;
     int ex = EXIT_OK_;
-    medsec_err rc = medsec_device_vex(d, db, version, NULL, NULL, &doc, &err);
+    medsec_err rc =
+        medsec_device_vex(d, db, version, decided ? triage_decide : NULL, decided, &doc, &err);
     if (!rc) {
         doc.publisher_namespace = ns;
         rc = medsec_vex_write(&doc, fmt, &b, &err);
@@ -236,6 +246,7 @@ int cmd_vex(int argc, char **argv)
     const char *output = NULL, *dbpath = NULL, *version = NULL, *format = NULL, *key = NULL,
                *ns = NULL;
     bool all = false;
+    struct cli_strings triage_files = {0};
     const struct cli_option opts[] = {
         {0, "format", CLI_OPT_STRING, &format, 0, "F",
          "cyclonedx (CycloneDX 1.6), openvex (OpenVEX 0.2.0) or csaf (CSAF 2.0\nVEX profile); "
@@ -248,6 +259,9 @@ int cmd_vex(int argc, char **argv)
         {0, "all", CLI_OPT_FLAG, &all, 0, NULL,
          "every release in the field, one document each (needs -o FILE: each\ngoes to FILE with "
          "-VERSION before the first '.' of its name)"},
+        {0, "triage", CLI_OPT_STRINGS, &triage_files, 0, "FILE",
+         "read this triage file too (after the device's own; repeatable); with\n--db, decisions by "
+         "hand or by rule that are not stale win"},
         {0, "namespace", CLI_OPT_STRING, &ns, 0, "URI",
          "the CSAF publisher namespace (default urn:medsec:vendor:MANUFACTURER)"},
         {0, "sign", CLI_OPT_STRING, &key, 0, "KEY",
@@ -259,7 +273,7 @@ int cmd_vex(int argc, char **argv)
         .cmd = "vex",
         .usage =
             "medsec vex DIR --format cyclonedx|openvex|csaf [--db PATH] [--version V | --all]\n"
-            "           [--namespace URI] [-o FILE [--sign KEY]]\n"
+            "           [--triage FILE]... [--namespace URI] [-o FILE [--sign KEY]]\n"
             "medsec vex verify FILE --key PUB [--sig SIG]\n"
             "medsec vex keygen KEY\n"
             "medsec vex read [--json] [-o FILE] FILE...",
@@ -268,7 +282,9 @@ int cmd_vex(int argc, char **argv)
             "as a VEX document (docs/vex.md): the security file's `vulnerabilities:` assessment\n"
             "and, with --db, every finding of the release's SBOMs, one statement per vulnerability\n"
             "and component, sorted. The same input gives the same bytes (times come from the\n"
-            "clock, MEDSEC_NOW when set). A summary goes to standard error.\n"
+            "clock, MEDSEC_NOW when set). With --db, the triage file's decisions (docs/triage.md)\n"
+            "win over the security file and the feeds, except stale ones. A summary goes to\n"
+            "standard error.\n"
             "\n"
             "`vex read` lists the statements of suppliers' VEX documents (docs/vex-read.md).\n",
         .opts = opts,
@@ -278,29 +294,55 @@ int cmd_vex(int argc, char **argv)
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
-    if (ex != EXIT_OK_)
+    if (ex != EXIT_OK_) {
+        cli_strings_release(&triage_files);
         return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
-    enum medsec_vex_format fmt;
+    }
+    enum medsec_vex_format fmt = MEDSEC_VEX_CYCLONEDX;
+    char bad[160] = "";
     if (!format)
-        return cli_usage_error("vex", "--format is required (cyclonedx, openvex or csaf)");
-    if (!medsec_vex_format_parse(format, &fmt))
-        return cli_usage_error("vex", "unknown format '%s' (cyclonedx, openvex or csaf)", format);
-    if (all && version)
-        return cli_usage_error("vex", "--version and --all exclude each other");
-    if (all && !output)
-        return cli_usage_error("vex", "--all writes one file per release: give -o FILE");
-    if (key && !output)
-        return cli_usage_error("vex", "--sign writes FILE.sig beside the document: give -o FILE");
+        snprintf(bad, sizeof bad, "--format is required (cyclonedx, openvex or csaf)");
+    else if (!medsec_vex_format_parse(format, &fmt))
+        snprintf(bad, sizeof bad, "unknown format '%.40s' (cyclonedx, openvex or csaf)", format);
+    else if (all && version)
+        snprintf(bad, sizeof bad, "--version and --all exclude each other");
+    else if (all && !output)
+        snprintf(bad, sizeof bad, "--all writes one file per release: give -o FILE");
+    else if (key && !output)
+        snprintf(bad, sizeof bad, "--sign writes FILE.sig beside the document: give -o FILE");
+    else if (triage_files.n && !dbpath)
+        snprintf(bad, sizeof bad, "--triage needs --db: triage decisions are about findings");
+    if (bad[0]) {
+        cli_strings_release(&triage_files);
+        return cli_usage_error("vex", "%s", bad);
+    }
 
     struct medsec_device *d = NULL;
     struct medsec_db *db = NULL;
     char *owned_db = NULL;
+    struct medsec_triage_session triage = {0};
+    struct medsec_vex_doc decided;
+    medsec_vex_doc_init(&decided);
     if ((ex = cli_open_device(args[0], NULL, &d)) != EXIT_OK_)
         goto out_release;
     if (dbpath && (ex = cli_open_vulndb("vex", dbpath, &db, &owned_db)) != EXIT_OK_)
         goto out_release;
+    /* with findings, the triage file's decisions (docs/triage.md) are what the manufacturer says */
+    if (db) {
+        char today[11];
+        const struct medsec_triage_assess_opts ao = {cli_today(today), NULL, true};
+        struct medsec_error err;
+        medsec_err rc = medsec_triage_session_open(cli_context(), args[0], triage_files.v,
+                                                   triage_files.n, db, &ao, &triage, NULL, &err);
+        if (!rc && triage.has_file)
+            rc = medsec_triage_decided_statements(&triage.report, NULL, &decided, &err);
+        if (rc) {
+            ex = cli_fail(&err, rc);
+            goto out_release;
+        }
+    }
     if (!all) {
-        ex = write_one(d, db, version, fmt, ns, output, key);
+        ex = write_one(d, db, version, fmt, ns, output, key, triage.has_file ? &decided : NULL);
         goto out_release;
     }
     const struct medsec_model *m = medsec_device_model(d);
@@ -309,7 +351,9 @@ int cmd_vex(int argc, char **argv)
         if (m->versions[i].in_field == 0)
             continue;
         char *path = versioned_path(output, m->versions[i].version);
-        ex = path ? write_one(d, db, m->versions[i].version, fmt, ns, path, key) : EXIT_INTERNAL;
+        ex = path ? write_one(d, db, m->versions[i].version, fmt, ns, path, key,
+                              triage.has_file ? &decided : NULL)
+                  : EXIT_INTERNAL;
         written += ex == EXIT_OK_;
         medsec_free(path);
     }
@@ -317,6 +361,9 @@ int cmd_vex(int argc, char **argv)
         fprintf(stderr, "medsec vex: no release of %s is in the field: nothing written\n",
                 cli_esc(medsec_device_name(d)));
 out_release:
+    cli_strings_release(&triage_files);
+    medsec_vex_doc_release(&decided);
+    medsec_triage_session_close(&triage);
     medsec_db_close(db);
     medsec_free(owned_db);
     medsec_device_close(d);

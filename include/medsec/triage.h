@@ -248,6 +248,37 @@ medsec_err medsec_triage_statements(const struct medsec_triage_report *r, const 
                                     struct medsec_vex_doc *doc, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
+/* The same, only for the findings decided by hand or by a rule and not stale: what other outputs
+ * (`medsec vex`, `medsec gate`) take from the triage file over the security file and the feeds. A
+ * stale decision gives nothing here: the advisory changed since it was made, so the finding is
+ * open again until someone looks. */
+medsec_err medsec_triage_decided_statements(const struct medsec_triage_report *r,
+                                            const char *release, struct medsec_vex_doc *doc,
+                                            struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * What `medsec triage` computes for the device folder @dir: its triage file (the security file's
+ * `triage:`, else DIR/triage.yaml when there is one) and the @nextra files of @extra read, every
+ * release scanned against @db (may be NULL: no findings), and the findings of the releases @opts
+ * names assessed. The diagnostics of opening the device and the scan's notes go to @diags (may be
+ * NULL). @out is the caller's, released with medsec_triage_session_close (also after a failure).
+ */
+struct medsec_triage_session {
+    struct medsec_triage *triage;
+    struct medsec_scan_plan *plan;
+    struct medsec_triage_report report;
+    bool has_file; /* a triage file was read */
+};
+struct medsec_ctx;
+struct medsec_diags;
+medsec_err medsec_triage_session_open(const struct medsec_ctx *ctx, const char *dir,
+                                      const char *const *extra, size_t nextra, struct medsec_db *db,
+                                      const struct medsec_triage_assess_opts *opts,
+                                      struct medsec_triage_session *out, struct medsec_diags *diags,
+                                      struct medsec_error *err) __attribute__((warn_unused_result));
+void medsec_triage_session_close(struct medsec_triage_session *s);
+
 #ifdef __cplusplus
 }
 #endif

@@ -200,6 +200,12 @@ medsec_err medsec_vex_load(const char *path, struct medsec_vex_doc *out,
 /* True when @s is made under the id @vuln or names it among its aliases (ids compared exactly,
  * ignoring ASCII case: "cve-2021-44228" is CVE-2021-44228). */
 bool medsec_vex_statement_names(const struct medsec_vex_statement *s, const char *vuln);
+/* The first statement of @d about @vuln (its id or an alias, as medsec_vex_statement_names) in
+ * @product (compared exactly; NULL matches a statement without one) of release @release (NULL:
+ * any; a statement without a release holds for every one); NULL when there is none. */
+const struct medsec_vex_statement *medsec_vex_doc_find(const struct medsec_vex_doc *d,
+                                                       const char *vuln, const char *product,
+                                                       const char *release);
 
 #ifdef __cplusplus
 }

@@ -210,7 +210,7 @@ bool medsec_triage_vuln_is(const char *id, const struct medsec_scan_vuln *v)
 static bool decision_covers(const struct medsec_triage_decision *d, const char *vuln,
                             const struct medsec_scan_vuln *v, const struct medsec_sbom_component *c)
 {
-    bool same_vuln = v ? medsec_triage_vuln_is(d->vuln, v) : !strcmp(d->vuln, vuln);
+    bool same_vuln = v ? medsec_triage_vuln_is(d->vuln, v) : vuln && !strcmp(d->vuln, vuln);
     return same_vuln && medsec_triage_component_is(d->component, c) &&
            version_in(d->version, d->versions, c->version);
 }
@@ -426,7 +426,7 @@ static const char *first_seen(const struct medsec_triage *t, const struct medsec
     const char *best = NULL;
     for (size_t i = 0; i < t->nseen; i++) {
         const struct medsec_triage_seen *s = &t->seen[i];
-        if ((v ? medsec_triage_vuln_is(s->vuln, v) : !strcmp(s->vuln, vuln)) &&
+        if ((v ? medsec_triage_vuln_is(s->vuln, v) : vuln && !strcmp(s->vuln, vuln)) &&
             medsec_triage_component_is(s->component, c) &&
             (!s->version || (c->version && !strcmp(s->version, c->version))) &&
             (!best || strcmp(s->first_seen, best) < 0))
@@ -632,14 +632,18 @@ void medsec_triage_summary(const struct medsec_triage_report *r, const char *rel
 
 /* ---- VEX statements ---- */
 
-medsec_err medsec_triage_statements(const struct medsec_triage_report *r, const char *release,
-                                    struct medsec_vex_doc *doc, struct medsec_error *err)
+static medsec_err statements(const struct medsec_triage_report *r, const char *release,
+                             bool decided_only, struct medsec_vex_doc *doc,
+                             struct medsec_error *err)
 {
     struct medsec_arena *a = &doc->arena;
     for (size_t i = 0; i < r->nitems; i++) {
         const struct medsec_triage_item *it = &r->items[i];
         const struct medsec_scan_target *tg = it->target;
         if (release && (!tg->version || strcmp(tg->version, release)))
+            continue;
+        if (decided_only && it->status != MEDSEC_TRIAGE_BY_HAND &&
+            it->status != MEDSEC_TRIAGE_BY_RULE)
             continue;
         const struct medsec_sbom_component *c = &tg->sbom->components[it->component];
         struct medsec_vex_statement s = {0};
@@ -724,4 +728,17 @@ medsec_err medsec_triage_statements(const struct medsec_triage_report *r, const 
         doc->v[doc->n++] = s;
     }
     return MEDSEC_OK;
+}
+
+medsec_err medsec_triage_statements(const struct medsec_triage_report *r, const char *release,
+                                    struct medsec_vex_doc *doc, struct medsec_error *err)
+{
+    return statements(r, release, false, doc, err);
+}
+
+medsec_err medsec_triage_decided_statements(const struct medsec_triage_report *r,
+                                            const char *release, struct medsec_vex_doc *doc,
+                                            struct medsec_error *err)
+{
+    return statements(r, release, true, doc, err);
 }

@@ -138,3 +138,21 @@ void medsec_vex_doc_release(struct medsec_vex_doc *d)
     medsec_arena_release(&d->arena);
     memset(d, 0, sizeof *d);
 }
+
+static bool same(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+const struct medsec_vex_statement *medsec_vex_doc_find(const struct medsec_vex_doc *d,
+                                                       const char *vuln, const char *product,
+                                                       const char *release)
+{
+    for (size_t i = 0; d && vuln && i < d->n; i++) {
+        const struct medsec_vex_statement *s = &d->v[i];
+        if (same(s->product, product) && (!release || !s->release || same(s->release, release)) &&
+            medsec_vex_statement_names(s, vuln))
+            return s;
+    }
+    return NULL;
+}

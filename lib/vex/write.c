@@ -14,14 +14,8 @@
 
 medsec_err medsec_vex_doc_add(struct medsec_vex_doc *d, const struct medsec_vex_statement *s)
 {
-    if (d->n == d->cap) {
-        size_t cap = d->cap ? d->cap * 2 : 16;
-        struct medsec_vex_statement *v = medsec_realloc(d->v, cap * sizeof *v);
-        if (!v)
-            return MEDSEC_ENOMEM;
-        d->v = v;
-        d->cap = cap;
-    }
+    if (MEDSEC_ARRAY_GROW(d->v, d->n, d->cap))
+        return MEDSEC_ENOMEM;
     d->v[d->n++] = *s;
     return MEDSEC_OK;
 }

@@ -100,6 +100,14 @@ def main():
         vals = {"csaf": None}
     runs = [("examples/infusion-pump", None, None), ("examples/glucose-cloud", None, None),
             ("examples/infusion-pump", None, "2.8.7")]
+    # the triage file's decisions (tests/triage/data): v1 as decided, v2 with two of them stale
+    triage = ["--triage", "tests/triage/data/pump-triage.yaml"]
+    for var in ("MEDSEC_TRIAGE_DB1", "MEDSEC_TRIAGE_DB2"):
+        tdb = os.environ.get(var)
+        if tdb and os.path.exists(tdb):
+            runs.append(("examples/infusion-pump", tdb, None, triage))
+        else:
+            print(f"note: no triage test database ({var}): the triage file's decisions are left out")
     if os.path.exists(fixture_db):
         runs.append(("tests/scan/data/monitor", fixture_db, None))
     else:
@@ -112,7 +120,7 @@ def main():
     failures, csaf_files = [], []
     env = dict(os.environ, MEDSEC_NOW="2026-11-28T09:30:00Z")
     with tempfile.TemporaryDirectory() as tmp:
-        for n, (dev, db, version) in enumerate(runs):
+        for n, (dev, db, version, *extra) in enumerate(runs):
             for fmt, val in vals.items():
                 outs = []
                 for k in range(2):
@@ -122,6 +130,7 @@ def main():
                         cmd += ["--db", db]
                     if version:
                         cmd += ["--version", version]
+                    cmd += extra[0] if extra else []
                     p = subprocess.run(cmd, cwd=root, capture_output=True, text=True, env=env)
                     if p.returncode != 0:
                         failures.append(f"{' '.join(cmd[1:])}: exit {p.returncode}: {p.stderr.strip()}")
@@ -130,7 +139,8 @@ def main():
                         outs.append(f.read())
                 if len(outs) != 2:
                     continue
-                label = f"{dev} {fmt}{' with a database' if db else ''}{' version ' + version if version else ''}"
+                label = (f"{dev} {fmt}{' with a database' if db else ''}{' version ' + version if version else ''}"
+                         f"{' and its triage file' if extra else ''}")
                 if outs[0] != outs[1]:
                     failures.append(f"{label}: two runs differ")
                 doc = json.loads(outs[0])
