@@ -11,6 +11,7 @@
 #include "medsec/device.h"
 #include "medsec/gate.h"
 #include "medsec/json.h"
+#include "medsec/triage.h"
 
 /* "rule" or "rule (version V)". */
 static void check_name(char *buf, size_t cap, const struct medsec_gate_result *res)
@@ -347,10 +348,64 @@ static void print_failures(const struct medsec_gate_report *r)
     }
 }
 
+/* The triage file's decision (by hand or by rule, not stale) on @vuln_id in component @c of release
+ * @version: the triage session's finding of the same vulnerability in a component of the same
+ * purl (else name) and version. */
+static bool triage_decide(void *ud, const char *version, const struct medsec_sbom_component *c,
+                          const char *vuln_id, struct medsec_gate_decision *out)
+{
+    const struct medsec_triage_session *s = ud;
+    for (size_t i = 0; s->has_file && i < s->report.nitems; i++) {
+        const struct medsec_triage_item *it = &s->report.items[i];
+        if ((it->status != MEDSEC_TRIAGE_BY_HAND && it->status != MEDSEC_TRIAGE_BY_RULE) ||
+            !it->target->version || strcmp(it->target->version, version) ||
+            strcmp(it->vuln, vuln_id))
+            continue;
+        const struct medsec_sbom_component *tc = &it->target->sbom->components[it->component];
+        bool same = c->purl && tc->purl
+                        ? !strcmp(c->purl, tc->purl)
+                        : c->name && tc->name && !strcmp(c->name, tc->name) &&
+                              (c->version == tc->version ||
+                               (c->version && tc->version && !strcmp(c->version, tc->version)));
+        if (!same)
+            continue;
+        unsigned responses = it->decision ? it->decision->responses
+                             : it->rule   ? it->rule->responses
+                                          : 0;
+        out->state = medsec_vex_state_status(it->state);
+        out->response = responses != 0 || it->state != MEDSEC_VEX_EXPLOITABLE;
+        out->source = it->decision ? "triage file" : "triage rule";
+        return true;
+    }
+    return false;
+}
+
+/* What no_stale_decisions names for stale item @it: the finding (@reason false), or what changed
+ * and where the decision is (in the session's arena). */
+static const char *stale_text(struct medsec_triage_session *s, const struct medsec_triage_item *it,
+                              bool reason)
+{
+    const struct medsec_sbom_component *c = &it->target->sbom->components[it->component];
+    char buf[1024];
+    if (!reason)
+        snprintf(buf, sizeof buf, "%s in %s %s", it->vuln, c->name ? c->name : "?",
+                 c->version ? c->version : "");
+    else
+        snprintf(buf, sizeof buf,
+                 "decided %s against advisory fingerprint %s (%s:%u), today's is %s: the "
+                 "advisory changed since",
+                 medsec_vex_state_name(it->decision->state),
+                 it->decision->fingerprint ? it->decision->fingerprint : "(none)",
+                 it->decision->file ? it->decision->file : "?", it->decision->line,
+                 it->fingerprint);
+    return medsec_arena_strdup(&s->report.arena, buf);
+}
+
 int cmd_gate(int argc, char **argv)
 {
     int format = CLI_TEXT;
     const char *output = NULL, *dbpath = NULL, *version = NULL, *policy_path = NULL;
+    struct cli_strings triage_files = {0};
     const struct cli_option opts[] = {
         {0, "policy", CLI_OPT_STRING, &policy_path, 0, "FILE",
          "the gate's policy (docs/gate.md; default: the built-in policy,\n"
@@ -359,6 +414,9 @@ int cmd_gate(int argc, char **argv)
          "vulnerability database: match the releases' SBOMs (as medsec scan\n"
          "does) for kev_needs_response and untriaged_max_days, which are\n"
          "skipped without it, and add findings to the risk register"},
+        {0, "triage", CLI_OPT_STRINGS, &triage_files, 0, "FILE",
+         "read this triage file too (after the device's own; repeatable); with\n--db its decisions "
+         "count, and no_stale_decisions checks them"},
         {0, "version", CLI_OPT_STRING, &version, 0, "V",
          "gate release V only (default: the risk rule on the current version,\n"
          "the per-release rules on every release in the field)"},
@@ -373,12 +431,13 @@ int cmd_gate(int argc, char **argv)
     };
     const struct cli_spec spec = {
         .cmd = "gate",
-        .usage = "medsec gate DIR [--policy FILE] [--db PATH] [--version V]\n"
+        .usage = "medsec gate DIR [--policy FILE] [--db PATH] [--triage FILE]... [--version V]\n"
                  "            [--json | --sarif | --junit] [-o FILE]",
         .about =
             "Decide whether the device in DIR may ship (docs/gate.md): evaluate each rule of the\n"
             "policy (no unjustified residual risk, no KEV finding without a response, no finding\n"
-            "unassessed too long, no release in the field past its end of support without a plan,\n"
+            "unassessed too long, no stale triage decision, no release in the field past its end\n"
+            "of support without a plan,\n"
             "no shipped component past its end of support, every requirement verified by passing\n"
             "evidence) and name every item that fails one.\n",
         .opts = opts,
@@ -389,9 +448,18 @@ int cmd_gate(int argc, char **argv)
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
-    if (ex != EXIT_OK_)
+    if (ex != EXIT_OK_) {
+        cli_strings_release(&triage_files);
         return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    }
+    if (triage_files.n && !dbpath) {
+        cli_strings_release(&triage_files);
+        return cli_usage_error("gate", "--triage needs --db: triage decisions are about findings");
+    }
 
+    struct medsec_triage_session triage = {0};
+    struct medsec_gate_stale *stale = NULL;
+    size_t nstale = 0, stale_cap = 0;
     struct medsec_gate_policy policy;
     struct medsec_device *d = NULL;
     struct medsec_db *db = NULL;
@@ -412,7 +480,31 @@ int cmd_gate(int argc, char **argv)
         goto out_release;
     if (dbpath && (ex = cli_open_vulndb("gate", dbpath, &db, &owned_db)) != EXIT_OK_)
         goto out_release;
-    const struct medsec_gate_opts o = {cli_today(today), version, db, NULL, NULL};
+    /* with findings, the device's triage file (docs/triage.md) decides too, and its stale
+     * decisions are what no_stale_decisions gates on */
+    if (db) {
+        const struct medsec_triage_assess_opts ao = {cli_today(today), NULL, true};
+        if ((rc = medsec_triage_session_open(cli_context(), args[0], triage_files.v, triage_files.n,
+                                             db, &ao, &triage, NULL, &err))) {
+            ex = cli_fail(&err, rc);
+            goto out_release;
+        }
+        for (size_t i = 0; i < triage.report.nitems; i++) {
+            const struct medsec_triage_item *it = &triage.report.items[i];
+            if (it->status != MEDSEC_TRIAGE_STALE || !it->decision)
+                continue;
+            if (MEDSEC_ARRAY_GROW(stale, nstale, stale_cap) ||
+                !(stale[nstale].item = stale_text(&triage, it, false)) ||
+                !(stale[nstale].reason = stale_text(&triage, it, true))) {
+                fprintf(stderr, "medsec gate: out of memory\n");
+                ex = EXIT_INTERNAL;
+                goto out_release;
+            }
+            stale[nstale++].version = it->target->version;
+        }
+    }
+    const struct medsec_gate_opts o = {cli_today(today), version,         db,    triage_decide,
+                                       &triage,          triage.has_file, stale, nstale};
     if ((rc = medsec_gate_run(d, &policy, &o, &rep, &err))) {
         ex = cli_fail(&err, rc);
         goto out_release;
@@ -443,6 +535,9 @@ int cmd_gate(int argc, char **argv)
     }
     ex = cli_output_close(&out, ex);
 out_release:
+    cli_strings_release(&triage_files);
+    medsec_free(stale);
+    medsec_triage_session_close(&triage);
     medsec_buf_release(&b);
     medsec_gate_report_release(&rep);
     medsec_db_close(db);

@@ -29,6 +29,7 @@ enum medsec_gate_rule {
     MEDSEC_GATE_NO_UNJUSTIFIED_RESIDUAL_RISK = 0,
     MEDSEC_GATE_KEV_NEEDS_RESPONSE,
     MEDSEC_GATE_UNTRIAGED_MAX_DAYS,
+    MEDSEC_GATE_NO_STALE_DECISIONS,
     MEDSEC_GATE_FIELDED_VERSION_PAST_EOS_NEEDS_PLAN,
     MEDSEC_GATE_NO_COMPONENT_PAST_EOS,
     MEDSEC_GATE_REQUIREMENTS_VERIFIED,
@@ -87,12 +88,24 @@ typedef bool (*medsec_gate_decide_fn)(void *ud, const char *version,
                                       const struct medsec_sbom_component *c, const char *vuln_id,
                                       struct medsec_gate_decision *out);
 
+/* A decision of the triage file made against an advisory that has changed since (its fingerprint
+ * differs): no_stale_decisions fails on each, in the release it concerns. */
+struct medsec_gate_stale {
+    const char *version; /* the release */
+    const char *item;    /* "CVE-... in openssl 1.0.2j" */
+    const char *reason;  /* what changed, and where the decision is written */
+};
+
 struct medsec_gate_opts {
     const char *today;            /* "YYYY-MM-DD": required */
     const char *version;          /* NULL: the default scope (docs/gate.md, "Which releases") */
     struct medsec_db *db;         /* NULL: the rules on findings are skipped */
     medsec_gate_decide_fn decide; /* may be NULL */
     void *decide_ud;
+    /* no_stale_decisions: skipped unless a triage file was read (and a database given) */
+    bool triage_read;
+    const struct medsec_gate_stale *stale;
+    size_t nstale;
 };
 
 enum medsec_gate_outcome { MEDSEC_GATE_PASS = 0, MEDSEC_GATE_FAIL, MEDSEC_GATE_SKIP };

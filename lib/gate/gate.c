@@ -75,6 +75,36 @@ static bool in_scope(const struct run *g, const struct medsec_model_version *v)
     return g->o->version ? !strcmp(v->version, g->o->version) : in_field(v);
 }
 
+/* ---- no_stale_decisions ---- */
+
+static medsec_err rule_stale(struct run *g, const struct medsec_model_version *v)
+{
+    struct medsec_gate_result *res = result_new(g, MEDSEC_GATE_NO_STALE_DECISIONS, v->version);
+    if (!res)
+        return nomem(g);
+    if (!g->o->db || !g->o->triage_read) {
+        res->outcome = MEDSEC_GATE_SKIP;
+        res->note = !g->o->db ? "no vulnerability database (--db): decisions not checked"
+                              : "no triage file read (docs/triage.md)";
+        return MEDSEC_OK;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < g->o->nstale; i++) {
+        const struct medsec_gate_stale *s = &g->o->stale[i];
+        if (!s->version || strcmp(s->version, v->version))
+            continue;
+        n++;
+        medsec_err rc = fail_item(g, res, medsec_arena_strdup(&g->r->arena, s->item),
+                                  medsec_arena_strdup(&g->r->arena, s->reason),
+                                  (struct medsec_model_pos){0, 0});
+        if (rc)
+            return rc;
+    }
+    res->note = n ? fmt(g, "%zu stale decision%s", n, n == 1 ? "" : "s")
+                  : "no decision of the triage file is stale";
+    return res->note ? MEDSEC_OK : nomem(g);
+}
+
 /* ---- no_unjustified_residual_risk ---- */
 
 static medsec_err rule_risk(struct run *g)
@@ -181,7 +211,9 @@ static bool decided(struct run *g, const struct medsec_scan_target *t,
         dec.state != MEDSEC_VULN_UNDER_INVESTIGATION &&
         (dec.state != MEDSEC_VULN_AFFECTED || dec.response))
         return true;
-    *why = !vu ? "the security file does not assess it (vulnerabilities:)"
+    *why = !vu && g->o->triage_read
+               ? "neither the security file (vulnerabilities:) nor the triage file decides it"
+           : !vu ? "the security file does not assess it (vulnerabilities:)"
            : vu->status == MEDSEC_VULN_UNDER_INVESTIGATION
                ? "the security file has it under investigation"
                : "the security file assesses it affected with no rationale (the response)";
@@ -437,6 +469,8 @@ medsec_err medsec_gate_run(struct medsec_device *d, const struct medsec_gate_pol
                     continue;
                 if (r == MEDSEC_GATE_FIELDED_VERSION_PAST_EOS_NEEDS_PLAN)
                     rc = rule_eos_plan(&g, v);
+                else if (r == MEDSEC_GATE_NO_STALE_DECISIONS)
+                    rc = rule_stale(&g, v);
                 else if (r == MEDSEC_GATE_NO_COMPONENT_PAST_EOS)
                     rc = rule_component_eos(&g, v);
                 else

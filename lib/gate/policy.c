@@ -14,14 +14,20 @@
 #include "yamlsrc.h"
 
 static const char *const rule_names[MEDSEC_GATE_RULE_COUNT] = {
-    "no_unjustified_residual_risk",        "kev_needs_response",    "untriaged_max_days",
-    "fielded_version_past_eos_needs_plan", "no_component_past_eos", "requirements_verified",
+    "no_unjustified_residual_risk",
+    "kev_needs_response",
+    "untriaged_max_days",
+    "no_stale_decisions",
+    "fielded_version_past_eos_needs_plan",
+    "no_component_past_eos",
+    "requirements_verified",
 };
 
 static const char *const rule_summaries[MEDSEC_GATE_RULE_COUNT] = {
     "no residual risk above the acceptable region without a benefit-risk justification",
     "no finding listed in CISA KEV that the security file does not assess with a response",
     "no finding left unassessed longer than the policy's number of days",
+    "no triage decision made against an advisory that has changed since",
     "no release in the field past its end of support without a plan",
     "no shipped component past its end of support",
     "every requirement verified by passing evidence",
@@ -203,10 +209,6 @@ static medsec_err read_rules(struct pctx *c, struct fy_node *k, struct fy_node *
             if (!strcmp(key, rule_names[r]))
                 break;
         if (r == MEDSEC_GATE_RULE_COUNT) {
-            if (!strcmp(key, "no_stale_decisions"))
-                return fail(c, rk,
-                            "rules: no_stale_decisions comes with the triage file and is not "
-                            "supported yet (docs/gate.md)");
             const char *hint = medsec_suggest(key, rule_names, MEDSEC_GATE_RULE_COUNT);
             return fail(c, rk, "rules: unknown rule '%.60s'%s%s%s", key,
                         hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");

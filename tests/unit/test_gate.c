@@ -134,7 +134,7 @@ static size_t gate(const char *dir, const struct medsec_gate_policy *p, struct m
     struct medsec_device *d = NULL;
     struct medsec_error err;
     assert_int_equal(medsec_device_open(NULL, dir, NULL, &d, NULL, &err), MEDSEC_OK);
-    struct medsec_gate_opts o = {today, version, db, decide, NULL};
+    struct medsec_gate_opts o = {.today = today, .version = version, .db = db, .decide = decide};
     struct medsec_gate_report r;
     medsec_err rc = medsec_gate_run(d, p, &o, &r, &err);
     if (rc)
@@ -189,6 +189,11 @@ static void test_policy(void **state)
     assert_true(p.enabled[MEDSEC_GATE_REQUIREMENTS_VERIFIED]);
     assert_false(p.enabled[MEDSEC_GATE_NO_COMPONENT_PAST_EOS]); /* not named: off */
     medsec_gate_policy_release(&p);
+    const char *stale = "gate: 1\nrules:\n  no_stale_decisions: true\n";
+    assert_int_equal(medsec_gate_policy_parse(stale, strlen(stale), "p.yaml", &p, &err), MEDSEC_OK);
+    assert_true(p.enabled[MEDSEC_GATE_NO_STALE_DECISIONS]);
+    assert_int_equal(p.line[MEDSEC_GATE_NO_STALE_DECISIONS], 3);
+    medsec_gate_policy_release(&p);
 
     static const struct {
         const char *text;
@@ -196,7 +201,6 @@ static void test_policy(void **state)
         unsigned line, column;
         const char *msg;
     } bad[] = {
-        {"gate: 1\nrules:\n  no_stale_decisions: true\n", MEDSEC_EINVAL, 3, 3, "triage file"},
         {"gate: 1\nrules:\n  kev_need_response: true\n", MEDSEC_EINVAL, 3, 3, "did you mean"},
         {"gate: 1\nrules:\n  kev_needs_response: true\n  kev_needs_response: false\n",
          MEDSEC_EPARSE, 0, 0, ""}, /* a duplicate key is refused by the YAML reader */
@@ -263,10 +267,11 @@ static void test_resolved_passes(void **state)
     size_t skipped;
     medsec_gate_policy_default(&p);
     assert_int_equal(gate(RESOLVED, &p, NULL, NULL, TODAY, NULL, items, sizeof items, &skipped), 0);
-    assert_int_equal(skipped, 4); /* the two rules on findings, on two releases in the field */
+    /* the two rules on findings and no_stale_decisions, on two releases in the field */
+    assert_int_equal(skipped, 6);
     struct medsec_db *db = fixture_db(path);
     assert_int_equal(gate(RESOLVED, &p, db, NULL, TODAY, NULL, items, sizeof items, &skipped), 0);
-    assert_int_equal(skipped, 0);
+    assert_int_equal(skipped, 2); /* no_stale_decisions: no triage file was read */
     drop_db(db, path);
 }
 
@@ -365,6 +370,63 @@ static void test_rule_untriaged(void **state)
     drop_db(db, path);
 }
 
+/* no_stale_decisions fails on each stale decision of a release in scope, in that release only;
+ * it is skipped without a database or without a triage file. */
+static void test_rule_stale(void **state)
+{
+    (void)state;
+    struct medsec_gate_policy p;
+    char path[64];
+    struct medsec_db *db = fixture_db(path);
+    only(&p, MEDSEC_GATE_NO_STALE_DECISIONS, 30);
+    struct medsec_device *d = NULL;
+    struct medsec_error err;
+    assert_int_equal(medsec_device_open(NULL, RESOLVED, NULL, &d, NULL, &err), MEDSEC_OK);
+    const struct medsec_model *m = medsec_device_model(d);
+    const char *v0 = m->versions[0].version;
+    const struct medsec_gate_stale st[] = {
+        {v0, "CVE-2099-1000 in widgetlib 1.0.2j", "the advisory changed since"},
+        {"9.9.9", "CVE-2099-2000 in other 1.0", "a release the gate does not look at"},
+    };
+    struct {
+        struct medsec_db *db;
+        bool read;
+        size_t nstale;
+        size_t failed, skipped, failures;
+    } runs[] = {
+        {NULL, true, 2, 0, 0, 0}, /* no database: skipped */
+        {db, false, 2, 0, 0, 0},  /* no triage file: skipped */
+        {db, true, 0, 0, 0, 0},   /* a triage file, nothing stale: passes */
+        {db, true, 2, 1, 0, 1},   /* one stale decision in a release in the field */
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+        struct medsec_gate_opts o = {.today = TODAY,
+                                     .db = runs[i].db,
+                                     .triage_read = runs[i].read,
+                                     .stale = st,
+                                     .nstale = runs[i].nstale};
+        struct medsec_gate_report r;
+        assert_int_equal(medsec_gate_run(d, &p, &o, &r, &err), MEDSEC_OK);
+        assert_true(r.n >= 1);
+        assert_int_equal(r.failed, runs[i].failed);
+        size_t failures = 0;
+        for (size_t k = 0; k < r.n; k++) {
+            assert_int_equal(r.results[k].rule, MEDSEC_GATE_NO_STALE_DECISIONS);
+            failures += r.results[k].nfailures;
+            if (r.results[k].nfailures) {
+                assert_string_equal(r.results[k].version, v0);
+                assert_string_equal(r.results[k].failures[0].item, st[0].item);
+            }
+        }
+        assert_int_equal(failures, runs[i].failures);
+        if (!runs[i].db || !runs[i].read)
+            assert_int_equal(r.skipped, r.n);
+        medsec_gate_report_release(&r);
+    }
+    medsec_device_close(d);
+    drop_db(db, path);
+}
+
 static void test_rule_eos_plan(void **state)
 {
     (void)state;
@@ -441,17 +503,17 @@ static void test_scope(void **state)
     struct medsec_error err;
     assert_int_equal(medsec_device_open(NULL, RESOLVED, NULL, &d, NULL, &err), MEDSEC_OK);
     struct medsec_gate_report r;
-    struct medsec_gate_opts o = {TODAY, NULL, NULL, NULL, NULL};
+    struct medsec_gate_opts o = {.today = TODAY};
     assert_int_equal(medsec_gate_run(d, &p, &o, &r, &err), MEDSEC_OK);
     /* risk on the current version; per release on 1.0.0 and 0.9.0 (0.8.0 is out of the field);
      * requirements once */
-    assert_int_equal(r.n, 1 + 4 * 2 + 1);
+    assert_int_equal(r.n, 1 + 5 * 2 + 1); /* five rules per release since no_stale_decisions */
     assert_string_equal(r.results[0].version, "1.0.0");
     assert_null(r.results[r.n - 1].version);
     medsec_gate_report_release(&r);
     o.version = "0.8.0";
     assert_int_equal(medsec_gate_run(d, &p, &o, &r, &err), MEDSEC_OK);
-    assert_int_equal(r.n, 1 + 4 + 1);
+    assert_int_equal(r.n, 1 + 5 + 1);
     for (size_t i = 0; i + 1 < r.n; i++)
         assert_string_equal(r.results[i].version, "0.8.0");
     medsec_gate_report_release(&r);
@@ -476,7 +538,7 @@ static void test_run_nomem(void **state)
     struct medsec_error err;
     failalloc_ctx_arm(-1);
     assert_int_equal(medsec_device_open(&failalloc_ctx, MONITOR, NULL, &d, NULL, &err), MEDSEC_OK);
-    struct medsec_gate_opts o = {TODAY, NULL, db, NULL, NULL};
+    struct medsec_gate_opts o = {.today = TODAY, .db = db};
     /* a first run, for what the device keeps once made (its threats) */
     struct medsec_gate_report first;
     assert_int_equal(medsec_gate_run(d, &p, &o, &first, &err), MEDSEC_OK);
@@ -509,6 +571,7 @@ int main(void)
         cmocka_unit_test(test_rule_risk),
         cmocka_unit_test(test_rule_kev),
         cmocka_unit_test(test_rule_untriaged),
+        cmocka_unit_test(test_rule_stale),
         cmocka_unit_test(test_rule_eos_plan),
         cmocka_unit_test(test_rule_component_eos),
         cmocka_unit_test(test_rule_requirements),
