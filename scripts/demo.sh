@@ -10,10 +10,11 @@ set -eu
 cd "$(dirname "$0")/.."
 DEVICE=${1:-examples/infusion-pump}
 sh scripts/deps.sh
-cmake --preset release >/dev/null
-cmake --build --preset release
-MEDSEC=build/release/cli/medsec
-OUT=build/release/demo
+# the release build of the command alone (its own folder: the tests and their tools are not needed)
+cmake --preset release -B build/demo -DMEDSEC_TESTS=OFF >/dev/null
+cmake --build build/demo --target medsec-cli
+MEDSEC=build/demo/cli/medsec
+OUT=build/demo/out
 mkdir -p "$OUT"
 
 # step TITLE CMD...: run one step; exit 1 (findings, unacceptable risk) is a result, not a failure
@@ -32,6 +33,10 @@ step "medsec show $DEVICE" $MEDSEC show "$DEVICE"
 step "medsec threats $DEVICE" $MEDSEC threats "$DEVICE"
 step "medsec dfd $DEVICE -o $OUT/dfd.svg" $MEDSEC dfd "$DEVICE" -o "$OUT/dfd.svg"
 step "medsec risk $DEVICE" $MEDSEC risk "$DEVICE"
+# what changed from the release before (the bundled pump's two newest releases)
+if [ "$DEVICE" = examples/infusion-pump ]; then
+    step "medsec diff $DEVICE 3.1.4 3.2.0" $MEDSEC diff "$DEVICE" 3.1.4 3.2.0
+fi
 
 DB=${MEDSEC_DB:-}
 if [ -z "$DB" ]; then
@@ -52,9 +57,15 @@ if [ -n "$DB" ]; then
     step "medsec scan --sarif -o $OUT/scan.sarif $DEVICE" $MEDSEC scan --db "$DB" --sarif -o "$OUT/scan.sarif" "$DEVICE"
     step "medsec risk --db ... --csv $DEVICE > $OUT/risk.csv (threats and the findings of the current version)" \
         sh -c '"$0" risk --db "$1" --csv "$2" > "$3"' $MEDSEC "$DB" "$DEVICE" "$OUT/risk.csv"
+    step "medsec triage $DEVICE (the findings against the triage file)" \
+        $MEDSEC triage --db "$DB" "$DEVICE"
+    step "medsec vex --format csaf -o $OUT/vex.csaf.json $DEVICE" \
+        $MEDSEC vex --db "$DB" --format csaf -o "$OUT/vex.csaf.json" "$DEVICE"
+    step "medsec gate --junit -o $OUT/gate.junit.xml $DEVICE (the release gate)" \
+        $MEDSEC gate --db "$DB" --junit -o "$OUT/gate.junit.xml" "$DEVICE"
 else
     echo
     echo "== medsec scan: skipped — no vulnerability database (run 'medsec db update', or set MEDSEC_DB)"
 fi
 echo
-echo "demo: done; diagram, SARIF report and risk register (CSV) in $OUT/"
+echo "demo: done; diagram, SARIF report, risk register (CSV), VEX (CSAF) and gate report (JUnit) in $OUT/"

@@ -1,23 +1,32 @@
 #!/bin/sh
-# deps.sh: install the Debian 12 packages medsec needs to build and test (by name, with apt-get).
-# Installs only what is missing; runs `apt-get update` once when something is.
+# deps.sh: install the Debian 12 packages medsec needs (by name, with apt-get), only those missing;
+# runs `apt-get update` once when something is.
+#   sh scripts/deps.sh          what building and running medsec needs (the main job, scripts/demo.sh)
+#   sh scripts/deps.sh --test   that, plus the test tools and the outside judges (scripts/test.sh)
 set -eu
-# libgpgme-dev, gnupg: `db update` checks CSAF OpenPGP signatures with GPGME, whose engine is gpg at
-# run time (the tests also make keys with it); openssl: the tests' certificate for a TLS mirror.
+# Building and running: libgpgme-dev and gnupg because `db update` checks CSAF OpenPGP signatures with
+# GPGME, whose engine is gpg; libsodium for the VEX signatures; Graphviz for the diagrams.
 PACKAGES="
-build-essential cmake ninja-build pkg-config git
-clang-14 libclang-rt-14-dev clang-format-14
-libfyaml-dev libcmocka-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev zlib1g-dev
-libgraphviz-dev graphviz libsodium-dev libgpgme-dev gnupg openssl
-time
+build-essential cmake ninja-build pkg-config
+libfyaml-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev zlib1g-dev
+libgraphviz-dev graphviz libsodium-dev libgpgme-dev gnupg
+"
+TEST=0
+[ "${1:-}" = "--test" ] && TEST=1
+if [ $TEST = 1 ]; then
+    # Tests only: cmocka, the sanitizer and fuzz toolchain, the formatter, openssl for a TLS mirror's
+    # certificate, GNU time for the benchmarks, and the ecosystems' own comparators and validators.
+    PACKAGES="$PACKAGES
+git clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev openssl time
 python3 python3-jsonschema python3-packaging python3-rpm python3-yaml
 python3-apt php-cli
 maven default-jdk-headless golang-go golang-golang-x-mod-dev ruby
 "
-# Node.js and npm: a machine may already carry them from another source (whose nodejs
-# conflicts with Debian's npm package); install Debian's only when the commands are absent.
-command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
-command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
+    # Node.js and npm: a machine may already carry them from another source (whose nodejs
+    # conflicts with Debian's npm package); install Debian's only when the commands are absent.
+    command -v node >/dev/null 2>&1 || PACKAGES="$PACKAGES nodejs"
+    command -v npm >/dev/null 2>&1 || PACKAGES="$PACKAGES npm"
+fi
 missing=""
 for p in $PACKAGES; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing="$missing $p"
@@ -32,7 +41,7 @@ fi
 # Test part: the npm packages the outside judges load (tests/judges/npm-packages.txt, e.g. BSI's CSAF
 # validator), all at once into tests/judges/node_modules; the tests install them on first use too.
 root=$(cd "$(dirname "$0")/.." && pwd)
-if command -v npm >/dev/null 2>&1 && [ ! -d "$root/tests/judges/node_modules/@secvisogram/csaf-validator-lib" ]; then
+if [ $TEST = 1 ] && command -v npm >/dev/null 2>&1 && [ ! -d "$root/tests/judges/node_modules/@secvisogram/csaf-validator-lib" ]; then
     pkgs=$(grep -v '^#' "$root/tests/judges/npm-packages.txt" | tr '\n' ' ')
     echo "deps: npm judges: $pkgs"
     # shellcheck disable=SC2086

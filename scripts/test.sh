@@ -5,7 +5,7 @@
 # when anything fails.
 set -eu
 cd "$(dirname "$0")/.."
-sh scripts/deps.sh
+sh scripts/deps.sh --test
 status=0
 for preset in dev asan; do
     echo "== build and test: $preset"
