@@ -437,9 +437,8 @@ int cmd_gate(int argc, char **argv)
             "Decide whether the device in DIR may ship (docs/gate.md): evaluate each rule of the\n"
             "policy (no unjustified residual risk, no KEV finding without a response, no finding\n"
             "unassessed too long, no stale triage decision, no release in the field past its end\n"
-            "of support without a plan,\n"
-            "no shipped component past its end of support, every requirement verified by passing\n"
-            "evidence) and name every item that fails one.\n",
+            "of support without a plan, no shipped component past its end of support, every\n"
+            "requirement verified by passing evidence) and name every item that fails one.\n",
         .opts = opts,
         .more = "Exit: 0 every rule passes (or is skipped), 1 a rule fails (each failing rule and\n"
                 "item is named), 2 bad input, a bad policy or a --db that cannot be used, 3 a\n"

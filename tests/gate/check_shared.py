@@ -3,8 +3,9 @@ checked against what `medsec scan` finds on the same database.
 
 - every KEV finding that scan reports for a release in the field, and that the security file leaves
   open, is a failing item of kev_needs_response for that release, and nothing else is;
-- every finding scan reports that the security file does not decide fails untriaged_max_days at the
-  default 30 days (the bundled releases are all older than that), with its age in days;
+- every finding scan reports that neither the security file nor the device's triage file decides
+  (by hand or by a rule, as `medsec triage` reports them) fails untriaged_max_days at the default
+  30 days (the bundled releases are all older than that), with its age in days;
 - the gate exits 1 on both devices, naming each failing rule on standard error.
 
 usage: check_shared.py MEDSEC SHARED_DB SOURCE_ROOT   (exit 77 when the database is absent)
@@ -45,6 +46,16 @@ def main():
         decided = {v["id"] for v in vulns
                    if v.get("status", "affected") not in ("affected", "under_investigation")
                    or (v.get("status", "affected") == "affected" and v.get("rationale"))}
+        # the triage file's decisions, per release, as `medsec triage` reports them
+        tr = run(medsec, root, "triage", "--db", db, "--json", dev)
+        if tr.returncode not in (0, 1):
+            failures.append(f"{dev}: triage exit {tr.returncode}: {tr.stderr[-300:]}")
+            continue
+        triaged = {}
+        for it in json.loads(tr.stdout)["findings"]:
+            if it["status"] in ("rule", "hand") and it["state"] != "in_triage":
+                triaged.setdefault(it["release"], set()).add(
+                    f"{it['vulnerability']} in {it['name']} {it['version']}")
         model = {}
         for r in report["results"]:
             model.setdefault(r["rule"], {})[r["release"]] = r
@@ -72,9 +83,12 @@ def main():
                     if f["id"] in decided:
                         continue
                     c = f["component"]
-                    open_ids.add(f"{f['id']} in {c['name']} {c['version']}")
+                    item = f"{f['id']} in {c['name']} {c['version']}"
+                    if item not in triaged.get(rel, set()):
+                        open_ids.add(item)
             got = {f["item"] for f in res["failures"]}
-            print(f"{dev} {rel}: untriaged_max_days: {len(got)} failing of {len(open_ids)} open findings")
+            print(f"{dev} {rel}: untriaged_max_days: {len(got)} failing of {len(open_ids)} open findings "
+                  f"({len(triaged.get(rel, set()))} decided in the triage file)")
             if got != open_ids:
                 failures.append(f"{dev} {rel}: untriaged_max_days names {sorted(got ^ open_ids)[:3]} "
                                 "(differs from what scan finds open)")

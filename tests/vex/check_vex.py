@@ -98,8 +98,12 @@ def main():
     vals = validators(schemas)
     if judge:
         vals = {"csaf": None}
-    runs = [("examples/infusion-pump", None, None), ("examples/glucose-cloud", None, None),
-            ("examples/infusion-pump", None, "2.8.7")]
+    # every release in the field of both examples: the pump's 3.2.0, 3.1.4 and 2.8.7, the glucose
+    # system's 1.4.0 and 1.3.2
+    fielded = [("examples/infusion-pump", None), ("examples/infusion-pump", "3.1.4"),
+               ("examples/infusion-pump", "2.8.7"), ("examples/glucose-cloud", None),
+               ("examples/glucose-cloud", "1.3.2")]
+    runs = [(dev, None, version) for dev, version in fielded]
     # the triage file's decisions (tests/triage/data): v1 as decided, v2 with two of them stale
     triage = ["--triage", "tests/triage/data/pump-triage.yaml"]
     for var in ("MEDSEC_TRIAGE_DB1", "MEDSEC_TRIAGE_DB2"):
@@ -113,8 +117,7 @@ def main():
     else:
         print(f"note: no fixture database at {fixture_db}: the monitor with findings is left out")
     if os.path.exists(shared_db):
-        runs += [("examples/infusion-pump", shared_db, None), ("examples/glucose-cloud", shared_db, None),
-                 ("examples/infusion-pump", shared_db, "2.8.7")]
+        runs += [(dev, shared_db, version) for dev, version in fielded]
     else:
         print(f"note: no database of the shared advisories at {shared_db}: the examples' findings are left out")
     failures, csaf_files = [], []
