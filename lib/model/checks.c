@@ -239,8 +239,8 @@ static void check_control_evidence(struct walker *W)
     struct medsec_model *m = W->m;
     for (size_t c = 0; c < m->ncontrols; c++) {
         const struct medsec_model_control *ctl = &m->controls[c];
-        if (ctl->status != MEDSEC_CONTROL_VERIFIED)
-            continue;
+        if (ctl->status != MEDSEC_CONTROL_VERIFIED || !ctl->id)
+            continue; /* a control without an id is an error of its own already */
         bool shown = false;
         for (size_t e = 0; e < m->nevidence && !shown; e++)
             shown = medsec_model_evidence_verifies(m, &m->evidence[e], ctl->id);

@@ -52,10 +52,10 @@ FIND_LOCAL(find_duty, medsec_model_duty, duties, nduties, id)
 bool medsec_model_evidence_verifies(const struct medsec_model *m,
                                     const struct medsec_model_evidence *ev, const char *control)
 {
-    if (!ev->result || strcmp(ev->result, "pass") != 0)
+    if (!control || !ev->result || strcmp(ev->result, "pass") != 0)
         return false;
     for (size_t i = 0; i < ev->verifies.n; i++) {
-        if (!strcmp(ev->verifies.v[i], control))
+        if (ev->verifies.v[i] && !strcmp(ev->verifies.v[i], control))
             return true;
         const struct medsec_model_requirement *r = find_requirement(m, ev->verifies.v[i]);
         if (r && medsec_strlist_has(&r->controls, control))
