@@ -97,8 +97,16 @@ static medsec_err text(struct rd *r, struct fy_node *n, const char *what, const 
     const char *s = medsec_yaml_text(n, r->src, r->srclen, &r->t->arena, &len);
     if (!s)
         return nomem(r);
-    if (len == 0)
+    /* a value of only white space is empty (what `by: |` with no lines gives), and the text up to
+     * a NUL is all the writer could write back, so one is an error, never cut silently */
+    size_t blank = 0;
+    while (blank < len && (s[blank] == ' ' || s[blank] == '\t' || s[blank] == '\n' ||
+                           s[blank] == '\r'))
+        blank++;
+    if (len == 0 || blank == len || s[0] == '\0')
         return fail(r, n, "%s: empty value", what);
+    if (memchr(s, '\0', len))
+        return fail(r, n, "%s: a NUL character in the value", what);
     if (len > MEDSEC_TRIAGE_MAX_TEXT)
         return fail(r, n, "%s: longer than %u bytes", what, MEDSEC_TRIAGE_MAX_TEXT);
     char *z = medsec_arena_strndup(&r->t->arena, s, len);

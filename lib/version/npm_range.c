@@ -381,6 +381,18 @@ static bool is_op_token(const char *t, size_t n)
 }
 
 /* Do @a and @b print alike (see fmt_cmp)? */
+/* Is @c the comparator nothing satisfies, "<0.0.0-0"? node-semver asks of its printed value, where
+ * a numeric prerelease identifier is a number: loose "<0.0.0-00" is it too. */
+static bool is_null_cmp(const struct ncmp *c)
+{
+    if (c->any || strcmp(c->op, "<") != 0 || c->v.maj || c->v.min || c->v.pat || !c->v.prelen)
+        return false;
+    for (size_t i = 0; i < c->v.prelen; i++)
+        if (c->v.pre[i] != '0')
+            return false;
+    return true;
+}
+
 static bool same_text(const struct ncmp *a, const struct ncmp *b)
 {
     if (a->any || b->any)
@@ -488,8 +500,7 @@ static int parse_set(const char *in, size_t n, unsigned flags, struct nset *set)
         struct ncmp *c = &set->c[i];
         if (is_gte0(c, incpr))
             c->any = true;
-        if (!c->any && strcmp(c->op, "<") == 0 && !c->v.maj && !c->v.min && !c->v.pat &&
-            c->v.prelen == 1 && c->v.pre[0] == '0') {
+        if (is_null_cmp(c)) {
             set->c[0] = *c;
             set->n = 1;
             return 0;
@@ -666,9 +677,7 @@ medsec_err medsec_npm_range_satisfies(const char *range, const char *version, un
 
 static bool is_null_set(const struct nset *s)
 {
-    const struct ncmp *c = &s->c[0];
-    return s->n == 1 && !c->any && strcmp(c->op, "<") == 0 && !c->v.maj && !c->v.min && !c->v.pat &&
-           c->v.prelen == 1 && c->v.pre[0] == '0';
+    return s->n == 1 && is_null_cmp(&s->c[0]);
 }
 
 struct collect {

@@ -465,6 +465,10 @@ static void test_npm_ranges(void **state)
     fmt_is("* >1.2.3", 0, ">1.2.3");
     fmt_is("* 01.x.10", MEDSEC_NPM_LOOSE, "");
     fmt_is("v0.0.0 - 10", MEDSEC_NPM_LOOSE, ">=0.0.0 <11.0.0-0");
+    /* loose "<0.0.0-00" is the null set "<0.0.0-0" (a numeric prerelease identifier is a number),
+     * and a set holding it is that set alone (node-semver 7.8.6; found by fuzz_version) */
+    fmt_is("1.2.3 <0.0.0-00", MEDSEC_NPM_LOOSE, "<0.0.0-0");
+    fmt_is("1.2.3 <0.0.0-00 || 2.0.0", MEDSEC_NPM_LOOSE, "2.0.0");
     assert_false(sat("3 - =0.2.0", "0.1.0", MEDSEC_NPM_LOOSE));
     bool b;
     struct medsec_error err = {0};
