@@ -100,8 +100,8 @@ static medsec_err text(struct rd *r, struct fy_node *n, const char *what, const 
     /* a value of only white space is empty (what `by: |` with no lines gives), and the text up to
      * a NUL is all the writer could write back, so one is an error, never cut silently */
     size_t blank = 0;
-    while (blank < len && (s[blank] == ' ' || s[blank] == '\t' || s[blank] == '\n' ||
-                           s[blank] == '\r'))
+    while (blank < len &&
+           (s[blank] == ' ' || s[blank] == '\t' || s[blank] == '\n' || s[blank] == '\r'))
         blank++;
     if (len == 0 || blank == len || s[0] == '\0')
         return fail(r, n, "%s: empty value", what);
