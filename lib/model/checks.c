@@ -10,6 +10,7 @@
 #include "load_int.h"
 #include "medsec/alloc.h"
 #include "medsec/cvss.h"
+#include "medsec/idmap.h"
 
 static void check_version(struct walker *W, struct fy_node *map, void *obj)
 {
@@ -428,41 +429,33 @@ static void check_hazard_causes(struct walker *W)
 /* runs_on makes each item point at most at one host; following the pointers from any item must end
  * at an item that runs on nothing. A cycle (an item that in the end runs on itself) has no bottom
  * to compromise or to stop first, so it is an error, reported once, at the cycle's first item. */
-struct item_key {
-    const char *id;
-    size_t index;
-};
-
-static int cmp_item_key(const void *a, const void *b)
+static const char *item_id(const void *ud, size_t i)
 {
-    return strcmp(((const struct item_key *)a)->id, ((const struct item_key *)b)->id);
-}
-
-static size_t item_index(const struct item_key *keys, size_t n, const char *id)
-{
-    struct item_key k = {id, 0};
-    const struct item_key *hit = n ? bsearch(&k, keys, n, sizeof *keys, cmp_item_key) : NULL;
-    return hit ? hit->index : SIZE_MAX;
+    return ((const struct medsec_model *)ud)->items[i].id;
 }
 
 static void check_runs_on(struct walker *W)
 {
     const struct medsec_model *m = W->m;
-    size_t n = 0;
-    struct item_key *sorted = medsec_calloc(m->nitems + 1, sizeof *sorted);
+    struct medsec_idmap ids;
+    medsec_idmap_init(&ids, item_id, m);
     size_t *host = medsec_calloc(m->nitems + 1, sizeof *host);
     unsigned char *state = medsec_calloc(m->nitems + 1, 1);
-    if (!sorted || !host || !state) {
+    if (!host || !state) {
         W->fatal = MEDSEC_ENOMEM;
         goto out;
     }
+    for (size_t i = 0; i < m->nitems; i++) {
+        size_t had; /* a second item of one id is an error of its own: the first one counts */
+        if (m->items[i].id && !medsec_idmap_find(&ids, m->items[i].id, &had) &&
+            medsec_idmap_add(&ids, i)) {
+            W->fatal = MEDSEC_ENOMEM;
+            goto out;
+        }
+    }
     for (size_t i = 0; i < m->nitems; i++)
-        if (m->items[i].id)
-            sorted[n++] = (struct item_key){m->items[i].id, i};
-    if (n)
-        qsort(sorted, n, sizeof *sorted, cmp_item_key);
-    for (size_t i = 0; i < m->nitems; i++)
-        host[i] = m->items[i].runs_on ? item_index(sorted, n, m->items[i].runs_on) : SIZE_MAX;
+        if (!m->items[i].runs_on || !medsec_idmap_find(&ids, m->items[i].runs_on, &host[i]))
+            host[i] = SIZE_MAX;
     /* state: 0 unseen, 1 on the current walk, 2 done */
     for (size_t i = 0; i < m->nitems; i++) {
         size_t x = i;
@@ -496,7 +489,7 @@ static void check_runs_on(struct walker *W)
             state[x] = 2;
     }
 out:
-    medsec_free(sorted);
+    medsec_idmap_release(&ids);
     medsec_free(host);
     medsec_free(state);
 }
