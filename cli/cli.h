@@ -88,6 +88,10 @@ const char *cli_esc(const char *s);
  * every byte a path segment may not hold percent-encoded, an absolute path as a file URI. Returns
  * b->data, or NULL when memory ran out. */
 const char *cli_sarif_uri(struct medsec_buf *b, const char *path);
+/* A SARIF 2.1.0 log up to the open `rules` array of its one run's tool driver @name (the caller
+ * writes the rules, closes them and the driver and tool, then writes the results). */
+struct medsec_jsonw;
+void cli_sarif_begin(struct medsec_jsonw *w, const char *name);
 
 /* True when @f is a terminal and the user did not ask for plain output (NO_COLOR set to anything
  * but the empty string, or TERM=dumb): progress bars are drawn only then. */

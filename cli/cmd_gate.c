@@ -131,20 +131,7 @@ static bool sarif_report(struct medsec_jsonw *w, const struct medsec_gate_report
     medsec_buf_init(&msg, 1 << 16);
     const char *u = cli_sarif_uri(&uri, r->device_file);
     bool ok = u != NULL;
-    medsec_jsonw_object_begin(w);
-    medsec_jsonw_kv_string(w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-    medsec_jsonw_kv_string(w, "version", "2.1.0");
-    medsec_jsonw_key(w, "runs");
-    medsec_jsonw_array_begin(w);
-    medsec_jsonw_object_begin(w);
-    medsec_jsonw_key(w, "tool");
-    medsec_jsonw_object_begin(w);
-    medsec_jsonw_key(w, "driver");
-    medsec_jsonw_object_begin(w);
-    medsec_jsonw_kv_string(w, "name", "medsec gate");
-    medsec_jsonw_kv_string(w, "semanticVersion", MEDSEC_VERSION);
-    medsec_jsonw_key(w, "rules");
-    medsec_jsonw_array_begin(w);
+    cli_sarif_begin(w, "medsec gate");
     for (size_t i = 0; i < MEDSEC_GATE_RULE_COUNT; i++) {
         if (!p->enabled[i])
             continue;

@@ -331,20 +331,7 @@ static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
 {
     struct medsec_buf uri = MEDSEC_BUF_INIT;
     bool ok = true;
-    medsec_jsonw_object_begin(w);
-    medsec_jsonw_kv_string(w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
-    medsec_jsonw_kv_string(w, "version", "2.1.0");
-    medsec_jsonw_key(w, "runs");
-    medsec_jsonw_array_begin(w);
-    medsec_jsonw_object_begin(w);
-    medsec_jsonw_key(w, "tool");
-    medsec_jsonw_object_begin(w);
-    medsec_jsonw_key(w, "driver");
-    medsec_jsonw_object_begin(w);
-    medsec_jsonw_kv_string(w, "name", "medsec");
-    medsec_jsonw_kv_string(w, "semanticVersion", MEDSEC_VERSION);
-    medsec_jsonw_key(w, "rules");
-    medsec_jsonw_array_begin(w);
+    cli_sarif_begin(w, "medsec");
     /* one rule per vulnerability id, in first-seen order */
     size_t n = medsec_scan_plan_count(p);
     for (size_t i = 0; i < n; i++) {

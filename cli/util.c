@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "medsec/alloc.h"
 #include "medsec/device.h"
+#include "medsec/json.h"
 
 /* ---- text for people -------------------------------------------------------------------------
  * A name in an SBOM, a key in device.yaml or a file name can hold ESC, CSI and the like, which a
@@ -222,4 +223,22 @@ const char *cli_sarif_uri(struct medsec_buf *b, const char *path)
         rc = keep ? medsec_buf_addc(b, (char)*s) : medsec_buf_addf(b, "%%%02X", *s);
     }
     return rc ? NULL : b->data;
+}
+
+void cli_sarif_begin(struct medsec_jsonw *w, const char *name)
+{
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "$schema", "https://json.schemastore.org/sarif-2.1.0.json");
+    medsec_jsonw_kv_string(w, "version", "2.1.0");
+    medsec_jsonw_key(w, "runs");
+    medsec_jsonw_array_begin(w);
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_key(w, "tool");
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_key(w, "driver");
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "name", name);
+    medsec_jsonw_kv_string(w, "semanticVersion", MEDSEC_VERSION);
+    medsec_jsonw_key(w, "rules");
+    medsec_jsonw_array_begin(w);
 }
