@@ -1,8 +1,12 @@
 /* parse.c: YAML text to a libfyaml document, node positions and scalar text for medsec's loaders.
  */
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include "medsec/alloc.h"
 #include "medsec/utf8.h"
 #include "yamlsrc.h"
 
@@ -148,13 +152,94 @@ static bool refuse_nul_escape(struct fy_event *ev, const char *text, size_t len,
     return true;
 }
 
+/* One block scalar decoded by medsec: its content's offset in the source, its text in the table. */
+struct block_entry {
+    size_t pos, off, len;
+};
+
+/* What medsec_yaml_parse keeps with a document's root (its meta pointer): the block scalars. */
+struct block_table {
+    size_t n;
+    const struct block_entry *e; /* by pos */
+    const char *text;            /* each text NUL-terminated */
+};
+
+/* The block scalars as the stream is read, and the indentation of each open collection. */
+struct blocks {
+    struct medsec_buf entries; /* struct block_entry */
+    struct medsec_buf text;
+    struct medsec_buf cols; /* long: a block collection's indentation; LONG_MIN for a flow one */
+};
+
+static bool fail_nomem(struct medsec_yaml_failure *why)
+{
+    why->problem = MEDSEC_YAML_NOMEM;
+    return false;
+}
+
+/* A collection opens (@open) or closes: keep the stack of indentations. */
+static bool track_collection(struct blocks *B, struct fy_event *ev, bool open,
+                             struct medsec_yaml_failure *why)
+{
+    if (!open) {
+        if (B->cols.len >= sizeof(long))
+            B->cols.len -= sizeof(long);
+        return true;
+    }
+    const struct fy_mark *mk = fy_event_start_mark(ev);
+    long col = fy_event_get_node_style(ev) == FYNS_FLOW || !mk ? LONG_MIN : (long)mk->column;
+    return medsec_buf_add(&B->cols, &col, sizeof col) == MEDSEC_OK || fail_nomem(why);
+}
+
+/* The literal or folded scalar of @ev: decoded from the source into @B, or false with @why. */
+static bool decode_block(struct blocks *B, struct fy_event *ev, const char *text, size_t len,
+                         struct medsec_yaml_failure *why)
+{
+    struct fy_token *t = ev->scalar.value;
+    enum fy_scalar_style st = t ? fy_token_scalar_style(t) : FYSS_PLAIN;
+    if (st != FYSS_LITERAL && st != FYSS_FOLDED)
+        return true;
+    const struct fy_mark *a = fy_token_start_mark(t), *b = fy_token_end_mark(t);
+    struct medsec_yaml_block_header h;
+    size_t at = a && b && a->input_pos <= b->input_pos && b->input_pos <= len
+                    ? medsec_yaml_block_header(text, a->input_pos, &h)
+                    : SIZE_MAX;
+    if (at == SIZE_MAX || h.folded != (st == FYSS_FOLDED)) {
+        fail_at_mark(why, MEDSEC_YAML_SYNTAX, a);
+        snprintf(why->msg, sizeof why->msg,
+                 "the header of this block scalar ('|' or '>' on the line before) is not readable");
+        return false;
+    }
+    long parent = -1;
+    if (B->cols.len >= sizeof parent)
+        memcpy(&parent, B->cols.data + B->cols.len - sizeof parent, sizeof parent);
+    if (parent == LONG_MIN)
+        parent = -1; /* not in a flow collection: libfyaml refuses a block scalar there */
+    struct block_entry e = {a->input_pos, B->text.len, 0};
+    size_t bad = 0;
+    const char *what = NULL;
+    medsec_err err = medsec_yaml_unblock(text, len, a->input_pos, b->input_pos, &h, parent,
+                                         &B->text, &bad, &what);
+    if (err == MEDSEC_EPARSE) {
+        why->problem = MEDSEC_YAML_SYNTAX;
+        position_of(text, bad, &why->line, &why->column);
+        snprintf(why->msg, sizeof why->msg, "%s", what);
+        return false;
+    }
+    e.len = B->text.len - e.off;
+    if (err || medsec_buf_addc(&B->text, '\0') || medsec_buf_add(&B->entries, &e, sizeof e))
+        return fail_nomem(why);
+    return true;
+}
+
 /*
  * Read every event of the stream: libfyaml's document builder stops after the first document and
  * never looks at the rest, so a second document, or a syntax error in it, went unnoticed. Fails at
- * the first of: a syntax error, a second document, a tag, a NUL escape. False with @why filled.
+ * the first of: a syntax error, a second document, a tag, a NUL escape, a block scalar medsec
+ * cannot decode. The block scalars are decoded into @B on the way. False with @why filled.
  */
 static bool stream_ok(const char *text, size_t len, const struct fy_parse_cfg *base,
-                      struct medsec_yaml_failure *why)
+                      struct blocks *B, struct medsec_yaml_failure *why)
 {
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
@@ -190,6 +275,12 @@ static bool stream_ok(const char *text, size_t len, const struct fy_parse_cfg *b
                    ev->type == FYET_MAPPING_START) {
             ok = !refuse_tag(ev, text, len, why) &&
                  !(ev->type == FYET_SCALAR && refuse_nul_escape(ev, text, len, why));
+            if (ok && ev->type == FYET_SCALAR)
+                ok = decode_block(B, ev, text, len, why);
+            else if (ok)
+                ok = track_collection(B, ev, true, why);
+        } else if (ev->type == FYET_SEQUENCE_END || ev->type == FYET_MAPPING_END) {
+            ok = track_collection(B, ev, false, why);
         }
         fy_parser_event_free(fyp, ev);
     }
@@ -209,6 +300,54 @@ out_destroy:
     if (diag)
         fy_diag_destroy(diag);
     return ok;
+}
+
+static void free_blocks(struct fy_node *n, void *meta, void *user)
+{
+    (void)n;
+    (void)user;
+    medsec_free(meta);
+}
+
+/* Keep the decoded block scalars with @doc's root, in one block freed with the document. */
+static bool keep_blocks(struct fy_document *doc, struct blocks *B)
+{
+    struct fy_node *root = fy_document_root(doc);
+    size_t n = B->entries.len / sizeof(struct block_entry);
+    struct block_table *t = root ? medsec_malloc(sizeof *t + B->entries.len + B->text.len) : NULL;
+    if (!t)
+        return false;
+    struct block_entry *e = (struct block_entry *)(t + 1);
+    memcpy(e, B->entries.data, B->entries.len);
+    memcpy((char *)(e + n), B->text.data, B->text.len);
+    t->n = n;
+    t->e = e;
+    t->text = (const char *)(e + n);
+    if (fy_document_register_meta(doc, free_blocks, NULL) != 0 || fy_node_set_meta(root, t) != 0) {
+        medsec_free(t);
+        return false;
+    }
+    return true;
+}
+
+/* The text medsec decoded for the block scalar whose content starts at @pos, or NULL. */
+static const char *kept_block(struct fy_node *n, size_t pos, size_t *len)
+{
+    struct fy_document *doc = fy_node_document(n);
+    struct fy_node *root = doc ? fy_document_root(doc) : NULL;
+    const struct block_table *t = root ? fy_node_get_meta(root) : NULL;
+    size_t lo = 0, hi = t ? t->n : 0;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (t->e[mid].pos < pos)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (!t || lo == t->n || t->e[lo].pos != pos)
+        return NULL;
+    *len = t->e[lo].len;
+    return t->text + t->e[lo].off;
 }
 
 struct fy_document *medsec_yaml_parse(const char *text, size_t len, struct medsec_yaml_failure *why)
@@ -246,13 +385,22 @@ struct fy_document *medsec_yaml_parse(const char *text, size_t len, struct medse
     struct fy_parse_cfg pcfg = {
         NULL, FYPCF_QUIET | FYPCF_DEFAULT_VERSION_1_2 | FYPCF_DISABLE_RECYCLING, NULL, diag};
     struct fy_document *doc = NULL;
-    if (stream_ok(text, len, &pcfg, why)) {
+    struct blocks B = {MEDSEC_BUF_INIT, MEDSEC_BUF_INIT, MEDSEC_BUF_INIT};
+    if (stream_ok(text, len, &pcfg, &B, why)) {
         doc = fy_document_build_from_string(&pcfg, text, len);
         /* without a collected error, libfyaml built no document from a stream without one: only
          * comments or blanks */
         if (!doc && !collected_error(diag, why))
             why->problem = MEDSEC_YAML_EMPTY;
+        if (doc && B.entries.len && !keep_blocks(doc, &B)) {
+            fy_document_destroy(doc);
+            doc = NULL;
+            why->problem = MEDSEC_YAML_NOMEM;
+        }
     }
+    medsec_buf_release(&B.entries);
+    medsec_buf_release(&B.text);
+    medsec_buf_release(&B.cols);
     fy_diag_destroy(diag);
     return doc;
 }
@@ -352,7 +500,12 @@ const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen,
                                     st == FYNS_DOUBLE_QUOTED, out);
             s = out;
         } else {
-            s = fy_node_get_scalar(n, &l); /* plain and block scalars: libfyaml's text is sound */
+            struct fy_token *bt = fy_node_get_scalar_token(n);
+            const struct fy_mark *bm =
+                bt && (st == FYNS_LITERAL || st == FYNS_FOLDED) ? fy_token_start_mark(bt) : NULL;
+            s = bm ? kept_block(n, bm->input_pos, &l) : NULL;
+            if (!s)
+                s = fy_node_get_scalar(n, &l); /* plain scalars: libfyaml's text is sound */
             if (!s)
                 s = "", l = 0;
         }

@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "medsec/arena.h"
+#include "medsec/buf.h"
 #include "medsec/error.h"
 
 /* Why medsec_yaml_parse built no document. */
@@ -60,8 +61,11 @@ void medsec_yaml_pos(struct fy_node *n, unsigned *line, unsigned *column);
  * The text of scalar @n of the document parsed from @src/@srclen, and its length in @len. Quoted
  * scalars are decoded by medsec_yaml_unquote into @arena: libfyaml 0.7.12's fy_node_get_scalar()
  * garbles some of them and leaks a buffer (its atom iterator's chunk growth; libfyaml issue 233).
- * Plain and block scalars are libfyaml's (not NUL-terminated: use @len). "" for a non-scalar;
- * NULL only when the arena is out of memory.
+ * Literal and folded block scalars are decoded by medsec_yaml_unblock when the document was parsed
+ * (medsec_yaml_parse keeps them with the document's root): libfyaml 0.7.12 drops blank lines and
+ * puts a NUL byte or stray bytes at the end of some of them (blank lines before the text, tabs,
+ * more-indented lines; found by fuzz_triage). Plain scalars are libfyaml's (not NUL-terminated: use
+ * @len). "" for a non-scalar; NULL only when the arena is out of memory.
  */
 const char *medsec_yaml_text(struct fy_node *n, const char *src, size_t srclen,
                              struct medsec_arena *arena, size_t *len);
@@ -82,5 +86,34 @@ size_t medsec_yaml_unquote(const char *s, const char *e, bool double_quoted, cha
  * decodes to a NUL character (\0, \x00, \u0000, \U00000000), or NULL; *@len is its length.
  */
 const char *medsec_yaml_nul_escape(const char *s, const char *e, size_t *len);
+
+/* The header of a block scalar (8.1.1): '|' or '>', chomping and indentation indicators. */
+struct medsec_yaml_block_header {
+    bool folded;
+    char chomp;      /* '-' strip, '+' keep, 0 clip */
+    unsigned indent; /* the indentation indicator, 0 when none */
+};
+
+/*
+ * Find and read the header of the block scalar whose content starts at byte @content of @text (the
+ * start of the line after the header, as libfyaml marks it). Returns the offset of its '|' or '>',
+ * or SIZE_MAX when the line before @content holds none.
+ */
+size_t medsec_yaml_block_header(const char *text, size_t content,
+                                struct medsec_yaml_block_header *h);
+
+/*
+ * Decode the content of a block scalar, the source bytes [@a, @b) that libfyaml marks (@srclen is
+ * the whole text's length), as YAML 1.2.2 reads it: the content indentation from the indicator
+ * (@parent, the indentation of the enclosing block collection or -1, plus the indicator) or from
+ * the first line of text; literal lines as written, folded lines joined by a space unless blank or
+ * more-indented lines stand between them; the final line break and trailing blank lines as the
+ * chomping says; CR LF as one line feed. Appends to @out. MEDSEC_EPARSE with @bad (the offset)
+ * and @why (in words) for text that no YAML reader should accept there: a line indented less than
+ * the content, a leading blank line with more spaces than the first line of text.
+ */
+medsec_err medsec_yaml_unblock(const char *text, size_t srclen, size_t a, size_t b,
+                               const struct medsec_yaml_block_header *h, long parent,
+                               struct medsec_buf *out, size_t *bad, const char **why);
 
 #endif
