@@ -15,6 +15,7 @@ int cmd_version(int argc, char **argv);
 int cmd_scan(int argc, char **argv);
 int cmd_sbom(int argc, char **argv);
 int cmd_show(int argc, char **argv);
+int cmd_status(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
 int cmd_vex(int argc, char **argv);

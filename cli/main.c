@@ -17,6 +17,7 @@ const struct cmd medsec_commands[] = {
     {"sbom", cmd_sbom, "list the components of a CycloneDX or SPDX JSON SBOM"},
     {"scan", cmd_scan, "match SBOMs or a device's versions against the vulnerability database"},
     {"show", cmd_show, "summarise a device's security file (versions, support, zones, controls)"},
+    {"status", cmd_status, "the vulnerabilities of several devices, most urgent first"},
     {"threats", cmd_threats, "STRIDE-per-element threats of a device from the rule catalog"},
     {"triage", cmd_triage, "hold a device's findings against its triage file; record decisions"},
     {"validate", cmd_validate, "check a device's security file; report every problem at once"},

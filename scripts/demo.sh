@@ -63,9 +63,12 @@ if [ -n "$DB" ]; then
         $MEDSEC vex --db "$DB" --format csaf -o "$OUT/vex.csaf.json" "$DEVICE"
     step "medsec gate --junit -o $OUT/gate.junit.xml $DEVICE (the release gate)" \
         $MEDSEC gate --db "$DB" --junit -o "$OUT/gate.junit.xml" "$DEVICE"
+    # the portfolio: both bundled devices' vulnerabilities, most urgent first
+    step "medsec status examples/infusion-pump examples/glucose-cloud -o $OUT/status.txt" \
+        $MEDSEC status --db "$DB" -o "$OUT/status.txt" examples/infusion-pump examples/glucose-cloud
 else
     echo
     echo "== medsec scan: skipped — no vulnerability database (run 'medsec db update', or set MEDSEC_DB)"
 fi
 echo
-echo "demo: done; diagram, SARIF report, risk register (CSV), VEX (CSAF) and gate report (JUnit) in $OUT/"
+echo "demo: done; diagram, SARIF report, risk register (CSV), VEX (CSAF), gate report (JUnit) and portfolio status in $OUT/"

@@ -208,6 +208,11 @@ struct medsec_triage_assess_opts {
     bool all;            /* every release, also those no longer in the field */
 };
 
+/* Does an assessment with @opts look at target @t: its release is @opts' release, or @opts asks
+ * for all, or the release is in the field (a target with no release is)? */
+bool medsec_triage_assesses(const struct medsec_scan_target *t,
+                            const struct medsec_triage_assess_opts *opts);
+
 /*
  * Assess every finding of the plan's targets (after medsec_scan_plan_run) against @t: by default
  * those of releases in the field (targets with no release too). @db (may be NULL) gives the CWE

@@ -488,7 +488,8 @@ static medsec_err add_item(struct run *R, const struct medsec_triage_item *it)
     return MEDSEC_OK;
 }
 
-static bool wanted(const struct medsec_scan_target *t, const struct medsec_triage_assess_opts *o)
+bool medsec_triage_assesses(const struct medsec_scan_target *t,
+                            const struct medsec_triage_assess_opts *o)
 {
     if (o && o->release)
         return t->version && !strcmp(t->version, o->release);
@@ -511,7 +512,7 @@ medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct me
     medsec_err rc = MEDSEC_OK;
     for (size_t ti = 0; ti < n && !rc; ti++) {
         const struct medsec_scan_target *tg = targets[ti];
-        if (!wanted(tg, opts))
+        if (!medsec_triage_assesses(tg, opts))
             continue;
         const char *rdate = release_date(tg);
         for (size_t k = 0; k < tg->result.nfindings && !rc; k++) {
@@ -569,7 +570,7 @@ medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct me
         bool shipped = false;
         for (size_t ti = 0; ti < n && !shipped; ti++) {
             const struct medsec_scan_target *tg = targets[ti];
-            if (!wanted(tg, opts))
+            if (!medsec_triage_assesses(tg, opts))
                 continue;
             for (size_t k = 0; k < tg->sbom->ncomponents && !shipped; k++) {
                 const struct medsec_sbom_component *c = &tg->sbom->components[k];
