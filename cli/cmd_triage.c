@@ -59,7 +59,7 @@ static int session_open(struct session *s, const char *cmd, const char *dir,
     /* the security file's `triage:` names the device's triage file; else DIR/triage.yaml */
     const struct medsec_model *m =
         medsec_scan_plan_count(s->p) ? medsec_scan_plan_target(s->p, 0)->model : NULL;
-    s->default_file = medsec_path_join(dir, m && m->triage ? m->triage : "triage.yaml");
+    s->default_file = medsec_triage_path(dir, m);
     if (!s->default_file) {
         fprintf(stderr, "medsec %s: out of memory\n", cmd);
         return EXIT_INTERNAL;

@@ -1,6 +1,7 @@
 /* cmd_validate.c: `medsec validate DIR`: check a device's security file and report every problem.
  */
 #include <stdio.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -8,6 +9,7 @@
 #include "medsec/device.h"
 #include "medsec/json.h"
 #include "medsec/model.h"
+#include "medsec/triage.h"
 
 static int print_schema(struct cli_output *out)
 {
@@ -44,6 +46,33 @@ static int print_json(struct cli_output *out, const char *file, const struct med
 
 #define S(n) ((n) == 1 ? "" : "s")
 
+/* Read the device's triage file, when there is one, and hold its rules against the security file:
+ * a problem in it is an error of the device (in @diags, MEDSEC_EPARSE); only running out of memory
+ * is returned otherwise. */
+static medsec_err check_triage(const char *dir, const struct medsec_model *m,
+                               struct medsec_diags *diags, struct medsec_error *err)
+{
+    char *path = medsec_triage_path(dir, m);
+    struct medsec_triage *t = NULL;
+    struct stat st;
+    medsec_err rc = path ? MEDSEC_OK : MEDSEC_ENOMEM;
+    if (!rc && stat(path, &st) == 0 && !(rc = medsec_triage_new(&t, err))) {
+        rc = medsec_triage_read(t, path, err);
+        if (rc && rc != MEDSEC_ENOMEM) {
+            (void)medsec_diags_add(diags, MEDSEC_SEV_ERROR, err->file, err->line, err->column, NULL,
+                                   "%s", err->msg);
+            rc = MEDSEC_EPARSE;
+        } else if (!rc && medsec_triage_check(t, m, diags)) {
+            rc = MEDSEC_EPARSE;
+        }
+    }
+    if (rc == MEDSEC_ENOMEM)
+        medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    medsec_triage_free(t);
+    medsec_free(path);
+    return rc;
+}
+
 int cmd_validate(int argc, char **argv)
 {
     int format = CLI_TEXT;
@@ -62,7 +91,8 @@ int cmd_validate(int argc, char **argv)
         .usage = "medsec validate [--json] [-o FILE] DIR\nmedsec validate --schema [-o FILE]",
         .about =
             "Check the security file DIR/device.yaml and the files it names (SBOMs, evidence,\n"
-            "rubric answers, threat rule catalogs): keys, types, required keys, dates, ids, every\n"
+            "rubric answers, threat rule catalogs) and its triage file (its `triage:`, else\n"
+            "DIR/triage.yaml when there is one): keys, types, required keys, dates, ids, every\n"
             "reference, SBOM components, the rule catalogs and input caps. Every named file must be\n"
             "a regular file inside DIR. Every problem is reported, as file:line:column: error:\n"
             "message on stderr. The format is described in docs/security-file.md.\n",
@@ -94,6 +124,15 @@ int cmd_validate(int argc, char **argv)
     medsec_err rc = medsec_device_open(cli_context(), args[0], NULL, &d, &diags, &err);
     if (!rc && (rc = medsec_device_check(d, &diags, &err)) == MEDSEC_OK)
         m = medsec_device_model(d);
+    /* and the triage file (docs/triage.md) that `triage`, `vex`, `gate` and `status` read */
+    if (m && (rc = check_triage(args[0], m, &diags, &err)) != MEDSEC_OK) {
+        if (diags.errors == 0) {
+            ex = cli_fail(&err, rc);
+            goto out_free;
+        }
+        snprintf(err.file, sizeof err.file, "%s", m->file ? m->file : args[0]);
+        m = NULL;
+    }
     if (rc != MEDSEC_OK && diags.errors == 0) {
         /* not a problem in the files: missing folder, I/O, out of memory */
         ex = cli_fail(&err, rc);

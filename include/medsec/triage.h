@@ -277,6 +277,16 @@ struct medsec_triage_session {
 };
 struct medsec_ctx;
 struct medsec_diags;
+struct medsec_model;
+/* The triage file of the device in @dir whose security file is @m (may be NULL): the file its
+ * `triage:` names, else DIR/triage.yaml (which need not exist). Free with medsec_free; NULL when
+ * memory ran out. */
+char *medsec_triage_path(const char *dir, const struct medsec_model *m);
+/* What the triage file says that the security file @m does not have: a local_attacker rule's items
+ * must be items of @m (else the rule can never decide a finding). Errors to @diags, at the rule's
+ * position in its file; returns how many. */
+size_t medsec_triage_check(const struct medsec_triage *t, const struct medsec_model *m,
+                           struct medsec_diags *diags);
 medsec_err medsec_triage_session_open(const struct medsec_ctx *ctx, const char *dir,
                                       const char *const *extra, size_t nextra, struct medsec_db *db,
                                       const struct medsec_triage_assess_opts *opts,

@@ -5,8 +5,36 @@
 
 #include "medsec/alloc.h"
 #include "medsec/device.h"
+#include "medsec/diag.h"
 #include "medsec/file.h"
 #include "medsec/triage.h"
+
+char *medsec_triage_path(const char *dir, const struct medsec_model *m)
+{
+    return medsec_path_join(dir, m && m->triage ? m->triage : "triage.yaml");
+}
+
+size_t medsec_triage_check(const struct medsec_triage *t, const struct medsec_model *m,
+                           struct medsec_diags *diags)
+{
+    size_t bad = 0;
+    for (size_t r = 0; r < t->nrules; r++) {
+        const struct medsec_triage_rule *u = &t->rules[r];
+        for (size_t k = 0; k < u->nitems; k++) {
+            bool known = false;
+            for (size_t i = 0; i < m->nitems && !known; i++)
+                known = m->items[i].id && !strcmp(m->items[i].id, u->items[k]);
+            if (known)
+                continue;
+            bad++;
+            (void)medsec_diags_add(diags, MEDSEC_SEV_ERROR, u->file, u->line, u->column, NULL,
+                                   "rule '%s': '%s' is not an item of %s; the rule would never "
+                                   "decide a finding on it",
+                                   u->id, u->items[k], m->file ? m->file : "the security file");
+        }
+    }
+    return bad;
+}
 
 medsec_err medsec_triage_session_open(const struct medsec_ctx *ctx, const char *dir,
                                       const char *const *extra, size_t nextra, struct medsec_db *db,
@@ -22,7 +50,7 @@ medsec_err medsec_triage_session_open(const struct medsec_ctx *ctx, const char *
         return rc;
     const struct medsec_model *m =
         medsec_scan_plan_count(out->plan) ? medsec_scan_plan_target(out->plan, 0)->model : NULL;
-    char *own = medsec_path_join(dir, m && m->triage ? m->triage : "triage.yaml");
+    char *own = medsec_triage_path(dir, m);
     if (!own)
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     if ((rc = medsec_triage_new(&out->triage, err))) {

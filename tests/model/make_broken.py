@@ -101,6 +101,14 @@ cases = {
                           "  - id: central-station\n", "  - id: rtos\n    name: Real-time kernel\n"
                           "    kind: operating_system\n    element: process\n    zone: device\n"
                           "    runs_on: monitor-app\n  - id: central-station\n")),
+    "triage-bad-state": ("a triage file whose decision has a state no VEX vocabulary has",
+                         base, {"triage.yaml": "medsec_triage: 1\ndecisions:\n  - vuln: CVE-2024-0001\n"
+                                "    component: app/zlib\n    state: harmless\n    by: QA\n"}),
+    "triage-unknown-item": ("a triage rule naming an item the security file does not have",
+                            base, {"triage.yaml": "medsec_triage: 1\nrules:\n  - id: no-local-users\n"
+                                   "    kind: local_attacker\n    items: [monitor-ap]\n"
+                                   "    justification: requires_environment\n"
+                                   "    detail: No interactive accounts.\n    by: QA\n"}),
     "many-errors": ("several problems, all reported at once",
                     sub("    protocol: hl7-mllp", "    protocl: hl7-mllp").replace(
                         "    to: central-station", "    to: central-staton").replace(

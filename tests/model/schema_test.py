@@ -32,7 +32,7 @@ only_medsec = {"duplicate-id", "dangling-reference", "wrong-kind-reference", "ba
                "end-of-support-before-release", "unknown-version", "matrix-shape", "missing-sbom-file",
                "unknown-sbom-component", "missing-evidence-file", "too-many-entries", "yaml-alias",
                "vulnerability-unknown-component", "vulnerability-bad-rubric", "vulnerability-duplicate-id",
-               "version-sbom-unreadable", "runs-on-cycle"}
+               "version-sbom-unreadable", "runs-on-cycle", "triage-bad-state", "triage-unknown-item"}
 not_yaml = {"yaml-syntax", "not-utf8"}
 
 failures = 0
