@@ -2,6 +2,7 @@
  * findings with --db, risks), as a report grouped by section or as JSON. */
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -10,6 +11,7 @@
 #include "medsec/device.h"
 #include "medsec/diff.h"
 #include "medsec/json.h"
+#include "medsec/triage.h"
 
 static void counts_text(struct medsec_buf *b, const struct medsec_diff_counts *c, int shown,
                         const char *(*name)(enum medsec_diff_change))
@@ -196,6 +198,47 @@ static int print_risks(FILE *out, const struct medsec_diff *df)
     return ex;
 }
 
+static int print_decisions(FILE *out, const struct medsec_diff *df)
+{
+    if (df->databases)
+        fprintf(out, "\nDecisions of the triage file (%s, first -> second database):",
+                cli_esc(df->a->version));
+    else
+        fprintf(out, "\nDecisions of the triage file, %s -> %s:", cli_esc(df->a->version),
+                cli_esc(df->b->version));
+    for (int c = 0; c < MEDSEC_DIFF_D_CHANGE_COUNT; c++)
+        fprintf(out, "%s %zu %s", c ? "," : "", df->decisions[c],
+                medsec_diff_decision_change_name((enum medsec_diff_decision_change)c));
+    fputc('\n', out);
+    if (!df->ndecisions)
+        return EXIT_OK_;
+    static const char *const head[] = {"CHANGE", "VULNERABILITY", "COMPONENT", "DECIDED",
+                                       "FINGERPRINT (MADE, A, B)"};
+    struct cli_table t;
+    if (cli_table_init(&t, 5, head))
+        return EXIT_INTERNAL;
+    int ex = EXIT_OK_;
+    for (size_t i = 0; i < df->ndecisions && ex == EXIT_OK_; i++) {
+        const struct medsec_diff_decision *d = &df->decisions_v[i];
+        char where[700], fp[80];
+        snprintf(where, sizeof where, "%s:%u%s%s", d->file, d->line, d->by ? ", " : "",
+                 d->by ? d->by : "");
+        snprintf(fp, sizeof fp, "%s, %s, %s", d->made_against ? d->made_against : "-",
+                 d->fingerprint_a ? d->fingerprint_a : "-",
+                 d->fingerprint_b ? d->fingerprint_b : "-");
+        const char *row[] = {medsec_diff_decision_change_name(d->change), d->vuln, d->component,
+                             where, fp};
+        if (cli_table_add(&t, row))
+            ex = EXIT_INTERNAL;
+    }
+    if (ex == EXIT_OK_) {
+        fputc('\n', out);
+        cli_table_print(&t, out);
+    }
+    cli_table_release(&t);
+    return ex;
+}
+
 static void print_head(FILE *out, const struct medsec_diff *df);
 
 static int print_text(FILE *out, const struct medsec_diff *df)
@@ -206,6 +249,8 @@ static int print_text(FILE *out, const struct medsec_diff *df)
         ex = print_components(out, &df->sboms[i]);
     if (ex == EXIT_OK_ && df->with_db)
         ex = print_findings(out, df);
+    if (ex == EXIT_OK_ && df->with_triage)
+        ex = print_decisions(out, df);
     if (ex == EXIT_OK_)
         ex = print_risks(out, df);
     if (ex != EXIT_OK_)
@@ -219,6 +264,13 @@ static int print_text(FILE *out, const struct medsec_diff *df)
     if (df->with_db) {
         (void)medsec_buf_addf(&b, "%sfindings ", b.len ? "; " : "");
         counts_text(&b, &df->findings, 3, medsec_diff_finding_change_name);
+    }
+    if (df->with_triage) {
+        (void)medsec_buf_addf(&b, "; decisions");
+        for (int c = 0; c < MEDSEC_DIFF_D_CHANGE_COUNT; c++)
+            (void)medsec_buf_addf(
+                &b, "%s %zu %s", c ? "," : "", df->decisions[c],
+                medsec_diff_decision_change_name((enum medsec_diff_decision_change)c));
     }
     (void)medsec_buf_addf(&b, "; risks ");
     counts_text(&b, &df->risks, 3, medsec_diff_risk_change_name);
@@ -268,16 +320,47 @@ static void print_head(FILE *out, const struct medsec_diff *df)
             cli_esc(df->b->release_date), medsec_support_level_name(df->b->support));
 }
 
+/* The device's triage file (when there is one) and the --triage files, held against both sides. */
+static int diff_triage(struct medsec_diff *df, const struct medsec_device *d, const char *dir,
+                       const struct cli_strings *files, struct medsec_db *db_a,
+                       struct medsec_db *db_b)
+{
+    struct medsec_triage *t = NULL;
+    struct medsec_error err;
+    medsec_err rc = medsec_triage_new(&t, &err);
+    char *own = rc ? NULL : medsec_triage_path(dir, medsec_device_model(d));
+    struct stat st;
+    bool any = false;
+    if (!rc && !own)
+        rc = medsec_error_set(&err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    if (!rc && stat(own, &st) == 0) {
+        rc = medsec_triage_read(t, own, &err);
+        any = true;
+    }
+    for (size_t i = 0; !rc && i < files->n; i++, any = true)
+        rc = medsec_triage_read(t, files->v[i], &err);
+    char today[11];
+    if (!rc && any)
+        rc = medsec_diff_decisions(df, t, db_a, db_b, cli_today(today), &err);
+    medsec_free(own);
+    medsec_triage_free(t);
+    return rc ? cli_fail(&err, rc) : EXIT_OK_;
+}
+
 int cmd_diff(int argc, char **argv)
 {
     int format = CLI_TEXT;
     const char *output = NULL;
-    struct cli_strings dbpaths = {.max = 2};
+    struct cli_strings dbpaths = {.max = 2}, triage_files = {0};
     const struct cli_option opts[] = {
         {0, "db", CLI_OPT_STRINGS, &dbpaths, 0, "PATH",
          "also scan both releases against this vulnerability database and\n"
          "compare their findings (new, fixed, changed); given twice (OLD, then\n"
          "NEW) with one release V: what the newer database says differently"},
+        {0, "triage", CLI_OPT_STRINGS, &triage_files, 0, "FILE",
+         "with --db, read this triage file too (after the device's own;\n"
+         "repeatable): its decisions that became stale, current again,\n"
+         "stopped or started covering a finding"},
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL,
          "print JSON (docs/schema/diff-report.schema.json)"},
         CLI_OPT_OUTPUT(&output),
@@ -285,16 +368,18 @@ int cmd_diff(int argc, char **argv)
     };
     const struct cli_spec spec = {
         .cmd = "diff",
-        .usage = "medsec diff DIR A B [--db PATH] [--json] [-o FILE]\n"
-                 "medsec diff DIR [V] --db OLD --db NEW [--json] [-o FILE]",
+        .usage = "medsec diff DIR A B [--db PATH [--triage FILE]...] [--json] [-o FILE]\n"
+                 "medsec diff DIR [V] --db OLD --db NEW [--triage FILE]... [--json] [-o FILE]",
         .about =
             "Print what changed from release A to release B of the device in DIR (versions of its\n"
             "device.yaml, A the older; docs/diff.md): the components each SBOM added, removed or\n"
             "updated (matched by purl without version, else by name; with their level of support\n"
             "and end of support), with --db the findings that are new in B, fixed in B or changed\n"
             "(score, KEV, EPSS, the component's version, the file's assessment; both releases are\n"
-            "matched against the same database), and the risks of the two registers (by risk id)\n"
-            "that are new, gone or moved in exploitability, severity or acceptance.\n"
+            "matched against the same database), the decisions of the device's triage file\n"
+            "(docs/triage.md) that became stale, current again, stopped or started covering a\n"
+            "finding, and the risks of the two registers (by risk id) that are new, gone or moved\n"
+            "in exploitability, severity or acceptance.\n"
             "The second form compares two databases (two dates of the feeds) on one release V\n"
             "(default: the current version): the findings and risks that differ.\n",
         .opts = opts,
@@ -311,15 +396,18 @@ int cmd_diff(int argc, char **argv)
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
     if (ex != EXIT_OK_) {
         cli_strings_release(&dbpaths);
+        cli_strings_release(&triage_files);
         return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
     }
     bool two_dbs = dbpaths.n == 2;
     if (!two_dbs && nargs != 3) {
         cli_strings_release(&dbpaths);
+        cli_strings_release(&triage_files);
         return cli_usage_error("diff", "need a device folder and two versions (A B)");
     }
     if (two_dbs && nargs > 2) {
         cli_strings_release(&dbpaths);
+        cli_strings_release(&triage_files);
         return cli_usage_error("diff", "with two databases, one device folder and at most one "
                                        "version");
     }
@@ -342,6 +430,9 @@ int cmd_diff(int argc, char **argv)
         ex = cli_fail(&err, rc);
         goto out_release;
     }
+    if (dbpaths.n && (ex = diff_triage(df, d, args[0], &triage_files, db[0],
+                                       two_dbs ? db[1] : db[0])) != EXIT_OK_)
+        goto out_release;
     struct cli_output out;
     if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
         goto out_release;
@@ -355,5 +446,6 @@ out_release:
     }
     medsec_device_close(d);
     cli_strings_release(&dbpaths);
+    cli_strings_release(&triage_files);
     return ex;
 }

@@ -138,6 +138,32 @@ struct medsec_diff_risk {
 /* "acceptable", "justified" or "open": where a risk's residual stands. */
 const char *medsec_diff_risk_acceptance(const struct medsec_risk_item *it);
 
+/* ---- triage decisions ------------------------------------------------------------------------ */
+
+/* How a decision of the triage file (docs/triage.md) moved from A to B. */
+enum medsec_diff_decision_change {
+    MEDSEC_DIFF_D_BECAME_STALE = 0, /* current on A; on B the advisory changed since it was made */
+    MEDSEC_DIFF_D_CURRENT_AGAIN,    /* stale on A; current on B */
+    MEDSEC_DIFF_D_STOPPED,          /* covers a finding on A, none on B (the finding went away) */
+    MEDSEC_DIFF_D_STARTED,          /* covers a finding on B only */
+    MEDSEC_DIFF_D_CHANGE_COUNT
+};
+/* "became stale", "current again", "no longer applies", "applies now". */
+const char *medsec_diff_decision_change_name(enum medsec_diff_decision_change c);
+
+/* One decision that moved; strings live in the diff's arena. */
+struct medsec_diff_decision {
+    enum medsec_diff_decision_change change;
+    const char *vuln, *component; /* as the decision names them */
+    const char *file;             /* the triage file and the decision's line in it */
+    unsigned line;
+    const char *by;            /* who made it, or NULL */
+    const char *made_against;  /* the fingerprint it was made against, or NULL */
+    const char *fingerprint_a; /* today's fingerprint of a finding it covers on A, or NULL */
+    const char *fingerprint_b; /* on B */
+    const char *component_version_a, *component_version_b; /* of those findings, or NULL */
+};
+
 /* ---- the whole diff -------------------------------------------------------------------------- */
 
 /* One SBOM of A paired with one of B (same subject, else same file name), or an SBOM only one of
@@ -168,6 +194,11 @@ struct medsec_diff {
      * its last import and update (medsec_db_freshness) */
     bool databases;
     struct medsec_db_status db_a, db_b;
+    /* medsec_diff_decisions: the triage decisions that moved, by change, then file order */
+    bool with_triage;
+    struct medsec_diff_decision *decisions_v;
+    size_t ndecisions;
+    size_t decisions[MEDSEC_DIFF_D_CHANGE_COUNT];
     /* private */
     struct medsec_scan_plan *plan, *plan_b;
     struct medsec_arena arena;
@@ -195,6 +226,16 @@ medsec_err medsec_diff_releases(const struct medsec_ctx *ctx, struct medsec_devi
 medsec_err medsec_diff_databases(const struct medsec_ctx *ctx, struct medsec_device *d,
                                  struct medsec_db *db_a, struct medsec_db *db_b,
                                  const char *version, struct medsec_diff **out,
+                                 struct medsec_error *err) __attribute__((warn_unused_result));
+/*
+ * Hold the findings of both sides of @df (made with a database) against triage @t: each side's
+ * findings assessed as `medsec triage` does (A against @db_a, B against @db_b: the same database
+ * for two releases; @today for due dates), and the decisions that became stale, became current
+ * again, stopped or started covering a finding are kept in @df. EINVAL when @df has no findings.
+ */
+struct medsec_triage;
+medsec_err medsec_diff_decisions(struct medsec_diff *df, const struct medsec_triage *t,
+                                 struct medsec_db *db_a, struct medsec_db *db_b, const char *today,
                                  struct medsec_error *err) __attribute__((warn_unused_result));
 void medsec_diff_free(struct medsec_diff *df);
 

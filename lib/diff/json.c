@@ -28,6 +28,41 @@ static void counts_json(struct medsec_jsonw *w, const struct medsec_diff_counts 
         medsec_jsonw_kv_int(w, name((enum medsec_diff_change)i), (long long)c->n[i]);
 }
 
+/* The decision changes as JSON words. */
+static const char *const decision_key[MEDSEC_DIFF_D_CHANGE_COUNT] = {
+    "became_stale", "current_again", "no_longer_applies", "applies_now"};
+
+static void decision_counts_json(struct medsec_jsonw *w, const struct medsec_diff *df)
+{
+    medsec_jsonw_object_begin(w);
+    for (int c = 0; c < MEDSEC_DIFF_D_CHANGE_COUNT; c++)
+        medsec_jsonw_kv_int(w, decision_key[c], (long long)df->decisions[c]);
+    medsec_jsonw_object_end(w);
+}
+
+static void decision_json(struct medsec_jsonw *w, const struct medsec_diff_decision *d)
+{
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "change", decision_key[d->change]);
+    medsec_jsonw_kv_string(w, "vulnerability", d->vuln);
+    medsec_jsonw_kv_string(w, "component", d->component);
+    medsec_jsonw_kv_string(w, "file", d->file);
+    medsec_jsonw_kv_int(w, "line", d->line);
+    medsec_jsonw_kv_string(w, "by", d->by);
+    medsec_jsonw_kv_string(w, "made_against", d->made_against);
+    medsec_jsonw_key(w, "a");
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "fingerprint", d->fingerprint_a);
+    medsec_jsonw_kv_string(w, "component_version", d->component_version_a);
+    medsec_jsonw_object_end(w);
+    medsec_jsonw_key(w, "b");
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "fingerprint", d->fingerprint_b);
+    medsec_jsonw_kv_string(w, "component_version", d->component_version_b);
+    medsec_jsonw_object_end(w);
+    medsec_jsonw_object_end(w);
+}
+
 static void component_side(struct medsec_jsonw *w, const struct medsec_diff_side *s)
 {
     if (!s->c) {
@@ -204,6 +239,10 @@ void medsec_diff_json(struct medsec_jsonw *w, const struct medsec_diff *df)
     medsec_jsonw_object_begin(w);
     counts_json(w, &df->risks, medsec_diff_risk_change_name);
     medsec_jsonw_object_end(w);
+    if (df->with_triage) {
+        medsec_jsonw_key(w, "decisions");
+        decision_counts_json(w, df);
+    }
     medsec_jsonw_object_end(w);
 
     medsec_jsonw_key(w, "sboms");
@@ -235,6 +274,19 @@ void medsec_diff_json(struct medsec_jsonw *w, const struct medsec_diff *df)
         medsec_jsonw_array_begin(w);
         for (size_t k = 0; k < df->nfindings; k++)
             finding_json(w, &df->findings_v[k]);
+        medsec_jsonw_array_end(w);
+        medsec_jsonw_object_end(w);
+    }
+
+    if (df->with_triage) {
+        medsec_jsonw_key(w, "decisions");
+        medsec_jsonw_object_begin(w);
+        for (int c = 0; c < MEDSEC_DIFF_D_CHANGE_COUNT; c++)
+            medsec_jsonw_kv_int(w, decision_key[c], (long long)df->decisions[c]);
+        medsec_jsonw_key(w, "changes");
+        medsec_jsonw_array_begin(w);
+        for (size_t k = 0; k < df->ndecisions; k++)
+            decision_json(w, &df->decisions_v[k]);
         medsec_jsonw_array_end(w);
         medsec_jsonw_object_end(w);
     }

@@ -49,6 +49,17 @@ def check_counts(where, report, failures):
     sections = [("risks", ("new", "gone", "changed"))]
     if report["with_db"]:
         sections.append(("findings", ("new", "fixed", "changed")))
+    if "decisions" in report:
+        sections.append(("decisions", ("became_stale", "current_again", "no_longer_applies", "applies_now")))
+        for c in report["decisions"]["changes"]:
+            a, b = c["a"]["fingerprint"], c["b"]["fingerprint"]
+            ok = {"became_stale": a is not None and b is not None and a != b,
+                  "current_again": a is not None and b is not None and a != b,
+                  "no_longer_applies": a is not None and b is None,
+                  "applies_now": a is None and b is not None}[c["change"]]
+            if not ok:
+                failures.append(f"{where}: decision {c['vulnerability']} {c['component']}: {c['change']} with "
+                                f"fingerprints {a} -> {b}")
     for name, kinds in sections:
         t = tally(report[name]["changes"])
         for k in kinds:
