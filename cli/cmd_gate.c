@@ -344,9 +344,8 @@ static bool triage_decide(void *ud, const char *version, const struct medsec_sbo
     const struct medsec_triage_session *s = ud;
     for (size_t i = 0; s->has_file && i < s->report.nitems; i++) {
         const struct medsec_triage_item *it = &s->report.items[i];
-        if ((it->status != MEDSEC_TRIAGE_BY_HAND && it->status != MEDSEC_TRIAGE_BY_RULE) ||
-            !it->target->version || strcmp(it->target->version, version) ||
-            strcmp(it->vuln, vuln_id))
+        if (!medsec_triage_item_decided(it) || !it->target->version ||
+            strcmp(it->target->version, version) || strcmp(it->vuln, vuln_id))
             continue;
         const struct medsec_sbom_component *tc = &it->target->sbom->components[it->component];
         bool same = c->purl && tc->purl
@@ -361,7 +360,9 @@ static bool triage_decide(void *ud, const char *version, const struct medsec_sbo
                                           : 0;
         out->state = medsec_vex_state_status(it->state);
         out->response = responses != 0 || it->state != MEDSEC_VEX_EXPLOITABLE;
-        out->source = it->decision ? "triage file" : "triage rule";
+        out->source = it->status == MEDSEC_TRIAGE_BY_SUPPLIER ? it->decision->by
+                      : it->decision                          ? "triage file"
+                                                              : "triage rule";
         return true;
     }
     return false;

@@ -109,14 +109,43 @@ static const char *decided_by(const struct medsec_triage_item *it, char *buf, si
     return buf;
 }
 
+/* What became of the supplier's statement on the item's finding, when the manufacturer's decision
+ * or the security file overrides it, or a decision could not (decided by supplier: the table). */
+static void supplier_note(FILE *out, const struct medsec_triage_item *it)
+{
+    const struct medsec_triage_decision *sd = it->supplier;
+    if (!sd)
+        return;
+    const struct medsec_sbom_component *c = &it->target->sbom->components[it->component];
+    const char *comp = c->ref ? c->ref : c->name ? c->name : "?";
+    if (it->status == MEDSEC_TRIAGE_BY_SUPPLIER) {
+        if (it->refused)
+            fprintf(out,
+                    "  supplier %s on %s in %s: %s (%s:%u) stands: the decision at %s:%u would "
+                    "lower it to %s without a detail (why)\n",
+                    cli_esc(sd->supplier), cli_esc(it->vuln), cli_esc(comp),
+                    medsec_vex_state_name(sd->state), cli_esc(sd->file), sd->line,
+                    cli_esc(it->refused->file), it->refused->line,
+                    medsec_vex_state_name(it->refused->state));
+        return;
+    }
+    const char *who = it->decision ? it->decision->by : "the security file";
+    bool lowers = medsec_triage_lowers(sd->state, it->state);
+    fprintf(out, "  %s on %s in %s: %s overrides supplier %s, who states %s (%s:%u)%s\n",
+            lowers ? "LOWERED" : "override", cli_esc(it->vuln), cli_esc(comp), cli_esc(who),
+            cli_esc(sd->supplier), medsec_vex_state_name(sd->state), cli_esc(sd->file), sd->line,
+            lowers ? ": the manufacturer says it is not exploitable here" : "");
+}
+
 static void counts_line(FILE *out, const char *indent, const struct medsec_triage_counts *c)
 {
     fprintf(out,
-            "%s%zu findings: decided by rule %zu, by hand %zu, by the security file %zu; "
-            "remaining %zu (untriaged %zu, stale %zu, past due %zu)\n",
+            "%s%zu findings: decided by rule %zu, by hand %zu, by supplier %zu, by the security "
+            "file %zu; remaining %zu (untriaged %zu, stale %zu, past due %zu)\n",
             indent, c->findings, c->by_status[MEDSEC_TRIAGE_BY_RULE],
-            c->by_status[MEDSEC_TRIAGE_BY_HAND], c->by_status[MEDSEC_TRIAGE_BY_FILE], c->open,
-            c->by_status[MEDSEC_TRIAGE_UNTRIAGED], c->by_status[MEDSEC_TRIAGE_STALE], c->past_due);
+            c->by_status[MEDSEC_TRIAGE_BY_HAND], c->by_status[MEDSEC_TRIAGE_BY_SUPPLIER],
+            c->by_status[MEDSEC_TRIAGE_BY_FILE], c->open, c->by_status[MEDSEC_TRIAGE_UNTRIAGED],
+            c->by_status[MEDSEC_TRIAGE_STALE], c->past_due);
 }
 
 static int print_text(FILE *out, const struct session *s, const struct medsec_triage_report *r)
@@ -187,6 +216,7 @@ static int print_text(FILE *out, const struct session *s, const struct medsec_tr
             else if (it->rule)
                 fprintf(out, "  rule %s on %s: %s\n", cli_esc(it->rule->id), cli_esc(it->vuln),
                         cli_esc(it->rule_reason));
+            supplier_note(out, it);
         }
         i = j;
     }
@@ -208,6 +238,16 @@ static int print_text(FILE *out, const struct session *s, const struct medsec_tr
     return EXIT_OK_;
 }
 
+/* The decision's justification in the words it was given (CycloneDX's, else OpenVEX's). */
+static const char *justification_name(const struct medsec_triage_decision *d)
+{
+    if (d->state != MEDSEC_VEX_NOT_AFFECTED)
+        return NULL;
+    return d->cdx_justification != MEDSEC_CDX_UNSTATED
+               ? medsec_vex_cdx_justification_name(d->cdx_justification)
+               : medsec_vex_justification_name(d->justification);
+}
+
 static void json_item(struct medsec_jsonw *w, const struct medsec_triage_item *it)
 {
     const struct medsec_sbom_component *c = &it->target->sbom->components[it->component];
@@ -225,6 +265,24 @@ static void json_item(struct medsec_jsonw *w, const struct medsec_triage_item *i
     }
     medsec_jsonw_kv_string(w, "status", medsec_triage_status_name(it->status));
     medsec_jsonw_kv_string(w, "state", medsec_vex_state_name(it->state));
+    /* the justification and responses of what decided it (decision or rule) */
+    const struct medsec_triage_decision *dd = it->decision;
+    const struct medsec_triage_rule *ru = it->rule;
+    struct medsec_triage_decision as_rule = {0};
+    if (!dd && ru) {
+        as_rule.state = ru->state;
+        as_rule.cdx_justification = ru->cdx_justification;
+        as_rule.justification = ru->justification;
+        as_rule.responses = ru->responses;
+        dd = &as_rule;
+    }
+    medsec_jsonw_kv_string(w, "justification", dd ? justification_name(dd) : NULL);
+    medsec_jsonw_key(w, "response");
+    medsec_jsonw_array_begin(w);
+    for (unsigned bit = 1; dd && bit <= MEDSEC_VEX_RESP_WORKAROUND; bit <<= 1)
+        if (dd->responses & bit)
+            medsec_jsonw_string(w, medsec_vex_response_name(bit));
+    medsec_jsonw_array_end(w);
     if (it->decision) {
         const struct medsec_triage_decision *d = it->decision;
         medsec_jsonw_key(w, "decision");
@@ -234,6 +292,31 @@ static void json_item(struct medsec_jsonw *w, const struct medsec_triage_item *i
         medsec_jsonw_kv_string(w, "by", d->by);
         medsec_jsonw_kv_string(w, "at", d->at);
         medsec_jsonw_kv_string(w, "fingerprint", d->fingerprint);
+        medsec_jsonw_kv_string(w, "supplier", d->supplier);
+        medsec_jsonw_object_end(w);
+    }
+    if (it->supplier) {
+        const struct medsec_triage_decision *d = it->supplier;
+        medsec_jsonw_key(w, "supplier_statement");
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_kv_string(w, "supplier", d->supplier);
+        medsec_jsonw_kv_string(w, "file", d->file);
+        medsec_jsonw_kv_int(w, "line", d->line);
+        medsec_jsonw_kv_int(w, "column", d->column);
+        medsec_jsonw_kv_string(w, "state", medsec_vex_state_name(d->state));
+        medsec_jsonw_kv_string(w, "justification", justification_name(d));
+        medsec_jsonw_kv_bool(w, "overridden", it->status != MEDSEC_TRIAGE_BY_SUPPLIER);
+        medsec_jsonw_kv_bool(w, "lowered",
+                             it->status != MEDSEC_TRIAGE_BY_SUPPLIER &&
+                                 medsec_triage_lowers(d->state, it->state));
+        if (it->refused) {
+            medsec_jsonw_key(w, "refused_decision");
+            medsec_jsonw_object_begin(w);
+            medsec_jsonw_kv_string(w, "file", it->refused->file);
+            medsec_jsonw_kv_int(w, "line", it->refused->line);
+            medsec_jsonw_kv_string(w, "state", medsec_vex_state_name(it->refused->state));
+            medsec_jsonw_object_end(w);
+        }
         medsec_jsonw_object_end(w);
     }
     if (it->rule) {
@@ -252,6 +335,7 @@ static void json_counts(struct medsec_jsonw *w, const struct medsec_triage_count
     medsec_jsonw_kv_int(w, "findings", (long long)c->findings);
     medsec_jsonw_kv_int(w, "by_rule", (long long)c->by_status[MEDSEC_TRIAGE_BY_RULE]);
     medsec_jsonw_kv_int(w, "by_hand", (long long)c->by_status[MEDSEC_TRIAGE_BY_HAND]);
+    medsec_jsonw_kv_int(w, "by_supplier", (long long)c->by_status[MEDSEC_TRIAGE_BY_SUPPLIER]);
     medsec_jsonw_kv_int(w, "by_security_file", (long long)c->by_status[MEDSEC_TRIAGE_BY_FILE]);
     medsec_jsonw_kv_int(w, "untriaged", (long long)c->by_status[MEDSEC_TRIAGE_UNTRIAGED]);
     medsec_jsonw_kv_int(w, "stale", (long long)c->by_status[MEDSEC_TRIAGE_STALE]);

@@ -39,6 +39,7 @@ struct medsec_scan_finding;
 #define MEDSEC_TRIAGE_MAX_ENTRIES 100000   /* decisions, rules and seen records, each */
 #define MEDSEC_TRIAGE_MAX_LIST 256         /* entries of one list (responses, built, items) */
 #define MEDSEC_TRIAGE_MAX_TEXT 16384       /* bytes of one value */
+#define MEDSEC_TRIAGE_MAX_VEX 64           /* supplier VEX documents named by one triage */
 
 /* One decision: @vuln in @component (optionally limited to a version or a range). Strings belong
  * to the triage's arena. */
@@ -57,6 +58,23 @@ struct medsec_triage_decision {
     const char *fixed_in;
     const char *by, *at, *due; /* who, when (YYYY-MM-DD), until when (optional) */
     const char *fingerprint;   /* the advisory fingerprint it was made against, or NULL */
+    /* A supplier's statement imported from a VEX document the triage file names (`vex:`): the
+     * supplier's name (`by` is "supplier NAME", `file`, `line` and `column` the statement's place
+     * in the document), and the statement itself (its aliases, action). NULL for the
+     * manufacturer's own decisions. */
+    const char *supplier;
+    const struct medsec_vex_statement *statement;
+};
+
+/* A supplier VEX document the triage file names (`vex:`), read with it by medsec_triage_read. */
+struct medsec_triage_vex {
+    unsigned line, column;   /* the entry, in @triage_file */
+    const char *triage_file; /* the triage file that names it */
+    const char *file;        /* as written: relative to the triage file's folder */
+    const char *supplier;    /* who made it (the decisions' author is "supplier NAME") */
+    const char *path;        /* the document's path (medsec_triage_read; NULL after _parse) */
+    struct medsec_vex_doc doc;
+    size_t ndecisions; /* the decisions its statements gave (in medsec_triage.supplied) */
 };
 
 enum medsec_triage_rule_kind {
@@ -105,6 +123,10 @@ struct medsec_triage {
     size_t nrules;
     struct medsec_triage_seen *seen;
     size_t nseen;
+    struct medsec_triage_vex *vex; /* the supplier VEX documents named (`vex:`) */
+    size_t nvex;
+    struct medsec_triage_decision *supplied; /* their statements, as decisions by the supplier */
+    size_t nsupplied;
     struct medsec_triage_policy policy;
     bool has_policy;          /* the file set one (else the defaults) */
     const char *const *files; /* the files read, in order */
@@ -116,13 +138,29 @@ struct medsec_triage {
 medsec_err medsec_triage_new(struct medsec_triage **out, struct medsec_error *err)
     __attribute__((warn_unused_result));
 /* Read one more triage file into @t (a portfolio may share files: decisions add up, the last file
- * that sets a policy wins). Errors name the file, line and column; on failure @t is unchanged
- * except for memory. */
+ * that sets a policy wins), and the supplier VEX documents it names (`vex:`, paths relative to its
+ * folder), each statement a decision attributed to the supplier (@t->supplied). A supplier document
+ * that cannot be read whole (not VEX, a statement that would be skipped: any warning of
+ * medsec_vex_read) is an error naming the document, line, column and field. Errors name the file,
+ * line and column; on failure @t is unchanged except for memory. */
 medsec_err medsec_triage_read(struct medsec_triage *t, const char *path, struct medsec_error *err)
     __attribute__((warn_unused_result));
+/* The same on text: the `vex:` entries are recorded, not read (no file is opened). */
 medsec_err medsec_triage_parse(struct medsec_triage *t, const char *text, size_t len,
                                const char *name, struct medsec_error *err)
     __attribute__((warn_unused_result));
+/* Turn the statements of supplier document @doc (read by medsec_vex_read) into decisions by
+ * @supplier in @t->supplied, as medsec_triage_read does for each `vex:` entry: one per statement
+ * whose product is a purl or a CPE 2.3 name (with the statement's version or range). @path names
+ * the document in the decisions. The statements must live as long as @t. */
+medsec_err medsec_triage_add_supplier(struct medsec_triage *t, const char *path,
+                                      const char *supplier, const struct medsec_vex_doc *doc,
+                                      size_t *nadded, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+/* Name supplier VEX document @file (relative to the triage file's folder) by @supplier in @t
+ * (`vex:`), replacing an entry of the same file; for `medsec triage import`. Strings are copied. */
+medsec_err medsec_triage_put_vex(struct medsec_triage *t, const char *file, const char *supplier,
+                                 struct medsec_error *err) __attribute__((warn_unused_result));
 void medsec_triage_free(struct medsec_triage *t);
 
 /* The triage file as YAML text (a generated comment header, then policy, rules, decisions and seen
@@ -163,10 +201,11 @@ enum medsec_triage_status {
     MEDSEC_TRIAGE_STALE,         /* a decision made against another fingerprint */
     MEDSEC_TRIAGE_BY_RULE,
     MEDSEC_TRIAGE_BY_HAND,
-    MEDSEC_TRIAGE_BY_FILE, /* the security file's own `vulnerabilities:` assessment */
+    MEDSEC_TRIAGE_BY_FILE,     /* the security file's own `vulnerabilities:` assessment */
+    MEDSEC_TRIAGE_BY_SUPPLIER, /* a supplier's VEX statement the triage file names */
     MEDSEC_TRIAGE_STATUS_COUNT
 };
-/* "untriaged", "stale", "rule", "hand", "security file". */
+/* "untriaged", "stale", "rule", "hand", "security file", "supplier". */
 const char *medsec_triage_status_name(enum medsec_triage_status s);
 
 /* One finding of one release, assessed. */
@@ -177,12 +216,19 @@ struct medsec_triage_item {
     const char *vuln;                          /* the finding's id */
     char fingerprint[17];                      /* today's ("" without a finding) */
     enum medsec_triage_status status;
-    const struct medsec_triage_decision *decision; /* BY_HAND, STALE */
-    const struct medsec_triage_rule *rule;         /* BY_RULE */
-    const char *rule_reason;                       /* why the rule matched (report's arena) */
-    enum medsec_vex_state state;                   /* the decision's or rule's, else in_triage */
-    const char *first_seen; /* YYYY-MM-DD: the seen record, else the release date */
-    const char *due;        /* YYYY-MM-DD, for what is still open; NULL when decided */
+    const struct medsec_triage_decision *decision; /* BY_HAND, STALE, BY_SUPPLIER (the
+                                                    * supplier's) */
+    /* The supplier statement that covers the finding, whatever decided it: when the status is
+     * not BY_SUPPLIER, the manufacturer's decision (or the security file) overrides it. */
+    const struct medsec_triage_decision *supplier;
+    /* A decision of the manufacturer that would lower a supplier's exploitable statement but
+     * gives no `detail` (why): it does not override, the supplier's statement stands. */
+    const struct medsec_triage_decision *refused;
+    const struct medsec_triage_rule *rule; /* BY_RULE */
+    const char *rule_reason;               /* why the rule matched (report's arena) */
+    enum medsec_vex_state state;           /* the decision's or rule's, else in_triage */
+    const char *first_seen;                /* YYYY-MM-DD: the seen record, else the release date */
+    const char *due; /* YYYY-MM-DD, for what is still open; NULL when decided */
     bool past_due;
     bool seen_recorded; /* first_seen comes from a `seen:` record */
 };
@@ -243,6 +289,13 @@ struct medsec_triage_counts {
 void medsec_triage_summary(const struct medsec_triage_report *r, const char *release,
                            struct medsec_triage_counts *c);
 
+/* Does a decision by the manufacturer in @state lower a supplier's statement in @supplier (an
+ * exploitable statement answered by anything but exploitable)? Such an override needs a detail. */
+bool medsec_triage_lowers(enum medsec_vex_state supplier, enum medsec_vex_state state);
+/* Is the item decided (by hand, by a rule or by a supplier) and not stale: what other outputs take
+ * over the security file and the feeds? */
+bool medsec_triage_item_decided(const struct medsec_triage_item *it);
+
 /*
  * The VEX statements of release @release (NULL: every release assessed) of a report: one per
  * finding, the decision's or rule's state, justification, detail, responses and fixing release
@@ -253,7 +306,9 @@ medsec_err medsec_triage_statements(const struct medsec_triage_report *r, const 
                                     struct medsec_vex_doc *doc, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
-/* The same, only for the findings decided by hand or by a rule and not stale: what other outputs
+/* The same, only for the findings decided by hand, by a rule or by a supplier and not stale (a
+ * supplier's statement gives origin MEDSEC_VEX_BY_SUPPLIER, author "supplier NAME"): what other
+ * outputs
  * (`medsec vex`, `medsec gate`) take from the triage file over the security file and the feeds. A
  * stale decision gives nothing here: the advisory changed since it was made, so the finding is
  * open again until someone looks. */

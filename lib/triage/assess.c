@@ -15,7 +15,8 @@
 #include "medsec/triage.h"
 #include "medsec/version.h"
 
-static const char *const status_names[] = {"untriaged", "stale", "rule", "hand", "security file"};
+static const char *const status_names[] = {"untriaged", "stale",         "rule",
+                                           "hand",      "security file", "supplier"};
 
 const char *medsec_triage_status_name(enum medsec_triage_status s)
 {
@@ -213,6 +214,43 @@ static bool decision_covers(const struct medsec_triage_decision *d, const char *
     bool same_vuln = v ? medsec_triage_vuln_is(d->vuln, v) : vuln && !strcmp(d->vuln, vuln);
     return same_vuln && medsec_triage_component_is(d->component, c) &&
            version_in(d->version, d->versions, c->version);
+}
+
+/* Is the supplier's statement about the finding's vulnerability (any of its ids against any of the
+ * finding's) in component @c? @vuln: a finding the security file assessed (no aliases known). */
+static bool supplier_covers(const struct medsec_triage_decision *d, const char *vuln,
+                            const struct medsec_scan_vuln *v, const struct medsec_sbom_component *c)
+{
+    const struct medsec_vex_statement *s = d->statement;
+    bool same_vuln = false;
+    for (size_t k = 0; k <= (s ? s->naliases : 0) && !same_vuln; k++) {
+        const char *id = k ? s->aliases[k - 1] : d->vuln;
+        same_vuln = v ? medsec_triage_vuln_is(id, v) : vuln && !strcmp(id, vuln);
+    }
+    return same_vuln && medsec_triage_component_is(d->component, c) &&
+           version_in(d->version, d->versions, c->version);
+}
+
+static const struct medsec_triage_decision *supplier_for(const struct medsec_triage *t,
+                                                         const char *vuln,
+                                                         const struct medsec_scan_vuln *v,
+                                                         const struct medsec_sbom_component *c)
+{
+    for (size_t i = 0; i < t->nsupplied; i++)
+        if (supplier_covers(&t->supplied[i], vuln, v, c))
+            return &t->supplied[i];
+    return NULL;
+}
+
+bool medsec_triage_lowers(enum medsec_vex_state supplier, enum medsec_vex_state state)
+{
+    return supplier == MEDSEC_VEX_EXPLOITABLE && state != MEDSEC_VEX_EXPLOITABLE;
+}
+
+bool medsec_triage_item_decided(const struct medsec_triage_item *it)
+{
+    return it->status == MEDSEC_TRIAGE_BY_HAND || it->status == MEDSEC_TRIAGE_BY_RULE ||
+           it->status == MEDSEC_TRIAGE_BY_SUPPLIER;
 }
 
 /* ---- rules ---- */
@@ -530,6 +568,15 @@ medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct me
                     it.decision = &t->decisions[d];
                     used[d] = true;
                 }
+            /* the manufacturer's decision overrides the supplier's statement, but lowers one
+             * that says exploitable only with its reasons written down */
+            it.supplier = supplier_for(t, NULL, f->vuln, c);
+            if (it.decision && it.supplier &&
+                medsec_triage_lowers(it.supplier->state, it.decision->state) &&
+                !it.decision->detail) {
+                it.refused = it.decision;
+                it.decision = NULL;
+            }
             if (it.decision) {
                 it.state = it.decision->state;
                 it.status =
@@ -539,6 +586,11 @@ medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct me
             } else if (file_assessment(tg, f->vuln, c)) {
                 it.status = MEDSEC_TRIAGE_BY_FILE;
                 it.state = MEDSEC_VEX_EXPLOITABLE;
+            } else if (it.supplier) {
+                /* over the rules: a bulk rule never lowers what a supplier states */
+                it.decision = it.supplier;
+                it.status = MEDSEC_TRIAGE_BY_SUPPLIER;
+                it.state = it.supplier->state;
             } else
                 rc = rule_for(&R, tg, f, c, &it);
             if (rc)
@@ -559,6 +611,7 @@ medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct me
             it.status = MEDSEC_TRIAGE_BY_FILE;
             it.state = a->assessment->status == MEDSEC_VULN_FIXED ? MEDSEC_VEX_RESOLVED
                                                                   : MEDSEC_VEX_NOT_AFFECTED;
+            it.supplier = supplier_for(t, a->id, NULL, &tg->sbom->components[a->component]);
             rc = add_item(&R, &it);
         }
     }
@@ -643,8 +696,7 @@ static medsec_err statements(const struct medsec_triage_report *r, const char *r
         const struct medsec_scan_target *tg = it->target;
         if (release && (!tg->version || strcmp(tg->version, release)))
             continue;
-        if (decided_only && it->status != MEDSEC_TRIAGE_BY_HAND &&
-            it->status != MEDSEC_TRIAGE_BY_RULE)
+        if (decided_only && !medsec_triage_item_decided(it))
             continue;
         const struct medsec_sbom_component *c = &tg->sbom->components[it->component];
         struct medsec_vex_statement s = {0};
@@ -686,6 +738,11 @@ static medsec_err statements(const struct medsec_triage_report *r, const char *r
             DUP(s.author);
             s.timestamp = d->at;
             DUP(s.timestamp);
+            if (d->supplier) {
+                s.origin = MEDSEC_VEX_BY_SUPPLIER;
+                s.action = d->statement ? d->statement->action : NULL;
+                DUP(s.action);
+            }
         } else if (it->rule) {
             const struct medsec_triage_rule *u = it->rule;
             s.cdx_justification = u->cdx_justification;

@@ -12,6 +12,7 @@
 #include "medsec/file.h"
 #include "medsec/triage.h"
 #include "medsec/version.h"
+#include "triage_int.h"
 #include "yamlsrc.h"
 
 static const char *const rule_kinds[] = {"kernel_subsystem", "local_attacker", "cwe"};
@@ -50,6 +51,10 @@ void medsec_triage_free(struct medsec_triage *t)
     medsec_free(t->decisions);
     medsec_free(t->rules);
     medsec_free(t->seen);
+    for (size_t i = 0; i < t->nvex; i++)
+        medsec_vex_doc_release(&t->vex[i].doc);
+    medsec_free(t->vex);
+    medsec_free(t->supplied);
     medsec_free((void *)t->files);
     medsec_arena_release(&t->arena);
     medsec_free(t);
@@ -64,7 +69,7 @@ struct rd {
     size_t srclen;
     struct medsec_error *err;
     struct fy_node *root;
-    size_t cap_dec, cap_rule, cap_seen;
+    size_t cap_dec, cap_rule, cap_seen, cap_vex;
 };
 
 static medsec_err fail(struct rd *r, struct fy_node *at, const char *fmt, ...)
@@ -490,6 +495,59 @@ static medsec_err read_seen(struct rd *r, struct fy_node *n)
     return MEDSEC_OK;
 }
 
+/* A supplier VEX document: `file` (inside the triage file's folder) and `supplier`. */
+static medsec_err read_vex(struct rd *r, struct fy_node *n)
+{
+    if (fy_node_is_alias(n) || !fy_node_is_mapping(n))
+        return fail(r, n, "vex: each entry is a mapping (file, supplier)");
+    if (r->t->nvex >= MEDSEC_TRIAGE_MAX_VEX)
+        return fail(r, n, "vex: more than %u supplier documents", MEDSEC_TRIAGE_MAX_VEX);
+    struct medsec_triage_vex x = {0};
+    x.triage_file = r->name;
+    medsec_yaml_pos(n, &x.line, &x.column);
+    struct fy_node *filen = NULL;
+    void *it = NULL;
+    for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(n, &it));) {
+        struct fy_node *kn = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+        size_t kl;
+        const char *k = key(r, kn, &kl);
+        medsec_err rc;
+        if (is(k, kl, "file")) {
+            filen = v;
+            rc = text(r, v, "file", &x.file);
+        } else if (is(k, kl, "supplier"))
+            rc = text(r, v, "supplier", &x.supplier);
+        else
+            rc = fail(r, kn, "vex: unknown key \"%.*s\" (file, supplier)", (int)(kl > 80 ? 80 : kl),
+                      k);
+        if (rc)
+            return rc;
+    }
+    if (!x.file || !x.supplier)
+        return fail(r, n, "vex: an entry needs file (the supplier's VEX document) and supplier");
+    /* a path inside the triage file's folder, reviewed with it: no absolute path, no `..` */
+    if (x.file[0] == '/')
+        return fail(r, filen, "vex: file \"%s\": give a path relative to the triage file's folder",
+                    x.file);
+    for (const char *p = x.file; *p;) {
+        size_t seg = strcspn(p, "/");
+        if (seg == 2 && p[0] == '.' && p[1] == '.')
+            return fail(r, filen,
+                        "vex: file \"%s\": `..` is not allowed (keep supplier documents in the "
+                        "triage file's folder)",
+                        x.file);
+        p += seg + (p[seg] == '/');
+    }
+    for (size_t i = 0; i < r->t->nvex; i++)
+        if (!strcmp(r->t->vex[i].file, x.file) && !strcmp(r->t->vex[i].triage_file, r->name))
+            return fail(r, n, "vex: %s is already named at line %u", x.file, r->t->vex[i].line);
+    medsec_vex_doc_init(&x.doc);
+    if (MEDSEC_ARRAY_GROW(r->t->vex, r->t->nvex, r->cap_vex))
+        return nomem(r);
+    r->t->vex[r->t->nvex++] = x;
+    return MEDSEC_OK;
+}
+
 static const char *const sev_keys[] = {"unscored", "none", "low", "medium", "high", "critical"};
 
 static medsec_err read_policy(struct rd *r, struct fy_node *n, struct medsec_triage_policy *pol)
@@ -555,7 +613,8 @@ static medsec_err walk(struct rd *r, struct medsec_triage_policy *pol, bool *has
 {
     if (!r->root || fy_node_is_alias(r->root) || !fy_node_is_mapping(r->root))
         return fail(r, r->root,
-                    "a triage file is a mapping (medsec_triage, policy, rules, decisions, seen)");
+                    "a triage file is a mapping (medsec_triage, policy, rules, decisions, vex, "
+                    "seen)");
     bool version = false;
     void *it = NULL;
     for (struct fy_node_pair *p; (p = fy_node_mapping_iterate(r->root, &it));) {
@@ -578,8 +637,11 @@ static medsec_err walk(struct rd *r, struct medsec_triage_policy *pol, bool *has
             rc = read_list(r, kn, v, "decisions", read_decision);
         else if (is(k, kl, "seen"))
             rc = read_list(r, kn, v, "seen", read_seen);
+        else if (is(k, kl, "vex"))
+            rc = read_list(r, kn, v, "vex", read_vex);
         else
-            rc = fail(r, kn, "unknown key \"%.*s\" (medsec_triage, policy, rules, decisions, seen)",
+            rc = fail(r, kn,
+                      "unknown key \"%.*s\" (medsec_triage, policy, rules, decisions, vex, seen)",
                       (int)(kl > 80 ? 80 : kl), k);
         if (rc)
             return rc;
@@ -608,10 +670,10 @@ medsec_err medsec_triage_parse(struct medsec_triage *t, const char *text, size_t
         medsec_free(files);
         return medsec_yaml_failure_error(&why, name, err);
     }
-    struct rd r = {t,         nm,      text, len, err, fy_document_root(doc), t->ndecisions,
-                   t->nrules, t->nseen};
+    struct rd r = {t,         nm,       text,   len, err, fy_document_root(doc), t->ndecisions,
+                   t->nrules, t->nseen, t->nvex};
     /* the arrays' capacities: at least their counts (they grew with MEDSEC_ARRAY_GROW) */
-    size_t nd = t->ndecisions, nr = t->nrules, ns = t->nseen;
+    size_t nd = t->ndecisions, nr = t->nrules, ns = t->nseen, nv = t->nvex;
     struct medsec_triage_policy pol = t->policy;
     bool has_policy = false;
     medsec_err rc = walk(&r, &pol, &has_policy);
@@ -620,6 +682,7 @@ medsec_err medsec_triage_parse(struct medsec_triage *t, const char *text, size_t
         t->ndecisions = nd;
         t->nrules = nr;
         t->nseen = ns;
+        t->nvex = nv;
         medsec_free(files);
         return rc;
     }
@@ -642,7 +705,24 @@ medsec_err medsec_triage_read(struct medsec_triage *t, const char *path, struct 
     medsec_err rc = medsec_file_read(path, MEDSEC_TRIAGE_MAX_BYTES, &buf, &len, err);
     if (rc)
         return rc;
+    /* what the file adds, undone when one of its supplier documents cannot be read */
+    size_t nd = t->ndecisions, nr = t->nrules, ns = t->nseen, nv = t->nvex, nf = t->nfiles,
+           nsup = t->nsupplied;
+    struct medsec_triage_policy pol = t->policy;
+    bool has_policy = t->has_policy;
     rc = medsec_triage_parse(t, buf, len, path, err);
     medsec_free(buf);
+    if (!rc && (rc = triage_load_vex(t, path, nv, err))) {
+        for (size_t i = nv; i < t->nvex; i++)
+            medsec_vex_doc_release(&t->vex[i].doc);
+        t->ndecisions = nd;
+        t->nrules = nr;
+        t->nseen = ns;
+        t->nvex = nv;
+        t->nfiles = nf;
+        t->nsupplied = nsup;
+        t->policy = pol;
+        t->has_policy = has_policy;
+    }
     return rc;
 }

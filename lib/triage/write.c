@@ -237,6 +237,13 @@ medsec_err medsec_triage_format(const struct medsec_triage *t, struct medsec_buf
         if (!rc)
             rc = kv(b, "    ", "fingerprint", d->fingerprint);
     }
+    if (!rc && t->nvex)
+        rc = medsec_buf_adds(b, "\nvex:\n");
+    for (size_t i = 0; i < t->nvex && !rc; i++) {
+        rc = kv(b, "  - ", "file", t->vex[i].file);
+        if (!rc)
+            rc = kv(b, "    ", "supplier", t->vex[i].supplier);
+    }
     if (!rc && t->nseen)
         rc = medsec_buf_adds(b, "\nseen:\n");
     for (size_t i = 0; i < t->nseen && !rc; i++) {
