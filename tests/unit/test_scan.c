@@ -331,6 +331,33 @@ static void test_shared_running_on(void **state)
     medsec_sbom_free(sb);
 }
 
+/* A PyPA record carries no score; the Bitnami record merged with it (same CVE) carries one in its
+ * affected package's severity: the finding takes it and names that record. */
+static void test_shared_alias_scores(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_sbom *sb = load(DATA "/sbom/pypi-alias-scores.cdx.json");
+    struct medsec_scan_result r;
+    scan(f, sb, 0, &r, NULL);
+    const struct medsec_scan_finding *x = find(&r, "django", "CVE-2020-13254");
+    assert_non_null(x);
+    assert_string_equal(x->matches[0].record_id, "PYSEC-2020-31");
+    assert_int_equal(x->vuln->severity, MEDSEC_CVSS_SEV_MEDIUM);
+    assert_string_equal(x->vuln->cvss_vector, "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N");
+    assert_true(x->vuln->cvss_score > 5.89 && x->vuln->cvss_score < 5.91);
+    assert_string_equal(x->vuln->cvss_record_source, "osv");
+    assert_string_equal(x->vuln->cvss_record, "BIT-django-2020-13254");
+    assert_true(medsec_scan_score_from_alias(x));
+    /* a matched record with its own score keeps it, and it is not an alias's */
+    x = find(&r, "urllib3", "CVE-2023-43804");
+    assert_non_null(x);
+    assert_string_equal(x->vuln->cvss_record, "PYSEC-2023-192");
+    assert_false(medsec_scan_score_from_alias(x));
+    assert_int_equal(x->vuln->severity, MEDSEC_CVSS_SEV_HIGH);
+    medsec_scan_result_release(&r);
+    medsec_sbom_free(sb);
+}
+
 int main(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "shared") == 0) {
@@ -341,6 +368,8 @@ int main(int argc, char **argv)
         }
         const struct CMUnitTest shared[] = {
             cmocka_unit_test_setup_teardown(test_shared_running_on, setup_shared, teardown_shared),
+            cmocka_unit_test_setup_teardown(test_shared_alias_scores, setup_shared,
+                                            teardown_shared),
         };
         return cmocka_run_group_tests(shared, NULL, NULL);
     }
