@@ -34,6 +34,10 @@ static const char *match_text(const struct medsec_scan_finding *f, char *buf, si
             break;
         o += (size_t)w;
     }
+    /* a score taken from an alias record names that record */
+    if (medsec_scan_score_from_alias(f) && o + 1 < cap)
+        snprintf(buf + o, cap - o, "; score %s:%s", f->vuln->cvss_record_source,
+                 f->vuln->cvss_record);
     return buf;
 }
 
@@ -388,16 +392,20 @@ static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
             const struct medsec_scan_finding *f = &t->result.findings[k];
             const struct medsec_scan_vuln *v = f->vuln;
             const struct medsec_sbom_component *comp = &t->sbom->components[f->component];
-            char msg[1024], fixed[256];
+            char msg[1024], fixed[256], alias[300] = "";
             join(f->fixed, f->nfixed, 5, fixed, sizeof fixed);
+            bool from_alias = medsec_scan_score_from_alias(f);
+            if (from_alias)
+                snprintf(alias, sizeof alias, " from alias record %s:%s", v->cvss_record_source,
+                         v->cvss_record);
             char release[300] = "";
             if (t->version)
                 snprintf(release, sizeof release, "%s %s: ", t->device ? t->device : "version",
                          t->version);
-            snprintf(msg, sizeof msg, "%s%s %s is affected by %s (%s%s%s)%s%s%s%s", release,
+            snprintf(msg, sizeof msg, "%s%s %s is affected by %s (%s%s%s%s)%s%s%s%s", release,
                      comp->name ? comp->name : "?", comp->version ? comp->version : "", v->id,
                      medsec_cvss_severity_name(v->severity), v->cvss_score >= 0 ? ", CVSS " : "",
-                     v->cvss_score >= 0 ? v->cvss_vector : "",
+                     v->cvss_score >= 0 ? v->cvss_vector : "", alias,
                      v->kev ? "; known exploited (CISA KEV)" : "", fixed[0] ? "; fixed in " : "",
                      fixed, f->review ? "; the advisory's range needs review" : "");
             medsec_jsonw_object_begin(w);
@@ -453,6 +461,12 @@ static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
                 medsec_jsonw_kv_string(w, "version", t->version);
             }
             medsec_jsonw_kv_bool(w, "kev", v->kev);
+            if (v->cvss_score >= 0 && v->cvss_record) {
+                char rec[300];
+                snprintf(rec, sizeof rec, "%s:%s", v->cvss_record_source, v->cvss_record);
+                medsec_jsonw_kv_string(w, "cvssRecord", rec);
+                medsec_jsonw_kv_bool(w, "cvssFromAlias", from_alias);
+            }
             if (v->has_epss) {
                 medsec_jsonw_key(w, "epss");
                 medsec_jsonw_double(w, v->epss);

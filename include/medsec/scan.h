@@ -78,8 +78,13 @@ struct medsec_scan_vuln {
     const char **aliases;
     size_t naliases; /* every other id it has in the database, sorted */
     const char *summary;
-    /* the chosen score: CVSS v3.1, else v3.0, v4.0, v2.0; NVD's before others'. score < 0: none */
+    /* the chosen score among every record of the identity, its aliases' included: CVSS v3.1, else
+     * v3.0, v4.0, v2.0; NVD's before others'; then the first by source and record id. score < 0:
+     * none */
     const char *cvss_version, *cvss_vector, *cvss_source;
+    /* the advisory record that carries it, as source and record id ("osv",
+     * "BIT-django-2020-13254"); NULL when there is no score or it is the security file's */
+    const char *cvss_record_source, *cvss_record;
     double cvss_score;
     enum medsec_cvss_severity severity; /* of the chosen score; MEDSEC_CVSS_SEV_UNKNOWN when none */
     bool kev;                           /* in CISA's Known Exploited Vulnerabilities catalog */
@@ -125,6 +130,10 @@ medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom
                             struct medsec_diags *notes, struct medsec_error *err)
     __attribute__((warn_unused_result));
 void medsec_scan_result_release(struct medsec_scan_result *r);
+
+/* Does @f's score come from an alias: a record of the identity that is not one of those that
+ * matched @f? */
+bool medsec_scan_score_from_alias(const struct medsec_scan_finding *f);
 
 /* What a scan found, counted: the components and findings of one or more results, by severity. */
 struct medsec_scan_totals {

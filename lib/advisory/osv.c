@@ -141,20 +141,32 @@ medsec_err medsec_osv_from_json(const struct medsec_json_doc *doc, const struct 
             vu->aliases[vu->n_aliases++] = s;
     }
 
+    /* the record's severity, then each affected package's (Bitnami gives only these), each vector
+     * once */
     const struct medsec_json *sev = medsec_json_get(v, "severity");
-    size_t ns = adv_arrlen(sev);
+    const struct medsec_json *aff = medsec_json_get(v, "affected");
+    size_t naff = adv_arrlen(aff), ns = adv_arrlen(sev);
+    for (size_t i = 0; i < naff; i++)
+        ns += adv_arrlen(medsec_json_get(medsec_json_at(aff, i), "severity"));
     vu->scores = adv_alloc_array(a, ns, sizeof *vu->scores);
     if (!vu->scores)
         return MEDSEC_ENOMEM;
-    for (size_t i = 0; i < ns; i++) {
-        const struct medsec_json *s = medsec_json_at(sev, i);
-        const char *type = adv_str(s, "type"), *score = adv_str(s, "score");
-        if (!type || !score)
-            continue;
-        struct medsec_adv_score *sc = &vu->scores[vu->n_scores++];
-        sc->type = type;
-        sc->vector = score;
-        sc->score = -1;
+    for (size_t k = 0; k <= naff; k++) {
+        const struct medsec_json *list =
+            k == 0 ? sev : medsec_json_get(medsec_json_at(aff, k - 1), "severity");
+        for (size_t i = 0; i < adv_arrlen(list); i++) {
+            const struct medsec_json *s = medsec_json_at(list, i);
+            const char *type = adv_str(s, "type"), *score = adv_str(s, "score");
+            bool seen = false;
+            for (size_t j = 0; type && score && j < vu->n_scores && !seen; j++)
+                seen = strcmp(vu->scores[j].vector, score) == 0;
+            if (!type || !score || seen)
+                continue;
+            struct medsec_adv_score *sc = &vu->scores[vu->n_scores++];
+            sc->type = type;
+            sc->vector = score;
+            sc->score = -1;
+        }
     }
 
     struct medsec_buf sb = MEDSEC_BUF_INIT;
@@ -163,10 +175,8 @@ medsec_err medsec_osv_from_json(const struct medsec_json_doc *doc, const struct 
     if (!rc)
         rc = adv_join(&sb, a, medsec_json_get(v, "references"), "url", '\n', &vu->refs);
 
-    const struct medsec_json *aff = medsec_json_get(v, "affected");
     if (!rc && aff && aff->type != MEDSEC_JSON_ARRAY)
         rc = adv_fail(doc, aff, MEDSEC_EPARSE, err, "\"affected\" is an array");
-    size_t naff = adv_arrlen(aff);
     if (!rc && !(vu->affected = adv_alloc_array(a, naff, sizeof *vu->affected)))
         rc = MEDSEC_ENOMEM;
     for (size_t i = 0; !rc && i < naff; i++) {

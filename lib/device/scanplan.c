@@ -247,6 +247,7 @@ static medsec_err apply_assessment(struct medsec_scan_target *t)
             medsec_cvss_score(&c, &sc);
             *v = *f.vuln;
             v->cvss_source = medsec_arena_strdup(&r->arena, src);
+            v->cvss_record_source = v->cvss_record = NULL;
             v->cvss_vector = vector;
             v->cvss_version = medsec_cvss_version_name(c.version);
             v->cvss_score = sc.base;

@@ -273,6 +273,18 @@ static int on_cfg_node(void *ud, const struct medsec_db_cpe_node *n)
     return 0;
 }
 
+/* Is @crit (row @row) a running-on platform that names no version: not vulnerable, no range, and
+ * version `-` or `*`? NVD writes `cpe:2.3:o:linux:linux_kernel:-:...` for "runs on Linux", so the
+ * SBOM meets it with the product in any version. On the vulnerable side `-` keeps its NISTIR 7696
+ * meaning (NA: only a name without a version), and a ranged platform still needs its range. */
+static bool platform_any_version(const struct medsec_cpe *crit, const struct medsec_db_cpe *row)
+{
+    if (row->vulnerable || row->vsi || row->vse || row->vei || row->vee)
+        return false;
+    enum medsec_cpe_kind k = medsec_cpe_kind(crit, MEDSEC_CPE_VERSION);
+    return k == MEDSEC_CPE_NA || k == MEDSEC_CPE_ANY;
+}
+
 static int on_cfg_crit(void *ud, const struct medsec_db_cpe *c)
 {
     struct cpe_config *C = ud;
@@ -295,12 +307,16 @@ static int on_cfg_crit(void *ud, const struct medsec_db_cpe *c)
         struct medsec_error ig;
         medsec_cpe_vp_read(c->criteria, &vp);
         size_t i = next_same_product(&vp, S->cpes, 0, n);
-        if (i < n && medsec_cpe_parse(c->criteria, strlen(c->criteria), &crit, &ig) == MEDSEC_OK)
+        if (i < n && medsec_cpe_parse(c->criteria, strlen(c->criteria), &crit, &ig) == MEDSEC_OK) {
+            bool any_version = platform_any_version(&crit, c);
             for (; i < n && !truth; i = next_same_product(&vp, S->cpes, i + 1, n)) {
                 struct medsec_cpe scratch;
                 const struct medsec_cpe *w = wfn_of(S, &S->cpes[i], &scratch);
-                truth = w && crit_covers(&crit, c, &S->cpes[i], w, NULL, 0);
+                truth =
+                    w && (any_version ? medsec_cpe_match(&crit, w, MEDSEC_CPE_MATCH_IGNORE_VERSION)
+                                      : crit_covers(&crit, c, &S->cpes[i], w, NULL, 0));
             }
+        }
     }
     C->crit[C->ncrit].node = c->node;
     C->crit[C->ncrit].truth = truth;

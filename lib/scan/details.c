@@ -1,6 +1,8 @@
 /* details.c: the vulnerability records of a scan: one per identity, found by id, and filled once
  * from the database: aliases, summary, the chosen CVSS score and its severity, KEV and EPSS. */
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "medsec/alloc.h"
@@ -33,17 +35,45 @@ static int score_rank(const struct medsec_db_score *s, enum medsec_cvss_version 
     return r;
 }
 
+/* The findings of one vulnerability record: a slice of the scan's findings ordered by record. */
+struct vuln_findings {
+    const struct medsec_scan_finding *const *v;
+    size_t n;
+};
+
+/* Did one of @fs's findings match through the record that carries @s? */
+static bool score_matched(const struct medsec_db_score *s, const struct vuln_findings *fs)
+{
+    for (size_t i = 0; s->source && s->record_id && i < fs->n; i++)
+        for (size_t k = 0; k < fs->v[i]->nmatches; k++) {
+            const struct medsec_scan_match *m = &fs->v[i]->matches[k];
+            if (m->source && m->record_id && strcmp(m->source, s->source) == 0 &&
+                strcmp(m->record_id, s->record_id) == 0)
+                return true;
+        }
+    return false;
+}
+
+/* The best score of the identity: the highest rank, then one carried by a record that matched,
+ * then the first in (source, record id) order. The identity's records are its aliases' too, so a
+ * record without a score (a PyPA record) takes the one a merged alias carries (Bitnami's, NVD's, a
+ * CSAF advisory's); the record that carried it is named (cvss_record). */
 static void choose_score(struct scan *S, const struct medsec_db_vuln *dv,
-                         struct medsec_scan_vuln *v)
+                         const struct vuln_findings *fs, struct medsec_scan_vuln *v)
 {
     int best = -1;
+    bool best_matched = false;
     const struct medsec_db_score *bs = NULL;
     enum medsec_cvss_version bv = MEDSEC_CVSS_V31;
     for (size_t i = 0; i < dv->n_scores; i++) {
         enum medsec_cvss_version ver;
         int r = score_rank(&dv->scores[i], &ver);
-        if (r > best) {
+        if (r < 0 || r < best || (r == best && best_matched))
+            continue;
+        bool matched = score_matched(&dv->scores[i], fs);
+        if (r > best || matched) {
             best = r;
+            best_matched = matched;
             bs = &dv->scores[i];
             bv = ver;
         }
@@ -61,6 +91,8 @@ static void choose_score(struct scan *S, const struct medsec_db_vuln *dv,
     v->cvss_score = bs->score >= 0 ? bs->score : sc.base;
     v->cvss_vector = scan_strdup(S, bs->vector);
     v->cvss_version = medsec_cvss_version_name(bv);
+    v->cvss_record_source = scan_strdup(S, bs->source);
+    v->cvss_record = scan_strdup(S, bs->record_id);
     /* who scored it: NVD's and OSV's scorer, else the advisory (CSAF "scored_by" lists product ids)
      */
     if (bs->scored_by && bs->scored_by[0] && !strchr(bs->scored_by, '\n') && bs->source &&
@@ -124,8 +156,9 @@ struct medsec_scan_vuln *scan_vuln_for(struct scan *S, const char *id)
     return v;
 }
 
-/* Fill @v from the database; an id it does not know keeps only its name. */
-static medsec_err fill(struct scan *S, struct medsec_scan_vuln *v)
+/* Fill @v, whose findings are @fs, from the database; an id it does not know keeps only its name.
+ */
+static medsec_err fill(struct scan *S, struct medsec_scan_vuln *v, const struct vuln_findings *fs)
 {
     struct medsec_db_vuln dv;
     struct medsec_error e2;
@@ -150,7 +183,7 @@ static medsec_err fill(struct scan *S, struct medsec_scan_vuln *v)
             v->aliases[i] = scan_strdup(S, dv.aliases[i]);
         v->naliases = v->aliases ? dv.n_aliases : 0;
     }
-    choose_score(S, &dv, v);
+    choose_score(S, &dv, fs, v);
     v->kev = dv.kev;
     v->kev_date_added = scan_strdup(S, dv.kev_date_added);
     v->kev_due_date = scan_strdup(S, dv.kev_due_date);
@@ -162,10 +195,40 @@ static medsec_err fill(struct scan *S, struct medsec_scan_vuln *v)
     return S->rc;
 }
 
+static int by_vuln(const void *x, const void *y)
+{
+    uintptr_t a = (uintptr_t)(*(const struct medsec_scan_finding *const *)x)->vuln;
+    uintptr_t b = (uintptr_t)(*(const struct medsec_scan_finding *const *)y)->vuln;
+    return a < b ? -1 : a > b;
+}
+
 medsec_err scan_vuln_details(struct scan *S)
 {
-    for (size_t i = 0; i < S->nvulns && !S->rc; i++)
-        fill(S, S->vulns[i]);
+    /* the findings grouped by vulnerability record, for the records that matched each */
+    size_t n = S->res->nfindings;
+    const struct medsec_scan_finding **order = medsec_malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return scan_nomem(S);
+    for (size_t i = 0; i < n; i++)
+        order[i] = &S->res->findings[i];
+    qsort(order, n, sizeof *order, by_vuln);
+    for (size_t i = 0; i < S->nvulns && !S->rc; i++) {
+        const struct medsec_scan_vuln *v = S->vulns[i];
+        size_t lo = 0, hi = n;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if ((uintptr_t)order[mid]->vuln < (uintptr_t)v)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        size_t end = lo;
+        while (end < n && order[end]->vuln == v)
+            end++;
+        struct vuln_findings fs = {order + lo, end - lo};
+        fill(S, S->vulns[i], &fs);
+    }
+    medsec_free(order);
     return S->rc;
 }
 

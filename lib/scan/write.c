@@ -1,6 +1,21 @@
 /* write.c: what a scan found, as its readers get it: totals by severity, and findings as JSON. */
+#include <string.h>
+
 #include "medsec/json.h"
 #include "medsec/scan.h"
+
+bool medsec_scan_score_from_alias(const struct medsec_scan_finding *f)
+{
+    const struct medsec_scan_vuln *v = f->vuln;
+    if (v->cvss_score < 0 || !v->cvss_record || !v->cvss_record_source)
+        return false;
+    for (size_t i = 0; i < f->nmatches; i++)
+        if (f->matches[i].source && f->matches[i].record_id &&
+            strcmp(f->matches[i].source, v->cvss_record_source) == 0 &&
+            strcmp(f->matches[i].record_id, v->cvss_record) == 0)
+            return false;
+    return true;
+}
 
 void medsec_scan_totals_add(struct medsec_scan_totals *t, const struct medsec_scan_result *r)
 {
@@ -43,6 +58,16 @@ void medsec_scan_finding_json(struct medsec_jsonw *w, const struct medsec_sbom *
         medsec_jsonw_fixed(w, v->cvss_score, 1);
         medsec_jsonw_kv_string(w, "vector", v->cvss_vector);
         medsec_jsonw_kv_string(w, "source", v->cvss_source);
+        medsec_jsonw_key(w, "record");
+        if (v->cvss_record) {
+            medsec_jsonw_object_begin(w);
+            medsec_jsonw_kv_string(w, "source", v->cvss_record_source);
+            medsec_jsonw_kv_string(w, "id", v->cvss_record);
+            medsec_jsonw_kv_bool(w, "alias", medsec_scan_score_from_alias(f));
+            medsec_jsonw_object_end(w);
+        } else {
+            medsec_jsonw_null(w);
+        }
         medsec_jsonw_object_end(w);
     }
     json_nullable_object_begin(w, "kev", v->kev);

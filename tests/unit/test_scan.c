@@ -265,8 +265,114 @@ static void test_out_of_memory(void **state)
     }
 }
 
-int main(void)
+/* ---- on the database of all of ../shared/data/advisories (`test_scan shared`) ---- */
+
+static int setup_shared(void **state)
 {
+    struct fixture *f = calloc(1, sizeof *f);
+    struct medsec_error err;
+    if (!f || medsec_db_open(NULL, MEDSEC_SHARED_DB, MEDSEC_DB_READONLY, &f->db, &err) != MEDSEC_OK)
+        return -1;
+    *state = f;
+    return 0;
+}
+
+static int teardown_shared(void **state)
+{
+    struct fixture *f = *state;
+    medsec_db_close(f->db);
+    free(f);
+    return 0;
+}
+
+/* Real NVD configurations whose running-on platform names no version (linux_kernel:-), next to
+ * ranged platforms and `-` on the vulnerable side. */
+static void test_shared_running_on(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_sbom *sb = load(DATA "/sbom/running-on.cdx.json");
+    struct medsec_scan_result r;
+    scan(f, sb, MEDSEC_SCAN_NO_PURL | MEDSEC_SCAN_NO_PRODUCT, &r, NULL);
+    /* CVE-2017-18269: glibc 2.21-2.27 AND running on cpe:2.3:o:linux:linux_kernel:-: the SBOM
+     * lists the kernel (6.12.0), which meets a platform given without a version */
+    const struct medsec_scan_finding *x = find(&r, "glibc", "CVE-2017-18269");
+    assert_non_null(x);
+    assert_int_equal(x->matches[0].method, MEDSEC_SCAN_BY_CPE);
+    assert_string_equal(x->matches[0].record_id, "CVE-2017-18269");
+    assert_int_equal(findings_of(&r, "glibc"), 10);
+    /* the platform itself is not vulnerable through that configuration */
+    assert_null(find(&r, "kernel", "CVE-2017-18269"));
+    /* CVE-2008-0731: apparmor (every version) AND (linux_kernel up to 2.6.18.8 OR open_suse 10.2):
+     * a ranged platform still needs its range; 6.12.0 is outside */
+    assert_null(find(&r, "apparmor", "CVE-2008-0731"));
+    /* CVE-2017-0309: gpu_driver:- (vulnerable) AND linux_kernel:-: on the vulnerable side `-` is
+     * still NA, so driver 375.66 is not that criterion; CVE-2017-6253..6256 (gpu_driver:* on
+     * windows:*) stay out: no Windows in the SBOM */
+    assert_int_equal(findings_of(&r, "gpu-driver"), 0);
+    assert_int_equal(findings_of(&r, "apparmor"), 0);
+    assert_int_equal(r.platform_unmet, 5);
+    medsec_scan_result_release(&r);
+    /* --any-platform counts the missing platforms: apparmor and the four driver CVEs */
+    scan(f, sb, MEDSEC_SCAN_NO_PURL | MEDSEC_SCAN_NO_PRODUCT | MEDSEC_SCAN_ANY_PLATFORM, &r, NULL);
+    assert_non_null(find(&r, "apparmor", "CVE-2008-0731"));
+    assert_non_null(find(&r, "gpu-driver", "CVE-2017-6253"));
+    assert_null(find(&r, "gpu-driver", "CVE-2017-0309"));
+    assert_int_equal(r.platform_unmet, 0);
+    medsec_scan_result_release(&r);
+    medsec_sbom_free(sb);
+
+    /* without the kernel the glibc CVE is left out and counted as an unmet platform */
+    sb = load(DATA "/sbom/glibc-only.cdx.json");
+    scan(f, sb, 0, &r, NULL);
+    assert_null(find(&r, "glibc", "CVE-2017-18269"));
+    assert_int_equal(findings_of(&r, "glibc"), 9);
+    assert_int_equal(r.platform_unmet, 1);
+    medsec_scan_result_release(&r);
+    medsec_sbom_free(sb);
+}
+
+/* A PyPA record carries no score; the Bitnami record merged with it (same CVE) carries one in its
+ * affected package's severity: the finding takes it and names that record. */
+static void test_shared_alias_scores(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_sbom *sb = load(DATA "/sbom/pypi-alias-scores.cdx.json");
+    struct medsec_scan_result r;
+    scan(f, sb, 0, &r, NULL);
+    const struct medsec_scan_finding *x = find(&r, "django", "CVE-2020-13254");
+    assert_non_null(x);
+    assert_string_equal(x->matches[0].record_id, "PYSEC-2020-31");
+    assert_int_equal(x->vuln->severity, MEDSEC_CVSS_SEV_MEDIUM);
+    assert_string_equal(x->vuln->cvss_vector, "CVSS:3.1/AV:N/AC:H/PR:N/UI:N/S:U/C:H/I:N/A:N");
+    assert_true(x->vuln->cvss_score > 5.89 && x->vuln->cvss_score < 5.91);
+    assert_string_equal(x->vuln->cvss_record_source, "osv");
+    assert_string_equal(x->vuln->cvss_record, "BIT-django-2020-13254");
+    assert_true(medsec_scan_score_from_alias(x));
+    /* a matched record with its own score keeps it, and it is not an alias's */
+    x = find(&r, "urllib3", "CVE-2023-43804");
+    assert_non_null(x);
+    assert_string_equal(x->vuln->cvss_record, "PYSEC-2023-192");
+    assert_false(medsec_scan_score_from_alias(x));
+    assert_int_equal(x->vuln->severity, MEDSEC_CVSS_SEV_HIGH);
+    medsec_scan_result_release(&r);
+    medsec_sbom_free(sb);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "shared") == 0) {
+        if (access(MEDSEC_SHARED_DB, R_OK) != 0) {
+            printf("skip: no database at %s (../shared/data is absent or db_shared_data failed)\n",
+                   MEDSEC_SHARED_DB);
+            return 77;
+        }
+        const struct CMUnitTest shared[] = {
+            cmocka_unit_test_setup_teardown(test_shared_running_on, setup_shared, teardown_shared),
+            cmocka_unit_test_setup_teardown(test_shared_alias_scores, setup_shared,
+                                            teardown_shared),
+        };
+        return cmocka_run_group_tests(shared, NULL, NULL);
+    }
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(test_purl_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_cpe_path, setup, teardown),
