@@ -1,6 +1,7 @@
 /* decisions.c: the triage decisions that moved between the two sides of a diff: became stale
  * (the advisory changed since the decision), current again, stopped or started covering a finding
  * (docs/diff.md, "Decisions"). */
+#include <stdint.h>
 #include <string.h>
 
 #include "medsec/alloc.h"
@@ -57,7 +58,11 @@ static medsec_err assess_side(const struct medsec_triage *t, struct medsec_db *d
         if (!it->decision ||
             (it->status != MEDSEC_TRIAGE_BY_HAND && it->status != MEDSEC_TRIAGE_STALE))
             continue;
-        struct side *s = &sides[it->decision - t->decisions];
+        /* a manufacturer's decision (a supplier's statement lives in t->supplied) */
+        uintptr_t at = (uintptr_t)it->decision, first = (uintptr_t)t->decisions;
+        if (at < first || at >= first + t->ndecisions * sizeof *t->decisions)
+            continue;
+        struct side *s = &sides[(at - first) / sizeof *t->decisions];
         if (!s->current && !s->stale) {
             const struct medsec_sbom_component *c = &it->target->sbom->components[it->component];
             s->fingerprint = medsec_arena_strdup(arena, it->fingerprint);
