@@ -215,6 +215,12 @@ static int db_status(const struct common *c)
         ex = cli_exit_for(rc);
         goto out_close;
     }
+    const struct medsec_db_coverage *cov = NULL;
+    if ((rc = medsec_db_coverage(db, &cov, &err))) {
+        cli_print_error(&err);
+        ex = cli_exit_for(rc);
+        goto out_close;
+    }
     if (!st.complete)
         fprintf(stderr, "medsec db status: warning: %s\n", medsec_db_unfinished_msg());
     if (c->json) {
@@ -242,6 +248,19 @@ static int db_status(const struct common *c)
         medsec_jsonw_kv_int(&w, "vulnerabilities", (long long)st.identities);
         medsec_jsonw_kv_int(&w, "aliases", (long long)st.aliases);
         medsec_jsonw_kv_int(&w, "needs_review", (long long)st.needs_review);
+        /* what a scan can check: vulnerabilities per path, source and purl ecosystem */
+        medsec_jsonw_key(&w, "coverage");
+        medsec_jsonw_array_begin(&w);
+        for (size_t i = 0; i < cov->n; i++) {
+            const struct medsec_db_cover *cv = &cov->items[i];
+            medsec_jsonw_object_begin(&w);
+            medsec_jsonw_kv_string(&w, "path", medsec_db_cover_path_name(cv->path));
+            medsec_jsonw_kv_string(&w, "source", medsec_adv_source_name(cv->source));
+            medsec_jsonw_kv_string(&w, "ecosystem", cv->ecosystem[0] ? cv->ecosystem : NULL);
+            medsec_jsonw_kv_int(&w, "vulnerabilities", (long long)cv->entries);
+            medsec_jsonw_object_end(&w);
+        }
+        medsec_jsonw_array_end(&w);
         medsec_jsonw_key(&w, "verified");
         medsec_jsonw_object_begin(&w);
         for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++) {
@@ -274,6 +293,19 @@ static int db_status(const struct common *c)
                 "vulnerabilities (aliases merged): %zu, named by %zu ids\n"
                 "CSAF ranges needing review: %zu\n",
                 st.cpe_matches, st.cpe_nodes, st.identities, st.aliases, st.needs_review);
+        /* what a scan can check; a purl ecosystem not listed is one no scan can check */
+        fprintf(out, "coverage (what a scan can check):\n");
+        if (!cov->n)
+            fprintf(out, "  nothing: the database holds no advisory data\n");
+        else
+            fprintf(out, "  %-8s %-6s %-28s %15s\n", "PATH", "SOURCE", "ECOSYSTEM",
+                    "VULNERABILITIES");
+        for (size_t i = 0; i < cov->n; i++) {
+            const struct medsec_db_cover *cv = &cov->items[i];
+            fprintf(out, "  %-8s %-6s %-28s %15zu\n", medsec_db_cover_path_name(cv->path),
+                    medsec_adv_source_name(cv->source),
+                    cv->ecosystem[0] ? cli_esc(cv->ecosystem) : "-", cv->entries);
+        }
         for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++) {
             const struct medsec_db_verified *v = &st.verified[i];
             if (v->files)

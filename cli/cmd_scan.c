@@ -55,6 +55,18 @@ static void join(const char *const *v, size_t n, size_t max, char *buf, size_t c
         snprintf(buf + o, cap - o, ", +%zu", n - max);
 }
 
+/* The coverage line of @r (medsec_scan_coverage_text), naming the unchecked components when at
+ * most ten; the caller frees it. NULL when memory ran out. */
+static char *coverage_line(const struct medsec_scan_result *r)
+{
+    char probe[1];
+    size_t n = medsec_scan_coverage_text(r, 10, probe, sizeof probe);
+    char *s = medsec_malloc(n + 1);
+    if (s)
+        medsec_scan_coverage_text(r, 10, s, n + 1);
+    return s;
+}
+
 /* Low counts None too; what has no score is "unscored". */
 #define TOTAL_LOW(t) ((t).by_severity[MEDSEC_CVSS_SEV_LOW] + (t).by_severity[MEDSEC_CVSS_SEV_NONE])
 #define TOTAL(t, sev) ((t).by_severity[MEDSEC_CVSS_SEV_##sev])
@@ -72,10 +84,11 @@ static int print_releases(FILE *out, const struct medsec_scan_plan *p)
     }
     if (groups < 2)
         return 0;
-    static const char *const hdr[] = {"DEVICE",     "VERSION",  "SUPPORT",  "SBOMS", "COMPONENTS",
-                                      "VULNERABLE", "FINDINGS", "CRITICAL", "HIGH",  "KEV"};
+    static const char *const hdr[] = {"DEVICE",     "VERSION",   "SUPPORT",    "SBOMS",
+                                      "COMPONENTS", "UNCHECKED", "VULNERABLE", "FINDINGS",
+                                      "CRITICAL",   "HIGH",      "KEV"};
     struct cli_table tab;
-    if (cli_table_init(&tab, 10, hdr))
+    if (cli_table_init(&tab, 11, hdr))
         return -1;
     int rc = 0;
     for (size_t i = 0; i < n && !rc;) {
@@ -90,10 +103,11 @@ static int print_releases(FILE *out, const struct medsec_scan_plan *p)
         struct medsec_scan_totals tt = {0};
         for (size_t k = i; k < j; k++)
             medsec_scan_totals_add(&tt, &medsec_scan_plan_target(p, k)->result);
-        char ver[160], nsb[24], comp[24], vul[24], fin[24], crit[24], high[24], kev[24];
+        char ver[160], nsb[24], comp[24], unc[24], vul[24], fin[24], crit[24], high[24], kev[24];
         snprintf(ver, sizeof ver, "%s%s", t->version, t->current ? " *" : "");
         snprintf(nsb, sizeof nsb, "%zu", j - i);
         snprintf(comp, sizeof comp, "%zu", tt.components);
+        snprintf(unc, sizeof unc, "%zu", tt.unchecked);
         snprintf(vul, sizeof vul, "%zu", tt.vulnerable);
         snprintf(fin, sizeof fin, "%zu", tt.findings);
         snprintf(crit, sizeof crit, "%zu", TOTAL(tt, CRITICAL));
@@ -104,6 +118,7 @@ static int print_releases(FILE *out, const struct medsec_scan_plan *p)
                              medsec_support_level_name(t->support),
                              nsb,
                              comp,
+                             unc,
                              vul,
                              fin,
                              crit,
@@ -183,6 +198,11 @@ static int print_text(FILE *out, const struct medsec_scan_plan *p)
             r->components, r->by_purl, r->by_cpe, r->unidentified, r->vulnerable_components,
             tt.findings, TOTAL(tt, CRITICAL), TOTAL(tt, HIGH), TOTAL(tt, MEDIUM), TOTAL_LOW(tt),
             TOTAL(tt, UNKNOWN), tt.kev, tt.review);
+        char *cov = coverage_line(r);
+        if (!cov)
+            return EXIT_INTERNAL;
+        fprintf(out, "  coverage: %s\n", cli_esc(cov));
+        medsec_free(cov);
         if (r->platform_unmet)
             fprintf(
                 out,
@@ -230,9 +250,9 @@ static int print_text(FILE *out, const struct medsec_scan_plan *p)
     if (n > 1)
         fprintf(
             out,
-            "\n%zu SBOMs: %zu components, %zu vulnerable, %zu findings (%zu critical, %zu high, %zu in KEV)\n",
-            n, all.components, all.vulnerable, all.findings, TOTAL(all, CRITICAL), TOTAL(all, HIGH),
-            all.kev);
+            "\n%zu SBOMs: %zu components (%zu not checked), %zu vulnerable, %zu findings (%zu critical, %zu high, %zu in KEV)\n",
+            n, all.components, all.unchecked, all.vulnerable, all.findings, TOTAL(all, CRITICAL),
+            TOTAL(all, HIGH), all.kev);
     return EXIT_OK_;
 }
 
@@ -272,6 +292,8 @@ static void json_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p
         medsec_jsonw_kv_int(w, "vulnerable_components", (long long)r->vulnerable_components);
         medsec_jsonw_kv_int(w, "platform_unmet", (long long)r->platform_unmet);
         medsec_jsonw_kv_int(w, "unorderable", (long long)r->unorderable);
+        medsec_jsonw_key(w, "coverage");
+        medsec_scan_coverage_json(w, r);
         medsec_jsonw_key(w, "findings");
         medsec_jsonw_array_begin(w);
         for (size_t k = 0; k < r->nfindings; k++)
@@ -300,6 +322,8 @@ static void json_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_int(w, "sboms", (long long)n);
     medsec_jsonw_kv_int(w, "components", (long long)all.components);
+    medsec_jsonw_kv_int(w, "checked_components", (long long)all.checked);
+    medsec_jsonw_kv_int(w, "unchecked_components", (long long)all.unchecked);
     medsec_jsonw_kv_int(w, "vulnerable_components", (long long)all.vulnerable);
     medsec_jsonw_kv_int(w, "findings", (long long)all.findings);
     medsec_jsonw_kv_int(w, "critical", (long long)TOTAL(all, CRITICAL));
@@ -330,8 +354,80 @@ static const char *sarif_level(const struct medsec_scan_finding *f)
     return "note";
 }
 
+#define SARIF_COVERAGE_ID "MEDSEC-COVERAGE"
+
+/* The run's invocation with one notification per SBOM saying what its scan checked (SARIF 2.1.0
+ * 3.20.21, toolExecutionNotifications): level "note" when every component was checked, else
+ * "warning", or "error" under --fail-unchecked (a consumer then knows the results are not complete,
+ * SARIF appendix I). False when memory ran out. */
+static bool sarif_invocation(struct medsec_jsonw *w, const struct medsec_scan_plan *p,
+                             bool fail_unchecked, struct medsec_buf *uri)
+{
+    bool ok = true;
+    medsec_jsonw_key(w, "invocations");
+    medsec_jsonw_array_begin(w);
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_bool(w, "executionSuccessful", true);
+    medsec_jsonw_key(w, "toolExecutionNotifications");
+    medsec_jsonw_array_begin(w);
+    for (size_t i = 0; i < medsec_scan_plan_count(p); i++) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
+        const struct medsec_scan_result *r = &t->result;
+        char *cov = coverage_line(r);
+        struct medsec_buf msg = MEDSEC_BUF_INIT;
+        ok &= cov && !medsec_buf_addf(&msg, "%s%s%s%s%s: coverage: %s",
+                                      t->version ? (t->device ? t->device : "version") : "",
+                                      t->version ? " " : "", t->version ? t->version : "",
+                                      t->version ? ", " : "", t->path, cov ? cov : "");
+        medsec_free(cov);
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_key(w, "descriptor");
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_kv_string(w, "id", SARIF_COVERAGE_ID);
+        medsec_jsonw_object_end(w);
+        medsec_jsonw_kv_string(w, "level",
+                               !r->unchecked    ? "note"
+                               : fail_unchecked ? "error"
+                                                : "warning");
+        medsec_jsonw_key(w, "message");
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_kv_string(w, "text", msg.data);
+        medsec_jsonw_object_end(w);
+        medsec_buf_release(&msg);
+        medsec_jsonw_key(w, "locations");
+        medsec_jsonw_array_begin(w);
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_key(w, "physicalLocation");
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_key(w, "artifactLocation");
+        medsec_jsonw_object_begin(w);
+        const char *u = cli_sarif_uri(uri, t->path);
+        ok &= u != NULL;
+        medsec_jsonw_kv_string(w, "uri", u ? u : "");
+        medsec_jsonw_object_end(w);
+        medsec_jsonw_object_end(w);
+        medsec_jsonw_object_end(w);
+        medsec_jsonw_array_end(w);
+        medsec_jsonw_key(w, "properties");
+        medsec_jsonw_object_begin(w);
+        if (t->version) {
+            medsec_jsonw_kv_string(w, "device", t->device);
+            medsec_jsonw_kv_string(w, "version", t->version);
+        }
+        medsec_jsonw_key(w, "coverage");
+        medsec_scan_coverage_json(w, r);
+        medsec_jsonw_object_end(w);
+        medsec_jsonw_object_end(w);
+    }
+    medsec_jsonw_array_end(w);
+    medsec_jsonw_object_end(w);
+    medsec_jsonw_array_end(w);
+    return ok;
+}
+
 /* The report; false when memory ran out. */
-static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p)
+static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *p,
+                         bool fail_unchecked)
 {
     struct medsec_buf uri = MEDSEC_BUF_INIT;
     bool ok = true;
@@ -381,6 +477,19 @@ static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
             medsec_jsonw_object_end(w);
         }
     }
+    medsec_jsonw_array_end(w);
+    /* the one notification a scan gives: what each SBOM's scan checked (docs/scan.md) */
+    medsec_jsonw_key(w, "notifications");
+    medsec_jsonw_array_begin(w);
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "id", SARIF_COVERAGE_ID);
+    medsec_jsonw_key(w, "shortDescription");
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "text",
+                           "Coverage: which components were checked against which sources, and "
+                           "which could not be checked and why");
+    medsec_jsonw_object_end(w);
+    medsec_jsonw_object_end(w);
     medsec_jsonw_array_end(w);
     medsec_jsonw_object_end(w);
     medsec_jsonw_object_end(w);
@@ -487,6 +596,7 @@ static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
         }
     }
     medsec_jsonw_array_end(w);
+    ok &= sarif_invocation(w, p, fail_unchecked, &uri);
     medsec_jsonw_object_end(w);
     medsec_jsonw_array_end(w);
     medsec_jsonw_object_end(w);
@@ -522,7 +632,7 @@ static void on_progress(void *ud, uint64_t done, uint64_t total)
 
 /* Build the whole report in @b: JSON, SARIF or text. */
 static int report(struct medsec_buf *b, int format, const struct medsec_scan_plan *p,
-                  struct medsec_db *db)
+                  struct medsec_db *db, bool fail_unchecked)
 {
     if (format == CLI_TEXT) {
         char *text = NULL;
@@ -551,7 +661,7 @@ static int report(struct medsec_buf *b, int format, const struct medsec_scan_pla
     if (format == CLI_JSON)
         json_report(&w, p, &dst);
     else
-        ok = sarif_report(&w, p);
+        ok = sarif_report(&w, p, fail_unchecked);
     if (medsec_jsonw_finish(&w) || !ok) {
         fputs("medsec scan: out of memory\n", stderr);
         return EXIT_INTERNAL;
@@ -563,7 +673,7 @@ int cmd_scan(int argc, char **argv)
 {
     int format = CLI_TEXT;
     const char *dbpath = NULL, *output = NULL, *paths = NULL;
-    bool any_platform = false, withdrawn = false;
+    bool any_platform = false, withdrawn = false, fail_unchecked = false;
     const struct cli_option opts[] = {
         CLI_OPT_DB(&dbpath),
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print the findings as JSON"},
@@ -575,6 +685,8 @@ int cmd_scan(int argc, char **argv)
          "count running-on platforms of NVD AND configurations as present even\nwhen the SBOM does not list them"},
         {0, "withdrawn", CLI_OPT_FLAG, &withdrawn, 0, NULL,
          "also report withdrawn / rejected vulnerabilities"},
+        {0, "fail-unchecked", CLI_OPT_FLAG, &fail_unchecked, 0, NULL,
+         "exit 1 when a component could not be checked (no advisory data for its\necosystem, no purl or CPE, unknown purl type), as a finding would"},
         CLI_OPT_END,
     };
     const struct cli_spec spec = {
@@ -591,10 +703,13 @@ int cmd_scan(int argc, char **argv)
             "package name.\n",
         .opts = opts,
         .more =
+            "Every report says which components were checked against which sources and which\n"
+            "could not be checked, and why (coverage).\n"
+            "\n"
             "Exit codes: 0 no vulnerability found, 1 vulnerabilities found (findings that only need\n"
-            "review count too), 2 bad usage, an unreadable SBOM or device folder, or a database that\n"
-            "cannot be used (none, damaged, no import completed), 3 a database busy or failing while\n"
-            "working, or an internal error.\n",
+            "review count too; with --fail-unchecked also components not checked), 2 bad usage, an\n"
+            "unreadable SBOM or device folder, or a database that cannot be used (none, damaged, no\n"
+            "import completed), 3 a database busy or failing while working, or an internal error.\n",
         .min_args = 1,
         .missing = "give at least one SBOM file or device folder",
     };
@@ -632,6 +747,7 @@ int cmd_scan(int argc, char **argv)
     rc = medsec_scan_plan_run(p, db, &sopts, on_progress, &bar, &failed, &err);
     cli_progress_finish(&bar);
     bool any = false;
+    size_t unchecked = 0;
     for (size_t i = 0; i < medsec_scan_plan_count(p) && (!rc || i <= failed); i++) {
         const struct medsec_scan_target *t = medsec_scan_plan_target(p, i);
         cli_print_diags(stderr, &t->notes);
@@ -639,12 +755,13 @@ int cmd_scan(int argc, char **argv)
             fprintf(stderr, "medsec scan: %s: %zu more warnings not shown\n", cli_esc(t->path),
                     t->notes.dropped);
         any |= t->result.nfindings > 0;
+        unchecked += t->result.unchecked;
     }
     if (rc) {
         ex = cli_fail(&err, rc);
         goto out;
     }
-    if ((ex = report(&b, format, p, db)) != EXIT_OK_)
+    if ((ex = report(&b, format, p, db, fail_unchecked)) != EXIT_OK_)
         goto out;
     struct cli_output out;
     if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
@@ -652,6 +769,11 @@ int cmd_scan(int argc, char **argv)
     ex = fwrite(b.data, 1, b.len, out.f) == b.len ? EXIT_OK_ : EXIT_INTERNAL;
     if (!ex && any)
         ex = EXIT_FINDINGS;
+    if ((!ex || ex == EXIT_FINDINGS) && fail_unchecked && unchecked) {
+        fprintf(stderr, "medsec scan: %zu component%s not checked (--fail-unchecked)\n", unchecked,
+                unchecked == 1 ? "" : "s");
+        ex = EXIT_FINDINGS;
+    }
     ex = cli_output_close(&out, ex);
 out:
     medsec_buf_release(&b);

@@ -160,10 +160,12 @@ static int print_text(FILE *out, const struct session *s, const struct medsec_tr
         size_t j = i + 1;
         while (j < n && medsec_scan_target_same_release(t, medsec_scan_plan_target(s->p, j)))
             j++;
-        /* the items of this release */
+        /* the items of this release, and what its scan could not check */
         bool any = false;
         for (size_t k = 0; k < r->nitems && !any; k++)
             any = medsec_scan_target_same_release(r->items[k].target, t);
+        for (size_t k = i; k < j && !any; k++)
+            any = medsec_scan_plan_target(s->p, k)->result.unchecked > 0;
         if (!any) {
             i = j;
             continue;
@@ -175,6 +177,18 @@ static int print_text(FILE *out, const struct session *s, const struct medsec_tr
                 t->current ? " (current)" : "");
         first = false;
         counts_line(out, "  ", &c);
+        /* "0 findings" is "checked and clean" only for what was checked */
+        for (size_t k = i; k < j; k++) {
+            const struct medsec_scan_target *tk = medsec_scan_plan_target(s->p, k);
+            char probe[1];
+            size_t len = medsec_scan_coverage_text(&tk->result, 10, probe, sizeof probe);
+            char *cov = medsec_malloc(len + 1);
+            if (!cov)
+                return EXIT_INTERNAL;
+            medsec_scan_coverage_text(&tk->result, 10, cov, len + 1);
+            fprintf(out, "  coverage of %s: %s\n", cli_esc(tk->path), cli_esc(cov));
+            medsec_free(cov);
+        }
         struct cli_table tab;
         if (cli_table_init(&tab, 9, hdr))
             return EXIT_INTERNAL;
@@ -235,6 +249,13 @@ static int print_text(FILE *out, const struct session *s, const struct medsec_tr
     medsec_triage_summary(r, NULL, &all);
     fputs("\n", out);
     counts_line(out, "", &all);
+    struct medsec_scan_totals tot = {0};
+    for (size_t i = 0; i < n; i++)
+        medsec_scan_totals_add(&tot, &medsec_scan_plan_target(s->p, i)->result);
+    fprintf(
+        out,
+        "coverage: %zu of %zu components checked, %zu not checked (findings cannot show there)\n",
+        tot.checked, tot.components, tot.unchecked);
     return EXIT_OK_;
 }
 
@@ -344,7 +365,8 @@ static void json_counts(struct medsec_jsonw *w, const struct medsec_triage_count
     medsec_jsonw_object_end(w);
 }
 
-static int print_json(struct cli_output *out, const struct medsec_triage_report *r)
+static int print_json(struct cli_output *out, const struct session *s,
+                      const struct medsec_triage_report *r)
 {
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
@@ -354,6 +376,20 @@ static int print_json(struct cli_output *out, const struct medsec_triage_report 
     medsec_triage_summary(r, NULL, &all);
     medsec_jsonw_key(&w, "summary");
     json_counts(&w, &all);
+    /* what each SBOM's scan checked: findings exist only for checked components */
+    medsec_jsonw_key(&w, "coverage");
+    medsec_jsonw_array_begin(&w);
+    for (size_t i = 0; i < medsec_scan_plan_count(s->p); i++) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(s->p, i);
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "device", t->device);
+        medsec_jsonw_kv_string(&w, "release", t->version);
+        medsec_jsonw_kv_string(&w, "sbom", t->path);
+        medsec_jsonw_key(&w, "coverage");
+        medsec_scan_coverage_json(&w, &t->result);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
     medsec_jsonw_key(&w, "findings");
     medsec_jsonw_array_begin(&w);
     for (size_t i = 0; i < r->nitems; i++)
@@ -462,7 +498,7 @@ int cmd_triage(int argc, char **argv)
     struct cli_output out;
     if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
         goto out;
-    ex = format == CLI_JSON ? print_json(&out, &rep) : print_text(out.f, &s, &rep);
+    ex = format == CLI_JSON ? print_json(&out, &s, &rep) : print_text(out.f, &s, &rep);
     struct medsec_triage_counts c;
     medsec_triage_summary(&rep, NULL, &c);
     if (ex == EXIT_OK_ && c.open)

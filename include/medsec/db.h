@@ -109,6 +109,41 @@ struct medsec_db_status {
 medsec_err medsec_db_status(struct medsec_db *db, struct medsec_db_status *out,
                             struct medsec_error *err) __attribute__((warn_unused_result));
 
+/* ---- coverage: what the database can check ---- */
+
+/* The matcher's paths, as coverage counts them (medsec/scan.h has the same three). */
+enum medsec_db_cover_path { MEDSEC_DB_COVER_PURL, MEDSEC_DB_COVER_CPE, MEDSEC_DB_COVER_PRODUCT };
+/* "purl", "cpe", "product". */
+const char *medsec_db_cover_path_name(enum medsec_db_cover_path p);
+
+#define MEDSEC_DB_COVER_ECOSYSTEM_MAX 96
+/* One path, source and (for purl) ecosystem, with the vulnerability entries it holds. */
+struct medsec_db_cover {
+    enum medsec_db_cover_path path;
+    enum medsec_adv_source source;
+    /* purl: the ecosystem key (medsec_db_cover_key: "maven", "rpm/almalinux"); "" otherwise */
+    char ecosystem[MEDSEC_DB_COVER_ECOSYSTEM_MAX];
+    size_t entries; /* vulnerability entries (> 0) */
+};
+struct medsec_db_coverage {
+    struct medsec_db_cover *items; /* by path, source, then ecosystem */
+    size_t n;
+};
+/*
+ * What @db can check: counted by every import (meta `coverage`), or now when the file's last
+ * import did not count it. *@out belongs to the handle and stays valid until the next import on it
+ * or medsec_db_close. An empty file covers nothing.
+ */
+medsec_err medsec_db_coverage(struct medsec_db *db, const struct medsec_db_coverage **out,
+                              struct medsec_error *err) __attribute__((warn_unused_result));
+/* The entries of @c on path @p from @source (-1: any) for @ecosystem (NULL: any). */
+size_t medsec_db_coverage_entries(const struct medsec_db_coverage *c, enum medsec_db_cover_path p,
+                                  int source, const char *ecosystem);
+/* The ecosystem key of a purl type and namespace into @out (@cap bytes): the type, or "type/ns"
+ * for the distribution types whose namespace names the distribution (deb, rpm, apk, alpm). Returns
+ * the length it needed. */
+size_t medsec_db_cover_key(const char *type, const char *ns, char *out, size_t cap);
+
 /* What a file into which no import has completed is, and how to fix it (static storage): the
  * message of the refused read-only open, for front ends that open such a file to show it. */
 const char *medsec_db_unfinished_msg(void);

@@ -2,7 +2,8 @@
  * medsec/gate.h: the release gate. A small declarative policy (docs/gate.md) names the rules a
  * release must pass before it ships (no unjustified residual risk, no KEV finding without a
  * response, no finding untriaged too long, no fielded release past its end of support without a
- * plan, no shipped component past its end of support, every requirement with passing evidence);
+ * plan, no shipped component past its end of support, every requirement with passing evidence,
+ * no shipped component the vulnerability scan could not check);
  * medsec_gate_run evaluates each enabled rule on an open device and says, per rule and release,
  * whether it passes and which items fail it.
  */
@@ -32,6 +33,7 @@ enum medsec_gate_rule {
     MEDSEC_GATE_NO_STALE_DECISIONS,
     MEDSEC_GATE_FIELDED_VERSION_PAST_EOS_NEEDS_PLAN,
     MEDSEC_GATE_NO_COMPONENT_PAST_EOS,
+    MEDSEC_GATE_NO_UNCHECKED_COMPONENTS,
     MEDSEC_GATE_REQUIREMENTS_VERIFIED,
     MEDSEC_GATE_RULE_COUNT
 };

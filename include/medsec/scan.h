@@ -29,7 +29,6 @@
 
 #include "medsec/arena.h"
 #include "medsec/cvss.h"
-#include "medsec/cvss.h"
 #include "medsec/db.h"
 #include "medsec/diag.h"
 #include "medsec/error.h"
@@ -106,6 +105,54 @@ struct medsec_scan_finding {
     bool withdrawn; /* the identity or a record that matched is withdrawn */
 };
 
+/* ---- coverage: what each component was checked against, and why not ----
+ *
+ * A component is checked when a path ran on it against a database that holds advisories for it:
+ * its purl ecosystem has advisory rows (purl path), or it has a CPE and the database has CPE
+ * criteria (CPE path), or a CSAF product name matched it. A component that is not checked has one
+ * reason. The SBOM's own subject without purl or CPE is neither checked nor unchecked. "0 findings"
+ * is "checked and clean" only for checked components. */
+enum medsec_scan_cover_status {
+    MEDSEC_SCAN_CHECKED = 0,
+    MEDSEC_SCAN_UNCHECKED_NO_DATA,      /* the database holds no advisories for its ecosystem (or
+                                         * for CPEs, when it only has CPEs) */
+    MEDSEC_SCAN_UNCHECKED_NO_ID,        /* neither a valid purl nor a CPE */
+    MEDSEC_SCAN_UNCHECKED_UNKNOWN_TYPE, /* a purl type the purl specification does not define */
+    MEDSEC_SCAN_UNCHECKED_PATH_OFF,     /* the paths that could check it were turned off */
+    MEDSEC_SCAN_COVER_SUBJECT,          /* the SBOM's subject, with no purl or CPE: not counted */
+};
+#define MEDSEC_SCAN_COVER_NSTATUS (MEDSEC_SCAN_COVER_SUBJECT + 1)
+/* "checked", "no_advisory_data", "no_identifier", "unknown_purl_type", "path_disabled",
+ * "subject". */
+const char *medsec_scan_cover_status_name(enum medsec_scan_cover_status s);
+/* What the reason means, for people ("no advisory data for its ecosystem in this database"). */
+const char *medsec_scan_cover_status_text(enum medsec_scan_cover_status s);
+
+/* A source a component was compared with: bit (path * MEDSEC_ADV_NSOURCES + source) of
+ * medsec_scan_cover.sources (path: enum medsec_scan_method, source: enum medsec_adv_source). */
+#define MEDSEC_SCAN_COVER_BIT(method, source)                                                      \
+    (1u << ((unsigned)(method)*MEDSEC_ADV_NSOURCES + (source)))
+#define MEDSEC_SCAN_COVER_NBITS (3 * MEDSEC_ADV_NSOURCES)
+
+/* One component's coverage. */
+struct medsec_scan_cover {
+    enum medsec_scan_cover_status status;
+    unsigned sources;      /* MEDSEC_SCAN_COVER_BIT of each source it was compared with */
+    const char *ecosystem; /* its purl's ecosystem key (medsec_db_cover_key), NULL without purl */
+};
+
+/* One purl ecosystem of the SBOM. */
+struct medsec_scan_ecosystem {
+    const char *name;  /* the ecosystem key ("maven", "rpm/almalinux") */
+    size_t components; /* components of the SBOM with a purl of it */
+    size_t checked;    /* of them, checked through their purl */
+    size_t other_only; /* of them, checked only through a CPE or a CSAF product name (the purl's
+                        * ecosystem has no data, or the purl path was off) */
+    size_t unchecked;  /* of them, not checked */
+    size_t entries;    /* the database's vulnerability entries for the ecosystem (any source) */
+    bool known;        /* a purl type the purl specification defines */
+};
+
 struct medsec_scan_result {
     const struct medsec_sbom *sbom;
     /* by component, then those that need no review, then score (highest first), then id */
@@ -117,6 +164,14 @@ struct medsec_scan_result {
     size_t platform_unmet;  /* configurations whose running-on platform the SBOM does not list */
     size_t unorderable;     /* advisory rows skipped: the version cannot be ordered in the scheme */
     size_t vulnerable_components;
+    /* coverage: one entry per component (NULL when there are none), the counts by status and by
+     * source bit, and the SBOM's purl ecosystems sorted by name */
+    struct medsec_scan_cover *cover;
+    size_t checked, unchecked; /* components checked / not (the subject without ids is neither) */
+    size_t by_status[MEDSEC_SCAN_COVER_NSTATUS];
+    size_t by_source[MEDSEC_SCAN_COVER_NBITS];
+    struct medsec_scan_ecosystem *ecosystems;
+    size_t necosystems;
     struct medsec_arena arena; /* the strings, matches and vulnerability records of the findings */
 };
 
@@ -138,6 +193,7 @@ bool medsec_scan_score_from_alias(const struct medsec_scan_finding *f);
 /* What a scan found, counted: the components and findings of one or more results, by severity. */
 struct medsec_scan_totals {
     size_t components, vulnerable, findings, review, kev;
+    size_t checked, unchecked; /* components checked / not checked (medsec_scan_result) */
     size_t by_severity[MEDSEC_CVSS_SEV_CRITICAL + 1]; /* index: enum medsec_cvss_severity */
 };
 /* Add @r to @t (zero it first). */
@@ -148,6 +204,18 @@ void medsec_scan_totals_add(struct medsec_scan_totals *t, const struct medsec_sc
 struct medsec_jsonw;
 void medsec_scan_finding_json(struct medsec_jsonw *w, const struct medsec_sbom *sbom,
                               const struct medsec_scan_finding *f);
+
+/* The coverage of @r as a JSON object (docs/schema/scan-report.schema.json, `coverage`): the
+ * counts, each source with the components compared with it, the ecosystems and every component not
+ * checked with its reason. */
+void medsec_scan_coverage_json(struct medsec_jsonw *w, const struct medsec_scan_result *r);
+
+/* The coverage of @r in one line, into @out (@cap bytes): what was checked against which source,
+ * then what was not and why, e.g. "12 of 915 components checked (osv by purl 12); 903 not checked:
+ * maven 903 (no advisory data for the ecosystem in this database)". Names the unchecked components
+ * when there are at most @max_names. Returns the length it needed. */
+size_t medsec_scan_coverage_text(const struct medsec_scan_result *r, size_t max_names, char *out,
+                                 size_t cap);
 
 #ifdef __cplusplus
 }

@@ -495,6 +495,8 @@ medsec_err db_import_end(struct importer *im, medsec_err rc)
     if (!rc)
         rc = db_filters_build(db, im->now, err);
     if (!rc)
+        rc = db_coverage_build(db, im->now, err);
+    if (!rc)
         rc = db_exec(db, "COMMIT", err);
     db_filters_release(db); /* this handle's lookups read the new ones */
     if (rc)

@@ -67,6 +67,8 @@ struct medsec_db {
     sqlite3_stmt *st[ST_COUNT];
     struct db_filter filters[DB_FILTER_COUNT];
     bool filters_loaded;
+    struct medsec_db_coverage coverage; /* medsec_db_coverage's, read once (coverage.c) */
+    bool coverage_loaded;
 };
 
 /*
@@ -89,6 +91,10 @@ static inline void db_ctx_leave_(const struct medsec_ctx *const *prev)
  * import's last_import time): a filter whose stamp is not the database's last_import is not used.
  */
 medsec_err db_filters_build(struct medsec_db *db, const char *stamp, struct medsec_error *err);
+/* Count what the database covers into meta `coverage` (inside the import's transaction), stamped
+ * @stamp like the filters; and forget the handle's copy. */
+medsec_err db_coverage_build(struct medsec_db *db, const char *stamp, struct medsec_error *err);
+void db_coverage_release(struct medsec_db *db);
 /* False only when @key (@len bytes) is certainly not in the table behind filter @id. */
 bool db_filter_may_have(struct medsec_db *db, enum db_filter_id id, const char *key, size_t len);
 void db_filters_release(struct medsec_db *db);

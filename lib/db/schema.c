@@ -320,6 +320,7 @@ void medsec_db_close(struct medsec_db *db)
     for (size_t i = 0; i < ST_COUNT; i++)
         sqlite3_finalize(db->st[i]);
     db_filters_release(db);
+    db_coverage_release(db);
     if (db->h)
         sqlite3_close(db->h);
     medsec_free(db->path);

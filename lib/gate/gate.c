@@ -297,6 +297,49 @@ static medsec_err findings_rule(struct run *g, enum medsec_gate_rule rule,
     return rc;
 }
 
+/* ---- no_unchecked_components ---- */
+
+/* Every component of release @v that the scan could not check (medsec/scan.h, coverage), with the
+ * reason: "0 findings" must not pass for "checked and clean". */
+static medsec_err rule_unchecked(struct run *g, const struct medsec_model_version *v)
+{
+    struct medsec_gate_result *res = result_new(g, MEDSEC_GATE_NO_UNCHECKED_COMPONENTS, v->version);
+    if (!res)
+        return nomem(g);
+    if (!g->plan) {
+        res->outcome = MEDSEC_GATE_SKIP;
+        res->note = "no vulnerability database (--db): coverage not known";
+        return MEDSEC_OK;
+    }
+    size_t components = 0, checked = 0, unchecked = 0;
+    medsec_err rc = MEDSEC_OK;
+    for (size_t i = 0; i < medsec_scan_plan_count(g->plan) && !rc; i++) {
+        const struct medsec_scan_target *t = medsec_scan_plan_target(g->plan, i);
+        if (!t->version || strcmp(t->version, v->version))
+            continue;
+        const struct medsec_scan_result *r = &t->result;
+        components += r->components;
+        checked += r->checked;
+        unchecked += r->unchecked;
+        for (size_t k = 0; k < r->components && r->cover && !rc; k++) {
+            const struct medsec_scan_cover *cv = &r->cover[k];
+            if (cv->status == MEDSEC_SCAN_CHECKED || cv->status == MEDSEC_SCAN_COVER_SUBJECT)
+                continue;
+            const struct medsec_sbom_component *c = &t->sbom->components[k];
+            rc = fail_item(g, res,
+                           fmt(g, "%s (%s in %s)", component_text(g, c), c->ref ? c->ref : "-",
+                               t->model_sbom ? t->model_sbom : t->path),
+                           fmt(g, "not checked: %s%s%s", medsec_scan_cover_status_text(cv->status),
+                               cv->ecosystem ? ": " : "", cv->ecosystem ? cv->ecosystem : ""),
+                           (struct medsec_model_pos){0, 0});
+        }
+    }
+    if (!rc && !(res->note = fmt(g, "%zu components, %zu checked, %zu not checked", components,
+                                 checked, unchecked)))
+        rc = nomem(g);
+    return rc;
+}
+
 /* ---- fielded_version_past_eos_needs_plan ---- */
 
 static medsec_err rule_eos_plan(struct run *g, const struct medsec_model_version *v)
@@ -452,8 +495,8 @@ medsec_err medsec_gate_run(struct medsec_device *d, const struct medsec_gate_pol
         goto out_leave;
     }
     if (o->db &&
-        (p->enabled[MEDSEC_GATE_KEV_NEEDS_RESPONSE] ||
-         p->enabled[MEDSEC_GATE_UNTRIAGED_MAX_DAYS]) &&
+        (p->enabled[MEDSEC_GATE_KEV_NEEDS_RESPONSE] || p->enabled[MEDSEC_GATE_UNTRIAGED_MAX_DAYS] ||
+         p->enabled[MEDSEC_GATE_NO_UNCHECKED_COMPONENTS]) &&
         (rc = scan(&g)))
         goto out_leave;
     for (size_t r = 0; r < MEDSEC_GATE_RULE_COUNT && !rc; r++) {
@@ -473,6 +516,8 @@ medsec_err medsec_gate_run(struct medsec_device *d, const struct medsec_gate_pol
                     rc = rule_stale(&g, v);
                 else if (r == MEDSEC_GATE_NO_COMPONENT_PAST_EOS)
                     rc = rule_component_eos(&g, v);
+                else if (r == MEDSEC_GATE_NO_UNCHECKED_COMPONENTS)
+                    rc = rule_unchecked(&g, v);
                 else
                     rc = findings_rule(&g, (enum medsec_gate_rule)r, v);
             }

@@ -211,6 +211,8 @@ static void scan_component(struct scan *S, size_t i)
         scan_product_path(S, have_purl ? &p : NULL);
     if (S->res->nfindings > S->comp_first)
         S->res->vulnerable_components++;
+    if (!S->rc)
+        scan_cover_component(S, i, have_purl ? &p : NULL);
 out_release_purl:
     S->purl = NULL;
     medsec_purl_release(&p);
@@ -230,12 +232,18 @@ medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom
                      .notes = notes,
                      .err = err ? err : &local};
     medsec_error_clear(S.err);
-    if (scan_load_cpes(&S) == MEDSEC_OK) {
+    S.rc = medsec_db_coverage(db, &S.dbcov, S.err);
+    if (!S.rc && sbom->ncomponents &&
+        !(out->cover = medsec_calloc(sbom->ncomponents, sizeof *out->cover)))
+        scan_nomem(&S);
+    if (!S.rc && scan_load_cpes(&S) == MEDSEC_OK) {
         for (size_t i = 0; i < sbom->ncomponents && !S.rc; i++) {
             out->components++;
             scan_component(&S, i);
         }
     }
+    if (!S.rc)
+        scan_cover_finish(&S);
     /* the vulnerabilities' details, once per identity */
     if (!S.rc)
         scan_vuln_details(&S);
@@ -257,6 +265,8 @@ void medsec_scan_result_release(struct medsec_scan_result *r)
     if (!r)
         return;
     medsec_free(r->findings);
+    medsec_free(r->cover);
+    medsec_free(r->ecosystems);
     medsec_arena_release(&r->arena);
     memset(r, 0, sizeof *r);
 }

@@ -28,6 +28,7 @@ struct cpe_config; /* one configuration loaded for evaluation (cpe_configs.c) */
 
 struct scan {
     struct medsec_db *db;
+    const struct medsec_db_coverage *dbcov; /* what the database can check (coverage.c) */
     const struct medsec_sbom *sbom;
     unsigned flags;
     struct medsec_scan_result *res;
@@ -83,6 +84,11 @@ void scan_product_path(struct scan *S, const struct medsec_purl *p);
 medsec_err scan_load_cpes(struct scan *S);
 void scan_cpe_path(struct scan *S);
 void scan_cpe_release(struct scan *S);
+
+/* coverage.c: the coverage of component @i, whose purl is @p (NULL: none or not valid), and the
+ * result's counts and ecosystems once every component is done */
+void scan_cover_component(struct scan *S, size_t i, const struct medsec_purl *p);
+void scan_cover_finish(struct scan *S);
 
 /* details.c: the record of vulnerability @id (made with the id alone when new; NULL on failure),
  * the details of every record from the database, and the table's memory */

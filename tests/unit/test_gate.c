@@ -267,8 +267,9 @@ static void test_resolved_passes(void **state)
     size_t skipped;
     medsec_gate_policy_default(&p);
     assert_int_equal(gate(RESOLVED, &p, NULL, NULL, TODAY, NULL, items, sizeof items, &skipped), 0);
-    /* the two rules on findings and no_stale_decisions, on two releases in the field */
-    assert_int_equal(skipped, 6);
+    /* the two rules on findings, no_stale_decisions and no_unchecked_components, on two releases in
+     * the field */
+    assert_int_equal(skipped, 8);
     struct medsec_db *db = fixture_db(path);
     assert_int_equal(gate(RESOLVED, &p, db, NULL, TODAY, NULL, items, sizeof items, &skipped), 0);
     assert_int_equal(skipped, 2); /* no_stale_decisions: no triage file was read */
@@ -474,6 +475,53 @@ static void test_rule_component_eos(void **state)
     drop_variant(dir);
 }
 
+/* The resolved variant with its pypi component's purl replaced by @purl. */
+static void variant_purl(char dir[64], const char *purl)
+{
+    variant(dir, NULL, NULL);
+    char path[128], sbom[8192];
+    snprintf(path, sizeof path, "%s/sbom/monitor-app.cdx.json", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    size_t len = fread(sbom, 1, sizeof sbom - 1, f);
+    fclose(f);
+    assert_true(len < sizeof sbom - 1);
+    sbom[len] = '\0';
+    const char *old = "pkg:pypi/example-pkg@2.1.4";
+    const char *at = strstr(sbom, old);
+    assert_non_null(at);
+    size_t off = (size_t)(at - sbom), n = len + strlen(purl) + 1;
+    char *out = malloc(n);
+    assert_non_null(out);
+    snprintf(out, n, "%.*s%s%s", (int)off, sbom, purl, sbom + off + strlen(old));
+    spill(path, out);
+    free(out);
+}
+
+static void test_rule_unchecked(void **state)
+{
+    (void)state;
+    struct medsec_gate_policy p;
+    char dir[64], items[4096], path[64];
+    size_t skipped;
+    only(&p, MEDSEC_GATE_NO_UNCHECKED_COMPONENTS, 30);
+    struct medsec_db *db = fixture_db(path);
+    assert_int_equal(gate(RESOLVED, &p, db, NULL, TODAY, NULL, items, sizeof items, NULL), 0);
+    /* the test database holds no Maven advisories; the purl specification defines no "nosuch" */
+    static const char *const purls[] = {"pkg:maven/org.example/example-pkg@2.1.4",
+                                        "pkg:nosuch/example-pkg@2.1.4"};
+    for (size_t i = 0; i < 2; i++) {
+        variant_purl(dir, purls[i]);
+        assert_int_equal(gate(dir, &p, db, NULL, TODAY, NULL, items, sizeof items, NULL), 1);
+        assert_string_equal(items, "example-pkg 2.1.4 (py-214 in sbom/monitor-app.cdx.json)");
+        /* without a database nobody knows: skipped, not passed */
+        assert_int_equal(gate(dir, &p, NULL, NULL, TODAY, NULL, items, sizeof items, &skipped), 0);
+        assert_int_equal(skipped, 2);
+        drop_variant(dir);
+    }
+    drop_db(db, path);
+}
+
 static void test_rule_requirements(void **state)
 {
     (void)state;
@@ -507,13 +555,14 @@ static void test_scope(void **state)
     assert_int_equal(medsec_gate_run(d, &p, &o, &r, &err), MEDSEC_OK);
     /* risk on the current version; per release on 1.0.0 and 0.9.0 (0.8.0 is out of the field);
      * requirements once */
-    assert_int_equal(r.n, 1 + 5 * 2 + 1); /* five rules per release since no_stale_decisions */
+    /* six rules per release since no_stale_decisions and no_unchecked_components */
+    assert_int_equal(r.n, 1 + 6 * 2 + 1);
     assert_string_equal(r.results[0].version, "1.0.0");
     assert_null(r.results[r.n - 1].version);
     medsec_gate_report_release(&r);
     o.version = "0.8.0";
     assert_int_equal(medsec_gate_run(d, &p, &o, &r, &err), MEDSEC_OK);
-    assert_int_equal(r.n, 1 + 5 + 1);
+    assert_int_equal(r.n, 1 + 6 + 1);
     for (size_t i = 0; i + 1 < r.n; i++)
         assert_string_equal(r.results[i].version, "0.8.0");
     medsec_gate_report_release(&r);
@@ -574,6 +623,7 @@ int main(void)
         cmocka_unit_test(test_rule_stale),
         cmocka_unit_test(test_rule_eos_plan),
         cmocka_unit_test(test_rule_component_eos),
+        cmocka_unit_test(test_rule_unchecked),
         cmocka_unit_test(test_rule_requirements),
         cmocka_unit_test(test_scope),
         cmocka_unit_test(test_run_nomem),

@@ -265,6 +265,103 @@ static void test_out_of_memory(void **state)
     }
 }
 
+static const struct medsec_scan_cover *cover_of(const struct medsec_scan_result *r, const char *ref)
+{
+    for (size_t i = 0; i < r->components; i++)
+        if (r->sbom->components[i].ref && strcmp(r->sbom->components[i].ref, ref) == 0)
+            return &r->cover[i];
+    fail_msg("no component %s", ref);
+    return NULL;
+}
+
+/* Coverage: what each component was checked against, or why not (medsec/scan.h). The test
+ * database has OSV golang, npm and pypi advisories, NVD CPE criteria and one CSAF document. */
+static void test_coverage(void **state)
+{
+    struct fixture *f = *state;
+    struct medsec_sbom *s = load(DATA "/sbom/unchecked.cdx.json");
+    struct medsec_scan_result r;
+    scan(f, s, 0, &r, NULL);
+    const unsigned osv_purl = MEDSEC_SCAN_COVER_BIT(MEDSEC_SCAN_BY_PURL, MEDSEC_ADV_OSV);
+    assert_int_equal(cover_of(&r, "jackson")->status, MEDSEC_SCAN_UNCHECKED_NO_DATA);
+    assert_string_equal(cover_of(&r, "jackson")->ecosystem, "maven");
+    assert_int_equal(cover_of(&r, "guava")->status, MEDSEC_SCAN_UNCHECKED_NO_DATA);
+    assert_int_equal(cover_of(&r, "zlib")->status, MEDSEC_SCAN_UNCHECKED_NO_DATA);
+    assert_int_equal(cover_of(&r, "odd")->status, MEDSEC_SCAN_UNCHECKED_UNKNOWN_TYPE);
+    assert_int_equal(cover_of(&r, "blob")->status, MEDSEC_SCAN_UNCHECKED_NO_ID);
+    assert_null(cover_of(&r, "blob")->ecosystem);
+    assert_int_equal(cover_of(&r, "requests")->status, MEDSEC_SCAN_CHECKED);
+    assert_true(cover_of(&r, "requests")->sources & osv_purl);
+    assert_int_equal(cover_of(&r, "subject")->status, MEDSEC_SCAN_COVER_SUBJECT);
+    assert_int_equal(r.checked, 1);
+    assert_int_equal(r.unchecked, 5);
+    assert_int_equal(r.by_status[MEDSEC_SCAN_UNCHECKED_NO_DATA], 3);
+    assert_int_equal(r.by_source[MEDSEC_SCAN_BY_PURL * MEDSEC_ADV_NSOURCES + MEDSEC_ADV_OSV], 1);
+    /* the SBOM's ecosystems, sorted, with what the database holds for each */
+    static const char *const names[] = {"conan", "maven", "nosuchtype", "pypi"};
+    assert_int_equal(r.necosystems, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(r.ecosystems[i].name, names[i]);
+    assert_int_equal(r.ecosystems[1].components, 2);
+    assert_int_equal(r.ecosystems[1].unchecked, 2);
+    assert_int_equal(r.ecosystems[1].entries, 0);
+    assert_false(r.ecosystems[2].known);
+    assert_int_equal(r.ecosystems[3].checked, 1);
+    assert_true(r.ecosystems[3].entries > 0);
+    char line[1024];
+    medsec_scan_coverage_text(&r, 10, line, sizeof line);
+    assert_non_null(strstr(line, "1 of 6 components checked (osv by purl 1)"));
+    assert_non_null(strstr(line, "maven 2 (no advisory data for the ecosystem in this database)"));
+    assert_non_null(strstr(line, "nosuchtype 1 (unknown purl type)"));
+    assert_non_null(strstr(line, "[jackson-databind 2.9.10, guava 24.1-jre, zlib"));
+    medsec_scan_result_release(&r);
+    /* with the purl path off, the pypi component is left out by the paths, not clean */
+    scan(f, s, MEDSEC_SCAN_NO_PURL, &r, NULL);
+    assert_int_equal(cover_of(&r, "requests")->status, MEDSEC_SCAN_UNCHECKED_PATH_OFF);
+    assert_int_equal(r.checked, 0);
+    medsec_scan_result_release(&r);
+    medsec_sbom_free(s);
+    /* CPEs are checked against NVD's criteria; "generic" purls alone have no data here */
+    scan(f, f->fw_only, 0, &r, NULL);
+    assert_int_equal(cover_of(&r, "fw")->status, MEDSEC_SCAN_CHECKED);
+    assert_true(cover_of(&r, "fw")->sources &
+                MEDSEC_SCAN_COVER_BIT(MEDSEC_SCAN_BY_CPE, MEDSEC_ADV_NVD));
+    medsec_scan_result_release(&r);
+}
+
+/* Reading the database's coverage fails cleanly at every allocation and leaves nothing behind. */
+static void test_coverage_out_of_memory(void **state)
+{
+    struct fixture *f = *state;
+    bool failed = true;
+    size_t tried = 0;
+    for (long n = 0; failed; n++) {
+        struct medsec_db *db = NULL;
+        struct medsec_error err;
+        /* the handle's context is the failing one: its reads allocate there */
+        struct medsec_ctx *ctx = failalloc_ctx_arm(-1);
+        assert_int_equal(medsec_db_open(ctx, f->path, MEDSEC_DB_READONLY, &db, &err), MEDSEC_OK);
+        size_t live = failalloc_live;
+        failalloc_ctx_arm(n);
+        const struct medsec_db_coverage *c = NULL;
+        medsec_err rc = medsec_db_coverage(db, &c, &err);
+        failed = failalloc_countdown < 0;
+        failalloc_ctx_arm(-1);
+        if (rc != MEDSEC_OK) {
+            assert_int_equal(rc, MEDSEC_ENOMEM);
+            assert_int_equal(failalloc_live, live);
+        } else {
+            assert_true(
+                medsec_db_coverage_entries(c, MEDSEC_DB_COVER_PURL, MEDSEC_ADV_OSV, "pypi") > 0);
+            assert_int_equal(medsec_db_coverage_entries(c, MEDSEC_DB_COVER_PURL, -1, "maven"), 0);
+        }
+        tried++;
+        medsec_db_close(db);
+    }
+    assert_true(tried > 1); /* the counts were read through the hook, which failed them */
+    assert_int_equal(failalloc_live, 0);
+}
+
 /* ---- on the database of all of ../shared/data/advisories (`test_scan shared`) ---- */
 
 static int setup_shared(void **state)
@@ -379,6 +476,8 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_product_path, setup, teardown),
         cmocka_unit_test_setup_teardown(test_order, setup, teardown),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_coverage, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_coverage_out_of_memory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
