@@ -1,0 +1,128 @@
+"""check_reports.py: `medsec triage --json` judged by docs/schema/triage-report.schema.json and by its counts.
+
+Validates (python3-jsonschema, Draft 2020-12; the coverage objects against docs/schema/scan-report.schema.json)
+every JSON golden of `medsec triage` (tests/triage/cases/*, those whose args run `triage` with --json) and live
+reports: both example devices over both triage test databases, with 0, 1 or 2 of the test triage files, for the
+releases in the field, every release (--all) and each release alone (--version). Each report must also keep what
+docs/triage.md states:
+- the summary counts the findings by status, and `remaining` counts those untriaged, stale or past due;
+- a past-due finding has a due date before today; a decided one (rule, hand, supplier, security file) that is not
+  in_triage has none;
+- the exit code is 1 exactly when something remains;
+- with --version V, every finding is of release V.
+
+usage: check_reports.py MEDSEC DB1 DB2 SOURCE_ROOT
+"""
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+
+SKIP = 77
+try:
+    import jsonschema
+except ImportError:  # Debian's python3-jsonschema is required; see scripts/deps.sh
+    print("SKIP: python3-jsonschema is not installed")
+    sys.exit(SKIP)
+
+NOW = "2026-11-28"
+DEVICES = ["examples/infusion-pump", "examples/glucose-cloud"]
+FILES = [[], ["tests/triage/data/pump-triage.yaml"],
+         ["tests/triage/data/pump-triage.yaml", "tests/triage/data/supplier-triage.yaml"]]
+STATUS_KEY = {"rule": "by_rule", "hand": "by_hand", "supplier": "by_supplier", "security file": "by_security_file",
+              "untriaged": "untriaged", "stale": "stale"}
+
+
+def run(medsec, root, args):
+    env = dict(os.environ, MEDSEC_NOW=NOW, NO_COLOR="1")
+    p = subprocess.run([medsec] + args, cwd=root, env=env, capture_output=True, text=True)
+    if p.returncode not in (0, 1):
+        raise RuntimeError(f"medsec {' '.join(args)}: exit {p.returncode}: {p.stderr.strip()}")
+    return p.returncode, p.stdout
+
+
+def versions(root, device):
+    with open(os.path.join(root, device, "device.yaml"), encoding="utf-8") as f:
+        return re.findall(r"^  - version: *(\S+)", f.read(), re.M)
+
+
+def check_counts(where, rep, failures, version=None):
+    s, fs = rep["summary"], rep["findings"]
+    if s["findings"] != len(fs):
+        failures.append(f"{where}: summary counts {s['findings']} findings, lists {len(fs)}")
+    for status, key in STATUS_KEY.items():
+        n = sum(1 for f in fs if f["status"] == status)
+        if s[key] != n:
+            failures.append(f"{where}: summary {key} {s[key]}, {n} listed")
+    past = sum(1 for f in fs if f["past_due"])
+    if s["past_due"] != past:
+        failures.append(f"{where}: summary past_due {s['past_due']}, {past} listed")
+    remaining = sum(1 for f in fs if f["status"] in ("untriaged", "stale") or f["past_due"])
+    if s["remaining"] != remaining:
+        failures.append(f"{where}: summary remaining {s['remaining']}, {remaining} listed")
+    for f in fs:
+        w = f"{where}: {f['release']} {f['name']} {f['vulnerability']}"
+        if f["past_due"] and not (f["due"] and f["due"] < NOW):
+            failures.append(f"{w}: past due with due {f['due']}")
+        decided = f["status"] in ("rule", "hand", "supplier", "security file")
+        if decided and f["state"] != "in_triage" and f["due"] is not None:
+            failures.append(f"{w}: decided ({f['status']}, {f['state']}) but due {f['due']}")
+        if version and f["release"] != version:
+            failures.append(f"{w}: listed under --version {version}")
+
+
+def main():
+    medsec, db1, db2, root = sys.argv[1:5]
+    sdir = os.path.join(root, "docs", "schema")
+    schema = json.load(open(os.path.join(sdir, "triage-report.schema.json"), encoding="utf-8"))
+    scan_schema = json.load(open(os.path.join(sdir, "scan-report.schema.json"), encoding="utf-8"))
+    jsonschema.Draft202012Validator.check_schema(schema)
+    resolver = jsonschema.RefResolver.from_schema(schema, store={scan_schema["$id"]: scan_schema})
+    validator = jsonschema.Draft202012Validator(schema, resolver=resolver)
+    failures = []
+    checked = 0
+
+    def judge(where, text, version=None):
+        nonlocal checked
+        try:
+            rep = json.loads(text)
+        except ValueError as e:
+            failures.append(f"{where}: not JSON: {e}")
+            return None
+        errors = sorted(validator.iter_errors(rep), key=lambda e: list(e.path))[:10]
+        for e in errors:
+            failures.append(f"{where}: {'/'.join(map(str, e.path))}: {e.message}")
+        checked += 1
+        if not errors:
+            check_counts(where, rep, failures, version)
+        return None if errors else rep
+
+    for case in sorted(glob.glob(os.path.join(root, "tests", "triage", "cases", "*"))):
+        with open(os.path.join(case, "args"), encoding="utf-8") as f:
+            args = f.read().split()
+        if not args or args[0] != "triage" or "--json" not in args or len(args) > 1 and args[1] in ("set", "sync"):
+            continue
+        with open(os.path.join(case, "stdout"), encoding="utf-8") as f:
+            judge(os.path.relpath(case, root), f.read())
+
+    for db in (db1, db2):
+        for files in FILES:
+            tf = [a for f in files for a in ("--triage", f)]
+            for dev in DEVICES:
+                for sel in [[], ["--all"]] + [["--version", v] for v in versions(root, dev)]:
+                    args = ["triage", dev, "--db", db] + tf + sel + ["--json"]
+                    where = " ".join(["triage", dev, os.path.basename(db)] + files + sel)
+                    code, out = run(medsec, root, args)
+                    rep = judge(where, out, sel[1] if sel[:1] == ["--version"] else None)
+                    if rep is not None and code != (1 if rep["summary"]["remaining"] else 0):
+                        failures.append(f"{where}: exit {code} with {rep['summary']['remaining']} remaining")
+    for f in failures:
+        print("FAIL:", f)
+    print(f"{checked} triage reports checked, {len(failures)} failures")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
