@@ -7,6 +7,9 @@
 #include "medsec/alloc.h"
 #include "medsec/buf.h"
 #include "medsec/device.h"
+#include "medsec/device_vex.h"
+#include "medsec/triage.h"
+#include "medsec/vex.h"
 #include "medsec/json.h"
 
 /* One cell description: "probable x critical = high". */
@@ -240,14 +243,26 @@ static int print_csv(struct cli_output *out, const struct medsec_risk_register *
     return ex;
 }
 
+/* The triage file's decision (by hand, by rule or by a supplier; not stale) about @vuln in @purl
+ * of @version. */
+static const struct medsec_vex_statement *triage_decide(void *ud, const char *vuln,
+                                                        const char *purl, const char *version)
+{
+    return medsec_vex_doc_find(ud, vuln, purl, version);
+}
+
 int cmd_risk(int argc, char **argv)
 {
     int format = CLI_TEXT;
     const char *output = NULL, *dbpath = NULL, *version = NULL;
+    struct cli_strings triage_files = {0};
     const struct cli_option opts[] = {
         {0, "db", CLI_OPT_STRING, &dbpath, 0, "PATH",
          "match the release's SBOMs against this vulnerability database\n"
-         "(as medsec scan does) and add a risk per finding the file does not assess"},
+         "(as medsec scan does) and add a risk per finding the file does not assess\n"
+         "and the triage file does not close"},
+        {0, "triage", CLI_OPT_STRINGS, &triage_files, 0, "FILE",
+         "with --db, read this triage file too (after the device's own;\nrepeatable)"},
         {0, "version", CLI_OPT_STRING, &version, 0, "V",
          "assess release V (default: the current version); every release in the\n"
          "field is summed up at the end either way"},
@@ -259,11 +274,13 @@ int cmd_risk(int argc, char **argv)
     };
     const struct cli_spec spec = {
         .cmd = "risk",
-        .usage = "medsec risk DIR [--db PATH] [--version V] [--json | --csv] [-o FILE]",
+        .usage = "medsec risk DIR [--db PATH [--triage FILE]...] [--version V] [--json | --csv] "
+                 "[-o FILE]",
         .about =
             "Print the security risk register of the device in DIR (docs/risk.md): for each threat,\n"
             "each known vulnerability the file assesses and, with --db, each vulnerability matching\n"
-            "finds in the release's SBOMs: exploitability from where an attacker must be (the ways\n"
+            "finds in the release's SBOMs and the triage file does not close (docs/triage.md):\n"
+            "exploitability from where an attacker must be (the ways\n"
             "in, each lowered by the controls on it), severity from the worst harm the attack can\n"
             "reach (the path is printed), the initial and residual risk in the device's acceptance\n"
             "matrix, the controls credited (with rationale and evidence) and those that are not,\n"
@@ -281,9 +298,14 @@ int cmd_risk(int argc, char **argv)
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
-    if (ex != EXIT_OK_)
+    if (ex != EXIT_OK_) {
+        cli_strings_release(&triage_files);
         return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    }
 
+    struct medsec_triage_session triage = {0};
+    struct medsec_vex_doc decided;
+    medsec_vex_doc_init(&decided);
     struct medsec_device *d = NULL;
     struct medsec_db *db = NULL;
     char *owned_db = NULL;
@@ -300,6 +322,20 @@ int cmd_risk(int argc, char **argv)
         goto out_release;
     if (dbpath && (ex = cli_open_vulndb("risk", dbpath, &db, &owned_db)) != EXIT_OK_)
         goto out_release;
+    /* with findings, the triage file's decisions (docs/triage.md) are the manufacturer's: what
+     * they close (not affected, false positive, fixed) adds no risk */
+    if (db) {
+        const struct medsec_triage_assess_opts ao = {cli_today(today), NULL, true};
+        rc = medsec_triage_session_open(cli_context(), args[0], triage_files.v, triage_files.n, db,
+                                        &ao, &triage, NULL, &err);
+        if (!rc && triage.has_file &&
+            !(rc = medsec_triage_decided_statements(&triage.report, NULL, &decided, &err)))
+            medsec_device_set_decide(d, triage_decide, &decided);
+        if (rc) {
+            ex = cli_fail(&err, rc);
+            goto out_release;
+        }
+    }
     if ((rc = medsec_device_risks(d, db, version, &reg, &st, &notes, &err)) ||
         (rc = medsec_risk_links_build(&links, &reg, medsec_device_model(d), &err)) ||
         (rc = medsec_device_versions(d, db, cli_today(today), &versions, &nversions, &err))) {
@@ -307,13 +343,16 @@ int cmd_risk(int argc, char **argv)
         goto out_release;
     }
     cli_print_diags(stderr, &notes);
-    if (db)
-        fprintf(
-            stderr,
-            "medsec risk: %zu finding%s in %zu SBOM%s of version %s: %zu added as risks, %zu left to "
-            "the file's own assessment\n",
-            st.findings, st.findings == 1 ? "" : "s", st.sboms, st.sboms == 1 ? "" : "s",
-            st.version ? st.version : "?", st.added, st.assessed);
+    if (db) {
+        fprintf(stderr,
+                "medsec risk: %zu finding%s in %zu SBOM%s of version %s: %zu added as risks, %zu "
+                "left to the file's own assessment",
+                st.findings, st.findings == 1 ? "" : "s", st.sboms, st.sboms == 1 ? "" : "s",
+                st.version ? st.version : "?", st.added, st.assessed);
+        if (triage.has_file)
+            fprintf(stderr, ", %zu closed by the triage file", st.decided);
+        fputc('\n', stderr);
+    }
     struct cli_output out;
     if ((ex = cli_output_open(&out, output)) != EXIT_OK_)
         goto out_release;
@@ -327,6 +366,9 @@ int cmd_risk(int argc, char **argv)
         ex = EXIT_FINDINGS;
     ex = cli_output_close(&out, ex);
 out_release:
+    cli_strings_release(&triage_files);
+    medsec_vex_doc_release(&decided);
+    medsec_triage_session_close(&triage);
     medsec_device_versions_free(versions, nversions);
     medsec_diags_release(&notes);
     medsec_risk_links_release(&links);

@@ -98,6 +98,7 @@ struct medsec_device_risk_stats {
     size_t findings;     /* findings of the scan */
     size_t added;        /* risks added for them */
     size_t assessed;     /* findings left to the file's own assessment (`vulnerabilities:`) */
+    size_t decided; /* findings a decision outside the file closed (medsec_device_set_decide) */
 };
 
 /*
@@ -106,6 +107,9 @@ struct medsec_device_risk_stats {
  * evidence) and per known vulnerability the file assesses; with @db (may be NULL), also one per
  * vulnerability that matching that release's SBOMs finds and the file does not assess. The
  * register is the caller's: release it with medsec_risk_register_release (also after a failure).
+ * A finding that the device's decide hook (medsec_device_set_decide: the triage file) decides not
+ * affected, a false positive or fixed adds no risk (counted in @stats->decided); one it decides
+ * exploitable or leaves in triage adds its risk as the feed scores it.
  * @stats may be NULL; it is filled only when @db is given. @notes (may be NULL) gets a warning per
  * risk whose reach is unknown. MEDSEC_ENOTFOUND when @version is not one of the file's.
  */

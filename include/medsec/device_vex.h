@@ -25,6 +25,11 @@ typedef const struct medsec_vex_statement *(*medsec_vex_decide_fn)(void *ud, con
                                                                    const char *purl,
                                                                    const char *version);
 
+/* Let @decide (NULL: none) speak for the manufacturer in the registers medsec_device_risks and
+ * medsec_device_versions make with a database: a finding it decides not affected, a false positive
+ * or fixed adds no risk. @ud must outlive the device's use. */
+void medsec_device_set_decide(struct medsec_device *d, medsec_vex_decide_fn decide, void *ud);
+
 /*
  * Fill @out (initialised here; release it with medsec_vex_doc_release, also after a failure) with
  * the statements of release @version of @d (NULL: the current version):

@@ -5,6 +5,7 @@
 
 #include "medsec/alloc.h"
 #include "medsec/device.h"
+#include "medsec/device_vex.h"
 #include "medsec/file.h"
 
 struct medsec_device {
@@ -23,7 +24,31 @@ struct medsec_device {
     const char **rules; /* copies of the caller's extra catalogs */
     size_t nrules;
     unsigned threat_flags;
+    /* decisions made outside the security file (the triage file), for the registers with @db */
+    medsec_vex_decide_fn decide;
+    void *decide_ud;
 };
+
+void medsec_device_set_decide(struct medsec_device *d, medsec_vex_decide_fn decide, void *ud)
+{
+    d->decide = decide;
+    d->decide_ud = ud;
+}
+
+/* Has a decision outside the security file closed finding @vu in @c of release @version: not
+ * affected, a false positive, or fixed? */
+static bool decided_closed(const struct medsec_device *d, const struct medsec_scan_vuln *vu,
+                           const struct medsec_sbom_component *c, const char *version)
+{
+    if (!d->decide)
+        return false;
+    const char *product = c->purl ? c->purl : c->ncpes ? c->cpes[0] : NULL;
+    const struct medsec_vex_statement *s = d->decide(d->decide_ud, vu->id, product, version);
+    for (size_t k = 0; !s && k < vu->naliases; k++)
+        s = d->decide(d->decide_ud, vu->aliases[k], product, version);
+    return s && (s->state == MEDSEC_VEX_NOT_AFFECTED || s->state == MEDSEC_VEX_FALSE_POSITIVE ||
+                 s->state == MEDSEC_VEX_RESOLVED || s->state == MEDSEC_VEX_RESOLVED_PEDIGREE);
+}
 
 static medsec_err nomem(struct medsec_error *err)
 {
@@ -308,7 +333,7 @@ static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db,
     struct medsec_scan_result *res = medsec_calloc(nset ? nset : 1, sizeof *res);
     struct medsec_risk_finding *f = NULL;
     struct medsec_scan_opts opts = {0};
-    size_t total = 0, done = 0, before = reg->n;
+    size_t total = 0, done = 0, before = reg->n, decided = 0;
     medsec_err rc = set && res ? MEDSEC_OK : nomem(err);
     for (size_t i = 0; i < nset && !rc; i++) {
         struct medsec_diags matcher =
@@ -324,6 +349,10 @@ static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db,
             const struct medsec_scan_finding *sf = &res[i].findings[k];
             const struct medsec_scan_vuln *vu = sf->vuln;
             const struct medsec_sbom_component *c = &set[i]->sbom->components[sf->component];
+            if (decided_closed(d, vu, c, v->version)) {
+                decided++;
+                continue;
+            }
             f[done++] = (struct medsec_risk_finding){
                 .id = vu->id,
                 .aliases = (const char *const *)vu->aliases,
@@ -344,8 +373,8 @@ static medsec_err add_findings(struct medsec_device *d, struct medsec_db *db,
     if (!rc)
         rc = medsec_risk_add_findings(reg, m, f, done, 0, &assessed, notes, err);
     if (!rc && stats)
-        *stats = (struct medsec_device_risk_stats){v ? v->version : NULL, nset, done,
-                                                   reg->n - before, assessed};
+        *stats = (struct medsec_device_risk_stats){v ? v->version : NULL, nset,     done + decided,
+                                                   reg->n - before,       assessed, decided};
     medsec_free(f);
     for (size_t i = 0; res && i < nset; i++)
         medsec_scan_result_release(&res[i]);

@@ -9,11 +9,16 @@ docs/triage.md states:
 - a past-due finding has a due date before today; a decided one (rule, hand, supplier, security file) that is not
   in_triage has none;
 - the exit code is 1 exactly when something remains;
-- with --version V, every finding is of release V.
+- with --version V, every finding is of release V;
+- `medsec risk --db` (same database and triage files) has a risk R-VULN@COMPONENT for exactly the findings of the
+  current release that the triage leaves open or affected (untriaged, stale, or decided exploitable or in triage;
+  those the security file assesses have its own risks): what the triage file closes adds no risk.
 
 usage: check_reports.py MEDSEC DB1 DB2 SOURCE_ROOT
 """
+import csv
 import glob
+import io
 import json
 import os
 import re
@@ -73,6 +78,24 @@ def check_counts(where, rep, failures, version=None):
             failures.append(f"{w}: listed under --version {version}")
 
 
+CLOSED = {"not_affected", "false_positive", "resolved", "resolved_with_pedigree"}
+
+
+def check_risk(where, medsec, root, dev, db, tf, failures):
+    """The register's finding risks are the current release's findings the triage leaves open or affected."""
+    _, out = run(medsec, root, ["risk", dev, "--db", db, "--csv"] + tf)
+    rows = list(csv.reader(io.StringIO(out)))
+    risks = {tuple(r[0][2:].split("@", 1)) for r in rows[1:] if r and r[0].startswith("R-") and "@" in r[0]}
+    with open(os.path.join(root, dev, "device.yaml"), encoding="utf-8") as f:
+        current = re.search(r"^  current_version: *(\S+)", f.read(), re.M).group(1)
+    _, out = run(medsec, root, ["triage", dev, "--db", db, "--version", current, "--json"] + tf)
+    want = {(f["vulnerability"], f["component"]) for f in json.loads(out)["findings"]
+            if f["status"] != "security file" and (f["status"] in ("untriaged", "stale") or f["state"] not in CLOSED)}
+    if risks != want:
+        failures.append(f"{where}: risk --db has {len(risks)} finding risks, the triage leaves {len(want)} open: "
+                        f"extra {sorted(risks - want)[:3]}, missing {sorted(want - risks)[:3]}")
+
+
 def main():
     medsec, db1, db2, root = sys.argv[1:5]
     sdir = os.path.join(root, "docs", "schema")
@@ -111,6 +134,7 @@ def main():
         for files in FILES:
             tf = [a for f in files for a in ("--triage", f)]
             for dev in DEVICES:
+                check_risk(" ".join(["risk", dev, os.path.basename(db)] + files), medsec, root, dev, db, tf, failures)
                 for sel in [[], ["--all"]] + [["--version", v] for v in versions(root, dev)]:
                     args = ["triage", dev, "--db", db] + tf + sel + ["--json"]
                     where = " ".join(["triage", dev, os.path.basename(db)] + files + sel)
