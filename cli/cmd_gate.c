@@ -9,9 +9,11 @@
 #include "medsec/alloc.h"
 #include "medsec/buf.h"
 #include "medsec/device.h"
+#include "medsec/device_vex.h"
 #include "medsec/gate.h"
 #include "medsec/json.h"
 #include "medsec/triage.h"
+#include "medsec/vex.h"
 
 /* "rule" or "rule (version V)". */
 static void check_name(char *buf, size_t cap, const struct medsec_gate_result *res)
@@ -456,6 +458,8 @@ int cmd_gate(int argc, char **argv)
     struct medsec_error err;
     medsec_err rc;
     char today[11];
+    struct medsec_vex_doc decided;
+    medsec_vex_doc_init(&decided);
     if (policy_path) {
         if ((rc = medsec_gate_policy_load(policy_path, &policy, &err))) {
             ex = cli_fail(&err, rc);
@@ -488,6 +492,15 @@ int cmd_gate(int argc, char **argv)
                 goto out_release;
             }
             stale[nstale++].version = it->target->version;
+        }
+        /* the register of no_unjustified_residual_risk is medsec risk's: what the triage file
+         * closes adds no risk */
+        if (triage.has_file) {
+            if ((rc = medsec_triage_decided_statements(&triage.report, NULL, &decided, &err))) {
+                ex = cli_fail(&err, rc);
+                goto out_release;
+            }
+            medsec_device_set_decide(d, medsec_vex_doc_decide, &decided);
         }
     }
     const struct medsec_gate_opts o = {cli_today(today), version,         db,    triage_decide,
@@ -523,6 +536,7 @@ int cmd_gate(int argc, char **argv)
     ex = cli_output_close(&out, ex);
 out_release:
     cli_strings_release(&triage_files);
+    medsec_vex_doc_release(&decided);
     medsec_free(stale);
     medsec_triage_session_close(&triage);
     medsec_buf_release(&b);

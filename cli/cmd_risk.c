@@ -243,14 +243,6 @@ static int print_csv(struct cli_output *out, const struct medsec_risk_register *
     return ex;
 }
 
-/* The triage file's decision (by hand, by rule or by a supplier; not stale) about @vuln in @purl
- * of @version. */
-static const struct medsec_vex_statement *triage_decide(void *ud, const char *vuln,
-                                                        const char *purl, const char *version)
-{
-    return medsec_vex_doc_find(ud, vuln, purl, version);
-}
-
 int cmd_risk(int argc, char **argv)
 {
     int format = CLI_TEXT;
@@ -330,7 +322,7 @@ int cmd_risk(int argc, char **argv)
                                         &ao, &triage, NULL, &err);
         if (!rc && triage.has_file &&
             !(rc = medsec_triage_decided_statements(&triage.report, NULL, &decided, &err)))
-            medsec_device_set_decide(d, triage_decide, &decided);
+            medsec_device_set_decide(d, medsec_vex_doc_decide, &decided);
         if (rc) {
             ex = cli_fail(&err, rc);
             goto out_release;

@@ -71,13 +71,6 @@ static int sign_to(const char *path, const char *data, size_t len, const char *k
     return rc ? cli_fail(&err, rc) : EXIT_OK_;
 }
 
-/* The triage file's decision (by hand or by rule, not stale) about @vuln in @purl of @version. */
-static const struct medsec_vex_statement *triage_decide(void *ud, const char *vuln,
-                                                        const char *purl, const char *version)
-{
-    return medsec_vex_doc_find(ud, vuln, purl, version);
-}
-
 /* One release's document: to @path (NULL: standard output), signed when @keypath is set; the
  * triage file's decisions (@decided, may be NULL) win over the security file and the feeds. */
 static int write_one(struct medsec_device *d, struct medsec_db *db, const char *version,
@@ -88,8 +81,8 @@ static int write_one(struct medsec_device *d, struct medsec_db *db, const char *
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_error err;
     int ex = EXIT_OK_;
-    medsec_err rc =
-        medsec_device_vex(d, db, version, decided ? triage_decide : NULL, decided, &doc, &err);
+    medsec_err rc = medsec_device_vex(d, db, version, decided ? medsec_vex_doc_decide : NULL,
+                                      decided, &doc, &err);
     if (!rc) {
         doc.publisher_namespace = ns;
         rc = medsec_vex_write(&doc, fmt, &b, &err);

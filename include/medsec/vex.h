@@ -206,6 +206,10 @@ bool medsec_vex_statement_names(const struct medsec_vex_statement *s, const char
 const struct medsec_vex_statement *medsec_vex_doc_find(const struct medsec_vex_doc *d,
                                                        const char *vuln, const char *product,
                                                        const char *release);
+/* medsec_vex_doc_find on document @doc, in the shape of a decide hook (medsec_vex_decide_fn in
+ * medsec/device_vex.h): what a document of decisions says about @vuln in @product of @release. */
+const struct medsec_vex_statement *medsec_vex_doc_decide(void *doc, const char *vuln,
+                                                         const char *product, const char *release);
 
 #ifdef __cplusplus
 }

@@ -156,3 +156,9 @@ const struct medsec_vex_statement *medsec_vex_doc_find(const struct medsec_vex_d
     }
     return NULL;
 }
+
+const struct medsec_vex_statement *medsec_vex_doc_decide(void *doc, const char *vuln,
+                                                         const char *product, const char *release)
+{
+    return medsec_vex_doc_find(doc, vuln, product, release);
+}
