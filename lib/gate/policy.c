@@ -31,8 +31,8 @@ static const char *const rule_summaries[MEDSEC_GATE_RULE_COUNT] = {
     "no triage decision made against an advisory that has changed since",
     "no release in the field past its end of support without a plan",
     "no shipped component past its end of support",
-    "no shipped component that the vulnerability database could not check (no advisory data for "
-    "its ecosystem, no purl or CPE, unknown purl type)",
+    ("no shipped component that the vulnerability database could not check (no advisory data for "
+     "its ecosystem, no purl or CPE, unknown purl type)"),
     "every requirement verified by passing evidence",
 };
 

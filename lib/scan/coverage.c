@@ -118,11 +118,9 @@ void scan_cover_finish(struct scan *S)
             e->known = medsec_purl_type_known(type);
         }
         e->components++;
-        unsigned purl_mask = 0, cpe_mask = 0;
-        for (unsigned s = 0; s < MEDSEC_ADV_NSOURCES; s++) {
+        unsigned purl_mask = 0;
+        for (unsigned s = 0; s < MEDSEC_ADV_NSOURCES; s++)
             purl_mask |= MEDSEC_SCAN_COVER_BIT(MEDSEC_SCAN_BY_PURL, s);
-            cpe_mask |= MEDSEC_SCAN_COVER_BIT(MEDSEC_SCAN_BY_CPE, s);
-        }
         if (cv->status != MEDSEC_SCAN_CHECKED)
             e->unchecked++;
         else if (cv->sources & purl_mask)
