@@ -348,6 +348,9 @@ static void test_alpine(void **state)
     INVALID(MEDSEC_VS_ALPINE, bad);
 }
 
+/* composer/semver 3.3 (Debian's php-composer-semver): VersionParser::normalize(), then PHP's
+ * version_compare() of the normalized forms (each row checked with
+ * tests/judges/composer_judge.php). */
 static void test_composer(void **state)
 {
     (void)state;
@@ -359,13 +362,32 @@ static void test_composer(void **state)
         {"1.0rc1", "1.0", -1},
         {"1.0", "1.0pl1", -1},
         {"v1.2.3", "1.2.3", 0},
-        {"1.0", "1.0.0", -1},
-        {"1.0-stable", "1.0-dev", -1},
+        {"1.0", "1.0.0", 0},              /* both normalize to 1.0.0.0 */
+        {"4.3", "4.3.0.0", 0},            /* four-part numbers */
+        {"1.0-stable", "1.0", 0},         /* "stable" is the release itself */
+        {"1.0-stable", "1.0-dev", 1},     /* ... so it is newer than its dev */
+        {"1.0-STABLE", "1.0-dev", -1},    /* only lower-case "stable" drops: 1.0.0.0-stable */
+        {"1.0-p1", "1.0", 1},             /* 1.0.0.0-patch1 */
+        {"1.0-p1", "1.0.1", -1},          /* ... before the next release */
+        {"1.0-pl2", "1.0-patch2", 0},     /* p, pl, patch */
+        {"1.0-b2", "1.0-beta2", 0},       /* b, beta; a, alpha */
+        {"1.2.3.4", "1.2.3", 1},          /* 1.2.3.4 vs 1.2.3.0 */
+        {"V2.0", "2.0.0.0", 0},           /* "v" in any case */
+        {"1.0@beta", "1.0", 0},           /* stability flag dropped */
+        {"1.0+build.5", "1.0", 0},        /* build metadata dropped */
+        {"1.0 as 2.0", "1.0", 0},         /* an alias is its first version */
+        {"1.0-bdev", "1.0-beta-dev", 0},  /* "b" then "dev" */
+        {"2010-01-02", "2010.01.02", -1}, /* a date: 2010.01.02, not padded; 2010.01.02.0 */
+        {"1.x-dev", "1.99", 1},           /* numeric branch: 1.9999999.9999999.9999999-dev */
         {"2.0.0-beta.2", "2.0.0-beta.10", -1},
-        {"99999999999999999999", "100000000000000000000", -1},
+        {"1.2.", "1.2", 0}, /* a trailing separator is an empty modifier */
     };
     ROWS(MEDSEC_VS_COMPOSER, rows);
-    static const char *const bad[] = {"", "v", "1.2.", "1 2"};
+    /* dev- branches and master are never ordered; 1.2.3.4.5 has five numbers; 20 digits are neither
+     * a version (at most 5 digits first) nor a date (at most 19 digits) */
+    static const char *const bad[] = {
+        "",       "v",         "1._",     "1 2",     "dev-master",
+        "master", "1.2.3.4.5", "1.2.3.#", "1.0-foo", "99999999999999999999"};
     INVALID(MEDSEC_VS_COMPOSER, bad);
 }
 
