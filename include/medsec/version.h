@@ -21,7 +21,9 @@ enum medsec_vscheme {
     MEDSEC_VS_ALPINE,      /* "apk": apk-tools */
     MEDSEC_VS_GEM,         /* "gem": Gem::Version */
     MEDSEC_VS_NUGET,       /* "nuget": NuGet.Versioning */
-    MEDSEC_VS_COMPOSER,    /* "composer": Packagist / Composer */
+    MEDSEC_VS_COMPOSER,    /* "composer": Packagist / Composer (composer/semver) */
+    MEDSEC_VS_ALPM,        /* "alpm": Arch Linux, libalpm's vercmp */
+    MEDSEC_VS_CONAN,       /* "conan": Conan 2 */
     MEDSEC_VS_COUNT
 };
 

@@ -1,5 +1,5 @@
 /* fuzz_vers.c: libFuzzer harness for vers: parsing, formatting and containment and the scheme-B
- * comparators. */
+ * comparators (and alpm, conan). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ver = nl + 1;
     }
     static const enum medsec_vscheme schemes[] = {
-        MEDSEC_VS_GENERIC, MEDSEC_VS_DEBIAN, MEDSEC_VS_RPM, MEDSEC_VS_ALPINE, MEDSEC_VS_COMPOSER};
+        MEDSEC_VS_GENERIC,  MEDSEC_VS_DEBIAN, MEDSEC_VS_RPM,  MEDSEC_VS_ALPINE,
+        MEDSEC_VS_COMPOSER, MEDSEC_VS_ALPM,   MEDSEC_VS_CONAN};
     for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
         int r;
         struct medsec_error err;

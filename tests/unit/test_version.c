@@ -391,6 +391,375 @@ static void test_composer(void **state)
     INVALID(MEDSEC_VS_COMPOSER, bad);
 }
 
+/* Arch Linux: libalpm's alpm_pkg_vercmp() (pacman's vercmp); every row as libalpm13 6.0.2 answers
+ * it (tests/judges/alpm_judge.py). */
+static void test_alpm(void **state)
+{
+    (void)state;
+    static const struct row rows[] = {
+        {"1.5.0", "1.5.0", 0},
+        {"1.5.1", "1.5.0", 1},
+        {"1.5.1", "1.5", 1},
+        {"1.5.0-1", "1.5.0-1", 0},
+        {"1.5.0-1", "1.5.0-2", -1},
+        {"1.5.0-1", "1.5.1-1", -1},
+        {"1.5.0-2", "1.5.1-1", -1},
+        {"1.5-1", "1.5", 0},  /* a missing release matches any */
+        {"1.5-1", "1.5-", 1}, /* an empty release is a release */
+        {"1.0a", "1.0", -1},  /* a letter run is older than nothing */
+        {"1.0a", "1.0b", -1},
+        {"1.0alpha", "1.0", -1},
+        {"1.0", "1.0.a", -1}, /* ... but a separator then letters is newer */
+        {"1.0.a", "1.0.1", -1},
+        {"1.0..0", "1.0.0", 1}, /* separator runs of different lengths decide */
+        {"1.0.", "1.0", 1},     /* a trailing separator is newer */
+        {"1_0", "1.0", 0},      /* any non-alphanumeric separates */
+        {"1:1.0", "2.0", 1},    /* epoch first */
+        {"0:1.0", "1.0", 0},
+        {":1.0", "1.0", 0}, /* an empty epoch is 0 */
+        {"1:1.0-1", "1:1.0-2", -1},
+        {"1.0-1.1", "1.0-1", 1},
+        {"010", "10", 0},      /* numbers by value */
+        {"1.0~rc1", "1.0", 1}, /* no rpm-style tilde */
+        {"1.0+2", "1.0.2", 0},
+        {"a", "1", -1}, /* numbers beat letters */
+    };
+    ROWS(MEDSEC_VS_ALPM, rows);
+    static const char *const bad[] = {"", "1 0", "1.0\t", "\x01"};
+    INVALID(MEDSEC_VS_ALPM, bad);
+}
+
+/* Conan 2 versions (conan/internal/model/version.py): every row below is one of Conan's own unit
+ * cases, test/unittests/model/version/test_version_comparison.py @ 17511e60 ("v1 < v2" and equality
+ * lists). */
+static void test_conan(void **state)
+{
+    (void)state;
+    static const struct row rows[] = {
+        {"1", "2", -1},
+        {"1.0", "1.1", -1},
+        {"1.0.2", "1.1.0", -1},
+        {"1.3", "1.22", -1},
+        {"1.1.3", "1.1.22", -1},
+        {"1.1.1.3", "1.1.1.22", -1},
+        {"1.1.1.1.3", "1.1.1.1.22", -1},
+        {"1.0", "2", -1},
+        {"1.2", "1.3.1", -1},
+        {"1.0.2", "1.1", -1},
+        {"1.2.3", "1.11", -1},
+        {"1.2", "1.2.3", -1},
+        {"1.2.2.2", "1.2.3", -1},
+        {"1.2.3", "1.2.3.2", -1},
+        {"4", "4.0.1", -1},
+        {"4", "4.0.0.1", -1},
+        {"1.1.a", "1.1.b", -1},
+        {"1.1.1.abc", "1.1.1.abz", -1},
+        {"a.b.c", "b.c", -1},
+        {"1.1", "1.a", -1},
+        {"1.1", "1.1a", -1},
+        {"1.1", "1.1.a", -1},
+        {"1.1.a", "1.2", -1},
+        {"1.1+b1", "1.1+b2", -1},
+        {"1.1", "1.1+b2", -1},
+        {"1.1+b1", "1.2", -1},
+        {"1.1+b.3", "1.1+b.22", -1},
+        {"1.1-pre1", "1.1-pre2", -1},
+        {"1.1-alpha.3", "1.1-alpha.22", -1},
+        {"1.1-alpha.3+b1", "1.1-alpha.3+b2", -1},
+        {"1.1-alpha.1", "1.1", -1},
+        {"1.1", "1.2-alpha1", -1},
+        {"1.1-alpha.1", "1.1.0", -1},
+        {"1.0.0-", "1.0.0-alpha1", -1},
+        {"1.2-rc1", "1.2.0", -1},
+        {"1.1.9", "1.2-rc1", -1},
+        {"1.2.1-dev", "1.2.1", -1},
+        {"1.2.1-dev", "1.2.2", -1},
+        {"1.2.1-dev", "1.3", -1},
+        {"1.2.1-dev", "1.3-alpha", -1},
+        {"1.2.0", "1.2.1-dev", -1},
+        {"1.2", "1.2.1-dev", -1},
+        {"1.2-alpha", "1.2.1-dev", -1},
+        {"0.0.1-3", "0.0.1", -1},
+        {"0.0.1-3-1", "0.0.1", -1},
+        {"0.0.1-3-1", "0.0.1-4", -1},
+        {"0.0.1-3", "0.0.1-3-1", -1},
+        {"1.1-pre.1", "1.1+b.1", -1},
+        {"1.1-pre.1", "1.1-pre.1+b.1", -1},
+        {"1.1-pre.1+b.1", "1.1-pre.1+b.2", -1},
+        {"1.1+b.1", "1.2-pre.1+b.2", -1},
+        {"1.0.0-+2", "1.0.0+2", -1},
+        {"1.0.0-+2", "1.0.0+1", -1},
+        {"1.1*", "1.20", -1}, /* asterisks are before digits */
+        {"1.1.*", "1.20", -1},
+        {"1.2.2", "1.3.*", -1},
+        {"1.2.2", "1.2.3*", -1},
+        {"cci.20230101", "cci.20240101", -1},
+        {"1", "1.0", 0},
+        {"1", "1.0.0", 0},
+        {"1.0", "1.0.0", 0},
+        {"1.0", "1.0.0.0", 0},
+        {"1-pre1", "1.0-pre1", 0},
+        {"1-pre1", "1.0.0-pre1", 0},
+        {"1.0-pre1", "1.0.0-pre1", 0},
+        {"1.0-pre1.0", "1.0.0-pre1", 0},
+        {"1-pre1+b1", "1.0-pre1+b1", 0},
+        {"1-pre1+b1", "1.0.0-pre1+b1", 0},
+        {"1.0-pre1+b1", "1.0.0-pre1+b1", 0},
+        {"1+b1", "1.0+b1", 0},
+        {"1+b1", "1.0+b1.0", 0},
+        {"1+b1", "1.0.0+b1", 0},
+        {"1.0+b1", "1.0.0+b1", 0},
+        {"1.2.3", "1.2.3", 0},
+    };
+    ROWS(MEDSEC_VS_CONAN, rows);
+    static const struct row more[] = {
+        {"4.0.0+abc", "4.0.0+xyz", -1}, /* build metadata differs: text order (conan issue 5900) */
+        {"1.2.3b.4", "1.2.3c", -1},     /* "3b" < "3c" as texts */
+        {"1.2.3b", "1.2.4", -1},        /* an int against a text: str(4) = "4" > "3b" */
+        {"1.10", "1.9a", -1},           /* "10" < "9a" as texts */
+        {"1.01", "1.1", 0},             /* int("01") = 1 */
+        {"1.1_0", "1.10", 0},           /* int("1_0") = 10, as Python reads it */
+    };
+    ROWS(MEDSEC_VS_CONAN, more);
+    static const char *const bad[] = {"", "1 0", " 1", "1.0\x7f", "1.\xc3\xa9"};
+    INVALID(MEDSEC_VS_CONAN, bad);
+}
+
+static medsec_err conan_auto(const char *r, const char *v, bool *out, struct medsec_error *err)
+{
+    return medsec_conan_range_contains(r, v, MEDSEC_CONAN_PRE_AUTO, out, err);
+}
+
+static medsec_err conan_include(const char *r, const char *v, bool *out, struct medsec_error *err)
+{
+    return medsec_conan_range_contains(r, v, MEDSEC_CONAN_PRE_INCLUDE, out, err);
+}
+
+static medsec_err conan_exclude(const char *r, const char *v, bool *out, struct medsec_error *err)
+{
+    return medsec_conan_range_contains(r, v, MEDSEC_CONAN_PRE_EXCLUDE, out, err);
+}
+
+/* Conan 2 version ranges (conan/internal/model/version_range.py): the rows are Conan's own cases,
+ * test/unittests/model/version/test_version_range.py @ 097c4ed4 (test_range with resolve_prerelease
+ * None, test_range_prereleases_conf with True / False / None, test_wrong_range_syntax,
+ * test_wrong_range_option_syntax) and test_version_comparison.py's test_version_in_range. The
+ * "1.2.3.*" pattern rows of that newer test are left out (docs/versions.md). */
+static void test_conan_ranges(void **state)
+{
+    (void)state;
+    static const struct range_row autop[] = {
+        {"=1.0.0", "1.0.0", MEDSEC_OK, true},
+        {"=1.0.0", "0.1", MEDSEC_OK, false},
+        {">1.0.0", "1.0.1", MEDSEC_OK, true},
+        {">1.0.0", "0.1", MEDSEC_OK, false},
+        {"<2.0", "1.0.1", MEDSEC_OK, true},
+        {"<2.0", "2.1", MEDSEC_OK, false},
+        {">1 <2.0", "1.5.1", MEDSEC_OK, true},
+        {">1 <2.0", "0.1", MEDSEC_OK, false},
+        {">1 <2.0", "2.1", MEDSEC_OK, false},
+        {"~2.5", "2.5.0", MEDSEC_OK, true},
+        {"~2.5", "2.5.3", MEDSEC_OK, true},
+        {"~2.5", "2.7", MEDSEC_OK, false},
+        {"~2.5", "2.6.1", MEDSEC_OK, false},
+        {"~2.5.1", "2.5.1", MEDSEC_OK, true},
+        {"~2.5.1", "2.5.3", MEDSEC_OK, true},
+        {"~2.5.1", "2.5", MEDSEC_OK, false},
+        {"~2.5.1", "2.6.1", MEDSEC_OK, false},
+        {"~2.5.1.3", "2.5.1.4", MEDSEC_OK, true},
+        {"~2.5.1.3", "2.5.3", MEDSEC_OK, true},
+        {"~2.5.1.3", "2.5.1", MEDSEC_OK, false},
+        {"~2.5.1.3", "2.6.1", MEDSEC_OK, false},
+        {"~1", "1.3", MEDSEC_OK, true},
+        {"~1", "1.8.1", MEDSEC_OK, true},
+        {"~1", "0.8", MEDSEC_OK, false},
+        {"~1", "2.2", MEDSEC_OK, false},
+        {"^1.2", "1.2.1", MEDSEC_OK, true},
+        {"^1.2", "1.51", MEDSEC_OK, true},
+        {"^1.2", "1", MEDSEC_OK, false},
+        {"^1.2", "2", MEDSEC_OK, false},
+        {"^1.2", "2.0.1", MEDSEC_OK, false},
+        {"^1.2.3", "1.2.3", MEDSEC_OK, true},
+        {"^1.2.3", "1.2.4", MEDSEC_OK, true},
+        {"^1.2.3", "2", MEDSEC_OK, false},
+        {"^1.2.3", "2.1", MEDSEC_OK, false},
+        {"^1.2.3", "2.0.1", MEDSEC_OK, false},
+        {"^0.1.2", "0.1.3", MEDSEC_OK, true},
+        {"^0.1.2", "0.1.44", MEDSEC_OK, true},
+        {"^0.1.2", "1", MEDSEC_OK, false},
+        {"^0.1.2", "0.3", MEDSEC_OK, false},
+        {"^0.1.2", "0.2.1", MEDSEC_OK, false},
+        {"1.0.0", "1.0.0", MEDSEC_OK, true},
+        {"1.0.0", "2", MEDSEC_OK, false},
+        {"1.0.0", "1.0.1", MEDSEC_OK, false},
+        {"*", "1.0", MEDSEC_OK, true},
+        {"*", "a.b", MEDSEC_OK, true},
+        {"1.0.0 || 2.1.3", "1.0.0", MEDSEC_OK, true},
+        {"1.0.0 || 2.1.3", "2.1.3", MEDSEC_OK, true},
+        {"1.0.0 || 2.1.3", "2", MEDSEC_OK, false},
+        {"1.0.0 || 2.1.3", "1.0.1", MEDSEC_OK, false},
+        {">1 <2.0 || ^3.2 ", "1.5", MEDSEC_OK, true},
+        {">1 <2.0 || ^3.2 ", "3.3", MEDSEC_OK, true},
+        {">1 <2.0 || ^3.2 ", "2.1", MEDSEC_OK, false},
+        {">1 <2.0 || ^3.2 ", "0.1", MEDSEC_OK, false},
+        {">1 <2.0 || ^3.2 ", "5", MEDSEC_OK, false},
+        {"*, include_prerelease=True", "1.0", MEDSEC_OK, true},
+        {"*, include_prerelease=True", "1.0-pre.1", MEDSEC_OK, true},
+        {"*, include_prerelease=True", "0.0.0", MEDSEC_OK, true},
+        {"*, include_prerelease=True", "0.0.0-pre.1", MEDSEC_OK, true},
+        {", include_prerelease=True", "1.0", MEDSEC_OK, true},
+        {", include_prerelease=True", "1.0-pre.1", MEDSEC_OK, true},
+        {", include_prerelease=True", "0.0.0", MEDSEC_OK, true},
+        {", include_prerelease=True", "0.0.0-pre.1", MEDSEC_OK, true},
+        {">1- <2.0", "1.0", MEDSEC_OK, true},
+        {">1- <2.0", "1.1", MEDSEC_OK, true},
+        {">1- <2.0", "1.9", MEDSEC_OK, true},
+        {">1- <2.0", "1-pre.1", MEDSEC_OK, false},
+        {">1- <2.0", "1.5.1-pre1", MEDSEC_OK, false},
+        {">1- <2.0", "2.1-pre1", MEDSEC_OK, false},
+        {">1- <2.0 || ^3.2 ", "1.0", MEDSEC_OK, true},
+        {">1- <2.0 || ^3.2 ", "1.2", MEDSEC_OK, true},
+        {">1- <2.0 || ^3.2 ", "3.3", MEDSEC_OK, true},
+        {">1- <2.0 || ^3.2 ", "1-pre.1", MEDSEC_OK, false},
+        {">1- <2.0 || ^3.2 ", "1.5-a1", MEDSEC_OK, false},
+        {">1- <2.0 || ^3.2 ", "3.3-a1", MEDSEC_OK, false},
+        {"^1.1.2", "1.2.3", MEDSEC_OK, true},
+        {"^1.1.2", "1.2.0-alpha1", MEDSEC_OK, false},
+        {"^1.1.2", "2.0.0-alpha1", MEDSEC_OK, false},
+        {"^1.0.0, include_prerelease=True", "1.2.3", MEDSEC_OK, true},
+        {"^1.0.0, include_prerelease=True", "1.2.0-alpha1", MEDSEC_OK, true},
+        {"^1.0.0, include_prerelease=True", "2.0.0-alpha1", MEDSEC_OK, false},
+        {"~1.1.2", "1.1.3", MEDSEC_OK, true},
+        {"~1.1.2", "1.1.3-alpha1", MEDSEC_OK, false},
+        {"~1.1.2", "1.2.0-alpha1", MEDSEC_OK, false},
+        {">=2.0-pre.0 <3", "2.1", MEDSEC_OK, true},
+        {">=2.0-pre.0 <3", "2.0-pre.1", MEDSEC_OK, false},
+        {">=2.0-pre.0 <3", "2.0-alpha.1", MEDSEC_OK, false},
+        {">=1.0.0+2", "1.0.0+2", MEDSEC_OK, true},
+        {">=1.0.0+2", "1.0.0+3", MEDSEC_OK, true},
+        {">=1.0.0+2", "1.0.0+1", MEDSEC_OK, false},
+        {">=1.0.0", "1.0.0+2", MEDSEC_OK, true},
+        {">=1.0.0", "1.0.0+3", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2", "1.0.0+1", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2", "1.0.0+2", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2", "1.0.0-pre.1+3", MEDSEC_OK, false},
+        {">=1.0.0-pre.1+2, include_prerelease=True", "1.0.0+1", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2, include_prerelease=True", "1.0.0+2", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2, include_prerelease=True", "1.0.0-pre.1+3", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2, include_prerelease=True", "1.0.0-pre.1+1", MEDSEC_OK, false},
+        {"<1.0.1-pre.1+2", "1.0.0+1", MEDSEC_OK, true},
+        {"<1.0.1-pre.1+2", "1.0.0+2", MEDSEC_OK, true},
+        {"<1.0.1-pre.1+2", "1.0.0-pre.1+2", MEDSEC_OK, false},
+        {"<1.0.1-pre.1+2, include_prerelease=True", "1.0.0+1", MEDSEC_OK, true},
+        {"<1.0.1-pre.1+2, include_prerelease=True", "1.0.0+2", MEDSEC_OK, true},
+        {"<1.0.1-pre.1+2, include_prerelease=True", "1.0.1-pre.1+1", MEDSEC_OK, true},
+        {"<1.0.1-pre.1+2, include_prerelease=True", "1.0.1-pre.1+2", MEDSEC_OK, false},
+        {">=2.0-pre.0, include_prerelease", "2.1", MEDSEC_OK, true},
+        {">=2.0-pre.0, include_prerelease", "2.0-pre.1", MEDSEC_OK, true},
+        {">=2.0-pre.0, include_prerelease", "1.5", MEDSEC_OK, false},
+        {">=2.2.0+build.en.305 <2.2.0+build.en.306", "2.2.0+build.en.305", MEDSEC_OK, true},
+        {">=2.2.0+build.en.305 <2.2.0+build.en.306", "2.2.0+build.en.305.1", MEDSEC_OK, true},
+        {">=2.2.0+build.en.305 <2.2.0+build.en.306", "2.2.0+build.en.305.2", MEDSEC_OK, true},
+        {">=2.2.0+build.en.305 <2.2.0+build.en.306", "2.2.0+build.en.306", MEDSEC_OK, false},
+        {">1.0 <2", "1.0", MEDSEC_OK, false},
+        {">=1.0 <2", "1.0", MEDSEC_OK, true},
+        {">=1.0 <2.0", "1.0-rc", MEDSEC_OK, false},
+        {"*, include_prerelease", "1.5.1", MEDSEC_OK, true},
+        {"*, include_prerelease", "1.5.1-pre1", MEDSEC_OK, true},
+        {"*, include_prerelease", "2.1-pre1", MEDSEC_OK, true},
+        {">1- <2.0, include_prerelease", "1.5.1", MEDSEC_OK, true},
+        {">1- <2.0, include_prerelease", "1.5.1-pre1", MEDSEC_OK, true},
+        {">1- <2.0, include_prerelease", "2.1-pre1", MEDSEC_OK, false},
+        {">= 1.0", "1.0", MEDSEC_EPARSE, false},
+        {">=0.1 < 1.0", "1.0", MEDSEC_EPARSE, false},
+        {"==1.0", "1.0", MEDSEC_EPARSE, false},
+        {"~=1.0", "1.0", MEDSEC_EPARSE, false},
+        {"^=1.0", "1.0", MEDSEC_EPARSE, false},
+        {"v=1.0", "1.0", MEDSEC_EPARSE, false},
+        {"^0.0", "1.0", MEDSEC_EPARSE, false},
+        {"~a.b", "1.0", MEDSEC_EPARSE, false},
+        {">1, 2", "1.0", MEDSEC_EPARSE, false},
+        {">1,", "1.0", MEDSEC_EPARSE, false},
+        {"1", "1.0", MEDSEC_EPARSE, false},
+        {">=0.1, include_prerelease=False", "0.2-pre", MEDSEC_OK, true},
+        {">=0.1, somename", "0.2-pre", MEDSEC_OK, false},
+        {"[>=1.0 <2.0]", "1.5", MEDSEC_OK, true},
+        {"[>=1.0 <2.0]", "2.0", MEDSEC_OK, false},
+        {">1 ||", "0.5", MEDSEC_OK, true},
+        {">1 ||", "0.5-pre", MEDSEC_OK, false},
+    };
+    check_ranges("conan", conan_auto, autop, sizeof autop / sizeof autop[0]);
+    static const struct range_row inc[] = {
+        {"*", "1.5.1", MEDSEC_OK, true},
+        {"*", "1.5.1-pre1", MEDSEC_OK, true},
+        {"*", "2.1-pre1", MEDSEC_OK, true},
+        {"*, include_prerelease", "1.5.1", MEDSEC_OK, true},
+        {"*, include_prerelease", "1.5.1-pre1", MEDSEC_OK, true},
+        {"*, include_prerelease", "2.1-pre1", MEDSEC_OK, true},
+        {">1 <2.0", "1.5.1", MEDSEC_OK, true},
+        {">1 <2.0", "1.5.1-pre1", MEDSEC_OK, true},
+        {">1 <2.0", "1.0-pre.1", MEDSEC_OK, false},
+        {">1 <2.0", "2.1-pre1", MEDSEC_OK, false},
+        {">1- <2.0", "1.5.1", MEDSEC_OK, true},
+        {">1- <2.0", "1.5.1-pre1", MEDSEC_OK, true},
+        {">1- <2.0", "2.1-pre1", MEDSEC_OK, false},
+        {">=2.1.0-beta", "2.1.0-beta", MEDSEC_OK, true},
+        {">=2.1.0-beta", "2.1.0-gamma", MEDSEC_OK, true},
+        {">=2.1.0-beta", "2.1.0-alpha", MEDSEC_OK, false},
+        {">=1 <2.0", "1.0-pre.1", MEDSEC_OK, true},
+        {">=1 <2.0", "1.0", MEDSEC_OK, true},
+        {">=1 <2.0", "1.1-pre.1", MEDSEC_OK, true},
+        {">=1 <2.0", "1.1", MEDSEC_OK, true},
+        {">=1 <2.0", "1.9", MEDSEC_OK, true},
+        {">=1 <2.0", "0.9", MEDSEC_OK, false},
+        {">=1 <2.0", "2.0", MEDSEC_OK, false},
+        {">=1 <2.0", "2.0-pre", MEDSEC_OK, false},
+        {">1 <=2.0", "1.1-pre.1", MEDSEC_OK, true},
+        {">1 <=2.0", "1.1", MEDSEC_OK, true},
+        {">1 <=2.0", "1.9", MEDSEC_OK, true},
+        {">1 <=2.0", "2.0", MEDSEC_OK, true},
+        {">1 <=2.0", "2.0-pre", MEDSEC_OK, true},
+        {">1 <=2.0", "0.9", MEDSEC_OK, false},
+        {">1 <=2.0", "1.0", MEDSEC_OK, false},
+        {">1 <=2.0", "1.0-pre.1", MEDSEC_OK, false},
+        {">=1.0 <2.0", "1.0-rc", MEDSEC_OK, true},
+    };
+    check_ranges("conan (resolve_prereleases=True)", conan_include, inc,
+                 sizeof inc / sizeof inc[0]);
+    static const struct range_row exc[] = {
+        {"*", "1.5.1", MEDSEC_OK, true},
+        {"*", "1.5.1-pre1", MEDSEC_OK, false},
+        {"*", "2.1-pre1", MEDSEC_OK, false},
+        {"*, include_prerelease", "1.5.1", MEDSEC_OK, true},
+        {"*, include_prerelease", "1.5.1-pre1", MEDSEC_OK, false},
+        {"*, include_prerelease", "2.1-pre1", MEDSEC_OK, false},
+        {">1 <2.0", "1.5.1", MEDSEC_OK, true},
+        {">1 <2.0", "1.5.1-pre1", MEDSEC_OK, false},
+        {">1 <2.0", "2.1-pre1", MEDSEC_OK, false},
+        {">=2.1.0-beta", "2.1.0", MEDSEC_OK, true},
+        {">=2.1.0-beta", "2.1.0-beta", MEDSEC_OK, false},
+        {">=2.1.0-beta", "2.1.0-alpha", MEDSEC_OK, false},
+        {">=1 <2.0", "1.0", MEDSEC_OK, true},
+        {">=1 <2.0", "1.1", MEDSEC_OK, true},
+        {">=1 <2.0", "1.9", MEDSEC_OK, true},
+        {">=1 <2.0", "0.9", MEDSEC_OK, false},
+        {">=1 <2.0", "1.0-pre.1", MEDSEC_OK, false},
+        {">=1 <2.0", "1.1-pre.1", MEDSEC_OK, false},
+        {">=1 <2.0", "2.0-pre", MEDSEC_OK, false},
+        {">=1 <2.0", "2.0", MEDSEC_OK, false},
+        {">1 <=2.0", "1.1", MEDSEC_OK, true},
+        {">1 <=2.0", "1.9", MEDSEC_OK, true},
+        {">1 <=2.0", "2.0", MEDSEC_OK, true},
+        {">1 <=2.0", "0.9", MEDSEC_OK, false},
+        {">1 <=2.0", "1.0-pre.1", MEDSEC_OK, false},
+        {">1 <=2.0", "1.0", MEDSEC_OK, false},
+        {">1 <=2.0", "1.1-pre.1", MEDSEC_OK, false},
+        {">1 <=2.0", "2.0-pre", MEDSEC_OK, false},
+    };
+    check_ranges("conan (resolve_prereleases=False)", conan_exclude, exc,
+                 sizeof exc / sizeof exc[0]);
+}
+
 /* NVD / vendor versions of device components: openssl, dropbear, busybox, linux, wpa_supplicant,
  * sqlite. */
 static void test_generic(void **state)
@@ -786,6 +1155,9 @@ int main(void)
         cmocka_unit_test(test_rpm),
         cmocka_unit_test(test_alpine),
         cmocka_unit_test(test_composer),
+        cmocka_unit_test(test_alpm),
+        cmocka_unit_test(test_conan),
+        cmocka_unit_test(test_conan_ranges),
         cmocka_unit_test(test_generic),
         cmocka_unit_test(test_compare_invalid),
         cmocka_unit_test(test_npm_ranges),

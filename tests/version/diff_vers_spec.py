@@ -1,7 +1,7 @@
 """diff_vers_spec.py: every case of the vers-spec test suite (vers-spec/tests/*.json) through medsec.
 
-Counts are printed per test type and scheme. A case whose scheme has no medsec module ("alpm", "conan",
-"gentoo", ...) or whose module is still a placeholder is reported as not run, as are from_native cases
+Counts are printed per test type and scheme. A case whose scheme has no medsec module ("gentoo", "nginx",
+...) or whose module is still a placeholder is reported as not run, as are from_native cases
 for native range syntaxes medsec does not convert (npm, conan, gem, nuget, nginx); every other case must
 pass unless listed in exceptions.tsv (scheme "vers", a = the case's input as JSON, b = its test type).
 "openssl" versions are ordered by medsec's generic scheme (vers.c maps the name).
@@ -19,7 +19,7 @@ import common as C  # noqa: E402
 
 ALIAS = {"openssl": "generic"}  # vers scheme -> medsec scheme used for plain comparisons
 # Names version.c accepts only as a fallback to the generic scheme: their real ordering has no module.
-FALLBACK = {"alpm": "pacman's vercmp (alpm) has no medsec module; version.c falls back to generic"}
+FALLBACK = {}
 NATIVE_SIMPLE = {"openssl", "pypi"}  # native syntaxes simple enough to convert here (list / one comparator)
 
 
