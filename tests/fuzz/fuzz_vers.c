@@ -1,5 +1,5 @@
-/* fuzz_vers.c: libFuzzer harness for vers: parsing, formatting and containment and the scheme-B
- * comparators (and alpm, conan). */
+/* fuzz_vers.c: libFuzzer harness for vers: parsing, formatting, simplification and containment and
+ * the scheme-B comparators (and alpm, conan). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,7 +61,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         medsec_buf_release(&b);
         bool in;
-        (void)medsec_vers_contains(&v, ver, &in, &err);
+        medsec_err ce = medsec_vers_contains(&v, ver, &in, &err);
+        /* Simplifying keeps the meaning (containment is already on the simplified constraints)
+         * and is idempotent. */
+        if (medsec_vers_simplify(&v, &err) == MEDSEC_OK) {
+            bool in2;
+            if (ce == MEDSEC_OK &&
+                (medsec_vers_contains(&v, ver, &in2, &err) != MEDSEC_OK || in2 != in))
+                abort();
+            struct medsec_buf s1 = MEDSEC_BUF_INIT, s2 = MEDSEC_BUF_INIT;
+            if (medsec_vers_format(&v, &s1) == MEDSEC_OK && medsec_vers_simplify(&v, &err) == 0 &&
+                medsec_vers_format(&v, &s2) == MEDSEC_OK && strcmp(s1.data, s2.data) != 0)
+                abort();
+            medsec_buf_release(&s1);
+            medsec_buf_release(&s2);
+        }
         medsec_vers_release(&v);
     }
     free(s);

@@ -990,6 +990,13 @@ static void test_vers_canonical(void **state)
         {"vers:deb/=1.0", "non-canonical VERS: '=' is implied and not written"},
         {"vers:Deb/1.0", "non-canonical VERS: scheme must be lowercase"},
         {"vers:deb/1%2a0", "non-canonical VERS: percent-encoding in version is not canonical"},
+        {"vers:generic/>=4.2.1|>=5.0.3",
+         "non-canonical VERS: redundant constraints '>=4.2.1' and '>=5.0.3'"},
+        {"vers:deb/<1.0|<=2.0", "non-canonical VERS: redundant constraints '<1.0' and '<=2.0'"},
+        {"vers:deb/1.0|<2.0", "non-canonical VERS: redundant constraints '1.0' and '<2.0'"},
+        {"vers:deb/>1.0|!=1.5|2.0", "non-canonical VERS: redundant constraints '>1.0' and '2.0'"},
+        {"vers:deb/1.0|1.0", "non-canonical VERS: version '1.0' occurs more than once"},
+        {"vers:deb/>=1.0|<1.0", "non-canonical VERS: version '1.0' occurs more than once"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct medsec_vers v;
@@ -1021,6 +1028,42 @@ static bool contains(const char *range, const char *version)
     return in;
 }
 
+static void expect_simplified(const char *in, const char *want)
+{
+    struct medsec_vers v;
+    struct medsec_error err = {0};
+    assert_int_equal(medsec_vers_parse(in, &v, &err), MEDSEC_OK);
+    assert_int_equal(medsec_vers_simplify(&v, &err), MEDSEC_OK);
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    assert_int_equal(medsec_vers_format(&v, &b), MEDSEC_OK);
+    assert_string_equal(b.data, want);
+    medsec_buf_release(&b);
+    medsec_vers_release(&v);
+    /* the simplified form is canonical */
+    assert_int_equal(medsec_vers_parse_canonical(want, &v, &err), MEDSEC_OK);
+    medsec_vers_release(&v);
+}
+
+/* The vers spec's "Simplifying constraints" (docs/specification/how-to-parse.md). */
+static void test_vers_simplify(void **state)
+{
+    (void)state;
+    expect_simplified("vers:generic/>=4.2.1|>=5.0.3", "vers:generic/>=4.2.1");
+    expect_simplified("vers:deb/<1.0|<2.0", "vers:deb/<2.0");
+    expect_simplified("vers:deb/1.0|<2.0|<=3.0", "vers:deb/<=3.0");
+    expect_simplified("vers:deb/>1.0|1.5|>=1.7|<2.0", "vers:deb/>1.0|<2.0");
+    expect_simplified("vers:deb/>=1.0|!=1.5|>=2.0", "vers:deb/>=1.0|!=1.5");
+    expect_simplified("vers:deb/2.0|1.0|1.0|>=3.0", "vers:deb/1.0|2.0|>=3.0");
+    expect_simplified("vers:deb/<1.0|>=2.0|<3.0|4.0|>5.0", "vers:deb/<1.0|>=2.0|<3.0|4.0|>5.0");
+    expect_simplified("vers:deb/!=1.0|!=2.0", "vers:deb/!=1.0|!=2.0");
+    expect_simplified("vers:deb/*", "vers:deb/*");
+    struct medsec_vers v;
+    struct medsec_error err = {0};
+    assert_int_equal(medsec_vers_parse("vers:nosuch/>=1|>=2", &v, &err), MEDSEC_OK);
+    assert_int_equal(medsec_vers_simplify(&v, &err), MEDSEC_EUNSUPPORTED);
+    medsec_vers_release(&v);
+}
+
 static void test_vers_contains(void **state)
 {
     (void)state;
@@ -1039,6 +1082,18 @@ static void test_vers_contains(void **state)
     assert_false(contains("vers:generic/>=1.1.1|<1.1.1l", "1.1.1l"));
     assert_true(contains("vers:apk/>1.0|<=1.2|>=2.0|<2.1_rc1", "2.1_beta3"));
     assert_true(contains("vers:composer/*", "anything"));
+    /* redundant constraints mean what the spec's simplification makes of them (issue 12) */
+    assert_true(contains("vers:generic/>=4.2.1|>=5.0.3", "4.2.2"));
+    assert_false(contains("vers:generic/>=4.2.1|>=5.0.3", "4.2.0"));
+    assert_true(contains("vers:deb/<1.0|<2.0", "1.5"));
+    assert_false(contains("vers:deb/<1.0|<2.0", "2.0"));
+    assert_true(contains("vers:deb/1.0|<2.0", "1.5"));
+    assert_true(contains("vers:deb/>1.0|1.5|<2.0", "1.7"));
+    assert_true(contains("vers:deb/>1.0|>1.5|<2.0|<=3.0", "2.5"));
+    assert_false(contains("vers:deb/>1.0|>1.5|<2.0|<=3.0", "1.0"));
+    assert_false(contains("vers:deb/>=1.0|!=1.5|>=2.0", "1.5"));
+    assert_true(contains("vers:deb/>=1.0|!=1.5|>=2.0", "1.7"));
+    assert_true(contains("vers:deb/<1.0|>=2.0|>=3.0", "2.5"));
 
     struct medsec_vers v;
     struct medsec_error err = {0};
@@ -1165,6 +1220,7 @@ int main(void)
         cmocka_unit_test(test_vers_parse_format),
         cmocka_unit_test(test_vers_canonical),
         cmocka_unit_test(test_vers_contains),
+        cmocka_unit_test(test_vers_simplify),
         cmocka_unit_test(test_vers_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
