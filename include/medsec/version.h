@@ -79,11 +79,11 @@ medsec_err medsec_vers_parse(const char *s, struct medsec_vers *out, struct meds
 medsec_err medsec_vers_contains(const struct medsec_vers *r, const char *version, bool *out,
                                 struct medsec_error *err) __attribute__((warn_unused_result));
 /*
- * The spec's simplification ("Simplifying constraints"): constraints sorted by version, exact
- * duplicates merged, and the redundant ones removed ("!=" aside, a run of ">"/">=" keeps its
- * first and drops the equalities after it; equalities and "<"/"<=" followed by "<"/"<=" keep the
- * last): ">=4.2.1|>=5.0.3" becomes ">=4.2.1", "1.0|<2.0|<=3.0" becomes "<=3.0". The range then
- * holds exactly what medsec_vers_contains answered before. MEDSEC_EUNSUPPORTED for an unknown
+ * The spec's simplification ("Simplifying constraints") of a range medsec_vers_parse sorted by
+ * version: exact duplicates merged, and the redundant ones removed ("!=" aside, a run of ">"/">="
+ * keeps its first and drops the equalities after it; equalities and "<"/"<=" followed by "<"/"<="
+ * keep the last): ">=4.2.1|>=5.0.3" becomes ">=4.2.1", "1.0|<2.0|<=3.0" becomes "<=3.0". The range
+ * then holds exactly what medsec_vers_contains answered before. MEDSEC_EUNSUPPORTED for an unknown
  * scheme, MEDSEC_EPARSE when a version is not valid in it.
  */
 medsec_err medsec_vers_simplify(struct medsec_vers *r, struct medsec_error *err)

@@ -171,17 +171,41 @@ static bool vers_redundant(enum medsec_vers_op a, enum medsec_vers_op b)
            ((a == MEDSEC_VERS_EQ || is_upper_bound(a)) && is_upper_bound(b));
 }
 
+/* Is constraint @i an exact duplicate (same comparator, equal version) of one before it in its run
+ * of equal versions? */
+static medsec_err vers_dup(const struct medsec_vers *r, size_t i, bool *dup,
+                           struct medsec_error *err)
+{
+    *dup = false;
+    for (size_t j = i; j-- > 0 && !*dup;) {
+        int c;
+        medsec_err e = medsec_version_compare(r->scheme, r->c[j].version, r->c[i].version, &c, err);
+        if (e)
+            return e;
+        if (c != 0)
+            break;
+        *dup = r->c[j].op == r->c[i].op;
+    }
+    return MEDSEC_OK;
+}
+
 /*
  * The spec's simplification of sorted constraints: the indexes of the constraints other than
- * "!=" that remain once every redundant pair is reduced (a run of lower bounds keeps its first,
- * a run of upper bounds with the equalities before it keeps its last). @keep holds r->n entries.
+ * "!=" that remain once exact duplicates are merged and every redundant pair is reduced (a run of
+ * lower bounds keeps its first, a run of upper bounds with the equalities before it keeps its
+ * last). @keep holds r->n entries.
  */
-static size_t vers_kept(const struct medsec_vers *r, uint16_t *keep)
+static medsec_err vers_kept(const struct medsec_vers *r, uint16_t *keep, size_t *nk,
+                            struct medsec_error *err)
 {
     size_t k = 0;
     for (size_t i = 0; i < r->n; i++) {
         enum medsec_vers_op op = r->c[i].op;
-        if (op == MEDSEC_VERS_NE)
+        bool dup;
+        medsec_err e = vers_dup(r, i, &dup, err);
+        if (e)
+            return e;
+        if (op == MEDSEC_VERS_NE || dup)
             continue;
         if (k > 0 && is_lower_bound(r->c[keep[k - 1]].op) &&
             (op == MEDSEC_VERS_EQ || is_lower_bound(op)))
@@ -192,7 +216,8 @@ static size_t vers_kept(const struct medsec_vers *r, uint16_t *keep)
                 k--;
         keep[k++] = (uint16_t)i;
     }
-    return k;
+    *nk = k;
+    return MEDSEC_OK;
 }
 
 static medsec_err vers_parse(const char *s, bool strict, struct medsec_vers *out,
@@ -423,7 +448,10 @@ medsec_err medsec_vers_contains(const struct medsec_vers *r, const char *version
                                     "vers constraint version '%s' is not a valid %s version",
                                     r->c[i].version, medsec_vscheme_name(r->scheme));
     uint16_t keep[VERS_CONSTRAINTS_MAX];
-    size_t nk = vers_kept(r, keep), bounds = 0, eq = 0;
+    size_t nk, bounds = 0, eq = 0;
+    medsec_err ke = vers_kept(r, keep, &nk, err);
+    if (ke)
+        return ke;
     /* equality hits on the simplified constraints: the kept ones and every "!=" */
     for (size_t i = 0, k = 0; i < r->n; i++) {
         enum medsec_vers_op op = r->c[i].op;
@@ -482,7 +510,7 @@ inside:
 
 medsec_err medsec_vers_simplify(struct medsec_vers *r, struct medsec_error *err)
 {
-    if (r->n <= 1 || (r->n == 1 && r->c[0].op == MEDSEC_VERS_ANY))
+    if (r->n <= 1)
         return MEDSEC_OK;
     if (!r->known_scheme)
         return medsec_error_set(err, MEDSEC_EUNSUPPORTED, NULL, 0, 0,
@@ -495,33 +523,26 @@ medsec_err medsec_vers_simplify(struct medsec_vers *r, struct medsec_error *err)
             return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
                                     "vers constraint version '%s' is not a valid %s version",
                                     r->c[i].version, medsec_vscheme_name(r->scheme));
-    medsec_err e = sort_constraints(r, err);
+    /* The constraints are in the order medsec_vers_parse sorted them; sorting again could move
+     * versions that a non-transitive scheme (alpm, composer, conan, maven) orders in a cycle. */
+    uint16_t keep[VERS_CONSTRAINTS_MAX];
+    uint8_t stays[VERS_CONSTRAINTS_MAX];
+    size_t nk, k = 0, w = 0;
+    medsec_err e = vers_kept(r, keep, &nk, err);
     if (e)
         return e;
-    /* an exact duplicate (same comparator, equal version) is one constraint */
-    size_t w = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        int c = 1;
-        if (w > 0 && r->c[w - 1].op == r->c[i].op &&
-            (e = medsec_version_compare(r->scheme, r->c[w - 1].version, r->c[i].version, &c,
-                                        err)) != MEDSEC_OK)
+    for (size_t i = 0; i < r->n; i++) { /* decide first: vers_dup reads the constraints before */
+        bool in = k < nk && keep[k] == i, dup = false;
+        k += in;
+        if (r->c[i].op == MEDSEC_VERS_NE && (e = vers_dup(r, i, &dup, err)) != MEDSEC_OK)
             return e;
-        if (w > 0 && r->c[w - 1].op == r->c[i].op && c == 0)
-            medsec_free(r->c[i].version);
-        else
-            r->c[w++] = r->c[i];
+        stays[i] = in || (r->c[i].op == MEDSEC_VERS_NE && !dup);
     }
-    r->n = w;
-    uint16_t keep[VERS_CONSTRAINTS_MAX];
-    size_t nk = vers_kept(r, keep), k = 0;
-    w = 0;
     for (size_t i = 0; i < r->n; i++) {
-        if (r->c[i].op == MEDSEC_VERS_NE || (k < nk && keep[k] == i)) {
-            k += r->c[i].op != MEDSEC_VERS_NE;
+        if (stays[i])
             r->c[w++] = r->c[i];
-        } else {
+        else
             medsec_free(r->c[i].version);
-        }
     }
     r->n = w;
     return MEDSEC_OK;

@@ -1057,6 +1057,7 @@ static void test_vers_simplify(void **state)
     expect_simplified("vers:deb/<1.0|>=2.0|<3.0|4.0|>5.0", "vers:deb/<1.0|>=2.0|<3.0|4.0|>5.0");
     expect_simplified("vers:deb/!=1.0|!=2.0", "vers:deb/!=1.0|!=2.0");
     expect_simplified("vers:deb/*", "vers:deb/*");
+    expect_simplified("vers:deb/1.0|<1.0|1.0", "vers:deb/<1.0"); /* duplicates merged first */
     struct medsec_vers v;
     struct medsec_error err = {0};
     assert_int_equal(medsec_vers_parse("vers:nosuch/>=1|>=2", &v, &err), MEDSEC_OK);
