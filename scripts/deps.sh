@@ -19,7 +19,7 @@ if [ $TEST = 1 ]; then
     PACKAGES="$PACKAGES
 git clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev openssl time
 python3 python3-jsonschema python3-packaging python3-rpm python3-yaml
-python3-apt php-cli
+python3-apt php-cli php-composer-semver pacman-package-manager
 maven default-jdk-headless golang-go golang-golang-x-mod-dev ruby
 "
     # Node.js and npm: a machine may already carry them from another source (whose nodejs

@@ -21,7 +21,9 @@ enum medsec_vscheme {
     MEDSEC_VS_ALPINE,      /* "apk": apk-tools */
     MEDSEC_VS_GEM,         /* "gem": Gem::Version */
     MEDSEC_VS_NUGET,       /* "nuget": NuGet.Versioning */
-    MEDSEC_VS_COMPOSER,    /* "composer": Packagist / Composer */
+    MEDSEC_VS_COMPOSER,    /* "composer": Packagist / Composer (composer/semver) */
+    MEDSEC_VS_ALPM,        /* "alpm": Arch Linux, libalpm's vercmp */
+    MEDSEC_VS_CONAN,       /* "conan": Conan 2 */
     MEDSEC_VS_COUNT
 };
 
@@ -71,9 +73,21 @@ struct medsec_vers {
 /* Parse "vers:<scheme>/<constraints>"; MEDSEC_EPARSE / EINVAL with a message naming the part. */
 medsec_err medsec_vers_parse(const char *s, struct medsec_vers *out, struct medsec_error *err)
     __attribute__((warn_unused_result));
-/* Is @version inside the range? MEDSEC_EPARSE when @version is not valid in the scheme. */
+/* Is @version inside the range? The spec's containment check on the simplified constraints
+ * (medsec_vers_simplify: ">=4.2.1|>=5.0.3" holds 4.2.2). MEDSEC_EPARSE when @version or a
+ * constraint version is not valid in the scheme; MEDSEC_EUNSUPPORTED for an unknown scheme. */
 medsec_err medsec_vers_contains(const struct medsec_vers *r, const char *version, bool *out,
                                 struct medsec_error *err) __attribute__((warn_unused_result));
+/*
+ * The spec's simplification ("Simplifying constraints") of a range medsec_vers_parse sorted by
+ * version: exact duplicates merged, and the redundant ones removed ("!=" aside, a run of ">"/">="
+ * keeps its first and drops the equalities after it; equalities and "<"/"<=" followed by "<"/"<="
+ * keep the last): ">=4.2.1|>=5.0.3" becomes ">=4.2.1", "1.0|<2.0|<=3.0" becomes "<=3.0". The range
+ * then holds exactly what medsec_vers_contains answered before. MEDSEC_EUNSUPPORTED for an unknown
+ * scheme, MEDSEC_EPARSE when a version is not valid in it.
+ */
+medsec_err medsec_vers_simplify(struct medsec_vers *r, struct medsec_error *err)
+    __attribute__((warn_unused_result));
 /* Canonical text of the range. */
 medsec_err medsec_vers_format(const struct medsec_vers *r, struct medsec_buf *out);
 void medsec_vers_release(struct medsec_vers *r);
@@ -83,7 +97,9 @@ void medsec_vers_release(struct medsec_vers *r);
 /*
  * Like medsec_vers_parse, but @s must already be canonical: no whitespace, no empty constraints
  * (leading, trailing or doubled '|'), upper-case percent-encoding, constraints sorted by version,
- * and for "datetime" upper-case T/Z with unencoded colons. Messages start "non-canonical VERS: ".
+ * each version once, no redundant contiguous constraints (">=4.2.1|>=5.0.3", "<1|<2", "1|<2";
+ * "!=" aside), and for "datetime" upper-case T/Z with unencoded colons. Messages start
+ * "non-canonical VERS: ".
  */
 medsec_err medsec_vers_parse_canonical(const char *s, struct medsec_vers *out,
                                        struct medsec_error *err)

@@ -1,8 +1,9 @@
 /*
  * medsec/vrange.h: native version ranges of the package ecosystems, evaluated without heap
  * allocation: npm ranges (node-semver 7), PEP 440 specifier sets (packaging), NuGet and Maven
- * interval ranges, RubyGems requirements. Versions are ordered by the schemes of version.h.
- * All functions take NUL-terminated strings; nothing is retained after they return.
+ * interval ranges, RubyGems requirements, Conan 2 version ranges. Versions are ordered by the
+ * schemes of version.h. All functions take NUL-terminated strings; nothing is retained after they
+ * return.
  */
 #ifndef MEDSEC_VRANGE_H
 #define MEDSEC_VRANGE_H
@@ -88,6 +89,27 @@ medsec_err medsec_maven_range_contains(const char *range, const char *version, b
  */
 medsec_err medsec_gem_requirement_satisfied(const char *req, const char *version, bool *out,
                                             struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+/* ---- Conan 2 ---- */
+
+/* Pre-releases in a Conan range: as the range says (include_prerelease), or forced as
+ * core.version_ranges:resolve_prereleases does. */
+enum medsec_conan_pre {
+    MEDSEC_CONAN_PRE_AUTO = 0, /* None: only with the range's include_prerelease option */
+    MEDSEC_CONAN_PRE_INCLUDE,  /* True */
+    MEDSEC_CONAN_PRE_EXCLUDE   /* False */
+};
+
+/*
+ * Does the Conan 2 version range @range ("[>=1.0 <2.0 || ~1.2, include_prerelease]", brackets
+ * optional) hold @version (VersionRange.contains)? MEDSEC_EPARSE for a version the conan scheme
+ * rejects and for the ranges Conan rejects (">= 1.0", "==1.0", "~=1.0", a lone "<", "^0.0",
+ * "~a.b", an option that is not a word); MEDSEC_ETOOBIG past 1 KiB.
+ */
+medsec_err medsec_conan_range_contains(const char *range, const char *version,
+                                       enum medsec_conan_pre pre, bool *out,
+                                       struct medsec_error *err)
     __attribute__((warn_unused_result));
 
 #endif

@@ -12,6 +12,6 @@ struct vscheme_ops {
 };
 
 extern const struct vscheme_ops vs_generic, vs_semver, vs_npm, vs_pypi, vs_debian, vs_rpm, vs_maven,
-    vs_golang, vs_alpine, vs_gem, vs_nuget, vs_composer;
+    vs_golang, vs_alpine, vs_gem, vs_nuget, vs_composer, vs_alpm, vs_conan;
 
 #endif

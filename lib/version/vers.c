@@ -1,6 +1,7 @@
 /* vers.c: the vers: version range notation (package-url/vers-spec): parse, canonical form,
  * containment. */
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
@@ -144,6 +145,78 @@ static medsec_err sort_constraints(struct medsec_vers *r, struct medsec_error *e
         }
         r->c[j] = c;
     }
+    return MEDSEC_OK;
+}
+
+/* ">" or ">=" */
+static bool is_lower_bound(enum medsec_vers_op op)
+{
+    return op == MEDSEC_VERS_GT || op == MEDSEC_VERS_GE;
+}
+
+/* "<" or "<=" */
+static bool is_upper_bound(enum medsec_vers_op op)
+{
+    return op == MEDSEC_VERS_LT || op == MEDSEC_VERS_LE;
+}
+
+/*
+ * The spec's redundant pairs of contiguous constraints ("!=" ignored): ">"/">=" followed by
+ * equality, ">" or ">=" (the same as the first), and equality, "<" or "<=" followed by "<" or
+ * "<=" (the same as the second).
+ */
+static bool vers_redundant(enum medsec_vers_op a, enum medsec_vers_op b)
+{
+    return (is_lower_bound(a) && (b == MEDSEC_VERS_EQ || is_lower_bound(b))) ||
+           ((a == MEDSEC_VERS_EQ || is_upper_bound(a)) && is_upper_bound(b));
+}
+
+/* Is constraint @i an exact duplicate (same comparator, equal version) of one before it in its run
+ * of equal versions? */
+static medsec_err vers_dup(const struct medsec_vers *r, size_t i, bool *dup,
+                           struct medsec_error *err)
+{
+    *dup = false;
+    for (size_t j = i; j-- > 0 && !*dup;) {
+        int c;
+        medsec_err e = medsec_version_compare(r->scheme, r->c[j].version, r->c[i].version, &c, err);
+        if (e)
+            return e;
+        if (c != 0)
+            break;
+        *dup = r->c[j].op == r->c[i].op;
+    }
+    return MEDSEC_OK;
+}
+
+/*
+ * The spec's simplification of sorted constraints: the indexes of the constraints other than
+ * "!=" that remain once exact duplicates are merged and every redundant pair is reduced (a run of
+ * lower bounds keeps its first, a run of upper bounds with the equalities before it keeps its
+ * last). @keep holds r->n entries.
+ */
+static medsec_err vers_kept(const struct medsec_vers *r, uint16_t *keep, size_t *nk,
+                            struct medsec_error *err)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        enum medsec_vers_op op = r->c[i].op;
+        bool dup;
+        medsec_err e = vers_dup(r, i, &dup, err);
+        if (e)
+            return e;
+        if (op == MEDSEC_VERS_NE || dup)
+            continue;
+        if (k > 0 && is_lower_bound(r->c[keep[k - 1]].op) &&
+            (op == MEDSEC_VERS_EQ || is_lower_bound(op)))
+            continue;
+        if (is_upper_bound(op))
+            while (k > 0 &&
+                   (r->c[keep[k - 1]].op == MEDSEC_VERS_EQ || is_upper_bound(r->c[keep[k - 1]].op)))
+                k--;
+        keep[k++] = (uint16_t)i;
+    }
+    *nk = k;
     return MEDSEC_OK;
 }
 
@@ -300,6 +373,26 @@ static medsec_err vers_parse(const char *s, bool strict, struct medsec_vers *out
                                          "%sconstraints are not sorted by version", pre);
                     goto out_release;
                 }
+                if (c == 0) {
+                    e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                         "%sversion '%s' occurs more than once", pre,
+                                         out->c[i].version);
+                    goto out_release;
+                }
+            }
+            /* redundant contiguous constraints ("!=" aside) are invalid, not simplified */
+            size_t last = out->n;
+            for (size_t i = 0; i < out->n; i++) {
+                if (out->c[i].op == MEDSEC_VERS_NE)
+                    continue;
+                if (last < out->n && vers_redundant(out->c[last].op, out->c[i].op)) {
+                    e = medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                         "%sredundant constraints '%s%s' and '%s%s'", pre,
+                                         op_text[out->c[last].op], out->c[last].version,
+                                         op_text[out->c[i].op], out->c[i].version);
+                    goto out_release;
+                }
+                last = i;
             }
         } else if ((e = sort_constraints(out, err)) != MEDSEC_OK) {
             goto out_release;
@@ -326,19 +419,11 @@ medsec_err medsec_vers_parse_canonical(const char *s, struct medsec_vers *out,
     return vers_parse(s, true, out, err);
 }
 
-static bool is_lower_op(enum medsec_vers_op op)
-{
-    return op == MEDSEC_VERS_LT || op == MEDSEC_VERS_LE;
-}
-static bool is_upper_op(enum medsec_vers_op op)
-{
-    return op == MEDSEC_VERS_GT || op == MEDSEC_VERS_GE;
-}
-
 /*
- * The spec's containment check: equality hits first, then the ordered "<"/">" constraints taken
- * pairwise as intervals. A single bound stands alone; a range of only "!=" constraints holds
- * every other version.
+ * The spec's containment check on the simplified constraints (a redundant ">=4.2.1|>=5.0.3" is
+ * ">=4.2.1"): equality hits first, then the ordered "<"/">" constraints taken pairwise as
+ * intervals. A single bound stands alone; a range of only "!=" constraints holds every other
+ * version.
  */
 medsec_err medsec_vers_contains(const struct medsec_vers *r, const char *version, bool *out,
                                 struct medsec_error *err)
@@ -351,50 +436,63 @@ medsec_err medsec_vers_contains(const struct medsec_vers *r, const char *version
     if (!r->known_scheme)
         return medsec_error_set(err, MEDSEC_EUNSUPPORTED, NULL, 0, 0,
                                 "no version ordering for vers scheme '%s'", r->scheme_name);
+    if (r->n > VERS_CONSTRAINTS_MAX)
+        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "more than %d vers constraints",
+                                VERS_CONSTRAINTS_MAX);
     if (!medsec_version_valid(r->scheme, version))
         return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0, "'%s' is not a valid %s version",
                                 version, medsec_vscheme_name(r->scheme));
-    size_t bounds = 0, ne = 0;
     for (size_t i = 0; i < r->n; i++)
         if (!medsec_version_valid(r->scheme, r->c[i].version))
             return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
                                     "vers constraint version '%s' is not a valid %s version",
                                     r->c[i].version, medsec_vscheme_name(r->scheme));
-    for (size_t i = 0; i < r->n; i++) {
+    uint16_t keep[VERS_CONSTRAINTS_MAX];
+    size_t nk, bounds = 0, eq = 0;
+    medsec_err ke = vers_kept(r, keep, &nk, err);
+    if (ke)
+        return ke;
+    /* equality hits on the simplified constraints: the kept ones and every "!=" */
+    for (size_t i = 0, k = 0; i < r->n; i++) {
+        enum medsec_vers_op op = r->c[i].op;
+        if (op != MEDSEC_VERS_NE) {
+            if (k == nk || keep[k] != i)
+                continue;
+            k++;
+        }
         int c;
         medsec_err e = medsec_version_compare(r->scheme, version, r->c[i].version, &c, err);
         if (e)
             return e;
-        enum medsec_vers_op op = r->c[i].op;
         if (c == 0 && (op == MEDSEC_VERS_EQ || op == MEDSEC_VERS_LE || op == MEDSEC_VERS_GE)) {
             *out = true;
             return MEDSEC_OK;
         }
         if (c == 0 && op == MEDSEC_VERS_NE)
             return MEDSEC_OK;
-        bounds += is_lower_op(op) || is_upper_op(op);
-        ne += op == MEDSEC_VERS_NE;
+        bounds += is_upper_bound(op) || is_lower_bound(op);
+        eq += op == MEDSEC_VERS_EQ;
     }
     if (bounds == 0) {
-        *out = ne == r->n;
+        *out = eq == 0;
         return MEDSEC_OK;
     }
     const struct medsec_vers_constraint *prev = NULL;
     size_t seen = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        const struct medsec_vers_constraint *cur = &r->c[i];
-        if (!is_lower_op(cur->op) && !is_upper_op(cur->op))
+    for (size_t i = 0; i < nk; i++) {
+        const struct medsec_vers_constraint *cur = &r->c[keep[i]];
+        if (!is_upper_bound(cur->op) && !is_lower_bound(cur->op))
             continue;
         int c;
         medsec_err e = medsec_version_compare(r->scheme, version, cur->version, &c, err);
         if (e)
             return e;
         seen++;
-        if (seen == 1 && is_lower_op(cur->op) && c < 0)
+        if (seen == 1 && is_upper_bound(cur->op) && c < 0)
             goto inside;
-        if (seen == bounds && is_upper_op(cur->op) && c > 0)
+        if (seen == bounds && is_lower_bound(cur->op) && c > 0)
             goto inside;
-        if (prev && is_upper_op(prev->op) && is_lower_op(cur->op) && c < 0) {
+        if (prev && is_lower_bound(prev->op) && is_upper_bound(cur->op) && c < 0) {
             int pc;
             e = medsec_version_compare(r->scheme, version, prev->version, &pc, err);
             if (e)
@@ -407,6 +505,46 @@ medsec_err medsec_vers_contains(const struct medsec_vers *r, const char *version
     return MEDSEC_OK;
 inside:
     *out = true;
+    return MEDSEC_OK;
+}
+
+medsec_err medsec_vers_simplify(struct medsec_vers *r, struct medsec_error *err)
+{
+    if (r->n <= 1)
+        return MEDSEC_OK;
+    if (!r->known_scheme)
+        return medsec_error_set(err, MEDSEC_EUNSUPPORTED, NULL, 0, 0,
+                                "no version ordering for vers scheme '%s'", r->scheme_name);
+    if (r->n > VERS_CONSTRAINTS_MAX)
+        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "more than %d vers constraints",
+                                VERS_CONSTRAINTS_MAX);
+    for (size_t i = 0; i < r->n; i++)
+        if (!medsec_version_valid(r->scheme, r->c[i].version))
+            return medsec_error_set(err, MEDSEC_EPARSE, NULL, 0, 0,
+                                    "vers constraint version '%s' is not a valid %s version",
+                                    r->c[i].version, medsec_vscheme_name(r->scheme));
+    /* The constraints are in the order medsec_vers_parse sorted them; sorting again could move
+     * versions that a non-transitive scheme (alpm, composer, conan, maven) orders in a cycle. */
+    uint16_t keep[VERS_CONSTRAINTS_MAX];
+    uint8_t stays[VERS_CONSTRAINTS_MAX];
+    size_t nk, k = 0, w = 0;
+    medsec_err e = vers_kept(r, keep, &nk, err);
+    if (e)
+        return e;
+    for (size_t i = 0; i < r->n; i++) { /* decide first: vers_dup reads the constraints before */
+        bool in = k < nk && keep[k] == i, dup = false;
+        k += in;
+        if (r->c[i].op == MEDSEC_VERS_NE && (e = vers_dup(r, i, &dup, err)) != MEDSEC_OK)
+            return e;
+        stays[i] = in || (r->c[i].op == MEDSEC_VERS_NE && !dup);
+    }
+    for (size_t i = 0; i < r->n; i++) {
+        if (stays[i])
+            r->c[w++] = r->c[i];
+        else
+            medsec_free(r->c[i].version);
+    }
+    r->n = w;
     return MEDSEC_OK;
 }
 

@@ -21,15 +21,17 @@ static const struct {
     [MEDSEC_VS_GEM] = {"gem", &vs_gem},
     [MEDSEC_VS_NUGET] = {"nuget", &vs_nuget},
     [MEDSEC_VS_COMPOSER] = {"composer", &vs_composer},
+    [MEDSEC_VS_ALPM] = {"alpm", &vs_alpm},
+    [MEDSEC_VS_CONAN] = {"conan", &vs_conan},
 };
 
 static const struct {
     const char *alias;
     enum medsec_vscheme scheme;
 } aliases[] = {
-    {"debian", MEDSEC_VS_DEBIAN},      {"alpine", MEDSEC_VS_ALPINE}, {"alpm", MEDSEC_VS_GENERIC},
-    {"rubygems", MEDSEC_VS_GEM},       {"go", MEDSEC_VS_GOLANG},     {"cargo", MEDSEC_VS_SEMVER},
-    {"packagist", MEDSEC_VS_COMPOSER}, {"python", MEDSEC_VS_PYPI},   {"pep440", MEDSEC_VS_PYPI},
+    {"debian", MEDSEC_VS_DEBIAN}, {"alpine", MEDSEC_VS_ALPINE}, {"rubygems", MEDSEC_VS_GEM},
+    {"go", MEDSEC_VS_GOLANG},     {"cargo", MEDSEC_VS_SEMVER},  {"packagist", MEDSEC_VS_COMPOSER},
+    {"python", MEDSEC_VS_PYPI},   {"pep440", MEDSEC_VS_PYPI},
 };
 
 const char *medsec_vscheme_name(enum medsec_vscheme s)

@@ -1,5 +1,5 @@
-/* fuzz_vers.c: libFuzzer harness for vers: parsing, formatting and containment and the scheme-B
- * comparators. */
+/* fuzz_vers.c: libFuzzer harness for vers: parsing, formatting, simplification and containment and
+ * the scheme-B comparators (and alpm, conan). */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,7 +26,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         ver = nl + 1;
     }
     static const enum medsec_vscheme schemes[] = {
-        MEDSEC_VS_GENERIC, MEDSEC_VS_DEBIAN, MEDSEC_VS_RPM, MEDSEC_VS_ALPINE, MEDSEC_VS_COMPOSER};
+        MEDSEC_VS_GENERIC,  MEDSEC_VS_DEBIAN, MEDSEC_VS_RPM,  MEDSEC_VS_ALPINE,
+        MEDSEC_VS_COMPOSER, MEDSEC_VS_ALPM,   MEDSEC_VS_CONAN};
     for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++) {
         int r;
         struct medsec_error err;
@@ -60,7 +61,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         medsec_buf_release(&b);
         bool in;
-        (void)medsec_vers_contains(&v, ver, &in, &err);
+        medsec_err ce = medsec_vers_contains(&v, ver, &in, &err);
+        /* Simplifying keeps the meaning (containment is already on the simplified constraints)
+         * and is idempotent, except where the scheme's order or equality is not transitive
+         * (alpm: 1.5-1 = 1.5 = 1.5-2 but 1.5-1 < 1.5-2, seed alpm_simplify_release_equality;
+         * composer, conan, maven: cycles), so that runs of equal versions differ between passes. */
+        bool transitive = v.scheme != MEDSEC_VS_ALPM && v.scheme != MEDSEC_VS_COMPOSER &&
+                          v.scheme != MEDSEC_VS_CONAN && v.scheme != MEDSEC_VS_MAVEN;
+        if (medsec_vers_simplify(&v, &err) == MEDSEC_OK) {
+            bool in2;
+            if (ce == MEDSEC_OK &&
+                (medsec_vers_contains(&v, ver, &in2, &err) != MEDSEC_OK || in2 != in))
+                abort();
+            struct medsec_buf s1 = MEDSEC_BUF_INIT, s2 = MEDSEC_BUF_INIT;
+            if (transitive && medsec_vers_format(&v, &s1) == MEDSEC_OK &&
+                medsec_vers_simplify(&v, &err) == 0 && medsec_vers_format(&v, &s2) == MEDSEC_OK &&
+                strcmp(s1.data, s2.data) != 0)
+                abort();
+            medsec_buf_release(&s1);
+            medsec_buf_release(&s2);
+        }
         medsec_vers_release(&v);
     }
     free(s);

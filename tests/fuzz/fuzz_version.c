@@ -53,8 +53,12 @@ static void check_scheme(enum medsec_vscheme s, const char *v[3])
     /* Two schemes follow comparators that are themselves not transitive on odd strings, and medsec
      * answers as they do: PHP's version_compare() (composer) has "#.0-beta1.0R.0-beta2" > "2" >
      * "0pl1" > "#.0-beta1.0R.0-beta2" (seed composer_php_cycle), and Maven's ComparableVersion has
-     * "x" > "0" > "-a1" > "x" (seed maven_cycle; maven-artifact 3.8.7 agrees). */
-    if (s != MEDSEC_VS_COMPOSER && s != MEDSEC_VS_MAVEN)
+     * "x" > "0" > "-a1" > "x" (seed maven_cycle; maven-artifact 3.8.7 agrees). Conan 2 compares an
+     * integer item with a text item as text: "1.9" < "1.10" < "1.2a" < "1.9" (seed conan_cycle).
+     * libalpm lets separator runs of different lengths decide: "^" < "1/00." < "_x176" < "^" (seed
+     * alpm_cycle; libalpm13 6.0.2 agrees). */
+    if (s != MEDSEC_VS_COMPOSER && s != MEDSEC_VS_MAVEN && s != MEDSEC_VS_CONAN &&
+        s != MEDSEC_VS_ALPM)
         check_transitive(r[0][1], r[1][2], r[0][2]);
 }
 

@@ -348,6 +348,9 @@ static void test_alpine(void **state)
     INVALID(MEDSEC_VS_ALPINE, bad);
 }
 
+/* composer/semver 3.3 (Debian's php-composer-semver): VersionParser::normalize(), then PHP's
+ * version_compare() of the normalized forms (each row checked with
+ * tests/judges/composer_judge.php). */
 static void test_composer(void **state)
 {
     (void)state;
@@ -359,14 +362,402 @@ static void test_composer(void **state)
         {"1.0rc1", "1.0", -1},
         {"1.0", "1.0pl1", -1},
         {"v1.2.3", "1.2.3", 0},
-        {"1.0", "1.0.0", -1},
-        {"1.0-stable", "1.0-dev", -1},
+        {"1.0", "1.0.0", 0},              /* both normalize to 1.0.0.0 */
+        {"4.3", "4.3.0.0", 0},            /* four-part numbers */
+        {"1.0-stable", "1.0", 0},         /* "stable" is the release itself */
+        {"1.0-stable", "1.0-dev", 1},     /* ... so it is newer than its dev */
+        {"1.0-STABLE", "1.0-dev", -1},    /* only lower-case "stable" drops: 1.0.0.0-stable */
+        {"1.0-p1", "1.0", 1},             /* 1.0.0.0-patch1 */
+        {"1.0-p1", "1.0.1", -1},          /* ... before the next release */
+        {"1.0-pl2", "1.0-patch2", 0},     /* p, pl, patch */
+        {"1.0-b2", "1.0-beta2", 0},       /* b, beta; a, alpha */
+        {"1.2.3.4", "1.2.3", 1},          /* 1.2.3.4 vs 1.2.3.0 */
+        {"V2.0", "2.0.0.0", 0},           /* "v" in any case */
+        {"1.0@beta", "1.0", 0},           /* stability flag dropped */
+        {"1.0+build.5", "1.0", 0},        /* build metadata dropped */
+        {"1.0 as 2.0", "1.0", 0},         /* an alias is its first version */
+        {"1.0-bdev", "1.0-beta-dev", 0},  /* "b" then "dev" */
+        {"2010-01-02", "2010.01.02", -1}, /* a date: 2010.01.02, not padded; 2010.01.02.0 */
+        {"1.x-dev", "1.99", 1},           /* numeric branch: 1.9999999.9999999.9999999-dev */
         {"2.0.0-beta.2", "2.0.0-beta.10", -1},
-        {"99999999999999999999", "100000000000000000000", -1},
+        {"1.2.", "1.2", 0}, /* a trailing separator is an empty modifier */
     };
     ROWS(MEDSEC_VS_COMPOSER, rows);
-    static const char *const bad[] = {"", "v", "1.2.", "1 2"};
+    /* dev- branches and master are never ordered; 1.2.3.4.5 has five numbers; 20 digits are neither
+     * a version (at most 5 digits first) nor a date (at most 19 digits) */
+    static const char *const bad[] = {
+        "",       "v",         "1._",     "1 2",     "dev-master",
+        "master", "1.2.3.4.5", "1.2.3.#", "1.0-foo", "99999999999999999999"};
     INVALID(MEDSEC_VS_COMPOSER, bad);
+}
+
+/* Arch Linux: libalpm's alpm_pkg_vercmp() (pacman's vercmp); every row as libalpm13 6.0.2 answers
+ * it (tests/judges/alpm_judge.py). */
+static void test_alpm(void **state)
+{
+    (void)state;
+    static const struct row rows[] = {
+        {"1.5.0", "1.5.0", 0},
+        {"1.5.1", "1.5.0", 1},
+        {"1.5.1", "1.5", 1},
+        {"1.5.0-1", "1.5.0-1", 0},
+        {"1.5.0-1", "1.5.0-2", -1},
+        {"1.5.0-1", "1.5.1-1", -1},
+        {"1.5.0-2", "1.5.1-1", -1},
+        {"1.5-1", "1.5", 0},  /* a missing release matches any */
+        {"1.5-1", "1.5-", 1}, /* an empty release is a release */
+        {"1.0a", "1.0", -1},  /* a letter run is older than nothing */
+        {"1.0a", "1.0b", -1},
+        {"1.0alpha", "1.0", -1},
+        {"1.0", "1.0.a", -1}, /* ... but a separator then letters is newer */
+        {"1.0.a", "1.0.1", -1},
+        {"1.0..0", "1.0.0", 1}, /* separator runs of different lengths decide */
+        {"1.0.", "1.0", 1},     /* a trailing separator is newer */
+        {"1_0", "1.0", 0},      /* any non-alphanumeric separates */
+        {"1:1.0", "2.0", 1},    /* epoch first */
+        {"0:1.0", "1.0", 0},
+        {":1.0", "1.0", 0}, /* an empty epoch is 0 */
+        {"1:1.0-1", "1:1.0-2", -1},
+        {"1.0-1.1", "1.0-1", 1},
+        {"010", "10", 0},      /* numbers by value */
+        {"1.0~rc1", "1.0", 1}, /* no rpm-style tilde */
+        {"1.0+2", "1.0.2", 0},
+        {"a", "1", -1}, /* numbers beat letters */
+    };
+    ROWS(MEDSEC_VS_ALPM, rows);
+    static const char *const bad[] = {"", "1 0", "1.0\t", "\x01"};
+    INVALID(MEDSEC_VS_ALPM, bad);
+}
+
+/* Conan 2 versions (conan/internal/model/version.py): every row below is one of Conan's own unit
+ * cases, test/unittests/model/version/test_version_comparison.py @ 17511e60 ("v1 < v2" and equality
+ * lists). */
+static void test_conan(void **state)
+{
+    (void)state;
+    static const struct row rows[] = {
+        {"1", "2", -1},
+        {"1.0", "1.1", -1},
+        {"1.0.2", "1.1.0", -1},
+        {"1.3", "1.22", -1},
+        {"1.1.3", "1.1.22", -1},
+        {"1.1.1.3", "1.1.1.22", -1},
+        {"1.1.1.1.3", "1.1.1.1.22", -1},
+        {"1.0", "2", -1},
+        {"1.2", "1.3.1", -1},
+        {"1.0.2", "1.1", -1},
+        {"1.2.3", "1.11", -1},
+        {"1.2", "1.2.3", -1},
+        {"1.2.2.2", "1.2.3", -1},
+        {"1.2.3", "1.2.3.2", -1},
+        {"4", "4.0.1", -1},
+        {"4", "4.0.0.1", -1},
+        {"1.1.a", "1.1.b", -1},
+        {"1.1.1.abc", "1.1.1.abz", -1},
+        {"a.b.c", "b.c", -1},
+        {"1.1", "1.a", -1},
+        {"1.1", "1.1a", -1},
+        {"1.1", "1.1.a", -1},
+        {"1.1.a", "1.2", -1},
+        {"1.1+b1", "1.1+b2", -1},
+        {"1.1", "1.1+b2", -1},
+        {"1.1+b1", "1.2", -1},
+        {"1.1+b.3", "1.1+b.22", -1},
+        {"1.1-pre1", "1.1-pre2", -1},
+        {"1.1-alpha.3", "1.1-alpha.22", -1},
+        {"1.1-alpha.3+b1", "1.1-alpha.3+b2", -1},
+        {"1.1-alpha.1", "1.1", -1},
+        {"1.1", "1.2-alpha1", -1},
+        {"1.1-alpha.1", "1.1.0", -1},
+        {"1.0.0-", "1.0.0-alpha1", -1},
+        {"1.2-rc1", "1.2.0", -1},
+        {"1.1.9", "1.2-rc1", -1},
+        {"1.2.1-dev", "1.2.1", -1},
+        {"1.2.1-dev", "1.2.2", -1},
+        {"1.2.1-dev", "1.3", -1},
+        {"1.2.1-dev", "1.3-alpha", -1},
+        {"1.2.0", "1.2.1-dev", -1},
+        {"1.2", "1.2.1-dev", -1},
+        {"1.2-alpha", "1.2.1-dev", -1},
+        {"0.0.1-3", "0.0.1", -1},
+        {"0.0.1-3-1", "0.0.1", -1},
+        {"0.0.1-3-1", "0.0.1-4", -1},
+        {"0.0.1-3", "0.0.1-3-1", -1},
+        {"1.1-pre.1", "1.1+b.1", -1},
+        {"1.1-pre.1", "1.1-pre.1+b.1", -1},
+        {"1.1-pre.1+b.1", "1.1-pre.1+b.2", -1},
+        {"1.1+b.1", "1.2-pre.1+b.2", -1},
+        {"1.0.0-+2", "1.0.0+2", -1},
+        {"1.0.0-+2", "1.0.0+1", -1},
+        {"1.1*", "1.20", -1}, /* asterisks are before digits */
+        {"1.1.*", "1.20", -1},
+        {"1.2.2", "1.3.*", -1},
+        {"1.2.2", "1.2.3*", -1},
+        {"cci.20230101", "cci.20240101", -1},
+        {"1", "1.0", 0},
+        {"1", "1.0.0", 0},
+        {"1.0", "1.0.0", 0},
+        {"1.0", "1.0.0.0", 0},
+        {"1-pre1", "1.0-pre1", 0},
+        {"1-pre1", "1.0.0-pre1", 0},
+        {"1.0-pre1", "1.0.0-pre1", 0},
+        {"1.0-pre1.0", "1.0.0-pre1", 0},
+        {"1-pre1+b1", "1.0-pre1+b1", 0},
+        {"1-pre1+b1", "1.0.0-pre1+b1", 0},
+        {"1.0-pre1+b1", "1.0.0-pre1+b1", 0},
+        {"1+b1", "1.0+b1", 0},
+        {"1+b1", "1.0+b1.0", 0},
+        {"1+b1", "1.0.0+b1", 0},
+        {"1.0+b1", "1.0.0+b1", 0},
+        {"1.2.3", "1.2.3", 0},
+    };
+    ROWS(MEDSEC_VS_CONAN, rows);
+    static const struct row more[] = {
+        {"4.0.0+abc", "4.0.0+xyz", -1}, /* build metadata differs: text order (conan issue 5900) */
+        {"1.2.3b.4", "1.2.3c", -1},     /* "3b" < "3c" as texts */
+        {"1.2.3b", "1.2.4", -1},        /* an int against a text: str(4) = "4" > "3b" */
+        {"1.10", "1.9a", -1},           /* "10" < "9a" as texts */
+        {"1.01", "1.1", 0},             /* int("01") = 1 */
+        {"1.1_0", "1.10", 0},           /* int("1_0") = 10, as Python reads it */
+    };
+    ROWS(MEDSEC_VS_CONAN, more);
+    static const char *const bad[] = {"", "1 0", " 1", "1.0\x7f", "1.\xc3\xa9"};
+    INVALID(MEDSEC_VS_CONAN, bad);
+}
+
+static medsec_err conan_auto(const char *r, const char *v, bool *out, struct medsec_error *err)
+{
+    return medsec_conan_range_contains(r, v, MEDSEC_CONAN_PRE_AUTO, out, err);
+}
+
+static medsec_err conan_include(const char *r, const char *v, bool *out, struct medsec_error *err)
+{
+    return medsec_conan_range_contains(r, v, MEDSEC_CONAN_PRE_INCLUDE, out, err);
+}
+
+static medsec_err conan_exclude(const char *r, const char *v, bool *out, struct medsec_error *err)
+{
+    return medsec_conan_range_contains(r, v, MEDSEC_CONAN_PRE_EXCLUDE, out, err);
+}
+
+/* Conan 2 version ranges (conan/internal/model/version_range.py): the rows are Conan's own cases,
+ * test/unittests/model/version/test_version_range.py @ 097c4ed4 (test_range with resolve_prerelease
+ * None, test_range_prereleases_conf with True / False / None, test_wrong_range_syntax,
+ * test_wrong_range_option_syntax) and test_version_comparison.py's test_version_in_range. The
+ * "1.2.3.*" pattern rows of that newer test are left out (docs/versions.md). */
+static void test_conan_ranges(void **state)
+{
+    (void)state;
+    static const struct range_row autop[] = {
+        {"=1.0.0", "1.0.0", MEDSEC_OK, true},
+        {"=1.0.0", "0.1", MEDSEC_OK, false},
+        {">1.0.0", "1.0.1", MEDSEC_OK, true},
+        {">1.0.0", "0.1", MEDSEC_OK, false},
+        {"<2.0", "1.0.1", MEDSEC_OK, true},
+        {"<2.0", "2.1", MEDSEC_OK, false},
+        {">1 <2.0", "1.5.1", MEDSEC_OK, true},
+        {">1 <2.0", "0.1", MEDSEC_OK, false},
+        {">1 <2.0", "2.1", MEDSEC_OK, false},
+        {"~2.5", "2.5.0", MEDSEC_OK, true},
+        {"~2.5", "2.5.3", MEDSEC_OK, true},
+        {"~2.5", "2.7", MEDSEC_OK, false},
+        {"~2.5", "2.6.1", MEDSEC_OK, false},
+        {"~2.5.1", "2.5.1", MEDSEC_OK, true},
+        {"~2.5.1", "2.5.3", MEDSEC_OK, true},
+        {"~2.5.1", "2.5", MEDSEC_OK, false},
+        {"~2.5.1", "2.6.1", MEDSEC_OK, false},
+        {"~2.5.1.3", "2.5.1.4", MEDSEC_OK, true},
+        {"~2.5.1.3", "2.5.3", MEDSEC_OK, true},
+        {"~2.5.1.3", "2.5.1", MEDSEC_OK, false},
+        {"~2.5.1.3", "2.6.1", MEDSEC_OK, false},
+        {"~1", "1.3", MEDSEC_OK, true},
+        {"~1", "1.8.1", MEDSEC_OK, true},
+        {"~1", "0.8", MEDSEC_OK, false},
+        {"~1", "2.2", MEDSEC_OK, false},
+        {"^1.2", "1.2.1", MEDSEC_OK, true},
+        {"^1.2", "1.51", MEDSEC_OK, true},
+        {"^1.2", "1", MEDSEC_OK, false},
+        {"^1.2", "2", MEDSEC_OK, false},
+        {"^1.2", "2.0.1", MEDSEC_OK, false},
+        {"^1.2.3", "1.2.3", MEDSEC_OK, true},
+        {"^1.2.3", "1.2.4", MEDSEC_OK, true},
+        {"^1.2.3", "2", MEDSEC_OK, false},
+        {"^1.2.3", "2.1", MEDSEC_OK, false},
+        {"^1.2.3", "2.0.1", MEDSEC_OK, false},
+        {"^0.1.2", "0.1.3", MEDSEC_OK, true},
+        {"^0.1.2", "0.1.44", MEDSEC_OK, true},
+        {"^0.1.2", "1", MEDSEC_OK, false},
+        {"^0.1.2", "0.3", MEDSEC_OK, false},
+        {"^0.1.2", "0.2.1", MEDSEC_OK, false},
+        {"1.0.0", "1.0.0", MEDSEC_OK, true},
+        {"1.0.0", "2", MEDSEC_OK, false},
+        {"1.0.0", "1.0.1", MEDSEC_OK, false},
+        {"*", "1.0", MEDSEC_OK, true},
+        {"*", "a.b", MEDSEC_OK, true},
+        {"1.0.0 || 2.1.3", "1.0.0", MEDSEC_OK, true},
+        {"1.0.0 || 2.1.3", "2.1.3", MEDSEC_OK, true},
+        {"1.0.0 || 2.1.3", "2", MEDSEC_OK, false},
+        {"1.0.0 || 2.1.3", "1.0.1", MEDSEC_OK, false},
+        {">1 <2.0 || ^3.2 ", "1.5", MEDSEC_OK, true},
+        {">1 <2.0 || ^3.2 ", "3.3", MEDSEC_OK, true},
+        {">1 <2.0 || ^3.2 ", "2.1", MEDSEC_OK, false},
+        {">1 <2.0 || ^3.2 ", "0.1", MEDSEC_OK, false},
+        {">1 <2.0 || ^3.2 ", "5", MEDSEC_OK, false},
+        {"*, include_prerelease=True", "1.0", MEDSEC_OK, true},
+        {"*, include_prerelease=True", "1.0-pre.1", MEDSEC_OK, true},
+        {"*, include_prerelease=True", "0.0.0", MEDSEC_OK, true},
+        {"*, include_prerelease=True", "0.0.0-pre.1", MEDSEC_OK, true},
+        {", include_prerelease=True", "1.0", MEDSEC_OK, true},
+        {", include_prerelease=True", "1.0-pre.1", MEDSEC_OK, true},
+        {", include_prerelease=True", "0.0.0", MEDSEC_OK, true},
+        {", include_prerelease=True", "0.0.0-pre.1", MEDSEC_OK, true},
+        {">1- <2.0", "1.0", MEDSEC_OK, true},
+        {">1- <2.0", "1.1", MEDSEC_OK, true},
+        {">1- <2.0", "1.9", MEDSEC_OK, true},
+        {">1- <2.0", "1-pre.1", MEDSEC_OK, false},
+        {">1- <2.0", "1.5.1-pre1", MEDSEC_OK, false},
+        {">1- <2.0", "2.1-pre1", MEDSEC_OK, false},
+        {">1- <2.0 || ^3.2 ", "1.0", MEDSEC_OK, true},
+        {">1- <2.0 || ^3.2 ", "1.2", MEDSEC_OK, true},
+        {">1- <2.0 || ^3.2 ", "3.3", MEDSEC_OK, true},
+        {">1- <2.0 || ^3.2 ", "1-pre.1", MEDSEC_OK, false},
+        {">1- <2.0 || ^3.2 ", "1.5-a1", MEDSEC_OK, false},
+        {">1- <2.0 || ^3.2 ", "3.3-a1", MEDSEC_OK, false},
+        {"^1.1.2", "1.2.3", MEDSEC_OK, true},
+        {"^1.1.2", "1.2.0-alpha1", MEDSEC_OK, false},
+        {"^1.1.2", "2.0.0-alpha1", MEDSEC_OK, false},
+        {"^1.0.0, include_prerelease=True", "1.2.3", MEDSEC_OK, true},
+        {"^1.0.0, include_prerelease=True", "1.2.0-alpha1", MEDSEC_OK, true},
+        {"^1.0.0, include_prerelease=True", "2.0.0-alpha1", MEDSEC_OK, false},
+        {"~1.1.2", "1.1.3", MEDSEC_OK, true},
+        {"~1.1.2", "1.1.3-alpha1", MEDSEC_OK, false},
+        {"~1.1.2", "1.2.0-alpha1", MEDSEC_OK, false},
+        {">=2.0-pre.0 <3", "2.1", MEDSEC_OK, true},
+        {">=2.0-pre.0 <3", "2.0-pre.1", MEDSEC_OK, false},
+        {">=2.0-pre.0 <3", "2.0-alpha.1", MEDSEC_OK, false},
+        {">=1.0.0+2", "1.0.0+2", MEDSEC_OK, true},
+        {">=1.0.0+2", "1.0.0+3", MEDSEC_OK, true},
+        {">=1.0.0+2", "1.0.0+1", MEDSEC_OK, false},
+        {">=1.0.0", "1.0.0+2", MEDSEC_OK, true},
+        {">=1.0.0", "1.0.0+3", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2", "1.0.0+1", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2", "1.0.0+2", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2", "1.0.0-pre.1+3", MEDSEC_OK, false},
+        {">=1.0.0-pre.1+2, include_prerelease=True", "1.0.0+1", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2, include_prerelease=True", "1.0.0+2", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2, include_prerelease=True", "1.0.0-pre.1+3", MEDSEC_OK, true},
+        {">=1.0.0-pre.1+2, include_prerelease=True", "1.0.0-pre.1+1", MEDSEC_OK, false},
+        {"<1.0.1-pre.1+2", "1.0.0+1", MEDSEC_OK, true},
+        {"<1.0.1-pre.1+2", "1.0.0+2", MEDSEC_OK, true},
+        {"<1.0.1-pre.1+2", "1.0.0-pre.1+2", MEDSEC_OK, false},
+        {"<1.0.1-pre.1+2, include_prerelease=True", "1.0.0+1", MEDSEC_OK, true},
+        {"<1.0.1-pre.1+2, include_prerelease=True", "1.0.0+2", MEDSEC_OK, true},
+        {"<1.0.1-pre.1+2, include_prerelease=True", "1.0.1-pre.1+1", MEDSEC_OK, true},
+        {"<1.0.1-pre.1+2, include_prerelease=True", "1.0.1-pre.1+2", MEDSEC_OK, false},
+        {">=2.0-pre.0, include_prerelease", "2.1", MEDSEC_OK, true},
+        {">=2.0-pre.0, include_prerelease", "2.0-pre.1", MEDSEC_OK, true},
+        {">=2.0-pre.0, include_prerelease", "1.5", MEDSEC_OK, false},
+        {">=2.2.0+build.en.305 <2.2.0+build.en.306", "2.2.0+build.en.305", MEDSEC_OK, true},
+        {">=2.2.0+build.en.305 <2.2.0+build.en.306", "2.2.0+build.en.305.1", MEDSEC_OK, true},
+        {">=2.2.0+build.en.305 <2.2.0+build.en.306", "2.2.0+build.en.305.2", MEDSEC_OK, true},
+        {">=2.2.0+build.en.305 <2.2.0+build.en.306", "2.2.0+build.en.306", MEDSEC_OK, false},
+        {">1.0 <2", "1.0", MEDSEC_OK, false},
+        {">=1.0 <2", "1.0", MEDSEC_OK, true},
+        {">=1.0 <2.0", "1.0-rc", MEDSEC_OK, false},
+        {"*, include_prerelease", "1.5.1", MEDSEC_OK, true},
+        {"*, include_prerelease", "1.5.1-pre1", MEDSEC_OK, true},
+        {"*, include_prerelease", "2.1-pre1", MEDSEC_OK, true},
+        {">1- <2.0, include_prerelease", "1.5.1", MEDSEC_OK, true},
+        {">1- <2.0, include_prerelease", "1.5.1-pre1", MEDSEC_OK, true},
+        {">1- <2.0, include_prerelease", "2.1-pre1", MEDSEC_OK, false},
+        {">= 1.0", "1.0", MEDSEC_EPARSE, false},
+        {">=0.1 < 1.0", "1.0", MEDSEC_EPARSE, false},
+        {"==1.0", "1.0", MEDSEC_EPARSE, false},
+        {"~=1.0", "1.0", MEDSEC_EPARSE, false},
+        {"^=1.0", "1.0", MEDSEC_EPARSE, false},
+        {"v=1.0", "1.0", MEDSEC_EPARSE, false},
+        {"^0.0", "1.0", MEDSEC_EPARSE, false},
+        {"~a.b", "1.0", MEDSEC_EPARSE, false},
+        {">1, 2", "1.0", MEDSEC_EPARSE, false},
+        {">1,", "1.0", MEDSEC_EPARSE, false},
+        {"1", "1.0", MEDSEC_EPARSE, false},
+        {">=0.1, include_prerelease=False", "0.2-pre", MEDSEC_OK, true},
+        {">=0.1, somename", "0.2-pre", MEDSEC_OK, false},
+        {"[>=1.0 <2.0]", "1.5", MEDSEC_OK, true},
+        {"[>=1.0 <2.0]", "2.0", MEDSEC_OK, false},
+        {">1 ||", "0.5", MEDSEC_OK, true},
+        {">1 ||", "0.5-pre", MEDSEC_OK, false},
+    };
+    check_ranges("conan", conan_auto, autop, sizeof autop / sizeof autop[0]);
+    static const struct range_row inc[] = {
+        {"*", "1.5.1", MEDSEC_OK, true},
+        {"*", "1.5.1-pre1", MEDSEC_OK, true},
+        {"*", "2.1-pre1", MEDSEC_OK, true},
+        {"*, include_prerelease", "1.5.1", MEDSEC_OK, true},
+        {"*, include_prerelease", "1.5.1-pre1", MEDSEC_OK, true},
+        {"*, include_prerelease", "2.1-pre1", MEDSEC_OK, true},
+        {">1 <2.0", "1.5.1", MEDSEC_OK, true},
+        {">1 <2.0", "1.5.1-pre1", MEDSEC_OK, true},
+        {">1 <2.0", "1.0-pre.1", MEDSEC_OK, false},
+        {">1 <2.0", "2.1-pre1", MEDSEC_OK, false},
+        {">1- <2.0", "1.5.1", MEDSEC_OK, true},
+        {">1- <2.0", "1.5.1-pre1", MEDSEC_OK, true},
+        {">1- <2.0", "2.1-pre1", MEDSEC_OK, false},
+        {">=2.1.0-beta", "2.1.0-beta", MEDSEC_OK, true},
+        {">=2.1.0-beta", "2.1.0-gamma", MEDSEC_OK, true},
+        {">=2.1.0-beta", "2.1.0-alpha", MEDSEC_OK, false},
+        {">=1 <2.0", "1.0-pre.1", MEDSEC_OK, true},
+        {">=1 <2.0", "1.0", MEDSEC_OK, true},
+        {">=1 <2.0", "1.1-pre.1", MEDSEC_OK, true},
+        {">=1 <2.0", "1.1", MEDSEC_OK, true},
+        {">=1 <2.0", "1.9", MEDSEC_OK, true},
+        {">=1 <2.0", "0.9", MEDSEC_OK, false},
+        {">=1 <2.0", "2.0", MEDSEC_OK, false},
+        {">=1 <2.0", "2.0-pre", MEDSEC_OK, false},
+        {">1 <=2.0", "1.1-pre.1", MEDSEC_OK, true},
+        {">1 <=2.0", "1.1", MEDSEC_OK, true},
+        {">1 <=2.0", "1.9", MEDSEC_OK, true},
+        {">1 <=2.0", "2.0", MEDSEC_OK, true},
+        {">1 <=2.0", "2.0-pre", MEDSEC_OK, true},
+        {">1 <=2.0", "0.9", MEDSEC_OK, false},
+        {">1 <=2.0", "1.0", MEDSEC_OK, false},
+        {">1 <=2.0", "1.0-pre.1", MEDSEC_OK, false},
+        {">=1.0 <2.0", "1.0-rc", MEDSEC_OK, true},
+    };
+    check_ranges("conan (resolve_prereleases=True)", conan_include, inc,
+                 sizeof inc / sizeof inc[0]);
+    static const struct range_row exc[] = {
+        {"*", "1.5.1", MEDSEC_OK, true},
+        {"*", "1.5.1-pre1", MEDSEC_OK, false},
+        {"*", "2.1-pre1", MEDSEC_OK, false},
+        {"*, include_prerelease", "1.5.1", MEDSEC_OK, true},
+        {"*, include_prerelease", "1.5.1-pre1", MEDSEC_OK, false},
+        {"*, include_prerelease", "2.1-pre1", MEDSEC_OK, false},
+        {">1 <2.0", "1.5.1", MEDSEC_OK, true},
+        {">1 <2.0", "1.5.1-pre1", MEDSEC_OK, false},
+        {">1 <2.0", "2.1-pre1", MEDSEC_OK, false},
+        {">=2.1.0-beta", "2.1.0", MEDSEC_OK, true},
+        {">=2.1.0-beta", "2.1.0-beta", MEDSEC_OK, false},
+        {">=2.1.0-beta", "2.1.0-alpha", MEDSEC_OK, false},
+        {">=1 <2.0", "1.0", MEDSEC_OK, true},
+        {">=1 <2.0", "1.1", MEDSEC_OK, true},
+        {">=1 <2.0", "1.9", MEDSEC_OK, true},
+        {">=1 <2.0", "0.9", MEDSEC_OK, false},
+        {">=1 <2.0", "1.0-pre.1", MEDSEC_OK, false},
+        {">=1 <2.0", "1.1-pre.1", MEDSEC_OK, false},
+        {">=1 <2.0", "2.0-pre", MEDSEC_OK, false},
+        {">=1 <2.0", "2.0", MEDSEC_OK, false},
+        {">1 <=2.0", "1.1", MEDSEC_OK, true},
+        {">1 <=2.0", "1.9", MEDSEC_OK, true},
+        {">1 <=2.0", "2.0", MEDSEC_OK, true},
+        {">1 <=2.0", "0.9", MEDSEC_OK, false},
+        {">1 <=2.0", "1.0-pre.1", MEDSEC_OK, false},
+        {">1 <=2.0", "1.0", MEDSEC_OK, false},
+        {">1 <=2.0", "1.1-pre.1", MEDSEC_OK, false},
+        {">1 <=2.0", "2.0-pre", MEDSEC_OK, false},
+    };
+    check_ranges("conan (resolve_prereleases=False)", conan_exclude, exc,
+                 sizeof exc / sizeof exc[0]);
 }
 
 /* NVD / vendor versions of device components: openssl, dropbear, busybox, linux, wpa_supplicant,
@@ -599,6 +990,13 @@ static void test_vers_canonical(void **state)
         {"vers:deb/=1.0", "non-canonical VERS: '=' is implied and not written"},
         {"vers:Deb/1.0", "non-canonical VERS: scheme must be lowercase"},
         {"vers:deb/1%2a0", "non-canonical VERS: percent-encoding in version is not canonical"},
+        {"vers:generic/>=4.2.1|>=5.0.3",
+         "non-canonical VERS: redundant constraints '>=4.2.1' and '>=5.0.3'"},
+        {"vers:deb/<1.0|<=2.0", "non-canonical VERS: redundant constraints '<1.0' and '<=2.0'"},
+        {"vers:deb/1.0|<2.0", "non-canonical VERS: redundant constraints '1.0' and '<2.0'"},
+        {"vers:deb/>1.0|!=1.5|2.0", "non-canonical VERS: redundant constraints '>1.0' and '2.0'"},
+        {"vers:deb/1.0|1.0", "non-canonical VERS: version '1.0' occurs more than once"},
+        {"vers:deb/>=1.0|<1.0", "non-canonical VERS: version '1.0' occurs more than once"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct medsec_vers v;
@@ -630,6 +1028,43 @@ static bool contains(const char *range, const char *version)
     return in;
 }
 
+static void expect_simplified(const char *in, const char *want)
+{
+    struct medsec_vers v;
+    struct medsec_error err = {0};
+    assert_int_equal(medsec_vers_parse(in, &v, &err), MEDSEC_OK);
+    assert_int_equal(medsec_vers_simplify(&v, &err), MEDSEC_OK);
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    assert_int_equal(medsec_vers_format(&v, &b), MEDSEC_OK);
+    assert_string_equal(b.data, want);
+    medsec_buf_release(&b);
+    medsec_vers_release(&v);
+    /* the simplified form is canonical */
+    assert_int_equal(medsec_vers_parse_canonical(want, &v, &err), MEDSEC_OK);
+    medsec_vers_release(&v);
+}
+
+/* The vers spec's "Simplifying constraints" (docs/specification/how-to-parse.md). */
+static void test_vers_simplify(void **state)
+{
+    (void)state;
+    expect_simplified("vers:generic/>=4.2.1|>=5.0.3", "vers:generic/>=4.2.1");
+    expect_simplified("vers:deb/<1.0|<2.0", "vers:deb/<2.0");
+    expect_simplified("vers:deb/1.0|<2.0|<=3.0", "vers:deb/<=3.0");
+    expect_simplified("vers:deb/>1.0|1.5|>=1.7|<2.0", "vers:deb/>1.0|<2.0");
+    expect_simplified("vers:deb/>=1.0|!=1.5|>=2.0", "vers:deb/>=1.0|!=1.5");
+    expect_simplified("vers:deb/2.0|1.0|1.0|>=3.0", "vers:deb/1.0|2.0|>=3.0");
+    expect_simplified("vers:deb/<1.0|>=2.0|<3.0|4.0|>5.0", "vers:deb/<1.0|>=2.0|<3.0|4.0|>5.0");
+    expect_simplified("vers:deb/!=1.0|!=2.0", "vers:deb/!=1.0|!=2.0");
+    expect_simplified("vers:deb/*", "vers:deb/*");
+    expect_simplified("vers:deb/1.0|<1.0|1.0", "vers:deb/<1.0"); /* duplicates merged first */
+    struct medsec_vers v;
+    struct medsec_error err = {0};
+    assert_int_equal(medsec_vers_parse("vers:nosuch/>=1|>=2", &v, &err), MEDSEC_OK);
+    assert_int_equal(medsec_vers_simplify(&v, &err), MEDSEC_EUNSUPPORTED);
+    medsec_vers_release(&v);
+}
+
 static void test_vers_contains(void **state)
 {
     (void)state;
@@ -648,6 +1083,18 @@ static void test_vers_contains(void **state)
     assert_false(contains("vers:generic/>=1.1.1|<1.1.1l", "1.1.1l"));
     assert_true(contains("vers:apk/>1.0|<=1.2|>=2.0|<2.1_rc1", "2.1_beta3"));
     assert_true(contains("vers:composer/*", "anything"));
+    /* redundant constraints mean what the spec's simplification makes of them (issue 12) */
+    assert_true(contains("vers:generic/>=4.2.1|>=5.0.3", "4.2.2"));
+    assert_false(contains("vers:generic/>=4.2.1|>=5.0.3", "4.2.0"));
+    assert_true(contains("vers:deb/<1.0|<2.0", "1.5"));
+    assert_false(contains("vers:deb/<1.0|<2.0", "2.0"));
+    assert_true(contains("vers:deb/1.0|<2.0", "1.5"));
+    assert_true(contains("vers:deb/>1.0|1.5|<2.0", "1.7"));
+    assert_true(contains("vers:deb/>1.0|>1.5|<2.0|<=3.0", "2.5"));
+    assert_false(contains("vers:deb/>1.0|>1.5|<2.0|<=3.0", "1.0"));
+    assert_false(contains("vers:deb/>=1.0|!=1.5|>=2.0", "1.5"));
+    assert_true(contains("vers:deb/>=1.0|!=1.5|>=2.0", "1.7"));
+    assert_true(contains("vers:deb/<1.0|>=2.0|>=3.0", "2.5"));
 
     struct medsec_vers v;
     struct medsec_error err = {0};
@@ -764,6 +1211,9 @@ int main(void)
         cmocka_unit_test(test_rpm),
         cmocka_unit_test(test_alpine),
         cmocka_unit_test(test_composer),
+        cmocka_unit_test(test_alpm),
+        cmocka_unit_test(test_conan),
+        cmocka_unit_test(test_conan_ranges),
         cmocka_unit_test(test_generic),
         cmocka_unit_test(test_compare_invalid),
         cmocka_unit_test(test_npm_ranges),
@@ -771,6 +1221,7 @@ int main(void)
         cmocka_unit_test(test_vers_parse_format),
         cmocka_unit_test(test_vers_canonical),
         cmocka_unit_test(test_vers_contains),
+        cmocka_unit_test(test_vers_simplify),
         cmocka_unit_test(test_vers_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

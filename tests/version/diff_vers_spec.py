@@ -1,8 +1,10 @@
 """diff_vers_spec.py: every case of the vers-spec test suite (vers-spec/tests/*.json) through medsec.
 
-Counts are printed per test type and scheme. A case whose scheme has no medsec module ("alpm", "conan",
-"gentoo", ...) or whose module is still a placeholder is reported as not run, as are from_native cases
-for native range syntaxes medsec does not convert (npm, conan, gem, nuget, nginx); every other case must
+Counts are printed per test type and scheme. A case whose scheme has no medsec module ("gentoo", "nginx",
+...) or whose module is still a placeholder is reported as not run, as are from_native cases
+for native range syntaxes medsec does not convert (npm, gem, nuget, nginx; conan ranges are checked by
+meaning instead: medsec's Conan evaluator and the expected vers range agree on release versions around every
+bound); every other case must
 pass unless listed in exceptions.tsv (scheme "vers", a = the case's input as JSON, b = its test type).
 "openssl" versions are ordered by medsec's generic scheme (vers.c maps the name).
 """
@@ -19,8 +21,23 @@ import common as C  # noqa: E402
 
 ALIAS = {"openssl": "generic"}  # vers scheme -> medsec scheme used for plain comparisons
 # Names version.c accepts only as a fallback to the generic scheme: their real ordering has no module.
-FALLBACK = {"alpm": "pacman's vercmp (alpm) has no medsec module; version.c falls back to generic"}
+FALLBACK = {}
 NATIVE_SIMPLE = {"openssl", "pypi"}  # native syntaxes simple enough to convert here (list / one comparator)
+
+
+def conan_probes(vers):
+    """Release versions around the bounds of a vers:conan range: each bound (without a trailing "-"), with
+    ".1" and ".0.1" appended, its first number one lower and higher, and 0 and 99999."""
+    out = {"0", "99999"}
+    for c in vers.split("/", 1)[1].split("|"):
+        v = urllib.parse.unquote(c.lstrip("<>=!")).rstrip("-")
+        if not v or v == "*" or "-" in v or "+" in v:
+            continue
+        out.update({v, v + ".1", v + ".0.1"})
+        head = v.split(".")[0]
+        if head.isdigit():
+            out.update({str(int(head) + 1) + v[len(head):], str(max(0, int(head) - 1)) + v[len(head):]})
+    return sorted(out)
 
 
 def vers_scheme(text):
@@ -101,13 +118,25 @@ def main():
             if sch in NATIVE_SIMPLE:
                 plan.append((fname, t, sch, len(rows)))
                 rows.append(("vers-parse", native_to_vers(sch, inp["native_range"])))
+            elif sch == "conan" and t.get("expected_output"):
+                # No converter here; instead the meaning: medsec's Conan range evaluator and the
+                # expected vers range must agree on release versions around every bound (Conan keeps
+                # pre-releases out unless asked, vers has no such rule, so none is probed).
+                probes = conan_probes(t["expected_output"])
+                ref = []
+                for v in probes:
+                    ref.append((v, len(rows)))
+                    rows.append(("conan-range", inp["native_range"], v, "auto"))
+                    rows.append(("vers-contains", t["expected_output"], v))
+                plan.append((fname, t, sch, {"conan": ref}))
             else:
                 plan.append((fname, t, sch, None))
     # Unknown schemes would stop the driver; only send rows it can answer.
     send = []
     for row in rows:
         head = row[0]
-        send.append(row if head.startswith("vers-") or state.get(head, "unknown") != "unknown" else None)
+        send.append(row if head.startswith(("vers-", "conan-range")) or state.get(head, "unknown") != "unknown"
+                    else None)
     answers = C.run_driver(driver, [row for row in send if row is not None])
     it = iter(answers)
     out = [next(it) if row is not None else "unknown-scheme" for row in send]
@@ -122,7 +151,11 @@ def main():
         if ref is None or (tt in ("comparison", "equality") and st != "implemented"):
             counts[key][2] += 1
             continue
-        if tt in ("comparison", "equality"):
+        if isinstance(ref, dict) and "conan" in ref:
+            bad = ["%s: conan %s, vers %s" % (v, out[i], out[i + 1]) for v, i in ref["conan"]
+                   if {"1": "true", "0": "false"}.get(out[i], out[i]) != out[i + 1]]
+            ok, got = not bad, "; ".join(bad[:3])
+        elif tt in ("comparison", "equality"):
             res = {k: out[i] for k, i in ref.items()}
             if any(r not in ("-1", "0", "1") for r in res.values()):
                 ok = False

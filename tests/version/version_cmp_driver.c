@@ -15,6 +15,7 @@
  *   nuget-range RANGE V        -> 1 | 0 | invalid | unsupported
  *   maven-range RANGE V        -> 1 | 0 | invalid
  *   gem-req REQ V              -> 1 | 0 | invalid
+ *   conan-range RANGE V PRE    -> 1 | 0 | invalid      (PRE: auto | include | exclude)
  * Fields may use \t, \n, \\ escapes so versions with blanks survive.
  */
 #include <stdio.h>
@@ -148,6 +149,12 @@ int main(void)
             print_bool(e, b);
         } else if (strcmp(f[0], "gem-req") == 0 && nf == 3) {
             e = medsec_gem_requirement_satisfied(f[1], f[2], &b, NULL);
+            print_bool(e, b);
+        } else if (strcmp(f[0], "conan-range") == 0 && nf == 4) {
+            enum medsec_conan_pre pre = strcmp(f[3], "include") == 0   ? MEDSEC_CONAN_PRE_INCLUDE
+                                        : strcmp(f[3], "exclude") == 0 ? MEDSEC_CONAN_PRE_EXCLUDE
+                                                                       : MEDSEC_CONAN_PRE_AUTO;
+            e = medsec_conan_range_contains(f[1], f[2], pre, &b, NULL);
             print_bool(e, b);
         } else if (nf == 3 && medsec_vscheme_from_name(f[0], &s)) {
             int r;
