@@ -47,7 +47,9 @@ enum medsec_pep440_pre {
     MEDSEC_PEP440_PRE_EXCLUDE   /* False */
 };
 
-/* Normalised form of a PEP 440 version (str(Version(v))), e.g. "1.0-RC1" -> "1.0rc1". */
+/* Normalised form of a PEP 440 version (str(Version(v))), e.g. "1.0-RC1" -> "1.0rc1".
+ * MEDSEC_ETOOBIG when it would be longer than a version may be (256 bytes: "-2" grows to ".post2"),
+ * or than @cap allows. */
 medsec_err medsec_pep440_normalize(const char *v, char *out, size_t cap, struct medsec_error *err)
     __attribute__((warn_unused_result));
 

@@ -324,6 +324,13 @@ medsec_err medsec_pep440_normalize(const char *v, char *buf, size_t cap, struct 
             i = e + 1;
         }
     }
+    /* "-2" becomes ".post2": a version near the length cap can grow past it, and a normal form
+     * medsec would not read back as a version is no normal form (found by fuzz_version) */
+    if (o.len > VU_MAX_LEN)
+        return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0,
+                                "the normal form of the version is %zu bytes, longer than the %d "
+                                "a version may have",
+                                o.len, VU_MAX_LEN);
     if (cap == 0 || o.len >= cap)
         return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0,
                                 "normalised version needs %zu bytes", o.len + 1);

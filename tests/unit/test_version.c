@@ -170,6 +170,18 @@ static void test_pypi(void **state)
     assert_int_equal(medsec_pep440_normalize("0!01.02", out, sizeof out, NULL), MEDSEC_OK);
     assert_string_equal(out, "1.2");
     assert_int_equal(medsec_pep440_normalize("1.0", out, 3, NULL), MEDSEC_ETOOBIG);
+    /* a valid 256-byte version whose normal form grows past the cap ("-2" -> ".post2") has none:
+     * the normal form must read back as a version (fuzz_version seed pep440-normal-form-past-cap)
+     */
+    char longv[257], big[600];
+    memset(longv, 'a', sizeof longv);
+    memcpy(longv, "1.0-2+", 6);
+    longv[256] = '\0';
+    assert_true(medsec_version_valid(MEDSEC_VS_PYPI, longv));
+    assert_int_equal(medsec_pep440_normalize(longv, big, sizeof big, NULL), MEDSEC_ETOOBIG);
+    longv[250] = '\0';
+    assert_int_equal(medsec_pep440_normalize(longv, big, sizeof big, NULL), MEDSEC_OK);
+    assert_true(medsec_version_valid(MEDSEC_VS_PYPI, big));
 }
 
 static void test_golang(void **state)
