@@ -1,9 +1,11 @@
 /* cmd_triage.c: `medsec triage DIR`: every finding of the device's releases against the triage
  * file (untriaged, stale, past due, decided by rule or by hand), and `medsec triage set`, which
  * records a decision by rewriting the triage file. */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -418,6 +420,7 @@ static int print_json(struct cli_output *out, const struct session *s,
 
 static int triage_set(int argc, char **argv);
 static int triage_sync(int argc, char **argv);
+static int triage_import(int argc, char **argv);
 
 int cmd_triage(int argc, char **argv)
 {
@@ -425,6 +428,8 @@ int cmd_triage(int argc, char **argv)
         return triage_set(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "sync"))
         return triage_sync(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "import"))
+        return triage_import(argc - 1, argv + 1);
     int format = CLI_TEXT;
     const char *dbpath = NULL, *output = NULL, *version = NULL;
     bool all = false;
@@ -446,7 +451,8 @@ int cmd_triage(int argc, char **argv)
         .usage = "medsec triage DIR [--db PATH] [--version V | --all] [--triage FILE]... [--json] "
                  "[-o FILE]\n"
                  "medsec triage set DIR VULN COMPONENT --state S --by WHO [options]\n"
-                 "medsec triage sync DIR [--db PATH] [--triage FILE]",
+                 "medsec triage sync DIR [--db PATH] [--triage FILE]\n"
+                 "medsec triage import DIR VEXFILE --supplier NAME [--triage FILE]",
         .about =
             "Match every release of the device in DIR that is in the field against the vulnerability\n"
             "database and hold each finding against the triage file (DIR/triage.yaml, docs/triage.md):\n"
@@ -730,5 +736,121 @@ out:
     medsec_buf_release(&b);
     medsec_triage_report_release(&rep);
     session_release(&s);
+    return ex;
+}
+
+/* ---- triage import ---- */
+
+static int triage_import(int argc, char **argv)
+{
+    const char *supplier = NULL, *file = NULL;
+    const struct cli_option opts[] = {
+        {0, "supplier", CLI_OPT_STRING, &supplier, 0, "NAME",
+         "who made the document: its statements are decisions by \"supplier NAME\"\n(required)"},
+        {0, "triage", CLI_OPT_STRING, &file, 0, "FILE",
+         "the triage file to write (default: the device's, its `triage:` or\nDIR/triage.yaml)"},
+        CLI_OPT_END,
+    };
+    const struct cli_spec spec = {
+        .cmd = "triage import",
+        .usage = "medsec triage import DIR VEXFILE --supplier NAME [--triage FILE]",
+        .about =
+            "Name the supplier VEX document VEXFILE (CycloneDX, OpenVEX or CSAF VEX; inside the\n"
+            "triage file's folder) in the triage file's `vex:` list, so that its statements are\n"
+            "decisions by that supplier (docs/triage.md, \"Supplier VEX\"); the manufacturer's own\n"
+            "decisions override them. The document is read first: one it cannot use in full is\n"
+            "refused, naming its line, column and field, and the triage file is left as it was.\n"
+            "The triage file is rewritten atomically with every other entry kept; naming a file\n"
+            "again replaces its entry.\n",
+        .opts = opts,
+        .more = "Exit: 0 written, 2 bad input (the document, the triage file, a VEXFILE outside\n"
+                "the triage file's folder), 3 an internal error.\n",
+        .min_args = 2,
+        .max_args = 2,
+        .missing = "need a device folder and a VEX file",
+        .extra = "one device folder and one VEX file only",
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    if (!supplier || !*supplier)
+        return cli_usage_error("triage import",
+                               "--supplier NAME is required: who made the document");
+    struct medsec_device *d = NULL;
+    struct medsec_triage *t = NULL, *check = NULL;
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    struct medsec_error err;
+    medsec_err rc;
+    char *own = NULL, *folder = NULL, *rel = NULL, *tmp = NULL;
+    if ((ex = cli_open_device(args[0], NULL, &d)) != EXIT_OK_)
+        goto out;
+    const char *path = file;
+    if (!path && !(path = own = medsec_triage_path(args[0], medsec_device_model(d)))) {
+        ex = EXIT_INTERNAL;
+        goto out;
+    }
+    /* vex: paths are relative to the triage file's folder, and may not leave it */
+    const char *slash = strrchr(path, '/');
+    folder =
+        slash ? medsec_strndup(path, (size_t)(slash - path + (slash == path))) : medsec_strdup(".");
+    if (!folder) {
+        ex = EXIT_INTERNAL;
+        goto out;
+    }
+    if (!(rel = medsec_path_relative_in(folder, args[1]))) {
+        ex = cli_usage_error("triage import",
+                             "%s is not a file inside %s, the triage file's folder: copy it there "
+                             "(it is part of the device's record, reviewed in git with it)",
+                             cli_esc(args[1]), cli_esc(folder));
+        goto out;
+    }
+    if ((rc = medsec_triage_new(&t, &err)) ||
+        (access(path, F_OK) == 0 && (rc = medsec_triage_read(t, path, &err))) ||
+        (rc = medsec_triage_put_vex(t, rel, supplier, &err))) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    /* written beside the triage file, read back as medsec reads it (the new document included),
+     * then renamed over it: nothing changes unless all of it loads */
+    if (medsec_buf_addf(&b, "%s.import.tmp", path) || !(tmp = medsec_buf_detach(&b, NULL)) ||
+        medsec_triage_format(t, &b)) {
+        ex = EXIT_INTERNAL;
+        goto out;
+    }
+    if ((rc = medsec_file_write_atomic(tmp, b.data, b.len, &err))) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    if ((rc = medsec_triage_new(&check, &err)) || (rc = medsec_triage_read(check, tmp, &err))) {
+        unlink(tmp);
+        /* the message names the entry in the file being written: say the triage file's name */
+        char *at = strstr(err.msg, tmp);
+        size_t tl = strlen(tmp), pl = strlen(path);
+        if (at && pl <= tl)
+            memmove(at + pl, at + tl, strlen(at + tl) + 1), memcpy(at, path, pl);
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    if (rename(tmp, path) != 0) {
+        fprintf(stderr, "medsec triage import: %s: %s\n", cli_esc(path), strerror(errno));
+        unlink(tmp);
+        ex = EXIT_USAGE;
+        goto out;
+    }
+    size_t n = 0;
+    for (size_t i = 0; i < check->nsupplied; i++)
+        n += check->supplied[i].supplier && !strcmp(check->supplied[i].supplier, supplier);
+    fprintf(stderr, "medsec triage import: %s named in %s: %zu statement%s by supplier %s\n",
+            cli_esc(rel), cli_esc(path), n, n == 1 ? "" : "s", cli_esc(supplier));
+out:
+    medsec_free(tmp);
+    medsec_free(rel);
+    medsec_free(folder);
+    medsec_free(own);
+    medsec_buf_release(&b);
+    medsec_triage_free(check);
+    medsec_triage_free(t);
+    medsec_device_close(d);
     return ex;
 }

@@ -44,6 +44,11 @@ medsec_err medsec_file_read_in(const char *dir, const char *rel, size_t max, cha
  * "a FIFO", "a device", "a socket". */
 const char *medsec_file_kind(unsigned mode);
 
+/* Where @path (as the caller names it) lies inside folder @dir, both resolved (links followed): its
+ * path relative to @dir (caller frees), or NULL when it is not inside, does not exist, or memory
+ * ran out. */
+char *medsec_path_relative_in(const char *dir, const char *path);
+
 /* Join a folder and a relative path into a new string (caller frees); absolute @rel is copied. */
 char *medsec_path_join(const char *dir, const char *rel);
 

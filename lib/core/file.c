@@ -262,3 +262,16 @@ medsec_err medsec_file_read_in(const char *dir, const char *rel, size_t max, cha
     }
     return rc;
 }
+
+char *medsec_path_relative_in(const char *dir, const char *path)
+{
+    char top[PATH_MAX], real[PATH_MAX];
+    if (!realpath(dir && *dir ? dir : ".", top) || !realpath(path, real))
+        return NULL;
+    size_t n = strlen(top);
+    if (strcmp(top, "/") == 0)
+        return real[1] ? medsec_strdup(real + 1) : NULL;
+    if (strncmp(real, top, n) != 0 || real[n] != '/' || !real[n + 1])
+        return NULL;
+    return medsec_strdup(real + n + 1);
+}
