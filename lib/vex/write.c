@@ -563,6 +563,11 @@ static void write_openvex(struct wctx *c)
         medsec_jsonw_object_end(w);
         medsec_jsonw_array_end(w);
         medsec_jsonw_kv_string(w, "status", medsec_vuln_status_name(st));
+        /* a supplier's statement (triage.yaml `vex:`) names that supplier, as OpenVEX's statement
+         * `supplier` does (medsec's reader takes it as the statement's author) */
+        if (s->origin == MEDSEC_VEX_BY_SUPPLIER && s->author)
+            medsec_jsonw_kv_string(w, "supplier",
+                                   strncmp(s->author, "supplier ", 9) ? s->author : s->author + 9);
         if (st == MEDSEC_VULN_NOT_AFFECTED) {
             const char *j = vex_justification(s);
             kv_opt(w, "justification", j);

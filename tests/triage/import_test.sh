@@ -44,6 +44,10 @@ grep -q 'supplier Example BSP Vendor' "$tmp/out" || fail "decisions not attribut
 [ "$(entries "$dev/triage.yaml")" -eq $((before + 1)) ] || fail "re-import added an entry"
 grep -q 'supplier: BSP Vendor GmbH' "$dev/triage.yaml" || fail "re-import did not replace the supplier"
 cp "$dev/triage.yaml" "$tmp/good.yaml"
+# the OpenVEX medsec writes names the supplier of the statements the supplier decided
+"$bin" vex --db "$db1" --format openvex --version 3.2.0 "$dev" >"$tmp/vex.json" 2>/dev/null ||
+    fail "vex failed"
+grep -q '"supplier": "BSP Vendor GmbH"' "$tmp/vex.json" || fail "OpenVEX does not name the supplier"
 
 # refused, file untouched: a document with a bad statement, a file outside the folder, no --supplier
 "$bin" triage import "$dev" "$dev/vex/bad-status.openvex.json" --supplier X 2>"$tmp/err"
