@@ -103,13 +103,7 @@ static void alpm_evr(const char *v, struct span *e, struct span *ver, struct spa
 /* pacman orders any string; medsec takes non-empty printable ASCII without blanks. */
 static bool valid(const char *v)
 {
-    size_t n = strnlen(v, VU_MAX_LEN + 1);
-    if (n == 0 || n > VU_MAX_LEN)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
-            return false;
-    return true;
+    return vu_printable_token(v);
 }
 
 static int cmp(const char *a, const char *b)

@@ -191,13 +191,7 @@ static int conan_cmp(const struct cver *a, const struct cver *b)
  * version comparisons of its own tests use "1.1*" and "1.3.*".) */
 static bool valid(const char *v)
 {
-    size_t n = strnlen(v, VU_MAX_LEN + 1);
-    if (n == 0 || n > VU_MAX_LEN)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
-            return false;
-    return true;
+    return vu_printable_token(v);
 }
 
 static int cmp(const char *a, const char *b)

@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <string.h>
 
 /* Longest version string any scheme accepts; longer input is invalid (no heap, bounded work). */
 #define VU_MAX_LEN 256
@@ -46,6 +47,19 @@ static inline void vu_trim(const char **s, size_t *n)
     }
     while (*n > 0 && vu_space((unsigned char)(*s)[*n - 1]))
         (*n)--;
+}
+
+/* A non-empty run of at most VU_MAX_LEN printable ASCII characters without blanks: what medsec
+ * takes as a version of a scheme whose own comparator orders any text (alpm, conan). */
+static inline bool vu_printable_token(const char *v)
+{
+    size_t n = strnlen(v, VU_MAX_LEN + 1);
+    if (n == 0 || n > VU_MAX_LEN)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)v[i] <= ' ' || (unsigned char)v[i] >= 0x7f)
+            return false;
+    return true;
 }
 
 static inline bool vu_all_digits(const char *s, size_t n)
