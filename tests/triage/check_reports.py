@@ -22,30 +22,15 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 
-SKIP = 77
-try:
-    import jsonschema
-except ImportError:  # Debian's python3-jsonschema is required; see scripts/deps.sh
-    print("SKIP: python3-jsonschema is not installed")
-    sys.exit(SKIP)
+from reportlib import CLOSED, DEVICES, NOW, jsonschema, run
 
-NOW = "2026-11-28"
-DEVICES = ["examples/infusion-pump", "examples/glucose-cloud"]
 FILES = [[], ["tests/triage/data/pump-triage.yaml"],
          ["tests/triage/data/pump-triage.yaml", "tests/triage/data/supplier-triage.yaml"]]
 STATUS_KEY = {"rule": "by_rule", "hand": "by_hand", "supplier": "by_supplier", "security file": "by_security_file",
               "untriaged": "untriaged", "stale": "stale"}
 
-
-def run(medsec, root, args):
-    env = dict(os.environ, MEDSEC_NOW=NOW, NO_COLOR="1")
-    p = subprocess.run([medsec] + args, cwd=root, env=env, capture_output=True, text=True)
-    if p.returncode not in (0, 1):
-        raise RuntimeError(f"medsec {' '.join(args)}: exit {p.returncode}: {p.stderr.strip()}")
-    return p.returncode, p.stdout
 
 
 def versions(root, device):
@@ -78,7 +63,6 @@ def check_counts(where, rep, failures, version=None):
             failures.append(f"{w}: listed under --version {version}")
 
 
-CLOSED = {"not_affected", "false_positive", "resolved", "resolved_with_pedigree"}
 
 
 def check_risk(where, medsec, root, dev, db, tf, failures):

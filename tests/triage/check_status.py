@@ -15,30 +15,14 @@ usage: check_status.py MEDSEC DB1 DB2 SOURCE_ROOT
 import glob
 import json
 import os
-import subprocess
 import sys
 
-SKIP = 77
-try:
-    import jsonschema
-except ImportError:  # Debian's python3-jsonschema is required; see scripts/deps.sh
-    print("SKIP: python3-jsonschema is not installed")
-    sys.exit(SKIP)
+from reportlib import CLOSED, DEVICES, NOW, jsonschema, run
 
-NOW = "2026-11-28"
 TIERS = ["kev", "past due", "open", "affected", "closed"]
-CLOSED = {"not_affected", "false_positive", "resolved", "resolved_with_pedigree"}
-DEVICES = ["examples/infusion-pump", "examples/glucose-cloud"]
 SHARED = ["tests/triage/data/pump-triage.yaml", "tests/triage/data/pump-resolved.yaml",
           "tests/triage/data/fielded-resolved.yaml"]
 
-
-def run(medsec, root, args):
-    env = dict(os.environ, MEDSEC_NOW=NOW, NO_COLOR="1")
-    p = subprocess.run([medsec] + args, cwd=root, env=env, capture_output=True, text=True)
-    if p.returncode not in (0, 1):
-        raise RuntimeError(f"medsec {' '.join(args)}: exit {p.returncode}: {p.stderr.strip()}")
-    return p.returncode, p.stdout
 
 
 def tier_of(v):
