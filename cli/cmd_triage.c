@@ -26,6 +26,7 @@ struct session {
     struct medsec_db *db;
     char *owned_db;
     char *default_file; /* DIR/triage.yaml */
+    bool explain;       /* print the reasoning of each suggestion */
 };
 
 static void session_release(struct session *s)
@@ -142,19 +143,41 @@ static void supplier_note(FILE *out, const struct medsec_triage_item *it)
 static void counts_line(FILE *out, const char *indent, const struct medsec_triage_counts *c)
 {
     fprintf(out,
-            "%s%zu findings: decided by rule %zu, by hand %zu, by supplier %zu, by the security "
-            "file %zu; remaining %zu (untriaged %zu, stale %zu, past due %zu)\n",
+            "%s%zu findings: decided by rule %zu, by suggestion %zu, by hand %zu, by supplier %zu, "
+            "by the security file %zu; remaining %zu (untriaged %zu, stale %zu, past due %zu)\n",
             indent, c->findings, c->by_status[MEDSEC_TRIAGE_BY_RULE],
-            c->by_status[MEDSEC_TRIAGE_BY_HAND], c->by_status[MEDSEC_TRIAGE_BY_SUPPLIER],
-            c->by_status[MEDSEC_TRIAGE_BY_FILE], c->open, c->by_status[MEDSEC_TRIAGE_UNTRIAGED],
-            c->by_status[MEDSEC_TRIAGE_STALE], c->past_due);
+            c->by_status[MEDSEC_TRIAGE_BY_SUGGESTION], c->by_status[MEDSEC_TRIAGE_BY_HAND],
+            c->by_status[MEDSEC_TRIAGE_BY_SUPPLIER], c->by_status[MEDSEC_TRIAGE_BY_FILE], c->open,
+            c->by_status[MEDSEC_TRIAGE_UNTRIAGED], c->by_status[MEDSEC_TRIAGE_STALE], c->past_due);
+    if (c->suggested || c->unsuggested)
+        fprintf(out,
+                "%ssuggestions from the architecture: %zu of %zu open findings (exploitable %zu, "
+                "not affected %zu; an in-context CVSS for %zu), none for %zu\n",
+                indent, c->suggested, c->suggested + c->unsuggested, c->suggested_exploitable,
+                c->suggested - c->suggested_exploitable, c->suggested_scored, c->unsuggested);
+}
+
+/* "exploitable 3.1:5.3 4.0:6.9", "-" */
+static const char *suggestion_text(const struct medsec_triage_item *it, char *buf, size_t cap)
+{
+    const struct medsec_triage_suggestion *g = it->suggestion;
+    if (!g) {
+        snprintf(buf, cap, "-");
+        return buf;
+    }
+    size_t used = (size_t)snprintf(buf, cap, "%s", medsec_vex_state_name(g->state));
+    if (g->v3 && used < cap)
+        used += (size_t)snprintf(buf + used, cap - used, " 3.1:%.1f", g->v3_score);
+    if (g->v4 && used < cap)
+        snprintf(buf + used, cap - used, " 4.0:%.1f", g->v4_score);
+    return buf;
 }
 
 static int print_text(FILE *out, const struct session *s, const struct medsec_triage_report *r)
 {
-    static const char *const hdr[] = {"STATUS",        "COMPONENT",  "VERSION",
-                                      "VULNERABILITY", "SEVERITY",   "KEV",
-                                      "STATE",         "DECIDED BY", "DUE"};
+    static const char *const hdr[] = {"STATUS",   "COMPONENT", "VERSION", "VULNERABILITY",
+                                      "SEVERITY", "KEV",       "STATE",   "DECIDED BY",
+                                      "DUE",      "SUGGESTED"};
     size_t n = medsec_scan_plan_count(s->p);
     bool first = true;
     for (size_t i = 0; i < n;) {
@@ -192,7 +215,7 @@ static int print_text(FILE *out, const struct session *s, const struct medsec_tr
             medsec_free(cov);
         }
         struct cli_table tab;
-        if (cli_table_init(&tab, 9, hdr))
+        if (cli_table_init(&tab, 10, hdr))
             return EXIT_INTERNAL;
         for (size_t k = 0; k < r->nitems; k++) {
             const struct medsec_triage_item *it = &r->items[k];
@@ -200,7 +223,7 @@ static int print_text(FILE *out, const struct session *s, const struct medsec_tr
                 it->status == MEDSEC_TRIAGE_BY_FILE)
                 continue;
             const struct medsec_sbom_component *comp = &it->target->sbom->components[it->component];
-            char st[48], by[300];
+            char st[48], by[300], sg[64];
             const char *row[] = {status_text(it, st, sizeof st),
                                  comp->ref ? comp->ref : comp->name,
                                  comp->version,
@@ -209,7 +232,8 @@ static int print_text(FILE *out, const struct session *s, const struct medsec_tr
                                  it->finding && it->finding->vuln->kev ? "yes" : "-",
                                  medsec_vex_state_name(it->state),
                                  decided_by(it, by, sizeof by),
-                                 it->due};
+                                 it->due,
+                                 suggestion_text(it, sg, sizeof sg)};
             if (cli_table_add(&tab, row)) {
                 cli_table_release(&tab);
                 return EXIT_INTERNAL;
@@ -233,6 +257,19 @@ static int print_text(FILE *out, const struct session *s, const struct medsec_tr
                 fprintf(out, "  rule %s on %s: %s\n", cli_esc(it->rule->id), cli_esc(it->vuln),
                         cli_esc(it->rule_reason));
             supplier_note(out, it);
+            if (s->explain && it->suggestion) {
+                const struct medsec_sbom_component *sc =
+                    &it->target->sbom->components[it->component];
+                fprintf(out, "  suggestion for %s in %s %s:\n", cli_esc(it->vuln),
+                        cli_esc(sc->ref    ? sc->ref
+                                : sc->name ? sc->name
+                                           : "?"),
+                        cli_esc(sc->version ? sc->version : "-"));
+                for (size_t l = 0; l < it->suggestion->nreasons; l++)
+                    fprintf(out, "    %s\n", cli_esc(it->suggestion->reasons[l]));
+            } else if (s->explain && it->no_suggestion)
+                fprintf(out, "  no suggestion for %s: %s\n", cli_esc(it->vuln),
+                        cli_esc(it->no_suggestion));
         }
         i = j;
     }
@@ -269,6 +306,48 @@ static const char *justification_name(const struct medsec_triage_decision *d)
     return d->cdx_justification != MEDSEC_CDX_UNSTATED
                ? medsec_vex_cdx_justification_name(d->cdx_justification)
                : medsec_vex_justification_name(d->justification);
+}
+
+static void json_score(struct medsec_jsonw *w, const char *key, const char *vector, double base,
+                       double score, int translated)
+{
+    if (!vector)
+        return;
+    medsec_jsonw_key(w, key);
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "vector", vector);
+    medsec_jsonw_key(w, "base");
+    medsec_jsonw_fixed(w, base, 1);
+    medsec_jsonw_key(w, "score");
+    medsec_jsonw_fixed(w, score, 1);
+    if (translated >= 0)
+        medsec_jsonw_kv_bool(w, "translated_from_v3", translated);
+    medsec_jsonw_object_end(w);
+}
+
+static void json_suggestion(struct medsec_jsonw *w, const struct medsec_triage_suggestion *g)
+{
+    medsec_jsonw_key(w, "suggestion");
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "state", medsec_vex_state_name(g->state));
+    medsec_jsonw_kv_string(w, "justification",
+                           g->state == MEDSEC_VEX_NOT_AFFECTED
+                               ? medsec_vex_cdx_justification_name(g->cdx_justification)
+                               : NULL);
+    medsec_jsonw_key(w, "response");
+    medsec_jsonw_array_begin(w);
+    for (unsigned bit = 1; bit <= MEDSEC_VEX_RESP_WORKAROUND; bit <<= 1)
+        if (g->responses & bit)
+            medsec_jsonw_string(w, medsec_vex_response_name(bit));
+    medsec_jsonw_array_end(w);
+    json_score(w, "cvss_v3", g->v3, g->v3_base, g->v3_score, -1);
+    json_score(w, "cvss_v4", g->v4, g->v4_base, g->v4_score, g->v4_translated);
+    medsec_jsonw_key(w, "reasons");
+    medsec_jsonw_array_begin(w);
+    for (size_t i = 0; i < g->nreasons; i++)
+        medsec_jsonw_string(w, g->reasons[i]);
+    medsec_jsonw_array_end(w);
+    medsec_jsonw_object_end(w);
 }
 
 static void json_item(struct medsec_jsonw *w, const struct medsec_triage_item *it)
@@ -349,6 +428,14 @@ static void json_item(struct medsec_jsonw *w, const struct medsec_triage_item *i
     medsec_jsonw_kv_string(w, "first_seen", it->first_seen);
     medsec_jsonw_kv_string(w, "due", it->due);
     medsec_jsonw_kv_bool(w, "past_due", it->past_due);
+    if (it->decision && it->decision->suggested) {
+        medsec_jsonw_kv_string(w, "cvss_v3", it->decision->cvss_v3);
+        medsec_jsonw_kv_string(w, "cvss_v4", it->decision->cvss_v4);
+    }
+    if (it->suggestion)
+        json_suggestion(w, it->suggestion);
+    else if (it->no_suggestion)
+        medsec_jsonw_kv_string(w, "no_suggestion", it->no_suggestion);
     medsec_jsonw_object_end(w);
 }
 
@@ -357,6 +444,7 @@ static void json_counts(struct medsec_jsonw *w, const struct medsec_triage_count
     medsec_jsonw_object_begin(w);
     medsec_jsonw_kv_int(w, "findings", (long long)c->findings);
     medsec_jsonw_kv_int(w, "by_rule", (long long)c->by_status[MEDSEC_TRIAGE_BY_RULE]);
+    medsec_jsonw_kv_int(w, "by_suggestion", (long long)c->by_status[MEDSEC_TRIAGE_BY_SUGGESTION]);
     medsec_jsonw_kv_int(w, "by_hand", (long long)c->by_status[MEDSEC_TRIAGE_BY_HAND]);
     medsec_jsonw_kv_int(w, "by_supplier", (long long)c->by_status[MEDSEC_TRIAGE_BY_SUPPLIER]);
     medsec_jsonw_kv_int(w, "by_security_file", (long long)c->by_status[MEDSEC_TRIAGE_BY_FILE]);
@@ -364,6 +452,10 @@ static void json_counts(struct medsec_jsonw *w, const struct medsec_triage_count
     medsec_jsonw_kv_int(w, "stale", (long long)c->by_status[MEDSEC_TRIAGE_STALE]);
     medsec_jsonw_kv_int(w, "past_due", (long long)c->past_due);
     medsec_jsonw_kv_int(w, "remaining", (long long)c->open);
+    medsec_jsonw_kv_int(w, "suggested", (long long)c->suggested);
+    medsec_jsonw_kv_int(w, "suggested_exploitable", (long long)c->suggested_exploitable);
+    medsec_jsonw_kv_int(w, "suggested_scored", (long long)c->suggested_scored);
+    medsec_jsonw_kv_int(w, "unsuggested", (long long)c->unsuggested);
     medsec_jsonw_object_end(w);
 }
 
@@ -421,6 +513,7 @@ static int print_json(struct cli_output *out, const struct session *s,
 static int triage_set(int argc, char **argv);
 static int triage_sync(int argc, char **argv);
 static int triage_import(int argc, char **argv);
+static int triage_accept(int argc, char **argv);
 
 int cmd_triage(int argc, char **argv)
 {
@@ -430,9 +523,11 @@ int cmd_triage(int argc, char **argv)
         return triage_sync(argc - 1, argv + 1);
     if (argc > 1 && !strcmp(argv[1], "import"))
         return triage_import(argc - 1, argv + 1);
+    if (argc > 1 && !strcmp(argv[1], "accept"))
+        return triage_accept(argc - 1, argv + 1);
     int format = CLI_TEXT;
     const char *dbpath = NULL, *output = NULL, *version = NULL;
-    bool all = false;
+    bool all = false, explain = false;
     struct cli_strings files = {0};
     const struct cli_option opts[] = {
         CLI_OPT_DB(&dbpath),
@@ -442,6 +537,8 @@ int cmd_triage(int argc, char **argv)
         {0, "triage", CLI_OPT_STRINGS, &files, 0, "FILE",
          "read this triage file too (after DIR/triage.yaml; repeatable):\n"
          "a portfolio may share one"},
+        {0, "explain", CLI_OPT_FLAG, &explain, 0, NULL,
+         "print the reasoning of each suggestion from the architecture"},
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print JSON"},
         CLI_OPT_OUTPUT(&output),
         CLI_OPT_END,
@@ -452,15 +549,19 @@ int cmd_triage(int argc, char **argv)
                  "[-o FILE]\n"
                  "medsec triage set DIR VULN COMPONENT --state S --by WHO [options]\n"
                  "medsec triage sync DIR [--db PATH] [--triage FILE]\n"
-                 "medsec triage import DIR VEXFILE --supplier NAME [--triage FILE]",
+                 "medsec triage import DIR VEXFILE --supplier NAME [--triage FILE]\n"
+                 "medsec triage accept DIR [VULN COMPONENT | --all] --by WHO [options]",
         .about =
             "Match every release of the device in DIR that is in the field against the vulnerability\n"
             "database and hold each finding against the triage file (DIR/triage.yaml, docs/triage.md):\n"
             "decided by hand, decided by a rule, assessed in the security file, untriaged, stale (the\n"
             "advisory's ranges, score or KEV status changed since the decision) or past its due date.\n"
             "Decisions that match no finding any more are listed as no longer applying.\n"
-            "`medsec triage set --help` records a decision; `medsec triage sync` records when each\n"
-            "finding was first seen (due dates count from it).\n",
+            "Each open finding gets a suggestion from the architecture (state and in-context CVSS 3.1\n"
+            "and 4.0; --explain prints the reasoning), never applied by itself.\n"
+            "`medsec triage set --help` records a decision; `medsec triage accept --help` records a\n"
+            "suggestion a person accepts; `medsec triage sync` records when each finding was first\n"
+            "seen (due dates count from it).\n",
         .opts = opts,
         .more =
             "Exit: 0 every finding is decided and none is stale or past due, 1 some finding is\n"
@@ -483,6 +584,7 @@ int cmd_triage(int argc, char **argv)
     struct medsec_error err;
     medsec_err rc;
     char today[11];
+    s.explain = explain;
     if ((ex = session_open(&s, "triage", args[0], &files, NULL, dbpath)) != EXIT_OK_)
         goto out;
     if (version) {
@@ -852,5 +954,129 @@ out:
     medsec_triage_free(check);
     medsec_triage_free(t);
     medsec_device_close(d);
+    return ex;
+}
+
+/* ---- triage accept ---- */
+
+static int triage_accept(int argc, char **argv)
+{
+    const char *dbpath = NULL, *by = NULL, *release = NULL, *file = NULL;
+    bool all = false;
+    const struct cli_option opts[] = {
+        CLI_OPT_DB(&dbpath),
+        {0, "by", CLI_OPT_STRING, &by, 0, "WHO", "who accepts the suggestions (required)"},
+        {0, "all", CLI_OPT_FLAG, &all, 0, NULL,
+         "accept the suggestion of every open finding\n(instead of VULN COMPONENT)"},
+        {0, "version", CLI_OPT_STRING, &release, 0, "V", "only findings of release V"},
+        {0, "triage", CLI_OPT_STRING, &file, 0, "FILE",
+         "the triage file to write (default DIR/triage.yaml)"},
+        CLI_OPT_END,
+    };
+    const struct cli_spec spec = {
+        .cmd = "triage accept",
+        .usage = "medsec triage accept DIR [VULN COMPONENT | --all] --by WHO [--version V]\n"
+                 "    [--db PATH] [--triage FILE]",
+        .about =
+            "Accept the suggestion from the architecture for vulnerability VULN (its id or an alias) in\n"
+            "COMPONENT (a component ref, purl or CPE), or for every open finding with --all: each is\n"
+            "recorded as a decision by WHO (origin: suggestion) with its state, justification, response,\n"
+            "reasoning (detail), in-context CVSS vectors and advisory fingerprint, and the reasoning is\n"
+            "printed. The triage file is rewritten atomically with every other entry kept.\n",
+        .opts = opts,
+        .more = "Exit: 0 recorded, 2 bad input or no suggestion to accept, 3 an internal error.\n",
+        .min_args = 1,
+        .max_args = 3,
+        .missing = "give DIR, then VULN COMPONENT or --all",
+        .extra = "give DIR VULN COMPONENT only",
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    if (!by)
+        return cli_usage_error("triage accept", "--by is required (who accepts)");
+    if (all ? nargs != 1 : nargs != 3)
+        return cli_usage_error("triage accept", "%s",
+                               all ? "--all takes DIR only" : "give DIR VULN COMPONENT, or --all");
+    struct session s = {0};
+    struct medsec_triage_report rep = {0};
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    struct medsec_error err;
+    medsec_err rc = MEDSEC_OK;
+    char today[11];
+    size_t accepted = 0;
+    /* assessed against the file to write only: what it leaves open is what can be accepted */
+    if ((ex = session_open(&s, "triage accept", args[0], NULL, file, dbpath)) != EXIT_OK_)
+        goto out;
+    struct medsec_triage_assess_opts ao = {cli_today(today), release, false};
+    if ((rc = medsec_triage_assess(s.t, s.db, s.p, &ao, &rep, &err))) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    const char *path = file ? file : s.default_file;
+    for (size_t i = 0; i < rep.nitems && !rc; i++) {
+        const struct medsec_triage_item *it = &rep.items[i];
+        const struct medsec_triage_suggestion *g = it->suggestion;
+        if (!g)
+            continue;
+        const struct medsec_sbom_component *c = &it->target->sbom->components[it->component];
+        if (!all && (!medsec_triage_vuln_is(args[1], it->finding->vuln) ||
+                     !medsec_triage_component_is(args[2], c)))
+            continue;
+        const char *ref = c->ref ? c->ref : c->purl;
+        if (!ref)
+            continue;
+        struct medsec_triage_decision d = {0};
+        d.vuln = it->vuln;
+        d.component = ref;
+        d.version = c->version;
+        d.state = g->state;
+        d.cdx_justification = g->cdx_justification;
+        d.justification = g->justification;
+        d.responses = g->responses;
+        d.detail = g->detail;
+        d.by = by;
+        d.at = today;
+        d.fingerprint = it->fingerprint;
+        d.suggested = true;
+        d.cvss_v3 = g->v3;
+        d.cvss_v4 = g->v4;
+        d.file = path;
+        if ((rc = medsec_triage_put(s.t, &d, &err)) ||
+            (rc = medsec_triage_mark_seen(s.t, it->vuln, ref, c->version, today, &err)))
+            break;
+        accepted++;
+        fprintf(stderr, "accepted %s in %s %s (release %s): %s\n", cli_esc(it->vuln), cli_esc(ref),
+                cli_esc(c->version ? c->version : "-"),
+                cli_esc(it->target->version ? it->target->version : "-"),
+                medsec_vex_state_name(g->state));
+        for (size_t l = 0; !all && l < g->nreasons; l++)
+            fprintf(stderr, "    %s\n", cli_esc(g->reasons[l]));
+    }
+    if (rc) {
+        ex = cli_fail(&err, rc);
+        goto out;
+    }
+    if (!accepted) {
+        fprintf(stderr, "medsec triage accept: %s\n",
+                all ? "no open finding has a suggestion"
+                    : "no open finding of that vulnerability and component has a suggestion");
+        ex = EXIT_USAGE;
+        goto out;
+    }
+    if (medsec_triage_format(s.t, &b) ||
+        (rc = medsec_file_write_atomic(path, b.data, b.len, &err))) {
+        if (!rc)
+            fputs("medsec triage accept: out of memory\n", stderr);
+        ex = rc ? cli_fail(&err, rc) : EXIT_INTERNAL;
+        goto out;
+    }
+    fprintf(stderr, "medsec triage accept: %zu suggestion%s accepted by %s, written to %s\n",
+            accepted, accepted == 1 ? "" : "s", cli_esc(by), cli_esc(path));
+out:
+    medsec_buf_release(&b);
+    medsec_triage_report_release(&rep);
+    session_release(&s);
     return ex;
 }

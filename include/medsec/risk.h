@@ -336,6 +336,54 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
                                     struct medsec_diags *notes, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
+/*
+ * What the architecture says about one finding (docs/triage.md, "Suggestions from the
+ * architecture"): where what the component's items process comes from, whether those ways in
+ * authenticate the sender, what losing each security property of them harms, and which credited
+ * controls lower the most exposed ways in. `medsec triage` builds its in-context CVSS and its
+ * suggested state from it. Texts are in words, for the reasoning a person reads.
+ */
+struct medsec_risk_context {
+    bool placed; /* some item of the security file runs the component */
+    /* the component implements a communication protocol or what authenticates it (a kernel or
+     * network stack, TLS, SSH, Wi-Fi, Bluetooth, MQTT): its flaws need the channel itself, so
+     * content other items pass on does not reach them, and it handles input before the sender is
+     * authenticated (docs/triage.md lists the names) */
+    bool protocol;
+    char items[256]; /* their ids, comma-separated */
+    /* the most exposed position content reaches those items from (MEDSEC_ACCESS_COUNT: unknown),
+     * and the way in; @hosted: a way in of an item that runs on the component's item */
+    enum medsec_access position;
+    char position_why[400];
+    bool hosted;
+    /* the position the vector's attack vector needs (MEDSEC_ACCESS_COUNT: no vector), and the
+     * less exposed of the two, which the in-context score uses */
+    enum medsec_access vector_position, modified_position;
+    /* every way in at @modified_position or more exposed authenticates the sender (interface or
+     * flow `authenticated: true`); else @auth_why names one that does not */
+    bool authenticated;
+    char auth_why[400];
+    /* per property (C, I, A): the worst harm left after by-design controls on the severity scale
+     * (-1: nothing with a harm is reached), whether the loss leads to a hazard of the file, and
+     * the path */
+    int harm[3];
+    bool hazard[3];
+    char harm_why[3][400];
+    size_t nseverity; /* levels on the file's severity scale */
+    /* credited exploitability controls lower every most exposed way in of the register's
+     * analysis (@controlled); @controlled_other: the item's own controls do, without those on the
+     * ways in (channel protections, which authenticate the sender: counted in @authenticated);
+     * @control_why and @control_other_why name them */
+    bool controlled, controlled_other;
+    char control_why[400], control_other_why[400];
+};
+
+/* The context of each of @n findings (as medsec_risk_add_findings places them) into @out[n]. */
+medsec_err medsec_risk_finding_contexts(const struct medsec_model *m,
+                                        const struct medsec_risk_finding *f, size_t n,
+                                        struct medsec_risk_context *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
 #ifdef __cplusplus
 }
 #endif

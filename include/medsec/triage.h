@@ -58,6 +58,11 @@ struct medsec_triage_decision {
     const char *fixed_in;
     const char *by, *at, *due; /* who, when (YYYY-MM-DD), until when (optional) */
     const char *fingerprint;   /* the advisory fingerprint it was made against, or NULL */
+    /* A suggestion from the architecture that a person accepted (`origin: suggestion`, written by
+     * `medsec triage accept`; `by` is who accepted it), and the in-context CVSS vectors it came
+     * with (`cvss_v3`, `cvss_v4`; NULL when none). */
+    bool suggested;
+    const char *cvss_v3, *cvss_v4;
     /* A supplier's statement imported from a VEX document the triage file names (`vex:`): the
      * supplier's name (`by` is "supplier NAME", `file`, `line` and `column` the statement's place
      * in the document), and the statement itself (its aliases, action). NULL for the
@@ -201,12 +206,34 @@ enum medsec_triage_status {
     MEDSEC_TRIAGE_STALE,         /* a decision made against another fingerprint */
     MEDSEC_TRIAGE_BY_RULE,
     MEDSEC_TRIAGE_BY_HAND,
-    MEDSEC_TRIAGE_BY_FILE,     /* the security file's own `vulnerabilities:` assessment */
-    MEDSEC_TRIAGE_BY_SUPPLIER, /* a supplier's VEX statement the triage file names */
+    MEDSEC_TRIAGE_BY_FILE,       /* the security file's own `vulnerabilities:` assessment */
+    MEDSEC_TRIAGE_BY_SUPPLIER,   /* a supplier's VEX statement the triage file names */
+    MEDSEC_TRIAGE_BY_SUGGESTION, /* a decision that accepted a suggestion from the architecture */
     MEDSEC_TRIAGE_STATUS_COUNT
 };
-/* "untriaged", "stale", "rule", "hand", "security file", "supplier". */
+/* "untriaged", "stale", "rule", "hand", "security file", "supplier", "suggestion". */
 const char *medsec_triage_status_name(enum medsec_triage_status s);
+
+/* A suggestion from the architecture for an open finding (docs/triage.md, "Suggestions from the
+ * architecture"): a state and justification, and the advisory's CVSS put in the device's context
+ * (CVSS 3.1 and 4.0 environmental metrics), with the reasoning. Never applied by itself: `medsec
+ * triage accept` records it as a decision of the person who accepts it. Strings live in the
+ * report's arena. */
+struct medsec_triage_suggestion {
+    enum medsec_vex_state state; /* MEDSEC_VEX_EXPLOITABLE or MEDSEC_VEX_NOT_AFFECTED */
+    enum medsec_vex_cdx_justification cdx_justification;
+    enum medsec_vex_justification justification;
+    unsigned responses; /* MEDSEC_VEX_RESP_* */
+    /* in-context vectors (base plus environmental metrics) and their scores; NULL / -1 when the
+     * advisory gives no CVSS v3.x or v4.0 base. @v4_translated: the 4.0 base is translated from
+     * the 3.x one (FIRST defines no conversion: docs/triage.md says how) */
+    const char *v3, *v4;
+    double v3_base, v3_score, v4_base, v4_score;
+    bool v4_translated;
+    const char *const *reasons; /* the reasoning, one line each */
+    size_t nreasons;
+    const char *detail; /* the reasoning as one text: what an accepted decision's detail gets */
+};
 
 /* One finding of one release, assessed. */
 struct medsec_triage_item {
@@ -231,6 +258,9 @@ struct medsec_triage_item {
     const char *due; /* YYYY-MM-DD, for what is still open; NULL when decided */
     bool past_due;
     bool seen_recorded; /* first_seen comes from a `seen:` record */
+    /* untriaged or stale: the architecture's suggestion (NULL: none, @no_suggestion says why) */
+    const struct medsec_triage_suggestion *suggestion;
+    const char *no_suggestion;
 };
 
 /* A decision that matched nothing in the releases looked at. */
@@ -285,6 +315,9 @@ struct medsec_triage_counts {
     size_t findings;
     size_t by_status[MEDSEC_TRIAGE_STATUS_COUNT];
     size_t past_due, open;
+    /* open findings (untriaged, stale) with a suggestion from the architecture: all, those it
+     * suggests as exploitable, those with an in-context CVSS; and those with none */
+    size_t suggested, suggested_exploitable, suggested_scored, unsuggested;
 };
 void medsec_triage_summary(const struct medsec_triage_report *r, const char *release,
                            struct medsec_triage_counts *c);

@@ -56,7 +56,8 @@ static medsec_err assess_side(const struct medsec_triage *t, struct medsec_db *d
     for (size_t i = 0; !rc && i < rep.nitems; i++) {
         const struct medsec_triage_item *it = &rep.items[i];
         if (!it->decision ||
-            (it->status != MEDSEC_TRIAGE_BY_HAND && it->status != MEDSEC_TRIAGE_STALE))
+            (it->status != MEDSEC_TRIAGE_BY_HAND && it->status != MEDSEC_TRIAGE_STALE &&
+             it->status != MEDSEC_TRIAGE_BY_SUGGESTION))
             continue;
         /* a manufacturer's decision (a supplier's statement lives in t->supplied) */
         uintptr_t at = (uintptr_t)it->decision, first = (uintptr_t)t->decisions;

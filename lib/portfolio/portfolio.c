@@ -109,7 +109,10 @@ static medsec_err add_row(struct gather *G, size_t device, const struct medsec_t
     r->place.state = it->state;
     r->place.by = decided_by(G, it);
     r->place.fixed_in =
-        it->status == MEDSEC_TRIAGE_BY_HAND && it->decision ? dup(G, it->decision->fixed_in) : NULL;
+        (it->status == MEDSEC_TRIAGE_BY_HAND || it->status == MEDSEC_TRIAGE_BY_SUGGESTION) &&
+                it->decision
+            ? dup(G, it->decision->fixed_in)
+            : NULL;
     r->place.due = dup(G, it->due);
     r->place.past_due = it->past_due;
     r->place.open =

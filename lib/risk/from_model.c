@@ -999,6 +999,25 @@ static struct reach *reach_for(struct medsec_risk_register *reg, const struct me
     return r;
 }
 
+/* The items finding @f's component is part of: those that list it, or own its whole SBOM; for an
+ * older release's SBOM (the items describe the current one), those that list its ref, which a
+ * component keeps from release to release. @items has room for every item. */
+static size_t finding_items(const struct medsec_model *m, const struct medsec_risk_finding *f,
+                            size_t *items)
+{
+    size_t nitems = 0;
+    for (size_t k = 0; k < m->nitems; k++) {
+        const struct medsec_model_item *it = &m->items[k];
+        if (it->sbom && f->sbom && !strcmp(it->sbom, f->sbom) &&
+            (!it->components.n || medsec_strlist_has(&it->components, f->component)))
+            items[nitems++] = k;
+    }
+    for (size_t k = 0; !nitems && k < m->nitems; k++)
+        if (medsec_strlist_has(&m->items[k].components, f->component))
+            items[nitems++] = k;
+    return nitems;
+}
+
 medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const struct medsec_model *m,
                                     const struct medsec_risk_finding *f, size_t n,
                                     double epss_threshold, size_t *assessed,
@@ -1015,19 +1034,7 @@ medsec_err medsec_risk_add_findings(struct medsec_risk_register *reg, const stru
     }
     medsec_err rc = MEDSEC_OK;
     for (size_t i = 0; i < n && !rc; i++) {
-        /* the items the component is part of: those that list it, or own its whole SBOM */
-        size_t nitems = 0;
-        for (size_t k = 0; k < m->nitems; k++) {
-            const struct medsec_model_item *it = &m->items[k];
-            if (it->sbom && f[i].sbom && !strcmp(it->sbom, f[i].sbom) &&
-                (!it->components.n || medsec_strlist_has(&it->components, f[i].component)))
-                items[nitems++] = k;
-        }
-        /* an older release's SBOM: the items describe the current one, but a component keeps its
-         * ref from release to release, so the items that list the ref are where it runs */
-        for (size_t k = 0; !nitems && k < m->nitems; k++)
-            if (medsec_strlist_has(&m->items[k].components, f[i].component))
-                items[nitems++] = k;
+        size_t nitems = finding_items(m, &f[i], items);
         bool done = false;
         for (size_t k = 0; k < m->nvulnerabilities && !done; k++)
             done = assessed_by(m, &m->vulnerabilities[k], &f[i], items, nitems);
@@ -1110,4 +1117,233 @@ medsec_err medsec_risk_from_model(struct medsec_risk_register *reg, const struct
     if (!rc)
         medsec_risk_register_sort(reg);
     return rc;
+}
+
+/* ---- the context of a finding, for triage suggestions ------------------------------------- */
+
+/* A text that may be cut at @cap (the reasoning a person reads). */
+static void textf(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void textf(char *buf, size_t cap, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, cap, fmt, ap);
+    va_end(ap);
+}
+
+/* The largest credited exploitability reduction on way in @e to item @x among the controls that
+ * address @cats; with @own_only only the item's own controls (not the way in's: channel
+ * protections, which authenticate the sender); the control in *@by. */
+static int entry_reduction(struct reach *r, const struct medsec_model *m, size_t x,
+                           const struct reach_entry *e, unsigned cats, bool own_only, size_t *by)
+{
+    const size_t *lists[3] = {NULL, NULL, NULL};
+    size_t ns[3] = {0, 0, 0};
+    ns[0] = reach_controls(r, MEDSEC_MK_ITEM, x, &lists[0]);
+    ns[2] = reach_entry_controls(r, e, &lists[1], &ns[1], &lists[2]);
+    bool e2e = e->kind == REACH_ENTRY_PIVOT || e->kind == REACH_ENTRY_SENDER;
+    int red = 0;
+    for (int l = 0; l < (own_only ? 1 : 3); l++)
+        for (size_t i = 0; i < ns[l]; i++) {
+            const struct medsec_model_control *c = &m->controls[lists[l][i]];
+            if ((e2e && c->end_to_end != 1) || !covers(c, cats) ||
+                !medsec_control_lowers_exploitability(c->lowers) ||
+                reach_control_credit(r, lists[l][i]) != REACH_CREDITED)
+                continue;
+            if (levels_of(c) > red) {
+                red = levels_of(c);
+                *by = lists[l][i];
+            }
+        }
+    return red;
+}
+
+static void why_add(char *buf, size_t cap, size_t *used, const char *why, const char *ctl)
+{
+    if (*used + 1 >= cap)
+        return;
+    int w = snprintf(buf + *used, cap - *used, "%s%s, lowered by %s", *used ? "; " : "", why, ctl);
+    *used += w > 0 ? (size_t)w : 0;
+    if (*used >= cap)
+        *used = cap - 1;
+}
+
+static void context_controls(struct reach *r, const struct medsec_model *m, const size_t *items,
+                             size_t nitems, unsigned cats, int cap, struct reach_entries *entries,
+                             struct medsec_risk_context *c, bool *ok)
+{
+    int top = -1;
+    bool all = true, other = true;
+    size_t used = 0, used_other = 0;
+    c->control_why[0] = c->control_other_why[0] = '\0';
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < nitems; i++) {
+            if (!reach_entries(r, MEDSEC_MK_ITEM, items[i], REACH_RECEIVING, entries)) {
+                *ok = false;
+                return;
+            }
+            for (size_t k = 0; k < entries->n; k++) {
+                const struct reach_entry *e = &entries->v[k];
+                int base = cap >= 0 && e->level > cap ? cap : e->level;
+                if (pass == 0) {
+                    top = base > top ? base : top;
+                    continue;
+                }
+                if (base != top)
+                    continue;
+                size_t by = REACH_NONE, by_other = REACH_NONE;
+                int red = entry_reduction(r, m, items[i], e, cats, false, &by);
+                int red_other = entry_reduction(r, m, items[i], e, cats, true, &by_other);
+                all = all && red > 0;
+                other = other && red_other > 0;
+                char why[300];
+                reach_entry_why(r, e, why, sizeof why);
+                if (by != REACH_NONE)
+                    why_add(c->control_why, sizeof c->control_why, &used, why, m->controls[by].id);
+                if (by_other != REACH_NONE)
+                    why_add(c->control_other_why, sizeof c->control_other_why, &used_other, why,
+                            m->controls[by_other].id);
+            }
+        }
+    c->controlled = top >= 0 && all;
+    c->controlled_other = c->controlled && other;
+}
+
+static void context_harm(struct reach *r, const struct medsec_risk_config *cfg, const size_t *items,
+                         size_t nitems, int p, bool takeover, struct medsec_risk_context *c)
+{
+    struct reach_result res;
+    reach_begin(r, &res);
+    for (size_t i = 0; i < nitems; i++) {
+        reach_add_item(r, &res, items[i], 1u << p, takeover, NULL, NULL);
+        if (p == MEDSEC_PROP_INTEGRITY)
+            reach_add_sent(r, &res, items[i]); /* what it sends and commands, altered */
+        if (p == MEDSEC_PROP_AVAILABILITY)
+            reach_add_availability_hosted(r, &res, items[i]);
+        if (takeover)
+            reach_add_hosted(r, &res, items[i], 1u << p);
+    }
+    c->harm[p] = res.any ? res.residual.harm : -1;
+    c->hazard[p] = false;
+    for (size_t w = 0; res.any && res.initial.harm >= 0 && w < reach_hazard_words(r); w++)
+        c->hazard[p] = c->hazard[p] || res.hazards[w];
+    c->harm_why[p][0] = '\0';
+    if (c->harm[p] >= 0) {
+        char path[360];
+        reach_path(r, &res.residual, path, sizeof path);
+        textf(c->harm_why[p], sizeof c->harm_why[p], "%s -> %s", path, cfg->severity[c->harm[p]]);
+    }
+}
+
+/* Components that implement a communication protocol or what authenticates it (struct
+ * medsec_risk_context, protocol), by name without case. */
+static const char *const protocol_names[] = {
+    "openssl", "libressl", "boringssl", "mbedtls", "wolfssl",           "gnutls",
+    "nss",     "dropbear", "openssh",   "libssh",  "libssh2",           "wpa_supplicant",
+    "hostapd", "bluez",    "mosquitto", "linux",   "linux-kernel",      "linux_kernel",
+    "kernel",  "lwip",     "ipnet",     "vxworks", "freertos-plus-tcp", "zephyr",
+    "nuttx",   "threadx",  "netx",      "uip",     "picotcp",           "nimble",
+};
+
+static bool protocol_component(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof protocol_names / sizeof *protocol_names; i++) {
+        const char *a = name, *b = protocol_names[i];
+        for (; *a && *b; a++, b++)
+            if ((*a >= 'A' && *a <= 'Z' ? *a + 32 : *a) != *b)
+                break;
+        if (!*a && !*b)
+            return true;
+    }
+    return false;
+}
+
+medsec_err medsec_risk_finding_contexts(const struct medsec_model *m,
+                                        const struct medsec_risk_finding *f, size_t n,
+                                        struct medsec_risk_context *out, struct medsec_error *err)
+{
+    struct medsec_risk_register reg;
+    medsec_err rc = medsec_risk_register_from_model(&reg, m, err);
+    if (rc)
+        return rc;
+    struct reach *r = reach_for(&reg, m, err);
+    size_t *items = medsec_malloc((m->nitems ? m->nitems : 1) * sizeof *items);
+    struct reach_entries entries = {0};
+    bool ok = r && items;
+    for (size_t i = 0; i < n && ok; i++) {
+        struct medsec_risk_context *c = &out[i];
+        memset(c, 0, sizeof *c);
+        c->position = c->vector_position = c->modified_position = MEDSEC_ACCESS_COUNT;
+        c->nseverity = reg.config.nseverity;
+        for (int p = 0; p < 3; p++)
+            c->harm[p] = -1;
+        size_t nitems = finding_items(m, &f[i], items), used = 0;
+        c->placed = nitems > 0;
+        c->protocol = protocol_component(f[i].component_name);
+        for (size_t k = 0; k < nitems && used + 1 < sizeof c->items; k++) {
+            int w = snprintf(c->items + used, sizeof c->items - used, "%s%s", k ? ", " : "",
+                             m->items[items[k]].id);
+            used += w > 0 ? (size_t)w : 0;
+        }
+        if (!nitems)
+            continue;
+        struct medsec_risk_cvss_needs need;
+        bool have = f[i].cvss_vector && medsec_risk_cvss_needs(f[i].cvss_vector, &need) == 0;
+        c->vector_position = have ? need.position : MEDSEC_ACCESS_COUNT;
+        /* where content comes from: the most exposed over the items, then the ways in within
+         * the modified attack vector, for authentication */
+        struct reach_exposure ex;
+        enum medsec_access best = MEDSEC_ACCESS_COUNT;
+        for (size_t k = 0; k < nitems && ok; k++) {
+            char why[400];
+            ok = reach_item_exposure(r, items[k], MEDSEC_ACCESS_REMOTE, !c->protocol, &ex, why,
+                                     sizeof why);
+            if (ok && ex.position < best) {
+                best = ex.position;
+                c->hosted = ex.hosted != REACH_NONE;
+                textf(c->position_why, sizeof c->position_why, "%s: %s", m->items[items[k]].id,
+                      why);
+            }
+        }
+        c->position = best;
+        enum medsec_access mod = best;
+        if (have && (mod == MEDSEC_ACCESS_COUNT || need.position > mod))
+            mod = need.position;
+        c->modified_position = mod;
+        c->authenticated = mod != MEDSEC_ACCESS_COUNT;
+        bool within = false;
+        for (size_t k = 0; k < nitems && ok && mod != MEDSEC_ACCESS_COUNT; k++) {
+            char why[8];
+            ok = reach_item_exposure(r, items[k], mod, !c->protocol, &ex, why, sizeof why);
+            within = within || ex.any_within;
+            if (ok && ex.any_within && !ex.authenticated && c->authenticated) {
+                c->authenticated = false;
+                textf(c->auth_why, sizeof c->auth_why, "%s: %s", m->items[items[k]].id,
+                      ex.open_why);
+            }
+        }
+        c->authenticated = c->authenticated && within;
+        /* the harm of losing each property */
+        int cia[3] = {2, 2, 2};
+        if (!f[i].cvss_vector || medsec_risk_impact_from_cvss(f[i].cvss_vector, cia))
+            cia[0] = cia[1] = cia[2] = 2;
+        bool takeover = cia[1] == 2;
+        for (int p = 0; p < 3 && ok; p++)
+            context_harm(r, &reg.config, items, nitems, p, takeover, c);
+        unsigned cats = (cia[0] ? stride_bit(MEDSEC_STRIDE_INFORMATION_DISCLOSURE) : 0u) |
+                        (cia[1] ? stride_bit(MEDSEC_STRIDE_TAMPERING) : 0u) |
+                        (cia[2] ? stride_bit(MEDSEC_STRIDE_DENIAL_OF_SERVICE) : 0u) |
+                        (takeover ? stride_bit(MEDSEC_STRIDE_ELEVATION_OF_PRIVILEGE) : 0u);
+        int cap = have ? reach_level_of(r, need.position) : -1;
+        if (ok)
+            context_controls(r, m, items, nitems, cats, cap, &entries, c, &ok);
+    }
+    medsec_free(entries.v);
+    medsec_free(items);
+    reach_free(r);
+    medsec_risk_register_release(&reg);
+    if (!ok)
+        return medsec_error_set(err, MEDSEC_ENOMEM, m->file, 0, 0, "out of memory");
+    return MEDSEC_OK;
 }

@@ -1566,3 +1566,182 @@ void reach_free(struct reach *r)
         medsec_free(v[k]);
     medsec_free(r);
 }
+
+/* ---- exposure: where what an item processes comes from (docs/triage.md, "Suggestions") ------- */
+
+const char *reach_item_id(const struct reach *r, size_t item)
+{
+    return item < r->nitems ? r->m->items[item].id : "?";
+}
+
+/* One way in found by the exposure walk. */
+struct way {
+    enum medsec_access pos;
+    size_t flow, iface, relay, hosted;
+    bool auth;
+};
+
+static bool flow_has_asset(const struct reach *r, size_t f, size_t a)
+{
+    CSR_EACH(r->flow_assets, f, b)
+    if (b == a)
+        return true;
+    return false;
+}
+
+/* Does flow @g carry an asset that flow @f carries (so what @g brings may be passed on on @f)? */
+static bool passes_on(const struct reach *r, size_t g, size_t f)
+{
+    CSR_EACH(r->flow_assets, f, a)
+    if (flow_has_asset(r, g, a))
+        return true;
+    return false;
+}
+
+static bool flow_authenticated(const struct reach *r, size_t f)
+{
+    if (r->m->flows[f].authenticated == 1)
+        return true;
+    return r->flow_via[f] != REACH_NONE && r->m->interfaces[r->flow_via[f]].authenticated == 1;
+}
+
+static void way_text(const struct reach *r, const struct way *w, size_t item, char *buf, size_t cap)
+{
+    const struct medsec_model *m = r->m;
+    size_t used = 0;
+    buf[0] = '\0';
+    if (w->flow != REACH_NONE) {
+        append(buf, cap, &used, "over flow %s (%s", m->flows[w->flow].id,
+               medsec_channel_name(r->flow_ch[w->flow]));
+        if (r->flow_via[w->flow] != REACH_NONE)
+            append(buf, cap, &used, ", interface %s", m->interfaces[r->flow_via[w->flow]].id);
+        append(buf, cap, &used, ") from %s", reach_item_id(r, r->flow_from[w->flow]));
+        if (w->relay != REACH_NONE)
+            append(buf, cap, &used, ", passed on by %s", reach_item_id(r, w->relay));
+    } else if (w->iface != REACH_NONE) {
+        append(buf, cap, &used, "over interface %s (%s)", m->interfaces[w->iface].id,
+               medsec_channel_name(r->iface_ch[w->iface]));
+    } else {
+        append(buf, cap, &used, "from inside zone %s",
+               m->items[w->hosted != REACH_NONE ? w->hosted : item].zone
+                   ? m->items[w->hosted != REACH_NONE ? w->hosted : item].zone
+                   : "(none)");
+    }
+    if (w->hosted != REACH_NONE)
+        append(buf, cap, &used, " to %s, which runs on %s", reach_item_id(r, w->hosted),
+               reach_item_id(r, item));
+    append(buf, cap, &used, ": %s access", medsec_access_name(w->pos));
+}
+
+bool reach_item_exposure(const struct reach *r, size_t item, enum medsec_access within,
+                         bool relayed, struct reach_exposure *out, char *why, size_t cap)
+{
+    bool ok = false;
+    memset(out, 0, sizeof *out);
+    out->position = MEDSEC_ACCESS_COUNT;
+    out->flow = out->iface = out->relay = out->hosted = REACH_NONE;
+    out->authenticated = true;
+    if (cap)
+        why[0] = '\0';
+    if (item >= r->nitems)
+        return true;
+    size_t nf = r->nflows, ni = r->nitems;
+    /* the items whose input @item handles: itself and what runs on it, transitively */
+    size_t *targets = medsec_malloc((ni + 1) * sizeof *targets);
+    size_t *relay = medsec_malloc((nf + 1) * sizeof *relay); /* per flow: REACH_NONE unseen */
+    size_t *host = medsec_malloc((nf + 1) * sizeof *host);
+    size_t *queue = medsec_malloc((nf + 1) * sizeof *queue);
+    bool *seen_item = medsec_calloc(ni + 1, sizeof *seen_item);
+    bool *seen_flow = medsec_calloc(nf + 1, sizeof *seen_flow);
+    if (!targets || !relay || !host || !queue || !seen_item || !seen_flow)
+        goto out;
+    size_t nt = 0, head = 0, tail = 0;
+    targets[nt++] = item;
+    seen_item[item] = true;
+    for (size_t t = 0; t < nt; t++)
+        CSR_EACH(r->hosted, targets[t], c)
+    if (!seen_item[c]) {
+        seen_item[c] = true;
+        targets[nt++] = c;
+    }
+    struct way best = {MEDSEC_ACCESS_COUNT, REACH_NONE, REACH_NONE, REACH_NONE, REACH_NONE, false};
+    /* a way in: keep the most exposed; judge authentication within @within */
+#define CONSIDER(W)                                                                                \
+    do {                                                                                           \
+        struct way w_ = (W);                                                                       \
+        if (w_.pos < best.pos)                                                                     \
+            best = w_;                                                                             \
+        if (w_.pos <= within) {                                                                    \
+            out->any_within = true;                                                                \
+            if (!w_.auth && out->authenticated) {                                                  \
+                out->authenticated = false;                                                        \
+                way_text(r, &w_, item, out->open_why, sizeof out->open_why);                       \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
+    for (size_t t = 0; t < nt; t++) {
+        size_t x = targets[t], hosted = x == item ? REACH_NONE : x;
+        CONSIDER(((struct way){item_zone_access(r, x), REACH_NONE, REACH_NONE, REACH_NONE, hosted,
+                               false}));
+        CSR_EACH(r->exposes, x, i)
+        CONSIDER(((struct way){iface_position(r, i, r->iface_ch[i]), REACH_NONE, i, REACH_NONE,
+                               hosted, r->m->interfaces[i].authenticated == 1}));
+        CSR_EACH(r->in, x, f)
+        if (!seen_flow[f]) {
+            seen_flow[f] = true;
+            relay[f] = REACH_NONE;
+            host[f] = hosted;
+            queue[tail++] = f;
+        }
+    }
+    while (head < tail) {
+        size_t f = queue[head++];
+        CONSIDER(((struct way){flow_position(r, f), f, REACH_NONE, relay[f], host[f],
+                               flow_authenticated(r, f)}));
+        /* what the sender received and passes on in this flow */
+        size_t s = r->flow_from[f];
+        if (s == REACH_NONE || !relayed)
+            continue;
+        CSR_EACH(r->in, s, g)
+        if (!seen_flow[g] && passes_on(r, g, f)) {
+            seen_flow[g] = true;
+            relay[g] = s;
+            host[g] = host[f];
+            queue[tail++] = g;
+        }
+    }
+#undef CONSIDER
+    out->position = best.pos;
+    out->flow = best.flow;
+    out->iface = best.iface;
+    out->relay = best.relay;
+    out->hosted = best.hosted;
+    if (best.pos < MEDSEC_ACCESS_COUNT && cap)
+        way_text(r, &best, item, why, cap);
+    ok = true;
+out:
+    medsec_free(targets);
+    medsec_free(relay);
+    medsec_free(host);
+    medsec_free(queue);
+    medsec_free(seen_item);
+    medsec_free(seen_flow);
+    return ok;
+}
+
+static void add_hosted(struct reach *r, struct reach_result *res, size_t item, unsigned props,
+                       size_t root)
+{
+    CSR_EACH(r->hosted, item, c)
+    {
+        if (c == item || c == root)
+            continue;
+        reach_add_item(r, res, c, props, true, NULL, NULL);
+        add_hosted(r, res, c, props, root);
+    }
+}
+
+void reach_add_hosted(struct reach *r, struct reach_result *res, size_t item, unsigned props)
+{
+    add_hosted(r, res, item, props, item);
+}

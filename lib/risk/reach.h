@@ -83,6 +83,9 @@ void reach_add_interface(struct reach *r, struct reach_result *res, size_t iface
                          bool inbound);
 /* Add the availability of what runs on @item, transitively (a host that stops stops them). */
 void reach_add_availability_hosted(struct reach *r, struct reach_result *res, size_t item);
+/* Add the assets of what runs on @item, transitively, for @props, each in the attacker's hands
+ * (a host taken over gives what runs on it). */
+void reach_add_hosted(struct reach *r, struct reach_result *res, size_t item, unsigned props);
 /* Add what commanding @item reaches: the integrity and availability of its assets and of those of
  * every item it commands, transitively. */
 void reach_add_commanded(struct reach *r, struct reach_result *res, size_t item);
@@ -171,5 +174,28 @@ void reach_path(const struct reach *r, const struct reach_hit *hit, char *buf, s
 
 /* Words in a hazards bitset. */
 size_t reach_hazard_words(const struct reach *r);
+
+/* Where content that reaches an item comes from (docs/triage.md, "Suggestions"): the attacker
+ * positions from which what @item processes can be sent to it. */
+struct reach_exposure {
+    enum medsec_access position; /* the most exposed one (MEDSEC_ACCESS_COUNT: none is known) */
+    size_t flow, iface;          /* the flow / the interface at it (REACH_NONE: the zone) */
+    size_t relay;                /* the first item that passed the content on, or REACH_NONE */
+    size_t hosted;               /* the item running on @item whose way in it is, or REACH_NONE */
+    /* Of the ways in at @within or more exposed: do all authenticate the sender (an interface or
+     * a flow with authenticated: true)? @open_why names one that does not. */
+    bool authenticated;
+    bool any_within; /* some way in is at @within or more exposed */
+    char open_why[300];
+};
+/* The exposure of @item: its zone, the interfaces that expose it, the flows it receives, and with
+ * @relayed the flows their senders receive carrying an asset the flow passes on (content relayed,
+ * not a compromise), transitively; with the items that run on it (a host handles what they receive
+ * first). Authentication is judged over the ways in at @within or more exposed. @why gets the most
+ * exposed way in words. False when memory ran out. */
+bool reach_item_exposure(const struct reach *r, size_t item, enum medsec_access within,
+                         bool relayed, struct reach_exposure *out, char *why, size_t cap);
+/* An element's id, for texts. */
+const char *reach_item_id(const struct reach *r, size_t item);
 
 #endif

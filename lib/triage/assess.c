@@ -14,9 +14,10 @@
 #include "medsec/scan.h"
 #include "medsec/triage.h"
 #include "medsec/version.h"
+#include "triage_int.h"
 
-static const char *const status_names[] = {"untriaged", "stale",         "rule",
-                                           "hand",      "security file", "supplier"};
+static const char *const status_names[] = {"untriaged",     "stale",    "rule",      "hand",
+                                           "security file", "supplier", "suggestion"};
 
 const char *medsec_triage_status_name(enum medsec_triage_status s)
 {
@@ -250,7 +251,7 @@ bool medsec_triage_lowers(enum medsec_vex_state supplier, enum medsec_vex_state 
 bool medsec_triage_item_decided(const struct medsec_triage_item *it)
 {
     return it->status == MEDSEC_TRIAGE_BY_HAND || it->status == MEDSEC_TRIAGE_BY_RULE ||
-           it->status == MEDSEC_TRIAGE_BY_SUPPLIER;
+           it->status == MEDSEC_TRIAGE_BY_SUPPLIER || it->status == MEDSEC_TRIAGE_BY_SUGGESTION;
 }
 
 /* ---- rules ---- */
@@ -582,7 +583,8 @@ medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct me
                 it.status =
                     it.decision->fingerprint && strcmp(it.decision->fingerprint, it.fingerprint)
                         ? MEDSEC_TRIAGE_STALE
-                        : MEDSEC_TRIAGE_BY_HAND;
+                    : it.decision->suggested ? MEDSEC_TRIAGE_BY_SUGGESTION
+                                             : MEDSEC_TRIAGE_BY_HAND;
             } else if (file_assessment(tg, f->vuln, c)) {
                 it.status = MEDSEC_TRIAGE_BY_FILE;
                 it.state = MEDSEC_VEX_EXPLOITABLE;
@@ -637,6 +639,8 @@ medsec_err medsec_triage_assess_targets(const struct medsec_triage *t, struct me
             out->unused[out->nunused++] = (struct medsec_triage_unused){dec, shipped};
     }
     medsec_free(used);
+    if (!rc)
+        rc = triage_suggest(out, err);
     return rc;
 }
 
@@ -681,6 +685,13 @@ void medsec_triage_summary(const struct medsec_triage_report *r, const char *rel
         c->past_due += it->past_due;
         c->open += it->status == MEDSEC_TRIAGE_UNTRIAGED || it->status == MEDSEC_TRIAGE_STALE ||
                    it->past_due;
+        if (it->suggestion) {
+            c->suggested++;
+            c->suggested_exploitable += it->suggestion->state == MEDSEC_VEX_EXPLOITABLE;
+            c->suggested_scored += it->suggestion->v3 || it->suggestion->v4;
+        } else if (it->finding &&
+                   (it->status == MEDSEC_TRIAGE_UNTRIAGED || it->status == MEDSEC_TRIAGE_STALE))
+            c->unsuggested++;
     }
 }
 

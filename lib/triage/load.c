@@ -309,6 +309,35 @@ static medsec_err check_state(struct rd *r, struct fy_node *at, enum medsec_vex_
     return MEDSEC_OK;
 }
 
+/* `origin`: hand (the default) or suggestion (an accepted suggestion from the architecture). */
+static medsec_err origin(struct rd *r, struct fy_node *v, bool *suggested)
+{
+    const char *s = NULL;
+    medsec_err rc = text(r, v, "origin", &s);
+    if (rc)
+        return rc;
+    if (strcmp(s, "hand") && strcmp(s, "suggestion"))
+        return fail(r, v, "origin: '%s' is neither hand nor suggestion", s);
+    *suggested = !strcmp(s, "suggestion");
+    return MEDSEC_OK;
+}
+
+/* An in-context CVSS vector of version @want, valid as `medsec cvss` reads it. */
+static medsec_err vector(struct rd *r, struct fy_node *v, const char *field,
+                         enum medsec_cvss_version want, const char **out)
+{
+    medsec_err rc = text(r, v, field, out);
+    if (rc)
+        return rc;
+    struct medsec_cvss c;
+    struct medsec_error e;
+    if (medsec_cvss_parse(*out, &c, &e) != MEDSEC_OK)
+        return fail(r, v, "%s: not a CVSS vector: %s", field, e.msg);
+    if (c.version != want)
+        return fail(r, v, "%s: a CVSS %s vector is needed", field, medsec_cvss_version_name(want));
+    return MEDSEC_OK;
+}
+
 static medsec_err read_decision(struct rd *r, struct fy_node *n)
 {
     if (fy_node_is_alias(n) || !fy_node_is_mapping(n))
@@ -346,10 +375,17 @@ static medsec_err read_decision(struct rd *r, struct fy_node *n)
             rc = date(r, v, "due", &d.due);
         else if (is(k, kl, "fingerprint"))
             rc = text(r, v, "fingerprint", &d.fingerprint);
+        else if (is(k, kl, "origin"))
+            rc = origin(r, v, &d.suggested);
+        else if (is(k, kl, "cvss_v3"))
+            rc = vector(r, v, "cvss_v3", MEDSEC_CVSS_V31, &d.cvss_v3);
+        else if (is(k, kl, "cvss_v4"))
+            rc = vector(r, v, "cvss_v4", MEDSEC_CVSS_V40, &d.cvss_v4);
         else
             rc = fail(r, kn,
                       "decisions: unknown key \"%.*s\" (vuln, component, version, versions, state, "
-                      "justification, detail, response, fixed_in, by, at, due, fingerprint)",
+                      "justification, detail, response, fixed_in, by, at, due, fingerprint, "
+                      "origin, cvss_v3, cvss_v4)",
                       (int)(kl > 80 ? 80 : kl), k);
         if (rc)
             return rc;

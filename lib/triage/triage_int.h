@@ -9,4 +9,8 @@
 medsec_err triage_load_vex(struct medsec_triage *t, const char *from, size_t first,
                            struct medsec_error *err) __attribute__((warn_unused_result));
 
+/* Suggestions from the architecture for the untriaged and stale findings of @rep (suggest.c). */
+medsec_err triage_suggest(struct medsec_triage_report *rep, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
 #endif

@@ -37,6 +37,8 @@ medsec_err medsec_triage_put(struct medsec_triage *t, const struct medsec_triage
     c.at = dup(t, d->at, &oom);
     c.due = dup(t, d->due, &oom);
     c.fingerprint = dup(t, d->fingerprint, &oom);
+    c.cvss_v3 = dup(t, d->cvss_v3, &oom);
+    c.cvss_v4 = dup(t, d->cvss_v4, &oom);
     if (oom)
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     for (size_t i = 0; i < t->ndecisions; i++) {
@@ -236,6 +238,12 @@ medsec_err medsec_triage_format(const struct medsec_triage *t, struct medsec_buf
             rc = kv(b, "    ", "due", d->due);
         if (!rc)
             rc = kv(b, "    ", "fingerprint", d->fingerprint);
+        if (!rc && d->suggested)
+            rc = kv(b, "    ", "origin", "suggestion");
+        if (!rc)
+            rc = kv(b, "    ", "cvss_v3", d->cvss_v3);
+        if (!rc)
+            rc = kv(b, "    ", "cvss_v4", d->cvss_v4);
     }
     if (!rc && t->nvex)
         rc = medsec_buf_adds(b, "\nvex:\n");

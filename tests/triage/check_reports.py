@@ -10,6 +10,11 @@ docs/triage.md states:
   in_triage has none;
 - the exit code is 1 exactly when something remains;
 - with --version V, every finding is of release V;
+- the suggestions from the architecture keep docs/triage.md's rules, which a reviewer would otherwise reject: an
+  in-context attack vector (MAV) only more restrictive than the advisory's AV, privileges (MPR:L) only raised from
+  PR:N, attack complexity (MAC:H) only from AC:L, all three security requirements stated, a 4.0 safety impact
+  (MSI:S, MSA:S) only on a property the vulnerability touches, E:A only for a KEV finding, not_affected only as
+  requires_environment for an advisory that needs network or adjacent access, with MAV:P; the summary counts them;
 - `medsec risk --db` (same database and triage files) has a risk R-VULN@COMPONENT for exactly the findings of the
   current release that the triage leaves open or affected (untriaged, stale, or decided exploitable or in triage;
   those the security file assesses have its own risks): what the triage file closes adds no risk.
@@ -29,6 +34,7 @@ from reportlib import CLOSED, DEVICES, NOW, jsonschema, run
 FILES = [[], ["tests/triage/data/pump-triage.yaml"],
          ["tests/triage/data/pump-triage.yaml", "tests/triage/data/supplier-triage.yaml"]]
 STATUS_KEY = {"rule": "by_rule", "hand": "by_hand", "supplier": "by_supplier", "security file": "by_security_file",
+              "suggestion": "by_suggestion",
               "untriaged": "untriaged", "stale": "stale"}
 
 
@@ -63,6 +69,56 @@ def check_counts(where, rep, failures, version=None):
             failures.append(f"{w}: listed under --version {version}")
 
 
+
+
+AV_ORDER = "NALP"
+
+
+def metrics(vector):
+    return dict(p.split(":", 1) for p in vector.split("/")[1:])
+
+
+def check_suggestions(where, rep, failures):
+    s, fs = rep["summary"], rep["findings"]
+    sug = [f for f in fs if "suggestion" in f]
+    counts = {"suggested": len(sug),
+              "suggested_exploitable": sum(1 for f in sug if f["suggestion"]["state"] == "exploitable"),
+              "suggested_scored": sum(1 for f in sug if "cvss_v3" in f["suggestion"] or "cvss_v4" in f["suggestion"]),
+              "unsuggested": sum(1 for f in fs if "no_suggestion" in f)}
+    for k, n in counts.items():
+        if s[k] != n:
+            failures.append(f"{where}: summary {k} {s[k]}, {n} listed")
+    for f in sug:
+        g, w = f["suggestion"], f"{where}: {f['release']} {f['name']} {f['vulnerability']}"
+        v3 = metrics(g["cvss_v3"]["vector"]) if "cvss_v3" in g else None
+        v4 = metrics(g["cvss_v4"]["vector"]) if "cvss_v4" in g else None
+        for v, name in ((v3, "3.1"), (v4, "4.0")):
+            if v is None:
+                continue
+            if "MAV" in v and AV_ORDER.index(v["MAV"]) <= AV_ORDER.index(v["AV"]):
+                failures.append(f"{w}: {name} MAV:{v['MAV']} is not more restrictive than AV:{v['AV']}")
+            if "MPR" in v and (v["MPR"] != "L" or v["PR"] != "N"):
+                failures.append(f"{w}: {name} MPR:{v['MPR']} with PR:{v['PR']}")
+            if "MAC" in v and (v["MAC"] != "H" or v["AC"] != "L"):
+                failures.append(f"{w}: {name} MAC:{v['MAC']} with AC:{v['AC']}")
+            if not all(k in v for k in ("CR", "IR", "AR")):
+                failures.append(f"{w}: {name} lacks a security requirement")
+        if v4 is not None:
+            if v4.get("MSI") == "S" and v4["VI"] == "N" and v4["SI"] == "N":
+                failures.append(f"{w}: MSI:S on a vulnerability with no integrity impact")
+            if v4.get("MSA") == "S" and v4["VA"] == "N" and v4["SA"] == "N":
+                failures.append(f"{w}: MSA:S on a vulnerability with no availability impact")
+            if ("E" in v4) != bool(f["kev"]):
+                failures.append(f"{w}: 4.0 E metric {v4.get('E')} with kev {f['kev']}")
+        if g["state"] == "not_affected":
+            av = (v3 or v4 or {}).get("AV")
+            if g["justification"] != "requires_environment":
+                failures.append(f"{w}: not_affected suggested as {g['justification']}")
+            if av is not None and (av not in "NA" or (v3 or v4).get("MAV") != "P"):
+                failures.append(f"{w}: not_affected suggested with AV:{av} MAV:{(v3 or v4).get('MAV')}")
+        for sc in (g.get("cvss_v3"), g.get("cvss_v4")):
+            if sc and not 0 <= sc["score"] <= 10:
+                failures.append(f"{w}: in-context score {sc['score']}")
 
 
 def check_risk(where, medsec, root, dev, db, tf, failures):
@@ -104,6 +160,7 @@ def main():
         checked += 1
         if not errors:
             check_counts(where, rep, failures, version)
+            check_suggestions(where, rep, failures)
         return None if errors else rep
 
     for case in sorted(glob.glob(os.path.join(root, "tests", "triage", "cases", "*"))):
