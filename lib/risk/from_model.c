@@ -1246,14 +1246,28 @@ static const char *const protocol_names[] = {
     "nuttx",   "threadx",  "netx",      "uip",     "picotcp",           "nimble",
 };
 
+/* Lower-case @name into @buf. */
+static void lower(const char *name, char *buf, size_t cap)
+{
+    size_t n = 0;
+    for (; name[n] && n + 1 < cap; n++)
+        buf[n] = name[n] >= 'A' && name[n] <= 'Z' ? (char)(name[n] + 32) : name[n];
+    buf[n] = '\0';
+}
+
+/* A listed name, alone or followed by more words ("Ipnet TCP/IP Stack"), or a name that says it is
+ * an IP stack. */
 static bool protocol_component(const char *name)
 {
-    for (size_t i = 0; name && i < sizeof protocol_names / sizeof *protocol_names; i++) {
-        const char *a = name, *b = protocol_names[i];
-        for (; *a && *b; a++, b++)
-            if ((*a >= 'A' && *a <= 'Z' ? *a + 32 : *a) != *b)
-                break;
-        if (!*a && !*b)
+    char low[128];
+    if (!name)
+        return false;
+    lower(name, low, sizeof low);
+    if (strstr(low, "tcp/ip") || strstr(low, "ip stack") || strstr(low, "tcpip"))
+        return true;
+    for (size_t i = 0; i < sizeof protocol_names / sizeof *protocol_names; i++) {
+        size_t l = strlen(protocol_names[i]);
+        if (!strncmp(low, protocol_names[i], l) && (low[l] == '\0' || low[l] == ' '))
             return true;
     }
     return false;

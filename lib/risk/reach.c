@@ -1669,7 +1669,7 @@ bool reach_item_exposure(const struct reach *r, size_t item, enum medsec_access 
 #define CONSIDER(W)                                                                                \
     do {                                                                                           \
         struct way w_ = (W);                                                                       \
-        if (w_.pos < best.pos)                                                                     \
+        if (w_.pos < best.pos || (w_.pos == best.pos && best.auth && !w_.auth))                    \
             best = w_;                                                                             \
         if (w_.pos <= within) {                                                                    \
             out->any_within = true;                                                                \

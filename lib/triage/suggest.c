@@ -28,6 +28,14 @@ static char av_letter(enum medsec_access a)
     }
 }
 
+/* Does attack vector @a need the attacker closer than @b (N, A, L, P from far to near)? */
+static bool closer(char a, char b)
+{
+    static const char order[] = "NALP";
+    const char *x = strchr(order, a), *y = strchr(order, b);
+    return a && b && x && y && x > y;
+}
+
 /* A security requirement (CR, IR, AR) from the harm of losing the property, on a scale of @n
  * levels: the top third High, the middle third Medium, the rest (and nothing reached) Low. */
 static char requirement(int harm, size_t n)
@@ -175,14 +183,18 @@ static medsec_err build(struct medsec_arena *arena, const struct medsec_scan_fin
                  medsec_access_name(cx->vector_position), av, cx->items);
     } else {
         s->state = MEDSEC_VEX_EXPLOITABLE;
-        if (have && cx->position < MEDSEC_ACCESS_COUNT && cx->vector_position > cx->position)
+        if (have && cx->position < MEDSEC_ACCESS_COUNT && closer(av, av_letter(cx->position)))
             line(&g,
                  "exploitable: the advisory needs %s access (AV:%c), closer than the %s access "
-                 "from which %s is reached, so an attacker who gets there (a compromised process "
-                 "on the same system, a person at the device) can use it; whether the vulnerable "
-                 "code runs there is for the reviewer to confirm",
+                 "from which %s is reached, and an attacker can get there (%s); whether the "
+                 "vulnerable code runs there is for the reviewer to confirm",
                  medsec_access_name(cx->vector_position), av, medsec_access_name(cx->position),
-                 cx->items);
+                 cx->items,
+                 cx->vector_position == MEDSEC_ACCESS_ADJACENT ? "within radio range or on the "
+                                                                 "same link"
+                 : cx->vector_position == MEDSEC_ACCESS_LOCAL
+                     ? "a compromised process on the same system, or a user logged in there"
+                     : "a person at the device");
         else if (have && cx->position < MEDSEC_ACCESS_COUNT)
             line(&g,
                  "exploitable: an attacker with %s access reaches %s, and the advisory needs %s "
@@ -206,23 +218,27 @@ static medsec_err build(struct medsec_arena *arena, const struct medsec_scan_fin
         const char *pr = medsec_cvss_get(&base, "PR"), *ac = medsec_cvss_get(&base, "AC");
         bool auth_impl = cx->protocol;
         bool mpr = pr && !strcmp(pr, "N") && cx->authenticated && !auth_impl && !cx->hosted;
-        bool mac = ac && !strcmp(ac, "L") && (mpr ? cx->controlled_other : cx->controlled);
+        /* built-in security-enhancing conditions of the vulnerable system (CVSS 4.0 AC): the
+         * item's own controls, not those of a channel (TLS, signatures on what a flow carries) */
+        bool mac = ac && !strcmp(ac, "L") && cx->controlled_other;
         char cr = requirement(cx->harm[0], cx->nseverity),
              ir = requirement(cx->harm[1], cx->nseverity),
              ar = requirement(cx->harm[2], cx->nseverity);
         /* a safety impact only through a property the vulnerability affects */
         int cia[3] = {0, 0, 0};
         bool known_impact = medsec_risk_impact_from_cvss(v->cvss_vector, cia) == MEDSEC_OK;
-        bool msi = known_impact && cia[1] > 0 && cx->hazard[1] && ir == 'H',
-             msa = known_impact && cia[2] > 0 && cx->hazard[2] && ar == 'H';
+        /* CVSS 4.0 section 4.2: Safety where the loss could injure a person, "Marginal" or worse
+         * in IEC 61508's categories: a hazard of the file, above the harm scale's lowest level */
+        bool msi = known_impact && cia[1] > 0 && cx->hazard[1] && cx->harm[1] >= 1,
+             msa = known_impact && cia[2] > 0 && cx->hazard[2] && cx->harm[2] >= 1;
         if (mav != av)
             line(&g, "attack vector %c -> %c (MAV): the most exposed way in needs %s access", av,
                  mav, medsec_access_name(cx->position));
         else
             line(&g, "attack vector stays %c: %s", av,
-                 cx->position < cx->vector_position ? "the advisory needs less exposure than the "
-                                                      "architecture gives, so it is kept"
-                                                    : "the architecture gives that access");
+                 closer(av, av_letter(cx->position)) ? "the advisory needs less exposure than the "
+                                                       "architecture gives, so it is kept"
+                                                     : "the architecture gives that access");
         if (mpr)
             line(&g,
                  "privileges N -> L (MPR): every way in at %s access or closer authenticates "
@@ -237,28 +253,22 @@ static medsec_err build(struct medsec_arena *arena, const struct medsec_scan_fin
                                 "application on it authenticates the sender"
                  : cx->auth_why[0] ? cx->auth_why
                                    : "no way in authenticates the sender");
-        if (mac && mpr)
+        if (mac)
             line(&g,
                  "attack complexity L -> H (MAC): the item's own credited controls lower every "
-                 "most exposed way in (those of the channel, which authenticate the sender, count "
-                 "in the privileges): %s",
+                 "most exposed way in: %s",
                  cx->control_other_why);
-        else if (mac)
-            line(&g,
-                 "attack complexity L -> H (MAC): credited controls lower every most exposed "
-                 "way in: %s",
-                 cx->control_why);
         const char req[3] = {cr, ir, ar};
         for (int p = 0; p < 3; p++)
             line(&g, "%cR:%c (%s): %s%s", "CIA"[p], req[p], requirement_word(req[p]),
                  cx -> harm[p] >= 0 ? cx -> harm_why[p] : "no asset with a harm for it is reached",
                  known_impact && !cia[p] ? " (the advisory states no impact on it)" : "");
         if (msi)
-            line(&g, "MSI:S (4.0 Safety): losing integrity leads to a hazard of the security file "
-                     "(patient harm)");
+            line(&g, "MSI:S (4.0 Safety): losing integrity leads to a hazard of the security file, "
+                     "above the lowest harm (patient injury)");
         if (msa)
             line(&g, "MSA:S (4.0 Safety): losing availability leads to a hazard of the security "
-                     "file (patient harm)");
+                     "file, above the lowest harm (patient injury)");
         char mv[2] = {mav, 0}, c3[2] = {cr, 0}, i3[2] = {ir, 0}, a3[2] = {ar, 0};
         struct medsec_cvss_scores sc;
         /* 3.1 */

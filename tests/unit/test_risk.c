@@ -401,6 +401,131 @@ static void test_findings(void **state)
     medsec_model_free(m);
 }
 
+/* Where content comes from (medsec_risk_finding_contexts): a gateway on the network passes data on
+ * to a parser (the same asset, relayed); the parser commands a microcontroller over an on-board bus
+ * (another asset: nothing is passed on); both the gateway and the parser run on an OS. */
+static const char context_model[] =
+    "medsec: 1\n"
+    "device: {manufacturer: M, name: Pump, model: P-1, mdr_class: IIb, intended_purpose: Infusion.,\n"
+    "         intended_users: [nurses], use_environments: [ward], current_version: 1.0.0}\n"
+    "versions:\n"
+    "  - {version: 1.0.0, release_date: 2025-01-15, support: full, end_of_support: 2030-12-31}\n"
+    "clinical:\n"
+    "  harm_scale:\n"
+    "    - {id: negligible, description: None.}\n"
+    "    - {id: minor, description: Minor.}\n"
+    "    - {id: catastrophic, description: Death.}\n"
+    "zones:\n"
+    "  - {id: device, name: Device, trust: 80, access: internal}\n"
+    "  - {id: net, name: Network, trust: 10, access: network}\n"
+    "items:\n"
+    "  - {id: os, name: OS, kind: operating_system, element: process, zone: device, sbom: fw.json,\n"
+    "     components: [fw/linux]}\n"
+    "  - {id: gw, name: Gateway, kind: service, element: process, zone: device, runs_on: os,\n"
+    "     sbom: fw.json, components: [fw/tls]}\n"
+    "  - {id: parser, name: Parser, kind: application, element: process, zone: device, runs_on: os,\n"
+    "     sbom: fw.json, components: [fw/xml]}\n"
+    "  - {id: mcu, name: MCU, kind: firmware, element: process, zone: device, sbom: fw.json,\n"
+    "     components: [fw/lwip, fw/xml2]}\n"
+    "  - {id: server, name: Server, kind: external_system, element: external_entity, zone: net}\n"
+    "interfaces:\n"
+    "  - {id: eth, name: Ethernet, type: ethernet, item: gw, zone: net, authenticated: false}\n"
+    "flows:\n"
+    "  - {id: f-data, from: server, to: gw, via: eth, protocol: https, purpose: configuration,\n"
+    "     channel: network, authenticated: true, encrypted: true}\n"
+    "  - {id: f-relay, from: gw, to: parser, protocol: ipc, purpose: configuration, channel: ipc,\n"
+    "     authenticated: false, encrypted: false}\n"
+    "  - {id: f-bus, from: parser, to: mcu, protocol: uart, purpose: therapy, channel: onboard_bus,\n"
+    "     authenticated: true, encrypted: false}\n"
+    "assets:\n"
+    "  - {id: a-data, name: Data, functions: [clinical_workflow], carried_by: [f-data, f-relay],\n"
+    "     integrity: minor}\n"
+    "  - {id: a-cmd, name: Command, functions: [therapy_delivery], carried_by: [f-bus],\n"
+    "     integrity: catastrophic, availability: minor}\n"
+    "risk_matrix:\n"
+    "  exploitability:\n"
+    "    - {id: low, description: Hard.}\n"
+    "    - {id: high, description: Easy.}\n"
+    "  rows:\n"
+    "    - {exploitability: low, cells: [acceptable, acceptable, tolerable]}\n"
+    "    - {exploitability: high, cells: [acceptable, tolerable, unacceptable]}\n";
+
+static void test_finding_contexts(void **state)
+{
+    (void)state;
+    struct medsec_model *m = NULL;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_error err;
+    if (medsec_model_parse(context_model, strlen(context_model), "t.yaml", NULL, NULL, &m, &d,
+                           &err) != MEDSEC_OK) {
+        for (size_t i = 0; i < d.n; i++)
+            print_error("%u:%u: %s\n", d.v[i].line, d.v[i].column, d.v[i].msg);
+        fail();
+    }
+    medsec_diags_release(&d);
+    static const char net_i[] = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N";
+    const struct medsec_risk_finding f[] = {
+        {"CVE-1", NULL, 0, "fw.json", "fw/xml", "expat", "1", net_i, false, -1, NULL, NULL, 0},
+        {"CVE-2", NULL, 0, "fw.json", "fw/lwip", "lwip", "1", net_i, false, -1, NULL, NULL, 0},
+        {"CVE-3", NULL, 0, "fw.json", "fw/xml2", "expat", "1", net_i, false, -1, NULL, NULL, 0},
+        {"CVE-4", NULL, 0, "fw.json", "fw/linux", "linux", "1", net_i, false, -1, NULL, NULL, 0},
+        {"CVE-5", NULL, 0, "other.json", "x/none", "none", "1", net_i, false, -1, NULL, NULL, 0},
+        {"CVE-6", NULL, 0, "fw.json", "fw/xml", "expat", "1",
+         "CVSS:3.1/AV:L/AC:L/PR:N/UI:N/S:U/C:N/I:N/A:H", false, -1, NULL, NULL, 0},
+        {"CVE-7", NULL, 0, "fw.json", "fw/tls", "openssl", "1", net_i, false, -1, NULL, NULL, 0},
+    };
+    struct medsec_risk_context c[7];
+    assert_int_equal(medsec_risk_finding_contexts(m, f, 7, c, &err), MEDSEC_OK);
+    /* content the gateway received on the network is passed on to the parser: network access;
+     * every way in within it authenticates the sender (the flow does, whatever the port) */
+    assert_true(c[0].placed);
+    assert_string_equal(c[0].items, "parser");
+    assert_false(c[0].protocol);
+    assert_int_equal(c[0].position, MEDSEC_ACCESS_NETWORK);
+    assert_int_equal(c[0].modified_position, MEDSEC_ACCESS_NETWORK);
+    assert_non_null(strstr(c[0].position_why, "over flow f-data"));
+    assert_non_null(strstr(c[0].position_why, "passed on by gw"));
+    assert_true(c[0].authenticated);
+    assert_false(c[0].hosted);
+    /* what the parser commands: the catastrophic command, and that loss leads to no hazard here */
+    assert_int_equal(c[0].harm[MEDSEC_PROP_INTEGRITY], 2);
+    assert_int_equal(c[0].harm[MEDSEC_PROP_CONFIDENTIALITY], -1);
+    /* a network stack on the MCU: its flaws need the channel, and only the bus reaches it */
+    assert_true(c[1].protocol);
+    assert_int_equal(c[1].position, MEDSEC_ACCESS_INTERNAL);
+    assert_int_equal(c[1].modified_position, MEDSEC_ACCESS_INTERNAL);
+    /* a parser on the MCU: the bus carries commands, not what came from the network */
+    assert_false(c[2].protocol);
+    assert_int_equal(c[2].position, MEDSEC_ACCESS_INTERNAL);
+    /* the OS handles what its applications receive: the gateway's network port, unauthenticated,
+     * and a way in of a hosted item */
+    assert_int_equal(c[3].position, MEDSEC_ACCESS_NETWORK);
+    assert_true(c[3].hosted);
+    assert_false(c[3].authenticated);
+    assert_non_null(strstr(c[3].auth_why, "interface eth"));
+    /* a component on no item */
+    assert_false(c[4].placed);
+    /* a local attack vector is kept: never less restrictive than the advisory's */
+    assert_int_equal(c[5].vector_position, MEDSEC_ACCESS_LOCAL);
+    assert_int_equal(c[5].modified_position, MEDSEC_ACCESS_LOCAL);
+    assert_int_equal(c[5].position, MEDSEC_ACCESS_NETWORK);
+    /* TLS on the gateway: a protocol implementation, exposed on the open port */
+    assert_true(c[6].protocol);
+    assert_int_equal(c[6].position, MEDSEC_ACCESS_NETWORK);
+    assert_false(c[6].authenticated);
+    /* a security file without a risk matrix: an error that says so */
+    struct medsec_model *bare = NULL;
+    const char *cut = strstr(context_model, "risk_matrix:");
+    assert_int_equal(medsec_model_parse(context_model, (size_t)(cut - context_model), "t.yaml",
+                                        NULL, NULL, &bare, &d, &err),
+                     MEDSEC_OK);
+    medsec_diags_release(&d);
+    assert_int_equal(medsec_risk_finding_contexts(bare, f, 1, c, &err), MEDSEC_EINVAL);
+    assert_non_null(strstr(err.msg, "risk_matrix"));
+    medsec_model_free(bare);
+    medsec_model_free(m);
+}
+
 /* Every vector of one shared file says what it needs; the attack vector as written. */
 static size_t shared_file(const char *name, const char *prefix)
 {
@@ -531,6 +656,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_cvss_needs),
         cmocka_unit_test(test_cvss_impact),
         cmocka_unit_test(test_findings),
+        cmocka_unit_test(test_finding_contexts),
         cmocka_unit_test(test_register),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
