@@ -130,6 +130,9 @@ struct medsec_vex_statement {
                                 * else the advisory's summary), or NULL */
     const char *product_type;  /* the component's type as its SBOM gives it ("firmware",
                                 * "operating-system", SPDX's "LIBRARY" ...), or NULL */
+    /* The manufacturer's in-context CVSS 3.1 / 4.0 vectors (an accepted suggestion from the
+     * architecture, docs/triage.md), or NULL: CycloneDX ratings from the manufacturer. */
+    const char *context_v3, *context_v4;
 };
 
 /* A VEX document as read, or as to be written. */

@@ -251,6 +251,10 @@ static medsec_err apply_decisions(struct builder *b, medsec_vex_decide_fn decide
             return MEDSEC_ENOMEM;
         if (!(s->timestamp = dup(b, x->timestamp)) && x->timestamp)
             return MEDSEC_ENOMEM;
+        if (!(s->context_v3 = dup(b, x->context_v3)) && x->context_v3)
+            return MEDSEC_ENOMEM;
+        if (!(s->context_v4 = dup(b, x->context_v4)) && x->context_v4)
+            return MEDSEC_ENOMEM;
     }
     return MEDSEC_OK;
 }

@@ -749,6 +749,12 @@ static medsec_err statements(const struct medsec_triage_report *r, const char *r
             DUP(s.author);
             s.timestamp = d->at;
             DUP(s.timestamp);
+            if (d->suggested) {
+                s.context_v3 = d->cvss_v3;
+                DUP(s.context_v3);
+                s.context_v4 = d->cvss_v4;
+                DUP(s.context_v4);
+            }
             if (d->supplier) {
                 s.origin = MEDSEC_VEX_BY_SUPPLIER;
                 s.action = d->statement ? d->statement->action : NULL;

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "medsec/alloc.h"
+#include "medsec/cvss.h"
 #include "medsec/json.h"
 #include "medsec/vex.h"
 
@@ -106,6 +107,10 @@ static void doc_uuid(const struct medsec_vex_doc *d, const struct medsec_vex_sta
         dg_str(&g, s->component_fix);
         dg_str(&g, s->description);
         dg_str(&g, s->product_type);
+        if (s->context_v3 || s->context_v4) {
+            dg_str(&g, s->context_v3);
+            dg_str(&g, s->context_v4);
+        }
     }
     unsigned char b[16];
     for (int i = 0; i < 8; i++) {
@@ -322,6 +327,41 @@ static const char *cdx_method(const char *version)
     return "other";
 }
 
+static const char *cdx_severity(const char *version, double score);
+
+/* "supplier NAME" -> "NAME" */
+static const char *supplier_name(const char *author)
+{
+    return strncmp(author, "supplier ", 9) ? author : author + 9;
+}
+
+/* A rating of the manufacturer's in-context vector (an accepted suggestion), scored here. */
+static void cdx_context_rating(struct wctx *c, const char *vector)
+{
+    struct medsec_cvss v;
+    struct medsec_error e;
+    if (!vector || medsec_cvss_parse(vector, &v, &e) != MEDSEC_OK)
+        return;
+    struct medsec_cvss_scores sc;
+    medsec_cvss_score(&v, &sc);
+    const char *ver = medsec_cvss_version_name(v.version);
+    struct medsec_jsonw *w = &c->w;
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_key(w, "source");
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "name", c->d->vendor ? c->d->vendor : "the manufacturer");
+    medsec_jsonw_object_end(w);
+    medsec_jsonw_key(w, "score");
+    medsec_jsonw_fixed(w, sc.overall, 1);
+    medsec_jsonw_kv_string(w, "severity", cdx_severity(ver, sc.overall));
+    medsec_jsonw_kv_string(w, "method", cdx_method(ver));
+    medsec_jsonw_kv_string(w, "vector", vector);
+    medsec_jsonw_kv_string(w, "justification",
+                           "In the device's context: environmental metrics from its architecture "
+                           "(medsec triage suggestion, accepted by the statement's author)");
+    medsec_jsonw_object_end(w);
+}
+
 static const char *cdx_severity(const char *version, double score)
 {
     bool v2 = version && !strcmp(version, "2.0");
@@ -460,21 +500,36 @@ static void write_cyclonedx(struct wctx *c)
             medsec_jsonw_array_end(w);
         }
         kv_opt(w, "description", s->description);
-        if (s->cvss_vector) {
+        if (s->cvss_vector || s->context_v3 || s->context_v4) {
             medsec_jsonw_key(w, "ratings");
             medsec_jsonw_array_begin(w);
-            medsec_jsonw_object_begin(w);
-            if (s->cvss_source) {
-                medsec_jsonw_key(w, "source");
+            if (s->cvss_vector) {
                 medsec_jsonw_object_begin(w);
-                medsec_jsonw_kv_string(w, "name", s->cvss_source);
+                if (s->cvss_source) {
+                    medsec_jsonw_key(w, "source");
+                    medsec_jsonw_object_begin(w);
+                    medsec_jsonw_kv_string(w, "name", s->cvss_source);
+                    medsec_jsonw_object_end(w);
+                }
+                medsec_jsonw_key(w, "score");
+                medsec_jsonw_fixed(w, s->cvss_score, 1);
+                medsec_jsonw_kv_string(w, "severity", cdx_severity(s->cvss_version, s->cvss_score));
+                medsec_jsonw_kv_string(w, "method", cdx_method(s->cvss_version));
+                medsec_jsonw_kv_string(w, "vector", s->cvss_vector);
                 medsec_jsonw_object_end(w);
             }
-            medsec_jsonw_key(w, "score");
-            medsec_jsonw_fixed(w, s->cvss_score, 1);
-            medsec_jsonw_kv_string(w, "severity", cdx_severity(s->cvss_version, s->cvss_score));
-            medsec_jsonw_kv_string(w, "method", cdx_method(s->cvss_version));
-            medsec_jsonw_kv_string(w, "vector", s->cvss_vector);
+            cdx_context_rating(c, s->context_v3);
+            cdx_context_rating(c, s->context_v4);
+            medsec_jsonw_array_end(w);
+        }
+        if (s->origin == MEDSEC_VEX_BY_SUPPLIER && s->author) {
+            /* CycloneDX has no statement author: a property names the supplier whose statement
+             * this is (triage.yaml `vex:`) */
+            medsec_jsonw_key(w, "properties");
+            medsec_jsonw_array_begin(w);
+            medsec_jsonw_object_begin(w);
+            medsec_jsonw_kv_string(w, "name", "medsec:vex:supplier");
+            medsec_jsonw_kv_string(w, "value", supplier_name(s->author));
             medsec_jsonw_object_end(w);
             medsec_jsonw_array_end(w);
         }
@@ -566,8 +621,7 @@ static void write_openvex(struct wctx *c)
         /* a supplier's statement (triage.yaml `vex:`) names that supplier, as OpenVEX's statement
          * `supplier` does (medsec's reader takes it as the statement's author) */
         if (s->origin == MEDSEC_VEX_BY_SUPPLIER && s->author)
-            medsec_jsonw_kv_string(w, "supplier",
-                                   strncmp(s->author, "supplier ", 9) ? s->author : s->author + 9);
+            medsec_jsonw_kv_string(w, "supplier", supplier_name(s->author));
         if (st == MEDSEC_VULN_NOT_AFFECTED) {
             const char *j = vex_justification(s);
             kv_opt(w, "justification", j);
@@ -785,6 +839,26 @@ static void write_csaf_vuln(struct wctx *c, size_t a, size_t b)
     medsec_jsonw_kv_string(w, "text", c->tmp.data);
     medsec_jsonw_kv_string(w, "title", "Vulnerability");
     medsec_jsonw_object_end(w);
+    /* CSAF names no author per product status: a note says which statements are a supplier's
+     * (triage.yaml `vex:`) */
+    for (size_t i = a; i < b; i++) {
+        const struct medsec_vex_statement *s = c->v[i];
+        if (s->origin != MEDSEC_VEX_BY_SUPPLIER || !s->author)
+            continue;
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_kv_string(w, "category", "other");
+        medsec_buf_reset(&c->tmp);
+        (void)medsec_buf_addf(&c->tmp, "The status of %s%s%s is the statement of its supplier %s.",
+                              s->product_name ? s->product_name
+                              : s->product    ? s->product
+                                              : "the component",
+                              s->product_version ? " " : "",
+                              s->product_version ? s->product_version : "",
+                              supplier_name(s->author));
+        medsec_jsonw_kv_string(w, "text", c->tmp.data);
+        medsec_jsonw_kv_string(w, "title", "Supplier statement");
+        medsec_jsonw_object_end(w);
+    }
     medsec_jsonw_array_end(w);
     kv_opt(w, "title", what);
 

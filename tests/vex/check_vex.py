@@ -112,6 +112,14 @@ def main():
             runs.append(("examples/infusion-pump", tdb, None, triage))
         else:
             print(f"note: no triage test database ({var}): the triage file's decisions are left out")
+    # a supplier's statements (named in every format) and accepted suggestions (their in-context CVSS
+    # as the manufacturer's CycloneDX ratings)
+    tdb = os.environ.get("MEDSEC_TRIAGE_DB1")
+    if tdb and os.path.exists(tdb):
+        runs.append(("examples/infusion-pump", tdb, None,
+                     triage + ["--triage", "tests/triage/data/supplier-triage.yaml"], "supplier"))
+        runs.append(("examples/infusion-pump", tdb, None,
+                     ["--triage", "tests/triage/data/accepted-triage.yaml"], "accepted"))
     if os.path.exists(fixture_db):
         runs.append(("tests/scan/data/monitor", fixture_db, None))
     else:
@@ -155,6 +163,18 @@ def main():
                 print(f"{label}: {len(outs[0])} bytes, {n_st} entries{checked}")
                 if fmt == "csaf":
                     csaf_files.append(os.path.join(tmp, f"{n}-{fmt}-0.json"))
+                kind = extra[1] if len(extra) > 1 else None
+                text = outs[0].decode()
+                if kind == "supplier":
+                    named = {"cyclonedx": '"medsec:vex:supplier"', "csaf": '"Supplier statement"',
+                             "openvex": '"supplier": "Example BSP Vendor"'}[fmt]
+                    if named not in text or "Example BSP Vendor" not in text:
+                        failures.append(f"{label}: the supplier's statements are not named as the supplier's")
+                if kind == "accepted" and fmt == "cyclonedx":
+                    ctx = [r for v in doc["vulnerabilities"] for r in v.get("ratings", [])
+                           if r.get("justification", "").startswith("In the device's context")]
+                    if not ctx or not all(r["vector"].startswith(("CVSS:3.1/", "CVSS:4.0/")) for r in ctx):
+                        failures.append(f"{label}: no in-context rating of the accepted suggestions")
         if mods and csaf_files:
             p = subprocess.run(["node", os.path.join(root, "tests", "vex", "csaf_mandatory.mjs"), mods, *csaf_files],
                                capture_output=True, text=True)
