@@ -369,7 +369,8 @@ struct medsec_risk_context {
     int harm[3];
     bool hazard[3];
     char harm_why[3][400];
-    size_t nseverity; /* levels on the file's severity scale */
+    char hazards[3][200]; /* the hazards the loss leads to, by id ("HZ-OVERINF, HZ-DELAY") */
+    size_t nseverity;     /* levels on the file's severity scale */
     /* credited exploitability controls lower every most exposed way in of the register's
      * analysis (@controlled); @controlled_other: the item's own controls do, without those on the
      * ways in (channel protections, which authenticate the sender: counted in @authenticated);

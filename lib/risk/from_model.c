@@ -1210,8 +1210,9 @@ static void context_controls(struct reach *r, const struct medsec_model *m, cons
     c->controlled_other = c->controlled && other;
 }
 
-static void context_harm(struct reach *r, const struct medsec_risk_config *cfg, const size_t *items,
-                         size_t nitems, int p, bool takeover, struct medsec_risk_context *c)
+static void context_harm(struct reach *r, const struct medsec_model *m,
+                         const struct medsec_risk_config *cfg, const size_t *items, size_t nitems,
+                         int p, bool takeover, struct medsec_risk_context *c)
 {
     struct reach_result res;
     reach_begin(r, &res);
@@ -1226,8 +1227,20 @@ static void context_harm(struct reach *r, const struct medsec_risk_config *cfg, 
     }
     c->harm[p] = res.any ? res.residual.harm : -1;
     c->hazard[p] = false;
-    for (size_t w = 0; res.any && res.initial.harm >= 0 && w < reach_hazard_words(r); w++)
-        c->hazard[p] = c->hazard[p] || res.hazards[w];
+    c->hazards[p][0] = '\0';
+    size_t used = 0;
+    for (size_t h = 0; res.any && res.initial.harm >= 0 && h < m->nhazards; h++) {
+        if (!((res.hazards[h / 64] >> (h % 64)) & 1ull))
+            continue;
+        c->hazard[p] = true;
+        if (used + 1 < sizeof c->hazards[p]) {
+            int w = snprintf(c->hazards[p] + used, sizeof c->hazards[p] - used, "%s%s",
+                             used ? ", " : "", m->hazards[h].id);
+            used += w > 0 ? (size_t)w : 0;
+            if (used >= sizeof c->hazards[p])
+                used = sizeof c->hazards[p] - 1;
+        }
+    }
     c->harm_why[p][0] = '\0';
     if (c->harm[p] >= 0) {
         char path[360];
@@ -1344,7 +1357,7 @@ medsec_err medsec_risk_finding_contexts(const struct medsec_model *m,
             cia[0] = cia[1] = cia[2] = 2;
         bool takeover = cia[1] == 2;
         for (int p = 0; p < 3 && ok; p++)
-            context_harm(r, &reg.config, items, nitems, p, takeover, c);
+            context_harm(r, m, &reg.config, items, nitems, p, takeover, c);
         unsigned cats = (cia[0] ? stride_bit(MEDSEC_STRIDE_INFORMATION_DISCLOSURE) : 0u) |
                         (cia[1] ? stride_bit(MEDSEC_STRIDE_TAMPERING) : 0u) |
                         (cia[2] ? stride_bit(MEDSEC_STRIDE_DENIAL_OF_SERVICE) : 0u) |

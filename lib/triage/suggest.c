@@ -264,11 +264,15 @@ static medsec_err build(struct medsec_arena *arena, const struct medsec_scan_fin
                  cx -> harm[p] >= 0 ? cx -> harm_why[p] : "no asset with a harm for it is reached",
                  known_impact && !cia[p] ? " (the advisory states no impact on it)" : "");
         if (msi)
-            line(&g, "MSI:S (4.0 Safety): losing integrity leads to a hazard of the security file, "
-                     "above the lowest harm (patient injury)");
+            line(&g,
+                 "MSI:S (4.0 Safety): losing integrity leads to hazard %s of the security file, "
+                 "with harm above the lowest level (%s)",
+                 cx->hazards[1], cx->harm_why[1]);
         if (msa)
-            line(&g, "MSA:S (4.0 Safety): losing availability leads to a hazard of the security "
-                     "file, above the lowest harm (patient injury)");
+            line(&g,
+                 "MSA:S (4.0 Safety): losing availability leads to hazard %s of the security "
+                 "file, with harm above the lowest level (%s)",
+                 cx->hazards[2], cx->harm_why[2]);
         char mv[2] = {mav, 0}, c3[2] = {cr, 0}, i3[2] = {ir, 0}, a3[2] = {ar, 0};
         struct medsec_cvss_scores sc;
         /* 3.1 */

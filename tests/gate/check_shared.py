@@ -4,8 +4,8 @@ checked against what `medsec scan` finds on the same database.
 - every KEV finding that scan reports for a release in the field, and that the security file leaves
   open, is a failing item of kev_needs_response for that release, and nothing else is;
 - every finding scan reports that neither the security file nor the device's triage file decides
-  (by hand or by a rule, as `medsec triage` reports them) fails untriaged_max_days at the default
-  30 days (the bundled releases are all older than that), with its age in days;
+  (by hand, by a rule or by an accepted suggestion, as `medsec triage` reports them; an exploitable one only
+  with a response) fails untriaged_max_days at the default 30 days (the bundled releases are all older than that), with its age in days;
 - the gate exits 1 on both devices, naming each failing rule on standard error.
 
 usage: check_shared.py MEDSEC SHARED_DB SOURCE_ROOT   (exit 77 when the database is absent)
@@ -53,7 +53,9 @@ def main():
             continue
         triaged = {}
         for it in json.loads(tr.stdout)["findings"]:
-            if it["status"] in ("rule", "hand") and it["state"] != "in_triage":
+            # decided: a state other than in triage, and for exploitable a response (docs/gate.md)
+            if (it["status"] in ("rule", "hand", "suggestion") and it["state"] != "in_triage"
+                    and (it["state"] != "exploitable" or it["response"])):
                 triaged.setdefault(it["release"], set()).add(
                     f"{it['vulnerability']} in {it['name']} {it['version']}")
         model = {}
