@@ -180,8 +180,9 @@ void medsec_cpe_vp_read(const char *fs, struct medsec_cpe_vp *out);
  * website or VCS URL are compared on. Accepts http, https, ftp, git and ssh URLs, with a `git+`
  * (or `svn+`, `hg+`) prefix and the scp-like `git@host:owner/repo` form. The host is lowercased,
  * without user, port, trailing dot and a leading `www.`. The path is lowercased, without query,
- * fragment, empty segments, a `.git` suffix and a last segment that names a file (holds a dot:
- * `zlib-1.2.11.tar.gz`, `changes.html`), written as segments joined by `/` without a leading one
+ * fragment, empty segments, a `.git` suffix and a last segment that names a file (holds a dot and
+ * no slash follows: `zlib-1.2.11.tar.gz`, `changes.html`), written as segments joined by `/`
+ * without a leading one
  * ("" for the host alone). On a hosting site shared by many projects (github.com, gitlab.com,
  * sourceforge.net, ...; medsec_cpe_url_shared_host) the path is cut to the segments that name one
  * project (`owner/repo`, `projects/name`), and a URL with fewer is not usable.

@@ -137,8 +137,9 @@ bool medsec_cpe_url_key(const char *url, char *host, size_t hcap, char *path, si
     if (shared > 0) {
         if (nseg < (size_t)shared || o == last_start)
             return false;
-    } else if (nseg && strchr(segs + last_start, '.')) {
-        /* a file: the folder it is in stands for the product */
+    } else if (nseg && strchr(segs + last_start, '.') && rest[plen - 1] != '/') {
+        /* a file (a last segment with a dot, no trailing slash): its folder stands for the
+         * product */
         o = last_start ? last_start - 1 : 0;
         segs[o] = '\0';
     }

@@ -100,8 +100,8 @@ static size_t from_url(struct scan *S, const char *what, const char *url, const 
             continue;
         size_t n = e->ncpes < cap ? e->ncpes : cap;
         memcpy(cpes, e->cpes, n * sizeof *cpes);
-        snprintf(evidence, ecap, "%s %s: url '%s' in %s%s CPE map, line %u", what, url, e->name,
-                 m == 0 ? e->file : "the built-in", m == 0 ? "'s" : "", e->line);
+        snprintf(evidence, ecap, "%s %s: url '%s' in %s%s, line %u", what, url, e->name,
+                 m == 0 ? "the CPE map " : "the built-in CPE map", m == 0 ? e->file : "", e->line);
         return n; /* 0: the map says `-` */
     }
     struct ref_query Q = {.path = path};
@@ -192,15 +192,16 @@ size_t scan_derive(struct scan *S, size_t i, struct medsec_arena *a, const char 
             n = e->ncpes < cap ? e->ncpes : cap;
             memcpy(cpes, e->cpes, n * sizeof *cpes);
             if (what)
-                snprintf(ev, sizeof ev, "purl %s: %s '%s' in %s%s CPE map, line %u", what,
-                         medsec_cpemap_kind_name(mk), e->name, m == 0 ? e->file : "the built-in",
-                         m == 0 ? "'s" : "", e->line);
+                snprintf(ev, sizeof ev, "purl %s: %s '%s' in %s%s, line %u", what,
+                         medsec_cpemap_kind_name(mk), e->name,
+                         m == 0 ? "the CPE map " : "the built-in CPE map", m == 0 ? e->file : "",
+                         e->line);
             else
-                snprintf(ev, sizeof ev,
-                         "Yocto/OpenEmbedded recipe '%s' (supplier %s): yocto '%s' in %s%s CPE "
-                         "map, line %u",
-                         name, c->supplier, e->name, m == 0 ? e->file : "the built-in",
-                         m == 0 ? "'s" : "", e->line);
+                snprintf(
+                    ev, sizeof ev,
+                    "Yocto/OpenEmbedded recipe '%s' (supplier %s): yocto '%s' in %s%s, line %u",
+                    name, c->supplier, e->name, m == 0 ? "the CPE map " : "the built-in CPE map",
+                    m == 0 ? e->file : "", e->line);
             goto out_keep; /* a map entry decides, `-` too */
         }
     }
