@@ -53,13 +53,21 @@ static void copy(char *dst, size_t cap, const char *s)
         memcpy(dst, s, strlen(s) + 1);
 }
 
+static void free_refs(struct dict_reader *R)
+{
+    for (size_t i = 0; i < R->nrefs; i++)
+        medsec_free(R->refs[i]);
+    R->nrefs = 0;
+}
+
 static void XMLCALL on_start(void *ud, const XML_Char *el, const XML_Char **a)
 {
     struct dict_reader *R = ud;
     const char *n = local(el);
     if (strcmp(n, "cpe-item") == 0) {
+        /* a cpe-item inside another (not in the schema) starts afresh */
+        free_refs(R);
         R->in_item = true;
-        R->nrefs = 0;
         copy(R->uri, sizeof R->uri, attr(a, "name"));
         R->name[0] = '\0';
         const char *dep = attr(a, "deprecated");
@@ -78,13 +86,6 @@ static void XMLCALL on_start(void *ud, const XML_Char *el, const XML_Char **a)
         }
         R->nrefs++;
     }
-}
-
-static void free_refs(struct dict_reader *R)
-{
-    for (size_t i = 0; i < R->nrefs; i++)
-        medsec_free(R->refs[i]);
-    R->nrefs = 0;
 }
 
 static void XMLCALL on_end(void *ud, const XML_Char *el)

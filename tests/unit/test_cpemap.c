@@ -217,6 +217,16 @@ static void test_dictionary_reader(void **state)
     assert_int_equal(I.lines[0], 3);
     assert_string_equal(I.names[1], "cpe:/a:old:thing:1");
     assert_true(I.deprecated[1]);
+    /* a cpe-item inside another starts afresh (its references are not kept twice, nor leaked) */
+    const char *nested = "<cpe-list><cpe-item name=\"a\"><reference href=\"https://a.org/\"/>"
+                         "<cpe-item name=\"b\"><reference href=\"https://b.org/\"/></cpe-item>"
+                         "</cpe-item></cpe-list>";
+    memset(&I, 0, sizeof I);
+    assert_int_equal(medsec_cpedict_parse(nested, strlen(nested), "d.xml", on_item, &I, &err),
+                     MEDSEC_OK);
+    assert_int_equal(I.n, 1);
+    assert_string_equal(I.names[0], "b");
+    assert_int_equal(I.nrefs[0], 1);
     /* malformed XML: where */
     const char *bad = "<cpe-list>\n  <cpe-item name=\"x\">\n</cpe-list>\n";
     memset(&I, 0, sizeof I);
