@@ -730,7 +730,7 @@ int cmd_scan(int argc, char **argv)
         {0, "paths", CLI_OPT_STRING, &paths, 0, "LIST",
          "comma-separated subset of purl,cpe,cpe-derived,product (default all\nfour)"},
         {0, "cpe-map", CLI_OPT_STRING, &cpe_map_path, 0, "FILE",
-         "read this map of C/C++ package names and URLs to CPE vendor:product\nbefore the built-in one (docs/scan.md, Derived CPEs)"},
+         "read this map of C/C++ package names and URLs to CPE vendor:product\nbefore the built-in one, instead of device.yaml's cpe_map (docs/scan.md,\nDerived CPEs)"},
         {0, "any-platform", CLI_OPT_FLAG, &any_platform, 0, NULL,
          "count running-on platforms of NVD AND configurations as present even\nwhen the SBOM does not list them"},
         {0, "withdrawn", CLI_OPT_FLAG, &withdrawn, 0, NULL,
