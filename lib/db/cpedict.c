@@ -244,11 +244,11 @@ static bool ends_with(const char *s, const char *suffix)
 static medsec_err import_file(struct importer *im, const char *path)
 {
     struct medsec_error *err = im->err;
-    if (!im->cpedict_cleared) {
+    if (!im->dict_done) {
         medsec_err rc = db_exec(im->db, "DELETE FROM cpe_ref", err);
         if (rc)
             return rc;
-        im->cpedict_cleared = true;
+        im->dict_done = true;
     }
     struct dict_import D = {.im = im};
     if (sqlite3_prepare_v2(im->db->h,

@@ -156,10 +156,10 @@ struct importer {
     struct medsec_diags *diags;
     struct medsec_error *err; /* detail of a failed statement */
     char now[21]; /* "YYYY-MM-DDTHH:MM:SSZ" from the handle's clock, stamped on what it writes */
-    char tomorrow[11];    /* a modified time after this day is impossible */
-    bool bulk;            /* the tables were empty: indexes are built at the end */
-    bool dirty;           /* entries changed: identities need merging */
-    bool cpedict_cleared; /* a CPE dictionary replaced the stored references (cpedict.c) */
+    char tomorrow[11]; /* a modified time after this day is impossible */
+    bool bulk;         /* the tables were empty: indexes are built at the end */
+    bool dirty;        /* entries changed: identities need merging */
+    bool dict_done;    /* a CPE dictionary replaced the stored references (cpedict.c) */
 };
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
                            const struct medsec_db_import_opts *opts,
