@@ -99,7 +99,8 @@ static size_t from_url(struct scan *S, const char *what, const char *url, const 
         if (!e)
             continue;
         size_t n = e->ncpes < cap ? e->ncpes : cap;
-        memcpy(cpes, e->cpes, n * sizeof *cpes);
+        if (n) /* a `-` line has no CPEs */
+            memcpy(cpes, e->cpes, n * sizeof *cpes);
         snprintf(evidence, ecap, "%s %s: url '%s' in %s%s, line %u", what, url, e->name,
                  m == 0 ? "the CPE map " : "the built-in CPE map", m == 0 ? e->file : "", e->line);
         return n; /* 0: the map says `-` */
@@ -190,7 +191,8 @@ size_t scan_derive(struct scan *S, size_t i, struct medsec_arena *a, const char 
             if (!e)
                 continue;
             n = e->ncpes < cap ? e->ncpes : cap;
-            memcpy(cpes, e->cpes, n * sizeof *cpes);
+            if (n) /* a `-` line has no CPEs */
+                memcpy(cpes, e->cpes, n * sizeof *cpes);
             if (what)
                 snprintf(ev, sizeof ev, "purl %s: %s '%s' in %s%s, line %u", what,
                          medsec_cpemap_kind_name(mk), e->name,
