@@ -56,6 +56,9 @@ static void print_import_text(FILE *out, const struct medsec_db_import_stats *st
         "malformed records skipped: %zu\nfiles not recognised: %zu\nCSAF ranges needing review: %zu\n"
         "vulnerabilities (aliases merged): %zu\n",
         st->read.malformed, st->read.ignored, st->read.needs_review, st->identities);
+    if (st->cpe_items)
+        fprintf(out, "CPE dictionary: %zu products, %zu new product references\n", st->cpe_items,
+                st->cpe_refs);
 }
 
 static void json_import(struct medsec_jsonw *w, const struct medsec_db_import_stats *st)

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "medsec/alloc.h"
 #include "medsec/buf.h"
+#include "medsec/cpemap.h"
 #include "medsec/db.h"
 #include "medsec/json.h"
 #include "medsec/device.h"
@@ -65,6 +66,40 @@ static char *coverage_line(const struct medsec_scan_result *r)
     if (s)
         medsec_scan_coverage_text(r, 10, s, n + 1);
     return s;
+}
+
+/* The CPEs derived for components that carry none and found something, once each, with the facts
+ * they were derived from. */
+static void print_derived(FILE *out, const struct medsec_scan_target *t)
+{
+    const struct medsec_scan_result *r = &t->result;
+    bool header = false;
+    for (size_t k = 0; k < r->nfindings; k++) {
+        const struct medsec_scan_finding *f = &r->findings[k];
+        for (size_t m = 0; m < f->nmatches; m++) {
+            const struct medsec_scan_match *x = &f->matches[m];
+            if (x->method != MEDSEC_SCAN_BY_DERIVED_CPE || !x->derived_cpe)
+                continue;
+            /* once per component and CPE: findings are sorted by component */
+            bool seen = false;
+            for (size_t j = k; j-- > 0 && r->findings[j].component == f->component && !seen;)
+                for (size_t q = 0; q < r->findings[j].nmatches && !seen; q++)
+                    seen = r->findings[j].matches[q].derived_cpe &&
+                           strcmp(r->findings[j].matches[q].derived_cpe, x->derived_cpe) == 0;
+            for (size_t q = 0; q < m && !seen; q++)
+                seen = f->matches[q].derived_cpe &&
+                       strcmp(f->matches[q].derived_cpe, x->derived_cpe) == 0;
+            if (seen)
+                continue;
+            if (!header)
+                fprintf(out, "\n  derived CPEs (the SBOM gives these components none):\n");
+            header = true;
+            const struct medsec_sbom_component *c = &t->sbom->components[f->component];
+            fprintf(out, "    %s%s%s: %s from %s\n", cli_esc(c->name), c->version ? " " : "",
+                    c->version ? cli_esc(c->version) : "", cli_esc(x->derived_cpe),
+                    cli_esc(x->evidence));
+        }
+    }
 }
 
 /* Low counts None too; what has no score is "unscored". */
@@ -190,14 +225,17 @@ static int print_text(FILE *out, const struct medsec_scan_plan *p)
         struct medsec_scan_totals tt = {0};
         medsec_scan_totals_add(&tt, r);
         fprintf(out, "%s%s\n", i ? "\n" : "", cli_esc(t->label));
+        char derived[64] = "";
+        if (r->by_derived_cpe)
+            snprintf(derived, sizeof derived, ", %zu with a derived CPE", r->by_derived_cpe);
         fprintf(
             out,
-            "  %zu components (%zu with purl, %zu with CPE, %zu with neither); %zu vulnerable; "
+            "  %zu components (%zu with purl, %zu with CPE%s, %zu with neither); %zu vulnerable; "
             "%zu findings (%zu critical, %zu high, %zu medium, %zu low, %zu unscored; %zu in KEV; "
             "%zu need review)\n",
-            r->components, r->by_purl, r->by_cpe, r->unidentified, r->vulnerable_components,
-            tt.findings, TOTAL(tt, CRITICAL), TOTAL(tt, HIGH), TOTAL(tt, MEDIUM), TOTAL_LOW(tt),
-            TOTAL(tt, UNKNOWN), tt.kev, tt.review);
+            r->components, r->by_purl, r->by_cpe, derived, r->unidentified,
+            r->vulnerable_components, tt.findings, TOTAL(tt, CRITICAL), TOTAL(tt, HIGH),
+            TOTAL(tt, MEDIUM), TOTAL_LOW(tt), TOTAL(tt, UNKNOWN), tt.kev, tt.review);
         char *cov = coverage_line(r);
         if (!cov)
             return EXIT_INTERNAL;
@@ -241,6 +279,7 @@ static int print_text(FILE *out, const struct medsec_scan_plan *p)
             fputc('\n', out);
             cli_table_print(&tab, out);
             cli_table_release(&tab);
+            print_derived(out, t);
         }
         print_assessed(out, t);
         medsec_scan_totals_add(&all, r);
@@ -585,9 +624,14 @@ static bool sarif_report(struct medsec_jsonw *w, const struct medsec_scan_plan *
             medsec_jsonw_array_begin(w);
             for (size_t m = 0; m < f->nmatches; m++) {
                 char s[1024];
-                snprintf(s, sizeof s, "%s %s:%s %s: %s",
-                         medsec_scan_method_name(f->matches[m].method), f->matches[m].source,
-                         f->matches[m].record_id, f->matches[m].key, f->matches[m].reason);
+                const struct medsec_scan_match *x = &f->matches[m];
+                if (x->derived_cpe)
+                    snprintf(s, sizeof s, "%s %s:%s %s: %s; derived %s from %s",
+                             medsec_scan_method_name(x->method), x->source, x->record_id, x->key,
+                             x->reason, x->derived_cpe, x->evidence);
+                else
+                    snprintf(s, sizeof s, "%s %s:%s %s: %s", medsec_scan_method_name(x->method),
+                             x->source, x->record_id, x->key, x->reason);
                 medsec_jsonw_string(w, s);
             }
             medsec_jsonw_array_end(w);
@@ -615,12 +659,16 @@ static int parse_paths(const char *list, unsigned *flags)
          tok = strtok_r(NULL, ",", &save)) {
         enum medsec_scan_method m;
         if (!medsec_scan_method_parse(tok, &m))
-            return cli_usage_error("scan", "--paths: unknown path '%s' (purl, cpe, product)", tok);
+            return cli_usage_error(
+                "scan", "--paths: unknown path '%s' (purl, cpe, cpe-derived, product)", tok);
         want |= medsec_scan_method_skip_flag(m);
     }
     if (!want)
-        return cli_usage_error("scan", "--paths: name at least one of purl, cpe, product");
-    *flags |= (MEDSEC_SCAN_NO_PURL | MEDSEC_SCAN_NO_CPE | MEDSEC_SCAN_NO_PRODUCT) & ~want;
+        return cli_usage_error("scan",
+                               "--paths: name at least one of purl, cpe, cpe-derived, product");
+    *flags |= (MEDSEC_SCAN_NO_PURL | MEDSEC_SCAN_NO_CPE | MEDSEC_SCAN_NO_DERIVED_CPE |
+               MEDSEC_SCAN_NO_PRODUCT) &
+              ~want;
     return EXIT_OK_;
 }
 
@@ -672,7 +720,7 @@ static int report(struct medsec_buf *b, int format, const struct medsec_scan_pla
 int cmd_scan(int argc, char **argv)
 {
     int format = CLI_TEXT;
-    const char *dbpath = NULL, *output = NULL, *paths = NULL;
+    const char *dbpath = NULL, *output = NULL, *paths = NULL, *cpe_map_path = NULL;
     bool any_platform = false, withdrawn = false, fail_unchecked = false;
     const struct cli_option opts[] = {
         CLI_OPT_DB(&dbpath),
@@ -680,7 +728,9 @@ int cmd_scan(int argc, char **argv)
         {0, "sarif", CLI_OPT_FORMAT, &format, CLI_SARIF, NULL, "print the findings as SARIF 2.1.0"},
         CLI_OPT_OUTPUT(&output),
         {0, "paths", CLI_OPT_STRING, &paths, 0, "LIST",
-         "comma-separated subset of purl,cpe,product (default all three)"},
+         "comma-separated subset of purl,cpe,cpe-derived,product (default all\nfour)"},
+        {0, "cpe-map", CLI_OPT_STRING, &cpe_map_path, 0, "FILE",
+         "read this map of C/C++ package names and URLs to CPE vendor:product\nbefore the built-in one, instead of device.yaml's cpe_map (docs/scan.md,\nDerived CPEs)"},
         {0, "any-platform", CLI_OPT_FLAG, &any_platform, 0, NULL,
          "count running-on platforms of NVD AND configurations as present even\nwhen the SBOM does not list them"},
         {0, "withdrawn", CLI_OPT_FLAG, &withdrawn, 0, NULL,
@@ -700,7 +750,10 @@ int cmd_scan(int argc, char **argv)
             "Components match by purl (same type, namespace and name; versions ordered by the ecosystem's\n"
             "own rules), by CPE (vendor:product, version ranges, AND configurations with running-on\n"
             "platforms), and CSAF products that give neither by product name plus vendor. Never by a bare\n"
-            "package name.\n",
+            "package name. C/C++ components (conan, generic, Yocto recipes) and components without a\n"
+            "purl that carry no CPE get CPEs derived from their exact package name in a CPE map or from\n"
+            "their download, website or VCS URL (the NVD CPE dictionary's product references); every\n"
+            "such match says which CPE was derived from what (path cpe-derived).\n",
         .opts = opts,
         .more =
             "Every report says which components were checked against which sources and which\n"
@@ -725,10 +778,13 @@ int cmd_scan(int argc, char **argv)
 
     struct medsec_scan_plan *p = NULL;
     struct medsec_db *db = NULL;
+    struct medsec_cpemap *map = NULL;
     char *owned_db = NULL;
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_error err;
     medsec_err rc = medsec_scan_plan_new(cli_context(), &p, &err);
+    if (!rc && cpe_map_path && !(rc = medsec_cpemap_load(cpe_map_path, &map, &err)))
+        sopts.cpe_map = map;
     for (int i = 0; i < nargs && !rc; i++) {
         struct medsec_diags diags = MEDSEC_DIAGS_INIT;
         rc = medsec_scan_plan_add(p, args[i], &diags, &err);
@@ -780,5 +836,6 @@ out:
     medsec_db_close(db);
     medsec_free(owned_db);
     medsec_scan_plan_free(p);
+    medsec_cpemap_free(map);
     return ex;
 }

@@ -5,10 +5,11 @@
 #   sh scripts/deps.sh --test   that, plus the test tools and the outside judges (scripts/test.sh)
 set -eu
 # Building and running: libgpgme-dev and gnupg because `db update` checks CSAF OpenPGP signatures with
-# GPGME, whose engine is gpg; libsodium for the VEX signatures; Graphviz for the diagrams.
+# GPGME, whose engine is gpg; libsodium for the VEX signatures; Graphviz for the diagrams; expat
+# for the NVD CPE dictionary.
 PACKAGES="
 build-essential cmake ninja-build pkg-config
-libfyaml-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev zlib1g-dev
+libfyaml-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev zlib1g-dev libexpat1-dev
 libgraphviz-dev graphviz libsodium-dev libgpgme-dev gnupg
 "
 TEST=0

@@ -170,6 +170,31 @@ struct medsec_cpe_vp {
 };
 void medsec_cpe_vp_read(const char *fs, struct medsec_cpe_vp *out);
 
+/* ---- URLs a CPE can be derived from (lib/id/cpeurl.c) ---- */
+
+#define MEDSEC_CPE_URL_HOST_MAX 256
+#define MEDSEC_CPE_URL_PATH_MAX 512
+
+/*
+ * The host and path that a product reference of the CPE dictionary and a component's download,
+ * website or VCS URL are compared on. Accepts http, https, ftp, git and ssh URLs, with a `git+`
+ * (or `svn+`, `hg+`) prefix and the scp-like `git@host:owner/repo` form. The host is lowercased,
+ * without user, port, trailing dot and a leading `www.`. The path is lowercased, without query,
+ * fragment, empty segments, a `.git` suffix and a last segment that names a file (holds a dot and
+ * no slash follows: `zlib-1.2.11.tar.gz`, `changes.html`), written as segments joined by `/`
+ * without a leading one
+ * ("" for the host alone). On a hosting site shared by many projects (github.com, gitlab.com,
+ * sourceforge.net, ...; medsec_cpe_url_shared_host) the path is cut to the segments that name one
+ * project (`owner/repo`, `projects/name`), and a URL with fewer is not usable.
+ * Returns false when the URL is not usable (another scheme, NOASSERTION, too long).
+ */
+bool medsec_cpe_url_key(const char *url, char *host, size_t hcap, char *path, size_t pcap);
+
+/* How many path segments name one project on @host, a hosting site shared by many (2 for
+ * github.com: owner/repo); 0 for any other host; -1 for a host whose paths never name a project
+ * (app stores, document sites: the project is in the query). */
+int medsec_cpe_url_shared_host(const char *host);
+
 #ifdef __cplusplus
 }
 #endif

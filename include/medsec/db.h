@@ -20,7 +20,7 @@ extern "C" {
 #endif
 
 /* Schema version stored in PRAGMA user_version; medsec_db_open migrates older files. */
-#define MEDSEC_DB_SCHEMA_VERSION 4
+#define MEDSEC_DB_SCHEMA_VERSION 5
 
 struct medsec_db;
 
@@ -64,8 +64,9 @@ struct medsec_db_import_stats {
     size_t older[MEDSEC_ADV_NSOURCES];     /* a stored copy is newer (modified): kept */
     struct medsec_adv_read_stats read; /* what the reader saw (records, malformed, ignored...) */
     size_t identities;                 /* merged vulnerabilities after the import */
-    size_t impossible_time; /* records whose modified time is no date or lies in the future:
-                               stored with a warning, never counted as the newer copy */
+    size_t impossible_time;     /* records whose modified time is no date or lies in the future:
+                                   stored with a warning, never counted as the newer copy */
+    size_t cpe_items, cpe_refs; /* CPE dictionary: products read, product references stored */
 };
 
 struct medsec_db_import_opts {
@@ -392,6 +393,47 @@ struct medsec_db_range {
  * unknown).
  */
 bool medsec_db_range_next(const char **cursor, struct medsec_db_range *out);
+
+/* ---- the NVD CPE dictionary's product references (cpedict.c) ----
+ *
+ * `medsec db import` of an NVD CPE dictionary (XML, official-cpe-dictionary_v2.3.xml, gzip or not;
+ * in a folder, files named *cpe-dictionary*.xml[.gz]) replaces the stored references: for each
+ * cpe-item that is not deprecated and names an application or operating system, each reference URL
+ * as the key medsec_cpe_url_key gives (host, path) with the item's part:vendor:product. The scanner
+ * derives a CPE from a component's URL with them (medsec/scan.h, "cpe-derived"). */
+
+#define MEDSEC_CPEDICT_MAX_BYTES ((uint64_t)4 << 30) /* uncompressed dictionary */
+#define MEDSEC_CPEDICT_MAX_REFS 64                   /* references kept per item */
+#define MEDSEC_CPEDICT_MAX_HREF 2048                 /* one reference URL */
+
+/* One cpe-item of the dictionary, as the parser hands it over (strings valid during the call). */
+struct medsec_cpedict_item {
+    const char *name;        /* the cpe-23:cpe23-item name, else the cpe-item's 2.2 URI */
+    const char *const *refs; /* references[].reference href */
+    size_t nrefs;
+    bool deprecated;
+    unsigned line; /* of the cpe-item element */
+};
+
+/* Parse the dictionary @data (@len bytes, named @origin in messages), calling @cb for each item
+ * (non-zero stops). Malformed XML fails with origin:line:column in @err. */
+medsec_err medsec_cpedict_parse(const char *data, size_t len, const char *origin,
+                                int (*cb)(void *ud, const struct medsec_cpedict_item *it), void *ud,
+                                struct medsec_error *err) __attribute__((warn_unused_result));
+
+/* One stored reference of @host: its path and the product, a CPE 2.3 formatted string with every
+ * attribute after the product ANY. Strings valid during the call. */
+struct medsec_db_cpe_ref {
+    const char *path;
+    const char *cpe;
+};
+/* Every stored reference of @host (as medsec_cpe_url_key gives it), sorted by path and CPE; none
+ * in a database without a dictionary. @cb returns non-zero to stop. */
+medsec_err medsec_db_cpe_refs(struct medsec_db *db, const char *host,
+                              int (*cb)(void *ud, const struct medsec_db_cpe_ref *r), void *ud,
+                              struct medsec_error *err) __attribute__((warn_unused_result));
+/* How many product references are stored (0 without a dictionary). */
+size_t medsec_db_cpe_ref_count(struct medsec_db *db);
 
 #ifdef __cplusplus
 }

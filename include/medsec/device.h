@@ -153,7 +153,10 @@ struct medsec_scan_target {
      * affected carry its CVSS (cvss_source says "security file"); those it assesses as not
      * affected or fixed are moved here. */
     const struct medsec_model *model; /* the device's, NULL for a bare SBOM */
-    const char *model_sbom;           /* the SBOM as device.yaml names it */
+    /* the device's CPE map (device.yaml cpe_map), used when the caller's options give none; NULL:
+     * none. Owned by the plan. */
+    const struct medsec_cpemap *cpe_map;
+    const char *model_sbom; /* the SBOM as device.yaml names it */
     struct medsec_scan_assessed *assessed;
     size_t nassessed;
 };
@@ -163,6 +166,7 @@ struct medsec_scan_target {
 /* A list of targets: bare SBOM files and every release of device folders, in the order added; the
  * targets of one release are next to each other. Owns the SBOMs and devices it opened. */
 struct medsec_scan_plan;
+struct medsec_cpemap;
 
 medsec_err medsec_scan_plan_new(const struct medsec_ctx *ctx, struct medsec_scan_plan **out,
                                 struct medsec_error *err) __attribute__((warn_unused_result));

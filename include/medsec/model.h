@@ -356,6 +356,7 @@ struct medsec_model {
     size_t nrisk_acceptance;
     struct medsec_strlist threat_rules; /* extra threat rule catalogs, relative to the folder */
     const char *triage;                 /* triage file (for VEX), relative to the folder */
+    const char *cpe_map; /* CPE map for derived CPEs (medsec/cpemap.h), relative to the folder */
     struct medsec_model_sbom *sboms;
     size_t nsboms;
     struct medsec_arena arena;

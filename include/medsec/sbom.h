@@ -27,6 +27,10 @@ struct medsec_sbom_component {
     const char *supplier;
     const char *license; /* SPDX expression or the concatenated CycloneDX licenses */
     const char *sha256;  /* lowercase hex, when given */
+    /* where it comes from, as the SBOM says (CycloneDX externalReferences of type distribution or
+     * source-distribution, website, vcs; SPDX downloadLocation and homepage, NOASSERTION and NONE
+     * left out): the facts a CPE can be derived from (medsec/cpemap.h) */
+    const char *download, *website, *vcs;
     size_t
         parent; /* index of the enclosing component (CycloneDX nesting) or MEDSEC_SBOM_NO_PARENT */
     unsigned line, column; /* where the component starts in the file */

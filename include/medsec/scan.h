@@ -9,6 +9,15 @@
  *          NISTIR 7696 name matching, versionStart/End Including/Excluding ranges under the generic
  *          scheme, and the whole configuration evaluated (AND nodes with running-on platforms are
  *          satisfied only by platforms the SBOM itself lists, unless MEDSEC_SCAN_ANY_PLATFORM).
+ *   cpe-derived  a component of a C/C++ package type (conan, generic, a Yocto/OpenEmbedded recipe)
+ *          or with no purl at all, that carries no CPE, gets CPEs derived from facts: its package
+ *          name in a map of exact names (the caller's medsec_scan_opts.cpe_map first, then the
+ *          built-in rules/cpe-map.tsv; medsec/cpemap.h), or its download, website or VCS URL
+ *          against URL prefixes of those maps and the NVD CPE dictionary's product references
+ *          (a host shared by many projects must match down to the project; a host or path that
+ *          names several products derives nothing). Matched as on the cpe path, and every match
+ *          says which CPE was derived and from what (medsec_scan_match.derived_cpe, evidence).
+ *          Never for npm, PyPI, Maven or any other package type: their names are not CPEs.
  *   product  CSAF products that carry neither purl nor CPE: the product name equals the component
  *          name (case-insensitively) AND the component's vendor (purl namespace, CPE vendor,
  *          supplier or group) occurs in the CSAF vendor name. Ranges a person must read (free text
@@ -45,15 +54,25 @@ enum {
     MEDSEC_SCAN_NO_PRODUCT = 1u << 2, /* skip CSAF product-name matching */
     MEDSEC_SCAN_ANY_PLATFORM =
         1u << 3, /* running-on platforms of AND configurations count as present */
-    MEDSEC_SCAN_WITHDRAWN = 1u << 4, /* also report withdrawn / rejected entries */
+    MEDSEC_SCAN_WITHDRAWN = 1u << 4,      /* also report withdrawn / rejected entries */
+    MEDSEC_SCAN_NO_DERIVED_CPE = 1u << 5, /* derive no CPEs (skip the cpe-derived path) */
 };
 
+struct medsec_cpemap;
 struct medsec_scan_opts {
     unsigned flags;
+    /* the device's own CPE map, read before the built-in one (medsec/cpemap.h); NULL: none */
+    const struct medsec_cpemap *cpe_map;
 };
 
-enum medsec_scan_method { MEDSEC_SCAN_BY_PURL, MEDSEC_SCAN_BY_CPE, MEDSEC_SCAN_BY_PRODUCT };
-/* "purl", "cpe", "product". */
+enum medsec_scan_method {
+    MEDSEC_SCAN_BY_PURL,
+    MEDSEC_SCAN_BY_CPE,
+    MEDSEC_SCAN_BY_PRODUCT,
+    MEDSEC_SCAN_BY_DERIVED_CPE,
+};
+#define MEDSEC_SCAN_NMETHODS 4
+/* "purl", "cpe", "product", "cpe-derived". */
 const char *medsec_scan_method_name(enum medsec_scan_method m);
 bool medsec_scan_method_parse(const char *name, enum medsec_scan_method *out);
 /* The medsec_scan_opts flag that turns the path off (MEDSEC_SCAN_NO_PURL ...). */
@@ -68,6 +87,9 @@ struct medsec_scan_match {
     const char *key; /* what matched: canonical package key, CPE criterion or "vendor / product" */
     const char *reason; /* why the version is affected, e.g. "1.0.2j in [1.0.2, 1.0.2k)" */
     bool review;        /* the advisory's range is free text: a person must confirm */
+    /* cpe-derived only (else NULL): the CPE derived for the component, and the evidence that
+     * produced it ("purl pkg:conan/zlib@1.2.11: conan 'zlib' in the built-in CPE map, line 98") */
+    const char *derived_cpe, *evidence;
 };
 
 /* One vulnerability identity, as the database describes it. Held once per identity in the result's
@@ -132,7 +154,7 @@ const char *medsec_scan_cover_status_text(enum medsec_scan_cover_status s);
  * medsec_scan_cover.sources (path: enum medsec_scan_method, source: enum medsec_adv_source). */
 #define MEDSEC_SCAN_COVER_BIT(method, source)                                                      \
     (1u << ((unsigned)(method)*MEDSEC_ADV_NSOURCES + (source)))
-#define MEDSEC_SCAN_COVER_NBITS (3 * MEDSEC_ADV_NSOURCES)
+#define MEDSEC_SCAN_COVER_NBITS (MEDSEC_SCAN_NMETHODS * MEDSEC_ADV_NSOURCES)
 
 /* One component's coverage. */
 struct medsec_scan_cover {
@@ -160,6 +182,7 @@ struct medsec_scan_result {
     size_t nfindings;
     size_t components;      /* components looked at */
     size_t by_purl, by_cpe; /* components with a usable purl / at least one usable CPE */
+    size_t by_derived_cpe;  /* components without a CPE of their own that got a derived one */
     size_t unidentified;    /* components with neither (each has a warning) */
     size_t platform_unmet;  /* configurations whose running-on platform the SBOM does not list */
     size_t unorderable;     /* advisory rows skipped: the version cannot be ordered in the scheme */

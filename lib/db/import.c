@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cpedict.h"
 #include "internal.h"
 #include "medsec/date.h"
 
@@ -468,7 +469,11 @@ medsec_err db_import_path(struct importer *im, const char *path)
         .progress = on_progress,
     };
     struct medsec_error rerr;
-    medsec_err rc = medsec_adv_read_path(path, &sink, &im->stats->read, im->diags, &rerr);
+    bool dict;
+    medsec_err rc = db_cpedict_import_path(im, path, &dict);
+    if (rc || dict)
+        return rc;
+    rc = medsec_adv_read_path(path, &sink, &im->stats->read, im->diags, &rerr);
     /* a statement failure already filled err with SQLite's message; keep the reader's otherwise */
     if (rc && im->err->code == MEDSEC_OK)
         *im->err = rerr;

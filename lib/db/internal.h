@@ -38,6 +38,7 @@ enum db_stmt_id {
     ST_Q_CPE_VER,
     ST_Q_ENTRY,
     ST_Q_NODES,
+    ST_Q_CPE_REF,
     ST_Q_MATCHES,
     ST_Q_ALIAS,
     ST_V_ALIASES,
@@ -158,6 +159,7 @@ struct importer {
     char tomorrow[11]; /* a modified time after this day is impossible */
     bool bulk;         /* the tables were empty: indexes are built at the end */
     bool dirty;        /* entries changed: identities need merging */
+    bool dict_done;    /* a CPE dictionary replaced the stored references (cpedict.c) */
 };
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
                            const struct medsec_db_import_opts *opts,

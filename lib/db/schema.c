@@ -64,6 +64,10 @@ static const char *const migrations[] = {
     "ALTER TABLE feed ADD COLUMN source TEXT;"
     "ALTER TABLE feed ADD COLUMN verified TEXT;"
     "ALTER TABLE feed ADD COLUMN digest TEXT;",
+    /* 5: the NVD CPE dictionary's product references (cpedict.c): a component's download, website
+     * or VCS URL derives its CPE from them; readers of schema 2-4 files do without */
+    ("CREATE TABLE cpe_ref(host TEXT NOT NULL, path TEXT NOT NULL, cpe TEXT NOT NULL,"
+     " PRIMARY KEY(host, path, cpe)) WITHOUT ROWID;"),
 };
 
 /* The oldest schema a read-only open accepts: later steps only add what readers can do without. */

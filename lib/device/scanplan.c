@@ -6,6 +6,8 @@
 
 #include "medsec/alloc.h"
 #include "medsec/buf.h"
+#include "medsec/cpemap.h"
+#include "medsec/file.h"
 #include "medsec/device.h"
 
 struct medsec_scan_plan {
@@ -17,6 +19,8 @@ struct medsec_scan_plan {
     struct medsec_device **devices; /* devices the plan opened */
     size_t ndevices, cdevices;
     struct medsec_arena strings; /* labels */
+    struct medsec_cpemap **maps; /* the devices' CPE maps the plan read */
+    size_t nmaps, cmaps;
 };
 
 static medsec_err nomem(struct medsec_error *err)
@@ -53,6 +57,9 @@ void medsec_scan_plan_free(struct medsec_scan_plan *p)
     for (size_t i = 0; i < p->ndevices; i++)
         medsec_device_close(p->devices[i]);
     medsec_free(p->devices);
+    for (size_t i = 0; i < p->nmaps; i++)
+        medsec_cpemap_free(p->maps[i]);
+    medsec_free(p->maps);
     medsec_arena_release(&p->strings);
     medsec_free(p);
     medsec_ctx_leave(prev);
@@ -95,6 +102,32 @@ medsec_err medsec_scan_plan_add_device(struct medsec_scan_plan *p, const struct 
         return medsec_error_set(
             err, MEDSEC_EINVAL, m->file, 0, 0,
             "the device names no SBOM (items[].sbom, versions[].sboms): nothing to scan");
+    /* the device's own CPE map, read once: every release's SBOMs use it */
+    struct medsec_cpemap *map = NULL;
+    if (m->cpe_map) {
+        const struct medsec_ctx *prev = medsec_ctx_enter(p->ctx);
+        char *text = NULL;
+        size_t len = 0;
+        struct medsec_buf mapname = MEDSEC_BUF_INIT;
+        const char *dir = medsec_device_dir(d);
+        medsec_err lr =
+            medsec_file_read_in(dir, m->cpe_map, MEDSEC_CPEMAP_MAX_BYTES, &text, &len, err);
+        if (!lr && medsec_buf_addf(&mapname, "%s/%s", dir, m->cpe_map))
+            lr = nomem(err);
+        if (!lr)
+            lr = medsec_cpemap_parse(text, len, mapname.data, &map, err);
+        medsec_free(text);
+        medsec_buf_release(&mapname);
+        if (!lr && MEDSEC_ARRAY_GROW(p->maps, p->nmaps, p->cmaps))
+            lr = nomem(err);
+        if (!lr)
+            p->maps[p->nmaps++] = map;
+        else
+            medsec_cpemap_free(map);
+        medsec_ctx_leave(prev);
+        if (lr)
+            return lr;
+    }
     const struct medsec_model_sbom **set = medsec_calloc(m->nsboms, sizeof *set);
     if (!set)
         return nomem(err);
@@ -131,6 +164,7 @@ medsec_err medsec_scan_plan_add_device(struct medsec_scan_plan *p, const struct 
             t->sbom = set[i]->sbom;
             t->model = m;
             t->model_sbom = set[i]->path;
+            t->cpe_map = map;
             if (!t->label || !t->path)
                 rc = nomem(err);
         }
@@ -284,7 +318,11 @@ medsec_err medsec_scan_plan_run(struct medsec_scan_plan *p, struct medsec_db *db
         t->assessed = NULL;
         t->nassessed = 0;
         t->notes.max = MEDSEC_SCAN_PLAN_MAX_NOTES;
-        rc = medsec_scan_sbom(db, t->sbom, opts, &t->result, &t->notes, err);
+        /* the caller's CPE map wins over the device's */
+        struct medsec_scan_opts o = opts ? *opts : (struct medsec_scan_opts){0};
+        if (!o.cpe_map)
+            o.cpe_map = t->cpe_map;
+        rc = medsec_scan_sbom(db, t->sbom, &o, &t->result, &t->notes, err);
         if (!rc && t->model && (rc = apply_assessment(t)))
             medsec_error_set(err, rc, NULL, 0, 0, "out of memory");
         if (rc && failed)

@@ -460,6 +460,8 @@ static const struct mfield f_root[] = {
           "benefit-risk justifications of residual risks above the acceptable region"),
     FPATHS(medsec_model, "threat_rules", threat_rules, 0, "extra threat rule catalogs"),
     FPATH(medsec_model, "triage", triage, 0, "triage file of known vulnerabilities (for VEX)"),
+    FPATH(medsec_model, "cpe_map", cpe_map, 0,
+          "CPE map of the device's C/C++ package names and URLs, read before the built-in one"),
 };
 const struct mshape medsec_model_root_shape = {"security file", "device.yaml", -1,
                                                sizeof(struct medsec_model), ARR(f_root)};

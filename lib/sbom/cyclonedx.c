@@ -115,6 +115,35 @@ static medsec_err cdx_sha256(struct sbom_ctx *c, const struct medsec_json *arr, 
 static medsec_err cdx_component(struct sbom_ctx *c, const struct medsec_json *v, size_t parent,
                                 const struct sbom_path *path, int subject);
 
+/* externalReferences: the first URL of type distribution (or source-distribution), website and
+ * vcs. Entries of other types, or without a string url, are not needed and passed over. */
+static medsec_err cdx_refs(struct sbom_ctx *c, const struct medsec_json *arr,
+                           const struct sbom_path *up, const char *who,
+                           struct medsec_sbom_component *comp)
+{
+    if (!arr || arr->type != MEDSEC_JSON_ARRAY)
+        return MEDSEC_OK;
+    medsec_err rc = MEDSEC_OK;
+    for (size_t i = 0; i < arr->len && !rc; i++) {
+        const struct medsec_json *r = &arr->u.items[i];
+        const char *type = medsec_json_get_str(r, "type");
+        const struct medsec_json *url = medsec_json_get(r, "url");
+        if (!type || !url || url->type != MEDSEC_JSON_STRING || url->len == 0)
+            continue;
+        const char **slot =
+            strcmp(type, "distribution") == 0 || strcmp(type, "source-distribution") == 0
+                ? &comp->download
+            : strcmp(type, "website") == 0 ? &comp->website
+            : strcmp(type, "vcs") == 0     ? &comp->vcs
+                                           : NULL;
+        if (!slot || *slot)
+            continue;
+        struct sbom_path p = {up, "externalReferences", i};
+        *slot = sbom_str(c, url, &p, "url", who, &rc);
+    }
+    return rc;
+}
+
 static medsec_err cdx_components(struct sbom_ctx *c, const struct medsec_json *arr, size_t parent,
                                  const struct sbom_path *up, const char *who)
 {
@@ -189,6 +218,8 @@ static medsec_err cdx_component(struct sbom_ctx *c, const struct medsec_json *v,
     if ((rc = cdx_licenses(c, medsec_json_get(v, "licenses"), path, who, &comp.license)))
         return rc;
     if ((rc = cdx_sha256(c, medsec_json_get(v, "hashes"), &comp.sha256)))
+        return rc;
+    if ((rc = cdx_refs(c, medsec_json_get(v, "externalReferences"), path, who, &comp)))
         return rc;
 
     if (comp.ref && comp.ref[0] == '\0') {

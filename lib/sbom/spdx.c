@@ -142,6 +142,10 @@ static medsec_err spdx_package(struct sbom_ctx *c, const struct medsec_json *v, 
         sbom_str(c, medsec_json_get(v, "licenseConcluded"), &path, "licenseConcluded", who, &rc);
     const char *declared =
         sbom_str(c, medsec_json_get(v, "licenseDeclared"), &path, "licenseDeclared", who, &rc);
+    comp.download = assertion(
+        sbom_str(c, medsec_json_get(v, "downloadLocation"), &path, "downloadLocation", who, &rc));
+    comp.website =
+        assertion(sbom_str(c, medsec_json_get(v, "homepage"), &path, "homepage", who, &rc));
     if (rc)
         return rc;
     comp.license = assertion(concluded) ? concluded : assertion(declared);

@@ -45,7 +45,11 @@ void scan_cover_component(struct scan *S, size_t i, const struct medsec_purl *p)
 {
     const struct medsec_sbom_component *c = &S->sbom->components[i];
     struct medsec_scan_cover *cv = &S->res->cover[i];
-    bool purl_on = !(S->flags & MEDSEC_SCAN_NO_PURL), cpe_on = !(S->flags & MEDSEC_SCAN_NO_CPE);
+    /* a component's CPEs are all its own or all derived (derive.c): one path or the other */
+    bool derived = S->nccpes && S->ccpes[0].evidence;
+    enum medsec_scan_method cpe_path = derived ? MEDSEC_SCAN_BY_DERIVED_CPE : MEDSEC_SCAN_BY_CPE;
+    bool purl_on = !(S->flags & MEDSEC_SCAN_NO_PURL),
+         cpe_on = !(S->flags & (derived ? MEDSEC_SCAN_NO_DERIVED_CPE : MEDSEC_SCAN_NO_CPE));
     unsigned purl_bits = 0, cpe_bits = 0, found = 0;
     if (p) {
         char key[MEDSEC_DB_COVER_ECOSYSTEM_MAX];
@@ -54,7 +58,7 @@ void scan_cover_component(struct scan *S, size_t i, const struct medsec_purl *p)
         purl_bits = sources_on(S->dbcov, MEDSEC_SCAN_BY_PURL, MEDSEC_DB_COVER_PURL, key);
     }
     if (S->nccpes)
-        cpe_bits = sources_on(S->dbcov, MEDSEC_SCAN_BY_CPE, MEDSEC_DB_COVER_CPE, NULL);
+        cpe_bits = sources_on(S->dbcov, cpe_path, MEDSEC_DB_COVER_CPE, NULL);
     if (purl_on)
         cv->sources |= purl_bits;
     if (cpe_on)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "medsec/alloc.h"
+#include "medsec/cpemap.h"
 #include "medsec/version.h"
 #include "scan_int.h"
 
@@ -17,6 +18,8 @@ struct cpe_pair {
     int64_t entry;
     unsigned config;
     char *criteria, *reason, *fixed;
+    char *derived;        /* the derived CPE that matched (with its version), else NULL */
+    const char *evidence; /* what it was derived from (lives for the scan), else NULL */
 };
 
 /* The first of SBOM CPEs @sc[@i..@n) whose vendor:product the criterion @c could name (no parsing),
@@ -63,41 +66,53 @@ static bool load_cpe(const char *s, const char *comp_version, struct sbom_cpe *o
     return true;
 }
 
+/* Add CPE @src of component @i (@evidence: derived from what, NULL when the SBOM gives it). */
+static medsec_err add_cpe(struct scan *S, size_t i, const char *src, const char *evidence,
+                          size_t *cap)
+{
+    const struct medsec_sbom_component *c = &S->sbom->components[i];
+    if (MEDSEC_ARRAY_GROW(S->cpes, S->ncpes, *cap))
+        return scan_nomem(S);
+    struct sbom_cpe *sc = &S->cpes[S->ncpes];
+    struct medsec_cpe wfn;
+    sc->comp = i;
+    sc->src = src;
+    sc->wfn = NULL;
+    sc->evidence = evidence;
+    if (!load_cpe(src, c->version, sc, &wfn)) {
+        scan_note(S, MEDSEC_SEV_WARNING, i,
+                  "component '%s': CPE '%s' is not a valid CPE name: not matched by CPE",
+                  c->name ? c->name : "?", src);
+        return S->rc;
+    }
+    /* keep the parsed form (2 KB) only when an advisory may name its key: a syft SBOM guesses
+     * about seven CPE names per package, and few of them are in any advisory */
+    char key[MEDSEC_CPE_MAX_LEN];
+    if (medsec_cpe_key(&wfn, key, sizeof key) != MEDSEC_OK || medsec_db_cpe_key_known(S->db, key)) {
+        sc->wfn = medsec_arena_alloc(&S->wfns, sizeof *sc->wfn);
+        if (!sc->wfn)
+            return scan_nomem(S);
+        *sc->wfn = wfn;
+    }
+    S->ncpes++;
+    return MEDSEC_OK;
+}
+
 medsec_err scan_load_cpes(struct scan *S)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < S->sbom->ncomponents; i++)
-        n += S->sbom->components[i].ncpes;
-    S->cpes = medsec_malloc((n ? n : 1) * sizeof *S->cpes);
-    if (!S->cpes)
-        return scan_nomem(S);
-    for (size_t i = 0; i < S->sbom->ncomponents; i++) {
+    size_t cap = 0;
+    for (size_t i = 0; i < S->sbom->ncomponents && !S->rc; i++) {
         const struct medsec_sbom_component *c = &S->sbom->components[i];
-        for (size_t k = 0; k < c->ncpes; k++) {
-            struct sbom_cpe *sc = &S->cpes[S->ncpes];
-            struct medsec_cpe wfn;
-            sc->comp = i;
-            sc->src = c->cpes[k];
-            sc->wfn = NULL;
-            if (load_cpe(c->cpes[k], c->version, sc, &wfn)) {
-                /* keep the parsed form (2 KB) only when an advisory may name its key: a syft SBOM
-                 * guesses about seven CPE names per package, and few of them are in any advisory */
-                char key[MEDSEC_CPE_MAX_LEN];
-                if (medsec_cpe_key(&wfn, key, sizeof key) != MEDSEC_OK ||
-                    medsec_db_cpe_key_known(S->db, key)) {
-                    sc->wfn = medsec_arena_alloc(&S->wfns, sizeof *sc->wfn);
-                    if (!sc->wfn)
-                        return scan_nomem(S);
-                    *sc->wfn = wfn;
-                }
-                S->ncpes++;
-            } else {
-                scan_note(S, MEDSEC_SEV_WARNING, i,
-                          "component '%s': CPE '%s' is not a valid CPE name: not matched by CPE",
-                          c->name ? c->name : "?", c->cpes[k]);
-            }
-        }
+        for (size_t k = 0; k < c->ncpes && !S->rc; k++)
+            add_cpe(S, i, c->cpes[k], NULL, &cap);
+        /* none of its own: derived ones, when facts give them (derive.c) */
+        const char *cpes[MEDSEC_CPEMAP_MAX_CPES], *evidence[MEDSEC_CPEMAP_MAX_CPES];
+        size_t n = S->rc ? 0 : scan_derive(S, i, &S->wfns, cpes, evidence, MEDSEC_CPEMAP_MAX_CPES);
+        for (size_t k = 0; k < n && !S->rc; k++)
+            add_cpe(S, i, cpes[k], evidence[k], &cap);
     }
+    if (!S->rc && !S->cpes && !(S->cpes = medsec_malloc(sizeof *S->cpes)))
+        return scan_nomem(S);
     return S->rc;
 }
 
@@ -239,10 +254,16 @@ static int on_cpe_candidate(void *ud, const struct medsec_db_cpe *c)
     pr->criteria = medsec_strdup(c->criteria);
     pr->reason = medsec_strdup(why);
     pr->fixed = c->vee ? medsec_strdup(c->vee) : NULL;
-    if (!pr->criteria || !pr->reason || (c->vee && !pr->fixed)) {
+    pr->derived = NULL;
+    pr->evidence = hit->evidence;
+    char fs[MEDSEC_CPE_MAX_LEN];
+    if (hit->evidence && hit->wfn && medsec_cpe_format_fs(hit->wfn, fs, sizeof fs) == MEDSEC_OK)
+        pr->derived = medsec_strdup(fs);
+    if (!pr->criteria || !pr->reason || (c->vee && !pr->fixed) || (hit->evidence && !pr->derived)) {
         medsec_free(pr->criteria);
         medsec_free(pr->reason);
         medsec_free(pr->fixed);
+        medsec_free(pr->derived);
         return scan_nomem(S), 1;
     }
     S->npairs++;
@@ -444,8 +465,9 @@ void scan_cpe_path(struct scan *S)
             struct medsec_scan_finding *f = scan_finding_for(S, vuln);
             if (!f)
                 break;
-            scan_add_match(S, f, MEDSEC_SCAN_BY_CPE, source, record, name, p->criteria, p->reason,
-                           false);
+            scan_add_match_derived(
+                S, f, p->derived ? MEDSEC_SCAN_BY_DERIVED_CPE : MEDSEC_SCAN_BY_CPE, source, record,
+                name, p->criteria, p->reason, false, p->derived, p->evidence);
             if (p->fixed)
                 scan_add_fixed(S, f, p->fixed, strlen(p->fixed));
             if (e.withdrawn)
@@ -456,6 +478,7 @@ void scan_cpe_path(struct scan *S)
         medsec_free(S->pairs[i].criteria);
         medsec_free(S->pairs[i].reason);
         medsec_free(S->pairs[i].fixed);
+        medsec_free(S->pairs[i].derived);
     }
     S->npairs = 0;
 }
@@ -466,6 +489,7 @@ void scan_cpe_release(struct scan *S)
         medsec_free(S->pairs[i].criteria);
         medsec_free(S->pairs[i].reason);
         medsec_free(S->pairs[i].fixed);
+        medsec_free(S->pairs[i].derived);
     }
     medsec_free(S->pairs);
     if (S->config)

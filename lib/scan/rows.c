@@ -372,8 +372,10 @@ void scan_product_path(struct scan *S, const struct medsec_purl *p)
     S->nvendors = 0;
     if (p && p->ns)
         add_vendor(S, p->ns);
+    /* the SBOM's own CPEs only: a derived CPE's vendor would make a match that does not say it
+     * was derived */
     for (size_t k = 0; k < S->nccpes; k++)
-        if (S->ccpes[k].vendor[0])
+        if (S->ccpes[k].vendor[0] && !S->ccpes[k].evidence)
             add_vendor(S, S->ccpes[k].vendor);
     add_vendor(S, c->supplier);
     add_vendor(S, c->group);

@@ -14,6 +14,7 @@ const char *medsec_scan_method_name(enum medsec_scan_method m)
     case MEDSEC_SCAN_BY_PURL: return "purl";
     case MEDSEC_SCAN_BY_CPE: return "cpe";
     case MEDSEC_SCAN_BY_PRODUCT: return "product";
+    case MEDSEC_SCAN_BY_DERIVED_CPE: return "cpe-derived";
     }
     return "?";
 }
@@ -21,7 +22,8 @@ const char *medsec_scan_method_name(enum medsec_scan_method m)
 bool medsec_scan_method_parse(const char *name, enum medsec_scan_method *out)
 {
     static const enum medsec_scan_method all[] = {MEDSEC_SCAN_BY_PURL, MEDSEC_SCAN_BY_CPE,
-                                                  MEDSEC_SCAN_BY_PRODUCT};
+                                                  MEDSEC_SCAN_BY_PRODUCT,
+                                                  MEDSEC_SCAN_BY_DERIVED_CPE};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
         if (strcmp(name, medsec_scan_method_name(all[i])) == 0) {
             *out = all[i];
@@ -32,9 +34,10 @@ bool medsec_scan_method_parse(const char *name, enum medsec_scan_method *out)
 
 unsigned medsec_scan_method_skip_flag(enum medsec_scan_method m)
 {
-    return m == MEDSEC_SCAN_BY_PURL  ? MEDSEC_SCAN_NO_PURL
-           : m == MEDSEC_SCAN_BY_CPE ? MEDSEC_SCAN_NO_CPE
-                                     : MEDSEC_SCAN_NO_PRODUCT;
+    return m == MEDSEC_SCAN_BY_PURL          ? MEDSEC_SCAN_NO_PURL
+           : m == MEDSEC_SCAN_BY_CPE         ? MEDSEC_SCAN_NO_CPE
+           : m == MEDSEC_SCAN_BY_DERIVED_CPE ? MEDSEC_SCAN_NO_DERIVED_CPE
+                                             : MEDSEC_SCAN_NO_PRODUCT;
 }
 
 medsec_err scan_nomem(struct scan *S)
@@ -115,6 +118,14 @@ void scan_add_match(struct scan *S, struct medsec_scan_finding *f, enum medsec_s
                     const char *source, const char *record, const char *name, const char *key,
                     const char *reason, bool review)
 {
+    scan_add_match_derived(S, f, m, source, record, name, key, reason, review, NULL, NULL);
+}
+
+void scan_add_match_derived(struct scan *S, struct medsec_scan_finding *f,
+                            enum medsec_scan_method m, const char *source, const char *record,
+                            const char *name, const char *key, const char *reason, bool review,
+                            const char *derived_cpe, const char *evidence)
+{
     for (size_t i = 0; i < f->nmatches; i++) {
         struct medsec_scan_match *x = &f->matches[i];
         if (x->method == m && strcmp(x->source, source ? source : "") == 0 &&
@@ -134,7 +145,9 @@ void scan_add_match(struct scan *S, struct medsec_scan_finding *f, enum medsec_s
                                                 scan_strdup(S, name),
                                                 scan_strdup(S, key ? key : ""),
                                                 scan_strdup(S, reason),
-                                                review};
+                                                review,
+                                                scan_strdup(S, derived_cpe),
+                                                scan_strdup(S, evidence)};
     f->matches = a;
     f->nmatches++;
     if (!review)
@@ -194,8 +207,10 @@ static void scan_component(struct scan *S, size_t i)
         S->nccpes++;
     if (have_purl)
         S->res->by_purl++;
-    if (S->nccpes)
+    if (S->nccpes && !S->ccpes[0].evidence)
         S->res->by_cpe++;
+    if (S->nccpes && S->ccpes[0].evidence)
+        S->res->by_derived_cpe++;
     if (!have_purl && !S->nccpes && !c->is_subject) {
         S->res->unidentified++;
         scan_note(
@@ -205,7 +220,9 @@ static void scan_component(struct scan *S, size_t i)
     }
     if (have_purl && !(S->flags & MEDSEC_SCAN_NO_PURL))
         scan_purl_path(S, &p);
-    if (!S->rc && S->nccpes && !(S->flags & MEDSEC_SCAN_NO_CPE))
+    /* a component's CPEs are all its own or all derived (it had none) */
+    if (!S->rc && S->nccpes &&
+        !(S->flags & (S->ccpes[0].evidence ? MEDSEC_SCAN_NO_DERIVED_CPE : MEDSEC_SCAN_NO_CPE)))
         scan_cpe_path(S);
     if (!S->rc && !(S->flags & MEDSEC_SCAN_NO_PRODUCT) && c->name)
         scan_product_path(S, have_purl ? &p : NULL);
@@ -236,6 +253,8 @@ medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom
     if (!S.rc && sbom->ncomponents &&
         !(out->cover = medsec_calloc(sbom->ncomponents, sizeof *out->cover)))
         scan_nomem(&S);
+    if (!S.rc)
+        scan_derive_init(&S, opts ? opts->cpe_map : NULL);
     if (!S.rc && scan_load_cpes(&S) == MEDSEC_OK) {
         for (size_t i = 0; i < sbom->ncomponents && !S.rc; i++) {
             out->components++;
@@ -256,6 +275,7 @@ medsec_err medsec_scan_sbom(struct medsec_db *db, const struct medsec_sbom *sbom
     if (out->nfindings > 1)
         qsort(out->findings, out->nfindings, sizeof *out->findings, finding_cmp);
     scan_cpe_release(&S);
+    scan_derive_release(&S);
     scan_vulns_release(&S);
     return S.rc;
 }

@@ -21,9 +21,11 @@ struct sbom_cpe {
                          * NULL when no advisory names its key (parsed again if a criterion needs it) */
     char version[VMAX]; /* unquoted version ("" when none) */
     char vendor[128], product[128]; /* unquoted, for the cheap pre-check of criteria */
+    const char *evidence; /* a derived CPE (derive.c): what it was derived from; NULL: the SBOM's */
 };
 
-struct cpe_pair;   /* an (entry, configuration) the CPE path found, with why (cpe_configs.c) */
+struct cpe_pair; /* an (entry, configuration) the CPE path found, with why (cpe_configs.c) */
+struct medsec_cpemap;
 struct cpe_config; /* one configuration loaded for evaluation (cpe_configs.c) */
 
 struct scan {
@@ -53,6 +55,10 @@ struct scan {
     struct cpe_pair *pairs;
     size_t npairs, cap_pairs;
     struct cpe_config *config; /* eval_config's buffer, kept for the whole scan */
+    /* CPE derivation (derive.c): the caller's map, the built-in one, the dictionary's presence */
+    const struct medsec_cpemap *user_map;
+    struct medsec_cpemap *builtin_map;
+    bool have_dict;
     /* the vulnerability records made so far, found by id through an open-addressing table
      * (details.c) */
     struct medsec_scan_vuln **vulns;
@@ -74,6 +80,19 @@ void scan_add_fixed(struct scan *S, struct medsec_scan_finding *f, const char *v
 void scan_add_match(struct scan *S, struct medsec_scan_finding *f, enum medsec_scan_method m,
                     const char *source, const char *record, const char *name, const char *key,
                     const char *reason, bool review);
+
+void scan_add_match_derived(struct scan *S, struct medsec_scan_finding *f,
+                            enum medsec_scan_method m, const char *source, const char *record,
+                            const char *name, const char *key, const char *reason, bool review,
+                            const char *derived_cpe, const char *evidence);
+
+/* derive.c: CPEs for components that carry none. _init reads the maps (failures in S->rc);
+ * scan_derive gives component @i's derived CPEs as formatted strings with version ANY, each with
+ * its evidence, into the arena @a (returns how many, at most @cap) */
+void scan_derive_init(struct scan *S, const struct medsec_cpemap *user_map);
+size_t scan_derive(struct scan *S, size_t i, struct medsec_arena *a, const char **cpes,
+                   const char **evidence, size_t cap);
+void scan_derive_release(struct scan *S);
 
 /* rows.c: the purl and product paths for the current component (@p: its purl, NULL when it has
  * none) */

@@ -106,6 +106,13 @@ void medsec_scan_finding_json(struct medsec_jsonw *w, const struct medsec_sbom *
         medsec_jsonw_kv_string(w, "key", m->key);
         medsec_jsonw_kv_string(w, "reason", m->reason);
         medsec_jsonw_kv_bool(w, "review", m->review);
+        if (m->method == MEDSEC_SCAN_BY_DERIVED_CPE) {
+            medsec_jsonw_key(w, "derived");
+            medsec_jsonw_object_begin(w);
+            medsec_jsonw_kv_string(w, "cpe", m->derived_cpe);
+            medsec_jsonw_kv_string(w, "evidence", m->evidence);
+            medsec_jsonw_object_end(w);
+        }
         medsec_jsonw_object_end(w);
     }
     medsec_jsonw_array_end(w);
@@ -193,7 +200,8 @@ static void put(char *out, size_t cap, size_t *o, const char *fmt, ...)
 size_t medsec_scan_coverage_text(const struct medsec_scan_result *r, size_t max_names, char *out,
                                  size_t cap)
 {
-    static const char *const how[] = {"by purl", "by CPE"};
+    static const char *const how[MEDSEC_SCAN_NMETHODS] = {"by purl", "by CPE", "by product name",
+                                                          "by derived CPE"};
     size_t o = 0;
     if (cap)
         out[0] = '\0';

@@ -90,7 +90,7 @@ static void test_schema_version(void **state)
     /* a version-2 file (no key filters) is read as it is, and migrated when opened writable */
     assert_int_equal(
         sqlite3_exec(h,
-                     "DROP TABLE filter; ALTER TABLE feed DROP COLUMN source;"
+                     "DROP TABLE filter; DROP TABLE cpe_ref; ALTER TABLE feed DROP COLUMN source;"
                      " ALTER TABLE feed DROP COLUMN verified; ALTER TABLE feed DROP COLUMN digest;"
                      " PRAGMA user_version = 2",
                      NULL, NULL, NULL),
@@ -128,11 +128,11 @@ static void test_schema_version(void **state)
         sqlite3_prepare_v2(
             h,
             "SELECT count(*) FROM sqlite_master WHERE name IN ('affected_product', 'alias_vuln',"
-            " 'filter')",
+            " 'filter', 'cpe_ref')",
             -1, &q, NULL),
         SQLITE_OK);
     assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(q, 0), 3);
+    assert_int_equal(sqlite3_column_int(q, 0), 4);
     sqlite3_finalize(q);
     assert_int_equal(sqlite3_prepare_v2(h, "SELECT count(ver) FROM cpe_match", -1, &q, NULL),
                      SQLITE_OK);

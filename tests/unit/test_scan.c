@@ -96,7 +96,7 @@ static size_t findings_of(const struct medsec_scan_result *r, const char *ref)
 static void scan(struct fixture *f, const struct medsec_sbom *s, unsigned flags,
                  struct medsec_scan_result *r, struct medsec_diags *notes)
 {
-    struct medsec_scan_opts o = {flags};
+    struct medsec_scan_opts o = {.flags = flags};
     struct medsec_error err;
     if (medsec_scan_sbom(f->db, s, &o, r, notes, &err) != MEDSEC_OK)
         fail_msg("scan: %s", err.msg);
@@ -281,7 +281,8 @@ static void test_coverage(void **state)
     struct fixture *f = *state;
     struct medsec_sbom *s = load(DATA "/sbom/unchecked.cdx.json");
     struct medsec_scan_result r;
-    scan(f, s, 0, &r, NULL);
+    /* without derived CPEs first: conan has no advisories of its own */
+    scan(f, s, MEDSEC_SCAN_NO_DERIVED_CPE, &r, NULL);
     const unsigned osv_purl = MEDSEC_SCAN_COVER_BIT(MEDSEC_SCAN_BY_PURL, MEDSEC_ADV_OSV);
     assert_int_equal(cover_of(&r, "jackson")->status, MEDSEC_SCAN_UNCHECKED_NO_DATA);
     assert_string_equal(cover_of(&r, "jackson")->ecosystem, "maven");
@@ -315,8 +316,20 @@ static void test_coverage(void **state)
     assert_non_null(strstr(line, "nosuchtype 1 (unknown purl type)"));
     assert_non_null(strstr(line, "[jackson-databind 2.9.10, guava 24.1-jre, zlib"));
     medsec_scan_result_release(&r);
-    /* with the purl path off, the pypi component is left out by the paths, not clean */
-    scan(f, s, MEDSEC_SCAN_NO_PURL, &r, NULL);
+    /* by default the conan zlib gets zlib:zlib from the built-in map: checked by derived CPE */
+    scan(f, s, 0, &r, NULL);
+    assert_int_equal(cover_of(&r, "zlib")->status, MEDSEC_SCAN_CHECKED);
+    assert_true(cover_of(&r, "zlib")->sources &
+                MEDSEC_SCAN_COVER_BIT(MEDSEC_SCAN_BY_DERIVED_CPE, MEDSEC_ADV_NVD));
+    assert_int_equal(r.by_derived_cpe, 1);
+    assert_int_equal(r.checked, 2);
+    medsec_scan_coverage_text(&r, 10, line, sizeof line);
+    assert_non_null(
+        strstr(line, "2 of 6 components checked (osv by purl 1, nvd by derived CPE 1)"));
+    medsec_scan_result_release(&r);
+    /* with the purl path off, the pypi component is left out by the paths, not clean (and with
+     * derived CPEs off, nothing is checked) */
+    scan(f, s, MEDSEC_SCAN_NO_PURL | MEDSEC_SCAN_NO_DERIVED_CPE, &r, NULL);
     assert_int_equal(cover_of(&r, "requests")->status, MEDSEC_SCAN_UNCHECKED_PATH_OFF);
     assert_int_equal(r.checked, 0);
     medsec_scan_result_release(&r);

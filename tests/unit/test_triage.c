@@ -224,7 +224,7 @@ static void fixture_init(struct fixture *x, const char *version, const char *oss
         snprintf(x->reasons[i], sizeof x->reasons[i], "%s is < 9.9", cv);
         x->match[i][0] = (struct medsec_scan_match){
             MEDSEC_SCAN_BY_CPE, "nvd", ids[i], ids[i], "cpe:2.3:a:v:p:*:*:*:*:*:*:*:*",
-            x->reasons[i],      false};
+            x->reasons[i],      false, NULL,   NULL};
         x->find[i] = (struct medsec_scan_finding){
             .component = comps[i], .vuln = &x->vuln[i], .matches = x->match[i], .nmatches = 1};
     }
