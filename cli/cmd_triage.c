@@ -619,6 +619,22 @@ out:
     return ex;
 }
 
+/* Rewrite triage file @path with @t (atomically); the exit code. */
+static int write_triage(const struct medsec_triage *t, const char *path, const char *cmd)
+{
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    struct medsec_error err;
+    medsec_err rc = MEDSEC_OK;
+    int ex = EXIT_OK_;
+    if (medsec_triage_format(t, &b) || (rc = medsec_file_write_atomic(path, b.data, b.len, &err))) {
+        if (!rc)
+            fprintf(stderr, "medsec triage %s: out of memory\n", cmd);
+        ex = rc ? cli_fail(&err, rc) : EXIT_INTERNAL;
+    }
+    medsec_buf_release(&b);
+    return ex;
+}
+
 /* ---- triage set ---- */
 
 static int triage_set(int argc, char **argv)
@@ -673,7 +689,6 @@ static int triage_set(int argc, char **argv)
     }
     struct medsec_triage_decision d = {0};
     struct session s = {0};
-    struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_error err;
     medsec_err rc;
     char today[11];
@@ -754,18 +769,12 @@ static int triage_set(int argc, char **argv)
         ex = cli_fail(&err, rc);
         goto out;
     }
-    if (medsec_triage_format(s.t, &b) ||
-        (rc = medsec_file_write_atomic(path, b.data, b.len, &err))) {
-        if (!rc)
-            fputs("medsec triage set: out of memory\n", stderr);
-        ex = rc ? cli_fail(&err, rc) : EXIT_INTERNAL;
+    if ((ex = write_triage(s.t, path, "set")) != EXIT_OK_)
         goto out;
-    }
     fprintf(stderr, "medsec triage set: %s in %s %s: %s (fingerprint %s) written to %s\n",
             cli_esc(d.vuln), cli_esc(d.component), cli_esc(comp->version ? comp->version : "-"),
             medsec_vex_state_name(d.state), fp, cli_esc(path));
 out:
-    medsec_buf_release(&b);
     session_release(&s);
     cli_strings_release(&resp);
     return ex;
@@ -799,7 +808,6 @@ static int triage_sync(int argc, char **argv)
         return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
     struct session s = {0};
     struct medsec_triage_report rep = {0};
-    struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_error err;
     medsec_err rc = MEDSEC_OK;
     char today[11];
@@ -825,17 +833,11 @@ static int triage_sync(int argc, char **argv)
         goto out;
     }
     const char *path = file ? file : s.default_file;
-    if (medsec_triage_format(s.t, &b) ||
-        (rc = medsec_file_write_atomic(path, b.data, b.len, &err))) {
-        if (!rc)
-            fputs("medsec triage sync: out of memory\n", stderr);
-        ex = rc ? cli_fail(&err, rc) : EXIT_INTERNAL;
+    if ((ex = write_triage(s.t, path, "sync")) != EXIT_OK_)
         goto out;
-    }
     fprintf(stderr, "medsec triage sync: %zu finding%s first seen today (%s) written to %s\n",
             s.t->nseen - before, s.t->nseen - before == 1 ? "" : "s", today, cli_esc(path));
 out:
-    medsec_buf_release(&b);
     medsec_triage_report_release(&rep);
     session_release(&s);
     return ex;
@@ -1001,7 +1003,6 @@ static int triage_accept(int argc, char **argv)
                                all ? "--all takes DIR only" : "give DIR VULN COMPONENT, or --all");
     struct session s = {0};
     struct medsec_triage_report rep = {0};
-    struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_error err;
     medsec_err rc = MEDSEC_OK;
     char today[11];
@@ -1065,17 +1066,11 @@ static int triage_accept(int argc, char **argv)
         ex = EXIT_USAGE;
         goto out;
     }
-    if (medsec_triage_format(s.t, &b) ||
-        (rc = medsec_file_write_atomic(path, b.data, b.len, &err))) {
-        if (!rc)
-            fputs("medsec triage accept: out of memory\n", stderr);
-        ex = rc ? cli_fail(&err, rc) : EXIT_INTERNAL;
+    if ((ex = write_triage(s.t, path, "accept")) != EXIT_OK_)
         goto out;
-    }
     fprintf(stderr, "medsec triage accept: %zu suggestion%s accepted by %s, written to %s\n",
             accepted, accepted == 1 ? "" : "s", cli_esc(by), cli_esc(path));
 out:
-    medsec_buf_release(&b);
     medsec_triage_report_release(&rep);
     session_release(&s);
     return ex;
