@@ -6,14 +6,16 @@
  * this import may have changed, so the answers are those of the one-thread import. */
 #include <pthread.h>
 #include <stdalign.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <string.h>
 
 #include "internal.h"
 #include "medsec/alloc.h"
 
-#define PIPE_SLOTS 64                 /* records and calls in the queue */
-#define PIPE_BATCH 16                 /* a sleeping side wakes when this many can move */
+#define PIPE_SLOTS 256                /* records and calls in the queue */
+#define PIPE_BATCH 64                 /* a sleeping side wakes when this many can move */
+#define PIPE_TAKE 16                  /* the storing thread takes this many at a time */
 #define PIPE_BYTES ((size_t)16 << 20) /* copies in the queue (one bigger record goes alone) */
 
 /* ---- the content hashes stored, and the records this import delivered ---- */
@@ -28,15 +30,17 @@ struct known_slot {
 #define TAG_KEY(t) ((t) & (((uint64_t)1 << 60) - 1))
 #define TAG_SOURCE(t) ((unsigned)((t) >> 60) & 7u)
 
-/* A layer of a Bloom filter: 16 bits per value, 8 probes. Full layers stay; a new one is twice as
- * big. A false "maybe" only costs a question to the storing thread. */
+/* A layer of a Bloom filter: 32 bits per value, 10 probes (a false "maybe" in 500,000 values).
+ * Full layers stay; a new one is four times as big. A false "maybe" only costs a question to the
+ * storing thread. */
 struct bloom {
     uint64_t *bits;
     uint64_t nbits; /* a power of two */
     size_t n, cap;
 };
-#define BLOOM_LAYERS 40
-#define BLOOM_PROBES 8
+#define BLOOM_LAYERS 20
+#define BLOOM_PROBES 10
+#define BLOOM_BITS 32
 
 struct db_known {
     struct known_slot *slots; /* NULL: none stored */
@@ -102,8 +106,8 @@ static medsec_err bloom_add(struct db_known *k, uint64_t v)
         if (k->nlayers == BLOOM_LAYERS)
             return MEDSEC_ENOMEM;
         f = &k->layers[k->nlayers];
-        f->cap = (size_t)4096 << k->nlayers;
-        f->nbits = (uint64_t)f->cap * 16;
+        f->cap = (size_t)65536 << (2 * k->nlayers);
+        f->nbits = (uint64_t)f->cap * BLOOM_BITS;
         f->n = 0;
         if (!(f->bits = medsec_calloc((size_t)(f->nbits / 64), sizeof *f->bits)))
             return MEDSEC_ENOMEM;
@@ -354,9 +358,11 @@ struct pipe {
     bool writer_waiting, reader_waiting;
     bool done;             /* the reader has finished (reader_rc) */
     bool answered, answer; /* the storing thread's answer to an IT_KNOWN */
+    bool refill;           /* after an answer the queue is empty: take the records one by one */
     medsec_err stop;       /* storing failed: the reader stops at its next record */
     medsec_err reader_rc;
-    medsec_err own_rc; /* the reader side failed to copy (out of memory) */
+    medsec_err own_rc;  /* the reader side failed to copy (out of memory) */
+    atomic_bool halted; /* stop or own_rc is set (read without the lock) */
     struct medsec_error rerr;
     size_t unchanged[MEDSEC_ADV_NSOURCES]; /* known from the set (the reader's count) */
 };
@@ -384,7 +390,9 @@ static medsec_err put(struct pipe *p, const struct item *it)
         p->ring[(p->head + p->count) % PIPE_SLOTS] = *it;
         p->count++;
         p->bytes += it->size;
-        if (p->writer_waiting && (p->count >= PIPE_BATCH || it->kind == IT_KNOWN))
+        if (p->count >= PIPE_BATCH)
+            p->refill = false;
+        if (p->writer_waiting && (p->count >= PIPE_BATCH || p->refill || it->kind == IT_KNOWN))
             pthread_cond_signal(&p->to_writer);
     }
     pthread_mutex_unlock(&p->mu);
@@ -395,6 +403,8 @@ static medsec_err put(struct pipe *p, const struct item *it)
 
 static medsec_err stopped(struct pipe *p)
 {
+    if (!atomic_load_explicit(&p->halted, memory_order_relaxed))
+        return MEDSEC_OK;
     pthread_mutex_lock(&p->mu);
     medsec_err rc = p->stop ? p->stop : p->own_rc;
     pthread_mutex_unlock(&p->mu);
@@ -452,6 +462,7 @@ static medsec_err own_fail(struct pipe *p)
 {
     pthread_mutex_lock(&p->mu);
     p->own_rc = MEDSEC_ENOMEM;
+    atomic_store(&p->halted, true);
     pthread_mutex_unlock(&p->mu);
     return MEDSEC_ENOMEM;
 }
@@ -547,6 +558,7 @@ static void store_item(struct pipe *p, const struct item *it)
         pthread_mutex_lock(&p->mu);
         p->answer = answer;
         p->answered = true;
+        p->refill = true;
         pthread_cond_signal(&p->to_reader);
         pthread_mutex_unlock(&p->mu);
         return;
@@ -572,6 +584,7 @@ static void store_item(struct pipe *p, const struct item *it)
     if (rc) {
         pthread_mutex_lock(&p->mu);
         p->stop = rc;
+        atomic_store(&p->halted, true);
         pthread_cond_signal(&p->to_reader);
         pthread_mutex_unlock(&p->mu);
     }
@@ -612,7 +625,8 @@ medsec_err db_pipe_import(struct importer *im, const char *path, bool *started)
     *started = true;
     pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (p->count == 0 || (p->count < PIPE_BATCH && !p->reader_waiting && !p->done)) {
+        while (p->count == 0 ||
+               (p->count < PIPE_BATCH && !p->reader_waiting && !p->done && !p->refill)) {
             if (p->count == 0 && p->done)
                 break;
             p->writer_waiting = true;
@@ -621,14 +635,19 @@ medsec_err db_pipe_import(struct importer *im, const char *path, bool *started)
         p->writer_waiting = false;
         if (p->count == 0 && p->done)
             break;
-        struct item it = p->ring[p->head];
+        /* the items up to head + n stay put until they are released below */
+        size_t n = p->count < PIPE_TAKE ? p->count : PIPE_TAKE, head = p->head, bytes = 0;
         pthread_mutex_unlock(&p->mu);
-        store_item(p, &it);
-        medsec_free(it.block);
+        for (size_t i = 0; i < n; i++) {
+            struct item *it = &p->ring[(head + i) % PIPE_SLOTS];
+            store_item(p, it);
+            medsec_free(it->block);
+            bytes += it->size;
+        }
         pthread_mutex_lock(&p->mu);
-        p->head = (p->head + 1) % PIPE_SLOTS;
-        p->count--;
-        p->bytes -= it.size;
+        p->head = (p->head + n) % PIPE_SLOTS;
+        p->count -= n;
+        p->bytes -= bytes;
         if (p->reader_waiting && !p->answered && room(p, p->need, PIPE_BATCH))
             pthread_cond_signal(&p->to_reader);
     }
