@@ -437,8 +437,10 @@ static const char *const bulk_indexes[][2] = {
     {"cpe_match_key", "CREATE INDEX IF NOT EXISTS cpe_match_key ON cpe_match(key, ver)"},
     {"affected_product",
      "CREATE INDEX IF NOT EXISTS affected_product ON affected(lower(product)) WHERE product IS NOT NULL"},
+    /* the last: built after the identities are merged, which set entry.vuln on every entry */
     {"entry_vuln", "CREATE INDEX IF NOT EXISTS entry_vuln ON entry(vuln)"},
 };
+#define N_BULK_INDEXES (sizeof bulk_indexes / sizeof bulk_indexes[0])
 
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
                            const struct medsec_db_import_opts *opts,
@@ -526,10 +528,12 @@ medsec_err db_import_end(struct importer *im, medsec_err rc)
     struct medsec_error *err = im->err;
     sqlite3_stmt *s = NULL;
     db_known_free(im);
-    for (size_t i = 0; !rc && im->bulk && i < sizeof bulk_indexes / sizeof bulk_indexes[0]; i++)
+    for (size_t i = 0; !rc && im->bulk && i + 1 < N_BULK_INDEXES; i++)
         rc = db_exec(db, bulk_indexes[i][1], err);
     if (!rc && im->dirty)
         rc = db_merge_identities(db, &im->stats->identities, err);
+    if (!rc && im->bulk)
+        rc = db_exec(db, bulk_indexes[N_BULK_INDEXES - 1][1], err);
     if (!rc && !im->dirty) {
         if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM vuln", -1, &s, NULL) == SQLITE_OK &&
             sqlite3_step(s) == SQLITE_ROW)
