@@ -476,8 +476,8 @@ int cmd_db(int argc, char **argv)
         CLI_OPT_OUTPUT(&output),
         CLI_OPT_GROUP("import options:"),
         {0, "threads", CLI_OPT_STRING, &threads, 0, "N",
-         "2 (the default): read and parse the files on a second thread while the\n"
-         "first stores the records; 1: both on one thread (same result)"},
+         "2 (the default): store the records on a second thread while the first\n"
+         "reads and parses the files; 1: both on one thread (same result)"},
         CLI_OPT_GROUP("update options:"),
         {0, "mirror", CLI_OPT_STRING, &u.mirror, 0, "URL",
          "take every feed from URL/osv, URL/nvd/rest/json/cves/2.0, URL/kev/...,\n"

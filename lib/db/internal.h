@@ -156,11 +156,11 @@ struct importer {
     struct medsec_diags *diags;
     struct medsec_error *err; /* detail of a failed statement */
     char now[21]; /* "YYYY-MM-DDTHH:MM:SSZ" from the handle's clock, stamped on what it writes */
-    char tomorrow[11];      /* a modified time after this day is impossible */
-    bool bulk;              /* the tables were empty: indexes are built at the end */
-    bool dirty;             /* entries changed: identities need merging */
-    bool dict_done;         /* a CPE dictionary replaced the stored references (cpedict.c) */
-    bool threaded;          /* records are read on another thread (pipe.c), stored on this one */
+    char tomorrow[11]; /* a modified time after this day is impossible */
+    bool bulk;         /* the tables were empty: indexes are built at the end */
+    bool dirty;        /* entries changed: identities need merging */
+    bool dict_done;    /* a CPE dictionary replaced the stored references (cpedict.c) */
+    bool threaded;     /* records are stored on a second thread while this one reads (pipe.c) */
     struct db_known *known; /* with threaded: the content hashes stored (pipe.c) */
 };
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
@@ -187,8 +187,8 @@ void db_import_progress(struct importer *im, const char *path, uint64_t done, ui
 /* Load the content hashes stored into im->known. */
 medsec_err db_known_load(struct importer *im) __attribute__((warn_unused_result));
 void db_known_free(struct importer *im);
-/* Read @path on a second thread while this one stores its records; *@started is false when no
- * thread could be started (nothing was read: read it on this thread). */
+/* Read @path on this thread while a second one stores its records; *@started is false when no
+ * thread could be started (nothing was read: import it on this thread alone). */
 medsec_err db_pipe_import(struct importer *im, const char *path, bool *started)
     __attribute__((warn_unused_result));
 

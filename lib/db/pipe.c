@@ -1,9 +1,9 @@
-/* pipe.c: the import on two threads. A reading thread walks the files and parses their records
- * while the importing thread stores them: each record is copied into one block of its own and
- * handed over, in order and with the progress calls between them, through a queue bounded in
- * records and in bytes. The reader answers "is this content stored?" from a set of the hashes
- * stored when the import began, and asks the storing thread only about a hash that a record of
- * this import may have changed, so the answers are those of the one-thread import. */
+/* pipe.c: the import on two threads. The calling thread walks the files and parses their records
+ * while a storing thread writes them to SQLite: each record is copied into one block of its own and
+ * handed over, in order, through a queue bounded in records and in bytes. The reader answers "is
+ * this content stored?" from a set of the hashes stored when the import began, and asks the storing
+ * thread only about a hash that a record of this import may have changed, so the answers are those
+ * of the one-thread import. */
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdatomic.h>
@@ -337,32 +337,29 @@ static const char *flat_epss(struct flat *f, const struct medsec_epss_entry *e, 
 
 /* ---- the queue ---- */
 
-enum item_kind { IT_ADV, IT_KEV, IT_EPSS, IT_PROGRESS, IT_KNOWN };
+enum item_kind { IT_ADV, IT_KEV, IT_EPSS, IT_KNOWN };
 
 struct item {
     enum item_kind kind;
-    void *block; /* the copy (owned); NULL for IT_KNOWN */
-    size_t size; /* its bytes */
-    const char
-        *text;     /* in @block: the origin of a KEV or EPSS entry, the path of a progress call */
-    uint64_t a, b; /* KEV: hash; progress: done, total; known: the hash asked about */
+    void *block;      /* the copy (owned); NULL for IT_KNOWN */
+    size_t size;      /* its bytes */
+    const char *text; /* in @block: the origin of a KEV or EPSS entry */
+    uint64_t a;       /* KEV: its hash; known: the hash asked about */
 };
 
 struct pipe {
     struct importer *im;
-    const char *path;
     pthread_mutex_t mu;
     pthread_cond_t to_writer, to_reader;
     struct item ring[PIPE_SLOTS];
     size_t head, count, bytes, need;
     bool writer_waiting, reader_waiting;
-    bool done;             /* the reader has finished (reader_rc) */
+    bool done;             /* the reader has finished */
     bool answered, answer; /* the storing thread's answer to an IT_KNOWN */
     bool refill;           /* after an answer the queue is empty: take the records one by one */
     medsec_err stop;       /* storing failed: the reader stops at its next record */
-    medsec_err reader_rc;
-    medsec_err own_rc;  /* the reader side failed to copy (out of memory) */
-    atomic_bool halted; /* stop or own_rc is set (read without the lock) */
+    medsec_err own_rc;     /* the reader side failed to copy (out of memory) */
+    atomic_bool halted;    /* stop or own_rc is set (read without the lock) */
     struct medsec_error rerr;
     size_t unchanged[MEDSEC_ADV_NSOURCES]; /* known from the set (the reader's count) */
 };
@@ -507,43 +504,12 @@ static medsec_err pipe_epss(void *ud, const struct medsec_epss_entry *e, const c
     return put(p, &it);
 }
 
-static medsec_err progress_item(struct pipe *p, const char *path, uint64_t done, uint64_t total)
-{
-    struct item it = {.kind = IT_PROGRESS, .a = done, .b = total};
-    PIPE_COPY(p, it, it.text = flat_str(&f_, path));
-    return put(p, &it);
-}
-
+/* The reader runs on the calling thread: its progress calls go straight to the caller (they say
+ * how far the files are read; the records stored trail them by the queue). */
 static void pipe_progress(void *ud, const char *path, uint64_t done, uint64_t total)
 {
     struct pipe *p = ud;
-    if (!stopped(p) && p->im->opts && p->im->opts->progress)
-        (void)progress_item(p, path, done, total); /* a failure stops the next record */
-}
-
-static void *reader_main(void *arg)
-{
-    struct pipe *p = arg;
-    const struct medsec_ctx *prev = medsec_ctx_enter(p->im->db->ctx);
-    struct medsec_adv_sink sink = {
-        .ud = p,
-        .known = pipe_known,
-        .advisory = pipe_advisory,
-        .kev = pipe_kev,
-        .epss = pipe_epss,
-        .progress = pipe_progress,
-    };
-    medsec_err rc =
-        medsec_adv_read_path(p->path, &sink, &p->im->stats->read, p->im->diags, &p->rerr);
-    pthread_mutex_lock(&p->mu);
-    if (!rc && p->own_rc)
-        rc = medsec_error_set(&p->rerr, p->own_rc, p->path, 0, 0, "out of memory");
-    p->reader_rc = rc;
-    p->done = true;
-    pthread_cond_signal(&p->to_writer);
-    pthread_mutex_unlock(&p->mu);
-    medsec_ctx_leave(prev);
-    return NULL;
+    db_import_progress(p->im, path, done, total);
 }
 
 /* ---- the storing thread ---- */
@@ -578,7 +544,6 @@ static void store_item(struct pipe *p, const struct item *it)
         rc = db_import_store_epss(im, e, it->text);
         break;
     }
-    case IT_PROGRESS: db_import_progress(im, it->text, it->a, it->b); break;
     case IT_KNOWN: break;
     }
     if (rc) {
@@ -590,39 +555,11 @@ static void store_item(struct pipe *p, const struct item *it)
     }
 }
 
-medsec_err db_pipe_import(struct importer *im, const char *path, bool *started)
+/* The storing thread: everything the reader queues, in order, until it is done. */
+static void *writer_main(void *arg)
 {
-    struct pipe *p = medsec_calloc(1, sizeof *p);
-    *started = false;
-    if (!p)
-        return medsec_error_set(im->err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
-    p->im = im;
-    p->path = path;
-    medsec_error_clear(&p->rerr);
-    if (!im->known && !(im->known = medsec_calloc(1, sizeof *im->known))) {
-        medsec_free(p);
-        return medsec_error_set(im->err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
-    }
-    pthread_t reader;
-    if (pthread_mutex_init(&p->mu, NULL) != 0) {
-        medsec_free(p);
-        return MEDSEC_OK; /* not started: read on this thread */
-    }
-    bool conds = pthread_cond_init(&p->to_writer, NULL) == 0;
-    if (conds && pthread_cond_init(&p->to_reader, NULL) != 0) {
-        pthread_cond_destroy(&p->to_writer);
-        conds = false;
-    }
-    if (!conds || pthread_create(&reader, NULL, reader_main, p) != 0) {
-        if (conds) {
-            pthread_cond_destroy(&p->to_writer);
-            pthread_cond_destroy(&p->to_reader);
-        }
-        pthread_mutex_destroy(&p->mu);
-        medsec_free(p);
-        return MEDSEC_OK;
-    }
-    *started = true;
+    struct pipe *p = arg;
+    const struct medsec_ctx *prev = medsec_ctx_enter(p->im->db->ctx);
     pthread_mutex_lock(&p->mu);
     for (;;) {
         while (p->count == 0 ||
@@ -651,9 +588,66 @@ medsec_err db_pipe_import(struct importer *im, const char *path, bool *started)
         if (p->reader_waiting && !p->answered && room(p, p->need, PIPE_BATCH))
             pthread_cond_signal(&p->to_reader);
     }
-    medsec_err rc = p->stop ? p->stop : p->reader_rc;
     pthread_mutex_unlock(&p->mu);
-    pthread_join(reader, NULL);
+    medsec_ctx_leave(prev);
+    return NULL;
+}
+
+/*
+ * The records are read on the calling thread and stored on a new one, which has the SQLite handle
+ * for the length of the read (the end of the import runs on the calling thread again). So the
+ * memory the end needs (index sorts) reuses what parsing freed, as on one thread.
+ */
+medsec_err db_pipe_import(struct importer *im, const char *path, bool *started)
+{
+    struct pipe *p = medsec_calloc(1, sizeof *p);
+    *started = false;
+    if (!p)
+        return medsec_error_set(im->err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
+    p->im = im;
+    medsec_error_clear(&p->rerr);
+    if (!im->known && !(im->known = medsec_calloc(1, sizeof *im->known))) {
+        medsec_free(p);
+        return medsec_error_set(im->err, MEDSEC_ENOMEM, path, 0, 0, "out of memory");
+    }
+    pthread_t writer;
+    if (pthread_mutex_init(&p->mu, NULL) != 0) {
+        medsec_free(p);
+        return MEDSEC_OK; /* not started: read on this thread */
+    }
+    bool conds = pthread_cond_init(&p->to_writer, NULL) == 0;
+    if (conds && pthread_cond_init(&p->to_reader, NULL) != 0) {
+        pthread_cond_destroy(&p->to_writer);
+        conds = false;
+    }
+    if (!conds || pthread_create(&writer, NULL, writer_main, p) != 0) {
+        if (conds) {
+            pthread_cond_destroy(&p->to_writer);
+            pthread_cond_destroy(&p->to_reader);
+        }
+        pthread_mutex_destroy(&p->mu);
+        medsec_free(p);
+        return MEDSEC_OK;
+    }
+    *started = true;
+    struct medsec_adv_sink sink = {
+        .ud = p,
+        .known = pipe_known,
+        .advisory = pipe_advisory,
+        .kev = pipe_kev,
+        .epss = pipe_epss,
+        .progress = im->opts && im->opts->progress ? pipe_progress : NULL,
+    };
+    medsec_err rc = medsec_adv_read_path(path, &sink, &im->stats->read, im->diags, &p->rerr);
+    pthread_mutex_lock(&p->mu);
+    if (!rc && p->own_rc)
+        rc = medsec_error_set(&p->rerr, p->own_rc, path, 0, 0, "out of memory");
+    p->done = true;
+    pthread_cond_signal(&p->to_writer);
+    pthread_mutex_unlock(&p->mu);
+    pthread_join(writer, NULL);
+    if (p->stop)
+        rc = p->stop; /* the reader stopped on it, or the last records failed */
     for (int i = 0; i < MEDSEC_ADV_NSOURCES; i++)
         im->stats->unchanged[i] += p->unchanged[i];
     /* a statement failure already filled err with SQLite's message; keep the reader's otherwise */

@@ -1,10 +1,10 @@
-/* test_db_threads.c: the import on two threads (a reading thread, the storing one) against the
- * import on one: the same rows in every table, the same figures, the same warnings and progress
- * calls in the same order, over a first import, a second one that finds most records stored and
- * one that reads a record twice; and an import that fails on either thread (bad input, a failed
- * statement) leaves the database as it was. `test_db_threads shared` compares the two on real
- * advisories of ../shared/data (skipped when it is absent). Memory running out on either thread is
- * test_db's test_import_alloc_failures, which imports on two threads. */
+/* test_db_threads.c: the import on two threads (the calling one reads, a second one stores)
+ * against the import on one: the same rows in every table, the same figures, the same warnings and
+ * progress calls in the same order, over a first import, a second one that finds most records
+ * stored and one that reads a record twice; and an import that fails on either thread (bad input, a
+ * failed statement) leaves the database as it was. `test_db_threads shared` compares the two on
+ * real advisories of ../shared/data (skipped when it is absent). Memory running out on either
+ * thread is test_db's test_import_alloc_failures, which imports on two threads. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
