@@ -154,7 +154,7 @@ medsec_err db_known_load(struct importer *im)
     if (n == 0)
         return MEDSEC_OK;
     size_t nslots = 1024;
-    while (nslots < n * 2)
+    while (nslots < n + n / 2) /* at most two thirds full */
         nslots *= 2;
     if (!(k->slots = medsec_calloc(nslots, sizeof *k->slots)))
         return medsec_error_set(im->err, MEDSEC_ENOMEM, db->path, 0, 0, "out of memory");
