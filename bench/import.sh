@@ -42,7 +42,7 @@ row() {
     once 2 "$work/$label-2.sqlite" "$@"
     size=$(du -k "$work/$label-2.sqlite" | cut -f1)
     printf '%-6s %9s %7d %9s %7d %6s %7d\n' "$label" "$old_s" "$old_mb" "$secs" "$mb" \
-        "$(awk -v a="$secs" -v b="$old_s" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')" \
+        "$(awk -v a="$secs" -v b="$old_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
         $((size / 1024))
 }
 
@@ -58,4 +58,4 @@ once 1 "$work/all-1.sqlite" "$adv"
 old_s=$secs old_mb=$mb
 once 2 "$work/all-2.sqlite" "$adv"
 printf '%-6s %9s %7d %9s %7d %6s\n' again "$old_s" "$old_mb" "$secs" "$mb" \
-    "$(awk -v a="$secs" -v b="$old_s" 'BEGIN { printf "%.2f", b > 0 ? a / b : 0 }')"
+    "$(awk -v a="$secs" -v b="$old_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"
