@@ -1,8 +1,12 @@
 #!/bin/sh
-# import.sh: time `medsec db import` of ../shared/data/advisories, per source and all at once, and
-# report the peak resident memory of each run (GNU time, Debian package `time`).
+# import.sh: time `medsec db import` of ../shared/data/advisories, per source and all at once, on one
+# thread (`--threads 1`, the import as it was: "old") and on two (`--threads 2`, the default: a
+# reading thread parses while the calling one stores: "new"), and report the wall time and peak
+# resident memory of each run (GNU time, Debian package `time`) and new/old.
 # usage: bench/import.sh [MEDSEC_BINARY] [ADVISORIES_DIR]   (defaults: build/release/cli/medsec,
-#        ../shared/data/advisories). Targets: all sources < 20 s, peak RSS < 200 MB.
+#        ../shared/data/advisories). Targets: all sources < 20 s, peak RSS < 200 MB; on two cores
+#        the new import of all sources in under 60 % of the old one's time at the same peak memory.
+# The two threads share the machine's cores with whatever else runs: time on a quiet machine.
 set -eu
 bin=${1:-build/release/cli/medsec}
 adv=${2:-../shared/data/advisories}
@@ -12,31 +16,46 @@ adv=${2:-../shared/data/advisories}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT INT TERM
 
-# run LABEL PATH...: fresh database, one import, one line of figures
-run() {
-    label=$1
-    shift
-    db="$work/$label.sqlite"
-    rm -f "$db" "$db-wal" "$db-shm"
-    /usr/bin/time -v "$bin" db import --db "$db" "$@" >"$work/out" 2>"$work/time" || {
-        cat "$work/time" >&2
+# once THREADS DB PATH...: one import into DB; sets secs and mb
+once() {
+    threads=$1
+    db=$2
+    shift 2
+    /usr/bin/time -f '%e %M' -o "$work/time" "$bin" db import --threads "$threads" --db "$db" "$@" \
+        >"$work/out" 2>"$work/err" || {
+        cat "$work/err" "$work/time" >&2
         exit 1
     }
-    secs=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time")
-    rss=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time")
-    size=$(du -k "$db" | cut -f1)
-    printf '%-6s %10s %10d %10d\n' "$label" "$secs" $((rss / 1024)) $((size / 1024))
+    secs=$(cut -d' ' -f1 "$work/time")
+    mb=$(($(cut -d' ' -f2 "$work/time") / 1024))
 }
 
-printf '%-6s %10s %10s %10s\n' SOURCE 'WALL' 'PEAK MB' 'DB MB'
-run osv "$adv/osv"
-run nvd "$adv/nvd"
-run csaf "$adv/csaf"
-run kev "$adv/kev"
-run epss "$adv/epss"
-run all "$adv"
+# row LABEL PATH...: a fresh database on one thread, then on two; one line of figures
+row() {
+    label=$1
+    shift
+    for t in 1 2; do
+        rm -f "$work/$label-$t.sqlite" "$work/$label-$t.sqlite-wal" "$work/$label-$t.sqlite-shm"
+    done
+    once 1 "$work/$label-1.sqlite" "$@"
+    old_s=$secs old_mb=$mb
+    once 2 "$work/$label-2.sqlite" "$@"
+    size=$(du -k "$work/$label-2.sqlite" | cut -f1)
+    printf '%-6s %9s %7d %9s %7d %6s %7d\n' "$label" "$old_s" "$old_mb" "$secs" "$mb" \
+        "$(awk -v a="$secs" -v b="$old_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')" \
+        $((size / 1024))
+}
+
+printf '%-6s %9s %7s %9s %7s %6s %7s\n' SOURCE 'OLD WALL' 'OLD MB' 'NEW WALL' 'NEW MB' 'NEW/OLD' 'DB MB'
+row osv "$adv/osv"
+row nvd "$adv/nvd"
+row csaf "$adv/csaf"
+row kev "$adv/kev"
+row epss "$adv/epss"
+row all "$adv"
 # the second import of everything only checks content hashes
-"$bin" db import --db "$work/all.sqlite" "$adv" >/dev/null 2>&1
-/usr/bin/time -v "$bin" db import --db "$work/all.sqlite" "$adv" >/dev/null 2>"$work/time"
-printf '%-6s %10s %10d\n' again "$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$work/time")" \
-    $(($(sed -n 's/.*Maximum resident set size (kbytes): //p' "$work/time") / 1024))
+once 1 "$work/all-1.sqlite" "$adv"
+old_s=$secs old_mb=$mb
+once 2 "$work/all-2.sqlite" "$adv"
+printf '%-6s %9s %7d %9s %7d %6s\n' again "$old_s" "$old_mb" "$secs" "$mb" \
+    "$(awk -v a="$secs" -v b="$old_s" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')"

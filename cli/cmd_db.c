@@ -135,6 +135,7 @@ struct common {
     const char *db;
     bool json;
     struct cli_output *out;
+    unsigned threads; /* db import: 1 or 2 (0: the library's default, 2) */
 };
 
 static int open_db(const struct common *c, unsigned flags, struct medsec_db **db, char **owned)
@@ -180,7 +181,8 @@ static int import_or_update(const struct common *c, const char *const *paths, si
         o->ud = &p;
         rc = medsec_db_update(db, o, &st, &diags, &err);
     } else {
-        struct medsec_db_import_opts opts = {.progress = on_progress, .ud = &p};
+        struct medsec_db_import_opts opts = {
+            .progress = on_progress, .ud = &p, .threads = c->threads};
         rc = medsec_db_import(db, paths, n, &opts, &st.import, &diags, &err);
     }
     progress_end(&p);
@@ -466,12 +468,16 @@ int cmd_db(int argc, char **argv)
 {
     struct common c = {0};
     struct update_args u = {0};
-    const char *output = NULL;
+    const char *output = NULL, *threads = NULL;
     int format = CLI_TEXT;
     const struct cli_option opts[] = {
         CLI_OPT_DB(&c.db),
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print the result as JSON"},
         CLI_OPT_OUTPUT(&output),
+        CLI_OPT_GROUP("import options:"),
+        {0, "threads", CLI_OPT_STRING, &threads, 0, "N",
+         "2 (the default): store the records on a second thread while the first\n"
+         "reads and parses the files; 1: both on one thread (same result)"},
         CLI_OPT_GROUP("update options:"),
         {0, "mirror", CLI_OPT_STRING, &u.mirror, 0, "URL",
          "take every feed from URL/osv, URL/nvd/rest/json/cves/2.0, URL/kev/...,\n"
@@ -515,7 +521,7 @@ int cmd_db(int argc, char **argv)
     };
     const struct cli_spec spec = {
         .cmd = "db",
-        .usage = "medsec db import [--db PATH] [--json] [-o FILE] PATH...\n"
+        .usage = "medsec db import [--db PATH] [--json] [-o FILE] [--threads N] PATH...\n"
                  "medsec db status [--db PATH] [--json] [-o FILE]\n"
                  "medsec db check [--db PATH] [--json] [-o FILE]\n"
                  "medsec db update [--db PATH] [--json] [-o FILE] [--mirror URL] [options]",
@@ -560,6 +566,11 @@ int cmd_db(int argc, char **argv)
     static const struct update_args none;
     if (which != UPDATE && memcmp(&u, &none, sizeof u) != 0)
         return cli_usage_error("db", "the update options are for 'db update' only");
+    if (threads && which != IMPORT)
+        return cli_usage_error("db", "--threads is for 'db import' only");
+    if (threads && strcmp(threads, "1") != 0 && strcmp(threads, "2") != 0)
+        return cli_usage_error("db import", "--threads takes 1 or 2, not '%s'", threads);
+    c.threads = threads ? (unsigned)(threads[0] - '0') : 0;
     if (which == IMPORT && nargs < 2)
         return cli_usage_error("db import", "give at least one file or folder");
     static const char *const names[] = {"db import", "db status", "db update", "db check"};

@@ -73,6 +73,12 @@ struct medsec_db_import_opts {
     /* progress of each input file (see medsec_adv_sink.progress); may be NULL */
     void (*progress)(void *ud, const char *path, uint64_t done, uint64_t total);
     void *ud;
+    /* 1: read and store on the calling thread. 0 or 2 (the default): the calling thread reads and
+     * parses the files while a second one stores the records; the result, the warnings and the
+     * progress calls (made on the calling thread) are the same in the same order. With two threads
+     * the context's allocator is called from both at once: a hook of one's own must be thread-safe
+     * (the default realloc/free is). */
+    unsigned threads;
 };
 
 /*

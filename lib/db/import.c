@@ -20,9 +20,8 @@ static medsec_err step_done(struct importer *im, sqlite3_stmt *s, const char *wh
     return MEDSEC_OK;
 }
 
-static bool known(void *ud, uint64_t hash)
+bool db_import_known(struct importer *im, uint64_t hash)
 {
-    struct importer *im = ud;
     sqlite3_stmt *s =
         db_stmt(im->db, ST_ADV_HASH, "SELECT source FROM advisory WHERE hash = ? LIMIT 1");
     if (!s)
@@ -37,6 +36,11 @@ static bool known(void *ud, uint64_t hash)
     }
     sqlite3_reset(s);
     return found;
+}
+
+static bool known(void *ud, uint64_t hash)
+{
+    return db_import_known(ud, hash);
 }
 
 /* Delete every row hanging off advisory @adv (its entries and their children). */
@@ -234,19 +238,29 @@ static bool time_plausible(const char *t, const char *tomorrow)
     return month >= 1 && month <= 12 && day >= 1 && day <= 31 && strncmp(t, tomorrow, 10) <= 0;
 }
 
-static medsec_err store_advisory(void *ud, const struct medsec_advisory *adv)
+void db_import_check_time(struct importer *im, const struct medsec_advisory *adv)
 {
-    struct importer *im = ud;
-    struct medsec_db *db = im->db;
-    const char *src = medsec_adv_source_name(adv->source);
-    bool new_ok = time_plausible(adv->modified, im->tomorrow);
-    if (adv->modified && !new_ok) {
+    if (adv->modified && !time_plausible(adv->modified, im->tomorrow)) {
         im->stats->impossible_time++;
         (void)medsec_diags_add(im->diags, MEDSEC_SEV_WARNING, adv->origin, 0, 0, NULL,
                                "%s: modified time '%.40s' is not a date or lies in the future:"
                                " stored, but it never makes this copy the newer one",
                                adv->id, adv->modified);
     }
+}
+
+static medsec_err store_advisory(void *ud, const struct medsec_advisory *adv)
+{
+    db_import_check_time(ud, adv);
+    return db_import_store(ud, adv);
+}
+
+/* Store @adv (its time already checked). */
+medsec_err db_import_store(struct importer *im, const struct medsec_advisory *adv)
+{
+    struct medsec_db *db = im->db;
+    const char *src = medsec_adv_source_name(adv->source);
+    bool new_ok = time_plausible(adv->modified, im->tomorrow);
     sqlite3_int64 id = 0;
     bool update = false;
     {
@@ -400,14 +414,33 @@ static void on_progress(void *ud, const char *path, uint64_t done, uint64_t tota
         im->opts->progress(im->opts->ud, path, done, total);
 }
 
+medsec_err db_import_store_kev(struct importer *im, const struct medsec_kev_entry *k,
+                               const char *origin, uint64_t hash)
+{
+    return store_kev(im, k, origin, hash);
+}
+
+medsec_err db_import_store_epss(struct importer *im, const struct medsec_epss_entry *e,
+                                const char *origin)
+{
+    return store_epss(im, e, origin);
+}
+
+void db_import_progress(struct importer *im, const char *path, uint64_t done, uint64_t total)
+{
+    on_progress(im, path, done, total);
+}
+
 static const char *const bulk_indexes[][2] = {
     {"affected_key",
      "CREATE INDEX IF NOT EXISTS affected_key ON affected(purl_type, purl_ns, purl_name)"},
     {"cpe_match_key", "CREATE INDEX IF NOT EXISTS cpe_match_key ON cpe_match(key, ver)"},
     {"affected_product",
      "CREATE INDEX IF NOT EXISTS affected_product ON affected(lower(product)) WHERE product IS NOT NULL"},
+    /* the last: built after the identities are merged, which set entry.vuln on every entry */
     {"entry_vuln", "CREATE INDEX IF NOT EXISTS entry_vuln ON entry(vuln)"},
 };
+#define N_BULK_INDEXES (sizeof bulk_indexes / sizeof bulk_indexes[0])
 
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
                            const struct medsec_db_import_opts *opts,
@@ -424,6 +457,7 @@ medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
     im->opts = opts;
     im->diags = diags;
     im->err = err;
+    im->threaded = !opts || opts->threads != 1;
     medsec_ctx_timestamp(db->ctx, im->now);
     medsec_date_format(medsec_ctx_now(db->ctx) + 86400, im->tomorrow);
     sqlite3_stmt *s = NULL;
@@ -450,7 +484,11 @@ medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
             rc = db_exec(db, sql, err);
         }
     }
+    /* the reading thread asks a set of the stored hashes, not the database */
+    if (!rc && im->threaded && !im->bulk)
+        rc = db_known_load(im);
     if (rc) {
+        db_known_free(im);
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
         if (im->bulk)
             sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
@@ -473,6 +511,10 @@ medsec_err db_import_path(struct importer *im, const char *path)
     medsec_err rc = db_cpedict_import_path(im, path, &dict);
     if (rc || dict)
         return rc;
+    bool started = false;
+    rc = im->threaded ? db_pipe_import(im, path, &started) : MEDSEC_OK;
+    if (started || rc)
+        return rc;
     rc = medsec_adv_read_path(path, &sink, &im->stats->read, im->diags, &rerr);
     /* a statement failure already filled err with SQLite's message; keep the reader's otherwise */
     if (rc && im->err->code == MEDSEC_OK)
@@ -485,10 +527,13 @@ medsec_err db_import_end(struct importer *im, medsec_err rc)
     struct medsec_db *db = im->db;
     struct medsec_error *err = im->err;
     sqlite3_stmt *s = NULL;
-    for (size_t i = 0; !rc && im->bulk && i < sizeof bulk_indexes / sizeof bulk_indexes[0]; i++)
+    db_known_free(im);
+    for (size_t i = 0; !rc && im->bulk && i + 1 < N_BULK_INDEXES; i++)
         rc = db_exec(db, bulk_indexes[i][1], err);
     if (!rc && im->dirty)
         rc = db_merge_identities(db, &im->stats->identities, err);
+    if (!rc && im->bulk)
+        rc = db_exec(db, bulk_indexes[N_BULK_INDEXES - 1][1], err);
     if (!rc && !im->dirty) {
         if (sqlite3_prepare_v2(db->h, "SELECT count(*) FROM vuln", -1, &s, NULL) == SQLITE_OK &&
             sqlite3_step(s) == SQLITE_ROW)

@@ -160,6 +160,8 @@ struct importer {
     bool bulk;         /* the tables were empty: indexes are built at the end */
     bool dirty;        /* entries changed: identities need merging */
     bool dict_done;    /* a CPE dictionary replaced the stored references (cpedict.c) */
+    bool threaded;     /* records are stored on a second thread while this one reads (pipe.c) */
+    struct db_known *known; /* with threaded: the content hashes stored (pipe.c) */
 };
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
                            const struct medsec_db_import_opts *opts,
@@ -169,5 +171,25 @@ medsec_err db_import_path(struct importer *im, const char *path)
     __attribute__((warn_unused_result));
 /* Finish: indexes, identities, commit when @rc is 0, else roll back. Returns the final result. */
 medsec_err db_import_end(struct importer *im, medsec_err rc) __attribute__((warn_unused_result));
+
+/* ---- the threaded import (pipe.c); the calls store records as import.c does ---- */
+
+/* Is a record with content hash @hash stored (its source counted as unchanged)? */
+bool db_import_known(struct importer *im, uint64_t hash);
+/* The warning about an impossible modified time of @adv, made before it is stored. */
+void db_import_check_time(struct importer *im, const struct medsec_advisory *adv);
+medsec_err db_import_store(struct importer *im, const struct medsec_advisory *adv);
+medsec_err db_import_store_kev(struct importer *im, const struct medsec_kev_entry *k,
+                               const char *origin, uint64_t hash);
+medsec_err db_import_store_epss(struct importer *im, const struct medsec_epss_entry *e,
+                                const char *origin);
+void db_import_progress(struct importer *im, const char *path, uint64_t done, uint64_t total);
+/* Load the content hashes stored into im->known. */
+medsec_err db_known_load(struct importer *im) __attribute__((warn_unused_result));
+void db_known_free(struct importer *im);
+/* Read @path on this thread while a second one stores its records; *@started is false when no
+ * thread could be started (nothing was read: import it on this thread alone). */
+medsec_err db_pipe_import(struct importer *im, const char *path, bool *started)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -125,6 +125,11 @@ static int setname_cmp(const void *x, const void *y)
     return strcmp(((const struct setname *)x)->canon, ((const struct setname *)y)->canon);
 }
 
+static int name_cmp(const void *x, const void *y)
+{
+    return strcmp((*(struct name *const *)x)->name, (*(struct name *const *)y)->name);
+}
+
 medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medsec_error *err)
 {
     struct names t = {0};
@@ -132,6 +137,7 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
     size_t nentries = 0, cap = 0;
     size_t *vuln_of_root = NULL;
     struct setname *sets = NULL;
+    struct name **by_name = NULL;
     sqlite3_stmt *s = NULL;
     medsec_err rc = MEDSEC_OK;
     *count = 0;
@@ -238,7 +244,18 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
         rc = db_fail(db, err, "merge");
         goto out_free;
     }
-    for (size_t i = 0; i < t.n; i++) {
+    /* in name order: each row goes at the end of the table's b-tree */
+    by_name = medsec_calloc(t.n ? t.n : 1, sizeof *by_name);
+    if (!by_name) {
+        rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+        goto out_free;
+    }
+    for (size_t i = 0; i < t.n; i++)
+        by_name[i] = &t.v[i];
+    if (t.n > 1)
+        qsort(by_name, t.n, sizeof *by_name, name_cmp);
+    for (size_t k = 0; k < t.n; k++) {
+        size_t i = (size_t)(by_name[k] - t.v);
         sqlite3_reset(s);
         sqlite3_bind_text(s, 1, t.v[i].name, -1, SQLITE_STATIC);
         sqlite3_bind_int64(s, 2, (sqlite3_int64)vuln_of_root[find(&t, i)]);
@@ -267,6 +284,7 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
     *count = nsets;
 out_free:
     sqlite3_finalize(s);
+    medsec_free(by_name);
     medsec_free(sets);
     medsec_free(vuln_of_root);
     medsec_free(entries);

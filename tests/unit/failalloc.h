@@ -2,13 +2,15 @@
 #ifndef MEDSEC_TEST_FAILALLOC_H
 #define MEDSEC_TEST_FAILALLOC_H
 
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "medsec/ctx.h"
 
-static long failalloc_countdown = -1; /* -1: never fail */
-static long failalloc_calls;
-static size_t failalloc_live; /* bytes allocated through the hook and not yet freed */
+/* atomic: an import calls the hook from two threads */
+static _Atomic long failalloc_countdown = -1; /* -1: never fail */
+static _Atomic long failalloc_calls;
+static _Atomic size_t failalloc_live; /* bytes allocated through the hook and not yet freed */
 
 static void *failalloc_fn(void *ud, void *ptr, size_t osize, size_t nsize)
 {
@@ -19,7 +21,7 @@ static void *failalloc_fn(void *ud, void *ptr, size_t osize, size_t nsize)
         return NULL;
     }
     failalloc_calls++;
-    if (failalloc_countdown >= 0 && failalloc_countdown-- == 0)
+    if (failalloc_countdown >= 0 && atomic_fetch_sub(&failalloc_countdown, 1) == 0)
         return NULL;
     void *p = realloc(ptr, nsize);
     if (p)
