@@ -552,8 +552,10 @@ medsec_err db_import_end(struct importer *im, medsec_err rc)
     if (rc)
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
     if (im->bulk) {
+        /* the planner's statistics from a sample of each index (SQLite's analysis_limit): the
+         * same plans for medsec's queries, in 10 ms instead of most of a second */
         if (!rc)
-            sqlite3_exec(db->h, "ANALYZE", NULL, NULL, NULL);
+            sqlite3_exec(db->h, "PRAGMA analysis_limit=1000; ANALYZE", NULL, NULL, NULL);
         sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
     }
     return rc;
