@@ -198,6 +198,14 @@ static void note(struct adv *a, const char *category, const char *title, const c
     medsec_jsonw_object_end(&a->w);
 }
 
+static size_t count_status(const struct adv *a, enum rel_status status)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->nr; i++)
+        n += (a->r[i].status == REL_FIRST_FIXED ? REL_FIXED : a->r[i].status) == status;
+    return n;
+}
+
 /* "3.1.4, 2.8.7 and 3.2.0": the releases of @status (REL_FIXED also takes first fixed). */
 static size_t list_releases(struct adv *a, enum rel_status status)
 {
@@ -273,24 +281,21 @@ static void write_document(struct adv *a)
     medsec_jsonw_key(w, "notes");
     medsec_jsonw_array_begin(w);
     medsec_buf_reset(&a->t);
-    (void)medsec_buf_addf(&a->t, "%s in %s of %s. ", a->vuln, dev_name(a), vendor(a));
-    size_t n0 = a->t.len;
-    if (list_releases(a, REL_AFFECTED))
-        (void)medsec_buf_adds(&a->t, ": affected. ");
-    else
-        a->t.len = n0, a->t.data[n0] = 0;
-    n0 = a->t.len;
-    if (list_releases(a, REL_FIXED))
-        (void)medsec_buf_adds(&a->t, ": fixed. ");
-    else
-        a->t.len = n0, a->t.data[n0] = 0;
-    n0 = a->t.len;
-    if (list_releases(a, REL_NOT_AFFECTED))
-        (void)medsec_buf_adds(&a->t, ": not affected.");
-    else
-        a->t.len = n0, a->t.data[n0] = 0;
-    while (a->t.len && a->t.data[a->t.len - 1] == ' ')
-        a->t.data[--a->t.len] = 0;
+    (void)medsec_buf_addf(&a->t, "%s in %s of %s.", a->vuln, dev_name(a), vendor(a));
+    static const struct {
+        enum rel_status s;
+        const char *what;
+    } parts[] = {
+        {REL_AFFECTED, "Affected"}, {REL_FIXED, "Fixed"}, {REL_NOT_AFFECTED, "Not affected"}};
+    for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
+        size_t n0 = a->t.len;
+        (void)medsec_buf_addf(&a->t, " %s: release%s ", parts[k].what,
+                              count_status(a, parts[k].s) == 1 ? "" : "s");
+        if (list_releases(a, parts[k].s))
+            (void)medsec_buf_adds(&a->t, ".");
+        else
+            a->t.len = n0, a->t.data[n0] = 0;
+    }
     note(a, "summary", "Summary", a->t.data);
     medsec_buf_reset(&a->t);
     (void)medsec_buf_addf(&a->t, "%s",
@@ -771,6 +776,18 @@ static medsec_err write_vulnerability(struct adv *a, double *top)
     if (a->t.len == n0 + 5)
         a->t.len = n0, a->t.data[n0] = 0;
     (void)medsec_buf_adds(&a->t, ".");
+    /* the manufacturer's reasoning on the affected releases, each text once */
+    for (size_t i = 0; i < a->nr; i++)
+        for (size_t k = 0; k < a->r[i].ns; k++) {
+            const char *dt = a->r[i].s[k]->detail;
+            bool dup = !dt || a->r[i].s[k]->state != MEDSEC_VEX_EXPLOITABLE;
+            for (size_t j = 0; j <= i && !dup; j++)
+                for (size_t q = 0; q < (j == i ? k : a->r[j].ns) && !dup; q++)
+                    dup = a->r[j].s[q]->detail && !strcmp(a->r[j].s[q]->detail, dt) &&
+                          a->r[j].s[q]->state == MEDSEC_VEX_EXPLOITABLE;
+            if (!dup)
+                (void)medsec_buf_addf(&a->t, " %s", dt);
+        }
     for (size_t i = 0; i < a->nr; i++) {
         const struct rel *r = &a->r[i];
         if (r->status == REL_AFFECTED && r->in_triage)
@@ -784,6 +801,23 @@ static medsec_err write_vulnerability(struct adv *a, double *top)
         medsec_buf_reset(&a->t);
         (void)medsec_buf_addf(&a->t, "The advisories name the weakness %s.", a->dv.cwes);
         note(a, "other", "Weakness", a->t.data);
+    }
+    for (size_t i = 0; i < a->nr; i++) {
+        bool ctx = false;
+        const char *v = a->r[i].status == REL_AFFECTED ? vector_of(&a->r[i], &ctx) : NULL;
+        if (!ctx)
+            continue;
+        const char *by = NULL;
+        for (size_t k = 0; k < a->r[i].ns && !by; k++)
+            if (a->r[i].s[k]->context_v3)
+                by = a->r[i].s[k]->author;
+        medsec_buf_reset(&a->t);
+        (void)medsec_buf_addf(&a->t,
+                              "The CVSS 3.1 score of release %s is in the device's context: the "
+                              "advisory's base with environmental metrics from the device's "
+                              "architecture (%s), accepted by %s.",
+                              a->r[i].v->version, v, by ? by : "the manufacturer");
+        note(a, "other", "Score in the device's context", a->t.data);
     }
     if (a->has_dv && a->dv.kev) {
         medsec_buf_reset(&a->t);
@@ -934,8 +968,8 @@ medsec_err medsec_psirt_advisory(struct medsec_device *d, const struct medsec_sc
     const struct medsec_model_vulnerability *fv = medsec_model_find_vulnerability(a.m, vuln);
     if (!a.first && !fv) {
         rc = medsec_error_set(err, MEDSEC_ENOTFOUND, NULL, 0, 0,
-                              "%s is not a finding of any release of %s%s, nor in its security "
-                              "file's vulnerabilities:",
+                              "%s is not a finding of any release of %s%s, nor listed in its "
+                              "security file's vulnerabilities",
                               vuln, dev_name(&a), plan ? "" : " (no database given)");
         goto out_release;
     }
