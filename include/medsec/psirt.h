@@ -88,7 +88,7 @@ struct medsec_psirt_provider {
 /*
  * Publish the folder @dir: for every advisory DIR/<tlp>/<year>/<file>.json (tlp "white", "green",
  * "amber", "red"), write its .sha512 (CSAF §7.1.18), one ROLIE feed per TLP with advisories
- * (DIR/<tlp>/feed-tlp-<tlp>.json, §7.1.20) and DIR/provider-metadata.json (§7.1.7). Entries are
+ * (DIR/<tlp>/feed-tlp-<tlp>.json, §7.1.15) and DIR/provider-metadata.json (§7.1.7). Entries are
  * sorted by file; every date comes from the advisories, so the same folder gives the same bytes.
  * An advisory that is not a CSAF document, or whose TLP is not its folder's, is an error naming it.
  */

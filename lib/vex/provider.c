@@ -1,5 +1,5 @@
 /* provider.c: publish a folder of CSAF advisories as a CSAF 2.0 provider (medsec/psirt.h): the
- * .sha512 file of each advisory (§7.1.18), one ROLIE feed per TLP (§7.1.20) and
+ * .sha512 file of each advisory (§7.1.18), one ROLIE feed per TLP (§7.1.15) and
  * provider-metadata.json (§7.1.7), every date taken from the advisories so the same folder gives
  * the same bytes. */
 #include <ctype.h>
