@@ -2,6 +2,7 @@
  * document of the security_advisory profile (medsec/psirt.h, docs/advisory.md): every release a
  * product, its status from the VEX statements of that release, remediations, scores and notes. */
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +52,32 @@ struct adv {
     struct medsec_buf t; /* scratch text */
     char date[32];       /* the document date-time */
     double top;          /* the highest score written (-1: none) */
+    bool oom;            /* an addition to the scratch text failed */
     char vendor_ns[1024];
 };
+
+/* Additions to the scratch text; a failure is remembered and ends the run with MEDSEC_ENOMEM. */
+static void tf(struct adv *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void tf(struct adv *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (medsec_buf_vaddf(&a->t, fmt, ap))
+        a->oom = true;
+    va_end(ap);
+}
+
+static void ts(struct adv *a, const char *s)
+{
+    if (medsec_buf_adds(&a->t, s))
+        a->oom = true;
+}
+
+static void tc(struct adv *a, char c)
+{
+    if (medsec_buf_addc(&a->t, c))
+        a->oom = true;
+}
 
 static int by_date(const void *pa, const void *pb)
 {
@@ -219,11 +244,7 @@ static size_t list_releases(struct adv *a, enum rel_status status)
         if (s != status)
             continue;
         n++;
-        (void)medsec_buf_addf(&a->t, "%s%s",
-                              n == 1       ? ""
-                              : n == total ? " and "
-                                           : ", ",
-                              a->r[i].v->version);
+        tf(a, "%s%s", n == 1 ? "" : n == total ? " and " : ", ", a->r[i].v->version);
     }
     return n;
 }
@@ -246,9 +267,8 @@ static void list_components(struct adv *a)
                 }
             if (dup || !s->product_name)
                 continue;
-            (void)medsec_buf_addf(&a->t, "%s%s%s%s", n++ ? ", " : "", s->product_name,
-                                  s->product_version ? " " : "",
-                                  s->product_version ? s->product_version : "");
+            tf(a, "%s%s%s%s", n++ ? ", " : "", s->product_name, s->product_version ? " " : "",
+               s->product_version ? s->product_version : "");
         }
 }
 
@@ -281,7 +301,7 @@ static void write_document(struct adv *a)
     medsec_jsonw_key(w, "notes");
     medsec_jsonw_array_begin(w);
     medsec_buf_reset(&a->t);
-    (void)medsec_buf_addf(&a->t, "%s in %s of %s.", a->vuln, dev_name(a), vendor(a));
+    tf(a, "%s in %s of %s.", a->vuln, dev_name(a), vendor(a));
     static const struct {
         enum rel_status s;
         const char *what;
@@ -289,19 +309,17 @@ static void write_document(struct adv *a)
         {REL_AFFECTED, "Affected"}, {REL_FIXED, "Fixed"}, {REL_NOT_AFFECTED, "Not affected"}};
     for (size_t k = 0; k < sizeof parts / sizeof parts[0]; k++) {
         size_t n0 = a->t.len;
-        (void)medsec_buf_addf(&a->t, " %s: release%s ", parts[k].what,
-                              count_status(a, parts[k].s) == 1 ? "" : "s");
+        tf(a, " %s: release%s ", parts[k].what, count_status(a, parts[k].s) == 1 ? "" : "s");
         if (list_releases(a, parts[k].s))
-            (void)medsec_buf_adds(&a->t, ".");
+            ts(a, ".");
         else
             a->t.len = n0, a->t.data[n0] = 0;
     }
     note(a, "summary", "Summary", a->t.data);
     medsec_buf_reset(&a->t);
-    (void)medsec_buf_addf(&a->t, "%s",
-                          a->m->device.intended_purpose
-                              ? a->m->device.intended_purpose
-                              : "The security file states no intended purpose.");
+    tf(a, "%s",
+       a->m->device.intended_purpose ? a->m->device.intended_purpose
+                                     : "The security file states no intended purpose.");
     note(a, "general", "Intended use", a->t.data);
     if (a->m->device.description)
         note(a, "description", "The device", a->m->device.description);
@@ -320,12 +338,12 @@ static void tracking_id(struct adv *a)
 {
     medsec_buf_reset(&a->t);
     if (a->o->id) {
-        (void)medsec_buf_adds(&a->t, a->o->id);
+        ts(a, a->o->id);
         return;
     }
     for (const char *p = dev_name(a); *p; p++)
-        (void)medsec_buf_addc(&a->t, isspace((unsigned char)*p) ? '-' : *p);
-    (void)medsec_buf_addf(&a->t, "-%s", a->vuln);
+        tc(a, isspace((unsigned char)*p) ? '-' : *p);
+    tf(a, "-%s", a->vuln);
 }
 
 static void write_tracking(struct adv *a, const char *id, const char *url)
@@ -342,7 +360,7 @@ static void write_tracking(struct adv *a, const char *id, const char *url)
         medsec_jsonw_array_end(w);
     }
     medsec_buf_reset(&a->t);
-    (void)medsec_buf_addf(&a->t, "%s: %s", dev_name(a), a->vuln);
+    tf(a, "%s: %s", dev_name(a), a->vuln);
     medsec_jsonw_kv_string(w, "title", a->t.data);
     medsec_jsonw_key(w, "tracking");
     medsec_jsonw_object_begin(w);
@@ -395,7 +413,7 @@ static void write_product_tree(struct adv *a)
         medsec_jsonw_key(w, "product");
         medsec_jsonw_object_begin(w);
         medsec_buf_reset(&a->t);
-        (void)medsec_buf_addf(&a->t, "%s %s", dev_name(a), r->v->version);
+        tf(a, "%s %s", dev_name(a), r->v->version);
         medsec_jsonw_kv_string(w, "name", a->t.data);
         medsec_jsonw_kv_string(w, "product_id", r->pid);
         medsec_jsonw_key(w, "product_identification_helper");
@@ -467,41 +485,38 @@ static const char *remedy(struct adv *a, const struct rel *r, int which)
     if (which == 1) { /* workaround */
         if (!(resp & MEDSEC_VEX_RESP_WORKAROUND))
             return NULL;
-        (void)medsec_buf_adds(&a->t, detail   ? detail
-                                     : action ? action
-                                              : "Apply the workaround the "
-                                                "manufacturer's security guidance "
-                                                "describes.");
+        ts(a, detail   ? detail
+              : action ? action
+                       : "Apply the workaround the "
+                         "manufacturer's security guidance "
+                         "describes.");
         return "workaround";
     }
     if (r->eos) {
-        (void)medsec_buf_addf(&a->t, "Release %s is past its end of support", r->v->version);
+        tf(a, "Release %s is past its end of support", r->v->version);
         if (r->v->end_of_support)
-            (void)medsec_buf_addf(&a->t, " (%s)", r->v->end_of_support);
-        (void)medsec_buf_adds(&a->t, ": no fix is planned for it.");
+            tf(a, " (%s)", r->v->end_of_support);
+        ts(a, ": no fix is planned for it.");
         if (r->fix)
-            (void)medsec_buf_addf(&a->t, " Release %s fixes %s: update the device to it.", r->fix,
-                                  a->vuln);
+            tf(a, " Release %s fixes %s: update the device to it.", r->fix, a->vuln);
         return "no_fix_planned";
     }
     if (r->fix) {
-        (void)medsec_buf_addf(&a->t, "Update the device to release %s, which fixes %s.", r->fix,
-                              a->vuln);
+        tf(a, "Update the device to release %s, which fixes %s.", r->fix, a->vuln);
         return "vendor_fix";
     }
     if (resp & (MEDSEC_VEX_RESP_WILL_NOT_FIX | MEDSEC_VEX_RESP_CAN_NOT_FIX)) {
-        (void)medsec_buf_adds(&a->t, action ? action
-                                            : "No fix is planned; follow the manufacturer's "
-                                              "security guidance for the device.");
+        ts(a, action ? action
+                     : "No fix is planned; follow the manufacturer's "
+                       "security guidance for the device.");
         return "no_fix_planned";
     }
     if (resp & MEDSEC_VEX_RESP_WORKAROUND)
         return NULL; /* the workaround is the remediation */
-    (void)medsec_buf_adds(&a->t, r->in_triage
-                                     ? "The manufacturer is assessing the vulnerability in this "
-                                       "release; no fix is available yet."
-                                     : "No fix is available yet. Follow the manufacturer's "
-                                       "security guidance for the device.");
+    ts(a, r->in_triage ? "The manufacturer is assessing the vulnerability in this "
+                         "release; no fix is available yet."
+                       : "No fix is available yet. Follow the manufacturer's "
+                         "security guidance for the device.");
     return "none_available";
 }
 
@@ -518,15 +533,14 @@ static const char *impact(struct adv *a, const struct rel *r, const char **label
         if (!*label && j != MEDSEC_VEX_UNSTATED)
             *label = medsec_vex_justification_name(j);
         if (s->detail && !a->t.len)
-            (void)medsec_buf_adds(&a->t, s->detail);
+            ts(a, s->detail);
     }
     if (!r->ns) {
         *label = "component_not_present";
-        (void)medsec_buf_addf(&a->t, "Release %s ships no component affected by %s.", r->v->version,
-                              a->vuln);
+        tf(a, "Release %s ships no component affected by %s.", r->v->version, a->vuln);
     } else if (!a->t.len)
-        (void)medsec_buf_addf(&a->t, "%s does not affect release %s%s%s.", a->vuln, r->v->version,
-                              *label ? ": " : "", *label ? *label : "");
+        tf(a, "%s does not affect release %s%s%s.", a->vuln, r->v->version, *label ? ": " : "",
+           *label ? *label : "");
     return a->t.data;
 }
 
@@ -769,13 +783,13 @@ static medsec_err write_vulnerability(struct adv *a, double *top)
     if (what)
         note(a, "summary", "Summary", what);
     medsec_buf_reset(&a->t);
-    (void)medsec_buf_addf(&a->t, "%s as %s assessed it for %s", a->vuln, vendor(a), dev_name(a));
+    tf(a, "%s as %s assessed it for %s", a->vuln, vendor(a), dev_name(a));
     size_t n0 = a->t.len;
-    (void)medsec_buf_adds(&a->t, ", in ");
+    ts(a, ", in ");
     list_components(a);
     if (a->t.len == n0 + 5)
         a->t.len = n0, a->t.data[n0] = 0;
-    (void)medsec_buf_adds(&a->t, ".");
+    ts(a, ".");
     /* the manufacturer's reasoning on the affected releases, each text once */
     for (size_t i = 0; i < a->nr; i++)
         for (size_t k = 0; k < a->r[i].ns; k++) {
@@ -786,20 +800,20 @@ static medsec_err write_vulnerability(struct adv *a, double *top)
                     dup = a->r[j].s[q]->detail && !strcmp(a->r[j].s[q]->detail, dt) &&
                           a->r[j].s[q]->state == MEDSEC_VEX_EXPLOITABLE;
             if (!dup)
-                (void)medsec_buf_addf(&a->t, " %s", dt);
+                tf(a, " %s", dt);
         }
     for (size_t i = 0; i < a->nr; i++) {
         const struct rel *r = &a->r[i];
         if (r->status == REL_AFFECTED && r->in_triage)
-            (void)medsec_buf_addf(&a->t,
-                                  " Release %s is listed as affected while the assessment is "
-                                  "pending.",
-                                  r->v->version);
+            tf(a,
+               " Release %s is listed as affected while the assessment is "
+               "pending.",
+               r->v->version);
     }
     note(a, "description", "Assessment", a->t.data);
     if (a->has_dv && a->dv.cwes && *a->dv.cwes) {
         medsec_buf_reset(&a->t);
-        (void)medsec_buf_addf(&a->t, "The advisories name the weakness %s.", a->dv.cwes);
+        tf(a, "The advisories name the weakness %s.", a->dv.cwes);
         note(a, "other", "Weakness", a->t.data);
     }
     for (size_t i = 0; i < a->nr; i++) {
@@ -812,21 +826,20 @@ static medsec_err write_vulnerability(struct adv *a, double *top)
             if (a->r[i].s[k]->context_v3)
                 by = a->r[i].s[k]->author;
         medsec_buf_reset(&a->t);
-        (void)medsec_buf_addf(&a->t,
-                              "The CVSS 3.1 score of release %s is in the device's context: the "
-                              "advisory's base with environmental metrics from the device's "
-                              "architecture (%s), accepted by %s.",
-                              a->r[i].v->version, v, by ? by : "the manufacturer");
+        tf(a,
+           "The CVSS 3.1 score of release %s is in the device's context: the "
+           "advisory's base with environmental metrics from the device's "
+           "architecture (%s), accepted by %s.",
+           a->r[i].v->version, v, by ? by : "the manufacturer");
         note(a, "other", "Score in the device's context", a->t.data);
     }
     if (a->has_dv && a->dv.kev) {
         medsec_buf_reset(&a->t);
-        (void)medsec_buf_addf(&a->t,
-                              "%s is in CISA's Known Exploited Vulnerabilities catalog%s%s%s: it "
-                              "is being exploited.",
-                              a->vuln, a->dv.kev_date_added ? " (added " : "",
-                              a->dv.kev_date_added ? a->dv.kev_date_added : "",
-                              a->dv.kev_date_added ? ")" : "");
+        tf(a,
+           "%s is in CISA's Known Exploited Vulnerabilities catalog%s%s%s: it "
+           "is being exploited.",
+           a->vuln, a->dv.kev_date_added ? " (added " : "",
+           a->dv.kev_date_added ? a->dv.kev_date_added : "", a->dv.kev_date_added ? ")" : "");
         note(a, "other", "Known exploitation", a->t.data);
     }
     medsec_jsonw_array_end(w);
@@ -874,10 +887,10 @@ static medsec_err write_vulnerability(struct adv *a, double *top)
         medsec_jsonw_object_begin(w);
         medsec_jsonw_kv_string(w, "category", "external");
         medsec_buf_reset(&a->t);
-        (void)medsec_buf_addf(&a->t, "%s at NVD", cve);
+        tf(a, "%s at NVD", cve);
         medsec_jsonw_kv_string(w, "summary", a->t.data);
         medsec_buf_reset(&a->t);
-        (void)medsec_buf_addf(&a->t, "https://nvd.nist.gov/vuln/detail/%s", cve);
+        tf(a, "https://nvd.nist.gov/vuln/detail/%s", cve);
         medsec_jsonw_kv_string(w, "url", a->t.data);
         medsec_jsonw_object_end(w);
         medsec_jsonw_array_end(w);
@@ -926,12 +939,17 @@ static medsec_err write_vulnerability(struct adv *a, double *top)
 static char *file_name(const char *id)
 {
     struct medsec_buf b = MEDSEC_BUF_INIT;
+    bool bad = false;
     for (const char *p = id; *p; p++) {
         char c = (char)tolower((unsigned char)*p);
-        (void)medsec_buf_addc(
-            &b, (isalnum((unsigned char)c) && !(c & 0x80)) || c == '+' || c == '-' ? c : '_');
+        bool keep = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '-';
+        bad |= medsec_buf_addc(&b, keep ? c : '_') != MEDSEC_OK;
     }
-    (void)medsec_buf_adds(&b, ".json");
+    bad |= medsec_buf_adds(&b, ".json") != MEDSEC_OK;
+    if (bad) {
+        medsec_buf_release(&b);
+        return NULL;
+    }
     return medsec_buf_detach(&b, NULL);
 }
 
@@ -1011,12 +1029,13 @@ medsec_err medsec_psirt_advisory(struct medsec_device *d, const struct medsec_sc
     if (opts->base_url) {
         struct medsec_buf u = MEDSEC_BUF_INIT;
         const char *tlp = medsec_tlp_name(opts->tlp);
-        (void)medsec_buf_addf(&u, "%s%s", opts->base_url,
-                              opts->base_url[strlen(opts->base_url) - 1] == '/' ? "" : "/");
+        bool bad = medsec_buf_addf(&u, "%s%s", opts->base_url,
+                                   opts->base_url[strlen(opts->base_url) - 1] == '/' ? "" : "/");
         for (const char *p = tlp; *p; p++)
-            (void)medsec_buf_addc(&u, (char)tolower((unsigned char)*p));
-        (void)medsec_buf_addf(&u, "/%s/%s", written->year, written->file_name);
-        self = medsec_buf_detach(&u, NULL);
+            bad |= medsec_buf_addc(&u, (char)tolower((unsigned char)*p)) != MEDSEC_OK;
+        bad |= medsec_buf_addf(&u, "/%s/%s", written->year, written->file_name) != MEDSEC_OK;
+        self = bad ? NULL : medsec_buf_detach(&u, NULL);
+        medsec_buf_release(&u);
         if (!self) {
             rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
             goto out_release;
@@ -1045,6 +1064,8 @@ medsec_err medsec_psirt_advisory(struct medsec_device *d, const struct medsec_sc
     medsec_free(self);
     if (!rc)
         rc = medsec_jsonw_finish(&a.w);
+    if (!rc && a.oom)
+        rc = MEDSEC_ENOMEM;
     if (rc)
         rc = medsec_error_set(err, rc, NULL, 0, 0, "writing the advisory: %s", medsec_strerror(rc));
 out_release:

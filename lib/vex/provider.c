@@ -4,6 +4,7 @@
  * the same bytes. */
 #include <ctype.h>
 #include <dirent.h>
+#include <stdarg.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,8 +50,19 @@ struct pub {
     struct medsec_psirt_provider *p;
     struct entry *e;
     size_t n, cap;
-    struct medsec_buf t;
+    struct medsec_buf t; /* scratch text */
+    bool oom;            /* an addition to it failed: the run ends with MEDSEC_ENOMEM */
 };
+
+static void pf(struct pub *pb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void pf(struct pub *pb, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (medsec_buf_vaddf(&pb->t, fmt, ap))
+        pb->oom = true;
+    va_end(ap);
+}
 
 static char *dup_str(const char *s)
 {
@@ -180,11 +192,12 @@ static medsec_err take(struct pub *pb, enum medsec_tlp tlp, const char *rel,
     sodium_bin2hex(hex, sizeof hex, h, sizeof h);
     const char *base = strrchr(rel, '/') + 1;
     medsec_buf_reset(&pb->t);
-    (void)medsec_buf_addf(&pb->t, "%s  %s\n", hex, base);
+    pf(pb, "%s  %s\n", hex, base);
     char *line = dup_str(pb->t.data);
     medsec_buf_reset(&pb->t);
-    (void)medsec_buf_addf(&pb->t, "%s.sha512", path);
-    if (!line) {
+    pf(pb, "%s.sha512", path);
+    if (!line || pb->oom) {
+        medsec_free(line);
         rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
         goto out_free;
     }
@@ -216,7 +229,7 @@ static const char *url(struct pub *pb, const char *rel)
 {
     const char *b = pb->p->base_url;
     medsec_buf_reset(&pb->t);
-    (void)medsec_buf_addf(&pb->t, "%s%s%s", b, b[0] && b[strlen(b) - 1] == '/' ? "" : "/", rel);
+    pf(pb, "%s%s%s", b, b[0] && b[strlen(b) - 1] == '/' ? "" : "/", rel);
     return pb->t.data;
 }
 
@@ -245,10 +258,10 @@ static medsec_err feed(struct pub *pb, enum medsec_tlp tlp, size_t a, size_t b,
     medsec_jsonw_key(&w, "feed");
     medsec_jsonw_object_begin(&w);
     medsec_buf_reset(&pb->t);
-    (void)medsec_buf_addf(&pb->t, "csaf-feed-tlp-%s", tlp_dirs[tlp]);
+    pf(pb, "csaf-feed-tlp-%s", tlp_dirs[tlp]);
     medsec_jsonw_kv_string(&w, "id", pb->t.data);
     medsec_buf_reset(&pb->t);
-    (void)medsec_buf_addf(&pb->t, "%s CSAF feed (TLP:%s)", pb->p->publisher, medsec_tlp_name(tlp));
+    pf(pb, "%s CSAF feed (TLP:%s)", pb->p->publisher, medsec_tlp_name(tlp));
     medsec_jsonw_kv_string(&w, "title", pb->t.data);
     medsec_jsonw_key(&w, "link");
     medsec_jsonw_array_begin(&w);
@@ -304,6 +317,8 @@ static medsec_err feed(struct pub *pb, enum medsec_tlp tlp, size_t a, size_t b,
 static medsec_err write_file(struct pub *pb, const char *rel, struct medsec_buf *b,
                              struct medsec_error *err)
 {
+    if (pb->oom) /* a text in the document was cut short */
+        return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", pb->dir, rel);
     return medsec_file_write_atomic(path, b->data, b->len, err);
@@ -386,8 +401,7 @@ medsec_err medsec_psirt_publish(const char *dir, struct medsec_psirt_provider *p
             snprintf(rel, sizeof rel, "%s/feed-tlp-%s.json", tlp_dirs[t], tlp_dirs[t]);
             medsec_jsonw_object_begin(&w);
             medsec_buf_reset(&pb.t);
-            (void)medsec_buf_addf(&pb.t, "All TLP:%s advisories of %s.", medsec_tlp_name(t),
-                                  p->publisher);
+            pf(&pb, "All TLP:%s advisories of %s.", medsec_tlp_name(t), p->publisher);
             medsec_jsonw_kv_string(&w, "summary", pb.t.data);
             medsec_jsonw_kv_string(&w, "tlp_label", medsec_tlp_name(t));
             medsec_jsonw_kv_string(&w, "url", url(&pb, rel));
