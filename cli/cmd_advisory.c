@@ -5,11 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 
 #include "cli.h"
 #include "commands.h"
 #include "medsec/alloc.h"
+#include "medsec/date.h"
 #include "medsec/device.h"
 #include "medsec/file.h"
 #include "medsec/psirt.h"
@@ -41,11 +41,9 @@ static const char *source_date(char out[21])
     char *end;
     errno = 0;
     long long v = strtoll(s, &end, 10);
-    struct tm tm;
-    time_t t = (time_t)v;
-    if (errno || *end || v < 0 || !gmtime_r(&t, &tm))
+    if (errno || *end || v < 0 || v > 253402300799LL) /* up to 9999-12-31T23:59:59Z */
         return NULL;
-    strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    medsec_time_format((int64_t)v, out);
     return out;
 }
 
@@ -191,7 +189,7 @@ int cmd_advisory(int argc, char **argv)
         snprintf(bad, sizeof bad, "--base-url must be an https:// address");
     else if (triage_files.n && !dbpath)
         snprintf(bad, sizeof bad, "--triage needs --db: triage decisions are about findings");
-    else if (date && strlen(date) != 10 && strlen(date) != 20)
+    else if (date && !medsec_time_parse(date, NULL))
         snprintf(bad, sizeof bad, "--date takes YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ");
     if (bad[0]) {
         cli_strings_release(&triage_files);

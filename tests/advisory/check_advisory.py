@@ -233,6 +233,12 @@ def main():
             failures.append("two runs differ: " + ", ".join(sorted(
                 k for k in set(files[outs[0]]) | set(files[outs[1]])
                 if files[outs[0]].get(k) != files[outs[1]].get(k)))[:500])
+        # no decision dates the security file's own assessment: SOURCE_DATE_EPOCH does, before the clock
+        p = subprocess.run([medsec, "advisory", pump, "CVE-2017-13077"], cwd=root, capture_output=True, text=True,
+                           env=dict(env, SOURCE_DATE_EPOCH="1767225600"))
+        got = json.loads(p.stdout)["document"]["tracking"]["current_release_date"] if p.returncode == 0 else p.stderr
+        if got != "2026-01-01T00:00:00Z":
+            failures.append(f"SOURCE_DATE_EPOCH=1767225600 gave the date {got}")
         docs = check_folder(outs[0], csaf_v, prov_v, failures)
         print(f"{len(runs)} runs, {len(docs)} advisories, {len(files[outs[0]])} files published")
         if len(docs) != len(runs):
