@@ -1,10 +1,12 @@
 /* cmd_advisory.c: `medsec advisory`: the manufacturer's CSAF 2.0 security advisory about one
  * vulnerability of a device, and the provider folder that publishes it (docs/advisory.md). */
+#include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "commands.h"
@@ -45,6 +47,42 @@ static const char *source_date(char out[21])
         return NULL;
     medsec_time_format((int64_t)v, out);
     return out;
+}
+
+/* OUT/<tlp>/<year>/@name when an earlier run wrote it (the first year that has it), else NULL. */
+static char *find_previous(const char *outdir, enum medsec_tlp tlp, const char *name)
+{
+    char tdir[4096];
+    const char *t = medsec_tlp_name(tlp);
+    size_t n = (size_t)snprintf(tdir, sizeof tdir, "%s/", outdir);
+    for (; *t && n + 1 < sizeof tdir; t++)
+        tdir[n++] = (char)(*t - 'A' + 'a');
+    tdir[n] = 0;
+    DIR *dir = opendir(tdir);
+    if (!dir)
+        return NULL;
+    char *found = NULL, best[16] = "";
+    struct dirent *de;
+    while ((de = readdir(dir))) {
+        struct stat st;
+        char p[8192];
+        if (strlen(de->d_name) != 4 || strspn(de->d_name, "0123456789") != 4 ||
+            (best[0] && strcmp(de->d_name, best) > 0))
+            continue;
+        snprintf(p, sizeof p, "%s/%s/%s", tdir, de->d_name, name);
+        if (lstat(p, &st) || !S_ISREG(st.st_mode))
+            continue;
+        struct medsec_buf b = MEDSEC_BUF_INIT;
+        if (medsec_buf_adds(&b, p)) {
+            medsec_buf_release(&b);
+            continue;
+        }
+        medsec_free(found);
+        found = medsec_buf_detach(&b, NULL);
+        memcpy(best, de->d_name, 5); /* four digits and the NUL */
+    }
+    closedir(dir);
+    return found;
 }
 
 static bool https_url(const char *u)
@@ -206,7 +244,7 @@ int cmd_advisory(int argc, char **argv)
 
     struct medsec_device *d = NULL;
     struct medsec_db *db = NULL;
-    char *owned_db = NULL, *path = NULL;
+    char *owned_db = NULL, *path = NULL, *old = NULL, *prev = NULL;
     struct medsec_triage_session triage = {0};
     struct medsec_vex_doc decided;
     struct medsec_buf b = MEDSEC_BUF_INIT;
@@ -230,6 +268,20 @@ int cmd_advisory(int argc, char **argv)
         rc = medsec_psirt_advisory(d, db ? triage.plan : NULL, db, args[1],
                                    triage.has_file ? medsec_vex_doc_decide : NULL,
                                    triage.has_file ? &decided : NULL, &po, &b, &wr, &err);
+    if (!rc && outdir && (old = find_previous(outdir, po.tlp, wr.file_name))) {
+        /* the advisory is in the folder already: continue its tracking */
+        size_t len = 0;
+        if (!(rc = medsec_file_read(old, MEDSEC_PSIRT_MAX_DOC, &prev, &len, &err))) {
+            po.previous = prev;
+            po.previous_len = len;
+            po.previous_name = old;
+            medsec_psirt_written_release(&wr);
+            medsec_buf_release(&b);
+            rc = medsec_psirt_advisory(d, db ? triage.plan : NULL, db, args[1],
+                                       triage.has_file ? medsec_vex_doc_decide : NULL,
+                                       triage.has_file ? &decided : NULL, &po, &b, &wr, &err);
+        }
+    }
     if (rc) {
         ex = cli_fail(&err, rc);
         goto out_release;
@@ -257,6 +309,13 @@ int cmd_advisory(int argc, char **argv)
         ex = EXIT_INTERNAL;
     if ((ex = cli_output_close(&out, ex)) != EXIT_OK_)
         goto out_release;
+    if (old && strcmp(old, path)) { /* a revision in another year: the old file goes */
+        struct medsec_buf h = MEDSEC_BUF_INIT;
+        if (!medsec_buf_addf(&h, "%s.sha512", old))
+            unlink(h.data);
+        medsec_buf_release(&h);
+        unlink(old);
+    }
     fprintf(stderr,
             "medsec advisory: %s%s%s about %s: %zu release%s affected, %zu fixed, %zu not "
             "affected\n",
@@ -275,6 +334,8 @@ int cmd_advisory(int argc, char **argv)
                      ns ? ns : origin, no_list);
     }
 out_release:
+    medsec_free(old);
+    medsec_free(prev);
     medsec_psirt_written_release(&wr);
     medsec_buf_release(&b);
     medsec_free(path);

@@ -44,6 +44,13 @@ struct medsec_psirt_opts {
                              * latest decision date about the vulnerability, else @fallback */
     const char *fallback;   /* the date when no decision has one (NULL: @today) */
     const char *today;      /* YYYY-MM-DD: which releases are past their end of support */
+    /* The advisory this one replaces (NULL: none), as read from its file (@previous_name, for
+     * messages): its tracking is continued. Unchanged apart from its tracking, the document is
+     * written as it was; changed, it keeps its initial release date and revisions and gets one
+     * more, dated the later of the document date and @fallback / @today. */
+    const char *previous;
+    size_t previous_len;
+    const char *previous_name;
 };
 
 /* What medsec_psirt_advisory wrote, for naming the file (strings the caller frees with

@@ -12,7 +12,9 @@ folders; then:
   its publisher refers to mapped locally;
 - each ROLIE feed lists every advisory of its TLP folder exactly once, with the right self, hash and
   content URLs, and every .sha512 file holds the SHA-512 of its advisory in sha512sum's format;
-- the folder layout is <tlp>/<year>/<file>, the file name the tracking id as CSAF 2.0 §5.1 makes it.
+- the folder layout is <tlp>/<year>/<file>, the file name the tracking id as CSAF 2.0 §5.1 makes it;
+- writing an advisory again into its folder leaves it byte for byte as it was when nothing changed,
+  and adds revision 2 (version 2, the same initial release date) when a decision went stale.
 With --csaf-judge, the advisories are judged by BSI's @secvisogram/csaf-validator-lib instead: its
 strict schema test and every mandatory test of CSAF 2.0 section 6.1 (tests/vex/csaf_mandatory.mjs,
 installed as tests/vex/check_vex.py installs it).
@@ -239,14 +241,35 @@ def main():
         got = json.loads(p.stdout)["document"]["tracking"]["current_release_date"] if p.returncode == 0 else p.stderr
         if got != "2026-01-01T00:00:00Z":
             failures.append(f"SOURCE_DATE_EPOCH=1767225600 gave the date {got}")
+        # an update: the same input leaves the published advisory as it is, a change adds a revision
+        up = os.path.join(tmp, "update")
+        cmd = [medsec, "advisory", pump, "CVE-2099-7001", "--out-dir", up, "--base-url", BASE, *triage]
+        seen = []
+        for db in (db1, db1, db2):
+            p = subprocess.run(cmd + ["--db", db], cwd=root, capture_output=True, text=True, env=env)
+            path = os.path.join(up, "white", "2026", "volumeflow-lvp-3-cve-2099-7001.json")
+            if p.returncode != 0 or not os.path.exists(path):
+                failures.append(f"update: exit {p.returncode}: {p.stderr.strip()}")
+                break
+            with open(path, "rb") as f:
+                seen.append(f.read())
+        if len(seen) == 3:
+            t = [json.loads(x)["document"]["tracking"] for x in seen]
+            if seen[0] != seen[1]:
+                failures.append("update: the same input changed the published advisory")
+            if (t[2]["version"], [r["number"] for r in t[2]["revision_history"]]) != ("2", ["1", "2"]) or \
+                    t[2]["initial_release_date"] != t[0]["initial_release_date"] or \
+                    t[2]["current_release_date"] != "2026-11-28T00:00:00Z":
+                failures.append(f"update: tracking {t[2]}")
         docs = check_folder(outs[0], csaf_v, prov_v, failures)
-        print(f"{len(runs)} runs, {len(docs)} advisories, {len(files[outs[0]])} files published")
-        if len(docs) != len(runs):
+        docs += check_folder(up, csaf_v, prov_v, failures)
+        print(f"{len(runs)} runs and an update, {len(docs)} advisories, {len(files[outs[0]])} files published")
+        if len(docs) != len(runs) + 1:
             failures.append(f"{len(runs)} runs published {len(docs)} advisories")
         if mods and docs:
             p = subprocess.run(["node", os.path.join(root, "tests", "vex", "csaf_mandatory.mjs"), mods, *docs],
                                capture_output=True, text=True)
-            print(p.stdout.replace(outs[0] + "/", ""), end="")
+            print(p.stdout.replace(outs[0] + "/", "").replace(tmp + "/", ""), end="")
             if p.returncode != 0:
                 failures.append("csaf-validator-lib: " + (p.stdout + p.stderr)[-2000:])
     for f in failures:

@@ -68,6 +68,38 @@ static void test_fixed_in_later_release(void **state)
     /* the decision's date is the document's */
     assert_non_null(strstr(b.data, "\"current_release_date\": \"2026-11-20T00:00:00Z\""));
     medsec_psirt_written_release(&w);
+
+    /* written again over itself: the same bytes; with the decision gone: revision 2 */
+    struct medsec_psirt_opts up = opts;
+    up.previous = b.data;
+    up.previous_len = b.len;
+    up.previous_name = "previous.json";
+    struct medsec_buf again = MEDSEC_BUF_INIT;
+    assert_int_equal(medsec_psirt_advisory(dev, NULL, NULL, "CVE-2017-13077", decide_krack, NULL,
+                                           &up, &again, &w, &err),
+                     MEDSEC_OK);
+    assert_int_equal(again.len, b.len);
+    assert_memory_equal(again.data, b.data, b.len);
+    medsec_psirt_written_release(&w);
+    medsec_buf_release(&again);
+    assert_int_equal(
+        medsec_psirt_advisory(dev, NULL, NULL, "CVE-2017-13077", NULL, NULL, &up, &again, &w, &err),
+        MEDSEC_OK);
+    assert_non_null(strstr(again.data, "\"initial_release_date\": \"2026-11-20T00:00:00Z\""));
+    assert_non_null(strstr(again.data, "\"current_release_date\": \"2026-11-28T00:00:00Z\""));
+    assert_non_null(strstr(again.data, "\"number\": \"2\""));
+    assert_non_null(strstr(again.data, "\"version\": \"2\""));
+    medsec_psirt_written_release(&w);
+    medsec_buf_release(&again);
+    /* a document without a revision history to continue is refused */
+    up.previous = "{}";
+    up.previous_len = 2;
+    assert_int_equal(
+        medsec_psirt_advisory(dev, NULL, NULL, "CVE-2017-13077", NULL, NULL, &up, &again, &w, &err),
+        MEDSEC_EINVAL);
+    assert_non_null(strstr(err.msg, "no revision history"));
+    assert_null(w.tracking_id);
+    medsec_buf_release(&again);
     medsec_buf_release(&b);
 
     /* an unknown vulnerability is named, nothing is written */
