@@ -53,8 +53,8 @@ struct medsec_psirt_opts {
     const char *previous_name;
 };
 
-/* What medsec_psirt_advisory wrote, for naming the file (strings the caller frees with
- * medsec_free). */
+/* What medsec_psirt_advisory wrote, for naming the file; the caller releases it with
+ * medsec_psirt_written_release (also after a failure). */
 struct medsec_psirt_written {
     char *tracking_id; /* document.tracking.id */
     char *file_name;   /* the CSAF 2.0 §5.1 file name: the id lowercased, [^+a-z0-9-] as '_',
@@ -70,7 +70,9 @@ void medsec_psirt_written_release(struct medsec_psirt_written *w);
  * statements of medsec_device_vex_plan (on @plan, run over the device; may be NULL) and @decide
  * give it, remediations, scores, notes (docs/advisory.md). @db (may be NULL) adds the advisory's
  * summary, CWE and KEV entry. MEDSEC_ENOTFOUND (with a message naming the device) when @vuln is
- * neither a finding of any release nor in the file's `vulnerabilities:`.
+ * neither a finding of any release nor in the file's `vulnerabilities:`; MEDSEC_EPARSE /
+ * MEDSEC_EINVAL (naming @opts->previous_name) when the previous document is not JSON or has no
+ * revision history numbered 1, 2, ... to continue.
  */
 medsec_err medsec_psirt_advisory(struct medsec_device *d, const struct medsec_scan_plan *plan,
                                  struct medsec_db *db, const char *vuln,
