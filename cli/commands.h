@@ -3,6 +3,7 @@
 #ifndef MEDSEC_COMMANDS_H
 #define MEDSEC_COMMANDS_H
 
+int cmd_advisory(int argc, char **argv);
 int cmd_cvss(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_dfd(int argc, char **argv);

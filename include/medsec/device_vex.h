@@ -49,6 +49,15 @@ medsec_err medsec_device_vex(struct medsec_device *d, struct medsec_db *db, cons
                              medsec_vex_decide_fn decide, void *ud, struct medsec_vex_doc *out,
                              struct medsec_error *err) __attribute__((warn_unused_result));
 
+/* medsec_device_vex on a plan the caller made and ran (medsec_scan_plan_run) over the device's
+ * releases, e.g. the triage session's (NULL: no findings): the same statements without scanning
+ * again. */
+struct medsec_scan_plan;
+medsec_err medsec_device_vex_plan(struct medsec_device *d, const struct medsec_scan_plan *plan,
+                                  const char *version, medsec_vex_decide_fn decide, void *ud,
+                                  struct medsec_vex_doc *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
 #ifdef __cplusplus
 }
 #endif

@@ -170,6 +170,21 @@ medsec_err medsec_vex_write(const struct medsec_vex_doc *d, enum medsec_vex_form
                             struct medsec_buf *out, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
+/* ---- identifiers the writers share (lib/vex/ids.c) ---------------------------------------------
+ */
+
+/* @s percent-encoded as one purl segment (RFC 3986 unreserved characters stay), appended at
+ * out[*len] within @cap bytes (what does not fit is left out; always NUL-terminated). */
+void medsec_vex_pct_encode(char *out, size_t cap, size_t *len, const char *s);
+/* pkg:generic/VENDOR/NAME@VERSION, each part percent-encoded, VENDOR and VERSION when not NULL:
+ * how the VEX and CSAF documents name a device release. */
+void medsec_vex_generic_purl(char *out, size_t cap, const char *vendor, const char *name,
+                             const char *version);
+/* Is @id a CVE id ("CVE-YYYY-NNNN...")? */
+bool medsec_vex_is_cve(const char *id);
+/* A date "YYYY-MM-DD" as the date-time at midnight UTC; a date-time as it is; NULL as the epoch. */
+void medsec_vex_date_time(const char *s, char out[32]);
+
 /* ---- reading supplier VEX (lib/vex/read.c, docs/vex-read.md) ----------------------------------
  */
 

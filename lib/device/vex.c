@@ -369,9 +369,9 @@ static medsec_err fixing_releases(struct medsec_device *d, const struct medsec_s
     return rc;
 }
 
-medsec_err medsec_device_vex(struct medsec_device *d, struct medsec_db *db, const char *version,
-                             medsec_vex_decide_fn decide, void *ud, struct medsec_vex_doc *out,
-                             struct medsec_error *err)
+medsec_err medsec_device_vex_plan(struct medsec_device *d, const struct medsec_scan_plan *plan,
+                                  const char *version, medsec_vex_decide_fn decide, void *ud,
+                                  struct medsec_vex_doc *out, struct medsec_error *err)
 {
     medsec_vex_doc_init(out);
     const struct medsec_model *m = medsec_device_model(d);
@@ -381,14 +381,25 @@ medsec_err medsec_device_vex(struct medsec_device *d, struct medsec_db *db, cons
         return medsec_error_set(err, MEDSEC_ENOTFOUND, m->file, 0, 0,
                                 "version '%s' is not one of the device's versions",
                                 want ? want : "(none)");
+    medsec_err rc = build(d, plan, v, decide, ud, out, err);
+    if (!rc)
+        rc = fixing_releases(d, plan, v, decide, ud, out, err);
+    return rc;
+}
+
+medsec_err medsec_device_vex(struct medsec_device *d, struct medsec_db *db, const char *version,
+                             medsec_vex_decide_fn decide, void *ud, struct medsec_vex_doc *out,
+                             struct medsec_error *err)
+{
     struct medsec_scan_plan *plan = NULL;
     medsec_err rc = MEDSEC_OK;
     if (db && ((rc = medsec_scan_plan_new(medsec_ctx_current(), &plan, err)) ||
                (rc = medsec_scan_plan_add_device(plan, d, NULL, err)) ||
-               (rc = medsec_scan_plan_run(plan, db, NULL, NULL, NULL, NULL, err))))
+               (rc = medsec_scan_plan_run(plan, db, NULL, NULL, NULL, NULL, err)))) {
+        medsec_vex_doc_init(out);
         goto out_free;
-    if (!(rc = build(d, plan, v, decide, ud, out, err)))
-        rc = fixing_releases(d, plan, v, decide, ud, out, err);
+    }
+    rc = medsec_device_vex_plan(d, plan, version, decide, ud, out, err);
 out_free:
     medsec_scan_plan_free(plan);
     return rc;

@@ -146,53 +146,6 @@ static void kv_opt(struct medsec_jsonw *w, const char *key, const char *s)
         medsec_jsonw_kv_string(w, key, s);
 }
 
-/* A date ("YYYY-MM-DD") as a date-time at midnight UTC; date-times as they are. */
-static void date_time(const char *s, char out[32])
-{
-    if (s && strlen(s) == 10)
-        snprintf(out, 32, "%sT00:00:00Z", s);
-    else
-        snprintf(out, 32, "%s", s ? s : "1970-01-01T00:00:00Z");
-}
-
-/* purl percent-encoding of one segment (RFC 3986 unreserved characters stay). */
-static void purl_seg(char *out, size_t cap, size_t *len, const char *s)
-{
-    for (; s && *s; s++) {
-        unsigned char c = (unsigned char)*s;
-        char e[4];
-        if (isalnum(c) || c == '.' || c == '-' || c == '_' || c == '~')
-            e[0] = (char)c, e[1] = 0;
-        else
-            snprintf(e, sizeof e, "%%%02X", c);
-        size_t k = strlen(e);
-        if (*len + k < cap) {
-            memcpy(out + *len, e, k + 1);
-            *len += k;
-        }
-    }
-}
-
-/* pkg:generic/VENDOR/NAME@VERSION (each part percent-encoded; VENDOR and VERSION when known). */
-static void generic_purl(char *out, size_t cap, const char *vendor, const char *name,
-                         const char *version)
-{
-    size_t len = 0;
-    snprintf(out, cap, "pkg:generic/");
-    len = strlen(out);
-    if (vendor && *vendor) {
-        purl_seg(out, cap, &len, vendor);
-        if (len + 1 < cap)
-            out[len++] = '/', out[len] = 0;
-    }
-    purl_seg(out, cap, &len, name && *name ? name : "unnamed");
-    if (version && *version) {
-        if (len + 1 < cap)
-            out[len++] = '@', out[len] = 0;
-        purl_seg(out, cap, &len, version);
-    }
-}
-
 /* The product's identifier: its purl or CPE, else a generic purl from its name and version. The
  * text is in c->tmp (valid until the next call). */
 static const char *product_key(struct wctx *c, const struct medsec_vex_statement *s)
@@ -202,7 +155,7 @@ static const char *product_key(struct wctx *c, const struct medsec_vex_statement
     if (!s->product_name)
         return c->device_purl;
     char b[1024];
-    generic_purl(b, sizeof b, NULL, s->product_name, s->product_version);
+    medsec_vex_generic_purl(b, sizeof b, NULL, s->product_name, s->product_version);
     medsec_buf_reset(&c->tmp);
     (void)medsec_buf_adds(&c->tmp, b);
     return c->tmp.data;
@@ -551,7 +504,7 @@ static void write_cyclonedx(struct wctx *c)
         else if (s->state == MEDSEC_VEX_EXPLOITABLE)
             medsec_jsonw_kv_string(w, "detail", action_text(c, s));
         if (s->timestamp) {
-            date_time(s->timestamp, when);
+            medsec_vex_date_time(s->timestamp, when);
             medsec_jsonw_kv_string(w, "lastUpdated", when);
         }
         medsec_jsonw_object_end(w);
@@ -600,7 +553,7 @@ static void write_openvex(struct wctx *c)
         medsec_jsonw_object_end(w);
         if (s->timestamp) {
             char when[32];
-            date_time(s->timestamp, when);
+            medsec_vex_date_time(s->timestamp, when);
             medsec_jsonw_kv_string(w, "timestamp", when);
         }
         medsec_jsonw_key(w, "products");
@@ -678,21 +631,6 @@ static void csaf_pid(const struct wctx *c, size_t i, char out[48])
         snprintf(out, 48, "C%zu:DEVICE", component_no(c, i));
 }
 
-static bool is_cve(const char *id)
-{
-    if (strncmp(id, "CVE-", 4) || strlen(id) < 13)
-        return false;
-    for (int i = 4; i < 8; i++)
-        if (!isdigit((unsigned char)id[i]))
-            return false;
-    if (id[8] != '-')
-        return false;
-    for (const char *p = id + 9; *p; p++)
-        if (!isdigit((unsigned char)*p))
-            return false;
-    return true;
-}
-
 /* "product_ids": the statements [a, b) that pass @keep. */
 static void csaf_pids(struct wctx *c, size_t a, size_t b,
                       bool (*keep)(const struct medsec_vex_statement *, const void *),
@@ -768,10 +706,10 @@ static void csaf_cves(struct wctx *c)
         while (b < c->n && !strcmp(c->v[b]->vuln, c->v[a]->vuln))
             b++;
         const struct medsec_vex_statement *s0 = c->v[a];
-        c->cve[a] = is_cve(s0->vuln) ? s0->vuln : NULL;
+        c->cve[a] = medsec_vex_is_cve(s0->vuln) ? s0->vuln : NULL;
         for (size_t k = 0; k < s0->naliases && !c->cve[a]; k++) {
             const char *alias = s0->aliases[k];
-            bool taken = !is_cve(alias);
+            bool taken = !medsec_vex_is_cve(alias);
             for (size_t i = 0; i < c->n && !taken; i++)
                 taken = !strcmp(c->v[i]->vuln, alias) ||
                         (i < a && c->cve[i] && !strcmp(c->cve[i], alias));
@@ -805,7 +743,7 @@ static void write_csaf_vuln(struct wctx *c, size_t a, size_t b)
         medsec_jsonw_object_begin(w);
         medsec_jsonw_kv_string(w, "system_name",
                                !strncmp(id, "GHSA-", 5) ? "GitHub Advisory"
-                               : is_cve(id)             ? "CVE"
+                               : medsec_vex_is_cve(id)  ? "CVE"
                                                         : "OSV");
         medsec_jsonw_kv_string(w, "text", id);
         medsec_jsonw_object_end(w);
@@ -929,7 +867,7 @@ static void write_csaf(struct wctx *c)
         size_t len = 0;
         snprintf(ns, sizeof ns, "urn:medsec:vendor:");
         len = strlen(ns);
-        purl_seg(ns, sizeof ns, &len, vendor);
+        medsec_vex_pct_encode(ns, sizeof ns, &len, vendor);
     }
 
     medsec_jsonw_object_begin(w);
@@ -1110,10 +1048,10 @@ medsec_err medsec_vex_write(const struct medsec_vex_doc *d, enum medsec_vex_form
     if (d->product_purl)
         snprintf(c.device_purl, sizeof c.device_purl, "%s", d->product_purl);
     else
-        generic_purl(c.device_purl, sizeof c.device_purl, d->vendor,
-                     d->product ? d->product : "device", d->product_version);
+        medsec_vex_generic_purl(c.device_purl, sizeof c.device_purl, d->vendor,
+                                d->product ? d->product : "device", d->product_version);
     doc_uuid(d, c.v, c.n, f, c.uuid);
-    date_time(d->timestamp, c.stamp);
+    medsec_vex_date_time(d->timestamp, c.stamp);
     medsec_jsonw_init(&c.w, out, 1);
     switch (f) {
     case MEDSEC_VEX_CYCLONEDX: write_cyclonedx(&c); break;
