@@ -135,7 +135,9 @@ static bool is_json(const char *dir, const char *name)
     size_t n = strlen(name);
     char path[4096];
     struct stat st;
-    snprintf(path, sizeof path, "%s/%s", dir, name);
+    int len = snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (len < 0 || (size_t)len >= sizeof path)
+        return false; /* a path this long is no file of the folder medsec writes */
     return n > 5 && !strcmp(name + n - 5, ".json") && !lstat(path, &st) && S_ISREG(st.st_mode);
 }
 
@@ -320,7 +322,10 @@ static medsec_err write_file(struct pub *pb, const char *rel, struct medsec_buf 
     if (pb->oom) /* a text in the document was cut short */
         return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     char path[4096];
-    snprintf(path, sizeof path, "%s/%s", pb->dir, rel);
+    int len = snprintf(path, sizeof path, "%s/%s", pb->dir, rel);
+    if (len < 0 || (size_t)len >= sizeof path) /* never write to a path cut short */
+        return medsec_error_set(err, MEDSEC_ETOOBIG, pb->dir, 0, 0,
+                                "the provider folder's path is too long for %s", rel);
     return medsec_file_write_atomic(path, b->data, b->len, err);
 }
 
