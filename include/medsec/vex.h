@@ -184,6 +184,11 @@ void medsec_vex_generic_purl(char *out, size_t cap, const char *vendor, const ch
 bool medsec_vex_is_cve(const char *id);
 /* A date "YYYY-MM-DD" as the date-time at midnight UTC; a date-time as it is; NULL as the epoch. */
 void medsec_vex_date_time(const char *s, char out[32]);
+/* CSAF `ids` of a vulnerability: @vuln and its @n @aliases but @cve (written as `cve`), each with
+ * its system name (GitHub Advisory, CVE, OSV); nothing when no id is left. */
+struct medsec_jsonw;
+void medsec_vex_csaf_ids(struct medsec_jsonw *w, const char *vuln, const char *const *aliases,
+                         size_t n, const char *cve);
 
 /* ---- reading supplier VEX (lib/vex/read.c, docs/vex-read.md) ----------------------------------
  */

@@ -797,27 +797,7 @@ static medsec_err write_vulnerability(struct adv *a, double *top)
             cve = f->aliases[k];
     if (cve)
         medsec_jsonw_kv_string(w, "cve", cve);
-    bool ids = false;
-    size_t nal = f ? f->naliases : 0;
-    for (size_t k = 0; k <= nal; k++) {
-        const char *id = k ? f->aliases[k - 1] : a->vuln;
-        if (id == cve || (cve && !strcmp(id, cve)))
-            continue;
-        if (!ids) {
-            medsec_jsonw_key(w, "ids");
-            medsec_jsonw_array_begin(w);
-            ids = true;
-        }
-        medsec_jsonw_object_begin(w);
-        medsec_jsonw_kv_string(w, "system_name",
-                               !strncmp(id, "GHSA-", 5) ? "GitHub Advisory"
-                               : medsec_vex_is_cve(id)  ? "CVE"
-                                                        : "OSV");
-        medsec_jsonw_kv_string(w, "text", id);
-        medsec_jsonw_object_end(w);
-    }
-    if (ids)
-        medsec_jsonw_array_end(w);
+    medsec_vex_csaf_ids(w, a->vuln, f ? f->aliases : NULL, f ? f->naliases : 0, cve);
 
     const char *what = NULL;
     for (size_t i = 0; i < a->nr && !what; i++)

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "medsec/json.h"
 #include "medsec/vex.h"
 
 /* A date ("YYYY-MM-DD") as a date-time at midnight UTC; date-times as they are. */
@@ -66,4 +67,29 @@ bool medsec_vex_is_cve(const char *id)
         if (!isdigit((unsigned char)*p))
             return false;
     return true;
+}
+
+void medsec_vex_csaf_ids(struct medsec_jsonw *w, const char *vuln, const char *const *aliases,
+                         size_t n, const char *cve)
+{
+    bool open = false;
+    for (size_t k = 0; k <= n; k++) {
+        const char *id = k ? aliases[k - 1] : vuln;
+        if (id == cve || (cve && !strcmp(id, cve)))
+            continue; /* written as `cve` */
+        if (!open) {
+            medsec_jsonw_key(w, "ids");
+            medsec_jsonw_array_begin(w);
+            open = true;
+        }
+        medsec_jsonw_object_begin(w);
+        medsec_jsonw_kv_string(w, "system_name",
+                               !strncmp(id, "GHSA-", 5) ? "GitHub Advisory"
+                               : medsec_vex_is_cve(id)  ? "CVE"
+                                                        : "OSV");
+        medsec_jsonw_kv_string(w, "text", id);
+        medsec_jsonw_object_end(w);
+    }
+    if (open)
+        medsec_jsonw_array_end(w);
 }

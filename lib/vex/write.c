@@ -730,26 +730,7 @@ static void write_csaf_vuln(struct wctx *c, size_t a, size_t b)
     const char *cve = c->cve[a];
     if (cve)
         medsec_jsonw_kv_string(w, "cve", cve);
-    bool ids = false;
-    for (size_t k = 0; k <= s0->naliases; k++) {
-        const char *id = k ? s0->aliases[k - 1] : s0->vuln;
-        if (id == cve)
-            continue; /* the other ids, a CVE that another entry carries among them */
-        if (!ids) {
-            medsec_jsonw_key(w, "ids");
-            medsec_jsonw_array_begin(w);
-        }
-        ids = true;
-        medsec_jsonw_object_begin(w);
-        medsec_jsonw_kv_string(w, "system_name",
-                               !strncmp(id, "GHSA-", 5) ? "GitHub Advisory"
-                               : medsec_vex_is_cve(id)  ? "CVE"
-                                                        : "OSV");
-        medsec_jsonw_kv_string(w, "text", id);
-        medsec_jsonw_object_end(w);
-    }
-    if (ids)
-        medsec_jsonw_array_end(w);
+    medsec_vex_csaf_ids(w, s0->vuln, s0->aliases, s0->naliases, cve);
 
     const char *what = NULL;
     for (size_t i = a; i < b && !what; i++)
