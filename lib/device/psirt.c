@@ -646,6 +646,28 @@ static char *dup_text(const char *s)
     return p;
 }
 
+/* One entry of list @key (remediations, threats) for release @i's group @g: written by the first
+ * release of the group only, with category @cat, details g->b and the group's product ids; the
+ * list is opened at its first entry (*@open). */
+static void group_entry(struct adv *a, bool *open, const char *key, size_t i,
+                        const struct group_key *g, const char *cat)
+{
+    struct medsec_jsonw *w = &a->w;
+    for (size_t j = 0; j < i; j++)
+        if (in_group(&a->r[j], g))
+            return;
+    if (!*open) {
+        medsec_jsonw_key(w, key);
+        medsec_jsonw_array_begin(w);
+        *open = true;
+    }
+    medsec_jsonw_object_begin(w);
+    medsec_jsonw_kv_string(w, "category", cat);
+    medsec_jsonw_kv_string(w, "details", g->b);
+    pids(a, "product_ids", in_group, g);
+    medsec_jsonw_object_end(w);
+}
+
 /* The remediations: one per (category, text), with the releases that share it. */
 static medsec_err write_remediations(struct adv *a)
 {
@@ -663,21 +685,7 @@ static medsec_err write_remediations(struct adv *a)
             if (!text)
                 return MEDSEC_ENOMEM;
             struct group_key g = {kind, cat, text, a};
-            bool first = true; /* the first release of its group writes it */
-            for (size_t j = 0; j < i && first; j++)
-                first = !in_group(&a->r[j], &g);
-            if (first) {
-                if (!open) {
-                    medsec_jsonw_key(w, "remediations");
-                    medsec_jsonw_array_begin(w);
-                    open = true;
-                }
-                medsec_jsonw_object_begin(w);
-                medsec_jsonw_kv_string(w, "category", cat);
-                medsec_jsonw_kv_string(w, "details", text);
-                pids(a, "product_ids", in_group, &g);
-                medsec_jsonw_object_end(w);
-            }
+            group_entry(a, &open, "remediations", i, &g, cat);
             medsec_free(text);
         }
     if (open)
@@ -937,21 +945,7 @@ static medsec_err write_vulnerability(struct adv *a, double *top)
         if (!text)
             return MEDSEC_ENOMEM;
         struct group_key g = {2, NULL, text, a};
-        bool first = true;
-        for (size_t j = 0; j < i && first; j++)
-            first = !in_group(&a->r[j], &g);
-        if (first) {
-            if (!open) {
-                medsec_jsonw_key(w, "threats");
-                medsec_jsonw_array_begin(w);
-                open = true;
-            }
-            medsec_jsonw_object_begin(w);
-            medsec_jsonw_kv_string(w, "category", "impact");
-            medsec_jsonw_kv_string(w, "details", text);
-            pids(a, "product_ids", in_group, &g);
-            medsec_jsonw_object_end(w);
-        }
+        group_entry(a, &open, "threats", i, &g, "impact");
         medsec_free(text);
     }
     if (open)
