@@ -321,19 +321,26 @@ static const char finding_model[] =
     "    - {exploitability: low, cells: [acceptable, tolerable]}\n"
     "    - {exploitability: high, cells: [acceptable, unacceptable]}\n";
 
-static void test_findings(void **state)
+/* A security file from text; the test fails with its diagnostics when it does not load. */
+static struct medsec_model *parse_model(const char *text)
 {
-    (void)state;
     struct medsec_model *m = NULL;
     struct medsec_diags d = MEDSEC_DIAGS_INIT;
     struct medsec_error err;
-    if (medsec_model_parse(finding_model, strlen(finding_model), "t.yaml", NULL, NULL, &m, &d,
-                           &err) != MEDSEC_OK) {
+    if (medsec_model_parse(text, strlen(text), "t.yaml", NULL, NULL, &m, &d, &err) != MEDSEC_OK) {
         for (size_t i = 0; i < d.n; i++)
             print_error("%u:%u: %s\n", d.v[i].line, d.v[i].column, d.v[i].msg);
         fail();
     }
     medsec_diags_release(&d);
+    return m;
+}
+
+static void test_findings(void **state)
+{
+    (void)state;
+    struct medsec_model *m = parse_model(finding_model);
+    struct medsec_error err;
     struct medsec_risk_register reg;
     memset(&reg, 0, sizeof reg);
     assert_int_equal(medsec_risk_register_from_model(&reg, m, &err), MEDSEC_OK);
@@ -453,16 +460,8 @@ static const char context_model[] =
 static void test_finding_contexts(void **state)
 {
     (void)state;
-    struct medsec_model *m = NULL;
-    struct medsec_diags d = MEDSEC_DIAGS_INIT;
+    struct medsec_model *m = parse_model(context_model);
     struct medsec_error err;
-    if (medsec_model_parse(context_model, strlen(context_model), "t.yaml", NULL, NULL, &m, &d,
-                           &err) != MEDSEC_OK) {
-        for (size_t i = 0; i < d.n; i++)
-            print_error("%u:%u: %s\n", d.v[i].line, d.v[i].column, d.v[i].msg);
-        fail();
-    }
-    medsec_diags_release(&d);
     static const char net_i[] = "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:N/I:H/A:N";
     const struct medsec_risk_finding f[] = {
         {"CVE-1", NULL, 0, "fw.json", "fw/xml", "expat", "1", net_i, false, -1, NULL, NULL, 0},
@@ -515,6 +514,7 @@ static void test_finding_contexts(void **state)
     assert_false(c[6].authenticated);
     /* a security file without a risk matrix: an error that says so */
     struct medsec_model *bare = NULL;
+    struct medsec_diags d = MEDSEC_DIAGS_INIT;
     const char *cut = strstr(context_model, "risk_matrix:");
     assert_int_equal(medsec_model_parse(context_model, (size_t)(cut - context_model), "t.yaml",
                                         NULL, NULL, &bare, &d, &err),
