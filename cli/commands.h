@@ -4,6 +4,7 @@
 #define MEDSEC_COMMANDS_H
 
 int cmd_advisory(int argc, char **argv);
+int cmd_docs(int argc, char **argv);
 int cmd_cvss(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_dfd(int argc, char **argv);

@@ -11,6 +11,7 @@ const struct cmd medsec_commands[] = {
     {"db", cmd_db, "import, update and inspect the local vulnerability database"},
     {"dfd", cmd_dfd, "draw a device's data-flow diagram with trust zones (SVG or DOT)"},
     {"diff", cmd_diff, "what changed between two releases: components, findings, risks"},
+    {"docs", cmd_docs, "the regulatory documents: EU file, FDA set, GSPR, IFU, HDO, MDS2"},
     {"gate", cmd_gate, "the release gate: a policy's rules on a device, exit 1 when one fails"},
     {"help", cmd_help, "show help for medsec or one of its commands"},
     {"risk", cmd_risk,

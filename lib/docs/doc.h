@@ -1,0 +1,154 @@
+/*
+ * lib/docs/doc.h: the document model the generators write into and the renderers read
+ * (Markdown, HTML, JSON). A document is a list of blocks: headings, paragraphs, lists, tables,
+ * figures (SVG) and callouts. Text is plain: the renderers escape it. Builder calls never fail:
+ * the first allocation failure is kept in the set (docs_failed) and later calls do nothing, so a
+ * generator writes straight through and returns docs_status(g) at its end.
+ */
+#ifndef MEDSEC_DOCS_DOC_H
+#define MEDSEC_DOCS_DOC_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "medsec/arena.h"
+#include "medsec/docs.h"
+#include "medsec/model.h"
+
+enum doc_block_kind {
+    DOC_HEADING, /* level 1..4, anchor */
+    DOC_PARA,    /* text */
+    DOC_LIST,    /* items (ordered or not) */
+    DOC_TABLE,   /* head + rows of ncols cells */
+    DOC_FIGURE,  /* svg text + caption (text) */
+    DOC_CALLOUT, /* callout kind + text */
+    DOC_KV       /* a two-column "field: value" block (document control, properties) */
+};
+
+enum doc_callout { DOC_NOTE, DOC_WARNING, DOC_GAP };
+
+struct doc_block {
+    enum doc_block_kind kind;
+    int level;          /* heading level; list: 1 = ordered */
+    const char *anchor; /* heading: the id other documents refer to (may be NULL) */
+    const char *text;   /* heading, paragraph, figure caption, callout */
+    enum doc_callout callout;
+    const char *svg;    /* figure */
+    size_t ncols;       /* table, kv (2) */
+    const char **head;  /* table: ncols headers */
+    const char **cells; /* table/kv: row after row, ncols each; list: the items */
+    size_t nrows;       /* complete rows (list: items) */
+    size_t ncells;      /* cells written (a last row may be partial while being written) */
+    struct doc_block *next;
+};
+
+struct doc {
+    const char *id;      /* file name stem: "eu-technical-documentation" */
+    const char *title;   /* "Technical documentation: cybersecurity" */
+    const char *group;   /* "EU MDR", "FDA premarket", "Hospital", "Checklists" */
+    const char *purpose; /* one sentence under the title: who reads it, which clause asks for it */
+    struct doc_block *first, *last;
+    struct doc *next;
+};
+
+/* An extra file written beside the documents (MEDSEC_DOCS_FILES): OUT/files/<name>. */
+struct doc_file {
+    const char *name; /* "sbom-cyclonedx.json", "mds2.xlsx", "views/global-system.svg" */
+    const char *media_type;
+    const void *data;
+    size_t len;
+    struct doc_file *next;
+};
+
+/* A generator's own data for medsec_docs_json: "key": <json>. */
+struct doc_data {
+    const char *key;
+    const char *json;
+    struct doc_data *next;
+};
+
+struct medsec_docs {
+    struct medsec_arena arena;
+    medsec_err failed; /* the first failure of a builder call */
+    struct doc *first, *last;
+    struct medsec_docs_gap *gaps;
+    size_t ngaps, capgaps;
+    struct doc_file *files, *lastfile;
+    struct doc_data *data, *lastdata;
+    /* document control */
+    const char *device;  /* the device's name */
+    const char *version; /* the release documented */
+    const char *date;    /* YYYY-MM-DD */
+    const char *source_commit;
+    const char *templates;
+    char content_hash[65]; /* SHA-256 of the security file and the files it names, hex */
+};
+
+/* What a generator gets: the device, its model, the release, the options. */
+struct docs_gen {
+    struct medsec_docs *set;
+    struct medsec_device *dev;
+    const struct medsec_model *model;
+    const struct medsec_model_version *release; /* the release documented */
+    const struct medsec_docs_opts *opts;        /* never NULL; opts->version may be NULL */
+    struct medsec_error *err;
+};
+
+/* A generator adds its documents (and gaps, files, data) to g->set. It returns MEDSEC_OK, or a
+ * failure with g->err filled (builder failures: return docs_status(g)). */
+typedef medsec_err (*docs_generator_fn)(struct docs_gen *g);
+
+/* ---- builders ---- */
+struct doc *doc_new(struct medsec_docs *s, const char *id, const char *group, const char *title,
+                    const char *purpose);
+void doc_heading(struct doc *d, int level, const char *anchor, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+void doc_para(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void doc_callout(struct doc *d, enum doc_callout kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A list: doc_list, then doc_item per entry. */
+void doc_list(struct doc *d, bool ordered);
+void doc_item(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A table: doc_table with its headers, then per row doc_row (ncols cells; NULL cells are empty)
+ * or doc_cell per cell (a row is complete after ncols cells). */
+void doc_table(struct doc *d, size_t ncols, const char *const *head);
+void doc_row(struct doc *d, const char *const *cells);
+void doc_cell(struct doc *d, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Field: value pairs (doc_kv_begin, then doc_kv per pair). */
+void doc_kv_begin(struct doc *d);
+void doc_kv(struct doc *d, const char *field, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+/* A figure: @svg (copied) with its caption. */
+void doc_figure(struct doc *d, const char *svg, size_t len, const char *caption);
+/* Record a gap (area, item, text) against document @d and show it there as a GAP callout. */
+void doc_gap(struct doc *d, const char *area, const char *item, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* An extra file (copied). */
+void docs_file(struct medsec_docs *s, const char *name, const char *media_type, const void *data,
+               size_t len);
+/* A generator's data for medsec_docs_json (the JSON text is copied; it must be one value). */
+void docs_data(struct medsec_docs *s, const char *key, const char *json, size_t len);
+
+/* printf into the set's arena (NULL after a failure). */
+const char *docs_strf(struct medsec_docs *s, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* The set's first builder failure as an error in g->err (MEDSEC_OK when none). */
+medsec_err docs_status(struct docs_gen *g);
+/* The set a document belongs to. */
+struct medsec_docs *doc_set(struct doc *d);
+
+/* ---- generators (one file each) ---- */
+medsec_err docs_gen_eu(struct docs_gen *g);   /* eu.c: MDR Annex II/III security part */
+medsec_err docs_gen_fda(struct docs_gen *g);  /* fda.c: FDA premarket set, views, SBOM export */
+medsec_err docs_gen_gspr(struct docs_gen *g); /* gspr.c: GSPR checklist, IEC 81001-5-1 matrix */
+medsec_err docs_gen_ifu(struct docs_gen *g);  /* ifu.c: IFU security section, HDO manual */
+medsec_err docs_gen_mds2(struct docs_gen *g); /* mds2.c: MDS2 form (document, XLSX, CSV, JSON) */
+
+/* ---- renderers ---- */
+medsec_err docs_render_markdown(const struct medsec_docs *s, const struct doc *d,
+                                struct medsec_buf *out);
+medsec_err docs_render_html(const struct medsec_docs *s, const struct doc *d,
+                            struct medsec_buf *out, struct medsec_error *err);
+
+#endif
