@@ -145,6 +145,17 @@ medsec_err docs_gen_gspr(struct docs_gen *g); /* gspr.c: GSPR checklist, IEC 810
 medsec_err docs_gen_ifu(struct docs_gen *g);  /* ifu.c: IFU security section, HDO manual */
 medsec_err docs_gen_mds2(struct docs_gen *g); /* mds2.c: MDS2 form (document, XLSX, CSV, JSON) */
 
+/* Shared sections, called by the generators above (views.c, sbomdoc.c). */
+/* The four FDA architecture views (global system, multi-patient harm, updatability/patchability,
+ * security use cases), each an SVG figure in @d under a heading of @level, and a file
+ * views/<name>.svg. */
+medsec_err docs_arch_views(struct docs_gen *g, struct doc *d, int level);
+/* The SBOM summary of the release (every component with its level of support and end of support)
+ * into @d under a heading of @level; the first call also adds the machine-readable exports
+ * (files sbom/<name>.cdx.json, CycloneDX 1.6 with support as properties, and sbom/<name>.spdx.json,
+ * SPDX 2.3). */
+medsec_err docs_sbom_section(struct docs_gen *g, struct doc *d, int level);
+
 /* ---- renderers ---- */
 medsec_err docs_render_markdown(const struct medsec_docs *s, const struct doc *d,
                                 struct medsec_buf *out);
