@@ -386,18 +386,37 @@ static enum mds2_answer rule_cap(struct mds2 *x, const char *arg)
 
 /* ---- personal health data ---- */
 
-static bool flow_phi_between(struct mds2 *x, size_t f, bool (*want)(struct mds2 *, size_t))
+static bool is_phi_flow(struct mds2 *x, size_t f)
 {
-    return x->flow_phi[f] && want(x, f);
+    return x->flow_phi[f];
 }
+
+static enum mds2_answer flows_where(struct mds2 *x, bool (*pre)(struct mds2 *, size_t),
+                                    bool (*want)(struct mds2 *, size_t), const char *label,
+                                    const char *none, enum mds2_answer otherwise);
 
 /* Collect the phi flows @want accepts; Yes with them, else @none in the note and @otherwise. */
 static enum mds2_answer phi_flows(struct mds2 *x, bool (*want)(struct mds2 *, size_t),
                                   const char *label, const char *none, enum mds2_answer otherwise)
 {
+    return flows_where(x, is_phi_flow, want, label, none, otherwise);
+}
+
+static bool any_flow(struct mds2 *x, size_t f)
+{
+    (void)x;
+    (void)f;
+    return true;
+}
+
+/* The flows @pre and @want accept: Yes citing them; else @none in the note and @otherwise. */
+static enum mds2_answer flows_where(struct mds2 *x, bool (*pre)(struct mds2 *, size_t),
+                                    bool (*want)(struct mds2 *, size_t), const char *label,
+                                    const char *none, enum mds2_answer otherwise)
+{
     size_t n = 0;
     for (size_t f = 0; f < x->m->nflows; f++)
-        if (flow_phi_between(x, f, want)) {
+        if (pre(x, f) && want(x, f)) {
             if (!n)
                 note(x, "%s: ", label);
             cite(x, n++ ? ", " : "", x->m->flows[f].id);
@@ -406,13 +425,6 @@ static enum mds2_answer phi_flows(struct mds2 *x, bool (*want)(struct mds2 *, si
         return MDS2_YES;
     note(x, "%s", none);
     return otherwise;
-}
-
-static bool any_flow(struct mds2 *x, size_t f)
-{
-    (void)x;
-    (void)f;
-    return true;
 }
 
 static enum mds2_answer rule_phi_any(struct mds2 *x, const char *arg)
@@ -670,44 +682,75 @@ static enum mds2_answer rule_phi_cable_only(struct mds2 *x, const char *arg)
     return other ? MDS2_NO : MDS2_YES;
 }
 
-static enum mds2_answer rule_phi_encrypted(struct mds2 *x, const char *arg)
+static int flow_encrypted(const struct medsec_model_flow *f)
 {
-    (void)arg;
+    return f->encrypted;
+}
+
+static int flow_authenticated(const struct medsec_model_flow *f)
+{
+    return f->authenticated;
+}
+
+/* Do all flows @want accepts have property @attr (stated true, or a control claiming @code on
+ * them)? Yes; No naming those stated false; a gap while some do not say; N/A without such flows.
+ * @what names the flows and the property ("flows carrying phi out of the device", "encrypted"). */
+static enum mds2_answer flows_hold(struct mds2 *x, bool (*want)(struct mds2 *, size_t),
+                                   int (*attr)(const struct medsec_model_flow *),
+                                   enum medsec_capability code, const char *what,
+                                   const char *property)
+{
     size_t n = 0, bad = 0, unknown = 0;
     for (size_t f = 0; f < x->m->nflows; f++) {
         const struct medsec_model_flow *fl = &x->m->flows[f];
-        if (!phi_out(x, f))
+        if (!want(x, f))
             continue;
         n++;
-        if (fl->encrypted == 1 || covered(x->m, fl->id, MEDSEC_CAP_TXCF))
+        if (attr(fl) == 1 || covered(x->m, fl->id, code))
             continue;
-        if (fl->encrypted == 0)
-            cite(x, bad++ ? ", " : "Not encrypted: ", fl->id);
+        if (attr(fl) == 0)
+            cite(x, bad++ ? ", " : docs_strf(x->s, "Not %s: ", property), fl->id);
         else
             unknown++;
     }
     if (!n) {
-        note(x, "No flow carries phi out of the device.");
+        note(x, "No %s.", what);
         return MDS2_NA;
     }
     if (bad)
         return MDS2_NO;
     if (unknown) {
-        note(x,
-             "%zu flows carrying phi out of the device neither state encrypted nor have a TXCF "
-             "control.",
-             unknown);
+        note(x, "%zu %s neither state %s nor have a %s control.", unknown, what, property,
+             medsec_capability_name(code));
         return MDS2_GAP;
     }
-    note(x,
-         "All %zu flows carrying phi out of the device are encrypted (encrypted: true or a TXCF "
-         "control).",
-         n);
+    note(x, "All %zu %s are %s (%s: true or a %s control).", n, what, property, property,
+         medsec_capability_name(code));
     size_t k = 0;
     for (size_t f = 0; f < x->m->nflows; f++)
-        if (phi_out(x, f))
+        if (want(x, f))
             cite(x, k++ ? ", " : " ", x->m->flows[f].id);
     return MDS2_YES;
+}
+
+static enum mds2_answer rule_phi_encrypted(struct mds2 *x, const char *arg)
+{
+    (void)arg;
+    return flows_hold(x, phi_out, flow_encrypted, MEDSEC_CAP_TXCF,
+                      "flows carrying phi out of the device", "encrypted");
+}
+
+static bool system_link(struct mds2 *x, size_t f)
+{
+    enum medsec_channel ch = medsec_model_flow_channel(x->m, &x->m->flows[f], NULL);
+    return with_system(x, f) && (ch == MEDSEC_CHANNEL_NETWORK || ch == MEDSEC_CHANNEL_WIRELESS);
+}
+
+static enum mds2_answer rule_authenticated_links(struct mds2 *x, const char *arg)
+{
+    (void)arg;
+    return flows_hold(x, system_link, flow_authenticated, MEDSEC_CAP_NAUT,
+                      "network or wireless flows with other systems", "authenticated");
 }
 
 /* The answer already given to question @id (MDS2_GAP when not yet answered). */
@@ -731,43 +774,6 @@ static enum mds2_answer rule_txcf_configurable(struct mds2 *x, const char *arg)
     return MDS2_GAP;
 }
 
-static enum mds2_answer rule_authenticated_links(struct mds2 *x, const char *arg)
-{
-    (void)arg;
-    size_t n = 0, bad = 0, unknown = 0;
-    for (size_t f = 0; f < x->m->nflows; f++) {
-        const struct medsec_model_flow *fl = &x->m->flows[f];
-        enum medsec_channel ch = medsec_model_flow_channel(x->m, fl, NULL);
-        if (!with_system(x, f) || (ch != MEDSEC_CHANNEL_NETWORK && ch != MEDSEC_CHANNEL_WIRELESS))
-            continue;
-        n++;
-        if (fl->authenticated == 1 || covered(x->m, fl->id, MEDSEC_CAP_NAUT))
-            continue;
-        if (fl->authenticated == 0)
-            cite(x, bad++ ? ", " : "Unauthenticated: ", fl->id);
-        else
-            unknown++;
-    }
-    if (!n) {
-        note(x, "The device has no network or wireless flow with another system.");
-        return MDS2_NA;
-    }
-    if (bad)
-        return MDS2_NO;
-    if (unknown) {
-        note(x,
-             "%zu network flows with other systems neither state authenticated nor have a NAUT "
-             "control.",
-             unknown);
-        return MDS2_GAP;
-    }
-    note(x,
-         "All %zu network and wireless flows with other systems are authenticated "
-         "(authenticated: true or a NAUT control).",
-         n);
-    return MDS2_YES;
-}
-
 /* ---- audit ---- */
 
 static bool audit_out(struct mds2 *x, size_t f)
@@ -780,17 +786,7 @@ static bool audit_out(struct mds2 *x, size_t f)
 static enum mds2_answer audit_flows(struct mds2 *x, bool (*want)(struct mds2 *, size_t),
                                     const char *label, const char *none)
 {
-    size_t n = 0;
-    for (size_t f = 0; f < x->m->nflows; f++)
-        if (audit_out(x, f) && want(x, f)) {
-            if (!n)
-                note(x, "%s: ", label);
-            cite(x, n++ ? ", " : "", x->m->flows[f].id);
-        }
-    if (n)
-        return MDS2_YES;
-    note(x, "%s", none);
-    return MDS2_NO;
+    return flows_where(x, audit_out, want, label, none, MDS2_NO);
 }
 
 static enum mds2_answer rule_audit_export(struct mds2 *x, const char *arg)
@@ -989,17 +985,7 @@ static bool inside_customer(struct mds2 *x, size_t f)
 static enum mds2_answer any_flows(struct mds2 *x, bool (*want)(struct mds2 *, size_t),
                                   const char *label, const char *none)
 {
-    size_t n = 0;
-    for (size_t f = 0; f < x->m->nflows; f++)
-        if (want(x, f)) {
-            if (!n)
-                note(x, "%s: ", label);
-            cite(x, n++ ? ", " : "", x->m->flows[f].id);
-        }
-    if (n)
-        return MDS2_YES;
-    note(x, "%s", none);
-    return MDS2_NO;
+    return flows_where(x, any_flow, want, label, none, MDS2_NO);
 }
 
 static enum mds2_answer rule_conn_internal(struct mds2 *x, const char *arg)
