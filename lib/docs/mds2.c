@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 #include <xlsxwriter.h>
@@ -46,7 +47,8 @@ struct mds2 {
     char *text; /* the parsed copy of the questions */
     struct mds2_q *q;
     size_t nq;
-    bool *item_phi, *flow_phi; /* per item / flow: holds or carries personal health data */
+    bool *item_phi, *flow_phi;   /* per item / flow: holds or carries personal health data */
+    enum medsec_capability code; /* rule_cap's code, for its control filter */
     struct medsec_buf note, src;
 };
 
@@ -278,47 +280,70 @@ static enum mds2_answer rule_diagram(struct mds2 *x, const char *arg)
 }
 
 /* Hardware or firmware of its own: the device is not software only. */
-static enum mds2_answer rule_samd(struct mds2 *x, const char *arg)
+/* Cite the device's items @want accepts (with @arg) after @label; Yes (or @yes) when there are
+ * some, else @none in the note and @otherwise. */
+static enum mds2_answer items_where(struct mds2 *x,
+                                    bool (*want)(struct mds2 *, const struct medsec_model_item *,
+                                                 const char *),
+                                    const char *arg, const char *label, enum mds2_answer yes,
+                                    const char *none, enum mds2_answer otherwise)
 {
-    (void)arg;
     size_t n = 0;
     for (size_t i = 0; i < x->m->nitems; i++) {
         const struct medsec_model_item *it = &x->m->items[i];
-        if (is_device_item(it) && (is_kind(it, "hardware") || is_kind(it, "firmware"))) {
-            if (!n)
-                note(x, "Hardware or firmware items: ");
-            cite(x, n++ ? ", " : "", it->id);
-        }
+        if (!is_device_item(it) || !want(x, it, arg))
+            continue;
+        if (!n)
+            note(x, "%s%s: ", x->note.len ? "; " : "", label);
+        cite(x, n++ ? ", " : "", it->id);
     }
     if (n)
-        return MDS2_NO;
-    note(x, "The security file names no hardware or firmware item of the device, but does not "
-            "state that the device is software only.");
-    return MDS2_GAP;
+        return yes;
+    if (*none)
+        note(x, "%s%s", x->note.len ? " " : "", none);
+    return otherwise;
+}
+
+static bool item_hardware(struct mds2 *x, const struct medsec_model_item *it, const char *arg)
+{
+    (void)x;
+    (void)arg;
+    return is_kind(it, "hardware") || is_kind(it, "firmware");
+}
+
+static bool item_kind(struct mds2 *x, const struct medsec_model_item *it, const char *kind)
+{
+    (void)x;
+    return is_kind(it, kind);
+}
+
+static bool item_software(struct mds2 *x, const struct medsec_model_item *it, const char *arg)
+{
+    (void)x;
+    (void)arg;
+    return it->element == MEDSEC_ELEMENT_PROCESS && !is_kind(it, "hardware");
+}
+
+static bool item_phi(struct mds2 *x, const struct medsec_model_item *it, const char *kind)
+{
+    return x->item_phi[it - x->m->items] && (!kind || is_kind(it, kind));
+}
+
+static enum mds2_answer rule_samd(struct mds2 *x, const char *arg)
+{
+    (void)arg;
+    /* hardware or firmware of its own: the device is not software only */
+    return items_where(x, item_hardware, NULL, "Hardware or firmware items", MDS2_NO,
+                       "The security file names no hardware or firmware item of the device, but "
+                       "does not state that the device is software only.",
+                       MDS2_GAP);
 }
 
 /* Items of the device of @kind (operating_system, firmware ...). */
 static enum mds2_answer items_of_kind(struct mds2 *x, const char *kind, const char *what)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < x->m->nitems; i++) {
-        const struct medsec_model_item *it = &x->m->items[i];
-        if (is_device_item(it) && is_kind(it, kind)) {
-            if (!n)
-                note(x, "%s: ", what);
-            cite(x, n++ ? ", " : "", it->id);
-        }
-    }
-    if (n)
-        return MDS2_YES;
-    note(x, "No item of the device is of kind %s.", kind);
-    return MDS2_NO;
-}
-
-static enum mds2_answer rule_samd_os(struct mds2 *x, const char *arg)
-{
-    (void)arg;
-    return items_of_kind(x, "operating_system", "Operating system");
+    return items_where(x, item_kind, kind, what, MDS2_YES,
+                       docs_strf(x->s, "No item of the device is of kind %s.", kind), MDS2_NO);
 }
 
 static enum mds2_answer rule_has_os(struct mds2 *x, const char *arg)
@@ -336,51 +361,38 @@ static enum mds2_answer rule_has_firmware(struct mds2 *x, const char *arg)
 static enum mds2_answer rule_software(struct mds2 *x, const char *arg)
 {
     (void)arg;
-    size_t n = 0;
-    for (size_t i = 0; i < x->m->nitems; i++) {
-        const struct medsec_model_item *it = &x->m->items[i];
-        if (is_device_item(it) && it->element == MEDSEC_ELEMENT_PROCESS &&
-            !is_kind(it, "hardware")) {
-            if (!n)
-                note(x, "Software items: ");
-            cite(x, n++ ? ", " : "", it->id);
-        }
-    }
-    if (n)
-        return MDS2_YES;
-    note(x, "The security file names no software item of the device.");
-    return MDS2_NO;
+    return items_where(x, item_software, NULL, "Software items", MDS2_YES,
+                       "The security file names no software item of the device.", MDS2_NO);
 }
 
 /* A control claiming @code: Yes with the implemented and verified ones; No when there is none
  * (planned ones and ones claiming the code against its meaning named in the note). */
+static bool claims_code(struct mds2 *x, const struct medsec_model_control *c)
+{
+    return medsec_model_control_claims(x->m, c, x->code);
+}
+
+static enum mds2_answer
+controls_where(struct mds2 *x, bool (*want)(struct mds2 *, const struct medsec_model_control *),
+               const char *none);
+
 static enum mds2_answer rule_cap(struct mds2 *x, const char *arg)
 {
-    enum medsec_capability code;
-    if (!medsec_capability_parse(arg, &code))
+    if (!medsec_capability_parse(arg, &x->code))
         return rule_gap(x, arg);
-    size_t n = 0;
-    for (size_t c = 0; c < x->m->ncontrols; c++) {
-        const struct medsec_model_control *ctl = &x->m->controls[c];
-        if (!medsec_control_status_active(ctl->status) ||
-            !medsec_model_control_claims(x->m, ctl, code))
-            continue;
-        cite(x, n++ ? "; " : "", ctl->id);
-        note(x, " (%s, %s)", medsec_control_status_name(ctl->status),
-             ctl->name ? ctl->name : "unnamed");
-    }
-    if (n)
+    const struct medsec_capability_info *info = medsec_capability_info(x->code);
+    if (controls_where(x, claims_code,
+                       docs_strf(x->s,
+                                 "No implemented control of the security file claims %s "
+                                 "(%s: %s).",
+                                 arg, info->title, info->scope)) == MDS2_YES)
         return MDS2_YES;
-    note(x, "No implemented control of the security file claims %s (%s: %s).", arg,
-         medsec_capability_info(code)->title, medsec_capability_info(code)->scope);
-    for (size_t c = 0; c < x->m->ncontrols; c++) {
-        const struct medsec_model_control *ctl = &x->m->controls[c];
-        if (!medsec_model_control_claims(x->m, ctl, code))
-            continue;
-        note(x, " Planned:");
-        cite(x, " ", ctl->id);
+    size_t n = 0;
+    for (size_t c = 0; c < x->m->ncontrols; c++)
+        if (claims_code(x, &x->m->controls[c]))
+            cite(x, n++ ? ", " : " Planned: ", x->m->controls[c].id);
+    if (n)
         note(x, ".");
-    }
     return MDS2_NO;
 }
 
@@ -432,19 +444,9 @@ static enum mds2_answer rule_phi_any(struct mds2 *x, const char *arg)
     (void)arg;
     size_t n = 0;
     for (size_t a = 0; a < x->m->nassets; a++)
-        if (medsec_strlist_has(&x->m->assets[a].functions, "phi")) {
-            if (!n)
-                note(x, "Assets with phi: ");
-            cite(x, n++ ? ", " : "", x->m->assets[a].id);
-        }
-    size_t k = 0;
-    for (size_t i = 0; i < x->m->nitems; i++)
-        if (x->item_phi[i] && is_device_item(&x->m->items[i])) {
-            if (!k)
-                note(x, "%sstores: ", n ? "; " : "");
-            cite(x, k++ ? ", " : "", x->m->items[i].id);
-        }
-    if (n || k)
+        if (medsec_strlist_has(&x->m->assets[a].functions, "phi"))
+            cite(x, n++ ? ", " : "Assets with phi: ", x->m->assets[a].id);
+    if (items_where(x, item_phi, NULL, "stores", MDS2_YES, "", MDS2_NO) == MDS2_YES || n)
         return MDS2_YES;
     return phi_flows(x, any_flow, "Flows carrying phi",
                      "No asset, data store or flow of the security file holds personal health "
@@ -454,19 +456,7 @@ static enum mds2_answer rule_phi_any(struct mds2 *x, const char *arg)
 
 static enum mds2_answer stores(struct mds2 *x, const char *kind, const char *none)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < x->m->nitems; i++) {
-        const struct medsec_model_item *it = &x->m->items[i];
-        if (!x->item_phi[i] || !is_device_item(it) || (kind && !is_kind(it, kind)))
-            continue;
-        if (!n)
-            note(x, "Data stores holding phi: ");
-        cite(x, n++ ? ", " : "", it->id);
-    }
-    if (n)
-        return MDS2_YES;
-    note(x, "%s", none);
-    return MDS2_NO;
+    return items_where(x, item_phi, kind, "Data stores holding phi", MDS2_YES, none, MDS2_NO);
 }
 
 static enum mds2_answer rule_phi_stored(struct mds2 *x, const char *arg)
@@ -1290,17 +1280,18 @@ static bool holds_credentials(const struct medsec_model_item *it)
            medsec_strlist_has(&it->data, "credentials");
 }
 
+static bool item_credentials(struct mds2 *x, const struct medsec_model_item *it, const char *arg)
+{
+    (void)x;
+    (void)arg;
+    return holds_credentials(it);
+}
+
 static enum mds2_answer rule_credentials(struct mds2 *x, const char *arg)
 {
     (void)arg;
-    size_t n = 0;
-    for (size_t i = 0; i < x->m->nitems; i++)
-        if (holds_credentials(&x->m->items[i]))
-            cite(x, n++ ? ", " : "Data stores holding credentials: ", x->m->items[i].id);
-    if (n)
-        return MDS2_YES;
-    note(x, "No data store of the device lists credentials in its data.");
-    return MDS2_GAP;
+    return items_where(x, item_credentials, NULL, "Data stores holding credentials", MDS2_YES,
+                       "No data store of the device lists credentials in its data.", MDS2_GAP);
 }
 
 static enum mds2_answer rule_credentials_secure(struct mds2 *x, const char *arg)
@@ -1546,7 +1537,6 @@ static const struct {
     {"network_use", rule_network_use},
     {"diagram", rule_diagram},
     {"samd", rule_samd},
-    {"samd_os", rule_samd_os},
     {"has_os", rule_has_os},
     {"has_firmware", rule_has_firmware},
     {"software", rule_software},
