@@ -40,6 +40,9 @@ struct mds2_q {
 
 #define MDS2_MAX_QUESTIONS 400
 
+/* The note of a question left blank starts with this, then says what is missing. */
+static const char not_answered[] = "Not answered: ";
+
 struct mds2 {
     struct docs_gen *g;
     const struct medsec_model *m;
@@ -172,10 +175,13 @@ static void cite(struct mds2 *x, const char *sep, const char *id)
 
 typedef enum mds2_answer (*mds2_rule_fn)(struct mds2 *x, const char *arg);
 
+/* No source: @arg says what the security file would have to record. */
 static enum mds2_answer rule_gap(struct mds2 *x, const char *arg)
 {
-    (void)arg;
-    note(x, "The security file has no field or element that answers this question.");
+    if (arg && *arg)
+        note(x, "The security file does not record %s.", arg);
+    else
+        note(x, "The security file has no field or element that answers this question.");
     return MDS2_GAP;
 }
 
@@ -379,7 +385,7 @@ controls_where(struct mds2 *x, bool (*want)(struct mds2 *, const struct medsec_m
 static enum mds2_answer rule_cap(struct mds2 *x, const char *arg)
 {
     if (!medsec_capability_parse(arg, &x->code))
-        return rule_gap(x, arg);
+        return rule_gap(x, NULL);
     const struct medsec_capability_info *info = medsec_capability_info(x->code);
     if (controls_where(x, claims_code,
                        docs_strf(x->s,
@@ -916,7 +922,7 @@ static enum mds2_answer rule_if(struct mds2 *x, const char *arg)
             note(x, "The device has no %s interface.", kinds[k].label);
             return MDS2_NO;
         }
-    return rule_gap(x, arg);
+    return rule_gap(x, NULL);
 }
 
 static enum mds2_answer rule_physical(struct mds2 *x, const char *arg)
@@ -962,7 +968,7 @@ static enum mds2_answer rule_ports(struct mds2 *x, const char *arg)
              n);
         return MDS2_GAP;
     }
-    note(x, " (the data-flow matrix of the HDO manual).");
+    note(x, " (interfaces[].ports).");
     return MDS2_YES;
 }
 
@@ -1643,6 +1649,9 @@ static medsec_err parse_questions(struct mds2 *x)
         q->under_parent = *rule == '^';
         q->rule = rule + q->under_parent;
         q->text = text;
+        const char *arg;
+        if (!find_rule(q->rule, &arg))
+            return MEDSEC_EINVAL; /* a rule this file does not have */
     }
     return MEDSEC_OK;
 }
@@ -1694,9 +1703,9 @@ static void answer_all(struct mds2 *x)
         } else {
             const char *arg;
             mds2_rule_fn fn = find_rule(q->rule, &arg);
-            q->answer = fn ? fn(x, arg) : rule_gap(x, arg);
+            q->answer = fn(x, arg);
         }
-        q->note = docs_strf(x->s, "%s%s", q->answer == MDS2_GAP ? "Not answered: " : "",
+        q->note = docs_strf(x->s, "%s%s", q->answer == MDS2_GAP ? not_answered : "",
                             x->note.data ? x->note.data : "");
         q->sources = docs_strf(x->s, "%s", x->src.data ? x->src.data : "");
     }
@@ -1748,7 +1757,8 @@ static void write_document(struct mds2 *x)
         }
         for (size_t k = first; k < i; k++)
             if (x->q[k].answer == MDS2_GAP)
-                doc_gap(d, "MDS2", x->q[k].id, "%s %s", x->q[k].text, x->q[k].note);
+                doc_gap(d, "MDS2", x->q[k].id, "%s %s", x->q[k].text,
+                        x->q[k].note + strlen(not_answered));
     }
 }
 
