@@ -1832,11 +1832,12 @@ static medsec_err write_csv(struct mds2 *x, struct medsec_buf *b)
     return rc;
 }
 
-/* The set's date as the workbook's creation time (UTC midnight); 0 when it has none. */
+/* The set's date as the workbook's creation time (UTC midnight). Without one, 1980-01-01 (the
+ * ZIP epoch): libxlsxwriter would take the clock for 0, and the file must not depend on it. */
 static time_t date_time(const char *date)
 {
     long days;
-    return date && medsec_date_parse(date, &days) ? (time_t)days * 86400 : 0;
+    return date && medsec_date_parse(date, &days) ? (time_t)days * 86400 : (time_t)315532800;
 }
 
 /* The workbook, laid out like the form: a title block, then one row per question under a row per
