@@ -1900,6 +1900,7 @@ static medsec_err write_xlsx(struct mds2 *x, struct medsec_buf *out)
         {"Date", x->s->date ? x->s->date : ""},
     };
     lxw_row_t row = 1;
+    bool bad = false;
     for (size_t k = 0; k < sizeof fields / sizeof *fields; k++, row++) {
         worksheet_write_string(ws, row, 0, fields[k][0], label);
         worksheet_merge_range(ws, row, 1, row, 3, fields[k][1], NULL);
@@ -1919,14 +1920,20 @@ static medsec_err write_xlsx(struct mds2 *x, struct medsec_buf *out)
         for (; i < x->nq && x->q[i].section == sec; i++, row++) {
             const struct mds2_q *q = &x->q[i];
             lxw_format *f = q->answer == MDS2_GAP ? gap : cell;
-            worksheet_write_string(ws, row, 0, q->id, f);
-            worksheet_write_string(ws, row, 1, q->text, f);
-            worksheet_write_string(ws, row, 2, answer_names[q->answer], f);
-            worksheet_write_string(ws, row, 3, q->note, f);
+            /* a cell over Excel's limit (32767 characters) would be left out: fail instead */
+            if (worksheet_write_string(ws, row, 0, q->id, f) ||
+                worksheet_write_string(ws, row, 1, q->text, f) ||
+                worksheet_write_string(ws, row, 2, answer_names[q->answer], f) ||
+                worksheet_write_string(ws, row, 3, q->note, f))
+                bad = true;
         }
     }
     if (workbook_close(wb) != LXW_NO_ERROR)
         goto out_unlink;
+    if (bad) {
+        rc = MEDSEC_ETOOBIG;
+        goto out_unlink;
+    }
     char *data = NULL;
     size_t len = 0;
     rc = medsec_file_read(path, (size_t)64 << 20, &data, &len, NULL);
