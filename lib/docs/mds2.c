@@ -1732,6 +1732,14 @@ static void write_document(struct mds2 *x)
     doc_kv(d, "Model", "%s", dev->model ? dev->model : "");
     doc_kv(d, "Version", "%s", x->g->release->version);
     doc_kv(d, "Date", "%s", x->s->date ? x->s->date : "");
+    const char *current = x->m->device.current_version;
+    if (current && strcmp(current, x->g->release->version))
+        doc_callout(d, DOC_WARNING,
+                    "This statement is for release %s, but the security file's controls, "
+                    "interfaces, flows and data describe the current version %s; only the SBOM "
+                    "and support answers are those of release %s. Check the others against that "
+                    "release before giving it to a hospital.",
+                    x->g->release->version, current, x->g->release->version);
     size_t counts[5] = {0};
     for (size_t i = 0; i < x->nq; i++)
         counts[x->q[i].answer]++;

@@ -9,6 +9,8 @@ For both examples, written twice:
   the JSON and the Markdown document; every section of the form has its rows;
 - answers are Yes, No, N/A, "See note" or blank; a blank answer is exactly a question listed under
   "unanswered" and reported as an MDS2 gap on standard error; every other answer has a note;
+- for release 2.8.7 of the pump, SBOM-1 and RDMP-3 are that release's, and the document warns that
+  the other answers come from the current version's design (the current release has no warning);
 - the two runs, a second apart, give byte-identical files (the workbook too).
 Property runs on edited copies of the infusion pump (python3-yaml):
 - no control claims AUTH: no AUTH question (nor SAHD-5.1) is Yes, AUTH-1 and AUTH-2 are No;
@@ -255,6 +257,24 @@ def main():
                     for s in q["sources"]:
                         if s not in text and not s.startswith(("device.", "versions[")):
                             fail(f"pump: {q['id']} cites {s!r}, which the security file lacks")
+
+        # an older release: its own SBOMs and support, and a warning that the rest is the design
+        # of the current version
+        old = os.path.join(tmp, "pump-2.8.7")
+        p = subprocess.run([medsec, "docs", os.path.join(root, "examples", "infusion-pump"), "-o",
+                            old, "--version", "2.8.7"], capture_output=True, text=True)
+        if p.returncode != 0:
+            fail(f"--version 2.8.7: exit {p.returncode}")
+        else:
+            ans = answers_of(check_outputs("pump-2.8.7", old, qs, p.stderr))
+            if "sbom/2.8.7/main-board.cdx.json" not in ans["SBOM-1"]["sources"]:
+                fail(f"pump-2.8.7: SBOM-1 cites {ans['SBOM-1']['sources']}")
+            if "2024-12-31" not in ans["RDMP-3"]["note"]:
+                fail(f"pump-2.8.7: RDMP-3 does not give the release's end of support")
+            for d, want in ((old, True), (os.path.join(tmp, "infusion-pump-1"), False)):
+                with open(os.path.join(d, "md", "mds2.md"), encoding="utf-8") as f:
+                    if ("describe the current version" in f.read()) != want:
+                        fail(f"{d}: the other-release warning is {'missing' if want else 'there'}")
 
         ans = run_edit(medsec, tmp, root, qs, "no-auth", no_auth)
         for qid, q in ans.items():
