@@ -51,6 +51,7 @@ struct trace {
     struct medsec_docs *s;
     const struct medsec_model *m;
     struct medsec_risk_register reg;
+    struct medsec_device_risk_stats stats; /* what the scan found (with a database) */
     const struct medsec_threat_list *threats;
     size_t above;          /* residual risks above the acceptable region */
     size_t unjustified;    /* ... of them without a benefit-risk justification */
@@ -387,8 +388,9 @@ static bool ext_system(const struct medsec_model_item *it)
 {
     if (it->element != MEDSEC_ELEMENT_EXTERNAL_ENTITY)
         return false;
-    if (it->type)
-        return !strcmp(it->type, "system") || !strcmp(it->type, "service");
+    if (it->type) /* human, user and operator are people; system, service, device are not */
+        return strcmp(it->type, "human") && strcmp(it->type, "user") &&
+               strcmp(it->type, "operator");
     return !it->kind || strcmp(it->kind, "person");
 }
 
@@ -583,6 +585,14 @@ static void g8(struct trace *t, struct row *r)
     if (!t->g->opts->db)
         rec_add(r, "vulnerability database", "not given to this run",
                 "known vulnerabilities of the components were not matched", false);
+    else
+        rec_add(r, "vulnerability database", docs_strf(t->s, "release %s", t->g->release->version),
+                docs_strf(t->s,
+                          "%zu findings in %zu SBOMs: %zu assessed in the security file, %zu "
+                          "decided by the triage file, %zu added to the register",
+                          t->stats.findings, t->stats.sboms, t->stats.assessed, t->stats.decided,
+                          t->stats.added),
+                true);
     trace_register(t, r, false);
     row_doc(r, "eu-technical-documentation");
 }
@@ -646,10 +656,7 @@ static void g14_5(struct trace *t, struct row *r)
             row_gap(t, r, "flow %s with another system states no protocol", f->id);
     }
     static const char *const parties[] = {"integrator", "hdo_it", NULL};
-    if (!trace_duties(r, m, parties, false))
-        row_gap(t, r,
-                "no duty of the integrator or HDO IT states what the connected systems "
-                "must provide");
+    trace_duties(r, m, parties, false);
     row_doc(r, "hdo-security-manual");
     row_doc(r, "mds2");
 }
@@ -704,9 +711,13 @@ static void g17_4(struct trace *t, struct row *r)
         row_gap(t, r,
                 "no assumption states the minimum hardware, IT network or IT security the "
                 "software needs");
-    static const char *const parties[] = {"operator", "integrator", "hdo_it", NULL};
+    /* whoever runs the device: the HDO, or a lay user on their own phone (not the manufacturer) */
+    static const char *const parties[] = {"operator",      "integrator", "hdo_it", "service",
+                                          "clinical_user", "patient",    NULL};
     if (!trace_duties(r, t->m, parties, false))
-        row_gap(t, r, "no duty states the IT security measures the operator must provide");
+        row_gap(t, r,
+                "no duty states the IT security measures the user or operator must "
+                "provide");
     row_doc(r, "ifu-security");
     row_doc(r, "hdo-security-manual");
 }
@@ -1481,11 +1492,11 @@ static const struct iec_def clauses[] = {
      "Findings are resolved before release; release documentation, file integrity, private-key "
      "control and decommissioning guidance.",
      i5_8},
-    {"6.1", "Security update management (6.1.1-6.1.2)",
+    {"6.1", "Maintenance plan: security update management (6.1.1-6.1.2)",
      "A maintenance plan delivers security updates in time for every supported release.", i6_1},
-    {"6.2", "Monitoring public incident reports (6.2.1)",
+    {"6.2", "Problem and modification analysis: monitoring public incident reports (6.2.1)",
      "Public vulnerability reports on the software and its components are watched.", i6_2},
-    {"6.3", "Security update verification and delivery (6.3.1-6.3.2)",
+    {"6.3", "Modification implementation: security update verification and delivery",
      "Updates are verified and their integrity and authenticity can be checked.", i6_3},
     {"7.1", "Security risk management context",
      "Harm scale, exploitability levels, acceptance criteria and the intended environment.", i7_1},
@@ -1695,7 +1706,7 @@ medsec_err docs_gen_gspr(struct docs_gen *g)
     struct row *grows = NULL, *irows = NULL;
     medsec_err rc = medsec_device_threats(g->dev, &t.threats, g->err);
     if (!rc)
-        rc = medsec_device_risks(g->dev, g->opts->db, g->release->version, &t.reg, NULL, NULL,
+        rc = medsec_device_risks(g->dev, g->opts->db, g->release->version, &t.reg, &t.stats, NULL,
                                  g->err);
     if (rc)
         goto out_release;
