@@ -205,6 +205,46 @@ static bool cites_iec(const char *src, const char *clause)
 
 typedef bool (*cites_fn)(const char *src, const char *clause);
 
+/* True when @s is one of the NULL-terminated @list. */
+static bool one_of(const char *s, const char *const *list)
+{
+    for (; s && *list; list++)
+        if (!strcmp(s, *list))
+            return true;
+    return false;
+}
+
+/* Evidence entry @ev as a record with its result; a result other than pass (or not_applicable)
+ * is a gap, said once per row (@about: what it verifies, for the gap's text; may be NULL). True
+ * when it passed. */
+static bool rec_evidence(struct trace *t, struct row *r, const struct medsec_model_evidence *ev,
+                         const char *about)
+{
+    static const char *const neutral[] = {"pass", "not_applicable", NULL};
+    const char *res = ev->result ? ev->result : "no result";
+    bool ok = ev->result && !strcmp(ev->result, "pass");
+    bool seen = rec_has(r, "evidence", ev->id);
+    rec_add(r, "evidence", ev->id, res, ok);
+    if (!seen && !one_of(ev->result, neutral))
+        row_gap(t, r, "evidence %s (%s)%s%s has result %s, not pass", ev->id,
+                ev->title ? ev->title : ev->kind, about ? ", which verifies " : "",
+                about ? about : "", res);
+    return ok;
+}
+
+/* The passing evidence that shows control @id works (medsec_model_evidence_verifies), as
+ * records. True when there is some. */
+static bool rec_control_evidence(struct trace *t, struct row *r, const char *id)
+{
+    bool shown = false;
+    for (size_t e = 0; e < t->m->nevidence; e++)
+        if (medsec_model_evidence_verifies(t->m, &t->m->evidence[e], id)) {
+            rec_add(r, "evidence", t->m->evidence[e].id, "pass", true);
+            shown = true;
+        }
+    return shown;
+}
+
 /* The evidence entries that verify requirement @rq (it, or one of its controls), as records; a
  * result other than pass is a gap. Returns how many pass. */
 static size_t trace_evidence(struct trace *t, struct row *r,
@@ -220,14 +260,7 @@ static size_t trace_evidence(struct trace *t, struct row *r,
         if (!hit)
             continue;
         any++;
-        const char *res = ev->result ? ev->result : "no result";
-        bool ok = ev->result && !strcmp(ev->result, "pass");
-        bool na = ev->result && !strcmp(ev->result, "not_applicable");
-        rec_add(r, "evidence", ev->id, res, ok);
-        pass += ok;
-        if (!ok && !na)
-            row_gap(t, r, "evidence %s (%s), which verifies %s, has result %s, not pass", ev->id,
-                    ev->title ? ev->title : ev->kind, rq->id, res);
+        pass += rec_evidence(t, r, ev, rq->id);
     }
     if (!any)
         row_gap(t, r,
@@ -276,20 +309,14 @@ static size_t trace_capabilities(struct trace *t, struct row *r, const char *con
     for (size_t i = 0; i < m->ncontrols; i++) {
         const struct medsec_model_control *c = &m->controls[i];
         bool hit = false;
-        for (const char *const *k = caps; !hit && *k; k++)
-            hit = medsec_strlist_has(&c->capabilities, *k);
+        for (size_t k = 0; !hit && k < c->capabilities.n; k++)
+            hit = one_of(c->capabilities.v[k], caps);
         if (!hit)
             continue;
         bool active = medsec_control_status_active(c->status);
         rec_add(r, "control", c->id, medsec_control_status_name(c->status), active);
         n += active;
-        bool shown = false;
-        for (size_t e = 0; e < m->nevidence; e++)
-            if (medsec_model_evidence_verifies(m, &m->evidence[e], c->id)) {
-                rec_add(r, "evidence", m->evidence[e].id, "pass", true);
-                shown = true;
-            }
-        if (active && !shown)
+        if (!rec_control_evidence(t, r, c->id) && active)
             row_gap(t, r, "control %s is %s but no passing evidence verifies it", c->id,
                     medsec_control_status_name(c->status));
     }
@@ -303,19 +330,8 @@ static size_t trace_kinds(struct trace *t, struct row *r, const char *const *kin
     const struct medsec_model *m = t->m;
     size_t pass = 0;
     for (size_t e = 0; e < m->nevidence; e++) {
-        const struct medsec_model_evidence *ev = &m->evidence[e];
-        bool hit = false;
-        for (const char *const *k = kinds; !hit && *k; k++)
-            hit = ev->kind && !strcmp(ev->kind, *k);
-        if (!hit)
-            continue;
-        const char *res = ev->result ? ev->result : "no result";
-        bool ok = ev->result && !strcmp(ev->result, "pass");
-        rec_add(r, "evidence", ev->id, res, ok);
-        pass += ok;
-        if (!ok && strcmp(res, "not_applicable"))
-            row_gap(t, r, "evidence %s (%s) has result %s, not pass", ev->id,
-                    ev->title ? ev->title : ev->kind, res);
+        if (one_of(m->evidence[e].kind, kinds))
+            pass += rec_evidence(t, r, &m->evidence[e], NULL);
     }
     return pass;
 }
@@ -335,10 +351,7 @@ static size_t trace_duties(struct row *r, const struct medsec_model *m, const ch
     size_t n = 0;
     for (size_t i = 0; i < m->nduties; i++) {
         const struct medsec_model_duty *d = &m->duties[i];
-        bool hit = !parties;
-        for (const char *const *p = parties; !hit && *p; p++)
-            hit = d->party && !strcmp(d->party, *p);
-        if (!hit || (ifu && d->in_ifu != 1))
+        if ((parties && !one_of(d->party, parties)) || (ifu && d->in_ifu != 1))
             continue;
         rec_add(r, "duty", d->id, d->party, true);
         n++;
@@ -382,6 +395,26 @@ static void trace_register(struct trace *t, struct row *r, bool unjustified_is_g
             t->unjustified > shown ? ", ..." : "");
 }
 
+/* The requirements that cite GSPR @r->item (trace_requirements); none is a gap: a technical GSPR is
+ * met through design inputs that name it. */
+static size_t need_requirements(struct trace *t, struct row *r)
+{
+    size_t n = trace_requirements(t, r, cites_gspr, r->item);
+    if (!n)
+        row_gap(t, r, "no security requirement's sources cite GSPR %s", r->item);
+    return n;
+}
+
+/* True when an implemented or verified control applies to element @id. */
+static bool covered(const struct medsec_model *m, const char *id)
+{
+    for (size_t c = 0; c < m->ncontrols; c++)
+        if (medsec_control_status_active(m->controls[c].status) &&
+            medsec_strlist_has(&m->controls[c].applies_to, id))
+            return true;
+    return false;
+}
+
 /* ---- facts decided once ---- */
 
 static bool ext_system(const struct medsec_model_item *it)
@@ -392,6 +425,15 @@ static bool ext_system(const struct medsec_model_item *it)
         return strcmp(it->type, "human") && strcmp(it->type, "user") &&
                strcmp(it->type, "operator");
     return !it->kind || strcmp(it->kind, "person");
+}
+
+/* The other device or IT system at one end of flow @f, or NULL. */
+static const struct medsec_model_item *flow_peer(const struct medsec_model *m,
+                                                 const struct medsec_model_flow *f)
+{
+    const struct medsec_model_item *a = medsec_model_find_item(m, f->from),
+                                   *b = medsec_model_find_item(m, f->to);
+    return a && ext_system(a) ? a : b && ext_system(b) ? b : NULL;
 }
 
 /* Why the device connects to other devices or IT (14.1, 14.2(d)): its interfaces on a network,
@@ -436,9 +478,7 @@ static const char *exchanges(struct trace *t)
     size_t n = 0;
     for (size_t i = 0; i < m->nflows; i++) {
         const struct medsec_model_flow *f = &m->flows[i];
-        const struct medsec_model_item *a = medsec_model_find_item(m, f->from),
-                                       *b = medsec_model_find_item(m, f->to);
-        const struct medsec_model_item *x = a && ext_system(a) ? a : b && ext_system(b) ? b : NULL;
+        const struct medsec_model_item *x = flow_peer(m, f);
         if (!x)
             continue;
         size_t l = strlen(ids);
@@ -600,8 +640,7 @@ static void g8(struct trace *t, struct row *r)
 static void g14_1(struct trace *t, struct row *r)
 {
     const struct medsec_model *m = t->m;
-    if (!trace_requirements(t, r, cites_gspr, r->item))
-        row_gap(t, r, "no security requirement's sources cite GSPR %s", r->item);
+    need_requirements(t, r);
     /* every flow to or from another device or IT system crosses the device's boundary: it must be
      * authenticated or integrity-protected, or a control must apply to it */
     for (size_t i = 0; i < m->nflows; i++) {
@@ -611,11 +650,7 @@ static void g14_1(struct trace *t, struct row *r)
             continue;
         if (!medsec_model_flow_crosses(m, f))
             continue;
-        bool covered = false;
-        for (size_t c = 0; !covered && c < m->ncontrols; c++)
-            covered = medsec_control_status_active(m->controls[c].status) &&
-                      medsec_strlist_has(&m->controls[c].applies_to, f->id);
-        if (covered || f->authenticated == 1 || f->integrity == 1)
+        if (covered(m, f->id) || f->authenticated == 1 || f->integrity == 1)
             rec_add(r, "flow", f->id, medsec_channel_name(ch), true);
         else
             row_gap(t, r,
@@ -629,8 +664,7 @@ static void g14_1(struct trace *t, struct row *r)
 
 static void g14_2d(struct trace *t, struct row *r)
 {
-    if (!trace_requirements(t, r, cites_gspr, r->item))
-        row_gap(t, r, "no security requirement's sources cite GSPR %s", r->item);
+    need_requirements(t, r);
     if (!trace_assumptions(r, t->m))
         row_gap(t, r,
                 "no assumption states the IT environment the software runs in and "
@@ -642,13 +676,10 @@ static void g14_2d(struct trace *t, struct row *r)
 static void g14_5(struct trace *t, struct row *r)
 {
     const struct medsec_model *m = t->m;
-    if (!trace_requirements(t, r, cites_gspr, r->item))
-        row_gap(t, r, "no security requirement's sources cite GSPR %s", r->item);
+    need_requirements(t, r);
     for (size_t i = 0; i < m->nflows; i++) {
         const struct medsec_model_flow *f = &m->flows[i];
-        const struct medsec_model_item *a = medsec_model_find_item(m, f->from),
-                                       *b = medsec_model_find_item(m, f->to);
-        if (!(a && ext_system(a)) && !(b && ext_system(b)))
+        if (!flow_peer(m, f))
             continue;
         if (f->protocol)
             rec_add(r, "flow", f->id, f->protocol, true);
@@ -664,8 +695,7 @@ static void g14_5(struct trace *t, struct row *r)
 static void g17_1(struct trace *t, struct row *r)
 {
     const struct medsec_model *m = t->m;
-    if (!trace_requirements(t, r, cites_gspr, r->item))
-        row_gap(t, r, "no security requirement's sources cite GSPR %s", r->item);
+    need_requirements(t, r);
     for (size_t i = 0; i < m->ncontrols; i++) {
         const struct medsec_model_control *c = &m->controls[i];
         if (medsec_control_status_active(c->status) &&
@@ -682,16 +712,8 @@ static void g17_2(struct trace *t, struct row *r)
         row_gap(t, r, "the security file states no security requirement");
     if (t->threats && t->threats->n)
         rec_add(r, "threat model", docs_strf(t->s, "%zu threats", t->threats->n), NULL, true);
-    for (size_t e = 0; e < m->nevidence; e++) {
-        const struct medsec_model_evidence *ev = &m->evidence[e];
-        const char *res = ev->result ? ev->result : "no result";
-        bool ok = ev->result && !strcmp(ev->result, "pass");
-        bool seen = rec_has(r, "evidence", ev->id); /* a requirement's: its gap is stated */
-        rec_add(r, "evidence", ev->id, res, ok);
-        if (!ok && !seen && strcmp(res, "not_applicable"))
-            row_gap(t, r, "evidence %s (%s) has result %s, not pass", ev->id,
-                    ev->title ? ev->title : ev->kind, res);
-    }
+    for (size_t e = 0; e < m->nevidence; e++)
+        rec_evidence(t, r, &m->evidence[e], NULL);
     if (!m->nevidence)
         row_gap(t, r, "the security file records no verification or validation evidence");
     if (t->iec_short)
@@ -705,8 +727,7 @@ static void g17_2(struct trace *t, struct row *r)
 
 static void g17_4(struct trace *t, struct row *r)
 {
-    if (!trace_requirements(t, r, cites_gspr, r->item))
-        row_gap(t, r, "no security requirement's sources cite GSPR %s", r->item);
+    need_requirements(t, r);
     if (!trace_assumptions(r, t->m))
         row_gap(t, r,
                 "no assumption states the minimum hardware, IT network or IT security the "
@@ -725,8 +746,7 @@ static void g17_4(struct trace *t, struct row *r)
 static void g18_8(struct trace *t, struct row *r)
 {
     const struct medsec_model *m = t->m;
-    if (!trace_requirements(t, r, cites_gspr, r->item))
-        row_gap(t, r, "no security requirement's sources cite GSPR %s", r->item);
+    need_requirements(t, r);
     static const char *const caps[] = {"AUTH", "PAUT", "NAUT", "PLOK", NULL};
     if (!trace_capabilities(t, r, caps))
         row_gap(t, r,
@@ -742,11 +762,8 @@ static void g18_8(struct trace *t, struct row *r)
 
 static void g22_1(struct trace *t, struct row *r)
 {
-    if (!trace_requirements(t, r, cites_gspr, r->item))
-        row_gap(t, r,
-                "no security requirement's sources cite GSPR %s: no design input states "
-                "which security tasks a lay user can perform",
-                r->item);
+    /* no traced requirement: no design input says which security tasks a lay user can do */
+    need_requirements(t, r);
     static const char *const parties[] = {"patient", "clinical_user", NULL};
     trace_duties(r, t->m, parties, true);
     row_doc(r, "ifu-security");
@@ -1128,27 +1145,42 @@ static void i5_4(struct trace *t, struct row *r)
     }
 }
 
-static void i_kinds(struct trace *t, struct row *r, const char *const *kinds, const char *what)
+/* The testing activities met by evidence of given kinds. */
+static const struct {
+    const char *clause;
+    const char *const kinds[5]; /* NULL-terminated */
+} testing[] = {
+    {"5.5", {"static_analysis", "code_review"}},
+    {"5.6", {"test"}},
+    {"5.7.3", {"fuzz_test", "vulnerability_scan", "sbom_review", "static_analysis"}},
+    {"5.7.4", {"penetration_test"}},
+};
+
+/* A testing activity of `testing`: evidence of its kinds. */
+static void i_testing(struct trace *t, struct row *r)
 {
+    const char *const *kinds = NULL;
+    for (size_t i = 0; !kinds && i < sizeof testing / sizeof *testing; i++)
+        if (!strcmp(testing[i].clause, r->item))
+            kinds = testing[i].kinds;
+    if (!kinds)
+        return; /* not one of them: row_close names the gap */
     trace_requirements(t, r, cites_iec, r->item);
     size_t before = r->nrec;
     trace_kinds(t, r, kinds);
-    if (r->nrec == before)
-        row_gap(t, r, "no evidence entry of kind %s", what);
+    if (r->nrec > before)
+        return;
+    char what[256] = "";
+    for (size_t i = 0; kinds[i]; i++) {
+        size_t l = strlen(what);
+        snprintf(what + l, sizeof what - l, "%s%s",
+                 !i             ? ""
+                 : kinds[i + 1] ? ", "
+                                : " or ",
+                 kinds[i]);
+    }
+    row_gap(t, r, "no evidence entry of kind %s", what);
 }
-
-static void i5_5(struct trace *t, struct row *r)
-{
-    static const char *const k[] = {"static_analysis", "code_review", NULL};
-    i_kinds(t, r, k, "static_analysis or code_review");
-}
-
-static void i5_6(struct trace *t, struct row *r)
-{
-    static const char *const k[] = {"test", NULL};
-    i_kinds(t, r, k, "test");
-}
-
 static void i5_7_1(struct trace *t, struct row *r)
 {
     const struct medsec_model *m = t->m;
@@ -1174,13 +1206,7 @@ static void i5_7_2(struct trace *t, struct row *r)
         if (!used || !medsec_control_status_active(c->status))
             continue;
         credited++;
-        bool shown = false;
-        for (size_t e = 0; e < m->nevidence; e++)
-            if (medsec_model_evidence_verifies(m, &m->evidence[e], c->id)) {
-                rec_add(r, "evidence", m->evidence[e].id, "pass", true);
-                shown = true;
-            }
-        if (shown) {
+        if (rec_control_evidence(t, r, c->id)) {
             rec_add(r, "control", c->id, "tested", true);
             continue;
         }
@@ -1197,19 +1223,6 @@ static void i5_7_2(struct trace *t, struct row *r)
                 nmiss > 8 ? ", ..." : "");
     if (!credited)
         row_gap(t, r, "the threat model credits no implemented control");
-}
-
-static void i5_7_3(struct trace *t, struct row *r)
-{
-    static const char *const k[] = {"fuzz_test", "vulnerability_scan", "sbom_review",
-                                    "static_analysis", NULL};
-    i_kinds(t, r, k, "fuzz_test, vulnerability_scan, sbom_review or static_analysis");
-}
-
-static void i5_7_4(struct trace *t, struct row *r)
-{
-    static const char *const k[] = {"penetration_test", NULL};
-    i_kinds(t, r, k, "penetration_test");
 }
 
 static void i5_7_5(struct trace *t, struct row *r)
@@ -1346,11 +1359,7 @@ static void i7_2(struct trace *t, struct row *r)
         const struct medsec_model_interface *f = &m->interfaces[i];
         if (f->debug != 1)
             continue;
-        bool covered = f->disabled_in_production == 1;
-        for (size_t c = 0; !covered && c < m->ncontrols; c++)
-            covered = medsec_control_status_active(m->controls[c].status) &&
-                      medsec_strlist_has(&m->controls[c].applies_to, f->id);
-        if (covered)
+        if (f->disabled_in_production == 1 || covered(m, f->id))
             rec_add(r, "interface", f->id, "debug port in the threat model", true);
         else
             row_gap(t, r, "debug interface %s is open in production and no control applies to it",
@@ -1474,18 +1483,18 @@ static const struct iec_def clauses[] = {
      "reviewed.",
      i5_4},
     {"5.5", "Secure implementation (5.5.1-5.5.2)",
-     "Code follows secure coding standards and is reviewed or analysed statically.", i5_5},
+     "Code follows secure coding standards and is reviewed or analysed statically.", i_testing},
     {"5.6", "Security in integration testing",
-     "The integrated software is tested for its security functions.", i5_6},
+     "The integrated software is tested for its security functions.", i_testing},
     {"5.7.1", "Security requirements testing",
      "Every security requirement is tested (function, boundaries, malformed input).", i5_7_1},
     {"5.7.2", "Threat mitigation testing",
      "Every control the threat model relies on is tested, including attempts to defeat it.",
      i5_7_2},
     {"5.7.3", "Vulnerability testing",
-     "Fuzzing, scanning for known vulnerabilities and analysis of the attack surface.", i5_7_3},
+     "Fuzzing, scanning for known vulnerabilities and analysis of the attack surface.", i_testing},
     {"5.7.4", "Penetration testing",
-     "Testers try to compromise confidentiality, integrity and availability.", i5_7_4},
+     "Testers try to compromise confidentiality, integrity and availability.", i_testing},
     {"5.7.5", "Managing conflicts of interest between testers and developers",
      "Security testers are independent of the developers of what they test.", i5_7_5},
     {"5.8", "Software release (5.8.1-5.8.7)",
@@ -1650,39 +1659,38 @@ static void write_iec(struct trace *t, const struct row *rows)
     gaps_section(d, "IEC 81001-5-1", rows, NCLAUSES);
 }
 
-static void write_data(struct trace *t, const struct row *grows, const struct row *irows)
+static void gspr_head(struct medsec_jsonw *w, size_t i)
+{
+    medsec_jsonw_kv_string(w, "gspr", gsprs[i].id);
+    medsec_jsonw_kv_string(w, "requirement", gsprs[i].requirement);
+    medsec_jsonw_kv_string(w, "mdcg_2019_16", gsprs[i].mdcg);
+}
+
+static void iec_head(struct medsec_jsonw *w, size_t i)
+{
+    medsec_jsonw_kv_string(w, "clause", clauses[i].clause);
+    medsec_jsonw_kv_string(w, "title", clauses[i].title);
+    medsec_jsonw_kv_string(w, "activity", clauses[i].activity);
+}
+
+/* The rows as the set's --json data under @key: an array of objects, each its definition's fields
+ * (@head) and the row's. */
+static void put_data(struct trace *t, const char *key, const struct row *rows, size_t n,
+                     void (*head)(struct medsec_jsonw *w, size_t i))
 {
     struct medsec_buf b = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
     medsec_jsonw_init(&w, &b, 0);
     medsec_jsonw_array_begin(&w);
-    for (size_t i = 0; i < NGSPR; i++) {
+    for (size_t i = 0; i < n; i++) {
         medsec_jsonw_object_begin(&w);
-        medsec_jsonw_kv_string(&w, "gspr", gsprs[i].id);
-        medsec_jsonw_kv_string(&w, "requirement", gsprs[i].requirement);
-        medsec_jsonw_kv_string(&w, "mdcg_2019_16", gsprs[i].mdcg);
-        row_json(&w, &grows[i]);
+        head(&w, i);
+        row_json(&w, &rows[i]);
         medsec_jsonw_object_end(&w);
     }
     medsec_jsonw_array_end(&w);
     if (medsec_jsonw_finish(&w) == MEDSEC_OK)
-        docs_data(t->s, "gspr", b.data, b.len);
-    else if (!t->s->failed)
-        t->s->failed = MEDSEC_ENOMEM;
-    medsec_buf_reset(&b);
-    medsec_jsonw_init(&w, &b, 0);
-    medsec_jsonw_array_begin(&w);
-    for (size_t i = 0; i < NCLAUSES; i++) {
-        medsec_jsonw_object_begin(&w);
-        medsec_jsonw_kv_string(&w, "clause", clauses[i].clause);
-        medsec_jsonw_kv_string(&w, "title", clauses[i].title);
-        medsec_jsonw_kv_string(&w, "activity", clauses[i].activity);
-        row_json(&w, &irows[i]);
-        medsec_jsonw_object_end(&w);
-    }
-    medsec_jsonw_array_end(&w);
-    if (medsec_jsonw_finish(&w) == MEDSEC_OK)
-        docs_data(t->s, "iec81001", b.data, b.len);
+        docs_data(t->s, key, b.data, b.len);
     else if (!t->s->failed)
         t->s->failed = MEDSEC_ENOMEM;
     medsec_buf_release(&b);
@@ -1745,7 +1753,8 @@ medsec_err docs_gen_gspr(struct docs_gen *g)
     }
     write_gspr(&t, grows);
     write_iec(&t, irows);
-    write_data(&t, grows, irows);
+    put_data(&t, "gspr", grows, NGSPR, gspr_head);
+    put_data(&t, "iec81001", irows, NCLAUSES, iec_head);
     rc = docs_status(g);
 out_release:
     medsec_free(grows);
