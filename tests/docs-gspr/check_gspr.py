@@ -152,6 +152,23 @@ def main():
         check(r["status"] != "met" and gaps(j, "GSPR", "17.4"), f"no-17.4: 17.4 is {r['status']} with no gap")
         check(not any(x["id"] == "SR-001" for x in r["records"]), "no-17.4: SR-001 still traced to 17.4")
 
+        # the same input gives the same documents, byte for byte
+        again = docs(pump, os.path.join(tmp, "pump-again"))
+        for name in ("gspr-checklist.md", "iec-81001-5-1-matrix.md"):
+            with open(os.path.join(tmp, "pump", "md", name), "rb") as a, \
+                    open(os.path.join(tmp, "pump-again", "md", name), "rb") as b2:
+                check(a.read() == b2.read(), f"pump: {name} differs between two runs")
+        check(again["data"]["gspr"] == base["data"]["gspr"], "pump: GSPR data differs between two runs")
+
+        # "GSPR 14.2" is not 14.2(d): SR-005 no longer traces to it
+        f = copy_pump(tmp, "cites-14.2", [("sources: [MDR GSPR 14.2(d), IEC 81001-5-1 5.2]",
+                                           "sources: [MDR GSPR 14.2, IEC 81001-5-1 5.2]")])
+        j = docs(f, os.path.join(tmp, "cites-14.2-out"))
+        r = rows(j)["14.2(d)"]
+        check(not any(x["id"] == "SR-005" for x in r["records"]) and
+              any("cite GSPR 14.2(d)" in t for t in gaps(j, "GSPR", "14.2(d)")),
+              "cites-14.2: SR-005 citing GSPR 14.2 still traces to 14.2(d)")
+
         # a requirement now cites 14.1: its "no requirement" gap goes away
         f = copy_pump(tmp, "cites-14.1", [("sources: [MDR GSPR 17.4, IEC 81001-5-1 5.2, MDS2 TXCF]",
                                            "sources: [MDR GSPR 17.4, MDR GSPR 14.1, IEC 81001-5-1 5.2, MDS2 TXCF]")])
