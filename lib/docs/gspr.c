@@ -523,7 +523,7 @@ static void g1(struct trace *t, struct row *r)
     for (size_t i = 0; i < t->m->nrisk_acceptance; i++) {
         const struct medsec_model_acceptance *a = &t->m->risk_acceptance[i];
         if (!a->version || !strcmp(a->version, t->g->release->version))
-            rec_add(r, "risk_acceptance", a->risk, a->date, true);
+            rec_add(r, "risk_acceptance", a->risk, NULL, true);
     }
     row_doc(r, "eu-technical-documentation");
     row_doc(r, "fda-premarket");
@@ -1528,20 +1528,31 @@ static const struct iec_def clauses[] = {
 
 /* ---- writing ---- */
 
-/* The records of @r grouped by kind: "requirement SR-001; control c-x (verified); ...". */
+/* The records of @r grouped by kind, kinds in the order they first appear: "requirement SR-001,
+ * SR-004; control c-x (verified); evidence EV-1 (pass); documents ifu-security". */
 static const char *records_text(struct trace *t, const struct row *r)
 {
     struct medsec_buf b = MEDSEC_BUF_INIT;
     for (size_t i = 0; i < r->nrec; i++) {
-        const struct record *x = &r->rec[i];
-        medsec_buf_addf(&b, "%s%s %s", i ? "; " : "", x->kind, x->id);
-        if (x->note)
-            medsec_buf_addf(&b, " (%s)", x->note);
+        bool first = true;
+        for (size_t k = 0; k < i && first; k++)
+            first = strcmp(r->rec[k].kind, r->rec[i].kind) != 0;
+        if (!first)
+            continue; /* written with its kind's first record */
+        medsec_buf_addf(&b, "%s%s ", b.len ? "; " : "", r->rec[i].kind);
+        for (size_t k = i, n = 0; k < r->nrec; k++) {
+            const struct record *x = &r->rec[k];
+            if (strcmp(x->kind, r->rec[i].kind))
+                continue;
+            medsec_buf_addf(&b, "%s%s", n++ ? ", " : "", x->id);
+            if (x->note)
+                medsec_buf_addf(&b, " (%s)", x->note);
+        }
     }
     if (r->more)
         medsec_buf_addf(&b, "; and %zu more", r->more);
     for (size_t i = 0; i < r->ndocs; i++)
-        medsec_buf_addf(&b, "%sdocument %s", (r->nrec || i) ? "; " : "", r->docs[i]);
+        medsec_buf_addf(&b, "%s%s", i ? ", " : b.len ? "; documents " : "documents ", r->docs[i]);
     const char *s = docs_strf(t->s, "%s", b.len ? b.data : "none");
     medsec_buf_release(&b);
     return s;
