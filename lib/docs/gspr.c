@@ -13,6 +13,7 @@
 #include "doc.h"
 #include "medsec/alloc.h"
 #include "medsec/file.h"
+#include "medsec/gate.h"
 #include "medsec/json.h"
 #include "medsec/risk.h"
 #include "medsec/triage.h"
@@ -1250,6 +1251,42 @@ static void i5_7_5(struct trace *t, struct row *r)
         row_gap(t, r, "no security test is on record whose tester independence could be shown");
 }
 
+/* The release decision (5.8.1): the built-in release gate (medsec/gate.h, docs/gate.md) on the
+ * release documented, on the documents' date; each failing rule is a gap. */
+static void release_gate(struct trace *t, struct row *r)
+{
+    struct medsec_gate_policy p;
+    medsec_gate_policy_default(&p);
+    struct medsec_gate_opts o = {
+        .today = t->s->date, .version = t->g->release->version, .db = t->g->opts->db};
+    struct medsec_gate_report rep = {0};
+    struct medsec_error err = {0};
+    medsec_err rc = medsec_gate_run(t->g->dev, &p, &o, &rep, &err);
+    if (rc == MEDSEC_ENOMEM && !t->s->failed)
+        t->s->failed = rc;
+    if (rc) {
+        row_gap(t, r, "the release gate could not run: %s", err.msg);
+        goto out_release;
+    }
+    rec_add(r, "release gate", docs_strf(t->s, "policy %s on %s", p.name, t->s->date),
+            docs_strf(t->s, "%zu checks, %zu failed, %zu skipped", rep.n, rep.failed, rep.skipped),
+            rep.failed == 0);
+    for (size_t i = 0; i < rep.n; i++) {
+        const struct medsec_gate_result *x = &rep.results[i];
+        if (x->outcome != MEDSEC_GATE_FAIL)
+            continue;
+        char items[768] = "";
+        for (size_t k = 0; k < x->nfailures && k < 3; k++) {
+            size_t l = strlen(items);
+            snprintf(items + l, sizeof items - l, "%s%s", k ? "; " : "", x->failures[k].item);
+        }
+        row_gap(t, r, "the release gate's rule %s fails (%s): %s%s", medsec_gate_rule_name(x->rule),
+                medsec_gate_rule_summary(x->rule), items, x->nfailures > 3 ? "; ..." : "");
+    }
+out_release:
+    medsec_gate_report_release(&rep);
+}
+
 static void i5_8(struct trace *t, struct row *r)
 {
     const struct medsec_model *m = t->m;
@@ -1271,6 +1308,7 @@ static void i5_8(struct trace *t, struct row *r)
             row_gap(t, r, "evidence %s is %s at release: its findings are not resolved", ev->id,
                     ev->result);
     }
+    release_gate(t, r);
 }
 
 static void i6_1(struct trace *t, struct row *r)
