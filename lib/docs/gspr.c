@@ -1322,20 +1322,25 @@ static void i6_1(struct trace *t, struct row *r)
                               medsec_support_level_name(m->versions[i].support),
                               m->versions[i].end_of_support ? m->versions[i].end_of_support : "?"),
                     true);
+    /* the plan: the manufacturer's own maintenance duties, and duties on installing updates (a
+     * duty that names a CSUP control) */
     size_t upd = 0;
     for (size_t i = 0; i < m->nduties; i++) {
         const struct medsec_model_duty *d = &m->duties[i];
-        for (size_t c = 0; c < d->controls.n; c++) {
+        bool hit = d->party && !strcmp(d->party, "manufacturer");
+        for (size_t c = 0; !hit && c < d->controls.n; c++) {
             const struct medsec_model_control *ctl = medsec_model_find_control(m, d->controls.v[c]);
-            if (ctl && medsec_strlist_has(&ctl->capabilities, "CSUP")) {
-                rec_add(r, "duty", d->id, d->party, true);
-                upd++;
-                break;
-            }
+            hit = ctl && medsec_strlist_has(&ctl->capabilities, "CSUP");
+        }
+        if (hit) {
+            rec_add(r, "duty", d->id, d->party, true);
+            upd++;
         }
     }
     if (!upd)
-        row_gap(t, r, "no duty tells the operator how and when to install security updates");
+        row_gap(t, r,
+                "no duty states how security updates are delivered (a manufacturer's duty) or "
+                "installed (a duty that names a CSUP control)");
 }
 
 static void i6_2(struct trace *t, struct row *r)

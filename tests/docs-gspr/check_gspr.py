@@ -72,6 +72,27 @@ def copy_pump(tmp, name, edits):
     return dst
 
 
+def golden(label, out):
+    """The two documents against tests/docs-gspr/golden/LABEL/ (reviewed output; with
+    MEDSEC_UPDATE_GOLDEN=1 the files are rewritten instead)."""
+    gdir = os.path.join(REPO, "tests", "docs-gspr", "golden", label)
+    for name in ("gspr-checklist.md", "iec-81001-5-1-matrix.md"):
+        with open(os.path.join(out, "md", name), encoding="utf-8") as f:
+            got = f.read()
+        path = os.path.join(gdir, name)
+        if os.environ.get("MEDSEC_UPDATE_GOLDEN") == "1":
+            os.makedirs(gdir, exist_ok=True)
+            with open(path, "w", encoding="utf-8") as f:
+                f.write(got)
+            continue
+        with open(path, encoding="utf-8") as f:
+            want = f.read()
+        if not check(got == want, f"{label}: {name} differs from its golden file"):
+            import difflib
+            sys.stdout.writelines(list(difflib.unified_diff(
+                want.splitlines(True), got.splitlines(True), path, "output"))[:40])
+
+
 def demote(control):
     """An edit: @control's status from verified to implemented."""
     def edit(text):
@@ -126,6 +147,7 @@ def main():
         pump = os.path.join(REPO, "examples", "infusion-pump")
         base = docs(pump, os.path.join(tmp, "pump"))
         judge_set("infusion-pump", pump, base, os.path.join(tmp, "pump"))
+        golden("infusion-pump", os.path.join(tmp, "pump"))
         b = rows(base)
         # the pump as shipped: 17.4 traced to SR-001, 14.2(d) met through SR-005 / EV-LIB-SIG
         check(b["17.4"]["status"] == "met" and any(x["id"] == "SR-001" for x in b["17.4"]["records"]),
@@ -214,6 +236,7 @@ def main():
         gl = os.path.join(REPO, "examples", "glucose-cloud")
         j = docs(gl, os.path.join(tmp, "gl"))
         judge_set("glucose-cloud", gl, j, os.path.join(tmp, "gl"))
+        golden("glucose-cloud", os.path.join(tmp, "gl"))
         check(rows(j)["22.1"]["applicable"], "glucose-cloud: 22.1 does not apply to lay users")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
