@@ -428,6 +428,13 @@ static bool ext_system(const struct medsec_model_item *it)
     return !it->kind || strcmp(it->kind, "person");
 }
 
+/* Is @ch a channel that connects the device to other devices and IT: a network, radio, field bus
+ * (the channels an attacker can reach from afar, medsec_channel_attackable) or removable media? */
+static bool connecting(enum medsec_channel ch)
+{
+    return medsec_channel_attackable(ch) || ch == MEDSEC_CHANNEL_REMOVABLE_MEDIA;
+}
+
 /* The other device or IT system at one end of flow @f, or NULL. */
 static const struct medsec_model_item *flow_peer(const struct medsec_model *m,
                                                  const struct medsec_model_flow *f)
@@ -453,8 +460,7 @@ static const char *connected(struct trace *t, const char **none)
                  medsec_channel_name(ch));
         if (f->debug == 1 && f->disabled_in_production == 1)
             continue;
-        if (ch != MEDSEC_CHANNEL_NETWORK && ch != MEDSEC_CHANNEL_WIRELESS &&
-            ch != MEDSEC_CHANNEL_FIELD_BUS && ch != MEDSEC_CHANNEL_REMOVABLE_MEDIA)
+        if (!connecting(ch))
             continue;
         size_t l = strlen(ids);
         snprintf(ids + l, sizeof ids - l, "%s%s (%s)", n ? ", " : "", f->id,
@@ -464,9 +470,19 @@ static const char *connected(struct trace *t, const char **none)
     if (n)
         return docs_strf(t->s, "applies: the device connects to other devices and IT through %s",
                          ids);
+    /* no such interface written down: a flow with another system on such a channel still is one */
+    for (size_t i = 0; i < m->nflows; i++) {
+        const struct medsec_model_flow *f = &m->flows[i];
+        const struct medsec_model_item *x = flow_peer(m, f);
+        enum medsec_channel ch = medsec_model_flow_channel(m, f, NULL);
+        if (x && connecting(ch))
+            return docs_strf(t->s, "applies: flow %s connects the device to %s over a %s channel",
+                             f->id, x->id, medsec_channel_name(ch));
+    }
     *none = docs_strf(t->s,
                       "not applicable: the device has no network, wireless, field-bus or "
-                      "removable-media interface (its interfaces: %s)",
+                      "removable-media interface (its interfaces: %s), and no data flow with "
+                      "another system on such a channel",
                       m->ninterfaces ? all : "none");
     return NULL;
 }
@@ -647,7 +663,7 @@ static void g14_1(struct trace *t, struct row *r)
     for (size_t i = 0; i < m->nflows; i++) {
         const struct medsec_model_flow *f = &m->flows[i];
         enum medsec_channel ch = medsec_model_flow_channel(m, f, NULL);
-        if (!medsec_channel_attackable(ch) && ch != MEDSEC_CHANNEL_REMOVABLE_MEDIA)
+        if (!connecting(ch))
             continue;
         if (!medsec_model_flow_crosses(m, f))
             continue;

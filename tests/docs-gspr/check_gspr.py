@@ -232,6 +232,51 @@ def main():
             check(s[g]["applicable"], f"standalone: {g} does not apply")
         check(s["18.8"]["status"] == "met", f"standalone: 18.8 is {s['18.8']['status']}")
 
+        # the same device with one flow to a lab system over the network (no interface written
+        # down for it): it connects to other IT, so 14.1, 14.2(d) and 14.5 apply again
+        net = os.path.join(tmp, "standalone-flow")
+        shutil.copytree(sa, net)
+        with open(os.path.join(net, "device.yaml"), encoding="utf-8") as f:
+            text = f.read()
+        text = text.replace("\nitems:\n", """
+  - id: hospital-network
+    name: Hospital network
+    trust: 30
+    access: network
+
+items:
+  - id: lab-system
+    name: Laboratory information system
+    kind: external_system
+    element: external_entity
+    zone: hospital-network
+    type: system
+""", 1).replace("\nassets:\n", """
+  - id: f-export
+    name: Readings exported to the laboratory system
+    from: monitor-fw
+    to: lab-system
+    channel: network
+    protocol: hl7-mllp
+    purpose: clinical_data
+    data: [vital_signs]
+    authenticated: false
+    encrypted: false
+
+assets:
+""", 1)
+        with open(os.path.join(net, "device.yaml"), "w", encoding="utf-8") as f:
+            f.write(text)
+        j = docs(net, os.path.join(tmp, "standalone-flow-out"))
+        judge_set("standalone-flow", net, j, os.path.join(tmp, "standalone-flow-out"))
+        s = rows(j)
+        for g in ("14.1", "14.2(d)", "14.5"):
+            check(s[g]["applicable"] and "f-export" in s[g]["applicability"],
+                  f"standalone-flow: {g}: {s[g]['applicability']}")
+        # unauthenticated, no integrity, no control: the flow is a 14.1 gap
+        check(any("f-export" in t for t in gaps(j, "GSPR", "14.1")),
+              "standalone-flow: the unprotected flow f-export is no 14.1 gap")
+
         # the glucose app is used by people with diabetes and carers: 22.1 applies
         gl = os.path.join(REPO, "examples", "glucose-cloud")
         j = docs(gl, os.path.join(tmp, "gl"))
