@@ -54,13 +54,14 @@ struct trace {
     struct medsec_risk_register reg;
     struct medsec_device_risk_stats stats; /* what the scan found (with a database) */
     const struct medsec_threat_list *threats;
-    size_t above;          /* residual risks above the acceptable region */
-    size_t unjustified;    /* ... of them without a benefit-risk justification */
-    bool has_triage;       /* a triage file exists (or the caller gave a triage session) */
-    bool programmable;     /* the device has a process item (software or firmware) */
-    const char *connected; /* why it connects to other devices / IT, or NULL */
-    const char *exchanges; /* why it exchanges data with other devices / IT, or NULL */
-    size_t iec_short;      /* IEC 81001-5-1 rows not met (for GSPR 17.2) */
+    size_t above;            /* residual risks above the acceptable region */
+    size_t unjustified;      /* ... of them without a benefit-risk justification */
+    bool has_triage;         /* a triage file exists (or the caller gave a triage session) */
+    bool programmable;       /* the device has a process item (software or firmware) */
+    const char *connected;   /* why it connects to other devices / IT, or NULL */
+    const char *unconnected; /* ... else why not */
+    const char *exchanges;   /* why it exchanges data with other devices / IT, or NULL */
+    size_t iec_short;        /* IEC 81001-5-1 rows not met (for GSPR 17.2) */
 };
 
 /* ---- rows ---- */
@@ -509,21 +510,24 @@ static const char *exchanges(struct trace *t)
                      n == 1 ? "" : "s", ids, n > 6 ? ", ..." : "");
 }
 
-/* Does the text name a lay user ("patient", "carer", "people with diabetes", "home")? */
-static const char *lay_word(const char *s)
+/* Does @s name a lay user or a lay setting ("patients", "carers", "people with diabetes", "home")?
+ * A nursing home is a professional setting. */
+static bool lay(const char *s)
 {
-    static const char *const words[] = {"patient",    "lay",    "carer",  "caregiver",
-                                        "care giver", "parent", "family", "people",
-                                        "consumer",   "home",   "self"};
+    static const char *const words[] = {
+        "patient", "lay person", "layperson", "lay user", "carer", "caregiver", "care giver",
+        "parent",  "family",     "people",    "consumer", "home",  "self"};
     char low[256];
     size_t n = 0;
     for (; s && *s && n + 1 < sizeof low; s++)
         low[n++] = (*s >= 'A' && *s <= 'Z') ? (char)(*s - 'A' + 'a') : *s;
     low[n] = 0;
+    if (strstr(low, "nursing home"))
+        return false;
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (strstr(low, words[i]))
-            return s;
-    return NULL;
+            return true;
+    return false;
 }
 
 static bool file_exists(const char *path)
@@ -961,11 +965,10 @@ static void gspr_applicability(struct trace *t, const struct gspr_def *def, stru
                                                "no software or firmware item (process)"));
         return;
     case CONNECTED: {
-        const char *none = NULL;
         if (t->connected)
             r->why = t->connected;
         else
-            (void)connected(t, &none), row_not_applicable(t, r, none);
+            row_not_applicable(t, r, t->unconnected);
         return;
     }
     case EXCHANGES:
@@ -980,10 +983,10 @@ static void gspr_applicability(struct trace *t, const struct gspr_def *def, stru
     case LAY: {
         const char *hit = NULL;
         for (size_t i = 0; !hit && i < m->device.intended_users.n; i++)
-            if (lay_word(m->device.intended_users.v[i]))
+            if (lay(m->device.intended_users.v[i]))
                 hit = m->device.intended_users.v[i];
         for (size_t i = 0; !hit && i < m->device.use_environments.n; i++)
-            if (lay_word(m->device.use_environments.v[i]))
+            if (lay(m->device.use_environments.v[i]))
                 hit = m->device.use_environments.v[i];
         if (hit)
             r->why = docs_strf(t->s, "applies: intended users or environments include \"%s\"", hit);
@@ -999,9 +1002,8 @@ static void gspr_applicability(struct trace *t, const struct gspr_def *def, stru
             }
             row_not_applicable(t, r,
                                docs_strf(t->s,
-                                         "not applicable: the intended users are "
-                                         "professionals (%s) and no use environment is a "
-                                         "home or lay setting",
+                                         "not applicable: no intended user (%s) and no use "
+                                         "environment names a lay person or a home setting",
                                          users));
         }
         return;
@@ -1799,8 +1801,7 @@ medsec_err docs_gen_gspr(struct docs_gen *g)
     t.has_triage = has_triage(g, t.m);
     for (size_t i = 0; i < t.m->nitems; i++)
         t.programmable |= t.m->items[i].element == MEDSEC_ELEMENT_PROCESS;
-    const char *none = NULL;
-    t.connected = connected(&t, &none);
+    t.connected = connected(&t, &t.unconnected);
     t.exchanges = exchanges(&t);
 
     /* the matrix first: GSPR 17.2 reads its outcome */
