@@ -403,7 +403,10 @@ static size_t need_requirements(struct trace *t, struct row *r)
 {
     size_t n = trace_requirements(t, r, cites_gspr, r->item);
     if (!n)
-        row_gap(t, r, "no security requirement's sources cite GSPR %s", r->item);
+        row_gap(t, r,
+                "no security requirement's sources cite GSPR %s (add \"MDR GSPR %s\" to the "
+                "sources of the requirements that meet it)",
+                r->item, r->item);
     return n;
 }
 
