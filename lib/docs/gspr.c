@@ -228,9 +228,9 @@ static bool rec_evidence(struct trace *t, struct row *r, const struct medsec_mod
     bool seen = rec_has(r, "evidence", ev->id);
     rec_add(r, "evidence", ev->id, res, ok);
     if (!seen && !one_of(ev->result, neutral))
-        row_gap(t, r, "evidence %s (%s)%s%s has result %s, not pass", ev->id,
+        row_gap(t, r, "evidence %s (%s)%s%s%s has result %s, not pass", ev->id,
                 ev->title ? ev->title : ev->kind, about ? ", which verifies " : "",
-                about ? about : "", res);
+                about ? about : "", about ? "," : "", res);
     return ok;
 }
 
@@ -1060,6 +1060,7 @@ static void i4_1_5(struct trace *t, struct row *r)
                 "no component_support entry states the level of support of a third-party "
                 "component of release %s",
                 t->g->release->version);
+    row_doc(r, "fda-premarket"); /* the SBOM with support and end of support */
 }
 
 static void i_disclosure(struct trace *t, struct row *r)
@@ -1330,6 +1331,7 @@ static void i5_8(struct trace *t, struct row *r)
                     ev->result);
     }
     release_gate(t, r);
+    row_doc(r, "hdo-security-manual"); /* end of support and decommissioning */
 }
 
 static void i6_1(struct trace *t, struct row *r)
@@ -1362,6 +1364,7 @@ static void i6_1(struct trace *t, struct row *r)
         row_gap(t, r,
                 "no duty states how security updates are delivered (a manufacturer's duty) or "
                 "installed (a duty that names a CSUP control)");
+    row_doc(r, "ifu-security"); /* the update procedure */
 }
 
 static void i6_2(struct trace *t, struct row *r)
@@ -1432,6 +1435,7 @@ static void i7_2(struct trace *t, struct row *r)
     if (m->nassets)
         rec_add(r, "assets", docs_strf(t->s, "%zu with their clinical functions", m->nassets), NULL,
                 true);
+    row_doc(r, "eu-technical-documentation"); /* the threat model */
 }
 
 static void i7_3(struct trace *t, struct row *r)
