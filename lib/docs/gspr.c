@@ -1621,7 +1621,7 @@ static const char *records_text(struct trace *t, const struct row *r)
         medsec_buf_addf(&b, "; and %zu more", r->more);
     for (size_t i = 0; i < r->ndocs; i++)
         medsec_buf_addf(&b, "%s%s", i ? ", " : b.len ? "; documents " : "documents ", r->docs[i]);
-    const char *s = docs_strf(t->s, "%s", b.len ? b.data : "none");
+    const char *s = docs_strf(t->s, "%s", b.len ? b.data : "none in the security file");
     medsec_buf_release(&b);
     return s;
 }
