@@ -1,8 +1,1184 @@
-/* ifu.c: not written yet (docs_gen_ifu adds nothing). */
+/*
+ * ifu.c: the hospital documents (docs/docs-hdo.md): the security section of the instructions for
+ * use (MDR Annex I GSPR 23.4(ab) and 23.4(g), MDCG 2019-16 §4.2; short, for users) and the
+ * administrator security manual for the hospital's IT and biomedical staff (MDCG 2019-16 §4.3;
+ * complete). Both are written topic by topic from the security file and the risk register alone;
+ * a topic the file gives no source for is a gap, never filled in.
+ */
+#include <string.h>
+#include <strings.h>
+
 #include "doc.h"
+#include "medsec/json.h"
+#include "medsec/risk.h"
+
+/* What the two documents are built from. */
+struct hdo {
+    struct docs_gen *g;
+    const struct medsec_model *m;
+    struct medsec_docs *s;
+    struct medsec_risk_register reg;
+    struct medsec_buf b; /* scratch for joined lists */
+};
+
+/* One document being written: the IFU (short) or the HDO manual (full). */
+struct out {
+    struct doc *d;
+    bool full;        /* the HDO manual */
+    const char *area; /* "IFU" or "HDO": the gap area */
+};
+
+#define IFU_ID "ifu-security"
+#define HDO_ID "hdo-security-manual"
+
+static const char *yes_no(int v)
+{
+    return v == MEDSEC_UNSTATED ? "not stated" : v ? "yes" : "no";
+}
+
+/* What an id of the shared namespace is called: its name, else the id. */
+static const char *label(const struct medsec_model *m, const char *id)
+{
+    const char *name = NULL;
+    const struct medsec_model_item *it;
+    const struct medsec_model_interface *in;
+    const struct medsec_model_flow *f;
+    const struct medsec_model_zone *z;
+    const struct medsec_model_asset *a;
+    const struct medsec_model_control *c;
+    if (!id)
+        return "not stated";
+    if ((it = medsec_model_find_item(m, id)))
+        name = it->name;
+    else if ((in = medsec_model_find_interface(m, id)))
+        name = in->name;
+    else if ((f = medsec_model_find_flow(m, id)))
+        name = f->name;
+    else if ((z = medsec_model_find_zone(m, id)))
+        name = z->name;
+    else if ((a = medsec_model_find_asset(m, id)))
+        name = a->name;
+    else if ((c = medsec_model_find_control(m, id)))
+        name = c->name;
+    return name ? name : id;
+}
+
+/* @t without a final full stop (descriptions go inside sentences), in the set's arena. */
+static const char *clause(struct medsec_docs *s, const char *t)
+{
+    size_t n = strlen(t);
+    while (n && (t[n - 1] == '.' || t[n - 1] == ' '))
+        n--;
+    return docs_strf(s, "%.*s", (int)n, t);
+}
+
+/* "Name (id)" for an element of the shared namespace, in the set's arena. */
+static const char *named(struct hdo *h, const char *id)
+{
+    const char *n = label(h->m, id);
+    return n == id ? docs_strf(h->s, "%s", id) : docs_strf(h->s, "%s (%s)", n, id);
+}
+
+/* The names of @ids joined with ", " (in the set's arena; "none" when empty). */
+static const char *names(struct hdo *h, const struct medsec_strlist *ids)
+{
+    medsec_buf_reset(&h->b);
+    for (size_t i = 0; i < ids->n; i++)
+        medsec_buf_addf(&h->b, "%s%s", i ? ", " : "", label(h->m, ids->v[i]));
+    return docs_strf(h->s, "%s", ids->n ? h->b.data : "none");
+}
+
+/* "AUDT (Audit controls), ..." for a control's capabilities, each with its HN 1-2019 title. */
+static const char *capabilities(struct hdo *h, const struct medsec_model_control *c)
+{
+    medsec_buf_reset(&h->b);
+    for (size_t i = 0; i < c->capabilities.n; i++) {
+        enum medsec_capability cap;
+        const struct medsec_capability_info *ci = NULL;
+        if (medsec_capability_parse(c->capabilities.v[i], &cap))
+            ci = medsec_capability_info(cap);
+        medsec_buf_addf(&h->b, "%s%s", i ? ", " : "", c->capabilities.v[i]);
+        if (ci)
+            medsec_buf_addf(&h->b, " (%s)", ci->title);
+    }
+    return docs_strf(h->s, "%s", c->capabilities.n ? h->b.data : "none stated");
+}
+
+static bool has_cap(const struct medsec_model_control *c, const char *code)
+{
+    return medsec_strlist_has(&c->capabilities, code);
+}
+
+static bool active(const struct medsec_model_control *c)
+{
+    return medsec_control_status_active(c->status);
+}
+
+static bool is_device_item(const struct medsec_model_item *it)
+{
+    return it && it->element != MEDSEC_ELEMENT_EXTERNAL_ENTITY;
+}
+
+/* A person (or a role) rather than a system: the external entities whose type names people. */
+static bool is_person(const struct medsec_model_item *it)
+{
+    if (it->element != MEDSEC_ELEMENT_EXTERNAL_ENTITY || !it->type)
+        return false;
+    return !strcmp(it->type, "user") || !strcmp(it->type, "operator") || !strcmp(it->type, "human");
+}
+
+/* Does a data store hold any of @words? */
+static bool holds(const struct medsec_model_item *it, const char *const *words)
+{
+    for (; *words; words++)
+        if (medsec_strlist_has(&it->data, *words))
+            return true;
+    return false;
+}
+
+static const char *const log_words[] = {"logs",      "log",          "audit", "audit_log",
+                                        "event_log", "security_log", NULL};
+
+static bool carries_logs(const struct medsec_model_flow *f)
+{
+    for (const char *const *w = log_words; *w; w++)
+        if (medsec_strlist_has(&f->data, *w))
+            return true;
+    return false;
+}
+
+/* Does control @c act on flow @f (the flow itself, its interface or its receiving item)? */
+static bool control_on_flow(const struct medsec_model_control *c, const struct medsec_model_flow *f)
+{
+    return medsec_strlist_has(&c->applies_to, f->id) ||
+           (f->via && medsec_strlist_has(&c->applies_to, f->via)) ||
+           (f->to && medsec_strlist_has(&c->applies_to, f->to));
+}
+
+/* Passing evidence that control @c works, "EV-1 (title), ..." or NULL. */
+static const char *evidence_of(struct hdo *h, const struct medsec_model_control *c)
+{
+    size_t n = 0;
+    medsec_buf_reset(&h->b);
+    for (size_t i = 0; i < h->m->nevidence; i++) {
+        const struct medsec_model_evidence *ev = &h->m->evidence[i];
+        if (!medsec_model_evidence_verifies(h->m, ev, c->id))
+            continue;
+        medsec_buf_addf(&h->b, "%s%s", n++ ? "; " : "", ev->id);
+        if (ev->title)
+            medsec_buf_addf(&h->b, " (%s)", ev->title);
+    }
+    return n ? docs_strf(h->s, "%s", h->b.data) : NULL;
+}
+
+static const char *party_name(const char *p)
+{
+    static const struct {
+        const char *id, *name;
+    } parties[] = {
+        {"operator", "Operator (the hospital running the device)"},
+        {"integrator", "Integrator (who connects the device to other systems)"},
+        {"hdo_it", "Hospital IT"},
+        {"clinical_user", "Clinical users"},
+        {"service", "Service (biomedical engineering)"},
+        {"patient", "Patient"},
+    };
+    for (size_t i = 0; p && i < sizeof parties / sizeof *parties; i++)
+        if (!strcmp(parties[i].id, p))
+            return parties[i].name;
+    return p ? p : "party not stated";
+}
+
+/* ---- the risk profile --------------------------------------------------------------------- */
+
+/* The highest harm-scale level among the assets' stated harms and the hazards; 0 when none. */
+static long worst_harm(const struct medsec_model *m, const struct medsec_model_harm **out)
+{
+    long worst = 0;
+    *out = NULL;
+    for (size_t i = 0; i < m->nassets; i++) {
+        const char *hs[3] = {m->assets[i].confidentiality, m->assets[i].integrity,
+                             m->assets[i].availability};
+        for (int p = 0; p < 3; p++) {
+            const struct medsec_model_harm *hm = hs[p] ? medsec_model_find_harm(m, hs[p]) : NULL;
+            if (hm && hm->level > worst)
+                worst = hm->level, *out = hm;
+        }
+    }
+    for (size_t i = 0; i < m->nhazards; i++) {
+        const struct medsec_model_harm *hm =
+            m->hazards[i].harm ? medsec_model_find_harm(m, m->hazards[i].harm) : NULL;
+        if (hm && hm->level > worst)
+            worst = hm->level, *out = hm;
+    }
+    return worst;
+}
+
+static size_t above_acceptable(const struct hdo *h)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < h->reg.n; i++)
+        n += !h->reg.items[i].result.residual_acceptable;
+    return n;
+}
+
+static void sec_risk_profile(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "risk-profile", "Risk profile");
+    if (m->device.intended_purpose)
+        doc_para(d, "Intended purpose: %s", m->device.intended_purpose);
+    else
+        doc_gap(d, o->area, "risk-profile",
+                "The security file states no intended purpose (device.intended_purpose).");
+    if (o->full && m->device.description)
+        doc_para(d, "%s", m->device.description);
+    {
+        doc_kv_begin(d);
+        if (m->device.intended_users.n)
+            doc_kv(d, "Intended users", "%s", names(h, &m->device.intended_users));
+        if (m->device.use_environments.n)
+            doc_kv(d, "Use environments", "%s", names(h, &m->device.use_environments));
+        for (size_t i = 0; i < m->nitems; i++)
+            if (m->items[i].kind && !strcmp(m->items[i].kind, "operating_system"))
+                doc_kv(d, "Operating system", "%s%s%s", m->items[i].name ? m->items[i].name : "",
+                       m->items[i].version ? ", version " : "",
+                       m->items[i].version ? m->items[i].version : "");
+        doc_kv(d, "Release documented", "%s", h->g->release->version);
+    }
+
+    doc_heading(d, 2, "connectivity", "Connectivity");
+    if (!m->ninterfaces) {
+        doc_gap(d, o->area, "connectivity",
+                "The security file lists no interfaces: the connectivity of the device cannot be "
+                "described.");
+    } else {
+        doc_para(d, "The device has %zu interface%s:", m->ninterfaces,
+                 m->ninterfaces == 1 ? "" : "s");
+        doc_list(d, false);
+        for (size_t i = 0; i < m->ninterfaces; i++) {
+            const struct medsec_model_interface *in = &m->interfaces[i];
+            const struct medsec_model_zone *z =
+                in->zone ? medsec_model_find_zone(m, in->zone) : NULL;
+            enum medsec_channel ch = medsec_model_interface_channel(in, NULL);
+            const char *dbg = in->debug == 1
+                                  ? (in->disabled_in_production == 1
+                                         ? "; debug interface, disabled in production"
+                                         : "; debug interface, NOT stated disabled in production")
+                                  : "";
+            doc_item(d, "%s (%s, %s channel): reachable from %s; %s access%s", label(m, in->id),
+                     in->type ? in->type : "type not stated", medsec_channel_name(ch),
+                     z ? label(m, z->id) : "zone not stated",
+                     z ? medsec_access_name(medsec_model_zone_access(z)) : "unknown", dbg);
+        }
+    }
+
+    doc_heading(d, 2, "worst-harm", "Worst harm a security failure can cause");
+    const struct medsec_model_harm *worst;
+    if (!worst_harm(m, &worst)) {
+        doc_gap(d, o->area, "worst-harm",
+                "The security file states no harm for any asset or hazard: the worst harm of a "
+                "security failure cannot be stated.");
+    } else {
+        doc_para(d, "The worst harm a security failure can contribute to is %s%s%s%s.",
+                 worst->name ? worst->name : worst->id, worst->description ? " (" : "",
+                 worst->description ? clause(h->s, worst->description) : "",
+                 worst->description ? ")" : "");
+        doc_list(d, false);
+        for (size_t i = 0; i < m->nhazards; i++)
+            if (m->hazards[i].harm && !strcmp(m->hazards[i].harm, worst->id))
+                doc_item(d, "Hazard %s: %s", m->hazards[i].id,
+                         m->hazards[i].title ? m->hazards[i].title : "(no title)");
+        for (size_t i = 0; o->full && i < m->nassets; i++) {
+            const struct medsec_model_asset *a = &m->assets[i];
+            const char *hs[3] = {a->confidentiality, a->integrity, a->availability};
+            for (int p = 0; p < 3; p++)
+                if (hs[p] && !strcmp(hs[p], worst->id))
+                    doc_item(d, "Loss of %s of %s", medsec_property_name((enum medsec_property)p),
+                             named(h, a->id));
+        }
+    }
+    size_t above = above_acceptable(h);
+    doc_para(d,
+             "The security risk assessment of release %s holds %zu risk%s; %zu remain%s above the "
+             "acceptable region after the security controls. Each is listed as a warning under "
+             "\"Residual risks\".",
+             h->g->release->version, h->reg.n, h->reg.n == 1 ? "" : "s", above,
+             above == 1 ? "s" : "");
+}
+
+/* ---- residual risks as warnings ------------------------------------------------------------ */
+
+static void sec_residual(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    const struct medsec_risk_config *c = &h->reg.config;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "residual-risks", "Residual risks");
+    if (!above_acceptable(h)) {
+        doc_para(d, "No security risk of release %s remains above the acceptable region.",
+                 h->g->release->version);
+        return;
+    }
+    doc_para(d,
+             "These risks remain after every security control of release %s. The manufacturer "
+             "has weighed each against the benefit of the device; the hospital's duties below "
+             "keep them from growing.",
+             h->g->release->version);
+    for (size_t i = 0; i < h->reg.n; i++) {
+        const struct medsec_risk_item *it = &h->reg.items[i];
+        if (it->result.residual_acceptable)
+            continue;
+        const char *ex = medsec_risk_exploitability_name(c, it->result.residual_exploitability);
+        const char *sev = medsec_risk_severity_name(c, it->result.residual_severity);
+        const struct medsec_model_level *lv = medsec_model_find_exploitability(m, ex);
+        const struct medsec_model_harm *hm = medsec_model_find_harm(m, sev);
+        const char *harm = hm && hm->description ? clause(h->s, hm->description) : sev;
+        const char *needs = lv && lv->description ? clause(h->s, lv->description) : ex;
+        const char *elem = it->spec.element ? label(m, it->spec.element) : NULL;
+        const char *why = it->spec.acceptance_rationale;
+        if (o->full)
+            doc_callout(d, DOC_WARNING,
+                        "%s (%s%s%s). Could lead to: %s (%s). What an attacker needs: %s (%s). "
+                        "Residual risk: %s. %s%s%s%s%s",
+                        it->spec.title ? it->spec.title : it->spec.id, it->spec.id,
+                        elem ? ", on " : "", elem ? elem : "", harm, sev, needs, ex,
+                        medsec_risk_class_name(c, it->result.residual_class),
+                        why ? "Accepted because: " : "No benefit-risk justification on file.",
+                        why ? why : "", it->spec.accepted_by ? " (" : "",
+                        it->spec.accepted_by ? it->spec.accepted_by : "",
+                        it->spec.accepted_by ? ")" : "");
+        else
+            doc_callout(d, DOC_WARNING, "%s (%s). Could lead to: %s. What an attacker needs: %s.",
+                        it->spec.title ? it->spec.title : it->spec.id, it->spec.id, harm, needs);
+        if (!why && o->full)
+            doc_gap(d, o->area, it->spec.id,
+                    "Residual risk %s is above the acceptable region and the security file holds "
+                    "no benefit-risk justification for it (risk_acceptance).",
+                    it->spec.id);
+    }
+}
+
+/* ---- minimum IT environment --------------------------------------------------------------- */
+
+static void sec_environment(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "it-environment", "Minimum IT environment");
+    if (!m->nassumptions) {
+        doc_gap(d, o->area, "it-environment",
+                "The security file states no assumptions about the operating environment: the "
+                "minimum IT environment cannot be stated.");
+    } else {
+        doc_para(d, "The device's security relies on this environment:");
+        doc_list(d, false);
+        for (size_t i = 0; i < m->nassumptions; i++) {
+            const struct medsec_model_assumption *a = &m->assumptions[i];
+            if (o->full && a->applies_to.n)
+                doc_item(d, "%s: %s (concerns: %s)", a->id, a->text ? a->text : "",
+                         names(h, &a->applies_to));
+            else
+                doc_item(d, "%s: %s", a->id, a->text ? a->text : "");
+        }
+    }
+    /* the networks the device's interfaces face and the systems it exchanges data with */
+    size_t nz = 0;
+    for (size_t i = 0; i < m->ninterfaces; i++) {
+        const struct medsec_model_interface *in = &m->interfaces[i];
+        enum medsec_channel ch = medsec_model_interface_channel(in, NULL);
+        if (!in->zone || !medsec_channel_attackable(ch) || !medsec_model_interface_crosses(m, in))
+            continue;
+        const struct medsec_model_zone *z = medsec_model_find_zone(m, in->zone);
+        if (!nz++) {
+            doc_para(d, "Networks and radio ranges the device connects to:");
+            doc_list(d, false);
+        }
+        doc_item(d, "%s via %s%s%s", label(m, in->zone), label(m, in->id),
+                 z && z->description ? ": " : "", z && z->description ? z->description : "");
+    }
+    size_t ns = 0;
+    for (size_t i = 0; i < m->nitems; i++) {
+        const struct medsec_model_item *it = &m->items[i];
+        if (it->element != MEDSEC_ELEMENT_EXTERNAL_ENTITY || is_person(it))
+            continue;
+        bool linked = false;
+        for (size_t j = 0; !linked && j < m->nflows; j++) {
+            const struct medsec_model_flow *f = &m->flows[j];
+            linked = (f->from && !strcmp(f->from, it->id) &&
+                      is_device_item(medsec_model_find_item(m, f->to))) ||
+                     (f->to && !strcmp(f->to, it->id) &&
+                      is_device_item(medsec_model_find_item(m, f->from)));
+        }
+        if (!linked)
+            continue;
+        if (!ns++) {
+            doc_para(d, "Systems the device exchanges data with:");
+            doc_list(d, false);
+        }
+        doc_item(d, "%s (in %s)", label(m, it->id), label(m, it->zone));
+    }
+    size_t nd = 0;
+    for (size_t i = 0; i < m->nduties; i++) {
+        const struct medsec_model_duty *du = &m->duties[i];
+        if (!du->assumptions.n || (!o->full && du->in_ifu != 1))
+            continue;
+        if (!nd++) {
+            doc_para(d, "What the hospital provides for it:");
+            doc_list(d, false);
+        }
+        doc_item(d, "%s: %s (%s)", party_name(du->party), du->text ? du->text : "", du->id);
+    }
+}
+
+/* ---- secure configuration ----------------------------------------------------------------- */
+
+static bool named_by_duty(const struct medsec_model *m, const char *control,
+                          const struct medsec_model_duty **duty)
+{
+    for (size_t i = 0; i < m->nduties; i++)
+        if (medsec_strlist_has(&m->duties[i].controls, control)) {
+            *duty = &m->duties[i];
+            return true;
+        }
+    return false;
+}
+
+static void sec_configuration(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "secure-configuration", "Secure configuration");
+    size_t nop = 0, nhard = 0;
+    for (size_t i = 0; i < m->ncontrols; i++) {
+        const struct medsec_model_control *c = &m->controls[i];
+        const struct medsec_model_duty *du;
+        if (!named_by_duty(m, c->id, &du))
+            continue;
+        if (!nop++) {
+            doc_para(d, "Security functions the hospital sets up or keeps in force:");
+            if (o->full) {
+                static const char *const head[] = {"Control", "Capability (MDS2)", "Status",
+                                                   "Hospital's duty"};
+                doc_table(d, 4, head);
+            } else {
+                doc_list(d, false);
+            }
+        }
+        if (o->full) {
+            doc_cell(d, "%s", named(h, c->id));
+            doc_cell(d, "%s", capabilities(h, c));
+            doc_cell(d, "%s", medsec_control_status_name(c->status));
+            doc_cell(d, "%s (%s): %s", du->id, party_name(du->party), du->text ? du->text : "");
+        } else {
+            doc_item(d, "%s: %s", label(m, c->id), du->text ? du->text : "");
+        }
+    }
+    for (size_t i = 0; i < m->ncontrols; i++) {
+        const struct medsec_model_control *c = &m->controls[i];
+        if (!has_cap(c, "SAHD"))
+            continue;
+        if (!nhard++) {
+            doc_para(d, "Hardening built into the device (MDS2 SAHD, system and application "
+                        "hardening):");
+            doc_list(d, false);
+        }
+        doc_item(d, "%s (%s)", label(m, c->id), medsec_control_status_name(c->status));
+    }
+    if (!nop && !nhard)
+        doc_gap(d, o->area, "secure-configuration",
+                "No duty of the security file names a control to configure and no control claims "
+                "SAHD (hardening): the secure configuration cannot be described.");
+    size_t ndbg = 0;
+    for (size_t i = 0; i < m->ninterfaces; i++) {
+        const struct medsec_model_interface *in = &m->interfaces[i];
+        if (in->debug != 1)
+            continue;
+        if (!ndbg++) {
+            doc_para(d, "Debug interfaces:");
+            doc_list(d, false);
+        }
+        if (in->disabled_in_production == 1) {
+            doc_item(d, "%s: disabled in production%s%s", label(m, in->id),
+                     o->full && in->description ? ". " : "",
+                     o->full && in->description ? in->description : "");
+        } else {
+            doc_item(d, "%s: not stated disabled in production", label(m, in->id));
+            doc_callout(d, DOC_WARNING,
+                        "Debug interface %s is not stated to be disabled in production devices.",
+                        label(m, in->id));
+            if (o->full)
+                doc_gap(d, o->area, in->id,
+                        "Debug interface %s: the security file does not state that it is disabled "
+                        "in production (interfaces[].disabled_in_production).",
+                        in->id);
+        }
+    }
+}
+
+/* ---- roles and permissions ---------------------------------------------------------------- */
+
+static bool access_control(const struct medsec_model_control *c)
+{
+    return has_cap(c, "AUTH") || has_cap(c, "PAUT") || has_cap(c, "ALOF") || has_cap(c, "EMRG");
+}
+
+static void sec_roles(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "roles", "Roles and permissions");
+    size_t np = 0;
+    for (size_t i = 0; i < m->nitems; i++) {
+        const struct medsec_model_item *it = &m->items[i];
+        if (!is_person(it))
+            continue;
+        if (!np++) {
+            static const char *const head[] = {"Who", "Role", "Own credentials",
+                                               "Reaches the device through"};
+            doc_table(d, 4, head);
+        }
+        medsec_buf_reset(&h->b);
+        size_t nv = 0;
+        for (size_t j = 0; j < m->nflows; j++) {
+            const struct medsec_model_flow *f = &m->flows[j];
+            if (!f->from || strcmp(f->from, it->id) || !f->via)
+                continue;
+            medsec_buf_addf(&h->b, "%s%s", nv++ ? ", " : "", label(m, f->via));
+        }
+        const char *via = docs_strf(h->s, "%s", nv ? h->b.data : "no interface stated");
+        doc_cell(d, "%s", label(m, it->id));
+        doc_cell(d, "%s", it->role ? it->role : it->type);
+        doc_cell(d, "%s", yes_no(it->unique_credentials));
+        doc_cell(d, "%s", via);
+    }
+    if (!np)
+        doc_gap(d, o->area, "roles",
+                "The security file names no users or operators (items of type user or operator): "
+                "roles cannot be stated.");
+    size_t nc = 0;
+    for (size_t i = 0; i < m->ncontrols; i++) {
+        const struct medsec_model_control *c = &m->controls[i];
+        if (!access_control(c))
+            continue;
+        if (!nc++) {
+            doc_para(d, "Access control:");
+            doc_list(d, false);
+        }
+        if (o->full)
+            doc_item(d, "%s: %s; on %s; %s", label(m, c->id), capabilities(h, c),
+                     names(h, &c->applies_to), medsec_control_status_name(c->status));
+        else
+            doc_item(d, "%s", label(m, c->id));
+    }
+    if (!nc)
+        doc_gap(d, o->area, "roles-access-control",
+                "No control of the security file claims AUTH, PAUT, ALOF or EMRG: how people are "
+                "authenticated and what they may do cannot be stated.");
+}
+
+/* ---- updates -------------------------------------------------------------------------------- */
+
+static bool is_update(const struct medsec_model_flow *f)
+{
+    return f->purpose && !strcmp(f->purpose, "update");
+}
+
+static void sec_update(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "update", "Software updates and their integrity check");
+    if (h->g->release->notes)
+        doc_para(d, "Release %s: %s", h->g->release->version, h->g->release->notes);
+    size_t nf = 0;
+    for (size_t i = 0; i < m->nflows; i++) {
+        const struct medsec_model_flow *f = &m->flows[i];
+        if (!is_update(f))
+            continue;
+        if (!nf++) {
+            doc_para(d, "How updates reach the device:");
+            static const char *const head[] = {"Path", "Delivered by", "Through", "Integrity",
+                                               "Checked by"};
+            doc_table(d, 5, head);
+        }
+        medsec_buf_reset(&h->b);
+        size_t nc = 0;
+        for (size_t j = 0; j < m->ncontrols; j++) {
+            const struct medsec_model_control *c = &m->controls[j];
+            if (has_cap(c, "CSUP") && active(c) && control_on_flow(c, f))
+                medsec_buf_addf(&h->b, "%s%s", nc++ ? ", " : "", label(m, c->id));
+        }
+        const char *by = docs_strf(h->s, "%s", nc ? h->b.data : "no update control stated");
+        doc_cell(d, "%s", label(m, f->id));
+        doc_cell(d, "%s", label(m, f->from));
+        doc_cell(d, "%s", f->via ? label(m, f->via) : "not stated");
+        doc_cell(d, "%s", yes_no(f->integrity));
+        doc_cell(d, "%s", by);
+        if (!nc && f->integrity != 1) {
+            doc_callout(d, DOC_WARNING, "Update path %s has no stated integrity protection.",
+                        label(m, f->id));
+            if (o->full)
+                doc_gap(d, o->area, f->id,
+                        "Update flow %s has no integrity protection and no active CSUP control: "
+                        "how an update on it is verified cannot be stated.",
+                        f->id);
+        }
+    }
+    if (!nf)
+        doc_gap(d, o->area, "update",
+                "No flow of the security file has purpose update: how updates reach the device "
+                "cannot be stated.");
+    size_t ncs = 0;
+    for (size_t i = 0; i < m->ncontrols; i++) {
+        const struct medsec_model_control *c = &m->controls[i];
+        if (!has_cap(c, "CSUP") || !active(c))
+            continue;
+        if (!ncs++) {
+            doc_para(d, "How the device checks an update before installing it (MDS2 CSUP):");
+            doc_list(d, false);
+        }
+        const char *ev = o->full ? evidence_of(h, c) : NULL;
+        if (o->full)
+            doc_item(d, "%s: %s%s%s", label(m, c->id),
+                     c->rationale ? c->rationale : medsec_control_status_name(c->status),
+                     ev ? " Verified by: " : "", ev ? ev : "");
+        else
+            doc_item(d, "%s", label(m, c->id));
+    }
+    if (!ncs)
+        doc_gap(d, o->area, "update-integrity",
+                "No implemented control claims CSUP: the integrity check of updates cannot be "
+                "stated.");
+    size_t nd = 0;
+    for (size_t i = 0; i < m->nduties; i++) {
+        const struct medsec_model_duty *du = &m->duties[i];
+        bool csup = false;
+        for (size_t j = 0; !csup && j < du->controls.n; j++) {
+            const struct medsec_model_control *c = medsec_model_find_control(m, du->controls.v[j]);
+            csup = c && has_cap(c, "CSUP");
+        }
+        if (!csup)
+            continue;
+        if (!nd++) {
+            doc_para(d, "Who installs updates:");
+            doc_list(d, false);
+        }
+        doc_item(d, "%s: %s (%s)", party_name(du->party), du->text ? du->text : "", du->id);
+    }
+}
+
+/* ---- security alerts ------------------------------------------------------------------------ */
+
+static void sec_alert(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "security-alert", "What to do on a security alert");
+    doc_gap(d, o->area, "security-contact",
+            "The security file names no contact of %s for security reports and advisories "
+            "(coordinated vulnerability disclosure): whom to inform cannot be stated.",
+            m->device.manufacturer ? m->device.manufacturer : "the manufacturer");
+    size_t nd = 0;
+    for (size_t i = 0; i < m->nduties; i++) {
+        const struct medsec_model_duty *du = &m->duties[i];
+        bool rel = false;
+        for (size_t j = 0; !rel && j < du->controls.n; j++) {
+            const struct medsec_model_control *c = medsec_model_find_control(m, du->controls.v[j]);
+            rel = c && (has_cap(c, "CSUP") || has_cap(c, "AUDT"));
+        }
+        if (!rel || (!o->full && du->in_ifu != 1))
+            continue;
+        if (!nd++) {
+            doc_para(d, "On a security advisory of the manufacturer:");
+            doc_list(d, true);
+        }
+        doc_item(d, "%s: %s (%s)", party_name(du->party), du->text ? du->text : "", du->id);
+    }
+    bool logs = false;
+    for (size_t i = 0; !logs && i < m->ncontrols; i++)
+        logs = has_cap(&m->controls[i], "AUDT") && active(&m->controls[i]);
+    if (logs)
+        doc_para(d, "To investigate a suspected attack, use the device's security log (see "
+                    "\"Logs\").");
+}
+
+/* ---- the network data-flow matrix --------------------------------------------------------- */
+
+static bool word_in(const char *hay, const char *w, size_t n)
+{
+    for (const char *p = hay; *p; p++)
+        if (!strncasecmp(p, w, n))
+            return true;
+    return false;
+}
+
+/* Does a port's service name the flow's protocol? The protocol's words (split at '-', '/', '+',
+ * '_'), without the transport words, each also without a final secure "s" (https, mqtts). */
+static bool port_serves(const struct medsec_model_port *p, const char *protocol)
+{
+    static const char *const generic[] = {"tls", "ssl",  "dtls", "tcp", "udp",
+                                          "ip",  "over", "mtls", NULL};
+    if (!p->service || !protocol)
+        return false;
+    const char *w = protocol;
+    while (*w) {
+        size_t n = strcspn(w, "-/+_ ");
+        bool skip = n < 3;
+        for (const char *const *gw = generic; !skip && *gw; gw++)
+            skip = strlen(*gw) == n && !strncasecmp(*gw, w, n);
+        if (!skip &&
+            (word_in(p->service, w, n) ||
+             (n >= 5 && (w[n - 1] == 's' || w[n - 1] == 'S') && word_in(p->service, w, n - 1))))
+            return true;
+        w += n;
+        while (*w && strchr("-/+_ ", *w))
+            w++;
+    }
+    return false;
+}
+
+/* The ports of flow @f on its interface: those whose service names its protocol, else the one
+ * port of an interface that states a single port without a service. "" when none fits. */
+static const char *flow_ports(struct hdo *h, const struct medsec_model_flow *f,
+                              const struct medsec_model_interface *in)
+{
+    medsec_buf_reset(&h->b);
+    size_t n = 0;
+    for (size_t i = 0; in && i < in->nports; i++)
+        if (port_serves(&in->ports[i], f->protocol))
+            medsec_buf_addf(&h->b, "%s%ld/%s", n++ ? ", " : "", in->ports[i].number,
+                            in->ports[i].transport ? in->ports[i].transport
+                                                   : "transport not stated");
+    if (!n && in && in->nports == 1 && !in->ports[0].service)
+        medsec_buf_addf(&h->b, "%ld/%s", in->ports[0].number,
+                        in->ports[0].transport ? in->ports[0].transport : "transport not stated"),
+            n++;
+    return docs_strf(h->s, "%s", n ? h->b.data : "");
+}
+
+struct matrix_row {
+    const struct medsec_model_flow *f;
+    const char *ports; /* "" when not stated; NULL when not an IP flow */
+    const char *direction, *rule;
+};
+
+static void matrix_row(struct hdo *h, const struct medsec_model_flow *f, struct matrix_row *r)
+{
+    const struct medsec_model *m = h->m;
+    const struct medsec_model_item *from = medsec_model_find_item(m, f->from);
+    const struct medsec_model_item *to = medsec_model_find_item(m, f->to);
+    const struct medsec_model_interface *in =
+        f->via ? medsec_model_find_interface(m, f->via) : NULL;
+    enum medsec_channel ch = medsec_model_flow_channel(m, f, NULL);
+    bool fd = is_device_item(from), td = is_device_item(to);
+    r->f = f;
+    r->direction = fd && td ? "inside the device"
+                   : td     ? "inbound (to the device)"
+                   : fd     ? "outbound (from the device)"
+                            : "between external systems";
+    if (ch != MEDSEC_CHANNEL_NETWORK) {
+        r->ports = NULL;
+        r->rule = docs_strf(h->s, "none: %s channel, no IP traffic", medsec_channel_name(ch));
+        return;
+    }
+    r->ports = flow_ports(h, f, in);
+    const char *port = *r->ports ? r->ports : "(port not stated)";
+    const char *proto = f->protocol ? f->protocol : "protocol not stated";
+    if (fd && td) {
+        r->rule = docs_strf(h->s, "none: inside the device");
+    } else if (fd || td) {
+        const struct medsec_model_item *peer = fd ? to : from;
+        const char *side = in && in->zone ? label(m, in->zone) : "its network";
+        r->rule = docs_strf(h->s, "allow %s %s between %s (%s) and the device on %s", proto, port,
+                            label(m, peer->id), label(m, peer->zone), side);
+    } else {
+        r->rule = docs_strf(h->s, "allow %s %s between %s and %s (not through the device)", proto,
+                            port, label(m, f->from), label(m, f->to));
+    }
+}
+
+static void sec_flows(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "data-flow-matrix", "Network data-flow matrix");
+    size_t n = 0;
+    for (size_t i = 0; i < m->nflows; i++)
+        n += medsec_model_flow_crosses(m, &m->flows[i]);
+    if (!n) {
+        doc_para(d, "No data flow of the security file crosses a zone boundary.");
+        return;
+    }
+    struct medsec_buf js = MEDSEC_BUF_INIT;
+    struct medsec_jsonw w;
+    medsec_jsonw_init(&w, &js, 0);
+    medsec_jsonw_array_begin(&w);
+    if (o->full) {
+        doc_para(d, "Every data flow that crosses a zone boundary, derived from the security "
+                    "file's flows, interfaces and zones. Configure the firewall to allow exactly "
+                    "the rules of the last column and deny all other traffic to and from the "
+                    "device. The file states the direction the data travels, not which end opens "
+                    "the connection.");
+        static const char *const head[] = {"Flow",      "Source",    "Destination",
+                                           "Interface", "Protocol",  "Port/transport",
+                                           "Direction", "Auth/enc.", "Firewall rule"};
+        doc_table(d, 9, head);
+    } else {
+        doc_para(d, "The device exchanges data across these boundaries; the administrator "
+                    "security manual gives the full matrix with the firewall rules:");
+        doc_list(d, false);
+    }
+    for (size_t i = 0; i < m->nflows; i++) {
+        const struct medsec_model_flow *f = &m->flows[i];
+        if (!medsec_model_flow_crosses(m, f))
+            continue;
+        struct matrix_row r;
+        matrix_row(h, f, &r);
+        const char *port = !r.ports ? "not an IP flow" : *r.ports ? r.ports : "port not stated";
+        if (!o->full) {
+            if (!strcmp(r.direction, "inside the device"))
+                continue;
+            doc_item(d, "%s: %s to %s, %s, %s", label(m, f->id), label(m, f->from), label(m, f->to),
+                     f->protocol ? f->protocol : "protocol not stated", port);
+            continue;
+        }
+        doc_cell(d, "%s", named(h, f->id));
+        doc_cell(d, "%s", label(m, f->from));
+        doc_cell(d, "%s", label(m, f->to));
+        doc_cell(d, "%s", f->via ? label(m, f->via) : "not stated");
+        doc_cell(d, "%s", f->protocol ? f->protocol : "not stated");
+        doc_cell(d, "%s", port);
+        doc_cell(d, "%s", r.direction);
+        doc_cell(d, "%s / %s", yes_no(f->authenticated), yes_no(f->encrypted));
+        doc_cell(d, "%s", r.rule);
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "flow", f->id);
+        medsec_jsonw_kv_string(&w, "from", f->from);
+        medsec_jsonw_kv_string(&w, "to", f->to);
+        medsec_jsonw_kv_string(&w, "via", f->via);
+        medsec_jsonw_kv_string(&w, "protocol", f->protocol);
+        medsec_jsonw_kv_string(&w, "ports", r.ports);
+        medsec_jsonw_kv_string(&w, "direction", r.direction);
+        medsec_jsonw_kv_string(&w, "rule", r.rule);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
+    medsec_err jrc = medsec_jsonw_finish(&w);
+    if (o->full) {
+        for (size_t i = 0; i < m->nflows; i++) {
+            const struct medsec_model_flow *f = &m->flows[i];
+            if (!medsec_model_flow_crosses(m, f))
+                continue;
+            struct matrix_row r;
+            matrix_row(h, f, &r);
+            if (r.ports && !*r.ports)
+                doc_gap(d, o->area, docs_strf(h->s, "data-flow-matrix:%s", f->id),
+                        "Flow %s (%s): %s%s states no port for its protocol, so its firewall "
+                        "rule cannot name one (interfaces[].ports).",
+                        f->id, f->protocol ? f->protocol : "protocol not stated",
+                        f->via ? "its interface " : "the flow names no interface that",
+                        f->via ? f->via : "");
+        }
+        if (!jrc)
+            docs_data(h->s, "hdo_flow_matrix", js.data, js.len);
+        else if (!h->s->failed)
+            h->s->failed = jrc;
+        medsec_buf_reset(&h->b);
+        size_t ni = 0;
+        for (size_t i = 0; i < m->ninterfaces; i++) {
+            const struct medsec_model_interface *in = &m->interfaces[i];
+            if (medsec_model_interface_channel(in, NULL) == MEDSEC_CHANNEL_NETWORK)
+                medsec_buf_addf(&h->b, "%s%s", ni++ ? ", " : "", label(m, in->id));
+        }
+        if (ni)
+            doc_callout(d, DOC_NOTE,
+                        "Deny every other connection to and from the device's network "
+                        "interfaces (%s).",
+                        h->b.data);
+    }
+    medsec_buf_release(&js);
+}
+
+/* ---- logs ----------------------------------------------------------------------------------- */
+
+static void sec_logs(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "logs", "Security logs");
+    size_t na = 0, nplanned = 0;
+    for (size_t i = 0; i < m->ncontrols; i++) {
+        const struct medsec_model_control *c = &m->controls[i];
+        if (!has_cap(c, "AUDT"))
+            continue;
+        if (!active(c)) {
+            nplanned++;
+            continue;
+        }
+        if (!na++) {
+            doc_para(d, "What the device records (MDS2 AUDT, audit controls):");
+            doc_list(d, false);
+        }
+        if (o->full)
+            doc_item(d, "%s (%s; on %s)%s%s", label(m, c->id),
+                     medsec_control_status_name(c->status), names(h, &c->applies_to),
+                     c->rationale ? ": " : "", c->rationale ? c->rationale : "");
+        else
+            doc_item(d, "%s", label(m, c->id));
+    }
+    if (!na) {
+        doc_gap(d, o->area, "logs",
+                nplanned ? "Every control of the security file that claims AUDT is only planned: "
+                           "what the device logs cannot be stated."
+                         : "No control of the security file claims AUDT (audit controls): what "
+                           "the device logs cannot be stated.");
+        return;
+    }
+    size_t ns = 0;
+    for (size_t i = 0; i < m->nitems; i++) {
+        const struct medsec_model_item *it = &m->items[i];
+        if (it->element != MEDSEC_ELEMENT_DATA_STORE || !holds(it, log_words))
+            continue;
+        if (!ns++) {
+            doc_para(d, "Where the logs are kept:");
+            doc_list(d, false);
+        }
+        doc_item(d, "%s (holds: %s)", label(m, it->id), names(h, &it->data));
+    }
+    size_t nf = 0;
+    for (size_t i = 0; i < m->nflows; i++) {
+        const struct medsec_model_flow *f = &m->flows[i];
+        const struct medsec_model_item *to = medsec_model_find_item(m, f->to);
+        if (!carries_logs(f) || is_device_item(to))
+            continue;
+        if (!nf++) {
+            doc_para(d, "Where the logs are sent:");
+            doc_list(d, false);
+        }
+        doc_item(d, "%s: to %s%s%s", label(m, f->id), label(m, f->to), f->via ? " via " : "",
+                 f->via ? label(m, f->via) : "");
+    }
+    if (o->full)
+        doc_gap(d, o->area, "log-retention",
+                "The security file states no log capacity or retention period: how long records "
+                "are kept on the device cannot be stated.");
+}
+
+/* ---- backup and restore --------------------------------------------------------------------- */
+
+static void sec_backup(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "backup", "Backup and restore");
+    size_t nb = 0, nplanned = 0;
+    for (size_t i = 0; i < m->ncontrols; i++) {
+        const struct medsec_model_control *c = &m->controls[i];
+        if (!has_cap(c, "DTBK"))
+            continue;
+        if (!active(c)) {
+            nplanned++;
+            continue;
+        }
+        if (!nb++) {
+            doc_para(d, "Backup and recovery (MDS2 DTBK):");
+            doc_list(d, false);
+        }
+        doc_item(d, "%s%s%s", label(m, c->id), o->full && c->rationale ? ": " : "",
+                 o->full && c->rationale ? c->rationale : "");
+    }
+    if (!nb)
+        doc_gap(d, o->area, "backup",
+                nplanned
+                    ? "The security file's backup and recovery control (DTBK) is only planned: "
+                      "how configuration and data are restored cannot be stated."
+                    : "No control of the security file claims DTBK (data backup and disaster "
+                      "recovery): how configuration and data are restored cannot be stated.");
+    static const char *const kept[] = {"configuration", "config",   "phi",
+                                       "drug_library",  "settings", NULL};
+    size_t ns = 0;
+    for (size_t i = 0; o->full && i < m->nitems; i++) {
+        const struct medsec_model_item *it = &m->items[i];
+        if (!is_device_item(it) || it->element != MEDSEC_ELEMENT_DATA_STORE || !holds(it, kept))
+            continue;
+        if (!ns++) {
+            doc_para(d, "Data on the device that a failure or reset loses:");
+            doc_list(d, false);
+        }
+        doc_item(d, "%s: %s", label(m, it->id), names(h, &it->data));
+    }
+}
+
+/* ---- duties -----------------------------------------------------------------------------------
+ */
+
+static void sec_duties(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "duties", "Duties of the operator and the integrator");
+    doc_para(d, "Security is a joint responsibility of the manufacturer, the hospital and "
+                "whoever integrates the device (MDCG 2019-16 §2.6): the device's controls hold "
+                "only while these duties are kept.");
+    static const char *const order[] = {"operator",      "hdo_it",  "integrator", "service",
+                                        "clinical_user", "patient", NULL};
+    size_t n = 0;
+    for (const char *const *p = order;; p++) {
+        size_t np = 0;
+        for (size_t i = 0; i < m->nduties; i++) {
+            const struct medsec_model_duty *du = &m->duties[i];
+            bool mine = *p ? du->party && !strcmp(du->party, *p) : true;
+            if (!*p) /* parties outside the list, in file order */
+                for (const char *const *q = order; mine && *q; q++)
+                    mine = !du->party || strcmp(du->party, *q);
+            if (!mine || (!o->full && du->in_ifu != 1))
+                continue;
+            if (!np++) {
+                doc_heading(d, 2, NULL, "%s", party_name(*p ? *p : du->party));
+                doc_list(d, false);
+            }
+            n++;
+            if (o->full && (du->controls.n || du->assumptions.n))
+                doc_item(d, "%s: %s (keeps in force: %s%s%s)", du->id, du->text ? du->text : "",
+                         du->controls.n ? names(h, &du->controls) : "",
+                         du->controls.n && du->assumptions.n ? "; " : "",
+                         du->assumptions.n
+                             ? docs_strf(h->s, "assumptions %s", names(h, &du->assumptions))
+                             : "");
+            else
+                doc_item(d, "%s: %s", du->id, du->text ? du->text : "");
+        }
+        if (!*p)
+            break;
+    }
+    if (!n)
+        doc_gap(d, o->area, "duties",
+                o->full ? "The security file states no duties of the operator or integrator."
+                        : "No duty of the security file is marked for the instructions for use "
+                          "(duties[].in_ifu).");
+}
+
+/* ---- end of support and decommissioning --------------------------------------------------- */
+
+static void sec_end_of_support(struct hdo *h, struct out *o)
+{
+    const struct medsec_model *m = h->m;
+    const struct medsec_model_version *v = h->g->release;
+    struct doc *d = o->d;
+    doc_heading(d, 1, "end-of-support", "End of support and decommissioning");
+    if (!v->end_of_support) {
+        doc_gap(d, o->area, "end-of-support",
+                "Release %s states no end of support (versions[].end_of_support).", v->version);
+    } else {
+        long left = 0;
+        enum medsec_support_status st = medsec_model_support_status(v, h->s->date, &left);
+        doc_para(d,
+                 "Release %s is supported (level: %s) until %s; its status on %s: %s. After "
+                 "that date the manufacturer issues no further security updates for it.",
+                 v->version, medsec_support_level_name(v->support), v->end_of_support, h->s->date,
+                 medsec_support_status_name(st));
+    }
+    if (o->full) {
+        size_t nv = 0;
+        for (size_t i = 0; i < m->nversions; i++) {
+            const struct medsec_model_version *x = &m->versions[i];
+            if (x == v || x->in_field == 0)
+                continue;
+            if (!nv++) {
+                doc_para(d, "Other releases in the field:");
+                static const char *const head[] = {"Release", "Support", "End of support",
+                                                   "Status"};
+                doc_table(d, 4, head);
+            }
+            doc_cell(d, "%s", x->version);
+            doc_cell(d, "%s", medsec_support_level_name(x->support));
+            doc_cell(d, "%s", x->end_of_support ? x->end_of_support : "not stated");
+            doc_cell(d, "%s",
+                     medsec_support_status_name(medsec_model_support_status(x, h->s->date, NULL)));
+        }
+        const struct medsec_model_component_support *cs[64];
+        size_t ncs = medsec_model_release_support(m, v, cs, 64);
+        if (ncs > 64)
+            ncs = 64;
+        for (size_t i = 0; i < ncs; i++) {
+            if (!i) {
+                doc_para(d,
+                         "Third-party components of release %s with limited or no upstream "
+                         "support:",
+                         v->version);
+                static const char *const head[] = {"Component", "Support", "End of support",
+                                                   "Notes"};
+                doc_table(d, 4, head);
+            }
+            doc_cell(d, "%s", cs[i]->component);
+            doc_cell(d, "%s", medsec_support_level_name(cs[i]->support));
+            doc_cell(d, "%s%s", cs[i]->end_of_support ? cs[i]->end_of_support : "not stated",
+                     medsec_model_component_ended(cs[i], h->s->date) ? " (ended)" : "");
+            doc_cell(d, "%s", cs[i]->notes ? cs[i]->notes : "");
+        }
+    }
+    static const char *const secret[] = {"phi",    "keys", "credentials", "configuration",
+                                         "config", "logs", "audit",       NULL};
+    size_t ns = 0;
+    for (size_t i = 0; i < m->nitems; i++) {
+        const struct medsec_model_item *it = &m->items[i];
+        if (!is_device_item(it) || it->element != MEDSEC_ELEMENT_DATA_STORE || !holds(it, secret))
+            continue;
+        if (!ns++) {
+            doc_para(d, "Before the device leaves the hospital for disposal, resale or return, "
+                        "these stores must be wiped:");
+            doc_list(d, false);
+        }
+        doc_item(d, "%s (holds: %s)", label(m, it->id), names(h, &it->data));
+    }
+    doc_gap(d, o->area, "decommissioning",
+            "The security file states no procedure for wiping data and keys at decommissioning: "
+            "how to do it cannot be stated.");
+}
+
+/* ---- the two documents --------------------------------------------------------------------- */
+
+static void write_doc(struct hdo *h, struct out *o)
+{
+    sec_risk_profile(h, o);
+    sec_residual(h, o);
+    sec_environment(h, o);
+    sec_configuration(h, o);
+    sec_roles(h, o);
+    sec_update(h, o);
+    sec_alert(h, o);
+    sec_flows(h, o);
+    sec_logs(h, o);
+    sec_backup(h, o);
+    sec_duties(h, o);
+    sec_end_of_support(h, o);
+}
 
 medsec_err docs_gen_ifu(struct docs_gen *g)
 {
-    (void)g;
-    return MEDSEC_OK;
+    struct hdo h = {.g = g, .m = g->model, .s = g->set, .b = MEDSEC_BUF_INIT};
+    medsec_err rc =
+        medsec_device_risks(g->dev, g->opts->db, g->release->version, &h.reg, NULL, NULL, g->err);
+    if (rc) {
+        medsec_risk_register_release(&h.reg);
+        return rc;
+    }
+    struct out ifu = {doc_new(h.s, IFU_ID, "Hospital", "Instructions for use: IT security",
+                              "The security information of the instructions for use, for the "
+                              "device's users (MDR Annex I GSPR 23.4(ab) and 23.4(g); MDCG "
+                              "2019-16 §4.2)."),
+                      false, "IFU"};
+    if (ifu.d)
+        write_doc(&h, &ifu);
+    struct out hdo = {doc_new(h.s, HDO_ID, "Hospital", "Administrator security manual",
+                              "What the hospital's IT and biomedical engineering staff need to "
+                              "run the device securely (MDCG 2019-16 §4.3; IEC 81001-5-1 5.8)."),
+                      true, "HDO"};
+    if (hdo.d)
+        write_doc(&h, &hdo);
+    medsec_risk_register_release(&h.reg);
+    medsec_buf_release(&h.b);
+    return docs_status(g);
 }
