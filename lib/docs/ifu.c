@@ -787,10 +787,13 @@ static void matrix_row(struct hdo *h, const struct medsec_model_flow *f, struct 
     const char *port = *r->ports ? r->ports : "(port not stated)";
     const char *proto = f->protocol ? f->protocol : "protocol not stated";
     if (fd && td) {
-        r->rule = docs_strf(h->s, "none: inside the device");
+        r->direction = "between parts of the device";
+        r->rule =
+            docs_strf(h->s, "allow %s %s from %s (%s) to %s (%s)", proto, port, label(m, from->id),
+                      label(m, from->zone), label(m, to->id), label(m, to->zone));
     } else if (fd || td) {
-        const struct medsec_model_item *peer = fd ? to : from;
-        const char *side = in && in->zone ? label(m, in->zone) : "its network";
+        const struct medsec_model_item *peer = fd ? to : from, *own = fd ? from : to;
+        const char *side = label(m, in && in->zone ? in->zone : own->zone);
         r->rule = docs_strf(h->s, "allow %s %s between %s (%s) and the device on %s", proto, port,
                             label(m, peer->id), label(m, peer->zone), side);
     } else {
@@ -873,13 +876,18 @@ static void sec_flows(struct hdo *h, struct out *o)
                 continue;
             struct matrix_row r;
             matrix_row(h, f, &r);
-            if (r.ports && !*r.ports)
+            if (!r.ports || *r.ports)
+                continue;
+            if (f->via)
                 doc_gap(d, o->area, docs_strf(h->s, "data-flow-matrix:%s", f->id),
-                        "Flow %s (%s): %s%s states no port for its protocol, so its firewall "
-                        "rule cannot name one (interfaces[].ports).",
-                        f->id, f->protocol ? f->protocol : "protocol not stated",
-                        f->via ? "its interface " : "the flow names no interface that",
-                        f->via ? f->via : "");
+                        "Flow %s (%s): its interface %s states no port for this protocol, so "
+                        "its firewall rule cannot name one (interfaces[].ports).",
+                        f->id, f->protocol ? f->protocol : "protocol not stated", f->via);
+            else
+                doc_gap(d, o->area, docs_strf(h->s, "data-flow-matrix:%s", f->id),
+                        "Flow %s (%s) names no interface, so its firewall rule cannot name a "
+                        "port (flows[].via, interfaces[].ports).",
+                        f->id, f->protocol ? f->protocol : "protocol not stated");
         }
         if (!jrc)
             docs_data(h->s, "hdo_flow_matrix", js.data, js.len);
@@ -962,8 +970,8 @@ static void sec_logs(struct hdo *h, struct out *o)
     }
     if (o->full)
         doc_gap(d, o->area, "log-retention",
-                "The security file states no log capacity or retention period: how long records "
-                "are kept on the device cannot be stated.");
+                "The security file has no log capacity or retention period as data (a control's "
+                "text may mention one): how long records are kept cannot be stated for certain.");
 }
 
 /* ---- backup and restore --------------------------------------------------------------------- */
