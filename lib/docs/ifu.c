@@ -505,15 +505,21 @@ static void sec_configuration(struct hdo *h, struct out *o)
                      o->full && in->description ? in->description : "");
         } else {
             doc_item(d, "%s: not stated disabled in production", label(m, in->id));
-            doc_callout(d, DOC_WARNING,
-                        "Debug interface %s is not stated to be disabled in production devices.",
-                        label(m, in->id));
-            if (o->full)
-                doc_gap(d, o->area, in->id,
-                        "Debug interface %s: the security file does not state that it is disabled "
-                        "in production (interfaces[].disabled_in_production).",
-                        in->id);
         }
+    }
+    /* after the list: a callout ends it */
+    for (size_t i = 0; i < m->ninterfaces; i++) {
+        const struct medsec_model_interface *in = &m->interfaces[i];
+        if (in->debug != 1 || in->disabled_in_production == 1)
+            continue;
+        doc_callout(d, DOC_WARNING,
+                    "Debug interface %s is not stated to be disabled in production devices.",
+                    label(m, in->id));
+        if (o->full)
+            doc_gap(d, o->area, in->id,
+                    "Debug interface %s: the security file does not state that it is disabled in "
+                    "production (interfaces[].disabled_in_production).",
+                    in->id);
     }
 }
 
@@ -592,7 +598,7 @@ static void sec_update(struct hdo *h, struct out *o)
     doc_heading(d, 1, "update", "Software updates and their integrity check");
     if (h->g->release->notes)
         doc_para(d, "Release %s: %s", h->g->release->version, h->g->release->notes);
-    size_t nf = 0;
+    size_t nf = 0, nunsafe = 0;
     for (size_t i = 0; i < m->nflows; i++) {
         const struct medsec_model_flow *f = &m->flows[i];
         if (!is_update(f))
@@ -616,15 +622,23 @@ static void sec_update(struct hdo *h, struct out *o)
         doc_cell(d, "%s", f->via ? label(m, f->via) : "not stated");
         doc_cell(d, "%s", yes_no(f->integrity));
         doc_cell(d, "%s", by);
-        if (!nc && f->integrity != 1) {
-            doc_callout(d, DOC_WARNING, "Update path %s has no stated integrity protection.",
-                        label(m, f->id));
-            if (o->full)
-                doc_gap(d, o->area, f->id,
-                        "Update flow %s has no integrity protection and no active CSUP control: "
-                        "how an update on it is verified cannot be stated.",
-                        f->id);
-        }
+        nunsafe += !nc && f->integrity != 1;
+    }
+    for (size_t i = 0; nunsafe && i < m->nflows; i++) { /* after the table */
+        const struct medsec_model_flow *f = &m->flows[i];
+        bool checked = false;
+        for (size_t j = 0; !checked && j < m->ncontrols; j++)
+            checked = has_cap(&m->controls[j], "CSUP") && active(&m->controls[j]) &&
+                      control_on_flow(&m->controls[j], f);
+        if (!is_update(f) || checked || f->integrity == 1)
+            continue;
+        doc_callout(d, DOC_WARNING, "Update path %s has no stated integrity protection.",
+                    label(m, f->id));
+        if (o->full)
+            doc_gap(d, o->area, f->id,
+                    "Update flow %s has no integrity protection and no active CSUP control: how "
+                    "an update on it is verified cannot be stated.",
+                    f->id);
     }
     if (!nf)
         doc_gap(d, o->area, "update",
@@ -784,7 +798,7 @@ static void matrix_row(struct hdo *h, const struct medsec_model_flow *f, struct 
         return;
     }
     r->ports = flow_ports(h, f, in);
-    const char *port = *r->ports ? r->ports : "(port not stated)";
+    const char *port = r->ports && *r->ports ? r->ports : "(port not stated)";
     const char *proto = f->protocol ? f->protocol : "protocol not stated";
     if (fd && td) {
         r->direction = "between parts of the device";
