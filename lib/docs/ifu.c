@@ -171,6 +171,107 @@ static const char *evidence_of(struct hdo *h, const struct medsec_model_control 
     return n ? docs_strf(h->s, "%s", h->b.data) : NULL;
 }
 
+static const char *party_name(const char *p);
+
+/* Open a list under @intro before its first item; *@n counts the items. */
+static void list_start(struct doc *d, size_t *n, bool ordered, const char *intro)
+{
+    if ((*n)++)
+        return;
+    doc_para(d, "%s", intro);
+    doc_list(d, ordered);
+}
+
+/* Does control @c claim one of @caps (NULL-terminated)? */
+static bool claims(const struct medsec_model_control *c, const char *const *caps)
+{
+    for (; *caps; caps++)
+        if (has_cap(c, *caps))
+            return true;
+    return false;
+}
+
+/*
+ * List the controls that claim one of @caps under @intro: the implemented and verified ones (all
+ * with @planned_too), by name; in the manual also with their capabilities, status, what they apply
+ * to, rationale and the passing evidence that verifies them. Returns how many are listed;
+ * *@planned (may be NULL) gets the planned ones left out.
+ */
+static size_t list_controls(struct hdo *h, struct out *o, const char *const *caps, bool planned_too,
+                            const char *intro, size_t *planned)
+{
+    const struct medsec_model *m = h->m;
+    size_t n = 0, np = 0;
+    for (size_t i = 0; i < m->ncontrols; i++) {
+        const struct medsec_model_control *c = &m->controls[i];
+        if (!claims(c, caps))
+            continue;
+        if (!planned_too && !active(c)) {
+            np++;
+            continue;
+        }
+        list_start(o->d, &n, false, intro);
+        if (!o->full) {
+            doc_item(o->d, "%s", label(m, c->id));
+            continue;
+        }
+        const char *ev = evidence_of(h, c);
+        doc_item(o->d, "%s (%s; %s; on %s)%s%s%s%s", label(m, c->id), capabilities(h, c),
+                 medsec_control_status_name(c->status), names(h, &c->applies_to),
+                 c->rationale ? ": " : "", c->rationale ? c->rationale : "",
+                 ev ? " Verified by: " : "", ev ? ev : "");
+    }
+    if (planned)
+        *planned = np;
+    return n;
+}
+
+/* The device's data stores that hold one of @words (NULL-terminated), listed under @intro. */
+static size_t list_stores(struct hdo *h, struct out *o, const char *const *words, const char *intro)
+{
+    const struct medsec_model *m = h->m;
+    size_t n = 0;
+    for (size_t i = 0; i < m->nitems; i++) {
+        const struct medsec_model_item *it = &m->items[i];
+        if (!is_device_item(it) || it->element != MEDSEC_ELEMENT_DATA_STORE || !holds(it, words))
+            continue;
+        list_start(o->d, &n, false, intro);
+        doc_item(o->d, "%s (holds: %s)", label(m, it->id), names(h, &it->data));
+    }
+    return n;
+}
+
+/* Does duty @du keep a control in force that claims one of @caps (NULL: does it rest on an
+ * assumption)? */
+static bool duty_concerns(const struct medsec_model *m, const struct medsec_model_duty *du,
+                          const char *const *caps)
+{
+    if (!caps)
+        return du->assumptions.n > 0;
+    for (size_t j = 0; j < du->controls.n; j++) {
+        const struct medsec_model_control *c = medsec_model_find_control(m, du->controls.v[j]);
+        if (c && claims(c, caps))
+            return true;
+    }
+    return false;
+}
+
+/* The duties that concern @caps (see duty_concerns), under @intro; the IFU lists only those
+ * marked in_ifu. */
+static size_t list_duties(struct hdo *h, struct out *o, const char *const *caps, bool ordered,
+                          const char *intro)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < h->m->nduties; i++) {
+        const struct medsec_model_duty *du = &h->m->duties[i];
+        if (!duty_concerns(h->m, du, caps) || (!o->full && du->in_ifu != 1))
+            continue;
+        list_start(o->d, &n, ordered, intro);
+        doc_item(o->d, "%s: %s (%s)", party_name(du->party), du->text ? du->text : "", du->id);
+    }
+    return n;
+}
+
 static const char *party_name(const char *p)
 {
     static const struct {
@@ -419,17 +520,7 @@ static void sec_environment(struct hdo *h, struct out *o)
         }
         doc_item(d, "%s (in %s)", label(m, it->id), label(m, it->zone));
     }
-    size_t nd = 0;
-    for (size_t i = 0; i < m->nduties; i++) {
-        const struct medsec_model_duty *du = &m->duties[i];
-        if (!du->assumptions.n || (!o->full && du->in_ifu != 1))
-            continue;
-        if (!nd++) {
-            doc_para(d, "What the hospital provides for it:");
-            doc_list(d, false);
-        }
-        doc_item(d, "%s: %s (%s)", party_name(du->party), du->text ? du->text : "", du->id);
-    }
+    list_duties(h, o, NULL, false, "What the hospital provides for it:");
 }
 
 /* ---- secure configuration ----------------------------------------------------------------- */
@@ -475,17 +566,11 @@ static void sec_configuration(struct hdo *h, struct out *o)
             doc_item(d, "%s: %s", label(m, c->id), du->text ? du->text : "");
         }
     }
-    for (size_t i = 0; i < m->ncontrols; i++) {
-        const struct medsec_model_control *c = &m->controls[i];
-        if (!has_cap(c, "SAHD"))
-            continue;
-        if (!nhard++) {
-            doc_para(d, "Hardening built into the device (MDS2 SAHD, system and application "
-                        "hardening):");
-            doc_list(d, false);
-        }
-        doc_item(d, "%s (%s)", label(m, c->id), medsec_control_status_name(c->status));
-    }
+    static const char *const sahd[] = {"SAHD", NULL};
+    nhard = list_controls(h, o, sahd, true,
+                          "Hardening built into the device (MDS2 SAHD, system and application "
+                          "hardening):",
+                          NULL);
     if (!nop && !nhard)
         doc_gap(d, o->area, "secure-configuration",
                 "No duty of the security file names a control to configure and no control claims "
@@ -525,11 +610,6 @@ static void sec_configuration(struct hdo *h, struct out *o)
 
 /* ---- roles and permissions ---------------------------------------------------------------- */
 
-static bool access_control(const struct medsec_model_control *c)
-{
-    return has_cap(c, "AUTH") || has_cap(c, "PAUT") || has_cap(c, "ALOF") || has_cap(c, "EMRG");
-}
-
 static void sec_roles(struct hdo *h, struct out *o)
 {
     const struct medsec_model *m = h->m;
@@ -563,21 +643,8 @@ static void sec_roles(struct hdo *h, struct out *o)
         doc_gap(d, o->area, "roles",
                 "The security file names no users or operators (items of type user or operator): "
                 "roles cannot be stated.");
-    size_t nc = 0;
-    for (size_t i = 0; i < m->ncontrols; i++) {
-        const struct medsec_model_control *c = &m->controls[i];
-        if (!access_control(c))
-            continue;
-        if (!nc++) {
-            doc_para(d, "Access control:");
-            doc_list(d, false);
-        }
-        if (o->full)
-            doc_item(d, "%s: %s; on %s; %s", label(m, c->id), capabilities(h, c),
-                     names(h, &c->applies_to), medsec_control_status_name(c->status));
-        else
-            doc_item(d, "%s", label(m, c->id));
-    }
+    static const char *const access[] = {"AUTH", "PAUT", "ALOF", "EMRG", NULL};
+    size_t nc = list_controls(h, o, access, true, "Access control:", NULL);
     if (!nc)
         doc_gap(d, o->area, "roles-access-control",
                 "No control of the security file claims AUTH, PAUT, ALOF or EMRG: how people are "
@@ -589,6 +656,19 @@ static void sec_roles(struct hdo *h, struct out *o)
 static bool is_update(const struct medsec_model_flow *f)
 {
     return f->purpose && !strcmp(f->purpose, "update");
+}
+
+/* The implemented CSUP controls that check updates on flow @f, by name; NULL when none. */
+static const char *update_checks(struct hdo *h, const struct medsec_model_flow *f)
+{
+    size_t n = 0;
+    medsec_buf_reset(&h->b);
+    for (size_t j = 0; j < h->m->ncontrols; j++) {
+        const struct medsec_model_control *c = &h->m->controls[j];
+        if (has_cap(c, "CSUP") && active(c) && control_on_flow(c, f))
+            medsec_buf_addf(&h->b, "%s%s", n++ ? ", " : "", label(h->m, c->id));
+    }
+    return n ? docs_strf(h->s, "%s", h->b.data) : NULL;
 }
 
 static void sec_update(struct hdo *h, struct out *o)
@@ -609,28 +689,17 @@ static void sec_update(struct hdo *h, struct out *o)
                                                "Checked by"};
             doc_table(d, 5, head);
         }
-        medsec_buf_reset(&h->b);
-        size_t nc = 0;
-        for (size_t j = 0; j < m->ncontrols; j++) {
-            const struct medsec_model_control *c = &m->controls[j];
-            if (has_cap(c, "CSUP") && active(c) && control_on_flow(c, f))
-                medsec_buf_addf(&h->b, "%s%s", nc++ ? ", " : "", label(m, c->id));
-        }
-        const char *by = docs_strf(h->s, "%s", nc ? h->b.data : "no update control stated");
+        const char *by = update_checks(h, f);
         doc_cell(d, "%s", label(m, f->id));
         doc_cell(d, "%s", label(m, f->from));
         doc_cell(d, "%s", f->via ? label(m, f->via) : "not stated");
         doc_cell(d, "%s", yes_no(f->integrity));
-        doc_cell(d, "%s", by);
-        nunsafe += !nc && f->integrity != 1;
+        doc_cell(d, "%s", by ? by : "no update control stated");
+        nunsafe += !by && f->integrity != 1;
     }
     for (size_t i = 0; nunsafe && i < m->nflows; i++) { /* after the table */
         const struct medsec_model_flow *f = &m->flows[i];
-        bool checked = false;
-        for (size_t j = 0; !checked && j < m->ncontrols; j++)
-            checked = has_cap(&m->controls[j], "CSUP") && active(&m->controls[j]) &&
-                      control_on_flow(&m->controls[j], f);
-        if (!is_update(f) || checked || f->integrity == 1)
+        if (!is_update(f) || f->integrity == 1 || update_checks(h, f))
             continue;
         doc_callout(d, DOC_WARNING, "Update path %s has no stated integrity protection.",
                     label(m, f->id));
@@ -644,43 +713,13 @@ static void sec_update(struct hdo *h, struct out *o)
         doc_gap(d, o->area, "update",
                 "No flow of the security file has purpose update: how updates reach the device "
                 "cannot be stated.");
-    size_t ncs = 0;
-    for (size_t i = 0; i < m->ncontrols; i++) {
-        const struct medsec_model_control *c = &m->controls[i];
-        if (!has_cap(c, "CSUP") || !active(c))
-            continue;
-        if (!ncs++) {
-            doc_para(d, "How the device checks an update before installing it (MDS2 CSUP):");
-            doc_list(d, false);
-        }
-        const char *ev = o->full ? evidence_of(h, c) : NULL;
-        if (o->full)
-            doc_item(d, "%s: %s%s%s", label(m, c->id),
-                     c->rationale ? c->rationale : medsec_control_status_name(c->status),
-                     ev ? " Verified by: " : "", ev ? ev : "");
-        else
-            doc_item(d, "%s", label(m, c->id));
-    }
-    if (!ncs)
+    static const char *const csup[] = {"CSUP", NULL};
+    if (!list_controls(h, o, csup, false,
+                       "How the device checks an update before installing it (MDS2 CSUP):", NULL))
         doc_gap(d, o->area, "update-integrity",
                 "No implemented control claims CSUP: the integrity check of updates cannot be "
                 "stated.");
-    size_t nd = 0;
-    for (size_t i = 0; i < m->nduties; i++) {
-        const struct medsec_model_duty *du = &m->duties[i];
-        bool csup = false;
-        for (size_t j = 0; !csup && j < du->controls.n; j++) {
-            const struct medsec_model_control *c = medsec_model_find_control(m, du->controls.v[j]);
-            csup = c && has_cap(c, "CSUP");
-        }
-        if (!csup)
-            continue;
-        if (!nd++) {
-            doc_para(d, "Who installs updates:");
-            doc_list(d, false);
-        }
-        doc_item(d, "%s: %s (%s)", party_name(du->party), du->text ? du->text : "", du->id);
-    }
+    list_duties(h, o, csup, false, "Who installs updates:");
 }
 
 /* ---- security alerts ------------------------------------------------------------------------ */
@@ -694,22 +733,8 @@ static void sec_alert(struct hdo *h, struct out *o)
             "The security file names no contact of %s for security reports and advisories "
             "(coordinated vulnerability disclosure): whom to inform cannot be stated.",
             m->device.manufacturer ? m->device.manufacturer : "the manufacturer");
-    size_t nd = 0;
-    for (size_t i = 0; i < m->nduties; i++) {
-        const struct medsec_model_duty *du = &m->duties[i];
-        bool rel = false;
-        for (size_t j = 0; !rel && j < du->controls.n; j++) {
-            const struct medsec_model_control *c = medsec_model_find_control(m, du->controls.v[j]);
-            rel = c && (has_cap(c, "CSUP") || has_cap(c, "AUDT"));
-        }
-        if (!rel || (!o->full && du->in_ifu != 1))
-            continue;
-        if (!nd++) {
-            doc_para(d, "On a security advisory of the manufacturer:");
-            doc_list(d, true);
-        }
-        doc_item(d, "%s: %s (%s)", party_name(du->party), du->text ? du->text : "", du->id);
-    }
+    static const char *const advisory[] = {"CSUP", "AUDT", NULL};
+    list_duties(h, o, advisory, true, "On a security advisory of the manufacturer:");
     bool logs = false;
     for (size_t i = 0; !logs && i < m->ncontrols; i++)
         logs = has_cap(&m->controls[i], "AUDT") && active(&m->controls[i]);
@@ -930,26 +955,10 @@ static void sec_logs(struct hdo *h, struct out *o)
     const struct medsec_model *m = h->m;
     struct doc *d = o->d;
     doc_heading(d, 1, "logs", "Security logs");
-    size_t na = 0, nplanned = 0;
-    for (size_t i = 0; i < m->ncontrols; i++) {
-        const struct medsec_model_control *c = &m->controls[i];
-        if (!has_cap(c, "AUDT"))
-            continue;
-        if (!active(c)) {
-            nplanned++;
-            continue;
-        }
-        if (!na++) {
-            doc_para(d, "What the device records (MDS2 AUDT, audit controls):");
-            doc_list(d, false);
-        }
-        if (o->full)
-            doc_item(d, "%s (%s; on %s)%s%s", label(m, c->id),
-                     medsec_control_status_name(c->status), names(h, &c->applies_to),
-                     c->rationale ? ": " : "", c->rationale ? c->rationale : "");
-        else
-            doc_item(d, "%s", label(m, c->id));
-    }
+    static const char *const audt[] = {"AUDT", NULL};
+    size_t nplanned = 0;
+    size_t na = list_controls(h, o, audt, false,
+                              "What the device records (MDS2 AUDT, audit controls):", &nplanned);
     if (!na) {
         doc_gap(d, o->area, "logs",
                 nplanned ? "Every control of the security file that claims AUDT is only planned: "
@@ -958,17 +967,7 @@ static void sec_logs(struct hdo *h, struct out *o)
                            "the device logs cannot be stated.");
         return;
     }
-    size_t ns = 0;
-    for (size_t i = 0; i < m->nitems; i++) {
-        const struct medsec_model_item *it = &m->items[i];
-        if (it->element != MEDSEC_ELEMENT_DATA_STORE || !holds(it, log_words))
-            continue;
-        if (!ns++) {
-            doc_para(d, "Where the logs are kept:");
-            doc_list(d, false);
-        }
-        doc_item(d, "%s (holds: %s)", label(m, it->id), names(h, &it->data));
-    }
+    list_stores(h, o, log_words, "Where the logs are kept:");
     size_t nf = 0;
     for (size_t i = 0; i < m->nflows; i++) {
         const struct medsec_model_flow *f = &m->flows[i];
@@ -992,25 +991,11 @@ static void sec_logs(struct hdo *h, struct out *o)
 
 static void sec_backup(struct hdo *h, struct out *o)
 {
-    const struct medsec_model *m = h->m;
     struct doc *d = o->d;
     doc_heading(d, 1, "backup", "Backup and restore");
-    size_t nb = 0, nplanned = 0;
-    for (size_t i = 0; i < m->ncontrols; i++) {
-        const struct medsec_model_control *c = &m->controls[i];
-        if (!has_cap(c, "DTBK"))
-            continue;
-        if (!active(c)) {
-            nplanned++;
-            continue;
-        }
-        if (!nb++) {
-            doc_para(d, "Backup and recovery (MDS2 DTBK):");
-            doc_list(d, false);
-        }
-        doc_item(d, "%s%s%s", label(m, c->id), o->full && c->rationale ? ": " : "",
-                 o->full && c->rationale ? c->rationale : "");
-    }
+    static const char *const dtbk[] = {"DTBK", NULL};
+    size_t nplanned = 0;
+    size_t nb = list_controls(h, o, dtbk, false, "Backup and recovery (MDS2 DTBK):", &nplanned);
     if (!nb)
         doc_gap(d, o->area, "backup",
                 nplanned
@@ -1020,17 +1005,8 @@ static void sec_backup(struct hdo *h, struct out *o)
                       "recovery): how configuration and data are restored cannot be stated.");
     static const char *const kept[] = {"configuration", "config",   "phi",
                                        "drug_library",  "settings", NULL};
-    size_t ns = 0;
-    for (size_t i = 0; o->full && i < m->nitems; i++) {
-        const struct medsec_model_item *it = &m->items[i];
-        if (!is_device_item(it) || it->element != MEDSEC_ELEMENT_DATA_STORE || !holds(it, kept))
-            continue;
-        if (!ns++) {
-            doc_para(d, "Data on the device that a failure or reset loses:");
-            doc_list(d, false);
-        }
-        doc_item(d, "%s: %s", label(m, it->id), names(h, &it->data));
-    }
+    if (o->full)
+        list_stores(h, o, kept, "Data on the device that a failure or reset loses:");
 }
 
 /* ---- duties -----------------------------------------------------------------------------------
@@ -1143,18 +1119,9 @@ static void sec_end_of_support(struct hdo *h, struct out *o)
     }
     static const char *const secret[] = {"phi",    "keys", "credentials", "configuration",
                                          "config", "logs", "audit",       NULL};
-    size_t ns = 0;
-    for (size_t i = 0; i < m->nitems; i++) {
-        const struct medsec_model_item *it = &m->items[i];
-        if (!is_device_item(it) || it->element != MEDSEC_ELEMENT_DATA_STORE || !holds(it, secret))
-            continue;
-        if (!ns++) {
-            doc_para(d, "Before the device leaves the hospital for disposal, resale or return, "
-                        "these stores must be wiped:");
-            doc_list(d, false);
-        }
-        doc_item(d, "%s (holds: %s)", label(m, it->id), names(h, &it->data));
-    }
+    list_stores(h, o, secret,
+                "Before the device leaves the hospital for disposal, resale or return, these "
+                "stores must be wiped:");
     doc_gap(d, o->area, "decommissioning",
             "The security file states no procedure for wiping data and keys at decommissioning: "
             "how to do it cannot be stated.");
