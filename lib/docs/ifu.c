@@ -192,12 +192,12 @@ static bool claims(const struct medsec_model_control *c, const char *const *caps
 }
 
 /*
- * List the controls that claim one of @caps under @intro: the implemented and verified ones (all
- * with @planned_too), by name; in the manual also with their capabilities, status, what they apply
- * to, rationale and the passing evidence that verifies them. Returns how many are listed;
- * *@planned (may be NULL) gets the planned ones left out.
+ * List the controls that claim one of @caps under @intro: the implemented and verified ones (a
+ * planned control does not act yet), by name; in the manual also with their capabilities, status,
+ * what they apply to, rationale and the passing evidence that verifies them. Returns how many are
+ * listed; *@planned (may be NULL) gets the planned ones left out.
  */
-static size_t list_controls(struct hdo *h, struct out *o, const char *const *caps, bool planned_too,
+static size_t list_controls(struct hdo *h, struct out *o, const char *const *caps,
                             const char *intro, size_t *planned)
 {
     const struct medsec_model *m = h->m;
@@ -206,7 +206,7 @@ static size_t list_controls(struct hdo *h, struct out *o, const char *const *cap
         const struct medsec_model_control *c = &m->controls[i];
         if (!claims(c, caps))
             continue;
-        if (!planned_too && !active(c)) {
+        if (!active(c)) {
             np++;
             continue;
         }
@@ -567,7 +567,7 @@ static void sec_configuration(struct hdo *h, struct out *o)
         }
     }
     static const char *const sahd[] = {"SAHD", NULL};
-    nhard = list_controls(h, o, sahd, true,
+    nhard = list_controls(h, o, sahd,
                           "Hardening built into the device (MDS2 SAHD, system and application "
                           "hardening):",
                           NULL);
@@ -644,11 +644,11 @@ static void sec_roles(struct hdo *h, struct out *o)
                 "The security file names no users or operators (items of type user or operator): "
                 "roles cannot be stated.");
     static const char *const access[] = {"AUTH", "PAUT", "ALOF", "EMRG", NULL};
-    size_t nc = list_controls(h, o, access, true, "Access control:", NULL);
+    size_t nc = list_controls(h, o, access, "Access control:", NULL);
     if (!nc)
         doc_gap(d, o->area, "roles-access-control",
-                "No control of the security file claims AUTH, PAUT, ALOF or EMRG: how people are "
-                "authenticated and what they may do cannot be stated.");
+                "No implemented control of the security file claims AUTH, PAUT, ALOF or EMRG: how "
+                "people are authenticated and what they may do cannot be stated.");
 }
 
 /* ---- updates -------------------------------------------------------------------------------- */
@@ -714,7 +714,7 @@ static void sec_update(struct hdo *h, struct out *o)
                 "No flow of the security file has purpose update: how updates reach the device "
                 "cannot be stated.");
     static const char *const csup[] = {"CSUP", NULL};
-    if (!list_controls(h, o, csup, false,
+    if (!list_controls(h, o, csup,
                        "How the device checks an update before installing it (MDS2 CSUP):", NULL))
         doc_gap(d, o->area, "update-integrity",
                 "No implemented control claims CSUP: the integrity check of updates cannot be "
@@ -957,7 +957,7 @@ static void sec_logs(struct hdo *h, struct out *o)
     doc_heading(d, 1, "logs", "Security logs");
     static const char *const audt[] = {"AUDT", NULL};
     size_t nplanned = 0;
-    size_t na = list_controls(h, o, audt, false,
+    size_t na = list_controls(h, o, audt,
                               "What the device records (MDS2 AUDT, audit controls):", &nplanned);
     if (!na) {
         doc_gap(d, o->area, "logs",
@@ -995,7 +995,7 @@ static void sec_backup(struct hdo *h, struct out *o)
     doc_heading(d, 1, "backup", "Backup and restore");
     static const char *const dtbk[] = {"DTBK", NULL};
     size_t nplanned = 0;
-    size_t nb = list_controls(h, o, dtbk, false, "Backup and recovery (MDS2 DTBK):", &nplanned);
+    size_t nb = list_controls(h, o, dtbk, "Backup and recovery (MDS2 DTBK):", &nplanned);
     if (!nb)
         doc_gap(d, o->area, "backup",
                 nplanned
