@@ -411,6 +411,34 @@ static void sec_risk_profile(struct hdo *h, struct out *o)
 
 /* ---- residual risks as warnings ------------------------------------------------------------ */
 
+/* The IFU's one warning for the known vulnerabilities above the acceptable region: each by its
+ * id and risk id, with the worst harm among them; the manual has each on its own. */
+static void residual_vulnerabilities(struct hdo *h, struct out *o)
+{
+    const struct medsec_risk_config *c = &h->reg.config;
+    int worst = -1;
+    medsec_buf_reset(&h->b);
+    size_t n = 0;
+    for (size_t i = 0; i < h->reg.n; i++) {
+        const struct medsec_risk_item *it = &h->reg.items[i];
+        if (it->result.residual_acceptable || !it->spec.vulnerability_id)
+            continue;
+        medsec_buf_addf(&h->b, "%s%s (%s)", n++ ? ", " : "", it->spec.vulnerability_id,
+                        it->spec.id);
+        if (it->result.residual_severity > worst)
+            worst = it->result.residual_severity;
+    }
+    const char *ids = docs_strf(h->s, "%s", h->b.data);
+    const char *sev = medsec_risk_severity_name(c, worst);
+    const struct medsec_model_harm *hm = medsec_model_find_harm(h->m, sev);
+    doc_callout(o->d, DOC_WARNING,
+                "%zu known vulnerabilit%s in the device's software remain%s above the acceptable "
+                "region: %s. At worst they could lead to: %s. Install the manufacturer's security "
+                "updates as soon as they are released (see \"Software updates\").",
+                n, n == 1 ? "y" : "ies", n == 1 ? "s" : "", ids,
+                hm && hm->description ? clause(h->s, hm->description) : sev);
+}
+
 static void sec_residual(struct hdo *h, struct out *o)
 {
     const struct medsec_model *m = h->m;
@@ -422,14 +450,26 @@ static void sec_residual(struct hdo *h, struct out *o)
                  h->g->release->version);
         return;
     }
-    doc_para(d,
-             "These risks remain after every security control of release %s. The manufacturer "
-             "has weighed each against the benefit of the device; the hospital's duties below "
-             "keep them from growing.",
-             h->g->release->version);
+    size_t above = 0, justified = 0, nvuln = 0;
     for (size_t i = 0; i < h->reg.n; i++) {
         const struct medsec_risk_item *it = &h->reg.items[i];
-        if (it->result.residual_acceptable)
+        above += !it->result.residual_acceptable;
+        justified += !it->result.residual_acceptable && it->spec.acceptance_rationale;
+        nvuln += !it->result.residual_acceptable && !o->full && it->spec.vulnerability_id;
+    }
+    if (justified == above)
+        doc_para(d,
+                 "These risks remain after every security control of release %s; the "
+                 "manufacturer has weighed each against the benefit of the device.",
+                 h->g->release->version);
+    else
+        doc_para(d,
+                 "These risks remain after every security control of release %s; the "
+                 "manufacturer has weighed %zu of the %zu against the benefit of the device.",
+                 h->g->release->version, justified, above);
+    for (size_t i = 0; i < h->reg.n; i++) {
+        const struct medsec_risk_item *it = &h->reg.items[i];
+        if (it->result.residual_acceptable || (nvuln && !o->full && it->spec.vulnerability_id))
             continue;
         const char *ex = medsec_risk_exploitability_name(c, it->result.residual_exploitability);
         const char *sev = medsec_risk_severity_name(c, it->result.residual_severity);
@@ -459,6 +499,8 @@ static void sec_residual(struct hdo *h, struct out *o)
                     "no benefit-risk justification for it (risk_acceptance).",
                     it->spec.id);
     }
+    if (nvuln) /* the IFU: known vulnerabilities in one warning, in words a user reads */
+        residual_vulnerabilities(h, o);
 }
 
 /* ---- minimum IT environment --------------------------------------------------------------- */

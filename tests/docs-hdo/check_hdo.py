@@ -2,7 +2,7 @@
 """docs-hdo: the IFU security section and the HDO administrator manual checked against the
 security file they come from (read here with python3-yaml, independently of medsec).
 
-    check_hdo.py MEDSEC EXAMPLE-DIR CHECK
+    check_hdo.py MEDSEC EXAMPLE-DIR CHECK [DB]
 
 CHECK is one of:
   matrix      one data-flow matrix row per zone-crossing flow, with the ports of its interface
@@ -10,6 +10,9 @@ CHECK is one of:
   duties      every in_ifu duty is in the IFU; a duty not marked in_ifu is not in its duty lists
   residual    every residual risk above the acceptable region (from `medsec risk --json`) is a
               warning in both documents, and no other risk is
+  residual-db the same with the vulnerability database DB (a copy without its triage file, so
+              that both commands see every finding): the IFU shows the known vulnerabilities in
+              one warning
   no-audt     a copy without any AUDT capability makes "logs" a gap in both documents; the
               example itself has no such gap
   no-ports    a copy whose interfaces state no ports: every IP flow's row says "port not stated"
@@ -36,6 +39,7 @@ except ImportError:
     sys.exit(77)
 
 MEDSEC, EXAMPLE, CHECK = sys.argv[1], sys.argv[2], sys.argv[3]
+DB = sys.argv[4] if len(sys.argv) > 4 else None
 FAILS = []
 
 
@@ -48,13 +52,13 @@ def load(folder):
         return yaml.safe_load(f)
 
 
-def docs(folder):
+def docs(folder, db=None):
     """medsec docs FOLDER --json: (documents by id, gaps)."""
     with tempfile.TemporaryDirectory() as out:
         env = dict(os.environ)
         env.pop("SOURCE_DATE_EPOCH", None)
-        p = subprocess.run([MEDSEC, "docs", folder, "-o", out, "--json"], capture_output=True,
-                           text=True, env=env)
+        p = subprocess.run([MEDSEC, "docs", folder, "-o", out, "--json"] +
+                           (["--db", db] if db else []), capture_output=True, text=True, env=env)
         if p.returncode != 0:
             print(p.stderr)
             sys.exit(1)
@@ -234,9 +238,10 @@ def check_duties():
         fail("a duties gap although the file marks duties in_ifu")
 
 
-def check_residual():
-    d, _ = docs(EXAMPLE)
-    p = subprocess.run([MEDSEC, "risk", EXAMPLE, "--json"], capture_output=True, text=True)
+def check_residual(folder=EXAMPLE, db=None):
+    d, _ = docs(folder, db)
+    p = subprocess.run([MEDSEC, "risk", folder, "--json"] + (["--db", db] if db else []),
+                       capture_output=True, text=True)
     if p.returncode not in (0, 1):
         print(p.stderr)
         sys.exit(1)
@@ -248,17 +253,43 @@ def check_residual():
     for doc_id in ("ifu-security", "hdo-security-manual"):
         warn = [b["text"] for b in section(d[doc_id], "residual-risks")
                 if b["kind"] == "callout" and b["callout"] == "warning"]
-        shown = set()
+        # the manual: one warning per risk, named first (its justification may name others);
+        # the IFU: the same, except that known vulnerabilities share one warning
+        shown, groups = [], 0
         for w in warn:
             ids = re.findall(r"\((R-[^,()]+)[,)]", w)
             if not ids:
                 fail("%s: a warning that names no risk: %r" % (doc_id, w[:80]))
-            shown.update(ids[:1])
-        if shown != above:
-            fail("%s: warnings for %s, expected %s" % (doc_id, sorted(shown - above),
-                                                          sorted(above - shown)))
-        if len(warn) != len(above):
-            fail("%s: %d warnings for %d risks" % (doc_id, len(warn), len(above)))
+            grouped = doc_id == "ifu-security" and re.match(r"\d+ known vulnerabilit", w)
+            if grouped:
+                groups += 1
+            shown.extend(ids if grouped else ids[:1])
+        if set(shown) != above:
+            fail("%s: warnings for %s, expected %s" % (doc_id, sorted(set(shown) - above),
+                                                          sorted(above - set(shown))))
+        if len(shown) != len(set(shown)):
+            fail("%s: a risk warned about twice" % doc_id)
+        if groups > 1:
+            fail("%s: %d warnings group known vulnerabilities" % (doc_id, groups))
+        vulns = {r["id"] for r in risks if not r["residual"]["acceptable"] and r["vulnerability"]}
+        if db and not vulns:
+            fail("no known vulnerability above the acceptable region: the check proves nothing")
+        if doc_id == "ifu-security" and bool(vulns) != bool(groups):
+            fail("IFU: %d known vulnerabilities above acceptable, %d grouped warnings"
+                 % (len(vulns), groups))
+
+
+def check_residual_db():
+    if not DB or not os.path.exists(DB):
+        print("no vulnerability database at %s" % DB)
+        sys.exit(77)
+    def edit(m):
+        m.pop("triage", None)
+    tmp, dev = variant(edit)
+    try:
+        check_residual(dev, DB)
+    finally:
+        shutil.rmtree(tmp)
 
 
 def strip_cap(code):
@@ -371,6 +402,7 @@ def check_debug():
 
 
 CHECKS = {"matrix": check_matrix, "duties": check_duties, "residual": check_residual,
+          "residual-db": check_residual_db,
           "no-audt": check_no_audt, "no-ports": check_no_ports, "backup": check_backup,
           "debug": check_debug}
 CHECKS[CHECK]()
