@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "doc.h"
+#include "medsec/alloc.h"
 #include "medsec/json.h"
 #include "medsec/risk.h"
 
@@ -439,6 +440,50 @@ static void residual_vulnerabilities(struct hdo *h, struct out *o)
                 hm && hm->description ? clause(h->s, hm->description) : sev);
 }
 
+/* Number the distinct benefit-risk justifications of the risks above the acceptable region in
+ * register order: @jno[i] is 1, 2 ... (0: acceptable or none on file). Returns how many. */
+static int number_justifications(const struct medsec_risk_register *r, int *jno)
+{
+    int n = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const char *why = r->items[i].spec.acceptance_rationale;
+        jno[i] = 0;
+        if (r->items[i].result.residual_acceptable || !why)
+            continue;
+        for (size_t j = 0; j < i && !jno[i]; j++)
+            if (jno[j] && !strcmp(r->items[j].spec.acceptance_rationale, why))
+                jno[i] = jno[j];
+        if (!jno[i])
+            jno[i] = ++n;
+    }
+    return n;
+}
+
+/* The manual's table of the justifications the warnings refer to, each once with its risks. */
+static void justification_table(struct hdo *h, struct out *o, const int *jno, int n)
+{
+    static const char *const head[] = {"No.", "Risks", "Decided by, on", "Justification"};
+    doc_heading(o->d, 2, "justifications", "Benefit-risk justifications");
+    doc_table(o->d, 4, head);
+    for (int k = 1; k <= n; k++) {
+        const struct medsec_risk_item *first = NULL;
+        medsec_buf_reset(&h->b);
+        for (size_t i = 0; i < h->reg.n; i++) {
+            if (jno[i] != k)
+                continue;
+            medsec_buf_addf(&h->b, "%s%s", first ? ", " : "", h->reg.items[i].spec.id);
+            if (!first)
+                first = &h->reg.items[i];
+        }
+        doc_cell(o->d, "J%d", k);
+        doc_cell(o->d, "%s", h->b.data);
+        doc_cell(o->d, "%s%s%s", first->spec.accepted_by ? first->spec.accepted_by : "not stated",
+                 first->spec.accepted_on ? ", " : "",
+                 first->spec.accepted_on ? first->spec.accepted_on : "");
+        doc_cell(o->d, "%s", first->spec.acceptance_rationale);
+    }
+}
+
 static void sec_residual(struct hdo *h, struct out *o)
 {
     const struct medsec_model *m = h->m;
@@ -467,6 +512,13 @@ static void sec_residual(struct hdo *h, struct out *o)
                  "These risks remain after every security control of release %s; the "
                  "manufacturer has weighed %zu of the %zu against the benefit of the device.",
                  h->g->release->version, justified, above);
+    int *jno = o->full ? medsec_calloc(h->reg.n ? h->reg.n : 1, sizeof *jno) : NULL;
+    if (o->full && !jno) {
+        if (!h->s->failed)
+            h->s->failed = MEDSEC_ENOMEM;
+        return;
+    }
+    int njust = jno ? number_justifications(&h->reg, jno) : 0;
     for (size_t i = 0; i < h->reg.n; i++) {
         const struct medsec_risk_item *it = &h->reg.items[i];
         if (it->result.residual_acceptable || (nvuln && !o->full && it->spec.vulnerability_id))
@@ -482,14 +534,13 @@ static void sec_residual(struct hdo *h, struct out *o)
         if (o->full)
             doc_callout(d, DOC_WARNING,
                         "%s (%s%s%s). Could lead to: %s (%s). What an attacker needs: %s (%s). "
-                        "Residual risk: %s. %s%s%s%s%s",
+                        "Residual risk: %s; %s%s.",
                         it->spec.title ? it->spec.title : it->spec.id, it->spec.id,
                         elem ? ", on " : "", elem ? elem : "", harm, sev, needs, ex,
                         medsec_risk_class_name(c, it->result.residual_class),
-                        why ? "Accepted because: " : "No benefit-risk justification on file.",
-                        why ? why : "", it->spec.accepted_by ? " (" : "",
-                        it->spec.accepted_by ? it->spec.accepted_by : "",
-                        it->spec.accepted_by ? ")" : "");
+                        why ? "accepted, see justification J"
+                            : "no benefit-risk justification on file",
+                        why ? docs_strf(h->s, "%d", jno[i]) : "");
         else
             doc_callout(d, DOC_WARNING, "%s (%s). Could lead to: %s. What an attacker needs: %s.",
                         it->spec.title ? it->spec.title : it->spec.id, it->spec.id, harm, needs);
@@ -501,6 +552,9 @@ static void sec_residual(struct hdo *h, struct out *o)
     }
     if (nvuln) /* the IFU: known vulnerabilities in one warning, in words a user reads */
         residual_vulnerabilities(h, o);
+    if (njust)
+        justification_table(h, o, jno, njust);
+    medsec_free(jno);
 }
 
 /* ---- minimum IT environment --------------------------------------------------------------- */
