@@ -10,6 +10,7 @@
 
 #include "doc.h"
 #include "medsec/alloc.h"
+#include "medsec/dfd.h"
 #include "medsec/json.h"
 #include "medsec/risk.h"
 
@@ -19,7 +20,8 @@ struct hdo {
     const struct medsec_model *m;
     struct medsec_docs *s;
     struct medsec_risk_register reg;
-    struct medsec_buf b; /* scratch for joined lists */
+    struct medsec_buf b;   /* scratch for joined lists */
+    struct medsec_buf dfd; /* the data-flow diagram, SVG */
 };
 
 /* One document being written: the IFU (short) or the HDO manual (full). */
@@ -959,6 +961,11 @@ static void sec_flows(struct hdo *h, struct out *o)
                     "the rules of the last column and deny all other traffic to and from the "
                     "device. The file states the direction the data travels, not which end opens "
                     "the connection.");
+        if (h->dfd.len)
+            doc_figure(d, h->dfd.data, h->dfd.len,
+                       "Data-flow diagram of the device: trust zones (dashed), the device's parts, "
+                       "the systems and people it exchanges data with, and every flow (red and "
+                       "dashed: not encrypted).");
         static const char *const head[] = {"Flow",      "Source",    "Destination",
                                            "Interface", "Protocol",  "Port/transport",
                                            "Direction", "Auth/enc.", "Firewall rule"};
@@ -1243,11 +1250,16 @@ static void write_doc(struct hdo *h, struct out *o)
 
 medsec_err docs_gen_ifu(struct docs_gen *g)
 {
-    struct hdo h = {.g = g, .m = g->model, .s = g->set, .b = MEDSEC_BUF_INIT};
+    struct hdo h = {
+        .g = g, .m = g->model, .s = g->set, .b = MEDSEC_BUF_INIT, .dfd = MEDSEC_BUF_INIT};
     medsec_err rc =
         medsec_device_risks(g->dev, g->opts->db, g->release->version, &h.reg, NULL, NULL, g->err);
+    if (!rc)
+        rc = medsec_dfd_render(medsec_device_graph(g->dev), medsec_device_name(g->dev), "svg",
+                               &h.dfd, g->err);
     if (rc) {
         medsec_risk_register_release(&h.reg);
+        medsec_buf_release(&h.dfd);
         return rc;
     }
     struct out ifu = {doc_new(h.s, IFU_ID, "Hospital", "Instructions for use: IT security",
@@ -1265,5 +1277,6 @@ medsec_err docs_gen_ifu(struct docs_gen *g)
         write_doc(&h, &hdo);
     medsec_risk_register_release(&h.reg);
     medsec_buf_release(&h.b);
+    medsec_buf_release(&h.dfd);
     return docs_status(g);
 }
