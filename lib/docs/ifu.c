@@ -130,9 +130,11 @@ static bool is_person(const struct medsec_model_item *it)
     return !strcmp(it->type, "user") || !strcmp(it->type, "operator") || !strcmp(it->type, "human");
 }
 
-/* Does a data store hold any of @words? */
+/* Does a data store hold any of @words (NULL: anything)? */
 static bool holds(const struct medsec_model_item *it, const char *const *words)
 {
+    if (!words)
+        return true;
     for (; *words; words++)
         if (medsec_strlist_has(&it->data, *words))
             return true;
@@ -229,7 +231,8 @@ static size_t list_controls(struct hdo *h, struct out *o, const char *const *cap
     return n;
 }
 
-/* The device's data stores that hold one of @words (NULL-terminated), listed under @intro. */
+/* The device's data stores that hold one of @words (NULL-terminated; NULL: every store), with
+ * where they are, listed under @intro. */
 static size_t list_stores(struct hdo *h, struct out *o, const char *const *words, const char *intro)
 {
     const struct medsec_model *m = h->m;
@@ -239,7 +242,8 @@ static size_t list_stores(struct hdo *h, struct out *o, const char *const *words
         if (!is_device_item(it) || it->element != MEDSEC_ELEMENT_DATA_STORE || !holds(it, words))
             continue;
         list_start(o->d, &n, false, intro);
-        doc_item(o->d, "%s (holds: %s)", label(m, it->id), names(h, &it->data));
+        doc_item(o->d, "%s (holds: %s; in %s)", label(m, it->id), names(h, &it->data),
+                 label(m, it->zone));
     }
     return n;
 }
@@ -619,6 +623,8 @@ static void sec_environment(struct hdo *h, struct out *o)
         doc_item(d, "%s (in %s)", label(m, it->id), label(m, it->zone));
     }
     list_duties(h, o, NULL, false, "What the hospital provides for it:");
+    if (o->full)
+        list_stores(h, o, NULL, "Where the device keeps data:");
 }
 
 /* ---- secure configuration ----------------------------------------------------------------- */
