@@ -335,6 +335,17 @@ static void sec_risk_profile(struct hdo *h, struct out *o)
     const struct medsec_model *m = h->m;
     struct doc *d = o->d;
     doc_heading(d, 1, "risk-profile", "Risk profile");
+    if (m->device.current_version && strcmp(h->g->release->version, m->device.current_version)) {
+        doc_callout(d, DOC_WARNING,
+                    "This document is for release %s. The security file describes the design of "
+                    "the current release %s: its interfaces, flows, controls and duties are shown "
+                    "here and may differ in release %s.",
+                    h->g->release->version, m->device.current_version, h->g->release->version);
+        doc_gap(d, o->area, "release-design",
+                "The security file describes only the design of release %s: what differs in "
+                "release %s cannot be stated.",
+                m->device.current_version, h->g->release->version);
+    }
     if (m->device.intended_purpose)
         doc_para(d, "Intended purpose: %s", m->device.intended_purpose);
     else
@@ -1179,13 +1190,22 @@ static void sec_end_of_support(struct hdo *h, struct out *o)
         doc_gap(d, o->area, "end-of-support",
                 "Release %s states no end of support (versions[].end_of_support).", v->version);
     } else {
-        long left = 0;
-        enum medsec_support_status st = medsec_model_support_status(v, h->s->date, &left);
+        enum medsec_support_status st = medsec_model_support_status(v, h->s->date, NULL);
         doc_para(d,
-                 "Release %s is supported (level: %s) until %s; its status on %s: %s. After "
-                 "that date the manufacturer issues no further security updates for it.",
+                 "Release %s: level of support %s, end of support %s (on %s: %s). After its end "
+                 "of support the manufacturer issues no further security updates for it.",
                  v->version, medsec_support_level_name(v->support), v->end_of_support, h->s->date,
                  medsec_support_status_name(st));
+        if (st == MEDSEC_SUPPORT_ENDED)
+            doc_callout(d, DOC_WARNING,
+                        "Release %s reached its end of support on %s: it receives no further "
+                        "security updates.",
+                        v->version, v->end_of_support);
+        else if (v->support == MEDSEC_SUPPORT_NONE)
+            doc_callout(d, DOC_WARNING,
+                        "Release %s has no level of support: it receives no further security "
+                        "updates.",
+                        v->version);
     }
     if (o->full) {
         size_t nv = 0;

@@ -19,6 +19,9 @@ CHECK is one of:
               and has its gap; the example's rows with ports have none
   backup      the example's DTBK control only planned is a "backup" gap; the copy with it
               implemented has none
+  release     documenting the current release: no "release-design" gap; any other release: the
+              gap and a warning in both documents; on 2026-05-28, an end-of-support warning
+              exactly when that release's end of support is on or before that day
   debug       a copy with a debug interface not disabled in production gets a warning and a gap;
               the example has none
 Exit 0 pass, 1 fail, 77 skip (no python3-yaml).
@@ -52,13 +55,16 @@ def load(folder):
         return yaml.safe_load(f)
 
 
-def docs(folder, db=None):
+def docs(folder, db=None, version=None, epoch=None):
     """medsec docs FOLDER --json: (documents by id, gaps)."""
     with tempfile.TemporaryDirectory() as out:
         env = dict(os.environ)
         env.pop("SOURCE_DATE_EPOCH", None)
+        if epoch is not None:
+            env["SOURCE_DATE_EPOCH"] = str(epoch)
         p = subprocess.run([MEDSEC, "docs", folder, "-o", out, "--json"] +
-                           (["--db", db] if db else []), capture_output=True, text=True, env=env)
+                           (["--db", db] if db else []) + (["--version", version] if version else []),
+                           capture_output=True, text=True, env=env)
         if p.returncode != 0:
             print(p.stderr)
             sys.exit(1)
@@ -401,7 +407,34 @@ def check_debug():
         shutil.rmtree(tmp)
 
 
-CHECKS = {"matrix": check_matrix, "duties": check_duties, "residual": check_residual,
+EPOCH, EPOCH_DATE = 1780000000, "2026-05-28"  # the document date of check_release
+
+
+def check_release():
+    m = load(EXAMPLE)
+    cur = m["device"]["current_version"]
+    for v in m["versions"]:
+        d, gaps = docs(EXAMPLE, version=v["version"], epoch=EPOCH)
+        for doc_id in ("ifu-security", "hdo-security-manual"):
+            other = v["version"] != cur
+            if ("release-design" in gap_items(gaps, doc_id)) != other:
+                fail("%s, release %s: release-design gap %s" % (doc_id, v["version"], not other))
+            warn = [b["text"] for b in section(d[doc_id], "risk-profile")
+                    if b["kind"] == "callout" and b["callout"] == "warning"]
+            if bool(warn) != other:
+                fail("%s, release %s: %d design warnings" % (doc_id, v["version"], len(warn)))
+            ended = str(v["end_of_support"]) <= EPOCH_DATE
+            eos = [b["text"] for b in section(d[doc_id], "end-of-support")
+                   if b["kind"] == "callout" and b["callout"] == "warning"
+                   and "reached its end of support" in b["text"]]
+            if bool(eos) != ended:
+                fail("%s, release %s: end-of-support warning %s" % (doc_id, v["version"],
+                                                                    bool(eos)))
+    if len(m["versions"]) < 2:
+        fail("the example has one release: the check proves nothing")
+
+
+CHECKS = {"release": check_release, "matrix": check_matrix, "duties": check_duties, "residual": check_residual,
           "residual-db": check_residual_db,
           "no-audt": check_no_audt, "no-ports": check_no_ports, "backup": check_backup,
           "debug": check_debug}
