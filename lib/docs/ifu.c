@@ -1301,8 +1301,12 @@ medsec_err docs_gen_ifu(struct docs_gen *g)
                       true, "HDO"};
     if (hdo.d)
         write_doc(&h, &hdo);
+    /* the administrator manual carries the SBOM with each component's support (MDCG 2019-16 §4.2)
+     */
+    if (hdo.d && !docs_status(g))
+        rc = docs_sbom_section(g, hdo.d, 1);
     medsec_risk_register_release(&h.reg);
     medsec_buf_release(&h.b);
     medsec_buf_release(&h.dfd);
-    return docs_status(g);
+    return rc ? rc : docs_status(g);
 }
