@@ -284,9 +284,9 @@ static const char *party_name(const char *p)
     static const struct {
         const char *id, *name;
     } parties[] = {
-        {"operator", "Operator (the hospital running the device)"},
+        {"operator", "Operator (who runs the device)"},
         {"integrator", "Integrator (who connects the device to other systems)"},
-        {"hdo_it", "Hospital IT"},
+        {"hdo_it", "Hospital IT (HDO)"},
         {"clinical_user", "Clinical users"},
         {"service", "Service (biomedical engineering)"},
         {"patient", "Patient"},
@@ -633,7 +633,7 @@ static void sec_environment(struct hdo *h, struct out *o)
         }
         doc_item(d, "%s (in %s)", label(m, it->id), label(m, it->zone));
     }
-    list_duties(h, o, NULL, false, "What the hospital provides for it:");
+    list_duties(h, o, NULL, false, "Duties this environment rests on:");
     if (o->full)
         list_stores(h, o, NULL, "Where the device keeps data:");
 }
@@ -663,10 +663,10 @@ static void sec_configuration(struct hdo *h, struct out *o)
         if (!named_by_duty(m, c->id, &du))
             continue;
         if (!nop++) {
-            doc_para(d, "Security functions the hospital sets up or keeps in force:");
+            doc_para(d, "Security functions the operator sets up or keeps in force:");
             if (o->full) {
                 static const char *const head[] = {"Control", "Capability (MDS2)", "Status",
-                                                   "Hospital's duty"};
+                                                   "Duty"};
                 doc_table(d, 4, head);
             } else {
                 doc_list(d, false);
@@ -1137,9 +1137,11 @@ static void sec_duties(struct hdo *h, struct out *o)
     const struct medsec_model *m = h->m;
     struct doc *d = o->d;
     doc_heading(d, 1, "duties", "Duties of the operator and the integrator");
-    doc_para(d, "Security is a joint responsibility of the manufacturer, the hospital and "
-                "whoever integrates the device (MDCG 2019-16 §2.6): the device's controls hold "
-                "only while these duties are kept.");
+    doc_para(d,
+             "Security is a joint responsibility of the manufacturer, the operator and "
+             "whoever integrates the device (MDCG 2019-16 §2.6). These are the duties the "
+             "manufacturer assigns to them%s.",
+             o->full ? ", each with the controls and assumptions it keeps in force" : "");
     static const char *const order[] = {"operator",      "hdo_it",  "integrator", "service",
                                         "clinical_user", "patient", NULL};
     size_t n = 0;
@@ -1249,7 +1251,7 @@ static void sec_end_of_support(struct hdo *h, struct out *o)
     static const char *const secret[] = {"phi",    "keys", "credentials", "configuration",
                                          "config", "logs", "audit",       NULL};
     list_stores(h, o, secret,
-                "Before the device leaves the hospital for disposal, resale or return, these "
+                "Before the device is disposed of, resold or returned, these "
                 "stores must be wiped:");
     doc_gap(d, o->area, "decommissioning",
             "The security file states no procedure for wiping data and keys at decommissioning: "
