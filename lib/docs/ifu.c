@@ -200,16 +200,18 @@ static bool claims(const struct medsec_model_control *c, const char *const *caps
  * List the controls that claim one of @caps under @intro: the implemented and verified ones (a
  * planned control does not act yet), by name; in the manual also with their capabilities, status,
  * what they apply to, rationale and the passing evidence that verifies them. Returns how many are
- * listed; *@planned (may be NULL) gets the planned ones left out.
+ * listed; *@planned (may be NULL) gets the planned ones left out. @keep (may be NULL) picks among
+ * them.
  */
 static size_t list_controls(struct hdo *h, struct out *o, const char *const *caps,
+                            bool (*keep)(const struct hdo *, const struct medsec_model_control *),
                             const char *intro, size_t *planned)
 {
     const struct medsec_model *m = h->m;
     size_t n = 0, np = 0;
     for (size_t i = 0; i < m->ncontrols; i++) {
         const struct medsec_model_control *c = &m->controls[i];
-        if (!claims(c, caps))
+        if (!claims(c, caps) || (keep && !keep(h, c)))
             continue;
         if (!active(c)) {
             np++;
@@ -290,6 +292,7 @@ static const char *party_name(const char *p)
         {"clinical_user", "Clinical users"},
         {"service", "Service (biomedical engineering)"},
         {"patient", "Patient"},
+        {"manufacturer", "Manufacturer"},
     };
     for (size_t i = 0; p && i < sizeof parties / sizeof *parties; i++)
         if (!strcmp(parties[i].id, p))
@@ -550,17 +553,20 @@ static void sec_residual(struct hdo *h, struct out *o)
         const char *why = it->spec.acceptance_rationale;
         if (o->full)
             doc_callout(d, DOC_WARNING,
-                        "%s (%s%s%s). Could lead to: %s (%s). What an attacker needs: %s (%s). "
+                        "%s (%s%s%s). Could lead to: %s (%s). Exploitability: %s (on the "
+                        "manufacturer's scale: %s). "
                         "Residual risk: %s; %s%s.",
                         it->spec.title ? it->spec.title : it->spec.id, it->spec.id,
-                        elem ? ", on " : "", elem ? elem : "", harm, sev, needs, ex,
+                        elem ? ", on " : "", elem ? elem : "", harm, sev, ex, needs,
                         medsec_risk_class_name(c, it->result.residual_class),
                         why ? "accepted, see justification J"
                             : "no benefit-risk justification on file",
                         why ? docs_strf(h->s, "%d", jno[i]) : "");
         else
-            doc_callout(d, DOC_WARNING, "%s (%s). Could lead to: %s. What an attacker needs: %s.",
-                        it->spec.title ? it->spec.title : it->spec.id, it->spec.id, harm, needs);
+            doc_callout(
+                d, DOC_WARNING,
+                "%s (%s). Could lead to: %s. Exploitability: %s (on the manufacturer's scale: %s).",
+                it->spec.title ? it->spec.title : it->spec.id, it->spec.id, harm, ex, needs);
         if (!why && o->full)
             doc_gap(d, o->area, it->spec.id,
                     "Residual risk %s is above the acceptable region and the security file holds "
@@ -640,14 +646,20 @@ static void sec_environment(struct hdo *h, struct out *o)
 
 /* ---- secure configuration ----------------------------------------------------------------- */
 
-static bool named_by_duty(const struct medsec_model *m, const char *control,
+/* The first duty of someone other than the manufacturer that keeps control @control in force (the
+ * IFU: only duties marked in_ifu). */
+static bool named_by_duty(const struct medsec_model *m, const struct out *o, const char *control,
                           const struct medsec_model_duty **duty)
 {
-    for (size_t i = 0; i < m->nduties; i++)
-        if (medsec_strlist_has(&m->duties[i].controls, control)) {
-            *duty = &m->duties[i];
+    for (size_t i = 0; i < m->nduties; i++) {
+        const struct medsec_model_duty *du = &m->duties[i];
+        if ((du->party && !strcmp(du->party, "manufacturer")) || (!o->full && du->in_ifu != 1))
+            continue;
+        if (medsec_strlist_has(&du->controls, control)) {
+            *duty = du;
             return true;
         }
+    }
     return false;
 }
 
@@ -660,7 +672,7 @@ static void sec_configuration(struct hdo *h, struct out *o)
     for (size_t i = 0; i < m->ncontrols; i++) {
         const struct medsec_model_control *c = &m->controls[i];
         const struct medsec_model_duty *du;
-        if (!named_by_duty(m, c->id, &du))
+        if (!named_by_duty(m, o, c->id, &du))
             continue;
         if (!nop++) {
             doc_para(d, "Security functions the operator sets up or keeps in force:");
@@ -682,7 +694,7 @@ static void sec_configuration(struct hdo *h, struct out *o)
         }
     }
     static const char *const sahd[] = {"SAHD", NULL};
-    nhard = list_controls(h, o, sahd,
+    nhard = list_controls(h, o, sahd, NULL,
                           "Hardening built into the device (MDS2 SAHD, system and application "
                           "hardening):",
                           NULL);
@@ -725,6 +737,26 @@ static void sec_configuration(struct hdo *h, struct out *o)
 
 /* ---- roles and permissions ---------------------------------------------------------------- */
 
+/* Does control @c protect what the people who use the device do: it applies to a person, or to a
+ * flow of theirs or the interface it goes through? */
+static bool for_people(const struct hdo *h, const struct medsec_model_control *c)
+{
+    const struct medsec_model *m = h->m;
+    for (size_t i = 0; i < m->nflows; i++) {
+        const struct medsec_model_flow *f = &m->flows[i];
+        const struct medsec_model_item *a = medsec_model_find_item(m, f->from);
+        const struct medsec_model_item *b = medsec_model_find_item(m, f->to);
+        if (!(a && is_person(a)) && !(b && is_person(b)))
+            continue;
+        if (medsec_strlist_has(&c->applies_to, f->id) ||
+            (f->via && medsec_strlist_has(&c->applies_to, f->via)) ||
+            medsec_strlist_has(&c->applies_to, f->from) ||
+            medsec_strlist_has(&c->applies_to, f->to))
+            return true;
+    }
+    return false;
+}
+
 static void sec_roles(struct hdo *h, struct out *o)
 {
     const struct medsec_model *m = h->m;
@@ -759,11 +791,12 @@ static void sec_roles(struct hdo *h, struct out *o)
                 "The security file names no users or operators (items of type user or operator): "
                 "roles cannot be stated.");
     static const char *const access[] = {"AUTH", "PAUT", "ALOF", "EMRG", NULL};
-    size_t nc = list_controls(h, o, access, "Access control:", NULL);
+    size_t nc = list_controls(h, o, access, for_people, "Access control:", NULL);
     if (!nc)
         doc_gap(d, o->area, "roles-access-control",
-                "No implemented control of the security file claims AUTH, PAUT, ALOF or EMRG: how "
-                "people are authenticated and what they may do cannot be stated.");
+                "No implemented control that claims AUTH, PAUT, ALOF or EMRG applies to the people "
+                "who use the device, their flows or interfaces: how they are authenticated and "
+                "what they may do cannot be stated.");
 }
 
 /* ---- updates -------------------------------------------------------------------------------- */
@@ -829,7 +862,7 @@ static void sec_update(struct hdo *h, struct out *o)
                 "No flow of the security file has purpose update: how updates reach the device "
                 "cannot be stated.");
     static const char *const csup[] = {"CSUP", NULL};
-    if (!list_controls(h, o, csup,
+    if (!list_controls(h, o, csup, NULL,
                        "How the device checks an update before installing it (MDS2 CSUP):", NULL))
         doc_gap(d, o->area, "update-integrity",
                 "No implemented control claims CSUP: the integrity check of updates cannot be "
@@ -1077,7 +1110,7 @@ static void sec_logs(struct hdo *h, struct out *o)
     doc_heading(d, 1, "logs", "Security logs");
     static const char *const audt[] = {"AUDT", NULL};
     size_t nplanned = 0;
-    size_t na = list_controls(h, o, audt,
+    size_t na = list_controls(h, o, audt, NULL,
                               "What the device records (MDS2 AUDT, audit controls):", &nplanned);
     if (!na) {
         doc_gap(d, o->area, "logs",
@@ -1115,7 +1148,7 @@ static void sec_backup(struct hdo *h, struct out *o)
     doc_heading(d, 1, "backup", "Backup and restore");
     static const char *const dtbk[] = {"DTBK", NULL};
     size_t nplanned = 0;
-    size_t nb = list_controls(h, o, dtbk, "Backup and recovery (MDS2 DTBK):", &nplanned);
+    size_t nb = list_controls(h, o, dtbk, NULL, "Backup and recovery (MDS2 DTBK):", &nplanned);
     if (!nb)
         doc_gap(d, o->area, "backup",
                 nplanned
@@ -1136,14 +1169,14 @@ static void sec_duties(struct hdo *h, struct out *o)
 {
     const struct medsec_model *m = h->m;
     struct doc *d = o->d;
-    doc_heading(d, 1, "duties", "Duties of the operator and the integrator");
+    doc_heading(d, 1, "duties", "Duties of the operator, the integrator and the manufacturer");
     doc_para(d,
              "Security is a joint responsibility of the manufacturer, the operator and "
              "whoever integrates the device (MDCG 2019-16 §2.6). These are the duties the "
              "manufacturer assigns to them%s.",
              o->full ? ", each with the controls and assumptions it keeps in force" : "");
-    static const char *const order[] = {"operator",      "hdo_it",  "integrator", "service",
-                                        "clinical_user", "patient", NULL};
+    static const char *const order[] = {"operator",      "hdo_it",  "integrator",   "service",
+                                        "clinical_user", "patient", "manufacturer", NULL};
     size_t n = 0;
     for (const char *const *p = order;; p++) {
         size_t np = 0;

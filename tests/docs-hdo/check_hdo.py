@@ -22,6 +22,7 @@ CHECK is one of:
   release     documenting the current release: no "release-design" gap; any other release: the
               gap and a warning in both documents; on 2026-05-28, an end-of-support warning
               exactly when that release's end of support is on or before that day
+  roles       the example names people: no "roles" gap; a copy whose people are systems has it
   debug       a copy with a debug interface not disabled in production gets a warning and a gap;
               the example has none
 Exit 0 pass, 1 fail, 77 skip (no python3-yaml).
@@ -240,6 +241,11 @@ def check_duties():
             fail("duty %s is not marked in_ifu but is in the IFU's duties" % u["id"])
         if not any(i.startswith(line) for i in hdo_items):
             fail("duty %s is not in the HDO manual's duties" % u["id"])
+    # no other section of the IFU brings back a duty not marked for it
+    ifu_text = json.dumps(ifu)
+    for u in m.get("duties", []):
+        if u.get("in_ifu") is not True and " ".join(u["text"].split()) in ifu_text:
+            fail("duty %s is not marked in_ifu but its text is in the IFU" % u["id"])
     if "duties" in gap_items(gaps, "ifu-security"):
         fail("a duties gap although the file marks duties in_ifu")
 
@@ -410,6 +416,26 @@ def check_debug():
 EPOCH, EPOCH_DATE = 1780000000, "2026-05-28"  # the document date of check_release
 
 
+def check_roles():
+    _, gaps = docs(EXAMPLE)
+    for doc_id in ("ifu-security", "hdo-security-manual"):
+        if "roles" in gap_items(gaps, doc_id):
+            fail("%s: a roles gap although the example names people" % doc_id)
+    def edit(m):
+        for it in m.get("items", []):
+            if it.get("type") in ("user", "operator", "human"):
+                it["type"] = "system"
+    tmp, dev = variant(edit)
+    try:
+        _, gaps = docs(dev)
+        for doc_id in ("ifu-security", "hdo-security-manual"):
+            for item in ("roles", "roles-access-control"):
+                if item not in gap_items(gaps, doc_id):
+                    fail("%s: no %s gap without any person" % (doc_id, item))
+    finally:
+        shutil.rmtree(tmp)
+
+
 def check_release():
     m = load(EXAMPLE)
     cur = m["device"]["current_version"]
@@ -434,7 +460,7 @@ def check_release():
         fail("the example has one release: the check proves nothing")
 
 
-CHECKS = {"release": check_release, "matrix": check_matrix, "duties": check_duties, "residual": check_residual,
+CHECKS = {"release": check_release, "roles": check_roles, "matrix": check_matrix, "duties": check_duties, "residual": check_residual,
           "residual-db": check_residual_db,
           "no-audt": check_no_audt, "no-ports": check_no_ports, "backup": check_backup,
           "debug": check_debug}
