@@ -389,10 +389,19 @@ static void sec_risk_profile(struct hdo *h, struct out *o)
                                          ? "; debug interface, disabled in production"
                                          : "; debug interface, NOT stated disabled in production")
                                   : "";
-            doc_item(d, "%s (%s, %s channel): reachable from %s; %s access%s", label(m, in->id),
+            medsec_buf_reset(&h->b);
+            for (size_t p = 0; o->full && p < in->nports; p++)
+                medsec_buf_addf(&h->b, "%s%ld/%s%s%s%s",
+                                p ? ", " : "; ports: ", in->ports[p].number,
+                                in->ports[p].transport ? in->ports[p].transport : "?",
+                                in->ports[p].service ? " (" : "",
+                                in->ports[p].service ? in->ports[p].service : "",
+                                in->ports[p].service ? ")" : "");
+            doc_item(d, "%s (%s, %s channel): reachable from %s; %s access%s%s", label(m, in->id),
                      in->type ? in->type : "type not stated", medsec_channel_name(ch),
                      z ? label(m, z->id) : "zone not stated",
-                     z ? medsec_access_name(medsec_model_zone_access(z)) : "unknown", dbg);
+                     z ? medsec_access_name(medsec_model_zone_access(z)) : "unknown", dbg,
+                     h->b.data);
         }
     }
 
