@@ -107,9 +107,13 @@ static const char *capabilities(struct hdo *h, const struct medsec_model_control
     return docs_strf(h->s, "%s", c->capabilities.n ? h->b.data : "none stated");
 }
 
-static bool has_cap(const struct medsec_model_control *c, const char *code)
+/* Does control @c claim capability @code in its HN 1-2019 meaning (medsec_model_control_claims: a
+ * code against its meaning does not count)? */
+static bool has_cap(const struct medsec_model *m, const struct medsec_model_control *c,
+                    const char *code)
 {
-    return medsec_strlist_has(&c->capabilities, code);
+    enum medsec_capability cap;
+    return medsec_capability_parse(code, &cap) && medsec_model_control_claims(m, c, cap);
 }
 
 static bool active(const struct medsec_model_control *c)
@@ -188,10 +192,11 @@ static void list_start(struct doc *d, size_t *n, bool ordered, const char *intro
 }
 
 /* Does control @c claim one of @caps (NULL-terminated)? */
-static bool claims(const struct medsec_model_control *c, const char *const *caps)
+static bool claims(const struct medsec_model *m, const struct medsec_model_control *c,
+                   const char *const *caps)
 {
     for (; *caps; caps++)
-        if (has_cap(c, *caps))
+        if (has_cap(m, c, *caps))
             return true;
     return false;
 }
@@ -211,7 +216,7 @@ static size_t list_controls(struct hdo *h, struct out *o, const char *const *cap
     size_t n = 0, np = 0;
     for (size_t i = 0; i < m->ncontrols; i++) {
         const struct medsec_model_control *c = &m->controls[i];
-        if (!claims(c, caps) || (keep && !keep(h, c)))
+        if (!claims(m, c, caps) || (keep && !keep(h, c)))
             continue;
         if (!active(c)) {
             np++;
@@ -259,7 +264,7 @@ static bool duty_concerns(const struct medsec_model *m, const struct medsec_mode
         return du->assumptions.n > 0;
     for (size_t j = 0; j < du->controls.n; j++) {
         const struct medsec_model_control *c = medsec_model_find_control(m, du->controls.v[j]);
-        if (c && claims(c, caps))
+        if (c && claims(m, c, caps))
             return true;
     }
     return false;
@@ -822,7 +827,7 @@ static const char *update_checks(struct hdo *h, const struct medsec_model_flow *
     medsec_buf_reset(&h->b);
     for (size_t j = 0; j < h->m->ncontrols; j++) {
         const struct medsec_model_control *c = &h->m->controls[j];
-        if (has_cap(c, "CSUP") && active(c) && control_on_flow(c, f))
+        if (has_cap(h->m, c, "CSUP") && active(c) && control_on_flow(c, f))
             medsec_buf_addf(&h->b, "%s%s", n++ ? ", " : "", label(h->m, c->id));
     }
     return n ? docs_strf(h->s, "%s", h->b.data) : NULL;
@@ -894,7 +899,7 @@ static void sec_alert(struct hdo *h, struct out *o)
     list_duties(h, o, advisory, true, "On a security advisory of the manufacturer:");
     bool logs = false;
     for (size_t i = 0; !logs && i < m->ncontrols; i++)
-        logs = has_cap(&m->controls[i], "AUDT") && active(&m->controls[i]);
+        logs = has_cap(m, &m->controls[i], "AUDT") && active(&m->controls[i]);
     if (logs)
         doc_para(d, "To investigate a suspected attack, use the device's security log (see "
                     "\"Logs\").");
