@@ -762,10 +762,7 @@ static bool for_people(const struct hdo *h, const struct medsec_model_control *c
         const struct medsec_model_item *b = medsec_model_find_item(m, f->to);
         if (!(a && is_person(a)) && !(b && is_person(b)))
             continue;
-        if (medsec_strlist_has(&c->applies_to, f->id) ||
-            (f->via && medsec_strlist_has(&c->applies_to, f->via)) ||
-            medsec_strlist_has(&c->applies_to, f->from) ||
-            medsec_strlist_has(&c->applies_to, f->to))
+        if (control_on_flow(c, f) || medsec_strlist_has(&c->applies_to, f->from))
             return true;
     }
     return false;
