@@ -1,0 +1,265 @@
+#!/usr/bin/python3
+"""check_views.py: judges the FDA architecture views that lib/docs/views.c draws.
+
+usage: check_views.py VIEWS_DRIVER DEVICE_DIR WORK_DIR
+
+Runs the driver on the device folder (twice: the output must be byte-identical), parses every SVG
+with the XML parser, and checks each view against what the security file says, read here with
+PyYAML independently of the C loader:
+- global system view: every item, interface and zone is drawn, every flow is an edge with its id;
+- multi-patient harm view: its fleet-wide edges are exactly the flows from a shared item (criterion
+  of docs/docs-views.md) to an item of the device;
+- updatability view: every software item is drawn; an item is marked "no_update" exactly when no
+  update flow reaches it, and the gap view:updatability names exactly the marked items;
+- security use-case views: one per flow purpose, holding exactly that purpose's flows, numbered.
+Property: removing one update flow (and every reference to it) from a copy of the folder marks and
+gaps exactly the items that lose their last update path, and no other.
+"""
+import os
+import shutil
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+
+import yaml
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def run(driver, dev, out):
+    if os.path.exists(out):
+        shutil.rmtree(out)
+    subprocess.run([driver, dev, out], check=True)
+    return out
+
+
+def read_tree(root):
+    files = {}
+    for d, _, names in os.walk(root):
+        for n in names:
+            p = os.path.join(d, n)
+            with open(p, "rb") as f:
+                files[os.path.relpath(p, root)] = f.read()
+    return files
+
+
+def svg_objects(path):
+    """(kind, title, id, class) of every node/edge/cluster group of a Graphviz SVG."""
+    tree = ET.parse(path)  # raises on malformed XML
+    out = []
+    for g in tree.iter(SVG + "g"):
+        cls = g.get("class", "")
+        title = g.find(SVG + "title")
+        kind = cls.split()[0] if cls else ""
+        if kind in ("node", "edge", "cluster"):
+            out.append((kind, title.text if title is not None else "", g.get("id", ""), cls))
+    return out
+
+
+def gaps(out):
+    rows = []
+    with open(os.path.join(out, "gaps.tsv"), encoding="utf-8") as f:
+        for line in f:
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+def is_person(it):
+    if it.get("kind") == "person":
+        return True
+    return it.get("element") == "external_entity" and it.get("type") in ("human", "user", "operator")
+
+
+def shared_items(m):
+    zones = {z["id"]: z for z in m.get("zones", [])}
+    items = m.get("items", [])
+
+    def shared_zone(zid):
+        z = zones.get(zid)
+        if not z:
+            return False
+        if z.get("access", "remote") in ("network", "remote"):
+            return True
+        return any(i.get("zone") == zid and i.get("kind") in ("cloud_service", "server") for i in items)
+
+    res = set()
+    for it in items:
+        if is_person(it) or it.get("type") == "device":
+            continue
+        if it.get("kind") in ("cloud_service", "external_system", "server") or shared_zone(it.get("zone")):
+            res.add(it["id"])
+    return res
+
+
+def software_items(m):
+    return [i["id"] for i in m.get("items", [])
+            if i.get("element") != "external_entity" and not is_person(i) and i.get("kind") != "hardware"]
+
+
+def update_reached(m):
+    items = {i["id"]: i for i in m.get("items", [])}
+
+    def chain(iid):
+        seen, out = set(), []
+        while iid in items and items[iid].get("runs_on") and iid not in seen:
+            seen.add(iid)
+            iid = items[iid]["runs_on"]
+            out.append(iid)
+        return out
+
+    def platform(iid):
+        c = chain(iid)
+        return c[-1] if c else iid
+
+    reached = set()
+    for f in m.get("flows", []):
+        if f.get("purpose") != "update":
+            continue
+        to = f["to"]
+        for iid in items:
+            if iid == to or to in chain(iid):
+                reached.add(iid)
+            elif items.get(to, {}).get("privileged") is True and platform(to) == platform(iid):
+                reached.add(iid)
+    return reached
+
+
+def check_device(driver, dev, out, fails):
+    with open(os.path.join(dev, "device.yaml"), encoding="utf-8") as f:
+        m = yaml.safe_load(f)
+    run(driver, dev, out)
+    views = os.path.join(out, "files", "views")
+    objs = {}
+    for n in sorted(os.listdir(views)):
+        objs[n[:-4]] = svg_objects(os.path.join(views, n))
+
+    def fail(msg):
+        fails.append("%s: %s" % (os.path.basename(dev), msg))
+
+    # global system view
+    g = objs.get("global-system", [])
+    titles = {t for k, t, _, _ in g if k == "node"}
+    edge_ids = {i for k, _, i, _ in g if k == "edge"}
+    clusters = {t for k, t, _, _ in g if k == "cluster"}
+    for it in m.get("items", []):
+        if it["id"] not in titles:
+            fail("global view lacks item %s" % it["id"])
+    for i in m.get("interfaces", []):
+        if i["id"] not in titles:
+            fail("global view lacks interface %s" % i["id"])
+    for z in m.get("zones", []):
+        if any(it.get("zone") == z["id"] for it in m.get("items", [])) and "cluster_" + z["id"] not in clusters:
+            fail("global view lacks zone %s" % z["id"])
+    for fl in m.get("flows", []):
+        if fl["id"] not in edge_ids:
+            fail("global view lacks flow %s" % fl["id"])
+
+    # multi-patient harm view
+    shared = shared_items(m)
+    items = {i["id"]: i for i in m.get("items", [])}
+    expect = {f["id"] for f in m.get("flows", [])
+              if f["from"] in shared and f["to"] not in shared and f["to"] in items
+              and not is_person(items[f["to"]])}
+    internal = {f["id"] for f in m.get("flows", []) if f["from"] in shared and f["to"] in shared}
+    if "multi-patient-harm" in objs:
+        got = {i for k, _, i, _ in objs["multi-patient-harm"] if k == "edge"}
+        flow_ids = {f["id"] for f in m.get("flows", [])}
+        got &= flow_ids
+        if got - internal != expect:
+            fail("multi-patient harm paths %s, expected %s" % (sorted(got - internal), sorted(expect)))
+        for k, t, _, cls in objs["multi-patient-harm"]:
+            if k == "node" and t in items and "shared" in cls.split() and t not in shared:
+                fail("%s drawn as shared" % t)
+    elif shared:
+        fail("no multi-patient harm view although %s are shared" % sorted(shared))
+
+    # updatability view
+    u = objs.get("updatability", [])
+    reached = update_reached(m)
+    drawn = {t: cls.split() for k, t, _, cls in u if k == "node"}
+    marked = set()
+    for sid in software_items(m):
+        if sid not in drawn:
+            fail("updatability view lacks software item %s" % sid)
+            continue
+        if "no_update" in drawn[sid]:
+            marked.add(sid)
+        if ("no_update" in drawn[sid]) != (sid not in reached):
+            fail("updatability: %s marked %s, update path %s" % (sid, "no_update" in drawn[sid], sid in reached))
+    gap_text = " ".join(r[3] for r in gaps(out) if r[1] == "view:updatability")
+    for sid in software_items(m):
+        named = (": %s" % sid) in gap_text or (", %s" % sid) in gap_text
+        if named != (sid in marked):
+            fail("updatability gap names %s: %s, marked: %s" % (sid, named, sid in marked))
+
+    # security use-case views
+    purposes = []
+    for fl in m.get("flows", []):
+        p = fl.get("purpose")
+        if p and p not in purposes:
+            purposes.append(p)
+    for p in purposes:
+        name = "use-case-" + "".join(c if c.isalnum() and c.islower() or c.isdigit() or c in "_-" else "-" for c in p)
+        if name not in objs:
+            fail("no use-case view for purpose %s" % p)
+            continue
+        got = {i for k, _, i, _ in objs[name] if k == "edge"}
+        want = {f["id"] for f in m.get("flows", []) if f.get("purpose") == p}
+        if got != want:
+            fail("use case %s flows %s, expected %s" % (p, sorted(got), sorted(want)))
+        tree = ET.parse(os.path.join(views, name + ".svg"))
+        steps = sorted(int(t.text.split(".")[0]) for t in tree.iter(SVG + "text")
+                       if t.text and t.text.split(".")[0].isdigit() and ". " in t.text)
+        if steps != list(range(1, len(want) + 1)):
+            fail("use case %s steps %s" % (p, steps))
+
+    # gaps are recorded once (by the first document) and shown in both
+    docs = {r[2] for r in gaps(out)}
+    if docs - {"fda-test"}:
+        fail("gaps recorded by %s" % sorted(docs))
+    return m, marked
+
+
+def drop(node, ident):
+    """The YAML tree without any list entry equal to @ident."""
+    if isinstance(node, dict):
+        return {k: drop(v, ident) for k, v in node.items()}
+    if isinstance(node, list):
+        return [drop(v, ident) for v in node if v != ident]
+    return node
+
+
+def main():
+    driver, dev, work = sys.argv[1:4]
+    os.makedirs(work, exist_ok=True)
+    fails = []
+    first = os.path.join(work, "run1")
+    m, marked = check_device(driver, dev, first, fails)
+    again = run(driver, dev, os.path.join(work, "run2"))
+    if read_tree(first) != read_tree(again):
+        fails.append("two runs differ")
+
+    # property: removing an update flow marks exactly the items that lose their last path
+    before = update_reached(m)
+    for fl in [f for f in m.get("flows", []) if f.get("purpose") == "update"]:
+        copy = os.path.join(work, "mut-" + fl["id"])
+        if os.path.exists(copy):
+            shutil.rmtree(copy)
+        shutil.copytree(dev, copy)
+        mm = drop(dict(m), fl["id"])
+        mm["flows"] = [f for f in mm["flows"] if f["id"] != fl["id"]]
+        with open(os.path.join(copy, "device.yaml"), "w", encoding="utf-8") as f:
+            yaml.safe_dump(mm, f, sort_keys=False, allow_unicode=True)
+        lost = before - update_reached(mm)
+        _, marked2 = check_device(driver, copy, os.path.join(work, "out-" + fl["id"]), fails)
+        if marked2 != marked | (lost & set(software_items(mm))):
+            fails.append("without %s: marked %s, expected %s" % (fl["id"], sorted(marked2),
+                                                                  sorted(marked | lost)))
+    for f in fails:
+        print("FAIL:", f)
+    print("check_views: %d failures" % len(fails))
+    return 1 if fails else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
