@@ -111,41 +111,6 @@ static void stable_uuid(const char *what, char out[37])
 
 /* ---- CycloneDX 1.6 ---- */
 
-static const char *cdx_type(const char *t)
-{
-    static const char *const cdx[] = {"application",
-                                      "framework",
-                                      "library",
-                                      "container",
-                                      "platform",
-                                      "operating-system",
-                                      "device",
-                                      "device-driver",
-                                      "firmware",
-                                      "file",
-                                      "machine-learning-model",
-                                      "data",
-                                      "cryptographic-asset"};
-    static const char *const spdx[][2] = {{"APPLICATION", "application"},
-                                          {"FRAMEWORK", "framework"},
-                                          {"LIBRARY", "library"},
-                                          {"CONTAINER", "container"},
-                                          {"OPERATING_SYSTEM", "operating-system"},
-                                          {"OPERATING-SYSTEM", "operating-system"},
-                                          {"DEVICE", "device"},
-                                          {"FIRMWARE", "firmware"},
-                                          {"FILE", "file"}};
-    if (t) {
-        for (size_t i = 0; i < sizeof cdx / sizeof *cdx; i++)
-            if (strcmp(t, cdx[i]) == 0)
-                return cdx[i];
-        for (size_t i = 0; i < sizeof spdx / sizeof *spdx; i++)
-            if (strcmp(t, spdx[i][0]) == 0)
-                return spdx[i][1];
-    }
-    return "library";
-}
-
 static void cdx_property(struct medsec_jsonw *w, const char *name, const char *value)
 {
     medsec_jsonw_object_begin(w);
@@ -158,7 +123,7 @@ static void cdx_component(struct medsec_jsonw *w, const struct medsec_sbom_compo
                           const struct csupport *cs)
 {
     medsec_jsonw_object_begin(w);
-    medsec_jsonw_kv_string(w, "type", cdx_type(c->type));
+    medsec_jsonw_kv_string(w, "type", medsec_sbom_cdx_type(c->type));
     medsec_jsonw_kv_string(w, "bom-ref", c->ref);
     if (c->supplier) {
         medsec_jsonw_key(w, "supplier");
@@ -312,31 +277,6 @@ static const char *spdx_id(struct medsec_docs *set, const char *ref)
     return r;
 }
 
-static const char *spdx_purpose(const char *t)
-{
-    static const char *const map[][2] = {{"application", "APPLICATION"},
-                                         {"framework", "FRAMEWORK"},
-                                         {"library", "LIBRARY"},
-                                         {"container", "CONTAINER"},
-                                         {"operating-system", "OPERATING_SYSTEM"},
-                                         {"OPERATING-SYSTEM", "OPERATING_SYSTEM"},
-                                         {"device", "DEVICE"},
-                                         {"firmware", "FIRMWARE"},
-                                         {"file", "FILE"}};
-    static const char *const spdx[] = {"APPLICATION",      "FRAMEWORK", "LIBRARY",  "CONTAINER",
-                                       "OPERATING_SYSTEM", "DEVICE",    "FIRMWARE", "SOURCE",
-                                       "ARCHIVE",          "FILE",      "INSTALL",  "OTHER"};
-    if (t) {
-        for (size_t i = 0; i < sizeof map / sizeof *map; i++)
-            if (strcmp(t, map[i][0]) == 0)
-                return map[i][1];
-        for (size_t i = 0; i < sizeof spdx / sizeof *spdx; i++)
-            if (strcmp(t, spdx[i]) == 0)
-                return spdx[i];
-    }
-    return NULL;
-}
-
 static void spdx_ref(struct medsec_jsonw *w, const char *cat, const char *type, const char *loc)
 {
     medsec_jsonw_object_begin(w);
@@ -433,7 +373,7 @@ static medsec_err export_spdx(struct docs_gen *g, const struct medsec_model_sbom
             medsec_jsonw_array_end(&w);
         }
         medsec_jsonw_kv_string(&w, "licenseDeclared", c->license ? c->license : "NOASSERTION");
-        const char *purpose = spdx_purpose(c->type);
+        const char *purpose = medsec_sbom_spdx_purpose(c->type);
         if (purpose)
             medsec_jsonw_kv_string(&w, "primaryPackagePurpose", purpose);
         if (cs.end_of_support)
