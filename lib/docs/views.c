@@ -74,6 +74,48 @@ static void dw_head(struct dotw *w, const char *name, const char *rankdir)
          rankdir);
 }
 
+/* `"id" [ATTRS label="LABEL"];` on a line of its own, after @indent. */
+static void dw_node(struct dotw *w, const char *indent, const char *id, const char *attrs,
+                    const char *label)
+{
+    dw_s(w, indent);
+    dw_q(w, id);
+    dw_s(w, " [");
+    dw_s(w, attrs);
+    dw_s(w, "label=");
+    dw_q(w, label);
+    dw_s(w, "];\n");
+}
+
+/* `  "from" -> "to" [id="id", ` (id left out when NULL): the caller adds the attributes and ends
+ * the line with dw_s(w, "];\n"). */
+static void dw_edge(struct dotw *w, const char *from, const char *to, const char *id)
+{
+    dw_s(w, "  ");
+    dw_q(w, from);
+    dw_s(w, " -> ");
+    dw_q(w, to);
+    dw_s(w, " [");
+    if (id) {
+        dw_s(w, "id=");
+        dw_q(w, id);
+        dw_s(w, ", ");
+    }
+}
+
+/* `  subgraph "cluster_ID" {` with its label and style; the caller closes it with "  }\n". */
+static void dw_cluster(struct dotw *w, struct medsec_docs *set, const char *id, const char *label,
+                       const char *style)
+{
+    dw_s(w, "  subgraph ");
+    dw_q(w, docs_strf(set, "cluster_%s", id));
+    dw_s(w, " {\n    label=");
+    dw_q(w, label);
+    dw_s(w, "; ");
+    dw_s(w, style);
+    dw_s(w, "\n");
+}
+
 /* ---- what every view shares ---- */
 
 struct views {
@@ -403,30 +445,25 @@ static medsec_err view_multi_patient(struct views *v)
             if (!is_shared(m, it) || strcmp(it->zone, m->zones[z].id) != 0)
                 continue;
             if (!any) {
-                dw_s(&w, "  subgraph ");
-                dw_q(&w, docs_strf(doc_set(d), "cluster_%s", m->zones[z].id));
-                dw_s(&w, " {\n    label=");
-                dw_q(&w, docs_strf(doc_set(d), "%s (shared by the fleet)",
-                                   m->zones[z].name ? m->zones[z].name : m->zones[z].id));
-                dw_s(&w, "; style=\"dashed,rounded\"; color=\"#8e24aa\"; fontcolor=\"#4a148c\";\n");
+                dw_cluster(&w, doc_set(d), m->zones[z].id,
+                           docs_strf(doc_set(d), "%s (shared by the fleet)",
+                                     m->zones[z].name ? m->zones[z].name : m->zones[z].id),
+                           "style=\"dashed,rounded\"; color=\"#8e24aa\"; fontcolor=\"#4a148c\";");
                 any = true;
             }
-            dw_s(&w, "    ");
-            dw_q(&w, it->id);
-            dw_s(&w,
-                 " [shape=box3d, style=filled, fillcolor=\"#f3e5f5\", class=\"shared\", label=");
-            dw_q(&w, it->name ? it->name : it->id);
-            dw_s(&w, "];\n");
+            dw_node(&w, "    ", it->id,
+                    "shape=box3d, style=filled, fillcolor=\"#f3e5f5\", class=\"shared\", ",
+                    it->name ? it->name : it->id);
             nshared++;
         }
         if (any)
             dw_s(&w, "  }\n");
     }
     /* per-device destinations of fleet-wide paths */
-    dw_s(&w, "  subgraph \"cluster_device\" {\n    label=");
-    dw_q(&w, docs_strf(doc_set(d), "One %s (repeated on every device of the fleet)",
-                       doc_set(d)->device));
-    dw_s(&w, "; style=\"rounded\"; color=\"#1565c0\"; fontcolor=\"#0d47a1\";\n");
+    dw_cluster(
+        &w, doc_set(d), "device",
+        docs_strf(doc_set(d), "One %s (repeated on every device of the fleet)", doc_set(d)->device),
+        "style=\"rounded\"; color=\"#1565c0\"; fontcolor=\"#0d47a1\";");
     for (size_t i = 0; i < m->nitems; i++) {
         const struct medsec_model_item *it = &m->items[i];
         if (is_shared(m, it) || is_person(it))
@@ -446,11 +483,8 @@ static medsec_err view_multi_patient(struct views *v)
         }
         if (!target)
             continue;
-        dw_s(&w, "    ");
-        dw_q(&w, it->id);
-        dw_s(&w, " [shape=box, style=\"rounded,filled\", fillcolor=\"#e3f2fd\", label=");
-        dw_q(&w, it->name ? it->name : it->id);
-        dw_s(&w, "];\n");
+        dw_node(&w, "    ", it->id, "shape=box, style=\"rounded,filled\", fillcolor=\"#e3f2fd\", ",
+                it->name ? it->name : it->id);
     }
     dw_s(&w, "  }\n");
     /* shared networks reaching device interfaces */
@@ -465,16 +499,11 @@ static medsec_err view_multi_patient(struct views *v)
         if (a != MEDSEC_ACCESS_NETWORK && a != MEDSEC_ACCESS_REMOTE)
             continue;
         const char *nid = docs_strf(doc_set(d), "net:%s", z->id);
-        dw_s(&w, "  ");
-        dw_q(&w, nid);
-        dw_s(&w,
-             " [shape=note, style=filled, fillcolor=\"#fff3e0\", class=\"shared_network\", label=");
-        dw_q(&w, docs_strf(doc_set(d), "%s\n(every device on it)", z->name ? z->name : z->id));
-        dw_s(&w, "];\n  ");
-        dw_q(&w, nid);
-        dw_s(&w, " -> ");
-        dw_q(&w, it->id);
-        dw_s(&w, " [style=dotted, color=\"#e65100\", fontcolor=\"#e65100\", label=");
+        dw_node(&w, "  ", nid,
+                "shape=note, style=filled, fillcolor=\"#fff3e0\", class=\"shared_network\", ",
+                docs_strf(doc_set(d), "%s\n(every device on it)", z->name ? z->name : z->id));
+        dw_edge(&w, nid, it->id, NULL);
+        dw_s(&w, "style=dotted, color=\"#e65100\", fontcolor=\"#e65100\", label=");
         dw_q(&w, docs_strf(doc_set(d), "reaches %s", in->name ? in->name : in->id));
         dw_s(&w, "];\n");
         nnets++;
@@ -523,13 +552,8 @@ static medsec_err view_multi_patient(struct views *v)
                  worst ? harm_name(worst) : "", worst ? ")" : "");
         doc_cell(d, "%s", *e2e ? e2e : "none");
         doc_cell(d, "%s", flow_controls(v, fl, CTL_ALL));
-        dw_s(&w, "  ");
-        dw_q(&w, fl->from);
-        dw_s(&w, " -> ");
-        dw_q(&w, fl->to);
-        dw_s(&w, " [id=");
-        dw_q(&w, fl->id);
-        dw_s(&w, ", penwidth=2, label=");
+        dw_edge(&w, fl->from, fl->to, fl->id);
+        dw_s(&w, "penwidth=2, label=");
         dw_q(&w,
              docs_strf(doc_set(d), "%s\n%s%s%s%s", fl->name ? fl->name : fl->id,
                        worst ? "worst harm: " : "no hazard linked", worst ? harm_name(worst) : "",
@@ -547,13 +571,8 @@ static medsec_err view_multi_patient(struct views *v)
         const struct medsec_model_item *dst = medsec_model_find_item(m, fl->to);
         if (!src || !dst || !is_shared(m, src) || !is_shared(m, dst))
             continue;
-        dw_s(&w, "  ");
-        dw_q(&w, fl->from);
-        dw_s(&w, " -> ");
-        dw_q(&w, fl->to);
-        dw_s(&w, " [id=");
-        dw_q(&w, fl->id);
-        dw_s(&w, ", color=\"#9e9e9e\", fontcolor=\"#616161\", label=");
+        dw_edge(&w, fl->from, fl->to, fl->id);
+        dw_s(&w, "color=\"#9e9e9e\", fontcolor=\"#616161\", label=");
         dw_q(&w, fl->name ? fl->name : fl->id);
         dw_s(&w, "];\n");
     }
@@ -586,16 +605,12 @@ static medsec_err view_multi_patient(struct views *v)
         doc_cell(d, "%s", fn.data);
         doc_cell(d, "%s%s%s%s", hz.len ? hz.data : "none linked", worst ? " (" : "",
                  worst ? harm_name(worst) : "", worst ? ")" : "");
-        dw_s(&w, "  ");
-        dw_q(&w, docs_strf(doc_set(d), "asset:%s", as->id));
-        dw_s(&w, " [shape=cylinder, fontsize=9, style=filled, fillcolor=\"#fce4ec\", label=");
-        dw_q(&w, docs_strf(doc_set(d), "%s\n(every patient's)%s%s", as->name ? as->name : as->id,
-                           worst ? "\nworst harm: " : "", worst ? harm_name(worst) : ""));
-        dw_s(&w, "];\n  ");
-        dw_q(&w, holder);
-        dw_s(&w, " -> ");
-        dw_q(&w, docs_strf(doc_set(d), "asset:%s", as->id));
-        dw_s(&w, " [dir=none, style=dotted, color=\"#777777\"];\n");
+        const char *aid = docs_strf(doc_set(d), "asset:%s", as->id);
+        dw_node(&w, "  ", aid, "shape=cylinder, fontsize=9, style=filled, fillcolor=\"#fce4ec\", ",
+                docs_strf(doc_set(d), "%s\n(every patient's)%s%s", as->name ? as->name : as->id,
+                          worst ? "\nworst harm: " : "", worst ? harm_name(worst) : ""));
+        dw_edge(&w, holder, aid, NULL);
+        dw_s(&w, "dir=none, style=dotted, color=\"#777777\"];\n");
         medsec_buf_release(&hz);
         medsec_buf_release(&fn);
     }
@@ -756,11 +771,8 @@ static medsec_err view_updatability(struct views *v)
                   !is_software(it);
         if (!src)
             continue;
-        dw_s(&w, "  ");
-        dw_q(&w, it->id);
-        dw_s(&w, " [shape=box, penwidth=1.5, class=\"source\", label=");
-        dw_q(&w, it->name ? it->name : it->id);
-        dw_s(&w, "];\n");
+        dw_node(&w, "  ", it->id, "shape=box, penwidth=1.5, class=\"source\", ",
+                it->name ? it->name : it->id);
     }
     /* software items, one cluster per platform */
     struct medsec_buf missing = MEDSEC_BUF_INIT, nosbom = MEDSEC_BUF_INIT;
@@ -769,11 +781,9 @@ static medsec_err view_updatability(struct views *v)
         const struct medsec_model_item *plat = &m->items[p];
         if (!is_software(plat) || strcmp(platform_of(m, plat->id), plat->id) != 0)
             continue;
-        dw_s(&w, "  subgraph ");
-        dw_q(&w, docs_strf(s, "cluster_%s", plat->id));
-        dw_s(&w, " {\n    label=");
-        dw_q(&w, docs_strf(s, "Platform: %s", plat->name ? plat->name : plat->id));
-        dw_s(&w, "; style=\"dashed,rounded\"; color=\"#555555\";\n");
+        dw_cluster(&w, s, plat->id,
+                   docs_strf(s, "Platform: %s", plat->name ? plat->name : plat->id),
+                   "style=\"dashed,rounded\"; color=\"#555555\";");
         for (size_t i = 0; i < m->nitems; i++) {
             const struct medsec_model_item *it = &m->items[i];
             if (!is_software(it) || strcmp(platform_of(m, it->id), plat->id) != 0)
@@ -816,13 +826,8 @@ static medsec_err view_updatability(struct views *v)
             continue;
         const char *ctl = flow_controls(v, fl, CTL_VERIFY);
         bool ok = fl->integrity == 1 || update_verified(m, fl);
-        dw_s(&w, "  ");
-        dw_q(&w, fl->from);
-        dw_s(&w, " -> ");
-        dw_q(&w, fl->to);
-        dw_s(&w, " [id=");
-        dw_q(&w, fl->id);
-        dw_s(&w, ", penwidth=1.5, label=");
+        dw_edge(&w, fl->from, fl->to, fl->id);
+        dw_s(&w, "penwidth=1.5, label=");
         dw_q(&w,
              docs_strf(s, "%s\n%s%s%s%s", fl->name ? fl->name : fl->id,
                        fl->protocol ? fl->protocol : "", fl->via ? " via " : "",
@@ -837,11 +842,8 @@ static medsec_err view_updatability(struct views *v)
             for (size_t e = 0; e < f && !seen; e++)
                 seen = is_update(&m->flows[e]) && strcmp(m->flows[e].to, to->id) == 0;
             if (!seen) {
-                dw_s(&w, "  ");
-                dw_q(&w, to->id);
-                dw_s(&w, " -> ");
-                dw_q(&w, plat);
-                dw_s(&w, " [style=dotted, color=\"#555555\", fontcolor=\"#555555\", "
+                dw_edge(&w, to->id, plat, NULL);
+                dw_s(&w, "style=dotted, color=\"#555555\", fontcolor=\"#555555\", "
                          "label=\"installs the platform image\"];\n");
             }
         }
@@ -1022,22 +1024,17 @@ static medsec_err view_use_case(struct views *v, const char *purpose, size_t *or
             if (!in || !used)
                 continue;
             if (!any && z < m->nzones) {
-                dw_s(&w, "  subgraph ");
-                dw_q(&w, docs_strf(s, "cluster_%s", m->zones[z].id));
-                dw_s(&w, " {\n    label=");
-                dw_q(&w, m->zones[z].name ? m->zones[z].name : m->zones[z].id);
-                dw_s(&w, "; style=\"dashed,rounded\"; color=\"#555555\"; fontcolor=\"#333333\";\n");
+                dw_cluster(&w, s, m->zones[z].id,
+                           m->zones[z].name ? m->zones[z].name : m->zones[z].id,
+                           "style=\"dashed,rounded\"; color=\"#555555\"; fontcolor=\"#333333\";");
             }
             any = true;
-            dw_s(&w, "    ");
-            dw_q(&w, it->id);
-            dw_s(&w, it->element == MEDSEC_ELEMENT_EXTERNAL_ENTITY
-                         ? " [shape=box, penwidth=1.5, label="
-                     : it->element == MEDSEC_ELEMENT_DATA_STORE
-                         ? " [shape=cylinder, label="
-                         : " [shape=ellipse, style=filled, fillcolor=\"#eef3fb\", label=");
-            dw_q(&w, it->name ? it->name : it->id);
-            dw_s(&w, "];\n");
+            dw_node(&w, "    ", it->id,
+                    it->element == MEDSEC_ELEMENT_EXTERNAL_ENTITY ? "shape=box, penwidth=1.5, "
+                    : it->element == MEDSEC_ELEMENT_DATA_STORE
+                        ? "shape=cylinder, "
+                        : "shape=ellipse, style=filled, fillcolor=\"#eef3fb\", ",
+                    it->name ? it->name : it->id);
         }
         if (any && z < m->nzones)
             dw_s(&w, "  }\n");
@@ -1054,13 +1051,8 @@ static medsec_err view_use_case(struct views *v, const char *purpose, size_t *or
         doc_cell(d, "%s", fl->via ? fl->via : "");
         doc_cell(d, "%s", flow_protection(v, fl));
         doc_cell(d, "%s", *ctl ? ctl : "none");
-        dw_s(&w, "  ");
-        dw_q(&w, fl->from);
-        dw_s(&w, " -> ");
-        dw_q(&w, fl->to);
-        dw_s(&w, " [id=");
-        dw_q(&w, fl->id);
-        dw_s(&w, ", label=");
+        dw_edge(&w, fl->from, fl->to, fl->id);
+        dw_s(&w, "label=");
         dw_q(&w, docs_strf(s, "%zu. %s\n%s%s%s%s", k + 1, fl->name ? fl->name : fl->id,
                            fl->protocol ? fl->protocol : "",
                            fl->encrypted == 1 ? " (enc.)" : " (clear)",
