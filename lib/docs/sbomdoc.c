@@ -2,7 +2,8 @@
  * sbomdoc.c: the SBOM section of the documented release (every component of every SBOM with its
  * level of support and end of support: FDA premarket cybersecurity guidance V.A.4, FD&C Act
  * 524B(b)(3)) and, once per set, its machine-readable exports: CycloneDX 1.6 JSON carrying the
- * support data as medsec: properties, and SPDX 2.3 JSON carrying the end of support as the
+ * end of support as the registered property cdx:lifecycle:milestone:endOfSupport and the level of
+ * support as medsec:support:level, and SPDX 2.3 JSON carrying the end of support as the
  * package's validUntilDate and the level of support as an annotation (docs/docs-views.md).
  */
 #include <sodium.h>
@@ -160,8 +161,8 @@ static void cdx_component(struct medsec_jsonw *w, const struct medsec_sbom_compo
     medsec_jsonw_key(w, "properties");
     medsec_jsonw_array_begin(w);
     cdx_property(w, "medsec:support:level", level_name(cs));
-    cdx_property(w, "medsec:support:end_of_support",
-                 cs->end_of_support ? cs->end_of_support : "unknown");
+    if (cs->end_of_support) /* the registered name (cdx:lifecycle taxonomy); absent = unknown */
+        cdx_property(w, "cdx:lifecycle:milestone:endOfSupport", cs->end_of_support);
     cdx_property(w, "medsec:support:source",
                  cs->source == SRC_FILE      ? "component_support"
                  : cs->source == SRC_RELEASE ? "release"
@@ -537,7 +538,7 @@ medsec_err docs_sbom_section(struct docs_gen *g, struct doc *d, int level)
              "this release) takes the release's level and end of support. \"unknown\" means the "
              "file gives nothing: each such component is listed in a gap. \"(ended)\" marks an "
              "end of support on or before the document date (%s). Machine-readable copies: "
-             "files/sbom/ (CycloneDX 1.6 with the support data as medsec:support:* properties, "
+             "files/sbom/ (CycloneDX 1.6 with the support data as component properties, "
              "SPDX 2.3 with it as validUntilDate and an annotation).",
              n, g->release->version, total, set->date ? set->date : "");
     medsec_err rc = MEDSEC_OK;

@@ -136,7 +136,7 @@ def check(driver, dev, out, vcdx, vspdx, fails, tag):
         for c in comps:
             props = {p["name"]: p["value"] for p in c.get("properties", [])}
             got[(c["name"], c.get("version"), c.get("purl"))] = (
-                props.get("medsec:support:level"), props.get("medsec:support:end_of_support"))
+                props.get("medsec:support:level"), props.get("cdx:lifecycle:milestone:endOfSupport", "unknown"))
         if got != expect:
             fail("%s CycloneDX read back differs: %s" % (path, sorted(set(got.items()) ^ set(expect.items()))[:4]))
         # SPDX
