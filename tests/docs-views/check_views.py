@@ -23,6 +23,9 @@ import xml.etree.ElementTree as ET
 
 import yaml
 
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
+from devcopy import copy_with, verdict  # noqa: E402
+
 SVG = "{http://www.w3.org/2000/svg}"
 
 
@@ -242,23 +245,15 @@ def main():
     # property: removing an update flow marks exactly the items that lose their last path
     before = update_reached(m)
     for fl in [f for f in m.get("flows", []) if f.get("purpose") == "update"]:
-        copy = os.path.join(work, "mut-" + fl["id"])
-        if os.path.exists(copy):
-            shutil.rmtree(copy)
-        shutil.copytree(dev, copy)
         mm = drop(dict(m), fl["id"])
         mm["flows"] = [f for f in mm["flows"] if f["id"] != fl["id"]]
-        with open(os.path.join(copy, "device.yaml"), "w", encoding="utf-8") as f:
-            yaml.safe_dump(mm, f, sort_keys=False, allow_unicode=True)
+        copy = copy_with(dev, os.path.join(work, "mut-" + fl["id"]), mm)
         lost = before - update_reached(mm)
         _, marked2 = check_device(driver, copy, os.path.join(work, "out-" + fl["id"]), fails)
         if marked2 != marked | (lost & set(software_items(mm))):
             fails.append("without %s: marked %s, expected %s" % (fl["id"], sorted(marked2),
                                                                   sorted(marked | lost)))
-    for f in fails:
-        print("FAIL:", f)
-    print("check_views: %d failures" % len(fails))
-    return 1 if fails else 0
+    return verdict("check_views", fails)
 
 
 if __name__ == "__main__":

@@ -57,6 +57,13 @@ int main(int argc, char **argv)
         fprintf(stderr, "%s: %s\n", argv[1], err.msg[0] ? err.msg : medsec_strerror(rc));
         goto out_free;
     }
+    /* each attachment once, although both sections ran twice */
+    for (const struct doc_file *x = s->files; x; x = x->next)
+        for (const struct doc_file *y = x->next; y; y = y->next)
+            if (strcmp(x->name, y->name) == 0) {
+                fprintf(stderr, "%s: file %s added twice\n", argv[1], x->name);
+                goto out_free;
+            }
     char path[4096];
     snprintf(path, sizeof path, "%s/gaps.tsv", argv[2]);
     FILE *f = fopen(path, "w");
