@@ -23,10 +23,12 @@
 struct dotw {
     struct medsec_buf b;
     medsec_err rc;
+    struct medsec_docs *set; /* where wrapped labels are made */
 };
 
-static void dw_init(struct dotw *w)
+static void dw_init(struct dotw *w, struct medsec_docs *set)
 {
+    w->set = set;
     w->b = (struct medsec_buf)MEDSEC_BUF_INIT;
     medsec_buf_init(&w->b, DOT_MAX);
     w->rc = MEDSEC_OK;
@@ -74,6 +76,36 @@ static void dw_head(struct dotw *w, const char *name, const char *rankdir)
          rankdir);
 }
 
+/* @s with a line break for the last space before every @width bytes of a line: Graphviz does not
+ * wrap labels, and long names would make a view too wide for a page. */
+static const char *wrap(struct medsec_docs *set, const char *s, size_t width)
+{
+    char *r = (char *)docs_strf(set, "%s", s ? s : "");
+    size_t col = 0;
+    char *space = NULL;
+    for (char *p = r; p && *p; p++) {
+        if (*p == '\n') {
+            col = 0;
+            space = NULL;
+            continue;
+        }
+        if (*p == ' ')
+            space = p;
+        if (++col > width && space) {
+            *space = '\n';
+            col = (size_t)(p - space);
+            space = NULL;
+        }
+    }
+    return r ? r : "";
+}
+
+/* A label: quoted and wrapped. */
+static void dw_label(struct dotw *w, const char *s)
+{
+    dw_q(w, wrap(w->set, s, 36));
+}
+
 /* `"id" [ATTRS label="LABEL"];` on a line of its own, after @indent. */
 static void dw_node(struct dotw *w, const char *indent, const char *id, const char *attrs,
                     const char *label)
@@ -83,7 +115,7 @@ static void dw_node(struct dotw *w, const char *indent, const char *id, const ch
     dw_s(w, " [");
     dw_s(w, attrs);
     dw_s(w, "label=");
-    dw_q(w, label);
+    dw_label(w, label);
     dw_s(w, "];\n");
 }
 
@@ -110,7 +142,7 @@ static void dw_cluster(struct dotw *w, struct medsec_docs *set, const char *id, 
     dw_s(w, "  subgraph ");
     dw_q(w, docs_strf(set, "cluster_%s", id));
     dw_s(w, " {\n    label=");
-    dw_q(w, label);
+    dw_label(w, label);
     dw_s(w, "; ");
     dw_s(w, style);
     dw_s(w, "\n");
@@ -434,7 +466,7 @@ static medsec_err view_multi_patient(struct views *v)
                 "control stated to hold end to end (end_to_end: true), such as a signature made "
                 "outside the shared item and checked on each device.");
     struct dotw w;
-    dw_init(&w);
+    dw_init(&w, doc_set(v->d));
     dw_head(&w, "multi_patient_harm", "LR");
     /* shared items, by zone */
     size_t nshared = 0, npaths = 0;
@@ -504,7 +536,7 @@ static medsec_err view_multi_patient(struct views *v)
                 docs_strf(doc_set(d), "%s\n(every device on it)", z->name ? z->name : z->id));
         dw_edge(&w, nid, it->id, NULL);
         dw_s(&w, "style=dotted, color=\"#e65100\", fontcolor=\"#e65100\", label=");
-        dw_q(&w, docs_strf(doc_set(d), "reaches %s", in->name ? in->name : in->id));
+        dw_label(&w, docs_strf(doc_set(d), "reaches %s", in->name ? in->name : in->id));
         dw_s(&w, "];\n");
         nnets++;
     }
@@ -554,10 +586,10 @@ static medsec_err view_multi_patient(struct views *v)
         doc_cell(d, "%s", flow_controls(v, fl, CTL_ALL));
         dw_edge(&w, fl->from, fl->to, fl->id);
         dw_s(&w, "penwidth=2, label=");
-        dw_q(&w,
-             docs_strf(doc_set(d), "%s\n%s%s%s%s", fl->name ? fl->name : fl->id,
-                       worst ? "worst harm: " : "no hazard linked", worst ? harm_name(worst) : "",
-                       *e2e ? "\nend to end: " : "\nno end-to-end control", e2e));
+        dw_label(&w, docs_strf(doc_set(d), "%s\n%s%s%s%s", fl->name ? fl->name : fl->id,
+                               worst ? "worst harm: " : "no hazard linked",
+                               worst ? harm_name(worst) : "",
+                               *e2e ? "\nend to end: " : "\nno end-to-end control", e2e));
         if (worst && !*e2e)
             dw_s(&w, ", color=\"#b00020\", fontcolor=\"#b00020\"");
         dw_s(&w, "];\n");
@@ -573,7 +605,7 @@ static medsec_err view_multi_patient(struct views *v)
             continue;
         dw_edge(&w, fl->from, fl->to, fl->id);
         dw_s(&w, "color=\"#9e9e9e\", fontcolor=\"#616161\", label=");
-        dw_q(&w, fl->name ? fl->name : fl->id);
+        dw_label(&w, fl->name ? fl->name : fl->id);
         dw_s(&w, "];\n");
     }
     /* assets held by shared items: one breach reaches the data of every patient */
@@ -760,7 +792,7 @@ static medsec_err view_updatability(struct views *v)
              "items are the file's items that are not external entities, people or hardware. "
              "Items with no update path are drawn red.");
     struct dotw w;
-    dw_init(&w);
+    dw_init(&w, doc_set(v->d));
     dw_head(&w, "updatability", "LR");
     /* delivering sources */
     for (size_t i = 0; i < m->nitems; i++) {
@@ -828,10 +860,10 @@ static medsec_err view_updatability(struct views *v)
         bool ok = fl->integrity == 1 || update_verified(m, fl);
         dw_edge(&w, fl->from, fl->to, fl->id);
         dw_s(&w, "penwidth=1.5, label=");
-        dw_q(&w,
-             docs_strf(s, "%s\n%s%s%s%s", fl->name ? fl->name : fl->id,
-                       fl->protocol ? fl->protocol : "", fl->via ? " via " : "",
-                       fl->via ? fl->via : "", *ctl ? docs_strf(s, "\nverified by: %s", ctl) : ""));
+        dw_label(&w, docs_strf(s, "%s\n%s%s%s%s", fl->name ? fl->name : fl->id,
+                               fl->protocol ? fl->protocol : "", fl->via ? " via " : "",
+                               fl->via ? fl->via : "",
+                               *ctl ? docs_strf(s, "\nverified by: %s", ctl) : ""));
         if (!ok)
             dw_s(&w, ", color=\"#b00020\", fontcolor=\"#b00020\", style=dashed");
         dw_s(&w, "];\n");
@@ -1008,7 +1040,7 @@ static medsec_err view_use_case(struct views *v, const char *purpose, size_t *or
     const char *name = docs_strf(s, "use-case-%s", slug(s, purpose));
     doc_heading(d, v->level + 2, docs_strf(s, "view-%s", name ? name : ""), "Use case: %s", title);
     struct dotw w;
-    dw_init(&w);
+    dw_init(&w, doc_set(v->d));
     dw_head(&w, "use_case", "LR");
     /* the elements, in their zones */
     for (size_t z = 0; z <= m->nzones; z++) {
@@ -1053,11 +1085,11 @@ static medsec_err view_use_case(struct views *v, const char *purpose, size_t *or
         doc_cell(d, "%s", *ctl ? ctl : "none");
         dw_edge(&w, fl->from, fl->to, fl->id);
         dw_s(&w, "label=");
-        dw_q(&w, docs_strf(s, "%zu. %s\n%s%s%s%s", k + 1, fl->name ? fl->name : fl->id,
-                           fl->protocol ? fl->protocol : "",
-                           fl->encrypted == 1 ? " (enc.)" : " (clear)",
-                           fl->authenticated == 1 ? "" : " (unauth.)",
-                           *ctl ? docs_strf(s, "\ncontrols: %s", ctl) : ""));
+        dw_label(&w, docs_strf(s, "%zu. %s\n%s%s%s%s", k + 1, fl->name ? fl->name : fl->id,
+                               fl->protocol ? fl->protocol : "",
+                               fl->encrypted == 1 ? " (enc.)" : " (clear)",
+                               fl->authenticated == 1 ? "" : " (unauth.)",
+                               *ctl ? docs_strf(s, "\ncontrols: %s", ctl) : ""));
         if (fl->encrypted != 1)
             dw_s(&w, ", color=\"#b00020\", fontcolor=\"#b00020\", style=dashed");
         dw_s(&w, "];\n");
