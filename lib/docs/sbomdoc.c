@@ -440,7 +440,7 @@ static medsec_err export_spdx(struct docs_gen *g, const struct medsec_model_sbom
 
 /* ---- the section ---- */
 
-static medsec_err sbom_table(struct docs_gen *g, struct doc *d, int level, bool record,
+static medsec_err sbom_table(struct docs_gen *g, struct doc *d, int level,
                              const struct medsec_model_sbom *sb)
 {
     const struct medsec_sbom *s = sb->sbom;
@@ -500,10 +500,8 @@ static medsec_err sbom_table(struct docs_gen *g, struct doc *d, int level, bool 
                                  nnoeos, noeos.data);
         if (rc)
             set->failed = rc;
-        else if (record)
-            doc_gap(d, "FDA", docs_strf(set, "sbom-support:%s", sb->path), "%s.", t.data);
         else
-            doc_callout(d, DOC_GAP, "Gap (FDA sbom-support:%s): %s.", sb->path, t.data);
+            docs_section_gap(d, docs_strf(set, "sbom-support:%s", sb->path), "%s.", t.data);
         medsec_buf_release(&t);
     }
     medsec_buf_release(&unknown);
@@ -518,7 +516,7 @@ medsec_err docs_sbom_section(struct docs_gen *g, struct doc *d, int level)
         return docs_status(g);
     const struct medsec_model *m = g->model;
     struct medsec_docs *set = g->set;
-    bool first = true; /* the first call writes the exports and records the gaps */
+    bool first = true; /* the first call writes the exports */
     for (const struct doc_file *f = set->files; f && first; f = f->next)
         first = strncmp(f->name, "sbom/", 5) != 0;
     const struct medsec_model_sbom **sb = medsec_calloc(m->nsboms ? m->nsboms : 1, sizeof *sb);
@@ -543,16 +541,11 @@ medsec_err docs_sbom_section(struct docs_gen *g, struct doc *d, int level)
              n, g->release->version, total, set->date ? set->date : "");
     medsec_err rc = MEDSEC_OK;
     if (!n) {
-        if (first)
-            doc_gap(d, "FDA", "sbom",
-                    "Release %s names no SBOM (versions[].sboms or items[].sbom).",
-                    g->release->version);
-        else
-            doc_callout(d, DOC_GAP, "Gap (FDA sbom): Release %s names no SBOM.",
-                        g->release->version);
+        docs_section_gap(d, "sbom", "Release %s names no SBOM (versions[].sboms or items[].sbom).",
+                         g->release->version);
     }
     for (size_t i = 0; !rc && i < n; i++)
-        rc = sbom_table(g, d, level + 1, first, sb[i]);
+        rc = sbom_table(g, d, level + 1, sb[i]);
     for (size_t i = 0; !rc && first && i < n; i++) {
         const char *stem = export_stem(set, sb, n, i);
         rc = export_cdx(g, sb[i], stem ? stem : "sbom");

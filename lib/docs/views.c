@@ -155,7 +155,7 @@ struct views {
     struct doc *d;
     const struct medsec_model *m;
     int level;
-    bool first; /* no view file in the set yet: add the files and record the gaps */
+    bool first; /* no view file in the set yet: add the files */
 };
 
 static bool set_has_file(const struct medsec_docs *s, const char *name)
@@ -166,23 +166,35 @@ static bool set_has_file(const struct medsec_docs *s, const char *name)
     return false;
 }
 
-/* A gap of view @name: recorded (and shown) on the first call, shown only on later ones. */
-static void view_gap(struct views *v, const char *name, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-static void view_gap(struct views *v, const char *name, const char *fmt, ...)
+const char *docs_section_area(const struct doc *d)
 {
+    return d && d->group && strncmp(d->group, "EU", 2) == 0 ? "EU" : "FDA";
+}
+
+void docs_section_gap(struct doc *d, const char *item, const char *fmt, ...)
+{
+    if (!d)
+        return;
+    struct medsec_docs *set = doc_set(d);
+    const char *area = docs_section_area(d);
     struct medsec_buf t = MEDSEC_BUF_INIT;
     va_list ap;
     va_start(ap, fmt);
     medsec_err rc = medsec_buf_vaddf(&t, fmt, ap);
     va_end(ap);
     if (rc) {
-        doc_set(v->d)->failed = rc;
-    } else if (v->first) {
-        doc_gap(v->d, VIEW_AREA, name, "%s", t.data);
-    } else {
-        doc_callout(v->d, DOC_GAP, "Gap (%s %s): %s", VIEW_AREA, name, t.data);
+        set->failed = rc;
+        medsec_buf_release(&t);
+        return;
     }
+    bool known = false; /* the same gap, recorded by an earlier call: shown, not counted again */
+    for (size_t i = 0; i < set->ngaps && !known; i++)
+        known = strcmp(set->gaps[i].area, area) == 0 && strcmp(set->gaps[i].item, item) == 0 &&
+                strcmp(set->gaps[i].text, t.data) == 0;
+    if (known)
+        doc_callout(d, DOC_GAP, "Gap (%s %s): %s", area, item, t.data);
+    else
+        doc_gap(d, area, item, "%s", t.data);
     medsec_buf_release(&t);
 }
 
@@ -358,16 +370,18 @@ static medsec_err view_global(struct views *v)
             break;
     }
     if (!rc && n)
-        view_gap(v, "view:global-system",
-                 "%zu data flows do not state their protocol, authentication or encryption, so the "
-                 "global system view cannot show how they are protected: %s.",
-                 n, t.data);
+        docs_section_gap(
+            v->d, "view:global-system",
+            "%zu data flows do not state their protocol, authentication or encryption, so the "
+            "global system view cannot show how they are protected: %s.",
+            n, t.data);
     for (size_t i = 0; !rc && i < m->nitems; i++)
         if (!m->items[i].zone)
-            view_gap(v, "view:global-system",
-                     "Item %s has no trust zone; the view cannot place it on either side of a "
-                     "trust boundary.",
-                     m->items[i].id);
+            docs_section_gap(
+                v->d, "view:global-system",
+                "Item %s has no trust zone; the view cannot place it on either side of a "
+                "trust boundary.",
+                m->items[i].id);
     medsec_buf_release(&t);
     return rc ? rc : docs_status(v->g);
 }
@@ -667,13 +681,14 @@ static medsec_err view_multi_patient(struct views *v)
                     "when the shared item is compromised: %s.",
                     undefended.data);
     if (!rc && nnoasset)
-        view_gap(v, "view:multi-patient-harm",
-                 "%zu fleet-wide paths carry no asset (assets[].carried_by), so the harm a "
-                 "compromised shared item could cause through them cannot be derived: %s.",
-                 nnoasset, noasset.data);
+        docs_section_gap(v->d, "view:multi-patient-harm",
+                         "%zu fleet-wide paths carry no asset (assets[].carried_by), so the harm a "
+                         "compromised shared item could cause through them cannot be derived: %s.",
+                         nnoasset, noasset.data);
     if (!rc && (npaths || nshared) && !m->nhazards)
-        view_gap(v, "view:multi-patient-harm",
-                 "The security file has no hazards, so no fleet-wide path can be tied to a harm.");
+        docs_section_gap(
+            v->d, "view:multi-patient-harm",
+            "The security file has no hazards, so no fleet-wide path can be tied to a harm.");
     medsec_buf_release(&noasset);
     medsec_buf_release(&undefended);
     medsec_buf_release(&w.b);
@@ -938,17 +953,19 @@ static medsec_err view_updatability(struct views *v)
         medsec_buf_release(&weak);
     }
     if (!rc && !nsoftware)
-        view_gap(v, "view:updatability", "The security file names no software item.");
+        docs_section_gap(v->d, "view:updatability", "The security file names no software item.");
     if (!rc && nmissing)
-        view_gap(v, "view:updatability",
-                 "%zu software items have no update path in the security file (no flow with "
-                 "purpose \"update\" reaches them or their platform's update agent): %s.",
-                 nmissing, missing.data);
+        docs_section_gap(
+            v->d, "view:updatability",
+            "%zu software items have no update path in the security file (no flow with "
+            "purpose \"update\" reaches them or their platform's update agent): %s.",
+            nmissing, missing.data);
     if (!rc && nnosbom)
-        view_gap(v, "view:updatability/sbom",
-                 "%zu software items name no SBOM components, so the view cannot say what an "
-                 "update of them replaces: %s.",
-                 nnosbom, nosbom.data);
+        docs_section_gap(
+            v->d, "view:updatability/sbom",
+            "%zu software items name no SBOM components, so the view cannot say what an "
+            "update of them replaces: %s.",
+            nnosbom, nosbom.data);
     medsec_buf_release(&missing);
     medsec_buf_release(&nosbom);
     medsec_buf_release(&w.b);
@@ -1140,12 +1157,12 @@ static medsec_err view_use_cases(struct views *v)
         }
     }
     if (!rc && !ncases)
-        view_gap(v, "view:security-use-cases",
-                 "No data flow states its purpose, so no use case can be drawn.");
+        docs_section_gap(v->d, "view:security-use-cases",
+                         "No data flow states its purpose, so no use case can be drawn.");
     if (!rc && nnone)
-        view_gap(v, "view:security-use-cases",
-                 "%zu data flows state no purpose and belong to no use-case view: %s.", nnone,
-                 none.data);
+        docs_section_gap(v->d, "view:security-use-cases",
+                         "%zu data flows state no purpose and belong to no use-case view: %s.",
+                         nnone, none.data);
     medsec_buf_release(&none);
 out_free:
     medsec_free(order);

@@ -216,10 +216,16 @@ def check_device(driver, dev, out, fails):
         if steps != list(range(1, len(want) + 1)):
             fail("use case %s steps %s" % (p, steps))
 
-    # gaps are recorded once (by the first document) and shown in both
-    docs = {r[2] for r in gaps(out)}
-    if docs - {"fda-test"}:
-        fail("gaps recorded by %s" % sorted(docs))
+    # each gap recorded once per area: FDA by the FDA document, EU by the EU one, same items
+    rows = gaps(out)
+    keys = [(r[0], r[1], r[3]) for r in rows]
+    if len(keys) != len(set(keys)):
+        fail("a gap recorded twice")
+    for r in rows:
+        if (r[0], r[2]) not in (("FDA", "fda-test"), ("EU", "eu-test")):
+            fail("gap %s %s recorded by %s" % (r[0], r[1], r[2]))
+    if sorted((r[1], r[3]) for r in rows if r[0] == "FDA") != sorted((r[1], r[3]) for r in rows if r[0] == "EU"):
+        fail("the EU and FDA documents record different gaps")
     return m, marked
 
 
