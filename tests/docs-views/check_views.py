@@ -127,6 +127,32 @@ def update_reached(m):
     return reached
 
 
+def harmful(m, flow):
+    """True when an asset the flow carries is the cause of a hazard with a harm."""
+    carried = {a["id"] for a in m.get("assets", []) if flow["id"] in a.get("carried_by", [])}
+    return any(h.get("harm") and any(c["asset"] in carried for c in h.get("caused_by", []))
+               for h in m.get("hazards", []))
+
+
+def end_to_end(m, flow):
+    """True when a control stated to hold end to end applies to the flow (named against it, its
+    interface or an asset it carries)."""
+    carried = {a["id"] for a in m.get("assets", []) if flow["id"] in a.get("carried_by", [])}
+    names = {flow["id"], flow.get("via")} | carried
+    return any(c.get("end_to_end") is True and names & set(c.get("applies_to", []))
+               for c in m.get("controls", []))
+
+
+def undefended_warning(out):
+    """The flow ids the multi-patient harm warning lists."""
+    with open(os.path.join(out, "md", "fda-test.md"), encoding="utf-8") as f:
+        for line in f:
+            line = line.replace("\\_", "_")  # Markdown escapes
+            if "no control stated to hold" in line:
+                return {w.split(" ")[0] for w in line.split(": ", 1)[1].split("; ")}
+    return set()
+
+
 def check_device(driver, dev, out, fails):
     with open(os.path.join(dev, "device.yaml"), encoding="utf-8") as f:
         m = yaml.safe_load(f)
@@ -195,6 +221,12 @@ def check_device(driver, dev, out, fails):
         if named != (sid in marked):
             fail("updatability gap names %s: %s, marked: %s" % (sid, named, sid in marked))
 
+    # the warning lists exactly the harmful fleet-wide paths without an end-to-end control
+    paths = [f for f in m.get("flows", []) if f["id"] in expect]
+    want = {f["id"] for f in paths if harmful(m, f) and not end_to_end(m, f)}
+    if undefended_warning(out) != want:
+        fail("undefended paths %s, expected %s" % (sorted(undefended_warning(out)), sorted(want)))
+
     # security use-case views
     purposes = []
     for fl in m.get("flows", []):
@@ -247,6 +279,21 @@ def main():
     again = run(driver, dev, os.path.join(work, "run2"))
     if read_tree(first) != read_tree(again):
         fails.append("two runs differ")
+
+    # property: with no control holding end to end, every harmful fleet-wide path is in the warning
+    mm = dict(m)
+    mm["controls"] = [dict(c, end_to_end=False) for c in m.get("controls", [])]
+    copy = copy_with(dev, os.path.join(work, "mut-no-end-to-end"), mm)
+    check_device(driver, copy, os.path.join(work, "out-no-end-to-end"), fails)
+    shared = shared_items(m)
+    items = {i["id"]: i for i in m.get("items", [])}
+    harmful_paths = {f["id"] for f in m.get("flows", []) if f["from"] in shared
+                     and f["to"] in items and f["to"] not in shared and not is_person(items[f["to"]])
+                     and harmful(m, f)}
+    if undefended_warning(os.path.join(work, "out-no-end-to-end")) != harmful_paths:
+        fails.append("without end-to-end controls: warning lists %s, expected %s"
+                     % (sorted(undefended_warning(os.path.join(work, "out-no-end-to-end"))),
+                        sorted(harmful_paths)))
 
     # property: removing an update flow marks exactly the items that lose their last path
     before = update_reached(m)
