@@ -63,15 +63,19 @@ static const char *level_name(const struct csupport *cs)
     return cs->source == SRC_NONE ? "unknown" : medsec_support_level_name(cs->level);
 }
 
-/* The export's file name stem: the SBOM path without a leading "sbom/" and its extension, '/' as
- * '-'; "-cdx"/"-spdx" added when another SBOM of the release has the same stem. */
-static const char *export_stem(struct medsec_docs *set, const struct medsec_model_sbom *const *sb,
-                               size_t n, size_t i)
+/* The export's file name stem: the SBOM path without a leading "sbom/", a leading folder named
+ * after the release and its extension, '/' as '-'; "-cdx"/"-spdx" added when another SBOM of the
+ * release has the same stem. */
+static const char *export_stem(struct medsec_docs *set, const char *release,
+                               const struct medsec_model_sbom *const *sb, size_t n, size_t i)
 {
     char b[512];
     const char *p = sb[i]->path;
+    size_t lr = strlen(release);
     if (strncmp(p, "sbom/", 5) == 0)
         p += 5;
+    if (strncmp(p, release, lr) == 0 && p[lr] == '/') /* sbom/3.1.4/x: the name says 3.1.4 */
+        p += lr + 1;
     snprintf(b, sizeof b, "%s", p);
     static const char *const ext[] = {".cdx.json", ".spdx.json", ".json"};
     for (size_t e = 0; e < 3; e++) {
@@ -547,7 +551,7 @@ medsec_err docs_sbom_section(struct docs_gen *g, struct doc *d, int level)
     for (size_t i = 0; !rc && i < n; i++)
         rc = sbom_table(g, d, level + 1, sb[i]);
     for (size_t i = 0; !rc && first && i < n; i++) {
-        const char *stem = export_stem(set, sb, n, i);
+        const char *stem = export_stem(set, g->release->version, sb, n, i);
         rc = export_cdx(g, sb[i], stem ? stem : "sbom");
         if (!rc)
             rc = export_spdx(g, sb[i], stem ? stem : "sbom");

@@ -1185,6 +1185,12 @@ medsec_err docs_arch_views(struct docs_gen *g, struct doc *d, int level)
              "the security file (%s) of release %s, so it changes when the design changes; the "
              "SVG files are in files/views/.",
              g->model->file ? "device.yaml" : "security file", g->release->version);
+    if (g->model->device.current_version &&
+        strcmp(g->model->device.current_version, g->release->version) != 0)
+        doc_callout(d, DOC_NOTE,
+                    "The security file describes one architecture, that of the current version "
+                    "%s; these views show it, not a record of release %s.",
+                    g->model->device.current_version, g->release->version);
     medsec_err rc = view_global(&v);
     if (!rc)
         rc = view_multi_patient(&v);

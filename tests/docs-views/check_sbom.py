@@ -3,14 +3,14 @@
 
 usage: check_sbom.py VIEWS_DRIVER DEVICE_DIR WORK_DIR SCHEMA_DIR
 
-SCHEMA_DIR is ../shared/data/schemas; exit 77 (skip) without it. For the device's current release:
+SCHEMA_DIR is ../shared/data/schemas; exit 77 (skip) without it. For every release of the device:
 - every export validates: CycloneDX against bom-1.6.schema.json (with the spdx and jsf schemas it
   references), SPDX against spdx-2.3-schema.json (python3-jsonschema);
 - the components read back equal those of the example's SBOM files (name, version, purl), and
   their support properties equal the security file's component_support (read with PyYAML): level
   and end of support, "unknown" where the file has no entry, the release's for the SBOM subject;
 - the gap of each SBOM names exactly the components without a level or an end of support.
-Property: dropping one component_support entry from a copy of the folder makes that component
+Property (current release): dropping one component_support entry from a copy of the folder makes that component
 "unknown" in both exports and puts it in the gap; with the entry it is in neither.
 """
 import json
@@ -53,11 +53,11 @@ def validators(schemas):
     return vcdx, jsonschema.validators.validator_for(spdx)(spdx, format_checker=fc)
 
 
-def release_sboms(m):
-    ver = m["device"]["current_version"]
+def release_sboms(m, ver):
+    """The release's SBOMs: its own, and for the current version those its items name."""
     v = next(x for x in m["versions"] if x["version"] == ver)
     out = list(v.get("sboms", []))
-    for it in m.get("items", []):
+    for it in m.get("items", []) if ver == m["device"]["current_version"] else []:
         if it.get("sbom") and it["sbom"] not in out:
             out.append(it["sbom"])
     return v, out
@@ -89,8 +89,10 @@ def original_components(path):
     return out
 
 
-def stem(path, all_paths):
+def stem(path, release):
     p = path[5:] if path.startswith("sbom/") else path
+    if p.startswith(release + "/"):
+        p = p[len(release) + 1:]
     for e in (".cdx.json", ".spdx.json", ".json"):
         if p.endswith(e):
             p = p[: -len(e)]
@@ -99,13 +101,14 @@ def stem(path, all_paths):
     return p
 
 
-def check(driver, dev, out, vcdx, vspdx, fails, tag):
+def check(driver, dev, out, vcdx, vspdx, fails, tag, version=None):
     with open(os.path.join(dev, "device.yaml"), encoding="utf-8") as f:
         m = yaml.safe_load(f)
     if os.path.exists(out):
         shutil.rmtree(out)
-    subprocess.run([driver, dev, out], check=True)
-    rel, paths = release_sboms(m)
+    version = version or m["device"]["current_version"]
+    subprocess.run([driver, dev, out, version], check=True)
+    rel, paths = release_sboms(m, version)
     with open(os.path.join(out, "gaps.tsv"), encoding="utf-8") as f:
         gaps = {r[1]: r[3] for r in (line.rstrip("\n").split("\t") for line in f)}
     unknown_by_sbom = {}
@@ -127,7 +130,7 @@ def check(driver, dev, out, vcdx, vspdx, fails, tag):
                 lv, eos = "unknown", "unknown"
             expect[(name, ver, purl)] = (lv, eos)
         unknown_by_sbom[path] = {k for k, v in expect.items() if "unknown" in v}
-        base = os.path.join(out, "files", "sbom", "%s-%s" % (rel["version"], stem(path, paths)))
+        base = os.path.join(out, "files", "sbom", "%s-%s" % (rel["version"], stem(path, rel["version"])))
         # CycloneDX
         with open(base + ".cdx.json", encoding="utf-8") as f:
             cdx = json.load(f)
@@ -177,6 +180,10 @@ def main():
     os.makedirs(work, exist_ok=True)
     fails = []
     m, paths = check(driver, dev, os.path.join(work, "orig"), vcdx, vspdx, fails, "original")
+    for v in m["versions"]:  # every release, each with its own SBOMs and support
+        if v["version"] != m["device"]["current_version"]:
+            check(driver, dev, os.path.join(work, "release-" + v["version"]), vcdx, vspdx, fails,
+                  "release " + v["version"], v["version"])
     # property: without its component_support entry a component is unknown and gapped
     for i, cs in enumerate(m.get("component_support", [])):
         if cs["sbom"] not in paths:
