@@ -58,6 +58,12 @@ static struct csupport component_support(const struct medsec_model *m,
     return r;
 }
 
+/* Is @cs's end of support on or before @date? */
+static bool support_ended(const struct csupport *cs, const char *date)
+{
+    return cs->end_of_support && date && *date && strcmp(cs->end_of_support, date) <= 0;
+}
+
 static const char *level_name(const struct csupport *cs)
 {
     return cs->source == SRC_NONE ? "unknown" : medsec_support_level_name(cs->level);
@@ -442,6 +448,60 @@ static medsec_err export_spdx(struct docs_gen *g, const struct medsec_model_sbom
     return docs_status(g);
 }
 
+/* ---- the data for --json ---- */
+
+/* "sbom_support": per SBOM of the release, every component with its support data. */
+static medsec_err support_data(struct docs_gen *g, const struct medsec_model_sbom *const *sb,
+                               size_t n)
+{
+    struct medsec_buf out = MEDSEC_BUF_INIT;
+    medsec_buf_init(&out, EXPORT_MAX);
+    struct medsec_jsonw w;
+    medsec_jsonw_init(&w, &out, 0);
+    medsec_jsonw_object_begin(&w);
+    medsec_jsonw_kv_string(&w, "release", g->release->version);
+    medsec_jsonw_kv_string(&w, "date", g->set->date);
+    medsec_jsonw_key(&w, "sboms");
+    medsec_jsonw_array_begin(&w);
+    for (size_t k = 0; k < n; k++) {
+        const struct medsec_sbom *s = sb[k]->sbom;
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "path", sb[k]->path);
+        medsec_jsonw_kv_string(&w, "format", medsec_sbom_format_name(s->format));
+        medsec_jsonw_key(&w, "components");
+        medsec_jsonw_array_begin(&w);
+        for (size_t i = 0; i < s->ncomponents; i++) {
+            const struct medsec_sbom_component *c = &s->components[i];
+            struct csupport cs = component_support(g->model, g->release, sb[k]->path, s, i);
+            medsec_jsonw_object_begin(&w);
+            medsec_jsonw_kv_string(&w, "ref", c->ref);
+            medsec_jsonw_kv_string(&w, "name", c->name);
+            medsec_jsonw_kv_string(&w, "version", c->version);
+            medsec_jsonw_kv_string(&w, "supplier", c->supplier);
+            medsec_jsonw_kv_string(&w, "purl", c->purl);
+            medsec_jsonw_kv_string(&w, "support", level_name(&cs));
+            medsec_jsonw_kv_string(&w, "end_of_support", cs.end_of_support);
+            medsec_jsonw_kv_string(&w, "source",
+                                   cs.source == SRC_FILE      ? "component_support"
+                                   : cs.source == SRC_RELEASE ? "release"
+                                                              : "none");
+            medsec_jsonw_kv_bool(&w, "ended", support_ended(&cs, g->set->date));
+            medsec_jsonw_object_end(&w);
+        }
+        medsec_jsonw_array_end(&w);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
+    medsec_jsonw_object_end(&w);
+    medsec_err rc = medsec_jsonw_finish(&w);
+    if (!rc)
+        docs_data(g->set, "sbom_support", out.data, out.len);
+    else
+        g->set->failed = rc;
+    medsec_buf_release(&out);
+    return docs_status(g);
+}
+
 /* ---- the section ---- */
 
 static medsec_err sbom_table(struct docs_gen *g, struct doc *d, int level,
@@ -461,8 +521,7 @@ static medsec_err sbom_table(struct docs_gen *g, struct doc *d, int level,
     for (size_t i = 0; i < s->ncomponents; i++) {
         const struct medsec_sbom_component *c = &s->components[i];
         struct csupport cs = component_support(g->model, g->release, sb->path, s, i);
-        bool past = cs.end_of_support && set->date && *set->date &&
-                    strcmp(cs.end_of_support, set->date) <= 0;
+        bool past = support_ended(&cs, set->date);
         const char *label =
             docs_strf(set, "%s%s%s", c->name, c->version ? " " : "", c->version ? c->version : "");
         if (cs.source == SRC_NONE)
@@ -550,6 +609,8 @@ medsec_err docs_sbom_section(struct docs_gen *g, struct doc *d, int level)
     }
     for (size_t i = 0; !rc && i < n; i++)
         rc = sbom_table(g, d, level + 1, sb[i]);
+    if (!rc && first)
+        rc = support_data(g, sb, n);
     for (size_t i = 0; !rc && first && i < n; i++) {
         const char *stem = export_stem(set, g->release->version, sb, n, i);
         rc = export_cdx(g, sb[i], stem ? stem : "sbom");

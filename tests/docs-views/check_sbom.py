@@ -161,6 +161,14 @@ def check(driver, dev, out, vcdx, vspdx, fails, tag, version=None):
             got[(p["name"], p.get("versionInfo"), purl)] = (level, eos)
         if got != expect:
             fail("%s SPDX read back differs: %s" % (path, sorted(set(got.items()) ^ set(expect.items()))[:4]))
+        # the --json data says the same
+        with open(os.path.join(out, "docs.json"), encoding="utf-8") as f:
+            data = json.load(f)["data"]["sbom_support"]
+        entry = next((e for e in data["sboms"] if e["path"] == path), None)
+        got = {(c["name"], c["version"], c["purl"]): (c["support"], c["end_of_support"] or "unknown")
+               for c in (entry or {}).get("components", [])}
+        if got != expect:
+            fail("%s --json sbom_support differs" % path)
         # the gap names exactly the components without full support data
         text = gaps.get("sbom-support:" + path, "")
         for (name, ver, _), v in expect.items():

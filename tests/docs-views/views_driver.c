@@ -52,7 +52,9 @@ int main(int argc, char **argv)
     rc = rc ? rc : docs_sbom_section(&g, fda, 2);
     rc = rc ? rc : docs_sbom_section(&g, eu, 2);
     rc = rc ? rc : docs_arch_views(&g, eu, 2);
-    rc = rc ? rc : medsec_docs_write(s, argv[2], MEDSEC_DOCS_MARKDOWN | MEDSEC_DOCS_FILES, &err);
+    rc = rc ? rc
+            : medsec_docs_write(s, argv[2],
+                                MEDSEC_DOCS_MARKDOWN | MEDSEC_DOCS_HTML | MEDSEC_DOCS_FILES, &err);
     if (rc) {
         fprintf(stderr, "%s: %s\n", argv[1], err.msg[0] ? err.msg : medsec_strerror(rc));
         goto out_free;
@@ -64,7 +66,16 @@ int main(int argc, char **argv)
                 fprintf(stderr, "%s: file %s added twice\n", argv[1], x->name);
                 goto out_free;
             }
+    struct medsec_buf json = MEDSEC_BUF_INIT;
+    rc = medsec_docs_json(s, &json, 1, &err);
     char path[4096];
+    snprintf(path, sizeof path, "%s/docs.json", argv[2]);
+    rc = rc ? rc : medsec_file_write_atomic(path, json.data, json.len, &err);
+    medsec_buf_release(&json);
+    if (rc) {
+        fprintf(stderr, "%s: %s\n", argv[1], err.msg[0] ? err.msg : medsec_strerror(rc));
+        goto out_free;
+    }
     snprintf(path, sizeof path, "%s/gaps.tsv", argv[2]);
     FILE *f = fopen(path, "w");
     if (!f)
