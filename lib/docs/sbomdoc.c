@@ -546,17 +546,18 @@ static medsec_err sbom_table(struct docs_gen *g, struct doc *d, int level,
     }
     if (nended)
         doc_callout(d, DOC_WARNING,
-                    "%zu components are past their end of support on %s: %s. Their "
-                    "vulnerabilities are fixed only as the notes above say.",
-                    nended, set->date, ended.data);
+                    "Components past their end of support on %s (%zu): %s. Their supplier no "
+                    "longer fixes their vulnerabilities; the Source column gives what the "
+                    "security file says about them.",
+                    set->date, nended, ended.data);
     if (nunknown || nnoeos) {
         struct medsec_buf t = MEDSEC_BUF_INIT;
         medsec_err rc = medsec_buf_addf(&t,
-                                        "%zu of %zu components of %s have no support data "
-                                        "in component_support",
-                                        nunknown + nnoeos, s->ncomponents, sb->path);
+                                        "Components of %s without full support data in "
+                                        "component_support: %zu of %zu",
+                                        sb->path, nunknown + nnoeos, s->ncomponents);
         if (!rc && nunknown)
-            rc = medsec_buf_addf(&t, "; no level of support nor end of support (%zu): %s", nunknown,
+            rc = medsec_buf_addf(&t, "; neither a level nor an end of support (%zu): %s", nunknown,
                                  unknown.data);
         if (!rc && nnoeos)
             rc = medsec_buf_addf(&t, "; a level of support but no end-of-support date (%zu): %s",

@@ -313,13 +313,13 @@ static medsec_err view_global(struct views *v)
         }
     }
     doc_para(d,
-             "The whole system as the security file describes it: %zu items (the device's software "
-             "and hardware, the people and external systems it exchanges data with) in %zu trust "
-             "zones (dashed boxes), %zu interfaces (small port shapes, red when a debug port) and "
-             "%zu data flows, each labelled with its protocol, \"(enc.)\" or \"(clear)\" and "
-             "\"(unauth.)\" when it is not authenticated; flows in clear are drawn red and dashed. "
-             "%zu flows cross a trust boundary; %zu of them are not encrypted and %zu not "
-             "authenticated (table below).",
+             "The whole system as the security file describes it: the items (the device's "
+             "software and hardware, the people and external systems it exchanges data with: "
+             "%zu) in their trust zones (dashed boxes: %zu), the interfaces (small port shapes, "
+             "red when a debug port: %zu) and the data flows (%zu), each labelled with its "
+             "protocol, \"(enc.)\" or \"(clear)\" and \"(unauth.)\" when it is not "
+             "authenticated; flows in clear are drawn red and dashed. Flows crossing a trust "
+             "boundary: %zu, of which not encrypted: %zu, not authenticated: %zu (table below).",
              m->nitems, m->nzones, m->ninterfaces, m->nflows, crossing, clear, unauth);
     struct medsec_buf svg = MEDSEC_BUF_INIT;
     medsec_buf_init(&svg, DOT_MAX * 4);
@@ -372,8 +372,8 @@ static medsec_err view_global(struct views *v)
     if (!rc && n)
         docs_section_gap(
             v->d, "view:global-system",
-            "%zu data flows do not state their protocol, authentication or encryption, so the "
-            "global system view cannot show how they are protected: %s.",
+            "Data flows that do not state their protocol, authentication or encryption, so the "
+            "global system view cannot show how they are protected (%zu): %s.",
             n, t.data);
     for (size_t i = 0; !rc && i < m->nitems; i++)
         if (!m->items[i].zone)
@@ -667,7 +667,9 @@ static medsec_err view_multi_patient(struct views *v)
                     "interface is reached from a network zone: by the criterion above, no single "
                     "attack reaches more than one device.");
     } else {
-        doc_para(d, "%zu shared items, %zu fleet-wide paths and %zu shared-network exposures.",
+        doc_para(d,
+                 "Shared items: %zu; fleet-wide paths: %zu; shared networks reaching the "
+                 "device: %zu.",
                  nshared, npaths, nnets);
         rc = view_figure(v, "multi-patient-harm", &w,
                          "Multi-patient harm view: shared items (purple), the fleet-wide paths "
@@ -682,8 +684,9 @@ static medsec_err view_multi_patient(struct views *v)
                     undefended.data);
     if (!rc && nnoasset)
         docs_section_gap(v->d, "view:multi-patient-harm",
-                         "%zu fleet-wide paths carry no asset (assets[].carried_by), so the harm a "
-                         "compromised shared item could cause through them cannot be derived: %s.",
+                         "Fleet-wide paths that carry no asset (assets[].carried_by), so the harm "
+                         "a compromised shared item could cause through them cannot be derived "
+                         "(%zu): %s.",
                          nnoasset, noasset.data);
     if (!rc && (npaths || nshared) && !m->nhazards)
         docs_section_gap(
@@ -957,14 +960,14 @@ static medsec_err view_updatability(struct views *v)
     if (!rc && nmissing)
         docs_section_gap(
             v->d, "view:updatability",
-            "%zu software items have no update path in the security file (no flow with "
-            "purpose \"update\" reaches them or their platform's update agent): %s.",
+            "Software items with no update path in the security file: no flow with purpose "
+            "\"update\" reaches them or their platform's update agent (%zu): %s.",
             nmissing, missing.data);
     if (!rc && nnosbom)
         docs_section_gap(
             v->d, "view:updatability/sbom",
-            "%zu software items name no SBOM components, so the view cannot say what an "
-            "update of them replaces: %s.",
+            "Software items that name no SBOM components, so the view cannot say what an "
+            "update of them replaces (%zu): %s.",
             nnosbom, nosbom.data);
     medsec_buf_release(&missing);
     medsec_buf_release(&nosbom);
@@ -1115,9 +1118,9 @@ static medsec_err view_use_case(struct views *v, const char *purpose, size_t *or
     medsec_err rc = view_figure(
         v, name ? name : "use-case", &w,
         docs_strf(s,
-                  "Security use case \"%s\": the elements and the %zu data flows with purpose "
-                  "\"%s\", numbered in sequence, each with its protection and the controls "
-                  "that apply.",
+                  "Security use case \"%s\": the elements and the data flows (%zu) with "
+                  "purpose \"%s\", numbered in sequence, each with its protection and the "
+                  "controls that apply.",
                   title, n, purpose));
     medsec_buf_release(&w.b);
     return rc;
@@ -1161,7 +1164,8 @@ static medsec_err view_use_cases(struct views *v)
                          "No data flow states its purpose, so no use case can be drawn.");
     if (!rc && nnone)
         docs_section_gap(v->d, "view:security-use-cases",
-                         "%zu data flows state no purpose and belong to no use-case view: %s.",
+                         "Data flows that state no purpose and belong to no use-case view (%zu): "
+                         "%s.",
                          nnone, none.data);
     medsec_buf_release(&none);
 out_free:
