@@ -112,6 +112,16 @@ def check(driver, dev, out, vcdx, vspdx, fails, tag, version=None):
     with open(os.path.join(out, "gaps.tsv"), encoding="utf-8") as f:
         gaps = {r[1]: r[3] for r in (line.rstrip("\n").split("\t") for line in f)}
     unknown_by_sbom = {}
+    exports = {}
+    for n in sorted(os.listdir(os.path.join(out, "files", "sbom"))):
+        if n.endswith(".cdx.json"):
+            with open(os.path.join(out, "files", "sbom", n), encoding="utf-8") as f:
+                props = json.load(f)["metadata"]["properties"]
+            src = [p["value"] for p in props if p["name"] == "medsec:source_sbom"]
+            if src:
+                exports[src[0]] = os.path.join(out, "files", "sbom", n[: -len(".cdx.json")])
+    if len(exports) != len(paths) or len(os.listdir(os.path.join(out, "files", "sbom"))) != 2 * len(paths):
+        fail("exports %s for SBOMs %s" % (sorted(exports), paths))
 
     def fail(msg):
         fails.append("%s: %s" % (tag, msg))
@@ -131,9 +141,13 @@ def check(driver, dev, out, vcdx, vspdx, fails, tag, version=None):
             expect[(name, ver, purl)] = (lv, eos)
         unknown_by_sbom[path] = {k for k, v in expect.items() if "unknown" in v}
         base = os.path.join(out, "files", "sbom", "%s-%s" % (rel["version"], stem(path, rel["version"])))
+        if path in exports:  # two SBOMs with one name: the exports say which file they are
+            base = exports[path]
         # CycloneDX
         with open(base + ".cdx.json", encoding="utf-8") as f:
             cdx = json.load(f)
+        if {"name": "medsec:source_sbom", "value": path} not in cdx["metadata"]["properties"]:
+            fail("%s.cdx.json does not name %s as its source" % (base, path))
         errs = list(vcdx.iter_errors(cdx))
         if errs:
             fail("%s.cdx.json invalid: %s" % (base, errs[0].message[:300]))
@@ -192,6 +206,18 @@ def main():
         if v["version"] != m["device"]["current_version"]:
             check(driver, dev, os.path.join(work, "release-" + v["version"]), vcdx, vspdx, fails,
                   "release " + v["version"], v["version"])
+    # an SPDX input SBOM of a release, named like a CycloneDX one of the same release
+    spdx_in = [os.path.join("sbom", n) for n in sorted(os.listdir(os.path.join(dev, "sbom")))
+               if n.endswith(".spdx.json")]
+    if spdx_in and m["versions"]:
+        mm = dict(m)
+        mm["versions"] = [dict(v) for v in m["versions"]]
+        last = mm["versions"][-1]
+        last["sboms"] = list(last.get("sboms", [])) + [spdx_in[0]]
+        copy = copy_with(dev, os.path.join(work, "mut-spdx"), mm)
+        check(driver, copy, os.path.join(work, "out-spdx"), vcdx, vspdx, fails,
+              "with %s in release %s" % (spdx_in[0], last["version"]), last["version"])
+
     # property: without its component_support entry a component is unknown and gapped
     for i, cs in enumerate(m.get("component_support", [])):
         if cs["sbom"] not in paths:
