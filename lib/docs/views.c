@@ -226,6 +226,14 @@ static const char *tri(int b)
     return b == MEDSEC_UNSTATED ? "not stated" : b ? "yes" : "no";
 }
 
+/* Is item @it in zone @z of the file (@z == m->nzones: in no zone the file knows)? */
+static bool in_zone(const struct medsec_model *m, const struct medsec_model_item *it, size_t z)
+{
+    if (z < m->nzones)
+        return it->zone && strcmp(it->zone, m->zones[z].id) == 0;
+    return !it->zone || !medsec_model_find_zone(m, it->zone);
+}
+
 /* Is @id an item that is a person (nobody's software, not a shared system)? */
 static bool is_person(const struct medsec_model_item *it)
 {
@@ -484,25 +492,25 @@ static medsec_err view_multi_patient(struct views *v)
     dw_head(&w, "multi_patient_harm", "LR");
     /* shared items, by zone */
     size_t nshared = 0, npaths = 0;
-    for (size_t z = 0; z < m->nzones; z++) {
+    for (size_t z = 0; z <= m->nzones; z++) { /* z == nzones: shared items with no known zone */
         bool any = false;
         for (size_t i = 0; i < m->nitems; i++) {
             const struct medsec_model_item *it = &m->items[i];
-            if (!is_shared(m, it) || strcmp(it->zone, m->zones[z].id) != 0)
+            if (!in_zone(m, it, z) || !is_shared(m, it))
                 continue;
-            if (!any) {
+            if (!any && z < m->nzones) {
                 dw_cluster(&w, doc_set(d), m->zones[z].id,
                            docs_strf(doc_set(d), "%s (shared by the fleet)",
                                      m->zones[z].name ? m->zones[z].name : m->zones[z].id),
                            "style=\"dashed,rounded\"; color=\"#8e24aa\"; fontcolor=\"#4a148c\";");
-                any = true;
             }
+            any = true;
             dw_node(&w, "    ", it->id,
                     "shape=box3d, style=filled, fillcolor=\"#f3e5f5\", class=\"shared\", ",
                     it->name ? it->name : it->id);
             nshared++;
         }
-        if (any)
+        if (any && z < m->nzones)
             dw_s(&w, "  }\n");
     }
     /* per-device destinations of fleet-wide paths */
@@ -1067,8 +1075,7 @@ static medsec_err view_use_case(struct views *v, const char *purpose, size_t *or
         bool any = false;
         for (size_t i = 0; i < m->nitems; i++) {
             const struct medsec_model_item *it = &m->items[i];
-            bool in = z < m->nzones ? it->zone && strcmp(it->zone, m->zones[z].id) == 0
-                                    : !it->zone || !medsec_model_find_zone(m, it->zone);
+            bool in = in_zone(m, it, z);
             bool used = false;
             for (size_t k = 0; k < n && !used; k++)
                 used = strcmp(m->flows[order[k]].from, it->id) == 0 ||
