@@ -609,7 +609,7 @@ medsec_err docs_sbom_section(struct docs_gen *g, struct doc *d, int level)
                          g->release->version);
     }
     for (size_t i = 0; !rc && i < n; i++)
-        rc = sbom_table(g, d, level + 1, sb[i]);
+        rc = sbom_table(g, d, level < 4 ? level + 1 : 4, sb[i]);
     if (!rc && first)
         rc = support_data(g, sb, n);
     for (size_t i = 0; !rc && first && i < n; i++) {

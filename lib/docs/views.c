@@ -158,6 +158,12 @@ struct views {
     bool first; /* no view file in the set yet: add the files */
 };
 
+/* The heading level @n below the section's own, at most 4 (the deepest the renderers know). */
+static int sub(const struct views *v, int n)
+{
+    return v->level + n > 4 ? 4 : v->level + n;
+}
+
 static bool set_has_file(const struct medsec_docs *s, const char *name)
 {
     for (const struct doc_file *f = s->files; f; f = f->next)
@@ -310,7 +316,7 @@ static medsec_err view_global(struct views *v)
 {
     const struct medsec_model *m = v->m;
     struct doc *d = v->d;
-    doc_heading(d, v->level + 1, "view-global-system", "Global system view");
+    doc_heading(d, sub(v, 1), "view-global-system", "Global system view");
     size_t crossing = 0, clear = 0, unauth = 0;
     for (size_t i = 0; i < m->nflows; i++) {
         const struct medsec_model_flow *f = &m->flows[i];
@@ -474,7 +480,7 @@ static medsec_err view_multi_patient(struct views *v)
 {
     const struct medsec_model *m = v->m;
     struct doc *d = v->d;
-    doc_heading(d, v->level + 1, "view-multi-patient-harm", "Multi-patient harm view");
+    doc_heading(d, sub(v, 1), "view-multi-patient-harm", "Multi-patient harm view");
     doc_para(d, "How one attack could reach many devices and patients at once. Criterion: an item "
                 "is shared (one instance serves every device of the fleet) when it is neither a "
                 "person nor a per-patient device (type \"device\"), and it is a back-end or "
@@ -807,7 +813,7 @@ static medsec_err view_updatability(struct views *v)
     const struct medsec_model *m = v->m;
     struct doc *d = v->d;
     struct medsec_docs *s = doc_set(d);
-    doc_heading(d, v->level + 1, "view-updatability", "Updatability and patchability view");
+    doc_heading(d, sub(v, 1), "view-updatability", "Updatability and patchability view");
     doc_para(d,
              "Every software item of the device with the path by which an update reaches it: "
              "who delivers it, through which data flow (purpose \"update\") and interface, which "
@@ -1066,7 +1072,7 @@ static medsec_err view_use_case(struct views *v, const char *purpose, size_t *or
     size_t n = use_case_order(m, purpose, order, done);
     const char *title = use_case_title(s, purpose);
     const char *name = docs_strf(s, "use-case-%s", slug(s, purpose));
-    doc_heading(d, v->level + 2, docs_strf(s, "view-%s", name ? name : ""), "Use case: %s", title);
+    doc_heading(d, sub(v, 2), docs_strf(s, "view-%s", name ? name : ""), "Use case: %s", title);
     struct dotw w;
     dw_init(&w, doc_set(v->d));
     dw_head(&w, "use_case", "LR");
@@ -1137,7 +1143,7 @@ static medsec_err view_use_cases(struct views *v)
 {
     const struct medsec_model *m = v->m;
     struct doc *d = v->d;
-    doc_heading(d, v->level + 1, "view-security-use-cases", "Security use-case views");
+    doc_heading(d, sub(v, 1), "view-security-use-cases", "Security use-case views");
     doc_para(d, "One view per use case of the device, derived from the purposes of its data flows "
                 "(software update, therapy programming, configuration, telemetry ...): the "
                 "elements involved, the flows in sequence order (a flow follows the flows that "
