@@ -272,7 +272,8 @@ static bool control_applies_to_flow(const struct medsec_model *m,
 enum ctl_filter {
     CTL_ALL,
     CTL_END_TO_END, /* stated to hold when the sender is compromised (end_to_end) */
-    CTL_VERIFY      /* checks integrity or authenticity: capability CSUP, IGAU or TXIG */
+    CTL_VERIFY,     /* checks integrity or authenticity: capability CSUP, IGAU or TXIG */
+    CTL_DETECT      /* records what happens, so an attack can be noticed: capability AUDT */
 };
 
 static bool verifies(const struct medsec_model_control *c)
@@ -291,7 +292,9 @@ static const char *flow_controls(struct views *v, const struct medsec_model_flow
     for (size_t i = 0; i < v->m->ncontrols && !rc; i++) {
         const struct medsec_model_control *c = &v->m->controls[i];
         if ((filter == CTL_END_TO_END && c->end_to_end != 1) ||
-            (filter == CTL_VERIFY && !verifies(c)) || !control_applies_to_flow(v->m, c, f))
+            (filter == CTL_VERIFY && !verifies(c)) ||
+            (filter == CTL_DETECT && !medsec_strlist_has(&c->capabilities, "AUDT")) ||
+            !control_applies_to_flow(v->m, c, f))
             continue;
         rc = medsec_buf_addf(&t, "%s%s", t.len ? ", " : "", c->id);
     }
@@ -492,7 +495,8 @@ static medsec_err view_multi_patient(struct views *v)
                 "The harm of a path is the worst harm of the hazards caused by a loss of an asset "
                 "it carries; a path is defended against a compromised shared item only by a "
                 "control stated to hold end to end (end_to_end: true), such as a signature made "
-                "outside the shared item and checked on each device.");
+                "outside the shared item and checked on each device. How the system would notice "
+                "such an attack is the column of audit controls (capability AUDT) on the path.");
     struct dotw w;
     dw_init(&w, doc_set(v->d));
     dw_head(&w, "multi_patient_harm", "LR");
@@ -574,6 +578,7 @@ static medsec_err view_multi_patient(struct views *v)
                                        "Assets carried",
                                        "Hazards (worst harm)",
                                        "Holds if the shared item is compromised",
+                                       "Detects or logs it (AUDT)",
                                        "All controls"};
     struct medsec_buf noasset = MEDSEC_BUF_INIT, undefended = MEDSEC_BUF_INIT;
     size_t nnoasset = 0, nundefended = 0;
@@ -602,7 +607,7 @@ static medsec_err view_multi_patient(struct views *v)
             (void)medsec_buf_addf(&undefended, "%s%s (%s, %s)", nundefended++ ? "; " : "", fl->id,
                                   fl->from, harm_name(worst));
         if (!table) {
-            doc_table(d, 6, head);
+            doc_table(d, 7, head);
             table = true;
         }
         doc_cell(d, "%s (%s)", fl->name ? fl->name : fl->id, fl->id);
@@ -611,6 +616,8 @@ static medsec_err view_multi_patient(struct views *v)
         doc_cell(d, "%s%s%s%s", hz.len ? hz.data : "none linked", worst ? " (" : "",
                  worst ? harm_name(worst) : "", worst ? ")" : "");
         doc_cell(d, "%s", *e2e ? e2e : "none");
+        const char *audt = flow_controls(v, fl, CTL_DETECT);
+        doc_cell(d, "%s", *audt ? audt : "none");
         doc_cell(d, "%s", flow_controls(v, fl, CTL_ALL));
         dw_edge(&w, fl->from, fl->to, fl->id);
         dw_s(&w, "penwidth=2, label=");
