@@ -174,7 +174,11 @@ static bool set_has_file(const struct medsec_docs *s, const char *name)
 
 const char *docs_section_area(const struct doc *d)
 {
-    return d && d->group && strncmp(d->group, "EU", 2) == 0 ? "EU" : "FDA";
+    if (d && d->group && strncmp(d->group, "EU", 2) == 0)
+        return "EU";
+    if (d && d->group && strncmp(d->group, "Hospital", 8) == 0)
+        return "HDO";
+    return "FDA";
 }
 
 void docs_section_gap(struct doc *d, const char *item, const char *fmt, ...)
