@@ -58,13 +58,6 @@ static void dw_q(struct dotw *w, const char *s)
         w->rc = medsec_dot_quoted(&w->b, s ? s : "");
 }
 
-/* Text inside an HTML-like label. */
-static void dw_h(struct dotw *w, const char *s)
-{
-    if (!w->rc)
-        w->rc = medsec_dot_html(&w->b, s ? s : "");
-}
-
 static void dw_head(struct dotw *w, const char *name, const char *rankdir)
 {
     dw_s(w, "digraph ");
@@ -104,6 +97,20 @@ static const char *wrap(struct medsec_docs *set, const char *s, size_t width)
 static void dw_label(struct dotw *w, const char *s)
 {
     dw_q(w, wrap(w->set, s, 36));
+}
+
+/* Text inside an HTML-like label, wrapped at @width with <BR/>. */
+static void dw_h(struct dotw *w, const char *s, size_t width)
+{
+    const char *t = wrap(w->set, s, width);
+    for (const char *nl; !w->rc && (nl = strchr(t, '\n')) != NULL; t = nl + 1) {
+        char *line = (char *)docs_strf(w->set, "%.*s", (int)(nl - t), t);
+        w->rc = line ? medsec_dot_html(&w->b, line) : MEDSEC_ENOMEM;
+        if (!w->rc)
+            w->rc = medsec_buf_adds(&w->b, "<BR/>");
+    }
+    if (!w->rc)
+        w->rc = medsec_dot_html(&w->b, t);
 }
 
 /* `"id" [ATTRS label="LABEL"];` on a line of its own, after @indent. */
@@ -876,12 +883,14 @@ static medsec_err view_updatability(struct views *v)
                  "<TABLE BORDER=\"1\" CELLBORDER=\"0\" CELLPADDING=\"3\" BGCOLOR=\"%s\" "
                  "COLOR=\"%s\"><TR><TD><B>",
                  reached ? "#eef3fb" : "#ffebee", reached ? "#1b3a66" : "#b00020");
-            dw_h(&w, it->name ? it->name : it->id);
+            dw_h(&w, it->name ? it->name : it->id, 40);
             dw_s(&w, "</B></TD></TR><TR><TD><FONT POINT-SIZE=\"8\">");
-            dw_h(&w, docs_strf(s, "%s%s%s", it->id, it->version ? " · version " : "",
-                               it->version ? it->version : ""));
+            dw_h(&w,
+                 docs_strf(s, "%s%s%s", it->id, it->version ? " · version " : "",
+                           it->version ? it->version : ""),
+                 56);
             dw_s(&w, "</FONT></TD></TR><TR><TD><FONT POINT-SIZE=\"8\">");
-            dw_h(&w, ncomp ? docs_strf(s, "SBOM: %s", comps) : "no SBOM components named");
+            dw_h(&w, ncomp ? docs_strf(s, "SBOM: %s", comps) : "no SBOM components named", 56);
             dw_s(&w, "</FONT></TD></TR>");
             if (!reached)
                 dw_s(&w, "<TR><TD><FONT COLOR=\"#b00020\"><B>NO UPDATE PATH</B></FONT></TD></TR>");
