@@ -68,6 +68,20 @@ struct doc_data {
     struct doc_data *next;
 };
 
+/* A file the content hash covers: its path relative to the device folder and its SHA-256. */
+struct docs_source {
+    const char *path;
+    char sha256[65];
+};
+
+/* The site's templates (templates/docs/, compiled in; a same-named file in --templates replaces
+ * one). */
+enum docs_template { DOCS_TPL_PAGE, DOCS_TPL_COVER, DOCS_TPL_CSS, DOCS_NTPL };
+extern const char
+    *const docs_template_names[DOCS_NTPL]; /* "page.html", "cover.html", "style.css" */
+/* Load every template into @s (built in, or @dir/<name> when @dir has it). */
+medsec_err docs_templates_load(struct medsec_docs *s, const char *dir, struct medsec_error *err);
+
 struct medsec_docs {
     struct medsec_arena arena;
     medsec_err failed; /* the first failure of a builder call */
@@ -83,6 +97,12 @@ struct medsec_docs {
     const char *source_commit;
     const char *templates;
     char content_hash[65]; /* SHA-256 of the security file and the files it names, hex */
+    /* document control (copied from the security file; NULL when it does not say) */
+    const char *manufacturer, *model, *udi_di, *mdr_class, *fda_class;
+    struct docs_source *sources; /* the files content_hash covers, in its order */
+    size_t nsources;
+    const char
+        *tpl[DOCS_NTPL]; /* the templates (enum docs_template): built in or from opts->templates */
 };
 
 /* What a generator gets: the device, its model, the release, the options. */
@@ -161,5 +181,7 @@ medsec_err docs_render_markdown(const struct medsec_docs *s, const struct doc *d
                                 struct medsec_buf *out);
 medsec_err docs_render_html(const struct medsec_docs *s, const struct doc *d,
                             struct medsec_buf *out, struct medsec_error *err);
+/* The site's stylesheet (style.css). */
+medsec_err docs_render_css(const struct medsec_docs *s, struct medsec_buf *out);
 
 #endif
