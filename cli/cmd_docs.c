@@ -228,10 +228,21 @@ static void gap_summary(const struct medsec_docs *set, const char *outdir, unsig
     if (na > sizeof a / sizeof *a)
         na = sizeof a / sizeof *a;
     const size_t show = cli_is_tty(stderr) ? 5 : (size_t)-1;
-    fprintf(stderr, "medsec docs: %zu documents in %s (%s%s%s%s), %zu gap%s\n",
-            medsec_docs_count(set), cli_esc(outdir), formats & MEDSEC_DOCS_MARKDOWN ? "md " : "",
-            formats & MEDSEC_DOCS_HTML ? "html " : "", formats & FORMAT_PDF ? "pdf " : "",
-            formats & MEDSEC_DOCS_FILES ? "files" : "", n, n == 1 ? "" : "s");
+    char what[32] = "";
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } fmts[] = {{MEDSEC_DOCS_MARKDOWN, "md"},
+                {MEDSEC_DOCS_HTML, "html"},
+                {FORMAT_PDF, "pdf"},
+                {MEDSEC_DOCS_FILES, "files"}};
+    for (size_t i = 0; i < sizeof fmts / sizeof *fmts; i++)
+        if (formats & fmts[i].bit) {
+            strcat(what, *what ? ", " : "");
+            strcat(what, fmts[i].name);
+        }
+    fprintf(stderr, "medsec docs: %zu documents in %s (%s), %zu gap%s\n", medsec_docs_count(set),
+            cli_esc(outdir), what, n, n == 1 ? "" : "s");
     for (size_t k = 0; k < na; k++) {
         fprintf(stderr, "  %s: %zu\n", cli_esc(a[k].label), a[k].gaps);
         size_t shown = 0;

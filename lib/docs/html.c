@@ -187,10 +187,12 @@ static medsec_err nav(struct medsec_buf *b, const struct medsec_docs *s, const s
  * says whether it is long enough for each section to start a printed page. */
 static medsec_err toc(struct medsec_buf *b, const struct doc *d, bool *long_doc)
 {
-    size_t sections = 0, blocks = 0;
-    for (const struct doc_block *k = d->first; k; k = k->next, blocks++)
+    size_t sections = 0, size = 0; /* blocks and table rows */
+    for (const struct doc_block *k = d->first; k; k = k->next) {
         sections += k->kind == DOC_HEADING && k->level == 1;
-    *long_doc = sections >= 3 && blocks >= 40;
+        size += 1 + (k->kind == DOC_TABLE ? k->nrows : 0);
+    }
+    *long_doc = sections >= 3 && size >= 60;
     if (sections < 3)
         return MEDSEC_OK;
     medsec_err rc = medsec_buf_adds(b, "<nav class=\"toc\" aria-label=\"Contents\">\n<ol>\n");

@@ -278,24 +278,38 @@ static const struct {
     {"HDO", "HDO manual topics without source data"},
 };
 
+static bool known_area(const char *a)
+{
+    for (size_t i = 0; i < sizeof known_areas / sizeof *known_areas; i++)
+        if (!strcmp(known_areas[i].area, a))
+            return true;
+    return false;
+}
+
 size_t medsec_docs_areas(const struct medsec_docs *set, struct medsec_docs_area *out, size_t cap)
 {
     size_t n = 0;
-    for (size_t i = 0; i < sizeof known_areas / sizeof *known_areas; i++, n++)
+    for (; n < sizeof known_areas / sizeof *known_areas; n++) {
+        size_t c = 0;
+        for (size_t i = 0; i < set->ngaps; i++)
+            c += !strcmp(set->gaps[i].area, known_areas[n].area);
         if (n < cap)
-            out[n] = (struct medsec_docs_area){known_areas[i].area, known_areas[i].label, 0};
+            out[n] = (struct medsec_docs_area){known_areas[n].area, known_areas[n].label, c};
+    }
+    /* a generator's own area: where its first gap is, counted from there */
     for (size_t i = 0; i < set->ngaps; i++) {
         const char *a = set->gaps[i].area;
-        size_t k = 0;
-        while (k < n && k < cap && strcmp(out[k].area, a))
-            k++;
-        if (k == n) { /* an area of its own: a generator's, first seen here */
-            if (n < cap)
-                out[n] = (struct medsec_docs_area){a, a, 0};
-            n++;
-        }
-        if (k < cap)
-            out[k].gaps++;
+        bool seen = known_area(a);
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = !strcmp(set->gaps[j].area, a);
+        if (seen)
+            continue;
+        size_t c = 0;
+        for (size_t k = i; k < set->ngaps; k++)
+            c += !strcmp(set->gaps[k].area, a);
+        if (n < cap)
+            out[n] = (struct medsec_docs_area){a, a, c};
+        n++;
     }
     return n;
 }
@@ -399,11 +413,37 @@ medsec_err medsec_docs_json(const struct medsec_docs *set, struct medsec_buf *ou
     medsec_jsonw_key(&w, "control");
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_kv_string(&w, "device", set->device);
+    medsec_jsonw_kv_string(&w, "manufacturer", set->manufacturer);
+    medsec_jsonw_kv_string(&w, "model", set->model);
+    medsec_jsonw_kv_string(&w, "udi_di", set->udi_di);
+    medsec_jsonw_kv_string(&w, "mdr_class", set->mdr_class);
+    medsec_jsonw_kv_string(&w, "fda_class", set->fda_class);
     medsec_jsonw_kv_string(&w, "version", set->version);
     medsec_jsonw_kv_string(&w, "date", set->date);
     medsec_jsonw_kv_string(&w, "source_commit", set->source_commit);
     medsec_jsonw_kv_string(&w, "content_sha256", set->content_hash);
+    medsec_jsonw_key(&w, "sources");
+    medsec_jsonw_array_begin(&w);
+    for (size_t i = 0; i < set->nsources; i++) {
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "path", set->sources[i].path);
+        medsec_jsonw_kv_string(&w, "sha256", set->sources[i].sha256);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
     medsec_jsonw_object_end(&w);
+    medsec_jsonw_key(&w, "gap_areas");
+    medsec_jsonw_array_begin(&w);
+    struct medsec_docs_area areas[32];
+    size_t na = medsec_docs_areas(set, areas, sizeof areas / sizeof *areas);
+    for (size_t i = 0; i < na && i < sizeof areas / sizeof *areas; i++) {
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "area", areas[i].area);
+        medsec_jsonw_kv_string(&w, "label", areas[i].label);
+        medsec_jsonw_kv_int(&w, "gaps", (long long)areas[i].gaps);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
     medsec_jsonw_key(&w, "documents");
     medsec_jsonw_array_begin(&w);
     for (const struct doc *d = set->first; d; d = d->next) {
