@@ -5,19 +5,23 @@
 
 #include "doc.h"
 
+static medsec_err esc_c(struct medsec_buf *b, char c)
+{
+    switch (c) {
+    case '<': return medsec_buf_adds(b, "&lt;");
+    case '>': return medsec_buf_adds(b, "&gt;");
+    case '&': return medsec_buf_adds(b, "&amp;");
+    case '"': return medsec_buf_adds(b, "&quot;");
+    case '\'': return medsec_buf_adds(b, "&#39;");
+    default: return medsec_buf_addc(b, c);
+    }
+}
+
 static medsec_err esc(struct medsec_buf *b, const char *s)
 {
     medsec_err rc = MEDSEC_OK;
-    for (; s && *s && !rc; s++) {
-        switch (*s) {
-        case '<': rc = medsec_buf_adds(b, "&lt;"); break;
-        case '>': rc = medsec_buf_adds(b, "&gt;"); break;
-        case '&': rc = medsec_buf_adds(b, "&amp;"); break;
-        case '"': rc = medsec_buf_adds(b, "&quot;"); break;
-        case '\'': rc = medsec_buf_adds(b, "&#39;"); break;
-        default: rc = medsec_buf_addc(b, *s);
-        }
-    }
+    for (; s && *s && !rc; s++)
+        rc = esc_c(b, *s);
     return rc;
 }
 
@@ -40,6 +44,15 @@ static medsec_err tagged(struct medsec_buf *b, const char *open, const char *s, 
     medsec_err rc = medsec_buf_adds(b, open);
     if (!rc)
         rc = esc(b, s);
+    return rc ? rc : medsec_buf_adds(b, close);
+}
+
+/* The same for a block's text: its line breaks kept (<br>). */
+static medsec_err lines(struct medsec_buf *b, const char *open, const char *s, const char *close)
+{
+    medsec_err rc = medsec_buf_adds(b, open);
+    for (; !rc && s && *s; s++)
+        rc = *s == '\n' ? medsec_buf_adds(b, "<br>\n") : esc_c(b, *s);
     return rc ? rc : medsec_buf_adds(b, close);
 }
 
@@ -72,22 +85,22 @@ static medsec_err block(struct medsec_buf *b, const struct doc_block *k, size_t 
         if (!rc)
             rc = esc(b, k->text);
         return rc ? rc : medsec_buf_addf(b, "</h%d>\n", k->level + 1);
-    case DOC_PARA: return tagged(b, "<p>", k->text, "</p>\n");
+    case DOC_PARA: return lines(b, "<p>", k->text, "</p>\n");
     case DOC_CALLOUT:
         rc = medsec_buf_addf(b, "<p class=\"callout %s\"><span class=\"tag\">%s</span>",
                              callout_class(k->callout), callout_tag(k->callout));
-        return rc ? rc : tagged(b, "", k->text, "</p>\n");
+        return rc ? rc : lines(b, "", k->text, "</p>\n");
     case DOC_LIST:
         rc = medsec_buf_adds(b, k->level == 1 ? "<ol>\n" : "<ul>\n");
         for (size_t i = 0; !rc && i < k->nrows; i++)
-            rc = tagged(b, "<li>", k->cells[i], "</li>\n");
+            rc = lines(b, "<li>", k->cells[i], "</li>\n");
         return rc ? rc : medsec_buf_adds(b, k->level == 1 ? "</ol>\n" : "</ul>\n");
     case DOC_KV:
         rc = medsec_buf_adds(b, "<dl class=\"fields\">\n");
         for (size_t i = 0; !rc && i < k->nrows; i++) {
             rc = tagged(b, "<dt>", k->cells[2 * i], "</dt>");
             if (!rc)
-                rc = tagged(b, "<dd>", k->cells[2 * i + 1], "</dd>\n");
+                rc = lines(b, "<dd>", k->cells[2 * i + 1], "</dd>\n");
         }
         return rc ? rc : medsec_buf_adds(b, "</dl>\n");
     case DOC_TABLE:
@@ -99,7 +112,7 @@ static medsec_err block(struct medsec_buf *b, const struct doc_block *k, size_t 
         for (size_t r = 0; !rc && r < k->nrows; r++) {
             rc = medsec_buf_adds(b, "<tr>");
             for (size_t c = 0; !rc && c < k->ncols; c++)
-                rc = tagged(b, "<td>", k->cells[r * k->ncols + c], "</td>");
+                rc = lines(b, "<td>", k->cells[r * k->ncols + c], "</td>");
             if (!rc)
                 rc = medsec_buf_adds(b, "</tr>\n");
         }
