@@ -290,8 +290,8 @@ int cmd_docs(int argc, char **argv)
     const struct cli_spec spec = {
         .cmd = "docs",
         .usage = "medsec docs DIR -o OUT [--version V] [--db PATH] [--triage FILE]...\n"
-                 "           [--format LIST] [--pdf] [--templates DIR] [--source-commit REV]\n"
-                 "           [--json] [--strict]",
+                 "            [--format LIST] [--pdf] [--templates DIR] [--source-commit REV]\n"
+                 "            [--json] [--strict]",
         .about =
             "Write the device's regulatory documents under OUT (docs/docs.md): OUT/md, OUT/html\n"
             "(index.html is the cover with document control), OUT/pdf and OUT/files; print the\n"

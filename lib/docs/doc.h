@@ -79,7 +79,8 @@ struct docs_source {
 enum docs_template { DOCS_TPL_PAGE, DOCS_TPL_COVER, DOCS_TPL_CSS, DOCS_NTPL };
 extern const char
     *const docs_template_names[DOCS_NTPL]; /* "page.html", "cover.html", "style.css" */
-/* Load every template into @s (built in, or @dir/<name> when @dir has it). */
+/* Load every template into @s (built in, or @dir/<name> when @dir has it) and check that each
+ * names only known placeholders (MEDSEC_EINVAL naming the file and line). */
 medsec_err docs_templates_load(struct medsec_docs *s, const char *dir, struct medsec_error *err);
 
 struct medsec_docs {
@@ -103,6 +104,7 @@ struct medsec_docs {
     size_t nsources;
     const char
         *tpl[DOCS_NTPL]; /* the templates (enum docs_template): built in or from opts->templates */
+    const char *tpl_src[DOCS_NTPL]; /* where each came from, for messages */
 };
 
 /* What a generator gets: the device, its model, the release, the options. */

@@ -403,7 +403,8 @@ medsec_err docs_render_html(const struct medsec_docs *s, const struct doc *d,
     if (rc)
         medsec_error_set(err, rc, NULL, 0, 0, "HTML: %s", medsec_strerror(rc));
     else
-        rc = fill(out, s->tpl[t] ? s->tpl[t] : "", docs_template_names[t], v, sizeof v / sizeof *v,
+        rc = fill(out, s->tpl[t] ? s->tpl[t] : "",
+                  s->tpl_src[t] ? s->tpl_src[t] : docs_template_names[t], v, sizeof v / sizeof *v,
                   err);
     for (int i = 0; i < F_N; i++)
         medsec_buf_release(&f[i]);

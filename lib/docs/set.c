@@ -162,6 +162,7 @@ medsec_err docs_templates_load(struct medsec_docs *s, const char *dir, struct me
                                 "the templates folder does not exist (or is not a folder)");
     for (int i = 0; i < DOCS_NTPL; i++) {
         s->tpl[i] = docs_builtin_templates[i];
+        s->tpl_src[i] = docs_template_names[i];
         if (!dir)
             continue;
         char *path = medsec_path_join(dir, docs_template_names[i]);
@@ -175,7 +176,8 @@ medsec_err docs_templates_load(struct medsec_docs *s, const char *dir, struct me
             rc = medsec_file_read(path, (size_t)4 << 20, &text, &len, err);
             if (!rc) {
                 s->tpl[i] = docs_strf(s, "%s", text);
-                if (!s->tpl[i])
+                s->tpl_src[i] = docs_strf(s, "%s", path);
+                if (!s->tpl[i] || !s->tpl_src[i])
                     rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
             }
             medsec_free(text);
@@ -184,7 +186,15 @@ medsec_err docs_templates_load(struct medsec_docs *s, const char *dir, struct me
         if (rc)
             return rc;
     }
-    return MEDSEC_OK;
+    /* a placeholder typo shows now, before anything is written: render an empty page and cover */
+    struct doc empty = {.id = "", .title = "", .group = ""};
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    medsec_err rc = docs_render_html(s, &empty, &b, err);
+    medsec_buf_reset(&b);
+    if (!rc)
+        rc = docs_render_html(s, NULL, &b, err);
+    medsec_buf_release(&b);
+    return rc;
 }
 
 medsec_err medsec_docs_build(struct medsec_device *d, const struct medsec_docs_opts *o,
