@@ -356,24 +356,21 @@ static void templates_replace_and_check(void **state)
     medsec_free(h);
     medsec_docs_free(s);
 
-    /* an unknown placeholder, or a fragment asked as a CSS string, is an error with its line */
-    put_file(dir, "page.html", "a\nb {{titel}}");
-    s = new_set(dir);
-    assert_non_null(s);
-    d = doc_new(s, "x", "G", "T", NULL);
-    struct medsec_buf b = MEDSEC_BUF_INIT;
+    /* an unknown placeholder, or a fragment asked as a CSS string, is an error with its file and
+     * line as soon as the templates are loaded */
     struct medsec_error err;
-    assert_int_equal(docs_render_html(s, d, &b, &err), MEDSEC_EINVAL);
+    put_file(dir, "page.html", "a\nb {{titel}}");
+    s = medsec_calloc(1, sizeof *s);
+    assert_non_null(s);
+    assert_int_equal(docs_templates_load(s, dir, &err), MEDSEC_EINVAL);
     assert_int_equal(err.line, 2);
     assert_non_null(strstr(err.msg, "{{titel}}"));
+    assert_non_null(strstr(err.file, "page.html"));
     medsec_docs_free(s);
     put_file(dir, "page.html", "{{body.css}}");
-    s = new_set(dir);
+    s = medsec_calloc(1, sizeof *s);
     assert_non_null(s);
-    d = doc_new(s, "x", "G", "T", NULL);
-    medsec_buf_reset(&b);
-    assert_int_equal(docs_render_html(s, d, &b, &err), MEDSEC_EINVAL);
-    medsec_buf_release(&b);
+    assert_int_equal(docs_templates_load(s, dir, &err), MEDSEC_EINVAL);
     medsec_docs_free(s);
     char *p = medsec_path_join(dir, "page.html");
     unlink(p);
@@ -383,6 +380,7 @@ static void templates_replace_and_check(void **state)
 
     /* a templates folder that is not there */
     s = medsec_calloc(1, sizeof *s);
+    assert_non_null(s);
     assert_int_equal(docs_templates_load(s, "/nonexistent/templates", &err), MEDSEC_ENOTFOUND);
     medsec_docs_free(s);
 }
