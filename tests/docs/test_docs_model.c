@@ -69,8 +69,8 @@ static void fill_sample(struct medsec_docs *s)
         return;
     doc_figure(d, svg.data, svg.len, "Figure 1: global system view (synthetic)");
     medsec_buf_release(&svg);
-    static const char *const head[] = {"Flow", "From", "To", "Protocol", "Port", "Direction",
-                                       "Authenticated", "Encrypted"};
+    static const char *const head[] = {"Flow",      "From",          "To",       "Protocol", "Port",
+                                       "Direction", "Authenticated", "Encrypted"};
     doc_table(d, 8, head);
     for (int i = 0; i < 12; i++) {
         doc_cell(d, "F-%d", i);
@@ -144,7 +144,8 @@ static void markdown_escapes_markup(void **state)
     const char *row[] = {"x|y\nz", "<i>"};
     doc_row(d, row);
     char *md = render_md(s, d);
-    assert_non_null(strstr(md, "a \\<b\\> \\& c \\| d \\*e\\* \\_f\\_ \\`g\\` \\[h\\] \\~i\\~ \\\\\n"));
+    assert_non_null(
+        strstr(md, "a \\<b\\> \\& c \\| d \\*e\\* \\_f\\_ \\`g\\` \\[h\\] \\~i\\~ \\\\\n"));
     assert_non_null(strstr(md, "\\# not a heading\n"));
     assert_non_null(strstr(md, "1\\. not a list\n\\- nor this\n\\> nor a quote\n"));
     assert_non_null(strstr(md, "\n17.2 is a GSPR, not a list\n"));
@@ -164,8 +165,8 @@ static void html_escapes_text_and_keeps_svg(void **state)
     doc_gap(d, "GSPR", "17.2", "no <evidence>");
     char *h = render_html(s, d);
     assert_null(strstr(h, "<script>"));
-    assert_non_null(strstr(
-        h, "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;</p>"));
+    assert_non_null(
+        strstr(h, "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;</p>"));
     assert_non_null(strstr(h, "<figure>\n<svg><a href=\"#\">k</a></svg>\n<figcaption>cap &lt;b&gt;"
                               "</figcaption>"));
     assert_non_null(strstr(h, "<p class=\"callout gap\"><span class=\"tag\">GAP</span>Gap (GSPR "
@@ -407,10 +408,14 @@ static void site_is_written_the_same_twice(void **state)
     unsigned all = MEDSEC_DOCS_MARKDOWN | MEDSEC_DOCS_HTML | MEDSEC_DOCS_FILES;
     assert_int_equal(medsec_docs_write(s, one, all, &err), MEDSEC_OK);
     assert_int_equal(medsec_docs_write(s, two, all, &err), MEDSEC_OK);
-    static const char *const files[] = {
-        "md/index.md",         "md/sample-architecture.md",   "md/sample-checklist.md",
-        "html/index.html",     "html/sample-architecture.html", "html/sample-checklist.html",
-        "html/style.css",      "files/views/a.svg"};
+    static const char *const files[] = {"md/index.md",
+                                        "md/sample-architecture.md",
+                                        "md/sample-checklist.md",
+                                        "html/index.html",
+                                        "html/sample-architecture.html",
+                                        "html/sample-checklist.html",
+                                        "html/style.css",
+                                        "files/views/a.svg"};
     for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
         char *a = slurp(one, files[i]), *b = slurp(two, files[i]);
         assert_non_null(a);
