@@ -39,6 +39,7 @@ static struct medsec_docs *new_set(const char *templates)
     }
     s->sources[0].path = docs_strf(s, "device.yaml");
     memset(s->sources[0].sha256, 'b', 64);
+    s->sources[0].sha256[64] = 0;
     s->nsources = 1;
     struct medsec_error err;
     if (docs_templates_load(s, templates, &err)) {
