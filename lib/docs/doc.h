@@ -178,6 +178,21 @@ medsec_err docs_arch_views(struct docs_gen *g, struct doc *d, int level);
  * SPDX 2.3). */
 medsec_err docs_sbom_section(struct docs_gen *g, struct doc *d, int level);
 
+/* ---- what both renderers show ---- */
+/* Document control as field/value rows (a value the file does not state reads so). */
+struct docs_field {
+    const char *field, *value;
+    bool code; /* an identifier (commit, hash): set in a fixed-width font */
+};
+enum { DOCS_NCONTROL = 10 };
+void docs_control(const struct medsec_docs *s, struct docs_field out[DOCS_NCONTROL]);
+/* @v, or "not stated in the security file" when NULL or empty. */
+const char *docs_or_unstated(const char *v);
+/* How many gaps document @d shows. */
+size_t docs_doc_gaps(const struct medsec_docs *s, const struct doc *d);
+/* Whether @d is the first document of its group (groups are listed in first-seen order). */
+bool docs_group_first(const struct medsec_docs *s, const struct doc *d);
+
 /* ---- renderers ---- */
 medsec_err docs_render_markdown(const struct medsec_docs *s, const struct doc *d,
                                 struct medsec_buf *out);

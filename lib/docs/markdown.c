@@ -137,19 +137,6 @@ static medsec_err block(struct medsec_buf *b, const struct doc_block *k)
     return rc;
 }
 
-static const char *or_unstated(const char *v)
-{
-    return v && *v ? v : "not stated in the security file";
-}
-
-static size_t doc_gaps(const struct medsec_docs *s, const struct doc *d)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < s->ngaps; i++)
-        n += s->gaps[i].doc == d->id;
-    return n;
-}
-
 static medsec_err field(struct medsec_buf *b, const char *name, const char *value)
 {
     medsec_err rc = medsec_buf_addf(b, "| %s | ", name);
@@ -171,35 +158,16 @@ static medsec_err index_md(const struct medsec_docs *s, struct medsec_buf *out)
     if (!rc)
         rc = medsec_buf_adds(out, ": cybersecurity documentation\n\n## Document control\n\n"
                                   "| Field | Value |\n|---|---|\n");
-    if (!rc)
-        rc = field(out, "Device", s->device);
-    if (!rc)
-        rc = field(out, "Manufacturer", or_unstated(s->manufacturer));
-    if (!rc)
-        rc = field(out, "Model", or_unstated(s->model));
-    if (!rc)
-        rc = field(out, "UDI-DI", or_unstated(s->udi_di));
-    if (!rc)
-        rc = field(out, "EU MDR class", or_unstated(s->mdr_class));
-    if (!rc)
-        rc = field(out, "FDA class", or_unstated(s->fda_class));
-    if (!rc)
-        rc = field(out, "Software version documented", s->version);
-    if (!rc)
-        rc = field(out, "Date", or_unstated(s->date));
-    if (!rc)
-        rc = field(out, "Source commit", s->source_commit ? s->source_commit : "not recorded");
-    if (!rc)
-        rc = field(out, "Content SHA-256", s->content_hash);
+    struct docs_field f[DOCS_NCONTROL];
+    docs_control(s, f);
+    for (size_t i = 0; !rc && i < DOCS_NCONTROL; i++)
+        rc = field(out, f[i].field, f[i].value);
     if (!rc)
         rc = medsec_buf_adds(out, "\n## Documents\n\n");
     if (!rc && !s->first)
         rc = medsec_buf_adds(out, "No document was generated.\n\n");
     for (const struct doc *g = s->first; !rc && g; g = g->next) {
-        bool seen = false;
-        for (const struct doc *e = s->first; e != g && !seen; e = e->next)
-            seen = !strcmp(e->group, g->group);
-        if (seen)
+        if (!docs_group_first(s, g))
             continue;
         rc = medsec_buf_adds(out, "### ");
         if (!rc)
@@ -217,7 +185,7 @@ static medsec_err index_md(const struct medsec_docs *s, struct medsec_buf *out)
             if (!rc)
                 rc = text(out, x->purpose, true);
             if (!rc)
-                rc = medsec_buf_addf(out, " | %zu |\n", doc_gaps(s, x));
+                rc = medsec_buf_addf(out, " | %zu |\n", docs_doc_gaps(s, x));
         }
         if (!rc)
             rc = medsec_buf_addc(out, '\n');

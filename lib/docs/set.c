@@ -330,6 +330,44 @@ const struct medsec_docs_gap *medsec_docs_gaps(const struct medsec_docs *set, si
     return set->gaps;
 }
 
+const char *docs_or_unstated(const char *v)
+{
+    return v && *v ? v : "not stated in the security file";
+}
+
+void docs_control(const struct medsec_docs *s, struct docs_field out[DOCS_NCONTROL])
+{
+    const struct docs_field f[DOCS_NCONTROL] = {
+        {"Device", s->device, false},
+        {"Manufacturer", docs_or_unstated(s->manufacturer), false},
+        {"Model", docs_or_unstated(s->model), false},
+        {"UDI-DI", docs_or_unstated(s->udi_di), false},
+        {"EU MDR class", docs_or_unstated(s->mdr_class), false},
+        {"FDA class", docs_or_unstated(s->fda_class), false},
+        {"Software version documented", s->version, false},
+        {"Date", docs_or_unstated(s->date), false},
+        {"Source commit", s->source_commit ? s->source_commit : "not recorded", true},
+        {"Content SHA-256", s->content_hash, true},
+    };
+    memcpy(out, f, sizeof f);
+}
+
+size_t docs_doc_gaps(const struct medsec_docs *s, const struct doc *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->ngaps; i++)
+        n += s->gaps[i].doc == d->id;
+    return n;
+}
+
+bool docs_group_first(const struct medsec_docs *s, const struct doc *d)
+{
+    for (const struct doc *e = s->first; e && e != d; e = e->next)
+        if (!strcmp(e->group, d->group))
+            return false;
+    return true;
+}
+
 /* mkdir -p @dir. */
 static medsec_err make_dir(const char *dir, struct medsec_error *err)
 {
