@@ -2,13 +2,15 @@
 """check_schema.py: `medsec docs --json` validated against docs/schema/docs.schema.json, for both
 examples and for the synthetic set of test_docs_model (every block kind, gaps), plus what a schema
 cannot say: tables are rectangular, the areas add up to the gaps, every gap names a document that
-shows it as a GAP callout, and the files listed are the files written.
+shows it as a GAP callout, the files listed are the files written, every document has its page in
+each format, and every relative link and anchor in the Markdown and HTML leads somewhere.
 
 usage: check_schema.py MEDSEC_BINARY TEST_DOCS_MODEL SOURCE_ROOT   (exit 77 without python3-jsonschema)
 """
 import copy
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -59,7 +61,30 @@ def check(name, doc, outdir):
         listed = {f["name"] for f in doc["files"]}
         if written != listed:
             failures.append(f"{name}: files listed {sorted(listed)[:5]} but written {sorted(written)[:5]}")
+    if outdir:
+        check_links(name, doc, outdir)
     return bool(errors)
+
+
+def check_links(name, doc, outdir):
+    for fmt, ext, pattern in (("md", ".md", r"\]\(([^)#]+)(#[^)]*)?\)"),
+                              ("html", ".html", r"href=\"([^\"#]*)(#[^\"]*)?\"")):
+        top = os.path.join(outdir, fmt)
+        if not os.path.isdir(top):
+            continue
+        for d in doc["documents"]:
+            if not os.path.exists(os.path.join(top, d["id"] + ext)):
+                failures.append(f"{name}: {fmt}/{d['id']}{ext} is missing")
+        for page in sorted(os.listdir(top)):
+            if not page.endswith(ext):
+                continue
+            text = open(os.path.join(top, page), encoding="utf-8").read()
+            ids = set(re.findall(r'id="([^"]+)"', text))
+            for target, anchor in re.findall(pattern, text):
+                if target and not os.path.exists(os.path.join(top, target)):
+                    failures.append(f"{name}: {fmt}/{page} links to {target}, which is not there")
+                if anchor and not target and anchor[1:] not in ids:
+                    failures.append(f"{name}: {fmt}/{page} links to {anchor}, which is not on the page")
 
 
 with tempfile.TemporaryDirectory() as tmp:
