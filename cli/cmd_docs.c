@@ -146,7 +146,7 @@ static const char *find_chromium(void)
 {
     const char *env = getenv("MEDSEC_CHROMIUM");
     if (env && *env)
-        return env;
+        return !strchr(env, '/') || access(env, X_OK) == 0 ? env : NULL;
     static const char *const names[] = {"chromium", "chromium-browser", "google-chrome"};
     const char *path = getenv("PATH");
     for (size_t i = 0; path && i < sizeof names / sizeof *names; i++) {

@@ -193,6 +193,12 @@ size_t docs_doc_gaps(const struct medsec_docs *s, const struct doc *d);
 /* Whether @d is the first document of its group (groups are listed in first-seen order). */
 bool docs_group_first(const struct medsec_docs *s, const struct doc *d);
 
+/* The title of the document with id @id (@id itself when there is none). */
+const char *docs_title_of(const struct medsec_docs *s, const char *id);
+/* A figure's SVG from its <svg> element on (an XML declaration or DOCTYPE before it, as Graphviz
+ * writes, does not belong inside an HTML page). */
+const char *docs_svg_element(const char *svg);
+
 /* ---- renderers ---- */
 medsec_err docs_render_markdown(const struct medsec_docs *s, const struct doc *d,
                                 struct medsec_buf *out);

@@ -121,7 +121,7 @@ static medsec_err block(struct medsec_buf *b, const struct doc_block *k, size_t 
         /* the SVG is the generator's own markup (views.c), embedded as it is */
         rc = medsec_buf_adds(b, "<figure>\n");
         if (!rc)
-            rc = medsec_buf_adds(b, k->svg);
+            rc = medsec_buf_adds(b, docs_svg_element(k->svg));
         return rc ? rc : tagged(b, "\n<figcaption>", k->text, "</figcaption>\n</figure>\n");
     }
     return rc;
@@ -301,6 +301,26 @@ static medsec_err cover_gaps(struct medsec_buf *b, const struct medsec_docs *s)
         if (!rc)
             rc = medsec_buf_addf(b, "<td%s>%zu</td></tr>\n", a[i].gaps ? " class=\"gap\"" : "",
                                  a[i].gaps);
+    }
+    if (!rc)
+        rc = medsec_buf_adds(b, "</tbody>\n</table>");
+    if (rc || !s->ngaps)
+        return rc;
+    /* the gap register: every gap, where it is shown */
+    rc = medsec_buf_adds(b, "\n<h3>Every gap</h3>\n<table>\n<thead><tr><th scope=\"col\">Area</th>"
+                            "<th scope=\"col\">Item</th><th scope=\"col\">What is missing</th>"
+                            "<th scope=\"col\">Document</th></tr></thead>\n<tbody>\n");
+    for (size_t i = 0; !rc && i < s->ngaps; i++) {
+        const struct medsec_docs_gap *g = &s->gaps[i];
+        rc = tagged(b, "<tr><td>", g->area, "</td>");
+        if (!rc)
+            rc = tagged(b, "<td>", g->item, "</td>");
+        if (!rc)
+            rc = tagged(b, "<td>", g->text, "</td>");
+        if (!rc)
+            rc = tagged(b, "<td><a href=\"", g->doc, ".html\">");
+        if (!rc)
+            rc = tagged(b, "", docs_title_of(s, g->doc), "</a></td></tr>\n");
     }
     return rc ? rc : medsec_buf_adds(b, "</tbody>\n</table>");
 }

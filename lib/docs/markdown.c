@@ -127,7 +127,7 @@ static medsec_err block(struct medsec_buf *b, const struct doc_block *k)
         /* the SVG is written raw: Markdown renderers show inline HTML/SVG blocks */
         rc = medsec_buf_adds(b, "<figure>\n");
         if (!rc)
-            rc = raw_block(b, k->svg);
+            rc = raw_block(b, docs_svg_element(k->svg));
         if (!rc)
             rc = medsec_buf_adds(b, "</figure>\n\n*");
         if (!rc)
@@ -209,6 +209,30 @@ static medsec_err index_md(const struct medsec_docs *s, struct medsec_buf *out)
             rc = text(out, a[i].label, true);
         if (!rc)
             rc = medsec_buf_addf(out, " | %zu |\n", a[i].gaps);
+    }
+    if (!rc && s->ngaps)
+        rc =
+            medsec_buf_adds(out, "\n### Every gap\n\n| Area | Item | What is missing | Document |\n"
+                                 "|---|---|---|---|\n");
+    for (size_t i = 0; !rc && i < s->ngaps; i++) {
+        const struct medsec_docs_gap *g = &s->gaps[i];
+        rc = medsec_buf_adds(out, "| ");
+        if (!rc)
+            rc = text(out, g->area, true);
+        if (!rc)
+            rc = medsec_buf_adds(out, " | ");
+        if (!rc)
+            rc = text(out, g->item, true);
+        if (!rc)
+            rc = medsec_buf_adds(out, " | ");
+        if (!rc)
+            rc = text(out, g->text, true);
+        if (!rc)
+            rc = medsec_buf_adds(out, " | [");
+        if (!rc)
+            rc = text(out, docs_title_of(s, g->doc), true);
+        if (!rc)
+            rc = medsec_buf_addf(out, "](%s.md) |\n", g->doc);
     }
     if (!rc)
         rc = medsec_buf_adds(out, "\n## Source files\n\nThe content hash is the SHA-256 of these "

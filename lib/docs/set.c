@@ -368,6 +368,20 @@ bool docs_group_first(const struct medsec_docs *s, const struct doc *d)
     return true;
 }
 
+const char *docs_title_of(const struct medsec_docs *s, const char *id)
+{
+    for (const struct doc *d = s->first; d; d = d->next)
+        if (!strcmp(d->id, id))
+            return d->title;
+    return id;
+}
+
+const char *docs_svg_element(const char *svg)
+{
+    const char *e = svg ? strstr(svg, "<svg") : NULL;
+    return e ? e : svg;
+}
+
 /* mkdir -p @dir. */
 static medsec_err make_dir(const char *dir, struct medsec_error *err)
 {

@@ -77,4 +77,11 @@ if command -v git >/dev/null 2>&1; then
     docs "$tmp/dev" -o "$tmp/g2" --format md 2>/dev/null
     [ "$(field 'Source commit' "$tmp/g2/md/index.md")" = "$rev (modified)" ] || no "a modified checkout is not marked"
 fi
+# 6. --pdf without Chromium: exit 2, said clearly, nothing written
+MEDSEC_CHROMIUM=/nonexistent/chromium PATH=/nonexistent "$bin" docs "$root/examples/glucose-cloud" \
+    -o "$tmp/nopdf" --pdf --source-commit x >/dev/null 2>"$tmp/nopdf.err"
+rc=$?
+[ "$rc" = 2 ] || no "--pdf without Chromium exited $rc (want 2)"
+grep -q "PDF needs Chromium" "$tmp/nopdf.err" || no "--pdf without Chromium does not say so: $(cat "$tmp/nopdf.err")"
+[ ! -e "$tmp/nopdf" ] || no "--pdf without Chromium wrote $tmp/nopdf"
 exit $fail

@@ -221,6 +221,18 @@ static void figures_survive_markdown(void **state)
     /* a blank line would end the HTML block and the rest would be read as Markdown */
     assert_non_null(strstr(md, "<figure>\n<svg>\n<g/>\n</svg>\n</figure>\n\n*Figure \\*1\\**\n"));
     medsec_free(md);
+    /* Graphviz's XML declaration and DOCTYPE stay out of the page */
+    const char *gv = "<?xml version=\"1.0\"?>\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\">\n"
+                     "<svg width=\"10pt\"><g/></svg>\n";
+    doc_figure(d, gv, strlen(gv), "gv");
+    md = render_md(s, d);
+    char *h = render_html(s, d);
+    assert_null(strstr(md, "<?xml"));
+    assert_null(strstr(h, "<?xml"));
+    assert_null(strstr(h, "<!DOCTYPE svg"));
+    assert_non_null(strstr(h, "<figure>\n<svg width=\"10pt\"><g/></svg>"));
+    medsec_free(md);
+    medsec_free(h);
     medsec_docs_free(s);
 }
 
@@ -430,6 +442,14 @@ static void site_is_written_the_same_twice(void **state)
     assert_non_null(strstr(cover, "<h3>FDA premarket</h3>"));
     assert_non_null(strstr(cover, "<a href=\"sample-checklist.html\">Sample checklist</a>"));
     assert_non_null(strstr(cover, "<td class=\"gap\">2</td>"));
+    /* ... and every gap once in its register, linked to the page that shows it */
+    assert_int_equal(count(cover, "<h3>Every gap</h3>"), 1);
+    assert_int_equal(
+        count(cover, "<td><a href=\"sample-checklist.html\">Sample checklist</a></td></tr>"), 2);
+    assert_int_equal(
+        count(cover,
+              "<td><a href=\"sample-architecture.html\">Architecture &lt;views&gt;</a></td></tr>"),
+        1);
     medsec_free(cover);
     /* the long document breaks pages before its sections in print; the index links relatively */
     char *page = slurp(one, "html/sample-checklist.html");

@@ -127,6 +127,24 @@ with tempfile.TemporaryDirectory() as tmp:
               ("sample architecture", os.path.join(sample, "html", "sample-architecture.html"),
                "sample-architecture.png" if arch else "architecture-view.png"),
               ("sample checklist", os.path.join(sample, "html", "sample-checklist.html"), "sample-checklist.png")]
+    # --pdf: one PDF per page, cover first, A4, printed by the same Chromium
+    pdf = os.path.join(tmp, "pdf")
+    r = subprocess.run([medsec, "docs", os.path.join(root, "examples", "infusion-pump"), "-o", pdf,
+                        "--format", "pdf", "--source-commit", "chromium-test"], capture_output=True, text=True)
+    if r.returncode != 0:
+        failures.append(f"--pdf exited {r.returncode}: {r.stderr[:300]}")
+    else:
+        pages_html = sorted(f[:-5] for f in os.listdir(os.path.join(pdf, "html")) if f.endswith(".html"))
+        pdfs = sorted(f[:-4] for f in os.listdir(os.path.join(pdf, "pdf")))
+        if pages_html != pdfs:
+            failures.append(f"--pdf: PDFs {pdfs} for pages {pages_html}")
+        for f in pdfs:
+            data = open(os.path.join(pdf, "pdf", f + ".pdf"), "rb").read()
+            if not data.startswith(b"%PDF-") or b"/MediaBox [0 0 594.95" not in data:
+                failures.append(f"--pdf: {f}.pdf is not an A4 PDF")
+        if shutil.which("pdftoppm"):  # the cover's first page as an artefact, as printed
+            subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile",
+                            os.path.join(pdf, "pdf", "index.pdf"), os.path.join(artefacts, "cover-pdf")])
     drv = new_driver()
     try:
         for name, path, shot in pages:
