@@ -189,11 +189,13 @@ static int print_pdfs(const struct medsec_docs *set, const char *outdir, const c
         return EXIT_INTERNAL;
     }
     int ex = EXIT_OK_;
+    struct medsec_buf ub = MEDSEC_BUF_INIT;
     size_t n = medsec_docs_count(set);
     for (size_t i = 0; i <= n && ex == EXIT_OK_; i++) {
         const char *id = i == 0 ? "index" : medsec_docs_id(set, i - 1);
-        char url[PATH_MAX + 600], pdf[PATH_MAX + 600], udd[PATH_MAX + 32];
-        snprintf(url, sizeof url, "file://%s/html/%s.html", abs, id);
+        char page[PATH_MAX + 600], pdf[PATH_MAX + 600], udd[PATH_MAX + 32];
+        snprintf(page, sizeof page, "%s/html/%s.html", abs, id);
+        char *url = (char *)cli_sarif_uri(&ub, page); /* file:// with the path percent-encoded */
         snprintf(pdf, sizeof pdf, "--print-to-pdf=%s/%s.pdf", pdfdir, id);
         snprintf(udd, sizeof udd, "--user-data-dir=%s", prof);
         char *argv[] = {(char *)chrome,
@@ -206,12 +208,13 @@ static int print_pdfs(const struct medsec_docs *set, const char *outdir, const c
                         pdf,
                         url,
                         NULL};
-        if (run(argv, NULL, 120) != 0) {
+        if (!url || run(argv, NULL, 120) != 0) {
             fprintf(stderr, "medsec docs: %s could not print %s/html/%s.html to PDF\n",
                     cli_esc(chrome), cli_esc(outdir), cli_esc(id));
             ex = EXIT_INTERNAL;
         }
     }
+    medsec_buf_release(&ub);
     char *rm[] = {"rm", "-rf", "--", prof, NULL};
     run(rm, NULL, 60);
     return ex;
