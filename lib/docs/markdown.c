@@ -152,7 +152,7 @@ static medsec_err index_md(const struct medsec_docs *s, struct medsec_buf *out)
     if (!rc)
         rc = text(out, s->device, true);
     if (!rc)
-        rc = medsec_buf_adds(out, " ");
+        rc = medsec_buf_adds(out, ", version ");
     if (!rc)
         rc = text(out, s->version, true);
     if (!rc)
@@ -255,7 +255,7 @@ medsec_err docs_render_markdown(const struct medsec_docs *s, const struct doc *d
     if (!rc)
         rc = text(out, s->device, false);
     if (!rc)
-        rc = medsec_buf_addf(out, " %s, %s. ", s->version, s->date);
+        rc = medsec_buf_addf(out, ", version %s, %s. ", s->version, s->date);
     if (!rc)
         rc = text(out, d->group, false);
     if (!rc)
