@@ -173,7 +173,8 @@ static void html_escapes_text_and_keeps_svg(void **state)
     assert_non_null(strstr(h, "<p class=\"callout gap\"><span class=\"tag\">GAP</span>Gap (GSPR "
                               "17.2): no &lt;evidence&gt;</p>"));
     /* the device name in the page title is escaped, and as a CSS string in the margin box */
-    assert_non_null(strstr(h, "<title>T &lt;1&gt; · Pump &lt;X&gt; &amp; Co, version 1.0.0</title>"));
+    assert_non_null(
+        strstr(h, "<title>T &lt;1&gt; · Pump &lt;X&gt; &amp; Co, version 1.0.0</title>"));
     assert_non_null(strstr(h, "content: \"Pump \\3c X\\3e  \\26  Co\" \", version \" \"1.0.0\";"));
     assert_non_null(strstr(h, "content: \"ACME \\22 Med\\22  AG\""));
     assert_non_null(strstr(h, "<a href=\"x.html\" aria-current=\"page\">T &lt;1&gt;</a>"));
