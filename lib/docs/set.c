@@ -32,14 +32,8 @@ static int add_path(struct paths *p, const char *rel)
     for (size_t i = 0; i < p->n; i++)
         if (!strcmp(p->v[i], rel))
             return 0;
-    if (p->n == p->cap) {
-        size_t cap = p->cap ? 2 * p->cap : 32;
-        const char **v = medsec_realloc(p->v, cap * sizeof *v);
-        if (!v)
-            return -1;
-        p->v = v;
-        p->cap = cap;
-    }
+    if (medsec_array_reserve(&p->v, &p->cap, p->n + 1, sizeof *p->v))
+        return -1;
     p->v[p->n++] = rel;
     return 0;
 }
