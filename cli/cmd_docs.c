@@ -220,8 +220,9 @@ static int print_pdfs(const struct medsec_docs *set, const char *outdir, const c
     return ex;
 }
 
-/* The gap summary on standard error, grouped by area. On a terminal each area lists its first
- * few gaps; elsewhere (a CI log) every gap. */
+/* The gap summary on standard error, grouped by area: a line with the area's count, then one line
+ * per gap ("  AREA ITEM: text (document)", for grep). On a terminal each area lists its first few
+ * gaps; elsewhere (a CI log) every gap. */
 static void gap_summary(const struct medsec_docs *set, const char *outdir, unsigned formats)
 {
     size_t n;
@@ -247,17 +248,17 @@ static void gap_summary(const struct medsec_docs *set, const char *outdir, unsig
     fprintf(stderr, "medsec docs: %zu documents in %s (%s), %zu gap%s\n", medsec_docs_count(set),
             cli_esc(outdir), what, n, n == 1 ? "" : "s");
     for (size_t k = 0; k < na; k++) {
-        fprintf(stderr, "  %s: %zu\n", cli_esc(a[k].label), a[k].gaps);
+        fprintf(stderr, "%s: %zu\n", cli_esc(a[k].label), a[k].gaps);
         size_t shown = 0;
         for (size_t i = 0; i < n; i++) {
             if (strcmp(g[i].area, a[k].area))
                 continue;
             if (shown++ < show)
-                fprintf(stderr, "    %s: %s (%s)\n", cli_esc(g[i].item), cli_esc(g[i].text),
-                        cli_esc(g[i].doc));
+                fprintf(stderr, "  %s %s: %s (%s)\n", cli_esc(g[i].area), cli_esc(g[i].item),
+                        cli_esc(g[i].text), cli_esc(g[i].doc));
         }
         if (shown > show)
-            fprintf(stderr, "    ... and %zu more (every gap: %s/md/index.md and the documents)\n",
+            fprintf(stderr, "  ... and %zu more (every gap: %s/md/index.md and the documents)\n",
                     shown - show, cli_esc(outdir));
     }
 }

@@ -145,7 +145,10 @@ static medsec_err content_hash(struct medsec_docs *s, const struct medsec_model 
 
 /* ---- templates ---- */
 
-extern const char *const docs_builtin_templates[];
+/* templates/docs/, compiled in (lib/docs/CMakeLists.txt, medsec_embed) */
+extern const unsigned char medsec_docs_tpl_page[], medsec_docs_tpl_cover[], medsec_docs_tpl_css[];
+static const unsigned char *const builtin_templates[DOCS_NTPL] = {
+    medsec_docs_tpl_page, medsec_docs_tpl_cover, medsec_docs_tpl_css};
 const char *const docs_template_names[DOCS_NTPL] = {"page.html", "cover.html", "style.css"};
 
 medsec_err docs_templates_load(struct medsec_docs *s, const char *dir, struct medsec_error *err)
@@ -155,7 +158,7 @@ medsec_err docs_templates_load(struct medsec_docs *s, const char *dir, struct me
         return medsec_error_set(err, MEDSEC_ENOTFOUND, dir, 0, 0,
                                 "the templates folder does not exist (or is not a folder)");
     for (int i = 0; i < DOCS_NTPL; i++) {
-        s->tpl[i] = docs_builtin_templates[i];
+        s->tpl[i] = (const char *)builtin_templates[i];
         s->tpl_src[i] = docs_template_names[i];
         if (!dir)
             continue;

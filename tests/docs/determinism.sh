@@ -57,7 +57,9 @@ for ex in infusion-pump glucose-cloud; do
     case "$n" in '' ) no "$ex: no gap count in the summary: $(head -1 "$tmp/$ex-s.err")" ;; esac
     if [ "${n:-0}" -gt 0 ]; then want_rc=1; else want_rc=0; fi
     [ "$rc" = "$want_rc" ] || no "$ex: --strict with $n gaps exited $rc (want $want_rc)"
-    sum=$(sed -n "s/^  [^ ].*: \([0-9]*\)$/\1/p" "$tmp/$ex-s.err" | awk "{ s += \$1 } END { print s + 0 }")
+    sum=$(sed -n "2,\$ s/^[^ ].*: \([0-9]*\)$/\1/p" "$tmp/$ex-s.err" | awk "{ s += \$1 } END { print s + 0 }")
+    lines=$(grep -c '^  [^ .].*: .* ([a-z0-9.-]*)$' "$tmp/$ex-s.err")
+    [ "$lines" = "$n" ] || no "$ex: $lines gap lines for $n gaps"
     [ "$sum" = "$n" ] || no "$ex: the areas add up to $sum, the total is $n"
 done
 
