@@ -25,13 +25,15 @@ static medsec_err esc(struct medsec_buf *b, const char *s)
     return rc;
 }
 
-/* @s as a CSS string, quotes included: a page margin box's content. */
+/* @s as a CSS string, quotes included (a page margin box's text); safe inside an HTML attribute
+ * in either quotes too. */
 static medsec_err css_string(struct medsec_buf *b, const char *s)
 {
     medsec_err rc = medsec_buf_addc(b, '"');
     for (; s && *s && !rc; s++) {
         unsigned char c = (unsigned char)*s;
-        if (c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' || c < 0x20 || c == 0x7f)
+        if (c == '"' || c == '\'' || c == '\\' || c == '<' || c == '>' || c == '&' || c < 0x20 ||
+            c == 0x7f)
             rc = medsec_buf_addf(b, "\\%x ", c);
         else
             rc = medsec_buf_addc(b, (char)c);

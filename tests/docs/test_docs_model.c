@@ -161,6 +161,7 @@ static void html_escapes_text_and_keeps_svg(void **state)
     struct medsec_docs *s = new_set(NULL);
     assert_non_null(s);
     struct doc *d = doc_new(s, "x", "G", "T <1>", "P & Q");
+    s->date = docs_strf(s, "it's"); /* a quote that would end the style attribute */
     doc_para(d, "<script>alert('x')</script> & \"q\"");
     doc_figure(d, "<svg><a href=\"#\">k</a></svg>", 29, "cap <b>");
     doc_gap(d, "GSPR", "17.2", "no <evidence>");
@@ -175,8 +176,10 @@ static void html_escapes_text_and_keeps_svg(void **state)
     /* the device name in the page title is escaped, and as a CSS string in the margin box */
     assert_non_null(
         strstr(h, "<title>T &lt;1&gt; · Pump &lt;X&gt; &amp; Co, version 1.0.0</title>"));
-    assert_non_null(strstr(h, "content: \"Pump \\3c X\\3e  \\26  Co\" \", version \" \"1.0.0\";"));
-    assert_non_null(strstr(h, "content: \"ACME \\22 Med\\22  AG\""));
+    assert_non_null(
+        strstr(h, "--doc-device: \"Pump \\3c X\\3e  \\26  Co\"; --doc-version: \"1.0.0\";"));
+    assert_non_null(strstr(h, "--doc-manufacturer: \"ACME \\22 Med\\22  AG\";"));
+    assert_non_null(strstr(h, "--doc-date: \"it\\27 s\"'>"));
     assert_non_null(strstr(h, "<a href=\"x.html\" aria-current=\"page\">T &lt;1&gt;</a>"));
     medsec_free(h);
     medsec_docs_free(s);

@@ -142,6 +142,13 @@ with tempfile.TemporaryDirectory() as tmp:
             data = open(os.path.join(pdf, "pdf", f + ".pdf"), "rb").read()
             if not data.startswith(b"%PDF-") or b"/MediaBox [0 0 594.95" not in data:
                 failures.append(f"--pdf: {f}.pdf is not an A4 PDF")
+        if shutil.which("pdftotext"):  # the running header and footer are printed on every page
+            for f in pdfs:
+                text = subprocess.run(["pdftotext", "-l", "1", os.path.join(pdf, "pdf", f + ".pdf"), "-"],
+                                      capture_output=True, text=True).stdout
+                for want in ("VolumeFlow LVP 3, version 3.2.0", "Helvetia Infusion Systems AG", "Page 1 of "):
+                    if want not in text:
+                        failures.append(f"--pdf: {f}.pdf page 1 has no '{want}' in its header or footer")
         if shutil.which("pdftoppm"):  # the cover's first page as an artefact, as printed
             subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "1", "-singlefile",
                             os.path.join(pdf, "pdf", "index.pdf"), os.path.join(artefacts, "cover-pdf")])
