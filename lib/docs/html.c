@@ -304,14 +304,18 @@ static medsec_err cover_gaps(struct medsec_buf *b, const struct medsec_docs *s)
             rc = medsec_buf_addf(b, "<td%s>%zu</td></tr>\n", a[i].gaps ? " class=\"gap\"" : "",
                                  a[i].gaps);
     }
-    if (!rc)
-        rc = medsec_buf_adds(b, "</tbody>\n</table>");
-    if (rc || !s->ngaps)
-        return rc;
-    /* the gap register: every gap, where it is shown */
-    rc = medsec_buf_adds(b, "\n<h3>Every gap</h3>\n<table>\n<thead><tr><th scope=\"col\">Area</th>"
-                            "<th scope=\"col\">Item</th><th scope=\"col\">What is missing</th>"
-                            "<th scope=\"col\">Document</th></tr></thead>\n<tbody>\n");
+    return rc ? rc : medsec_buf_adds(b, "</tbody>\n</table>");
+}
+
+/* The gap register: every gap, linked to the document that shows it. */
+static medsec_err cover_register(struct medsec_buf *b, const struct medsec_docs *s)
+{
+    if (!s->ngaps)
+        return medsec_buf_adds(b, "<p>No gap.</p>");
+    medsec_err rc = medsec_buf_adds(b, "<table>\n<thead><tr><th scope=\"col\">Area</th>"
+                                       "<th scope=\"col\">Item</th><th scope=\"col\">What is "
+                                       "missing</th><th scope=\"col\">Document</th></tr></thead>\n"
+                                       "<tbody>\n");
     for (size_t i = 0; !rc && i < s->ngaps; i++) {
         const struct medsec_docs_gap *g = &s->gaps[i];
         rc = tagged(b, "<tr><td>", g->area, "</td>");
@@ -339,7 +343,7 @@ static medsec_err cover_sources(struct medsec_buf *b, const struct medsec_docs *
     return rc ? rc : medsec_buf_adds(b, "</tbody>\n</table>");
 }
 
-enum { F_NAV, F_TOC, F_BODY, F_CONTROL, F_DOCS, F_GAPS, F_SOURCES, F_N };
+enum { F_NAV, F_TOC, F_BODY, F_CONTROL, F_DOCS, F_GAPS, F_REGISTER, F_SOURCES, F_N };
 
 medsec_err docs_render_html(const struct medsec_docs *s, const struct doc *d,
                             struct medsec_buf *out, struct medsec_error *err)
@@ -364,6 +368,8 @@ medsec_err docs_render_html(const struct medsec_docs *s, const struct doc *d,
         if (!rc)
             rc = cover_gaps(&f[F_GAPS], s);
         if (!rc)
+            rc = cover_register(&f[F_REGISTER], s);
+        if (!rc)
             rc = cover_sources(&f[F_SOURCES], s);
     }
     const struct var v[] = {
@@ -386,6 +392,7 @@ medsec_err docs_render_html(const struct medsec_docs *s, const struct doc *d,
         {"control", f[F_CONTROL].data, true},
         {"documents", f[F_DOCS].data, true},
         {"gaps", f[F_GAPS].data, true},
+        {"gap_register", f[F_REGISTER].data, true},
         {"sources", f[F_SOURCES].data, true},
     };
     enum docs_template t = d ? DOCS_TPL_PAGE : DOCS_TPL_COVER;

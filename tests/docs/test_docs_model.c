@@ -447,7 +447,7 @@ static void site_is_written_the_same_twice(void **state)
     assert_non_null(strstr(cover, "<a href=\"sample-checklist.html\">Sample checklist</a>"));
     assert_non_null(strstr(cover, "<td class=\"gap\">2</td>"));
     /* ... and every gap once in its register, linked to the page that shows it */
-    assert_int_equal(count(cover, "<h3>Every gap</h3>"), 1);
+    assert_int_equal(count(cover, "<h2 id=\"register\">Every gap</h2>"), 1);
     assert_int_equal(
         count(cover, "<td><a href=\"sample-checklist.html\">Sample checklist</a></td></tr>"), 2);
     assert_int_equal(
