@@ -258,8 +258,10 @@ static void gap_summary(const struct medsec_docs *set, const char *outdir, unsig
                         cli_esc(g[i].text), cli_esc(g[i].doc));
         }
         if (shown > show)
-            fprintf(stderr, "  ... and %zu more (every gap: %s/md/index.md and the documents)\n",
-                    shown - show, cli_esc(outdir));
+            fprintf(stderr, "  ... and %zu more (every gap: %s%s)\n", shown - show, cli_esc(outdir),
+                    formats & MEDSEC_DOCS_MARKDOWN ? "/md/index.md"
+                    : formats & MEDSEC_DOCS_HTML   ? "/html/index.html"
+                                                   : ": the documents; --json lists them");
     }
 }
 
