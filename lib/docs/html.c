@@ -352,6 +352,11 @@ medsec_err docs_render_html(const struct medsec_docs *s, const struct doc *d,
     for (int i = 0; i < F_N; i++)
         f[i] = (struct medsec_buf)MEDSEC_BUF_INIT;
     bool long_doc = false;
+    char gaps[48] = "";
+    if (d) {
+        size_t n = docs_doc_gaps(s, d);
+        snprintf(gaps, sizeof gaps, n ? "%zu gap%s" : "no gap", n, n == 1 ? "" : "s");
+    }
     char hash_short[17];
     memcpy(hash_short, s->content_hash, sizeof hash_short - 1);
     hash_short[sizeof hash_short - 1] = 0;
@@ -386,6 +391,7 @@ medsec_err docs_render_html(const struct medsec_docs *s, const struct doc *d,
         {"content_hash_short", hash_short, false},
         {"source_commit", s->source_commit ? s->source_commit : "not recorded", false},
         {"page_class", long_doc ? "long" : "", false},
+        {"gap_count", gaps, false},
         {"nav", f[F_NAV].data, true},
         {"toc", f[F_TOC].data, true},
         {"body", f[F_BODY].data, true},

@@ -79,7 +79,11 @@ def check_links(name, doc, outdir):
             if not page.endswith(ext):
                 continue
             text = open(os.path.join(top, page), encoding="utf-8").read()
-            ids = set(re.findall(r'id="([^"]+)"', text))
+            all_ids = re.findall(r'id="([^"]+)"', text)
+            ids = set(all_ids)
+            if len(ids) != len(all_ids):
+                dup = sorted({i for i in all_ids if all_ids.count(i) > 1})
+                failures.append(f"{name}: {fmt}/{page} has the id {dup[:3]} more than once")
             for target, anchor in re.findall(pattern, text):
                 if target and not os.path.exists(os.path.join(top, target)):
                     failures.append(f"{name}: {fmt}/{page} links to {target}, which is not there")
