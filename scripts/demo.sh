@@ -1,7 +1,7 @@
 #!/bin/sh
 # demo.sh: the main job on the bundled example device: install, build, then run the medsec pipeline on
-# it — validate, summarise, threats, data-flow diagram, risk register, and the vulnerability scan of
-# every version's SBOMs.
+# it — validate, summarise, threats, data-flow diagram, risk register, the vulnerability scan of
+# every version's SBOMs, and the device's regulatory documents (medsec docs) in build/demo/out/docs.
 # usage: scripts/demo.sh [DEVICE_DIR]   (default examples/infusion-pump)
 # The scan needs a vulnerability database: $MEDSEC_DB if set, else the default one when it exists
 # (medsec db update fills it), else one imported once from ../shared/data/advisories when that is
@@ -70,5 +70,14 @@ else
     echo
     echo "== medsec scan: skipped — no vulnerability database (run 'medsec db update', or set MEDSEC_DB)"
 fi
+# the regulatory documents: Markdown, the HTML site (cover: build/demo/out/docs/html/index.html) and
+# the attachments; PDF too where Chromium is installed; with the database when there is one
+DOCS_DB=""
+[ -n "$DB" ] && DOCS_DB="--db $DB"
+DOCS_PDF=""
+command -v chromium >/dev/null 2>&1 && DOCS_PDF="--pdf"
+# shellcheck disable=SC2086
+step "medsec docs $DEVICE -o $OUT/docs $DOCS_DB $DOCS_PDF" $MEDSEC docs "$DEVICE" -o "$OUT/docs" $DOCS_DB $DOCS_PDF
 echo
-echo "demo: done; diagram, SARIF report, risk register (CSV), VEX (CSAF), gate report (JUnit) and portfolio status in $OUT/"
+echo "demo: done; diagram, SARIF report, risk register (CSV), VEX (CSAF), gate report (JUnit), portfolio status"
+echo "and the document set (open $OUT/docs/html/index.html) in $OUT/"

@@ -17,12 +17,15 @@ TEST=0
 [ "${1:-}" = "--test" ] && TEST=1
 if [ $TEST = 1 ]; then
     # Tests only: cmocka, the sanitizer and fuzz toolchain, the formatter, openssl for a TLS mirror's
-    # certificate, GNU time for the benchmarks, and the ecosystems' own comparators and validators.
+    # certificate, GNU time for the benchmarks, and the ecosystems' own comparators and validators;
+    # headless Chromium with its driver and selenium to render the `medsec docs` site (also what
+    # `medsec docs --pdf` prints with).
     PACKAGES="$PACKAGES
 git clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev openssl time
 python3 python3-jsonschema python3-packaging python3-rpm python3-yaml
 python3-openpyxl
 python3-apt php-cli php-composer-semver pacman-package-manager
+chromium chromium-driver python3-selenium fonts-dejavu-core
 maven default-jdk-headless golang-go golang-golang-x-mod-dev ruby
 "
     # Node.js and npm: a machine may already carry them from another source (whose nodejs

@@ -71,6 +71,18 @@ const char *medsec_docs_title(const struct medsec_docs *set, size_t i);
 /* Every gap, in document order. */
 const struct medsec_docs_gap *medsec_docs_gaps(const struct medsec_docs *set, size_t *n);
 
+/* The gaps counted by area, for the summary and the cover: what the area's gaps are ("GSPRs
+ * without evidence") and how many there are. */
+struct medsec_docs_area {
+    const char *area;  /* as in struct medsec_docs_gap */
+    const char *label; /* what a gap of the area is, plural */
+    size_t gaps;
+};
+/* The areas in summary order: GSPR, IEC 81001-5-1, MDS2, FDA, EU, IFU, HDO (always, also with no
+ * gap), then any other area a generator used, in first-seen order. Fills at most @cap entries of
+ * @out and returns how many there are. */
+size_t medsec_docs_areas(const struct medsec_docs *set, struct medsec_docs_area *out, size_t cap);
+
 /* The output formats of medsec_docs_write. */
 enum {
     MEDSEC_DOCS_MARKDOWN = 1u << 0, /* OUT/md/<id>.md and OUT/md/index.md */

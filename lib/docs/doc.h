@@ -68,6 +68,21 @@ struct doc_data {
     struct doc_data *next;
 };
 
+/* A file the content hash covers: its path relative to the device folder and its SHA-256. */
+struct docs_source {
+    const char *path;
+    char sha256[65];
+};
+
+/* The site's templates (templates/docs/, compiled in; a same-named file in --templates replaces
+ * one). */
+enum docs_template { DOCS_TPL_PAGE, DOCS_TPL_COVER, DOCS_TPL_CSS, DOCS_NTPL };
+extern const char
+    *const docs_template_names[DOCS_NTPL]; /* "page.html", "cover.html", "style.css" */
+/* Load every template into @s (built in, or @dir/<name> when @dir has it) and check that each
+ * names only known placeholders (MEDSEC_EINVAL naming the file and line). */
+medsec_err docs_templates_load(struct medsec_docs *s, const char *dir, struct medsec_error *err);
+
 struct medsec_docs {
     struct medsec_arena arena;
     medsec_err failed; /* the first failure of a builder call */
@@ -83,6 +98,13 @@ struct medsec_docs {
     const char *source_commit;
     const char *templates;
     char content_hash[65]; /* SHA-256 of the security file and the files it names, hex */
+    /* document control (copied from the security file; NULL when it does not say) */
+    const char *manufacturer, *model, *udi_di, *mdr_class, *fda_class;
+    struct docs_source *sources; /* the files content_hash covers, in its order */
+    size_t nsources;
+    const char
+        *tpl[DOCS_NTPL]; /* the templates (enum docs_template): built in or from opts->templates */
+    const char *tpl_src[DOCS_NTPL]; /* where each came from, for messages */
 };
 
 /* What a generator gets: the device, its model, the release, the options. */
@@ -164,10 +186,33 @@ const char *docs_section_area(const struct doc *d);
 void docs_section_gap(struct doc *d, const char *item, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/* ---- what both renderers show ---- */
+/* Document control as field/value rows (a value the file does not state reads so). */
+struct docs_field {
+    const char *field, *value;
+    bool code; /* an identifier (commit, hash): set in a fixed-width font */
+};
+enum { DOCS_NCONTROL = 10 };
+void docs_control(const struct medsec_docs *s, struct docs_field out[DOCS_NCONTROL]);
+/* @v, or "not stated in the security file" when NULL or empty. */
+const char *docs_or_unstated(const char *v);
+/* How many gaps document @d shows. */
+size_t docs_doc_gaps(const struct medsec_docs *s, const struct doc *d);
+/* Whether @d is the first document of its group (groups are listed in first-seen order). */
+bool docs_group_first(const struct medsec_docs *s, const struct doc *d);
+
+/* The title of the document with id @id (@id itself when there is none). */
+const char *docs_title_of(const struct medsec_docs *s, const char *id);
+/* A figure's SVG from its <svg> element on (an XML declaration or DOCTYPE before it, as Graphviz
+ * writes, does not belong inside an HTML page). */
+const char *docs_svg_element(const char *svg);
+
 /* ---- renderers ---- */
 medsec_err docs_render_markdown(const struct medsec_docs *s, const struct doc *d,
                                 struct medsec_buf *out);
 medsec_err docs_render_html(const struct medsec_docs *s, const struct doc *d,
                             struct medsec_buf *out, struct medsec_error *err);
+/* The site's stylesheet (style.css). */
+medsec_err docs_render_css(const struct medsec_docs *s, struct medsec_buf *out);
 
 #endif

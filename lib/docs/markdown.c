@@ -3,8 +3,9 @@
 
 #include "doc.h"
 
-/* @s with the characters Markdown would read as markup escaped; in a table cell also '|', and line
- * breaks as <br>. */
+/* @s with the characters Markdown would read as markup escaped (CommonMark backslash escapes);
+ * at a line's start also what would open a heading, list, quote or numbered item. In a table cell
+ * or list item (@cell) line breaks become <br>. */
 static medsec_err text(struct medsec_buf *b, const char *s, bool cell)
 {
     medsec_err rc = MEDSEC_OK;
@@ -16,11 +17,40 @@ static medsec_err text(struct medsec_buf *b, const char *s, bool cell)
             start = true;
             continue;
         }
-        if (strchr("\\`*_[]<>|", c) || (start && strchr("#+-=", c)))
+        if (start && c >= '0' && c <= '9') { /* "1. " or "1) " would start a numbered list */
+            size_t n = strspn(s, "0123456789");
+            if ((s[n] == '.' || s[n] == ')') && (s[n + 1] == ' ' || !s[n + 1])) {
+                rc = medsec_buf_add(b, s, n);
+                if (!rc)
+                    rc = medsec_buf_addc(b, '\\');
+                if (!rc)
+                    rc = medsec_buf_addc(b, s[n]);
+                s += n;
+                start = false;
+                continue;
+            }
+        }
+        if (strchr("\\`*_[]<>|&~", c) || (start && strchr("#+-=>", c)))
             rc = medsec_buf_addc(b, '\\');
         if (!rc)
             rc = medsec_buf_addc(b, c);
         start = false;
+    }
+    return rc;
+}
+
+/* @svg without its blank lines (a blank line would end the HTML block it sits in). */
+static medsec_err raw_block(struct medsec_buf *b, const char *svg)
+{
+    medsec_err rc = MEDSEC_OK;
+    while (svg && *svg && !rc) {
+        size_t n = strcspn(svg, "\n");
+        size_t blank = strspn(svg, " \t\r");
+        if (blank < n)
+            rc = medsec_buf_add(b, svg, n);
+        if (!rc && blank < n)
+            rc = medsec_buf_addc(b, '\n');
+        svg += n + (svg[n] == '\n');
     }
     return rc;
 }
@@ -30,11 +60,12 @@ static medsec_err block(struct medsec_buf *b, const struct doc_block *k)
     medsec_err rc = MEDSEC_OK;
     switch (k->kind) {
     case DOC_HEADING:
-        rc = medsec_buf_addf(b, "%.*s ", k->level + 1, "#####");
+        if (k->anchor) /* a link target other documents use (a renderer-independent anchor) */
+            rc = medsec_buf_addf(b, "<a id=\"%s\"></a>\n\n", k->anchor);
         if (!rc)
-            rc = text(b, k->text, false);
-        if (!rc && k->anchor)
-            rc = medsec_buf_addf(b, " {#%s}", k->anchor);
+            rc = medsec_buf_addf(b, "%.*s ", k->level + 1, "#####");
+        if (!rc)
+            rc = text(b, k->text, true);
         return rc ? rc : medsec_buf_adds(b, "\n\n");
     case DOC_PARA: rc = text(b, k->text, false); return rc ? rc : medsec_buf_adds(b, "\n\n");
     case DOC_CALLOUT:
@@ -96,9 +127,9 @@ static medsec_err block(struct medsec_buf *b, const struct doc_block *k)
         /* the SVG is written raw: Markdown renderers show inline HTML/SVG blocks */
         rc = medsec_buf_adds(b, "<figure>\n");
         if (!rc)
-            rc = medsec_buf_adds(b, k->svg);
+            rc = raw_block(b, docs_svg_element(k->svg));
         if (!rc)
-            rc = medsec_buf_adds(b, "\n</figure>\n\n*");
+            rc = medsec_buf_adds(b, "</figure>\n\n*");
         if (!rc)
             rc = text(b, k->text, true);
         return rc ? rc : medsec_buf_adds(b, "*\n\n");
@@ -106,29 +137,129 @@ static medsec_err block(struct medsec_buf *b, const struct doc_block *k)
     return rc;
 }
 
+static medsec_err field(struct medsec_buf *b, const char *name, const char *value)
+{
+    medsec_err rc = medsec_buf_addf(b, "| %s | ", name);
+    if (!rc)
+        rc = text(b, value, true);
+    return rc ? rc : medsec_buf_adds(b, " |\n");
+}
+
+/* The index: document control, the documents by group, the gaps by area, the source files. */
+static medsec_err index_md(const struct medsec_docs *s, struct medsec_buf *out)
+{
+    medsec_err rc = medsec_buf_adds(out, "# ");
+    if (!rc)
+        rc = text(out, s->device, true);
+    if (!rc)
+        rc = medsec_buf_adds(out, ", version ");
+    if (!rc)
+        rc = text(out, s->version, true);
+    if (!rc)
+        rc = medsec_buf_adds(out, ": cybersecurity documentation\n\n## Document control\n\n"
+                                  "| Field | Value |\n|---|---|\n");
+    struct docs_field f[DOCS_NCONTROL];
+    docs_control(s, f);
+    for (size_t i = 0; !rc && i < DOCS_NCONTROL; i++)
+        rc = field(out, f[i].field, f[i].value);
+    if (!rc)
+        rc = medsec_buf_adds(out, "\n## Documents\n\n");
+    if (!rc && !s->first)
+        rc = medsec_buf_adds(out, "No document was generated.\n\n");
+    for (const struct doc *g = s->first; !rc && g; g = g->next) {
+        if (!docs_group_first(s, g))
+            continue;
+        rc = medsec_buf_adds(out, "### ");
+        if (!rc)
+            rc = text(out, g->group, true);
+        if (!rc)
+            rc = medsec_buf_adds(out, "\n\n| Document | Purpose | Gaps |\n|---|---|---|\n");
+        for (const struct doc *x = g; !rc && x; x = x->next) {
+            if (strcmp(x->group, g->group))
+                continue;
+            rc = medsec_buf_adds(out, "| [");
+            if (!rc)
+                rc = text(out, x->title, true);
+            if (!rc)
+                rc = medsec_buf_addf(out, "](%s.md) | ", x->id);
+            if (!rc)
+                rc = text(out, x->purpose, true);
+            if (!rc)
+                rc = medsec_buf_addf(out, " | %zu |\n", docs_doc_gaps(s, x));
+        }
+        if (!rc)
+            rc = medsec_buf_addc(out, '\n');
+    }
+    struct medsec_docs_area a[32];
+    size_t n = medsec_docs_areas(s, a, sizeof a / sizeof *a);
+    if (n > sizeof a / sizeof *a)
+        n = sizeof a / sizeof *a;
+    if (!rc)
+        rc = medsec_buf_addf(out,
+                             "## Open gaps\n\n%zu gap%s in all, each shown where it occurs.\n\n"
+                             "| Area | What is missing | Gaps |\n|---|---|---|\n",
+                             s->ngaps, s->ngaps == 1 ? "" : "s");
+    for (size_t i = 0; !rc && i < n; i++) {
+        rc = medsec_buf_adds(out, "| ");
+        if (!rc)
+            rc = text(out, a[i].area, true);
+        if (!rc)
+            rc = medsec_buf_adds(out, " | ");
+        if (!rc)
+            rc = text(out, a[i].label, true);
+        if (!rc)
+            rc = medsec_buf_addf(out, " | %zu |\n", a[i].gaps);
+    }
+    if (!rc && s->ngaps)
+        rc =
+            medsec_buf_adds(out, "\n### Every gap\n\n| Area | Item | What is missing | Document |\n"
+                                 "|---|---|---|---|\n");
+    for (size_t i = 0; !rc && i < s->ngaps; i++) {
+        const struct medsec_docs_gap *g = &s->gaps[i];
+        rc = medsec_buf_adds(out, "| ");
+        if (!rc)
+            rc = text(out, g->area, true);
+        if (!rc)
+            rc = medsec_buf_adds(out, " | ");
+        if (!rc)
+            rc = text(out, g->item, true);
+        if (!rc)
+            rc = medsec_buf_adds(out, " | ");
+        if (!rc)
+            rc = text(out, g->text, true);
+        if (!rc)
+            rc = medsec_buf_adds(out, " | [");
+        if (!rc)
+            rc = text(out, docs_title_of(s, g->doc), true);
+        if (!rc)
+            rc = medsec_buf_addf(out, "](%s.md) |\n", g->doc);
+    }
+    if (!rc)
+        rc = medsec_buf_adds(out, "\n## Source files\n\nThe content hash is the SHA-256 of these "
+                                  "lines (`sha256sum` output, in this order).\n\n```\n");
+    for (size_t i = 0; !rc && i < s->nsources; i++)
+        rc = medsec_buf_addf(out, "%s  %s\n", s->sources[i].sha256, s->sources[i].path);
+    return rc ? rc : medsec_buf_adds(out, "```\n");
+}
+
 medsec_err docs_render_markdown(const struct medsec_docs *s, const struct doc *d,
                                 struct medsec_buf *out)
 {
-    medsec_err rc = MEDSEC_OK;
-    if (!d) { /* the index: document control and the list of documents */
-        rc =
-            medsec_buf_addf(out, "# %s %s: cybersecurity documentation\n\n", s->device, s->version);
-        if (!rc)
-            rc = medsec_buf_addf(out,
-                                 "- **Device:** %s\n- **Version:** %s\n- **Date:** %s\n"
-                                 "- **Source commit:** %s\n- **Content SHA-256:** %s\n\n",
-                                 s->device, s->version, s->date,
-                                 s->source_commit ? s->source_commit : "not recorded",
-                                 s->content_hash);
-        for (const struct doc *x = s->first; !rc && x; x = x->next)
-            rc = medsec_buf_addf(out, "- [%s](%s.md) (%s)\n", x->title, x->id, x->group);
-        return rc;
-    }
-    rc = medsec_buf_adds(out, "# ");
+    if (!d)
+        return index_md(s, out);
+    medsec_err rc = medsec_buf_adds(out, "# ");
     if (!rc)
-        rc = text(out, d->title, false);
+        rc = text(out, d->title, true);
     if (!rc)
-        rc = medsec_buf_addf(out, "\n\n%s %s, %s\n\n", s->device, s->version, s->date);
+        rc = medsec_buf_adds(out, "\n\n");
+    if (!rc)
+        rc = text(out, s->device, false);
+    if (!rc)
+        rc = medsec_buf_addf(out, ", version %s, %s. ", s->version, s->date);
+    if (!rc)
+        rc = text(out, d->group, false);
+    if (!rc)
+        rc = medsec_buf_adds(out, ". [Document control and all documents](index.md)\n\n");
     if (!rc && d->purpose) {
         rc = medsec_buf_adds(out, "*");
         if (!rc)

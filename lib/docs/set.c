@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -16,19 +17,181 @@ static const docs_generator_fn generators[] = {
     docs_gen_gspr, docs_gen_eu, docs_gen_fda, docs_gen_ifu, docs_gen_mds2,
 };
 
-/* SHA-256 of the security file, hex (document control's content hash). */
-static void content_hash(const struct medsec_model *m, char out[65])
+/* ---- document control: the content hash ---- */
+
+/* The relative paths the content hash covers, growing (no repeats). */
+struct paths {
+    const char **v;
+    size_t n, cap;
+};
+
+static int add_path(struct paths *p, const char *rel)
 {
+    if (!rel || !*rel)
+        return 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->v[i], rel))
+            return 0;
+    if (medsec_array_reserve(&p->v, &p->cap, p->n + 1, sizeof *p->v))
+        return -1;
+    p->v[p->n++] = rel;
+    return 0;
+}
+
+static int by_path(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int add_list(struct paths *p, const struct medsec_strlist *l)
+{
+    int bad = 0;
+    for (size_t i = 0; i < l->n; i++)
+        bad |= add_path(p, l->v[i]);
+    return bad;
+}
+
+/* Every file the security file names, relative to the device folder: SBOMs (of every release and
+ * item, and of component support entries), evidence reports, rubric answers, extra threat rule
+ * catalogs, the CPE map and the triage file (the one `triage:` names, else triage.yaml when the
+ * folder has one). Added after what @p holds (device.yaml), sorted by path, no repeats. */
+static int named_files(const struct medsec_model *m, struct paths *p)
+{
+    int bad = 0;
+    for (size_t i = 0; i < m->nversions; i++)
+        bad |= add_list(p, &m->versions[i].sboms);
+    for (size_t i = 0; i < m->nitems; i++)
+        bad |= add_path(p, m->items[i].sbom);
+    for (size_t i = 0; i < m->ncomponent_support; i++)
+        bad |= add_path(p, m->component_support[i].sbom);
+    for (size_t i = 0; i < m->nsboms; i++)
+        bad |= add_path(p, m->sboms[i].path);
+    for (size_t i = 0; i < m->nevidence; i++)
+        bad |= add_path(p, m->evidence[i].file);
+    for (size_t i = 0; i < m->nthreats; i++)
+        bad |= add_path(p, m->threats[i].rubric);
+    for (size_t i = 0; i < m->nvulnerabilities; i++)
+        bad |= add_path(p, m->vulnerabilities[i].rubric);
+    bad |= add_list(p, &m->threat_rules);
+    bad |= add_path(p, m->cpe_map);
+    if (m->triage) {
+        bad |= add_path(p, m->triage);
+    } else {
+        char *own = medsec_path_join(m->dir, "triage.yaml");
+        struct stat st;
+        if (!own)
+            bad = -1;
+        else if (stat(own, &st) == 0 && S_ISREG(st.st_mode))
+            bad |= add_path(p, "triage.yaml");
+        medsec_free(own);
+    }
+    if (p->n > 1) /* after device.yaml */
+        qsort(p->v + 1, p->n - 1, sizeof *p->v, by_path);
+    return bad;
+}
+
+/* The content hash: SHA-256 over the manifest of device.yaml and every file it names, one line
+ * "<sha256 hex>  <path>\n" per file (the format of sha256sum), device.yaml first, then the others
+ * sorted by path; so `sha256sum device.yaml FILES... | sha256sum` in the device folder gives it. */
+static medsec_err content_hash(struct medsec_docs *s, const struct medsec_model *m,
+                               struct medsec_error *err)
+{
+    struct paths p = {0};
+    if (!m->file) { /* a model parsed from memory: no file to hash */
+        unsigned char h[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(h, (const unsigned char *)"", 0);
+        sodium_bin2hex(s->content_hash, sizeof s->content_hash, h, sizeof h);
+        return MEDSEC_OK;
+    }
+    if (add_path(&p, "device.yaml") || (m->dir && named_files(m, &p))) {
+        medsec_free(p.v);
+        return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    medsec_err rc = MEDSEC_OK;
+    s->sources = medsec_arena_alloc(&s->arena, p.n * sizeof *s->sources);
+    if (!s->sources)
+        rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    crypto_hash_sha256_state all;
+    crypto_hash_sha256_init(&all);
+    for (size_t i = 0; !rc && i < p.n; i++) {
+        char *text = NULL;
+        size_t len = 0;
+        if (i == 0 || !m->dir)
+            rc = medsec_file_read(m->file, (size_t)64 << 20, &text, &len, err);
+        else
+            rc = medsec_file_read_in(m->dir, p.v[i], (size_t)256 << 20, &text, &len, err);
+        if (rc)
+            break;
+        unsigned char h[crypto_hash_sha256_BYTES];
+        crypto_hash_sha256(h, (const unsigned char *)text, len);
+        medsec_free(text);
+        struct docs_source *src = &s->sources[s->nsources++];
+        sodium_bin2hex(src->sha256, sizeof src->sha256, h, sizeof h);
+        src->path = docs_strf(s, "%s", p.v[i]);
+        const char *line = docs_strf(s, "%s  %s\n", src->sha256, p.v[i]);
+        if (!line || !src->path)
+            rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+        else
+            crypto_hash_sha256_update(&all, (const unsigned char *)line, strlen(line));
+        if (!m->dir)
+            break;
+    }
+    medsec_free(p.v);
     unsigned char h[crypto_hash_sha256_BYTES];
-    char *text = NULL;
-    size_t len = 0;
-    crypto_hash_sha256_state st;
-    crypto_hash_sha256_init(&st);
-    if (m->file && medsec_file_read(m->file, (size_t)64 << 20, &text, &len, NULL) == MEDSEC_OK)
-        crypto_hash_sha256_update(&st, (const unsigned char *)text, len);
-    medsec_free(text);
-    crypto_hash_sha256_final(&st, h);
-    sodium_bin2hex(out, 65, h, sizeof h);
+    crypto_hash_sha256_final(&all, h);
+    sodium_bin2hex(s->content_hash, sizeof s->content_hash, h, sizeof h);
+    return rc;
+}
+
+/* ---- templates ---- */
+
+/* templates/docs/, compiled in (lib/docs/CMakeLists.txt, medsec_embed) */
+extern const unsigned char medsec_docs_tpl_page[], medsec_docs_tpl_cover[], medsec_docs_tpl_css[];
+static const unsigned char *const builtin_templates[DOCS_NTPL] = {
+    medsec_docs_tpl_page, medsec_docs_tpl_cover, medsec_docs_tpl_css};
+const char *const docs_template_names[DOCS_NTPL] = {"page.html", "cover.html", "style.css"};
+
+medsec_err docs_templates_load(struct medsec_docs *s, const char *dir, struct medsec_error *err)
+{
+    struct stat dst;
+    if (dir && (stat(dir, &dst) || !S_ISDIR(dst.st_mode)))
+        return medsec_error_set(err, MEDSEC_ENOTFOUND, dir, 0, 0,
+                                "the templates folder does not exist (or is not a folder)");
+    for (int i = 0; i < DOCS_NTPL; i++) {
+        s->tpl[i] = (const char *)builtin_templates[i];
+        s->tpl_src[i] = docs_template_names[i];
+        if (!dir)
+            continue;
+        char *path = medsec_path_join(dir, docs_template_names[i]);
+        if (!path)
+            return medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+        struct stat st;
+        medsec_err rc = MEDSEC_OK;
+        if (stat(path, &st) == 0) {
+            char *text = NULL;
+            size_t len = 0;
+            rc = medsec_file_read(path, (size_t)4 << 20, &text, &len, err);
+            if (!rc) {
+                s->tpl[i] = docs_strf(s, "%s", text);
+                s->tpl_src[i] = docs_strf(s, "%s", path);
+                if (!s->tpl[i] || !s->tpl_src[i])
+                    rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+            }
+            medsec_free(text);
+        }
+        medsec_free(path);
+        if (rc)
+            return rc;
+    }
+    /* a placeholder typo shows now, before anything is written: render an empty page and cover */
+    struct doc empty = {.id = "", .title = "", .group = ""};
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    medsec_err rc = docs_render_html(s, &empty, &b, err);
+    medsec_buf_reset(&b);
+    if (!rc)
+        rc = docs_render_html(s, NULL, &b, err);
+    medsec_buf_release(&b);
+    return rc;
 }
 
 medsec_err medsec_docs_build(struct medsec_device *d, const struct medsec_docs_opts *o,
@@ -54,9 +217,17 @@ medsec_err medsec_docs_build(struct medsec_device *d, const struct medsec_docs_o
     s->date = docs_strf(s, "%s", o->date ? o->date : rel->release_date ? rel->release_date : "");
     s->source_commit = o->source_commit ? docs_strf(s, "%s", o->source_commit) : NULL;
     s->templates = o->templates ? docs_strf(s, "%s", o->templates) : NULL;
-    content_hash(m, s->content_hash);
+    s->manufacturer = m->device.manufacturer ? docs_strf(s, "%s", m->device.manufacturer) : NULL;
+    s->model = m->device.model ? docs_strf(s, "%s", m->device.model) : NULL;
+    s->udi_di = m->device.udi_di ? docs_strf(s, "%s", m->device.udi_di) : NULL;
+    s->mdr_class = m->device.mdr_class ? docs_strf(s, "%s", m->device.mdr_class) : NULL;
+    s->fda_class = m->device.fda_class ? docs_strf(s, "%s", m->device.fda_class) : NULL;
     struct docs_gen g = {s, d, m, rel, o, err};
     medsec_err rc = docs_status(&g);
+    if (!rc)
+        rc = content_hash(s, m, err);
+    if (!rc)
+        rc = docs_templates_load(s, o->templates, err);
     for (size_t i = 0; !rc && i < sizeof generators / sizeof *generators; i++) {
         rc = generators[i](&g);
         if (!rc)
@@ -101,10 +272,111 @@ const char *medsec_docs_title(const struct medsec_docs *set, size_t i)
     return d ? d->title : NULL;
 }
 
+/* The areas generators file gaps under, in summary order, with what a gap of each is. */
+static const struct {
+    const char *area, *label;
+} known_areas[] = {
+    {"GSPR", "GSPRs without evidence"},
+    {"IEC 81001-5-1", "IEC 81001-5-1 clauses without records"},
+    {"MDS2", "MDS2 questions unanswered"},
+    {"FDA", "FDA premarket items without source data"},
+    {"EU", "EU technical documentation items without source data"},
+    {"IFU", "IFU topics without source data"},
+    {"HDO", "HDO manual topics without source data"},
+};
+
+static bool known_area(const char *a)
+{
+    for (size_t i = 0; i < sizeof known_areas / sizeof *known_areas; i++)
+        if (!strcmp(known_areas[i].area, a))
+            return true;
+    return false;
+}
+
+size_t medsec_docs_areas(const struct medsec_docs *set, struct medsec_docs_area *out, size_t cap)
+{
+    size_t n = 0;
+    for (; n < sizeof known_areas / sizeof *known_areas; n++) {
+        size_t c = 0;
+        for (size_t i = 0; i < set->ngaps; i++)
+            c += !strcmp(set->gaps[i].area, known_areas[n].area);
+        if (n < cap)
+            out[n] = (struct medsec_docs_area){known_areas[n].area, known_areas[n].label, c};
+    }
+    /* a generator's own area: where its first gap is, counted from there */
+    for (size_t i = 0; i < set->ngaps; i++) {
+        const char *a = set->gaps[i].area;
+        bool seen = known_area(a);
+        for (size_t j = 0; j < i && !seen; j++)
+            seen = !strcmp(set->gaps[j].area, a);
+        if (seen)
+            continue;
+        size_t c = 0;
+        for (size_t k = i; k < set->ngaps; k++)
+            c += !strcmp(set->gaps[k].area, a);
+        if (n < cap)
+            out[n] = (struct medsec_docs_area){a, a, c};
+        n++;
+    }
+    return n;
+}
+
 const struct medsec_docs_gap *medsec_docs_gaps(const struct medsec_docs *set, size_t *n)
 {
     *n = set->ngaps;
     return set->gaps;
+}
+
+const char *docs_or_unstated(const char *v)
+{
+    return v && *v ? v : "not stated in the security file";
+}
+
+void docs_control(const struct medsec_docs *s, struct docs_field out[DOCS_NCONTROL])
+{
+    const struct docs_field f[DOCS_NCONTROL] = {
+        {"Device", s->device, false},
+        {"Manufacturer", docs_or_unstated(s->manufacturer), false},
+        {"Model", docs_or_unstated(s->model), false},
+        {"UDI-DI", docs_or_unstated(s->udi_di), false},
+        {"EU MDR class", docs_or_unstated(s->mdr_class), false},
+        {"FDA class", docs_or_unstated(s->fda_class), false},
+        {"Software version documented", s->version, false},
+        {"Date", docs_or_unstated(s->date), false},
+        {"Source commit", s->source_commit ? s->source_commit : "not recorded", true},
+        {"Content SHA-256", s->content_hash, true},
+    };
+    memcpy(out, f, sizeof f);
+}
+
+size_t docs_doc_gaps(const struct medsec_docs *s, const struct doc *d)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < s->ngaps; i++)
+        n += s->gaps[i].doc == d->id;
+    return n;
+}
+
+bool docs_group_first(const struct medsec_docs *s, const struct doc *d)
+{
+    for (const struct doc *e = s->first; e && e != d; e = e->next)
+        if (!strcmp(e->group, d->group))
+            return false;
+    return true;
+}
+
+const char *docs_title_of(const struct medsec_docs *s, const char *id)
+{
+    for (const struct doc *d = s->first; d; d = d->next)
+        if (!strcmp(d->id, id))
+            return d->title;
+    return id;
+}
+
+const char *docs_svg_element(const char *svg)
+{
+    const char *e = svg ? strstr(svg, "<svg") : NULL;
+    return e ? e : svg;
 }
 
 /* mkdir -p @dir. */
@@ -174,6 +446,11 @@ medsec_err medsec_docs_write(const struct medsec_docs *set, const char *outdir, 
         rc = docs_render_html(set, NULL, &b, err);
         if (!rc)
             rc = put(outdir, "html", "index.html", b.data, b.len, err);
+        medsec_buf_reset(&b);
+        if (!rc && (rc = docs_render_css(set, &b)))
+            medsec_error_set(err, rc, NULL, 0, 0, "style.css: %s", medsec_strerror(rc));
+        if (!rc)
+            rc = put(outdir, "html", "style.css", b.data, b.len, err);
     }
     for (const struct doc_file *f = set->files; !rc && f && (formats & MEDSEC_DOCS_FILES);
          f = f->next)
@@ -195,11 +472,37 @@ medsec_err medsec_docs_json(const struct medsec_docs *set, struct medsec_buf *ou
     medsec_jsonw_key(&w, "control");
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_kv_string(&w, "device", set->device);
+    medsec_jsonw_kv_string(&w, "manufacturer", set->manufacturer);
+    medsec_jsonw_kv_string(&w, "model", set->model);
+    medsec_jsonw_kv_string(&w, "udi_di", set->udi_di);
+    medsec_jsonw_kv_string(&w, "mdr_class", set->mdr_class);
+    medsec_jsonw_kv_string(&w, "fda_class", set->fda_class);
     medsec_jsonw_kv_string(&w, "version", set->version);
     medsec_jsonw_kv_string(&w, "date", set->date);
     medsec_jsonw_kv_string(&w, "source_commit", set->source_commit);
     medsec_jsonw_kv_string(&w, "content_sha256", set->content_hash);
+    medsec_jsonw_key(&w, "sources");
+    medsec_jsonw_array_begin(&w);
+    for (size_t i = 0; i < set->nsources; i++) {
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "path", set->sources[i].path);
+        medsec_jsonw_kv_string(&w, "sha256", set->sources[i].sha256);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
     medsec_jsonw_object_end(&w);
+    medsec_jsonw_key(&w, "gap_areas");
+    medsec_jsonw_array_begin(&w);
+    struct medsec_docs_area areas[32];
+    size_t na = medsec_docs_areas(set, areas, sizeof areas / sizeof *areas);
+    for (size_t i = 0; i < na && i < sizeof areas / sizeof *areas; i++) {
+        medsec_jsonw_object_begin(&w);
+        medsec_jsonw_kv_string(&w, "area", areas[i].area);
+        medsec_jsonw_kv_string(&w, "label", areas[i].label);
+        medsec_jsonw_kv_int(&w, "gaps", (long long)areas[i].gaps);
+        medsec_jsonw_object_end(&w);
+    }
+    medsec_jsonw_array_end(&w);
     medsec_jsonw_key(&w, "documents");
     medsec_jsonw_array_begin(&w);
     for (const struct doc *d = set->first; d; d = d->next) {
