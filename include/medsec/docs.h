@@ -39,7 +39,9 @@ struct medsec_docs_opts {
     const char *source_commit; /* the security file's commit for document control; may be NULL */
     struct medsec_db *db;      /* the vulnerability database; NULL: no findings (a gap) */
     /* with @db: the triage file held against every release's findings (medsec_triage_session_open
-     * with the same database); NULL: no triage data */
+     * with the same database); NULL: no triage data. Its decisions (not stale) speak for the
+     * manufacturer in every register the documents show: a finding they close adds no risk (the
+     * build sets the device's decide hook for its length, and clears it after). */
     const struct medsec_triage_session *triage;
     const char *templates; /* folder whose files replace the built-in templates; may be NULL */
 };

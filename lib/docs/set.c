@@ -9,6 +9,8 @@
 #include "doc.h"
 #include "medsec/alloc.h"
 #include "medsec/file.h"
+#include "medsec/device_vex.h"
+#include "medsec/triage.h"
 #include "medsec/json.h"
 
 /* The generators in reading order: the checklists first (they trace into the others), then the
@@ -228,11 +230,21 @@ medsec_err medsec_docs_build(struct medsec_device *d, const struct medsec_docs_o
         rc = content_hash(s, m, err);
     if (!rc)
         rc = docs_templates_load(s, o->templates, err);
+    /* the triage file's decisions speak for the manufacturer in every register the generators
+     * make (as in `medsec risk --db`): what it closes adds no risk */
+    struct medsec_vex_doc decided;
+    medsec_vex_doc_init(&decided);
+    bool decide = !rc && o->db && o->triage && o->triage->has_file;
+    if (decide && !(rc = medsec_triage_decided_statements(&o->triage->report, NULL, &decided, err)))
+        medsec_device_set_decide(d, medsec_vex_doc_decide, &decided);
     for (size_t i = 0; !rc && i < sizeof generators / sizeof *generators; i++) {
         rc = generators[i](&g);
         if (!rc)
             rc = docs_status(&g);
     }
+    if (decide)
+        medsec_device_set_decide(d, NULL, NULL);
+    medsec_vex_doc_release(&decided);
     return rc;
 }
 
