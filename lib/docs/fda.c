@@ -119,7 +119,7 @@ static medsec_err metrics(struct docs_gen *g, struct doc *d, int level)
     doc_cell(d, "%zu", open);
     doc_cell(d, "Findings past their due date");
     doc_cell(d, "%zu", c.past_due);
-    doc_cell(d, "Time from first seen to a decision (decisions by hand)");
+    doc_cell(d, "Time from first seen to a decision (decisions that record their date)");
     if (tt.n)
         doc_cell(d, "%zu decisions: mean %ld, median %ld, longest %ld days", tt.n, tt.mean,
                  tt.median, tt.max);

@@ -745,7 +745,8 @@ medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const ch
     const struct medsec_model *m = g->model;
     doc_para(d, "One row per threat of the threat model: the security controls the risk register "
                 "applies to it, the security requirements that name those controls, and the "
-                "passing evidence that verifies them. A missing link is a gap.");
+                "passing evidence that verifies them. A missing link is a gap, except that a "
+                "threat whose risk is acceptable before any control needs none.");
     static const char *const h[] = {"Threat", "Controls", "Requirements", "Test evidence", "Trace"};
     doc_table(d, 5, h);
     struct medsec_buf cs = MEDSEC_BUF_INIT, rq = MEDSEC_BUF_INIT, ev = MEDSEC_BUF_INIT,
@@ -783,6 +784,10 @@ medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const ch
         if (t->by_design)
             medsec_buf_addf(&why, "not applicable: %s",
                             t->mitigation ? t->mitigation : "excluded by design");
+        else if (!cs.len && it && it->result.initial_acceptable)
+            medsec_buf_addf(&why, "no control needed: risk acceptable without one (%s)",
+                            level_pair(doc_set(d), &reg->config, it->result.initial_exploitability,
+                                       it->result.initial_severity, it->result.initial_class));
         else if (!cs.len)
             medsec_buf_adds(&why, "no security control acts on it");
         else {
@@ -822,8 +827,11 @@ medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const ch
             if (!has_ev)
                 medsec_buf_addf(&no_ev, "%s%s", no_ev.len ? ", " : "", cid);
         }
-        if (!ncs)
-            doc_gap(d, area, t->id, "Threat %s: no security control acts on it.", t->id);
+        if (!ncs && !(it && it->result.initial_acceptable))
+            doc_gap(d, area, t->id,
+                    "Threat %s: no security control acts on it and its risk is not acceptable "
+                    "without one.",
+                    t->id);
         else if (no_req.len || no_ev.len)
             doc_gap(d, area, t->id, "Threat %s: %s%s%s%s%s.", t->id,
                     no_req.len ? "no security requirement names " : "",
