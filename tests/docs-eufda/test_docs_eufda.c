@@ -291,10 +291,11 @@ static void penetration_table(void **state)
 
 static char tmpdir[256];
 
-static char *read_text(const char *path)
+/* not inlined: gcc 12 -O3 takes the returned text for a pointer to the local it was read into */
+__attribute__((noinline)) static char *read_text(const char *path)
 {
-    char *text;
-    size_t len;
+    char *text = NULL;
+    size_t len = 0;
     struct medsec_error err;
     if (medsec_file_read(path, (size_t)16 << 20, &text, &len, &err) != MEDSEC_OK)
         fail_msg("%s: %s", path, err.msg);
@@ -330,37 +331,37 @@ static int teardown_copy(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
-/* @text without the list entry that starts with "  - id: @id\n" (up to the next entry or key). */
+/* @text without the list entry that starts with "  - id: @id\n" (up to the next entry or key).
+ * Offsets, not pointers, into @text: the copy is freed by the caller. */
 static char *without_entry(const char *text, const char *id)
 {
     char key[160];
     snprintf(key, sizeof key, "\n  - id: %s\n", id);
-    const char *a = strstr(text, key);
-    assert_non_null(a);
-    a++;
-    const char *e = a + strlen(key) - 1;
-    while (*e && !(e[0] == '\n' && (e[1] != ' ' || !strncmp(e + 1, "  - ", 4))))
+    const char *hit = strstr(text, key);
+    assert_non_null(hit);
+    size_t a = (size_t)(hit - text) + 1, e = a + strlen(key) - 1, len = strlen(text);
+    while (e < len &&
+           !(text[e] == '\n' && (text[e + 1] != ' ' || !strncmp(text + e + 1, "  - ", 4))))
         e++;
-    size_t n = (size_t)(a - text), rest = strlen(e + 1);
-    char *out = medsec_malloc(n + rest + 1);
+    char *out = medsec_malloc(len + 1);
     assert_non_null(out);
-    memcpy(out, text, n);
-    memcpy(out + n, e + 1, rest + 1);
+    memcpy(out, text, a);
+    memcpy(out + a, text + e + 1, len - e);
     return out;
 }
 
 /* @text with the first line @line after @from removed. */
 static char *without_line_after(const char *text, const char *from, const char *line)
 {
-    const char *a = strstr(text, from);
-    assert_non_null(a);
-    const char *l = strstr(a, line);
-    assert_non_null(l);
-    size_t n = (size_t)(l - text), skip = strlen(line);
+    const char *hit = strstr(text, from);
+    assert_non_null(hit);
+    hit = strstr(hit, line);
+    assert_non_null(hit);
+    size_t n = (size_t)(hit - text), skip = strlen(line);
     char *out = medsec_malloc(strlen(text) + 1);
     assert_non_null(out);
     memcpy(out, text, n);
-    strcpy(out + n, l + skip);
+    strcpy(out + n, text + n + skip);
     return out;
 }
 
@@ -460,14 +461,16 @@ static void independence_removed(void **state)
     release(&cut);
 
     /* without the post-market plan (contact is required: the whole mapping goes) */
-    const char *a = strstr(orig, "\npostmarket:\n");
-    const char *e = strstr(a + 1, "\n\n");
-    assert_non_null(a);
-    assert_non_null(e);
+    const char *hit = strstr(orig, "\npostmarket:\n");
+    assert_non_null(hit);
+    size_t a = (size_t)(hit - orig) + 1;
+    hit = strstr(orig + a, "\n\n");
+    assert_non_null(hit);
+    size_t e = (size_t)(hit - orig) + 2;
     char *np = medsec_malloc(strlen(orig) + 1);
     assert_non_null(np);
-    memcpy(np, orig, (size_t)(a - orig) + 1);
-    strcpy(np + (a - orig) + 1, e + 2);
+    memcpy(np, orig, a);
+    strcpy(np + a, orig + e);
     write_yaml(np);
     medsec_free(np);
     build(tmpdir, &cut);
