@@ -163,11 +163,11 @@ struct medsec_risk_register;
 struct medsec_risk_item;
 struct medsec_threat_list;
 struct medsec_triage_policy;
-struct medsec_device_risk_stats;
-/* The risk register of the documented release, as `medsec risk --db` makes it (the triage file's
- * decisions close findings); release it with medsec_risk_register_release. */
-medsec_err docs_register(struct docs_gen *g, struct medsec_risk_register *reg,
-                         struct medsec_device_risk_stats *stats);
+/* The threats (owned by the device) and the risk register of the documented release, as `medsec
+ * threats` and `medsec risk --db` make them (the triage file's decisions close findings); release
+ * @reg with medsec_risk_register_release, also after a failure. */
+medsec_err docs_risk_inputs(struct docs_gen *g, const struct medsec_threat_list **tl,
+                            struct medsec_risk_register *reg);
 /* The register's risk of threat @threat, or NULL (a threat excluded by design). */
 const struct medsec_risk_item *docs_threat_risk(const struct medsec_risk_register *reg,
                                                 const char *threat);

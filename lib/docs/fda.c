@@ -344,9 +344,7 @@ medsec_err docs_gen_fda(struct docs_gen *g)
     struct medsec_docs *s = g->set;
     const struct medsec_threat_list *tl = NULL;
     struct medsec_risk_register reg = {0};
-    medsec_err rc = medsec_device_threats(g->dev, &tl, g->err);
-    if (!rc)
-        rc = docs_register(g, &reg, NULL);
+    medsec_err rc = docs_risk_inputs(g, &tl, &reg);
     if (rc)
         goto out_release;
 

@@ -56,20 +56,19 @@ const char *docs_yesno(int v)
     return v == MEDSEC_UNSTATED ? "not stated" : v ? "yes" : "no";
 }
 
-medsec_err docs_register(struct docs_gen *g, struct medsec_risk_register *reg,
-                         struct medsec_device_risk_stats *stats)
+medsec_err docs_risk_inputs(struct docs_gen *g, const struct medsec_threat_list **tl,
+                            struct medsec_risk_register *reg)
 {
     struct medsec_vex_doc decided;
     medsec_vex_doc_init(&decided);
-    medsec_err rc = MEDSEC_OK;
     const struct medsec_triage_session *t = g->opts->triage;
+    medsec_err rc = medsec_device_threats(g->dev, tl, g->err);
     /* the triage file's decisions close findings as `medsec risk --db` does */
-    if (g->opts->db && t && t->has_file &&
+    if (!rc && g->opts->db && t && t->has_file &&
         !(rc = medsec_triage_decided_statements(&t->report, NULL, &decided, g->err)))
         medsec_device_set_decide(g->dev, medsec_vex_doc_decide, &decided);
     if (!rc)
-        rc =
-            medsec_device_risks(g->dev, g->opts->db, g->release->version, reg, stats, NULL, g->err);
+        rc = medsec_device_risks(g->dev, g->opts->db, g->release->version, reg, NULL, NULL, g->err);
     medsec_device_set_decide(g->dev, NULL, NULL);
     medsec_vex_doc_release(&decided);
     return rc;
@@ -749,6 +748,10 @@ medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const ch
                 "threat whose risk is acceptable before any control needs none.");
     static const char *const h[] = {"Threat", "Controls", "Requirements", "Test evidence", "Trace"};
     doc_table(d, 5, h);
+    /* what is missing per threat: its cell in the table and its gap after it */
+    const char **gap = medsec_calloc(tl->n + 1, sizeof *gap);
+    if (!gap)
+        return MEDSEC_ENOMEM;
     struct medsec_buf cs = MEDSEC_BUF_INIT, rq = MEDSEC_BUF_INIT, ev = MEDSEC_BUF_INIT,
                       no_req = MEDSEC_BUF_INIT, no_ev = MEDSEC_BUF_INIT, why = MEDSEC_BUF_INIT;
     for (size_t i = 0; i < tl->n; i++) {
@@ -789,14 +792,15 @@ medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const ch
                             level_pair(doc_set(d), &reg->config, it->result.initial_exploitability,
                                        it->result.initial_severity, it->result.initial_class));
         else if (!cs.len)
-            medsec_buf_adds(&why, "no security control acts on it");
-        else {
-            if (no_req.len)
-                medsec_buf_addf(&why, "no requirement names %s", no_req.data);
-            if (no_ev.len)
-                medsec_buf_addf(&why, "%sno passing evidence verifies %s", why.len ? "; " : "",
-                                no_ev.data);
-        }
+            gap[i] = docs_strf(doc_set(d), "no security control acts on it and its risk is not "
+                                           "acceptable without one");
+        else if (no_req.len || no_ev.len)
+            gap[i] = docs_strf(
+                doc_set(d), "%s%s%s%s%s", no_req.len ? "no security requirement names " : "",
+                no_req.len ? no_req.data : "", no_req.len && no_ev.len ? "; " : "",
+                no_ev.len ? "no passing evidence verifies " : "", no_ev.len ? no_ev.data : "");
+        if (gap[i])
+            medsec_buf_adds(&why, gap[i]);
         doc_cell(d, "%s: %s", t->id, t->title ? t->title : "-");
         doc_cell(d, "%s", cs.len ? cs.data : "-");
         doc_cell(d, "%s", rq.len ? rq.data : "-");
@@ -804,40 +808,10 @@ medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const ch
         doc_cell(d, "%s", why.len ? why.data : "traced");
     }
     /* the gaps after the table, one per threat with a missing link */
-    for (size_t i = 0; i < tl->n; i++) {
-        const struct medsec_threat *t = &tl->v[i];
-        if (t->by_design)
-            continue;
-        const struct medsec_risk_item *it = docs_threat_risk(reg, t->id);
-        size_t ncs = 0;
-        medsec_buf_reset(&no_req);
-        medsec_buf_reset(&no_ev);
-        for (size_t k = 0; it && k < it->spec.ncontrols; k++) {
-            const char *cid = it->spec.controls[k].id;
-            if (!medsec_model_find_control(m, cid))
-                continue;
-            ncs++;
-            bool has_req = false, has_ev = false;
-            for (size_t r = 0; !has_req && r < m->nrequirements; r++)
-                has_req = medsec_strlist_has(&m->requirements[r].controls, cid);
-            for (size_t e = 0; !has_ev && e < m->nevidence; e++)
-                has_ev = medsec_model_evidence_verifies(m, &m->evidence[e], cid);
-            if (!has_req)
-                medsec_buf_addf(&no_req, "%s%s", no_req.len ? ", " : "", cid);
-            if (!has_ev)
-                medsec_buf_addf(&no_ev, "%s%s", no_ev.len ? ", " : "", cid);
-        }
-        if (!ncs && !(it && it->result.initial_acceptable))
-            doc_gap(d, area, t->id,
-                    "Threat %s: no security control acts on it and its risk is not acceptable "
-                    "without one.",
-                    t->id);
-        else if (no_req.len || no_ev.len)
-            doc_gap(d, area, t->id, "Threat %s: %s%s%s%s%s.", t->id,
-                    no_req.len ? "no security requirement names " : "",
-                    no_req.len ? no_req.data : "", no_req.len && no_ev.len ? "; " : "",
-                    no_ev.len ? "no passing evidence verifies " : "", no_ev.len ? no_ev.data : "");
-    }
+    for (size_t i = 0; i < tl->n; i++)
+        if (gap[i])
+            doc_gap(d, area, tl->v[i].id, "Threat %s: %s.", tl->v[i].id, gap[i]);
+    medsec_free(gap);
     medsec_buf_release(&cs);
     medsec_buf_release(&rq);
     medsec_buf_release(&ev);
