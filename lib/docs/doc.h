@@ -179,6 +179,9 @@ medsec_err docs_triage_policy(struct docs_gen *g, struct medsec_triage_policy *o
 /* @v joined by @sep in the set's arena ("-" when empty); "yes" / "no" / "not stated". */
 const char *docs_join(struct medsec_docs *s, const char *const *v, size_t n, const char *sep);
 const char *docs_yesno(int v);
+/* medsec_buf_addf whose failure becomes the set's first failure. */
+void docs_addf(struct medsec_docs *s, struct medsec_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 medsec_err docs_sec_device(struct docs_gen *g, struct doc *d, int level, const char *area);
 medsec_err docs_sec_architecture(struct docs_gen *g, struct doc *d, int level, const char *area);
 medsec_err docs_sec_threats(struct docs_gen *g, struct doc *d, int level, const char *area,

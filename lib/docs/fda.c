@@ -195,7 +195,7 @@ static const char *controls_with(struct docs_gen *g, const char *const *codes)
     struct medsec_buf b = MEDSEC_BUF_INIT;
     for (size_t i = 0; i < g->model->ncontrols; i++)
         if (has_any(&g->model->controls[i], codes))
-            medsec_buf_addf(&b, "%s%s", b.len ? ", " : "", g->model->controls[i].id);
+            docs_addf(g->set, &b, "%s%s", b.len ? ", " : "", g->model->controls[i].id);
     const char *r = docs_strf(g->set, "%s", b.data);
     medsec_buf_release(&b);
     return r;

@@ -19,20 +19,30 @@
 #include "medsec/triage.h"
 #include "medsec/vex.h"
 
+static void fail(struct medsec_docs *s, medsec_err rc)
+{
+    if (!s->failed)
+        s->failed = rc;
+}
+
 /* Append @id to the ", "-separated list in @b unless it is there already. */
-static void add_once(struct medsec_buf *b, const char *id)
+static void add_once(struct medsec_docs *s, struct medsec_buf *b, const char *id)
 {
     size_t n = strlen(id);
     for (const char *p = b->data; (p = strstr(p, id)) != NULL; p += n)
         if ((p == b->data || p[-1] == ' ') && (p[n] == 0 || p[n] == ','))
             return;
-    medsec_buf_addf(b, "%s%s", b->len ? ", " : "", id);
+    docs_addf(s, b, "%s%s", b->len ? ", " : "", id);
 }
 
-static void fail(struct medsec_docs *s, medsec_err rc)
+void docs_addf(struct medsec_docs *s, struct medsec_buf *b, const char *fmt, ...)
 {
-    if (!s->failed)
-        s->failed = rc;
+    va_list ap;
+    va_start(ap, fmt);
+    medsec_err rc = medsec_buf_vaddf(b, fmt, ap);
+    va_end(ap);
+    if (rc)
+        fail(s, rc);
 }
 
 const char *docs_join(struct medsec_docs *s, const char *const *v, size_t n, const char *sep)
@@ -170,10 +180,10 @@ medsec_err docs_sec_architecture(struct docs_gen *g, struct doc *d, int level, c
         const struct medsec_model_interface *f = &m->interfaces[i];
         struct medsec_buf p = MEDSEC_BUF_INIT;
         for (size_t k = 0; k < f->nports; k++)
-            medsec_buf_addf(&p, "%s%ld/%s%s%s", k ? ", " : "", f->ports[k].number,
-                            f->ports[k].transport ? f->ports[k].transport : "tcp",
-                            f->ports[k].service ? " " : "",
-                            f->ports[k].service ? f->ports[k].service : "");
+            docs_addf(doc_set(d), &p, "%s%ld/%s%s%s", k ? ", " : "", f->ports[k].number,
+                      f->ports[k].transport ? f->ports[k].transport : "tcp",
+                      f->ports[k].service ? " " : "",
+                      f->ports[k].service ? f->ports[k].service : "");
         doc_cell(d, "%s", f->id);
         doc_cell(d, "%s", f->type ? f->type : "-");
         doc_cell(d, "%s", f->item ? f->item : "-");
@@ -285,7 +295,7 @@ medsec_err docs_sec_risk_method(struct docs_gen *g, struct doc *d, int level, co
         const struct medsec_model_level *l = &rm->exploitability[i];
         struct medsec_buf b = MEDSEC_BUF_INIT;
         for (size_t k = 0; k < l->access.n; k++)
-            medsec_buf_addf(&b, "%s%s", k ? ", " : "", medsec_access_name(l->access.v[k]));
+            docs_addf(doc_set(d), &b, "%s%s", k ? ", " : "", medsec_access_name(l->access.v[k]));
         doc_cell(d, "%ld", l->level);
         doc_cell(d, "%s", l->name ? l->name : l->id);
         doc_cell(d, "%s", b.len ? b.data : "-");
@@ -342,7 +352,7 @@ medsec_err docs_sec_register(struct docs_gen *g, struct doc *d, int level, const
         struct medsec_buf b = MEDSEC_BUF_INIT;
         for (size_t k = 0; k < it->spec.ncontrols; k++)
             if (!it->spec.controls[k].unclaimed)
-                medsec_buf_addf(&b, "%s%s", b.len ? ", " : "", it->spec.controls[k].id);
+                docs_addf(doc_set(d), &b, "%s%s", b.len ? ", " : "", it->spec.controls[k].id);
         doc_cell(d, "%s", it->spec.id);
         doc_cell(d, "%s", it->spec.title ? it->spec.title : "-");
         doc_cell(d, "%s",
@@ -415,8 +425,8 @@ medsec_err docs_sec_safety_links(struct docs_gen *g, struct doc *d, int level, c
         const struct medsec_model_hazard *hz = medsec_model_find_hazard(m, l->id);
         struct medsec_buf b = MEDSEC_BUF_INIT;
         for (size_t k = 0; k < l->ncontrols; k++)
-            medsec_buf_addf(&b, "%s%s (%s)", k ? ", " : "", l->controls[k].control,
-                            l->controls[k].risk);
+            docs_addf(doc_set(d), &b, "%s%s (%s)", k ? ", " : "", l->controls[k].control,
+                      l->controls[k].risk);
         doc_cell(d, "%s%s%s", l->id, *l->name ? ": " : "", l->name);
         doc_cell(d, "%s", hz && hz->safety_ref ? hz->safety_ref : "-");
         doc_cell(d, "%s", hz && hz->harm ? hz->harm : "-");
@@ -703,7 +713,7 @@ medsec_err docs_sec_testing(struct docs_gen *g, struct doc *d, int level, const 
         for (size_t i = 0; i < m->nevidence; i++) {
             const struct medsec_model_evidence *e = &m->evidence[i];
             if (!strcmp(e->result, "pass") && medsec_strlist_has(&e->verifies, q->id))
-                medsec_buf_addf(&b, "%s%s", b.len ? ", " : "", e->id);
+                docs_addf(doc_set(d), &b, "%s%s", b.len ? ", " : "", e->id);
         }
         doc_cell(d, "%s", q->id);
         doc_cell(d, "%s", q->text);
@@ -767,30 +777,30 @@ medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const ch
             const char *cid = it->spec.controls[k].id;
             if (!medsec_model_find_control(m, cid))
                 continue; /* a safety control or a by-design reduction, not a security control */
-            medsec_buf_addf(&cs, "%s%s", cs.len ? ", " : "", cid);
+            docs_addf(doc_set(d), &cs, "%s%s", cs.len ? ", " : "", cid);
             bool has_req = false, has_ev = false;
             for (size_t r = 0; r < m->nrequirements; r++)
                 if (medsec_strlist_has(&m->requirements[r].controls, cid)) {
                     has_req = true;
-                    add_once(&rq, m->requirements[r].id);
+                    add_once(doc_set(d), &rq, m->requirements[r].id);
                 }
             for (size_t e = 0; e < m->nevidence; e++)
                 if (medsec_model_evidence_verifies(m, &m->evidence[e], cid)) {
                     has_ev = true;
-                    add_once(&ev, m->evidence[e].id);
+                    add_once(doc_set(d), &ev, m->evidence[e].id);
                 }
             if (!has_req)
-                medsec_buf_addf(&no_req, "%s%s", no_req.len ? ", " : "", cid);
+                docs_addf(doc_set(d), &no_req, "%s%s", no_req.len ? ", " : "", cid);
             if (!has_ev)
-                medsec_buf_addf(&no_ev, "%s%s", no_ev.len ? ", " : "", cid);
+                docs_addf(doc_set(d), &no_ev, "%s%s", no_ev.len ? ", " : "", cid);
         }
         if (t->by_design)
-            medsec_buf_addf(&why, "not applicable: %s",
-                            t->mitigation ? t->mitigation : "excluded by design");
+            docs_addf(doc_set(d), &why, "not applicable: %s",
+                      t->mitigation ? t->mitigation : "excluded by design");
         else if (!cs.len && it && it->result.initial_acceptable)
-            medsec_buf_addf(&why, "no control needed: risk acceptable without one (%s)",
-                            level_pair(doc_set(d), &reg->config, it->result.initial_exploitability,
-                                       it->result.initial_severity, it->result.initial_class));
+            docs_addf(doc_set(d), &why, "no control needed: risk acceptable without one (%s)",
+                      level_pair(doc_set(d), &reg->config, it->result.initial_exploitability,
+                                 it->result.initial_severity, it->result.initial_class));
         else if (!cs.len)
             gap[i] = docs_strf(doc_set(d), "no security control acts on it and its risk is not "
                                            "acceptable without one");
@@ -800,7 +810,7 @@ medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const ch
                 no_req.len ? no_req.data : "", no_req.len && no_ev.len ? "; " : "",
                 no_ev.len ? "no passing evidence verifies " : "", no_ev.len ? no_ev.data : "");
         if (gap[i])
-            medsec_buf_adds(&why, gap[i]);
+            docs_addf(doc_set(d), &why, "%s", gap[i]);
         doc_cell(d, "%s: %s", t->id, t->title ? t->title : "-");
         doc_cell(d, "%s", cs.len ? cs.data : "-");
         doc_cell(d, "%s", rq.len ? rq.data : "-");
