@@ -344,9 +344,9 @@ medsec_err docs_sec_register(struct docs_gen *g, struct doc *d, int level, const
              g->opts->db ? ", including the findings of the vulnerability database" : "",
              medsec_risk_register_unacceptable_initial(reg), above,
              medsec_risk_register_unjustified(reg));
-    static const char *const h[] = {"Risk", "Threat / vulnerability", "Initial risk",
-                                    "Controls credited", "Residual risk"};
-    doc_table(d, 5, h);
+    static const char *const h[] = {"Risk",  "Threat / vulnerability", "Initial risk",
+                                    "Basis", "Controls credited",      "Residual risk"};
+    doc_table(d, 6, h);
     for (size_t i = 0; i < reg->n; i++) {
         const struct medsec_risk_item *it = &reg->items[i];
         struct medsec_buf b = MEDSEC_BUF_INIT;
@@ -358,6 +358,9 @@ medsec_err docs_sec_register(struct docs_gen *g, struct doc *d, int level, const
         doc_cell(d, "%s",
                  level_pair(s, c, it->result.initial_exploitability, it->result.initial_severity,
                             it->result.initial_class));
+        doc_cell(d, "exploitability: %s; severity: %s",
+                 it->spec.exploitability_basis ? it->spec.exploitability_basis : "-",
+                 it->spec.severity_basis ? it->spec.severity_basis : "-");
         doc_cell(d, "%s", b.len ? b.data : "-");
         doc_cell(d, "%s",
                  level_pair(s, c, it->result.residual_exploitability, it->result.residual_severity,
