@@ -165,6 +165,44 @@ static medsec_err metrics(struct docs_gen *g, struct doc *d, int level)
     return rc ? rc : docs_status(g);
 }
 
+/* ---- unresolved anomalies of verification (V.A.5) ---- */
+
+/* Verification that did not pass (result fail or open): each an anomaly the release ships with,
+ * with what the file says about it. */
+static medsec_err open_results(struct docs_gen *g, struct doc *d)
+{
+    const struct medsec_model *m = g->model;
+    size_t n = 0;
+    for (size_t i = 0; i < m->nevidence; i++)
+        n += !strcmp(m->evidence[i].result, "fail") || !strcmp(m->evidence[i].result, "open");
+    doc_heading(d, 1, "fda-anomalies-verification", "Verification results not passed");
+    if (!n) {
+        doc_para(d, "Every verification entry of the security file passed or does not apply.");
+        return docs_status(g);
+    }
+    static const char *const h[] = {"Evidence", "Title", "Result", "Verifies", "Assessment"};
+    doc_table(d, 5, h);
+    for (size_t i = 0; i < m->nevidence; i++) {
+        const struct medsec_model_evidence *e = &m->evidence[i];
+        if (strcmp(e->result, "fail") && strcmp(e->result, "open"))
+            continue;
+        doc_cell(d, "%s", e->id);
+        doc_cell(d, "%s", e->title);
+        doc_cell(d, "%s", e->result);
+        doc_cell(d, "%s", docs_join(g->set, e->verifies.v, e->verifies.n, ", "));
+        doc_cell(d, "%s", e->description ? e->description : "-");
+    }
+    for (size_t i = 0; i < m->nevidence; i++) {
+        const struct medsec_model_evidence *e = &m->evidence[i];
+        if ((!strcmp(e->result, "fail") || !strcmp(e->result, "open")) && !e->description)
+            doc_gap(d, AREA, e->id,
+                    "Verification %s has result %s and the security file does not assess its "
+                    "security impact (description).",
+                    e->id, e->result);
+    }
+    return docs_status(g);
+}
+
 /* ---- security controls by category (V.B.1, Appendix 1) ---- */
 
 static const struct {
@@ -384,8 +422,11 @@ medsec_err docs_gen_fda(struct docs_gen *g)
 
     d = doc_new(s, "fda-unresolved-anomalies", "FDA premarket",
                 "Assessment of unresolved anomalies",
-                "FDA premarket cybersecurity guidance V.A.5: known vulnerabilities that still "
-                "affect the release or are not yet assessed, with their assessment.");
+                "FDA premarket cybersecurity guidance V.A.5: verification that did not pass, and "
+                "known vulnerabilities that still affect the release or are not yet assessed, "
+                "with their assessment.");
+    if ((rc = open_results(g, d)))
+        goto out_release;
     doc_heading(d, 1, "fda-anomalies", "Unresolved vulnerabilities of release %s",
                 g->release->version);
     if ((rc = docs_sec_vulns(g, d, 2, AREA, true)))

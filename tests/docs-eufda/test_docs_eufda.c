@@ -8,7 +8,8 @@
  *   no gap for its threat;
  * - every residual risk of the register outside the acceptable region has its own entry with the
  *   file's justification (or a gap naming the risk); no acceptable one has an entry;
- * - every penetration test, and nothing else, is in the penetration-testing table;
+ * - every penetration test, and nothing else, is in the penetration-testing table; every
+ *   verification that failed or is open, and nothing else, is an unresolved anomaly;
  * - property: removing one evidence entry from a copy of the example makes a traceability gap
  *   appear for every threat that entry alone verified, changes nothing for threats it did not
  *   verify, and putting it back gives the original gaps; removing a penetration test's
@@ -287,6 +288,29 @@ static void penetration_table(void **state)
     release(&b);
 }
 
+/* Every verification entry that failed or is open, and nothing else, is an unresolved anomaly. */
+static void open_results_table(void **state)
+{
+    (void)state;
+    struct built b;
+    build(PUMP, &b);
+    const struct medsec_model *m = medsec_device_model(b.dev);
+    const struct doc *d = find_doc(b.set, "fda-unresolved-anomalies");
+    const struct doc_block *t = after(d, "fda-anomalies-verification", DOC_TABLE);
+    size_t open = 0;
+    for (size_t i = 0; i < m->nevidence; i++) {
+        bool is = !strcmp(m->evidence[i].result, "fail") || !strcmp(m->evidence[i].result, "open");
+        open += is;
+        size_t rows = 0;
+        for (size_t r = 0; r < t->nrows; r++)
+            rows += !strcmp(cell(t, r, 0), m->evidence[i].id);
+        assert_int_equal(rows, is ? 1 : 0);
+    }
+    assert_true(open > 0);
+    assert_int_equal(t->nrows, open);
+    release(&b);
+}
+
 /* ---- properties on a changed copy of the pump ---- */
 
 static char tmpdir[256];
@@ -494,6 +518,7 @@ int main(void)
         cmocka_unit_test(residual_pump),
         cmocka_unit_test(residual_glucose),
         cmocka_unit_test(penetration_table),
+        cmocka_unit_test(open_results_table),
         cmocka_unit_test_setup_teardown(evidence_removed, setup_copy, teardown_copy),
         cmocka_unit_test_setup_teardown(independence_removed, setup_copy, teardown_copy),
     };
