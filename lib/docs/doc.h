@@ -199,6 +199,9 @@ medsec_err docs_sec_testing(struct docs_gen *g, struct doc *d, int level, const 
 medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const char *area,
                           const struct medsec_threat_list *tl,
                           const struct medsec_risk_register *reg);
+/* The duties of operators, integrators and HDO IT and the environment assumptions (MDCG 2019-16
+ * 2.6); a gap "duties" when there are none. */
+medsec_err docs_sec_duties(struct docs_gen *g, struct doc *d, const char *area);
 medsec_err docs_sec_policy_table(struct docs_gen *g, struct doc *d, const char *area);
 medsec_err docs_sec_postmarket(struct docs_gen *g, struct doc *d, int level, const char *area);
 

@@ -30,8 +30,14 @@ medsec_err docs_gen_eu(struct docs_gen *g)
     if ((rc = docs_sec_architecture(g, d, 3, AREA)) || (rc = docs_sbom_section(g, d, 2)))
         goto out_release;
 
+    doc_heading(d, 1, "eu-information",
+                "2 Information supplied to users (MDR Annex II 2; Annex I GSPR 23.4(ab); MDCG "
+                "2019-16 2.6, 4.2)");
+    if ((rc = docs_sec_duties(g, d, AREA)))
+        goto out_release;
+
     doc_heading(d, 1, "eu-risk",
-                "2 Benefit-risk analysis and security risk management (MDR Annex II 5; Annex I "
+                "3 Benefit-risk analysis and security risk management (MDR Annex II 5; Annex I "
                 "GSPR 1-4, 8, 17.2)");
     doc_para(d, "Security risk management runs with the safety risk management of ISO 14971 "
                 "(MDCG 2019-16 3.2); the security file and `medsec risk` keep its records.");
@@ -50,7 +56,7 @@ medsec_err docs_gen_eu(struct docs_gen *g)
         goto out_release;
 
     doc_heading(d, 1, "eu-vulnerabilities",
-                "3 Vulnerability assessment (Annex I GSPR 17.2, 18.8; MDCG 2019-16 3.2, 5)");
+                "4 Vulnerability assessment (Annex I GSPR 17.2, 18.8; MDCG 2019-16 3.2, 5)");
     doc_para(d, "Exploitation of a known vulnerability is reasonably foreseeable misuse (MDCG "
                 "2019-16 3.2): every known vulnerability of the release's components is assessed, "
                 "with the justification of each decision.");
@@ -58,7 +64,7 @@ medsec_err docs_gen_eu(struct docs_gen *g)
         goto out_release;
 
     doc_heading(d, 1, "eu-vv",
-                "4 Verification and validation (MDR Annex II 6.1(b); IEC 81001-5-1 5.7)");
+                "5 Verification and validation (MDR Annex II 6.1(b); IEC 81001-5-1 5.7)");
     if ((rc = docs_sec_testing(g, d, 2, AREA)))
         goto out_release;
     doc_heading(d, 2, "eu-trace", "Traceability: threat, control, requirement, evidence");
@@ -66,7 +72,7 @@ medsec_err docs_gen_eu(struct docs_gen *g)
         goto out_release;
 
     doc_heading(d, 1, "eu-pms",
-                "5 Post-market surveillance and coordinated vulnerability disclosure (MDR Annex "
+                "6 Post-market surveillance and coordinated vulnerability disclosure (MDR Annex "
                 "III; Art. 83-86; MDCG 2019-16 5; IEC 81001-5-1 4.1.7, 6)");
     rc = docs_sec_postmarket(g, d, 2, AREA);
 out_release:

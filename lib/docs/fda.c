@@ -356,23 +356,10 @@ static medsec_err labeling(struct docs_gen *g, struct doc *d,
 
 static medsec_err plan(struct docs_gen *g, struct doc *d)
 {
-    const struct medsec_model *m = g->model;
     doc_heading(d, 1, "fda-plan-duties", "Responsibilities shared with the users");
-    if (!m->nduties)
-        doc_gap(d, AREA, "plan.duties",
-                "The security file states no duties of operators, integrators or HDO IT.");
-    else {
-        static const char *const h[] = {"Duty", "Party", "What they do", "Controls", "In IFU"};
-        doc_table(d, 5, h);
-        for (size_t i = 0; i < m->nduties; i++) {
-            const struct medsec_model_duty *u = &m->duties[i];
-            doc_cell(d, "%s", u->id);
-            doc_cell(d, "%s", u->party);
-            doc_cell(d, "%s", u->text);
-            doc_cell(d, "%s", docs_join(g->set, u->controls.v, u->controls.n, ", "));
-            doc_cell(d, "%s", docs_yesno(u->in_ifu));
-        }
-    }
+    medsec_err rc = docs_sec_duties(g, d, AREA);
+    if (rc)
+        return rc;
     doc_heading(d, 1, "fda-plan-pms", "Monitoring, disclosure and remediation");
     return docs_sec_postmarket(g, d, 2, AREA);
 }

@@ -834,6 +834,42 @@ medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const ch
     return docs_status(g);
 }
 
+/* ---- joint responsibility ---- */
+
+medsec_err docs_sec_duties(struct docs_gen *g, struct doc *d, const char *area)
+{
+    const struct medsec_model *m = g->model;
+    if (!m->nduties) {
+        doc_gap(d, area, "duties",
+                "The security file states no duties of operators, integrators or HDO IT.");
+        return docs_status(g);
+    }
+    doc_para(d, "What operators, integrators and HDO IT must do for the device to stay secure "
+                "(MDCG 2019-16 2.6, joint responsibility), and whether the IFU states it.");
+    static const char *const h[] = {"Duty", "Party", "What they do", "Controls", "In IFU"};
+    doc_table(d, 5, h);
+    for (size_t i = 0; i < m->nduties; i++) {
+        const struct medsec_model_duty *u = &m->duties[i];
+        doc_cell(d, "%s", u->id);
+        doc_cell(d, "%s", u->party);
+        doc_cell(d, "%s", u->text);
+        doc_cell(d, "%s", docs_join(doc_set(d), u->controls.v, u->controls.n, ", "));
+        doc_cell(d, "%s", docs_yesno(u->in_ifu));
+    }
+    if (m->nassumptions) {
+        doc_para(d, "What the operating environment is assumed to provide:");
+        static const char *const ah[] = {"Assumption", "Text", "Concerns"};
+        doc_table(d, 3, ah);
+        for (size_t i = 0; i < m->nassumptions; i++) {
+            const struct medsec_model_assumption *a = &m->assumptions[i];
+            doc_cell(d, "%s", a->id);
+            doc_cell(d, "%s", a->text);
+            doc_cell(d, "%s", docs_join(doc_set(d), a->applies_to.v, a->applies_to.n, ", "));
+        }
+    }
+    return docs_status(g);
+}
+
 /* ---- post-market plan ---- */
 
 /* The triage policy of the device's triage file (the session's, else read from the file). */
