@@ -11,6 +11,7 @@ PACKAGES="
 build-essential cmake ninja-build pkg-config
 libfyaml-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev zlib1g-dev libexpat1-dev
 libgraphviz-dev graphviz libsodium-dev libgpgme-dev gnupg
+libxlsxwriter-dev
 "
 TEST=0
 [ "${1:-}" = "--test" ] && TEST=1
@@ -20,6 +21,7 @@ if [ $TEST = 1 ]; then
     PACKAGES="$PACKAGES
 git clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev openssl time
 python3 python3-jsonschema python3-packaging python3-rpm python3-yaml
+python3-openpyxl
 python3-apt php-cli php-composer-semver pacman-package-manager
 maven default-jdk-headless golang-go golang-golang-x-mod-dev ruby
 "

@@ -31,6 +31,21 @@ medsec_err medsec_dfd_render(const struct medsec_tm_graph *g, const char *title,
                              struct medsec_buf *out, struct medsec_error *err)
     __attribute__((warn_unused_result));
 
+/* Append @s to @b as a DOT double-quoted string (quotes, backslashes and newlines escaped). */
+medsec_err medsec_dot_quoted(struct medsec_buf *b, const char *s)
+    __attribute__((warn_unused_result));
+/* Append @s to @b as text inside a Graphviz HTML-like label (&, <, >, " escaped). */
+medsec_err medsec_dot_html(struct medsec_buf *b, const char *s) __attribute__((warn_unused_result));
+
+/*
+ * Lay out the DOT text @dot (@len bytes) with the dot engine and render it in @format into @out
+ * (appended), as medsec_dfd_render does: object ids follow the order of the text, so the same text
+ * gives the same drawing. Other diagrams built from the model (the FDA architecture views) use it.
+ */
+medsec_err medsec_dot_render(const char *dot, size_t len, const char *format,
+                             struct medsec_buf *out, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
 #ifdef __cplusplus
 }
 #endif

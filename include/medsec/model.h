@@ -470,6 +470,15 @@ bool medsec_model_component_ended(const struct medsec_model_component_support *c
 bool medsec_model_evidence_verifies(const struct medsec_model *m,
                                     const struct medsec_model_evidence *ev, const char *control);
 
+/* The MDS2 scope classes (MEDSEC_FIT_* of medsec/domain.h) of element @id as a control's applies_to
+ * entry sees it: what a capability code can protect in it; 0 for an id of no such element. */
+unsigned medsec_model_fit_classes(const struct medsec_model *m, const char *id);
+/* True when control @c lists capability @code and the code covers something @c applies to (its
+ * medsec_capability_info()->fits shares a class with them): a code claimed against its HN 1-2019
+ * meaning does not count (the loader warns about it). */
+bool medsec_model_control_claims(const struct medsec_model *m, const struct medsec_model_control *c,
+                                 enum medsec_capability code);
+
 /* Who can reach zone @z: its stated access, else MEDSEC_ACCESS_REMOTE (the most exposed). */
 enum medsec_access medsec_model_zone_access(const struct medsec_model_zone *z);
 /* The channel of an interface: stated, else what its type says, else MEDSEC_CHANNEL_NETWORK (the

@@ -99,6 +99,13 @@ const char *medsec_sbom_format_name(enum medsec_sbom_format f);
  * without its prefix). */
 const char *medsec_sbom_spec_version_label(const struct medsec_sbom *s);
 
+/* The CycloneDX component type for a component's @type (CycloneDX's own words, or SPDX's package
+ * purposes in any case, '_' or '-'); "library" when it names none or is NULL. */
+const char *medsec_sbom_cdx_type(const char *type);
+/* The SPDX 2.3 JSON primaryPackagePurpose for @type (SPDX's words in any case, or the CycloneDX
+ * type of the same name: "operating-system" -> "OPERATING_SYSTEM"); NULL when none fits. */
+const char *medsec_sbom_spdx_purpose(const char *type);
+
 /* Free @s and everything it owns. NULL is allowed. */
 void medsec_sbom_free(struct medsec_sbom *s);
 

@@ -442,6 +442,22 @@ static const char *const bulk_indexes[][2] = {
 };
 #define N_BULK_INDEXES (sizeof bulk_indexes / sizeof bulk_indexes[0])
 
+medsec_err db_import_cpe_index(struct importer *im)
+{
+    /* the page cache (schema.c: 64 MiB) also bounds the sort's memory: a quarter of it for the
+     * sort, the rest free for the records queued while it runs */
+    char sql[64];
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", DB_CACHE_KIB / 4);
+    medsec_err rc = db_exec(im->db, sql, im->err);
+    for (size_t i = 0; !rc && i < N_BULK_INDEXES; i++)
+        if (!strcmp(bulk_indexes[i][0], "cpe_match_key"))
+            rc = db_exec(im->db, bulk_indexes[i][1], im->err);
+    snprintf(sql, sizeof sql, "PRAGMA cache_size=-%d", DB_CACHE_KIB);
+    medsec_err rc2 = db_exec(im->db, sql, im->err);
+    im->cpe_indexed = !rc && !rc2;
+    return rc ? rc : rc2;
+}
+
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
                            const struct medsec_db_import_opts *opts,
                            struct medsec_db_import_stats *stats, struct medsec_diags *diags,

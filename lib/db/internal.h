@@ -149,6 +149,10 @@ enum db_pgp_result db_pgp_verify(struct db_pgp *p, const void *data, size_t n, c
                                  size_t sn, char signer[41]) __attribute__((warn_unused_result));
 
 /* An import in progress: one transaction from begin to end. */
+/* The page cache of a handle, KiB (also what bounds a sort's memory). */
+#define DB_CACHE_KIB 65536
+#define DB_CACHE_KIB_TEXT "65536"
+
 struct importer {
     struct medsec_db *db;
     struct medsec_db_import_stats *stats;
@@ -161,6 +165,7 @@ struct importer {
     bool dirty;        /* entries changed: identities need merging */
     bool dict_done;    /* a CPE dictionary replaced the stored references (cpedict.c) */
     bool threaded;     /* records are stored on a second thread while this one reads (pipe.c) */
+    bool cpe_indexed;  /* with bulk: the CPE index was built before the end (pipe.c) */
     struct db_known *known; /* with threaded: the content hashes stored (pipe.c) */
 };
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
@@ -179,6 +184,10 @@ bool db_import_known(struct importer *im, uint64_t hash);
 /* The warning about an impossible modified time of @adv, made before it is stored. */
 void db_import_check_time(struct importer *im, const struct medsec_advisory *adv);
 medsec_err db_import_store(struct importer *im, const struct medsec_advisory *adv);
+/* With bulk: build the CPE index now (the storing thread, once the NVD records are stored), with a
+ * smaller page cache so that its sort and the records queued meanwhile fit in the memory the end of
+ * the import takes anyway. */
+medsec_err db_import_cpe_index(struct importer *im);
 medsec_err db_import_store_kev(struct importer *im, const struct medsec_kev_entry *k,
                                const char *origin, uint64_t hash);
 medsec_err db_import_store_epss(struct importer *im, const struct medsec_epss_entry *e,

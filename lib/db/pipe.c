@@ -13,7 +13,7 @@
 #include "internal.h"
 #include "medsec/alloc.h"
 
-#define PIPE_SLOTS 256                /* records and calls in the queue */
+#define PIPE_SLOTS 4096               /* records and calls in the queue */
 #define PIPE_BATCH 64                 /* a sleeping side wakes when this many can move */
 #define PIPE_TAKE 16                  /* the storing thread takes this many at a time */
 #define PIPE_BYTES ((size_t)16 << 20) /* copies in the queue (one bigger record goes alone) */
@@ -362,6 +362,7 @@ struct pipe {
     atomic_bool halted;    /* stop or own_rc is set (read without the lock) */
     struct medsec_error rerr;
     size_t unchanged[MEDSEC_ADV_NSOURCES]; /* known from the set (the reader's count) */
+    bool seen_nvd;                         /* an NVD record was stored */
 };
 
 /* Is there room for @it? Less than PIPE_BATCH slots free or too many bytes: not yet. */
@@ -533,7 +534,18 @@ static void store_item(struct pipe *p, const struct item *it)
         return;
     const unsigned char *b = it->block;
     switch (it->kind) {
-    case IT_ADV: rc = db_import_store(im, (const struct medsec_advisory *)(const void *)b); break;
+    case IT_ADV: {
+        const struct medsec_advisory *a = (const void *)b;
+        /* the NVD records are over (the walk goes in name order: osv after nvd): the CPE index
+         * is sorted now, while the reading thread parses on, not at the end */
+        if (a->source == MEDSEC_ADV_NVD)
+            p->seen_nvd = true;
+        else if (p->seen_nvd && im->bulk && !im->cpe_indexed)
+            rc = db_import_cpe_index(im);
+        if (!rc)
+            rc = db_import_store(im, a);
+        break;
+    }
     case IT_KEV: {
         const struct medsec_kev_entry *k = (const void *)b;
         rc = db_import_store_kev(im, k, it->text, it->a);

@@ -293,8 +293,10 @@ medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsign
         rc = MEDSEC_OK;
     }
     if (!rc)
-        rc = db_exec(
-            db, "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-65536; PRAGMA temp_store=MEMORY", err);
+        rc = db_exec(db,
+                     "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-" DB_CACHE_KIB_TEXT
+                     "; PRAGMA temp_store=MEMORY",
+                     err);
     if (!rc && !db->readonly)
         rc = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err);
     /* lookups touch scattered pages: map the file instead of copying pages through read() */

@@ -7,8 +7,7 @@
 #include "medsec/alloc.h"
 #include "medsec/dfd.h"
 
-/* A DOT double-quoted string. */
-static medsec_err quoted(struct medsec_buf *b, const char *s)
+medsec_err medsec_dot_quoted(struct medsec_buf *b, const char *s)
 {
     medsec_err rc = medsec_buf_addc(b, '"');
     for (; s && *s && !rc; s++) {
@@ -20,8 +19,7 @@ static medsec_err quoted(struct medsec_buf *b, const char *s)
     return rc ? rc : medsec_buf_addc(b, '"');
 }
 
-/* Text inside a Graphviz HTML-like label. */
-static medsec_err html(struct medsec_buf *b, const char *s)
+medsec_err medsec_dot_html(struct medsec_buf *b, const char *s)
 {
     medsec_err rc = MEDSEC_OK;
     for (; s && *s && !rc; s++) {
@@ -63,14 +61,14 @@ static int cmp_zone(const void *a, const void *b)
 static medsec_err node(struct medsec_buf *b, const struct medsec_tm_element *e, const char *indent)
 {
     medsec_err rc = medsec_buf_adds(b, indent);
-    rc = rc ? rc : quoted(b, e->id);
+    rc = rc ? rc : medsec_dot_quoted(b, e->id);
     if (rc)
         return rc;
     switch (e->kind) {
     case MEDSEC_ELEMENT_DATA_STORE:
         rc = medsec_buf_adds(b, " [shape=plain, label=<<TABLE BORDER=\"0\" CELLSPACING=\"0\">"
                                 "<TR><TD BORDER=\"1\" SIDES=\"TB\" CELLPADDING=\"6\">");
-        rc = rc ? rc : html(b, e->name);
+        rc = rc ? rc : medsec_dot_html(b, e->name);
         rc = rc ? rc : medsec_buf_adds(b, "</TD></TR></TABLE>>];\n");
         return rc;
     case MEDSEC_ELEMENT_PROCESS:
@@ -93,10 +91,10 @@ static medsec_err node(struct medsec_buf *b, const struct medsec_tm_element *e, 
         struct medsec_buf t = MEDSEC_BUF_INIT;
         medsec_buf_init(&t, 4096);
         rc = medsec_buf_addf(&t, "%s\n(%s)", e->name, itype);
-        rc = rc ? rc : quoted(b, t.data);
+        rc = rc ? rc : medsec_dot_quoted(b, t.data);
         medsec_buf_release(&t);
     } else {
-        rc = quoted(b, e->name);
+        rc = medsec_dot_quoted(b, e->name);
     }
     return rc ? rc : medsec_buf_adds(b, "];\n");
 }
@@ -116,13 +114,13 @@ static medsec_err flow(struct medsec_buf *b, const struct medsec_tm_element *e)
     if (!rc && !auth)
         rc = medsec_buf_adds(&label, " (unauth.)");
     rc = rc ? rc : medsec_buf_adds(b, "  ");
-    rc = rc ? rc : quoted(b, e->from);
+    rc = rc ? rc : medsec_dot_quoted(b, e->from);
     rc = rc ? rc : medsec_buf_adds(b, " -> ");
-    rc = rc ? rc : quoted(b, e->to);
+    rc = rc ? rc : medsec_dot_quoted(b, e->to);
     rc = rc ? rc : medsec_buf_adds(b, " [id=");
-    rc = rc ? rc : quoted(b, e->id);
+    rc = rc ? rc : medsec_dot_quoted(b, e->id);
     rc = rc ? rc : medsec_buf_adds(b, ", label=");
-    rc = rc ? rc : quoted(b, label.data);
+    rc = rc ? rc : medsec_dot_quoted(b, label.data);
     if (!rc && !enc)
         rc = medsec_buf_adds(b, ", color=\"#b00020\", fontcolor=\"#b00020\", style=dashed");
     rc = rc ? rc : medsec_buf_adds(b, "];\n");
@@ -163,7 +161,7 @@ medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title,
                          "nodesep=0.35, ranksep=0.9, newrank=true");
     if (!rc && title) {
         rc = medsec_buf_adds(out, ", labelloc=t, label=");
-        rc = rc ? rc : quoted(out, title);
+        rc = rc ? rc : medsec_dot_quoted(out, title);
     }
     rc = rc ? rc
             : medsec_buf_adds(out, "];\n  node [fontname=\"Helvetica\", fontsize=10];\n"
@@ -174,10 +172,10 @@ medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title,
         struct medsec_buf cid = MEDSEC_BUF_INIT;
         medsec_buf_init(&cid, 4096);
         rc = rc ? rc : medsec_buf_addf(&cid, "cluster_%s", zs[z]->id);
-        rc = rc ? rc : quoted(out, cid.data);
+        rc = rc ? rc : medsec_dot_quoted(out, cid.data);
         medsec_buf_release(&cid);
         rc = rc ? rc : medsec_buf_adds(out, " {\n    label=");
-        rc = rc ? rc : quoted(out, zs[z]->name);
+        rc = rc ? rc : medsec_dot_quoted(out, zs[z]->name);
         rc = rc ? rc
                 : medsec_buf_adds(out, ";\n    style=\"dashed,rounded\"; color=\"#555555\"; "
                                        "fontcolor=\"#333333\";\n");
@@ -200,9 +198,9 @@ medsec_err medsec_dfd_dot(const struct medsec_tm_graph *g, const char *title,
             const char *target = str(e, "exposes");
             if (target && medsec_tm_find(g, target)) {
                 rc = medsec_buf_adds(out, "  ");
-                rc = rc ? rc : quoted(out, e->id);
+                rc = rc ? rc : medsec_dot_quoted(out, e->id);
                 rc = rc ? rc : medsec_buf_adds(out, " -> ");
-                rc = rc ? rc : quoted(out, target);
+                rc = rc ? rc : medsec_dot_quoted(out, target);
                 rc = rc ? rc
                         : medsec_buf_adds(out, " [dir=none, style=dotted, color=\"#777777\"];\n");
             }
@@ -387,50 +385,52 @@ static GVC_t *context(void)
     return gvc;
 }
 
-medsec_err medsec_dfd_render(const struct medsec_tm_graph *g, const char *title, const char *format,
+medsec_err medsec_dot_render(const char *dot, size_t len, const char *format,
                              struct medsec_buf *out, struct medsec_error *err)
 {
-    struct medsec_buf dot = MEDSEC_BUF_INIT;
-    medsec_buf_init(&dot, (size_t)64 << 20);
-    medsec_err rc = medsec_dfd_dot(g, title, &dot, err);
-    if (rc)
-        goto out_free_dot;
+    medsec_err rc = MEDSEC_OK;
     agseterrf(quiet);
     agseterr(AGMAX);
     GVC_t *gvc = context();
-    if (!gvc) {
-        rc = medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0, "Graphviz did not start");
-        goto out_free_dot;
-    }
+    if (!gvc)
+        return medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0, "Graphviz did not start");
     Agiodisc_t io = {mem_read, AgIoDisc.putstr, AgIoDisc.flush};
     Agdisc_t disc = {&AgMemDisc, &id_disc, &io};
-    struct reader rd = {dot.data, dot.len, 0};
+    struct reader rd = {dot, len, 0};
     Agraph_t *ag = agread(&rd, &disc);
-    if (!ag) {
-        rc = medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0,
-                              "Graphviz did not accept the diagram");
-        goto out_free_dot;
-    }
+    if (!ag)
+        return medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0,
+                                "Graphviz did not accept the diagram");
     if (gvLayout(gvc, ag, "dot") != 0) {
         rc = medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0, "Graphviz layout failed");
-        goto out_free_graph;
+        goto out_close_graph;
     }
     char *data = NULL;
-    unsigned int len = 0;
-    if (gvRenderData(gvc, ag, format, &data, &len) != 0 || !data) {
+    unsigned int dlen = 0;
+    if (gvRenderData(gvc, ag, format, &data, &dlen) != 0 || !data) {
         rc = medsec_error_set(err, MEDSEC_EUNSUPPORTED, NULL, 0, 0, "Graphviz cannot render '%s'",
                               format);
     } else {
-        rc = medsec_buf_add(out, data, len);
+        rc = medsec_buf_add(out, data, dlen);
         if (rc)
             medsec_error_set(err, rc, NULL, 0, 0, "%s", medsec_strerror(rc));
     }
     if (data)
         gvFreeRenderData(data);
     gvFreeLayout(gvc, ag);
-out_free_graph:
+out_close_graph:
     agclose(ag);
-out_free_dot:
+    return rc;
+}
+
+medsec_err medsec_dfd_render(const struct medsec_tm_graph *g, const char *title, const char *format,
+                             struct medsec_buf *out, struct medsec_error *err)
+{
+    struct medsec_buf dot = MEDSEC_BUF_INIT;
+    medsec_buf_init(&dot, (size_t)64 << 20);
+    medsec_err rc = medsec_dfd_dot(g, title, &dot, err);
+    if (!rc)
+        rc = medsec_dot_render(dot.data, dot.len, format, out, err);
     medsec_buf_release(&dot);
     return rc;
 }

@@ -155,6 +155,14 @@ medsec_err docs_arch_views(struct docs_gen *g, struct doc *d, int level);
  * (files sbom/<name>.cdx.json, CycloneDX 1.6 with support as properties, and sbom/<name>.spdx.json,
  * SPDX 2.3). */
 medsec_err docs_sbom_section(struct docs_gen *g, struct doc *d, int level);
+/* The gap area of the shared sections in @d: "EU" in the EU MDR documents, "HDO" in the hospital
+ * ones, else "FDA". */
+const char *docs_section_area(const struct doc *d);
+/* A gap of a shared section (views.c): recorded with doc_gap under docs_section_area(d), unless
+ * the set already holds the same area, item and text (the section ran in another document of
+ * that area): then only shown. */
+void docs_section_gap(struct doc *d, const char *item, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* ---- sections the EU technical documentation and the FDA premarket set share (sections.c) ----
  * Each writes its part into @d under a heading of @level and records what the security file, the

@@ -255,8 +255,7 @@ static void check_control_evidence(struct walker *W)
     }
 }
 
-/* What a control's applies_to entry is, as the MDS2 codes' scopes see it (MEDSEC_FIT_* bits). */
-static unsigned target_class(const struct medsec_model *m, const char *id)
+unsigned medsec_model_fit_classes(const struct medsec_model *m, const char *id)
 {
     static const char *const health[] = {"phi", "diagnosis_monitoring", "therapy_delivery",
                                          "clinical_workflow"};
@@ -327,6 +326,20 @@ static unsigned target_class(const struct medsec_model *m, const char *id)
     }
 }
 
+bool medsec_model_control_claims(const struct medsec_model *m, const struct medsec_model_control *c,
+                                 enum medsec_capability code)
+{
+    unsigned targets = 0;
+    for (size_t k = 0; k < c->applies_to.n; k++)
+        targets |= medsec_model_fit_classes(m, c->applies_to.v[k]);
+    for (size_t k = 0; k < c->capabilities.n; k++) {
+        enum medsec_capability cc;
+        if (medsec_capability_parse(c->capabilities.v[k], &cc) && cc == code)
+            return (medsec_capability_info(code)->fits & targets) != 0;
+    }
+    return false;
+}
+
 /* A control claims an MDS2 code only for what the code covers (HN 1-2019; docs/security-file.md,
  * "Capabilities"): IGAU is health-data integrity, not code signing; EMRG is emergency access to
  * health data, not continuing therapy. */
@@ -337,7 +350,7 @@ static void check_capability_fit(struct walker *W)
         const struct medsec_model_control *ctl = &m->controls[c];
         unsigned targets = 0;
         for (size_t k = 0; k < ctl->applies_to.n; k++)
-            targets |= target_class(m, ctl->applies_to.v[k]);
+            targets |= medsec_model_fit_classes(m, ctl->applies_to.v[k]);
         if (!targets)
             continue; /* nothing it names resolved: the reference errors say so already */
         for (size_t k = 0; k < ctl->capabilities.n; k++) {

@@ -11,6 +11,7 @@
 #include "medsec/alloc.h"
 #include "medsec/cvss.h"
 #include "medsec/json.h"
+#include "medsec/sbom.h"
 #include "medsec/vex.h"
 
 medsec_err medsec_vex_doc_add(struct medsec_vex_doc *d, const struct medsec_vex_statement *s)
@@ -242,29 +243,6 @@ static const char *impact_text(struct wctx *c, const struct medsec_vex_statement
 /* ---- CycloneDX 1.6 -----------------------------------------------------------------------------
  */
 
-/* The CycloneDX component type of @type (CycloneDX's own words, or SPDX's package purposes in any
- * case); "library" when it names none. */
-static const char *cdx_type(const char *type)
-{
-    static const char *const types[] = {"application",
-                                        "framework",
-                                        "library",
-                                        "container",
-                                        "platform",
-                                        "operating-system",
-                                        "device",
-                                        "device-driver",
-                                        "firmware",
-                                        "file",
-                                        "machine-learning-model",
-                                        "data",
-                                        "cryptographic-asset"};
-    for (size_t i = 0; type && i < sizeof types / sizeof types[0]; i++)
-        if (!strcasecmp(type, types[i]))
-            return types[i];
-    return "library";
-}
-
 static const char *cdx_method(const char *version)
 {
     if (!version)
@@ -413,7 +391,7 @@ static void write_cyclonedx(struct wctx *c)
         if (seen)
             continue;
         medsec_jsonw_object_begin(w);
-        medsec_jsonw_kv_string(w, "type", cdx_type(s->product_type));
+        medsec_jsonw_kv_string(w, "type", medsec_sbom_cdx_type(s->product_type));
         medsec_jsonw_kv_string(w, "bom-ref", product_key(c, s));
         medsec_jsonw_kv_string(w, "name", s->product_name ? s->product_name : s->product);
         kv_opt(w, "version", s->product_version);
