@@ -208,6 +208,9 @@ struct medsec_model_evidence {
     const char *date;
     const char *file;               /* report, relative to the device folder */
     struct medsec_strlist verifies; /* requirements and controls */
+    const char *performed_by;       /* who did it (person, team or test house), or NULL */
+    int independent; /* MEDSEC_UNSTATED, 0, 1: the tester is independent of the developers of
+                      * what was tested (IEC 81001-5-1 5.7.5) */
 };
 
 struct medsec_model_assumption {
@@ -308,6 +311,19 @@ struct medsec_model_component_support {
     const char *end_of_support, *notes;
 };
 
+/* The post-market surveillance and coordinated vulnerability disclosure plan (MDR Art. 83-84,
+ * MDCG 2019-16 §5, IEC 81001-5-1 4.1.7 / 6, FDA 524B(b)(1)); pos.line 0 when the file has none. */
+struct medsec_model_postmarket {
+    struct medsec_model_pos pos;
+    const char *contact;           /* where researchers and customers report vulnerabilities */
+    const char *disclosure_policy; /* the published CVD policy (URL or document id) */
+    const char *advisories;        /* where security advisories are published */
+    long acknowledge_days;         /* days to acknowledge a report; 0 unstated */
+    long update_cycle_days;        /* days between regular (planned) security updates; 0 unstated */
+    long review_days; /* days between reviews of threat model and risk register; 0 unstated */
+    struct medsec_strlist monitoring; /* sources watched for new vulnerabilities and threats */
+};
+
 /* An SBOM the file names, loaded once. */
 struct medsec_model_sbom {
     const char *path;         /* as written in device.yaml */
@@ -354,6 +370,7 @@ struct medsec_model {
     size_t ncomponent_support;
     struct medsec_model_acceptance *risk_acceptance;
     size_t nrisk_acceptance;
+    struct medsec_model_postmarket postmarket;
     struct medsec_strlist threat_rules; /* extra threat rule catalogs, relative to the folder */
     const char *triage;                 /* triage file (for VEX), relative to the folder */
     const char *cpe_map; /* CPE map for derived CPEs (medsec/cpemap.h), relative to the folder */

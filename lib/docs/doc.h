@@ -206,6 +206,54 @@ const char *docs_title_of(const struct medsec_docs *s, const char *id);
 /* A figure's SVG from its <svg> element on (an XML declaration or DOCTYPE before it, as Graphviz
  * writes, does not belong inside an HTML page). */
 const char *docs_svg_element(const char *svg);
+/* ---- sections the EU technical documentation and the FDA premarket set share (sections.c) ----
+ * Each writes its part into @d under a heading of @level and records what the security file, the
+ * triage file or the database do not give as a gap of @area ("EU", "FDA"). */
+struct medsec_risk_register;
+struct medsec_risk_item;
+struct medsec_threat_list;
+struct medsec_triage_policy;
+/* The threats (owned by the device) and the risk register of the documented release, as `medsec
+ * threats` and `medsec risk --db` make them (the triage file's decisions close findings); release
+ * @reg with medsec_risk_register_release, also after a failure. */
+medsec_err docs_risk_inputs(struct docs_gen *g, const struct medsec_threat_list **tl,
+                            struct medsec_risk_register *reg);
+/* The register's risk of threat @threat, or NULL (a threat excluded by design). */
+const struct medsec_risk_item *docs_threat_risk(const struct medsec_risk_register *reg,
+                                                const char *threat);
+/* Evidence @e belongs to IEC 81001-5-1 5.7.@n (1 requirements, 2 threat mitigation,
+ * 3 vulnerability, 4 penetration testing). */
+bool docs_evidence_in(const struct medsec_model *m, const struct medsec_model_evidence *e, int n);
+/* The triage file's due-date policy; *@found false when the device has none. */
+medsec_err docs_triage_policy(struct docs_gen *g, struct medsec_triage_policy *out, bool *found);
+/* @v joined by @sep in the set's arena ("-" when empty); "yes" / "no" / "not stated". */
+const char *docs_join(struct medsec_docs *s, const char *const *v, size_t n, const char *sep);
+const char *docs_yesno(int v);
+/* medsec_buf_addf whose failure becomes the set's first failure. */
+void docs_addf(struct medsec_docs *s, struct medsec_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+medsec_err docs_sec_device(struct docs_gen *g, struct doc *d, int level, const char *area);
+medsec_err docs_sec_architecture(struct docs_gen *g, struct doc *d, int level, const char *area);
+medsec_err docs_sec_threats(struct docs_gen *g, struct doc *d, int level, const char *area,
+                            const struct medsec_threat_list *tl);
+medsec_err docs_sec_risk_method(struct docs_gen *g, struct doc *d, int level, const char *area);
+medsec_err docs_sec_register(struct docs_gen *g, struct doc *d, int level, const char *area,
+                             const struct medsec_risk_register *reg);
+medsec_err docs_sec_safety_links(struct docs_gen *g, struct doc *d, int level, const char *area,
+                                 const struct medsec_risk_register *reg);
+/* Known vulnerabilities: the file's assessments and the triaged findings of the release; with
+ * @unresolved only what still affects the device or is not decided (FDA unresolved anomalies). */
+medsec_err docs_sec_vulns(struct docs_gen *g, struct doc *d, int level, const char *area,
+                          bool unresolved);
+medsec_err docs_sec_testing(struct docs_gen *g, struct doc *d, int level, const char *area);
+medsec_err docs_sec_trace(struct docs_gen *g, struct doc *d, int level, const char *area,
+                          const struct medsec_threat_list *tl,
+                          const struct medsec_risk_register *reg);
+/* The duties of operators, integrators and HDO IT and the environment assumptions (MDCG 2019-16
+ * 2.6); a gap "duties" when there are none. */
+medsec_err docs_sec_duties(struct docs_gen *g, struct doc *d, const char *area);
+medsec_err docs_sec_policy_table(struct docs_gen *g, struct doc *d, const char *area);
+medsec_err docs_sec_postmarket(struct docs_gen *g, struct doc *d, int level, const char *area);
 
 /* ---- renderers ---- */
 medsec_err docs_render_markdown(const struct medsec_docs *s, const struct doc *d,

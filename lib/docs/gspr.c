@@ -550,7 +550,7 @@ static void g1(struct trace *t, struct row *r)
             rec_add(r, "risk_acceptance", a->risk, NULL, true);
     }
     row_doc(r, "eu-technical-documentation");
-    row_doc(r, "fda-premarket");
+    row_doc(r, "fda-security-risk-management-report");
 }
 
 static void g2(struct trace *t, struct row *r)
@@ -1060,7 +1060,7 @@ static void i4_1_5(struct trace *t, struct row *r)
                 "no component_support entry states the level of support of a third-party "
                 "component of release %s",
                 t->g->release->version);
-    row_doc(r, "fda-premarket"); /* the SBOM with support and end of support */
+    row_doc(r, "fda-sbom"); /* the SBOM with support and end of support */
 }
 
 static void i_disclosure(struct trace *t, struct row *r)
@@ -1072,9 +1072,25 @@ static void i_disclosure(struct trace *t, struct row *r)
     for (size_t i = 0; i < t->m->nvulnerabilities && i < 8; i++)
         rec_add(r, "vulnerability", t->m->vulnerabilities[i].id,
                 medsec_vuln_status_name(t->m->vulnerabilities[i].status), true);
-    row_gap(t, r,
-            "the security file states no coordinated vulnerability disclosure policy or "
-            "contact for vulnerability reports");
+    /* the post-market plan (security file `postmarket`, docs/security-file.md) */
+    const struct medsec_model_postmarket *pm = &t->m->postmarket;
+    if (!pm->pos.line) {
+        row_gap(t, r,
+                "the security file states no coordinated vulnerability disclosure policy or "
+                "contact for vulnerability reports (postmarket)");
+        return;
+    }
+    rec_add(r, "vulnerability contact", pm->contact, NULL, true);
+    if (pm->disclosure_policy)
+        rec_add(r, "disclosure policy", pm->disclosure_policy, NULL, true);
+    else
+        row_gap(t, r,
+                "the security file names no published coordinated vulnerability "
+                "disclosure policy (postmarket.disclosure_policy)");
+    if (pm->advisories)
+        rec_add(r, "security advisories", pm->advisories, NULL, true);
+    row_doc(r, "eu-technical-documentation");
+    row_doc(r, "fda-cybersecurity-management-plan");
 }
 
 static void i4_2(struct trace *t, struct row *r)
@@ -1252,25 +1268,43 @@ static void i5_7_5(struct trace *t, struct row *r)
 {
     const struct medsec_model *m = t->m;
     char ids[256] = "";
-    size_t n = 0;
+    size_t n = 0, unstated = 0, independent = 0;
     for (size_t e = 0; e < m->nevidence; e++) {
         const struct medsec_model_evidence *ev = &m->evidence[e];
         if (!ev->kind || strcmp(ev->kind, "document") == 0 ||
             strcmp(ev->kind, "certificate") == 0 || strcmp(ev->kind, "analysis") == 0)
             continue;
-        rec_add(r, "evidence", ev->id, ev->kind, false);
-        size_t l = strlen(ids);
-        if (n < 6)
-            snprintf(ids + l, sizeof ids - l, "%s%s", n ? ", " : "", ev->id);
         n++;
+        /* evidence[].performed_by and .independent (docs/security-file.md) */
+        /* a passing test by independent testers meets it */
+        bool stated = ev->performed_by && ev->independent != MEDSEC_UNSTATED;
+        bool meets = stated && ev->independent == 1 && ev->result && !strcmp(ev->result, "pass");
+        rec_add(r, "evidence", ev->id,
+                meets                  ? "pass"
+                : !stated              ? "tester not stated"
+                : ev->independent == 1 ? "independent tester, not passed"
+                                       : "tested by the developers",
+                meets);
+        independent += meets;
+        if (stated)
+            continue;
+        size_t l = strlen(ids);
+        if (unstated < 6)
+            snprintf(ids + l, sizeof ids - l, "%s%s", unstated ? ", " : "", ev->id);
+        unstated++;
     }
-    if (n)
+    if (!n)
+        row_gap(t, r, "no security test is on record whose tester independence could be shown");
+    else if (unstated)
         row_gap(t, r,
                 "the security file does not record who performed the security tests (%s%s) "
-                "or whether they were independent of the developers",
-                ids, n > 6 ? ", ..." : "");
-    else
-        row_gap(t, r, "no security test is on record whose tester independence could be shown");
+                "or whether they were independent of the developers (performed_by, "
+                "independent)",
+                ids, unstated > 6 ? ", ..." : "");
+    if (n && !independent)
+        row_gap(t, r,
+                "no passing security test was performed by testers independent of the "
+                "developers");
 }
 
 /* The release decision (5.8.1): the built-in release gate (medsec/gate.h, docs/gate.md) on the

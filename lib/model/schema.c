@@ -293,6 +293,10 @@ static const struct mfield f_evidence[] = {
     FREFS(medsec_model_evidence, "verifies", verifies, 1, K(REQUIREMENT) | K(CONTROL),
           "requirements and controls it verifies"),
     FSTR(medsec_model_evidence, "description", description, 0, "free text"),
+    FSTR(medsec_model_evidence, "performed_by", performed_by, 0,
+         "who did it (person, team or test house)"),
+    FBOOL(medsec_model_evidence, "independent", independent, 0,
+          "the tester is independent of the developers of what was tested (IEC 81001-5-1 5.7.5)"),
 };
 static SHAPE(s_evidence, "evidence", "evidence", MEDSEC_MK_EVIDENCE, medsec_model_evidence,
              f_evidence);
@@ -431,6 +435,25 @@ static const struct mfield f_acceptance[] = {
 static SHAPE(s_acceptance, "risk acceptance", "riskAcceptance", -1, medsec_model_acceptance,
              f_acceptance);
 
+static const struct mfield f_postmarket[] = {
+    FSTR(medsec_model_postmarket, "contact", contact, 1,
+         "where vulnerabilities are reported (e-mail or URL)"),
+    FSTR(medsec_model_postmarket, "disclosure_policy", disclosure_policy, 0,
+         "the published coordinated vulnerability disclosure policy (URL or document id)"),
+    FSTR(medsec_model_postmarket, "advisories", advisories, 0,
+         "where security advisories are published (URL)"),
+    FINT(medsec_model_postmarket, "acknowledge_days", acknowledge_days, 0, 1, 365,
+         "days to acknowledge a vulnerability report"),
+    FINT(medsec_model_postmarket, "update_cycle_days", update_cycle_days, 0, 1, 3650,
+         "days between regular (planned) security updates"),
+    FINT(medsec_model_postmarket, "review_days", review_days, 0, 1, 3650,
+         "days between reviews of the threat model and the risk register"),
+    FSTRS(medsec_model_postmarket, "monitoring", monitoring, 0,
+          "sources watched for new vulnerabilities and threats"),
+};
+static SHAPE(s_postmarket, "post-market plan", "postmarket", -1, medsec_model_postmarket,
+             f_postmarket);
+
 /* ---- root ---- */
 static const struct mfield f_root[] = {
     FINT(medsec_model, "medsec", format, 1, 1, 1, "format version of this file: 1"),
@@ -458,6 +481,8 @@ static const struct mfield f_root[] = {
           "per-component support overrides"),
     FLIST(medsec_model, "risk_acceptance", risk_acceptance, 0, s_acceptance, 0,
           "benefit-risk justifications of residual risks above the acceptable region"),
+    FOBJ(medsec_model, "postmarket", postmarket, 0, s_postmarket,
+         "post-market monitoring and coordinated vulnerability disclosure plan"),
     FPATHS(medsec_model, "threat_rules", threat_rules, 0, "extra threat rule catalogs"),
     FPATH(medsec_model, "triage", triage, 0, "triage file of known vulnerabilities (for VEX)"),
     FPATH(medsec_model, "cpe_map", cpe_map, 0,
@@ -490,7 +515,8 @@ const struct mshape *const medsec_model_shapes[] = {&medsec_model_root_shape,
                                                     &s_threat,
                                                     &s_vulnerability,
                                                     &s_support,
-                                                    &s_acceptance};
+                                                    &s_acceptance,
+                                                    &s_postmarket};
 const size_t medsec_model_nshapes = sizeof medsec_model_shapes / sizeof medsec_model_shapes[0];
 
 int medsec_model_namespace(enum medsec_model_kind k)

@@ -109,6 +109,9 @@ cases = {
                                    "    kind: local_attacker\n    items: [monitor-ap]\n"
                                    "    justification: requires_environment\n"
                                    "    detail: No interactive accounts.\n    by: QA\n"}),
+    "postmarket-incomplete": ("a post-market plan without its contact and with a zero day count",
+                              base + "postmarket:\n  acknowledge_days: 0\n"
+                              "  monitoring: [NVD]\n"),
     "many-errors": ("several problems, all reported at once",
                     sub("    protocol: hl7-mllp", "    protocl: hl7-mllp").replace(
                         "    to: central-station", "    to: central-staton").replace(

@@ -27,7 +27,8 @@ validator = jsonschema.Draft202012Validator(schema)
 
 # Broken cases a schema detects, and those only medsec can (their YAML is schema-valid).
 schema_detects = {"unknown-key", "wrong-type", "wrong-type-integer", "missing-required", "bad-enum",
-                  "bad-capability", "many-errors", "empty-file", "too-deep", "version-sbom-listed-twice"}
+                  "bad-capability", "many-errors", "empty-file", "too-deep", "version-sbom-listed-twice",
+                  "postmarket-incomplete"}
 only_medsec = {"duplicate-id", "dangling-reference", "wrong-kind-reference", "bad-date",
                "end-of-support-before-release", "unknown-version", "matrix-shape", "missing-sbom-file",
                "unknown-sbom-component", "missing-evidence-file", "too-many-entries", "yaml-alias",
