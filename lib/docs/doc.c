@@ -231,18 +231,53 @@ void doc_kv(struct doc *d, const char *field, const char *fmt, ...)
     }
 }
 
+/* @svg with every id made unique to figure @n: id="X" becomes id="fN-X", and the references to it
+ * (url(#X), href="#X", xlink:href="#X") follow. Graphviz numbers the elements of every drawing from
+ * 1 (clust1, node1, edge1), so two drawings on one page would otherwise share ids. */
+static medsec_err figure_ids(struct medsec_buf *out, const char *svg, size_t len, unsigned n)
+{
+    static const char *const marks[] = {" id=\"", "url(#", "href=\"#"};
+    medsec_err rc = MEDSEC_OK;
+    size_t i = 0;
+    while (!rc && i < len) {
+        size_t best = len, blen = 0;
+        for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
+            size_t ml = strlen(marks[k]);
+            for (size_t j = i; j + ml <= best && j + ml <= len; j++)
+                if (svg[j] == marks[k][0] && !memcmp(svg + j, marks[k], ml)) {
+                    best = j;
+                    blen = ml;
+                    break;
+                }
+        }
+        rc = medsec_buf_add(out, svg + i, (best < len ? best + blen : len) - i);
+        /* a reference to nothing ("#" alone) stays as it is */
+        if (!rc && best < len && best + blen < len && svg[best + blen] != '"' &&
+            svg[best + blen] != ')')
+            rc = medsec_buf_addf(out, "f%u-", n);
+        i = best < len ? best + blen : len;
+    }
+    return rc;
+}
+
 void doc_figure(struct doc *d, const char *svg, size_t len, const char *caption)
 {
     struct doc_block *b = block(d, DOC_FIGURE);
     if (!b)
         return;
     struct medsec_docs *s = doc_set(d);
-    if (!s->failed) {
-        char *p = medsec_arena_strndup(&s->arena, svg ? svg : "", svg ? len : 0);
+    struct medsec_buf u = MEDSEC_BUF_INIT;
+    medsec_err rc =
+        s->failed ? s->failed : figure_ids(&u, svg ? svg : "", svg ? len : 0, ++s->nfigures);
+    if (!rc) {
+        char *p = medsec_arena_strndup(&s->arena, u.data, u.len);
         if (!p)
             s->failed = MEDSEC_ENOMEM;
         b->svg = p;
+    } else if (!s->failed) {
+        s->failed = rc;
     }
+    medsec_buf_release(&u);
     b->text = dup(s, caption);
 }
 

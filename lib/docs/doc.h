@@ -86,6 +86,7 @@ medsec_err docs_templates_load(struct medsec_docs *s, const char *dir, struct me
 struct medsec_docs {
     struct medsec_arena arena;
     medsec_err failed; /* the first failure of a builder call */
+    unsigned nfigures; /* figures so far (their ids are made unique with the number) */
     struct doc *first, *last;
     struct medsec_docs_gap *gaps;
     size_t ngaps, capgaps;

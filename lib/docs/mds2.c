@@ -203,6 +203,42 @@ static enum mds2_answer rule_manufacturer(struct mds2 *x, const char *arg)
     return value(x, x->m->device.manufacturer, "device.manufacturer");
 }
 
+/* DOC-5: the post-market plan's contact for security reports. */
+static enum mds2_answer rule_security_contact(struct mds2 *x, const char *arg)
+{
+    (void)arg;
+    return value(x, x->m->postmarket.contact, "postmarket.contact");
+}
+
+/* DOC-8: a coordinated vulnerability disclosure programme is run when the post-market plan names
+ * its published policy; a contact alone is not a programme. */
+static enum mds2_answer rule_cvd(struct mds2 *x, const char *arg)
+{
+    (void)arg;
+    const struct medsec_model_postmarket *pm = &x->m->postmarket;
+    if (!pm->disclosure_policy || !*pm->disclosure_policy) {
+        note(x,
+             "The security file does not record a coordinated vulnerability disclosure policy%s.",
+             pm->contact ? " (postmarket.contact names a contact, but no published policy)" : "");
+        return MDS2_GAP;
+    }
+    note(x, "Policy %s (", pm->disclosure_policy);
+    cite(x, "", "postmarket.disclosure_policy");
+    note(x, ")");
+    if (pm->contact) {
+        note(x, "; reports to %s (", pm->contact);
+        cite(x, "", "postmarket.contact");
+        note(x, ")");
+    }
+    if (pm->advisories) {
+        note(x, "; advisories at %s (", pm->advisories);
+        cite(x, "", "postmarket.advisories");
+        note(x, ")");
+    }
+    note(x, ".");
+    return MDS2_YES;
+}
+
 static enum mds2_answer rule_description(struct mds2 *x, const char *arg)
 {
     (void)arg;
@@ -1536,6 +1572,8 @@ static const struct {
 } rules[] = {
     {"gap", rule_gap},
     {"manufacturer", rule_manufacturer},
+    {"security_contact", rule_security_contact},
+    {"cvd", rule_cvd},
     {"description", rule_description},
     {"model", rule_model},
     {"document_id", rule_document_id},

@@ -27,7 +27,6 @@ import csv
 import io
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -253,9 +252,14 @@ def main():
                         fail(f"pump: {qid} left blank although the security file answers it")
                 with open(os.path.join(root, "examples", ex, "device.yaml"), encoding="utf-8") as f:
                     text = f.read()
+                # a field path of the post-market plan must be a key the file gives it
+                pm_keys = set((yaml.safe_load(text).get("postmarket") or {}).keys())
                 for q in ans.values():
                     for s in q["sources"]:
-                        if s not in text and not s.startswith(("device.", "versions[")):
+                        if s.startswith("postmarket."):
+                            if s.split(".", 1)[1] not in pm_keys:
+                                fail(f"pump: {q['id']} cites {s!r}, which the security file lacks")
+                        elif s not in text and not s.startswith(("device.", "versions[")):
                             fail(f"pump: {q['id']} cites {s!r}, which the security file lacks")
 
         # an older release: its own SBOMs and support, and a warning that the rest is the design
