@@ -27,6 +27,7 @@ import csv
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
