@@ -30,6 +30,8 @@ static const char *dup(struct medsec_docs *s, const char *t)
 }
 
 static const char *vstrf(struct medsec_docs *s, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static const char *vstrf(struct medsec_docs *s, const char *fmt, va_list ap)
 {
     if (s->failed)
         return NULL;
