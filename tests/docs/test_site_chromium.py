@@ -117,12 +117,21 @@ with tempfile.TemporaryDirectory() as tmp:
         pages.append(("gspr-checklist", gspr, "gspr-checklist.png"))
     else:
         print("chromium test: no gspr-checklist.html in the set yet: that screenshot is skipped")
-    arch = next((os.path.join(html, f) for f in sorted(os.listdir(html))
-                 if f.endswith(".html") and f != "index.html" and "<svg" in open(os.path.join(html, f)).read()), None)
+    # the FDA architecture views when the set has them, else the first page with an SVG
+    arch = os.path.join(html, "fda-architecture-views.html")
+    if not os.path.exists(arch):
+        arch = next((os.path.join(html, f) for f in sorted(os.listdir(html))
+                     if f.endswith(".html") and f != "index.html" and "<svg" in open(os.path.join(html, f)).read()),
+                    None)
     if arch:
         pages.append(("architecture view " + os.path.basename(arch), arch, "architecture-view.png"))
     else:
         print("chromium test: no page of the set has an SVG view yet: the synthetic one stands in")
+    # every other page of the set is held to the same checks (no console error, nothing outside
+    # the page on screen or at A4), with its screenshot kept too
+    named = {p[1] for p in pages}
+    pages += [("page " + f, os.path.join(html, f), "page-" + f[:-5] + ".png") for f in sorted(os.listdir(html))
+              if f.endswith(".html") and os.path.join(html, f) not in named]
     pages += [("sample cover", os.path.join(sample, "html", "index.html"), "sample-cover.png"),
               ("sample architecture", os.path.join(sample, "html", "sample-architecture.html"),
                "sample-architecture.png" if arch else "architecture-view.png"),
