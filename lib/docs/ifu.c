@@ -888,10 +888,28 @@ static void sec_alert(struct hdo *h, struct out *o)
     const struct medsec_model *m = h->m;
     struct doc *d = o->d;
     doc_heading(d, 1, "security-alert", "What to do on a security alert");
-    doc_gap(d, o->area, "security-contact",
-            "The security file names no contact of %s for security reports and advisories "
-            "(coordinated vulnerability disclosure): whom to inform cannot be stated.",
-            m->device.manufacturer ? m->device.manufacturer : "the manufacturer");
+    const struct medsec_model_postmarket *pm = &m->postmarket;
+    if (pm->contact && *pm->contact) {
+        doc_para(d,
+                 "Report a suspected vulnerability or security incident of the device to %s: %s "
+                 "(postmarket.contact).",
+                 m->device.manufacturer ? m->device.manufacturer : "the manufacturer", pm->contact);
+        if (pm->advisories && *pm->advisories)
+            doc_para(d,
+                     "The manufacturer publishes its security advisories at %s "
+                     "(postmarket.advisories); watch it for the device.",
+                     pm->advisories);
+        if (o->full && pm->disclosure_policy && *pm->disclosure_policy)
+            doc_para(d, "Coordinated vulnerability disclosure policy: %s.", pm->disclosure_policy);
+        if (o->full && pm->acknowledge_days > 0)
+            doc_para(d, "The manufacturer acknowledges a report within %ld days.",
+                     pm->acknowledge_days);
+    } else {
+        doc_gap(d, o->area, "security-contact",
+                "The security file names no contact of %s for security reports and advisories "
+                "(postmarket.contact): whom to inform cannot be stated.",
+                m->device.manufacturer ? m->device.manufacturer : "the manufacturer");
+    }
     static const char *const advisory[] = {"CSUP", "AUDT", NULL};
     list_duties(h, o, advisory, true, "On a security advisory of the manufacturer:");
     bool logs = false;

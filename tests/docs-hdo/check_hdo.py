@@ -25,6 +25,9 @@ CHECK is one of:
   roles       the example names people: no "roles" gap; a copy whose people are systems has it
   debug       a copy with a debug interface not disabled in production gets a warning and a gap;
               the example has none
+  contact     the security file's postmarket.contact (and advisories) appear under "What to do
+              on a security alert" in both documents, with no "security-contact" gap; a copy
+              without the post-market plan has that gap in both and names no contact
 Exit 0 pass, 1 fail, 77 skip (no python3-yaml).
 """
 import copy
@@ -460,7 +463,40 @@ def check_release():
         fail("the example has one release: the check proves nothing")
 
 
-CHECKS = {"release": check_release, "roles": check_roles, "matrix": check_matrix, "duties": check_duties, "residual": check_residual,
+def check_contact():
+    m = load(EXAMPLE)
+    pm = m.get("postmarket") or {}
+    d, gaps = docs(EXAMPLE)
+    for doc_id in ("ifu-security", "hdo-security-manual"):
+        text = " ".join(b.get("text", "") for b in section(d[doc_id], "security-alert"))
+        if pm.get("contact"):
+            if pm["contact"] not in text:
+                fail("%s: the security alert section does not give postmarket.contact" % doc_id)
+            if pm.get("advisories") and pm["advisories"] not in text:
+                fail("%s: the security alert section does not give postmarket.advisories" % doc_id)
+            if "security-contact" in gap_items(gaps, doc_id):
+                fail("%s: a security-contact gap although the file names a contact" % doc_id)
+        elif "security-contact" not in gap_items(gaps, doc_id):
+            fail("%s: no security-contact gap although the file names no contact" % doc_id)
+    if not pm.get("contact"):
+        return
+
+    def edit(data):
+        data.pop("postmarket", None)
+    tmp, dev = variant(edit)
+    try:
+        d, gaps = docs(dev)
+        for doc_id in ("ifu-security", "hdo-security-manual"):
+            if "security-contact" not in gap_items(gaps, doc_id):
+                fail("%s: no security-contact gap without the post-market plan" % doc_id)
+            text = " ".join(b.get("text", "") for b in section(d[doc_id], "security-alert"))
+            if pm["contact"] in text:
+                fail("%s: names a contact the copy does not have" % doc_id)
+    finally:
+        shutil.rmtree(tmp)
+
+
+CHECKS = {"contact": check_contact, "release": check_release, "roles": check_roles, "matrix": check_matrix, "duties": check_duties, "residual": check_residual,
           "residual-db": check_residual_db,
           "no-audt": check_no_audt, "no-ports": check_no_ports, "backup": check_backup,
           "debug": check_debug}
