@@ -166,16 +166,22 @@ void doc_list(struct doc *d, bool ordered)
         b->level = ordered ? 1 : 0;
 }
 
-void doc_item(struct doc *d, const char *fmt, ...)
+/* One formatted entry of the open list or table (doc_item, doc_cell). */
+static void add_cellv(struct doc *d, const char *fmt, va_list ap)
+    __attribute__((format(printf, 2, 0)));
+static void add_cellv(struct doc *d, const char *fmt, va_list ap)
 {
-    if (!d)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    const char *t = vstrf(doc_set(d), fmt, ap);
-    va_end(ap);
+    const char *t = d ? vstrf(doc_set(d), fmt, ap) : NULL;
     if (t)
         add_cell(d, t);
+}
+
+void doc_item(struct doc *d, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_cellv(d, fmt, ap);
+    va_end(ap);
 }
 
 void doc_table(struct doc *d, size_t ncols, const char *const *head)
@@ -200,14 +206,10 @@ void doc_row(struct doc *d, const char *const *cells)
 
 void doc_cell(struct doc *d, const char *fmt, ...)
 {
-    if (!d)
-        return;
     va_list ap;
     va_start(ap, fmt);
-    const char *t = vstrf(doc_set(d), fmt, ap);
+    add_cellv(d, fmt, ap);
     va_end(ap);
-    if (t)
-        add_cell(d, t);
 }
 
 void doc_kv_begin(struct doc *d)
