@@ -22,5 +22,6 @@ int cmd_validate(int argc, char **argv);
 int cmd_triage(int argc, char **argv);
 int cmd_vex(int argc, char **argv);
 int cmd_vex_read(int argc, char **argv); /* `vex read`, argv[0] = "read" */
+int cmd_release(int argc, char **argv);
 
 #endif
