@@ -120,7 +120,7 @@ static bool manifest(const struct medsec_release_bundle *rb, const unsigned char
               !medsec_cbor_uint(m, 1) && !medsec_cbor_uint(m, 2) &&
               !medsec_cbor_uint(m, rb->sequence);
     /* 3: common {2: components [[h'00']], 4: shared sequence} */
-    ok = ok && !medsec_cbor_array(&u, 10) && !medsec_cbor_uint(&u, 20) && !medsec_cbor_map(&u, 4) &&
+    ok = ok && !medsec_cbor_array(&u, 6) && !medsec_cbor_uint(&u, 20) && !medsec_cbor_map(&u, 4) &&
          !medsec_cbor_uint(&u, 1) && !medsec_cbor_bstr(&u, rb->vendor_id, 16) &&
          !medsec_cbor_uint(&u, 2) && !medsec_cbor_bstr(&u, rb->class_id, 16) &&
          !medsec_cbor_uint(&u, 3);
@@ -171,10 +171,13 @@ static medsec_err envelope_head(const struct medsec_release_bundle *rb, const un
                                 uint64_t img_size, struct medsec_buf *env,
                                 struct medsec_release_bundle_info *info, struct medsec_error *err)
 {
-    struct medsec_buf m = MEDSEC_BUF_INIT, d = MEDSEC_BUF_INIT, aw = MEDSEC_BUF_INIT,
-                      s = MEDSEC_BUF_INIT;
+    struct medsec_buf m = MEDSEC_BUF_INIT, mb = MEDSEC_BUF_INIT, d = MEDSEC_BUF_INIT,
+                      aw = MEDSEC_BUF_INIT, s = MEDSEC_BUF_INIT;
     medsec_err rc = MEDSEC_OK;
-    if (!manifest(rb, img, img_size, &m) || !sha256(m.data, m.len, info->manifest_digest) ||
+    /* the digest covers the manifest as the envelope holds it: the bstr, head included (as in
+     * draft-ietf-suit-manifest's examples) */
+    if (!manifest(rb, img, img_size, &m) || !wrap(&mb, &m) ||
+        !sha256(mb.data, mb.len, info->manifest_digest) ||
         !digest_item(&d, info->manifest_digest)) {
         rc = oom(err);
         goto out_release;
@@ -195,7 +198,7 @@ static medsec_err envelope_head(const struct medsec_release_bundle *rb, const un
     size_t members = 2 + (rb->ncerts > 0) + (rb->revocation_len > 0) + !rb->uri;
     bool ok = !medsec_cbor_tag(env, 107) && !medsec_cbor_map(env, members) &&
               !medsec_cbor_uint(env, 2) && wrap(env, &aw) && !medsec_cbor_uint(env, 3) &&
-              wrap(env, &m);
+              !medsec_buf_add(env, mb.data, mb.len);
     if (ok && rb->ncerts) {
         ok = !medsec_cbor_int(env, -258) && !medsec_cbor_array(env, rb->ncerts);
         for (size_t i = 0; ok && i < rb->ncerts; i++)
@@ -210,6 +213,7 @@ static medsec_err envelope_head(const struct medsec_release_bundle *rb, const un
         rc = oom(err);
 out_release:
     medsec_buf_release(&m);
+    medsec_buf_release(&mb);
     medsec_buf_release(&d);
     medsec_buf_release(&aw);
     medsec_buf_release(&s);
