@@ -182,6 +182,105 @@ medsec_err medsec_release_bundle_write(const struct medsec_release_bundle *rb, c
 medsec_err medsec_release_file_sha256(const char *path, unsigned char out[32], uint64_t *size,
                                       struct medsec_error *err) __attribute__((warn_unused_result));
 
+/* ---- verify and inspect (verify.c): through the device agent's decoder and verifier ---------- */
+
+/* The agent's sentence for one of its error codes (msa_err, agent/include/msa/msa.h). */
+const char *medsec_release_msa_strerror(int msa_err);
+
+struct medsec_release_verify_opts {
+    const void *anchor; /* the trust anchor file's bytes */
+    size_t anchor_len;
+    const char *anchor_name;
+    const char *const *payloads; /* files of the detached payloads, in component order */
+    size_t npayloads;
+    bool check_sequence; /* the sequence number must be above @counter (a device's counter) */
+    uint64_t counter;
+    uint64_t now; /* Unix seconds for certificate validity; 0: not checked */
+};
+
+/* The verdict: result is MSA_OK (0) for an authentic bundle for the anchor's device whose every
+ * payload matched, else the agent's error code (a negative msa_err). */
+struct medsec_release_verdict {
+    int result;
+    bool authenticated;   /* signatures, manifest and device checks passed */
+    unsigned verified;    /* bit per component whose payload matched */
+    bool missing_payload; /* a detached payload was not given (missing_uri names it) */
+    char missing_uri[256];
+    size_t extra_payloads; /* payload files given beyond the detached components */
+    uint64_t bundle_size, payload_bytes, sequence;
+    unsigned ncomponents;
+    char version[128], model[128];
+};
+
+/* Verify the bundle file @path. MEDSEC_OK when the check ran (the verdict in @v); MEDSEC_EIO when a
+ * file cannot be read, MEDSEC_EPARSE for an anchor that does not decode. */
+medsec_err medsec_release_verify(const char *path, const struct medsec_release_verify_opts *o,
+                                 struct medsec_release_verdict *v, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
+#define MEDSEC_RELEASE_INSPECT_MAX 8
+#define MEDSEC_RELEASE_SEQS 8
+#define MEDSEC_RELEASE_COMMANDS_MAX 32
+
+/* A COSE_Sign1 as inspect shows it; for a certificate or revocation list, u[] holds the payload's
+ * unsigned members by key (certificate: 4 not-before, 5 not-after, 6 purposes, 8 serial;
+ * revocation list: 1 number, 2 issued) and list_len the revoked ids. */
+struct medsec_release_sig_info {
+    bool decoded, has_kid, has_subject;
+    int alg;
+    unsigned char kid[MEDSEC_RELEASE_KID_BYTES], subject[MEDSEC_RELEASE_KID_BYTES];
+    uint64_t u[9];
+    size_t list_len;
+};
+
+struct medsec_release_component_info {
+    unsigned char id[64]; /* the encoded component identifier */
+    size_t id_len;
+    bool dependency, has_vendor, has_class, has_digest, has_size;
+    unsigned char vendor[16], class_id[16], digest[32];
+    int64_t digest_alg;
+    uint64_t size;
+    char uri[256];
+};
+
+struct medsec_release_payload_info {
+    char name[64];
+    uint64_t size, offset;
+};
+
+struct medsec_release_inspection {
+    uint64_t bundle_size;
+    int decode_result;   /* msa_err of the envelope's decoding */
+    int manifest_result; /* msa_err of the manifest's decoding */
+    int auth_result;     /* msa_err of authentication with the anchor; 1 = not checked */
+    unsigned nsigs, ncerts, npayloads, ncomponents;
+    struct medsec_release_sig_info sigs[MEDSEC_RELEASE_INSPECT_MAX];
+    struct medsec_release_sig_info certs[MEDSEC_RELEASE_INSPECT_MAX];
+    bool has_revocation;
+    struct medsec_release_sig_info revocation;
+    struct medsec_release_payload_info payloads[MEDSEC_RELEASE_INSPECT_MAX];
+    uint64_t sequence;
+    char version[128], model[128], sbom_name[256], notes_uri[256];
+    bool has_sbom_digest;
+    unsigned char sbom_digest[32];
+    struct medsec_release_component_info components[MEDSEC_RELEASE_INSPECT_MAX];
+    /* command sequences in the agent's order: shared, dependency-resolution, payload-fetch,
+     * install, validate, load, invoke, uninstall */
+    struct {
+        bool present, severed;
+        unsigned ncommands;
+        int commands[MEDSEC_RELEASE_COMMANDS_MAX];
+    } seqs[MEDSEC_RELEASE_SEQS];
+};
+
+/* Decode the bundle @path (integrated payloads are skipped, not read) with the agent's decoder;
+ * with @anchor (may be NULL) also authenticate it. MEDSEC_OK when the file could be read: the
+ * decoding's verdicts are in @in. */
+medsec_err medsec_release_inspect(const char *path, const void *anchor, size_t anchor_len,
+                                  const char *anchor_name, uint64_t now,
+                                  struct medsec_release_inspection *in, struct medsec_error *err)
+    __attribute__((warn_unused_result));
+
 #ifdef __cplusplus
 }
 #endif

@@ -58,7 +58,7 @@ printf 'garbage\n' >"$tmp/garbage.key"
     bad "garbage key: $(cat "$tmp/err")"
 "$bin" release sign $dev --image "$tmp/out" --key "$tmp/root1.key" --passphrase-env PW1 $ids -o "$tmp/x.suit" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q -- "--sequence" "$tmp/err" && ok "sign without --sequence: usage error" || bad "no --sequence accepted"
-for sub in keygen certify revoke anchor sign; do
+for sub in keygen certify revoke anchor sign verify inspect; do
     "$bin" release $sub --help >"$tmp/help" 2>&1 && grep -q "usage: medsec release $sub" "$tmp/help" ||
         bad "release $sub --help"
 done
