@@ -321,15 +321,15 @@ medsec_err medsec_release_inspect(const char *path, const void *anchor, size_t a
             unsigned ai = c.p[0] & 31;
             size_t hl = ai < 24 ? 1 : ai == 24 ? 2 : ai == 25 ? 3 : ai == 26 ? 5 : 9;
             uint64_t start = file_off + (uint64_t)(c.p - buf) + hl;
+            if (vh.arg > size || start > size - vh.arg) {
+                e = MSA_E_TRUNCATED;
+                break;
+            }
             if (in->npayloads < MEDSEC_RELEASE_INSPECT_MAX) {
                 struct medsec_release_payload_info *pi = &in->payloads[in->npayloads++];
                 snprintf(pi->name, sizeof pi->name, "%.*s", (int)(nlen < 60 ? nlen : 60), name);
                 pi->size = vh.arg;
                 pi->offset = start;
-            }
-            if (vh.arg > size || start > size - vh.arg) {
-                e = MSA_E_TRUNCATED;
-                break;
             }
             /* continue after the payload: the members not yet read are reloaded from there; the
              * members read so far must stay, so they move to the front of buf */
@@ -368,7 +368,8 @@ medsec_err medsec_release_inspect(const char *path, const void *anchor, size_t a
     /* signatures, certificates, revocation list */
     struct msa_cbor a;
     size_t n = 0;
-    msa_cbor_init(&a, env.auth.ptr, env.auth.len);
+    if (env.auth.ptr)
+        msa_cbor_init(&a, env.auth.ptr, env.auth.len);
     if (env.auth.ptr && msa_cbor_array(&a, &n) == MSA_OK) {
         for (size_t i = 0; i < n; i++) {
             const unsigned char *p;
@@ -379,7 +380,8 @@ medsec_err medsec_release_inspect(const char *path, const void *anchor, size_t a
                 sig_info(p, pl, &in->sigs[in->nsigs++]);
         }
     }
-    msa_cbor_init(&a, env.certs.ptr, env.certs.len);
+    if (env.certs.ptr)
+        msa_cbor_init(&a, env.certs.ptr, env.certs.len);
     if (env.certs.ptr && msa_cbor_array(&a, &n) == MSA_OK)
         for (size_t i = 0; i < n; i++) {
             const unsigned char *p;
