@@ -39,11 +39,29 @@ grep -q "^cost: test" "$tmp/root1.key" && grep -q "^opslimit: 1$" "$tmp/root1.ke
     --not-after 2099-01-01 --vendor-domain $dom -o "$tmp/x.cert" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "wrong passphrase" "$tmp/err" && [ ! -e "$tmp/x.cert" ] &&
     ok "wrong passphrase: exit 2, nothing written" || bad "wrong passphrase: $(cat "$tmp/err")"
-sed 's/^secret: ./secret: A/; s/^secret: AA/secret: BA/' "$tmp/root1.key" >"$tmp/changed.key"
+# change the first character of a field's value to another one
+change() { # FIELD IN OUT
+    /usr/bin/python3 - "$@" <<'EOF'
+import sys
+field, src, dst = sys.argv[1:]
+out = []
+for line in open(src):
+    if line.startswith(field + ": "):
+        v = line[len(field) + 2:]
+        line = field + ": " + ("B" if v[0] != "B" else "C") + v[1:]
+        if field == "kid":
+            line = "kid: " + ("1" if v[0] != "1" else "2") + v[1:]
+    out.append(line)
+open(dst, "w").write("".join(out))
+EOF
+}
+change secret "$tmp/root1.key" "$tmp/changed.key"
+cmp -s "$tmp/root1.key" "$tmp/changed.key" && bad "the secret was not changed"
 "$bin" release certify "$tmp/rel1.key.pub" --root "$tmp/changed.key" --passphrase-env PW1 \
     --not-after 2099-01-01 --vendor-domain $dom -o "$tmp/x.cert" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "changed" "$tmp/err" && ok "changed secret: rejected" || bad "changed secret: $(cat "$tmp/err")"
-sed 's/^kid: ./kid: 0/; s/^kid: 00/kid: 11/' "$tmp/root1.key.pub" >"$tmp/changed.pub"
+change kid "$tmp/root1.key.pub" "$tmp/changed.pub"
+cmp -s "$tmp/root1.key.pub" "$tmp/changed.pub" && bad "the kid was not changed"
 "$bin" release anchor --root "$tmp/changed.pub" --device $dev $ids -o "$tmp/x.anchor" 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "changed.pub" "$tmp/err" && ok "changed public key file: rejected, file named" ||
     bad "changed public key: $(cat "$tmp/err")"
