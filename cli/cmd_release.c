@@ -169,15 +169,12 @@ struct ids_opts {
 };
 static int device_ids(const char *cmd, const struct ids_opts *o, bool need_class,
                       unsigned char vendor[16], unsigned char klass[16], char *model_out,
-                      size_t model_cap)
+                      char *hw_out, size_t cap)
 {
-    if (!o->vendor_domain)
-        return cli_usage_error(cmd, "--vendor-domain DOMAIN is required (the vendor id is "
-                                    "UUIDv5 of the manufacturer's DNS domain)");
     if (need_class && !o->device)
         return cli_usage_error(cmd, "--device DIR is required (the class id is UUIDv5 of the "
-                                    "device's model and --hardware)");
-    const char *model = "";
+                                    "device's model and hardware revision)");
+    const char *model = "", *domain = o->vendor_domain, *hw = o->hardware;
     struct medsec_device *d = NULL;
     if (o->device) {
         int ex = cli_open_device(o->device, NULL, &d);
@@ -185,53 +182,46 @@ static int device_ids(const char *cmd, const struct ids_opts *o, bool need_class
             return ex;
         const struct medsec_model *m = medsec_device_model(d);
         model = m->device.model ? m->device.model : "";
-        if (!*model) {
-            medsec_device_close(d);
-            fprintf(stderr, "medsec %s: %s: error: the security file names no device.model\n", cmd,
-                    cli_esc(o->device));
-            return EXIT_USAGE;
-        }
+        if (!domain)
+            domain = m->device.vendor_domain;
+        if (!hw)
+            hw = m->device.hardware_revision;
     }
-    medsec_release_ids(o->vendor_domain, model, o->hardware, vendor, klass);
+    if (!domain) {
+        medsec_device_close(d);
+        return cli_usage_error(cmd, "no vendor domain: give --vendor-domain DOMAIN or set "
+                                    "device.vendor_domain in the security file (the vendor id "
+                                    "is UUIDv5 of the manufacturer's DNS domain)");
+    }
+    medsec_release_ids(domain, model, hw, vendor, klass);
     if (model_out)
-        snprintf(model_out, model_cap, "%s", model);
+        snprintf(model_out, cap, "%s", model);
+    if (hw_out)
+        snprintf(hw_out, cap, "%s", hw ? hw : "");
     medsec_device_close(d);
     return EXIT_OK_;
 }
 
-#define IDS_OPTIONS(o)                                                                             \
-    {0,                                                                                            \
-     "device",                                                                                     \
-     CLI_OPT_STRING,                                                                               \
-     &(o).device,                                                                                  \
-     0,                                                                                            \
-     "DIR",                                                                                        \
-     "the device folder: its model (device.yaml) names the class"},                                \
-        {0,                                                                                        \
-         "vendor-domain",                                                                          \
-         CLI_OPT_STRING,                                                                           \
-         &(o).vendor_domain,                                                                       \
-         0,                                                                                        \
-         "DOMAIN",                                                                                 \
-         "the manufacturer's DNS domain: vendor id = UUIDv5(DNS, DOMAIN)"},                        \
-    {                                                                                              \
-        0, "hardware", CLI_OPT_STRING, &(o).hardware, 0, "REV",                                    \
-            "the hardware revision: class id = UUIDv5(vendor id, \"MODEL REV\")"                   \
-    }
+/* clang-format off */
+#define IDS_OPTIONS(o)                                                                                      \
+    {0, "device", CLI_OPT_STRING, &(o).device, 0, "DIR",                                                    \
+     "the device folder: its model names the class; device.vendor_domain and\n"                            \
+     "device.hardware_revision of device.yaml are the defaults of the next two"},                          \
+    IDS_NAME_OPTIONS(o)
+#define IDS_NAME_OPTIONS(o)                                                                                 \
+    {0, "vendor-domain", CLI_OPT_STRING, &(o).vendor_domain, 0, "DOMAIN",                                   \
+     "the manufacturer's DNS domain: vendor id = UUIDv5(DNS, DOMAIN)"},                                     \
+    {0, "hardware", CLI_OPT_STRING, &(o).hardware, 0, "REV",                                                \
+     "the hardware revision: class id = UUIDv5(vendor id, \"MODEL REV\")"}
+/* clang-format on */
 
-#define PASS_OPTIONS(envs, files)                                                                  \
-    {0,                                                                                            \
-     "passphrase-env",                                                                             \
-     CLI_OPT_STRINGS,                                                                              \
-     &(envs),                                                                                      \
-     0,                                                                                            \
-     "VAR",                                                                                        \
-     "read the key's passphrase from the environment variable VAR\n(repeatable: one per key, in "  \
-     "order)"},                                                                                    \
-    {                                                                                              \
-        0, "passphrase-file", CLI_OPT_STRINGS, &(files), 0, "FILE",                                \
-            "read the passphrase from the first line of FILE (repeatable)"                         \
-    }
+/* clang-format off */
+#define PASS_OPTIONS(envs, files)                                                                           \
+    {0, "passphrase-env", CLI_OPT_STRINGS, &(envs), 0, "VAR",                                               \
+     "read the key's passphrase from the environment variable VAR\n(repeatable: one per key, in order)"},   \
+    {0, "passphrase-file", CLI_OPT_STRINGS, &(files), 0, "FILE",                                            \
+     "read the passphrase from the first line of FILE (repeatable)"}
+/* clang-format on */
 
 /* ---- keygen ------------------------------------------------------------------------------- */
 
@@ -444,7 +434,7 @@ static int release_certify(int argc, char **argv)
     ci.not_before = (uint64_t)nb;
     ci.not_after = (uint64_t)na;
     unsigned char klass[16];
-    if ((ex = device_ids("release certify", &ids, false, ci.vendor_id, klass, NULL, 0)) !=
+    if ((ex = device_ids("release certify", &ids, false, ci.vendor_id, klass, NULL, NULL, 0)) !=
             EXIT_OK_ ||
         (ex = load_pub(args[0], &ci.subject)) != EXIT_OK_ ||
         (ex = load_key("release certify", root, &envs, &files, 0, &rk)) != EXIT_OK_)
@@ -603,8 +593,8 @@ static int release_anchor(int argc, char **argv)
         goto out_free;
     }
     unsigned char vendor[16], klass[16];
-    char model[256];
-    if ((ex = device_ids("release anchor", &ids, true, vendor, klass, model, sizeof model)) !=
+    char model[256], hw[256];
+    if ((ex = device_ids("release anchor", &ids, true, vendor, klass, model, hw, sizeof model)) !=
         EXIT_OK_)
         goto out_free;
     if (!(pubs = medsec_calloc(roots.n, sizeof *pubs))) {
@@ -626,8 +616,7 @@ static int release_anchor(int argc, char **argv)
         hex(vendor, 16, v);
         hex(klass, 16, c);
         printf("%s: %llu of %zu roots, vendor %s, class %s (%s%s%s)\n", cli_esc(output),
-               (unsigned long long)k, roots.n, v, c, cli_esc(model), ids.hardware ? " " : "",
-               ids.hardware ? cli_esc(ids.hardware) : "");
+               (unsigned long long)k, roots.n, v, c, cli_esc(model), hw[0] ? " " : "", cli_esc(hw));
     }
 out_free:
     medsec_free(pubs);
@@ -671,7 +660,7 @@ static int release_sign(int argc, char **argv)
          "a certificate to carry (a release key's, from certify; repeatable)"},
         {0, "revocation", CLI_OPT_STRING, &revocation, 0, "LIST",
          "the revocation list to carry (from revoke)"},
-        IDS_OPTIONS(ids),
+        IDS_NAME_OPTIONS(ids),
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print what was signed as JSON"},
         CLI_OPT_OUTPUT(&output),
         CLI_OPT_END,
@@ -680,14 +669,15 @@ static int release_sign(int argc, char **argv)
         .cmd = "release sign",
         .usage = "medsec release sign DIR --image FILE --sequence N --key KEY... "
                  "(--passphrase-env VAR | --passphrase-file FILE)...\n"
-                 "           --vendor-domain DOMAIN [--hardware REV] [--version V] [--uri URI]\n"
+                 "           [--vendor-domain DOMAIN] [--hardware REV] [--version V] [--uri URI]\n"
                  "           [--cert CERT]... [--revocation LIST] [--notes-uri URI] [--json] -o "
                  "BUNDLE",
         .about = "Sign a release of the device in DIR as a SUIT envelope (docs/release.md): the\n"
-                 "manifest names the vendor and class (from --vendor-domain, the model and\n"
-                 "--hardware), the security version, the image's SHA-256 and size, and the\n"
-                 "release's version, first SBOM (name and SHA-256) and release-notes URI; each\n"
-                 "--key adds one COSE_Sign1. Memory does not grow with the image.\n",
+                 "manifest names the vendor and class (from the vendor domain, the model and the\n"
+                 "hardware revision: device.yaml or the options), the security version, the\n"
+                 "image's SHA-256 and size, and the release's version, first SBOM (name and\n"
+                 "SHA-256) and release-notes URI; each --key adds one COSE_Sign1. Memory does not\n"
+                 "grow with the image.\n",
         .opts = opts,
         .more = exit_text,
         CLI_ONE_DEVICE_FOLDER,
@@ -721,7 +711,7 @@ static int release_sign(int argc, char **argv)
     }
     ids.device = args[0];
     char model[256];
-    if ((ex = device_ids("release sign", &ids, true, rb.vendor_id, rb.class_id, model,
+    if ((ex = device_ids("release sign", &ids, true, rb.vendor_id, rb.class_id, model, NULL,
                          sizeof model)) != EXIT_OK_ ||
         (ex = cli_open_device(args[0], NULL, &d)) != EXIT_OK_)
         goto out_free;

@@ -81,6 +81,9 @@ struct medsec_model_device {
     const char *intended_purpose, *description;
     struct medsec_strlist intended_users, use_environments;
     const char *current_version; /* a version of `versions` */
+    /* signed updates (docs/release.md): the manufacturer's DNS domain and the hardware revision,
+     * from which SUIT's vendor and class ids are derived; optional */
+    const char *vendor_domain, *hardware_revision;
 };
 
 struct medsec_model_version {

@@ -32,6 +32,39 @@ static void check_version(struct walker *W, struct fy_node *map, void *obj)
     }
 }
 
+/* A DNS name as RFC 1035 and RFC 1123 allow a host name: dot-separated labels of 1 to 63 letters,
+ * digits and hyphens, no hyphen first or last, at most 253 bytes, at least two labels. */
+static bool dns_name(const char *s)
+{
+    size_t n = strlen(s), label = 0, labels = 1;
+    if (n == 0 || n > 253)
+        return false;
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '.') {
+            if (label == 0 || s[i - 1] == '-')
+                return false;
+            label = 0;
+            labels++;
+            continue;
+        }
+        bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                  (c == '-' && label > 0);
+        if (!ok || ++label > 63)
+            return false;
+    }
+    return label > 0 && s[n - 1] != '-' && labels >= 2;
+}
+
+static void check_device(struct walker *W, struct fy_node *map, void *obj)
+{
+    struct medsec_model_device *d = obj;
+    if (d->vendor_domain && !dns_name(d->vendor_domain))
+        load_error_node(W, load_child(W, map, "vendor_domain"),
+                        "vendor_domain '%s' is not a DNS name (like example.com)",
+                        d->vendor_domain);
+}
+
 static void check_item(struct walker *W, struct fy_node *map, void *obj)
 {
     struct medsec_model_item *it = obj;
@@ -111,6 +144,7 @@ static const struct {
     {"item", check_item},
     {"componentSupport", check_component_support},
     {"flow", check_flow},
+    {"device", check_device},
     {"vulnerability", check_vulnerability},
 };
 

@@ -97,6 +97,10 @@ static const struct mfield f_device[] = {
     FSTR(medsec_model_device, "description", description, 0, "short description"),
     {"current_version", F_REF, 1, K(VERSION), NULL, NULL, S(medsec_model_device, current_version),
      0, 0, 0, "the version this file describes (one of versions)"},
+    FSTR(medsec_model_device, "vendor_domain", vendor_domain, 0,
+         "manufacturer's DNS domain: signed updates' vendor id (UUIDv5)"),
+    FSTR(medsec_model_device, "hardware_revision", hardware_revision, 0,
+         "hardware revision: with the model, signed updates' class id (UUIDv5)"),
 };
 static SHAPE(s_device, "device", "device", -1, medsec_model_device, f_device);
 

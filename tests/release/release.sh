@@ -102,6 +102,26 @@ ok "every subcommand has --help"
 "$bin" release anchor --root "$tmp/root1.key.pub" --threshold 2 --device $dev $ids -o "$tmp/x.cbor" 2>/dev/null
 [ $? -eq 2 ] && ok "anchor: k > n is refused" || bad "anchor k > n accepted"
 
+# the vendor domain and hardware revision from device.yaml (device.vendor_domain,
+# device.hardware_revision) give the same ids as the options; a domain that is no DNS name is an error
+cp -r $dev "$tmp/pump"
+/usr/bin/python3 - "$tmp/pump/device.yaml" <<'EOF'
+import sys
+p = sys.argv[1]
+s = open(p).read().replace("  model: VF-3000\n", "  model: VF-3000\n  vendor_domain: helvetia-infusion.example\n  hardware_revision: rev-B\n", 1)
+open(p, "w").write(s)
+EOF
+"$bin" release anchor --root "$tmp/root1.key.pub" --device "$tmp/pump" -o "$tmp/a1-yaml.cbor" >/dev/null 2>"$tmp/err" &&
+    cmp -s "$tmp/a1.cbor" "$tmp/a1-yaml.cbor" && ok "device.yaml's vendor_domain and hardware_revision give the options' ids" ||
+    bad "ids from device.yaml: $(cat "$tmp/err")"
+sed -i 's/vendor_domain: helvetia-infusion.example/vendor_domain: "helvetia infusion"/' "$tmp/pump/device.yaml"
+"$bin" validate "$tmp/pump" >"$tmp/out" 2>&1
+[ $? -eq 2 ] && grep -q "device.yaml:[0-9]*:[0-9]*: error: vendor_domain 'helvetia infusion' is not a DNS name" "$tmp/out" &&
+    ok "validate: a vendor_domain that is no DNS name" || bad "vendor_domain check: $(cat "$tmp/out")"
+"$bin" release anchor --root "$tmp/root1.key.pub" --device $dev --hardware rev-B -o "$tmp/x.cbor" 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "no vendor domain" "$tmp/err" && ok "no vendor domain anywhere: usage error" ||
+    bad "no vendor domain: $(cat "$tmp/err")"
+
 # bundles, each judged
 head -c 300000 /dev/urandom >"$tmp/fw.bin"
 printf '%s\n' "$PW2" >"$tmp/pass2"
