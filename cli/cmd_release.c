@@ -638,7 +638,7 @@ static const struct medsec_model_version *find_version(const struct medsec_model
 static int release_sign(int argc, char **argv)
 {
     const char *output = NULL, *image = NULL, *uri = NULL, *seq_s = NULL, *version = NULL,
-               *notes = NULL, *revocation = NULL;
+               *notes = NULL, *revocation = NULL, *members_s = NULL;
     struct ids_opts ids = {0};
     struct cli_strings envs = {0}, files = {0}, keyfiles = {0}, certfiles = {0};
     int format = CLI_TEXT;
@@ -660,6 +660,9 @@ static int release_sign(int argc, char **argv)
          "a certificate to carry (a release key's, from certify; repeatable)"},
         {0, "revocation", CLI_OPT_STRING, &revocation, 0, "LIST",
          "the revocation list to carry (from revoke)"},
+        {0, "members-max", CLI_OPT_STRING, &members_s, 0, "BYTES",
+         "the devices' MSA_MANIFEST_MAX when not the agent's default: the\nenvelope before the "
+         "payload must be smaller"},
         IDS_NAME_OPTIONS(ids),
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print what was signed as JSON"},
         CLI_OPT_OUTPUT(&output),
@@ -705,6 +708,9 @@ static int release_sign(int argc, char **argv)
         snprintf(bad, sizeof bad, "--key KEY is required (one per signer)");
     else if (!output)
         snprintf(bad, sizeof bad, "-o BUNDLE is required");
+    uint64_t members_max = 0;
+    if (!bad[0] && members_s && (!parse_u64(members_s, &members_max) || members_max > SIZE_MAX))
+        snprintf(bad, sizeof bad, "--members-max is not a number of bytes");
     if (bad[0]) {
         ex = cli_usage_error("release sign", "%s", bad);
         goto out_free;
@@ -787,6 +793,7 @@ static int release_sign(int argc, char **argv)
     rb.ncerts = certfiles.n;
     rb.revocation = rev;
     rb.revocation_len = rev_len;
+    rb.members_max = (size_t)members_max;
     struct medsec_release_bundle_info info;
     if ((rc = medsec_release_bundle_write(&rb, output, &info, &err))) {
         ex = cli_fail(&err, rc);

@@ -163,6 +163,9 @@ struct medsec_release_bundle {
     size_t ncerts;
     const void *revocation;
     size_t revocation_len;
+    /* the most bytes before the payload a device buffers (0: the agent's default MSA_MANIFEST_MAX
+     * of msa_config.h): a bigger envelope is refused at signing rather than by every device */
+    size_t members_max;
 };
 
 /* What was written. */

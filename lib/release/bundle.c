@@ -15,6 +15,7 @@
 
 #include "medsec/alloc.h"
 #include "medsec/release.h"
+#include "msa_config.h"
 
 #define CHUNK ((size_t)1 << 16)
 #define INTEGRATED_URI "#image0"
@@ -254,6 +255,17 @@ medsec_err medsec_release_bundle_write(const struct medsec_release_bundle *rb, c
         rc = envelope_head(rb, info->image_digest, info->image_size, &env, info, err);
     if (rc)
         goto out_release;
+    /* the agent's streaming verifier buffers every byte before the payload's content */
+    size_t max = rb->members_max ? rb->members_max : MSA_MANIFEST_MAX;
+    if (env.len >= max) {
+        rc = medsec_error_set(
+            err, MEDSEC_ETOOBIG, path, 0, 0,
+            "the envelope before its payload takes %zu bytes; a device buffers "
+            "fewer than %zu (MSA_MANIFEST_MAX of msa_config.h): carry fewer "
+            "signatures, certificates or revoked keys, or raise the devices' bound",
+            env.len, max);
+        goto out_release;
+    }
     if (medsec_buf_addf(&tmp, "%s.tmp-XXXXXX", path)) {
         rc = oom(err);
         goto out_release;

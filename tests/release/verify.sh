@@ -143,6 +143,18 @@ expect 1 "size is wrong" "a detached payload one byte longer" "$tmp/det.suit" --
 expect 1 "more than the bundle" "a payload file for an integrated bundle" "$tmp/root.suit" --anchor "$tmp/a1" \
     --payload "$tmp/fw.bin"
 
+# bounds: a revocation list of 300 key ids makes the envelope bigger than a device buffers; sign
+# refuses it unless told the devices' bound is larger, and verify, as a device, refuses it
+kids=$(/usr/bin/python3 -c 'print(" ".join("--kid %032x" % (i + 1) for i in range(300)))')
+"$bin" release revoke --root "$tmp/root1.key" --passphrase-env PW --number 2 $kids -o "$tmp/rev300" >/dev/null ||
+    bad "revoke 300"
+"$bin" release sign $dev --image "$tmp/fw.bin" --sequence 9 --key "$tmp/root1.key" --passphrase-env PW $ids \
+    --revocation "$tmp/rev300" -o "$tmp/big.suit" >/dev/null 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "MSA_MANIFEST_MAX" "$tmp/err" && [ ! -e "$tmp/big.suit" ] &&
+    ok "sign refuses an envelope bigger than the agent buffers" || bad "sign of a too big envelope: $(cat "$tmp/err")"
+sign big.suit 9 --key "$tmp/root1.key" --revocation "$tmp/rev300" --members-max 65536
+expect 1 "exceeds a configured bound" "verify, as a device, refuses it too" "$tmp/big.suit" --anchor "$tmp/a1"
+
 # --json
 "$bin" release verify "$tmp/rel.suit" --anchor "$tmp/a1" --counter 5 --json >"$tmp/v.json" 2>/dev/null
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["accepted"] and d["sequence"]==6 and d["sequence_checked"], d' \
