@@ -415,6 +415,118 @@ static msa_err try_each(struct interp *in, struct msa_cbor *c, int *failed)
     return MSA_OK;
 }
 
+/* directive-override-multiple (update-management): {index: parameters}. */
+static msa_err override_multiple(struct interp *in, struct msa_cbor *c)
+{
+    size_t n, i;
+    msa_err e = msa_cbor_map(c, &n);
+
+    if (e != MSA_OK)
+        return e;
+    for (i = 0; i < n; i++) {
+        uint64_t k;
+        if ((e = msa_cbor_uint(c, &k)) != MSA_OK)
+            return e;
+        if (k >= in->plan->ncomponents)
+            return MSA_E_STRUCTURE;
+        if ((e = params(c, &in->plan->components[k], 1)) != MSA_OK)
+            return e;
+    }
+    return MSA_OK;
+}
+
+/* Copy the parameter @key of @from into @to. */
+static void copy_param(struct msa_suit_component *to, const struct msa_suit_component *from,
+                       int64_t key)
+{
+    unsigned bit;
+    switch (key) {
+    case MSA_SUIT_P_VENDOR:
+        bit = MSA_HAVE_VENDOR;
+        to->vendor = from->vendor;
+        break;
+    case MSA_SUIT_P_CLASS:
+        bit = MSA_HAVE_CLASS;
+        to->class_id = from->class_id;
+        break;
+    case MSA_SUIT_P_IMAGE_DIGEST:
+        bit = MSA_HAVE_DIGEST;
+        to->digest = from->digest;
+        to->digest_alg = from->digest_alg;
+        break;
+    case MSA_SUIT_P_IMAGE_SIZE:
+        bit = MSA_HAVE_SIZE;
+        to->size = from->size;
+        break;
+    case MSA_SUIT_P_URI:
+        bit = MSA_HAVE_URI;
+        to->uri = from->uri;
+        break;
+    case MSA_SUIT_P_COMPONENT_SLOT:
+        bit = MSA_HAVE_SLOT;
+        to->slot = from->slot;
+        break;
+    case MSA_SUIT_P_ENCRYPTION_INFO: bit = MSA_HAVE_ENCRYPTION; break;
+    case MSA_SUIT_P_CONTENT: bit = MSA_HAVE_CONTENT; break;
+    case MSA_SUIT_P_SOURCE_COMPONENT: bit = MSA_HAVE_SOURCE; break;
+    default: return;
+    }
+    to->have = (to->have & ~bit) | (from->have & bit);
+}
+
+/* directive-copy-params (update-management): {source index: [parameter keys]} into the selected
+ * components. */
+static msa_err copy_params(struct interp *in, struct msa_cbor *c)
+{
+    size_t n, i;
+    msa_err e = msa_cbor_map(c, &n);
+
+    if (e != MSA_OK)
+        return e;
+    for (i = 0; i < n; i++) {
+        uint64_t src;
+        size_t nk, j;
+        if ((e = msa_cbor_uint(c, &src)) != MSA_OK)
+            return e;
+        if (src >= in->plan->ncomponents)
+            return MSA_E_STRUCTURE;
+        if ((e = msa_cbor_array(c, &nk)) != MSA_OK)
+            return e;
+        for (j = 0; j < nk; j++) {
+            int64_t key;
+            unsigned k;
+            if ((e = msa_cbor_int(c, &key)) != MSA_OK)
+                return e;
+            for (k = 0; k < in->plan->ncomponents; k++)
+                if ((in->sel & (1u << k)) && k != src)
+                    copy_param(&in->plan->components[k], &in->plan->components[src], key);
+        }
+    }
+    return MSA_OK;
+}
+
+/* directive-run-sequence (trust domains): a nested sequence on the selected components. */
+static msa_err run_sequence(struct interp *in, struct msa_cbor *c, int *failed)
+{
+    const unsigned char *p;
+    size_t n;
+    int record = in->record;
+    unsigned sel = in->sel;
+    msa_err e;
+
+    if (in->depth >= MSA_SUIT_TRY_DEPTH)
+        return MSA_E_LIMIT;
+    if ((e = msa_cbor_bstr(c, &p, &n)) != MSA_OK)
+        return e;
+    in->depth++;
+    in->record = 0;
+    e = run(in, p, n, failed);
+    in->record = record;
+    in->depth--;
+    in->sel = sel; /* the nested sequence's component index does not leak out */
+    return e;
+}
+
 static msa_err set_index(struct interp *in, struct msa_cbor *c)
 {
     struct msa_cbor_head h;
@@ -526,6 +638,9 @@ static msa_err run(struct interp *in, const unsigned char *p, size_t n, int *fai
             break;
         }
         case MSA_SUIT_DIR_TRY_EACH: e = try_each(in, &c, failed); break;
+        case MSA_SUIT_DIR_OVERRIDE_MULTIPLE: e = override_multiple(in, &c); break;
+        case MSA_SUIT_DIR_COPY_PARAMS: e = copy_params(in, &c); break;
+        case MSA_SUIT_DIR_RUN_SEQUENCE: e = run_sequence(in, &c, failed); break;
         case MSA_SUIT_COND_COMPONENT_SLOT:
             for (k = 0; k < in->plan->ncomponents; k++) {
                 const struct msa_suit_component *comp = &in->plan->components[k];
