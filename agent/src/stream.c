@@ -217,7 +217,9 @@ static msa_err parse(struct msa_stream *s)
             if (!s->authenticated && (e = authenticate(s)) != MSA_OK)
                 return e;
             comp = msa_suit_component_by_uri(&s->plan, s->name.ptr, s->name.len);
-            if (comp >= 0 && s->plan.components[comp].dependency)
+            if (comp < 0)
+                return MSA_E_STRUCTURE; /* no component names this member */
+            if (s->plan.components[comp].dependency)
                 comp = -1; /* a dependency manifest: not processed, not delivered */
             if (comp >= 0 && (s->delivered & (1u << comp)))
                 return MSA_E_STRUCTURE; /* a second payload for one component */

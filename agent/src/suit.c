@@ -805,7 +805,7 @@ static msa_err common(struct msa_suit_plan *plan, const unsigned char *p, size_t
  * member with the same key. */
 static msa_err severable(const struct msa_port *port, const struct msa_suit_envelope *env,
                          struct msa_cbor *c, int64_t key, struct msa_bytes *out, int *severed,
-                         int *missing)
+                         int *missing, unsigned *used)
 {
     struct msa_cbor_head h;
     struct msa_bytes d;
@@ -832,6 +832,7 @@ static msa_err severable(const struct msa_port *port, const struct msa_suit_enve
         out->len = 0;
         return MSA_OK;
     }
+    *used |= 1u << i;
     if (alg != MSA_ALG_SHA256)
         return MSA_E_UNSUPPORTED;
     if ((e = sha256(port, env->severed[i].ptr, env->severed[i].len, md)) != MSA_OK)
@@ -909,6 +910,7 @@ msa_err msa_suit_manifest_decode(const struct msa_port *port, const struct msa_s
     size_t pairs, i;
     uint32_t seen = 0;
     int seen_medsec = 0, have_seq = 0, q;
+    unsigned used = 0; /* severed envelope members the manifest refers to */
     struct interp in;
     msa_err e;
 
@@ -962,12 +964,21 @@ msa_err msa_suit_manifest_decode(const struct msa_port *port, const struct msa_s
         }
         s = seq_of(key);
         if (s < 0 && key != MSA_SUIT_M_TEXT) {
-            if ((e = msa_cbor_skip(&c)) != MSA_OK)
+            struct msa_cbor_head h;
+            /* another member severed by digest (a CoSWID, say): its envelope copy must match
+             * even though the agent does not use it */
+            if ((e = msa_cbor_peek(&c, &h)) != MSA_OK)
+                return e;
+            if (key > 0 && key != MSA_SUIT_M_COMPONENT_ID && h.major == MSA_CBOR_ARRAY)
+                e = severable(port, env, &c, key, &b, &severed, &missing, &used);
+            else
+                e = msa_cbor_skip(&c);
+            if (e != MSA_OK)
                 return e;
             continue;
         }
         if (may_sever(key))
-            e = severable(port, env, &c, key, &b, &severed, &missing);
+            e = severable(port, env, &c, key, &b, &severed, &missing, &used);
         else
             e = msa_cbor_bstr(&c, &b.ptr, &b.len);
         if (e != MSA_OK)
@@ -985,6 +996,8 @@ msa_err msa_suit_manifest_decode(const struct msa_port *port, const struct msa_s
         return MSA_E_CBOR;
     if (!(seen & (1u << MSA_SUIT_M_VERSION)) || !have_seq || common_bytes.ptr == NULL)
         return MSA_E_STRUCTURE;
+    if (used != (1u << env->nsevered) - 1)
+        return MSA_E_STRUCTURE; /* an envelope member the manifest does not vouch for */
     if ((e = common(plan, common_bytes.ptr, common_bytes.len)) != MSA_OK)
         return e;
     /* the shared sequence, then each other sequence, the components starting from index 0 */
@@ -1093,8 +1106,10 @@ msa_err msa_suit_verify(const struct msa_port *port, const struct msa_trust *t,
         const struct msa_suit_component *comp;
         unsigned char md[32];
         int k = msa_suit_component_by_uri(plan, env->payload_name[i].ptr, env->payload_name[i].len);
-        if (k < 0 || plan->components[k].dependency)
-            continue; /* not an image of a component (a dependency manifest, say) */
+        if (k < 0)
+            return MSA_E_STRUCTURE; /* no component names this member */
+        if (plan->components[k].dependency)
+            continue; /* a dependency manifest: not processed */
         if ((e = msa_suit_payload_check(plan, (unsigned)k)) != MSA_OK)
             return e;
         comp = &plan->components[k];
