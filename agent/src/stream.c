@@ -84,6 +84,7 @@ static msa_err payload_open(struct msa_stream *s, int comp, uint64_t len, int ex
     s->payload_off = 0;
     if (comp < 0)
         return MSA_OK;
+    s->delivered &= ~(1u << comp); /* the bytes about to reach the sink replace any earlier */
     if ((e = msa_suit_payload_check(&s->plan, (unsigned)comp)) != MSA_OK)
         return e;
     if (exact && (s->plan.components[comp].have & MSA_HAVE_SIZE) &&
