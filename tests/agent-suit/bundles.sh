@@ -147,6 +147,25 @@ expect MSA_E_LIMIT --trust ta1.cbor five.suit
 $mk envelope --key root1.json --key root1.json --key root1.json --key root1.json --key root1.json $env fivesig.suit
 expect MSA_E_LIMIT --trust ta1.cbor fivesig.suit
 expect MSA_E_LIMIT --trust ta1.cbor --one-shot fivesig.suit
+# a trust anchor of more than MSA_ROOTS_MAX roots, a revocation list of more than MSA_REVOKED_MAX
+for n in 1 2 3 4 5; do $mk keygen --alg eddsa r$n.json; done
+$mk anchor --root r1.json --root r2.json --root r3.json --root r4.json --root r5.json $ids ta5.cbor
+cases=$((cases + 1))
+if "$dump" --trust ta5.cbor ok.suit >/dev/null 2>err.txt; then
+    echo "FAIL: a trust anchor of 5 roots was read"
+    fails=$((fails + 1))
+elif grep -q "exceeds a configured bound" err.txt; then
+    echo "ok   MSA_E_LIMIT: trust anchor of 5 roots"
+else
+    echo "FAIL: trust anchor of 5 roots: $(cat err.txt)"
+    fails=$((fails + 1))
+fi
+$mk revocation --signer root1.json --number 5 $(for i in $(seq 10 26); do printf -- '--revoke-kid %032d ' "$i"; done) rl17.cbor
+$mk envelope --key root1.json --revocation rl17.cbor $env rl17.suit
+expect MSA_E_LIMIT --trust ta1.cbor rl17.suit
+$mk revocation --signer root1.json --number 5 $(for i in $(seq 10 25); do printf -- '--revoke-kid %032d ' "$i"; done) rl16.cbor
+$mk envelope --key root1.json --revocation rl16.cbor $env rl16.suit
+expect MSA_OK --trust ta1.cbor rl16.suit
 
 echo "bundles: $cases cases, $fails failed"
 [ "$fails" -eq 0 ]

@@ -28,6 +28,11 @@ extern "C" {
 #define MSA_SUIT_TRY_DEPTH 2
 #endif
 
+/* component selections are bit masks of an unsigned int */
+#if MSA_COMPONENTS_MAX > 32
+#error "MSA_COMPONENTS_MAX must be at most 32"
+#endif
+
 /* SUIT_Envelope tag and members (section 8.2; negative keys are medsec's private members) */
 #define MSA_SUIT_TAG 107
 #define MSA_SUIT_ENV_DELEGATION 1
