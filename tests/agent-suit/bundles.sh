@@ -167,5 +167,14 @@ $mk revocation --signer root1.json --number 5 $(for i in $(seq 10 25); do printf
 $mk envelope --key root1.json --revocation rl16.cbor $env rl16.suit
 expect MSA_OK --trust ta1.cbor rl16.suit
 
+# every envelope made here is a valid SUIT structure to python3-cbor2 (mkbundle.py check)
+cases=$((cases + 1))
+if $mk check ./*.suit >check.txt; then
+    echo "ok   $(wc -l <check.txt) envelopes valid SUIT structures (mkbundle.py check)"
+else
+    grep '"valid": false' check.txt
+    fails=$((fails + 1))
+fi
+
 echo "bundles: $cases cases, $fails failed"
 [ "$fails" -eq 0 ]
