@@ -223,6 +223,38 @@ static int device_ids(const char *cmd, const struct ids_opts *o, bool need_class
      "read the passphrase from the first line of FILE (repeatable)"}
 /* clang-format on */
 
+/* ---- JSON summaries ------------------------------------------------------------------------ */
+
+/* Start a pretty JSON object on standard output in @w over @b. */
+static void json_begin(struct medsec_jsonw *w, struct medsec_buf *b)
+{
+    medsec_jsonw_init(w, b, 1);
+    medsec_jsonw_object_begin(w);
+}
+
+static int json_end(struct medsec_jsonw *w, struct medsec_buf *b)
+{
+    struct cli_output out = {0};
+    out.f = stdout;
+    medsec_jsonw_object_end(w);
+    int ex = cli_output_json(&out, w, b);
+    medsec_buf_release(b);
+    return ex;
+}
+
+static void json_hex(struct medsec_jsonw *w, const char *key, const unsigned char *p, size_t n)
+{
+    char h[2 * 65 + 1];
+    hex(p, n, h);
+    medsec_jsonw_kv_string(w, key, h);
+}
+
+static void json_u64(struct medsec_jsonw *w, const char *key, uint64_t v)
+{
+    medsec_jsonw_key(w, key);
+    medsec_jsonw_uint(w, v);
+}
+
 /* ---- keygen ------------------------------------------------------------------------------- */
 
 static int release_keygen(int argc, char **argv)
@@ -370,6 +402,7 @@ static bool parse_purposes(const char *s, unsigned *out)
 
 static int release_certify(int argc, char **argv)
 {
+    int format = CLI_TEXT;
     const char *root = NULL, *output = NULL, *nb_s = NULL, *na_s = NULL, *purpose_s = "sign",
                *serial_s = "1";
     struct ids_opts ids = {0};
@@ -384,14 +417,16 @@ static int release_certify(int argc, char **argv)
          "comma-separated: sign, revoke, decommission (default sign)"},
         {0, "serial", CLI_OPT_STRING, &serial_s, 0, "N", "the certificate's serial number"},
         IDS_OPTIONS(ids),
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print what was written as JSON"},
         CLI_OPT_OUTPUT(&output),
         CLI_OPT_END,
     };
     const struct cli_spec spec = {
         .cmd = "release certify",
-        .usage = "medsec release certify PUB --root KEY (--passphrase-env VAR | --passphrase-file "
-                 "FILE)\n           --not-after TIME [--not-before TIME] [--purpose LIST] "
-                 "[--serial N]\n           --vendor-domain DOMAIN -o CERT",
+        .usage =
+            "medsec release certify PUB --root KEY (--passphrase-env VAR | --passphrase-file "
+            "FILE)\n           --not-after TIME [--not-before TIME] [--purpose LIST] "
+            "[--serial N]\n           [--device DIR] [--vendor-domain DOMAIN] [--json] -o CERT",
         .about = "The root key vouches for the release key PUB (a public or private key file):\n"
                  "a certificate (COSE_Sign1 by the root) with validity, purposes and vendor id\n"
                  "(docs/release.md, \"Certificates\"). Bundles carry it (sign --cert).\n",
@@ -445,7 +480,21 @@ static int release_certify(int argc, char **argv)
         ex = cli_fail(&err, rc);
         goto out_free;
     }
-    if ((ex = write_file(output, out.data, out.len)) == EXIT_OK_) {
+    if ((ex = write_file(output, out.data, out.len)) == EXIT_OK_ && format == CLI_JSON) {
+        struct medsec_buf jb = MEDSEC_BUF_INIT;
+        struct medsec_jsonw w;
+        json_begin(&w, &jb);
+        medsec_jsonw_kv_string(&w, "certificate", output);
+        json_hex(&w, "root_kid", rk.pub.kid, 16);
+        json_hex(&w, "subject_kid", ci.subject.kid, 16);
+        medsec_jsonw_kv_string(&w, "alg", medsec_release_alg_name(ci.subject.alg));
+        json_u64(&w, "not_before", ci.not_before);
+        json_u64(&w, "not_after", ci.not_after);
+        json_u64(&w, "purposes", ci.purposes);
+        json_hex(&w, "vendor_id", ci.vendor_id, 16);
+        json_u64(&w, "serial", ci.serial);
+        ex = json_end(&w, &jb);
+    } else if (ex == EXIT_OK_) {
         char kid[33], rkid[33], t0[21], t1[21];
         hex(ci.subject.kid, 16, kid);
         hex(rk.pub.kid, 16, rkid);
@@ -466,6 +515,7 @@ out_free:
 
 static int release_revoke(int argc, char **argv)
 {
+    int format = CLI_TEXT;
     const char *root = NULL, *output = NULL, *number_s = NULL;
     struct cli_strings envs = {0}, files = {0}, kids = {0}, keys = {0};
     const struct cli_option opts[] = {
@@ -477,6 +527,7 @@ static int release_revoke(int argc, char **argv)
          "revoke the key with this key id (repeatable)"},
         {0, "key", CLI_OPT_STRINGS, &keys, 0, "PUB",
          "revoke the key of this key file (repeatable)"},
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print what was written as JSON"},
         CLI_OPT_OUTPUT(&output),
         CLI_OPT_END,
     };
@@ -484,7 +535,7 @@ static int release_revoke(int argc, char **argv)
         .cmd = "release revoke",
         .usage =
             "medsec release revoke --root KEY (--passphrase-env VAR | --passphrase-file FILE)\n"
-            "           --number N [--kid HEX]... [--key PUB]... -o LIST",
+            "           --number N [--kid HEX]... [--key PUB]... [--json] -o LIST",
         .about =
             "A revocation list signed by the root: every key id on it is refused by devices\n"
             "that have seen the list (bundles carry it: sign --revocation). Each list replaces\n"
@@ -538,9 +589,26 @@ static int release_revoke(int argc, char **argv)
         ex = cli_fail(&err, rc);
         goto out_free;
     }
-    if ((ex = write_file(output, out.data, out.len)) == EXIT_OK_)
+    if ((ex = write_file(output, out.data, out.len)) == EXIT_OK_ && format == CLI_JSON) {
+        struct medsec_buf jb = MEDSEC_BUF_INIT;
+        struct medsec_jsonw w;
+        json_begin(&w, &jb);
+        medsec_jsonw_kv_string(&w, "revocation_list", output);
+        json_u64(&w, "number", number);
+        json_hex(&w, "root_kid", rk.pub.kid, 16);
+        medsec_jsonw_key(&w, "revoked");
+        medsec_jsonw_array_begin(&w);
+        for (size_t i = 0; i < n; i++) {
+            char h[33];
+            hex(list[i], 16, h);
+            medsec_jsonw_string(&w, h);
+        }
+        medsec_jsonw_array_end(&w);
+        ex = json_end(&w, &jb);
+    } else if (ex == EXIT_OK_) {
         printf("%s: revocation list %llu, %zu key%s revoked\n", cli_esc(output),
                (unsigned long long)number, n, n == 1 ? "" : "s");
+    }
 out_free:
     medsec_release_key_wipe(&rk);
     medsec_buf_release(&out);
@@ -556,6 +624,7 @@ out_free:
 
 static int release_anchor(int argc, char **argv)
 {
+    int format = CLI_TEXT;
     const char *output = NULL, *k_s = "1";
     struct ids_opts ids = {0};
     struct cli_strings roots = {0};
@@ -564,13 +633,14 @@ static int release_anchor(int argc, char **argv)
         {0, "threshold", CLI_OPT_STRING, &k_s, 0, "K",
          "how many distinct roots must vouch for a bundle (default 1)"},
         IDS_OPTIONS(ids),
+        {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print what was written as JSON"},
         CLI_OPT_OUTPUT(&output),
         CLI_OPT_END,
     };
     const struct cli_spec spec = {
         .cmd = "release anchor",
-        .usage = "medsec release anchor --root PUB... [--threshold K] --device DIR --vendor-domain "
-                 "DOMAIN\n           [--hardware REV] -o ANCHOR",
+        .usage = "medsec release anchor --root PUB... [--threshold K] --device DIR\n"
+                 "           [--vendor-domain DOMAIN] [--hardware REV] [--json] -o ANCHOR",
         .about =
             "The trust anchor a device is built with (CBOR, docs/release.md, \"Trust "
             "anchor\"):\n"
@@ -611,7 +681,27 @@ static int release_anchor(int argc, char **argv)
         ex = cli_fail(&err, rc);
         goto out_free;
     }
-    if ((ex = write_file(output, out.data, out.len)) == EXIT_OK_) {
+    if ((ex = write_file(output, out.data, out.len)) == EXIT_OK_ && format == CLI_JSON) {
+        struct medsec_buf jb = MEDSEC_BUF_INIT;
+        struct medsec_jsonw w;
+        json_begin(&w, &jb);
+        medsec_jsonw_kv_string(&w, "anchor", output);
+        json_u64(&w, "threshold", k);
+        medsec_jsonw_key(&w, "roots");
+        medsec_jsonw_array_begin(&w);
+        for (size_t i = 0; i < roots.n; i++) {
+            medsec_jsonw_object_begin(&w);
+            json_hex(&w, "kid", pubs[i].kid, 16);
+            medsec_jsonw_kv_string(&w, "alg", medsec_release_alg_name(pubs[i].alg));
+            medsec_jsonw_object_end(&w);
+        }
+        medsec_jsonw_array_end(&w);
+        json_hex(&w, "vendor_id", vendor, 16);
+        json_hex(&w, "class_id", klass, 16);
+        medsec_jsonw_kv_string(&w, "model", model);
+        medsec_jsonw_kv_string(&w, "hardware_revision", hw[0] ? hw : NULL);
+        ex = json_end(&w, &jb);
+    } else if (ex == EXIT_OK_) {
         char v[33], c[33];
         hex(vendor, 16, v);
         hex(klass, 16, c);

@@ -122,6 +122,30 @@ sed -i 's/vendor_domain: helvetia-infusion.example/vendor_domain: "helvetia infu
 [ $? -eq 2 ] && grep -q "no vendor domain" "$tmp/err" && ok "no vendor domain anywhere: usage error" ||
     bad "no vendor domain: $(cat "$tmp/err")"
 
+# --json of certify, revoke and anchor
+"$bin" release certify "$tmp/rel1.key.pub" --root "$tmp/root1.key" --passphrase-env PW1 --not-before 2026-01-01 \
+    --not-after 2099-01-01 --vendor-domain $dom --serial 11 --json -o "$tmp/j.cert" >"$tmp/c.json" &&
+"$bin" release revoke --root "$tmp/root1.key" --passphrase-env PW1 --number 3 --key "$tmp/root3.key.pub" \
+    --json -o "$tmp/j.rev" >"$tmp/r.json" &&
+"$bin" release anchor --root "$tmp/root1.key.pub" --root "$tmp/root2.key.pub" --threshold 2 --device $dev $ids \
+    --json -o "$tmp/j.anchor" >"$tmp/a.json" || bad "--json runs"
+/usr/bin/python3 - "$tmp" <<'EOF' && ok "certify, revoke and anchor --json" || bad "--json: $(cat "$tmp/c.json" "$tmp/r.json" "$tmp/a.json")"
+import json, sys
+t = sys.argv[1]
+kid = lambda f: [l.split(": ")[1].strip() for l in open(f) if l.startswith("kid: ")][0]
+c = json.load(open(t + "/c.json"))
+assert c["subject_kid"] == kid(t + "/rel1.key.pub") and c["root_kid"] == kid(t + "/root1.key.pub"), c
+assert c["serial"] == 11 and c["purposes"] == 1 and c["not_before"] == 1767225600 and c["alg"] == "ES256", c
+r = json.load(open(t + "/r.json"))
+assert r["number"] == 3 and r["revoked"] == [kid(t + "/root3.key.pub")], r
+a = json.load(open(t + "/a.json"))
+assert a["threshold"] == 2 and [x["kid"] for x in a["roots"]] == [kid(t + "/root1.key.pub"), kid(t + "/root2.key.pub")], a
+import uuid
+v = uuid.uuid5(uuid.NAMESPACE_DNS, "helvetia-infusion.example")
+assert a["vendor_id"] == v.hex and a["class_id"] == uuid.uuid5(v, "VF-3000 rev-B").hex, a
+assert a["hardware_revision"] == "rev-B", a
+EOF
+
 # bundles, each judged
 head -c 300000 /dev/urandom >"$tmp/fw.bin"
 printf '%s\n' "$PW2" >"$tmp/pass2"
