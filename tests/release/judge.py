@@ -46,6 +46,7 @@ SEQUENCE_KEYS = {7: "validate", 8: "load", 9: "invoke", 16: "payload-fetch", 20:
                  24: "uninstall", 15: "dependency-resolution"}
 
 failures = []
+STRICT = False  # our envelopes: every nested item in deterministic encoding too
 
 
 def fail(msg):
@@ -71,6 +72,14 @@ def strict_loads(data, what):
     if f.tell() != len(data):
         raise ValueError(f"{what}: {len(data) - f.tell()} bytes after the item")
     return item
+
+
+def deterministic(data, what):
+    """RFC 8949 4.2: the bytes are the deterministic encoding of what they decode to (shortest
+    heads, definite lengths, map keys in order; for our keys bytewise and length-first order agree,
+    which is what cbor2's canonical mode writes)."""
+    if cbor2.dumps(cbor2.loads(data), canonical=True) != bytes(data):
+        fail(f"{what}: not in deterministic encoding (RFC 8949 4.2)")
 
 
 def public_key(alg, raw):
@@ -135,6 +144,8 @@ def check_sequence(b, what):
     if isinstance(b, list) and len(b) == 2 and b[0] == -16:
         return []  # a severed member: only its digest is here
     seq = strict_loads(b, what)
+    if STRICT:
+        deterministic(b, what)
     if not isinstance(seq, list) or len(seq) % 2:
         fail(f"{what}: a command sequence is an array of (command, argument) pairs")
         return []
@@ -162,6 +173,8 @@ def decode_manifest(mb):
     if not isinstance(m.get(2), int) or m[2] < 0:
         fail("manifest-sequence-number is not an unsigned integer")
     common = strict_loads(m[3], "common")
+    if STRICT:
+        deterministic(m[3], "common")
     if not isinstance(common.get(2), list) or not all(
             isinstance(c, list) and all(isinstance(x, bytes) for x in c) for c in common[2]):
         fail("common components are not arrays of bstr")
@@ -195,8 +208,11 @@ def check_metadata(meta):
 
 
 def judge_envelope(path, anchor_path, payload_path, expect_seq, expect_signers, names):
+    global STRICT
+    STRICT = True
     data = open(path, "rb").read()
     env = strict_loads(data, "envelope")
+    deterministic(data, "envelope")
     if not isinstance(env, cbor2.CBORTag) or env.tag != 107:
         fail("the envelope is not tag 107 (we always write it)")
     env = untag(env, 107)
@@ -292,6 +308,12 @@ def judge_envelope(path, anchor_path, payload_path, expect_seq, expect_signers, 
     if expect_signers is not None and len(aw) - 1 != expect_signers:
         fail(f"{len(aw) - 1} signatures, expected {expect_signers}")
 
+    for name, b in (("manifest", env[3]), ("authentication wrapper", env[2])):
+        deterministic(b, name)
+    for i, cb in enumerate(env.get(-258, [])):
+        deterministic(cb, f"certificate {i}")
+    if -259 in env:
+        deterministic(env[-259], "revocation list")
     m, params = decode_manifest(env[3])
     if expect_seq is not None and m[2] != expect_seq:
         fail(f"sequence number {m[2]}, expected {expect_seq}")
