@@ -461,7 +461,9 @@ medsec_err medsec_release_key_read(const char *text, size_t len, const char *nam
         return medsec_error_set(err, MEDSEC_EVERIFY, name, 0, 0,
                                 "wrong passphrase, or the encrypted secret was changed");
     }
-    if ((rc = derive_public(key, pub.alg, err)) || memcmp(&key->pub, &pub, sizeof pub)) {
+    if ((rc = derive_public(key, pub.alg, err)) || key->pub.pub_len != pub.pub_len ||
+        memcmp(key->pub.pub, pub.pub, pub.pub_len) ||
+        memcmp(key->pub.kid, pub.kid, sizeof pub.kid)) {
         medsec_release_key_wipe(key);
         return rc ? rc
                   : medsec_error_set(err, MEDSEC_EVERIFY, name, f.line[F_PUBLIC], 1,
