@@ -958,16 +958,17 @@ out_free:
 static const char release_usage[] =
     "usage: medsec release keygen KEY [--alg EdDSA|ES256] (--passphrase-env VAR | "
     "--passphrase-file FILE)\n"
-    "       medsec release certify PUB --root KEY --not-after TIME --vendor-domain DOMAIN -o CERT\n"
+    "       medsec release certify PUB --root KEY --not-after TIME [--vendor-domain D] -o CERT\n"
     "       medsec release revoke --root KEY --number N [--kid HEX | --key PUB]... -o LIST\n"
-    "       medsec release anchor --root PUB... [--threshold K] --device DIR --vendor-domain D -o "
-    "FILE\n"
+    "       medsec release anchor --root PUB... [--threshold K] --device DIR -o ANCHOR\n"
     "       medsec release sign DIR --image FILE --sequence N --key KEY... -o BUNDLE\n"
-    "       medsec release verify BUNDLE --anchor FILE [--payload FILE] [--min-sequence N]\n"
-    "       medsec release inspect BUNDLE [--json]\n"
+    "       medsec release verify BUNDLE --anchor FILE [--payload FILE]... [--counter N]\n"
+    "       medsec release inspect BUNDLE [--anchor FILE] [--json]\n"
     "\n"
-    "Signed software updates as IETF SUIT envelopes (docs/release.md). Each subcommand has\n"
-    "--help.\n";
+    "Signed software updates as IETF SUIT envelopes (docs/release.md): keys encrypted at rest,\n"
+    "root certificates for release keys, revocation lists, the device's trust anchor (k of n\n"
+    "roots), signed bundles, and verify / inspect with the device agent's own code. Each\n"
+    "subcommand has --help.\n";
 
 int cmd_release(int argc, char **argv)
 {
