@@ -305,6 +305,11 @@ static int release_keygen(int argc, char **argv)
         ex = EXIT_USAGE;
         goto out_free;
     }
+    /* Argon2id slows each guess down; it cannot make up for a passphrase with little to guess */
+    if (strlen(pass) < 12 && !test_cost) {
+        ex = cli_usage_error("release keygen", "the passphrase has fewer than 12 characters");
+        goto out_free;
+    }
     if (!*pass) {
         ex = cli_usage_error("release keygen", "the passphrase is empty");
         goto out_free;

@@ -31,6 +31,16 @@ ids="--vendor-domain $dom --hardware rev-B"
 [ "$(stat -c %a "$tmp/root1.key")" = 600 ] && ok "private key file is 0600" || bad "private key mode $(stat -c %a "$tmp/root1.key")"
 grep -q "^cost: test" "$tmp/root1.key" && grep -q "^opslimit: 1$" "$tmp/root1.key" &&
     ok "the test cost is written into the key file" || bad "test cost not recorded"
+PWS=short "$bin" release keygen "$tmp/weak.key" --passphrase-env PWS 2>"$tmp/err"
+[ $? -eq 2 ] && grep -q "fewer than 12" "$tmp/err" && [ ! -e "$tmp/weak.key" ] && ok "a short passphrase is refused" ||
+    bad "short passphrase: $(cat "$tmp/err")"
+PWL=a-long-enough-passphrase "$bin" release keygen "$tmp/real.key" --passphrase-env PWL >/dev/null 2>"$tmp/err" &&
+    grep -q "^opslimit: 3$" "$tmp/real.key" && grep -q "^memlimit: 268435456$" "$tmp/real.key" &&
+    grep -q "^cost: default$" "$tmp/real.key" && ok "the default cost: Argon2id 3 passes over 256 MiB, in the file" ||
+    bad "default cost: $(cat "$tmp/err")"
+PWL=a-long-enough-passphrase "$bin" release revoke --root "$tmp/real.key" --passphrase-env PWL --number 1 \
+    -o "$tmp/real.rev" >/dev/null 2>"$tmp/err" && ok "a default-cost key decrypts and signs" ||
+    bad "default-cost key: $(cat "$tmp/err")"
 "$bin" release keygen "$tmp/root1.key" --passphrase-env PW1 --test-cost 2>"$tmp/err"
 [ $? -eq 2 ] && grep -q "exists already" "$tmp/err" && ok "keygen never overwrites" || bad "keygen overwrote a key"
 # the secret must not be in the file in clear: the public key derived from each 32-byte window
