@@ -74,6 +74,17 @@ def strict_loads(data, what):
     return item
 
 
+def judge_now():
+    """Unix seconds: MEDSEC_NOW (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ) when set, as medsec reads it."""
+    import calendar
+    import os
+    t = os.environ.get("MEDSEC_NOW")
+    if not t:
+        return int(time.time())
+    fmt = "%Y-%m-%dT%H:%M:%SZ" if "T" in t else "%Y-%m-%d"
+    return calendar.timegm(time.strptime(t, fmt))
+
+
 def deterministic(data, what):
     """RFC 8949 4.2: the bytes are the deterministic encoding of what they decode to (shortest
     heads, definite lengths, map keys in order; for our keys bytewise and length-first order agree,
@@ -227,7 +238,7 @@ def judge_envelope(path, anchor_path, payload_path, expect_seq, expect_signers, 
     k = anchor[1]
     roots = [(r[1], public_key(r[1], r[2])) for r in anchor[2]]
     root_by_kid = {kid_of(key): (alg, key) for alg, key in roots}
-    now = int(time.time())
+    now = judge_now()
 
     # revocation list
     revoked = set()
