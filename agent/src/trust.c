@@ -222,7 +222,7 @@ static msa_err cert_payload(const struct msa_port *port, const unsigned char *p,
         return e == MSA_E_TRUNCATED ? e : MSA_E_BAD_KEY;
     for (i = 0; i < pairs; i++) {
         int64_t key;
-        if ((e = msa_cbor_int(&c, &key)) != MSA_OK)
+        if (msa_cbor_int(&c, &key) != MSA_OK)
             return MSA_E_BAD_KEY;
         if (key >= 1 && key <= 8) {
             if (seen & (1u << key))
@@ -405,6 +405,7 @@ static msa_err revocation_payload(const unsigned char *p, size_t n, struct msa_r
     msa_err e;
 
     out->n = 0;
+    out->number = 0;
     msa_cbor_init(&c, p, n);
     if ((e = msa_cbor_map(&c, &pairs)) != MSA_OK)
         return e;
