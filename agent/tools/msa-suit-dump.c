@@ -343,8 +343,9 @@ static int one_shot(const struct opts *o, const char *path)
         for (k = 0; k < plan.ncomponents; k++)
             for (j = 0; j < env.npayloads; j++)
                 if (msa_suit_component_by_uri(&plan, env.payload_name[j].ptr,
-                                              env.payload_name[j].len) == (int)k)
-                    verified |= 1u << k;
+                                              env.payload_name[j].len) == (int)k &&
+                    msa_suit_payload_check(&plan, k) == MSA_OK)
+                    verified |= 1u << k; /* msa_suit_verify checked its digest */
         plan_out(&plan, verified);
     }
     printf(",\"revoked\":%llu}\n", (unsigned long long)revoked.number);
