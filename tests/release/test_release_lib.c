@@ -146,13 +146,72 @@ static void test_keys(void **state)
     roundtrip(MEDSEC_RELEASE_ES256);
 }
 
+/* Refusals of the writers: each names what is wrong and writes nothing. */
+static void test_writer_refusals(void **state)
+{
+    (void)state;
+    struct medsec_release_key k;
+    struct medsec_error err;
+    struct medsec_buf out = MEDSEC_BUF_INIT;
+    assert_int_equal(medsec_release_keygen(MEDSEC_RELEASE_EDDSA, &k, &err), MEDSEC_OK);
+    /* a validity that ends before it starts, no purpose, a purpose we do not know */
+    struct medsec_release_cert_info ci;
+    memset(&ci, 0, sizeof ci);
+    ci.subject = k.pub;
+    ci.not_before = 200;
+    ci.not_after = 100;
+    ci.purposes = MEDSEC_RELEASE_PURPOSE_SIGN;
+    assert_int_equal(medsec_release_certify(&k, &ci, &out, &err), MEDSEC_EINVAL);
+    ci.not_after = 300;
+    ci.purposes = 0;
+    assert_int_equal(medsec_release_certify(&k, &ci, &out, &err), MEDSEC_EINVAL);
+    ci.purposes = 8;
+    assert_int_equal(medsec_release_certify(&k, &ci, &out, &err), MEDSEC_EINVAL);
+    assert_int_equal(out.len, 0);
+    /* anchors: k out of 1..n, a root twice */
+    unsigned char v[16] = {1}, c[16] = {2};
+    struct medsec_release_pub roots[2] = {k.pub, k.pub};
+    assert_int_equal(medsec_release_anchor(0, roots, 1, v, c, &out, &err), MEDSEC_EINVAL);
+    assert_int_equal(medsec_release_anchor(2, roots, 1, v, c, &out, &err), MEDSEC_EINVAL);
+    assert_int_equal(medsec_release_anchor(1, roots, 2, v, c, &out, &err), MEDSEC_EINVAL);
+    assert_int_equal(out.len, 0);
+    assert_int_equal(medsec_release_anchor(1, roots, 1, v, c, &out, &err), MEDSEC_OK);
+    assert_true(out.len > 0);
+    /* bundles: no signer, a detached URI that looks integrated, an image that is not there */
+    const struct medsec_release_key *keys[1] = {&k};
+    struct medsec_release_bundle rb;
+    struct medsec_release_bundle_info info;
+    memset(&rb, 0, sizeof rb);
+    rb.image_path = "/nonexistent/medsec-test-image";
+    assert_int_equal(medsec_release_bundle_write(&rb, "/nonexistent/out.suit", &info, &err),
+                     MEDSEC_EINVAL);
+    rb.keys = keys;
+    rb.nkeys = 1;
+    rb.uri = "#image0";
+    assert_int_equal(medsec_release_bundle_write(&rb, "/nonexistent/out.suit", &info, &err),
+                     MEDSEC_EINVAL);
+    rb.uri = NULL;
+    assert_int_equal(medsec_release_bundle_write(&rb, "/nonexistent/out.suit", &info, &err),
+                     MEDSEC_EIO);
+    assert_string_equal(err.file, "/nonexistent/medsec-test-image");
+    /* a public key of the wrong shape */
+    struct medsec_release_pub p;
+    unsigned char raw[65] = {3};
+    assert_int_equal(medsec_release_pub_init(&p, MEDSEC_RELEASE_ES256, raw, 65, &err),
+                     MEDSEC_EINVAL);
+    assert_int_equal(medsec_release_pub_init(&p, MEDSEC_RELEASE_EDDSA, raw, 31, &err),
+                     MEDSEC_EINVAL);
+    assert_int_equal(medsec_release_pub_init(&p, -35, raw, 65, &err), MEDSEC_EUNSUPPORTED);
+    medsec_buf_release(&out);
+    medsec_release_key_wipe(&k);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_cbor_ints),
-        cmocka_unit_test(test_cbor_items),
-        cmocka_unit_test(test_uuid5),
-        cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_cbor_ints),       cmocka_unit_test(test_cbor_items),
+        cmocka_unit_test(test_uuid5),           cmocka_unit_test(test_keys),
+        cmocka_unit_test(test_writer_refusals),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
