@@ -69,6 +69,14 @@ static bool parse_u64(const char *s, uint64_t *v)
     return true;
 }
 
+/* Zero @n bytes at @p in a way the compiler may not drop as a dead store before free. */
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *v = p;
+    while (n--)
+        *v++ = 0;
+}
+
 /* The passphrase for the @i-th key: from the environment variable or the file given (one of them
  * for every key, or one for all). Returns a new string (wipe and free), or NULL after saying why.
  */
@@ -113,14 +121,14 @@ static char *passphrase(const char *cmd, const struct cli_strings *envs,
     size_t n = strcspn(text, "\r\n");
     text[n] = 0;
     if (n < len)
-        memset(text + n + 1, 0, len - n - 1);
+        wipe(text + n + 1, len - n - 1);
     return text;
 }
 
 static void wipe_free(char *s)
 {
     if (s) {
-        memset(s, 0, strlen(s));
+        wipe(s, strlen(s));
         medsec_free(s);
     }
 }
