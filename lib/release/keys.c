@@ -372,8 +372,10 @@ static medsec_err read_public(const struct fields *f, const char *name,
     if ((rc = b64_field(f, F_PUBLIC, name, raw, 32, sizeof raw, &n, err)))
         return rc;
     if ((rc = medsec_release_pub_init(pub, alg, raw, n, err))) {
-        err->line = f->line[F_PUBLIC];
-        snprintf(err->file, sizeof err->file, "%s", name ? name : "");
+        if (err) {
+            err->line = f->line[F_PUBLIC];
+            snprintf(err->file, sizeof err->file, "%s", name ? name : "");
+        }
         return rc;
     }
     if ((rc = need(f, F_KID, name, err)))

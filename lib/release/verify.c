@@ -43,21 +43,20 @@ const char *medsec_release_msa_strerror(int e)
     return msa_strerror((msa_err)e);
 }
 
-static int open_regular(const char *path, uint64_t *size, struct medsec_error *err)
+/* Open the regular file @path for reading into *fd; its size into *size. */
+static medsec_err open_regular(const char *path, int *fd, uint64_t *size, struct medsec_error *err)
 {
-    int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-        medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
-        return -1;
-    }
+    *fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0)
+        return medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "cannot open: %s", strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-        close(fd);
-        medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "not a regular file");
-        return -1;
+    if (fstat(*fd, &st) || !S_ISREG(st.st_mode)) {
+        close(*fd);
+        *fd = -1;
+        return medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "not a regular file");
     }
     *size = (uint64_t)st.st_size;
-    return fd;
+    return MEDSEC_OK;
 }
 
 /* Feed the file @fd to @feed in chunks; MEDSEC_OK with *verdict the first msa error. */
@@ -126,9 +125,9 @@ medsec_err medsec_release_verify(const char *path, const struct medsec_release_v
     medsec_err rc = anchor_decode(&port, o->anchor, o->anchor_len, o->anchor_name, &trust, err);
     if (rc)
         return rc;
-    int fd = open_regular(path, &size, err);
-    if (fd < 0)
-        return err->code;
+    int fd = -1;
+    if ((rc = open_regular(path, &fd, &size, err)))
+        return rc;
     v->bundle_size = size;
     s = medsec_calloc(1, sizeof *s);
     buf = medsec_malloc(READ_CHUNK);
@@ -165,11 +164,9 @@ medsec_err medsec_release_verify(const char *path, const struct medsec_release_v
             break;
         }
         uint64_t psize = 0, pbytes = 0;
-        int pfd = open_regular(o->payloads[next], &psize, err);
-        if (pfd < 0) {
-            rc = err->code;
+        int pfd = -1;
+        if ((rc = open_regular(o->payloads[next], &pfd, &psize, err)))
             goto out_close;
-        }
         e = msa_stream_payload_begin(s, i);
         if (e == MSA_OK)
             rc = feed_file(pfd, o->payloads[next], buf, s, true, &e, &pbytes, err);
@@ -278,9 +275,9 @@ medsec_err medsec_release_inspect(const char *path, const void *anchor, size_t a
     memset(&env, 0, sizeof env);
     port_init(&port, &clk);
     in->auth_result = 1; /* not checked */
-    int fd = open_regular(path, &size, err);
-    if (fd < 0)
-        return err->code;
+    int fd = -1;
+    if ((rc = open_regular(path, &fd, &size, err)))
+        return rc;
     in->bundle_size = size;
     /* every member but integrated payloads is small: a bound well above any device's */
     const size_t cap = (size_t)1 << 20;
