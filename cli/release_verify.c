@@ -302,7 +302,10 @@ static void json_sig(struct medsec_jsonw *w, const struct medsec_release_sig_inf
                      bool rev)
 {
     medsec_jsonw_object_begin(w);
-    medsec_jsonw_kv_string(w, "alg", medsec_release_alg_name(s->alg));
+    if (medsec_release_alg_name(s->alg))
+        medsec_jsonw_kv_string(w, "alg", medsec_release_alg_name(s->alg));
+    else
+        medsec_jsonw_kv_int(w, "alg", s->alg);
     if (s->has_kid)
         json_hex(w, cert || rev ? "issuer_kid" : "kid", s->kid, 16);
     if (cert) {
@@ -462,8 +465,10 @@ static void inspect_text(const char *path, const struct medsec_release_inspectio
         const struct medsec_release_sig_info *s = &in->sigs[i];
         if (s->has_kid)
             hex(s->kid, 16, h);
+        char alg[24];
+        snprintf(alg, sizeof alg, "alg %d", s->alg);
         printf("  signature %u: %s by %s\n", i,
-               medsec_release_alg_name(s->alg) ? medsec_release_alg_name(s->alg) : "?",
+               medsec_release_alg_name(s->alg) ? medsec_release_alg_name(s->alg) : alg,
                s->has_kid ? h : "(no kid)");
     }
     for (unsigned i = 0; i < in->ncerts; i++) {

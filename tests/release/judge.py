@@ -5,7 +5,8 @@ checks every signature.
 
 usage: judge.py envelope BUNDLE --anchor FILE [--payload FILE] [--expect-sequence N]
                 [--expect-signers N] [--vendor-domain D --model M [--hardware H]]
-       judge.py examples SUIT_DIR      (self-check: the drafts' ES256 examples pass this judge)
+       judge.py examples SUIT_DIR [MEDSEC]   (self-check: the drafts' ES256 examples pass this
+                judge; with MEDSEC, `medsec release inspect` reads each as the judge does)
 
 Checks (draft-ietf-suit-manifest-34, RFC 9052/9053, RFC 8949, docs/suit.md, docs/release.md):
 - the envelope is tag 107 around a map; the authentication wrapper is a bstr holding an array whose
@@ -365,14 +366,14 @@ def judge_envelope(path, anchor_path, payload_path, expect_seq, expect_signers, 
         print(f"ok: metadata {m[-257]!r}"[:200])
 
 
-def judge_examples(folder):
+def judge_examples(folder, medsec=None):
     global COMMANDS
     COMMANDS = range(0, 1 << 16)
     import glob
     import os
     pem = open(os.path.join(folder, "key", "trust_anchor_secp256r1_pub.pem"), "rb").read()
     key = serialization.load_pem_public_key(pem)
-    n = 0
+    n = inspected = 0
     for path in sorted(glob.glob(os.path.join(folder, "*.suit"))):
         env = untag(strict_loads(open(path, "rb").read(), path), 107)
         aw = strict_loads(env[2], "aw")
@@ -386,9 +387,29 @@ def judge_examples(folder):
         digest = strict_loads(aw[0], "digest")
         if not ok or hashlib.sha256(cbor2.dumps(env[3])).digest() != digest[1]:
             fail(f"{os.path.basename(path)} does not verify")
-        decode_manifest(env[3])
+        m, params = decode_manifest(env[3])
         n += 1
+        if medsec:
+            # medsec release inspect (the agent's decoder) reads the same sequence number and,
+            # where the shared sequence sets them plainly, the same ids, digest and size
+            import json
+            import subprocess
+            r = subprocess.run([medsec, "release", "inspect", "--json", path],
+                               capture_output=True, text=True)
+            if r.returncode != 0:
+                fail(f"{os.path.basename(path)}: medsec release inspect: {r.stderr.strip()}")
+                continue
+            got = json.loads(r.stdout)
+            if got["sequence"] != m[2]:
+                fail(f"{os.path.basename(path)}: inspect reads sequence {got['sequence']}, not {m[2]}")
+            c = got["components"][0] if got["components"] else {}
+            for pkey, ours in ((1, "vendor_id"), (2, "class_id")):
+                if isinstance(params.get(pkey), bytes) and ours in c and c[ours] != params[pkey].hex():
+                    fail(f"{os.path.basename(path)}: inspect's {ours} differs")
+            inspected += 1
     print(f"{n} ES256 example envelopes verify with the trust anchor's key")
+    if medsec:
+        print(f"{inspected} of them read alike by medsec release inspect")
     if n != 19:
         fail(f"{n} ES256 examples, 19 expected")
 
@@ -399,7 +420,7 @@ def main(argv):
         if not os.path.isdir(argv[2]):
             print("skip: no", argv[2])
             return 77
-        judge_examples(argv[2])
+        judge_examples(argv[2], argv[3] if len(argv) > 3 else None)
     else:
         args = argv[2:]
         opt = {}
