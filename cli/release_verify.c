@@ -102,6 +102,19 @@ static bool parse_u64(const char *s, uint64_t *v)
     return true;
 }
 
+/* The trusted key of --key PUB (a medsec release key file or a PEM public key). */
+static int load_key(const char *path, struct medsec_release_pub *pub)
+{
+    char *text = NULL;
+    size_t len = 0;
+    struct medsec_error err;
+    medsec_err rc = medsec_file_read(path, MEDSEC_RELEASE_KEYFILE_MAX, &text, &len, &err);
+    if (!rc)
+        rc = medsec_release_pub_read(text, len, path, pub, &err);
+    medsec_free(text);
+    return rc ? cli_fail(&err, rc) : EXIT_OK_;
+}
+
 /* The clock for certificate validity: --now, else the run's clock (MEDSEC_NOW), "none" = 0. */
 static int clock_of(const char *cmd, const char *now_s, uint64_t *now)
 {
@@ -116,12 +129,16 @@ static int clock_of(const char *cmd, const char *now_s, uint64_t *now)
 
 int release_verify(int argc, char **argv)
 {
-    const char *anchor_path = NULL, *min_s = NULL, *counter_s = NULL, *now_s = NULL;
+    const char *anchor_path = NULL, *min_s = NULL, *counter_s = NULL, *now_s = NULL,
+               *key_path = NULL;
     struct cli_strings payloads = {0};
     int format = CLI_TEXT;
     const struct cli_option opts[] = {
         {0, "anchor", CLI_OPT_STRING, &anchor_path, 0, "FILE",
-         "the device's trust anchor (release anchor; required)"},
+         "the device's trust anchor (release anchor)"},
+        {0, "key", CLI_OPT_STRING, &key_path, 0, "PUB",
+         "instead of an anchor, trust this one public key (a medsec key file\nor PEM; no vendor or "
+         "class is checked)"},
         {0, "payload", CLI_OPT_STRINGS, &payloads, 0, "FILE",
          "a detached payload (repeatable, in the order of the components)"},
         {0, "counter", CLI_OPT_STRING, &counter_s, 0, "N",
@@ -137,8 +154,8 @@ int release_verify(int argc, char **argv)
     };
     const struct cli_spec spec = {
         .cmd = "release verify",
-        .usage = "medsec release verify BUNDLE --anchor FILE [--payload FILE]... [--counter N | "
-                 "--min-sequence N]\n           [--now TIME|none] [--json]",
+        .usage = "medsec release verify BUNDLE (--anchor FILE | --key PUB) [--payload FILE]...\n"
+                 "           [--counter N | --min-sequence N] [--now TIME|none] [--json]",
         .about =
             "Check a bundle as a device with this trust anchor would, with the device agent's "
             "own\n"
@@ -163,10 +180,13 @@ int release_verify(int argc, char **argv)
     struct medsec_release_verify_opts o;
     memset(&o, 0, sizeof o);
     uint64_t n = 0;
-    if (!anchor_path) {
-        ex = cli_usage_error("release verify", "--anchor FILE is required");
+    if (!anchor_path == !key_path) {
+        ex = cli_usage_error("release verify", "give the device's --anchor FILE, or one --key PUB");
         goto out_free;
     }
+    struct medsec_release_pub key;
+    if (key_path && (ex = load_key(key_path, &key)) != EXIT_OK_)
+        goto out_free;
     if (counter_s && min_s) {
         ex = cli_usage_error("release verify", "--counter and --min-sequence exclude each other");
         goto out_free;
@@ -185,8 +205,10 @@ int release_verify(int argc, char **argv)
         goto out_free;
     struct medsec_error err;
     size_t alen = 0;
-    medsec_err rc = medsec_file_read(anchor_path, ANCHOR_MAX, &anchor, &alen, &err);
+    medsec_err rc =
+        anchor_path ? medsec_file_read(anchor_path, ANCHOR_MAX, &anchor, &alen, &err) : MEDSEC_OK;
     struct medsec_release_verdict v;
+    o.key = key_path ? &key : NULL;
     if (!rc) {
         o.anchor = anchor;
         o.anchor_len = alen;
@@ -417,7 +439,8 @@ static void inspect_json(const char *path, const struct medsec_release_inspectio
     medsec_jsonw_object_end(w);
 }
 
-static void inspect_text(const char *path, const struct medsec_release_inspection *in)
+static void inspect_text(const char *path, const struct medsec_release_inspection *in,
+                         const char *trusted)
 {
     char h[129];
     printf("%s: SUIT envelope, %llu bytes\n", cli_esc(path), (unsigned long long)in->bundle_size);
@@ -495,19 +518,21 @@ static void inspect_text(const char *path, const struct medsec_release_inspectio
         printf("  payload %s: %llu bytes\n", cli_esc(in->payloads[i].name),
                (unsigned long long)in->payloads[i].size);
     if (in->auth_result == 0)
-        printf("  authentic for the anchor\n");
+        printf("  authentic for the %s\n", trusted);
     else if (in->auth_result != 1)
-        printf("  NOT authentic for the anchor: %s\n",
+        printf("  NOT authentic for the %s: %s\n", trusted,
                medsec_release_msa_strerror(in->auth_result));
 }
 
 int release_inspect(int argc, char **argv)
 {
-    const char *anchor_path = NULL, *now_s = NULL;
+    const char *anchor_path = NULL, *now_s = NULL, *key_path = NULL;
     int format = CLI_TEXT;
     const struct cli_option opts[] = {
         {0, "anchor", CLI_OPT_STRING, &anchor_path, 0, "FILE",
          "also check the signatures against this trust anchor"},
+        {0, "key", CLI_OPT_STRING, &key_path, 0, "PUB",
+         "or against this one public key (a medsec key file or PEM)"},
         {0, "now", CLI_OPT_STRING, &now_s, 0, "TIME",
          "the time certificates must be valid at (as for verify)"},
         {0, "json", CLI_OPT_FORMAT, &format, CLI_JSON, NULL, "print JSON"},
@@ -515,7 +540,8 @@ int release_inspect(int argc, char **argv)
     };
     const struct cli_spec spec = {
         .cmd = "release inspect",
-        .usage = "medsec release inspect BUNDLE [--anchor FILE] [--now TIME|none] [--json]",
+        .usage = "medsec release inspect BUNDLE [--anchor FILE | --key PUB] [--now TIME|none] "
+                 "[--json]",
         .about = "Show what a bundle holds, decoded by the device agent's decoder: the sequence\n"
                  "number, release metadata, components (ids, digests, sizes, URIs), the commands\n"
                  "of each sequence, signatures, certificates, revocation list and payload sizes.\n"
@@ -537,7 +563,13 @@ int release_inspect(int argc, char **argv)
         goto out_free;
     }
     uint64_t now = 0;
-    if ((ex = clock_of("release inspect", now_s, &now)) != EXIT_OK_)
+    struct medsec_release_pub key;
+    if (anchor_path && key_path) {
+        ex = cli_usage_error("release inspect", "--anchor and --key exclude each other");
+        goto out_free;
+    }
+    if ((ex = clock_of("release inspect", now_s, &now)) != EXIT_OK_ ||
+        (key_path && (ex = load_key(key_path, &key)) != EXIT_OK_))
         goto out_free;
     struct medsec_error err;
     size_t alen = 0;
@@ -547,7 +579,8 @@ int release_inspect(int argc, char **argv)
     if (!rc && !(in = medsec_calloc(1, sizeof *in)))
         rc = medsec_error_set(&err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     if (!rc)
-        rc = medsec_release_inspect(args[0], anchor, alen, anchor_path, now, in, &err);
+        rc = medsec_release_inspect(args[0], anchor, alen, anchor_path, key_path ? &key : NULL, now,
+                                    in, &err);
     if (rc) {
         ex = cli_fail(&err, rc);
         goto out_free;
@@ -569,7 +602,7 @@ int release_inspect(int argc, char **argv)
         ex = cli_output_json(&out, &w, &jb);
         medsec_buf_release(&jb);
     } else {
-        inspect_text(args[0], in);
+        inspect_text(args[0], in, key_path ? "key" : "anchor");
     }
     if (ex == EXIT_OK_ && in->auth_result != 1 && in->auth_result != 0)
         ex = EXIT_FINDINGS;

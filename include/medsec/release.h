@@ -194,6 +194,8 @@ struct medsec_release_verify_opts {
     const void *anchor; /* the trust anchor file's bytes */
     size_t anchor_len;
     const char *anchor_name;
+    /* instead of an anchor: trust this one key (k = 1, no vendor or class to check) */
+    const struct medsec_release_pub *key;
     const char *const *payloads; /* files of the detached payloads, in component order */
     size_t npayloads;
     bool check_sequence; /* the sequence number must be above @counter (a device's counter) */
@@ -277,12 +279,12 @@ struct medsec_release_inspection {
 };
 
 /* Decode the bundle @path (integrated payloads are skipped, not read) with the agent's decoder;
- * with @anchor (may be NULL) also authenticate it. MEDSEC_OK when the file could be read: the
- * decoding's verdicts are in @in. */
+ * with @anchor or @key (both may be NULL) also authenticate it. MEDSEC_OK when the file could be
+ * read: the decoding's verdicts are in @in. */
 medsec_err medsec_release_inspect(const char *path, const void *anchor, size_t anchor_len,
-                                  const char *anchor_name, uint64_t now,
-                                  struct medsec_release_inspection *in, struct medsec_error *err)
-    __attribute__((warn_unused_result));
+                                  const char *anchor_name, const struct medsec_release_pub *key,
+                                  uint64_t now, struct medsec_release_inspection *in,
+                                  struct medsec_error *err) __attribute__((warn_unused_result));
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@
 #include <openssl/evp.h>
 #include <openssl/obj_mac.h>
 #include <openssl/param_build.h>
+#include <openssl/pem.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -392,13 +393,64 @@ static medsec_err read_public(const struct fields *f, const char *name,
     return MEDSEC_OK;
 }
 
+/* A PEM SubjectPublicKeyInfo of a P-256 or Ed25519 key (another tool's public key, such as the SUIT
+ * examples' trust anchor), read with OpenSSL. */
+static medsec_err pem_public(const char *text, size_t len, const char *name,
+                             struct medsec_release_pub *pub, struct medsec_error *err)
+{
+    BIO *bio = BIO_new_mem_buf(text, (int)len);
+    EVP_PKEY *pk = bio ? PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL) : NULL;
+    unsigned char raw[66];
+    size_t n = 0;
+    medsec_err rc = MEDSEC_OK;
+    int alg = 0;
+    if (!pk)
+        rc = medsec_error_set(err, MEDSEC_EPARSE, name, 0, 0, "not a PEM public key");
+    else if (EVP_PKEY_is_a(pk, "ED25519"))
+        alg = MEDSEC_RELEASE_EDDSA;
+    else if (EVP_PKEY_is_a(pk, "EC")) {
+        char group[32] = "";
+        if (EVP_PKEY_get_utf8_string_param(pk, OSSL_PKEY_PARAM_GROUP_NAME, group, sizeof group,
+                                           NULL) &&
+            !strcmp(group, "prime256v1"))
+            alg = MEDSEC_RELEASE_ES256;
+    }
+    if (!rc && !alg)
+        rc = medsec_error_set(err, MEDSEC_EUNSUPPORTED, name, 0, 0,
+                              "the PEM key is neither P-256 nor Ed25519");
+    if (!rc && alg == MEDSEC_RELEASE_ES256 &&
+        !EVP_PKEY_set_utf8_string_param(pk, OSSL_PKEY_PARAM_EC_POINT_CONVERSION_FORMAT,
+                                        "uncompressed"))
+        rc = medsec_error_set(err, MEDSEC_EINTERNAL, name, 0, 0, "OpenSSL failed on the key");
+    if (!rc && !EVP_PKEY_get_octet_string_param(pk, OSSL_PKEY_PARAM_ENCODED_PUBLIC_KEY, raw,
+                                                sizeof raw, &n))
+        rc = medsec_error_set(err, MEDSEC_EINTERNAL, name, 0, 0, "OpenSSL failed on the key");
+    if (!rc)
+        rc = medsec_release_pub_init(pub, alg, raw, n, err);
+    EVP_PKEY_free(pk);
+    BIO_free(bio);
+    return rc;
+}
+
 medsec_err medsec_release_pub_read(const char *text, size_t len, const char *name,
                                    struct medsec_release_pub *pub, struct medsec_error *err)
 {
     struct fields f;
     medsec_err rc = start(err);
-    if (!rc)
-        rc = split(text, len, name, &f, err);
+    if (rc)
+        return rc;
+    if (len > MEDSEC_RELEASE_KEYFILE_MAX)
+        return medsec_error_set(err, MEDSEC_ETOOBIG, name, 0, 0, "a key file is at most %d bytes",
+                                MEDSEC_RELEASE_KEYFILE_MAX);
+    static const char pem[] = "-----BEGIN PUBLIC KEY-----";
+    for (size_t i = 0; i + sizeof pem - 1 <= len; i++)
+        if (!memcmp(text + i, pem, sizeof pem - 1))
+            return pem_public(text, len, name, pub, err);
+    if (len >= 10 && !memcmp(text, "-----BEGIN", 10))
+        return medsec_error_set(err, MEDSEC_EINVAL, name, 1, 1,
+                                "a PEM file without a public key (a private key? give the public "
+                                "one)");
+    rc = split(text, len, name, &f, err);
     if (rc)
         return rc;
     if (!f.v[F_MAGIC_PUB] && !f.v[F_MAGIC_SEC])

@@ -100,8 +100,16 @@ static void fill_plan(const struct msa_suit_plan *plan, struct medsec_release_ve
 }
 
 static medsec_err anchor_decode(const struct msa_port *port, const void *anchor, size_t len,
-                                const char *name, struct msa_trust *t, struct medsec_error *err)
+                                const char *name, const struct medsec_release_pub *key,
+                                struct msa_trust *t, struct medsec_error *err)
 {
+    if (key) {
+        msa_err e = msa_trust_single(port, t, key->alg, key->pub, key->pub_len);
+        if (e != MSA_OK)
+            return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "the key cannot be trusted: %s",
+                                    msa_strerror(e));
+        return MEDSEC_OK;
+    }
     msa_err e = msa_trust_decode(port, anchor, len, t);
     if (e != MSA_OK)
         return medsec_error_set(err, MEDSEC_EPARSE, name, 0, 0, "not a trust anchor: %s",
@@ -122,7 +130,8 @@ medsec_err medsec_release_verify(const char *path, const struct medsec_release_v
     memset(v, 0, sizeof *v);
     memset(&revoked, 0, sizeof revoked);
     port_init(&port, &clk);
-    medsec_err rc = anchor_decode(&port, o->anchor, o->anchor_len, o->anchor_name, &trust, err);
+    medsec_err rc =
+        anchor_decode(&port, o->anchor, o->anchor_len, o->anchor_name, o->key, &trust, err);
     if (rc)
         return rc;
     int fd = -1;
@@ -261,8 +270,9 @@ static void sig_info(const unsigned char *p, size_t n, struct medsec_release_sig
 }
 
 medsec_err medsec_release_inspect(const char *path, const void *anchor, size_t anchor_len,
-                                  const char *anchor_name, uint64_t now,
-                                  struct medsec_release_inspection *in, struct medsec_error *err)
+                                  const char *anchor_name, const struct medsec_release_pub *key,
+                                  uint64_t now, struct medsec_release_inspection *in,
+                                  struct medsec_error *err)
 {
     struct clock clk = {now};
     struct msa_port port;
@@ -350,12 +360,13 @@ medsec_err medsec_release_inspect(const char *path, const void *anchor, size_t a
             c.end = buf + got;
             continue;
         }
-        int64_t key;
+        int64_t label;
         const unsigned char *v;
         size_t vlen;
-        if ((e = msa_cbor_int(&c, &key)) != MSA_OK || (e = msa_cbor_item(&c, &v, &vlen)) != MSA_OK)
+        if ((e = msa_cbor_int(&c, &label)) != MSA_OK ||
+            (e = msa_cbor_item(&c, &v, &vlen)) != MSA_OK)
             break;
-        e = msa_suit_envelope_member(&env, key, NULL, 0, v, vlen);
+        e = msa_suit_envelope_member(&env, label, NULL, 0, v, vlen);
     }
     if (e == MSA_OK && !msa_cbor_done(&c) && file_off + (uint64_t)(c.p - buf) != size)
         e = MSA_E_CBOR; /* bytes after the envelope */
@@ -433,12 +444,12 @@ medsec_err medsec_release_inspect(const char *path, const void *anchor, size_t a
              k++)
             in->seqs[q].commands[in->seqs[q].ncommands++] = plan->commands[sq->first + k].code;
     }
-    if (anchor) {
+    if (anchor || key) {
         struct msa_trust trust;
         struct msa_revoked revoked;
         unsigned char scratch[MSA_SIG_STRUCTURE_MAX];
         memset(&revoked, 0, sizeof revoked);
-        if ((rc = anchor_decode(&port, anchor, anchor_len, anchor_name, &trust, err)))
+        if ((rc = anchor_decode(&port, anchor, anchor_len, anchor_name, key, &trust, err)))
             goto out_close;
         in->auth_result =
             msa_suit_authenticate(&port, &trust, &revoked, &env, scratch, sizeof scratch);

@@ -47,8 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     fclose(f);
     struct medsec_release_inspection *in = medsec_calloc(1, sizeof *in);
-    if (in &&
-        medsec_release_inspect(path, anchor, sizeof anchor, "anchor", 0, in, &err) == MEDSEC_OK) {
+    if (in && medsec_release_inspect(path, anchor, sizeof anchor, "anchor", NULL, 0, in, &err) ==
+                  MEDSEC_OK) {
         for (unsigned i = 0; i < in->npayloads; i++)
             if (in->payloads[i].offset > size ||
                 in->payloads[i].size > size - in->payloads[i].offset)

@@ -394,12 +394,15 @@ def judge_examples(folder, medsec=None):
             # where the shared sequence sets them plainly, the same ids, digest and size
             import json
             import subprocess
-            r = subprocess.run([medsec, "release", "inspect", "--json", path],
+            r = subprocess.run([medsec, "release", "inspect", "--json", "--key",
+                                os.path.join(folder, "key", "trust_anchor_secp256r1_pub.pem"), path],
                                capture_output=True, text=True)
             if r.returncode != 0:
                 fail(f"{os.path.basename(path)}: medsec release inspect: {r.stderr.strip()}")
                 continue
             got = json.loads(r.stdout)
+            if got.get("authenticated") is not True:
+                fail(f"{os.path.basename(path)}: inspect --key does not authenticate it")
             if got["sequence"] != m[2]:
                 fail(f"{os.path.basename(path)}: inspect reads sequence {got['sequence']}, not {m[2]}")
             c = got["components"][0] if got["components"] else {}
@@ -409,7 +412,7 @@ def judge_examples(folder, medsec=None):
             inspected += 1
     print(f"{n} ES256 example envelopes verify with the trust anchor's key")
     if medsec:
-        print(f"{inspected} of them read alike by medsec release inspect")
+        print(f"{inspected} of them authenticated with the key and read alike by medsec release inspect")
     if n != 19:
         fail(f"{n} ES256 examples, 19 expected")
 

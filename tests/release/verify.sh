@@ -155,6 +155,11 @@ kids=$(/usr/bin/python3 -c 'print(" ".join("--kid %032x" % (i + 1) for i in rang
 sign big.suit 9 --key "$tmp/root1.key" --revocation "$tmp/rev300" --members-max 65536
 expect 1 "exceeds a configured bound" "verify, as a device, refuses it too" "$tmp/big.suit" --anchor "$tmp/a1"
 
+# one trusted key instead of an anchor (no vendor or class to check)
+expect 0 "" "verify --key: the root's public key file" "$tmp/root.suit" --key "$tmp/root1.key.pub"
+expect 1 "signing key is not trusted" "verify --key: another key" "$tmp/root.suit" --key "$tmp/stranger.key.pub"
+expect 2 "" "--anchor and --key together: usage" "$tmp/root.suit" --key "$tmp/root1.key.pub" --anchor "$tmp/a1"
+
 # --json
 "$bin" release verify "$tmp/rel.suit" --anchor "$tmp/a1" --counter 5 --json >"$tmp/v.json" 2>/dev/null
 /usr/bin/python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); assert d["accepted"] and d["sequence"]==6 and d["sequence_checked"], d' \
