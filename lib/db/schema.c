@@ -297,8 +297,12 @@ medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsign
                      "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-" DB_CACHE_KIB_TEXT
                      "; PRAGMA temp_store=MEMORY",
                      err);
+    /* a new file gets 16 KiB pages (before WAL fixes the size; an existing file keeps its own):
+     * a first import of everything writes a quarter of the pages and b-tree splits, and runs in
+     * 0.8 of the time it takes with 4 KiB pages; lookups are as fast (bench/scan.sh) */
     if (!rc && !db->readonly)
-        rc = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err);
+        rc = db_exec(
+            db, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err);
     /* lookups touch scattered pages: map the file instead of copying pages through read() */
     if (!rc && db->readonly)
         rc = db_exec(db, "PRAGMA mmap_size=1073741824", err);
