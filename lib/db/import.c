@@ -106,7 +106,7 @@ static medsec_err insert_vuln(struct importer *im, sqlite3_int64 adv,
     BIND_TEXT(s, 8, v->cwes);
     BIND_TEXT(s, 9, v->refs);
     /* a first import stores the identity the name has alone: the merge at the end rewrites only
-     * the entries another name's set takes in (about one in seven of all shared advisories) */
+     * the entries another name's set takes in (15,183 of 158,747 in the shared advisories) */
     if (im->names) {
         sqlite3_int64 vuln = db_names_vuln(im->names, v->name ? v->name : "");
         if (!vuln) {
