@@ -141,6 +141,14 @@ msa_err msa_boot(struct msa_agent *a, unsigned *slot)
     return MSA_E_NO_IMAGE;
 }
 
+msa_err msa_running(struct msa_agent *a, unsigned slot)
+{
+    if (slot >= MSA_SLOTS)
+        return MSA_E_ARG;
+    a->booted = (uint8_t)slot;
+    return MSA_OK;
+}
+
 msa_err msa_confirm(struct msa_agent *a)
 {
     struct msa_state *st = &a->st;

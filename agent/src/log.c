@@ -232,7 +232,8 @@ msa_err msa_log_export(const struct msa_log *log, const struct msa_port *port, i
             goto out_wipe;
     }
     unsigned char *trl = out + HDR + (size_t)count * REC;
-    memcpy(trl, log->head, 32);
+    if ((rc = msa_sha256_buf(port, out, (size_t)(trl - out), trl)))
+        goto out_wipe;
     if (key && (rc = msa_hmac_sha256(port, key, 32, out, (size_t)(trl + 32 - out), trl + 32)))
         goto out_wipe;
     if (sig && port->sign(port->ctx, out, (size_t)(trl + 64 - out), trl + 64))
@@ -255,6 +256,7 @@ msa_err msa_log_verify(const struct msa_port *port, const unsigned char *exp, si
                        const unsigned char *key, const unsigned char *pub,
                        struct msa_log_report *rep)
 {
+    static const unsigned char zero[24];
     memset(rep, 0, sizeof *rep);
     if (n < HDR + TRL || memcmp(exp, EXPORT_MAGIC, 8))
         return bad(rep, 0, "not a security log export (no header)", MSA_E_LOG);
@@ -272,6 +274,8 @@ msa_err msa_log_verify(const struct msa_port *port, const unsigned char *exp, si
                    "the export's size does not match its record count (records removed "
                    "or added)",
                    MSA_E_LOG);
+    if ((flags & ~(uint32_t)(EXPORT_F_HMAC | EXPORT_F_SIG)) || msa_ct_diff(exp + 40, zero, 24))
+        return bad(rep, 0, "the header has unknown flags or nonzero reserved bytes", MSA_E_LOG);
     if (count ? (first == 0 || last - first + 1 != count || dropped != (uint64_t)first - 1)
               : (first || last || dropped))
         return bad(rep, 0, "the header's sequence numbers and counts disagree", MSA_E_LOG);
@@ -299,8 +303,12 @@ msa_err msa_log_verify(const struct msa_port *port, const unsigned char *exp, si
             return rc;
     }
     const unsigned char *trl = exp + HDR + (size_t)count * REC;
-    if (msa_ct_diff(prev, trl, 32))
-        return bad(rep, count, "the last record is not the one the export ends with (truncated)",
+    if ((rc = msa_sha256_buf(port, exp, (size_t)(trl - exp), d)))
+        return rc;
+    if (msa_ct_diff(d, trl, 32))
+        return bad(rep, 0,
+                   "the export's digest does not match its header and records (changed "
+                   "or truncated)",
                    MSA_E_LOG);
     rep->sealed = (flags & (EXPORT_F_HMAC | EXPORT_F_SIG)) != 0;
     if (key) {

@@ -87,6 +87,10 @@ msa_err msa_agent_init(struct msa_agent *a, const struct msa_port *port);
  * *@slot gets the slot. MSA_E_NO_IMAGE when no slot qualifies. */
 msa_err msa_boot(struct msa_agent *a, unsigned *slot);
 
+/* An application that runs apart from the boot decision (after a reset, in another program)
+ * tells the agent the slot it runs from before msa_confirm. MSA_E_ARG for a slot that is not. */
+msa_err msa_running(struct msa_agent *a, unsigned slot);
+
 /* The running trial image (the one msa_boot chose) confirms itself: it becomes the confirmed
  * image, then the monotonic counter advances to its security version. MSA_E_STATE when the
  * running image is not on trial. */
