@@ -95,10 +95,12 @@ msa_err msa_boot(struct msa_agent *a, unsigned *slot)
     }
     if (st->trial < MSA_SLOTS) {
         unsigned t = st->trial;
-        rc = st->trial_boots < MSA_TRIAL_BOOTS ? runnable(a, t, ctr) : MSA_E_CONDITION;
+        /* MSA_OK as the reason of a rollback: the boots were used up */
+        rc = st->trial_boots < MSA_TRIAL_BOOTS ? runnable(a, t, ctr) : MSA_OK;
+        int run = st->trial_boots < MSA_TRIAL_BOOTS && !rc;
         if (rc == MSA_E_PORT)
             return rc;
-        if (!rc) {
+        if (run) {
             /* count the boot before the image runs: a trial image that hangs or resets uses
              * up its boots */
             st->trial_boots++;

@@ -380,7 +380,9 @@ static int cmd_log(int argc, char **argv)
                 strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%SZ", &tm);
             printf("%6" PRIu32 "  %s  %-13s  value %-6" PRIu64 "  %s\n", r.seq, when,
                    msa_log_event_name(r.event), r.value,
-                   r.code ? msa_strerror((msa_err)r.code) : "ok");
+                   r.code                       ? msa_strerror((msa_err)r.code)
+                   : r.event == MSA_EV_ROLLBACK ? "its trial boots were used up, unconfirmed"
+                                                : "ok");
         }
     }
     free(exp);

@@ -8,6 +8,7 @@
 #include "msa/log.h"
 #include "msa/msa.h"
 #include "msa/port.h"
+#include "msa/stream.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -114,6 +115,35 @@ msa_err msa_security_version(const struct msa_agent *a, uint64_t *v);
 
 /* Check slot @slot's bytes against the digest the state holds (MSA_E_IMAGE_DIGEST if not). */
 msa_err msa_slot_verify(const struct msa_agent *a, unsigned slot);
+
+/* Updating from a bundle (update.c): reads the next bytes of a bundle, up to @cap into @buf;
+ * *@got = 0 at its end. Nonzero when reading fails. */
+typedef int (*msa_read_fn)(void *arg, void *buf, size_t cap, size_t *got);
+
+/* The work area of one update, the caller's (static or on a big enough stack): the verifier and
+ * the buffer of the envelope's members. */
+struct msa_update {
+    struct msa_stream stream;
+    unsigned char buf[MSA_MANIFEST_MAX];
+    struct msa_agent *agent;
+    msa_err install_rc;
+    uint8_t begun, read_failed;
+    unsigned char bundle[32]; /* SHA-256 of the manifest: the journal's bundle id */
+};
+
+/* Update from a bundle (a SUIT envelope, docs/suit.md) read through @read: the streaming verifier
+ * authenticates it with @trust (and the revocation list @rev, may be NULL; a newer list in the
+ * bundle replaces it and its number is kept in the state) and checks vendor, class and that its
+ * sequence number is above the security version, all before a byte is written; component 0's
+ * payload (integrated, or detached and read through @payload) then streams into the inactive
+ * slot while it is hashed; at the end its digest and size are checked and the slot read back: the
+ * image becomes the trial image (msa_boot runs it next). The same bundle after a power cut
+ * resumes the install. Errors: the verifier's (MSA_E_SIGNATURE, MSA_E_ROLLBACK, MSA_E_IMAGE_DIGEST
+ * ...; docs/suit.md), MSA_E_STATE when a trial image waits for confirmation, MSA_E_PORT when
+ * reading or the device fails (the journal stays for a resume). Every outcome is logged. */
+msa_err msa_update(struct msa_agent *a, struct msa_update *u, const struct msa_trust *trust,
+                   struct msa_revoked *rev, msa_read_fn read, void *arg, msa_read_fn payload,
+                   void *parg);
 
 /* Decommissioning (decom.c): log the event, erase patient data (port->data_erase) and the data
  * and log keys, write a signed record into @out (@cap >= MSA_DECOM_BYTES), then erase the

@@ -30,7 +30,8 @@ enum msa_log_event {
     MSA_EV_CONFIG = 5,        /* a configuration change: value, detail as the caller chooses */
     MSA_EV_TAMPER = 6,        /* tamper: code = what was found (e.g. MSA_E_IMAGE_DIGEST) */
     MSA_EV_DECOMMISSION = 7,  /* the device is being decommissioned */
-    MSA_EV_ROLLBACK = 8,      /* a trial image did not confirm itself: value = its sequence */
+    MSA_EV_ROLLBACK = 8,      /* a trial image was dropped: value = its sequence, code = why (0: its
+                                 boots were used up, unconfirmed) */
     MSA_EV_CONFIRM = 9        /* a trial image confirmed itself: value = its sequence */
 };
 
