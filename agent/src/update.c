@@ -111,11 +111,14 @@ msa_err msa_update(struct msa_agent *a, struct msa_update *u, const struct msa_t
         return rc;
     }
     if (u->begun && a->inst_open) {
-        /* a failed read or write keeps the journal: the same bundle resumes; a bundle that
-         * proved bad does not */
-        if (rc == MSA_E_PORT)
+        /* a failed read or write, or a bundle cut short, keeps the journal: the same bundle
+         * resumes (the whole image is checked at its end anyway); a bundle that proved bad
+         * does not */
+        if (rc == MSA_E_PORT || rc == MSA_E_TRUNCATED) {
             a->inst_open = 0;
-        else
+            (void)msa_log_append(&a->log, a->port, MSA_EV_UPDATE_RESULT, rc, a->st.j_seq,
+                                 a->st.j_bundle);
+        } else
             (void)msa_install_abort(a, rc);
     } else if (!u->begun && rc != MSA_E_PORT && rc != MSA_E_STATE &&
                !(rc == MSA_E_ROLLBACK && u->install_rc)) {

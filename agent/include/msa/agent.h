@@ -140,7 +140,8 @@ struct msa_update {
  * image becomes the trial image (msa_boot runs it next). The same bundle after a power cut
  * resumes the install. Errors: the verifier's (MSA_E_SIGNATURE, MSA_E_ROLLBACK, MSA_E_IMAGE_DIGEST
  * ...; docs/suit.md), MSA_E_STATE when a trial image waits for confirmation, MSA_E_PORT when
- * reading or the device fails (the journal stays for a resume). Every outcome is logged. */
+ * reading or the device fails and MSA_E_TRUNCATED when the bundle ends early (then the journal
+ * stays, and the same bundle resumes). Every outcome is logged. */
 msa_err msa_update(struct msa_agent *a, struct msa_update *u, const struct msa_trust *trust,
                    struct msa_revoked *rev, msa_read_fn read, void *arg, msa_read_fn payload,
                    void *parg);
