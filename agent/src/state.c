@@ -9,6 +9,9 @@
 #define STATE_VERSION 1u
 #define STATE_BODY (MSA_STATE_USED - 32) /* bytes the digest covers */
 
+/* msa_config.h's MSA_STATE_BYTES must hold a copy (C99: a negative array size stops the build) */
+typedef char msa_state_fits[MSA_STATE_BYTES >= MSA_STATE_USED ? 1 : -1];
+
 msa_err msa_state_encode(const struct msa_port *port, const struct msa_state *st,
                          unsigned char out[MSA_STATE_BYTES])
 {
