@@ -23,9 +23,11 @@ static int sink(void *arg, unsigned component, uint64_t offset, const unsigned c
             rc = MSA_E_STRUCTURE;
         else if (c->size > UINT32_MAX)
             rc = MSA_E_IMAGE_SIZE;
-        else if (!(rc = msa_sha256_buf(a->port, m->ptr, m->len, u->bundle)))
+        else if (!(rc = msa_sha256_buf(a->port, m->ptr, m->len, u->bundle))) {
             rc = msa_install_begin(a, u->bundle, p->sequence, (uint32_t)c->size, c->digest.ptr,
                                    NULL);
+            u->begin_refused = rc != MSA_OK; /* it logged why */
+        }
         u->begun = rc == MSA_OK;
     }
     if (!rc)
@@ -84,6 +86,7 @@ msa_err msa_update(struct msa_agent *a, struct msa_update *u, const struct msa_t
     u->install_rc = MSA_OK;
     u->begun = 0;
     u->read_failed = 0;
+    u->begin_refused = 0;
     rc = msa_stream_init(&u->stream, &cfg, u->buf, sizeof u->buf);
     if (!rc)
         rc = pump(u, read, arg, 0);
@@ -120,8 +123,7 @@ msa_err msa_update(struct msa_agent *a, struct msa_update *u, const struct msa_t
                                  a->st.j_bundle);
         } else
             (void)msa_install_abort(a, rc);
-    } else if (!u->begun && rc != MSA_E_PORT && rc != MSA_E_STATE &&
-               !(rc == MSA_E_ROLLBACK && u->install_rc)) {
+    } else if (!u->begun && rc != MSA_E_PORT && rc != MSA_E_STATE && !u->begin_refused) {
         /* refused before the installer saw it (msa_install_begin logs its own refusals): the
          * sequence number and manifest digest when the bundle got as far as authenticated */
         const struct msa_suit_plan *p = msa_stream_plan(&u->stream);

@@ -127,7 +127,7 @@ struct msa_update {
     unsigned char buf[MSA_MANIFEST_MAX];
     struct msa_agent *agent;
     msa_err install_rc;
-    uint8_t begun, read_failed;
+    uint8_t begun, read_failed, begin_refused;
     unsigned char bundle[32]; /* SHA-256 of the manifest: the journal's bundle id */
 };
 
