@@ -110,6 +110,14 @@ hexkey = os.path.join(TMP, "log.key.hex")
 write(hexkey, (open(key, "rb").read().hex() + "\n").encode())
 rc, out, err = verify(exp, "--key", hexkey)
 check(rc == 0, "a key as 64 hex digits")
+write(os.path.join(TMP, "short.key"), b"0123456789abcdef")
+rc, out, err = verify(exp, "--key", os.path.join(TMP, "short.key"))
+check(rc == 2 and "short.key" in err and "not a key" in err, "a malformed key file: " + err.strip())
+rc, out, err = verify(os.path.join(TMP, "missing.log"), "--key", key)
+check(rc == 2 and "missing.log" in err, "a missing export: " + err.strip())
+write(os.path.join(TMP, "empty.log"), b"")
+rc, out, err = verify(os.path.join(TMP, "empty.log"))
+check(rc == 2 and "not a security log export" in err, "an empty file: " + err.strip())
 
 header, recs = data[:HDR], [data[HDR + i * REC:HDR + (i + 1) * REC] for i in range(n)]
 trailer = data[HDR + n * REC:]
