@@ -146,7 +146,10 @@ int agent_install(int argc, char **argv)
     }
     rc = msa_update(&a, &u, &trust, &rev, file_read, bf, pf ? file_read : NULL, pf);
     if (rc) {
-        fprintf(stderr, PROG ": %s: %s refused: %s%s\n", dir, bundle, msa_strerror(rc), hint(rc));
+        fprintf(stderr, PROG ": %s: %s refused: %s%s\n", dir, bundle, msa_strerror(rc),
+                rc == MSA_E_STRUCTURE && !payload && msa_stream_authenticated(&u.stream)
+                    ? " (its image may be detached: give it with --payload FILE)"
+                    : hint(rc));
         ex = 1;
         goto out_close;
     }
