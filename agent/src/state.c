@@ -8,6 +8,7 @@
 #define STATE_MAGIC "MSAS"
 #define STATE_VERSION 1u
 #define STATE_BODY (MSA_STATE_USED - 32) /* bytes the digest covers */
+#define STATE_KIDS 212                   /* the revoked key ids */
 
 /* msa_config.h's MSA_STATE_BYTES must hold a copy (C99: a negative array size stops the build) */
 typedef char msa_state_fits[MSA_STATE_BYTES >= MSA_STATE_USED ? 1 : -1];
@@ -30,7 +31,7 @@ msa_err msa_state_encode(const struct msa_port *port, const struct msa_state *st
     out[109] = st->trial;
     out[110] = st->trial_boots;
     out[111] = st->decommissioned;
-    msa_put64(out + 112, st->revocation);
+    msa_put64(out + 112, st->revoked.number);
     out[120] = st->j_active ? 1 : 0;
     out[121] = st->j_slot;
     msa_put32(out + 124, st->j_done);
@@ -38,6 +39,9 @@ msa_err msa_state_encode(const struct msa_port *port, const struct msa_state *st
     msa_put64(out + 136, st->j_seq);
     memcpy(out + 144, st->j_bundle, 32);
     memcpy(out + 176, st->j_digest, 32);
+    msa_put32(out + 208, st->revoked.n);
+    for (unsigned i = 0; i < st->revoked.n && i < MSA_REVOKED_MAX; i++)
+        memcpy(out + STATE_KIDS + MSA_KID_BYTES * i, st->revoked.kid[i], MSA_KID_BYTES);
     return msa_sha256_buf(port, out, STATE_BODY, out + STATE_BODY);
 }
 
@@ -70,7 +74,12 @@ msa_err msa_state_decode(const struct msa_port *port, const unsigned char in[MSA
     st->trial = in[109];
     st->trial_boots = in[110];
     st->decommissioned = in[111];
-    st->revocation = msa_get64(in + 112);
+    st->revoked.number = msa_get64(in + 112);
+    st->revoked.n = msa_get32(in + 208);
+    if (st->revoked.n > MSA_REVOKED_MAX)
+        return MSA_E_STRUCTURE;
+    for (unsigned i = 0; i < st->revoked.n; i++)
+        memcpy(st->revoked.kid[i], in + STATE_KIDS + MSA_KID_BYTES * i, MSA_KID_BYTES);
     st->j_active = in[120] ? 1 : 0;
     st->j_slot = in[121];
     st->j_done = msa_get32(in + 124);
