@@ -95,24 +95,31 @@ msa_err msa_state_decode(const struct msa_port *port, const unsigned char in[MSA
 
 msa_err msa_state_load(const struct msa_port *port, struct msa_state *st)
 {
+    /* decode straight into @st (no second struct on the stack): the older good copy first,
+     * then the newer one over it */
     unsigned char buf[MSA_STATE_BYTES];
-    struct msa_state cand;
-    int found = 0;
+    uint32_t gen[2];
+    int good[2];
     for (unsigned c = 0; c < 2; c++) {
         memset(buf, 0, sizeof buf);
         if (port->state_read(port->ctx, c, buf, MSA_STATE_USED))
             return MSA_E_PORT;
-        msa_err rc = msa_state_decode(port, buf, &cand);
+        msa_err rc = msa_state_decode(port, buf, st);
         if (rc == MSA_E_PORT)
             return rc;
-        if (rc)
-            continue;
-        /* generations differ by one between the copies; compare modulo 2^32 */
-        if (!found || (int32_t)(cand.gen - st->gen) > 0)
-            *st = cand;
-        found = 1;
+        good[c] = rc == MSA_OK;
+        gen[c] = msa_get32(buf + 8);
     }
-    return found ? MSA_OK : MSA_E_NO_IMAGE;
+    if (!good[0] && !good[1])
+        return MSA_E_NO_IMAGE;
+    /* generations differ by one between the copies; compare modulo 2^32 */
+    unsigned best = !good[0] || (good[1] && (int32_t)(gen[1] - gen[0]) > 0) ? 1 : 0;
+    if (best == 1 && good[1])
+        return MSA_OK; /* copy 1 was decoded last */
+    memset(buf, 0, sizeof buf);
+    if (port->state_read(port->ctx, best, buf, MSA_STATE_USED))
+        return MSA_E_PORT;
+    return msa_state_decode(port, buf, st);
 }
 
 msa_err msa_state_store(const struct msa_port *port, struct msa_state *st)
