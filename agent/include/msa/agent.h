@@ -148,10 +148,12 @@ msa_err msa_update(struct msa_agent *a, struct msa_update *u, const struct msa_t
                    struct msa_revoked *rev, msa_read_fn read, void *arg, msa_read_fn payload,
                    void *parg);
 
-/* Decommissioning (decom.c): log the event, erase patient data (port->data_erase) and the data
- * and log keys, write a signed record into @out (@cap >= MSA_DECOM_BYTES), then erase the
- * device key. @device_id: 16 bytes naming the device (a serial number, zeros when none). The
- * device refuses updates and boots afterwards (MSA_E_STATE). */
+/* Decommissioning (decom.c): mark the state decommissioned (the device refuses boots and
+ * updates from then on: MSA_E_STATE), log the event, erase patient data (port->data_erase) and the
+ * data and log keys, write a signed record into @out (@cap >= MSA_DECOM_BYTES), then erase the
+ * device key. @device_id: 16 bytes naming the device (a serial number, zeros when none). After a
+ * power cut the call may be repeated: it redoes the erasures and signs a record as long as the
+ * device key is still there (MSA_E_STATE once it is gone). */
 #define MSA_DECOM_BYTES 148
 #define MSA_DECOM_SIGNED 84 /* bytes the signature covers */
 /* What the record says was erased. */
