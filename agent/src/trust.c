@@ -128,7 +128,7 @@ msa_err msa_trust_decode(const struct msa_port *port, const void *buf, size_t n,
     struct msa_cbor c;
     size_t pairs, i;
     uint64_t k = 0;
-    int have_roots = 0;
+    int have_roots = 0, have_k = 0;
     msa_err e;
 
     t->k = 0;
@@ -142,8 +142,9 @@ msa_err msa_trust_decode(const struct msa_port *port, const void *buf, size_t n,
         int64_t key;
         if ((e = msa_cbor_int(&c, &key)) != MSA_OK)
             return e;
-        if (key == 1) {
+        if (key == 1 && !have_k) {
             e = msa_cbor_uint(&c, &k);
+            have_k = 1;
         } else if (key == 2 && !have_roots) {
             size_t nr, j;
             have_roots = 1;
@@ -152,8 +153,12 @@ msa_err msa_trust_decode(const struct msa_port *port, const void *buf, size_t n,
             if (nr > MSA_ROOTS_MAX)
                 return MSA_E_LIMIT;
             for (j = 0; j < nr; j++) {
+                size_t q;
                 if ((e = root_entry(port, &c, &t->roots[j])) != MSA_OK)
                     return e;
+                for (q = 0; q < j; q++)
+                    if (bytes_eq(t->roots[q].kid, t->roots[j].kid, MSA_KID_BYTES))
+                        return MSA_E_BAD_KEY; /* one key twice would count twice toward k */
                 t->n = (unsigned)j + 1;
             }
         } else if (key == 3 && !t->has_vendor) {
@@ -370,7 +375,7 @@ msa_err msa_trust_check(const struct msa_port *port, const struct msa_trust *t,
     msa_err first = MSA_OK;
 
     for (i = 0; i < nsig; i++) {
-        unsigned root;
+        unsigned root = 0;
         msa_err e = signer_root(port, t, rev, &sigs[i], payload, payload_len, certs, cert_lens,
                                 ncerts, purpose, scratch, cap, &root);
         if (e == MSA_OK) {
