@@ -62,5 +62,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     o.anchor_name = "anchor";
     if (medsec_release_verify(path, &o, &v, &err) == MEDSEC_OK && v.result == 0)
         abort(); /* a forged signature would be needed */
+    unlink(path);
     return 0;
 }
