@@ -29,30 +29,38 @@ static medsec_err oom(struct medsec_error *err)
 static medsec_err pump(int fd, const char *path, EVP_MD_CTX *md, int out, const char *outpath,
                        uint64_t *size, struct medsec_error *err)
 {
-    static unsigned char buf[CHUNK];
+    unsigned char *buf = medsec_malloc(CHUNK);
+    medsec_err rc =
+        buf ? MEDSEC_OK : medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
     *size = 0;
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof buf);
+    while (!rc) {
+        ssize_t n = read(fd, buf, CHUNK);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0)
-            return medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "cannot read: %s",
-                                    strerror(errno));
+        if (n < 0) {
+            rc = medsec_error_set(err, MEDSEC_EIO, path, 0, 0, "cannot read: %s", strerror(errno));
+            break;
+        }
         if (n == 0)
-            return MEDSEC_OK;
-        if (!EVP_DigestUpdate(md, buf, (size_t)n))
-            return medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0, "SHA-256 failed");
-        for (ssize_t done = 0; out >= 0 && done < n;) {
+            break;
+        if (!EVP_DigestUpdate(md, buf, (size_t)n)) {
+            rc = medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0, "SHA-256 failed");
+            break;
+        }
+        for (ssize_t done = 0; out >= 0 && done < n && !rc;) {
             ssize_t w = write(out, buf + done, (size_t)(n - done));
             if (w < 0 && errno == EINTR)
                 continue;
             if (w <= 0)
-                return medsec_error_set(err, MEDSEC_EIO, outpath, 0, 0, "cannot write: %s",
-                                        strerror(errno));
-            done += w;
+                rc = medsec_error_set(err, MEDSEC_EIO, outpath, 0, 0, "cannot write: %s",
+                                      strerror(errno));
+            else
+                done += w;
         }
         *size += (uint64_t)n;
     }
+    medsec_free(buf);
+    return rc;
 }
 
 /* SHA-256 of the file @path (copied to @out when >= 0). */
