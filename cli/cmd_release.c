@@ -977,6 +977,7 @@ static const char release_usage[] =
     "       medsec release sign DIR --image FILE --sequence N --key KEY... -o BUNDLE\n"
     "       medsec release verify BUNDLE --anchor FILE [--payload FILE]... [--counter N]\n"
     "       medsec release inspect BUNDLE [--anchor FILE] [--json]\n"
+    "       medsec release decommission-verify RECORD --device-pub P (docs/log.md)\n"
     "\n"
     "Signed software updates as IETF SUIT envelopes (docs/release.md): keys encrypted at rest,\n"
     "root certificates for release keys, revocation lists, the device's trust anchor (k of n\n"
@@ -1000,8 +1001,11 @@ int cmd_release(int argc, char **argv)
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         if (!strcmp(argv[1], subs[i].name))
             return subs[i].fn(argc - 1, argv + 1);
+    /* the device's signed decommission record, checked as `medsec log decommission-verify` does */
+    if (!strcmp(argv[1], "decommission-verify"))
+        return cmd_decommission_verify("release decommission-verify", argc - 1, argv + 1);
     return cli_usage_error("release",
                            "unknown subcommand '%.40s' (keygen, certify, revoke, "
-                           "anchor, sign, verify, inspect)",
+                           "anchor, sign, verify, inspect, decommission-verify)",
                            argv[1]);
 }
