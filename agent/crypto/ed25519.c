@@ -1,0 +1,466 @@
+/* ed25519.c: Ed25519 signature verification (RFC 8032, 5.1), portable C99, no heap. Field
+ * arithmetic modulo p = 2^255 - 19 on 16 limbs of 16 bits with 64-bit products; points in
+ * extended coordinates (X, Y, Z, T) with the unified addition and doubling formulas of 5.1.4;
+ * [S]B - [k]A by one joint double-and-add. Verification works on public values only, so its time
+ * may depend on them. */
+#include <string.h>
+
+#include "msa_crypto.h"
+
+/* A field element: value = sum v[i] * 2^(16 i), limbs never negative and below 2^17 between
+ * operations (each operation ends with a carry), so that 64-bit sums of products never overflow. */
+typedef struct {
+    uint32_t v[16];
+} fe;
+
+/* A point in extended coordinates: x = X/Z, y = Y/Z, x*y = T/Z. */
+typedef struct {
+    fe X, Y, Z, T;
+} ge;
+
+/* p in 16-bit limbs, and 8p with every limb above 2^17 so that a + 8p - b never goes negative */
+static const uint32_t p_limbs[16] = {0xffed, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff,
+                                     0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff,
+                                     0xffff, 0xffff, 0xffff, 0x7fff};
+
+/* constants as 32-byte little-endian integers (computed from RFC 8032 5.1's definitions) */
+static const unsigned char d2_bytes[32] = {/* 2 * d, d = -121665 / 121666 mod p */
+                                           0x59, 0xf1, 0xb2, 0x26, 0x94, 0x9b, 0xd6, 0xeb,
+                                           0x56, 0xb1, 0x83, 0x82, 0x9a, 0x14, 0xe0, 0x00,
+                                           0x30, 0xd1, 0xf3, 0xee, 0xf2, 0x80, 0x8e, 0x19,
+                                           0xe7, 0xfc, 0xdf, 0x56, 0xdc, 0xd9, 0x06, 0x24};
+static const unsigned char d_bytes[32] = {
+    0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
+    0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
+static const unsigned char sqrtm1_bytes[32] = {/* 2^((p-1)/4), a square root of -1 */
+                                               0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4,
+                                               0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
+                                               0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b,
+                                               0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b};
+static const unsigned char bx_bytes[32] = {/* the base point B: x even, y = 4/5 */
+                                           0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9,
+                                           0xb2, 0xa7, 0x25, 0x95, 0x60, 0xc7, 0x2c, 0x69,
+                                           0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2, 0xa4, 0xc0,
+                                           0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21};
+static const unsigned char by_bytes[32] = {
+    0x58, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66,
+    0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66, 0x66};
+static const unsigned char bt_bytes[32] = {/* x * y of B */
+                                           0xa3, 0xdd, 0xb7, 0xa5, 0xb3, 0x8a, 0xde, 0x6d,
+                                           0xf5, 0x52, 0x51, 0x77, 0x80, 0x9f, 0xf0, 0x20,
+                                           0x7d, 0xe3, 0xab, 0x64, 0x8e, 0x4e, 0xea, 0x66,
+                                           0x65, 0x76, 0x8b, 0xd7, 0x0f, 0x5f, 0x87, 0x67};
+/* the group order L = 2^252 + 27742317777372353535851937790883648493 */
+static const unsigned char l_bytes[32] = {
+    0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x58, 0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
+    0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x10};
+/* exponents p - 2 (inversion) and (p - 5) / 8 (square roots, 5.1.3) */
+static const unsigned char pm2_bytes[32] = {
+    0xeb, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x7f};
+static const unsigned char pm5d8_bytes[32] = {
+    0xfd, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+    0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x0f};
+
+/* ---- the field ---- */
+
+/* @t (limbs below 2^45) into @o: two passes move each limb's excess up; what leaves the top limb
+ * is worth 2^256 = 38 (mod p) and goes back into limb 0. */
+static void fe_carry(fe *o, uint64_t t[16])
+{
+    int pass, i;
+    for (pass = 0; pass < 2; pass++) {
+        for (i = 0; i < 16; i++) {
+            uint64_t c = t[i] >> 16;
+            t[i] &= 0xffff;
+            if (i < 15)
+                t[i + 1] += c;
+            else
+                t[0] += 38 * c;
+        }
+    }
+    for (i = 0; i < 16; i++)
+        o->v[i] = (uint32_t)t[i];
+}
+
+static void fe_from_bytes(fe *o, const unsigned char b[32])
+{
+    int i;
+    for (i = 0; i < 16; i++)
+        o->v[i] = (uint32_t)b[2 * i] | (uint32_t)b[2 * i + 1] << 8;
+    o->v[15] &= 0x7fff;
+}
+
+static void fe_set_small(fe *o, uint32_t n)
+{
+    memset(o, 0, sizeof *o);
+    o->v[0] = n;
+}
+
+/* the canonical encoding: the value reduced below p, 32 bytes little-endian */
+static void fe_to_bytes(unsigned char out[32], const fe *a)
+{
+    uint64_t t[16];
+    int i, k;
+
+    for (i = 0; i < 16; i++)
+        t[i] = a->v[i];
+    /* two passes leave limb 0 below 2^16 + 38; a third leaves every limb below 2^16 */
+    for (k = 0; k < 3; k++) {
+        for (i = 0; i < 16; i++) {
+            uint64_t c = t[i] >> 16;
+            t[i] &= 0xffff;
+            if (i < 15)
+                t[i + 1] += c;
+            else
+                t[0] += 38 * c;
+        }
+    }
+    /* now the value is below 2^256 < 3p: subtract p while that does not go below zero */
+    for (k = 0; k < 2; k++) {
+        uint64_t m[16], borrow = 0;
+        for (i = 0; i < 16; i++) {
+            uint64_t x = t[i] - p_limbs[i] - borrow;
+            borrow = x >> 63;
+            m[i] = x & 0xffff;
+        }
+        if (!borrow)
+            memcpy(t, m, sizeof t);
+    }
+    for (i = 0; i < 16; i++) {
+        out[2 * i] = (unsigned char)t[i];
+        out[2 * i + 1] = (unsigned char)(t[i] >> 8);
+    }
+}
+
+static void fe_add(fe *o, const fe *a, const fe *b)
+{
+    uint64_t t[16];
+    int i;
+    for (i = 0; i < 16; i++)
+        t[i] = (uint64_t)a->v[i] + b->v[i];
+    fe_carry(o, t);
+}
+
+/* a - b as a + 8p - b, limb by limb: 8p's limbs (at least 2^18 - 8) exceed any of b's */
+static void fe_sub(fe *o, const fe *a, const fe *b)
+{
+    uint64_t t[16];
+    int i;
+    for (i = 0; i < 16; i++)
+        t[i] = (uint64_t)a->v[i] + 8 * (uint64_t)p_limbs[i] - b->v[i];
+    fe_carry(o, t);
+}
+
+static void fe_neg(fe *o, const fe *a)
+{
+    fe zero;
+    fe_set_small(&zero, 0);
+    fe_sub(o, &zero, a);
+}
+
+static void fe_mul(fe *o, const fe *a, const fe *b)
+{
+    uint64_t t[31];
+    int i, j;
+
+    memset(t, 0, sizeof t);
+    for (i = 0; i < 16; i++)
+        for (j = 0; j < 16; j++)
+            t[i + j] += (uint64_t)a->v[i] * b->v[j];
+    /* limb 16 + i is worth 2^256 * 2^(16 i) = 38 * 2^(16 i) (mod p) */
+    for (i = 0; i < 15; i++)
+        t[i] += 38 * t[i + 16];
+    fe_carry(o, t);
+}
+
+/* a^2: each cross product once, doubled */
+static void fe_sq(fe *o, const fe *a)
+{
+    uint64_t t[31];
+    int i, j;
+
+    memset(t, 0, sizeof t);
+    for (i = 0; i < 16; i++) {
+        uint64_t ai = a->v[i], ai2 = 2 * ai;
+        t[2 * i] += ai * ai;
+        for (j = i + 1; j < 16; j++)
+            t[i + j] += ai2 * a->v[j];
+    }
+    for (i = 0; i < 15; i++)
+        t[i] += 38 * t[i + 16];
+    fe_carry(o, t);
+}
+
+/* a^e for the 255-bit exponent @e (little-endian), square and multiply from the top bit */
+static void fe_pow(fe *o, const fe *a, const unsigned char e[32])
+{
+    fe r;
+    int bit;
+    fe_set_small(&r, 1);
+    for (bit = 254; bit >= 0; bit--) {
+        fe_sq(&r, &r);
+        if ((e[bit >> 3] >> (bit & 7)) & 1)
+            fe_mul(&r, &r, a);
+    }
+    *o = r;
+}
+
+static int fe_equal(const fe *a, const fe *b)
+{
+    unsigned char x[32], y[32];
+    fe_to_bytes(x, a);
+    fe_to_bytes(y, b);
+    return memcmp(x, y, 32) == 0;
+}
+
+static int fe_is_zero(const fe *a)
+{
+    fe zero;
+    fe_set_small(&zero, 0);
+    return fe_equal(a, &zero);
+}
+
+static int fe_is_odd(const fe *a)
+{
+    unsigned char x[32];
+    fe_to_bytes(x, a);
+    return x[0] & 1;
+}
+
+/* ---- the curve ---- */
+
+static void ge_identity(ge *r)
+{
+    fe_set_small(&r->X, 0);
+    fe_set_small(&r->Y, 1);
+    fe_set_small(&r->Z, 1);
+    fe_set_small(&r->T, 0);
+}
+
+static void ge_base(ge *r)
+{
+    fe_from_bytes(&r->X, bx_bytes);
+    fe_from_bytes(&r->Y, by_bytes);
+    fe_set_small(&r->Z, 1);
+    fe_from_bytes(&r->T, bt_bytes);
+}
+
+/* r = p + q (5.1.4, addition for a = -1); r may be p or q */
+static void ge_add(ge *r, const ge *p, const ge *q)
+{
+    fe a, b, c, d, e, f, g, h, t;
+
+    fe_sub(&a, &p->Y, &p->X);
+    fe_sub(&t, &q->Y, &q->X);
+    fe_mul(&a, &a, &t);
+    fe_add(&b, &p->Y, &p->X);
+    fe_add(&t, &q->Y, &q->X);
+    fe_mul(&b, &b, &t);
+    fe_from_bytes(&t, d2_bytes);
+    fe_mul(&c, &p->T, &t);
+    fe_mul(&c, &c, &q->T);
+    fe_add(&d, &p->Z, &p->Z);
+    fe_mul(&d, &d, &q->Z);
+    fe_sub(&e, &b, &a);
+    fe_sub(&f, &d, &c);
+    fe_add(&g, &d, &c);
+    fe_add(&h, &b, &a);
+    fe_mul(&r->X, &e, &f);
+    fe_mul(&r->Y, &g, &h);
+    fe_mul(&r->T, &e, &h);
+    fe_mul(&r->Z, &f, &g);
+}
+
+/* r = 2p (5.1.4, doubling); r may be p */
+static void ge_double(ge *r, const ge *p)
+{
+    fe a, b, c, e, f, g, h;
+
+    fe_sq(&a, &p->X);
+    fe_sq(&b, &p->Y);
+    fe_sq(&c, &p->Z);
+    fe_add(&c, &c, &c);
+    fe_add(&h, &a, &b);
+    fe_add(&e, &p->X, &p->Y);
+    fe_sq(&e, &e);
+    fe_sub(&e, &h, &e);
+    fe_sub(&g, &a, &b);
+    fe_add(&f, &c, &g);
+    fe_mul(&r->X, &e, &f);
+    fe_mul(&r->Y, &g, &h);
+    fe_mul(&r->T, &e, &h);
+    fe_mul(&r->Z, &f, &g);
+}
+
+/* whether [8]p is the identity (p is one of the 8 points of small order) */
+static int ge_small_order(const ge *p)
+{
+    ge q;
+    ge_double(&q, p);
+    ge_double(&q, &q);
+    ge_double(&q, &q);
+    return fe_is_zero(&q.X) && fe_equal(&q.Y, &q.Z);
+}
+
+static void ge_to_bytes(unsigned char out[32], const ge *p)
+{
+    fe zi, x, y;
+    fe_pow(&zi, &p->Z, pm2_bytes);
+    fe_mul(&x, &p->X, &zi);
+    fe_mul(&y, &p->Y, &zi);
+    fe_to_bytes(out, &y);
+    out[31] = (unsigned char)(out[31] | fe_is_odd(&x) << 7);
+}
+
+/* decode a point (5.1.3); 0, or -1 when @s is not the canonical encoding of a curve point */
+static int ge_from_bytes(ge *r, const unsigned char s[32])
+{
+    unsigned char check[32];
+    fe y, y2, u, v, v3, x, t, one;
+    int sign = s[31] >> 7;
+
+    fe_from_bytes(&y, s);
+    fe_to_bytes(check, &y); /* y must be below p: its canonical form gives back the same bytes */
+    check[31] = (unsigned char)(check[31] | (s[31] & 0x80));
+    if (memcmp(check, s, 32) != 0)
+        return -1;
+    fe_set_small(&one, 1);
+    fe_sq(&y2, &y);
+    fe_sub(&u, &y2, &one); /* u = y^2 - 1 */
+    fe_from_bytes(&t, d_bytes);
+    fe_mul(&v, &t, &y2);
+    fe_add(&v, &v, &one); /* v = d y^2 + 1 */
+    /* candidate root x = u v^3 (u v^7)^((p-5)/8) */
+    fe_sq(&v3, &v);
+    fe_mul(&v3, &v3, &v);
+    fe_sq(&t, &v3);
+    fe_mul(&t, &t, &v);
+    fe_mul(&t, &t, &u);
+    fe_pow(&t, &t, pm5d8_bytes);
+    fe_mul(&x, &u, &v3);
+    fe_mul(&x, &x, &t);
+    /* v x^2 = u: x is a root; v x^2 = -u: x * sqrt(-1) is; otherwise there is none */
+    fe_sq(&t, &x);
+    fe_mul(&t, &t, &v);
+    if (!fe_equal(&t, &u)) {
+        fe_neg(&u, &u);
+        if (!fe_equal(&t, &u))
+            return -1;
+        fe_from_bytes(&t, sqrtm1_bytes);
+        fe_mul(&x, &x, &t);
+    }
+    if (fe_is_zero(&x) && sign)
+        return -1;
+    if (fe_is_odd(&x) != sign)
+        fe_neg(&x, &x);
+    r->X = x;
+    r->Y = y;
+    fe_set_small(&r->Z, 1);
+    fe_mul(&r->T, &x, &y);
+    return 0;
+}
+
+/* ---- scalars modulo L ---- */
+
+/* whether the 256-bit little-endian @s is below L */
+static int sc_is_canonical(const unsigned char s[32])
+{
+    int i;
+    for (i = 31; i >= 0; i--) {
+        if (s[i] != l_bytes[i])
+            return s[i] < l_bytes[i];
+    }
+    return 0;
+}
+
+/* @in (512 bits, little-endian) mod L into @out, one bit at a time from the top: r = 2r + bit,
+ * minus L when that reaches L (r stays below L < 2^253, so 2r + 1 fits in 256 bits) */
+static void sc_reduce(unsigned char out[32], const unsigned char in[64])
+{
+    uint32_t r[8], l[8];
+    int bit, i;
+
+    for (i = 0; i < 8; i++) {
+        r[i] = 0;
+        l[i] = (uint32_t)l_bytes[4 * i] | (uint32_t)l_bytes[4 * i + 1] << 8 |
+               (uint32_t)l_bytes[4 * i + 2] << 16 | (uint32_t)l_bytes[4 * i + 3] << 24;
+    }
+    for (bit = 511; bit >= 0; bit--) {
+        uint32_t carry = (uint32_t)(in[bit >> 3] >> (bit & 7)) & 1;
+        int below = 0;
+        for (i = 0; i < 8; i++) {
+            uint32_t next = r[i] >> 31;
+            r[i] = r[i] << 1 | carry;
+            carry = next;
+        }
+        for (i = 7; i >= 0; i--) {
+            if (r[i] != l[i]) {
+                below = r[i] < l[i];
+                break;
+            }
+        }
+        if (!below) {
+            uint32_t borrow = 0;
+            for (i = 0; i < 8; i++) {
+                uint32_t x = r[i] - l[i] - borrow;
+                borrow = (r[i] < l[i]) || (r[i] - l[i] < borrow);
+                r[i] = x;
+            }
+        }
+    }
+    for (i = 0; i < 8; i++) {
+        out[4 * i] = (unsigned char)r[i];
+        out[4 * i + 1] = (unsigned char)(r[i] >> 8);
+        out[4 * i + 2] = (unsigned char)(r[i] >> 16);
+        out[4 * i + 3] = (unsigned char)(r[i] >> 24);
+    }
+}
+
+/* ---- verification (5.1.7) ---- */
+
+int msa_ed25519_verify(const unsigned char sig[64], const void *msg, size_t n,
+                       const unsigned char pub[32])
+{
+    struct msa_sha512_state h;
+    unsigned char digest[64], k[32], rcheck[32];
+    ge a, b, ba, q;
+    unsigned diff = 0;
+    int bit, i;
+
+    if (!sc_is_canonical(sig + 32))
+        return -1;
+    if (ge_from_bytes(&a, pub) != 0 || ge_small_order(&a))
+        return -1;
+    /* k = SHA-512(R || A || M) mod L */
+    msa_sha512_init(&h);
+    msa_sha512_update(&h, sig, 32);
+    msa_sha512_update(&h, pub, 32);
+    msa_sha512_update(&h, msg, n);
+    msa_sha512_final(&h, digest);
+    sc_reduce(k, digest);
+    /* q = [S]B + [k](-A), both scalars below L < 2^253 */
+    fe_neg(&a.X, &a.X);
+    fe_neg(&a.T, &a.T);
+    ge_base(&b);
+    ge_add(&ba, &b, &a);
+    ge_identity(&q);
+    for (bit = 252; bit >= 0; bit--) {
+        int sb = (sig[32 + (bit >> 3)] >> (bit & 7)) & 1;
+        int kb = (k[bit >> 3] >> (bit & 7)) & 1;
+        ge_double(&q, &q);
+        if (sb && kb)
+            ge_add(&q, &q, &ba);
+        else if (sb)
+            ge_add(&q, &q, &b);
+        else if (kb)
+            ge_add(&q, &q, &a);
+    }
+    /* valid when q encodes as R exactly, and R is not of small order */
+    ge_to_bytes(rcheck, &q);
+    for (i = 0; i < 32; i++)
+        diff |= (unsigned)(rcheck[i] ^ sig[i]);
+    if (diff != 0 || ge_small_order(&q))
+        return -1;
+    return 0;
+}
