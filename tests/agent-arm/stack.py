@@ -1,0 +1,91 @@
+#!/usr/bin/python3
+"""stack.py: worst-case stack of the agent's entry points from GCC's call-graph files.
+
+usage: stack.py BUILD_DIR
+
+BUILD_DIR is the mps2 cross build (agent/port/mps2), compiled with -fstack-usage
+-fcallgraph-info=su: one .ci file per object, with each function's frame size and its calls. For
+every external function of the agent core and of agent/crypto, the deepest call path is summed
+frame by frame. A call through a function pointer (the porting layer) counts as the deepest of the
+port's functions (port_ram.c and crypto/port.c, the callbacks a struct msa_port holds). Library
+leaves (memcpy, memset, memcmp) have no frame information and count as 0; recursion is an error.
+Prints one line per entry point, deepest first, and a summary line "stack.worst N".
+"""
+import os
+import re
+import sys
+
+NODE = re.compile(r'node: \{ title: "([^"]+)" label: "([^"]*)"')
+EDGE = re.compile(r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"')
+SIZE = re.compile(r'\\n(\d+) bytes \((static|dynamic|dynamic,bounded)\)')
+
+
+def load(build):
+    frames, calls, files, kinds = {}, {}, {}, {}
+    for root, _, names in os.walk(build):
+        for name in names:
+            if not name.endswith('.ci'):
+                continue
+            # the target's folder: CMakeFiles/TARGET.dir/...
+            rel = os.path.relpath(root, build).split(os.sep)
+            part = rel[1] if len(rel) > 1 and rel[0] == 'CMakeFiles' else ''
+            with open(os.path.join(root, name), encoding='utf-8') as f:
+                text = f.read()
+            for title, label in NODE.findall(text):
+                m = SIZE.search(label)
+                if m:
+                    frames[title] = int(m.group(1))
+                    kinds[title] = m.group(2)
+                    files[title] = (part, name)
+            for src, dst in EDGE.findall(text):
+                calls.setdefault(src, []).append(dst)
+    return frames, calls, files, kinds
+
+
+def main():
+    if len(sys.argv) != 2:
+        sys.exit(__doc__)
+    frames, calls, files, kinds = load(sys.argv[1])
+    if not frames:
+        sys.exit('stack.py: no .ci files under %s (built with -fcallgraph-info=su?)' % sys.argv[1])
+    # a global function's title is its bare name; a static one's is "FILE:name"
+    def is_port(t):
+        part, name = files.get(t, ('', ''))
+        return name.startswith('port_ram.c') or (part == 'msa_crypto.dir' and name.startswith('port.c'))
+
+    port_funcs = [t for t in frames if is_port(t)]
+    memo, active = {}, set()
+
+    def deepest(t):
+        if t in memo:
+            return memo[t]
+        if t in active:
+            sys.exit('stack.py: recursion through %s: no static bound' % t)
+        active.add(t)
+        best, path = 0, []
+        targets = []
+        for c in calls.get(t, []):
+            targets.extend(port_funcs if c == '__indirect_call' else [c])
+        for c in targets:
+            d, p = deepest(c) if c in frames else (0, [c])
+            if d > best:
+                best, path = d, p
+        active.discard(t)
+        memo[t] = (frames.get(t, 0) + best, [t] + path)
+        return memo[t]
+
+    entries = [t for t in frames if ':' not in t and files[t][0] in ('msa.dir', 'msa_crypto.dir')]
+    rows = sorted(((deepest(t), t) for t in entries), key=lambda r: -r[0][0])
+    dynamic = [t for t in frames if kinds[t] == 'dynamic']
+    for (depth, path), t in rows:
+        short = ' > '.join(p.split(':')[-1] for p in path)
+        print('stack.entry %-28s %6d  %s' % (t, depth, short))
+    if dynamic:
+        print('stack.dynamic (unbounded frames): %s' % ', '.join(sorted(dynamic)))
+    worst = rows[0][0][0] if rows else 0
+    print('stack.worst %d' % worst)
+    return 1 if dynamic else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
