@@ -26,6 +26,10 @@ void mps2_put_num(const char *label, unsigned long value);
 void mps2_stack_paint(void);
 unsigned long mps2_stack_peak(void);
 
+/* SysTick: restart the count, then processor clock ticks since (24 bits: up to 16.7 million) */
+void mps2_ticks_start(void);
+uint32_t mps2_ticks(void);
+
 /* the RAM-backed port: erased slots and log, zeroed state and counter, crypto and keys */
 void mps2_port_init(struct msa_port *port);
 

@@ -76,6 +76,24 @@ unsigned long mps2_stack_peak(void)
     return (unsigned long)((uintptr_t)__stack_top - (uintptr_t)p);
 }
 
+/* SysTick (ARMv7-M): a 24-bit down-counter on the processor clock */
+#define SYST_CSR (*(volatile uint32_t *)0xe000e010u)
+#define SYST_RVR (*(volatile uint32_t *)0xe000e014u)
+#define SYST_CVR (*(volatile uint32_t *)0xe000e018u)
+
+void mps2_ticks_start(void)
+{
+    SYST_CSR = 0;
+    SYST_RVR = 0x00ffffffu;
+    SYST_CVR = 0;
+    SYST_CSR = 5; /* enable, processor clock, no interrupt */
+}
+
+uint32_t mps2_ticks(void)
+{
+    return 0x00ffffffu - (SYST_CVR & 0x00ffffffu);
+}
+
 void mps2_reset(void)
 {
     uint32_t *src = __data_load, *dst;
