@@ -1,5 +1,5 @@
 /* ed25519.c: Ed25519 signature verification (RFC 8032, 5.1), portable C99, no heap. Field
- * arithmetic modulo p = 2^255 - 19 on 16 limbs of 16 bits with 64-bit products; points in
+ * arithmetic modulo p = 2^255 - 19 on 10 limbs of 26 and 25 bits with 64-bit products; points in
  * extended coordinates (X, Y, Z, T) with the unified addition and doubling formulas of 5.1.4;
  * [S]B - [k]A by one joint double-and-add. Verification works on public values only, so its time
  * may depend on them. */
@@ -7,10 +7,11 @@
 
 #include "msa_crypto.h"
 
-/* A field element: value = sum v[i] * 2^(16 i), limbs never negative and below 2^17 between
- * operations (each operation ends with a carry), so that 64-bit sums of products never overflow. */
+/* A field element: value = sum v[i] * 2^ceil(25.5 i), limbs never negative and within their 26 or
+ * 25 bits between operations (each operation ends with a carry; limb 0 may exceed 2^26 by less
+ * than 2^9), so that 64-bit sums of products (below 2^61) never overflow. */
 typedef struct {
-    uint32_t v[16];
+    uint32_t v[10];
 } fe;
 
 /* A point in extended coordinates: x = X/Z, y = Y/Z, x*y = T/Z. */
@@ -18,17 +19,15 @@ typedef struct {
     fe X, Y, Z, T;
 } ge;
 
-/* p in 16-bit limbs, and 8p with every limb above 2^17 so that a + 8p - b never goes negative */
-static const uint32_t p_limbs[16] = {0xffed, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff,
-                                     0xffff, 0xffff, 0xffff, 0xffff, 0xffff, 0xffff,
-                                     0xffff, 0xffff, 0xffff, 0x7fff};
+/* p in the limbs of a field element; 4p's limbs exceed any carried limb (below 2^26 + 2^9), so
+ * that a + 4p - b never goes negative */
+static const uint32_t p_limbs[10] = {0x3ffffed, 0x1ffffff, 0x3ffffff, 0x1ffffff, 0x3ffffff,
+                                     0x1ffffff, 0x3ffffff, 0x1ffffff, 0x3ffffff, 0x1ffffff};
 
 /* constants as 32-byte little-endian integers (computed from RFC 8032 5.1's definitions) */
-static const unsigned char d2_bytes[32] = {/* 2 * d, d = -121665 / 121666 mod p */
-                                           0x59, 0xf1, 0xb2, 0x26, 0x94, 0x9b, 0xd6, 0xeb,
-                                           0x56, 0xb1, 0x83, 0x82, 0x9a, 0x14, 0xe0, 0x00,
-                                           0x30, 0xd1, 0xf3, 0xee, 0xf2, 0x80, 0x8e, 0x19,
-                                           0xe7, 0xfc, 0xdf, 0x56, 0xdc, 0xd9, 0x06, 0x24};
+static const fe d2 = {{/* 2 * d, d = -121665 / 121666 mod p, in limbs (used by every addition) */
+                       0x2b2f159, 0x1a6e509, 0x22add7a, 0x0d4141d, 0x0038052, 0x0f3d130, 0x3407977,
+                       0x19ce331, 0x1c56dff, 0x0901b67}};
 static const unsigned char d_bytes[32] = {
     0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
     0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
@@ -64,31 +63,70 @@ static const unsigned char pm5d8_bytes[32] = {
 
 /* ---- the field ---- */
 
-/* @t (limbs below 2^45) into @o: two passes move each limb's excess up; what leaves the top limb
- * is worth 2^256 = 38 (mod p) and goes back into limb 0. */
-static void fe_carry(fe *o, uint64_t t[16])
+/* limb i holds 26 bits when i is even, 25 when odd: limb i has weight 2^ceil(25.5 i) */
+#define FE_WIDTH(i) (26 - ((i)&1))
+
+/* @t (limbs below 2^61) into @o. What leaves the top limb is worth 2^255 = 19 (mod p) and goes
+ * back into limb 0. Shifts are by constants (a variable 64-bit shift is a library call on a 32-bit
+ * processor), and the second pass runs on 32 bits once the limbs fit. */
+static void fe_carry(fe *o, uint64_t t[10])
 {
-    int pass, i;
-    for (pass = 0; pass < 2; pass++) {
-        for (i = 0; i < 16; i++) {
-            uint64_t c = t[i] >> 16;
-            t[i] &= 0xffff;
-            if (i < 15)
-                t[i + 1] += c;
-            else
-                t[0] += 38 * c;
-        }
+    uint32_t r[10];
+    int i;
+    for (i = 0; i < 8; i += 2) {
+        t[i + 1] += t[i] >> 26;
+        t[i] &= 0x3ffffff;
+        t[i + 2] += t[i + 1] >> 25;
+        t[i + 1] &= 0x1ffffff;
     }
-    for (i = 0; i < 16; i++)
-        o->v[i] = (uint32_t)t[i];
+    t[9] += t[8] >> 26;
+    t[8] &= 0x3ffffff;
+    t[0] += 19 * (t[9] >> 25); /* below 2^41 */
+    t[9] &= 0x1ffffff;
+    t[1] += t[0] >> 26;
+    t[0] &= 0x3ffffff;
+    for (i = 0; i < 10; i++)
+        r[i] = (uint32_t)t[i];
+    for (i = 1; i < 9; i += 2) {
+        r[i + 1] += r[i] >> 25;
+        r[i] &= 0x1ffffff;
+        r[i + 2] += r[i + 1] >> 26;
+        r[i + 1] &= 0x3ffffff;
+    }
+    r[0] += 19 * (r[9] >> 25); /* at most 19 */
+    r[9] &= 0x1ffffff;
+    memcpy(o->v, r, sizeof r);
 }
 
-static void fe_from_bytes(fe *o, const unsigned char b[32])
+/* one carry pass on 32 bits, for sums below 2^29 (limb 0 ends below 2^26 + 2^9) */
+static void fe_carry32(fe *o, uint32_t t[10])
 {
     int i;
-    for (i = 0; i < 16; i++)
-        o->v[i] = (uint32_t)b[2 * i] | (uint32_t)b[2 * i + 1] << 8;
-    o->v[15] &= 0x7fff;
+    for (i = 0; i < 8; i += 2) {
+        t[i + 1] += t[i] >> 26;
+        t[i] &= 0x3ffffff;
+        t[i + 2] += t[i + 1] >> 25;
+        t[i + 1] &= 0x1ffffff;
+    }
+    t[9] += t[8] >> 26;
+    t[8] &= 0x3ffffff;
+    t[0] += 19 * (t[9] >> 25);
+    t[9] &= 0x1ffffff;
+    memcpy(o->v, t, 10 * sizeof t[0]);
+}
+
+/* the low 255 bits of @b, little-endian */
+static void fe_from_bytes(fe *o, const unsigned char b[32])
+{
+    int i, off = 0;
+    for (i = 0; i < 10; i++) {
+        uint64_t acc = 0;
+        int k, first = off / 8, last = (off + FE_WIDTH(i) - 1) / 8;
+        for (k = last; k >= first; k--)
+            acc = acc << 8 | b[k];
+        o->v[i] = (uint32_t)((acc >> (off % 8)) & (((uint64_t)1 << FE_WIDTH(i)) - 1));
+        off += FE_WIDTH(i);
+    }
 }
 
 static void fe_set_small(fe *o, uint32_t n)
@@ -100,56 +138,59 @@ static void fe_set_small(fe *o, uint32_t n)
 /* the canonical encoding: the value reduced below p, 32 bytes little-endian */
 static void fe_to_bytes(unsigned char out[32], const fe *a)
 {
-    uint64_t t[16];
-    int i, k;
+    uint64_t t[10], m[10], borrow = 0, acc = 0;
+    int i, k, bits = 0, n = 0;
 
-    for (i = 0; i < 16; i++)
+    for (i = 0; i < 10; i++)
         t[i] = a->v[i];
-    /* two passes leave limb 0 below 2^16 + 38; a third leaves every limb below 2^16 */
+    /* two passes leave limb 0 below 2^26 + 19; a third leaves every limb within its width */
     for (k = 0; k < 3; k++) {
-        for (i = 0; i < 16; i++) {
-            uint64_t c = t[i] >> 16;
-            t[i] &= 0xffff;
-            if (i < 15)
+        for (i = 0; i < 10; i++) {
+            uint64_t c = t[i] >> FE_WIDTH(i);
+            t[i] &= ((uint64_t)1 << FE_WIDTH(i)) - 1;
+            if (i < 9)
                 t[i + 1] += c;
             else
-                t[0] += 38 * c;
+                t[0] += 19 * c;
         }
     }
-    /* now the value is below 2^256 < 3p: subtract p while that does not go below zero */
-    for (k = 0; k < 2; k++) {
-        uint64_t m[16], borrow = 0;
-        for (i = 0; i < 16; i++) {
-            uint64_t x = t[i] - p_limbs[i] - borrow;
-            borrow = x >> 63;
-            m[i] = x & 0xffff;
+    /* now the value is below 2^255 < 2p: subtract p unless that goes below zero */
+    for (i = 0; i < 10; i++) {
+        uint64_t x = t[i] - p_limbs[i] - borrow;
+        borrow = x >> 63;
+        m[i] = x & (((uint64_t)1 << FE_WIDTH(i)) - 1);
+    }
+    if (!borrow)
+        memcpy(t, m, sizeof t);
+    for (i = 0; i < 10; i++) {
+        acc |= t[i] << bits;
+        bits += FE_WIDTH(i);
+        while (bits >= 8) {
+            out[n++] = (unsigned char)acc;
+            acc >>= 8;
+            bits -= 8;
         }
-        if (!borrow)
-            memcpy(t, m, sizeof t);
     }
-    for (i = 0; i < 16; i++) {
-        out[2 * i] = (unsigned char)t[i];
-        out[2 * i + 1] = (unsigned char)(t[i] >> 8);
-    }
+    out[n] = (unsigned char)acc; /* the last 7 bits (255 = 31 * 8 + 7) */
 }
 
 static void fe_add(fe *o, const fe *a, const fe *b)
 {
-    uint64_t t[16];
+    uint32_t t[10];
     int i;
-    for (i = 0; i < 16; i++)
-        t[i] = (uint64_t)a->v[i] + b->v[i];
-    fe_carry(o, t);
+    for (i = 0; i < 10; i++)
+        t[i] = a->v[i] + b->v[i];
+    fe_carry32(o, t);
 }
 
-/* a - b as a + 8p - b, limb by limb: 8p's limbs (at least 2^18 - 8) exceed any of b's */
+/* a - b as a + 4p - b, limb by limb: 4p's limbs (at least 2^27 - 4) exceed any of b's */
 static void fe_sub(fe *o, const fe *a, const fe *b)
 {
-    uint64_t t[16];
+    uint32_t t[10];
     int i;
-    for (i = 0; i < 16; i++)
-        t[i] = (uint64_t)a->v[i] + 8 * (uint64_t)p_limbs[i] - b->v[i];
-    fe_carry(o, t);
+    for (i = 0; i < 10; i++)
+        t[i] = a->v[i] + 4 * p_limbs[i] - b->v[i];
+    fe_carry32(o, t);
 }
 
 static void fe_neg(fe *o, const fe *a)
@@ -159,37 +200,35 @@ static void fe_neg(fe *o, const fe *a)
     fe_sub(o, &zero, a);
 }
 
+/* a * b: the product of limbs i and j has weight 2^(w(i) + w(j)), which is limb i + j's weight
+ * times 2 when i and j are both odd, and wraps past limb 9 as 2^255 = 19 (mod p). Limb k of the
+ * result takes a[i] * b[k - i], or a[i] * 19 b[k - i + 10] when k < i; with i odd, j = k - i is
+ * odd exactly when k is even. */
 static void fe_mul(fe *o, const fe *a, const fe *b)
 {
-    uint64_t t[31];
-    int i, j;
+    uint64_t t[10];
+    uint32_t bx[20]; /* bx[k - i + 10]: 19 b[0..9], then b[0..9] */
+    int i, k;
 
-    memset(t, 0, sizeof t);
-    for (i = 0; i < 16; i++)
-        for (j = 0; j < 16; j++)
-            t[i + j] += (uint64_t)a->v[i] * b->v[j];
-    /* limb 16 + i is worth 2^256 * 2^(16 i) = 38 * 2^(16 i) (mod p) */
-    for (i = 0; i < 15; i++)
-        t[i] += 38 * t[i + 16];
+    for (i = 0; i < 10; i++) {
+        bx[i] = 19 * b->v[i];
+        bx[i + 10] = b->v[i];
+        t[i] = 0;
+    }
+    for (i = 0; i < 10; i++) {
+        uint64_t ai = a->v[i], ae = (i & 1) ? 2 * ai : ai;
+        const uint32_t *col = bx + 10 - i;
+        for (k = 0; k < 10; k += 2) {
+            t[k] += ae * col[k];
+            t[k + 1] += ai * col[k + 1];
+        }
+    }
     fe_carry(o, t);
 }
 
-/* a^2: each cross product once, doubled */
 static void fe_sq(fe *o, const fe *a)
 {
-    uint64_t t[31];
-    int i, j;
-
-    memset(t, 0, sizeof t);
-    for (i = 0; i < 16; i++) {
-        uint64_t ai = a->v[i], ai2 = 2 * ai;
-        t[2 * i] += ai * ai;
-        for (j = i + 1; j < 16; j++)
-            t[i + j] += ai2 * a->v[j];
-    }
-    for (i = 0; i < 15; i++)
-        t[i] += 38 * t[i + 16];
-    fe_carry(o, t);
+    fe_mul(o, a, a);
 }
 
 /* a^e for the 255-bit exponent @e (little-endian), square and multiply from the top bit */
@@ -257,8 +296,7 @@ static void ge_add(ge *r, const ge *p, const ge *q)
     fe_add(&b, &p->Y, &p->X);
     fe_add(&t, &q->Y, &q->X);
     fe_mul(&b, &b, &t);
-    fe_from_bytes(&t, d2_bytes);
-    fe_mul(&c, &p->T, &t);
+    fe_mul(&c, &p->T, &d2);
     fe_mul(&c, &c, &q->T);
     fe_add(&d, &p->Z, &p->Z);
     fe_mul(&d, &d, &q->Z);
