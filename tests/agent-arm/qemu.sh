@@ -3,50 +3,113 @@
 # arm-none-eabi-gcc and newlib, boot it under qemu-system-arm with semihosting, judge what it
 # reports, and print the agent's figures: code size, static RAM and stack (static worst case from
 # the call graph, and the peak measured by stack painting on the board).
+#
+# Two images, each with real Ed25519-signed SUIT bundles made on the host by
+# tests/agent-common/mkbundle.py and compiled in, streamed in 61-byte chunks on the board:
+#   install   v1 then v2 install into slot B (read back against the manifest's digest), then
+#             v1 replayed is refused (MSA_E_ROLLBACK)
+#   tampered  v1 installs; v2 with one payload bit flipped is refused (MSA_E_IMAGE_DIGEST), a
+#             bundle signed by an unknown key (MSA_E_KEY_UNKNOWN), and one for another hardware
+#             class (MSA_E_CLASS)
 # usage: qemu.sh SOURCE_ROOT BUILD_DIR CMAKE HOST_STRERROR
-# Exit 77 (skip) when the toolchain or QEMU is missing (scripts/deps.sh --test installs them).
+# Exit 77 (skip) when the toolchain, QEMU or the bundle maker's Python modules are missing
+# (scripts/deps.sh --test installs them).
 set -eu
 src=$1 build=$2 cmake=$3 host_strerror=$4
+py=/usr/bin/python3
 for tool in arm-none-eabi-gcc arm-none-eabi-size qemu-system-arm; do
     command -v $tool >/dev/null 2>&1 || { echo "qemu.sh: $tool not found, skipping (sh scripts/deps.sh --test)"; exit 77; }
 done
 nano=$(arm-none-eabi-gcc -mcpu=cortex-m3 -mthumb -print-file-name=libc_nano.a)
 [ -f "$nano" ] || { echo "qemu.sh: newlib nano for arm-none-eabi not found, skipping (libnewlib-arm-none-eabi)"; exit 77; }
+$py -c 'import cbor2, cryptography' 2>/dev/null || { echo "qemu.sh: python3-cbor2 or python3-cryptography missing, skipping"; exit 77; }
 
-echo "== cross build (arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion), -Os, Cortex-M3)"
-"$cmake" -S "$src/agent/port/mps2" -B "$build" -G Ninja \
-    -DCMAKE_TOOLCHAIN_FILE="$src/agent/port/mps2/arm-none-eabi.cmake" -DCMAKE_BUILD_TYPE=MinSizeRel >"$build.log" 2>&1 ||
-    { cat "$build.log"; echo "qemu.sh: configuring the cross build failed"; exit 1; }
-"$cmake" --build "$build" >>"$build.log" 2>&1 || { cat "$build.log"; echo "qemu.sh: the cross build failed"; exit 1; }
-elf="$build/msa-mps2.elf"
+mkdir -p "$build"
+b="$build/bundles"
+rm -rf "$b"
+mkdir -p "$b"
+mk="$py $src/tests/agent-common/mkbundle.py"
+ids="--vendor-domain example.com --class-name infusion-pump-rev-A"
+echo "== bundles (tests/agent-common/mkbundle.py, Ed25519)"
+$mk keygen --alg eddsa "$b/root.json" >/dev/null
+$mk keygen --alg eddsa "$b/stranger.json" >/dev/null
+$mk anchor --root "$b/root.json" $ids "$b/anchor.cbor" >/dev/null
+$py - "$b" <<'PY'
+import random, sys
+r = random.Random(14)
+for name, n in (("v1.bin", 20000), ("v2.bin", 30011)):
+    with open(sys.argv[1] + "/" + name, "wb") as f:
+        f.write(bytes(r.getrandbits(8) for _ in range(n)))
+PY
+$mk envelope --key "$b/root.json" --sequence 1 --image "$b/v1.bin" $ids "$b/v1.suit" >/dev/null
+$mk envelope --key "$b/root.json" --sequence 2 --image "$b/v2.bin" $ids "$b/v2.suit" >/dev/null
+$mk envelope --key "$b/stranger.json" --sequence 3 --image "$b/v2.bin" $ids "$b/stranger.suit" >/dev/null
+$mk envelope --key "$b/root.json" --sequence 3 --image "$b/v2.bin" --vendor-domain example.com \
+    --class-name infusion-pump-rev-B "$b/other-class.suit" >/dev/null
+# one bit of the image, inside the integrated payload (the envelope's last member)
+$py - "$b/v2.suit" "$b/v2-tampered.suit" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+data[len(data) - 1000] ^= 0x01
+open(sys.argv[2], "wb").write(data)
+PY
+ls -l "$b"/*.suit | awk '{print "  " $NF " " $5 " bytes"}'
 
-echo "== boot on qemu-system-arm -M mps2-an385"
-out="$build/qemu.out"
-rc=0
-timeout 120 qemu-system-arm -M mps2-an385 -nographic -monitor none -serial none \
-    -semihosting-config enable=on,target=native -icount shift=0 -kernel "$elf" >"$out" 2>&1 || rc=$?
-cat "$out"
 fail=0
-[ "$rc" -eq 0 ] || { echo "qemu.sh: QEMU exited with status $rc (124: timed out)"; fail=1; }
-tail -n 1 "$out" | grep -qx "RESULT PASS" || { echo "qemu.sh: the last line is not RESULT PASS"; fail=1; }
-if grep -q "FAILED" "$out"; then echo "qemu.sh: a check on the board failed"; fail=1; fi
-# the board's msa_strerror sentences are the host's, code for code
-"$host_strerror" >"$build/strerror.host"
-grep '^strerror ' "$out" >"$build/strerror.board" || true
-if ! cmp -s "$build/strerror.host" "$build/strerror.board"; then
-    echo "qemu.sh: msa_strerror on the board differs from the host's:"
-    diff "$build/strerror.host" "$build/strerror.board" || true
-    fail=1
-fi
+# run NAME BUNDLES: configure, build and boot one image; judge its output
+run() {
+    name=$1 bundles=$2 dir="$build/$1"
+    echo "== cross build '$name' (arm-none-eabi-gcc $(arm-none-eabi-gcc -dumpversion), -Os, Cortex-M3)"
+    "$cmake" -S "$src/agent/port/mps2" -B "$dir" -G Ninja \
+        -DCMAKE_TOOLCHAIN_FILE="$src/agent/port/mps2/arm-none-eabi.cmake" -DCMAKE_BUILD_TYPE=MinSizeRel \
+        -DMSA_MPS2_ANCHOR="$b/anchor.cbor" -DMSA_MPS2_BUNDLES="$bundles" >"$dir.log" 2>&1 ||
+        { cat "$dir.log"; echo "qemu.sh: configuring the cross build failed"; fail=1; return; }
+    "$cmake" --build "$dir" >>"$dir.log" 2>&1 || { cat "$dir.log"; echo "qemu.sh: the cross build failed"; fail=1; return; }
+    grep -E "warning:" "$dir.log" | sort -u || true
+    echo "== boot '$name' on qemu-system-arm -M mps2-an385"
+    out="$dir/qemu.out"
+    rc=0
+    timeout 120 qemu-system-arm -M mps2-an385 -nographic -monitor none -serial none \
+        -semihosting-config enable=on,target=native -icount shift=0 -kernel "$dir/msa-mps2.elf" >"$out" 2>&1 || rc=$?
+    grep -v '^strerror ' "$out"
+    [ "$rc" -eq 0 ] || { echo "qemu.sh: QEMU exited with status $rc (124: timed out)"; fail=1; }
+    tail -n 1 "$out" | grep -qx "RESULT PASS" || { echo "qemu.sh: '$name': the last line is not RESULT PASS"; fail=1; }
+    if grep -q "FAILED" "$out"; then echo "qemu.sh: '$name': a check on the board failed"; fail=1; fi
+    # the board's msa_strerror sentences are the host's, code for code
+    "$host_strerror" >"$dir/strerror.host"
+    grep '^strerror ' "$out" >"$dir/strerror.board" || true
+    if ! cmp -s "$dir/strerror.host" "$dir/strerror.board"; then
+        echo "qemu.sh: '$name': msa_strerror on the board differs from the host's:"
+        diff "$dir/strerror.host" "$dir/strerror.board" || true
+        fail=1
+    fi
+}
+run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK;v1-replayed=$b/v1.suit=MSA_E_ROLLBACK"
+grep -q "^bundle v2: success (as expected)" "$build/install/qemu.out" 2>/dev/null ||
+    { echo "qemu.sh: v2 did not install"; fail=1; }
+run tampered "v1=$b/v1.suit=MSA_OK;v2-tampered=$b/v2-tampered.suit=MSA_E_IMAGE_DIGEST;stranger=$b/stranger.suit=MSA_E_KEY_UNKNOWN;other-class=$b/other-class.suit=MSA_E_CLASS"
 
-echo "== figures (arm-none-eabi-size, bytes)"
-arm-none-eabi-size -t "$build/libmsa.a" | tail -n 1 | awk '{printf "size.agent   text %d data %d bss %d (agent core: agent/sources.txt)\n", $1, $2, $3}'
-arm-none-eabi-size -t "$build/libmsa_crypto.a" | tail -n 1 | awk '{printf "size.crypto  text %d data %d bss %d (agent/crypto)\n", $1, $2, $3}'
-arm-none-eabi-size -A "$elf" | awk '$1==".text"||$1==".data"||$1==".bss"||$1==".stack"{printf "image.%s %d\n", substr($1,2), $2}'
-awk '/^stack\./{print "measured." $0 " (stack painting on the board)"}' "$out"
+dir="$build/install"
+echo "== figures (arm-none-eabi-size, bytes; image 'install')"
+arm-none-eabi-size -t "$dir/libmsa.a" | tail -n 1 | awk '{printf "size.agent   text %d data %d bss %d (agent core: agent/sources.txt)\n", $1, $2, $3}'
+arm-none-eabi-size -t "$dir/libmsa_crypto.a" | tail -n 1 | awk '{printf "size.crypto  text %d data %d bss %d (agent/crypto)\n", $1, $2, $3}'
+arm-none-eabi-size -A "$dir/msa-mps2.elf" | awk '$1==".text"||$1==".data"||$1==".bss"||$1==".stack"{printf "image.%s %d\n", substr($1,2), $2}'
+awk '/^stack\./{print "measured." $0 " (stack painting on the board)"}' "$dir/qemu.out"
+awk '/^ram\./{print $0 " (RAM the caller gives the agent: sizeof on the board)"}' "$dir/qemu.out"
 # with -icount shift=0 QEMU runs one instruction per virtual nanosecond; SysTick counts the
 # board's 25 MHz clock, so one tick is 40 instructions
-awk '/^ticks\./{sub(/^ticks\./, ""); printf "measured.instructions.%s %d (QEMU -icount shift=0: one SysTick tick = 40 instructions)\n", $1, $2 * 40}' "$out"
-/usr/bin/python3 "$src/tests/agent-arm/stack.py" "$build" | sed 's/^/static./' || { echo "qemu.sh: stack analysis failed"; fail=1; }
+awk '/^ticks\./{sub(/^ticks\./, ""); printf "measured.instructions.%s %d (QEMU -icount shift=0: one SysTick tick = 40 instructions)\n", $1, $2 * 40}' "$dir/qemu.out"
+# the SUIT interpreter recurses through try-each, at most MSA_SUIT_TRY_DEPTH deep
+depth=$(sed -n 's/^#define MSA_SUIT_TRY_DEPTH \([0-9]*\).*/\1/p' "$src/agent/include/msa/suit.h")
+bound=$(( ${depth:-0} + 1 ))
+# the deepest entry points (all of them: $dir/stack.txt)
+if $py "$src/tests/agent-arm/stack.py" "$dir" --bound run=$bound --bound try_each=$bound >"$dir/stack.txt"; then
+    grep '^stack.entry' "$dir/stack.txt" | head -n 6 | sed 's/^/static./'
+    grep -v '^stack.entry' "$dir/stack.txt" | sed 's/^/static./'
+else
+    cat "$dir/stack.txt"
+    echo "qemu.sh: stack analysis failed"
+    fail=1
+fi
 [ $fail -eq 0 ] && echo "qemu.sh: PASS" || echo "qemu.sh: FAIL"
 exit $fail

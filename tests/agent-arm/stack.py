@@ -1,14 +1,16 @@
 #!/usr/bin/python3
 """stack.py: worst-case stack of the agent's entry points from GCC's call-graph files.
 
-usage: stack.py BUILD_DIR
+usage: stack.py BUILD_DIR [--bound FUNCTION=N ...]
 
 BUILD_DIR is the mps2 cross build (agent/port/mps2), compiled with -fstack-usage
 -fcallgraph-info=su: one .ci file per object, with each function's frame size and its calls. For
 every external function of the agent core and of agent/crypto, the deepest call path is summed
 frame by frame. A call through a function pointer (the porting layer) counts as the deepest of the
 port's functions (port_ram.c and crypto/port.c, the callbacks a struct msa_port holds). Library
-leaves (memcpy, memset, memcmp) have no frame information and count as 0; recursion is an error.
+leaves (memcpy, memset, memcmp) have no frame information and count as 0. Recursion is an error
+unless bounded with --bound FUNCTION=N: at most N activations of FUNCTION on any call path (the
+code must enforce that bound itself, as the SUIT interpreter does for try-each nesting).
 Prints one line per entry point, deepest first, and a summary line "stack.worst N".
 """
 import os
@@ -43,42 +45,60 @@ def load(build):
 
 
 def main():
-    if len(sys.argv) != 2:
+    args = sys.argv[1:]
+    if not args or args[0].startswith('-'):
         sys.exit(__doc__)
-    frames, calls, files, kinds = load(sys.argv[1])
+    build, bounds = args[0], {}
+    rest = args[1:]
+    while rest:
+        if rest[0] != '--bound' or len(rest) < 2 or '=' not in rest[1]:
+            sys.exit(__doc__)
+        name, n = rest[1].split('=', 1)
+        bounds[name] = int(n)
+        rest = rest[2:]
+    frames, calls, files, kinds = load(build)
     if not frames:
-        sys.exit('stack.py: no .ci files under %s (built with -fcallgraph-info=su?)' % sys.argv[1])
+        sys.exit('stack.py: no .ci files under %s (built with -fcallgraph-info=su?)' % build)
+
     # a global function's title is its bare name; a static one's is "FILE:name"
     def is_port(t):
         part, name = files.get(t, ('', ''))
         return name.startswith('port_ram.c') or (part == 'msa_crypto.dir' and name.startswith('port.c'))
 
-    port_funcs = [t for t in frames if is_port(t)]
-    memo, active = {}, set()
+    def bare(t):
+        return t.split(':')[-1]
 
-    def deepest(t):
-        if t in memo:
-            return memo[t]
-        if t in active:
-            sys.exit('stack.py: recursion through %s: no static bound' % t)
-        active.add(t)
+    port_funcs = [t for t in frames if is_port(t)]
+    memo = {}
+
+    def deepest(t, active):
+        """deepest path from t; active: activations on the current path, by title"""
+        key = (t, tuple(sorted((k, v) for k, v in active.items() if bare(k) in bounds)))
+        if key in memo:
+            return memo[key]
+        limit = bounds.get(bare(t), 1)
+        if active.get(t, 0) >= limit:
+            if bare(t) in bounds:
+                return (0, [])  # the code refuses to go deeper
+            sys.exit('stack.py: recursion through %s: no static bound (--bound %s=N)' % (t, bare(t)))
+        active[t] = active.get(t, 0) + 1
         best, path = 0, []
         targets = []
         for c in calls.get(t, []):
             targets.extend(port_funcs if c == '__indirect_call' else [c])
         for c in targets:
-            d, p = deepest(c) if c in frames else (0, [c])
+            d, p = deepest(c, active) if c in frames else (0, [c])
             if d > best:
                 best, path = d, p
-        active.discard(t)
-        memo[t] = (frames.get(t, 0) + best, [t] + path)
-        return memo[t]
+        active[t] -= 1
+        memo[key] = (frames.get(t, 0) + best, [t] + path)
+        return memo[key]
 
     entries = [t for t in frames if ':' not in t and files[t][0] in ('msa.dir', 'msa_crypto.dir')]
-    rows = sorted(((deepest(t), t) for t in entries), key=lambda r: -r[0][0])
+    rows = sorted(((deepest(t, {}), t) for t in entries), key=lambda r: -r[0][0])
     dynamic = [t for t in frames if kinds[t] == 'dynamic']
     for (depth, path), t in rows:
-        short = ' > '.join(p.split(':')[-1] for p in path)
+        short = ' > '.join(bare(p) for p in path)
         print('stack.entry %-28s %6d  %s' % (t, depth, short))
     if dynamic:
         print('stack.dynamic (unbounded frames): %s' % ', '.join(sorted(dynamic)))

@@ -4,6 +4,7 @@
  * through semihosting; the last line is "RESULT PASS" or "RESULT FAIL". */
 #include <string.h>
 
+#include "bundles.h"
 #include "mps2.h"
 #include "msa/msa.h"
 #include "msa_crypto.h"
@@ -132,6 +133,9 @@ int main(void)
         if (strcmp(msa_strerror((msa_err)code), "unknown error") != 0)
             put_strerror(code);
     }
+#ifdef MSA_MPS2_UPDATE
+    failures += mps2_update_test(&port);
+#endif
     mps2_put_num("stack.peak", mps2_stack_peak());
     mps2_puts(failures == 0 ? "RESULT PASS\n" : "RESULT FAIL\n");
     return failures == 0 ? 0 : 1;
