@@ -11,6 +11,10 @@ int cmd_dfd(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_help(int argc, char **argv);
+int cmd_log(int argc, char **argv);
+/* `NAME RECORD --device-pub P` (log decommission-verify, release decommission-verify): argv[0] is
+ * the subcommand's last word, @name the words the user typed after medsec, for messages. */
+int cmd_decommission_verify(const char *name, int argc, char **argv);
 int cmd_risk(int argc, char **argv);
 int cmd_threats(int argc, char **argv);
 int cmd_version(int argc, char **argv);

@@ -14,6 +14,7 @@ const struct cmd medsec_commands[] = {
     {"docs", cmd_docs, "the regulatory documents: EU file, FDA set, GSPR, IFU, HDO, MDS2"},
     {"gate", cmd_gate, "the release gate: a policy's rules on a device, exit 1 when one fails"},
     {"help", cmd_help, "show help for medsec or one of its commands"},
+    {"log", cmd_log, "verify a device's security log export or decommission record"},
     {"risk", cmd_risk,
      "security risk register: exploitability x severity, controls, residual risk"},
     {"sbom", cmd_sbom, "list the components of a CycloneDX or SPDX JSON SBOM"},
