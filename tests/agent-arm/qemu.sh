@@ -5,12 +5,14 @@
 # the call graph, and the peak measured by stack painting on the board).
 #
 # Two images, each with real Ed25519-signed SUIT bundles made on the host by
-# tests/agent-common/mkbundle.py and compiled in, streamed in 61-byte chunks on the board:
-#   install   v1 then v2 install into slot B (read back against the manifest's digest), then
-#             v1 replayed is refused (MSA_E_ROLLBACK)
+# tests/agent-common/mkbundle.py and compiled in; the board updates from them with msa_update
+# (read in 61-byte chunks), resets, boots, confirms (agent/port/mps2/update.c):
+#   install   v1 installs into slot A and confirms; v2 into slot B, trial boot, confirm; v1
+#             replayed is refused (MSA_E_ROLLBACK); v3 installs into slot A but never confirms,
+#             and the agent rolls back to slot B by itself; the security log verifies
 #   tampered  v1 installs; v2 with one payload bit flipped is refused (MSA_E_IMAGE_DIGEST), a
 #             bundle signed by an unknown key (MSA_E_KEY_UNKNOWN), and one for another hardware
-#             class (MSA_E_CLASS)
+#             class (MSA_E_CLASS); each time the device still boots v1
 # usage: qemu.sh SOURCE_ROOT BUILD_DIR CMAKE HOST_STRERROR
 # Exit 77 (skip) when the toolchain, QEMU or the bundle maker's Python modules are missing
 # (scripts/deps.sh --test installs them).
@@ -43,6 +45,7 @@ for name, n in (("v1.bin", 20000), ("v2.bin", 30011)):
 PY
 $mk envelope --key "$b/root.json" --sequence 1 --image "$b/v1.bin" $ids "$b/v1.suit" >/dev/null
 $mk envelope --key "$b/root.json" --sequence 2 --image "$b/v2.bin" $ids "$b/v2.suit" >/dev/null
+$mk envelope --key "$b/root.json" --sequence 3 --image "$b/v1.bin" $ids "$b/v3.suit" >/dev/null
 $mk envelope --key "$b/stranger.json" --sequence 3 --image "$b/v2.bin" $ids "$b/stranger.suit" >/dev/null
 $mk envelope --key "$b/root.json" --sequence 3 --image "$b/v2.bin" --vendor-domain example.com \
     --class-name infusion-pump-rev-B "$b/other-class.suit" >/dev/null
@@ -84,9 +87,13 @@ run() {
         fail=1
     fi
 }
-run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK;v1-replayed=$b/v1.suit=MSA_E_ROLLBACK"
-grep -q "^bundle v2: success (as expected)" "$build/install/qemu.out" 2>/dev/null ||
-    { echo "qemu.sh: v2 did not install"; fail=1; }
+run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK;v1-replayed=$b/v1.suit=MSA_E_ROLLBACK;v3-unconfirmed=$b/v3.suit=MSA_OK=MPS2_NO_CONFIRM"
+# the flow, line by line: v2 into slot B, on trial, confirmed; v3 rolled back by itself
+for line in "bundle v2: success (as expected)" "  installed into slot B" "  boots on trial: slot B" \
+    "  it confirms itself: ok" "  rolled back to the confirmed image by itself: ok" \
+    "  the log's chain and HMACs verify: ok"; do
+    grep -qxF "$line" "$build/install/qemu.out" 2>/dev/null || { echo "qemu.sh: missing on the board: '$line'"; fail=1; }
+done
 run tampered "v1=$b/v1.suit=MSA_OK;v2-tampered=$b/v2-tampered.suit=MSA_E_IMAGE_DIGEST;stranger=$b/stranger.suit=MSA_E_KEY_UNKNOWN;other-class=$b/other-class.suit=MSA_E_CLASS"
 
 dir="$build/install"

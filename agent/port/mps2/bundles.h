@@ -7,11 +7,18 @@
 
 #include "msa/msa.h"
 
+/* what the new image does once it runs on trial */
+enum mps2_then {
+    MPS2_CONFIRM,   /* confirms itself */
+    MPS2_NO_CONFIRM /* never does: the agent must roll back by itself */
+};
+
 struct mps2_bundle {
     const char *name;
     const unsigned char *data;
     size_t len;
     msa_err expect; /* the outcome the test expects */
+    enum mps2_then then;
 };
 
 extern const unsigned char *const mps2_anchor;
@@ -19,7 +26,7 @@ extern const size_t mps2_anchor_len;
 extern const struct mps2_bundle mps2_bundles[];
 extern const size_t mps2_nbundles;
 
-/* stream each bundle into slot B (update.c); the number of unexpected outcomes */
+/* update from each bundle in turn, boot, confirm or not (update.c); the number of failed checks */
 struct msa_port;
 int mps2_update_test(struct msa_port *port);
 
