@@ -160,8 +160,8 @@ static void fe_to_bytes(unsigned char out[32], const fe *a)
         borrow = x >> 63;
         m[i] = x & (((uint64_t)1 << FE_WIDTH(i)) - 1);
     }
-    if (!borrow)
-        memcpy(t, m, sizeof t);
+    for (i = 0; i < 10; i++) /* take m when there was no borrow, without a branch */
+        t[i] = (m[i] & (borrow - 1)) | (t[i] & (0 - borrow));
     for (i = 0; i < 10; i++) {
         acc |= t[i] << bits;
         bits += FE_WIDTH(i);
@@ -401,6 +401,14 @@ static int ge_from_bytes(ge *r, const unsigned char s[32])
 
 /* ---- scalars modulo L ---- */
 
+/* zero @n bytes at @p through a volatile pointer, so that the compiler keeps it (secrets) */
+static void wipe(void *p, size_t n)
+{
+    volatile unsigned char *b = p;
+    while (n-- > 0)
+        *b++ = 0;
+}
+
 /* whether the 256-bit little-endian @s is below L */
 static int sc_is_canonical(const unsigned char s[32])
 {
@@ -413,10 +421,12 @@ static int sc_is_canonical(const unsigned char s[32])
 }
 
 /* @in (512 bits, little-endian) mod L into @out, one bit at a time from the top: r = 2r + bit,
- * minus L when that reaches L (r stays below L < 2^253, so 2r + 1 fits in 256 bits) */
+ * minus L when that reaches L (r stays below L < 2^253, so 2r + 1 fits in 256 bits). The same
+ * operations whatever the value (signing reduces secrets): the subtraction always runs, and a mask
+ * from its borrow picks the result. */
 static void sc_reduce(unsigned char out[32], const unsigned char in[64])
 {
-    uint32_t r[8], l[8];
+    uint32_t r[8], l[8], d[8];
     int bit, i;
 
     for (i = 0; i < 8; i++) {
@@ -425,27 +435,20 @@ static void sc_reduce(unsigned char out[32], const unsigned char in[64])
                (uint32_t)l_bytes[4 * i + 2] << 16 | (uint32_t)l_bytes[4 * i + 3] << 24;
     }
     for (bit = 511; bit >= 0; bit--) {
-        uint32_t carry = (uint32_t)(in[bit >> 3] >> (bit & 7)) & 1;
-        int below = 0;
+        uint32_t carry = (uint32_t)(in[bit >> 3] >> (bit & 7)) & 1, borrow = 0, keep;
         for (i = 0; i < 8; i++) {
             uint32_t next = r[i] >> 31;
             r[i] = r[i] << 1 | carry;
             carry = next;
         }
-        for (i = 7; i >= 0; i--) {
-            if (r[i] != l[i]) {
-                below = r[i] < l[i];
-                break;
-            }
+        for (i = 0; i < 8; i++) {
+            uint64_t x = (uint64_t)r[i] - l[i] - borrow;
+            d[i] = (uint32_t)x;
+            borrow = (uint32_t)(x >> 32) & 1;
         }
-        if (!below) {
-            uint32_t borrow = 0;
-            for (i = 0; i < 8; i++) {
-                uint32_t x = r[i] - l[i] - borrow;
-                borrow = (r[i] < l[i]) || (r[i] - l[i] < borrow);
-                r[i] = x;
-            }
-        }
+        keep = 0 - borrow; /* all ones: r was below L, keep it */
+        for (i = 0; i < 8; i++)
+            r[i] = (r[i] & keep) | (d[i] & ~keep);
     }
     for (i = 0; i < 8; i++) {
         out[4 * i] = (unsigned char)r[i];
@@ -453,6 +456,45 @@ static void sc_reduce(unsigned char out[32], const unsigned char in[64])
         out[4 * i + 2] = (unsigned char)(r[i] >> 16);
         out[4 * i + 3] = (unsigned char)(r[i] >> 24);
     }
+}
+
+/* (a * b + c) mod L for 256-bit little-endian a, b, c: the 512-bit value, then sc_reduce */
+static void sc_muladd(unsigned char out[32], const unsigned char a[32], const unsigned char b[32],
+                      const unsigned char c[32])
+{
+    uint32_t x[8], y[8], t[16];
+    unsigned char wide[64];
+    uint64_t carry;
+    int i, j;
+
+    for (i = 0; i < 8; i++) {
+        x[i] = (uint32_t)a[4 * i] | (uint32_t)a[4 * i + 1] << 8 | (uint32_t)a[4 * i + 2] << 16 |
+               (uint32_t)a[4 * i + 3] << 24;
+        y[i] = (uint32_t)b[4 * i] | (uint32_t)b[4 * i + 1] << 8 | (uint32_t)b[4 * i + 2] << 16 |
+               (uint32_t)b[4 * i + 3] << 24;
+        t[i] = (uint32_t)c[4 * i] | (uint32_t)c[4 * i + 1] << 8 | (uint32_t)c[4 * i + 2] << 16 |
+               (uint32_t)c[4 * i + 3] << 24;
+        t[i + 8] = 0;
+    }
+    for (i = 0; i < 8; i++) {
+        carry = 0;
+        for (j = 0; j < 8; j++) {
+            uint64_t p = (uint64_t)x[i] * y[j] + t[i + j] + carry; /* below 2^64 */
+            t[i + j] = (uint32_t)p;
+            carry = p >> 32;
+        }
+        t[i + 8] = (uint32_t)carry; /* untouched by the rows before */
+    }
+    for (i = 0; i < 16; i++) {
+        wide[4 * i] = (unsigned char)t[i];
+        wide[4 * i + 1] = (unsigned char)(t[i] >> 8);
+        wide[4 * i + 2] = (unsigned char)(t[i] >> 16);
+        wide[4 * i + 3] = (unsigned char)(t[i] >> 24);
+    }
+    sc_reduce(out, wide);
+    wipe(wide, sizeof wide);
+    wipe(x, sizeof x);
+    wipe(t, sizeof t);
 }
 
 /* ---- verification (5.1.7) ---- */
@@ -501,4 +543,90 @@ int msa_ed25519_verify(const unsigned char sig[64], const void *msg, size_t n,
     if (diff != 0 || ge_small_order(&q))
         return -1;
     return 0;
+}
+
+/* ---- signing (5.1.5, 5.1.6): secrets involved, so the same operations whatever their value ----
+ */
+
+/* o = a when @flag is 1, unchanged when 0, without a branch */
+static void fe_cmov(fe *o, const fe *a, uint32_t flag)
+{
+    uint32_t mask = 0 - flag;
+    int i;
+    for (i = 0; i < 10; i++)
+        o->v[i] ^= mask & (o->v[i] ^ a->v[i]);
+}
+
+/* r = [s]B for the 256-bit little-endian @s: double, add B, keep the sum when the bit is set */
+static void ge_scalarmult_base(ge *r, const unsigned char s[32])
+{
+    ge q, t, b;
+    int bit;
+
+    ge_identity(&q);
+    ge_base(&b);
+    for (bit = 255; bit >= 0; bit--) {
+        uint32_t set = (uint32_t)(s[bit >> 3] >> (bit & 7)) & 1;
+        ge_double(&q, &q);
+        ge_add(&t, &q, &b);
+        fe_cmov(&q.X, &t.X, set);
+        fe_cmov(&q.Y, &t.Y, set);
+        fe_cmov(&q.Z, &t.Z, set);
+        fe_cmov(&q.T, &t.T, set);
+    }
+    *r = q;
+    wipe(&q, sizeof q);
+    wipe(&t, sizeof t);
+}
+
+/* the secret scalar and the prefix from the seed: SHA-512, low half clamped (5.1.5) */
+static void expand_seed(unsigned char h[64], const unsigned char seed[32])
+{
+    msa_sha512(seed, 32, h);
+    h[0] &= 248;
+    h[31] &= 127;
+    h[31] |= 64;
+}
+
+void msa_ed25519_public(unsigned char pub[32], const unsigned char seed[32])
+{
+    unsigned char h[64];
+    ge a;
+    expand_seed(h, seed);
+    ge_scalarmult_base(&a, h);
+    ge_to_bytes(pub, &a);
+    wipe(h, sizeof h);
+    wipe(&a, sizeof a);
+}
+
+void msa_ed25519_sign(unsigned char sig[64], const void *msg, size_t n,
+                      const unsigned char seed[32])
+{
+    struct msa_sha512_state hs;
+    unsigned char h[64], pub[32], digest[64], r[32], k[32];
+    ge p;
+
+    expand_seed(h, seed);
+    ge_scalarmult_base(&p, h);
+    ge_to_bytes(pub, &p);
+    /* r = SHA-512(prefix || M) mod L, R = [r]B */
+    msa_sha512_init(&hs);
+    msa_sha512_update(&hs, h + 32, 32);
+    msa_sha512_update(&hs, msg, n);
+    msa_sha512_final(&hs, digest);
+    sc_reduce(r, digest);
+    ge_scalarmult_base(&p, r);
+    ge_to_bytes(sig, &p);
+    /* k = SHA-512(R || A || M) mod L, S = r + k s mod L */
+    msa_sha512_init(&hs);
+    msa_sha512_update(&hs, sig, 32);
+    msa_sha512_update(&hs, pub, 32);
+    msa_sha512_update(&hs, msg, n);
+    msa_sha512_final(&hs, digest);
+    sc_reduce(k, digest);
+    sc_muladd(sig + 32, k, h, r);
+    wipe(h, sizeof h);
+    wipe(digest, sizeof digest);
+    wipe(r, sizeof r);
+    wipe(&p, sizeof p);
 }

@@ -1,7 +1,8 @@
 /* msa_crypto.h: the agent's own portable crypto (C99, no heap, no library): SHA-256 and SHA-512
- * (FIPS 180-4) and Ed25519 signature verification (RFC 8032), and msa_crypto_port, which fills the
- * crypto members of a struct msa_port with them so that a bare-metal port needs no crypto library.
- * Verification handles public data only, so it may take time that depends on its inputs. */
+ * (FIPS 180-4), Ed25519 signature verification and signing (RFC 8032), and msa_crypto_port, which
+ * fills the crypto members of a struct msa_port with them so that a bare-metal port needs no crypto
+ * library. Verification handles public data only, so it may take time that depends on its inputs.
+ */
 #ifndef MSA_CRYPTO_H
 #define MSA_CRYPTO_H
 
@@ -51,6 +52,15 @@ void msa_sha512(const void *data, size_t n, unsigned char out[64]);
  * k = SHA-512(R || A || M) mod L. */
 MSA_CRYPTO_MUST_CHECK int msa_ed25519_verify(const unsigned char sig[64], const void *msg, size_t n,
                                              const unsigned char pub[32]);
+
+/* Ed25519 signing (RFC 8032 5.1.5 and 5.1.6), for a device that signs with a key it holds (e.g.
+ * decommission records) and has no secure element: the public key of the 32-byte secret @seed, and
+ * the deterministic signature of the @n bytes at @msg (the message is read twice). The operations
+ * and memory accesses do not depend on the seed (no branch, no table lookup on secrets); the
+ * secrets are wiped from the stack before returning. */
+void msa_ed25519_public(unsigned char pub[32], const unsigned char seed[32]);
+void msa_ed25519_sign(unsigned char sig[64], const void *msg, size_t n,
+                      const unsigned char seed[32]);
 
 /* Fill @port's sha256_init, sha256_update, sha256_final and verify with the functions above
  * (verify: EdDSA only; ES256 always fails); the other members are left alone. */

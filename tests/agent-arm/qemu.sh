@@ -9,7 +9,8 @@
 # (read in 61-byte chunks), resets, boots, confirms (agent/port/mps2/update.c):
 #   install   v1 installs into slot A and confirms; v2 into slot B, trial boot, confirm; v1
 #             replayed is refused (MSA_E_ROLLBACK); v3 installs into slot A but never confirms,
-#             and the agent rolls back to slot B by itself; the security log verifies
+#             and the agent rolls back to slot B by itself; the security log verifies; the
+#             device is decommissioned (record signed by its key, keys erased, no more boots)
 #   tampered  v1 installs; v2 with one payload bit flipped is refused (MSA_E_IMAGE_DIGEST), a
 #             bundle signed by an unknown key (MSA_E_KEY_UNKNOWN), and one for another hardware
 #             class (MSA_E_CLASS); each time the device still boots v1
@@ -91,7 +92,7 @@ run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK;v1-replayed=$b/v1.suit=MS
 # the issue's flow, line by line: v2 into slot B, on trial, confirmed; v3 rolled back by itself
 for line in "bundle v2: success (as expected)" "  installed into slot B" "  boots on trial: slot B" \
     "  it confirms itself: ok" "  rolled back to the confirmed image by itself: ok" \
-    "  the log's chain and HMACs verify: ok"; do
+    "  the log's chain and HMACs verify: ok" "  the signed decommission record verifies: ok"; do
     grep -qxF "$line" "$build/install/qemu.out" 2>/dev/null || { echo "qemu.sh: missing on the board: '$line'"; fail=1; }
 done
 run tampered "v1=$b/v1.suit=MSA_OK;v2-tampered=$b/v2-tampered.suit=MSA_E_IMAGE_DIGEST;stranger=$b/stranger.suit=MSA_E_KEY_UNKNOWN;other-class=$b/other-class.suit=MSA_E_CLASS"

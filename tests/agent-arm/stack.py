@@ -6,8 +6,9 @@ usage: stack.py BUILD_DIR [--bound FUNCTION=N ...]
 BUILD_DIR is the mps2 cross build (agent/port/mps2), compiled with -fstack-usage
 -fcallgraph-info=su: one .ci file per object, with each function's frame size and its calls. For
 every external function of the agent core and of agent/crypto, the deepest call path is summed
-frame by frame. A call through a function pointer (the porting layer) counts as the deepest of the
-port's functions (port_ram.c and crypto/port.c, the callbacks a struct msa_port holds). Library
+frame by frame. A call through a function pointer of struct msa_port (port->NAME(...) at the call
+site GCC records) goes to the function the port puts in that member ("port->NAME = FUNCTION;" in
+port_ram.c or crypto/port.c); any other callback counts as the deepest port function. Library
 leaves (memcpy, memset, memcmp) have no frame information and count as 0. Recursion is an error
 unless bounded with --bound FUNCTION=N: at most N activations of FUNCTION on any call path (the
 code must enforce that bound itself, as the SUIT interpreter does for try-each nesting).
@@ -18,12 +19,13 @@ import re
 import sys
 
 NODE = re.compile(r'node: \{ title: "([^"]+)" label: "([^"]*)"')
-EDGE = re.compile(r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"')
+EDGE = re.compile(r'edge: \{ sourcename: "([^"]+)" targetname: "([^"]+)"(?: label: "([^"]*)")?')
+WHERE = re.compile(r'\\n(.+?):\d+:\d+')
 SIZE = re.compile(r'\\n(\d+) bytes \((static|dynamic|dynamic,bounded)\)')
 
 
 def load(build):
-    frames, calls, files, kinds = {}, {}, {}, {}
+    frames, calls, files, kinds, paths = {}, {}, {}, {}, {}
     for root, _, names in os.walk(build):
         for name in names:
             if not name.endswith('.ci'):
@@ -39,9 +41,27 @@ def load(build):
                     frames[title] = int(m.group(1))
                     kinds[title] = m.group(2)
                     files[title] = (part, name)
-            for src, dst in EDGE.findall(text):
-                calls.setdefault(src, []).append(dst)
-    return frames, calls, files, kinds
+                    w = WHERE.search(label)
+                    if w:
+                        paths[title] = w.group(1)
+            for src, dst, where in EDGE.findall(text):
+                calls.setdefault(src, []).append((dst, where))
+    return frames, calls, files, kinds, paths
+
+
+def called_member(where):
+    """the struct member an indirect call at FILE:LINE:COL goes through (port->NAME(...)), or None"""
+    m = re.match(r'(.+):(\d+):(\d+)$', where or '')
+    if not m:
+        return None
+    try:
+        with open(m.group(1), encoding='utf-8') as f:
+            line = f.read().split('\n')[int(m.group(2)) - 1]
+    except (OSError, IndexError):
+        return None
+    callee = line[int(m.group(3)) - 1:].split('(', 1)[0]
+    names = re.findall(r'(\w+)\s*$', callee)
+    return names[0] if names else None
 
 
 def main():
@@ -56,7 +76,7 @@ def main():
         name, n = rest[1].split('=', 1)
         bounds[name] = int(n)
         rest = rest[2:]
-    frames, calls, files, kinds = load(build)
+    frames, calls, files, kinds, paths = load(build)
     if not frames:
         sys.exit('stack.py: no .ci files under %s (built with -fcallgraph-info=su?)' % build)
 
@@ -69,7 +89,17 @@ def main():
         return t.split(':')[-1]
 
     port_funcs = [t for t in frames if is_port(t)]
+    # which port function each member of struct msa_port holds: "port->MEMBER = FUNCTION;" in
+    # the port's sources
+    members = {}
+    for path in sorted({paths[t] for t in port_funcs if t in paths}):
+        with open(path, encoding='utf-8') as f:
+            for member, func in re.findall(r'port->(\w+)\s*=\s*(\w+)\s*;', f.read()):
+                for t in port_funcs:
+                    if bare(t) == func:
+                        members[member] = t
     memo = {}
+    unresolved = set()
 
     def deepest(t, active):
         """deepest path from t; active: activations on the current path, by title"""
@@ -84,8 +114,14 @@ def main():
         active[t] = active.get(t, 0) + 1
         best, path = 0, []
         targets = []
-        for c in calls.get(t, []):
-            targets.extend(port_funcs if c == '__indirect_call' else [c])
+        for c, where in calls.get(t, []):
+            if c != '__indirect_call':
+                targets.append(c)
+            elif called_member(where) in members:
+                targets.append(members[called_member(where)])
+            else:  # a callback other than the port's: charged as the deepest port function
+                unresolved.add(called_member(where) or where)
+                targets.extend(port_funcs)
         for c in targets:
             d, p = deepest(c, active) if c in frames else (0, [c])
             if d > best:
@@ -100,6 +136,8 @@ def main():
     for (depth, path), t in rows:
         short = ' > '.join(bare(p) for p in path)
         print('stack.entry %-28s %6d  %s' % (t, depth, short))
+    if unresolved:
+        print('stack.callbacks %s (charged as the deepest port function)' % ', '.join(sorted(unresolved)))
     if dynamic:
         print('stack.dynamic (unbounded frames): %s' % ', '.join(sorted(dynamic)))
     worst = rows[0][0][0] if rows else 0

@@ -1,7 +1,8 @@
 /* test_crypto_diff.c: the agent's own crypto (agent/crypto) against OpenSSL (SHA-256, SHA-512) and
  * libsodium (Ed25519): the RFC 8032 vectors, thousands of random messages, keys and signatures,
  * every mutation of them, and the edge cases of point and scalar encodings; the two must agree on
- * every accept and every reject. Random inputs come from a fixed seed, so a failure repeats. */
+ * every accept and every reject, and signatures must be libsodium's byte for byte. Random inputs
+ * come from a fixed seed, so a failure repeats. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -367,6 +368,41 @@ static void test_ed25519_edges(void **state)
     assert_true(mixed_reject > 0);
 }
 
+/* signing: the public key and the (deterministic) signature are libsodium's byte for byte, for the
+ * RFC 8032 vectors and for random seeds and messages; both verifiers accept them */
+static void test_ed25519_sign(void **state)
+{
+    unsigned char seed[32], pk[32], sk[64], mine_pk[32], sig[64], mine[64], msg[300];
+    size_t v;
+    int iter;
+    (void)state;
+
+    for (v = 0; v < sizeof rfc8032 / sizeof rfc8032[0]; v++) {
+        unsigned char pub[32], want[64], m[2];
+        size_t n = strlen(rfc8032[v].msg) / 2;
+        hex_to_bytes(rfc8032[v].seed, seed, 32);
+        hex_to_bytes(rfc8032[v].pub, pub, 32);
+        hex_to_bytes(rfc8032[v].sig, want, 64);
+        hex_to_bytes(rfc8032[v].msg, m, n);
+        msa_ed25519_public(mine_pk, seed);
+        assert_memory_equal(mine_pk, pub, 32);
+        msa_ed25519_sign(mine, m, n, seed);
+        assert_memory_equal(mine, want, 64);
+    }
+    for (iter = 0; iter < 500; iter++) {
+        size_t n = rnd_below(sizeof msg + 1);
+        rnd(seed, sizeof seed);
+        rnd(msg, n);
+        assert_int_equal(crypto_sign_seed_keypair(pk, sk, seed), 0);
+        assert_int_equal(crypto_sign_detached(sig, NULL, msg, n, sk), 0);
+        msa_ed25519_public(mine_pk, seed);
+        assert_memory_equal(mine_pk, pk, 32);
+        msa_ed25519_sign(mine, msg, n, seed);
+        assert_memory_equal(mine, sig, 64);
+        assert_true(agree(mine, msg, n, mine_pk));
+    }
+}
+
 /* the port backend: EdDSA through struct msa_port, ES256 and wrong lengths fail */
 static void test_port_verify(void **state)
 {
@@ -393,7 +429,7 @@ int main(void)
         cmocka_unit_test(test_sha_boundaries), cmocka_unit_test(test_sha_random),
         cmocka_unit_test(test_port_sha256),    cmocka_unit_test(test_ed25519_rfc8032),
         cmocka_unit_test(test_ed25519_random), cmocka_unit_test(test_ed25519_edges),
-        cmocka_unit_test(test_port_verify),
+        cmocka_unit_test(test_ed25519_sign),   cmocka_unit_test(test_port_verify),
     };
     if (sodium_init() < 0)
         return 1;

@@ -1,5 +1,6 @@
 /* main.c: the agent's test program on QEMU's mps2-an385 board. It checks the agent's own crypto
- * against published answers (FIPS 180-4 digests of "abc", RFC 8032 7.1 TESTs 1-3), prints every
+ * against published answers (FIPS 180-4 digests of "abc", RFC 8032 7.1 TESTs 1-3 verified, TEST 1
+ * signed), runs the update test when bundles are compiled in (update.c), prints every
  * msa_strerror sentence (the test compares them with the host's), measures the stack, and reports
  * through semihosting; the last line is "RESULT PASS" or "RESULT FAIL". */
 #include <string.h>
@@ -45,6 +46,11 @@ static const struct {
      {0xaf, 0x82},
      2},
 };
+
+/* RFC 8032 7.1 TEST 1's secret seed */
+static const unsigned char rfc8032_seed1[32] = {
+    0x9d, 0x61, 0xb1, 0x9d, 0xef, 0xfd, 0x5a, 0x60, 0xba, 0x84, 0x4a, 0xf4, 0x92, 0xec, 0x2c, 0xc4,
+    0x44, 0x49, 0xc5, 0x69, 0x7b, 0x32, 0x69, 0x19, 0x70, 0x3b, 0xac, 0x03, 0x1c, 0xae, 0x7f, 0x60};
 
 /* FIPS 180-4 examples: SHA-256("abc") and the first 16 bytes of SHA-512("abc") */
 static const unsigned char sha256_abc[32] = {
@@ -119,6 +125,15 @@ static void crypto_selftest(struct msa_port *port)
               0);
     mps2_put_num("stack.verify", deepest);
     mps2_put_num("ticks.verify", ticks);
+    mps2_stack_paint();
+    mps2_ticks_start();
+    msa_ed25519_sign(sig, rfc8032[0].msg, rfc8032[0].n, rfc8032_seed1);
+    ticks = mps2_ticks();
+    mps2_put_num("stack.sign", mps2_stack_peak());
+    mps2_put_num("ticks.sign", ticks);
+    check("selftest ed25519 sign rfc8032 test 1", memcmp(sig, rfc8032[0].sig, 64) == 0);
+    msa_ed25519_public(out, rfc8032_seed1);
+    check("selftest ed25519 public key rfc8032 test 1", memcmp(out, rfc8032[0].pub, 32) == 0);
 }
 
 int main(void)

@@ -6,7 +6,7 @@
  * confirms itself (the monotonic counter rises to its sequence number), or, for a bundle marked
  * MPS2_NO_CONFIRM, never does, and the agent must roll back to the confirmed image by itself. A
  * refused bundle must leave the device booting what it booted before. At the end the security log
- * is exported and its chain and HMACs verified on the board. */
+ * is exported and its chain and HMACs verified on the board, and the device is decommissioned. */
 #include <string.h>
 
 #include "bundles.h"
@@ -14,6 +14,7 @@
 #include "msa/agent.h"
 #include "msa/log.h"
 #include "msa/trust.h"
+#include "msa_crypto.h"
 
 #define CHUNK 61 /* an odd chunk size, so that items straddle chunks */
 
@@ -156,6 +157,41 @@ static void check_log(struct msa_agent *a, const struct msa_port *port)
     expect("a changed log is detected", msa_log_verify(port, exp, len, key, NULL, &rep) != MSA_OK);
 }
 
+/* decommission the device: a record signed by the device key that verifies under its public key
+ * (which the manufacturer recorded at production) and fails once changed; the keys are gone, and
+ * the device no longer boots */
+static void check_decommission(struct msa_agent *a, const struct msa_port *port)
+{
+    static const unsigned char id[16] = "mps2-an385-0001";
+    unsigned char seed[32], pub[32], rec[MSA_DECOM_BYTES];
+    struct msa_decom_record out;
+    unsigned slot;
+    size_t len = 0;
+    msa_err e;
+
+    if (port->key_get(port->ctx, MSA_KEY_DEVICE, seed, sizeof seed) != 0) {
+        expect("device key present", 0);
+        return;
+    }
+    msa_ed25519_public(pub, seed);
+    memset(seed, 0, sizeof seed);
+    e = msa_decommission(a, id, rec, sizeof rec, &len);
+    mps2_puts("decommission: ");
+    mps2_puts(msa_strerror(e));
+    mps2_puts("\n");
+    expect("decommissioned", e == MSA_OK);
+    e = msa_decom_verify(port, rec, len, pub, &out);
+    expect("the signed decommission record verifies", e == MSA_OK);
+    expect("it says data, data key, log key and device key were erased",
+           e == MSA_OK && out.erased == (MSA_DECOM_DATA | MSA_DECOM_DATA_KEY | MSA_DECOM_LOG_KEY |
+                                         MSA_DECOM_DEVICE_KEY));
+    rec[len / 2] ^= 0x01;
+    expect("a changed record is refused", msa_decom_verify(port, rec, len, pub, &out) != MSA_OK);
+    expect("the device key is erased",
+           port->key_get(port->ctx, MSA_KEY_DEVICE, seed, sizeof seed) != 0);
+    expect("the decommissioned device does not boot", reset_and_boot(a, port, &slot) != MSA_OK);
+}
+
 int mps2_update_test(struct msa_port *port)
 {
     static struct msa_agent agent;
@@ -174,6 +210,7 @@ int mps2_update_test(struct msa_port *port)
     for (i = 0; e == MSA_OK && i < mps2_nbundles; i++)
         run_bundle(&agent, port, &trust, &revoked, &mps2_bundles[i], &stack);
     check_log(&agent, port);
+    check_decommission(&agent, port);
     mps2_put_num("stack.update", stack);
     /* what the caller provides the agent with (no heap, no globals in the agent) */
     mps2_put_num("ram.struct_msa_agent", (unsigned long)sizeof(struct msa_agent));
