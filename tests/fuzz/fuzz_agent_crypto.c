@@ -3,8 +3,9 @@
  *   0  the rest is hashed in chunks whose sizes come from the input: SHA-256 and SHA-512 must
  *      equal libsodium's;
  *   1  the rest is a signature (64), a public key (32) and a message, verified raw;
- *   2  the next 32 bytes seed a key pair, the rest is a message; libsodium signs it, then the
- *      signature or key is changed at input-chosen places;
+ *   2  the next 32 bytes seed a key pair, the rest is a message; libsodium and the agent sign it
+ *      (the signatures and public keys must be equal), then the signature or key is changed at
+ *      input-chosen places;
  * and in modes 1 and 2 the agent's Ed25519 verification and libsodium's must agree. */
 #include <stddef.h>
 #include <stdint.h>
@@ -55,7 +56,7 @@ static void hashes(const uint8_t *data, size_t size)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static int ready;
-    unsigned char pk[32], sk[64], sig[64];
+    unsigned char pk[32], sk[64], sig[64], mine[64], mine_pk[32];
     size_t i;
 
     if (!ready) {
@@ -77,6 +78,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             return 0;
         crypto_sign_seed_keypair(pk, sk, data + 1);
         crypto_sign_detached(sig, NULL, data + 33, size - 33, sk);
+        /* the agent's signature and public key are libsodium's, byte for byte */
+        msa_ed25519_sign(mine, data + 33, size - 33, data + 1);
+        msa_ed25519_public(mine_pk, data + 1);
+        if (memcmp(mine, sig, 64) != 0 || memcmp(mine_pk, pk, 32) != 0)
+            abort();
         agree(sig, data + 33, size - 33, pk);
         /* up to four changes: byte position (sig then key) and xor mask from the message */
         for (i = 0; i + 1 < 8 && 33 + i + 1 < size; i += 2) {
