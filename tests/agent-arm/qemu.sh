@@ -100,6 +100,8 @@ run tampered "v1=$b/v1.suit=MSA_OK;v2-tampered=$b/v2-tampered.suit=MSA_E_IMAGE_D
 dir="$build/install"
 echo "== figures (arm-none-eabi-size, bytes; image 'install')"
 arm-none-eabi-size -t "$dir/libmsa.a" | tail -n 1 | awk '{printf "size.agent   text %d data %d bss %d (agent core: agent/sources.txt)\n", $1, $2, $3}'
+# per source file of the core
+arm-none-eabi-size "$dir/libmsa.a" | awk 'NR>1{n=$6; sub(/.*\//, "", n); sub(/\.obj$/, "", n); printf "size.file    %-10s text %6d data %d bss %d\n", n, $1, $2, $3}'
 arm-none-eabi-size -t "$dir/libmsa_crypto.a" | tail -n 1 | awk '{printf "size.crypto  text %d data %d bss %d (agent/crypto)\n", $1, $2, $3}'
 arm-none-eabi-size -A "$dir/msa-mps2.elf" | awk '$1==".text"||$1==".data"||$1==".bss"||$1==".stack"{printf "image.%s %d\n", substr($1,2), $2}'
 awk '/^stack\./{print "measured." $0 " (stack painting on the board)"}' "$dir/qemu.out"
