@@ -84,6 +84,7 @@ static msa_err payload_open(struct msa_stream *s, int comp, uint64_t len, int ex
     s->payload_off = 0;
     if (comp < 0)
         return MSA_OK;
+    s->delivered &= ~(1u << comp); /* the bytes about to reach the sink replace any earlier */
     if ((e = msa_suit_payload_check(&s->plan, (unsigned)comp)) != MSA_OK)
         return e;
     if (exact && (s->plan.components[comp].have & MSA_HAVE_SIZE) &&
@@ -217,7 +218,9 @@ static msa_err parse(struct msa_stream *s)
             if (!s->authenticated && (e = authenticate(s)) != MSA_OK)
                 return e;
             comp = msa_suit_component_by_uri(&s->plan, s->name.ptr, s->name.len);
-            if (comp >= 0 && s->plan.components[comp].dependency)
+            if (comp < 0)
+                return MSA_E_STRUCTURE; /* no component names this member */
+            if (s->plan.components[comp].dependency)
                 comp = -1; /* a dependency manifest: not processed, not delivered */
             if (comp >= 0 && (s->delivered & (1u << comp)))
                 return MSA_E_STRUCTURE; /* a second payload for one component */

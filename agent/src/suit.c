@@ -415,6 +415,118 @@ static msa_err try_each(struct interp *in, struct msa_cbor *c, int *failed)
     return MSA_OK;
 }
 
+/* directive-override-multiple (update-management): {index: parameters}. */
+static msa_err override_multiple(struct interp *in, struct msa_cbor *c)
+{
+    size_t n, i;
+    msa_err e = msa_cbor_map(c, &n);
+
+    if (e != MSA_OK)
+        return e;
+    for (i = 0; i < n; i++) {
+        uint64_t k;
+        if ((e = msa_cbor_uint(c, &k)) != MSA_OK)
+            return e;
+        if (k >= in->plan->ncomponents)
+            return MSA_E_STRUCTURE;
+        if ((e = params(c, &in->plan->components[k], 1)) != MSA_OK)
+            return e;
+    }
+    return MSA_OK;
+}
+
+/* Copy the parameter @key of @from into @to. */
+static void copy_param(struct msa_suit_component *to, const struct msa_suit_component *from,
+                       int64_t key)
+{
+    unsigned bit;
+    switch (key) {
+    case MSA_SUIT_P_VENDOR:
+        bit = MSA_HAVE_VENDOR;
+        to->vendor = from->vendor;
+        break;
+    case MSA_SUIT_P_CLASS:
+        bit = MSA_HAVE_CLASS;
+        to->class_id = from->class_id;
+        break;
+    case MSA_SUIT_P_IMAGE_DIGEST:
+        bit = MSA_HAVE_DIGEST;
+        to->digest = from->digest;
+        to->digest_alg = from->digest_alg;
+        break;
+    case MSA_SUIT_P_IMAGE_SIZE:
+        bit = MSA_HAVE_SIZE;
+        to->size = from->size;
+        break;
+    case MSA_SUIT_P_URI:
+        bit = MSA_HAVE_URI;
+        to->uri = from->uri;
+        break;
+    case MSA_SUIT_P_COMPONENT_SLOT:
+        bit = MSA_HAVE_SLOT;
+        to->slot = from->slot;
+        break;
+    case MSA_SUIT_P_ENCRYPTION_INFO: bit = MSA_HAVE_ENCRYPTION; break;
+    case MSA_SUIT_P_CONTENT: bit = MSA_HAVE_CONTENT; break;
+    case MSA_SUIT_P_SOURCE_COMPONENT: bit = MSA_HAVE_SOURCE; break;
+    default: return;
+    }
+    to->have = (to->have & ~bit) | (from->have & bit);
+}
+
+/* directive-copy-params (update-management): {source index: [parameter keys]} into the selected
+ * components. */
+static msa_err copy_params(struct interp *in, struct msa_cbor *c)
+{
+    size_t n, i;
+    msa_err e = msa_cbor_map(c, &n);
+
+    if (e != MSA_OK)
+        return e;
+    for (i = 0; i < n; i++) {
+        uint64_t src;
+        size_t nk, j;
+        if ((e = msa_cbor_uint(c, &src)) != MSA_OK)
+            return e;
+        if (src >= in->plan->ncomponents)
+            return MSA_E_STRUCTURE;
+        if ((e = msa_cbor_array(c, &nk)) != MSA_OK)
+            return e;
+        for (j = 0; j < nk; j++) {
+            int64_t key;
+            unsigned k;
+            if ((e = msa_cbor_int(c, &key)) != MSA_OK)
+                return e;
+            for (k = 0; k < in->plan->ncomponents; k++)
+                if ((in->sel & (1u << k)) && k != src)
+                    copy_param(&in->plan->components[k], &in->plan->components[src], key);
+        }
+    }
+    return MSA_OK;
+}
+
+/* directive-run-sequence (trust domains): a nested sequence on the selected components. */
+static msa_err run_sequence(struct interp *in, struct msa_cbor *c, int *failed)
+{
+    const unsigned char *p;
+    size_t n;
+    int record = in->record;
+    unsigned sel = in->sel;
+    msa_err e;
+
+    if (in->depth >= MSA_SUIT_TRY_DEPTH)
+        return MSA_E_LIMIT;
+    if ((e = msa_cbor_bstr(c, &p, &n)) != MSA_OK)
+        return e;
+    in->depth++;
+    in->record = 0;
+    e = run(in, p, n, failed);
+    in->record = record;
+    in->depth--;
+    in->sel = sel; /* the nested sequence's component index does not leak out */
+    return e;
+}
+
 static msa_err set_index(struct interp *in, struct msa_cbor *c)
 {
     struct msa_cbor_head h;
@@ -526,6 +638,9 @@ static msa_err run(struct interp *in, const unsigned char *p, size_t n, int *fai
             break;
         }
         case MSA_SUIT_DIR_TRY_EACH: e = try_each(in, &c, failed); break;
+        case MSA_SUIT_DIR_OVERRIDE_MULTIPLE: e = override_multiple(in, &c); break;
+        case MSA_SUIT_DIR_COPY_PARAMS: e = copy_params(in, &c); break;
+        case MSA_SUIT_DIR_RUN_SEQUENCE: e = run_sequence(in, &c, failed); break;
         case MSA_SUIT_COND_COMPONENT_SLOT:
             for (k = 0; k < in->plan->ncomponents; k++) {
                 const struct msa_suit_component *comp = &in->plan->components[k];
@@ -690,7 +805,7 @@ static msa_err common(struct msa_suit_plan *plan, const unsigned char *p, size_t
  * member with the same key. */
 static msa_err severable(const struct msa_port *port, const struct msa_suit_envelope *env,
                          struct msa_cbor *c, int64_t key, struct msa_bytes *out, int *severed,
-                         int *missing)
+                         int *missing, unsigned *used)
 {
     struct msa_cbor_head h;
     struct msa_bytes d;
@@ -717,6 +832,7 @@ static msa_err severable(const struct msa_port *port, const struct msa_suit_enve
         out->len = 0;
         return MSA_OK;
     }
+    *used |= 1u << i;
     if (alg != MSA_ALG_SHA256)
         return MSA_E_UNSUPPORTED;
     if ((e = sha256(port, env->severed[i].ptr, env->severed[i].len, md)) != MSA_OK)
@@ -794,6 +910,7 @@ msa_err msa_suit_manifest_decode(const struct msa_port *port, const struct msa_s
     size_t pairs, i;
     uint32_t seen = 0;
     int seen_medsec = 0, have_seq = 0, q;
+    unsigned used = 0; /* severed envelope members the manifest refers to */
     struct interp in;
     msa_err e;
 
@@ -847,12 +964,21 @@ msa_err msa_suit_manifest_decode(const struct msa_port *port, const struct msa_s
         }
         s = seq_of(key);
         if (s < 0 && key != MSA_SUIT_M_TEXT) {
-            if ((e = msa_cbor_skip(&c)) != MSA_OK)
+            struct msa_cbor_head h;
+            /* another member severed by digest (a CoSWID, say): its envelope copy must match
+             * even though the agent does not use it */
+            if ((e = msa_cbor_peek(&c, &h)) != MSA_OK)
+                return e;
+            if (key > 0 && key != MSA_SUIT_M_COMPONENT_ID && h.major == MSA_CBOR_ARRAY)
+                e = severable(port, env, &c, key, &b, &severed, &missing, &used);
+            else
+                e = msa_cbor_skip(&c);
+            if (e != MSA_OK)
                 return e;
             continue;
         }
         if (may_sever(key))
-            e = severable(port, env, &c, key, &b, &severed, &missing);
+            e = severable(port, env, &c, key, &b, &severed, &missing, &used);
         else
             e = msa_cbor_bstr(&c, &b.ptr, &b.len);
         if (e != MSA_OK)
@@ -870,6 +996,8 @@ msa_err msa_suit_manifest_decode(const struct msa_port *port, const struct msa_s
         return MSA_E_CBOR;
     if (!(seen & (1u << MSA_SUIT_M_VERSION)) || !have_seq || common_bytes.ptr == NULL)
         return MSA_E_STRUCTURE;
+    if (used != (1u << env->nsevered) - 1)
+        return MSA_E_STRUCTURE; /* an envelope member the manifest does not vouch for */
     if ((e = common(plan, common_bytes.ptr, common_bytes.len)) != MSA_OK)
         return e;
     /* the shared sequence, then each other sequence, the components starting from index 0 */
@@ -978,8 +1106,10 @@ msa_err msa_suit_verify(const struct msa_port *port, const struct msa_trust *t,
         const struct msa_suit_component *comp;
         unsigned char md[32];
         int k = msa_suit_component_by_uri(plan, env->payload_name[i].ptr, env->payload_name[i].len);
-        if (k < 0 || plan->components[k].dependency)
-            continue; /* not an image of a component (a dependency manifest, say) */
+        if (k < 0)
+            return MSA_E_STRUCTURE; /* no component names this member */
+        if (plan->components[k].dependency)
+            continue; /* a dependency manifest: not processed */
         if ((e = msa_suit_payload_check(plan, (unsigned)k)) != MSA_OK)
             return e;
         comp = &plan->components[k];

@@ -370,7 +370,7 @@ msa_err msa_trust_check(const struct msa_port *port, const struct msa_trust *t,
     msa_err first = MSA_OK;
 
     for (i = 0; i < nsig; i++) {
-        unsigned root;
+        unsigned root = 0;
         msa_err e = signer_root(port, t, rev, &sigs[i], payload, payload_len, certs, cert_lens,
                                 ncerts, purpose, scratch, cap, &root);
         if (e == MSA_OK) {

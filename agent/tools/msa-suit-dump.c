@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -18,8 +19,8 @@
 #include "posix.h"
 
 static const char usage[] =
-    "usage: msa-suit-dump [OPTIONS] BUNDLE\n"
-    "Verify the SUIT envelope BUNDLE with the medsec agent and print its plan as JSON.\n"
+    "usage: msa-suit-dump [OPTIONS] BUNDLE...\n"
+    "Verify each SUIT envelope BUNDLE with the medsec agent; print its plan as one JSON line.\n"
     "  --trust FILE        trust anchor (CBOR, docs/suit.md)\n"
     "  --es256-spki FILE   or: trust this one P-256 key (DER SubjectPublicKeyInfo)\n"
     "  --counter N         the device's security version (default 0)\n"
@@ -276,54 +277,185 @@ static size_t next_chunk(size_t max)
     return 1 + (size_t)((rng_state >> 33) % max);
 }
 
+/* What reached the sink, per component: bytes in order (the offset must be the next one). */
+static uint64_t sunk[MSA_COMPONENTS_MAX];
+static int sink_disorder;
+
 static int sink(void *arg, unsigned component, uint64_t offset, const unsigned char *bytes,
                 size_t n)
 {
     (void)arg;
-    (void)component;
-    (void)offset;
     (void)bytes;
-    (void)n;
+    if (component >= MSA_COMPONENTS_MAX || offset != sunk[component]) {
+        sink_disorder = 1;
+        return -1;
+    }
+    sunk[component] += n;
     return 0;
+}
+
+static void sink_out(void)
+{
+    struct rusage ru;
+    unsigned k;
+
+    printf(",\"sunk\":[");
+    for (k = 0; k < MSA_COMPONENTS_MAX; k++)
+        printf("%s%llu", k ? "," : "", (unsigned long long)sunk[k]);
+    printf("],\"sink_disorder\":%s", sink_disorder ? "true" : "false");
+    if (getrusage(RUSAGE_SELF, &ru) == 0)
+        printf(",\"max_rss_kib\":%ld", ru.ru_maxrss);
+}
+
+/* What the command line asked for. */
+struct opts {
+    struct msa_port port;
+    struct msa_trust trust;
+    uint64_t revoked_number, counter;
+    struct payload_arg payloads[MSA_COMPONENTS_MAX];
+    unsigned npayloads;
+    unsigned char vendor[16], class_id[16];
+    int have_vendor, have_class, one_shot, have_seed, any_sequence;
+    size_t chunk, bufsize;
+};
+
+/* Verify the bundle at @path in memory with msa_suit_verify; print one JSON line. */
+static int one_shot(const struct opts *o, const char *path)
+{
+    static struct msa_suit_envelope env;
+    static struct msa_suit_plan plan;
+    struct msa_revoked revoked;
+    unsigned verified = 0, k, j;
+    unsigned char *bundle;
+    size_t len;
+    msa_err e;
+
+    memset(&revoked, 0, sizeof revoked);
+    revoked.number = o->revoked_number;
+    bundle = read_file(path, &len);
+    if (bundle == NULL)
+        return 2;
+    e = msa_suit_verify(&o->port, &o->trust, &revoked, bundle, len,
+                        o->have_vendor ? o->vendor : NULL, o->have_class ? o->class_id : NULL,
+                        o->counter, &env, &plan);
+    printf("{\"result\":\"%s\"", err_name(e));
+    if (e == MSA_OK) {
+        for (k = 0; k < plan.ncomponents; k++)
+            for (j = 0; j < env.npayloads; j++)
+                if (msa_suit_component_by_uri(&plan, env.payload_name[j].ptr,
+                                              env.payload_name[j].len) == (int)k &&
+                    msa_suit_payload_check(&plan, k) == MSA_OK)
+                    verified |= 1u << k; /* msa_suit_verify checked its digest */
+        plan_out(&plan, verified);
+    }
+    printf(",\"revoked\":%llu}\n", (unsigned long long)revoked.number);
+    free(bundle);
+    return e == MSA_OK ? 0 : 1;
+}
+
+/* Stream the bundle at @path from its file in chunks (constant memory), then the detached
+ * payloads; print one JSON line. */
+static int streamed(const struct opts *o, const char *path)
+{
+    static struct msa_stream st;
+    struct msa_stream_config cfg;
+    struct msa_revoked revoked;
+    unsigned char *work, *chunk;
+    FILE *f;
+    unsigned j;
+    msa_err e;
+    int rc = 2;
+
+    memset(&revoked, 0, sizeof revoked);
+    revoked.number = o->revoked_number;
+    memset(sunk, 0, sizeof sunk);
+    sink_disorder = 0;
+    memset(&cfg, 0, sizeof cfg);
+    cfg.port = &o->port;
+    cfg.trust = &o->trust;
+    cfg.revoked = &revoked;
+    cfg.counter = o->counter;
+    cfg.vendor = o->have_vendor ? o->vendor : NULL;
+    cfg.class_id = o->have_class ? o->class_id : NULL;
+    cfg.sink = sink;
+    cfg.any_sequence = o->any_sequence;
+    work = malloc(o->bufsize);
+    chunk = malloc(o->chunk);
+    f = fopen(path, "rb");
+    if (work == NULL || chunk == NULL || f == NULL) {
+        fprintf(stderr, "msa-suit-dump: %s: %s\n", path, strerror(errno));
+        goto out;
+    }
+    e = msa_stream_init(&st, &cfg, work, o->bufsize);
+    while (e == MSA_OK) {
+        size_t n = o->have_seed ? next_chunk(o->chunk) : o->chunk;
+        size_t got = fread(chunk, 1, n, f);
+        if (got == 0)
+            break;
+        e = msa_stream_feed(&st, chunk, got);
+    }
+    if (e == MSA_OK)
+        e = msa_stream_finish(&st);
+    for (j = 0; e == MSA_OK && j < o->npayloads; j++) {
+        unsigned char *data;
+        size_t len, at = 0;
+        data = read_file(o->payloads[j].path, &len);
+        if (data == NULL)
+            goto out;
+        e = msa_stream_payload_begin(&st, o->payloads[j].comp);
+        while (e == MSA_OK && at < len) {
+            size_t n = o->have_seed ? next_chunk(o->chunk) : o->chunk;
+            if (n > len - at)
+                n = len - at;
+            e = msa_stream_payload_feed(&st, data + at, n);
+            at += n;
+        }
+        if (e == MSA_OK)
+            e = msa_stream_payload_end(&st);
+        free(data);
+    }
+    printf("{\"result\":\"%s\"", err_name(e));
+    if (msa_stream_plan(&st) != NULL)
+        plan_out(msa_stream_plan(&st), msa_stream_verified(&st));
+    sink_out();
+    printf(",\"revoked\":%llu}\n", (unsigned long long)revoked.number);
+    rc = e == MSA_OK ? 0 : 1;
+out:
+    if (f != NULL)
+        fclose(f);
+    free(chunk);
+    free(work);
+    return rc;
 }
 
 int main(int argc, char **argv)
 {
-    struct msa_port port;
-    struct msa_trust trust;
-    struct msa_revoked revoked;
-    static struct msa_stream st;
-    struct payload_arg payloads[MSA_COMPONENTS_MAX];
-    unsigned npayloads = 0;
-    unsigned char vendor[16], class_id[16], point[65];
-    int have_vendor = 0, have_class = 0, one_shot = 0, have_seed = 0, any_sequence = 0;
-    const char *trust_path = NULL, *spki_path = NULL, *bundle_path = NULL;
-    unsigned char *bundle = NULL, *anchor = NULL, *work = NULL;
-    size_t bundle_len = 0, anchor_len = 0, chunk = 4096, bufsize = MSA_MANIFEST_MAX;
-    uint64_t counter = 0;
+    static struct opts o;
+    unsigned char point[65];
+    const char *trust_path = NULL, *spki_path = NULL;
+    unsigned char *anchor = NULL;
+    size_t anchor_len = 0;
+    int i, first = 0, rc = 0;
     msa_err e;
-    int i, rc = 2;
 
-    memset(&port, 0, sizeof port);
-    memset(&revoked, 0, sizeof revoked);
-    msa_posix_crypto(&port);
-    port.now = now;
+    o.chunk = 4096;
+    o.bufsize = MSA_MANIFEST_MAX;
+    msa_posix_crypto(&o.port);
+    o.port.now = now;
     for (i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "--help") == 0) {
             fputs(usage, stdout);
             return 0;
         } else if (strcmp(a, "--one-shot") == 0) {
-            one_shot = 1;
+            o.one_shot = 1;
             continue;
         } else if (strcmp(a, "--any-sequence") == 0) {
-            any_sequence = 1;
+            o.any_sequence = 1;
             continue;
         } else if (a[0] != '-') {
-            if (bundle_path != NULL)
-                goto bad_usage;
-            bundle_path = a;
-            continue;
+            first = i;
+            break;
         }
         if (v == NULL)
             goto bad_usage;
@@ -333,139 +465,64 @@ int main(int argc, char **argv)
         else if (strcmp(a, "--es256-spki") == 0)
             spki_path = v;
         else if (strcmp(a, "--counter") == 0)
-            counter = strtoull(v, NULL, 10);
+            o.counter = strtoull(v, NULL, 10);
         else if (strcmp(a, "--now") == 0)
             clock_value = strtoull(v, NULL, 10);
         else if (strcmp(a, "--revoked") == 0)
-            revoked.number = strtoull(v, NULL, 10);
+            o.revoked_number = strtoull(v, NULL, 10);
         else if (strcmp(a, "--chunk") == 0)
-            chunk = strtoul(v, NULL, 10);
+            o.chunk = strtoul(v, NULL, 10);
         else if (strcmp(a, "--seed") == 0) {
             rng_state = strtoull(v, NULL, 10);
-            have_seed = 1;
+            o.have_seed = 1;
         } else if (strcmp(a, "--buffer") == 0)
-            bufsize = strtoul(v, NULL, 10);
-        else if (strcmp(a, "--vendor") == 0 && hex_in(v, vendor, 16) == 0)
-            have_vendor = 1;
-        else if (strcmp(a, "--class") == 0 && hex_in(v, class_id, 16) == 0)
-            have_class = 1;
+            o.bufsize = strtoul(v, NULL, 10);
+        else if (strcmp(a, "--vendor") == 0 && hex_in(v, o.vendor, 16) == 0)
+            o.have_vendor = 1;
+        else if (strcmp(a, "--class") == 0 && hex_in(v, o.class_id, 16) == 0)
+            o.have_class = 1;
         else if (strcmp(a, "--payload") == 0 && strchr(v, '=') != NULL &&
-                 npayloads < MSA_COMPONENTS_MAX) {
-            payloads[npayloads].comp = (unsigned)strtoul(v, NULL, 10);
-            payloads[npayloads++].path = strchr(v, '=') + 1;
+                 o.npayloads < MSA_COMPONENTS_MAX) {
+            o.payloads[o.npayloads].comp = (unsigned)strtoul(v, NULL, 10);
+            o.payloads[o.npayloads++].path = strchr(v, '=') + 1;
         } else
             goto bad_usage;
     }
-    if (bundle_path == NULL || (trust_path == NULL) == (spki_path == NULL) || chunk == 0 ||
-        bufsize == 0)
+    if (first == 0 || (trust_path == NULL) == (spki_path == NULL) || o.chunk == 0 || o.bufsize == 0)
         goto bad_usage;
 
     if (trust_path != NULL) {
         anchor = read_file(trust_path, &anchor_len);
         if (anchor == NULL)
-            goto out;
-        e = msa_trust_decode(&port, anchor, anchor_len, &trust);
+            return 2;
+        e = msa_trust_decode(&o.port, anchor, anchor_len, &o.trust);
         if (e != MSA_OK) {
             fprintf(stderr, "msa-suit-dump: %s: not a trust anchor: %s\n", trust_path,
                     msa_strerror(e));
-            goto out;
+            free(anchor);
+            return 2;
         }
     } else {
         anchor = read_file(spki_path, &anchor_len);
         if (anchor == NULL)
-            goto out;
+            return 2;
         if (spki_point(anchor, anchor_len, point) != 0 ||
-            msa_trust_single(&port, &trust, MSA_ALG_ES256, point, 65) != MSA_OK) {
+            msa_trust_single(&o.port, &o.trust, MSA_ALG_ES256, point, 65) != MSA_OK) {
             fprintf(stderr, "msa-suit-dump: %s: not a P-256 public key\n", spki_path);
-            goto out;
+            free(anchor);
+            return 2;
         }
     }
-    bundle = read_file(bundle_path, &bundle_len);
-    if (bundle == NULL)
-        goto out;
-
-    if (one_shot) {
-        static struct msa_suit_envelope env;
-        static struct msa_suit_plan plan;
-        unsigned verified = 0;
-        e = msa_suit_verify(&port, &trust, &revoked, bundle, bundle_len,
-                            have_vendor ? vendor : NULL, have_class ? class_id : NULL, counter,
-                            &env, &plan);
-        printf("{\"result\":\"%s\"", err_name(e));
-        if (e == MSA_OK) {
-            unsigned k;
-            for (k = 0; k < plan.ncomponents; k++) {
-                unsigned j;
-                for (j = 0; j < env.npayloads; j++)
-                    if (msa_suit_component_by_uri(&plan, env.payload_name[j].ptr,
-                                                  env.payload_name[j].len) == (int)k)
-                        verified |= 1u << k;
-            }
-            plan_out(&plan, verified);
-        }
-        printf(",\"revoked\":%llu}\n", (unsigned long long)revoked.number);
-        rc = e == MSA_OK ? 0 : 1;
-        goto out;
+    /* one JSON line per bundle; exit with the worst outcome */
+    for (i = first; i < argc; i++) {
+        int r = o.one_shot ? one_shot(&o, argv[i]) : streamed(&o, argv[i]);
+        if (r > rc)
+            rc = r;
+        fflush(stdout);
     }
-
-    work = malloc(bufsize);
-    if (work == NULL)
-        goto out;
-    {
-        struct msa_stream_config cfg;
-        size_t off = 0;
-        unsigned j;
-
-        memset(&cfg, 0, sizeof cfg);
-        cfg.port = &port;
-        cfg.trust = &trust;
-        cfg.revoked = &revoked;
-        cfg.counter = counter;
-        cfg.vendor = have_vendor ? vendor : NULL;
-        cfg.class_id = have_class ? class_id : NULL;
-        cfg.sink = sink;
-        cfg.any_sequence = any_sequence;
-        e = msa_stream_init(&st, &cfg, work, bufsize);
-        while (e == MSA_OK && off < bundle_len) {
-            size_t n = have_seed ? next_chunk(chunk) : chunk;
-            if (n > bundle_len - off)
-                n = bundle_len - off;
-            e = msa_stream_feed(&st, bundle + off, n);
-            off += n;
-        }
-        if (e == MSA_OK)
-            e = msa_stream_finish(&st);
-        for (j = 0; e == MSA_OK && j < npayloads; j++) {
-            unsigned char *data;
-            size_t len, at = 0;
-            data = read_file(payloads[j].path, &len);
-            if (data == NULL)
-                goto out;
-            e = msa_stream_payload_begin(&st, payloads[j].comp);
-            while (e == MSA_OK && at < len) {
-                size_t n = have_seed ? next_chunk(chunk) : chunk;
-                if (n > len - at)
-                    n = len - at;
-                e = msa_stream_payload_feed(&st, data + at, n);
-                at += n;
-            }
-            if (e == MSA_OK)
-                e = msa_stream_payload_end(&st);
-            free(data);
-        }
-        printf("{\"result\":\"%s\"", err_name(e));
-        if (msa_stream_plan(&st) != NULL)
-            plan_out(msa_stream_plan(&st), msa_stream_verified(&st));
-        printf(",\"revoked\":%llu}\n", (unsigned long long)revoked.number);
-        rc = e == MSA_OK ? 0 : 1;
-    }
-    goto out;
-bad_usage:
-    fputs(usage, stderr);
-    rc = 2;
-out:
-    free(work);
-    free(bundle);
     free(anchor);
     return rc;
+bad_usage:
+    fputs(usage, stderr);
+    return 2;
 }

@@ -12,6 +12,7 @@ Commands (each has --help):
   anchor     --root R.json [--root ...] --k K ...   a device trust anchor (CBOR)
   envelope   --key K.json ... --sequence N ... OUT  a signed SUIT envelope
   ids        --vendor-domain D --class-name C       print the UUIDv5 vendor and class ids
+  check      ENVELOPE...                            check SUIT structure (draft-34 CDDL) with cbor2
 
 Key files are JSON and hold the private key in clear: test keys only.
 """
@@ -224,6 +225,185 @@ def cmd_envelope(args):
     write(args.out, out)
 
 
+# ---- check: is a file a valid SUIT envelope (draft-ietf-suit-manifest-34 CDDL, our members)? -----
+class Invalid(Exception):
+    pass
+
+
+def need(cond, what):
+    if not cond:
+        raise Invalid(what)
+
+
+def is_uint(x):
+    return isinstance(x, int) and not isinstance(x, bool) and x >= 0
+
+
+def is_int(x):
+    return isinstance(x, int) and not isinstance(x, bool)
+
+
+def digest_ok(d, what):
+    need(isinstance(d, list) and len(d) >= 2 and is_int(d[0]) and isinstance(d[1], bytes),
+         what + ": not a SUIT_Digest [alg, bstr]")
+    if d[0] == SHA256:
+        need(len(d[1]) == 32, what + ": SHA-256 digest not 32 bytes")
+
+
+def sign1_ok(raw, what, detached):
+    s = cbor2.loads(raw) if isinstance(raw, bytes) else raw
+    need(isinstance(s, cbor2.CBORTag) and s.tag == 18, what + ": not a tagged COSE_Sign1")
+    s = s.value
+    need(isinstance(s, list) and len(s) == 4, what + ": COSE_Sign1 is not a 4-array")
+    need(isinstance(s[0], bytes) and isinstance(s[1], dict), what + ": bad headers")
+    prot = cbor2.loads(s[0])
+    need(isinstance(prot, dict) and is_int(prot.get(1)), what + ": protected header lacks alg")
+    need((s[2] is None) == detached, what + ": payload should be %s" %
+         ("nil" if detached else "attached"))
+    need(isinstance(s[3], bytes) and len(s[3]) == 64, what + ": signature not 64 bytes")
+    return prot, s[2]
+
+
+POLICY_CMDS = {1, 2, 3, 4, 5, 6, 7, 8, 14, 18, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 33}
+
+
+def params_ok(p, what):
+    need(isinstance(p, dict) and all(is_int(k) for k in p), what + ": parameters not an int map")
+    for k, t in ((1, bytes), (2, bytes), (21, str)):
+        if k in p:
+            need(isinstance(p[k], t), "%s: parameter %d has the wrong type" % (what, k))
+    for k in (1, 2):
+        if k in p:
+            need(len(p[k]) == 16, "%s: parameter %d is not 16 bytes" % (what, k))
+    if 3 in p:
+        need(isinstance(p[3], bytes), what + ": image-digest not a bstr")
+        digest_ok(cbor2.loads(p[3]), what + ": image-digest")
+    for k in (5, 14):
+        if k in p:
+            need(is_uint(p[k]), "%s: parameter %d not a uint" % (what, k))
+
+
+def seq_ok(raw, what, depth=0):
+    need(isinstance(raw, bytes), what + ": command sequence not a bstr")
+    cmds = cbor2.loads(raw)
+    need(isinstance(cmds, list) and len(cmds) % 2 == 0 and cmds, what + ": not an even array")
+    for i in range(0, len(cmds), 2):
+        code, arg = cmds[i], cmds[i + 1]
+        w = "%s: command %d (%r)" % (what, i // 2, code)
+        need(is_int(code), w + ": code not an int")
+        if code in POLICY_CMDS:
+            need(is_uint(arg), w + ": reporting policy not a uint")
+        elif code == 12:
+            need(is_uint(arg) or arg is True or
+                 (isinstance(arg, list) and all(is_uint(x) for x in arg)), w + ": bad index")
+        elif code in (19, 20):
+            params_ok(arg, w)
+        elif code == 15:
+            need(isinstance(arg, list) and arg, w + ": try-each not an array")
+            for alt in arg:
+                if alt is not None:
+                    seq_ok(alt, w, depth + 1)
+        elif code == 32:
+            seq_ok(arg, w, depth + 1)
+    return cmds
+
+
+def check_envelope(data):
+    env = cbor2.loads(data)
+    if isinstance(env, cbor2.CBORTag):
+        need(env.tag == 107, "envelope tag is not 107")
+        env = env.value
+    need(isinstance(env, dict), "envelope is not a map")
+    need(2 in env and 3 in env, "envelope lacks authentication-wrapper (2) or manifest (3)")
+    for k, v in env.items():
+        need(is_int(k) or isinstance(k, str), "envelope key %r neither int nor text" % (k,))
+        if k != -258:
+            need(isinstance(v, bytes), "envelope member %r is not a bstr" % (k,))
+    auth = cbor2.loads(env[2])
+    need(isinstance(auth, list) and len(auth) >= 2, "authentication wrapper: not [digest, sig+]")
+    digest = cbor2.loads(auth[0])
+    digest_ok(digest, "authentication digest")
+    need(digest[1] == hashlib.sha256(cbor2.dumps(env[3])).digest(),
+         "authentication digest does not match the manifest bstr")
+    kids = [sign1_ok(a, "signature %d" % i, True)[0].get(4) for i, a in enumerate(auth[1:])]
+    m = cbor2.loads(env[3])
+    need(isinstance(m, dict), "manifest is not a map")
+    need(m.get(1) == 1, "manifest-version is not 1")
+    need(is_uint(m.get(2)), "manifest-sequence-number missing or not a uint")
+    need(isinstance(m.get(3), bytes), "common missing or not a bstr")
+    common = cbor2.loads(m[3])
+    need(isinstance(common, dict), "common is not a map")
+    comps = common.get(2)
+    need(isinstance(comps, list) and comps and
+         all(isinstance(c, list) and all(isinstance(b, bytes) for b in c) for c in comps),
+         "components: not a non-empty array of arrays of bstr")
+    if 4 in common:
+        seq_ok(common[4], "shared-sequence")
+    seqs = {}
+    for key, name in ((7, "validate"), (8, "load"), (9, "invoke"), (15, "dependency-resolution"),
+                      (16, "payload-fetch"), (20, "install"), (24, "uninstall")):
+        if key not in m:
+            continue
+        v = m[key]
+        if isinstance(v, list) and key in (15, 16, 20):
+            digest_ok(v, name + " (severed)")
+            if key in env:
+                need(hashlib.sha256(cbor2.dumps(env[key])).digest() == v[1],
+                     name + ": severed member does not match its digest")
+                v = env[key]
+            else:
+                continue
+        seqs[name] = len(seq_ok(v, name)) // 2
+    if 23 in m:
+        t = m[23]
+        if isinstance(t, list):
+            digest_ok(t, "text (severed)")
+        else:
+            need(isinstance(cbor2.loads(t), dict), "text is not a map")
+    if -257 in m:
+        md = m[-257]
+        need(isinstance(md, dict), "medsec metadata (-257) is not a map")
+        for k, t in ((1, str), (3, str), (4, str), (5, str)):
+            if k in md:
+                need(isinstance(md[k], t), "medsec metadata member %d has the wrong type" % k)
+        if 2 in md:
+            digest_ok(md[2], "medsec SBOM digest")
+    certs = env.get(-258, [])
+    need(isinstance(certs, list), "certificates (-258) not an array")
+    for i, c in enumerate(certs):
+        need(isinstance(c, bytes), "certificate %d is not a bstr" % i)
+        _, body = sign1_ok(c, "certificate %d" % i, False)
+        b = cbor2.loads(body)
+        need(isinstance(b, dict) and all(k in b for k in range(1, 9)),
+             "certificate %d: payload lacks a member 1..8" % i)
+    if -259 in env:
+        _, body = sign1_ok(env[-259], "revocation list", False)
+        b = cbor2.loads(body)
+        need(isinstance(b, dict) and is_uint(b.get(1)) and isinstance(b.get(3), list),
+             "revocation list: payload not {1: number, 3: [kids]}")
+    for k, v in env.items():
+        if isinstance(k, str):
+            need(any(isinstance(p, bytes) for p in [v]), "payload %s not a bstr" % k)
+    return {"sequence": m[2], "components": len(comps), "signatures": len(auth) - 1,
+            "kids": [k.hex() if isinstance(k, bytes) else None for k in kids],
+            "sequences": seqs, "certificates": len(certs), "revocation": -259 in env,
+            "payloads": sorted(k for k in env if isinstance(k, str)), "medsec": -257 in m}
+
+
+def cmd_check(args):
+    bad = 0
+    for path in args.files:
+        with open(path, "rb") as f:
+            data = f.read()
+        try:
+            summary = check_envelope(data)
+            print(json.dumps({"file": path, "valid": True, **summary}))
+        except (Invalid, ValueError, KeyError, TypeError, IndexError, cbor2.CBORDecodeError) as e:
+            print(json.dumps({"file": path, "valid": False, "why": str(e)}))
+            bad += 1
+    sys.exit(1 if bad else 0)
+
+
 def main():
     ap = argparse.ArgumentParser(prog="mkbundle.py", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -287,6 +467,10 @@ def main():
     add_id_args(p)
     p.add_argument("out")
     p.set_defaults(fn=cmd_envelope)
+
+    p = sub.add_parser("check", help="check files are valid SUIT envelopes (exit 1 if not)")
+    p.add_argument("files", nargs="+")
+    p.set_defaults(fn=cmd_check)
 
     args = ap.parse_args()
     args.fn(args)

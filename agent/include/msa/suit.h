@@ -28,6 +28,11 @@ extern "C" {
 #define MSA_SUIT_TRY_DEPTH 2
 #endif
 
+/* component selections are bit masks of an unsigned int */
+#if MSA_COMPONENTS_MAX > 32
+#error "MSA_COMPONENTS_MAX must be at most 32"
+#endif
+
 /* SUIT_Envelope tag and members (section 8.2; negative keys are medsec's private members) */
 #define MSA_SUIT_TAG 107
 #define MSA_SUIT_ENV_DELEGATION 1
@@ -73,6 +78,8 @@ extern "C" {
 #define MSA_SUIT_DIR_INVOKE 23
 #define MSA_SUIT_DIR_SWAP 31
 #define MSA_SUIT_DIR_RUN_SEQUENCE 32
+#define MSA_SUIT_DIR_OVERRIDE_MULTIPLE 34
+#define MSA_SUIT_DIR_COPY_PARAMS 35
 /* parameters */
 #define MSA_SUIT_P_VENDOR 1
 #define MSA_SUIT_P_CLASS 2
@@ -129,7 +136,8 @@ struct msa_bytes {
 #define MSA_USED_INVOKE (1u << 6)
 
 /* One component and the parameters the manifest's sequences gave it (the last value set wins;
- * try-each takes the first alternative whose conditions hold, component-slot compared with 0). */
+ * try-each takes the first alternative whose conditions hold, component-slot compared with 0;
+ * override-multiple, copy-params and run-sequence act on parameters too). */
 struct msa_suit_component {
     struct msa_bytes id; /* the encoded SUIT_Component_Identifier (array of bstr); for a
                             dependency its dependency-prefix (absent: {NULL, 0}) */
