@@ -61,6 +61,30 @@ static int revoked_save(const struct msa_posix *px, const struct msa_revoked *re
     return 0;
 }
 
+/* What to do about a refusal, or "". */
+static const char *hint(msa_err rc)
+{
+    switch (rc) {
+    case MSA_E_STATE:
+        return " (an image waits on trial: boot and confirm it, or let it roll back, first; a "
+               "decommissioned device takes no update)";
+    case MSA_E_ROLLBACK: return " (a replayed or older release; install a newer one)";
+    case MSA_E_TRUNCATED:
+    case MSA_E_PORT:
+        return " (the install is kept in the journal: install the complete bundle again to "
+               "resume)";
+    case MSA_E_KEY_UNKNOWN:
+    case MSA_E_SIGNATURE:
+    case MSA_E_THRESHOLD: return " (not signed by a key the device's trust anchor accepts)";
+    case MSA_E_VENDOR:
+    case MSA_E_CLASS: return " (a bundle for another device)";
+    case MSA_E_IMAGE_DIGEST:
+    case MSA_E_IMAGE_SIZE:
+    case MSA_E_DIGEST: return " (the bundle was changed or corrupted after signing)";
+    default: return "";
+    }
+}
+
 int agent_install(int argc, char **argv)
 {
     const char *dir = NULL, *bundle = NULL, *payload = NULL;
@@ -122,7 +146,10 @@ int agent_install(int argc, char **argv)
     }
     rc = msa_update(&a, &u, &trust, &rev, file_read, bf, pf ? file_read : NULL, pf);
     if (rc) {
-        fprintf(stderr, PROG ": %s: %s refused: %s\n", dir, bundle, msa_strerror(rc));
+        fprintf(stderr, PROG ": %s: %s refused: %s%s\n", dir, bundle, msa_strerror(rc),
+                rc == MSA_E_STRUCTURE && !payload && msa_stream_authenticated(&u.stream)
+                    ? " (its image may be detached: give it with --payload FILE)"
+                    : hint(rc));
         ex = 1;
         goto out_close;
     }
