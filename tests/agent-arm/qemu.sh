@@ -7,7 +7,8 @@
 # Two images, each with real Ed25519-signed SUIT bundles made on the host by
 # tests/agent-common/mkbundle.py and compiled in; the board updates from them with msa_update
 # (read in 61-byte chunks), resets, boots, confirms (agent/port/mps2/update.c):
-#   install   v1 installs into slot A and confirms; v2 into slot B, trial boot, confirm; v1
+#   install   v1 installs into slot A and confirms; v2 into slot B, the power cut in the middle,
+#             still boots v1, the same bundle resumes the install, trial boot, confirm; v1
 #             replayed is refused (MSA_E_ROLLBACK); v3 installs into slot A but never confirms,
 #             and the agent rolls back to slot B by itself; the security log verifies; the
 #             device is decommissioned (record signed by its key, keys erased, no more boots)
@@ -88,9 +89,9 @@ run() {
         fail=1
     fi
 }
-run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK;v1-replayed=$b/v1.suit=MSA_E_ROLLBACK;v3-unconfirmed=$b/v3.suit=MSA_OK=MPS2_NO_CONFIRM"
+run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK=MPS2_POWER_CUT;v1-replayed=$b/v1.suit=MSA_E_ROLLBACK;v3-unconfirmed=$b/v3.suit=MSA_OK=MPS2_NO_CONFIRM"
 # the flow, line by line: v2 into slot B, on trial, confirmed; v3 rolled back by itself
-for line in "bundle v2: success (as expected)" "  installed into slot B" "  boots on trial: slot B" \
+for line in "bundle v2: success (as expected)" "  the install resumed: ok" "  installed into slot B" "  boots on trial: slot B" \
     "  it confirms itself: ok" "  rolled back to the confirmed image by itself: ok" \
     "  the log's chain and HMACs verify: ok" "  the signed decommission record verifies: ok"; do
     grep -qxF "$line" "$build/install/qemu.out" 2>/dev/null || { echo "qemu.sh: missing on the board: '$line'"; fail=1; }

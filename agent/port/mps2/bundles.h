@@ -9,8 +9,10 @@
 
 /* what the new image does once it runs on trial */
 enum mps2_then {
-    MPS2_CONFIRM,   /* confirms itself */
-    MPS2_NO_CONFIRM /* never does: the agent must roll back by itself */
+    MPS2_CONFIRM,    /* confirms itself */
+    MPS2_NO_CONFIRM, /* never does: the agent must roll back by itself */
+    MPS2_POWER_CUT   /* the power goes in the middle of the install; after the reset the same
+                        bundle resumes it, then the image confirms itself */
 };
 
 struct mps2_bundle {

@@ -30,7 +30,9 @@ unsigned long mps2_stack_peak(void);
 void mps2_ticks_start(void);
 uint32_t mps2_ticks(void);
 
-/* the RAM-backed port: erased slots and log, zeroed state and counter, crypto and keys */
+/* the RAM-backed port: erased slots, state and log, a zero counter, crypto and keys */
 void mps2_port_init(struct msa_port *port);
+/* cut the power after @after more writes (slot, state, counter or log); -1 restores it */
+void mps2_port_power_cut(long after);
 
 #endif

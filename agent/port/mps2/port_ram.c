@@ -19,6 +19,26 @@ struct mps2_flash {
 
 __attribute__((section(".flashsim"))) static struct mps2_flash flash;
 
+/* power-cut simulation: writes left before the power goes (-1: no cut); once it has gone, every
+ * write fails and changes nothing, as on a device whose supply dropped */
+static long writes_left = -1;
+
+void mps2_port_power_cut(long after)
+{
+    writes_left = after;
+}
+
+/* whether the next write may happen */
+static int powered(void)
+{
+    if (writes_left < 0)
+        return 1;
+    if (writes_left == 0)
+        return 0;
+    writes_left--;
+    return 1;
+}
+
 /* the test device's secrets (an Ed25519 seed, the log MAC key, the data key): fixed test values */
 static const unsigned char test_keys[3][32] = {
     {0x6d, 0x65, 0x64, 0x73, 0x65, 0x63, 0x2d, 0x74, 0x65, 0x73, 0x74,
@@ -58,6 +78,8 @@ static int slot_write(void *ctx, unsigned slot, uint32_t off, const void *buf, s
     const unsigned char *src = buf;
     size_t i;
     (void)ctx;
+    if (!powered())
+        return -1;
     if (slot >= 2 || !in_range(MPS2_SLOT_BYTES, off, n))
         return -1;
     for (i = 0; i < n; i++)
@@ -68,6 +90,8 @@ static int slot_write(void *ctx, unsigned slot, uint32_t off, const void *buf, s
 static int slot_erase(void *ctx, unsigned slot, uint32_t off, size_t n)
 {
     (void)ctx;
+    if (!powered())
+        return -1;
     if (slot >= 2 || !in_range(MPS2_SLOT_BYTES, off, n))
         return -1;
     memset(flash.slot[slot] + off, 0xff, n);
@@ -86,6 +110,8 @@ static int state_read(void *ctx, unsigned copy, void *buf, size_t n)
 static int state_write(void *ctx, unsigned copy, const void *buf, size_t n)
 {
     (void)ctx;
+    if (!powered())
+        return -1;
     if (copy >= 2 || n > MSA_STATE_BYTES)
         return -1;
     memcpy(flash.state[copy], buf, n);
@@ -103,6 +129,8 @@ static int counter_read(void *ctx, uint64_t *value)
 static int counter_advance(void *ctx, uint64_t value)
 {
     (void)ctx;
+    if (!powered())
+        return -1;
     if (value < flash.counter)
         return -1;
     flash.counter = value;
@@ -129,6 +157,8 @@ static int log_write(void *ctx, uint32_t off, const void *buf, size_t n)
     const unsigned char *src = buf;
     size_t i;
     (void)ctx;
+    if (!powered())
+        return -1;
     if (!in_range(MPS2_LOG_BYTES, off, n))
         return -1;
     for (i = 0; i < n; i++)
@@ -139,6 +169,8 @@ static int log_write(void *ctx, uint32_t off, const void *buf, size_t n)
 static int log_erase(void *ctx, uint32_t off, size_t n)
 {
     (void)ctx;
+    if (!powered())
+        return -1;
     if (!in_range(MPS2_LOG_BYTES, off, n))
         return -1;
     memset(flash.log + off, 0xff, n);

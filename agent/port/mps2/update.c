@@ -4,7 +4,9 @@
  * installs it into the inactive slot of the RAM port. After each the device "resets" (the agent
  * starts again from the port's persistent state) and boots: a new image runs on trial, then
  * confirms itself (the monotonic counter rises to its sequence number), or, for a bundle marked
- * MPS2_NO_CONFIRM, never does, and the agent must roll back to the confirmed image by itself. A
+ * MPS2_NO_CONFIRM, never does, and the agent must roll back to the confirmed image by itself; for
+ * one marked MPS2_POWER_CUT the power goes in the middle of the install, and after the reset the
+ * same bundle must resume it. A
  * refused bundle must leave the device booting what it booted before. At the end the security log
  * is exported and its chain and HMACs verified on the board, and the device is decommissioned. */
 #include <string.h>
@@ -17,6 +19,8 @@
 #include "msa_crypto.h"
 
 #define CHUNK 61 /* an odd chunk size, so that items straddle chunks */
+/* port writes before the simulated power cut: past the install's first checkpoints */
+#define MPS2_CUT_AFTER 300
 
 struct reader {
     const unsigned char *data;
@@ -77,6 +81,23 @@ static void run_bundle(struct msa_agent *a, const struct msa_port *port,
     r.len = b->len;
     r.off = 0;
     into = msa_install_slot(a);
+    if (b->then == MPS2_POWER_CUT) {
+        /* the power goes after MPS2_CUT_AFTER writes, in the middle of the image */
+        mps2_port_power_cut(MPS2_CUT_AFTER);
+        e = msa_update(a, &upd, trust, rev, read_bundle, &r, NULL, NULL);
+        mps2_port_power_cut(-1);
+        mps2_puts("bundle ");
+        mps2_puts(b->name);
+        mps2_put_num(": power cut during the install, port writes done", MPS2_CUT_AFTER);
+        mps2_puts("  the interrupted update: ");
+        mps2_puts(msa_strerror(e));
+        mps2_puts("\n");
+        expect("the install stopped", e != MSA_OK);
+        e = reset_and_boot(a, port, &slot);
+        put_slot("  after the power comes back, boots slot ", slot);
+        expect("the confirmed image still runs", e == MSA_OK && slot == before);
+        r.off = 0; /* the same bundle again, from its start */
+    }
     mps2_stack_paint();
     e = msa_update(a, &upd, trust, rev, read_bundle, &r, NULL, NULL);
     if (mps2_stack_peak() > *stack)
@@ -98,12 +119,17 @@ static void run_bundle(struct msa_agent *a, const struct msa_port *port,
     if (msa_stream_plan(&upd.stream) != NULL)
         seq = msa_stream_plan(&upd.stream)->sequence;
     mps2_put_num("  sequence number", (unsigned long)seq);
+    if (b->then == MPS2_POWER_CUT) {
+        mps2_put_num("  resumed: image bytes kept from before the cut",
+                     (unsigned long)a->inst_skip);
+        expect("the install resumed", a->inst_resumed && a->inst_skip > 0);
+    }
     put_slot("  installed into slot ", into);
     expect("into the slot that is not running", into != before);
     e = reset_and_boot(a, port, &slot);
     put_slot("  boots on trial: slot ", slot);
     expect("the new image runs on trial", e == MSA_OK && slot == into && a->st.trial == into);
-    if (b->then == MPS2_CONFIRM) {
+    if (b->then != MPS2_NO_CONFIRM) {
         e = msa_confirm(a);
         expect("it confirms itself", e == MSA_OK);
         port->counter_read(port->ctx, &counter);
