@@ -114,9 +114,19 @@ awk '/^ticks\./{sub(/^ticks\./, ""); printf "measured.instructions.%s %d (QEMU -
 depth=$(sed -n 's/^#define MSA_SUIT_TRY_DEPTH \([0-9]*\).*/\1/p' "$src/agent/include/msa/suit.h")
 bound=$(( ${depth:-0} + 1 ))
 # the deepest entry points (all of them: $dir/stack.txt)
-if $py "$src/tests/agent-arm/stack.py" "$dir" --bound run=$bound --bound try_each=$bound >"$dir/stack.txt"; then
+if $py "$src/tests/agent-arm/stack.py" "$dir" --bound run=$bound --bound try_each=$bound --root mps2_reset >"$dir/stack.txt"; then
     grep '^stack.entry' "$dir/stack.txt" | head -n 6 | sed 's/^/static./'
     grep -v '^stack.entry' "$dir/stack.txt" | sed 's/^/static./'
+    # the whole program's static bound (from the reset handler) holds the painted peak, or the
+    # call graph misses a path
+    program=$(awk '$1=="stack.root"{print $3}' "$dir/stack.txt")
+    peak=$(awk '$1=="stack.peak"{print $2}' "$dir/qemu.out")
+    if [ -n "$program" ] && [ -n "$peak" ] && [ "$peak" -le "$program" ]; then
+        echo "stack check: measured peak $peak <= static bound of the whole program $program"
+    else
+        echo "qemu.sh: the measured stack peak ($peak) exceeds the static bound ($program)"
+        fail=1
+    fi
 else
     cat "$dir/stack.txt"
     echo "qemu.sh: stack analysis failed"

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """stack.py: worst-case stack of the agent's entry points from GCC's call-graph files.
 
-usage: stack.py BUILD_DIR [--bound FUNCTION=N ...]
+usage: stack.py BUILD_DIR [--bound FUNCTION=N ...] [--root FUNCTION ...]
 
 BUILD_DIR is the mps2 cross build (agent/port/mps2), compiled with -fstack-usage
 -fcallgraph-info=su: one .ci file per object, with each function's frame size and its calls. For
@@ -12,7 +12,9 @@ port_ram.c or crypto/port.c); any other callback counts as the deepest port func
 leaves (memcpy, memset, memcmp) have no frame information and count as 0. Recursion is an error
 unless bounded with --bound FUNCTION=N: at most N activations of FUNCTION on any call path (the
 code must enforce that bound itself, as the SUIT interpreter does for try-each nesting).
-Prints one line per entry point, deepest first, and a summary line "stack.worst N".
+Prints one line per entry point, deepest first, and a summary line "stack.worst N"; with --root,
+also "stack.root FUNCTION N PATH" for a function of the program (e.g. the reset handler: the bound
+of the whole program's stack, which a measurement on the board must not exceed).
 """
 import os
 import re
@@ -68,13 +70,16 @@ def main():
     args = sys.argv[1:]
     if not args or args[0].startswith('-'):
         sys.exit(__doc__)
-    build, bounds = args[0], {}
+    build, bounds, roots = args[0], {}, []
     rest = args[1:]
     while rest:
-        if rest[0] != '--bound' or len(rest) < 2 or '=' not in rest[1]:
+        if rest[0] == '--root' and len(rest) >= 2:
+            roots.append(rest[1])
+        elif rest[0] == '--bound' and len(rest) >= 2 and '=' in rest[1]:
+            name, n = rest[1].split('=', 1)
+            bounds[name] = int(n)
+        else:
             sys.exit(__doc__)
-        name, n = rest[1].split('=', 1)
-        bounds[name] = int(n)
         rest = rest[2:]
     frames, calls, files, kinds, paths = load(build)
     if not frames:
@@ -136,6 +141,12 @@ def main():
     for (depth, path), t in rows:
         short = ' > '.join(bare(p) for p in path)
         print('stack.entry %-28s %6d  %s' % (t, depth, short))
+    for name in roots:
+        found = [t for t in frames if bare(t) == name]
+        if not found:
+            sys.exit('stack.py: no function %s in the call graph' % name)
+        depth, path = deepest(found[0], {})
+        print('stack.root %s %d  %s' % (name, depth, ' > '.join(bare(p) for p in path)))
     if unresolved:
         print('stack.callbacks %s (charged as the deepest port function)' % ', '.join(sorted(unresolved)))
     if dynamic:
