@@ -156,7 +156,8 @@ static int template_sign(void *ctx, const void *msg, size_t n, unsigned char sig
     (void)ctx;
     (void)msg;
     (void)n;
-    /* Ed25519 signature with the device key (decommission records) */
+    /* Ed25519 signature with the device key (decommission records): in a secure element, or
+     * msa_ed25519_sign(sig, msg, n, seed) of agent/crypto with the seed from protected storage */
     memset(sig, 0, 64);
     return -1;
 }
