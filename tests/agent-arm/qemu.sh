@@ -10,11 +10,13 @@
 #   install   v1 installs into slot A and confirms; v2 into slot B, the power cut in the middle,
 #             still boots v1, the same bundle resumes the install, trial boot, confirm; v1
 #             replayed is refused (MSA_E_ROLLBACK); v3 installs into slot A but never confirms,
-#             and the agent rolls back to slot B by itself; the security log verifies; the
+#             and the agent rolls back to slot B by itself; v4, whose image is a detached payload
+#             read apart from the envelope, installs into slot A; the security log verifies; the
 #             device is decommissioned (record signed by its key, keys erased, no more boots)
 #   tampered  v1 installs; v2 with one payload bit flipped is refused (MSA_E_IMAGE_DIGEST), a
 #             bundle signed by an unknown key (MSA_E_KEY_UNKNOWN), and one for another hardware
-#             class (MSA_E_CLASS); each time the device still boots v1
+#             class (MSA_E_CLASS), v4 with one bit of its detached payload flipped
+#             (MSA_E_IMAGE_DIGEST); each time the device still boots v1
 # usage: qemu.sh SOURCE_ROOT BUILD_DIR CMAKE HOST_STRERROR
 # Exit 77 (skip) when the toolchain, QEMU or the bundle maker's Python modules are missing
 # (scripts/deps.sh --test installs them).
@@ -41,13 +43,14 @@ $mk anchor --root "$b/root.json" $ids "$b/anchor.cbor" >/dev/null
 $py - "$b" <<'PY'
 import random, sys
 r = random.Random(14)
-for name, n in (("v1.bin", 20000), ("v2.bin", 30011)):
+for name, n in (("v1.bin", 20000), ("v2.bin", 30011), ("v4.bin", 12345)):
     with open(sys.argv[1] + "/" + name, "wb") as f:
         f.write(bytes(r.getrandbits(8) for _ in range(n)))
 PY
 $mk envelope --key "$b/root.json" --sequence 1 --image "$b/v1.bin" $ids "$b/v1.suit" >/dev/null
 $mk envelope --key "$b/root.json" --sequence 2 --image "$b/v2.bin" $ids "$b/v2.suit" >/dev/null
 $mk envelope --key "$b/root.json" --sequence 3 --image "$b/v1.bin" $ids "$b/v3.suit" >/dev/null
+$mk envelope --key "$b/root.json" --sequence 4 --image "$b/v4.bin=file:v4.bin" $ids "$b/v4.suit" >/dev/null
 $mk envelope --key "$b/stranger.json" --sequence 3 --image "$b/v2.bin" $ids "$b/stranger.suit" >/dev/null
 $mk envelope --key "$b/root.json" --sequence 3 --image "$b/v2.bin" --vendor-domain example.com \
     --class-name infusion-pump-rev-B "$b/other-class.suit" >/dev/null
@@ -56,6 +59,12 @@ $py - "$b/v2.suit" "$b/v2-tampered.suit" <<'PY'
 import sys
 data = bytearray(open(sys.argv[1], "rb").read())
 data[len(data) - 1000] ^= 0x01
+open(sys.argv[2], "wb").write(data)
+PY
+$py - "$b/v4.bin" "$b/v4-tampered.bin" <<'PY'
+import sys
+data = bytearray(open(sys.argv[1], "rb").read())
+data[4321] ^= 0x80
 open(sys.argv[2], "wb").write(data)
 PY
 ls -l "$b"/*.suit | awk '{print "  " $NF " " $5 " bytes"}'
@@ -89,14 +98,14 @@ run() {
         fail=1
     fi
 }
-run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK=MPS2_POWER_CUT;v1-replayed=$b/v1.suit=MSA_E_ROLLBACK;v3-unconfirmed=$b/v3.suit=MSA_OK=MPS2_NO_CONFIRM"
+run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK=MPS2_POWER_CUT;v1-replayed=$b/v1.suit=MSA_E_ROLLBACK;v3-unconfirmed=$b/v3.suit=MSA_OK=MPS2_NO_CONFIRM;v4-detached=$b/v4.suit=MSA_OK=MPS2_CONFIRM=$b/v4.bin"
 # the issue's flow, line by line: v2 into slot B, on trial, confirmed; v3 rolled back by itself
 for line in "bundle v2: success (as expected)" "  the install resumed: ok" "  installed into slot B" "  boots on trial: slot B" \
     "  it confirms itself: ok" "  rolled back to the confirmed image by itself: ok" \
     "  the log's chain and HMACs verify: ok" "  the signed decommission record verifies: ok"; do
     grep -qxF "$line" "$build/install/qemu.out" 2>/dev/null || { echo "qemu.sh: missing on the board: '$line'"; fail=1; }
 done
-run tampered "v1=$b/v1.suit=MSA_OK;v2-tampered=$b/v2-tampered.suit=MSA_E_IMAGE_DIGEST;stranger=$b/stranger.suit=MSA_E_KEY_UNKNOWN;other-class=$b/other-class.suit=MSA_E_CLASS"
+run tampered "v1=$b/v1.suit=MSA_OK;v2-tampered=$b/v2-tampered.suit=MSA_E_IMAGE_DIGEST;stranger=$b/stranger.suit=MSA_E_KEY_UNKNOWN;other-class=$b/other-class.suit=MSA_E_CLASS;v4-payload-tampered=$b/v4.suit=MSA_E_IMAGE_DIGEST=MPS2_CONFIRM=$b/v4-tampered.bin"
 
 dir="$build/install"
 echo "== figures (arm-none-eabi-size, bytes; image 'install')"

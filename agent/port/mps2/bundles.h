@@ -21,6 +21,8 @@ struct mps2_bundle {
     size_t len;
     msa_err expect; /* the outcome the test expects */
     enum mps2_then then;
+    const unsigned char *payload; /* a detached payload (component 0), or NULL */
+    size_t payload_len;
 };
 
 extern const unsigned char *const mps2_anchor;

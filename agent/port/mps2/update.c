@@ -71,7 +71,7 @@ static void run_bundle(struct msa_agent *a, const struct msa_port *port,
                        const struct mps2_bundle *b, unsigned long *stack)
 {
     static struct msa_update upd;
-    struct reader r;
+    struct reader r, pr;
     unsigned into, slot, before = a->st.confirmed;
     uint64_t counter = 0, seq = 0;
     msa_err e;
@@ -80,11 +80,14 @@ static void run_bundle(struct msa_agent *a, const struct msa_port *port,
     r.data = b->data;
     r.len = b->len;
     r.off = 0;
+    pr.data = b->payload;
+    pr.len = b->payload_len;
+    pr.off = 0;
     into = msa_install_slot(a);
     if (b->then == MPS2_POWER_CUT) {
         /* the power goes after MPS2_CUT_AFTER writes, in the middle of the image */
         mps2_port_power_cut(MPS2_CUT_AFTER);
-        e = msa_update(a, &upd, trust, rev, read_bundle, &r, NULL, NULL);
+        e = msa_update(a, &upd, trust, rev, read_bundle, &r, b->payload ? read_bundle : NULL, &pr);
         mps2_port_power_cut(-1);
         mps2_puts("bundle ");
         mps2_puts(b->name);
@@ -97,9 +100,10 @@ static void run_bundle(struct msa_agent *a, const struct msa_port *port,
         put_slot("  after the power comes back, boots slot ", slot);
         expect("the confirmed image still runs", e == MSA_OK && slot == before);
         r.off = 0; /* the same bundle again, from its start */
+        pr.off = 0;
     }
     mps2_stack_paint();
-    e = msa_update(a, &upd, trust, rev, read_bundle, &r, NULL, NULL);
+    e = msa_update(a, &upd, trust, rev, read_bundle, &r, b->payload ? read_bundle : NULL, &pr);
     if (mps2_stack_peak() > *stack)
         *stack = mps2_stack_peak();
     mps2_puts("bundle ");
@@ -119,6 +123,8 @@ static void run_bundle(struct msa_agent *a, const struct msa_port *port,
     if (msa_stream_plan(&upd.stream) != NULL)
         seq = msa_stream_plan(&upd.stream)->sequence;
     mps2_put_num("  sequence number", (unsigned long)seq);
+    if (b->payload != NULL)
+        mps2_put_num("  detached payload bytes read separately", (unsigned long)pr.off);
     if (b->then == MPS2_POWER_CUT) {
         mps2_put_num("  resumed: image bytes kept from before the cut",
                      (unsigned long)a->inst_skip);
