@@ -11,12 +11,14 @@
 #             still boots v1, the same bundle resumes the install, trial boot, confirm; v1
 #             replayed is refused (MSA_E_ROLLBACK); v3 installs into slot A but never confirms,
 #             and the agent rolls back to slot B by itself; v4, whose image is a detached payload
-#             read apart from the envelope, installs into slot A; the security log verifies; the
+#             read apart from the envelope, installs into slot A; v5, signed by a release key
+#             that the root certifies, installs into slot B; the security log verifies; the
 #             device is decommissioned (record signed by its key, keys erased, no more boots)
 #   tampered  v1 installs; v2 with one payload bit flipped is refused (MSA_E_IMAGE_DIGEST), a
 #             bundle signed by an unknown key (MSA_E_KEY_UNKNOWN), and one for another hardware
 #             class (MSA_E_CLASS), v4 with one bit of its detached payload flipped
-#             (MSA_E_IMAGE_DIGEST); each time the device still boots v1
+#             (MSA_E_IMAGE_DIGEST), v5 carrying a revocation list that revokes its release key
+#             (MSA_E_KEY_REVOKED); each time the device still boots v1
 # usage: qemu.sh SOURCE_ROOT BUILD_DIR CMAKE HOST_STRERROR
 # Exit 77 (skip) when the toolchain, QEMU or the bundle maker's Python modules are missing
 # (scripts/deps.sh --test installs them).
@@ -51,6 +53,16 @@ $mk envelope --key "$b/root.json" --sequence 1 --image "$b/v1.bin" $ids "$b/v1.s
 $mk envelope --key "$b/root.json" --sequence 2 --image "$b/v2.bin" $ids "$b/v2.suit" >/dev/null
 $mk envelope --key "$b/root.json" --sequence 3 --image "$b/v1.bin" $ids "$b/v3.suit" >/dev/null
 $mk envelope --key "$b/root.json" --sequence 4 --image "$b/v4.bin=file:v4.bin" $ids "$b/v4.suit" >/dev/null
+# a release key the root certifies (the certificate travels in the bundle), and a revocation
+# list of the root that revokes it
+$mk keygen --alg eddsa "$b/release.json" >/dev/null
+$mk cert --root "$b/root.json" --subject "$b/release.json" --not-before 0 --not-after 4102444800 \
+    --purposes 1 --serial 7 --vendor-domain example.com "$b/release.cert" >/dev/null
+$mk revocation --signer "$b/root.json" --number 1 --revoke "$b/release.json" "$b/revoked.rl" >/dev/null
+$mk envelope --key "$b/release.json" --cert "$b/release.cert" --sequence 5 --image "$b/v2.bin" $ids \
+    "$b/v5.suit" >/dev/null
+$mk envelope --key "$b/release.json" --cert "$b/release.cert" --revocation "$b/revoked.rl" \
+    --sequence 5 --image "$b/v2.bin" $ids "$b/v5-revoked.suit" >/dev/null
 $mk envelope --key "$b/stranger.json" --sequence 3 --image "$b/v2.bin" $ids "$b/stranger.suit" >/dev/null
 $mk envelope --key "$b/root.json" --sequence 3 --image "$b/v2.bin" --vendor-domain example.com \
     --class-name infusion-pump-rev-B "$b/other-class.suit" >/dev/null
@@ -98,14 +110,14 @@ run() {
         fail=1
     fi
 }
-run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK=MPS2_POWER_CUT;v1-replayed=$b/v1.suit=MSA_E_ROLLBACK;v3-unconfirmed=$b/v3.suit=MSA_OK=MPS2_NO_CONFIRM;v4-detached=$b/v4.suit=MSA_OK=MPS2_CONFIRM=$b/v4.bin"
+run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK=MPS2_POWER_CUT;v1-replayed=$b/v1.suit=MSA_E_ROLLBACK;v3-unconfirmed=$b/v3.suit=MSA_OK=MPS2_NO_CONFIRM;v4-detached=$b/v4.suit=MSA_OK=MPS2_CONFIRM=$b/v4.bin;v5-release-key=$b/v5.suit=MSA_OK"
 # the issue's flow, line by line: v2 into slot B, on trial, confirmed; v3 rolled back by itself
 for line in "bundle v2: success (as expected)" "  the install resumed: ok" "  installed into slot B" "  boots on trial: slot B" \
     "  it confirms itself: ok" "  rolled back to the confirmed image by itself: ok" \
     "  the log's chain and HMACs verify: ok" "  the signed decommission record verifies: ok"; do
     grep -qxF "$line" "$build/install/qemu.out" 2>/dev/null || { echo "qemu.sh: missing on the board: '$line'"; fail=1; }
 done
-run tampered "v1=$b/v1.suit=MSA_OK;v2-tampered=$b/v2-tampered.suit=MSA_E_IMAGE_DIGEST;stranger=$b/stranger.suit=MSA_E_KEY_UNKNOWN;other-class=$b/other-class.suit=MSA_E_CLASS;v4-payload-tampered=$b/v4.suit=MSA_E_IMAGE_DIGEST=MPS2_CONFIRM=$b/v4-tampered.bin"
+run tampered "v1=$b/v1.suit=MSA_OK;v2-tampered=$b/v2-tampered.suit=MSA_E_IMAGE_DIGEST;stranger=$b/stranger.suit=MSA_E_KEY_UNKNOWN;other-class=$b/other-class.suit=MSA_E_CLASS;v4-payload-tampered=$b/v4.suit=MSA_E_IMAGE_DIGEST=MPS2_CONFIRM=$b/v4-tampered.bin;v5-key-revoked=$b/v5-revoked.suit=MSA_E_KEY_REVOKED"
 
 dir="$build/install"
 echo "== figures (arm-none-eabi-size, bytes; image 'install')"
