@@ -29,6 +29,7 @@ python3-apt php-cli php-composer-semver pacman-package-manager
 chromium chromium-driver python3-selenium fonts-dejavu-core
 maven default-jdk-headless golang-go golang-golang-x-mod-dev ruby
 python3-cbor2 gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+python3-cryptography
 "
     # Node.js and npm: a machine may already carry them from another source (whose nodejs
     # conflicts with Debian's npm package); install Debian's only when the commands are absent.

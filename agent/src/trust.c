@@ -128,7 +128,7 @@ msa_err msa_trust_decode(const struct msa_port *port, const void *buf, size_t n,
     struct msa_cbor c;
     size_t pairs, i;
     uint64_t k = 0;
-    int have_roots = 0;
+    int have_roots = 0, have_k = 0;
     msa_err e;
 
     t->k = 0;
@@ -142,8 +142,9 @@ msa_err msa_trust_decode(const struct msa_port *port, const void *buf, size_t n,
         int64_t key;
         if ((e = msa_cbor_int(&c, &key)) != MSA_OK)
             return e;
-        if (key == 1) {
+        if (key == 1 && !have_k) {
             e = msa_cbor_uint(&c, &k);
+            have_k = 1;
         } else if (key == 2 && !have_roots) {
             size_t nr, j;
             have_roots = 1;
@@ -152,8 +153,12 @@ msa_err msa_trust_decode(const struct msa_port *port, const void *buf, size_t n,
             if (nr > MSA_ROOTS_MAX)
                 return MSA_E_LIMIT;
             for (j = 0; j < nr; j++) {
+                size_t q;
                 if ((e = root_entry(port, &c, &t->roots[j])) != MSA_OK)
                     return e;
+                for (q = 0; q < j; q++)
+                    if (bytes_eq(t->roots[q].kid, t->roots[j].kid, MSA_KID_BYTES))
+                        return MSA_E_BAD_KEY; /* one key twice would count twice toward k */
                 t->n = (unsigned)j + 1;
             }
         } else if (key == 3 && !t->has_vendor) {
@@ -217,7 +222,7 @@ static msa_err cert_payload(const struct msa_port *port, const unsigned char *p,
         return e == MSA_E_TRUNCATED ? e : MSA_E_BAD_KEY;
     for (i = 0; i < pairs; i++) {
         int64_t key;
-        if ((e = msa_cbor_int(&c, &key)) != MSA_OK)
+        if (msa_cbor_int(&c, &key) != MSA_OK)
             return MSA_E_BAD_KEY;
         if (key >= 1 && key <= 8) {
             if (seen & (1u << key))
@@ -400,6 +405,7 @@ static msa_err revocation_payload(const unsigned char *p, size_t n, struct msa_r
     msa_err e;
 
     out->n = 0;
+    out->number = 0;
     msa_cbor_init(&c, p, n);
     if ((e = msa_cbor_map(&c, &pairs)) != MSA_OK)
         return e;

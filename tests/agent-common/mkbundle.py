@@ -186,10 +186,16 @@ def cmd_envelope(args):
         shared += [20, {1: vendor, 2: cls, 3: digest, 14: size}, 1, 15, 2, 15]
         install += [20, {21: uri}, 21, 2, 3, 15]
         validate += [3, 15]
+    install += [3, 15] * args.extra_commands
     common = {2: [[bytes([i])] for i in range(ncomp)], 4: seq(shared)}
     manifest = {1: 1, 2: args.sequence, 3: cbor2.dumps(common), 7: seq(validate),
                 9: seq(([12, 0] if ncomp > 1 or args.set_index else []) + [23, 2]),
                 20: seq(install)}
+    if args.deep_member:
+        nested = "deep"
+        for _ in range(args.deep_member):
+            nested = [nested]
+        manifest[-300] = nested  # a private member others would skip
     if args.release_version:
         meta = {1: args.release_version}
         if args.sbom:
@@ -459,6 +465,10 @@ def main():
                    help="FILE (integrated as #imageN) or FILE=URI (detached); one per component")
     p.add_argument("--size-delta", type=int, default=0, help="test: add this to image-size")
     p.add_argument("--set-index", action="store_true", help="set-component-index even for one")
+    p.add_argument("--extra-commands", type=int, default=0,
+                   help="test: append N condition-image-match commands to install")
+    p.add_argument("--deep-member", type=int, default=0,
+                   help="test: a private manifest member (-300) nesting N arrays")
     p.add_argument("--release-version", help="medsec metadata (-257): release version")
     p.add_argument("--sbom", help="medsec metadata: SBOM file (digest and name)")
     p.add_argument("--notes-uri", help="medsec metadata: release notes uri")

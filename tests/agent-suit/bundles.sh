@@ -147,6 +147,15 @@ expect MSA_E_LIMIT --trust ta1.cbor five.suit
 $mk envelope --key root1.json --key root1.json --key root1.json --key root1.json --key root1.json $env fivesig.suit
 expect MSA_E_LIMIT --trust ta1.cbor fivesig.suit
 expect MSA_E_LIMIT --trust ta1.cbor --one-shot fivesig.suit
+# commands beyond MSA_SUIT_COMMANDS_MAX (64), nesting beyond MSA_CBOR_DEPTH_MAX (16), both signed
+$mk envelope --key root1.json $env --extra-commands 50 cmds-ok.suit
+expect MSA_OK --trust ta1.cbor cmds-ok.suit
+$mk envelope --key root1.json $env --extra-commands 60 cmds-over.suit
+expect MSA_E_LIMIT --trust ta1.cbor cmds-over.suit
+$mk envelope --key root1.json $env --deep-member 10 deep-ok.suit
+expect MSA_OK --trust ta1.cbor deep-ok.suit
+$mk envelope --key root1.json $env --deep-member 20 deep-over.suit
+expect MSA_E_LIMIT --trust ta1.cbor deep-over.suit
 # a trust anchor of more than MSA_ROOTS_MAX roots, a revocation list of more than MSA_REVOKED_MAX
 for n in 1 2 3 4 5; do $mk keygen --alg eddsa r$n.json; done
 $mk anchor --root r1.json --root r2.json --root r3.json --root r4.json --root r5.json $ids ta5.cbor

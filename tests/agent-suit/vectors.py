@@ -227,6 +227,17 @@ def main():
                 bad.append("%s %s: plans differ\n agent:  %s\n python: %s" %
                            (name, " ".join(extra), json.dumps(mine, sort_keys=True),
                             json.dumps(want, sort_keys=True)))
+        # encrypted payloads (firmware-encryption examples): authentic, but not decrypted here
+        for k, comp in enumerate(want["components"]):
+            if not comp["encrypted"]:
+                continue
+            got = agent(dump, key, path, "--payload", "%d=%s" % (k, path))
+            if got["result"] != "MSA_E_UNSUPPORTED":
+                bad.append("%s: encrypted payload of component %d gave %s" %
+                           (name, k, got["result"]))
+            else:
+                print("%-26s component %d is encrypted: authenticated, its payload "
+                      "MSA_E_UNSUPPORTED" % (name, k))
         ncmd = sum(len(s["commands"]) for s in want["sequences"].values())
         print("%-26s alg %d: verified, sequence %d, %d components, %d sequences, %d commands" %
               (name, alg, want["sequence"], len(want["components"]), len(want["sequences"]), ncmd))

@@ -80,9 +80,10 @@ msa_err msa_stream_init(struct msa_stream *s, const struct msa_stream_config *cf
 /* Feed the next @n bytes of the bundle. Errors: those of msa_suit_authenticate,
  * msa_suit_manifest_decode, msa_suit_check_device; MSA_E_LIMIT when the members to buffer exceed
  * @cap; MSA_E_IMAGE_SIZE / MSA_E_IMAGE_DIGEST at the end of a payload; MSA_E_STRUCTURE for members
- * out of order or an integrated payload the agent cannot check (MSA_E_UNSUPPORTED for encrypted
- * ones); MSA_E_CBOR for bytes after the envelope; MSA_E_PORT when the sink fails. After an error
- * every call returns it again. */
+ * out of order, an integrated payload no component names, one the agent cannot check
+ * (MSA_E_UNSUPPORTED for encrypted ones) or a fetched one the envelope lacks; MSA_E_CBOR for bytes
+ * after the envelope; MSA_E_PORT when the sink fails. After an error every call returns it again.
+ */
 msa_err msa_stream_feed(struct msa_stream *s, const void *data, size_t n);
 
 /* The bundle's bytes are all fed: MSA_E_TRUNCATED when the envelope is not complete. An envelope

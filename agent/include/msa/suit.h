@@ -210,8 +210,8 @@ struct msa_suit_envelope {
 };
 
 /* Decode a whole envelope held in memory (tag 107 optional). Only its shape is checked here:
- * MSA_E_CBOR / MSA_E_TRUNCATED for bad bytes, MSA_E_STRUCTURE for a missing or repeated member or
- * a member of the wrong type, MSA_E_LIMIT for too many members. */
+ * MSA_E_CBOR / MSA_E_TRUNCATED for bad bytes or a member of the wrong type, MSA_E_STRUCTURE for a
+ * missing or repeated member, MSA_E_LIMIT for too many members. */
 msa_err msa_suit_envelope_decode(const void *buf, size_t n, struct msa_suit_envelope *env);
 
 /* Add one envelope member (key @key, value item @value/@len as encoded) to @env; used by
@@ -235,8 +235,10 @@ msa_err msa_suit_authenticate(const struct msa_port *port, const struct msa_trus
 /* Decode the manifest of @env (authenticate first) into @plan and interpret its command
  * sequences. Severed members are checked against their digests (MSA_E_DIGEST). Errors:
  * MSA_E_STRUCTURE (required member missing, repeated key, command out of place, component index
- * out of range), MSA_E_UNSUPPORTED (manifest version other than 1), MSA_E_LIMIT (more than
- * MSA_COMPONENTS_MAX components or MSA_SUIT_COMMANDS_MAX commands, try-each too deep). */
+ * out of range, a severed envelope member no digest in the manifest vouches for),
+ * MSA_E_CONDITION (a sequence whose conditions cannot hold), MSA_E_UNSUPPORTED (manifest version
+ * other than 1), MSA_E_LIMIT (more than MSA_COMPONENTS_MAX components or MSA_SUIT_COMMANDS_MAX
+ * commands, try-each too deep). */
 msa_err msa_suit_manifest_decode(const struct msa_port *port, const struct msa_suit_envelope *env,
                                  struct msa_suit_plan *plan);
 

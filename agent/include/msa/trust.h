@@ -65,7 +65,8 @@ msa_err msa_trust_kid(const struct msa_port *port, const unsigned char *pub, siz
 
 /* Decode the trust anchor in the @n bytes at @buf (kept alive by the caller) and compute the
  * roots' key ids. MSA_E_LIMIT for more than MSA_ROOTS_MAX roots, MSA_E_BAD_KEY for a root with a
- * wrong key length or algorithm, or k = 0 or k > n; MSA_E_CBOR / MSA_E_TRUNCATED for bad bytes. */
+ * wrong key length or algorithm, a root listed twice, a repeated member, a vendor or class id not
+ * 16 bytes, or k = 0 or k > n; MSA_E_CBOR / MSA_E_TRUNCATED for bad bytes. */
 msa_err msa_trust_decode(const struct msa_port *port, const void *buf, size_t n,
                          struct msa_trust *t);
 
