@@ -8,9 +8,10 @@
 #ifndef MSA_SHA256_CTX_BYTES
 #define MSA_SHA256_CTX_BYTES 128
 #endif
-/* bytes of the persistent state record (struct msa_port state_read / state_write) */
+/* bytes of the persistent state record (struct msa_port state_read / state_write); the agent
+ * uses 244 + 16 * MSA_REVOKED_MAX of them (the revoked key ids are kept there) */
 #ifndef MSA_STATE_BYTES
-#define MSA_STATE_BYTES 256
+#define MSA_STATE_BYTES 512
 #endif
 /* largest authentication wrapper + manifest the agent buffers while streaming a bundle */
 #ifndef MSA_MANIFEST_MAX

@@ -121,6 +121,10 @@ static int log_verify(int argc, char **argv)
                                   pubpath ? pub : NULL, &rep, &err);
     if (rc) {
         ex = cli_fail(&err, rc);
+        if (rc == MEDSEC_EVERIFY)
+            fprintf(stderr, "medsec log verify: this is not the export the device wrote (or not "
+                            "with this key); treat its records as untrusted and export the log "
+                            "from the device again\n");
         goto out_free;
     }
     if (show && (ex = list((const unsigned char *)exp, n, &rep)) != EXIT_OK_)
@@ -183,6 +187,11 @@ int cmd_decommission_verify(const char *name, int argc, char **argv)
         rc = medsec_devlog_decom_verify((const unsigned char *)rec, n, args[0], pub, &r, &err);
     if (rc) {
         ex = cli_fail(&err, rc);
+        if (rc == MEDSEC_EVERIFY)
+            fprintf(stderr,
+                    "medsec %s: do not rely on this record; check that %s is the "
+                    "device's public key\n",
+                    name, cli_esc(pubpath));
         goto out_free;
     }
     char when[32], head[65], id[33];

@@ -13,22 +13,27 @@ msa_err msa_decommission(struct msa_agent *a, const unsigned char device_id[16],
     const struct msa_port *p = a->port;
     uint64_t sv;
     msa_err rc;
-    if (a->st.decommissioned || a->inst_open)
+    int again = a->st.decommissioned;
+    if (a->inst_open)
         return MSA_E_STATE;
     if (!out || cap < MSA_DECOM_BYTES || !p->sign || !p->key_erase || !p->data_erase)
         return MSA_E_ARG;
     if ((rc = msa_security_version(a, &sv)))
         return rc;
-    /* logged first, while the log key still seals it */
+    /* the state first: from here on the device neither boots nor updates, whatever happens to
+     * the power; a call on a decommissioned device repeats the steps (each is idempotent) */
+    if (!again) {
+        a->st.decommissioned = 1;
+        if ((rc = msa_state_store(p, &a->st)))
+            return rc;
+    }
+    /* logged while the log key still seals it (a repeat is logged too) */
     if ((rc = msa_log_append(&a->log, p, MSA_EV_DECOMMISSION, MSA_OK, sv, device_id)))
         return rc;
     /* patient data, then the key it is encrypted under (crypto-erase), then the log key */
     if (p->data_erase(p->ctx) || p->key_erase(p->ctx, MSA_KEY_DATA) ||
         p->key_erase(p->ctx, MSA_KEY_LOG))
         return MSA_E_PORT;
-    a->st.decommissioned = 1;
-    if ((rc = msa_state_store(p, &a->st)))
-        return rc;
     memset(out, 0, MSA_DECOM_BYTES);
     memcpy(out, DECOM_MAGIC, 8);
     msa_put32(out + 8, 1);
@@ -42,8 +47,11 @@ msa_err msa_decommission(struct msa_agent *a, const unsigned char device_id[16],
         memcpy(out + 68, device_id, 16);
     /* the device key signs its last signature, then goes: a record is only valid when this
      * function returned MSA_OK */
-    if (p->sign(p->ctx, out, MSA_DECOM_SIGNED, out + MSA_DECOM_SIGNED) ||
-        p->key_erase(p->ctx, MSA_KEY_DEVICE)) {
+    if (p->sign(p->ctx, out, MSA_DECOM_SIGNED, out + MSA_DECOM_SIGNED)) {
+        memset(out, 0, MSA_DECOM_BYTES);
+        return again ? MSA_E_STATE : MSA_E_PORT; /* again: the device key is already gone */
+    }
+    if (p->key_erase(p->ctx, MSA_KEY_DEVICE)) {
         memset(out, 0, MSA_DECOM_BYTES);
         return MSA_E_PORT;
     }

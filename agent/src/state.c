@@ -8,6 +8,7 @@
 #define STATE_MAGIC "MSAS"
 #define STATE_VERSION 1u
 #define STATE_BODY (MSA_STATE_USED - 32) /* bytes the digest covers */
+#define STATE_KIDS 212                   /* the revoked key ids */
 
 /* msa_config.h's MSA_STATE_BYTES must hold a copy (C99: a negative array size stops the build) */
 typedef char msa_state_fits[MSA_STATE_BYTES >= MSA_STATE_USED ? 1 : -1];
@@ -30,7 +31,7 @@ msa_err msa_state_encode(const struct msa_port *port, const struct msa_state *st
     out[109] = st->trial;
     out[110] = st->trial_boots;
     out[111] = st->decommissioned;
-    msa_put64(out + 112, st->revocation);
+    msa_put64(out + 112, st->revoked.number);
     out[120] = st->j_active ? 1 : 0;
     out[121] = st->j_slot;
     msa_put32(out + 124, st->j_done);
@@ -38,6 +39,9 @@ msa_err msa_state_encode(const struct msa_port *port, const struct msa_state *st
     msa_put64(out + 136, st->j_seq);
     memcpy(out + 144, st->j_bundle, 32);
     memcpy(out + 176, st->j_digest, 32);
+    msa_put32(out + 208, st->revoked.n);
+    for (unsigned i = 0; i < st->revoked.n && i < MSA_REVOKED_MAX; i++)
+        memcpy(out + STATE_KIDS + MSA_KID_BYTES * i, st->revoked.kid[i], MSA_KID_BYTES);
     return msa_sha256_buf(port, out, STATE_BODY, out + STATE_BODY);
 }
 
@@ -70,7 +74,12 @@ msa_err msa_state_decode(const struct msa_port *port, const unsigned char in[MSA
     st->trial = in[109];
     st->trial_boots = in[110];
     st->decommissioned = in[111];
-    st->revocation = msa_get64(in + 112);
+    st->revoked.number = msa_get64(in + 112);
+    st->revoked.n = msa_get32(in + 208);
+    if (st->revoked.n > MSA_REVOKED_MAX)
+        return MSA_E_STRUCTURE;
+    for (unsigned i = 0; i < st->revoked.n; i++)
+        memcpy(st->revoked.kid[i], in + STATE_KIDS + MSA_KID_BYTES * i, MSA_KID_BYTES);
     st->j_active = in[120] ? 1 : 0;
     st->j_slot = in[121];
     st->j_done = msa_get32(in + 124);
@@ -86,24 +95,31 @@ msa_err msa_state_decode(const struct msa_port *port, const unsigned char in[MSA
 
 msa_err msa_state_load(const struct msa_port *port, struct msa_state *st)
 {
+    /* decode straight into @st (no second struct on the stack): the older good copy first,
+     * then the newer one over it */
     unsigned char buf[MSA_STATE_BYTES];
-    struct msa_state cand;
-    int found = 0;
+    uint32_t gen[2];
+    int good[2];
     for (unsigned c = 0; c < 2; c++) {
         memset(buf, 0, sizeof buf);
         if (port->state_read(port->ctx, c, buf, MSA_STATE_USED))
             return MSA_E_PORT;
-        msa_err rc = msa_state_decode(port, buf, &cand);
+        msa_err rc = msa_state_decode(port, buf, st);
         if (rc == MSA_E_PORT)
             return rc;
-        if (rc)
-            continue;
-        /* generations differ by one between the copies; compare modulo 2^32 */
-        if (!found || (int32_t)(cand.gen - st->gen) > 0)
-            *st = cand;
-        found = 1;
+        good[c] = rc == MSA_OK;
+        gen[c] = msa_get32(buf + 8);
     }
-    return found ? MSA_OK : MSA_E_NO_IMAGE;
+    if (!good[0] && !good[1])
+        return MSA_E_NO_IMAGE;
+    /* generations differ by one between the copies; compare modulo 2^32 */
+    unsigned best = !good[0] || (good[1] && (int32_t)(gen[1] - gen[0]) > 0) ? 1 : 0;
+    if (best == 1 && good[1])
+        return MSA_OK; /* copy 1 was decoded last */
+    memset(buf, 0, sizeof buf);
+    if (port->state_read(port->ctx, best, buf, MSA_STATE_USED))
+        return MSA_E_PORT;
+    return msa_state_decode(port, buf, st);
 }
 
 msa_err msa_state_store(const struct msa_port *port, struct msa_state *st)

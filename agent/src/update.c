@@ -78,7 +78,9 @@ msa_err msa_update(struct msa_agent *a, struct msa_update *u, const struct msa_t
     memset(&cfg, 0, sizeof cfg);
     cfg.port = a->port;
     cfg.trust = trust;
-    cfg.revoked = rev;
+    /* the device's own list: a newer one counts only once the verifier applied it */
+    u->revoked = a->st.revoked;
+    cfg.revoked = &u->revoked;
     cfg.counter = sv;
     cfg.sink = sink;
     cfg.sink_arg = u;
@@ -104,15 +106,15 @@ msa_err msa_update(struct msa_agent *a, struct msa_update *u, const struct msa_t
         rc = u->install_rc;
     if (!rc && !u->begun)
         rc = MSA_E_IMAGE_SIZE; /* an empty image: nothing to install */
-    if (!rc) {
-        if ((rc = msa_install_finish(a)))
-            return rc;
-        if (rev && rev->number > a->st.revocation) {
-            a->st.revocation = rev->number;
-            rc = msa_state_store(a->port, &a->st);
-        }
-        return rc;
-    }
+    /* a newer revocation list (authenticated by the verifier) is kept whatever the bundle's
+     * fate: with the install's own state write, else with one of its own below */
+    int newer = u->revoked.number > a->st.revoked.number;
+    if (newer)
+        a->st.revoked = u->revoked;
+    if (rev)
+        *rev = a->st.revoked;
+    if (!rc)
+        return msa_install_finish(a);
     if (u->begun && a->inst_open) {
         /* a failed read or write, or a bundle cut short, keeps the journal: the same bundle
          * resumes (the whole image is checked at its end anyway); a bundle that proved bad
@@ -135,5 +137,7 @@ msa_err msa_update(struct msa_agent *a, struct msa_update *u, const struct msa_t
                              is_auth_error(rc) ? MSA_EV_AUTH_FAIL : MSA_EV_UPDATE_RESULT, rc,
                              p ? p->sequence : 0, d);
     }
+    if (newer && rc != MSA_E_PORT && msa_state_store(a->port, &a->st))
+        return MSA_E_PORT;
     return rc;
 }

@@ -32,35 +32,6 @@ static int file_read(void *arg, void *buf, size_t cap, size_t *got)
     return ferror(f) ? -1 : 0;
 }
 
-/* The revocation list the device keeps (the host demo keeps it in DIR/revoked). */
-static void revoked_load(const struct msa_posix *px, struct msa_revoked *rev)
-{
-    memset(rev, 0, sizeof *rev);
-    FILE *f = fopen(msa_posix_path(px, "revoked"), "rb");
-    if (f) {
-        if (fread(rev, 1, sizeof *rev, f) != sizeof *rev || rev->n > MSA_REVOKED_MAX)
-            memset(rev, 0, sizeof *rev);
-        fclose(f);
-    }
-}
-
-static int revoked_save(const struct msa_posix *px, const struct msa_revoked *rev)
-{
-    char path[4096], tmp[4200];
-    snprintf(path, sizeof path, "%s", msa_posix_path(px, "revoked"));
-    snprintf(tmp, sizeof tmp, "%s.tmp", path);
-    FILE *f = fopen(tmp, "wb");
-    int bad = !f || fwrite(rev, 1, sizeof *rev, f) != sizeof *rev;
-    if (f)
-        bad |= fclose(f) != 0;
-    if (bad || rename(tmp, path)) {
-        fprintf(stderr, PROG ": %s: cannot write: %s\n", path, strerror(errno));
-        unlink(tmp);
-        return -1;
-    }
-    return 0;
-}
-
 /* What to do about a refusal, or "". */
 static const char *hint(msa_err rc)
 {
@@ -110,7 +81,6 @@ int agent_install(int argc, char **argv)
     struct msa_port port;
     struct msa_agent a;
     struct msa_trust trust;
-    struct msa_revoked rev;
     int ex = 2;
     FILE *bf = NULL, *pf = NULL, *af = NULL;
     if (msa_posix_open(&px, dir, &port)) {
@@ -134,8 +104,6 @@ int agent_install(int argc, char **argv)
                 af ? msa_strerror(rc) : "");
         goto out_close;
     }
-    revoked_load(&px, &rev);
-    uint64_t before = rev.number;
     if (!(bf = fopen(bundle, "rb"))) {
         fprintf(stderr, PROG ": %s: cannot open: %s\n", bundle, strerror(errno));
         goto out_close;
@@ -144,7 +112,7 @@ int agent_install(int argc, char **argv)
         fprintf(stderr, PROG ": %s: cannot open: %s\n", payload, strerror(errno));
         goto out_close;
     }
-    rc = msa_update(&a, &u, &trust, &rev, file_read, bf, pf ? file_read : NULL, pf);
+    rc = msa_update(&a, &u, &trust, NULL, file_read, bf, pf ? file_read : NULL, pf);
     if (rc) {
         fprintf(stderr, PROG ": %s: %s refused: %s%s\n", dir, bundle, msa_strerror(rc),
                 rc == MSA_E_STRUCTURE && !payload && msa_stream_authenticated(&u.stream)
@@ -153,7 +121,7 @@ int agent_install(int argc, char **argv)
         ex = 1;
         goto out_close;
     }
-    ex = rev.number != before && revoked_save(&px, &rev) ? 2 : 0;
+    ex = 0;
     unsigned s = a.st.trial;
     printf("%s: installed security version %" PRIu64 " (%" PRIu32 " bytes) into slot %c%s; "
            "it runs on trial at the next boot\n",

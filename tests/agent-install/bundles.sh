@@ -23,6 +23,14 @@ $py "$mk" envelope --key "$tmp/root.json" --sequence 2 --image "$tmp/img2=file:i
 # signed by a key the device does not trust; for another device class
 $py "$mk" envelope --key "$tmp/other.json" --sequence 3 --image "$tmp/img2" $ids "$tmp/b3-untrusted.suit"
 $py "$mk" envelope --key "$tmp/root.json" --sequence 3 --image "$tmp/img2" --vendor-domain pump.example --class-name infusion-pump-rev9 "$tmp/b3-class.suit"
+# a release key certified by the root; a revocation list (number 1, by the root) revoking it,
+# carried by a bundle the root signs; later bundles by the release key without the list
+$py "$mk" keygen --alg eddsa "$tmp/rel.json"
+$py "$mk" cert --root "$tmp/root.json" --subject "$tmp/rel.json" --purposes 1 $ids "$tmp/rel.cert"
+$py "$mk" revocation --signer "$tmp/root.json" --number 1 --revoke "$tmp/rel.json" "$tmp/rev1.cbor"
+$py "$mk" envelope --key "$tmp/rel.json" --cert "$tmp/rel.cert" --sequence 2 --image "$tmp/img2" $ids "$tmp/b2-rel.suit"
+$py "$mk" envelope --key "$tmp/root.json" --revocation "$tmp/rev1.cbor" --sequence 3 --image "$tmp/img1" $ids "$tmp/b3-revoke.suit"
+$py "$mk" envelope --key "$tmp/rel.json" --cert "$tmp/rel.cert" --sequence 4 --image "$tmp/img2" $ids "$tmp/b4-rel.suit"
 # a payload byte flipped after signing (the envelope's last bytes are the payload's)
 $py -c "b=bytearray(open('$tmp/b2.suit','rb').read()); b[-100]^=1; open('$tmp/b2-tampered.suit','wb').write(b)"
 exec "$prog" "$tmp"

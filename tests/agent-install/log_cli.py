@@ -144,7 +144,7 @@ for name, bad in cases:
         rc, out, err = verify(path, *opts)
         check(rc == 2 and "medsec" in err and path in err,
               "%s detected %s: %s" % (name, " ".join(o.split("/")[-1] for o in opts) or
-                                      "(chain only)", err.strip().splitlines()[-1]))
+                                      "(chain only)", err.strip().splitlines()[0]))
 # a forgery that recomputes everything a key-less reader can: only the key or the signature
 # tells
 for name, forged in (("forged-delete", build(header, reseal_without_key(recs[:4] + recs[5:], first))),

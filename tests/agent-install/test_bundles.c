@@ -272,6 +272,53 @@ static void test_rejected(void **state)
     dt_close(&d);
 }
 
+/* A revocation list carried by one bundle is kept: a later bundle by the revoked key, without the
+ * list, is refused after reboots; a state copy holds the ids. */
+static void test_revocation(void **state)
+{
+    (void)state;
+    struct dt_dev d;
+    unsigned s;
+    /* control: the certified release key is accepted by a device that has no list */
+    provision(&d, "control");
+    assert_int_equal(update(&d, "b2-rel.suit", NULL), MSA_OK);
+    dt_close(&d);
+    provision(&d, "revoke");
+    assert_int_equal(d.a.st.revoked.number, 0);
+    assert_int_equal(update(&d, "b3-revoke.suit", NULL), MSA_OK);
+    assert_int_equal(d.a.st.revoked.number, 1);
+    assert_int_equal(d.a.st.revoked.n, 1);
+    assert_int_equal(dt_reboot(&d), 0);
+    assert_int_equal(d.a.st.revoked.number, 1);
+    assert_int_equal(msa_boot(&d.a, &s), MSA_OK);
+    assert_int_equal(msa_confirm(&d.a), MSA_OK);
+    assert_int_equal(dt_reboot(&d), 0);
+    assert_int_equal(update(&d, "b4-rel.suit", NULL), MSA_E_KEY_REVOKED);
+    unsigned ev;
+    int32_t code;
+    last_event(&d, &ev, &code);
+    assert_int_equal(ev, MSA_EV_AUTH_FAIL);
+    assert_int_equal(code, MSA_E_KEY_REVOKED);
+    dt_close(&d);
+    /* a list counts even when its bundle is refused: a device at security version 4 refuses the
+     * revoking bundle (version 3) as a replay, and keeps its list all the same */
+    provision(&d, "revoke2");
+    assert_int_equal(update(&d, "b4-rel.suit", NULL), MSA_OK);
+    assert_int_equal(msa_boot(&d.a, &s), MSA_OK);
+    assert_int_equal(msa_confirm(&d.a), MSA_OK);
+    struct msa_revoked copy;
+    FILE *f = fopen(in_bundles("b3-revoke.suit"), "rb");
+    assert_non_null(f);
+    assert_int_equal(msa_update(&d.a, &work, &trust, &copy, file_read, f, NULL, NULL),
+                     MSA_E_ROLLBACK);
+    fclose(f);
+    assert_int_equal(copy.number, 1);
+    assert_int_equal(dt_reboot(&d), 0);
+    assert_int_equal(d.a.st.revoked.number, 1);
+    assert_int_equal(d.a.st.revoked.n, 1);
+    dt_close(&d);
+}
+
 int main(int argc, char **argv)
 {
     if (argc != 2) {
@@ -294,6 +341,7 @@ int main(int argc, char **argv)
         cmocka_unit_test_setup_teardown(test_replay, setup, teardown),
         cmocka_unit_test_setup_teardown(test_trial_rolls_back, setup, teardown),
         cmocka_unit_test_setup_teardown(test_rejected, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_revocation, setup, teardown),
         cmocka_unit_test_setup_teardown(test_power_cuts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

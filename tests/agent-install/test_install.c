@@ -504,6 +504,58 @@ static void test_decommission(void **state)
     dt_close(&d);
 }
 
+/* Decommissioning cut at each of its writes: after the reboot the device never boots again once
+ * the state says so, and a repeated call erases everything and yields a record that verifies,
+ * unless the cut fell on the device key's own erasure (then that key is destroyed: no record
+ * can verify). */
+static void test_decommission_cuts(void **state)
+{
+    (void)state;
+    struct dt_dev d;
+    unsigned s;
+    unsigned char rec[MSA_DECOM_BYTES], pub[32], k[64], id[16] = "SN-7";
+    size_t len;
+    provision(&d, "dcount");
+    long w0 = d.px.writes;
+    assert_int_equal(msa_decommission(&d.a, id, rec, sizeof rec, &len), MSA_OK);
+    long total = d.px.writes - w0;
+    dt_close(&d);
+    dt_rmdir(d.dir);
+    long records = 0, destroyed = 0;
+    for (long n = 1; n <= total; n++) {
+        char name[32];
+        snprintf(name, sizeof name, "dcut%ld", n);
+        provision(&d, name);
+        FILE *f = fopen(msa_posix_path(&d.px, "device.pub"), "rb");
+        assert_non_null(f);
+        assert_int_equal(fread(pub, 1, 32, f), 32);
+        fclose(f);
+        msa_posix_cut_after(&d.px, n);
+        assert_int_not_equal(msa_decommission(&d.a, id, rec, sizeof rec, &len), MSA_OK);
+        assert_int_equal(dt_reboot(&d), 0);
+        msa_err b = msa_boot(&d.a, &s);
+        assert_true(n == 1 ? b == MSA_OK : b == MSA_E_STATE); /* write 1 is the state's */
+        msa_err rc = msa_decommission(&d.a, id, rec, sizeof rec, &len);
+        if (rc == MSA_OK && msa_decom_verify(&d.port, rec, len, pub, NULL) == MSA_OK)
+            records++;
+        else {
+            assert_int_equal(n, total); /* only a cut on the device key's erasure */
+            destroyed++;
+        }
+        assert_int_not_equal(d.port.key_get(d.port.ctx, MSA_KEY_LOG, k, 32), 0);
+        assert_int_not_equal(d.port.key_get(d.port.ctx, MSA_KEY_DATA, k, 32), 0);
+        assert_null(fopen(msa_posix_path(&d.px, "data.bin"), "rb"));
+        assert_int_equal(dt_reboot(&d), 0);
+        assert_int_equal(msa_boot(&d.a, &s), MSA_E_STATE);
+        dt_close(&d);
+        dt_rmdir(d.dir);
+    }
+    printf("decommissioning cut at each of its %ld writes: %ld signed records after a repeat, %ld "
+           "device keys destroyed by the cut itself\n",
+           total, records, destroyed);
+    assert_int_equal(records + destroyed, total);
+}
+
 /* HMAC-SHA256 against RFC 4231 test case 2. */
 static void test_hmac(void **state)
 {
@@ -535,6 +587,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_double_cuts, setup, teardown),
         cmocka_unit_test_setup_teardown(test_log_wrap, setup, teardown),
         cmocka_unit_test_setup_teardown(test_decommission, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_decommission_cuts, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -40,7 +40,7 @@ struct msa_state {
     uint8_t trial;       /* slot of an unconfirmed new image, MSA_NO_SLOT when none */
     uint8_t trial_boots; /* boots the trial image has had */
     uint8_t decommissioned;
-    uint64_t revocation; /* highest revocation list number seen */
+    struct msa_revoked revoked; /* the newest revocation list seen: its number and key ids */
     /* install journal */
     uint8_t j_active; /* an install is in progress */
     uint8_t j_slot;   /* into this slot */
@@ -51,8 +51,8 @@ struct msa_state {
     unsigned char j_digest[32]; /* the image's digest */
 };
 
-/* Bytes of a serialized state copy (<= MSA_STATE_BYTES). */
-#define MSA_STATE_USED 240
+/* Bytes of a serialized state copy (<= MSA_STATE_BYTES): 244 + 16 per revoked key id. */
+#define MSA_STATE_USED (244 + MSA_KID_BYTES * MSA_REVOKED_MAX)
 
 /* Load the newer of the two copies that verifies into @st; MSA_E_NO_IMAGE when neither does (a
  * new device), MSA_E_PORT when reading fails. */
@@ -128,12 +128,14 @@ struct msa_update {
     struct msa_agent *agent;
     msa_err install_rc;
     uint8_t begun, read_failed, begin_refused;
-    unsigned char bundle[32]; /* SHA-256 of the manifest: the journal's bundle id */
+    struct msa_revoked revoked; /* the list the verifier works on */
+    unsigned char bundle[32];   /* SHA-256 of the manifest: the journal's bundle id */
 };
 
 /* Update from a bundle (a SUIT envelope, docs/suit.md) read through @read: the streaming verifier
- * authenticates it with @trust (and the revocation list @rev, may be NULL; a newer list in the
- * bundle replaces it and its number is kept in the state) and checks vendor, class and that its
+ * authenticates it with @trust and the revocation list the state keeps (a newer list in the
+ * bundle replaces it for good, even when the bundle is refused; @rev, may be NULL, gets a copy
+ * of the device's list) and checks vendor, class and that its
  * sequence number is above the security version, all before a byte is written; component 0's
  * payload (integrated, or detached and read through @payload) then streams into the inactive
  * slot while it is hashed; at the end its digest and size are checked and the slot read back: the
@@ -146,10 +148,12 @@ msa_err msa_update(struct msa_agent *a, struct msa_update *u, const struct msa_t
                    struct msa_revoked *rev, msa_read_fn read, void *arg, msa_read_fn payload,
                    void *parg);
 
-/* Decommissioning (decom.c): log the event, erase patient data (port->data_erase) and the data
- * and log keys, write a signed record into @out (@cap >= MSA_DECOM_BYTES), then erase the
- * device key. @device_id: 16 bytes naming the device (a serial number, zeros when none). The
- * device refuses updates and boots afterwards (MSA_E_STATE). */
+/* Decommissioning (decom.c): mark the state decommissioned (the device refuses boots and
+ * updates from then on: MSA_E_STATE), log the event, erase patient data (port->data_erase) and the
+ * data and log keys, write a signed record into @out (@cap >= MSA_DECOM_BYTES), then erase the
+ * device key. @device_id: 16 bytes naming the device (a serial number, zeros when none). After a
+ * power cut the call may be repeated: it redoes the erasures and signs a record as long as the
+ * device key is still there (MSA_E_STATE once it is gone). */
 #define MSA_DECOM_BYTES 148
 #define MSA_DECOM_SIGNED 84 /* bytes the signature covers */
 /* What the record says was erased. */
