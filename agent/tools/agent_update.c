@@ -90,6 +90,9 @@ int agent_install(int argc, char **argv)
     const char *now = getenv("MSA_NOW");
     if (now && *now)
         px.now = strtoull(now, NULL, 10);
+    const char *cut = getenv("MSA_CUT_AFTER");
+    if (cut && *cut)
+        msa_posix_cut_after(&px, strtol(cut, NULL, 10));
     msa_err rc = msa_agent_init(&a, &port);
     if (rc) {
         fprintf(stderr, PROG ": %s: cannot start the agent: %s\n", dir, msa_strerror(rc));
@@ -114,6 +117,9 @@ int agent_install(int argc, char **argv)
     }
     rc = msa_update(&a, &u, &trust, NULL, file_read, bf, pf ? file_read : NULL, pf);
     if (rc) {
+        if (px.lost)
+            fprintf(stderr, PROG ": %s: the power went (MSA_CUT_AFTER) after %ld writes\n", dir,
+                    px.writes);
         fprintf(stderr, PROG ": %s: %s refused: %s%s\n", dir, bundle, msa_strerror(rc),
                 rc == MSA_E_STRUCTURE && !payload && msa_stream_authenticated(&u.stream)
                     ? " (its image may be detached: give it with --payload FILE)"

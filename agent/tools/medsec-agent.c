@@ -49,7 +49,9 @@ static const char about[] =
     "  decommission  erase patient data and keys, write the signed record to RECORD\n"
     "                ('medsec log decommission-verify' checks it)\n"
     "\n"
-    "MSA_NOW=SECONDS fixes the device's clock. Exit: 0 done, 1 the agent refused\n"
+    "MSA_NOW=SECONDS fixes the device's clock; MSA_CUT_AFTER=N makes install lose\n"
+    "power at its N-th write (try a power cut, then install the same bundle again).\n"
+    "Exit: 0 done, 1 the agent refused\n"
     "(the message says why: a bad bundle, a rollback, no bootable image), 2 usage or\n"
     "a file cannot be read or written.\n";
 

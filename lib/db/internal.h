@@ -114,8 +114,20 @@ extern const char db_unfinished_msg[];
 medsec_err db_exec(struct medsec_db *db, const char *sql, struct medsec_error *err);
 medsec_err db_meta_set(struct medsec_db *db, const char *key, const char *value,
                        struct medsec_error *err);
-/* Rebuild vuln/alias from entry names and aliases (union-find); *count = identities. */
-medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medsec_error *err);
+/* The names of a first import's entries as they are stored (merge.c): each entry is stored with
+ * the identity its own name would have alone, so the merge rewrites only the entries whose set
+ * another name heads. */
+struct db_names;
+struct db_names *db_names_new(void);
+void db_names_free(struct db_names *t);
+/* The identity (vuln id) entry name @name gets when it heads its set; 0 when memory ran out. */
+sqlite3_int64 db_names_vuln(struct db_names *t, const char *name);
+/* Rebuild vuln/alias from entry names and aliases (union-find); *count = identities. An identity's
+ * id is its canonical name's number in @names (the names of a first import's entries in the order
+ * they were stored, then the aliases; NULL: a new numbering, the entries' names first in id
+ * order); only the entries whose id changes are rewritten. */
+medsec_err db_merge_identities(struct medsec_db *db, struct db_names *names, size_t *count,
+                               struct medsec_error *err);
 
 /* ---- what a feed publishes about its files (verify.c) ---- */
 
@@ -167,6 +179,7 @@ struct importer {
     bool threaded;     /* records are stored on a second thread while this one reads (pipe.c) */
     bool cpe_indexed;  /* with bulk: the CPE index was built before the end (pipe.c) */
     struct db_known *known; /* with threaded: the content hashes stored (pipe.c) */
+    struct db_names *names; /* with bulk: the entries' names as stored (merge.c) */
 };
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
                            const struct medsec_db_import_opts *opts,

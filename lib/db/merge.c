@@ -14,9 +14,11 @@ struct name {
     const char *name;
     size_t parent;
     size_t cve; /* index of the CVE name in the set (root only), or SIZE_MAX */
+    bool used;  /* an entry or alias in the database has it (a first import's names include
+                 * those of the entries a newer copy of their record replaced) */
 };
 
-struct names {
+struct db_names {
     struct medsec_arena arena;
     struct name *v; /* index -> id */
     size_t n, cap;
@@ -24,10 +26,12 @@ struct names {
     size_t nslots;
 };
 
-/* The entries in id order and the index of each one's own name. */
+/* The entries in id order, the index of each one's own name and its identity as stored (0: none).
+ */
 struct entry_name {
     sqlite3_int64 id;
     size_t name;
+    sqlite3_int64 vuln;
 };
 
 static uint64_t str_hash(const char *s)
@@ -43,7 +47,7 @@ static bool is_cve(const char *s)
     return strncmp(s, "CVE-", 4) == 0;
 }
 
-static medsec_err grow_slots(struct names *t)
+static medsec_err grow_slots(struct db_names *t)
 {
     size_t ns = t->nslots ? t->nslots * 2 : 1 << 16;
     size_t *slots = medsec_calloc(ns, sizeof *slots);
@@ -62,7 +66,7 @@ static medsec_err grow_slots(struct names *t)
 }
 
 /* Index of @s, added when new; SIZE_MAX when memory ran out. */
-static size_t intern(struct names *t, const char *s)
+static size_t intern(struct db_names *t, const char *s)
 {
     if ((t->n + 1) * 2 > t->nslots && grow_slots(t))
         return SIZE_MAX;
@@ -76,12 +80,13 @@ static size_t intern(struct names *t, const char *s)
     if (!copy || MEDSEC_ARRAY_GROW(t->v, t->n, t->cap))
         return SIZE_MAX;
     size_t i = t->n++;
-    t->v[i] = (struct name){.name = copy, .parent = i, .cve = is_cve(copy) ? i : SIZE_MAX};
+    t->v[i] =
+        (struct name){.name = copy, .parent = i, .cve = is_cve(copy) ? i : SIZE_MAX, .used = false};
     t->slots[j] = i + 1;
     return i;
 }
 
-static size_t find(struct names *t, size_t i)
+static size_t find(struct db_names *t, size_t i)
 {
     while (t->v[i].parent != i) {
         t->v[i].parent = t->v[t->v[i].parent].parent;
@@ -90,7 +95,7 @@ static size_t find(struct names *t, size_t i)
     return i;
 }
 
-static void unite(struct names *t, size_t a, size_t b)
+static void unite(struct db_names *t, size_t a, size_t b)
 {
     a = find(t, a);
     b = find(t, b);
@@ -108,21 +113,30 @@ static void unite(struct names *t, size_t a, size_t b)
         t->v[a].cve = t->v[b].cve;
 }
 
-static void names_release(struct names *t)
+static void names_release(struct db_names *t)
 {
     medsec_arena_release(&t->arena);
     medsec_free(t->v);
     medsec_free(t->slots);
 }
 
-struct setname {
-    size_t root;
-    const char *canon;
-};
-
-static int setname_cmp(const void *x, const void *y)
+struct db_names *db_names_new(void)
 {
-    return strcmp(((const struct setname *)x)->canon, ((const struct setname *)y)->canon);
+    return medsec_calloc(1, sizeof(struct db_names));
+}
+
+void db_names_free(struct db_names *t)
+{
+    if (!t)
+        return;
+    names_release(t);
+    medsec_free(t);
+}
+
+sqlite3_int64 db_names_vuln(struct db_names *t, const char *name)
+{
+    size_t i = intern(t, name);
+    return i == SIZE_MAX ? 0 : (sqlite3_int64)i + 1;
 }
 
 static int name_cmp(const void *x, const void *y)
@@ -130,20 +144,27 @@ static int name_cmp(const void *x, const void *y)
     return strcmp((*(struct name *const *)x)->name, (*(struct name *const *)y)->name);
 }
 
-medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medsec_error *err)
+static int index_cmp(const void *x, const void *y)
 {
-    struct names t = {0};
+    size_t a = *(const size_t *)x, b = *(const size_t *)y;
+    return a < b ? -1 : a > b;
+}
+
+medsec_err db_merge_identities(struct medsec_db *db, struct db_names *names, size_t *count,
+                               struct medsec_error *err)
+{
+    struct db_names own = {0};
+    struct db_names *t = names ? names : &own;
     struct entry_name *entries = NULL;
     size_t nentries = 0, cap = 0;
-    size_t *vuln_of_root = NULL;
-    struct setname *sets = NULL;
+    size_t *canon = NULL, *heads = NULL;
     struct name **by_name = NULL;
     sqlite3_stmt *s = NULL;
     medsec_err rc = MEDSEC_OK;
     *count = 0;
 
     /* 1. every entry's own name */
-    if (sqlite3_prepare_v2(db->h, "SELECT id, name FROM entry ORDER BY id", -1, &s, NULL) !=
+    if (sqlite3_prepare_v2(db->h, "SELECT id, name, vuln FROM entry ORDER BY id", -1, &s, NULL) !=
         SQLITE_OK) {
         rc = db_fail(db, err, "merge");
         goto out_free;
@@ -151,12 +172,14 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
     int sr;
     while ((sr = sqlite3_step(s)) == SQLITE_ROW) {
         const char *name = (const char *)sqlite3_column_text(s, 1);
-        size_t k = intern(&t, name ? name : "");
+        size_t k = intern(t, name ? name : "");
         if (k == SIZE_MAX || MEDSEC_ARRAY_GROW(entries, nentries, cap)) {
             rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
             goto out_free;
         }
-        entries[nentries++] = (struct entry_name){.id = sqlite3_column_int64(s, 0), .name = k};
+        t->v[k].used = true;
+        entries[nentries++] = (struct entry_name){
+            .id = sqlite3_column_int64(s, 0), .name = k, .vuln = sqlite3_column_int64(s, 2)};
     }
     if (sr != SQLITE_DONE) {
         rc = db_fail(db, err, "merge");
@@ -184,12 +207,13 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
         if (lo == nentries || entries[lo].id != e)
             continue;
         const char *name = (const char *)sqlite3_column_text(s, 1);
-        size_t k = intern(&t, name ? name : "");
+        size_t k = intern(t, name ? name : "");
         if (k == SIZE_MAX) {
             rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
             goto out_free;
         }
-        unite(&t, entries[lo].name, k);
+        t->v[k].used = true;
+        unite(t, entries[lo].name, k);
     }
     if (sr != SQLITE_DONE) {
         rc = db_fail(db, err, "merge");
@@ -198,28 +222,33 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
     sqlite3_finalize(s);
     s = NULL;
 
-    /* 3. canonical name per set: its CVE, else the smallest name; ids in canonical-name order */
+    /* 3. canonical name per set: its CVE, else the smallest name; the identity's id is that
+     * name's number plus one */
     size_t nsets = 0;
-    sets = medsec_calloc(t.n ? t.n : 1, sizeof *sets);
-    vuln_of_root = medsec_calloc(t.n ? t.n : 1, sizeof *vuln_of_root);
-    if (!sets || !vuln_of_root) {
+    canon = medsec_malloc((t->n ? t->n : 1) * sizeof *canon);
+    heads = medsec_malloc((t->n ? t->n : 1) * sizeof *heads);
+    if (!canon || !heads) {
         rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
         goto out_free;
     }
-    for (size_t i = 0; i < t.n; i++) {
-        size_t r = find(&t, i);
-        if (vuln_of_root[r] == 0) {
-            sets[nsets].root = r;
-            sets[nsets].canon = t.v[r].cve != SIZE_MAX ? t.v[t.v[r].cve].name : t.v[i].name;
-            vuln_of_root[r] = ++nsets;
-        } else if (t.v[r].cve == SIZE_MAX &&
-                   strcmp(t.v[i].name, sets[vuln_of_root[r] - 1].canon) < 0) {
-            sets[vuln_of_root[r] - 1].canon = t.v[i].name;
+    for (size_t i = 0; i < t->n; i++)
+        canon[i] = SIZE_MAX;
+    for (size_t i = 0; i < t->n; i++) {
+        if (!t->v[i].used)
+            continue;
+        size_t r = find(t, i);
+        if (canon[r] == SIZE_MAX) {
+            canon[r] = t->v[r].cve != SIZE_MAX ? t->v[r].cve : i;
+            nsets++;
+        } else if (t->v[r].cve == SIZE_MAX && strcmp(t->v[i].name, t->v[canon[r]].name) < 0) {
+            canon[r] = i;
         }
     }
-    qsort(sets, nsets, sizeof *sets, setname_cmp);
-    for (size_t i = 0; i < nsets; i++)
-        vuln_of_root[sets[i].root] = i + 1;
+    size_t nheads = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].used && find(t, i) == i)
+            heads[nheads++] = canon[i];
+    qsort(heads, nheads, sizeof *heads, index_cmp); /* in id order: each row at the table's end */
 
     rc = db_exec(db, "DELETE FROM vuln; DELETE FROM alias", err);
     if (rc)
@@ -229,10 +258,10 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
         rc = db_fail(db, err, "merge");
         goto out_free;
     }
-    for (size_t i = 0; i < nsets; i++) {
+    for (size_t i = 0; i < nheads; i++) {
         sqlite3_reset(s);
-        sqlite3_bind_int64(s, 1, (sqlite3_int64)(i + 1));
-        sqlite3_bind_text(s, 2, sets[i].canon, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 1, (sqlite3_int64)heads[i] + 1);
+        sqlite3_bind_text(s, 2, t->v[heads[i]].name, -1, SQLITE_STATIC);
         if (sqlite3_step(s) != SQLITE_DONE) {
             rc = db_fail(db, err, "merge");
             goto out_free;
@@ -245,37 +274,42 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
         goto out_free;
     }
     /* in name order: each row goes at the end of the table's b-tree */
-    by_name = medsec_calloc(t.n ? t.n : 1, sizeof *by_name);
+    by_name = medsec_calloc(t->n ? t->n : 1, sizeof *by_name);
     if (!by_name) {
         rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
         goto out_free;
     }
-    for (size_t i = 0; i < t.n; i++)
-        by_name[i] = &t.v[i];
-    if (t.n > 1)
-        qsort(by_name, t.n, sizeof *by_name, name_cmp);
-    for (size_t k = 0; k < t.n; k++) {
-        size_t i = (size_t)(by_name[k] - t.v);
+    size_t nused = 0;
+    for (size_t i = 0; i < t->n; i++)
+        if (t->v[i].used)
+            by_name[nused++] = &t->v[i];
+    if (nused > 1)
+        qsort(by_name, nused, sizeof *by_name, name_cmp);
+    for (size_t k = 0; k < nused; k++) {
+        size_t i = (size_t)(by_name[k] - t->v);
         sqlite3_reset(s);
-        sqlite3_bind_text(s, 1, t.v[i].name, -1, SQLITE_STATIC);
-        sqlite3_bind_int64(s, 2, (sqlite3_int64)vuln_of_root[find(&t, i)]);
+        sqlite3_bind_text(s, 1, t->v[i].name, -1, SQLITE_STATIC);
+        sqlite3_bind_int64(s, 2, (sqlite3_int64)canon[find(t, i)] + 1);
         if (sqlite3_step(s) != SQLITE_DONE) {
             rc = db_fail(db, err, "merge");
             goto out_free;
         }
     }
     sqlite3_finalize(s);
-    if (sqlite3_prepare_v2(db->h, "UPDATE entry SET vuln = ? WHERE id = ? AND vuln IS NOT ?", -1,
-                           &s, NULL) != SQLITE_OK) {
+    /* the entries whose identity changes: on a first import, those whose own name does not head
+     * their set */
+    if (sqlite3_prepare_v2(db->h, "UPDATE entry SET vuln = ? WHERE id = ?", -1, &s, NULL) !=
+        SQLITE_OK) {
         rc = db_fail(db, err, "merge");
         goto out_free;
     }
     for (size_t i = 0; i < nentries; i++) {
-        sqlite3_int64 v = (sqlite3_int64)vuln_of_root[find(&t, entries[i].name)];
+        sqlite3_int64 v = (sqlite3_int64)canon[find(t, entries[i].name)] + 1;
+        if (v == entries[i].vuln)
+            continue;
         sqlite3_reset(s);
         sqlite3_bind_int64(s, 1, v);
         sqlite3_bind_int64(s, 2, entries[i].id);
-        sqlite3_bind_int64(s, 3, v);
         if (sqlite3_step(s) != SQLITE_DONE) {
             rc = db_fail(db, err, "merge");
             goto out_free;
@@ -285,9 +319,9 @@ medsec_err db_merge_identities(struct medsec_db *db, size_t *count, struct medse
 out_free:
     sqlite3_finalize(s);
     medsec_free(by_name);
-    medsec_free(sets);
-    medsec_free(vuln_of_root);
+    medsec_free(canon);
+    medsec_free(heads);
     medsec_free(entries);
-    names_release(&t);
+    names_release(&own);
     return rc;
 }

@@ -292,11 +292,16 @@ medsec_err medsec_db_open(const struct medsec_ctx *ctx, const char *path, unsign
         sqlite3_busy_timeout(db->h, 5000);
         rc = MEDSEC_OK;
     }
+    /* a new file gets 16 KiB pages (an existing one keeps its own): a first import of everything
+     * writes a quarter of the pages and b-tree splits, and runs in about 0.8 of the time it takes
+     * with 4 KiB pages; lookups are as fast (bench/scan.sh). Set before the cache size: the other
+     * way round a first import peaked at 330 MB instead of 160 (measured). */
     if (!rc)
-        rc = db_exec(db,
-                     "PRAGMA foreign_keys=OFF; PRAGMA cache_size=-" DB_CACHE_KIB_TEXT
-                     "; PRAGMA temp_store=MEMORY",
-                     err);
+        rc = db_exec(
+            db,
+            "PRAGMA page_size=16384; PRAGMA foreign_keys=OFF; PRAGMA cache_size=-" DB_CACHE_KIB_TEXT
+            "; PRAGMA temp_store=MEMORY",
+            err);
     if (!rc && !db->readonly)
         rc = db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", err);
     /* lookups touch scattered pages: map the file instead of copying pages through read() */

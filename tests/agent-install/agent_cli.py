@@ -71,6 +71,15 @@ check(rc == 0 and "slot A confirmed" in out, "confirm v1")
 with open(os.path.join(dev, "slotA.bin"), "rb") as f:
     check(f.read(30000) == open(t("img1"), "rb").read(), "slot A holds image 1 byte for byte")
 
+# a power cut in the middle of an install (MSA_CUT_AFTER): v1 still boots, the same bundle resumes
+os.environ["MSA_CUT_AFTER"] = "12"
+rc, out, err = run(AGENT, "install", dev, t("b2.suit"))
+del os.environ["MSA_CUT_AFTER"]
+check(rc == 1 and "the power went" in err, "power cut during install: " + err.strip().splitlines()[0])
+rc, out, err = run(AGENT, "boot", dev)
+check(rc == 0 and "booted slot A" in out, "after the power cut the device boots v1")
+rc, out, err = run(AGENT, "status", dev)
+check("journal: installing security version 2" in out, "the journal holds the cut install")
 # a download cut short in the middle of the payload: refused, then the full bundle resumes
 b2 = open(t("b2.suit"), "rb").read()
 with open(t("b2-short.suit"), "wb") as f:

@@ -196,6 +196,51 @@ def main():
     check("key filters: keys per filter, stamped with the last import",
           got_keys, {n: (k, True) for n, k in want_keys.items()})
 
+    # 2c. the identities (alias merge), recomputed here from the stored names and aliases: a union
+    # of the entries' names in the database's order, never joining two sets that each hold a CVE;
+    # a set's name is its CVE, else its smallest name. Every entry and alias must have its set's
+    # identity (a first import stores entries with their own name's identity and rewrites the rest).
+    con = sqlite3.connect(db)
+    parent, cve = {}, {}
+
+    def add(n):
+        if n not in parent:
+            parent[n] = n
+            cve[n] = n if n.startswith("CVE-") else None
+
+    def find(n):
+        while parent[n] != n:
+            parent[n] = parent[parent[n]]
+            n = parent[n]
+        return n
+
+    entry_name = {}
+    for eid, name in con.execute("SELECT id, name FROM entry ORDER BY id"):
+        add(name)
+        entry_name[eid] = name
+    for eid, name in con.execute("SELECT entry, name FROM entry_alias ORDER BY entry, name"):
+        if eid not in entry_name:
+            continue
+        add(name)
+        a, b = find(entry_name[eid]), find(name)
+        if a == b or (cve[a] and cve[b]):
+            continue
+        parent[b] = a
+        cve[a] = cve[a] or cve[b]
+    canon = {}
+    for n in parent:
+        r = find(n)
+        canon[r] = cve[r] if cve[r] else min(canon.get(r, n), n)
+    got_entry = dict(con.execute("SELECT e.id, v.name FROM entry e JOIN vuln v ON v.id = e.vuln"))
+    got_alias = dict(con.execute("SELECT a.name, v.name FROM alias a JOIN vuln v ON v.id = a.vuln"))
+    n_vuln = con.execute("SELECT count(*) FROM vuln").fetchone()[0]
+    con.close()
+    check("identities: every entry has its set's name",
+          sum(1 for e, n in entry_name.items() if got_entry.get(e) != canon[find(n)]), 0)
+    check("identities: every name has its set's name",
+          sum(1 for n in parent if got_alias.get(n) != canon[find(n)]), 0)
+    check("identities: one per set", n_vuln, len(canon))
+
     # 3. re-import: nothing added or updated, every count the same
     again = run(medsec, db, "import", adv)
     for s in want:

@@ -37,7 +37,10 @@ def main():
     sbom = os.path.join(s.root, "tests/scan/data/sbom/device.cdx.json")
     sound = run_any(s, "scan of the sound file", ["scan", "--db", good, sbom])
     size = os.path.getsize(good)
-    page = 4096
+    with open(good, "rb") as fh:  # the file's own page size (header offset 16, big-endian; 1 = 65536)
+        fh.seek(16)
+        page = int.from_bytes(fh.read(2), "big")
+    page = 65536 if page == 1 else page
 
     def damaged(name, how):
         p = s.path(name + ".sqlite")
