@@ -119,6 +119,32 @@ for line in "bundle v2: success (as expected)" "  the install resumed: ok" "  in
 done
 run tampered "v1=$b/v1.suit=MSA_OK;v2-tampered=$b/v2-tampered.suit=MSA_E_IMAGE_DIGEST;stranger=$b/stranger.suit=MSA_E_KEY_UNKNOWN;other-class=$b/other-class.suit=MSA_E_CLASS;v4-payload-tampered=$b/v4.suit=MSA_E_IMAGE_DIGEST=MPS2_CONFIRM=$b/v4-tampered.bin;v5-key-revoked=$b/v5-revoked.suit=MSA_E_KEY_REVOKED"
 
+# the same board built by plain make from agent/sources.txt (agent/port/mps2/Makefile): the
+# crypto self-test and msa_strerror, no bundles
+if command -v make >/dev/null 2>&1; then
+    echo "== plain make build (agent/port/mps2/Makefile)"
+    rm -rf "$build/make"
+    if make -C "$src/agent/port/mps2" BUILD="$build/make" >"$build/make.log" 2>&1; then
+        rc=0
+        timeout 120 qemu-system-arm -M mps2-an385 -nographic -monitor none -serial none \
+            -semihosting-config enable=on,target=native -icount shift=0 -kernel "$build/make/msa-mps2.elf" \
+            >"$build/make/qemu.out" 2>&1 || rc=$?
+        grep '^strerror ' "$build/make/qemu.out" >"$build/make/strerror.board" || true
+        if [ "$rc" -eq 0 ] && tail -n 1 "$build/make/qemu.out" | grep -qx "RESULT PASS" &&
+            ! grep -q FAILED "$build/make/qemu.out" && cmp -s "$build/install/strerror.host" "$build/make/strerror.board"; then
+            echo "make build: boots, self-test and msa_strerror as the CMake build"
+        else
+            cat "$build/make/qemu.out"
+            echo "qemu.sh: the make build's image failed on the board"
+            fail=1
+        fi
+    else
+        cat "$build/make.log"
+        echo "qemu.sh: the make build failed"
+        fail=1
+    fi
+fi
+
 dir="$build/install"
 echo "== figures (arm-none-eabi-size, bytes; image 'install')"
 arm-none-eabi-size -t "$dir/libmsa.a" | tail -n 1 | awk '{printf "size.agent   text %d data %d bss %d (agent core: agent/sources.txt)\n", $1, $2, $3}'
