@@ -7,7 +7,7 @@ root=${1:-$(cd "$(dirname "$0")/.." && pwd)}
 fmt=$(command -v clang-format-14 || true)
 [ -n "$fmt" ] || { echo "check-format: clang-format-14 not found (scripts/deps.sh installs it)"; exit 77; }
 cd "$root"
-files=$(find agent cli include lib tests bench -name '*.[ch]' -not -path 'tests/fuzz/seeds/*' | sort)
+files=$(find agent cli include lib server tests bench -name '*.[ch]' -not -path 'tests/fuzz/seeds/*' | sort)
 bad=""
 for f in $files; do
     "$fmt" --dry-run --Werror "$f" >/dev/null 2>&1 || bad="$bad $f"

@@ -6,12 +6,14 @@
 set -eu
 # Building and running: libgpgme-dev and gnupg because `db update` checks CSAF OpenPGP signatures with
 # GPGME, whose engine is gpg; libsodium for the VEX signatures; Graphviz for the diagrams; expat
-# for the NVD CPE dictionary; OpenSSL for ES256 (P-256) signatures of update bundles.
+# for the NVD CPE dictionary; OpenSSL for ES256 (P-256) signatures of update bundles; libmicrohttpd
+# and libpq for the post-market server (`medsec serve`, SQLite or PostgreSQL).
 PACKAGES="
 build-essential cmake ninja-build pkg-config
 libfyaml-dev libsqlite3-dev libcurl4-openssl-dev libzip-dev zlib1g-dev libexpat1-dev
 libgraphviz-dev graphviz libsodium-dev libgpgme-dev gnupg
 libxlsxwriter-dev libssl-dev
+libmicrohttpd-dev libpq-dev
 "
 TEST=0
 [ "${1:-}" = "--test" ] && TEST=1
@@ -20,7 +22,8 @@ if [ $TEST = 1 ]; then
     # certificate, GNU time for the benchmarks, and the ecosystems' own comparators and validators;
     # headless Chromium with its driver and selenium to render the `medsec docs` site (also what
     # `medsec docs --pdf` prints with); python3-cbor2 to decode update bundles, and the Arm bare-metal
-    # toolchain with QEMU to build and run the device agent on an emulated Cortex-M board.
+    # toolchain with QEMU to build and run the device agent on an emulated Cortex-M board; PostgreSQL 15's
+    # server binaries for the throw-away clusters of the server's tests, and wrk for its load benchmark.
     PACKAGES="$PACKAGES
 git clang-14 libclang-rt-14-dev clang-format-14 libcmocka-dev openssl time
 python3 python3-jsonschema python3-packaging python3-rpm python3-yaml
@@ -30,6 +33,7 @@ chromium chromium-driver python3-selenium fonts-dejavu-core
 maven default-jdk-headless golang-go golang-golang-x-mod-dev ruby
 python3-cbor2 gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 python3-cryptography
+postgresql-15 wrk
 "
     # Node.js and npm: a machine may already carry them from another source (whose nodejs
     # conflicts with Debian's npm package); install Debian's only when the commands are absent.
