@@ -510,6 +510,8 @@ medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
             rc = db_exec(db, sql, err);
         }
     }
+    if (!rc && im->bulk && im->threaded)
+        im->flusher = db_flusher_start(db->path);
     if (!rc && im->bulk && !(im->names = db_names_new()))
         rc = medsec_error_set(err, MEDSEC_ENOMEM, db->path, 0, 0, "out of memory");
     /* the reading thread asks a set of the stored hashes, not the database */
@@ -519,6 +521,8 @@ medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
         db_known_free(im);
         db_names_free(im->names);
         im->names = NULL;
+        db_flusher_stop(im->flusher);
+        im->flusher = NULL;
         sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
         if (im->bulk)
             sqlite3_exec(db->h, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
@@ -578,6 +582,8 @@ medsec_err db_import_end(struct importer *im, medsec_err rc)
         rc = db_filters_build(db, im->now, err);
     if (!rc)
         rc = db_coverage_build(db, im->now, err);
+    db_flusher_stop(im->flusher);
+    im->flusher = NULL;
     if (!rc)
         rc = db_exec(db, "COMMIT", err);
     db_filters_release(db); /* this handle's lookups read the new ones */

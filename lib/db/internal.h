@@ -178,8 +178,9 @@ struct importer {
     bool dict_done;    /* a CPE dictionary replaced the stored references (cpedict.c) */
     bool threaded;     /* records are stored on a second thread while this one reads (pipe.c) */
     bool cpe_indexed;  /* with bulk: the CPE index was built before the end (pipe.c) */
-    struct db_known *known; /* with threaded: the content hashes stored (pipe.c) */
-    struct db_names *names; /* with bulk: the entries' names as stored (merge.c) */
+    struct db_known *known;     /* with threaded: the content hashes stored (pipe.c) */
+    struct db_names *names;     /* with bulk: the entries' names as stored (merge.c) */
+    struct db_flusher *flusher; /* with bulk and threaded: early write-back (flush.c) */
 };
 medsec_err db_import_begin(struct importer *im, struct medsec_db *db,
                            const struct medsec_db_import_opts *opts,
@@ -209,6 +210,10 @@ void db_import_progress(struct importer *im, const char *path, uint64_t done, ui
 /* Load the content hashes stored into im->known. */
 medsec_err db_known_load(struct importer *im) __attribute__((warn_unused_result));
 void db_known_free(struct importer *im);
+/* A thread that has the kernel write @path's dirty pages back every quarter of a second until
+ * stopped (NULL when it cannot start: the import runs without it). */
+struct db_flusher *db_flusher_start(const char *path);
+void db_flusher_stop(struct db_flusher *f); /* NULL is allowed */
 /* Read @path on this thread while a second one stores its records; *@started is false when no
  * thread could be started (nothing was read: import it on this thread alone). */
 medsec_err db_pipe_import(struct importer *im, const char *path, bool *started)
