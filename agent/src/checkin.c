@@ -208,15 +208,23 @@ msa_err msa_checkin_build(struct msa_agent *a, const unsigned char device_id[16]
         ci.slot = s;
         memcpy(ci.image_digest, a->st.slot[s].digest, 32);
     }
-    /* the last install attempt: the newest update outcome (or refusal) in the log; its full
-     * bundle digest when the journal in the state still names that attempt */
-    rc = msa_log_find(&a->log, p, (1u << MSA_EV_UPDATE_RESULT) | (1u << MSA_EV_AUTH_FAIL), &rec);
+    /* the last install attempt: the newest update outcome, refusal, rollback or confirmation in
+     * the log; its full bundle digest when the journal in the state still names that attempt */
+    rc = msa_log_find(&a->log, p,
+                      (1u << MSA_EV_UPDATE_RESULT) | (1u << MSA_EV_AUTH_FAIL) |
+                          (1u << MSA_EV_ROLLBACK) | (1u << MSA_EV_CONFIRM),
+                      &rec);
     if (rc)
         return rc;
     if (rec.seq) {
+        int bundle_in_detail = rec.event == MSA_EV_UPDATE_RESULT || rec.event == MSA_EV_AUTH_FAIL;
         ci.install_seq = rec.value;
         ci.install_result = rec.code;
-        if (a->st.j_seq == rec.value && !memcmp(a->st.j_bundle, rec.detail, 16))
+        /* a rollback because the trial boots were used up is logged with code 0 */
+        if (rec.event == MSA_EV_ROLLBACK && rec.code == MSA_OK)
+            ci.install_result = MSA_E_ROLLED_BACK;
+        if (rec.value && a->st.j_seq == rec.value &&
+            (!bundle_in_detail || !memcmp(a->st.j_bundle, rec.detail, 16)))
             memcpy(ci.bundle_digest, a->st.j_bundle, 32);
     }
     /* the counter: the sequence number of this check-in's own log record (persistent, never

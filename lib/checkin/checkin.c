@@ -164,7 +164,8 @@ static medsec_err parse_payload(const unsigned char *p, size_t n, struct medsec_
             return field_err(err, MEDSEC_EPARSE, (unsigned)key, "out of order (keys must ascend)");
         /* every key from 1 up is required: a gap names the missing one */
         if (key != last + 1)
-            return field_err(err, MEDSEC_EPARSE, last + 1, "missing");
+            return field_err(err, MEDSEC_EPARSE, last + 1,
+                             "missing, or the keys are not in ascending order");
         if ((rc = get_field(&c, (unsigned)key, o, err)))
             return rc;
         last = (unsigned)key;
@@ -347,4 +348,14 @@ medsec_err medsec_checkin_make(const struct medsec_checkin *in, const unsigned c
 const char *medsec_checkin_result_text(int32_t result)
 {
     return result == 0 ? "success" : msa_strerror((msa_err)result);
+}
+
+enum medsec_checkin_install medsec_checkin_install_state(const struct medsec_checkin *c,
+                                                         uint64_t offered)
+{
+    if (offered && c->security_version >= offered)
+        return MEDSEC_INSTALL_SUCCEEDED;
+    if (!offered || c->install_seq != offered)
+        return MEDSEC_INSTALL_NONE;
+    return c->install_result == 0 ? MEDSEC_INSTALL_INSTALLING : MEDSEC_INSTALL_FAILED;
 }
