@@ -95,10 +95,17 @@ static void print_text(FILE *f, const struct medsec_checkin *c)
             "log:              records %" PRIu32 "..%" PRIu32 ", %" PRIu32
             " dropped, head SHA-256 %s\n",
             c->log_first, c->log_last, c->log_dropped, head);
-    if (c->install_seq || c->install_result)
+    static const unsigned char zeros[32];
+    const char *b = memcmp(c->bundle_digest, zeros, 32) ? bundle : "-";
+    if (c->install_seq)
         fprintf(f, "last install:     sequence %" PRIu64 ": %s (%" PRId32 "), bundle %s\n",
                 c->install_seq, medsec_checkin_result_text(c->install_result), c->install_result,
-                bundle);
+                b);
+    else if (c->install_result)
+        fprintf(f,
+                "last install:     a bundle refused before its sequence number was read: %s "
+                "(%" PRId32 ")\n",
+                medsec_checkin_result_text(c->install_result), c->install_result);
     else
         fprintf(f, "last install:     -\n");
 }
