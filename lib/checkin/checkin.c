@@ -279,18 +279,23 @@ medsec_err medsec_checkin_verify(const unsigned char *msg, size_t n, const unsig
     medsec_err rc = decode(msg, n, out, &s, err);
     if (rc)
         goto out_clear;
+    if (sodium_init() < 0) {
+        rc = medsec_error_set(err, MEDSEC_EINTERNAL, WHERE, 0, 0, "libsodium: init failed");
+        goto out_clear;
+    }
     memset(&port, 0, sizeof port);
     msa_posix_crypto(&port);
     msa_err e =
         msa_cose_sign1_verify(&port, &s, NULL, 0, MSA_ALG_EDDSA, pub, 32, scratch, sizeof scratch);
     if (e == MSA_OK)
         return MEDSEC_OK;
-    rc = medsec_error_set(err, MEDSEC_EVERIFY, WHERE, 0, 0,
-                          e == MSA_E_SIGNATURE
-                              ? "the device's signature does not verify: the check-in was "
-                                "changed, or another device signed it"
-                              : "the signature could not be checked: %s",
-                          msa_strerror(e));
+    if (e == MSA_E_SIGNATURE)
+        rc = medsec_error_set(err, MEDSEC_EVERIFY, WHERE, 0, 0,
+                              "the device's signature does not verify: the check-in was changed, "
+                              "or another device signed it");
+    else
+        rc = medsec_error_set(err, MEDSEC_EVERIFY, WHERE, 0, 0,
+                              "the signature could not be checked: %s", msa_strerror(e));
 out_clear:
     memset(out, 0, sizeof *out);
     return rc;
