@@ -174,8 +174,12 @@ check(c.get("security_version") == 1 and c.get("slot") == 0 and c.get("version")
       c.get("image_digest") == hashlib.sha256(imgs[1]).hexdigest() and
       c.get("device_id") == "00112233445566778899aabbccddeeff",
       "after v1: security version 1, slot A, image digest, version text, given id")
+env = cbor2.loads(b1)
+env = env.value if isinstance(env, cbor2.CBORTag) else env
+manifest_digest = hashlib.sha256(cbor2.dumps(env[3])).hexdigest()
 check(c.get("install_seq") == 1 and c.get("install_result") == 0 and
-      c.get("bundle_digest") != "00" * 32, "the last install attempt: v1, success")
+      c.get("bundle_digest") == manifest_digest,
+      "the last install attempt: v1, success, bundle digest = SHA-256 of the encoded manifest bstr")
 rc, out, err = run(AGENT, "install", dev, t("b1.suit"))
 check(rc == 1, "the replayed v1 bundle is refused")
 c = checkin("c2.cbor", "--version", "2.1.0")
