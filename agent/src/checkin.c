@@ -2,6 +2,7 @@
  * encoded as a deterministic CBOR map (RFC 8949 4.2.1: shortest heads, keys ascending) inside a
  * COSE_Sign1 (RFC 9052 4.2) signed with EdDSA by the device key (docs/checkin.md). */
 #include "msa/checkin.h"
+#include "msa/cose.h"
 
 #include "internal.h"
 
@@ -145,22 +146,22 @@ msa_err msa_checkin_encode(const struct msa_port *port, const struct msa_checkin
     w.over = 0;
     if (port) {
         /* Sig_structure ["Signature1", protected, h'' (external_aad), payload] (RFC 9052 4.4),
-         * built in @out and signed there */
+         * built by the agent's COSE code in @out and signed there */
+        struct msa_cose_sign1 s;
+        size_t tbs;
         if (!port->sign)
             return MSA_E_ARG;
-        head(&w, 4, 4);
-        head(&w, 3, 10);
-        put(&w, "Signature1", 10);
-        bstr(&w, protected_hdr, sizeof protected_hdr);
-        bstr(&w, NULL, 0);
-        bstr(&w, payload, plen);
-        if (w.over)
-            return MSA_E_LIMIT;
-        if (port->sign(port->ctx, out, w.n, sig)) {
-            memset(out, 0, w.n);
+        memset(&s, 0, sizeof s);
+        s.protected_hdr = protected_hdr;
+        s.protected_len = sizeof protected_hdr;
+        s.payload = payload;
+        s.payload_len = plen;
+        if ((rc = msa_cose_sig_structure(&s, NULL, 0, out, cap, &tbs)))
+            return rc;
+        if (port->sign(port->ctx, out, tbs, sig)) {
+            memset(out, 0, tbs);
             return MSA_E_PORT;
         }
-        w.n = 0;
     }
     head(&w, 6, 18); /* COSE_Sign1 tag */
     head(&w, 4, 4);
