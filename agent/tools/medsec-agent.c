@@ -58,8 +58,9 @@ static const char about[] =
     "                device.pub; V is the release version text the device reports\n"
     "                ('medsec checkin verify' decodes it; docs/checkin.md)\n"
     "\n"
-    "MSA_NOW=SECONDS fixes the device's clock; MSA_CUT_AFTER=N makes install lose\n"
-    "power at its N-th write (try a power cut, then install the same bundle again).\n"
+    "MSA_NOW=SECONDS fixes the device's clock; MSA_CUT_AFTER=N makes install (and\n"
+    "checkin) lose power at its N-th write (try a power cut, then install the same\n"
+    "bundle again).\n"
     "Exit: 0 done, 1 the agent refused\n"
     "(the message says why: a bad bundle, a rollback, no bootable image), 2 usage or\n"
     "a file cannot be read or written.\n";
@@ -513,6 +514,9 @@ static int cmd_checkin(int argc, char **argv)
     unsigned slot;
     if (!running_slot(&d, &slot))
         (void)msa_running(&d.a, slot);
+    const char *cut = getenv("MSA_CUT_AFTER");
+    if (cut && *cut)
+        msa_posix_cut_after(&d.px, strtol(cut, NULL, 10));
     unsigned char msg[MSA_CHECKIN_MAX];
     size_t len = 0;
     uint64_t counter = 0;

@@ -192,6 +192,8 @@ check(all(b > a for a, b in zip(counters, counters[1:])),
       "the counter strictly increases across runs (reboots): %s" % counters)
 # a power cut while checking in: nothing written, and the next counter is still new
 rc, out, err = run(AGENT, "checkin", dev, "-o", t("cut.cbor"), env={"MSA_CUT_AFTER": "1"})
+check(rc == 1 and not os.path.exists(t("cut.cbor")) and "storage" in err,
+      "a power cut at the check-in's log record: no check-in (%s)" % err.strip())
 c = checkin("after-cut.cbor")
 check(c.get("counter", 0) > counters[-2], "after a failed check-in the counter still increases")
 rc, out, err = run(AGENT, "checkin", dev)
