@@ -21,6 +21,14 @@ extern "C" {
 /* Every route table of the server, NULL-terminated (routes.c). */
 extern const struct srv_route *const srv_route_tables[];
 
+/* Every module's migrations, in the order `medsec serve` applies them (routes.c; the fleet first,
+ * the others refer to its tables); ends with a NULL name. */
+struct srv_module_migration {
+    const char *name;
+    medsec_err (*fn)(struct sdb *db, struct medsec_error *err);
+};
+extern const struct srv_module_migration srv_migrations[];
+
 struct srv_http_opts {
     const char *listen;       /* "ADDR:PORT", "[V6ADDR]:PORT"; port 0: a free one */
     const char *tls_cert_pem; /* certificate chain (PEM text); NULL: plain HTTP */
