@@ -269,12 +269,48 @@ out_free_url:
     return ex;
 }
 
+/* ---- medsec serve routes -------------------------------------------------------------------- */
+
+static int serve_routes(int argc, char **argv)
+{
+    const struct cli_option opts[] = {CLI_OPT_END};
+    const struct cli_spec spec = {
+        .cmd = "serve routes",
+        .usage = "medsec serve routes",
+        .about = "List every route the server answers: method, path pattern ({} is one path\n"
+                 "segment) and the roles that may call it (public: no login; devices sign).\n",
+        .opts = opts,
+        .more = "Exit codes: 0 listed, 2 bad usage.\n",
+        .max_args = 0,
+        .extra = "no operands",
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    for (size_t t = 0; srv_route_tables[t]; t++)
+        for (const struct srv_route *r = srv_route_tables[t]; r->method; r++) {
+            printf("%-6s %-40s ", r->method, r->pattern);
+            if (r->roles == SRV_ROLE_PUBLIC)
+                printf("public");
+            for (unsigned bit = 1, first = 1; bit <= SRV_ROLE_HOSPITAL; bit <<= 1)
+                if (r->roles & bit) {
+                    printf("%s%s", first ? "" : ",", srv_role_name(bit));
+                    first = 0;
+                }
+            putchar('\n');
+        }
+    return EXIT_OK_;
+}
+
 /* ---- medsec serve ---------------------------------------------------------------------------- */
 
 int cmd_serve(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "migrate") == 0)
         return serve_migrate(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "routes") == 0)
+        return serve_routes(argc - 1, argv + 1);
     if (argc > 1 && (strcmp(argv[1], "user") == 0 || strcmp(argv[1], "token") == 0)) {
         int token = argv[1][0] == 't';
         if (argc < 3 || strcmp(argv[2], "add") != 0)
@@ -327,7 +363,7 @@ int cmd_serve(int argc, char **argv)
         .more = "Exit codes: 0 stopped by a signal, 2 bad usage, a bad certificate or an address\n"
                 "that cannot be served, 3 error. See docs/serve.md.\n",
         .max_args = 0,
-        .extra = "no operands (subcommands: migrate, user add, token add)",
+        .extra = "no operands (subcommands: migrate, routes, user add, token add)",
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
@@ -342,7 +378,8 @@ int cmd_serve(int argc, char **argv)
     struct medsec_error err = {0};
     unsigned nthreads = 0;
     if (nargs) {
-        ex = cli_usage_error("serve", "no operands (subcommands: migrate, user add, token add)");
+        ex = cli_usage_error("serve",
+                             "no operands (subcommands: migrate, routes, user add, token add)");
         goto out;
     }
     if (threads) {

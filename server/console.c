@@ -72,10 +72,12 @@ static void page_begin(struct srv_req *rq, struct srv_resp *rs, const char *titl
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                        "<title>");
     esc(b, title);
-    medsec_buf_adds(b, " \xe2\x80\x94 medsec serve</title>\n"
-                       "<link rel=\"stylesheet\" href=\"/static/console.css\">\n</head>\n<body>\n"
-                       "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n"
-                       "<p class=\"brand\">medsec serve</p>\n");
+    medsec_buf_adds(
+        b,
+        " \xe2\x80\x94 medsec serve</title>\n"
+        "<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/static/console.css\">\n</head>\n<body>\n"
+        "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n"
+        "<p class=\"brand\">medsec serve</p>\n");
     const struct srv_user *u = rq->user;
     if (u && u->id) {
         medsec_buf_adds(b, "<nav aria-label=\"Main\"><ul>\n<li><a href=\"/\">Fleet</a></li>\n"
@@ -267,14 +269,14 @@ static medsec_err h_login_page(struct srv_req *rq, struct srv_resp *rs)
                                ? "<p role=\"alert\">Too many failed logins: this account waits"
                                  " 15 minutes.</p>\n"
                                : "<p role=\"alert\">Wrong name or password.</p>\n");
-    medsec_buf_adds(b, "<form class=\"box\" method=\"post\" action=\"/login\">\n"
-                       "<div><label for=\"name\">Name</label>"
-                       "<input id=\"name\" name=\"name\" autocomplete=\"username\" required"
-                       " autofocus></div>\n"
-                       "<div><label for=\"password\">Password</label>"
-                       "<input id=\"password\" name=\"password\" type=\"password\""
-                       " autocomplete=\"current-password\" required></div>\n"
-                       "<input type=\"hidden\" name=\"next\" value=\"");
+    medsec_buf_adds(b,
+                    "<form class=\"box\" method=\"post\" action=\"/login\">\n"
+                    "<div><label for=\"name\">Name</label>"
+                    "<input id=\"name\" name=\"name\" autocomplete=\"username\" required></div>\n"
+                    "<div><label for=\"password\">Password</label>"
+                    "<input id=\"password\" name=\"password\" type=\"password\""
+                    " autocomplete=\"current-password\" required></div>\n"
+                    "<input type=\"hidden\" name=\"next\" value=\"");
     esc(b, next && next[0] == '/' ? next : "/");
     medsec_buf_adds(b, "\">\n<div><button type=\"submit\">Log in</button></div>\n</form>\n");
     return page_end(rs);
