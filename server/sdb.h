@@ -72,6 +72,9 @@ medsec_err sdb_query_int(struct sdb *db, const char *sql, const struct sdb_val *
 medsec_err sdb_begin(struct sdb *db, struct medsec_error *err);
 medsec_err sdb_commit(struct sdb *db, struct medsec_error *err);
 void sdb_rollback(struct sdb *db);
+/* 1 while a transaction opened by sdb_begin is open: a module's operation that needs one opens
+ * its own only when its caller has none, so that it joins the caller's (and its srv_audit). */
+int sdb_in_tx(const struct sdb *db);
 
 /* Migrations of one module: step i (1-based) is @steps[i-1]; sql_sqlite / sql_postgres are scripts
  * (sql_postgres NULL: the same as sql_sqlite). Applies the steps not yet applied, each in its own
