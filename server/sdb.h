@@ -32,7 +32,11 @@ struct sdb_val {
     const char *s; /* SDB_TEXT: NUL-terminated */
 };
 #define SDB_I(v) ((struct sdb_val){.type = SDB_INT, .i = (int64_t)(v)})
-#define SDB_S(v) ((struct sdb_val){.type = (v) ? SDB_TEXT : SDB_NULL, .s = (v)})
+#define SDB_S(v) sdb_text_val(v) /* NULL gives SQL NULL */
+static inline struct sdb_val sdb_text_val(const char *s)
+{
+    return (struct sdb_val){.type = s ? SDB_TEXT : SDB_NULL, .s = s};
+}
 #define SDB_NUL ((struct sdb_val){.type = SDB_NULL})
 
 /* Open @url: "sqlite:PATH" (or a plain path) for SQLite, "postgresql://..." or "postgres://..."
