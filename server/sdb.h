@@ -32,11 +32,13 @@ struct sdb_val {
     const char *s; /* SDB_TEXT: NUL-terminated */
 };
 #define SDB_I(v) ((struct sdb_val){.type = SDB_INT, .i = (int64_t)(v)})
-#define SDB_S(v) sdb_text_val(v) /* NULL gives SQL NULL */
-static inline struct sdb_val sdb_text_val(const char *s)
+/* NULL gives SQL NULL; the test is a function so that a char array argument does not trip
+ * -Waddress, and SDB_S stays a compound literal (its address may be taken) */
+static inline enum sdb_type sdb_text_type(const char *s)
 {
-    return (struct sdb_val){.type = s ? SDB_TEXT : SDB_NULL, .s = s};
+    return s ? SDB_TEXT : SDB_NULL;
 }
+#define SDB_S(v) ((struct sdb_val){.type = sdb_text_type(v), .s = (v)})
 #define SDB_NUL ((struct sdb_val){.type = SDB_NULL})
 
 /* Open @url: "sqlite:PATH" (or a plain path) for SQLite, "postgresql://..." or "postgres://..."
