@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "fleet.h"
 #include "medsec/json.h"
 #include "srv.h"
 
@@ -625,10 +626,11 @@ static medsec_err h_rollouts(struct srv_req *rq, struct srv_resp *rs)
         if (can_change(rq)) {
             static const struct {
                 const char *action, *label, *from;
-            } acts[] = {{"start", "Start", "draft paused"},
+            } acts[] = {{"start", "Start", "draft"},
+                        {"resume", "Resume", "paused"},
                         {"pause", "Pause", "running"},
                         {"halt", "Halt", "draft running paused"}};
-            for (size_t i = 0; i < 3; i++) {
+            for (size_t i = 0; i < 4; i++) {
                 if (!state || !strstr(acts[i].from, state))
                     continue;
                 medsec_buf_addf(
@@ -739,16 +741,13 @@ static medsec_err h_rollout_create(struct srv_req *rq, struct srv_resp *rs)
                                         &SDB_I(hospital), 1, &found, &e)))
         return rc == MEDSEC_ENOTFOUND ? page_error(rq, rs, 400, "hospital_id: no such hospital")
                                       : db_error(rq, rs, &e);
-    struct sdb_val p[] = {SDB_I(release), SDB_S(name),
-                          SDB_I(percent), hospital ? SDB_I(hospital) : SDB_NUL,
-                          SDB_I(maxfail), SDB_I(rq->now)};
+    struct srv_rollout_new ro = {.release_id = release,
+                                 .name = name,
+                                 .percent = (int)percent,
+                                 .hospital_id = hospital,
+                                 .max_failure_permille = (int)maxfail};
     char object[64], detail[128];
-    if ((rc = sdb_begin(rq->db, &e)) ||
-        (rc = sdb_insert_id(rq->db,
-                            "INSERT INTO rollouts (release_id, name, state, percent, hospital_id,"
-                            " max_failure_permille, created_at) VALUES ($1, $2, 'draft', $3, $4,"
-                            " $5, $6)",
-                            p, 6, &id, &e)))
+    if ((rc = sdb_begin(rq->db, &e)) || (rc = srv_fleet_rollout_add(rq->db, &ro, rq->now, &id, &e)))
         goto out_rollback;
     snprintf(object, sizeof object, "rollout/%lld", (long long)id);
     snprintf(detail, sizeof detail, "{\"release_id\":%lld,\"percent\":%lld,\"hospital_id\":%lld}",
@@ -763,8 +762,7 @@ out_rollback:
     return db_error(rq, rs, &e);
 }
 
-static medsec_err rollout_move(struct srv_req *rq, struct srv_resp *rs, const char *action,
-                               const char *to, const char *sql)
+static medsec_err rollout_move(struct srv_req *rq, struct srv_resp *rs, const char *action)
 {
     char *end;
     long long id = strtoll(rq->args[0], &end, 10);
@@ -775,62 +773,60 @@ static medsec_err rollout_move(struct srv_req *rq, struct srv_resp *rs, const ch
         return page_error(rq, rs, 400, "reason: at most 200 characters");
     if (strcmp(action, "halt") == 0 && (!reason || !*reason))
         reason = "halted by hand";
+    if (strcmp(action, "halt") != 0)
+        reason = NULL;
     struct medsec_error e = {0};
-    int64_t changes = 0;
     medsec_err rc;
-    /* $1 the roll-out; start: $2 the time; halt: $2 the reason */
-    struct sdb_val p[] = {SDB_I(id), strcmp(action, "halt") == 0 ? SDB_S(reason) : SDB_I(rq->now)};
-    size_t np = strcmp(action, "pause") == 0 ? 1 : 2;
-    if ((rc = sdb_begin(rq->db, &e)) || (rc = sdb_exec(rq->db, sql, p, np, &changes, &e)))
-        goto out_rollback;
-    if (changes == 0) {
+    if ((rc = sdb_begin(rq->db, &e)) ||
+        (rc = srv_fleet_rollout_action(rq->db, id, action, reason, rq->now, &e))) {
         sdb_rollback(rq->db);
-        int64_t found;
-        if (sdb_query_int(rq->db, "SELECT id FROM rollouts WHERE id = $1", &SDB_I(id), 1, &found,
-                          &e) != MEDSEC_OK)
+        if (rc == MEDSEC_ENOTFOUND)
             return page_error(rq, rs, 404, "No such roll-out.");
-        return page_error(rq, rs, 409, "The roll-out is not in a state that allows this.");
+        if (rc == MEDSEC_EINVAL)
+            return page_error(rq, rs, 409, "The roll-out is not in a state that allows this.");
+        return db_error(rq, rs, &e);
     }
-    char object[64], detail[300];
+    char object[64], act[32];
     snprintf(object, sizeof object, "rollout/%lld", id);
     struct medsec_buf d = MEDSEC_BUF_INIT;
-    medsec_buf_addf(&d, "{\"state\":\"%s\",\"reason\":", to);
-    /* the reason is user text: JSON-escape it */
-    medsec_json_escape(&d, reason ? reason : "", reason ? strlen(reason) : 0);
-    medsec_buf_adds(&d, "}");
-    snprintf(detail, sizeof detail, "%s", d.data);
-    medsec_buf_release(&d);
-    char act[32];
+    struct medsec_jsonw w;
+    medsec_jsonw_init(&w, &d, 0);
+    medsec_jsonw_object_begin(&w);
+    medsec_jsonw_kv_string(&w, "reason", reason);
+    medsec_jsonw_kv_string(&w, "via", "console");
+    medsec_jsonw_object_end(&w);
+    rc = medsec_jsonw_finish(&w);
     snprintf(act, sizeof act, "rollout.%s", action);
-    if ((rc = srv_audit(rq, act, object, detail, &e)) || (rc = sdb_commit(rq->db, &e)))
-        goto out_rollback;
+    if (!rc)
+        rc = srv_audit(rq, act, object, d.data, &e);
+    medsec_buf_release(&d);
+    if (rc || (rc = sdb_commit(rq->db, &e))) {
+        sdb_rollback(rq->db);
+        return db_error(rq, rs, &e);
+    }
     rs->status = 303;
     snprintf(rs->location, sizeof rs->location, "/rollouts#rollout-%lld", id);
     return MEDSEC_OK;
-out_rollback:
-    sdb_rollback(rq->db);
-    return db_error(rq, rs, &e);
 }
 
 static medsec_err h_rollout_start(struct srv_req *rq, struct srv_resp *rs)
 {
-    return rollout_move(rq, rs, "start", "running",
-                        "UPDATE rollouts SET state = 'running',"
-                        " started_at = COALESCE(started_at, $2), halted_reason = NULL"
-                        " WHERE id = $1 AND state IN ('draft', 'paused')");
+    return rollout_move(rq, rs, "start");
 }
 
 static medsec_err h_rollout_pause(struct srv_req *rq, struct srv_resp *rs)
 {
-    return rollout_move(rq, rs, "pause", "paused",
-                        "UPDATE rollouts SET state = 'paused' WHERE id = $1 AND state = 'running'");
+    return rollout_move(rq, rs, "pause");
+}
+
+static medsec_err h_rollout_resume(struct srv_req *rq, struct srv_resp *rs)
+{
+    return rollout_move(rq, rs, "resume");
 }
 
 static medsec_err h_rollout_halt(struct srv_req *rq, struct srv_resp *rs)
 {
-    return rollout_move(rq, rs, "halt", "halted",
-                        "UPDATE rollouts SET state = 'halted', halted_reason = $2"
-                        " WHERE id = $1 AND state IN ('draft', 'running', 'paused')");
+    return rollout_move(rq, rs, "halt");
 }
 
 /* ---- post-market ----------------------------------------------------------------------------- */
@@ -883,6 +879,7 @@ const struct srv_route srv_routes_console[] = {
     {"POST", "/rollouts", SRV_ROLE_ADMIN | SRV_ROLE_ANALYST, h_rollout_create},
     {"POST", "/rollouts/{}/start", SRV_ROLE_ADMIN | SRV_ROLE_ANALYST, h_rollout_start},
     {"POST", "/rollouts/{}/pause", SRV_ROLE_ADMIN | SRV_ROLE_ANALYST, h_rollout_pause},
+    {"POST", "/rollouts/{}/resume", SRV_ROLE_ADMIN | SRV_ROLE_ANALYST, h_rollout_resume},
     {"POST", "/rollouts/{}/halt", SRV_ROLE_ADMIN | SRV_ROLE_ANALYST, h_rollout_halt},
     {"GET", "/pms", SRV_ROLES_STAFF, h_pms},
     {NULL, NULL, 0, NULL},
