@@ -108,7 +108,7 @@ static medsec_err patch_times(struct sdb *db, int64_t model, const char *vuln, i
     size_t *idx = NULL;
     unsigned char *pat = NULL;
     struct sdb_rows *r = NULL;
-    int st;
+    int st = 0;
     struct sdb_val p[] = {SDB_S(vuln), SDB_I(model)};
     medsec_err rc = sdb_query(db,
                               "SELECT f.release_id FROM release_findings f JOIN releases rl ON"
@@ -230,7 +230,7 @@ static medsec_err model_figures(struct sdb *db, struct srv_pms_figures *f, struc
         bool triaged;
     } *items = NULL;
     size_t n = 0, cap = 0;
-    int st;
+    int st = 0;
     while ((st = sdb_step(r, err)) > 0) {
         if (n == cap) {
             size_t nc = cap ? cap * 2 : 16;
@@ -326,7 +326,7 @@ medsec_err srv_pms_figures(struct sdb *db, int64_t from, int64_t to, struct srv_
     if (rc)
         return rc;
     size_t cap = 0;
-    int st;
+    int st = 0;
     while ((st = sdb_step(r, err)) > 0) {
         if (out->nmodels == cap) {
             size_t nc = cap ? cap * 2 : 8;
@@ -631,7 +631,7 @@ static medsec_err section(struct sdb *db, const struct srv_pms_figures *f, int64
     const char *vh[] = {"Vulnerability", "Model",  "First seen", "CVSS",
                         "KEV",           "Triage", "Fixed in",   "Open releases"};
     d_row(&d, vh, 8, true);
-    int st;
+    int st = 0;
     size_t nv = 0;
     while ((st = sdb_step(r, err)) > 0) {
         char fs[11], cv[16], open[24];

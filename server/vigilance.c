@@ -452,7 +452,7 @@ static medsec_err h_incidents(struct srv_req *rq, struct srv_resp *rs)
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_key(&w, "items");
     medsec_jsonw_array_begin(&w);
-    int st;
+    int st = 0;
     while ((st = sdb_step(r, &err)) > 0)
         incident_json(&w, r);
     sdb_rows_free(r);
@@ -783,7 +783,7 @@ static medsec_err h_events(struct srv_req *rq, struct srv_resp *rs)
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_key(&w, "items");
     medsec_jsonw_array_begin(&w);
-    int st;
+    int st = 0;
     while ((st = sdb_step(r, &err)) > 0) {
         medsec_jsonw_object_begin(&w);
         medsec_jsonw_kv_int(&w, "id", sdb_int(r, 0));

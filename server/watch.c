@@ -204,7 +204,7 @@ static medsec_err find_model(struct sdb *db, const char *dir, const char *name, 
     if (rc)
         return rc;
     *model = 0;
-    int st;
+    int st = 0;
     int64_t by_name = 0;
     while ((st = sdb_step(r, err)) > 0) {
         const char *n = sdb_text(r, 1), *d = sdb_text(r, 2);
@@ -235,7 +235,7 @@ static medsec_err load_releases(struct sdb *db, struct scan *s, struct medsec_er
                               p, 1, &r, err);
     if (rc)
         return rc;
-    int st;
+    int st = 0;
     size_t cap = 0;
     while ((st = sdb_step(r, err)) > 0) {
         if (s->nrels == cap) {
@@ -570,7 +570,7 @@ static medsec_err describe_event(struct sdb *db, const struct event *e, int64_t 
     medsec_jsonw_kv_string(&w, "at", t);
     medsec_jsonw_key(&w, "releases");
     medsec_jsonw_array_begin(&w);
-    int st;
+    int st = 0;
     int64_t devices = 0, nrel = 0, cvss = -1;
     bool kev = false;
     struct medsec_buf lines = MEDSEC_BUF_INIT;
@@ -957,7 +957,7 @@ medsec_err srv_watch_deliver(struct sdb *db, const struct srv_config *cfg, int64
                               p, 1, &r, err);
     if (rc)
         return rc;
-    int st;
+    int st = 0;
     while ((st = sdb_step(r, err)) > 0 && n < 32) {
         d[n].id = sdb_int(r, 0);
         d[n].event_id = sdb_int(r, 1);
@@ -1084,7 +1084,7 @@ static medsec_err h_advisories(struct srv_req *rq, struct srv_resp *rs)
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_key(&w, "items");
     medsec_jsonw_array_begin(&w);
-    int st;
+    int st = 0;
     while ((st = sdb_step(r, &err)) > 0) {
         medsec_jsonw_object_begin(&w);
         medsec_jsonw_kv_string(&w, "id", sdb_text(r, 0));
@@ -1136,7 +1136,7 @@ static medsec_err advisory_releases(struct srv_req *rq, struct medsec_jsonw *w, 
         return rc;
     medsec_jsonw_key(w, "releases");
     medsec_jsonw_array_begin(w);
-    int st;
+    int st = 0;
     int64_t fixes[64];
     size_t nfix = 0;
     while ((st = sdb_step(r, err)) > 0) {
@@ -1390,7 +1390,7 @@ static medsec_err h_runs(struct srv_req *rq, struct srv_resp *rs)
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_key(&w, "items");
     medsec_jsonw_array_begin(&w);
-    int st;
+    int st = 0;
     while ((st = sdb_step(r, &err)) > 0) {
         medsec_jsonw_object_begin(&w);
         for (size_t k = 0; k < 9; k++) {
@@ -1434,7 +1434,7 @@ static medsec_err h_notifications(struct srv_req *rq, struct srv_resp *rs)
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_key(&w, "items");
     medsec_jsonw_array_begin(&w);
-    int st;
+    int st = 0;
     while ((st = sdb_step(r, &err)) > 0) {
         medsec_jsonw_object_begin(&w);
         for (size_t k = 0; k < 10; k++) {
@@ -1469,7 +1469,7 @@ static medsec_err h_subs(struct srv_req *rq, struct srv_resp *rs)
     medsec_jsonw_object_begin(&w);
     medsec_jsonw_key(&w, "items");
     medsec_jsonw_array_begin(&w);
-    int st;
+    int st = 0;
     long long n = 0;
     while ((st = sdb_step(r, &err)) > 0) {
         n++;
