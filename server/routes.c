@@ -5,11 +5,13 @@
 
 const struct srv_route *const srv_route_tables[] = {
     srv_routes_auth,
+    srv_routes_fleet,
     srv_routes_console,
     NULL,
 };
 
 const struct srv_module_migration srv_migrations[] = {
+    {"fleet", srv_fleet_migrate},
     {"auth", srv_auth_migrate},
     {NULL, NULL},
 };

@@ -183,6 +183,11 @@ medsec_err sdb_commit(struct sdb *db, struct medsec_error *err)
     return MEDSEC_OK;
 }
 
+int sdb_in_tx(const struct sdb *db)
+{
+    return db->in_tx;
+}
+
 void sdb_rollback(struct sdb *db)
 {
     if (!db || !db->in_tx)

@@ -51,6 +51,7 @@ const char *msa_log_event_name(unsigned event)
     case MSA_EV_DECOMMISSION: return "decommission";
     case MSA_EV_ROLLBACK: return "rollback";
     case MSA_EV_CONFIRM: return "confirm";
+    case MSA_EV_CHECKIN: return "checkin";
     default: return "unknown";
     }
 }
@@ -190,6 +191,45 @@ msa_err msa_log_append(struct msa_log *log, const struct msa_port *port, uint16_
         log->first = seq;
     log->last = seq;
     return msa_sha256_buf(port, rec, REC, log->head);
+}
+
+/* Decode the record bytes @rec into @r. */
+static void rec_decode(const unsigned char *rec, struct msa_log_record *r)
+{
+    r->seq = msa_get32(rec + 4);
+    r->time = msa_get64(rec + 8);
+    r->event = msa_get16(rec + 16);
+    r->flags = msa_get16(rec + 18);
+    r->code = (int32_t)msa_get32(rec + 20);
+    r->value = msa_get64(rec + 24);
+    memcpy(r->detail, rec + 32, 16);
+    memcpy(r->prev, rec + 48, 32);
+    memcpy(r->seal, rec + REC_SEALED, 32);
+}
+
+msa_err msa_log_find(const struct msa_log *log, const struct msa_port *port, uint32_t events,
+                     struct msa_log_record *r)
+{
+    unsigned char rec[REC], keybuf[32];
+    const unsigned char *key = log_key(port, keybuf) ? NULL : keybuf;
+    msa_err rc = MSA_OK;
+    memset(r, 0, sizeof *r);
+    for (uint32_t s = log->last; s && s >= log->first; s--) {
+        if ((rc = rec_read(log, port, s, rec)))
+            break;
+        msa_err c = rec_check(port, key, rec, s, NULL);
+        if (c) {
+            rc = c == MSA_E_PORT ? c : MSA_OK; /* a damaged record ends the search */
+            break;
+        }
+        uint16_t ev = msa_get16(rec + 16);
+        if (ev < 32 && (events & (1u << ev))) {
+            rec_decode(rec, r);
+            break;
+        }
+    }
+    memset(keybuf, 0, sizeof keybuf);
+    return rc;
 }
 
 size_t msa_log_export_size(const struct msa_log *log)
@@ -337,15 +377,6 @@ msa_err msa_log_record_at(const unsigned char *exp, size_t n, uint32_t i, struct
 {
     if (n < HDR + TRL || i >= msa_get32(exp + 16) || (size_t)i >= (n - HDR - TRL) / REC)
         return MSA_E_ARG;
-    const unsigned char *rec = exp + HDR + (size_t)i * REC;
-    r->seq = msa_get32(rec + 4);
-    r->time = msa_get64(rec + 8);
-    r->event = msa_get16(rec + 16);
-    r->flags = msa_get16(rec + 18);
-    r->code = (int32_t)msa_get32(rec + 20);
-    r->value = msa_get64(rec + 24);
-    memcpy(r->detail, rec + 32, 16);
-    memcpy(r->prev, rec + 48, 32);
-    memcpy(r->seal, rec + REC_SEALED, 32);
+    rec_decode(exp + HDR + (size_t)i * REC, r);
     return MSA_OK;
 }

@@ -76,6 +76,11 @@ int main(int argc, char **argv)
     int failed = 0;
     failed += _cmocka_run_group_tests(!strcmp(store_backend, "pg") ? "sdb_pg" : "sdb_sqlite",
                                       store_sdb_tests, store_sdb_count, NULL, NULL);
+    failed += _cmocka_run_group_tests(!strcmp(store_backend, "pg") ? "fleet_pg" : "fleet_sqlite",
+                                      store_fleet_tests, store_fleet_count, NULL, NULL);
+    if (strcmp(store_backend, "pg"))
+        failed += _cmocka_run_group_tests("sqlite_only", store_sqlite_only_tests,
+                                          store_sqlite_only_count, NULL, NULL);
     rmdir(tmpdir);
     return failed ? 1 : 0;
 }

@@ -32,7 +32,9 @@ enum msa_log_event {
     MSA_EV_DECOMMISSION = 7,  /* the device is being decommissioned */
     MSA_EV_ROLLBACK = 8,      /* a trial image was dropped: value = its sequence, code = why (0: its
                                  boots were used up, unconfirmed) */
-    MSA_EV_CONFIRM = 9        /* a trial image confirmed itself: value = its sequence */
+    MSA_EV_CONFIRM = 9,       /* a trial image confirmed itself: value = its sequence */
+    MSA_EV_CHECKIN = 10       /* a signed check-in: its counter is this record's sequence number,
+                                 value = security version, detail = the device id */
 };
 
 /* Record flags. */
@@ -68,6 +70,12 @@ msa_err msa_log_open(struct msa_log *log, const struct msa_port *port);
  * (zeros). */
 msa_err msa_log_append(struct msa_log *log, const struct msa_port *port, uint16_t event,
                        int32_t code, uint64_t value, const unsigned char detail[16]);
+
+/* The newest kept record whose event is in @events (a mask of 1u << event) and whose seal
+ * checks, searched from the newest back; rec->seq is 0 when there is none. MSA_E_PORT when
+ * reading fails. */
+msa_err msa_log_find(const struct msa_log *log, const struct msa_port *port, uint32_t events,
+                     struct msa_log_record *rec);
 
 /* Bytes msa_log_export writes for @log. */
 size_t msa_log_export_size(const struct msa_log *log);
