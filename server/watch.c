@@ -47,8 +47,7 @@
     " status TEXT NOT NULL DEFAULT 'pending', attempts BIGINT NOT NULL DEFAULT 0,"                  \
     " last_error TEXT, created_at BIGINT NOT NULL, next_attempt_at BIGINT NOT NULL,"                \
     " sent_at BIGINT, UNIQUE(event_id, subscription_id));"                                          \
-    "CREATE INDEX notifications_due ON notifications(status, next_attempt_at);"                     \
-    "CREATE INDEX IF NOT EXISTS watch_devices_exposure ON devices(release_id, status, site_id);"
+    "CREATE INDEX notifications_due ON notifications(status, next_attempt_at);"
 
 static const struct sdb_migration watch_steps[] = {
     {WATCH_SCHEMA_1("INTEGER PRIMARY KEY"), WATCH_SCHEMA_1("BIGSERIAL PRIMARY KEY")},
@@ -1225,8 +1224,8 @@ static medsec_err advisory_releases(struct srv_req *rq, struct medsec_jsonw *w, 
 static medsec_err advisory_places(struct srv_req *rq, struct medsec_jsonw *w, const char *vuln,
                                   int64_t h, int64_t limit, struct medsec_error *err)
 {
-    /* devices per site, then per hospital; the index on devices(release_id, status, site_id)
-     * answers the inner count without reading the table */
+    /* devices per site, then per hospital; the fleet's index devices_exposure on (release_id,
+     * status, site_id) answers the inner count without reading the table */
     static const char *const sql[2] = {
         "SELECT s.id, s.name, ho.id, ho.name, x.n FROM (SELECT d.site_id AS site_id, COUNT(*) AS n"
         " FROM devices d WHERE d.status = 'active' AND d.release_id IN (SELECT g.release_id FROM"

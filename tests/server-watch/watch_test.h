@@ -16,8 +16,8 @@ struct wt {
     struct sdb *db;
 };
 
-/* A fresh database in a temporary folder with every module's tables: the fleet's (as the common
- * schema gives them), auth's, watch's and vigilance's. */
+/* A fresh database in a temporary folder with every module's tables: the fleet's, auth's,
+ * watch's and vigilance's, each by its module's migration. */
 void wt_open(struct wt *t);
 void wt_close(struct wt *t);
 

@@ -15,33 +15,6 @@
 #include "medsec/buf.h"
 #include "watch_util.h"
 
-/* The fleet's tables as the common schema gives them (the store part creates them in
- * srv_fleet_migrate; these tests make only what they read). */
-static const char fleet_sql[] =
-    "CREATE TABLE hospitals(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, country TEXT);"
-    "CREATE TABLE sites(id INTEGER PRIMARY KEY, hospital_id INTEGER NOT NULL REFERENCES"
-    " hospitals(id), name TEXT NOT NULL, UNIQUE(hospital_id, name));"
-    "CREATE TABLE models(id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL, device_dir TEXT);"
-    "CREATE TABLE releases(id INTEGER PRIMARY KEY, model_id INTEGER NOT NULL REFERENCES"
-    " models(id), version TEXT NOT NULL, security_version INTEGER NOT NULL, released_at INTEGER"
-    " NOT NULL, support_end INTEGER, sbom_path TEXT, bundle_digest TEXT, UNIQUE(model_id,"
-    " version));"
-    "CREATE TABLE devices(id INTEGER PRIMARY KEY, model_id INTEGER NOT NULL, serial TEXT NOT NULL,"
-    " uuid TEXT NOT NULL UNIQUE, pubkey TEXT NOT NULL, site_id INTEGER NOT NULL REFERENCES"
-    " sites(id), release_id INTEGER REFERENCES releases(id), security_version INTEGER NOT NULL"
-    " DEFAULT 0, last_checkin INTEGER, last_counter INTEGER NOT NULL DEFAULT 0, status TEXT NOT"
-    " NULL DEFAULT 'active', registered_at INTEGER NOT NULL, UNIQUE(model_id, serial));"
-    "CREATE TABLE checkins(id INTEGER PRIMARY KEY, device_id INTEGER NOT NULL, received_at"
-    " INTEGER NOT NULL, counter INTEGER NOT NULL, release_id INTEGER, security_version INTEGER"
-    " NOT NULL, log_last INTEGER, install_seq INTEGER, install_result INTEGER);"
-    "CREATE TABLE rollouts(id INTEGER PRIMARY KEY, release_id INTEGER NOT NULL, name TEXT NOT"
-    " NULL, state TEXT NOT NULL, percent INTEGER NOT NULL, hospital_id INTEGER, site_id INTEGER,"
-    " max_failure_permille INTEGER NOT NULL DEFAULT 50, created_at INTEGER NOT NULL, started_at"
-    " INTEGER, halted_reason TEXT);"
-    "CREATE TABLE rollout_devices(rollout_id INTEGER NOT NULL, device_id INTEGER NOT NULL, state"
-    " TEXT NOT NULL, updated_at INTEGER NOT NULL, result_code INTEGER, PRIMARY KEY(rollout_id,"
-    " device_id));";
-
 static void ok(medsec_err rc, const struct medsec_error *err)
 {
     if (rc)
@@ -56,7 +29,7 @@ void wt_open(struct wt *t)
     snprintf(t->path, sizeof t->path, "%s/server.sqlite", t->dir);
     struct medsec_error err;
     ok(sdb_open(&t->db, t->path, &err), &err);
-    ok(sdb_script(t->db, fleet_sql, &err), &err);
+    ok(srv_fleet_migrate(t->db, &err), &err);
     ok(srv_auth_migrate(t->db, &err), &err);
     ok(srv_watch_migrate(t->db, &err), &err);
     ok(srv_vigilance_migrate(t->db, &err), &err);
