@@ -2,6 +2,7 @@
  * libmicrohttpd) over an SQLite or PostgreSQL database, and its administration: `serve migrate`,
  * `serve user add`, `serve token add`. */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include "auth.h"
 #include "fleet.h"
 #include "medsec/checkin.h"
+#include "watch.h"
 #include "cli.h"
 #include "commands.h"
 #include "http.h"
@@ -641,9 +643,33 @@ int cmd_serve(int argc, char **argv)
     printf("medsec serve: listening on %s://%s:%u/ (database %s)\n", cert ? "https" : "http", host,
            srv_http_port(http), cli_esc(url));
     fflush(stdout);
+    /* the vulnerability watch: a rescan now, then whenever the database file changes */
+    struct srv_watch_poller poller = {0};
+    int64_t delivered_at = 0;
+    char last_error[512] = "";
     while (!stop_requested) {
-        struct timespec ts = {0, 200 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+        int64_t now = (int64_t)time(NULL);
+        bool ran = false;
+        struct medsec_error werr = {0};
+        medsec_err wrc = srv_watch_poll(&poller, sdb, &cfg, now, &ran, &werr);
+        if (wrc == MEDSEC_OK && now - delivered_at >= 60) {
+            size_t sent = 0, failed = 0;
+            wrc = srv_watch_deliver(sdb, &cfg, now, &sent, &failed, &werr);
+            delivered_at = now;
+        }
+        if (wrc != MEDSEC_OK && strcmp(werr.msg, last_error) != 0) {
+            fprintf(stderr, "medsec serve: watch: %s\n",
+                    werr.msg[0] ? werr.msg : medsec_strerror(wrc));
+            snprintf(last_error, sizeof last_error, "%s", werr.msg);
+        } else if (ran) {
+            printf("medsec serve: watch: rescanned the releases against %s\n", cli_esc(vulndb));
+            fflush(stdout);
+            last_error[0] = 0;
+        }
+        for (int i = 0; i < 5 && !stop_requested; i++) {
+            struct timespec ts = {0, 200 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
     }
     srv_http_stop(http);
     printf("medsec serve: stopped\n");

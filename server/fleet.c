@@ -884,17 +884,20 @@ medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n,
         return e == MEDSEC_EINVAL ? MEDSEC_EPARSE : e; /* EINVAL here means replay */
     char uuid[33];
     srv_fleet_hex(c.device_id, 16, uuid);
-    struct sdb_val p[1] = {SDB_S(uuid)};
+    c.version[sizeof c.version - 1] = '\0';
+    /* one read finds the device, its cohort and the reported version's release */
+    struct sdb_val p[2] = {SDB_S(uuid), SDB_S(c.version)};
     struct sdb_rows *r;
     e = sdb_query(db,
                   "SELECT d.id, d.pubkey, d.status, d.model_id, d.site_id, s.hospital_id,"
-                  " d.last_counter FROM devices d JOIN sites s ON s.id = d.site_id"
-                  " WHERE d.uuid = $1",
-                  p, 1, &r, err);
+                  " d.last_counter, COALESCE(d.release_id, 0), (SELECT rel.id FROM releases rel"
+                  " WHERE rel.model_id = d.model_id AND rel.version = $2)"
+                  " FROM devices d JOIN sites s ON s.id = d.site_id WHERE d.uuid = $1",
+                  p, 2, &r, err);
     if (e)
         return e;
     int s = sdb_step(r, err);
-    int64_t device = 0, model = 0, site = 0, hospital = 0, last = 0;
+    int64_t device = 0, model = 0, site = 0, hospital = 0, last = 0, current = 0, reported = 0;
     unsigned char pub[32];
     int active = 0, keyok = 0;
     if (s > 0) {
@@ -906,6 +909,8 @@ medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n,
         site = sdb_int(r, 4);
         hospital = sdb_int(r, 5);
         last = sdb_int(r, 6);
+        current = sdb_int(r, 7);
+        reported = sdb_int(r, 8);
     }
     sdb_rows_free(r);
     if (s < 0)
@@ -930,17 +935,9 @@ medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n,
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
                                 "check-in: replayed or old counter %" PRIu64 " (last %" PRId64 ")",
                                 c.counter, last);
-    /* the reported version's release; "" keeps what is known */
-    c.version[sizeof c.version - 1] = '\0';
-    int64_t release = 0;
+    /* the reported version's release (0: one we do not know); "" keeps what is known */
     int known_version = c.version[0] != '\0';
-    if (known_version) {
-        struct sdb_val q[2] = {SDB_I(model), SDB_S(c.version)};
-        e = find_id(db, "SELECT id FROM releases WHERE model_id = $1 AND version = $2", q, 2,
-                    &release, err);
-        if (e)
-            return e;
-    }
+    int64_t release = known_version ? reported : current;
     int own;
     e = tx_begin(db, &own, err);
     if (e)
@@ -962,10 +959,6 @@ medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n,
     if (!e && !changes)
         e = medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "check-in: replayed counter %" PRIu64,
                              c.counter);
-    if (!e && !known_version) {
-        e = find_id(db, "SELECT COALESCE(release_id, 0) FROM devices WHERE id = $1", u, 1, &release,
-                    err);
-    }
     if (!e) {
         struct sdb_val v[8] = {SDB_I(device),
                                SDB_I(now),
