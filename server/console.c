@@ -140,7 +140,7 @@ static int table_exists(struct sdb *db, const char *name)
 
 /* A table from a query: column i shows result column cols[i].col, as text, a time, or a link to
  * prefix + the value of column link. */
-enum cell { TEXT, TIME, LINK, YESNO };
+enum cell { TEXT, TIME, LINK, YESNO, TENTHS };
 struct col {
     const char *head;
     int col;
@@ -182,6 +182,9 @@ static medsec_err table(struct srv_req *rq, struct srv_resp *rs, const char *cap
                 char t[24];
                 fmt_time(t, sdb_is_null(r, (size_t)c->col) ? 0 : sdb_int(r, (size_t)c->col));
                 esc(b, t);
+            } else if (c->kind == TENTHS && !sdb_is_null(r, (size_t)c->col)) {
+                int64_t t = sdb_int(r, (size_t)c->col);
+                medsec_buf_addf(b, "%lld.%lld", (long long)(t / 10), (long long)(t % 10));
             } else if (c->kind == YESNO) {
                 medsec_buf_adds(b, sdb_int(r, (size_t)c->col) ? "yes" : "no");
             } else if (c->kind == LINK && !sdb_is_null(r, (size_t)c->link)) {
@@ -443,13 +446,13 @@ static medsec_err h_device(struct srv_req *rq, struct srv_resp *rs)
         static const struct col findings[] = {
             {"Vulnerability", 0, LINK, "/advisories/", 0},
             {"Severity", 1, TEXT, NULL, 0},
-            {"CVSS", 2, TEXT, NULL, 0},
+            {"CVSS", 2, TENTHS, NULL, 0},
             {"KEV", 3, YESNO, NULL, 0},
             {"Triage", 4, TEXT, NULL, 0},
         };
         if (table(rq, rs, "Known vulnerabilities of the installed release",
-                  "SELECT vuln_id, severity, cvss, kev, triage_state FROM release_findings"
-                  " WHERE release_id = $1 ORDER BY kev DESC, vuln_id",
+                  "SELECT vuln_id, severity, cvss_tenths, kev, triage_state FROM release_findings"
+                  " WHERE release_id = $1 AND gone_at IS NULL ORDER BY kev DESC, vuln_id",
                   &SDB_I(release), 1, findings, 5, "No known vulnerability.", NULL))
             return MEDSEC_OK;
     }
@@ -472,17 +475,18 @@ static medsec_err h_advisories(struct srv_req *rq, struct srv_resp *rs)
     if (!table_exists(rq->db, "release_findings"))
         return no_watch(rq, rs);
     static const struct col cols[] = {
-        {"Vulnerability", 0, LINK, "/advisories/", 0}, {"Highest CVSS", 1, TEXT, NULL, 0},
+        {"Vulnerability", 0, LINK, "/advisories/", 0}, {"Highest CVSS", 1, TENTHS, NULL, 0},
         {"Known exploited (KEV)", 2, YESNO, NULL, 0},  {"Affected releases", 3, TEXT, NULL, 0},
         {"Exposed devices", 4, TEXT, NULL, 0},
     };
     if (table(rq, rs, "Vulnerabilities of the releases in the field, known exploited first",
-              "SELECT f.vuln_id, MAX(f.cvss), MAX(f.kev), COUNT(DISTINCT f.release_id),"
+              "SELECT f.vuln_id, MAX(f.cvss_tenths), MAX(f.kev), COUNT(DISTINCT f.release_id),"
               " (SELECT COUNT(*) FROM devices d JOIN sites s ON s.id = d.site_id"
               "  WHERE d.status = 'active' AND ($1 = 0 OR s.hospital_id = $1) AND d.release_id IN"
-              "  (SELECT f2.release_id FROM release_findings f2 WHERE f2.vuln_id = f.vuln_id))"
-              " FROM release_findings f GROUP BY f.vuln_id"
-              " ORDER BY MAX(f.kev) DESC, MAX(f.cvss) DESC, f.vuln_id LIMIT 500",
+              "  (SELECT f2.release_id FROM release_findings f2 WHERE f2.vuln_id = f.vuln_id"
+              "   AND f2.gone_at IS NULL))"
+              " FROM release_findings f WHERE f.gone_at IS NULL GROUP BY f.vuln_id"
+              " ORDER BY MAX(f.kev) DESC, MAX(f.cvss_tenths) DESC, f.vuln_id LIMIT 500",
               &SDB_I(hospital_filter(rq)), 1, cols, 5, "No known vulnerability.", NULL))
         return MEDSEC_OK;
     return page_end(rs);
@@ -495,8 +499,9 @@ static medsec_err h_advisory(struct srv_req *rq, struct srv_resp *rs)
         return page_error(rq, rs, 404, "No such advisory.");
     struct medsec_error e = {0};
     int64_t n = 0;
-    if (sdb_query_int(rq->db, "SELECT COUNT(*) FROM release_findings WHERE vuln_id = $1",
-                      &SDB_S(vuln), 1, &n, &e))
+    if (sdb_query_int(
+            rq->db, "SELECT COUNT(*) FROM release_findings WHERE vuln_id = $1 AND gone_at IS NULL",
+            &SDB_S(vuln), 1, &n, &e))
         return db_error(rq, rs, &e);
     if (n == 0)
         return page_error(rq, rs, 404, "No release in the field has this vulnerability.");
@@ -506,20 +511,21 @@ static medsec_err h_advisory(struct srv_req *rq, struct srv_resp *rs)
     struct sdb_val p[] = {SDB_S(vuln), SDB_I(hospital_filter(rq))};
     static const struct col rel[] = {
         {"Model", 0, TEXT, NULL, 0},          {"Release", 1, TEXT, NULL, 0},
-        {"Severity", 2, TEXT, NULL, 0},       {"CVSS", 3, TEXT, NULL, 0},
+        {"Severity", 2, TEXT, NULL, 0},       {"CVSS", 3, TENTHS, NULL, 0},
         {"KEV", 4, YESNO, NULL, 0},           {"Triage", 5, TEXT, NULL, 0},
         {"Fixing release", 6, TEXT, NULL, 0}, {"Exposed devices", 7, TEXT, NULL, 0},
     };
-    if (table(rq, rs, "Affected releases",
-              "SELECT m.name, r.version, f.severity, f.cvss, f.kev, f.triage_state, fr.version,"
-              " (SELECT COUNT(*) FROM devices d JOIN sites s ON s.id = d.site_id"
-              "  WHERE d.release_id = f.release_id AND d.status = 'active'"
-              "  AND ($2 = 0 OR s.hospital_id = $2))"
-              " FROM release_findings f JOIN releases r ON r.id = f.release_id"
-              " JOIN models m ON m.id = r.model_id"
-              " LEFT JOIN releases fr ON fr.id = f.fixed_release_id"
-              " WHERE f.vuln_id = $1 ORDER BY m.name, r.version",
-              p, 2, rel, 8, "No affected release.", NULL))
+    if (table(
+            rq, rs, "Affected releases",
+            "SELECT m.name, r.version, f.severity, f.cvss_tenths, f.kev, f.triage_state, fr.version,"
+            " (SELECT COUNT(*) FROM devices d JOIN sites s ON s.id = d.site_id"
+            "  WHERE d.release_id = f.release_id AND d.status = 'active'"
+            "  AND ($2 = 0 OR s.hospital_id = $2))"
+            " FROM release_findings f JOIN releases r ON r.id = f.release_id"
+            " JOIN models m ON m.id = r.model_id"
+            " LEFT JOIN releases fr ON fr.id = f.fixed_release_id"
+            " WHERE f.vuln_id = $1 AND f.gone_at IS NULL ORDER BY m.name, r.version",
+            p, 2, rel, 8, "No affected release.", NULL))
         return MEDSEC_OK;
     static const struct col sites[] = {
         {"Hospital", 0, TEXT, NULL, 0},
@@ -530,7 +536,7 @@ static medsec_err h_advisory(struct srv_req *rq, struct srv_resp *rs)
               "SELECT h.name, s.name, COUNT(*) FROM devices d JOIN sites s ON s.id = d.site_id"
               " JOIN hospitals h ON h.id = s.hospital_id WHERE d.status = 'active'"
               " AND ($2 = 0 OR s.hospital_id = $2) AND d.release_id IN"
-              " (SELECT release_id FROM release_findings WHERE vuln_id = $1)"
+              " (SELECT release_id FROM release_findings WHERE vuln_id = $1 AND gone_at IS NULL)"
               " GROUP BY h.name, s.name ORDER BY COUNT(*) DESC, h.name, s.name LIMIT 500",
               p, 2, sites, 3, "No device in the field runs an affected release.", NULL))
         return MEDSEC_OK;

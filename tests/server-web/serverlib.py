@@ -37,8 +37,9 @@ CREATE TABLE IF NOT EXISTS rollout_devices (rollout_id INTEGER, device_id INTEGE
 """
 FINDINGS_FALLBACK = """
 CREATE TABLE IF NOT EXISTS release_findings (release_id INTEGER, vuln_id TEXT, aliases TEXT,
-  severity TEXT, cvss REAL, kev INTEGER, epss REAL, fixed_version TEXT, first_seen INTEGER,
-  last_seen INTEGER, triage_state TEXT, triage_at INTEGER, fixed_release_id INTEGER);
+  severity TEXT, cvss_tenths INTEGER, kev INTEGER, epss_ppm INTEGER, fixed_version TEXT,
+  first_seen INTEGER, last_seen INTEGER, gone_at INTEGER, triage_state TEXT, triage_at INTEGER,
+  fixed_release_id INTEGER);
 """
 
 VULN = "CVE-2024-99999"
@@ -98,7 +99,7 @@ def make_fleet(db):
                    install_result=0)
         f.dev_a, f.dev_b = devs
         insert(c, "release_findings", release_id=f.rel_old, vuln_id=VULN, aliases="[]",
-               severity="critical", cvss=9.8, kev=1, epss=0.5, fixed_version="1.1.0",
+               severity="critical", cvss_tenths=98, kev=1, epss_ppm=500000, fixed_version="1.1.0",
                first_seen=now - 86400, last_seen=now, triage_state="exploitable",
                fixed_release_id=f.rel_new)
     return f
