@@ -137,8 +137,12 @@ class Server:
             [self.medsec, "serve", "--db", self.db, "--vulndb", os.path.join(self.tmp, "vulndb.sqlite"),
              "--listen", "127.0.0.1:0", *self.extra, *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        line = self.proc.stdout.readline()
-        m = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)/", line)
+        m = None
+        for _ in range(100):  # registration and demo lines come first
+            line = self.proc.stdout.readline()
+            m = re.search(r"listening on (https?)://127\.0\.0\.1:(\d+)/", line)
+            if m or not line:
+                break
         if not m:
             err = self.proc.stderr.read() if self.proc.poll() is not None else ""
             self.stop()
