@@ -794,7 +794,65 @@ static void fleet_log_upload(void **state)
     dt_rmdir(tmp);
 }
 
+/* ---- the generated fleet ---- */
+
+static void fleet_generate(void **state)
+{
+    struct sdb *db = *state;
+    struct medsec_error err = {0};
+    struct world w;
+    build_world(db, &w);
+    /* on the registered pump (models 0) */
+    struct srv_fleet_gen g = {.sites = 6, .hospitals = 3, .devices = 1200, .seed = 99, .now = NOW};
+    STORE_OK(srv_fleet_generate(db, &g, &err), &err);
+    int64_t n = 0;
+    STORE_OK(sdb_query_int(db,
+                           "SELECT COUNT(*) FROM devices d JOIN releases r ON r.id = d.release_id"
+                           " WHERE d.model_id = $1 AND r.model_id = $1 AND d.security_version ="
+                           " r.security_version",
+                           &SDB_I(w.model), 1, &n, &err),
+             &err);
+    assert_int_equal(n, 1200);
+    /* device 7's uuid and key are those srv_fleet_gen_device derives: it can check in */
+    unsigned char uuid[16], pk[32], sk[64];
+    char hex[65];
+    srv_fleet_gen_device(99, 7, uuid, pk, sk);
+    srv_fleet_hex(uuid, 16, hex);
+    STORE_OK(sdb_query_int(db,
+                           "SELECT COUNT(*) FROM devices WHERE uuid = $1 AND serial ="
+                           " 'SN00000008'",
+                           &SDB_S(hex), 1, &n, &err),
+             &err);
+    assert_int_equal(n, 1);
+    /* new models and releases (the benchmark's): spread over models, releases and sites */
+    struct srv_fleet_gen g2 = {.models = 3,
+                               .sites = 10,
+                               .hospitals = 2,
+                               .devices = 600,
+                               .releases = 9,
+                               .seed = 5,
+                               .now = NOW};
+    /* the names of the first run's hospitals are taken: a second run in the same database
+     * is refused as a whole */
+    assert_int_not_equal(srv_fleet_generate(db, &g2, &err), MEDSEC_OK);
+    STORE_OK(sdb_query_int(db, "SELECT COUNT(*) FROM devices", NULL, 0, &n, &err), &err);
+    assert_int_equal(n, 1200);
+    STORE_OK(sdb_script(db, "DELETE FROM devices; DELETE FROM sites; DELETE FROM hospitals", &err),
+             &err);
+    STORE_OK(srv_fleet_generate(db, &g2, &err), &err);
+    STORE_OK(sdb_query_int(db, "SELECT COUNT(DISTINCT release_id) FROM devices", NULL, 0, &n, &err),
+             &err);
+    assert_int_equal(n, 9);
+    STORE_OK(sdb_query_int(db, "SELECT COUNT(DISTINCT site_id) FROM devices", NULL, 0, &n, &err),
+             &err);
+    assert_int_equal(n, 10);
+    /* bad sizes */
+    struct srv_fleet_gen g3 = {.models = 3, .sites = 1, .hospitals = 1, .releases = 2};
+    assert_int_equal(srv_fleet_generate(db, &g3, &err), MEDSEC_EINVAL);
+}
+
 const struct CMUnitTest store_fleet_tests[] = {
+    cmocka_unit_test_setup_teardown(fleet_generate, store_setup, store_teardown),
     cmocka_unit_test_setup_teardown(fleet_log_upload, store_setup, store_teardown),
     cmocka_unit_test_setup_teardown(fleet_register, store_setup, store_teardown),
     cmocka_unit_test_setup_teardown(fleet_checkin, store_setup, store_teardown),
