@@ -2,7 +2,8 @@
  * own handler (GET /api/v1/advisories/{id}: device counts on the affected releases, per release,
  * site and hospital, and the roll-outs of the fix) and the advisory list, on a generated fleet
  * (srv_fleet_generate; 1,000,000 devices across 5,000 sites and 50 releases by default). The
- * advisory is a finding on K releases written straight into release_findings. Prints the median
+ * advisory is a finding on K releases written straight into release_findings (with 200 others on
+ * 5 releases each, for the list). Prints the median
  * and the worst of 7 runs as staff and as a hospital account.
  * usage: watch_exposure_bench DB_URL [DEVICES [K]] */
 #include <inttypes.h>
@@ -104,8 +105,24 @@ int main(int argc, char **argv)
         printf("reusing the fleet of %" PRId64 " devices\n", have);
     }
     /* the advisory: a critical finding on the first K releases of the first model */
-    sdb_exec(db, "DELETE FROM release_findings WHERE vuln_id = 'CVE-BENCH-0001'", NULL, 0, NULL,
+    sdb_exec(db, "DELETE FROM release_findings WHERE vuln_id LIKE 'CVE-BENCH-%'", NULL, 0, NULL,
              &err);
+    /* 200 other advisories on 5 releases each, for the list */
+    int64_t nrel = 1;
+    sdb_query_int(db, "SELECT COUNT(*) FROM releases", NULL, 0, &nrel, &err);
+    for (int i = 1; i <= 200; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "CVE-BENCH-%04d", 1000 + i);
+        for (int j = 0; j < 5; j++) {
+            struct sdb_val q[] = {SDB_I(1 + (i * 7 + j * 11) % (nrel > 0 ? nrel : 1)), SDB_S(id),
+                                  SDB_I(10 + i % 90)};
+            sdb_exec(db,
+                     "INSERT INTO release_findings(release_id, vuln_id, severity, cvss_tenths,"
+                     " kev, first_seen, last_seen, triage_state) VALUES ($1, $2, 'medium', $3, 0,"
+                     " 4073587200, 4073587200, 'in_triage')",
+                     q, 3, NULL, &err);
+        }
+    }
     struct sdb_val p[] = {SDB_I((int64_t)k)};
     if (sdb_exec(db,
                  "INSERT INTO release_findings(release_id, vuln_id, severity, cvss_tenths, kev,"

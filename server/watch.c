@@ -724,8 +724,9 @@ medsec_err srv_watch_rescan(struct sdb *db, const char *vulndb_path, const char 
     medsec_db_close(vdb);
     if (rc)
         goto out;
-    /* then write it all in one transaction */
-    if ((rc = sdb_begin(db, err)))
+    /* then write it all in one transaction: our own, or the caller's when it has one */
+    bool own = !sdb_in_tx(db);
+    if (own && (rc = sdb_begin(db, err)))
         goto out;
     for (size_t i = 0; i < ndirs && !rc; i++) {
         if (!scans[i].model_id)
@@ -761,9 +762,9 @@ medsec_err srv_watch_rescan(struct sdb *db, const char *vulndb_path, const char 
                  st->releases, st->findings, st->new_findings, st->gone, st->notifications);
         rc = srv_audit(rq, "watch.rescan", obj, detail, err);
     }
-    if (rc)
+    if (own && rc)
         sdb_rollback(db);
-    else
+    else if (own)
         rc = sdb_commit(db, err);
 out:
     for (size_t i = 0; i < ndirs; i++)
@@ -1064,19 +1065,20 @@ static medsec_err h_advisories(struct srv_req *rq, struct srv_resp *rs)
         return wu_fail(rs, &err);
     struct sdb_val p[] = {SDB_I(h), SDB_I(only_kev), SDB_I(limit), SDB_I(offset)};
     struct sdb_rows *r;
-    if (sdb_query(
-            rq->db,
-            "SELECT f.vuln_id, MAX(f.cvss_tenths), MAX(f.kev), MIN(f.first_seen),"
-            " COUNT(*), MAX(f.epss_ppm), MIN(f.aliases), MIN(f.summary), MAX(f.severity),"
-            " (SELECT COUNT(*) FROM devices d WHERE d.status = 'active' AND d.release_id IN"
-            " (SELECT g.release_id FROM release_findings g WHERE g.vuln_id = f.vuln_id AND"
-            " g.gone_at IS NULL)" HOSP_FILTER(
-                1) "),"
-                   " SUM(CASE WHEN f.triage_state = 'in_triage' THEN 1 ELSE 0 END)"
-                   " FROM release_findings f WHERE f.gone_at IS NULL AND ($2 = 0 OR f.kev = 1)"
-                   " GROUP BY f.vuln_id ORDER BY MAX(f.kev) DESC, MAX(f.cvss_tenths) DESC,"
-                   " f.vuln_id LIMIT $3 OFFSET $4",
-            p, 4, &r, &err))
+    /* the devices of each release with an open finding, counted once (bounded by the fleet, not
+     * by the number of advisories times their releases), then summed per advisory */
+    static const char sql[] =
+        "WITH rc AS (SELECT d.release_id AS release_id, COUNT(*) AS n FROM devices d"
+        " WHERE d.status = 'active' AND d.release_id IN (SELECT g.release_id FROM"
+        " release_findings g WHERE g.gone_at IS NULL)" HOSP_FILTER(
+            1) " GROUP BY d.release_id)"
+               " SELECT f.vuln_id, MAX(f.cvss_tenths), MAX(f.kev), MIN(f.first_seen), COUNT(*),"
+               " MAX(f.epss_ppm), MIN(f.aliases), MIN(f.summary), MAX(f.severity),"
+               " COALESCE(SUM(rc.n), 0), SUM(CASE WHEN f.triage_state = 'in_triage' THEN 1 ELSE 0 END)"
+               " FROM release_findings f LEFT JOIN rc ON rc.release_id = f.release_id"
+               " WHERE f.gone_at IS NULL AND ($2 = 0 OR f.kev = 1) GROUP BY f.vuln_id"
+               " ORDER BY MAX(f.kev) DESC, MAX(f.cvss_tenths) DESC, f.vuln_id LIMIT $3 OFFSET $4";
+    if (sdb_query(rq->db, sql, p, 4, &r, &err))
         return wu_fail(rs, &err);
     struct medsec_jsonw w;
     wu_json_begin(rs, &w);
