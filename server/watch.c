@@ -720,6 +720,16 @@ medsec_err srv_watch_rescan(struct sdb *db, const char *vulndb_path, const char 
         if ((rc = load_releases(db, &scans[i], err)))
             break;
         rc = scan_dir(&scans[i], vdb, dirs[i], now, flags, err);
+        if (rc && rc != MEDSEC_ENOMEM && rc != MEDSEC_EDB) {
+            /* a folder that cannot be scanned (no SBOM, a broken file) is noted, not fatal: the
+             * other models are still watched and this one's rows stay as they were */
+            size_t ul = strlen(st->unmatched);
+            snprintf(st->unmatched + ul, sizeof st->unmatched - ul, "%s%s (%s)", ul ? "," : "",
+                     base_name(dirs[i]), medsec_strerror(rc));
+            scan_free(&scans[i]);
+            st->models--;
+            rc = MEDSEC_OK;
+        }
     }
     medsec_db_close(vdb);
     if (rc)

@@ -228,6 +228,30 @@ static void test_exposure(void **state)
     wt_close(&t);
 }
 
+/* A folder that cannot be scanned is noted; the other models are still watched. */
+static void test_broken_folder(void **state)
+{
+    (void)state;
+    struct wt t;
+    wt_open(&t);
+    wt_fleet(&t, device_dir);
+    char other[1100];
+    snprintf(other, sizeof other, "%s/../advisories", device_dir);
+    struct medsec_error err;
+    struct sdb_val p[] = {SDB_S(other)};
+    ok(sdb_exec(t.db, "INSERT INTO models(id, name, device_dir) VALUES (2, 'Broken', $1)", p, 1,
+                NULL, &err),
+       &err);
+    const char *dirs[] = {other, device_dir, "/nonexistent/folder"};
+    struct srv_watch_stats st;
+    ok(srv_watch_rescan(t.db, vulndb, dirs, 3, WT_NOW, 0, NULL, &st, &err), &err);
+    assert_int_equal(st.models, 1);
+    assert_int_equal(st.findings, 3);
+    assert_non_null(strstr(st.unmatched, "advisories ("));
+    assert_non_null(strstr(st.unmatched, "folder"));
+    wt_close(&t);
+}
+
 /* The trigger: a rescan at start, then only when the database file changed, looked at once a
  * minute. The poll works on a copy of the database whose time stamp the test moves. */
 static void test_poll(void **state)
@@ -304,9 +328,8 @@ int main(int argc, char **argv)
     vulndb = argv[2];
     later_db = argv[3];
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rescan),
-        cmocka_unit_test(test_exposure),
-        cmocka_unit_test(test_poll),
+        cmocka_unit_test(test_rescan),        cmocka_unit_test(test_exposure),
+        cmocka_unit_test(test_broken_folder), cmocka_unit_test(test_poll),
         cmocka_unit_test(test_mail_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
