@@ -1557,7 +1557,7 @@ static medsec_err h_sub_add(struct srv_req *rq, struct srv_resp *rs)
         rc = srv_error(rs, 409, "target: already subscribed (subscription %lld)", (long long)have);
         goto out;
     }
-    char obj[64], detail[1200];
+    char obj[64];
     struct medsec_buf d = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
     medsec_jsonw_init(&w, &d, 0);
@@ -1565,20 +1565,21 @@ static medsec_err h_sub_add(struct srv_req *rq, struct srv_resp *rs)
     medsec_jsonw_kv_string(&w, "kind", kind);
     medsec_jsonw_kv_string(&w, "target", target);
     medsec_jsonw_object_end(&w);
-    (void)medsec_jsonw_finish(&w);
-    snprintf(detail, sizeof detail, "%s", d.data);
-    medsec_buf_release(&d);
-    if (sdb_insert_id(rq->db,
+    medsec_err jr = medsec_jsonw_finish(&w);
+    if (jr ||
+        sdb_insert_id(rq->db,
                       "INSERT INTO watch_subscriptions(kind, target, created_at) VALUES ($1, $2,"
                       " $3)",
                       p, 3, &id, &err) ||
         (snprintf(obj, sizeof obj, "watch_subscription/%lld", (long long)id),
-         srv_audit(rq, "watch.subscribe", obj, detail, &err)) ||
+         srv_audit(rq, "watch.subscribe", obj, d.data, &err)) ||
         sdb_commit(rq->db, &err)) {
         sdb_rollback(rq->db);
-        rc = wu_fail(rs, &err);
+        medsec_buf_release(&d);
+        rc = jr ? jr : wu_fail(rs, &err);
         goto out;
     }
+    medsec_buf_release(&d);
     rs->status = 201;
     wu_json_begin(rs, &w);
     medsec_jsonw_object_begin(&w);
