@@ -552,10 +552,9 @@ static void days_text(const struct srv_pms_dist *x, char *out, size_t cap)
                  x->max / 86400.0, x->n);
 }
 
-static medsec_err section(struct sdb *db, const struct srv_pms_figures *f, int64_t h, bool html,
+static medsec_err section(struct sdb *db, const struct srv_pms_figures *f, bool html,
                           struct medsec_buf *out, struct medsec_error *err)
 {
-    (void)h;
     struct doc d = {out, html};
     char from[11], to[11], buf[600];
     medsec_date_format(f->from, from);
@@ -816,7 +815,7 @@ static medsec_err h_section(struct srv_req *rq, struct srv_resp *rs)
     struct medsec_error err;
     medsec_err rc = srv_pms_figures(rq->db, from, to, &f, &err);
     if (!rc)
-        rc = section(rq->db, &f, wu_hospital(rq), html, &rs->body, &err);
+        rc = section(rq->db, &f, html, &rs->body, &err);
     srv_pms_figures_release(&f);
     if (rc)
         return wu_fail(rs, &err);
