@@ -199,7 +199,10 @@ int main(int argc, char **argv)
     int64_t ndev = have ? have : (int64_t)g.devices;
     for (size_t i = 0; i < nmsg; i++) {
         rng = rng * 6364136223846793005u + 1442695040888963407u;
-        uint64_t dev = (rng >> 17) % (uint64_t)ndev;
+        /* thread t's slice holds only devices with index % threads == t: no device's
+         * check-ins race each other across threads */
+        uint64_t t = i / (nmsg / threads) < threads ? i / (nmsg / threads) : threads - 1;
+        uint64_t dev = ((rng >> 17) % ((uint64_t)ndev / threads)) * threads + t;
         unsigned char pk[32], sk[64];
         struct medsec_checkin c;
         memset(&c, 0, sizeof c);
@@ -215,9 +218,7 @@ int main(int argc, char **argv)
     }
     printf("%s: %zu signed check-ins prepared in %.1f s\n", kind, nmsg, now_s() - t0);
     sdb_close(db);
-    /* each thread its own slice (a device's check-ins stay in order within a slice only when
-     * the slices are disjoint in devices; a repeated device across slices can race, which the
-     * counter check turns into a refused replay, counted as failed) */
+    /* each thread its own slice of messages and of devices */
     struct worker w[16];
     pthread_t th[16];
     double start = now_s();

@@ -45,7 +45,6 @@
     " security_version BIGINT NOT NULL DEFAULT 0, log_last BIGINT NOT NULL DEFAULT 0,"             \
     " install_seq BIGINT NOT NULL DEFAULT 0, install_result BIGINT NOT NULL DEFAULT 0);"           \
     "CREATE INDEX checkins_device ON checkins (device_id, received_at);"                           \
-    "CREATE INDEX checkins_received ON checkins (received_at);"                                    \
     "CREATE TABLE log_uploads (" ID ", device_id BIGINT NOT NULL REFERENCES devices (id),"         \
     " received_at BIGINT NOT NULL, first_seq BIGINT NOT NULL DEFAULT 0,"                           \
     " last_seq BIGINT NOT NULL DEFAULT 0, dropped BIGINT NOT NULL DEFAULT 0,"                      \

@@ -123,7 +123,9 @@ int srv_fleet_rollout_selects(const char *uuid, int64_t rollout_id, int percent)
 
 /* Demo / benchmark fleet, deterministic from @seed: @hospitals hospitals, @sites sites spread over
  * them, @models models with @releases releases in all (spread over the models), @devices devices
- * on random sites and releases, each with an Ed25519 key derived from (seed, index). */
+ * on random sites and releases, each with an Ed25519 key derived from (seed, index). @models 0:
+ * no new models; the devices go on the models registered before (from device folders) and their
+ * releases (the demo fleet of `medsec serve`). */
 struct srv_fleet_gen {
     size_t models, sites, hospitals, devices, releases;
     uint64_t seed;

@@ -41,6 +41,10 @@ void srv_fleet_gen_device(uint64_t seed, uint64_t index, unsigned char uuid[16],
     sodium_memzero(key, sizeof key);
 }
 
+struct gen_model;
+static medsec_err fleet_generate(struct sdb *db, const struct srv_fleet_gen *g, int existing,
+                                 struct medsec_error *err);
+
 struct gen_model {
     int64_t id;
     int64_t *rel, *secver; /* its releases */
@@ -81,10 +85,67 @@ static medsec_err gen_models(struct sdb *db, const struct srv_fleet_gen *g, stru
     return e;
 }
 
+/* The registered models that have releases, with their releases (models 0: the demo fleet on
+ * the device folders registered before). */
+static medsec_err load_models(struct sdb *db, struct gen_model **out, size_t *n,
+                              struct medsec_error *err)
+{
+    struct sdb_rows *r;
+    struct gen_model *m = NULL;
+    size_t nm = 0, cap = 0;
+    *out = NULL;
+    *n = 0;
+    medsec_err e = sdb_query(db,
+                             "SELECT model_id, id, security_version FROM releases"
+                             " ORDER BY model_id, security_version, id",
+                             NULL, 0, &r, err);
+    if (e)
+        return e;
+    int s;
+    while ((s = sdb_step(r, err)) > 0) {
+        int64_t mid = sdb_int(r, 0);
+        if (!nm || m[nm - 1].id != mid) {
+            if (MEDSEC_ARRAY_GROW(m, nm, cap)) {
+                e = MEDSEC_ENOMEM;
+                break;
+            }
+            memset(&m[nm], 0, sizeof m[nm]);
+            m[nm++].id = mid;
+        }
+        struct gen_model *mm = &m[nm - 1];
+        if (MEDSEC_ARRAY_GROW(mm->rel, mm->nrel, mm->cap) ||
+            MEDSEC_ARRAY_GROW(mm->secver, mm->nrel, mm->cap2)) {
+            e = MEDSEC_ENOMEM;
+            break;
+        }
+        mm->rel[mm->nrel] = sdb_int(r, 1);
+        mm->secver[mm->nrel++] = sdb_int(r, 2);
+    }
+    sdb_rows_free(r);
+    if (!e && s < 0)
+        e = MEDSEC_EDB;
+    else if (e)
+        e = medsec_error_set(err, e, NULL, 0, 0, "out of memory");
+    else if (!nm)
+        e = medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                             "fleet: no registered model with releases to put devices on");
+    *out = m;
+    *n = nm;
+    return e;
+}
+
 medsec_err srv_fleet_generate(struct sdb *db, const struct srv_fleet_gen *g,
                               struct medsec_error *err)
 {
-    if (!g->models || !g->sites || !g->hospitals || g->releases < g->models)
+    if (!g->models)
+        return fleet_generate(db, g, 1, err);
+    return fleet_generate(db, g, 0, err);
+}
+
+static medsec_err fleet_generate(struct sdb *db, const struct srv_fleet_gen *g, int existing,
+                                 struct medsec_error *err)
+{
+    if ((!existing && (!g->models || g->releases < g->models)) || !g->sites || !g->hospitals)
         return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
                                 "fleet: need at least one model, site and hospital, and a release "
                                 "per model");
@@ -92,13 +153,14 @@ medsec_err srv_fleet_generate(struct sdb *db, const struct srv_fleet_gen *g,
         return medsec_error_set(err, MEDSEC_ETOOBIG, NULL, 0, 0, "fleet: too large");
     if (sodium_init() < 0)
         return medsec_error_set(err, MEDSEC_EINTERNAL, NULL, 0, 0, "libsodium did not start");
-    struct gen_model *m = medsec_calloc(g->models, sizeof *m);
+    size_t nmodels = g->models;
+    struct gen_model *m = existing ? NULL : medsec_calloc(g->models, sizeof *m);
     int64_t *hosp = medsec_calloc(g->hospitals, sizeof *hosp);
     int64_t *site = medsec_calloc(g->sites, sizeof *site);
     struct medsec_buf sql = MEDSEC_BUF_INIT;
     medsec_err e = MEDSEC_OK;
     int own = !sdb_in_tx(db);
-    if (!m || !hosp || !site) {
+    if ((!existing && !m) || !hosp || !site) {
         e = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
         goto out_free;
     }
@@ -118,7 +180,7 @@ medsec_err srv_fleet_generate(struct sdb *db, const struct srv_fleet_gen *g,
                           &site[i], err);
     }
     if (!e)
-        e = gen_models(db, g, m, err);
+        e = existing ? load_models(db, &m, &nmodels, err) : gen_models(db, g, m, err);
     uint64_t rng = g->seed;
     for (size_t i = 0; !e && i < g->devices; i++) {
         if (i % GEN_BATCH == 0)
@@ -131,7 +193,7 @@ medsec_err srv_fleet_generate(struct sdb *db, const struct srv_fleet_gen *g,
         sodium_memzero(sk, sizeof sk);
         srv_fleet_hex(uuid, 16, uh);
         srv_fleet_hex(pk, 32, ph);
-        struct gen_model *mm = &m[mix(&rng) % g->models];
+        struct gen_model *mm = &m[mix(&rng) % nmodels];
         size_t r = mix(&rng) % mm->nrel;
         int64_t s = site[mix(&rng) % g->sites];
         if (!e)
@@ -158,7 +220,7 @@ medsec_err srv_fleet_generate(struct sdb *db, const struct srv_fleet_gen *g,
         e = e ? (sdb_rollback(db), e) : sdb_commit(db, err);
 out_free:
     medsec_buf_release(&sql);
-    for (size_t i = 0; m && i < g->models; i++) {
+    for (size_t i = 0; m && i < nmodels; i++) {
         medsec_free(m[i].rel);
         medsec_free(m[i].secver);
     }

@@ -34,6 +34,8 @@ extern const struct CMUnitTest store_sdb_tests[];
 extern const size_t store_sdb_count;
 extern const struct CMUnitTest store_fleet_tests[];
 extern const size_t store_fleet_count;
+extern const struct CMUnitTest store_http_tests[];
+extern const size_t store_http_count;
 extern const struct CMUnitTest store_sqlite_only_tests[];
 extern const size_t store_sqlite_only_count;
 

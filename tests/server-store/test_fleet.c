@@ -12,9 +12,11 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "devtest.h"
 #include "fleet.h"
 #include "medsec/checkin.h"
 #include "medsec/json.h"
+#include "msa/log.h"
 #include "store_test.h"
 
 #define NOW 1780000000
@@ -683,7 +685,175 @@ static void fleet_killed_writer(void **state)
     sdb_close(db2);
 }
 
+/* ---- log uploads: a real export of the agent's security log, signed by the device ---- */
+
+static void fleet_log_upload(void **state)
+{
+    struct sdb *db = *state;
+    struct medsec_error err = {0};
+    struct world w;
+    build_world(db, &w);
+    char tmp[256], path[600], pubhex[65];
+    struct dt_dev dev;
+    assert_int_equal(dt_tmpdir(tmp, sizeof tmp), 0);
+    assert_int_equal(dt_create(&dev, tmp, "dev", 1), 0);
+    for (int i = 0; i < 6; i++)
+        assert_int_equal(msa_log_append(&dev.a.log, &dev.port, MSA_EV_CONFIG, 0, (uint64_t)i, NULL),
+                         MSA_OK);
+    size_t cap = msa_log_export_size(&dev.a.log), len = 0, ulen = 0;
+    unsigned char *exp = malloc(cap), *unsig = malloc(cap), pub[32];
+    assert_non_null(exp);
+    assert_non_null(unsig);
+    assert_int_equal(msa_log_export(&dev.a.log, &dev.port, 1, exp, cap, &len), MSA_OK);
+    assert_int_equal(msa_log_export(&dev.a.log, &dev.port, 0, unsig, cap, &ulen), MSA_OK);
+    snprintf(path, sizeof path, "%s/device.pub", dev.dir);
+    FILE *f = fopen(path, "rb");
+    assert_non_null(f);
+    assert_int_equal(fread(pub, 1, 32, f), 32);
+    fclose(f);
+    srv_fleet_hex(pub, 32, pubhex);
+    struct srv_device_new d = {.model_id = w.model,
+                               .serial = "LOG-1",
+                               .uuid = "00112233445566778899aabbccddeeff",
+                               .pubkey = pubhex,
+                               .site_id = w.site[0]};
+    int64_t id = 0, up = 0;
+    STORE_OK(srv_fleet_device_add(db, &d, NOW, &id, &err), &err);
+    int verified = -1;
+    char detail[256];
+    STORE_OK(
+        srv_fleet_log_upload(db, id, exp, len, NOW, &up, &verified, detail, sizeof detail, &err),
+        &err);
+    assert_int_equal(verified, 1);
+    struct sdb_rows *r;
+    STORE_OK(sdb_query(db, "SELECT first_seq, last_seq, verified FROM log_uploads WHERE id = $1",
+                       &SDB_I(up), 1, &r, &err),
+             &err);
+    assert_int_equal(sdb_step(r, &err), 1);
+    assert_int_equal(sdb_int(r, 1) - sdb_int(r, 0), 5);
+    assert_int_equal(sdb_int(r, 2), 1);
+    sdb_rows_free(r);
+    /* the chain without the device's signature is recorded, not verified */
+    STORE_OK(
+        srv_fleet_log_upload(db, id, unsig, ulen, NOW, &up, &verified, detail, sizeof detail, &err),
+        &err);
+    assert_int_equal(verified, 0);
+    assert_non_null(strstr(detail, "not signed"));
+    /* one changed byte in record 3 */
+    exp[MSA_LOG_HEADER_BYTES + 2 * MSA_LOG_RECORD_BYTES + 24] ^= 1;
+    STORE_OK(
+        srv_fleet_log_upload(db, id, exp, len, NOW, &up, &verified, detail, sizeof detail, &err),
+        &err);
+    assert_int_equal(verified, 0);
+    assert_true(detail[0] != '\0');
+    exp[MSA_LOG_HEADER_BYTES + 2 * MSA_LOG_RECORD_BYTES + 24] ^= 1;
+    /* through the route, by uuid: 201; another device's key: 422; no such device: 404 */
+    struct srv_user nobody = {.id = 0};
+    struct medsec_buf b = MEDSEC_BUF_INIT;
+    const struct srv_route *rt = srv_routes_fleet;
+    while (strcmp(rt->pattern ? rt->pattern : "", "/api/v1/devices/{}/log"))
+        rt++;
+    struct srv_req rq = {.method = "POST",
+                         .path = "/api/v1/devices/00112233445566778899aabbccddeeff/log",
+                         .args = {"00112233445566778899aabbccddeeff"},
+                         .nargs = 1,
+                         .body = (const char *)exp,
+                         .body_len = len,
+                         .content_type = "application/octet-stream",
+                         .user = &nobody,
+                         .db = db,
+                         .now = NOW};
+    struct srv_resp rs = {.body = MEDSEC_BUF_INIT};
+    assert_int_equal(rt->fn(&rq, &rs), MEDSEC_OK);
+    assert_int_equal(rs.status, 201);
+    assert_non_null(strstr(rs.body.data, "\"verified\":true"));
+    medsec_buf_reset(&rs.body);
+    int64_t other = add_device(db, &w, 1, 1);
+    char arg[24];
+    snprintf(arg, sizeof arg, "%lld", (long long)other);
+    rq.args[0] = arg;
+    rs.status = 0;
+    assert_int_equal(rt->fn(&rq, &rs), MEDSEC_OK);
+    assert_int_equal(rs.status, 422);
+    medsec_buf_reset(&rs.body);
+    rq.args[0] = "99999999";
+    rs.status = 0;
+    assert_int_equal(rt->fn(&rq, &rs), MEDSEC_OK);
+    assert_int_equal(rs.status, 404);
+    medsec_buf_release(&rs.body);
+    medsec_buf_release(&b);
+    assert_int_equal(srv_fleet_log_upload(db, 424242, exp, len, NOW, &up, &verified, NULL, 0, &err),
+                     MEDSEC_ENOTFOUND);
+    int64_t n = 0;
+    STORE_OK(sdb_query_int(db, "SELECT COUNT(*) FROM log_uploads", NULL, 0, &n, &err), &err);
+    assert_int_equal(n, 5);
+    free(exp);
+    free(unsig);
+    dt_close(&dev);
+    dt_rmdir(dev.dir);
+    dt_rmdir(tmp);
+}
+
+/* ---- the generated fleet ---- */
+
+static void fleet_generate(void **state)
+{
+    struct sdb *db = *state;
+    struct medsec_error err = {0};
+    struct world w;
+    build_world(db, &w);
+    /* on the registered pump (models 0) */
+    struct srv_fleet_gen g = {.sites = 6, .hospitals = 3, .devices = 1200, .seed = 99, .now = NOW};
+    STORE_OK(srv_fleet_generate(db, &g, &err), &err);
+    int64_t n = 0;
+    STORE_OK(sdb_query_int(db,
+                           "SELECT COUNT(*) FROM devices d JOIN releases r ON r.id = d.release_id"
+                           " WHERE d.model_id = $1 AND r.model_id = $1 AND d.security_version ="
+                           " r.security_version",
+                           &SDB_I(w.model), 1, &n, &err),
+             &err);
+    assert_int_equal(n, 1200);
+    /* device 7's uuid and key are those srv_fleet_gen_device derives: it can check in */
+    unsigned char uuid[16], pk[32], sk[64];
+    char hex[65];
+    srv_fleet_gen_device(99, 7, uuid, pk, sk);
+    srv_fleet_hex(uuid, 16, hex);
+    STORE_OK(sdb_query_int(db,
+                           "SELECT COUNT(*) FROM devices WHERE uuid = $1 AND serial ="
+                           " 'SN00000008'",
+                           &SDB_S(hex), 1, &n, &err),
+             &err);
+    assert_int_equal(n, 1);
+    /* new models and releases (the benchmark's): spread over models, releases and sites */
+    struct srv_fleet_gen g2 = {.models = 3,
+                               .sites = 10,
+                               .hospitals = 2,
+                               .devices = 600,
+                               .releases = 9,
+                               .seed = 5,
+                               .now = NOW};
+    /* the names of the first run's hospitals are taken: a second run in the same database
+     * is refused as a whole */
+    assert_int_not_equal(srv_fleet_generate(db, &g2, &err), MEDSEC_OK);
+    STORE_OK(sdb_query_int(db, "SELECT COUNT(*) FROM devices", NULL, 0, &n, &err), &err);
+    assert_int_equal(n, 1200);
+    STORE_OK(sdb_script(db, "DELETE FROM devices; DELETE FROM sites; DELETE FROM hospitals", &err),
+             &err);
+    STORE_OK(srv_fleet_generate(db, &g2, &err), &err);
+    STORE_OK(sdb_query_int(db, "SELECT COUNT(DISTINCT release_id) FROM devices", NULL, 0, &n, &err),
+             &err);
+    assert_int_equal(n, 9);
+    STORE_OK(sdb_query_int(db, "SELECT COUNT(DISTINCT site_id) FROM devices", NULL, 0, &n, &err),
+             &err);
+    assert_int_equal(n, 10);
+    /* bad sizes */
+    struct srv_fleet_gen g3 = {.models = 3, .sites = 1, .hospitals = 1, .releases = 2};
+    assert_int_equal(srv_fleet_generate(db, &g3, &err), MEDSEC_EINVAL);
+}
+
 const struct CMUnitTest store_fleet_tests[] = {
+    cmocka_unit_test_setup_teardown(fleet_generate, store_setup, store_teardown),
+    cmocka_unit_test_setup_teardown(fleet_log_upload, store_setup, store_teardown),
     cmocka_unit_test_setup_teardown(fleet_register, store_setup, store_teardown),
     cmocka_unit_test_setup_teardown(fleet_checkin, store_setup, store_teardown),
     cmocka_unit_test_setup_teardown(fleet_hospital_filter, store_setup, store_teardown),

@@ -78,6 +78,8 @@ int main(int argc, char **argv)
                                       store_sdb_tests, store_sdb_count, NULL, NULL);
     failed += _cmocka_run_group_tests(!strcmp(store_backend, "pg") ? "fleet_pg" : "fleet_sqlite",
                                       store_fleet_tests, store_fleet_count, NULL, NULL);
+    failed += _cmocka_run_group_tests(!strcmp(store_backend, "pg") ? "http_pg" : "http_sqlite",
+                                      store_http_tests, store_http_count, NULL, NULL);
     if (strcmp(store_backend, "pg"))
         failed += _cmocka_run_group_tests("sqlite_only", store_sqlite_only_tests,
                                           store_sqlite_only_count, NULL, NULL);
