@@ -99,13 +99,100 @@ static bool has_id(const struct vec *ids, int64_t id)
     return false;
 }
 
-/* Time to 50 % and 90 % of the exposed devices of @model patched against @vuln. */
-static medsec_err patch_times(struct sdb *db, int64_t model, const char *vuln, int64_t first_seen,
-                              int64_t fix_sv, int64_t *t50, int64_t *t90, struct medsec_error *err)
+/* The check-in history of one model, reduced to its transitions: the check-ins at which a device
+ * reports another release than at its previous one (its first included), in time order. Read once
+ * per model, whatever the number of vulnerabilities. */
+struct history {
+    struct vec devs;   /* the model's device ids, sorted */
+    size_t *dev;       /* index into devs */
+    int64_t *at, *rel; /* time; release (0: unknown) */
+    size_t n, cap;
+};
+
+static void history_free(struct history *h)
+{
+    medsec_free(h->devs.v);
+    medsec_free(h->dev);
+    medsec_free(h->at);
+    medsec_free(h->rel);
+    memset(h, 0, sizeof *h);
+}
+
+static medsec_err history_load(struct sdb *db, int64_t model, struct history *h,
+                               struct medsec_error *err)
+{
+    struct sdb_val m[] = {SDB_I(model)};
+    struct sdb_rows *r;
+    medsec_err rc =
+        sdb_query(db, "SELECT id FROM devices WHERE model_id = $1 ORDER BY id", m, 1, &r, err);
+    int st = 0;
+    while (!rc && (st = sdb_step(r, err)) > 0)
+        if (!vec_push(&h->devs, sdb_int(r, 0)))
+            rc = oom(err);
+    if (!rc && st < 0)
+        rc = step_err(err);
+    sdb_rows_free(r);
+    if (rc)
+        return rc;
+    int64_t *last = medsec_calloc(h->devs.n ? h->devs.n : 1, sizeof *last);
+    if (!last)
+        return oom(err);
+    for (size_t i = 0; i < h->devs.n; i++)
+        last[i] = -1;
+    rc = sdb_query(db,
+                   "SELECT c.device_id, c.received_at, c.release_id FROM checkins c JOIN devices d"
+                   " ON d.id = c.device_id WHERE d.model_id = $1 ORDER BY c.received_at, c.id",
+                   m, 1, &r, err);
+    while (!rc && (st = sdb_step(r, err)) > 0) {
+        int64_t d = sdb_int(r, 0), rel = sdb_is_null(r, 2) ? 0 : sdb_int(r, 2);
+        int64_t *hit = bsearch(&d, h->devs.v, h->devs.n, sizeof *h->devs.v, cmp_i64);
+        if (!hit)
+            continue;
+        size_t k = (size_t)(hit - h->devs.v);
+        if (last[k] == rel)
+            continue;
+        last[k] = rel;
+        size_t had = h->cap;
+        if (medsec_array_reserve(&h->dev, &h->cap, h->n + 1, sizeof *h->dev)) {
+            rc = oom(err);
+            break;
+        }
+        if (h->cap != had) { /* at and rel grow with dev, to the same capacity */
+            int64_t *na = medsec_realloc(h->at, h->cap * sizeof *na);
+            if (na)
+                h->at = na;
+            int64_t *nr = na ? medsec_realloc(h->rel, h->cap * sizeof *nr) : NULL;
+            if (nr)
+                h->rel = nr;
+            if (!na || !nr) {
+                h->cap = had; /* dev is larger; at and rel still hold @had */
+                rc = oom(err);
+                break;
+            }
+        }
+        h->dev[h->n] = k;
+        h->at[h->n] = sdb_int(r, 1);
+        h->rel[h->n] = rel;
+        h->n++;
+    }
+    if (!rc && st < 0)
+        rc = step_err(err);
+    sdb_rows_free(r);
+    medsec_free(last);
+    return rc;
+}
+
+/* Time to 50 % and 90 % of the exposed devices of @model patched against @vuln: exposed are the
+ * devices that ran an affected release; patched, one without the finding at or above the fixing
+ * release's security version @fix_sv. */
+static medsec_err patch_times(struct sdb *db, int64_t model, const struct history *h,
+                              const char *vuln, int64_t first_seen, int64_t fix_sv, int64_t *t50,
+                              int64_t *t90, struct medsec_error *err)
 {
     *t50 = *t90 = -1;
-    struct vec affected = {0}, devs = {0}, cdev = {0}, cat = {0}, patched_rel = {0};
-    size_t *idx = NULL;
+    struct vec affected = {0}, patched_rel = {0};
+    size_t *map = NULL, *idx = NULL;
+    int64_t *at = NULL;
     unsigned char *pat = NULL;
     struct sdb_rows *r = NULL;
     int st = 0;
@@ -121,7 +208,6 @@ static medsec_err patch_times(struct sdb *db, int64_t model, const char *vuln, i
         rc = step_err(err);
     sdb_rows_free(r);
     r = NULL;
-    /* patched releases: of the model, without the finding, at or above the fix's level */
     struct sdb_val q[] = {SDB_I(model), SDB_I(fix_sv)};
     if (!rc)
         rc = sdb_query(db, "SELECT id FROM releases WHERE model_id = $1 AND security_version >= $2",
@@ -132,67 +218,37 @@ static medsec_err patch_times(struct sdb *db, int64_t model, const char *vuln, i
     if (!rc && st < 0)
         rc = step_err(err);
     sdb_rows_free(r);
-    r = NULL;
-    /* the exposed devices: those that checked in on an affected release */
-    struct sdb_val m[] = {SDB_I(model)};
-    if (!rc)
-        rc = sdb_query(db,
-                       "SELECT DISTINCT c.device_id, c.release_id FROM checkins c JOIN devices d"
-                       " ON d.id = c.device_id WHERE d.model_id = $1 AND c.release_id IS NOT NULL"
-                       " ORDER BY c.device_id",
-                       m, 1, &r, err);
-    while (!rc && (st = sdb_step(r, err)) > 0) {
-        int64_t d = sdb_int(r, 0);
-        if (has_id(&affected, sdb_int(r, 1)) && (devs.n == 0 || devs.v[devs.n - 1] != d) &&
-            !vec_push(&devs, d))
+    /* the exposed devices, numbered 0..nexp-1 */
+    size_t nexp = 0, n = 0;
+    if (!rc && h->n) {
+        map = medsec_calloc(h->devs.n, sizeof *map); /* 0: not exposed, else number + 1 */
+        idx = medsec_calloc(h->n, sizeof *idx);
+        at = medsec_calloc(h->n, sizeof *at);
+        pat = medsec_calloc(h->n, 1);
+        if (!map || !idx || !at || !pat)
             rc = oom(err);
     }
-    if (!rc && st < 0)
-        rc = step_err(err);
-    sdb_rows_free(r);
-    r = NULL;
-    /* the check-ins of the exposed devices in time order */
-    if (!rc && devs.n)
-        rc = sdb_query(db,
-                       "SELECT c.device_id, c.received_at, c.release_id FROM checkins c JOIN"
-                       " devices d ON d.id = c.device_id WHERE d.model_id = $1 ORDER BY"
-                       " c.received_at, c.id",
-                       m, 1, &r, err);
-    struct vec crel = {0};
-    while (!rc && r && (st = sdb_step(r, err)) > 0) {
-        int64_t d = sdb_int(r, 0);
-        int64_t *hit = bsearch(&d, devs.v, devs.n, sizeof *devs.v, cmp_i64);
-        if (!hit)
+    for (size_t i = 0; !rc && i < h->n; i++)
+        if (!map[h->dev[i]] && has_id(&affected, h->rel[i]))
+            map[h->dev[i]] = ++nexp;
+    for (size_t i = 0; !rc && i < h->n; i++) {
+        if (!map[h->dev[i]])
             continue;
-        if (!vec_push(&cdev, hit - devs.v) || !vec_push(&cat, sdb_int(r, 1)) ||
-            !vec_push(&crel, sdb_is_null(r, 2) ? 0 : sdb_int(r, 2)))
-            rc = oom(err);
+        idx[n] = map[h->dev[i]] - 1;
+        at[n] = h->at[i];
+        pat[n] = h->rel[i] && has_id(&patched_rel, h->rel[i]);
+        n++;
     }
-    if (!rc && r && st < 0)
-        rc = step_err(err);
-    sdb_rows_free(r);
-    if (!rc && cdev.n) {
-        idx = medsec_calloc(cdev.n, sizeof *idx);
-        pat = medsec_calloc(cdev.n, 1);
-        if (!idx || !pat)
-            rc = oom(err);
-        for (size_t i = 0; !rc && i < cdev.n; i++) {
-            idx[i] = (size_t)cdev.v[i];
-            pat[i] = crel.v[i] && has_id(&patched_rel, crel.v[i]);
-        }
-        if (!rc) {
-            *t50 = srv_pms_time_to_share(idx, cat.v, pat, cdev.n, devs.n, first_seen, 500);
-            *t90 = srv_pms_time_to_share(idx, cat.v, pat, cdev.n, devs.n, first_seen, 900);
-        }
+    if (!rc && nexp) {
+        *t50 = srv_pms_time_to_share(idx, at, pat, n, nexp, first_seen, 500);
+        *t90 = srv_pms_time_to_share(idx, at, pat, n, nexp, first_seen, 900);
     }
+    medsec_free(map);
     medsec_free(idx);
+    medsec_free(at);
     medsec_free(pat);
     medsec_free(affected.v);
     medsec_free(patched_rel.v);
-    medsec_free(devs.v);
-    medsec_free(cdev.v);
-    medsec_free(cat.v);
-    medsec_free(crel.v);
     return rc;
 }
 
@@ -254,6 +310,9 @@ static medsec_err model_figures(struct sdb *db, struct srv_pms_figures *f, struc
     if (!rc && st < 0)
         rc = step_err(err);
     m->findings = n;
+    struct history hist;
+    memset(&hist, 0, sizeof hist);
+    bool hist_loaded = false;
     for (size_t i = 0; i < n && !rc; i++) {
         struct item *it = &items[i];
         if (it->triaged) {
@@ -284,12 +343,17 @@ static medsec_err model_figures(struct sdb *db, struct srv_pms_figures *f, struc
             break;
         }
         int64_t t50, t90;
-        if ((rc = patch_times(db, m->model_id, it->vuln, it->first_seen, sv, &t50, &t90, err)))
+        if (!hist_loaded && (rc = history_load(db, m->model_id, &hist, err)))
+            break;
+        hist_loaded = true;
+        if ((rc = patch_times(db, m->model_id, &hist, it->vuln, it->first_seen, sv, &t50, &t90,
+                              err)))
             break;
         if ((t50 >= 0 && !vec_push(&a.p50, t50)) || (t90 >= 0 && !vec_push(&a.p90, t90)))
             rc = oom(err);
     }
     medsec_free(items);
+    history_free(&hist);
     if (!rc) {
         srv_pms_dist(a.triage.v, a.triage.n, &m->triage);
         srv_pms_dist(a.fix.v, a.fix.n, &m->fix);
@@ -552,10 +616,9 @@ static void days_text(const struct srv_pms_dist *x, char *out, size_t cap)
                  x->max / 86400.0, x->n);
 }
 
-static medsec_err section(struct sdb *db, const struct srv_pms_figures *f, int64_t h, bool html,
+static medsec_err section(struct sdb *db, const struct srv_pms_figures *f, bool html,
                           struct medsec_buf *out, struct medsec_error *err)
 {
-    (void)h;
     struct doc d = {out, html};
     char from[11], to[11], buf[600];
     medsec_date_format(f->from, from);
@@ -816,7 +879,7 @@ static medsec_err h_section(struct srv_req *rq, struct srv_resp *rs)
     struct medsec_error err;
     medsec_err rc = srv_pms_figures(rq->db, from, to, &f, &err);
     if (!rc)
-        rc = section(rq->db, &f, wu_hospital(rq), html, &rs->body, &err);
+        rc = section(rq->db, &f, html, &rs->body, &err);
     srv_pms_figures_release(&f);
     if (rc)
         return wu_fail(rs, &err);

@@ -720,12 +720,23 @@ medsec_err srv_watch_rescan(struct sdb *db, const char *vulndb_path, const char 
         if ((rc = load_releases(db, &scans[i], err)))
             break;
         rc = scan_dir(&scans[i], vdb, dirs[i], now, flags, err);
+        if (rc && rc != MEDSEC_ENOMEM && rc != MEDSEC_EDB) {
+            /* a folder that cannot be scanned (no SBOM, a broken file) is noted, not fatal: the
+             * other models are still watched and this one's rows stay as they were */
+            size_t ul = strlen(st->unmatched);
+            snprintf(st->unmatched + ul, sizeof st->unmatched - ul, "%s%s (%s)", ul ? "," : "",
+                     base_name(dirs[i]), medsec_strerror(rc));
+            scan_free(&scans[i]);
+            st->models--;
+            rc = MEDSEC_OK;
+        }
     }
     medsec_db_close(vdb);
     if (rc)
         goto out;
-    /* then write it all in one transaction */
-    if ((rc = sdb_begin(db, err)))
+    /* then write it all in one transaction: our own, or the caller's when it has one */
+    bool own = !sdb_in_tx(db);
+    if (own && (rc = sdb_begin(db, err)))
         goto out;
     for (size_t i = 0; i < ndirs && !rc; i++) {
         if (!scans[i].model_id)
@@ -761,9 +772,9 @@ medsec_err srv_watch_rescan(struct sdb *db, const char *vulndb_path, const char 
                  st->releases, st->findings, st->new_findings, st->gone, st->notifications);
         rc = srv_audit(rq, "watch.rescan", obj, detail, err);
     }
-    if (rc)
+    if (own && rc)
         sdb_rollback(db);
-    else
+    else if (own)
         rc = sdb_commit(db, err);
 out:
     for (size_t i = 0; i < ndirs; i++)
@@ -1064,19 +1075,20 @@ static medsec_err h_advisories(struct srv_req *rq, struct srv_resp *rs)
         return wu_fail(rs, &err);
     struct sdb_val p[] = {SDB_I(h), SDB_I(only_kev), SDB_I(limit), SDB_I(offset)};
     struct sdb_rows *r;
-    if (sdb_query(
-            rq->db,
-            "SELECT f.vuln_id, MAX(f.cvss_tenths), MAX(f.kev), MIN(f.first_seen),"
-            " COUNT(*), MAX(f.epss_ppm), MIN(f.aliases), MIN(f.summary), MAX(f.severity),"
-            " (SELECT COUNT(*) FROM devices d WHERE d.status = 'active' AND d.release_id IN"
-            " (SELECT g.release_id FROM release_findings g WHERE g.vuln_id = f.vuln_id AND"
-            " g.gone_at IS NULL)" HOSP_FILTER(
-                1) "),"
-                   " SUM(CASE WHEN f.triage_state = 'in_triage' THEN 1 ELSE 0 END)"
-                   " FROM release_findings f WHERE f.gone_at IS NULL AND ($2 = 0 OR f.kev = 1)"
-                   " GROUP BY f.vuln_id ORDER BY MAX(f.kev) DESC, MAX(f.cvss_tenths) DESC,"
-                   " f.vuln_id LIMIT $3 OFFSET $4",
-            p, 4, &r, &err))
+    /* the devices of each release with an open finding, counted once (bounded by the fleet, not
+     * by the number of advisories times their releases), then summed per advisory */
+    static const char sql[] =
+        "WITH rc AS (SELECT d.release_id AS release_id, COUNT(*) AS n FROM devices d"
+        " WHERE d.status = 'active' AND d.release_id IN (SELECT g.release_id FROM"
+        " release_findings g WHERE g.gone_at IS NULL)" HOSP_FILTER(
+            1) " GROUP BY d.release_id)"
+               " SELECT f.vuln_id, MAX(f.cvss_tenths), MAX(f.kev), MIN(f.first_seen), COUNT(*),"
+               " MAX(f.epss_ppm), MIN(f.aliases), MIN(f.summary), MAX(f.severity),"
+               " COALESCE(SUM(rc.n), 0), SUM(CASE WHEN f.triage_state = 'in_triage' THEN 1 ELSE 0 END)"
+               " FROM release_findings f LEFT JOIN rc ON rc.release_id = f.release_id"
+               " WHERE f.gone_at IS NULL AND ($2 = 0 OR f.kev = 1) GROUP BY f.vuln_id"
+               " ORDER BY MAX(f.kev) DESC, MAX(f.cvss_tenths) DESC, f.vuln_id LIMIT $3 OFFSET $4";
+    if (sdb_query(rq->db, sql, p, 4, &r, &err))
         return wu_fail(rs, &err);
     struct medsec_jsonw w;
     wu_json_begin(rs, &w);
@@ -1116,21 +1128,100 @@ static medsec_err h_advisories(struct srv_req *rq, struct srv_resp *rs)
     return medsec_jsonw_finish(&w);
 }
 
-static medsec_err advisory_releases(struct srv_req *rq, struct medsec_jsonw *w, const char *vuln,
-                                    int64_t h, struct medsec_error *err)
+/* The devices exposed to one advisory, counted in one pass over the fleet's index devices_exposure
+ * (release_id, status, site_id): per release, per site and in all. */
+struct exposure {
+    struct {
+        int64_t id, n;
+    } * rel, *site;
+    size_t nrel, nsite, caprel, capsite;
+    int64_t total;
+};
+
+static void exposure_free(struct exposure *x)
 {
+    medsec_free(x->rel);
+    medsec_free(x->site);
+}
+
+static int64_t exposure_of_release(const struct exposure *x, int64_t release)
+{
+    for (size_t i = 0; i < x->nrel; i++)
+        if (x->rel[i].id == release)
+            return x->rel[i].n;
+    return 0;
+}
+
+static medsec_err exposure_count(struct sdb *db, const char *vuln, int64_t h, struct exposure *x,
+                                 struct medsec_error *err)
+{
+    memset(x, 0, sizeof *x);
     struct sdb_val p[] = {SDB_S(vuln), SDB_I(h)};
+    struct sdb_rows *r;
+    medsec_err rc =
+        sdb_query(db,
+                  "SELECT d.release_id, d.site_id, COUNT(*) FROM devices d WHERE"
+                  " d.status = 'active' AND d.release_id IN (SELECT g.release_id FROM"
+                  " release_findings g WHERE g.vuln_id = $1 AND g.gone_at IS NULL)" HOSP_FILTER(
+                      2) " GROUP BY d.release_id, d.site_id",
+                  p, 2, &r, err);
+    if (rc)
+        return rc;
+    int st;
+    while ((st = sdb_step(r, err)) > 0) {
+        int64_t rel = sdb_int(r, 0), site = sdb_int(r, 1), n = sdb_int(r, 2);
+        x->total += n;
+        if (!x->nrel || x->rel[x->nrel - 1].id != rel) {
+            if (medsec_array_reserve(&x->rel, &x->caprel, x->nrel + 1, sizeof *x->rel)) {
+                rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+                break;
+            }
+            x->rel[x->nrel].id = rel;
+            x->rel[x->nrel++].n = 0;
+        }
+        x->rel[x->nrel - 1].n += n;
+        /* sites come grouped per release: merge into the site list (sorted by id) */
+        size_t lo = 0, hi = x->nsite;
+        while (lo < hi) {
+            size_t mid = (lo + hi) / 2;
+            if (x->site[mid].id < site)
+                lo = mid + 1;
+            else
+                hi = mid;
+        }
+        if (lo < x->nsite && x->site[lo].id == site) {
+            x->site[lo].n += n;
+            continue;
+        }
+        if (medsec_array_reserve(&x->site, &x->capsite, x->nsite + 1, sizeof *x->site)) {
+            rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        memmove(&x->site[lo + 1], &x->site[lo], (x->nsite - lo) * sizeof *x->site);
+        x->site[lo].id = site;
+        x->site[lo].n = n;
+        x->nsite++;
+    }
+    sdb_rows_free(r);
+    if (!rc && st < 0)
+        rc = err->code ? err->code : MEDSEC_EDB;
+    return rc;
+}
+
+static medsec_err advisory_releases(struct srv_req *rq, struct medsec_jsonw *w, const char *vuln,
+                                    int64_t h, const struct exposure *x, struct medsec_error *err)
+{
+    struct sdb_val p[] = {SDB_S(vuln)};
     struct sdb_rows *r;
     medsec_err rc = sdb_query(
         rq->db,
         "SELECT rl.id, m.name, rl.version, f.severity, f.cvss_tenths, f.kev, f.triage_state,"
         " f.triage_at, f.first_seen, f.fixed_version, fx.id, fx.version, f.components,"
-        " (SELECT COUNT(*) FROM devices d WHERE d.release_id = rl.id AND d.status = 'active'" HOSP_FILTER(
-            2) "), rl.support_end"
-               " FROM release_findings f JOIN releases rl ON rl.id = f.release_id JOIN models m ON"
-               " m.id = rl.model_id LEFT JOIN releases fx ON fx.id = f.fixed_release_id"
-               " WHERE f.vuln_id = $1 AND f.gone_at IS NULL ORDER BY m.name, rl.security_version, rl.id",
-        p, 2, &r, err);
+        " 0, rl.support_end"
+        " FROM release_findings f JOIN releases rl ON rl.id = f.release_id JOIN models m ON"
+        " m.id = rl.model_id LEFT JOIN releases fx ON fx.id = f.fixed_release_id"
+        " WHERE f.vuln_id = $1 AND f.gone_at IS NULL ORDER BY m.name, rl.security_version, rl.id",
+        p, 1, &r, err);
     if (rc)
         return rc;
     medsec_jsonw_key(w, "releases");
@@ -1157,7 +1248,7 @@ static medsec_err advisory_releases(struct srv_req *rq, struct medsec_jsonw *w, 
         wu_json_time(w, r, 8);
         medsec_jsonw_kv_string(w, "fixed_version", sdb_text(r, 9));
         medsec_jsonw_kv_string(w, "components", sdb_text(r, 12));
-        medsec_jsonw_kv_int(w, "devices", sdb_int(r, 13));
+        medsec_jsonw_kv_int(w, "devices", exposure_of_release(x, sdb_int(r, 0)));
         medsec_jsonw_key(w, "support_end");
         wu_json_time(w, r, 14);
         medsec_jsonw_key(w, "fixing_release");
@@ -1221,54 +1312,123 @@ static medsec_err advisory_releases(struct srv_req *rq, struct medsec_jsonw *w, 
     return MEDSEC_OK;
 }
 
-static medsec_err advisory_places(struct srv_req *rq, struct medsec_jsonw *w, const char *vuln,
-                                  int64_t h, int64_t limit, struct medsec_error *err)
+struct place {
+    int64_t id, n, hospital;
+    char *name, *hname, *country;
+};
+
+static int place_cmp(const void *a, const void *b)
 {
-    /* devices per site, then per hospital; the fleet's index devices_exposure on (release_id,
-     * status, site_id) answers the inner count without reading the table */
-    static const char *const sql[2] = {
-        "SELECT s.id, s.name, ho.id, ho.name, x.n FROM (SELECT d.site_id AS site_id, COUNT(*) AS n"
-        " FROM devices d WHERE d.status = 'active' AND d.release_id IN (SELECT g.release_id FROM"
-        " release_findings g WHERE g.vuln_id = $1 AND g.gone_at IS NULL)" HOSP_FILTER(
-            2) " GROUP BY d.site_id) x JOIN sites s ON s.id = x.site_id JOIN hospitals ho ON ho.id ="
-               " s.hospital_id ORDER BY x.n DESC, s.id LIMIT $3",
-        "SELECT ho.id, ho.name, ho.country, SUM(x.n) FROM (SELECT d.site_id AS site_id, COUNT(*)"
-        " AS n FROM devices d WHERE d.status = 'active' AND d.release_id IN (SELECT g.release_id"
-        " FROM release_findings g WHERE g.vuln_id = $1 AND g.gone_at IS NULL)" HOSP_FILTER(
-            2) " GROUP BY d.site_id) x JOIN sites s ON s.id = x.site_id JOIN hospitals ho ON ho.id ="
-               " s.hospital_id GROUP BY ho.id, ho.name, ho.country ORDER BY SUM(x.n) DESC, ho.id"
-               " LIMIT $3"};
-    for (int k = 0; k < 2; k++) {
-        struct sdb_val p[] = {SDB_S(vuln), SDB_I(h), SDB_I(limit)};
-        struct sdb_rows *r;
-        medsec_err rc = sdb_query(rq->db, sql[k], p, 3, &r, err);
-        if (rc)
-            return rc;
-        medsec_jsonw_key(w, k == 0 ? "sites" : "hospitals");
-        medsec_jsonw_array_begin(w);
-        int st;
-        while ((st = sdb_step(r, err)) > 0) {
-            medsec_jsonw_object_begin(w);
-            if (k == 0) {
-                medsec_jsonw_kv_int(w, "site_id", sdb_int(r, 0));
-                medsec_jsonw_kv_string(w, "site", sdb_text(r, 1));
-                medsec_jsonw_kv_int(w, "hospital_id", sdb_int(r, 2));
-                medsec_jsonw_kv_string(w, "hospital", sdb_text(r, 3));
-                medsec_jsonw_kv_int(w, "devices", sdb_int(r, 4));
-            } else {
-                medsec_jsonw_kv_int(w, "hospital_id", sdb_int(r, 0));
-                medsec_jsonw_kv_string(w, "hospital", sdb_text(r, 1));
-                medsec_jsonw_kv_string(w, "country", sdb_text(r, 2));
-                medsec_jsonw_kv_int(w, "devices", sdb_int(r, 3));
+    const struct place *x = a, *y = b;
+    if (x->n != y->n)
+        return x->n > y->n ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+static void places_free(struct place *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        medsec_free(v[i].name);
+        medsec_free(v[i].hname);
+        medsec_free(v[i].country);
+    }
+    medsec_free(v);
+}
+
+/* Devices per site, then per hospital, largest first (@limit rows each), from the counts of the
+ * exposure pass and the names of the sites that have any. */
+static medsec_err advisory_places(struct srv_req *rq, struct medsec_jsonw *w, int64_t h,
+                                  int64_t limit, const struct exposure *x, struct medsec_error *err)
+{
+    struct place *sites = NULL, *hosp = NULL;
+    size_t ns = 0, caps = 0, nh = 0, caph = 0;
+    struct sdb_val p[] = {SDB_I(h)};
+    struct sdb_rows *r;
+    medsec_err rc = sdb_query(rq->db,
+                              "SELECT s.id, s.name, ho.id, ho.name, ho.country FROM sites s JOIN"
+                              " hospitals ho ON ho.id = s.hospital_id WHERE ($1 = 0 OR"
+                              " s.hospital_id = $1) ORDER BY s.id",
+                              p, 1, &r, err);
+    if (rc)
+        return rc;
+    int st = 0;
+    size_t k = 0; /* walks x->site, sorted by id like the rows */
+    while (!rc && x->nsite && (st = sdb_step(r, err)) > 0) {
+        int64_t id = sdb_int(r, 0);
+        while (k < x->nsite && x->site[k].id < id)
+            k++;
+        if (k == x->nsite)
+            break;
+        if (x->site[k].id != id)
+            continue;
+        if (medsec_array_reserve(&sites, &caps, ns + 1, sizeof *sites)) {
+            rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+            break;
+        }
+        struct place *pl = &sites[ns++];
+        memset(pl, 0, sizeof *pl);
+        pl->id = id;
+        pl->n = x->site[k].n;
+        pl->hospital = sdb_int(r, 2);
+        pl->name = medsec_strdup(sdb_text(r, 1) ? sdb_text(r, 1) : "");
+        pl->hname = medsec_strdup(sdb_text(r, 3) ? sdb_text(r, 3) : "");
+        pl->country = sdb_text(r, 4) ? medsec_strdup(sdb_text(r, 4)) : NULL;
+        if (!pl->name || !pl->hname)
+            rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+    }
+    sdb_rows_free(r);
+    if (!rc && st < 0)
+        rc = err->code ? err->code : MEDSEC_EDB;
+    /* the hospitals: sum their sites */
+    for (size_t i = 0; i < ns && !rc; i++) {
+        size_t j = 0;
+        while (j < nh && hosp[j].id != sites[i].hospital)
+            j++;
+        if (j == nh) {
+            if (medsec_array_reserve(&hosp, &caph, nh + 1, sizeof *hosp)) {
+                rc = medsec_error_set(err, MEDSEC_ENOMEM, NULL, 0, 0, "out of memory");
+                break;
             }
+            memset(&hosp[nh], 0, sizeof *hosp);
+            hosp[nh].id = sites[i].hospital;
+            hosp[nh].name = medsec_strdup(sites[i].hname);
+            hosp[nh].country = sites[i].country ? medsec_strdup(sites[i].country) : NULL;
+            nh++;
+        }
+        hosp[j].n += sites[i].n;
+    }
+    if (!rc) {
+        qsort(sites, ns, sizeof *sites, place_cmp);
+        qsort(hosp, nh, sizeof *hosp, place_cmp);
+        medsec_jsonw_key(w, "sites");
+        medsec_jsonw_array_begin(w);
+        for (size_t i = 0; i < ns && (int64_t)i < limit; i++) {
+            medsec_jsonw_object_begin(w);
+            medsec_jsonw_kv_int(w, "site_id", sites[i].id);
+            medsec_jsonw_kv_string(w, "site", sites[i].name);
+            medsec_jsonw_kv_int(w, "hospital_id", sites[i].hospital);
+            medsec_jsonw_kv_string(w, "hospital", sites[i].hname);
+            medsec_jsonw_kv_int(w, "devices", sites[i].n);
             medsec_jsonw_object_end(w);
         }
-        sdb_rows_free(r);
-        if (st < 0)
-            return err->code ? err->code : MEDSEC_EDB;
         medsec_jsonw_array_end(w);
+        medsec_jsonw_kv_int(w, "sites_total", (long long)ns);
+        medsec_jsonw_key(w, "hospitals");
+        medsec_jsonw_array_begin(w);
+        for (size_t i = 0; i < nh && (int64_t)i < limit; i++) {
+            medsec_jsonw_object_begin(w);
+            medsec_jsonw_kv_int(w, "hospital_id", hosp[i].id);
+            medsec_jsonw_kv_string(w, "hospital", hosp[i].name);
+            medsec_jsonw_kv_string(w, "country", hosp[i].country);
+            medsec_jsonw_kv_int(w, "devices", hosp[i].n);
+            medsec_jsonw_object_end(w);
+        }
+        medsec_jsonw_array_end(w);
+        medsec_jsonw_kv_int(w, "hospitals_total", (long long)nh);
     }
-    return MEDSEC_OK;
+    places_free(sites, ns);
+    places_free(hosp, nh);
+    return rc;
 }
 
 static medsec_err h_advisory(struct srv_req *rq, struct srv_resp *rs)
@@ -1320,16 +1480,14 @@ static medsec_err h_advisory(struct srv_req *rq, struct srv_resp *rs)
     medsec_jsonw_key(&w, "last_seen");
     wu_json_time(&w, r, 6);
     sdb_rows_free(r);
-    int64_t devices = 0;
-    struct sdb_val q[] = {SDB_S(vuln), SDB_I(h)};
-    if (sdb_query_int(rq->db,
-                      "SELECT COUNT(*) FROM devices d WHERE d.status = 'active' AND d.release_id"
-                      " IN (SELECT g.release_id FROM release_findings g WHERE g.vuln_id = $1 AND"
-                      " g.gone_at IS NULL)" HOSP_FILTER(2),
-                      q, 2, &devices, &err) ||
-        advisory_releases(rq, &w, vuln, h, &err) || advisory_places(rq, &w, vuln, h, limit, &err))
+    struct exposure x;
+    if (exposure_count(rq->db, vuln, h, &x, &err) || advisory_releases(rq, &w, vuln, h, &x, &err) ||
+        advisory_places(rq, &w, h, limit, &x, &err)) {
+        exposure_free(&x);
         return wu_fail(rs, &err);
-    medsec_jsonw_kv_int(&w, "devices", devices);
+    }
+    medsec_jsonw_kv_int(&w, "devices", x.total);
+    exposure_free(&x);
     medsec_jsonw_object_end(&w);
     return medsec_jsonw_finish(&w);
 }
@@ -1544,7 +1702,7 @@ static medsec_err h_sub_add(struct srv_req *rq, struct srv_resp *rs)
         rc = srv_error(rs, 409, "target: already subscribed (subscription %lld)", (long long)have);
         goto out;
     }
-    char obj[64], detail[1200];
+    char obj[64];
     struct medsec_buf d = MEDSEC_BUF_INIT;
     struct medsec_jsonw w;
     medsec_jsonw_init(&w, &d, 0);
@@ -1552,20 +1710,21 @@ static medsec_err h_sub_add(struct srv_req *rq, struct srv_resp *rs)
     medsec_jsonw_kv_string(&w, "kind", kind);
     medsec_jsonw_kv_string(&w, "target", target);
     medsec_jsonw_object_end(&w);
-    (void)medsec_jsonw_finish(&w);
-    snprintf(detail, sizeof detail, "%s", d.data);
-    medsec_buf_release(&d);
-    if (sdb_insert_id(rq->db,
+    medsec_err jr = medsec_jsonw_finish(&w);
+    if (jr ||
+        sdb_insert_id(rq->db,
                       "INSERT INTO watch_subscriptions(kind, target, created_at) VALUES ($1, $2,"
                       " $3)",
                       p, 3, &id, &err) ||
         (snprintf(obj, sizeof obj, "watch_subscription/%lld", (long long)id),
-         srv_audit(rq, "watch.subscribe", obj, detail, &err)) ||
+         srv_audit(rq, "watch.subscribe", obj, d.data, &err)) ||
         sdb_commit(rq->db, &err)) {
         sdb_rollback(rq->db);
-        rc = wu_fail(rs, &err);
+        medsec_buf_release(&d);
+        rc = jr ? jr : wu_fail(rs, &err);
         goto out;
     }
+    medsec_buf_release(&d);
     rs->status = 201;
     wu_json_begin(rs, &w);
     medsec_jsonw_object_begin(&w);

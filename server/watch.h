@@ -51,8 +51,9 @@ enum {
  * release_findings in one transaction. Findings no longer found get gone_at. Then the fixing
  * release of every open finding (the lowest later release of the model, scanned, without it) and
  * the notifications to queue (new KEV-listed or critical findings on releases with active
- * devices, one event per vulnerability and reason, once per subscription). @rq (may be NULL: a
- * rescan the server starts itself) is given to srv_audit. @st may be NULL.
+ * devices, one event per vulnerability and reason, once per subscription). The writes join the
+ * caller's transaction when it has one (sdb_in_tx), else run in one of their own. @rq (may be
+ * NULL: a rescan the server starts itself) is given to srv_audit. @st may be NULL.
  */
 medsec_err srv_watch_rescan(struct sdb *db, const char *vulndb_path, const char *const *dirs,
                             size_t ndirs, int64_t now, unsigned flags, struct srv_req *rq,

@@ -28,8 +28,8 @@ static void exec(struct wt *t, const char *sql, const struct sdb_val *p, size_t 
 }
 
 /* The history: CVE-2099-7000 first seen at T0 on 1.0.0 (devices 1..10), triaged 2 days later,
- * fixed by 2.0.0 released at T0 + 5 days; devices 1..5 check in on 2.0.0 at T0 + 10 days,
- * 6..9 at T0 + 20 days, 10 stays. */
+ * fixed by 2.0.0 released at T0 + 5 days; every device checks in on 1.0.0 before T0 and again a
+ * day after; devices 1..5 check in on 2.0.0 at T0 + 10 days, 6..9 at T0 + 20 days, 10 stays. */
 static void history(struct wt *t, int64_t t0)
 {
     exec(t, "DELETE FROM release_findings", NULL, 0);
@@ -45,12 +45,17 @@ static void history(struct wt *t, int64_t t0)
              "INSERT INTO checkins(device_id, received_at, counter, release_id, security_version)"
              " VALUES ($1, $2, 1, 1, 1)",
              (struct sdb_val[]){SDB_I(d), SDB_I(t0 - DAY + d)}, 2);
+        /* the same release again a day later: no change of state */
+        exec(t,
+             "INSERT INTO checkins(device_id, received_at, counter, release_id, security_version)"
+             " VALUES ($1, $2, 2, 1, 1)",
+             (struct sdb_val[]){SDB_I(d), SDB_I(t0 + DAY + d)}, 2);
         if (d == 10)
             continue;
         int64_t when = t0 + (d <= 5 ? 10 : 20) * DAY + d;
         exec(t,
              "INSERT INTO checkins(device_id, received_at, counter, release_id, security_version)"
-             " VALUES ($1, $2, 2, 3, 3)",
+             " VALUES ($1, $2, 3, 3, 3)",
              (struct sdb_val[]){SDB_I(d), SDB_I(when)}, 2);
         exec(t, "UPDATE devices SET release_id = 3 WHERE id = $1", (struct sdb_val[]){SDB_I(d)}, 1);
     }

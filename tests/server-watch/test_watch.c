@@ -9,6 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utime.h>
 
 #include <cmocka.h>
 
@@ -225,6 +228,76 @@ static void test_exposure(void **state)
     wt_close(&t);
 }
 
+/* A folder that cannot be scanned is noted; the other models are still watched. */
+static void test_broken_folder(void **state)
+{
+    (void)state;
+    struct wt t;
+    wt_open(&t);
+    wt_fleet(&t, device_dir);
+    char other[1100];
+    snprintf(other, sizeof other, "%s/../advisories", device_dir);
+    struct medsec_error err;
+    struct sdb_val p[] = {SDB_S(other)};
+    ok(sdb_exec(t.db, "INSERT INTO models(id, name, device_dir) VALUES (2, 'Broken', $1)", p, 1,
+                NULL, &err),
+       &err);
+    const char *dirs[] = {other, device_dir, "/nonexistent/folder"};
+    struct srv_watch_stats st;
+    ok(srv_watch_rescan(t.db, vulndb, dirs, 3, WT_NOW, 0, NULL, &st, &err), &err);
+    assert_int_equal(st.models, 1);
+    assert_int_equal(st.findings, 3);
+    assert_non_null(strstr(st.unmatched, "advisories ("));
+    assert_non_null(strstr(st.unmatched, "folder"));
+    wt_close(&t);
+}
+
+/* The trigger: a rescan at start, then only when the database file changed, looked at once a
+ * minute. The poll works on a copy of the database whose time stamp the test moves. */
+static void test_poll(void **state)
+{
+    (void)state;
+    struct wt t;
+    wt_open(&t);
+    wt_fleet(&t, device_dir);
+    char copy[1100];
+    snprintf(copy, sizeof copy, "%s.vulndb", t.dir[0] ? t.path : "watch-poll");
+    FILE *in = fopen(vulndb, "rb"), *out = fopen(copy, "wb");
+    assert_non_null(in);
+    assert_non_null(out);
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        assert_int_equal(fwrite(buf, 1, n, out), n);
+    fclose(in);
+    assert_int_equal(fclose(out), 0);
+    struct utimbuf tb = {1000000000, 1000000000};
+    assert_int_equal(utime(copy, &tb), 0);
+    const char *dirs[] = {device_dir};
+    struct srv_config cfg = {.vulndb_path = copy, .device_dirs = dirs, .device_dir_count = 1};
+    struct srv_watch_poller p = {0};
+    struct medsec_error err;
+    bool ran;
+    ok(srv_watch_poll(&p, t.db, &cfg, WT_NOW, &ran, &err), &err);
+    assert_true(ran); /* at start */
+    ok(srv_watch_poll(&p, t.db, &cfg, WT_NOW + 30, &ran, &err), &err);
+    assert_false(ran); /* not looked at within the minute */
+    ok(srv_watch_poll(&p, t.db, &cfg, WT_NOW + 90, &ran, &err), &err);
+    assert_false(ran); /* unchanged */
+    tb.modtime = 1000000500;
+    assert_int_equal(utime(copy, &tb), 0);
+    ok(srv_watch_poll(&p, t.db, &cfg, WT_NOW + 120, &ran, &err), &err);
+    assert_false(ran); /* changed, but the last look was 30 s ago */
+    ok(srv_watch_poll(&p, t.db, &cfg, WT_NOW + 151, &ran, &err), &err);
+    assert_true(ran);
+    assert_int_equal(q_int(&t, "SELECT COUNT(*) FROM watch_runs"), 2);
+    /* a database that is gone: nothing to do, no error */
+    unlink(copy);
+    ok(srv_watch_poll(&p, t.db, &cfg, WT_NOW + 300, &ran, &err), &err);
+    assert_false(ran);
+    wt_close(&t);
+}
+
 static void test_mail_format(void **state)
 {
     (void)state;
@@ -255,8 +328,8 @@ int main(int argc, char **argv)
     vulndb = argv[2];
     later_db = argv[3];
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_rescan),
-        cmocka_unit_test(test_exposure),
+        cmocka_unit_test(test_rescan),        cmocka_unit_test(test_exposure),
+        cmocka_unit_test(test_broken_folder), cmocka_unit_test(test_poll),
         cmocka_unit_test(test_mail_format),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,12 +12,13 @@
 
 struct wt {
     char dir[256];
-    char path[300];
+    char path[1024]; /* the SQLite file, or the PostgreSQL URL */
     struct sdb *db;
 };
 
-/* A fresh database in a temporary folder with every module's tables: the fleet's, auth's,
- * watch's and vigilance's, each by its module's migration. */
+/* A fresh database (PostgreSQL when MEDSEC_PG_URL is set, else SQLite in a temporary folder) with
+ * every module's tables: the fleet's, auth's, watch's and vigilance's, each by its module's
+ * migration. */
 void wt_open(struct wt *t);
 void wt_close(struct wt *t);
 

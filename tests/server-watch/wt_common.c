@@ -23,12 +23,22 @@ static void ok(medsec_err rc, const struct medsec_error *err)
 
 void wt_open(struct wt *t)
 {
-    const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
-    snprintf(t->dir, sizeof t->dir, "%s/medsec-watch-XXXXXX", tmp);
-    assert_non_null(mkdtemp(t->dir));
-    snprintf(t->path, sizeof t->path, "%s/server.sqlite", t->dir);
     struct medsec_error err;
-    ok(sdb_open(&t->db, t->path, &err), &err);
+    const char *pg = getenv("MEDSEC_PG_URL");
+    t->dir[0] = 0;
+    if (pg && *pg) {
+        /* PostgreSQL (under pgcluster.sh): an empty schema for each case */
+        snprintf(t->path, sizeof t->path, "%s", pg);
+        ok(sdb_open(&t->db, t->path, &err), &err);
+        ok(sdb_script(t->db, "DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public", &err),
+           &err);
+    } else {
+        const char *tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
+        snprintf(t->dir, sizeof t->dir, "%s/medsec-watch-XXXXXX", tmp);
+        assert_non_null(mkdtemp(t->dir));
+        snprintf(t->path, sizeof t->path, "%s/server.sqlite", t->dir);
+        ok(sdb_open(&t->db, t->path, &err), &err);
+    }
     ok(srv_fleet_migrate(t->db, &err), &err);
     ok(srv_auth_migrate(t->db, &err), &err);
     ok(srv_watch_migrate(t->db, &err), &err);
@@ -39,7 +49,9 @@ void wt_close(struct wt *t)
 {
     sdb_close(t->db);
     t->db = NULL;
-    char p[400];
+    if (!t->dir[0])
+        return;
+    char p[1100];
     static const char *const sfx[] = {"", "-wal", "-shm"};
     for (int i = 0; i < 3; i++) {
         snprintf(p, sizeof p, "%s%s", t->path, sfx[i]);
