@@ -2,6 +2,7 @@
  * libmicrohttpd) over an SQLite or PostgreSQL database, and its administration: `serve migrate`,
  * `serve user add`, `serve token add`. */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,7 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "auth.h"
+#include "fleet.h"
+#include "medsec/checkin.h"
+#include "watch.h"
 #include "cli.h"
 #include "commands.h"
 #include "http.h"
@@ -269,12 +275,204 @@ out_free_url:
     return ex;
 }
 
+/* ---- the demo fleet ------------------------------------------------------------------------- */
+
+/* Register each --device folder's model and releases (audited as the command line's). */
+static int register_devices(struct sdb *db, const struct cli_strings *dirs, int64_t *models,
+                            size_t *nmodels)
+{
+    struct medsec_error err = {0};
+    struct srv_req rq = srv_auth_cli_req(db);
+    *nmodels = 0;
+    for (size_t i = 0; i < dirs->n; i++) {
+        int64_t id = 0;
+        size_t nrel = 0;
+        char detail[80];
+        medsec_err rc;
+        if ((rc = sdb_begin(db, &err)) ||
+            (rc = srv_fleet_model_add(db, dirs->v[i], &id, &nrel, &err)) ||
+            (snprintf(detail, sizeof detail, "{\"releases_added\":%zu}", nrel),
+             rc = srv_audit(&rq, "model.register", "models", detail, &err)) ||
+            (rc = sdb_commit(db, &err))) {
+            sdb_rollback(db);
+            fprintf(stderr, "medsec serve: --device %s: %s\n", cli_esc(dirs->v[i]),
+                    err.msg[0] ? err.msg : medsec_strerror(rc));
+            return cli_exit_for(rc);
+        }
+        if (*nmodels < 64)
+            models[(*nmodels)++] = id;
+        printf("medsec serve: device model %s: %zu new releases\n", cli_esc(dirs->v[i]), nrel);
+    }
+    return EXIT_OK_;
+}
+
+struct demo_release {
+    int64_t id, model_id, secver;
+    char version[33];
+};
+
+/* A demonstration fleet of @n devices on the releases of @models, when there are no devices yet:
+ * hospitals with three sites each, devices spread over the models and their releases (keys
+ * derived from a fixed seed, srv_fleet_gen_device), and a signed check-in from each of the first
+ * 500, taken through the same path as a real device's. */
+static int demo_fleet(struct sdb *db, size_t n, const int64_t *models, size_t nmodels)
+{
+    static const char *const site_names[] = {"ICU", "Oncology", "Surgery"};
+    static const char *const countries[] = {"DE", "FR", "NL", "IT", "ES", "AT"};
+    struct medsec_error err = {0};
+    int64_t have = 0;
+    medsec_err rc = sdb_query_int(db, "SELECT COUNT(*) FROM devices", NULL, 0, &have, &err);
+    if (rc == MEDSEC_OK && have > 0) {
+        printf("medsec serve: the database has %lld devices: no demo fleet added\n",
+               (long long)have);
+        return EXIT_OK_;
+    }
+    struct demo_release rel[256];
+    size_t nrel = 0;
+    for (size_t m = 0; !rc && m < nmodels; m++) {
+        struct sdb_rows *r;
+        if ((rc = sdb_query(db,
+                            "SELECT id, model_id, security_version, version FROM releases"
+                            " WHERE model_id = $1 ORDER BY released_at, id",
+                            &SDB_I(models[m]), 1, &r, &err)))
+            break;
+        while (nrel < 256 && sdb_step(r, &err) == 1) {
+            rel[nrel].id = sdb_int(r, 0);
+            rel[nrel].model_id = sdb_int(r, 1);
+            rel[nrel].secver = sdb_int(r, 2);
+            snprintf(rel[nrel].version, sizeof rel[nrel].version, "%s",
+                     sdb_text(r, 3) ? sdb_text(r, 3) : "");
+            nrel++;
+        }
+        sdb_rows_free(r);
+    }
+    if (!rc && nrel == 0) {
+        fprintf(stderr, "medsec serve: --demo-fleet: the --device models have no releases\n");
+        return EXIT_USAGE;
+    }
+    size_t nhosp = n / 200 + 1 > 40 ? 40 : n / 200 + 1;
+    int64_t sites[40 * 3];
+    size_t nsites = 0;
+    int64_t now = (int64_t)time(NULL);
+    if (!rc)
+        rc = sdb_begin(db, &err);
+    for (size_t h = 0; !rc && h < nhosp; h++) {
+        char name[64];
+        int64_t hid;
+        snprintf(name, sizeof name, "Demo Hospital %02zu", h + 1);
+        rc = srv_fleet_hospital_add(db, name, countries[h % 6], &hid, &err);
+        for (size_t s = 0; !rc && s < 3; s++)
+            rc = srv_fleet_site_add(db, hid, site_names[s], &sites[nsites++], &err);
+    }
+    for (size_t i = 0; !rc && i < n; i++) {
+        unsigned char uuid[16], pk[32], sk[64];
+        char serial[32], uhex[33], pkhex[65];
+        srv_fleet_gen_device(1, i, uuid, pk, sk);
+        srv_fleet_hex(uuid, 16, uhex);
+        srv_fleet_hex(pk, 32, pkhex);
+        /* models in turn; within a model, older releases on fewer devices as time went on */
+        const int64_t model = models[i % nmodels];
+        size_t first = 0, count = 0;
+        for (size_t k = 0; k < nrel; k++)
+            if (rel[k].model_id == model) {
+                if (!count)
+                    first = k;
+                count++;
+            }
+        if (!count)
+            continue;
+        const struct demo_release *r = &rel[first + (i * 7 + i / 3) % count];
+        snprintf(serial, sizeof serial, "DEMO-%06zu", i + 1);
+        struct srv_device_new d = {.model_id = model,
+                                   .serial = serial,
+                                   .uuid = uhex,
+                                   .pubkey = pkhex,
+                                   .site_id = sites[(i * 13) % nsites],
+                                   .release_id = r->id};
+        int64_t id;
+        rc = srv_fleet_device_add(db, &d, now - 86400 * 30, &id, &err);
+        sodium_memzero(sk, sizeof sk);
+    }
+    if (!rc)
+        rc = sdb_commit(db, &err);
+    else
+        sdb_rollback(db);
+    for (size_t i = 0; !rc && i < n && i < 500; i++) {
+        unsigned char uuid[16], pk[32], sk[64], msg[1024];
+        size_t len;
+        srv_fleet_gen_device(1, i, uuid, pk, sk);
+        struct sdb_rows *r;
+        char uhex[33];
+        srv_fleet_hex(uuid, 16, uhex);
+        if ((rc = sdb_query(db,
+                            "SELECT r.version, d.security_version FROM devices d"
+                            " JOIN releases r ON r.id = d.release_id WHERE d.uuid = $1",
+                            &SDB_S(uhex), 1, &r, &err)))
+            break;
+        struct medsec_checkin ck = {.counter = 1, .time = (uint64_t)now, .slot = 0};
+        memcpy(ck.device_id, uuid, 16);
+        if (sdb_step(r, &err) == 1) {
+            snprintf(ck.version, sizeof ck.version, "%s", sdb_text(r, 0));
+            ck.security_version = (uint64_t)sdb_int(r, 1);
+        }
+        sdb_rows_free(r);
+        struct srv_checkin_result res;
+        if ((rc = medsec_checkin_make(&ck, sk, msg, sizeof msg, &len, &err)) == MEDSEC_OK)
+            rc = srv_fleet_checkin(db, msg, len, now - (int64_t)(i * 37 % 3600), NULL, &res, &err);
+        sodium_memzero(sk, sizeof sk);
+    }
+    if (rc) {
+        fprintf(stderr, "medsec serve: --demo-fleet: %s\n",
+                err.msg[0] ? err.msg : medsec_strerror(rc));
+        return cli_exit_for(rc);
+    }
+    printf("medsec serve: demo fleet: %zu devices at %zu sites of %zu hospitals\n", n, nsites,
+           nhosp);
+    return EXIT_OK_;
+}
+
+/* ---- medsec serve routes -------------------------------------------------------------------- */
+
+static int serve_routes(int argc, char **argv)
+{
+    const struct cli_option opts[] = {CLI_OPT_END};
+    const struct cli_spec spec = {
+        .cmd = "serve routes",
+        .usage = "medsec serve routes",
+        .about = "List every route the server answers: method, path pattern ({} is one path\n"
+                 "segment) and the roles that may call it (public: no login; devices sign).\n",
+        .opts = opts,
+        .more = "Exit codes: 0 listed, 2 bad usage.\n",
+        .max_args = 0,
+        .extra = "no operands",
+    };
+    char **args;
+    int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
+    if (ex != EXIT_OK_)
+        return ex == CLI_HELP_SHOWN ? EXIT_OK_ : ex;
+    for (size_t t = 0; srv_route_tables[t]; t++)
+        for (const struct srv_route *r = srv_route_tables[t]; r->method; r++) {
+            printf("%-6s %-40s ", r->method, r->pattern);
+            if (r->roles == SRV_ROLE_PUBLIC)
+                printf("public");
+            for (unsigned bit = 1, first = 1; bit <= SRV_ROLE_HOSPITAL; bit <<= 1)
+                if (r->roles & bit) {
+                    printf("%s%s", first ? "" : ",", srv_role_name(bit));
+                    first = 0;
+                }
+            putchar('\n');
+        }
+    return EXIT_OK_;
+}
+
 /* ---- medsec serve ---------------------------------------------------------------------------- */
 
 int cmd_serve(int argc, char **argv)
 {
     if (argc > 1 && strcmp(argv[1], "migrate") == 0)
         return serve_migrate(argc - 1, argv + 1);
+    if (argc > 1 && strcmp(argv[1], "routes") == 0)
+        return serve_routes(argc - 1, argv + 1);
     if (argc > 1 && (strcmp(argv[1], "user") == 0 || strcmp(argv[1], "token") == 0)) {
         int token = argv[1][0] == 't';
         if (argc < 3 || strcmp(argv[2], "add") != 0)
@@ -327,7 +525,7 @@ int cmd_serve(int argc, char **argv)
         .more = "Exit codes: 0 stopped by a signal, 2 bad usage, a bad certificate or an address\n"
                 "that cannot be served, 3 error. See docs/serve.md.\n",
         .max_args = 0,
-        .extra = "no operands (subcommands: migrate, user add, token add)",
+        .extra = "no operands (subcommands: migrate, routes, user add, token add)",
     };
     char **args;
     int nargs, ex = cli_parse(&spec, argc, argv, &args, &nargs);
@@ -342,7 +540,8 @@ int cmd_serve(int argc, char **argv)
     struct medsec_error err = {0};
     unsigned nthreads = 0;
     if (nargs) {
-        ex = cli_usage_error("serve", "no operands (subcommands: migrate, user add, token add)");
+        ex = cli_usage_error("serve",
+                             "no operands (subcommands: migrate, routes, user add, token add)");
         goto out;
     }
     if (threads) {
@@ -362,9 +561,20 @@ int cmd_serve(int argc, char **argv)
         ex = cli_usage_error("serve", "give --smtp and --smtp-from together");
         goto out;
     }
+    size_t ndemo = 0;
     if (demo) {
-        ex = cli_usage_error("serve", "--demo-fleet needs the fleet module, not in this build");
-        goto out;
+        char *end;
+        long long v = strtoll(demo, &end, 10);
+        if (!*demo || *end || v < 1 || v > 1000000) {
+            ex = cli_usage_error("serve", "--demo-fleet: a number from 1 to 1000000, not '%s'",
+                                 demo);
+            goto out;
+        }
+        if (!devices.n) {
+            ex = cli_usage_error("serve", "--demo-fleet needs at least one --device folder");
+            goto out;
+        }
+        ndemo = (size_t)v;
     }
     struct sockaddr_storage sa;
     int loopback;
@@ -391,6 +601,11 @@ int cmd_serve(int argc, char **argv)
         goto out;
     }
     if ((ex = open_migrated("serve", url, &sdb)) != EXIT_OK_)
+        goto out;
+    int64_t models[64];
+    size_t nmodels = 0;
+    if ((ex = register_devices(sdb, &devices, models, &nmodels)) != EXIT_OK_ ||
+        (ndemo && (ex = demo_fleet(sdb, ndemo, models, nmodels)) != EXIT_OK_))
         goto out;
     struct srv_config cfg = {
         .db_url = url,
@@ -428,9 +643,33 @@ int cmd_serve(int argc, char **argv)
     printf("medsec serve: listening on %s://%s:%u/ (database %s)\n", cert ? "https" : "http", host,
            srv_http_port(http), cli_esc(url));
     fflush(stdout);
+    /* the vulnerability watch: a rescan now, then whenever the database file changes */
+    struct srv_watch_poller poller = {0};
+    int64_t delivered_at = 0;
+    char last_error[512] = "";
     while (!stop_requested) {
-        struct timespec ts = {0, 200 * 1000 * 1000};
-        nanosleep(&ts, NULL);
+        int64_t now = (int64_t)time(NULL);
+        bool ran = false;
+        struct medsec_error werr = {0};
+        medsec_err wrc = srv_watch_poll(&poller, sdb, &cfg, now, &ran, &werr);
+        if (wrc == MEDSEC_OK && now - delivered_at >= 60) {
+            size_t sent = 0, failed = 0;
+            wrc = srv_watch_deliver(sdb, &cfg, now, &sent, &failed, &werr);
+            delivered_at = now;
+        }
+        if (wrc != MEDSEC_OK && strcmp(werr.msg, last_error) != 0) {
+            fprintf(stderr, "medsec serve: watch: %s\n",
+                    werr.msg[0] ? werr.msg : medsec_strerror(wrc));
+            snprintf(last_error, sizeof last_error, "%s", werr.msg);
+        } else if (ran) {
+            printf("medsec serve: watch: rescanned the releases against %s\n", cli_esc(vulndb));
+            fflush(stdout);
+            last_error[0] = 0;
+        }
+        for (int i = 0; i < 5 && !stop_requested; i++) {
+            struct timespec ts = {0, 200 * 1000 * 1000};
+            nanosleep(&ts, NULL);
+        }
     }
     srv_http_stop(http);
     printf("medsec serve: stopped\n");

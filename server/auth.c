@@ -848,14 +848,23 @@ static medsec_err h_audit(struct srv_req *rq, struct srv_resp *rs)
     const char *action = rq->param ? rq->param(rq, "action") : NULL;
     struct medsec_error e = {0};
     struct sdb_rows *r;
-    struct sdb_val p[] = {SDB_S(action), SDB_I(limit), SDB_I(offset)};
-    medsec_err rc = sdb_query_int(
-        rq->db, "SELECT COUNT(*) FROM audit WHERE ($1 IS NULL OR action = $1)", p, 1, &total, &e);
+    /* two statements rather than "$1 IS NULL OR ...": PostgreSQL cannot type a lone NULL $1 */
+    struct sdb_val all[] = {SDB_I(limit), SDB_I(offset)};
+    struct sdb_val one[] = {SDB_S(action), SDB_I(limit), SDB_I(offset)};
+    medsec_err rc = action
+                        ? sdb_query_int(rq->db, "SELECT COUNT(*) FROM audit WHERE action = $1", one,
+                                        1, &total, &e)
+                        : sdb_query_int(rq->db, "SELECT COUNT(*) FROM audit", NULL, 0, &total, &e);
     if (!rc)
-        rc = sdb_query(rq->db,
-                       "SELECT id, at, user_id, user_name, action, object, detail FROM audit"
-                       " WHERE ($1 IS NULL OR action = $1) ORDER BY id DESC LIMIT $2 OFFSET $3",
-                       p, 3, &r, &e);
+        rc = action
+                 ? sdb_query(rq->db,
+                             "SELECT id, at, user_id, user_name, action, object, detail FROM audit"
+                             " WHERE action = $1 ORDER BY id DESC LIMIT $2 OFFSET $3",
+                             one, 3, &r, &e)
+                 : sdb_query(rq->db,
+                             "SELECT id, at, user_id, user_name, action, object, detail FROM audit"
+                             " ORDER BY id DESC LIMIT $1 OFFSET $2",
+                             all, 2, &r, &e);
     if (rc)
         return fail(rs, &e, rc);
     struct medsec_jsonw w;

@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "auth.h"
+#include "fleet.h"
 #include "medsec/json.h"
 #include "srv.h"
 
@@ -72,10 +73,12 @@ static void page_begin(struct srv_req *rq, struct srv_resp *rs, const char *titl
                        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
                        "<title>");
     esc(b, title);
-    medsec_buf_adds(b, " \xe2\x80\x94 medsec serve</title>\n"
-                       "<link rel=\"stylesheet\" href=\"/static/console.css\">\n</head>\n<body>\n"
-                       "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n"
-                       "<p class=\"brand\">medsec serve</p>\n");
+    medsec_buf_adds(
+        b,
+        " \xe2\x80\x94 medsec serve</title>\n"
+        "<link rel=\"icon\" href=\"data:,\">\n<link rel=\"stylesheet\" href=\"/static/console.css\">\n</head>\n<body>\n"
+        "<a class=\"skip\" href=\"#main\">Skip to content</a>\n<header>\n"
+        "<p class=\"brand\">medsec serve</p>\n");
     const struct srv_user *u = rq->user;
     if (u && u->id) {
         medsec_buf_adds(b, "<nav aria-label=\"Main\"><ul>\n<li><a href=\"/\">Fleet</a></li>\n"
@@ -137,7 +140,7 @@ static int table_exists(struct sdb *db, const char *name)
 
 /* A table from a query: column i shows result column cols[i].col, as text, a time, or a link to
  * prefix + the value of column link. */
-enum cell { TEXT, TIME, LINK, YESNO };
+enum cell { TEXT, TIME, LINK, YESNO, TENTHS };
 struct col {
     const char *head;
     int col;
@@ -179,6 +182,9 @@ static medsec_err table(struct srv_req *rq, struct srv_resp *rs, const char *cap
                 char t[24];
                 fmt_time(t, sdb_is_null(r, (size_t)c->col) ? 0 : sdb_int(r, (size_t)c->col));
                 esc(b, t);
+            } else if (c->kind == TENTHS && !sdb_is_null(r, (size_t)c->col)) {
+                int64_t t = sdb_int(r, (size_t)c->col);
+                medsec_buf_addf(b, "%lld.%lld", (long long)(t / 10), (long long)(t % 10));
             } else if (c->kind == YESNO) {
                 medsec_buf_adds(b, sdb_int(r, (size_t)c->col) ? "yes" : "no");
             } else if (c->kind == LINK && !sdb_is_null(r, (size_t)c->link)) {
@@ -267,14 +273,14 @@ static medsec_err h_login_page(struct srv_req *rq, struct srv_resp *rs)
                                ? "<p role=\"alert\">Too many failed logins: this account waits"
                                  " 15 minutes.</p>\n"
                                : "<p role=\"alert\">Wrong name or password.</p>\n");
-    medsec_buf_adds(b, "<form class=\"box\" method=\"post\" action=\"/login\">\n"
-                       "<div><label for=\"name\">Name</label>"
-                       "<input id=\"name\" name=\"name\" autocomplete=\"username\" required"
-                       " autofocus></div>\n"
-                       "<div><label for=\"password\">Password</label>"
-                       "<input id=\"password\" name=\"password\" type=\"password\""
-                       " autocomplete=\"current-password\" required></div>\n"
-                       "<input type=\"hidden\" name=\"next\" value=\"");
+    medsec_buf_adds(b,
+                    "<form class=\"box\" method=\"post\" action=\"/login\">\n"
+                    "<div><label for=\"name\">Name</label>"
+                    "<input id=\"name\" name=\"name\" autocomplete=\"username\" required></div>\n"
+                    "<div><label for=\"password\">Password</label>"
+                    "<input id=\"password\" name=\"password\" type=\"password\""
+                    " autocomplete=\"current-password\" required></div>\n"
+                    "<input type=\"hidden\" name=\"next\" value=\"");
     esc(b, next && next[0] == '/' ? next : "/");
     medsec_buf_adds(b, "\">\n<div><button type=\"submit\">Log in</button></div>\n</form>\n");
     return page_end(rs);
@@ -440,17 +446,66 @@ static medsec_err h_device(struct srv_req *rq, struct srv_resp *rs)
         static const struct col findings[] = {
             {"Vulnerability", 0, LINK, "/advisories/", 0},
             {"Severity", 1, TEXT, NULL, 0},
-            {"CVSS", 2, TEXT, NULL, 0},
+            {"CVSS", 2, TENTHS, NULL, 0},
             {"KEV", 3, YESNO, NULL, 0},
             {"Triage", 4, TEXT, NULL, 0},
         };
         if (table(rq, rs, "Known vulnerabilities of the installed release",
-                  "SELECT vuln_id, severity, cvss, kev, triage_state FROM release_findings"
-                  " WHERE release_id = $1 ORDER BY kev DESC, vuln_id",
+                  "SELECT vuln_id, severity, cvss_tenths, kev, triage_state FROM release_findings"
+                  " WHERE release_id = $1 AND gone_at IS NULL ORDER BY kev DESC, vuln_id",
                   &SDB_I(release), 1, findings, 5, "No known vulnerability.", NULL))
             return MEDSEC_OK;
     }
     return page_end(rs);
+}
+
+static void hidden_csrf(struct srv_req *rq, struct medsec_buf *b)
+{
+    medsec_buf_adds(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+    esc(b, rq->user->csrf);
+    medsec_buf_adds(b, "\">");
+}
+
+/* For each fixing release of @vuln: a form that creates a draft roll-out of it. */
+static int fix_forms(struct srv_req *rq, struct srv_resp *rs, const char *vuln)
+{
+    struct medsec_buf *b = &rs->body;
+    struct medsec_error e = {0};
+    struct sdb_rows *r;
+    if (sdb_query(rq->db,
+                  "SELECT DISTINCT fr.id, m.name, fr.version FROM release_findings f"
+                  " JOIN releases fr ON fr.id = f.fixed_release_id JOIN models m ON m.id ="
+                  " fr.model_id WHERE f.vuln_id = $1 AND f.gone_at IS NULL ORDER BY fr.id",
+                  &SDB_S(vuln), 1, &r, &e)) {
+        db_error(rq, rs, &e);
+        return -1;
+    }
+    while (sdb_step(r, &e) == 1) {
+        long long id = (long long)sdb_int(r, 0);
+        medsec_buf_addf(b,
+                        "<form class=\"box\" method=\"post\" action=\"/rollouts\""
+                        " aria-labelledby=\"fix-%lld\"><h2 id=\"fix-%lld\">Roll out ",
+                        id, id);
+        esc(b, sdb_text(r, 1));
+        medsec_buf_adds(b, " ");
+        esc(b, sdb_text(r, 2));
+        medsec_buf_adds(b, "</h2>");
+        hidden_csrf(rq, b);
+        medsec_buf_addf(b,
+                        "<input type=\"hidden\" name=\"release_id\" value=\"%lld\">"
+                        "<input type=\"hidden\" name=\"name\" value=\"fix ",
+                        id);
+        esc(b, vuln);
+        medsec_buf_addf(b,
+                        "\"><div><label for=\"fix-pct-%lld\">Share of the fleet (percent)"
+                        "</label><input id=\"fix-pct-%lld\" name=\"percent\" type=\"number\""
+                        " min=\"0\" max=\"100\" value=\"10\" required></div>"
+                        "<div><button type=\"submit\">Create a draft roll-out</button></div>"
+                        "</form>\n",
+                        id, id);
+    }
+    sdb_rows_free(r);
+    return 0;
 }
 
 /* ---- advisories ------------------------------------------------------------------------------ */
@@ -469,17 +524,18 @@ static medsec_err h_advisories(struct srv_req *rq, struct srv_resp *rs)
     if (!table_exists(rq->db, "release_findings"))
         return no_watch(rq, rs);
     static const struct col cols[] = {
-        {"Vulnerability", 0, LINK, "/advisories/", 0}, {"Highest CVSS", 1, TEXT, NULL, 0},
+        {"Vulnerability", 0, LINK, "/advisories/", 0}, {"Highest CVSS", 1, TENTHS, NULL, 0},
         {"Known exploited (KEV)", 2, YESNO, NULL, 0},  {"Affected releases", 3, TEXT, NULL, 0},
         {"Exposed devices", 4, TEXT, NULL, 0},
     };
     if (table(rq, rs, "Vulnerabilities of the releases in the field, known exploited first",
-              "SELECT f.vuln_id, MAX(f.cvss), MAX(f.kev), COUNT(DISTINCT f.release_id),"
+              "SELECT f.vuln_id, MAX(f.cvss_tenths), MAX(f.kev), COUNT(DISTINCT f.release_id),"
               " (SELECT COUNT(*) FROM devices d JOIN sites s ON s.id = d.site_id"
               "  WHERE d.status = 'active' AND ($1 = 0 OR s.hospital_id = $1) AND d.release_id IN"
-              "  (SELECT f2.release_id FROM release_findings f2 WHERE f2.vuln_id = f.vuln_id))"
-              " FROM release_findings f GROUP BY f.vuln_id"
-              " ORDER BY MAX(f.kev) DESC, MAX(f.cvss) DESC, f.vuln_id LIMIT 500",
+              "  (SELECT f2.release_id FROM release_findings f2 WHERE f2.vuln_id = f.vuln_id"
+              "   AND f2.gone_at IS NULL))"
+              " FROM release_findings f WHERE f.gone_at IS NULL GROUP BY f.vuln_id"
+              " ORDER BY MAX(f.kev) DESC, MAX(f.cvss_tenths) DESC, f.vuln_id LIMIT 500",
               &SDB_I(hospital_filter(rq)), 1, cols, 5, "No known vulnerability.", NULL))
         return MEDSEC_OK;
     return page_end(rs);
@@ -492,8 +548,9 @@ static medsec_err h_advisory(struct srv_req *rq, struct srv_resp *rs)
         return page_error(rq, rs, 404, "No such advisory.");
     struct medsec_error e = {0};
     int64_t n = 0;
-    if (sdb_query_int(rq->db, "SELECT COUNT(*) FROM release_findings WHERE vuln_id = $1",
-                      &SDB_S(vuln), 1, &n, &e))
+    if (sdb_query_int(
+            rq->db, "SELECT COUNT(*) FROM release_findings WHERE vuln_id = $1 AND gone_at IS NULL",
+            &SDB_S(vuln), 1, &n, &e))
         return db_error(rq, rs, &e);
     if (n == 0)
         return page_error(rq, rs, 404, "No release in the field has this vulnerability.");
@@ -503,20 +560,21 @@ static medsec_err h_advisory(struct srv_req *rq, struct srv_resp *rs)
     struct sdb_val p[] = {SDB_S(vuln), SDB_I(hospital_filter(rq))};
     static const struct col rel[] = {
         {"Model", 0, TEXT, NULL, 0},          {"Release", 1, TEXT, NULL, 0},
-        {"Severity", 2, TEXT, NULL, 0},       {"CVSS", 3, TEXT, NULL, 0},
+        {"Severity", 2, TEXT, NULL, 0},       {"CVSS", 3, TENTHS, NULL, 0},
         {"KEV", 4, YESNO, NULL, 0},           {"Triage", 5, TEXT, NULL, 0},
         {"Fixing release", 6, TEXT, NULL, 0}, {"Exposed devices", 7, TEXT, NULL, 0},
     };
-    if (table(rq, rs, "Affected releases",
-              "SELECT m.name, r.version, f.severity, f.cvss, f.kev, f.triage_state, fr.version,"
-              " (SELECT COUNT(*) FROM devices d JOIN sites s ON s.id = d.site_id"
-              "  WHERE d.release_id = f.release_id AND d.status = 'active'"
-              "  AND ($2 = 0 OR s.hospital_id = $2))"
-              " FROM release_findings f JOIN releases r ON r.id = f.release_id"
-              " JOIN models m ON m.id = r.model_id"
-              " LEFT JOIN releases fr ON fr.id = f.fixed_release_id"
-              " WHERE f.vuln_id = $1 ORDER BY m.name, r.version",
-              p, 2, rel, 8, "No affected release.", NULL))
+    if (table(
+            rq, rs, "Affected releases",
+            "SELECT m.name, r.version, f.severity, f.cvss_tenths, f.kev, f.triage_state, fr.version,"
+            " (SELECT COUNT(*) FROM devices d JOIN sites s ON s.id = d.site_id"
+            "  WHERE d.release_id = f.release_id AND d.status = 'active'"
+            "  AND ($2 = 0 OR s.hospital_id = $2))"
+            " FROM release_findings f JOIN releases r ON r.id = f.release_id"
+            " JOIN models m ON m.id = r.model_id"
+            " LEFT JOIN releases fr ON fr.id = f.fixed_release_id"
+            " WHERE f.vuln_id = $1 AND f.gone_at IS NULL ORDER BY m.name, r.version",
+            p, 2, rel, 8, "No affected release.", NULL))
         return MEDSEC_OK;
     static const struct col sites[] = {
         {"Hospital", 0, TEXT, NULL, 0},
@@ -527,7 +585,7 @@ static medsec_err h_advisory(struct srv_req *rq, struct srv_resp *rs)
               "SELECT h.name, s.name, COUNT(*) FROM devices d JOIN sites s ON s.id = d.site_id"
               " JOIN hospitals h ON h.id = s.hospital_id WHERE d.status = 'active'"
               " AND ($2 = 0 OR s.hospital_id = $2) AND d.release_id IN"
-              " (SELECT release_id FROM release_findings WHERE vuln_id = $1)"
+              " (SELECT release_id FROM release_findings WHERE vuln_id = $1 AND gone_at IS NULL)"
               " GROUP BY h.name, s.name ORDER BY COUNT(*) DESC, h.name, s.name LIMIT 500",
               p, 2, sites, 3, "No device in the field runs an affected release.", NULL))
         return MEDSEC_OK;
@@ -553,17 +611,12 @@ static medsec_err h_advisory(struct srv_req *rq, struct srv_resp *rs)
                   p, 1, ro, 6, "No roll-out of a fixing release yet.", NULL))
             return MEDSEC_OK;
     }
+    if (can_change(rq) && fix_forms(rq, rs, vuln))
+        return MEDSEC_OK;
     return page_end(rs);
 }
 
 /* ---- roll-outs ------------------------------------------------------------------------------- */
-
-static void hidden_csrf(struct srv_req *rq, struct medsec_buf *b)
-{
-    medsec_buf_adds(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
-    esc(b, rq->user->csrf);
-    medsec_buf_adds(b, "\">");
-}
 
 static medsec_err h_rollouts(struct srv_req *rq, struct srv_resp *rs)
 {
@@ -623,10 +676,11 @@ static medsec_err h_rollouts(struct srv_req *rq, struct srv_resp *rs)
         if (can_change(rq)) {
             static const struct {
                 const char *action, *label, *from;
-            } acts[] = {{"start", "Start", "draft paused"},
+            } acts[] = {{"start", "Start", "draft"},
+                        {"resume", "Resume", "paused"},
                         {"pause", "Pause", "running"},
                         {"halt", "Halt", "draft running paused"}};
-            for (size_t i = 0; i < 3; i++) {
+            for (size_t i = 0; i < 4; i++) {
                 if (!state || !strstr(acts[i].from, state))
                     continue;
                 medsec_buf_addf(
@@ -737,16 +791,13 @@ static medsec_err h_rollout_create(struct srv_req *rq, struct srv_resp *rs)
                                         &SDB_I(hospital), 1, &found, &e)))
         return rc == MEDSEC_ENOTFOUND ? page_error(rq, rs, 400, "hospital_id: no such hospital")
                                       : db_error(rq, rs, &e);
-    struct sdb_val p[] = {SDB_I(release), SDB_S(name),
-                          SDB_I(percent), hospital ? SDB_I(hospital) : SDB_NUL,
-                          SDB_I(maxfail), SDB_I(rq->now)};
+    struct srv_rollout_new ro = {.release_id = release,
+                                 .name = name,
+                                 .percent = (int)percent,
+                                 .hospital_id = hospital,
+                                 .max_failure_permille = (int)maxfail};
     char object[64], detail[128];
-    if ((rc = sdb_begin(rq->db, &e)) ||
-        (rc = sdb_insert_id(rq->db,
-                            "INSERT INTO rollouts (release_id, name, state, percent, hospital_id,"
-                            " max_failure_permille, created_at) VALUES ($1, $2, 'draft', $3, $4,"
-                            " $5, $6)",
-                            p, 6, &id, &e)))
+    if ((rc = sdb_begin(rq->db, &e)) || (rc = srv_fleet_rollout_add(rq->db, &ro, rq->now, &id, &e)))
         goto out_rollback;
     snprintf(object, sizeof object, "rollout/%lld", (long long)id);
     snprintf(detail, sizeof detail, "{\"release_id\":%lld,\"percent\":%lld,\"hospital_id\":%lld}",
@@ -761,8 +812,7 @@ out_rollback:
     return db_error(rq, rs, &e);
 }
 
-static medsec_err rollout_move(struct srv_req *rq, struct srv_resp *rs, const char *action,
-                               const char *to, const char *sql)
+static medsec_err rollout_move(struct srv_req *rq, struct srv_resp *rs, const char *action)
 {
     char *end;
     long long id = strtoll(rq->args[0], &end, 10);
@@ -773,62 +823,60 @@ static medsec_err rollout_move(struct srv_req *rq, struct srv_resp *rs, const ch
         return page_error(rq, rs, 400, "reason: at most 200 characters");
     if (strcmp(action, "halt") == 0 && (!reason || !*reason))
         reason = "halted by hand";
+    if (strcmp(action, "halt") != 0)
+        reason = NULL;
     struct medsec_error e = {0};
-    int64_t changes = 0;
     medsec_err rc;
-    /* $1 the roll-out; start: $2 the time; halt: $2 the reason */
-    struct sdb_val p[] = {SDB_I(id), strcmp(action, "halt") == 0 ? SDB_S(reason) : SDB_I(rq->now)};
-    size_t np = strcmp(action, "pause") == 0 ? 1 : 2;
-    if ((rc = sdb_begin(rq->db, &e)) || (rc = sdb_exec(rq->db, sql, p, np, &changes, &e)))
-        goto out_rollback;
-    if (changes == 0) {
+    if ((rc = sdb_begin(rq->db, &e)) ||
+        (rc = srv_fleet_rollout_action(rq->db, id, action, reason, rq->now, &e))) {
         sdb_rollback(rq->db);
-        int64_t found;
-        if (sdb_query_int(rq->db, "SELECT id FROM rollouts WHERE id = $1", &SDB_I(id), 1, &found,
-                          &e) != MEDSEC_OK)
+        if (rc == MEDSEC_ENOTFOUND)
             return page_error(rq, rs, 404, "No such roll-out.");
-        return page_error(rq, rs, 409, "The roll-out is not in a state that allows this.");
+        if (rc == MEDSEC_EINVAL)
+            return page_error(rq, rs, 409, "The roll-out is not in a state that allows this.");
+        return db_error(rq, rs, &e);
     }
-    char object[64], detail[300];
+    char object[64], act[32];
     snprintf(object, sizeof object, "rollout/%lld", id);
     struct medsec_buf d = MEDSEC_BUF_INIT;
-    medsec_buf_addf(&d, "{\"state\":\"%s\",\"reason\":", to);
-    /* the reason is user text: JSON-escape it */
-    medsec_json_escape(&d, reason ? reason : "", reason ? strlen(reason) : 0);
-    medsec_buf_adds(&d, "}");
-    snprintf(detail, sizeof detail, "%s", d.data);
-    medsec_buf_release(&d);
-    char act[32];
+    struct medsec_jsonw w;
+    medsec_jsonw_init(&w, &d, 0);
+    medsec_jsonw_object_begin(&w);
+    medsec_jsonw_kv_string(&w, "reason", reason);
+    medsec_jsonw_kv_string(&w, "via", "console");
+    medsec_jsonw_object_end(&w);
+    rc = medsec_jsonw_finish(&w);
     snprintf(act, sizeof act, "rollout.%s", action);
-    if ((rc = srv_audit(rq, act, object, detail, &e)) || (rc = sdb_commit(rq->db, &e)))
-        goto out_rollback;
+    if (!rc)
+        rc = srv_audit(rq, act, object, d.data, &e);
+    medsec_buf_release(&d);
+    if (rc || (rc = sdb_commit(rq->db, &e))) {
+        sdb_rollback(rq->db);
+        return db_error(rq, rs, &e);
+    }
     rs->status = 303;
     snprintf(rs->location, sizeof rs->location, "/rollouts#rollout-%lld", id);
     return MEDSEC_OK;
-out_rollback:
-    sdb_rollback(rq->db);
-    return db_error(rq, rs, &e);
 }
 
 static medsec_err h_rollout_start(struct srv_req *rq, struct srv_resp *rs)
 {
-    return rollout_move(rq, rs, "start", "running",
-                        "UPDATE rollouts SET state = 'running',"
-                        " started_at = COALESCE(started_at, $2), halted_reason = NULL"
-                        " WHERE id = $1 AND state IN ('draft', 'paused')");
+    return rollout_move(rq, rs, "start");
 }
 
 static medsec_err h_rollout_pause(struct srv_req *rq, struct srv_resp *rs)
 {
-    return rollout_move(rq, rs, "pause", "paused",
-                        "UPDATE rollouts SET state = 'paused' WHERE id = $1 AND state = 'running'");
+    return rollout_move(rq, rs, "pause");
+}
+
+static medsec_err h_rollout_resume(struct srv_req *rq, struct srv_resp *rs)
+{
+    return rollout_move(rq, rs, "resume");
 }
 
 static medsec_err h_rollout_halt(struct srv_req *rq, struct srv_resp *rs)
 {
-    return rollout_move(rq, rs, "halt", "halted",
-                        "UPDATE rollouts SET state = 'halted', halted_reason = $2"
-                        " WHERE id = $1 AND state IN ('draft', 'running', 'paused')");
+    return rollout_move(rq, rs, "halt");
 }
 
 /* ---- post-market ----------------------------------------------------------------------------- */
@@ -881,6 +929,7 @@ const struct srv_route srv_routes_console[] = {
     {"POST", "/rollouts", SRV_ROLE_ADMIN | SRV_ROLE_ANALYST, h_rollout_create},
     {"POST", "/rollouts/{}/start", SRV_ROLE_ADMIN | SRV_ROLE_ANALYST, h_rollout_start},
     {"POST", "/rollouts/{}/pause", SRV_ROLE_ADMIN | SRV_ROLE_ANALYST, h_rollout_pause},
+    {"POST", "/rollouts/{}/resume", SRV_ROLE_ADMIN | SRV_ROLE_ANALYST, h_rollout_resume},
     {"POST", "/rollouts/{}/halt", SRV_ROLE_ADMIN | SRV_ROLE_ANALYST, h_rollout_halt},
     {"GET", "/pms", SRV_ROLES_STAFF, h_pms},
     {NULL, NULL, 0, NULL},

@@ -375,6 +375,8 @@ static enum MHD_Result dispatch(struct srv_http *h, struct MHD_Connection *mc, s
     struct srv_resp rs = {.body = MEDSEC_BUF_INIT};
     medsec_buf_init(&rs.body, (size_t)64 << 20);
     medsec_err rc = route->fn(&rq, &rs);
+    if (sdb_in_tx(db)) /* a handler that forgot its transaction: never leak it to the next */
+        sdb_rollback(db);
     if (rc != MEDSEC_OK && (rs.status == 0 || rs.status < 400))
         srv_error(&rs, 500, "internal error: %s", medsec_strerror(rc));
     enum MHD_Result ret = send_resp(h, mc, &rs, NULL);
