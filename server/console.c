@@ -459,6 +459,55 @@ static medsec_err h_device(struct srv_req *rq, struct srv_resp *rs)
     return page_end(rs);
 }
 
+static void hidden_csrf(struct srv_req *rq, struct medsec_buf *b)
+{
+    medsec_buf_adds(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
+    esc(b, rq->user->csrf);
+    medsec_buf_adds(b, "\">");
+}
+
+/* For each fixing release of @vuln: a form that creates a draft roll-out of it. */
+static int fix_forms(struct srv_req *rq, struct srv_resp *rs, const char *vuln)
+{
+    struct medsec_buf *b = &rs->body;
+    struct medsec_error e = {0};
+    struct sdb_rows *r;
+    if (sdb_query(rq->db,
+                  "SELECT DISTINCT fr.id, m.name, fr.version FROM release_findings f"
+                  " JOIN releases fr ON fr.id = f.fixed_release_id JOIN models m ON m.id ="
+                  " fr.model_id WHERE f.vuln_id = $1 AND f.gone_at IS NULL ORDER BY fr.id",
+                  &SDB_S(vuln), 1, &r, &e)) {
+        db_error(rq, rs, &e);
+        return -1;
+    }
+    while (sdb_step(r, &e) == 1) {
+        long long id = (long long)sdb_int(r, 0);
+        medsec_buf_addf(b,
+                        "<form class=\"box\" method=\"post\" action=\"/rollouts\""
+                        " aria-labelledby=\"fix-%lld\"><h2 id=\"fix-%lld\">Roll out ",
+                        id, id);
+        esc(b, sdb_text(r, 1));
+        medsec_buf_adds(b, " ");
+        esc(b, sdb_text(r, 2));
+        medsec_buf_adds(b, "</h2>");
+        hidden_csrf(rq, b);
+        medsec_buf_addf(b,
+                        "<input type=\"hidden\" name=\"release_id\" value=\"%lld\">"
+                        "<input type=\"hidden\" name=\"name\" value=\"fix ",
+                        id);
+        esc(b, vuln);
+        medsec_buf_addf(b,
+                        "\"><div><label for=\"fix-pct-%lld\">Share of the fleet (percent)"
+                        "</label><input id=\"fix-pct-%lld\" name=\"percent\" type=\"number\""
+                        " min=\"0\" max=\"100\" value=\"10\" required></div>"
+                        "<div><button type=\"submit\">Create a draft roll-out</button></div>"
+                        "</form>\n",
+                        id, id);
+    }
+    sdb_rows_free(r);
+    return 0;
+}
+
 /* ---- advisories ------------------------------------------------------------------------------ */
 
 static medsec_err no_watch(struct srv_req *rq, struct srv_resp *rs)
@@ -562,17 +611,12 @@ static medsec_err h_advisory(struct srv_req *rq, struct srv_resp *rs)
                   p, 1, ro, 6, "No roll-out of a fixing release yet.", NULL))
             return MEDSEC_OK;
     }
+    if (can_change(rq) && fix_forms(rq, rs, vuln))
+        return MEDSEC_OK;
     return page_end(rs);
 }
 
 /* ---- roll-outs ------------------------------------------------------------------------------- */
-
-static void hidden_csrf(struct srv_req *rq, struct medsec_buf *b)
-{
-    medsec_buf_adds(b, "<input type=\"hidden\" name=\"csrf\" value=\"");
-    esc(b, rq->user->csrf);
-    medsec_buf_adds(b, "\">");
-}
 
 static medsec_err h_rollouts(struct srv_req *rq, struct srv_resp *rs)
 {

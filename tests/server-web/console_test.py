@@ -158,10 +158,17 @@ try:
         if want not in main:
             fail(f"the advisory page does not show {want!r}")
     check_page(drv, "advisory")
+    # the advisory offers a draft roll-out of its fixing release
+    pct = drv.find_element(By.XPATH, "//form[.//h2[normalize-space()='Roll out infusion-pump 1.1.0']]//input[@name='percent']")
+    pct.clear()
+    pct.send_keys("5")
+    navigate(drv, drv.find_element(By.XPATH, "//button[normalize-space()='Create a draft roll-out']").click)
+    if not drv.find_elements(By.XPATH, "//tr[th[normalize-space()='fix %s']]" % serverlib.VULN):
+        fail("the advisory's roll-out form did not create a draft roll-out of the fixing release")
 
     # ---- a roll-out: create, start, halt ------------------------------------------------------------
     navigate(drv, drv.find_element(By.LINK_TEXT, "Roll-outs").click)
-    drv.find_element(By.ID, "ro-name").send_keys("fix " + serverlib.VULN)
+    drv.find_element(By.ID, "ro-name").send_keys("staged " + serverlib.VULN)
     Select(drv.find_element(By.ID, "ro-release")).select_by_visible_text("infusion-pump 1.1.0")
     Select(drv.find_element(By.ID, "ro-hospital")).select_by_visible_text("St. Anna")
     pct = drv.find_element(By.ID, "ro-percent")
@@ -169,7 +176,7 @@ try:
     pct.send_keys("25")
     check_page(drv, "rollouts-new")
     navigate(drv, drv.find_element(By.XPATH, "//button[normalize-space()='Create the roll-out']").click)
-    row = drv.find_element(By.XPATH, "//tr[th[normalize-space()='fix %s']]" % serverlib.VULN)
+    row = drv.find_element(By.XPATH, "//tr[th[normalize-space()='staged %s']]" % serverlib.VULN)
     rid = row.get_attribute("id")
     if row.find_element(By.CLASS_NAME, "state").text != "draft":
         fail("a new roll-out is not a draft")
@@ -185,7 +192,7 @@ try:
         fail(f"after Halt the roll-out shows {state!r}")
     check_page(drv, "rollouts")
     drv.get(base + "/advisories/" + serverlib.VULN)
-    if "fix " + serverlib.VULN not in drv.find_element(By.TAG_NAME, "main").text:
+    if "staged " + serverlib.VULN not in drv.find_element(By.TAG_NAME, "main").text:
         fail("the advisory page does not show the roll-out of its fixing release")
 
     # ---- the PMS section --------------------------------------------------------------------------

@@ -302,6 +302,27 @@ try:
     r = admin.request("POST", "/api/v1/users", {"name": "weak", "role": "analyst", "password": "short"})
     if r.status != 400 or b"password" not in r.data:
         fail(f"a short password: {r.status} {r.data!r}")
+    # hostile requests: the server answers each (or closes) and keeps serving
+    def raw(data):
+        with socket.create_connection(("127.0.0.1", srv.port), timeout=30) as sk:
+            try:
+                sk.sendall(data)
+                return sk.recv(200)
+            except OSError:
+                return b""
+    for data, want in ((b"GET /" + b"a" * 5000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b" 414"),
+                       (b"GET /api/v1/users?" + b"&".join(b"k%d=v" % i for i in range(300)) +
+                        b" HTTP/1.1\r\nHost: x\r\nCookie: medsec_session=" + admin.cookie.encode() + b"\r\n\r\n", b" 400"),
+                       (b"\x00\xff\xfe garbage\r\n\r\n", None),
+                       (b"GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + b"y" * 400000 + b"\r\n\r\n", None),
+                       (b"GET /devices/%00 HTTP/1.1\r\nHost: x\r\n\r\n", None),
+                       (b"POST /login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                        b"Content-Length: 12\r\n\r\n{\"name\": [1]", None)):
+        got = raw(data)
+        if want and want not in got[:20]:
+            fail(f"hostile request {data[:40]!r}: answered {got[:40]!r}, expected{want.decode()}")
+    if Client(srv).request("GET", "/login").status != 200:
+        fail("the server stopped answering after the hostile requests")
     r = admin.request("POST", "/logout", "csrf=" + admin.csrf, csrf=False)
     if r.status != 303 or admin.request("GET", "/api/v1/me").status != 401:
         fail("after logout the session still works")
