@@ -514,6 +514,7 @@ int cmd_serve(int argc, char **argv)
             "             [--tls-cert FILE --tls-key FILE] [--device DIR]... [--demo-fleet N]\n"
             "             [--smtp URL --smtp-from ADDR] [--webhook-secret S]\n"
             "medsec serve migrate [--db URL]\n"
+            "medsec serve routes\n"
             "medsec serve user add NAME --role ROLE [--hospital H] [--db URL]\n"
             "medsec serve token add NAME --role ROLE [--hospital H] [--db URL]",
         .about = "The post-market server: the fleet's devices and check-ins, the vulnerability\n"

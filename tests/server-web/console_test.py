@@ -232,7 +232,9 @@ except Exception as e:  # noqa: BLE001
 finally:
     if drv:
         drv.quit()
-    srv.stop()
+    rc = srv.stop()
+if rc != 0:
+    fail(f"the server stopped with exit code {rc} on SIGTERM (a sanitizer report?)")
 
 if failures:
     print(f"console test: {len(failures)} failures (screenshots in {artefacts})")

@@ -5,6 +5,7 @@ import http.client
 import json
 import os
 import re
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -45,22 +46,72 @@ CREATE TABLE IF NOT EXISTS release_findings (release_id INTEGER, vuln_id TEXT, a
 VULN = "CVE-2024-99999"
 
 
-def tables(path):
-    with sqlite3.connect(path) as c:
-        return {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+class DB:
+    """The server database as the tests see it: an SQLite file (python's sqlite3) or a PostgreSQL
+    URL (through psql; values are written as literals: the tests' own values only)."""
+
+    def __init__(self, url):
+        self.url = url
+        self.pg = url.startswith(("postgresql://", "postgres://"))
+        self.psql = shutil.which("psql") or "/usr/lib/postgresql/15/bin/psql"
+
+    @staticmethod
+    def literal(v):
+        if v is None:
+            return "NULL"
+        if isinstance(v, (int, float)):
+            return repr(v)
+        return "'" + str(v).replace("'", "''") + "'"
+
+    def query(self, sql, params=()):
+        """Rows of @sql (parameters written ?) as tuples of text (PostgreSQL) or values (SQLite).
+        Raises DBError when the database refuses the statement."""
+        if not self.pg:
+            try:
+                with sqlite3.connect(self.url) as c:
+                    return c.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as e:
+                raise DBError(str(e)) from e
+        parts = sql.split("?")
+        text = parts[0] + "".join(self.literal(p) + rest for p, rest in zip(params, parts[1:]))
+        r = subprocess.run([self.psql, self.url, "-v", "ON_ERROR_STOP=1", "-qAt", "-F", "\t", "-c", text],
+                           capture_output=True, text=True, timeout=60)
+        if r.returncode != 0:
+            raise DBError(r.stderr.strip())
+        return [tuple(line.split("\t")) for line in r.stdout.splitlines()]
+
+    def script(self, sql):
+        if self.pg:
+            self.query(sql)
+        else:
+            with sqlite3.connect(self.url) as c:
+                c.executescript(sql)
+
+    def tables(self):
+        if self.pg:
+            return {r[0] for r in self.query("SELECT table_name FROM information_schema.tables"
+                                              " WHERE table_schema = 'public'")}
+        return {r[0] for r in self.query("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def columns(self, table):
+        if self.pg:
+            return [r[0] for r in self.query("SELECT column_name FROM information_schema.columns"
+                                             " WHERE table_name = ?", (table,))]
+        return [r[1] for r in self.query(f"PRAGMA table_info({table})")]
+
+    def insert(self, table, **kv):
+        """Insert the values the table has columns for (modules may add columns with defaults)."""
+        have = self.columns(table)
+        kv = {k: v for k, v in kv.items() if k in have}
+        sql = f"INSERT INTO {table} ({', '.join(kv)}) VALUES ({', '.join('?' * len(kv))})"
+        if self.pg:
+            return int(self.query(sql + " RETURNING id", tuple(kv.values()))[0][0])
+        with sqlite3.connect(self.url) as c:
+            return c.execute(sql, list(kv.values())).lastrowid
 
 
-def columns(c, table):
-    return [r[1] for r in c.execute(f"PRAGMA table_info({table})")]
-
-
-def insert(c, table, **kv):
-    """Insert the values the table has columns for (other modules may add columns with defaults)."""
-    have = columns(c, table)
-    kv = {k: v for k, v in kv.items() if k in have}
-    cur = c.execute(f"INSERT INTO {table} ({', '.join(kv)}) VALUES ({', '.join('?' * len(kv))})",
-                    list(kv.values()))
-    return cur.lastrowid
+class DBError(Exception):
+    pass
 
 
 class Fleet:
@@ -70,48 +121,47 @@ class Fleet:
 def make_fleet(db):
     """Two hospitals, a site each, a model with releases 1.0 (vulnerable) and 1.1 (fixed), one device
     per site on 1.0. Returns the ids."""
-    t = tables(db)
+    t = db.tables()
     f = Fleet()
-    f.own_module = "devices" in t
     now = int(time.time())
-    with sqlite3.connect(db) as c:
-        if "devices" not in t:
-            c.executescript(FLEET_FALLBACK)
-        if "release_findings" not in t:
-            c.executescript(FINDINGS_FALLBACK)
-        f.hosp_a = insert(c, "hospitals", name="St. Anna", country="DE")
-        f.hosp_b = insert(c, "hospitals", name="Hôpital <Nord> & Co", country="FR")
-        f.site_a = insert(c, "sites", hospital_id=f.hosp_a, name="ICU")
-        f.site_b = insert(c, "sites", hospital_id=f.hosp_b, name="Oncology")
-        f.model = insert(c, "models", name="infusion-pump", device_dir="examples/infusion-pump")
-        f.rel_old = insert(c, "releases", model_id=f.model, version="1.0.0", security_version=1,
-                           released_at=now - 86400 * 300)
-        f.rel_new = insert(c, "releases", model_id=f.model, version="1.1.0", security_version=2,
-                           released_at=now - 86400 * 10)
-        devs = []
-        for i, site in enumerate((f.site_a, f.site_b)):
-            devs.append(insert(c, "devices", model_id=f.model, serial=f"SN-{i + 1:04d}",
-                               uuid=f"{i + 1:032x}", pubkey="ab" * 32, site_id=site,
-                               release_id=f.rel_old, security_version=1, last_checkin=now - 60,
-                               last_counter=5, status="active", registered_at=now - 86400))
-            insert(c, "checkins", device_id=devs[-1], received_at=now - 60, counter=5,
-                   release_id=f.rel_old, security_version=1, log_last=3, install_seq=0,
-                   install_result=0)
-        f.dev_a, f.dev_b = devs
-        insert(c, "release_findings", release_id=f.rel_old, vuln_id=VULN, aliases="[]",
-               severity="critical", cvss_tenths=98, kev=1, epss_ppm=500000, fixed_version="1.1.0",
-               first_seen=now - 86400, last_seen=now, triage_state="exploitable",
-               fixed_release_id=f.rel_new)
+    if "devices" not in t:
+        db.script(FLEET_FALLBACK)
+    if "release_findings" not in t:
+        db.script(FINDINGS_FALLBACK)
+    f.hosp_a = db.insert("hospitals", name="St. Anna", country="DE")
+    f.hosp_b = db.insert("hospitals", name="Hôpital <Nord> & Co", country="FR")
+    f.site_a = db.insert("sites", hospital_id=f.hosp_a, name="ICU")
+    f.site_b = db.insert("sites", hospital_id=f.hosp_b, name="Oncology")
+    f.model = db.insert("models", name="infusion-pump", device_dir="examples/infusion-pump")
+    f.rel_old = db.insert("releases", model_id=f.model, version="1.0.0", security_version=1,
+                          released_at=now - 86400 * 300)
+    f.rel_new = db.insert("releases", model_id=f.model, version="1.1.0", security_version=2,
+                          released_at=now - 86400 * 10)
+    devs = []
+    for i, site in enumerate((f.site_a, f.site_b)):
+        devs.append(db.insert("devices", model_id=f.model, serial=f"SN-{i + 1:04d}",
+                              uuid=f"{i + 1:032x}", pubkey="ab" * 32, site_id=site,
+                              release_id=f.rel_old, security_version=1, last_checkin=now - 60,
+                              last_counter=5, status="active", registered_at=now - 86400))
+        db.insert("checkins", device_id=devs[-1], received_at=now - 60, counter=5,
+                  release_id=f.rel_old, security_version=1, log_last=3, install_seq=0,
+                  install_result=0)
+    f.dev_a, f.dev_b = devs
+    db.insert("release_findings", release_id=f.rel_old, vuln_id=VULN, aliases="[]",
+              severity="critical", cvss_tenths=98, kev=1, epss_ppm=500000, fixed_version="1.1.0",
+              first_seen=now - 86400, last_seen=now, triage_state="exploitable",
+              fixed_release_id=f.rel_new)
     return f
 
 
 class Server:
     """`medsec serve` on 127.0.0.1, a free port, its own temporary folder."""
 
-    def __init__(self, medsec, extra=(), tmp=None):
+    def __init__(self, medsec, extra=(), tmp=None, db=None):
         self.medsec = medsec
         self.tmp = tmp or tempfile.mkdtemp(prefix="medsec-serve-")
-        self.db = os.path.join(self.tmp, "server.sqlite")
+        self.db = db or os.path.join(self.tmp, "server.sqlite")
+        self.sql = DB(self.db)
         self.extra = list(extra)
         self.proc = None
         self.port = None
@@ -126,7 +176,7 @@ class Server:
 
     def setup(self):
         self.run("migrate", "--db", self.db)
-        self.fleet = make_fleet(self.db)
+        self.fleet = make_fleet(self.sql)
         for role in ROLES:
             extra = ["--hospital", str(self.fleet.hosp_a)] if role == "hospital" else []
             self.run("user", "add", role + "1", "--role", role, "--db", self.db, *extra,
