@@ -4,7 +4,10 @@
  * (srv_fleet_generate; 1,000,000 devices across 5,000 sites and 50 releases by default). The
  * advisory is a finding on K releases written straight into release_findings (with 200 others on
  * 5 releases each, for the list). Prints the median
- * and the worst of 7 runs as staff and as a hospital account.
+ * and the worst of 7 runs as staff and as a hospital account. Then the post-market figures of the
+ * year (srv_pms_figures): the advisory's fixing release is the last release of each affected
+ * model, every device has checked in once on its release and half of the exposed ones a second
+ * time on the fix.
  * usage: watch_exposure_bench DB_URL [DEVICES [K]] */
 #include <inttypes.h>
 #include <stdio.h>
@@ -13,6 +16,7 @@
 #include <time.h>
 
 #include "fleet.h"
+#include "pms.h"
 #include "medsec/buf.h"
 #include "srv.h"
 
@@ -154,6 +158,46 @@ int main(int argc, char **argv)
     rq.user = &staff;
     rq.nargs = 0;
     rc = rc || timed("GET /api/v1/advisories (analyst)", list, &rq);
+    /* the post-market figures over a check-in history of the whole fleet */
+    int64_t nck = 0;
+    sdb_query_int(db, "SELECT COUNT(*) FROM checkins", NULL, 0, &nck, &err);
+    if (!rc && nck == 0) {
+        double t0 = now_s();
+        if (sdb_begin(db, &err) ||
+            sdb_script(db,
+                       "INSERT INTO checkins(device_id, received_at, counter, release_id,"
+                       " security_version) SELECT id, 4073000000 + id % 1000, 1, release_id,"
+                       " security_version FROM devices;"
+                       "INSERT INTO checkins(device_id, received_at, counter, release_id,"
+                       " security_version) SELECT d.id, 4073600000 + d.id % 864000, 2, (SELECT"
+                       " MAX(r2.id) FROM releases r2 WHERE r2.model_id = d.model_id), 99 FROM"
+                       " devices d WHERE d.id % 2 = 0 AND d.release_id IN (SELECT release_id FROM"
+                       " release_findings WHERE vuln_id = 'CVE-BENCH-0001')",
+                       &err) ||
+            sdb_commit(db, &err)) {
+            fprintf(stderr, "watch_exposure_bench: check-ins: %s\n", err.msg);
+            return 3;
+        }
+        printf("wrote the check-in history in %.1f s\n", now_s() - t0);
+    }
+    sdb_exec(db,
+             "UPDATE release_findings SET fixed_release_id = (SELECT MAX(r2.id) FROM releases r2"
+             " JOIN releases r1 ON r1.model_id = r2.model_id WHERE r1.id ="
+             " release_findings.release_id) WHERE vuln_id = 'CVE-BENCH-0001'",
+             NULL, 0, NULL, &err);
+    double t0 = now_s();
+    struct srv_pms_figures f;
+    if (!rc && srv_pms_figures(db, 4073587200 - 86400, 4073587200 + 86400, &f, &err)) {
+        fprintf(stderr, "watch_exposure_bench: figures: %s\n", err.msg);
+        rc = 1;
+    } else if (!rc) {
+        size_t fixed = 0;
+        for (size_t i = 0; i < f.nmodels; i++)
+            fixed += f.models[i].patch50.n;
+        printf("post-market figures of %zu models (%zu with patch times): %.0f ms\n", f.nmodels,
+               fixed, (now_s() - t0) * 1e3);
+    }
+    srv_pms_figures_release(&f);
     sdb_close(db);
     return rc;
 }

@@ -101,21 +101,33 @@ static bool has_id(const struct vec *ids, int64_t id)
 
 /* The check-in history of one model, reduced to its transitions: the check-ins at which a device
  * reports another release than at its previous one (its first included), in time order. Read once
- * per model, whatever the number of vulnerabilities. */
+ * per model, whatever the number of vulnerabilities, device by device along the index
+ * checkins_device and then sorted by time here (ordering the join by time made SQLite scan every
+ * check-in of the fleet). */
+struct transition {
+    int64_t at, id, rel; /* time, check-in id (ties), release (0: unknown) */
+    size_t dev;          /* index into history.devs */
+};
+
 struct history {
-    struct vec devs;   /* the model's device ids, sorted */
-    size_t *dev;       /* index into devs */
-    int64_t *at, *rel; /* time; release (0: unknown) */
+    struct vec devs; /* the model's device ids, sorted */
+    struct transition *t;
     size_t n, cap;
 };
 
 static void history_free(struct history *h)
 {
     medsec_free(h->devs.v);
-    medsec_free(h->dev);
-    medsec_free(h->at);
-    medsec_free(h->rel);
+    medsec_free(h->t);
     memset(h, 0, sizeof *h);
+}
+
+static int transition_cmp(const void *a, const void *b)
+{
+    const struct transition *x = a, *y = b;
+    if (x->at != y->at)
+        return x->at < y->at ? -1 : 1;
+    return (x->id > y->id) - (x->id < y->id);
 }
 
 static medsec_err history_load(struct sdb *db, int64_t model, struct history *h,
@@ -134,51 +146,36 @@ static medsec_err history_load(struct sdb *db, int64_t model, struct history *h,
     sdb_rows_free(r);
     if (rc)
         return rc;
-    int64_t *last = medsec_calloc(h->devs.n ? h->devs.n : 1, sizeof *last);
-    if (!last)
-        return oom(err);
-    for (size_t i = 0; i < h->devs.n; i++)
-        last[i] = -1;
     rc = sdb_query(db,
-                   "SELECT c.device_id, c.received_at, c.release_id FROM checkins c JOIN devices d"
-                   " ON d.id = c.device_id WHERE d.model_id = $1 ORDER BY c.received_at, c.id",
+                   "SELECT c.device_id, c.received_at, c.release_id, c.id FROM devices d JOIN"
+                   " checkins c ON c.device_id = d.id WHERE d.model_id = $1 ORDER BY c.device_id,"
+                   " c.received_at, c.id",
                    m, 1, &r, err);
+    int64_t prev_dev = -1, prev_rel = -1;
     while (!rc && (st = sdb_step(r, err)) > 0) {
         int64_t d = sdb_int(r, 0), rel = sdb_is_null(r, 2) ? 0 : sdb_int(r, 2);
+        if (d == prev_dev && rel == prev_rel)
+            continue;
+        prev_dev = d;
+        prev_rel = rel;
         int64_t *hit = bsearch(&d, h->devs.v, h->devs.n, sizeof *h->devs.v, cmp_i64);
         if (!hit)
             continue;
-        size_t k = (size_t)(hit - h->devs.v);
-        if (last[k] == rel)
-            continue;
-        last[k] = rel;
-        size_t had = h->cap;
-        if (medsec_array_reserve(&h->dev, &h->cap, h->n + 1, sizeof *h->dev)) {
+        if (medsec_array_reserve(&h->t, &h->cap, h->n + 1, sizeof *h->t)) {
             rc = oom(err);
             break;
         }
-        if (h->cap != had) { /* at and rel grow with dev, to the same capacity */
-            int64_t *na = medsec_realloc(h->at, h->cap * sizeof *na);
-            if (na)
-                h->at = na;
-            int64_t *nr = na ? medsec_realloc(h->rel, h->cap * sizeof *nr) : NULL;
-            if (nr)
-                h->rel = nr;
-            if (!na || !nr) {
-                h->cap = had; /* dev is larger; at and rel still hold @had */
-                rc = oom(err);
-                break;
-            }
-        }
-        h->dev[h->n] = k;
-        h->at[h->n] = sdb_int(r, 1);
-        h->rel[h->n] = rel;
-        h->n++;
+        struct transition *t = &h->t[h->n++];
+        t->at = sdb_int(r, 1);
+        t->id = sdb_int(r, 3);
+        t->rel = rel;
+        t->dev = (size_t)(hit - h->devs.v);
     }
     if (!rc && st < 0)
         rc = step_err(err);
     sdb_rows_free(r);
-    medsec_free(last);
+    if (!rc && h->n)
+        qsort(h->t, h->n, sizeof *h->t, transition_cmp);
     return rc;
 }
 
@@ -221,7 +218,8 @@ static medsec_err patch_times(struct sdb *db, int64_t model, const struct histor
     /* the exposed devices, numbered 0..nexp-1 */
     size_t nexp = 0, n = 0;
     if (!rc && h->n) {
-        map = medsec_calloc(h->devs.n, sizeof *map); /* 0: not exposed, else number + 1 */
+        map = medsec_calloc(h->devs.n ? h->devs.n : 1,
+                            sizeof *map); /* 0: not exposed, else number + 1 */
         idx = medsec_calloc(h->n, sizeof *idx);
         at = medsec_calloc(h->n, sizeof *at);
         pat = medsec_calloc(h->n, 1);
@@ -229,14 +227,15 @@ static medsec_err patch_times(struct sdb *db, int64_t model, const struct histor
             rc = oom(err);
     }
     for (size_t i = 0; !rc && i < h->n; i++)
-        if (!map[h->dev[i]] && has_id(&affected, h->rel[i]))
-            map[h->dev[i]] = ++nexp;
+        if (!map[h->t[i].dev] && has_id(&affected, h->t[i].rel))
+            map[h->t[i].dev] = ++nexp;
     for (size_t i = 0; !rc && i < h->n; i++) {
-        if (!map[h->dev[i]])
+        const struct transition *t = &h->t[i];
+        if (!map[t->dev])
             continue;
-        idx[n] = map[h->dev[i]] - 1;
-        at[n] = h->at[i];
-        pat[n] = h->rel[i] && has_id(&patched_rel, h->rel[i]);
+        idx[n] = map[t->dev] - 1;
+        at[n] = t->at;
+        pat[n] = t->rel && has_id(&patched_rel, t->rel);
         n++;
     }
     if (!rc && nexp) {

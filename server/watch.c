@@ -204,21 +204,23 @@ static medsec_err find_model(struct sdb *db, const char *dir, const char *name, 
         return rc;
     *model = 0;
     int st = 0;
-    int64_t by_name = 0;
+    int64_t by_base = 0, by_name = 0;
     while ((st = sdb_step(r, err)) > 0) {
         const char *n = sdb_text(r, 1), *d = sdb_text(r, 2);
-        if (d && (strcmp(d, dir) == 0 || same_base(d, dir))) {
+        if (d && strcmp(d, dir) == 0) {
             *model = sdb_int(r, 0);
             break;
         }
+        if (!by_base && d && same_base(d, dir))
+            by_base = sdb_int(r, 0);
         if (!by_name && n && name && strcmp(n, name) == 0)
             by_name = sdb_int(r, 0);
     }
     sdb_rows_free(r);
     if (st < 0)
         return err->code ? err->code : MEDSEC_EDB;
-    if (!*model)
-        *model = by_name;
+    if (!*model) /* the same folder, else one of the same name, else the device's name */
+        *model = by_base ? by_base : by_name;
     return MEDSEC_OK;
 }
 
