@@ -12,6 +12,7 @@ int cmd_diff(int argc, char **argv);
 int cmd_gate(int argc, char **argv);
 int cmd_help(int argc, char **argv);
 int cmd_log(int argc, char **argv);
+int cmd_checkin(int argc, char **argv);
 /* `NAME RECORD --device-pub P` (log decommission-verify, release decommission-verify): argv[0] is
  * the subcommand's last word, @name the words the user typed after medsec, for messages. */
 int cmd_decommission_verify(const char *name, int argc, char **argv);

@@ -7,6 +7,7 @@
 
 const struct cmd medsec_commands[] = {
     {"advisory", cmd_advisory, "the manufacturer's CSAF 2.0 security advisory; provider metadata"},
+    {"checkin", cmd_checkin, "verify and decode a device's signed check-in"},
     {"cvss", cmd_cvss, "score CVSS v2/v3.x/v4.0 vectors; apply the MITRE medical-device rubric"},
     {"db", cmd_db, "import, update and inspect the local vulnerability database"},
     {"dfd", cmd_dfd, "draw a device's data-flow diagram with trust zones (SVG or DOT)"},

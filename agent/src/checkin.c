@@ -2,6 +2,7 @@
  * encoded as a deterministic CBOR map (RFC 8949 4.2.1: shortest heads, keys ascending) inside a
  * COSE_Sign1 (RFC 9052 4.2) signed with EdDSA by the device key (docs/checkin.md). */
 #include "msa/checkin.h"
+#include "msa/cose.h"
 
 #include "internal.h"
 
@@ -145,22 +146,22 @@ msa_err msa_checkin_encode(const struct msa_port *port, const struct msa_checkin
     w.over = 0;
     if (port) {
         /* Sig_structure ["Signature1", protected, h'' (external_aad), payload] (RFC 9052 4.4),
-         * built in @out and signed there */
+         * built by the agent's COSE code in @out and signed there */
+        struct msa_cose_sign1 s;
+        size_t tbs;
         if (!port->sign)
             return MSA_E_ARG;
-        head(&w, 4, 4);
-        head(&w, 3, 10);
-        put(&w, "Signature1", 10);
-        bstr(&w, protected_hdr, sizeof protected_hdr);
-        bstr(&w, NULL, 0);
-        bstr(&w, payload, plen);
-        if (w.over)
-            return MSA_E_LIMIT;
-        if (port->sign(port->ctx, out, w.n, sig)) {
-            memset(out, 0, w.n);
+        memset(&s, 0, sizeof s);
+        s.protected_hdr = protected_hdr;
+        s.protected_len = sizeof protected_hdr;
+        s.payload = payload;
+        s.payload_len = plen;
+        if ((rc = msa_cose_sig_structure(&s, NULL, 0, out, cap, &tbs)))
+            return rc;
+        if (port->sign(port->ctx, out, tbs, sig)) {
+            memset(out, 0, tbs);
             return MSA_E_PORT;
         }
-        w.n = 0;
     }
     head(&w, 6, 18); /* COSE_Sign1 tag */
     head(&w, 4, 4);
@@ -208,15 +209,23 @@ msa_err msa_checkin_build(struct msa_agent *a, const unsigned char device_id[16]
         ci.slot = s;
         memcpy(ci.image_digest, a->st.slot[s].digest, 32);
     }
-    /* the last install attempt: the newest update outcome (or refusal) in the log; its full
-     * bundle digest when the journal in the state still names that attempt */
-    rc = msa_log_find(&a->log, p, (1u << MSA_EV_UPDATE_RESULT) | (1u << MSA_EV_AUTH_FAIL), &rec);
+    /* the last install attempt: the newest update outcome, refusal, rollback or confirmation in
+     * the log; its full bundle digest when the journal in the state still names that attempt */
+    rc = msa_log_find(&a->log, p,
+                      (1u << MSA_EV_UPDATE_RESULT) | (1u << MSA_EV_AUTH_FAIL) |
+                          (1u << MSA_EV_ROLLBACK) | (1u << MSA_EV_CONFIRM),
+                      &rec);
     if (rc)
         return rc;
     if (rec.seq) {
+        int bundle_in_detail = rec.event == MSA_EV_UPDATE_RESULT || rec.event == MSA_EV_AUTH_FAIL;
         ci.install_seq = rec.value;
         ci.install_result = rec.code;
-        if (a->st.j_seq == rec.value && !memcmp(a->st.j_bundle, rec.detail, 16))
+        /* a rollback because the trial boots were used up is logged with code 0 */
+        if (rec.event == MSA_EV_ROLLBACK && rec.code == MSA_OK)
+            ci.install_result = MSA_E_ROLLED_BACK;
+        if (rec.value && a->st.j_seq == rec.value &&
+            (!bundle_in_detail || !memcmp(a->st.j_bundle, rec.detail, 16)))
             memcpy(ci.bundle_digest, a->st.j_bundle, 32);
     }
     /* the counter: the sequence number of this check-in's own log record (persistent, never

@@ -30,6 +30,8 @@ const char *msa_strerror(msa_err e)
     case MSA_E_NO_IMAGE: return "no slot holds a verified image";
     case MSA_E_LOG: return "the security log is corrupt";
     case MSA_E_ARG: return "invalid argument";
+    case MSA_E_ROLLED_BACK:
+        return "the new image did not confirm itself on its trial boots: the device rolled back";
     }
     return "unknown error";
 }

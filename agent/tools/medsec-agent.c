@@ -12,6 +12,7 @@
 
 #include "agent_update.h"
 #include "msa/agent.h"
+#include "msa/checkin.h"
 #include "posix.h"
 
 #define PROG "medsec-agent"
@@ -25,7 +26,8 @@ static const char usage[] =
     "       " PROG " status DIR\n"
     "       " PROG " note DIR config|tamper [--value N]\n"
     "       " PROG " log DIR [--export FILE] [--no-sign]\n"
-    "       " PROG " decommission DIR -o RECORD [--id SERIAL]\n";
+    "       " PROG " decommission DIR -o RECORD [--id SERIAL]\n"
+    "       " PROG " checkin DIR [-o FILE] [--id UUID] [--version V]\n";
 
 static const char about[] =
     "\n"
@@ -48,9 +50,17 @@ static const char about[] =
     "                'medsec log verify' checks (signed by the device unless --no-sign)\n"
     "  decommission  erase patient data and keys, write the signed record to RECORD\n"
     "                ('medsec log decommission-verify' checks it)\n"
+    "  checkin       write a check-in signed by the device key to FILE (default:\n"
+    "                standard output): running slot, security version, image digest,\n"
+    "                last install attempt and result, log position; its counter is\n"
+    "                the sequence number of a 'checkin' record it logs first. UUID\n"
+    "                (32 hex digits) defaults to the first 16 bytes of SHA-256 of\n"
+    "                device.pub; V is the release version text the device reports\n"
+    "                ('medsec checkin verify' decodes it; docs/checkin.md)\n"
     "\n"
-    "MSA_NOW=SECONDS fixes the device's clock; MSA_CUT_AFTER=N makes install lose\n"
-    "power at its N-th write (try a power cut, then install the same bundle again).\n"
+    "MSA_NOW=SECONDS fixes the device's clock; MSA_CUT_AFTER=N makes install (and\n"
+    "checkin) lose power at its N-th write (try a power cut, then install the same\n"
+    "bundle again).\n"
     "Exit: 0 done, 1 the agent refused\n"
     "(the message says why: a bad bundle, a rollback, no bootable image), 2 usage or\n"
     "a file cannot be read or written.\n";
@@ -431,6 +441,101 @@ static int cmd_decommission(int argc, char **argv)
     return ex;
 }
 
+/* The 16 bytes of the 32 hexadecimal digits @s (dashes allowed, as in a UUID); 0 on success. */
+static int parse_uuid(const char *s, unsigned char id[16])
+{
+    size_t k = 0;
+    for (; *s; s++) {
+        if (*s == '-')
+            continue;
+        int v = *s >= '0' && *s <= '9'   ? *s - '0'
+                : *s >= 'a' && *s <= 'f' ? *s - 'a' + 10
+                : *s >= 'A' && *s <= 'F' ? *s - 'A' + 10
+                                         : -1;
+        if (v < 0 || k >= 32)
+            return -1;
+        id[k / 2] = (unsigned char)(k % 2 ? id[k / 2] | v : v << 4);
+        k++;
+    }
+    return k == 32 ? 0 : -1;
+}
+
+/* SHA-256 of the 32 bytes at @in through the port's crypto; 0 on success. */
+static int sha256_pub(const struct msa_port *p, const unsigned char in[32], unsigned char out[32])
+{
+    struct msa_sha256 h;
+    return p->sha256_init(p->ctx, &h) || p->sha256_update(p->ctx, &h, in, 32) ||
+           p->sha256_final(p->ctx, &h, out);
+}
+
+static int cmd_checkin(int argc, char **argv)
+{
+    const char *dir = NULL, *out = NULL, *uuid = NULL, *version = "";
+    for (int i = 0; i < argc; i++) {
+        if (!strcmp(argv[i], "-o") && i + 1 < argc)
+            out = argv[++i];
+        else if (!strcmp(argv[i], "--id") && i + 1 < argc)
+            uuid = argv[++i];
+        else if (!strcmp(argv[i], "--version") && i + 1 < argc)
+            version = argv[++i];
+        else if (argv[i][0] == '-' || dir)
+            return usage_error("checkin: DIR [-o FILE] [--id UUID] [--version V]");
+        else
+            dir = argv[i];
+    }
+    if (!dir)
+        return usage_error("checkin: missing device folder");
+    unsigned char id[16];
+    if (uuid && parse_uuid(uuid, id))
+        return usage_error("--id: 32 hexadecimal digits (a UUID)");
+    if (strlen(version) > MSA_CHECKIN_VERSION_MAX)
+        return usage_error("--version: at most 32 characters");
+    for (const char *c = version; *c; c++)
+        if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+            return usage_error("--version: printable ASCII only");
+    struct device d;
+    int ex = open_device(dir, &d);
+    if (ex)
+        return ex;
+    if (!uuid) {
+        unsigned char pub[32], dg[32];
+        FILE *f = fopen(msa_posix_path(&d.px, "device.pub"), "rb");
+        size_t got = f ? fread(pub, 1, sizeof pub, f) : 0;
+        if (f)
+            fclose(f);
+        if (got != sizeof pub || sha256_pub(&d.port, pub, dg)) {
+            fprintf(stderr, PROG ": %s: no device.pub to derive the device id from; give --id\n",
+                    dir);
+            msa_posix_close(&d.px);
+            return 2;
+        }
+        memcpy(id, dg, 16);
+    }
+    unsigned slot;
+    if (!running_slot(&d, &slot))
+        (void)msa_running(&d.a, slot);
+    const char *cut = getenv("MSA_CUT_AFTER");
+    if (cut && *cut)
+        msa_posix_cut_after(&d.px, strtol(cut, NULL, 10));
+    unsigned char msg[MSA_CHECKIN_MAX];
+    size_t len = 0;
+    uint64_t counter = 0;
+    msa_err rc = msa_checkin_build(&d.a, id, &counter, version, msg, sizeof msg, &len);
+    if (rc)
+        ex = fail(dir, "cannot check in", rc);
+    else if (out) {
+        if (write_atomic(out, msg, len))
+            ex = 2;
+        else
+            printf("%s: check-in %" PRIu64 " (%zu bytes) written to %s\n", dir, counter, len, out);
+    } else if (fwrite(msg, 1, len, stdout) != len || fflush(stdout)) {
+        fprintf(stderr, PROG ": standard output: cannot write\n");
+        ex = 2;
+    }
+    msa_posix_close(&d.px);
+    return ex;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 2)
@@ -452,6 +557,8 @@ int main(int argc, char **argv)
         return cmd_log(argc - 2, argv + 2);
     if (!strcmp(cmd, "decommission"))
         return cmd_decommission(argc - 2, argv + 2);
+    if (!strcmp(cmd, "checkin"))
+        return cmd_checkin(argc - 2, argv + 2);
     if (argc != 3)
         return usage_error(argc < 3 ? "missing device folder" : "one device folder only");
     if (!strcmp(cmd, "boot"))

@@ -64,6 +64,7 @@ static const char *err_name(msa_err e)
     case MSA_E_NO_IMAGE: return "MSA_E_NO_IMAGE";
     case MSA_E_LOG: return "MSA_E_LOG";
     case MSA_E_ARG: return "MSA_E_ARG";
+    case MSA_E_ROLLED_BACK: return "MSA_E_ROLLED_BACK";
     }
     return "MSA_E_?";
 }

@@ -54,6 +54,21 @@ medsec_err medsec_checkin_make(const struct medsec_checkin *in, const unsigned c
                                unsigned char *out, size_t cap, size_t *len,
                                struct medsec_error *err) __attribute__((warn_unused_result));
 
+/* The install report inside a check-in (fields install_seq, install_result, security_version),
+ * read against the security version @offered of a release rolled out to the device. */
+enum medsec_checkin_install {
+    MEDSEC_INSTALL_NONE,       /* no news about that release: still offered */
+    MEDSEC_INSTALL_INSTALLING, /* installed as a trial image, not yet confirmed */
+    MEDSEC_INSTALL_SUCCEEDED,  /* the device's security version reached @offered (confirmed) */
+    MEDSEC_INSTALL_FAILED      /* refused, failed or rolled back: install_result says why */
+};
+/* SUCCEEDED when security_version >= @offered; else by the last install attempt when its
+ * install_seq is @offered (result 0: INSTALLING, else FAILED); else NONE. A refusal before the
+ * agent read the bundle's sequence number (install_seq 0, result nonzero: e.g. a bad signature)
+ * names no release and gives NONE: the server sees it in install_result (docs/checkin.md). */
+enum medsec_checkin_install medsec_checkin_install_state(const struct medsec_checkin *c,
+                                                         uint64_t offered);
+
 /* The agent's error name for an install_result ("ok", "signature", ... as msa_strerror's
  * sentence); never NULL. */
 const char *medsec_checkin_result_text(int32_t result);

@@ -164,7 +164,8 @@ static medsec_err parse_payload(const unsigned char *p, size_t n, struct medsec_
             return field_err(err, MEDSEC_EPARSE, (unsigned)key, "out of order (keys must ascend)");
         /* every key from 1 up is required: a gap names the missing one */
         if (key != last + 1)
-            return field_err(err, MEDSEC_EPARSE, last + 1, "missing");
+            return field_err(err, MEDSEC_EPARSE, last + 1,
+                             "missing, or the keys are not in ascending order");
         if ((rc = get_field(&c, (unsigned)key, o, err)))
             return rc;
         last = (unsigned)key;
@@ -278,18 +279,23 @@ medsec_err medsec_checkin_verify(const unsigned char *msg, size_t n, const unsig
     medsec_err rc = decode(msg, n, out, &s, err);
     if (rc)
         goto out_clear;
+    if (sodium_init() < 0) {
+        rc = medsec_error_set(err, MEDSEC_EINTERNAL, WHERE, 0, 0, "libsodium: init failed");
+        goto out_clear;
+    }
     memset(&port, 0, sizeof port);
     msa_posix_crypto(&port);
     msa_err e =
         msa_cose_sign1_verify(&port, &s, NULL, 0, MSA_ALG_EDDSA, pub, 32, scratch, sizeof scratch);
     if (e == MSA_OK)
         return MEDSEC_OK;
-    rc = medsec_error_set(err, MEDSEC_EVERIFY, WHERE, 0, 0,
-                          e == MSA_E_SIGNATURE
-                              ? "the device's signature does not verify: the check-in was "
-                                "changed, or another device signed it"
-                              : "the signature could not be checked: %s",
-                          msa_strerror(e));
+    if (e == MSA_E_SIGNATURE)
+        rc = medsec_error_set(err, MEDSEC_EVERIFY, WHERE, 0, 0,
+                              "the device's signature does not verify: the check-in was changed, "
+                              "or another device signed it");
+    else
+        rc = medsec_error_set(err, MEDSEC_EVERIFY, WHERE, 0, 0,
+                              "the signature could not be checked: %s", msa_strerror(e));
 out_clear:
     memset(out, 0, sizeof *out);
     return rc;
@@ -347,4 +353,14 @@ medsec_err medsec_checkin_make(const struct medsec_checkin *in, const unsigned c
 const char *medsec_checkin_result_text(int32_t result)
 {
     return result == 0 ? "success" : msa_strerror((msa_err)result);
+}
+
+enum medsec_checkin_install medsec_checkin_install_state(const struct medsec_checkin *c,
+                                                         uint64_t offered)
+{
+    if (offered && c->security_version >= offered)
+        return MEDSEC_INSTALL_SUCCEEDED;
+    if (!offered || c->install_seq != offered)
+        return MEDSEC_INSTALL_NONE;
+    return c->install_result == 0 ? MEDSEC_INSTALL_INSTALLING : MEDSEC_INSTALL_FAILED;
 }

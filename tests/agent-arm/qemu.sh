@@ -114,7 +114,8 @@ run install "v1=$b/v1.suit=MSA_OK;v2=$b/v2.suit=MSA_OK=MPS2_POWER_CUT;v1-replaye
 # the issue's flow, line by line: v2 into slot B, on trial, confirmed; v3 rolled back by itself
 for line in "bundle v2: success (as expected)" "  the install resumed: ok" "  installed into slot B" "  boots on trial: slot B" \
     "  it confirms itself: ok" "  rolled back to the confirmed image by itself: ok" \
-    "  the log's chain and HMACs verify: ok" "  the signed decommission record verifies: ok"; do
+    "  the log's chain and HMACs verify: ok" "  the signed check-in verifies: ok" \
+    "  the counter increases: ok" "  the signed decommission record verifies: ok"; do
     grep -qxF "$line" "$build/install/qemu.out" 2>/dev/null || { echo "qemu.sh: missing on the board: '$line'"; fail=1; }
 done
 run tampered "v1=$b/v1.suit=MSA_OK;v2-tampered=$b/v2-tampered.suit=MSA_E_IMAGE_DIGEST;stranger=$b/stranger.suit=MSA_E_KEY_UNKNOWN;other-class=$b/other-class.suit=MSA_E_CLASS;v4-payload-tampered=$b/v4.suit=MSA_E_IMAGE_DIGEST=MPS2_CONFIRM=$b/v4-tampered.bin;v5-key-revoked=$b/v5-revoked.suit=MSA_E_KEY_REVOKED"

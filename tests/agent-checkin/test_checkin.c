@@ -307,6 +307,56 @@ static void test_agent(void **state)
     assert_int_equal(out.install_seq, 9);
     assert_int_equal(out.install_result, MSA_E_IMAGE_DIGEST);
     assert_memory_equal(out.bundle_digest, bundle, 32);
+    assert_int_equal(medsec_checkin_install_state(&out, 9), MEDSEC_INSTALL_FAILED);
+    assert_int_equal(medsec_checkin_install_state(&out, 10), MEDSEC_INSTALL_NONE);
+    /* the same image with its right digest: a trial image (installing) ... */
+    struct msa_sha256 h;
+    assert_int_equal(d.port.sha256_init(d.port.ctx, &h), 0);
+    assert_int_equal(d.port.sha256_update(d.port.ctx, &h, img, sizeof img), 0);
+    assert_int_equal(d.port.sha256_final(d.port.ctx, &h, digest), 0);
+    bundle[0] = 0x78;
+    assert_int_equal(msa_install_begin(&d.a, bundle, 9, 4096, digest, NULL), MSA_OK);
+    assert_int_equal(msa_install_write(&d.a, 0, img, sizeof img), MSA_OK);
+    assert_int_equal(msa_install_finish(&d.a), MSA_OK);
+    assert_int_equal(msa_checkin_build(&d.a, id, NULL, "", msg, sizeof msg, &n), MSA_OK);
+    assert_int_equal(medsec_checkin_verify(msg, n, pub, &out, &err), MEDSEC_OK);
+    assert_int_equal(out.install_seq, 9);
+    assert_int_equal(out.install_result, 0);
+    assert_memory_equal(out.bundle_digest, bundle, 32);
+    assert_int_equal(medsec_checkin_install_state(&out, 9), MEDSEC_INSTALL_INSTALLING);
+    /* ... that never confirms: after its trial boots the device rolls back */
+    unsigned slot;
+    for (int i = 0; i < MSA_TRIAL_BOOTS; i++) {
+        assert_int_equal(dt_reboot(&d), 0);
+        assert_int_equal(msa_boot(&d.a, &slot), MSA_OK);
+    }
+    assert_int_equal(dt_reboot(&d), 0);
+    assert_int_equal(msa_boot(&d.a, &slot), MSA_E_NO_IMAGE); /* nothing else to run */
+    assert_int_equal(msa_checkin_build(&d.a, id, NULL, "", msg, sizeof msg, &n), MSA_OK);
+    assert_int_equal(medsec_checkin_verify(msg, n, pub, &out, &err), MEDSEC_OK);
+    assert_int_equal(out.install_seq, 9);
+    assert_int_equal(out.install_result, MSA_E_ROLLED_BACK);
+    assert_int_equal(medsec_checkin_install_state(&out, 9), MEDSEC_INSTALL_FAILED);
+    /* installed again, booted and confirmed: succeeded, running slot and image reported */
+    bundle[0] = 0x79;
+    assert_int_equal(msa_install_begin(&d.a, bundle, 9, 4096, digest, NULL), MSA_OK);
+    assert_int_equal(msa_install_write(&d.a, 0, img, sizeof img), MSA_OK);
+    assert_int_equal(msa_install_finish(&d.a), MSA_OK);
+    assert_int_equal(dt_reboot(&d), 0);
+    assert_int_equal(msa_boot(&d.a, &slot), MSA_OK);
+    assert_int_equal(msa_confirm(&d.a), MSA_OK);
+    assert_int_equal(msa_checkin_build(&d.a, id, NULL, "", msg, sizeof msg, &n), MSA_OK);
+    assert_int_equal(medsec_checkin_verify(msg, n, pub, &out, &err), MEDSEC_OK);
+    assert_int_equal(out.security_version, 9);
+    assert_int_equal(out.slot, slot);
+    assert_memory_equal(out.image_digest, digest, 32);
+    assert_int_equal(out.install_result, 0);
+    assert_memory_equal(out.bundle_digest, bundle, 32);
+    assert_int_equal(medsec_checkin_install_state(&out, 9), MEDSEC_INSTALL_SUCCEEDED);
+    /* a decommissioned device does not check in */
+    unsigned char rec[MSA_DECOM_BYTES];
+    assert_int_equal(msa_decommission(&d.a, id, rec, sizeof rec, &n), MSA_OK);
+    assert_int_equal(msa_checkin_build(&d.a, id, NULL, "", msg, sizeof msg, &n), MSA_E_STATE);
     dt_close(&d);
     dt_rmdir(tmp);
 }

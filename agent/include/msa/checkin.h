@@ -77,8 +77,10 @@ msa_err msa_checkin_encode(const struct msa_port *port, const struct msa_checkin
 /* Build and sign the agent's check-in: the running slot (the one msa_boot chose, else the
  * confirmed one, else the trial one), its security version (msa_security_version), the running
  * image's digest, the release version text @version (NULL or "" when unknown), the last install
- * attempt found in the security log (sequence number and result; the bundle digest when the
- * install journal still names that attempt), and the log's position. The counter is the sequence
+ * attempt found in the security log: the newest update result, refusal, rollback
+ * (MSA_E_ROLLED_BACK when its trial boots ran out) or confirmation, with its sequence number (0
+ * when the bundle was refused before its sequence number was read) and the bundle digest when the
+ * install journal still names that attempt; and the log's position. The counter is the sequence
  * number of a "checkin" record appended to the security log first, so it strictly increases
  * across reboots and power cuts without a new state field; *@counter (may be NULL) gets it.
  * @device_id: the device's 16-byte id (its UUID). MSA_E_STATE on a decommissioned device,

@@ -43,11 +43,13 @@ typedef enum msa_err {
     MSA_E_IMAGE_SIZE = -24, /* a payload's size differs from the manifest's, or exceeds the slot */
     MSA_E_CONDITION = -25,  /* another SUIT condition failed */
     /* the device */
-    MSA_E_PORT = -30,     /* the porting layer reported an I/O failure */
-    MSA_E_STATE = -31,    /* the call is not allowed in the agent's current state */
-    MSA_E_NO_IMAGE = -32, /* no slot holds a verified image */
-    MSA_E_LOG = -33,      /* the security log is corrupt (its chain does not verify) */
-    MSA_E_ARG = -34       /* a caller passed an invalid argument */
+    MSA_E_PORT = -30,       /* the porting layer reported an I/O failure */
+    MSA_E_STATE = -31,      /* the call is not allowed in the agent's current state */
+    MSA_E_NO_IMAGE = -32,   /* no slot holds a verified image */
+    MSA_E_LOG = -33,        /* the security log is corrupt (its chain does not verify) */
+    MSA_E_ARG = -34,        /* a caller passed an invalid argument */
+    MSA_E_ROLLED_BACK = -35 /* a trial image never confirmed itself: the device rolled back
+                               (reported in check-ins, docs/checkin.md) */
 } msa_err;
 
 /* A fixed sentence for @e (never NULL). */

@@ -8,12 +8,15 @@
  * one marked MPS2_POWER_CUT the power goes in the middle of the install, and after the reset the
  * same bundle must resume it. A
  * refused bundle must leave the device booting what it booted before. At the end the security log
- * is exported and its chain and HMACs verified on the board, and the device is decommissioned. */
+ * is exported and its chain and HMACs verified on the board, two signed check-ins are made and
+ * verified, and the device is decommissioned. */
 #include <string.h>
 
 #include "bundles.h"
 #include "mps2.h"
 #include "msa/agent.h"
+#include "msa/checkin.h"
+#include "msa/cose.h"
 #include "msa/log.h"
 #include "msa/trust.h"
 #include "msa_crypto.h"
@@ -189,6 +192,47 @@ static void check_log(struct msa_agent *a, const struct msa_port *port)
     expect("a changed log is detected", msa_log_verify(port, exp, len, key, NULL, &rep) != MSA_OK);
 }
 
+/* two signed check-ins (docs/checkin.md): each verifies under the device's public key as a
+ * COSE_Sign1, the second's counter is above the first's, a changed one is refused */
+static void check_checkin(struct msa_agent *a, const struct msa_port *port, unsigned long *stack)
+{
+    static const unsigned char id[16] = "mps2-an385-0001";
+    /* static: the test's own buffers stay off the stack that the check-in's depth is measured on */
+    static unsigned char msg[2][MSA_CHECKIN_MAX], scratch[MSA_SIG_STRUCTURE_MAX];
+    unsigned char seed[32], pub[32];
+    struct msa_cose_sign1 s;
+    uint64_t counter[2] = {0, 0};
+    size_t len[2] = {0, 0};
+    unsigned i;
+    msa_err e = MSA_OK;
+
+    if (port->key_get(port->ctx, MSA_KEY_DEVICE, seed, sizeof seed) != 0) {
+        expect("device key present", 0);
+        return;
+    }
+    msa_ed25519_public(pub, seed);
+    memset(seed, 0, sizeof seed);
+    for (i = 0; i < 2 && e == MSA_OK; i++) {
+        mps2_stack_paint();
+        e = msa_checkin_build(a, id, &counter[i], "mps2", msg[i], sizeof msg[i], &len[i]);
+        if (mps2_stack_peak() > *stack)
+            *stack = mps2_stack_peak();
+    }
+    expect("two check-ins built and signed", e == MSA_OK);
+    for (i = 0; i < 2 && e == MSA_OK; i++)
+        if ((e = msa_cose_sign1_decode(msg[i], len[i], &s)) == MSA_OK)
+            e = msa_cose_sign1_verify(port, &s, NULL, 0, MSA_ALG_EDDSA, pub, sizeof pub, scratch,
+                                      sizeof scratch);
+    expect("the signed check-in verifies", e == MSA_OK);
+    expect("the counter increases", counter[1] > counter[0] && counter[1] == a->log.last);
+    msg[1][len[1] / 2] ^= 0x01;
+    e = msa_cose_sign1_decode(msg[1], len[1], &s);
+    if (e == MSA_OK)
+        e = msa_cose_sign1_verify(port, &s, NULL, 0, MSA_ALG_EDDSA, pub, sizeof pub, scratch,
+                                  sizeof scratch);
+    expect("a changed check-in is refused", e != MSA_OK);
+}
+
 /* decommission the device: a record signed by the device key that verifies under its public key
  * (which the manufacturer recorded at production) and fails once changed; the keys are gone, and
  * the device no longer boots */
@@ -242,8 +286,11 @@ int mps2_update_test(struct msa_port *port)
     for (i = 0; e == MSA_OK && i < mps2_nbundles; i++)
         run_bundle(&agent, port, &trust, &revoked, &mps2_bundles[i], &stack);
     check_log(&agent, port);
+    unsigned long checkin_stack = 0;
+    check_checkin(&agent, port, &checkin_stack);
     check_decommission(&agent, port);
     mps2_put_num("stack.update", stack);
+    mps2_put_num("stack.checkin", checkin_stack);
     /* what the caller provides the agent with (no heap, no globals in the agent) */
     mps2_put_num("ram.struct_msa_agent", (unsigned long)sizeof(struct msa_agent));
     mps2_put_num("ram.struct_msa_update", (unsigned long)sizeof(struct msa_update));
