@@ -1075,8 +1075,10 @@ medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n,
     struct sdb_val p[2] = {SDB_S(uuid), SDB_S(c.version)};
     struct sdb_rows *r;
     struct gc_queue *q = sdb_in_tx(db) ? NULL : gc_get(db);
-    struct sdb *conn = q ? q->conn : db;
-    if (q)
+    /* SQLite: the look-up through the check-in path's connection too, whose cache is warm;
+     * PostgreSQL: through the caller's, in parallel with the batch being written */
+    struct sdb *conn = q && sdb_kind(db) == SDB_SQLITE ? q->conn : db;
+    if (conn != db)
         pthread_mutex_lock(&q->conn_lock);
     e = sdb_query(conn,
                   "SELECT d.id, d.pubkey, d.status, d.model_id, d.site_id, s.hospital_id,"
@@ -1085,7 +1087,7 @@ medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n,
                   " FROM devices d JOIN sites s ON s.id = d.site_id WHERE d.uuid = $1",
                   p, 2, &r, err);
     if (e) {
-        if (q)
+        if (conn != db)
             pthread_mutex_unlock(&q->conn_lock);
         return e;
     }
@@ -1106,7 +1108,7 @@ medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n,
         reported = sdb_int(r, 8);
     }
     sdb_rows_free(r);
-    if (q)
+    if (conn != db)
         pthread_mutex_unlock(&q->conn_lock);
     if (s < 0)
         return MEDSEC_EDB;
