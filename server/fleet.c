@@ -5,6 +5,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -869,6 +870,192 @@ static medsec_err find_offer(struct sdb *db, int64_t device, int64_t model, int6
                     q, 3, NULL, err);
 }
 
+/* ---- check-in: the write, and group commit ---- */
+
+/* A verified check-in waiting to be written. */
+struct pending {
+    int64_t device, model, hospital, site, release, now;
+    int known_version;
+    const struct medsec_checkin *c;
+    const char *uuid;
+    struct srv_req *rq;
+    struct srv_checkin_result *out;
+    /* filled by whoever writes it */
+    medsec_err e;
+    struct medsec_error err;
+    int done;
+    struct pending *next;
+};
+
+/* Write one verified check-in in the open transaction. MEDSEC_EINVAL (a replay: nothing written)
+ * leaves the transaction usable; any other error does not. */
+static medsec_err checkin_write(struct sdb *db, struct pending *pd, struct medsec_error *err)
+{
+    const struct medsec_checkin *c = pd->c;
+    struct sdb_val u[6] = {SDB_I(pd->device),
+                           SDB_I((int64_t)c->counter),
+                           SDB_I(pd->now),
+                           pd->release ? SDB_I(pd->release) : SDB_NUL,
+                           SDB_I((int64_t)c->security_version),
+                           SDB_I(pd->known_version)};
+    int64_t changes = 0;
+    /* the counter test again, inside the transaction: two copies of one check-in racing each
+     * other cannot both pass */
+    medsec_err e = sdb_exec(db,
+                            "UPDATE devices SET last_counter = $2, last_checkin = $3,"
+                            " release_id = CASE WHEN $6 = 1 THEN $4 ELSE release_id END,"
+                            " security_version = $5 WHERE id = $1 AND last_counter < $2",
+                            u, 6, &changes, err);
+    if (e)
+        return e;
+    if (!changes)
+        return medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0,
+                                "check-in: replayed counter %" PRIu64, c->counter);
+    struct sdb_val v[8] = {SDB_I(pd->device),
+                           SDB_I(pd->now),
+                           SDB_I((int64_t)c->counter),
+                           pd->release ? SDB_I(pd->release) : SDB_NUL,
+                           SDB_I((int64_t)c->security_version),
+                           SDB_I(c->log_last),
+                           SDB_I(c->install_seq > INT64_MAX ? 0 : (int64_t)c->install_seq),
+                           SDB_I(c->install_result)};
+    e = sdb_insert_id(db,
+                      "INSERT INTO checkins (device_id, received_at, counter, release_id,"
+                      " security_version, log_last, install_seq, install_result)"
+                      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                      v, 8, &pd->out->checkin_id, err);
+    if (!e && c->install_seq) {
+        /* the audit line of a halt goes through this connection (which holds the transaction) */
+        struct srv_req rq2;
+        if (pd->rq) {
+            rq2 = *pd->rq;
+            rq2.db = db;
+        }
+        e = install_report(db, pd->device, c, pd->now, pd->rq ? &rq2 : NULL, pd->out, err);
+    }
+    if (!e)
+        e = find_offer(db, pd->device, pd->model, pd->hospital, pd->site, pd->release,
+                       (int64_t)c->security_version, pd->uuid, pd->now, pd->out, err);
+    return e;
+}
+
+/*
+ * Group commit: check-ins verified at the same time by several threads (each with its own
+ * connection to the same database) are written in one transaction by whichever of them finds
+ * no writer at work; the others wait until it committed and then answer. A commit is the
+ * expensive part of a check-in (the WAL write; on PostgreSQL its fsync), a signature check the
+ * other; this shares the first while the second runs in parallel. Nothing is acknowledged
+ * before its transaction committed. One queue per database URL.
+ */
+#define GC_QUEUES 8
+struct gc_queue {
+    char *url;
+    int leader;
+    struct pending *head, *tail;
+    pthread_cond_t cv;
+    /* the check-in path's own connection: its look-ups and every batch go through it, so its
+     * page cache stays warm (SQLite drops a connection's cache whenever another one wrote) */
+    struct sdb *conn;
+    pthread_mutex_t conn_lock;
+};
+static pthread_mutex_t gc_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct gc_queue gc_queues[GC_QUEUES];
+
+/* The queue of @db's database (made on first use, with its connection); NULL when there is no
+ * room or the connection cannot be opened: then @db does the work alone. */
+static struct gc_queue *gc_get(struct sdb *db)
+{
+    const char *url = sdb_url(db);
+    struct gc_queue *q = NULL;
+    if (!url)
+        return NULL;
+    pthread_mutex_lock(&gc_lock);
+    for (size_t i = 0; i < GC_QUEUES && !q; i++)
+        if (gc_queues[i].url && !strcmp(gc_queues[i].url, url))
+            q = &gc_queues[i];
+    for (size_t i = 0; i < GC_QUEUES && !q; i++) {
+        if (gc_queues[i].url)
+            continue;
+        struct medsec_error err = {0};
+        struct sdb *conn = NULL;
+        char *copy = medsec_strdup(url);
+        if (!copy || sdb_open(&conn, url, &err)) {
+            medsec_free(copy);
+            break;
+        }
+        q = &gc_queues[i];
+        q->url = copy;
+        q->conn = conn;
+        pthread_cond_init(&q->cv, NULL);
+        pthread_mutex_init(&q->conn_lock, NULL);
+    }
+    pthread_mutex_unlock(&gc_lock);
+    return q;
+}
+
+/* Write @batch in one transaction on @db; each item's outcome in it. */
+static void gc_write(struct sdb *db, struct pending *batch)
+{
+    struct medsec_error err = {0};
+    medsec_err e = sdb_begin(db, &err);
+    for (struct pending *p = batch; !e && p; p = p->next) {
+        p->e = checkin_write(db, p, &p->err);
+        if (p->e && p->e != MEDSEC_EINVAL) {
+            e = p->e;
+            err = p->err;
+        }
+    }
+    if (!e)
+        e = sdb_commit(db, &err);
+    else
+        sdb_rollback(db);
+    if (!e)
+        return;
+    /* the transaction is lost: none of them is written */
+    for (struct pending *p = batch; p; p = p->next) {
+        p->e = e;
+        p->err = err;
+        p->out->offer_rollout = 0;
+        p->out->halted_rollout = 0;
+    }
+}
+
+static medsec_err group_commit(struct gc_queue *q, struct pending *pd, struct medsec_error *err)
+{
+    pthread_mutex_lock(&gc_lock);
+    pd->next = NULL;
+    if (q->tail)
+        q->tail->next = pd;
+    else
+        q->head = pd;
+    q->tail = pd;
+    while (!pd->done) {
+        if (q->leader) {
+            pthread_cond_wait(&q->cv, &gc_lock);
+            continue;
+        }
+        /* nobody is writing: take everything waiting (this one is among it) */
+        q->leader = 1;
+        struct pending *batch = q->head;
+        q->head = q->tail = NULL;
+        pthread_mutex_unlock(&gc_lock);
+        pthread_mutex_lock(&q->conn_lock);
+        gc_write(q->conn, batch);
+        pthread_mutex_unlock(&q->conn_lock);
+        pthread_mutex_lock(&gc_lock);
+        for (struct pending *p = batch, *next; p; p = next) {
+            next = p->next;
+            p->done = 1;
+        }
+        q->leader = 0;
+        pthread_cond_broadcast(&q->cv);
+    }
+    pthread_mutex_unlock(&gc_lock);
+    if (pd->e && err)
+        *err = pd->err;
+    return pd->e;
+}
+
 medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n, int64_t now,
                              struct srv_req *rq, struct srv_checkin_result *out,
                              struct medsec_error *err)
@@ -887,14 +1074,23 @@ medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n,
     /* one read finds the device, its cohort and the reported version's release */
     struct sdb_val p[2] = {SDB_S(uuid), SDB_S(c.version)};
     struct sdb_rows *r;
-    e = sdb_query(db,
+    struct gc_queue *q = sdb_in_tx(db) ? NULL : gc_get(db);
+    /* SQLite: the look-up through the check-in path's connection too, whose cache is warm;
+     * PostgreSQL: through the caller's, in parallel with the batch being written */
+    struct sdb *conn = q && sdb_kind(db) == SDB_SQLITE ? q->conn : db;
+    if (conn != db)
+        pthread_mutex_lock(&q->conn_lock);
+    e = sdb_query(conn,
                   "SELECT d.id, d.pubkey, d.status, d.model_id, d.site_id, s.hospital_id,"
                   " d.last_counter, COALESCE(d.release_id, 0), (SELECT rel.id FROM releases rel"
                   " WHERE rel.model_id = d.model_id AND rel.version = $2)"
                   " FROM devices d JOIN sites s ON s.id = d.site_id WHERE d.uuid = $1",
                   p, 2, &r, err);
-    if (e)
+    if (e) {
+        if (conn != db)
+            pthread_mutex_unlock(&q->conn_lock);
         return e;
+    }
     int s = sdb_step(r, err);
     int64_t device = 0, model = 0, site = 0, hospital = 0, last = 0, current = 0, reported = 0;
     unsigned char pub[32];
@@ -912,6 +1108,8 @@ medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n,
         reported = sdb_int(r, 8);
     }
     sdb_rows_free(r);
+    if (conn != db)
+        pthread_mutex_unlock(&q->conn_lock);
     if (s < 0)
         return MEDSEC_EDB;
     if (!s)
@@ -935,51 +1133,27 @@ medsec_err srv_fleet_checkin(struct sdb *db, const unsigned char *msg, size_t n,
                                 "check-in: replayed or old counter %" PRIu64 " (last %" PRId64 ")",
                                 c.counter, last);
     /* the reported version's release (0: one we do not know); "" keeps what is known */
-    int known_version = c.version[0] != '\0';
-    int64_t release = known_version ? reported : current;
-    int own;
-    e = tx_begin(db, &own, err);
-    if (e)
-        return e;
-    struct sdb_val u[6] = {SDB_I(device),
-                           SDB_I((int64_t)c.counter),
-                           SDB_I(now),
-                           release ? SDB_I(release) : SDB_NUL,
-                           SDB_I((int64_t)c.security_version),
-                           SDB_I(known_version)};
-    int64_t changes = 0;
-    /* the counter test again, inside the transaction: two copies of one check-in racing each
-     * other cannot both pass */
-    e = sdb_exec(db,
-                 "UPDATE devices SET last_counter = $2, last_checkin = $3,"
-                 " release_id = CASE WHEN $6 = 1 THEN $4 ELSE release_id END,"
-                 " security_version = $5 WHERE id = $1 AND last_counter < $2",
-                 u, 6, &changes, err);
-    if (!e && !changes)
-        e = medsec_error_set(err, MEDSEC_EINVAL, NULL, 0, 0, "check-in: replayed counter %" PRIu64,
-                             c.counter);
-    if (!e) {
-        struct sdb_val v[8] = {SDB_I(device),
-                               SDB_I(now),
-                               SDB_I((int64_t)c.counter),
-                               release ? SDB_I(release) : SDB_NUL,
-                               SDB_I((int64_t)c.security_version),
-                               SDB_I(c.log_last),
-                               SDB_I(c.install_seq > INT64_MAX ? 0 : (int64_t)c.install_seq),
-                               SDB_I(c.install_result)};
-        e = sdb_insert_id(db,
-                          "INSERT INTO checkins (device_id, received_at, counter, release_id,"
-                          " security_version, log_last, install_seq, install_result)"
-                          " VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-                          v, 8, &out->checkin_id, err);
-    }
-    if (!e && c.install_seq)
-        e = install_report(db, device, &c, now, rq, out, err);
-    if (!e)
-        e = find_offer(db, device, model, hospital, site, release, (int64_t)c.security_version,
-                       uuid, now, out, err);
-    out->release_id = release;
-    return tx_end(db, own, e, err);
+    struct pending pd = {.device = device,
+                         .model = model,
+                         .hospital = hospital,
+                         .site = site,
+                         .known_version = c.version[0] != '\0',
+                         .now = now,
+                         .c = &c,
+                         .uuid = uuid,
+                         .rq = rq,
+                         .out = out};
+    pd.release = pd.known_version ? reported : current;
+    out->release_id = pd.release;
+    if (q)
+        return group_commit(q, &pd, err);
+    if (sdb_in_tx(db))
+        return checkin_write(db, &pd, err); /* the caller's transaction */
+    pd.next = NULL;
+    gc_write(db, &pd); /* alone, in its own transaction */
+    if (pd.e && err)
+        *err = pd.err;
+    return pd.e;
 }
 
 medsec_err srv_fleet_checkin_answer(const struct srv_checkin_result *res, struct medsec_buf *out)

@@ -31,7 +31,22 @@ const char *sdb_quote_sql(const char *sql, char *buf, size_t cap)
     return buf;
 }
 
+static medsec_err open_backend(struct sdb **out, const char *url, struct medsec_error *err);
+
 medsec_err sdb_open(struct sdb **out, const char *url, struct medsec_error *err)
+{
+    medsec_err e = open_backend(out, url, err);
+    if (!e)
+        (*out)->url = medsec_strdup(url); /* NULL when memory ran out: sdb_url says so */
+    return e;
+}
+
+const char *sdb_url(const struct sdb *db)
+{
+    return db->url;
+}
+
+static medsec_err open_backend(struct sdb **out, const char *url, struct medsec_error *err)
 {
     *out = NULL;
     if (!url || !*url)
@@ -55,6 +70,8 @@ void sdb_close(struct sdb *db)
         return;
     if (db->in_tx)
         sdb_rollback(db);
+    medsec_free(db->url);
+    db->url = NULL;
     db->ops->close(db);
 }
 

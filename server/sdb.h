@@ -46,6 +46,9 @@ static inline enum sdb_type sdb_text_type(const char *s)
 medsec_err sdb_open(struct sdb **out, const char *url, struct medsec_error *err);
 void sdb_close(struct sdb *db);
 enum sdb_kind sdb_kind(const struct sdb *db);
+/* The URL the connection was opened with (connections with the same URL reach the same
+ * database); NULL when it could not be kept. */
+const char *sdb_url(const struct sdb *db);
 
 /* Run one statement with @n parameters and no result rows (or ignore them). *@changes (may be
  * NULL) gets the number of rows changed. */

@@ -28,6 +28,7 @@ struct sdb {
     enum sdb_kind kind;
     const struct sdb_ops *ops;
     int in_tx;
+    char *url; /* as opened (sdb.c) */
 };
 struct sdb_rows {
     const struct sdb_ops *ops;

@@ -337,7 +337,7 @@ medsec_err sdb_sqlite_open(struct sdb **out, const char *path, struct medsec_err
                                "PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY; "
                                /* a checkpoint (two fsyncs) every 64 MiB of WAL, not every 4 MiB:
                                 * they are what a commit waits for most on a slow disk */
-                               "PRAGMA wal_autocheckpoint=16384; PRAGMA cache_size=-65536; PRAGMA mmap_size=1073741824",
+                               "PRAGMA wal_autocheckpoint=16384; PRAGMA cache_size=-65536",
                                err);
     if (e) {
         lite_close(&db->head);

@@ -3,6 +3,7 @@
  * unknown device), the hospital filter of the routes, roll-out selection (deterministic, percent,
  * cohort), the automatic halt on the failure rate, and (SQLite) a writer killed with -9 loses
  * none of the check-ins it acknowledged. */
+#include <pthread.h>
 #include <signal.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -851,7 +852,90 @@ static void fleet_generate(void **state)
     assert_int_equal(srv_fleet_generate(db, &g3, &err), MEDSEC_EINVAL);
 }
 
+/* ---- check-ins from several threads at once (group commit) ---- */
+
+#define RACE_THREADS 4
+#define RACE_EACH 40
+
+struct racer {
+    int t;
+    unsigned char dup[512];
+    size_t dup_len;
+    int ok, replays, dup_ok, errors;
+};
+
+static void *race(void *arg)
+{
+    struct racer *r = arg;
+    struct medsec_error err = {0};
+    struct sdb *db;
+    if (sdb_open(&db, store_url, &err)) {
+        r->errors++;
+        return NULL;
+    }
+    for (int i = 0; i < RACE_EACH; i++) {
+        unsigned char msg[512];
+        struct srv_checkin_result res;
+        /* this thread's own devices, two check-ins each */
+        size_t n = make_checkin((uint64_t)(1 + r->t * RACE_EACH + i / 2), (uint64_t)(i % 2 + 1),
+                                "3.1.4", 2, 0, 0, msg);
+        medsec_err e = srv_fleet_checkin(db, msg, n, NOW, NULL, &res, &err);
+        r->ok += e == MEDSEC_OK;
+        r->errors += e != MEDSEC_OK;
+        if (i % 10 == 0) { /* the very same message from every thread */
+            e = srv_fleet_checkin(db, r->dup, r->dup_len, NOW, NULL, &res, &err);
+            r->dup_ok += e == MEDSEC_OK;
+            r->replays += e == MEDSEC_EINVAL;
+            r->errors += e != MEDSEC_OK && e != MEDSEC_EINVAL;
+        }
+    }
+    sdb_close(db);
+    return NULL;
+}
+
+static void fleet_checkin_threads(void **state)
+{
+    struct sdb *db = *state;
+    struct medsec_error err = {0};
+    struct world w;
+    build_world(db, &w);
+    STORE_OK(sdb_begin(db, &err), &err);
+    for (uint64_t i = 0; i <= RACE_THREADS * RACE_EACH; i++)
+        add_device(db, &w, i, (int)(i % 4));
+    STORE_OK(sdb_commit(db, &err), &err);
+    struct racer r[RACE_THREADS];
+    pthread_t th[RACE_THREADS];
+    for (int t = 0; t < RACE_THREADS; t++) {
+        memset(&r[t], 0, sizeof r[t]);
+        r[t].t = t;
+        /* one check-in of device 0, the same bytes in every thread */
+        r[t].dup_len = make_checkin(0, 1, "3.1.4", 2, 0, 0, r[t].dup);
+    }
+    for (int t = 0; t < RACE_THREADS; t++)
+        assert_int_equal(pthread_create(&th[t], NULL, race, &r[t]), 0);
+    int ok = 0, dup_ok = 0, replays = 0;
+    for (int t = 0; t < RACE_THREADS; t++) {
+        pthread_join(th[t], NULL);
+        assert_int_equal(r[t].errors, 0);
+        ok += r[t].ok;
+        dup_ok += r[t].dup_ok;
+        replays += r[t].replays;
+    }
+    assert_int_equal(ok, RACE_THREADS * RACE_EACH);
+    /* the duplicated message was accepted exactly once */
+    assert_int_equal(dup_ok, 1);
+    assert_int_equal(replays, RACE_THREADS * (RACE_EACH / 10) - 1);
+    int64_t n = 0;
+    STORE_OK(sdb_query_int(db, "SELECT COUNT(*) FROM checkins", NULL, 0, &n, &err), &err);
+    assert_int_equal(n, RACE_THREADS * RACE_EACH + 1);
+    STORE_OK(
+        sdb_query_int(db, "SELECT COUNT(*) FROM devices WHERE last_counter = 2", NULL, 0, &n, &err),
+        &err);
+    assert_int_equal(n, RACE_THREADS * RACE_EACH / 2);
+}
+
 const struct CMUnitTest store_fleet_tests[] = {
+    cmocka_unit_test_setup_teardown(fleet_checkin_threads, store_setup, store_teardown),
     cmocka_unit_test_setup_teardown(fleet_generate, store_setup, store_teardown),
     cmocka_unit_test_setup_teardown(fleet_log_upload, store_setup, store_teardown),
     cmocka_unit_test_setup_teardown(fleet_register, store_setup, store_teardown),
