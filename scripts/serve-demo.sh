@@ -33,8 +33,9 @@ fi
 
 SERVER_DB=$OUT/server.sqlite
 PWFILE=$OUT/serve-admin-password
-$MEDSEC serve migrate --db "$SERVER_DB" >/dev/null
 if [ ! -f "$PWFILE" ]; then
+    # a fresh demo database with a new administrator
+    rm -f "$SERVER_DB" "$SERVER_DB-wal" "$SERVER_DB-shm"
     (umask 077 && od -An -N18 -tx1 /dev/urandom | tr -d ' \n' > "$PWFILE")
     $MEDSEC serve user add admin --role admin --db "$SERVER_DB" < "$PWFILE"
 fi
