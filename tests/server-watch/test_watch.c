@@ -292,7 +292,12 @@ static void test_poll(void **state)
     assert_true(ran);
     assert_int_equal(q_int(&t, "SELECT COUNT(*) FROM watch_runs"), 2);
     /* a database that is gone: nothing to do, no error */
-    unlink(copy);
+    static const char *const sfx[] = {"", "-wal", "-shm"};
+    for (int i = 0; i < 3; i++) {
+        char f[1200];
+        snprintf(f, sizeof f, "%s%s", copy, sfx[i]);
+        unlink(f);
+    }
     ok(srv_watch_poll(&p, t.db, &cfg, WT_NOW + 300, &ran, &err), &err);
     assert_false(ran);
     wt_close(&t);
