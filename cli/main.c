@@ -21,6 +21,7 @@ const struct cmd medsec_commands[] = {
      "security risk register: exploitability x severity, controls, residual risk"},
     {"sbom", cmd_sbom, "list the components of a CycloneDX or SPDX JSON SBOM"},
     {"scan", cmd_scan, "match SBOMs or a device's versions against the vulnerability database"},
+    {"serve", cmd_serve, "the post-market server: fleet, watch, roll-outs, vigilance, console"},
     {"show", cmd_show, "summarise a device's security file (versions, support, zones, controls)"},
     {"status", cmd_status, "the vulnerabilities of several devices, most urgent first"},
     {"threats", cmd_threats, "STRIDE-per-element threats of a device from the rule catalog"},

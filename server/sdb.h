@@ -32,7 +32,13 @@ struct sdb_val {
     const char *s; /* SDB_TEXT: NUL-terminated */
 };
 #define SDB_I(v) ((struct sdb_val){.type = SDB_INT, .i = (int64_t)(v)})
-#define SDB_S(v) ((struct sdb_val){.type = (v) ? SDB_TEXT : SDB_NULL, .s = (v)})
+/* NULL gives SQL NULL; the test is a function so that a char array argument does not trip
+ * -Waddress, and SDB_S stays a compound literal (its address may be taken) */
+static inline enum sdb_type sdb_text_type(const char *s)
+{
+    return s ? SDB_TEXT : SDB_NULL;
+}
+#define SDB_S(v) ((struct sdb_val){.type = sdb_text_type(v), .s = (v)})
 #define SDB_NUL ((struct sdb_val){.type = SDB_NULL})
 
 /* Open @url: "sqlite:PATH" (or a plain path) for SQLite, "postgresql://..." or "postgres://..."
@@ -40,6 +46,9 @@ struct sdb_val {
 medsec_err sdb_open(struct sdb **out, const char *url, struct medsec_error *err);
 void sdb_close(struct sdb *db);
 enum sdb_kind sdb_kind(const struct sdb *db);
+/* The URL the connection was opened with (connections with the same URL reach the same
+ * database); NULL when it could not be kept. */
+const char *sdb_url(const struct sdb *db);
 
 /* Run one statement with @n parameters and no result rows (or ignore them). *@changes (may be
  * NULL) gets the number of rows changed. */
@@ -72,6 +81,9 @@ medsec_err sdb_query_int(struct sdb *db, const char *sql, const struct sdb_val *
 medsec_err sdb_begin(struct sdb *db, struct medsec_error *err);
 medsec_err sdb_commit(struct sdb *db, struct medsec_error *err);
 void sdb_rollback(struct sdb *db);
+/* 1 while a transaction opened by sdb_begin is open: a module's operation that needs one opens
+ * its own only when its caller has none, so that it joins the caller's (and its srv_audit). */
+int sdb_in_tx(const struct sdb *db);
 
 /* Migrations of one module: step i (1-based) is @steps[i-1]; sql_sqlite / sql_postgres are scripts
  * (sql_postgres NULL: the same as sql_sqlite). Applies the steps not yet applied, each in its own

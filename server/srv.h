@@ -81,6 +81,7 @@ struct srv_resp {
     struct medsec_buf body;
     char location[512];
     char filename[128]; /* non-empty: sent as Content-Disposition attachment */
+    char cookie[256];   /* non-empty: sent as Set-Cookie (the core adds "; Secure" under TLS) */
 };
 
 typedef medsec_err (*srv_handler)(struct srv_req *rq, struct srv_resp *rs);
