@@ -9,14 +9,17 @@
 #   3. `medsec serve --threads THREADS` on a free 127.0.0.1 port under GNU time (peak RSS);
 #   4. wrk -t CONNS -c CONNS -d DURATION with bench/serve_load.lua: every pre-signed check-in is
 #      sent at most once (one connection per wrk thread, each its share of the file);
-#   5. the server is stopped (SIGTERM) and the database must hold exactly the check-ins answered
+#   5. REPLAY_S seconds (default 5) of one accepted check-in sent again and again: 409 each, the
+#      read path and the signature check without the write;
+#   6. the server is stopped (SIGTERM) and the database must hold exactly the check-ins answered
 #      200 (plus at most the ones in flight when wrk's duration ended), one row per device, and
 #      each such device's last_counter the counter it sent; no answer but 200 is expected.
 # Prints check-ins/s, latency percentiles, the server's peak RSS and the Ed25519 verify rate of
 # one core; exits 1 when a check fails.
 # usage: bench/serve_load.sh [BUILD_DIR]   (default build/release; configured and built when
 #        missing). Environment: DEVICES, MESSAGES, SITES, HOSPITALS, DURATION (s, default 20),
-#        CONNS (default 8), THREADS (server workers, default 2), BACKENDS ("sqlite pg"), LIMIT.
+#        CONNS (default 8), THREADS (server workers, default 2), REPLAY_S, BACKENDS ("sqlite
+#        pg"), LIMIT (s per backend, default 900).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$root/build/release}
@@ -84,6 +87,12 @@ if [ "${1:-}" = "--run" ]; then
     -s "$root/bench/serve_load.lua" "http://127.0.0.1:$port/" -- "$tmp/checkins.bin" "$CONNS" \
     >"$tmp/wrk.out"
   cat "$tmp/wrk.out"
+  # second phase: one accepted check-in replayed (409: the read path and the verify, no write)
+  if [ "${REPLAY_S:-5}" -gt 0 ]; then
+    timeout $((REPLAY_S + 30)) wrk -t "$CONNS" -c "$CONNS" -d "${REPLAY_S:-5}s" --timeout 10s \
+      -s "$root/bench/serve_replay.lua" "http://127.0.0.1:$port/" -- "$tmp/checkins.bin" |
+      grep '^REPLAY' | tee "$tmp/replay.out"
+  fi
   # SIGTERM to the server itself (GNU time's child), which then exits 0 and GNU time reports
   kill -TERM "$(pgrep -P "$srv_pid")"
   rc=0
@@ -114,6 +123,10 @@ if [ "${1:-}" = "--run" ]; then
   [ "$multi" -eq 0 ] || { echo "FAIL: $multi devices with more than one check-in" >&2; fail=1; }
   [ "$wrong" -eq 0 ] || { echo "FAIL: $wrong check-ins whose counter is not the one sent" >&2; fail=1; }
   [ "$other" -eq 0 ] || { echo "FAIL: $other answers other than 200 (every check-in is new)" >&2; fail=1; }
+  if [ -s "$tmp/replay.out" ]; then
+    rother=$(sed -n 's/.*answered_other=\([0-9]*\).*/\1/p' "$tmp/replay.out")
+    [ "$rother" -eq 0 ] || { echo "FAIL: $rother replays not answered 409" >&2; fail=1; }
+  fi
   [ "$ok" -gt 0 ] || { echo "FAIL: no check-in accepted" >&2; fail=1; }
   [ $fail -eq 0 ] && echo "checks: passed"
   exit $fail
