@@ -1544,30 +1544,7 @@ static medsec_err h_runs(struct srv_req *rq, struct srv_resp *rs)
         return wu_fail(rs, &err);
     static const char *const keys[] = {
         "id", "at", "releases", "findings", "new", "gone", "notifications", "by", "unmatched"};
-    struct medsec_jsonw w;
-    wu_json_begin(rs, &w);
-    medsec_jsonw_object_begin(&w);
-    medsec_jsonw_key(&w, "items");
-    medsec_jsonw_array_begin(&w);
-    int st = 0;
-    while ((st = sdb_step(r, &err)) > 0) {
-        medsec_jsonw_object_begin(&w);
-        for (size_t k = 0; k < 9; k++) {
-            medsec_jsonw_key(&w, keys[k]);
-            if (k == 1)
-                wu_json_time(&w, r, k);
-            else
-                wu_json_col(&w, r, k, k < 7);
-        }
-        medsec_jsonw_object_end(&w);
-    }
-    sdb_rows_free(r);
-    if (st < 0)
-        return wu_fail(rs, &err);
-    medsec_jsonw_array_end(&w);
-    medsec_jsonw_kv_int(&w, "total", total);
-    medsec_jsonw_object_end(&w);
-    return medsec_jsonw_finish(&w);
+    return wu_json_page(rs, r, keys, "itiiiiiss", total);
 }
 
 static medsec_err h_notifications(struct srv_req *rq, struct srv_resp *rs)
@@ -1588,30 +1565,7 @@ static medsec_err h_notifications(struct srv_req *rq, struct srv_resp *rs)
         return wu_fail(rs, &err);
     static const char *const keys[] = {"id",     "event",    "kind",       "target",     "subject",
                                        "status", "attempts", "last_error", "created_at", "sent_at"};
-    struct medsec_jsonw w;
-    wu_json_begin(rs, &w);
-    medsec_jsonw_object_begin(&w);
-    medsec_jsonw_key(&w, "items");
-    medsec_jsonw_array_begin(&w);
-    int st = 0;
-    while ((st = sdb_step(r, &err)) > 0) {
-        medsec_jsonw_object_begin(&w);
-        for (size_t k = 0; k < 10; k++) {
-            medsec_jsonw_key(&w, keys[k]);
-            if (k >= 8)
-                wu_json_time(&w, r, k);
-            else
-                wu_json_col(&w, r, k, k == 0 || k == 6);
-        }
-        medsec_jsonw_object_end(&w);
-    }
-    sdb_rows_free(r);
-    if (st < 0)
-        return wu_fail(rs, &err);
-    medsec_jsonw_array_end(&w);
-    medsec_jsonw_kv_int(&w, "total", total);
-    medsec_jsonw_object_end(&w);
-    return medsec_jsonw_finish(&w);
+    return wu_json_page(rs, r, keys, "isssssistt", total);
 }
 
 static medsec_err h_subs(struct srv_req *rq, struct srv_resp *rs)

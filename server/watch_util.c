@@ -153,3 +153,33 @@ bool wu_time_arg(const char *text, int64_t *out)
     *out = v;
     return true;
 }
+
+medsec_err wu_json_page(struct srv_resp *rs, struct sdb_rows *r, const char *const *keys,
+                        const char *kinds, int64_t total)
+{
+    struct medsec_error err;
+    struct medsec_jsonw w;
+    wu_json_begin(rs, &w);
+    medsec_jsonw_object_begin(&w);
+    medsec_jsonw_key(&w, "items");
+    medsec_jsonw_array_begin(&w);
+    int st = 0;
+    while ((st = sdb_step(r, &err)) > 0) {
+        medsec_jsonw_object_begin(&w);
+        for (size_t k = 0; kinds[k]; k++) {
+            medsec_jsonw_key(&w, keys[k]);
+            if (kinds[k] == 't')
+                wu_json_time(&w, r, k);
+            else
+                wu_json_col(&w, r, k, kinds[k] == 'i');
+        }
+        medsec_jsonw_object_end(&w);
+    }
+    sdb_rows_free(r);
+    if (st < 0)
+        return wu_fail(rs, &err);
+    medsec_jsonw_array_end(&w);
+    medsec_jsonw_kv_int(&w, "total", total);
+    medsec_jsonw_object_end(&w);
+    return medsec_jsonw_finish(&w);
+}

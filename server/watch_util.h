@@ -54,6 +54,10 @@ void wu_json_col(struct medsec_jsonw *w, const struct sdb_rows *r, size_t col, b
 
 /* Seconds as "YYYY-MM-DDTHH:MM:SSZ" into the writer, or null for 0 / NULL. */
 void wu_json_time(struct medsec_jsonw *w, const struct sdb_rows *r, size_t col);
+/* Answer {"items": [...], "total": @total}: one object per row of @r with the names @keys, column k
+ * written as kinds[k] says ('t' a time, 'i' an integer, anything else text). Frees @r. */
+medsec_err wu_json_page(struct srv_resp *rs, struct sdb_rows *r, const char *const *keys,
+                        const char *kinds, int64_t total);
 
 /* Parse a time argument: "YYYY-MM-DD", "YYYY-MM-DDTHH:MM:SSZ" or Unix seconds. */
 bool wu_time_arg(const char *text, int64_t *out);
